@@ -1,0 +1,79 @@
+//! The JSON-LD context of every document Préau serves.
+//!
+//! Préau's own fields (subjects taught, school levels, academy…) live in the
+//! `preau:` namespace so that JSON-LD processors such as Fedify expand them
+//! to stable IRIs instead of dropping them. The context is embedded in each
+//! document rather than referenced by URL, so no receiver has to fetch it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// The IRI prefix of Préau's extension terms.
+pub const PREAU_NAMESPACE: &str = "https://w3id.org/preau/ns#";
+
+/// The `@context` value Préau puts on its documents: ActivityStreams, the
+/// security vocabulary (for `publicKey`), and an inline object defining
+/// Mastodon's and Préau's extension terms.
+pub fn preau_context() -> Value {
+    json!([
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        {
+            "preau": PREAU_NAMESPACE,
+            "toot": "http://joinmastodon.org/ns#",
+            "schema": "http://schema.org#",
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "discoverable": "toot:discoverable",
+            "PropertyValue": "schema:PropertyValue",
+            "value": "schema:value",
+            "subjects": { "@id": "preau:subjects", "@container": "@set" },
+            "schoolLevels": { "@id": "preau:schoolLevels", "@container": "@set" },
+            "languages": { "@id": "preau:languages", "@container": "@set" },
+            "interests": { "@id": "preau:interests", "@container": "@set" },
+            "academy": "preau:academy",
+            "school": "preau:school",
+            "trustLevel": "preau:trustLevel",
+            "organisation": "preau:organisation"
+        }
+    ])
+}
+
+/// A document with its `@context`, serialised as one JSON object.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WithContext<T> {
+    /// The JSON-LD context; kept as raw JSON because peers write it in many
+    /// shapes (a string, an array, nested objects).
+    #[serde(rename = "@context", default)]
+    pub context: Value,
+    /// The document itself.
+    #[serde(flatten)]
+    pub inner: T,
+}
+
+impl<T> WithContext<T> {
+    /// Wraps `inner` with Préau's context.
+    pub fn preau(inner: T) -> Self {
+        WithContext {
+            context: preau_context(),
+            inner,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_extension_term_maps_into_the_preau_namespace() {
+        let context = preau_context();
+        let terms = &context[2];
+        for term in ["subjects", "schoolLevels", "languages", "interests"] {
+            assert_eq!(terms[term]["@id"], format!("preau:{term}"));
+        }
+        for term in ["academy", "school", "trustLevel", "organisation"] {
+            assert_eq!(terms[term], format!("preau:{term}"));
+        }
+        assert_eq!(terms["preau"], PREAU_NAMESPACE);
+    }
+}

@@ -1,0 +1,212 @@
+# Préau — English catalog
+
+## Navigation and layout
+skip-to-content = Skip to content
+nav-label = Main navigation
+nav-my-profile = My profile
+nav-edit-profile = Edit my profile
+nav-admin = Administration
+nav-logout = Log out
+nav-signup = Sign up
+nav-login = Log in
+footer-software = Powered by Préau, free software (AGPL-3.0)
+footer-charter = Instance charter
+
+## Trust levels
+trust-informal = Informal — binds only its author
+trust-associative = Associative
+trust-institutional = Institutional
+trust-explain-informal = This instance is informal: anyone can sign up, and what is published here binds only its author.
+trust-explain-associative = This instance is run by an association; its admins approve sign-ups.
+trust-explain-institutional = This instance is an institutional node: only people with a verified academic e-mail address can sign up. You know who you are talking to.
+
+## Home
+home-title = Home
+home-intro = Préau is a federated exchange network for teachers: profiles, forums and projects, connected to other Préau instances and to the rest of the fediverse.
+home-trust-heading = This instance's trust level
+home-allowed-domains = Accepted addresses:
+home-join-heading = Join this instance
+home-stats = { $count ->
+    [0] No members yet.
+    [one] One member.
+   *[other] { $count } members.
+}
+registrations-open = Sign-ups are open: you only need to verify your e-mail address.
+registrations-approval = Admins approve sign-ups once your e-mail address is verified.
+registrations-closed = Sign-ups are closed: only admins create accounts.
+
+## Charter
+charter-heading = Charter
+charter-default =
+    By joining this instance, I commit to:
+
+    - keep exchanges constructive and courteous, respecting everyone;
+    - respect copyright: I only share what I have the right to share, and cite my sources;
+    - protect personal data, especially pupils': no names, no photos, nothing that could identify a pupil;
+    - report to the moderators any content that breaks these rules.
+
+    Moderators may remove content or suspend an account that breaks the charter.
+
+## Sign-up
+signup-title = Sign up
+signup-domains-help = On this instance, only addresses in these domains are accepted:
+signup-read-charter = Read the instance charter
+signup-submit = Create my account
+signup-done-title = Check your mailbox
+signup-done-body = A message with a verification link was sent to { $email }. Follow the link to activate your account.
+signup-done-approval = Once your address is verified, an admin will approve your sign-up.
+signup-done-mail-failed = Your account was created, but the verification message could not be sent. You can ask for a new link below.
+field-username = Username
+field-username-help = 2 to 30 characters: lowercase letters without accents, digits and underscore; starts with a letter.
+field-display-name = Display name
+field-email = E-mail address
+field-password = Password
+field-password-help = At least 10 characters. An easy-to-remember sentence works well.
+field-new-password = New password
+field-accept-charter = I have read the instance charter and commit to respecting it
+
+## Verification
+verify-done-title = Address verified
+verify-done-active = Your address is verified and your account is active.
+verify-done-pending = Your address is verified. An admin must now approve your sign-up; you can log in afterwards.
+verify-login-link = Log in
+verify-resend = Get a new link
+resend-title = Get a new verification link
+resend-intro = Enter your account's address: if it is waiting for verification, a new link will be sent to it.
+resend-done = If this address is waiting for verification, a new link was just sent to it.
+
+## Log-in
+login-title = Log in
+field-login = Username or e-mail address
+login-submit = Log in
+login-forgot = Forgot your password?
+login-resend = I did not receive the verification link
+
+## Password
+forgot-title = Forgotten password
+forgot-intro = Enter your account's address: you will receive a link to choose a new password.
+forgot-submit = Send the link
+forgot-done = If an account uses this address, a link to choose a new password was just sent to it. It works for one hour.
+reset-title = Choose a new password
+reset-submit = Save the password
+reset-done = Your password is changed. Your other sessions were closed.
+
+## Profile
+profile-edit-link = Edit my profile
+profile-bio = About
+profile-teaching = Teaching
+profile-not-given = Not given
+profile-fediverse-hint = From Mastodon, Lemmy or another Préau instance, search for { $handle } to find this profile.
+field-subjects = Subjects taught
+field-levels = Levels
+field-languages = Languages spoken
+field-languages-help = Language codes separated by commas, for example: fr, en, br
+field-academy = Academy
+field-school = School
+field-school-help = Optional: only give your school if you want it to be public.
+field-interests = Interests
+field-bio = About
+field-bio-help = Markdown formatting: **bold**, *italic*, lists, links.
+field-list-help = For subjects and interests, separate items with commas.
+level-maternelle = Nursery school
+level-primaire = Primary school
+level-college = Lower secondary (collège)
+level-lycee = Upper secondary (lycée)
+level-lycee_pro = Vocational upper secondary
+level-superieur = Higher education
+level-autre = Other
+edit-title = Edit my profile
+edit-saved = Profile saved.
+edit-see-profile = See my profile
+edit-submit = Save
+
+## Administration
+admin-title = Administration
+admin-pending = Sign-ups to approve
+admin-pending-caption = Accounts whose address is verified and that wait for approval
+admin-no-pending = No sign-up waiting.
+admin-created = Signed up on
+admin-actions = Actions
+admin-approve = Approve
+admin-users = Accounts
+admin-users-caption = { $count ->
+    [one] One account
+   *[other] { $count } accounts
+}
+admin-export-csv = Export accounts (CSV)
+admin-status = Status
+admin-role = Role
+admin-role-admin = Admin
+admin-role-member = Member
+admin-reactivate = Reactivate
+admin-suspend = Suspend
+admin-approved-notice = Account { $username } is active.
+admin-suspended-notice = Account { $username } is suspended.
+status-pending_verification = Address not verified
+status-pending_approval = Waiting for approval
+status-active = Active
+status-suspended = Suspended
+
+## E-mail
+mail-verify-subject = { $instance }: verify your e-mail address
+mail-verify-body =
+    Hello { $username },
+
+    To activate your account on { $instance }, open this link (valid for 48 hours):
+
+    { $link }
+
+    If you did not ask for this account, ignore this message.
+mail-reset-subject = { $instance }: choose a new password
+mail-reset-body =
+    Hello { $username },
+
+    To choose a new password on { $instance }, open this link (valid for one hour):
+
+    { $link }
+
+    If you did not ask for anything, ignore this message: your password does not change.
+
+## Errors
+error-title = Something went wrong
+error-code-label = Error code:
+error-back-home = Back to the home page
+error-invalid_username = This username is not valid: 2 to 30 characters, lowercase letters without accents, digits and underscore, starting with a letter.
+error-username_reserved = This username is reserved. Choose another one.
+error-username_taken = This username is already taken.
+error-invalid_email = This e-mail address is not valid.
+error-email_taken = An account already uses this e-mail address.
+error-email_domain_not_allowed = This institutional instance only accepts academic addresses. This address's domain is not on the allowed list.
+error-password_too_short = The password must have at least 10 characters.
+error-password_too_long = The password is too long (256 characters at most).
+error-charter_not_accepted = You must accept the charter to create an account.
+error-field_too_long = A field is too long.
+error-too_many_items = A list has too many items.
+error-field_required = A required field is empty.
+error-invalid_school_level = Unknown school level.
+error-invalid_language = A language code is not valid (examples: fr, en, br).
+error-registrations_closed = Sign-ups are closed on this instance.
+error-invalid_token = This link is not valid or has expired. Ask for a new one.
+error-invalid_credentials = Wrong username or password.
+error-email_not_verified = Your e-mail address is not verified yet: follow the link you received, or ask for a new one.
+error-account_pending_approval = Your sign-up is waiting for an admin's approval.
+error-account_suspended = This account is suspended.
+error-account_not_found = No account has this name.
+error-account_already_active = This account is already active.
+error-account_already_suspended = This account is already suspended.
+error-last_admin = The last active admin cannot be suspended.
+error-mail_unavailable = The message could not be sent. Try again in a few minutes.
+error-internal_error = An internal error occurred. Try again later.
+error-not_found = This page does not exist.
+error-csrf_failed = The form expired or does not come from this site. Reload the page and try again.
+error-rate_limited = Too many attempts. Wait a little before trying again.
+error-login_required = Log in to see this page.
+error-forbidden = You do not have access to this page.
+error-invalid_json = The request body is not valid JSON for this action.
+error-invalid_form = The submitted form is incomplete or malformed.
+error-unauthorized = Missing or invalid access token.
+error-invalid_resource = Missing or invalid WebFinger resource.
+error-invalid_handle = Invalid handle: expected name@domain.
+error-lookup_failed = This profile could not be fetched from its instance.
+error-payload_too_large = The request is too large.
+error-invalid_status = Unknown account status.

@@ -1,0 +1,212 @@
+# Préau — catalogue français (langue par défaut)
+
+## Navigation et gabarit
+skip-to-content = Aller au contenu
+nav-label = Navigation principale
+nav-my-profile = Mon profil
+nav-edit-profile = Modifier mon profil
+nav-admin = Administration
+nav-logout = Se déconnecter
+nav-signup = Créer un compte
+nav-login = Se connecter
+footer-software = Propulsé par Préau, logiciel libre (AGPL-3.0)
+footer-charter = Charte de l’instance
+
+## Niveaux de confiance
+trust-informal = Informel — n’engage que son auteur
+trust-associative = Associatif
+trust-institutional = Institutionnel
+trust-explain-informal = Cette instance est informelle : chacun peut s’y inscrire, et ce qui y est publié n’engage que son auteur.
+trust-explain-associative = Cette instance est tenue par une association ; les inscriptions sont validées par ses administrateurs.
+trust-explain-institutional = Cette instance est un nœud institutionnel : seules les personnes disposant d’une adresse électronique académique vérifiée peuvent s’y inscrire. Vous savez avec qui vous échangez.
+
+## Accueil
+home-title = Accueil
+home-intro = Préau est un réseau fédéré d’échange entre enseignants : profils, forums et projets, reliés aux autres instances Préau et au reste du fediverse.
+home-trust-heading = Niveau de confiance de cette instance
+home-allowed-domains = Adresses acceptées :
+home-join-heading = Rejoindre l’instance
+home-stats = { $count ->
+    [0] Aucun membre pour l’instant.
+    [one] Un membre.
+   *[other] { $count } membres.
+}
+registrations-open = Les inscriptions sont ouvertes : il suffit de vérifier votre adresse électronique.
+registrations-approval = Les inscriptions sont validées par les administrateurs après vérification de votre adresse électronique.
+registrations-closed = Les inscriptions sont fermées : seuls les administrateurs créent des comptes.
+
+## Charte
+charter-heading = Charte
+charter-default =
+    En rejoignant cette instance, je m’engage à :
+
+    - garder des échanges constructifs et courtois, dans le respect de chacun ;
+    - respecter le droit d’auteur : je ne partage que ce que j’ai le droit de partager, en citant mes sources ;
+    - protéger les données personnelles, en particulier celles des élèves : aucun nom, aucune photo, aucune information permettant d’identifier un élève ;
+    - signaler aux modérateurs les contenus qui ne respectent pas ces règles.
+
+    Les modérateurs peuvent retirer un contenu ou suspendre un compte qui ne respecte pas la charte.
+
+## Inscription
+signup-title = Créer un compte
+signup-domains-help = Sur cette instance, seules les adresses de ces domaines sont acceptées :
+signup-read-charter = Lire la charte de l’instance
+signup-submit = Créer mon compte
+signup-done-title = Vérifiez votre messagerie
+signup-done-body = Un message contenant un lien de vérification a été envoyé à { $email }. Suivez ce lien pour activer votre compte.
+signup-done-approval = Une fois votre adresse vérifiée, un administrateur validera votre inscription.
+signup-done-mail-failed = Votre compte est créé, mais le message de vérification n’a pas pu être envoyé. Vous pouvez demander un nouveau lien ci-dessous.
+field-username = Nom d’utilisateur
+field-username-help = De 2 à 30 caractères : lettres minuscules sans accent, chiffres et tiret bas ; commence par une lettre.
+field-display-name = Nom affiché
+field-email = Adresse électronique
+field-password = Mot de passe
+field-password-help = Au moins 10 caractères. Une phrase facile à retenir convient très bien.
+field-new-password = Nouveau mot de passe
+field-accept-charter = J’ai lu la charte de l’instance et je m’engage à la respecter
+
+## Vérification
+verify-done-title = Adresse vérifiée
+verify-done-active = Votre adresse est vérifiée et votre compte est actif.
+verify-done-pending = Votre adresse est vérifiée. Un administrateur doit maintenant valider votre inscription ; vous pourrez vous connecter ensuite.
+verify-login-link = Se connecter
+verify-resend = Recevoir un nouveau lien
+resend-title = Recevoir un nouveau lien de vérification
+resend-intro = Indiquez l’adresse de votre compte : si elle attend une vérification, un nouveau lien lui sera envoyé.
+resend-done = Si cette adresse attend une vérification, un nouveau lien vient de lui être envoyé.
+
+## Connexion
+login-title = Se connecter
+field-login = Nom d’utilisateur ou adresse électronique
+login-submit = Se connecter
+login-forgot = Mot de passe oublié ?
+login-resend = Je n’ai pas reçu le lien de vérification
+
+## Mot de passe
+forgot-title = Mot de passe oublié
+forgot-intro = Indiquez l’adresse de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe.
+forgot-submit = Envoyer le lien
+forgot-done = Si un compte utilise cette adresse, un lien pour choisir un nouveau mot de passe vient de lui être envoyé. Il est valable une heure.
+reset-title = Choisir un nouveau mot de passe
+reset-submit = Enregistrer le mot de passe
+reset-done = Votre mot de passe est changé. Vos autres sessions ont été fermées.
+
+## Profil
+profile-edit-link = Modifier mon profil
+profile-bio = Présentation
+profile-teaching = Enseignement
+profile-not-given = Non renseigné
+profile-fediverse-hint = Depuis Mastodon, Lemmy ou une autre instance Préau, cherchez { $handle } pour retrouver ce profil.
+field-subjects = Matières enseignées
+field-levels = Niveaux
+field-languages = Langues parlées
+field-languages-help = Codes de langue séparés par des virgules, par exemple : fr, en, br
+field-academy = Académie
+field-school = Établissement
+field-school-help = Facultatif : n’indiquez votre établissement que si vous souhaitez le rendre public.
+field-interests = Centres d’intérêt
+field-bio = Présentation
+field-bio-help = Mise en forme Markdown : **gras**, *italique*, listes, liens.
+field-list-help = Pour les matières et les centres d’intérêt, séparez les éléments par des virgules.
+level-maternelle = Maternelle
+level-primaire = Élémentaire
+level-college = Collège
+level-lycee = Lycée général et technologique
+level-lycee_pro = Lycée professionnel
+level-superieur = Enseignement supérieur
+level-autre = Autre
+edit-title = Modifier mon profil
+edit-saved = Profil enregistré.
+edit-see-profile = Voir mon profil
+edit-submit = Enregistrer
+
+## Administration
+admin-title = Administration
+admin-pending = Inscriptions à valider
+admin-pending-caption = Comptes dont l’adresse est vérifiée et qui attendent une validation
+admin-no-pending = Aucune inscription en attente.
+admin-created = Inscrit le
+admin-actions = Actions
+admin-approve = Valider
+admin-users = Comptes
+admin-users-caption = { $count ->
+    [one] Un compte
+   *[other] { $count } comptes
+}
+admin-export-csv = Exporter les comptes (CSV)
+admin-status = État
+admin-role = Rôle
+admin-role-admin = Administrateur
+admin-role-member = Membre
+admin-reactivate = Réactiver
+admin-suspend = Suspendre
+admin-approved-notice = Le compte { $username } est actif.
+admin-suspended-notice = Le compte { $username } est suspendu.
+status-pending_verification = Adresse non vérifiée
+status-pending_approval = En attente de validation
+status-active = Actif
+status-suspended = Suspendu
+
+## Courriels
+mail-verify-subject = { $instance } : vérifiez votre adresse électronique
+mail-verify-body =
+    Bonjour { $username },
+
+    Pour activer votre compte sur { $instance }, ouvrez ce lien (valable 48 heures) :
+
+    { $link }
+
+    Si vous n’avez pas demandé ce compte, ignorez ce message.
+mail-reset-subject = { $instance } : choisir un nouveau mot de passe
+mail-reset-body =
+    Bonjour { $username },
+
+    Pour choisir un nouveau mot de passe sur { $instance }, ouvrez ce lien (valable une heure) :
+
+    { $link }
+
+    Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
+
+## Erreurs
+error-title = Une erreur est survenue
+error-code-label = Code de l’erreur :
+error-back-home = Retour à l’accueil
+error-invalid_username = Ce nom d’utilisateur n’est pas valide : de 2 à 30 caractères, lettres minuscules sans accent, chiffres et tiret bas, en commençant par une lettre.
+error-username_reserved = Ce nom d’utilisateur est réservé. Choisissez-en un autre.
+error-username_taken = Ce nom d’utilisateur est déjà pris.
+error-invalid_email = Cette adresse électronique n’est pas valide.
+error-email_taken = Un compte utilise déjà cette adresse électronique.
+error-email_domain_not_allowed = Cette instance institutionnelle n’accepte que les adresses académiques. Le domaine de cette adresse n’est pas dans la liste autorisée.
+error-password_too_short = Le mot de passe doit compter au moins 10 caractères.
+error-password_too_long = Le mot de passe est trop long (256 caractères au plus).
+error-charter_not_accepted = Vous devez accepter la charte pour créer un compte.
+error-field_too_long = Un champ est trop long.
+error-too_many_items = Une liste contient trop d’éléments.
+error-field_required = Un champ obligatoire est vide.
+error-invalid_school_level = Niveau scolaire inconnu.
+error-invalid_language = Un code de langue n’est pas valide (exemples : fr, en, br).
+error-registrations_closed = Les inscriptions sont fermées sur cette instance.
+error-invalid_token = Ce lien n’est pas valide ou a expiré. Demandez-en un nouveau.
+error-invalid_credentials = Nom d’utilisateur ou mot de passe incorrect.
+error-email_not_verified = Votre adresse électronique n’est pas encore vérifiée : suivez le lien reçu par courriel, ou demandez-en un nouveau.
+error-account_pending_approval = Votre inscription attend la validation d’un administrateur.
+error-account_suspended = Ce compte est suspendu.
+error-account_not_found = Aucun compte ne porte ce nom.
+error-account_already_active = Ce compte est déjà actif.
+error-account_already_suspended = Ce compte est déjà suspendu.
+error-last_admin = Impossible de suspendre le dernier administrateur actif.
+error-mail_unavailable = Le message n’a pas pu être envoyé. Réessayez dans quelques minutes.
+error-internal_error = Une erreur interne est survenue. Réessayez plus tard.
+error-not_found = Cette page n’existe pas.
+error-csrf_failed = Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.
+error-rate_limited = Trop de tentatives. Patientez un peu avant de réessayer.
+error-login_required = Connectez-vous pour accéder à cette page.
+error-forbidden = Vous n’avez pas accès à cette page.
+error-invalid_json = Le corps de la requête n’est pas un JSON valide pour cette action.
+error-invalid_form = Le formulaire envoyé est incomplet ou mal formé.
+error-unauthorized = Jeton d’accès absent ou invalide.
+error-invalid_resource = Ressource WebFinger manquante ou invalide.
+error-invalid_handle = Identifiant invalide : attendu nom@domaine.
+error-lookup_failed = Impossible de récupérer ce profil sur son instance.
+error-payload_too_large = La requête est trop volumineuse.
+error-invalid_status = État de compte inconnu.

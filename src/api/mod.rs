@@ -1,0 +1,109 @@
+//! The JSON API under `/api/v1`, documented in docs/api.md.
+//!
+//! Clients authenticate with `Authorization: Bearer TOKEN` (from
+//! `POST /api/v1/sessions`); cookies are ignored here, so API requests
+//! need no CSRF token. Errors are `{"error": {"code", "message"}}` with a
+//! stable snake_case code.
+
+pub mod accounts;
+pub mod admin;
+pub mod instance;
+pub mod profiles;
+pub mod sessions;
+
+use crate::{app::AppState, error::AppError, store::accounts::AccountRow};
+use axum::{
+    extract::{rejection::JsonRejection, FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts, StatusCode},
+    routing::{delete, get, post},
+    Router,
+};
+use serde::de::DeserializeOwned;
+
+/// A JSON body; malformed bodies get a stable error code.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_json",
+            )
+            .with_detail("Content-Type must be application/json")),
+            Err(JsonRejection::BytesRejection(_)) => Err(AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")),
+            Err(rejection) => Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_json").with_detail(rejection.body_text())),
+        }
+    }
+}
+
+/// The account behind a bearer token.
+pub struct ApiUser {
+    /// The active account.
+    pub account: AccountRow,
+    /// The token, to end the session.
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|token| !token.is_empty())
+            .ok_or_else(|| AppError::new(StatusCode::UNAUTHORIZED, "unauthorized"))?;
+        let account = state
+            .domain
+            .session_account(token)
+            .await?
+            .ok_or_else(|| AppError::new(StatusCode::UNAUTHORIZED, "unauthorized"))?;
+        Ok(ApiUser {
+            account,
+            token: token.to_string(),
+        })
+    }
+}
+
+/// An admin behind a bearer token.
+pub struct ApiAdmin(pub AccountRow);
+
+impl FromRequestParts<AppState> for ApiAdmin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = ApiUser::from_request_parts(parts, state).await?;
+        if !user.account.is_admin {
+            return Err(AppError::new(StatusCode::FORBIDDEN, "forbidden"));
+        }
+        Ok(ApiAdmin(user.account))
+    }
+}
+
+/// The API routes, nested under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/instance", get(instance::get_instance))
+        .route("/accounts", post(accounts::create_account))
+        .route("/accounts/verify", post(accounts::verify_account))
+        .route("/accounts/resend-verification", post(accounts::resend_verification))
+        .route("/password/forgot", post(accounts::forgot_password))
+        .route("/password/reset", post(accounts::reset_password))
+        .route("/sessions", post(sessions::create_session))
+        .route("/sessions/current", delete(sessions::delete_session))
+        .route("/me", get(profiles::get_me))
+        .route("/me/profile", axum::routing::put(profiles::update_my_profile))
+        .route("/profiles/{name}", get(profiles::get_profile))
+        .route("/lookup", get(profiles::lookup_handle))
+        .route("/admin/accounts", get(admin::list_accounts))
+        .route("/admin/accounts/{name}/approve", post(admin::approve_account))
+        .route("/admin/accounts/{name}/suspend", post(admin::suspend_account))
+        .fallback(|| async { AppError::not_found() })
+}

@@ -1,0 +1,268 @@
+//! One running instance: its state, its router, and `run`.
+//!
+//! Nothing here is global: [`start`] builds everything from the settings it
+//! is given, so one process can run several instances (the demo and the
+//! integration tests do).
+
+use crate::{
+    api,
+    apub::{self, actors::DbActor},
+    config::Settings,
+    domain::Domain,
+    error::AppError,
+    mail::Mailer,
+    store::Store,
+    web,
+};
+use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use axum::{
+    extract::DefaultBodyLimit,
+    http::Uri,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::{
+    future::Future,
+    net::{IpAddr, SocketAddr},
+    num::NonZeroU32,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Per-address rate limits on log-in and sign-up.
+pub struct RateLimits {
+    login: DefaultKeyedRateLimiter<IpAddr>,
+    signup: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl RateLimits {
+    fn new(settings: &Settings) -> RateLimits {
+        let per_minute = NonZeroU32::new(settings.limits.login_per_minute).unwrap_or(NonZeroU32::MIN);
+        let per_hour = NonZeroU32::new(settings.limits.signup_per_hour).unwrap_or(NonZeroU32::MIN);
+        RateLimits {
+            login: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            signup: RateLimiter::keyed(Quota::per_hour(per_hour)),
+        }
+    }
+
+    /// Whether this address may try to log in now.
+    pub fn allow_login(&self, ip: IpAddr) -> bool {
+        self.login.check_key(&ip).is_ok()
+    }
+
+    /// Whether this address may sign up (or ask for a mail) now.
+    pub fn allow_signup(&self, ip: IpAddr) -> bool {
+        self.signup.check_key(&ip).is_ok()
+    }
+}
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Rules, store, mail and settings.
+    pub domain: Domain,
+    /// Compiled page templates.
+    pub templates: Arc<minijinja::Environment<'static>>,
+    /// Rate limits.
+    pub limits: Arc<RateLimits>,
+}
+
+impl AppState {
+    /// Whether public URLs use https (then cookies are `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.domain.settings.scheme() == "https"
+    }
+}
+
+/// Why an instance could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// Mail settings are invalid.
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailSetupError),
+    /// A template does not compile.
+    #[error("template error: {0}")]
+    Templates(#[from] minijinja::Error),
+    /// Creating the instance actor failed.
+    #[error("cannot create the instance actor: {0}")]
+    InstanceActor(String),
+    /// The federation library refused its configuration.
+    #[error("federation setup: {0}")]
+    Federation(String),
+    /// The listener failed.
+    #[error("server error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens the store of these settings and applies migrations.
+pub async fn open_store(settings: &Settings) -> Result<Store, StartError> {
+    if settings.database_url().starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.server.data_dir).map_err(crate::store::StoreError::DataDir)?;
+    }
+    let store = Store::connect(&settings.database_url(), settings.database.max_connections).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Builds the domain layer (store, mailer) for these settings.
+pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
+    let store = open_store(&settings).await?;
+    let mailer = Mailer::from_settings(&settings)?;
+    Ok(Domain {
+        settings: Arc::new(settings),
+        store,
+        mailer,
+    })
+}
+
+fn http_client(settings: &Settings) -> reqwest_middleware::ClientWithMiddleware {
+    let timeout = Duration::from_secs(10);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(format!("Preau/{} (+{})", env!("CARGO_PKG_VERSION"), settings.base_url()))
+        // Refuses loopback and private addresses unless allowed: this
+        // resolver runs for every outgoing fetch and delivery.
+        .dns_resolver(Arc::new(activitypub_federation::resolver::ValidatingDnsResolver::new(
+            Vec::new(),
+            !settings.federation.allow_loopback,
+        )))
+        .build()
+        .unwrap_or_default();
+    reqwest_middleware::ClientBuilder::new(client).build()
+}
+
+/// Builds the state and the router of an instance.
+pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartError> {
+    let domain = build_domain(settings).await?;
+    let instance_actor = apub::actors::ensure_instance_actor(&domain)
+        .await
+        .map_err(|error| StartError::InstanceActor(error.to_string()))?;
+    let state = AppState {
+        limits: Arc::new(RateLimits::new(&domain.settings)),
+        templates: Arc::new(web::build_templates()?),
+        domain,
+    };
+    let signer = DbActor::new(instance_actor, None).map_err(|error| StartError::InstanceActor(error.to_string()))?;
+    let allow_loopback = state.domain.settings.federation.allow_loopback;
+    let federation = FederationConfig::builder()
+        .domain(state.domain.settings.instance.domain.clone())
+        .app_data(state.clone())
+        .client(http_client(&state.domain.settings))
+        .debug(allow_loopback)
+        .allow_http_urls(allow_loopback)
+        .signed_fetch_actor(&signer)
+        .build()
+        .await
+        .map_err(|error| StartError::Federation(error.to_string()))?;
+    let pages = web::routes()
+        .route("/users/{name}", get(web::profile::show_profile))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::session::csrf_cookie));
+    let router = Router::new()
+        .merge(pages)
+        .merge(apub::routes())
+        .nest("/api/v1", api::routes())
+        .fallback(not_found)
+        .layer(FederationMiddleware::new(federation))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state.clone());
+    Ok((state, router))
+}
+
+async fn not_found(uri: Uri) -> Response {
+    let _ = uri;
+    AppError::not_found().into_response()
+}
+
+/// Serves an instance on `listener` until `shutdown` completes.
+pub async fn run(
+    listener: TcpListener,
+    settings: Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let started = Instant::now();
+    let (state, router) = build_app(settings).await?;
+    tracing::info!(
+        url = %state.domain.settings.base_url(),
+        listen = %listener.local_addr()?,
+        ready_in_ms = started.elapsed().as_millis() as u64,
+        "Préau instance ready"
+    );
+    serve(listener, state, router, shutdown).await
+}
+
+async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let maintenance = crate::jobs::spawn_maintenance(state.domain.store.clone());
+    let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    maintenance.abort();
+    state.domain.store.close().await;
+    result.map_err(StartError::Io)
+}
+
+/// An instance started in the background (demo, tests).
+pub struct RunningInstance {
+    /// The address it listens on.
+    pub address: SocketAddr,
+    /// Its public base URL.
+    pub base_url: String,
+    /// Its state, so tests and the demo can act on it directly.
+    pub state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), StartError>>,
+}
+
+impl RunningInstance {
+    /// Stops the instance and waits for it to finish.
+    pub async fn stop(mut self) -> Result<(), StartError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.await {
+            Ok(result) => result,
+            Err(error) => Err(StartError::Io(std::io::Error::other(error.to_string()))),
+        }
+    }
+}
+
+/// Binds `settings.server.listen` and runs the instance in a background
+/// task. With port 0 a free port is picked, and a domain ending in `:0`
+/// (`localhost:0`) gets that port.
+pub async fn spawn(mut settings: Settings) -> Result<RunningInstance, StartError> {
+    let listener = TcpListener::bind(settings.server.listen).await?;
+    let address = listener.local_addr()?;
+    if let Some(host) = settings.instance.domain.strip_suffix(":0") {
+        settings.instance.domain = format!("{host}:{}", address.port());
+    }
+    let (state, router) = build_app(settings).await?;
+    let base_url = state.domain.settings.base_url();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, state.clone(), router, async move {
+        let _ = stopped.await;
+    }));
+    Ok(RunningInstance {
+        address,
+        base_url,
+        state,
+        stop: Some(stop),
+        task,
+    })
+}

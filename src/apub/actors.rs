@@ -1,0 +1,319 @@
+//! Actors on the wire: local people and the instance actor as documents,
+//! and remote actors fetched, verified and stored.
+
+use super::activity_json;
+use crate::{
+    app::AppState,
+    domain::{profile::sanitize_html, Domain},
+    error::AppError,
+    i18n::{Catalogs, Lang},
+    store::{
+        actors::{ActorKindRow, ActorRow, NewActor},
+        profiles::{ProfileRow, ProfileUpdate},
+    },
+    urls,
+};
+use activitypub_federation::{
+    config::Data,
+    protocol::verification::verify_domains_match,
+    traits::{Actor as FederationActor, Object},
+};
+use axum::{extract::State, response::Response};
+use chrono::{DateTime, Utc};
+use preau_federation::{Actor, ActorKind, Endpoints, PropertyValue, PublicKey, Source, WithContext};
+use url::Url;
+
+/// Errors of ActivityPub object handling.
+#[derive(Debug, thiserror::Error)]
+pub enum ApubError {
+    /// From the federation library (fetch, parse, signature…).
+    #[error(transparent)]
+    Federation(#[from] activitypub_federation::error::Error),
+    /// From the database.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// A remote document is inconsistent (key owner, inbox host…).
+    #[error("invalid remote actor: {0}")]
+    InvalidActor(String),
+    /// A stored URL does not parse.
+    #[error("invalid stored URL: {0}")]
+    Url(#[from] url::ParseError),
+    /// A local actor without an account or profile where one is needed.
+    #[error("local actor is incomplete")]
+    Incomplete,
+}
+
+/// An actor row with its profile, the database side of [`Actor`].
+#[derive(Debug, Clone)]
+pub struct DbActor {
+    /// The stored actor.
+    pub row: ActorRow,
+    /// Its profile fields, for people.
+    pub profile: Option<ProfileRow>,
+    /// The parsed id, kept because [`Object::id`] returns a reference.
+    pub id: Url,
+}
+
+impl DbActor {
+    /// Wraps a row, parsing its id.
+    pub fn new(row: ActorRow, profile: Option<ProfileRow>) -> Result<DbActor, ApubError> {
+        let id = Url::parse(&row.ap_id)?;
+        Ok(DbActor { row, profile, id })
+    }
+}
+
+fn rfc3339(ms: i64) -> Option<String> {
+    DateTime::<Utc>::from_timestamp_millis(ms).map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// The host (with `:port`) of a URL, the `domain` of remote actors.
+pub fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Builds the wire document of a local actor.
+pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, ApubError> {
+    let settings = &domain.settings;
+    let base = settings.base_url();
+    let name = &actor.row.name;
+    let id = actor.id.clone();
+    let is_person = actor.row.kind == ActorKindRow::Person;
+    let profile = actor.profile.clone().unwrap_or_default();
+    let lang = Lang::from_code(&settings.instance.default_language);
+    let catalogs = Catalogs::get();
+    let mut attachment = Vec::new();
+    if is_person {
+        let mut field = |key: &str, value: String| {
+            if !value.is_empty() {
+                let label = catalogs.format(lang, key, &[]);
+                if let Ok(json) = serde_json::to_value(PropertyValue::new(label, ammonia::clean_text(&value))) {
+                    attachment.push(json);
+                }
+            }
+        };
+        field("field-subjects", profile.subjects.join(", "));
+        let levels: Vec<String> = profile
+            .school_levels
+            .iter()
+            .map(|code| catalogs.format(lang, &format!("level-{code}"), &[]))
+            .collect();
+        field("field-levels", levels.join(", "));
+        field("field-academy", profile.academy.clone());
+        field("field-school", profile.school.clone());
+    }
+    let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
+    Ok(Actor {
+        kind: if is_person { ActorKind::Person } else { ActorKind::Application },
+        preferred_username: name.clone(),
+        name: Some(if actor.row.display_name.is_empty() { name.clone() } else { actor.row.display_name.clone() }),
+        summary: optional(&actor.row.summary_html),
+        source: (is_person && !profile.bio_source.is_empty()).then(|| Source {
+            content: profile.bio_source.clone(),
+            media_type: "text/markdown".to_string(),
+        }),
+        url: Some(if is_person { id.clone() } else { Url::parse(&format!("{base}/"))? }),
+        inbox: Url::parse(&actor.row.inbox)?,
+        outbox: is_person.then(|| Url::parse(&urls::person_outbox(&base, name))).transpose()?,
+        followers: is_person.then(|| Url::parse(&urls::person_followers(&base, name))).transpose()?,
+        following: is_person.then(|| Url::parse(&urls::person_following(&base, name))).transpose()?,
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(Url::parse(&urls::shared_inbox(&base))?),
+        }),
+        public_key: PublicKey {
+            id: urls::key_id(id.as_str()),
+            owner: id.clone(),
+            public_key_pem: actor.row.public_key_pem.clone(),
+        },
+        published: rfc3339(actor.row.created_at),
+        updated: rfc3339(actor.row.updated_at),
+        manually_approves_followers: Some(!is_person),
+        discoverable: Some(is_person),
+        attachment,
+        subjects: profile.subjects,
+        school_levels: profile.school_levels,
+        languages: profile.languages,
+        academy: optional(&profile.academy),
+        school: optional(&profile.school),
+        interests: profile.interests,
+        trust_level: Some(settings.instance.trust_level),
+        organisation: (!is_person).then(|| optional(&settings.instance.organisation)).flatten(),
+        id,
+    })
+}
+
+#[async_trait::async_trait]
+impl Object for DbActor {
+    type DataType = AppState;
+    type Kind = Actor;
+    type Error = ApubError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn last_refreshed_at(&self) -> Option<DateTime<Utc>> {
+        let ms = self.row.fetched_at.unwrap_or(self.row.updated_at);
+        DateTime::<Utc>::from_timestamp_millis(ms)
+    }
+
+    async fn read_from_id(object_id: Url, data: &Data<AppState>) -> Result<Option<Self>, ApubError> {
+        let Some(row) = data.domain.store.actor_by_ap_id(object_id.as_str()).await? else {
+            return Ok(None);
+        };
+        let profile = data.domain.store.profile(row.id).await?;
+        Ok(Some(DbActor::new(row, profile)?))
+    }
+
+    async fn into_json(self, data: &Data<AppState>) -> Result<Actor, ApubError> {
+        local_actor_document(&data.domain, &self)
+    }
+
+    async fn verify(json: &Actor, expected_domain: &Url, _data: &Data<AppState>) -> Result<(), ApubError> {
+        verify_domains_match(&json.id, expected_domain)?;
+        json.check_consistency()
+            .map_err(|error| ApubError::InvalidActor(error.to_string()))?;
+        Ok(())
+    }
+
+    async fn from_json(json: Actor, data: &Data<AppState>) -> Result<Self, ApubError> {
+        let kind = match json.kind {
+            ActorKind::Group => ActorKindRow::Group,
+            ActorKind::Application | ActorKind::Service => ActorKindRow::Application,
+            ActorKind::Person | ActorKind::Organization => ActorKindRow::Person,
+        };
+        let summary_html = json.summary.as_deref().map(sanitize_html).unwrap_or_default();
+        let display_name = json
+            .name
+            .clone()
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| json.preferred_username.clone());
+        let display_name: String = ammonia::clean_text(&display_name).chars().take(120).collect();
+        let new = NewActor {
+            kind,
+            name: json.preferred_username.clone(),
+            domain: host_of(&json.id),
+            ap_id: json.id.to_string(),
+            inbox: json.inbox.to_string(),
+            shared_inbox: json.endpoints.as_ref().and_then(|e| e.shared_inbox.as_ref()).map(Url::to_string),
+            display_name: display_name.clone(),
+            summary_html: summary_html.clone(),
+            public_key_pem: json.public_key.public_key_pem.clone(),
+            private_key_pem: None,
+            declared_trust: json.trust_level,
+        };
+        let id = data.domain.store.upsert_remote_actor(&new).await?;
+        if kind == ActorKindRow::Person {
+            // Remote profile fields are kept for directories and labels;
+            // the biography's source stays on its home server.
+            let clip = |items: &[String]| -> Vec<String> {
+                items.iter().take(20).map(|item| item.chars().take(80).collect()).collect()
+            };
+            let update = ProfileUpdate {
+                display_name,
+                bio_html: summary_html,
+                profile: ProfileRow {
+                    bio_source: String::new(),
+                    subjects: clip(&json.subjects),
+                    school_levels: clip(&json.school_levels),
+                    languages: clip(&json.languages),
+                    academy: json.academy.clone().unwrap_or_default().chars().take(80).collect(),
+                    school: json.school.clone().unwrap_or_default().chars().take(120).collect(),
+                    interests: clip(&json.interests),
+                },
+            };
+            data.domain.store.save_profile(id, &update).await?;
+        }
+        let row = data.domain.store.actor_by_id(id).await?.ok_or(ApubError::Incomplete)?;
+        let profile = data.domain.store.profile(id).await?;
+        DbActor::new(row, profile)
+    }
+}
+
+impl FederationActor for DbActor {
+    fn public_key_pem(&self) -> &str {
+        &self.row.public_key_pem
+    }
+
+    fn private_key_pem(&self) -> Option<String> {
+        self.row.private_key_pem.clone()
+    }
+
+    fn inbox(&self) -> Url {
+        Url::parse(&self.row.inbox).unwrap_or_else(|_| self.id.clone())
+    }
+
+    fn shared_inbox(&self) -> Option<Url> {
+        self.row.shared_inbox.as_deref().and_then(|inbox| Url::parse(inbox).ok())
+    }
+}
+
+/// The `Person` document of the local teacher `name`, or a JSON 404.
+pub async fn person_document(state: &AppState, name: &str) -> Response {
+    let person = match state.domain.public_person(name).await {
+        Ok(Some(person)) => person,
+        Ok(None) => return AppError::not_found().into_response_json(),
+        Err(error) => return AppError::from(error).into_response_json(),
+    };
+    let actor = match DbActor::new(person.actor, Some(person.profile)) {
+        Ok(actor) => actor,
+        Err(error) => return AppError::internal(error).into_response_json(),
+    };
+    match local_actor_document(&state.domain, &actor) {
+        Ok(document) => activity_json(&WithContext::preau(document)),
+        Err(error) => AppError::internal(error).into_response_json(),
+    }
+}
+
+/// `GET /actor`: the instance actor (FEP-2677), which signs fetches.
+pub async fn get_instance_actor(State(state): State<AppState>) -> Response {
+    let row = match state.domain.store.instance_actor().await {
+        Ok(Some(row)) => row,
+        Ok(None) => return AppError::not_found().into_response_json(),
+        Err(error) => return AppError::from(error).into_response_json(),
+    };
+    let actor = match DbActor::new(row, None) {
+        Ok(actor) => actor,
+        Err(error) => return AppError::internal(error).into_response_json(),
+    };
+    match local_actor_document(&state.domain, &actor) {
+        Ok(document) => activity_json(&WithContext::preau(document)),
+        Err(error) => AppError::internal(error).into_response_json(),
+    }
+}
+
+/// The instance actor's name; reserved for no one else.
+pub const INSTANCE_ACTOR_NAME: &str = "instance";
+
+/// Creates the instance actor with its key pair on first start.
+pub async fn ensure_instance_actor(domain: &Domain) -> Result<ActorRow, crate::domain::DomainError> {
+    if let Some(row) = domain.store.instance_actor().await? {
+        return Ok(row);
+    }
+    let (public_key_pem, private_key_pem) = crate::domain::keys::generate_key_pair().await?;
+    let base = domain.settings.base_url();
+    domain
+        .store
+        .insert_actor(&NewActor {
+            kind: ActorKindRow::Application,
+            name: INSTANCE_ACTOR_NAME.to_string(),
+            domain: String::new(),
+            ap_id: urls::instance_actor(&base),
+            inbox: urls::shared_inbox(&base),
+            shared_inbox: Some(urls::shared_inbox(&base)),
+            display_name: domain.settings.instance.name.clone(),
+            summary_html: String::new(),
+            public_key_pem,
+            private_key_pem: Some(private_key_pem),
+            declared_trust: None,
+        })
+        .await?;
+    domain
+        .store
+        .instance_actor()
+        .await?
+        .ok_or_else(|| crate::domain::DomainError::Internal("instance actor missing".into()))
+}

@@ -1,0 +1,48 @@
+//! ActivityPub and discovery: actor documents, WebFinger, NodeInfo.
+//!
+//! Routes here speak JSON to other servers. Local rows become wire types
+//! from `preau-federation` only through [`actors::DbActor`]'s `into_json`,
+//! and remote documents become rows only through `from_json`, after
+//! `verify` (which never writes).
+
+pub mod actors;
+pub mod collections;
+pub mod nodeinfo;
+pub mod webfinger;
+
+use crate::{app::AppState, error::AppError};
+use axum::{
+    http::header,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use serde::Serialize;
+
+/// A JSON response with the ActivityStreams media type.
+pub fn activity_json<T: Serialize>(document: &T) -> Response {
+    match serde_json::to_vec(document) {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, preau_federation::ACTIVITY_JSON),
+                (header::VARY, "Accept"),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(error) => AppError::internal(error).into_response(),
+    }
+}
+
+/// The ActivityPub and discovery routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/.well-known/webfinger", get(webfinger::get_webfinger))
+        .route("/.well-known/host-meta", get(webfinger::get_host_meta))
+        .route("/.well-known/nodeinfo", get(nodeinfo::get_nodeinfo_links))
+        .route("/nodeinfo/2.1", get(nodeinfo::get_nodeinfo))
+        .route("/actor", get(actors::get_instance_actor))
+        .route("/users/{name}/outbox", get(collections::get_outbox))
+        .route("/users/{name}/followers", get(collections::get_followers))
+        .route("/users/{name}/following", get(collections::get_following))
+}

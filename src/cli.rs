@@ -1,0 +1,173 @@
+//! The admin commands (`preau admin …`, `preau migrate`, `preau config
+//! check`), like Mastodon's tootctl. Each returns a message for standard
+//! output or an error whose text explains what to fix.
+
+use crate::{
+    app::build_domain,
+    config::Settings,
+    domain::{accounts::AdminCreateInput, Domain, DomainError},
+    i18n::Catalogs,
+    store::accounts::AccountRow,
+};
+use std::io::{BufRead, IsTerminal, Write};
+
+/// A failed command: the message printed on standard error.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(pub String);
+
+impl From<DomainError> for CliError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Rule { code, detail, .. } => {
+                let message = Catalogs::english_error(code);
+                match detail {
+                    Some(detail) => CliError(format!("{message} ({code}: {detail})")),
+                    None => CliError(format!("{message} ({code})")),
+                }
+            }
+            other => CliError(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::app::StartError> for CliError {
+    fn from(error: crate::app::StartError) -> Self {
+        CliError(error.to_string())
+    }
+}
+
+impl From<crate::store::StoreError> for CliError {
+    fn from(error: crate::store::StoreError) -> Self {
+        CliError(error.to_string())
+    }
+}
+
+async fn domain(settings: &Settings) -> Result<Domain, CliError> {
+    Ok(build_domain(settings.clone()).await?)
+}
+
+/// Reads a password from standard input (one line), prompting on a
+/// terminal.
+pub fn read_password() -> Result<String, CliError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password: ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|error| CliError(format!("cannot read the password from standard input: {error}")))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        return Err(CliError("no password given on standard input".to_string()));
+    }
+    Ok(password)
+}
+
+/// `preau admin create-user NAME --email EMAIL [--admin]`.
+pub async fn create_user(settings: &Settings, name: &str, email: &str, is_admin: bool, password: String) -> Result<String, CliError> {
+    let domain = domain(settings).await?;
+    let account = domain
+        .admin_create_account(AdminCreateInput {
+            username: name.to_string(),
+            email: email.to_string(),
+            password,
+            is_admin,
+        })
+        .await?;
+    domain.store.close().await;
+    Ok(format!(
+        "created {}{} <{}>: {}",
+        account.username,
+        if account.is_admin { " (admin)" } else { "" },
+        account.email,
+        crate::urls::person(&settings.base_url(), &account.username)
+    ))
+}
+
+/// `preau admin approve NAME`.
+pub async fn approve(settings: &Settings, name: &str) -> Result<String, CliError> {
+    let domain = domain(settings).await?;
+    let account = domain.approve_account(name).await?;
+    domain.store.close().await;
+    Ok(format!("{} is now {}", account.username, account.status.as_str()))
+}
+
+/// `preau admin suspend NAME`.
+pub async fn suspend(settings: &Settings, name: &str) -> Result<String, CliError> {
+    let domain = domain(settings).await?;
+    let account = domain.suspend_account(name).await?;
+    domain.store.close().await;
+    Ok(format!("{} is now {}", account.username, account.status.as_str()))
+}
+
+fn table(accounts: &[AccountRow]) -> String {
+    let mut out = format!("{:<30} {:<40} {:<22} {:<6}\n", "USERNAME", "EMAIL", "STATUS", "ADMIN");
+    for account in accounts {
+        out.push_str(&format!(
+            "{:<30} {:<40} {:<22} {:<6}\n",
+            account.username,
+            account.email,
+            account.status.as_str(),
+            if account.is_admin { "yes" } else { "no" }
+        ));
+    }
+    out.push_str(&format!("{} account(s)", accounts.len()));
+    out
+}
+
+/// `preau admin list-users [--csv]`.
+pub async fn list_users(settings: &Settings, csv: bool) -> Result<String, CliError> {
+    let domain = domain(settings).await?;
+    let accounts = domain.store.list_accounts(None).await?;
+    domain.store.close().await;
+    if csv {
+        crate::web::admin::accounts_csv(&accounts)
+            .map(|text| text.trim_end().to_string())
+            .map_err(|error| CliError(error.to_string()))
+    } else {
+        Ok(table(&accounts))
+    }
+}
+
+/// `preau migrate`: applies pending migrations.
+pub async fn migrate(settings: &Settings) -> Result<String, CliError> {
+    let store = crate::app::open_store(settings).await?;
+    store.close().await;
+    Ok(format!("database up to date: {}", redact(&settings.database_url())))
+}
+
+/// Hides a password in a database URL before printing it.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// `preau config check [FILE]`: loads and checks the settings, printing a
+/// summary.
+pub fn check_config(settings: &Settings) -> String {
+    let instance = &settings.instance;
+    format!(
+        "configuration is valid\n  url:           {}\n  listen:        {}\n  trust level:   {}\n  registrations: {:?}\n  e-mail domains: {}\n  database:      {}\n  mail:          {}\n  allow loopback: {}",
+        settings.base_url(),
+        settings.server.listen,
+        instance.trust_level,
+        instance.registrations,
+        if instance.allowed_email_domains.is_empty() { "any".to_string() } else { instance.allowed_email_domains.join(", ") },
+        redact(&settings.database_url()),
+        if settings.mail.smtp_url.is_empty() {
+            format!("outbox folder {}", settings.server.data_dir.join("outbox").display())
+        } else {
+            redact(&settings.mail.smtp_url)
+        },
+        settings.federation.allow_loopback,
+    )
+}

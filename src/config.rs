@@ -1,0 +1,442 @@
+//! Typed settings of one instance.
+//!
+//! Settings come from, in order: built-in defaults, an optional TOML file
+//! (`--config FILE` or `PREAU_CONFIG`), then environment variables named
+//! `PREAU_<SECTION>_<KEY>`. Unknown keys are refused, in the file and in the
+//! environment alike, so a typo never silently falls back to a default.
+//! Every key is documented in `instance-config/preau.example.toml`.
+
+use preau_federation::TrustLevel;
+use serde::Deserialize;
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+/// The sections of the configuration, which are also the first word of
+/// each environment variable after `PREAU_`.
+pub const SECTIONS: [&str; 6] = ["server", "instance", "database", "federation", "mail", "limits"];
+
+/// All settings of one instance.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Where the server listens and keeps its files.
+    pub server: ServerSettings,
+    /// What the instance is: name, domain, trust level, registration rules.
+    pub instance: InstanceSettings,
+    /// Which database to use.
+    pub database: DatabaseSettings,
+    /// Federation with other servers.
+    pub federation: FederationSettings,
+    /// Outgoing e-mail.
+    pub mail: MailSettings,
+    /// Rate limits.
+    pub limits: LimitSettings,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSettings {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// Directory for the SQLite database, the mail outbox and uploads.
+    pub data_dir: PathBuf,
+}
+
+/// How people get an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registrations {
+    /// Anyone who verifies their e-mail address.
+    Open,
+    /// Like open, then an admin approves each account.
+    Approval,
+    /// Only admins create accounts (`preau admin create-user`).
+    Closed,
+}
+
+/// `[instance]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InstanceSettings {
+    /// Public host name (with `:port` when not 80/443); part of every id.
+    pub domain: String,
+    /// `https` in production; `http` is allowed for loopback domains.
+    /// Empty means: `http` for localhost and 127.0.0.1, `https` otherwise.
+    pub scheme: String,
+    /// The instance's name as shown to people and peers.
+    pub name: String,
+    /// A short description shown on the home page.
+    pub description: String,
+    /// The trust level this instance declares.
+    pub trust_level: TrustLevel,
+    /// The organisation running the instance (association, academy…).
+    pub organisation: String,
+    /// Who may sign up.
+    pub registrations: Registrations,
+    /// When not empty, only addresses in these domains (or their
+    /// subdomains) may get an account; required on institutional instances.
+    pub allowed_email_domains: Vec<String>,
+    /// The charter every new member accepts, in French; empty for the
+    /// built-in text.
+    pub charter_fr: String,
+    /// The charter in English; empty for the built-in text.
+    pub charter_en: String,
+    /// Language used when the browser expresses no preference: `fr` or `en`.
+    pub default_language: String,
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// `sqlite://PATH` or `postgres://…`; empty means
+    /// `sqlite://DATA_DIR/preau.db`.
+    pub url: String,
+    /// Size of the connection pool.
+    pub max_connections: u32,
+}
+
+/// `[federation]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationSettings {
+    /// Allow plain-http peers on loopback addresses (tests, the demo).
+    /// Otherwise private and loopback addresses are refused for every
+    /// outgoing fetch and delivery.
+    pub allow_loopback: bool,
+}
+
+/// `[mail]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    /// `smtp://host:port`, `smtps://user:pass@host` or
+    /// `smtp://host:587?tls=required`; empty writes mail to
+    /// `DATA_DIR/outbox/` instead.
+    pub smtp_url: String,
+    /// The sender; empty means `Préau <noreply@DOMAIN-HOST>`.
+    pub from: String,
+}
+
+/// `[limits]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitSettings {
+    /// Log-in attempts per client address per minute.
+    pub login_per_minute: u32,
+    /// Sign-ups per client address per hour.
+    pub signup_per_hour: u32,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("preau-data"),
+        }
+    }
+}
+
+impl Default for InstanceSettings {
+    fn default() -> Self {
+        InstanceSettings {
+            domain: "localhost:8080".to_string(),
+            scheme: String::new(),
+            name: "Préau".to_string(),
+            description: String::new(),
+            trust_level: TrustLevel::Informal,
+            organisation: String::new(),
+            registrations: Registrations::Open,
+            allowed_email_domains: Vec::new(),
+            charter_fr: String::new(),
+            charter_en: String::new(),
+            default_language: "fr".to_string(),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings {
+            url: String::new(),
+            max_connections: 8,
+        }
+    }
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            login_per_minute: 10,
+            signup_per_hour: 20,
+        }
+    }
+}
+
+/// Why settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed, has an unknown key or a wrong value.
+    #[error("invalid configuration{origin}: {message}")]
+    Invalid {
+        /// Where it came from (file name), or empty.
+        origin: String,
+        /// What is wrong, as the TOML parser says it.
+        message: String,
+    },
+    /// An environment variable names no known setting.
+    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits")]
+    UnknownVariable(String),
+    /// The settings parse but contradict each other.
+    #[error("inconsistent configuration: {0}")]
+    Inconsistent(String),
+}
+
+impl Settings {
+    /// Loads settings from an optional file and the given environment
+    /// variables (pass `std::env::vars()` in production).
+    pub fn load(
+        file: Option<&Path>,
+        environment: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, ConfigError> {
+        let (mut table, origin) = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let table: toml::Table =
+                    toml::from_str(&text).map_err(|error| ConfigError::Invalid {
+                        origin: format!(" in {}", path.display()),
+                        message: error.to_string(),
+                    })?;
+                (table, format!(" in {} or the environment", path.display()))
+            }
+            None => (toml::Table::new(), String::new()),
+        };
+        apply_environment(&mut table, environment)?;
+        let settings: Settings =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|error: toml::de::Error| ConfigError::Invalid {
+                    origin,
+                    message: error.to_string(),
+                })?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Checks rules that span several keys.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let domain = &self.instance.domain;
+        if domain.is_empty() || domain.contains('/') || domain.contains(char::is_whitespace) {
+            return Err(ConfigError::Inconsistent(format!(
+                "instance.domain `{domain}` must be a host name with an optional :port"
+            )));
+        }
+        if !matches!(self.instance.scheme.as_str(), "" | "http" | "https") {
+            return Err(ConfigError::Inconsistent(
+                "instance.scheme must be `http`, `https` or empty".to_string(),
+            ));
+        }
+        if self.instance.trust_level == TrustLevel::Institutional
+            && self.instance.allowed_email_domains.is_empty()
+        {
+            return Err(ConfigError::Inconsistent(
+                "an institutional instance needs instance.allowed_email_domains (its academic e-mail domains)".to_string(),
+            ));
+        }
+        for entry in &self.instance.allowed_email_domains {
+            if entry.is_empty() || entry.contains('@') || entry.contains(char::is_whitespace) {
+                return Err(ConfigError::Inconsistent(format!(
+                    "instance.allowed_email_domains: `{entry}` is not a domain name"
+                )));
+            }
+        }
+        if !matches!(self.instance.default_language.as_str(), "fr" | "en") {
+            return Err(ConfigError::Inconsistent(
+                "instance.default_language must be `fr` or `en`".to_string(),
+            ));
+        }
+        let url = &self.database.url;
+        if !(url.is_empty() || url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(ConfigError::Inconsistent(
+                "database.url must start with sqlite: or postgres://".to_string(),
+            ));
+        }
+        if self.database.max_connections == 0 {
+            return Err(ConfigError::Inconsistent(
+                "database.max_connections must be at least 1".to_string(),
+            ));
+        }
+        if self.limits.login_per_minute == 0 || self.limits.signup_per_hour == 0 {
+            return Err(ConfigError::Inconsistent(
+                "limits must be at least 1".to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `http` or `https`, as the public URLs of this instance use it.
+    pub fn scheme(&self) -> &str {
+        if !self.instance.scheme.is_empty() {
+            return &self.instance.scheme;
+        }
+        let host = self
+            .instance
+            .domain
+            .rsplit_once(':')
+            .map_or(self.instance.domain.as_str(), |(host, _)| host);
+        if host == "localhost" || host.starts_with("127.") || host == "[::1]" {
+            "http"
+        } else {
+            "https"
+        }
+    }
+
+    /// The instance's base URL, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", self.scheme(), self.instance.domain)
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!(
+                "sqlite://{}",
+                self.server.data_dir.join("preau.db").display()
+            )
+        } else {
+            self.database.url.clone()
+        }
+    }
+}
+
+/// Writes `PREAU_<SECTION>_<KEY>` variables into the table. Values are read
+/// as TOML when they parse as such (`true`, `8`, `["a", "b"]`), else as
+/// plain strings.
+fn apply_environment(
+    table: &mut toml::Table,
+    environment: impl IntoIterator<Item = (String, String)>,
+) -> Result<(), ConfigError> {
+    for (name, value) in environment {
+        let Some(rest) = name.strip_prefix("PREAU_") else {
+            continue;
+        };
+        let lowered = rest.to_ascii_lowercase();
+        let Some((section, key)) = lowered.split_once('_') else {
+            continue;
+        };
+        if !SECTIONS.contains(&section) {
+            // PREAU_CONFIG, PREAU_TEST_*, PREAU_BIN… belong to other tools.
+            continue;
+        }
+        if key.is_empty() {
+            return Err(ConfigError::UnknownVariable(name));
+        }
+        let parsed = toml::from_str::<toml::Table>(&format!("v = {value}"))
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(value.clone()));
+        let section_table = table
+            .entry(section.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let toml::Value::Table(section_table) = section_table else {
+            return Err(ConfigError::Invalid {
+                origin: String::new(),
+                message: format!("`{section}` must be a table"),
+            });
+        };
+        section_table.insert(key.to_string(), parsed);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_no_file() {
+        let settings = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(settings.instance.domain, "localhost:8080");
+        assert_eq!(settings.base_url(), "http://localhost:8080");
+        assert_eq!(settings.instance.trust_level, TrustLevel::Informal);
+        assert!(settings.database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn environment_overrides_every_section() {
+        let settings = Settings::load(
+            None,
+            env(&[
+                ("PREAU_SERVER_LISTEN", "127.0.0.1:9999"),
+                ("PREAU_INSTANCE_DOMAIN", "preau.example.org"),
+                ("PREAU_FEDERATION_ALLOW_LOOPBACK", "true"),
+                ("PREAU_DATABASE_URL", "postgres://db/preau"),
+                ("PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS", r#"["ac-rennes.fr"]"#),
+                ("PREAU_TEST_POSTGRES_URL", "ignored"),
+                ("HOME", "/root"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.server.listen.port(), 9999);
+        assert_eq!(settings.base_url(), "https://preau.example.org");
+        assert!(settings.federation.allow_loopback);
+        assert_eq!(settings.database_url(), "postgres://db/preau");
+        assert_eq!(settings.instance.allowed_email_domains, ["ac-rennes.fr"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_in_files_and_environment() {
+        let error = Settings::load(None, env(&[("PREAU_SERVER_LISTN", "x")])).unwrap_err();
+        assert!(error.to_string().contains("listn"), "{error}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "[instance]\ndomian = \"x\"\n").unwrap();
+        let error = Settings::load(Some(&path), env(&[])).unwrap_err();
+        assert!(error.to_string().contains("domian"), "{error}");
+    }
+
+    #[test]
+    fn institutional_instances_need_email_domains() {
+        let error = Settings::load(
+            None,
+            env(&[("PREAU_INSTANCE_TRUST_LEVEL", "institutional")]),
+        )
+        .unwrap_err();
+        assert!(matches!(error, ConfigError::Inconsistent(_)));
+    }
+
+    #[test]
+    fn example_configs_are_valid() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("instance-config");
+        for name in [
+            "preau.example.toml",
+            "informal.toml",
+            "associative.toml",
+            "institutional.toml",
+        ] {
+            Settings::load(Some(&dir.join(name)), env(&[]))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+}

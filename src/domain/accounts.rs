@@ -1,0 +1,519 @@
+//! Accounts: sign-up, e-mail verification, log-in, password reset, and the
+//! admin actions (create, approve, suspend).
+//!
+//! The e-mail domain rule of institutional instances is checked in
+//! [`Domain::check_email_allowed`], which every way of getting an account
+//! goes through (sign-up, the admin CLI, and later invitations).
+
+use super::{keys::generate_key_pair, validate, Domain, DomainError, DomainResult};
+use crate::{
+    config::Registrations,
+    i18n::Lang,
+    mail::Message,
+    store::{
+        accounts::{AccountId, AccountRow, AccountStatus, NewAccount},
+        actors::{ActorKindRow, NewActor},
+        is_unique_violation, now_ms,
+        tokens::TokenPurpose,
+    },
+    urls,
+};
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+/// How long a log-in session lasts.
+pub const SESSION_LIFETIME_MS: i64 = 30 * 24 * 3600 * 1000;
+/// How long an e-mail verification link works.
+pub const VERIFY_LIFETIME_MS: i64 = 48 * 3600 * 1000;
+/// How long a password reset link works.
+pub const RESET_LIFETIME_MS: i64 = 3600 * 1000;
+
+/// A sign-up request.
+#[derive(Debug, Clone)]
+pub struct SignupInput {
+    /// Wanted username.
+    pub username: String,
+    /// E-mail address.
+    pub email: String,
+    /// Password in clear (hashed here).
+    pub password: String,
+    /// Display name; the username when empty.
+    pub display_name: String,
+    /// Whether the charter box was ticked.
+    pub accept_charter: bool,
+    /// Interface language of the request, used for the mail.
+    pub lang: Lang,
+}
+
+/// An admin-created account (CLI).
+#[derive(Debug, Clone)]
+pub struct AdminCreateInput {
+    /// Username.
+    pub username: String,
+    /// E-mail address, verified by the admin's word.
+    pub email: String,
+    /// Password in clear.
+    pub password: String,
+    /// Whether the account administers the instance.
+    pub is_admin: bool,
+}
+
+/// Everything needed to create a local person, validated.
+struct NewPerson {
+    username: String,
+    email: String,
+    email_domain: String,
+    password_hash: String,
+    display_name: String,
+    status: AccountStatus,
+    is_admin: bool,
+    email_verified: bool,
+    locale: String,
+}
+
+/// A new random token and the hash that is stored.
+fn new_token() -> (String, String) {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+/// The stored form of a token: hex SHA-256.
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+async fn hash_password(password: String) -> DomainResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| DomainError::Internal(error.to_string()))
+    })
+    .await
+    .map_err(|error| DomainError::Internal(error.to_string()))?
+}
+
+async fn password_matches(password: String, hash: String) -> DomainResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed =
+            PasswordHash::new(&hash).map_err(|error| DomainError::Internal(error.to_string()))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|error| DomainError::Internal(error.to_string()))?
+}
+
+/// A hash of a random password, checked against when the account does not
+/// exist so that a failed log-in takes the same time either way.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0jGBGjV6eK3vuK8mJv0h9JWQw3GQeV2r4cPo6m1iZ3c";
+
+impl Domain {
+    /// Refuses an address whose domain is not allowed on this instance.
+    pub fn check_email_allowed(&self, domain: &str) -> DomainResult<()> {
+        if validate::email_domain_allowed(domain, &self.settings.instance.allowed_email_domains) {
+            Ok(())
+        } else {
+            Err(DomainError::Rule {
+                status: 422,
+                code: "email_domain_not_allowed",
+                detail: Some(format!(
+                    "allowed domains: {}",
+                    self.settings.instance.allowed_email_domains.join(", ")
+                )),
+            })
+        }
+    }
+
+    async fn insert_person(&self, person: NewPerson) -> DomainResult<AccountId> {
+        let NewPerson {
+            username,
+            email,
+            email_domain,
+            password_hash,
+            display_name,
+            status,
+            is_admin,
+            email_verified,
+            locale,
+        } = person;
+        let (public_key_pem, private_key_pem) = generate_key_pair().await?;
+        let base = self.settings.base_url();
+        let account = NewAccount {
+            actor: NewActor {
+                kind: ActorKindRow::Person,
+                ap_id: urls::person(&base, &username),
+                inbox: urls::person_inbox(&base, &username),
+                shared_inbox: Some(urls::shared_inbox(&base)),
+                display_name,
+                summary_html: String::new(),
+                public_key_pem,
+                private_key_pem: Some(private_key_pem),
+                declared_trust: None,
+                domain: String::new(),
+                name: username,
+            },
+            email,
+            email_domain,
+            password_hash,
+            is_admin,
+            status,
+            email_verified,
+            locale,
+        };
+        match self.store.create_account(&account).await {
+            Ok(id) => Ok(id),
+            Err(error) if is_unique_violation(&error) => {
+                // Which one is taken decides the message.
+                if self.store.account_by_email(&account.email).await?.is_some() {
+                    Err(DomainError::invalid("email_taken", "email"))
+                } else {
+                    Err(DomainError::invalid("username_taken", "username"))
+                }
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn check_name_free(&self, username: &str) -> DomainResult<()> {
+        if self.store.local_actor_by_name(username).await?.is_some() {
+            return Err(DomainError::invalid("username_taken", "username"));
+        }
+        Ok(())
+    }
+
+    /// Signs a teacher up: checks every rule, creates the account pending
+    /// e-mail verification and sends the verification link. If the mail
+    /// cannot be sent the account stays and the error says so; the person
+    /// can ask for a new link.
+    pub async fn sign_up(&self, input: SignupInput) -> DomainResult<AccountRow> {
+        if self.settings.instance.registrations == Registrations::Closed {
+            return Err(DomainError::rule(403, "registrations_closed"));
+        }
+        let username = validate::username(&input.username)?;
+        let (email, email_domain) = validate::email(&input.email)?;
+        self.check_email_allowed(&email_domain)?;
+        validate::password(&input.password)?;
+        if !input.accept_charter {
+            return Err(DomainError::invalid("charter_not_accepted", "accept_charter"));
+        }
+        let display_name = validate::text(&input.display_name, 80, "display_name")?;
+        let display_name = if display_name.is_empty() {
+            username.clone()
+        } else {
+            display_name
+        };
+        self.check_name_free(&username).await?;
+        if self.store.account_by_email(&email).await?.is_some() {
+            return Err(DomainError::invalid("email_taken", "email"));
+        }
+        let hash = hash_password(input.password).await?;
+        let id = self
+            .insert_person(NewPerson {
+                username,
+                email,
+                email_domain,
+                password_hash: hash,
+                display_name,
+                status: AccountStatus::PendingVerification,
+                is_admin: false,
+                email_verified: false,
+                locale: input.lang.code().to_string(),
+            })
+            .await?;
+        let account = self
+            .store
+            .account_by_id(id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("account vanished".into()))?;
+        self.send_verification(&account).await?;
+        Ok(account)
+    }
+
+    async fn send_verification(&self, account: &AccountRow) -> DomainResult<()> {
+        let (token, hash) = new_token();
+        self.store
+            .create_email_token(
+                &hash,
+                account.id,
+                TokenPurpose::VerifyEmail,
+                now_ms() + VERIFY_LIFETIME_MS,
+            )
+            .await?;
+        let link = urls::verify_email(&self.settings.base_url(), &token);
+        let lang = Lang::from_code(&account.locale);
+        let message = Message::verification(lang, &self.settings, &account.username, &link);
+        self.mailer
+            .send(&account.email, message)
+            .await
+            .map_err(DomainError::Mail)
+    }
+
+    /// Sends a new verification link to an account still waiting for one.
+    /// Answers the same whether or not the address is known, so it cannot
+    /// be used to find out who has an account.
+    pub async fn resend_verification(&self, email: &str) -> DomainResult<()> {
+        let Ok((email, _)) = validate::email(email) else {
+            return Err(DomainError::invalid("invalid_email", "email"));
+        };
+        if let Some(account) = self.store.account_by_email(&email).await? {
+            if account.status == AccountStatus::PendingVerification {
+                self.send_verification(&account).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Consumes a verification token. The account becomes active, or waits
+    /// for an admin on instances that approve sign-ups.
+    pub async fn verify_email(&self, token: &str) -> DomainResult<AccountRow> {
+        let account_id = self
+            .store
+            .consume_email_token(&hash_token(token.trim()), TokenPurpose::VerifyEmail)
+            .await?
+            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
+        let account = self
+            .store
+            .account_by_id(account_id)
+            .await?
+            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
+        if account.status == AccountStatus::PendingVerification {
+            let next = if self.settings.instance.registrations == Registrations::Approval {
+                AccountStatus::PendingApproval
+            } else {
+                AccountStatus::Active
+            };
+            self.store.mark_email_verified(account.id, next).await?;
+        }
+        self.store
+            .account_by_id(account_id)
+            .await?
+            .ok_or_else(|| DomainError::rule(400, "invalid_token"))
+    }
+
+    /// Checks credentials (username or e-mail address, and password) and
+    /// opens a session. Returns the account and the session token.
+    pub async fn log_in(&self, login: &str, password: &str) -> DomainResult<(AccountRow, String)> {
+        let login = login.trim().to_lowercase();
+        let account = if login.contains('@') {
+            self.store.account_by_email(&login).await?
+        } else {
+            self.store.account_by_username(&login).await?
+        };
+        let Some(account) = account else {
+            password_matches(password.to_string(), DUMMY_HASH.to_string()).await?;
+            return Err(DomainError::rule(401, "invalid_credentials"));
+        };
+        if !password_matches(password.to_string(), account.password_hash.clone()).await? {
+            return Err(DomainError::rule(401, "invalid_credentials"));
+        }
+        match account.status {
+            AccountStatus::Active => {}
+            AccountStatus::PendingVerification => {
+                return Err(DomainError::rule(403, "email_not_verified"))
+            }
+            AccountStatus::PendingApproval => {
+                return Err(DomainError::rule(403, "account_pending_approval"))
+            }
+            AccountStatus::Suspended => return Err(DomainError::rule(403, "account_suspended")),
+        }
+        let token = self.open_session(account.id).await?;
+        self.store.touch_login(account.id).await?;
+        Ok((account, token))
+    }
+
+    /// Creates a session and returns its token.
+    pub async fn open_session(&self, account: AccountId) -> DomainResult<String> {
+        let (token, hash) = new_token();
+        self.store
+            .create_session(&hash, account, now_ms() + SESSION_LIFETIME_MS)
+            .await?;
+        Ok(token)
+    }
+
+    /// The active account of a session token, if the session is valid.
+    pub async fn session_account(&self, token: &str) -> DomainResult<Option<AccountRow>> {
+        let Some(id) = self.store.session_account(&hash_token(token)).await? else {
+            return Ok(None);
+        };
+        let account = self.store.account_by_id(id).await?;
+        Ok(account.filter(|account| account.status == AccountStatus::Active))
+    }
+
+    /// Ends a session.
+    pub async fn log_out(&self, token: &str) -> DomainResult<()> {
+        self.store.delete_session(&hash_token(token)).await?;
+        Ok(())
+    }
+
+    /// Sends a password reset link when the address belongs to an account.
+    /// Answers the same either way.
+    pub async fn request_password_reset(&self, email: &str) -> DomainResult<()> {
+        let (email, _) = validate::email(email)?;
+        let Some(account) = self.store.account_by_email(&email).await? else {
+            return Ok(());
+        };
+        if account.status == AccountStatus::Suspended {
+            return Ok(());
+        }
+        let (token, hash) = new_token();
+        self.store
+            .create_email_token(
+                &hash,
+                account.id,
+                TokenPurpose::ResetPassword,
+                now_ms() + RESET_LIFETIME_MS,
+            )
+            .await?;
+        let link = urls::reset_password(&self.settings.base_url(), &token);
+        let message = Message::password_reset(
+            Lang::from_code(&account.locale),
+            &self.settings,
+            &account.username,
+            &link,
+        );
+        self.mailer
+            .send(&account.email, message)
+            .await
+            .map_err(DomainError::Mail)
+    }
+
+    /// Sets a new password from a reset token and ends every session of
+    /// the account. Following the link also proves the address.
+    pub async fn reset_password(&self, token: &str, password: &str) -> DomainResult<AccountRow> {
+        validate::password(password)?;
+        let account_id = self
+            .store
+            .consume_email_token(&hash_token(token.trim()), TokenPurpose::ResetPassword)
+            .await?
+            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
+        let hash = hash_password(password.to_string()).await?;
+        self.store.set_password_hash(account_id, &hash).await?;
+        self.store.delete_account_sessions(account_id).await?;
+        let account = self
+            .store
+            .account_by_id(account_id)
+            .await?
+            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
+        if account.status == AccountStatus::PendingVerification {
+            let next = if self.settings.instance.registrations == Registrations::Approval {
+                AccountStatus::PendingApproval
+            } else {
+                AccountStatus::Active
+            };
+            self.store.mark_email_verified(account.id, next).await?;
+        }
+        Ok(account)
+    }
+
+    /// Creates an active, verified account (admin CLI and demo). The
+    /// e-mail domain rule still applies.
+    pub async fn admin_create_account(&self, input: AdminCreateInput) -> DomainResult<AccountRow> {
+        let username = validate::username(&input.username)?;
+        let (email, email_domain) = validate::email(&input.email)?;
+        self.check_email_allowed(&email_domain)?;
+        validate::password(&input.password)?;
+        self.check_name_free(&username).await?;
+        let hash = hash_password(input.password).await?;
+        let id = self
+            .insert_person(NewPerson {
+                display_name: username.clone(),
+                username,
+                email,
+                email_domain,
+                password_hash: hash,
+                status: AccountStatus::Active,
+                is_admin: input.is_admin,
+                email_verified: true,
+                locale: self.settings.instance.default_language.clone(),
+            })
+            .await?;
+        self.store
+            .account_by_id(id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("account vanished".into()))
+    }
+
+    async fn account_named(&self, username: &str) -> DomainResult<AccountRow> {
+        self.store
+            .account_by_username(&username.trim().to_lowercase())
+            .await?
+            .ok_or_else(|| DomainError::rule(404, "account_not_found"))
+    }
+
+    /// Approves an account waiting for approval (or re-activates a
+    /// suspended one).
+    pub async fn approve_account(&self, username: &str) -> DomainResult<AccountRow> {
+        let account = self.account_named(username).await?;
+        match account.status {
+            AccountStatus::PendingApproval | AccountStatus::Suspended => {
+                self.store
+                    .set_account_status(account.id, AccountStatus::Active)
+                    .await?
+            }
+            AccountStatus::Active => return Err(DomainError::rule(409, "account_already_active")),
+            AccountStatus::PendingVerification => {
+                return Err(DomainError::rule(409, "email_not_verified"))
+            }
+        }
+        self.account_named(username).await
+    }
+
+    /// Suspends an account and ends its sessions. The last active admin
+    /// cannot be suspended, so an instance always keeps one.
+    pub async fn suspend_account(&self, username: &str) -> DomainResult<AccountRow> {
+        let account = self.account_named(username).await?;
+        if account.status == AccountStatus::Suspended {
+            return Err(DomainError::rule(409, "account_already_suspended"));
+        }
+        if account.is_admin {
+            let active_admins = self
+                .store
+                .list_accounts(Some(AccountStatus::Active))
+                .await?
+                .into_iter()
+                .filter(|other| other.is_admin)
+                .count();
+            if active_admins <= 1 {
+                return Err(DomainError::rule(409, "last_admin"));
+            }
+        }
+        self.store
+            .set_account_status(account.id, AccountStatus::Suspended)
+            .await?;
+        self.store.delete_account_sessions(account.id).await?;
+        self.account_named(username).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dummy_hash_parses() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (a, hash_a) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(hash_a, hash_token(&a));
+        assert_eq!(hash_a.len(), 64);
+        assert!(a.len() >= 43);
+    }
+}

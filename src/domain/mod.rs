@@ -1,0 +1,82 @@
+//! Rules and permissions: who may sign up, log in, edit what.
+//!
+//! Domain code never sees HTTP and never writes SQL: it takes typed inputs,
+//! applies the instance's rules (registration mode, e-mail domain allowlist,
+//! account status) and calls the store. Errors carry a stable code that the
+//! HTTP edge turns into a status and a translated message.
+
+pub mod accounts;
+pub mod keys;
+pub mod profile;
+pub mod validate;
+
+use crate::{config::Settings, mail::Mailer, store::Store};
+use std::sync::Arc;
+
+/// A rule was broken, or something below failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// A rule refused the request; `code` is stable and documented.
+    #[error("{code}")]
+    Rule {
+        /// HTTP status to use at the edge.
+        status: u16,
+        /// Stable snake_case code.
+        code: &'static str,
+        /// Which field or value, in English, when useful.
+        detail: Option<String>,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// A message could not be sent.
+    #[error("mail: {0}")]
+    Mail(String),
+    /// Anything else that is not the client's fault.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl DomainError {
+    /// A refusal with a status and code.
+    pub fn rule(status: u16, code: &'static str) -> Self {
+        DomainError::Rule {
+            status,
+            code,
+            detail: None,
+        }
+    }
+
+    /// A 422 for a field that failed validation.
+    pub fn invalid(code: &'static str, field: &str) -> Self {
+        DomainError::Rule {
+            status: 422,
+            code,
+            detail: Some(field.to_string()),
+        }
+    }
+
+    /// The stable code, or `internal_error`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::Rule { code, .. } => code,
+            DomainError::Mail(_) => "mail_unavailable",
+            _ => "internal_error",
+        }
+    }
+}
+
+/// Result of domain operations.
+pub type DomainResult<T> = Result<T, DomainError>;
+
+/// Everything the rules need: settings, the store and the mailer of one
+/// instance. Cheap to clone.
+#[derive(Clone)]
+pub struct Domain {
+    /// The instance's settings.
+    pub settings: Arc<Settings>,
+    /// Its database.
+    pub store: Store,
+    /// Its outgoing mail.
+    pub mailer: Mailer,
+}

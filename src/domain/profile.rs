@@ -1,0 +1,209 @@
+//! Teacher profiles: validation of the fields and rendering of the
+//! biography from Markdown to sanitised HTML.
+
+use super::{validate, Domain, DomainError, DomainResult};
+use crate::store::{
+    actors::ActorId,
+    profiles::{ProfileRow, ProfileUpdate},
+};
+
+/// The school levels a teacher can pick, as stable codes; their labels
+/// are in the message catalogs (`level-CODE`).
+pub const SCHOOL_LEVELS: [&str; 7] = [
+    "maternelle",
+    "primaire",
+    "college",
+    "lycee",
+    "lycee_pro",
+    "superieur",
+    "autre",
+];
+
+/// A profile edit as submitted by a form or the API.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileInput {
+    /// Display name.
+    pub display_name: String,
+    /// Biography in Markdown.
+    pub bio: String,
+    /// Subjects, comma separated.
+    pub subjects: String,
+    /// Level codes among [`SCHOOL_LEVELS`].
+    pub levels: Vec<String>,
+    /// Language codes, comma separated (`fr, en`).
+    pub languages: String,
+    /// Academy.
+    pub academy: String,
+    /// School.
+    pub school: String,
+    /// Interests, comma separated.
+    pub interests: String,
+}
+
+/// Renders Markdown to HTML and removes everything unsafe: scripts, event
+/// handlers, `javascript:` links, styles. Links get `rel="nofollow
+/// noopener noreferrer"`.
+pub fn render_markdown(source: &str) -> String {
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    let parser = pulldown_cmark::Parser::new_ext(source, options);
+    let mut html = String::with_capacity(source.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    sanitize_html(&html)
+}
+
+/// Sanitises HTML from any source (our own rendering or a remote server).
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("nofollow noopener noreferrer"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .clean(html)
+        .to_string()
+}
+
+fn language_code(raw: &str) -> bool {
+    let parts: Vec<&str> = raw.split('-').collect();
+    !parts.is_empty()
+        && parts[0].len() >= 2
+        && parts[0].len() <= 3
+        && parts
+            .iter()
+            .all(|part| !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+impl ProfileInput {
+    /// Checks every field and produces what is stored.
+    pub fn validate(&self) -> DomainResult<ProfileUpdate> {
+        let display_name = validate::text(&self.display_name, 80, "display_name")?;
+        if display_name.is_empty() {
+            return Err(DomainError::invalid("field_required", "display_name"));
+        }
+        let bio_source = validate::text(&self.bio, 5000, "bio")?;
+        let mut school_levels = Vec::new();
+        for level in &self.levels {
+            let level = level.trim();
+            if !SCHOOL_LEVELS.contains(&level) {
+                return Err(DomainError::invalid("invalid_school_level", "levels"));
+            }
+            if !school_levels.iter().any(|seen| seen == level) {
+                school_levels.push(level.to_string());
+            }
+        }
+        let languages: Vec<String> = validate::list(&self.languages, 10, 20, "languages")?
+            .into_iter()
+            .map(|code| code.to_lowercase())
+            .collect();
+        if let Some(bad) = languages.iter().find(|code| !language_code(code)) {
+            return Err(DomainError::invalid("invalid_language", &format!("languages: {bad}")));
+        }
+        Ok(ProfileUpdate {
+            display_name,
+            bio_html: render_markdown(&bio_source),
+            profile: ProfileRow {
+                bio_source,
+                subjects: validate::list(&self.subjects, 15, 60, "subjects")?,
+                school_levels,
+                languages,
+                academy: validate::text(&self.academy, 80, "academy")?,
+                school: validate::text(&self.school, 120, "school")?,
+                interests: validate::list(&self.interests, 20, 60, "interests")?,
+            },
+        })
+    }
+}
+
+/// A local teacher as shown to others: actor, account and profile.
+#[derive(Debug, Clone)]
+pub struct LocalPerson {
+    /// The Person actor.
+    pub actor: crate::store::actors::ActorRow,
+    /// The account behind it.
+    pub account: crate::store::accounts::AccountRow,
+    /// The profile fields.
+    pub profile: ProfileRow,
+}
+
+impl Domain {
+    /// The local teacher called `name`, if their account is active:
+    /// profiles of unverified, unapproved or suspended accounts are not
+    /// shown to anyone, here or on other servers.
+    pub async fn public_person(&self, name: &str) -> DomainResult<Option<LocalPerson>> {
+        let name = name.trim().to_lowercase();
+        let Some(account) = self.store.account_by_username(&name).await? else {
+            return Ok(None);
+        };
+        if account.status != crate::store::accounts::AccountStatus::Active {
+            return Ok(None);
+        }
+        let Some(actor) = self.store.actor_by_id(account.actor_id).await? else {
+            return Ok(None);
+        };
+        let profile = self.store.profile(actor.id).await?.unwrap_or_default();
+        Ok(Some(LocalPerson {
+            actor,
+            account,
+            profile,
+        }))
+    }
+
+    /// Saves a local person's profile.
+    pub async fn update_profile(&self, actor: ActorId, input: &ProfileInput) -> DomainResult<()> {
+        let update = input.validate()?;
+        self.store.save_profile(actor, &update).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_rendered_and_sanitised() {
+        let html = render_markdown(
+            "**gras** <script>alert(1)</script> [x](javascript:alert(1)) \
+             <img src=x onerror=alert(1)> <span style=\"color:red\">r</span>",
+        );
+        assert!(html.contains("<strong>gras</strong>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn profile_input_is_validated() {
+        let input = ProfileInput {
+            display_name: " Camille ".into(),
+            bio: "Prof de *maths*".into(),
+            subjects: "Mathématiques, Physique-chimie".into(),
+            levels: vec!["lycee".into(), "college".into(), "lycee".into()],
+            languages: "FR, en".into(),
+            academy: "Rennes".into(),
+            school: String::new(),
+            interests: "robotique".into(),
+        };
+        let update = input.validate().unwrap();
+        assert_eq!(update.display_name, "Camille");
+        assert_eq!(update.profile.school_levels, ["lycee", "college"]);
+        assert_eq!(update.profile.languages, ["fr", "en"]);
+        assert!(update.bio_html.contains("<em>maths</em>"));
+
+        let bad_level = ProfileInput {
+            levels: vec!["cp".into()],
+            ..input.clone()
+        };
+        assert_eq!(bad_level.validate().unwrap_err().code(), "invalid_school_level");
+        let bad_language = ProfileInput {
+            languages: "français!".into(),
+            ..input.clone()
+        };
+        assert_eq!(bad_language.validate().unwrap_err().code(), "invalid_language");
+        let no_name = ProfileInput {
+            display_name: "  ".into(),
+            ..input
+        };
+        assert_eq!(no_name.validate().unwrap_err().code(), "field_required");
+    }
+}

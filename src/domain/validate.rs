@@ -1,0 +1,159 @@
+//! Validation of names, addresses and passwords.
+
+use super::{DomainError, DomainResult};
+
+/// Names no account may take: they are paths, roles or the instance actor.
+const RESERVED_NAMES: &[&str] = &[
+    "admin", "administrator", "api", "about", "actor", "inbox", "instance", "login", "logout",
+    "moderator", "nodeinfo", "outbox", "postmaster", "preau", "root", "settings", "signup",
+    "static", "support", "system", "users", "webmaster", "well-known",
+];
+
+/// Shortest accepted password. Length beats composition rules (NIST SP 800-63B).
+pub const MIN_PASSWORD_LEN: usize = 10;
+/// Longest accepted password, to bound hashing work.
+pub const MAX_PASSWORD_LEN: usize = 256;
+
+/// Checks and normalises a username: 2–30 characters among `a-z 0-9 _`,
+/// starting with a letter, not reserved. Input is lowercased.
+pub fn username(raw: &str) -> DomainResult<String> {
+    let name = raw.trim().to_lowercase();
+    let valid_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let starts_with_letter = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+    if name.len() < 2 || name.len() > 30 || !valid_chars || !starts_with_letter {
+        return Err(DomainError::invalid("invalid_username", "username"));
+    }
+    if RESERVED_NAMES.contains(&name.as_str()) {
+        return Err(DomainError::invalid("username_reserved", "username"));
+    }
+    Ok(name)
+}
+
+/// Checks and normalises an e-mail address; returns it lowercased with its
+/// domain.
+pub fn email(raw: &str) -> DomainResult<(String, String)> {
+    let address = raw.trim().to_lowercase();
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return Err(DomainError::invalid("invalid_email", "email"));
+    };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.contains(char::is_whitespace)
+        && !local.contains(['<', '>', ',', ';', '"', '\\', '@']);
+    if !domain_ok || !local_ok || address.len() > 254 {
+        return Err(DomainError::invalid("invalid_email", "email"));
+    }
+    let domain = domain.to_string();
+    Ok((address, domain))
+}
+
+/// Whether `domain` is one of `allowed` or a subdomain of one. An empty
+/// list allows every domain.
+pub fn email_domain_allowed(domain: &str, allowed: &[String]) -> bool {
+    allowed.is_empty()
+        || allowed.iter().any(|entry| {
+            let entry = entry.trim().trim_start_matches('@').to_lowercase();
+            domain == entry || domain.ends_with(&format!(".{entry}"))
+        })
+}
+
+/// Checks a new password's length.
+pub fn password(raw: &str) -> DomainResult<()> {
+    let length = raw.chars().count();
+    if length < MIN_PASSWORD_LEN {
+        return Err(DomainError::invalid("password_too_short", "password"));
+    }
+    if length > MAX_PASSWORD_LEN {
+        return Err(DomainError::invalid("password_too_long", "password"));
+    }
+    Ok(())
+}
+
+/// Trims a free-text field and checks its length in characters.
+pub fn text(raw: &str, max: usize, field: &str) -> DomainResult<String> {
+    let value = raw.trim().to_string();
+    if value.chars().count() > max {
+        return Err(DomainError::invalid("field_too_long", field));
+    }
+    Ok(value)
+}
+
+/// Splits a comma-separated list, trims entries, drops empty ones and
+/// duplicates, and bounds the count and each entry's length.
+pub fn list(raw: &str, max_items: usize, max_len: usize, field: &str) -> DomainResult<Vec<String>> {
+    let mut items: Vec<String> = Vec::new();
+    for item in raw.split([',', '\n']) {
+        let item = item.trim();
+        if item.is_empty() || items.iter().any(|seen| seen.eq_ignore_ascii_case(item)) {
+            continue;
+        }
+        if item.chars().count() > max_len {
+            return Err(DomainError::invalid("field_too_long", field));
+        }
+        items.push(item.to_string());
+    }
+    if items.len() > max_items {
+        return Err(DomainError::invalid("too_many_items", field));
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_lowercased_and_checked() {
+        assert_eq!(username(" Camille_M ").unwrap(), "camille_m");
+        for bad in ["a", "1abc", "ca mille", "camille!", "éloise", &"x".repeat(31)] {
+            assert!(username(bad).is_err(), "{bad}");
+        }
+        assert_eq!(username("admin").unwrap_err().code(), "username_reserved");
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            email(" Camille.Martin@AC-Rennes.fr ").unwrap(),
+            ("camille.martin@ac-rennes.fr".to_string(), "ac-rennes.fr".to_string())
+        );
+        for bad in ["nobody", "a@b", "a@.fr", "a b@c.fr", "@c.fr", "a@c.fr."] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_domains_match_exactly_or_as_subdomains() {
+        let allowed = vec!["ac-rennes.fr".to_string(), "education.gouv.fr".to_string()];
+        assert!(email_domain_allowed("ac-rennes.fr", &allowed));
+        assert!(email_domain_allowed("lycee.ac-rennes.fr", &allowed));
+        assert!(!email_domain_allowed("fake-ac-rennes.fr", &allowed));
+        assert!(!email_domain_allowed("ac-rennes.fr.evil.com", &allowed));
+        assert!(!email_domain_allowed("gmail.com", &allowed));
+        assert!(email_domain_allowed("gmail.com", &[]));
+    }
+
+    #[test]
+    fn passwords_need_ten_characters() {
+        assert!(password("short").is_err());
+        assert!(password("long enough pass").is_ok());
+        assert!(password(&"x".repeat(300)).is_err());
+    }
+
+    #[test]
+    fn lists_are_trimmed_and_deduplicated() {
+        assert_eq!(
+            list(" Maths, physique ,,maths\nSVT", 10, 40, "subjects").unwrap(),
+            ["Maths", "physique", "SVT"]
+        );
+        assert!(list("a,b,c", 2, 40, "subjects").is_err());
+    }
+}

@@ -1,0 +1,199 @@
+//! Message catalogs (Fluent), French first, English second.
+//!
+//! Every text a person reads comes from `locales/{fr,en}/main.ftl`; the
+//! templates only hold keys. The catalogs are compiled into the binary and
+//! parsed once: they are constant data, not configuration, so one shared
+//! copy serves every instance in the process.
+
+use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
+use std::sync::OnceLock;
+use unic_langid::{langid, LanguageIdentifier};
+
+/// An interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// French, the default.
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 code, also used in `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses `fr`/`en` (and regional variants); anything else is French.
+    pub fn from_code(code: &str) -> Lang {
+        Lang::parse(code).unwrap_or(Lang::Fr)
+    }
+
+    /// Parses a language tag when it names French or English.
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header,
+    /// honouring q-values.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut ranked: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let lang = Lang::parse(pieces.next()?)?;
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok()))
+                    .unwrap_or(1.0);
+                Some((quality, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.first().map(|(_, lang)| *lang)
+    }
+}
+
+/// The French and English catalogs.
+pub struct Catalogs {
+    fr: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+fn bundle(id: LanguageIdentifier, source: &'static str) -> FluentBundle<FluentResource> {
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Isolation marks would end up inside e-mailed links and attributes.
+    bundle.set_use_isolating(false);
+    match FluentResource::try_new(source.to_string()) {
+        Ok(resource) => {
+            if let Err(errors) = bundle.add_resource(resource) {
+                tracing::error!(?errors, "duplicate message ids in a catalog");
+            }
+        }
+        Err((resource, errors)) => {
+            tracing::error!(?errors, "syntax errors in a catalog");
+            let _ = bundle.add_resource(resource);
+        }
+    }
+    bundle
+}
+
+impl Catalogs {
+    /// The catalogs, parsed on first use.
+    pub fn get() -> &'static Catalogs {
+        static CATALOGS: OnceLock<Catalogs> = OnceLock::new();
+        CATALOGS.get_or_init(|| Catalogs {
+            fr: bundle(langid!("fr"), include_str!("../locales/fr/main.ftl")),
+            en: bundle(langid!("en"), include_str!("../locales/en/main.ftl")),
+        })
+    }
+
+    fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// Whether a message exists in the given language.
+    pub fn has(&self, lang: Lang, key: &str) -> bool {
+        self.bundle(lang).has_message(key)
+    }
+
+    /// Formats a message with string arguments. A missing key falls back
+    /// to English, then to the key itself, so a gap is visible, not fatal.
+    pub fn format(&self, lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, *value);
+        }
+        self.format_args(lang, key, &fluent_args)
+    }
+
+    /// Formats a message with prepared arguments.
+    pub fn format_args(&self, lang: Lang, key: &str, args: &FluentArgs) -> String {
+        for candidate in [lang, Lang::En] {
+            let bundle = self.bundle(candidate);
+            if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, Some(args), &mut errors);
+                if !errors.is_empty() {
+                    tracing::warn!(key, ?errors, "message formatting errors");
+                }
+                return text.into_owned();
+            }
+        }
+        tracing::warn!(key, "missing message");
+        key.to_string()
+    }
+
+    /// The English message of an error code, for the JSON API.
+    pub fn english_error(code: &str) -> String {
+        Catalogs::get().format(Lang::En, &format!("error-{code}"), &[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(source: &str) -> BTreeSet<String> {
+        source
+            .lines()
+            .filter(|line| !line.starts_with(' ') && !line.starts_with('#'))
+            .filter_map(|line| line.split_once(" =").map(|(key, _)| key.trim().to_string()))
+            .filter(|key| !key.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn french_and_english_catalogs_have_the_same_keys() {
+        let fr = keys(include_str!("../locales/fr/main.ftl"));
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let only_fr: Vec<_> = fr.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&fr).collect();
+        assert!(only_fr.is_empty() && only_en.is_empty(), "fr only: {only_fr:?}, en only: {only_en:?}");
+        assert!(fr.len() > 50);
+    }
+
+    #[test]
+    fn every_template_key_exists() {
+        let catalogs = Catalogs::get();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web/templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for piece in text.split("t(\"").skip(1) {
+                let key = piece.split('"').next().unwrap();
+                assert!(catalogs.has(Lang::Fr, key), "{}: {key} missing in fr", path.display());
+                assert!(catalogs.has(Lang::En, key), "{}: {key} missing in en", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn accept_language_honours_quality() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,fr;q=0.8"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("de, fr;q=0.5, en;q=0.4"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("de"), None);
+    }
+
+    #[test]
+    fn arguments_are_inserted_without_isolation_marks() {
+        let text = Catalogs::get().format(
+            Lang::Fr,
+            "mail-verify-body",
+            &[("instance", "Préau"), ("username", "camille"), ("link", "http://x/verify?token=abc")],
+        );
+        assert!(text.contains("http://x/verify?token=abc\n") || text.contains("http://x/verify?token=abc"));
+        assert!(!text.contains('\u{2068}'));
+    }
+}

@@ -1,0 +1,35 @@
+//! Préau: a federated exchange network for teachers.
+//!
+//! Module map (data flows top to bottom):
+//! - [`config`]: typed settings, file + environment, unknown keys refused.
+//! - [`app`]: state, router, `run`/`spawn` of one instance.
+//! - [`web`]: HTML pages, sessions, CSRF, templates.
+//! - [`api`]: the JSON API under `/api/v1`.
+//! - [`apub`]: ActivityPub actors, WebFinger, NodeInfo.
+//! - [`domain`]: rules and permissions; no HTTP, no SQL.
+//! - [`store`]: all SQL, SQLite and PostgreSQL.
+//! - [`mail`], [`i18n`], [`jobs`], [`urls`]: mail, catalogs, background
+//!   work, URL shapes.
+//! - [`cli`]: the admin commands behind `preau admin …`, and [`demo`].
+
+pub mod api;
+pub mod app;
+pub mod apub;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod jobs;
+pub mod mail;
+pub mod store;
+pub mod urls;
+pub mod web;
+
+/// Installs the process-wide rustls crypto provider (ring) used by the
+/// HTTP client and SMTP. Call once at start-up, before building anything;
+/// calling again is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -1,0 +1,155 @@
+//! Outgoing e-mail.
+//!
+//! With `mail.smtp_url` set, messages go through that SMTP server (lettre).
+//! Without it, each message is written as an `.eml` file under
+//! `DATA_DIR/outbox/` and its path logged, so the embedded default works
+//! with no mail server and an admin can still read verification links.
+
+use crate::{config::Settings, i18n::Lang};
+use lettre::{
+    message::{header::ContentType, Mailbox},
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
+};
+use std::path::PathBuf;
+
+/// A message ready to send: subject and plain-text body.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+impl Message {
+    /// The e-mail verification message.
+    pub fn verification(lang: Lang, settings: &Settings, username: &str, link: &str) -> Message {
+        let catalogs = crate::i18n::Catalogs::get();
+        let instance = settings.instance.name.as_str();
+        Message {
+            subject: catalogs.format(lang, "mail-verify-subject", &[("instance", instance)]),
+            body: catalogs.format(
+                lang,
+                "mail-verify-body",
+                &[("instance", instance), ("username", username), ("link", link)],
+            ),
+        }
+    }
+
+    /// The password reset message.
+    pub fn password_reset(lang: Lang, settings: &Settings, username: &str, link: &str) -> Message {
+        let catalogs = crate::i18n::Catalogs::get();
+        let instance = settings.instance.name.as_str();
+        Message {
+            subject: catalogs.format(lang, "mail-reset-subject", &[("instance", instance)]),
+            body: catalogs.format(
+                lang,
+                "mail-reset-body",
+                &[("instance", instance), ("username", username), ("link", link)],
+            ),
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
+}
+
+/// Sends messages for one instance.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+/// Why the mailer could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum MailSetupError {
+    /// The SMTP URL is malformed.
+    #[error("invalid mail.smtp_url: {0}")]
+    SmtpUrl(String),
+    /// The sender address is malformed.
+    #[error("invalid mail.from: {0}")]
+    From(String),
+    /// The outbox folder could not be created.
+    #[error("cannot create the mail outbox folder: {0}")]
+    Outbox(#[from] std::io::Error),
+}
+
+impl Mailer {
+    /// Builds the mailer the settings ask for.
+    pub fn from_settings(settings: &Settings) -> Result<Mailer, MailSetupError> {
+        let from = if settings.mail.from.is_empty() {
+            let host = settings
+                .instance
+                .domain
+                .split(':')
+                .next()
+                .unwrap_or("localhost");
+            format!("{} <noreply@{host}>", settings.instance.name)
+                .parse::<Mailbox>()
+                .or_else(|_| format!("{} <noreply@localhost>", settings.instance.name).parse())
+                .map_err(|error: lettre::address::AddressError| {
+                    MailSetupError::From(error.to_string())
+                })?
+        } else {
+            settings
+                .mail
+                .from
+                .parse()
+                .map_err(|error: lettre::address::AddressError| {
+                    MailSetupError::From(error.to_string())
+                })?
+        };
+        let transport = if settings.mail.smtp_url.is_empty() {
+            let dir = settings.server.data_dir.join("outbox");
+            std::fs::create_dir_all(&dir)?;
+            Transport::Outbox {
+                transport: AsyncFileTransport::new(&dir),
+                dir,
+            }
+        } else {
+            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.mail.smtp_url)
+                .map_err(|error| MailSetupError::SmtpUrl(error.to_string()))?
+                .timeout(Some(std::time::Duration::from_secs(20)))
+                .build();
+            Transport::Smtp(transport)
+        };
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends `message` to `to`. The error is a human-readable cause for
+    /// the log; callers show a generic "mail unavailable".
+    pub async fn send(&self, to: &str, message: Message) -> Result<(), String> {
+        let recipient: Mailbox = to.parse().map_err(|error| format!("recipient: {error}"))?;
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(recipient)
+            .subject(message.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body)
+            .map_err(|error| format!("building message: {error}"))?;
+        match &self.transport {
+            Transport::Smtp(transport) => {
+                transport
+                    .send(email)
+                    .await
+                    .map_err(|error| format!("smtp: {error}"))?;
+                tracing::info!(%to, "mail sent over SMTP");
+            }
+            Transport::Outbox { transport, dir } => {
+                let id = transport
+                    .send(email)
+                    .await
+                    .map_err(|error| format!("outbox: {error}"))?;
+                tracing::info!(%to, file = %dir.join(format!("{id}.eml")).display(), "mail written to the outbox folder (no mail.smtp_url set)");
+            }
+        }
+        Ok(())
+    }
+}

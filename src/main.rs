@@ -1,0 +1,186 @@
+//! The `preau` command: parse, load settings, call into the library.
+
+use clap::{Parser, Subcommand};
+use preau::{cli, config::Settings};
+use std::{path::PathBuf, process::ExitCode};
+
+/// Préau: a federated exchange network for teachers.
+#[derive(Parser)]
+#[command(name = "preau", version, about)]
+struct Cli {
+    /// Configuration file (TOML); every key can also be set with
+    /// PREAU_<SECTION>_<KEY> environment variables.
+    #[arg(long, global = true, env = "PREAU_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the instance (the default command).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Check a configuration file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Administration commands.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Start three federating demo instances on loopback ports.
+    Demo {
+        /// First port; the instances use this one and the next two.
+        #[arg(long, default_value_t = 8081)]
+        base_port: u16,
+        /// Where the demo instances keep their data.
+        #[arg(long, default_value = "preau-data/demo")]
+        data_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Load and check a configuration file (or the --config one).
+    Check {
+        /// The file to check.
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an active account; the password is read from standard input.
+    CreateUser {
+        /// Username.
+        name: String,
+        /// E-mail address (the instance's e-mail domain rule applies).
+        #[arg(long)]
+        email: String,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Approve an account waiting for approval, or re-activate a suspended one.
+    Approve {
+        /// Username.
+        name: String,
+    },
+    /// Suspend an account and end its sessions.
+    Suspend {
+        /// Username.
+        name: String,
+    },
+    /// List accounts.
+    ListUsers {
+        /// Print CSV instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+fn load(file: Option<&std::path::Path>) -> Result<Settings, String> {
+    Settings::load(file, std::env::vars()).map_err(|error| error.to_string())
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PREAU_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+async fn execute(cli: Cli) -> Result<String, String> {
+    let config = cli.config.as_deref();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let settings = load(config)?;
+            let listener = tokio::net::TcpListener::bind(settings.server.listen)
+                .await
+                .map_err(|error| format!("cannot listen on {}: {error}", settings.server.listen))?;
+            eprintln!("Préau listening on http://{} as {}", settings.server.listen, settings.base_url());
+            preau::app::run(listener, settings, shutdown_signal())
+                .await
+                .map_err(|error| error.to_string())?;
+            Ok("stopped".to_string())
+        }
+        Command::Migrate => cli::migrate(&load(config)?).await.map_err(|e| e.to_string()),
+        Command::Config { command: ConfigCommand::Check { file } } => {
+            let settings = load(file.as_deref().or(config))?;
+            Ok(cli::check_config(&settings))
+        }
+        Command::Admin { command } => {
+            let settings = load(config)?;
+            let result = match command {
+                AdminCommand::CreateUser { name, email, admin } => {
+                    let password = cli::read_password().map_err(|e| e.to_string())?;
+                    cli::create_user(&settings, &name, &email, admin, password).await
+                }
+                AdminCommand::Approve { name } => cli::approve(&settings, &name).await,
+                AdminCommand::Suspend { name } => cli::suspend(&settings, &name).await,
+                AdminCommand::ListUsers { csv } => cli::list_users(&settings, csv).await,
+            };
+            result.map_err(|error| error.to_string())
+        }
+        Command::Demo { base_port, data_dir } => {
+            let (instances, summary) = preau::demo::start(&data_dir, base_port).await?;
+            println!("{summary}");
+            shutdown_signal().await;
+            for instance in instances {
+                let _ = instance.stop().await;
+            }
+            Ok("demo stopped".to_string())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    preau::install_crypto_provider();
+    let cli = Cli::parse();
+    let quiet = !matches!(cli.command, None | Some(Command::Serve) | Some(Command::Demo { .. }));
+    if !quiet || std::env::var_os("PREAU_LOG").is_some() {
+        init_tracing();
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli)) {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The `actors` table: local and remote actors of every kind.
+
+use super::{column, now_ms, Store, StoreResult};
+use preau_federation::TrustLevel;
+use sqlx::any::AnyRow;
+
+/// The database id of an actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ActorId(pub i64);
+
+/// The kind of an actor row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKindRow {
+    /// A teacher (local or remote person).
+    Person,
+    /// The instance actor.
+    Application,
+    /// A group (forums and projects, later).
+    Group,
+}
+
+impl ActorKindRow {
+    fn as_str(self) -> &'static str {
+        match self {
+            ActorKindRow::Person => "person",
+            ActorKindRow::Application => "application",
+            ActorKindRow::Group => "group",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "application" => ActorKindRow::Application,
+            "group" => ActorKindRow::Group,
+            _ => ActorKindRow::Person,
+        }
+    }
+}
+
+/// One actor as stored.
+#[derive(Debug, Clone)]
+pub struct ActorRow {
+    /// Database id.
+    pub id: ActorId,
+    /// Kind of actor.
+    pub kind: ActorKindRow,
+    /// Its name (`preferredUsername`).
+    pub name: String,
+    /// Empty for local actors, the remote host otherwise.
+    pub domain: String,
+    /// The ActivityPub id.
+    pub ap_id: String,
+    /// Its inbox.
+    pub inbox: String,
+    /// Its server's shared inbox, if any.
+    pub shared_inbox: Option<String>,
+    /// Display name.
+    pub display_name: String,
+    /// Sanitised HTML biography.
+    pub summary_html: String,
+    /// PEM public key.
+    pub public_key_pem: String,
+    /// PEM private key; only local actors have one.
+    pub private_key_pem: Option<String>,
+    /// The level a remote actor's instance declares (informational).
+    pub declared_trust: Option<TrustLevel>,
+    /// Creation time, unix ms.
+    pub created_at: i64,
+    /// Last change, unix ms.
+    pub updated_at: i64,
+    /// When a remote actor was last fetched, unix ms.
+    pub fetched_at: Option<i64>,
+}
+
+impl ActorRow {
+    /// Whether this actor lives on this instance.
+    pub fn is_local(&self) -> bool {
+        self.domain.is_empty()
+    }
+
+    fn from_row(row: &AnyRow) -> StoreResult<ActorRow> {
+        let declared: Option<String> = column(row, "declared_trust")?;
+        Ok(ActorRow {
+            id: ActorId(column(row, "id")?),
+            kind: ActorKindRow::parse(&column::<String>(row, "kind")?),
+            name: column(row, "name")?,
+            domain: column(row, "domain")?,
+            ap_id: column(row, "ap_id")?,
+            inbox: column(row, "inbox")?,
+            shared_inbox: column(row, "shared_inbox")?,
+            display_name: column(row, "display_name")?,
+            summary_html: column(row, "summary_html")?,
+            public_key_pem: column(row, "public_key_pem")?,
+            private_key_pem: column(row, "private_key_pem")?,
+            declared_trust: declared.and_then(|text| text.parse().ok()),
+            created_at: column(row, "created_at")?,
+            updated_at: column(row, "updated_at")?,
+            fetched_at: column(row, "fetched_at")?,
+        })
+    }
+}
+
+/// What is needed to insert an actor.
+#[derive(Debug, Clone)]
+pub struct NewActor {
+    /// Kind.
+    pub kind: ActorKindRow,
+    /// Name.
+    pub name: String,
+    /// Empty for local.
+    pub domain: String,
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// Inbox URL.
+    pub inbox: String,
+    /// Shared inbox URL.
+    pub shared_inbox: Option<String>,
+    /// Display name.
+    pub display_name: String,
+    /// Sanitised HTML biography.
+    pub summary_html: String,
+    /// PEM public key.
+    pub public_key_pem: String,
+    /// PEM private key for local actors.
+    pub private_key_pem: Option<String>,
+    /// Declared trust of a remote actor's instance.
+    pub declared_trust: Option<TrustLevel>,
+}
+
+const ACTOR_COLUMNS: &str = "id, kind, name, domain, ap_id, inbox, shared_inbox, display_name, \
+     summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, fetched_at";
+
+pub(crate) async fn insert_actor<'c, E>(executor: E, actor: &NewActor) -> StoreResult<ActorId>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO actors (kind, name, domain, ap_id, inbox, shared_inbox, display_name, \
+         summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, fetched_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
+    )
+    .bind(actor.kind.as_str())
+    .bind(&actor.name)
+    .bind(&actor.domain)
+    .bind(&actor.ap_id)
+    .bind(&actor.inbox)
+    .bind(actor.shared_inbox.as_deref())
+    .bind(&actor.display_name)
+    .bind(&actor.summary_html)
+    .bind(&actor.public_key_pem)
+    .bind(actor.private_key_pem.as_deref())
+    .bind(actor.declared_trust.map(|t| t.as_str()))
+    .bind(now)
+    .bind(if actor.domain.is_empty() { None } else { Some(now) })
+    .fetch_one(executor)
+    .await?;
+    Ok(ActorId(id))
+}
+
+impl Store {
+    /// Inserts an actor (the instance actor; people go through
+    /// [`Store::create_account`]).
+    pub async fn insert_actor(&self, actor: &NewActor) -> StoreResult<ActorId> {
+        insert_actor(self.pool(), actor).await
+    }
+
+    /// The local actor called `name`, of any kind.
+    pub async fn local_actor_by_name(&self, name: &str) -> StoreResult<Option<ActorRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACTOR_COLUMNS} FROM actors WHERE name = $1 AND domain = ''"
+        ))
+        .bind(name)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(ActorRow::from_row).transpose()
+    }
+
+    /// The actor whose ActivityPub id is `ap_id`.
+    pub async fn actor_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ActorRow>> {
+        let row = sqlx::query(&format!("SELECT {ACTOR_COLUMNS} FROM actors WHERE ap_id = $1"))
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(ActorRow::from_row).transpose()
+    }
+
+    /// The actor with database id `id`.
+    pub async fn actor_by_id(&self, id: ActorId) -> StoreResult<Option<ActorRow>> {
+        let row = sqlx::query(&format!("SELECT {ACTOR_COLUMNS} FROM actors WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(ActorRow::from_row).transpose()
+    }
+
+    /// The remote actor `name@domain` already known here.
+    pub async fn remote_actor_by_handle(
+        &self,
+        name: &str,
+        domain: &str,
+    ) -> StoreResult<Option<ActorRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACTOR_COLUMNS} FROM actors WHERE name = $1 AND domain = $2"
+        ))
+        .bind(name)
+        .bind(domain)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(ActorRow::from_row).transpose()
+    }
+
+    /// The instance actor, if created.
+    pub async fn instance_actor(&self) -> StoreResult<Option<ActorRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACTOR_COLUMNS} FROM actors WHERE kind = 'application' AND domain = '' \
+             ORDER BY id LIMIT 1"
+        ))
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(ActorRow::from_row).transpose()
+    }
+
+    /// Inserts or refreshes a remote actor fetched from its server, keyed
+    /// by its ActivityPub id. Returns its database id.
+    pub async fn upsert_remote_actor(&self, actor: &NewActor) -> StoreResult<ActorId> {
+        let mut tx = self.pool().begin().await?;
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM actors WHERE ap_id = $1")
+            .bind(&actor.ap_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let id = match existing {
+            Some(id) => {
+                let now = now_ms();
+                sqlx::query(
+                    "UPDATE actors SET name = $1, inbox = $2, shared_inbox = $3, display_name = $4, \
+                     summary_html = $5, public_key_pem = $6, declared_trust = $7, updated_at = $8, \
+                     fetched_at = $8 WHERE id = $9",
+                )
+                .bind(&actor.name)
+                .bind(&actor.inbox)
+                .bind(actor.shared_inbox.as_deref())
+                .bind(&actor.display_name)
+                .bind(&actor.summary_html)
+                .bind(&actor.public_key_pem)
+                .bind(actor.declared_trust.map(|t| t.as_str()))
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                ActorId(id)
+            }
+            None => insert_actor(&mut *tx, actor).await?,
+        };
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Updates the display name and biography shown for a local actor.
+    pub async fn update_actor_presentation(
+        &self,
+        id: ActorId,
+        display_name: &str,
+        summary_html: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE actors SET display_name = $1, summary_html = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(display_name)
+        .bind(summary_html)
+        .bind(now_ms())
+        .bind(id.0)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! All SQL lives here.
+//!
+//! One [`Store`] wraps a sqlx `AnyPool` so the same queries run on SQLite
+//! (the embedded default) and PostgreSQL. Queries use `$1` placeholders,
+//! times are unix milliseconds in `BIGINT`/`INTEGER` columns and ids are
+//! integers, because `AnyPool` cannot bind chrono or uuid values. The few
+//! statements that differ between engines sit behind one function each.
+//! The store never decides permissions: the domain layer does.
+
+pub mod accounts;
+pub mod actors;
+pub mod profiles;
+pub mod sessions;
+pub mod tokens;
+
+use sqlx::{
+    any::{AnyPoolOptions, AnyRow},
+    migrate::{MigrateDatabase, Migrator},
+    Any, AnyPool,
+};
+use std::{path::Path, time::Duration};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database engine a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// The embedded default.
+    Sqlite,
+    /// For several processes or bigger instances.
+    Postgres,
+}
+
+/// A failed database operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The driver reported an error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed to apply.
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database URL names no supported engine.
+    #[error("unsupported database URL (expected sqlite: or postgres://)")]
+    UnsupportedUrl,
+    /// A stored value could not be read back (corrupt JSON list…).
+    #[error("stored value is invalid: {0}")]
+    Corrupt(String),
+    /// The data directory could not be created.
+    #[error("cannot create the data directory: {0}")]
+    DataDir(#[from] std::io::Error),
+}
+
+/// Result of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The database of one instance.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Connects to `url`, creating the database (or SQLite file and its
+    /// directory) when missing. Does not migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Store> {
+        sqlx::any::install_default_drivers();
+        let engine = if url.starts_with("sqlite:") {
+            Engine::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let url = match engine {
+            Engine::Sqlite => {
+                let path = url
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
+                let path = path.split('?').next().unwrap_or(path);
+                if let Some(parent) = Path::new(path).parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                }
+                url.to_string()
+            }
+            Engine::Postgres => url.to_string(),
+        };
+        if !Any::database_exists(&url).await? {
+            Any::create_database(&url).await?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                // SQLite allows one writer; a small pool avoids busy waits.
+                Engine::Sqlite => max_connections.min(4),
+                Engine::Postgres => max_connections,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |connection, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        use sqlx::Executor;
+                        connection
+                            .execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        Ok(Store { pool, engine })
+    }
+
+    /// Applies pending migrations of this engine.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self.engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The engine behind this store.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The connection pool, for the store's own modules.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes every connection (used at shutdown and by tests).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Milliseconds since the Unix epoch, the unit of every stored time.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Reads a JSON list of strings stored in a text column.
+pub(crate) fn decode_list(text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+/// Writes a list of strings for a text column.
+pub(crate) fn encode_list(list: &[String]) -> String {
+    serde_json::Value::from(list.to_vec()).to_string()
+}
+
+/// Reads a column, turning a decoding failure into a store error.
+pub(crate) fn column<T>(row: &AnyRow, name: &str) -> StoreResult<T>
+where
+    T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
+{
+    use sqlx::Row;
+    Ok(row.try_get::<T, _>(name)?)
+}
+
+/// Whether an error is a unique-constraint violation (a name or address
+/// already taken), on either engine.
+pub fn is_unique_violation(error: &StoreError) -> bool {
+    match error {
+        StoreError::Database(sqlx::Error::Database(db)) => {
+            db.is_unique_violation()
+                || db.message().contains("UNIQUE constraint failed")
+                || db.code().as_deref() == Some("23505")
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,108 @@
+//! The `profiles` table: a teacher's subjects, levels, languages, academy.
+
+use super::{actors::ActorId, column, decode_list, encode_list, now_ms, Store, StoreResult};
+
+/// A teacher's profile fields as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileRow {
+    /// Markdown source of the biography (local people only).
+    pub bio_source: String,
+    /// Subjects taught.
+    pub subjects: Vec<String>,
+    /// School levels (stable codes such as `college`).
+    pub school_levels: Vec<String>,
+    /// Languages spoken (BCP 47 codes).
+    pub languages: Vec<String>,
+    /// Academy.
+    pub academy: String,
+    /// School, optional.
+    pub school: String,
+    /// Interests.
+    pub interests: Vec<String>,
+}
+
+/// A whole profile update: presentation on the actor, fields on the profile.
+#[derive(Debug, Clone)]
+pub struct ProfileUpdate {
+    /// Display name.
+    pub display_name: String,
+    /// Biography rendered to sanitised HTML.
+    pub bio_html: String,
+    /// The fields.
+    pub profile: ProfileRow,
+}
+
+impl Store {
+    /// The profile of an actor; every actor with an account has one.
+    pub async fn profile(&self, actor: ActorId) -> StoreResult<Option<ProfileRow>> {
+        let row = sqlx::query(
+            "SELECT bio_source, subjects, school_levels, languages, academy, school, interests \
+             FROM profiles WHERE actor_id = $1",
+        )
+        .bind(actor.0)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(ProfileRow {
+            bio_source: column(&row, "bio_source")?,
+            subjects: decode_list(&column::<String>(&row, "subjects")?)?,
+            school_levels: decode_list(&column::<String>(&row, "school_levels")?)?,
+            languages: decode_list(&column::<String>(&row, "languages")?)?,
+            academy: column(&row, "academy")?,
+            school: column(&row, "school")?,
+            interests: decode_list(&column::<String>(&row, "interests")?)?,
+        }))
+    }
+
+    /// Saves a profile and the actor's presentation together, creating the
+    /// profile row of a remote actor on first sight.
+    pub async fn save_profile(&self, actor: ActorId, update: &ProfileUpdate) -> StoreResult<()> {
+        let now = now_ms();
+        let profile = &update.profile;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "UPDATE actors SET display_name = $1, summary_html = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(&update.display_name)
+        .bind(&update.bio_html)
+        .bind(now)
+        .bind(actor.0)
+        .execute(&mut *tx)
+        .await?;
+        let changed = sqlx::query(
+            "UPDATE profiles SET bio_source = $1, subjects = $2, school_levels = $3, languages = $4, \
+             academy = $5, school = $6, interests = $7, updated_at = $8 WHERE actor_id = $9",
+        )
+        .bind(&profile.bio_source)
+        .bind(encode_list(&profile.subjects))
+        .bind(encode_list(&profile.school_levels))
+        .bind(encode_list(&profile.languages))
+        .bind(&profile.academy)
+        .bind(&profile.school)
+        .bind(encode_list(&profile.interests))
+        .bind(now)
+        .bind(actor.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            sqlx::query(
+                "INSERT INTO profiles (actor_id, bio_source, subjects, school_levels, languages, \
+                 academy, school, interests, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(actor.0)
+            .bind(&profile.bio_source)
+            .bind(encode_list(&profile.subjects))
+            .bind(encode_list(&profile.school_levels))
+            .bind(encode_list(&profile.languages))
+            .bind(&profile.academy)
+            .bind(&profile.school)
+            .bind(encode_list(&profile.interests))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

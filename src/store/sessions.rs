@@ -1,0 +1,70 @@
+//! The `sessions` table: browser sessions and API tokens.
+
+use super::{accounts::AccountId, now_ms, Store, StoreResult};
+
+impl Store {
+    /// Stores a session whose token hashes to `token_hash`.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        account: AccountId,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(account.0)
+        .bind(now_ms())
+        .bind(expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The account of an unexpired session.
+    pub async fn session_account(&self, token_hash: &str) -> StoreResult<Option<AccountId>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now_ms())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(id.map(AccountId))
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account (password reset, suspension).
+    pub async fn delete_account_sessions(&self, account: AccountId) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes expired sessions and e-mail tokens.
+    pub async fn purge_expired(&self) -> StoreResult<u64> {
+        let now = now_ms();
+        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        let tokens = sqlx::query("DELETE FROM email_tokens WHERE expires_at <= $1")
+            .bind(now)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(sessions + tokens)
+    }
+}

@@ -1,0 +1,147 @@
+//! The admin console: approvals, suspensions, CSV export of accounts.
+
+use super::session::{CsrfForm, Page};
+use crate::{
+    app::AppState,
+    error::AppError,
+    i18n::Catalogs,
+    store::accounts::{AccountRow, AccountStatus},
+};
+use axum::{
+    extract::{Path, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::{context, Value};
+
+/// The admin check's refusal: a page for members, log-in for strangers.
+fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
+    match &page.user {
+        Some(user) if user.is_admin => None,
+        Some(_) => Some(state.error_page(page, AppError::new(StatusCode::FORBIDDEN, "forbidden"))),
+        None => Some(Redirect::to("/login?next=%2Fadmin").into_response()),
+    }
+}
+
+fn format_date(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|time| time.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn account_context(account: &AccountRow) -> Value {
+    context! {
+        username => account.username,
+        email => account.email,
+        status => account.status.as_str(),
+        is_admin => account.is_admin,
+        created => format_date(account.created_at),
+    }
+}
+
+async fn admin_page(state: &AppState, page: &Page, status: StatusCode, notice: Option<String>, error: Option<String>) -> Response {
+    let accounts = match state.domain.store.list_accounts(None).await {
+        Ok(accounts) => accounts,
+        Err(error) => return state.error_page(page, error),
+    };
+    let pending: Vec<Value> = accounts
+        .iter()
+        .filter(|account| account.status == AccountStatus::PendingApproval)
+        .map(account_context)
+        .collect();
+    let all: Vec<Value> = accounts.iter().map(account_context).collect();
+    state.render_status(status, page, "admin.html", context! { pending => pending, accounts => all, notice => notice, error => error })
+}
+
+/// `GET /admin`.
+pub async fn show_admin(State(state): State<AppState>, page: Page) -> Response {
+    if let Some(refusal) = refuse_non_admin(&state, &page) {
+        return refusal;
+    }
+    admin_page(&state, &page, StatusCode::OK, None, None).await
+}
+
+/// The admin action forms carry only their CSRF field.
+#[derive(serde::Deserialize)]
+pub struct ActionForm {}
+
+async fn admin_action(state: AppState, page: Page, name: String, approve: bool) -> Response {
+    if let Some(refusal) = refuse_non_admin(&state, &page) {
+        return refusal;
+    }
+    let result = if approve {
+        state.domain.approve_account(&name).await
+    } else {
+        state.domain.suspend_account(&name).await
+    };
+    match result {
+        Ok(account) => {
+            let key = if approve { "admin-approved-notice" } else { "admin-suspended-notice" };
+            let notice = Catalogs::get().format(page.lang, key, &[("username", &account.username)]);
+            admin_page(&state, &page, StatusCode::OK, Some(notice), None).await
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            admin_page(&state, &page, error.status, None, Some(message)).await
+        }
+    }
+}
+
+/// `POST /admin/users/{name}/approve` (also re-activates a suspended account).
+pub async fn approve_user(State(state): State<AppState>, page: Page, Path(name): Path<String>, CsrfForm(_): CsrfForm<ActionForm>) -> Response {
+    admin_action(state, page, name, true).await
+}
+
+/// `POST /admin/users/{name}/suspend`.
+pub async fn suspend_user(State(state): State<AppState>, page: Page, Path(name): Path<String>, CsrfForm(_): CsrfForm<ActionForm>) -> Response {
+    admin_action(state, page, name, false).await
+}
+
+/// Writes accounts as CSV: username, e-mail, domain, status, admin,
+/// created, verified, last log-in (RFC 3339).
+pub fn accounts_csv(accounts: &[AccountRow]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(["username", "email", "email_domain", "status", "is_admin", "created_at", "email_verified_at", "last_login_at"])?;
+    let rfc3339 = |ms: Option<i64>| {
+        ms.and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|time| time.to_rfc3339())
+            .unwrap_or_default()
+    };
+    for account in accounts {
+        writer.write_record([
+            account.username.as_str(),
+            account.email.as_str(),
+            account.email_domain.as_str(),
+            account.status.as_str(),
+            if account.is_admin { "true" } else { "false" },
+            &rfc3339(Some(account.created_at)),
+            &rfc3339(account.email_verified_at),
+            &rfc3339(account.last_login_at),
+        ])?;
+    }
+    let bytes = writer.into_inner().map_err(|error| error.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `GET /admin/users.csv`.
+pub async fn export_csv(State(state): State<AppState>, page: Page) -> Response {
+    if let Some(refusal) = refuse_non_admin(&state, &page) {
+        return refusal;
+    }
+    let accounts = match state.domain.store.list_accounts(None).await {
+        Ok(accounts) => accounts,
+        Err(error) => return state.error_page(&page, error),
+    };
+    match accounts_csv(&accounts) {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"accounts.csv\""),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(error) => state.error_page(&page, AppError::internal(error)),
+    }
+}

@@ -1,0 +1,330 @@
+//! Sign-up, e-mail verification, log-in, log-out and password reset pages.
+
+use super::{
+    home::safe_next,
+    session::{clear_session_cookie, session_cookie, CsrfForm, Page},
+};
+use crate::{
+    app::AppState,
+    domain::{accounts::SignupInput, DomainError},
+    error::AppError,
+    i18n::Catalogs,
+    store::accounts::AccountStatus,
+};
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::cookie::CookieJar;
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+/// The sign-up form.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct SignupForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default, skip_serializing)]
+    password: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    accept_charter: Option<String>,
+}
+
+fn field_of(error: &DomainError) -> Option<String> {
+    match error {
+        DomainError::Rule { detail, .. } => detail.clone(),
+        _ => None,
+    }
+}
+
+fn rate_limited() -> AppError {
+    AppError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+}
+
+fn signup_page(state: &AppState, page: &Page, status: StatusCode, form: &SignupForm, error: Option<(String, Option<String>)>) -> Response {
+    let (message, field) = error.map_or((None, None), |(m, f)| (Some(m), f));
+    state.render_status(
+        status,
+        page,
+        "signup.html",
+        context! {
+            form => Value::from_serialize(form),
+            error => message,
+            error_field => field,
+            charter_html => state.charter_html(page.lang),
+        },
+    )
+}
+
+/// `GET /signup`.
+pub async fn show_signup(State(state): State<AppState>, page: Page) -> Response {
+    signup_page(&state, &page, StatusCode::OK, &SignupForm::default(), None)
+}
+
+/// `POST /signup`: creates the account and sends the verification mail.
+pub async fn submit_signup(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<SignupForm>) -> Response {
+    if !state.limits.allow_signup(page.client_ip) {
+        let error = rate_limited();
+        let message = state.error_message(page.lang, &error);
+        return signup_page(&state, &page, error.status, &form, Some((message, None)));
+    }
+    let input = SignupInput {
+        username: form.username.clone(),
+        email: form.email.clone(),
+        password: form.password.clone(),
+        display_name: form.display_name.clone(),
+        accept_charter: form.accept_charter.as_deref() == Some("yes"),
+        lang: page.lang,
+    };
+    match state.domain.sign_up(input).await {
+        Ok(account) => {
+            let catalogs = Catalogs::get();
+            let mut paragraphs = vec![catalogs.format(page.lang, "signup-done-body", &[("email", &account.email)])];
+            if state.domain.settings.instance.registrations == crate::config::Registrations::Approval {
+                paragraphs.push(catalogs.format(page.lang, "signup-done-approval", &[]));
+            }
+            message_page(&state, &page, StatusCode::CREATED, "signup-done-title", paragraphs, None, Some(&account.email))
+        }
+        Err(DomainError::Mail(cause)) => {
+            tracing::warn!(%cause, "verification mail not sent");
+            let text = Catalogs::get().format(page.lang, "signup-done-mail-failed", &[]);
+            message_page(&state, &page, StatusCode::ACCEPTED, "signup-done-title", vec![text], None, Some(&form.email))
+        }
+        Err(error) => {
+            let field = field_of(&error);
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            signup_page(&state, &page, error.status, &form, Some((message, field)))
+        }
+    }
+}
+
+/// Renders `message.html`: a heading, paragraphs, an optional link and an
+/// optional "send a new link" form.
+fn message_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    heading_key: &str,
+    paragraphs: Vec<String>,
+    link: Option<(&str, &str)>,
+    resend_email: Option<&str>,
+) -> Response {
+    let catalogs = Catalogs::get();
+    let link = link.map(|(href, label_key)| context! { href => href, label => catalogs.format(page.lang, label_key, &[]) });
+    state.render_status(
+        status,
+        page,
+        "message.html",
+        context! {
+            heading => catalogs.format(page.lang, heading_key, &[]),
+            paragraphs => paragraphs,
+            link => link,
+            resend => resend_email.map(|email| context! { email => email }),
+        },
+    )
+}
+
+/// Query with a token from an e-mailed link.
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// `GET /verify?token=…`: the link from the verification mail.
+pub async fn verify_email(State(state): State<AppState>, page: Page, Query(query): Query<TokenQuery>) -> Response {
+    match state.domain.verify_email(&query.token).await {
+        Ok(account) => {
+            let key = if account.status == AccountStatus::PendingApproval { "verify-done-pending" } else { "verify-done-active" };
+            let text = Catalogs::get().format(page.lang, key, &[]);
+            let link = (account.status == AccountStatus::Active).then_some(("/login", "verify-login-link"));
+            message_page(&state, &page, StatusCode::OK, "verify-done-title", vec![text], link, None)
+        }
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// A form with one e-mail field.
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+fn email_form_page(state: &AppState, page: &Page, status: StatusCode, which: &str, email: &str, error: Option<String>) -> Response {
+    let catalogs = Catalogs::get();
+    let (heading, intro, submit, action) = match which {
+        "resend" => ("resend-title", "resend-intro", "verify-resend", "/verify/resend"),
+        _ => ("forgot-title", "forgot-intro", "forgot-submit", "/password/forgot"),
+    };
+    state.render_status(
+        status,
+        page,
+        "email_form.html",
+        context! {
+            heading => catalogs.format(page.lang, heading, &[]),
+            intro => catalogs.format(page.lang, intro, &[]),
+            submit => catalogs.format(page.lang, submit, &[]),
+            action => action,
+            email => email,
+            error => error,
+        },
+    )
+}
+
+/// `GET /verify/resend`.
+pub async fn show_resend(State(state): State<AppState>, page: Page) -> Response {
+    email_form_page(&state, &page, StatusCode::OK, "resend", "", None)
+}
+
+/// `POST /verify/resend`: always answers the same, known address or not.
+pub async fn submit_resend(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<EmailForm>) -> Response {
+    if !state.limits.allow_signup(page.client_ip) {
+        let error = rate_limited();
+        return email_form_page(&state, &page, error.status, "resend", &form.email, Some(state.error_message(page.lang, &error)));
+    }
+    match state.domain.resend_verification(&form.email).await {
+        Ok(()) => {
+            let text = Catalogs::get().format(page.lang, "resend-done", &[]);
+            message_page(&state, &page, StatusCode::OK, "resend-title", vec![text], None, None)
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            email_form_page(&state, &page, error.status, "resend", &form.email, Some(message))
+        }
+    }
+}
+
+/// The log-in form.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default, skip_serializing)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// Query of the log-in page.
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn login_page(state: &AppState, page: &Page, status: StatusCode, form: &LoginForm, error: Option<String>) -> Response {
+    state.render_status(
+        status,
+        page,
+        "login.html",
+        context! { form => Value::from_serialize(form), error => error, next => form.next.clone().unwrap_or_default() },
+    )
+}
+
+/// `GET /login`.
+pub async fn show_login(State(state): State<AppState>, page: Page, Query(query): Query<NextQuery>) -> Response {
+    let form = LoginForm { next: query.next, ..LoginForm::default() };
+    login_page(&state, &page, StatusCode::OK, &form, None)
+}
+
+/// `POST /login`: opens a session and goes to the profile (or `next`).
+pub async fn submit_login(State(state): State<AppState>, page: Page, jar: CookieJar, CsrfForm(form): CsrfForm<LoginForm>) -> Response {
+    if !state.limits.allow_login(page.client_ip) {
+        let error = rate_limited();
+        let message = state.error_message(page.lang, &error);
+        return login_page(&state, &page, error.status, &form, Some(message));
+    }
+    match state.domain.log_in(&form.login, &form.password).await {
+        Ok((account, token)) => {
+            let target = match form.next.as_deref() {
+                Some(next) if !next.is_empty() => safe_next(Some(next)),
+                _ => crate::urls::person("", &account.username),
+            };
+            // A previous session on this browser ends with the new log-in.
+            if let Some(old) = &page.session_token {
+                let _ = state.domain.log_out(old).await;
+            }
+            (jar.add(session_cookie(&state, token)), Redirect::to(&target)).into_response()
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            login_page(&state, &page, error.status, &form, Some(message))
+        }
+    }
+}
+
+/// The log-out form has only its CSRF field.
+#[derive(Deserialize)]
+pub struct EmptyForm {}
+
+/// `POST /logout`.
+pub async fn submit_logout(State(state): State<AppState>, page: Page, jar: CookieJar, CsrfForm(_): CsrfForm<EmptyForm>) -> Response {
+    if let Some(token) = &page.session_token {
+        if let Err(error) = state.domain.log_out(token).await {
+            return state.error_page(&page, error);
+        }
+    }
+    (jar.add(clear_session_cookie()), Redirect::to("/")).into_response()
+}
+
+/// `GET /password/forgot`.
+pub async fn show_forgot(State(state): State<AppState>, page: Page) -> Response {
+    email_form_page(&state, &page, StatusCode::OK, "forgot", "", None)
+}
+
+/// `POST /password/forgot`: sends a reset link if the address is known,
+/// and answers the same either way.
+pub async fn submit_forgot(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<EmailForm>) -> Response {
+    if !state.limits.allow_signup(page.client_ip) {
+        let error = rate_limited();
+        return email_form_page(&state, &page, error.status, "forgot", &form.email, Some(state.error_message(page.lang, &error)));
+    }
+    match state.domain.request_password_reset(&form.email).await {
+        Ok(()) => {
+            let text = Catalogs::get().format(page.lang, "forgot-done", &[]);
+            message_page(&state, &page, StatusCode::OK, "forgot-title", vec![text], None, None)
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            email_form_page(&state, &page, error.status, "forgot", &form.email, Some(message))
+        }
+    }
+}
+
+/// `GET /password/reset?token=…`.
+pub async fn show_reset(State(state): State<AppState>, page: Page, Query(query): Query<TokenQuery>) -> Response {
+    state.render(&page, "reset.html", context! { token => query.token })
+}
+
+/// The new-password form.
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /password/reset`.
+pub async fn submit_reset(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<ResetForm>) -> Response {
+    match state.domain.reset_password(&form.token, &form.password).await {
+        Ok(_) => {
+            let text = Catalogs::get().format(page.lang, "reset-done", &[]);
+            message_page(&state, &page, StatusCode::OK, "reset-title", vec![text], Some(("/login", "verify-login-link")), None)
+        }
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            state.render_status(error.status, &page, "reset.html", context! { token => form.token, error => message })
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The home page, the charter and the language switch.
+
+use super::session::{Page, LANG_COOKIE};
+use crate::{app::AppState, i18n::Lang};
+use axum::{
+    extract::{Path, Query, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use minijinja::context;
+use serde::Deserialize;
+
+/// `GET /`: what this instance is, its trust level and its charter.
+pub async fn show_home(State(state): State<AppState>, page: Page) -> Response {
+    let users = match state.domain.store.count_active_accounts([0, 0]).await {
+        Ok(counts) => counts[0],
+        Err(error) => return state.error_page(&page, error),
+    };
+    let charter_html = state.charter_html(page.lang);
+    state.render(&page, "home.html", context! { stats => context! { users => users }, charter_html => charter_html })
+}
+
+/// `GET /about/charter`.
+pub async fn show_charter(State(state): State<AppState>, page: Page) -> Response {
+    let charter_html = state.charter_html(page.lang);
+    state.render(&page, "charter.html", context! { charter_html => charter_html })
+}
+
+/// Query of the language switch.
+#[derive(Deserialize)]
+pub struct SwitchQuery {
+    next: Option<String>,
+}
+
+/// Only same-site paths are followed after a switch (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// `GET /lang/{fr|en}?next=PATH`: remembers the language in a cookie.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    page: Page,
+    Path(code): Path<String>,
+    Query(query): Query<SwitchQuery>,
+    jar: CookieJar,
+) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return state.error_page(&page, crate::error::AppError::not_found());
+    };
+    if let Some(user) = &page.user {
+        if let Err(error) = state.domain.store.set_account_locale(user.id, lang.code()).await {
+            return state.error_page(&page, error);
+        }
+    }
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .secure(state.is_https())
+        .max_age(time::Duration::days(365))
+        .build();
+    (jar.add(cookie), Redirect::to(&safe_next(query.next.as_deref()))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/users/camille")), "/users/camille");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

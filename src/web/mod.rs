@@ -1,0 +1,220 @@
+//! HTML pages: templates, rendering, and the routes of the web interface.
+//!
+//! Templates live in `templates/` beside the handlers and are compiled into
+//! the binary; every text in them is a message catalog key passed to `t()`.
+//! Handlers are thin: extract, call the domain, render.
+
+pub mod admin;
+pub mod auth;
+pub mod home;
+pub mod profile;
+pub mod session;
+
+use crate::{app::AppState, error::AppError, i18n::{Catalogs, Lang}};
+use axum::{
+    http::{header, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use fluent_bundle::{FluentArgs, FluentValue};
+use minijinja::{context, value::Kwargs, Environment, State, Value};
+use session::Page;
+
+const TEMPLATES: [(&str, &str); 14] = [
+    ("base.html", include_str!("templates/base.html")),
+    ("trust_badge.html", include_str!("templates/trust_badge.html")),
+    ("errors.html", include_str!("templates/errors.html")),
+    ("home.html", include_str!("templates/home.html")),
+    ("charter.html", include_str!("templates/charter.html")),
+    ("signup.html", include_str!("templates/signup.html")),
+    ("message.html", include_str!("templates/message.html")),
+    ("login.html", include_str!("templates/login.html")),
+    ("email_form.html", include_str!("templates/email_form.html")),
+    ("reset.html", include_str!("templates/reset.html")),
+    ("profile.html", include_str!("templates/profile.html")),
+    ("profile_edit.html", include_str!("templates/profile_edit.html")),
+    ("admin.html", include_str!("templates/admin.html")),
+    ("error.html", include_str!("templates/error.html")),
+];
+
+/// `t("key", name=value…)` in templates: the message in the page's language.
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let lang = state
+        .lookup("lang")
+        .and_then(|value| value.as_str().map(Lang::from_code))
+        .unwrap_or(Lang::Fr);
+    let mut args = FluentArgs::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        if let Some(number) = value.as_i64() {
+            args.set(name.to_string(), FluentValue::from(number));
+        } else {
+            args.set(name.to_string(), FluentValue::from(value.to_string()));
+        }
+    }
+    Ok(Catalogs::get().format_args(lang, key, &args))
+}
+
+/// Builds the template environment once at start-up.
+pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)?;
+    }
+    env.add_function("t", translate);
+    Ok(env)
+}
+
+/// The icon shown before a trust level's name (the name is always shown
+/// too: a label never relies on an icon or a colour alone).
+pub fn trust_icon(level: preau_federation::TrustLevel) -> &'static str {
+    match level {
+        preau_federation::TrustLevel::Institutional => "🏛",
+        preau_federation::TrustLevel::Associative => "🤝",
+        preau_federation::TrustLevel::Informal => "💬",
+    }
+}
+
+impl AppState {
+    fn base_context(&self, lang: Lang, page: Option<&Page>) -> Value {
+        let instance = &self.domain.settings.instance;
+        let user = page.and_then(|p| p.user.as_ref()).map(|user| {
+            context! {
+                username => user.username,
+                display_name => user.display_name,
+                is_admin => user.is_admin,
+            }
+        });
+        context! {
+            lang => lang.code(),
+            user => user,
+            csrf_token => page.map(|p| p.csrf_token.clone()).unwrap_or_default(),
+            path => page.map(|p| p.path.clone()).unwrap_or_else(|| "/".to_string()),
+            instance => context! {
+                name => instance.name,
+                domain => instance.domain,
+                description => instance.description,
+                trust_level => instance.trust_level.as_str(),
+                trust_icon => trust_icon(instance.trust_level),
+                organisation => instance.organisation,
+                registrations => match instance.registrations {
+                    crate::config::Registrations::Open => "open",
+                    crate::config::Registrations::Approval => "approval",
+                    crate::config::Registrations::Closed => "closed",
+                },
+                allowed_email_domains => instance.allowed_email_domains,
+            },
+        }
+    }
+
+    fn render_with(&self, status: StatusCode, lang: Lang, page: Option<&Page>, name: &str, extra: Value) -> Response {
+        let result = self
+            .templates
+            .get_template(name)
+            .and_then(|template| template.render(context! { ..extra, ..self.base_context(lang, page) }));
+        match result {
+            Ok(html) => {
+                let mut response = (status, Html(html)).into_response();
+                response.headers_mut().insert(header::VARY, header::HeaderValue::from_static("Accept, Accept-Language, Cookie"));
+                response
+            }
+            Err(error) => {
+                tracing::error!(%error, template = name, "template rendering failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error").into_response()
+            }
+        }
+    }
+
+    /// Renders a page with status 200.
+    pub fn render(&self, page: &Page, name: &str, extra: Value) -> Response {
+        self.render_with(StatusCode::OK, page.lang, Some(page), name, extra)
+    }
+
+    /// Renders a page with another status (a form re-shown with an error).
+    pub fn render_status(&self, status: StatusCode, page: &Page, name: &str, extra: Value) -> Response {
+        self.render_with(status, page.lang, Some(page), name, extra)
+    }
+
+    /// The translated message of an error code.
+    pub fn error_message(&self, lang: Lang, error: &AppError) -> String {
+        Catalogs::get().format(lang, &format!("error-{}", error.code), &[])
+    }
+
+    /// An error page for a request.
+    pub fn error_page(&self, page: &Page, error: impl Into<AppError>) -> Response {
+        let error = error.into();
+        let message = self.error_message(page.lang, &error);
+        self.render_with(error.status, page.lang, Some(page), "error.html", context! { message => message, code => error.code })
+    }
+
+    /// An error page when no [`Page`] could be built (bad form bodies).
+    pub fn bare_error_page(&self, lang: Lang, error: &AppError) -> Response {
+        let message = self.error_message(lang, error);
+        self.render_with(error.status, lang, None, "error.html", context! { message => message, code => error.code })
+    }
+
+    /// The charter as sanitised HTML, in the page's language.
+    pub fn charter_html(&self, lang: Lang) -> String {
+        let instance = &self.domain.settings.instance;
+        let configured = match lang {
+            Lang::Fr => &instance.charter_fr,
+            Lang::En => &instance.charter_en,
+        };
+        let text = if configured.trim().is_empty() {
+            Catalogs::get().format(lang, "charter-default", &[])
+        } else {
+            configured.clone()
+        };
+        crate::domain::profile::render_markdown(&text)
+    }
+}
+
+/// Serves the stylesheet compiled into the binary.
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("static/preau.css"),
+    )
+        .into_response()
+}
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show_home))
+        .route("/about/charter", get(home::show_charter))
+        .route("/lang/{code}", get(home::switch_language))
+        .route("/static/preau.css", get(stylesheet))
+        .route("/signup", get(auth::show_signup).post(auth::submit_signup))
+        .route("/verify", get(auth::verify_email))
+        .route("/verify/resend", get(auth::show_resend).post(auth::submit_resend))
+        .route("/login", get(auth::show_login).post(auth::submit_login))
+        .route("/logout", post(auth::submit_logout))
+        .route("/password/forgot", get(auth::show_forgot).post(auth::submit_forgot))
+        .route("/password/reset", get(auth::show_reset).post(auth::submit_reset))
+        .route("/@{name}", get(profile::redirect_at_handle))
+        .route("/settings/profile", get(profile::show_edit).post(profile::submit_edit))
+        .route("/admin", get(admin::show_admin))
+        .route("/admin/users.csv", get(admin::export_csv))
+        .route("/admin/users/{name}/approve", post(admin::approve_user))
+        .route("/admin/users/{name}/suspend", post(admin::suspend_user))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_compile() {
+        let env = build_templates().unwrap();
+        for (name, _) in TEMPLATES {
+            env.get_template(name).unwrap();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Profile pages: the public profile (HTML, or the `Person` actor for
+//! ActivityPub clients at the same URL) and the edit form.
+
+use super::session::{CsrfForm, Page};
+use crate::{
+    app::AppState,
+    domain::{
+        profile::{LocalPerson, ProfileInput, SCHOOL_LEVELS},
+        DomainError,
+    },
+    error::AppError,
+};
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+/// Whether the client asks for ActivityStreams JSON rather than HTML.
+pub fn wants_activity_json(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|accept| accept.contains("application/activity+json") || accept.contains("application/ld+json"))
+}
+
+fn profile_context(person: &LocalPerson) -> Value {
+    context! {
+        username => person.account.username,
+        display_name => person.actor.display_name,
+        bio_html => person.actor.summary_html,
+        subjects => person.profile.subjects,
+        levels => person.profile.school_levels,
+        languages => person.profile.languages,
+        academy => person.profile.academy,
+        school => person.profile.school,
+        interests => person.profile.interests,
+        actor_id => person.actor.ap_id,
+    }
+}
+
+/// `GET /users/{name}`: the profile page, or the `Person` actor when the
+/// client asks for `application/activity+json`.
+pub async fn show_profile(State(state): State<AppState>, page: Page, headers: HeaderMap, Path(name): Path<String>) -> Response {
+    if wants_activity_json(&headers) {
+        return crate::apub::actors::person_document(&state, &name).await;
+    }
+    match state.domain.public_person(&name).await {
+        Ok(Some(person)) => {
+            let is_own = page.user.as_ref().is_some_and(|user| user.id == person.account.id);
+            state.render(&page, "profile.html", context! { profile => profile_context(&person), is_own => is_own })
+        }
+        Ok(None) => state.error_page(&page, AppError::not_found()),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// `GET /@{name}`: Mastodon-style short link.
+pub async fn redirect_at_handle(Path(name): Path<String>) -> Response {
+    Redirect::permanent(&crate::urls::person("", &name)).into_response()
+}
+
+/// The profile edit form as submitted.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    bio: String,
+    #[serde(default)]
+    subjects: String,
+    #[serde(default)]
+    levels: Vec<String>,
+    #[serde(default)]
+    languages: String,
+    #[serde(default)]
+    academy: String,
+    #[serde(default)]
+    school: String,
+    #[serde(default)]
+    interests: String,
+}
+
+fn edit_page(state: &AppState, page: &Page, status: StatusCode, form: &ProfileForm, saved: bool, error: Option<(String, Option<String>)>) -> Response {
+    let levels: Vec<Value> = SCHOOL_LEVELS
+        .iter()
+        .map(|code| context! { code => code, checked => form.levels.iter().any(|l| l == code) })
+        .collect();
+    let (message, field) = error.map_or((None, None), |(m, f)| (Some(m), f));
+    state.render_status(
+        status,
+        page,
+        "profile_edit.html",
+        context! { form => Value::from_serialize(form), levels => levels, saved => saved, error => message, error_field => field },
+    )
+}
+
+fn login_redirect(page: &Page) -> Response {
+    Redirect::to(&format!("/login?next={}", urlencode(&page.path))).into_response()
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// `GET /settings/profile`.
+pub async fn show_edit(State(state): State<AppState>, page: Page) -> Response {
+    let Some(user) = &page.user else { return login_redirect(&page) };
+    let profile = match state.domain.store.profile(user.actor_id).await {
+        Ok(profile) => profile.unwrap_or_default(),
+        Err(error) => return state.error_page(&page, error),
+    };
+    let form = ProfileForm {
+        display_name: user.display_name.clone(),
+        bio: profile.bio_source,
+        subjects: profile.subjects.join(", "),
+        levels: profile.school_levels,
+        languages: profile.languages.join(", "),
+        academy: profile.academy,
+        school: profile.school,
+        interests: profile.interests.join(", "),
+    };
+    edit_page(&state, &page, StatusCode::OK, &form, false, None)
+}
+
+/// `POST /settings/profile`.
+pub async fn submit_edit(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<ProfileForm>) -> Response {
+    let Some(user) = &page.user else { return login_redirect(&page) };
+    let input = ProfileInput {
+        display_name: form.display_name.clone(),
+        bio: form.bio.clone(),
+        subjects: form.subjects.clone(),
+        levels: form.levels.clone(),
+        languages: form.languages.clone(),
+        academy: form.academy.clone(),
+        school: form.school.clone(),
+        interests: form.interests.clone(),
+    };
+    match state.domain.update_profile(user.actor_id, &input).await {
+        Ok(()) => edit_page(&state, &page, StatusCode::OK, &form, true, None),
+        Err(error) => {
+            let field = match &error {
+                DomainError::Rule { detail, .. } => detail.clone(),
+                _ => None,
+            };
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            edit_page(&state, &page, error.status, &form, false, Some((message, field)))
+        }
+    }
+}

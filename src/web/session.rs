@@ -1,0 +1,207 @@
+//! Who is asking, in which language, and proof that a form came from us.
+//!
+//! - Sessions: an HttpOnly, SameSite=Lax cookie `preau_session` holding a
+//!   random token (only its hash is stored); `Secure` when the instance is
+//!   served over https.
+//! - CSRF: the double-submit pattern. Every page response carries a random
+//!   `preau_csrf` cookie (SameSite=Strict, HttpOnly); every form repeats it
+//!   in a hidden `csrf_token` field; [`CsrfForm`] refuses a POST whose field
+//!   does not match the cookie. A cross-site page can neither read the
+//!   cookie nor make the browser send it.
+//! - Language: the `preau_lang` cookie, else `Accept-Language`, else the
+//!   instance default.
+
+use crate::{app::AppState, error::AppError, i18n::Lang, store::accounts::AccountRow};
+use axum::{
+    extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts, HeaderValue},
+    middleware::Next,
+    response::Response,
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use base64::Engine as _;
+use serde::de::DeserializeOwned;
+use std::net::{IpAddr, SocketAddr};
+use subtle::ConstantTimeEq;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "preau_session";
+/// Name of the CSRF cookie.
+pub const CSRF_COOKIE: &str = "preau_csrf";
+/// Name of the language cookie.
+pub const LANG_COOKIE: &str = "preau_lang";
+
+/// The CSRF token of the current request, put in the request extensions by
+/// [`csrf_cookie`].
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Middleware: makes sure the browser holds a CSRF cookie and exposes its
+/// value to handlers.
+pub async fn csrf_cookie(state: axum::extract::State<AppState>, mut request: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(request.headers());
+    let existing = jar
+        .get(CSRF_COOKIE)
+        .map(|cookie| cookie.value().to_string())
+        .filter(|value| value.len() >= 32);
+    let (token, is_new) = match existing {
+        Some(token) => (token, false),
+        None => (random_token(), true),
+    };
+    request.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(request).await;
+    if is_new {
+        let cookie = Cookie::build((CSRF_COOKIE, token))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .secure(state.is_https())
+            .build();
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// A session cookie for `token`.
+pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.is_https())
+        .max_age(cookie_max_age())
+        .build()
+}
+
+fn cookie_max_age() -> time::Duration {
+    time::Duration::days(30)
+}
+
+/// A cookie that removes the session cookie.
+pub fn clear_session_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, "")).path("/").build()
+}
+
+/// What every page handler needs: language, logged-in user, CSRF token,
+/// current path and client address.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Interface language.
+    pub lang: Lang,
+    /// The logged-in, active account.
+    pub user: Option<AccountRow>,
+    /// The session token, when logged in.
+    pub session_token: Option<String>,
+    /// CSRF token to put in forms.
+    pub csrf_token: String,
+    /// Path and query of the request, for the language switch.
+    pub path: String,
+    /// The client's address, for rate limits.
+    pub client_ip: IpAddr,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).filter(|v| !v.is_empty());
+        let user = match &session_token {
+            Some(token) => state.domain.session_account(token).await?,
+            None => None,
+        };
+        let lang = jar
+            .get(LANG_COOKIE)
+            .and_then(|cookie| Lang::parse(cookie.value()))
+            .or_else(|| user.as_ref().and_then(|u| Lang::parse(&u.locale)))
+            .unwrap_or_else(|| lang_from_headers(&parts.headers, state));
+        let csrf_token = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|token| token.0.clone())
+            .unwrap_or_default();
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_string())
+            .unwrap_or_else(|| "/".to_string());
+        let client_ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        Ok(Page {
+            lang,
+            user,
+            session_token,
+            csrf_token,
+            path,
+            client_ip,
+        })
+    }
+}
+
+/// The language a request asks for without a session: the language
+/// cookie, else `Accept-Language`, else the instance default.
+pub fn lang_from_headers(headers: &axum::http::HeaderMap, state: &AppState) -> Lang {
+    CookieJar::from_headers(headers)
+        .get(LANG_COOKIE)
+        .and_then(|cookie| Lang::parse(cookie.value()))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_else(|| Lang::from_code(&state.domain.settings.instance.default_language))
+}
+
+/// The hidden field every form carries.
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// A form body whose `csrf_token` matched the CSRF cookie.
+pub struct CsrfForm<T>(pub T);
+
+impl<T> FromRequest<AppState> for CsrfForm<T>
+where
+    T: DeserializeOwned,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = lang_from_headers(request.headers(), state);
+        let fail = |error: AppError| state.bare_error_page(lang, &error);
+        let expected = request
+            .extensions()
+            .get::<CsrfToken>()
+            .map(|token| token.0.clone())
+            .unwrap_or_default();
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| fail(AppError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")))?;
+        let field: CsrfField = serde_html_form::from_bytes(&bytes)
+            .map_err(|_| fail(AppError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_form")))?;
+        let matches = !expected.is_empty()
+            && bool::from(field.csrf_token.as_bytes().ct_eq(expected.as_bytes()));
+        if !matches {
+            return Err(fail(AppError::new(axum::http::StatusCode::FORBIDDEN, "csrf_failed")));
+        }
+        let form = serde_html_form::from_bytes(&bytes).map_err(|error| {
+            fail(AppError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_form").with_detail(error.to_string()))
+        })?;
+        Ok(CsrfForm(form))
+    }
+}
