@@ -62,6 +62,22 @@ impl DbActor {
     }
 }
 
+/// Escapes text for use inside HTML (profile field values).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn rfc3339(ms: i64) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms).map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
@@ -90,7 +106,7 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         let mut field = |key: &str, value: String| {
             if !value.is_empty() {
                 let label = catalogs.format(lang, key, &[]);
-                if let Ok(json) = serde_json::to_value(PropertyValue::new(label, ammonia::clean_text(&value))) {
+                if let Ok(json) = serde_json::to_value(PropertyValue::new(label, escape_html(&value))) {
                     attachment.push(json);
                 }
             }
@@ -191,7 +207,8 @@ impl Object for DbActor {
             .clone()
             .filter(|name| !name.trim().is_empty())
             .unwrap_or_else(|| json.preferred_username.clone());
-        let display_name: String = ammonia::clean_text(&display_name).chars().take(120).collect();
+        // Stored as plain text: pages escape it when they show it.
+        let display_name: String = display_name.chars().filter(|c| !c.is_control()).take(120).collect();
         let new = NewActor {
             kind,
             name: json.preferred_username.clone(),

@@ -1,0 +1,255 @@
+//! Test support: real instances on loopback ports with fresh databases
+//! (SQLite, and PostgreSQL when `PREAU_TEST_POSTGRES_URL` is set), a real
+//! SMTP server on loopback, and bounded waits.
+
+#![allow(dead_code)]
+
+use preau::{app::RunningInstance, config::Settings};
+use std::{
+    future::Future,
+    net::TcpListener,
+    sync::{Arc, Mutex, Once},
+    time::{Duration, Instant},
+};
+
+/// Which database engine an instance uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The engines to run every test on: SQLite always, PostgreSQL when
+/// `PREAU_TEST_POSTGRES_URL` is set (CI always sets it).
+pub fn engines() -> Vec<Engine> {
+    static NOTICE: Once = Once::new();
+    match std::env::var("PREAU_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => vec![Engine::Sqlite, Engine::Postgres],
+        _ => {
+            NOTICE.call_once(|| {
+                eprintln!("notice: PREAU_TEST_POSTGRES_URL is not set: the PostgreSQL half of the integration tests is skipped");
+            });
+            vec![Engine::Sqlite]
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    use std::time::SystemTime;
+    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+/// A fresh database URL for one instance.
+pub fn fresh_database_url(engine: Engine, dir: &std::path::Path) -> String {
+    match engine {
+        Engine::Sqlite => format!("sqlite://{}", dir.join("preau.db").display()),
+        Engine::Postgres => {
+            let base = std::env::var("PREAU_TEST_POSTGRES_URL").expect("PREAU_TEST_POSTGRES_URL");
+            let mut url = url::Url::parse(&base).expect("valid PREAU_TEST_POSTGRES_URL");
+            url.set_path(&format!("/preau_test_{}", random_suffix()));
+            url.to_string()
+        }
+    }
+}
+
+/// One received e-mail.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+#[derive(Clone)]
+struct MailHandler {
+    mails: Arc<Mutex<Vec<Mail>>>,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl mailin_embedded::Handler for MailHandler {
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
+        self.to = to.to_vec();
+        self.data.clear();
+        mailin_embedded::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        let mail = Mail {
+            to: std::mem::take(&mut self.to),
+            data: String::from_utf8_lossy(&self.data).into_owned(),
+        };
+        self.mails.lock().expect("mail lock").push(mail);
+        mailin_embedded::response::OK
+    }
+}
+
+/// A real SMTP server (mailin) on a loopback port, keeping what it gets.
+#[derive(Clone)]
+pub struct SmtpServer {
+    pub port: u16,
+    mails: Arc<Mutex<Vec<Mail>>>,
+}
+
+impl SmtpServer {
+    pub fn start() -> SmtpServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        let port = listener.local_addr().expect("smtp addr").port();
+        let mails = Arc::new(Mutex::new(Vec::new()));
+        let handler = MailHandler { mails: mails.clone(), to: Vec::new(), data: Vec::new() };
+        let mut server = mailin_embedded::Server::new(handler);
+        server
+            .with_name("mail.test")
+            .with_ssl(mailin_embedded::SslConfig::None)
+            .expect("no ssl")
+            .with_num_threads(2)
+            .with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        SmtpServer { port, mails }
+    }
+
+    pub fn mails_to(&self, address: &str) -> Vec<Mail> {
+        self.mails
+            .lock()
+            .expect("mail lock")
+            .iter()
+            .filter(|mail| mail.to.iter().any(|to| to.contains(address)))
+            .cloned()
+            .collect()
+    }
+
+    /// Waits for the `count`-th mail to `address` and returns it.
+    pub async fn wait_for_mail(&self, address: &str, count: usize) -> Mail {
+        wait_until(Duration::from_secs(15), || async {
+            let mails = self.mails_to(address);
+            (mails.len() >= count).then(|| mails[count - 1].clone())
+        })
+        .await
+        .unwrap_or_else(|| panic!("no mail number {count} to {address} within 15 s"))
+    }
+}
+
+/// Extracts the first link starting with `prefix` from a mail, undoing
+/// quoted-printable soft line breaks.
+pub fn link_in(mail: &Mail, prefix: &str) -> String {
+    let text = mail.data.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let start = text.find(prefix).unwrap_or_else(|| panic!("no {prefix} link in mail:\n{text}"));
+    text[start..]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .expect("link")
+        .to_string()
+}
+
+/// Polls `check` until it returns `Some`, for at most `timeout`.
+pub async fn wait_until<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return Some(value);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A running instance with its own data directory and database.
+pub struct TestInstance {
+    pub running: RunningInstance,
+    pub base_url: String,
+    pub domain: String,
+    pub engine: Engine,
+    database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Settings for a test instance; adjust them before [`start`].
+pub fn settings(engine: Engine, smtp: Option<&SmtpServer>) -> (Settings, tempfile::TempDir) {
+    preau::install_crypto_provider();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = Settings::default();
+    settings.server.listen = "127.0.0.1:0".parse().expect("addr");
+    settings.server.data_dir = dir.path().to_path_buf();
+    settings.instance.domain = "localhost:0".to_string();
+    settings.database.url = fresh_database_url(engine, dir.path());
+    settings.database.max_connections = 4;
+    settings.federation.allow_loopback = true;
+    settings.limits.login_per_minute = 1000;
+    settings.limits.signup_per_hour = 1000;
+    if let Some(smtp) = smtp {
+        settings.mail.smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
+    }
+    (settings, dir)
+}
+
+/// Starts an instance with these settings.
+pub async fn start(engine: Engine, settings: Settings, dir: tempfile::TempDir) -> TestInstance {
+    let database_url = settings.database.url.clone();
+    let running = preau::app::spawn(settings).await.expect("instance starts");
+    let base_url = running.base_url.clone();
+    let domain = base_url.trim_start_matches("http://").to_string();
+    TestInstance { running, base_url, domain, engine, database_url, _dir: dir }
+}
+
+impl TestInstance {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// Stops the instance and drops its PostgreSQL database.
+    pub async fn stop(self) {
+        self.running.stop().await.expect("instance stops cleanly");
+        if self.engine == Engine::Postgres {
+            let mut admin = url::Url::parse(&self.database_url).expect("url");
+            let name = admin.path().trim_start_matches('/').to_string();
+            admin.set_path("/postgres");
+            sqlx::any::install_default_drivers();
+            if let Ok(pool) = sqlx::AnyPool::connect(admin.as_str()).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&pool)
+                    .await;
+                pool.close().await;
+            }
+        }
+    }
+}
+
+/// A browser-like HTTP client: keeps cookies, does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// An API client (no cookies).
+pub fn api_client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+/// The CSRF token of the first form in a page.
+pub fn csrf_token(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).unwrap_or_else(|| panic!("no csrf_token in page:\n{html}")) + marker.len();
+    html[start..].split('"').next().expect("token").to_string()
+}
+
+/// GETs a page and returns its CSRF token.
+pub async fn page_token(client: &reqwest::Client, url: &str) -> String {
+    let html = client.get(url).send().await.expect("get page").text().await.expect("page text");
+    csrf_token(&html)
+}
