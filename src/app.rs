@@ -44,7 +44,8 @@ pub struct RateLimits {
 
 impl RateLimits {
     fn new(settings: &Settings) -> RateLimits {
-        let per_minute = NonZeroU32::new(settings.limits.login_per_minute).unwrap_or(NonZeroU32::MIN);
+        let per_minute =
+            NonZeroU32::new(settings.limits.login_per_minute).unwrap_or(NonZeroU32::MIN);
         let per_hour = NonZeroU32::new(settings.limits.signup_per_hour).unwrap_or(NonZeroU32::MIN);
         RateLimits {
             login: RateLimiter::keyed(Quota::per_minute(per_minute)),
@@ -107,7 +108,8 @@ pub enum StartError {
 /// Opens the store of these settings and applies migrations.
 pub async fn open_store(settings: &Settings) -> Result<Store, StartError> {
     if settings.database_url().starts_with("sqlite:") {
-        std::fs::create_dir_all(&settings.server.data_dir).map_err(crate::store::StoreError::DataDir)?;
+        std::fs::create_dir_all(&settings.server.data_dir)
+            .map_err(crate::store::StoreError::DataDir)?;
     }
     let store = Store::connect(&settings.database_url(), settings.database.max_connections).await?;
     store.migrate().await?;
@@ -131,13 +133,19 @@ fn http_client(settings: &Settings) -> reqwest_middleware::ClientWithMiddleware 
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout)
-        .user_agent(format!("Preau/{} (+{})", env!("CARGO_PKG_VERSION"), settings.base_url()))
+        .user_agent(format!(
+            "Preau/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            settings.base_url()
+        ))
         // Refuses loopback and private addresses unless allowed: this
         // resolver runs for every outgoing fetch and delivery.
-        .dns_resolver(Arc::new(activitypub_federation::resolver::ValidatingDnsResolver::new(
-            Vec::new(),
-            !settings.federation.allow_loopback,
-        )))
+        .dns_resolver(Arc::new(
+            activitypub_federation::resolver::ValidatingDnsResolver::new(
+                Vec::new(),
+                !settings.federation.allow_loopback,
+            ),
+        ))
         .build()
         .unwrap_or_default();
     reqwest_middleware::ClientBuilder::new(client).build()
@@ -154,7 +162,8 @@ pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartEr
         templates: Arc::new(web::build_templates()?),
         domain,
     };
-    let signer = DbActor::new(instance_actor, None).map_err(|error| StartError::InstanceActor(error.to_string()))?;
+    let signer = DbActor::new(instance_actor, None)
+        .map_err(|error| StartError::InstanceActor(error.to_string()))?;
     let allow_loopback = state.domain.settings.federation.allow_loopback;
     let federation = FederationConfig::builder()
         .domain(state.domain.settings.instance.domain.clone())
@@ -168,7 +177,10 @@ pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartEr
         .map_err(|error| StartError::Federation(error.to_string()))?;
     let pages = web::routes()
         .route("/users/{name}", get(web::profile::show_profile))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::session::csrf_cookie));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::session::csrf_cookie,
+        ));
     let router = Router::new()
         .merge(pages)
         .merge(apub::routes())
@@ -210,9 +222,12 @@ async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let maintenance = crate::jobs::spawn_maintenance(state.domain.store.clone());
-    let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     maintenance.abort();
     state.domain.store.close().await;
     result.map_err(StartError::Io)

@@ -56,10 +56,11 @@ pub fn read_password() -> Result<String, CliError> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|error| CliError(format!("cannot read the password from standard input: {error}")))?;
+    stdin.lock().read_line(&mut line).map_err(|error| {
+        CliError(format!(
+            "cannot read the password from standard input: {error}"
+        ))
+    })?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
         return Err(CliError("no password given on standard input".to_string()));
@@ -68,7 +69,13 @@ pub fn read_password() -> Result<String, CliError> {
 }
 
 /// `preau admin create-user NAME --email EMAIL [--admin]`.
-pub async fn create_user(settings: &Settings, name: &str, email: &str, is_admin: bool, password: String) -> Result<String, CliError> {
+pub async fn create_user(
+    settings: &Settings,
+    name: &str,
+    email: &str,
+    is_admin: bool,
+    password: String,
+) -> Result<String, CliError> {
     let domain = domain(settings).await?;
     let account = domain
         .admin_create_account(AdminCreateInput {
@@ -93,7 +100,11 @@ pub async fn approve(settings: &Settings, name: &str) -> Result<String, CliError
     let domain = domain(settings).await?;
     let account = domain.approve_account(name).await?;
     domain.store.close().await;
-    Ok(format!("{} is now {}", account.username, account.status.as_str()))
+    Ok(format!(
+        "{} is now {}",
+        account.username,
+        account.status.as_str()
+    ))
 }
 
 /// `preau admin suspend NAME`.
@@ -101,11 +112,18 @@ pub async fn suspend(settings: &Settings, name: &str) -> Result<String, CliError
     let domain = domain(settings).await?;
     let account = domain.suspend_account(name).await?;
     domain.store.close().await;
-    Ok(format!("{} is now {}", account.username, account.status.as_str()))
+    Ok(format!(
+        "{} is now {}",
+        account.username,
+        account.status.as_str()
+    ))
 }
 
 fn table(accounts: &[AccountRow]) -> String {
-    let mut out = format!("{:<30} {:<40} {:<22} {:<6}\n", "USERNAME", "EMAIL", "STATUS", "ADMIN");
+    let mut out = format!(
+        "{:<30} {:<40} {:<22} {:<6}\n",
+        "USERNAME", "EMAIL", "STATUS", "ADMIN"
+    );
     for account in accounts {
         out.push_str(&format!(
             "{:<30} {:<40} {:<22} {:<6}\n",
@@ -137,7 +155,10 @@ pub async fn list_users(settings: &Settings, csv: bool) -> Result<String, CliErr
 pub async fn migrate(settings: &Settings) -> Result<String, CliError> {
     let store = crate::app::open_store(settings).await?;
     store.close().await;
-    Ok(format!("database up to date: {}", redact(&settings.database_url())))
+    Ok(format!(
+        "database up to date: {}",
+        redact(&settings.database_url())
+    ))
 }
 
 /// Hides a password in a database URL before printing it.

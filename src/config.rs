@@ -15,7 +15,14 @@ use std::{
 
 /// The sections of the configuration, which are also the first word of
 /// each environment variable after `PREAU_`.
-pub const SECTIONS: [&str; 6] = ["server", "instance", "database", "federation", "mail", "limits"];
+pub const SECTIONS: [&str; 6] = [
+    "server",
+    "instance",
+    "database",
+    "federation",
+    "mail",
+    "limits",
+];
 
 /// All settings of one instance.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -270,7 +277,11 @@ impl Settings {
             ));
         }
         let url = &self.database.url;
-        if !(url.is_empty() || url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        if !(url.is_empty()
+            || url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
             return Err(ConfigError::Inconsistent(
                 "database.url must start with sqlite: or postgres://".to_string(),
             ));
@@ -392,7 +403,10 @@ mod tests {
                 ("PREAU_INSTANCE_DOMAIN", "preau.example.org"),
                 ("PREAU_FEDERATION_ALLOW_LOOPBACK", "true"),
                 ("PREAU_DATABASE_URL", "postgres://db/preau"),
-                ("PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS", r#"["ac-rennes.fr"]"#),
+                (
+                    "PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS",
+                    r#"["ac-rennes.fr"]"#,
+                ),
                 ("PREAU_TEST_POSTGRES_URL", "ignored"),
                 ("HOME", "/root"),
             ]),

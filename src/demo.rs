@@ -81,7 +81,8 @@ pub fn demo_settings(data_root: &Path, index: usize, port: u16) -> Settings {
     settings.instance.trust_level = spec.level;
     settings.instance.organisation = spec.organisation.to_string();
     settings.instance.registrations = spec.registrations;
-    settings.instance.allowed_email_domains = spec.email_domains.iter().map(|d| d.to_string()).collect();
+    settings.instance.allowed_email_domains =
+        spec.email_domains.iter().map(|d| d.to_string()).collect();
     settings.federation.allow_loopback = true;
     settings
 }
@@ -90,7 +91,13 @@ async fn seed(instance: &RunningInstance, index: usize) -> Result<(), String> {
     let domain = &instance.state.domain;
     let spec = &INSTANCES[index % INSTANCES.len()];
     for teacher in spec.teachers {
-        if domain.store.account_by_username(teacher.name).await.map_err(|e| e.to_string())?.is_some() {
+        if domain
+            .store
+            .account_by_username(teacher.name)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {
             continue;
         }
         let account = domain
@@ -124,11 +131,18 @@ async fn seed(instance: &RunningInstance, index: usize) -> Result<(), String> {
 
 /// Starts the three instances on `base_port`, `base_port + 1` and
 /// `base_port + 2`, seeds them, and returns them with a summary to print.
-pub async fn start(data_root: &Path, base_port: u16) -> Result<(Vec<RunningInstance>, String), String> {
+pub async fn start(
+    data_root: &Path,
+    base_port: u16,
+) -> Result<(Vec<RunningInstance>, String), String> {
     let mut running = Vec::new();
     let mut summary = String::from("Préau demo: three instances on this machine\n");
     for (index, spec) in INSTANCES.iter().enumerate() {
-        let port = if base_port == 0 { 0 } else { base_port + index as u16 };
+        let port = if base_port == 0 {
+            0
+        } else {
+            base_port + index as u16
+        };
         let mut settings = demo_settings(data_root, index, port);
         if port == 0 {
             settings.instance.domain = "localhost:0".to_string();
@@ -142,7 +156,11 @@ pub async fn start(data_root: &Path, base_port: u16) -> Result<(Vec<RunningInsta
             instance.base_url,
             spec.teachers
                 .iter()
-                .map(|t| format!("{}@{}", t.name, instance.base_url.trim_start_matches("http://")))
+                .map(|t| format!(
+                    "{}@{}",
+                    t.name,
+                    instance.base_url.trim_start_matches("http://")
+                ))
                 .collect::<Vec<_>>()
                 .join(", "),
         ));

@@ -76,7 +76,11 @@ impl From<crate::domain::DomainError> for AppError {
                 tracing::warn!(cause = %inner, "mail could not be sent");
                 AppError::new(StatusCode::SERVICE_UNAVAILABLE, "mail_unavailable")
             }
-            E::Rule { status, code, detail } => {
+            E::Rule {
+                status,
+                code,
+                detail,
+            } => {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
                 let error = AppError::new(status, code);
                 match detail {

@@ -160,7 +160,10 @@ mod tests {
         let en = keys(include_str!("../locales/en/main.ftl"));
         let only_fr: Vec<_> = fr.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&fr).collect();
-        assert!(only_fr.is_empty() && only_en.is_empty(), "fr only: {only_fr:?}, en only: {only_en:?}");
+        assert!(
+            only_fr.is_empty() && only_en.is_empty(),
+            "fr only: {only_fr:?}, en only: {only_en:?}"
+        );
         assert!(fr.len() > 50);
     }
 
@@ -173,16 +176,106 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap();
             for piece in text.split("t(\"").skip(1) {
                 let key = piece.split('"').next().unwrap();
-                assert!(catalogs.has(Lang::Fr, key), "{}: {key} missing in fr", path.display());
-                assert!(catalogs.has(Lang::En, key), "{}: {key} missing in en", path.display());
+                if key.ends_with('-') {
+                    // A family such as `level-` ~ code: checked below.
+                    continue;
+                }
+                assert!(
+                    catalogs.has(Lang::Fr, key),
+                    "{}: {key} missing in fr",
+                    path.display()
+                );
+                assert!(
+                    catalogs.has(Lang::En, key),
+                    "{}: {key} missing in en",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_family_used_with_a_suffix_is_complete() {
+        let catalogs = Catalogs::get();
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(
+            crate::domain::profile::SCHOOL_LEVELS
+                .iter()
+                .map(|c| format!("level-{c}")),
+        );
+        for status in [
+            "pending_verification",
+            "pending_approval",
+            "active",
+            "suspended",
+        ] {
+            keys.push(format!("status-{status}"));
+        }
+        for level in ["informal", "associative", "institutional"] {
+            keys.push(format!("trust-{level}"));
+            keys.push(format!("trust-explain-{level}"));
+        }
+        for mode in ["open", "approval", "closed"] {
+            keys.push(format!("registrations-{mode}"));
+        }
+        for key in keys {
+            for lang in [Lang::Fr, Lang::En] {
+                assert!(catalogs.has(lang, &key), "{key} missing in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_code_in_the_code_has_a_message() {
+        let catalogs = Catalogs::get();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut pending = vec![src];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|ext| ext != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for marker in [
+                    "DomainError::rule(",
+                    "DomainError::invalid(",
+                    "AppError::new(",
+                ] {
+                    for piece in text.split(marker).skip(1) {
+                        let arguments = piece.split(')').next().unwrap_or_default();
+                        let Some(code) = arguments.split('"').nth(1) else {
+                            continue;
+                        };
+                        if code.is_empty() || code.contains(' ') || code.contains('{') {
+                            continue;
+                        }
+                        let key = format!("error-{code}");
+                        assert!(
+                            catalogs.has(Lang::Fr, &key) && catalogs.has(Lang::En, &key),
+                            "{}: {key} missing",
+                            path.display()
+                        );
+                    }
+                }
             }
         }
     }
 
     #[test]
     fn accept_language_honours_quality() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,fr;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("de, fr;q=0.5, en;q=0.4"), Some(Lang::Fr));
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,fr;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de, fr;q=0.5, en;q=0.4"),
+            Some(Lang::Fr)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
     }
 
@@ -191,9 +284,16 @@ mod tests {
         let text = Catalogs::get().format(
             Lang::Fr,
             "mail-verify-body",
-            &[("instance", "Préau"), ("username", "camille"), ("link", "http://x/verify?token=abc")],
+            &[
+                ("instance", "Préau"),
+                ("username", "camille"),
+                ("link", "http://x/verify?token=abc"),
+            ],
         );
-        assert!(text.contains("http://x/verify?token=abc\n") || text.contains("http://x/verify?token=abc"));
+        assert!(
+            text.contains("http://x/verify?token=abc\n")
+                || text.contains("http://x/verify?token=abc")
+        );
         assert!(!text.contains('\u{2068}'));
     }
 }

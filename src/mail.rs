@@ -31,7 +31,11 @@ impl Message {
             body: catalogs.format(
                 lang,
                 "mail-verify-body",
-                &[("instance", instance), ("username", username), ("link", link)],
+                &[
+                    ("instance", instance),
+                    ("username", username),
+                    ("link", link),
+                ],
             ),
         }
     }
@@ -45,7 +49,11 @@ impl Message {
             body: catalogs.format(
                 lang,
                 "mail-reset-body",
-                &[("instance", instance), ("username", username), ("link", link)],
+                &[
+                    ("instance", instance),
+                    ("username", username),
+                    ("link", link),
+                ],
             ),
         }
     }

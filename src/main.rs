@@ -90,20 +90,24 @@ fn load(file: Option<&std::path::Path>) -> Result<Settings, String> {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PREAU_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},
@@ -123,14 +127,22 @@ async fn execute(cli: Cli) -> Result<String, String> {
             let listener = tokio::net::TcpListener::bind(settings.server.listen)
                 .await
                 .map_err(|error| format!("cannot listen on {}: {error}", settings.server.listen))?;
-            eprintln!("Préau listening on http://{} as {}", settings.server.listen, settings.base_url());
+            eprintln!(
+                "Préau listening on http://{} as {}",
+                settings.server.listen,
+                settings.base_url()
+            );
             preau::app::run(listener, settings, shutdown_signal())
                 .await
                 .map_err(|error| error.to_string())?;
             Ok("stopped".to_string())
         }
-        Command::Migrate => cli::migrate(&load(config)?).await.map_err(|e| e.to_string()),
-        Command::Config { command: ConfigCommand::Check { file } } => {
+        Command::Migrate => cli::migrate(&load(config)?)
+            .await
+            .map_err(|e| e.to_string()),
+        Command::Config {
+            command: ConfigCommand::Check { file },
+        } => {
             let settings = load(file.as_deref().or(config))?;
             Ok(cli::check_config(&settings))
         }
@@ -147,7 +159,10 @@ async fn execute(cli: Cli) -> Result<String, String> {
             };
             result.map_err(|error| error.to_string())
         }
-        Command::Demo { base_port, data_dir } => {
+        Command::Demo {
+            base_port,
+            data_dir,
+        } => {
             let (instances, summary) = preau::demo::start(&data_dir, base_port).await?;
             println!("{summary}");
             shutdown_signal().await;
@@ -162,7 +177,10 @@ async fn execute(cli: Cli) -> Result<String, String> {
 fn main() -> ExitCode {
     preau::install_crypto_provider();
     let cli = Cli::parse();
-    let quiet = !matches!(cli.command, None | Some(Command::Serve) | Some(Command::Demo { .. }));
+    let quiet = !matches!(
+        cli.command,
+        None | Some(Command::Serve) | Some(Command::Demo { .. })
+    );
     if !quiet || std::env::var_os("PREAU_LOG").is_some() {
         init_tracing();
     }

@@ -1,6 +1,8 @@
 //! Parses JSON captured from other fediverse servers (see
 //! `fixtures/SOURCES.md`) with Préau's wire types.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
 use preau_federation::{Actor, ActorKind, NodeInfo, NodeInfoLinks, Webfinger};
 use std::path::{Path, PathBuf};
 
@@ -34,15 +36,21 @@ fn actors_from_other_servers_parse_and_are_consistent() {
             && !path.to_string_lossy().contains("nodeinfo")
             && text.contains("publicKey")
     });
-    assert!(files.len() >= 15, "expected actor fixtures, found {files:?}");
+    assert!(
+        files.len() >= 15,
+        "expected actor fixtures, found {files:?}"
+    );
     for path in &files {
-        let actor: Actor = serde_json::from_str(&read(path))
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let actor: Actor =
+            serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         actor
             .check_consistency()
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(!actor.public_key.public_key_pem.is_empty());
-        assert!(actor.subjects.is_empty(), "foreign actors have no Préau fields");
+        assert!(
+            actor.subjects.is_empty(),
+            "foreign actors have no Préau fields"
+        );
     }
 }
 
@@ -85,8 +93,8 @@ fn webfinger_documents_from_other_servers_give_the_actor_url() {
     let files = fixture_files(|path| path.to_string_lossy().contains("webfinger"));
     assert!(files.len() >= 4);
     for path in &files {
-        let doc: Webfinger = serde_json::from_str(&read(path))
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc: Webfinger =
+            serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(doc.subject.starts_with("acct:"), "{}", path.display());
         let url = doc
             .actor_url()
@@ -102,13 +110,13 @@ fn nodeinfo_documents_from_other_servers_parse() {
     for path in &files {
         let text = read(path);
         if text.contains("\"software\"") {
-            let info: NodeInfo = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let info: NodeInfo =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(info.protocols.iter().any(|p| p == "activitypub"));
             documents += 1;
         } else if text.contains("\"links\"") {
-            let links: NodeInfoLinks = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let links: NodeInfoLinks =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(!links.links.is_empty());
         }
     }

@@ -2,6 +2,8 @@
 //! client or another server would. Every scenario runs on SQLite and, when
 //! `PREAU_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
 mod support;
 
 use preau::config::Registrations;
@@ -14,11 +16,20 @@ const PASSWORD: &str = "une phrase de passe solide";
 fn institutional(settings: &mut preau::config::Settings) {
     settings.instance.trust_level = TrustLevel::Institutional;
     settings.instance.organisation = "Académie de Rennes".to_string();
-    settings.instance.allowed_email_domains = vec!["ac-rennes.fr".to_string(), "education.gouv.fr".to_string()];
+    settings.instance.allowed_email_domains =
+        vec!["ac-rennes.fr".to_string(), "education.gouv.fr".to_string()];
 }
 
 async fn count_accounts(instance: &TestInstance) -> usize {
-    instance.running.state.domain.store.list_accounts(None).await.expect("list").len()
+    instance
+        .running
+        .state
+        .domain
+        .store
+        .list_accounts(None)
+        .await
+        .expect("list")
+        .len()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -51,7 +62,10 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
         let html = response.text().await.unwrap();
         assert!(html.contains("role=\"alert\""), "{html}");
         assert!(html.contains("adresses académiques"), "{html}");
-        assert!(html.contains("value=\"camille@gmail.com\""), "the form keeps what was typed");
+        assert!(
+            html.contains("value=\"camille@gmail.com\""),
+            "the form keeps what was typed"
+        );
         assert_eq!(count_accounts(&instance).await, 0);
         assert!(smtp.mails_to("camille@gmail.com").is_empty());
 
@@ -92,7 +106,11 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
         let token = page_token(&client, &instance.url("/login")).await;
         let response = client
             .post(instance.url("/login"))
-            .form(&[("csrf_token", token.as_str()), ("login", "camille"), ("password", PASSWORD)])
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("login", "camille"),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .unwrap();
@@ -105,21 +123,40 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
 
         let response = client
             .post(instance.url("/login"))
-            .form(&[("csrf_token", token.as_str()), ("login", "camille"), ("password", "wrong password!")])
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("login", "camille"),
+                ("password", "wrong password!"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), 401);
         let response = client
             .post(instance.url("/login"))
-            .form(&[("csrf_token", token.as_str()), ("login", "camille.legoff@ac-rennes.fr"), ("password", PASSWORD)])
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("login", "camille.legoff@ac-rennes.fr"),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), 303);
         assert_eq!(response.headers()["location"], "/users/camille");
-        let cookie = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
-        assert!(cookie.contains("preau_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            cookie.contains("preau_session=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
 
         let token = page_token(&client, &instance.url("/settings/profile")).await;
         let response = client
@@ -128,7 +165,10 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
                 [
                     ("csrf_token", token.as_str()),
                     ("display_name", "Camille Le Goff"),
-                    ("bio", "Prof de **maths** <script>alert(1)</script> [x](javascript:alert(1))"),
+                    (
+                        "bio",
+                        "Prof de **maths** <script>alert(1)</script> [x](javascript:alert(1))",
+                    ),
                     ("subjects", "Mathématiques, Physique-chimie"),
                     ("levels", "lycee"),
                     ("levels", "college"),
@@ -138,7 +178,12 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
                     ("interests", "robotique, eTwinning"),
                 ]
                 .iter()
-                .map(|(k, v)| format!("{k}={}", url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()))
+                .map(|(k, v)| {
+                    format!(
+                        "{k}={}",
+                        url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("&"),
             )
@@ -148,7 +193,14 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
             .unwrap();
         assert_eq!(response.status(), 200);
 
-        let html = client.get(instance.url("/users/camille")).send().await.unwrap().text().await.unwrap();
+        let html = client
+            .get(instance.url("/users/camille"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("<strong>maths</strong>"), "{html}");
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(!html.contains("javascript:alert"), "{html}");
@@ -167,21 +219,44 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
             .unwrap();
         assert_eq!(actor["type"], "Person");
         assert_eq!(actor["id"], instance.url("/users/camille"));
-        assert_eq!(actor["subjects"], json!(["Mathématiques", "Physique-chimie"]));
+        assert_eq!(
+            actor["subjects"],
+            json!(["Mathématiques", "Physique-chimie"])
+        );
         assert_eq!(actor["schoolLevels"], json!(["lycee", "college"]));
         assert_eq!(actor["languages"], json!(["fr", "en"]));
         assert_eq!(actor["academy"], "Rennes");
         assert_eq!(actor["trustLevel"], "institutional");
         assert_eq!(actor["publicKey"]["owner"], actor["id"]);
-        assert!(actor["publicKey"]["publicKeyPem"].as_str().unwrap().starts_with("-----BEGIN PUBLIC KEY-----"));
-        assert!(actor["attachment"].as_array().unwrap().iter().any(|field| field["value"] == "Mathématiques, Physique-chimie"));
+        assert!(actor["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----"));
+        assert!(actor["attachment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|field| field["value"] == "Mathématiques, Physique-chimie"));
 
         // Log-out ends the session.
         let token = page_token(&client, &instance.url("/settings/profile")).await;
-        let response = client.post(instance.url("/logout")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+        let response = client
+            .post(instance.url("/logout"))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 303);
-        let response = client.get(instance.url("/settings/profile")).send().await.unwrap();
-        assert_eq!(response.status(), 303, "logged out users are sent to log in");
+        let response = client
+            .get(instance.url("/settings/profile"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            303,
+            "logged out users are sent to log in"
+        );
         instance.stop().await;
     }
 }
@@ -213,7 +288,13 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
         // A client that never got the cookie is refused as well.
         let response = api_client()
             .post(instance.url("/signup"))
-            .form(&[("csrf_token", "x"), ("username", "mallory"), ("email", "m@example.org"), ("password", PASSWORD), ("accept_charter", "yes")])
+            .form(&[
+                ("csrf_token", "x"),
+                ("username", "mallory"),
+                ("email", "m@example.org"),
+                ("password", PASSWORD),
+                ("accept_charter", "yes"),
+            ])
             .send()
             .await
             .unwrap();
@@ -235,7 +316,12 @@ async fn api_signup(instance: &TestInstance, smtp: &SmtpServer, name: &str, emai
     let mail = smtp.wait_for_mail(email, 1).await;
     let link = link_in(&mail, &instance.url("/verify?token="));
     let token = link.split("token=").nth(1).unwrap();
-    let response = client.post(instance.url("/api/v1/accounts/verify")).json(&json!({"token": token})).send().await.unwrap();
+    let response = client
+        .post(instance.url("/api/v1/accounts/verify"))
+        .json(&json!({"token": token}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -262,23 +348,62 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
 
         // Bad inputs: each a status and a stable code; nothing changes.
         let cases = [
-            (json!({"username": "amina", "email": "other@example.org", "password": PASSWORD, "accept_charter": true}), 422, "username_taken"),
-            (json!({"username": "amina2", "email": "AMINA@example.org", "password": PASSWORD, "accept_charter": true}), 422, "email_taken"),
-            (json!({"username": "x", "email": "x@example.org", "password": PASSWORD, "accept_charter": true}), 422, "invalid_username"),
-            (json!({"username": "admin", "email": "x@example.org", "password": PASSWORD, "accept_charter": true}), 422, "username_reserved"),
-            (json!({"username": "zoe", "email": "not-an-address", "password": PASSWORD, "accept_charter": true}), 422, "invalid_email"),
-            (json!({"username": "zoe", "email": "zoe@example.org", "password": "short", "accept_charter": true}), 422, "password_too_short"),
-            (json!({"username": "zoe", "email": "zoe@example.org", "password": PASSWORD, "accept_charter": false}), 422, "charter_not_accepted"),
+            (
+                json!({"username": "amina", "email": "other@example.org", "password": PASSWORD, "accept_charter": true}),
+                422,
+                "username_taken",
+            ),
+            (
+                json!({"username": "amina2", "email": "AMINA@example.org", "password": PASSWORD, "accept_charter": true}),
+                422,
+                "email_taken",
+            ),
+            (
+                json!({"username": "x", "email": "x@example.org", "password": PASSWORD, "accept_charter": true}),
+                422,
+                "invalid_username",
+            ),
+            (
+                json!({"username": "admin", "email": "x@example.org", "password": PASSWORD, "accept_charter": true}),
+                422,
+                "username_reserved",
+            ),
+            (
+                json!({"username": "zoe", "email": "not-an-address", "password": PASSWORD, "accept_charter": true}),
+                422,
+                "invalid_email",
+            ),
+            (
+                json!({"username": "zoe", "email": "zoe@example.org", "password": "short", "accept_charter": true}),
+                422,
+                "password_too_short",
+            ),
+            (
+                json!({"username": "zoe", "email": "zoe@example.org", "password": PASSWORD, "accept_charter": false}),
+                422,
+                "charter_not_accepted",
+            ),
             (json!({"username": "zoe"}), 400, "invalid_json"),
         ];
         for (body, status, code) in cases {
-            let response = client.post(instance.url("/api/v1/accounts")).json(&body).send().await.unwrap();
+            let response = client
+                .post(instance.url("/api/v1/accounts"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(response.status(), status, "{body}");
             let error: Value = response.json().await.unwrap();
             assert_eq!(error["error"]["code"], code, "{body}");
             assert!(!error["error"]["message"].as_str().unwrap().is_empty());
         }
-        let response = client.post(instance.url("/api/v1/accounts")).body("{not json").header("content-type", "application/json").send().await.unwrap();
+        let response = client
+            .post(instance.url("/api/v1/accounts"))
+            .body("{not json")
+            .header("content-type", "application/json")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 400);
         assert_eq!(count_accounts(&instance).await, 1);
 
@@ -289,7 +414,12 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
 
         let response = client.get(instance.url("/api/v1/me")).send().await.unwrap();
         assert_eq!(response.status(), 401);
-        let response = client.get(instance.url("/api/v1/me")).bearer_auth("nonsense").send().await.unwrap();
+        let response = client
+            .get(instance.url("/api/v1/me"))
+            .bearer_auth("nonsense")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 401);
 
         let profile = json!({
@@ -301,34 +431,84 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
             "academy": "Créteil",
             "interests": ["jardin", "climat"]
         });
-        let response = client.put(instance.url("/api/v1/me/profile")).bearer_auth(&token).json(&profile).send().await.unwrap();
+        let response = client
+            .put(instance.url("/api/v1/me/profile"))
+            .bearer_auth(&token)
+            .json(&profile)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200);
         let me: Value = response.json().await.unwrap();
         assert_eq!(me["profile"]["bio"], "SVT et *jardins* pédagogiques");
-        assert!(me["profile"]["bio_html"].as_str().unwrap().contains("<em>jardins</em>"));
+        assert!(me["profile"]["bio_html"]
+            .as_str()
+            .unwrap()
+            .contains("<em>jardins</em>"));
 
         // A bad profile edit keeps the stored profile.
         let mut bad = profile.clone();
         bad["school_levels"] = json!(["cp"]);
-        let response = client.put(instance.url("/api/v1/me/profile")).bearer_auth(&token).json(&bad).send().await.unwrap();
+        let response = client
+            .put(instance.url("/api/v1/me/profile"))
+            .bearer_auth(&token)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 422);
-        assert_eq!(response.json::<Value>().await.unwrap()["error"]["code"], "invalid_school_level");
-        let public: Value = client.get(instance.url("/api/v1/profiles/amina")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["error"]["code"],
+            "invalid_school_level"
+        );
+        let public: Value = client
+            .get(instance.url("/api/v1/profiles/amina"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(public["school_levels"], json!(["college", "lycee"]));
         assert_eq!(public["handle"], format!("amina@{}", instance.domain));
-        assert!(public.get("email").is_none(), "public profiles never show the address");
+        assert!(
+            public.get("email").is_none(),
+            "public profiles never show the address"
+        );
 
-        let response = client.get(instance.url("/api/v1/profiles/nobody")).send().await.unwrap();
+        let response = client
+            .get(instance.url("/api/v1/profiles/nobody"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 404);
-        assert_eq!(response.json::<Value>().await.unwrap()["error"]["code"], "not_found");
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["error"]["code"],
+            "not_found"
+        );
 
         // Non-admins cannot use admin routes.
-        let response = client.get(instance.url("/api/v1/admin/accounts")).bearer_auth(&token).send().await.unwrap();
+        let response = client
+            .get(instance.url("/api/v1/admin/accounts"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 403);
 
-        let response = client.delete(instance.url("/api/v1/sessions/current")).bearer_auth(&token).send().await.unwrap();
+        let response = client
+            .delete(instance.url("/api/v1/sessions/current"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 204);
-        let response = client.get(instance.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+        let response = client
+            .get(instance.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 401);
         instance.stop().await;
     }
@@ -356,46 +536,136 @@ async fn associative_sign_ups_wait_for_an_admin() {
         assert_eq!(verified["account"]["status"], "pending_approval");
         let response = api_login(&instance, "lucas").await;
         assert_eq!(response.status(), 403);
-        assert_eq!(response.json::<Value>().await.unwrap()["error"]["code"], "account_pending_approval");
-        assert_eq!(api_client().get(instance.url("/users/lucas")).send().await.unwrap().status(), 404, "unapproved profiles are hidden");
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["error"]["code"],
+            "account_pending_approval"
+        );
+        assert_eq!(
+            api_client()
+                .get(instance.url("/users/lucas"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404,
+            "unapproved profiles are hidden"
+        );
 
         // The admin approves in the console.
         let admin = browser();
         let token = page_token(&admin, &instance.url("/login")).await;
         let response = admin
             .post(instance.url("/login"))
-            .form(&[("csrf_token", token.as_str()), ("login", "president"), ("password", PASSWORD)])
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("login", "president"),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(response.status(), 303);
-        let html = admin.get(instance.url("/admin")).send().await.unwrap().text().await.unwrap();
+        let html = admin
+            .get(instance.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("/admin/users/lucas/approve"), "{html}");
         let token = csrf_token(&html);
-        let response = admin.post(instance.url("/admin/users/lucas/approve")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+        let response = admin
+            .post(instance.url("/admin/users/lucas/approve"))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(api_login(&instance, "lucas").await.status(), 201);
 
-        let csv = admin.get(instance.url("/admin/users.csv")).send().await.unwrap().text().await.unwrap();
-        assert!(csv.starts_with("username,email,email_domain,status"), "{csv}");
-        assert!(csv.contains("lucas,lucas@example.net,example.net,active,false"), "{csv}");
+        let csv = admin
+            .get(instance.url("/admin/users.csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            csv.starts_with("username,email,email_domain,status"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("lucas,lucas@example.net,example.net,active,false"),
+            "{csv}"
+        );
 
         // A member cannot open the console.
         let member = browser();
         let token = page_token(&member, &instance.url("/login")).await;
-        member.post(instance.url("/login")).form(&[("csrf_token", token.as_str()), ("login", "lucas"), ("password", PASSWORD)]).send().await.unwrap();
-        assert_eq!(member.get(instance.url("/admin")).send().await.unwrap().status(), 403);
-        assert_eq!(member.get(instance.url("/admin/users.csv")).send().await.unwrap().status(), 403);
+        member
+            .post(instance.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("login", "lucas"),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            member
+                .get(instance.url("/admin"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+        assert_eq!(
+            member
+                .get(instance.url("/admin/users.csv"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
 
         // Suspension: no log-in, no profile, no WebFinger; the last admin stays.
-        let response = admin.get(instance.url("/admin")).send().await.unwrap().text().await.unwrap();
+        let response = admin
+            .get(instance.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let token = csrf_token(&response);
-        let response = admin.post(instance.url("/admin/users/lucas/suspend")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+        let response = admin
+            .post(instance.url("/admin/users/lucas/suspend"))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(api_login(&instance, "lucas").await.status(), 403);
-        assert_eq!(member.get(instance.url("/settings/profile")).send().await.unwrap().status(), 303, "sessions end at suspension");
+        assert_eq!(
+            member
+                .get(instance.url("/settings/profile"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            303,
+            "sessions end at suspension"
+        );
         let webfinger = api_client()
-            .get(instance.url(&format!("/.well-known/webfinger?resource=acct:lucas@{}", instance.domain)))
+            .get(instance.url(&format!(
+                "/.well-known/webfinger?resource=acct:lucas@{}",
+                instance.domain
+            )))
             .send()
             .await
             .unwrap();
@@ -418,7 +688,12 @@ async fn a_forgotten_password_is_reset_by_mail() {
 
         // Unknown addresses get the same answer.
         for email in ["yann@example.org", "nobody@example.org"] {
-            let response = client.post(instance.url("/api/v1/password/forgot")).json(&json!({"email": email})).send().await.unwrap();
+            let response = client
+                .post(instance.url("/api/v1/password/forgot"))
+                .json(&json!({"email": email}))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(response.status(), 202);
         }
         let mail = smtp.wait_for_mail("yann@example.org", 2).await;
@@ -426,7 +701,12 @@ async fn a_forgotten_password_is_reset_by_mail() {
         let link = link_in(&mail, &instance.url("/password/reset?token="));
         let token = link.split("token=").nth(1).unwrap();
 
-        let response = client.post(instance.url("/api/v1/password/reset")).json(&json!({"token": token, "password": "short"})).send().await.unwrap();
+        let response = client
+            .post(instance.url("/api/v1/password/reset"))
+            .json(&json!({"token": token, "password": "short"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 422);
         let response = client
             .post(instance.url("/api/v1/password/reset"))
@@ -442,9 +722,17 @@ async fn a_forgotten_password_is_reset_by_mail() {
             .await
             .unwrap();
         assert_eq!(response.status(), 400);
-        assert_eq!(response.json::<Value>().await.unwrap()["error"]["code"], "invalid_token");
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["error"]["code"],
+            "invalid_token"
+        );
 
-        let response = client.get(instance.url("/api/v1/me")).bearer_auth(old_session["token"].as_str().unwrap()).send().await.unwrap();
+        let response = client
+            .get(instance.url("/api/v1/me"))
+            .bearer_auth(old_session["token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 401, "a reset ends every session");
         assert_eq!(api_login(&instance, "yann").await.status(), 401);
         let response = client
@@ -510,28 +798,56 @@ async fn other_instances_discover_a_teacher_by_handle() {
         // WebFinger and NodeInfo as any fediverse server reads them.
         let client = api_client();
         let finger: Value = client
-            .get(academy.url(&format!("/.well-known/webfinger?resource=acct:camille@{}", academy.domain)))
+            .get(academy.url(&format!(
+                "/.well-known/webfinger?resource=acct:camille@{}",
+                academy.domain
+            )))
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        assert_eq!(finger["subject"], format!("acct:camille@{}", academy.domain));
+        assert_eq!(
+            finger["subject"],
+            format!("acct:camille@{}", academy.domain)
+        );
         assert_eq!(finger["links"][0]["href"], academy.url("/users/camille"));
-        let response = client.get(academy.url("/.well-known/webfinger?resource=acct:camille@elsewhere.example")).send().await.unwrap();
+        let response = client
+            .get(academy.url("/.well-known/webfinger?resource=acct:camille@elsewhere.example"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 404);
-        let response = client.get(academy.url("/.well-known/webfinger")).send().await.unwrap();
+        let response = client
+            .get(academy.url("/.well-known/webfinger"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 400);
 
-        let links: Value = client.get(academy.url("/.well-known/nodeinfo")).send().await.unwrap().json().await.unwrap();
+        let links: Value = client
+            .get(academy.url("/.well-known/nodeinfo"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let href = links["links"][0]["href"].as_str().unwrap();
         let info: Value = client.get(href).send().await.unwrap().json().await.unwrap();
         assert_eq!(info["software"]["name"], "preau");
         assert_eq!(info["protocols"], json!(["activitypub"]));
         assert_eq!(info["usage"]["users"]["total"], 1);
         assert_eq!(info["metadata"]["trust"]["declared"], "institutional");
-        let instance_actor: Value = client.get(links["links"][1]["href"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
+        let instance_actor: Value = client
+            .get(links["links"][1]["href"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(instance_actor["type"], "Application");
 
         // The informal instance looks the teacher up and stores her.
@@ -549,16 +865,40 @@ async fn other_instances_discover_a_teacher_by_handle() {
         assert_eq!(found["local"], false);
         assert_eq!(found["subjects"], json!(["Mathématiques"]));
         assert_eq!(found["academy"], "Rennes");
-        assert!(found["bio_html"].as_str().unwrap().contains("<strong>robotique</strong>"));
-        let stored = informal.running.state.domain.store.actor_by_ap_id(&academy.url("/users/camille")).await.unwrap().unwrap();
+        assert!(found["bio_html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>robotique</strong>"));
+        let stored = informal
+            .running
+            .state
+            .domain
+            .store
+            .actor_by_ap_id(&academy.url("/users/camille"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(stored.domain, academy.domain);
         assert_eq!(stored.declared_trust, Some(TrustLevel::Institutional));
         assert!(stored.private_key_pem.is_none());
 
-        let response = client.get(informal.url("/api/v1/lookup")).query(&[("handle", format!("nobody@{}", academy.domain))]).send().await.unwrap();
+        let response = client
+            .get(informal.url("/api/v1/lookup"))
+            .query(&[("handle", format!("nobody@{}", academy.domain))])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 502);
-        assert_eq!(response.json::<Value>().await.unwrap()["error"]["code"], "lookup_failed");
-        let response = client.get(informal.url("/api/v1/lookup")).query(&[("handle", "not a handle")]).send().await.unwrap();
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["error"]["code"],
+            "lookup_failed"
+        );
+        let response = client
+            .get(informal.url("/api/v1/lookup"))
+            .query(&[("handle", "not a handle")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 400);
         academy.stop().await;
         informal.stop().await;
@@ -571,21 +911,67 @@ async fn pages_follow_the_reader_language_and_404s_are_clear() {
     let (settings, dir) = settings(engine, None);
     let instance = start(engine, settings, dir).await;
     let client = browser();
-    let fr = client.get(instance.url("/")).header("Accept-Language", "fr-FR,fr;q=0.9").send().await.unwrap().text().await.unwrap();
+    let fr = client
+        .get(instance.url("/"))
+        .header("Accept-Language", "fr-FR,fr;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Créer un compte"));
-    let en = client.get(instance.url("/")).header("Accept-Language", "en-GB,en;q=0.9").send().await.unwrap().text().await.unwrap();
+    let en = client
+        .get(instance.url("/"))
+        .header("Accept-Language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(en.contains("<html lang=\"en\">") && en.contains("Sign up"));
-    let response = client.get(instance.url("/lang/en?next=/signup")).send().await.unwrap();
+    let response = client
+        .get(instance.url("/lang/en?next=/signup"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/signup");
-    let page = client.get(instance.url("/signup")).header("Accept-Language", "fr").send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("<html lang=\"en\">"), "the chosen language wins over the header");
-    let response = client.get(instance.url("/lang/en?next=https://evil.example")).send().await.unwrap();
+    let page = client
+        .get(instance.url("/signup"))
+        .header("Accept-Language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<html lang=\"en\">"),
+        "the chosen language wins over the header"
+    );
+    let response = client
+        .get(instance.url("/lang/en?next=https://evil.example"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["location"], "/");
-    let response = client.get(instance.url("/no/such/page")).send().await.unwrap();
+    let response = client
+        .get(instance.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
-    assert_eq!(response.json::<Value>().await.unwrap()["error"]["code"], "not_found");
-    let response = client.get(instance.url("/users/nobody")).send().await.unwrap();
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["error"]["code"],
+        "not_found"
+    );
+    let response = client
+        .get(instance.url("/users/nobody"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
     instance.stop().await;
 }

@@ -2,10 +2,7 @@
 
 use super::ApiJson;
 use crate::{
-    app::AppState,
-    domain::accounts::SignupInput,
-    error::AppError,
-    i18n::Lang,
+    app::AppState, domain::accounts::SignupInput, error::AppError, i18n::Lang,
     store::accounts::AccountRow,
 };
 use axum::{
@@ -19,7 +16,10 @@ use std::net::SocketAddr;
 
 /// The private view of an account, for its owner and admins.
 pub fn account_json(account: &AccountRow, base_url: &str) -> Value {
-    let iso = |ms: Option<i64>| ms.and_then(chrono::DateTime::from_timestamp_millis).map(|t| t.to_rfc3339());
+    let iso = |ms: Option<i64>| {
+        ms.and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|t| t.to_rfc3339())
+    };
     json!({
         "username": account.username,
         "display_name": account.display_name,
@@ -93,7 +93,9 @@ pub async fn verify_account(
     ApiJson(body): ApiJson<TokenBody>,
 ) -> Result<Json<Value>, AppError> {
     let account = state.domain.verify_email(&body.token).await?;
-    Ok(Json(json!({ "account": account_json(&account, &state.domain.settings.base_url()) })))
+    Ok(Json(
+        json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
+    ))
 }
 
 /// A body with an e-mail address.
@@ -141,6 +143,11 @@ pub async fn reset_password(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ResetBody>,
 ) -> Result<Json<Value>, AppError> {
-    let account = state.domain.reset_password(&body.token, &body.password).await?;
-    Ok(Json(json!({ "account": account_json(&account, &state.domain.settings.base_url()) })))
+    let account = state
+        .domain
+        .reset_password(&body.token, &body.password)
+        .await?;
+    Ok(Json(
+        json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
+    ))
 }

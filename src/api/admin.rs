@@ -29,12 +29,16 @@ pub async fn list_accounts(
         Some("active") => Some(AccountStatus::Active),
         Some("suspended") => Some(AccountStatus::Suspended),
         Some(other) => {
-            return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_status").with_detail(other.to_string()))
+            return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_status")
+                .with_detail(other.to_string()))
         }
     };
     let base = state.domain.settings.base_url();
     let accounts = state.domain.store.list_accounts(status).await?;
-    let items: Vec<Value> = accounts.iter().map(|account| account_json(account, &base)).collect();
+    let items: Vec<Value> = accounts
+        .iter()
+        .map(|account| account_json(account, &base))
+        .collect();
     Ok(Json(json!({ "accounts": items })))
 }
 
@@ -45,7 +49,9 @@ pub async fn approve_account(
     Path(name): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let account = state.domain.approve_account(&name).await?;
-    Ok(Json(json!({ "account": account_json(&account, &state.domain.settings.base_url()) })))
+    Ok(Json(
+        json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
+    ))
 }
 
 /// `POST /api/v1/admin/accounts/{name}/suspend`.
@@ -55,5 +61,7 @@ pub async fn suspend_account(
     Path(name): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let account = state.domain.suspend_account(&name).await?;
-    Ok(Json(json!({ "account": account_json(&account, &state.domain.settings.base_url()) })))
+    Ok(Json(
+        json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
+    ))
 }

@@ -34,8 +34,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "invalid_json",
             )
             .with_detail("Content-Type must be application/json")),
-            Err(JsonRejection::BytesRejection(_)) => Err(AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")),
-            Err(rejection) => Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_json").with_detail(rejection.body_text())),
+            Err(JsonRejection::BytesRejection(_)) => Err(AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+            )),
+            Err(rejection) => Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_json")
+                .with_detail(rejection.body_text())),
         }
     }
 }
@@ -51,7 +55,10 @@ pub struct ApiUser {
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -78,7 +85,10 @@ pub struct ApiAdmin(pub AccountRow);
 impl FromRequestParts<AppState> for ApiAdmin {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let user = ApiUser::from_request_parts(parts, state).await?;
         if !user.account.is_admin {
             return Err(AppError::new(StatusCode::FORBIDDEN, "forbidden"));
@@ -93,17 +103,29 @@ pub fn routes() -> Router<AppState> {
         .route("/instance", get(instance::get_instance))
         .route("/accounts", post(accounts::create_account))
         .route("/accounts/verify", post(accounts::verify_account))
-        .route("/accounts/resend-verification", post(accounts::resend_verification))
+        .route(
+            "/accounts/resend-verification",
+            post(accounts::resend_verification),
+        )
         .route("/password/forgot", post(accounts::forgot_password))
         .route("/password/reset", post(accounts::reset_password))
         .route("/sessions", post(sessions::create_session))
         .route("/sessions/current", delete(sessions::delete_session))
         .route("/me", get(profiles::get_me))
-        .route("/me/profile", axum::routing::put(profiles::update_my_profile))
+        .route(
+            "/me/profile",
+            axum::routing::put(profiles::update_my_profile),
+        )
         .route("/profiles/{name}", get(profiles::get_profile))
         .route("/lookup", get(profiles::lookup_handle))
         .route("/admin/accounts", get(admin::list_accounts))
-        .route("/admin/accounts/{name}/approve", post(admin::approve_account))
-        .route("/admin/accounts/{name}/suspend", post(admin::suspend_account))
+        .route(
+            "/admin/accounts/{name}/approve",
+            post(admin::approve_account),
+        )
+        .route(
+            "/admin/accounts/{name}/suspend",
+            post(admin::suspend_account),
+        )
         .fallback(|| async { AppError::not_found() })
 }

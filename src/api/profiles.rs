@@ -3,8 +3,8 @@
 
 use super::{accounts::account_json, ApiJson, ApiUser};
 use crate::{
-    apub::actors::DbActor,
     app::AppState,
+    apub::actors::DbActor,
     domain::profile::ProfileInput,
     error::AppError,
     store::{actors::ActorRow, profiles::ProfileRow},
@@ -20,7 +20,11 @@ use serde_json::{json, Value};
 
 /// The public view of a teacher, local or remote.
 pub fn profile_json(actor: &ActorRow, profile: &ProfileRow, local_domain: &str) -> Value {
-    let domain = if actor.domain.is_empty() { local_domain } else { actor.domain.as_str() };
+    let domain = if actor.domain.is_empty() {
+        local_domain
+    } else {
+        actor.domain.as_str()
+    };
     json!({
         "handle": format!("{}@{}", actor.name, domain),
         "username": actor.name,
@@ -47,7 +51,12 @@ pub async fn get_me(State(state): State<AppState>, user: ApiUser) -> Result<Json
         .actor_by_id(user.account.actor_id)
         .await?
         .ok_or_else(|| AppError::internal("account without actor"))?;
-    let profile = state.domain.store.profile(actor.id).await?.unwrap_or_default();
+    let profile = state
+        .domain
+        .store
+        .profile(actor.id)
+        .await?
+        .unwrap_or_default();
     let mut profile_value = profile_json(&actor, &profile, &state.domain.settings.instance.domain);
     profile_value["bio"] = json!(profile.bio_source);
     Ok(Json(json!({
@@ -78,8 +87,10 @@ pub struct ProfileBody {
 
 fn joined(items: &[String], field: &str) -> Result<String, AppError> {
     if items.iter().any(|item| item.contains(',')) {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json")
-            .with_detail(format!("{field}: items cannot contain commas")));
+        return Err(
+            AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json")
+                .with_detail(format!("{field}: items cannot contain commas")),
+        );
     }
     Ok(items.join(","))
 }
@@ -100,14 +111,28 @@ pub async fn update_my_profile(
         school: body.school,
         interests: joined(&body.interests, "interests")?,
     };
-    state.domain.update_profile(user.account.actor_id, &input).await?;
+    state
+        .domain
+        .update_profile(user.account.actor_id, &input)
+        .await?;
     get_me(State(state), user).await
 }
 
 /// `GET /api/v1/profiles/{name}`: a local teacher's public profile.
-pub async fn get_profile(State(state): State<AppState>, Path(name): Path<String>) -> Result<Json<Value>, AppError> {
-    let person = state.domain.public_person(&name).await?.ok_or_else(AppError::not_found)?;
-    Ok(Json(profile_json(&person.actor, &person.profile, &state.domain.settings.instance.domain)))
+pub async fn get_profile(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let person = state
+        .domain
+        .public_person(&name)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Json(profile_json(
+        &person.actor,
+        &person.profile,
+        &state.domain.settings.instance.domain,
+    )))
 }
 
 /// Query of a lookup.
@@ -125,23 +150,33 @@ pub async fn lookup_handle(
     Query(query): Query<LookupQuery>,
 ) -> Result<Json<Value>, AppError> {
     let handle = query.handle.trim().trim_start_matches('@');
-    let valid = handle
-        .split_once('@')
-        .is_some_and(|(name, domain)| !name.is_empty() && !domain.is_empty() && !domain.contains(['/', '@', '?', '#']));
+    let valid = handle.split_once('@').is_some_and(|(name, domain)| {
+        !name.is_empty() && !domain.is_empty() && !domain.contains(['/', '@', '?', '#'])
+    });
     if !valid {
         return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_handle"));
     }
     let local_domain = data.domain.settings.instance.domain.clone();
     if let Some((name, domain)) = handle.split_once('@') {
         if domain.eq_ignore_ascii_case(&local_domain) {
-            let person = data.domain.public_person(name).await?.ok_or_else(AppError::not_found)?;
-            return Ok(Json(profile_json(&person.actor, &person.profile, &local_domain)));
+            let person = data
+                .domain
+                .public_person(name)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            return Ok(Json(profile_json(
+                &person.actor,
+                &person.profile,
+                &local_domain,
+            )));
         }
     }
-    let actor: DbActor = webfinger_resolve_actor(handle, &data).await.map_err(|error| {
-        tracing::info!(%error, handle, "lookup failed");
-        AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
-    })?;
+    let actor: DbActor = webfinger_resolve_actor(handle, &data)
+        .await
+        .map_err(|error| {
+            tracing::info!(%error, handle, "lookup failed");
+            AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
+        })?;
     let profile = actor.profile.clone().unwrap_or_default();
     Ok(Json(profile_json(&actor.row, &profile, &local_domain)))
 }

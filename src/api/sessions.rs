@@ -40,7 +40,10 @@ pub async fn create_session(
 }
 
 /// `DELETE /api/v1/sessions/current`: ends the session of the token used.
-pub async fn delete_session(State(state): State<AppState>, user: ApiUser) -> Result<StatusCode, AppError> {
+pub async fn delete_session(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<StatusCode, AppError> {
     state.domain.log_out(&user.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,7 +20,9 @@ use activitypub_federation::{
 };
 use axum::{extract::State, response::Response};
 use chrono::{DateTime, Utc};
-use preau_federation::{Actor, ActorKind, Endpoints, PropertyValue, PublicKey, Source, WithContext};
+use preau_federation::{
+    Actor, ActorKind, Endpoints, PropertyValue, PublicKey, Source, WithContext,
+};
 use url::Url;
 
 /// Errors of ActivityPub object handling.
@@ -79,7 +81,8 @@ fn escape_html(text: &str) -> String {
 }
 
 fn rfc3339(ms: i64) -> Option<String> {
-    DateTime::<Utc>::from_timestamp_millis(ms).map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// The host (with `:port`) of a URL, the `domain` of remote actors.
@@ -106,7 +109,9 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         let mut field = |key: &str, value: String| {
             if !value.is_empty() {
                 let label = catalogs.format(lang, key, &[]);
-                if let Ok(json) = serde_json::to_value(PropertyValue::new(label, escape_html(&value))) {
+                if let Ok(json) =
+                    serde_json::to_value(PropertyValue::new(label, escape_html(&value)))
+                {
                     attachment.push(json);
                 }
             }
@@ -123,19 +128,37 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
     }
     let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
     Ok(Actor {
-        kind: if is_person { ActorKind::Person } else { ActorKind::Application },
+        kind: if is_person {
+            ActorKind::Person
+        } else {
+            ActorKind::Application
+        },
         preferred_username: name.clone(),
-        name: Some(if actor.row.display_name.is_empty() { name.clone() } else { actor.row.display_name.clone() }),
+        name: Some(if actor.row.display_name.is_empty() {
+            name.clone()
+        } else {
+            actor.row.display_name.clone()
+        }),
         summary: optional(&actor.row.summary_html),
         source: (is_person && !profile.bio_source.is_empty()).then(|| Source {
             content: profile.bio_source.clone(),
             media_type: "text/markdown".to_string(),
         }),
-        url: Some(if is_person { id.clone() } else { Url::parse(&format!("{base}/"))? }),
+        url: Some(if is_person {
+            id.clone()
+        } else {
+            Url::parse(&format!("{base}/"))?
+        }),
         inbox: Url::parse(&actor.row.inbox)?,
-        outbox: is_person.then(|| Url::parse(&urls::person_outbox(&base, name))).transpose()?,
-        followers: is_person.then(|| Url::parse(&urls::person_followers(&base, name))).transpose()?,
-        following: is_person.then(|| Url::parse(&urls::person_following(&base, name))).transpose()?,
+        outbox: is_person
+            .then(|| Url::parse(&urls::person_outbox(&base, name)))
+            .transpose()?,
+        followers: is_person
+            .then(|| Url::parse(&urls::person_followers(&base, name)))
+            .transpose()?,
+        following: is_person
+            .then(|| Url::parse(&urls::person_following(&base, name)))
+            .transpose()?,
         endpoints: Some(Endpoints {
             shared_inbox: Some(Url::parse(&urls::shared_inbox(&base))?),
         }),
@@ -156,7 +179,9 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         school: optional(&profile.school),
         interests: profile.interests,
         trust_level: Some(settings.instance.trust_level),
-        organisation: (!is_person).then(|| optional(&settings.instance.organisation)).flatten(),
+        organisation: (!is_person)
+            .then(|| optional(&settings.instance.organisation))
+            .flatten(),
         id,
     })
 }
@@ -176,7 +201,10 @@ impl Object for DbActor {
         DateTime::<Utc>::from_timestamp_millis(ms)
     }
 
-    async fn read_from_id(object_id: Url, data: &Data<AppState>) -> Result<Option<Self>, ApubError> {
+    async fn read_from_id(
+        object_id: Url,
+        data: &Data<AppState>,
+    ) -> Result<Option<Self>, ApubError> {
         let Some(row) = data.domain.store.actor_by_ap_id(object_id.as_str()).await? else {
             return Ok(None);
         };
@@ -188,7 +216,11 @@ impl Object for DbActor {
         local_actor_document(&data.domain, &self)
     }
 
-    async fn verify(json: &Actor, expected_domain: &Url, _data: &Data<AppState>) -> Result<(), ApubError> {
+    async fn verify(
+        json: &Actor,
+        expected_domain: &Url,
+        _data: &Data<AppState>,
+    ) -> Result<(), ApubError> {
         verify_domains_match(&json.id, expected_domain)?;
         json.check_consistency()
             .map_err(|error| ApubError::InvalidActor(error.to_string()))?;
@@ -201,21 +233,33 @@ impl Object for DbActor {
             ActorKind::Application | ActorKind::Service => ActorKindRow::Application,
             ActorKind::Person | ActorKind::Organization => ActorKindRow::Person,
         };
-        let summary_html = json.summary.as_deref().map(sanitize_html).unwrap_or_default();
+        let summary_html = json
+            .summary
+            .as_deref()
+            .map(sanitize_html)
+            .unwrap_or_default();
         let display_name = json
             .name
             .clone()
             .filter(|name| !name.trim().is_empty())
             .unwrap_or_else(|| json.preferred_username.clone());
         // Stored as plain text: pages escape it when they show it.
-        let display_name: String = display_name.chars().filter(|c| !c.is_control()).take(120).collect();
+        let display_name: String = display_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(120)
+            .collect();
         let new = NewActor {
             kind,
             name: json.preferred_username.clone(),
             domain: host_of(&json.id),
             ap_id: json.id.to_string(),
             inbox: json.inbox.to_string(),
-            shared_inbox: json.endpoints.as_ref().and_then(|e| e.shared_inbox.as_ref()).map(Url::to_string),
+            shared_inbox: json
+                .endpoints
+                .as_ref()
+                .and_then(|e| e.shared_inbox.as_ref())
+                .map(Url::to_string),
             display_name: display_name.clone(),
             summary_html: summary_html.clone(),
             public_key_pem: json.public_key.public_key_pem.clone(),
@@ -227,7 +271,11 @@ impl Object for DbActor {
             // Remote profile fields are kept for directories and labels;
             // the biography's source stays on its home server.
             let clip = |items: &[String]| -> Vec<String> {
-                items.iter().take(20).map(|item| item.chars().take(80).collect()).collect()
+                items
+                    .iter()
+                    .take(20)
+                    .map(|item| item.chars().take(80).collect())
+                    .collect()
             };
             let update = ProfileUpdate {
                 display_name,
@@ -237,14 +285,31 @@ impl Object for DbActor {
                     subjects: clip(&json.subjects),
                     school_levels: clip(&json.school_levels),
                     languages: clip(&json.languages),
-                    academy: json.academy.clone().unwrap_or_default().chars().take(80).collect(),
-                    school: json.school.clone().unwrap_or_default().chars().take(120).collect(),
+                    academy: json
+                        .academy
+                        .clone()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(80)
+                        .collect(),
+                    school: json
+                        .school
+                        .clone()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(120)
+                        .collect(),
                     interests: clip(&json.interests),
                 },
             };
             data.domain.store.save_profile(id, &update).await?;
         }
-        let row = data.domain.store.actor_by_id(id).await?.ok_or(ApubError::Incomplete)?;
+        let row = data
+            .domain
+            .store
+            .actor_by_id(id)
+            .await?
+            .ok_or(ApubError::Incomplete)?;
         let profile = data.domain.store.profile(id).await?;
         DbActor::new(row, profile)
     }
@@ -264,7 +329,10 @@ impl FederationActor for DbActor {
     }
 
     fn shared_inbox(&self) -> Option<Url> {
-        self.row.shared_inbox.as_deref().and_then(|inbox| Url::parse(inbox).ok())
+        self.row
+            .shared_inbox
+            .as_deref()
+            .and_then(|inbox| Url::parse(inbox).ok())
     }
 }
 
@@ -306,7 +374,9 @@ pub async fn get_instance_actor(State(state): State<AppState>) -> Response {
 pub const INSTANCE_ACTOR_NAME: &str = "instance";
 
 /// Creates the instance actor with its key pair on first start.
-pub async fn ensure_instance_actor(domain: &Domain) -> Result<ActorRow, crate::domain::DomainError> {
+pub async fn ensure_instance_actor(
+    domain: &Domain,
+) -> Result<ActorRow, crate::domain::DomainError> {
     if let Some(row) = domain.store.instance_actor().await? {
         return Ok(row);
     }

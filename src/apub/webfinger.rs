@@ -3,7 +3,10 @@
 //! People, the instance actor and, later, forums and project spaces share
 //! one namespace of local names, so a handle is never ambiguous.
 
-use crate::{app::AppState, error::AppError, store::actors::ActorKindRow, store::accounts::AccountStatus, urls};
+use crate::{
+    app::AppState, error::AppError, store::accounts::AccountStatus, store::actors::ActorKindRow,
+    urls,
+};
 use axum::{
     extract::{Query, State},
     http::{header, StatusCode},
@@ -40,7 +43,10 @@ pub fn local_name_of(resource: &str, domain: &str, base_url: &str) -> Option<Str
 }
 
 /// `GET /.well-known/webfinger?resource=…`.
-pub async fn get_webfinger(State(state): State<AppState>, Query(query): Query<WebfingerQuery>) -> Response {
+pub async fn get_webfinger(
+    State(state): State<AppState>,
+    Query(query): Query<WebfingerQuery>,
+) -> Response {
     let settings = &state.domain.settings;
     let base = settings.base_url();
     let domain = &settings.instance.domain;
@@ -103,7 +109,11 @@ pub async fn get_host_meta(State(state): State<AppState>) -> Response {
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n  <Link rel=\"lrdd\" template=\"{base}/.well-known/webfinger?resource={{uri}}\"/>\n</XRD>\n"
     );
-    ([(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")], body).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -114,11 +124,26 @@ mod tests {
     fn resources_resolve_to_local_names_only() {
         let base = "https://preau.example";
         let domain = "preau.example";
-        assert_eq!(local_name_of("acct:Camille@preau.example", domain, base).as_deref(), Some("camille"));
-        assert_eq!(local_name_of("camille@PREAU.example", domain, base).as_deref(), Some("camille"));
-        assert_eq!(local_name_of("https://preau.example/users/camille", domain, base).as_deref(), Some("camille"));
-        assert_eq!(local_name_of("https://preau.example/actor", domain, base).as_deref(), Some("instance"));
-        assert_eq!(local_name_of("acct:camille@other.example", domain, base), None);
+        assert_eq!(
+            local_name_of("acct:Camille@preau.example", domain, base).as_deref(),
+            Some("camille")
+        );
+        assert_eq!(
+            local_name_of("camille@PREAU.example", domain, base).as_deref(),
+            Some("camille")
+        );
+        assert_eq!(
+            local_name_of("https://preau.example/users/camille", domain, base).as_deref(),
+            Some("camille")
+        );
+        assert_eq!(
+            local_name_of("https://preau.example/actor", domain, base).as_deref(),
+            Some("instance")
+        );
+        assert_eq!(
+            local_name_of("acct:camille@other.example", domain, base),
+            None
+        );
         assert_eq!(local_name_of("acct:@preau.example", domain, base), None);
         assert_eq!(local_name_of("nonsense", domain, base), None);
     }

@@ -207,7 +207,10 @@ impl Domain {
         self.check_email_allowed(&email_domain)?;
         validate::password(&input.password)?;
         if !input.accept_charter {
-            return Err(DomainError::invalid("charter_not_accepted", "accept_charter"));
+            return Err(DomainError::invalid(
+                "charter_not_accepted",
+                "accept_charter",
+            ));
         }
         let display_name = validate::text(&input.display_name, 80, "display_name")?;
         let display_name = if display_name.is_empty() {

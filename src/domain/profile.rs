@@ -67,9 +67,9 @@ fn language_code(raw: &str) -> bool {
     !parts.is_empty()
         && parts[0].len() >= 2
         && parts[0].len() <= 3
-        && parts
-            .iter()
-            .all(|part| !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric()))
+        && parts.iter().all(|part| {
+            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
 }
 
 impl ProfileInput {
@@ -95,7 +95,10 @@ impl ProfileInput {
             .map(|code| code.to_lowercase())
             .collect();
         if let Some(bad) = languages.iter().find(|code| !language_code(code)) {
-            return Err(DomainError::invalid("invalid_language", &format!("languages: {bad}")));
+            return Err(DomainError::invalid(
+                "invalid_language",
+                &format!("languages: {bad}"),
+            ));
         }
         Ok(ProfileUpdate {
             display_name,
@@ -194,12 +197,18 @@ mod tests {
             levels: vec!["cp".into()],
             ..input.clone()
         };
-        assert_eq!(bad_level.validate().unwrap_err().code(), "invalid_school_level");
+        assert_eq!(
+            bad_level.validate().unwrap_err().code(),
+            "invalid_school_level"
+        );
         let bad_language = ProfileInput {
             languages: "français!".into(),
             ..input.clone()
         };
-        assert_eq!(bad_language.validate().unwrap_err().code(), "invalid_language");
+        assert_eq!(
+            bad_language.validate().unwrap_err().code(),
+            "invalid_language"
+        );
         let no_name = ProfileInput {
             display_name: "  ".into(),
             ..input

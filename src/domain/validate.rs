@@ -4,9 +4,29 @@ use super::{DomainError, DomainResult};
 
 /// Names no account may take: they are paths, roles or the instance actor.
 const RESERVED_NAMES: &[&str] = &[
-    "admin", "administrator", "api", "about", "actor", "inbox", "instance", "login", "logout",
-    "moderator", "nodeinfo", "outbox", "postmaster", "preau", "root", "settings", "signup",
-    "static", "support", "system", "users", "webmaster", "well-known",
+    "admin",
+    "administrator",
+    "api",
+    "about",
+    "actor",
+    "inbox",
+    "instance",
+    "login",
+    "logout",
+    "moderator",
+    "nodeinfo",
+    "outbox",
+    "postmaster",
+    "preau",
+    "root",
+    "settings",
+    "signup",
+    "static",
+    "support",
+    "system",
+    "users",
+    "webmaster",
+    "well-known",
 ];
 
 /// Shortest accepted password. Length beats composition rules (NIST SP 800-63B).
@@ -113,7 +133,14 @@ mod tests {
     #[test]
     fn usernames_are_lowercased_and_checked() {
         assert_eq!(username(" Camille_M ").unwrap(), "camille_m");
-        for bad in ["a", "1abc", "ca mille", "camille!", "éloise", &"x".repeat(31)] {
+        for bad in [
+            "a",
+            "1abc",
+            "ca mille",
+            "camille!",
+            "éloise",
+            &"x".repeat(31),
+        ] {
             assert!(username(bad).is_err(), "{bad}");
         }
         assert_eq!(username("admin").unwrap_err().code(), "username_reserved");
@@ -123,7 +150,10 @@ mod tests {
     fn emails_are_normalised_and_checked() {
         assert_eq!(
             email(" Camille.Martin@AC-Rennes.fr ").unwrap(),
-            ("camille.martin@ac-rennes.fr".to_string(), "ac-rennes.fr".to_string())
+            (
+                "camille.martin@ac-rennes.fr".to_string(),
+                "ac-rennes.fr".to_string()
+            )
         );
         for bad in ["nobody", "a@b", "a@.fr", "a b@c.fr", "@c.fr", "a@c.fr."] {
             assert!(email(bad).is_err(), "{bad}");

@@ -178,10 +178,12 @@ impl Store {
 
     /// The actor whose ActivityPub id is `ap_id`.
     pub async fn actor_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query(&format!("SELECT {ACTOR_COLUMNS} FROM actors WHERE ap_id = $1"))
-            .bind(ap_id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {ACTOR_COLUMNS} FROM actors WHERE ap_id = $1"
+        ))
+        .bind(ap_id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(ActorRow::from_row).transpose()
     }
 

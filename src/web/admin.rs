@@ -39,7 +39,13 @@ fn account_context(account: &AccountRow) -> Value {
     }
 }
 
-async fn admin_page(state: &AppState, page: &Page, status: StatusCode, notice: Option<String>, error: Option<String>) -> Response {
+async fn admin_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
     let accounts = match state.domain.store.list_accounts(None).await {
         Ok(accounts) => accounts,
         Err(error) => return state.error_page(page, error),
@@ -50,7 +56,12 @@ async fn admin_page(state: &AppState, page: &Page, status: StatusCode, notice: O
         .map(account_context)
         .collect();
     let all: Vec<Value> = accounts.iter().map(account_context).collect();
-    state.render_status(status, page, "admin.html", context! { pending => pending, accounts => all, notice => notice, error => error })
+    state.render_status(
+        status,
+        page,
+        "admin.html",
+        context! { pending => pending, accounts => all, notice => notice, error => error },
+    )
 }
 
 /// `GET /admin`.
@@ -76,7 +87,11 @@ async fn admin_action(state: AppState, page: Page, name: String, approve: bool) 
     };
     match result {
         Ok(account) => {
-            let key = if approve { "admin-approved-notice" } else { "admin-suspended-notice" };
+            let key = if approve {
+                "admin-approved-notice"
+            } else {
+                "admin-suspended-notice"
+            };
             let notice = Catalogs::get().format(page.lang, key, &[("username", &account.username)]);
             admin_page(&state, &page, StatusCode::OK, Some(notice), None).await
         }
@@ -89,12 +104,22 @@ async fn admin_action(state: AppState, page: Page, name: String, approve: bool) 
 }
 
 /// `POST /admin/users/{name}/approve` (also re-activates a suspended account).
-pub async fn approve_user(State(state): State<AppState>, page: Page, Path(name): Path<String>, CsrfForm(_): CsrfForm<ActionForm>) -> Response {
+pub async fn approve_user(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(_): CsrfForm<ActionForm>,
+) -> Response {
     admin_action(state, page, name, true).await
 }
 
 /// `POST /admin/users/{name}/suspend`.
-pub async fn suspend_user(State(state): State<AppState>, page: Page, Path(name): Path<String>, CsrfForm(_): CsrfForm<ActionForm>) -> Response {
+pub async fn suspend_user(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(_): CsrfForm<ActionForm>,
+) -> Response {
     admin_action(state, page, name, false).await
 }
 
@@ -102,7 +127,16 @@ pub async fn suspend_user(State(state): State<AppState>, page: Page, Path(name):
 /// created, verified, last log-in (RFC 3339).
 pub fn accounts_csv(accounts: &[AccountRow]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(["username", "email", "email_domain", "status", "is_admin", "created_at", "email_verified_at", "last_login_at"])?;
+    writer.write_record([
+        "username",
+        "email",
+        "email_domain",
+        "status",
+        "is_admin",
+        "created_at",
+        "email_verified_at",
+        "last_login_at",
+    ])?;
     let rfc3339 = |ms: Option<i64>| {
         ms.and_then(chrono::DateTime::from_timestamp_millis)
             .map(|time| time.to_rfc3339())
@@ -137,7 +171,10 @@ pub async fn export_csv(State(state): State<AppState>, page: Page) -> Response {
         Ok(text) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"accounts.csv\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"accounts.csv\"",
+                ),
             ],
             text,
         )

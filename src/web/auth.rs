@@ -46,7 +46,13 @@ fn rate_limited() -> AppError {
     AppError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited")
 }
 
-fn signup_page(state: &AppState, page: &Page, status: StatusCode, form: &SignupForm, error: Option<(String, Option<String>)>) -> Response {
+fn signup_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    form: &SignupForm,
+    error: Option<(String, Option<String>)>,
+) -> Response {
     let (message, field) = error.map_or((None, None), |(m, f)| (Some(m), f));
     state.render_status(
         status,
@@ -67,7 +73,11 @@ pub async fn show_signup(State(state): State<AppState>, page: Page) -> Response 
 }
 
 /// `POST /signup`: creates the account and sends the verification mail.
-pub async fn submit_signup(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<SignupForm>) -> Response {
+pub async fn submit_signup(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<SignupForm>,
+) -> Response {
     if !state.limits.allow_signup(page.client_ip) {
         let error = rate_limited();
         let message = state.error_message(page.lang, &error);
@@ -84,16 +94,35 @@ pub async fn submit_signup(State(state): State<AppState>, page: Page, CsrfForm(f
     match state.domain.sign_up(input).await {
         Ok(account) => {
             let catalogs = Catalogs::get();
-            let mut paragraphs = vec![catalogs.format(page.lang, "signup-done-body", &[("email", &account.email)])];
-            if state.domain.settings.instance.registrations == crate::config::Registrations::Approval {
+            let mut paragraphs =
+                vec![catalogs.format(page.lang, "signup-done-body", &[("email", &account.email)])];
+            if state.domain.settings.instance.registrations
+                == crate::config::Registrations::Approval
+            {
                 paragraphs.push(catalogs.format(page.lang, "signup-done-approval", &[]));
             }
-            message_page(&state, &page, StatusCode::CREATED, "signup-done-title", paragraphs, None, Some(&account.email))
+            message_page(
+                &state,
+                &page,
+                StatusCode::CREATED,
+                "signup-done-title",
+                paragraphs,
+                None,
+                Some(&account.email),
+            )
         }
         Err(DomainError::Mail(cause)) => {
             tracing::warn!(%cause, "verification mail not sent");
             let text = Catalogs::get().format(page.lang, "signup-done-mail-failed", &[]);
-            message_page(&state, &page, StatusCode::ACCEPTED, "signup-done-title", vec![text], None, Some(&form.email))
+            message_page(
+                &state,
+                &page,
+                StatusCode::ACCEPTED,
+                "signup-done-title",
+                vec![text],
+                None,
+                Some(&form.email),
+            )
         }
         Err(error) => {
             let field = field_of(&error);
@@ -138,13 +167,30 @@ pub struct TokenQuery {
 }
 
 /// `GET /verify?token=…`: the link from the verification mail.
-pub async fn verify_email(State(state): State<AppState>, page: Page, Query(query): Query<TokenQuery>) -> Response {
+pub async fn verify_email(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<TokenQuery>,
+) -> Response {
     match state.domain.verify_email(&query.token).await {
         Ok(account) => {
-            let key = if account.status == AccountStatus::PendingApproval { "verify-done-pending" } else { "verify-done-active" };
+            let key = if account.status == AccountStatus::PendingApproval {
+                "verify-done-pending"
+            } else {
+                "verify-done-active"
+            };
             let text = Catalogs::get().format(page.lang, key, &[]);
-            let link = (account.status == AccountStatus::Active).then_some(("/login", "verify-login-link"));
-            message_page(&state, &page, StatusCode::OK, "verify-done-title", vec![text], link, None)
+            let link = (account.status == AccountStatus::Active)
+                .then_some(("/login", "verify-login-link"));
+            message_page(
+                &state,
+                &page,
+                StatusCode::OK,
+                "verify-done-title",
+                vec![text],
+                link,
+                None,
+            )
         }
         Err(error) => state.error_page(&page, error),
     }
@@ -157,11 +203,28 @@ pub struct EmailForm {
     email: String,
 }
 
-fn email_form_page(state: &AppState, page: &Page, status: StatusCode, which: &str, email: &str, error: Option<String>) -> Response {
+fn email_form_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    which: &str,
+    email: &str,
+    error: Option<String>,
+) -> Response {
     let catalogs = Catalogs::get();
     let (heading, intro, submit, action) = match which {
-        "resend" => ("resend-title", "resend-intro", "verify-resend", "/verify/resend"),
-        _ => ("forgot-title", "forgot-intro", "forgot-submit", "/password/forgot"),
+        "resend" => (
+            "resend-title",
+            "resend-intro",
+            "verify-resend",
+            "/verify/resend",
+        ),
+        _ => (
+            "forgot-title",
+            "forgot-intro",
+            "forgot-submit",
+            "/password/forgot",
+        ),
     };
     state.render_status(
         status,
@@ -184,20 +247,46 @@ pub async fn show_resend(State(state): State<AppState>, page: Page) -> Response 
 }
 
 /// `POST /verify/resend`: always answers the same, known address or not.
-pub async fn submit_resend(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<EmailForm>) -> Response {
+pub async fn submit_resend(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Response {
     if !state.limits.allow_signup(page.client_ip) {
         let error = rate_limited();
-        return email_form_page(&state, &page, error.status, "resend", &form.email, Some(state.error_message(page.lang, &error)));
+        return email_form_page(
+            &state,
+            &page,
+            error.status,
+            "resend",
+            &form.email,
+            Some(state.error_message(page.lang, &error)),
+        );
     }
     match state.domain.resend_verification(&form.email).await {
         Ok(()) => {
             let text = Catalogs::get().format(page.lang, "resend-done", &[]);
-            message_page(&state, &page, StatusCode::OK, "resend-title", vec![text], None, None)
+            message_page(
+                &state,
+                &page,
+                StatusCode::OK,
+                "resend-title",
+                vec![text],
+                None,
+                None,
+            )
         }
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            email_form_page(&state, &page, error.status, "resend", &form.email, Some(message))
+            email_form_page(
+                &state,
+                &page,
+                error.status,
+                "resend",
+                &form.email,
+                Some(message),
+            )
         }
     }
 }
@@ -219,7 +308,13 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn login_page(state: &AppState, page: &Page, status: StatusCode, form: &LoginForm, error: Option<String>) -> Response {
+fn login_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    form: &LoginForm,
+    error: Option<String>,
+) -> Response {
     state.render_status(
         status,
         page,
@@ -229,13 +324,25 @@ fn login_page(state: &AppState, page: &Page, status: StatusCode, form: &LoginFor
 }
 
 /// `GET /login`.
-pub async fn show_login(State(state): State<AppState>, page: Page, Query(query): Query<NextQuery>) -> Response {
-    let form = LoginForm { next: query.next, ..LoginForm::default() };
+pub async fn show_login(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    let form = LoginForm {
+        next: query.next,
+        ..LoginForm::default()
+    };
     login_page(&state, &page, StatusCode::OK, &form, None)
 }
 
 /// `POST /login`: opens a session and goes to the profile (or `next`).
-pub async fn submit_login(State(state): State<AppState>, page: Page, jar: CookieJar, CsrfForm(form): CsrfForm<LoginForm>) -> Response {
+pub async fn submit_login(
+    State(state): State<AppState>,
+    page: Page,
+    jar: CookieJar,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Response {
     if !state.limits.allow_login(page.client_ip) {
         let error = rate_limited();
         let message = state.error_message(page.lang, &error);
@@ -251,7 +358,11 @@ pub async fn submit_login(State(state): State<AppState>, page: Page, jar: Cookie
             if let Some(old) = &page.session_token {
                 let _ = state.domain.log_out(old).await;
             }
-            (jar.add(session_cookie(&state, token)), Redirect::to(&target)).into_response()
+            (
+                jar.add(session_cookie(&state, token)),
+                Redirect::to(&target),
+            )
+                .into_response()
         }
         Err(error) => {
             let error = AppError::from(error);
@@ -266,7 +377,12 @@ pub async fn submit_login(State(state): State<AppState>, page: Page, jar: Cookie
 pub struct EmptyForm {}
 
 /// `POST /logout`.
-pub async fn submit_logout(State(state): State<AppState>, page: Page, jar: CookieJar, CsrfForm(_): CsrfForm<EmptyForm>) -> Response {
+pub async fn submit_logout(
+    State(state): State<AppState>,
+    page: Page,
+    jar: CookieJar,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Response {
     if let Some(token) = &page.session_token {
         if let Err(error) = state.domain.log_out(token).await {
             return state.error_page(&page, error);
@@ -282,26 +398,56 @@ pub async fn show_forgot(State(state): State<AppState>, page: Page) -> Response 
 
 /// `POST /password/forgot`: sends a reset link if the address is known,
 /// and answers the same either way.
-pub async fn submit_forgot(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<EmailForm>) -> Response {
+pub async fn submit_forgot(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Response {
     if !state.limits.allow_signup(page.client_ip) {
         let error = rate_limited();
-        return email_form_page(&state, &page, error.status, "forgot", &form.email, Some(state.error_message(page.lang, &error)));
+        return email_form_page(
+            &state,
+            &page,
+            error.status,
+            "forgot",
+            &form.email,
+            Some(state.error_message(page.lang, &error)),
+        );
     }
     match state.domain.request_password_reset(&form.email).await {
         Ok(()) => {
             let text = Catalogs::get().format(page.lang, "forgot-done", &[]);
-            message_page(&state, &page, StatusCode::OK, "forgot-title", vec![text], None, None)
+            message_page(
+                &state,
+                &page,
+                StatusCode::OK,
+                "forgot-title",
+                vec![text],
+                None,
+                None,
+            )
         }
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            email_form_page(&state, &page, error.status, "forgot", &form.email, Some(message))
+            email_form_page(
+                &state,
+                &page,
+                error.status,
+                "forgot",
+                &form.email,
+                Some(message),
+            )
         }
     }
 }
 
 /// `GET /password/reset?token=…`.
-pub async fn show_reset(State(state): State<AppState>, page: Page, Query(query): Query<TokenQuery>) -> Response {
+pub async fn show_reset(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<TokenQuery>,
+) -> Response {
     state.render(&page, "reset.html", context! { token => query.token })
 }
 
@@ -315,16 +461,37 @@ pub struct ResetForm {
 }
 
 /// `POST /password/reset`.
-pub async fn submit_reset(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<ResetForm>) -> Response {
-    match state.domain.reset_password(&form.token, &form.password).await {
+pub async fn submit_reset(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Response {
+    match state
+        .domain
+        .reset_password(&form.token, &form.password)
+        .await
+    {
         Ok(_) => {
             let text = Catalogs::get().format(page.lang, "reset-done", &[]);
-            message_page(&state, &page, StatusCode::OK, "reset-title", vec![text], Some(("/login", "verify-login-link")), None)
+            message_page(
+                &state,
+                &page,
+                StatusCode::OK,
+                "reset-title",
+                vec![text],
+                Some(("/login", "verify-login-link")),
+                None,
+            )
         }
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            state.render_status(error.status, &page, "reset.html", context! { token => form.token, error => message })
+            state.render_status(
+                error.status,
+                &page,
+                "reset.html",
+                context! { token => form.token, error => message },
+            )
         }
     }
 }

@@ -17,13 +17,21 @@ pub async fn show_home(State(state): State<AppState>, page: Page) -> Response {
         Err(error) => return state.error_page(&page, error),
     };
     let charter_html = state.charter_html(page.lang);
-    state.render(&page, "home.html", context! { stats => context! { users => users }, charter_html => charter_html })
+    state.render(
+        &page,
+        "home.html",
+        context! { stats => context! { users => users }, charter_html => charter_html },
+    )
 }
 
 /// `GET /about/charter`.
 pub async fn show_charter(State(state): State<AppState>, page: Page) -> Response {
     let charter_html = state.charter_html(page.lang);
-    state.render(&page, "charter.html", context! { charter_html => charter_html })
+    state.render(
+        &page,
+        "charter.html",
+        context! { charter_html => charter_html },
+    )
 }
 
 /// Query of the language switch.
@@ -35,7 +43,9 @@ pub struct SwitchQuery {
 /// Only same-site paths are followed after a switch (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -52,7 +62,12 @@ pub async fn switch_language(
         return state.error_page(&page, crate::error::AppError::not_found());
     };
     if let Some(user) = &page.user {
-        if let Err(error) = state.domain.store.set_account_locale(user.id, lang.code()).await {
+        if let Err(error) = state
+            .domain
+            .store
+            .set_account_locale(user.id, lang.code())
+            .await
+        {
             return state.error_page(&page, error);
         }
     }
@@ -62,7 +77,11 @@ pub async fn switch_language(
         .secure(state.is_https())
         .max_age(time::Duration::days(365))
         .build();
-    (jar.add(cookie), Redirect::to(&safe_next(query.next.as_deref()))).into_response()
+    (
+        jar.add(cookie),
+        Redirect::to(&safe_next(query.next.as_deref())),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -10,7 +10,11 @@ pub mod home;
 pub mod profile;
 pub mod session;
 
-use crate::{app::AppState, error::AppError, i18n::{Catalogs, Lang}};
+use crate::{
+    app::AppState,
+    error::AppError,
+    i18n::{Catalogs, Lang},
+};
 use axum::{
     http::{header, StatusCode},
     response::{Html, IntoResponse, Response},
@@ -23,7 +27,10 @@ use session::Page;
 
 const TEMPLATES: [(&str, &str); 14] = [
     ("base.html", include_str!("templates/base.html")),
-    ("trust_badge.html", include_str!("templates/trust_badge.html")),
+    (
+        "trust_badge.html",
+        include_str!("templates/trust_badge.html"),
+    ),
     ("errors.html", include_str!("templates/errors.html")),
     ("home.html", include_str!("templates/home.html")),
     ("charter.html", include_str!("templates/charter.html")),
@@ -33,7 +40,10 @@ const TEMPLATES: [(&str, &str); 14] = [
     ("email_form.html", include_str!("templates/email_form.html")),
     ("reset.html", include_str!("templates/reset.html")),
     ("profile.html", include_str!("templates/profile.html")),
-    ("profile_edit.html", include_str!("templates/profile_edit.html")),
+    (
+        "profile_edit.html",
+        include_str!("templates/profile_edit.html"),
+    ),
     ("admin.html", include_str!("templates/admin.html")),
     ("error.html", include_str!("templates/error.html")),
 ];
@@ -110,15 +120,24 @@ impl AppState {
         }
     }
 
-    fn render_with(&self, status: StatusCode, lang: Lang, page: Option<&Page>, name: &str, extra: Value) -> Response {
-        let result = self
-            .templates
-            .get_template(name)
-            .and_then(|template| template.render(context! { ..extra, ..self.base_context(lang, page) }));
+    fn render_with(
+        &self,
+        status: StatusCode,
+        lang: Lang,
+        page: Option<&Page>,
+        name: &str,
+        extra: Value,
+    ) -> Response {
+        let result = self.templates.get_template(name).and_then(|template| {
+            template.render(context! { ..extra, ..self.base_context(lang, page) })
+        });
         match result {
             Ok(html) => {
                 let mut response = (status, Html(html)).into_response();
-                response.headers_mut().insert(header::VARY, header::HeaderValue::from_static("Accept, Accept-Language, Cookie"));
+                response.headers_mut().insert(
+                    header::VARY,
+                    header::HeaderValue::from_static("Accept, Accept-Language, Cookie"),
+                );
                 response
             }
             Err(error) => {
@@ -134,7 +153,13 @@ impl AppState {
     }
 
     /// Renders a page with another status (a form re-shown with an error).
-    pub fn render_status(&self, status: StatusCode, page: &Page, name: &str, extra: Value) -> Response {
+    pub fn render_status(
+        &self,
+        status: StatusCode,
+        page: &Page,
+        name: &str,
+        extra: Value,
+    ) -> Response {
         self.render_with(status, page.lang, Some(page), name, extra)
     }
 
@@ -147,13 +172,25 @@ impl AppState {
     pub fn error_page(&self, page: &Page, error: impl Into<AppError>) -> Response {
         let error = error.into();
         let message = self.error_message(page.lang, &error);
-        self.render_with(error.status, page.lang, Some(page), "error.html", context! { message => message, code => error.code })
+        self.render_with(
+            error.status,
+            page.lang,
+            Some(page),
+            "error.html",
+            context! { message => message, code => error.code },
+        )
     }
 
     /// An error page when no [`Page`] could be built (bad form bodies).
     pub fn bare_error_page(&self, lang: Lang, error: &AppError) -> Response {
         let message = self.error_message(lang, error);
-        self.render_with(error.status, lang, None, "error.html", context! { message => message, code => error.code })
+        self.render_with(
+            error.status,
+            lang,
+            None,
+            "error.html",
+            context! { message => message, code => error.code },
+        )
     }
 
     /// The charter as sanitised HTML, in the page's language.
@@ -193,13 +230,25 @@ pub fn routes() -> Router<AppState> {
         .route("/static/preau.css", get(stylesheet))
         .route("/signup", get(auth::show_signup).post(auth::submit_signup))
         .route("/verify", get(auth::verify_email))
-        .route("/verify/resend", get(auth::show_resend).post(auth::submit_resend))
+        .route(
+            "/verify/resend",
+            get(auth::show_resend).post(auth::submit_resend),
+        )
         .route("/login", get(auth::show_login).post(auth::submit_login))
         .route("/logout", post(auth::submit_logout))
-        .route("/password/forgot", get(auth::show_forgot).post(auth::submit_forgot))
-        .route("/password/reset", get(auth::show_reset).post(auth::submit_reset))
+        .route(
+            "/password/forgot",
+            get(auth::show_forgot).post(auth::submit_forgot),
+        )
+        .route(
+            "/password/reset",
+            get(auth::show_reset).post(auth::submit_reset),
+        )
         .route("/@{name}", get(profile::redirect_at_handle))
-        .route("/settings/profile", get(profile::show_edit).post(profile::submit_edit))
+        .route(
+            "/settings/profile",
+            get(profile::show_edit).post(profile::submit_edit),
+        )
         .route("/admin", get(admin::show_admin))
         .route("/admin/users.csv", get(admin::export_csv))
         .route("/admin/users/{name}/approve", post(admin::approve_user))

@@ -24,7 +24,9 @@ pub fn wants_activity_json(headers: &HeaderMap) -> bool {
         .get_all(axum::http::header::ACCEPT)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .any(|accept| accept.contains("application/activity+json") || accept.contains("application/ld+json"))
+        .any(|accept| {
+            accept.contains("application/activity+json") || accept.contains("application/ld+json")
+        })
 }
 
 fn profile_context(person: &LocalPerson) -> Value {
@@ -44,14 +46,26 @@ fn profile_context(person: &LocalPerson) -> Value {
 
 /// `GET /users/{name}`: the profile page, or the `Person` actor when the
 /// client asks for `application/activity+json`.
-pub async fn show_profile(State(state): State<AppState>, page: Page, headers: HeaderMap, Path(name): Path<String>) -> Response {
+pub async fn show_profile(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
     if wants_activity_json(&headers) {
         return crate::apub::actors::person_document(&state, &name).await;
     }
     match state.domain.public_person(&name).await {
         Ok(Some(person)) => {
-            let is_own = page.user.as_ref().is_some_and(|user| user.id == person.account.id);
-            state.render(&page, "profile.html", context! { profile => profile_context(&person), is_own => is_own })
+            let is_own = page
+                .user
+                .as_ref()
+                .is_some_and(|user| user.id == person.account.id);
+            state.render(
+                &page,
+                "profile.html",
+                context! { profile => profile_context(&person), is_own => is_own },
+            )
         }
         Ok(None) => state.error_page(&page, AppError::not_found()),
         Err(error) => state.error_page(&page, error),
@@ -84,7 +98,14 @@ pub struct ProfileForm {
     interests: String,
 }
 
-fn edit_page(state: &AppState, page: &Page, status: StatusCode, form: &ProfileForm, saved: bool, error: Option<(String, Option<String>)>) -> Response {
+fn edit_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    form: &ProfileForm,
+    saved: bool,
+    error: Option<(String, Option<String>)>,
+) -> Response {
     let levels: Vec<Value> = SCHOOL_LEVELS
         .iter()
         .map(|code| context! { code => code, checked => form.levels.iter().any(|l| l == code) })
@@ -108,7 +129,9 @@ fn urlencode(text: &str) -> String {
 
 /// `GET /settings/profile`.
 pub async fn show_edit(State(state): State<AppState>, page: Page) -> Response {
-    let Some(user) = &page.user else { return login_redirect(&page) };
+    let Some(user) = &page.user else {
+        return login_redirect(&page);
+    };
     let profile = match state.domain.store.profile(user.actor_id).await {
         Ok(profile) => profile.unwrap_or_default(),
         Err(error) => return state.error_page(&page, error),
@@ -127,8 +150,14 @@ pub async fn show_edit(State(state): State<AppState>, page: Page) -> Response {
 }
 
 /// `POST /settings/profile`.
-pub async fn submit_edit(State(state): State<AppState>, page: Page, CsrfForm(form): CsrfForm<ProfileForm>) -> Response {
-    let Some(user) = &page.user else { return login_redirect(&page) };
+pub async fn submit_edit(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect(&page);
+    };
     let input = ProfileInput {
         display_name: form.display_name.clone(),
         bio: form.bio.clone(),
@@ -148,7 +177,14 @@ pub async fn submit_edit(State(state): State<AppState>, page: Page, CsrfForm(for
             };
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            edit_page(&state, &page, error.status, &form, false, Some((message, field)))
+            edit_page(
+                &state,
+                &page,
+                error.status,
+                &form,
+                false,
+                Some((message, field)),
+            )
         }
     }
 }

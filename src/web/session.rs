@@ -45,7 +45,11 @@ fn random_token() -> String {
 
 /// Middleware: makes sure the browser holds a CSRF cookie and exposes its
 /// value to handlers.
-pub async fn csrf_cookie(state: axum::extract::State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn csrf_cookie(
+    state: axum::extract::State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let jar = CookieJar::from_headers(request.headers());
     let existing = jar
         .get(CSRF_COOKIE)
@@ -112,9 +116,15 @@ pub struct Page {
 impl FromRequestParts<AppState> for Page {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let session_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).filter(|v| !v.is_empty());
+        let session_token = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|v| !v.is_empty());
         let user = match &session_token {
             Some(token) => state.domain.session_account(token).await?,
             None => None,
@@ -191,16 +201,31 @@ where
             .unwrap_or_default();
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
-            .map_err(|_| fail(AppError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")))?;
-        let field: CsrfField = serde_html_form::from_bytes(&bytes)
-            .map_err(|_| fail(AppError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_form")))?;
+            .map_err(|_| {
+                fail(AppError::new(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                ))
+            })?;
+        let field: CsrfField = serde_html_form::from_bytes(&bytes).map_err(|_| {
+            fail(AppError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "invalid_form",
+            ))
+        })?;
         let matches = !expected.is_empty()
             && bool::from(field.csrf_token.as_bytes().ct_eq(expected.as_bytes()));
         if !matches {
-            return Err(fail(AppError::new(axum::http::StatusCode::FORBIDDEN, "csrf_failed")));
+            return Err(fail(AppError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "csrf_failed",
+            )));
         }
         let form = serde_html_form::from_bytes(&bytes).map_err(|error| {
-            fail(AppError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_form").with_detail(error.to_string()))
+            fail(
+                AppError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_form")
+                    .with_detail(error.to_string()),
+            )
         })?;
         Ok(CsrfForm(form))
     }

@@ -36,8 +36,13 @@ pub fn engines() -> Vec<Engine> {
 
 fn random_suffix() -> String {
     use std::time::SystemTime;
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("{:x}{:x}", nanos, std::process::id())
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let serial = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{:x}{:x}_{serial}", nanos, std::process::id())
 }
 
 /// A fresh database URL for one instance.
@@ -68,7 +73,13 @@ struct MailHandler {
 }
 
 impl mailin_embedded::Handler for MailHandler {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
         self.to = to.to_vec();
         self.data.clear();
         mailin_embedded::response::OK
@@ -101,7 +112,11 @@ impl SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
         let port = listener.local_addr().expect("smtp addr").port();
         let mails = Arc::new(Mutex::new(Vec::new()));
-        let handler = MailHandler { mails: mails.clone(), to: Vec::new(), data: Vec::new() };
+        let handler = MailHandler {
+            mails: mails.clone(),
+            to: Vec::new(),
+            data: Vec::new(),
+        };
         let mut server = mailin_embedded::Server::new(handler);
         server
             .with_name("mail.test")
@@ -139,8 +154,14 @@ impl SmtpServer {
 /// Extracts the first link starting with `prefix` from a mail, undoing
 /// quoted-printable soft line breaks.
 pub fn link_in(mail: &Mail, prefix: &str) -> String {
-    let text = mail.data.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-    let start = text.find(prefix).unwrap_or_else(|| panic!("no {prefix} link in mail:\n{text}"));
+    let text = mail
+        .data
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in mail:\n{text}"));
     text[start..]
         .split(|c: char| c.is_whitespace())
         .next()
@@ -201,7 +222,14 @@ pub async fn start(engine: Engine, settings: Settings, dir: tempfile::TempDir) -
     let running = preau::app::spawn(settings).await.expect("instance starts");
     let base_url = running.base_url.clone();
     let domain = base_url.trim_start_matches("http://").to_string();
-    TestInstance { running, base_url, domain, engine, database_url, _dir: dir }
+    TestInstance {
+        running,
+        base_url,
+        domain,
+        engine,
+        database_url,
+        _dir: dir,
+    }
 }
 
 impl TestInstance {
@@ -238,18 +266,31 @@ pub fn browser() -> reqwest::Client {
 
 /// An API client (no cookies).
 pub fn api_client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 /// The CSRF token of the first form in a page.
 pub fn csrf_token(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
-    let start = html.find(marker).unwrap_or_else(|| panic!("no csrf_token in page:\n{html}")) + marker.len();
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no csrf_token in page:\n{html}"))
+        + marker.len();
     html[start..].split('"').next().expect("token").to_string()
 }
 
 /// GETs a page and returns its CSRF token.
 pub async fn page_token(client: &reqwest::Client, url: &str) -> String {
-    let html = client.get(url).send().await.expect("get page").text().await.expect("page text");
+    let html = client
+        .get(url)
+        .send()
+        .await
+        .expect("get page")
+        .text()
+        .await
+        .expect("page text");
     csrf_token(&html)
 }
