@@ -15,6 +15,7 @@ use crate::{
     web,
 };
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use axum::http::{header, HeaderValue};
 use axum::{
     extract::DefaultBodyLimit,
     http::Uri,
@@ -31,7 +32,7 @@ use std::{
     time::{Duration, Instant},
 };
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -186,6 +187,12 @@ pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartEr
         .merge(apub::routes())
         .nest("/api/v1", api::routes())
         .fallback(not_found)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(FederationMiddleware::new(federation))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -975,3 +975,51 @@ async fn pages_follow_the_reader_language_and_404s_are_clear() {
     assert_eq!(response.status(), 404);
     instance.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_starts_three_federating_instances() {
+    preau::install_crypto_provider();
+    let dir = tempfile::tempdir().unwrap();
+    let (instances, summary) = preau::demo::start(dir.path(), 0).await.unwrap();
+    assert_eq!(instances.len(), 3);
+    assert!(summary.contains(preau::demo::DEMO_PASSWORD));
+    let client = api_client();
+    let mut levels = Vec::new();
+    for instance in &instances {
+        let info: Value = client
+            .get(format!("{}/api/v1/instance", instance.base_url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        levels.push(info["trust_level"].as_str().unwrap().to_string());
+    }
+    assert_eq!(levels, ["institutional", "associative", "informal"]);
+    // The informal node finds the academy's teacher by handle.
+    let handle = format!(
+        "camille@{}",
+        instances[0].base_url.trim_start_matches("http://")
+    );
+    let found: Value = client
+        .get(format!("{}/api/v1/lookup", instances[2].base_url))
+        .query(&[("handle", handle.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["display_name"], "Camille Le Goff");
+    let login = client
+        .post(format!("{}/api/v1/sessions", instances[1].base_url))
+        .json(&json!({"login": "amina", "password": preau::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 201);
+    for instance in instances {
+        instance.stop().await.unwrap();
+    }
+}

@@ -78,16 +78,6 @@ pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
     Ok(env)
 }
 
-/// The icon shown before a trust level's name (the name is always shown
-/// too: a label never relies on an icon or a colour alone).
-pub fn trust_icon(level: preau_federation::TrustLevel) -> &'static str {
-    match level {
-        preau_federation::TrustLevel::Institutional => "🏛",
-        preau_federation::TrustLevel::Associative => "🤝",
-        preau_federation::TrustLevel::Informal => "💬",
-    }
-}
-
 impl AppState {
     fn base_context(&self, lang: Lang, page: Option<&Page>) -> Value {
         let instance = &self.domain.settings.instance;
@@ -108,7 +98,6 @@ impl AppState {
                 domain => instance.domain,
                 description => instance.description,
                 trust_level => instance.trust_level.as_str(),
-                trust_icon => trust_icon(instance.trust_level),
                 organisation => instance.organisation,
                 registrations => match instance.registrations {
                     crate::config::Registrations::Open => "open",

@@ -154,6 +154,7 @@ async function startServer() {
   state.base = `http://localhost:${state.port}`;
   state.dataDir = await mkdtemp(path.join(os.tmpdir(), 'preau-browser-'));
   state.database = databaseFor(state.dataDir);
+  console.log(`preau ${PREAU_BIN} on ${state.base}, database ${DATABASE_KIND}: ${state.database.url}, SMTP 127.0.0.1:${state.smtpPort}`);
 
   const env = {
     ...process.env,
