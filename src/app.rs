@@ -18,7 +18,6 @@ use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::http::{header, HeaderValue};
 use axum::{
     extract::DefaultBodyLimit,
-    http::Uri,
     response::{IntoResponse, Response},
     routing::get,
     Router,
@@ -187,12 +186,21 @@ pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartEr
         .merge(apub::routes())
         .nest("/api/v1", api::routes())
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"),
+            HeaderValue::from_static(
+                "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            ),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(FederationMiddleware::new(federation))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
@@ -200,9 +208,16 @@ pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartEr
     Ok((state, router))
 }
 
-async fn not_found(uri: Uri) -> Response {
-    let _ = uri;
+async fn not_found() -> Response {
     AppError::not_found().into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    AppError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .into_response()
 }
 
 /// Serves an instance on `listener` until `shutdown` completes.

@@ -167,7 +167,7 @@ pub async fn start(
         running.push(instance);
     }
     summary.push_str(&format!(
-        "\n  every demo account's password: {DEMO_PASSWORD}\n  look a teacher up from another instance: GET /api/v1/lookup?handle=NAME@HOST:PORT\n  mail is written under {}/*/outbox/\n  stop with Ctrl-C",
+        "\n  every demo account's password: {DEMO_PASSWORD}\n  look a teacher up from another instance (logged in): GET /api/v1/lookup?handle=NAME@HOST:PORT\n  mail is written under {}/*/outbox/\n  stop with Ctrl-C",
         data_root.display()
     ));
     Ok((running, summary))

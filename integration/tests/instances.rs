@@ -672,6 +672,21 @@ async fn associative_sign_ups_wait_for_an_admin() {
         assert_eq!(webfinger.status(), 404);
         let error = domain.suspend_account("president").await.unwrap_err();
         assert_eq!(error.code(), "last_admin");
+        let reactivated = domain.approve_account("lucas").await.unwrap();
+        assert_eq!(reactivated.status.as_str(), "active");
+
+        // Re-activating never skips the proof of the address.
+        let response = api_client()
+            .post(instance.url("/api/v1/accounts"))
+            .json(&json!({"username": "zoe", "email": "zoe@example.org", "password": PASSWORD, "accept_charter": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        domain.suspend_account("zoe").await.unwrap();
+        let back = domain.approve_account("zoe").await.unwrap();
+        assert_eq!(back.status.as_str(), "pending_verification");
+        assert_eq!(api_login(&instance, "zoe").await.status(), 403);
         instance.stop().await;
     }
 }
@@ -850,10 +865,33 @@ async fn other_instances_discover_a_teacher_by_handle() {
             .unwrap();
         assert_eq!(instance_actor["type"], "Application");
 
-        // The informal instance looks the teacher up and stores her.
+        // A member of the informal instance looks the teacher up; her
+        // instance stores the actor. Strangers may not make it fetch.
         let handle = format!("camille@{}", academy.domain);
+        let response = client
+            .get(informal.url("/api/v1/lookup"))
+            .query(&[("handle", handle.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        informal
+            .running
+            .state
+            .domain
+            .admin_create_account(preau::domain::accounts::AdminCreateInput {
+                username: "lucas".into(),
+                email: "lucas@example.net".into(),
+                password: PASSWORD.into(),
+                is_admin: false,
+            })
+            .await
+            .unwrap();
+        let session: Value = api_login(&informal, "lucas").await.json().await.unwrap();
+        let token = session["token"].as_str().unwrap().to_string();
         let found: Value = client
             .get(informal.url("/api/v1/lookup"))
+            .bearer_auth(&token)
             .query(&[("handle", handle.as_str())])
             .send()
             .await
@@ -884,6 +922,7 @@ async fn other_instances_discover_a_teacher_by_handle() {
 
         let response = client
             .get(informal.url("/api/v1/lookup"))
+            .bearer_auth(&token)
             .query(&[("handle", format!("nobody@{}", academy.domain))])
             .send()
             .await
@@ -895,6 +934,7 @@ async fn other_instances_discover_a_teacher_by_handle() {
         );
         let response = client
             .get(informal.url("/api/v1/lookup"))
+            .bearer_auth(&token)
             .query(&[("handle", "not a handle")])
             .send()
             .await
@@ -997,13 +1037,23 @@ async fn the_demo_starts_three_federating_instances() {
         levels.push(info["trust_level"].as_str().unwrap().to_string());
     }
     assert_eq!(levels, ["institutional", "associative", "informal"]);
-    // The informal node finds the academy's teacher by handle.
+    // A teacher of the informal node finds the academy's teacher by handle.
+    let session: Value = client
+        .post(format!("{}/api/v1/sessions", instances[2].base_url))
+        .json(&json!({"login": "lucas", "password": preau::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let handle = format!(
         "camille@{}",
         instances[0].base_url.trim_start_matches("http://")
     );
     let found: Value = client
         .get(format!("{}/api/v1/lookup", instances[2].base_url))
+        .bearer_auth(session["token"].as_str().unwrap())
         .query(&[("handle", handle.as_str())])
         .send()
         .await
@@ -1022,4 +1072,58 @@ async fn the_demo_starts_three_federating_instances() {
     for instance in instances {
         instance.stop().await.unwrap();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_up_survives_a_mail_server_outage_and_a_new_link_can_be_asked_for() {
+    for engine in engines() {
+        // Nothing listens on this port: the SMTP connection is refused.
+        let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let (mut settings, dir) = settings(engine, None);
+        settings.mail.smtp_url = format!("smtp://127.0.0.1:{closed_port}");
+        let instance = start(engine, settings, dir).await;
+        let response = api_client()
+            .post(instance.url("/api/v1/accounts"))
+            .json(&json!({"username": "ines", "email": "ines@example.org", "password": PASSWORD, "accept_charter": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["verification_mail_sent"], false);
+        assert_eq!(count_accounts(&instance).await, 1);
+        // Asking again answers like for an unknown address.
+        for email in ["ines@example.org", "unknown@example.org"] {
+            let response = api_client()
+                .post(instance.url("/api/v1/accounts/resend-verification"))
+                .json(&json!({"email": email}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 202);
+        }
+        instance.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_methods_get_a_json_error() {
+    let engine = Engine::Sqlite;
+    let (settings, dir) = settings(engine, None);
+    let instance = start(engine, settings, dir).await;
+    let response = api_client()
+        .delete(instance.url("/api/v1/instance"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["error"]["code"],
+        "method_not_allowed"
+    );
+    instance.stop().await;
 }

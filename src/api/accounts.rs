@@ -64,7 +64,7 @@ pub async fn create_account(
         .as_deref()
         .and_then(Lang::parse)
         .unwrap_or_else(|| Lang::from_code(&state.domain.settings.instance.default_language));
-    let account = state
+    let outcome = state
         .domain
         .sign_up(SignupInput {
             username: body.username,
@@ -77,7 +77,10 @@ pub async fn create_account(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "account": account_json(&account, &state.domain.settings.base_url()) })),
+        Json(json!({
+            "account": account_json(&outcome.account, &state.domain.settings.base_url()),
+            "verification_mail_sent": outcome.verification_sent,
+        })),
     ))
 }
 

@@ -144,9 +144,11 @@ pub struct LookupQuery {
 
 /// `GET /api/v1/lookup?handle=name@domain`: finds a teacher on any
 /// instance through WebFinger, fetches and stores their actor, and returns
-/// their public profile.
+/// their public profile. Members only, so strangers cannot make the server
+/// fetch for them.
 pub async fn lookup_handle(
     data: Data<AppState>,
+    _user: ApiUser,
     Query(query): Query<LookupQuery>,
 ) -> Result<Json<Value>, AppError> {
     let handle = query.handle.trim().trim_start_matches('@');

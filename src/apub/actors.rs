@@ -378,6 +378,20 @@ pub async fn ensure_instance_actor(
     domain: &Domain,
 ) -> Result<ActorRow, crate::domain::DomainError> {
     if let Some(row) = domain.store.instance_actor().await? {
+        // The configured name may have changed since the first start.
+        if row.display_name != domain.settings.instance.name {
+            domain
+                .store
+                .update_actor_presentation(
+                    row.id,
+                    &domain.settings.instance.name,
+                    &row.summary_html,
+                )
+                .await?;
+            return domain.store.instance_actor().await?.ok_or_else(|| {
+                crate::domain::DomainError::Internal("instance actor missing".into())
+            });
+        }
         return Ok(row);
     }
     let (public_key_pem, private_key_pem) = crate::domain::keys::generate_key_pair().await?;

@@ -49,6 +49,16 @@ pub struct SignupInput {
     pub lang: Lang,
 }
 
+/// What a sign-up produced.
+#[derive(Debug, Clone)]
+pub struct SignupOutcome {
+    /// The new account, pending verification.
+    pub account: AccountRow,
+    /// Whether the verification mail went out; when not, the person can
+    /// ask for a new link.
+    pub verification_sent: bool,
+}
+
 /// An admin-created account (CLI).
 #[derive(Debug, Clone)]
 pub struct AdminCreateInput {
@@ -196,9 +206,9 @@ impl Domain {
 
     /// Signs a teacher up: checks every rule, creates the account pending
     /// e-mail verification and sends the verification link. If the mail
-    /// cannot be sent the account stays and the error says so; the person
-    /// can ask for a new link.
-    pub async fn sign_up(&self, input: SignupInput) -> DomainResult<AccountRow> {
+    /// cannot be sent the account stays and the outcome says so; the
+    /// person can ask for a new link.
+    pub async fn sign_up(&self, input: SignupInput) -> DomainResult<SignupOutcome> {
         if self.settings.instance.registrations == Registrations::Closed {
             return Err(DomainError::rule(403, "registrations_closed"));
         }
@@ -241,8 +251,18 @@ impl Domain {
             .account_by_id(id)
             .await?
             .ok_or_else(|| DomainError::Internal("account vanished".into()))?;
-        self.send_verification(&account).await?;
-        Ok(account)
+        let verification_sent = match self.send_verification(&account).await {
+            Ok(()) => true,
+            Err(DomainError::Mail(cause)) => {
+                tracing::error!(%cause, username = %account.username, "verification mail not sent");
+                false
+            }
+            Err(other) => return Err(other),
+        };
+        Ok(SignupOutcome {
+            account,
+            verification_sent,
+        })
     }
 
     async fn send_verification(&self, account: &AccountRow) -> DomainResult<()> {
@@ -273,7 +293,11 @@ impl Domain {
         };
         if let Some(account) = self.store.account_by_email(&email).await? {
             if account.status == AccountStatus::PendingVerification {
-                self.send_verification(&account).await?;
+                // A failure is logged, not shown: the answer must not tell
+                // whether the address has an account.
+                if let Err(error) = self.send_verification(&account).await {
+                    tracing::error!(%error, "verification mail not sent");
+                }
             }
         }
         Ok(())
@@ -334,6 +358,11 @@ impl Domain {
         }
         let token = self.open_session(account.id).await?;
         self.store.touch_login(account.id).await?;
+        let account = self
+            .store
+            .account_by_id(account.id)
+            .await?
+            .unwrap_or(account);
         Ok((account, token))
     }
 
@@ -387,10 +416,12 @@ impl Domain {
             &account.username,
             &link,
         );
-        self.mailer
-            .send(&account.email, message)
-            .await
-            .map_err(DomainError::Mail)
+        // A failure is logged, not shown: the answer must not tell whether
+        // the address has an account.
+        if let Err(cause) = self.mailer.send(&account.email, message).await {
+            tracing::error!(%cause, "password reset mail not sent");
+        }
+        Ok(())
     }
 
     /// Sets a new password from a reset token and ends every session of
@@ -418,7 +449,10 @@ impl Domain {
             };
             self.store.mark_email_verified(account.id, next).await?;
         }
-        Ok(account)
+        self.store
+            .account_by_id(account_id)
+            .await?
+            .ok_or_else(|| DomainError::rule(400, "invalid_token"))
     }
 
     /// Creates an active, verified account (admin CLI and demo). The
@@ -456,15 +490,25 @@ impl Domain {
             .ok_or_else(|| DomainError::rule(404, "account_not_found"))
     }
 
-    /// Approves an account waiting for approval (or re-activates a
-    /// suspended one).
+    /// Approves an account waiting for approval, or re-activates a
+    /// suspended one. A suspended account whose address was never verified
+    /// goes back to waiting for verification: an admin's click never
+    /// replaces proof of the address.
     pub async fn approve_account(&self, username: &str) -> DomainResult<AccountRow> {
         let account = self.account_named(username).await?;
         match account.status {
-            AccountStatus::PendingApproval | AccountStatus::Suspended => {
+            AccountStatus::PendingApproval => {
                 self.store
                     .set_account_status(account.id, AccountStatus::Active)
                     .await?
+            }
+            AccountStatus::Suspended => {
+                let next = if account.email_verified_at.is_some() {
+                    AccountStatus::Active
+                } else {
+                    AccountStatus::PendingVerification
+                };
+                self.store.set_account_status(account.id, next).await?
             }
             AccountStatus::Active => return Err(DomainError::rule(409, "account_already_active")),
             AccountStatus::PendingVerification => {

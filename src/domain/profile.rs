@@ -55,7 +55,10 @@ pub fn render_markdown(source: &str) -> String {
 
 /// Sanitises HTML from any source (our own rendering or a remote server).
 pub fn sanitize_html(html: &str) -> String {
+    // No images: a remote image in a biography would tell its server who
+    // reads the profile.
     ammonia::Builder::default()
+        .rm_tags(["img"])
         .link_rel(Some("nofollow noopener noreferrer"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .clean(html)
@@ -173,6 +176,7 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("style="), "{html}");
+        assert!(!render_markdown("![x](https://tracker.example/p.png)").contains("<img"));
     }
 
     #[test]

@@ -92,7 +92,20 @@ pub async fn submit_signup(
         lang: page.lang,
     };
     match state.domain.sign_up(input).await {
-        Ok(account) => {
+        Ok(outcome) if !outcome.verification_sent => {
+            let text = Catalogs::get().format(page.lang, "signup-done-mail-failed", &[]);
+            message_page(
+                &state,
+                &page,
+                StatusCode::CREATED,
+                "signup-done-title",
+                vec![text],
+                None,
+                Some(&outcome.account.email),
+            )
+        }
+        Ok(outcome) => {
+            let account = outcome.account;
             let catalogs = Catalogs::get();
             let mut paragraphs =
                 vec![catalogs.format(page.lang, "signup-done-body", &[("email", &account.email)])];
@@ -109,19 +122,6 @@ pub async fn submit_signup(
                 paragraphs,
                 None,
                 Some(&account.email),
-            )
-        }
-        Err(DomainError::Mail(cause)) => {
-            tracing::warn!(%cause, "verification mail not sent");
-            let text = Catalogs::get().format(page.lang, "signup-done-mail-failed", &[]);
-            message_page(
-                &state,
-                &page,
-                StatusCode::ACCEPTED,
-                "signup-done-title",
-                vec![text],
-                None,
-                Some(&form.email),
             )
         }
         Err(error) => {
