@@ -171,6 +171,10 @@ pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartEr
         .client(http_client(&state.domain.settings))
         .debug(allow_loopback)
         .allow_http_urls(allow_loopback)
+        // Mastodon-compatible signatures: `Date` and `Host` signed instead
+        // of draft-11's `(created)`/`(expires)`, which Pleroma and older
+        // servers reject.
+        .http_signature_compat(true)
         .signed_fetch_actor(&signer)
         .build()
         .await
