@@ -270,6 +270,14 @@ async fn profiles_and_remote_actors_round_trip() {
                 .is_none(),
             "remote names do not take local ones"
         );
+        // A remote document can never overwrite a local actor.
+        let claim = NewActor {
+            ap_id: "https://preau.test/users/lucas".into(),
+            ..remote.clone()
+        };
+        assert!(store.upsert_remote_actor(&claim).await.is_err());
+        let local = store.local_actor_by_name("lucas").await.unwrap().unwrap();
+        assert_eq!(local.public_key_pem, "PEM");
         db.finish().await;
     }
 }

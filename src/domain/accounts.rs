@@ -303,6 +303,31 @@ impl Domain {
         Ok(())
     }
 
+    /// Records that the holder of `account_id` proved their address by
+    /// following an e-mailed link: an account waiting for verification
+    /// becomes active, or waits for an admin on instances that approve
+    /// sign-ups. Returns the account as it now stands.
+    async fn address_proven(&self, account_id: AccountId) -> DomainResult<AccountRow> {
+        let account = self
+            .store
+            .account_by_id(account_id)
+            .await?
+            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
+        if account.status != AccountStatus::PendingVerification {
+            return Ok(account);
+        }
+        let next = if self.settings.instance.registrations == Registrations::Approval {
+            AccountStatus::PendingApproval
+        } else {
+            AccountStatus::Active
+        };
+        self.store.mark_email_verified(account.id, next).await?;
+        self.store
+            .account_by_id(account_id)
+            .await?
+            .ok_or_else(|| DomainError::rule(400, "invalid_token"))
+    }
+
     /// Consumes a verification token. The account becomes active, or waits
     /// for an admin on instances that approve sign-ups.
     pub async fn verify_email(&self, token: &str) -> DomainResult<AccountRow> {
@@ -311,23 +336,7 @@ impl Domain {
             .consume_email_token(&hash_token(token.trim()), TokenPurpose::VerifyEmail)
             .await?
             .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
-        let account = self
-            .store
-            .account_by_id(account_id)
-            .await?
-            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
-        if account.status == AccountStatus::PendingVerification {
-            let next = if self.settings.instance.registrations == Registrations::Approval {
-                AccountStatus::PendingApproval
-            } else {
-                AccountStatus::Active
-            };
-            self.store.mark_email_verified(account.id, next).await?;
-        }
-        self.store
-            .account_by_id(account_id)
-            .await?
-            .ok_or_else(|| DomainError::rule(400, "invalid_token"))
+        self.address_proven(account_id).await
     }
 
     /// Checks credentials (username or e-mail address, and password) and
@@ -436,23 +445,7 @@ impl Domain {
         let hash = hash_password(password.to_string()).await?;
         self.store.set_password_hash(account_id, &hash).await?;
         self.store.delete_account_sessions(account_id).await?;
-        let account = self
-            .store
-            .account_by_id(account_id)
-            .await?
-            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
-        if account.status == AccountStatus::PendingVerification {
-            let next = if self.settings.instance.registrations == Registrations::Approval {
-                AccountStatus::PendingApproval
-            } else {
-                AccountStatus::Active
-            };
-            self.store.mark_email_verified(account.id, next).await?;
-        }
-        self.store
-            .account_by_id(account_id)
-            .await?
-            .ok_or_else(|| DomainError::rule(400, "invalid_token"))
+        self.address_proven(account_id).await
     }
 
     /// Creates an active, verified account (admin CLI and demo). The

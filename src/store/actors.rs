@@ -1,6 +1,6 @@
 //! The `actors` table: local and remote actors of every kind.
 
-use super::{column, now_ms, Store, StoreResult};
+use super::{column, now_ms, Store, StoreError, StoreResult};
 use preau_federation::TrustLevel;
 use sqlx::any::AnyRow;
 
@@ -224,38 +224,36 @@ impl Store {
     }
 
     /// Inserts or refreshes a remote actor fetched from its server, keyed
-    /// by its ActivityPub id. Returns its database id.
+    /// by its ActivityPub id, in one statement. Returns its database id.
+    /// A local actor is never overwritten: a remote document claiming a
+    /// local id is refused with [`StoreError::Corrupt`].
     pub async fn upsert_remote_actor(&self, actor: &NewActor) -> StoreResult<ActorId> {
-        let mut tx = self.pool().begin().await?;
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM actors WHERE ap_id = $1")
-            .bind(&actor.ap_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let id = match existing {
-            Some(id) => {
-                let now = now_ms();
-                sqlx::query(
-                    "UPDATE actors SET name = $1, inbox = $2, shared_inbox = $3, display_name = $4, \
-                     summary_html = $5, public_key_pem = $6, declared_trust = $7, updated_at = $8, \
-                     fetched_at = $8 WHERE id = $9",
-                )
-                .bind(&actor.name)
-                .bind(&actor.inbox)
-                .bind(actor.shared_inbox.as_deref())
-                .bind(&actor.display_name)
-                .bind(&actor.summary_html)
-                .bind(&actor.public_key_pem)
-                .bind(actor.declared_trust.map(|t| t.as_str()))
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                ActorId(id)
-            }
-            None => insert_actor(&mut *tx, actor).await?,
-        };
-        tx.commit().await?;
-        Ok(id)
+        let now = now_ms();
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO actors (kind, name, domain, ap_id, inbox, shared_inbox, display_name, \
+             summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, \
+             fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $11, $11) \
+             ON CONFLICT (ap_id) DO UPDATE SET name = excluded.name, inbox = excluded.inbox, \
+             shared_inbox = excluded.shared_inbox, display_name = excluded.display_name, \
+             summary_html = excluded.summary_html, public_key_pem = excluded.public_key_pem, \
+             declared_trust = excluded.declared_trust, updated_at = excluded.updated_at, \
+             fetched_at = excluded.fetched_at WHERE actors.domain <> '' RETURNING id",
+        )
+        .bind(actor.kind.as_str())
+        .bind(&actor.name)
+        .bind(&actor.domain)
+        .bind(&actor.ap_id)
+        .bind(&actor.inbox)
+        .bind(actor.shared_inbox.as_deref())
+        .bind(&actor.display_name)
+        .bind(&actor.summary_html)
+        .bind(&actor.public_key_pem)
+        .bind(actor.declared_trust.map(|t| t.as_str()))
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await?;
+        id.map(ActorId)
+            .ok_or_else(|| StoreError::Corrupt(format!("{} is a local actor", actor.ap_id)))
     }
 
     /// Updates the display name and biography shown for a local actor.

@@ -69,10 +69,15 @@ impl Store {
         .bind(actor.0)
         .execute(&mut *tx)
         .await?;
-        let changed = sqlx::query(
-            "UPDATE profiles SET bio_source = $1, subjects = $2, school_levels = $3, languages = $4, \
-             academy = $5, school = $6, interests = $7, updated_at = $8 WHERE actor_id = $9",
+        sqlx::query(
+            "INSERT INTO profiles (actor_id, bio_source, subjects, school_levels, languages, \
+             academy, school, interests, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (actor_id) DO UPDATE SET bio_source = excluded.bio_source, \
+             subjects = excluded.subjects, school_levels = excluded.school_levels, \
+             languages = excluded.languages, academy = excluded.academy, school = excluded.school, \
+             interests = excluded.interests, updated_at = excluded.updated_at",
         )
+        .bind(actor.0)
         .bind(&profile.bio_source)
         .bind(encode_list(&profile.subjects))
         .bind(encode_list(&profile.school_levels))
@@ -81,27 +86,8 @@ impl Store {
         .bind(&profile.school)
         .bind(encode_list(&profile.interests))
         .bind(now)
-        .bind(actor.0)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            sqlx::query(
-                "INSERT INTO profiles (actor_id, bio_source, subjects, school_levels, languages, \
-                 academy, school, interests, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(actor.0)
-            .bind(&profile.bio_source)
-            .bind(encode_list(&profile.subjects))
-            .bind(encode_list(&profile.school_levels))
-            .bind(encode_list(&profile.languages))
-            .bind(&profile.academy)
-            .bind(&profile.school)
-            .bind(encode_list(&profile.interests))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        .await?;
         tx.commit().await?;
         Ok(())
     }
