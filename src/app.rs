@@ -124,6 +124,7 @@ pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
         settings: Arc::new(settings),
         store,
         mailer,
+        delivery_waker: crate::jobs::delivery::DeliveryWaker::default(),
     })
 }
 
@@ -151,8 +152,18 @@ fn http_client(settings: &Settings) -> reqwest_middleware::ClientWithMiddleware 
     reqwest_middleware::ClientBuilder::new(client).build()
 }
 
+/// A built instance: its state, router and federation configuration.
+pub struct BuiltApp {
+    /// Shared state.
+    pub state: AppState,
+    /// All routes.
+    pub router: Router,
+    /// activitypub_federation's configuration (signing, fetching).
+    pub federation: FederationConfig<AppState>,
+}
+
 /// Builds the state and the router of an instance.
-pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartError> {
+pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
     let domain = build_domain(settings).await?;
     let instance_actor = apub::actors::ensure_instance_actor(&domain)
         .await
@@ -205,11 +216,15 @@ pub async fn build_app(settings: Settings) -> Result<(AppState, Router), StartEr
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(FederationMiddleware::new(federation))
+        .layer(FederationMiddleware::new(federation.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
-    Ok((state, router))
+    Ok(BuiltApp {
+        state,
+        router,
+        federation,
+    })
 }
 
 async fn not_found() -> Response {
@@ -231,23 +246,32 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let started = Instant::now();
-    let (state, router) = build_app(settings).await?;
+    let app = build_app(settings).await?;
+    let state = app.state.clone();
     tracing::info!(
         url = %state.domain.settings.base_url(),
         listen = %listener.local_addr()?,
         ready_in_ms = started.elapsed().as_millis() as u64,
         "Préau instance ready"
     );
-    serve(listener, state, router, shutdown).await
+    serve(listener, app, shutdown).await
 }
 
 async fn serve(
     listener: TcpListener,
-    state: AppState,
-    router: Router,
+    app: BuiltApp,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
+    let BuiltApp {
+        state,
+        router,
+        federation,
+    } = app;
     let maintenance = crate::jobs::spawn_maintenance(state.domain.store.clone());
+    let delivery = crate::jobs::delivery::spawn_delivery_workers(
+        federation,
+        state.domain.delivery_waker.clone(),
+    );
     let result = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -255,6 +279,8 @@ async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     maintenance.abort();
+    delivery.abort();
+    let _ = delivery.await;
     state.domain.store.close().await;
     result.map_err(StartError::Io)
 }
@@ -293,10 +319,11 @@ pub async fn spawn(mut settings: Settings) -> Result<RunningInstance, StartError
     if let Some(host) = settings.instance.domain.strip_suffix(":0") {
         settings.instance.domain = format!("{host}:{}", address.port());
     }
-    let (state, router) = build_app(settings).await?;
+    let app = build_app(settings).await?;
+    let state = app.state.clone();
     let base_url = state.domain.settings.base_url();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, state.clone(), router, async move {
+    let task = tokio::spawn(serve(listener, app, async move {
         let _ = stopped.await;
     }));
     Ok(RunningInstance {

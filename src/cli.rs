@@ -95,6 +95,31 @@ pub async fn create_user(
     ))
 }
 
+/// `preau admin create-forum NAME --title TITLE [--description TEXT]`.
+pub async fn create_forum(
+    settings: &Settings,
+    name: &str,
+    title: &str,
+    description: &str,
+) -> Result<String, CliError> {
+    let domain = domain(settings).await?;
+    let forum = domain
+        .create_forum(
+            None,
+            &crate::domain::forums::ForumInput {
+                name: name.to_string(),
+                title: title.to_string(),
+                description: description.to_string(),
+            },
+        )
+        .await?;
+    domain.store.close().await;
+    Ok(format!(
+        "created forum !{}@{}: {}",
+        forum.actor.name, settings.instance.domain, forum.actor.ap_id
+    ))
+}
+
 /// `preau admin approve NAME`.
 pub async fn approve(settings: &Settings, name: &str) -> Result<String, CliError> {
     let domain = domain(settings).await?;

@@ -40,6 +40,55 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Rate limits.
     pub limits: LimitSettings,
+    /// Delivery of outgoing activities.
+    pub delivery: DeliverySettings,
+    /// Forums.
+    pub forums: ForumSettings,
+}
+
+/// `[delivery]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliverySettings {
+    /// Deliveries in flight at once, all peers together.
+    pub workers: u32,
+    /// Deliveries in flight at once to one peer host.
+    pub per_peer: u32,
+    /// Delay before the first retry; doubled after each failure.
+    pub retry_base_ms: u64,
+    /// Longest delay between two attempts.
+    pub retry_cap_ms: u64,
+    /// A delivery still failing this long after it was queued is given up.
+    pub give_up_after_hours: u64,
+    /// Consecutive failures after which a peer counts as unreachable.
+    pub unreachable_after: u32,
+    /// How often an unreachable peer is probed.
+    pub probe_interval_ms: u64,
+    /// Longest wait between two looks at the queue when idle.
+    pub poll_ms: u64,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            workers: 32,
+            per_peer: 4,
+            retry_base_ms: 60_000,
+            retry_cap_ms: 12 * 3_600_000,
+            give_up_after_hours: 72,
+            unreachable_after: 5,
+            probe_interval_ms: 600_000,
+            poll_ms: 1_000,
+        }
+    }
+}
+
+/// `[forums]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ForumSettings {
+    /// Whether members (not only admins) may create forums.
+    pub members_can_create: bool,
 }
 
 /// `[server]`
@@ -203,7 +252,7 @@ pub enum ConfigError {
         message: String,
     },
     /// An environment variable names no known setting.
-    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits")]
+    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums")]
     UnknownVariable(String),
     /// The settings parse but contradict each other.
     #[error("inconsistent configuration: {0}")]
@@ -289,6 +338,23 @@ impl Settings {
         if self.database.max_connections == 0 {
             return Err(ConfigError::Inconsistent(
                 "database.max_connections must be at least 1".to_string(),
+            ));
+        }
+        let delivery = &self.delivery;
+        if delivery.workers == 0
+            || delivery.per_peer == 0
+            || delivery.retry_base_ms == 0
+            || delivery.poll_ms == 0
+        {
+            return Err(ConfigError::Inconsistent(
+                "delivery.workers, per_peer, retry_base_ms and poll_ms must be at least 1"
+                    .to_string(),
+            ));
+        }
+        if delivery.give_up_after_hours < 48 {
+            return Err(ConfigError::Inconsistent(
+                "delivery.give_up_after_hours must be at least 48: peers get two days to come back"
+                    .to_string(),
             ));
         }
         if self.limits.login_per_minute == 0 || self.limits.signup_per_hour == 0 {

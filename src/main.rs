@@ -65,6 +65,17 @@ enum AdminCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Create a forum.
+    CreateForum {
+        /// Short name: the forum's address is !NAME@domain.
+        name: String,
+        /// Title.
+        #[arg(long)]
+        title: String,
+        /// Description (Markdown).
+        #[arg(long, default_value = "")]
+        description: String,
+    },
     /// Approve an account waiting for approval, or re-activate a suspended one.
     Approve {
         /// Username.
@@ -153,6 +164,11 @@ async fn execute(cli: Cli) -> Result<String, String> {
                     let password = cli::read_password().map_err(|e| e.to_string())?;
                     cli::create_user(&settings, &name, &email, admin, password).await
                 }
+                AdminCommand::CreateForum {
+                    name,
+                    title,
+                    description,
+                } => cli::create_forum(&settings, &name, &title, &description).await,
                 AdminCommand::Approve { name } => cli::approve(&settings, &name).await,
                 AdminCommand::Suspend { name } => cli::suspend(&settings, &name).await,
                 AdminCommand::ListUsers { csv } => cli::list_users(&settings, csv).await,

@@ -49,3 +49,36 @@ pub fn verify_email(base: &str, token: &str) -> String {
 pub fn reset_password(base: &str, token: &str) -> String {
     format!("{base}/password/reset?token={token}")
 }
+
+/// `BASE/forums/NAME`: a forum's actor id and HTML page.
+pub fn forum(base: &str, name: &str) -> String {
+    format!("{base}/forums/{name}")
+}
+
+/// A forum's followers collection, from its actor id.
+pub fn forum_followers_of(forum_ap_id: &str) -> String {
+    format!("{forum_ap_id}/followers")
+}
+
+/// A new local post's id.
+pub fn post(base: &str, token: &str) -> String {
+    format!("{base}/posts/{token}")
+}
+
+/// The FEP-7888 context collection of a thread, from its id.
+pub fn thread_context_of(thread_ap_id: &str) -> String {
+    format!("{thread_ap_id}/context")
+}
+
+/// The local page of a thread (local or remote), by database id.
+pub fn thread_page(thread_id: i64) -> String {
+    format!("/threads/{thread_id}")
+}
+
+/// A random URL-safe token for ids of local objects and activities.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 12];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -116,6 +116,37 @@ pub struct Actor {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub attachment: Vec<Value>,
+    /// Groups: who runs the group. Lemmy and Mbin point to the moderators
+    /// collection; PeerTube channels name the owning account; Préau forums
+    /// point to their moderators collection. A list is read as its first
+    /// usable entry.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attributed_to: Option<Url>,
+    /// The collection of pinned posts (Mastodon's and Lemmy's `featured`).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub featured: Option<Url>,
+    /// Groups: only moderators may start threads (Lemmy's term).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub posting_restricted_to_mods: Option<bool>,
+    /// The actor's content is marked sensitive (Lemmy's NSFW communities).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sensitive: Option<bool>,
     /// Préau: subjects taught.
     #[serde(
         default,

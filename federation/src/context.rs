@@ -11,9 +11,19 @@ use serde_json::{json, Value};
 /// The IRI prefix of Préau's extension terms.
 pub const PREAU_NAMESPACE: &str = "https://w3id.org/preau/ns#";
 
+/// The IRI prefix of Lemmy's extension terms (`postingRestrictedToMods`,
+/// `stickied`), which Préau's forums use with Lemmy's meaning.
+pub const LEMMY_NAMESPACE: &str = "https://join-lemmy.org/ns#";
+
+/// The IRI prefix of PeerTube's terms; Lemmy and Mbin map `commentsEnabled`
+/// (a thread is not locked) into it, so Préau does the same.
+pub const PEERTUBE_NAMESPACE: &str = "https://joinpeertube.org/ns#";
+
 /// The `@context` value Préau puts on its documents: ActivityStreams, the
-/// security vocabulary (for `publicKey`), and an inline object defining
-/// Mastodon's and Préau's extension terms.
+/// security vocabulary (for `publicKey`), and an inline object defining the
+/// extension terms Préau uses: Mastodon's (`featured`, `discoverable`),
+/// Lemmy's forum terms (same IRIs as Lemmy's own context, so Lemmy and Mbin
+/// read them as theirs) and Préau's own.
 pub fn preau_context() -> Value {
     json!([
         "https://www.w3.org/ns/activitystreams",
@@ -22,8 +32,16 @@ pub fn preau_context() -> Value {
             "preau": PREAU_NAMESPACE,
             "toot": "http://joinmastodon.org/ns#",
             "schema": "http://schema.org#",
+            "lemmy": LEMMY_NAMESPACE,
+            "pt": PEERTUBE_NAMESPACE,
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "sensitive": "as:sensitive",
+            "Hashtag": "as:Hashtag",
             "discoverable": "toot:discoverable",
+            "featured": { "@id": "toot:featured", "@type": "@id" },
+            "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
+            "stickied": "lemmy:stickied",
+            "commentsEnabled": "pt:commentsEnabled",
             "PropertyValue": "schema:PropertyValue",
             "value": "schema:value",
             "subjects": { "@id": "preau:subjects", "@container": "@set" },
@@ -75,5 +93,21 @@ mod tests {
             assert_eq!(terms[term], format!("preau:{term}"));
         }
         assert_eq!(terms["preau"], PREAU_NAMESPACE);
+    }
+
+    #[test]
+    fn forum_terms_use_the_iris_lemmy_and_mastodon_use() {
+        let context = preau_context();
+        let terms = &context[2];
+        assert_eq!(terms["lemmy"], LEMMY_NAMESPACE);
+        assert_eq!(
+            terms["postingRestrictedToMods"],
+            "lemmy:postingRestrictedToMods"
+        );
+        assert_eq!(terms["stickied"], "lemmy:stickied");
+        assert_eq!(terms["commentsEnabled"], "pt:commentsEnabled");
+        assert_eq!(terms["sensitive"], "as:sensitive");
+        assert_eq!(terms["featured"]["@id"], "toot:featured");
+        assert_eq!(terms["featured"]["@type"], "@id");
     }
 }

@@ -6,10 +6,14 @@
 //! declare. It has no database and no HTTP server, so its types can be tested
 //! against JSON captured from other fediverse software (see `fixtures/`).
 
+pub mod activities;
 pub mod actor;
+pub mod collections;
 pub mod context;
 mod lenient;
 pub mod nodeinfo;
+pub mod objects;
+pub mod signatures;
 pub mod trust;
 pub mod webfinger;
 

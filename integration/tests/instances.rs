@@ -6,6 +6,9 @@
 
 mod support;
 
+#[path = "scenarios/forums.rs"]
+mod forums;
+
 use preau::config::Registrations;
 use preau_federation::TrustLevel;
 use serde_json::{json, Value};

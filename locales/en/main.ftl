@@ -211,3 +211,97 @@ error-payload_too_large = The request is too large.
 error-invalid_status = Unknown account status.
 error-invalid_list_item = A list item cannot contain a comma.
 error-method_not_allowed = This HTTP method is not accepted at this address.
+
+## Forums
+forums-title = Forums
+forums-empty = No forums yet.
+forums-back = All forums
+forum-remote = forum hosted on { $domain }
+forum-last-activity = Last activity: { $date }
+forums-follow-heading = Follow a forum on another instance
+field-forum-handle = Forum address
+field-forum-handle-help = For example !maths@other-instance.org, maths@other-instance.org or the forum's web address.
+forums-follow-submit = Follow
+forums-create-heading = Create a forum
+field-forum-name = Short name
+field-forum-name-help = 2 to 30 characters: lowercase letters without accents, digits and underscore. It makes the forum's address (!name@instance).
+field-forum-title = Title
+field-forum-description = Description
+forums-create-submit = Create the forum
+forum-follow = Follow this forum
+forum-follow-pending = Follow request sent, waiting for acceptance.
+forum-following = You follow this forum.
+forum-unfollow = Unfollow
+forum-threads = { $count ->
+    [0] No threads
+    [one] One thread
+   *[other] { $count } threads
+}
+forum-no-threads = No threads yet: start the discussion!
+forum-login-to-post = Log in to take part.
+thread-pinned = Pinned
+thread-locked = Locked
+thread-replies = { $count ->
+    [0] No replies
+    [one] One reply
+   *[other] { $count } replies
+}
+thread-back = Back to the forum { $forum }
+thread-no-replies = No replies yet.
+thread-locked-notice = This thread is locked: it accepts no more replies.
+post-by = by { $author } (@{ $handle })
+post-edited = edited on { $date }
+post-in-reply-to = in reply to this message
+post-deleted = Message deleted by its author.
+post-removed = Message removed by the moderators.
+pagination-label = Pages
+pagination-previous = Previous page
+pagination-next = Next page
+pagination-status = Page { $page } of { $pages }
+compose-thread-heading = Start a thread
+field-thread-title = Thread title
+field-post-body = Message
+compose-preview = Preview
+compose-preview-heading = Preview
+compose-publish = Publish
+reply-heading = Reply
+field-reply-to = In reply to
+reply-to-thread = the thread
+reply-to-reply = { $author } ({ $date })
+reply-submit = Send the reply
+nav-forums = Forums
+error-invalid_forum_name = This forum name is not valid: 2 to 30 characters, lowercase letters without accents, digits and underscore, starting with a letter.
+error-name_taken = This name is already taken on this instance (people and forums share the same names).
+error-thread_locked = This thread is locked: it accepts no more replies.
+error-post_deleted = This message was deleted.
+error-forum_is_local = This forum is on this instance: no need to follow it.
+error-not_a_forum = This address is not a forum.
+error-author_mismatch = The post's author is not the activity's actor.
+error-unknown_parent = The post this one replies to is unknown here.
+error-wrong_forum = This reply does not belong to its thread's forum.
+error-invalid_activity = The received activity is not valid.
+error-invalid_object = The activity's object is not valid.
+error-object_unavailable = The activity's object could not be fetched.
+error-actor_unavailable = The actor could not be fetched.
+error-actor_mismatch = The undone activity is not by the same actor.
+error-signer_unavailable = The signer could not be fetched.
+error-key_owner_mismatch = The signing key does not belong to the activity's actor.
+error-activity_id_foreign = The activity's id is not on its actor's server.
+error-activity_from_local_actor = An activity by a local actor cannot arrive from outside.
+error-signature_rfc9421_unsupported = RFC 9421 signatures are not supported: sign with draft-cavage.
+error-signature_missing = The request is not signed.
+error-signature_malformed = The signature header is malformed.
+error-algorithm_unsupported = Unsupported signature algorithm.
+error-request_target_not_signed = The request target is not signed.
+error-date_not_signed = Neither the date nor (created) is signed.
+error-date_missing = The Date header is missing.
+error-date_invalid = The request's date is not valid.
+error-date_out_of_range = The request's date is too far from the current time (over one hour).
+error-signature_expired = The signature has expired.
+error-digest_not_signed = The body digest is not signed.
+error-digest_missing = The body digest is missing.
+error-digest_mismatch = The digest does not match the received body.
+error-host_not_signed = The Host header is not signed.
+error-header_missing = A signed header is missing.
+error-key_invalid = The public key is not valid.
+error-signature_invalid = The signature is not valid.

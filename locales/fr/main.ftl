@@ -211,3 +211,97 @@ error-payload_too_large = La requête est trop volumineuse.
 error-invalid_status = État de compte inconnu.
 error-invalid_list_item = Un élément de liste ne peut pas contenir de virgule.
 error-method_not_allowed = Cette méthode HTTP n’est pas acceptée à cette adresse.
+
+## Forums
+forums-title = Forums
+forums-empty = Aucun forum pour l’instant.
+forums-back = Tous les forums
+forum-remote = forum hébergé sur { $domain }
+forum-last-activity = Dernière activité : { $date }
+forums-follow-heading = Suivre un forum d’une autre instance
+field-forum-handle = Adresse du forum
+field-forum-handle-help = Par exemple !maths@autre-instance.fr, maths@autre-instance.fr ou l’adresse web du forum.
+forums-follow-submit = Suivre
+forums-create-heading = Créer un forum
+field-forum-name = Nom court
+field-forum-name-help = De 2 à 30 caractères : lettres minuscules sans accent, chiffres et tiret bas. Il forme l’adresse du forum (!nom@instance).
+field-forum-title = Titre
+field-forum-description = Description
+forums-create-submit = Créer le forum
+forum-follow = Suivre ce forum
+forum-follow-pending = Demande de suivi envoyée, en attente d’acceptation.
+forum-following = Vous suivez ce forum.
+forum-unfollow = Ne plus suivre
+forum-threads = { $count ->
+    [0] Aucun fil
+    [one] Un fil
+   *[other] { $count } fils
+}
+forum-no-threads = Aucun fil pour l’instant : lancez la discussion !
+forum-login-to-post = Connectez-vous pour participer.
+thread-pinned = Épinglé
+thread-locked = Verrouillé
+thread-replies = { $count ->
+    [0] Aucune réponse
+    [one] Une réponse
+   *[other] { $count } réponses
+}
+thread-back = Retour au forum { $forum }
+thread-no-replies = Pas encore de réponse.
+thread-locked-notice = Ce fil est verrouillé : il n’accepte plus de réponses.
+post-by = par { $author } (@{ $handle })
+post-edited = modifié le { $date }
+post-in-reply-to = en réponse à ce message
+post-deleted = Message supprimé par son auteur.
+post-removed = Message retiré par la modération.
+pagination-label = Pages
+pagination-previous = Page précédente
+pagination-next = Page suivante
+pagination-status = Page { $page } sur { $pages }
+compose-thread-heading = Lancer un fil
+field-thread-title = Titre du fil
+field-post-body = Message
+compose-preview = Aperçu
+compose-preview-heading = Aperçu
+compose-publish = Publier
+reply-heading = Répondre
+field-reply-to = En réponse à
+reply-to-thread = au fil
+reply-to-reply = à { $author } ({ $date })
+reply-submit = Envoyer la réponse
+nav-forums = Forums
+error-invalid_forum_name = Ce nom de forum n’est pas valide : de 2 à 30 caractères, lettres minuscules sans accent, chiffres et tiret bas, en commençant par une lettre.
+error-name_taken = Ce nom est déjà pris sur cette instance (personnes et forums partagent les mêmes noms).
+error-thread_locked = Ce fil est verrouillé : il n’accepte plus de réponses.
+error-post_deleted = Ce message a été supprimé.
+error-forum_is_local = Ce forum est sur cette instance : inutile de le suivre.
+error-not_a_forum = Cette adresse ne désigne pas un forum.
+error-author_mismatch = L’auteur du message n’est pas l’acteur de l’activité.
+error-unknown_parent = Le message auquel celui-ci répond est inconnu ici.
+error-wrong_forum = Cette réponse ne correspond pas au forum de son fil.
+error-invalid_activity = L’activité reçue n’est pas valide.
+error-invalid_object = L’objet de l’activité n’est pas valide.
+error-object_unavailable = L’objet de l’activité n’a pas pu être récupéré.
+error-actor_unavailable = L’acteur n’a pas pu être récupéré.
+error-actor_mismatch = L’activité annulée n’est pas du même acteur.
+error-signer_unavailable = L’auteur de la signature n’a pas pu être récupéré.
+error-key_owner_mismatch = La clé de signature n’appartient pas à l’acteur de l’activité.
+error-activity_id_foreign = L’identifiant de l’activité n’est pas sur le serveur de son acteur.
+error-activity_from_local_actor = Une activité d’un acteur local ne peut pas arriver de l’extérieur.
+error-signature_rfc9421_unsupported = Signature RFC 9421 non prise en charge : signez en draft-cavage.
+error-signature_missing = La requête n’est pas signée.
+error-signature_malformed = L’en-tête de signature est mal formé.
+error-algorithm_unsupported = Algorithme de signature non pris en charge.
+error-request_target_not_signed = La cible de la requête n’est pas signée.
+error-date_not_signed = Ni la date ni (created) ne sont signées.
+error-date_missing = L’en-tête Date manque.
+error-date_invalid = La date de la requête n’est pas valide.
+error-date_out_of_range = La date de la requête est trop éloignée de l’heure actuelle (plus d’une heure).
+error-signature_expired = La signature a expiré.
+error-digest_not_signed = L’empreinte du corps n’est pas signée.
+error-digest_missing = L’empreinte du corps manque.
+error-digest_mismatch = L’empreinte ne correspond pas au corps reçu.
+error-host_not_signed = L’en-tête Host n’est pas signé.
+error-header_missing = Un en-tête signé manque.
+error-key_invalid = La clé publique n’est pas valide.
+error-signature_invalid = La signature n’est pas valide.

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod forums;
 pub mod instance;
 pub mod profiles;
 pub mod sessions;
@@ -118,6 +119,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/profiles/{name}", get(profiles::get_profile))
         .route("/lookup", get(profiles::lookup_handle))
+        .route(
+            "/forums",
+            get(forums::list_forums).post(forums::create_forum),
+        )
+        .route("/forums/follow", post(forums::follow_forum))
+        .route("/forums/{name}", get(forums::get_forum))
+        .route("/forums/{name}/follow", delete(forums::unfollow_forum))
+        .route("/forums/{name}/threads", post(forums::create_thread))
+        .route("/threads/{id}", get(forums::get_thread))
+        .route("/threads/{id}/replies", post(forums::create_reply))
         .route("/admin/accounts", get(admin::list_accounts))
         .route(
             "/admin/accounts/{name}/approve",

@@ -127,11 +127,13 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         field("field-school", profile.school.clone());
     }
     let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
+    let is_group = actor.row.kind == ActorKindRow::Group;
+    let own = |suffix: &str| Url::parse(&format!("{id}/{suffix}"));
     Ok(Actor {
-        kind: if is_person {
-            ActorKind::Person
-        } else {
-            ActorKind::Application
+        kind: match actor.row.kind {
+            ActorKindRow::Person => ActorKind::Person,
+            ActorKindRow::Group => ActorKind::Group,
+            ActorKindRow::Application => ActorKind::Application,
         },
         preferred_username: name.clone(),
         name: Some(if actor.row.display_name.is_empty() {
@@ -144,18 +146,26 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
             content: profile.bio_source.clone(),
             media_type: "text/markdown".to_string(),
         }),
-        url: Some(if is_person {
+        url: Some(if is_person || is_group {
             id.clone()
         } else {
             Url::parse(&format!("{base}/"))?
         }),
         inbox: Url::parse(&actor.row.inbox)?,
-        outbox: is_person
-            .then(|| Url::parse(&urls::person_outbox(&base, name)))
-            .transpose()?,
-        followers: is_person
-            .then(|| Url::parse(&urls::person_followers(&base, name)))
-            .transpose()?,
+        outbox: if is_person {
+            Some(Url::parse(&urls::person_outbox(&base, name))?)
+        } else if is_group {
+            Some(own("outbox")?)
+        } else {
+            None
+        },
+        followers: if is_person {
+            Some(Url::parse(&urls::person_followers(&base, name))?)
+        } else if is_group {
+            Some(own("followers")?)
+        } else {
+            None
+        },
         following: is_person
             .then(|| Url::parse(&urls::person_following(&base, name)))
             .transpose()?,
@@ -169,9 +179,13 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         },
         published: rfc3339(actor.row.created_at),
         updated: rfc3339(actor.row.updated_at),
-        manually_approves_followers: Some(!is_person),
-        discoverable: Some(is_person),
+        manually_approves_followers: Some(!is_person && !is_group),
+        discoverable: Some(is_person || is_group),
         attachment,
+        attributed_to: is_group.then(|| own("moderators")).transpose()?,
+        featured: is_group.then(|| own("featured")).transpose()?,
+        posting_restricted_to_mods: is_group.then_some(false),
+        sensitive: is_group.then_some(false),
         subjects: profile.subjects,
         school_levels: profile.school_levels,
         languages: profile.languages,
@@ -179,7 +193,7 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         school: optional(&profile.school),
         interests: profile.interests,
         trust_level: Some(settings.instance.trust_level),
-        organisation: (!is_person)
+        organisation: (actor.row.kind == ActorKindRow::Application)
             .then(|| optional(&settings.instance.organisation))
             .flatten(),
         id,
@@ -267,6 +281,38 @@ impl Object for DbActor {
             declared_trust: json.trust_level,
         };
         let id = data.domain.store.upsert_remote_actor(&new).await?;
+        if kind == ActorKindRow::Group {
+            // A remote forum: keep its title, description and collections.
+            let title: String = display_name.chars().take(120).collect();
+            let moderators = json.attributed_to.as_ref().map(Url::to_string);
+            let featured = json.featured.as_ref().map(Url::to_string);
+            match data.domain.store.forum(id).await? {
+                Some(_) => {
+                    data.domain
+                        .store
+                        .update_remote_forum(
+                            id,
+                            &title,
+                            &summary_html,
+                            moderators.as_deref(),
+                            featured.as_deref(),
+                        )
+                        .await?
+                }
+                None => {
+                    data.domain
+                        .store
+                        .record_remote_forum(
+                            id,
+                            &title,
+                            &summary_html,
+                            moderators.as_deref(),
+                            featured.as_deref(),
+                        )
+                        .await?
+                }
+            }
+        }
         if kind == ActorKindRow::Person {
             // Remote profile fields are kept for directories and labels;
             // the biography's source stays on its home server.

@@ -7,14 +7,17 @@
 
 pub mod actors;
 pub mod collections;
+pub mod forums;
+pub mod inbox;
 pub mod nodeinfo;
+pub mod outgoing;
 pub mod webfinger;
 
 use crate::{app::AppState, error::AppError};
 use axum::{
     http::header,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use serde::Serialize;
@@ -45,4 +48,16 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{name}/outbox", get(collections::get_outbox))
         .route("/users/{name}/followers", get(collections::get_followers))
         .route("/users/{name}/following", get(collections::get_following))
+        .route("/inbox", post(inbox::post_inbox))
+        .route("/users/{name}/inbox", post(inbox::post_inbox))
+        .route("/forums/{name}/inbox", post(inbox::post_inbox))
+        .route("/forums/{name}/followers", get(forums::get_forum_followers))
+        .route(
+            "/forums/{name}/moderators",
+            get(forums::get_forum_moderators),
+        )
+        .route("/forums/{name}/featured", get(forums::get_forum_featured))
+        .route("/forums/{name}/outbox", get(forums::get_forum_outbox))
+        .route("/posts/{token}", get(forums::get_post))
+        .route("/posts/{token}/context", get(forums::get_post_context))
 }

@@ -6,6 +6,8 @@
 //! HTTP edge turns into a status and a translated message.
 
 pub mod accounts;
+pub mod forums;
+pub mod inbox;
 pub mod keys;
 pub mod profile;
 pub mod validate;
@@ -79,4 +81,6 @@ pub struct Domain {
     pub store: Store,
     /// Its outgoing mail.
     pub mailer: Mailer,
+    /// Wakes the delivery workers when activities are queued.
+    pub delivery_waker: crate::jobs::delivery::DeliveryWaker,
 }

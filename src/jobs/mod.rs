@@ -1,5 +1,7 @@
-//! Background work. For now: hourly removal of expired sessions and
-//! e-mail tokens. Delivery workers join here with federated forums.
+//! Background work: delivery of outgoing activities ([`delivery`]) and
+//! hourly removal of expired sessions and e-mail tokens.
+
+pub mod delivery;
 
 use crate::store::Store;
 use std::time::Duration;

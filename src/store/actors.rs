@@ -78,7 +78,8 @@ impl ActorRow {
         self.domain.is_empty()
     }
 
-    fn from_row(row: &AnyRow) -> StoreResult<ActorRow> {
+    /// Reads an actor from a row holding [`qualified_actor_columns`].
+    pub(crate) fn from_row(row: &AnyRow) -> StoreResult<ActorRow> {
         let declared: Option<String> = column(row, "declared_trust")?;
         Ok(ActorRow {
             id: ActorId(column(row, "id")?),
@@ -125,6 +126,15 @@ pub struct NewActor {
     pub private_key_pem: Option<String>,
     /// Declared trust of a remote actor's instance.
     pub declared_trust: Option<TrustLevel>,
+}
+
+/// The actor columns, prefixed with the table name for joins.
+pub(crate) fn qualified_actor_columns() -> String {
+    ACTOR_COLUMNS
+        .split(", ")
+        .map(|name| format!("actors.{name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 const ACTOR_COLUMNS: &str = "id, kind, name, domain, ap_id, inbox, shared_inbox, display_name, \

@@ -9,6 +9,10 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod delivery;
+pub mod forums;
+pub mod inbox;
+pub mod posts;
 pub mod profiles;
 pub mod sessions;
 pub mod tokens;
@@ -54,6 +58,11 @@ pub enum StoreError {
 
 /// Result of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A database transaction. A change and the activities it causes are
+/// written in one, so nothing is announced that did not happen and nothing
+/// that happened goes unannounced.
+pub type Tx = sqlx::Transaction<'static, Any>;
 
 /// The database of one instance.
 #[derive(Clone, Debug)]
@@ -127,6 +136,11 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a transaction.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(self.pool.begin().await?)
+    }
+
     /// The engine behind this store.
     pub fn engine(&self) -> Engine {
         self.engine
@@ -141,6 +155,11 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Commits a transaction started with [`Store::begin`].
+pub async fn commit(tx: Tx) -> StoreResult<()> {
+    Ok(tx.commit().await?)
 }
 
 /// Milliseconds since the Unix epoch, the unit of every stored time.

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod forums;
 pub mod home;
 pub mod profile;
 pub mod session;
@@ -25,7 +26,10 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 17] = [
+    ("forums.html", include_str!("templates/forums.html")),
+    ("forum.html", include_str!("templates/forum.html")),
+    ("thread.html", include_str!("templates/thread.html")),
     ("base.html", include_str!("templates/base.html")),
     (
         "trust_badge.html",
@@ -242,6 +246,16 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users.csv", get(admin::export_csv))
         .route("/admin/users/{name}/approve", post(admin::approve_user))
         .route("/admin/users/{name}/suspend", post(admin::suspend_user))
+        .route(
+            "/forums",
+            get(forums::show_forums).post(forums::submit_create_forum),
+        )
+        .route("/forums/follow", post(forums::submit_follow))
+        .route("/forums/{name}", get(forums::show_forum))
+        .route("/forums/{name}/threads", post(forums::submit_thread))
+        .route("/forums/{name}/unfollow", post(forums::submit_unfollow))
+        .route("/threads/{id}", get(forums::show_thread))
+        .route("/threads/{id}/replies", post(forums::submit_reply))
 }
 
 #[cfg(test)]

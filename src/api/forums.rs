@@ -1,0 +1,292 @@
+//! Forums over the API: list, create, follow a remote forum, threads and
+//! replies.
+
+use super::{ApiJson, ApiUser};
+use crate::{
+    app::AppState,
+    apub::forums::{forum_by_path, forum_handle, resolve_forum},
+    domain::forums::ForumInput,
+    error::AppError,
+    store::{
+        forums::{FollowState, ForumRow},
+        posts::{PostId, PostView},
+    },
+};
+use activitypub_federation::config::Data;
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    Json,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn iso(ms: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339())
+}
+
+/// The JSON view of a forum.
+pub fn forum_json(state: &AppState, forum: &ForumRow) -> Value {
+    json!({
+        "handle": forum_handle(state, forum),
+        "name": forum.actor.name,
+        "local": forum.actor.is_local(),
+        "actor_id": forum.actor.ap_id,
+        "title": forum.title,
+        "description_html": forum.description_html,
+        "last_activity_at": iso(forum.last_activity_at),
+    })
+}
+
+/// The JSON view of a post.
+pub fn post_json(view: &PostView, local_domain: &str) -> Value {
+    let post = &view.post;
+    let visible = post.is_visible();
+    let domain = if view.author.domain.is_empty() {
+        local_domain
+    } else {
+        view.author.domain.as_str()
+    };
+    json!({
+        "id": post.id.0,
+        "ap_id": post.ap_id,
+        "kind": match post.kind { crate::store::posts::PostKind::Thread => "thread", crate::store::posts::PostKind::Reply => "reply" },
+        "thread_id": post.thread().0,
+        "in_reply_to_id": post.in_reply_to_id.map(|p| p.0),
+        "title": post.title,
+        "content_html": if visible { post.content_html.as_str() } else { "" },
+        "source": if visible && post.local { post.source.as_str() } else { "" },
+        "author": {
+            "handle": format!("{}@{}", view.author.name, domain),
+            "display_name": view.author.display_name,
+            "actor_id": view.author.ap_id,
+            "local": view.author.domain.is_empty(),
+        },
+        "published_at": iso(post.published_at),
+        "updated_at": post.updated_at.and_then(iso),
+        "deleted": post.deleted_at.is_some(),
+        "removed": post.removed_at.is_some(),
+        "locked": post.locked,
+        "pinned": post.pinned,
+        "reply_count": view.reply_count,
+        "like_count": view.like_count,
+    })
+}
+
+/// `GET /api/v1/forums`.
+pub async fn list_forums(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+    let forums = state.domain.store.listed_forums().await?;
+    let items: Vec<Value> = forums
+        .iter()
+        .map(|forum| forum_json(&state, forum))
+        .collect();
+    Ok(Json(json!({ "forums": items })))
+}
+
+/// `POST /api/v1/forums` body.
+#[derive(Deserialize)]
+pub struct CreateForum {
+    name: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// `POST /api/v1/forums`.
+pub async fn create_forum(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(body): ApiJson<CreateForum>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let forum = state
+        .domain
+        .create_forum(
+            Some(&user.account),
+            &ForumInput {
+                name: body.name,
+                title: body.title,
+                description: body.description,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(forum_json(&state, &forum))))
+}
+
+/// Pagination.
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+/// `GET /api/v1/forums/{name}`: the forum and a page of threads.
+pub async fn get_forum(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Json<Value>, AppError> {
+    let forum = forum_by_path(&state, &name).await?;
+    let page = query.page.unwrap_or(1).max(1);
+    let per_page = crate::web::forums::THREADS_PER_PAGE;
+    let threads = state
+        .domain
+        .store
+        .forum_threads(forum.actor.id, per_page, (page - 1) * per_page)
+        .await?;
+    let total = state
+        .domain
+        .store
+        .count_forum_threads(forum.actor.id)
+        .await?;
+    let domain = &state.domain.settings.instance.domain;
+    Ok(Json(json!({
+        "forum": forum_json(&state, &forum),
+        "threads": threads.iter().map(|t| post_json(t, domain)).collect::<Vec<_>>(),
+        "page": page,
+        "total_threads": total,
+    })))
+}
+
+/// `POST /api/v1/forums/follow` body.
+#[derive(Deserialize)]
+pub struct FollowBody {
+    handle: String,
+}
+
+/// `POST /api/v1/forums/follow`: follows a forum of another instance by
+/// `!name@domain`, `name@domain` or URL.
+pub async fn follow_forum(
+    data: Data<AppState>,
+    user: ApiUser,
+    ApiJson(body): ApiJson<FollowBody>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let forum = resolve_forum(&data, &body.handle).await?;
+    data.domain.follow_forum(&user.account, &forum).await?;
+    let state = data
+        .domain
+        .store
+        .follow(user.account.actor_id, forum.actor.id)
+        .await?
+        .map(|f| f.state);
+    let mut value = forum_json(&data, &forum);
+    value["follow"] = json!(match state {
+        Some(FollowState::Accepted) => "accepted",
+        Some(FollowState::Pending) => "pending",
+        None => "none",
+    });
+    Ok((StatusCode::ACCEPTED, Json(value)))
+}
+
+/// `DELETE /api/v1/forums/{name}/follow`.
+pub async fn unfollow_forum(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(name): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let forum = forum_by_path(&state, &name).await?;
+    state.domain.unfollow_forum(&user.account, &forum).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/forums/{name}/threads` body.
+#[derive(Deserialize)]
+pub struct ThreadBody {
+    title: String,
+    body: String,
+}
+
+/// `POST /api/v1/forums/{name}/threads`.
+pub async fn create_thread(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(name): Path<String>,
+    ApiJson(body): ApiJson<ThreadBody>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let forum = forum_by_path(&state, &name).await?;
+    let post = state
+        .domain
+        .post_thread(&user.account, &forum, &body.title, &body.body)
+        .await?;
+    let view = state
+        .domain
+        .store
+        .post_view(post.id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(post_json(&view, &state.domain.settings.instance.domain)),
+    ))
+}
+
+/// `GET /api/v1/threads/{id}`: a thread and its replies.
+pub async fn get_thread(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let thread = state
+        .domain
+        .thread_of(PostId(id))
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let view = state
+        .domain
+        .store
+        .post_view(thread.id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    if !thread.is_visible() {
+        return Err(AppError::new(StatusCode::GONE, "post_deleted"));
+    }
+    let replies = state.domain.store.thread_replies(thread.id).await?;
+    let forum = state
+        .domain
+        .store
+        .forum(thread.forum_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let domain = &state.domain.settings.instance.domain;
+    Ok(Json(json!({
+        "forum": forum_json(&state, &forum),
+        "thread": post_json(&view, domain),
+        "replies": replies.iter().map(|r| post_json(r, domain)).collect::<Vec<_>>(),
+    })))
+}
+
+/// `POST /api/v1/threads/{id}/replies` body.
+#[derive(Deserialize)]
+pub struct ReplyBody {
+    body: String,
+    /// The post answered: the thread when absent.
+    #[serde(default)]
+    in_reply_to: Option<i64>,
+}
+
+/// `POST /api/v1/threads/{id}/replies`.
+pub async fn create_reply(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ReplyBody>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let parent = state
+        .domain
+        .store
+        .post(PostId(body.in_reply_to.unwrap_or(id)))
+        .await?
+        .filter(|parent| parent.thread() == PostId(id))
+        .ok_or_else(AppError::not_found)?;
+    let reply = state
+        .domain
+        .post_reply(&user.account, &parent, &body.body)
+        .await?;
+    let view = state
+        .domain
+        .store
+        .post_view(reply.id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(post_json(&view, &state.domain.settings.instance.domain)),
+    ))
+}

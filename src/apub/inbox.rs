@@ -1,0 +1,353 @@
+//! The inbox: activities POSTed by other servers.
+//!
+//! activitypub_federation's own verification has gaps, so every request
+//! goes through `preau_federation::signatures` first: a `Signature` header
+//! is required (an unsigned POST gets 401 and triggers no fetch), the
+//! signed `Date`/`(created)` must be within an hour, the digest must be
+//! signed and match, the key must belong to the activity's `actor`, and a
+//! failed check refetches the key once (rotation). Bodies over
+//! [`MAX_INBOX_BYTES`] are refused, each activity id is applied once, and
+//! every failure is a 4xx with a stable code.
+
+use super::actors::DbActor;
+use crate::{
+    app::AppState,
+    domain::{inbox::Applied, DomainError},
+    error::AppError,
+};
+use activitypub_federation::{
+    config::Data,
+    fetch::{fetch_object_http, object_id::ObjectId},
+};
+use axum::{
+    body::Body,
+    extract::Request,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use preau_federation::{
+    activities::{Activity, ActivityKind},
+    objects::Post,
+    signatures::{self, RequestParts, SignatureError},
+};
+use std::time::SystemTime;
+use url::Url;
+
+/// Largest activity accepted, in bytes (documented in docs/FEDERATION.md).
+pub const MAX_INBOX_BYTES: usize = 256 * 1024;
+
+fn refuse(status: StatusCode, code: &'static str) -> Response {
+    AppError::new(status, code).into_response_json()
+}
+
+fn signature_refusal(error: &SignatureError) -> Response {
+    tracing::info!(%error, "inbox: signature refused");
+    refuse(StatusCode::UNAUTHORIZED, error.code())
+}
+
+fn domain_refusal(error: DomainError) -> Response {
+    match error {
+        DomainError::Rule { status, code, .. } => refuse(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+            code,
+        ),
+        other => AppError::from(other).into_response_json(),
+    }
+}
+
+fn host_of(url: &Url) -> Option<(String, Option<u16>)> {
+    url.host_str()
+        .map(|host| (host.to_ascii_lowercase(), url.port_or_known_default()))
+}
+
+/// `POST /inbox`, `/users/{name}/inbox`, `/forums/{name}/inbox`.
+pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(Body::new(body), MAX_INBOX_BYTES).await {
+        Ok(body) => body,
+        Err(_) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+    };
+    if !parts.headers.contains_key("signature") {
+        // Fedify signs with RFC 9421 first and retries with draft-cavage
+        // after a 401.
+        let code = if signatures::is_rfc9421(&parts.headers) {
+            "signature_rfc9421_unsupported"
+        } else {
+            "signature_missing"
+        };
+        return refuse(StatusCode::UNAUTHORIZED, code);
+    }
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    let request_parts = RequestParts {
+        method: &parts.method,
+        path_and_query,
+        headers: &parts.headers,
+        body: Some(&body),
+    };
+    let header = match signatures::check_request(
+        &request_parts,
+        SystemTime::now(),
+        &signatures::Policy::default(),
+    ) {
+        Ok(header) => header,
+        Err(error) => return signature_refusal(&error),
+    };
+    let activity: Activity = match serde_json::from_slice(&body) {
+        Ok(activity) => activity,
+        Err(error) => {
+            tracing::info!(%error, "inbox: unparsable activity");
+            return refuse(StatusCode::BAD_REQUEST, "invalid_activity");
+        }
+    };
+    if !signatures::key_owner_matches(&header.key_id, &activity.actor) {
+        return refuse(StatusCode::UNAUTHORIZED, "key_owner_mismatch");
+    }
+    if host_of(&activity.id) != host_of(&activity.actor) {
+        return refuse(StatusCode::FORBIDDEN, "activity_id_foreign");
+    }
+    if data.config_is_local(&activity.actor) {
+        return refuse(StatusCode::FORBIDDEN, "activity_from_local_actor");
+    }
+    match data.domain.store.was_received(activity.id.as_str()).await {
+        Ok(true) => return StatusCode::ACCEPTED.into_response(),
+        Ok(false) => {}
+        Err(error) => return AppError::from(error).into_response_json(),
+    }
+    // The signer, fetched (or read from the database), then the signature;
+    // a failure refetches the key once in case it was rotated.
+    let signer_id: ObjectId<DbActor> = activity.actor.clone().into();
+    let signer = match signer_id.dereference(&data).await {
+        Ok(signer) => signer,
+        Err(error) => {
+            tracing::info!(%error, actor = %activity.actor, "inbox: signer unavailable");
+            return refuse(StatusCode::UNAUTHORIZED, "signer_unavailable");
+        }
+    };
+    let verified = verify_with(&request_parts, &header, &signer.row.public_key_pem);
+    let signer = if verified.is_ok() {
+        signer
+    } else {
+        match signer_id.dereference_forced(&data).await {
+            Ok(refetched)
+                if verify_with(&request_parts, &header, &refetched.row.public_key_pem).is_ok() =>
+            {
+                refetched
+            }
+            _ => return signature_refusal(&SignatureError::SignatureInvalid),
+        }
+    };
+    match dispatch(&data, &activity, &signer).await {
+        Ok(applied) => {
+            tracing::debug!(id = %activity.id, kind = activity.kind.as_str(), ?applied, "inbox: activity handled");
+            StatusCode::ACCEPTED.into_response()
+        }
+        Err(response) => response,
+    }
+}
+
+fn verify_with(
+    parts: &RequestParts<'_>,
+    header: &signatures::SignatureHeader,
+    pem: &str,
+) -> Result<(), SignatureError> {
+    let key = signatures::parse_public_key_pem(pem)?;
+    signatures::verify_checked_with_key(parts, header.clone(), &key).map(|_| ())
+}
+
+trait LocalCheck {
+    fn config_is_local(&self, url: &Url) -> bool;
+}
+
+impl LocalCheck for Data<AppState> {
+    fn config_is_local(&self, url: &Url) -> bool {
+        let domain = &self.domain.settings.instance.domain;
+        match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}") == *domain,
+            (Some(host), None) => host == domain,
+            _ => false,
+        }
+    }
+}
+
+/// The post an activity carries: embedded, or fetched from its origin when
+/// only its id is given or when it does not come from `trusted_host`.
+async fn post_of(
+    data: &Data<AppState>,
+    object: &serde_json::Value,
+    trusted_host: Option<(String, Option<u16>)>,
+) -> Result<Post, Response> {
+    let embedded: Option<Post> = if object.is_object() {
+        serde_json::from_value(object.clone()).ok()
+    } else {
+        None
+    };
+    if let Some(post) = &embedded {
+        if trusted_host.is_none() || host_of(&post.id) == trusted_host {
+            return Ok(post.clone());
+        }
+    }
+    let id = embedded
+        .map(|post| post.id)
+        .or_else(|| object.as_str().and_then(|s| Url::parse(s).ok()))
+        .or_else(|| {
+            object
+                .get("id")
+                .and_then(|v| v.as_str())
+                .and_then(|s| Url::parse(s).ok())
+        })
+        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+    match fetch_object_http::<AppState, Post>(&id, data).await {
+        Ok(response) => Ok(response.object),
+        Err(error) => {
+            tracing::info!(%error, %id, "inbox: object unavailable");
+            Err(refuse(StatusCode::BAD_REQUEST, "object_unavailable"))
+        }
+    }
+}
+
+async fn actor_row(data: &Data<AppState>, id: &Url) -> Result<DbActor, Response> {
+    let object_id: ObjectId<DbActor> = id.clone().into();
+    object_id.dereference(data).await.map_err(|error| {
+        tracing::info!(%error, %id, "inbox: actor unavailable");
+        refuse(StatusCode::BAD_REQUEST, "actor_unavailable")
+    })
+}
+
+/// Applies an activity whose signature verified, as sent by `signer`.
+async fn dispatch(
+    data: &Data<AppState>,
+    activity: &Activity,
+    signer: &DbActor,
+) -> Result<Applied, Response> {
+    let domain = &data.domain;
+    let raw =
+        serde_json::to_value(activity).map_err(|e| AppError::internal(e).into_response_json())?;
+    match &activity.kind {
+        ActivityKind::Follow => {
+            let Some(target) = activity.object_id() else {
+                return Err(refuse(StatusCode::BAD_REQUEST, "invalid_object"));
+            };
+            match domain.store.forum_by_ap_id(target.as_str()).await {
+                Ok(Some(forum)) if forum.actor.is_local() => domain
+                    .receive_follow(activity.id.as_str(), &forum, &signer.row, &raw)
+                    .await
+                    .map_err(domain_refusal),
+                Ok(_) => Ok(Applied::Ignored),
+                Err(error) => Err(AppError::from(error).into_response_json()),
+            }
+        }
+        ActivityKind::Undo => {
+            let Some(inner) = activity.inner_activity() else {
+                return Ok(Applied::Ignored);
+            };
+            if inner.actor != activity.actor {
+                return Err(refuse(StatusCode::FORBIDDEN, "actor_mismatch"));
+            }
+            match inner.kind {
+                ActivityKind::Follow => {
+                    let Some(target) = inner.object_id() else {
+                        return Ok(Applied::Ignored);
+                    };
+                    match domain.store.forum_by_ap_id(target.as_str()).await {
+                        Ok(Some(forum)) => domain
+                            .receive_unfollow(activity.id.as_str(), &forum, &signer.row)
+                            .await
+                            .map_err(domain_refusal),
+                        Ok(None) => Ok(Applied::Ignored),
+                        Err(error) => Err(AppError::from(error).into_response_json()),
+                    }
+                }
+                _ => Ok(Applied::Ignored),
+            }
+        }
+        ActivityKind::Accept => {
+            // The accepted Follow: embedded, or only its id.
+            let follower = match activity.inner_activity() {
+                Some(inner) if inner.kind == ActivityKind::Follow => inner.actor,
+                _ => match activity.object_id() {
+                    Some(_) => return Ok(Applied::Ignored),
+                    None => return Err(refuse(StatusCode::BAD_REQUEST, "invalid_object")),
+                },
+            };
+            let forum = match domain.store.forum_by_ap_id(signer.row.ap_id.as_str()).await {
+                Ok(Some(forum)) => forum,
+                Ok(None) => return Ok(Applied::Ignored),
+                Err(error) => return Err(AppError::from(error).into_response_json()),
+            };
+            match domain.store.actor_by_ap_id(follower.as_str()).await {
+                Ok(Some(local)) if local.is_local() => domain
+                    .receive_accept(activity.id.as_str(), &forum, &local)
+                    .await
+                    .map_err(domain_refusal),
+                Ok(_) => Ok(Applied::Ignored),
+                Err(error) => Err(AppError::from(error).into_response_json()),
+            }
+        }
+        ActivityKind::Create => {
+            let post = post_of(data, &activity.object, host_of(&activity.actor)).await?;
+            let forum = match domain.forum_for_post(&post).await {
+                Ok(Some(forum)) if forum.actor.is_local() => forum,
+                Ok(_) => return Ok(Applied::Ignored),
+                Err(error) => return Err(domain_refusal(error)),
+            };
+            domain
+                .receive_post(activity.id.as_str(), &forum, &signer.row, &post, &raw)
+                .await
+                .map_err(domain_refusal)
+        }
+        ActivityKind::Announce => {
+            // A remote forum relays an activity (FEP-1b12); only forums
+            // someone here follows are listened to.
+            let forum = match domain.store.forum_by_ap_id(signer.row.ap_id.as_str()).await {
+                Ok(Some(forum)) if !forum.actor.is_local() => forum,
+                Ok(_) => return Ok(Applied::Ignored),
+                Err(error) => return Err(AppError::from(error).into_response_json()),
+            };
+            match domain.store.has_local_follower(forum.actor.id).await {
+                Ok(true) => {}
+                Ok(false) => return Ok(Applied::Ignored),
+                Err(error) => return Err(AppError::from(error).into_response_json()),
+            }
+            let Some(inner) = activity.inner_activity() else {
+                return Ok(Applied::Ignored);
+            };
+            match inner.kind {
+                ActivityKind::Create => {
+                    // Content from the forum's own server is trusted as
+                    // relayed; anything else is fetched from its origin.
+                    let post =
+                        post_of(
+                            data,
+                            &inner.object,
+                            host_of(
+                                &forum.actor.ap_id.parse::<Url>().map_err(|_| {
+                                    refuse(StatusCode::BAD_REQUEST, "invalid_object")
+                                })?,
+                            ),
+                        )
+                        .await?;
+                    let author_id = post
+                        .author()
+                        .cloned()
+                        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+                    if host_of(&author_id) != host_of(&inner.actor) || author_id != inner.actor {
+                        return Err(refuse(StatusCode::FORBIDDEN, "author_mismatch"));
+                    }
+                    let author = actor_row(data, &author_id).await?;
+                    let inner_raw = serde_json::to_value(&inner)
+                        .map_err(|e| AppError::internal(e).into_response_json())?;
+                    domain
+                        .receive_post(inner.id.as_str(), &forum, &author.row, &post, &inner_raw)
+                        .await
+                        .map_err(domain_refusal)
+                }
+                _ => Ok(Applied::Ignored),
+            }
+        }
+        _ => Ok(Applied::Ignored),
+    }
+}

@@ -1,0 +1,298 @@
+//! What Préau does with activities other servers send, once the inbox has
+//! checked their signature: follows of local forums, accepted follows of
+//! remote forums, and posts (threads and replies) in forums.
+//!
+//! Each function applies one activity in one transaction that also records
+//! its id, so the same activity is applied at most once.
+
+use super::{profile::sanitize_html, Domain, DomainError, DomainResult};
+use crate::{
+    apub::outgoing,
+    store::{
+        actors::ActorRow,
+        delivery::enqueue,
+        forums::{self, FollowState, ForumRow},
+        inbox::record_received,
+        now_ms,
+        posts::{self, NewPost, PostKind, PostRow},
+    },
+    urls,
+};
+use preau_federation::objects::Post;
+use serde_json::Value;
+
+/// What became of a received activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Applied now.
+    Applied,
+    /// Already applied earlier: nothing done.
+    Duplicate,
+    /// Understood but nothing to do here (not for us, already known…).
+    Ignored,
+}
+
+/// Plain text of an HTML fragment, for titles taken from microblog posts.
+fn text_of(html: &str) -> String {
+    let cleaned = ammonia::Builder::empty().clean(html).to_string();
+    cleaned
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A title for a thread that has none (a Mastodon post mentioning the
+/// forum): its first words.
+fn title_from(post: &Post) -> String {
+    if let Some(name) = post.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        return text_of(name)
+            .chars()
+            .take(super::forums::MAX_TITLE)
+            .collect();
+    }
+    let text = text_of(post.content.as_deref().unwrap_or_default());
+    let mut title: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        title.push('…');
+    }
+    if title.is_empty() {
+        title = "—".to_string();
+    }
+    title
+}
+
+impl Domain {
+    /// The local forum a post from elsewhere is meant for: its `audience`,
+    /// a forum in `to`/`cc` or among its mentions, or the forum of the post
+    /// it replies to.
+    pub async fn forum_for_post(&self, post: &Post) -> DomainResult<Option<ForumRow>> {
+        let mut candidates: Vec<String> = Vec::new();
+        if let Some(audience) = &post.audience {
+            candidates.push(audience.to_string());
+        }
+        candidates.extend(post.to.iter().chain(&post.cc).cloned());
+        candidates.extend(post.mentions().iter().map(|url| url.to_string()));
+        for candidate in candidates {
+            if let Some(forum) = self.store.forum_by_ap_id(&candidate).await? {
+                return Ok(Some(forum));
+            }
+        }
+        if let Some(parent) = &post.in_reply_to {
+            if let Some(parent) = self.store.post_by_ap_id(parent.as_str()).await? {
+                return Ok(self.store.forum(parent.forum_id).await?);
+            }
+        }
+        Ok(None)
+    }
+
+    /// A remote actor follows a local forum: public forums accept at once,
+    /// and the `Accept` goes back to the follower.
+    pub async fn receive_follow(
+        &self,
+        activity_id: &str,
+        forum: &ForumRow,
+        follower: &ActorRow,
+        follow: &Value,
+    ) -> DomainResult<Applied> {
+        if !forum.actor.is_local() {
+            return Ok(Applied::Ignored);
+        }
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        forums::upsert_follow(
+            &mut tx,
+            follower.id,
+            forum.actor.id,
+            FollowState::Accepted,
+            activity_id,
+        )
+        .await?;
+        let accept_id = outgoing::new_activity_id(&self.settings.base_url());
+        let accept = outgoing::accept(
+            &accept_id,
+            &forum.actor.ap_id,
+            follow.clone(),
+            &follower.ap_id,
+        );
+        enqueue(
+            &mut tx,
+            &accept_id,
+            forum.actor.id,
+            &accept.to_string(),
+            std::slice::from_ref(&follower.inbox),
+        )
+        .await?;
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// `Undo(Follow)`: the follower stops receiving the forum's posts.
+    pub async fn receive_unfollow(
+        &self,
+        activity_id: &str,
+        forum: &ForumRow,
+        follower: &ActorRow,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        let removed = forums::delete_follow(&mut tx, follower.id, forum.actor.id).await?;
+        crate::store::commit(tx).await?;
+        Ok(if removed {
+            Applied::Applied
+        } else {
+            Applied::Ignored
+        })
+    }
+
+    /// A remote forum accepted a local teacher's follow.
+    pub async fn receive_accept(
+        &self,
+        activity_id: &str,
+        forum: &ForumRow,
+        follower: &ActorRow,
+    ) -> DomainResult<Applied> {
+        let Some(follow) = self.store.follow(follower.id, forum.actor.id).await? else {
+            return Ok(Applied::Ignored);
+        };
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        forums::upsert_follow(
+            &mut tx,
+            follower.id,
+            forum.actor.id,
+            FollowState::Accepted,
+            &follow.activity_id,
+        )
+        .await?;
+        crate::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// A thread or reply written elsewhere arrives in `forum`: directly
+    /// (a local forum; then it is announced to the followers, unchanged),
+    /// or inside the `Announce` of a remote forum someone here follows.
+    /// `author` is the verified actor of the `Create`.
+    pub async fn receive_post(
+        &self,
+        activity_id: &str,
+        forum: &ForumRow,
+        author: &ActorRow,
+        post: &Post,
+        activity: &Value,
+    ) -> DomainResult<Applied> {
+        if post.author().map(|a| a.as_str()) != Some(author.ap_id.as_str()) {
+            return Err(DomainError::rule(403, "author_mismatch"));
+        }
+        if self.store.post_by_ap_id(post.id.as_str()).await?.is_some() {
+            // Already known (our own post coming back in an Announce, or a
+            // second copy under another activity id).
+            let mut tx = self.store.begin().await?;
+            let fresh = record_received(&mut tx, activity_id).await?;
+            crate::store::commit(tx).await?;
+            return Ok(if fresh {
+                Applied::Ignored
+            } else {
+                Applied::Duplicate
+            });
+        }
+        let parent = match &post.in_reply_to {
+            Some(parent) => Some(
+                self.store
+                    .post_by_ap_id(parent.as_str())
+                    .await?
+                    .ok_or_else(|| DomainError::rule(422, "unknown_parent"))?,
+            ),
+            None => None,
+        };
+        let thread = match &parent {
+            Some(parent) => Some(
+                self.store
+                    .post(parent.thread())
+                    .await?
+                    .ok_or_else(|| DomainError::rule(422, "unknown_parent"))?,
+            ),
+            None => None,
+        };
+        if let Some(thread) = &thread {
+            if thread.forum_id != forum.actor.id {
+                return Err(DomainError::rule(422, "wrong_forum"));
+            }
+            if thread.locked {
+                return Err(DomainError::rule(409, "thread_locked"));
+            }
+        }
+        let kind = if parent.is_some() {
+            PostKind::Reply
+        } else {
+            PostKind::Thread
+        };
+        let content_html = sanitize_html(post.content.as_deref().unwrap_or_default());
+        let source = post
+            .source
+            .as_ref()
+            .filter(|source| source.media_type.starts_with("text/markdown"))
+            .map(|source| source.content.clone())
+            .unwrap_or_default();
+        let published_at = post
+            .published
+            .as_deref()
+            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+            .map(|t| t.timestamp_millis())
+            .filter(|t| *t <= now_ms())
+            .unwrap_or_else(now_ms);
+        let new = NewPost {
+            ap_id: post.id.to_string(),
+            kind,
+            forum_id: forum.actor.id,
+            thread_id: thread.as_ref().map(|t| t.id),
+            in_reply_to_id: parent.as_ref().map(|p| p.id),
+            author_id: author.id,
+            title: if kind == PostKind::Thread {
+                title_from(post)
+            } else {
+                String::new()
+            },
+            source,
+            content_html,
+            context_url: match &thread {
+                Some(thread) => thread.context_url.clone(),
+                None => post
+                    .context
+                    .as_ref()
+                    .map(|c| c.to_string())
+                    .or_else(|| Some(urls::thread_context_of(post.id.as_str()))),
+            },
+            published_at,
+            local: false,
+        };
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        posts::insert_post(&mut tx, &new).await?;
+        if forum.actor.is_local() {
+            self.distribute(&mut tx, forum, author, activity_id, activity)
+                .await?;
+        }
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// A post of a thread, by its ActivityPub id.
+    pub async fn known_post(&self, ap_id: &str) -> DomainResult<Option<PostRow>> {
+        Ok(self.store.post_by_ap_id(ap_id).await?)
+    }
+}

@@ -1,0 +1,338 @@
+//! The outbox: `outgoing_activities`, `deliveries` and `peers`.
+//!
+//! An activity is written with one delivery row per destination inbox in
+//! the transaction of the change that caused it. Workers claim due rows
+//! with a lease (`claimed_until`), so a crash mid-send only delays a
+//! delivery until the lease ends; receivers de-duplicate by activity id.
+//! Claiming is the one engine-specific statement: PostgreSQL uses
+//! `FOR UPDATE SKIP LOCKED` so several processes can share the work.
+
+use super::{actors::ActorId, column, now_ms, Engine, Store, StoreResult, Tx};
+
+/// A delivery claimed by a worker.
+#[derive(Debug, Clone)]
+pub struct DueDelivery {
+    /// Delivery row id.
+    pub id: i64,
+    /// The outgoing activity row id.
+    pub activity_row: i64,
+    /// The activity's ActivityPub id.
+    pub activity_ap_id: String,
+    /// The local actor that signs it.
+    pub actor_id: ActorId,
+    /// The JSON to send.
+    pub body: String,
+    /// Destination inbox.
+    pub inbox: String,
+    /// Destination host (with port), for per-peer limits and health.
+    pub host: String,
+    /// Attempts made so far.
+    pub attempts: i64,
+    /// When the activity was queued, unix ms.
+    pub created_at: i64,
+}
+
+/// Health of a peer host.
+#[derive(Debug, Clone)]
+pub struct PeerRow {
+    /// Host with port.
+    pub host: String,
+    /// Consecutive failures.
+    pub failures: i64,
+    /// Since when it counts as unreachable.
+    pub unreachable_since: Option<i64>,
+    /// When to try it again.
+    pub next_probe_at: Option<i64>,
+}
+
+/// Counts of deliveries by state, for tests, the admin and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryCounts {
+    /// Waiting or being retried.
+    pub pending: i64,
+    /// Delivered (or refused for good by the peer).
+    pub done: i64,
+    /// Given up after the retry window.
+    pub failed: i64,
+}
+
+/// Host (with port) of an inbox URL.
+pub fn host_of_inbox(inbox: &str) -> String {
+    url::Url::parse(inbox)
+        .ok()
+        .and_then(|url| {
+            url.host_str().map(|host| match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_string(),
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// Stores an activity and its deliveries in the caller's transaction.
+/// Inboxes are de-duplicated. Returns the activity row id.
+pub async fn enqueue(
+    tx: &mut Tx,
+    ap_id: &str,
+    actor: ActorId,
+    body: &str,
+    inboxes: &[String],
+) -> StoreResult<i64> {
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outgoing_activities (ap_id, actor_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(ap_id)
+    .bind(actor.0)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut seen = std::collections::HashSet::new();
+    for inbox in inboxes {
+        if !seen.insert(inbox.as_str()) {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO deliveries (activity_id, inbox, host, state, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, 'pending', $4, $4)",
+        )
+        .bind(id)
+        .bind(inbox)
+        .bind(host_of_inbox(inbox))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+impl Store {
+    /// Claims up to `limit` due deliveries for `lease_ms`.
+    pub async fn claim_deliveries(
+        &self,
+        limit: i64,
+        lease_ms: i64,
+    ) -> StoreResult<Vec<DueDelivery>> {
+        let now = now_ms();
+        let lock = match self.engine() {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let claimed = sqlx::query(&format!(
+            "UPDATE deliveries SET claimed_until = $1 WHERE id IN (SELECT id FROM deliveries \
+             WHERE state = 'pending' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
+             ORDER BY next_attempt_at, id LIMIT $3{lock}) RETURNING id"
+        ))
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(claimed.len());
+        for row in claimed {
+            let id: i64 = column(&row, "id")?;
+            let row = sqlx::query(
+                "SELECT deliveries.id, deliveries.activity_id, deliveries.inbox, deliveries.host, deliveries.attempts, \
+                 outgoing_activities.ap_id, outgoing_activities.actor_id, outgoing_activities.body, \
+                 outgoing_activities.created_at FROM deliveries \
+                 JOIN outgoing_activities ON outgoing_activities.id = deliveries.activity_id WHERE deliveries.id = $1",
+            )
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+            out.push(DueDelivery {
+                id,
+                activity_row: column(&row, "activity_id")?,
+                activity_ap_id: column(&row, "ap_id")?,
+                actor_id: ActorId(column(&row, "actor_id")?),
+                body: column(&row, "body")?,
+                inbox: column(&row, "inbox")?,
+                host: column(&row, "host")?,
+                attempts: column(&row, "attempts")?,
+                created_at: column(&row, "created_at")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Marks a delivery done (delivered, or refused for good).
+    pub async fn finish_delivery(&self, id: i64, error: Option<&str>) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE deliveries SET state = 'done', attempts = attempts + 1, finished_at = $1, \
+             claimed_until = NULL, last_error = $2 WHERE id = $3",
+        )
+        .bind(now_ms())
+        .bind(error)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Schedules another attempt after a failure.
+    pub async fn retry_delivery(
+        &self,
+        id: i64,
+        next_attempt_at: i64,
+        error: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $1, claimed_until = NULL, \
+             last_error = $2 WHERE id = $3",
+        )
+        .bind(next_attempt_at)
+        .bind(error)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Postpones a delivery without counting an attempt (its peer is
+    /// unreachable and not due for a probe).
+    pub async fn postpone_delivery(&self, id: i64, next_attempt_at: i64) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE deliveries SET next_attempt_at = $1, claimed_until = NULL WHERE id = $2",
+        )
+        .bind(next_attempt_at)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Gives a delivery up after its retry window.
+    pub async fn fail_delivery(&self, id: i64, error: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, finished_at = $1, \
+             claimed_until = NULL, last_error = $2 WHERE id = $3",
+        )
+        .bind(now_ms())
+        .bind(error)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The health of a peer, if it ever failed.
+    pub async fn peer(&self, host: &str) -> StoreResult<Option<PeerRow>> {
+        let row = sqlx::query(
+            "SELECT host, failures, unreachable_since, next_probe_at FROM peers WHERE host = $1",
+        )
+        .bind(host)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(PeerRow {
+                host: column(&row, "host")?,
+                failures: column(&row, "failures")?,
+                unreachable_since: column(&row, "unreachable_since")?,
+                next_probe_at: column(&row, "next_probe_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Records a failed attempt on a peer. After `threshold` consecutive
+    /// failures the peer is unreachable and probed at `next_probe_at`.
+    /// Returns the peer's state after the update.
+    pub async fn peer_failed(
+        &self,
+        host: &str,
+        threshold: i64,
+        next_probe_at: i64,
+    ) -> StoreResult<PeerRow> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO peers (host, failures) VALUES ($1, 1) ON CONFLICT (host) DO UPDATE SET failures = peers.failures + 1",
+        )
+        .bind(host)
+        .execute(self.pool())
+        .await?;
+        sqlx::query(
+            "UPDATE peers SET unreachable_since = COALESCE(unreachable_since, $1), next_probe_at = $2 \
+             WHERE host = $3 AND failures >= $4",
+        )
+        .bind(now)
+        .bind(next_probe_at)
+        .bind(host)
+        .bind(threshold)
+        .execute(self.pool())
+        .await?;
+        self.peer(host)
+            .await?
+            .ok_or_else(|| super::StoreError::Corrupt(format!("peer {host} vanished")))
+    }
+
+    /// Records a success: the peer is healthy again, and its postponed
+    /// deliveries become due at once.
+    pub async fn peer_succeeded(&self, host: &str) -> StoreResult<()> {
+        let was_unreachable = self
+            .peer(host)
+            .await?
+            .is_some_and(|peer| peer.unreachable_since.is_some());
+        sqlx::query(
+            "UPDATE peers SET failures = 0, unreachable_since = NULL, next_probe_at = NULL, last_success_at = $1 WHERE host = $2",
+        )
+        .bind(now_ms())
+        .bind(host)
+        .execute(self.pool())
+        .await?;
+        if was_unreachable {
+            sqlx::query(
+                "UPDATE deliveries SET next_attempt_at = $1 WHERE host = $2 AND state = 'pending'",
+            )
+            .bind(now_ms())
+            .bind(host)
+            .execute(self.pool())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Counts deliveries by state (all activities, or one).
+    pub async fn delivery_counts(
+        &self,
+        activity_ap_id: Option<&str>,
+    ) -> StoreResult<DeliveryCounts> {
+        let rows = match activity_ap_id {
+            Some(ap_id) => {
+                sqlx::query(
+                    "SELECT deliveries.state, COUNT(*) AS n FROM deliveries JOIN outgoing_activities \
+                     ON outgoing_activities.id = deliveries.activity_id WHERE outgoing_activities.ap_id = $1 \
+                     GROUP BY deliveries.state",
+                )
+                .bind(ap_id)
+                .fetch_all(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state")
+                    .fetch_all(self.pool())
+                    .await?
+            }
+        };
+        let mut counts = DeliveryCounts::default();
+        for row in rows {
+            let n: i64 = column(&row, "n")?;
+            match column::<String>(&row, "state")?.as_str() {
+                "pending" => counts.pending = n,
+                "done" => counts.done = n,
+                _ => counts.failed = n,
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The earliest time a pending delivery becomes due, if any.
+    pub async fn next_delivery_due(&self) -> StoreResult<Option<i64>> {
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(next)
+    }
+}

@@ -1,0 +1,525 @@
+//! The `posts`, `likes` and `reports` tables: threads and replies of
+//! forums, local and remote, their "helpful" marks, and reports.
+
+use super::{actors::ActorId, column, now_ms, Store, StoreResult, Tx};
+use preau_federation::TrustLevel;
+use sqlx::any::AnyRow;
+
+/// The database id of a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PostId(pub i64);
+
+/// A thread opens a discussion; a reply answers a thread or a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostKind {
+    /// A `Page` with a title.
+    Thread,
+    /// A `Note` with `inReplyTo`.
+    Reply,
+}
+
+impl PostKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Thread => "thread",
+            PostKind::Reply => "reply",
+        }
+    }
+}
+
+/// One post as stored.
+#[derive(Debug, Clone)]
+pub struct PostRow {
+    /// Database id.
+    pub id: PostId,
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// Thread or reply.
+    pub kind: PostKind,
+    /// The forum it belongs to.
+    pub forum_id: ActorId,
+    /// The thread of a reply.
+    pub thread_id: Option<PostId>,
+    /// The post a reply answers.
+    pub in_reply_to_id: Option<PostId>,
+    /// The author.
+    pub author_id: ActorId,
+    /// Title (threads).
+    pub title: String,
+    /// Markdown source (local posts; remote ones when shared).
+    pub source: String,
+    /// Sanitised HTML.
+    pub content_html: String,
+    /// FEP-7888 context (the thread's collection).
+    pub context_url: Option<String>,
+    /// Publication, unix ms.
+    pub published_at: i64,
+    /// Last edit, unix ms.
+    pub updated_at: Option<i64>,
+    /// Deleted by its author, unix ms (a Tombstone is served).
+    pub deleted_at: Option<i64>,
+    /// Removed by a moderator, unix ms.
+    pub removed_at: Option<i64>,
+    /// The moderator's reason.
+    pub removed_reason: Option<String>,
+    /// Thread locked: no more replies.
+    pub locked: bool,
+    /// Thread pinned at the top of its forum.
+    pub pinned: bool,
+    /// Last reply (threads), unix ms.
+    pub last_activity_at: i64,
+    /// Whether it was written here.
+    pub local: bool,
+}
+
+impl PostRow {
+    /// Neither deleted nor removed.
+    pub fn is_visible(&self) -> bool {
+        self.deleted_at.is_none() && self.removed_at.is_none()
+    }
+
+    /// The thread this post belongs to (itself for a thread).
+    pub fn thread(&self) -> PostId {
+        self.thread_id.unwrap_or(self.id)
+    }
+}
+
+/// The author of a post, for display.
+#[derive(Debug, Clone)]
+pub struct AuthorRef {
+    /// Actor id.
+    pub id: ActorId,
+    /// Account name.
+    pub name: String,
+    /// Empty for local authors.
+    pub domain: String,
+    /// Display name.
+    pub display_name: String,
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// Level the author's instance declares (remote authors).
+    pub declared_trust: Option<TrustLevel>,
+}
+
+/// A post with its author and counts.
+#[derive(Debug, Clone)]
+pub struct PostView {
+    /// The post.
+    pub post: PostRow,
+    /// Its author.
+    pub author: AuthorRef,
+    /// Replies in the thread (threads only).
+    pub reply_count: i64,
+    /// "Helpful" marks.
+    pub like_count: i64,
+}
+
+/// A post to insert.
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// Thread or reply.
+    pub kind: PostKind,
+    /// Forum.
+    pub forum_id: ActorId,
+    /// Thread of a reply.
+    pub thread_id: Option<PostId>,
+    /// What a reply answers.
+    pub in_reply_to_id: Option<PostId>,
+    /// Author.
+    pub author_id: ActorId,
+    /// Title.
+    pub title: String,
+    /// Markdown source.
+    pub source: String,
+    /// Sanitised HTML.
+    pub content_html: String,
+    /// FEP-7888 context.
+    pub context_url: Option<String>,
+    /// Publication time, unix ms.
+    pub published_at: i64,
+    /// Written here.
+    pub local: bool,
+}
+
+const POST_COLUMNS: &str = "posts.id, posts.ap_id, posts.kind, posts.forum_id, posts.thread_id, \
+     posts.in_reply_to_id, posts.author_id, posts.title, posts.source, posts.content_html, \
+     posts.context_url, posts.published_at, posts.updated_at, posts.deleted_at, posts.removed_at, \
+     posts.removed_reason, posts.locked, posts.pinned, posts.last_activity_at, posts.local";
+
+const VIEW_COLUMNS: &str = "author.name AS author_name, author.domain AS author_domain, \
+     author.display_name AS author_display_name, author.ap_id AS author_ap_id, \
+     author.declared_trust AS author_trust, \
+     (SELECT COUNT(*) FROM posts r WHERE r.thread_id = posts.id AND r.deleted_at IS NULL AND r.removed_at IS NULL) AS reply_count, \
+     (SELECT COUNT(*) FROM likes l WHERE l.post_id = posts.id) AS like_count";
+
+fn post_from_row(row: &AnyRow) -> StoreResult<PostRow> {
+    Ok(PostRow {
+        id: PostId(column(row, "id")?),
+        ap_id: column(row, "ap_id")?,
+        kind: if column::<String>(row, "kind")? == "thread" {
+            PostKind::Thread
+        } else {
+            PostKind::Reply
+        },
+        forum_id: ActorId(column(row, "forum_id")?),
+        thread_id: column::<Option<i64>>(row, "thread_id")?.map(PostId),
+        in_reply_to_id: column::<Option<i64>>(row, "in_reply_to_id")?.map(PostId),
+        author_id: ActorId(column(row, "author_id")?),
+        title: column(row, "title")?,
+        source: column(row, "source")?,
+        content_html: column(row, "content_html")?,
+        context_url: column(row, "context_url")?,
+        published_at: column(row, "published_at")?,
+        updated_at: column(row, "updated_at")?,
+        deleted_at: column(row, "deleted_at")?,
+        removed_at: column(row, "removed_at")?,
+        removed_reason: column(row, "removed_reason")?,
+        locked: column::<i64>(row, "locked")? != 0,
+        pinned: column::<i64>(row, "pinned")? != 0,
+        last_activity_at: column(row, "last_activity_at")?,
+        local: column::<i64>(row, "local")? != 0,
+    })
+}
+
+fn view_from_row(row: &AnyRow) -> StoreResult<PostView> {
+    let post = post_from_row(row)?;
+    let trust: Option<String> = column(row, "author_trust")?;
+    Ok(PostView {
+        author: AuthorRef {
+            id: post.author_id,
+            name: column(row, "author_name")?,
+            domain: column(row, "author_domain")?,
+            display_name: column(row, "author_display_name")?,
+            ap_id: column(row, "author_ap_id")?,
+            declared_trust: trust.and_then(|t| t.parse().ok()),
+        },
+        reply_count: column(row, "reply_count")?,
+        like_count: column(row, "like_count")?,
+        post,
+    })
+}
+
+fn view_select() -> String {
+    format!("SELECT {POST_COLUMNS}, {VIEW_COLUMNS} FROM posts JOIN actors author ON author.id = posts.author_id")
+}
+
+/// Inserts a post; a reply also bumps its thread's and forum's activity.
+pub async fn insert_post(tx: &mut Tx, post: &NewPost) -> StoreResult<PostId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO posts (ap_id, kind, forum_id, thread_id, in_reply_to_id, author_id, title, source, \
+         content_html, context_url, published_at, last_activity_at, local) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
+    )
+    .bind(&post.ap_id)
+    .bind(post.kind.as_str())
+    .bind(post.forum_id.0)
+    .bind(post.thread_id.map(|t| t.0))
+    .bind(post.in_reply_to_id.map(|t| t.0))
+    .bind(post.author_id.0)
+    .bind(&post.title)
+    .bind(&post.source)
+    .bind(&post.content_html)
+    .bind(post.context_url.as_deref())
+    .bind(post.published_at)
+    .bind(i64::from(post.local))
+    .fetch_one(&mut **tx)
+    .await?;
+    if let Some(thread) = post.thread_id {
+        sqlx::query(
+            "UPDATE posts SET last_activity_at = $1 WHERE id = $2 AND last_activity_at < $1",
+        )
+        .bind(post.published_at)
+        .bind(thread.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    super::forums::touch_forum(tx, post.forum_id, post.published_at).await?;
+    Ok(PostId(id))
+}
+
+/// Replaces a post's title and content after an edit.
+pub async fn update_post(
+    tx: &mut Tx,
+    id: PostId,
+    title: &str,
+    source: &str,
+    content_html: &str,
+    at: i64,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE posts SET title = $1, source = $2, content_html = $3, updated_at = $4 WHERE id = $5")
+        .bind(title)
+        .bind(source)
+        .bind(content_html)
+        .bind(at)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks a post deleted by its author (its content is kept for
+/// moderation history but never shown; a Tombstone is served).
+pub async fn mark_deleted(tx: &mut Tx, id: PostId, at: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE posts SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
+        .bind(at)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks a post removed by a moderator, with the reason.
+pub async fn mark_removed(tx: &mut Tx, id: PostId, reason: &str, at: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE posts SET removed_at = $1, removed_reason = $2 WHERE id = $3 AND removed_at IS NULL")
+        .bind(at)
+        .bind(reason)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Locks or unlocks a thread.
+pub async fn set_locked(tx: &mut Tx, id: PostId, locked: bool) -> StoreResult<()> {
+    sqlx::query("UPDATE posts SET locked = $1 WHERE id = $2")
+        .bind(i64::from(locked))
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Pins or unpins a thread.
+pub async fn set_pinned(tx: &mut Tx, id: PostId, pinned: bool) -> StoreResult<()> {
+    sqlx::query("UPDATE posts SET pinned = $1 WHERE id = $2")
+        .bind(i64::from(pinned))
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Records a "helpful" mark; returns whether it is new.
+pub async fn insert_like(
+    tx: &mut Tx,
+    post: PostId,
+    actor: ActorId,
+    activity_id: &str,
+) -> StoreResult<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO likes (post_id, actor_id, activity_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (post_id, actor_id) DO NOTHING",
+    )
+    .bind(post.0)
+    .bind(actor.0)
+    .bind(activity_id)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(inserted > 0)
+}
+
+/// Removes a "helpful" mark; returns whether there was one.
+pub async fn delete_like(tx: &mut Tx, post: PostId, actor: ActorId) -> StoreResult<bool> {
+    let removed = sqlx::query("DELETE FROM likes WHERE post_id = $1 AND actor_id = $2")
+        .bind(post.0)
+        .bind(actor.0)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(removed > 0)
+}
+
+/// A report to insert.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    /// The Flag's id.
+    pub activity_id: String,
+    /// Who reports.
+    pub reporter_id: ActorId,
+    /// The forum whose moderators handle it.
+    pub forum_id: Option<ActorId>,
+    /// The reported post, when known here.
+    pub post_id: Option<PostId>,
+    /// The reported object's id.
+    pub object_ap_id: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A report waiting for moderators.
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    /// Database id.
+    pub id: i64,
+    /// Who reported (display name and handle parts).
+    pub reporter_name: String,
+    /// Empty when local.
+    pub reporter_domain: String,
+    /// The reported post.
+    pub post_id: Option<PostId>,
+    /// The reported object's id.
+    pub object_ap_id: String,
+    /// Why.
+    pub reason: String,
+    /// When, unix ms.
+    pub created_at: i64,
+}
+
+/// Records a report (idempotent per Flag id).
+pub async fn insert_report(tx: &mut Tx, report: &NewReport) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO reports (activity_id, reporter_id, forum_id, post_id, object_ap_id, reason, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (activity_id) DO NOTHING",
+    )
+    .bind(&report.activity_id)
+    .bind(report.reporter_id.0)
+    .bind(report.forum_id.map(|f| f.0))
+    .bind(report.post_id.map(|p| p.0))
+    .bind(&report.object_ap_id)
+    .bind(&report.reason)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The post with this ActivityPub id.
+    pub async fn post_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<PostRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE posts.ap_id = $1"
+        ))
+        .bind(ap_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(post_from_row).transpose()
+    }
+
+    /// The post with this id.
+    pub async fn post(&self, id: PostId) -> StoreResult<Option<PostRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE posts.id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(post_from_row).transpose()
+    }
+
+    /// A post with its author and counts.
+    pub async fn post_view(&self, id: PostId) -> StoreResult<Option<PostView>> {
+        let row = sqlx::query(&format!("{} WHERE posts.id = $1", view_select()))
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(view_from_row).transpose()
+    }
+
+    /// Visible threads of a forum: pinned first, then most recent
+    /// activity first; `limit` and `offset` paginate.
+    pub async fn forum_threads(
+        &self,
+        forum: ActorId,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<PostView>> {
+        let rows = sqlx::query(&format!(
+            "{} WHERE posts.forum_id = $1 AND posts.kind = 'thread' AND posts.deleted_at IS NULL \
+             AND posts.removed_at IS NULL ORDER BY posts.pinned DESC, posts.last_activity_at DESC, posts.id DESC \
+             LIMIT $2 OFFSET $3",
+            view_select()
+        ))
+        .bind(forum.0)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(view_from_row).collect()
+    }
+
+    /// Counts the visible threads of a forum.
+    pub async fn count_forum_threads(&self, forum: ActorId) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM posts WHERE forum_id = $1 AND kind = 'thread' AND deleted_at IS NULL AND removed_at IS NULL",
+        )
+        .bind(forum.0)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// Every reply of a thread in publication order, including deleted
+    /// and removed ones (shown as such, so reply links keep working).
+    pub async fn thread_replies(&self, thread: PostId) -> StoreResult<Vec<PostView>> {
+        let rows = sqlx::query(&format!(
+            "{} WHERE posts.thread_id = $1 ORDER BY posts.published_at, posts.id",
+            view_select()
+        ))
+        .bind(thread.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(view_from_row).collect()
+    }
+
+    /// The ActivityPub ids of a thread and its replies, in order (the
+    /// FEP-7888 context collection).
+    pub async fn thread_ap_ids(&self, thread: PostId) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT ap_id FROM posts WHERE id = $1 OR thread_id = $1 ORDER BY published_at, id",
+        )
+        .bind(thread.0)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Pinned threads of a forum (its `featured` collection).
+    pub async fn pinned_threads(&self, forum: ActorId) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT ap_id FROM posts WHERE forum_id = $1 AND kind = 'thread' AND pinned = 1 \
+             AND deleted_at IS NULL AND removed_at IS NULL ORDER BY last_activity_at DESC",
+        )
+        .bind(forum.0)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Whether `actor` marked `post` as helpful.
+    pub async fn has_liked(&self, post: PostId, actor: ActorId) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) FROM likes WHERE post_id = $1 AND actor_id = $2",
+        )
+        .bind(post.0)
+        .bind(actor.0)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// Open reports of a forum, oldest first.
+    pub async fn open_reports(&self, forum: ActorId) -> StoreResult<Vec<ReportRow>> {
+        let rows = sqlx::query(
+            "SELECT reports.id, actors.name, actors.domain, reports.post_id, reports.object_ap_id, \
+             reports.reason, reports.created_at FROM reports JOIN actors ON actors.id = reports.reporter_id \
+             WHERE reports.forum_id = $1 AND reports.resolved_at IS NULL ORDER BY reports.created_at",
+        )
+        .bind(forum.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ReportRow {
+                    id: column(row, "id")?,
+                    reporter_name: column(row, "name")?,
+                    reporter_domain: column(row, "domain")?,
+                    post_id: column::<Option<i64>>(row, "post_id")?.map(PostId),
+                    object_ap_id: column(row, "object_ap_id")?,
+                    reason: column(row, "reason")?,
+                    created_at: column(row, "created_at")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,478 @@
+//! Forum pages: the list of forums, a forum with its threads, a thread
+//! with its replies, and the forms to create a forum, follow one on
+//! another instance, open a thread (with a Markdown preview) and reply.
+
+use super::session::{CsrfForm, Page};
+use crate::{
+    app::AppState,
+    apub::forums::{forum_by_path, forum_handle, forum_path, resolve_forum},
+    domain::{forums::ForumInput, profile::render_markdown, DomainError},
+    error::AppError,
+    store::{
+        forums::{FollowState, ForumRow},
+        posts::{PostId, PostView},
+    },
+};
+use activitypub_federation::config::Data;
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+/// Threads per forum page.
+pub const THREADS_PER_PAGE: i64 = 20;
+
+fn date(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn forum_context(state: &AppState, forum: &ForumRow) -> Value {
+    context! {
+        name => forum.actor.name,
+        title => forum.title,
+        description_html => forum.description_html,
+        handle => forum_handle(state, forum),
+        path => forum_path(forum),
+        local => forum.actor.is_local(),
+        domain => forum.actor.domain,
+        last_activity => date(forum.last_activity_at),
+    }
+}
+
+fn post_context(view: &PostView, local_domain: &str) -> Value {
+    let post = &view.post;
+    let visible = post.is_visible();
+    context! {
+        id => post.id.0,
+        ap_id => post.ap_id,
+        title => post.title,
+        content_html => if visible { post.content_html.clone() } else { String::new() },
+        deleted => post.deleted_at.is_some(),
+        removed => post.removed_at.is_some(),
+        locked => post.locked,
+        pinned => post.pinned,
+        published => date(post.published_at),
+        edited => post.updated_at.map(date),
+        in_reply_to => post.in_reply_to_id.map(|p| p.0),
+        reply_count => view.reply_count,
+        like_count => view.like_count,
+        author => context! {
+            name => view.author.name,
+            display_name => if view.author.display_name.is_empty() { view.author.name.clone() } else { view.author.display_name.clone() },
+            domain => if view.author.domain.is_empty() { local_domain.to_string() } else { view.author.domain.clone() },
+            local => view.author.domain.is_empty(),
+            url => if view.author.domain.is_empty() { format!("/users/{}", view.author.name) } else { view.author.ap_id.clone() },
+        },
+        local => post.local,
+    }
+}
+
+fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Response {
+    state.error_page(page, error)
+}
+
+/// `GET /forums`.
+pub async fn show_forums(State(state): State<AppState>, page: Page) -> Response {
+    forums_page(&state, &page, StatusCode::OK, None, None).await
+}
+
+async fn forums_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    error: Option<String>,
+    form: Option<&CreateForumForm>,
+) -> Response {
+    let forums = match state.domain.store.listed_forums().await {
+        Ok(forums) => forums,
+        Err(error) => return refusal(state, page, error),
+    };
+    let items: Vec<Value> = forums
+        .iter()
+        .map(|forum| forum_context(state, forum))
+        .collect();
+    let can_create = page
+        .user
+        .as_ref()
+        .is_some_and(|user| user.is_admin || state.domain.settings.forums.members_can_create);
+    state.render_status(
+        status,
+        page,
+        "forums.html",
+        context! { forums => items, can_create => can_create, error => error, form => form.map(Value::from_serialize) },
+    )
+}
+
+/// The forum creation form.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct CreateForumForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// `POST /forums`: creates a local forum.
+pub async fn submit_create_forum(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<CreateForumForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return Redirect::to("/login?next=%2Fforums").into_response();
+    };
+    let input = ForumInput {
+        name: form.name.clone(),
+        title: form.title.clone(),
+        description: form.description.clone(),
+    };
+    match state.domain.create_forum(Some(user), &input).await {
+        Ok(forum) => Redirect::to(&forum_path(&forum)).into_response(),
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            forums_page(&state, &page, error.status, Some(message), Some(&form)).await
+        }
+    }
+}
+
+/// The "follow a forum on another instance" form.
+#[derive(Debug, Deserialize)]
+pub struct FollowForm {
+    #[serde(default)]
+    handle: String,
+}
+
+/// `POST /forums/follow`.
+pub async fn submit_follow(
+    data: Data<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<FollowForm>,
+) -> Response {
+    let state: &AppState = &data;
+    let Some(user) = &page.user else {
+        return Redirect::to("/login?next=%2Fforums").into_response();
+    };
+    let forum = match resolve_forum(&data, &form.handle).await {
+        Ok(forum) => forum,
+        Err(error) => {
+            let message = state.error_message(page.lang, &error);
+            return forums_page(state, &page, error.status, Some(message), None).await;
+        }
+    };
+    if !forum.actor.is_local() {
+        if let Err(error) = state.domain.follow_forum(user, &forum).await {
+            return refusal(state, &page, error);
+        }
+    }
+    Redirect::to(&forum_path(&forum)).into_response()
+}
+
+/// `POST /forums/{name}/unfollow`.
+pub async fn submit_unfollow(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return Redirect::to("/login").into_response();
+    };
+    let forum = match forum_by_path(&state, &name).await {
+        Ok(forum) => forum,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    if let Err(error) = state.domain.unfollow_forum(user, &forum).await {
+        return refusal(&state, &page, error);
+    }
+    Redirect::to(&forum_path(&forum)).into_response()
+}
+
+/// Pagination query.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+/// `GET /forums/{name}`: the forum page, or its `Group` actor for
+/// ActivityPub clients.
+pub async fn show_forum(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    if super::profile::wants_activity_json(&headers) {
+        return crate::apub::forums::forum_document(&state, &name).await;
+    }
+    let forum = match forum_by_path(&state, &name).await {
+        Ok(forum) => forum,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    forum_page(
+        &state,
+        &page,
+        &forum,
+        query.page.unwrap_or(1),
+        StatusCode::OK,
+        None,
+        None,
+    )
+    .await
+}
+
+/// The compose form of a thread.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct ThreadForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default, skip_serializing)]
+    preview: Option<String>,
+}
+
+async fn forum_page(
+    state: &AppState,
+    page: &Page,
+    forum: &ForumRow,
+    page_number: i64,
+    status: StatusCode,
+    form: Option<&ThreadForm>,
+    error: Option<String>,
+) -> Response {
+    let page_number = page_number.max(1);
+    let store = &state.domain.store;
+    let total = match store.count_forum_threads(forum.actor.id).await {
+        Ok(total) => total,
+        Err(error) => return refusal(state, page, error),
+    };
+    let threads = match store
+        .forum_threads(
+            forum.actor.id,
+            THREADS_PER_PAGE,
+            (page_number - 1) * THREADS_PER_PAGE,
+        )
+        .await
+    {
+        Ok(threads) => threads,
+        Err(error) => return refusal(state, page, error),
+    };
+    let local_domain = &state.domain.settings.instance.domain;
+    let items: Vec<Value> = threads
+        .iter()
+        .map(|view| post_context(view, local_domain))
+        .collect();
+    let pages = ((total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
+    let follow_state = match &page.user {
+        Some(user) if !forum.actor.is_local() => {
+            match store.follow(user.actor_id, forum.actor.id).await {
+                Ok(Some(follow)) => Some(if follow.state == FollowState::Accepted {
+                    "accepted"
+                } else {
+                    "pending"
+                }),
+                Ok(None) => Some("none"),
+                Err(error) => return refusal(state, page, error),
+            }
+        }
+        _ => None,
+    };
+    let preview = form
+        .filter(|f| f.preview.is_some())
+        .map(|f| render_markdown(&f.body));
+    state.render_status(
+        status,
+        page,
+        "forum.html",
+        context! {
+            forum => forum_context(state, forum),
+            threads => items,
+            page_number => page_number,
+            pages => pages,
+            total => total,
+            follow_state => follow_state,
+            form => form.map(Value::from_serialize),
+            preview_html => preview,
+            error => error,
+        },
+    )
+}
+
+/// `POST /forums/{name}/threads`: opens a thread (or shows a preview).
+pub async fn submit_thread(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(form): CsrfForm<ThreadForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let forum = match forum_by_path(&state, &name).await {
+        Ok(forum) => forum,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    if form.preview.is_some() {
+        return forum_page(&state, &page, &forum, 1, StatusCode::OK, Some(&form), None).await;
+    }
+    match state
+        .domain
+        .post_thread(&user, &forum, &form.title, &form.body)
+        .await
+    {
+        Ok(post) => Redirect::to(&crate::urls::thread_page(post.id.0)).into_response(),
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            forum_page(
+                &state,
+                &page,
+                &forum,
+                1,
+                error.status,
+                Some(&form),
+                Some(message),
+            )
+            .await
+        }
+    }
+}
+
+/// The reply form.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    in_reply_to: Option<i64>,
+    #[serde(default, skip_serializing)]
+    preview: Option<String>,
+}
+
+/// `GET /threads/{id}`.
+pub async fn show_thread(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Response {
+    thread_page(&state, &page, PostId(id), StatusCode::OK, None, None).await
+}
+
+async fn thread_page(
+    state: &AppState,
+    page: &Page,
+    id: PostId,
+    status: StatusCode,
+    form: Option<&ReplyForm>,
+    error: Option<String>,
+) -> Response {
+    let store = &state.domain.store;
+    let thread = match state.domain.thread_of(id).await {
+        Ok(Some(thread)) => thread,
+        Ok(None) => return refusal(state, page, AppError::not_found()),
+        Err(error) => return refusal(state, page, error),
+    };
+    if thread.id != id {
+        return Redirect::to(&format!(
+            "{}#post-{}",
+            crate::urls::thread_page(thread.id.0),
+            id.0
+        ))
+        .into_response();
+    }
+    let (view, replies, forum) = match (
+        store.post_view(thread.id).await,
+        store.thread_replies(thread.id).await,
+        store.forum(thread.forum_id).await,
+    ) {
+        (Ok(Some(view)), Ok(replies), Ok(Some(forum))) => (view, replies, forum),
+        (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
+            return refusal(state, page, error)
+        }
+        _ => return refusal(state, page, AppError::not_found()),
+    };
+    if !view.post.is_visible() {
+        return refusal(state, page, AppError::new(StatusCode::GONE, "post_deleted"));
+    }
+    let local_domain = &state.domain.settings.instance.domain;
+    let replies: Vec<Value> = replies
+        .iter()
+        .map(|reply| post_context(reply, local_domain))
+        .collect();
+    let preview = form
+        .filter(|f| f.preview.is_some())
+        .map(|f| render_markdown(&f.body));
+    state.render_status(
+        status,
+        page,
+        "thread.html",
+        context! {
+            forum => forum_context(state, &forum),
+            thread => post_context(&view, local_domain),
+            replies => replies,
+            form => form.map(Value::from_serialize),
+            preview_html => preview,
+            error => error,
+        },
+    )
+}
+
+/// `POST /threads/{id}/replies`.
+pub async fn submit_reply(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ReplyForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    if form.preview.is_some() {
+        return thread_page(&state, &page, PostId(id), StatusCode::OK, Some(&form), None).await;
+    }
+    let parent_id = PostId(form.in_reply_to.unwrap_or(id));
+    let parent = match state.domain.store.post(parent_id).await {
+        Ok(Some(parent)) if parent.thread() == PostId(id) => parent,
+        Ok(_) => return refusal(&state, &page, AppError::not_found()),
+        Err(error) => return refusal(&state, &page, error),
+    };
+    match state.domain.post_reply(&user, &parent, &form.body).await {
+        Ok(reply) => Redirect::to(&format!(
+            "{}#post-{}",
+            crate::urls::thread_page(id),
+            reply.id.0
+        ))
+        .into_response(),
+        Err(DomainError::Rule {
+            status,
+            code,
+            detail,
+        }) => {
+            let error = AppError::from(DomainError::Rule {
+                status,
+                code,
+                detail,
+            });
+            let message = state.error_message(page.lang, &error);
+            thread_page(
+                &state,
+                &page,
+                PostId(id),
+                error.status,
+                Some(&form),
+                Some(message),
+            )
+            .await
+        }
+        Err(error) => refusal(&state, &page, error),
+    }
+}
