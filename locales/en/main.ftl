@@ -305,3 +305,33 @@ error-host_not_signed = The Host header is not signed.
 error-header_missing = A signed header is missing.
 error-key_invalid = The public key is not valid.
 error-signature_invalid = The signature is not valid.
+post-helpful = { $count ->
+    [0] Helpful
+   *[other] Helpful ({ $count })
+}
+post-edit = Edit
+post-edit-submit = Save the edit
+post-delete = Delete
+post-report = Report
+field-report-reason = Reason for the report
+post-report-submit = Send the report
+report-sent = Report sent to the moderators.
+report-back = Back to the thread
+moderate-lock = Lock the thread
+moderate-unlock = Unlock the thread
+moderate-pin = Pin the thread
+moderate-unpin = Unpin the thread
+moderate-remove = Remove (moderation)
+field-remove-reason = Reason for removal
+moderate-remove-submit = Remove the message
+reports-title = Reports
+reports-caption = Open reports for { $forum }
+reports-when = Date
+reports-who = Reported by
+reports-what = Message
+reports-why = Reason
+reports-see-post = See the message
+reports-empty = No open report.
+error-not_moderator = Only this forum's moderators can do that.
+error-forum_is_remote = This forum is hosted on another instance: it is moderated there.
+error-not_a_thread = This message is not a thread.

@@ -305,3 +305,33 @@ error-host_not_signed = L’en-tête Host n’est pas signé.
 error-header_missing = Un en-tête signé manque.
 error-key_invalid = La clé publique n’est pas valide.
 error-signature_invalid = La signature n’est pas valide.
+post-helpful = { $count ->
+    [0] Utile
+   *[other] Utile ({ $count })
+}
+post-edit = Modifier
+post-edit-submit = Enregistrer la modification
+post-delete = Supprimer
+post-report = Signaler
+field-report-reason = Motif du signalement
+post-report-submit = Envoyer le signalement
+report-sent = Signalement envoyé aux modérateurs.
+report-back = Retour au fil
+moderate-lock = Verrouiller le fil
+moderate-unlock = Déverrouiller le fil
+moderate-pin = Épingler le fil
+moderate-unpin = Désépingler le fil
+moderate-remove = Retirer (modération)
+field-remove-reason = Motif du retrait
+moderate-remove-submit = Retirer le message
+reports-title = Signalements
+reports-caption = Signalements en attente pour { $forum }
+reports-when = Date
+reports-who = Signalé par
+reports-what = Message
+reports-why = Motif
+reports-see-post = Voir le message
+reports-empty = Aucun signalement en attente.
+error-not_moderator = Seuls les modérateurs de ce forum peuvent faire cela.
+error-forum_is_remote = Ce forum est hébergé sur une autre instance : sa modération s’y fait.
+error-not_a_thread = Ce message n’est pas un fil.

@@ -290,3 +290,168 @@ pub async fn create_reply(
         Json(post_json(&view, &state.domain.settings.instance.domain)),
     ))
 }
+
+async fn post_by_id(state: &AppState, id: i64) -> Result<crate::store::posts::PostRow, AppError> {
+    state
+        .domain
+        .store
+        .post(PostId(id))
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+async fn post_response(state: &AppState, id: PostId) -> Result<Json<Value>, AppError> {
+    let view = state
+        .domain
+        .store
+        .post_view(id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Json(post_json(
+        &view,
+        &state.domain.settings.instance.domain,
+    )))
+}
+
+/// `PUT /api/v1/posts/{id}` body.
+#[derive(Deserialize)]
+pub struct EditBody {
+    #[serde(default)]
+    title: String,
+    body: String,
+}
+
+/// `PUT /api/v1/posts/{id}`: the author edits a post.
+pub async fn edit_post(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<EditBody>,
+) -> Result<Json<Value>, AppError> {
+    let post = post_by_id(&state, id).await?;
+    let post = state
+        .domain
+        .edit_post(&user.account, &post, &body.title, &body.body)
+        .await?;
+    post_response(&state, post.id).await
+}
+
+/// `DELETE /api/v1/posts/{id}`: the author deletes a post.
+pub async fn delete_post(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    let post = post_by_id(&state, id).await?;
+    state.domain.delete_post(&user.account, &post).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/posts/{id}/like`: marks a post as helpful.
+pub async fn like_post(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let post = post_by_id(&state, id).await?;
+    state.domain.like_post(&user.account, &post, true).await?;
+    post_response(&state, post.id).await
+}
+
+/// `DELETE /api/v1/posts/{id}/like`.
+pub async fn unlike_post(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let post = post_by_id(&state, id).await?;
+    state.domain.like_post(&user.account, &post, false).await?;
+    post_response(&state, post.id).await
+}
+
+/// A body with a reason.
+#[derive(Deserialize)]
+pub struct ReasonBody {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/v1/posts/{id}/report`.
+pub async fn report_post(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ReasonBody>,
+) -> Result<StatusCode, AppError> {
+    let post = post_by_id(&state, id).await?;
+    state
+        .domain
+        .report_post(&user.account, &post, &body.reason)
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// `POST /api/v1/posts/{id}/remove` (moderators).
+pub async fn remove_post(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ReasonBody>,
+) -> Result<Json<Value>, AppError> {
+    let post = post_by_id(&state, id).await?;
+    state
+        .domain
+        .remove_post(&user.account, &post, &body.reason)
+        .await?;
+    post_response(&state, post.id).await
+}
+
+/// `POST /api/v1/threads/{id}/{lock|unlock|pin|unpin}` (moderators).
+pub async fn moderate_thread(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, action)): Path<(i64, String)>,
+) -> Result<Json<Value>, AppError> {
+    use crate::domain::forums::ThreadAction;
+    let action = match action.as_str() {
+        "lock" => ThreadAction::Lock,
+        "unlock" => ThreadAction::Unlock,
+        "pin" => ThreadAction::Pin,
+        "unpin" => ThreadAction::Unpin,
+        _ => return Err(AppError::not_found()),
+    };
+    let thread = post_by_id(&state, id).await?;
+    state
+        .domain
+        .moderate_thread(&user.account, &thread, action)
+        .await?;
+    post_response(&state, thread.id).await
+}
+
+/// `GET /api/v1/forums/{name}/reports` (moderators).
+pub async fn list_reports(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let forum = forum_by_path(&state, &name).await?;
+    if !state.domain.can_moderate(&user.account, &forum).await? {
+        return Err(AppError::new(StatusCode::FORBIDDEN, "not_moderator"));
+    }
+    let reports = state.domain.store.open_reports(forum.actor.id).await?;
+    let local_domain = &state.domain.settings.instance.domain;
+    let items: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "reporter": format!("{}@{}", r.reporter_name, if r.reporter_domain.is_empty() { local_domain.as_str() } else { r.reporter_domain.as_str() }),
+                "post_id": r.post_id.map(|p| p.0),
+                "object": r.object_ap_id,
+                "reason": r.reason,
+                "created_at": iso(r.created_at),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "reports": items })))
+}

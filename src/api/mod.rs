@@ -129,6 +129,18 @@ pub fn routes() -> Router<AppState> {
         .route("/forums/{name}/threads", post(forums::create_thread))
         .route("/threads/{id}", get(forums::get_thread))
         .route("/threads/{id}/replies", post(forums::create_reply))
+        .route("/threads/{id}/{action}", post(forums::moderate_thread))
+        .route("/forums/{name}/reports", get(forums::list_reports))
+        .route(
+            "/posts/{id}",
+            axum::routing::put(forums::edit_post).delete(forums::delete_post),
+        )
+        .route(
+            "/posts/{id}/like",
+            post(forums::like_post).delete(forums::unlike_post),
+        )
+        .route("/posts/{id}/report", post(forums::report_post))
+        .route("/posts/{id}/remove", post(forums::remove_post))
         .route("/admin/accounts", get(admin::list_accounts))
         .route(
             "/admin/accounts/{name}/approve",

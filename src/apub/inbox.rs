@@ -240,30 +240,6 @@ async fn dispatch(
                 Err(error) => Err(AppError::from(error).into_response_json()),
             }
         }
-        ActivityKind::Undo => {
-            let Some(inner) = activity.inner_activity() else {
-                return Ok(Applied::Ignored);
-            };
-            if inner.actor != activity.actor {
-                return Err(refuse(StatusCode::FORBIDDEN, "actor_mismatch"));
-            }
-            match inner.kind {
-                ActivityKind::Follow => {
-                    let Some(target) = inner.object_id() else {
-                        return Ok(Applied::Ignored);
-                    };
-                    match domain.store.forum_by_ap_id(target.as_str()).await {
-                        Ok(Some(forum)) => domain
-                            .receive_unfollow(activity.id.as_str(), &forum, &signer.row)
-                            .await
-                            .map_err(domain_refusal),
-                        Ok(None) => Ok(Applied::Ignored),
-                        Err(error) => Err(AppError::from(error).into_response_json()),
-                    }
-                }
-                _ => Ok(Applied::Ignored),
-            }
-        }
         ActivityKind::Accept => {
             // The accepted Follow: embedded, or only its id.
             let follower = match activity.inner_activity() {
@@ -287,18 +263,6 @@ async fn dispatch(
                 Err(error) => Err(AppError::from(error).into_response_json()),
             }
         }
-        ActivityKind::Create => {
-            let post = post_of(data, &activity.object, host_of(&activity.actor)).await?;
-            let forum = match domain.forum_for_post(&post).await {
-                Ok(Some(forum)) if forum.actor.is_local() => forum,
-                Ok(_) => return Ok(Applied::Ignored),
-                Err(error) => return Err(domain_refusal(error)),
-            };
-            domain
-                .receive_post(activity.id.as_str(), &forum, &signer.row, &post, &raw)
-                .await
-                .map_err(domain_refusal)
-        }
         ActivityKind::Announce => {
             // A remote forum relays an activity (FEP-1b12); only forums
             // someone here follows are listened to.
@@ -315,39 +279,177 @@ async fn dispatch(
             let Some(inner) = activity.inner_activity() else {
                 return Ok(Applied::Ignored);
             };
+            if host_of(&inner.id) != host_of(&inner.actor) {
+                return Err(refuse(StatusCode::FORBIDDEN, "activity_id_foreign"));
+            }
+            let actor = if inner.actor.as_str() == forum.actor.ap_id {
+                signer.clone()
+            } else {
+                actor_row(data, &inner.actor).await?
+            };
+            let inner_raw = activity
+                .embedded_object()
+                .cloned()
+                .unwrap_or_else(|| serde_json::to_value(&inner).unwrap_or_default());
+            apply(data, &inner, &actor, &inner_raw, Some(&forum)).await
+        }
+        _ => apply(data, activity, signer, &raw, None).await,
+    }
+}
+
+/// Applies a change to forum content, sent directly by `actor` or relayed
+/// by `relaying_forum` (the post's remote forum, which vouches for it).
+async fn apply(
+    data: &Data<AppState>,
+    activity: &Activity,
+    actor: &DbActor,
+    raw: &serde_json::Value,
+    relaying_forum: Option<&crate::store::forums::ForumRow>,
+) -> Result<Applied, Response> {
+    use crate::domain::{forums::ThreadAction, inbox::Relay};
+    let domain = &data.domain;
+    let relay = if relaying_forum.is_some() {
+        Relay::Forum
+    } else {
+        Relay::Direct
+    };
+    let object_id = || {
+        activity
+            .object_id()
+            .map(|id| id.to_string())
+            .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))
+    };
+    let id = activity.id.as_str();
+    if matches!(activity.kind, ActivityKind::Create | ActivityKind::Update)
+        && activity.object_id().is_some_and(|object| data.config_is_local(&object))
+    {
+        // Our own post relayed back by a remote forum: already stored.
+        return Ok(Applied::Ignored);
+    }
+    let result = match &activity.kind {
+        ActivityKind::Create => {
+            // Content from the relaying forum's own server is trusted as
+            // relayed; anything else is fetched from its origin.
+            let trusted = match relaying_forum {
+                Some(forum) => Url::parse(&forum.actor.ap_id)
+                    .ok()
+                    .and_then(|u| host_of(&u)),
+                None => host_of(&activity.actor),
+            };
+            let post = post_of(data, &activity.object, trusted).await?;
+            let forum = match relaying_forum {
+                Some(forum) => forum.clone(),
+                None => match domain.forum_for_post(&post).await {
+                    Ok(Some(forum)) if forum.actor.is_local() => forum,
+                    Ok(_) => return Ok(Applied::Ignored),
+                    Err(error) => return Err(domain_refusal(error)),
+                },
+            };
+            domain
+                .receive_post(id, &forum, &actor.row, &post, raw)
+                .await
+        }
+        ActivityKind::Update => {
+            let Ok(post) = activity.parse_object::<Post>() else {
+                return Ok(Applied::Ignored);
+            };
+            if host_of(&post.id) != host_of(&activity.actor) {
+                return Err(refuse(StatusCode::FORBIDDEN, "author_mismatch"));
+            }
+            domain.receive_update(id, &actor.row, &post, raw).await
+        }
+        ActivityKind::Delete => {
+            let object = object_id()?;
+            let reason = activity
+                .summary
+                .clone()
+                .or_else(|| activity.content.clone());
+            domain
+                .receive_delete(id, &actor.row, &object, reason.as_deref(), raw, relay)
+                .await
+        }
+        ActivityKind::Like => {
+            let object = object_id()?;
+            domain
+                .receive_like(id, &actor.row, &object, id, true, raw)
+                .await
+        }
+        ActivityKind::Lock => {
+            let object = object_id()?;
+            domain
+                .receive_thread_moderation(id, &actor.row, &object, ThreadAction::Lock, raw, relay)
+                .await
+        }
+        ActivityKind::Add | ActivityKind::Remove => {
+            let is_featured = activity
+                .target_id()
+                .is_some_and(|t| t.path().trim_end_matches('/').ends_with("featured"));
+            if !is_featured {
+                return Ok(Applied::Ignored);
+            }
+            let object = object_id()?;
+            let action = if activity.kind == ActivityKind::Add {
+                ThreadAction::Pin
+            } else {
+                ThreadAction::Unpin
+            };
+            domain
+                .receive_thread_moderation(id, &actor.row, &object, action, raw, relay)
+                .await
+        }
+        ActivityKind::Undo => {
+            let Some(inner) = activity.inner_activity() else {
+                return Ok(Applied::Ignored);
+            };
+            if inner.actor != activity.actor {
+                return Err(refuse(StatusCode::FORBIDDEN, "actor_mismatch"));
+            }
+            let Some(object) = inner.object_id().map(|o| o.to_string()) else {
+                return Ok(Applied::Ignored);
+            };
             match inner.kind {
-                ActivityKind::Create => {
-                    // Content from the forum's own server is trusted as
-                    // relayed; anything else is fetched from its origin.
-                    let post =
-                        post_of(
-                            data,
-                            &inner.object,
-                            host_of(
-                                &forum.actor.ap_id.parse::<Url>().map_err(|_| {
-                                    refuse(StatusCode::BAD_REQUEST, "invalid_object")
-                                })?,
-                            ),
-                        )
-                        .await?;
-                    let author_id = post
-                        .author()
-                        .cloned()
-                        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
-                    if host_of(&author_id) != host_of(&inner.actor) || author_id != inner.actor {
-                        return Err(refuse(StatusCode::FORBIDDEN, "author_mismatch"));
-                    }
-                    let author = actor_row(data, &author_id).await?;
-                    let inner_raw = serde_json::to_value(&inner)
-                        .map_err(|e| AppError::internal(e).into_response_json())?;
+                ActivityKind::Like => {
                     domain
-                        .receive_post(inner.id.as_str(), &forum, &author.row, &post, &inner_raw)
+                        .receive_like(id, &actor.row, &object, inner.id.as_str(), false, raw)
                         .await
-                        .map_err(domain_refusal)
                 }
-                _ => Ok(Applied::Ignored),
+                ActivityKind::Lock => {
+                    domain
+                        .receive_thread_moderation(
+                            id,
+                            &actor.row,
+                            &object,
+                            ThreadAction::Unlock,
+                            raw,
+                            relay,
+                        )
+                        .await
+                }
+                ActivityKind::Follow => {
+                    let forum = match domain.store.forum_by_ap_id(&object).await {
+                        Ok(Some(forum)) => forum,
+                        Ok(None) => return Ok(Applied::Ignored),
+                        Err(error) => return Err(AppError::from(error).into_response_json()),
+                    };
+                    domain.receive_unfollow(id, &forum, &actor.row).await
+                }
+                _ => return Ok(Applied::Ignored),
             }
         }
-        _ => Ok(Applied::Ignored),
-    }
+        ActivityKind::Flag => {
+            let objects: Vec<String> = activity
+                .objects()
+                .into_iter()
+                .map(|o| o.to_string())
+                .collect();
+            let reason = activity
+                .content
+                .clone()
+                .or_else(|| activity.summary.clone())
+                .unwrap_or_default();
+            domain.receive_flag(id, &actor.row, &objects, &reason).await
+        }
+        _ => return Ok(Applied::Ignored),
+    };
+    result.map_err(domain_refusal)
 }

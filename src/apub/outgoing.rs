@@ -158,3 +158,18 @@ pub fn accept(id: &str, forum: &str, follow: Value, follower: &str) -> Value {
         "to": [follower],
     })
 }
+
+/// A report (`Flag`) about `object`, with the reason in `content`
+/// (Mastodon) and `summary` (Lemmy).
+pub fn flag(id: &str, actor: &str, to: &str, object: &str, reason: &str) -> Value {
+    json!({
+        "@context": preau_context(),
+        "id": id,
+        "type": "Flag",
+        "actor": actor,
+        "to": [to],
+        "object": object,
+        "content": reason,
+        "summary": reason,
+    })
+}

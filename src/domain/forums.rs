@@ -351,3 +351,351 @@ impl Domain {
         Ok(self.store.post(post.thread()).await?)
     }
 }
+
+/// What a moderator can do to a thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadAction {
+    /// No more replies.
+    Lock,
+    /// Replies again.
+    Unlock,
+    /// Shown first in the forum (its `featured` collection).
+    Pin,
+    /// Back among the others.
+    Unpin,
+}
+
+impl Domain {
+    async fn forum_of(&self, post: &PostRow) -> DomainResult<ForumRow> {
+        self.store
+            .forum(post.forum_id)
+            .await?
+            .ok_or_else(|| DomainError::rule(404, "not_found"))
+    }
+
+    /// Whether a local account may moderate a forum: its listed moderators,
+    /// and the instance's admins for local forums.
+    pub async fn can_moderate(&self, account: &AccountRow, forum: &ForumRow) -> DomainResult<bool> {
+        if forum.actor.is_local() && account.is_admin {
+            return Ok(true);
+        }
+        Ok(self
+            .store
+            .is_moderator(forum.actor.id, account.actor_id)
+            .await?)
+    }
+
+    async fn announce_change(
+        &self,
+        forum: &ForumRow,
+        actor: &ActorRow,
+        kind: &str,
+        object: Value,
+        change: impl FnOnce(
+            &mut Tx,
+        )
+            -> futures::future::BoxFuture<'_, Result<(), crate::store::StoreError>>,
+    ) -> DomainResult<()> {
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let activity = outgoing::activity(kind, &id, &actor.ap_id, forum, object);
+        let mut tx = self.store.begin().await?;
+        change(&mut tx).await?;
+        self.distribute(&mut tx, forum, actor, &id, &activity)
+            .await?;
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// The author edits a post (`Update`).
+    pub async fn edit_post(
+        &self,
+        account: &AccountRow,
+        post: &PostRow,
+        title: &str,
+        body: &str,
+    ) -> DomainResult<PostRow> {
+        if post.author_id != account.actor_id {
+            return Err(DomainError::rule(403, "forbidden"));
+        }
+        if !post.is_visible() {
+            return Err(DomainError::rule(410, "post_deleted"));
+        }
+        let body = self.check_body(body)?;
+        let title = if post.kind == PostKind::Thread {
+            let title = validate::text(title, MAX_TITLE, "title")?;
+            if title.is_empty() {
+                return Err(DomainError::invalid("field_required", "title"));
+            }
+            title
+        } else {
+            String::new()
+        };
+        let forum = self.forum_of(post).await?;
+        let actor = self.author_actor(account).await?;
+        let html = render_markdown(&body);
+        let now = now_ms();
+        let mut edited = post.clone();
+        edited.title = title.clone();
+        edited.source = body.clone();
+        edited.content_html = html.clone();
+        edited.updated_at = Some(now);
+        let parent = match post.in_reply_to_id {
+            Some(parent) => self.store.post(parent).await?.map(|p| p.ap_id),
+            None => None,
+        };
+        let object =
+            outgoing::post_object(&edited, &actor.ap_id, &forum.actor.ap_id, parent.as_deref())
+                .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
+        let object =
+            serde_json::to_value(object).map_err(|e| DomainError::Internal(e.to_string()))?;
+        let id = post.id;
+        self.announce_change(&forum, &actor, "Update", object, move |tx| {
+            Box::pin(async move { posts::update_post(tx, id, &title, &body, &html, now).await })
+        })
+        .await?;
+        self.store
+            .post(post.id)
+            .await?
+            .ok_or_else(|| DomainError::rule(404, "not_found"))
+    }
+
+    /// The author deletes a post (`Delete`; a `Tombstone` stays).
+    pub async fn delete_post(&self, account: &AccountRow, post: &PostRow) -> DomainResult<()> {
+        if post.author_id != account.actor_id {
+            return Err(DomainError::rule(403, "forbidden"));
+        }
+        if post.deleted_at.is_some() {
+            return Ok(());
+        }
+        let forum = self.forum_of(post).await?;
+        let actor = self.author_actor(account).await?;
+        let id = post.id;
+        self.announce_change(
+            &forum,
+            &actor,
+            "Delete",
+            Value::String(post.ap_id.clone()),
+            move |tx| Box::pin(async move { posts::mark_deleted(tx, id, now_ms()).await }),
+        )
+        .await
+    }
+
+    /// A teacher marks a post as helpful (`Like`), or takes it back
+    /// (`Undo(Like)`).
+    pub async fn like_post(
+        &self,
+        account: &AccountRow,
+        post: &PostRow,
+        helpful: bool,
+    ) -> DomainResult<()> {
+        if !post.is_visible() {
+            return Err(DomainError::rule(410, "post_deleted"));
+        }
+        let forum = self.forum_of(post).await?;
+        let actor = self.author_actor(account).await?;
+        let already = self.store.has_liked(post.id, actor.id).await?;
+        if already == helpful {
+            return Ok(());
+        }
+        let base = self.settings.base_url();
+        // On this instance, one per post and teacher, so a repeat is the
+        // same activity.
+        let like_id = format!("{}/likes/{}", actor.ap_id, urls::random_token());
+        let like = outgoing::activity(
+            "Like",
+            &like_id,
+            &actor.ap_id,
+            &forum,
+            Value::String(post.ap_id.clone()),
+        );
+        let (id, activity) = if helpful {
+            (like_id.clone(), like)
+        } else {
+            let id = outgoing::new_activity_id(&base);
+            let mut undo = outgoing::undo(&id, &actor.ap_id, like, &forum.actor.ap_id);
+            undo["audience"] = Value::String(forum.actor.ap_id.clone());
+            (id, undo)
+        };
+        let mut tx = self.store.begin().await?;
+        if helpful {
+            posts::insert_like(&mut tx, post.id, actor.id, &like_id).await?;
+        } else {
+            posts::delete_like(&mut tx, post.id, actor.id).await?;
+        }
+        self.distribute(&mut tx, &forum, &actor, &id, &activity)
+            .await?;
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// A moderator removes a post from a local forum, with a reason: a
+    /// `Delete` by the moderator with `summary`, announced by the forum.
+    pub async fn remove_post(
+        &self,
+        moderator: &AccountRow,
+        post: &PostRow,
+        reason: &str,
+    ) -> DomainResult<()> {
+        let forum = self.forum_of(post).await?;
+        if !forum.actor.is_local() {
+            return Err(DomainError::rule(409, "forum_is_remote"));
+        }
+        if !self.can_moderate(moderator, &forum).await? {
+            return Err(DomainError::rule(403, "not_moderator"));
+        }
+        let reason = validate::text(reason, 500, "reason")?;
+        let actor = self.author_actor(moderator).await?;
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let mut activity = outgoing::activity(
+            "Delete",
+            &id,
+            &actor.ap_id,
+            &forum,
+            Value::String(post.ap_id.clone()),
+        );
+        activity["summary"] = Value::String(reason.clone());
+        let mut tx = self.store.begin().await?;
+        posts::mark_removed(&mut tx, post.id, &reason, now_ms()).await?;
+        self.distribute(&mut tx, &forum, &actor, &id, &activity)
+            .await?;
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// A moderator locks, unlocks, pins or unpins a thread of a local
+    /// forum: `Lock`/`Undo(Lock)`, `Add`/`Remove` to `featured`, announced.
+    pub async fn moderate_thread(
+        &self,
+        moderator: &AccountRow,
+        thread: &PostRow,
+        action: ThreadAction,
+    ) -> DomainResult<()> {
+        if thread.kind != PostKind::Thread {
+            return Err(DomainError::rule(422, "not_a_thread"));
+        }
+        let forum = self.forum_of(thread).await?;
+        if !forum.actor.is_local() {
+            return Err(DomainError::rule(409, "forum_is_remote"));
+        }
+        if !self.can_moderate(moderator, &forum).await? {
+            return Err(DomainError::rule(403, "not_moderator"));
+        }
+        let actor = self.author_actor(moderator).await?;
+        let base = self.settings.base_url();
+        let id = outgoing::new_activity_id(&base);
+        let featured = format!("{}/featured", forum.actor.ap_id);
+        let object = Value::String(thread.ap_id.clone());
+        let activity = match action {
+            ThreadAction::Lock => outgoing::activity("Lock", &id, &actor.ap_id, &forum, object),
+            ThreadAction::Unlock => {
+                let lock_id = outgoing::new_activity_id(&base);
+                let lock = outgoing::activity("Lock", &lock_id, &actor.ap_id, &forum, object);
+                let mut undo = outgoing::undo(&id, &actor.ap_id, lock, &forum.actor.ap_id);
+                undo["audience"] = Value::String(forum.actor.ap_id.clone());
+                undo
+            }
+            ThreadAction::Pin | ThreadAction::Unpin => {
+                let kind = if action == ThreadAction::Pin {
+                    "Add"
+                } else {
+                    "Remove"
+                };
+                let mut activity = outgoing::activity(kind, &id, &actor.ap_id, &forum, object);
+                activity["target"] = Value::String(featured);
+                activity
+            }
+        };
+        let mut tx = self.store.begin().await?;
+        match action {
+            ThreadAction::Lock => posts::set_locked(&mut tx, thread.id, true).await?,
+            ThreadAction::Unlock => posts::set_locked(&mut tx, thread.id, false).await?,
+            ThreadAction::Pin => posts::set_pinned(&mut tx, thread.id, true).await?,
+            ThreadAction::Unpin => posts::set_pinned(&mut tx, thread.id, false).await?,
+        }
+        self.distribute(&mut tx, &forum, &actor, &id, &activity)
+            .await?;
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// A teacher reports a post. On a local forum it lands in the
+    /// moderators' queue; a remote forum receives a `Flag`; and a post by a
+    /// remote author is also reported to the author's instance.
+    pub async fn report_post(
+        &self,
+        reporter: &AccountRow,
+        post: &PostRow,
+        reason: &str,
+    ) -> DomainResult<()> {
+        let reason = validate::text(reason, 1000, "reason")?;
+        if reason.is_empty() {
+            return Err(DomainError::invalid("field_required", "reason"));
+        }
+        let forum = self.forum_of(post).await?;
+        let actor = self.author_actor(reporter).await?;
+        let author = self
+            .store
+            .actor_by_id(post.author_id)
+            .await?
+            .ok_or_else(|| DomainError::rule(404, "not_found"))?;
+        let base = self.settings.base_url();
+        let id = outgoing::new_activity_id(&base);
+        let mut tx = self.store.begin().await?;
+        posts::insert_report(
+            &mut tx,
+            &posts::NewReport {
+                activity_id: id.clone(),
+                reporter_id: actor.id,
+                forum_id: Some(forum.actor.id),
+                post_id: Some(post.id),
+                object_ap_id: post.ap_id.clone(),
+                reason: reason.clone(),
+            },
+        )
+        .await?;
+        if !forum.actor.is_local() {
+            let flag = outgoing::flag(&id, &actor.ap_id, &forum.actor.ap_id, &post.ap_id, &reason);
+            enqueue(
+                &mut tx,
+                &id,
+                actor.id,
+                &flag.to_string(),
+                std::slice::from_ref(&forum.actor.inbox),
+            )
+            .await?;
+        }
+        if !author.is_local() && author.domain != forum.actor.domain {
+            // Forwarded from the instance actor, so the author's instance
+            // learns of the report without learning who made it.
+            if let Some(instance) = self.store.instance_actor().await? {
+                let forward_id = outgoing::new_activity_id(&base);
+                let flag = outgoing::flag(
+                    &forward_id,
+                    &instance.ap_id,
+                    &author.ap_id,
+                    &post.ap_id,
+                    &reason,
+                );
+                let inbox = author
+                    .shared_inbox
+                    .clone()
+                    .unwrap_or_else(|| author.inbox.clone());
+                enqueue(
+                    &mut tx,
+                    &forward_id,
+                    instance.id,
+                    &flag.to_string(),
+                    &[inbox],
+                )
+                .await?;
+            }
+        }
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(())
+    }
+}

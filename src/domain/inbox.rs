@@ -296,3 +296,236 @@ impl Domain {
         Ok(self.store.post_by_ap_id(ap_id).await?)
     }
 }
+
+/// Who vouches for a received change to a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relay {
+    /// The signer sent it directly.
+    Direct,
+    /// The post's own (remote) forum announced it: the forum vouches for
+    /// its moderators' actions.
+    Forum,
+}
+
+impl Domain {
+    async fn post_and_forum(&self, ap_id: &str) -> DomainResult<Option<(PostRow, ForumRow)>> {
+        let Some(post) = self.store.post_by_ap_id(ap_id).await? else {
+            return Ok(None);
+        };
+        let Some(forum) = self.store.forum(post.forum_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some((post, forum)))
+    }
+
+    /// Whether `actor` may moderate `forum`, as seen from here: a listed
+    /// moderator of a local forum, or anything a remote forum announces.
+    async fn moderates(
+        &self,
+        forum: &ForumRow,
+        actor: &ActorRow,
+        relay: Relay,
+    ) -> DomainResult<bool> {
+        if forum.actor.is_local() {
+            Ok(self.store.is_moderator(forum.actor.id, actor.id).await?)
+        } else {
+            Ok(relay == Relay::Forum)
+        }
+    }
+
+    async fn apply_and_relay(
+        &self,
+        activity_id: &str,
+        forum: &ForumRow,
+        actor: &ActorRow,
+        activity: &Value,
+        change: impl FnOnce(
+            &mut crate::store::Tx,
+        )
+            -> futures::future::BoxFuture<'_, Result<(), crate::store::StoreError>>,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        change(&mut tx).await?;
+        if forum.actor.is_local() {
+            self.distribute(&mut tx, forum, actor, activity_id, activity)
+                .await?;
+        }
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// An author's edit (`Update` of a post).
+    pub async fn receive_update(
+        &self,
+        activity_id: &str,
+        signer: &ActorRow,
+        post: &Post,
+        activity: &Value,
+    ) -> DomainResult<Applied> {
+        let Some((stored, forum)) = self.post_and_forum(post.id.as_str()).await? else {
+            return Ok(Applied::Ignored);
+        };
+        if stored.author_id != signer.id
+            || post.author().map(|a| a.as_str()) != Some(signer.ap_id.as_str())
+        {
+            return Err(DomainError::rule(403, "author_mismatch"));
+        }
+        let title = if stored.kind == PostKind::Thread {
+            title_from(post)
+        } else {
+            String::new()
+        };
+        let html = sanitize_html(post.content.as_deref().unwrap_or_default());
+        let source = post
+            .source
+            .as_ref()
+            .filter(|s| s.media_type.starts_with("text/markdown"))
+            .map(|s| s.content.clone())
+            .unwrap_or_default();
+        let id = stored.id;
+        self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
+            Box::pin(
+                async move { posts::update_post(tx, id, &title, &source, &html, now_ms()).await },
+            )
+        })
+        .await
+    }
+
+    /// A `Delete` of a post: by its author (deleted), or by a moderator
+    /// (removed, with the `summary` as reason).
+    pub async fn receive_delete(
+        &self,
+        activity_id: &str,
+        signer: &ActorRow,
+        object: &str,
+        reason: Option<&str>,
+        activity: &Value,
+        relay: Relay,
+    ) -> DomainResult<Applied> {
+        let Some((stored, forum)) = self.post_and_forum(object).await? else {
+            return Ok(Applied::Ignored);
+        };
+        let id = stored.id;
+        if stored.author_id == signer.id {
+            return self
+                .apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
+                    Box::pin(async move { posts::mark_deleted(tx, id, now_ms()).await })
+                })
+                .await;
+        }
+        if !self.moderates(&forum, signer, relay).await? {
+            return Err(DomainError::rule(403, "not_moderator"));
+        }
+        let reason = reason
+            .unwrap_or_default()
+            .chars()
+            .take(500)
+            .collect::<String>();
+        self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
+            Box::pin(async move { posts::mark_removed(tx, id, &reason, now_ms()).await })
+        })
+        .await
+    }
+
+    /// A "helpful" mark (`Like`) or its withdrawal (`Undo(Like)`).
+    pub async fn receive_like(
+        &self,
+        activity_id: &str,
+        signer: &ActorRow,
+        object: &str,
+        like_id: &str,
+        helpful: bool,
+        activity: &Value,
+    ) -> DomainResult<Applied> {
+        let Some((stored, forum)) = self.post_and_forum(object).await? else {
+            return Ok(Applied::Ignored);
+        };
+        let (id, actor) = (stored.id, signer.id);
+        let like_id = like_id.to_string();
+        self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
+            Box::pin(async move {
+                if helpful {
+                    posts::insert_like(tx, id, actor, &like_id)
+                        .await
+                        .map(|_| ())
+                } else {
+                    posts::delete_like(tx, id, actor).await.map(|_| ())
+                }
+            })
+        })
+        .await
+    }
+
+    /// A moderator locks or unlocks, pins or unpins a thread.
+    pub async fn receive_thread_moderation(
+        &self,
+        activity_id: &str,
+        signer: &ActorRow,
+        object: &str,
+        action: super::forums::ThreadAction,
+        activity: &Value,
+        relay: Relay,
+    ) -> DomainResult<Applied> {
+        use super::forums::ThreadAction;
+        let Some((stored, forum)) = self.post_and_forum(object).await? else {
+            return Ok(Applied::Ignored);
+        };
+        if stored.kind != PostKind::Thread {
+            return Ok(Applied::Ignored);
+        }
+        if !self.moderates(&forum, signer, relay).await? {
+            return Err(DomainError::rule(403, "not_moderator"));
+        }
+        let id = stored.id;
+        self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
+            Box::pin(async move {
+                match action {
+                    ThreadAction::Lock => posts::set_locked(tx, id, true).await,
+                    ThreadAction::Unlock => posts::set_locked(tx, id, false).await,
+                    ThreadAction::Pin => posts::set_pinned(tx, id, true).await,
+                    ThreadAction::Unpin => posts::set_pinned(tx, id, false).await,
+                }
+            })
+        })
+        .await
+    }
+
+    /// A report (`Flag`) from any server about posts known here: each lands
+    /// in the queue of the moderators of the post's forum.
+    pub async fn receive_flag(
+        &self,
+        activity_id: &str,
+        reporter: &ActorRow,
+        objects: &[String],
+        reason: &str,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        let mut applied = Applied::Ignored;
+        for object in objects {
+            if let Some(post) = self.store.post_by_ap_id(object).await? {
+                posts::insert_report(
+                    &mut tx,
+                    &posts::NewReport {
+                        activity_id: format!("{activity_id}#{}", post.id.0),
+                        reporter_id: reporter.id,
+                        forum_id: Some(post.forum_id),
+                        post_id: Some(post.id),
+                        object_ap_id: post.ap_id.clone(),
+                        reason: reason.chars().take(1000).collect(),
+                    },
+                )
+                .await?;
+                applied = Applied::Applied;
+            }
+        }
+        crate::store::commit(tx).await?;
+        Ok(applied)
+    }
+}

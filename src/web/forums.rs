@@ -49,6 +49,8 @@ fn post_context(view: &PostView, local_domain: &str) -> Value {
     let visible = post.is_visible();
     context! {
         id => post.id.0,
+        author_id => view.author.id.0,
+        source => if visible && post.local { post.source.clone() } else { String::new() },
         ap_id => post.ap_id,
         title => post.title,
         content_html => if visible { post.content_html.clone() } else { String::new() },

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod forums;
 pub mod home;
+pub mod posts;
 pub mod profile;
 pub mod session;
 
@@ -26,7 +27,12 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 17] = [
+const TEMPLATES: [(&str, &str); 19] = [
+    (
+        "post_actions.html",
+        include_str!("templates/post_actions.html"),
+    ),
+    ("reports.html", include_str!("templates/reports.html")),
     ("forums.html", include_str!("templates/forums.html")),
     ("forum.html", include_str!("templates/forum.html")),
     ("thread.html", include_str!("templates/thread.html")),
@@ -256,6 +262,13 @@ pub fn routes() -> Router<AppState> {
         .route("/forums/{name}/unfollow", post(forums::submit_unfollow))
         .route("/threads/{id}", get(forums::show_thread))
         .route("/threads/{id}/replies", post(forums::submit_reply))
+        .route("/threads/{id}/moderate", post(posts::submit_moderate))
+        .route("/forums/{name}/reports", get(posts::show_reports))
+        .route("/post/{id}/edit", post(posts::submit_edit))
+        .route("/post/{id}/delete", post(posts::submit_delete))
+        .route("/post/{id}/like", post(posts::submit_like))
+        .route("/post/{id}/report", post(posts::submit_report))
+        .route("/post/{id}/remove", post(posts::submit_remove))
 }
 
 #[cfg(test)]

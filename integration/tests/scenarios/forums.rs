@@ -285,6 +285,256 @@ async fn teachers_on_three_instances_share_a_forum() {
         assert!(html.contains(&format!("bea@{}", association.domain)));
         assert!(html.contains(&format!("carl@{}", informal.domain)));
 
+        // Edit, like, delete, remove, lock, pin and report, each seen on
+        // every instance.
+        let thread_of = |instance: &TestInstance, thread: i64| {
+            let url = instance.url(&format!("/api/v1/threads/{thread}"));
+            async move {
+                api_client()
+                    .get(url)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        let association_view = thread_of(&association, association_thread).await;
+        let bea_thread_local_id = association_view["thread"]["id"].as_i64().unwrap();
+        let response = client
+            .put(association.url(&format!("/api/v1/posts/{bea_thread_local_id}")))
+            .bearer_auth(&bea)
+            .json(&json!({"title": "Probabilités en seconde (édité)", "body": "Vos idées pour les *probabilités* ?"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        for (instance, thread) in [(&academy, thread_id), (&informal, informal_thread)] {
+            wait_for("the edit reaches every instance", || async {
+                thread_of(instance, thread).await["thread"]["title"]
+                    == "Probabilités en seconde (édité)"
+            })
+            .await;
+        }
+        // Carl marks Anne's reply as helpful; the forum relays it.
+        let informal_view = thread_of(&informal, informal_thread).await;
+        let anne_reply_on_informal = informal_view["replies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["author"]["handle"].as_str().unwrap().starts_with("anne@"))
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let response = client
+            .post(informal.url(&format!("/api/v1/posts/{anne_reply_on_informal}/like")))
+            .bearer_auth(&carl)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let liked = |instance: &TestInstance, thread: i64| {
+            let view = thread_of(instance, thread);
+            async move {
+                let view = view.await;
+                view["replies"].as_array().unwrap().iter().any(|r| {
+                    r["author"]["handle"].as_str().unwrap().starts_with("anne@")
+                        && r["like_count"] == 1
+                })
+            }
+        };
+        wait_for("the academy counts Carl's mark", || {
+            liked(&academy, thread_id)
+        })
+        .await;
+        wait_for("Bea's instance counts Carl's mark", || {
+            liked(&association, association_thread)
+        })
+        .await;
+
+        // Carl deletes his reply: a Tombstone everywhere.
+        let carl_reply = informal_view["replies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["author"]["handle"].as_str().unwrap().starts_with("carl@"))
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let response = client
+            .delete(informal.url(&format!("/api/v1/posts/{carl_reply}")))
+            .bearer_auth(&carl)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204);
+        let carl_deleted = |instance: &TestInstance, thread: i64| {
+            let view = thread_of(instance, thread);
+            async move {
+                view.await["replies"].as_array().unwrap().iter().any(|r| {
+                    r["author"]["handle"].as_str().unwrap().starts_with("carl@")
+                        && r["deleted"] == true
+                })
+            }
+        };
+        wait_for("the academy marks Carl's reply deleted", || {
+            carl_deleted(&academy, thread_id)
+        })
+        .await;
+        wait_for("Bea's instance marks it deleted", || {
+            carl_deleted(&association, association_thread)
+        })
+        .await;
+        let carl_ap_id = thread_of(&academy, thread_id).await["replies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["author"]["handle"].as_str().unwrap().starts_with("carl@"))
+            .unwrap()["ap_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let tombstone = client
+            .get(&carl_ap_id)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(tombstone.status(), 410);
+        assert_eq!(
+            tombstone.json::<Value>().await.unwrap()["type"],
+            "Tombstone"
+        );
+
+        // Bea replies; Anne, moderator, removes it with a reason.
+        let response = client
+            .post(association.url(&format!("/api/v1/threads/{association_thread}/replies")))
+            .bearer_auth(&bea)
+            .json(&json!({"body": "Hors sujet : vends voiture."}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let bea_reply_on_academy = |view: &Value| {
+            view["replies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["author"]["handle"].as_str().unwrap().starts_with("bea@"))
+                .map(|r| r["id"].as_i64().unwrap())
+        };
+        wait_for("the academy stores Bea's reply", || async {
+            bea_reply_on_academy(&thread_of(&academy, thread_id).await).is_some()
+        })
+        .await;
+        let bea_reply = bea_reply_on_academy(&thread_of(&academy, thread_id).await).unwrap();
+        let response = client
+            .post(academy.url(&format!("/api/v1/posts/{bea_reply}/remove")))
+            .bearer_auth(&carl)
+            .json(&json!({"reason": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "Carl has no session on the academy");
+        let response = client
+            .post(academy.url(&format!("/api/v1/posts/{bea_reply}/remove")))
+            .bearer_auth(&anne)
+            .json(&json!({"reason": "Hors sujet"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        let bea_removed = |instance: &TestInstance, thread: i64| {
+            let view = thread_of(instance, thread);
+            async move {
+                view.await["replies"].as_array().unwrap().iter().any(|r| {
+                    r["author"]["handle"].as_str().unwrap().starts_with("bea@")
+                        && r["removed"] == true
+                })
+            }
+        };
+        wait_for("Bea's instance shows the removal", || {
+            bea_removed(&association, association_thread)
+        })
+        .await;
+        wait_for("the informal instance shows the removal", || {
+            bea_removed(&informal, informal_thread)
+        })
+        .await;
+
+        // Lock and pin: replies are then refused, here and at the forum.
+        for action in ["lock", "pin"] {
+            let response = client
+                .post(academy.url(&format!("/api/v1/threads/{thread_id}/{action}")))
+                .bearer_auth(&anne)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        }
+        for (instance, thread) in [
+            (&association, association_thread),
+            (&informal, informal_thread),
+        ] {
+            wait_for("the lock and pin reach every instance", || async {
+                let view = thread_of(instance, thread).await;
+                view["thread"]["locked"] == true && view["thread"]["pinned"] == true
+            })
+            .await;
+        }
+        let response = client
+            .post(informal.url(&format!("/api/v1/threads/{informal_thread}/replies")))
+            .bearer_auth(&carl)
+            .json(&json!({"body": "Encore un mot ?"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 409);
+        let featured: Value = client
+            .get(academy.url("/forums/maths/featured"))
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(featured["orderedItems"].as_array().unwrap().len(), 1);
+
+        // Carl reports Bea's thread from his instance: the academy's
+        // moderators see it in their queue.
+        let response = client
+            .post(informal.url(&format!("/api/v1/posts/{informal_thread}/report")))
+            .bearer_auth(&carl)
+            .json(&json!({"reason": "Doublon d'un autre fil"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202);
+        wait_for("the report reaches the forum's moderators", || async {
+            let reports: Value = api_client()
+                .get(academy.url("/api/v1/forums/maths/reports"))
+                .bearer_auth(&anne)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            reports["reports"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|r| r["reason"] == "Doublon d'un autre fil"))
+        })
+        .await;
+        let response = client
+            .get(association.url(&format!("/api/v1/forums/{remote_path}/reports")))
+            .bearer_auth(&bea)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
+
         // Nothing was applied twice: every delivery is done, none failed.
         for instance in [&academy, &association, &informal] {
             let counts = instance
@@ -300,5 +550,243 @@ async fn teachers_on_three_instances_share_a_forum() {
         academy.stop().await;
         association.stop().await;
         informal.stop().await;
+    }
+}
+
+/// Signs and POSTs `body` to `url` as `key_id`, letting `tamper` change
+/// the request after signing.
+async fn post_signed(
+    url: &str,
+    body: &Value,
+    key_id: &str,
+    private_key_pem: &str,
+    now: std::time::SystemTime,
+    tamper: impl FnOnce(&mut reqwest::header::HeaderMap, &mut Vec<u8>),
+) -> reqwest::Response {
+    let parsed = url::Url::parse(url).unwrap();
+    let host = match parsed.port() {
+        Some(port) => format!("{}:{port}", parsed.host_str().unwrap()),
+        None => parsed.host_str().unwrap().to_string(),
+    };
+    let mut bytes = serde_json::to_vec(body).unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.insert("host", host.parse().unwrap());
+    headers.insert("content-type", "application/activity+json".parse().unwrap());
+    preau_federation::signatures::sign_request(
+        &http::Method::POST,
+        parsed.path(),
+        &mut headers,
+        Some(&bytes),
+        key_id,
+        private_key_pem,
+        now,
+    )
+    .unwrap();
+    let mut request_headers = reqwest::header::HeaderMap::new();
+    for (name, value) in headers.iter() {
+        if name != "host" {
+            request_headers.insert(
+                reqwest::header::HeaderName::from_bytes(name.as_str().as_bytes()).unwrap(),
+                reqwest::header::HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+            );
+        }
+    }
+    tamper(&mut request_headers, &mut bytes);
+    api_client()
+        .post(url)
+        .headers(request_headers)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn error_code(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    (
+        status,
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
+    for engine in engines() {
+        let (a, dir_a) = settings(engine, None);
+        let academy = start(engine, a, dir_a).await;
+        let (b, dir_b) = settings(engine, None);
+        let other = start(engine, b, dir_b).await;
+        let anne = teacher(&academy, "anne", true).await;
+        let response = api_client()
+            .post(academy.url("/api/v1/forums"))
+            .bearer_auth(&anne)
+            .json(&json!({"name": "maths", "title": "Maths"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        teacher(&other, "bea", false).await;
+        teacher(&other, "carl", false).await;
+        let store = &other.running.state.domain.store;
+        let bea = store.local_actor_by_name("bea").await.unwrap().unwrap();
+        let carl = store.local_actor_by_name("carl").await.unwrap().unwrap();
+        let bea_key = bea.private_key_pem.clone().unwrap();
+        let carl_key = carl.private_key_pem.clone().unwrap();
+        let bea_key_id = format!("{}#main-key", bea.ap_id);
+        let forum = academy.url("/forums/maths");
+        let inbox = academy.url("/forums/maths/inbox");
+        let create = |n: u32| {
+            json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{}/activities/test-{n}", other.base_url),
+                "type": "Create",
+                "actor": bea.ap_id,
+                "to": "https://www.w3.org/ns/activitystreams#Public",
+                "cc": [forum],
+                "object": {
+                    "id": format!("{}/posts/test-{n}", other.base_url),
+                    "type": "Page",
+                    "attributedTo": bea.ap_id,
+                    "name": format!("Fil {n}"),
+                    "content": "<p>Bonjour <script>alert(1)</script><a href=\"javascript:alert(1)\" onclick=\"x()\" style=\"color:red\">lien</a></p>",
+                    "audience": forum,
+                    "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                    "cc": [forum],
+                },
+                // Extra fields Fedify adds must not make the activity fail.
+                "signature": {"type": "RsaSignature2017", "creator": bea_key_id, "signatureValue": "AAAA"},
+                "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "proofValue": "z58"},
+            })
+        };
+        let now = std::time::SystemTime::now();
+        let threads = || async { thread_count(&academy, "maths").await };
+
+        // Unsigned: 401, and nothing stored.
+        let response = api_client()
+            .post(&inbox)
+            .json(&create(1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            error_code(response).await,
+            (401, "signature_missing".into())
+        );
+        // RFC 9421 only: 401 so that Fedify retries with draft-cavage.
+        let response = api_client()
+            .post(&inbox)
+            .header("signature-input", "sig1=(\"@method\");created=1")
+            .json(&create(1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            error_code(response).await,
+            (401, "signature_rfc9421_unsupported".into())
+        );
+        // Body changed after signing.
+        let response = post_signed(&inbox, &create(1), &bea_key_id, &bea_key, now, |_, body| {
+            body.extend_from_slice(b" ")
+        })
+        .await;
+        assert_eq!(error_code(response).await, (401, "digest_mismatch".into()));
+        // Two hours old, and two hours ahead.
+        for offset in [-7200i64, 7200] {
+            let when = if offset < 0 {
+                now - Duration::from_secs(7200)
+            } else {
+                now + Duration::from_secs(7200)
+            };
+            let response =
+                post_signed(&inbox, &create(1), &bea_key_id, &bea_key, when, |_, _| {}).await;
+            assert_eq!(
+                error_code(response).await,
+                (401, "date_out_of_range".into())
+            );
+        }
+        // Signed with another key under Bea's key id.
+        let response =
+            post_signed(&inbox, &create(1), &bea_key_id, &carl_key, now, |_, _| {}).await;
+        assert_eq!(
+            error_code(response).await,
+            (401, "signature_invalid".into())
+        );
+        // Carl's valid key for Bea's activity.
+        let response = post_signed(
+            &inbox,
+            &create(1),
+            &format!("{}#main-key", carl.ap_id),
+            &carl_key,
+            now,
+            |_, _| {},
+        )
+        .await;
+        assert_eq!(
+            error_code(response).await,
+            (401, "key_owner_mismatch".into())
+        );
+        // An activity id on another host than its actor.
+        let mut foreign = create(1);
+        foreign["id"] = json!("https://elsewhere.example/activities/1");
+        let response = post_signed(&inbox, &foreign, &bea_key_id, &bea_key, now, |_, _| {}).await;
+        assert_eq!(
+            error_code(response).await,
+            (403, "activity_id_foreign".into())
+        );
+        // A post attributed to someone else than the signer.
+        let mut borrowed = create(1);
+        borrowed["object"]["attributedTo"] = json!(carl.ap_id);
+        let response = post_signed(&inbox, &borrowed, &bea_key_id, &bea_key, now, |_, _| {}).await;
+        assert_eq!(error_code(response).await, (403, "author_mismatch".into()));
+        // Too large.
+        let mut huge = create(1);
+        huge["object"]["content"] = json!("x".repeat(300 * 1024));
+        let response = post_signed(&inbox, &huge, &bea_key_id, &bea_key, now, |_, _| {}).await;
+        assert_eq!(
+            error_code(response).await,
+            (413, "payload_too_large".into())
+        );
+        assert_eq!(threads().await, 0, "no forged request stored anything");
+
+        // The genuine activity is accepted once; a replay is answered 202
+        // and applied no second time.
+        for _ in 0..2 {
+            let response =
+                post_signed(&inbox, &create(1), &bea_key_id, &bea_key, now, |_, _| {}).await;
+            assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+        }
+        assert_eq!(threads().await, 1);
+        let forum_view: Value = api_client()
+            .get(academy.url("/api/v1/forums/maths"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let html = forum_view["threads"][0]["content_html"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for payload in ["<script", "javascript:", "onclick", "style="] {
+            assert!(!html.contains(payload), "{payload} survived in {html}");
+        }
+        let thread_id = forum_view["threads"][0]["id"].as_i64().unwrap();
+        let page = browser()
+            .get(academy.url(&format!("/threads/{thread_id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("<script>alert"));
+
+        academy.stop().await;
+        other.stop().await;
     }
 }

@@ -1,0 +1,260 @@
+//! Actions on posts from the thread page: edit and delete one's own,
+//! mark as helpful, report, and the moderators' tools (remove, lock, pin)
+//! with their reports queue.
+
+use super::session::{CsrfForm, Page};
+use crate::{
+    app::AppState,
+    apub::forums::{forum_by_path, forum_path},
+    domain::forums::ThreadAction,
+    error::AppError,
+    store::posts::{PostId, PostRow},
+    urls,
+};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+async fn load(state: &AppState, page: &Page, id: i64) -> Result<PostRow, Response> {
+    match state.domain.store.post(PostId(id)).await {
+        Ok(Some(post)) => Ok(post),
+        Ok(None) => Err(state.error_page(page, AppError::not_found())),
+        Err(error) => Err(state.error_page(page, error)),
+    }
+}
+
+fn back_to(post: &PostRow) -> Response {
+    Redirect::to(&format!(
+        "{}#post-{}",
+        urls::thread_page(post.thread().0),
+        post.id.0
+    ))
+    .into_response()
+}
+
+/// The edit form.
+#[derive(Debug, Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /post/{id}/edit`.
+pub async fn submit_edit(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<EditForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let post = match load(&state, &page, id).await {
+        Ok(post) => post,
+        Err(response) => return response,
+    };
+    match state
+        .domain
+        .edit_post(&user, &post, &form.title, &form.body)
+        .await
+    {
+        Ok(post) => back_to(&post),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// `POST /post/{id}/delete`.
+pub async fn submit_delete(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let post = match load(&state, &page, id).await {
+        Ok(post) => post,
+        Err(response) => return response,
+    };
+    match state.domain.delete_post(&user, &post).await {
+        Ok(()) if post.thread_id.is_none() => {
+            let forum = state.domain.store.forum(post.forum_id).await.ok().flatten();
+            Redirect::to(
+                &forum
+                    .map(|f| forum_path(&f))
+                    .unwrap_or_else(|| "/forums".into()),
+            )
+            .into_response()
+        }
+        Ok(()) => back_to(&post),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// The "helpful" toggle.
+#[derive(Debug, Deserialize)]
+pub struct LikeForm {
+    #[serde(default)]
+    helpful: String,
+}
+
+/// `POST /post/{id}/like`.
+pub async fn submit_like(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<LikeForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let post = match load(&state, &page, id).await {
+        Ok(post) => post,
+        Err(response) => return response,
+    };
+    match state
+        .domain
+        .like_post(&user, &post, form.helpful != "0")
+        .await
+    {
+        Ok(()) => back_to(&post),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// A form with a reason.
+#[derive(Debug, Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /post/{id}/report`.
+pub async fn submit_report(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ReasonForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let post = match load(&state, &page, id).await {
+        Ok(post) => post,
+        Err(response) => return response,
+    };
+    match state.domain.report_post(&user, &post, &form.reason).await {
+        Ok(()) => {
+            let text = crate::i18n::Catalogs::get().format(page.lang, "report-sent", &[]);
+            state.render(&page, "message.html", context! { heading => text.clone(), paragraphs => Vec::<String>::new(), link => context! { href => format!("{}#post-{}", urls::thread_page(post.thread().0), post.id.0), label => crate::i18n::Catalogs::get().format(page.lang, "report-back", &[]) } })
+        }
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// `POST /post/{id}/remove` (moderators).
+pub async fn submit_remove(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ReasonForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let post = match load(&state, &page, id).await {
+        Ok(post) => post,
+        Err(response) => return response,
+    };
+    match state.domain.remove_post(&user, &post, &form.reason).await {
+        Ok(()) => back_to(&post),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// The moderation form of a thread.
+#[derive(Debug, Deserialize)]
+pub struct ModerateForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// `POST /threads/{id}/moderate` (moderators): lock, unlock, pin, unpin.
+pub async fn submit_moderate(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ModerateForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let thread = match load(&state, &page, id).await {
+        Ok(post) => post,
+        Err(response) => return response,
+    };
+    let action = match form.action.as_str() {
+        "lock" => ThreadAction::Lock,
+        "unlock" => ThreadAction::Unlock,
+        "pin" => ThreadAction::Pin,
+        "unpin" => ThreadAction::Unpin,
+        _ => {
+            return state.error_page(
+                &page,
+                AppError::new(StatusCode::BAD_REQUEST, "invalid_form"),
+            )
+        }
+    };
+    match state.domain.moderate_thread(&user, &thread, action).await {
+        Ok(()) => back_to(&thread),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// `GET /forums/{name}/reports`: the moderators' queue.
+pub async fn show_reports(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let forum = match forum_by_path(&state, &name).await {
+        Ok(forum) => forum,
+        Err(error) => return state.error_page(&page, error),
+    };
+    match state.domain.can_moderate(&user, &forum).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return state.error_page(&page, AppError::new(StatusCode::FORBIDDEN, "not_moderator"))
+        }
+        Err(error) => return state.error_page(&page, error),
+    }
+    let reports = match state.domain.store.open_reports(forum.actor.id).await {
+        Ok(reports) => reports,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let local_domain = &state.domain.settings.instance.domain;
+    let items: Vec<Value> = reports
+        .iter()
+        .map(|report| {
+            context! {
+                reporter => format!("{}@{}", report.reporter_name, if report.reporter_domain.is_empty() { local_domain.as_str() } else { report.reporter_domain.as_str() }),
+                post_link => report.post_id.map(|p| format!("/threads/{}#post-{}", p.0, p.0)),
+                post_id => report.post_id.map(|p| p.0),
+                object => report.object_ap_id,
+                reason => report.reason,
+                created => chrono::DateTime::from_timestamp_millis(report.created_at).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+            }
+        })
+        .collect();
+    state.render(&page, "reports.html", context! { forum => context! { title => forum.title, path => forum_path(&forum) }, reports => items })
+}

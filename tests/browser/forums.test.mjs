@@ -1,0 +1,738 @@
+// Browser end-to-end test: federated forums across two instances.
+//
+// Instance A: an admin creates a forum in the UI. Instance B: a teacher follows it
+// by its handle (!NAME@localhost:PORTA) and waits until the follow is accepted.
+// Then, on A, the admin opens a thread (Markdown preview first, then publish); the
+// thread reaches B; the teacher replies on B; the reply reaches A. Author handles
+// show their origin, and axe-core checks every page visited.
+//
+// Real parts only: two `preau serve` child processes on loopback, accounts made with
+// the `preau admin create-user` CLI, Debian's Chromium driven by playwright-core.
+// Nothing leaves 127.0.0.1.
+//
+// Run with `bash tests/browser/run.sh` from the repository root (see that file for
+// the environment variables).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import dns from 'node:dns';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+import { chromium } from 'playwright-core';
+
+// "localhost" must reach the servers, which listen on 127.0.0.1 only.
+dns.setDefaultResultOrder('ipv4first');
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const ARTIFACTS = path.join(HERE, 'artifacts');
+const require = createRequire(import.meta.url);
+const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
+
+const PREAU_BIN = path.resolve(
+  ROOT,
+  process.env.PREAU_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'preau'),
+);
+const DATABASE_KIND = process.env.PREAU_BROWSER_DATABASE ?? 'sqlite';
+const CHROMIUM = process.env.PREAU_CHROMIUM ?? '/usr/bin/chromium';
+const CONFIG = 'instance-config/institutional.toml';
+
+const SERVER_START_TIMEOUT_MS = 30_000;
+const CLI_TIMEOUT_MS = 30_000;
+const STEP_TIMEOUT_MS = 60_000;
+const BROWSER_ACTION_TIMEOUT_MS = 10_000;
+const FEDERATION_TIMEOUT_MS = 20_000;
+const RELOAD_INTERVAL_MS = 500;
+
+const ADMIN = { name: 'lbernard', email: 'lucie.bernard@ac-rennes.fr', password: 'Craie-blanche-2024!' };
+const TEACHER = { name: 'cmartin', email: 'camille.martin@ac-rennes.fr', password: 'Tableau-noir-2024!' };
+
+const FORUM_NAME = 'maths_lycee';
+const FORUM_TITLE = 'Mathématiques au lycée';
+const FORUM_DESCRIPTION = 'Échanges entre collègues de **mathématiques** : progressions, évaluations, ressources.';
+const THREAD_TITLE = 'Progression en géométrie dans l’espace';
+const THREAD_STRONG = 'vecteurs de l’espace';
+const THREAD_ITEMS = ['positions relatives de droites', 'plans et repères'];
+const THREAD_BODY =
+  `Bonjour à toutes et à tous,\n\nJe commence par les **${THREAD_STRONG}**, puis :\n\n` +
+  THREAD_ITEMS.map((item) => `- ${item}`).join('\n') +
+  '\n\nQuelle progression suivez-vous ?';
+const REPLY_EM = 'produit scalaire';
+const REPLY_TEXT = 'Chez nous, on finit l’année par le';
+const REPLY_BODY = `${REPLY_TEXT} *${REPLY_EM}* dans l’espace, après les plans.`;
+
+// ---------------------------------------------------------------------------
+// Shared state
+// ---------------------------------------------------------------------------
+function newInstance(label) {
+  return {
+    label, // 'A' or 'B'
+    port: 0,
+    base: '',
+    domain: '',
+    dataDir: null,
+    database: null, // { url, pgAdminUrl?, pgName? }
+    env: null,
+    child: null,
+    childExit: null,
+    log: [],
+  };
+}
+
+const state = {
+  a: newInstance('A'),
+  b: newInstance('B'),
+  browser: null,
+  contextA: null,
+  contextB: null,
+  pageA: null, // the admin on instance A
+  pageB: null, // the teacher on instance B
+  failed: false,
+  axeFindings: [],
+  dialogs: [],
+  threadPathA: null, // /threads/ID on A
+  threadPathB: null, // /threads/ID on B
+};
+
+function logTail(inst, lines = 200) {
+  return inst.log.join('').split('\n').slice(-lines).join('\n');
+}
+
+function bothLogTails(lines = 60) {
+  return ['a', 'b']
+    .map((k) => `----- instance ${state[k].label} (${state[k].base}) -----\n${logTail(state[k], lines)}`)
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function databaseFor(dataDir) {
+  if (DATABASE_KIND === 'sqlite') {
+    return { url: `sqlite://${path.join(dataDir, 'preau.db')}` };
+  }
+  if (DATABASE_KIND === 'postgres') {
+    const admin = process.env.PREAU_TEST_POSTGRES_URL;
+    assert.ok(admin, 'PREAU_BROWSER_DATABASE=postgres needs PREAU_TEST_POSTGRES_URL');
+    const url = new URL(admin);
+    const name = `preau_browser_${randomBytes(6).toString('hex')}`;
+    url.pathname = `/${name}`;
+    return { url: url.toString(), pgAdminUrl: admin, pgName: name };
+  }
+  throw new Error(`PREAU_BROWSER_DATABASE must be sqlite or postgres, not ${DATABASE_KIND}`);
+}
+
+async function startServer(inst) {
+  assert.ok(existsSync(PREAU_BIN), `server binary not found: ${PREAU_BIN} (cargo build, or set PREAU_BIN)`);
+  inst.port = await freePort();
+  inst.domain = `localhost:${inst.port}`;
+  inst.base = `http://${inst.domain}`;
+  inst.dataDir = await mkdtemp(path.join(os.tmpdir(), `preau-browser-forums-${inst.label.toLowerCase()}-`));
+  inst.database = databaseFor(inst.dataDir);
+  console.log(`instance ${inst.label}: preau ${PREAU_BIN} on ${inst.base}, database ${DATABASE_KIND}: ${inst.database.url}`);
+
+  inst.env = {
+    ...process.env,
+    PREAU_SERVER_LISTEN: `127.0.0.1:${inst.port}`,
+    PREAU_INSTANCE_DOMAIN: inst.domain,
+    PREAU_SERVER_DATA_DIR: inst.dataDir,
+    PREAU_DATABASE_URL: inst.database.url,
+    PREAU_FEDERATION_ALLOW_LOOPBACK: 'true',
+    PREAU_DELIVERY_POLL_MS: '100',
+    PREAU_DELIVERY_RETRY_BASE_MS: '200',
+    RUST_LOG: process.env.RUST_LOG ?? 'info',
+    NO_COLOR: '1',
+  };
+  const child = spawn(PREAU_BIN, ['serve', '--config', CONFIG], {
+    cwd: ROOT,
+    env: inst.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  inst.child = child;
+  child.stdout.on('data', (d) => inst.log.push(d.toString()));
+  child.stderr.on('data', (d) => inst.log.push(d.toString()));
+  child.on('exit', (code, signal) => {
+    inst.childExit = { code, signal };
+  });
+  child.on('error', (err) => {
+    inst.childExit = { code: null, signal: null, error: err };
+  });
+
+  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  let lastError = null;
+  while (Date.now() < deadline) {
+    if (inst.childExit) {
+      throw new Error(
+        `preau (instance ${inst.label}) exited during start-up (${JSON.stringify(inst.childExit)}); its output:\n${logTail(inst)}`,
+      );
+    }
+    try {
+      const res = await fetch(`${inst.base}/.well-known/nodeinfo`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return;
+      lastError = `status ${res.status}`;
+    } catch (err) {
+      lastError = err.cause?.code ?? err.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `preau (instance ${inst.label}) did not answer 200 on ${inst.base}/.well-known/nodeinfo within ` +
+      `${SERVER_START_TIMEOUT_MS} ms (last: ${lastError}); its output:\n${logTail(inst)}`,
+  );
+}
+
+/** `preau admin create-user NAME --email EMAIL [--admin]`, password on stdin, same env as the server. */
+function createUser(inst, user, { admin = false } = {}) {
+  const args = ['admin', 'create-user', user.name, '--email', user.email];
+  if (admin) args.push('--admin');
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      PREAU_BIN,
+      [...args, '--config', CONFIG],
+      { cwd: ROOT, env: inst.env, timeout: CLI_TIMEOUT_MS },
+      (err, stdout, stderr) => {
+        if (err) {
+          reject(
+            new Error(
+              `preau ${args.join(' ')} --config ${CONFIG} (instance ${inst.label}) failed: ${err.message}\n` +
+                `stdout: ${stdout}\nstderr: ${stderr}`,
+            ),
+          );
+        } else {
+          console.log(`instance ${inst.label}: ${stdout.trim()}`);
+          resolve(stdout);
+        }
+      },
+    );
+    child.stdin.end(`${user.password}\n`);
+  });
+}
+
+async function stopServer(inst) {
+  const child = inst.child;
+  if (!child || inst.childExit) return;
+  child.kill('SIGTERM');
+  const exited = new Promise((r) => child.once('exit', r));
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise((r) => setTimeout(() => r(true), 5_000)),
+  ]);
+  if (timedOut && !inst.childExit) {
+    child.kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
+  }
+}
+
+function dropPostgresDatabase(inst) {
+  const { pgAdminUrl, pgName } = inst.database ?? {};
+  if (!pgAdminUrl || !pgName) return Promise.resolve();
+  // Best effort: the database is throwaway; psql may be missing.
+  return new Promise((resolve) => {
+    execFile(
+      'psql',
+      [pgAdminUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`],
+      { timeout: 10_000 },
+      (err, _stdout, stderr) => {
+        if (err) console.error(`note: could not drop test database ${pgName}: ${stderr || err.message}`);
+        resolve();
+      },
+    );
+  });
+}
+
+let axeSource = null;
+async function checkAccessibility(page, label) {
+  axeSource ??= await readFile(AXE_SOURCE_PATH, 'utf8');
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { resultTypes: ['violations'] }),
+  );
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad
+    .map(
+      (v) =>
+        `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+        v.nodes
+          .map((n) => `      target ${JSON.stringify(n.target)}: ${n.html}\n        ${n.failureSummary?.replace(/\n/g, '\n        ')}`)
+          .join('\n'),
+    )
+    .join('\n');
+  const minor = results.violations.filter((v) => !bad.includes(v));
+  if (minor.length) {
+    console.log(`axe (${label}, ${page.url()}): minor/moderate, not failing: ${minor.map((v) => `${v.id}[${v.impact}]`).join(', ')}`);
+  }
+  state.axeFindings.push({ label, url: page.url(), serious: bad.length });
+  assert.equal(
+    bad.length,
+    0,
+    `accessibility violations (serious/critical) on the ${label} page ${page.url()}:\n${report}`,
+  );
+}
+
+/** Clicks `submit` and resolves with the final (non-redirect) navigation response. */
+async function clickAndWaitForPage(page, submit) {
+  const responsePromise = page.waitForResponse(
+    (r) =>
+      r.request().isNavigationRequest() &&
+      r.request().frame() === page.mainFrame() &&
+      !(r.status() >= 300 && r.status() < 400),
+    { timeout: 15_000 },
+  );
+  await submit.click();
+  const response = await responsePromise;
+  await page.waitForLoadState('load');
+  return response;
+}
+
+/** Submits `form` with its first submit button. */
+async function submitForm(page, form) {
+  const submit = form.locator('button[type=submit], input[type=submit]').first();
+  assert.equal(await submit.count(), 1, `no submit button in the form on ${page.url()}`);
+  return clickAndWaitForPage(page, submit);
+}
+
+async function goto(page, inst, pathname) {
+  const response = await page.goto(`${inst.base}${pathname}`, { waitUntil: 'load' });
+  assert.ok(response, `no response for ${inst.base}${pathname}`);
+  return response;
+}
+
+/** The form that holds a field named `fieldName` (the header holds a log-out form too). */
+function formWith(page, fieldName) {
+  return page.locator(`form:has([name="${fieldName}"])`);
+}
+
+async function expectField(form, selector, what) {
+  const n = await form.locator(selector).count();
+  assert.ok(n > 0, `${what}: no field matching ${selector} in the form on ${form.page().url()}`);
+  return form.locator(selector).first();
+}
+
+async function bodyText(page) {
+  return (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+}
+
+async function alertTexts(page) {
+  const alerts = page.locator('[role=alert]');
+  const texts = [];
+  for (let i = 0; i < (await alerts.count()); i++) {
+    const t = (await alerts.nth(i).innerText()).trim();
+    if (t) texts.push(t);
+  }
+  return texts;
+}
+
+async function expectNoAlert(page, what) {
+  const alerts = await alertTexts(page);
+  assert.equal(alerts.length, 0, `${what} shows an alert at ${page.url()}: ${alerts.join(' | ')}`);
+}
+
+/**
+ * Loads `inst.base + pathname` every RELOAD_INTERVAL_MS until `predicate(page)` is true
+ * or `timeoutMs` passes; returns true when it matched.
+ */
+async function reloadUntil(page, inst, pathname, predicate, timeoutMs = FEDERATION_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await goto(page, inst, pathname);
+    assert.ok(response.status() < 500, `GET ${inst.base}${pathname} answered ${response.status()}:\n${await bodyText(page)}`);
+    if (await predicate(page)) return true;
+    for (const other of [state.a, state.b]) {
+      if (other.childExit) {
+        throw new Error(`instance ${other.label} exited (${JSON.stringify(other.childExit)}):\n${logTail(other)}`);
+      }
+    }
+    if (Date.now() + RELOAD_INTERVAL_MS > deadline) return false;
+    await new Promise((r) => setTimeout(r, RELOAD_INTERVAL_MS));
+  }
+}
+
+async function logIn(page, inst, user) {
+  const response = await goto(page, inst, '/login');
+  assert.equal(response.status(), 200, `GET ${inst.base}/login answered ${response.status()}`);
+  const form = formWith(page, 'login').first();
+  assert.equal(await form.count(), 1, `no log-in form (field "login") on ${page.url()}`);
+  await (await expectField(form, 'input[name=login]', 'log-in')).fill(user.name);
+  await (await expectField(form, 'input[name=password]', 'log-in')).fill(user.password);
+  const after = await submitForm(page, form);
+  assert.ok(after.status() < 400, `log-in of ${user.name} on ${inst.label} answered ${after.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, `log-in of ${user.name} on ${inst.label}`);
+  assert.notEqual(new URL(page.url()).pathname, '/login', `log-in of ${user.name} on ${inst.label} stayed on /login:\n${await bodyText(page)}`);
+}
+
+async function saveFailureScreenshots(name) {
+  await mkdir(ARTIFACTS, { recursive: true }).catch(() => {});
+  for (const [label, page] of [['A', state.pageA], ['B', state.pageB]]) {
+    if (!page) continue;
+    try {
+      const file = path.join(ARTIFACTS, `failure-forums-${label}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      console.error(`failure screenshot (${label}): ${file} (page ${page.url()})`);
+    } catch {
+      /* the page may be gone */
+    }
+  }
+}
+
+/** A sequential step: skipped once an earlier step failed. */
+function step(name, fn) {
+  test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
+    if (state.failed) {
+      t.skip('an earlier step failed');
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (err) {
+      state.failed = true;
+      await saveFailureScreenshots(name);
+      throw err;
+    }
+  });
+}
+
+async function newContext() {
+  const context = await state.browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+  context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(15_000);
+  // Only loopback: refuse anything else the pages might ask for.
+  await context.route(
+    (url) => !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname),
+    (route) => route.abort('blockedbyclient'),
+  );
+  const page = await context.newPage();
+  page.on('dialog', async (dialog) => {
+    state.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  return { context, page };
+}
+
+// ---------------------------------------------------------------------------
+// Set-up and tear-down
+// ---------------------------------------------------------------------------
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  try {
+    await startServer(state.a);
+    await startServer(state.b);
+    await createUser(state.a, ADMIN, { admin: true });
+    await createUser(state.b, TEACHER);
+    state.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-domain-reliability',
+        '--disable-client-side-phishing-detection',
+        '--dns-prefetch-disable',
+      ],
+    });
+    // Two contexts: each instance's session cookie is bound to "localhost" whatever
+    // the port, so one context would mix the two log-ins.
+    ({ context: state.contextA, page: state.pageA } = await newContext());
+    ({ context: state.contextB, page: state.pageB } = await newContext());
+  } catch (err) {
+    state.failed = true;
+    throw err;
+  }
+});
+
+after(async () => {
+  try {
+    await state.browser?.close();
+  } catch {
+    /* ignore */
+  }
+  await Promise.all([stopServer(state.a), stopServer(state.b)]);
+  await Promise.all([dropPostgresDatabase(state.a), dropPostgresDatabase(state.b)]);
+  try {
+    await mkdir(ARTIFACTS, { recursive: true });
+    await writeFile(path.join(ARTIFACTS, 'forums-server-a.log'), state.a.log.join(''));
+    await writeFile(path.join(ARTIFACTS, 'forums-server-b.log'), state.b.log.join(''));
+  } catch {
+    /* ignore */
+  }
+  if (state.failed) {
+    console.error(`\n----- preau output (last lines; full logs in ${ARTIFACTS}/forums-server-{a,b}.log) -----`);
+    console.error(bothLogTails(120));
+    console.error('----- end of preau output -----');
+  }
+  for (const inst of [state.a, state.b]) {
+    if (inst.dataDir) await rm(inst.dataDir, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Scenario
+// ---------------------------------------------------------------------------
+const forumHandleOnA = () => `${FORUM_NAME}@${state.a.domain}`;
+const forumPathOnB = () => `/forums/${forumHandleOnA()}`;
+
+step('A: the admin logs in and creates a forum from /forums', async () => {
+  const page = state.pageA;
+  await logIn(page, state.a, ADMIN);
+  const response = await goto(page, state.a, '/forums');
+  assert.equal(response.status(), 200, `GET ${state.a.base}/forums answered ${response.status()}`);
+  assert.match((await page.locator('html').getAttribute('lang')) ?? '', /^fr\b/i, '<html lang> on /forums should be "fr"');
+  await checkAccessibility(page, 'forums list (A, admin)');
+
+  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
+  assert.equal(await form.count(), 1, `no forum creation form (input[name=name]) on ${page.url()}:\n${await bodyText(page)}`);
+  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(FORUM_NAME);
+  await (await expectField(form, 'input[name=title]', 'forum creation')).fill(FORUM_TITLE);
+  await (await expectField(form, '[name=description]', 'forum creation')).fill(FORUM_DESCRIPTION);
+  const created = await submitForm(page, form);
+  assert.ok(created.status() < 400, `creating the forum answered ${created.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'creating the forum');
+  assert.equal(
+    new URL(page.url()).pathname,
+    `/forums/${FORUM_NAME}`,
+    `after creating the forum the browser should be on /forums/${FORUM_NAME}, is on ${page.url()}:\n${await bodyText(page)}`,
+  );
+  const text = await bodyText(page);
+  assert.ok(text.includes(FORUM_TITLE), `the forum page should show its title ${FORUM_TITLE}:\n${text}`);
+  assert.ok(text.includes(`!${forumHandleOnA()}`), `the forum page should show its handle !${forumHandleOnA()}:\n${text}`);
+  assert.ok(
+    (await page.locator('.forum-description strong', { hasText: 'mathématiques' }).count()) > 0,
+    'the forum description\'s **mathématiques** should be rendered as <strong>',
+  );
+  await checkAccessibility(page, 'forum page (A, new forum)');
+
+  // The forum is listed.
+  await goto(page, state.a, '/forums');
+  assert.ok(
+    (await page.locator(`a[href="/forums/${FORUM_NAME}"]`).count()) > 0,
+    `/forums on A should link to /forums/${FORUM_NAME}:\n${await bodyText(page)}`,
+  );
+  await checkAccessibility(page, 'forums list (A, with the forum)');
+});
+
+step('B: the teacher follows the forum by its handle and the follow is accepted', async () => {
+  const page = state.pageB;
+  await logIn(page, state.b, TEACHER);
+  const response = await goto(page, state.b, '/forums');
+  assert.equal(response.status(), 200, `GET ${state.b.base}/forums answered ${response.status()}`);
+  const text = await bodyText(page);
+  assert.ok(text.includes('Suivre un forum d’une autre instance') || text.includes("Suivre un forum d'une autre instance"),
+    `/forums on B should offer "Suivre un forum d’une autre instance":\n${text}`);
+  await checkAccessibility(page, 'forums list (B, teacher)');
+
+  const form = formWith(page, 'handle').first();
+  assert.equal(await form.count(), 1, `no follow form (field "handle") on ${page.url()}`);
+  await (await expectField(form, 'input[name=handle]', 'follow')).fill(`!${forumHandleOnA()}`);
+  const followed = await submitForm(page, form);
+  assert.ok(followed.status() < 400, `following !${forumHandleOnA()} answered ${followed.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'following the remote forum');
+  assert.equal(
+    decodeURIComponent(new URL(page.url()).pathname),
+    forumPathOnB(),
+    `after following, the browser should be on ${forumPathOnB()}, is on ${page.url()}:\n${await bodyText(page)}`,
+  );
+  const first = await bodyText(page);
+  assert.ok(first.includes(FORUM_TITLE), `B's page of the remote forum should show its title ${FORUM_TITLE}:\n${first}`);
+  assert.match(first, /Demande de suivi envoyée|Vous suivez ce forum/, `B's forum page should show the follow state:\n${first}`);
+  await checkAccessibility(page, 'remote forum page (B, just followed)');
+
+  const accepted = await reloadUntil(page, state.b, forumPathOnB(), async (p) =>
+    (await bodyText(p)).includes('Vous suivez ce forum.'),
+  );
+  assert.ok(
+    accepted,
+    `the follow of !${forumHandleOnA()} was not accepted within ${FEDERATION_TIMEOUT_MS} ms; B's page shows:\n` +
+      `${await bodyText(page)}\n${bothLogTails(40)}`,
+  );
+  await checkAccessibility(page, 'remote forum page (B, follow accepted)');
+});
+
+step('A: the admin previews a thread, then publishes it', async () => {
+  const page = state.pageA;
+  await goto(page, state.a, `/forums/${FORUM_NAME}`);
+  const form = formWith(page, 'body').filter({ has: page.locator('input[name=title]') });
+  assert.equal(await form.count(), 1, `no compose form (fields "title", "body") on ${page.url()}`);
+  await (await expectField(form, 'input[name=title]', 'compose')).fill(THREAD_TITLE);
+  await (await expectField(form, '[name=body]', 'compose')).fill(THREAD_BODY);
+  const previewButton = await expectField(form, 'button[name=preview]', 'compose');
+  assert.match((await previewButton.innerText()).trim(), /Aperçu/, 'the preview button should read "Aperçu"');
+
+  const previewed = await clickAndWaitForPage(page, previewButton);
+  assert.ok(previewed.status() < 400, `the preview answered ${previewed.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'the preview');
+  const preview = page.locator('.preview');
+  assert.ok((await preview.count()) > 0, `no .preview section after clicking "Aperçu" at ${page.url()}:\n${await bodyText(page)}`);
+  assert.ok(
+    (await preview.locator('strong', { hasText: THREAD_STRONG }).count()) > 0,
+    `the preview should render **${THREAD_STRONG}** as <strong>; it holds: ${await preview.innerHTML()}`,
+  );
+  for (const item of THREAD_ITEMS) {
+    assert.ok(
+      (await preview.locator('li', { hasText: item }).count()) > 0,
+      `the preview should render "- ${item}" as a list item; it holds: ${await preview.innerHTML()}`,
+    );
+  }
+  // Nothing is published by a preview, and the form keeps what was typed.
+  const kept = formWith(page, 'body').filter({ has: page.locator('input[name=title]') });
+  assert.equal(await kept.count(), 1, `no compose form after the preview on ${page.url()}`);
+  assert.equal(await kept.locator('input[name=title]').inputValue(), THREAD_TITLE, 'the preview should keep the title');
+  assert.equal(
+    (await kept.locator('[name=body]').inputValue()).replace(/\r\n/g, '\n'),
+    THREAD_BODY,
+    'the preview should keep the body',
+  );
+  assert.equal(
+    await page.locator('.thread-list a', { hasText: THREAD_TITLE }).count(),
+    0,
+    'a preview must not publish the thread',
+  );
+  await checkAccessibility(page, 'compose preview (A)');
+
+  const publish = kept.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
+  assert.equal(await publish.count(), 1, `expected one publish button besides "Aperçu" on ${page.url()}`);
+  const published = await clickAndWaitForPage(page, publish);
+  assert.ok(published.status() < 400, `publishing answered ${published.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'publishing the thread');
+  const pathname = new URL(page.url()).pathname;
+  assert.match(pathname, /^\/threads\/\d+$/, `after publishing, the browser should be on /threads/ID, is on ${page.url()}:\n${await bodyText(page)}`);
+  state.threadPathA = pathname;
+  const text = await bodyText(page);
+  assert.equal((await page.locator('h1').innerText()).trim(), THREAD_TITLE, 'the thread page <h1> should be the title');
+  assert.ok(text.includes(`@${ADMIN.name}@${state.a.domain}`), `the thread page should show the author @${ADMIN.name}@${state.a.domain}:\n${text}`);
+  assert.ok(
+    (await page.locator('.post.thread strong', { hasText: THREAD_STRONG }).count()) > 0,
+    'the thread body should render Markdown',
+  );
+  await checkAccessibility(page, 'thread page (A, new thread)');
+});
+
+step('B: the thread reaches the followed forum on B', async () => {
+  const page = state.pageB;
+  const arrived = await reloadUntil(
+    page,
+    state.b,
+    forumPathOnB(),
+    async (p) => (await p.locator('.thread-list a', { hasText: THREAD_TITLE }).count()) > 0,
+  );
+  assert.ok(
+    arrived,
+    `the thread "${THREAD_TITLE}" did not appear on ${state.b.base}${forumPathOnB()} within ${FEDERATION_TIMEOUT_MS} ms; ` +
+      `the page shows:\n${await bodyText(page)}\n${bothLogTails(40)}`,
+  );
+  const item = page.locator('.thread-list li', { hasText: THREAD_TITLE });
+  const meta = (await item.innerText()).replace(/\s+/g, ' ');
+  assert.ok(meta.includes(`@${ADMIN.name}@${state.a.domain}`), `the thread on B should name its author @${ADMIN.name}@${state.a.domain}: ${meta}`);
+  await checkAccessibility(page, 'remote forum page (B, with the thread)');
+
+  const link = item.locator('a').first();
+  const href = await link.getAttribute('href');
+  assert.match(href ?? '', /^\/threads\/\d+$/, `the thread link on B should be /threads/ID, is ${href}`);
+  await clickAndWaitForPage(page, link);
+  state.threadPathB = new URL(page.url()).pathname;
+  assert.equal(state.threadPathB, href, `following the thread link should land on ${href}, landed on ${page.url()}`);
+  const text = await bodyText(page);
+  assert.equal((await page.locator('h1').innerText()).trim(), THREAD_TITLE, 'B\'s thread page <h1> should be the title');
+  assert.ok(text.includes(`@${ADMIN.name}@${state.a.domain}`), `B's thread page should show the author @${ADMIN.name}@${state.a.domain}:\n${text}`);
+  assert.ok(
+    (await page.locator('.post.thread strong', { hasText: THREAD_STRONG }).count()) > 0,
+    `B's thread page should show the rendered Markdown (<strong>${THREAD_STRONG}</strong>)`,
+  );
+  for (const item of THREAD_ITEMS) {
+    assert.ok(
+      (await page.locator('.post.thread li', { hasText: item }).count()) > 0,
+      `B's thread page should show the list item "${item}"`,
+    );
+  }
+  await checkAccessibility(page, 'remote thread page (B)');
+});
+
+step('B: the teacher replies to the thread', async () => {
+  const page = state.pageB;
+  const form = formWith(page, 'body').filter({ has: page.locator('textarea[name=body], input[name=body]') });
+  assert.equal(await form.count(), 1, `no reply form (field "body") on ${page.url()}`);
+  await (await expectField(form, '[name=body]', 'reply')).fill(REPLY_BODY);
+  const send = form.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
+  assert.equal(await send.count(), 1, `expected one send button besides "Aperçu" in the reply form on ${page.url()}`);
+  const sent = await clickAndWaitForPage(page, send);
+  assert.ok(sent.status() < 400, `replying answered ${sent.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'replying');
+  assert.equal(new URL(page.url()).pathname, state.threadPathB, `after replying, the browser should be back on ${state.threadPathB}, is on ${page.url()}`);
+  const reply = page.locator('.post.reply', { hasText: REPLY_TEXT });
+  assert.equal(await reply.count(), 1, `B's thread page should show the reply once:\n${await bodyText(page)}`);
+  assert.ok((await reply.locator('em', { hasText: REPLY_EM }).count()) > 0, 'the reply\'s *produit scalaire* should be rendered as <em>');
+  await checkAccessibility(page, 'remote thread page (B, after replying)');
+});
+
+step('A: the reply from B appears on the thread, with its origin', async () => {
+  const page = state.pageA;
+  const arrived = await reloadUntil(
+    page,
+    state.a,
+    state.threadPathA,
+    async (p) => (await p.locator('.post.reply', { hasText: REPLY_TEXT }).count()) > 0,
+  );
+  assert.ok(
+    arrived,
+    `B's reply did not appear on ${state.a.base}${state.threadPathA} within ${FEDERATION_TIMEOUT_MS} ms; ` +
+      `the page shows:\n${await bodyText(page)}\n${bothLogTails(40)}`,
+  );
+  const reply = page.locator('.post.reply', { hasText: REPLY_TEXT });
+  assert.equal(await reply.count(), 1, `the reply should appear once on A:\n${await bodyText(page)}`);
+  const replyText = (await reply.innerText()).replace(/\s+/g, ' ');
+  assert.ok(
+    replyText.includes(`@${TEACHER.name}@${state.b.domain}`),
+    `the reply on A should name its author with its origin, @${TEACHER.name}@${state.b.domain}; it reads: ${replyText}`,
+  );
+  assert.ok((await reply.locator('em', { hasText: REPLY_EM }).count()) > 0, 'the remote reply should keep its <em>');
+  const text = await bodyText(page);
+  assert.ok(text.includes(`@${ADMIN.name}@${state.a.domain}`), `A's thread page should still show the thread author:\n${text}`);
+  assert.deepEqual(state.dialogs, [], 'no dialog may open');
+  await checkAccessibility(page, 'thread page (A, with the remote reply)');
+
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'forum-thread.png'), fullPage: true });
+
+  // The forum page on A counts the reply.
+  await goto(page, state.a, `/forums/${FORUM_NAME}`);
+  await checkAccessibility(page, 'forum page (A, with the thread)');
+});
+
+step('B: once the forum has announced the reply back, B still shows it once', async () => {
+  const page = state.pageB;
+  // A has the reply, so its Announce to B's follower inbox is queued or delivered;
+  // give the delivery queue (polling every 100 ms) a moment, then look.
+  await new Promise((r) => setTimeout(r, 1_500));
+  const response = await goto(page, state.b, state.threadPathB);
+  assert.equal(response.status(), 200, `GET ${state.b.base}${state.threadPathB} answered ${response.status()}`);
+  const replies = page.locator('.post.reply', { hasText: REPLY_TEXT });
+  assert.equal(await replies.count(), 1, `B's thread page should show the reply exactly once:\n${await bodyText(page)}`);
+  const forum = await goto(page, state.b, forumPathOnB());
+  assert.equal(forum.status(), 200);
+  const meta = (await page.locator('.thread-list li', { hasText: THREAD_TITLE }).innerText()).replace(/\s+/g, ' ');
+  assert.match(meta, /Une réponse|1 réponse/, `B's forum page should count one reply for the thread: ${meta}`);
+  await checkAccessibility(page, 'remote forum page (B, after the reply)');
+});
