@@ -15,13 +15,15 @@ use std::{
 
 /// The sections of the configuration, which are also the first word of
 /// each environment variable after `PREAU_`.
-pub const SECTIONS: [&str; 6] = [
+pub const SECTIONS: [&str; 8] = [
     "server",
     "instance",
     "database",
     "federation",
     "mail",
     "limits",
+    "delivery",
+    "forums",
 ];
 
 /// All settings of one instance.
@@ -66,6 +68,9 @@ pub struct DeliverySettings {
     pub probe_interval_ms: u64,
     /// Longest wait between two looks at the queue when idle.
     pub poll_ms: u64,
+    /// How long a claimed delivery stays reserved for its worker; after a
+    /// crash, unfinished deliveries are taken up again once it has passed.
+    pub lease_ms: u64,
 }
 
 impl Default for DeliverySettings {
@@ -79,6 +84,7 @@ impl Default for DeliverySettings {
             unreachable_after: 5,
             probe_interval_ms: 600_000,
             poll_ms: 1_000,
+            lease_ms: 60_000,
         }
     }
 }
@@ -345,9 +351,10 @@ impl Settings {
             || delivery.per_peer == 0
             || delivery.retry_base_ms == 0
             || delivery.poll_ms == 0
+            || delivery.lease_ms < 1_000
         {
             return Err(ConfigError::Inconsistent(
-                "delivery.workers, per_peer, retry_base_ms and poll_ms must be at least 1"
+                "delivery.workers, per_peer, retry_base_ms and poll_ms must be at least 1, lease_ms at least 1000"
                     .to_string(),
             ));
         }
@@ -483,6 +490,16 @@ mod tests {
         assert!(settings.federation.allow_loopback);
         assert_eq!(settings.database_url(), "postgres://db/preau");
         assert_eq!(settings.instance.allowed_email_domains, ["ac-rennes.fr"]);
+        let settings = Settings::load(
+            None,
+            env(&[
+                ("PREAU_DELIVERY_LEASE_MS", "1500"),
+                ("PREAU_FORUMS_MEMBERS_CAN_CREATE", "true"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.delivery.lease_ms, 1500);
+        assert!(settings.forums.members_can_create);
     }
 
     #[test]

@@ -67,15 +67,13 @@ pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
         Ok(body) => body,
         Err(_) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
     };
-    if !parts.headers.contains_key("signature") {
+    if signatures::is_rfc9421(&parts.headers) {
         // Fedify signs with RFC 9421 first and retries with draft-cavage
         // after a 401.
-        let code = if signatures::is_rfc9421(&parts.headers) {
-            "signature_rfc9421_unsupported"
-        } else {
-            "signature_missing"
-        };
-        return refuse(StatusCode::UNAUTHORIZED, code);
+        return refuse(StatusCode::UNAUTHORIZED, "signature_rfc9421_unsupported");
+    }
+    if !parts.headers.contains_key("signature") && !parts.headers.contains_key("authorization") {
+        return refuse(StatusCode::UNAUTHORIZED, "signature_missing");
     }
     let path_and_query = parts
         .uri
@@ -96,7 +94,13 @@ pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
         Ok(header) => header,
         Err(error) => return signature_refusal(&error),
     };
-    let activity: Activity = match serde_json::from_slice(&body) {
+    // The activity as received, relayed unchanged (its proofs and
+    // signatures included) when a local forum announces it.
+    let raw: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(raw) => raw,
+        Err(_) => return refuse(StatusCode::BAD_REQUEST, "invalid_activity"),
+    };
+    let activity: Activity = match serde_json::from_value(raw.clone()) {
         Ok(activity) => activity,
         Err(error) => {
             tracing::info!(%error, "inbox: unparsable activity");
@@ -140,7 +144,7 @@ pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
             _ => return signature_refusal(&SignatureError::SignatureInvalid),
         }
     };
-    match dispatch(&data, &activity, &signer).await {
+    match dispatch(&data, &activity, &raw, &signer).await {
         Ok(applied) => {
             tracing::debug!(id = %activity.id, kind = activity.kind.as_str(), ?applied, "inbox: activity handled");
             StatusCode::ACCEPTED.into_response()
@@ -221,11 +225,10 @@ async fn actor_row(data: &Data<AppState>, id: &Url) -> Result<DbActor, Response>
 async fn dispatch(
     data: &Data<AppState>,
     activity: &Activity,
+    raw: &serde_json::Value,
     signer: &DbActor,
 ) -> Result<Applied, Response> {
     let domain = &data.domain;
-    let raw =
-        serde_json::to_value(activity).map_err(|e| AppError::internal(e).into_response_json())?;
     match &activity.kind {
         ActivityKind::Follow => {
             let Some(target) = activity.object_id() else {
@@ -233,7 +236,7 @@ async fn dispatch(
             };
             match domain.store.forum_by_ap_id(target.as_str()).await {
                 Ok(Some(forum)) if forum.actor.is_local() => domain
-                    .receive_follow(activity.id.as_str(), &forum, &signer.row, &raw)
+                    .receive_follow(activity.id.as_str(), &forum, &signer.row, raw)
                     .await
                     .map_err(domain_refusal),
                 Ok(_) => Ok(Applied::Ignored),
@@ -293,7 +296,7 @@ async fn dispatch(
                 .unwrap_or_else(|| serde_json::to_value(&inner).unwrap_or_default());
             apply(data, &inner, &actor, &inner_raw, Some(&forum)).await
         }
-        _ => apply(data, activity, signer, &raw, None).await,
+        _ => apply(data, activity, signer, raw, None).await,
     }
 }
 
@@ -313,15 +316,13 @@ async fn apply(
     } else {
         Relay::Direct
     };
-    let object_id = || {
-        activity
-            .object_id()
-            .map(|id| id.to_string())
-            .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))
-    };
+    let object_id = || activity.object_id().map(|id| id.to_string());
+    let invalid_object = || refuse(StatusCode::BAD_REQUEST, "invalid_object");
     let id = activity.id.as_str();
     if matches!(activity.kind, ActivityKind::Create | ActivityKind::Update)
-        && activity.object_id().is_some_and(|object| data.config_is_local(&object))
+        && activity
+            .object_id()
+            .is_some_and(|object| data.config_is_local(&object))
     {
         // Our own post relayed back by a remote forum: already stored.
         return Ok(Applied::Ignored);
@@ -359,7 +360,7 @@ async fn apply(
             domain.receive_update(id, &actor.row, &post, raw).await
         }
         ActivityKind::Delete => {
-            let object = object_id()?;
+            let object = object_id().ok_or_else(invalid_object)?;
             let reason = activity
                 .summary
                 .clone()
@@ -369,13 +370,13 @@ async fn apply(
                 .await
         }
         ActivityKind::Like => {
-            let object = object_id()?;
+            let object = object_id().ok_or_else(invalid_object)?;
             domain
                 .receive_like(id, &actor.row, &object, id, true, raw)
                 .await
         }
         ActivityKind::Lock => {
-            let object = object_id()?;
+            let object = object_id().ok_or_else(invalid_object)?;
             domain
                 .receive_thread_moderation(id, &actor.row, &object, ThreadAction::Lock, raw, relay)
                 .await
@@ -387,7 +388,7 @@ async fn apply(
             if !is_featured {
                 return Ok(Applied::Ignored);
             }
-            let object = object_id()?;
+            let object = object_id().ok_or_else(invalid_object)?;
             let action = if activity.kind == ActivityKind::Add {
                 ThreadAction::Pin
             } else {

@@ -123,7 +123,7 @@ impl Domain {
         activity: &Value,
     ) -> DomainResult<()> {
         if forum.actor.is_local() {
-            let inboxes = self.store.follower_inboxes(forum.actor.id).await?;
+            let inboxes = forums::follower_inboxes(tx, forum.actor.id).await?;
             if inboxes.is_empty() {
                 return Ok(());
             }
@@ -644,6 +644,7 @@ impl Domain {
             .ok_or_else(|| DomainError::rule(404, "not_found"))?;
         let base = self.settings.base_url();
         let id = outgoing::new_activity_id(&base);
+        let instance = self.store.instance_actor().await?;
         let mut tx = self.store.begin().await?;
         posts::insert_report(
             &mut tx,
@@ -671,7 +672,7 @@ impl Domain {
         if !author.is_local() && author.domain != forum.actor.domain {
             // Forwarded from the instance actor, so the author's instance
             // learns of the report without learning who made it.
-            if let Some(instance) = self.store.instance_actor().await? {
+            if let Some(instance) = instance {
                 let forward_id = outgoing::new_activity_id(&base);
                 let flag = outgoing::flag(
                     &forward_id,

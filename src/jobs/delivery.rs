@@ -26,10 +26,6 @@ use std::{
 use tokio::sync::{Notify, Semaphore};
 use url::Url;
 
-/// How long a claimed delivery stays reserved for its worker. A crash
-/// makes it due again after this lease.
-const LEASE_MS: i64 = 60_000;
-
 /// A stored activity as activitypub_federation wants it: the exact JSON
 /// that was written to the outbox, with its id and actor.
 #[derive(Debug)]
@@ -127,7 +123,7 @@ pub fn spawn_delivery_workers(
                 match config
                     .domain
                     .store
-                    .claim_deliveries(available, LEASE_MS)
+                    .claim_deliveries(available, settings.lease_ms as i64)
                     .await
                 {
                     Ok(claimed) => claimed,
@@ -147,14 +143,19 @@ pub fn spawn_delivery_workers(
                 let peer = limits.peer(&delivery.host);
                 let data = config.to_request_data();
                 let settings = settings.clone();
+                let done = waker.clone();
                 tokio::spawn(async move {
-                    let _global = global;
-                    let Ok(_peer) = peer.acquire_owned().await else {
-                        return;
-                    };
-                    if let Err(error) = deliver(&data, &settings, delivery).await {
-                        tracing::warn!(%error, "delivery bookkeeping failed");
+                    {
+                        let _global = global;
+                        let Ok(_peer) = peer.acquire_owned().await else {
+                            return;
+                        };
+                        if let Err(error) = deliver(&data, &settings, delivery).await {
+                            tracing::warn!(%error, "delivery bookkeeping failed");
+                        }
                     }
+                    // A worker is free: look at the queue again at once.
+                    done.wake();
                 });
             }
             if idle {

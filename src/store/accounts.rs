@@ -129,7 +129,7 @@ impl Store {
     /// transaction. A taken name or address fails with a unique violation
     /// (see [`super::is_unique_violation`]) and leaves nothing behind.
     pub async fn create_account(&self, account: &NewAccount) -> StoreResult<AccountId> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let now = now_ms();
         let actor_id = insert_actor(&mut *tx, &account.actor).await?;
         sqlx::query("INSERT INTO profiles (actor_id, updated_at) VALUES ($1, $2)")

@@ -179,6 +179,23 @@ pub async fn delete_follow(tx: &mut Tx, follower: ActorId, followed: ActorId) ->
     Ok(removed > 0)
 }
 
+/// The inboxes to deliver to for the accepted remote followers of
+/// `followed`, read inside the caller's transaction (each server's shared
+/// inbox once, else each inbox). Reading through the pool instead while a
+/// SQLite write transaction is open could wait on a connection that waits
+/// on this transaction's lock.
+pub async fn follower_inboxes(tx: &mut Tx, followed: ActorId) -> StoreResult<Vec<String>> {
+    let inboxes: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT COALESCE(actors.shared_inbox, actors.inbox) FROM follows \
+         JOIN actors ON actors.id = follows.follower_id \
+         WHERE follows.followed_id = $1 AND follows.state = 'accepted' AND actors.domain <> ''",
+    )
+    .bind(followed.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(inboxes)
+}
+
 /// Bumps a forum's last activity.
 pub async fn touch_forum(tx: &mut Tx, forum: ActorId, at: i64) -> StoreResult<()> {
     sqlx::query(
@@ -348,20 +365,6 @@ impl Store {
             })
         })
         .transpose()
-    }
-
-    /// The inboxes to deliver to for the accepted remote followers of
-    /// `followed`: each server's shared inbox once, else each inbox.
-    pub async fn follower_inboxes(&self, followed: ActorId) -> StoreResult<Vec<String>> {
-        let inboxes: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT COALESCE(actors.shared_inbox, actors.inbox) FROM follows \
-             JOIN actors ON actors.id = follows.follower_id \
-             WHERE follows.followed_id = $1 AND follows.state = 'accepted' AND actors.domain <> ''",
-        )
-        .bind(followed.0)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(inboxes)
     }
 
     /// Counts accepted followers of an actor.

@@ -138,7 +138,13 @@ impl Store {
 
     /// Starts a transaction.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.engine {
+            // A deferred SQLite transaction that reads, then writes, fails
+            // at once with SQLITE_BUSY when another writer got in between;
+            // taking the write lock up front makes it wait its turn.
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// The engine behind this store.

@@ -59,7 +59,7 @@ impl Store {
     pub async fn save_profile(&self, actor: ActorId, update: &ProfileUpdate) -> StoreResult<()> {
         let now = now_ms();
         let profile = &update.profile;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE actors SET display_name = $1, summary_html = $2, updated_at = $3 WHERE id = $4",
         )

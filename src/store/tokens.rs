@@ -30,7 +30,7 @@ impl Store {
         purpose: TokenPurpose,
         expires_at: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "DELETE FROM email_tokens WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL",
         )

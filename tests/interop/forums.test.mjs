@@ -612,10 +612,10 @@ function receivedBy(recipient, type, pred = () => true) {
   return received.filter((r) => r.recipient === recipient && r.type === type && pred(r));
 }
 
-/** The raw HTTP request that delivered activity `id` to Fedify. */
-function inboundCarrying(activityId) {
+/** The raw HTTP request that delivered activity `id` to Fedify (at `path`). */
+function inboundCarrying(activityId, path = null) {
   return inbound.find((r) => {
-    if (r.method !== "POST") return false;
+    if (r.method !== "POST" || (path != null && r.url !== path)) return false;
     try {
       return JSON.parse(r.body).id === activityId;
     } catch {
@@ -802,8 +802,11 @@ describe(`Préau forums (${databaseKind}) and Fedify, both ways`, () => {
   after(async () => {
     await stopServer();
     process.removeListener("exit", killOnExit);
-    await new Promise((r) => (fedifyServer ? fedifyServer.close(() => r()) : r()));
-    fedifyServer?.closeAllConnections?.();
+    if (fedifyServer != null) {
+      const closed = new Promise((r) => fedifyServer.close(() => r()));
+      fedifyServer.closeAllConnections();
+      await closed;
+    }
     if (keepArtifacts || failed) {
       if (dataDir != null) console.error(`kept server data dir ${dataDir}`);
       if (postgresCleanup != null) console.error(`kept database ${postgresCleanup.name}`);
@@ -831,7 +834,7 @@ describe(`Préau forums (${databaseKind}) and Fedify, both ways`, () => {
   });
 
   for (const identifier of ["alice", "bob"]) {
-    it(`${identifier} (Fedify) follows the forum and gets a verified, forum-signed Accept`, async () => {
+    it(`${identifier} (Fedify) follows the forum and gets a verified, forum-signed Accept`, async (t) => {
       await explained(async () => {
         assert.ok(forumActor, "no forum actor (the lookup test failed)");
         const ctx = fedifyContext();
@@ -858,14 +861,14 @@ describe(`Préau forums (${databaseKind}) and Fedify, both ways`, () => {
         );
         // Reaching the listener means Fedify verified the HTTP signature.
         // Check it again by hand, and what it covers.
-        const request = inboundCarrying(accept.id);
-        assert.ok(request, `no raw request found for ${accept.id}`);
-        assert.equal(request.url, `/users/${identifier}/inbox`);
+        const request = inboundCarrying(accept.id, `/users/${identifier}/inbox`);
+        assert.ok(request, `no raw request to /users/${identifier}/inbox found for ${accept.id}`);
         assert.equal(request.status, 202, `Fedify's inbox answered ${request.status}`);
         const forumDoc = await (
           await realFetch(forumId, { headers: { accept: ACTIVITY_JSON } })
         ).json();
-        verifyPreauSignature(request, forumDoc.publicKey.publicKeyPem, `${forumId}#main-key`);
+        const { params } = verifyPreauSignature(request, forumDoc.publicKey.publicKeyPem, `${forumId}#main-key`);
+        t.diagnostic(`Accept signed: algorithm="${params.algorithm}" headers="${params.headers}"`);
       });
     });
   }
@@ -930,38 +933,63 @@ describe(`Préau forums (${databaseKind}) and Fedify, both ways`, () => {
     });
   });
 
-  it("the forum Announces alice's Create, unchanged and signed, to bob (and alice)", async () => {
+  const announcesOfAlice = new Map(); // follower -> raw request that carried the Announce
+
+  it("the forum Announces alice's Create to bob and alice, signed by the forum", async () => {
     await explained(async () => {
       assert.ok(aliceCreate, "alice posted nothing (previous test failed)");
+      const forumDoc = await (
+        await realFetch(forumId, { headers: { accept: ACTIVITY_JSON } })
+      ).json();
       for (const identifier of ["bob", "alice"]) {
+        // Reaching the listener means Fedify verified the forum's signature.
         const announce = await waitFor(`an Announce of ${aliceCreate.id.href} in ${identifier}'s inbox`, () =>
           receivedBy(identifier, "Announce", (r) => r.actorId === forumId && r.objectId === aliceCreate.id.href)[0],
         );
-        const request = inboundCarrying(announce.id);
-        assert.ok(request, `no raw request found for ${announce.id}`);
+        const request = inboundCarrying(announce.id, `/users/${identifier}/inbox`);
+        assert.ok(request, `no raw request to /users/${identifier}/inbox found for ${announce.id}`);
         assert.equal(request.status, 202, `Fedify's inbox answered ${request.status}`);
-        const forumDoc = await (
-          await realFetch(forumId, { headers: { accept: ACTIVITY_JSON } })
-        ).json();
         verifyPreauSignature(request, forumDoc.publicKey.publicKeyPem, `${forumId}#main-key`);
-        // "Unchanged" (FEP-1b12): the embedded Create is the JSON alice's
-        // server sent, byte for byte once parsed: her content as she wrote
-        // it (sanitising is for display, not for relaying), her Linked Data
-        // signature and her FEP-8b32 proof included.
         const raw = JSON.parse(request.body);
         assert.equal(raw.type, "Announce");
         assert.equal(raw.actor, forumId);
         assert.equal(typeof raw.object, "object", `the Announce's object is ${JSON.stringify(raw.object)}`);
         assert.equal(raw.object.id, aliceCreate.id.href);
+        // Sanitising is for display, not for relaying.
         assert.equal(raw.object.object?.content, HOSTILE_CONTENT);
-        const sent = outgoing.find(
-          (o) => o.status === 202 && o.sent != null && JSON.parse(o.sent).id === aliceCreate.id.href,
-        );
-        assert.ok(sent, "the Create as alice's server sent it was not recorded");
-        const original = JSON.parse(sent.sent);
-        assert.ok(original.proof, "Fedify sent alice's Create without an FEP-8b32 proof (test setup)");
-        assert.deepEqual(raw.object, original, "the relayed Create differs from the one alice sent");
+        announcesOfAlice.set(identifier, raw);
       }
+      // Exactly one copy each.
+      for (const identifier of ["bob", "alice"]) {
+        const copies = receivedBy(identifier, "Announce", (r) => r.objectId === aliceCreate.id.href);
+        assert.equal(copies.length, 1, `${identifier} received ${copies.length} Announces of the Create`);
+      }
+    });
+  });
+
+  it("the Announce carries alice's Create unchanged, with her LD signature and FEP-8b32 proof (FEP-1b12)", async () => {
+    await explained(async () => {
+      const raw = announcesOfAlice.get("bob");
+      assert.ok(raw, "bob received no Announce (previous test failed)");
+      const sent = outgoing.find(
+        (o) => o.status === 202 && o.sent != null && JSON.parse(o.sent).id === aliceCreate.id.href,
+      );
+      assert.ok(sent, "the Create as alice's server sent it was not recorded");
+      const original = JSON.parse(sent.sent);
+      assert.ok(original.proof, "Fedify sent alice's Create without an FEP-8b32 proof (test setup)");
+      assert.ok(original.signature, "Fedify sent alice's Create without an LD signature (test setup)");
+      const relayed = raw.object;
+      const missing = Object.keys(original).filter((k) => !(k in relayed));
+      const changed = Object.keys(original).filter(
+        (k) => k in relayed && JSON.stringify(relayed[k]) !== JSON.stringify(original[k]),
+      );
+      const added = Object.keys(relayed).filter((k) => !(k in original));
+      assert.deepEqual(
+        { missing, changed, added },
+        { missing: [], changed: [], added: [] },
+        "the Create relayed by the forum is not the JSON alice's server sent:\n" +
+          `sent:    ${tail(JSON.stringify(original), 1500)}\nrelayed: ${tail(JSON.stringify(relayed), 1500)}`,
+      );
     });
   });
 
@@ -1126,6 +1154,8 @@ describe(`Préau forums (${databaseKind}) and Fedify, both ways`, () => {
       await ctx.sendActivity({ identifier: "club" }, "followers", announce, { preferSharedInbox: true });
       const posts = outgoing.slice(before).filter((o) => o.url.startsWith(preauOrigin));
       assert.ok(posts.length > 0, "Fedify delivered club's Announce nowhere on Préau");
+      // The teacher's actor advertises Préau's shared inbox.
+      assert.equal(posts.at(-1).url, `${preauOrigin}/inbox`);
       assert.equal(posts.at(-1).status, 202, `Préau answered ${posts.at(-1).status} ${posts.at(-1).body ?? ""}`);
 
       const handle = `club@${fedifyHost}`;
