@@ -218,10 +218,15 @@ pub async fn create_thread(
     ))
 }
 
-/// `GET /api/v1/threads/{id}`: a thread and its replies.
+/// Replies per page of a thread, in the API and on pages.
+pub const REPLIES_PER_PAGE: i64 = 50;
+
+/// `GET /api/v1/threads/{id}[?page=N]`: a thread and a page of its
+/// replies.
 pub async fn get_thread(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Json<Value>, AppError> {
     let thread = state
         .domain
@@ -237,7 +242,13 @@ pub async fn get_thread(
     if !thread.is_visible() {
         return Err(AppError::new(StatusCode::GONE, "post_deleted"));
     }
-    let replies = state.domain.store.thread_replies(thread.id).await?;
+    let page = query.page.unwrap_or(1).max(1);
+    let replies = state
+        .domain
+        .store
+        .thread_replies(thread.id, REPLIES_PER_PAGE, (page - 1) * REPLIES_PER_PAGE)
+        .await?;
+    let total = state.domain.store.count_thread_replies(thread.id).await?;
     let forum = state
         .domain
         .store
@@ -249,6 +260,9 @@ pub async fn get_thread(
         "forum": forum_json(&state, &forum),
         "thread": post_json(&view, domain),
         "replies": replies.iter().map(|r| post_json(r, domain)).collect::<Vec<_>>(),
+        "page": page,
+        "total_replies": total,
+        "replies_per_page": REPLIES_PER_PAGE,
     })))
 }
 

@@ -197,7 +197,13 @@ async fn deliver(
             store.peer_succeeded(&delivery.host).await?;
             store.finish_delivery(delivery.id, None).await
         }
-        Err(error) => {
+        Err(SendError::Refused) => {
+            tracing::warn!(inbox = %delivery.inbox, "inbox URL refused by the federation policy; delivery given up");
+            store
+                .fail_delivery(delivery.id, "inbox URL refused by the federation policy")
+                .await
+        }
+        Err(SendError::Failed(error)) => {
             let message: String = error.chars().take(500).collect();
             let probe_delay = backoff(
                 0,
@@ -226,9 +232,29 @@ async fn deliver(
     }
 }
 
+/// Why a delivery did not go through.
+enum SendError {
+    /// Our own policy refused the inbox URL: final.
+    Refused,
+    /// The attempt failed (network, 5xx, 408, 429…): retried.
+    Failed(String),
+}
+
+impl From<String> for SendError {
+    fn from(error: String) -> Self {
+        SendError::Failed(error)
+    }
+}
+
+impl From<&str> for SendError {
+    fn from(error: &str) -> Self {
+        SendError::Failed(error.to_string())
+    }
+}
+
 /// Signs and sends one delivery. `Ok` covers success and the peer's final
 /// refusals (4xx other than 408/429), as activitypub_federation decides.
-async fn send(data: &Data<AppState>, delivery: &DueDelivery) -> Result<(), String> {
+async fn send(data: &Data<AppState>, delivery: &DueDelivery) -> Result<(), SendError> {
     let body: serde_json::Value =
         serde_json::from_str(&delivery.body).map_err(|e| e.to_string())?;
     let inbox = Url::parse(&delivery.inbox).map_err(|e| e.to_string())?;
@@ -249,8 +275,9 @@ async fn send(data: &Data<AppState>, delivery: &DueDelivery) -> Result<(), Strin
         .await
         .map_err(|e| e.to_string())?;
     if tasks.is_empty() {
-        // The library refused the inbox URL (local, or not allowed).
-        return Ok(());
+        // The library refused the inbox URL (a local URL, an IP literal,
+        // a private address…): retrying would not help.
+        return Err(SendError::Refused);
     }
     for task in tasks {
         task.sign_and_send(data).await.map_err(|e| e.to_string())?;

@@ -451,17 +451,48 @@ impl Store {
         .await?)
     }
 
-    /// Every reply of a thread in publication order, including deleted
-    /// and removed ones (shown as such, so reply links keep working).
-    pub async fn thread_replies(&self, thread: PostId) -> StoreResult<Vec<PostView>> {
+    /// A page of the replies of a thread in publication order, including
+    /// deleted and removed ones (shown as such, so reply links keep
+    /// working).
+    pub async fn thread_replies(
+        &self,
+        thread: PostId,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<PostView>> {
         let rows = sqlx::query(&format!(
-            "{} WHERE posts.thread_id = $1 ORDER BY posts.published_at, posts.id",
+            "{} WHERE posts.thread_id = $1 ORDER BY posts.published_at, posts.id LIMIT $2 OFFSET $3",
             view_select()
         ))
         .bind(thread.0)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(view_from_row).collect()
+    }
+
+    /// Counts the replies of a thread (all of them, as listed).
+    pub async fn count_thread_replies(&self, thread: PostId) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE thread_id = $1")
+                .bind(thread.0)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// How many replies of its thread come before `reply`, to find the
+    /// page it is on.
+    pub async fn replies_before(&self, reply: &PostRow) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM posts WHERE thread_id = $1 AND (published_at < $2 OR (published_at = $2 AND id < $3))",
+        )
+        .bind(reply.thread().0)
+        .bind(reply.published_at)
+        .bind(reply.id.0)
+        .fetch_one(self.pool())
+        .await?)
     }
 
     /// The ActivityPub ids of a thread and its replies, in order (the

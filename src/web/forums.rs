@@ -360,19 +360,31 @@ pub struct ReplyForm {
     preview: Option<String>,
 }
 
-/// `GET /threads/{id}`.
+/// `GET /threads/{id}[?page=N]`.
 pub async fn show_thread(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
 ) -> Response {
-    thread_page(&state, &page, PostId(id), StatusCode::OK, None, None).await
+    thread_page(
+        &state,
+        &page,
+        PostId(id),
+        query.page.unwrap_or(1),
+        StatusCode::OK,
+        None,
+        None,
+    )
+    .await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn thread_page(
     state: &AppState,
     page: &Page,
     id: PostId,
+    page_number: i64,
     status: StatusCode,
     form: Option<&ReplyForm>,
     error: Option<String>,
@@ -384,16 +396,26 @@ async fn thread_page(
         Err(error) => return refusal(state, page, error),
     };
     if thread.id != id {
+        // A reply's own link: the page of its thread it is on.
+        let before = match store.post(id).await {
+            Ok(Some(reply)) => store.replies_before(&reply).await.unwrap_or(0),
+            _ => 0,
+        };
+        let on_page = before / crate::api::forums::REPLIES_PER_PAGE + 1;
         return Redirect::to(&format!(
-            "{}#post-{}",
+            "{}?page={on_page}#post-{}",
             crate::urls::thread_page(thread.id.0),
             id.0
         ))
         .into_response();
     }
+    let per_page = crate::api::forums::REPLIES_PER_PAGE;
+    let page_number = page_number.max(1);
     let (view, replies, forum) = match (
         store.post_view(thread.id).await,
-        store.thread_replies(thread.id).await,
+        store
+            .thread_replies(thread.id, per_page, (page_number - 1) * per_page)
+            .await,
         store.forum(thread.forum_id).await,
     ) {
         (Ok(Some(view)), Ok(replies), Ok(Some(forum))) => (view, replies, forum),
@@ -413,11 +435,29 @@ async fn thread_page(
     let preview = form
         .filter(|f| f.preview.is_some())
         .map(|f| render_markdown(&f.body));
+    let can_moderate = match &page.user {
+        Some(user) if forum.actor.is_local() => match state.domain.can_moderate(user, &forum).await
+        {
+            Ok(can) => can,
+            Err(error) => return refusal(state, page, error),
+        },
+        _ => false,
+    };
+    let total = match store.count_thread_replies(thread.id).await {
+        Ok(total) => total,
+        Err(error) => return refusal(state, page, error),
+    };
+    let pages = ((total + per_page - 1) / per_page).max(1);
     state.render_status(
         status,
         page,
         "thread.html",
         context! {
+            me => page.user.as_ref().map(|u| u.actor_id.0),
+            can_moderate => can_moderate,
+            page_number => page_number,
+            pages => pages,
+            total_replies => total,
             forum => forum_context(state, &forum),
             thread => post_context(&view, local_domain),
             replies => replies,
@@ -439,7 +479,16 @@ pub async fn submit_reply(
         return Redirect::to("/login").into_response();
     };
     if form.preview.is_some() {
-        return thread_page(&state, &page, PostId(id), StatusCode::OK, Some(&form), None).await;
+        return thread_page(
+            &state,
+            &page,
+            PostId(id),
+            1,
+            StatusCode::OK,
+            Some(&form),
+            None,
+        )
+        .await;
     }
     let parent_id = PostId(form.in_reply_to.unwrap_or(id));
     let parent = match state.domain.store.post(parent_id).await {
@@ -469,6 +518,7 @@ pub async fn submit_reply(
                 &state,
                 &page,
                 PostId(id),
+                1,
                 error.status,
                 Some(&form),
                 Some(message),

@@ -776,6 +776,73 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
             assert!(!html.contains(payload), "{payload} survived in {html}");
         }
         let thread_id = forum_view["threads"][0]["id"].as_i64().unwrap();
+        // Long threads are paginated, 50 replies a page.
+        let domain = &academy.running.state.domain;
+        let anne_account = domain
+            .store
+            .account_by_username("anne")
+            .await
+            .unwrap()
+            .unwrap();
+        let thread_row = domain
+            .store
+            .post(preau::store::posts::PostId(thread_id))
+            .await
+            .unwrap()
+            .unwrap();
+        for n in 0..55 {
+            domain
+                .post_reply(&anne_account, &thread_row, &format!("Réponse {n}"))
+                .await
+                .unwrap();
+        }
+        let second: Value = api_client()
+            .get(academy.url(&format!("/api/v1/threads/{thread_id}?page=2")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(second["total_replies"], 55);
+        assert_eq!(second["replies"].as_array().unwrap().len(), 5);
+        assert_eq!(second["replies"][4]["content_html"], "<p>Réponse 54</p>\n");
+        let last_reply = second["replies"][4]["id"].as_i64().unwrap();
+        let response = browser()
+            .get(academy.url(&format!("/threads/{last_reply}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers()["location"],
+            format!("/threads/{thread_id}?page=2#post-{last_reply}")
+        );
+        // A moderator sees the tools; a reader does not.
+        let moderator = browser();
+        let token = page_token(&moderator, &academy.url("/login")).await;
+        moderator
+            .post(academy.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("login", "anne"),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let tools = moderator
+            .get(academy.url(&format!("/threads/{thread_id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            tools.contains(&format!("/threads/{thread_id}/moderate")),
+            "{tools}"
+        );
+        assert!(tools.contains("/remove\""));
         let page = browser()
             .get(academy.url(&format!("/threads/{thread_id}")))
             .send()
