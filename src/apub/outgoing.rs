@@ -96,12 +96,9 @@ pub fn activity(kind: &str, id: &str, actor: &str, forum: &ForumRow, object: Val
 /// its followers.
 pub fn announce(base: &str, forum: &ForumRow, inner: &Value) -> (String, Value) {
     let id = new_activity_id(base);
-    let mut inner = inner.clone();
-    if let Some(object) = inner.as_object_mut() {
-        // The embedded activity keeps its own id and signature-free body;
-        // its context is the outer document's.
-        object.remove("@context");
-    }
+    // Relayed exactly as received, `@context`, Linked Data signature and
+    // FEP-8b32 proof included, so followers can check it themselves.
+    let inner = inner.clone();
     let body = json!({
         "@context": preau_context(),
         "id": id,
