@@ -760,6 +760,48 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
             assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
         }
         assert_eq!(threads().await, 1);
+
+        // A Mastodon-style post that only mentions the forum starts a
+        // thread, titled with its first words.
+        let mention = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/mention-1", other.base_url),
+            "type": "Create",
+            "actor": bea.ap_id,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [forum],
+            "object": {
+                "id": format!("{}/statuses/1", other.base_url),
+                "type": "Note",
+                "attributedTo": bea.ap_id,
+                "content": "<p><span class=\"h-card\"><a href=\"#\">@maths</a></span> Quelqu'un a une progression pour la géométrie en troisième ?</p>",
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "cc": [forum],
+                "tag": [{"type": "Mention", "href": forum, "name": "@maths"}],
+            },
+        });
+        let response = post_signed(&inbox, &mention, &bea_key_id, &bea_key, now, |_, _| {}).await;
+        assert_eq!(response.status(), 202);
+        assert_eq!(threads().await, 2);
+        let forum_view: Value = api_client()
+            .get(academy.url("/api/v1/forums/maths"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            forum_view["threads"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("@maths Quelqu'un a une progression")),
+            "{forum_view}"
+        );
         let forum_view: Value = api_client()
             .get(academy.url("/api/v1/forums/maths"))
             .send()
