@@ -73,6 +73,9 @@ pub struct AppState {
     pub templates: Arc<minijinja::Environment<'static>>,
     /// Rate limits.
     pub limits: Arc<RateLimits>,
+    /// Remote threads backfilled recently (thread id → when), so opening a
+    /// thread again does not fetch it again at once.
+    pub backfills: Arc<std::sync::Mutex<std::collections::HashMap<i64, Instant>>>,
 }
 
 impl AppState {
@@ -170,6 +173,7 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
         .map_err(|error| StartError::InstanceActor(error.to_string()))?;
     let state = AppState {
         limits: Arc::new(RateLimits::new(&domain.settings)),
+        backfills: Arc::default(),
         templates: Arc::new(web::build_templates()?),
         domain,
     };

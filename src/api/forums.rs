@@ -224,10 +224,12 @@ pub const REPLIES_PER_PAGE: i64 = 50;
 /// `GET /api/v1/threads/{id}[?page=N]`: a thread and a page of its
 /// replies.
 pub async fn get_thread(
-    State(state): State<AppState>,
+    data: Data<AppState>,
     Path(id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> Result<Json<Value>, AppError> {
+    crate::web::forums::spawn_backfill(&data, PostId(id)).await;
+    let state: &AppState = &data;
     let thread = state
         .domain
         .thread_of(PostId(id))
@@ -257,7 +259,7 @@ pub async fn get_thread(
         .ok_or_else(AppError::not_found)?;
     let domain = &state.domain.settings.instance.domain;
     Ok(Json(json!({
-        "forum": forum_json(&state, &forum),
+        "forum": forum_json(state, &forum),
         "thread": post_json(&view, domain),
         "replies": replies.iter().map(|r| post_json(r, domain)).collect::<Vec<_>>(),
         "page": page,

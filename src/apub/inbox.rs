@@ -311,10 +311,9 @@ async fn apply(
 ) -> Result<Applied, Response> {
     use crate::domain::{forums::ThreadAction, inbox::Relay};
     let domain = &data.domain;
-    let relay = if relaying_forum.is_some() {
-        Relay::Forum
-    } else {
-        Relay::Direct
+    let relay = match relaying_forum {
+        Some(forum) => Relay::Forum(forum.actor.id),
+        None => Relay::Direct,
     };
     let object_id = || activity.object_id().map(|id| id.to_string());
     let invalid_object = || refuse(StatusCode::BAD_REQUEST, "invalid_object");
@@ -346,18 +345,37 @@ async fn apply(
                     Err(error) => return Err(domain_refusal(error)),
                 },
             };
+            if relaying_forum.is_some() {
+                // A reply to something this instance never saw (it followed
+                // the forum late): fetch the missing ancestors first.
+                if let Err(error) = super::backfill::ensure_ancestors(data, &forum, &post).await {
+                    tracing::info!(%error, id = %post.id, "inbox: ancestors unavailable");
+                }
+            }
             domain
                 .receive_post(id, &forum, &actor.row, &post, raw)
                 .await
         }
         ActivityKind::Update => {
-            let Ok(post) = activity.parse_object::<Post>() else {
+            if activity.parse_object::<Post>().is_err() {
                 return Ok(Applied::Ignored);
+            }
+            // Sent directly, the signer vouches for its own post; relayed
+            // by a forum, the new version is fetched from its origin unless
+            // it lives on the forum's own server.
+            let trusted = match relaying_forum {
+                Some(forum) => Url::parse(&forum.actor.ap_id)
+                    .ok()
+                    .and_then(|u| host_of(&u)),
+                None => host_of(&activity.actor),
             };
+            let post = post_of(data, &activity.object, trusted).await?;
             if host_of(&post.id) != host_of(&activity.actor) {
                 return Err(refuse(StatusCode::FORBIDDEN, "author_mismatch"));
             }
-            domain.receive_update(id, &actor.row, &post, raw).await
+            domain
+                .receive_update(id, &actor.row, &post, raw, relay)
+                .await
         }
         ActivityKind::Delete => {
             let object = object_id().ok_or_else(invalid_object)?;
@@ -372,7 +390,7 @@ async fn apply(
         ActivityKind::Like => {
             let object = object_id().ok_or_else(invalid_object)?;
             domain
-                .receive_like(id, &actor.row, &object, id, true, raw)
+                .receive_like(id, &actor.row, (&object, id, true), raw, relay)
                 .await
         }
         ActivityKind::Lock => {
@@ -411,7 +429,13 @@ async fn apply(
             match inner.kind {
                 ActivityKind::Like => {
                     domain
-                        .receive_like(id, &actor.row, &object, inner.id.as_str(), false, raw)
+                        .receive_like(
+                            id,
+                            &actor.row,
+                            (&object, inner.id.as_str(), false),
+                            raw,
+                            relay,
+                        )
                         .await
                 }
                 ActivityKind::Lock => {

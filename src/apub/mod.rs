@@ -6,6 +6,7 @@
 //! `verify` (which never writes).
 
 pub mod actors;
+pub mod backfill;
 pub mod collections;
 pub mod forums;
 pub mod inbox;

@@ -22,7 +22,7 @@ pub fn new_activity_id(base: &str) -> String {
 
 fn rfc3339(ms: i64) -> Option<String> {
     chrono::DateTime::from_timestamp_millis(ms)
-        .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
 /// The wire object of a stored post: a `Page` for a thread, a `Note` for a

@@ -302,19 +302,30 @@ impl Domain {
 pub enum Relay {
     /// The signer sent it directly.
     Direct,
-    /// The post's own (remote) forum announced it: the forum vouches for
-    /// its moderators' actions.
-    Forum,
+    /// A remote forum announced it: the forum vouches for what happens to
+    /// its own posts, and only to them.
+    Forum(crate::store::actors::ActorId),
 }
 
 impl Domain {
-    async fn post_and_forum(&self, ap_id: &str) -> DomainResult<Option<(PostRow, ForumRow)>> {
+    /// The post `ap_id` and its forum; a relaying forum may only speak
+    /// for its own posts.
+    async fn post_and_forum(
+        &self,
+        ap_id: &str,
+        relay: Relay,
+    ) -> DomainResult<Option<(PostRow, ForumRow)>> {
         let Some(post) = self.store.post_by_ap_id(ap_id).await? else {
             return Ok(None);
         };
         let Some(forum) = self.store.forum(post.forum_id).await? else {
             return Ok(None);
         };
+        if let Relay::Forum(relaying) = relay {
+            if relaying != forum.actor.id {
+                return Err(DomainError::rule(403, "wrong_forum"));
+            }
+        }
         Ok(Some((post, forum)))
     }
 
@@ -329,7 +340,7 @@ impl Domain {
         if forum.actor.is_local() {
             Ok(self.store.is_moderator(forum.actor.id, actor.id).await?)
         } else {
-            Ok(relay == Relay::Forum)
+            Ok(relay == Relay::Forum(forum.actor.id))
         }
     }
 
@@ -365,8 +376,9 @@ impl Domain {
         signer: &ActorRow,
         post: &Post,
         activity: &Value,
+        relay: Relay,
     ) -> DomainResult<Applied> {
-        let Some((stored, forum)) = self.post_and_forum(post.id.as_str()).await? else {
+        let Some((stored, forum)) = self.post_and_forum(post.id.as_str(), relay).await? else {
             return Ok(Applied::Ignored);
         };
         if stored.author_id != signer.id
@@ -406,7 +418,7 @@ impl Domain {
         activity: &Value,
         relay: Relay,
     ) -> DomainResult<Applied> {
-        let Some((stored, forum)) = self.post_and_forum(object).await? else {
+        let Some((stored, forum)) = self.post_and_forum(object, relay).await? else {
             return Ok(Applied::Ignored);
         };
         let id = stored.id;
@@ -431,17 +443,17 @@ impl Domain {
         .await
     }
 
-    /// A "helpful" mark (`Like`) or its withdrawal (`Undo(Like)`).
+    /// A "helpful" mark (`Like`, `helpful` true) or its withdrawal
+    /// (`Undo(Like)`), of the post `object`.
     pub async fn receive_like(
         &self,
         activity_id: &str,
         signer: &ActorRow,
-        object: &str,
-        like_id: &str,
-        helpful: bool,
+        (object, like_id, helpful): (&str, &str, bool),
         activity: &Value,
+        relay: Relay,
     ) -> DomainResult<Applied> {
-        let Some((stored, forum)) = self.post_and_forum(object).await? else {
+        let Some((stored, forum)) = self.post_and_forum(object, relay).await? else {
             return Ok(Applied::Ignored);
         };
         let (id, actor) = (stored.id, signer.id);
@@ -471,7 +483,7 @@ impl Domain {
         relay: Relay,
     ) -> DomainResult<Applied> {
         use super::forums::ThreadAction;
-        let Some((stored, forum)) = self.post_and_forum(object).await? else {
+        let Some((stored, forum)) = self.post_and_forum(object, relay).await? else {
             return Ok(Applied::Ignored);
         };
         if stored.kind != PostKind::Thread {

@@ -349,6 +349,34 @@ pub async fn submit_thread(
     }
 }
 
+/// Opening a remote thread fetches, in the background, the replies this
+/// instance missed (at most once every ten minutes per thread).
+pub async fn spawn_backfill(data: &Data<AppState>, id: PostId) {
+    let Ok(Some(thread)) = data.domain.thread_of(id).await else {
+        return;
+    };
+    if thread.local {
+        return;
+    }
+    {
+        let mut recent = data.backfills.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        recent.retain(|_, at| now.duration_since(*at) < std::time::Duration::from_secs(600));
+        if recent.contains_key(&thread.id.0) {
+            return;
+        }
+        recent.insert(thread.id.0, now);
+    }
+    let data = data.reset_request_count();
+    tokio::spawn(async move {
+        match crate::apub::backfill::backfill_thread(&data, &thread).await {
+            Ok(0) => {}
+            Ok(stored) => tracing::info!(thread = %thread.ap_id, stored, "thread backfilled"),
+            Err(error) => tracing::info!(thread = %thread.ap_id, %error, "thread backfill failed"),
+        }
+    });
+}
+
 /// The reply form.
 #[derive(Debug, Default, Deserialize, serde::Serialize)]
 pub struct ReplyForm {
@@ -362,11 +390,13 @@ pub struct ReplyForm {
 
 /// `GET /threads/{id}[?page=N]`.
 pub async fn show_thread(
-    State(state): State<AppState>,
+    data: Data<AppState>,
     page: Page,
     Path(id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> Response {
+    let state: AppState = (*data).clone();
+    spawn_backfill(&data, PostId(id)).await;
     thread_page(
         &state,
         &page,

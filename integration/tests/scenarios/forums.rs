@@ -899,3 +899,265 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
         other.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_follower_backfills_what_it_missed() {
+    for engine in engines() {
+        let (mut a, dir_a) = settings(engine, None);
+        fast_delivery(&mut a);
+        let academy = start(engine, a, dir_a).await;
+        let (mut b, dir_b) = settings(engine, None);
+        fast_delivery(&mut b);
+        let late = start(engine, b, dir_b).await;
+        let client = api_client();
+        let anne = teacher(&academy, "anne", true).await;
+        let response = client
+            .post(academy.url("/api/v1/forums"))
+            .bearer_auth(&anne)
+            .json(&json!({"name": "svt", "title": "SVT"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        // A thread with two replies, before anyone follows.
+        let thread: Value = client
+            .post(academy.url("/api/v1/forums/svt/threads"))
+            .bearer_auth(&anne)
+            .json(&json!({"title": "Sortie au marais", "body": "Qui a de l'expérience ?"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let thread_id = thread["id"].as_i64().unwrap();
+        let mut replies = Vec::new();
+        for body in ["Premier retour", "Deuxième retour"] {
+            let reply: Value = client
+                .post(academy.url(&format!("/api/v1/threads/{thread_id}/replies")))
+                .bearer_auth(&anne)
+                .json(&json!({"body": body}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            replies.push(reply["id"].as_i64().unwrap());
+        }
+        // Bea follows late.
+        let bea = teacher(&late, "bea", false).await;
+        let response = client
+            .post(late.url("/api/v1/forums/follow"))
+            .bearer_auth(&bea)
+            .json(&json!({"handle": format!("svt@{}", academy.domain)}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202);
+        let store = &late.running.state.domain.store;
+        wait_for("the late follow is accepted", || async {
+            let Some(forum) = store
+                .forum_by_ap_id(&academy.url("/forums/svt"))
+                .await
+                .unwrap()
+            else {
+                return false;
+            };
+            let accounts = store.list_accounts(None).await.unwrap();
+            store
+                .follow(accounts[0].actor_id, forum.actor.id)
+                .await
+                .unwrap()
+                .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+        })
+        .await;
+        // A reply to the second reply arrives: its ancestors are fetched.
+        let response = client
+            .post(academy.url(&format!("/api/v1/threads/{thread_id}/replies")))
+            .bearer_auth(&anne)
+            .json(&json!({"body": "Réponse au deuxième", "in_reply_to": replies[1]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let remote_path = format!("svt@{}", academy.domain);
+        let late_thread = || async {
+            let forum: Value = api_client()
+                .get(late.url(&format!("/api/v1/forums/{remote_path}")))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            forum["threads"][0]["id"].as_i64()
+        };
+        wait_for("the thread and its ancestors arrive", || async {
+            late_thread().await.is_some()
+        })
+        .await;
+        let id = late_thread().await.unwrap();
+        let count = |id: i64| {
+            let url = late.url(&format!("/api/v1/threads/{id}"));
+            async move {
+                let view: Value = api_client()
+                    .get(url)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                view["total_replies"].as_i64().unwrap_or(0)
+            }
+        };
+        assert!(count(id).await >= 2, "the parent chain was fetched");
+        // Opening the thread fetches the reply nobody relayed.
+        wait_for("the first reply is backfilled", || async {
+            count(id).await == 3
+        })
+        .await;
+        let view: Value = api_client()
+            .get(late.url(&format!("/api/v1/threads/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let bodies: Vec<&str> = view["replies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["content_html"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            bodies,
+            [
+                "<p>Premier retour</p>\n",
+                "<p>Deuxième retour</p>\n",
+                "<p>Réponse au deuxième</p>\n"
+            ]
+        );
+        academy.stop().await;
+        late.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forum_cannot_speak_for_another_forum() {
+    let engine = Engine::Sqlite;
+    let (mut a, dir_a) = settings(engine, None);
+    fast_delivery(&mut a);
+    let academy = start(engine, a, dir_a).await;
+    let (mut b, dir_b) = settings(engine, None);
+    fast_delivery(&mut b);
+    let reader = start(engine, b, dir_b).await;
+    let client = api_client();
+    let anne = teacher(&academy, "anne", true).await;
+    for name in ["maths", "svt"] {
+        let response = client
+            .post(academy.url("/api/v1/forums"))
+            .bearer_auth(&anne)
+            .json(&json!({"name": name, "title": name}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    }
+    let bea = teacher(&reader, "bea", false).await;
+    for name in ["maths", "svt"] {
+        let response = client
+            .post(reader.url("/api/v1/forums/follow"))
+            .bearer_auth(&bea)
+            .json(&json!({"handle": format!("{name}@{}", academy.domain)}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202);
+    }
+    let store = &reader.running.state.domain.store;
+    for name in ["maths", "svt"] {
+        wait_for("the follows are accepted", || async {
+            let Some(forum) = store
+                .forum_by_ap_id(&academy.url(&format!("/forums/{name}")))
+                .await
+                .unwrap()
+            else {
+                return false;
+            };
+            let accounts = store.list_accounts(None).await.unwrap();
+            store
+                .follow(accounts[0].actor_id, forum.actor.id)
+                .await
+                .unwrap()
+                .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+        })
+        .await;
+    }
+    let thread: Value = client
+        .post(academy.url("/api/v1/forums/svt/threads"))
+        .bearer_auth(&anne)
+        .json(&json!({"title": "Fil SVT", "body": "Contenu"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let thread_ap_id = thread["ap_id"].as_str().unwrap().to_string();
+    wait_for("the svt thread reaches the reader", || async {
+        store.post_by_ap_id(&thread_ap_id).await.unwrap().is_some()
+    })
+    .await;
+
+    // The maths forum (its real key) relays a moderator's Delete of a post
+    // of the svt forum: refused, and the post stays.
+    let maths = academy
+        .running
+        .state
+        .domain
+        .store
+        .local_forum("maths")
+        .await
+        .unwrap()
+        .unwrap();
+    let anne_actor = academy
+        .running
+        .state
+        .domain
+        .store
+        .local_actor_by_name("anne")
+        .await
+        .unwrap()
+        .unwrap();
+    let announce = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": academy.url("/activities/forged-announce"),
+        "type": "Announce",
+        "actor": maths.actor.ap_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": academy.url("/activities/forged-delete"),
+            "type": "Delete",
+            "actor": anne_actor.ap_id,
+            "object": thread_ap_id,
+            "summary": "forged",
+        },
+    });
+    let response = post_signed(
+        &reader.url("/inbox"),
+        &announce,
+        &format!("{}#main-key", maths.actor.ap_id),
+        maths.actor.private_key_pem.as_deref().unwrap(),
+        std::time::SystemTime::now(),
+        |_, _| {},
+    )
+    .await;
+    assert_eq!(error_code(response).await, (403, "wrong_forum".into()));
+    let post = store.post_by_ap_id(&thread_ap_id).await.unwrap().unwrap();
+    assert!(post.is_visible());
+    academy.stop().await;
+    reader.stop().await;
+}
