@@ -244,11 +244,29 @@ async fn dispatch(
             }
         }
         ActivityKind::Accept => {
-            // The accepted Follow: embedded, or only its id.
+            // The accepted Follow: embedded, or only its id (then matched
+            // with the follows this instance sent).
             let follower = match activity.inner_activity() {
                 Some(inner) if inner.kind == ActivityKind::Follow => inner.actor,
                 _ => match activity.object_id() {
-                    Some(_) => return Ok(Applied::Ignored),
+                    Some(follow_id) => {
+                        match domain.store.follow_by_activity(follow_id.as_str()).await {
+                            Ok(Some(follow)) => {
+                                match domain.store.actor_by_id(follow.follower_id).await {
+                                    Ok(Some(follower)) => match Url::parse(&follower.ap_id) {
+                                        Ok(url) => url,
+                                        Err(_) => return Ok(Applied::Ignored),
+                                    },
+                                    Ok(None) => return Ok(Applied::Ignored),
+                                    Err(error) => {
+                                        return Err(AppError::from(error).into_response_json())
+                                    }
+                                }
+                            }
+                            Ok(None) => return Ok(Applied::Ignored),
+                            Err(error) => return Err(AppError::from(error).into_response_json()),
+                        }
+                    }
                     None => return Err(refuse(StatusCode::BAD_REQUEST, "invalid_object")),
                 },
             };

@@ -499,9 +499,13 @@ impl Domain {
             return Ok(());
         }
         let base = self.settings.base_url();
-        // On this instance, one per post and teacher, so a repeat is the
-        // same activity.
-        let like_id = format!("{}/likes/{}", actor.ap_id, urls::random_token());
+        // A new mark gets a new id on this instance; its withdrawal embeds
+        // the original `Like`, with its id, so receivers matching by id
+        // find it.
+        let like_id = match self.store.like_activity_id(post.id, actor.id).await? {
+            Some(existing) if !helpful => existing,
+            _ => format!("{}/likes/{}", actor.ap_id, urls::random_token()),
+        };
         let like = outgoing::activity(
             "Like",
             &like_id,

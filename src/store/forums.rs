@@ -342,6 +342,25 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// The follow whose `Follow` activity had this id.
+    pub async fn follow_by_activity(&self, activity_id: &str) -> StoreResult<Option<FollowRow>> {
+        let row = sqlx::query(
+            "SELECT follower_id, followed_id, state, activity_id FROM follows WHERE activity_id = $1",
+        )
+        .bind(activity_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(FollowRow {
+                follower_id: ActorId(column(&row, "follower_id")?),
+                followed_id: ActorId(column(&row, "followed_id")?),
+                state: FollowState::parse(&column::<String>(&row, "state")?),
+                activity_id: column(&row, "activity_id")?,
+            })
+        })
+        .transpose()
+    }
+
     /// The follow of `follower` on `followed`, if any.
     pub async fn follow(
         &self,

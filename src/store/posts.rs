@@ -517,6 +517,23 @@ impl Store {
         .await?)
     }
 
+    /// The id of the `Like` by which `actor` marked `post`, if any.
+    pub async fn like_activity_id(
+        &self,
+        post: PostId,
+        actor: ActorId,
+    ) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar(
+                "SELECT activity_id FROM likes WHERE post_id = $1 AND actor_id = $2",
+            )
+            .bind(post.0)
+            .bind(actor.0)
+            .fetch_optional(self.pool())
+            .await?,
+        )
+    }
+
     /// Whether `actor` marked `post` as helpful.
     pub async fn has_liked(&self, post: PostId, actor: ActorId) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(

@@ -1158,6 +1158,53 @@ async fn a_forum_cannot_speak_for_another_forum() {
     assert_eq!(error_code(response).await, (403, "wrong_forum".into()));
     let post = store.post_by_ap_id(&thread_ap_id).await.unwrap().unwrap();
     assert!(post.is_visible());
+
+    // An Accept that names the Follow only by its id is understood too.
+    let remote_maths = store
+        .forum_by_ap_id(&maths.actor.ap_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let bea_actor = store.local_actor_by_name("bea").await.unwrap().unwrap();
+    let follow = store
+        .follow(bea_actor.id, remote_maths.actor.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    preau::store::forums::upsert_follow(
+        &mut tx,
+        bea_actor.id,
+        remote_maths.actor.id,
+        preau::store::forums::FollowState::Pending,
+        &follow.activity_id,
+    )
+    .await
+    .unwrap();
+    preau::store::commit(tx).await.unwrap();
+    let accept = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": academy.url("/activities/accept-by-id"),
+        "type": "Accept",
+        "actor": maths.actor.ap_id,
+        "object": follow.activity_id,
+    });
+    let response = post_signed(
+        &reader.url("/inbox"),
+        &accept,
+        &format!("{}#main-key", maths.actor.ap_id),
+        maths.actor.private_key_pem.as_deref().unwrap(),
+        std::time::SystemTime::now(),
+        |_, _| {},
+    )
+    .await;
+    assert_eq!(response.status(), 202);
+    let follow = store
+        .follow(bea_actor.id, remote_maths.actor.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(follow.state, preau::store::forums::FollowState::Accepted);
     academy.stop().await;
     reader.stop().await;
 }
