@@ -335,3 +335,13 @@ reports-empty = No open report.
 error-not_moderator = Only this forum's moderators can do that.
 error-forum_is_remote = This forum is hosted on another instance: it is moderated there.
 error-not_a_thread = This message is not a thread.
+post-unhelpful = { $count ->
+    [one] You found this helpful (undo)
+   *[other] You found this helpful ({ $count }) (undo)
+}
+post-helpful-count = { $count ->
+    [0] Not marked helpful yet
+    [one] Marked helpful once
+   *[other] Marked helpful { $count } times
+}
+error-own_post = You cannot mark your own message as helpful.

@@ -335,3 +335,13 @@ reports-empty = Aucun signalement en attente.
 error-not_moderator = Seuls les modérateurs de ce forum peuvent faire cela.
 error-forum_is_remote = Ce forum est hébergé sur une autre instance : sa modération s’y fait.
 error-not_a_thread = Ce message n’est pas un fil.
+post-unhelpful = { $count ->
+    [one] Vous avez trouvé ce message utile (retirer)
+   *[other] Vous avez trouvé ce message utile ({ $count }) (retirer)
+}
+post-helpful-count = { $count ->
+    [0] Pas encore marqué utile
+    [one] Marqué utile une fois
+   *[other] Marqué utile { $count } fois
+}
+error-own_post = Vous ne pouvez pas marquer votre propre message comme utile.

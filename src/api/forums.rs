@@ -451,7 +451,7 @@ pub async fn list_reports(
     Path(name): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let forum = forum_by_path(&state, &name).await?;
-    if !state.domain.can_moderate(&user.account, &forum).await? {
+    if !state.domain.can_read_reports(&user.account, &forum).await? {
         return Err(AppError::new(StatusCode::FORBIDDEN, "not_moderator"));
     }
     let reports = state.domain.store.open_reports(forum.actor.id).await?;

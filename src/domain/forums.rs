@@ -373,6 +373,17 @@ impl Domain {
             .ok_or_else(|| DomainError::rule(404, "not_found"))
     }
 
+    /// Whether a local account may read a forum's reports here: its
+    /// moderators, and the instance's admins for any forum (reports by
+    /// members about remote forums are kept here too).
+    pub async fn can_read_reports(
+        &self,
+        account: &AccountRow,
+        forum: &ForumRow,
+    ) -> DomainResult<bool> {
+        Ok(account.is_admin || self.can_moderate(account, forum).await?)
+    }
+
     /// Whether a local account may moderate a forum: its listed moderators,
     /// and the instance's admins for local forums.
     pub async fn can_moderate(&self, account: &AccountRow, forum: &ForumRow) -> DomainResult<bool> {
@@ -491,6 +502,9 @@ impl Domain {
     ) -> DomainResult<()> {
         if !post.is_visible() {
             return Err(DomainError::rule(410, "post_deleted"));
+        }
+        if post.author_id == account.actor_id {
+            return Err(DomainError::rule(409, "own_post"));
         }
         let forum = self.forum_of(post).await?;
         let actor = self.author_actor(account).await?;

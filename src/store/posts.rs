@@ -534,6 +534,18 @@ impl Store {
         )
     }
 
+    /// The posts of a thread that `actor` marked as helpful.
+    pub async fn liked_in_thread(&self, thread: PostId, actor: ActorId) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT likes.post_id FROM likes JOIN posts ON posts.id = likes.post_id \
+             WHERE likes.actor_id = $1 AND (posts.id = $2 OR posts.thread_id = $2)",
+        )
+        .bind(actor.0)
+        .bind(thread.0)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Whether `actor` marked `post` as helpful.
     pub async fn has_liked(&self, post: PostId, actor: ActorId) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(

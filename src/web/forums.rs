@@ -478,12 +478,20 @@ async fn thread_page(
         Err(error) => return refusal(state, page, error),
     };
     let pages = ((total + per_page - 1) / per_page).max(1);
+    let liked = match &page.user {
+        Some(user) => match store.liked_in_thread(thread.id, user.actor_id).await {
+            Ok(liked) => liked,
+            Err(error) => return refusal(state, page, error),
+        },
+        None => Vec::new(),
+    };
     state.render_status(
         status,
         page,
         "thread.html",
         context! {
             me => page.user.as_ref().map(|u| u.actor_id.0),
+            liked => liked,
             can_moderate => can_moderate,
             page_number => page_number,
             pages => pages,

@@ -231,7 +231,7 @@ pub async fn show_reports(
         Ok(forum) => forum,
         Err(error) => return state.error_page(&page, error),
     };
-    match state.domain.can_moderate(&user, &forum).await {
+    match state.domain.can_read_reports(&user, &forum).await {
         Ok(true) => {}
         Ok(false) => {
             return state.error_page(&page, AppError::new(StatusCode::FORBIDDEN, "not_moderator"))

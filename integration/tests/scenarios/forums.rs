@@ -317,6 +317,14 @@ async fn teachers_on_three_instances_share_a_forum() {
             })
             .await;
         }
+        // Nobody marks their own post helpful.
+        let response = client
+            .post(association.url(&format!("/api/v1/posts/{bea_thread_local_id}/like")))
+            .bearer_auth(&bea)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(response).await, (409, "own_post".into()));
         // Carl marks Anne's reply as helpful; the forum relays it.
         let informal_view = thread_of(&informal, informal_thread).await;
         let anne_reply_on_informal = informal_view["replies"]
