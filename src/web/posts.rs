@@ -8,7 +8,10 @@ use crate::{
     apub::forums::{forum_by_path, forum_path},
     domain::forums::ThreadAction,
     error::AppError,
-    store::posts::{PostId, PostRow},
+    store::{
+        accounts::AccountRow,
+        posts::{PostId, PostRow},
+    },
     urls,
 };
 use axum::{
@@ -25,6 +28,20 @@ async fn load(state: &AppState, page: &Page, id: i64) -> Result<PostRow, Respons
         Ok(None) => Err(state.error_page(page, AppError::not_found())),
         Err(error) => Err(state.error_page(page, error)),
     }
+}
+
+/// The logged-in account and the post it acts on; otherwise the log-in
+/// page or an error page.
+async fn acting_on(
+    state: &AppState,
+    page: &Page,
+    id: i64,
+) -> Result<(AccountRow, PostRow), Response> {
+    let Some(user) = page.user.clone() else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    let post = load(state, page, id).await?;
+    Ok((user, post))
 }
 
 fn back_to(post: &PostRow) -> Response {
@@ -52,11 +69,8 @@ pub async fn submit_edit(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> Response {
-    let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
-    };
-    let post = match load(&state, &page, id).await {
-        Ok(post) => post,
+    let (user, post) = match acting_on(&state, &page, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     match state
@@ -76,11 +90,8 @@ pub async fn submit_delete(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
 ) -> Response {
-    let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
-    };
-    let post = match load(&state, &page, id).await {
-        Ok(post) => post,
+    let (user, post) = match acting_on(&state, &page, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     match state.domain.delete_post(&user, &post).await {
@@ -112,11 +123,8 @@ pub async fn submit_like(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<LikeForm>,
 ) -> Response {
-    let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
-    };
-    let post = match load(&state, &page, id).await {
-        Ok(post) => post,
+    let (user, post) = match acting_on(&state, &page, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     match state
@@ -143,11 +151,8 @@ pub async fn submit_report(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Response {
-    let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
-    };
-    let post = match load(&state, &page, id).await {
-        Ok(post) => post,
+    let (user, post) = match acting_on(&state, &page, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     match state.domain.report_post(&user, &post, &form.reason).await {
@@ -166,11 +171,8 @@ pub async fn submit_remove(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Response {
-    let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
-    };
-    let post = match load(&state, &page, id).await {
-        Ok(post) => post,
+    let (user, post) = match acting_on(&state, &page, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     match state.domain.remove_post(&user, &post, &form.reason).await {
@@ -193,11 +195,8 @@ pub async fn submit_moderate(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ModerateForm>,
 ) -> Response {
-    let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
-    };
-    let thread = match load(&state, &page, id).await {
-        Ok(post) => post,
+    let (user, thread) = match acting_on(&state, &page, id).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     let action = match form.action.as_str() {
