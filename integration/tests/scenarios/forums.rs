@@ -893,6 +893,46 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
             "{tools}"
         );
         assert!(tools.contains("/remove\""));
+        // The page forms work: pin the thread, then edit one's own reply.
+        let token = csrf_token(&tools);
+        let response = moderator
+            .post(academy.url(&format!("/threads/{thread_id}/moderate")))
+            .form(&[("csrf_token", token.as_str()), ("action", "pin")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let own_reply = second["replies"][0]["id"].as_i64().unwrap();
+        let response = moderator
+            .post(academy.url(&format!("/post/{own_reply}/edit")))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("body", "Réponse **corrigée**"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let view: Value = api_client()
+            .get(academy.url(&format!("/api/v1/threads/{thread_id}?page=2")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view["thread"]["pinned"], true);
+        assert_eq!(
+            view["replies"][0]["content_html"],
+            "<p>Réponse <strong>corrigée</strong></p>\n"
+        );
+        let response = moderator
+            .post(academy.url(&format!("/post/{own_reply}/like")))
+            .form(&[("csrf_token", token.as_str()), ("helpful", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 409, "no helpful mark on one's own post");
         let page = browser()
             .get(academy.url(&format!("/threads/{thread_id}")))
             .send()
