@@ -179,6 +179,14 @@ pub async fn lookup_handle(
             tracing::info!(%error, handle, "lookup failed");
             AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
         })?;
-    let profile = actor.profile.clone().unwrap_or_default();
+    let profile = match actor.profile.clone() {
+        Some(profile) => profile,
+        None => data
+            .domain
+            .store
+            .profile(actor.row.id)
+            .await?
+            .unwrap_or_default(),
+    };
     Ok(Json(profile_json(&actor.row, &profile, &local_domain)))
 }

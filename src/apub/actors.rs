@@ -222,8 +222,9 @@ impl Object for DbActor {
         let Some(row) = data.domain.store.actor_by_ap_id(object_id.as_str()).await? else {
             return Ok(None);
         };
-        let profile = data.domain.store.profile(row.id).await?;
-        Ok(Some(DbActor::new(row, profile)?))
+        // The profile is not needed to verify signatures (the hot path of
+        // the inbox); callers that show it read it themselves.
+        Ok(Some(DbActor::new(row, None)?))
     }
 
     async fn into_json(self, data: &Data<AppState>) -> Result<Actor, ApubError> {

@@ -103,8 +103,9 @@ impl Store {
         }
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
-                // SQLite allows one writer; a small pool avoids busy waits.
-                Engine::Sqlite => max_connections.min(4),
+                // SQLite allows one writer (write transactions queue on
+                // BEGIN IMMEDIATE); readers run alongside in WAL mode.
+                Engine::Sqlite => max_connections.min(8),
                 Engine::Postgres => max_connections,
             })
             .acquire_timeout(Duration::from_secs(10))
