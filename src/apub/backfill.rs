@@ -195,3 +195,90 @@ pub async fn backfill_thread(data: &Data<AppState>, thread: &PostRow) -> Result<
     }
     Ok(stored)
 }
+
+/// Most threads fetched from a forum's outbox when a local follow is
+/// accepted.
+pub const MAX_OUTBOX_THREADS: usize = 20;
+
+/// The post an outbox item carries: a post, a `Create` of one, or an
+/// `Announce` of either (Lemmy wraps its outbox items so).
+fn post_in(item: &Value, depth: usize) -> Option<Value> {
+    if depth > 2 {
+        return None;
+    }
+    match item.get("type").and_then(Value::as_str) {
+        Some("Page" | "Note" | "Article" | "Question") => Some(item.clone()),
+        Some("Create" | "Announce") => post_in(item.get("object")?, depth + 1),
+        _ => None,
+    }
+}
+
+/// After a local follow of a remote forum is accepted, fetches its recent
+/// threads from its outbox so the forum is not empty here. Bounded by
+/// [`MAX_OUTBOX_THREADS`]; posts from another server than the forum's are
+/// fetched from their origin.
+pub async fn backfill_forum(data: &Data<AppState>, forum: &ForumRow) -> Result<usize, String> {
+    let forum_url = Url::parse(&forum.actor.ap_id).map_err(|e| e.to_string())?;
+    let actor = fetch_object_http::<AppState, preau_federation::Actor>(&forum_url, data)
+        .await
+        .map_err(|e| e.to_string())?
+        .object;
+    let Some(outbox) = actor.outbox else {
+        return Ok(0);
+    };
+    let mut collection = fetch_object_http::<AppState, Collection>(&outbox, data)
+        .await
+        .map_err(|e| e.to_string())?
+        .object;
+    if collection.all_items().next().is_none() {
+        if let Some(first) = collection.first_page() {
+            collection = first;
+        } else if let Some(first) = collection.first_url() {
+            collection = fetch_object_http::<AppState, Collection>(&first, data)
+                .await
+                .map_err(|e| e.to_string())?
+                .object;
+        }
+    }
+    let mut stored = 0;
+    let items: Vec<Value> = collection
+        .all_items()
+        .take(MAX_OUTBOX_THREADS)
+        .cloned()
+        .collect();
+    for item in &items {
+        let Some(embedded) = post_in(item, 0) else {
+            continue;
+        };
+        let Ok(mut post) = serde_json::from_value::<Post>(embedded) else {
+            continue;
+        };
+        if post.in_reply_to.is_some() {
+            continue;
+        }
+        if data
+            .domain
+            .store
+            .post_by_ap_id(post.id.as_str())
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {
+            continue;
+        }
+        if post.id.host_str() != forum_url.host_str() || post.id.port() != forum_url.port() {
+            match fetch_post(data, &post.id.clone()).await {
+                Ok(fetched) => post = fetched,
+                Err(error) => {
+                    tracing::info!(id = %post.id, %error, "forum backfill: post unavailable");
+                    continue;
+                }
+            }
+        }
+        match store_fetched(data, forum, &post).await {
+            Ok(()) => stored += 1,
+            Err(error) => tracing::info!(id = %post.id, %error, "forum backfill: post refused"),
+        }
+    }
+    Ok(stored)
+}

@@ -276,10 +276,29 @@ async fn dispatch(
                 Err(error) => return Err(AppError::from(error).into_response_json()),
             };
             match domain.store.actor_by_ap_id(follower.as_str()).await {
-                Ok(Some(local)) if local.is_local() => domain
-                    .receive_accept(activity.id.as_str(), &forum, &local)
-                    .await
-                    .map_err(domain_refusal),
+                Ok(Some(local)) if local.is_local() => {
+                    let applied = domain
+                        .receive_accept(activity.id.as_str(), &forum, &local)
+                        .await
+                        .map_err(domain_refusal)?;
+                    if applied == Applied::Applied {
+                        // The forum's recent threads, so it is not empty
+                        // here; in the background, bounded.
+                        let data = data.reset_request_count();
+                        tokio::spawn(async move {
+                            match super::backfill::backfill_forum(&data, &forum).await {
+                                Ok(0) => {}
+                                Ok(stored) => {
+                                    tracing::info!(forum = %forum.actor.ap_id, stored, "forum backfilled")
+                                }
+                                Err(error) => {
+                                    tracing::info!(forum = %forum.actor.ap_id, %error, "forum backfill failed")
+                                }
+                            }
+                        });
+                    }
+                    Ok(applied)
+                }
                 Ok(_) => Ok(Applied::Ignored),
                 Err(error) => Err(AppError::from(error).into_response_json()),
             }

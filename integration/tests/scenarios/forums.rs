@@ -1020,6 +1020,19 @@ async fn a_late_follower_backfills_what_it_missed() {
                 .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
         })
         .await;
+        // The accepted follow brings the forum's recent threads.
+        let listed = || async {
+            let forum: Value = api_client()
+                .get(late.url(&format!("/api/v1/forums/svt@{}", academy.domain)))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            forum["total_threads"].as_i64() == Some(1)
+        };
+        wait_for("the forum's thread is fetched from its outbox", listed).await;
         // A reply to the second reply arrives: its ancestors are fetched.
         let response = client
             .post(academy.url(&format!("/api/v1/threads/{thread_id}/replies")))
