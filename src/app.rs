@@ -76,6 +76,8 @@ pub struct AppState {
     /// Remote threads backfilled recently (thread id → when), so opening a
     /// thread again does not fetch it again at once.
     pub backfills: Arc<std::sync::Mutex<std::collections::HashMap<i64, Instant>>>,
+    /// Signers' keys and recently applied activity ids, kept by the inbox.
+    pub inbox_memory: Arc<crate::apub::inbox::InboxMemory>,
 }
 
 impl AppState {
@@ -128,6 +130,7 @@ pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
         store,
         mailer,
         delivery_waker: crate::jobs::delivery::DeliveryWaker::default(),
+        thread_pages: Arc::new(crate::domain::cache::VersionedCache::new(1024)),
     })
 }
 
@@ -152,7 +155,9 @@ fn http_client(settings: &Settings) -> reqwest_middleware::ClientWithMiddleware 
         ))
         .build()
         .unwrap_or_default();
-    reqwest_middleware::ClientBuilder::new(client).build()
+    reqwest_middleware::ClientBuilder::new(client)
+        .with(crate::jobs::delivery::RecordStatus)
+        .build()
 }
 
 /// A built instance: its state, router and federation configuration.
@@ -174,6 +179,7 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
     let state = AppState {
         limits: Arc::new(RateLimits::new(&domain.settings)),
         backfills: Arc::default(),
+        inbox_memory: Arc::default(),
         templates: Arc::new(web::build_templates()?),
         domain,
     };

@@ -76,8 +76,8 @@ pub struct DeliverySettings {
 impl Default for DeliverySettings {
     fn default() -> Self {
         DeliverySettings {
-            workers: 32,
-            per_peer: 4,
+            workers: 128,
+            per_peer: 8,
             retry_base_ms: 60_000,
             retry_cap_ms: 12 * 3_600_000,
             give_up_after_hours: 72,

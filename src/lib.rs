@@ -11,6 +11,7 @@
 //! - [`mail`], [`i18n`], [`jobs`], [`urls`]: mail, catalogs, background
 //!   work, URL shapes.
 //! - [`cli`]: the admin commands behind `preau admin …`, and [`demo`].
+//! - [`trust_cli`]: the authority commands behind `preau trust …`.
 
 pub mod api;
 pub mod app;
@@ -24,6 +25,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod store;
+pub mod trust_cli;
 pub mod urls;
 pub mod web;
 

@@ -1,7 +1,8 @@
 //! The `preau` command: parse, load settings, call into the library.
 
 use clap::{Parser, Subcommand};
-use preau::{cli, config::Settings};
+use preau::{cli, config::Settings, trust_cli};
+use preau_federation::TrustLevel;
 use std::{path::PathBuf, process::ExitCode};
 
 /// Préau: a federated exchange network for teachers.
@@ -31,6 +32,12 @@ enum Command {
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// Trust attestations: authority keys, signing, checking (no
+    /// configuration needed; see docs/trust.md).
+    Trust {
+        #[command(subcommand)]
+        command: TrustCommand,
     },
     /// Start three federating demo instances on loopback ports.
     Demo {
@@ -92,6 +99,83 @@ enum AdminCommand {
         #[arg(long)]
         csv: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum TrustCommand {
+    /// Create an authority key; prints its public key (z6Mk…).
+    Keygen {
+        /// Where to write the secret key (a new file, mode 0600).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign an attestation "ORIGIN is LEVEL, run by ORG" valid from now.
+    Attest {
+        /// The authority's key file (from `preau trust keygen`).
+        #[arg(long)]
+        key: PathBuf,
+        /// The instance attested, e.g. https://ent.ac-rennes.fr.
+        #[arg(long)]
+        origin: String,
+        /// informal, associative or institutional.
+        #[arg(long)]
+        level: TrustLevel,
+        /// The organisation running the instance.
+        #[arg(long)]
+        org: String,
+        /// An allowed e-mail domain of its verified accounts (repeatable).
+        #[arg(long = "email-domain")]
+        email_domains: Vec<String>,
+        /// How many days it stays valid.
+        #[arg(long)]
+        valid_days: u32,
+        /// Write the attestation here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check an attestation file and print what it states.
+    Verify {
+        /// The attestation (JSON).
+        file: PathBuf,
+        /// A trusted authority public key (z6Mk…; repeatable).
+        #[arg(long = "authority")]
+        authorities: Vec<String>,
+        /// The URL the attestation was served by; its origin must match.
+        #[arg(long)]
+        origin: Option<String>,
+    },
+}
+
+fn run_trust(command: TrustCommand) -> Result<String, cli::CliError> {
+    let now = chrono::Utc::now();
+    match command {
+        TrustCommand::Keygen { out } => trust_cli::keygen(&out),
+        TrustCommand::Attest {
+            key,
+            origin,
+            level,
+            org,
+            email_domains,
+            valid_days,
+            out,
+        } => trust_cli::attest(
+            &trust_cli::AttestRequest {
+                key_file: &key,
+                origin: &origin,
+                trust_level: level,
+                organisation: &org,
+                email_domains: &email_domains,
+                valid_days,
+                out: out.as_deref(),
+            },
+            now,
+        ),
+        TrustCommand::Verify {
+            file,
+            authorities,
+            origin,
+        } => trust_cli::verify_file(&file, &authorities, origin.as_deref(), now),
+    }
 }
 
 fn load(file: Option<&std::path::Path>) -> Result<Settings, String> {
@@ -175,6 +259,7 @@ async fn execute(cli: Cli) -> Result<String, String> {
             };
             result.map_err(|error| error.to_string())
         }
+        Command::Trust { command } => run_trust(command).map_err(|error| error.to_string()),
         Command::Demo {
             base_port,
             data_dir,

@@ -70,6 +70,13 @@ pub fn thread_context_of(thread_ap_id: &str) -> String {
     format!("{thread_ap_id}/context")
 }
 
+/// The FEP-7888 context collection this instance serves for a thread
+/// started elsewhere in one of its forums (a Mastodon post mentioning the
+/// forum, say), by database id.
+pub fn hosted_thread_context(base: &str, thread_id: i64) -> String {
+    format!("{}/contexts/{thread_id}", base.trim_end_matches('/'))
+}
+
 /// The local page of a thread (local or remote), by database id.
 pub fn thread_page(thread_id: i64) -> String {
     format!("/threads/{thread_id}")

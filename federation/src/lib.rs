@@ -2,12 +2,14 @@
 //!
 //! This crate owns what travels between servers and nothing else: the JSON
 //! shapes of actors, WebFinger and NodeInfo documents, the JSON-LD extension
-//! context that names Préau's own fields, and the trust levels instances
-//! declare. It has no database and no HTTP server, so its types can be tested
-//! against JSON captured from other fediverse software (see `fixtures/`).
+//! context that names Préau's own fields, the trust levels instances
+//! declare and the signed attestations that back them ([`attestation`]). It
+//! has no database and no HTTP server, so its types can be tested against
+//! JSON captured from other fediverse software (see `fixtures/`).
 
 pub mod activities;
 pub mod actor;
+pub mod attestation;
 pub mod collections;
 pub mod context;
 mod lenient;

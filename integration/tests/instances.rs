@@ -6,6 +6,8 @@
 
 mod support;
 
+#[path = "scenarios/delivery.rs"]
+mod delivery;
 #[path = "scenarios/forums.rs"]
 mod forums;
 

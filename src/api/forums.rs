@@ -228,42 +228,38 @@ pub async fn get_thread(
     Path(id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> Result<Json<Value>, AppError> {
-    crate::web::forums::spawn_backfill(&data, PostId(id)).await;
     let state: &AppState = &data;
-    let thread = state
+    let page = query.page.unwrap_or(1).max(1);
+    let mut snapshot = state
         .domain
-        .thread_of(PostId(id))
+        .thread_page(PostId(id), page, REPLIES_PER_PAGE)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let view = state
-        .domain
-        .store
-        .post_view(thread.id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    if snapshot.thread.post.id != PostId(id) {
+        // A reply's id: its thread.
+        snapshot = state
+            .domain
+            .thread_page(snapshot.thread.post.id, page, REPLIES_PER_PAGE)
+            .await?
+            .ok_or_else(AppError::not_found)?;
+    }
+    let thread = &snapshot.thread.post;
+    crate::web::forums::spawn_backfill(&data, thread);
     if !thread.is_visible() {
         return Err(AppError::new(StatusCode::GONE, "post_deleted"));
     }
-    let page = query.page.unwrap_or(1).max(1);
-    let replies = state
-        .domain
-        .store
-        .thread_replies(thread.id, REPLIES_PER_PAGE, (page - 1) * REPLIES_PER_PAGE)
-        .await?;
-    let total = state.domain.store.count_thread_replies(thread.id).await?;
-    let forum = state
-        .domain
-        .store
-        .forum(thread.forum_id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
     let domain = &state.domain.settings.instance.domain;
+    let replies: Vec<Value> = snapshot
+        .replies
+        .iter()
+        .map(|r| post_json(r, domain))
+        .collect();
     Ok(Json(json!({
-        "forum": forum_json(state, &forum),
-        "thread": post_json(&view, domain),
-        "replies": replies.iter().map(|r| post_json(r, domain)).collect::<Vec<_>>(),
+        "forum": forum_json(state, &snapshot.forum),
+        "thread": post_json(&snapshot.thread, domain),
+        "replies": replies,
         "page": page,
-        "total_replies": total,
+        "total_replies": snapshot.total_replies,
         "replies_per_page": REPLIES_PER_PAGE,
     })))
 }

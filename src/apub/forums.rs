@@ -191,7 +191,7 @@ pub async fn get_post(
     }
     if !post.is_visible() {
         let mut response = match outgoing::tombstone(&post) {
-            Some(tombstone) => activity_json(&tombstone),
+            Some(tombstone) => activity_json(&WithContext::preau(tombstone)),
             None => AppError::not_found().into_response_json(),
         };
         *response.status_mut() = StatusCode::GONE;
@@ -238,6 +238,27 @@ pub async fn get_post_context(
         .clone()
         .unwrap_or_else(|| urls::thread_context_of(&thread.ap_id));
     collection(id, ids.into_iter().map(Value::String).collect())
+}
+
+/// `GET /contexts/{id}`: the FEP-7888 context collection of a thread
+/// started elsewhere (a Mastodon post mentioning a forum here) in one of
+/// this instance's forums.
+pub async fn get_hosted_context(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    let store = &state.domain.store;
+    let context = urls::hosted_thread_context(&state.domain.settings.base_url(), id);
+    let thread = match store.post(crate::store::posts::PostId(id)).await {
+        Ok(Some(thread)) if thread.context_url.as_deref() == Some(context.as_str()) => thread,
+        Ok(_) => return AppError::not_found().into_response_json(),
+        Err(error) => return AppError::from(error).into_response_json(),
+    };
+    if !thread.is_visible() {
+        return AppError::new(StatusCode::GONE, "post_deleted").into_response_json();
+    }
+    let ids = match store.thread_ap_ids(thread.id).await {
+        Ok(ids) => ids,
+        Err(error) => return AppError::from(error).into_response_json(),
+    };
+    collection(context, ids.into_iter().map(Value::String).collect())
 }
 
 /// Finds a forum by `!name@domain`, `name@domain` or URL: local forums

@@ -30,7 +30,11 @@ use preau_federation::{
     objects::Post,
     signatures::{self, RequestParts, SignatureError},
 };
-use std::time::SystemTime;
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    sync::Arc,
+    time::SystemTime,
+};
 use url::Url;
 
 /// Largest activity accepted, in bytes (documented in docs/FEDERATION.md).
@@ -116,36 +120,48 @@ pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
     if data.config_is_local(&activity.actor) {
         return refuse(StatusCode::FORBIDDEN, "activity_from_local_actor");
     }
-    match data.domain.store.was_received(activity.id.as_str()).await {
-        Ok(true) => return StatusCode::ACCEPTED.into_response(),
-        Ok(false) => {}
-        Err(error) => return AppError::from(error).into_response_json(),
+    // Replays of recent activities stop here; older ones are caught by
+    // the received-activity record written with each change.
+    if data.inbox_memory.was_applied(activity.id.as_str()) {
+        return StatusCode::ACCEPTED.into_response();
     }
-    // The signer, fetched (or read from the database), then the signature;
-    // a failure refetches the key once in case it was rotated.
+    // The signer, from memory, the database or its server, then the
+    // signature; a failure refetches the key once in case it was rotated.
     let signer_id: ObjectId<DbActor> = activity.actor.clone().into();
-    let signer = match signer_id.dereference(&data).await {
-        Ok(signer) => signer,
-        Err(error) => {
-            tracing::info!(%error, actor = %activity.actor, "inbox: signer unavailable");
-            return refuse(StatusCode::UNAUTHORIZED, "signer_unavailable");
-        }
+    let signer = match data.inbox_memory.signer(activity.actor.as_str()) {
+        Some(signer) => signer,
+        None => match signer_id.dereference(&data).await.map(Signer::new) {
+            Ok(Ok(signer)) => data.inbox_memory.remember_signer(signer),
+            Ok(Err(error)) => return signature_refusal(&error),
+            Err(error) => {
+                tracing::info!(%error, actor = %activity.actor, "inbox: signer unavailable");
+                return refuse(StatusCode::UNAUTHORIZED, "signer_unavailable");
+            }
+        },
     };
-    let verified = verify_with(&request_parts, &header, &signer.row.public_key_pem);
+    let verified = signatures::verify_checked_with_key(&request_parts, header.clone(), &signer.key);
     let signer = if verified.is_ok() {
         signer
     } else {
-        match signer_id.dereference_forced(&data).await {
-            Ok(refetched)
-                if verify_with(&request_parts, &header, &refetched.row.public_key_pem).is_ok() =>
+        match signer_id.dereference_forced(&data).await.map(Signer::new) {
+            Ok(Ok(refetched))
+                if signatures::verify_checked_with_key(
+                    &request_parts,
+                    header.clone(),
+                    &refetched.key,
+                )
+                .is_ok() =>
             {
-                refetched
+                data.inbox_memory.remember_signer(refetched)
             }
             _ => return signature_refusal(&SignatureError::SignatureInvalid),
         }
     };
-    match dispatch(&data, &activity, &raw, &signer).await {
+    match dispatch(&data, &activity, &raw, &signer.actor).await {
         Ok(applied) => {
+            if matches!(applied, Applied::Applied | Applied::Duplicate) {
+                data.inbox_memory.applied(activity.id.as_str());
+            }
             tracing::debug!(id = %activity.id, kind = activity.kind.as_str(), ?applied, "inbox: activity handled");
             StatusCode::ACCEPTED.into_response()
         }
@@ -153,13 +169,79 @@ pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
     }
 }
 
-fn verify_with(
-    parts: &RequestParts<'_>,
-    header: &signatures::SignatureHeader,
-    pem: &str,
-) -> Result<(), SignatureError> {
-    let key = signatures::parse_public_key_pem(pem)?;
-    signatures::verify_checked_with_key(parts, header.clone(), &key).map(|_| ())
+/// A verified signer: its actor and parsed public key.
+pub struct Signer {
+    actor: DbActor,
+    key: rsa::RsaPublicKey,
+}
+
+impl Signer {
+    fn new(actor: DbActor) -> Result<Signer, SignatureError> {
+        let key = signatures::parse_public_key_pem(&actor.row.public_key_pem)?;
+        Ok(Signer { actor, key })
+    }
+}
+
+/// How long a signer's key is used from memory before it is read again
+/// (a key that fails to verify is refetched at once anyway).
+const SIGNER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+/// Signers kept in memory.
+const SIGNERS_KEPT: usize = 4096;
+/// Applied activity ids kept in memory.
+const RECENT_KEPT: usize = 8192;
+
+/// What the inbox keeps between requests: signers' actors with their
+/// parsed keys (so a busy peer costs no database read or key parsing per
+/// activity) and the ids of recently applied activities (so a replay is
+/// answered without touching the database). Both are bounded.
+#[derive(Default)]
+pub struct InboxMemory {
+    signers: std::sync::Mutex<HashMap<String, (std::time::Instant, Arc<Signer>)>>,
+    recent: std::sync::Mutex<(HashSet<String>, VecDeque<String>)>,
+}
+
+impl InboxMemory {
+    fn signer(&self, actor: &str) -> Option<Arc<Signer>> {
+        let signers = self.signers.lock().unwrap_or_else(|p| p.into_inner());
+        signers
+            .get(actor)
+            .filter(|(at, _)| at.elapsed() < SIGNER_TTL)
+            .map(|(_, signer)| signer.clone())
+    }
+
+    fn remember_signer(&self, signer: Signer) -> Arc<Signer> {
+        let signer = Arc::new(signer);
+        let mut signers = self.signers.lock().unwrap_or_else(|p| p.into_inner());
+        if signers.len() >= SIGNERS_KEPT {
+            signers.retain(|_, (at, _)| at.elapsed() < SIGNER_TTL);
+            if signers.len() >= SIGNERS_KEPT {
+                signers.clear();
+            }
+        }
+        signers.insert(
+            signer.actor.row.ap_id.clone(),
+            (std::time::Instant::now(), signer.clone()),
+        );
+        signer
+    }
+
+    fn was_applied(&self, id: &str) -> bool {
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent.0.contains(id)
+    }
+
+    fn applied(&self, id: &str) {
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let (set, order) = &mut *recent;
+        if set.insert(id.to_string()) {
+            order.push_back(id.to_string());
+            if order.len() > RECENT_KEPT {
+                if let Some(oldest) = order.pop_front() {
+                    set.remove(&oldest);
+                }
+            }
+        }
+    }
 }
 
 trait LocalCheck {

@@ -61,4 +61,5 @@ pub fn routes() -> Router<AppState> {
         .route("/forums/{name}/outbox", get(forums::get_forum_outbox))
         .route("/posts/{token}", get(forums::get_post))
         .route("/posts/{token}/context", get(forums::get_post_context))
+        .route("/contexts/{id}", get(forums::get_hosted_context))
 }

@@ -18,12 +18,13 @@ use crate::{
         delivery::enqueue,
         forums::{self, FollowState, ForumRow, NewForum},
         now_ms,
-        posts::{self, NewPost, PostId, PostKind, PostRow},
+        posts::{self, NewPost, PostId, PostKind, PostRow, PostView},
         Tx,
     },
     urls,
 };
 use serde_json::Value;
+use std::sync::Arc;
 
 /// A new forum as asked for.
 #[derive(Debug, Clone)]
@@ -350,6 +351,74 @@ impl Domain {
         };
         Ok(self.store.post(post.thread()).await?)
     }
+
+    /// Page `page` (from 1, `per_page` replies each) of the thread that
+    /// `id` belongs to, as pages and the API show it. Served from memory
+    /// while nothing was written since it was read. When `id` is a reply,
+    /// only the thread and its forum are filled in (the caller redirects).
+    pub async fn thread_page(
+        &self,
+        id: PostId,
+        page: i64,
+        per_page: i64,
+    ) -> DomainResult<Option<Arc<ThreadPage>>> {
+        let page = page.max(1);
+        if let Some(hit) = self.thread_pages.get(&(id.0, page)) {
+            return Ok(Some(hit));
+        }
+        // Taken before reading: a write during the reads leaves the entry
+        // already stale.
+        let version = crate::store::content_version();
+        let Some(requested) = self.store.post(id).await? else {
+            return Ok(None);
+        };
+        let thread_id = requested.thread();
+        let Some(thread) = self.store.post_view(thread_id).await? else {
+            return Ok(None);
+        };
+        let Some(forum) = self.store.forum(thread.post.forum_id).await? else {
+            return Ok(None);
+        };
+        if thread_id != id {
+            return Ok(Some(Arc::new(ThreadPage {
+                thread,
+                replies: Vec::new(),
+                forum,
+                total_replies: 0,
+                page,
+            })));
+        }
+        let replies = self
+            .store
+            .thread_replies(thread_id, per_page, (page - 1) * per_page)
+            .await?;
+        let total_replies = self.store.count_thread_replies(thread_id).await?;
+        let snapshot = Arc::new(ThreadPage {
+            thread,
+            replies,
+            forum,
+            total_replies,
+            page,
+        });
+        self.thread_pages
+            .insert((id.0, page), version, snapshot.clone());
+        Ok(Some(snapshot))
+    }
+}
+
+/// One page of a thread as read from the store.
+#[derive(Debug)]
+pub struct ThreadPage {
+    /// The thread, with its author and counts.
+    pub thread: PostView,
+    /// The replies of this page, in order.
+    pub replies: Vec<PostView>,
+    /// Its forum.
+    pub forum: ForumRow,
+    /// All replies of the thread.
+    pub total_replies: i64,
+    /// The page number (from 1).
+    pub page: i64,
 }
 
 /// What a moderator can do to a thread.

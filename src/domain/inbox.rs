@@ -195,41 +195,21 @@ impl Domain {
         if post.author().map(|a| a.as_str()) != Some(author.ap_id.as_str()) {
             return Err(DomainError::rule(403, "author_mismatch"));
         }
-        if self.store.post_by_ap_id(post.id.as_str()).await?.is_some() {
-            // Already known (our own post coming back in an Announce, or a
-            // second copy under another activity id).
-            let mut tx = self.store.begin().await?;
-            let fresh = record_received(&mut tx, activity_id).await?;
-            crate::store::commit(tx).await?;
-            return Ok(if fresh {
-                Applied::Ignored
-            } else {
-                Applied::Duplicate
-            });
-        }
+        // The post answered and its thread, in one read.
         let parent = match &post.in_reply_to {
             Some(parent) => Some(
                 self.store
-                    .post_by_ap_id(parent.as_str())
+                    .parent_ref(parent.as_str())
                     .await?
                     .ok_or_else(|| DomainError::rule(422, "unknown_parent"))?,
             ),
             None => None,
         };
-        let thread = match &parent {
-            Some(parent) => Some(
-                self.store
-                    .post(parent.thread())
-                    .await?
-                    .ok_or_else(|| DomainError::rule(422, "unknown_parent"))?,
-            ),
-            None => None,
-        };
-        if let Some(thread) = &thread {
-            if thread.forum_id != forum.actor.id {
+        if let Some(parent) = &parent {
+            if parent.forum_id != forum.actor.id {
                 return Err(DomainError::rule(422, "wrong_forum"));
             }
-            if thread.locked {
+            if parent.locked {
                 return Err(DomainError::rule(409, "thread_locked"));
             }
         }
@@ -256,8 +236,8 @@ impl Domain {
             ap_id: post.id.to_string(),
             kind,
             forum_id: forum.actor.id,
-            thread_id: thread.as_ref().map(|t| t.id),
-            in_reply_to_id: parent.as_ref().map(|p| p.id),
+            thread_id: parent.as_ref().map(|p| p.thread),
+            in_reply_to_id: parent.as_ref().map(|p| p.parent),
             author_id: author.id,
             title: if kind == PostKind::Thread {
                 title_from(post)
@@ -266,13 +246,12 @@ impl Domain {
             },
             source,
             content_html,
-            context_url: match &thread {
-                Some(thread) => thread.context_url.clone(),
-                None => post
-                    .context
-                    .as_ref()
-                    .map(|c| c.to_string())
-                    .or_else(|| Some(urls::thread_context_of(post.id.as_str()))),
+            context_url: match &parent {
+                Some(parent) => parent.context_url.clone(),
+                // Never invented for a remote post: a thread without one
+                // in a local forum gets this instance's (below); elsewhere
+                // backfill reads `replies` instead.
+                None => post.context.as_ref().map(|c| c.to_string()),
             },
             published_at,
             local: false,
@@ -281,7 +260,16 @@ impl Domain {
         if !record_received(&mut tx, activity_id).await? {
             return Ok(Applied::Duplicate);
         }
-        posts::insert_post(&mut tx, &new).await?;
+        let Some(post_id) = posts::insert_post_if_new(&mut tx, &new).await? else {
+            // Already known (our own post coming back in an Announce, or a
+            // second copy under another activity id).
+            crate::store::commit(tx).await?;
+            return Ok(Applied::Ignored);
+        };
+        if kind == PostKind::Thread && new.context_url.is_none() && forum.actor.is_local() {
+            let context = urls::hosted_thread_context(&self.settings.base_url(), post_id.0);
+            posts::set_context_url(&mut tx, post_id, &context).await?;
+        }
         if forum.actor.is_local() {
             self.distribute(&mut tx, forum, author, activity_id, activity)
                 .await?;

@@ -6,6 +6,7 @@
 //! HTTP edge turns into a status and a translated message.
 
 pub mod accounts;
+pub mod cache;
 pub mod forums;
 pub mod inbox;
 pub mod keys;
@@ -83,4 +84,6 @@ pub struct Domain {
     pub mailer: Mailer,
     /// Wakes the delivery workers when activities are queued.
     pub delivery_waker: crate::jobs::delivery::DeliveryWaker,
+    /// Thread pages as read from the store, by (requested post, page).
+    pub thread_pages: Arc<cache::VersionedCache<(i64, i64), forums::ThreadPage>>,
 }

@@ -10,7 +10,10 @@ use crate::{
     app::AppState,
     apub::actors::DbActor,
     config::DeliverySettings,
-    store::{delivery::DueDelivery, now_ms},
+    store::{
+        delivery::{DueDelivery, PeerRow},
+        now_ms,
+    },
 };
 use activitypub_federation::{
     activity_sending::SendActivityTask,
@@ -19,6 +22,7 @@ use activitypub_federation::{
 };
 use serde::Serialize;
 use std::{
+    cell::Cell,
     collections::HashMap,
     sync::{Arc, Mutex},
     time::Duration,
@@ -32,7 +36,7 @@ use url::Url;
 pub struct StoredActivity {
     id: Url,
     actor: Url,
-    body: serde_json::Value,
+    body: Arc<serde_json::Value>,
 }
 
 impl Serialize for StoredActivity {
@@ -103,6 +107,75 @@ impl Limits {
             .or_insert_with(|| Arc::new(Semaphore::new(self.per_peer_count)))
             .clone()
     }
+
+    /// Hosts with every permit taken: claiming more for them would only
+    /// make workers wait.
+    fn saturated(&self) -> Vec<String> {
+        let mut map = self
+            .per_peer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Forget idle hosts so the map stays small.
+        map.retain(|_, semaphore| {
+            Arc::strong_count(semaphore) > 1 || semaphore.available_permits() < self.per_peer_count
+        });
+        map.iter()
+            .filter(|(_, semaphore)| semaphore.available_permits() == 0)
+            .map(|(host, _)| host.clone())
+            .collect()
+    }
+}
+
+/// What the deliveries of one claim share: the signing actors, the parsed
+/// bodies and the health of their peers, each read once.
+#[derive(Default)]
+struct Batch {
+    actors: HashMap<i64, Option<Arc<DbActor>>>,
+    bodies: HashMap<i64, Option<Arc<serde_json::Value>>>,
+    peers: HashMap<String, PeerRow>,
+}
+
+impl Batch {
+    async fn load(
+        store: &crate::store::Store,
+        claimed: &[DueDelivery],
+    ) -> Result<Batch, crate::store::StoreError> {
+        let mut batch = Batch::default();
+        for delivery in claimed {
+            let activity = &delivery.activity;
+            if let std::collections::hash_map::Entry::Vacant(entry) =
+                batch.actors.entry(activity.actor_id.0)
+            {
+                let actor = store
+                    .actor_by_id(activity.actor_id)
+                    .await?
+                    .and_then(|row| DbActor::new(row, None).ok())
+                    .map(Arc::new);
+                entry.insert(actor);
+            }
+            batch
+                .bodies
+                .entry(activity.row)
+                .or_insert_with(|| serde_json::from_str(&activity.body).ok().map(Arc::new));
+        }
+        let mut hosts: Vec<&str> = claimed.iter().map(|d| d.host.as_str()).collect();
+        hosts.sort_unstable();
+        hosts.dedup();
+        for chunk in hosts.chunks(200) {
+            for peer in store.peers(chunk).await? {
+                batch.peers.insert(peer.host.clone(), peer);
+            }
+        }
+        Ok(batch)
+    }
+}
+
+/// One claimed delivery with what it needs.
+struct Job {
+    delivery: DueDelivery,
+    actor: Option<Arc<DbActor>>,
+    body: Option<Arc<serde_json::Value>>,
+    peer: Option<PeerRow>,
 }
 
 /// Runs the delivery loop until the task is aborted.
@@ -117,13 +190,18 @@ pub fn spawn_delivery_workers(
             per_peer: Mutex::new(HashMap::new()),
             per_peer_count: settings.per_peer.max(1) as usize,
         });
+        let store = config.domain.store.clone();
         loop {
             let available = limits.global.available_permits() as i64;
             let claimed = if available > 0 {
-                match config
-                    .domain
-                    .store
-                    .claim_deliveries(available, settings.lease_ms as i64)
+                let skip = limits.saturated();
+                match store
+                    .claim_deliveries(
+                        available,
+                        limits.per_peer_count as i64,
+                        &skip,
+                        settings.lease_ms as i64,
+                    )
                     .await
                 {
                     Ok(claimed) => claimed,
@@ -136,11 +214,29 @@ pub fn spawn_delivery_workers(
                 Vec::new()
             };
             let idle = claimed.is_empty();
+            let mut batch = match Batch::load(&store, &claimed).await {
+                Ok(batch) => batch,
+                Err(error) => {
+                    // The leases run out and the rows are claimed again.
+                    tracing::warn!(%error, "reading claimed deliveries failed");
+                    continue;
+                }
+            };
             for delivery in claimed {
                 let Ok(global) = limits.global.clone().acquire_owned().await else {
                     return;
                 };
                 let peer = limits.peer(&delivery.host);
+                let job = Job {
+                    actor: batch
+                        .actors
+                        .get(&delivery.activity.actor_id.0)
+                        .cloned()
+                        .flatten(),
+                    body: batch.bodies.get(&delivery.activity.row).cloned().flatten(),
+                    peer: batch.peers.remove(&delivery.host),
+                    delivery,
+                };
                 let data = config.to_request_data();
                 let settings = settings.clone();
                 let done = waker.clone();
@@ -150,7 +246,7 @@ pub fn spawn_delivery_workers(
                         let Ok(_peer) = peer.acquire_owned().await else {
                             return;
                         };
-                        if let Err(error) = deliver(&data, &settings, delivery).await {
+                        if let Err(error) = deliver(&data, &settings, job).await {
                             tracing::warn!(%error, "delivery bookkeeping failed");
                         }
                     }
@@ -159,7 +255,7 @@ pub fn spawn_delivery_workers(
                 });
             }
             if idle {
-                let wait = match config.domain.store.next_delivery_due().await {
+                let wait = match store.next_delivery_due().await {
                     Ok(Some(at)) => (at - now_ms()).clamp(10, settings.poll_ms as i64),
                     _ => settings.poll_ms as i64,
                 };
@@ -176,26 +272,40 @@ pub fn spawn_delivery_workers(
 async fn deliver(
     data: &Data<AppState>,
     settings: &DeliverySettings,
-    delivery: DueDelivery,
+    job: Job,
 ) -> Result<(), crate::store::StoreError> {
     let store = &data.domain.store;
+    let delivery = &job.delivery;
     let now = now_ms();
-    if now - delivery.created_at > settings.give_up_after_hours as i64 * 3_600_000 {
+    if now - delivery.activity.created_at > settings.give_up_after_hours as i64 * 3_600_000 {
         return store.fail_delivery(delivery.id, "retry window over").await;
     }
-    // A peer marked unreachable is only tried when its probe is due.
-    if let Some(peer) = store.peer(&delivery.host).await? {
+    // A peer marked unreachable is only tried when its probe is due. The
+    // state was read when the delivery was claimed; only a peer that
+    // failed before has a row.
+    if let Some(peer) = &job.peer {
         if let (Some(_), Some(probe_at)) = (peer.unreachable_since, peer.next_probe_at) {
             if probe_at > now {
                 return store.postpone_delivery(delivery.id, probe_at).await;
             }
         }
     }
-    let outcome = send(data, &delivery).await;
+    let outcome = send(data, &job).await;
     match outcome {
         Ok(()) => {
-            store.peer_succeeded(&delivery.host).await?;
+            recovered(store, &job).await?;
             store.finish_delivery(delivery.id, None).await
+        }
+        Err(SendError::PeerRefused(status)) => {
+            // The peer answered, so it is up; it will never take this one.
+            tracing::info!(inbox = %delivery.inbox, status, "delivery refused by the peer, not retried");
+            recovered(store, &job).await?;
+            store
+                .finish_delivery(
+                    delivery.id,
+                    Some(&format!("refused by the peer: HTTP {status}")),
+                )
+                .await
         }
         Err(SendError::Refused) => {
             tracing::warn!(inbox = %delivery.inbox, "inbox URL refused by the federation policy; delivery given up");
@@ -232,10 +342,24 @@ async fn deliver(
     }
 }
 
+/// The peer answered: if it had failed before, it is healthy again.
+async fn recovered(store: &crate::store::Store, job: &Job) -> Result<(), crate::store::StoreError> {
+    match &job.peer {
+        Some(peer) => {
+            store
+                .peer_succeeded(&job.delivery.host, peer.unreachable_since.is_some())
+                .await
+        }
+        None => Ok(()),
+    }
+}
+
 /// Why a delivery did not go through.
 enum SendError {
     /// Our own policy refused the inbox URL: final.
     Refused,
+    /// The peer answered with a final refusal (4xx other than 408, 429).
+    PeerRefused(u16),
     /// The attempt failed (network, 5xx, 408, 429…): retried.
     Failed(String),
 }
@@ -252,26 +376,20 @@ impl From<&str> for SendError {
     }
 }
 
-/// Signs and sends one delivery. `Ok` covers success and the peer's final
-/// refusals (4xx other than 408/429), as activitypub_federation decides.
-async fn send(data: &Data<AppState>, delivery: &DueDelivery) -> Result<(), SendError> {
-    let body: serde_json::Value =
-        serde_json::from_str(&delivery.body).map_err(|e| e.to_string())?;
+/// Signs and sends one delivery with activitypub_federation, which counts
+/// a final refusal by the peer as a success: the status the peer answered
+/// is read back through [`RecordStatus`].
+async fn send(data: &Data<AppState>, job: &Job) -> Result<(), SendError> {
+    let delivery = &job.delivery;
+    let body = job.body.clone().ok_or("stored activity is not JSON")?;
+    let actor = job.actor.clone().ok_or("signing actor vanished")?;
     let inbox = Url::parse(&delivery.inbox).map_err(|e| e.to_string())?;
-    let row = data
-        .domain
-        .store
-        .actor_by_id(delivery.actor_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("signing actor vanished")?;
-    let actor = DbActor::new(row, None).map_err(|e| e.to_string())?;
     let activity = StoredActivity {
-        id: Url::parse(&delivery.activity_ap_id).map_err(|e| e.to_string())?,
+        id: Url::parse(&delivery.activity.ap_id).map_err(|e| e.to_string())?,
         actor: actor.id.clone(),
         body,
     };
-    let tasks = SendActivityTask::prepare(&activity, &actor, vec![inbox], data)
+    let tasks = SendActivityTask::prepare(&activity, actor.as_ref(), vec![inbox], data)
         .await
         .map_err(|e| e.to_string())?;
     if tasks.is_empty() {
@@ -280,9 +398,44 @@ async fn send(data: &Data<AppState>, delivery: &DueDelivery) -> Result<(), SendE
         return Err(SendError::Refused);
     }
     for task in tasks {
-        task.sign_and_send(data).await.map_err(|e| e.to_string())?;
+        let (result, status) = PEER_STATUS
+            .scope(Cell::new(None), async {
+                let result = task.sign_and_send(data).await;
+                (result, PEER_STATUS.with(Cell::get))
+            })
+            .await;
+        result.map_err(|e| e.to_string())?;
+        if let Some(status) = status.filter(|status| (400..500).contains(status)) {
+            return Err(SendError::PeerRefused(status));
+        }
     }
     Ok(())
+}
+
+tokio::task_local! {
+    /// The HTTP status of the last response received by this task.
+    static PEER_STATUS: Cell<Option<u16>>;
+}
+
+/// HTTP client middleware that notes each response's status for the
+/// delivery in progress on the same task (see [`send`]).
+pub struct RecordStatus;
+
+#[async_trait::async_trait]
+impl reqwest_middleware::Middleware for RecordStatus {
+    async fn handle(
+        &self,
+        request: reqwest::Request,
+        extensions: &mut axum::http::Extensions,
+        next: reqwest_middleware::Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        let response = next.run(request, extensions).await;
+        if let Ok(response) = &response {
+            let status = response.status().as_u16();
+            let _ = PEER_STATUS.try_with(|cell| cell.set(Some(status)));
+        }
+        response
+    }
 }
 
 #[cfg(test)]

@@ -155,6 +155,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
+        super::content_changed();
         Ok(AccountId(id))
     }
 
@@ -219,6 +220,7 @@ impl Store {
             .bind(id.0)
             .execute(self.pool())
             .await?;
+        super::content_changed();
         Ok(())
     }
 

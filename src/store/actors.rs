@@ -262,6 +262,7 @@ impl Store {
         .bind(now)
         .fetch_optional(self.pool())
         .await?;
+        super::content_changed();
         id.map(ActorId)
             .ok_or_else(|| StoreError::Corrupt(format!("{} is a local actor", actor.ap_id)))
     }
@@ -282,6 +283,7 @@ impl Store {
         .bind(id.0)
         .execute(self.pool())
         .await?;
+        super::content_changed();
         Ok(())
     }
 }

@@ -8,28 +8,36 @@
 //! `FOR UPDATE SKIP LOCKED` so several processes can share the work.
 
 use super::{actors::ActorId, column, now_ms, Engine, Store, StoreResult, Tx};
+use std::sync::Arc;
+
+/// An outgoing activity, as the deliveries claimed together share it.
+#[derive(Debug)]
+pub struct ClaimedActivity {
+    /// The outgoing activity row id.
+    pub row: i64,
+    /// The activity's ActivityPub id.
+    pub ap_id: String,
+    /// The local actor that signs it.
+    pub actor_id: ActorId,
+    /// The JSON to send.
+    pub body: String,
+    /// When the activity was queued, unix ms.
+    pub created_at: i64,
+}
 
 /// A delivery claimed by a worker.
 #[derive(Debug, Clone)]
 pub struct DueDelivery {
     /// Delivery row id.
     pub id: i64,
-    /// The outgoing activity row id.
-    pub activity_row: i64,
-    /// The activity's ActivityPub id.
-    pub activity_ap_id: String,
-    /// The local actor that signs it.
-    pub actor_id: ActorId,
-    /// The JSON to send.
-    pub body: String,
+    /// What to send.
+    pub activity: Arc<ClaimedActivity>,
     /// Destination inbox.
     pub inbox: String,
     /// Destination host (with port), for per-peer limits and health.
     pub host: String,
     /// Attempts made so far.
     pub attempts: i64,
-    /// When the activity was queued, unix ms.
-    pub created_at: i64,
 }
 
 /// Health of a peer host.
@@ -54,6 +62,8 @@ pub struct DeliveryCounts {
     pub done: i64,
     /// Given up after the retry window.
     pub failed: i64,
+    /// Refused for good by the peer (a 4xx other than 408 and 429).
+    pub refused: i64,
 }
 
 /// Host (with port) of an inbox URL.
@@ -108,10 +118,15 @@ pub async fn enqueue(
 }
 
 impl Store {
-    /// Claims up to `limit` due deliveries for `lease_ms`.
+    /// Claims up to `limit` due deliveries for `lease_ms`, at most
+    /// `per_host` of them for one host and none for the hosts in `skip`
+    /// (those already at their concurrency limit), so one big peer does
+    /// not fill every worker. Each activity's body is read once.
     pub async fn claim_deliveries(
         &self,
         limit: i64,
+        per_host: i64,
+        skip: &[String],
         lease_ms: i64,
     ) -> StoreResult<Vec<DueDelivery>> {
         let now = now_ms();
@@ -119,51 +134,99 @@ impl Store {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
         };
-        let claimed = sqlx::query(&format!(
-            "UPDATE deliveries SET claimed_until = $1 WHERE id IN (SELECT id FROM deliveries \
-             WHERE state = 'pending' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
-             ORDER BY next_attempt_at, id LIMIT $3{lock}) RETURNING id"
-        ))
-        .bind(now + lease_ms)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+        let skipped = if skip.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = (0..skip.len()).map(|i| format!("${}", i + 5)).collect();
+            format!(" AND host NOT IN ({})", list.join(", "))
+        };
+        // The window function picks the first `per_host` due rows of each
+        // host; PostgreSQL locks only the rows finally chosen.
+        let sql = format!(
+            "UPDATE deliveries SET claimed_until = $1 WHERE id IN (SELECT id FROM deliveries WHERE id IN (\
+             SELECT id FROM (SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS nth \
+             FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 \
+             AND (claimed_until IS NULL OR claimed_until < $2){skipped}) due \
+             WHERE nth <= $4 ORDER BY next_attempt_at, id LIMIT $3){lock}) \
+             RETURNING id, activity_id, inbox, host, attempts"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(now + lease_ms)
+            .bind(now)
+            .bind(limit)
+            .bind(per_host);
+        for host in skip {
+            query = query.bind(host);
+        }
+        let claimed = query.fetch_all(self.pool()).await?;
+        let mut activities: std::collections::HashMap<i64, Arc<ClaimedActivity>> =
+            std::collections::HashMap::new();
         let mut out = Vec::with_capacity(claimed.len());
         for row in claimed {
-            let id: i64 = column(&row, "id")?;
-            let row = sqlx::query(
-                "SELECT deliveries.id, deliveries.activity_id, deliveries.inbox, deliveries.host, deliveries.attempts, \
-                 outgoing_activities.ap_id, outgoing_activities.actor_id, outgoing_activities.body, \
-                 outgoing_activities.created_at FROM deliveries \
-                 JOIN outgoing_activities ON outgoing_activities.id = deliveries.activity_id WHERE deliveries.id = $1",
-            )
-            .bind(id)
-            .fetch_one(self.pool())
-            .await?;
+            let activity_row: i64 = column(&row, "activity_id")?;
+            let activity = match activities.get(&activity_row) {
+                Some(activity) => activity.clone(),
+                None => {
+                    let found = sqlx::query(
+                        "SELECT ap_id, actor_id, body, created_at FROM outgoing_activities WHERE id = $1",
+                    )
+                    .bind(activity_row)
+                    .fetch_one(self.pool())
+                    .await?;
+                    let activity = Arc::new(ClaimedActivity {
+                        row: activity_row,
+                        ap_id: column(&found, "ap_id")?,
+                        actor_id: ActorId(column(&found, "actor_id")?),
+                        body: column(&found, "body")?,
+                        created_at: column(&found, "created_at")?,
+                    });
+                    activities.insert(activity_row, activity.clone());
+                    activity
+                }
+            };
             out.push(DueDelivery {
-                id,
-                activity_row: column(&row, "activity_id")?,
-                activity_ap_id: column(&row, "ap_id")?,
-                actor_id: ActorId(column(&row, "actor_id")?),
-                body: column(&row, "body")?,
+                id: column(&row, "id")?,
+                activity,
                 inbox: column(&row, "inbox")?,
                 host: column(&row, "host")?,
                 attempts: column(&row, "attempts")?,
-                created_at: column(&row, "created_at")?,
             });
         }
         Ok(out)
     }
 
-    /// Marks a delivery done (delivered, or refused for good).
-    pub async fn finish_delivery(&self, id: i64, error: Option<&str>) -> StoreResult<()> {
+    /// The health of the peers among `hosts` that ever failed.
+    pub async fn peers(&self, hosts: &[&str]) -> StoreResult<Vec<PeerRow>> {
+        if hosts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (0..hosts.len()).map(|i| format!("${}", i + 1)).collect();
+        let sql = format!(
+            "SELECT host, failures, unreachable_since, next_probe_at FROM peers WHERE host IN ({})",
+            list.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for host in hosts {
+            query = query.bind(*host);
+        }
+        query
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(peer_from_row)
+            .collect()
+    }
+
+    /// Marks a delivery done, or refused for good by the peer when
+    /// `refusal` says why.
+    pub async fn finish_delivery(&self, id: i64, refusal: Option<&str>) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE deliveries SET state = 'done', attempts = attempts + 1, finished_at = $1, \
-             claimed_until = NULL, last_error = $2 WHERE id = $3",
+            "UPDATE deliveries SET state = $1, attempts = attempts + 1, finished_at = $2, \
+             claimed_until = NULL, last_error = $3 WHERE id = $4",
         )
+        .bind(if refusal.is_some() { "refused" } else { "done" })
         .bind(now_ms())
-        .bind(error)
+        .bind(refusal)
         .bind(id)
         .execute(self.pool())
         .await?;
@@ -224,15 +287,7 @@ impl Store {
         .bind(host)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|row| {
-            Ok(PeerRow {
-                host: column(&row, "host")?,
-                failures: column(&row, "failures")?,
-                unreachable_since: column(&row, "unreachable_since")?,
-                next_probe_at: column(&row, "next_probe_at")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(peer_from_row).transpose()
     }
 
     /// Records a failed attempt on a peer. After `threshold` consecutive
@@ -268,11 +323,8 @@ impl Store {
 
     /// Records a success: the peer is healthy again, and its postponed
     /// deliveries become due at once.
-    pub async fn peer_succeeded(&self, host: &str) -> StoreResult<()> {
-        let was_unreachable = self
-            .peer(host)
-            .await?
-            .is_some_and(|peer| peer.unreachable_since.is_some());
+    /// Peers that never failed have no row and need no call.
+    pub async fn peer_succeeded(&self, host: &str, was_unreachable: bool) -> StoreResult<()> {
         sqlx::query(
             "UPDATE peers SET failures = 0, unreachable_since = NULL, next_probe_at = NULL, last_success_at = $1 WHERE host = $2",
         )
@@ -320,7 +372,8 @@ impl Store {
             match column::<String>(&row, "state")?.as_str() {
                 "pending" => counts.pending = n,
                 "done" => counts.done = n,
-                _ => counts.failed = n,
+                "refused" => counts.refused = n,
+                _ => counts.failed += n,
             }
         }
         Ok(counts)
@@ -335,4 +388,13 @@ impl Store {
         .await?;
         Ok(next)
     }
+}
+
+fn peer_from_row(row: &sqlx::any::AnyRow) -> StoreResult<PeerRow> {
+    Ok(PeerRow {
+        host: column(row, "host")?,
+        failures: column(row, "failures")?,
+        unreachable_since: column(row, "unreachable_since")?,
+        next_probe_at: column(row, "next_probe_at")?,
+    })
 }

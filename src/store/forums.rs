@@ -265,6 +265,7 @@ impl Store {
             add_moderator(&mut tx, id, moderator).await?;
         }
         tx.commit().await?;
+        super::content_changed();
         Ok(id)
     }
 
@@ -291,6 +292,7 @@ impl Store {
         .bind(now)
         .execute(self.pool())
         .await?;
+        super::content_changed();
         Ok(())
     }
 
@@ -314,6 +316,7 @@ impl Store {
         .bind(actor.0)
         .execute(self.pool())
         .await?;
+        super::content_changed();
         Ok(())
     }
 

@@ -22,7 +22,7 @@ use sqlx::{
     migrate::{MigrateDatabase, Migrator},
     Any, AnyPool,
 };
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -54,6 +54,9 @@ pub enum StoreError {
     /// The data directory could not be created.
     #[error("cannot create the data directory: {0}")]
     DataDir(#[from] std::io::Error),
+    /// No turn to write came within 10 s.
+    #[error("the database is busy")]
+    Busy,
 }
 
 /// Result of store operations.
@@ -62,13 +65,44 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// A database transaction. A change and the activities it causes are
 /// written in one, so nothing is announced that did not happen and nothing
 /// that happened goes unannounced.
-pub type Tx = sqlx::Transaction<'static, Any>;
+pub struct Tx {
+    inner: sqlx::Transaction<'static, Any>,
+    /// On SQLite, this process's turn to write (see [`Store::begin`]).
+    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    /// Commits the transaction (prefer [`commit`], which also tells the
+    /// page caches).
+    pub async fn commit(self) -> StoreResult<()> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
 
 /// The database of one instance.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// SQLite has one writer: write transactions of this process take
+    /// turns here instead of polling SQLite's busy handler, which sleeps
+    /// up to 100 ms at a time when several wait.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -125,7 +159,11 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        Ok(Store { pool, engine })
+        Ok(Store {
+            pool,
+            engine,
+            writer: Arc::default(),
+        })
     }
 
     /// Applies pending migrations of this engine.
@@ -142,9 +180,23 @@ impl Store {
         Ok(match self.engine {
             // A deferred SQLite transaction that reads, then writes, fails
             // at once with SQLITE_BUSY when another writer got in between;
-            // taking the write lock up front makes it wait its turn.
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
+            // taking the write lock up front makes it wait its turn, and
+            // taking this process's turn first keeps the waiting out of
+            // SQLite. Never begin a second transaction while holding one.
+            Engine::Sqlite => {
+                let writer =
+                    tokio::time::timeout(Duration::from_secs(10), self.writer.clone().lock_owned())
+                        .await
+                        .map_err(|_| StoreError::Busy)?;
+                Tx {
+                    inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _writer: Some(writer),
+                }
+            }
+            Engine::Postgres => Tx {
+                inner: self.pool.begin().await?,
+                _writer: None,
+            },
         })
     }
 
@@ -166,7 +218,26 @@ impl Store {
 
 /// Commits a transaction started with [`Store::begin`].
 pub async fn commit(tx: Tx) -> StoreResult<()> {
-    Ok(tx.commit().await?)
+    tx.inner.commit().await?;
+    content_changed();
+    Ok(())
+}
+
+/// Bumped after every committed transaction and every direct write to
+/// what pages show (actors, forums, accounts). Caches of page data keep
+/// the number they were built at and are only used while it holds. One
+/// counter for the whole process: an instance's write may needlessly
+/// invalidate another's cache in tests running several, never the reverse.
+static CONTENT_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The current content version (see [`commit`]).
+pub fn content_version() -> u64 {
+    CONTENT_VERSION.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Records that stored content changed.
+pub(crate) fn content_changed() {
+    CONTENT_VERSION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
 }
 
 /// Milliseconds since the Unix epoch, the unit of every stored time.

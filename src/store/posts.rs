@@ -207,10 +207,19 @@ fn view_select() -> String {
 
 /// Inserts a post; a reply also bumps its thread's and forum's activity.
 pub async fn insert_post(tx: &mut Tx, post: &NewPost) -> StoreResult<PostId> {
-    let id: i64 = sqlx::query_scalar(
+    insert_post_if_new(tx, post)
+        .await?
+        .ok_or_else(|| super::StoreError::Corrupt(format!("post {} exists", post.ap_id)))
+}
+
+/// Inserts a post unless one with its ActivityPub id exists (then
+/// `None`, and nothing changes).
+pub async fn insert_post_if_new(tx: &mut Tx, post: &NewPost) -> StoreResult<Option<PostId>> {
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO posts (ap_id, kind, forum_id, thread_id, in_reply_to_id, author_id, title, source, \
          content_html, context_url, published_at, last_activity_at, local) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) \
+         ON CONFLICT (ap_id) DO NOTHING RETURNING id",
     )
     .bind(&post.ap_id)
     .bind(post.kind.as_str())
@@ -224,8 +233,11 @@ pub async fn insert_post(tx: &mut Tx, post: &NewPost) -> StoreResult<PostId> {
     .bind(post.context_url.as_deref())
     .bind(post.published_at)
     .bind(i64::from(post.local))
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
     if let Some(thread) = post.thread_id {
         sqlx::query(
             "UPDATE posts SET last_activity_at = $1 WHERE id = $2 AND last_activity_at < $1",
@@ -236,7 +248,32 @@ pub async fn insert_post(tx: &mut Tx, post: &NewPost) -> StoreResult<PostId> {
         .await?;
     }
     super::forums::touch_forum(tx, post.forum_id, post.published_at).await?;
-    Ok(PostId(id))
+    Ok(Some(PostId(id)))
+}
+
+/// Sets the context collection of a thread that came without one.
+pub async fn set_context_url(tx: &mut Tx, id: PostId, context_url: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE posts SET context_url = $1 WHERE id = $2")
+        .bind(context_url)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What a reply needs to know of the post it answers and of its thread.
+#[derive(Debug, Clone)]
+pub struct ParentRef {
+    /// The post answered.
+    pub parent: PostId,
+    /// Its thread.
+    pub thread: PostId,
+    /// The thread's forum.
+    pub forum_id: ActorId,
+    /// Whether the thread is locked.
+    pub locked: bool,
+    /// The thread's context collection.
+    pub context_url: Option<String>,
 }
 
 /// Replaces a post's title and content after an edit.
@@ -397,6 +434,27 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(post_from_row).transpose()
+    }
+
+    /// The post with this ActivityPub id and its thread, in one query.
+    pub async fn parent_ref(&self, ap_id: &str) -> StoreResult<Option<ParentRef>> {
+        let row = sqlx::query(
+            "SELECT p.id AS parent_id, t.id AS thread_id, t.forum_id, t.locked, t.context_url \
+             FROM posts p JOIN posts t ON t.id = COALESCE(p.thread_id, p.id) WHERE p.ap_id = $1",
+        )
+        .bind(ap_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(ParentRef {
+                parent: PostId(column(&row, "parent_id")?),
+                thread: PostId(column(&row, "thread_id")?),
+                forum_id: ActorId(column(&row, "forum_id")?),
+                locked: column::<i64>(&row, "locked")? != 0,
+                context_url: column(&row, "context_url")?,
+            })
+        })
+        .transpose()
     }
 
     /// The post with this id.

@@ -89,6 +89,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        super::content_changed();
         Ok(())
     }
 }

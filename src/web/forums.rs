@@ -351,10 +351,7 @@ pub async fn submit_thread(
 
 /// Opening a remote thread fetches, in the background, the replies this
 /// instance missed (at most once every ten minutes per thread).
-pub async fn spawn_backfill(data: &Data<AppState>, id: PostId) {
-    let Ok(Some(thread)) = data.domain.thread_of(id).await else {
-        return;
-    };
+pub fn spawn_backfill(data: &Data<AppState>, thread: &crate::store::posts::PostRow) {
     if thread.local {
         return;
     }
@@ -368,6 +365,7 @@ pub async fn spawn_backfill(data: &Data<AppState>, id: PostId) {
         recent.insert(thread.id.0, now);
     }
     let data = data.reset_request_count();
+    let thread = thread.clone();
     tokio::spawn(async move {
         match crate::apub::backfill::backfill_thread(&data, &thread).await {
             Ok(0) => {}
@@ -396,8 +394,8 @@ pub async fn show_thread(
     Query(query): Query<PageQuery>,
 ) -> Response {
     let state: AppState = (*data).clone();
-    spawn_backfill(&data, PostId(id)).await;
     thread_page(
+        Some(&data),
         &state,
         &page,
         PostId(id),
@@ -411,6 +409,7 @@ pub async fn show_thread(
 
 #[allow(clippy::too_many_arguments)]
 async fn thread_page(
+    data: Option<&Data<AppState>>,
     state: &AppState,
     page: &Page,
     id: PostId,
@@ -420,11 +419,17 @@ async fn thread_page(
     error: Option<String>,
 ) -> Response {
     let store = &state.domain.store;
-    let thread = match state.domain.thread_of(id).await {
-        Ok(Some(thread)) => thread,
+    let per_page = crate::api::forums::REPLIES_PER_PAGE;
+    let page_number = page_number.max(1);
+    let snapshot = match state.domain.thread_page(id, page_number, per_page).await {
+        Ok(Some(snapshot)) => snapshot,
         Ok(None) => return refusal(state, page, AppError::not_found()),
         Err(error) => return refusal(state, page, error),
     };
+    let thread = &snapshot.thread.post;
+    if let Some(data) = data {
+        spawn_backfill(data, thread);
+    }
     if thread.id != id {
         // A reply's own link: the page of its thread it is on.
         let before = match store.post(id).await {
@@ -439,26 +444,13 @@ async fn thread_page(
         ))
         .into_response();
     }
-    let per_page = crate::api::forums::REPLIES_PER_PAGE;
-    let page_number = page_number.max(1);
-    let (view, replies, forum) = match (
-        store.post_view(thread.id).await,
-        store
-            .thread_replies(thread.id, per_page, (page_number - 1) * per_page)
-            .await,
-        store.forum(thread.forum_id).await,
-    ) {
-        (Ok(Some(view)), Ok(replies), Ok(Some(forum))) => (view, replies, forum),
-        (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
-            return refusal(state, page, error)
-        }
-        _ => return refusal(state, page, AppError::not_found()),
-    };
+    let (view, forum) = (&snapshot.thread, &snapshot.forum);
     if !view.post.is_visible() {
         return refusal(state, page, AppError::new(StatusCode::GONE, "post_deleted"));
     }
     let local_domain = &state.domain.settings.instance.domain;
-    let replies: Vec<Value> = replies
+    let replies: Vec<Value> = snapshot
+        .replies
         .iter()
         .map(|reply| post_context(reply, local_domain))
         .collect();
@@ -466,17 +458,15 @@ async fn thread_page(
         .filter(|f| f.preview.is_some())
         .map(|f| render_markdown(&f.body));
     let can_moderate = match &page.user {
-        Some(user) if forum.actor.is_local() => match state.domain.can_moderate(user, &forum).await
-        {
-            Ok(can) => can,
-            Err(error) => return refusal(state, page, error),
-        },
+        Some(user) if forum.actor.is_local() => {
+            match state.domain.can_moderate(user, forum).await {
+                Ok(can) => can,
+                Err(error) => return refusal(state, page, error),
+            }
+        }
         _ => false,
     };
-    let total = match store.count_thread_replies(thread.id).await {
-        Ok(total) => total,
-        Err(error) => return refusal(state, page, error),
-    };
+    let total = snapshot.total_replies;
     let pages = ((total + per_page - 1) / per_page).max(1);
     let liked = match &page.user {
         Some(user) => match store.liked_in_thread(thread.id, user.actor_id).await {
@@ -496,8 +486,8 @@ async fn thread_page(
             page_number => page_number,
             pages => pages,
             total_replies => total,
-            forum => forum_context(state, &forum),
-            thread => post_context(&view, local_domain),
+            forum => forum_context(state, forum),
+            thread => post_context(view, local_domain),
             replies => replies,
             form => form.map(Value::from_serialize),
             preview_html => preview,
@@ -518,6 +508,7 @@ pub async fn submit_reply(
     };
     if form.preview.is_some() {
         return thread_page(
+            None,
             &state,
             &page,
             PostId(id),
@@ -553,6 +544,7 @@ pub async fn submit_reply(
             });
             let message = state.error_message(page.lang, &error);
             thread_page(
+                None,
                 &state,
                 &page,
                 PostId(id),

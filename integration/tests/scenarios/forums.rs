@@ -410,10 +410,9 @@ async fn teachers_on_three_instances_share_a_forum() {
             .await
             .unwrap();
         assert_eq!(tombstone.status(), 410);
-        assert_eq!(
-            tombstone.json::<Value>().await.unwrap()["type"],
-            "Tombstone"
-        );
+        let tombstone: Value = tombstone.json().await.unwrap();
+        assert_eq!(tombstone["type"], "Tombstone");
+        assert!(tombstone["@context"].is_array(), "{tombstone}");
 
         // Bea replies; Anne, moderator, removes it with a reason.
         let response = client
@@ -810,6 +809,39 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
                     .starts_with("@maths Quelqu'un a une progression")),
             "{forum_view}"
         );
+        // It came without a `context`: the forum's instance serves one
+        // for it, listing the post, and never points at a made-up URL on
+        // the author's server.
+        let mention_thread = forum_view["threads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["ap_id"] == format!("{}/statuses/1", other.base_url))
+            .unwrap_or_else(|| panic!("mention thread in {forum_view}"))
+            .clone();
+        let context_url = academy.url(&format!("/contexts/{}", mention_thread["id"]));
+        let context: Value = api_client()
+            .get(&context_url)
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(context["id"], context_url, "{context}");
+        assert!(
+            context
+                .to_string()
+                .contains(&format!("{}/statuses/1", other.base_url)),
+            "{context}"
+        );
+        let missing = api_client()
+            .get(academy.url("/contexts/999999"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), 404);
         let forum_view: Value = api_client()
             .get(academy.url("/api/v1/forums/maths"))
             .send()
