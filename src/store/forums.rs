@@ -196,18 +196,6 @@ pub async fn follower_inboxes(tx: &mut Tx, followed: ActorId) -> StoreResult<Vec
     Ok(inboxes)
 }
 
-/// Bumps a forum's last activity.
-pub async fn touch_forum(tx: &mut Tx, forum: ActorId, at: i64) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE forums SET last_activity_at = $1 WHERE actor_id = $2 AND last_activity_at < $1",
-    )
-    .bind(at)
-    .bind(forum.0)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 impl Store {
     /// The forum whose Group actor is `actor`.
     pub async fn forum(&self, actor: ActorId) -> StoreResult<Option<ForumRow>> {

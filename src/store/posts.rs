@@ -235,20 +235,9 @@ pub async fn insert_post_if_new(tx: &mut Tx, post: &NewPost) -> StoreResult<Opti
     .bind(i64::from(post.local))
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(id) = id else {
-        return Ok(None);
-    };
-    if let Some(thread) = post.thread_id {
-        sqlx::query(
-            "UPDATE posts SET last_activity_at = $1 WHERE id = $2 AND last_activity_at < $1",
-        )
-        .bind(post.published_at)
-        .bind(thread.0)
-        .execute(&mut **tx)
-        .await?;
-    }
-    super::forums::touch_forum(tx, post.forum_id, post.published_at).await?;
-    Ok(Some(PostId(id)))
+    // The thread's and forum's last activity are bumped by the
+    // `posts_bump_activity` trigger (migration 0003).
+    Ok(id.map(PostId))
 }
 
 /// Sets the context collection of a thread that came without one.
