@@ -78,6 +78,9 @@ pub struct AppState {
     pub backfills: Arc<std::sync::Mutex<std::collections::HashMap<i64, Instant>>>,
     /// Signers' keys and recently applied activity ids, kept by the inbox.
     pub inbox_memory: Arc<crate::apub::inbox::InboxMemory>,
+    /// The HTTP client for fetches outside activitypub_federation
+    /// (NodeInfo of other instances); same limits and address checks.
+    pub http: reqwest_middleware::ClientWithMiddleware,
 }
 
 impl AppState {
@@ -105,6 +108,9 @@ pub enum StartError {
     /// The federation library refused its configuration.
     #[error("federation setup: {0}")]
     Federation(String),
+    /// A configured attestation file cannot be served.
+    #[error("{0}")]
+    Trust(String),
     /// The listener failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
@@ -125,12 +131,16 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StartError> {
 pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
     let store = open_store(&settings).await?;
     let mailer = Mailer::from_settings(&settings)?;
+    let own_attestations =
+        crate::apub::trust::load_own_attestations(&settings).map_err(StartError::Trust)?;
     Ok(Domain {
         settings: Arc::new(settings),
         store,
         mailer,
         delivery_waker: crate::jobs::delivery::DeliveryWaker::default(),
         thread_pages: Arc::new(crate::domain::cache::VersionedCache::new(1024)),
+        trust_book: Arc::default(),
+        own_attestations: Arc::new(own_attestations),
     })
 }
 
@@ -176,10 +186,12 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
     let instance_actor = apub::actors::ensure_instance_actor(&domain)
         .await
         .map_err(|error| StartError::InstanceActor(error.to_string()))?;
+    let http = http_client(&domain.settings);
     let state = AppState {
         limits: Arc::new(RateLimits::new(&domain.settings)),
         backfills: Arc::default(),
         inbox_memory: Arc::default(),
+        http: http.clone(),
         templates: Arc::new(web::build_templates()?),
         domain,
     };
@@ -189,7 +201,7 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
     let federation = FederationConfig::builder()
         .domain(state.domain.settings.instance.domain.clone())
         .app_data(state.clone())
-        .client(http_client(&state.domain.settings))
+        .client(http)
         .debug(allow_loopback)
         .allow_http_urls(allow_loopback)
         // Mastodon-compatible signatures: `Date` and `Host` signed instead
@@ -278,6 +290,7 @@ async fn serve(
         federation,
     } = app;
     let maintenance = crate::jobs::spawn_maintenance(state.domain.store.clone());
+    let trust_checks = crate::jobs::spawn_trust_checks(state.clone());
     let delivery = crate::jobs::delivery::spawn_delivery_workers(
         federation,
         state.domain.delivery_waker.clone(),
@@ -289,6 +302,7 @@ async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     maintenance.abort();
+    trust_checks.abort();
     delivery.abort();
     let _ = delivery.await;
     state.domain.store.close().await;

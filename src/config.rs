@@ -15,7 +15,7 @@ use std::{
 
 /// The sections of the configuration, which are also the first word of
 /// each environment variable after `PREAU_`.
-pub const SECTIONS: [&str; 8] = [
+pub const SECTIONS: [&str; 9] = [
     "server",
     "instance",
     "database",
@@ -24,6 +24,7 @@ pub const SECTIONS: [&str; 8] = [
     "limits",
     "delivery",
     "forums",
+    "trust",
 ];
 
 /// All settings of one instance.
@@ -46,6 +47,50 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     /// Forums.
     pub forums: ForumSettings,
+    /// Trust labels: attestations served, authorities believed, domain
+    /// rules and ceilings (docs/trust.md).
+    pub trust: TrustSettings,
+}
+
+/// `[trust]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrustSettings {
+    /// Attestation files this instance serves (written by `preau trust
+    /// attest`); relative paths are read from the data directory.
+    pub attestations: Vec<PathBuf>,
+    /// Authorities whose attestations this instance believes.
+    pub authorities: Vec<AuthoritySettings>,
+    /// Domains whose instances may be trusted up to a level without an
+    /// attestation (`*.ac-rennes.fr` = any sub-domain).
+    pub domain_rules: Vec<crate::domain::trust::DomainRule>,
+    /// The most a domain's instances can be, whatever their evidence.
+    pub ceilings: Vec<crate::domain::trust::DomainRule>,
+    /// Hours between two checks of a remote instance's evidence (an
+    /// attestation is also re-checked when it expires).
+    pub recheck_hours: u64,
+}
+
+impl Default for TrustSettings {
+    fn default() -> Self {
+        TrustSettings {
+            attestations: Vec::new(),
+            authorities: Vec::new(),
+            domain_rules: Vec::new(),
+            ceilings: Vec::new(),
+            recheck_hours: 24,
+        }
+    }
+}
+
+/// A trusted authority (`[[trust.authorities]]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthoritySettings {
+    /// Its name as labels show it ("Ministère de l'Éducation nationale").
+    pub name: String,
+    /// Its public key, `z6Mk…` (printed by `preau trust keygen`).
+    pub key: String,
 }
 
 /// `[delivery]`
@@ -367,6 +412,41 @@ impl Settings {
         if self.limits.login_per_minute == 0 || self.limits.signup_per_hour == 0 {
             return Err(ConfigError::Inconsistent(
                 "limits must be at least 1".to_string(),
+            ));
+        }
+        for authority in &self.trust.authorities {
+            if authority.name.trim().is_empty() {
+                return Err(ConfigError::Inconsistent(
+                    "trust.authorities: every authority needs a name".to_string(),
+                ));
+            }
+            if authority
+                .key
+                .parse::<preau_federation::attestation::PublicMultikey>()
+                .is_err()
+            {
+                return Err(ConfigError::Inconsistent(format!(
+                    "trust.authorities: `{}` is not an ed25519 public key (z6Mk…, as `preau trust keygen` prints it)",
+                    authority.key
+                )));
+            }
+        }
+        for rule in self.trust.domain_rules.iter().chain(&self.trust.ceilings) {
+            let pattern = rule.pattern.trim();
+            let bare = pattern.strip_prefix("*.").unwrap_or(pattern);
+            if bare.is_empty()
+                || bare.contains(['*', '/', '@'])
+                || bare.contains(char::is_whitespace)
+            {
+                return Err(ConfigError::Inconsistent(format!(
+                    "trust: `{}` is not a domain pattern (example.org, *.ac-rennes.fr or host:port)",
+                    rule.pattern
+                )));
+            }
+        }
+        if self.trust.recheck_hours == 0 {
+            return Err(ConfigError::Inconsistent(
+                "trust.recheck_hours must be at least 1".to_string(),
             ));
         }
         Ok(())

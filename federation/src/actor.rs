@@ -204,6 +204,18 @@ pub struct Actor {
         skip_serializing_if = "Option::is_none"
     )]
     pub organisation: Option<String>,
+    /// Préau: the verified e-mail domain of a person on an institutional
+    /// instance (never the address), for receivers' labels.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email_domain: Option<String>,
+    /// Préau: for the instance actor, the attestations it serves (the same
+    /// as in its NodeInfo); receivers verify them, never copy them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attestations: Vec<serde_json::Value>,
 }
 
 /// A source text with its media type.

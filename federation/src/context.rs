@@ -51,7 +51,9 @@ pub fn preau_context() -> Value {
             "academy": "preau:academy",
             "school": "preau:school",
             "trustLevel": "preau:trustLevel",
-            "organisation": "preau:organisation"
+            "organisation": "preau:organisation",
+            "emailDomain": "preau:emailDomain",
+            "attestations": { "@id": "preau:attestations", "@container": "@set" }
         }
     ])
 }

@@ -10,6 +10,8 @@ mod support;
 mod delivery;
 #[path = "scenarios/forums.rs"]
 mod forums;
+#[path = "scenarios/trust.rs"]
+mod trust;
 
 use preau::config::Registrations;
 use preau_federation::TrustLevel;

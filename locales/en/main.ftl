@@ -345,3 +345,19 @@ post-helpful-count = { $count ->
    *[other] Marked helpful { $count } times
 }
 error-own_post = You cannot mark your own message as helpful.
+
+# Trust labels on content (docs/trust.md)
+trust-verified-by = verified by { $by }
+trust-claims-associative = claims to be associative (not verified)
+trust-claims-institutional = claims to be institutional (not verified)
+trust-removed-on = label removed on { $date }
+trust-why = why?
+trust-why-own = Content of this instance: its level is the one its configuration sets.
+trust-why-evidence = Level established by the evidence below, verified by this instance.
+trust-why-declared = The level never exceeds what the originating instance declares.
+trust-why-ceiling = This instance caps the level of content coming from { $host }.
+trust-why-no-evidence = No evidence this instance can verify: a claim is never copied.
+trust-why-person-domain = The author’s verified address is not in a domain recognised for their instance.
+trust-why-attestation = Attestation signed by { $authority }, verified on { $checked }.
+trust-why-domain-rule = Domain rule of this instance: { $pattern }.
+trust-why-manual = Decision of an administrator ({ $by }): { $note }

@@ -345,3 +345,19 @@ post-helpful-count = { $count ->
    *[other] Marqué utile { $count } fois
 }
 error-own_post = Vous ne pouvez pas marquer votre propre message comme utile.
+
+# Trust labels on content (docs/trust.md)
+trust-verified-by = vérifié par { $by }
+trust-claims-associative = se déclare associatif (non vérifié)
+trust-claims-institutional = se déclare institutionnel (non vérifié)
+trust-removed-on = label retiré le { $date }
+trust-why = pourquoi ?
+trust-why-own = Contenu de cette instance : son niveau est celui que fixe sa configuration.
+trust-why-evidence = Niveau établi par la preuve ci-dessous, vérifiée par cette instance.
+trust-why-declared = Le niveau ne dépasse jamais celui que l’instance d’origine déclare.
+trust-why-ceiling = Cette instance plafonne le niveau des contenus venant de { $host }.
+trust-why-no-evidence = Aucune preuve que cette instance puisse vérifier : une déclaration n’est jamais recopiée.
+trust-why-person-domain = L’adresse vérifiée de l’auteur n’appartient pas à un domaine reconnu pour son instance.
+trust-why-attestation = Attestation signée par { $authority }, vérifiée le { $checked }.
+trust-why-domain-rule = Règle de domaine de cette instance : { $pattern }.
+trust-why-manual = Décision d’un administrateur ({ $by }) : { $note }

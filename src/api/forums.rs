@@ -5,7 +5,7 @@ use super::{ApiJson, ApiUser};
 use crate::{
     app::AppState,
     apub::forums::{forum_by_path, forum_handle, resolve_forum},
-    domain::forums::ForumInput,
+    domain::{forums::ForumInput, trust::Labeller},
     error::AppError,
     store::{
         forums::{FollowState, ForumRow},
@@ -39,11 +39,12 @@ pub fn forum_json(state: &AppState, forum: &ForumRow) -> Value {
 }
 
 /// The JSON view of a post.
-pub fn post_json(view: &PostView, local_domain: &str) -> Value {
+pub fn post_json(view: &PostView, labels: &Labeller<'_>) -> Value {
     let post = &view.post;
     let visible = post.is_visible();
+    let trust = labels.person(&view.author.domain, view.author.email_domain.as_deref());
     let domain = if view.author.domain.is_empty() {
-        local_domain
+        labels.local_domain()
     } else {
         view.author.domain.as_str()
     };
@@ -62,6 +63,8 @@ pub fn post_json(view: &PostView, local_domain: &str) -> Value {
             "actor_id": view.author.ap_id,
             "local": view.author.domain.is_empty(),
         },
+        // The author's label, as this instance verifies it now.
+        "trust": trust.to_json(),
         "published_at": iso(post.published_at),
         "updated_at": post.updated_at.and_then(iso),
         "deleted": post.deleted_at.is_some(),
@@ -137,10 +140,10 @@ pub async fn get_forum(
         .store
         .count_forum_threads(forum.actor.id)
         .await?;
-    let domain = &state.domain.settings.instance.domain;
+    let labels = state.domain.labeller().await?;
     Ok(Json(json!({
         "forum": forum_json(&state, &forum),
-        "threads": threads.iter().map(|t| post_json(t, domain)).collect::<Vec<_>>(),
+        "threads": threads.iter().map(|t| post_json(t, &labels)).collect::<Vec<_>>(),
         "page": page,
         "total_threads": total,
     })))
@@ -214,7 +217,7 @@ pub async fn create_thread(
         .ok_or_else(AppError::not_found)?;
     Ok((
         StatusCode::CREATED,
-        Json(post_json(&view, &state.domain.settings.instance.domain)),
+        Json(post_json(&view, &state.domain.labeller().await?)),
     ))
 }
 
@@ -248,15 +251,15 @@ pub async fn get_thread(
     if !thread.is_visible() {
         return Err(AppError::new(StatusCode::GONE, "post_deleted"));
     }
-    let domain = &state.domain.settings.instance.domain;
+    let labels = state.domain.labeller().await?;
     let replies: Vec<Value> = snapshot
         .replies
         .iter()
-        .map(|r| post_json(r, domain))
+        .map(|r| post_json(r, &labels))
         .collect();
     Ok(Json(json!({
         "forum": forum_json(state, &snapshot.forum),
-        "thread": post_json(&snapshot.thread, domain),
+        "thread": post_json(&snapshot.thread, &labels),
         "replies": replies,
         "page": page,
         "total_replies": snapshot.total_replies,
@@ -299,7 +302,7 @@ pub async fn create_reply(
         .ok_or_else(AppError::not_found)?;
     Ok((
         StatusCode::CREATED,
-        Json(post_json(&view, &state.domain.settings.instance.domain)),
+        Json(post_json(&view, &state.domain.labeller().await?)),
     ))
 }
 
@@ -319,10 +322,7 @@ async fn post_response(state: &AppState, id: PostId) -> Result<Json<Value>, AppE
         .post_view(id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(Json(post_json(
-        &view,
-        &state.domain.settings.instance.domain,
-    )))
+    Ok(Json(post_json(&view, &state.domain.labeller().await?)))
 }
 
 /// `PUT /api/v1/posts/{id}` body.

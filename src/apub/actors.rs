@@ -21,7 +21,7 @@ use activitypub_federation::{
 use axum::{extract::State, response::Response};
 use chrono::{DateTime, Utc};
 use preau_federation::{
-    Actor, ActorKind, Endpoints, PropertyValue, PublicKey, Source, WithContext,
+    Actor, ActorKind, Endpoints, PropertyValue, PublicKey, Source, TrustLevel, WithContext,
 };
 use url::Url;
 
@@ -196,6 +196,15 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         organisation: (actor.row.kind == ActorKindRow::Application)
             .then(|| optional(&settings.instance.organisation))
             .flatten(),
+        // Only an institutional instance vouches for its people's domains.
+        email_domain: (is_person && settings.instance.trust_level == TrustLevel::Institutional)
+            .then(|| actor.row.email_domain.clone())
+            .flatten(),
+        attestations: if actor.row.kind == ActorKindRow::Application {
+            domain.own_attestations.as_ref().clone()
+        } else {
+            Vec::new()
+        },
         id,
     })
 }
@@ -282,6 +291,31 @@ impl Object for DbActor {
             declared_trust: json.trust_level,
         };
         let id = data.domain.store.upsert_remote_actor(&new).await?;
+        // A new instance: its declaration and attestations are checked in
+        // the background.
+        let origin = format!("{}://{}", json.id.scheme(), new.domain);
+        if data
+            .domain
+            .store
+            .note_instance(&new.domain, &origin)
+            .await?
+        {
+            let state: AppState = (**data).clone();
+            let host = new.domain.clone();
+            tokio::spawn(async move {
+                crate::apub::trust::check_and_store(&state, &host, &origin).await;
+            });
+        }
+        if kind == ActorKindRow::Person {
+            let email_domain = json
+                .email_domain
+                .as_deref()
+                .and_then(|d| preau_federation::attestation::normalise_email_domain(d).ok());
+            data.domain
+                .store
+                .set_actor_email_domain(id, email_domain.as_deref())
+                .await?;
+        }
         if kind == ActorKindRow::Group {
             // A remote forum: keep its title, description and collections.
             let title: String = display_name.chars().take(120).collect();

@@ -12,6 +12,7 @@ pub mod forums;
 pub mod inbox;
 pub mod nodeinfo;
 pub mod outgoing;
+pub mod trust;
 pub mod webfinger;
 
 use crate::{app::AppState, error::AppError};

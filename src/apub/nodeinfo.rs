@@ -83,7 +83,7 @@ pub async fn get_nodeinfo(State(state): State<AppState>) -> Response {
                 "declared": instance.trust_level,
                 "organisation": instance.organisation,
                 "allowedEmailDomains": instance.allowed_email_domains,
-                "attestations": [],
+                "attestations": *state.domain.own_attestations,
             },
         }),
     };

@@ -11,6 +11,7 @@ pub mod forums;
 pub mod inbox;
 pub mod keys;
 pub mod profile;
+pub mod trust;
 pub mod validate;
 
 use crate::{config::Settings, mail::Mailer, store::Store};
@@ -86,4 +87,8 @@ pub struct Domain {
     pub delivery_waker: crate::jobs::delivery::DeliveryWaker,
     /// Thread pages as read from the store, by (requested post, page).
     pub thread_pages: Arc<cache::VersionedCache<(i64, i64), forums::ThreadPage>>,
+    /// Trust evidence of remote instances, as last read.
+    pub trust_book: Arc<std::sync::Mutex<Option<Arc<trust::TrustBook>>>>,
+    /// The attestations this instance serves (`trust.attestations`).
+    pub own_attestations: Arc<Vec<serde_json::Value>>,
 }

@@ -20,3 +20,30 @@ pub fn spawn_maintenance(store: Store) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// Re-checks the trust evidence of remote instances when it is due (every
+/// `trust.recheck_hours`, when an attestation expires, an hour after a
+/// failed check), a few at a time, once a minute.
+pub fn spawn_trust_checks(state: crate::app::AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            interval.tick().await;
+            let due = match state.domain.store.instances_due(20).await {
+                Ok(due) => due,
+                Err(error) => {
+                    tracing::warn!(%error, "reading instances due for a trust check failed");
+                    continue;
+                }
+            };
+            for instance in due {
+                crate::apub::trust::check_and_store(
+                    &state,
+                    &instance.evidence.host,
+                    &instance.origin,
+                )
+                .await;
+            }
+        }
+    })
+}

@@ -154,6 +154,11 @@ impl Store {
         .bind(&account.locale)
         .fetch_one(&mut *tx)
         .await?;
+        sqlx::query("UPDATE actors SET email_domain = $1 WHERE id = $2")
+            .bind(&account.email_domain)
+            .bind(actor_id.0)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         super::content_changed();
         Ok(AccountId(id))

@@ -70,6 +70,9 @@ pub struct ActorRow {
     pub updated_at: i64,
     /// When a remote actor was last fetched, unix ms.
     pub fetched_at: Option<i64>,
+    /// Verified e-mail domain: of the account for local people, as their
+    /// institutional instance publishes it for remote ones.
+    pub email_domain: Option<String>,
 }
 
 impl ActorRow {
@@ -97,6 +100,7 @@ impl ActorRow {
             created_at: column(row, "created_at")?,
             updated_at: column(row, "updated_at")?,
             fetched_at: column(row, "fetched_at")?,
+            email_domain: column(row, "email_domain")?,
         })
     }
 }
@@ -138,7 +142,8 @@ pub(crate) fn qualified_actor_columns() -> String {
 }
 
 const ACTOR_COLUMNS: &str = "id, kind, name, domain, ap_id, inbox, shared_inbox, display_name, \
-     summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, fetched_at";
+     summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, fetched_at, \
+     email_domain";
 
 pub(crate) async fn insert_actor<'c, E>(executor: E, actor: &NewActor) -> StoreResult<ActorId>
 where
@@ -231,6 +236,22 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(ActorRow::from_row).transpose()
+    }
+
+    /// Stores the verified e-mail domain a remote person's instance
+    /// publishes.
+    pub async fn set_actor_email_domain(
+        &self,
+        id: ActorId,
+        domain: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE actors SET email_domain = $1 WHERE id = $2")
+            .bind(domain)
+            .bind(id.0)
+            .execute(self.pool())
+            .await?;
+        super::content_changed();
+        Ok(())
     }
 
     /// Inserts or refreshes a remote actor fetched from its server, keyed

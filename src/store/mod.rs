@@ -16,6 +16,7 @@ pub mod posts;
 pub mod profiles;
 pub mod sessions;
 pub mod tokens;
+pub mod trust;
 
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
@@ -229,6 +230,21 @@ pub async fn commit(tx: Tx) -> StoreResult<()> {
 /// counter for the whole process: an instance's write may needlessly
 /// invalidate another's cache in tests running several, never the reverse.
 static CONTENT_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Bumped after every change to trust evidence (`store::trust`), so the
+/// in-memory view of it is read again.
+static TRUST_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The current trust evidence version.
+pub fn trust_version() -> u64 {
+    TRUST_VERSION.load(std::sync::atomic::Ordering::Acquire)
+}
+
+/// Records that trust evidence changed; labels shown change with it.
+pub(crate) fn trust_changed() {
+    TRUST_VERSION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    content_changed();
+}
 
 /// The current content version (see [`commit`]).
 pub fn content_version() -> u64 {

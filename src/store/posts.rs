@@ -99,6 +99,8 @@ pub struct AuthorRef {
     pub ap_id: String,
     /// Level the author's instance declares (remote authors).
     pub declared_trust: Option<TrustLevel>,
+    /// The author's verified e-mail domain, if known.
+    pub email_domain: Option<String>,
 }
 
 /// A post with its author and counts.
@@ -150,7 +152,7 @@ const POST_COLUMNS: &str = "posts.id, posts.ap_id, posts.kind, posts.forum_id, p
 
 const VIEW_COLUMNS: &str = "author.name AS author_name, author.domain AS author_domain, \
      author.display_name AS author_display_name, author.ap_id AS author_ap_id, \
-     author.declared_trust AS author_trust, \
+     author.declared_trust AS author_trust, author.email_domain AS author_email_domain, \
      (SELECT COUNT(*) FROM posts r WHERE r.thread_id = posts.id AND r.deleted_at IS NULL AND r.removed_at IS NULL) AS reply_count, \
      (SELECT COUNT(*) FROM likes l WHERE l.post_id = posts.id) AS like_count";
 
@@ -194,6 +196,7 @@ fn view_from_row(row: &AnyRow) -> StoreResult<PostView> {
             display_name: column(row, "author_display_name")?,
             ap_id: column(row, "author_ap_id")?,
             declared_trust: trust.and_then(|t| t.parse().ok()),
+            email_domain: column(row, "author_email_domain")?,
         },
         reply_count: column(row, "reply_count")?,
         like_count: column(row, "like_count")?,

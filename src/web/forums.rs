@@ -6,7 +6,7 @@ use super::session::{CsrfForm, Page};
 use crate::{
     app::AppState,
     apub::forums::{forum_by_path, forum_handle, forum_path, resolve_forum},
-    domain::{forums::ForumInput, profile::render_markdown, DomainError},
+    domain::{forums::ForumInput, profile::render_markdown, trust::Labeller, DomainError},
     error::AppError,
     store::{
         forums::{FollowState, ForumRow},
@@ -44,8 +44,10 @@ fn forum_context(state: &AppState, forum: &ForumRow) -> Value {
     }
 }
 
-fn post_context(view: &PostView, local_domain: &str) -> Value {
+fn post_context(view: &PostView, labels: &Labeller<'_>) -> Value {
+    let local_domain = labels.local_domain();
     let post = &view.post;
+    let trust = labels.person(&view.author.domain, view.author.email_domain.as_deref());
     let visible = post.is_visible();
     context! {
         id => post.id.0,
@@ -71,6 +73,7 @@ fn post_context(view: &PostView, local_domain: &str) -> Value {
             url => if view.author.domain.is_empty() { format!("/users/{}", view.author.name) } else { view.author.ap_id.clone() },
         },
         local => post.local,
+        trust => trust.to_context(),
     }
 }
 
@@ -268,10 +271,13 @@ async fn forum_page(
         Ok(threads) => threads,
         Err(error) => return refusal(state, page, error),
     };
-    let local_domain = &state.domain.settings.instance.domain;
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(state, page, error),
+    };
     let items: Vec<Value> = threads
         .iter()
-        .map(|view| post_context(view, local_domain))
+        .map(|view| post_context(view, &labels))
         .collect();
     let pages = ((total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
     let follow_state = match &page.user {
@@ -448,11 +454,14 @@ async fn thread_page(
     if !view.post.is_visible() {
         return refusal(state, page, AppError::new(StatusCode::GONE, "post_deleted"));
     }
-    let local_domain = &state.domain.settings.instance.domain;
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(state, page, error),
+    };
     let replies: Vec<Value> = snapshot
         .replies
         .iter()
-        .map(|reply| post_context(reply, local_domain))
+        .map(|reply| post_context(reply, &labels))
         .collect();
     let preview = form
         .filter(|f| f.preview.is_some())
@@ -487,7 +496,7 @@ async fn thread_page(
             pages => pages,
             total_replies => total,
             forum => forum_context(state, forum),
-            thread => post_context(view, local_domain),
+            thread => post_context(view, &labels),
             replies => replies,
             form => form.map(Value::from_serialize),
             preview_html => preview,

@@ -27,7 +27,7 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 20] = [
     (
         "post_actions.html",
         include_str!("templates/post_actions.html"),
@@ -41,6 +41,7 @@ const TEMPLATES: [(&str, &str); 19] = [
         "trust_badge.html",
         include_str!("templates/trust_badge.html"),
     ),
+    ("label.html", include_str!("templates/label.html")),
     ("errors.html", include_str!("templates/errors.html")),
     ("home.html", include_str!("templates/home.html")),
     ("charter.html", include_str!("templates/charter.html")),

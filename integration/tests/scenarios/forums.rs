@@ -5,9 +5,9 @@ use super::support::*;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-const PASSWORD: &str = "une phrase de passe solide";
+pub(crate) const PASSWORD: &str = "une phrase de passe solide";
 
-async fn teacher(instance: &TestInstance, name: &str, admin: bool) -> String {
+pub(crate) async fn teacher(instance: &TestInstance, name: &str, admin: bool) -> String {
     instance
         .running
         .state
@@ -45,7 +45,7 @@ async fn thread_count(instance: &TestInstance, forum_path: &str) -> i64 {
     body["total_threads"].as_i64().unwrap_or(-1)
 }
 
-async fn wait_for<F, Fut>(what: &str, mut check: F)
+pub(crate) async fn wait_for<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -58,7 +58,7 @@ where
     assert!(ok.is_some(), "timed out waiting for: {what}");
 }
 
-fn fast_delivery(settings: &mut preau::config::Settings) {
+pub(crate) fn fast_delivery(settings: &mut preau::config::Settings) {
     settings.delivery.retry_base_ms = 200;
     settings.delivery.poll_ms = 100;
 }

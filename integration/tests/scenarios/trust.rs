@@ -1,0 +1,370 @@
+//! Trust labels across instances: an attested institutional reader, an
+//! associative instance with a short-lived attestation, an instance that
+//! lies about its level, and NodeInfo documents that replay, forge or sign
+//! with an unknown key. Labels are checked in the API and the pages.
+
+use super::forums::{fast_delivery, teacher, wait_for};
+use super::support::*;
+use axum::{routing::get, Json, Router};
+use chrono::{Duration as TimeDelta, Utc};
+use preau::config::AuthoritySettings;
+use preau_federation::{
+    attestation::{self, AttestationFields, AuthorityKey, Origin},
+    TrustLevel,
+};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const AUTHORITY: &str = "Ministère (test)";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn attest(key: &AuthorityKey, origin: &str, level: TrustLevel, valid_for: TimeDelta) -> Value {
+    let now = Utc::now();
+    let signed = attestation::sign(
+        &AttestationFields {
+            id: None,
+            origin: Origin::parse(origin).unwrap(),
+            trust_level: level,
+            organisation: "Organisation de test".into(),
+            email_domains: vec!["example.org".into()],
+            valid_from: now - TimeDelta::minutes(1),
+            valid_until: now + valid_for,
+        },
+        key,
+    )
+    .unwrap();
+    serde_json::from_str(&signed.to_json_pretty().unwrap()).unwrap()
+}
+
+/// Settings on a port chosen in advance, so an attestation can name the
+/// origin before the instance starts.
+fn on_port(engine: Engine) -> (preau::config::Settings, tempfile::TempDir, u16) {
+    let (mut config, dir) = settings(engine, None);
+    fast_delivery(&mut config);
+    let port = free_port();
+    config.server.listen = format!("127.0.0.1:{port}").parse().unwrap();
+    config.instance.domain = format!("localhost:{port}");
+    (config, dir, port)
+}
+
+fn serve_attestation(dir: &tempfile::TempDir, attestation: &Value) -> std::path::PathBuf {
+    let path = dir.path().join("attestation.json");
+    std::fs::write(&path, serde_json::to_string_pretty(attestation).unwrap()).unwrap();
+    path
+}
+
+/// A server that only serves a NodeInfo declaring `institutional` with the
+/// given attestations: what a lying instance would publish.
+async fn fake_nodeinfo(attestations: impl Fn(&str) -> Vec<Value>) -> (String, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let origin = format!("http://localhost:{port}");
+    let links = json!({"links": [{
+        "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
+        "href": format!("{origin}/nodeinfo/2.1"),
+    }]});
+    let document = json!({
+        "version": "2.1",
+        "software": {"name": "preau", "version": "0"},
+        "protocols": ["activitypub"],
+        "metadata": {"trust": {
+            "declared": "institutional",
+            "organisation": "Ministère (prétendu)",
+            "attestations": attestations(&origin),
+        }},
+    });
+    let app = Router::new()
+        .route(
+            "/.well-known/nodeinfo",
+            get(move || async move { Json(links) }),
+        )
+        .route("/nodeinfo/2.1", get(move || async move { Json(document) }));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("localhost:{port}"), origin)
+}
+
+fn author_trust<'a>(thread: &'a Value, handle: &str) -> &'a Value {
+    std::iter::once(&thread["thread"])
+        .chain(thread["replies"].as_array().unwrap())
+        .find(|post| post["author"]["handle"] == handle)
+        .map(|post| &post["trust"])
+        .unwrap_or_else(|| panic!("no post by {handle} in {thread}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn labels_show_only_what_the_reader_can_verify() {
+    let authority = std::sync::Arc::new(attestation::generate_key());
+    let stranger = std::sync::Arc::new(attestation::generate_key());
+    for engine in engines() {
+        // The reader: an academy's node, attested, trusting the authority.
+        let (mut r, dir_r, port_r) = on_port(engine);
+        r.instance.trust_level = TrustLevel::Institutional;
+        r.instance.organisation = "Académie de Test".into();
+        r.instance.allowed_email_domains = vec!["example.org".into()];
+        r.trust.authorities = vec![AuthoritySettings {
+            name: AUTHORITY.into(),
+            key: authority.public_multikey().to_string(),
+        }];
+        let own = attest(
+            &authority,
+            &format!("http://localhost:{port_r}"),
+            TrustLevel::Institutional,
+            TimeDelta::days(30),
+        );
+        r.trust.attestations = vec![serve_attestation(&dir_r, &own)];
+        let reader = start(engine, r, dir_r).await;
+
+        // An association, attested for 40 s only.
+        let (mut a, dir_a, port_a) = on_port(engine);
+        a.instance.trust_level = TrustLevel::Associative;
+        let short = attest(
+            &authority,
+            &format!("http://localhost:{port_a}"),
+            TrustLevel::Associative,
+            TimeDelta::seconds(40),
+        );
+        let short_until = Utc::now() + TimeDelta::seconds(40);
+        a.trust.attestations = vec![serve_attestation(&dir_a, &short)];
+        let association = start(engine, a, dir_a).await;
+
+        // An instance that declares itself institutional, with nothing to
+        // show for it.
+        let (mut l, dir_l, _) = on_port(engine);
+        l.instance.trust_level = TrustLevel::Institutional;
+        l.instance.allowed_email_domains = vec!["example.org".into()];
+        let liar = start(engine, l, dir_l).await;
+
+        // What each publishes.
+        let nodeinfo: Value = api_client()
+            .get(reader.url("/nodeinfo/2.1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(nodeinfo["metadata"]["trust"]["declared"], "institutional");
+        assert_eq!(nodeinfo["metadata"]["trust"]["attestations"][0], own);
+        let actor: Value = api_client()
+            .get(reader.url("/actor"))
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(actor["attestations"][0], own, "{actor}");
+
+        // A forum on the reader; teachers of the two others post in it.
+        let client = api_client();
+        let anne = teacher(&reader, "anne", true).await;
+        let response = client
+            .post(reader.url("/api/v1/forums"))
+            .bearer_auth(&anne)
+            .json(&json!({"name": "maths", "title": "Mathématiques"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let thread: Value = client
+            .post(reader.url("/api/v1/forums/maths/threads"))
+            .bearer_auth(&anne)
+            .json(&json!({"title": "Progression en géométrie", "body": "Vos idées ?"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let thread_id = thread["id"].as_i64().unwrap();
+        let thread_ap = thread["ap_id"].as_str().unwrap().to_string();
+        let bea = teacher(&association, "bea", false).await;
+        let liam = teacher(&liar, "liam", false).await;
+        let handle = format!("!maths@{}", reader.domain);
+        for (instance, token, text) in [
+            (&association, &bea, "Une progression spiralée."),
+            (&liar, &liam, "Je suis officiel, croyez-moi."),
+        ] {
+            let response = client
+                .post(instance.url("/api/v1/forums/follow"))
+                .bearer_auth(token)
+                .json(&json!({"handle": handle}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 202);
+            let store = &instance.running.state.domain.store;
+            let local_thread = wait_until(Duration::from_secs(20), || async {
+                store.post_by_ap_id(&thread_ap).await.unwrap()
+            })
+            .await
+            .expect("the thread reaches the follower");
+            let response = client
+                .post(instance.url(&format!("/api/v1/threads/{}/replies", local_thread.id.0)))
+                .bearer_auth(token)
+                .json(&json!({"body": text}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        }
+        let thread_api = reader.url(&format!("/api/v1/threads/{thread_id}"));
+        let read_thread = || async {
+            client
+                .get(&thread_api)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        };
+        wait_for("both replies reach the reader", || async {
+            read_thread().await["total_replies"] == 2
+        })
+        .await;
+        let store = &reader.running.state.domain.store;
+        for instance in [&association, &liar] {
+            wait_for("the reader checked the instance", || async {
+                store
+                    .instance(&instance.domain)
+                    .await
+                    .unwrap()
+                    .is_some_and(|row| row.evidence.checked_at.is_some())
+            })
+            .await;
+        }
+
+        // Labels as the reader verifies them.
+        let view = read_thread().await;
+        let own_label = author_trust(&view, &format!("anne@{}", reader.domain));
+        assert_eq!(own_label["level"], "institutional", "{own_label}");
+        assert_eq!(own_label["evidence"]["kind"], "own");
+        let attested = author_trust(&view, &format!("bea@{}", association.domain));
+        assert_eq!(attested["level"], "associative", "{attested}");
+        assert_eq!(attested["verified_by"], AUTHORITY);
+        assert_eq!(attested["evidence"]["kind"], "attestation");
+        let claimed = author_trust(&view, &format!("liam@{}", liar.domain));
+        assert_eq!(claimed["level"], "informal", "{claimed}");
+        assert_eq!(claimed["declared"], "institutional");
+        assert_eq!(claimed["verified"], false);
+        let page = client
+            .get(reader.url(&format!("/threads/{thread_id}")))
+            .header("Accept-Language", "fr")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for expected in [
+            "Institutionnel · Académie de Test",
+            "Associatif · Organisation de test · vérifié par Ministère (test)",
+            "se déclare institutionnel (non vérifié)",
+            "pourquoi ?",
+            "une déclaration n’est jamais recopiée",
+        ] {
+            assert!(
+                page.contains(expected),
+                "{expected:?} missing from the thread page"
+            );
+        }
+
+        // Forgeries served by lying NodeInfo documents are refused, each
+        // with its code, and leave the instance informal.
+        let bea_attestation = short.clone();
+        let forged_key = authority.clone();
+        let stranger_key = stranger.clone();
+        let cases: Vec<(&str, (String, String))> = vec![
+            (
+                "origin_mismatch",
+                fake_nodeinfo(move |_| vec![bea_attestation.clone()]).await,
+            ),
+            (
+                "signature_invalid",
+                fake_nodeinfo(move |origin| {
+                    let mut forged = attest(
+                        &forged_key,
+                        origin,
+                        TrustLevel::Associative,
+                        TimeDelta::days(1),
+                    );
+                    forged["trustLevel"] = json!("institutional");
+                    vec![forged]
+                })
+                .await,
+            ),
+            (
+                "unknown_authority",
+                fake_nodeinfo(move |origin| {
+                    vec![attest(
+                        &stranger_key,
+                        origin,
+                        TrustLevel::Institutional,
+                        TimeDelta::days(1),
+                    )]
+                })
+                .await,
+            ),
+        ];
+        for (code, (host, origin)) in &cases {
+            store.note_instance(host, origin).await.unwrap();
+            preau::apub::trust::check_and_store(&reader.running.state, host, origin).await;
+            let row = store.instance(host).await.unwrap().unwrap();
+            assert_eq!(
+                row.evidence.attestation_error.as_deref(),
+                Some(*code),
+                "{host}"
+            );
+            assert!(row.evidence.attestation.is_none());
+            let label = reader
+                .running
+                .state
+                .domain
+                .labeller()
+                .await
+                .unwrap()
+                .instance(host);
+            assert_eq!(label.level, TrustLevel::Informal, "{code}");
+            assert!(label.unverified_claim());
+            let events = store.trust_events(50).await.unwrap();
+            assert!(
+                events.iter().any(|e| &e.host == host && e.code == *code),
+                "{code} logged"
+            );
+        }
+
+        // The association's attestation expires: its content stays, and
+        // shows that its label was removed, on the next view.
+        let wait = (short_until - Utc::now()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait + Duration::from_secs(1)).await;
+        let view = read_thread().await;
+        assert_eq!(view["total_replies"], 2, "nothing deleted");
+        let expired = author_trust(&view, &format!("bea@{}", association.domain));
+        assert_eq!(expired["level"], "informal", "{expired}");
+        assert!(expired["removed_on"].is_string(), "{expired}");
+        let page = client
+            .get(reader.url(&format!("/threads/{thread_id}")))
+            .header("Accept-Language", "fr")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("label retiré le"), "the removal is shown");
+        assert!(page.contains("Une progression spiralée."), "the post stays");
+
+        reader.stop().await;
+        association.stop().await;
+        liar.stop().await;
+    }
+}

@@ -1,0 +1,691 @@
+//! Trust labels: how far a reader can trust where content comes from.
+//!
+//! A label is computed when it is shown, from what this instance stored
+//! about the origin (its declared level, the attestation it served and
+//! whether it verified, a manual entry by an admin), the local
+//! configuration (domain rules, ceilings) and the clock. Nothing is copied
+//! from the claim of another server, and a downgrade (an attestation that
+//! expired or stopped verifying, a changed rule) applies at once to
+//! everything shown, without deleting anything.
+//!
+//! The effective level of a remote instance is the lowest of:
+//! - what it declares (informal when it declares nothing);
+//! - the ceiling configured for its domain, if any;
+//! - the best evidence that holds now: a verified, unexpired attestation
+//!   from a trusted authority for exactly its origin, a configured domain
+//!   rule, or a manual admin entry; informal without any.
+//!
+//! A person is institutional only when their instance is and their
+//! verified e-mail domain is one the evidence allows.
+
+use preau_federation::TrustLevel;
+use serde::Serialize;
+
+/// What this instance stored about a remote instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstanceEvidence {
+    /// Host with port, as in actor handles.
+    pub host: String,
+    /// The level it declares (NodeInfo, instance actor).
+    pub declared: Option<TrustLevel>,
+    /// The organisation it names.
+    pub declared_org: String,
+    /// The best attestation that verified when last checked.
+    pub attestation: Option<AttestationEvidence>,
+    /// Why the last attestation it served was refused (a stable code).
+    pub attestation_error: Option<String>,
+    /// An admin's entry, if any.
+    pub manual: Option<ManualEntry>,
+    /// A level it held and lost (attestation refused at a re-check), and
+    /// when, unix ms.
+    pub lost: Option<(TrustLevel, i64)>,
+    /// When its evidence was last checked, unix ms.
+    pub checked_at: Option<i64>,
+}
+
+/// A verified attestation, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttestationEvidence {
+    /// The level it states.
+    pub level: TrustLevel,
+    /// The organisation it names.
+    pub organisation: String,
+    /// E-mail domains of the instance's verified accounts.
+    pub email_domains: Vec<String>,
+    /// The trusted authority that signed (its configured name).
+    pub authority: String,
+    /// End of validity, unix ms.
+    pub valid_until: i64,
+}
+
+/// An admin's decision about an instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManualEntry {
+    /// The level granted.
+    pub level: TrustLevel,
+    /// Why, in the admin's words.
+    pub note: String,
+    /// Who decided (username).
+    pub by: String,
+    /// When, unix ms.
+    pub at: i64,
+}
+
+/// A configured rule about a domain: `example.org`, `*.ac-rennes.fr`
+/// (any sub-domain) or `localhost:8081` (one port).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainRule {
+    /// The domain pattern.
+    pub pattern: String,
+    /// The level.
+    pub level: TrustLevel,
+}
+
+impl DomainRule {
+    /// Whether `host` (with an optional port) matches the pattern. A
+    /// pattern without a port matches every port.
+    pub fn matches(&self, host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        let pattern = self.pattern.trim().to_ascii_lowercase();
+        let subject = if pattern.contains(':') {
+            host.as_str()
+        } else {
+            host.split(':').next().unwrap_or_default()
+        };
+        match pattern.strip_prefix("*.") {
+            Some(parent) => subject
+                .strip_suffix(parent)
+                .is_some_and(|prefix| prefix.ends_with('.') && prefix.len() > 1),
+            None => subject == pattern,
+        }
+    }
+}
+
+/// The part of the configuration labels depend on.
+#[derive(Debug, Clone, Default)]
+pub struct TrustRules {
+    /// Domains whose instances may be trusted up to a level without an
+    /// attestation.
+    pub domain_rules: Vec<DomainRule>,
+    /// The most a domain's instances can be, whatever their evidence.
+    pub ceilings: Vec<DomainRule>,
+}
+
+/// Where a label's level comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Evidence {
+    /// This instance: its own configuration.
+    Own,
+    /// An attestation signed by a trusted authority.
+    Attestation {
+        /// The authority's configured name.
+        authority: String,
+    },
+    /// A domain rule of this instance's configuration.
+    DomainRule {
+        /// The matching pattern.
+        pattern: String,
+    },
+    /// An admin's entry.
+    Manual {
+        /// Who decided.
+        by: String,
+        /// Why.
+        note: String,
+    },
+    /// Nothing that holds.
+    None,
+}
+
+/// Why a label is what it is, for the "why?" panel: the rule that decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Content of this instance, at its configured level.
+    Own,
+    /// The evidence named in the label.
+    Evidence,
+    /// The instance declares less than its evidence would allow.
+    Declared,
+    /// The configured ceiling for its domain.
+    Ceiling,
+    /// No evidence holds: a claim is never copied.
+    NoEvidence,
+    /// The person's verified e-mail domain is not one the evidence allows.
+    PersonDomain,
+}
+
+/// A label as shown and as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// The effective level.
+    pub level: TrustLevel,
+    /// What the origin declares.
+    pub declared: TrustLevel,
+    /// The organisation, when the evidence names one.
+    pub organisation: String,
+    /// The evidence the level rests on.
+    pub evidence: Evidence,
+    /// The rule that decided.
+    pub reason: Reason,
+    /// Who verified it (the authority, the admin, this instance's rules).
+    pub verified_by: Option<String>,
+    /// When the evidence was last checked, unix ms.
+    pub checked_at: Option<i64>,
+    /// A higher level was lost on this date (unix ms): content keeps its
+    /// place but shows that its label was removed.
+    pub removed_on: Option<i64>,
+    /// The host the label is about (empty for this instance).
+    pub host: String,
+}
+
+impl Label {
+    /// Whether the origin claims more than this instance can verify.
+    pub fn unverified_claim(&self) -> bool {
+        self.declared > self.level
+    }
+}
+
+/// This instance's own label.
+pub fn own_label(level: TrustLevel, organisation: &str) -> Label {
+    Label {
+        level,
+        declared: level,
+        organisation: organisation.to_string(),
+        evidence: Evidence::Own,
+        reason: Reason::Own,
+        verified_by: None,
+        checked_at: None,
+        removed_on: None,
+        host: String::new(),
+    }
+}
+
+/// The effective label of the remote instance `host` at `now` (unix ms).
+pub fn instance_label(
+    host: &str,
+    stored: Option<&InstanceEvidence>,
+    rules: &TrustRules,
+    now: i64,
+) -> Label {
+    let declared = stored
+        .and_then(|s| s.declared)
+        .unwrap_or(TrustLevel::Informal);
+    let mut candidates: Vec<(TrustLevel, Evidence, String, Option<String>)> = Vec::new();
+    if let Some(attestation) = stored
+        .and_then(|s| s.attestation.as_ref())
+        .filter(|a| a.valid_until > now)
+    {
+        candidates.push((
+            attestation.level,
+            Evidence::Attestation {
+                authority: attestation.authority.clone(),
+            },
+            attestation.organisation.clone(),
+            Some(attestation.authority.clone()),
+        ));
+    }
+    if let Some(rule) = rules.domain_rules.iter().find(|r| r.matches(host)) {
+        candidates.push((
+            rule.level,
+            Evidence::DomainRule {
+                pattern: rule.pattern.clone(),
+            },
+            stored.map(|s| s.declared_org.clone()).unwrap_or_default(),
+            None,
+        ));
+    }
+    if let Some(manual) = stored.and_then(|s| s.manual.as_ref()) {
+        candidates.push((
+            manual.level,
+            Evidence::Manual {
+                by: manual.by.clone(),
+                note: manual.note.clone(),
+            },
+            stored.map(|s| s.declared_org.clone()).unwrap_or_default(),
+            Some(manual.by.clone()),
+        ));
+    }
+    // The strongest evidence; on a tie the first listed (attestation,
+    // then rule, then manual entry).
+    let best =
+        candidates
+            .into_iter()
+            .fold(
+                None,
+                |best: Option<(TrustLevel, _, _, _)>, candidate| match &best {
+                    Some(current) if current.0 >= candidate.0 => best,
+                    _ => Some(candidate),
+                },
+            );
+    let (evidence_level, evidence, organisation, verified_by) =
+        best.unwrap_or((TrustLevel::Informal, Evidence::None, String::new(), None));
+    let ceiling = rules.ceilings.iter().find(|r| r.matches(host));
+    let mut level = evidence_level.min(declared);
+    let mut reason = if evidence == Evidence::None {
+        Reason::NoEvidence
+    } else if declared < evidence_level {
+        Reason::Declared
+    } else {
+        Reason::Evidence
+    };
+    if let Some(ceiling) = ceiling {
+        if ceiling.level < level {
+            level = ceiling.level;
+            reason = Reason::Ceiling;
+        }
+    }
+    // A higher level this instance once verified and no longer does.
+    let expired = stored
+        .and_then(|s| s.attestation.as_ref())
+        .filter(|a| a.valid_until <= now && a.level > level)
+        .map(|a| a.valid_until);
+    let lost = stored
+        .and_then(|s| s.lost)
+        .filter(|(was, _)| *was > level)
+        .map(|(_, at)| at);
+    Label {
+        level,
+        declared,
+        organisation: if level == TrustLevel::Informal {
+            String::new()
+        } else {
+            organisation
+        },
+        evidence: if level == TrustLevel::Informal && reason != Reason::Declared {
+            Evidence::None
+        } else {
+            evidence
+        },
+        reason,
+        verified_by,
+        checked_at: stored.and_then(|s| s.checked_at),
+        removed_on: expired.or(lost),
+        host: host.to_string(),
+    }
+}
+
+/// The e-mail domains an institutional label allows for its people: the
+/// attestation's, or this instance's configured ones for its own.
+pub fn allowed_person_domains<'a>(
+    instance: &Label,
+    stored: Option<&'a InstanceEvidence>,
+    own_domains: &'a [String],
+) -> Option<&'a [String]> {
+    match &instance.evidence {
+        Evidence::Own => Some(own_domains),
+        Evidence::Attestation { .. } => stored
+            .and_then(|s| s.attestation.as_ref())
+            .map(|a| a.email_domains.as_slice()),
+        _ => None,
+    }
+}
+
+/// A person's label: their instance's, except that institutional needs
+/// their verified e-mail domain among those the evidence allows (`None`:
+/// the evidence names no domains, any verified domain will do).
+pub fn person_label(
+    instance: &Label,
+    email_domain: Option<&str>,
+    allowed: Option<&[String]>,
+) -> Label {
+    if instance.level != TrustLevel::Institutional {
+        return instance.clone();
+    }
+    let verified = match (email_domain, allowed) {
+        (Some(domain), Some(allowed)) => allowed.iter().any(|a| a.eq_ignore_ascii_case(domain)),
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if verified {
+        return instance.clone();
+    }
+    Label {
+        level: TrustLevel::Informal,
+        reason: Reason::PersonDomain,
+        organisation: String::new(),
+        ..instance.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TrustLevel::*;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn rule(pattern: &str, level: TrustLevel) -> DomainRule {
+        DomainRule {
+            pattern: pattern.to_string(),
+            level,
+        }
+    }
+
+    fn attested(level: TrustLevel, valid_until: i64) -> InstanceEvidence {
+        InstanceEvidence {
+            host: "ent.ac-rennes.fr".into(),
+            declared: Some(level),
+            declared_org: "Académie de Rennes".into(),
+            attestation: Some(AttestationEvidence {
+                level,
+                organisation: "Académie de Rennes".into(),
+                email_domains: vec!["ac-rennes.fr".into()],
+                authority: "Ministère".into(),
+                valid_until,
+            }),
+            checked_at: Some(NOW - 1000),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn patterns_match_domains_sub_domains_and_ports() {
+        assert!(rule("*.ac-rennes.fr", Institutional).matches("ent.ac-rennes.fr"));
+        assert!(rule("*.ac-rennes.fr", Institutional).matches("a.b.ac-rennes.fr:8443"));
+        assert!(!rule("*.ac-rennes.fr", Institutional).matches("ac-rennes.fr"));
+        assert!(!rule("*.ac-rennes.fr", Institutional).matches("evil-ac-rennes.fr"));
+        assert!(rule("example.org", Associative).matches("EXAMPLE.org:443"));
+        assert!(rule("localhost:8081", Associative).matches("localhost:8081"));
+        assert!(!rule("localhost:8081", Associative).matches("localhost:8082"));
+    }
+
+    #[test]
+    fn a_claim_without_evidence_is_informal_and_shown_as_unverified() {
+        let stored = InstanceEvidence {
+            host: "liar.example".into(),
+            declared: Some(Institutional),
+            declared_org: "Ministère (prétendu)".into(),
+            ..Default::default()
+        };
+        let label = instance_label("liar.example", Some(&stored), &TrustRules::default(), NOW);
+        assert_eq!(label.level, Informal);
+        assert_eq!(label.declared, Institutional);
+        assert!(label.unverified_claim());
+        assert_eq!(label.reason, Reason::NoEvidence);
+        assert_eq!(label.organisation, "", "a claimed name is not shown");
+        let unknown = instance_label("nobody.example", None, &TrustRules::default(), NOW);
+        assert_eq!(unknown.level, Informal);
+        assert!(!unknown.unverified_claim());
+    }
+
+    #[test]
+    fn a_valid_attestation_counts_until_it_expires_then_the_label_is_removed() {
+        let stored = attested(Institutional, NOW + 60_000);
+        let rules = TrustRules::default();
+        let label = instance_label("ent.ac-rennes.fr", Some(&stored), &rules, NOW);
+        assert_eq!(label.level, Institutional);
+        assert_eq!(label.verified_by.as_deref(), Some("Ministère"));
+        assert_eq!(label.organisation, "Académie de Rennes");
+        assert_eq!(label.removed_on, None);
+        let later = instance_label("ent.ac-rennes.fr", Some(&stored), &rules, NOW + 60_000);
+        assert_eq!(later.level, Informal);
+        assert_eq!(later.removed_on, Some(NOW + 60_000));
+        assert!(later.unverified_claim());
+    }
+
+    #[test]
+    fn the_lowest_of_declared_ceiling_and_evidence_wins() {
+        let mut stored = attested(Institutional, NOW + 60_000);
+        stored.declared = Some(Associative);
+        let label = instance_label(
+            "ent.ac-rennes.fr",
+            Some(&stored),
+            &TrustRules::default(),
+            NOW,
+        );
+        assert_eq!((label.level, label.reason), (Associative, Reason::Declared));
+
+        let stored = attested(Institutional, NOW + 60_000);
+        let rules = TrustRules {
+            ceilings: vec![rule("*.ac-rennes.fr", Associative)],
+            ..Default::default()
+        };
+        let label = instance_label("ent.ac-rennes.fr", Some(&stored), &rules, NOW);
+        assert_eq!((label.level, label.reason), (Associative, Reason::Ceiling));
+    }
+
+    #[test]
+    fn domain_rules_and_manual_entries_are_evidence_too() {
+        let stored = InstanceEvidence {
+            host: "ent.ac-nantes.fr".into(),
+            declared: Some(Institutional),
+            ..Default::default()
+        };
+        let rules = TrustRules {
+            domain_rules: vec![rule("*.ac-nantes.fr", Institutional)],
+            ..Default::default()
+        };
+        let label = instance_label("ent.ac-nantes.fr", Some(&stored), &rules, NOW);
+        assert_eq!(label.level, Institutional);
+        assert!(matches!(label.evidence, Evidence::DomainRule { .. }));
+
+        let stored = InstanceEvidence {
+            host: "asso.example".into(),
+            declared: Some(Associative),
+            manual: Some(ManualEntry {
+                level: Associative,
+                note: "convention signée".into(),
+                by: "admin".into(),
+                at: NOW - 5,
+            }),
+            ..Default::default()
+        };
+        let label = instance_label("asso.example", Some(&stored), &TrustRules::default(), NOW);
+        assert_eq!(label.level, Associative);
+        assert_eq!(label.verified_by.as_deref(), Some("admin"));
+    }
+
+    #[test]
+    fn a_lost_level_is_shown_as_removed() {
+        let stored = InstanceEvidence {
+            host: "ent.ac-rennes.fr".into(),
+            declared: Some(Institutional),
+            attestation_error: Some("signature_invalid".into()),
+            lost: Some((Institutional, NOW - 10)),
+            ..Default::default()
+        };
+        let label = instance_label(
+            "ent.ac-rennes.fr",
+            Some(&stored),
+            &TrustRules::default(),
+            NOW,
+        );
+        assert_eq!(label.level, Informal);
+        assert_eq!(label.removed_on, Some(NOW - 10));
+    }
+
+    #[test]
+    fn a_person_is_institutional_only_with_an_allowed_verified_domain() {
+        let stored = attested(Institutional, NOW + 60_000);
+        let instance = instance_label(
+            "ent.ac-rennes.fr",
+            Some(&stored),
+            &TrustRules::default(),
+            NOW,
+        );
+        let allowed = allowed_person_domains(&instance, Some(&stored), &[]);
+        assert_eq!(
+            person_label(&instance, Some("ac-rennes.fr"), allowed).level,
+            Institutional
+        );
+        let other = person_label(&instance, Some("gmail.com"), allowed);
+        assert_eq!(
+            (other.level, other.reason),
+            (Informal, Reason::PersonDomain)
+        );
+        assert_eq!(person_label(&instance, None, allowed).level, Informal);
+        let own = own_label(Associative, "Les Profs Associés");
+        assert_eq!(person_label(&own, None, None).level, Associative);
+    }
+}
+
+/// Stored evidence of every known remote instance, read again only after
+/// it changes (`store::trust_version`).
+#[derive(Debug, Default)]
+pub struct TrustBook {
+    /// By host.
+    pub instances: std::collections::HashMap<String, InstanceEvidence>,
+    version: u64,
+}
+
+impl super::Domain {
+    /// The evidence labels are computed from.
+    pub async fn trust_book(&self) -> super::DomainResult<std::sync::Arc<TrustBook>> {
+        let version = crate::store::trust_version();
+        {
+            let cached = self.trust_book.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(book) = cached.as_ref().filter(|b| b.version == version) {
+                return Ok(book.clone());
+            }
+        }
+        let instances = self
+            .store
+            .instances()
+            .await?
+            .into_iter()
+            .map(|row| (row.evidence.host.clone(), row.evidence))
+            .collect();
+        let book = std::sync::Arc::new(TrustBook { instances, version });
+        *self.trust_book.lock().unwrap_or_else(|p| p.into_inner()) = Some(book.clone());
+        Ok(book)
+    }
+
+    /// The domain rules and ceilings of the configuration.
+    pub fn trust_rules(&self) -> TrustRules {
+        TrustRules {
+            domain_rules: self.settings.trust.domain_rules.clone(),
+            ceilings: self.settings.trust.ceilings.clone(),
+        }
+    }
+
+    /// The label of an instance: this one when `host` is empty.
+    pub fn instance_label(&self, book: &TrustBook, host: &str, now: i64) -> Label {
+        if host.is_empty() || host == self.settings.instance.domain {
+            return own_label(
+                self.settings.instance.trust_level,
+                &self.settings.instance.organisation,
+            );
+        }
+        instance_label(host, book.instances.get(host), &self.trust_rules(), now)
+    }
+
+    /// The label of a person (or of their content): their instance's,
+    /// institutional only with an allowed verified e-mail domain.
+    pub fn person_label(
+        &self,
+        book: &TrustBook,
+        host: &str,
+        email_domain: Option<&str>,
+        now: i64,
+    ) -> Label {
+        let instance = self.instance_label(book, host, now);
+        let stored = book.instances.get(host);
+        let allowed = allowed_person_domains(
+            &instance,
+            stored,
+            &self.settings.instance.allowed_email_domains,
+        );
+        person_label(&instance, email_domain, allowed)
+    }
+}
+
+/// Labels for one page or one API answer: the evidence and the clock read
+/// once.
+pub struct Labeller<'a> {
+    domain: &'a super::Domain,
+    book: std::sync::Arc<TrustBook>,
+    now: i64,
+}
+
+impl super::Domain {
+    /// A labeller for what is about to be shown.
+    pub async fn labeller(&self) -> super::DomainResult<Labeller<'_>> {
+        Ok(Labeller {
+            domain: self,
+            book: self.trust_book().await?,
+            now: crate::store::now_ms(),
+        })
+    }
+}
+
+impl Labeller<'_> {
+    /// The label of a person, and of what they write: `host` empty for
+    /// local people.
+    pub fn person(&self, host: &str, email_domain: Option<&str>) -> Label {
+        self.domain
+            .person_label(&self.book, host, email_domain, self.now)
+    }
+
+    /// The label of an instance (this one when `host` is empty).
+    pub fn instance(&self, host: &str) -> Label {
+        self.domain.instance_label(&self.book, host, self.now)
+    }
+
+    /// This instance's domain, for handles of local people.
+    pub fn local_domain(&self) -> &str {
+        &self.domain.settings.instance.domain
+    }
+}
+
+fn rfc3339(ms: i64) -> Option<String> {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+impl Label {
+    /// The `trust` object of the JSON API (docs/api.md).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "level": self.level,
+            "declared": self.declared,
+            "verified": !self.unverified_claim() && self.evidence != Evidence::None
+                || self.evidence == Evidence::Own,
+            "organisation": if self.organisation.is_empty() { None } else { Some(&self.organisation) },
+            "verified_by": self.verified_by,
+            "evidence": self.evidence,
+            "reason": self.reason,
+            "checked_at": self.checked_at.and_then(rfc3339),
+            "removed_on": self.removed_on.and_then(rfc3339),
+        })
+    }
+
+    /// What pages need to show the label and its "why?" panel.
+    pub fn to_context(&self) -> minijinja::Value {
+        let date = |ms: Option<i64>| {
+            ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
+                .map(|t| t.format("%d/%m/%Y").to_string())
+        };
+        let (evidence_kind, authority, pattern, by, note) = match &self.evidence {
+            Evidence::Own => ("own", None, None, None, None),
+            Evidence::Attestation { authority } => {
+                ("attestation", Some(authority.clone()), None, None, None)
+            }
+            Evidence::DomainRule { pattern } => {
+                ("domain_rule", None, Some(pattern.clone()), None, None)
+            }
+            Evidence::Manual { by, note } => {
+                ("manual", None, None, Some(by.clone()), Some(note.clone()))
+            }
+            Evidence::None => ("none", None, None, None, None),
+        };
+        minijinja::context! {
+            level => self.level.as_str(),
+            declared => self.declared.as_str(),
+            unverified => self.unverified_claim(),
+            organisation => self.organisation,
+            verified_by => self.verified_by,
+            evidence => evidence_kind,
+            authority => authority,
+            pattern => pattern,
+            by => by,
+            note => note,
+            reason => serde_json::to_value(self.reason).ok().and_then(|v| v.as_str().map(str::to_string)),
+            checked => date(self.checked_at),
+            removed_on => date(self.removed_on),
+            host => self.host,
+        }
+    }
+}
