@@ -321,3 +321,50 @@ async fn counts_follow_status_and_activity() {
         db.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grouped_writes_commit_together_and_a_failing_one_costs_the_others_nothing() {
+    use preau::store::{inbox::record_received, StoreError, WriteWork};
+    use std::sync::Arc;
+    for db in databases().await {
+        let store = &db.store;
+        let job = |id: &'static str, fail: bool| -> WriteWork<bool, StoreError> {
+            Arc::new(move |tx| {
+                Box::pin(async move {
+                    let fresh = record_received(tx, id).await?;
+                    if fail {
+                        return Err(StoreError::Corrupt("this job fails".into()));
+                    }
+                    Ok(fresh)
+                })
+            })
+        };
+        // Many at once, so they are taken in batches; one of them fails.
+        let mut handles = Vec::new();
+        for n in 0..40 {
+            let store = store.clone();
+            let id: &'static str = Box::leak(format!("https://x.example/a/{n}").into_boxed_str());
+            let work = job(id, n == 17);
+            handles.push(tokio::spawn(async move { store.write(work).await }));
+        }
+        for (n, handle) in handles.into_iter().enumerate() {
+            let result = handle.await.unwrap();
+            if n == 17 {
+                assert!(result.is_err(), "the failing job reports its error");
+            } else {
+                assert!(result.unwrap(), "job {n} wrote");
+            }
+        }
+        for n in 0..40 {
+            let id = format!("https://x.example/a/{n}");
+            assert_eq!(store.was_received(&id).await.unwrap(), n != 17, "{id}");
+        }
+        // A second write of the same id is seen as a duplicate.
+        let again = store
+            .write(job("https://x.example/a/3", false))
+            .await
+            .unwrap();
+        assert!(!again);
+        db.finish().await;
+    }
+}

@@ -15,11 +15,13 @@ use crate::{
         inbox::record_received,
         now_ms,
         posts::{self, NewPost, PostKind, PostRow},
+        Tx, WriteWork,
     },
     urls,
 };
 use preau_federation::objects::Post;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// What became of a received activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,32 +258,65 @@ impl Domain {
             published_at,
             local: false,
         };
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
-            return Ok(Applied::Duplicate);
+        // Written with other activities arriving at the same time (group
+        // commit); answered once committed.
+        let job = Arc::new(PostJob {
+            domain: self.clone(),
+            activity_id: activity_id.to_string(),
+            new,
+            forum: forum.clone(),
+            author: author.clone(),
+            activity: activity.clone(),
+        });
+        let work: WriteWork<Applied, DomainError> =
+            Arc::new(move |tx| Box::pin(job.clone().write(tx)));
+        let applied = self.store.write(work).await?;
+        if applied == Applied::Applied {
+            self.after_commit();
         }
-        let Some(post_id) = posts::insert_post_if_new(&mut tx, &new).await? else {
-            // Already known (our own post coming back in an Announce, or a
-            // second copy under another activity id).
-            crate::store::commit(tx).await?;
-            return Ok(Applied::Ignored);
-        };
-        if kind == PostKind::Thread && new.context_url.is_none() && forum.actor.is_local() {
-            let context = urls::hosted_thread_context(&self.settings.base_url(), post_id.0);
-            posts::set_context_url(&mut tx, post_id, &context).await?;
-        }
-        if forum.actor.is_local() {
-            self.distribute(&mut tx, forum, author, activity_id, activity)
-                .await?;
-        }
-        crate::store::commit(tx).await?;
-        self.after_commit();
-        Ok(Applied::Applied)
+        Ok(applied)
     }
 
     /// A post of a thread, by its ActivityPub id.
     pub async fn known_post(&self, ap_id: &str) -> DomainResult<Option<PostRow>> {
         Ok(self.store.post_by_ap_id(ap_id).await?)
+    }
+}
+
+/// A received post, as written by the group-commit writer.
+struct PostJob {
+    domain: Domain,
+    activity_id: String,
+    new: NewPost,
+    forum: ForumRow,
+    author: ActorRow,
+    activity: Value,
+}
+
+impl PostJob {
+    async fn write(self: Arc<Self>, tx: &mut Tx) -> DomainResult<Applied> {
+        if !record_received(tx, &self.activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        let Some(post_id) = posts::insert_post_if_new(tx, &self.new).await? else {
+            // Already known (our own post coming back in an Announce, or a
+            // second copy under another activity id).
+            return Ok(Applied::Ignored);
+        };
+        let forum = &self.forum;
+        if self.new.kind == PostKind::Thread
+            && self.new.context_url.is_none()
+            && forum.actor.is_local()
+        {
+            let context = urls::hosted_thread_context(&self.domain.settings.base_url(), post_id.0);
+            posts::set_context_url(tx, post_id, &context).await?;
+        }
+        if forum.actor.is_local() {
+            self.domain
+                .distribute(tx, forum, &self.author, &self.activity_id, &self.activity)
+                .await?;
+        }
+        Ok(Applied::Applied)
     }
 }
 

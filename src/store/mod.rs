@@ -17,6 +17,9 @@ pub mod profiles;
 pub mod sessions;
 pub mod tokens;
 pub mod trust;
+mod writer;
+
+pub use writer::WriteWork;
 
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
@@ -58,6 +61,9 @@ pub enum StoreError {
     /// No turn to write came within 10 s.
     #[error("the database is busy")]
     Busy,
+    /// A grouped write could not be committed (see [`Store::write`]).
+    #[error("write failed: {0}")]
+    Write(String),
 }
 
 /// Result of store operations.
@@ -104,6 +110,8 @@ pub struct Store {
     /// turns here instead of polling SQLite's busy handler, which sleeps
     /// up to 100 ms at a time when several wait.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// The group-commit queue, started on first use.
+    queue: Arc<std::sync::OnceLock<writer::Writer>>,
 }
 
 impl Store {
@@ -164,6 +172,7 @@ impl Store {
             pool,
             engine,
             writer: Arc::default(),
+            queue: Arc::default(),
         })
     }
 
@@ -198,6 +207,17 @@ impl Store {
                 inner: self.pool.begin().await?,
                 _writer: None,
             },
+        })
+    }
+
+    fn writer(&self) -> &writer::Writer {
+        self.queue.get_or_init(|| {
+            // The task's copy has no queue of its own, so dropping the
+            // last store ends it.
+            writer::Writer::start(Store {
+                queue: Arc::default(),
+                ..self.clone()
+            })
         })
     }
 
