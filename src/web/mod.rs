@@ -5,6 +5,7 @@
 //! Handlers are thin: extract, call the domain, render.
 
 pub mod admin;
+pub mod admin_instances;
 pub mod auth;
 pub mod forums;
 pub mod home;
@@ -27,7 +28,7 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 20] = [
+const TEMPLATES: [(&str, &str); 21] = [
     (
         "post_actions.html",
         include_str!("templates/post_actions.html"),
@@ -56,6 +57,10 @@ const TEMPLATES: [(&str, &str); 20] = [
         include_str!("templates/profile_edit.html"),
     ),
     ("admin.html", include_str!("templates/admin.html")),
+    (
+        "admin_instances.html",
+        include_str!("templates/admin_instances.html"),
+    ),
     ("error.html", include_str!("templates/error.html")),
 ];
 
@@ -251,6 +256,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin", get(admin::show_admin))
         .route("/admin/users.csv", get(admin::export_csv))
+        .route("/admin/instances", get(admin_instances::show_instances))
+        .route(
+            "/admin/instances/{host}/recheck",
+            post(admin_instances::recheck),
+        )
+        .route(
+            "/admin/instances/{host}/manual",
+            post(admin_instances::set_manual),
+        )
         .route("/admin/users/{name}/approve", post(admin::approve_user))
         .route("/admin/users/{name}/suspend", post(admin::suspend_user))
         .route(

@@ -342,6 +342,102 @@ async fn labels_show_only_what_the_reader_can_verify() {
             );
         }
 
+        // The admin page lists every instance with its evidence; a manual
+        // entry raises the lying instance to what the admin vouches for
+        // (never above what it declares), and clearing it undoes that.
+        let admin = browser();
+        let token = page_token(&admin, &reader.url("/login")).await;
+        let response = admin
+            .post(reader.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("login", "anne"),
+                ("password", super::forums::PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let html = admin
+            .get(reader.url("/admin/instances"))
+            .header("Accept-Language", "fr")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for expected in [
+            association.domain.as_str(),
+            liar.domain.as_str(),
+            "Associatif, signé par Ministère (test)",
+            "refusée : origin_mismatch",
+            "Revérifier maintenant",
+        ] {
+            assert!(
+                html.contains(expected),
+                "{expected:?} missing from /admin/instances"
+            );
+        }
+        let token = csrf_token(&html);
+        let manual = reader.url(&format!("/admin/instances/{}/manual", liar.domain));
+        let response = admin
+            .post(&manual)
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("level", "associative"),
+                ("note", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "a decision needs a reason");
+        let response = admin
+            .post(&manual)
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("level", "associative"),
+                ("note", "Convention signée avec l'association"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let vouched = read_thread().await;
+        let vouched = author_trust(&vouched, &format!("liam@{}", liar.domain));
+        assert_eq!(vouched["level"], "associative", "{vouched}");
+        assert_eq!(vouched["evidence"]["kind"], "manual");
+        assert_eq!(vouched["verified_by"], "anne");
+        let response = admin
+            .post(&manual)
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("level", "none"),
+                ("note", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let cleared = read_thread().await;
+        assert_eq!(
+            author_trust(&cleared, &format!("liam@{}", liar.domain))["level"],
+            "informal"
+        );
+        let response = admin
+            .post(reader.url(&format!("/admin/instances/{}/recheck", association.domain)))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let stranger_page = api_client()
+            .get(reader.url("/admin/instances"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stranger_page.status(), 303, "strangers are sent to log in");
+
         // The association's attestation expires: its content stays, and
         // shows that its label was removed, on the next view.
         let wait = (short_until - Utc::now()).to_std().unwrap_or_default();

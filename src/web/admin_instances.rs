@@ -1,0 +1,206 @@
+//! The admin page "Instances": every known remote instance with what it
+//! declares, the label this instance gives it and why, its evidence and
+//! last check, the ceiling that applies, a manual entry to set or clear,
+//! and "check again now"; then the latest refusals.
+
+use super::session::{CsrfForm, Page};
+use crate::{
+    app::AppState,
+    domain::trust::{Evidence, ManualEntry},
+    error::AppError,
+    i18n::Catalogs,
+    store::now_ms,
+};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::{context, Value};
+use preau_federation::TrustLevel;
+
+fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
+    match &page.user {
+        Some(user) if user.is_admin => None,
+        Some(_) => Some(state.error_page(page, AppError::new(StatusCode::FORBIDDEN, "forbidden"))),
+        None => Some(Redirect::to("/login?next=%2Fadmin%2Finstances").into_response()),
+    }
+}
+
+fn date(ms: Option<i64>) -> Option<String> {
+    ms.and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|time| time.format("%Y-%m-%d %H:%M UTC").to_string())
+}
+
+async fn instances_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let store = &state.domain.store;
+    let (rows, events, labels) = match (
+        store.instances().await,
+        store.trust_events(30).await,
+        state.domain.labeller().await,
+    ) {
+        (Ok(rows), Ok(events), Ok(labels)) => (rows, events, labels),
+        (Err(error), _, _) | (_, Err(error), _) => return state.error_page(page, error),
+        (_, _, Err(error)) => return state.error_page(page, error),
+    };
+    let settings = &state.domain.settings.trust;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            let host = &row.evidence.host;
+            let label = labels.instance(host);
+            let ceiling = settings.ceilings.iter().find(|rule| rule.matches(host));
+            let manual = row.evidence.manual.as_ref();
+            context! {
+                host => host,
+                declared => row.evidence.declared.map(|l| l.as_str()),
+                declared_org => row.evidence.declared_org,
+                label => label.to_context(),
+                attestation => row.evidence.attestation.as_ref().map(|a| context! {
+                    level => a.level.as_str(),
+                    authority => a.authority,
+                    until => date(Some(a.valid_until)),
+                }),
+                attestation_error => row.evidence.attestation_error,
+                checked => date(row.evidence.checked_at),
+                next_check => date(Some(row.next_check_at)),
+                ceiling => ceiling.map(|c| context! { pattern => c.pattern, level => c.level.as_str() }),
+                manual => manual.map(|m| context! {
+                    level => m.level.as_str(),
+                    note => m.note,
+                    by => m.by,
+                    at => date(Some(m.at)),
+                }),
+                from_rule => matches!(label.evidence, Evidence::DomainRule { .. }),
+            }
+        })
+        .collect();
+    let events: Vec<Value> = events
+        .iter()
+        .map(|event| {
+            context! {
+                host => event.host,
+                at => date(Some(event.at)),
+                code => event.code,
+                detail => event.detail,
+            }
+        })
+        .collect();
+    state.render_status(
+        status,
+        page,
+        "admin_instances.html",
+        context! {
+            instances => items,
+            events => events,
+            notice => notice,
+            error => error,
+            authorities => settings.authorities.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+        },
+    )
+}
+
+/// `GET /admin/instances`.
+pub async fn show_instances(State(state): State<AppState>, page: Page) -> Response {
+    if let Some(refusal) = refuse_non_admin(&state, &page) {
+        return refusal;
+    }
+    instances_page(&state, &page, StatusCode::OK, None, None).await
+}
+
+/// The "check again now" form carries only its CSRF field.
+#[derive(serde::Deserialize)]
+pub struct RecheckForm {}
+
+/// `POST /admin/instances/{host}/recheck`: checks at once and shows the
+/// outcome.
+pub async fn recheck(
+    State(state): State<AppState>,
+    page: Page,
+    Path(host): Path<String>,
+    CsrfForm(_): CsrfForm<RecheckForm>,
+) -> Response {
+    if let Some(refusal) = refuse_non_admin(&state, &page) {
+        return refusal;
+    }
+    let row = match state.domain.store.instance(&host).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return state.error_page(&page, AppError::not_found()),
+        Err(error) => return state.error_page(&page, error),
+    };
+    crate::apub::trust::check_and_store(&state, &host, &row.origin).await;
+    let notice = Catalogs::get().format(page.lang, "admin-instances-rechecked", &[("host", &host)]);
+    instances_page(&state, &page, StatusCode::OK, Some(notice), None).await
+}
+
+/// The manual entry form: a level (or `none` to clear) and a note.
+#[derive(serde::Deserialize)]
+pub struct ManualForm {
+    level: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /admin/instances/{host}/manual`: sets or clears an admin's entry
+/// (associative or institutional, with a note saying why).
+pub async fn set_manual(
+    State(state): State<AppState>,
+    page: Page,
+    Path(host): Path<String>,
+    CsrfForm(form): CsrfForm<ManualForm>,
+) -> Response {
+    if let Some(refusal) = refuse_non_admin(&state, &page) {
+        return refusal;
+    }
+    let Some(user) = page.user.clone() else {
+        return Redirect::to("/login").into_response();
+    };
+    let refuse = |code: &'static str| {
+        let error = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code);
+        let message = state.error_message(page.lang, &error);
+        (error.status, message)
+    };
+    let entry = match form.level.as_str() {
+        "none" => None,
+        level => match level.parse::<TrustLevel>() {
+            Ok(level @ (TrustLevel::Associative | TrustLevel::Institutional)) => {
+                let note: String = form.note.trim().chars().take(500).collect();
+                if note.is_empty() {
+                    let (status, message) = refuse("manual_note_required");
+                    return instances_page(&state, &page, status, None, Some(message)).await;
+                }
+                Some(ManualEntry {
+                    level,
+                    note,
+                    by: user.username.clone(),
+                    at: now_ms(),
+                })
+            }
+            _ => {
+                let (status, message) = refuse("invalid_trust_level");
+                return instances_page(&state, &page, status, None, Some(message)).await;
+            }
+        },
+    };
+    match state.domain.store.instance(&host).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return state.error_page(&page, AppError::not_found()),
+        Err(error) => return state.error_page(&page, error),
+    }
+    if let Err(error) = state
+        .domain
+        .store
+        .set_manual_trust(&host, entry.as_ref())
+        .await
+    {
+        return state.error_page(&page, error);
+    }
+    let notice = Catalogs::get().format(page.lang, "admin-instances-saved", &[("host", &host)]);
+    instances_page(&state, &page, StatusCode::OK, Some(notice), None).await
+}
