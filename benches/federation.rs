@@ -374,6 +374,7 @@ async fn seed(domain: &preau::domain::Domain, forum_name: &str) -> Seed {
                 name: forum_name.into(),
                 title: format!("Forum {forum_name}"),
                 description: "Échanges de pratiques.".into(),
+                min_post_level: preau_federation::TrustLevel::Informal,
             },
         )
         .await

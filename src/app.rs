@@ -209,6 +209,9 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
         // servers reject.
         .http_signature_compat(true)
         .signed_fetch_actor(&signer)
+        .url_verifier(Box::new(apub::policy::PolicyVerifier {
+            domain: state.domain.clone(),
+        }))
         .build()
         .await
         .map_err(|error| StartError::Federation(error.to_string()))?;
@@ -238,6 +241,7 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(axum::middleware::from_fn(apub::policy::gate_reads))
         .layer(FederationMiddleware::new(federation.clone()))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

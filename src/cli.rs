@@ -110,6 +110,7 @@ pub async fn create_forum(
                 name: name.to_string(),
                 title: title.to_string(),
                 description: description.to_string(),
+                min_post_level: preau_federation::TrustLevel::Informal,
             },
         )
         .await?;

@@ -214,6 +214,31 @@ pub struct FederationSettings {
     /// Otherwise private and loopback addresses are refused for every
     /// outgoing fetch and delivery.
     pub allow_loopback: bool,
+    /// `open` (everyone), `blocklist` (everyone but `blocked`) or
+    /// `allowlist` (only `allowed`: limited federation; fetches of this
+    /// instance's objects must then be signed by an allowed instance).
+    pub mode: FederationMode,
+    /// Domain patterns refused in `blocklist` mode (`example.org`,
+    /// `*.example.org`, `host:port`).
+    pub blocked: Vec<String>,
+    /// Domain patterns accepted in `allowlist` mode.
+    pub allowed: Vec<String>,
+    /// The lowest effective trust level an instance needs to federate
+    /// with this one, in every mode.
+    pub min_level: TrustLevel,
+}
+
+/// Who an instance federates with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FederationMode {
+    /// Everyone.
+    #[default]
+    Open,
+    /// Everyone except the `blocked` domains.
+    Blocklist,
+    /// Only the `allowed` domains.
+    Allowlist,
 }
 
 /// `[mail]`

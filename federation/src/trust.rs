@@ -7,10 +7,13 @@ use std::{fmt, str::FromStr};
 ///
 /// The order matters: the effective level of a remote instance is the lowest
 /// of several levels, so `Ord` follows informal < associative < institutional.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TrustLevel {
     /// Anyone; statements bind only their author.
+    #[default]
     Informal,
     /// An association's instance.
     Associative,

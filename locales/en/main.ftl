@@ -395,3 +395,13 @@ admin-instances-saved = Decision saved for { $host }.
 admin-nav-instances = Known instances
 error-manual_note_required = Give the reason for this decision.
 error-invalid_trust_level = No such level: associative or institutional.
+
+field-forum-min-level = Who may post
+forum-min-level-informal = Everyone
+forum-min-level-associative = Associative and institutional instances
+forum-min-level-institutional = Institutional instances only
+error-forum_level_too_low = This forum only accepts authors whose trust level, as this instance verifies it, is higher than yours.
+error-instance_blocked = This instance does not federate with yours (blocklist).
+error-instance_not_allowed = This instance only federates with the instances on its list.
+error-instance_level_too_low = This instance only federates with instances of a higher verified trust level.
+error-signature_required = This instance only accepts reads signed by an allowed instance.

@@ -395,3 +395,13 @@ admin-instances-saved = Décision enregistrée pour { $host }.
 admin-nav-instances = Instances connues
 error-manual_note_required = Indiquez le motif de cette décision.
 error-invalid_trust_level = Ce niveau n’existe pas : associatif ou institutionnel.
+
+field-forum-min-level = Qui peut publier
+forum-min-level-informal = Tout le monde
+forum-min-level-associative = Instances associatives et institutionnelles
+forum-min-level-institutional = Instances institutionnelles seulement
+error-forum_level_too_low = Ce forum n’accepte que les auteurs d’un niveau de confiance plus élevé que le vôtre, tel que cette instance peut le vérifier.
+error-instance_blocked = Cette instance ne fédère pas avec la vôtre (liste de blocage).
+error-instance_not_allowed = Cette instance ne fédère qu’avec les instances de sa liste.
+error-instance_level_too_low = Cette instance ne fédère qu’avec des instances d’un niveau de confiance vérifié plus élevé.
+error-signature_required = Cette instance n’accepte que les lectures signées par une instance autorisée.

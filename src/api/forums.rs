@@ -35,6 +35,7 @@ pub fn forum_json(state: &AppState, forum: &ForumRow) -> Value {
         "title": forum.title,
         "description_html": forum.description_html,
         "last_activity_at": iso(forum.last_activity_at),
+        "min_post_level": forum.min_post_level,
     })
 }
 
@@ -93,6 +94,10 @@ pub struct CreateForum {
     title: String,
     #[serde(default)]
     description: String,
+    /// Who may post: `informal` (anyone, the default), `associative` or
+    /// `institutional`, by the author's label.
+    #[serde(default)]
+    min_post_level: preau_federation::TrustLevel,
 }
 
 /// `POST /api/v1/forums`.
@@ -109,6 +114,7 @@ pub async fn create_forum(
                 name: body.name,
                 title: body.title,
                 description: body.description,
+                min_post_level: body.min_post_level,
             },
         )
         .await?;

@@ -120,6 +120,26 @@ pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
     if data.config_is_local(&activity.actor) {
         return refuse(StatusCode::FORBIDDEN, "activity_from_local_actor");
     }
+    // The federation policy, before anything is fetched from the sender.
+    let sender = super::policy::host_of(&activity.actor);
+    match data.domain.federation_refusal(&sender).await {
+        Ok(None) => {}
+        Ok(Some(refusal)) => {
+            if refusal == crate::domain::trust::Refusal::LevelTooLow {
+                // Perhaps only not checked yet: check it, so it can come
+                // in once its evidence verifies (senders retry).
+                let origin = format!("{}://{}", activity.actor.scheme(), sender);
+                if let Ok(true) = data.domain.store.note_instance(&sender, &origin).await {
+                    let state: AppState = (*data).clone();
+                    tokio::spawn(async move {
+                        super::trust::check_and_store(&state, &sender, &origin).await;
+                    });
+                }
+            }
+            return refuse(StatusCode::FORBIDDEN, refusal.code());
+        }
+        Err(error) => return domain_refusal(error),
+    }
     // Replays of recent activities stop here; older ones are caught by
     // the received-activity record written with each change.
     if data.inbox_memory.was_applied(activity.id.as_str()) {
@@ -176,9 +196,15 @@ pub struct Signer {
 }
 
 impl Signer {
-    fn new(actor: DbActor) -> Result<Signer, SignatureError> {
+    /// Parses the actor's key.
+    pub fn new(actor: DbActor) -> Result<Signer, SignatureError> {
         let key = signatures::parse_public_key_pem(&actor.row.public_key_pem)?;
         Ok(Signer { actor, key })
+    }
+
+    /// The parsed public key.
+    pub fn key(&self) -> &rsa::RsaPublicKey {
+        &self.key
     }
 }
 
@@ -201,7 +227,8 @@ pub struct InboxMemory {
 }
 
 impl InboxMemory {
-    fn signer(&self, actor: &str) -> Option<Arc<Signer>> {
+    /// A signer read less than a minute ago.
+    pub fn signer(&self, actor: &str) -> Option<Arc<Signer>> {
         let signers = self.signers.lock().unwrap_or_else(|p| p.into_inner());
         signers
             .get(actor)
@@ -209,7 +236,8 @@ impl InboxMemory {
             .map(|(_, signer)| signer.clone())
     }
 
-    fn remember_signer(&self, signer: Signer) -> Arc<Signer> {
+    /// Keeps a signer for a minute.
+    pub fn remember_signer(&self, signer: Signer) -> Arc<Signer> {
         let signer = Arc::new(signer);
         let mut signers = self.signers.lock().unwrap_or_else(|p| p.into_inner());
         if signers.len() >= SIGNERS_KEPT {

@@ -12,6 +12,7 @@ pub mod forums;
 pub mod inbox;
 pub mod nodeinfo;
 pub mod outgoing;
+pub mod policy;
 pub mod trust;
 pub mod webfinger;
 

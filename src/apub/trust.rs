@@ -131,6 +131,16 @@ fn authorities(state: &AppState) -> Vec<(PublicMultikey, String)> {
 /// Checks one instance and stores the outcome. Refusals are logged.
 pub async fn check_and_store(state: &AppState, host: &str, origin: &str) {
     let store = &state.domain.store;
+    // A blocked or unlisted instance is not contacted at all (one below
+    // the minimum level is: its evidence may lift it).
+    if let Ok(Some(refusal)) = state.domain.federation_refusal(host).await {
+        if refusal != crate::domain::trust::Refusal::LevelTooLow {
+            let _ = store
+                .postpone_instance_check(host, now_ms() + RETRY_UNREACHABLE_MS)
+                .await;
+            return;
+        }
+    }
     let outcome = match Url::parse(origin) {
         Ok(url) => check(state, host, &url).await,
         Err(error) => Err(CheckError::Unreachable(format!("{origin}: {error}"))),

@@ -35,6 +35,8 @@ pub struct ForumInput {
     pub title: String,
     /// Markdown description.
     pub description: String,
+    /// Who may post: the lowest author label accepted.
+    pub min_post_level: preau_federation::TrustLevel,
 }
 
 /// Longest thread title, in characters.
@@ -90,6 +92,7 @@ impl Domain {
             moderators_url: None,
             featured_url: None,
             created_by: creator.map(|account| account.id),
+            min_post_level: input.min_post_level,
         };
         let moderator = creator.map(|account| account.actor_id);
         let id = match self.store.create_forum(&forum, moderator).await {
@@ -151,6 +154,25 @@ impl Domain {
         Ok(())
     }
 
+    /// Refuses a post in a local forum whose minimum level the author's
+    /// label (as this instance verifies it now) does not reach.
+    pub(crate) async fn check_may_post(
+        &self,
+        forum: &ForumRow,
+        author_host: &str,
+        email_domain: Option<&str>,
+    ) -> DomainResult<()> {
+        if !forum.actor.is_local() || forum.min_post_level == preau_federation::TrustLevel::Informal
+        {
+            return Ok(());
+        }
+        let label = self.labeller().await?.person(author_host, email_domain);
+        if label.level < forum.min_post_level {
+            return Err(DomainError::rule(403, "forum_level_too_low"));
+        }
+        Ok(())
+    }
+
     fn check_body(&self, body: &str) -> DomainResult<String> {
         let body = validate::text(body, MAX_BODY, "body")?;
         if body.is_empty() {
@@ -172,6 +194,8 @@ impl Domain {
             return Err(DomainError::invalid("field_required", "title"));
         }
         let body = self.check_body(body)?;
+        self.check_may_post(forum, "", Some(&author.email_domain))
+            .await?;
         let actor = self.author_actor(author).await?;
         let base = self.settings.base_url();
         let ap_id = urls::post(&base, &urls::random_token());
@@ -216,6 +240,8 @@ impl Domain {
             .forum(parent.forum_id)
             .await?
             .ok_or_else(|| DomainError::rule(404, "not_found"))?;
+        self.check_may_post(&forum, "", Some(&author.email_domain))
+            .await?;
         let actor = self.author_actor(author).await?;
         let base = self.settings.base_url();
         let new = NewPost {

@@ -207,6 +207,8 @@ impl Domain {
             ),
             None => None,
         };
+        self.check_may_post(forum, &author.domain, author.email_domain.as_deref())
+            .await?;
         if let Some(parent) = &parent {
             if parent.forum_id != forum.actor.id {
                 return Err(DomainError::rule(422, "wrong_forum"));

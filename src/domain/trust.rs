@@ -83,22 +83,83 @@ pub struct DomainRule {
 }
 
 impl DomainRule {
-    /// Whether `host` (with an optional port) matches the pattern. A
-    /// pattern without a port matches every port.
+    /// Whether `host` (with an optional port) matches the pattern.
     pub fn matches(&self, host: &str) -> bool {
-        let host = host.to_ascii_lowercase();
-        let pattern = self.pattern.trim().to_ascii_lowercase();
-        let subject = if pattern.contains(':') {
-            host.as_str()
-        } else {
-            host.split(':').next().unwrap_or_default()
-        };
-        match pattern.strip_prefix("*.") {
-            Some(parent) => subject
-                .strip_suffix(parent)
-                .is_some_and(|prefix| prefix.ends_with('.') && prefix.len() > 1),
-            None => subject == pattern,
+        pattern_matches(&self.pattern, host)
+    }
+}
+
+/// Whether `host` (with an optional port) matches a domain pattern:
+/// `example.org`, `*.example.org` (any sub-domain) or `host:port`. A
+/// pattern without a port matches every port.
+pub fn pattern_matches(pattern: &str, host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let pattern = pattern.trim().to_ascii_lowercase();
+    let subject = if pattern.contains(':') {
+        host.as_str()
+    } else {
+        host.split(':').next().unwrap_or_default()
+    };
+    match pattern.strip_prefix("*.") {
+        Some(parent) => subject
+            .strip_suffix(parent)
+            .is_some_and(|prefix| prefix.ends_with('.') && prefix.len() > 1),
+        None => subject == pattern,
+    }
+}
+
+/// Why this instance does not federate with another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Listed in `federation.blocked` (blocklist mode).
+    Blocked,
+    /// Not listed in `federation.allowed` (allowlist mode).
+    NotAllowed,
+    /// Its effective level is below `federation.min_level`.
+    LevelTooLow,
+}
+
+impl Refusal {
+    /// The stable error code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Blocked => "instance_blocked",
+            Refusal::NotAllowed => "instance_not_allowed",
+            Refusal::LevelTooLow => "instance_level_too_low",
         }
+    }
+}
+
+impl super::Domain {
+    /// Whether the federation policy refuses `host` now (`None`: it is
+    /// accepted). This instance itself is always accepted.
+    pub async fn federation_refusal(&self, host: &str) -> super::DomainResult<Option<Refusal>> {
+        let host = host.to_ascii_lowercase();
+        if host.is_empty() || host == self.settings.instance.domain.to_ascii_lowercase() {
+            return Ok(None);
+        }
+        let federation = &self.settings.federation;
+        match federation.mode {
+            crate::config::FederationMode::Blocklist
+                if federation.blocked.iter().any(|p| pattern_matches(p, &host)) =>
+            {
+                return Ok(Some(Refusal::Blocked));
+            }
+            crate::config::FederationMode::Allowlist
+                if !federation.allowed.iter().any(|p| pattern_matches(p, &host)) =>
+            {
+                return Ok(Some(Refusal::NotAllowed));
+            }
+            _ => {}
+        }
+        if federation.min_level > TrustLevel::Informal {
+            let book = self.trust_book().await?;
+            let label = self.instance_label(&book, &host, crate::store::now_ms());
+            if label.level < federation.min_level {
+                return Ok(Some(Refusal::LevelTooLow));
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -182,9 +243,11 @@ pub struct Label {
 }
 
 impl Label {
-    /// Whether the origin claims more than this instance can verify.
+    /// Whether the origin claims more than this instance can verify (a
+    /// ceiling or a person's e-mail domain lowering the level is not a
+    /// false claim: the "why?" panel names it).
     pub fn unverified_claim(&self) -> bool {
-        self.declared > self.level
+        self.declared > self.level && matches!(self.reason, Reason::NoEvidence | Reason::Evidence)
     }
 }
 
@@ -233,7 +296,8 @@ pub fn instance_label(
             Evidence::DomainRule {
                 pattern: rule.pattern.clone(),
             },
-            stored.map(|s| s.declared_org.clone()).unwrap_or_default(),
+            // A rule vouches for the domain, not for the name it gives.
+            String::new(),
             None,
         ));
     }
@@ -244,7 +308,7 @@ pub fn instance_label(
                 by: manual.by.clone(),
                 note: manual.note.clone(),
             },
-            stored.map(|s| s.declared_org.clone()).unwrap_or_default(),
+            String::new(),
             Some(manual.by.clone()),
         ));
     }
@@ -300,7 +364,11 @@ pub fn instance_label(
             evidence
         },
         reason,
-        verified_by,
+        verified_by: if level == TrustLevel::Informal {
+            None
+        } else {
+            verified_by
+        },
         checked_at: stored.and_then(|s| s.checked_at),
         removed_on: expired.or(lost),
         host: host.to_string(),
@@ -321,6 +389,17 @@ pub fn allowed_person_domains<'a>(
             .map(|a| a.email_domains.as_slice()),
         _ => None,
     }
+    .filter(|domains| !domains.is_empty())
+}
+
+/// Whether a verified e-mail domain is one of `allowed` or a sub-domain
+/// of one (as sign-up accepts them).
+fn domain_allowed(domain: &str, allowed: &[String]) -> bool {
+    let domain = domain.to_ascii_lowercase();
+    allowed.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        domain == a || domain.ends_with(&format!(".{a}"))
+    })
 }
 
 /// A person's label: their instance's, except that institutional needs
@@ -335,7 +414,7 @@ pub fn person_label(
         return instance.clone();
     }
     let verified = match (email_domain, allowed) {
-        (Some(domain), Some(allowed)) => allowed.iter().any(|a| a.eq_ignore_ascii_case(domain)),
+        (Some(domain), Some(allowed)) => domain_allowed(domain, allowed),
         (Some(_), None) => true,
         (None, _) => false,
     };
@@ -346,6 +425,7 @@ pub fn person_label(
         level: TrustLevel::Informal,
         reason: Reason::PersonDomain,
         organisation: String::new(),
+        verified_by: None,
         ..instance.clone()
     }
 }
@@ -510,6 +590,15 @@ mod tests {
         assert_eq!(
             person_label(&instance, Some("ac-rennes.fr"), allowed).level,
             Institutional
+        );
+        assert_eq!(
+            person_label(&instance, Some("lycee.ac-rennes.fr"), allowed).level,
+            Institutional,
+            "sub-domains, as sign-up accepts them"
+        );
+        assert_eq!(
+            person_label(&instance, Some("evil-ac-rennes.fr"), allowed).level,
+            Informal
         );
         let other = person_label(&instance, Some("gmail.com"), allowed);
         assert_eq!(

@@ -26,6 +26,8 @@ pub struct ForumRow {
     pub created_at: i64,
     /// Last thread or reply, unix ms; orders forum lists.
     pub last_activity_at: i64,
+    /// Who may post (local forums): the lowest author label accepted.
+    pub min_post_level: preau_federation::TrustLevel,
 }
 
 /// What is needed to create or record a forum.
@@ -45,6 +47,8 @@ pub struct NewForum {
     pub featured_url: Option<String>,
     /// The local account that created it.
     pub created_by: Option<AccountId>,
+    /// Who may post.
+    pub min_post_level: preau_federation::TrustLevel,
 }
 
 /// Where a follow stands.
@@ -88,7 +92,7 @@ pub struct FollowRow {
 
 const FORUM_COLUMNS: &str = "forums.title, forums.description_source, forums.description_html, \
      forums.moderators_url, forums.featured_url, forums.created_at AS forum_created_at, \
-     forums.last_activity_at";
+     forums.last_activity_at, forums.min_post_level";
 
 fn forum_from_row(row: &AnyRow) -> StoreResult<ForumRow> {
     Ok(ForumRow {
@@ -100,6 +104,9 @@ fn forum_from_row(row: &AnyRow) -> StoreResult<ForumRow> {
         featured_url: column(row, "featured_url")?,
         created_at: column(row, "forum_created_at")?,
         last_activity_at: column(row, "last_activity_at")?,
+        min_post_level: column::<String>(row, "min_post_level")?
+            .parse()
+            .unwrap_or_default(),
     })
 }
 
@@ -116,7 +123,8 @@ pub async fn insert_forum(tx: &mut Tx, forum: &NewForum) -> StoreResult<ActorId>
     let now = now_ms();
     sqlx::query(
         "INSERT INTO forums (actor_id, title, description_source, description_html, moderators_url, \
-         featured_url, created_by, created_at, last_activity_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+         featured_url, created_by, created_at, last_activity_at, min_post_level) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
     )
     .bind(id.0)
     .bind(&forum.title)
@@ -126,6 +134,7 @@ pub async fn insert_forum(tx: &mut Tx, forum: &NewForum) -> StoreResult<ActorId>
     .bind(forum.featured_url.as_deref())
     .bind(forum.created_by.map(|a| a.0))
     .bind(now)
+    .bind(forum.min_post_level.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(id)

@@ -171,15 +171,16 @@ impl Store {
         let now = now_ms();
         let previous = self.instance(host).await?;
         let mut tx = self.begin().await?;
-        let previous_level = previous
+        // A level verified before and not any more: lost when it expired
+        // (if it did) or now, and kept so content can say so.
+        let previous = previous
             .as_ref()
             .and_then(|p| p.evidence.attestation.as_ref())
-            .filter(|a| a.valid_until > now)
-            .map(|a| a.level);
+            .map(|a| (a.level, a.valid_until.min(now)));
         let new_level = outcome.attestation.as_ref().map(|(a, _)| a.level);
-        let lost = match (previous_level, new_level) {
-            (Some(was), None) => Some((was, now)),
-            (Some(was), Some(is)) if is < was => Some((was, now)),
+        let lost = match (previous, new_level) {
+            (Some((was, at)), None) => Some((was, at)),
+            (Some((was, at)), Some(is)) if is < was => Some((was, at)),
             _ => None,
         };
         let (attested, json) = match &outcome.attestation {

@@ -122,6 +122,8 @@ pub struct CreateForumForm {
     title: String,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    min_post_level: String,
 }
 
 /// `POST /forums`: creates a local forum.
@@ -133,10 +135,21 @@ pub async fn submit_create_forum(
     let Some(user) = &page.user else {
         return Redirect::to("/login?next=%2Fforums").into_response();
     };
+    let level = if form.min_post_level.is_empty() {
+        "informal"
+    } else {
+        form.min_post_level.as_str()
+    };
+    let Ok(min_post_level) = level.parse() else {
+        let error = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_trust_level");
+        let message = state.error_message(page.lang, &error);
+        return forums_page(&state, &page, error.status, Some(message), Some(&form)).await;
+    };
     let input = ForumInput {
         name: form.name.clone(),
         title: form.title.clone(),
         description: form.description.clone(),
+        min_post_level,
     };
     match state.domain.create_forum(Some(user), &input).await {
         Ok(forum) => Redirect::to(&forum_path(&forum)).into_response(),

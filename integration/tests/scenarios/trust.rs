@@ -464,3 +464,275 @@ async fn labels_show_only_what_the_reader_can_verify() {
         liar.stop().await;
     }
 }
+
+/// A GET signed by `key_id` (draft-cavage, as Mastodon signs fetches).
+async fn get_signed(url: &str, key_id: &str, private_key_pem: &str) -> reqwest::Response {
+    let parsed = url::Url::parse(url).unwrap();
+    let host = format!("{}:{}", parsed.host_str().unwrap(), parsed.port().unwrap());
+    let mut headers = http::HeaderMap::new();
+    headers.insert("host", host.parse().unwrap());
+    preau_federation::signatures::sign_request(
+        &http::Method::GET,
+        parsed.path(),
+        &mut headers,
+        None,
+        key_id,
+        private_key_pem,
+        std::time::SystemTime::now(),
+    )
+    .unwrap();
+    let mut request = api_client()
+        .get(url)
+        .header("Accept", "application/activity+json");
+    for (name, value) in headers.iter() {
+        if name != "host" {
+            request = request.header(name.as_str(), value.as_bytes());
+        }
+    }
+    request.send().await.unwrap()
+}
+
+async fn instance_key(instance: &TestInstance) -> (String, String) {
+    let actor = instance
+        .running
+        .state
+        .domain
+        .store
+        .instance_actor()
+        .await
+        .unwrap()
+        .unwrap();
+    (
+        format!("{}#main-key", actor.ap_id),
+        actor.private_key_pem.unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
+    use preau::config::FederationMode;
+    for engine in engines() {
+        let (a, dir_a, _) = on_port(engine);
+        let association = start(engine, a, dir_a).await;
+        let (u, dir_u, _) = on_port(engine);
+        let outsider = start(engine, u, dir_u).await;
+        // Limited federation: only the association is allowed.
+        let (mut p, dir_p, _) = on_port(engine);
+        p.federation.mode = FederationMode::Allowlist;
+        p.federation.allowed = vec![association.domain.clone()];
+        p.instance.trust_level = TrustLevel::Institutional;
+        p.instance.allowed_email_domains = vec!["example.org".into()];
+        let limited = start(engine, p, dir_p).await;
+        let client = api_client();
+
+        // An institutional-only forum on the limited instance.
+        let paula = teacher(&limited, "paula", true).await;
+        let response = client
+            .post(limited.url("/api/v1/forums"))
+            .bearer_auth(&paula)
+            .json(&json!({"name": "officiel", "title": "Forum officiel", "min_post_level": "institutional"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let forum_url = limited.url("/forums/officiel");
+
+        // Reads: unsigned ActivityPub reads are refused, pages and the
+        // instance actor stay open; a signed read is judged by its signer.
+        let unsigned = client
+            .get(&forum_url)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unsigned.status(), 401);
+        assert!(unsigned
+            .text()
+            .await
+            .unwrap()
+            .contains("signature_required"));
+        let page = client.get(&forum_url).send().await.unwrap();
+        assert!(page.status().is_success() || page.status().is_redirection());
+        let actor = client
+            .get(limited.url("/actor"))
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(actor.status(), 200);
+        let (outsider_key, outsider_pem) = instance_key(&outsider).await;
+        let refused = get_signed(&forum_url, &outsider_key, &outsider_pem).await;
+        assert_eq!(refused.status(), 403);
+        assert!(refused
+            .text()
+            .await
+            .unwrap()
+            .contains("instance_not_allowed"));
+        let (association_key, association_pem) = instance_key(&association).await;
+        let allowed = get_signed(&forum_url, &association_key, &association_pem).await;
+        assert_eq!(allowed.status(), 200, "{}", allowed.text().await.unwrap());
+        // A signature that does not verify is refused even from an allowed
+        // instance's key.
+        let forged = get_signed(&forum_url, &association_key, &outsider_pem).await;
+        assert_eq!(forged.status(), 401);
+
+        // Writes: the outsider cannot follow, and its inbox deliveries are
+        // refused before anything is fetched.
+        let olga = teacher(&outsider, "olga", false).await;
+        let follow = client
+            .post(outsider.url("/api/v1/forums/follow"))
+            .bearer_auth(&olga)
+            .json(&json!({"handle": format!("!officiel@{}", limited.domain)}))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(follow.status(), 202, "an unlisted instance cannot follow");
+        let create = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/intrus", outsider.base_url),
+            "type": "Follow",
+            "actor": outsider.url("/actor"),
+            "object": forum_url,
+        });
+        let parsed = url::Url::parse(&limited.url("/inbox")).unwrap();
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "host",
+            format!("localhost:{}", parsed.port().unwrap())
+                .parse()
+                .unwrap(),
+        );
+        let bytes = serde_json::to_vec(&create).unwrap();
+        preau_federation::signatures::sign_request(
+            &http::Method::POST,
+            "/inbox",
+            &mut headers,
+            Some(&bytes),
+            &outsider_key,
+            &outsider_pem,
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
+        let mut request = client
+            .post(limited.url("/inbox"))
+            .header("content-type", "application/activity+json");
+        for (name, value) in headers.iter() {
+            if name != "host" {
+                request = request.header(name.as_str(), value.as_bytes());
+            }
+        }
+        let response = request.body(bytes).send().await.unwrap();
+        assert_eq!(response.status(), 403);
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("instance_not_allowed"));
+
+        // And the limited instance never contacts the outsider: a delivery
+        // to it is given up at once, the outsider's inbox never hit.
+        let domain = &limited.running.state.domain;
+        assert_eq!(
+            domain.federation_refusal(&outsider.domain).await.unwrap(),
+            Some(preau::domain::trust::Refusal::NotAllowed)
+        );
+        let own = domain.store.instance_actor().await.unwrap().unwrap();
+        let id = format!("{}/activities/to-outsider", limited.base_url);
+        let mut tx = domain.store.begin().await.unwrap();
+        preau::store::delivery::enqueue(
+            &mut tx,
+            &id,
+            own.id,
+            &json!({"id": id, "type": "Update", "actor": own.ap_id, "object": own.ap_id})
+                .to_string(),
+            &[outsider.url("/inbox")],
+        )
+        .await
+        .unwrap();
+        preau::store::commit(tx).await.unwrap();
+        domain.delivery_waker.wake();
+        wait_for("the delivery to the outsider is given up", || async {
+            domain
+                .store
+                .delivery_counts(Some(&id))
+                .await
+                .unwrap()
+                .failed
+                == 1
+        })
+        .await;
+
+        // The allowed association follows; its teacher is informal for the
+        // limited instance (no evidence), so the institutional-only forum
+        // refuses her reply, while the forum's own member posts.
+        let bea = teacher(&association, "bea", false).await;
+        let response = client
+            .post(association.url("/api/v1/forums/follow"))
+            .bearer_auth(&bea)
+            .json(&json!({"handle": format!("!officiel@{}", limited.domain)}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+        let thread: Value = client
+            .post(limited.url("/api/v1/forums/officiel/threads"))
+            .bearer_auth(&paula)
+            .json(&json!({"title": "Circulaire de rentrée", "body": "Lisez-la."}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let thread_ap = thread["ap_id"].as_str().unwrap().to_string();
+        let store = &association.running.state.domain.store;
+        let remote_thread = wait_until(Duration::from_secs(20), || async {
+            store.post_by_ap_id(&thread_ap).await.unwrap()
+        })
+        .await
+        .expect("the thread reaches the association");
+        let reply: Value = client
+            .post(association.url(&format!("/api/v1/threads/{}/replies", remote_thread.id.0)))
+            .bearer_auth(&bea)
+            .json(&json!({"body": "Je voudrais répondre."}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let reply_ap = reply["ap_id"].as_str().unwrap().to_string();
+        wait_for(
+            "the limited instance refuses the reply for good",
+            || async {
+                let counts = store.delivery_counts(None).await.unwrap();
+                counts.refused >= 1
+            },
+        )
+        .await;
+        assert!(
+            limited
+                .running
+                .state
+                .domain
+                .store
+                .post_by_ap_id(&reply_ap)
+                .await
+                .unwrap()
+                .is_none(),
+            "the reply was not stored"
+        );
+        let own_reply = client
+            .post(limited.url(&format!("/api/v1/threads/{}/replies", thread["id"])))
+            .bearer_auth(&paula)
+            .json(&json!({"body": "Merci."}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(own_reply.status(), 201);
+
+        limited.stop().await;
+        association.stop().await;
+        outsider.stop().await;
+    }
+}

@@ -1,0 +1,135 @@
+//! The federation policy (`[federation]` mode, lists and minimum level)
+//! applied everywhere another server touches this one: the library's
+//! fetches and deliveries (a `UrlVerifier`), the inbox, and reads of this
+//! instance's ActivityPub objects. A refused instance gets nothing and
+//! gives nothing.
+
+use super::{actors::DbActor, inbox::Signer};
+use crate::{app::AppState, domain::Domain, error::AppError};
+use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
+use axum::{
+    extract::Request,
+    http::{Method, StatusCode},
+    middleware::Next,
+    response::Response,
+};
+use preau_federation::signatures::{self, RequestParts};
+use std::time::SystemTime;
+use url::Url;
+
+/// The host (with `:port`) of a URL, as policies and labels name it.
+pub fn host_of(url: &Url) -> String {
+    super::actors::host_of(url)
+}
+
+/// activitypub_federation asks this before every fetch and delivery.
+#[derive(Clone)]
+pub struct PolicyVerifier {
+    /// The instance whose policy applies.
+    pub domain: Domain,
+}
+
+#[async_trait::async_trait]
+impl activitypub_federation::config::UrlVerifier for PolicyVerifier {
+    async fn verify(&self, url: &Url) -> Result<(), activitypub_federation::error::Error> {
+        match self.domain.federation_refusal(&host_of(url)).await {
+            Ok(None) => Ok(()),
+            Ok(Some(refusal)) => {
+                tracing::debug!(%url, code = refusal.code(), "federation policy: not contacted");
+                Err(activitypub_federation::error::Error::UrlVerificationError(
+                    "refused by the federation policy",
+                ))
+            }
+            Err(error) => {
+                tracing::warn!(%error, "federation policy unavailable");
+                Err(activitypub_federation::error::Error::UrlVerificationError(
+                    "federation policy unavailable",
+                ))
+            }
+        }
+    }
+}
+
+fn refuse(status: StatusCode, code: &'static str) -> Response {
+    AppError::new(status, code).into_response_json()
+}
+
+/// Paths that stay open to anyone: discovery, and the instance actor
+/// whose key verifies this instance's own signed fetches.
+fn always_open(path: &str) -> bool {
+    path == "/actor" || path.starts_with("/.well-known/") || path.starts_with("/nodeinfo/")
+}
+
+/// Middleware on every route: an ActivityPub read (GET or HEAD asking for
+/// ActivityStreams JSON) signed by a refused instance is refused; in
+/// allowlist mode every such read must be signed by an allowed instance
+/// (signed fetch), and the signature is verified.
+pub async fn gate_reads(data: Data<AppState>, request: Request, next: Next) -> Response {
+    let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+    if !is_read
+        || always_open(request.uri().path())
+        || !crate::web::profile::wants_activity_json(request.headers())
+    {
+        return next.run(request).await;
+    }
+    let allowlist =
+        data.domain.settings.federation.mode == crate::config::FederationMode::Allowlist;
+    let header = request
+        .headers()
+        .get("signature")
+        .and_then(|v| v.to_str().ok())
+        .map(signatures::parse_signature_header);
+    let header = match header {
+        None if allowlist => return refuse(StatusCode::UNAUTHORIZED, "signature_required"),
+        None => return next.run(request).await,
+        Some(Err(error)) => return refuse(StatusCode::UNAUTHORIZED, error.code()),
+        Some(Ok(header)) => header,
+    };
+    let Ok(key_url) = Url::parse(&header.key_id) else {
+        return refuse(StatusCode::UNAUTHORIZED, "signature_invalid");
+    };
+    match data.domain.federation_refusal(&host_of(&key_url)).await {
+        Ok(None) => {}
+        Ok(Some(refusal)) => return refuse(StatusCode::FORBIDDEN, refusal.code()),
+        Err(error) => return AppError::from(error).into_response_json(),
+    }
+    if allowlist {
+        // The signer must prove it is who it says: its key, then the
+        // signature over this request.
+        let path = request
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str().to_string())
+            .unwrap_or_else(|| "/".to_string());
+        let parts = RequestParts {
+            method: request.method(),
+            path_and_query: &path,
+            headers: request.headers(),
+            body: None,
+        };
+        let checked = match signatures::check_request(
+            &parts,
+            SystemTime::now(),
+            &signatures::Policy::default(),
+        ) {
+            Ok(checked) => checked,
+            Err(error) => return refuse(StatusCode::UNAUTHORIZED, error.code()),
+        };
+        let mut actor_url = key_url.clone();
+        actor_url.set_fragment(None);
+        let signer = match data.inbox_memory.signer(actor_url.as_str()) {
+            Some(signer) => signer,
+            None => {
+                let id: ObjectId<DbActor> = actor_url.into();
+                match id.dereference(&data).await.map(Signer::new) {
+                    Ok(Ok(signer)) => data.inbox_memory.remember_signer(signer),
+                    _ => return refuse(StatusCode::UNAUTHORIZED, "signer_unavailable"),
+                }
+            }
+        };
+        if signatures::verify_checked_with_key(&parts, checked, signer.key()).is_err() {
+            return refuse(StatusCode::UNAUTHORIZED, "signature_invalid");
+        }
+    }
+    next.run(request).await
+}
