@@ -14,13 +14,18 @@ use axum::{
 };
 use minijinja::{context, Value};
 
-/// The admin check's refusal: a page for members, log-in for strangers.
-fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
+/// The admin check's refusal: a page for members, log-in (then back to
+/// `next`, an encoded path) for strangers.
+pub(super) fn refuse_non_admin_to(state: &AppState, page: &Page, next: &str) -> Option<Response> {
     match &page.user {
         Some(user) if user.is_admin => None,
         Some(_) => Some(state.error_page(page, AppError::new(StatusCode::FORBIDDEN, "forbidden"))),
-        None => Some(Redirect::to("/login?next=%2Fadmin").into_response()),
+        None => Some(Redirect::to(&format!("/login?next={next}")).into_response()),
     }
+}
+
+fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
+    refuse_non_admin_to(state, page, "%2Fadmin")
 }
 
 fn format_date(ms: i64) -> String {

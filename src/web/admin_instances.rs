@@ -20,11 +20,7 @@ use minijinja::{context, Value};
 use preau_federation::TrustLevel;
 
 fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
-    match &page.user {
-        Some(user) if user.is_admin => None,
-        Some(_) => Some(state.error_page(page, AppError::new(StatusCode::FORBIDDEN, "forbidden"))),
-        None => Some(Redirect::to("/login?next=%2Fadmin%2Finstances").into_response()),
-    }
+    super::admin::refuse_non_admin_to(state, page, "%2Fadmin%2Finstances")
 }
 
 fn date(ms: Option<i64>) -> Option<String> {

@@ -562,7 +562,7 @@ async fn teachers_on_three_instances_share_a_forum() {
 
 /// Signs and POSTs `body` to `url` as `key_id`, letting `tamper` change
 /// the request after signing.
-async fn post_signed(
+pub(crate) async fn post_signed(
     url: &str,
     body: &Value,
     key_id: &str,

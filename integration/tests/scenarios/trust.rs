@@ -594,34 +594,15 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
             "actor": outsider.url("/actor"),
             "object": forum_url,
         });
-        let parsed = url::Url::parse(&limited.url("/inbox")).unwrap();
-        let mut headers = http::HeaderMap::new();
-        headers.insert(
-            "host",
-            format!("localhost:{}", parsed.port().unwrap())
-                .parse()
-                .unwrap(),
-        );
-        let bytes = serde_json::to_vec(&create).unwrap();
-        preau_federation::signatures::sign_request(
-            &http::Method::POST,
-            "/inbox",
-            &mut headers,
-            Some(&bytes),
+        let response = super::forums::post_signed(
+            &limited.url("/inbox"),
+            &create,
             &outsider_key,
             &outsider_pem,
             std::time::SystemTime::now(),
+            |_, _| {},
         )
-        .unwrap();
-        let mut request = client
-            .post(limited.url("/inbox"))
-            .header("content-type", "application/activity+json");
-        for (name, value) in headers.iter() {
-            if name != "host" {
-                request = request.header(name.as_str(), value.as_bytes());
-            }
-        }
-        let response = request.body(bytes).send().await.unwrap();
+        .await;
         assert_eq!(response.status(), 403);
         assert!(response
             .text()
