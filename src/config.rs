@@ -456,7 +456,23 @@ impl Settings {
                 )));
             }
         }
-        for rule in self.trust.domain_rules.iter().chain(&self.trust.ceilings) {
+        let federation_patterns = self
+            .federation
+            .blocked
+            .iter()
+            .chain(&self.federation.allowed)
+            .map(|pattern| crate::domain::trust::DomainRule {
+                pattern: pattern.clone(),
+                level: TrustLevel::Informal,
+            })
+            .collect::<Vec<_>>();
+        for rule in self
+            .trust
+            .domain_rules
+            .iter()
+            .chain(&self.trust.ceilings)
+            .chain(&federation_patterns)
+        {
             let pattern = rule.pattern.trim();
             let bare = pattern.strip_prefix("*.").unwrap_or(pattern);
             if bare.is_empty()

@@ -40,6 +40,37 @@ impl Message {
         }
     }
 
+    /// Tells an admin that a remote instance lost the trust level this
+    /// instance had verified.
+    pub fn level_lost(
+        lang: Lang,
+        settings: &Settings,
+        host: &str,
+        level: &str,
+        link: &str,
+    ) -> Message {
+        let catalogs = crate::i18n::Catalogs::get();
+        let instance = settings.instance.name.as_str();
+        let level = catalogs.format(lang, &format!("trust-{level}"), &[]);
+        Message {
+            subject: catalogs.format(
+                lang,
+                "mail-level-lost-subject",
+                &[("instance", instance), ("host", host)],
+            ),
+            body: catalogs.format(
+                lang,
+                "mail-level-lost-body",
+                &[
+                    ("instance", instance),
+                    ("host", host),
+                    ("level", &level),
+                    ("link", link),
+                ],
+            ),
+        }
+    }
+
     /// The password reset message.
     pub fn password_reset(lang: Lang, settings: &Settings, username: &str, link: &str) -> Message {
         let catalogs = crate::i18n::Catalogs::get();

@@ -221,6 +221,15 @@ pub struct Post {
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
+    /// Préau: the trust level the author's instance declares.
+    /// Informational only: a receiver computes its own label and never
+    /// copies this claim.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub trust_level: Option<crate::TrustLevel>,
 }
 
 impl Post {
@@ -253,6 +262,7 @@ impl Post {
             one_of: Vec::new(),
             any_of: Vec::new(),
             end_time: None,
+            trust_level: None,
         }
     }
 

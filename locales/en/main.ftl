@@ -405,3 +405,13 @@ error-instance_blocked = This instance does not federate with yours (blocklist).
 error-instance_not_allowed = This instance only federates with the instances on its list.
 error-instance_level_too_low = This instance only federates with instances of a higher verified trust level.
 error-signature_required = This instance only accepts reads signed by an allowed instance.
+
+mail-level-lost-subject = { $instance }: { $host } lost its trust level
+mail-level-lost-body =
+    Hello,
+
+    The instance { $host } is no longer recognised as “{ $level }”: its attestation expired or no longer verifies.
+
+    Its content stays in place and now shows “label removed”; forums reserved for a higher level refuse its new posts.
+
+    Details, and a way to check again: { $link }

@@ -405,3 +405,13 @@ error-instance_blocked = Cette instance ne fédère pas avec la vôtre (liste de
 error-instance_not_allowed = Cette instance ne fédère qu’avec les instances de sa liste.
 error-instance_level_too_low = Cette instance ne fédère qu’avec des instances d’un niveau de confiance vérifié plus élevé.
 error-signature_required = Cette instance n’accepte que les lectures signées par une instance autorisée.
+
+mail-level-lost-subject = { $instance } : { $host } a perdu son niveau de confiance
+mail-level-lost-body =
+    Bonjour,
+
+    L’instance { $host } n’est plus reconnue comme « { $level } » : son attestation a expiré ou ne se vérifie plus.
+
+    Ses contenus restent en place et affichent désormais « label retiré » ; les forums réservés à un niveau supérieur refusent ses nouvelles publications.
+
+    Le détail et la possibilité de revérifier : { $link }

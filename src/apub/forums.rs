@@ -140,9 +140,13 @@ pub async fn get_forum_outbox(State(state): State<AppState>, Path(name): Path<St
     };
     let mut items = Vec::new();
     for view in threads {
-        if let Some(object) =
-            outgoing::post_object(&view.post, &view.author.ap_id, &forum.actor.ap_id, None)
-        {
+        if let Some(object) = outgoing::post_object(
+            &view.post,
+            &view.author.ap_id,
+            &forum.actor.ap_id,
+            None,
+            state.domain.settings.instance.trust_level,
+        ) {
             if let Ok(object) = serde_json::to_value(object) {
                 let mut activity = outgoing::activity(
                     "Create",
@@ -209,7 +213,13 @@ pub async fn get_post(
         Some(parent) => store.post(parent).await.ok().flatten().map(|p| p.ap_id),
         None => None,
     };
-    match outgoing::post_object(&post, &author.ap_id, &forum.actor.ap_id, parent.as_deref()) {
+    match outgoing::post_object(
+        &post,
+        &author.ap_id,
+        &forum.actor.ap_id,
+        parent.as_deref(),
+        state.domain.settings.instance.trust_level,
+    ) {
         Some(object) => activity_json(&WithContext::preau(object)),
         None => AppError::internal("invalid post URL").into_response_json(),
     }

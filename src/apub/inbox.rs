@@ -432,6 +432,15 @@ async fn dispatch(
             if host_of(&inner.id) != host_of(&inner.actor) {
                 return Err(refuse(StatusCode::FORBIDDEN, "activity_id_foreign"));
             }
+            // A refused instance's activity does not get in relayed either.
+            match domain
+                .federation_refusal(&super::policy::host_of(&inner.actor))
+                .await
+            {
+                Ok(None) => {}
+                Ok(Some(_)) => return Ok(Applied::Ignored),
+                Err(error) => return Err(domain_refusal(error)),
+            }
             let actor = if inner.actor.as_str() == forum.actor.ap_id {
                 signer.clone()
             } else {

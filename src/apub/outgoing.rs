@@ -32,6 +32,7 @@ pub fn post_object(
     author_ap_id: &str,
     forum_ap_id: &str,
     in_reply_to: Option<&str>,
+    declared: preau_federation::TrustLevel,
 ) -> Option<Post> {
     let id = Url::parse(&post.ap_id).ok()?;
     let author = Url::parse(author_ap_id).ok()?;
@@ -56,6 +57,8 @@ pub fn post_object(
     object.in_reply_to = in_reply_to.and_then(|r| Url::parse(r).ok());
     object.to = vec![PUBLIC.to_string()];
     object.cc = vec![forum_ap_id.to_string()];
+    // Only for posts written here: this instance speaks for its own.
+    object.trust_level = post.local.then_some(declared);
     object.published = rfc3339(post.published_at);
     object.updated = post.updated_at.and_then(rfc3339);
     object.url = Url::parse(&post.ap_id).ok();

@@ -60,15 +60,32 @@ fn always_open(path: &str) -> bool {
     path == "/actor" || path.starts_with("/.well-known/") || path.starts_with("/nodeinfo/")
 }
 
+/// Routes that only ever answer ActivityStreams JSON, whatever the
+/// `Accept` header: collections and contexts.
+fn json_only(path: &str) -> bool {
+    path.starts_with("/contexts/")
+        || [
+            "/outbox",
+            "/followers",
+            "/following",
+            "/moderators",
+            "/featured",
+            "/context",
+        ]
+        .iter()
+        .any(|suffix| path.ends_with(suffix))
+}
+
 /// Middleware on every route: an ActivityPub read (GET or HEAD asking for
 /// ActivityStreams JSON) signed by a refused instance is refused; in
 /// allowlist mode every such read must be signed by an allowed instance
 /// (signed fetch), and the signature is verified.
 pub async fn gate_reads(data: Data<AppState>, request: Request, next: Next) -> Response {
     let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+    let path = request.uri().path();
     if !is_read
-        || always_open(request.uri().path())
-        || !crate::web::profile::wants_activity_json(request.headers())
+        || always_open(path)
+        || !(crate::web::profile::wants_activity_json(request.headers()) || json_only(path))
     {
         return next.run(request).await;
     }

@@ -146,7 +146,14 @@ pub async fn check_and_store(state: &AppState, host: &str, origin: &str) {
         Err(error) => Err(CheckError::Unreachable(format!("{origin}: {error}"))),
     };
     let result = match outcome {
-        Ok(outcome) => store.record_check(host, &outcome).await,
+        Ok(outcome) => match store.record_check(host, &outcome).await {
+            Ok(Some(lost)) => {
+                notify_admins(state, host, lost).await;
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(error) => Err(error),
+        },
         Err(error) => {
             tracing::info!(host, %error, "trust: instance not checked");
             match store
@@ -164,6 +171,42 @@ pub async fn check_and_store(state: &AppState, host: &str, origin: &str) {
     };
     if let Err(error) = result {
         tracing::warn!(host, %error, "trust: storing a check failed");
+    }
+}
+
+/// Tells every active admin by mail that `host` lost a verified level:
+/// its content now shows "label removed", and forums with a minimum level
+/// refuse its new posts.
+async fn notify_admins(state: &AppState, host: &str, lost: TrustLevel) {
+    tracing::warn!(
+        host,
+        level = lost.as_str(),
+        "trust: an instance lost its verified level"
+    );
+    let admins = match state
+        .domain
+        .store
+        .list_accounts(Some(crate::store::accounts::AccountStatus::Active))
+        .await
+    {
+        Ok(accounts) => accounts.into_iter().filter(|a| a.is_admin),
+        Err(error) => {
+            tracing::warn!(%error, "trust: listing admins to notify failed");
+            return;
+        }
+    };
+    let link = format!("{}/admin/instances", state.domain.settings.base_url());
+    for admin in admins {
+        let message = crate::mail::Message::level_lost(
+            crate::i18n::Lang::from_code(&admin.locale),
+            &state.domain.settings,
+            host,
+            lost.as_str(),
+            &link,
+        );
+        if let Err(cause) = state.domain.mailer.send(&admin.email, message).await {
+            tracing::warn!(%cause, "trust: admin not notified");
+        }
     }
 }
 

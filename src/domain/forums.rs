@@ -293,8 +293,14 @@ impl Domain {
             last_activity_at: new.published_at,
             local: true,
         };
-        let object = outgoing::post_object(&stored, &actor.ap_id, &forum.actor.ap_id, in_reply_to)
-            .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
+        let object = outgoing::post_object(
+            &stored,
+            &actor.ap_id,
+            &forum.actor.ap_id,
+            in_reply_to,
+            self.settings.instance.trust_level,
+        )
+        .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
         let object =
             serde_json::to_value(object).map_err(|e| DomainError::Internal(e.to_string()))?;
         let activity_id = outgoing::new_activity_id(&self.settings.base_url());
@@ -550,9 +556,14 @@ impl Domain {
             Some(parent) => self.store.post(parent).await?.map(|p| p.ap_id),
             None => None,
         };
-        let object =
-            outgoing::post_object(&edited, &actor.ap_id, &forum.actor.ap_id, parent.as_deref())
-                .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
+        let object = outgoing::post_object(
+            &edited,
+            &actor.ap_id,
+            &forum.actor.ap_id,
+            parent.as_deref(),
+            self.settings.instance.trust_level,
+        )
+        .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
         let object =
             serde_json::to_value(object).map_err(|e| DomainError::Internal(e.to_string()))?;
         let id = post.id;

@@ -167,7 +167,11 @@ impl Store {
     /// Stores the result of a check. A verified level that no longer
     /// verifies is kept as lost (with the time), so content can say its
     /// label was removed; refusals are logged as events.
-    pub async fn record_check(&self, host: &str, outcome: &CheckOutcome) -> StoreResult<()> {
+    pub async fn record_check(
+        &self,
+        host: &str,
+        outcome: &CheckOutcome,
+    ) -> StoreResult<Option<TrustLevel>> {
         let now = now_ms();
         let previous = self.instance(host).await?;
         let mut tx = self.begin().await?;
@@ -234,7 +238,7 @@ impl Store {
         }
         super::commit(tx).await?;
         super::trust_changed();
-        Ok(())
+        Ok(lost.map(|(was, _)| was))
     }
 
     /// Sets or clears (`None`) an admin's entry for an instance.

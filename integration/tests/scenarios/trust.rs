@@ -243,6 +243,18 @@ async fn labels_show_only_what_the_reader_can_verify() {
             .await;
         }
 
+        // Objects published here carry the declared level, for information.
+        let object: Value = client
+            .get(&thread_ap)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(object["trustLevel"], "institutional", "{object}");
+
         // Labels as the reader verifies them.
         let view = read_thread().await;
         let own_label = author_trust(&view, &format!("anne@{}", reader.domain));
@@ -459,6 +471,37 @@ async fn labels_show_only_what_the_reader_can_verify() {
         assert!(page.contains("label retiré le"), "the removal is shown");
         assert!(page.contains("Une progression spiralée."), "the post stays");
 
+        // The re-check that follows the expiry refuses the expired
+        // attestation, keeps the lost level (so the removal stays shown)
+        // and tells the admins.
+        preau::apub::trust::check_and_store(
+            &reader.running.state,
+            &association.domain,
+            &association.base_url,
+        )
+        .await;
+        let row = store.instance(&association.domain).await.unwrap().unwrap();
+        assert_eq!(row.evidence.attestation_error.as_deref(), Some("expired"));
+        let view = read_thread().await;
+        let rechecked = author_trust(&view, &format!("bea@{}", association.domain));
+        assert!(rechecked["removed_on"].is_string(), "{rechecked}");
+        let outbox = reader
+            .running
+            .state
+            .domain
+            .settings
+            .server
+            .data_dir
+            .join("outbox");
+        let mut mails = String::new();
+        for entry in std::fs::read_dir(&outbox).unwrap() {
+            mails.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        assert!(
+            mails.contains(&association.domain) && mails.contains("anne@example.org"),
+            "the admin is told: {mails}"
+        );
+
         reader.stop().await;
         association.stop().await;
         liar.stop().await;
@@ -551,6 +594,16 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
             .await
             .unwrap()
             .contains("signature_required"));
+        let outbox = client
+            .get(format!("{forum_url}/outbox"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            outbox.status(),
+            401,
+            "collections are ActivityPub reads whatever the Accept"
+        );
         let page = client.get(&forum_url).send().await.unwrap();
         assert!(page.status().is_success() || page.status().is_redirection());
         let actor = client

@@ -1,0 +1,883 @@
+// Browser end-to-end test: trust labels on a thread with replies from three instances
+// (issue 4).
+//
+// An authority key is made with `preau trust keygen`, and attestations are signed with
+// `preau trust attest` for two instances:
+//
+// - R, the reader: an academy's node (institutional, "Académie de Rennes"), attested,
+//   which trusts the authority ("Ministère (test)");
+// - S, an association (associative, attested as "Association des profs de SVT");
+// - L, an informal instance that declares itself institutional with nothing to show
+//   for it: the lying one.
+//
+// On R an admin creates a forum and opens a thread in the UI; teachers on S and L
+// follow the forum by its handle and reply in the UI. R's thread page must then show
+// the three labels as R verifies them (icon and words, never colour alone), the
+// "se déclare institutionnel (non vérifié)" note on L's reply, and the "pourquoi ?"
+// panels (opened by a click, and by the keyboard). /admin/instances on R lists S and
+// L. axe-core checks every page visited.
+//
+// Real parts only: three `preau serve` child processes on loopback, accounts made with
+// the `preau admin create-user` CLI, keys and attestations made with the `preau trust`
+// CLI, Debian's Chromium driven by playwright-core. Nothing leaves 127.0.0.1.
+//
+// Run with `bash tests/browser/run.sh` from the repository root (see that file for
+// the environment variables).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import dns from 'node:dns';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+import { chromium } from 'playwright-core';
+
+// "localhost" must reach the servers, which listen on 127.0.0.1 only.
+dns.setDefaultResultOrder('ipv4first');
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const ARTIFACTS = path.join(HERE, 'artifacts');
+const require = createRequire(import.meta.url);
+const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
+
+const PREAU_BIN = path.resolve(
+  ROOT,
+  process.env.PREAU_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'preau'),
+);
+const DATABASE_KIND = process.env.PREAU_BROWSER_DATABASE ?? 'sqlite';
+const CHROMIUM = process.env.PREAU_CHROMIUM ?? '/usr/bin/chromium';
+
+const SERVER_START_TIMEOUT_MS = 30_000;
+const CLI_TIMEOUT_MS = 30_000;
+const STEP_TIMEOUT_MS = 90_000;
+const BROWSER_ACTION_TIMEOUT_MS = 10_000;
+const FEDERATION_TIMEOUT_MS = 30_000;
+const RELOAD_INTERVAL_MS = 500;
+
+const AUTHORITY = 'Ministère (test)';
+const READER_ORG = 'Académie de Rennes';
+const ASSOCIATION_ORG = 'Association des profs de SVT';
+const EMAIL_DOMAIN = 'ac-rennes.fr';
+
+const ADMIN = { name: 'lbernard', email: 'lucie.bernard@ac-rennes.fr', password: 'Craie-blanche-2024!' };
+const SVT_TEACHER = { name: 'bdurand', email: 'beatrice.durand@profs-svt.example', password: 'Microscope-vert-2024!' };
+const LIAR_TEACHER = { name: 'lmoreau', email: 'liam.moreau@ac-rennes.fr', password: 'Officiel-promis-2024!' };
+
+const FORUM_NAME = 'svt_college';
+const FORUM_TITLE = 'SVT au collège';
+const FORUM_DESCRIPTION = 'Échanges entre collègues de **SVT** : progressions, sorties, évaluations.';
+const THREAD_TITLE = 'Progression sur la cellule en cinquième';
+const THREAD_BODY = 'Bonjour à toutes et à tous,\n\nPar quoi commencez-vous : le microscope ou la cellule ?';
+const SVT_REPLY = 'Une progression spiralée : le microscope d’abord, puis la cellule.';
+const LIAR_REPLY = 'Je suis officiel, croyez-moi : la cellule d’abord.';
+
+// What the reader's pages must show (locales/fr/main.ftl, trust-* keys).
+const LABEL_INSTITUTIONAL = `Institutionnel · ${READER_ORG}`;
+const LABEL_ASSOCIATIVE = `Associatif · ${ASSOCIATION_ORG} · vérifié par ${AUTHORITY}`;
+const LABEL_INFORMAL = 'Informel — n’engage que son auteur';
+const CLAIM_INSTITUTIONAL = 'se déclare institutionnel (non vérifié)';
+const WHY = 'pourquoi ?';
+const WHY_OWN = 'Contenu de cette instance : son niveau est celui que fixe sa configuration.';
+const WHY_EVIDENCE = 'Niveau établi par la preuve ci-dessous, vérifiée par cette instance.';
+const WHY_NO_EVIDENCE = 'Aucune preuve que cette instance puisse vérifier : une déclaration n’est jamais recopiée.';
+const WHY_ATTESTATION = new RegExp(
+  `Attestation signée par ${AUTHORITY.replace(/[()]/g, '\\$&')}, vérifiée le (\\d{2}/\\d{2}/\\d{4})\\.`,
+);
+
+// ---------------------------------------------------------------------------
+// Shared state
+// ---------------------------------------------------------------------------
+function newInstance(label, what) {
+  return {
+    label, // 'R', 'S' or 'L'
+    what,
+    config: '',
+    extraEnv: {},
+    port: 0,
+    base: '',
+    domain: '',
+    dataDir: null,
+    database: null, // { url, pgAdminUrl?, pgName? }
+    env: null,
+    child: null,
+    childExit: null,
+    log: [],
+    context: null,
+    page: null,
+  };
+}
+
+const state = {
+  r: newInstance('R', 'reader, institutional, attested'),
+  s: newInstance('S', 'association, attested'),
+  l: newInstance('L', 'informal, claims institutional'),
+  keyDir: null,
+  authorityKey: '', // z6Mk…
+  browser: null,
+  failed: false,
+  axeFindings: [],
+  dialogs: [],
+  threadPathR: null, // /threads/ID on R
+  startedOn: new Date(),
+};
+const INSTANCES = () => [state.r, state.s, state.l];
+
+function logTail(inst, lines = 200) {
+  return inst.log.join('').split('\n').slice(-lines).join('\n');
+}
+
+function allLogTails(lines = 60) {
+  return INSTANCES()
+    .map((inst) => `----- instance ${inst.label}, ${inst.what} (${inst.base}) -----\n${logTail(inst, lines)}`)
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function databaseFor(dataDir) {
+  if (DATABASE_KIND === 'sqlite') {
+    return { url: `sqlite://${path.join(dataDir, 'preau.db')}` };
+  }
+  if (DATABASE_KIND === 'postgres') {
+    const admin = process.env.PREAU_TEST_POSTGRES_URL;
+    assert.ok(admin, 'PREAU_BROWSER_DATABASE=postgres needs PREAU_TEST_POSTGRES_URL');
+    const url = new URL(admin);
+    const name = `preau_browser_${randomBytes(6).toString('hex')}`;
+    url.pathname = `/${name}`;
+    return { url: url.toString(), pgAdminUrl: admin, pgName: name };
+  }
+  throw new Error(`PREAU_BROWSER_DATABASE must be sqlite or postgres, not ${DATABASE_KIND}`);
+}
+
+/** Runs `preau ARGS…` (no server), resolves with its stdout. */
+function runPreau(args, { env = process.env, stdin = null, what = '' } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(PREAU_BIN, args, { cwd: ROOT, env, timeout: CLI_TIMEOUT_MS }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`preau ${args.join(' ')}${what} failed: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
+      } else {
+        resolve(stdout);
+      }
+    });
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+/** Chooses the port, data directory and database, so the origin is known before start-up. */
+async function prepareInstance(inst, config, extraEnv = {}) {
+  inst.config = config;
+  inst.port = await freePort();
+  inst.domain = `localhost:${inst.port}`;
+  inst.base = `http://${inst.domain}`;
+  inst.dataDir = await mkdtemp(path.join(os.tmpdir(), `preau-browser-trust-${inst.label.toLowerCase()}-`));
+  inst.database = databaseFor(inst.dataDir);
+  inst.env = {
+    ...process.env,
+    PREAU_SERVER_LISTEN: `127.0.0.1:${inst.port}`,
+    PREAU_INSTANCE_DOMAIN: inst.domain,
+    PREAU_SERVER_DATA_DIR: inst.dataDir,
+    PREAU_DATABASE_URL: inst.database.url,
+    PREAU_FEDERATION_ALLOW_LOOPBACK: 'true',
+    PREAU_DELIVERY_POLL_MS: '100',
+    PREAU_DELIVERY_RETRY_BASE_MS: '200',
+    RUST_LOG: process.env.RUST_LOG ?? 'info',
+    NO_COLOR: '1',
+    ...extraEnv,
+  };
+}
+
+async function startServer(inst) {
+  assert.ok(existsSync(PREAU_BIN), `server binary not found: ${PREAU_BIN} (cargo build, or set PREAU_BIN)`);
+  console.log(
+    `instance ${inst.label} (${inst.what}): preau ${PREAU_BIN} on ${inst.base}, config ${inst.config}, ` +
+      `database ${DATABASE_KIND}: ${inst.database.url}`,
+  );
+  const child = spawn(PREAU_BIN, ['serve', '--config', inst.config], {
+    cwd: ROOT,
+    env: inst.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  inst.child = child;
+  child.stdout.on('data', (d) => inst.log.push(d.toString()));
+  child.stderr.on('data', (d) => inst.log.push(d.toString()));
+  child.on('exit', (code, signal) => {
+    inst.childExit = { code, signal };
+  });
+  child.on('error', (err) => {
+    inst.childExit = { code: null, signal: null, error: err };
+  });
+
+  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  let lastError = null;
+  while (Date.now() < deadline) {
+    if (inst.childExit) {
+      throw new Error(
+        `preau (instance ${inst.label}) exited during start-up (${JSON.stringify(inst.childExit)}); its output:\n${logTail(inst)}`,
+      );
+    }
+    try {
+      const res = await fetch(`${inst.base}/.well-known/nodeinfo`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return;
+      lastError = `status ${res.status}`;
+    } catch (err) {
+      lastError = err.cause?.code ?? err.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `preau (instance ${inst.label}) did not answer 200 on ${inst.base}/.well-known/nodeinfo within ` +
+      `${SERVER_START_TIMEOUT_MS} ms (last: ${lastError}); its output:\n${logTail(inst)}`,
+  );
+}
+
+/** `preau admin create-user NAME --email EMAIL [--admin]`, password on stdin, same env as the server. */
+async function createUser(inst, user, { admin = false } = {}) {
+  const args = ['admin', 'create-user', user.name, '--email', user.email];
+  if (admin) args.push('--admin');
+  const stdout = await runPreau([...args, '--config', inst.config], {
+    env: inst.env,
+    stdin: `${user.password}\n`,
+    what: ` (instance ${inst.label})`,
+  });
+  console.log(`instance ${inst.label}: ${stdout.trim()}`);
+}
+
+/** `preau trust attest …` for `inst`'s origin; returns the absolute path of the attestation. */
+async function attest(inst, level, org) {
+  const file = path.join(state.keyDir, `${inst.label.toLowerCase()}-attestation.json`);
+  const stdout = await runPreau([
+    'trust', 'attest',
+    '--key', path.join(state.keyDir, 'authority.key'),
+    '--origin', inst.base,
+    '--level', level,
+    '--org', org,
+    '--email-domain', EMAIL_DOMAIN,
+    '--valid-days', '30',
+    '--out', file,
+  ]);
+  console.log(`authority: ${stdout.trim()}`);
+  const written = JSON.parse(await readFile(file, 'utf8'));
+  assert.equal(written.origin, inst.base, `the attestation for ${inst.label} should name its origin`);
+  assert.equal(written.trustLevel, level);
+  assert.equal(written.issuer, `did:key:${state.authorityKey}`, 'the attestation should be issued by the authority key');
+  return file;
+}
+
+async function stopServer(inst) {
+  const child = inst.child;
+  if (!child || inst.childExit) return;
+  child.kill('SIGTERM');
+  const exited = new Promise((r) => child.once('exit', r));
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise((r) => setTimeout(() => r(true), 5_000)),
+  ]);
+  if (timedOut && !inst.childExit) {
+    child.kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
+  }
+}
+
+function dropPostgresDatabase(inst) {
+  const { pgAdminUrl, pgName } = inst.database ?? {};
+  if (!pgAdminUrl || !pgName) return Promise.resolve();
+  // Best effort: the database is throwaway; psql may be missing.
+  return new Promise((resolve) => {
+    execFile(
+      'psql',
+      [pgAdminUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`],
+      { timeout: 10_000 },
+      (err, _stdout, stderr) => {
+        if (err) console.error(`note: could not drop test database ${pgName}: ${stderr || err.message}`);
+        resolve();
+      },
+    );
+  });
+}
+
+let axeSource = null;
+async function checkAccessibility(page, label) {
+  axeSource ??= await readFile(AXE_SOURCE_PATH, 'utf8');
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { resultTypes: ['violations'] }),
+  );
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad
+    .map(
+      (v) =>
+        `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+        v.nodes
+          .map((n) => `      target ${JSON.stringify(n.target)}: ${n.html}\n        ${n.failureSummary?.replace(/\n/g, '\n        ')}`)
+          .join('\n'),
+    )
+    .join('\n');
+  const minor = results.violations.filter((v) => !bad.includes(v));
+  if (minor.length) {
+    console.log(`axe (${label}, ${page.url()}): minor/moderate, not failing: ${minor.map((v) => `${v.id}[${v.impact}]`).join(', ')}`);
+  }
+  state.axeFindings.push({ label, url: page.url(), serious: bad.length });
+  assert.equal(
+    bad.length,
+    0,
+    `accessibility violations (serious/critical) on the ${label} page ${page.url()}:\n${report}`,
+  );
+}
+
+/** Clicks `submit` and resolves with the final (non-redirect) navigation response. */
+async function clickAndWaitForPage(page, submit) {
+  const responsePromise = page.waitForResponse(
+    (r) =>
+      r.request().isNavigationRequest() &&
+      r.request().frame() === page.mainFrame() &&
+      !(r.status() >= 300 && r.status() < 400),
+    { timeout: 15_000 },
+  );
+  await submit.click();
+  const response = await responsePromise;
+  await page.waitForLoadState('load');
+  return response;
+}
+
+/** Submits `form` with its first submit button. */
+async function submitForm(page, form) {
+  const submit = form.locator('button[type=submit], input[type=submit]').first();
+  assert.equal(await submit.count(), 1, `no submit button in the form on ${page.url()}`);
+  return clickAndWaitForPage(page, submit);
+}
+
+async function goto(page, inst, pathname) {
+  const response = await page.goto(`${inst.base}${pathname}`, { waitUntil: 'load' });
+  assert.ok(response, `no response for ${inst.base}${pathname}`);
+  return response;
+}
+
+/** The form that holds a field named `fieldName` (the header holds a log-out form too). */
+function formWith(page, fieldName) {
+  return page.locator(`form:has([name="${fieldName}"])`);
+}
+
+async function expectField(form, selector, what) {
+  const n = await form.locator(selector).count();
+  assert.ok(n > 0, `${what}: no field matching ${selector} in the form on ${form.page().url()}`);
+  return form.locator(selector).first();
+}
+
+const squash = (s) => s.replace(/\s+/g, ' ').trim();
+
+async function bodyText(page) {
+  return squash(await page.locator('body').innerText());
+}
+
+async function alertTexts(page) {
+  const alerts = page.locator('[role=alert]');
+  const texts = [];
+  for (let i = 0; i < (await alerts.count()); i++) {
+    const t = (await alerts.nth(i).innerText()).trim();
+    if (t) texts.push(t);
+  }
+  return texts;
+}
+
+async function expectNoAlert(page, what) {
+  const alerts = await alertTexts(page);
+  assert.equal(alerts.length, 0, `${what} shows an alert at ${page.url()}: ${alerts.join(' | ')}`);
+}
+
+function checkChildren() {
+  for (const inst of INSTANCES()) {
+    if (inst.childExit) {
+      throw new Error(`instance ${inst.label} exited (${JSON.stringify(inst.childExit)}):\n${logTail(inst)}`);
+    }
+  }
+}
+
+/**
+ * Loads `inst.base + pathname` every RELOAD_INTERVAL_MS until `predicate(page)` is true
+ * or `timeoutMs` passes; returns true when it matched.
+ */
+async function reloadUntil(page, inst, pathname, predicate, timeoutMs = FEDERATION_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await goto(page, inst, pathname);
+    assert.ok(response.status() < 500, `GET ${inst.base}${pathname} answered ${response.status()}:\n${await bodyText(page)}`);
+    if (await predicate(page)) return true;
+    checkChildren();
+    if (Date.now() + RELOAD_INTERVAL_MS > deadline) return false;
+    await new Promise((r) => setTimeout(r, RELOAD_INTERVAL_MS));
+  }
+}
+
+async function logIn(inst, user) {
+  const page = inst.page;
+  const response = await goto(page, inst, '/login');
+  assert.equal(response.status(), 200, `GET ${inst.base}/login answered ${response.status()}`);
+  const form = formWith(page, 'login').first();
+  assert.equal(await form.count(), 1, `no log-in form (field "login") on ${page.url()}`);
+  await (await expectField(form, 'input[name=login]', 'log-in')).fill(user.name);
+  await (await expectField(form, 'input[name=password]', 'log-in')).fill(user.password);
+  const after = await submitForm(page, form);
+  assert.ok(after.status() < 400, `log-in of ${user.name} on ${inst.label} answered ${after.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, `log-in of ${user.name} on ${inst.label}`);
+  assert.notEqual(new URL(page.url()).pathname, '/login', `log-in of ${user.name} on ${inst.label} stayed on /login:\n${await bodyText(page)}`);
+}
+
+async function saveFailureScreenshots(name) {
+  await mkdir(ARTIFACTS, { recursive: true }).catch(() => {});
+  for (const inst of INSTANCES()) {
+    if (!inst.page) continue;
+    try {
+      const file = path.join(ARTIFACTS, `failure-trust-${inst.label}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+      await inst.page.screenshot({ path: file, fullPage: true });
+      console.error(`failure screenshot (${inst.label}): ${file} (page ${inst.page.url()})`);
+    } catch {
+      /* the page may be gone */
+    }
+  }
+}
+
+/** A sequential step: skipped once an earlier step failed. */
+function step(name, fn) {
+  test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
+    if (state.failed) {
+      t.skip('an earlier step failed');
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (err) {
+      state.failed = true;
+      await saveFailureScreenshots(name);
+      throw err;
+    }
+  });
+}
+
+async function newContext() {
+  const context = await state.browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+  context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(15_000);
+  // Only loopback: refuse anything else the pages might ask for.
+  await context.route(
+    (url) => !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname),
+    (route) => route.abort('blockedbyclient'),
+  );
+  const page = await context.newPage();
+  page.on('dialog', async (dialog) => {
+    state.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  return { context, page };
+}
+
+/** What a label shows: its words (`.trust`), its note (`.trust-claim`), its icon. */
+async function readLabel(post, what) {
+  const trust = post.locator('.post-trust .trust');
+  assert.equal(await trust.count(), 1, `${what}: expected one label (.post-trust .trust), found ${await trust.count()}`);
+  const icon = trust.locator('svg');
+  assert.equal(await icon.count(), 1, `${what}: the label should have an icon (svg)`);
+  assert.ok(await icon.isVisible(), `${what}: the label's icon should be visible`);
+  const box = await icon.boundingBox();
+  assert.ok(box && box.width >= 8 && box.height >= 8, `${what}: the label's icon should be drawn, its box is ${JSON.stringify(box)}`);
+  assert.equal(await icon.getAttribute('aria-hidden'), 'true', `${what}: the icon is decorative, the words carry the label`);
+  const claim = post.locator('.post-trust .trust-claim');
+  return {
+    text: squash(await trust.innerText()),
+    claim: (await claim.count()) ? squash(await claim.innerText()) : null,
+    iconShape: await icon.innerHTML(),
+    details: post.locator('.post-trust details.trust-why'),
+  };
+}
+
+/** The reply on the current page whose text holds `text`. */
+function replyWith(page, text) {
+  return page.locator('.post.reply', { hasText: text });
+}
+
+// ---------------------------------------------------------------------------
+// Set-up and tear-down
+// ---------------------------------------------------------------------------
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  try {
+    // Ports first, so the authority can name each origin.
+    await prepareInstance(state.r, 'instance-config/institutional.toml');
+    await prepareInstance(state.s, 'instance-config/associative.toml');
+    await prepareInstance(state.l, 'instance-config/informal.toml');
+
+    // The authority: a key, and two attestations signed with it.
+    state.keyDir = await mkdtemp(path.join(os.tmpdir(), 'preau-browser-trust-authority-'));
+    const keygen = await runPreau(['trust', 'keygen', '--out', path.join(state.keyDir, 'authority.key')]);
+    const key = keygen.match(/\bz6Mk[1-9A-HJ-NP-Za-km-z]+/);
+    assert.ok(key, `preau trust keygen should print the public key z6Mk…; it printed:\n${keygen}`);
+    state.authorityKey = key[0];
+    console.log(`authority: public key ${state.authorityKey}`);
+    const readerAttestation = await attest(state.r, 'institutional', READER_ORG);
+    const associationAttestation = await attest(state.s, 'associative', ASSOCIATION_ORG);
+
+    // Configuration by environment: values are TOML values (src/config.rs).
+    Object.assign(state.r.env, {
+      PREAU_INSTANCE_TRUST_LEVEL: 'institutional',
+      PREAU_INSTANCE_ORGANISATION: READER_ORG,
+      PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS: `["${EMAIL_DOMAIN}"]`,
+      PREAU_TRUST_AUTHORITIES: `[{name = "${AUTHORITY}", key = "${state.authorityKey}"}]`,
+      PREAU_TRUST_ATTESTATIONS: JSON.stringify([readerAttestation]),
+    });
+    Object.assign(state.s.env, {
+      PREAU_INSTANCE_TRUST_LEVEL: 'associative',
+      PREAU_TRUST_ATTESTATIONS: JSON.stringify([associationAttestation]),
+    });
+    // The lying one: an informal instance's configuration, declaring institutional.
+    Object.assign(state.l.env, {
+      PREAU_INSTANCE_TRUST_LEVEL: 'institutional',
+      PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS: `["${EMAIL_DOMAIN}"]`,
+    });
+
+    await Promise.all(INSTANCES().map(startServer));
+    await createUser(state.r, ADMIN, { admin: true });
+    await createUser(state.s, SVT_TEACHER);
+    await createUser(state.l, LIAR_TEACHER);
+
+    state.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-domain-reliability',
+        '--disable-client-side-phishing-detection',
+        '--dns-prefetch-disable',
+      ],
+    });
+    // One context per instance: session cookies are bound to "localhost" whatever the port.
+    for (const inst of INSTANCES()) {
+      ({ context: inst.context, page: inst.page } = await newContext());
+    }
+  } catch (err) {
+    state.failed = true;
+    throw err;
+  }
+});
+
+after(async () => {
+  try {
+    await state.browser?.close();
+  } catch {
+    /* ignore */
+  }
+  await Promise.all(INSTANCES().map(stopServer));
+  await Promise.all(INSTANCES().map(dropPostgresDatabase));
+  try {
+    await mkdir(ARTIFACTS, { recursive: true });
+    for (const inst of INSTANCES()) {
+      await writeFile(path.join(ARTIFACTS, `trust-server-${inst.label.toLowerCase()}.log`), inst.log.join(''));
+    }
+  } catch {
+    /* ignore */
+  }
+  if (state.failed) {
+    console.error(`\n----- preau output (last lines; full logs in ${ARTIFACTS}/trust-server-{r,s,l}.log) -----`);
+    console.error(allLogTails(120));
+    console.error('----- end of preau output -----');
+  }
+  for (const inst of INSTANCES()) {
+    if (inst.dataDir) await rm(inst.dataDir, { recursive: true, force: true });
+  }
+  if (state.keyDir) await rm(state.keyDir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------
+// Scenario
+// ---------------------------------------------------------------------------
+const forumHandle = () => `${FORUM_NAME}@${state.r.domain}`;
+const forumPathElsewhere = () => `/forums/${forumHandle()}`;
+
+step('R publishes its declaration and its attestation; S and L publish theirs', async () => {
+  for (const [inst, declared, attested] of [
+    [state.r, 'institutional', 1],
+    [state.s, 'associative', 1],
+    [state.l, 'institutional', 0],
+  ]) {
+    const res = await fetch(`${inst.base}/nodeinfo/2.1`, { signal: AbortSignal.timeout(5_000) });
+    assert.equal(res.status, 200, `GET ${inst.base}/nodeinfo/2.1 answered ${res.status}`);
+    const trust = (await res.json()).metadata?.trust;
+    assert.equal(trust?.declared, declared, `${inst.label}'s NodeInfo should declare ${declared}: ${JSON.stringify(trust)}`);
+    assert.equal(trust?.attestations?.length, attested, `${inst.label}'s NodeInfo should serve ${attested} attestation(s)`);
+  }
+});
+
+step('R: the admin creates a forum and opens a thread; its label is the instance’s own', async () => {
+  const page = state.r.page;
+  await logIn(state.r, ADMIN);
+  const response = await goto(page, state.r, '/forums');
+  assert.equal(response.status(), 200, `GET ${state.r.base}/forums answered ${response.status()}`);
+  await checkAccessibility(page, 'forums list (R, admin)');
+
+  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
+  assert.equal(await form.count(), 1, `no forum creation form (input[name=name]) on ${page.url()}:\n${await bodyText(page)}`);
+  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(FORUM_NAME);
+  await (await expectField(form, 'input[name=title]', 'forum creation')).fill(FORUM_TITLE);
+  await (await expectField(form, '[name=description]', 'forum creation')).fill(FORUM_DESCRIPTION);
+  const created = await submitForm(page, form);
+  assert.ok(created.status() < 400, `creating the forum answered ${created.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'creating the forum');
+  assert.equal(new URL(page.url()).pathname, `/forums/${FORUM_NAME}`, `after creating the forum the browser should be on /forums/${FORUM_NAME}, is on ${page.url()}`);
+  assert.ok((await bodyText(page)).includes(`!${forumHandle()}`), `the forum page should show its handle !${forumHandle()}`);
+  await checkAccessibility(page, 'forum page (R, new forum)');
+
+  const compose = formWith(page, 'body').filter({ has: page.locator('input[name=title]') });
+  assert.equal(await compose.count(), 1, `no compose form (fields "title", "body") on ${page.url()}`);
+  await (await expectField(compose, 'input[name=title]', 'compose')).fill(THREAD_TITLE);
+  await (await expectField(compose, '[name=body]', 'compose')).fill(THREAD_BODY);
+  const publish = compose.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
+  assert.equal(await publish.count(), 1, `expected one publish button besides "Aperçu" on ${page.url()}`);
+  const published = await clickAndWaitForPage(page, publish);
+  assert.ok(published.status() < 400, `publishing answered ${published.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'publishing the thread');
+  const pathname = new URL(page.url()).pathname;
+  assert.match(pathname, /^\/threads\/\d+$/, `after publishing, the browser should be on /threads/ID, is on ${page.url()}`);
+  state.threadPathR = pathname;
+  assert.equal((await page.locator('h1').innerText()).trim(), THREAD_TITLE, 'the thread page <h1> should be the title');
+
+  const own = await readLabel(page.locator('.post.thread'), 'the thread on R');
+  assert.equal(own.text, LABEL_INSTITUTIONAL, `the thread's label on R should read "${LABEL_INSTITUTIONAL}"`);
+  assert.equal(own.claim, null, 'the thread of R itself carries no "non vérifié" note');
+  await checkAccessibility(page, 'thread page (R, new thread)');
+});
+
+for (const [key, teacher, replyText] of [
+  ['s', SVT_TEACHER, SVT_REPLY],
+  ['l', LIAR_TEACHER, LIAR_REPLY],
+]) {
+  step(`${key.toUpperCase()}: the teacher follows the forum by its handle and replies to the thread`, async () => {
+    const inst = state[key];
+    const page = inst.page;
+    await logIn(inst, teacher);
+    const response = await goto(page, inst, '/forums');
+    assert.equal(response.status(), 200, `GET ${inst.base}/forums answered ${response.status()}`);
+    await checkAccessibility(page, `forums list (${inst.label}, teacher)`);
+
+    const form = formWith(page, 'handle').first();
+    assert.equal(await form.count(), 1, `no follow form (field "handle") on ${page.url()}`);
+    await (await expectField(form, 'input[name=handle]', 'follow')).fill(`!${forumHandle()}`);
+    const followed = await submitForm(page, form);
+    assert.ok(followed.status() < 400, `following !${forumHandle()} on ${inst.label} answered ${followed.status()} at ${page.url()}:\n${await bodyText(page)}`);
+    await expectNoAlert(page, `following the forum from ${inst.label}`);
+    assert.equal(
+      decodeURIComponent(new URL(page.url()).pathname),
+      forumPathElsewhere(),
+      `after following, the browser should be on ${forumPathElsewhere()}, is on ${page.url()}`,
+    );
+
+    // The follow is accepted and the thread reaches this instance.
+    const arrived = await reloadUntil(page, inst, forumPathElsewhere(), async (p) =>
+      (await bodyText(p)).includes('Vous suivez ce forum.') &&
+      (await p.locator('.thread-list a', { hasText: THREAD_TITLE }).count()) > 0,
+    );
+    assert.ok(
+      arrived,
+      `on ${inst.label}, the follow was not accepted or the thread did not arrive within ${FEDERATION_TIMEOUT_MS} ms; ` +
+        `the page shows:\n${await bodyText(page)}\n${allLogTails(40)}`,
+    );
+    await checkAccessibility(page, `remote forum page (${inst.label}, with the thread)`);
+
+    const link = page.locator('.thread-list a', { hasText: THREAD_TITLE }).first();
+    await clickAndWaitForPage(page, link);
+    const threadPath = new URL(page.url()).pathname;
+    assert.match(threadPath, /^\/threads\/\d+$/, `the thread link on ${inst.label} should lead to /threads/ID, led to ${page.url()}`);
+    assert.equal((await page.locator('h1').innerText()).trim(), THREAD_TITLE);
+    await checkAccessibility(page, `remote thread page (${inst.label})`);
+
+    const reply = formWith(page, 'body').filter({ has: page.locator('textarea[name=body], input[name=body]') });
+    assert.equal(await reply.count(), 1, `no reply form (field "body") on ${page.url()}`);
+    await (await expectField(reply, '[name=body]', 'reply')).fill(replyText);
+    const send = reply.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
+    assert.equal(await send.count(), 1, `expected one send button besides "Aperçu" in the reply form on ${page.url()}`);
+    const sent = await clickAndWaitForPage(page, send);
+    assert.ok(sent.status() < 400, `replying on ${inst.label} answered ${sent.status()} at ${page.url()}:\n${await bodyText(page)}`);
+    await expectNoAlert(page, `replying on ${inst.label}`);
+    assert.equal(new URL(page.url()).pathname, threadPath, `after replying, the browser should be back on ${threadPath}`);
+    assert.equal(await replyWith(page, replyText).count(), 1, `${inst.label}'s thread page should show the reply once`);
+    await checkAccessibility(page, `remote thread page (${inst.label}, after replying)`);
+  });
+}
+
+step('R: both replies arrive, and R has checked S and L', async () => {
+  const page = state.r.page;
+  // R checks S's and L's NodeInfo in the background once it has met their actors:
+  // reload until both replies are there and both labels are final.
+  const ready = await reloadUntil(
+    page,
+    state.r,
+    state.threadPathR,
+    async (p) => {
+      const svt = replyWith(p, SVT_REPLY);
+      const liar = replyWith(p, LIAR_REPLY);
+      if ((await svt.count()) !== 1 || (await liar.count()) !== 1) return false;
+      const svtText = squash(await svt.locator('.post-trust').innerText());
+      const liarText = squash(await liar.locator('.post-trust').innerText());
+      return svtText.includes(`vérifié par ${AUTHORITY}`) && liarText.includes(CLAIM_INSTITUTIONAL);
+    },
+    FEDERATION_TIMEOUT_MS * 2,
+  );
+  assert.ok(
+    ready,
+    `R's thread page did not show both replies with their final labels within ${FEDERATION_TIMEOUT_MS * 2} ms; ` +
+      `it shows:\n${await bodyText(page)}\n${allLogTails(60)}`,
+  );
+});
+
+step('R: the thread page shows the three labels, with icons and words', async () => {
+  const page = state.r.page;
+  await goto(page, state.r, state.threadPathR);
+
+  const thread = page.locator('.post.thread');
+  const svt = replyWith(page, SVT_REPLY);
+  const liar = replyWith(page, LIAR_REPLY);
+  assert.ok(squash(await thread.innerText()).includes(`@${ADMIN.name}@${state.r.domain}`), 'the thread names its author with its origin');
+  assert.ok(squash(await svt.innerText()).includes(`@${SVT_TEACHER.name}@${state.s.domain}`), 'S\'s reply names its author with its origin');
+  assert.ok(squash(await liar.innerText()).includes(`@${LIAR_TEACHER.name}@${state.l.domain}`), 'L\'s reply names its author with its origin');
+
+  const own = await readLabel(thread, 'the thread (R)');
+  assert.equal(own.text, LABEL_INSTITUTIONAL, `the thread's label should read "${LABEL_INSTITUTIONAL}"`);
+  assert.equal(own.claim, null, 'the thread carries no "non vérifié" note');
+
+  const attested = await readLabel(svt, 'S\'s reply');
+  assert.equal(attested.text, LABEL_ASSOCIATIVE, `S's reply label should read "${LABEL_ASSOCIATIVE}"`);
+  assert.equal(attested.claim, null, 'S\'s reply carries no "non vérifié" note: its attestation verified');
+
+  const claimed = await readLabel(liar, 'L\'s reply');
+  assert.equal(claimed.text, LABEL_INFORMAL, `L's reply label should read "${LABEL_INFORMAL}"`);
+  assert.equal(claimed.claim, CLAIM_INSTITUTIONAL, `L's reply should carry the note "${CLAIM_INSTITUTIONAL}"`);
+
+  // Each level has its own icon, so the label never rests on colour alone.
+  assert.equal(
+    new Set([own.iconShape, attested.iconShape, claimed.iconShape]).size,
+    3,
+    'the three levels should have three different icons',
+  );
+  // Each level also has its own class, for the style sheet.
+  assert.equal(await thread.locator('.trust.trust-institutional').count(), 1);
+  assert.equal(await svt.locator('.trust.trust-associative').count(), 1);
+  assert.equal(await liar.locator('.trust.trust-informal').count(), 1);
+
+  // The "pourquoi ?" panels are closed at first.
+  for (const [what, label] of [['the thread', own], ['S\'s reply', attested], ['L\'s reply', claimed]]) {
+    assert.equal(await label.details.count(), 1, `${what}: expected one "pourquoi ?" panel (details.trust-why)`);
+    assert.equal(squash(await label.details.locator('summary').innerText()), WHY, `${what}: the panel's summary should read "${WHY}"`);
+    assert.equal(await label.details.getAttribute('open'), null, `${what}: the "pourquoi ?" panel should be closed at first`);
+    assert.ok(!(await label.details.locator('p').isVisible()), `${what}: the panel's text should be hidden while closed`);
+  }
+  await checkAccessibility(page, 'thread page (R, three labels, panels closed)');
+});
+
+step('R: the "pourquoi ?" panels explain each label', async () => {
+  const page = state.r.page;
+  const liarPanel = replyWith(page, LIAR_REPLY).locator('details.trust-why');
+  const svtPanel = replyWith(page, SVT_REPLY).locator('details.trust-why');
+  const ownPanel = page.locator('.post.thread details.trust-why');
+
+  // L's panel, by a click: no evidence could be verified.
+  await liarPanel.locator('summary').click();
+  await page.waitForFunction((el) => el.open, await liarPanel.elementHandle());
+  const liarWhy = liarPanel.locator('p');
+  assert.ok(await liarWhy.isVisible(), 'L\'s panel text should show once opened');
+  const liarText = squash(await liarWhy.innerText());
+  assert.equal(liarText, WHY_NO_EVIDENCE, `L's panel should explain that no evidence could be verified`);
+
+  // S's panel, by a click: the attestation and the authority.
+  await svtPanel.locator('summary').click();
+  await page.waitForFunction((el) => el.open, await svtPanel.elementHandle());
+  const svtWhy = svtPanel.locator('p');
+  assert.ok(await svtWhy.isVisible(), 'S\'s panel text should show once opened');
+  const svtText = squash(await svtWhy.innerText());
+  assert.ok(svtText.startsWith(WHY_EVIDENCE), `S's panel should say the level rests on verified evidence; it reads: ${svtText}`);
+  const match = svtText.match(WHY_ATTESTATION);
+  assert.ok(match, `S's panel should name the attestation and its authority ("Attestation signée par ${AUTHORITY}, vérifiée le JJ/MM/AAAA."); it reads: ${svtText}`);
+  const utcDay = (d) => d.toISOString().slice(0, 10).split('-').reverse().join('/');
+  assert.ok(
+    [utcDay(state.startedOn), utcDay(new Date())].includes(match[1]),
+    `S's attestation should have been checked today (UTC), the panel says ${match[1]}`,
+  );
+
+  // The thread's own panel, by the keyboard.
+  await ownPanel.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((el) => el.open, await ownPanel.elementHandle());
+  assert.equal(squash(await ownPanel.locator('p').innerText()), WHY_OWN, 'the thread\'s panel should explain R\'s own level');
+
+  // Opening the panels changes nothing else.
+  assert.equal(
+    squash(await replyWith(page, LIAR_REPLY).locator('.post-trust .trust').innerText()),
+    LABEL_INFORMAL,
+    'L\'s label is unchanged once its panel is open',
+  );
+  assert.deepEqual(state.dialogs, [], 'no dialog may open');
+  await checkAccessibility(page, 'thread page (R, "pourquoi ?" panels open)');
+
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'trust-thread.png'), fullPage: true });
+});
+
+step('R: /admin/instances lists S and L with what R verified', async () => {
+  const page = state.r.page;
+  const response = await goto(page, state.r, '/admin/instances');
+  assert.equal(response.status(), 200, `GET ${state.r.base}/admin/instances answered ${response.status()}:\n${await bodyText(page)}`);
+  assert.equal(squash(await page.locator('h1').innerText()), 'Instances connues');
+  const text = await bodyText(page);
+  assert.ok(text.includes(`Autorités reconnues : ${AUTHORITY}.`), `the admin page should name the trusted authority:\n${text}`);
+
+  const rowOf = (inst) => page.locator('table.instances tbody tr').filter({
+    has: page.locator('th[scope=row]', { hasText: inst.domain }),
+  });
+  const svtRow = rowOf(state.s);
+  const liarRow = rowOf(state.l);
+  assert.equal(await svtRow.count(), 1, `the admin page should list S (${state.s.domain}):\n${text}`);
+  assert.equal(await liarRow.count(), 1, `the admin page should list L (${state.l.domain}):\n${text}`);
+
+  const svtText = squash(await svtRow.innerText());
+  assert.ok(svtText.includes(LABEL_ASSOCIATIVE), `S's row should give its label "${LABEL_ASSOCIATIVE}": ${svtText}`);
+  assert.ok(svtText.includes(`Associatif, signé par ${AUTHORITY}`), `S's row should show its attestation: ${svtText}`);
+  // Columns after the host: Déclare, Niveau retenu, Attestation, …
+  const cell = async (row, i) => squash(await row.locator('td').nth(i).innerText());
+  assert.equal(await cell(liarRow, 0), 'Institutionnel', 'L\'s row should show what it declares');
+  const liarLevel = await cell(liarRow, 1);
+  assert.ok(
+    liarLevel.startsWith(`${LABEL_INFORMAL} ${CLAIM_INSTITUTIONAL}`),
+    `L's row should give the level R retains, informal, with the note: ${liarLevel}`,
+  );
+  assert.equal(await cell(liarRow, 2), 'aucune', 'L\'s row should show no attestation');
+  assert.ok((await cell(svtRow, 0)).startsWith('Associatif'), 'S\'s row should show what it declares');
+  await checkAccessibility(page, 'known instances (R, admin)');
+
+  // With the lying instance's panel open too.
+  await liarRow.locator('details.trust-why summary').click();
+  assert.equal(squash(await liarRow.locator('details.trust-why p').innerText()), WHY_NO_EVIDENCE);
+  await checkAccessibility(page, 'known instances (R, admin, panel open)');
+});
