@@ -415,3 +415,4 @@ mail-level-lost-body =
     Its content stays in place and now shows “label removed”; forums reserved for a higher level refuse its new posts.
 
     Details, and a way to check again: { $link }
+forum-posting-rule = Who may post: { $rule }

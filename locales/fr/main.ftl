@@ -415,3 +415,4 @@ mail-level-lost-body =
     Ses contenus restent en place et affichent désormais « label retiré » ; les forums réservés à un niveau supérieur refusent ses nouvelles publications.
 
     Le détail et la possibilité de revérifier : { $link }
+forum-posting-rule = Qui peut publier : { $rule }

@@ -5,7 +5,7 @@ use super::{accounts::account_json, ApiJson, ApiUser};
 use crate::{
     app::AppState,
     apub::actors::DbActor,
-    domain::profile::ProfileInput,
+    domain::{profile::ProfileInput, trust::Labeller},
     error::AppError,
     store::{actors::ActorRow, profiles::ProfileRow},
 };
@@ -19,9 +19,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The public view of a teacher, local or remote.
-pub fn profile_json(actor: &ActorRow, profile: &ProfileRow, local_domain: &str) -> Value {
+pub fn profile_json(actor: &ActorRow, profile: &ProfileRow, labels: &Labeller<'_>) -> Value {
+    let trust = labels.person(&actor.domain, actor.email_domain.as_deref());
     let domain = if actor.domain.is_empty() {
-        local_domain
+        labels.local_domain()
     } else {
         actor.domain.as_str()
     };
@@ -39,6 +40,8 @@ pub fn profile_json(actor: &ActorRow, profile: &ProfileRow, local_domain: &str) 
         "academy": profile.academy,
         "school": profile.school,
         "interests": profile.interests,
+        // The person's label, as this instance verifies it now.
+        "trust": trust.to_json(),
     })
 }
 
@@ -57,7 +60,7 @@ pub async fn get_me(State(state): State<AppState>, user: ApiUser) -> Result<Json
         .profile(actor.id)
         .await?
         .unwrap_or_default();
-    let mut profile_value = profile_json(&actor, &profile, &state.domain.settings.instance.domain);
+    let mut profile_value = profile_json(&actor, &profile, &state.domain.labeller().await?);
     profile_value["bio"] = json!(profile.bio_source);
     Ok(Json(json!({
         "account": account_json(&user.account, &state.domain.settings.base_url()),
@@ -131,7 +134,7 @@ pub async fn get_profile(
     Ok(Json(profile_json(
         &person.actor,
         &person.profile,
-        &state.domain.settings.instance.domain,
+        &state.domain.labeller().await?,
     )))
 }
 
@@ -169,7 +172,7 @@ pub async fn lookup_handle(
             return Ok(Json(profile_json(
                 &person.actor,
                 &person.profile,
-                &local_domain,
+                &data.domain.labeller().await?,
             )));
         }
     }
@@ -188,5 +191,9 @@ pub async fn lookup_handle(
             .await?
             .unwrap_or_default(),
     };
-    Ok(Json(profile_json(&actor.row, &profile, &local_domain)))
+    Ok(Json(profile_json(
+        &actor.row,
+        &profile,
+        &data.domain.labeller().await?,
+    )))
 }

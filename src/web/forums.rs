@@ -316,6 +316,8 @@ async fn forum_page(
         "forum.html",
         context! {
             forum => forum_context(state, forum),
+            forum_trust => labels.instance(&forum.actor.domain).to_context(),
+            min_post_level => forum.min_post_level.as_str(),
             threads => items,
             page_number => page_number,
             pages => pages,

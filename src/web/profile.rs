@@ -61,10 +61,16 @@ pub async fn show_profile(
                 .user
                 .as_ref()
                 .is_some_and(|user| user.id == person.account.id);
+            let trust = match state.domain.labeller().await {
+                Ok(labels) => labels
+                    .person("", person.actor.email_domain.as_deref())
+                    .to_context(),
+                Err(error) => return state.error_page(&page, error),
+            };
             state.render(
                 &page,
                 "profile.html",
-                context! { profile => profile_context(&person), is_own => is_own },
+                context! { profile => profile_context(&person), is_own => is_own, trust => trust },
             )
         }
         Ok(None) => state.error_page(&page, AppError::not_found()),

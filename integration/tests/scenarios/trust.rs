@@ -290,6 +290,37 @@ async fn labels_show_only_what_the_reader_can_verify() {
             );
         }
 
+        // Profiles carry the person's label too, local and remote.
+        let profile: Value = client
+            .get(reader.url("/api/v1/profiles/anne"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(profile["trust"]["level"], "institutional", "{profile}");
+        let looked_up: Value = client
+            .get(reader.url(&format!("/api/v1/lookup?handle=bea@{}", association.domain)))
+            .bearer_auth(&anne)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(looked_up["trust"]["level"], "associative", "{looked_up}");
+        let profile_page = client
+            .get(reader.url("/users/anne"))
+            .header("Accept-Language", "fr")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(profile_page.contains("Institutionnel · Académie de Test"));
+
         // Forgeries served by lying NodeInfo documents are refused, each
         // with its code, and leave the instance informal.
         let bea_attestation = short.clone();
@@ -604,8 +635,18 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
             401,
             "collections are ActivityPub reads whatever the Accept"
         );
-        let page = client.get(&forum_url).send().await.unwrap();
-        assert!(page.status().is_success() || page.status().is_redirection());
+        let page = client
+            .get(&forum_url)
+            .header("Accept-Language", "fr")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page
+            .text()
+            .await
+            .unwrap()
+            .contains("Qui peut publier : Instances institutionnelles seulement"));
         let actor = client
             .get(limited.url("/actor"))
             .header("Accept", "application/activity+json")
