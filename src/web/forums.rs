@@ -97,9 +97,18 @@ async fn forums_page(
         Ok(forums) => forums,
         Err(error) => return refusal(state, page, error),
     };
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(state, page, error),
+    };
     let items: Vec<Value> = forums
         .iter()
-        .map(|forum| forum_context(state, forum))
+        .map(|forum| {
+            context! {
+                trust => labels.instance(&forum.actor.domain).to_context(),
+                ..forum_context(state, forum)
+            }
+        })
         .collect();
     let can_create = page
         .user

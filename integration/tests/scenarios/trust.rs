@@ -385,6 +385,32 @@ async fn labels_show_only_what_the_reader_can_verify() {
             );
         }
 
+        // A genuine attestation for the origin that serves it makes that
+        // instance institutional.
+        let genuine_key = authority.clone();
+        let (host, origin) = fake_nodeinfo(move |origin| {
+            vec![attest(
+                &genuine_key,
+                origin,
+                TrustLevel::Institutional,
+                TimeDelta::days(1),
+            )]
+        })
+        .await;
+        store.note_instance(&host, &origin).await.unwrap();
+        preau::apub::trust::check_and_store(&reader.running.state, &host, &origin).await;
+        let label = reader
+            .running
+            .state
+            .domain
+            .labeller()
+            .await
+            .unwrap()
+            .instance(&host);
+        assert_eq!(label.level, TrustLevel::Institutional);
+        assert_eq!(label.verified_by.as_deref(), Some(AUTHORITY));
+        assert!(!label.unverified_claim());
+
         // The admin page lists every instance with its evidence; a manual
         // entry raises the lying instance to what the admin vouches for
         // (never above what it declares), and clearing it undoes that.
@@ -809,5 +835,62 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
         limited.stop().await;
         association.stop().await;
         outsider.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_minimum_level_refuses_instances_below_it_and_notes_them_for_a_check() {
+    for engine in engines() {
+        let (i, dir_i, _) = on_port(engine);
+        let informal = start(engine, i, dir_i).await;
+        let (mut m, dir_m, _) = on_port(engine);
+        m.federation.min_level = TrustLevel::Associative;
+        let strict = start(engine, m, dir_m).await;
+        let (key_id, pem) = instance_key(&informal).await;
+        let follow = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/bonjour", informal.base_url),
+            "type": "Follow",
+            "actor": informal.url("/actor"),
+            "object": strict.url("/actor"),
+        });
+        let response = super::forums::post_signed(
+            &strict.url("/inbox"),
+            &follow,
+            &key_id,
+            &pem,
+            std::time::SystemTime::now(),
+            |_, _| {},
+        )
+        .await;
+        assert_eq!(response.status(), 403);
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("instance_level_too_low"));
+        // Noted and checked, so it can come in once evidence verifies.
+        let store = &strict.running.state.domain.store;
+        wait_for("the refused instance is checked", || async {
+            store
+                .instance(&informal.domain)
+                .await
+                .unwrap()
+                .is_some_and(|row| row.evidence.checked_at.is_some())
+        })
+        .await;
+        // Nor does the strict instance fetch from it.
+        assert_eq!(
+            strict
+                .running
+                .state
+                .domain
+                .federation_refusal(&informal.domain)
+                .await
+                .unwrap(),
+            Some(preau::domain::trust::Refusal::LevelTooLow)
+        );
+        strict.stop().await;
+        informal.stop().await;
     }
 }
