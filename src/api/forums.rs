@@ -26,7 +26,7 @@ fn iso(ms: i64) -> Option<String> {
 }
 
 /// The JSON view of a forum.
-pub fn forum_json(state: &AppState, forum: &ForumRow) -> Value {
+pub fn forum_json(state: &AppState, forum: &ForumRow, labels: &Labeller<'_>) -> Value {
     json!({
         "handle": forum_handle(state, forum),
         "name": forum.actor.name,
@@ -36,6 +36,8 @@ pub fn forum_json(state: &AppState, forum: &ForumRow) -> Value {
         "description_html": forum.description_html,
         "last_activity_at": iso(forum.last_activity_at),
         "min_post_level": forum.min_post_level,
+        // The label of the forum's instance, as this instance verifies it.
+        "trust": labels.instance(&forum.actor.domain).to_json(),
     })
 }
 
@@ -80,9 +82,10 @@ pub fn post_json(view: &PostView, labels: &Labeller<'_>) -> Value {
 /// `GET /api/v1/forums`.
 pub async fn list_forums(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
     let forums = state.domain.store.listed_forums().await?;
+    let labels = state.domain.labeller().await?;
     let items: Vec<Value> = forums
         .iter()
-        .map(|forum| forum_json(&state, forum))
+        .map(|forum| forum_json(&state, forum, &labels))
         .collect();
     Ok(Json(json!({ "forums": items })))
 }
@@ -118,7 +121,10 @@ pub async fn create_forum(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(forum_json(&state, &forum))))
+    Ok((
+        StatusCode::CREATED,
+        Json(forum_json(&state, &forum, &state.domain.labeller().await?)),
+    ))
 }
 
 /// Pagination.
@@ -148,7 +154,7 @@ pub async fn get_forum(
         .await?;
     let labels = state.domain.labeller().await?;
     Ok(Json(json!({
-        "forum": forum_json(&state, &forum),
+        "forum": forum_json(&state, &forum, &labels),
         "threads": threads.iter().map(|t| post_json(t, &labels)).collect::<Vec<_>>(),
         "page": page,
         "total_threads": total,
@@ -176,7 +182,7 @@ pub async fn follow_forum(
         .follow(user.account.actor_id, forum.actor.id)
         .await?
         .map(|f| f.state);
-    let mut value = forum_json(&data, &forum);
+    let mut value = forum_json(&data, &forum, &data.domain.labeller().await?);
     value["follow"] = json!(match state {
         Some(FollowState::Accepted) => "accepted",
         Some(FollowState::Pending) => "pending",
@@ -264,7 +270,7 @@ pub async fn get_thread(
         .map(|r| post_json(r, &labels))
         .collect();
     Ok(Json(json!({
-        "forum": forum_json(state, &snapshot.forum),
+        "forum": forum_json(state, &snapshot.forum, &labels),
         "thread": post_json(&snapshot.thread, &labels),
         "replies": replies,
         "page": page,

@@ -290,6 +290,17 @@ async fn labels_show_only_what_the_reader_can_verify() {
             );
         }
 
+        // Forums carry their instance's label.
+        let forum: Value = client
+            .get(reader.url("/api/v1/forums/maths"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(forum["forum"]["trust"]["level"], "institutional", "{forum}");
+
         // Profiles carry the person's label too, local and remote.
         let profile: Value = client
             .get(reader.url("/api/v1/profiles/anne"))
