@@ -138,7 +138,12 @@ pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
         store,
         mailer,
         delivery_waker: crate::jobs::delivery::DeliveryWaker::default(),
-        thread_pages: Arc::new(crate::domain::cache::VersionedCache::new(1024)),
+        // A second: what another process sharing the database wrote shows
+        // within it; this process's own writes show at once.
+        thread_pages: Arc::new(crate::domain::cache::VersionedCache::new(
+            1024,
+            Duration::from_secs(1),
+        )),
         trust_book: Arc::default(),
         own_attestations: Arc::new(own_attestations),
     })

@@ -9,21 +9,31 @@ use std::{
     collections::HashMap,
     hash::Hash,
     sync::{Arc, Mutex},
+    time::{Duration, Instant},
 };
 
 /// Entries keyed by `K`, each tagged with the content version it was built
-/// at; at most `capacity` are kept.
+/// at and used for at most `max_age` (several processes may share one
+/// PostgreSQL database: a write by another process is not counted in this
+/// one's version, so it shows after `max_age` at the latest); at most
+/// `capacity` are kept.
 pub struct VersionedCache<K, V> {
-    entries: Mutex<HashMap<K, (u64, Arc<V>)>>,
+    entries: Mutex<HashMap<K, Entry<V>>>,
     capacity: usize,
+    max_age: Duration,
 }
 
+/// An entry: the content version it was built at, when, and the value.
+type Entry<V> = (u64, Instant, Arc<V>);
+
 impl<K: Eq + Hash, V> VersionedCache<K, V> {
-    /// An empty cache holding at most `capacity` entries.
-    pub fn new(capacity: usize) -> Self {
+    /// An empty cache holding at most `capacity` entries, each used for
+    /// at most `max_age`.
+    pub fn new(capacity: usize, max_age: Duration) -> Self {
         VersionedCache {
             entries: Mutex::new(HashMap::new()),
             capacity: capacity.max(1),
+            max_age,
         }
     }
 
@@ -33,8 +43,8 @@ impl<K: Eq + Hash, V> VersionedCache<K, V> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries
             .get(key)
-            .filter(|(built_at, _)| *built_at == version)
-            .map(|(_, value)| value.clone())
+            .filter(|(built_at, at, _)| *built_at == version && at.elapsed() < self.max_age)
+            .map(|(_, _, value)| value.clone())
     }
 
     /// Stores `value`, built from data read after `version` was taken.
@@ -43,12 +53,13 @@ impl<K: Eq + Hash, V> VersionedCache<K, V> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= self.capacity {
             let current = content_version();
-            entries.retain(|_, (built_at, _)| *built_at == current);
+            let max_age = self.max_age;
+            entries.retain(|_, (built_at, at, _)| *built_at == current && at.elapsed() < max_age);
             if entries.len() >= self.capacity {
                 entries.clear();
             }
         }
-        entries.insert(key, (version, value));
+        entries.insert(key, (version, Instant::now(), value));
     }
 }
 
@@ -58,7 +69,7 @@ mod tests {
 
     #[test]
     fn an_entry_is_served_until_content_changes() {
-        let cache: VersionedCache<u32, &str> = VersionedCache::new(4);
+        let cache: VersionedCache<u32, &str> = VersionedCache::new(4, Duration::from_secs(60));
         let version = content_version();
         cache.insert(1, version, Arc::new("page"));
         // Other tests may write concurrently: only check when untouched.
@@ -71,7 +82,7 @@ mod tests {
 
     #[test]
     fn a_full_cache_makes_room() {
-        let cache: VersionedCache<u32, u32> = VersionedCache::new(2);
+        let cache: VersionedCache<u32, u32> = VersionedCache::new(2, Duration::from_secs(60));
         let version = content_version();
         for key in 0..5 {
             cache.insert(key, version, Arc::new(key));
@@ -79,5 +90,13 @@ mod tests {
         let entries = cache.entries.lock().unwrap();
         assert!(entries.len() <= 2);
         assert!(entries.contains_key(&4));
+    }
+
+    #[test]
+    fn an_entry_is_not_used_after_its_age() {
+        let cache: VersionedCache<u32, u32> = VersionedCache::new(2, Duration::from_millis(20));
+        cache.insert(1, content_version(), Arc::new(1));
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(cache.get(&1).is_none());
     }
 }

@@ -613,12 +613,18 @@ mod tests {
 
 /// Stored evidence of every known remote instance, read again only after
 /// it changes (`store::trust_version`).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TrustBook {
     /// By host.
     pub instances: std::collections::HashMap<String, InstanceEvidence>,
     version: u64,
+    /// When it was read: it is read again after [`TRUST_BOOK_MAX_AGE`],
+    /// so checks made by another process sharing the database show.
+    read_at: std::time::Instant,
 }
+
+/// How long the in-memory evidence is used at most.
+const TRUST_BOOK_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl super::Domain {
     /// The evidence labels are computed from.
@@ -626,7 +632,10 @@ impl super::Domain {
         let version = crate::store::trust_version();
         {
             let cached = self.trust_book.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(book) = cached.as_ref().filter(|b| b.version == version) {
+            if let Some(book) = cached
+                .as_ref()
+                .filter(|b| b.version == version && b.read_at.elapsed() < TRUST_BOOK_MAX_AGE)
+            {
                 return Ok(book.clone());
             }
         }
@@ -637,7 +646,11 @@ impl super::Domain {
             .into_iter()
             .map(|row| (row.evidence.host.clone(), row.evidence))
             .collect();
-        let book = std::sync::Arc::new(TrustBook { instances, version });
+        let book = std::sync::Arc::new(TrustBook {
+            instances,
+            version,
+            read_at: std::time::Instant::now(),
+        });
         *self.trust_book.lock().unwrap_or_else(|p| p.into_inner()) = Some(book.clone());
         Ok(book)
     }
