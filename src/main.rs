@@ -223,7 +223,7 @@ async fn execute(cli: Cli) -> Result<String, String> {
                 .await
                 .map_err(|error| format!("cannot listen on {}: {error}", settings.server.listen))?;
             eprintln!(
-                "Préau listening on http://{} as {}",
+                "Préau starting on http://{} as {}",
                 settings.server.listen,
                 settings.base_url()
             );
