@@ -138,11 +138,12 @@ pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
         store,
         mailer,
         delivery_waker: crate::jobs::delivery::DeliveryWaker::default(),
-        // A second: what another process sharing the database wrote shows
-        // within it; this process's own writes show at once.
+        // What another process sharing the database wrote shows within
+        // five seconds; this process's own writes show at once. (Shorter
+        // makes every reader of a busy page rebuild it at once more often.)
         thread_pages: Arc::new(crate::domain::cache::VersionedCache::new(
             1024,
-            Duration::from_secs(1),
+            Duration::from_secs(5),
         )),
         trust_book: Arc::default(),
         own_attestations: Arc::new(own_attestations),
