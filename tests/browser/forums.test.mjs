@@ -26,6 +26,20 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 import { chromium } from 'playwright-core';
+import {
+  alertTexts,
+  checkAccessibility,
+  clickAndWaitForPage,
+  databaseFor,
+  dropPostgresDatabase,
+  expectField,
+  expectNoAlert,
+  formWith,
+  freePort,
+  goto,
+  stopServer,
+  submitForm,
+} from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
 dns.setDefaultResultOrder('ipv4first');
@@ -114,32 +128,7 @@ function bothLogTails(lines = 60) {
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-function databaseFor(dataDir) {
-  if (DATABASE_KIND === 'sqlite') {
-    return { url: `sqlite://${path.join(dataDir, 'preau.db')}` };
-  }
-  if (DATABASE_KIND === 'postgres') {
-    const admin = process.env.PREAU_TEST_POSTGRES_URL;
-    assert.ok(admin, 'PREAU_BROWSER_DATABASE=postgres needs PREAU_TEST_POSTGRES_URL');
-    const url = new URL(admin);
-    const name = `preau_browser_${randomBytes(6).toString('hex')}`;
-    url.pathname = `/${name}`;
-    return { url: url.toString(), pgAdminUrl: admin, pgName: name };
-  }
-  throw new Error(`PREAU_BROWSER_DATABASE must be sqlite or postgres, not ${DATABASE_KIND}`);
-}
 
 async function startServer(inst) {
   assert.ok(existsSync(PREAU_BIN), `server binary not found: ${PREAU_BIN} (cargo build, or set PREAU_BIN)`);
@@ -227,125 +216,19 @@ function createUser(inst, user, { admin = false } = {}) {
   });
 }
 
-async function stopServer(inst) {
-  const child = inst.child;
-  if (!child || inst.childExit) return;
-  child.kill('SIGTERM');
-  const exited = new Promise((r) => child.once('exit', r));
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise((r) => setTimeout(() => r(true), 5_000)),
-  ]);
-  if (timedOut && !inst.childExit) {
-    child.kill('SIGKILL');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
-  }
-}
 
-function dropPostgresDatabase(inst) {
-  const { pgAdminUrl, pgName } = inst.database ?? {};
-  if (!pgAdminUrl || !pgName) return Promise.resolve();
-  // Best effort: the database is throwaway; psql may be missing.
-  return new Promise((resolve) => {
-    execFile(
-      'psql',
-      [pgAdminUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`],
-      { timeout: 10_000 },
-      (err, _stdout, stderr) => {
-        if (err) console.error(`note: could not drop test database ${pgName}: ${stderr || err.message}`);
-        resolve();
-      },
-    );
-  });
-}
 
-let axeSource = null;
-async function checkAccessibility(page, label) {
-  axeSource ??= await readFile(AXE_SOURCE_PATH, 'utf8');
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { resultTypes: ['violations'] }),
-  );
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad
-    .map(
-      (v) =>
-        `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
-        v.nodes
-          .map((n) => `      target ${JSON.stringify(n.target)}: ${n.html}\n        ${n.failureSummary?.replace(/\n/g, '\n        ')}`)
-          .join('\n'),
-    )
-    .join('\n');
-  const minor = results.violations.filter((v) => !bad.includes(v));
-  if (minor.length) {
-    console.log(`axe (${label}, ${page.url()}): minor/moderate, not failing: ${minor.map((v) => `${v.id}[${v.impact}]`).join(', ')}`);
-  }
-  state.axeFindings.push({ label, url: page.url(), serious: bad.length });
-  assert.equal(
-    bad.length,
-    0,
-    `accessibility violations (serious/critical) on the ${label} page ${page.url()}:\n${report}`,
-  );
-}
 
-/** Clicks `submit` and resolves with the final (non-redirect) navigation response. */
-async function clickAndWaitForPage(page, submit) {
-  const responsePromise = page.waitForResponse(
-    (r) =>
-      r.request().isNavigationRequest() &&
-      r.request().frame() === page.mainFrame() &&
-      !(r.status() >= 300 && r.status() < 400),
-    { timeout: 15_000 },
-  );
-  await submit.click();
-  const response = await responsePromise;
-  await page.waitForLoadState('load');
-  return response;
-}
 
-/** Submits `form` with its first submit button. */
-async function submitForm(page, form) {
-  const submit = form.locator('button[type=submit], input[type=submit]').first();
-  assert.equal(await submit.count(), 1, `no submit button in the form on ${page.url()}`);
-  return clickAndWaitForPage(page, submit);
-}
 
-async function goto(page, inst, pathname) {
-  const response = await page.goto(`${inst.base}${pathname}`, { waitUntil: 'load' });
-  assert.ok(response, `no response for ${inst.base}${pathname}`);
-  return response;
-}
 
-/** The form that holds a field named `fieldName` (the header holds a log-out form too). */
-function formWith(page, fieldName) {
-  return page.locator(`form:has([name="${fieldName}"])`);
-}
 
-async function expectField(form, selector, what) {
-  const n = await form.locator(selector).count();
-  assert.ok(n > 0, `${what}: no field matching ${selector} in the form on ${form.page().url()}`);
-  return form.locator(selector).first();
-}
 
 async function bodyText(page) {
   return (await page.locator('body').innerText()).replace(/\s+/g, ' ');
 }
 
-async function alertTexts(page) {
-  const alerts = page.locator('[role=alert]');
-  const texts = [];
-  for (let i = 0; i < (await alerts.count()); i++) {
-    const t = (await alerts.nth(i).innerText()).trim();
-    if (t) texts.push(t);
-  }
-  return texts;
-}
 
-async function expectNoAlert(page, what) {
-  const alerts = await alertTexts(page);
-  assert.equal(alerts.length, 0, `${what} shows an alert at ${page.url()}: ${alerts.join(' | ')}`);
-}
 
 /**
  * Loads `inst.base + pathname` every RELOAD_INTERVAL_MS until `predicate(page)` is true
@@ -501,7 +384,7 @@ step('A: the admin logs in and creates a forum from /forums', async () => {
   const response = await goto(page, state.a, '/forums');
   assert.equal(response.status(), 200, `GET ${state.a.base}/forums answered ${response.status()}`);
   assert.match((await page.locator('html').getAttribute('lang')) ?? '', /^fr\b/i, '<html lang> on /forums should be "fr"');
-  await checkAccessibility(page, 'forums list (A, admin)');
+  await checkAccessibility(page, 'forums list (A, admin)', state.axeFindings);
 
   const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
   assert.equal(await form.count(), 1, `no forum creation form (input[name=name]) on ${page.url()}:\n${await bodyText(page)}`);
@@ -523,7 +406,7 @@ step('A: the admin logs in and creates a forum from /forums', async () => {
     (await page.locator('.forum-description strong', { hasText: 'mathématiques' }).count()) > 0,
     'the forum description\'s **mathématiques** should be rendered as <strong>',
   );
-  await checkAccessibility(page, 'forum page (A, new forum)');
+  await checkAccessibility(page, 'forum page (A, new forum)', state.axeFindings);
 
   // The forum is listed.
   await goto(page, state.a, '/forums');
@@ -531,7 +414,7 @@ step('A: the admin logs in and creates a forum from /forums', async () => {
     (await page.locator(`a[href="/forums/${FORUM_NAME}"]`).count()) > 0,
     `/forums on A should link to /forums/${FORUM_NAME}:\n${await bodyText(page)}`,
   );
-  await checkAccessibility(page, 'forums list (A, with the forum)');
+  await checkAccessibility(page, 'forums list (A, with the forum)', state.axeFindings);
 });
 
 step('B: the teacher follows the forum by its handle and the follow is accepted', async () => {
@@ -542,7 +425,7 @@ step('B: the teacher follows the forum by its handle and the follow is accepted'
   const text = await bodyText(page);
   assert.ok(text.includes('Suivre un forum d’une autre instance') || text.includes("Suivre un forum d'une autre instance"),
     `/forums on B should offer "Suivre un forum d’une autre instance":\n${text}`);
-  await checkAccessibility(page, 'forums list (B, teacher)');
+  await checkAccessibility(page, 'forums list (B, teacher)', state.axeFindings);
 
   const form = formWith(page, 'handle').first();
   assert.equal(await form.count(), 1, `no follow form (field "handle") on ${page.url()}`);
@@ -558,7 +441,7 @@ step('B: the teacher follows the forum by its handle and the follow is accepted'
   const first = await bodyText(page);
   assert.ok(first.includes(FORUM_TITLE), `B's page of the remote forum should show its title ${FORUM_TITLE}:\n${first}`);
   assert.match(first, /Demande de suivi envoyée|Vous suivez ce forum/, `B's forum page should show the follow state:\n${first}`);
-  await checkAccessibility(page, 'remote forum page (B, just followed)');
+  await checkAccessibility(page, 'remote forum page (B, just followed)', state.axeFindings);
 
   const accepted = await reloadUntil(page, state.b, forumPathOnB(), async (p) =>
     (await bodyText(p)).includes('Vous suivez ce forum.'),
@@ -568,7 +451,7 @@ step('B: the teacher follows the forum by its handle and the follow is accepted'
     `the follow of !${forumHandleOnA()} was not accepted within ${FEDERATION_TIMEOUT_MS} ms; B's page shows:\n` +
       `${await bodyText(page)}\n${bothLogTails(40)}`,
   );
-  await checkAccessibility(page, 'remote forum page (B, follow accepted)');
+  await checkAccessibility(page, 'remote forum page (B, follow accepted)', state.axeFindings);
 });
 
 step('A: the admin previews a thread, then publishes it', async () => {
@@ -610,7 +493,7 @@ step('A: the admin previews a thread, then publishes it', async () => {
     0,
     'a preview must not publish the thread',
   );
-  await checkAccessibility(page, 'compose preview (A)');
+  await checkAccessibility(page, 'compose preview (A)', state.axeFindings);
 
   const publish = kept.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
   assert.equal(await publish.count(), 1, `expected one publish button besides "Aperçu" on ${page.url()}`);
@@ -627,7 +510,7 @@ step('A: the admin previews a thread, then publishes it', async () => {
     (await page.locator('.post.thread strong', { hasText: THREAD_STRONG }).count()) > 0,
     'the thread body should render Markdown',
   );
-  await checkAccessibility(page, 'thread page (A, new thread)');
+  await checkAccessibility(page, 'thread page (A, new thread)', state.axeFindings);
 });
 
 step('B: the thread reaches the followed forum on B', async () => {
@@ -646,7 +529,7 @@ step('B: the thread reaches the followed forum on B', async () => {
   const item = page.locator('.thread-list li', { hasText: THREAD_TITLE });
   const meta = (await item.innerText()).replace(/\s+/g, ' ');
   assert.ok(meta.includes(`@${ADMIN.name}@${state.a.domain}`), `the thread on B should name its author @${ADMIN.name}@${state.a.domain}: ${meta}`);
-  await checkAccessibility(page, 'remote forum page (B, with the thread)');
+  await checkAccessibility(page, 'remote forum page (B, with the thread)', state.axeFindings);
 
   const link = item.locator('a').first();
   const href = await link.getAttribute('href');
@@ -667,7 +550,7 @@ step('B: the thread reaches the followed forum on B', async () => {
       `B's thread page should show the list item "${item}"`,
     );
   }
-  await checkAccessibility(page, 'remote thread page (B)');
+  await checkAccessibility(page, 'remote thread page (B)', state.axeFindings);
 });
 
 step('B: the teacher replies to the thread', async () => {
@@ -684,7 +567,7 @@ step('B: the teacher replies to the thread', async () => {
   const reply = page.locator('.post.reply', { hasText: REPLY_TEXT });
   assert.equal(await reply.count(), 1, `B's thread page should show the reply once:\n${await bodyText(page)}`);
   assert.ok((await reply.locator('em', { hasText: REPLY_EM }).count()) > 0, 'the reply\'s *produit scalaire* should be rendered as <em>');
-  await checkAccessibility(page, 'remote thread page (B, after replying)');
+  await checkAccessibility(page, 'remote thread page (B, after replying)', state.axeFindings);
 });
 
 step('A: the reply from B appears on the thread, with its origin', async () => {
@@ -711,14 +594,14 @@ step('A: the reply from B appears on the thread, with its origin', async () => {
   const text = await bodyText(page);
   assert.ok(text.includes(`@${ADMIN.name}@${state.a.domain}`), `A's thread page should still show the thread author:\n${text}`);
   assert.deepEqual(state.dialogs, [], 'no dialog may open');
-  await checkAccessibility(page, 'thread page (A, with the remote reply)');
+  await checkAccessibility(page, 'thread page (A, with the remote reply)', state.axeFindings);
 
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'forum-thread.png'), fullPage: true });
 
   // The forum page on A counts the reply.
   await goto(page, state.a, `/forums/${FORUM_NAME}`);
-  await checkAccessibility(page, 'forum page (A, with the thread)');
+  await checkAccessibility(page, 'forum page (A, with the thread)', state.axeFindings);
 });
 
 step('B: once the forum has announced the reply back, B still shows it once', async () => {
@@ -734,5 +617,5 @@ step('B: once the forum has announced the reply back, B still shows it once', as
   assert.equal(forum.status(), 200);
   const meta = (await page.locator('.thread-list li', { hasText: THREAD_TITLE }).innerText()).replace(/\s+/g, ' ');
   assert.match(meta, /Une réponse|1 réponse/, `B's forum page should count one reply for the thread: ${meta}`);
-  await checkAccessibility(page, 'remote forum page (B, after the reply)');
+  await checkAccessibility(page, 'remote forum page (B, after the reply)', state.axeFindings);
 });

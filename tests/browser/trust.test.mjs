@@ -37,6 +37,20 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 import { chromium } from 'playwright-core';
+import {
+  alertTexts,
+  checkAccessibility,
+  clickAndWaitForPage,
+  databaseFor,
+  dropPostgresDatabase,
+  expectField,
+  expectNoAlert,
+  formWith,
+  freePort,
+  goto,
+  stopServer,
+  submitForm,
+} from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
 dns.setDefaultResultOrder('ipv4first');
@@ -142,32 +156,7 @@ function allLogTails(lines = 60) {
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-function databaseFor(dataDir) {
-  if (DATABASE_KIND === 'sqlite') {
-    return { url: `sqlite://${path.join(dataDir, 'preau.db')}` };
-  }
-  if (DATABASE_KIND === 'postgres') {
-    const admin = process.env.PREAU_TEST_POSTGRES_URL;
-    assert.ok(admin, 'PREAU_BROWSER_DATABASE=postgres needs PREAU_TEST_POSTGRES_URL');
-    const url = new URL(admin);
-    const name = `preau_browser_${randomBytes(6).toString('hex')}`;
-    url.pathname = `/${name}`;
-    return { url: url.toString(), pgAdminUrl: admin, pgName: name };
-  }
-  throw new Error(`PREAU_BROWSER_DATABASE must be sqlite or postgres, not ${DATABASE_KIND}`);
-}
 
 /** Runs `preau ARGS…` (no server), resolves with its stdout. */
 function runPreau(args, { env = process.env, stdin = null, what = '' } = {}) {
@@ -283,106 +272,13 @@ async function attest(inst, level, org) {
   return file;
 }
 
-async function stopServer(inst) {
-  const child = inst.child;
-  if (!child || inst.childExit) return;
-  child.kill('SIGTERM');
-  const exited = new Promise((r) => child.once('exit', r));
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise((r) => setTimeout(() => r(true), 5_000)),
-  ]);
-  if (timedOut && !inst.childExit) {
-    child.kill('SIGKILL');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
-  }
-}
 
-function dropPostgresDatabase(inst) {
-  const { pgAdminUrl, pgName } = inst.database ?? {};
-  if (!pgAdminUrl || !pgName) return Promise.resolve();
-  // Best effort: the database is throwaway; psql may be missing.
-  return new Promise((resolve) => {
-    execFile(
-      'psql',
-      [pgAdminUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`],
-      { timeout: 10_000 },
-      (err, _stdout, stderr) => {
-        if (err) console.error(`note: could not drop test database ${pgName}: ${stderr || err.message}`);
-        resolve();
-      },
-    );
-  });
-}
 
-let axeSource = null;
-async function checkAccessibility(page, label) {
-  axeSource ??= await readFile(AXE_SOURCE_PATH, 'utf8');
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { resultTypes: ['violations'] }),
-  );
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad
-    .map(
-      (v) =>
-        `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
-        v.nodes
-          .map((n) => `      target ${JSON.stringify(n.target)}: ${n.html}\n        ${n.failureSummary?.replace(/\n/g, '\n        ')}`)
-          .join('\n'),
-    )
-    .join('\n');
-  const minor = results.violations.filter((v) => !bad.includes(v));
-  if (minor.length) {
-    console.log(`axe (${label}, ${page.url()}): minor/moderate, not failing: ${minor.map((v) => `${v.id}[${v.impact}]`).join(', ')}`);
-  }
-  state.axeFindings.push({ label, url: page.url(), serious: bad.length });
-  assert.equal(
-    bad.length,
-    0,
-    `accessibility violations (serious/critical) on the ${label} page ${page.url()}:\n${report}`,
-  );
-}
 
-/** Clicks `submit` and resolves with the final (non-redirect) navigation response. */
-async function clickAndWaitForPage(page, submit) {
-  const responsePromise = page.waitForResponse(
-    (r) =>
-      r.request().isNavigationRequest() &&
-      r.request().frame() === page.mainFrame() &&
-      !(r.status() >= 300 && r.status() < 400),
-    { timeout: 15_000 },
-  );
-  await submit.click();
-  const response = await responsePromise;
-  await page.waitForLoadState('load');
-  return response;
-}
 
-/** Submits `form` with its first submit button. */
-async function submitForm(page, form) {
-  const submit = form.locator('button[type=submit], input[type=submit]').first();
-  assert.equal(await submit.count(), 1, `no submit button in the form on ${page.url()}`);
-  return clickAndWaitForPage(page, submit);
-}
 
-async function goto(page, inst, pathname) {
-  const response = await page.goto(`${inst.base}${pathname}`, { waitUntil: 'load' });
-  assert.ok(response, `no response for ${inst.base}${pathname}`);
-  return response;
-}
 
-/** The form that holds a field named `fieldName` (the header holds a log-out form too). */
-function formWith(page, fieldName) {
-  return page.locator(`form:has([name="${fieldName}"])`);
-}
 
-async function expectField(form, selector, what) {
-  const n = await form.locator(selector).count();
-  assert.ok(n > 0, `${what}: no field matching ${selector} in the form on ${form.page().url()}`);
-  return form.locator(selector).first();
-}
 
 const squash = (s) => s.replace(/\s+/g, ' ').trim();
 
@@ -390,20 +286,7 @@ async function bodyText(page) {
   return squash(await page.locator('body').innerText());
 }
 
-async function alertTexts(page) {
-  const alerts = page.locator('[role=alert]');
-  const texts = [];
-  for (let i = 0; i < (await alerts.count()); i++) {
-    const t = (await alerts.nth(i).innerText()).trim();
-    if (t) texts.push(t);
-  }
-  return texts;
-}
 
-async function expectNoAlert(page, what) {
-  const alerts = await alertTexts(page);
-  assert.equal(alerts.length, 0, `${what} shows an alert at ${page.url()}: ${alerts.join(' | ')}`);
-}
 
 function checkChildren() {
   for (const inst of INSTANCES()) {
@@ -637,7 +520,7 @@ step('R: the admin creates a forum and opens a thread; its label is the instance
   await logIn(state.r, ADMIN);
   const response = await goto(page, state.r, '/forums');
   assert.equal(response.status(), 200, `GET ${state.r.base}/forums answered ${response.status()}`);
-  await checkAccessibility(page, 'forums list (R, admin)');
+  await checkAccessibility(page, 'forums list (R, admin)', state.axeFindings);
 
   const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
   assert.equal(await form.count(), 1, `no forum creation form (input[name=name]) on ${page.url()}:\n${await bodyText(page)}`);
@@ -649,7 +532,7 @@ step('R: the admin creates a forum and opens a thread; its label is the instance
   await expectNoAlert(page, 'creating the forum');
   assert.equal(new URL(page.url()).pathname, `/forums/${FORUM_NAME}`, `after creating the forum the browser should be on /forums/${FORUM_NAME}, is on ${page.url()}`);
   assert.ok((await bodyText(page)).includes(`!${forumHandle()}`), `the forum page should show its handle !${forumHandle()}`);
-  await checkAccessibility(page, 'forum page (R, new forum)');
+  await checkAccessibility(page, 'forum page (R, new forum)', state.axeFindings);
 
   const compose = formWith(page, 'body').filter({ has: page.locator('input[name=title]') });
   assert.equal(await compose.count(), 1, `no compose form (fields "title", "body") on ${page.url()}`);
@@ -668,7 +551,7 @@ step('R: the admin creates a forum and opens a thread; its label is the instance
   const own = await readLabel(page.locator('.post.thread'), 'the thread on R');
   assert.equal(own.text, LABEL_INSTITUTIONAL, `the thread's label on R should read "${LABEL_INSTITUTIONAL}"`);
   assert.equal(own.claim, null, 'the thread of R itself carries no "non vérifié" note');
-  await checkAccessibility(page, 'thread page (R, new thread)');
+  await checkAccessibility(page, 'thread page (R, new thread)', state.axeFindings);
 });
 
 for (const [key, teacher, replyText] of [
@@ -681,7 +564,7 @@ for (const [key, teacher, replyText] of [
     await logIn(inst, teacher);
     const response = await goto(page, inst, '/forums');
     assert.equal(response.status(), 200, `GET ${inst.base}/forums answered ${response.status()}`);
-    await checkAccessibility(page, `forums list (${inst.label}, teacher)`);
+    await checkAccessibility(page, `forums list (${inst.label}, teacher)`, state.axeFindings);
 
     const form = formWith(page, 'handle').first();
     assert.equal(await form.count(), 1, `no follow form (field "handle") on ${page.url()}`);
@@ -705,14 +588,14 @@ for (const [key, teacher, replyText] of [
       `on ${inst.label}, the follow was not accepted or the thread did not arrive within ${FEDERATION_TIMEOUT_MS} ms; ` +
         `the page shows:\n${await bodyText(page)}\n${allLogTails(40)}`,
     );
-    await checkAccessibility(page, `remote forum page (${inst.label}, with the thread)`);
+    await checkAccessibility(page, `remote forum page (${inst.label}, with the thread)`, state.axeFindings);
 
     const link = page.locator('.thread-list a', { hasText: THREAD_TITLE }).first();
     await clickAndWaitForPage(page, link);
     const threadPath = new URL(page.url()).pathname;
     assert.match(threadPath, /^\/threads\/\d+$/, `the thread link on ${inst.label} should lead to /threads/ID, led to ${page.url()}`);
     assert.equal((await page.locator('h1').innerText()).trim(), THREAD_TITLE);
-    await checkAccessibility(page, `remote thread page (${inst.label})`);
+    await checkAccessibility(page, `remote thread page (${inst.label})`, state.axeFindings);
 
     const reply = formWith(page, 'body').filter({ has: page.locator('textarea[name=body], input[name=body]') });
     assert.equal(await reply.count(), 1, `no reply form (field "body") on ${page.url()}`);
@@ -724,7 +607,7 @@ for (const [key, teacher, replyText] of [
     await expectNoAlert(page, `replying on ${inst.label}`);
     assert.equal(new URL(page.url()).pathname, threadPath, `after replying, the browser should be back on ${threadPath}`);
     assert.equal(await replyWith(page, replyText).count(), 1, `${inst.label}'s thread page should show the reply once`);
-    await checkAccessibility(page, `remote thread page (${inst.label}, after replying)`);
+    await checkAccessibility(page, `remote thread page (${inst.label}, after replying)`, state.axeFindings);
   });
 }
 
@@ -794,7 +677,7 @@ step('R: the thread page shows the three labels, with icons and words', async ()
     assert.equal(await label.details.getAttribute('open'), null, `${what}: the "pourquoi ?" panel should be closed at first`);
     assert.ok(!(await label.details.locator('p').isVisible()), `${what}: the panel's text should be hidden while closed`);
   }
-  await checkAccessibility(page, 'thread page (R, three labels, panels closed)');
+  await checkAccessibility(page, 'thread page (R, three labels, panels closed)', state.axeFindings);
 });
 
 step('R: the "pourquoi ?" panels explain each label', async () => {
@@ -839,7 +722,7 @@ step('R: the "pourquoi ?" panels explain each label', async () => {
     'L\'s label is unchanged once its panel is open',
   );
   assert.deepEqual(state.dialogs, [], 'no dialog may open');
-  await checkAccessibility(page, 'thread page (R, "pourquoi ?" panels open)');
+  await checkAccessibility(page, 'thread page (R, "pourquoi ?" panels open)', state.axeFindings);
 
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'trust-thread.png'), fullPage: true });
@@ -874,10 +757,10 @@ step('R: /admin/instances lists S and L with what R verified', async () => {
   );
   assert.equal(await cell(liarRow, 2), 'aucune', 'L\'s row should show no attestation');
   assert.ok((await cell(svtRow, 0)).startsWith('Associatif'), 'S\'s row should show what it declares');
-  await checkAccessibility(page, 'known instances (R, admin)');
+  await checkAccessibility(page, 'known instances (R, admin)', state.axeFindings);
 
   // With the lying instance's panel open too.
   await liarRow.locator('details.trust-why summary').click();
   assert.equal(squash(await liarRow.locator('details.trust-why p').innerText()), WHY_NO_EVIDENCE);
-  await checkAccessibility(page, 'known instances (R, admin, panel open)');
+  await checkAccessibility(page, 'known instances (R, admin, panel open)', state.axeFindings);
 });
