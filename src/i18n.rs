@@ -218,6 +218,40 @@ mod tests {
         for mode in ["open", "approval", "closed"] {
             keys.push(format!("registrations-{mode}"));
         }
+        for role in crate::store::projects::Role::ALL {
+            keys.push(format!("project-role-{}", role.as_str()));
+        }
+        for state in crate::store::projects::MemberState::ALL {
+            keys.push(format!("project-state-{}", state.as_str()));
+        }
+        for status in crate::store::projects::ProjectStatus::ALL {
+            keys.push(format!("project-status-{}", status.as_str()));
+        }
+        for mode in crate::store::projects::JoinMode::ALL {
+            keys.push(format!("project-join-{}", mode.as_str()));
+        }
+        for visibility in crate::store::projects::Visibility::ALL {
+            keys.push(format!("project-visibility-{}", visibility.as_str()));
+        }
+        for level in ["informal", "associative", "institutional"] {
+            keys.push(format!("project-min-level-{level}"));
+        }
+        for kind in [
+            "created",
+            "invited",
+            "joined",
+            "refused",
+            "requested",
+            "rejected",
+            "left",
+            "removed",
+            "role",
+        ] {
+            keys.push(format!("project-log-{kind}"));
+        }
+        for state in ["invited", "refused", "member"] {
+            keys.push(format!("invitation-state-{state}"));
+        }
         for key in keys {
             for lang in [Lang::Fr, Lang::En] {
                 assert!(catalogs.has(lang, &key), "{key} missing in {lang:?}");

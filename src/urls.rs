@@ -60,6 +60,32 @@ pub fn forum_followers_of(forum_ap_id: &str) -> String {
     format!("{forum_ap_id}/followers")
 }
 
+/// `BASE/projects/NAME`: a project space's actor id and HTML page.
+pub fn project(base: &str, name: &str) -> String {
+    format!("{base}/projects/{name}")
+}
+
+/// A project's members collection, from its actor id.
+pub fn project_members_of(project_ap_id: &str) -> String {
+    format!("{project_ap_id}/members")
+}
+
+/// A project's activity collection (joins, leaves…), from its actor id.
+pub fn project_activity_of(project_ap_id: &str) -> String {
+    format!("{project_ap_id}/activity")
+}
+
+/// A new membership's id: the id of the `Invite` or `Join` that starts it
+/// (Mobilizon's convention).
+pub fn project_membership(base: &str) -> String {
+    format!("{base}/memberships/{}", random_token())
+}
+
+/// A new members-only object of a project (post, document, event).
+pub fn project_object(base: &str, token: &str) -> String {
+    format!("{base}/objects/{token}")
+}
+
 /// A new local post's id.
 pub fn post(base: &str, token: &str) -> String {
     format!("{base}/posts/{token}")

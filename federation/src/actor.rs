@@ -216,6 +216,85 @@ pub struct Actor {
     /// as in its NodeInfo); receivers verify them, never copy them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attestations: Vec<serde_json::Value>,
+    /// Préau: what kind of group this is; `project` for a project space
+    /// (see [`crate::projects`]), absent for forums.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_kind: Option<String>,
+    /// Groups: the members collection (Mobilizon's term).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub members: Option<Url>,
+    /// Préau projects: the collection of what happened (joins, leaves…).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_activity: Option<Url>,
+    /// Préau projects: `looking`, `running` or `finished`.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_status: Option<String>,
+    /// Préau projects: `public` or `members`.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub visibility: Option<String>,
+    /// Groups: how one joins: Mobilizon's `invite`, `open` or Préau's
+    /// `request` (Mobilizon says `restricted`).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub join_mode: Option<String>,
+    /// Préau projects: the lowest member label accepted.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_member_level: Option<TrustLevel>,
+    /// Préau projects: the country (ISO 3166 code or name).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub country: Option<String>,
+    /// Préau projects: the commune or place, as typed.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub place: Option<String>,
+    /// Préau projects: latitude of the place, WGS 84 degrees.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub latitude: Option<f64>,
+    /// Préau projects: longitude of the place, WGS 84 degrees.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub longitude: Option<f64>,
 }
 
 /// A source text with its media type.

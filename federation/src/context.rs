@@ -53,7 +53,29 @@ pub fn preau_context() -> Value {
             "trustLevel": "preau:trustLevel",
             "organisation": "preau:organisation",
             "emailDomain": "preau:emailDomain",
-            "attestations": { "@id": "preau:attestations", "@container": "@set" }
+            "attestations": { "@id": "preau:attestations", "@container": "@set" },
+            "mz": "https://joinmobilizon.org/ns#",
+            "sc": "http://schema.org#",
+            "ical": "http://www.w3.org/2002/12/cal/ical#",
+            "members": { "@id": "mz:members", "@type": "@id" },
+            "Member": "mz:Member",
+            "role": "mz:role",
+            "joinMode": "mz:joinMode",
+            "groupKind": "preau:groupKind",
+            "projectActivity": { "@id": "preau:projectActivity", "@type": "@id" },
+            "projectStatus": "preau:projectStatus",
+            "visibility": "preau:visibility",
+            "minMemberLevel": "preau:minMemberLevel",
+            "country": "sc:addressCountry",
+            "place": "preau:place",
+            "latitude": "sc:latitude",
+            "longitude": "sc:longitude",
+            "invitedBy": { "@id": "preau:invitedBy", "@type": "@id" },
+            "activity": { "@id": "preau:activity", "@type": "@id" },
+            "versionOf": { "@id": "preau:versionOf", "@type": "@id" },
+            "version": "preau:version",
+            "size": "preau:size",
+            "digest": "preau:digest"
         }
     ])
 }

@@ -7,6 +7,8 @@
 //! has no database and no HTTP server, so its types can be tested against
 //! JSON captured from other fediverse software (see `fixtures/`).
 
+#![recursion_limit = "256"]
+
 pub mod activities;
 pub mod actor;
 pub mod attestation;
@@ -15,6 +17,7 @@ pub mod context;
 mod lenient;
 pub mod nodeinfo;
 pub mod objects;
+pub mod projects;
 pub mod signatures;
 pub mod trust;
 pub mod webfinger;

@@ -205,6 +205,17 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         } else {
             Vec::new()
         },
+        group_kind: None,
+        members: None,
+        project_activity: None,
+        project_status: None,
+        visibility: None,
+        join_mode: None,
+        min_member_level: None,
+        country: None,
+        place: None,
+        latitude: None,
+        longitude: None,
         id,
     })
 }
@@ -316,7 +327,12 @@ impl Object for DbActor {
                 .set_actor_email_domain(id, email_domain.as_deref())
                 .await?;
         }
-        if kind == ActorKindRow::Group {
+        if kind == ActorKindRow::Group && super::projects::is_project(&json) {
+            // A remote project space: what it is about and its collections.
+            let fields =
+                super::projects::remote_project_fields(&json, &display_name, &summary_html);
+            data.domain.store.upsert_remote_project(id, &fields).await?;
+        } else if kind == ActorKindRow::Group {
             // A remote forum: keep its title, description and collections.
             let title: String = display_name.chars().take(120).collect();
             let moderators = json.attributed_to.as_ref().map(Url::to_string);

@@ -64,7 +64,8 @@ fn host_of(url: &Url) -> Option<(String, Option<u16>)> {
         .map(|host| (host.to_ascii_lowercase(), url.port_or_known_default()))
 }
 
-/// `POST /inbox`, `/users/{name}/inbox`, `/forums/{name}/inbox`.
+/// `POST /inbox`, `/users/{name}/inbox`, `/forums/{name}/inbox`,
+/// `/projects/{name}/inbox`.
 pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(Body::new(body), MAX_INBOX_BYTES).await {
@@ -206,6 +207,11 @@ impl Signer {
     pub fn key(&self) -> &rsa::RsaPublicKey {
         &self.key
     }
+
+    /// The signer's actor.
+    pub fn actor(&self) -> &DbActor {
+        &self.actor
+    }
 }
 
 /// How long a signer's key is used from memory before it is read again
@@ -339,6 +345,9 @@ async fn dispatch(
     signer: &DbActor,
 ) -> Result<Applied, Response> {
     let domain = &data.domain;
+    if let Some(result) = super::projects::dispatch(data, activity, raw, signer).await {
+        return result;
+    }
     match &activity.kind {
         ActivityKind::Follow => {
             let Some(target) = activity.object_id() else {

@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod nodeinfo;
 pub mod outgoing;
 pub mod policy;
+pub mod projects;
 pub mod trust;
 pub mod webfinger;
 
@@ -64,4 +65,13 @@ pub fn routes() -> Router<AppState> {
         .route("/posts/{token}", get(forums::get_post))
         .route("/posts/{token}/context", get(forums::get_post_context))
         .route("/contexts/{id}", get(forums::get_hosted_context))
+        .route("/projects/{name}/inbox", post(inbox::post_inbox))
+        .route(
+            "/projects/{name}/members",
+            get(projects::get_project_members),
+        )
+        .route(
+            "/projects/{name}/activity",
+            get(projects::get_project_activity),
+        )
 }

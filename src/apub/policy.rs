@@ -71,6 +71,8 @@ fn json_only(path: &str) -> bool {
             "/moderators",
             "/featured",
             "/context",
+            "/members",
+            "/activity",
         ]
         .iter()
         .any(|suffix| path.ends_with(suffix))
@@ -118,35 +120,63 @@ pub async fn gate_reads(data: Data<AppState>, request: Request, next: Next) -> R
             .path_and_query()
             .map(|pq| pq.as_str().to_string())
             .unwrap_or_else(|| "/".to_string());
-        let parts = RequestParts {
-            method: request.method(),
-            path_and_query: &path,
-            headers: request.headers(),
-            body: None,
-        };
-        let checked = match signatures::check_request(
-            &parts,
-            SystemTime::now(),
-            &signatures::Policy::default(),
-        ) {
-            Ok(checked) => checked,
-            Err(error) => return refuse(StatusCode::UNAUTHORIZED, error.code()),
-        };
-        let mut actor_url = key_url.clone();
-        actor_url.set_fragment(None);
-        let signer = match data.inbox_memory.signer(actor_url.as_str()) {
-            Some(signer) => signer,
-            None => {
-                let id: ObjectId<DbActor> = actor_url.into();
-                match id.dereference(&data).await.map(Signer::new) {
-                    Ok(Ok(signer)) => data.inbox_memory.remember_signer(signer),
-                    _ => return refuse(StatusCode::UNAUTHORIZED, "signer_unavailable"),
-                }
-            }
-        };
-        if signatures::verify_checked_with_key(&parts, checked, signer.key()).is_err() {
-            return refuse(StatusCode::UNAUTHORIZED, "signature_invalid");
+        let (method, headers) = (request.method().clone(), request.headers().clone());
+        if let Err(response) = verify_signed_read(&data, &method, &path, &headers).await {
+            return response;
         }
     }
     next.run(request).await
+}
+
+/// Verifies the HTTP signature of a read (signed fetch) and returns its
+/// signer, or the refusal to send: 401 when unsigned, malformed, stale or
+/// not verifying.
+pub async fn verify_signed_read(
+    data: &Data<AppState>,
+    method: &Method,
+    path: &str,
+    headers: &axum::http::HeaderMap,
+) -> Result<std::sync::Arc<Signer>, Response> {
+    let header = match headers
+        .get("signature")
+        .and_then(|v| v.to_str().ok())
+        .map(signatures::parse_signature_header)
+    {
+        None => return Err(refuse(StatusCode::UNAUTHORIZED, "signature_required")),
+        Some(Err(error)) => return Err(refuse(StatusCode::UNAUTHORIZED, error.code())),
+        Some(Ok(header)) => header,
+    };
+    let Ok(key_url) = Url::parse(&header.key_id) else {
+        return Err(refuse(StatusCode::UNAUTHORIZED, "signature_invalid"));
+    };
+    let parts = RequestParts {
+        method,
+        path_and_query: path,
+        headers,
+        body: None,
+    };
+    let checked = match signatures::check_request(
+        &parts,
+        SystemTime::now(),
+        &signatures::Policy::default(),
+    ) {
+        Ok(checked) => checked,
+        Err(error) => return Err(refuse(StatusCode::UNAUTHORIZED, error.code())),
+    };
+    let mut actor_url = key_url.clone();
+    actor_url.set_fragment(None);
+    let signer = match data.inbox_memory.signer(actor_url.as_str()) {
+        Some(signer) => signer,
+        None => {
+            let id: ObjectId<DbActor> = actor_url.into();
+            match id.dereference(data).await.map(Signer::new) {
+                Ok(Ok(signer)) => data.inbox_memory.remember_signer(signer),
+                _ => return Err(refuse(StatusCode::UNAUTHORIZED, "signer_unavailable")),
+            }
+        }
+    };
+    if signatures::verify_checked_with_key(&parts, checked, signer.key()).is_err() {
+        return Err(refuse(StatusCode::UNAUTHORIZED, "signature_invalid"));
+    }
+    Ok(signer)
 }

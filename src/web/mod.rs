@@ -11,6 +11,7 @@ pub mod forums;
 pub mod home;
 pub mod posts;
 pub mod profile;
+pub mod projects;
 pub mod session;
 
 use crate::{
@@ -28,7 +29,14 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 25] = [
+    ("projects.html", include_str!("templates/projects.html")),
+    ("project.html", include_str!("templates/project.html")),
+    (
+        "project_form.html",
+        include_str!("templates/project_form.html"),
+    ),
+    ("requests.html", include_str!("templates/requests.html")),
     (
         "post_actions.html",
         include_str!("templates/post_actions.html"),
@@ -284,6 +292,30 @@ pub fn routes() -> Router<AppState> {
         .route("/post/{id}/like", post(posts::submit_like))
         .route("/post/{id}/report", post(posts::submit_report))
         .route("/post/{id}/remove", post(posts::submit_remove))
+        .route(
+            "/projects",
+            get(projects::show_projects).post(projects::submit_new_project),
+        )
+        .route("/projects/new", get(projects::show_new_project))
+        .route("/projects/lookup", post(projects::submit_lookup))
+        .route("/projects/{name}", get(projects::show_project))
+        .route(
+            "/projects/{name}/edit",
+            get(projects::show_edit_project).post(projects::submit_edit_project),
+        )
+        .route("/projects/{name}/invite", post(projects::submit_invite))
+        .route("/projects/{name}/join", post(projects::submit_join))
+        .route("/projects/{name}/leave", post(projects::submit_leave))
+        .route("/projects/{name}/answer", post(projects::submit_answer))
+        .route(
+            "/projects/{name}/members/{member}",
+            post(projects::submit_member_action),
+        )
+        .route(
+            "/projects/{name}/members.csv",
+            get(projects::export_members_csv),
+        )
+        .route("/requests", get(projects::show_requests))
 }
 
 #[cfg(test)]

@@ -1,0 +1,365 @@
+//! Project spaces across three instances: a teacher on the institutional
+//! node creates a project and invites teachers of the associative and
+//! informal nodes; one accepts, one refuses; every instance shows each
+//! state; members-only documents stay private; a removal and a leave
+//! propagate. Driven through the pages, as a browser would.
+
+use super::forums::{fast_delivery, teacher, wait_for, PASSWORD};
+use super::support::*;
+use preau::store::projects::MemberState;
+use preau_federation::TrustLevel;
+use serde_json::Value;
+
+/// A logged-in browser client.
+pub(crate) async fn logged_in(instance: &TestInstance, name: &str) -> reqwest::Client {
+    let client = browser();
+    let token = page_token(&client, &instance.url("/login")).await;
+    let response = client
+        .post(instance.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("login", name),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "log-in of {name}");
+    client
+}
+
+/// Submits a form of `page` (its CSRF token taken from the page) and
+/// returns the response status and body.
+pub(crate) async fn submit(
+    client: &reqwest::Client,
+    instance: &TestInstance,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let token = page_token(client, &instance.url(page)).await;
+    let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(fields);
+    let response = client
+        .post(instance.url(action))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn state_of(
+    instance: &TestInstance,
+    project_ap_id: &str,
+    person_ap_id: &str,
+) -> Option<MemberState> {
+    let store = &instance.running.state.domain.store;
+    let project = store.project_by_ap_id(project_ap_id).await.unwrap()?;
+    let person = store.actor_by_ap_id(person_ap_id).await.unwrap()?;
+    store
+        .member(project.actor.id, person.id)
+        .await
+        .unwrap()
+        .map(|m| m.state)
+}
+
+async fn page_text(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_project_spans_three_instances() {
+    for engine in engines() {
+        let (mut a, dir_a) = settings(engine, None);
+        fast_delivery(&mut a);
+        a.instance.trust_level = TrustLevel::Institutional;
+        let academy = start(engine, a, dir_a).await;
+        let (mut b, dir_b) = settings(engine, None);
+        fast_delivery(&mut b);
+        b.instance.trust_level = TrustLevel::Associative;
+        let association = start(engine, b, dir_b).await;
+        let (mut c, dir_c) = settings(engine, None);
+        fast_delivery(&mut c);
+        let informal = start(engine, c, dir_c).await;
+
+        teacher(&academy, "anne", false).await;
+        teacher(&association, "bea", false).await;
+        teacher(&informal, "carl", false).await;
+        teacher(&informal, "dora", false).await;
+        let anne = logged_in(&academy, "anne").await;
+        let bea = logged_in(&association, "bea").await;
+        let carl = logged_in(&informal, "carl").await;
+        let dora = logged_in(&informal, "dora").await;
+
+        // Anne creates a project; a bad form is refused with its message
+        // and creates nothing.
+        let (status, body) = submit(
+            &anne,
+            &academy,
+            "/projects/new",
+            "/projects",
+            &[
+                ("name", "eco"),
+                ("title", ""),
+                ("visibility", "public"),
+                ("status", "looking"),
+                ("join_mode", "request"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            body.contains("obligatoire") || body.contains("required"),
+            "{body}"
+        );
+        assert!(academy
+            .running
+            .state
+            .domain
+            .store
+            .local_project("eco")
+            .await
+            .unwrap()
+            .is_none());
+        let (status, _) = submit(
+            &anne,
+            &academy,
+            "/projects/new",
+            "/projects",
+            &[
+                ("name", "eco"),
+                ("title", "Éco-délégués en réseau"),
+                ("description", "Un projet **inter-académique**"),
+                ("subjects", "SVT, Géographie"),
+                ("levels", "college"),
+                ("languages", "fr, en"),
+                ("place", "Rennes"),
+                ("latitude", "48.11"),
+                ("longitude", "-1.68"),
+                ("visibility", "public"),
+                ("status", "looking"),
+                ("join_mode", "request"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let project_id = academy.url("/projects/eco");
+        let group: Value = api_client()
+            .get(&project_id)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(group["type"], "Group");
+        assert_eq!(group["groupKind"], "project");
+        assert_eq!(group["members"], academy.url("/projects/eco/members"));
+        assert_eq!(group["joinMode"], "request");
+        assert_eq!(group["latitude"], 48.11);
+
+        // Anne invites Bea and Carl by handle.
+        for handle in [
+            format!("bea@{}", association.domain),
+            format!("carl@{}", informal.domain),
+        ] {
+            let (status, body) = submit(
+                &anne,
+                &academy,
+                "/projects/eco",
+                "/projects/eco/invite",
+                &[("handle", handle.as_str())],
+            )
+            .await;
+            assert_eq!(status, 303, "{body}");
+        }
+        let bea_id = association.url("/users/bea");
+        let carl_id = informal.url("/users/carl");
+        // Inviting twice is refused.
+        let handle = format!("bea@{}", association.domain);
+        let (status, body) = submit(
+            &anne,
+            &academy,
+            "/projects/eco",
+            "/projects/eco/invite",
+            &[("handle", handle.as_str())],
+        )
+        .await;
+        assert_eq!(status, 409, "{body}");
+        for (instance, client, person) in
+            [(&association, &bea, &bea_id), (&informal, &carl, &carl_id)]
+        {
+            wait_for("the invitation arrives", || async {
+                state_of(instance, &project_id, person).await == Some(MemberState::Invited)
+            })
+            .await;
+            let requests = page_text(client, &instance.url("/requests")).await;
+            assert!(requests.contains("Éco-délégués en réseau"), "{requests}");
+            assert!(requests.contains("Accepter"));
+        }
+        let pending = page_text(&anne, &academy.url("/requests")).await;
+        assert_eq!(
+            pending.matches("Invitation en attente").count(),
+            2,
+            "{pending}"
+        );
+
+        // Bea accepts from "Mes demandes"; Carl refuses.
+        let remote_path = format!("/projects/eco@{}", academy.domain);
+        let (status, _) = submit(
+            &bea,
+            &association,
+            "/requests",
+            &format!("{remote_path}/answer"),
+            &[("action", "accept"), ("handle", "requests")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, _) = submit(
+            &carl,
+            &informal,
+            "/requests",
+            &format!("{remote_path}/answer"),
+            &[("action", "refuse"), ("handle", "requests")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        wait_for("the host records both answers", || async {
+            state_of(&academy, &project_id, &bea_id).await == Some(MemberState::Member)
+                && state_of(&academy, &project_id, &carl_id).await == Some(MemberState::Refused)
+        })
+        .await;
+        wait_for("Anne sees each state", || async {
+            let page = page_text(&anne, &academy.url("/requests")).await;
+            page.contains("Invitation refusée") && page.contains("Invitation acceptée")
+        })
+        .await;
+        // Bea's instance mirrors the members: Anne is the owner.
+        let anne_id = academy.url("/users/anne");
+        wait_for("the association mirrors the membership", || async {
+            state_of(&association, &project_id, &anne_id).await == Some(MemberState::Member)
+        })
+        .await;
+        let page = page_text(&bea, &association.url(&remote_path)).await;
+        assert!(page.contains("Propriétaire"), "{page}");
+        // A declaration alone is not evidence: the label says so.
+        assert!(page.contains("se déclare institutionnel"), "{page}");
+
+        // Members-only collections: an unsigned fetch gets 401, a fetch
+        // signed by an instance without members gets 403.
+        let response = api_client()
+            .get(academy.url("/projects/eco/members"))
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        let informal_data = informal.running.state.clone();
+        let fetched = informal_fetch(&informal, &academy.url("/projects/eco/members")).await;
+        assert_eq!(fetched, 403, "an instance without members is refused");
+        drop(informal_data);
+
+        // Dora (informal) asks to join; Anne accepts from her requests.
+        let (status, _) = submit(
+            &dora,
+            &informal,
+            "/projects",
+            "/projects/lookup",
+            &[("handle", &format!("eco@{}", academy.domain))],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, body) = submit(
+            &dora,
+            &informal,
+            &remote_path,
+            &format!("{remote_path}/join"),
+            &[],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+        let dora_id = informal.url("/users/dora");
+        wait_for("the request reaches the host", || async {
+            state_of(&academy, &project_id, &dora_id).await == Some(MemberState::Requested)
+        })
+        .await;
+        let dora_row = academy
+            .running
+            .state
+            .domain
+            .store
+            .actor_by_ap_id(&dora_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, _) = submit(
+            &anne,
+            &academy,
+            "/requests",
+            &format!("/projects/eco/members/{}", dora_row.id.0),
+            &[("action", "accept")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        wait_for("Dora is a member on her instance", || async {
+            state_of(&informal, &project_id, &dora_id).await == Some(MemberState::Member)
+        })
+        .await;
+        // Now the informal instance hosts a member and may read.
+        wait_for("the informal instance may read the members", || async {
+            informal_fetch(&informal, &academy.url("/projects/eco/members")).await == 200
+        })
+        .await;
+
+        // Anne removes Dora; Bea leaves. Both propagate.
+        let (status, _) = submit(
+            &anne,
+            &academy,
+            "/projects/eco",
+            &format!("/projects/eco/members/{}", dora_row.id.0),
+            &[("action", "remove")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        wait_for("the removal reaches Dora's instance", || async {
+            state_of(&informal, &project_id, &dora_id).await == Some(MemberState::Removed)
+        })
+        .await;
+        let (status, _) = submit(
+            &bea,
+            &association,
+            &remote_path,
+            &format!("{remote_path}/leave"),
+            &[],
+        )
+        .await;
+        assert_eq!(status, 303);
+        wait_for("the leave reaches the host", || async {
+            state_of(&academy, &project_id, &bea_id).await == Some(MemberState::Left)
+        })
+        .await;
+        let page = page_text(&anne, &academy.url("/projects/eco")).await;
+        assert!(page.contains("a quitté le projet"), "{page}");
+        assert!(page.contains("a retiré"), "{page}");
+        // The last owner cannot leave.
+        let (status, body) =
+            submit(&anne, &academy, "/projects/eco", "/projects/eco/leave", &[]).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("dernier propriétaire"), "{body}");
+
+        academy.stop().await;
+        association.stop().await;
+        informal.stop().await;
+    }
+}
+
+/// GETs `url` signed by `instance`'s instance actor (a signed fetch) and
+/// returns the status.
+pub(crate) async fn informal_fetch(instance: &TestInstance, url: &str) -> u16 {
+    let state = &instance.running.state;
+    let actor = state.domain.store.instance_actor().await.unwrap().unwrap();
+    preau::apub::projects::signed_get_status(state, &actor, url).await
+}

@@ -1,0 +1,1370 @@
+//! Project spaces: creating and editing them, and membership (invitations,
+//! join requests, leaving, removal, roles), on this instance and across
+//! instances.
+//!
+//! The project's host instance decides: every change to a project is
+//! applied there, written to its log, and announced by the project's
+//! `Group` to the instances of its members (and to the person concerned),
+//! in the transaction of the change. A teacher of another instance acts by
+//! sending the activity to the project; their instance keeps a mirror of
+//! the membership, refreshed from the host after each announcement.
+
+use super::{
+    inbox::Applied, keys::generate_key_pair, profile::render_markdown, validate, Domain,
+    DomainError, DomainResult,
+};
+use crate::{
+    apub::outgoing,
+    store::{
+        accounts::AccountRow,
+        actors::{ActorKindRow, ActorRow, NewActor},
+        delivery::enqueue,
+        inbox::record_received,
+        now_ms,
+        projects::{
+            self, count_owners, JoinMode, MemberRow, MemberState, NewLogEntry, NewMember,
+            ProjectFields, ProjectRow, ProjectStatus, Role, Visibility,
+        },
+        Tx,
+    },
+    urls,
+};
+use preau_federation::{
+    projects::{Member, MemberRole},
+    TrustLevel,
+};
+use serde_json::{json, Value};
+
+/// A project as asked for in the create and edit forms.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectInput {
+    /// Its name: the `NAME` of `NAME@domain` (creation only).
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Markdown description.
+    pub description: String,
+    /// Comma-separated subjects.
+    pub subjects: String,
+    /// Level codes.
+    pub school_levels: Vec<String>,
+    /// Comma-separated languages.
+    pub languages: String,
+    /// Academy.
+    pub academy: String,
+    /// Country.
+    pub country: String,
+    /// Commune or place.
+    pub place: String,
+    /// Latitude as typed (empty for none).
+    pub latitude: String,
+    /// Longitude as typed.
+    pub longitude: String,
+    /// `public` or `members`.
+    pub visibility: String,
+    /// `looking`, `running` or `finished`.
+    pub status: String,
+    /// `invite`, `request` or `open`.
+    pub join_mode: String,
+    /// Lowest member label: `informal`, `associative`, `institutional`.
+    pub min_member_level: String,
+}
+
+fn coordinate(raw: &str, limit: f64, field: &str) -> DomainResult<Option<f64>> {
+    let raw = raw.trim().replace(',', ".");
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<f64>() {
+        Ok(value) if value.is_finite() && value.abs() <= limit => Ok(Some(value)),
+        _ => Err(DomainError::invalid("invalid_coordinates", field)),
+    }
+}
+
+/// Checks and normalises the fields of a project form.
+pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
+    let title = validate::text(&input.title, 120, "title")?;
+    if title.is_empty() {
+        return Err(DomainError::invalid("field_required", "title"));
+    }
+    let description = validate::text(&input.description, 10_000, "description")?;
+    let mut school_levels = Vec::new();
+    for level in &input.school_levels {
+        let level = level.trim();
+        if level.is_empty() {
+            continue;
+        }
+        if !super::profile::SCHOOL_LEVELS.contains(&level) {
+            return Err(DomainError::invalid("invalid_level", "school_levels"));
+        }
+        if !school_levels.iter().any(|seen| seen == level) {
+            school_levels.push(level.to_string());
+        }
+    }
+    let latitude = coordinate(&input.latitude, 90.0, "latitude")?;
+    let longitude = coordinate(&input.longitude, 180.0, "longitude")?;
+    if latitude.is_some() != longitude.is_some() {
+        return Err(DomainError::invalid("invalid_coordinates", "longitude"));
+    }
+    let choice = |raw: &str, field: &str| -> DomainResult<String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(DomainError::invalid("field_required", field));
+        }
+        Ok(raw.to_string())
+    };
+    let visibility = Visibility::parse(&choice(&input.visibility, "visibility")?)
+        .ok_or_else(|| DomainError::invalid("invalid_choice", "visibility"))?;
+    let status = ProjectStatus::parse(&choice(&input.status, "status")?)
+        .ok_or_else(|| DomainError::invalid("invalid_choice", "status"))?;
+    let join_mode = JoinMode::parse(&choice(&input.join_mode, "join_mode")?)
+        .ok_or_else(|| DomainError::invalid("invalid_choice", "join_mode"))?;
+    let min_member_level = if input.min_member_level.trim().is_empty() {
+        TrustLevel::Informal
+    } else {
+        input
+            .min_member_level
+            .trim()
+            .parse::<TrustLevel>()
+            .map_err(|_| DomainError::invalid("invalid_choice", "min_member_level"))?
+    };
+    Ok(ProjectFields {
+        title,
+        description_html: render_markdown(&description),
+        description_source: description,
+        subjects: validate::list(&input.subjects, 20, 80, "subjects")?,
+        school_levels,
+        languages: validate::list(&input.languages, 10, 20, "languages")?,
+        academy: validate::text(&input.academy, 80, "academy")?,
+        country: validate::text(&input.country, 80, "country")?,
+        place: validate::text(&input.place, 120, "place")?,
+        latitude,
+        longitude,
+        visibility,
+        status,
+        join_mode,
+        min_member_level,
+        members_url: None,
+        activity_url: None,
+    })
+}
+
+/// The wire role of a membership row.
+pub fn wire_role(member: &MemberRow) -> Option<MemberRole> {
+    Some(match member.state {
+        MemberState::Member => match member.role {
+            Role::Owner => MemberRole::Owner,
+            Role::Moderator => MemberRole::Moderator,
+            Role::Member => MemberRole::Member,
+        },
+        MemberState::Invited => MemberRole::Invited,
+        MemberState::Requested => MemberRole::Requested,
+        MemberState::Refused => MemberRole::Refused,
+        MemberState::Rejected => MemberRole::Rejected,
+        MemberState::Left | MemberState::Removed => return None,
+    })
+}
+
+/// The stored role and state of a wire role.
+pub fn row_role(role: MemberRole) -> (Role, MemberState) {
+    match role {
+        MemberRole::Owner => (Role::Owner, MemberState::Member),
+        MemberRole::Moderator => (Role::Moderator, MemberState::Member),
+        MemberRole::Member => (Role::Member, MemberState::Member),
+        MemberRole::Invited => (Role::Member, MemberState::Invited),
+        MemberRole::Requested => (Role::Member, MemberState::Requested),
+        MemberRole::Refused => (Role::Member, MemberState::Refused),
+        MemberRole::Rejected => (Role::Member, MemberState::Rejected),
+    }
+}
+
+/// A change to apply on the project's host: the membership row it writes,
+/// the log line, what goes straight to someone, and the activity the
+/// project announces to its members' instances.
+struct HostChange {
+    member: Option<NewMember>,
+    log: NewLogEntry,
+    /// (activity id, signing local actor, body, inboxes)
+    direct: Vec<(String, crate::store::actors::ActorId, Value, Vec<String>)>,
+    /// The activity the project announces, as sent or received.
+    announced: Value,
+    /// Inboxes that get the announcement besides members' instances.
+    also_to: Vec<String>,
+}
+
+fn inbox_of(actor: &ActorRow) -> String {
+    actor
+        .shared_inbox
+        .clone()
+        .unwrap_or_else(|| actor.inbox.clone())
+}
+
+impl Domain {
+    /// The actor of a local account.
+    pub(crate) async fn actor_of(&self, account: &AccountRow) -> DomainResult<ActorRow> {
+        self.store
+            .actor_by_id(account.actor_id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("account without actor".into()))
+    }
+
+    /// Creates a local project; its creator is its first owner.
+    pub async fn create_project(
+        &self,
+        creator: &AccountRow,
+        input: &ProjectInput,
+    ) -> DomainResult<ProjectRow> {
+        let name = validate::username(&input.name)
+            .map_err(|_| DomainError::invalid("invalid_project_name", "name"))?;
+        let fields = project_fields(input)?;
+        if self.store.local_actor_by_name(&name).await?.is_some() {
+            return Err(DomainError::invalid("name_taken", "name"));
+        }
+        let owner = self.actor_of(creator).await?;
+        let (public_key_pem, private_key_pem) = generate_key_pair().await?;
+        let base = self.settings.base_url();
+        let ap_id = urls::project(&base, &name);
+        let actor = NewActor {
+            kind: ActorKindRow::Group,
+            name,
+            domain: String::new(),
+            inbox: format!("{ap_id}/inbox"),
+            shared_inbox: Some(urls::shared_inbox(&base)),
+            display_name: fields.title.clone(),
+            summary_html: fields.description_html.clone(),
+            public_key_pem,
+            private_key_pem: Some(private_key_pem),
+            declared_trust: None,
+            ap_id,
+        };
+        let id = match self
+            .store
+            .create_project(&actor, &fields, Some(creator.id), owner.id)
+            .await
+        {
+            Ok(id) => id,
+            Err(error) if crate::store::is_unique_violation(&error) => {
+                return Err(DomainError::invalid("name_taken", "name"))
+            }
+            Err(error) => return Err(error.into()),
+        };
+        self.store
+            .project(id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("project vanished".into()))
+    }
+
+    /// An owner edits a local project; members' instances get an `Update`
+    /// of the `Group`.
+    pub async fn edit_project(
+        &self,
+        editor: &AccountRow,
+        project: &ProjectRow,
+        input: &ProjectInput,
+    ) -> DomainResult<ProjectRow> {
+        if !project.actor.is_local() {
+            return Err(DomainError::rule(409, "project_is_remote"));
+        }
+        let me = self.actor_of(editor).await?;
+        let member = self.store.member(project.actor.id, me.id).await?;
+        if !member.as_ref().is_some_and(MemberRow::is_owner) {
+            return Err(DomainError::rule(403, "not_project_owner"));
+        }
+        let fields = project_fields(input)?;
+        let mut tx = self.store.begin().await?;
+        projects::update_project_fields(&mut tx, project.actor.id, &fields).await?;
+        let inboxes = projects::member_inboxes(&mut tx, project.actor.id).await?;
+        if !inboxes.is_empty() {
+            let id = outgoing::new_activity_id(&self.settings.base_url());
+            let update = json!({
+                "@context": preau_federation::preau_context(),
+                "id": id,
+                "type": "Update",
+                "actor": project.actor.ap_id,
+                "object": project.actor.ap_id,
+                "to": [urls::project_members_of(&project.actor.ap_id)],
+            });
+            enqueue(
+                &mut tx,
+                &id,
+                project.actor.id,
+                &update.to_string(),
+                &inboxes,
+            )
+            .await?;
+        }
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        self.store
+            .project(project.actor.id)
+            .await?
+            .ok_or_else(|| DomainError::Internal("project vanished".into()))
+    }
+
+    /// The label level of a person, as this instance verifies it now.
+    async fn person_level(&self, person: &ActorRow) -> DomainResult<TrustLevel> {
+        Ok(self
+            .labeller()
+            .await?
+            .person(&person.domain, person.email_domain.as_deref())
+            .level)
+    }
+
+    async fn check_member_level(
+        &self,
+        project: &ProjectRow,
+        person: &ActorRow,
+    ) -> DomainResult<()> {
+        if project.min_member_level != TrustLevel::Informal
+            && self.person_level(person).await? < project.min_member_level
+        {
+            return Err(DomainError::rule(403, "member_level_too_low"));
+        }
+        Ok(())
+    }
+
+    /// Applies a change on the project's host, in one transaction with the
+    /// received activity's id (when it came from elsewhere) and everything
+    /// it sends.
+    async fn commit_host_change(
+        &self,
+        project: &ProjectRow,
+        received: Option<&str>,
+        change: HostChange,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if let Some(id) = received {
+            if !record_received(&mut tx, id).await? {
+                return Ok(Applied::Duplicate);
+            }
+        }
+        // Members' instances before and after the change: someone who
+        // leaves or is removed hears of it too.
+        let mut inboxes = projects::member_inboxes(&mut tx, project.actor.id).await?;
+        if let Some(member) = &change.member {
+            projects::upsert_member(&mut tx, project.actor.id, member).await?;
+        }
+        projects::insert_log(&mut tx, project.actor.id, &change.log).await?;
+        for inbox in projects::member_inboxes(&mut tx, project.actor.id).await? {
+            if !inboxes.contains(&inbox) {
+                inboxes.push(inbox);
+            }
+        }
+        for inbox in change.also_to {
+            if !inboxes.contains(&inbox) {
+                inboxes.push(inbox);
+            }
+        }
+        let mut direct_inboxes: Vec<String> = Vec::new();
+        for (id, signer, body, to) in &change.direct {
+            enqueue(&mut tx, id, *signer, &body.to_string(), to).await?;
+            direct_inboxes.extend(to.iter().cloned());
+        }
+        self.announce_in(&mut tx, project, &change.announced, &inboxes)
+            .await?;
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// The project announces an activity to `inboxes` (FEP-1b12 style,
+    /// addressed to its members collection).
+    pub(crate) async fn announce_in(
+        &self,
+        tx: &mut Tx,
+        project: &ProjectRow,
+        inner: &Value,
+        inboxes: &[String],
+    ) -> DomainResult<()> {
+        if inboxes.is_empty() || !project.actor.is_local() {
+            return Ok(());
+        }
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let announce = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": "Announce",
+            "actor": project.actor.ap_id,
+            "to": [urls::project_members_of(&project.actor.ap_id)],
+            "audience": project.actor.ap_id,
+            "object": inner,
+        });
+        enqueue(tx, &id, project.actor.id, &announce.to_string(), inboxes).await?;
+        Ok(())
+    }
+
+    /// Sends an activity of a local teacher to a remote project's inbox.
+    async fn send_to_project(
+        &self,
+        project: &ProjectRow,
+        actor: &ActorRow,
+        id: &str,
+        activity: &Value,
+        local_row: Option<NewMember>,
+    ) -> DomainResult<()> {
+        let mut tx = self.store.begin().await?;
+        if let Some(member) = local_row {
+            projects::upsert_member(&mut tx, project.actor.id, &member).await?;
+        }
+        enqueue(
+            &mut tx,
+            id,
+            actor.id,
+            &activity.to_string(),
+            std::slice::from_ref(&project.actor.inbox),
+        )
+        .await?;
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    fn new_log(kind: &str, actor: Option<&ActorRow>, subject: Option<&ActorRow>) -> NewLogEntry {
+        NewLogEntry {
+            kind: kind.to_string(),
+            actor_id: actor.map(|a| a.id),
+            subject_id: subject.map(|a| a.id),
+            detail: String::new(),
+            at: now_ms(),
+        }
+    }
+
+    /// A local teacher invites someone (local or remote) into a project.
+    pub async fn invite_to_project(
+        &self,
+        inviter: &AccountRow,
+        project: &ProjectRow,
+        invitee: &ActorRow,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(inviter).await?;
+        let mine = self.store.member(project.actor.id, me.id).await?;
+        if !mine.as_ref().is_some_and(MemberRow::is_member) {
+            return Err(DomainError::rule(403, "not_project_member"));
+        }
+        if invitee.kind != ActorKindRow::Person {
+            return Err(DomainError::rule(422, "not_a_person"));
+        }
+        let id = urls::project_membership(&self.settings.base_url());
+        let invite = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": "Invite",
+            "actor": me.ap_id,
+            "object": project.actor.ap_id,
+            "target": invitee.ap_id,
+            "to": [invitee.ap_id],
+            "cc": [project.actor.ap_id],
+        });
+        if project.actor.is_local() {
+            self.host_invite(project, &me, invitee, &id, &invite, None)
+                .await?;
+            Ok(())
+        } else {
+            let current = self.store.member(project.actor.id, invitee.id).await?;
+            if let Some(current) = current {
+                if matches!(current.state, MemberState::Member | MemberState::Invited) {
+                    return Err(DomainError::rule(409, "already_invited"));
+                }
+            }
+            self.send_to_project(
+                project,
+                &me,
+                &id,
+                &invite,
+                Some(NewMember {
+                    actor_id: invitee.id,
+                    role: Role::Member,
+                    state: MemberState::Invited,
+                    activity_id: Some(id.clone()),
+                    invited_by: Some(me.id),
+                    updated_at: now_ms(),
+                }),
+            )
+            .await
+        }
+    }
+
+    /// On the host: `inviter` (a member) invites `invitee`.
+    pub(crate) async fn host_invite(
+        &self,
+        project: &ProjectRow,
+        inviter: &ActorRow,
+        invitee: &ActorRow,
+        invite_id: &str,
+        invite: &Value,
+        received: Option<&str>,
+    ) -> DomainResult<Applied> {
+        let inviting = self.store.member(project.actor.id, inviter.id).await?;
+        if !inviting.as_ref().is_some_and(MemberRow::is_member) {
+            return Err(DomainError::rule(403, "not_project_member"));
+        }
+        if let Some(current) = self.store.member(project.actor.id, invitee.id).await? {
+            match current.state {
+                MemberState::Member => return Err(DomainError::rule(409, "already_member")),
+                MemberState::Invited => return Err(DomainError::rule(409, "already_invited")),
+                _ => {}
+            }
+        }
+        self.check_member_level(project, invitee).await?;
+        let mut direct = Vec::new();
+        let mut also_to = Vec::new();
+        if !invitee.is_local() {
+            if inviter.is_local() {
+                // Mobilizon's way: the invitation goes from the inviter,
+                // on the project's own server, to the invitee.
+                direct.push((
+                    invite_id.to_string(),
+                    inviter.id,
+                    invite.clone(),
+                    vec![invitee.inbox.clone()],
+                ));
+            } else {
+                // From elsewhere: the project vouches for it.
+                also_to.push(invitee.inbox.clone());
+            }
+        }
+        self.commit_host_change(
+            project,
+            received,
+            HostChange {
+                member: Some(NewMember {
+                    actor_id: invitee.id,
+                    role: Role::Member,
+                    state: MemberState::Invited,
+                    activity_id: Some(invite_id.to_string()),
+                    invited_by: Some(inviter.id),
+                    updated_at: now_ms(),
+                }),
+                log: Self::new_log("invited", Some(inviter), Some(invitee)),
+                direct,
+                announced: invite.clone(),
+                also_to,
+            },
+        )
+        .await
+    }
+
+    /// A local teacher answers an invitation: `Accept` or `Reject`.
+    pub async fn answer_invitation(
+        &self,
+        invitee: &AccountRow,
+        project: &ProjectRow,
+        accept: bool,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(invitee).await?;
+        let Some(row) = self.store.member(project.actor.id, me.id).await? else {
+            return Err(DomainError::rule(409, "no_invitation"));
+        };
+        if row.state != MemberState::Invited {
+            return Err(DomainError::rule(409, "no_invitation"));
+        }
+        let invite_id = row.activity_id.clone().unwrap_or_default();
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let answer = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": if accept { "Accept" } else { "Reject" },
+            "actor": me.ap_id,
+            "object": {
+                "id": invite_id,
+                "type": "Invite",
+                "object": project.actor.ap_id,
+                "target": me.ap_id,
+            },
+            "to": [project.actor.ap_id],
+        });
+        if project.actor.is_local() {
+            self.host_answer_invitation(project, &me, &row, accept, &answer, None)
+                .await?;
+            Ok(())
+        } else {
+            self.send_to_project(
+                project,
+                &me,
+                &id,
+                &answer,
+                Some(NewMember {
+                    actor_id: me.id,
+                    role: Role::Member,
+                    state: if accept {
+                        MemberState::Member
+                    } else {
+                        MemberState::Refused
+                    },
+                    activity_id: None,
+                    invited_by: None,
+                    updated_at: now_ms(),
+                }),
+            )
+            .await
+        }
+    }
+
+    /// On the host: the invitee answered.
+    pub(crate) async fn host_answer_invitation(
+        &self,
+        project: &ProjectRow,
+        invitee: &ActorRow,
+        row: &MemberRow,
+        accept: bool,
+        answer: &Value,
+        received: Option<&str>,
+    ) -> DomainResult<Applied> {
+        if row.state != MemberState::Invited {
+            return Err(DomainError::rule(409, "no_invitation"));
+        }
+        if accept {
+            self.check_member_level(project, invitee).await?;
+        }
+        self.commit_host_change(
+            project,
+            received,
+            HostChange {
+                member: Some(NewMember {
+                    actor_id: invitee.id,
+                    role: Role::Member,
+                    state: if accept {
+                        MemberState::Member
+                    } else {
+                        MemberState::Refused
+                    },
+                    activity_id: None,
+                    invited_by: None,
+                    updated_at: now_ms(),
+                }),
+                log: Self::new_log(
+                    if accept { "joined" } else { "refused" },
+                    Some(invitee),
+                    None,
+                ),
+                direct: Vec::new(),
+                announced: answer.clone(),
+                // The invitee's instance hears of it even when refusing.
+                also_to: if invitee.is_local() {
+                    Vec::new()
+                } else {
+                    vec![inbox_of(invitee)]
+                },
+            },
+        )
+        .await
+    }
+
+    /// A local teacher asks to join (or joins, when the project is open).
+    pub async fn join_project(
+        &self,
+        person: &AccountRow,
+        project: &ProjectRow,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(person).await?;
+        if let Some(current) = self.store.member(project.actor.id, me.id).await? {
+            match current.state {
+                MemberState::Member => return Err(DomainError::rule(409, "already_member")),
+                MemberState::Requested => return Err(DomainError::rule(409, "already_requested")),
+                MemberState::Invited => return Err(DomainError::rule(409, "already_invited")),
+                _ => {}
+            }
+        }
+        if project.join_mode == JoinMode::Invite {
+            return Err(DomainError::rule(403, "project_invite_only"));
+        }
+        let id = urls::project_membership(&self.settings.base_url());
+        let join = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": "Join",
+            "actor": me.ap_id,
+            "object": project.actor.ap_id,
+            "to": [project.actor.ap_id],
+        });
+        if project.actor.is_local() {
+            self.host_join(project, &me, &id, &join, None).await?;
+            Ok(())
+        } else {
+            self.send_to_project(
+                project,
+                &me,
+                &id,
+                &join,
+                Some(NewMember {
+                    actor_id: me.id,
+                    role: Role::Member,
+                    state: MemberState::Requested,
+                    activity_id: Some(id.clone()),
+                    invited_by: None,
+                    updated_at: now_ms(),
+                }),
+            )
+            .await
+        }
+    }
+
+    /// The project's `Accept` or `Reject` of a `Join`, sent to the person.
+    fn join_answer(
+        &self,
+        project: &ProjectRow,
+        person: &ActorRow,
+        join_id: &str,
+        accept: bool,
+    ) -> (String, Value) {
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let body = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": if accept { "Accept" } else { "Reject" },
+            "actor": project.actor.ap_id,
+            "object": {
+                "id": join_id,
+                "type": "Join",
+                "actor": person.ap_id,
+                "object": project.actor.ap_id,
+            },
+            "to": [person.ap_id],
+        });
+        (id, body)
+    }
+
+    /// On the host: someone asks to join.
+    pub(crate) async fn host_join(
+        &self,
+        project: &ProjectRow,
+        person: &ActorRow,
+        join_id: &str,
+        join: &Value,
+        received: Option<&str>,
+    ) -> DomainResult<Applied> {
+        if let Some(current) = self.store.member(project.actor.id, person.id).await? {
+            if current.is_member() {
+                return Err(DomainError::rule(409, "already_member"));
+            }
+        }
+        let level_ok = self.check_member_level(project, person).await;
+        if project.join_mode == JoinMode::Invite || level_ok.is_err() {
+            if person.is_local() {
+                return Err(match level_ok {
+                    Err(error) => error,
+                    Ok(()) => DomainError::rule(403, "project_invite_only"),
+                });
+            }
+            // Told so, and nothing recorded.
+            let (id, reject) = self.join_answer(project, person, join_id, false);
+            let mut tx = self.store.begin().await?;
+            if let Some(received) = received {
+                if !record_received(&mut tx, received).await? {
+                    return Ok(Applied::Duplicate);
+                }
+            }
+            enqueue(
+                &mut tx,
+                &id,
+                project.actor.id,
+                &reject.to_string(),
+                std::slice::from_ref(&person.inbox),
+            )
+            .await?;
+            crate::store::commit(tx).await?;
+            self.after_commit();
+            return Ok(Applied::Applied);
+        }
+        let open = project.join_mode == JoinMode::Open;
+        let mut direct = Vec::new();
+        let announced = if open {
+            let (id, accept) = self.join_answer(project, person, join_id, true);
+            if !person.is_local() {
+                direct.push((
+                    id,
+                    project.actor.id,
+                    accept.clone(),
+                    vec![person.inbox.clone()],
+                ));
+            }
+            accept
+        } else {
+            join.clone()
+        };
+        self.commit_host_change(
+            project,
+            received,
+            HostChange {
+                member: Some(NewMember {
+                    actor_id: person.id,
+                    role: Role::Member,
+                    state: if open {
+                        MemberState::Member
+                    } else {
+                        MemberState::Requested
+                    },
+                    activity_id: Some(join_id.to_string()),
+                    invited_by: None,
+                    updated_at: now_ms(),
+                }),
+                log: Self::new_log(
+                    if open { "joined" } else { "requested" },
+                    Some(person),
+                    None,
+                ),
+                direct,
+                announced,
+                also_to: Vec::new(),
+            },
+        )
+        .await
+    }
+
+    /// A local moderator accepts or declines a join request.
+    pub async fn decide_join(
+        &self,
+        moderator: &AccountRow,
+        project: &ProjectRow,
+        requester: &ActorRow,
+        accept: bool,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(moderator).await?;
+        let Some(row) = self.store.member(project.actor.id, requester.id).await? else {
+            return Err(DomainError::rule(409, "no_request"));
+        };
+        if project.actor.is_local() {
+            self.host_decide_join(project, &me, requester, &row, accept, None)
+                .await?;
+            return Ok(());
+        }
+        let mine = self.store.member(project.actor.id, me.id).await?;
+        if !mine.as_ref().is_some_and(MemberRow::is_moderator) {
+            return Err(DomainError::rule(403, "not_project_moderator"));
+        }
+        if row.state != MemberState::Requested {
+            return Err(DomainError::rule(409, "no_request"));
+        }
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let decision = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": if accept { "Accept" } else { "Reject" },
+            "actor": me.ap_id,
+            "object": {
+                "id": row.activity_id.clone().unwrap_or_default(),
+                "type": "Join",
+                "actor": requester.ap_id,
+                "object": project.actor.ap_id,
+            },
+            "to": [project.actor.ap_id],
+        });
+        self.send_to_project(project, &me, &id, &decision, None)
+            .await
+    }
+
+    /// On the host: a moderator decides on a join request.
+    pub(crate) async fn host_decide_join(
+        &self,
+        project: &ProjectRow,
+        moderator: &ActorRow,
+        requester: &ActorRow,
+        row: &MemberRow,
+        accept: bool,
+        received: Option<&str>,
+    ) -> DomainResult<Applied> {
+        let deciding = self.store.member(project.actor.id, moderator.id).await?;
+        if !deciding.as_ref().is_some_and(MemberRow::is_moderator) {
+            return Err(DomainError::rule(403, "not_project_moderator"));
+        }
+        if row.state != MemberState::Requested {
+            return Err(DomainError::rule(409, "no_request"));
+        }
+        if accept {
+            self.check_member_level(project, requester).await?;
+        }
+        let join_id = row.activity_id.clone().unwrap_or_default();
+        let (id, answer) = self.join_answer(project, requester, &join_id, accept);
+        let direct = if requester.is_local() {
+            Vec::new()
+        } else {
+            vec![(
+                id,
+                project.actor.id,
+                answer.clone(),
+                vec![requester.inbox.clone()],
+            )]
+        };
+        self.commit_host_change(
+            project,
+            received,
+            HostChange {
+                member: Some(NewMember {
+                    actor_id: requester.id,
+                    role: Role::Member,
+                    state: if accept {
+                        MemberState::Member
+                    } else {
+                        MemberState::Rejected
+                    },
+                    activity_id: None,
+                    invited_by: None,
+                    updated_at: now_ms(),
+                }),
+                log: Self::new_log(
+                    if accept { "joined" } else { "rejected" },
+                    Some(moderator),
+                    Some(requester),
+                ),
+                direct,
+                announced: answer,
+                also_to: Vec::new(),
+            },
+        )
+        .await
+    }
+
+    /// A local teacher leaves a project (not its last owner).
+    pub async fn leave_project(
+        &self,
+        person: &AccountRow,
+        project: &ProjectRow,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(person).await?;
+        let Some(row) = self.store.member(project.actor.id, me.id).await? else {
+            return Err(DomainError::rule(409, "not_project_member"));
+        };
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let leave = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": "Leave",
+            "actor": me.ap_id,
+            "object": project.actor.ap_id,
+            "to": [project.actor.ap_id],
+        });
+        if project.actor.is_local() {
+            self.host_leave(project, &me, &row, &leave, None).await?;
+            return Ok(());
+        }
+        if !row.is_member() {
+            return Err(DomainError::rule(409, "not_project_member"));
+        }
+        if row.is_owner() {
+            let owners = self
+                .store
+                .project_members(project.actor.id)
+                .await?
+                .iter()
+                .filter(|m| m.member.is_owner())
+                .count();
+            if owners <= 1 {
+                return Err(DomainError::rule(409, "last_owner"));
+            }
+        }
+        self.send_to_project(
+            project,
+            &me,
+            &id,
+            &leave,
+            Some(NewMember {
+                actor_id: me.id,
+                role: row.role,
+                state: MemberState::Left,
+                activity_id: None,
+                invited_by: None,
+                updated_at: now_ms(),
+            }),
+        )
+        .await
+    }
+
+    /// On the host: a member leaves.
+    pub(crate) async fn host_leave(
+        &self,
+        project: &ProjectRow,
+        person: &ActorRow,
+        row: &MemberRow,
+        leave: &Value,
+        received: Option<&str>,
+    ) -> DomainResult<Applied> {
+        if !row.is_member() {
+            return Err(DomainError::rule(409, "not_project_member"));
+        }
+        if row.is_owner() {
+            let mut tx = self.store.begin().await?;
+            let owners = count_owners(&mut tx, project.actor.id).await?;
+            drop(tx);
+            if owners <= 1 {
+                return Err(DomainError::rule(409, "last_owner"));
+            }
+        }
+        self.commit_host_change(
+            project,
+            received,
+            HostChange {
+                member: Some(NewMember {
+                    actor_id: person.id,
+                    role: row.role,
+                    state: MemberState::Left,
+                    activity_id: None,
+                    invited_by: None,
+                    updated_at: now_ms(),
+                }),
+                log: Self::new_log("left", Some(person), None),
+                direct: Vec::new(),
+                announced: leave.clone(),
+                also_to: Vec::new(),
+            },
+        )
+        .await
+    }
+
+    /// A local moderator removes a member.
+    pub async fn remove_from_project(
+        &self,
+        moderator: &AccountRow,
+        project: &ProjectRow,
+        target: &ActorRow,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(moderator).await?;
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let remove = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": "Remove",
+            "actor": me.ap_id,
+            "object": target.ap_id,
+            "target": project.actor.ap_id,
+            "origin": project.actor.ap_id,
+            "to": [urls::project_members_of(&project.actor.ap_id)],
+        });
+        if project.actor.is_local() {
+            self.host_remove(project, &me, target, &remove, None)
+                .await?;
+            return Ok(());
+        }
+        self.check_may_remove(project, &me, target).await?;
+        self.send_to_project(project, &me, &id, &remove, None).await
+    }
+
+    async fn check_may_remove(
+        &self,
+        project: &ProjectRow,
+        moderator: &ActorRow,
+        target: &ActorRow,
+    ) -> DomainResult<MemberRow> {
+        let acting = self.store.member(project.actor.id, moderator.id).await?;
+        let Some(acting) = acting.filter(MemberRow::is_moderator) else {
+            return Err(DomainError::rule(403, "not_project_moderator"));
+        };
+        let Some(row) = self
+            .store
+            .member(project.actor.id, target.id)
+            .await?
+            .filter(MemberRow::is_member)
+        else {
+            return Err(DomainError::rule(409, "not_project_member"));
+        };
+        if moderator.id == target.id {
+            return Err(DomainError::rule(409, "cannot_remove_self"));
+        }
+        // A moderator removes members; only owners remove moderators and
+        // owners.
+        if row.role.rank() >= acting.role.rank() && !acting.is_owner() {
+            return Err(DomainError::rule(403, "cannot_remove_member"));
+        }
+        Ok(row)
+    }
+
+    /// On the host: a moderator removes a member.
+    pub(crate) async fn host_remove(
+        &self,
+        project: &ProjectRow,
+        moderator: &ActorRow,
+        target: &ActorRow,
+        remove: &Value,
+        received: Option<&str>,
+    ) -> DomainResult<Applied> {
+        let row = self.check_may_remove(project, moderator, target).await?;
+        self.commit_host_change(
+            project,
+            received,
+            HostChange {
+                member: Some(NewMember {
+                    actor_id: target.id,
+                    role: row.role,
+                    state: MemberState::Removed,
+                    activity_id: None,
+                    invited_by: None,
+                    updated_at: now_ms(),
+                }),
+                log: Self::new_log("removed", Some(moderator), Some(target)),
+                direct: Vec::new(),
+                announced: remove.clone(),
+                also_to: if target.is_local() {
+                    Vec::new()
+                } else {
+                    vec![inbox_of(target)]
+                },
+            },
+        )
+        .await
+    }
+
+    /// A local owner promotes or demotes a member one step.
+    pub async fn change_member_role(
+        &self,
+        owner: &AccountRow,
+        project: &ProjectRow,
+        target: &ActorRow,
+        promote: bool,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(owner).await?;
+        let Some(row) = self
+            .store
+            .member(project.actor.id, target.id)
+            .await?
+            .filter(MemberRow::is_member)
+        else {
+            return Err(DomainError::rule(409, "not_project_member"));
+        };
+        let new_role = if promote {
+            row.role.promoted()
+        } else {
+            row.role.demoted()
+        }
+        .ok_or_else(|| DomainError::rule(409, "role_unchanged"))?;
+        let update = self.role_update(project, &me, target, new_role);
+        if project.actor.is_local() {
+            self.host_change_role(project, &me, target, new_role, &update, None)
+                .await?;
+            return Ok(());
+        }
+        let mine = self.store.member(project.actor.id, me.id).await?;
+        if !mine.as_ref().is_some_and(MemberRow::is_owner) {
+            return Err(DomainError::rule(403, "not_project_owner"));
+        }
+        let id = update["id"].as_str().unwrap_or_default().to_string();
+        self.send_to_project(project, &me, &id, &update, None).await
+    }
+
+    fn role_update(
+        &self,
+        project: &ProjectRow,
+        owner: &ActorRow,
+        target: &ActorRow,
+        role: Role,
+    ) -> Value {
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let wire = match role {
+            Role::Owner => MemberRole::Owner,
+            Role::Moderator => MemberRole::Moderator,
+            Role::Member => MemberRole::Member,
+        };
+        let member = url::Url::parse(&format!("{id}#member"))
+            .ok()
+            .zip(url::Url::parse(&target.ap_id).ok())
+            .zip(url::Url::parse(&project.actor.ap_id).ok())
+            .map(|((member_id, actor), group)| Member::new(member_id, actor, group, wire));
+        json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": "Update",
+            "actor": owner.ap_id,
+            "object": member,
+            "to": [project.actor.ap_id],
+        })
+    }
+
+    /// On the host: an owner changes a member's role by one step.
+    pub(crate) async fn host_change_role(
+        &self,
+        project: &ProjectRow,
+        owner: &ActorRow,
+        target: &ActorRow,
+        new_role: Role,
+        update: &Value,
+        received: Option<&str>,
+    ) -> DomainResult<Applied> {
+        let acting = self.store.member(project.actor.id, owner.id).await?;
+        if !acting.as_ref().is_some_and(MemberRow::is_owner) {
+            return Err(DomainError::rule(403, "not_project_owner"));
+        }
+        let Some(row) = self
+            .store
+            .member(project.actor.id, target.id)
+            .await?
+            .filter(MemberRow::is_member)
+        else {
+            return Err(DomainError::rule(409, "not_project_member"));
+        };
+        if row.role.promoted() != Some(new_role) && row.role.demoted() != Some(new_role) {
+            return Err(DomainError::rule(409, "one_step_at_a_time"));
+        }
+        if row.role == Role::Owner {
+            let mut tx = self.store.begin().await?;
+            let owners = count_owners(&mut tx, project.actor.id).await?;
+            drop(tx);
+            if owners <= 1 {
+                return Err(DomainError::rule(409, "last_owner"));
+            }
+        }
+        let mut log = Self::new_log("role", Some(owner), Some(target));
+        log.detail = new_role.as_str().to_string();
+        self.commit_host_change(
+            project,
+            received,
+            HostChange {
+                member: Some(NewMember {
+                    actor_id: target.id,
+                    role: new_role,
+                    state: MemberState::Member,
+                    activity_id: None,
+                    invited_by: None,
+                    updated_at: now_ms(),
+                }),
+                log,
+                direct: Vec::new(),
+                announced: update.clone(),
+                also_to: Vec::new(),
+            },
+        )
+        .await
+    }
+
+    /// A remote teacher's instance told us (directly) that they are
+    /// invited into a remote project, or what became of their membership:
+    /// the local row is written so "Mes demandes" and pages show it.
+    pub(crate) async fn record_remote_membership(
+        &self,
+        received: &str,
+        project: &ProjectRow,
+        member: &NewMember,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, received).await? {
+            return Ok(Applied::Duplicate);
+        }
+        projects::upsert_member(&mut tx, project.actor.id, member).await?;
+        crate::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// Replaces the mirror of a remote project's members and activity with
+    /// what its host serves.
+    pub async fn replace_project_mirror(
+        &self,
+        project: &ProjectRow,
+        members: &[NewMember],
+        log: Option<&[NewLogEntry]>,
+    ) -> DomainResult<()> {
+        if project.actor.is_local() {
+            return Ok(());
+        }
+        let mut tx = self.store.begin().await?;
+        projects::replace_members(&mut tx, project.actor.id, members).await?;
+        if let Some(log) = log {
+            projects::replace_log(&mut tx, project.actor.id, log).await?;
+        }
+        crate::store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// Whether a local account may read a project's members-only content.
+    pub async fn may_read_project(
+        &self,
+        account: Option<&AccountRow>,
+        project: &ProjectRow,
+    ) -> DomainResult<Option<MemberRow>> {
+        let Some(account) = account else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .member(project.actor.id, account.actor_id)
+            .await?
+            .filter(MemberRow::is_member))
+    }
+
+    /// Whether another server (by host) may read a project's members-only
+    /// objects: the project's host, or an instance with a current member.
+    pub async fn host_may_read_project(
+        &self,
+        project: &ProjectRow,
+        host: &str,
+    ) -> DomainResult<bool> {
+        if host.is_empty() {
+            return Ok(false);
+        }
+        if !project.actor.is_local() && project.actor.domain == host {
+            return Ok(true);
+        }
+        Ok(self.store.host_has_member(project.actor.id, host).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ProjectInput {
+        ProjectInput {
+            name: "eco".into(),
+            title: "Éco-délégués".into(),
+            visibility: "public".into(),
+            status: "looking".into(),
+            join_mode: "request".into(),
+            ..ProjectInput::default()
+        }
+    }
+
+    #[test]
+    fn project_forms_are_checked() {
+        let fields = project_fields(&input()).unwrap();
+        assert_eq!(fields.visibility, Visibility::Public);
+        assert_eq!(fields.min_member_level, TrustLevel::Informal);
+        let mut bad = input();
+        bad.latitude = "48.11".into();
+        assert_eq!(
+            project_fields(&bad).unwrap_err().code(),
+            "invalid_coordinates"
+        );
+        bad.longitude = "-1,68".into();
+        let fields = project_fields(&bad).unwrap();
+        assert_eq!(fields.longitude, Some(-1.68));
+        bad.latitude = "98".into();
+        assert_eq!(
+            project_fields(&bad).unwrap_err().code(),
+            "invalid_coordinates"
+        );
+        let mut bad = input();
+        bad.join_mode = "anyhow".into();
+        assert_eq!(project_fields(&bad).unwrap_err().code(), "invalid_choice");
+        let mut bad = input();
+        bad.title = " ".into();
+        assert_eq!(project_fields(&bad).unwrap_err().code(), "field_required");
+        let mut bad = input();
+        bad.school_levels = vec!["fac".into()];
+        assert_eq!(project_fields(&bad).unwrap_err().code(), "invalid_level");
+    }
+
+    #[test]
+    fn roles_and_wire_roles_match() {
+        for role in [
+            MemberRole::Owner,
+            MemberRole::Moderator,
+            MemberRole::Member,
+            MemberRole::Invited,
+            MemberRole::Requested,
+            MemberRole::Refused,
+            MemberRole::Rejected,
+        ] {
+            let (role_row, state) = row_role(role);
+            let row = MemberRow {
+                project_id: crate::store::actors::ActorId(1),
+                actor_id: crate::store::actors::ActorId(2),
+                role: role_row,
+                state,
+                activity_id: None,
+                invited_by: None,
+                created_at: 0,
+                updated_at: 0,
+            };
+            assert_eq!(wire_role(&row), Some(role));
+        }
+        assert_eq!(Role::Member.promoted(), Some(Role::Moderator));
+        assert_eq!(Role::Owner.promoted(), None);
+        assert_eq!(Role::Member.demoted(), None);
+    }
+}

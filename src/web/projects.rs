@@ -1,0 +1,874 @@
+//! Project pages: the list of projects, creating and editing one, a
+//! project's page (about, members, activity, and the actions a visitor,
+//! member, moderator or owner may take), the members CSV, and "Mes
+//! demandes" (invitations and join requests waiting for an answer).
+
+use super::session::{CsrfForm, Page};
+use crate::{
+    app::AppState,
+    apub::{actors::DbActor, projects::project_actor_response},
+    domain::{profile::SCHOOL_LEVELS, projects::ProjectInput, trust::Labeller},
+    error::AppError,
+    store::{
+        actors::{ActorId, ActorRow},
+        projects::{MemberRow, MemberState, ProjectRow, Visibility},
+    },
+};
+use activitypub_federation::{
+    config::Data,
+    fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor},
+};
+use axum::{
+    extract::{Path, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+fn date(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// The page path of a project: `/projects/NAME` here, `/projects/NAME@HOST`
+/// for one of another instance.
+pub fn project_path(project: &ProjectRow) -> String {
+    if project.actor.is_local() {
+        format!("/projects/{}", project.actor.name)
+    } else {
+        format!("/projects/{}@{}", project.actor.name, project.actor.domain)
+    }
+}
+
+fn project_handle(state: &AppState, project: &ProjectRow) -> String {
+    let domain = if project.actor.is_local() {
+        &state.domain.settings.instance.domain
+    } else {
+        &project.actor.domain
+    };
+    format!("{}@{}", project.actor.name, domain)
+}
+
+fn person_context(actor: &ActorRow, labels: &Labeller<'_>) -> Value {
+    let local = actor.is_local();
+    context! {
+        id => actor.id.0,
+        name => actor.name,
+        display_name => if actor.display_name.is_empty() { actor.name.clone() } else { actor.display_name.clone() },
+        domain => if local { labels.local_domain().to_string() } else { actor.domain.clone() },
+        local => local,
+        url => if local { format!("/users/{}", actor.name) } else { actor.ap_id.clone() },
+        trust => labels.person(&actor.domain, actor.email_domain.as_deref()).to_context(),
+    }
+}
+
+fn project_context(state: &AppState, project: &ProjectRow, labels: &Labeller<'_>) -> Value {
+    context! {
+        name => project.actor.name,
+        title => project.title,
+        description_html => project.description_html,
+        handle => project_handle(state, project),
+        path => project_path(project),
+        local => project.actor.is_local(),
+        domain => project.actor.domain,
+        subjects => project.subjects,
+        levels => project.school_levels,
+        languages => project.languages,
+        academy => project.academy,
+        country => project.country,
+        place => project.place,
+        latitude => project.latitude,
+        longitude => project.longitude,
+        visibility => project.visibility.as_str(),
+        status => project.status.as_str(),
+        join_mode => project.join_mode.as_str(),
+        min_member_level => project.min_member_level.as_str(),
+        last_activity => date(project.last_activity_at),
+        trust => labels.instance(&project.actor.domain).to_context(),
+    }
+}
+
+fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Response {
+    state.error_page(page, error)
+}
+
+fn login_redirect(path: &str) -> Response {
+    let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+    Redirect::to(&format!("/login?next={next}")).into_response()
+}
+
+/// The project a page path names: `NAME` (local) or `NAME@HOST` (known
+/// remote).
+pub async fn project_by_path(state: &AppState, name: &str) -> Result<ProjectRow, AppError> {
+    let store = &state.domain.store;
+    let found = match name.split_once('@') {
+        None => store.local_project(name).await?,
+        Some((name, host)) if host == state.domain.settings.instance.domain => {
+            store.local_project(name).await?
+        }
+        Some((name, host)) => match store.remote_actor_by_handle(name, host).await? {
+            Some(actor) => store.project(actor.id).await?,
+            None => None,
+        },
+    };
+    found.ok_or_else(AppError::not_found)
+}
+
+/// Finds a person or project by `name` (local), `name@domain` or URL,
+/// looking it up on its instance when unknown.
+pub async fn resolve_actor(data: &Data<AppState>, input: &str) -> Result<ActorRow, AppError> {
+    let input = input.trim().trim_start_matches(['@', '!']);
+    let store = &data.domain.store;
+    let lookup_failed = |error: String| {
+        tracing::info!(%error, input, "lookup failed");
+        AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
+    };
+    if input.starts_with("https://") || input.starts_with("http://") {
+        let url = url::Url::parse(input)
+            .map_err(|_| AppError::new(StatusCode::BAD_REQUEST, "invalid_handle"))?;
+        if let Some(actor) = store.actor_by_ap_id(url.as_str()).await? {
+            return Ok(actor);
+        }
+        let id: ObjectId<DbActor> = url.into();
+        return id
+            .dereference(data)
+            .await
+            .map(|actor| actor.row)
+            .map_err(|e| lookup_failed(e.to_string()));
+    }
+    let (name, domain) = match input.split_once('@') {
+        Some((name, domain)) if !name.is_empty() && !domain.is_empty() => (name, Some(domain)),
+        Some(_) => return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_handle")),
+        None if !input.is_empty() => (input, None),
+        None => return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_handle")),
+    };
+    match domain {
+        None => store
+            .local_actor_by_name(&name.to_lowercase())
+            .await?
+            .ok_or_else(AppError::not_found),
+        Some(domain) if domain.eq_ignore_ascii_case(&data.domain.settings.instance.domain) => store
+            .local_actor_by_name(&name.to_lowercase())
+            .await?
+            .ok_or_else(AppError::not_found),
+        Some(domain) => {
+            if let Some(known) = store.remote_actor_by_handle(name, domain).await? {
+                return Ok(known);
+            }
+            webfinger_resolve_actor::<AppState, DbActor>(input, data)
+                .await
+                .map(|actor| actor.row)
+                .map_err(|e| lookup_failed(e.to_string()))
+        }
+    }
+}
+
+/// `GET /projects`.
+pub async fn show_projects(State(state): State<AppState>, page: Page) -> Response {
+    projects_page(&state, &page, StatusCode::OK, None).await
+}
+
+async fn projects_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(state, page, error),
+    };
+    let mine: Vec<(ProjectRow, MemberRow)> = match &page.user {
+        Some(user) => match state.domain.store.memberships_of(user.actor_id).await {
+            Ok(rows) => rows,
+            Err(error) => return refusal(state, page, error),
+        },
+        None => Vec::new(),
+    };
+    let projects = match state.domain.store.all_projects(200).await {
+        Ok(projects) => projects,
+        Err(error) => return refusal(state, page, error),
+    };
+    let is_mine = |project: &ProjectRow| {
+        mine.iter()
+            .any(|(p, m)| p.actor.id == project.actor.id && m.is_member())
+    };
+    let listed: Vec<Value> = projects
+        .iter()
+        .filter(|p| p.visibility == Visibility::Public || is_mine(p))
+        .map(|p| project_context(state, p, &labels))
+        .collect();
+    let my_projects: Vec<Value> = mine
+        .iter()
+        .filter(|(_, m)| m.is_member())
+        .map(|(p, m)| context! { role => m.role.as_str(), ..project_context(state, p, &labels) })
+        .collect();
+    state.render_status(
+        status,
+        page,
+        "projects.html",
+        context! { projects => listed, my_projects => my_projects, error => error },
+    )
+}
+
+/// The project form as submitted (creation and edit).
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct ProjectForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    subjects: String,
+    #[serde(default)]
+    levels: Vec<String>,
+    #[serde(default)]
+    languages: String,
+    #[serde(default)]
+    academy: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    latitude: String,
+    #[serde(default)]
+    longitude: String,
+    #[serde(default)]
+    visibility: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    join_mode: String,
+    #[serde(default)]
+    min_member_level: String,
+}
+
+impl ProjectForm {
+    fn input(&self) -> ProjectInput {
+        ProjectInput {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            subjects: self.subjects.clone(),
+            school_levels: self.levels.clone(),
+            languages: self.languages.clone(),
+            academy: self.academy.clone(),
+            country: self.country.clone(),
+            place: self.place.clone(),
+            latitude: self.latitude.clone(),
+            longitude: self.longitude.clone(),
+            visibility: self.visibility.clone(),
+            status: self.status.clone(),
+            join_mode: self.join_mode.clone(),
+            min_member_level: self.min_member_level.clone(),
+        }
+    }
+
+    fn of(project: &ProjectRow) -> ProjectForm {
+        ProjectForm {
+            name: project.actor.name.clone(),
+            title: project.title.clone(),
+            description: project.description_source.clone(),
+            subjects: project.subjects.join(", "),
+            levels: project.school_levels.clone(),
+            languages: project.languages.join(", "),
+            academy: project.academy.clone(),
+            country: project.country.clone(),
+            place: project.place.clone(),
+            latitude: project.latitude.map(|v| v.to_string()).unwrap_or_default(),
+            longitude: project.longitude.map(|v| v.to_string()).unwrap_or_default(),
+            visibility: project.visibility.as_str().to_string(),
+            status: project.status.as_str().to_string(),
+            join_mode: project.join_mode.as_str().to_string(),
+            min_member_level: project.min_member_level.as_str().to_string(),
+        }
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    form: &ProjectForm,
+    editing: Option<&ProjectRow>,
+    error: Option<String>,
+) -> Response {
+    let levels: Vec<Value> = SCHOOL_LEVELS
+        .iter()
+        .map(|code| context! { code => code, checked => form.levels.iter().any(|l| l == code) })
+        .collect();
+    state.render_status(
+        status,
+        page,
+        "project_form.html",
+        context! {
+            form => Value::from_serialize(form),
+            levels => levels,
+            editing => editing.map(project_path),
+            error => error,
+        },
+    )
+}
+
+/// `GET /projects/new`.
+pub async fn show_new_project(State(state): State<AppState>, page: Page) -> Response {
+    if page.user.is_none() {
+        return login_redirect("/projects/new");
+    }
+    let form = ProjectForm {
+        visibility: "public".into(),
+        status: "looking".into(),
+        join_mode: "request".into(),
+        min_member_level: "informal".into(),
+        ..ProjectForm::default()
+    };
+    form_page(&state, &page, StatusCode::OK, &form, None, None)
+}
+
+/// `POST /projects`.
+pub async fn submit_new_project(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<ProjectForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect("/projects/new");
+    };
+    match state.domain.create_project(user, &form.input()).await {
+        Ok(project) => Redirect::to(&project_path(&project)).into_response(),
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            form_page(&state, &page, error.status, &form, None, Some(message))
+        }
+    }
+}
+
+/// `GET /projects/{name}/edit`.
+pub async fn show_edit_project(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+) -> Response {
+    if page.user.is_none() {
+        return login_redirect(&format!("/projects/{name}/edit"));
+    }
+    let project = match project_by_path(&state, &name).await {
+        Ok(project) => project,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    form_page(
+        &state,
+        &page,
+        StatusCode::OK,
+        &ProjectForm::of(&project),
+        Some(&project),
+        None,
+    )
+}
+
+/// `POST /projects/{name}/edit`.
+pub async fn submit_edit_project(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(form): CsrfForm<ProjectForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect(&format!("/projects/{name}/edit"));
+    };
+    let project = match project_by_path(&state, &name).await {
+        Ok(project) => project,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    match state
+        .domain
+        .edit_project(user, &project, &form.input())
+        .await
+    {
+        Ok(project) => Redirect::to(&project_path(&project)).into_response(),
+        Err(error) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            form_page(
+                &state,
+                &page,
+                error.status,
+                &form,
+                Some(&project),
+                Some(message),
+            )
+        }
+    }
+}
+
+/// `GET /projects/{name}`: the page, or the `Group` for ActivityPub
+/// clients.
+pub async fn show_project(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
+    if super::profile::wants_activity_json(&headers) {
+        return project_actor_response(&state, &name).await;
+    }
+    let project = match project_by_path(&state, &name).await {
+        Ok(project) => project,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    project_page(&state, &page, StatusCode::OK, &project, None).await
+}
+
+async fn project_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    project: &ProjectRow,
+    error: Option<String>,
+) -> Response {
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(state, page, error),
+    };
+    let me: Option<MemberRow> = match &page.user {
+        Some(user) => match state
+            .domain
+            .store
+            .member(project.actor.id, user.actor_id)
+            .await
+        {
+            Ok(row) => row,
+            Err(error) => return refusal(state, page, error),
+        },
+        None => None,
+    };
+    let is_member = me.as_ref().is_some_and(MemberRow::is_member);
+    let open_page = is_member || project.visibility == Visibility::Public;
+    let mut members = Vec::new();
+    let mut pending = Vec::new();
+    let mut former = Vec::new();
+    let mut log = Vec::new();
+    if open_page {
+        let views = match state.domain.store.project_members(project.actor.id).await {
+            Ok(views) => views,
+            Err(error) => return refusal(state, page, error),
+        };
+        for view in &views {
+            let entry = context! {
+                role => view.member.role.as_str(),
+                state => view.member.state.as_str(),
+                since => date(view.member.updated_at),
+                inviter => view.inviter.as_ref().map(|i| person_context(i, &labels)),
+                ..person_context(&view.actor, &labels)
+            };
+            match view.member.state {
+                MemberState::Member => members.push(entry),
+                MemberState::Left | MemberState::Removed => former.push(entry),
+                _ => pending.push(entry),
+            }
+        }
+        if is_member {
+            let entries = match state.domain.store.project_log(project.actor.id, 50).await {
+                Ok(entries) => entries,
+                Err(error) => return refusal(state, page, error),
+            };
+            log = entries
+                .iter()
+                .map(|entry| {
+                    context! {
+                        kind => entry.kind,
+                        actor => entry.actor.as_ref().map(|a| person_context(a, &labels)),
+                        subject => entry.subject.as_ref().map(|a| person_context(a, &labels)),
+                        detail => entry.detail,
+                        at => date(entry.at),
+                    }
+                })
+                .collect();
+        }
+    }
+    let me_context = me.as_ref().map(|row| {
+        context! {
+            actor_id => row.actor_id.0,
+            role => row.role.as_str(),
+            state => row.state.as_str(),
+            member => row.is_member(),
+            moderator => row.is_moderator(),
+            owner => row.is_owner(),
+        }
+    });
+    let known_people: Vec<Value> = if is_member {
+        match state.domain.store.known_people(500).await {
+            Ok(people) => people
+                .iter()
+                .map(|p| {
+                    let domain = if p.is_local() { &state.domain.settings.instance.domain } else { &p.domain };
+                    context! { handle => format!("{}@{}", p.name, domain), display_name => p.display_name }
+                })
+                .collect(),
+            Err(error) => return refusal(state, page, error),
+        }
+    } else {
+        Vec::new()
+    };
+    state.render_status(
+        status,
+        page,
+        "project.html",
+        context! {
+            known_people => known_people,
+            project => project_context(state, project, &labels),
+            me => me_context,
+            open_page => open_page,
+            members => members,
+            pending => if is_member { pending } else { Vec::new() },
+            former => if is_member { former } else { Vec::new() },
+            log => log,
+            error => error,
+        },
+    )
+}
+
+/// A form with nothing but its CSRF token, or a handle, or a choice.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    action: String,
+}
+
+async fn act(
+    data: &Data<AppState>,
+    page: &Page,
+    name: &str,
+    run: impl AsyncFnOnce(&crate::store::accounts::AccountRow, &ProjectRow) -> Result<(), AppError>,
+) -> Response {
+    let state: &AppState = data;
+    let Some(user) = &page.user else {
+        return login_redirect(&format!("/projects/{name}"));
+    };
+    let project = match project_by_path(state, name).await {
+        Ok(project) => project,
+        Err(error) => return refusal(state, page, error),
+    };
+    match run(user, &project).await {
+        Ok(()) => Redirect::to(&project_path(&project)).into_response(),
+        Err(error) => {
+            let message = state.error_message(page.lang, &error);
+            project_page(state, page, error.status, &project, Some(message)).await
+        }
+    }
+}
+
+/// `POST /projects/{name}/invite`: invite a teacher by handle.
+pub async fn submit_invite(
+    data: Data<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> Response {
+    act(&data, &page, &name, async |user, project| {
+        let invitee = resolve_actor(&data, &form.handle).await?;
+        data.domain
+            .invite_to_project(user, project, &invitee)
+            .await
+            .map_err(AppError::from)
+    })
+    .await
+}
+
+/// `POST /projects/{name}/join`.
+pub async fn submit_join(
+    data: Data<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(_): CsrfForm<ActionForm>,
+) -> Response {
+    act(&data, &page, &name, async |user, project| {
+        data.domain
+            .join_project(user, project)
+            .await
+            .map_err(AppError::from)
+    })
+    .await
+}
+
+/// `POST /projects/{name}/leave`.
+pub async fn submit_leave(
+    data: Data<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(_): CsrfForm<ActionForm>,
+) -> Response {
+    act(&data, &page, &name, async |user, project| {
+        data.domain
+            .leave_project(user, project)
+            .await
+            .map_err(AppError::from)
+    })
+    .await
+}
+
+/// `POST /projects/{name}/answer`: `action` is `accept` or `refuse`.
+pub async fn submit_answer(
+    data: Data<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> Response {
+    let accept = match form.action.as_str() {
+        "accept" => true,
+        "refuse" => false,
+        _ => {
+            return refusal(
+                &data,
+                &page,
+                AppError::new(StatusCode::BAD_REQUEST, "invalid_choice"),
+            )
+        }
+    };
+    let back_to_requests = form.handle == "requests";
+    let response = act(&data, &page, &name, async |user, project| {
+        data.domain
+            .answer_invitation(user, project, accept)
+            .await
+            .map_err(AppError::from)
+    })
+    .await;
+    if back_to_requests && response.status().is_redirection() {
+        return Redirect::to("/requests").into_response();
+    }
+    response
+}
+
+/// `POST /projects/{name}/members/{id}`: `action` is `accept`, `reject`
+/// (a join request), `remove`, `promote` or `demote`.
+pub async fn submit_member_action(
+    data: Data<AppState>,
+    page: Page,
+    Path((name, member)): Path<(String, i64)>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> Response {
+    act(&data, &page, &name, async |user, project| {
+        let target = data
+            .domain
+            .store
+            .actor_by_id(ActorId(member))
+            .await?
+            .ok_or_else(AppError::not_found)?;
+        let domain = &data.domain;
+        let result = match form.action.as_str() {
+            "accept" => domain.decide_join(user, project, &target, true).await,
+            "reject" => domain.decide_join(user, project, &target, false).await,
+            "remove" => domain.remove_from_project(user, project, &target).await,
+            "promote" => {
+                domain
+                    .change_member_role(user, project, &target, true)
+                    .await
+            }
+            "demote" => {
+                domain
+                    .change_member_role(user, project, &target, false)
+                    .await
+            }
+            _ => return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_choice")),
+        };
+        result.map_err(AppError::from)
+    })
+    .await
+}
+
+/// `POST /projects/lookup`: open a project of another instance by handle
+/// or URL.
+pub async fn submit_lookup(
+    data: Data<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> Response {
+    if page.user.is_none() {
+        return login_redirect("/projects");
+    }
+    let found = match resolve_actor(&data, &form.handle).await {
+        Ok(actor) => data
+            .domain
+            .store
+            .project(actor.id)
+            .await
+            .map_err(AppError::from),
+        Err(error) => Err(error),
+    };
+    match found {
+        Ok(Some(project)) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(None) => {
+            let error = AppError::new(StatusCode::NOT_FOUND, "not_a_project");
+            let message = data.error_message(page.lang, &error);
+            projects_page(&data, &page, error.status, Some(message)).await
+        }
+        Err(error) => {
+            let message = data.error_message(page.lang, &error);
+            projects_page(&data, &page, error.status, Some(message)).await
+        }
+    }
+}
+
+/// `GET /projects/{name}/members.csv`: for owners.
+pub async fn export_members_csv(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect(&format!("/projects/{name}"));
+    };
+    let project = match project_by_path(&state, &name).await {
+        Ok(project) => project,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let me = match state
+        .domain
+        .store
+        .member(project.actor.id, user.actor_id)
+        .await
+    {
+        Ok(me) => me,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    if !me.as_ref().is_some_and(MemberRow::is_owner) {
+        return refusal(
+            &state,
+            &page,
+            AppError::new(StatusCode::FORBIDDEN, "not_project_owner"),
+        );
+    }
+    let (views, labels) = match (
+        state.domain.store.project_members(project.actor.id).await,
+        state.domain.labeller().await,
+    ) {
+        (Ok(views), Ok(labels)) => (views, labels),
+        (Err(error), _) => return refusal(&state, &page, error),
+        (_, Err(error)) => return refusal(&state, &page, error),
+    };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![vec![
+        "handle".to_string(),
+        "display_name".to_string(),
+        "role".to_string(),
+        "state".to_string(),
+        "instance".to_string(),
+        "trust_level".to_string(),
+        "since".to_string(),
+    ]];
+    for view in views.iter().filter(|v| v.member.is_member()) {
+        let domain = if view.actor.is_local() {
+            state.domain.settings.instance.domain.clone()
+        } else {
+            view.actor.domain.clone()
+        };
+        rows.push(vec![
+            format!("{}@{}", view.actor.name, domain),
+            view.actor.display_name.clone(),
+            view.member.role.as_str().to_string(),
+            view.member.state.as_str().to_string(),
+            domain,
+            labels
+                .person(&view.actor.domain, view.actor.email_domain.as_deref())
+                .level
+                .as_str()
+                .to_string(),
+            date(view.member.updated_at),
+        ]);
+    }
+    for row in rows {
+        if let Err(error) = writer.write_record(&row) {
+            return refusal(&state, &page, AppError::internal(error));
+        }
+    }
+    match writer.into_inner() {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"{}-members.csv\"",
+                        project.actor.name
+                    ),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(error) => refusal(&state, &page, AppError::internal(error.to_string())),
+    }
+}
+
+/// `GET /requests`: "Mes demandes": invitations to answer, join requests
+/// to decide on, and the invitations this teacher sent.
+pub async fn show_requests(State(state): State<AppState>, page: Page) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect("/requests");
+    };
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let memberships = match state.domain.store.memberships_of(user.actor_id).await {
+        Ok(rows) => rows,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let mut invitations = Vec::new();
+    let mut to_decide = Vec::new();
+    let mut sent = Vec::new();
+    for (project, row) in &memberships {
+        if row.state == MemberState::Invited {
+            let inviter = match row.invited_by {
+                Some(id) => state.domain.store.actor_by_id(id).await.ok().flatten(),
+                None => None,
+            };
+            invitations.push(context! {
+                project => project_context(&state, project, &labels),
+                inviter => inviter.as_ref().map(|i| person_context(i, &labels)),
+                since => date(row.updated_at),
+            });
+        }
+        if row.is_member() {
+            let views = match state.domain.store.project_members(project.actor.id).await {
+                Ok(views) => views,
+                Err(error) => return refusal(&state, &page, error),
+            };
+            for view in views {
+                if row.is_moderator() && view.member.state == MemberState::Requested {
+                    to_decide.push(context! {
+                        project => project_context(&state, project, &labels),
+                        person => person_context(&view.actor, &labels),
+                        since => date(view.member.updated_at),
+                    });
+                }
+                if view.member.invited_by == Some(user.actor_id)
+                    && matches!(
+                        view.member.state,
+                        MemberState::Invited | MemberState::Refused | MemberState::Member
+                    )
+                {
+                    sent.push(context! {
+                        project => project_context(&state, project, &labels),
+                        person => person_context(&view.actor, &labels),
+                        state => view.member.state.as_str(),
+                        since => date(view.member.updated_at),
+                    });
+                }
+            }
+        }
+    }
+    state.render(
+        &page,
+        "requests.html",
+        context! { invitations => invitations, to_decide => to_decide, sent => sent },
+    )
+}
