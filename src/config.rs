@@ -15,7 +15,7 @@ use std::{
 
 /// The sections of the configuration, which are also the first word of
 /// each environment variable after `PREAU_`.
-pub const SECTIONS: [&str; 9] = [
+pub const SECTIONS: [&str; 10] = [
     "server",
     "instance",
     "database",
@@ -25,6 +25,7 @@ pub const SECTIONS: [&str; 9] = [
     "delivery",
     "forums",
     "trust",
+    "projects",
 ];
 
 /// All settings of one instance.
@@ -50,6 +51,46 @@ pub struct Settings {
     /// Trust labels: attestations served, authorities believed, domain
     /// rules and ceilings (docs/trust.md).
     pub trust: TrustSettings,
+    /// Project spaces: shared documents.
+    pub projects: ProjectSettings,
+}
+
+/// `[projects]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProjectSettings {
+    /// Largest shared document, in bytes.
+    pub max_document_bytes: u64,
+    /// Media types a shared document may have; a file's type is taken
+    /// from its name's extension.
+    pub document_types: Vec<String>,
+}
+
+impl Default for ProjectSettings {
+    fn default() -> Self {
+        ProjectSettings {
+            max_document_bytes: 10 * 1024 * 1024,
+            document_types: [
+                "application/pdf",
+                "application/vnd.oasis.opendocument.text",
+                "application/vnd.oasis.opendocument.spreadsheet",
+                "application/vnd.oasis.opendocument.presentation",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                "text/plain",
+                "text/markdown",
+                "text/csv",
+                "image/png",
+                "image/jpeg",
+                "image/svg+xml",
+                "application/zip",
+            ]
+            .iter()
+            .map(|t| t.to_string())
+            .collect(),
+        }
+    }
 }
 
 /// `[trust]`
@@ -328,7 +369,7 @@ pub enum ConfigError {
         message: String,
     },
     /// An environment variable names no known setting.
-    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums, trust")]
+    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums, trust, projects")]
     UnknownVariable(String),
     /// The settings parse but contradict each other.
     #[error("inconsistent configuration: {0}")]

@@ -13,6 +13,8 @@ pub mod inbox;
 pub mod nodeinfo;
 pub mod outgoing;
 pub mod policy;
+pub mod project_content;
+pub mod project_objects;
 pub mod projects;
 pub mod trust;
 pub mod webfinger;
@@ -66,6 +68,11 @@ pub fn routes() -> Router<AppState> {
         .route("/posts/{token}/context", get(forums::get_post_context))
         .route("/contexts/{id}", get(forums::get_hosted_context))
         .route("/projects/{name}/inbox", post(inbox::post_inbox))
+        .route("/objects/{token}", get(project_content::get_object))
+        .route(
+            "/objects/{token}/content",
+            get(project_content::get_object_content),
+        )
         .route(
             "/projects/{name}/members",
             get(projects::get_project_members),

@@ -623,6 +623,19 @@ pub async fn dispatch(
                 return None;
             }
         }
+        ActivityKind::Create => {
+            let audience = super::project_content::audience_of(activity)?;
+            let project = match domain.store.project_by_ap_id(audience.as_str()).await {
+                Ok(project) => project?,
+                Err(error) => return Some(Err(AppError::from(error).into_response_json())),
+            };
+            if project.actor.is_local() {
+                super::project_content::host_receive_create(data, activity, raw, signer, &project)
+                    .await
+            } else {
+                Ok(Applied::Ignored)
+            }
+        }
         ActivityKind::Announce => {
             let project = match domain.store.project_by_ap_id(&signer.row.ap_id).await {
                 Ok(project) => project?,
@@ -799,6 +812,10 @@ async fn announced_here(
         }
         Some(inner) if inner.kind == ActivityKind::Remove => {
             removed_here(data, inner, project, received).await?
+        }
+        Some(inner) if inner.kind == ActivityKind::Create => {
+            return super::project_content::mirror_receive_create(data, received, inner, project)
+                .await;
         }
         Some(inner)
             if inner.kind == ActivityKind::Update

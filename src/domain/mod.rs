@@ -11,6 +11,7 @@ pub mod forums;
 pub mod inbox;
 pub mod keys;
 pub mod profile;
+pub mod project_content;
 pub mod projects;
 pub mod trust;
 pub mod validate;

@@ -14,6 +14,7 @@ pub mod forums;
 pub mod inbox;
 pub mod posts;
 pub mod profiles;
+pub mod project_content;
 pub mod projects;
 pub mod sessions;
 pub mod tokens;

@@ -11,6 +11,7 @@ pub mod forums;
 pub mod home;
 pub mod posts;
 pub mod profile;
+pub mod project_content;
 pub mod projects;
 pub mod session;
 
@@ -29,7 +30,12 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 25] = [
+const TEMPLATES: [(&str, &str); 27] = [
+    (
+        "project_thread.html",
+        include_str!("templates/project_thread.html"),
+    ),
+    ("agenda.html", include_str!("templates/agenda.html")),
     ("projects.html", include_str!("templates/projects.html")),
     ("project.html", include_str!("templates/project.html")),
     (
@@ -316,6 +322,37 @@ pub fn routes() -> Router<AppState> {
             get(projects::export_members_csv),
         )
         .route("/requests", get(projects::show_requests))
+        .route(
+            "/projects/{name}/threads",
+            post(project_content::submit_thread),
+        )
+        .route(
+            "/projects/{name}/threads/{id}",
+            get(project_content::show_thread),
+        )
+        .route(
+            "/projects/{name}/threads/{id}/replies",
+            post(project_content::submit_reply),
+        )
+        .route(
+            "/projects/{name}/documents",
+            post(project_content::submit_document)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/projects/{name}/documents/{version}",
+            get(project_content::download_document),
+        )
+        .route(
+            "/projects/{name}/events",
+            post(project_content::submit_event),
+        )
+        .route(
+            "/projects/{name}/agenda.ics",
+            get(project_content::export_project_agenda),
+        )
+        .route("/agenda", get(project_content::show_agenda))
+        .route("/agenda.ics", get(project_content::export_agenda))
 }
 
 #[cfg(test)]

@@ -516,11 +516,21 @@ async fn project_page(
     } else {
         Vec::new()
     };
+    let sections = match (&page.user, is_member) {
+        (Some(user), true) => {
+            match super::project_content::member_sections(state, user, project, &labels).await {
+                Ok(sections) => Some(sections),
+                Err(error) => return refusal(state, page, error),
+            }
+        }
+        _ => None,
+    };
     state.render_status(
         status,
         page,
         "project.html",
         context! {
+            sections => sections,
             known_people => known_people,
             project => project_context(state, project, &labels),
             me => me_context,

@@ -230,3 +230,78 @@ where
         Ok(CsrfForm(form))
     }
 }
+
+/// A `multipart/form-data` body (a file upload) whose `csrf_token` field
+/// matched the CSRF cookie: its text fields and its one file. The body is
+/// bounded by `[projects] max_document_bytes` plus room for the fields.
+pub struct CsrfUpload {
+    /// Text fields by name (repeated names keep every value).
+    pub fields: Vec<(String, String)>,
+    /// The file field: its name as sent and its bytes.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl CsrfUpload {
+    /// The first value of a text field, or "".
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_default()
+    }
+}
+
+impl FromRequest<AppState> for CsrfUpload {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::http::StatusCode;
+        let lang = lang_from_headers(request.headers(), state);
+        let fail = |error: AppError| state.bare_error_page(lang, &error);
+        let expected = request
+            .extensions()
+            .get::<CsrfToken>()
+            .map(|token| token.0.clone())
+            .unwrap_or_default();
+        let limit = state.domain.settings.projects.max_document_bytes as usize + 64 * 1024;
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+            fail(AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "document_too_large",
+            ))
+        })?;
+        let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+        let invalid = || fail(AppError::new(StatusCode::BAD_REQUEST, "invalid_form"));
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|_| invalid())?;
+        let mut upload = CsrfUpload {
+            fields: Vec::new(),
+            file: None,
+        };
+        while let Some(field) = multipart.next_field().await.map_err(|_| invalid())? {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(|_| invalid())?;
+                    if upload.file.is_none() && !file_name.is_empty() {
+                        upload.file = Some((file_name, bytes.to_vec()));
+                    }
+                }
+                None => {
+                    let value = field.text().await.map_err(|_| invalid())?;
+                    upload.fields.push((name, value));
+                }
+            }
+        }
+        let sent = upload.field("csrf_token").to_string();
+        let matches =
+            !expected.is_empty() && bool::from(sent.as_bytes().ct_eq(expected.as_bytes()));
+        if !matches {
+            return Err(fail(AppError::new(StatusCode::FORBIDDEN, "csrf_failed")));
+        }
+        Ok(upload)
+    }
+}

@@ -314,6 +314,9 @@ async fn a_project_spans_three_instances() {
         })
         .await;
 
+        content_stays_among_members(&academy, &association, &informal, &anne, &bea, &dora, &carl)
+            .await;
+
         // Anne removes Dora; Bea leaves. Both propagate.
         let (status, _) = submit(
             &anne,
@@ -362,4 +365,344 @@ pub(crate) async fn informal_fetch(instance: &TestInstance, url: &str) -> u16 {
     let state = &instance.running.state;
     let actor = state.domain.store.instance_actor().await.unwrap().unwrap();
     preau::apub::projects::signed_get_status(state, &actor, url).await
+}
+
+/// Uploads a file through a page's multipart form.
+pub(crate) async fn upload(
+    client: &reqwest::Client,
+    instance: &TestInstance,
+    page: &str,
+    action: &str,
+    file_name: &str,
+    bytes: &[u8],
+    version_of: Option<i64>,
+) -> (u16, String) {
+    let token = page_token(client, &instance.url(page)).await;
+    let boundary = "preau-test-boundary-7d1f";
+    let mut body: Vec<u8> = Vec::new();
+    let mut text_field = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    };
+    text_field("csrf_token", &token);
+    if let Some(id) = version_of {
+        text_field("version_of", &id.to_string());
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = client
+        .post(instance.url(action))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// The forum, documents and agenda of the project reach every member's
+/// instance and nobody else: Bea (association) writes, Anne (host)
+/// answers, Dora (informal) reads; Carl (informal, declined), Eve
+/// (academy, never invited), unsigned and outsider fetches see nothing.
+async fn content_stays_among_members(
+    academy: &TestInstance,
+    association: &TestInstance,
+    informal: &TestInstance,
+    anne: &reqwest::Client,
+    bea: &reqwest::Client,
+    dora: &reqwest::Client,
+    carl: &reqwest::Client,
+) {
+    let remote_path = format!("/projects/eco@{}", academy.domain);
+    let project_id = academy.url("/projects/eco");
+    // Bea opens a thread from her instance.
+    let (status, body) = submit(
+        bea,
+        association,
+        &remote_path,
+        &format!("{remote_path}/threads"),
+        &[
+            ("title", "Calendrier des rencontres"),
+            ("body", "Proposition : **mardi** après-midi."),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    let thread_ap_id = {
+        let store = &association.running.state.domain.store;
+        let project = store.project_by_ap_id(&project_id).await.unwrap().unwrap();
+        store.project_threads(project.actor.id).await.unwrap()[0]
+            .post
+            .ap_id
+            .clone()
+    };
+    assert!(
+        thread_ap_id.starts_with(&association.base_url),
+        "the thread lives on Bea's instance"
+    );
+    for instance in [academy, informal] {
+        wait_for("the thread reaches every member instance", || async {
+            instance
+                .running
+                .state
+                .domain
+                .store
+                .project_post_by_ap_id(&thread_ap_id)
+                .await
+                .unwrap()
+                .is_some()
+        })
+        .await;
+    }
+    // Anne answers on the host; the reply reaches both others.
+    let thread_on_academy = academy
+        .running
+        .state
+        .domain
+        .store
+        .project_post_by_ap_id(&thread_ap_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, _) = submit(
+        anne,
+        academy,
+        "/projects/eco",
+        &format!("/projects/eco/threads/{}/replies", thread_on_academy.id),
+        &[("body", "Mardi me va très bien.")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let thread_on_informal = informal
+        .running
+        .state
+        .domain
+        .store
+        .project_post_by_ap_id(&thread_ap_id)
+        .await
+        .unwrap()
+        .unwrap();
+    wait_for("Dora sees the thread and Anne's reply", || async {
+        let page = page_text(
+            dora,
+            &informal.url(&format!("{remote_path}/threads/{}", thread_on_informal.id)),
+        )
+        .await;
+        page.contains("Calendrier des rencontres") && page.contains("Mardi me va très bien.")
+    })
+    .await;
+
+    // Bea shares a document; Dora downloads it through her own instance.
+    let pdf = b"%PDF-1.4 projet eco-delegues\n".repeat(200);
+    let (status, body) = upload(
+        bea,
+        association,
+        &remote_path,
+        &format!("{remote_path}/documents"),
+        "programme.pdf",
+        &pdf,
+        None,
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    let (status, body) = upload(
+        bea,
+        association,
+        &remote_path,
+        &format!("{remote_path}/documents"),
+        "virus.exe",
+        b"MZ",
+        None,
+    )
+    .await;
+    assert_eq!(status, 415, "{body}");
+    let version_id = wait_until(std::time::Duration::from_secs(20), || async {
+        let store = &informal.running.state.domain.store;
+        let project = store.project_by_ap_id(&project_id).await.unwrap()?;
+        let documents = store.project_documents(project.actor.id).await.unwrap();
+        documents.first().map(|d| d.versions[0].0.id)
+    })
+    .await
+    .expect("the document reaches the informal instance");
+    let response = dora
+        .get(informal.url(&format!("{remote_path}/documents/{version_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("programme.pdf"));
+    assert_eq!(response.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    // Carl declined: his instance holds the document but not for him.
+    let response = carl
+        .get(informal.url(&format!("{remote_path}/documents/{version_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+
+    // Anne adds an event for all, and one for Bea only.
+    let (status, body) = submit(
+        anne,
+        academy,
+        "/projects/eco",
+        "/projects/eco/events",
+        &[
+            ("title", "Réunion de lancement"),
+            ("starts", "2027-01-12T14:00"),
+            ("ends", "2027-01-12T15:30"),
+            ("meeting_url", "https://visio.example/eco"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    let bea_on_academy = academy
+        .running
+        .state
+        .domain
+        .store
+        .actor_by_ap_id(&association.url("/users/bea"))
+        .await
+        .unwrap()
+        .unwrap();
+    let bea_id = bea_on_academy.id.0.to_string();
+    let (status, body) = submit(
+        anne,
+        academy,
+        "/projects/eco",
+        "/projects/eco/events",
+        &[
+            ("title", "Point avec Bea"),
+            ("starts", "2027-01-13T09:00"),
+            ("attendees", bea_id.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    let (status, _) = submit(
+        anne,
+        academy,
+        "/projects/eco",
+        "/projects/eco/events",
+        &[("title", "Sans date"), ("starts", "demain")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    wait_for("Bea's agenda shows both events", || async {
+        let page = page_text(bea, &association.url("/agenda")).await;
+        page.contains("Réunion de lancement") && page.contains("Point avec Bea")
+    })
+    .await;
+    wait_for("Dora's agenda shows the event for all", || async {
+        page_text(dora, &informal.url("/agenda"))
+            .await
+            .contains("Réunion de lancement")
+    })
+    .await;
+    assert!(
+        !page_text(dora, &informal.url("/agenda"))
+            .await
+            .contains("Point avec Bea"),
+        "an event for Bea only"
+    );
+    let ics = page_text(dora, &informal.url("/agenda.ics")).await;
+    assert!(
+        ics.contains("BEGIN:VCALENDAR") && ics.contains("SUMMARY:Réunion de lancement"),
+        "{ics}"
+    );
+    assert!(ics.contains("DTSTART:20270112T140000Z"), "{ics}");
+
+    // Non-members see none of it, on any instance.
+    teacher(academy, "eve", false).await;
+    let eve = logged_in(academy, "eve").await;
+    for (client, instance, path) in [
+        (&eve, academy, "/projects/eco".to_string()),
+        (carl, informal, remote_path.clone()),
+    ] {
+        let page = page_text(client, &instance.url(&path)).await;
+        assert!(!page.contains("Calendrier des rencontres"), "{page}");
+        assert!(!page.contains("programme.pdf"));
+        assert!(!page.contains("Réunion de lancement"));
+        let store = &instance.running.state.domain.store;
+        let project = store.project_by_ap_id(&project_id).await.unwrap().unwrap();
+        let thread = store
+            .project_post_by_ap_id(&thread_ap_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let response = client
+            .get(instance.url(&format!("{path}/threads/{}", thread.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
+        assert!(!page_text(client, &instance.url("/agenda"))
+            .await
+            .contains("Réunion"));
+        let ics = page_text(client, &instance.url(&format!("{path}/agenda.ics"))).await;
+        assert!(!ics.contains("Réunion"));
+        drop(project);
+    }
+    let eve_page = page_text(&eve, &thread_ap_id).await;
+    assert!(
+        !eve_page.contains("Calendrier"),
+        "a browser opening the object URL"
+    );
+    // Unsigned fetches of every members-only URL get 401; a fetch signed
+    // by an instance without members gets 403.
+    let version_ap_id = {
+        let store = &association.running.state.domain.store;
+        let project = store.project_by_ap_id(&project_id).await.unwrap().unwrap();
+        store.project_documents(project.actor.id).await.unwrap()[0].versions[0]
+            .0
+            .clone()
+    };
+    let event_ap_id = {
+        let store = &academy.running.state.domain.store;
+        let project = store.local_project("eco").await.unwrap().unwrap();
+        store.project_events(project.actor.id).await.unwrap()[0]
+            .event
+            .ap_id
+            .clone()
+    };
+    let (lone_settings, lone_dir) = settings(academy.engine, None);
+    let outsider = start(academy.engine, lone_settings, lone_dir).await;
+    for url in [
+        thread_ap_id.clone(),
+        version_ap_id.ap_id.clone(),
+        version_ap_id.content_url.clone(),
+        event_ap_id.clone(),
+        academy.url("/projects/eco/members"),
+        academy.url("/projects/eco/activity"),
+    ] {
+        let response = api_client()
+            .get(&url)
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "unsigned {url}");
+        assert_eq!(informal_fetch(&outsider, &url).await, 403, "outsider {url}");
+    }
+    // A member instance may read them.
+    assert_eq!(informal_fetch(informal, &thread_ap_id).await, 200);
+    assert_eq!(
+        informal_fetch(informal, &version_ap_id.content_url).await,
+        200
+    );
+    outsider.stop().await;
 }

@@ -1,0 +1,130 @@
+//! Pure builders of the members-only objects of a project space: forum
+//! posts (`Page`, `Note`), document versions (`Document`) and agenda
+//! events (`Event`), all addressed to the project's members collection
+//! (events for some members: to those people), never to the public.
+
+use crate::{
+    store::project_content::{EventRow, ProjectPostRow, VersionRow},
+    urls,
+};
+use preau_federation::{
+    actor::Source,
+    objects::{Post, PostKind},
+    projects::{Place, ProjectEvent, SharedDocument},
+};
+use serde_json::{json, Value};
+use url::Url;
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+/// The wire object of a project post.
+pub fn post_object(
+    post: &ProjectPostRow,
+    author: &str,
+    project: &str,
+    in_reply_to: Option<&str>,
+) -> Option<Post> {
+    let kind = if post.thread_id.is_none() {
+        PostKind::Page
+    } else {
+        PostKind::Note
+    };
+    let mut object = Post::new(
+        kind,
+        Url::parse(&post.ap_id).ok()?,
+        Url::parse(author).ok()?,
+    );
+    object.name = (kind == PostKind::Page).then(|| post.title.clone());
+    object.content = Some(post.content_html.clone());
+    object.media_type = Some("text/html".to_string());
+    object.source = (!post.source.is_empty()).then(|| Source {
+        content: post.source.clone(),
+        media_type: "text/markdown".to_string(),
+    });
+    object.audience = Some(Url::parse(project).ok()?);
+    object.to = vec![urls::project_members_of(project)];
+    object.cc = Vec::new();
+    object.in_reply_to = in_reply_to.and_then(|id| Url::parse(id).ok());
+    object.published = Some(rfc3339(post.published_at));
+    Some(object)
+}
+
+/// The wire object of a document version.
+pub fn document_object(
+    version: &VersionRow,
+    name: &str,
+    first_version: Option<&str>,
+    author: &str,
+    project: &str,
+) -> Option<SharedDocument> {
+    Some(SharedDocument {
+        kind: "Document".to_string(),
+        id: Url::parse(&version.ap_id).ok()?,
+        attributed_to: Url::parse(author).ok()?,
+        name: name.to_string(),
+        media_type: version.media_type.clone(),
+        url: Url::parse(&version.content_url).ok()?,
+        audience: Url::parse(project).ok()?,
+        size: version.size,
+        digest: version.sha256.clone(),
+        version_of: first_version.and_then(|id| Url::parse(id).ok()),
+        version: version.version,
+        to: vec![urls::project_members_of(project)],
+        published: Some(rfc3339(version.created_at)),
+    })
+}
+
+/// The wire object of an event; `attendees` are the people it is for
+/// when it is not for every member.
+pub fn event_object(
+    event: &EventRow,
+    author: &str,
+    project: &str,
+    attendees: &[String],
+) -> Option<ProjectEvent> {
+    Some(ProjectEvent {
+        kind: "Event".to_string(),
+        id: Url::parse(&event.ap_id).ok()?,
+        attributed_to: Url::parse(author).ok()?,
+        name: event.title.clone(),
+        content: (!event.description_html.is_empty()).then(|| event.description_html.clone()),
+        start_time: rfc3339(event.starts_at),
+        end_time: rfc3339(event.ends_at),
+        location: (!event.location.is_empty()).then(|| Place {
+            kind: "Place".to_string(),
+            name: event.location.clone(),
+        }),
+        url: (!event.meeting_url.is_empty())
+            .then(|| Url::parse(&event.meeting_url).ok())
+            .flatten(),
+        audience: Url::parse(project).ok()?,
+        to: if event.for_all {
+            vec![urls::project_members_of(project)]
+        } else {
+            attendees.to_vec()
+        },
+        published: Some(rfc3339(event.created_at)),
+    })
+}
+
+/// A `Create` of a members-only object by its author.
+pub fn create(id: &str, actor: &str, project: &str, object: Value) -> Value {
+    let to = object
+        .get("to")
+        .cloned()
+        .unwrap_or_else(|| json!([urls::project_members_of(project)]));
+    json!({
+        "@context": preau_federation::preau_context(),
+        "id": id,
+        "type": "Create",
+        "actor": actor,
+        "to": to,
+        "cc": [project],
+        "audience": project,
+        "object": object,
+    })
+}

@@ -1,0 +1,573 @@
+//! The members-only parts of a project's pages: the internal forum (a
+//! thread page and its forms), shared documents (upload, versions,
+//! download) and the agenda (events, the personal agenda of every space a
+//! teacher belongs to, iCalendar exports).
+
+use super::{
+    projects::{project_by_path, project_path},
+    session::{CsrfForm, CsrfUpload, Page},
+};
+use crate::{
+    app::AppState,
+    apub::project_content::{document_bytes, download, fetch_remote_bytes},
+    domain::{
+        project_content::{EventInput, Upload},
+        trust::Labeller,
+    },
+    error::AppError,
+    store::{
+        accounts::AccountRow,
+        actors::ActorRow,
+        project_content::EventView,
+        projects::{MemberRow, ProjectRow},
+    },
+};
+use axum::{
+    extract::{Path, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+fn date(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} Mio", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1024 {
+        format!("{:.0} kio", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} o")
+    }
+}
+
+fn author_context(actor: &ActorRow, labels: &Labeller<'_>) -> Value {
+    let local = actor.is_local();
+    context! {
+        id => actor.id.0,
+        name => actor.name,
+        display_name => if actor.display_name.is_empty() { actor.name.clone() } else { actor.display_name.clone() },
+        domain => if local { labels.local_domain().to_string() } else { actor.domain.clone() },
+        url => if local { format!("/users/{}", actor.name) } else { actor.ap_id.clone() },
+        trust => labels.person(&actor.domain, actor.email_domain.as_deref()).to_context(),
+    }
+}
+
+fn event_context(view: &EventView, project: Option<&ProjectRow>, labels: &Labeller<'_>) -> Value {
+    let event = &view.event;
+    context! {
+        id => event.id,
+        title => event.title,
+        description_html => event.description_html,
+        starts => date(event.starts_at),
+        ends => date(event.ends_at),
+        location => event.location,
+        meeting_url => event.meeting_url,
+        for_all => event.for_all,
+        attendees => view.attendees.iter().map(|a| author_context(a, labels)).collect::<Vec<_>>(),
+        author => author_context(&view.author, labels),
+        project => project.map(|p| context! { title => p.title, path => project_path(p) }),
+    }
+}
+
+/// What the project page shows to a member: threads, documents, events,
+/// and the members to pick an event's audience from.
+pub async fn member_sections(
+    state: &AppState,
+    account: &AccountRow,
+    project: &ProjectRow,
+    labels: &Labeller<'_>,
+) -> Result<Value, AppError> {
+    let store = &state.domain.store;
+    let threads: Vec<Value> = store
+        .project_threads(project.actor.id)
+        .await?
+        .iter()
+        .map(|view| {
+            context! {
+                id => view.post.id,
+                title => view.post.title,
+                deleted => view.post.deleted_at.is_some(),
+                replies => view.reply_count,
+                last_activity => date(view.post.last_activity_at),
+                author => author_context(&view.author, labels),
+            }
+        })
+        .collect();
+    let documents: Vec<Value> = store
+        .project_documents(project.actor.id)
+        .await?
+        .iter()
+        .map(|view| {
+            let versions: Vec<Value> = view
+                .versions
+                .iter()
+                .map(|(version, author)| {
+                    context! {
+                        id => version.id,
+                        version => version.version,
+                        file_name => version.file_name,
+                        size => size_text(version.size),
+                        shared => date(version.created_at),
+                        author => author_context(author, labels),
+                    }
+                })
+                .collect();
+            context! { id => view.document.id, name => view.document.name, versions => versions }
+        })
+        .collect();
+    let mut events = Vec::new();
+    for view in store.project_events(project.actor.id).await? {
+        if state.domain.may_see_event(account, &view.event).await? {
+            events.push(event_context(&view, None, labels));
+        }
+    }
+    let members: Vec<Value> = store
+        .project_members(project.actor.id)
+        .await?
+        .iter()
+        .filter(|m| m.member.is_member())
+        .map(|m| author_context(&m.actor, labels))
+        .collect();
+    let limits = &state.domain.settings.projects;
+    Ok(context! {
+        threads => threads,
+        documents => documents,
+        events => events,
+        event_members => members,
+        max_document_mib => limits.max_document_bytes / (1024 * 1024),
+    })
+}
+
+fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Response {
+    state.error_page(page, error)
+}
+
+/// The project and the member's row, or the page to show instead.
+async fn as_member(
+    state: &AppState,
+    page: &Page,
+    name: &str,
+) -> Result<(AccountRow, ProjectRow, MemberRow), Response> {
+    let Some(user) = page.user.clone() else {
+        let next: String =
+            url::form_urlencoded::byte_serialize(format!("/projects/{name}").as_bytes()).collect();
+        return Err(Redirect::to(&format!("/login?next={next}")).into_response());
+    };
+    let project = project_by_path(state, name)
+        .await
+        .map_err(|e| refusal(state, page, e))?;
+    let row = state
+        .domain
+        .may_read_project(Some(&user), &project)
+        .await
+        .map_err(|e| refusal(state, page, e))?
+        .ok_or_else(|| {
+            refusal(
+                state,
+                page,
+                AppError::new(StatusCode::FORBIDDEN, "not_project_member"),
+            )
+        })?;
+    Ok((user, project, row))
+}
+
+/// The thread form.
+#[derive(Debug, Default, Deserialize)]
+pub struct PostForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    in_reply_to: Option<i64>,
+}
+
+/// `POST /projects/{name}/threads`.
+pub async fn submit_thread(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(form): CsrfForm<PostForm>,
+) -> Response {
+    let (user, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match state
+        .domain
+        .post_project_thread(&user, &project, &form.title, &form.body)
+        .await
+    {
+        Ok(post) => {
+            Redirect::to(&format!("{}/threads/{}", project_path(&project), post.id)).into_response()
+        }
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// `GET /projects/{name}/threads/{id}`.
+pub async fn show_thread(
+    State(state): State<AppState>,
+    page: Page,
+    Path((name, id)): Path<(String, i64)>,
+) -> Response {
+    let (_, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let store = &state.domain.store;
+    let thread = match store.project_post(id).await {
+        Ok(Some(post)) if post.project_id == project.actor.id && post.thread_id.is_none() => post,
+        Ok(_) => return refusal(&state, &page, AppError::not_found()),
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let author = match store.actor_by_id(thread.author_id).await {
+        Ok(Some(author)) => author,
+        Ok(None) => return refusal(&state, &page, AppError::not_found()),
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let replies = match store.project_replies(thread.id).await {
+        Ok(replies) => replies,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let replies: Vec<Value> = replies
+        .iter()
+        .map(|view| {
+            context! {
+                id => view.post.id,
+                content_html => view.post.content_html,
+                deleted => view.post.deleted_at.is_some(),
+                published => date(view.post.published_at),
+                in_reply_to => view.post.in_reply_to_id,
+                author => author_context(&view.author, &labels),
+            }
+        })
+        .collect();
+    state.render(
+        &page,
+        "project_thread.html",
+        context! {
+            project => context! { title => project.title, path => project_path(&project) },
+            thread => context! {
+                id => thread.id,
+                title => thread.title,
+                content_html => thread.content_html,
+                deleted => thread.deleted_at.is_some(),
+                published => date(thread.published_at),
+                author => author_context(&author, &labels),
+            },
+            replies => replies,
+        },
+    )
+}
+
+/// `POST /projects/{name}/threads/{id}/replies`.
+pub async fn submit_reply(
+    State(state): State<AppState>,
+    page: Page,
+    Path((name, id)): Path<(String, i64)>,
+    CsrfForm(form): CsrfForm<PostForm>,
+) -> Response {
+    let (user, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let parent_id = form.in_reply_to.unwrap_or(id);
+    let parent = match state.domain.store.project_post(parent_id).await {
+        Ok(Some(parent)) if parent.thread_id.unwrap_or(parent.id) == id => parent,
+        Ok(_) => return refusal(&state, &page, AppError::not_found()),
+        Err(error) => return refusal(&state, &page, error),
+    };
+    match state
+        .domain
+        .reply_project_post(&user, &project, &parent, &form.body)
+        .await
+    {
+        Ok(reply) => Redirect::to(&format!(
+            "{}/threads/{id}#reply-{}",
+            project_path(&project),
+            reply.id
+        ))
+        .into_response(),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// `POST /projects/{name}/documents` (multipart: `file`, optional
+/// `version_of`).
+pub async fn submit_document(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    upload: CsrfUpload,
+) -> Response {
+    let (user, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Some((file_name, bytes)) = upload.file.clone() else {
+        return refusal(
+            &state,
+            &page,
+            AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "field_required"),
+        );
+    };
+    let version_of = upload.field("version_of").trim().parse::<i64>().ok();
+    match state
+        .domain
+        .share_document(
+            &user,
+            &project,
+            Upload {
+                file_name,
+                bytes,
+                version_of,
+            },
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{}#documents", project_path(&project))).into_response(),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// `GET /projects/{name}/documents/{version}`: the bytes of a version,
+/// read from the instance it was shared on when it is not this one.
+pub async fn download_document(
+    State(state): State<AppState>,
+    page: Page,
+    Path((name, version)): Path<(String, i64)>,
+) -> Response {
+    let (_, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let store = &state.domain.store;
+    let version = match store.version(version).await {
+        Ok(Some(version)) => version,
+        Ok(None) => return refusal(&state, &page, AppError::not_found()),
+        Err(error) => return refusal(&state, &page, error),
+    };
+    match store.document(version.document_id).await {
+        Ok(Some(document)) if document.project_id == project.actor.id => {}
+        Ok(_) => return refusal(&state, &page, AppError::not_found()),
+        Err(error) => return refusal(&state, &page, error),
+    }
+    if version.local {
+        return document_bytes(&state, &version).await;
+    }
+    match fetch_remote_bytes(&state, &version).await {
+        Ok(bytes) => download(&version.file_name, &version.media_type, bytes),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// The event form as submitted.
+#[derive(Debug, Default, Deserialize)]
+pub struct EventForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    starts: String,
+    #[serde(default)]
+    ends: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    meeting_url: String,
+    #[serde(default)]
+    attendees: Vec<i64>,
+}
+
+/// `POST /projects/{name}/events`.
+pub async fn submit_event(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+    CsrfForm(form): CsrfForm<EventForm>,
+) -> Response {
+    let (user, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let input = EventInput {
+        title: form.title,
+        description: form.description,
+        starts: form.starts,
+        ends: form.ends,
+        location: form.location,
+        meeting_url: form.meeting_url,
+        attendees: form.attendees,
+    };
+    match state
+        .domain
+        .add_project_event(&user, &project, &input)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{}#agenda", project_path(&project))).into_response(),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// The events a teacher sees, from every project they belong to.
+async fn personal_events(
+    state: &AppState,
+    user: &AccountRow,
+) -> Result<Vec<(EventView, ProjectRow)>, AppError> {
+    let store = &state.domain.store;
+    let mut out = Vec::new();
+    for view in store.agenda_of(user.actor_id).await? {
+        if let Some(project) = store.project(view.event.project_id).await? {
+            out.push((view, project));
+        }
+    }
+    Ok(out)
+}
+
+/// `GET /agenda`: every event of every space the teacher belongs to.
+pub async fn show_agenda(State(state): State<AppState>, page: Page) -> Response {
+    let Some(user) = &page.user else {
+        return Redirect::to("/login?next=%2Fagenda").into_response();
+    };
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let events = match personal_events(&state, user).await {
+        Ok(events) => events,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let now = crate::store::now_ms();
+    let (past, upcoming): (Vec<_>, Vec<_>) = events
+        .iter()
+        .partition(|(view, _)| view.event.ends_at < now);
+    let show = |list: Vec<&(EventView, ProjectRow)>| -> Vec<Value> {
+        list.into_iter()
+            .map(|(view, project)| event_context(view, Some(project), &labels))
+            .collect()
+    };
+    state.render(
+        &page,
+        "agenda.html",
+        context! { upcoming => show(upcoming), past => show(past) },
+    )
+}
+
+fn ical(events: &[(EventView, ProjectRow)], base: &str) -> String {
+    use icalendar::{Calendar, Component, EventLike};
+    let mut calendar = Calendar::new();
+    calendar.name("Préau");
+    for (view, project) in events {
+        let event = &view.event;
+        let (Some(starts), Some(ends)) = (
+            chrono::DateTime::from_timestamp_millis(event.starts_at),
+            chrono::DateTime::from_timestamp_millis(event.ends_at),
+        ) else {
+            continue;
+        };
+        let mut entry = icalendar::Event::new();
+        entry
+            .uid(&event.ap_id)
+            .summary(&event.title)
+            .starts(starts)
+            .ends(ends)
+            .add_property("CATEGORIES", &project.title)
+            .url(&format!("{base}{}#agenda", project_path(project)));
+        let mut description = ammonia::Builder::empty()
+            .clean(&event.description_html)
+            .to_string();
+        if !event.meeting_url.is_empty() {
+            description = format!("{description}\n{}", event.meeting_url)
+                .trim()
+                .to_string();
+        }
+        if !description.is_empty() {
+            entry.description(&description);
+        }
+        if !event.location.is_empty() {
+            entry.location(&event.location);
+        }
+        calendar.push(entry.done());
+    }
+    calendar.done().to_string()
+}
+
+fn ics_response(body: String, file: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /agenda.ics`: the personal agenda as iCalendar.
+pub async fn export_agenda(State(state): State<AppState>, page: Page) -> Response {
+    let Some(user) = &page.user else {
+        return Redirect::to("/login?next=%2Fagenda").into_response();
+    };
+    match personal_events(&state, user).await {
+        Ok(events) => ics_response(
+            ical(&events, &state.domain.settings.base_url()),
+            "agenda.ics",
+        ),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// `GET /projects/{name}/agenda.ics`: a project's events the teacher
+/// sees, as iCalendar.
+pub async fn export_project_agenda(
+    State(state): State<AppState>,
+    page: Page,
+    Path(name): Path<String>,
+) -> Response {
+    let (user, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let events = match personal_events(&state, &user).await {
+        Ok(events) => events
+            .into_iter()
+            .filter(|(view, _)| view.event.project_id == project.actor.id)
+            .collect::<Vec<_>>(),
+        Err(error) => return refusal(&state, &page, error),
+    };
+    ics_response(
+        ical(&events, &state.domain.settings.base_url()),
+        &format!("{}.ics", project.actor.name),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_a_file_manager() {
+        assert_eq!(size_text(512), "512 o");
+        assert_eq!(size_text(2048), "2 kio");
+        assert_eq!(size_text(3 * 1024 * 1024 / 2), "1.5 Mio");
+    }
+}
