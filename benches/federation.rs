@@ -2,8 +2,8 @@
 //!
 //! `CARGO_TARGET_DIR=/work/target cargo bench --bench federation [-- FILTER…]`
 //!
-//! FILTER picks parts: `crypto`, `inbox`, `fanout`, `thread`, `child`
-//! (default: all). Every figure is printed next to the limit measured in the
+//! FILTER picks parts: `crypto`, `inbox`, `fanout`, `thread`,
+//! `directory`, `child` (default: all). Every figure is printed next to the limit measured in the
 //! same run (RSA-2048 verifications and signatures per second with the
 //! `rsa` crate, the crypto the server uses), and a summary table closes the
 //! run. PostgreSQL runs too when `PREAU_TEST_POSTGRES_URL` is set (a fresh
@@ -12,6 +12,8 @@
 //! - `PREAU_BENCH_INBOX_N` (3000): signed activities per inbox run;
 //! - `PREAU_BENCH_INBOX_CONCURRENCY` (64): requests in flight;
 //! - `PREAU_BENCH_THREAD_SECS` (10): duration of each thread page run;
+//! - `PREAU_BENCH_DIRECTORY_N` (2000): projects, and teachers, in the
+//!   directory run;
 //! - `PREAU_BENCH_FANOUT_WORKERS` / `PREAU_BENCH_FANOUT_PER_PEER` (256 / 10):
 //!   the tuned delivery settings (the defaults, 128 / 8, and the former
 //!   defaults, 32 / 4, are measured too).
@@ -1429,6 +1431,200 @@ async fn child_bench(
     let _ = child.wait();
 }
 
+// -------------------------------------------------------------- directory
+
+/// The directory (issue 5): `PREAU_BENCH_DIRECTORY_N` projects (placed on
+/// communes of the gazetteer, one in ten members-only) and as many
+/// teacher profiles, then each kind of search timed through the domain
+/// (index, filters, checks, distances, one page of rows; no HTTP).
+async fn directory_bench(summary: &Summary) {
+    use preau::{
+        domain::{
+            directory::DirectoryInput,
+            gazetteer::Gazetteer,
+            projects::{project_fields, ProjectInput},
+        },
+        store::{
+            accounts::{AccountStatus, NewAccount},
+            profiles::{ProfileRow, ProfileUpdate},
+        },
+    };
+    const SUBJECTS: [&str; 6] = [
+        "Mathématiques",
+        "SVT",
+        "Histoire-géographie",
+        "Allemand",
+        "Éducation musicale",
+        "NSI",
+    ];
+    const THEMES: [&str; 5] = ["robotique", "jardin", "théâtre", "correspondance", "climat"];
+    const LEVELS: [&str; 4] = ["primaire", "college", "lycee", "lycee_pro"];
+    let count = env_usize("PREAU_BENCH_DIRECTORY_N", 2000);
+    let runs = 50;
+    let communes = Gazetteer::get().communes();
+    for engine in engines() {
+        println!(
+            "\n== directory, {}: {count} projects and {count} teachers",
+            engine.label()
+        );
+        let instance = Instance::start(engine, |_| {}).await;
+        let domain = instance.domain();
+        let store = &domain.store;
+        let started = Instant::now();
+        let reader = seed(domain, "annuaire").await.admin;
+        let actor = |kind: ActorKindRow, name: &str| NewActor {
+            kind,
+            name: name.to_string(),
+            domain: String::new(),
+            ap_id: format!("http://localhost/x/{name}"),
+            inbox: format!("http://localhost/x/{name}/inbox"),
+            shared_inbox: None,
+            display_name: name.to_string(),
+            summary_html: String::new(),
+            public_key_pem: "PEM".into(),
+            private_key_pem: Some("PRIVATE".into()),
+            declared_trust: None,
+        };
+        for i in 0..count {
+            let commune = &communes[(i * 7919) % communes.len()];
+            let fields = project_fields(&ProjectInput {
+                title: format!("{} n° {i}", THEMES[i % THEMES.len()]),
+                description: format!(
+                    "Un projet de **{}** avec des classes de {}.",
+                    THEMES[(i / 5) % THEMES.len()],
+                    commune.name
+                ),
+                subjects: SUBJECTS[i % SUBJECTS.len()].into(),
+                school_levels: vec![LEVELS[(i / 6) % LEVELS.len()].into()],
+                languages: if i % 4 == 0 { "fr, de" } else { "fr" }.into(),
+                academy: "Rennes".into(),
+                place: commune.name.to_string(),
+                latitude: commune.latitude.to_string(),
+                longitude: commune.longitude.to_string(),
+                visibility: if i % 10 == 0 { "members" } else { "public" }.into(),
+                status: ["looking", "running", "finished"][i % 3].into(),
+                join_mode: "request".into(),
+                ..ProjectInput::default()
+            })
+            .expect("fields");
+            store
+                .create_project(
+                    &actor(ActorKindRow::Group, &format!("projet{i}")),
+                    &fields,
+                    None,
+                    reader.actor_id,
+                )
+                .await
+                .expect("project");
+        }
+        for i in 0..count {
+            let name = format!("prof{i}");
+            let id = store
+                .create_account(&NewAccount {
+                    actor: actor(ActorKindRow::Person, &name),
+                    email: format!("{name}@ac-rennes.fr"),
+                    email_domain: "ac-rennes.fr".into(),
+                    password_hash: "hash".into(),
+                    is_admin: false,
+                    status: AccountStatus::Active,
+                    email_verified: true,
+                    locale: "fr".into(),
+                })
+                .await
+                .expect("account");
+            let account = store
+                .account_by_id(id)
+                .await
+                .expect("store")
+                .expect("account");
+            store
+                .save_profile(
+                    account.actor_id,
+                    &ProfileUpdate {
+                        display_name: format!("Prof {i}"),
+                        bio_html: format!("<p>Club de {}</p>", THEMES[i % THEMES.len()]),
+                        profile: ProfileRow {
+                            subjects: vec![SUBJECTS[i % SUBJECTS.len()].into()],
+                            school_levels: vec![LEVELS[(i / 6) % LEVELS.len()].into()],
+                            languages: vec!["fr".into()],
+                            academy: "Rennes".into(),
+                            ..ProfileRow::default()
+                        },
+                    },
+                )
+                .await
+                .expect("profile");
+        }
+        println!("    seeded in {:.1} s", started.elapsed().as_secs_f64());
+        let cases: [(&str, DirectoryInput); 5] = [
+            ("no criterion", DirectoryInput::default()),
+            (
+                "one word",
+                DirectoryInput {
+                    words: "Robotique".into(),
+                    ..DirectoryInput::default()
+                },
+            ),
+            (
+                "subject + level + language",
+                DirectoryInput {
+                    subject: "svt".into(),
+                    level: "lycee".into(),
+                    language: "fr".into(),
+                    ..DirectoryInput::default()
+                },
+            ),
+            (
+                "near Rennes, 50 km",
+                DirectoryInput {
+                    place: "Rennes".into(),
+                    ..DirectoryInput::default()
+                },
+            ),
+            (
+                "near Paris, 300 km + word",
+                DirectoryInput {
+                    words: "jardin".into(),
+                    place: "Paris".into(),
+                    radius: "300".into(),
+                    ..DirectoryInput::default()
+                },
+            ),
+        ];
+        for (what, input) in cases {
+            let search = input.validate().expect("valid search");
+            let results = domain
+                .search_directory(Some(&reader), &search)
+                .await
+                .expect("search");
+            let mut times = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                let started = Instant::now();
+                domain
+                    .search_directory(Some(&reader), &search)
+                    .await
+                    .expect("search");
+                times.push(started.elapsed());
+            }
+            times.sort();
+            let (p50, p99) = (percentile(&times, 50.0), percentile(&times, 99.0));
+            println!(
+                "    {what}: {} projects, {} teachers found; p50 {}, p99 {}",
+                results.projects_total,
+                results.people_total,
+                ms(p50),
+                ms(p99)
+            );
+            summary.add(
+                format!("directory, {what} ({}, {count}+{count})", engine.label()),
+                format!("p50 {} / p99 {}", ms(p50), ms(p99)),
+                "one page (20 + 20), in process",
+            );
+        }
+        instance.stop().await;
+    }
+}
+
 // ------------------------------------------------------------------ main
 
 fn main() {
@@ -1504,6 +1700,9 @@ fn main() {
         }
         if wanted("fanout") {
             fanout_bench(&pair.public_key, &crypto, &summary).await;
+        }
+        if wanted("directory") {
+            directory_bench(&summary).await;
         }
         if wanted("child") {
             child_bench(&key, &pair.public_key, &crypto, &summary, thread_secs).await;

@@ -442,6 +442,21 @@ impl Settings {
                 "instance.default_language must be `fr` or `en`".to_string(),
             ));
         }
+        if self.projects.max_document_bytes == 0 || self.projects.max_document_bytes > 1 << 30 {
+            return Err(ConfigError::Inconsistent(
+                "projects.max_document_bytes must be between 1 and 1073741824 (1 GiB)".to_string(),
+            ));
+        }
+        for media_type in &self.projects.document_types {
+            if !crate::domain::project_content::DOCUMENT_TYPES
+                .iter()
+                .any(|(_, known)| known == media_type)
+            {
+                return Err(ConfigError::Inconsistent(format!(
+                    "projects.document_types: `{media_type}` is not a type Préau recognises by extension"
+                )));
+            }
+        }
         let url = &self.database.url;
         if !(url.is_empty()
             || url.starts_with("sqlite:")

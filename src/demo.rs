@@ -126,6 +126,52 @@ async fn seed(instance: &RunningInstance, index: usize) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     }
+    if index == 0 {
+        seed_project(instance).await?;
+    }
+    Ok(())
+}
+
+/// A sample project space on the academy's node, so the demo has one to
+/// invite colleagues of the other instances into.
+async fn seed_project(instance: &RunningInstance) -> Result<(), String> {
+    let domain = &instance.state.domain;
+    let exists = domain
+        .store
+        .local_project("robotique")
+        .await
+        .map_err(|e| e.to_string())?;
+    let owner = domain
+        .store
+        .account_by_username("camille")
+        .await
+        .map_err(|e| e.to_string())?;
+    let (None, Some(owner)) = (exists, owner) else {
+        return Ok(());
+    };
+    domain
+        .create_project(
+            &owner,
+            &crate::domain::projects::ProjectInput {
+                name: "robotique".to_string(),
+                title: "Robotique au lycée".to_string(),
+                description: "Construire et programmer des robots avec des élèves de seconde ; partage de séquences et rencontres en visio.".to_string(),
+                subjects: "Mathématiques, SNT".to_string(),
+                school_levels: vec!["lycee".to_string()],
+                languages: "fr".to_string(),
+                academy: "Rennes".to_string(),
+                country: "France".to_string(),
+                place: "Rennes".to_string(),
+                latitude: "48.1118".to_string(),
+                longitude: "-1.6819".to_string(),
+                visibility: "public".to_string(),
+                status: "looking".to_string(),
+                join_mode: "request".to_string(),
+                min_member_level: "informal".to_string(),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -242,6 +242,7 @@ mod tests {
             "joined",
             "refused",
             "requested",
+            "accepted",
             "rejected",
             "left",
             "removed",
@@ -251,6 +252,9 @@ mod tests {
         }
         for state in ["invited", "refused", "member"] {
             keys.push(format!("invitation-state-{state}"));
+        }
+        for kind in crate::domain::directory::DirectoryKind::ALL {
+            keys.push(format!("directory-kind-{}", kind.as_str()));
         }
         for key in keys {
             for lang in [Lang::Fr, Lang::En] {

@@ -70,6 +70,13 @@ pub fn project_members_of(project_ap_id: &str) -> String {
     format!("{project_ap_id}/members")
 }
 
+/// The id of a person's membership of a project: the same in the members
+/// collection and in role changes, whoever writes it.
+pub fn project_member(project_ap_id: &str, person_ap_id: &str) -> String {
+    let person: String = url::form_urlencoded::byte_serialize(person_ap_id.as_bytes()).collect();
+    format!("{project_ap_id}/members#{person}")
+}
+
 /// A project's activity collection (joins, leaves…), from its actor id.
 pub fn project_activity_of(project_ap_id: &str) -> String {
     format!("{project_ap_id}/activity")

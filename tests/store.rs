@@ -14,6 +14,8 @@ use preau::store::{
 
 struct TestDb {
     store: Store,
+    /// Its URL, for a second connection (a whole domain layer).
+    url: String,
     drop_url: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
@@ -26,6 +28,7 @@ async fn databases() -> Vec<TestDb> {
     store.migrate().await.unwrap();
     out.push(TestDb {
         store,
+        url,
         drop_url: None,
         _dir: dir,
     });
@@ -38,7 +41,7 @@ async fn databases() -> Vec<TestDb> {
             url.set_path(&format!("/{name}"));
             let store = Store::connect(url.as_str(), 4).await.unwrap();
             store.migrate().await.unwrap();
-            out.push(TestDb { store, drop_url: Some((base, name)), _dir: tempfile::tempdir().unwrap() });
+            out.push(TestDb { store, url: url.to_string(), drop_url: Some((base, name)), _dir: tempfile::tempdir().unwrap() });
         }
         _ => eprintln!("notice: PREAU_TEST_POSTGRES_URL is not set: the PostgreSQL half of the store tests is skipped"),
     }
@@ -366,5 +369,475 @@ async fn grouped_writes_commit_together_and_a_failing_one_costs_the_others_nothi
             .unwrap();
         assert!(!again);
         db.finish().await;
+    }
+}
+
+mod directory {
+    //! The directory (issue 5) on both engines: the index kept current by
+    //! the migration's triggers, the store's queries, and the domain's
+    //! search on top of them.
+
+    use super::*;
+    use preau::{
+        domain::{
+            directory::DirectoryInput,
+            projects::{project_fields, ProjectInput},
+            Domain,
+        },
+        store::{
+            accounts::AccountRow,
+            actors::ActorId,
+            directory::DirectoryQuery,
+            profiles::ProfileUpdate,
+            projects::{ProjectFields, ProjectStatus},
+        },
+    };
+
+    fn project_input(title: &str, place: &str) -> ProjectInput {
+        ProjectInput {
+            title: title.into(),
+            place: place.into(),
+            visibility: "public".into(),
+            status: "looking".into(),
+            join_mode: "request".into(),
+            ..ProjectInput::default()
+        }
+    }
+
+    fn group(name: &str, domain: &str) -> NewActor {
+        let host = if domain.is_empty() {
+            "preau.test"
+        } else {
+            domain
+        };
+        NewActor {
+            kind: ActorKindRow::Group,
+            name: name.into(),
+            domain: domain.into(),
+            ap_id: format!("https://{host}/projects/{name}"),
+            inbox: format!("https://{host}/projects/{name}/inbox"),
+            shared_inbox: None,
+            display_name: name.into(),
+            summary_html: String::new(),
+            public_key_pem: "PEM".into(),
+            private_key_pem: domain.is_empty().then(|| "PRIVATE".into()),
+            declared_trust: None,
+        }
+    }
+
+    async fn teacher(
+        store: &Store,
+        name: &str,
+        status: AccountStatus,
+        profile: ProfileUpdate,
+    ) -> AccountRow {
+        let id = store
+            .create_account(&NewAccount {
+                status,
+                ..person(name, &format!("{name}@ac-rennes.fr"))
+            })
+            .await
+            .unwrap();
+        let account = store.account_by_id(id).await.unwrap().unwrap();
+        store
+            .save_profile(account.actor_id, &profile)
+            .await
+            .unwrap();
+        account
+    }
+
+    fn profile(display_name: &str, subjects: &[&str], academy: &str) -> ProfileUpdate {
+        ProfileUpdate {
+            display_name: display_name.into(),
+            bio_html: "<p>Club de <em>robotique</em></p>".into(),
+            profile: ProfileRow {
+                subjects: subjects.iter().map(|s| s.to_string()).collect(),
+                school_levels: vec!["lycee".into()],
+                languages: vec!["fr".into(), "en".into()],
+                academy: academy.into(),
+                ..ProfileRow::default()
+            },
+        }
+    }
+
+    async fn search(
+        domain: &Domain,
+        reader: Option<&AccountRow>,
+        input: DirectoryInput,
+    ) -> (Vec<String>, Vec<String>) {
+        let search = input.validate().unwrap();
+        let results = domain.search_directory(reader, &search).await.unwrap();
+        (
+            results
+                .projects
+                .iter()
+                .map(|found| found.project.actor.name.clone())
+                .collect(),
+            results
+                .people
+                .iter()
+                .map(|found| found.actor.name.clone())
+                .collect(),
+        )
+    }
+
+    fn words(text: &str) -> DirectoryInput {
+        DirectoryInput {
+            words: text.into(),
+            ..DirectoryInput::default()
+        }
+    }
+
+    async fn remote_project(
+        store: &Store,
+        id: ActorId,
+        title: &str,
+        subjects: &str,
+    ) -> ProjectFields {
+        let mut fields = project_fields(&ProjectInput {
+            subjects: subjects.into(),
+            languages: "br".into(),
+            ..project_input(title, "Quimper")
+        })
+        .unwrap();
+        fields.status = ProjectStatus::Running;
+        store.upsert_remote_project(id, &fields).await.unwrap();
+        fields
+    }
+
+    #[tokio::test]
+    async fn the_directory_finds_projects_and_teachers() {
+        for db in databases().await {
+            let store = &db.store;
+            let camille = teacher(
+                store,
+                "camille",
+                AccountStatus::Active,
+                profile("Camille Le Goff", &["Mathématiques", "NSI"], "Rennes"),
+            )
+            .await;
+            let yann = teacher(
+                store,
+                "yann",
+                AccountStatus::Active,
+                profile(
+                    "Yann Kervella",
+                    &["Histoire-géographie"],
+                    "Académie de Rennes",
+                ),
+            )
+            .await;
+            // Not verified: shown to no one.
+            teacher(
+                store,
+                "pending",
+                AccountStatus::PendingVerification,
+                profile("Pending", &["Mathématiques"], "Rennes"),
+            )
+            .await;
+            let remote_person = store
+                .upsert_remote_actor(&NewActor {
+                    kind: ActorKindRow::Person,
+                    name: "nolwenn".into(),
+                    domain: "autre.test".into(),
+                    ap_id: "https://autre.test/users/nolwenn".into(),
+                    inbox: "https://autre.test/users/nolwenn/inbox".into(),
+                    shared_inbox: None,
+                    display_name: "Nolwenn".into(),
+                    summary_html: String::new(),
+                    public_key_pem: "PEM".into(),
+                    private_key_pem: None,
+                    declared_trust: None,
+                })
+                .await
+                .unwrap();
+            store
+                .save_profile(remote_person, &{
+                    let mut update = profile("Nolwenn", &["Breton"], "Académie de Créteil");
+                    update.profile.languages = vec!["br".into()];
+                    update.profile.school_levels = vec!["college".into()];
+                    update
+                })
+                .await
+                .unwrap();
+
+            // Local projects: Rennes (its position from the gazetteer),
+            // Brest, and a members-only one of Camille's in Rennes.
+            let eco = project_fields(&ProjectInput {
+                description: "Un *jardin* partagé, du **compost**.".into(),
+                subjects: "SVT, Éducation au développement durable".into(),
+                school_levels: vec!["lycee".into()],
+                languages: "fr".into(),
+                academy: "Rennes".into(),
+                ..project_input("Éco-délégués du lycée", "Rennes")
+            })
+            .unwrap();
+            assert!(eco.latitude.is_some(), "Rennes placed by the gazetteer");
+            store
+                .create_project(&group("eco", ""), &eco, Some(camille.id), camille.actor_id)
+                .await
+                .unwrap();
+            let mut jumelage = project_fields(&ProjectInput {
+                subjects: "Allemand".into(),
+                languages: "fr-FR, de".into(),
+                ..project_input("Jumelage franco-allemand", "Brest")
+            })
+            .unwrap();
+            jumelage.status = ProjectStatus::Running;
+            store
+                .create_project(&group("jumelage", ""), &jumelage, None, yann.actor_id)
+                .await
+                .unwrap();
+            let secret = project_fields(&ProjectInput {
+                visibility: "members".into(),
+                subjects: "SVT".into(),
+                ..project_input("Conseil pédagogique", "35238")
+            })
+            .unwrap();
+            let secret_id = store
+                .create_project(&group("secret", ""), &secret, None, camille.actor_id)
+                .await
+                .unwrap();
+            // A remote project, mirrored from its host.
+            let theatre = store
+                .upsert_remote_actor(&group("theatre", "autre.test"))
+                .await
+                .unwrap();
+            remote_project(store, theatre, "Théâtre en breton", "Breton, Théâtre").await;
+
+            // One document per project and per profile (four people).
+            assert_eq!(store.directory_index_size().await.unwrap(), 8);
+
+            // The store: members-only projects only for their members.
+            let query = DirectoryQuery {
+                words: vec!["svt".into()],
+                limit: 100,
+                ..DirectoryQuery::default()
+            };
+            let names = |listings: Vec<preau::store::directory::ProjectListing>| {
+                let mut names: Vec<String> = listings.into_iter().map(|l| l.actor.name).collect();
+                names.sort();
+                names
+            };
+            assert_eq!(
+                names(store.directory_projects(&query, 0).await.unwrap()),
+                ["eco"]
+            );
+            let as_member = DirectoryQuery {
+                member: Some(camille.actor_id),
+                ..query.clone()
+            };
+            assert_eq!(
+                names(store.directory_projects(&as_member, 0).await.unwrap()),
+                ["eco", "secret"]
+            );
+            let as_stranger = DirectoryQuery {
+                member: Some(yann.actor_id),
+                ..query.clone()
+            };
+            assert_eq!(
+                names(store.directory_projects(&as_stranger, 0).await.unwrap()),
+                ["eco"]
+            );
+            assert!(store
+                .member(secret_id, yann.actor_id)
+                .await
+                .unwrap()
+                .is_none());
+            assert_eq!(store.count_directory_projects(&as_member).await.unwrap(), 2);
+            assert_eq!(
+                store.count_directory_projects(&as_stranger).await.unwrap(),
+                1
+            );
+            let one_by_one = DirectoryQuery {
+                limit: 1,
+                ..as_member.clone()
+            };
+            let first = store.directory_projects(&one_by_one, 0).await.unwrap();
+            let second = store.directory_projects(&one_by_one, 1).await.unwrap();
+            assert_eq!(first.len() + second.len(), 2);
+            assert_ne!(
+                first[0].actor.id, second[0].actor.id,
+                "pages do not overlap"
+            );
+            assert_eq!(
+                store
+                    .count_directory_people(&DirectoryQuery::default())
+                    .await
+                    .unwrap(),
+                3,
+                "not the unverified account"
+            );
+
+            // The domain on top, through a second connection.
+            let dir = tempfile::tempdir().unwrap();
+            let mut settings = preau::config::Settings::default();
+            settings.server.data_dir = dir.path().to_path_buf();
+            settings.database.url = db.url.clone();
+            let domain = preau::app::build_domain(settings).await.unwrap();
+
+            // Words: case, accents and hyphens do not matter; descriptions
+            // count, their markup does not.
+            for query in ["eco delegues", "ÉCO-DÉLÉGUÉS", "jardin", "compost lycee"] {
+                assert_eq!(
+                    search(&domain, None, words(query)).await.0,
+                    ["eco"],
+                    "{query}"
+                );
+            }
+            assert_eq!(
+                search(&domain, None, words("strong em p")).await,
+                (vec![], vec![])
+            );
+            assert_eq!(
+                search(&domain, None, words("robotique")).await.1,
+                ["yann", "camille", "nolwenn"],
+                "local teachers first, then the most recently updated; never an unverified account"
+            );
+            assert_eq!(search(&domain, None, words("le goff")).await.1, ["camille"]);
+            // Subject, level, language, academy, status.
+            let subject = |subject: &str| DirectoryInput {
+                subject: subject.into(),
+                ..DirectoryInput::default()
+            };
+            assert_eq!(search(&domain, None, subject("svt")).await.0, ["eco"]);
+            assert_eq!(
+                search(&domain, None, subject("mathematiques")).await,
+                (vec![], vec!["camille".to_string()])
+            );
+            assert_eq!(
+                search(&domain, None, subject("histoire")).await.1,
+                ["yann"],
+                "a word of a subject"
+            );
+            let (projects, people) = search(
+                &domain,
+                None,
+                DirectoryInput {
+                    level: "lycee".into(),
+                    ..DirectoryInput::default()
+                },
+            )
+            .await;
+            assert_eq!(projects, ["eco"]);
+            assert_eq!(people, ["yann", "camille"]);
+            let (projects, people) = search(
+                &domain,
+                None,
+                DirectoryInput {
+                    language: "br".into(),
+                    ..DirectoryInput::default()
+                },
+            )
+            .await;
+            assert_eq!(
+                (projects, people),
+                (vec!["theatre".to_string()], vec!["nolwenn".to_string()])
+            );
+            assert_eq!(
+                search(
+                    &domain,
+                    None,
+                    DirectoryInput {
+                        language: "fr".into(),
+                        kind: "projects".into(),
+                        ..DirectoryInput::default()
+                    }
+                )
+                .await
+                .0
+                .len(),
+                2,
+                "fr and fr-FR"
+            );
+            assert_eq!(
+                search(
+                    &domain,
+                    None,
+                    DirectoryInput {
+                        academy: "rennes".into(),
+                        kind: "people".into(),
+                        ..DirectoryInput::default()
+                    }
+                )
+                .await
+                .1,
+                ["yann", "camille"]
+            );
+            assert_eq!(
+                search(
+                    &domain,
+                    None,
+                    DirectoryInput {
+                        status: "running".into(),
+                        ..DirectoryInput::default()
+                    }
+                )
+                .await,
+                (vec!["theatre".to_string(), "jumelage".to_string()], vec![],),
+                "most recently active first; a project state lists no teacher"
+            );
+
+            // Near a place: the bounding box, then the distance, nearest
+            // first; members-only projects for their members only.
+            let near = |place: &str, radius: &str| DirectoryInput {
+                place: place.into(),
+                radius: radius.into(),
+                ..DirectoryInput::default()
+            };
+            assert_eq!(search(&domain, None, near("Rennes", "")).await.0, ["eco"]);
+            assert_eq!(
+                search(&domain, Some(&camille), near("Rennes", "")).await.0,
+                ["secret", "eco"],
+                "both in Rennes: by title"
+            );
+            assert_eq!(
+                search(&domain, Some(&yann), near("35000", "")).await.0,
+                ["eco"]
+            );
+            assert_eq!(
+                search(&domain, None, near("Rennes", "250")).await.0,
+                ["eco", "theatre", "jumelage"]
+            );
+            assert_eq!(
+                search(&domain, None, near("48.39, -4.49", "20")).await.0,
+                ["jumelage"]
+            );
+            let search_near = DirectoryInput {
+                place: "Brest".into(),
+                ..DirectoryInput::default()
+            }
+            .validate()
+            .unwrap();
+            let results = domain.search_directory(None, &search_near).await.unwrap();
+            assert!(results.projects[0].distance_km.unwrap() < 1.0);
+            assert_eq!(results.people_total, 0, "teachers have no position");
+
+            // Refreshes of remote projects and profiles, and a new display
+            // name, reach the index.
+            remote_project(store, theatre, "Théâtre en gallo", "Gallo").await;
+            assert_eq!(search(&domain, None, words("gallo")).await.0, ["theatre"]);
+            assert!(search(&domain, None, words("breton")).await.0.is_empty());
+            assert_eq!(
+                search(&domain, None, subject("theatre")).await.0,
+                Vec::<String>::new()
+            );
+            store
+                .save_profile(remote_person, &profile("Nolwenn", &["Breton"], "Nantes"))
+                .await
+                .unwrap();
+            assert_eq!(search(&domain, None, words("nantes")).await.1, ["nolwenn"]);
+            assert!(search(&domain, None, words("creteil")).await.1.is_empty());
+            store
+                .update_actor_presentation(yann.actor_id, "Yann Kervella-Morvan", "")
+                .await
+                .unwrap();
+            assert_eq!(search(&domain, None, words("morvan")).await.1, ["yann"]);
+            assert!(search(&domain, None, words("robotique")).await.1.len() == 2);
+            assert_eq!(store.directory_index_size().await.unwrap(), 8);
+
+            domain.store.close().await;
+            db.finish().await;
+        }
     }
 }

@@ -10,6 +10,8 @@ mod support;
 mod delivery;
 #[path = "scenarios/forums.rs"]
 mod forums;
+#[path = "scenarios/project_api.rs"]
+mod project_api;
 #[path = "scenarios/projects.rs"]
 mod projects;
 #[path = "scenarios/trust.rs"]

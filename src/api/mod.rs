@@ -7,14 +7,19 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod directory;
 pub mod forums;
 pub mod instance;
 pub mod profiles;
+pub mod project_content;
+pub mod projects;
 pub mod sessions;
 
 use crate::{app::AppState, error::AppError, store::accounts::AccountRow};
 use axum::{
-    extract::{rejection::JsonRejection, FromRequest, FromRequestParts, Request},
+    extract::{
+        rejection::JsonRejection, FromRequest, FromRequestParts, OptionalFromRequestParts, Request,
+    },
     http::{header, request::Parts, StatusCode},
     routing::{delete, get, post},
     Router,
@@ -80,6 +85,24 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// An optional bearer token: `None` without an `Authorization` header; a
+/// header with a bad token is still refused with `401 unauthorized`.
+impl OptionalFromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
+            return Ok(None);
+        }
+        <ApiUser as FromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
+    }
+}
+
 /// An admin behind a bearer token.
 pub struct ApiAdmin(pub AccountRow);
 
@@ -90,7 +113,8 @@ impl FromRequestParts<AppState> for ApiAdmin {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let user = ApiUser::from_request_parts(parts, state).await?;
+        let user =
+            <ApiUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
         if !user.account.is_admin {
             return Err(AppError::new(StatusCode::FORBIDDEN, "forbidden"));
         }
@@ -119,6 +143,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/profiles/{name}", get(profiles::get_profile))
         .route("/lookup", get(profiles::lookup_handle))
+        .route("/directory", get(directory::search_directory))
         .route(
             "/forums",
             get(forums::list_forums).post(forums::create_forum),
@@ -141,6 +166,41 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/posts/{id}/report", post(forums::report_post))
         .route("/posts/{id}/remove", post(forums::remove_post))
+        .route(
+            "/projects",
+            get(projects::list_projects).post(projects::create_project),
+        )
+        .route("/projects/lookup", get(projects::lookup_project))
+        .route("/projects/{name}", get(projects::get_project))
+        .route("/projects/{name}/invite", post(projects::invite_member))
+        .route("/projects/{name}/answer", post(projects::answer_invitation))
+        .route("/projects/{name}/join", post(projects::join_project))
+        .route("/projects/{name}/leave", post(projects::leave_project))
+        .route(
+            "/projects/{name}/members/{id}",
+            post(projects::act_on_member),
+        )
+        .route(
+            "/projects/{name}/threads",
+            get(project_content::list_project_threads).post(project_content::create_project_thread),
+        )
+        .route(
+            "/projects/{name}/threads/{id}",
+            get(project_content::get_project_thread),
+        )
+        .route(
+            "/projects/{name}/threads/{id}/replies",
+            post(project_content::create_project_reply),
+        )
+        .route(
+            "/projects/{name}/documents",
+            get(project_content::list_project_documents),
+        )
+        .route(
+            "/projects/{name}/events",
+            get(project_content::list_project_events).post(project_content::create_project_event),
+        )
+        .route("/me/requests", get(projects::list_my_requests))
         .route("/admin/accounts", get(admin::list_accounts))
         .route(
             "/admin/accounts/{name}/approve",

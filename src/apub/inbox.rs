@@ -345,7 +345,7 @@ async fn dispatch(
     signer: &DbActor,
 ) -> Result<Applied, Response> {
     let domain = &data.domain;
-    if let Some(result) = super::projects::dispatch(data, activity, raw, signer).await {
+    if let Some(result) = super::project_inbox::dispatch(data, activity, raw, signer).await {
         return result;
     }
     match &activity.kind {

@@ -14,6 +14,7 @@ pub mod nodeinfo;
 pub mod outgoing;
 pub mod policy;
 pub mod project_content;
+pub mod project_inbox;
 pub mod project_objects;
 pub mod projects;
 pub mod trust;

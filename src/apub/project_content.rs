@@ -549,14 +549,21 @@ pub async fn mirror_receive_create(
     let object_id = inner
         .object_id()
         .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+    if host_of(&object_id) == data.domain.settings.instance.domain {
+        // Written here and relayed back by the project: already stored.
+        return Ok(Applied::Ignored);
+    }
     let object = match object {
         Some(object) if host_of(&object_id) == project.actor.domain => object,
         _ => {
             let fetched = fetch_object_http::<AppState, Value>(&object_id, data)
                 .await
                 .map_err(|error| {
+                    // Perhaps only not yet: the origin may not have heard
+                    // that this instance has a member. 503 makes the
+                    // project's server deliver it again later.
                     tracing::info!(%error, id = %object_id, "project object unavailable");
-                    refuse(StatusCode::BAD_REQUEST, "object_unavailable")
+                    refuse(StatusCode::SERVICE_UNAVAILABLE, "object_unavailable")
                 })?
                 .object;
             if fetched.get("id").and_then(Value::as_str) != Some(object_id.as_str()) {

@@ -7,11 +7,15 @@
 
 pub mod accounts;
 pub mod cache;
+pub mod directory;
 pub mod forums;
+pub mod gazetteer;
 pub mod inbox;
 pub mod keys;
+pub mod places;
 pub mod profile;
 pub mod project_content;
+pub mod project_host;
 pub mod projects;
 pub mod trust;
 pub mod validate;

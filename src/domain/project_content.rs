@@ -77,26 +77,51 @@ pub fn parse_time(raw: &str, field: &str) -> DomainResult<i64> {
     Err(DomainError::invalid("invalid_date", field))
 }
 
+/// The file types a shared document may have, by extension; an instance
+/// accepts the subset its `[projects] document_types` lists.
+pub const DOCUMENT_TYPES: [(&str, &str); 15] = [
+    ("pdf", "application/pdf"),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("odp", "application/vnd.oasis.opendocument.presentation"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ("txt", "text/plain"),
+    ("md", "text/markdown"),
+    ("csv", "text/csv"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("svg", "image/svg+xml"),
+    ("zip", "application/zip"),
+];
+
 /// The media type of a file name's extension.
 pub fn media_type_of(file_name: &str) -> Option<&'static str> {
     let extension = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
-    Some(match extension.as_str() {
-        "pdf" => "application/pdf",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        "odp" => "application/vnd.oasis.opendocument.presentation",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "txt" => "text/plain",
-        "md" => "text/markdown",
-        "csv" => "text/csv",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "svg" => "image/svg+xml",
-        "zip" => "application/zip",
-        _ => return None,
-    })
+    DOCUMENT_TYPES
+        .iter()
+        .find(|(ext, _)| *ext == extension)
+        .map(|(_, media_type)| *media_type)
+}
+
+/// The extensions this instance accepts, for the upload form's help.
+pub fn accepted_extensions(document_types: &[String]) -> Vec<&'static str> {
+    DOCUMENT_TYPES
+        .iter()
+        .filter(|(_, t)| document_types.iter().any(|allowed| allowed == t))
+        .map(|(ext, _)| *ext)
+        .collect()
 }
 
 /// A file name safe to show and to send back in `Content-Disposition`.
@@ -135,6 +160,18 @@ impl Domain {
         Ok((actor, row))
     }
 
+    /// A member who may write in a project now: a member whose label still
+    /// reaches the project's minimum.
+    pub async fn require_writer(
+        &self,
+        account: &AccountRow,
+        project: &ProjectRow,
+    ) -> DomainResult<ActorRow> {
+        let (actor, _) = self.require_member(account, project).await?;
+        self.check_member_level(project, &actor).await?;
+        Ok(actor)
+    }
+
     /// Where uploaded files are kept.
     pub fn files_dir(&self) -> std::path::PathBuf {
         self.settings.server.data_dir.join("files")
@@ -143,6 +180,8 @@ impl Domain {
     /// Writes an activity about a members-only object: on the host, the
     /// project announces it to its members' instances; elsewhere, it goes
     /// to the project.
+    /// `for_some` lists the people an event for a sub-group is for: only
+    /// their instances (and the author's) get it.
     async fn distribute_in_project(
         &self,
         tx: &mut Tx,
@@ -150,9 +189,10 @@ impl Domain {
         author: &ActorRow,
         activity_id: &str,
         activity: &Value,
+        for_some: Option<&[ActorId]>,
     ) -> DomainResult<()> {
         if project.actor.is_local() {
-            let inboxes = projects::member_inboxes(tx, project.actor.id).await?;
+            let inboxes = self.audience_inboxes(tx, project, author, for_some).await?;
             self.announce_in(tx, project, activity, &inboxes).await
         } else {
             enqueue(
@@ -165,6 +205,23 @@ impl Domain {
             .await?;
             Ok(())
         }
+    }
+
+    /// The instances a project object goes to from its host: those of every
+    /// member, or, for an event for some people, theirs and the author's.
+    async fn audience_inboxes(
+        &self,
+        tx: &mut Tx,
+        project: &ProjectRow,
+        author: &ActorRow,
+        for_some: Option<&[ActorId]>,
+    ) -> DomainResult<Vec<String>> {
+        let Some(people) = for_some else {
+            return Ok(projects::member_inboxes(tx, project.actor.id).await?);
+        };
+        let mut wanted: Vec<ActorId> = people.to_vec();
+        wanted.push(author.id);
+        Ok(projects::inboxes_of(tx, &wanted).await?)
     }
 
     /// A member opens a thread in the project's forum.
@@ -213,7 +270,7 @@ impl Domain {
         if body.is_empty() {
             return Err(DomainError::invalid("field_required", "body"));
         }
-        let (author, _) = self.require_member(account, project).await?;
+        let author = self.require_writer(account, project).await?;
         let base = self.settings.base_url();
         let new = NewProjectPost {
             ap_id: urls::project_object(&base, &urls::random_token()),
@@ -256,7 +313,7 @@ impl Domain {
         let activity_id = outgoing::new_activity_id(&base);
         let activity =
             project_objects::create(&activity_id, &author.ap_id, &project.actor.ap_id, object);
-        self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity)
+        self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity, None)
             .await?;
         crate::store::commit(tx).await?;
         self.after_commit();
@@ -270,7 +327,7 @@ impl Domain {
         project: &ProjectRow,
         upload: Upload,
     ) -> DomainResult<VersionRow> {
-        let (author, _) = self.require_member(account, project).await?;
+        let author = self.require_writer(account, project).await?;
         let file_name = clean_file_name(&upload.file_name);
         if file_name.is_empty() || upload.bytes.is_empty() {
             return Err(DomainError::invalid("field_required", "file"));
@@ -372,7 +429,7 @@ impl Domain {
         let activity_id = outgoing::new_activity_id(&base);
         let activity =
             project_objects::create(&activity_id, &author.ap_id, &project.actor.ap_id, object);
-        self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity)
+        self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity, None)
             .await?;
         crate::store::commit(tx).await?;
         self.after_commit();
@@ -390,7 +447,7 @@ impl Domain {
         project: &ProjectRow,
         input: &EventInput,
     ) -> DomainResult<EventRow> {
-        let (author, _) = self.require_member(account, project).await?;
+        let author = self.require_writer(account, project).await?;
         let title = validate::text(&input.title, 200, "title")?;
         if title.is_empty() {
             return Err(DomainError::invalid("field_required", "title"));
@@ -471,8 +528,16 @@ impl Domain {
         let activity_id = outgoing::new_activity_id(&base);
         let activity =
             project_objects::create(&activity_id, &author.ap_id, &project.actor.ap_id, object);
-        self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity)
-            .await?;
+        let for_some: Vec<ActorId> = attendees.iter().map(|a| a.id).collect();
+        self.distribute_in_project(
+            &mut tx,
+            project,
+            &author,
+            &activity_id,
+            &activity,
+            (!for_some.is_empty()).then_some(for_some.as_slice()),
+        )
+        .await?;
         crate::store::commit(tx).await?;
         self.after_commit();
         Ok(row)
@@ -517,10 +582,14 @@ impl Domain {
         object: ReceivedObject,
         activity: &Value,
     ) -> DomainResult<Applied> {
+        // An instance that lost the level the project requires cannot
+        // write in it any more (nothing already there is deleted).
+        self.check_member_level(project, author).await?;
         let mut tx = self.store.begin().await?;
         if !record_received(&mut tx, received).await? {
             return Ok(Applied::Duplicate);
         }
+        let mut for_some: Option<Vec<ActorId>> = None;
         match object {
             ReceivedObject::Post {
                 mut post,
@@ -553,6 +622,15 @@ impl Domain {
                 name,
                 version_of,
             } => {
+                // This instance's own limits apply to what it relays and
+                // lists, whatever the sender's are.
+                let limits = &self.settings.projects;
+                if !limits.document_types.contains(&version.media_type) {
+                    return Err(DomainError::rule(415, "document_type_refused"));
+                }
+                if version.size as u64 > limits.max_document_bytes {
+                    return Err(DomainError::rule(413, "document_too_large"));
+                }
                 if self.store.version_by_ap_id(&version.ap_id).await?.is_some() {
                     return Ok(Applied::Ignored);
                 }
@@ -595,17 +673,22 @@ impl Domain {
                 }
                 event.author_id = author.id;
                 event.project_id = project.actor.id;
+                // People this instance does not know are not matched, but
+                // an event for some stays for some.
+                event.for_all = attendees.is_empty();
                 for ap_id in attendees {
                     if let Some(actor) = self.store.actor_by_ap_id(&ap_id).await? {
                         event.attendees.push(actor.id);
                     }
                 }
-                event.for_all = event.attendees.is_empty();
+                for_some = (!event.for_all).then(|| event.attendees.clone());
                 project_content::insert_event(&mut tx, &event).await?;
             }
         }
         if project.actor.is_local() {
-            let inboxes = projects::member_inboxes(&mut tx, project.actor.id).await?;
+            let inboxes = self
+                .audience_inboxes(&mut tx, project, author, for_some.as_deref())
+                .await?;
             self.announce_in(&mut tx, project, activity, &inboxes)
                 .await?;
         }

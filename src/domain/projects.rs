@@ -2,16 +2,16 @@
 //! join requests, leaving, removal, roles), on this instance and across
 //! instances.
 //!
-//! The project's host instance decides: every change to a project is
-//! applied there, written to its log, and announced by the project's
-//! `Group` to the instances of its members (and to the person concerned),
-//! in the transaction of the change. A teacher of another instance acts by
-//! sending the activity to the project; their instance keeps a mirror of
-//! the membership, refreshed from the host after each announcement.
+//! The project's host instance decides (see `project_host`): every change
+//! to a project is applied there, written to its log, and announced by the
+//! project's `Group` to the instances of its members (and to the person
+//! concerned), in the transaction of the change. A teacher of another
+//! instance acts by sending the activity to the project; their instance
+//! keeps a mirror of the membership, refreshed from the host after each
+//! announcement. This module holds what a local teacher asks for.
 
 use super::{
-    inbox::Applied, keys::generate_key_pair, profile::render_markdown, validate, Domain,
-    DomainError, DomainResult,
+    keys::generate_key_pair, profile::render_markdown, validate, Domain, DomainError, DomainResult,
 };
 use crate::{
     apub::outgoing,
@@ -19,20 +19,15 @@ use crate::{
         accounts::AccountRow,
         actors::{ActorKindRow, ActorRow, NewActor},
         delivery::enqueue,
-        inbox::record_received,
         now_ms,
         projects::{
-            self, count_owners, JoinMode, MemberRow, MemberState, NewLogEntry, NewMember,
-            ProjectFields, ProjectRow, ProjectStatus, Role, Visibility,
+            self, JoinMode, MemberRow, MemberState, NewMember, ProjectFields, ProjectRow,
+            ProjectStatus, Role, Visibility,
         },
-        Tx,
     },
     urls,
 };
-use preau_federation::{
-    projects::{Member, MemberRole},
-    TrustLevel,
-};
+use preau_federation::{projects::MemberRole, TrustLevel};
 use serde_json::{json, Value};
 
 /// A project as asked for in the create and edit forms.
@@ -106,6 +101,12 @@ pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
     if latitude.is_some() != longitude.is_some() {
         return Err(DomainError::invalid("invalid_coordinates", "longitude"));
     }
+    // A place without coordinates gets its commune's, when it names one.
+    let (latitude, longitude) = match (latitude, longitude) {
+        (None, None) => super::places::commune_position(&input.place, &input.country)
+            .map_or((None, None), |(lat, lon)| (Some(lat), Some(lon))),
+        given => given,
+    };
     let choice = |raw: &str, field: &str| -> DomainResult<String> {
         let raw = raw.trim();
         if raw.is_empty() {
@@ -176,27 +177,6 @@ pub fn row_role(role: MemberRole) -> (Role, MemberState) {
         MemberRole::Refused => (Role::Member, MemberState::Refused),
         MemberRole::Rejected => (Role::Member, MemberState::Rejected),
     }
-}
-
-/// A change to apply on the project's host: the membership row it writes,
-/// the log line, what goes straight to someone, and the activity the
-/// project announces to its members' instances.
-struct HostChange {
-    member: Option<NewMember>,
-    log: NewLogEntry,
-    /// (activity id, signing local actor, body, inboxes)
-    direct: Vec<(String, crate::store::actors::ActorId, Value, Vec<String>)>,
-    /// The activity the project announces, as sent or received.
-    announced: Value,
-    /// Inboxes that get the announcement besides members' instances.
-    also_to: Vec<String>,
-}
-
-fn inbox_of(actor: &ActorRow) -> String {
-    actor
-        .shared_inbox
-        .clone()
-        .unwrap_or_else(|| actor.inbox.clone())
 }
 
 impl Domain {
@@ -310,7 +290,10 @@ impl Domain {
             .level)
     }
 
-    async fn check_member_level(
+    /// Refuses a person whose label is below the project's minimum (an
+    /// instance that lost its level cannot post in a project that requires
+    /// it any more).
+    pub(crate) async fn check_member_level(
         &self,
         project: &ProjectRow,
         person: &ActorRow,
@@ -320,76 +303,6 @@ impl Domain {
         {
             return Err(DomainError::rule(403, "member_level_too_low"));
         }
-        Ok(())
-    }
-
-    /// Applies a change on the project's host, in one transaction with the
-    /// received activity's id (when it came from elsewhere) and everything
-    /// it sends.
-    async fn commit_host_change(
-        &self,
-        project: &ProjectRow,
-        received: Option<&str>,
-        change: HostChange,
-    ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if let Some(id) = received {
-            if !record_received(&mut tx, id).await? {
-                return Ok(Applied::Duplicate);
-            }
-        }
-        // Members' instances before and after the change: someone who
-        // leaves or is removed hears of it too.
-        let mut inboxes = projects::member_inboxes(&mut tx, project.actor.id).await?;
-        if let Some(member) = &change.member {
-            projects::upsert_member(&mut tx, project.actor.id, member).await?;
-        }
-        projects::insert_log(&mut tx, project.actor.id, &change.log).await?;
-        for inbox in projects::member_inboxes(&mut tx, project.actor.id).await? {
-            if !inboxes.contains(&inbox) {
-                inboxes.push(inbox);
-            }
-        }
-        for inbox in change.also_to {
-            if !inboxes.contains(&inbox) {
-                inboxes.push(inbox);
-            }
-        }
-        let mut direct_inboxes: Vec<String> = Vec::new();
-        for (id, signer, body, to) in &change.direct {
-            enqueue(&mut tx, id, *signer, &body.to_string(), to).await?;
-            direct_inboxes.extend(to.iter().cloned());
-        }
-        self.announce_in(&mut tx, project, &change.announced, &inboxes)
-            .await?;
-        crate::store::commit(tx).await?;
-        self.after_commit();
-        Ok(Applied::Applied)
-    }
-
-    /// The project announces an activity to `inboxes` (FEP-1b12 style,
-    /// addressed to its members collection).
-    pub(crate) async fn announce_in(
-        &self,
-        tx: &mut Tx,
-        project: &ProjectRow,
-        inner: &Value,
-        inboxes: &[String],
-    ) -> DomainResult<()> {
-        if inboxes.is_empty() || !project.actor.is_local() {
-            return Ok(());
-        }
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let announce = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Announce",
-            "actor": project.actor.ap_id,
-            "to": [urls::project_members_of(&project.actor.ap_id)],
-            "audience": project.actor.ap_id,
-            "object": inner,
-        });
-        enqueue(tx, &id, project.actor.id, &announce.to_string(), inboxes).await?;
         Ok(())
     }
 
@@ -417,16 +330,6 @@ impl Domain {
         crate::store::commit(tx).await?;
         self.after_commit();
         Ok(())
-    }
-
-    fn new_log(kind: &str, actor: Option<&ActorRow>, subject: Option<&ActorRow>) -> NewLogEntry {
-        NewLogEntry {
-            kind: kind.to_string(),
-            actor_id: actor.map(|a| a.id),
-            subject_id: subject.map(|a| a.id),
-            detail: String::new(),
-            at: now_ms(),
-        }
     }
 
     /// A local teacher invites someone (local or remote) into a project.
@@ -482,66 +385,6 @@ impl Domain {
             )
             .await
         }
-    }
-
-    /// On the host: `inviter` (a member) invites `invitee`.
-    pub(crate) async fn host_invite(
-        &self,
-        project: &ProjectRow,
-        inviter: &ActorRow,
-        invitee: &ActorRow,
-        invite_id: &str,
-        invite: &Value,
-        received: Option<&str>,
-    ) -> DomainResult<Applied> {
-        let inviting = self.store.member(project.actor.id, inviter.id).await?;
-        if !inviting.as_ref().is_some_and(MemberRow::is_member) {
-            return Err(DomainError::rule(403, "not_project_member"));
-        }
-        if let Some(current) = self.store.member(project.actor.id, invitee.id).await? {
-            match current.state {
-                MemberState::Member => return Err(DomainError::rule(409, "already_member")),
-                MemberState::Invited => return Err(DomainError::rule(409, "already_invited")),
-                _ => {}
-            }
-        }
-        self.check_member_level(project, invitee).await?;
-        let mut direct = Vec::new();
-        let mut also_to = Vec::new();
-        if !invitee.is_local() {
-            if inviter.is_local() {
-                // Mobilizon's way: the invitation goes from the inviter,
-                // on the project's own server, to the invitee.
-                direct.push((
-                    invite_id.to_string(),
-                    inviter.id,
-                    invite.clone(),
-                    vec![invitee.inbox.clone()],
-                ));
-            } else {
-                // From elsewhere: the project vouches for it.
-                also_to.push(invitee.inbox.clone());
-            }
-        }
-        self.commit_host_change(
-            project,
-            received,
-            HostChange {
-                member: Some(NewMember {
-                    actor_id: invitee.id,
-                    role: Role::Member,
-                    state: MemberState::Invited,
-                    activity_id: Some(invite_id.to_string()),
-                    invited_by: Some(inviter.id),
-                    updated_at: now_ms(),
-                }),
-                log: Self::new_log("invited", Some(inviter), Some(invitee)),
-                direct,
-                announced: invite.clone(),
-                also_to,
-            },
-        )
-        .await
     }
 
     /// A local teacher answers an invitation: `Accept` or `Reject`.
@@ -600,56 +443,6 @@ impl Domain {
         }
     }
 
-    /// On the host: the invitee answered.
-    pub(crate) async fn host_answer_invitation(
-        &self,
-        project: &ProjectRow,
-        invitee: &ActorRow,
-        row: &MemberRow,
-        accept: bool,
-        answer: &Value,
-        received: Option<&str>,
-    ) -> DomainResult<Applied> {
-        if row.state != MemberState::Invited {
-            return Err(DomainError::rule(409, "no_invitation"));
-        }
-        if accept {
-            self.check_member_level(project, invitee).await?;
-        }
-        self.commit_host_change(
-            project,
-            received,
-            HostChange {
-                member: Some(NewMember {
-                    actor_id: invitee.id,
-                    role: Role::Member,
-                    state: if accept {
-                        MemberState::Member
-                    } else {
-                        MemberState::Refused
-                    },
-                    activity_id: None,
-                    invited_by: None,
-                    updated_at: now_ms(),
-                }),
-                log: Self::new_log(
-                    if accept { "joined" } else { "refused" },
-                    Some(invitee),
-                    None,
-                ),
-                direct: Vec::new(),
-                announced: answer.clone(),
-                // The invitee's instance hears of it even when refusing.
-                also_to: if invitee.is_local() {
-                    Vec::new()
-                } else {
-                    vec![inbox_of(invitee)]
-                },
-            },
-        )
-        .await
-    }
-
     /// A local teacher asks to join (or joins, when the project is open).
     pub async fn join_project(
         &self,
@@ -699,118 +492,6 @@ impl Domain {
         }
     }
 
-    /// The project's `Accept` or `Reject` of a `Join`, sent to the person.
-    fn join_answer(
-        &self,
-        project: &ProjectRow,
-        person: &ActorRow,
-        join_id: &str,
-        accept: bool,
-    ) -> (String, Value) {
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let body = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": if accept { "Accept" } else { "Reject" },
-            "actor": project.actor.ap_id,
-            "object": {
-                "id": join_id,
-                "type": "Join",
-                "actor": person.ap_id,
-                "object": project.actor.ap_id,
-            },
-            "to": [person.ap_id],
-        });
-        (id, body)
-    }
-
-    /// On the host: someone asks to join.
-    pub(crate) async fn host_join(
-        &self,
-        project: &ProjectRow,
-        person: &ActorRow,
-        join_id: &str,
-        join: &Value,
-        received: Option<&str>,
-    ) -> DomainResult<Applied> {
-        if let Some(current) = self.store.member(project.actor.id, person.id).await? {
-            if current.is_member() {
-                return Err(DomainError::rule(409, "already_member"));
-            }
-        }
-        let level_ok = self.check_member_level(project, person).await;
-        if project.join_mode == JoinMode::Invite || level_ok.is_err() {
-            if person.is_local() {
-                return Err(match level_ok {
-                    Err(error) => error,
-                    Ok(()) => DomainError::rule(403, "project_invite_only"),
-                });
-            }
-            // Told so, and nothing recorded.
-            let (id, reject) = self.join_answer(project, person, join_id, false);
-            let mut tx = self.store.begin().await?;
-            if let Some(received) = received {
-                if !record_received(&mut tx, received).await? {
-                    return Ok(Applied::Duplicate);
-                }
-            }
-            enqueue(
-                &mut tx,
-                &id,
-                project.actor.id,
-                &reject.to_string(),
-                std::slice::from_ref(&person.inbox),
-            )
-            .await?;
-            crate::store::commit(tx).await?;
-            self.after_commit();
-            return Ok(Applied::Applied);
-        }
-        let open = project.join_mode == JoinMode::Open;
-        let mut direct = Vec::new();
-        let announced = if open {
-            let (id, accept) = self.join_answer(project, person, join_id, true);
-            if !person.is_local() {
-                direct.push((
-                    id,
-                    project.actor.id,
-                    accept.clone(),
-                    vec![person.inbox.clone()],
-                ));
-            }
-            accept
-        } else {
-            join.clone()
-        };
-        self.commit_host_change(
-            project,
-            received,
-            HostChange {
-                member: Some(NewMember {
-                    actor_id: person.id,
-                    role: Role::Member,
-                    state: if open {
-                        MemberState::Member
-                    } else {
-                        MemberState::Requested
-                    },
-                    activity_id: Some(join_id.to_string()),
-                    invited_by: None,
-                    updated_at: now_ms(),
-                }),
-                log: Self::new_log(
-                    if open { "joined" } else { "requested" },
-                    Some(person),
-                    None,
-                ),
-                direct,
-                announced,
-                also_to: Vec::new(),
-            },
-        )
-        .await
-    }
-
     /// A local moderator accepts or declines a join request.
     pub async fn decide_join(
         &self,
@@ -820,6 +501,10 @@ impl Domain {
         accept: bool,
     ) -> DomainResult<()> {
         let me = self.actor_of(moderator).await?;
+        let mine = self.store.member(project.actor.id, me.id).await?;
+        if !mine.as_ref().is_some_and(MemberRow::is_moderator) {
+            return Err(DomainError::rule(403, "not_project_moderator"));
+        }
         let Some(row) = self.store.member(project.actor.id, requester.id).await? else {
             return Err(DomainError::rule(409, "no_request"));
         };
@@ -851,67 +536,6 @@ impl Domain {
         });
         self.send_to_project(project, &me, &id, &decision, None)
             .await
-    }
-
-    /// On the host: a moderator decides on a join request.
-    pub(crate) async fn host_decide_join(
-        &self,
-        project: &ProjectRow,
-        moderator: &ActorRow,
-        requester: &ActorRow,
-        row: &MemberRow,
-        accept: bool,
-        received: Option<&str>,
-    ) -> DomainResult<Applied> {
-        let deciding = self.store.member(project.actor.id, moderator.id).await?;
-        if !deciding.as_ref().is_some_and(MemberRow::is_moderator) {
-            return Err(DomainError::rule(403, "not_project_moderator"));
-        }
-        if row.state != MemberState::Requested {
-            return Err(DomainError::rule(409, "no_request"));
-        }
-        if accept {
-            self.check_member_level(project, requester).await?;
-        }
-        let join_id = row.activity_id.clone().unwrap_or_default();
-        let (id, answer) = self.join_answer(project, requester, &join_id, accept);
-        let direct = if requester.is_local() {
-            Vec::new()
-        } else {
-            vec![(
-                id,
-                project.actor.id,
-                answer.clone(),
-                vec![requester.inbox.clone()],
-            )]
-        };
-        self.commit_host_change(
-            project,
-            received,
-            HostChange {
-                member: Some(NewMember {
-                    actor_id: requester.id,
-                    role: Role::Member,
-                    state: if accept {
-                        MemberState::Member
-                    } else {
-                        MemberState::Rejected
-                    },
-                    activity_id: None,
-                    invited_by: None,
-                    updated_at: now_ms(),
-                }),
-                log: Self::new_log(
-                    if accept { "joined" } else { "rejected" },
-                    Some(moderator),
-                    Some(requester),
-                ),
-                direct,
-                announced: answer,
-                also_to: Vec::new(),
-            },
-        )
-        .await
     }
 
     /// A local teacher leaves a project (not its last owner).
@@ -969,47 +593,6 @@ impl Domain {
         .await
     }
 
-    /// On the host: a member leaves.
-    pub(crate) async fn host_leave(
-        &self,
-        project: &ProjectRow,
-        person: &ActorRow,
-        row: &MemberRow,
-        leave: &Value,
-        received: Option<&str>,
-    ) -> DomainResult<Applied> {
-        if !row.is_member() {
-            return Err(DomainError::rule(409, "not_project_member"));
-        }
-        if row.is_owner() {
-            let mut tx = self.store.begin().await?;
-            let owners = count_owners(&mut tx, project.actor.id).await?;
-            drop(tx);
-            if owners <= 1 {
-                return Err(DomainError::rule(409, "last_owner"));
-            }
-        }
-        self.commit_host_change(
-            project,
-            received,
-            HostChange {
-                member: Some(NewMember {
-                    actor_id: person.id,
-                    role: row.role,
-                    state: MemberState::Left,
-                    activity_id: None,
-                    invited_by: None,
-                    updated_at: now_ms(),
-                }),
-                log: Self::new_log("left", Some(person), None),
-                direct: Vec::new(),
-                announced: leave.clone(),
-                also_to: Vec::new(),
-            },
-        )
-        .await
-    }
-
     /// A local moderator removes a member.
     pub async fn remove_from_project(
         &self,
@@ -1038,70 +621,6 @@ impl Domain {
         self.send_to_project(project, &me, &id, &remove, None).await
     }
 
-    async fn check_may_remove(
-        &self,
-        project: &ProjectRow,
-        moderator: &ActorRow,
-        target: &ActorRow,
-    ) -> DomainResult<MemberRow> {
-        let acting = self.store.member(project.actor.id, moderator.id).await?;
-        let Some(acting) = acting.filter(MemberRow::is_moderator) else {
-            return Err(DomainError::rule(403, "not_project_moderator"));
-        };
-        let Some(row) = self
-            .store
-            .member(project.actor.id, target.id)
-            .await?
-            .filter(MemberRow::is_member)
-        else {
-            return Err(DomainError::rule(409, "not_project_member"));
-        };
-        if moderator.id == target.id {
-            return Err(DomainError::rule(409, "cannot_remove_self"));
-        }
-        // A moderator removes members; only owners remove moderators and
-        // owners.
-        if row.role.rank() >= acting.role.rank() && !acting.is_owner() {
-            return Err(DomainError::rule(403, "cannot_remove_member"));
-        }
-        Ok(row)
-    }
-
-    /// On the host: a moderator removes a member.
-    pub(crate) async fn host_remove(
-        &self,
-        project: &ProjectRow,
-        moderator: &ActorRow,
-        target: &ActorRow,
-        remove: &Value,
-        received: Option<&str>,
-    ) -> DomainResult<Applied> {
-        let row = self.check_may_remove(project, moderator, target).await?;
-        self.commit_host_change(
-            project,
-            received,
-            HostChange {
-                member: Some(NewMember {
-                    actor_id: target.id,
-                    role: row.role,
-                    state: MemberState::Removed,
-                    activity_id: None,
-                    invited_by: None,
-                    updated_at: now_ms(),
-                }),
-                log: Self::new_log("removed", Some(moderator), Some(target)),
-                direct: Vec::new(),
-                announced: remove.clone(),
-                also_to: if target.is_local() {
-                    Vec::new()
-                } else {
-                    vec![inbox_of(target)]
-                },
-            },
-        )
-        .await
-    }
-
     /// A local owner promotes or demotes a member one step.
     pub async fn change_member_role(
         &self,
@@ -1111,6 +630,10 @@ impl Domain {
         promote: bool,
     ) -> DomainResult<()> {
         let me = self.actor_of(owner).await?;
+        let mine = self.store.member(project.actor.id, me.id).await?;
+        if !mine.as_ref().is_some_and(MemberRow::is_owner) {
+            return Err(DomainError::rule(403, "not_project_owner"));
+        }
         let Some(row) = self
             .store
             .member(project.actor.id, target.id)
@@ -1139,128 +662,6 @@ impl Domain {
         self.send_to_project(project, &me, &id, &update, None).await
     }
 
-    fn role_update(
-        &self,
-        project: &ProjectRow,
-        owner: &ActorRow,
-        target: &ActorRow,
-        role: Role,
-    ) -> Value {
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let wire = match role {
-            Role::Owner => MemberRole::Owner,
-            Role::Moderator => MemberRole::Moderator,
-            Role::Member => MemberRole::Member,
-        };
-        let member = url::Url::parse(&format!("{id}#member"))
-            .ok()
-            .zip(url::Url::parse(&target.ap_id).ok())
-            .zip(url::Url::parse(&project.actor.ap_id).ok())
-            .map(|((member_id, actor), group)| Member::new(member_id, actor, group, wire));
-        json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Update",
-            "actor": owner.ap_id,
-            "object": member,
-            "to": [project.actor.ap_id],
-        })
-    }
-
-    /// On the host: an owner changes a member's role by one step.
-    pub(crate) async fn host_change_role(
-        &self,
-        project: &ProjectRow,
-        owner: &ActorRow,
-        target: &ActorRow,
-        new_role: Role,
-        update: &Value,
-        received: Option<&str>,
-    ) -> DomainResult<Applied> {
-        let acting = self.store.member(project.actor.id, owner.id).await?;
-        if !acting.as_ref().is_some_and(MemberRow::is_owner) {
-            return Err(DomainError::rule(403, "not_project_owner"));
-        }
-        let Some(row) = self
-            .store
-            .member(project.actor.id, target.id)
-            .await?
-            .filter(MemberRow::is_member)
-        else {
-            return Err(DomainError::rule(409, "not_project_member"));
-        };
-        if row.role.promoted() != Some(new_role) && row.role.demoted() != Some(new_role) {
-            return Err(DomainError::rule(409, "one_step_at_a_time"));
-        }
-        if row.role == Role::Owner {
-            let mut tx = self.store.begin().await?;
-            let owners = count_owners(&mut tx, project.actor.id).await?;
-            drop(tx);
-            if owners <= 1 {
-                return Err(DomainError::rule(409, "last_owner"));
-            }
-        }
-        let mut log = Self::new_log("role", Some(owner), Some(target));
-        log.detail = new_role.as_str().to_string();
-        self.commit_host_change(
-            project,
-            received,
-            HostChange {
-                member: Some(NewMember {
-                    actor_id: target.id,
-                    role: new_role,
-                    state: MemberState::Member,
-                    activity_id: None,
-                    invited_by: None,
-                    updated_at: now_ms(),
-                }),
-                log,
-                direct: Vec::new(),
-                announced: update.clone(),
-                also_to: Vec::new(),
-            },
-        )
-        .await
-    }
-
-    /// A remote teacher's instance told us (directly) that they are
-    /// invited into a remote project, or what became of their membership:
-    /// the local row is written so "Mes demandes" and pages show it.
-    pub(crate) async fn record_remote_membership(
-        &self,
-        received: &str,
-        project: &ProjectRow,
-        member: &NewMember,
-    ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, received).await? {
-            return Ok(Applied::Duplicate);
-        }
-        projects::upsert_member(&mut tx, project.actor.id, member).await?;
-        crate::store::commit(tx).await?;
-        Ok(Applied::Applied)
-    }
-
-    /// Replaces the mirror of a remote project's members and activity with
-    /// what its host serves.
-    pub async fn replace_project_mirror(
-        &self,
-        project: &ProjectRow,
-        members: &[NewMember],
-        log: Option<&[NewLogEntry]>,
-    ) -> DomainResult<()> {
-        if project.actor.is_local() {
-            return Ok(());
-        }
-        let mut tx = self.store.begin().await?;
-        projects::replace_members(&mut tx, project.actor.id, members).await?;
-        if let Some(log) = log {
-            projects::replace_log(&mut tx, project.actor.id, log).await?;
-        }
-        crate::store::commit(tx).await?;
-        Ok(())
-    }
-
     /// Whether a local account may read a project's members-only content.
     pub async fn may_read_project(
         &self,
@@ -1275,22 +676,6 @@ impl Domain {
             .member(project.actor.id, account.actor_id)
             .await?
             .filter(MemberRow::is_member))
-    }
-
-    /// Whether another server (by host) may read a project's members-only
-    /// objects: the project's host, or an instance with a current member.
-    pub async fn host_may_read_project(
-        &self,
-        project: &ProjectRow,
-        host: &str,
-    ) -> DomainResult<bool> {
-        if host.is_empty() {
-            return Ok(false);
-        }
-        if !project.actor.is_local() && project.actor.domain == host {
-            return Ok(true);
-        }
-        Ok(self.store.host_has_member(project.actor.id, host).await?)
     }
 }
 

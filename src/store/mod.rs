@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod actors;
 pub mod delivery;
+pub mod directory;
 pub mod forums;
 pub mod inbox;
 pub mod posts;

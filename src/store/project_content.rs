@@ -600,7 +600,7 @@ impl Store {
     /// A project's documents (newest change first) with their versions.
     pub async fn project_documents(&self, project: ActorId) -> StoreResult<Vec<DocumentView>> {
         let rows = sqlx::query(&format!(
-            "SELECT d.id AS doc_id, d.project_id, d.ap_id AS doc_ap_id, d.name, \
+            "SELECT d.id AS doc_id, d.project_id, d.ap_id AS doc_ap_id, d.name AS doc_name, \
              d.created_at AS doc_created_at, d.updated_at AS doc_updated_at, {VERSION_COLUMNS}, {} \
              FROM project_documents d JOIN project_document_versions v ON v.document_id = d.id \
              JOIN actors ON actors.id = v.author_id \
@@ -620,7 +620,7 @@ impl Store {
                         id,
                         project_id: ActorId(column(row, "project_id")?),
                         ap_id: column(row, "doc_ap_id")?,
-                        name: column(row, "name")?,
+                        name: column(row, "doc_name")?,
                         created_at: column(row, "doc_created_at")?,
                         updated_at: column(row, "doc_updated_at")?,
                     },

@@ -416,9 +416,9 @@ pub async fn update_project_fields(
     sqlx::query(
         "UPDATE projects SET title = $1, description_source = $2, description_html = $3, \
          subjects = $4, school_levels = $5, languages = $6, academy = $7, country = $8, \
-         place = $9, latitude = $10, longitude = $11, visibility = $12, status = $13, \
-         join_mode = $14, min_member_level = $15, members_url = $16, activity_url = $17, \
-         updated_at = $18, last_activity_at = $18 WHERE actor_id = $19",
+         place = $9, visibility = $10, status = $11, \
+         join_mode = $12, min_member_level = $13, members_url = $14, activity_url = $15, \
+         updated_at = $16, last_activity_at = $16 WHERE actor_id = $17",
     )
     .bind(&fields.title)
     .bind(&fields.description_source)
@@ -429,8 +429,6 @@ pub async fn update_project_fields(
     .bind(&fields.academy)
     .bind(&fields.country)
     .bind(&fields.place)
-    .bind(fields.latitude)
-    .bind(fields.longitude)
     .bind(fields.visibility.as_str())
     .bind(fields.status.as_str())
     .bind(fields.join_mode.as_str())
@@ -441,6 +439,28 @@ pub async fn update_project_fields(
     .bind(project.0)
     .execute(&mut **tx)
     .await?;
+    // Coordinates are written apart, never as a NULL-able parameter:
+    // PostgreSQL keeps a prepared statement's parameter types, and a NULL
+    // bound first through the `Any` driver types the parameter so that the
+    // numbers bound later on that connection are refused.
+    match (fields.latitude, fields.longitude) {
+        (Some(latitude), Some(longitude)) => {
+            sqlx::query("UPDATE projects SET latitude = $1, longitude = $2 WHERE actor_id = $3")
+                .bind(latitude)
+                .bind(longitude)
+                .bind(project.0)
+                .execute(&mut **tx)
+                .await?;
+        }
+        _ => {
+            sqlx::query(
+                "UPDATE projects SET latitude = NULL, longitude = NULL WHERE actor_id = $1",
+            )
+            .bind(project.0)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
     sqlx::query(
         "UPDATE actors SET display_name = $1, summary_html = $2, updated_at = $3 WHERE id = $4",
     )
@@ -549,6 +569,23 @@ pub async fn member_inboxes(tx: &mut Tx, project: ActorId) -> StoreResult<Vec<St
     .bind(project.0)
     .fetch_all(&mut **tx)
     .await?;
+    Ok(inboxes)
+}
+
+/// The inboxes (shared when offered) of some remote actors.
+pub async fn inboxes_of(tx: &mut Tx, actors: &[ActorId]) -> StoreResult<Vec<String>> {
+    let mut inboxes: Vec<String> = Vec::new();
+    for actor in actors {
+        let inbox: Option<String> = sqlx::query_scalar(
+            "SELECT COALESCE(shared_inbox, inbox) FROM actors WHERE id = $1 AND domain <> ''",
+        )
+        .bind(actor.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(inbox) = inbox.filter(|i| !inboxes.contains(i)) {
+            inboxes.push(inbox);
+        }
+    }
     Ok(inboxes)
 }
 

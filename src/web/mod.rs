@@ -7,11 +7,13 @@
 pub mod admin;
 pub mod admin_instances;
 pub mod auth;
+pub mod directory;
 pub mod forums;
 pub mod home;
 pub mod posts;
 pub mod profile;
 pub mod project_content;
+pub mod project_members;
 pub mod projects;
 pub mod session;
 
@@ -30,7 +32,8 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 27] = [
+const TEMPLATES: [(&str, &str); 28] = [
+    ("directory.html", include_str!("templates/directory.html")),
     (
         "project_thread.html",
         include_str!("templates/project_thread.html"),
@@ -303,25 +306,35 @@ pub fn routes() -> Router<AppState> {
             get(projects::show_projects).post(projects::submit_new_project),
         )
         .route("/projects/new", get(projects::show_new_project))
-        .route("/projects/lookup", post(projects::submit_lookup))
+        .route("/projects/lookup", post(project_members::submit_lookup))
         .route("/projects/{name}", get(projects::show_project))
         .route(
             "/projects/{name}/edit",
             get(projects::show_edit_project).post(projects::submit_edit_project),
         )
-        .route("/projects/{name}/invite", post(projects::submit_invite))
-        .route("/projects/{name}/join", post(projects::submit_join))
-        .route("/projects/{name}/leave", post(projects::submit_leave))
-        .route("/projects/{name}/answer", post(projects::submit_answer))
+        .route(
+            "/projects/{name}/invite",
+            post(project_members::submit_invite),
+        )
+        .route("/projects/{name}/join", post(project_members::submit_join))
+        .route(
+            "/projects/{name}/leave",
+            post(project_members::submit_leave),
+        )
+        .route(
+            "/projects/{name}/answer",
+            post(project_members::submit_answer),
+        )
         .route(
             "/projects/{name}/members/{member}",
-            post(projects::submit_member_action),
+            post(project_members::submit_member_action),
         )
         .route(
             "/projects/{name}/members.csv",
-            get(projects::export_members_csv),
+            get(project_members::export_members_csv),
         )
-        .route("/requests", get(projects::show_requests))
+        .route("/requests", get(project_members::show_requests))
+        .route("/directory", get(directory::show_directory))
         .route(
             "/projects/{name}/threads",
             post(project_content::submit_thread),

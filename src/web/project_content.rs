@@ -140,7 +140,8 @@ pub async fn member_sections(
         documents => documents,
         events => events,
         event_members => members,
-        max_document_mib => limits.max_document_bytes / (1024 * 1024),
+        max_document_mib => limits.max_document_bytes.div_ceil(1024 * 1024),
+        document_extensions => crate::domain::project_content::accepted_extensions(&limits.document_types).join(", "),
     })
 }
 
@@ -337,7 +338,13 @@ pub async fn submit_document(
         .await
     {
         Ok(_) => Redirect::to(&format!("{}#documents", project_path(&project))).into_response(),
-        Err(error) => refusal(&state, &page, error),
+        Err(error) => {
+            // The page again, with the reason, so the form is at hand.
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            super::projects::project_page(&state, &page, error.status, &project, Some(message))
+                .await
+        }
     }
 }
 

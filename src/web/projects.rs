@@ -10,7 +10,7 @@ use crate::{
     domain::{profile::SCHOOL_LEVELS, projects::ProjectInput, trust::Labeller},
     error::AppError,
     store::{
-        actors::{ActorId, ActorRow},
+        actors::ActorRow,
         projects::{MemberRow, MemberState, ProjectRow, Visibility},
     },
 };
@@ -20,13 +20,13 @@ use activitypub_federation::{
 };
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
-fn date(ms: i64) -> String {
+pub(super) fn date(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_default()
@@ -51,7 +51,7 @@ fn project_handle(state: &AppState, project: &ProjectRow) -> String {
     format!("{}@{}", project.actor.name, domain)
 }
 
-fn person_context(actor: &ActorRow, labels: &Labeller<'_>) -> Value {
+pub(super) fn person_context(actor: &ActorRow, labels: &Labeller<'_>) -> Value {
     let local = actor.is_local();
     context! {
         id => actor.id.0,
@@ -64,7 +64,11 @@ fn person_context(actor: &ActorRow, labels: &Labeller<'_>) -> Value {
     }
 }
 
-fn project_context(state: &AppState, project: &ProjectRow, labels: &Labeller<'_>) -> Value {
+pub(super) fn project_context(
+    state: &AppState,
+    project: &ProjectRow,
+    labels: &Labeller<'_>,
+) -> Value {
     context! {
         name => project.actor.name,
         title => project.title,
@@ -90,11 +94,11 @@ fn project_context(state: &AppState, project: &ProjectRow, labels: &Labeller<'_>
     }
 }
 
-fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Response {
+pub(super) fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Response {
     state.error_page(page, error)
 }
 
-fn login_redirect(path: &str) -> Response {
+pub(super) fn login_redirect(path: &str) -> Response {
     let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
     Redirect::to(&format!("/login?next={next}")).into_response()
 }
@@ -170,7 +174,7 @@ pub async fn show_projects(State(state): State<AppState>, page: Page) -> Respons
     projects_page(&state, &page, StatusCode::OK, None).await
 }
 
-async fn projects_page(
+pub(super) async fn projects_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
@@ -362,6 +366,33 @@ pub async fn show_edit_project(
         Ok(project) => project,
         Err(error) => return refusal(&state, &page, error),
     };
+    let owner = match &page.user {
+        Some(user) => state
+            .domain
+            .store
+            .member(project.actor.id, user.actor_id)
+            .await
+            .map(|row| row.is_some_and(|row| row.is_owner())),
+        None => Ok(false),
+    };
+    match owner {
+        Ok(true) if project.actor.is_local() => {}
+        Ok(true) => {
+            return refusal(
+                &state,
+                &page,
+                AppError::new(StatusCode::CONFLICT, "project_is_remote"),
+            )
+        }
+        Ok(false) => {
+            return refusal(
+                &state,
+                &page,
+                AppError::new(StatusCode::FORBIDDEN, "not_project_owner"),
+            )
+        }
+        Err(error) => return refusal(&state, &page, error),
+    }
     form_page(
         &state,
         &page,
@@ -410,22 +441,27 @@ pub async fn submit_edit_project(
 /// `GET /projects/{name}`: the page, or the `Group` for ActivityPub
 /// clients.
 pub async fn show_project(
-    State(state): State<AppState>,
+    data: Data<AppState>,
     page: Page,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
+    let state: &AppState = &data;
     if super::profile::wants_activity_json(&headers) {
-        return project_actor_response(&state, &name).await;
+        let request = crate::apub::projects::SignedRead::of(method, &uri, headers);
+        return project_actor_response(&data, &name, &request).await;
     }
-    let project = match project_by_path(&state, &name).await {
+    let project = match project_by_path(state, &name).await {
         Ok(project) => project,
-        Err(error) => return refusal(&state, &page, error),
+        Err(error) => return refusal(state, &page, error),
     };
-    project_page(&state, &page, StatusCode::OK, &project, None).await
+    project_page(state, &page, StatusCode::OK, &project, None).await
 }
 
-async fn project_page(
+/// The project page, with an error message when a form was refused.
+pub(crate) async fn project_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
@@ -541,344 +577,5 @@ async fn project_page(
             log => log,
             error => error,
         },
-    )
-}
-
-/// A form with nothing but its CSRF token, or a handle, or a choice.
-#[derive(Debug, Default, Deserialize)]
-pub struct ActionForm {
-    #[serde(default)]
-    handle: String,
-    #[serde(default)]
-    action: String,
-}
-
-async fn act(
-    data: &Data<AppState>,
-    page: &Page,
-    name: &str,
-    run: impl AsyncFnOnce(&crate::store::accounts::AccountRow, &ProjectRow) -> Result<(), AppError>,
-) -> Response {
-    let state: &AppState = data;
-    let Some(user) = &page.user else {
-        return login_redirect(&format!("/projects/{name}"));
-    };
-    let project = match project_by_path(state, name).await {
-        Ok(project) => project,
-        Err(error) => return refusal(state, page, error),
-    };
-    match run(user, &project).await {
-        Ok(()) => Redirect::to(&project_path(&project)).into_response(),
-        Err(error) => {
-            let message = state.error_message(page.lang, &error);
-            project_page(state, page, error.status, &project, Some(message)).await
-        }
-    }
-}
-
-/// `POST /projects/{name}/invite`: invite a teacher by handle.
-pub async fn submit_invite(
-    data: Data<AppState>,
-    page: Page,
-    Path(name): Path<String>,
-    CsrfForm(form): CsrfForm<ActionForm>,
-) -> Response {
-    act(&data, &page, &name, async |user, project| {
-        let invitee = resolve_actor(&data, &form.handle).await?;
-        data.domain
-            .invite_to_project(user, project, &invitee)
-            .await
-            .map_err(AppError::from)
-    })
-    .await
-}
-
-/// `POST /projects/{name}/join`.
-pub async fn submit_join(
-    data: Data<AppState>,
-    page: Page,
-    Path(name): Path<String>,
-    CsrfForm(_): CsrfForm<ActionForm>,
-) -> Response {
-    act(&data, &page, &name, async |user, project| {
-        data.domain
-            .join_project(user, project)
-            .await
-            .map_err(AppError::from)
-    })
-    .await
-}
-
-/// `POST /projects/{name}/leave`.
-pub async fn submit_leave(
-    data: Data<AppState>,
-    page: Page,
-    Path(name): Path<String>,
-    CsrfForm(_): CsrfForm<ActionForm>,
-) -> Response {
-    act(&data, &page, &name, async |user, project| {
-        data.domain
-            .leave_project(user, project)
-            .await
-            .map_err(AppError::from)
-    })
-    .await
-}
-
-/// `POST /projects/{name}/answer`: `action` is `accept` or `refuse`.
-pub async fn submit_answer(
-    data: Data<AppState>,
-    page: Page,
-    Path(name): Path<String>,
-    CsrfForm(form): CsrfForm<ActionForm>,
-) -> Response {
-    let accept = match form.action.as_str() {
-        "accept" => true,
-        "refuse" => false,
-        _ => {
-            return refusal(
-                &data,
-                &page,
-                AppError::new(StatusCode::BAD_REQUEST, "invalid_choice"),
-            )
-        }
-    };
-    let back_to_requests = form.handle == "requests";
-    let response = act(&data, &page, &name, async |user, project| {
-        data.domain
-            .answer_invitation(user, project, accept)
-            .await
-            .map_err(AppError::from)
-    })
-    .await;
-    if back_to_requests && response.status().is_redirection() {
-        return Redirect::to("/requests").into_response();
-    }
-    response
-}
-
-/// `POST /projects/{name}/members/{id}`: `action` is `accept`, `reject`
-/// (a join request), `remove`, `promote` or `demote`.
-pub async fn submit_member_action(
-    data: Data<AppState>,
-    page: Page,
-    Path((name, member)): Path<(String, i64)>,
-    CsrfForm(form): CsrfForm<ActionForm>,
-) -> Response {
-    act(&data, &page, &name, async |user, project| {
-        let target = data
-            .domain
-            .store
-            .actor_by_id(ActorId(member))
-            .await?
-            .ok_or_else(AppError::not_found)?;
-        let domain = &data.domain;
-        let result = match form.action.as_str() {
-            "accept" => domain.decide_join(user, project, &target, true).await,
-            "reject" => domain.decide_join(user, project, &target, false).await,
-            "remove" => domain.remove_from_project(user, project, &target).await,
-            "promote" => {
-                domain
-                    .change_member_role(user, project, &target, true)
-                    .await
-            }
-            "demote" => {
-                domain
-                    .change_member_role(user, project, &target, false)
-                    .await
-            }
-            _ => return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_choice")),
-        };
-        result.map_err(AppError::from)
-    })
-    .await
-}
-
-/// `POST /projects/lookup`: open a project of another instance by handle
-/// or URL.
-pub async fn submit_lookup(
-    data: Data<AppState>,
-    page: Page,
-    CsrfForm(form): CsrfForm<ActionForm>,
-) -> Response {
-    if page.user.is_none() {
-        return login_redirect("/projects");
-    }
-    let found = match resolve_actor(&data, &form.handle).await {
-        Ok(actor) => data
-            .domain
-            .store
-            .project(actor.id)
-            .await
-            .map_err(AppError::from),
-        Err(error) => Err(error),
-    };
-    match found {
-        Ok(Some(project)) => Redirect::to(&project_path(&project)).into_response(),
-        Ok(None) => {
-            let error = AppError::new(StatusCode::NOT_FOUND, "not_a_project");
-            let message = data.error_message(page.lang, &error);
-            projects_page(&data, &page, error.status, Some(message)).await
-        }
-        Err(error) => {
-            let message = data.error_message(page.lang, &error);
-            projects_page(&data, &page, error.status, Some(message)).await
-        }
-    }
-}
-
-/// `GET /projects/{name}/members.csv`: for owners.
-pub async fn export_members_csv(
-    State(state): State<AppState>,
-    page: Page,
-    Path(name): Path<String>,
-) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect(&format!("/projects/{name}"));
-    };
-    let project = match project_by_path(&state, &name).await {
-        Ok(project) => project,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    let me = match state
-        .domain
-        .store
-        .member(project.actor.id, user.actor_id)
-        .await
-    {
-        Ok(me) => me,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    if !me.as_ref().is_some_and(MemberRow::is_owner) {
-        return refusal(
-            &state,
-            &page,
-            AppError::new(StatusCode::FORBIDDEN, "not_project_owner"),
-        );
-    }
-    let (views, labels) = match (
-        state.domain.store.project_members(project.actor.id).await,
-        state.domain.labeller().await,
-    ) {
-        (Ok(views), Ok(labels)) => (views, labels),
-        (Err(error), _) => return refusal(&state, &page, error),
-        (_, Err(error)) => return refusal(&state, &page, error),
-    };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut rows = vec![vec![
-        "handle".to_string(),
-        "display_name".to_string(),
-        "role".to_string(),
-        "state".to_string(),
-        "instance".to_string(),
-        "trust_level".to_string(),
-        "since".to_string(),
-    ]];
-    for view in views.iter().filter(|v| v.member.is_member()) {
-        let domain = if view.actor.is_local() {
-            state.domain.settings.instance.domain.clone()
-        } else {
-            view.actor.domain.clone()
-        };
-        rows.push(vec![
-            format!("{}@{}", view.actor.name, domain),
-            view.actor.display_name.clone(),
-            view.member.role.as_str().to_string(),
-            view.member.state.as_str().to_string(),
-            domain,
-            labels
-                .person(&view.actor.domain, view.actor.email_domain.as_deref())
-                .level
-                .as_str()
-                .to_string(),
-            date(view.member.updated_at),
-        ]);
-    }
-    for row in rows {
-        if let Err(error) = writer.write_record(&row) {
-            return refusal(&state, &page, AppError::internal(error));
-        }
-    }
-    match writer.into_inner() {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}-members.csv\"",
-                        project.actor.name
-                    ),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(error) => refusal(&state, &page, AppError::internal(error.to_string())),
-    }
-}
-
-/// `GET /requests`: "Mes demandes": invitations to answer, join requests
-/// to decide on, and the invitations this teacher sent.
-pub async fn show_requests(State(state): State<AppState>, page: Page) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect("/requests");
-    };
-    let labels = match state.domain.labeller().await {
-        Ok(labels) => labels,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    let memberships = match state.domain.store.memberships_of(user.actor_id).await {
-        Ok(rows) => rows,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    let mut invitations = Vec::new();
-    let mut to_decide = Vec::new();
-    let mut sent = Vec::new();
-    for (project, row) in &memberships {
-        if row.state == MemberState::Invited {
-            let inviter = match row.invited_by {
-                Some(id) => state.domain.store.actor_by_id(id).await.ok().flatten(),
-                None => None,
-            };
-            invitations.push(context! {
-                project => project_context(&state, project, &labels),
-                inviter => inviter.as_ref().map(|i| person_context(i, &labels)),
-                since => date(row.updated_at),
-            });
-        }
-        if row.is_member() {
-            let views = match state.domain.store.project_members(project.actor.id).await {
-                Ok(views) => views,
-                Err(error) => return refusal(&state, &page, error),
-            };
-            for view in views {
-                if row.is_moderator() && view.member.state == MemberState::Requested {
-                    to_decide.push(context! {
-                        project => project_context(&state, project, &labels),
-                        person => person_context(&view.actor, &labels),
-                        since => date(view.member.updated_at),
-                    });
-                }
-                if view.member.invited_by == Some(user.actor_id)
-                    && matches!(
-                        view.member.state,
-                        MemberState::Invited | MemberState::Refused | MemberState::Member
-                    )
-                {
-                    sent.push(context! {
-                        project => project_context(&state, project, &labels),
-                        person => person_context(&view.actor, &labels),
-                        state => view.member.state.as_str(),
-                        since => date(view.member.updated_at),
-                    });
-                }
-            }
-        }
-    }
-    state.render(
-        &page,
-        "requests.html",
-        context! { invitations => invitations, to_decide => to_decide, sent => sent },
     )
 }

@@ -1,17 +1,30 @@
 // Helpers shared by the browser tests: ports, databases, child servers,
 // page navigation and form helpers, and the axe-core accessibility check.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
 const DATABASE_KIND = process.env.PREAU_BROWSER_DATABASE ?? 'sqlite';
 let axeSource = null;
+
+/** The repository root: servers and the CLI run from there (configs are relative to it). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The `preau` binary run.sh names (or target/debug/preau). */
+export const PREAU_BIN = path.resolve(
+  ROOT,
+  process.env.PREAU_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'preau'),
+);
+export const CHROMIUM = process.env.PREAU_CHROMIUM ?? '/usr/bin/chromium';
+export { DATABASE_KIND };
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -157,4 +170,215 @@ export async function alertTexts(page) {
 export async function expectNoAlert(page, what) {
   const alerts = await alertTexts(page);
   assert.equal(alerts.length, 0, `${what} shows an alert at ${page.url()}: ${alerts.join(' | ')}`);
+}
+
+// ---------------------------------------------------------------------------
+// Child servers, the CLI, the browser and page reading (first used by
+// projects.test.mjs; forums and trust still carry their own copies).
+// ---------------------------------------------------------------------------
+
+const SERVER_START_TIMEOUT_MS = 30_000;
+const CLI_TIMEOUT_MS = 30_000;
+
+/** A `preau serve` child to be: `prepareInstance`, then `startServer`. */
+export function newInstance(label, what = '') {
+  return {
+    label,
+    what,
+    config: '',
+    port: 0,
+    base: '',
+    domain: '',
+    dataDir: null,
+    database: null, // { url, pgAdminUrl?, pgName? }
+    env: null,
+    child: null,
+    childExit: null,
+    log: [],
+  };
+}
+
+export function logTail(inst, lines = 200) {
+  return inst.log.join('').split('\n').slice(-lines).join('\n');
+}
+
+/** Chooses the port, data directory and database, so the origin is known before start-up. */
+export async function prepareInstance(inst, { config, prefix = 'preau-browser', extraEnv = {} }) {
+  inst.config = config;
+  inst.port = await freePort();
+  inst.domain = `localhost:${inst.port}`;
+  inst.base = `http://${inst.domain}`;
+  inst.dataDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-${inst.label.toLowerCase()}-`));
+  inst.database = databaseFor(inst.dataDir);
+  inst.env = {
+    ...process.env,
+    PREAU_SERVER_LISTEN: `127.0.0.1:${inst.port}`,
+    PREAU_INSTANCE_DOMAIN: inst.domain,
+    PREAU_SERVER_DATA_DIR: inst.dataDir,
+    PREAU_DATABASE_URL: inst.database.url,
+    PREAU_FEDERATION_ALLOW_LOOPBACK: 'true',
+    PREAU_DELIVERY_POLL_MS: '100',
+    PREAU_DELIVERY_RETRY_BASE_MS: '200',
+    RUST_LOG: process.env.RUST_LOG ?? 'info',
+    NO_COLOR: '1',
+    ...extraEnv,
+  };
+}
+
+/** Spawns `preau serve` for a prepared instance and waits until its NodeInfo answers 200. */
+export async function startServer(inst) {
+  assert.ok(existsSync(PREAU_BIN), `server binary not found: ${PREAU_BIN} (cargo build, or set PREAU_BIN)`);
+  console.log(
+    `instance ${inst.label}${inst.what ? ` (${inst.what})` : ''}: preau ${PREAU_BIN} on ${inst.base}, ` +
+      `config ${inst.config}, database ${DATABASE_KIND}: ${inst.database.url}`,
+  );
+  const child = spawn(PREAU_BIN, ['serve', '--config', inst.config], {
+    cwd: ROOT,
+    env: inst.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  inst.child = child;
+  child.stdout.on('data', (d) => inst.log.push(d.toString()));
+  child.stderr.on('data', (d) => inst.log.push(d.toString()));
+  child.on('exit', (code, signal) => {
+    inst.childExit = { code, signal };
+  });
+  child.on('error', (err) => {
+    inst.childExit = { code: null, signal: null, error: err };
+  });
+
+  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
+  let lastError = null;
+  while (Date.now() < deadline) {
+    if (inst.childExit) {
+      throw new Error(
+        `preau (instance ${inst.label}) exited during start-up (${JSON.stringify(inst.childExit)}); its output:\n${logTail(inst)}`,
+      );
+    }
+    try {
+      const res = await fetch(`${inst.base}/.well-known/nodeinfo`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return;
+      lastError = `status ${res.status}`;
+    } catch (err) {
+      lastError = err.cause?.code ?? err.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `preau (instance ${inst.label}) did not answer 200 on ${inst.base}/.well-known/nodeinfo within ` +
+      `${SERVER_START_TIMEOUT_MS} ms (last: ${lastError}); its output:\n${logTail(inst)}`,
+  );
+}
+
+/** Throws when one of `instances` has exited. */
+export function checkChildren(instances) {
+  for (const inst of instances) {
+    if (inst.childExit) {
+      throw new Error(`instance ${inst.label} exited (${JSON.stringify(inst.childExit)}):\n${logTail(inst)}`);
+    }
+  }
+}
+
+/** Runs `preau ARGS…` (no server), resolves with its stdout. */
+export function runPreau(args, { env = process.env, stdin = null, what = '' } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(PREAU_BIN, args, { cwd: ROOT, env, timeout: CLI_TIMEOUT_MS }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`preau ${args.join(' ')}${what} failed: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
+      } else {
+        resolve(stdout);
+      }
+    });
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+/** `preau admin create-user NAME --email EMAIL [--admin]`, password on stdin, same env as the server. */
+export async function createUser(inst, user, { admin = false } = {}) {
+  const args = ['admin', 'create-user', user.name, '--email', user.email];
+  if (admin) args.push('--admin');
+  const stdout = await runPreau([...args, '--config', inst.config], {
+    env: inst.env,
+    stdin: `${user.password}\n`,
+    what: ` (instance ${inst.label})`,
+  });
+  console.log(`instance ${inst.label}: ${stdout.trim()}`);
+}
+
+/** Debian's Chromium, headless, with the background traffic it would make switched off. */
+export function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-domain-reliability',
+      '--disable-client-side-phishing-detection',
+      '--dns-prefetch-disable',
+    ],
+  });
+}
+
+/**
+ * A French browser context and its page: requests to anything but loopback are
+ * refused, and dialogs are dismissed and recorded in `dialogs`. Use one context per
+ * logged-in person: session cookies are bound to "localhost" whatever the port.
+ */
+export async function newBrowserContext(browser, dialogs) {
+  const context = await browser.newContext({ locale: 'fr-FR', bypassCSP: true, acceptDownloads: true });
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  await context.route(
+    (url) => !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname),
+    (route) => route.abort('blockedbyclient'),
+  );
+  const page = await context.newPage();
+  page.on('dialog', async (dialog) => {
+    dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  return { context, page };
+}
+
+export const squash = (s) => s.replace(/\s+/g, ' ').trim();
+
+export async function bodyText(page) {
+  return squash(await page.locator('body').innerText());
+}
+
+/**
+ * Loads `inst.base + pathname` every `intervalMs` until `predicate(page)` is true or
+ * `timeoutMs` passes; returns true when it matched. Throws as soon as one of
+ * `instances` has exited.
+ */
+export async function reloadUntil(page, inst, pathname, predicate, { timeoutMs = 20_000, intervalMs = 500, instances = [inst] } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await goto(page, inst, pathname);
+    assert.ok(response.status() < 500, `GET ${inst.base}${pathname} answered ${response.status()}:\n${await bodyText(page)}`);
+    if (await predicate(page)) return true;
+    checkChildren(instances);
+    if (Date.now() + intervalMs > deadline) return false;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Logs `user` in through the /login form and checks it worked. */
+export async function logIn(page, inst, user) {
+  const response = await goto(page, inst, '/login');
+  assert.equal(response.status(), 200, `GET ${inst.base}/login answered ${response.status()}`);
+  const form = formWith(page, 'login').first();
+  assert.equal(await form.count(), 1, `no log-in form (field "login") on ${page.url()}`);
+  await (await expectField(form, 'input[name=login]', 'log-in')).fill(user.name);
+  await (await expectField(form, 'input[name=password]', 'log-in')).fill(user.password);
+  const after = await submitForm(page, form);
+  assert.ok(after.status() < 400, `log-in of ${user.name} on ${inst.label} answered ${after.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, `log-in of ${user.name} on ${inst.label}`);
+  assert.notEqual(new URL(page.url()).pathname, '/login', `log-in of ${user.name} on ${inst.label} stayed on /login:\n${await bodyText(page)}`);
 }

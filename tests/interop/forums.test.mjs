@@ -16,430 +16,57 @@
 //     and then announces a `Create(Page)` to its followers; the thread shows
 //     up in Préau's API.
 //
-// Préau runs with the instance domain `localhost:PORT` (listening on
-// 127.0.0.1) and PREAU_FEDERATION_ALLOW_LOOPBACK=true; Fedify's server uses
-// `localhost:FEDIFYPORT` (also listening on 127.0.0.1). Both speak plain
-// HTTP. Fedify's side cannot be `127.0.0.1:FEDIFYPORT`: activitypub_federation
-// (under Préau) refuses URLs without a domain name ("Url must have a
-// domain"), loopback allowed or not.
-//
+// The servers, the network guard and the signature helpers are in lib.mjs.
 // Run it with `bash tests/interop/run.sh` from the repository root; see that
 // script for the environment variables (PREAU_BIN, PREAU_INTEROP_DATABASE,
 // PREAU_TEST_POSTGRES_URL, PREAU_INTEROP_KEEP).
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { generateKeyPairSync, KeyObject, randomBytes, randomUUID } from "node:crypto";
 import {
-  createHash,
-  createPublicKey,
-  generateKeyPairSync,
-  KeyObject,
-  randomBytes,
-  randomUUID,
-  sign as rsaSign,
-  verify as rsaVerify,
-} from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer as createHttpServer, request as httpRequest } from "node:http";
-import { createServer as createNetServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+  ACTIVITY_JSON,
+  WAIT_MS,
+  api,
+  backgroundSends,
+  databaseKind,
+  explained,
+  finish,
+  inboundCarrying,
+  listenerErrors,
+  loaders,
+  objects,
+  outgoing,
+  postToPreau,
+  preau,
+  preparePreau,
+  realFetch,
+  receivedBy,
+  recordActivity,
+  refusedUrls,
+  runAdmin,
+  startFedify,
+  startPreau,
+  tail,
+  verifyPreauSignature,
+  waitFor,
+} from "./lib.mjs";
 
-// Fedify 2.x targets Node 22+, where `navigator` is a global; on Node 20 its
-// JWK import path reads `navigator.userAgent`. The shim must exist before
-// Fedify's modules are evaluated, hence the dynamic imports below.
-globalThis.navigator ??= { userAgent: "node" };
-
-const { configure, defaultTextFormatter } = await import("@logtape/logtape");
-const { createFederation, MemoryKvStore, generateCryptoKeyPair } = await import(
-  "@fedify/fedify"
-);
-const {
-  Accept,
-  Activity,
-  Announce,
-  Create,
-  Follow,
-  Group,
-  Note,
-  Page,
-  Person,
-  PUBLIC_COLLECTION,
-  lookupObject,
-} = await import("@fedify/fedify/vocab");
-const { getDocumentLoader } = await import("@fedify/fedify/runtime");
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, "..", "..");
+const { Accept, Announce, Create, Follow, Group, Note, Page, PUBLIC_COLLECTION, lookupObject } =
+  await import("@fedify/fedify/vocab");
 
 const FORUM = "maths";
 const FORUM_TITLE = "Mathématiques";
 const TEACHER = "dominique";
 const TEACHER_EMAIL = "dominique@example.org";
-const ACTIVITY_JSON = "application/activity+json";
-const START_TIMEOUT_MS = 30_000;
-const WAIT_MS = 20_000; // every wait for something to arrive somewhere
-const POLL_INTERVAL_MS = 100;
 const HOSTILE_CONTENT = "<p>Bonjour <script>alert(1)</script></p>";
 
-// ---------------------------------------------------------------------------
-// What Fedify said, kept for failure messages.
-const fedifyLog = [];
-let fedifyLogTotal = 0;
-await configure({
-  reset: true,
-  sinks: {
-    memory: (record) => {
-      fedifyLog.push(defaultTextFormatter(record).trimEnd());
-      fedifyLogTotal += 1;
-      if (fedifyLog.length > 600) fedifyLog.shift();
-    },
-  },
-  loggers: [
-    { category: ["fedify"], lowestLevel: "debug", sinks: ["memory"] },
-    { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["memory"] },
-  ],
-});
-
-// ---------------------------------------------------------------------------
-// Network guard, as in fedify.test.mjs: Fedify fetches with the global
-// `fetch`; only loopback is reachable, and https requests to the two test
-// servers' host:port are sent as http (Fedify resolves `acct:` handles over
-// https, the test servers speak plain HTTP). Every POST Fedify makes is
-// recorded with its status, so the tests can see double-knocking.
-const realFetch = globalThis.fetch;
-const refusedUrls = [];
-const outgoing = []; // { method, url, spec, status, body } of Fedify's requests
-const rewriteHosts = new Set(); // "localhost:PORT", "localhost:FEDIFYPORT"
-
-function isLoopbackHost(hostname) {
-  const h = hostname.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
-
-globalThis.fetch = async function guardedFetch(input, init) {
-  const request = input instanceof Request ? input : null;
-  const url = new URL(request != null ? request.url : String(input));
-  if (!isLoopbackHost(url.hostname)) {
-    refusedUrls.push(url.href);
-    throw new TypeError(
-      `interop test: refused to fetch ${url.href} (only loopback is reachable from this test)`,
-    );
-  }
-  let target = input;
-  if (url.protocol === "https:" && rewriteHosts.has(url.host)) {
-    url.protocol = "http:";
-    target = request != null ? new Request(url, request) : url;
-  }
-  const method = (init?.method ?? request?.method ?? "GET").toUpperCase();
-  const headers = new Headers(init?.headers ?? request?.headers ?? {});
-  const entry = {
-    method,
-    url: url.href,
-    spec: headers.has("signature-input")
-      ? "rfc9421"
-      : headers.has("signature")
-        ? "draft-cavage"
-        : "unsigned",
-    status: null,
-    body: null,
-    sent: null, // the request body
-  };
-  if (method !== "GET") {
-    outgoing.push(entry);
-    if (init?.body != null) entry.sent = String(init.body);
-    else if (request != null) entry.sent = await request.clone().text().catch(() => null);
-  }
-  const response = await realFetch(target, init);
-  entry.status = response.status;
-  if (method !== "GET" && response.status >= 400) {
-    entry.body = await response.clone().text().catch(() => null);
-  }
-  return response;
-};
-
-// Fedify's own loader, allowed on loopback, for lookups made outside a
-// Federation context.
-const documentLoader = getDocumentLoader({ allowPrivateAddress: true });
-const loaders = { documentLoader, contextLoader: documentLoader };
-
-// ---------------------------------------------------------------------------
-// The Préau server.
-const serverBin = resolve(
-  repoRoot,
-  process.env.PREAU_BIN ??
-    join(process.env.CARGO_TARGET_DIR ?? "target", "debug", "preau"),
-);
-const databaseKind = process.env.PREAU_INTEROP_DATABASE ?? "sqlite";
-const keepArtifacts = process.env.PREAU_INTEROP_KEEP === "1";
-
-let port;
 let preauHost; // "localhost:PORT": the instance domain
 let preauOrigin; // "http://localhost:PORT"
 let forumId; // "http://localhost:PORT/forums/maths"
-let dataDir;
-let databaseUrl;
-let postgresCleanup = null;
-let child = null;
-let childExit = null;
-let serverOutput = "";
-let serverOutputTotal = 0;
-let failed = false;
-let shownServerOutput = 0;
-let shownFedifyLog = 0;
-let shownInbound = 0;
-let shownOutgoing = 0;
-const diagnosed = Symbol("diagnosed");
-
-// The Fedify server.
-let fedifyPort;
+let fed; // the Fedify server (lib.mjs startFedify)
 let fedifyHost; // "localhost:FEDIFYPORT"
 let fedifyOrigin; // "http://localhost:FEDIFYPORT"
-let federation;
-let fedifyServer = null;
-const inbound = []; // every request to Fedify's server: { method, url, headers, body, status }
-const received = []; // activities Fedify's inbox listeners were called with
-const listenerErrors = [];
-const keyPairs = new Map(); // identifier -> [CryptoKeyPair]
-const followersOf = new Map(); // identifier -> Map(actor id -> Recipient)
-const objects = new Map(); // URL -> Note/Page served by Fedify
-const backgroundSends = []; // promises of activities sent from listeners
-
-function appendServerOutput(chunk) {
-  const text = chunk.toString("utf8");
-  serverOutput += text;
-  serverOutputTotal += text.length;
-  if (serverOutput.length > 300_000) serverOutput = serverOutput.slice(-150_000);
-}
-
-function tail(text, max) {
-  return text.length > max ? `…${text.slice(-max)}` : text;
-}
-
-function describeInbound(r) {
-  const sig = r.headers.signature ?? (r.headers["signature-input"] ? "(RFC 9421)" : "(unsigned)");
-  return `${r.method} ${r.url} -> ${r.status ?? "…"}  signature: ${tail(String(sig), 220)}`;
-}
-
-/** What the servers said since the previous failure message. */
-function diagnostics() {
-  const parts = [];
-  const newServer = Math.min(serverOutputTotal - shownServerOutput, serverOutput.length);
-  const newFedify = Math.min(fedifyLogTotal - shownFedifyLog, fedifyLog.length);
-  const again = shownServerOutput > 0 || shownFedifyLog > 0 ? " since the previous failure" : "";
-  shownServerOutput = serverOutputTotal;
-  shownFedifyLog = fedifyLogTotal;
-  parts.push(`--- preau (${serverBin}, ${databaseKind}, ${preauOrigin}) output${again} ---`);
-  parts.push(tail(serverOutput.slice(serverOutput.length - newServer), 12_000) || "(nothing)");
-  if (childExit != null) {
-    parts.push(`--- preau exited: code ${childExit.code}, signal ${childExit.signal} ---`);
-  }
-  parts.push(`--- requests received by Fedify's server (${fedifyOrigin})${again} ---`);
-  parts.push(inbound.slice(shownInbound).map(describeInbound).join("\n") || "(none)");
-  shownInbound = inbound.length;
-  parts.push(`--- requests sent by Fedify (non-GET)${again} ---`);
-  parts.push(
-    outgoing
-      .slice(shownOutgoing)
-      .map((o) => `${o.method} ${o.url} [${o.spec}] -> ${o.status}${o.body ? ` ${tail(o.body, 300)}` : ""}`)
-      .join("\n") || "(none)",
-  );
-  shownOutgoing = outgoing.length;
-  if (listenerErrors.length > 0) {
-    parts.push("--- errors in Fedify listeners / background sends ---");
-    parts.push(...listenerErrors.map((e) => String(e?.stack ?? e)));
-  }
-  if (refusedUrls.length > 0) {
-    parts.push("--- URLs Fedify tried to fetch off this machine (refused) ---");
-    parts.push(...new Set(refusedUrls));
-  }
-  parts.push(`--- Fedify log${again} (last lines) ---`);
-  parts.push(fedifyLog.slice(fedifyLog.length - newFedify).slice(-80).join("\n") || "(nothing)");
-  if (dataDir != null) parts.push(`--- server data dir: ${dataDir} ---`);
-  return `\n${parts.join("\n")}`;
-}
-
-/** Runs `body`; on failure, adds what the servers said. */
-async function explained(body) {
-  try {
-    await body();
-  } catch (error) {
-    failed = true;
-    if (error instanceof Error) {
-      if (!error[diagnosed]) {
-        error[diagnosed] = true;
-        error.message += diagnostics();
-      }
-      throw error;
-    }
-    throw new Error(String(error) + diagnostics());
-  }
-}
-
-/** Polls `probe` until it returns a truthy value; fails with `what`. */
-async function waitFor(what, probe, timeoutMs = WAIT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() >= deadline) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} (last: ${detail})`);
-    }
-    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
-  }
-}
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createNetServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port: chosen } = server.address();
-      server.close(() => resolvePort(chosen));
-    });
-  });
-}
-
-function chooseDatabase() {
-  if (databaseKind === "sqlite") {
-    return `sqlite://${join(dataDir, "preau.db")}`;
-  }
-  if (databaseKind === "postgres") {
-    const base = process.env.PREAU_TEST_POSTGRES_URL;
-    if (!base) {
-      throw new Error(
-        "PREAU_INTEROP_DATABASE=postgres needs PREAU_TEST_POSTGRES_URL, " +
-          "e.g. postgres://postgres@127.0.0.1:5432/postgres",
-      );
-    }
-    const url = new URL(base);
-    if (!isLoopbackHost(url.hostname)) {
-      throw new Error(`PREAU_TEST_POSTGRES_URL must point at loopback, got ${url.hostname}`);
-    }
-    const name = `preau_interop_${randomBytes(6).toString("hex")}`;
-    postgresCleanup = { adminUrl: url.href, name };
-    url.pathname = `/${name}`;
-    return url.href;
-  }
-  throw new Error(
-    `PREAU_INTEROP_DATABASE must be "sqlite" or "postgres", got "${databaseKind}"`,
-  );
-}
-
-function serverEnv() {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("PREAU_")),
-  );
-  return {
-    ...inherited,
-    PREAU_SERVER_LISTEN: `127.0.0.1:${port}`,
-    PREAU_INSTANCE_DOMAIN: preauHost,
-    PREAU_SERVER_DATA_DIR: dataDir,
-    PREAU_DATABASE_URL: databaseUrl,
-    PREAU_FEDERATION_ALLOW_LOOPBACK: "true",
-    PREAU_LOG: "info,sqlx=warn,tower_http=warn,preau=debug",
-  };
-}
-
-function runAdmin(args, input) {
-  const result = spawnSync(serverBin, ["admin", ...args], {
-    cwd: dataDir,
-    env: serverEnv(),
-    input,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  if (result.error != null || result.status !== 0) {
-    throw new Error(
-      `\`preau admin ${args.join(" ")}\` failed ` +
-        `(status ${result.status}, signal ${result.signal}${result.error ? `, ${result.error.message}` : ""})\n` +
-        `--- stdout ---\n${tail(result.stdout ?? "", 6000)}\n--- stderr ---\n${tail(result.stderr ?? "", 6000)}`,
-    );
-  }
-  return result.stdout;
-}
-
-async function waitUntilServing() {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let last = "no answer yet";
-  while (Date.now() < deadline) {
-    if (childExit != null) {
-      throw new Error(`preau serve exited before answering (code ${childExit.code}, signal ${childExit.signal})`);
-    }
-    try {
-      const response = await realFetch(`${preauOrigin}/.well-known/nodeinfo`, {
-        signal: AbortSignal.timeout(2_000),
-      });
-      await response.body?.cancel();
-      if (response.status === 200) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = String(error?.cause?.code ?? error);
-    }
-    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
-  }
-  throw new Error(
-    `preau serve did not answer 200 on ${preauOrigin}/.well-known/nodeinfo within ${START_TIMEOUT_MS / 1000} s (last: ${last})`,
-  );
-}
-
-async function stopServer() {
-  if (child == null || childExit != null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function dropPostgresDatabase() {
-  if (postgresCleanup == null) return;
-  const result = spawnSync(
-    "psql",
-    [postgresCleanup.adminUrl, "-v", "ON_ERROR_STOP=1", "-q", "-c", `DROP DATABASE IF EXISTS "${postgresCleanup.name}"`],
-    { encoding: "utf8", timeout: 30_000 },
-  );
-  if (result.error != null || result.status !== 0) {
-    console.error(
-      `note: could not drop database ${postgresCleanup.name}: ${result.error?.message ?? result.stderr}`,
-    );
-  }
-}
-
-function killOnExit() {
-  if (child != null && childExit == null) child.kill("SIGKILL");
-}
-
-/** A JSON request to Préau's API; returns { status, json, text }. */
-async function api(method, path, { token, body } = {}) {
-  const headers = { accept: "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await realFetch(`${preauOrigin}/api/v1${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await response.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, json, text };
-}
 
 async function forumPage(handle) {
   const { status, json, text } = await api("GET", `/forums/${handle}`);
@@ -448,8 +75,7 @@ async function forumPage(handle) {
 }
 
 // ---------------------------------------------------------------------------
-// The Fedify side: one Federation serving alice and bob (Person) and club
-// (Group) on localhost:FEDIFYPORT, through node's http server.
+// The Fedify side: alice and bob (Person) and club (Group).
 
 const ACTORS = {
   alice: { kind: "Person", name: "Alice (Fedify)", ed25519: true },
@@ -457,267 +83,42 @@ const ACTORS = {
   club: { kind: "Group", name: "Club de lecture (Fedify)", ed25519: false },
 };
 
-function buildFederation() {
-  // No queue: sendActivity() delivers at once and throws if an inbox
-  // refuses. No skipSignatureVerification and no unverified-activity
-  // handler: Fedify calls inbox listeners only for activities whose HTTP
-  // signature (or LD signature / object proof) it verified, and answers 401
-  // otherwise (handleInboxInternal in @fedify/fedify 2.3.6).
-  const fed = createFederation({
-    kv: new MemoryKvStore(),
-    origin: fedifyOrigin,
-    allowPrivateAddress: true,
-  });
-
-  fed
-    .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
-      const spec = ACTORS[identifier];
-      if (spec == null) return null;
-      const pairs = await ctx.getActorKeyPairs(identifier);
-      const values = {
-        id: ctx.getActorUri(identifier),
-        preferredUsername: identifier,
-        name: spec.name,
-        summary: `<p>${spec.name}, an actor of the interop test</p>`,
-        inbox: ctx.getInboxUri(identifier),
-        followers: ctx.getFollowersUri(identifier),
-        url: ctx.getActorUri(identifier),
-        publicKey: pairs[0].cryptographicKey,
-        assertionMethods: pairs.map((pair) => pair.multikey),
-        // No shared inbox: Préau then delivers to each actor's own inbox,
-        // so each follower's copy of an Announce is observable.
-      };
-      return spec.kind === "Group" ? new Group(values) : new Person(values);
-    })
-    .setKeyPairsDispatcher((_ctx, identifier) => keyPairs.get(identifier) ?? []);
-
-  fed.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) => ({
-    items: [...(followersOf.get(identifier)?.values() ?? [])],
-  }));
-
-  fed.setObjectDispatcher(Note, "/notes/{id}", (ctx, { id }) => {
-    const object = objects.get(ctx.getObjectUri(Note, { id }).href);
-    return object instanceof Note ? object : null;
-  });
-  fed.setObjectDispatcher(Page, "/pages/{id}", (ctx, { id }) => {
-    const object = objects.get(ctx.getObjectUri(Page, { id }).href);
-    return object instanceof Page ? object : null;
-  });
-
-  const record = async (ctx, activity) => {
-    received.push({
-      recipient: ctx.recipient,
-      type: activity.constructor.name,
-      id: activity.id?.href ?? null,
-      actorId: activity.actorId?.href ?? null,
-      objectId: activity.objectId?.href ?? null,
-      activity,
-      json: await activity.toJsonLd({ format: "compact" }).catch((e) => ({ error: String(e) })),
+/** Only club (a group) accepts followers; lib.mjs records everything else. */
+function setUpInbox(listeners, server) {
+  listeners.on(Follow, async (ctx, follow) => {
+    await recordActivity(ctx, follow);
+    if (ctx.recipient !== "club") return;
+    if (follow.objectId?.href !== ctx.getActorUri("club").href) return;
+    const follower = await follow.getActor(ctx);
+    if (follower == null || follower.id == null || follower.inboxId == null) {
+      listenerErrors.push(new Error(`club: could not fetch the follower ${follow.actorId?.href}`));
+      return;
+    }
+    if (!server.followersOf.has("club")) server.followersOf.set("club", new Map());
+    server.followersOf.get("club").set(follower.id.href, follower);
+    // Answer outside the request that delivered the Follow.
+    const accept = new Accept({
+      id: new URL(`${server.origin}/activities/${randomUUID()}`),
+      actor: ctx.getActorUri("club"),
+      object: follow,
+      to: follower.id,
     });
-  };
-
-  fed
-    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
-    .on(Follow, async (ctx, follow) => {
-      await record(ctx, follow);
-      // Only club (a group) accepts followers.
-      if (ctx.recipient !== "club") return;
-      if (follow.objectId?.href !== ctx.getActorUri("club").href) return;
-      const follower = await follow.getActor(ctx);
-      if (follower == null || follower.id == null || follower.inboxId == null) {
-        listenerErrors.push(new Error(`club: could not fetch the follower ${follow.actorId?.href}`));
-        return;
-      }
-      if (!followersOf.has("club")) followersOf.set("club", new Map());
-      followersOf.get("club").set(follower.id.href, follower);
-      // Answer outside the request that delivered the Follow.
-      const accept = new Accept({
-        id: new URL(`${fedifyOrigin}/activities/${randomUUID()}`),
-        actor: ctx.getActorUri("club"),
-        object: follow,
-        to: follower.id,
-      });
-      const sending = (async () => {
-        await new Promise((r) => setTimeout(r, 50));
-        await ctx.sendActivity({ identifier: "club" }, follower, accept);
-        return accept;
-      })();
-      sending.catch((error) => listenerErrors.push(error));
-      backgroundSends.push({ kind: "accept", follower: follower.id.href, promise: sending });
-    })
-    .on(Accept, record)
-    .on(Announce, record)
-    .on(Activity, record)
-    .onError((_ctx, error) => {
-      listenerErrors.push(error);
-    });
-
-  return fed;
-}
-
-/** node http <-> fetch Request/Response, recording every request. */
-function startFedifyServer() {
-  return new Promise((resolveServer, reject) => {
-    const server = createHttpServer(async (req, res) => {
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      const body = Buffer.concat(chunks);
-      const entry = {
-        method: req.method,
-        url: req.url,
-        headers: { ...req.headers },
-        body: body.toString("utf8"),
-        status: null,
-      };
-      inbound.push(entry);
-      try {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(req.headers)) {
-          if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-          else if (value != null) headers.set(name, value);
-        }
-        const request = new Request(`${fedifyOrigin}${req.url}`, {
-          method: req.method,
-          headers,
-          body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
-        });
-        const response = await federation.fetch(request, { contextData: undefined });
-        entry.status = response.status;
-        const out = Buffer.from(await response.arrayBuffer());
-        if (response.status >= 400) entry.responseBody = out.toString("utf8");
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(out);
-      } catch (error) {
-        entry.status = 500;
-        listenerErrors.push(error);
-        res.writeHead(500, { "content-type": "text/plain" });
-        res.end(String(error));
-      }
-    });
-    server.on("error", reject);
-    server.listen(fedifyPort, "127.0.0.1", () => resolveServer(server));
+    const sending = (async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      await ctx.sendActivity({ identifier: "club" }, follower, accept);
+      return accept;
+    })();
+    sending.catch((error) => listenerErrors.push(error));
+    backgroundSends.push({ kind: "accept", follower: follower.id.href, promise: sending });
   });
 }
 
 function fedifyContext() {
-  return federation.createContext(new URL(fedifyOrigin), undefined);
+  return fed.context();
 }
 
 function actorUri(identifier) {
-  return fedifyContext().getActorUri(identifier);
-}
-
-/** Activities received by `recipient`'s inbox, of `type`, matching `pred`. */
-function receivedBy(recipient, type, pred = () => true) {
-  return received.filter((r) => r.recipient === recipient && r.type === type && pred(r));
-}
-
-/** The raw HTTP request that delivered activity `id` to Fedify (at `path`). */
-function inboundCarrying(activityId, path = null) {
-  return inbound.find((r) => {
-    if (r.method !== "POST" || (path != null && r.url !== path)) return false;
-    try {
-      return JSON.parse(r.body).id === activityId;
-    } catch {
-      return false;
-    }
-  });
-}
-
-// ---------------------------------------------------------------------------
-// draft-cavage signatures, by hand.
-
-function parseSignatureHeader(value) {
-  const params = {};
-  for (const match of value.matchAll(/([A-Za-z]+)="([^"]*)"/g)) params[match[1]] = match[2];
-  return params;
-}
-
-/** Checks a request Préau sent with node:crypto, independently of Fedify. */
-function verifyPreauSignature(entry, publicKeyPem, expectedKeyId) {
-  const header = entry.headers.signature;
-  assert.ok(header, `Préau's request ${entry.method} ${entry.url} has no Signature header`);
-  const params = parseSignatureHeader(header);
-  assert.equal(params.keyId, expectedKeyId, `keyId of ${header}`);
-  assert.ok(
-    ["rsa-sha256", "hs2019"].includes(params.algorithm),
-    `algorithm ${params.algorithm} in ${header}`,
-  );
-  const signed = (params.headers ?? "date").split(" ");
-  for (const required of ["(request-target)", "date", "digest", "host"]) {
-    assert.ok(signed.includes(required), `${required} is not signed: headers="${params.headers}"`);
-  }
-  const digest = `SHA-256=${createHash("sha256").update(entry.body, "utf8").digest("base64")}`;
-  assert.equal(entry.headers.digest, digest, "the Digest header does not match the body");
-  const dateAge = Math.abs(Date.now() - Date.parse(entry.headers.date));
-  assert.ok(dateAge < 5 * 60_000, `Date ${entry.headers.date} is ${dateAge} ms away`);
-  const lines = signed.map((name) => {
-    if (name === "(request-target)") return `(request-target): ${entry.method.toLowerCase()} ${entry.url}`;
-    if (name === "(created)") return `(created): ${params.created}`;
-    if (name === "(expires)") return `(expires): ${params.expires}`;
-    const value = entry.headers[name];
-    assert.ok(value != null, `signed header ${name} is absent from the request`);
-    return `${name}: ${Array.isArray(value) ? value.join(", ") : value}`;
-  });
-  const ok = rsaVerify(
-    "sha256",
-    Buffer.from(lines.join("\n")),
-    createPublicKey(publicKeyPem),
-    Buffer.from(params.signature, "base64"),
-  );
-  assert.ok(ok, `node:crypto could not verify Préau's signature over:\n${lines.join("\n")}`);
-  return { params, signed };
-}
-
-/**
- * POSTs `body` to Préau's `path` with node:http, signed draft-cavage
- * rsa-sha256 over `(request-target) host date digest` unless `unsigned`.
- * `signedBody` is what the digest and signature cover (default: `body`).
- */
-function postToPreau(path, body, { keyId, privateKey, date = new Date(), signedBody = body, unsigned = false }) {
-  const headers = {
-    host: preauHost,
-    date: date.toUTCString(),
-    "content-type": ACTIVITY_JSON,
-    accept: "application/json",
-  };
-  if (!unsigned) {
-    headers.digest = `SHA-256=${createHash("sha256").update(signedBody).digest("base64")}`;
-    const signingString = [
-      `(request-target): post ${path}`,
-      `host: ${headers.host}`,
-      `date: ${headers.date}`,
-      `digest: ${headers.digest}`,
-    ].join("\n");
-    const signature = rsaSign("sha256", Buffer.from(signingString), privateKey).toString("base64");
-    headers.signature =
-      `keyId="${keyId}",algorithm="rsa-sha256",` +
-      `headers="(request-target) host date digest",signature="${signature}"`;
-  }
-  const payload = Buffer.from(body);
-  headers["content-length"] = String(payload.length);
-  return new Promise((resolveResponse, reject) => {
-    const req = httpRequest(
-      { host: "127.0.0.1", port, method: "POST", path, headers, timeout: 15_000 },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let json = null;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolveResponse({ status: res.statusCode, text, json });
-        });
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`POST ${path} timed out`)));
-    req.on("error", reject);
-    req.end(payload);
-  });
+  return fed.actorUri(identifier);
 }
 
 /** A Create(Note) by alice addressed to the Préau forum, as JSON text. */
@@ -752,69 +153,20 @@ describe(`Préau forums (${databaseKind}) and Fedify, both ways`, () => {
 
   before(async () => {
     await explained(async () => {
-      assert.ok(
-        existsSync(serverBin),
-        `no server binary at ${serverBin}: build it (cargo build) or set PREAU_BIN`,
-      );
-      port = await freePort();
-      fedifyPort = await freePort();
-      preauHost = `localhost:${port}`;
-      preauOrigin = `http://${preauHost}`;
+      await preparePreau("preau-interop-forums-");
+      preauHost = preau.host;
+      preauOrigin = preau.origin;
       forumId = `${preauOrigin}/forums/${FORUM}`;
-      fedifyHost = `localhost:${fedifyPort}`;
-      fedifyOrigin = `http://${fedifyHost}`;
-      rewriteHosts.add(preauHost);
-      rewriteHosts.add(fedifyHost);
-      dataDir = mkdtempSync(join(tmpdir(), "preau-interop-forums-"));
-      databaseUrl = chooseDatabase();
-
-      // Fedify's keys: RSA for everyone (HTTP signatures), plus Ed25519 for
-      // alice, so her activities also carry an FEP-8b32 proof.
-      for (const [identifier, spec] of Object.entries(ACTORS)) {
-        const pairs = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5")];
-        if (spec.ed25519) pairs.push(await generateCryptoKeyPair("Ed25519"));
-        keyPairs.set(identifier, pairs);
-      }
-      federation = buildFederation();
-      fedifyServer = await startFedifyServer();
-
-      process.once("exit", killOnExit);
-      child = spawn(serverBin, ["serve"], {
-        cwd: dataDir,
-        env: serverEnv(),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout.on("data", appendServerOutput);
-      child.stderr.on("data", appendServerOutput);
-      child.once("exit", (code, signal) => {
-        childExit = { code, signal };
-      });
-      child.once("error", (error) => {
-        appendServerOutput(`spawn error: ${error.message}\n`);
-        childExit ??= { code: null, signal: null };
-      });
-      await waitUntilServing();
+      fed = await startFedify("fedify", ACTORS, setUpInbox);
+      fedifyHost = fed.host;
+      fedifyOrigin = fed.origin;
+      await startPreau();
       // While the server runs, as an admin would.
       runAdmin(["create-forum", FORUM, "--title", FORUM_TITLE]);
     });
   });
 
-  after(async () => {
-    await stopServer();
-    process.removeListener("exit", killOnExit);
-    if (fedifyServer != null) {
-      const closed = new Promise((r) => fedifyServer.close(() => r()));
-      fedifyServer.closeAllConnections();
-      await closed;
-    }
-    if (keepArtifacts || failed) {
-      if (dataDir != null) console.error(`kept server data dir ${dataDir}`);
-      if (postgresCleanup != null) console.error(`kept database ${postgresCleanup.name}`);
-      return;
-    }
-    dropPostgresDatabase();
-    if (dataDir != null) rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(finish);
 
   it("Fedify finds the forum by handle and URL: a Group with an inbox on Préau", async () => {
     await explained(async () => {
@@ -996,7 +348,7 @@ describe(`Préau forums (${databaseKind}) and Fedify, both ways`, () => {
   it("forged requests to the forum's inbox are refused with 401 and create nothing", async () => {
     await explained(async () => {
       assert.ok(aliceCreate, "alice posted nothing (previous tests failed)");
-      const [rsaPair] = keyPairs.get("alice");
+      const [rsaPair] = fed.keyPairs.get("alice");
       const keyId = (await fedifyContext().getActorKeyPairs("alice"))[0].keyId.href;
       assert.equal(keyId, `${actorUri("alice").href}#main-key`);
       const privateKey = KeyObject.from(rsaPair.privateKey);

@@ -161,6 +161,77 @@ async fn a_project_spans_three_instances() {
         assert_eq!(group["joinMode"], "request");
         assert_eq!(group["latitude"], 48.11);
 
+        // An institutional-only project refuses a teacher whose instance
+        // this one cannot verify as institutional.
+        let (status, _) = submit(
+            &anne,
+            &academy,
+            "/projects/new",
+            "/projects",
+            &[
+                ("name", "inst"),
+                ("title", "Réservé"),
+                ("description", "Plan confidentiel"),
+                ("visibility", "members"),
+                ("status", "running"),
+                ("join_mode", "invite"),
+                ("min_member_level", "institutional"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let group = api_client()
+            .get(academy.url("/projects/inst"))
+            .header("Accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            group.contains("Réservé") && !group.contains("confidentiel"),
+            "{group}"
+        );
+        let handle = format!("bea@{}", association.domain);
+        let (status, body) = submit(
+            &anne,
+            &academy,
+            "/projects/inst",
+            "/projects/inst/invite",
+            &[("handle", handle.as_str())],
+        )
+        .await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body.contains("niveau de confiance"), "{body}");
+        // Members-only: another teacher sees only its title.
+        let (status, _) = submit(
+            &bea,
+            &association,
+            "/projects",
+            "/projects/lookup",
+            &[("handle", &format!("inst@{}", academy.domain))],
+        )
+        .await;
+        assert_eq!(
+            status, 303,
+            "a project page can be looked up from another instance"
+        );
+        let page = page_text(
+            &bea,
+            &association.url(&format!("/projects/inst@{}", academy.domain)),
+        )
+        .await;
+        assert!(
+            page.contains("Réservé") && page.contains("Ce projet est réservé à ses membres."),
+            "{page}"
+        );
+        assert!(!page.contains("confidentiel"), "{page}");
+        assert!(
+            !page.contains("anne@"),
+            "no member list for non-members: {page}"
+        );
+
         // Anne invites Bea and Carl by handle.
         for handle in [
             format!("bea@{}", association.domain),
@@ -262,7 +333,82 @@ async fn a_project_spans_three_instances() {
         assert_eq!(fetched, 403, "an instance without members is refused");
         drop(informal_data);
 
-        // Dora (informal) asks to join; Anne accepts from her requests.
+        // Anne promotes Bea one step: moderator, everywhere.
+        let bea_row = academy
+            .running
+            .state
+            .domain
+            .store
+            .actor_by_ap_id(&bea_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, _) = submit(
+            &anne,
+            &academy,
+            "/projects/eco",
+            &format!("/projects/eco/members/{}", bea_row.id.0),
+            &[("action", "promote")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        wait_for("Bea is a moderator on her instance", || async {
+            let store = &association.running.state.domain.store;
+            let Some(project) = store.project_by_ap_id(&project_id).await.unwrap() else {
+                return false;
+            };
+            let Some(me) = store.actor_by_ap_id(&bea_id).await.unwrap() else {
+                return false;
+            };
+            store
+                .member(project.actor.id, me.id)
+                .await
+                .unwrap()
+                .is_some_and(|m| m.is_moderator())
+        })
+        .await;
+        // Bea, a moderator, cannot remove the owner.
+        let anne_on_b = association
+            .running
+            .state
+            .domain
+            .store
+            .actor_by_ap_id(&anne_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, body) = submit(
+            &bea,
+            &association,
+            &remote_path,
+            &format!("{remote_path}/members/{}", anne_on_b.id.0),
+            &[("action", "remove")],
+        )
+        .await;
+        assert_eq!(status, 403, "{body}");
+
+        // The members CSV is for owners.
+        let csv = page_text(&anne, &academy.url("/projects/eco/members.csv")).await;
+        assert!(
+            csv.starts_with("handle,display_name,role,state,instance,trust_level,since"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains(&format!(
+                "bea@{},bea,moderator,member,{}",
+                association.domain, association.domain
+            )),
+            "{csv}"
+        );
+        let response = bea
+            .get(association.url(&format!("{remote_path}/members.csv")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
+
+        // Dora (informal) asks to join; Bea, a moderator on another
+        // instance, accepts from her requests.
         let (status, _) = submit(
             &dora,
             &informal,
@@ -295,15 +441,31 @@ async fn a_project_spans_three_instances() {
             .await
             .unwrap()
             .unwrap();
-        let (status, _) = submit(
-            &anne,
-            &academy,
+        let dora_on_b = wait_until(std::time::Duration::from_secs(20), || async {
+            let page = page_text(&bea, &association.url("/requests")).await;
+            if !page.contains("Demandes d’adhésion à traiter") {
+                return None;
+            }
+            association
+                .running
+                .state
+                .domain
+                .store
+                .actor_by_ap_id(&dora_id)
+                .await
+                .unwrap()
+        })
+        .await
+        .expect("Bea sees Dora's request");
+        let (status, body) = submit(
+            &bea,
+            &association,
             "/requests",
-            &format!("/projects/eco/members/{}", dora_row.id.0),
+            &format!("{remote_path}/members/{}", dora_on_b.id.0),
             &[("action", "accept")],
         )
         .await;
-        assert_eq!(status, 303);
+        assert_eq!(status, 303, "{body}");
         wait_for("Dora is a member on her instance", || async {
             state_of(&informal, &project_id, &dora_id).await == Some(MemberState::Member)
         })
@@ -316,6 +478,42 @@ async fn a_project_spans_three_instances() {
 
         content_stays_among_members(&academy, &association, &informal, &anne, &bea, &dora, &carl)
             .await;
+
+        // Anne edits the project; members' instances follow. Nobody else
+        // may open the form.
+        let (status, body) = submit(
+            &anne,
+            &academy,
+            "/projects/eco/edit",
+            "/projects/eco/edit",
+            &[
+                ("title", "Éco-délégués : saison 2"),
+                ("description", "Un projet **inter-académique**"),
+                ("visibility", "public"),
+                ("status", "running"),
+                ("join_mode", "request"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+        wait_for("the new title reaches Bea's instance", || async {
+            page_text(&bea, &association.url(&remote_path))
+                .await
+                .contains("saison 2")
+        })
+        .await;
+        let response = bea
+            .get(association.url(&format!("{remote_path}/edit")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "only owners edit");
+        let response = carl
+            .get(academy.url("/projects/eco/edit"))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(response.status(), 200);
 
         // Anne removes Dora; Bea leaves. Both propagate.
         let (status, _) = submit(
@@ -547,6 +745,11 @@ async fn content_stays_among_members(
         .unwrap()
         .contains("programme.pdf"));
     assert_eq!(response.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    let page = page_text(dora, &informal.url(&remote_path)).await;
+    assert!(
+        page.contains("<h3>programme.pdf</h3>"),
+        "the document is listed by its name: {page}"
+    );
     // Carl declined: his instance holds the document but not for him.
     let response = carl
         .get(informal.url(&format!("{remote_path}/documents/{version_id}")))

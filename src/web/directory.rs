@@ -1,0 +1,288 @@
+//! The directory page, `GET /directory`: a search form over project
+//! spaces and teachers (local and known remote) and its results, with
+//! their trust labels, and distances in a search by place. The JSON API
+//! (`api::directory`) reads the same parameters.
+
+use super::session::Page;
+use crate::{
+    app::AppState,
+    domain::{
+        directory::{
+            DirectoryInput, DirectoryKind, DirectoryResults, DirectorySearch, FoundPerson,
+            FoundProject, DEFAULT_RADIUS_KM,
+        },
+        places::place_suggestions,
+        profile::SCHOOL_LEVELS,
+        trust::Labeller,
+    },
+    error::AppError,
+    store::projects::{ProjectStatus, Visibility},
+    web::projects::project_path,
+};
+use axum::{
+    extract::{RawQuery, State},
+    http::StatusCode,
+    response::Response,
+};
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+/// The search parameters, as the page's form and the API's query string
+/// send them (documented in docs/api.md).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DirectoryParams {
+    /// Words.
+    #[serde(default)]
+    pub q: String,
+    /// `all`, `projects` or `people`.
+    #[serde(default)]
+    pub kind: String,
+    /// Subject.
+    #[serde(default)]
+    pub subject: String,
+    /// School level code.
+    #[serde(default)]
+    pub level: String,
+    /// Language code.
+    #[serde(default)]
+    pub language: String,
+    /// Academy.
+    #[serde(default)]
+    pub academy: String,
+    /// Project state.
+    #[serde(default)]
+    pub status: String,
+    /// Commune, code or coordinates.
+    #[serde(default)]
+    pub place: String,
+    /// Radius, km.
+    #[serde(default)]
+    pub radius: String,
+    /// Page, from 1.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl DirectoryParams {
+    /// Reads a query string; a malformed one (a parameter given twice…)
+    /// is a 400 `invalid_query`.
+    pub fn parse(raw: Option<&str>) -> Result<DirectoryParams, AppError> {
+        serde_html_form::from_str(raw.unwrap_or_default()).map_err(|error| {
+            AppError::new(StatusCode::BAD_REQUEST, "invalid_query").with_detail(error.to_string())
+        })
+    }
+
+    /// The search the domain checks.
+    pub fn input(&self) -> DirectoryInput {
+        DirectoryInput {
+            words: self.q.clone(),
+            kind: self.kind.clone(),
+            subject: self.subject.clone(),
+            level: self.level.clone(),
+            language: self.language.clone(),
+            academy: self.academy.clone(),
+            status: self.status.clone(),
+            place: self.place.clone(),
+            radius: self.radius.clone(),
+            page: self.page.clone(),
+        }
+    }
+
+    /// The page's address with these parameters, `page` replaced and
+    /// empty ones left out.
+    fn url_with(&self, page: Option<usize>, place: Option<&str>) -> String {
+        let page = page.map(|page| page.to_string());
+        let pairs = [
+            ("q", self.q.as_str()),
+            ("kind", self.kind.as_str()),
+            ("subject", self.subject.as_str()),
+            ("level", self.level.as_str()),
+            ("language", self.language.as_str()),
+            ("academy", self.academy.as_str()),
+            ("status", self.status.as_str()),
+            ("place", place.unwrap_or(&self.place)),
+            ("radius", self.radius.as_str()),
+            ("page", page.as_deref().unwrap_or_default()),
+        ];
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in pairs {
+            if !value.trim().is_empty() {
+                query.append_pair(name, value.trim());
+            }
+        }
+        format!("/directory?{}", query.finish())
+    }
+}
+
+/// `NAME@DOMAIN` of an actor, with this instance's domain for local ones.
+fn handle(name: &str, domain: &str, labels: &Labeller<'_>) -> String {
+    let domain = if domain.is_empty() {
+        labels.local_domain()
+    } else {
+        domain
+    };
+    format!("{name}@{domain}")
+}
+
+fn project_context(found: &FoundProject, labels: &Labeller<'_>) -> Value {
+    let project = &found.project;
+    let actor = &project.actor;
+    context! {
+        title => project.title,
+        path => project_path(project),
+        handle => handle(&actor.name, &actor.domain, labels),
+        local => actor.is_local(),
+        status => project.status.as_str(),
+        members_only => project.visibility == Visibility::Members,
+        subjects => project.subjects,
+        levels => project.school_levels,
+        languages => project.languages,
+        academy => project.academy,
+        place => project.place,
+        // Whole kilometres: the points are those of communes.
+        distance => found.distance_km.map(|km| km.round() as i64),
+        under_one_km => found.distance_km.is_some_and(|km| km < 0.5),
+        trust => labels.instance(&actor.domain).to_context(),
+    }
+}
+
+fn person_context(found: &FoundPerson, labels: &Labeller<'_>) -> Value {
+    let actor = &found.actor;
+    let profile = &found.profile;
+    context! {
+        display_name => if actor.display_name.trim().is_empty() { actor.name.clone() } else { actor.display_name.clone() },
+        handle => handle(&actor.name, &actor.domain, labels),
+        url => if actor.is_local() { format!("/users/{}", actor.name) } else { actor.ap_id.clone() },
+        local => actor.is_local(),
+        subjects => profile.subjects,
+        levels => profile.school_levels,
+        languages => profile.languages,
+        academy => profile.academy,
+        trust => labels.person(&actor.domain, actor.email_domain.as_deref()).to_context(),
+    }
+}
+
+fn form_context(params: &DirectoryParams) -> Value {
+    let kind = match params.kind.trim() {
+        "" => DirectoryKind::All.as_str(),
+        kind => kind,
+    };
+    context! {
+        form => Value::from_serialize(params),
+        kind => kind,
+        kinds => DirectoryKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        levels => SCHOOL_LEVELS.to_vec(),
+        statuses => ProjectStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        radius => if params.radius.trim().is_empty() { DEFAULT_RADIUS_KM.to_string() } else { params.radius.clone() },
+    }
+}
+
+fn results_context(
+    params: &DirectoryParams,
+    search: &DirectorySearch,
+    results: &DirectoryResults,
+    labels: &Labeller<'_>,
+) -> Value {
+    let near = search.near.as_ref().map(|near| {
+        context! {
+            place => near.label,
+            radius => format!("{}", near.radius_km),
+        }
+    });
+    context! {
+        near => near,
+        lists_projects => search.lists_projects(),
+        lists_people => search.lists_people(),
+        people_left_out => search.kind == DirectoryKind::All && !search.lists_people(),
+        projects => results.projects.iter().map(|p| project_context(p, labels)).collect::<Vec<_>>(),
+        projects_total => results.projects_total,
+        people => results.people.iter().map(|p| person_context(p, labels)).collect::<Vec<_>>(),
+        people_total => results.people_total,
+        truncated => results.truncated,
+        page => search.page,
+        previous => (search.page > 1).then(|| params.url_with(Some(search.page - 1), None)),
+        next => results.has_next_page(search.page).then(|| params.url_with(Some(search.page + 1), None)),
+    }
+}
+
+/// `GET /directory`.
+pub async fn show_directory(
+    State(state): State<AppState>,
+    page: Page,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params = match DirectoryParams::parse(raw.as_deref()) {
+        Ok(params) => params,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let outcome = async {
+        let search = params.input().validate()?;
+        let results = state
+            .domain
+            .search_directory(page.user.as_ref(), &search)
+            .await?;
+        Ok::<_, AppError>((search, results))
+    }
+    .await;
+    match outcome {
+        Ok((search, results)) => {
+            let extra = context! {
+                results => results_context(&params, &search, &results, &labels),
+                ..form_context(&params)
+            };
+            state.render(&page, "directory.html", extra)
+        }
+        Err(error) if error.status.is_server_error() => state.error_page(&page, error),
+        Err(error) => {
+            let suggestions: Vec<Value> = if error.code == "place_ambiguous" {
+                place_suggestions(&params.place)
+                    .into_iter()
+                    .map(|place| {
+                        context! {
+                            url => params.url_with(None, Some(&place)),
+                            place => place,
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let extra = context! {
+                error => state.error_message(page.lang, &error),
+                error_field => error.detail.as_deref().and_then(|d| d.split(':').next()).unwrap_or_default(),
+                suggestions => suggestions,
+                ..form_context(&params)
+            };
+            state.render_status(error.status, &page, "directory.html", extra)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_round_trip_through_the_address() {
+        let params = DirectoryParams::parse(Some(
+            "q=%C3%A9co+d%C3%A9l%C3%A9gu%C3%A9s&kind=projects&place=Saint-Denis&radius=&page=2",
+        ))
+        .unwrap();
+        assert_eq!(params.q, "éco délégués");
+        assert_eq!(params.place, "Saint-Denis");
+        let next = params.url_with(Some(3), Some("Saint-Denis 93"));
+        assert_eq!(
+            next,
+            "/directory?q=%C3%A9co+d%C3%A9l%C3%A9gu%C3%A9s&kind=projects&place=Saint-Denis+93&page=3"
+        );
+        assert_eq!(
+            DirectoryParams::parse(Some("q=a&q=b")).unwrap_err().code,
+            "invalid_query"
+        );
+        assert_eq!(DirectoryParams::parse(None).unwrap().q, "");
+    }
+}
