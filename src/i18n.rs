@@ -250,6 +250,9 @@ mod tests {
         ] {
             keys.push(format!("project-log-{kind}"));
         }
+        for state in ["requested", "asked_me", "contact"] {
+            keys.push(format!("contact-state-{state}"));
+        }
         for state in ["invited", "refused", "member"] {
             keys.push(format!("invitation-state-{state}"));
         }

@@ -6,6 +6,8 @@
 
 mod support;
 
+#[path = "scenarios/contacts.rs"]
+mod contacts;
 #[path = "scenarios/delivery.rs"]
 mod delivery;
 #[path = "scenarios/forums.rs"]

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod contacts;
 pub mod directory;
 pub mod forums;
 pub mod instance;
@@ -201,6 +202,8 @@ pub fn routes() -> Router<AppState> {
             get(project_content::list_project_events).post(project_content::create_project_event),
         )
         .route("/me/requests", get(projects::list_my_requests))
+        .route("/contacts", post(contacts::request_contact))
+        .route("/contacts/{id}/answer", post(contacts::answer_contact))
         .route("/admin/accounts", get(admin::list_accounts))
         .route(
             "/admin/accounts/{name}/approve",

@@ -547,5 +547,6 @@ pub async fn list_my_requests(
         "invitations": invitations,
         "to_decide": to_decide,
         "sent": sent,
+        "contacts": super::contacts::contact_lists(store, me, &labels).await?,
     })))
 }

@@ -345,6 +345,9 @@ async fn dispatch(
     signer: &DbActor,
 ) -> Result<Applied, Response> {
     let domain = &data.domain;
+    if let Some(result) = super::contacts::dispatch(data, activity, signer).await {
+        return result;
+    }
     if let Some(result) = super::project_inbox::dispatch(data, activity, raw, signer).await {
         return result;
     }

@@ -8,6 +8,7 @@
 pub mod actors;
 pub mod backfill;
 pub mod collections;
+pub mod contacts;
 pub mod forums;
 pub mod inbox;
 pub mod nodeinfo;

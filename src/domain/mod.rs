@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod cache;
+pub mod contacts;
 pub mod directory;
 pub mod forums;
 pub mod gazetteer;

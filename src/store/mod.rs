@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod contacts;
 pub mod delivery;
 pub mod directory;
 pub mod forums;

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod admin_instances;
 pub mod auth;
+pub mod contacts;
 pub mod directory;
 pub mod forums;
 pub mod home;
@@ -334,6 +335,11 @@ pub fn routes() -> Router<AppState> {
             get(project_members::export_members_csv),
         )
         .route("/requests", get(project_members::show_requests))
+        .route("/contacts", post(contacts::submit_contact_request))
+        .route(
+            "/contacts/{id}/answer",
+            post(contacts::submit_contact_answer),
+        )
         .route("/directory", get(directory::show_directory))
         .route(
             "/projects/{name}/threads",

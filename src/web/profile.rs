@@ -67,10 +67,23 @@ pub async fn show_profile(
                     .to_context(),
                 Err(error) => return state.error_page(&page, error),
             };
+            let contact = match &page.user {
+                Some(user) if !is_own => {
+                    match state
+                        .domain
+                        .contact_state(user.actor_id, person.actor.id)
+                        .await
+                    {
+                        Ok(contact) => Some(contact),
+                        Err(error) => return state.error_page(&page, error),
+                    }
+                }
+                _ => None,
+            };
             state.render(
                 &page,
                 "profile.html",
-                context! { profile => profile_context(&person), is_own => is_own, trust => trust },
+                context! { profile => profile_context(&person), is_own => is_own, trust => trust, contact => contact },
             )
         }
         Ok(None) => state.error_page(&page, AppError::not_found()),

@@ -359,9 +359,13 @@ pub async fn show_requests(State(state): State<AppState>, page: Page) -> Respons
             }
         }
     }
+    let contacts = match super::contacts::contact_sections(&state, user, &labels).await {
+        Ok(contacts) => contacts,
+        Err(error) => return refusal(&state, &page, error),
+    };
     state.render(
         &page,
         "requests.html",
-        context! { invitations => invitations, to_decide => to_decide, sent => sent },
+        context! { invitations => invitations, to_decide => to_decide, sent => sent, contacts => contacts },
     )
 }

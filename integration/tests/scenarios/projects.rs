@@ -470,6 +470,31 @@ async fn a_project_spans_three_instances() {
             state_of(&informal, &project_id, &dora_id).await == Some(MemberState::Member)
         })
         .await;
+        // The directory of another instance finds the project it looked
+        // up, by words and near a commune, with its trust label; a
+        // members-only project stays out of a non-member's results.
+        let found = page_text(
+            &dora,
+            &informal.url("/directory?q=d%C3%A9l%C3%A9gu%C3%A9s&place=Rennes&radius=30"),
+        )
+        .await;
+        assert!(found.contains("Éco-délégués en réseau"), "{found}");
+        let far = page_text(
+            &dora,
+            &informal.url("/directory?q=d%C3%A9l%C3%A9gu%C3%A9s&place=Brest&radius=30"),
+        )
+        .await;
+        assert!(
+            !far.contains("Éco-délégués en réseau"),
+            "Brest is 200 km from Rennes: {far}"
+        );
+        let listed = page_text(&bea, &association.url("/directory?kind=projects")).await;
+        assert!(listed.contains("Éco-délégués en réseau"), "{listed}");
+        assert!(
+            !listed.contains(&format!("inst@{}", academy.domain)),
+            "{listed}"
+        );
+
         // Now the informal instance hosts a member and may read.
         wait_for("the informal instance may read the members", || async {
             informal_fetch(&informal, &academy.url("/projects/eco/members")).await == 200

@@ -1,0 +1,228 @@
+//! Contact requests between teachers, across instances and on one: asked
+//! from "Mes demandes" or a profile, answered there, shown on both sides.
+
+use super::forums::{fast_delivery, teacher, wait_for};
+use super::projects::{logged_in, submit};
+use super::support::*;
+use preau::store::forums::FollowState;
+
+async fn page_text(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+async fn follow_state(instance: &TestInstance, from: &str, to: &str) -> Option<FollowState> {
+    let store = &instance.running.state.domain.store;
+    let from = store.actor_by_ap_id(from).await.unwrap()?;
+    let to = store.actor_by_ap_id(to).await.unwrap()?;
+    store.follow(from.id, to.id).await.unwrap().map(|f| f.state)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn teachers_become_contacts_across_instances() {
+    for engine in engines() {
+        let (mut b, dir_b) = settings(engine, None);
+        fast_delivery(&mut b);
+        let association = start(engine, b, dir_b).await;
+        let (mut c, dir_c) = settings(engine, None);
+        fast_delivery(&mut c);
+        let informal = start(engine, c, dir_c).await;
+        let bea_token = teacher(&association, "bea", false).await;
+        teacher(&informal, "carl", false).await;
+        let dora_token = teacher(&informal, "dora", false).await;
+        let bea = logged_in(&association, "bea").await;
+        let carl = logged_in(&informal, "carl").await;
+        let dora = logged_in(&informal, "dora").await;
+        let bea_id = association.url("/users/bea");
+        let carl_id = informal.url("/users/carl");
+
+        // Bea asks Carl, on another instance, from "Mes demandes".
+        let handle = format!("carl@{}", informal.domain);
+        let (status, body) = submit(
+            &bea,
+            &association,
+            "/requests",
+            "/contacts",
+            &[("handle", handle.as_str())],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+        let sent = page_text(&bea, &association.url("/requests")).await;
+        assert!(
+            sent.contains("Demande en attente") && sent.contains(&handle),
+            "{sent}"
+        );
+        // Twice, or herself: refused with a reason.
+        let (status, body) = submit(
+            &bea,
+            &association,
+            "/requests",
+            "/contacts",
+            &[("handle", handle.as_str())],
+        )
+        .await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.contains("déjà en attente"), "{body}");
+        let (status, _) = submit(
+            &bea,
+            &association,
+            "/requests",
+            "/contacts",
+            &[("handle", "bea")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        wait_for("Carl's instance holds the request", || async {
+            follow_state(&informal, &bea_id, &carl_id).await == Some(FollowState::Pending)
+        })
+        .await;
+        let received = page_text(&carl, &informal.url("/requests")).await;
+        assert!(
+            received.contains(&format!("bea@{}", association.domain)),
+            "{received}"
+        );
+        let bea_on_c = informal
+            .running
+            .state
+            .domain
+            .store
+            .actor_by_ap_id(&bea_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, _) = submit(
+            &carl,
+            &informal,
+            "/requests",
+            &format!("/contacts/{}/answer", bea_on_c.id.0),
+            &[("action", "accept")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        wait_for("Bea's instance learns the answer", || async {
+            follow_state(&association, &bea_id, &carl_id).await == Some(FollowState::Accepted)
+        })
+        .await;
+        let mine = page_text(&bea, &association.url("/requests")).await;
+        assert!(
+            mine.contains("class=\"contact\"") && mine.contains(&handle),
+            "{mine}"
+        );
+        let theirs = page_text(&carl, &informal.url("/requests")).await;
+        assert!(
+            theirs.contains(&format!("data-person=\"bea@{}\"", association.domain)),
+            "{theirs}"
+        );
+        // Answering a request that is not there.
+        let (status, _) = submit(
+            &carl,
+            &informal,
+            "/requests",
+            &format!("/contacts/{}/answer", bea_on_c.id.0),
+            &[("action", "accept")],
+        )
+        .await;
+        assert_eq!(status, 409);
+
+        // Dora asks Carl from his profile, on their own instance; Carl
+        // declines.
+        let profile = page_text(&dora, &informal.url("/users/carl")).await;
+        assert!(profile.contains("Demander en contact"), "{profile}");
+        let (status, _) = submit(
+            &dora,
+            &informal,
+            "/users/carl",
+            "/contacts",
+            &[("handle", "carl"), ("back", "/users/carl")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert!(page_text(&dora, &informal.url("/users/carl"))
+            .await
+            .contains("Demande de contact envoyée"));
+        let dora_row = informal
+            .running
+            .state
+            .domain
+            .store
+            .local_actor_by_name("dora")
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, _) = submit(
+            &carl,
+            &informal,
+            "/requests",
+            &format!("/contacts/{}/answer", dora_row.id.0),
+            &[("action", "refuse")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert_eq!(
+            follow_state(&informal, &informal.url("/users/dora"), &carl_id).await,
+            None
+        );
+        assert!(page_text(&dora, &informal.url("/users/carl"))
+            .await
+            .contains("Demander en contact"));
+
+        // The same through the API: Dora asks Bea, Bea accepts.
+        let api = api_client();
+        let response = api
+            .post(informal.url("/api/v1/contacts"))
+            .bearer_auth(&dora_token)
+            .json(&serde_json::json!({"handle": format!("bea@{}", association.domain)}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202);
+        let response = api
+            .post(informal.url("/api/v1/contacts"))
+            .bearer_auth(&dora_token)
+            .json(&serde_json::json!({"nickname": "bea"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "a body without its handle");
+        let dora_id = informal.url("/users/dora");
+        let dora_on_b = wait_until(std::time::Duration::from_secs(20), || async {
+            let requests: serde_json::Value = api
+                .get(association.url("/api/v1/me/requests"))
+                .bearer_auth(&bea_token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            requests["contacts"]["received"]
+                .as_array()?
+                .iter()
+                .find(|p| p["person"]["actor_id"] == dora_id.as_str())
+                .and_then(|p| p["person"]["id"].as_i64())
+        })
+        .await
+        .expect("Bea's requests list Dora");
+        let lists: serde_json::Value = api
+            .post(association.url(&format!("/api/v1/contacts/{dora_on_b}/answer")))
+            .bearer_auth(&bea_token)
+            .json(&serde_json::json!({"accept": true}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            lists["contacts"].as_array().map(Vec::len),
+            Some(2),
+            "{lists}"
+        );
+        wait_for("Dora's instance learns the answer", || async {
+            follow_state(&informal, &dora_id, &bea_id).await == Some(FollowState::Accepted)
+        })
+        .await;
+
+        association.stop().await;
+        informal.stop().await;
+    }
+}

@@ -1,0 +1,267 @@
+//! Contact requests between teachers, on this instance or across
+//! instances: a request is a `Follow` of a person, answered `Accept` (they
+//! are contacts) or `Reject`. Requests wait in "Mes demandes"; a follow
+//! from any fediverse server (Mastodon's included) waits there too.
+
+use super::{inbox::Applied, Domain, DomainError, DomainResult};
+use crate::{
+    apub::outgoing,
+    store::{
+        accounts::AccountRow,
+        actors::{ActorKindRow, ActorRow},
+        delivery::enqueue,
+        forums::{self, FollowRow, FollowState},
+        inbox::record_received,
+    },
+};
+use serde_json::{json, Value};
+
+impl Domain {
+    /// A local teacher asks `target` (here or elsewhere) to be a contact.
+    pub async fn request_contact(
+        &self,
+        account: &AccountRow,
+        target: &ActorRow,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(account).await?;
+        if target.kind != ActorKindRow::Person {
+            return Err(DomainError::rule(422, "not_a_person"));
+        }
+        if target.id == me.id {
+            return Err(DomainError::rule(422, "contact_self"));
+        }
+        for (from, to) in [(&me, target), (target, &me)] {
+            if let Some(follow) = self.store.follow(from.id, to.id).await? {
+                return Err(DomainError::rule(
+                    409,
+                    if follow.state == FollowState::Accepted {
+                        "already_contact"
+                    } else {
+                        "contact_already_requested"
+                    },
+                ));
+            }
+        }
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let follow = outgoing::follow(&id, &me.ap_id, &target.ap_id);
+        let mut tx = self.store.begin().await?;
+        forums::upsert_follow(&mut tx, me.id, target.id, FollowState::Pending, &id).await?;
+        if !target.is_local() {
+            enqueue(
+                &mut tx,
+                &id,
+                me.id,
+                &follow.to_string(),
+                std::slice::from_ref(&target.inbox),
+            )
+            .await?;
+        }
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// A local teacher answers a contact request from `requester`.
+    pub async fn answer_contact(
+        &self,
+        account: &AccountRow,
+        requester: &ActorRow,
+        accept: bool,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(account).await?;
+        let follow = self
+            .store
+            .follow(requester.id, me.id)
+            .await?
+            .filter(|f| f.state == FollowState::Pending)
+            .ok_or_else(|| DomainError::rule(409, "no_contact_request"))?;
+        let mut tx = self.store.begin().await?;
+        if accept {
+            forums::upsert_follow(
+                &mut tx,
+                requester.id,
+                me.id,
+                FollowState::Accepted,
+                &follow.activity_id,
+            )
+            .await?;
+        } else {
+            forums::delete_follow(&mut tx, requester.id, me.id).await?;
+        }
+        if !requester.is_local() {
+            let id = outgoing::new_activity_id(&self.settings.base_url());
+            let answer = json!({
+                "@context": preau_federation::preau_context(),
+                "id": id,
+                "type": if accept { "Accept" } else { "Reject" },
+                "actor": me.ap_id,
+                "object": {
+                    "id": follow.activity_id,
+                    "type": "Follow",
+                    "actor": requester.ap_id,
+                    "object": me.ap_id,
+                },
+                "to": [requester.ap_id],
+            });
+            enqueue(
+                &mut tx,
+                &id,
+                me.id,
+                &answer.to_string(),
+                std::slice::from_ref(&requester.inbox),
+            )
+            .await?;
+        }
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Where `me` stands with `other`: `none`, `requested` (asked them),
+    /// `asked_me` (they asked), or `contact`.
+    pub async fn contact_state(
+        &self,
+        me: crate::store::actors::ActorId,
+        other: crate::store::actors::ActorId,
+    ) -> DomainResult<&'static str> {
+        let mine = self.store.follow(me, other).await?;
+        let theirs = self.store.follow(other, me).await?;
+        let accepted =
+            |f: &Option<FollowRow>| f.as_ref().is_some_and(|f| f.state == FollowState::Accepted);
+        Ok(if accepted(&mine) || accepted(&theirs) {
+            "contact"
+        } else if mine.is_some() {
+            "requested"
+        } else if theirs.is_some() {
+            "asked_me"
+        } else {
+            "none"
+        })
+    }
+
+    /// A teacher of another server asks a local teacher to be a contact.
+    pub(crate) async fn receive_contact_request(
+        &self,
+        activity_id: &str,
+        follower: &ActorRow,
+        target: &ActorRow,
+    ) -> DomainResult<Applied> {
+        if follower.kind != ActorKindRow::Person {
+            return Ok(Applied::Ignored);
+        }
+        if let Some(existing) = self.store.follow(follower.id, target.id).await? {
+            if existing.state == FollowState::Accepted {
+                // Already contacts: the request is answered again.
+                return self.answer_again(activity_id, follower, target).await;
+            }
+        }
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        forums::upsert_follow(
+            &mut tx,
+            follower.id,
+            target.id,
+            FollowState::Pending,
+            activity_id,
+        )
+        .await?;
+        crate::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// A contact asked again (their server lost track): accepted again.
+    async fn answer_again(
+        &self,
+        activity_id: &str,
+        follower: &ActorRow,
+        target: &ActorRow,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        forums::upsert_follow(
+            &mut tx,
+            follower.id,
+            target.id,
+            FollowState::Accepted,
+            activity_id,
+        )
+        .await?;
+        let id = outgoing::new_activity_id(&self.settings.base_url());
+        let accept = json!({
+            "@context": preau_federation::preau_context(),
+            "id": id,
+            "type": "Accept",
+            "actor": target.ap_id,
+            "object": {"id": activity_id, "type": "Follow", "actor": follower.ap_id, "object": target.ap_id},
+            "to": [follower.ap_id],
+        });
+        enqueue(
+            &mut tx,
+            &id,
+            target.id,
+            &accept.to_string(),
+            std::slice::from_ref(&follower.inbox),
+        )
+        .await?;
+        crate::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// The teacher a local teacher asked answered (`Accept` or `Reject`).
+    pub(crate) async fn receive_contact_answer(
+        &self,
+        activity_id: &str,
+        follow: &FollowRow,
+        accept: bool,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        if accept {
+            forums::upsert_follow(
+                &mut tx,
+                follow.follower_id,
+                follow.followed_id,
+                FollowState::Accepted,
+                &follow.activity_id,
+            )
+            .await?;
+        } else {
+            forums::delete_follow(&mut tx, follow.follower_id, follow.followed_id).await?;
+        }
+        crate::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// A teacher of another server withdrew a request or ended a contact
+    /// (`Undo` of their `Follow`).
+    pub(crate) async fn receive_contact_undo(
+        &self,
+        activity_id: &str,
+        follower: &ActorRow,
+        target: &ActorRow,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        forums::delete_follow(&mut tx, follower.id, target.id).await?;
+        crate::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+}
+
+/// The `Follow` a contact activity names: its id, embedded or alone.
+pub fn follow_id_of(object: &Value) -> Option<String> {
+    match object {
+        Value::String(id) => Some(id.clone()),
+        Value::Object(map) => map.get("id").and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    }
+}

@@ -1,0 +1,125 @@
+//! Contacts on "Mes demandes": asking a teacher (here or on another
+//! instance) to be a contact, answering the requests received, and the
+//! list of contacts.
+
+use super::{
+    projects::{date, login_redirect, person_context, refusal, resolve_actor},
+    session::{CsrfForm, Page},
+};
+use crate::{
+    app::AppState,
+    domain::trust::Labeller,
+    error::AppError,
+    store::{accounts::AccountRow, actors::ActorId, contacts::ContactView},
+};
+use activitypub_federation::config::Data;
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<Value> {
+    let mut seen: Vec<ActorId> = Vec::new();
+    views
+        .iter()
+        .filter(|view| {
+            // Two accepted requests, one each way, are one contact.
+            let new = !seen.contains(&view.person.id);
+            seen.push(view.person.id);
+            new
+        })
+        .map(|view| context! { since => date(view.since), ..person_context(&view.person, labels) })
+        .collect()
+}
+
+/// The contact parts of "Mes demandes".
+pub async fn contact_sections(
+    state: &AppState,
+    user: &AccountRow,
+    labels: &Labeller<'_>,
+) -> Result<Value, AppError> {
+    let store = &state.domain.store;
+    Ok(context! {
+        received => listed(&store.contact_requests_to(user.actor_id).await?, labels),
+        sent => listed(&store.contact_requests_from(user.actor_id).await?, labels),
+        contacts => listed(&store.contacts_of(user.actor_id).await?, labels),
+    })
+}
+
+/// The contact request form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    action: String,
+    /// Where to go back to: a local path.
+    #[serde(default)]
+    back: String,
+}
+
+fn back_to(back: &str) -> String {
+    if back.starts_with('/') && !back.starts_with("//") {
+        back.to_string()
+    } else {
+        "/requests".to_string()
+    }
+}
+
+/// `POST /contacts`: ask the teacher `handle` to be a contact.
+pub async fn submit_contact_request(
+    data: Data<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<ContactForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect("/requests");
+    };
+    let result = match resolve_actor(&data, &form.handle).await {
+        Ok(target) => data
+            .domain
+            .request_contact(user, &target)
+            .await
+            .map_err(AppError::from),
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(()) => Redirect::to(&back_to(&form.back)).into_response(),
+        Err(error) => refusal(&data, &page, error),
+    }
+}
+
+/// `POST /contacts/{id}/answer`: `action` is `accept` or `refuse`.
+pub async fn submit_contact_answer(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ContactForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect("/requests");
+    };
+    let accept = match form.action.as_str() {
+        "accept" => true,
+        "refuse" => false,
+        _ => {
+            return refusal(
+                &state,
+                &page,
+                AppError::new(StatusCode::BAD_REQUEST, "invalid_choice"),
+            )
+        }
+    };
+    let requester = match state.domain.store.actor_by_id(ActorId(id)).await {
+        Ok(Some(requester)) => requester,
+        Ok(None) => return refusal(&state, &page, AppError::not_found()),
+        Err(error) => return refusal(&state, &page, error),
+    };
+    match state.domain.answer_contact(user, &requester, accept).await {
+        Ok(()) => Redirect::to("/requests").into_response(),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
