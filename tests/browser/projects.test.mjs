@@ -609,6 +609,25 @@ step('Both: the project page with every section filled', async () => {
   assert.deepEqual(state.dialogs, [], 'no dialog may open');
 });
 
+step('B: the directory finds the project by its words, with its label; an unknown place is refused', async () => {
+  const page = state.pages[BEA.name];
+  await goto(page, state.b, '/directory');
+  await axe(page, 'directory (B, empty form)');
+  await page.getByLabel('Mots', { exact: true }).fill('délégués');
+  await page.getByLabel('Des projets', { exact: true }).check();
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Rechercher' }).click()]);
+  const result = page.getByRole('link', { name: PROJECT_TITLE, exact: true });
+  assert.equal(await result.count(), 1, `the directory should list the project:\n${await bodyText(page)}`);
+  assert.ok((await page.locator('main .trust').count()) >= 1, 'results carry trust labels');
+  await axe(page, 'directory (B, results)');
+  await page.getByLabel('Près de', { exact: true }).fill('Nulle-Part-sur-Mer');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Rechercher' }).click()]);
+  const text = await bodyText(page);
+  assert.ok(text.includes('Lieu inconnu'), `an unknown place is refused with its reason:\n${text}`);
+  assert.equal(await page.locator('#directory-place[aria-invalid=true]').count(), 1, 'the place field is marked invalid');
+  await axe(page, 'directory (B, unknown place)');
+});
+
 step('B: a teacher who is not a member sees none of the content', async () => {
   const page = state.pages[CARL.name];
   await logIn(page, state.b, CARL);
