@@ -14,29 +14,30 @@
 // the environment variables).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import dns from 'node:dns';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
 import { chromium } from 'playwright-core';
 import {
-  alertTexts,
+  bodyText,
   checkAccessibility,
   clickAndWaitForPage,
-  databaseFor,
+  createUser,
   dropPostgresDatabase,
   expectField,
   expectNoAlert,
   formWith,
-  freePort,
   goto,
+  launchChromium,
+  logIn,
+  logTail,
+  newBrowserContext,
+  newInstance,
+  prepareInstance,
+  reloadUntil,
+  startServer,
   stopServer,
   submitForm,
 } from './lib.mjs';
@@ -45,25 +46,11 @@ import {
 dns.setDefaultResultOrder('ipv4first');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
 const ARTIFACTS = path.join(HERE, 'artifacts');
-const require = createRequire(import.meta.url);
-const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
-
-const PREAU_BIN = path.resolve(
-  ROOT,
-  process.env.PREAU_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'preau'),
-);
-const DATABASE_KIND = process.env.PREAU_BROWSER_DATABASE ?? 'sqlite';
-const CHROMIUM = process.env.PREAU_CHROMIUM ?? '/usr/bin/chromium';
 const CONFIG = 'instance-config/institutional.toml';
 
-const SERVER_START_TIMEOUT_MS = 30_000;
-const CLI_TIMEOUT_MS = 30_000;
 const STEP_TIMEOUT_MS = 60_000;
-const BROWSER_ACTION_TIMEOUT_MS = 10_000;
 const FEDERATION_TIMEOUT_MS = 20_000;
-const RELOAD_INTERVAL_MS = 500;
 
 const ADMIN = { name: 'lbernard', email: 'lucie.bernard@ac-rennes.fr', password: 'Craie-blanche-2024!' };
 const TEACHER = { name: 'cmartin', email: 'camille.martin@ac-rennes.fr', password: 'Tableau-noir-2024!' };
@@ -85,21 +72,6 @@ const REPLY_BODY = `${REPLY_TEXT} *${REPLY_EM}* dans l’espace, après les plan
 // ---------------------------------------------------------------------------
 // Shared state
 // ---------------------------------------------------------------------------
-function newInstance(label) {
-  return {
-    label, // 'A' or 'B'
-    port: 0,
-    base: '',
-    domain: '',
-    dataDir: null,
-    database: null, // { url, pgAdminUrl?, pgName? }
-    env: null,
-    child: null,
-    childExit: null,
-    log: [],
-  };
-}
-
 const state = {
   a: newInstance('A'),
   b: newInstance('B'),
@@ -115,10 +87,6 @@ const state = {
   threadPathB: null, // /threads/ID on B
 };
 
-function logTail(inst, lines = 200) {
-  return inst.log.join('').split('\n').slice(-lines).join('\n');
-}
-
 function bothLogTails(lines = 60) {
   return ['a', 'b']
     .map((k) => `----- instance ${state[k].label} (${state[k].base}) -----\n${logTail(state[k], lines)}`)
@@ -129,138 +97,9 @@ function bothLogTails(lines = 60) {
 // Helpers
 // ---------------------------------------------------------------------------
 
-
-async function startServer(inst) {
-  assert.ok(existsSync(PREAU_BIN), `server binary not found: ${PREAU_BIN} (cargo build, or set PREAU_BIN)`);
-  inst.port = await freePort();
-  inst.domain = `localhost:${inst.port}`;
-  inst.base = `http://${inst.domain}`;
-  inst.dataDir = await mkdtemp(path.join(os.tmpdir(), `preau-browser-forums-${inst.label.toLowerCase()}-`));
-  inst.database = databaseFor(inst.dataDir);
-  console.log(`instance ${inst.label}: preau ${PREAU_BIN} on ${inst.base}, database ${DATABASE_KIND}: ${inst.database.url}`);
-
-  inst.env = {
-    ...process.env,
-    PREAU_SERVER_LISTEN: `127.0.0.1:${inst.port}`,
-    PREAU_INSTANCE_DOMAIN: inst.domain,
-    PREAU_SERVER_DATA_DIR: inst.dataDir,
-    PREAU_DATABASE_URL: inst.database.url,
-    PREAU_FEDERATION_ALLOW_LOOPBACK: 'true',
-    PREAU_DELIVERY_POLL_MS: '100',
-    PREAU_DELIVERY_RETRY_BASE_MS: '200',
-    RUST_LOG: process.env.RUST_LOG ?? 'info',
-    NO_COLOR: '1',
-  };
-  const child = spawn(PREAU_BIN, ['serve', '--config', CONFIG], {
-    cwd: ROOT,
-    env: inst.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  inst.child = child;
-  child.stdout.on('data', (d) => inst.log.push(d.toString()));
-  child.stderr.on('data', (d) => inst.log.push(d.toString()));
-  child.on('exit', (code, signal) => {
-    inst.childExit = { code, signal };
-  });
-  child.on('error', (err) => {
-    inst.childExit = { code: null, signal: null, error: err };
-  });
-
-  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
-  let lastError = null;
-  while (Date.now() < deadline) {
-    if (inst.childExit) {
-      throw new Error(
-        `preau (instance ${inst.label}) exited during start-up (${JSON.stringify(inst.childExit)}); its output:\n${logTail(inst)}`,
-      );
-    }
-    try {
-      const res = await fetch(`${inst.base}/.well-known/nodeinfo`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return;
-      lastError = `status ${res.status}`;
-    } catch (err) {
-      lastError = err.cause?.code ?? err.message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `preau (instance ${inst.label}) did not answer 200 on ${inst.base}/.well-known/nodeinfo within ` +
-      `${SERVER_START_TIMEOUT_MS} ms (last: ${lastError}); its output:\n${logTail(inst)}`,
-  );
-}
-
-/** `preau admin create-user NAME --email EMAIL [--admin]`, password on stdin, same env as the server. */
-function createUser(inst, user, { admin = false } = {}) {
-  const args = ['admin', 'create-user', user.name, '--email', user.email];
-  if (admin) args.push('--admin');
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      PREAU_BIN,
-      [...args, '--config', CONFIG],
-      { cwd: ROOT, env: inst.env, timeout: CLI_TIMEOUT_MS },
-      (err, stdout, stderr) => {
-        if (err) {
-          reject(
-            new Error(
-              `preau ${args.join(' ')} --config ${CONFIG} (instance ${inst.label}) failed: ${err.message}\n` +
-                `stdout: ${stdout}\nstderr: ${stderr}`,
-            ),
-          );
-        } else {
-          console.log(`instance ${inst.label}: ${stdout.trim()}`);
-          resolve(stdout);
-        }
-      },
-    );
-    child.stdin.end(`${user.password}\n`);
-  });
-}
-
-
-
-
-
-
-
-
-
-async function bodyText(page) {
-  return (await page.locator('body').innerText()).replace(/\s+/g, ' ');
-}
-
-
-
-/**
- * Loads `inst.base + pathname` every RELOAD_INTERVAL_MS until `predicate(page)` is true
- * or `timeoutMs` passes; returns true when it matched.
- */
-async function reloadUntil(page, inst, pathname, predicate, timeoutMs = FEDERATION_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await goto(page, inst, pathname);
-    assert.ok(response.status() < 500, `GET ${inst.base}${pathname} answered ${response.status()}:\n${await bodyText(page)}`);
-    if (await predicate(page)) return true;
-    for (const other of [state.a, state.b]) {
-      if (other.childExit) {
-        throw new Error(`instance ${other.label} exited (${JSON.stringify(other.childExit)}):\n${logTail(other)}`);
-      }
-    }
-    if (Date.now() + RELOAD_INTERVAL_MS > deadline) return false;
-    await new Promise((r) => setTimeout(r, RELOAD_INTERVAL_MS));
-  }
-}
-
-async function logIn(page, inst, user) {
-  const response = await goto(page, inst, '/login');
-  assert.equal(response.status(), 200, `GET ${inst.base}/login answered ${response.status()}`);
-  const form = formWith(page, 'login').first();
-  assert.equal(await form.count(), 1, `no log-in form (field "login") on ${page.url()}`);
-  await (await expectField(form, 'input[name=login]', 'log-in')).fill(user.name);
-  await (await expectField(form, 'input[name=password]', 'log-in')).fill(user.password);
-  const after = await submitForm(page, form);
-  assert.ok(after.status() < 400, `log-in of ${user.name} on ${inst.label} answered ${after.status()} at ${page.url()}:\n${await bodyText(page)}`);
-  await expectNoAlert(page, `log-in of ${user.name} on ${inst.label}`);
-  assert.notEqual(new URL(page.url()).pathname, '/login', `log-in of ${user.name} on ${inst.label} stayed on /login:\n${await bodyText(page)}`);
+/** `reloadUntil`, with this test's federation timeout and both servers watched. */
+function waitFor(page, inst, pathname, predicate) {
+  return reloadUntil(page, inst, pathname, predicate, { timeoutMs: FEDERATION_TIMEOUT_MS, instances: [state.a, state.b] });
 }
 
 async function saveFailureScreenshots(name) {
@@ -294,53 +133,23 @@ function step(name, fn) {
   });
 }
 
-async function newContext() {
-  const context = await state.browser.newContext({ locale: 'fr-FR', bypassCSP: true });
-  context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(15_000);
-  // Only loopback: refuse anything else the pages might ask for.
-  await context.route(
-    (url) => !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname),
-    (route) => route.abort('blockedbyclient'),
-  );
-  const page = await context.newPage();
-  page.on('dialog', async (dialog) => {
-    state.dialogs.push(dialog.message());
-    await dialog.dismiss();
-  });
-  return { context, page };
-}
-
 // ---------------------------------------------------------------------------
 // Set-up and tear-down
 // ---------------------------------------------------------------------------
 before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   try {
+    await prepareInstance(state.a, { config: CONFIG, prefix: 'preau-browser-forums' });
     await startServer(state.a);
+    await prepareInstance(state.b, { config: CONFIG, prefix: 'preau-browser-forums' });
     await startServer(state.b);
     await createUser(state.a, ADMIN, { admin: true });
     await createUser(state.b, TEACHER);
-    state.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-domain-reliability',
-        '--disable-client-side-phishing-detection',
-        '--dns-prefetch-disable',
-      ],
-    });
+    state.browser = await launchChromium(chromium);
     // Two contexts: each instance's session cookie is bound to "localhost" whatever
     // the port, so one context would mix the two log-ins.
-    ({ context: state.contextA, page: state.pageA } = await newContext());
-    ({ context: state.contextB, page: state.pageB } = await newContext());
+    ({ context: state.contextA, page: state.pageA } = await newBrowserContext(state.browser, state.dialogs));
+    ({ context: state.contextB, page: state.pageB } = await newBrowserContext(state.browser, state.dialogs));
   } catch (err) {
     state.failed = true;
     throw err;
@@ -443,7 +252,7 @@ step('B: the teacher follows the forum by its handle and the follow is accepted'
   assert.match(first, /Demande de suivi envoyée|Vous suivez ce forum/, `B's forum page should show the follow state:\n${first}`);
   await checkAccessibility(page, 'remote forum page (B, just followed)', state.axeFindings);
 
-  const accepted = await reloadUntil(page, state.b, forumPathOnB(), async (p) =>
+  const accepted = await waitFor(page, state.b, forumPathOnB(), async (p) =>
     (await bodyText(p)).includes('Vous suivez ce forum.'),
   );
   assert.ok(
@@ -515,7 +324,7 @@ step('A: the admin previews a thread, then publishes it', async () => {
 
 step('B: the thread reaches the followed forum on B', async () => {
   const page = state.pageB;
-  const arrived = await reloadUntil(
+  const arrived = await waitFor(
     page,
     state.b,
     forumPathOnB(),
@@ -572,7 +381,7 @@ step('B: the teacher replies to the thread', async () => {
 
 step('A: the reply from B appears on the thread, with its origin', async () => {
   const page = state.pageA;
-  const arrived = await reloadUntil(
+  const arrived = await waitFor(
     page,
     state.a,
     state.threadPathA,

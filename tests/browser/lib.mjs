@@ -173,8 +173,7 @@ export async function expectNoAlert(page, what) {
 }
 
 // ---------------------------------------------------------------------------
-// Child servers, the CLI, the browser and page reading (first used by
-// projects.test.mjs; forums and trust still carry their own copies).
+// Child servers, the CLI, the browser and page reading (used by every test file).
 // ---------------------------------------------------------------------------
 
 const SERVER_START_TIMEOUT_MS = 30_000;
@@ -202,8 +201,12 @@ export function logTail(inst, lines = 200) {
   return inst.log.join('').split('\n').slice(-lines).join('\n');
 }
 
-/** Chooses the port, data directory and database, so the origin is known before start-up. */
-export async function prepareInstance(inst, { config, prefix = 'preau-browser', extraEnv = {} }) {
+/**
+ * Chooses the port, data directory and database, so the origin is known before start-up.
+ * `fastDelivery` (default true) makes the delivery queue poll every 100 ms and retry
+ * after 200 ms, for tests that wait for federation; false leaves the defaults.
+ */
+export async function prepareInstance(inst, { config, prefix = 'preau-browser', extraEnv = {}, fastDelivery = true }) {
   inst.config = config;
   inst.port = await freePort();
   inst.domain = `localhost:${inst.port}`;
@@ -217,8 +220,7 @@ export async function prepareInstance(inst, { config, prefix = 'preau-browser', 
     PREAU_SERVER_DATA_DIR: inst.dataDir,
     PREAU_DATABASE_URL: inst.database.url,
     PREAU_FEDERATION_ALLOW_LOOPBACK: 'true',
-    PREAU_DELIVERY_POLL_MS: '100',
-    PREAU_DELIVERY_RETRY_BASE_MS: '200',
+    ...(fastDelivery ? { PREAU_DELIVERY_POLL_MS: '100', PREAU_DELIVERY_RETRY_BASE_MS: '200' } : {}),
     RUST_LOG: process.env.RUST_LOG ?? 'info',
     NO_COLOR: '1',
     ...extraEnv,
@@ -288,6 +290,11 @@ export function runPreau(args, { env = process.env, stdin = null, what = '' } = 
       } else {
         resolve(stdout);
       }
+    });
+    // A command that does not read its stdin (`trust keygen`) may exit before the write
+    // lands: that EPIPE is harmless, the exit status above is what counts.
+    child.stdin.on('error', (err) => {
+      if (err.code !== 'EPIPE') reject(err);
     });
     child.stdin.end(stdin ?? '');
   });

@@ -10,42 +10,41 @@
 // the environment variables).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import dns from 'node:dns';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
 import { chromium } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
+import {
+  alertTexts,
+  bodyText,
+  checkAccessibility,
+  dropPostgresDatabase,
+  expectField,
+  formWith,
+  goto,
+  launchChromium,
+  logTail,
+  newBrowserContext,
+  newInstance,
+  prepareInstance,
+  startServer,
+  stopServer,
+  submitForm,
+} from './lib.mjs';
 
 // "localhost" must reach the server, which listens on 127.0.0.1 only.
 dns.setDefaultResultOrder('ipv4first');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
 const ARTIFACTS = path.join(HERE, 'artifacts');
-const require = createRequire(import.meta.url);
-const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
-
-const PREAU_BIN = path.resolve(
-  ROOT,
-  process.env.PREAU_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'preau'),
-);
-const DATABASE_KIND = process.env.PREAU_BROWSER_DATABASE ?? 'sqlite';
-const CHROMIUM = process.env.PREAU_CHROMIUM ?? '/usr/bin/chromium';
 const CONFIG = 'instance-config/institutional.toml';
 
-const SERVER_START_TIMEOUT_MS = 30_000;
 const MAIL_TIMEOUT_MS = 15_000;
 const STEP_TIMEOUT_MS = 60_000;
-const BROWSER_ACTION_TIMEOUT_MS = 10_000;
 
 const USERNAME = 'cmartin';
 const PASSWORD = 'Tableau-noir-2024!';
@@ -65,13 +64,7 @@ const state = {
   smtpPort: 0,
   mails: [], // { to: string[], parsed }
   mailErrors: [],
-  child: null,
-  childExit: null, // { code, signal } once exited
-  serverLog: [],
-  port: 0,
-  base: '',
-  dataDir: null,
-  database: null, // { url, pgAdminUrl?, pgName? }
+  server: newInstance('signup', 'sign-up with mail over SMTP'),
   browser: null,
   context: null,
   page: null,
@@ -80,26 +73,9 @@ const state = {
   dialogs: [],
 };
 
-function serverLogTail(lines = 200) {
-  const all = state.serverLog.join('').split('\n');
-  return all.slice(-lines).join('\n');
-}
-
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function startSmtp() {
   const smtp = new SMTPServer({
     secure: false,
@@ -133,206 +109,24 @@ async function startSmtp() {
   state.smtpPort = smtp.server.address().port;
 }
 
-function databaseFor(dataDir) {
-  if (DATABASE_KIND === 'sqlite') {
-    return { url: `sqlite://${path.join(dataDir, 'preau.db')}` };
-  }
-  if (DATABASE_KIND === 'postgres') {
-    const admin = process.env.PREAU_TEST_POSTGRES_URL;
-    assert.ok(admin, 'PREAU_BROWSER_DATABASE=postgres needs PREAU_TEST_POSTGRES_URL');
-    const url = new URL(admin);
-    const name = `preau_browser_${randomBytes(6).toString('hex')}`;
-    url.pathname = `/${name}`;
-    return { url: url.toString(), pgAdminUrl: admin, pgName: name };
-  }
-  throw new Error(`PREAU_BROWSER_DATABASE must be sqlite or postgres, not ${DATABASE_KIND}`);
-}
-
-async function startServer() {
-  assert.ok(existsSync(PREAU_BIN), `server binary not found: ${PREAU_BIN} (cargo build, or set PREAU_BIN)`);
-  state.port = await freePort();
-  state.base = `http://localhost:${state.port}`;
-  state.dataDir = await mkdtemp(path.join(os.tmpdir(), 'preau-browser-'));
-  state.database = databaseFor(state.dataDir);
-  console.log(`preau ${PREAU_BIN} on ${state.base}, database ${DATABASE_KIND}: ${state.database.url}, SMTP 127.0.0.1:${state.smtpPort}`);
-
-  const env = {
-    ...process.env,
-    PREAU_SERVER_LISTEN: `127.0.0.1:${state.port}`,
-    PREAU_INSTANCE_DOMAIN: `localhost:${state.port}`,
-    PREAU_SERVER_DATA_DIR: state.dataDir,
-    PREAU_DATABASE_URL: state.database.url,
-    PREAU_MAIL_SMTP_URL: `smtp://127.0.0.1:${state.smtpPort}`,
-    PREAU_FEDERATION_ALLOW_LOOPBACK: 'true',
-    RUST_LOG: process.env.RUST_LOG ?? 'info',
-    NO_COLOR: '1',
-  };
-  const child = spawn(PREAU_BIN, ['serve', '--config', CONFIG], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  state.child = child;
-  child.stdout.on('data', (d) => state.serverLog.push(d.toString()));
-  child.stderr.on('data', (d) => state.serverLog.push(d.toString()));
-  child.on('exit', (code, signal) => {
-    state.childExit = { code, signal };
-  });
-  child.on('error', (err) => {
-    state.childExit = { code: null, signal: null, error: err };
-  });
-
-  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
-  let lastError = null;
-  while (Date.now() < deadline) {
-    if (state.childExit) {
-      throw new Error(
-        `preau exited during start-up (${JSON.stringify(state.childExit)}); its output:\n${serverLogTail()}`,
-      );
-    }
-    try {
-      const res = await fetch(`${state.base}/.well-known/nodeinfo`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return;
-      lastError = `status ${res.status}`;
-    } catch (err) {
-      lastError = err.cause?.code ?? err.message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `preau did not answer 200 on ${state.base}/.well-known/nodeinfo within ${SERVER_START_TIMEOUT_MS} ms ` +
-      `(last: ${lastError}); its output:\n${serverLogTail()}`,
-  );
-}
-
-async function stopServer() {
-  const child = state.child;
-  if (!child || state.childExit) return;
-  child.kill('SIGTERM');
-  const exited = new Promise((r) => child.once('exit', r));
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise((r) => setTimeout(() => r(true), 5_000)),
-  ]);
-  if (timedOut && !state.childExit) {
-    child.kill('SIGKILL');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
-  }
-}
-
-function dropPostgresDatabase() {
-  const { pgAdminUrl, pgName } = state.database ?? {};
-  if (!pgAdminUrl || !pgName) return Promise.resolve();
-  // Best effort: the database is throwaway; psql may be missing.
-  return new Promise((resolve) => {
-    execFile(
-      'psql',
-      [pgAdminUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`],
-      { timeout: 10_000 },
-      (err, _stdout, stderr) => {
-        if (err) console.error(`note: could not drop test database ${pgName}: ${stderr || err.message}`);
-        resolve();
-      },
-    );
-  });
-}
-
 async function waitForMail(address, timeoutMs = MAIL_TIMEOUT_MS) {
   const want = address.toLowerCase();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const mail = state.mails.find((m) => m.to.includes(want));
     if (mail) return mail;
-    if (state.childExit) break;
+    if (state.server.childExit) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(
     `no e-mail to ${address} reached the SMTP server on 127.0.0.1:${state.smtpPort} within ${timeoutMs} ms ` +
       `(received: ${JSON.stringify(state.mails.map((m) => m.to))}, SMTP errors: ${state.mailErrors.map(String)}); ` +
-      `server output:\n${serverLogTail(60)}`,
+      `server output:\n${logTail(state.server, 60)}`,
   );
-}
-
-let axeSource = null;
-async function checkAccessibility(page, label) {
-  axeSource ??= await readFile(AXE_SOURCE_PATH, 'utf8');
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { resultTypes: ['violations'] }),
-  );
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad
-    .map(
-      (v) =>
-        `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
-        v.nodes
-          .map((n) => `      target ${JSON.stringify(n.target)}: ${n.html}\n        ${n.failureSummary?.replace(/\n/g, '\n        ')}`)
-          .join('\n'),
-    )
-    .join('\n');
-  const minor = results.violations.filter((v) => !bad.includes(v));
-  if (minor.length) {
-    console.log(`axe (${label}, ${page.url()}): minor/moderate, not failing: ${minor.map((v) => `${v.id}[${v.impact}]`).join(', ')}`);
-  }
-  state.axeFindings.push({ label, url: page.url(), serious: bad.length });
-  assert.equal(
-    bad.length,
-    0,
-    `accessibility violations (serious/critical) on the ${label} page ${page.url()}:\n${report}`,
-  );
-}
-
-/** Submits `form` and resolves with the final (non-redirect) navigation response. */
-async function submitForm(page, form) {
-  const responsePromise = page.waitForResponse(
-    (r) =>
-      r.request().isNavigationRequest() &&
-      r.request().frame() === page.mainFrame() &&
-      !(r.status() >= 300 && r.status() < 400),
-    { timeout: 15_000 },
-  );
-  const submit = form.locator('button[type=submit], input[type=submit]').first();
-  assert.equal(await submit.count(), 1, `no submit button in the form on ${page.url()}`);
-  await submit.click();
-  const response = await responsePromise;
-  await page.waitForLoadState('load');
-  return response;
-}
-
-async function goto(page, pathname) {
-  const response = await page.goto(`${state.base}${pathname}`, { waitUntil: 'load' });
-  assert.ok(response, `no response for ${pathname}`);
-  return response;
-}
-
-/** The form that holds a field named `fieldName` (the header holds a log-out form too). */
-function formWith(page, fieldName) {
-  return page.locator(`form:has([name="${fieldName}"])`).first();
-}
-
-async function expectField(form, selector, what) {
-  const n = await form.locator(selector).count();
-  assert.ok(n > 0, `${what}: no field matching ${selector} in the form on ${form.page().url()}`);
-  return form.locator(selector).first();
-}
-
-async function bodyText(page) {
-  return (await page.locator('body').innerText()).replace(/\s+/g, ' ');
-}
-
-async function alertTexts(page) {
-  const alerts = page.locator('[role=alert]');
-  const texts = [];
-  for (let i = 0; i < (await alerts.count()); i++) {
-    const t = (await alerts.nth(i).innerText()).trim();
-    if (t) texts.push(t);
-  }
-  return texts;
 }
 
 async function fillSignup(page, email) {
-  const form = formWith(page, 'username');
+  const form = formWith(page, 'username').first();
   assert.equal(await form.count(), 1, `no sign-up form (field "username") on ${page.url()}`);
   await (await expectField(form, 'input[name=username]', 'sign-up')).fill(USERNAME);
   await (await expectField(form, 'input[name=email]', 'sign-up')).fill(email);
@@ -398,36 +192,15 @@ before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   try {
     await startSmtp();
-    await startServer();
-    state.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-domain-reliability',
-        '--disable-client-side-phishing-detection',
-        '--dns-prefetch-disable',
-      ],
+    await prepareInstance(state.server, {
+      config: CONFIG,
+      extraEnv: { PREAU_MAIL_SMTP_URL: `smtp://127.0.0.1:${state.smtpPort}` },
+      fastDelivery: false,
     });
-    state.context = await state.browser.newContext({ locale: 'fr-FR', bypassCSP: true });
-    state.context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
-    state.context.setDefaultNavigationTimeout(15_000);
-    // Only loopback: refuse anything else the pages might ask for.
-    await state.context.route(
-      (url) => !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname),
-      (route) => route.abort('blockedbyclient'),
-    );
-    state.page = await state.context.newPage();
-    state.page.on('dialog', async (dialog) => {
-      state.dialogs.push(dialog.message());
-      await dialog.dismiss();
-    });
+    console.log(`instance ${state.server.label}: SMTP 127.0.0.1:${state.smtpPort}`);
+    await startServer(state.server);
+    state.browser = await launchChromium(chromium);
+    ({ context: state.context, page: state.page } = await newBrowserContext(state.browser, state.dialogs));
   } catch (err) {
     state.failed = true;
     throw err;
@@ -440,21 +213,21 @@ after(async () => {
   } catch {
     /* ignore */
   }
-  await stopServer();
+  await stopServer(state.server);
   await new Promise((r) => (state.smtp ? state.smtp.close(r) : r()));
-  await dropPostgresDatabase();
+  await dropPostgresDatabase(state.server);
   try {
     await mkdir(ARTIFACTS, { recursive: true });
-    await writeFile(path.join(ARTIFACTS, 'server.log'), state.serverLog.join(''));
+    await writeFile(path.join(ARTIFACTS, 'server.log'), state.server.log.join(''));
   } catch {
     /* ignore */
   }
   if (state.failed) {
     console.error(`\n----- preau output (last lines; full log in ${path.join(ARTIFACTS, 'server.log')}) -----`);
-    console.error(serverLogTail(150));
+    console.error(logTail(state.server, 150));
     console.error('----- end of preau output -----');
   }
-  if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true });
+  if (state.server.dataDir) await rm(state.server.dataDir, { recursive: true, force: true });
 });
 
 // ---------------------------------------------------------------------------
@@ -462,13 +235,13 @@ after(async () => {
 // ---------------------------------------------------------------------------
 step('sign-up form is served in French and is accessible', async () => {
   const page = state.page;
-  const response = await goto(page, '/signup');
+  const response = await goto(page, state.server, '/signup');
   assert.equal(response.status(), 200, `GET /signup answered ${response.status()}`);
   const lang = await page.locator('html').getAttribute('lang');
   assert.match(lang ?? '', /^fr\b/i, `<html lang> on /signup with locale fr-FR should be "fr", got ${JSON.stringify(lang)}`);
   await fillSignup(page, NON_ACADEMIC_EMAIL); // checks every field exists
-  await goto(page, '/signup'); // fresh, untouched form for axe
-  await checkAccessibility(page, 'signup');
+  await goto(page, state.server, '/signup'); // fresh, untouched form for axe
+  await checkAccessibility(page, 'signup', state.axeFindings);
 });
 
 step('sign-up with a non-academic address is refused with an alert and no mail', async () => {
@@ -484,7 +257,7 @@ step('sign-up with a non-academic address is refused with an alert and no mail',
   const alerts = await alertTexts(page);
   assert.ok(alerts.length > 0, `no non-empty [role=alert] after a refused sign-up at ${page.url()}:\n${await bodyText(page)}`);
   console.log(`sign-up refusal alert: ${alerts.join(' | ')}`);
-  await checkAccessibility(page, 'signup error');
+  await checkAccessibility(page, 'signup error', state.axeFindings);
   // Give an erroneous send a moment to show up, then check nothing went out.
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(
@@ -498,7 +271,7 @@ let verifyLink = null;
 
 step('sign-up with an academic address sends a verification e-mail', async () => {
   const page = state.page;
-  await goto(page, '/signup');
+  await goto(page, state.server, '/signup');
   const form = await fillSignup(page, ACADEMIC_EMAIL);
   const response = await submitForm(page, form);
   const text = await bodyText(page);
@@ -509,15 +282,15 @@ step('sign-up with an academic address sends a verification e-mail', async () =>
     `sign-up with ${ACADEMIC_EMAIL} shows an alert: ${(await alertTexts(page)).join(' | ')}`,
   );
   assert.match(text, /courriel|e-?mail|message|adresse/i, `the sign-up confirmation page should mention the e-mail sent:\n${text}`);
-  await checkAccessibility(page, 'signup done');
+  await checkAccessibility(page, 'signup done', state.axeFindings);
 
   const mail = await waitForMail(ACADEMIC_EMAIL);
   const mailText = `${mail.parsed.text ?? ''}\n${mail.parsed.html || ''}`;
-  const escapedBase = state.base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escapedBase = state.server.base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = mailText.match(new RegExp(`${escapedBase}/verify\\?token=[^\\s"'<>]+`));
   assert.ok(
     match,
-    `the verification e-mail has no ${state.base}/verify?token=... link; subject ${JSON.stringify(mail.parsed.subject)}, text:\n${mailText}`,
+    `the verification e-mail has no ${state.server.base}/verify?token=... link; subject ${JSON.stringify(mail.parsed.subject)}, text:\n${mailText}`,
   );
   verifyLink = match[0].replace(/&amp;/g, '&');
   assert.ok(mail.parsed.subject, 'the verification e-mail has no subject');
@@ -530,15 +303,15 @@ step('the verification link verifies the address', async () => {
   assert.ok(response && response.status() < 400, `GET ${verifyLink} answered ${response?.status()}:\n${text}`);
   assert.equal((await alertTexts(page)).length, 0, `the verify page shows an alert: ${(await alertTexts(page)).join(' | ')}`);
   assert.match(text, /vérifié|confirmé|validé/i, `the verify page should say the address is verified:\n${text}`);
-  await checkAccessibility(page, 'verify');
+  await checkAccessibility(page, 'verify', state.axeFindings);
 });
 
 step('log in lands on the profile page', async () => {
   const page = state.page;
-  const response = await goto(page, '/login');
+  const response = await goto(page, state.server, '/login');
   assert.equal(response.status(), 200, `GET /login answered ${response.status()}`);
-  await checkAccessibility(page, 'login');
-  const form = formWith(page, 'login');
+  await checkAccessibility(page, 'login', state.axeFindings);
+  const form = formWith(page, 'login').first();
   assert.equal(await form.count(), 1, `no log-in form (field "login") on ${page.url()}`);
   await (await expectField(form, 'input[name=login]', 'log-in')).fill(USERNAME);
   await (await expectField(form, 'input[name=password]', 'log-in')).fill(PASSWORD);
@@ -549,15 +322,15 @@ step('log in lands on the profile page', async () => {
     `/users/${USERNAME}`,
     `after log-in the browser should be on /users/${USERNAME}, is on ${page.url()}:\n${await bodyText(page)}`,
   );
-  await checkAccessibility(page, 'profile (after log-in)');
+  await checkAccessibility(page, 'profile (after log-in)', state.axeFindings);
 });
 
 step('edit the profile in /settings/profile', async () => {
   const page = state.page;
-  const response = await goto(page, '/settings/profile');
+  const response = await goto(page, state.server, '/settings/profile');
   assert.equal(response.status(), 200, `GET /settings/profile answered ${response.status()} at ${page.url()}`);
-  await checkAccessibility(page, 'settings');
-  const form = formWith(page, 'bio');
+  await checkAccessibility(page, 'settings', state.axeFindings);
+  const form = formWith(page, 'bio').first();
   assert.equal(await form.count(), 1, `no profile form (field "bio") on ${page.url()}`);
   await (await expectField(form, 'input[name=display_name]', 'profile')).fill(NEW_DISPLAY_NAME);
   await (await expectField(form, '[name=bio]', 'profile')).fill(BIO);
@@ -574,12 +347,12 @@ step('edit the profile in /settings/profile', async () => {
   const alerts = await alertTexts(page);
   assert.ok(saved.status() < 400, `saving the profile answered ${saved.status()} at ${page.url()}: ${alerts.join(' | ')}\n${await bodyText(page)}`);
   assert.equal(alerts.length, 0, `saving the profile shows an alert: ${alerts.join(' | ')}`);
-  await checkAccessibility(page, 'settings (after saving)');
+  await checkAccessibility(page, 'settings (after saving)', state.axeFindings);
 });
 
 step('the public profile shows the new data, rendered Markdown and no script', async () => {
   const page = state.page;
-  const response = await goto(page, `/users/${USERNAME}`);
+  const response = await goto(page, state.server, `/users/${USERNAME}`);
   assert.equal(response.status(), 200, `GET /users/${USERNAME} answered ${response.status()}`);
   const text = await bodyText(page);
   assert.ok(text.includes(NEW_DISPLAY_NAME), `the profile should show the name ${NEW_DISPLAY_NAME}:\n${text}`);
@@ -593,14 +366,14 @@ step('the public profile shows the new data, rendered Markdown and no script', a
   );
   assert.equal(injected, 0, 'the bio\'s <script>alert(1)</script> must not become a <script> element');
   assert.deepEqual(state.dialogs, [], 'a dialog was opened: the bio\'s script ran');
-  await checkAccessibility(page, 'profile');
+  await checkAccessibility(page, 'profile', state.axeFindings);
 
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'profile.png'), fullPage: true });
 });
 
 step('the profile as ActivityPub is a Person with a public key', async () => {
-  const url = `${state.base}/users/${USERNAME}`;
+  const url = `${state.server.base}/users/${USERNAME}`;
   const res = await fetch(url, {
     headers: { Accept: 'application/activity+json' },
     signal: AbortSignal.timeout(10_000),
@@ -624,7 +397,7 @@ step('the profile as ActivityPub is a Person with a public key', async () => {
 
 step('the header switches the language to English', async () => {
   const page = state.page;
-  await goto(page, '/login');
+  await goto(page, state.server, '/login');
   const lang = await page.locator('html').getAttribute('lang');
   assert.match(lang ?? '', /^fr\b/i, `<html lang> should be "fr" before switching, got ${JSON.stringify(lang)}`);
   const link = page.locator('a[href^="/lang/en"]').first();
@@ -632,9 +405,9 @@ step('the header switches the language to English', async () => {
   await link.click();
   const after = await waitForHtmlLang(page, /^en\b/i, 10_000);
   assert.match(after ?? '', /^en\b/i, `after following /lang/en, <html lang> should be "en", got ${JSON.stringify(after)} at ${page.url()}`);
-  await checkAccessibility(page, 'English page');
+  await checkAccessibility(page, 'English page', state.axeFindings);
   // The choice sticks for the next page.
-  await goto(page, '/signup');
+  await goto(page, state.server, '/signup');
   assert.match((await page.locator('html').getAttribute('lang')) ?? '', /^en\b/i, 'the language choice should persist');
 });
 

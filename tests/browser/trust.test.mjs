@@ -25,29 +25,33 @@
 // the environment variables).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import dns from 'node:dns';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
 import { chromium } from 'playwright-core';
 import {
-  alertTexts,
+  bodyText,
   checkAccessibility,
   clickAndWaitForPage,
-  databaseFor,
+  createUser,
   dropPostgresDatabase,
   expectField,
   expectNoAlert,
   formWith,
-  freePort,
   goto,
+  launchChromium,
+  logIn,
+  logTail,
+  newBrowserContext,
+  newInstance,
+  prepareInstance,
+  reloadUntil,
+  runPreau,
+  squash,
+  startServer,
   stopServer,
   submitForm,
 } from './lib.mjs';
@@ -56,24 +60,10 @@ import {
 dns.setDefaultResultOrder('ipv4first');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
 const ARTIFACTS = path.join(HERE, 'artifacts');
-const require = createRequire(import.meta.url);
-const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
 
-const PREAU_BIN = path.resolve(
-  ROOT,
-  process.env.PREAU_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'preau'),
-);
-const DATABASE_KIND = process.env.PREAU_BROWSER_DATABASE ?? 'sqlite';
-const CHROMIUM = process.env.PREAU_CHROMIUM ?? '/usr/bin/chromium';
-
-const SERVER_START_TIMEOUT_MS = 30_000;
-const CLI_TIMEOUT_MS = 30_000;
 const STEP_TIMEOUT_MS = 90_000;
-const BROWSER_ACTION_TIMEOUT_MS = 10_000;
 const FEDERATION_TIMEOUT_MS = 30_000;
-const RELOAD_INTERVAL_MS = 500;
 
 const AUTHORITY = 'Ministère (test)';
 const READER_ORG = 'Académie de Rennes';
@@ -108,26 +98,6 @@ const WHY_ATTESTATION = new RegExp(
 // ---------------------------------------------------------------------------
 // Shared state
 // ---------------------------------------------------------------------------
-function newInstance(label, what) {
-  return {
-    label, // 'R', 'S' or 'L'
-    what,
-    config: '',
-    extraEnv: {},
-    port: 0,
-    base: '',
-    domain: '',
-    dataDir: null,
-    database: null, // { url, pgAdminUrl?, pgName? }
-    env: null,
-    child: null,
-    childExit: null,
-    log: [],
-    context: null,
-    page: null,
-  };
-}
-
 const state = {
   r: newInstance('R', 'reader, institutional, attested'),
   s: newInstance('S', 'association, attested'),
@@ -143,10 +113,6 @@ const state = {
 };
 const INSTANCES = () => [state.r, state.s, state.l];
 
-function logTail(inst, lines = 200) {
-  return inst.log.join('').split('\n').slice(-lines).join('\n');
-}
-
 function allLogTails(lines = 60) {
   return INSTANCES()
     .map((inst) => `----- instance ${inst.label}, ${inst.what} (${inst.base}) -----\n${logTail(inst, lines)}`)
@@ -156,100 +122,6 @@ function allLogTails(lines = 60) {
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-
-/** Runs `preau ARGS…` (no server), resolves with its stdout. */
-function runPreau(args, { env = process.env, stdin = null, what = '' } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = execFile(PREAU_BIN, args, { cwd: ROOT, env, timeout: CLI_TIMEOUT_MS }, (err, stdout, stderr) => {
-      if (err) {
-        reject(new Error(`preau ${args.join(' ')}${what} failed: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
-      } else {
-        resolve(stdout);
-      }
-    });
-    child.stdin.end(stdin ?? '');
-  });
-}
-
-/** Chooses the port, data directory and database, so the origin is known before start-up. */
-async function prepareInstance(inst, config, extraEnv = {}) {
-  inst.config = config;
-  inst.port = await freePort();
-  inst.domain = `localhost:${inst.port}`;
-  inst.base = `http://${inst.domain}`;
-  inst.dataDir = await mkdtemp(path.join(os.tmpdir(), `preau-browser-trust-${inst.label.toLowerCase()}-`));
-  inst.database = databaseFor(inst.dataDir);
-  inst.env = {
-    ...process.env,
-    PREAU_SERVER_LISTEN: `127.0.0.1:${inst.port}`,
-    PREAU_INSTANCE_DOMAIN: inst.domain,
-    PREAU_SERVER_DATA_DIR: inst.dataDir,
-    PREAU_DATABASE_URL: inst.database.url,
-    PREAU_FEDERATION_ALLOW_LOOPBACK: 'true',
-    PREAU_DELIVERY_POLL_MS: '100',
-    PREAU_DELIVERY_RETRY_BASE_MS: '200',
-    RUST_LOG: process.env.RUST_LOG ?? 'info',
-    NO_COLOR: '1',
-    ...extraEnv,
-  };
-}
-
-async function startServer(inst) {
-  assert.ok(existsSync(PREAU_BIN), `server binary not found: ${PREAU_BIN} (cargo build, or set PREAU_BIN)`);
-  console.log(
-    `instance ${inst.label} (${inst.what}): preau ${PREAU_BIN} on ${inst.base}, config ${inst.config}, ` +
-      `database ${DATABASE_KIND}: ${inst.database.url}`,
-  );
-  const child = spawn(PREAU_BIN, ['serve', '--config', inst.config], {
-    cwd: ROOT,
-    env: inst.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  inst.child = child;
-  child.stdout.on('data', (d) => inst.log.push(d.toString()));
-  child.stderr.on('data', (d) => inst.log.push(d.toString()));
-  child.on('exit', (code, signal) => {
-    inst.childExit = { code, signal };
-  });
-  child.on('error', (err) => {
-    inst.childExit = { code: null, signal: null, error: err };
-  });
-
-  const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
-  let lastError = null;
-  while (Date.now() < deadline) {
-    if (inst.childExit) {
-      throw new Error(
-        `preau (instance ${inst.label}) exited during start-up (${JSON.stringify(inst.childExit)}); its output:\n${logTail(inst)}`,
-      );
-    }
-    try {
-      const res = await fetch(`${inst.base}/.well-known/nodeinfo`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return;
-      lastError = `status ${res.status}`;
-    } catch (err) {
-      lastError = err.cause?.code ?? err.message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `preau (instance ${inst.label}) did not answer 200 on ${inst.base}/.well-known/nodeinfo within ` +
-      `${SERVER_START_TIMEOUT_MS} ms (last: ${lastError}); its output:\n${logTail(inst)}`,
-  );
-}
-
-/** `preau admin create-user NAME --email EMAIL [--admin]`, password on stdin, same env as the server. */
-async function createUser(inst, user, { admin = false } = {}) {
-  const args = ['admin', 'create-user', user.name, '--email', user.email];
-  if (admin) args.push('--admin');
-  const stdout = await runPreau([...args, '--config', inst.config], {
-    env: inst.env,
-    stdin: `${user.password}\n`,
-    what: ` (instance ${inst.label})`,
-  });
-  console.log(`instance ${inst.label}: ${stdout.trim()}`);
-}
 
 /** `preau trust attest …` for `inst`'s origin; returns the absolute path of the attestation. */
 async function attest(inst, level, org) {
@@ -272,58 +144,9 @@ async function attest(inst, level, org) {
   return file;
 }
 
-
-
-
-
-
-
-
-
-const squash = (s) => s.replace(/\s+/g, ' ').trim();
-
-async function bodyText(page) {
-  return squash(await page.locator('body').innerText());
-}
-
-
-
-function checkChildren() {
-  for (const inst of INSTANCES()) {
-    if (inst.childExit) {
-      throw new Error(`instance ${inst.label} exited (${JSON.stringify(inst.childExit)}):\n${logTail(inst)}`);
-    }
-  }
-}
-
-/**
- * Loads `inst.base + pathname` every RELOAD_INTERVAL_MS until `predicate(page)` is true
- * or `timeoutMs` passes; returns true when it matched.
- */
-async function reloadUntil(page, inst, pathname, predicate, timeoutMs = FEDERATION_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await goto(page, inst, pathname);
-    assert.ok(response.status() < 500, `GET ${inst.base}${pathname} answered ${response.status()}:\n${await bodyText(page)}`);
-    if (await predicate(page)) return true;
-    checkChildren();
-    if (Date.now() + RELOAD_INTERVAL_MS > deadline) return false;
-    await new Promise((r) => setTimeout(r, RELOAD_INTERVAL_MS));
-  }
-}
-
-async function logIn(inst, user) {
-  const page = inst.page;
-  const response = await goto(page, inst, '/login');
-  assert.equal(response.status(), 200, `GET ${inst.base}/login answered ${response.status()}`);
-  const form = formWith(page, 'login').first();
-  assert.equal(await form.count(), 1, `no log-in form (field "login") on ${page.url()}`);
-  await (await expectField(form, 'input[name=login]', 'log-in')).fill(user.name);
-  await (await expectField(form, 'input[name=password]', 'log-in')).fill(user.password);
-  const after = await submitForm(page, form);
-  assert.ok(after.status() < 400, `log-in of ${user.name} on ${inst.label} answered ${after.status()} at ${page.url()}:\n${await bodyText(page)}`);
-  await expectNoAlert(page, `log-in of ${user.name} on ${inst.label}`);
-  assert.notEqual(new URL(page.url()).pathname, '/login', `log-in of ${user.name} on ${inst.label} stayed on /login:\n${await bodyText(page)}`);
+/** `reloadUntil`, with this test's federation timeout and its three servers watched. */
+function waitFor(page, inst, pathname, predicate, timeoutMs = FEDERATION_TIMEOUT_MS) {
+  return reloadUntil(page, inst, pathname, predicate, { timeoutMs, instances: INSTANCES() });
 }
 
 async function saveFailureScreenshots(name) {
@@ -357,23 +180,6 @@ function step(name, fn) {
   });
 }
 
-async function newContext() {
-  const context = await state.browser.newContext({ locale: 'fr-FR', bypassCSP: true });
-  context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(15_000);
-  // Only loopback: refuse anything else the pages might ask for.
-  await context.route(
-    (url) => !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname),
-    (route) => route.abort('blockedbyclient'),
-  );
-  const page = await context.newPage();
-  page.on('dialog', async (dialog) => {
-    state.dialogs.push(dialog.message());
-    await dialog.dismiss();
-  });
-  return { context, page };
-}
-
 /** What a label shows: its words (`.trust`), its note (`.trust-claim`), its icon. */
 async function readLabel(post, what) {
   const trust = post.locator('.post-trust .trust');
@@ -405,9 +211,10 @@ before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   try {
     // Ports first, so the authority can name each origin.
-    await prepareInstance(state.r, 'instance-config/institutional.toml');
-    await prepareInstance(state.s, 'instance-config/associative.toml');
-    await prepareInstance(state.l, 'instance-config/informal.toml');
+    const prefix = 'preau-browser-trust';
+    await prepareInstance(state.r, { config: 'instance-config/institutional.toml', prefix });
+    await prepareInstance(state.s, { config: 'instance-config/associative.toml', prefix });
+    await prepareInstance(state.l, { config: 'instance-config/informal.toml', prefix });
 
     // The authority: a key, and two attestations signed with it.
     state.keyDir = await mkdtemp(path.join(os.tmpdir(), 'preau-browser-trust-authority-'));
@@ -442,25 +249,10 @@ before(async () => {
     await createUser(state.s, SVT_TEACHER);
     await createUser(state.l, LIAR_TEACHER);
 
-    state.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-domain-reliability',
-        '--disable-client-side-phishing-detection',
-        '--dns-prefetch-disable',
-      ],
-    });
+    state.browser = await launchChromium(chromium);
     // One context per instance: session cookies are bound to "localhost" whatever the port.
     for (const inst of INSTANCES()) {
-      ({ context: inst.context, page: inst.page } = await newContext());
+      ({ context: inst.context, page: inst.page } = await newBrowserContext(state.browser, state.dialogs));
     }
   } catch (err) {
     state.failed = true;
@@ -517,7 +309,7 @@ step('R publishes its declaration and its attestation; S and L publish theirs', 
 
 step('R: the admin creates a forum and opens a thread; its label is the instance’s own', async () => {
   const page = state.r.page;
-  await logIn(state.r, ADMIN);
+  await logIn(page, state.r, ADMIN);
   const response = await goto(page, state.r, '/forums');
   assert.equal(response.status(), 200, `GET ${state.r.base}/forums answered ${response.status()}`);
   await checkAccessibility(page, 'forums list (R, admin)', state.axeFindings);
@@ -561,7 +353,7 @@ for (const [key, teacher, replyText] of [
   step(`${key.toUpperCase()}: the teacher follows the forum by its handle and replies to the thread`, async () => {
     const inst = state[key];
     const page = inst.page;
-    await logIn(inst, teacher);
+    await logIn(page, inst, teacher);
     const response = await goto(page, inst, '/forums');
     assert.equal(response.status(), 200, `GET ${inst.base}/forums answered ${response.status()}`);
     await checkAccessibility(page, `forums list (${inst.label}, teacher)`, state.axeFindings);
@@ -579,7 +371,7 @@ for (const [key, teacher, replyText] of [
     );
 
     // The follow is accepted and the thread reaches this instance.
-    const arrived = await reloadUntil(page, inst, forumPathElsewhere(), async (p) =>
+    const arrived = await waitFor(page, inst, forumPathElsewhere(), async (p) =>
       (await bodyText(p)).includes('Vous suivez ce forum.') &&
       (await p.locator('.thread-list a', { hasText: THREAD_TITLE }).count()) > 0,
     );
@@ -615,7 +407,7 @@ step('R: both replies arrive, and R has checked S and L', async () => {
   const page = state.r.page;
   // R checks S's and L's NodeInfo in the background once it has met their actors:
   // reload until both replies are there and both labels are final.
-  const ready = await reloadUntil(
+  const ready = await waitFor(
     page,
     state.r,
     state.threadPathR,

@@ -8,7 +8,8 @@
 // here (ports, logs, what each side received) belongs to one file.
 //
 // Préau runs with the instance domain `localhost:PORT` (listening on
-// 127.0.0.1) and PREAU_FEDERATION_ALLOW_LOOPBACK=true; each Fedify server
+// 127.0.0.1; fedify.test.mjs, which starts no Fedify server, uses
+// `127.0.0.1:PORT`) and PREAU_FEDERATION_ALLOW_LOOPBACK=true; each Fedify server
 // uses `localhost:ITSPORT` (also on 127.0.0.1). All speak plain HTTP. A
 // Fedify side cannot be `127.0.0.1:PORT`: activitypub_federation (under
 // Préau) refuses URLs without a domain name ("Url must have a domain"),
@@ -142,8 +143,8 @@ const keepArtifacts = process.env.PREAU_INTEROP_KEEP === "1";
 /** Préau's coordinates, set by `preparePreau`. */
 export const preau = {
   port: null,
-  host: null, // "localhost:PORT": the instance domain
-  origin: null, // "http://localhost:PORT"
+  host: null, // "localhost:PORT" (or "127.0.0.1:PORT"): the instance domain
+  origin: null, // "http://" + host
   dataDir: null,
   databaseUrl: null,
 };
@@ -207,14 +208,19 @@ function chooseDatabase() {
   throw new Error(`PREAU_INTEROP_DATABASE must be "sqlite" or "postgres", got "${databaseKind}"`);
 }
 
-/** Chooses Préau's port, data directory (`prefix…` under the temp dir) and database. */
-export async function preparePreau(prefix) {
+/**
+ * Chooses Préau's port, data directory (`prefix…` under the temp dir) and
+ * database. `hostname` is the instance domain's host part: "localhost" for
+ * tests with Fedify servers (see the top of this file), "127.0.0.1" to be
+ * seen under an address literal.
+ */
+export async function preparePreau(prefix, { hostname = "localhost" } = {}) {
   assert.ok(
     existsSync(serverBin),
     `no server binary at ${serverBin}: build it (cargo build) or set PREAU_BIN`,
   );
   preau.port = await freePort();
-  preau.host = `localhost:${preau.port}`;
+  preau.host = `${hostname}:${preau.port}`;
   preau.origin = `http://${preau.host}`;
   rewriteHosts.add(preau.host);
   preau.dataDir = mkdtempSync(join(tmpdir(), prefix));
