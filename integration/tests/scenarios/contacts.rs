@@ -2,13 +2,9 @@
 //! from "Mes demandes" or a profile, answered there, shown on both sides.
 
 use super::forums::{fast_delivery, teacher, wait_for};
-use super::projects::{logged_in, submit};
+use super::projects::{logged_in, page_text, submit};
 use super::support::*;
 use preau::store::forums::FollowState;
-
-async fn page_text(client: &reqwest::Client, url: &str) -> String {
-    client.get(url).send().await.unwrap().text().await.unwrap()
-}
 
 async fn follow_state(instance: &TestInstance, from: &str, to: &str) -> Option<FollowState> {
     let store = &instance.running.state.domain.store;

@@ -65,7 +65,7 @@ async fn state_of(
         .map(|m| m.state)
 }
 
-async fn page_text(client: &reqwest::Client, url: &str) -> String {
+pub(crate) async fn page_text(client: &reqwest::Client, url: &str) -> String {
     client.get(url).send().await.unwrap().text().await.unwrap()
 }
 
