@@ -172,6 +172,11 @@ fn http_client(settings: &Settings) -> reqwest_middleware::ClientWithMiddleware 
         .build()
         .unwrap_or_default();
     reqwest_middleware::ClientBuilder::new(client)
+        // Every outgoing request, IP literals included, passes the address
+        // filter; host names are checked again by the resolver above.
+        .with(apub::address_filter::AddressFilter {
+            allow_loopback: settings.federation.allow_loopback,
+        })
         .with(crate::jobs::delivery::RecordStatus)
         .build()
 }

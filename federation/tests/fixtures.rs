@@ -478,6 +478,44 @@ fn lemmy_moderation_activities_parse_with_their_objects() {
     assert!(pin.target_id().unwrap().path().ends_with("featured"));
 }
 
+/// The Lemmy shapes Préau must apply: the undo of a moderator's removal
+/// (restore), and a ban from a community (`Block` with the community as
+/// `target`, a reason and an end).
+#[test]
+fn lemmy_undo_of_a_removal_and_a_ban_parse() {
+    let restore = activity("lemmy/lemmy-apub-assets/activities/deletion/undo_remove_note.json");
+    assert_eq!(restore.kind, ActivityKind::Undo);
+    let removal = restore.inner_activity().unwrap();
+    assert_eq!(removal.kind, ActivityKind::Delete);
+    assert_eq!(removal.actor, restore.actor);
+    assert_eq!(
+        removal.object_id(),
+        Some(url("http://ds9.lemmy.ml/comment/1"))
+    );
+
+    let ban = activity("lemmy/lemmy-apub-assets/activities/block/block_user.json");
+    assert_eq!(ban.kind, ActivityKind::Block);
+    assert_eq!(
+        ban.object_id(),
+        Some(url("http://ds9.lemmy.ml/u/lemmy_alpha"))
+    );
+    assert_eq!(
+        ban.target_id(),
+        Some(url("http://enterprise.lemmy.ml/c/main"))
+    );
+    assert_eq!(ban.summary.as_deref(), Some("spam post"));
+    let raw: Value = serde_json::from_str(&fixture(
+        "lemmy/lemmy-apub-assets/activities/block/block_user.json",
+    ))
+    .unwrap();
+    assert!(raw["endTime"].as_str().is_some());
+
+    let unban = activity("lemmy/lemmy-apub-assets/activities/block/undo_block_user.json");
+    assert_eq!(unban.kind, ActivityKind::Undo);
+    assert_eq!(unban.inner_activity().unwrap().kind, ActivityKind::Block);
+    assert!(unban.inner_activity().unwrap().target_id().is_some());
+}
+
 #[test]
 fn mastodon_report_lists_the_account_and_its_posts() {
     let report = activity("mastodon/lemmy-apub-assets/activities/flag.json");

@@ -12,6 +12,12 @@ mod contacts;
 mod delivery;
 #[path = "scenarios/forums.rs"]
 mod forums;
+#[path = "scenarios/impersonation.rs"]
+mod impersonation;
+#[path = "scenarios/lemmy_shapes.rs"]
+mod lemmy_shapes;
+#[path = "scenarios/outbound.rs"]
+mod outbound;
 #[path = "scenarios/project_api.rs"]
 mod project_api;
 #[path = "scenarios/projects.rs"]

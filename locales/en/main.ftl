@@ -254,6 +254,9 @@ post-edited = edited on { $date }
 post-in-reply-to = in reply to this message
 post-deleted = Message deleted by its author.
 post-removed = Message removed by the moderators.
+post-refused-by-forum = Refused by the forum: { $reason }. This post was not published there; it is only visible here.
+post-refused-badge = Refused
+post-refused-by-project = Refused by the project's host: { $reason }. This post was not published there; it is only visible here.
 pagination-label = Pages
 pagination-previous = Previous page
 pagination-next = Next page
@@ -277,6 +280,9 @@ error-post_deleted = This message was deleted.
 error-forum_is_local = This forum is on this instance: no need to follow it.
 error-not_a_forum = This address is not a forum.
 error-author_mismatch = The post's author is not the activity's actor.
+error-author_is_local = Content attributed to a member of this instance cannot come from elsewhere.
+error-not_deleted_at_origin = The post still exists on its author's instance: the relayed deletion is refused.
+error-banned_from_forum = This forum's moderators banned you from it: you cannot post there.
 error-unknown_parent = The post this one replies to is unknown here.
 error-wrong_forum = This reply does not belong to its thread's forum.
 error-invalid_activity = The received activity is not valid.
@@ -416,6 +422,9 @@ mail-level-lost-body =
 
     Details, and a way to check again: { $link }
 forum-posting-rule = Who may post: { $rule }
+forum-banned = This forum's moderators banned you: your posts are refused there.
+forum-banned-until = This forum's moderators banned you until { $until }: your posts are refused there until then.
+forum-banned-reason = Reason given: { $reason }
 
 ## Project spaces
 nav-projects = Projects

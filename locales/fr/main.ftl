@@ -254,6 +254,9 @@ post-edited = modifié le { $date }
 post-in-reply-to = en réponse à ce message
 post-deleted = Message supprimé par son auteur.
 post-removed = Message retiré par la modération.
+post-refused-by-forum = Refusé par le forum : { $reason }. Ce message n’y a pas été publié ; il n’est visible qu’ici.
+post-refused-badge = Refusé
+post-refused-by-project = Refusé par l’instance du projet : { $reason }. Ce message n’y a pas été publié ; il n’est visible qu’ici.
 pagination-label = Pages
 pagination-previous = Page précédente
 pagination-next = Page suivante
@@ -277,6 +280,9 @@ error-post_deleted = Ce message a été supprimé.
 error-forum_is_local = Ce forum est sur cette instance : inutile de le suivre.
 error-not_a_forum = Cette adresse ne désigne pas un forum.
 error-author_mismatch = L’auteur du message n’est pas l’acteur de l’activité.
+error-author_is_local = Un contenu attribué à un membre de cette instance ne peut pas venir d’ailleurs.
+error-not_deleted_at_origin = Le message existe toujours sur l’instance de son auteur : sa suppression relayée est refusée.
+error-banned_from_forum = Les modérateurs de ce forum vous en ont exclu(e) : vous ne pouvez pas y publier.
 error-unknown_parent = Le message auquel celui-ci répond est inconnu ici.
 error-wrong_forum = Cette réponse ne correspond pas au forum de son fil.
 error-invalid_activity = L’activité reçue n’est pas valide.
@@ -416,6 +422,9 @@ mail-level-lost-body =
 
     Le détail et la possibilité de revérifier : { $link }
 forum-posting-rule = Qui peut publier : { $rule }
+forum-banned = Les modérateurs de ce forum vous en ont exclu(e) : vos messages y sont refusés.
+forum-banned-until = Les modérateurs de ce forum vous en ont exclu(e) jusqu’au { $until } : vos messages y sont refusés d’ici là.
+forum-banned-reason = Raison donnée : { $reason }
 
 ## Project spaces
 nav-projects = Projets

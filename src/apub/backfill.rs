@@ -4,6 +4,7 @@
 //! fetch without end.
 
 use super::actors::DbActor;
+use crate::domain::provenance::{same_origin, Provenance};
 use crate::{app::AppState, store::forums::ForumRow, store::posts::PostRow};
 use activitypub_federation::{
     config::Data,
@@ -20,12 +21,18 @@ pub const MAX_POSTS: usize = 200;
 /// Most collection pages followed.
 const MAX_PAGES: usize = 10;
 
-/// Stores a post fetched from its origin into `forum`.
-async fn store_fetched(data: &Data<AppState>, forum: &ForumRow, post: &Post) -> Result<(), String> {
+/// Stores a post read from another server into `forum`; the domain checks
+/// that `provenance` lets it speak for its author.
+async fn store_fetched(
+    data: &Data<AppState>,
+    forum: &ForumRow,
+    post: &Post,
+    provenance: Provenance<'_>,
+) -> Result<(), String> {
     let author_id = post.author().cloned().ok_or("post without author")?;
-    if author_id.host_str() != post.id.host_str() {
-        return Err("post and author on different hosts".into());
-    }
+    data.domain
+        .check_authorship(&author_id, &post.id, provenance)
+        .map_err(|e| e.to_string())?;
     let author: DbActor = ObjectId::<DbActor>::from(author_id)
         .dereference(data)
         .await
@@ -37,6 +44,7 @@ async fn store_fetched(data: &Data<AppState>, forum: &ForumRow, post: &Post) -> 
             &author.row,
             post,
             &Value::Null,
+            provenance,
         )
         .await
         .map(|_| ())
@@ -81,7 +89,7 @@ pub async fn ensure_ancestors(
         chain.push(parent);
     }
     for parent in chain.iter().rev() {
-        store_fetched(data, forum, parent).await?;
+        store_fetched(data, forum, parent, Provenance::FetchedFrom(&parent.id)).await?;
     }
     Ok(())
 }
@@ -180,7 +188,7 @@ pub async fn backfill_thread(data: &Data<AppState>, thread: &PostRow) -> Result<
                 None => false,
             };
             if parent_known {
-                match store_fetched(data, &forum, &post).await {
+                match store_fetched(data, &forum, &post, Provenance::FetchedFrom(&post.id)).await {
                     Ok(()) => stored += 1,
                     Err(error) => tracing::info!(id = %post.id, %error, "backfill: post refused"),
                 }
@@ -266,16 +274,24 @@ pub async fn backfill_forum(data: &Data<AppState>, forum: &ForumRow) -> Result<u
         {
             continue;
         }
-        if post.id.host_str() != forum_url.host_str() || post.id.port() != forum_url.port() {
+        // The forum's server speaks only for its own posts: others are
+        // read from their origin.
+        let fetched = !same_origin(&post.id, &forum_url);
+        if fetched {
             match fetch_post(data, &post.id.clone()).await {
-                Ok(fetched) => post = fetched,
+                Ok(found) => post = found,
                 Err(error) => {
                     tracing::info!(id = %post.id, %error, "forum backfill: post unavailable");
                     continue;
                 }
             }
         }
-        match store_fetched(data, forum, &post).await {
+        let provenance = if fetched {
+            Provenance::FetchedFrom(&post.id)
+        } else {
+            Provenance::DeliveredBy(&forum_url)
+        };
+        match store_fetched(data, forum, &post, provenance).await {
             Ok(()) => stored += 1,
             Err(error) => tracing::info!(id = %post.id, %error, "forum backfill: post refused"),
         }

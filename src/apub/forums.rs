@@ -123,7 +123,8 @@ pub async fn get_forum_featured(
     collection(format!("{}/featured", forum.actor.ap_id), items)
 }
 
-/// `GET /forums/{name}/outbox`: the latest threads, as `Create` activities.
+/// `GET /forums/{name}/outbox`: the latest threads, each as the forum's
+/// `Announce` of its `Create` (FEP-1b12, as Lemmy serves and reads it).
 pub async fn get_forum_outbox(State(state): State<AppState>, Path(name): Path<String>) -> Response {
     let forum = match local_forum(&state, &name).await {
         Ok(forum) => forum,
@@ -158,7 +159,17 @@ pub async fn get_forum_outbox(State(state): State<AppState>, Path(name): Path<St
                 if let Some(map) = activity.as_object_mut() {
                     map.remove("@context");
                 }
-                items.push(activity);
+                // Lemmy reads a community's outbox only as the group's
+                // `Announce`s: a bare `Create` by an author is dropped.
+                let (_, mut announce) = outgoing::announce_with_id(
+                    &format!("{}#announce", view.post.ap_id),
+                    &forum,
+                    &activity,
+                );
+                if let Some(map) = announce.as_object_mut() {
+                    map.remove("@context");
+                }
+                items.push(announce);
             }
         }
     }

@@ -10,6 +10,7 @@
 //! every failure is a 4xx with a stable code.
 
 use super::actors::DbActor;
+use crate::domain::provenance::{same_origin, Provenance};
 use crate::{
     app::AppState,
     domain::{inbox::Applied, DomainError},
@@ -127,15 +128,10 @@ pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
         Ok(None) => {}
         Ok(Some(refusal)) => {
             if refusal == crate::domain::trust::Refusal::LevelTooLow {
-                // Perhaps only not checked yet: check it, so it can come
-                // in once its evidence verifies (senders retry).
-                let origin = format!("{}://{}", activity.actor.scheme(), sender);
-                if let Ok(true) = data.domain.store.note_instance(&sender, &origin).await {
-                    let state: AppState = (*data).clone();
-                    tokio::spawn(async move {
-                        super::trust::check_and_store(&state, &sender, &origin).await;
-                    });
-                }
+                // Perhaps only not checked yet: once the knock's signature
+                // verifies, the instance is noted and checked, so it can
+                // come in once its evidence verifies (senders retry).
+                note_verified_knock(&data, &request_parts, &header, &activity.actor).await;
             }
             return refuse(StatusCode::FORBIDDEN, refusal.code());
         }
@@ -188,6 +184,65 @@ pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
         }
         Err(response) => response,
     }
+}
+
+/// Largest actor document read to check a knock, in bytes.
+const MAX_KNOCK_ACTOR_BYTES: usize = 64 * 1024;
+
+/// An instance below the minimum level knocked: its actor's key is read
+/// (through the address filter, not stored, since the policy keeps its
+/// actors out) and, only if the request's signature verifies with it, the
+/// instance is noted and its evidence checked in the background. An
+/// unsigned or forged knock makes no further request and leaves no trace.
+async fn note_verified_knock(
+    data: &Data<AppState>,
+    request: &RequestParts<'_>,
+    header: &signatures::SignatureHeader,
+    actor: &Url,
+) {
+    let Ok(key) = knock_key(data, actor).await else {
+        return;
+    };
+    if signatures::verify_checked_with_key(request, header.clone(), &key).is_err() {
+        tracing::info!(%actor, "inbox: knock with a signature that does not verify");
+        return;
+    }
+    let host = super::policy::host_of(actor);
+    let origin = format!("{}://{}", actor.scheme(), host);
+    if let Ok(true) = data.domain.store.note_instance(&host, &origin).await {
+        let state: AppState = (**data).clone();
+        tokio::spawn(async move {
+            super::trust::check_and_store(&state, &host, &origin).await;
+        });
+    }
+}
+
+/// The public key of `actor`, read from its document.
+async fn knock_key(data: &Data<AppState>, actor: &Url) -> Result<rsa::RsaPublicKey, String> {
+    let mut response = data
+        .http
+        .get(actor.as_str())
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(response.status().to_string());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_KNOCK_ACTOR_BYTES {
+            return Err("actor document too large".into());
+        }
+    }
+    let document: preau_federation::Actor =
+        serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+    if &document.id != actor {
+        return Err("actor document with another id".into());
+    }
+    document.check_consistency().map_err(|e| e.to_string())?;
+    signatures::parse_public_key_pem(&document.public_key.public_key_pem).map_err(|e| e.to_string())
 }
 
 /// A verified signer: its actor and parsed public key.
@@ -293,21 +348,22 @@ impl LocalCheck for Data<AppState> {
     }
 }
 
-/// The post an activity carries: embedded, or fetched from its origin when
-/// only its id is given or when it does not come from `trusted_host`.
+/// The post an activity carries, and whether it was fetched: embedded when
+/// its id is on `sender`'s origin (the sender vouches only for its own
+/// server's content), otherwise fetched from its id.
 async fn post_of(
     data: &Data<AppState>,
     object: &serde_json::Value,
-    trusted_host: Option<(String, Option<u16>)>,
-) -> Result<Post, Response> {
+    sender: &Url,
+) -> Result<(Post, bool), Response> {
     let embedded: Option<Post> = if object.is_object() {
         serde_json::from_value(object.clone()).ok()
     } else {
         None
     };
     if let Some(post) = &embedded {
-        if trusted_host.is_none() || host_of(&post.id) == trusted_host {
-            return Ok(post.clone());
+        if same_origin(&post.id, sender) {
+            return Ok((post.clone(), false));
         }
     }
     let id = embedded
@@ -320,12 +376,24 @@ async fn post_of(
                 .and_then(|s| Url::parse(s).ok())
         })
         .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+    if data.domain.is_local_url(&id) {
+        return Err(refuse(StatusCode::FORBIDDEN, "author_is_local"));
+    }
     match fetch_object_http::<AppState, Post>(&id, data).await {
-        Ok(response) => Ok(response.object),
+        Ok(response) => Ok((response.object, true)),
         Err(error) => {
             tracing::info!(%error, %id, "inbox: object unavailable");
             Err(refuse(StatusCode::BAD_REQUEST, "object_unavailable"))
         }
+    }
+}
+
+/// The provenance of a post returned by [`post_of`].
+fn provenance<'a>(post: &'a Post, fetched: bool, sender: &'a Url) -> Provenance<'a> {
+    if fetched {
+        Provenance::FetchedFrom(&post.id)
+    } else {
+        Provenance::DeliveredBy(sender)
     }
 }
 
@@ -441,6 +509,11 @@ async fn dispatch(
             let Some(inner) = activity.inner_activity() else {
                 return Ok(Applied::Ignored);
             };
+            if data.config_is_local(&inner.actor) {
+                // What a local teacher did is already applied here; a relay
+                // never speaks for a local teacher.
+                return Ok(Applied::Ignored);
+            }
             if host_of(&inner.id) != host_of(&inner.actor) {
                 return Err(refuse(StatusCode::FORBIDDEN, "activity_id_foreign"));
             }
@@ -468,6 +541,66 @@ async fn dispatch(
     }
 }
 
+/// A relayed `Delete` by the author of a post of another server than the
+/// relay: the relay does not speak for that author, so the post must be
+/// gone at its origin (moderators' removals are the forum's own word and
+/// pass).
+async fn confirm_deleted_at_origin(
+    data: &Data<AppState>,
+    object: &str,
+    actor: &DbActor,
+) -> Result<(), Response> {
+    let stored = data
+        .domain
+        .known_post(object)
+        .await
+        .map_err(|error| AppError::from(error).into_response_json())?;
+    if !stored.is_some_and(|post| post.author_id == actor.row.id) {
+        return Ok(());
+    }
+    let Ok(url) = Url::parse(object) else {
+        return Err(refuse(StatusCode::BAD_REQUEST, "invalid_object"));
+    };
+    match fetch_object_http::<AppState, Post>(&url, data).await {
+        Ok(_) => Err(refuse(StatusCode::FORBIDDEN, "not_deleted_at_origin")),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The remote forum (`target`) and the local teacher (`object`) of a ban;
+/// `None` when either is not one this instance knows (a user block, a
+/// ban elsewhere).
+async fn ban_parties(
+    data: &Data<AppState>,
+    block: &Activity,
+) -> Result<
+    Option<(
+        crate::store::forums::ForumRow,
+        crate::store::actors::ActorRow,
+    )>,
+    Response,
+> {
+    let (Some(target), Some(object)) = (block.target_id(), block.object_id()) else {
+        return Ok(None);
+    };
+    let store = &data.domain.store;
+    let internal = |error| AppError::from(error).into_response_json();
+    let Some(forum) = store
+        .forum_by_ap_id(target.as_str())
+        .await
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let banned = store
+        .actor_by_ap_id(object.as_str())
+        .await
+        .map_err(internal)?;
+    Ok(banned
+        .filter(|actor| actor.is_local())
+        .map(|actor| (forum, actor)))
+}
+
 /// Applies a change to forum content, sent directly by `actor` or relayed
 /// by `relaying_forum` (the post's remote forum, which vouches for it).
 async fn apply(
@@ -483,6 +616,12 @@ async fn apply(
         Some(forum) => Relay::Forum(forum.actor.id),
         None => Relay::Direct,
     };
+    // Who delivered the content: the relaying forum, or the actor itself.
+    let sender = match relaying_forum {
+        Some(forum) => Url::parse(&forum.actor.ap_id)
+            .map_err(|_| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?,
+        None => activity.actor.clone(),
+    };
     let object_id = || activity.object_id().map(|id| id.to_string());
     let invalid_object = || refuse(StatusCode::BAD_REQUEST, "invalid_object");
     let id = activity.id.as_str();
@@ -496,15 +635,10 @@ async fn apply(
     }
     let result = match &activity.kind {
         ActivityKind::Create => {
-            // Content from the relaying forum's own server is trusted as
-            // relayed; anything else is fetched from its origin.
-            let trusted = match relaying_forum {
-                Some(forum) => Url::parse(&forum.actor.ap_id)
-                    .ok()
-                    .and_then(|u| host_of(&u)),
-                None => host_of(&activity.actor),
-            };
-            let post = post_of(data, &activity.object, trusted).await?;
+            // Content from the sender's (or relaying forum's) own server
+            // is taken as delivered; anything else is fetched from its
+            // origin.
+            let (post, fetched) = post_of(data, &activity.object, &sender).await?;
             let forum = match relaying_forum {
                 Some(forum) => forum.clone(),
                 None => match domain.forum_for_post(&post).await {
@@ -521,7 +655,14 @@ async fn apply(
                 }
             }
             domain
-                .receive_post(id, &forum, &actor.row, &post, raw)
+                .receive_post(
+                    id,
+                    &forum,
+                    &actor.row,
+                    &post,
+                    raw,
+                    provenance(&post, fetched, &sender),
+                )
                 .await
         }
         ActivityKind::Update => {
@@ -531,22 +672,25 @@ async fn apply(
             // Sent directly, the signer vouches for its own post; relayed
             // by a forum, the new version is fetched from its origin unless
             // it lives on the forum's own server.
-            let trusted = match relaying_forum {
-                Some(forum) => Url::parse(&forum.actor.ap_id)
-                    .ok()
-                    .and_then(|u| host_of(&u)),
-                None => host_of(&activity.actor),
-            };
-            let post = post_of(data, &activity.object, trusted).await?;
-            if host_of(&post.id) != host_of(&activity.actor) {
-                return Err(refuse(StatusCode::FORBIDDEN, "author_mismatch"));
-            }
+            let (post, fetched) = post_of(data, &activity.object, &sender).await?;
             domain
-                .receive_update(id, &actor.row, &post, raw, relay)
+                .receive_update(
+                    id,
+                    &actor.row,
+                    &post,
+                    raw,
+                    relay,
+                    provenance(&post, fetched, &sender),
+                )
                 .await
         }
         ActivityKind::Delete => {
             let object = object_id().ok_or_else(invalid_object)?;
+            if relaying_forum.is_some() && !same_origin(&activity.actor, &sender) {
+                // A forum relays an author's deletion from another
+                // server: believed only once the post is gone there.
+                confirm_deleted_at_origin(data, &object, actor).await?;
+            }
             let reason = activity
                 .summary
                 .clone()
@@ -618,6 +762,19 @@ async fn apply(
                         )
                         .await
                 }
+                ActivityKind::Delete => {
+                    domain
+                        .receive_undelete(id, &actor.row, &object, raw, relay)
+                        .await
+                }
+                ActivityKind::Block => {
+                    let Some((forum, banned)) = ban_parties(data, &inner).await? else {
+                        return Ok(Applied::Ignored);
+                    };
+                    domain
+                        .receive_unban(id, &actor.row, &forum, &banned, relay)
+                        .await
+                }
                 ActivityKind::Follow => {
                     let forum = match domain.store.forum_by_ap_id(&object).await {
                         Ok(Some(forum)) => forum,
@@ -628,6 +785,21 @@ async fn apply(
                 }
                 _ => return Ok(Applied::Ignored),
             }
+        }
+        ActivityKind::Block => {
+            let Some((forum, banned)) = ban_parties(data, activity).await? else {
+                return Ok(Applied::Ignored);
+            };
+            let reason = activity.summary.clone().unwrap_or_default();
+            let expires_at = raw
+                .get("endTime")
+                .or_else(|| raw.get("expires"))
+                .and_then(serde_json::Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.timestamp_millis());
+            domain
+                .receive_ban(id, &actor.row, &forum, &banned, &reason, expires_at, relay)
+                .await
         }
         ActivityKind::Flag => {
             let objects: Vec<String> = activity

@@ -6,6 +6,7 @@
 //! `verify` (which never writes).
 
 pub mod actors;
+pub mod address_filter;
 pub mod backfill;
 pub mod collections;
 pub mod contacts;

@@ -98,7 +98,13 @@ pub fn activity(kind: &str, id: &str, actor: &str, forum: &ForumRow, object: Val
 /// The forum's `Announce` of an activity it accepted, sent unchanged to
 /// its followers.
 pub fn announce(base: &str, forum: &ForumRow, inner: &Value) -> (String, Value) {
-    let id = new_activity_id(base);
+    announce_with_id(&new_activity_id(base), forum, inner)
+}
+
+/// The forum's `Announce` of `inner` with a given id (the outbox gives
+/// each thread's announce a stable one).
+pub fn announce_with_id(id: &str, forum: &ForumRow, inner: &Value) -> (String, Value) {
+    let id = id.to_string();
     // Relayed exactly as received, `@context`, Linked Data signature and
     // FEP-8b32 proof included, so followers can check it themselves.
     let inner = inner.clone();
@@ -127,20 +133,30 @@ pub fn follow(id: &str, follower: &str, forum: &str) -> Value {
     })
 }
 
-/// `Undo` of an earlier activity (embedded).
+/// `Undo` of an earlier activity (embedded), addressed exactly like the
+/// activity it undoes (`to`, `cc`, `audience`): Lemmy refuses an undo whose
+/// addressing differs from the original's (an `Undo(Lock)` addressed only
+/// to the forum is answered 400). `to` is used when the inner activity has
+/// no addressing of its own.
 pub fn undo(id: &str, actor: &str, inner: Value, to: &str) -> Value {
     let mut inner = inner;
     if let Some(object) = inner.as_object_mut() {
         object.remove("@context");
     }
-    json!({
+    let mut undo = json!({
         "@context": preau_context(),
         "id": id,
         "type": "Undo",
         "actor": actor,
         "object": inner,
         "to": [to],
-    })
+    });
+    for field in ["to", "cc", "audience"] {
+        if let Some(value) = inner.get(field) {
+            undo[field] = value.clone();
+        }
+    }
+    undo
 }
 
 /// `Accept` of a `Follow`, by the followed forum.
@@ -172,4 +188,40 @@ pub fn flag(id: &str, actor: &str, to: &str, object: &str, reason: &str) -> Valu
         "content": reason,
         "summary": reason,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lemmy answers 400 to an `Undo` addressed otherwise than what it
+    /// undoes; ours carry the inner activity's `to`, `cc` and `audience`,
+    /// as Lemmy's own `Undo(Lock)` does.
+    #[test]
+    fn an_undo_is_addressed_like_what_it_undoes() {
+        let lemmy: Value = serde_json::from_str(include_str!(
+            "../../federation/fixtures/lemmy/lemmy-apub-assets/activities/community/undo_lock_page.json"
+        ))
+        .unwrap();
+        let lock = lemmy["object"].clone();
+        let undone = undo(
+            "https://a.example/activities/1",
+            "https://a.example/users/anne",
+            lock.clone(),
+            "https://a.example/c/main",
+        );
+        for field in ["to", "cc", "audience"] {
+            assert_eq!(undone[field], lemmy[field], "{field}");
+            assert_eq!(undone[field], lock[field], "{field}");
+        }
+        // Without addressing of its own (a Follow), the given recipient.
+        let follow = json!({"type": "Follow", "id": "https://a.example/f/1"});
+        let undone = undo(
+            "https://a.example/activities/2",
+            "https://a.example/users/anne",
+            follow,
+            "https://b.example/forums/x",
+        );
+        assert_eq!(undone["to"], json!(["https://b.example/forums/x"]));
+    }
 }

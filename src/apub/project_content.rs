@@ -7,6 +7,7 @@ use super::{
     actors::{host_of, DbActor},
     projects::{check_member_read, SignedRead},
 };
+use crate::domain::provenance::{same_origin, Provenance};
 use crate::{
     app::AppState,
     domain::{
@@ -527,6 +528,18 @@ pub async fn host_receive_create(
     let Some(object) = activity.embedded_object() else {
         return Err(refuse(StatusCode::BAD_REQUEST, "invalid_object"));
     };
+    let object_id = object
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|s| Url::parse(s).ok())
+        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+    data.domain
+        .check_authorship(
+            &activity.actor,
+            &object_id,
+            Provenance::DeliveredBy(&activity.actor),
+        )
+        .map_err(domain_refusal)?;
     let parsed = parse_object(object, &activity.actor, project)
         .map_err(|(status, code)| refuse(status, code))?;
     data.domain
@@ -553,8 +566,11 @@ pub async fn mirror_receive_create(
         // Written here and relayed back by the project: already stored.
         return Ok(Applied::Ignored);
     }
+    let project_url = Url::parse(&project.actor.ap_id)
+        .map_err(|_| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+    let delivered = object.is_some() && same_origin(&object_id, &project_url);
     let object = match object {
-        Some(object) if host_of(&object_id) == project.actor.domain => object,
+        Some(object) if delivered => object,
         _ => {
             let fetched = fetch_object_http::<AppState, Value>(&object_id, data)
                 .await
@@ -577,9 +593,17 @@ pub async fn mirror_receive_create(
         .and_then(Value::as_str)
         .and_then(|s| Url::parse(s).ok())
         .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
-    if host_of(&author_url) != host_of(&inner.actor) || author_url != inner.actor {
+    if author_url != inner.actor {
         return Err(refuse(StatusCode::FORBIDDEN, "author_mismatch"));
     }
+    let provenance = if delivered {
+        Provenance::DeliveredBy(&project_url)
+    } else {
+        Provenance::FetchedFrom(&object_id)
+    };
+    data.domain
+        .check_authorship(&author_url, &object_id, provenance)
+        .map_err(domain_refusal)?;
     let id: activitypub_federation::fetch::object_id::ObjectId<DbActor> = author_url.clone().into();
     let author: ActorRow = id
         .dereference(data)

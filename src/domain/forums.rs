@@ -196,6 +196,7 @@ impl Domain {
         let body = self.check_body(body)?;
         self.check_may_post(forum, "", Some(&author.email_domain))
             .await?;
+        self.check_not_banned(forum, author).await?;
         let actor = self.author_actor(author).await?;
         let base = self.settings.base_url();
         let ap_id = urls::post(&base, &urls::random_token());
@@ -242,6 +243,7 @@ impl Domain {
             .ok_or_else(|| DomainError::rule(404, "not_found"))?;
         self.check_may_post(&forum, "", Some(&author.email_domain))
             .await?;
+        self.check_not_banned(&forum, author).await?;
         let actor = self.author_actor(author).await?;
         let base = self.settings.base_url();
         let new = NewPost {
@@ -288,6 +290,8 @@ impl Domain {
             deleted_at: None,
             removed_at: None,
             removed_reason: None,
+            refused_at: None,
+            refused_reason: None,
             locked: false,
             pinned: false,
             last_activity_at: new.published_at,

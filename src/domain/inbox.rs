@@ -5,7 +5,7 @@
 //! Each function applies one activity in one transaction that also records
 //! its id, so the same activity is applied at most once.
 
-use super::{profile::sanitize_html, Domain, DomainError, DomainResult};
+use super::{profile::sanitize_html, provenance::Provenance, Domain, DomainError, DomainResult};
 use crate::{
     apub::outgoing,
     store::{
@@ -193,10 +193,15 @@ impl Domain {
         author: &ActorRow,
         post: &Post,
         activity: &Value,
+        provenance: Provenance<'_>,
     ) -> DomainResult<Applied> {
-        if post.author().map(|a| a.as_str()) != Some(author.ap_id.as_str()) {
+        let Some(written_by) = post.author() else {
+            return Err(DomainError::rule(403, "author_mismatch"));
+        };
+        if written_by.as_str() != author.ap_id {
             return Err(DomainError::rule(403, "author_mismatch"));
         }
+        self.check_authorship(written_by, &post.id, provenance)?;
         // The post answered and its thread, in one read.
         let parent = match &post.in_reply_to {
             Some(parent) => Some(
@@ -402,7 +407,12 @@ impl Domain {
         post: &Post,
         activity: &Value,
         relay: Relay,
+        provenance: Provenance<'_>,
     ) -> DomainResult<Applied> {
+        let Some(written_by) = post.author() else {
+            return Err(DomainError::rule(403, "author_mismatch"));
+        };
+        self.check_authorship(written_by, &post.id, provenance)?;
         let Some((stored, forum)) = self.post_and_forum(post.id.as_str(), relay).await? else {
             return Ok(Applied::Ignored);
         };
@@ -464,6 +474,38 @@ impl Domain {
             .collect::<String>();
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
             Box::pin(async move { posts::mark_removed(tx, id, &reason, now_ms()).await })
+        })
+        .await
+    }
+
+    /// The undo of a `Delete` (`Undo(Delete)`): by the post's author, the
+    /// post is restored; by a moderator, the removal is lifted. Every
+    /// moderation action applied from another server is undone the same
+    /// way it was applied.
+    pub async fn receive_undelete(
+        &self,
+        activity_id: &str,
+        signer: &ActorRow,
+        object: &str,
+        activity: &Value,
+        relay: Relay,
+    ) -> DomainResult<Applied> {
+        let Some((stored, forum)) = self.post_and_forum(object, relay).await? else {
+            return Ok(Applied::Ignored);
+        };
+        let id = stored.id;
+        if stored.author_id == signer.id && stored.deleted_at.is_some() {
+            return self
+                .apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
+                    Box::pin(async move { posts::mark_undeleted(tx, id).await })
+                })
+                .await;
+        }
+        if !self.moderates(&forum, signer, relay).await? {
+            return Err(DomainError::rule(403, "not_moderator"));
+        }
+        self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
+            Box::pin(async move { posts::mark_restored(tx, id).await })
         })
         .await
     }

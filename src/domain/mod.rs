@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod cache;
 pub mod contacts;
 pub mod directory;
+pub mod forum_bans;
 pub mod forums;
 pub mod gazetteer;
 pub mod inbox;
@@ -18,6 +19,8 @@ pub mod profile;
 pub mod project_content;
 pub mod project_host;
 pub mod projects;
+pub mod provenance;
+pub mod refusals;
 pub mod trust;
 pub mod validate;
 

@@ -298,6 +298,8 @@ impl Domain {
             content_html: new.content_html.clone(),
             published_at: new.published_at,
             deleted_at: None,
+            refused_at: None,
+            refused_reason: None,
             last_activity_at: new.published_at,
             local: true,
         };

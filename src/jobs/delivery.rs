@@ -300,6 +300,15 @@ async fn deliver(
             // The peer answered, so it is up; it will never take this one.
             tracing::info!(inbox = %delivery.inbox, status, "delivery refused by the peer, not retried");
             recovered(store, &job).await?;
+            // A post refused by its forum's or project's host shows as
+            // refused to its author.
+            if let Err(error) = data
+                .domain
+                .delivery_refused(&delivery.activity.body, &delivery.host, status, "")
+                .await
+            {
+                tracing::warn!(%error, "could not record a refused post");
+            }
             store
                 .finish_delivery(
                     delivery.id,

@@ -12,6 +12,7 @@ pub mod actors;
 pub mod contacts;
 pub mod delivery;
 pub mod directory;
+pub mod forum_bans;
 pub mod forums;
 pub mod inbox;
 pub mod posts;

@@ -62,6 +62,10 @@ pub struct PostRow {
     pub removed_at: Option<i64>,
     /// The moderator's reason.
     pub removed_reason: Option<String>,
+    /// A local post its remote forum refused (a final 4xx), unix ms.
+    pub refused_at: Option<i64>,
+    /// The forum's reason, as it answered.
+    pub refused_reason: Option<String>,
     /// Thread locked: no more replies.
     pub locked: bool,
     /// Thread pinned at the top of its forum.
@@ -148,7 +152,8 @@ pub struct NewPost {
 const POST_COLUMNS: &str = "posts.id, posts.ap_id, posts.kind, posts.forum_id, posts.thread_id, \
      posts.in_reply_to_id, posts.author_id, posts.title, posts.source, posts.content_html, \
      posts.context_url, posts.published_at, posts.updated_at, posts.deleted_at, posts.removed_at, \
-     posts.removed_reason, posts.locked, posts.pinned, posts.last_activity_at, posts.local";
+     posts.removed_reason, posts.refused_at, posts.refused_reason, posts.locked, posts.pinned, \
+     posts.last_activity_at, posts.local";
 
 const VIEW_COLUMNS: &str = "author.name AS author_name, author.domain AS author_domain, \
      author.display_name AS author_display_name, author.ap_id AS author_ap_id, \
@@ -178,6 +183,8 @@ fn post_from_row(row: &AnyRow) -> StoreResult<PostRow> {
         deleted_at: column(row, "deleted_at")?,
         removed_at: column(row, "removed_at")?,
         removed_reason: column(row, "removed_reason")?,
+        refused_at: column(row, "refused_at")?,
+        refused_reason: column(row, "refused_reason")?,
         locked: column::<i64>(row, "locked")? != 0,
         pinned: column::<i64>(row, "pinned")? != 0,
         last_activity_at: column(row, "last_activity_at")?,
@@ -304,6 +311,38 @@ pub async fn mark_removed(tx: &mut Tx, id: PostId, reason: &str, at: i64) -> Sto
     sqlx::query("UPDATE posts SET removed_at = $1, removed_reason = $2 WHERE id = $3 AND removed_at IS NULL")
         .bind(at)
         .bind(reason)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks a local post as refused by its remote forum, with the reason.
+pub async fn mark_refused(tx: &mut Tx, id: PostId, reason: &str, at: i64) -> StoreResult<bool> {
+    let changed = sqlx::query(
+        "UPDATE posts SET refused_at = $1, refused_reason = $2 WHERE id = $3 AND refused_at IS NULL",
+    )
+    .bind(at)
+    .bind(reason)
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}
+
+/// Undoes a moderator's removal: the post shows again.
+pub async fn mark_restored(tx: &mut Tx, id: PostId) -> StoreResult<()> {
+    sqlx::query("UPDATE posts SET removed_at = NULL, removed_reason = NULL WHERE id = $1")
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Undoes an author's deletion (Lemmy's "restore").
+pub async fn mark_undeleted(tx: &mut Tx, id: PostId) -> StoreResult<()> {
+    sqlx::query("UPDATE posts SET deleted_at = NULL WHERE id = $1")
         .bind(id.0)
         .execute(&mut **tx)
         .await?;

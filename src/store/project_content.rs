@@ -36,6 +36,10 @@ pub struct ProjectPostRow {
     pub published_at: i64,
     /// Deleted, unix ms.
     pub deleted_at: Option<i64>,
+    /// A local post the project's remote host refused, unix ms.
+    pub refused_at: Option<i64>,
+    /// The host's reason, as it answered.
+    pub refused_reason: Option<String>,
     /// Last reply, unix ms.
     pub last_activity_at: i64,
     /// Written here.
@@ -244,8 +248,8 @@ pub struct EventView {
 const POST_COLUMNS: &str = "project_posts.id AS post_id, project_posts.ap_id AS post_ap_id, \
      project_posts.project_id, project_posts.thread_id, project_posts.in_reply_to_id, \
      project_posts.author_id, project_posts.title, project_posts.source, project_posts.content_html, \
-     project_posts.published_at, project_posts.deleted_at, project_posts.last_activity_at, \
-     project_posts.local AS post_local";
+     project_posts.published_at, project_posts.deleted_at, project_posts.refused_at, \
+     project_posts.refused_reason, project_posts.last_activity_at, project_posts.local AS post_local";
 
 fn post_from_row(row: &AnyRow) -> StoreResult<ProjectPostRow> {
     Ok(ProjectPostRow {
@@ -260,9 +264,26 @@ fn post_from_row(row: &AnyRow) -> StoreResult<ProjectPostRow> {
         content_html: column(row, "content_html")?,
         published_at: column(row, "published_at")?,
         deleted_at: column(row, "deleted_at")?,
+        refused_at: column(row, "refused_at")?,
+        refused_reason: column(row, "refused_reason")?,
         last_activity_at: column(row, "last_activity_at")?,
         local: column::<i64>(row, "post_local")? != 0,
     })
+}
+
+/// Marks a local project post as refused by the project's host.
+pub async fn mark_post_refused(tx: &mut Tx, id: i64, reason: &str, at: i64) -> StoreResult<bool> {
+    let changed = sqlx::query(
+        "UPDATE project_posts SET refused_at = $1, refused_reason = $2 \
+         WHERE id = $3 AND refused_at IS NULL",
+    )
+    .bind(at)
+    .bind(reason)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
 }
 
 const VERSION_COLUMNS: &str = "v.id AS version_id, v.ap_id AS version_ap_id, v.document_id, \

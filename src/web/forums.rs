@@ -58,6 +58,7 @@ fn post_context(view: &PostView, labels: &Labeller<'_>) -> Value {
         content_html => if visible { post.content_html.clone() } else { String::new() },
         deleted => post.deleted_at.is_some(),
         removed => post.removed_at.is_some(),
+        refused => post.refused_at.map(|_| post.refused_reason.clone().unwrap_or_default()),
         locked => post.locked,
         pinned => post.pinned,
         published => date(post.published_at),
@@ -316,6 +317,18 @@ async fn forum_page(
         }
         _ => None,
     };
+    let ban = match &page.user {
+        Some(user) => match state.domain.ban_of(forum, user).await {
+            Ok(ban) => ban.map(|ban| {
+                context! {
+                    reason => ban.reason,
+                    until => ban.expires_at.map(date),
+                }
+            }),
+            Err(error) => return refusal(state, page, error),
+        },
+        None => None,
+    };
     let preview = form
         .filter(|f| f.preview.is_some())
         .map(|f| render_markdown(&f.body));
@@ -332,6 +345,7 @@ async fn forum_page(
             pages => pages,
             total => total,
             follow_state => follow_state,
+            ban => ban,
             form => form.map(Value::from_serialize),
             preview_html => preview,
             error => error,

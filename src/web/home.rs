@@ -10,8 +10,17 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use minijinja::context;
 use serde::Deserialize;
 
-/// `GET /`: what this instance is, its trust level and its charter.
-pub async fn show_home(State(state): State<AppState>, page: Page) -> Response {
+/// `GET /`: what this instance is, its trust level and its charter; to an
+/// ActivityPub client (Lemmy reads a server's root for its instance
+/// actor), the instance actor's document.
+pub async fn show_home(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    page: Page,
+) -> Response {
+    if crate::web::profile::wants_activity_json(&headers) {
+        return crate::apub::actors::get_instance_actor(State(state)).await;
+    }
     let users = match state.domain.store.count_active_accounts([0, 0]).await {
         Ok(counts) => counts[0],
         Err(error) => return state.error_page(&page, error),

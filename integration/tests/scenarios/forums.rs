@@ -1105,7 +1105,12 @@ async fn a_late_follower_backfills_what_it_missed() {
                 view["total_replies"].as_i64().unwrap_or(0)
             }
         };
-        assert!(count(id).await >= 2, "the parent chain was fetched");
+        // The thread itself may have come from the outbox already: wait
+        // for the relayed reply, which brings its parent chain with it.
+        wait_for("the parent chain is fetched", || async {
+            count(id).await >= 2
+        })
+        .await;
         // Opening the thread fetches the reply nobody relayed.
         wait_for("the first reply is backfilled", || async {
             count(id).await == 3

@@ -1,0 +1,118 @@
+//! Bans of local teachers by remote forums (Lemmy's `Block` with the
+//! forum as `target`, and its `Undo`): recorded when the forum or its
+//! server says so, shown to the teacher with the reason and end date, and
+//! enforced here so a banned teacher's post is refused at once instead of
+//! looking published while the forum refuses it.
+
+use super::{inbox::Relay, Domain, DomainError, DomainResult};
+use crate::domain::inbox::Applied;
+use crate::store::{
+    accounts::AccountRow,
+    actors::ActorRow,
+    forum_bans::{self, ForumBan},
+    forums::ForumRow,
+    inbox::record_received,
+    now_ms,
+};
+
+impl Domain {
+    /// Whether `signer` may speak for `forum` about its bans: the forum
+    /// itself, an actor of its server, or anyone it relays.
+    fn speaks_for_forum(forum: &ForumRow, signer: &ActorRow, relay: Relay) -> bool {
+        relay == Relay::Forum(forum.actor.id)
+            || signer.id == forum.actor.id
+            || signer.domain.eq_ignore_ascii_case(&forum.actor.domain)
+    }
+
+    /// A remote forum bans a local teacher, with the moderators' reason and
+    /// an optional end (unix ms).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn receive_ban(
+        &self,
+        activity_id: &str,
+        signer: &ActorRow,
+        forum: &ForumRow,
+        banned: &ActorRow,
+        reason: &str,
+        expires_at: Option<i64>,
+        relay: Relay,
+    ) -> DomainResult<Applied> {
+        if forum.actor.is_local() || !banned.is_local() {
+            return Ok(Applied::Ignored);
+        }
+        if !Self::speaks_for_forum(forum, signer, relay) {
+            return Err(DomainError::rule(403, "not_moderator"));
+        }
+        let reason: String = reason
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(500)
+            .collect();
+        let ban = ForumBan {
+            forum_id: forum.actor.id,
+            actor_id: banned.id,
+            reason,
+            expires_at,
+            created_at: now_ms(),
+        };
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        forum_bans::upsert_ban(&mut tx, &ban, activity_id).await?;
+        crate::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// A remote forum lifts its ban of a local teacher (`Undo(Block)`).
+    pub async fn receive_unban(
+        &self,
+        activity_id: &str,
+        signer: &ActorRow,
+        forum: &ForumRow,
+        banned: &ActorRow,
+        relay: Relay,
+    ) -> DomainResult<Applied> {
+        if forum.actor.is_local() || !banned.is_local() {
+            return Ok(Applied::Ignored);
+        }
+        if !Self::speaks_for_forum(forum, signer, relay) {
+            return Err(DomainError::rule(403, "not_moderator"));
+        }
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        forum_bans::delete_ban(&mut tx, forum.actor.id, banned.id).await?;
+        crate::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// The ban in force of `account` by `forum`, to show on its pages.
+    pub async fn ban_of(
+        &self,
+        forum: &ForumRow,
+        account: &AccountRow,
+    ) -> DomainResult<Option<ForumBan>> {
+        if forum.actor.is_local() {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .active_ban(forum.actor.id, account.actor_id, now_ms())
+            .await?)
+    }
+
+    /// Refuses a post by a teacher the remote forum banned (403
+    /// `banned_from_forum`).
+    pub(crate) async fn check_not_banned(
+        &self,
+        forum: &ForumRow,
+        account: &AccountRow,
+    ) -> DomainResult<()> {
+        match self.ban_of(forum, account).await? {
+            Some(_) => Err(DomainError::rule(403, "banned_from_forum")),
+            None => Ok(()),
+        }
+    }
+}

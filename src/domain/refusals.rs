@@ -1,0 +1,131 @@
+//! What a remote forum or project host refused: when a peer answers a
+//! delivery with a final 4xx, and the peer is the host of the forum or
+//! project a local teacher's post was written in, the post is marked
+//! refused with the host's reason. Nothing a teacher wrote may look
+//! published while the place it was written for turned it down.
+
+use super::{Domain, DomainResult};
+use crate::store::{now_ms, posts, project_content};
+use serde_json::Value;
+
+/// Longest reason kept, in characters.
+const MAX_REASON: usize = 300;
+
+/// The post id a `Create` carries (embedded or by id).
+fn created_object_id(activity: &Value) -> Option<&str> {
+    if activity.get("type").and_then(Value::as_str) != Some("Create") {
+        return None;
+    }
+    let object = activity.get("object")?;
+    object
+        .as_str()
+        .or_else(|| object.get("id").and_then(Value::as_str))
+}
+
+/// The reason to show: the peer's message, else its code, else the status.
+pub fn refusal_reason(status: u16, body: &str) -> String {
+    let parsed: Option<Value> = serde_json::from_str(body).ok();
+    let from_json = parsed.as_ref().and_then(|json| {
+        let error = json.get("error")?;
+        // Préau: {"error": {"code", "message"}}; Lemmy: {"error": "code"}.
+        error
+            .get("message")
+            .and_then(Value::as_str)
+            .or_else(|| error.get("code").and_then(Value::as_str))
+            .or_else(|| error.as_str())
+            .map(str::to_string)
+    });
+    let text = from_json.unwrap_or_else(|| {
+        // A short plain-text answer (Mastodon); HTML pages are not shown.
+        let trimmed = body.trim();
+        if trimmed.is_empty() || trimmed.starts_with('<') || trimmed.len() > MAX_REASON {
+            String::new()
+        } else {
+            trimmed.to_string()
+        }
+    });
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_REASON)
+        .collect();
+    if text.trim().is_empty() {
+        format!("HTTP {status}")
+    } else {
+        text
+    }
+}
+
+impl Domain {
+    /// A peer (`host`, with port) refused for good an activity this
+    /// instance sent (`activity`, as stored). Marks the local post it
+    /// created as refused when the peer is its forum's or project's host;
+    /// other refusals (a follower's server) change nothing here.
+    pub async fn delivery_refused(
+        &self,
+        activity: &str,
+        host: &str,
+        status: u16,
+        body: &str,
+    ) -> DomainResult<()> {
+        let Ok(activity) = serde_json::from_str::<Value>(activity) else {
+            return Ok(());
+        };
+        let Some(object_id) = created_object_id(&activity) else {
+            return Ok(());
+        };
+        let reason = refusal_reason(status, body);
+        if let Some(post) = self.store.post_by_ap_id(object_id).await? {
+            let Some(forum) = self.store.forum(post.forum_id).await? else {
+                return Ok(());
+            };
+            if post.local
+                && !forum.actor.is_local()
+                && forum.actor.domain.eq_ignore_ascii_case(host)
+            {
+                let mut tx = self.store.begin().await?;
+                posts::mark_refused(&mut tx, post.id, &reason, now_ms()).await?;
+                crate::store::commit(tx).await?;
+                self.after_commit();
+            }
+            return Ok(());
+        }
+        if let Some(post) = self.store.project_post_by_ap_id(object_id).await? {
+            let Some(project) = self.store.project(post.project_id).await? else {
+                return Ok(());
+            };
+            if post.local
+                && !project.actor.is_local()
+                && project.actor.domain.eq_ignore_ascii_case(host)
+            {
+                let mut tx = self.store.begin().await?;
+                project_content::mark_post_refused(&mut tx, post.id, &reason, now_ms()).await?;
+                crate::store::commit(tx).await?;
+                self.after_commit();
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_come_from_the_peers_answer() {
+        assert_eq!(
+            refusal_reason(
+                403,
+                r#"{"error":{"code":"forum_level_too_low","message":"Ce forum n'accepte que les enseignants institutionnels."}}"#
+            ),
+            "Ce forum n'accepte que les enseignants institutionnels."
+        );
+        assert_eq!(
+            refusal_reason(400, r#"{"error":"person_is_banned"}"#),
+            "person_is_banned"
+        );
+        assert_eq!(refusal_reason(403, "<html>nope</html>"), "HTTP 403");
+        assert_eq!(refusal_reason(422, ""), "HTTP 422");
+    }
+}
