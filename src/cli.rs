@@ -177,6 +177,23 @@ pub async fn list_users(settings: &Settings, csv: bool) -> Result<String, CliErr
     }
 }
 
+/// `preau admin deliveries`: the outbox's deliveries by state, as JSON
+/// (`{"pending":…,"done":…,"failed":…,"refused":…}`), to see whether it
+/// drains (and for tests waiting for a federation step to complete).
+pub async fn deliveries(settings: &Settings) -> Result<String, CliError> {
+    let store = crate::app::open_store(settings).await?;
+    let counts = store.delivery_counts(None).await;
+    store.close().await;
+    let counts = counts?;
+    Ok(serde_json::json!({
+        "pending": counts.pending,
+        "done": counts.done,
+        "failed": counts.failed,
+        "refused": counts.refused,
+    })
+    .to_string())
+}
+
 /// `preau migrate`: applies pending migrations.
 pub async fn migrate(settings: &Settings) -> Result<String, CliError> {
     let store = crate::app::open_store(settings).await?;

@@ -99,6 +99,9 @@ enum AdminCommand {
         #[arg(long)]
         csv: bool,
     },
+    /// Count the outbox's deliveries by state (JSON): pending, done,
+    /// failed, refused.
+    Deliveries,
 }
 
 #[derive(Subcommand)]
@@ -256,6 +259,7 @@ async fn execute(cli: Cli) -> Result<String, String> {
                 AdminCommand::Approve { name } => cli::approve(&settings, &name).await,
                 AdminCommand::Suspend { name } => cli::suspend(&settings, &name).await,
                 AdminCommand::ListUsers { csv } => cli::list_users(&settings, csv).await,
+                AdminCommand::Deliveries => cli::deliveries(&settings).await,
             };
             result.map_err(|error| error.to_string())
         }

@@ -207,6 +207,18 @@ fn admins_create_list_approve_and_suspend_accounts() {
         &[],
     );
     assert!(text(&out.stdout).contains("2 account(s)"));
+    let out = preau(
+        dir.path(),
+        &[&config[..], &["admin", "deliveries"]].concat(),
+        "",
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let counts: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(
+        counts,
+        serde_json::json!({"pending": 0, "done": 0, "failed": 0, "refused": 0})
+    );
 }
 
 #[test]

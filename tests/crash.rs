@@ -90,6 +90,17 @@ impl Publisher {
         );
     }
 
+    /// `preau admin deliveries` on the publisher's database.
+    fn delivery_counts(&self) -> Value {
+        let output = self.command(&["admin", "deliveries"]).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
     async fn serve(&self) -> Child {
         let log_path = std::env::var("PREAU_CRASH_LOG")
             .map(std::path::PathBuf::from)
@@ -302,8 +313,22 @@ async fn no_activity_is_lost_or_doubled_across_a_crash() {
         }
         eprintln!("all delivered after {:?}", started.elapsed());
         // Exactly once: each follower holds each thread once, and nothing
-        // more arrives later.
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // more arrives later: once the publisher has no delivery pending
+        // (those in flight at the kill were sent again when their lease
+        // ended), nothing is left to arrive.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let counts = publisher.delivery_counts();
+            if counts["pending"] == 0 {
+                assert_eq!(counts["failed"], 0, "{counts}");
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the publisher's outbox did not drain: {counts}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         for follower in &followers {
             assert_eq!(threads_on(follower, &forum_path).await, THREADS as i64);
         }

@@ -18,6 +18,8 @@ mod impersonation;
 mod lemmy_shapes;
 #[path = "scenarios/outbound.rs"]
 mod outbound;
+#[path = "scenarios/processes.rs"]
+mod processes;
 #[path = "scenarios/project_api.rs"]
 mod project_api;
 #[path = "scenarios/projects.rs"]

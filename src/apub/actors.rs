@@ -470,7 +470,8 @@ pub async fn get_instance_actor(State(state): State<AppState>) -> Response {
 /// The instance actor's name; reserved for no one else.
 pub const INSTANCE_ACTOR_NAME: &str = "instance";
 
-/// Creates the instance actor with its key pair on first start.
+/// Creates the instance actor with its key pair on first start; safe when
+/// several processes start at once on one database.
 pub async fn ensure_instance_actor(
     domain: &Domain,
 ) -> Result<ActorRow, crate::domain::DomainError> {
@@ -493,9 +494,11 @@ pub async fn ensure_instance_actor(
     }
     let (public_key_pem, private_key_pem) = crate::domain::keys::generate_key_pair().await?;
     let base = domain.settings.base_url();
-    domain
+    // Another process starting on the same database may have created it
+    // meanwhile: then its actor is kept and this key pair is dropped.
+    Ok(domain
         .store
-        .insert_actor(&NewActor {
+        .insert_instance_actor(&NewActor {
             kind: ActorKindRow::Application,
             name: INSTANCE_ACTOR_NAME.to_string(),
             domain: String::new(),
@@ -508,10 +511,5 @@ pub async fn ensure_instance_actor(
             private_key_pem: Some(private_key_pem),
             declared_trust: None,
         })
-        .await?;
-    domain
-        .store
-        .instance_actor()
-        .await?
-        .ok_or_else(|| crate::domain::DomainError::Internal("instance actor missing".into()))
+        .await?)
 }

@@ -145,39 +145,59 @@ const ACTOR_COLUMNS: &str = "id, kind, name, domain, ap_id, inbox, shared_inbox,
      summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, fetched_at, \
      email_domain";
 
+const INSERT_ACTOR: &str = "INSERT INTO actors (kind, name, domain, ap_id, inbox, shared_inbox, \
+     display_name, summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, \
+     fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)";
+
 pub(crate) async fn insert_actor<'c, E>(executor: E, actor: &NewActor) -> StoreResult<ActorId>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO actors (kind, name, domain, ap_id, inbox, shared_inbox, display_name, \
-         summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, fetched_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
-    )
-    .bind(actor.kind.as_str())
-    .bind(&actor.name)
-    .bind(&actor.domain)
-    .bind(&actor.ap_id)
-    .bind(&actor.inbox)
-    .bind(actor.shared_inbox.as_deref())
-    .bind(&actor.display_name)
-    .bind(&actor.summary_html)
-    .bind(&actor.public_key_pem)
-    .bind(actor.private_key_pem.as_deref())
-    .bind(actor.declared_trust.map(|t| t.as_str()))
-    .bind(now)
-    .bind(if actor.domain.is_empty() { None } else { Some(now) })
-    .fetch_one(executor)
-    .await?;
+    let sql = format!("{INSERT_ACTOR} RETURNING id");
+    let id: i64 = bind_new_actor(sqlx::query_scalar(&sql), actor)
+        .fetch_one(executor)
+        .await?;
     Ok(ActorId(id))
 }
 
+fn bind_new_actor<'q, O>(
+    query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    actor: &'q NewActor,
+) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    let now = now_ms();
+    query
+        .bind(actor.kind.as_str())
+        .bind(&actor.name)
+        .bind(&actor.domain)
+        .bind(&actor.ap_id)
+        .bind(&actor.inbox)
+        .bind(actor.shared_inbox.as_deref())
+        .bind(&actor.display_name)
+        .bind(&actor.summary_html)
+        .bind(&actor.public_key_pem)
+        .bind(actor.private_key_pem.as_deref())
+        .bind(actor.declared_trust.map(|t| t.as_str()))
+        .bind(now)
+        .bind(if actor.domain.is_empty() {
+            None
+        } else {
+            Some(now)
+        })
+}
+
 impl Store {
-    /// Inserts an actor (the instance actor; people go through
-    /// [`Store::create_account`]).
-    pub async fn insert_actor(&self, actor: &NewActor) -> StoreResult<ActorId> {
-        insert_actor(self.pool(), actor).await
+    /// Creates the instance actor unless it exists, and returns the one
+    /// stored. Several processes starting at once on one database each
+    /// try; the first insert wins and every process reads the same row.
+    pub async fn insert_instance_actor(&self, actor: &NewActor) -> StoreResult<ActorRow> {
+        let sql = format!("{INSERT_ACTOR} ON CONFLICT DO NOTHING RETURNING id");
+        bind_new_actor(sqlx::query_scalar::<_, i64>(&sql), actor)
+            .fetch_optional(self.pool())
+            .await?;
+        super::content_changed();
+        self.instance_actor()
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the instance actor was not stored".into()))
     }
 
     /// The local actor called `name`, of any kind.

@@ -5,7 +5,9 @@
 //! with a lease (`claimed_until`), so a crash mid-send only delays a
 //! delivery until the lease ends; receivers de-duplicate by activity id.
 //! Claiming is the one engine-specific statement: PostgreSQL uses
-//! `FOR UPDATE SKIP LOCKED` so several processes can share the work.
+//! `FOR UPDATE SKIP LOCKED` so several processes can share the work, and
+//! a delivery is claimed by one process at a time (see
+//! [`Store::claim_deliveries`]).
 
 use super::{actors::ActorId, column, now_ms, Engine, Store, StoreResult, Tx};
 use std::sync::Arc;
@@ -64,6 +66,18 @@ pub struct DeliveryCounts {
     pub failed: i64,
     /// Refused for good by the peer (a 4xx other than 408 and 429).
     pub refused: i64,
+}
+
+/// Attempts made and leases held over all deliveries, to check that no
+/// delivery was sent twice (tests and benchmarks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryAttempts {
+    /// Deliveries in any state.
+    pub deliveries: i64,
+    /// Attempts made, summed over every delivery.
+    pub attempts: i64,
+    /// Deliveries claimed by a worker and not yet settled.
+    pub leased: i64,
 }
 
 /// Host (with port) of an inbox URL.
@@ -140,14 +154,28 @@ impl Store {
             let list: Vec<String> = (0..skip.len()).map(|i| format!("${}", i + 5)).collect();
             format!(" AND host NOT IN ({})", list.join(", "))
         };
-        // The window function picks the first `per_host` due rows of each
-        // host; PostgreSQL locks only the rows finally chosen.
+        // `due` picks the first `per_host` due rows of each host from this
+        // statement's snapshot. On PostgreSQL another process may claim or
+        // finish those rows between the snapshot and the lock: `FOR
+        // UPDATE` then rereads the newest version of each row and keeps it
+        // only if the conditions written beside it still hold, so the
+        // claimable condition is repeated at the locking level for a row
+        // to be claimed by one process only; the rows locked then stay as
+        // they are until the update. SQLite's UPDATE takes the single
+        // write lock before its first read, so there the snapshot is
+        // already the newest state. Both steps are materialized so each
+        // runs once whatever the planner estimates (inlined, the window
+        // ran once per candidate row).
+        let claimable = "state = 'pending' AND next_attempt_at <= $2 \
+                         AND (claimed_until IS NULL OR claimed_until < $2)";
         let sql = format!(
-            "UPDATE deliveries SET claimed_until = $1 WHERE id IN (SELECT id FROM deliveries WHERE id IN (\
-             SELECT id FROM (SELECT id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS nth \
-             FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 \
-             AND (claimed_until IS NULL OR claimed_until < $2){skipped}) due \
-             WHERE nth <= $4 ORDER BY next_attempt_at, id LIMIT $3){lock}) \
+            "WITH due AS MATERIALIZED (SELECT id FROM (SELECT id, next_attempt_at, \
+             ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_attempt_at, id) AS nth \
+             FROM deliveries WHERE {claimable}{skipped}) ranked \
+             WHERE nth <= $4 ORDER BY next_attempt_at, id LIMIT $3), \
+             picked AS MATERIALIZED (SELECT id FROM deliveries WHERE id IN (SELECT id FROM due) \
+             AND {claimable}{lock}) \
+             UPDATE deliveries SET claimed_until = $1 WHERE id IN (SELECT id FROM picked) \
              RETURNING id, activity_id, inbox, host, attempts"
         );
         let mut query = sqlx::query(&sql)
@@ -377,6 +405,21 @@ impl Store {
             }
         }
         Ok(counts)
+    }
+
+    /// Attempts made and leases held over all deliveries.
+    pub async fn delivery_attempts(&self) -> StoreResult<DeliveryAttempts> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS deliveries, CAST(COALESCE(SUM(attempts), 0) AS BIGINT) AS attempts, \
+             COUNT(claimed_until) AS leased FROM deliveries",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(DeliveryAttempts {
+            deliveries: column(&row, "deliveries")?,
+            attempts: column(&row, "attempts")?,
+            leased: column(&row, "leased")?,
+        })
     }
 
     /// The earliest time a pending delivery becomes due, if any.

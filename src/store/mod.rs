@@ -147,7 +147,13 @@ impl Store {
             Engine::Postgres => url.to_string(),
         };
         if !Any::database_exists(&url).await? {
-            Any::create_database(&url).await?;
+            if let Err(error) = Any::create_database(&url).await {
+                // Another process starting at the same time may have
+                // created it between the check and the creation.
+                if !Any::database_exists(&url).await? {
+                    return Err(error.into());
+                }
+            }
         }
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
@@ -181,7 +187,10 @@ impl Store {
         })
     }
 
-    /// Applies pending migrations of this engine.
+    /// Applies pending migrations of this engine. On PostgreSQL sqlx's
+    /// migrator holds an advisory lock (`pg_advisory_lock`) while it reads
+    /// and applies them, so processes starting at once on one database
+    /// take turns and the later ones find nothing left to do.
     pub async fn migrate(&self) -> StoreResult<()> {
         match self.engine {
             Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,

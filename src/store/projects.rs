@@ -486,6 +486,12 @@ pub async fn touch_project(tx: &mut Tx, project: ActorId, at: i64) -> StoreResul
 }
 
 /// Writes a membership row (insert or replace its role, state, activity).
+///
+/// An invitation once answered is never reopened by the same invitation
+/// (`activity_id`): the `Invite` delivered again, its `Announce` arriving
+/// after the direct copy, or a mirror read from a host that has not yet
+/// heard the answer leave the answer as it is. A new invitation does
+/// reopen it.
 pub async fn upsert_member(tx: &mut Tx, project: ActorId, member: &NewMember) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO project_members (project_id, actor_id, role, state, activity_id, invited_by, \
@@ -493,7 +499,9 @@ pub async fn upsert_member(tx: &mut Tx, project: ActorId, member: &NewMember) ->
          ON CONFLICT (project_id, actor_id) DO UPDATE SET role = excluded.role, \
          state = excluded.state, activity_id = COALESCE(excluded.activity_id, project_members.activity_id), \
          invited_by = COALESCE(excluded.invited_by, project_members.invited_by), \
-         updated_at = excluded.updated_at",
+         updated_at = excluded.updated_at \
+         WHERE NOT (excluded.state = 'invited' AND project_members.state <> 'invited' \
+         AND project_members.activity_id = excluded.activity_id)",
     )
     .bind(project.0)
     .bind(member.actor_id.0)
@@ -514,10 +522,21 @@ pub async fn replace_members(
     project: ActorId,
     members: &[NewMember],
 ) -> StoreResult<()> {
-    sqlx::query("DELETE FROM project_members WHERE project_id = $1")
-        .bind(project.0)
-        .execute(&mut **tx)
-        .await?;
+    // Rows are updated in place rather than deleted and inserted again,
+    // so the guard of [`upsert_member`] sees the answers given here.
+    let current: Vec<i64> =
+        sqlx::query_scalar("SELECT actor_id FROM project_members WHERE project_id = $1")
+            .bind(project.0)
+            .fetch_all(&mut **tx)
+            .await?;
+    let kept: std::collections::HashSet<i64> = members.iter().map(|m| m.actor_id.0).collect();
+    for gone in current.into_iter().filter(|id| !kept.contains(id)) {
+        sqlx::query("DELETE FROM project_members WHERE project_id = $1 AND actor_id = $2")
+            .bind(project.0)
+            .bind(gone)
+            .execute(&mut **tx)
+            .await?;
+    }
     for member in members {
         upsert_member(tx, project, member).await?;
     }

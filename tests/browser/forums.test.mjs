@@ -40,6 +40,7 @@ import {
   startServer,
   stopServer,
   submitForm,
+  waitForOutboxDrained,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
@@ -85,6 +86,7 @@ const state = {
   dialogs: [],
   threadPathA: null, // /threads/ID on A
   threadPathB: null, // /threads/ID on B
+  outboxBeforeReply: null, // A's delivery counts before B replies
 };
 
 function bothLogTails(lines = 60) {
@@ -363,6 +365,12 @@ step('B: the thread reaches the followed forum on B', async () => {
 });
 
 step('B: the teacher replies to the thread', async () => {
+  // A's outbox before the reply: the Announce of the reply comes on top.
+  state.outboxBeforeReply = await waitForOutboxDrained(state.a, {
+    timeoutMs: FEDERATION_TIMEOUT_MS,
+    instances: [state.a, state.b],
+  });
+  assert.ok(state.outboxBeforeReply.drained, `A's outbox did not drain before the reply: ${JSON.stringify(state.outboxBeforeReply.counts)}`);
   const page = state.pageB;
   const form = formWith(page, 'body').filter({ has: page.locator('textarea[name=body], input[name=body]') });
   assert.equal(await form.count(), 1, `no reply form (field "body") on ${page.url()}`);
@@ -415,9 +423,23 @@ step('A: the reply from B appears on the thread, with its origin', async () => {
 
 step('B: once the forum has announced the reply back, B still shows it once', async () => {
   const page = state.pageB;
-  // A has the reply, so its Announce to B's follower inbox is queued or delivered;
-  // give the delivery queue (polling every 100 ms) a moment, then look.
-  await new Promise((r) => setTimeout(r, 1_500));
+  // A queued its Announce of the reply to B's follower inbox when it stored the reply
+  // (the previous step saw it there). Once A's outbox has nothing pending, B has answered
+  // that delivery, having applied (or recognised) the Announce: only then is "once" meaningful.
+  const { drained, counts } = await waitForOutboxDrained(state.a, {
+    timeoutMs: FEDERATION_TIMEOUT_MS,
+    instances: [state.a, state.b],
+  });
+  assert.ok(
+    drained,
+    `A still had deliveries pending after ${FEDERATION_TIMEOUT_MS} ms: ${JSON.stringify(counts)}\n${bothLogTails(40)}`,
+  );
+  assert.equal(counts.failed + counts.refused, 0, `A's deliveries, the Announce to B included, should all be done: ${JSON.stringify(counts)}`);
+  const before = state.outboxBeforeReply.counts;
+  assert.ok(
+    counts.done > before.done,
+    `A should have delivered the Announce of the reply to B: done ${before.done} before the reply, ${counts.done} now`,
+  );
   const response = await goto(page, state.b, state.threadPathB);
   assert.equal(response.status(), 200, `GET ${state.b.base}${state.threadPathB} answered ${response.status()}`);
   const replies = page.locator('.post.reply', { hasText: REPLY_TEXT });

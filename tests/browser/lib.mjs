@@ -312,6 +312,31 @@ export async function createUser(inst, user, { admin = false } = {}) {
   console.log(`instance ${inst.label}: ${stdout.trim()}`);
 }
 
+/** `preau admin deliveries`: the instance's outbox by state ({ pending, done, failed, refused }). */
+export async function deliveryCounts(inst) {
+  const stdout = await runPreau(['admin', 'deliveries', '--config', inst.config], {
+    env: inst.env,
+    what: ` (instance ${inst.label})`,
+  });
+  return JSON.parse(stdout.trim());
+}
+
+/**
+ * Waits (at most `timeoutMs`) until `inst` has no pending delivery: every activity it
+ * queued so far has been answered by its peer. Resolves with the last counts, and
+ * `drained` false when the bound was reached.
+ */
+export async function waitForOutboxDrained(inst, { timeoutMs, instances = [inst] }) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    checkChildren(instances);
+    const counts = await deliveryCounts(inst);
+    if (counts.pending === 0) return { drained: true, counts };
+    if (Date.now() >= deadline) return { drained: false, counts };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Debian's Chromium, headless, with the background traffic it would make switched off. */
 export function launchChromium(chromium) {
   return chromium.launch({

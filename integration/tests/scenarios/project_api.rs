@@ -309,6 +309,7 @@ async fn teachers_run_a_project_through_the_api() {
             409,
             "no_invitation",
         );
+        stale_copies_do_not_reopen_an_answer(&other, &remote, &carl, &carl_handle).await;
         wait_for("the host records both answers", || async {
             let (_, view) = get(&host, "/projects/eco", Some(&anne)).await;
             state_in(&view, &bea_handle).as_deref() == Some("member")
@@ -388,6 +389,73 @@ async fn teachers_run_a_project_through_the_api() {
         host.stop().await;
         other.stop().await;
     }
+}
+
+/// What reaches the other instance after Carl declined and before the host
+/// heard it (a mirror read from the host, the invitation's `Announce`
+/// after its direct copy) still says "invited": it must not reopen the
+/// answered invitation. Played here at once, where a busy machine played
+/// it at random (the refusal below then answered 200).
+async fn stale_copies_do_not_reopen_an_answer(
+    other: &TestInstance,
+    remote: &str,
+    carl: &str,
+    carl_handle: &str,
+) {
+    let domain = &other.running.state.domain;
+    let (_, found) = get(
+        other,
+        &format!("/projects/lookup?handle={remote}"),
+        Some(carl),
+    )
+    .await;
+    let project_url = found["project"]["actor_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("project actor id in {found}"))
+        .to_string();
+    let project = domain
+        .store
+        .project_by_ap_id(&project_url)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut stale = Vec::new();
+    for view in domain
+        .store
+        .project_members(project.actor.id)
+        .await
+        .unwrap()
+    {
+        let member = view.member;
+        let handle = format!("{}@{}", view.actor.name, other.domain);
+        stale.push(preau::store::projects::NewMember {
+            actor_id: member.actor_id,
+            role: member.role,
+            state: if handle == carl_handle {
+                preau::store::projects::MemberState::Invited
+            } else {
+                member.state
+            },
+            activity_id: member.activity_id,
+            invited_by: member.invited_by,
+            updated_at: member.updated_at,
+        });
+    }
+    domain
+        .replace_project_mirror(&project, &stale, None)
+        .await
+        .unwrap();
+    refused(
+        &post(
+            other,
+            &format!("/projects/{remote}/answer"),
+            carl,
+            json!({"accept": true}),
+        )
+        .await,
+        409,
+        "no_invitation",
+    );
 }
 
 /// Bad creation requests are refused with their codes and create nothing.

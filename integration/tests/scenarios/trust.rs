@@ -520,9 +520,16 @@ async fn labels_show_only_what_the_reader_can_verify() {
 
         // The association's attestation expires: its content stays, and
         // shows that its label was removed, on the next view.
+        // Real time must pass for it (attestations carry wall-clock dates):
+        // wait, bounded, for the reader to show the label removed.
         let wait = (short_until - Utc::now()).to_std().unwrap_or_default();
-        tokio::time::sleep(wait + Duration::from_secs(1)).await;
-        let view = read_thread().await;
+        let view = wait_until(wait + Duration::from_secs(30), || async {
+            let view = read_thread().await;
+            let label = author_trust(&view, &format!("bea@{}", association.domain));
+            label["removed_on"].is_string().then_some(view.clone())
+        })
+        .await
+        .unwrap_or_else(|| panic!("the expired attestation's label was not removed"));
         assert_eq!(view["total_replies"], 2, "nothing deleted");
         let expired = author_trust(&view, &format!("bea@{}", association.domain));
         assert_eq!(expired["level"], "informal", "{expired}");

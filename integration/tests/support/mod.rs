@@ -241,17 +241,22 @@ impl TestInstance {
     pub async fn stop(self) {
         self.running.stop().await.expect("instance stops cleanly");
         if self.engine == Engine::Postgres {
-            let mut admin = url::Url::parse(&self.database_url).expect("url");
-            let name = admin.path().trim_start_matches('/').to_string();
-            admin.set_path("/postgres");
-            sqlx::any::install_default_drivers();
-            if let Ok(pool) = sqlx::AnyPool::connect(admin.as_str()).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .execute(&pool)
-                    .await;
-                pool.close().await;
-            }
+            drop_postgres_database(&self.database_url).await;
         }
+    }
+}
+
+/// Drops the PostgreSQL database of `database_url`, if it exists.
+pub async fn drop_postgres_database(database_url: &str) {
+    let mut admin = url::Url::parse(database_url).expect("url");
+    let name = admin.path().trim_start_matches('/').to_string();
+    admin.set_path("/postgres");
+    sqlx::any::install_default_drivers();
+    if let Ok(pool) = sqlx::AnyPool::connect(admin.as_str()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(&pool)
+            .await;
+        pool.close().await;
     }
 }
 
