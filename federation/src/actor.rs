@@ -267,6 +267,14 @@ pub struct Actor {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_member_level: Option<TrustLevel>,
+    /// Préau forums: the lowest author label the forum accepts posts from,
+    /// so other instances can say so before their teachers write.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_post_level: Option<TrustLevel>,
     /// Préau projects: the country (ISO 3166 code or name).
     #[serde(
         default,

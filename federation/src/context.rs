@@ -66,6 +66,7 @@ pub fn preau_context() -> Value {
             "projectStatus": "preau:projectStatus",
             "visibility": "preau:visibility",
             "minMemberLevel": "preau:minMemberLevel",
+            "minPostLevel": "preau:minPostLevel",
             "country": "sc:addressCountry",
             "place": "preau:place",
             "latitude": "sc:latitude",

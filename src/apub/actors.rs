@@ -212,6 +212,7 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         visibility: None,
         join_mode: None,
         min_member_level: None,
+        min_post_level: None,
         country: None,
         place: None,
         latitude: None,
@@ -363,6 +364,12 @@ impl Object for DbActor {
                         .await?
                 }
             }
+            // Who may post there, as the forum says: shown before a teacher
+            // here writes (the forum decides; this is only a notice).
+            data.domain
+                .store
+                .set_forum_min_post_level(id, json.min_post_level.unwrap_or_default())
+                .await?;
         }
         if kind == ActorKindRow::Person {
             // Remote profile fields are kept for directories and labels;

@@ -28,12 +28,15 @@ pub async fn forum_document(state: &AppState, name: &str) -> Response {
         Ok(None) => return AppError::not_found().into_response_json(),
         Err(error) => return AppError::from(error).into_response_json(),
     };
-    let actor = match DbActor::new(forum.actor, None) {
+    let actor = match DbActor::new(forum.actor.clone(), None) {
         Ok(actor) => actor,
         Err(error) => return AppError::internal(error).into_response_json(),
     };
     match local_actor_document(&state.domain, &actor) {
-        Ok(document) => activity_json(&WithContext::preau(document)),
+        Ok(mut document) => {
+            document.min_post_level = Some(forum.min_post_level);
+            activity_json(&WithContext::preau(document))
+        }
         Err(error) => AppError::internal(error).into_response_json(),
     }
 }

@@ -293,7 +293,21 @@ impl Store {
         Ok(())
     }
 
-    /// Updates what a remote forum says about itself.
+    /// Records who may post in a remote forum, as it publishes it.
+    pub async fn set_forum_min_post_level(
+        &self,
+        actor: ActorId,
+        level: preau_federation::TrustLevel,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE forums SET min_post_level = $1 WHERE actor_id = $2")
+            .bind(level.as_str())
+            .bind(actor.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Updates what a remote forum says of itself.
     pub async fn update_remote_forum(
         &self,
         actor: ActorId,
