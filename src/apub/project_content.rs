@@ -7,6 +7,7 @@ use super::{
     actors::{host_of, DbActor},
     projects::{check_member_read, SignedRead},
 };
+use crate::extract::ApiPath;
 use crate::{
     app::AppState,
     domain::{
@@ -27,7 +28,6 @@ use crate::{
 };
 use activitypub_federation::{config::Data, fetch::fetch_object_http};
 use axum::{
-    extract::Path,
     http::{header, HeaderMap, Method, StatusCode, Uri},
     response::{IntoResponse, Redirect, Response},
 };
@@ -201,7 +201,7 @@ fn signer_host(headers: &HeaderMap) -> String {
 pub async fn get_object(
     data: Data<AppState>,
     page: Page,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -258,7 +258,7 @@ pub async fn get_object(
 pub async fn get_object_content(
     data: Data<AppState>,
     page: Page,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,

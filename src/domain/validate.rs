@@ -111,6 +111,25 @@ pub fn text(raw: &str, max: usize, field: &str) -> DomainResult<String> {
     Ok(value)
 }
 
+/// The last page of a list one can ask for when the list sets no bound of
+/// its own (forums, threads): far beyond any real list, and small enough
+/// that `(page - 1) * per_page` never overflows.
+pub const MAX_PAGE: i64 = 100_000;
+
+/// Reads a page number from a query string: absent or empty is page 1;
+/// anything but a whole number from 1 to `max` is refused with
+/// `422 invalid_page`, the same on pages and on the API (a page 0 or -1 is
+/// a mistake to tell, not a page to guess).
+pub fn page_number(raw: Option<&str>, max: i64) -> DomainResult<i64> {
+    match raw.map(str::trim).unwrap_or_default() {
+        "" => Ok(1),
+        text => match text.parse::<i64>() {
+            Ok(page) if (1..=max).contains(&page) => Ok(page),
+            _ => Err(DomainError::invalid("invalid_page", "page")),
+        },
+    }
+}
+
 /// Splits a comma-separated list, trims entries, drops empty ones and
 /// duplicates, and bounds the count and each entry's length.
 pub fn list(raw: &str, max_items: usize, max_len: usize, field: &str) -> DomainResult<Vec<String>> {
@@ -181,6 +200,17 @@ mod tests {
         assert!(password("short").is_err());
         assert!(password("long enough pass").is_ok());
         assert!(password(&"x".repeat(300)).is_err());
+    }
+
+    #[test]
+    fn page_numbers_start_at_one_and_are_bounded() {
+        assert_eq!(page_number(None, MAX_PAGE).unwrap(), 1);
+        assert_eq!(page_number(Some(""), MAX_PAGE).unwrap(), 1);
+        assert_eq!(page_number(Some("3"), MAX_PAGE).unwrap(), 3);
+        for bad in ["0", "-1", "abc", "1.5", "99999999999999999999", "100001"] {
+            let error = page_number(Some(bad), MAX_PAGE).unwrap_err();
+            assert_eq!(error.code(), "invalid_page", "{bad}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The admin console: approvals, suspensions, CSV export of accounts.
 
 use super::session::{CsrfForm, Page};
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     error::AppError,
@@ -8,7 +9,7 @@ use crate::{
     store::accounts::{AccountRow, AccountStatus},
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -112,7 +113,7 @@ async fn admin_action(state: AppState, page: Page, name: String, approve: bool) 
 pub async fn approve_user(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
     admin_action(state, page, name, true).await
@@ -122,7 +123,7 @@ pub async fn approve_user(
 pub async fn suspend_user(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
     admin_action(state, page, name, false).await

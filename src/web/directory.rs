@@ -65,9 +65,13 @@ pub struct DirectoryParams {
 
 impl DirectoryParams {
     /// Reads a query string; a malformed one (a parameter given twice…)
-    /// is a 400 `invalid_query`.
+    /// is a 400 `invalid_query`, one holding U+0000 a 400 `invalid_text`.
     pub fn parse(raw: Option<&str>) -> Result<DirectoryParams, AppError> {
-        serde_html_form::from_str(raw.unwrap_or_default()).map_err(|error| {
+        let raw = raw.unwrap_or_default();
+        if let Some(name) = crate::extract::form_field_with_nul(raw.as_bytes()) {
+            return Err(crate::extract::invalid_text(&name));
+        }
+        serde_html_form::from_str(raw).map_err(|error| {
             AppError::new(StatusCode::BAD_REQUEST, "invalid_query").with_detail(error.to_string())
         })
     }

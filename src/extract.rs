@@ -1,0 +1,192 @@
+//! Extractors of path and query input for pages, the API and federation
+//! routes, and the one check every text input passes at the edge.
+//!
+//! - U+0000 is refused with `400 invalid_text` wherever text comes in (path,
+//!   query, JSON body, form, multipart field, uploaded file name): PostgreSQL
+//!   text cannot hold it, and no teacher means to type it.
+//! - A path or query that does not parse (`/threads/abc`, `?page=abc`, a
+//!   number too large) is refused with `400 invalid_path` or
+//!   `400 invalid_query`: as JSON on the API and federation routes
+//!   ([`ApiPath`], [`ApiQuery`]), as the HTML error page on pages
+//!   ([`WebPath`], [`WebQuery`]).
+//!
+//! `clippy.toml` forbids axum's own `Path` and `Query`, whose rejections
+//! are plain text without a code, so routes added later use these.
+
+use crate::{app::AppState, error::AppError};
+use axum::{
+    extract::{FromRequestParts, RawPathParams},
+    http::{request::Parts, StatusCode},
+    response::Response,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// `400 invalid_text`: the input holds a character no text may hold.
+pub fn invalid_text(field: &str) -> AppError {
+    AppError::new(StatusCode::BAD_REQUEST, "invalid_text").with_detail(field.to_string())
+}
+
+/// Whether some text of a JSON document (a string or a key, at any depth)
+/// holds U+0000.
+pub fn json_has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(json_has_nul),
+        Value::Object(map) => map
+            .iter()
+            .any(|(key, value)| key.contains('\0') || json_has_nul(value)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+/// The name of the first field of a URL-encoded form or query string whose
+/// name or decoded value holds U+0000.
+pub fn form_field_with_nul(encoded: &[u8]) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_html_form::from_bytes(encoded).unwrap_or_default();
+    pairs
+        .into_iter()
+        .find(|(key, value)| key.contains('\0') || value.contains('\0'))
+        .map(|(key, _)| key.replace('\0', ""))
+}
+
+/// Reads the path parameters of a request into `T`.
+async fn path_params<T, S>(parts: &mut Parts, state: &S) -> Result<T, AppError>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    let raw = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|rejection| {
+            AppError::new(StatusCode::BAD_REQUEST, "invalid_path")
+                .with_detail(rejection.body_text())
+        })?;
+    if let Some((name, _)) = raw.iter().find(|(_, value)| value.contains('\0')) {
+        return Err(invalid_text(name));
+    }
+    #[allow(clippy::disallowed_types)]
+    let parsed = axum::extract::Path::<T>::from_request_parts(parts, state).await;
+    match parsed {
+        Ok(axum::extract::Path(value)) => Ok(value),
+        Err(rejection) if rejection.status().is_server_error() => {
+            Err(AppError::internal(rejection.body_text()))
+        }
+        Err(rejection) => Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_path")
+            .with_detail(rejection.body_text())),
+    }
+}
+
+/// Reads the query string of a request into `T`.
+fn query_params<T: DeserializeOwned>(parts: &Parts) -> Result<T, AppError> {
+    let query = parts.uri.query().unwrap_or_default();
+    if let Some(name) = form_field_with_nul(query.as_bytes()) {
+        return Err(invalid_text(&name));
+    }
+    #[allow(clippy::disallowed_types)]
+    let parsed = axum::extract::Query::<T>::try_from_uri(&parts.uri);
+    match parsed {
+        Ok(axum::extract::Query(value)) => Ok(value),
+        Err(rejection) => Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_query")
+            .with_detail(rejection.body_text())),
+    }
+}
+
+/// Path parameters; a bad one is refused with a JSON error.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        path_params(parts, state).await.map(ApiPath)
+    }
+}
+
+/// The query string; a bad one is refused with a JSON error.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        query_params(parts).map(ApiQuery)
+    }
+}
+
+/// The HTML error page for a request no [`crate::web::session::Page`] was
+/// built for yet.
+fn page_error(parts: &Parts, state: &AppState, error: &AppError) -> Response {
+    let lang = crate::web::session::lang_from_headers(&parts.headers, state);
+    state.bare_error_page(lang, error)
+}
+
+/// Path parameters of a page; a bad one gets the HTML error page.
+pub struct WebPath<T>(pub T);
+
+impl<T> FromRequestParts<AppState> for WebPath<T>
+where
+    T: DeserializeOwned + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match path_params(parts, state).await {
+            Ok(value) => Ok(WebPath(value)),
+            Err(error) => Err(page_error(parts, state, &error)),
+        }
+    }
+}
+
+/// The query string of a page; a bad one gets the HTML error page.
+pub struct WebQuery<T>(pub T);
+
+impl<T> FromRequestParts<AppState> for WebQuery<T>
+where
+    T: DeserializeOwned + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match query_params(parts) {
+            Ok(value) => Ok(WebQuery(value)),
+            Err(error) => Err(page_error(parts, state, &error)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nul_is_found_at_any_depth_of_json() {
+        assert!(!json_has_nul(&json!({"name": "Camille", "list": [1, "a"]})));
+        assert!(json_has_nul(&json!({"name": "Cam\u{0}ille"})));
+        assert!(json_has_nul(&json!({"a": [{"b": ["x", "\u{0}"]}]})));
+        assert!(json_has_nul(&json!({"ke\u{0}y": 1})));
+    }
+
+    #[test]
+    fn nul_is_found_in_encoded_forms() {
+        assert_eq!(form_field_with_nul(b"a=1&b=x%00y").as_deref(), Some("b"));
+        assert_eq!(form_field_with_nul(b"a=1&b=%2500"), None);
+        assert_eq!(form_field_with_nul(b"a%00=1").as_deref(), Some("a"));
+        assert_eq!(form_field_with_nul(b"page=abc"), None);
+    }
+}
