@@ -205,6 +205,7 @@ error-invalid_json = The request body is not valid JSON for this action.
 error-invalid_path = The address is malformed (a number expected?).
 error-invalid_text = The text sent holds a character that no text may hold (U+0000).
 error-unsupported_media_type = This address accepts only ActivityPub documents (Content-Type application/activity+json or application/ld+json).
+error-invalid_remote_username = The user name of this remote account holds characters no server allows (@, /, spaces, control or format characters).
 error-invalid_form = The submitted form is incomplete or malformed.
 error-unauthorized = Missing or invalid access token.
 error-invalid_resource = Missing or invalid WebFinger resource.

@@ -205,6 +205,7 @@ error-invalid_json = Le corps de la requête n’est pas un JSON valide pour cet
 error-invalid_path = L’adresse est mal formée (un nombre attendu ?).
 error-invalid_text = Le texte envoyé contient un caractère qu’aucun texte ne peut contenir (U+0000).
 error-unsupported_media_type = Cette adresse n’accepte que des documents ActivityPub (Content-Type application/activity+json ou application/ld+json).
+error-invalid_remote_username = Le nom d’utilisateur de ce compte distant contient des caractères qu’aucun serveur n’autorise (@, /, espaces, caractères de contrôle ou de mise en forme).
 error-invalid_form = Le formulaire envoyé est incomplet ou mal formé.
 error-unauthorized = Jeton d’accès absent ou invalide.
 error-invalid_resource = Ressource WebFinger manquante ou invalide.

@@ -486,13 +486,13 @@ fn parse_object(
     }
 }
 
+/// A remote name shown on one line (a document's or an event's title, a
+/// place), normalised like local names.
 fn sanitize_plain(text: &str, max: usize) -> String {
-    text.chars()
-        .filter(|c| !c.is_control())
+    crate::domain::validate::single_line(text)
+        .chars()
         .take(max)
-        .collect::<String>()
-        .trim()
-        .to_string()
+        .collect()
 }
 
 /// The project a `Create` is for: its `audience`, or its object's.

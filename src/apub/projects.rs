@@ -158,20 +158,18 @@ pub fn remote_project_fields(
     title: &str,
     summary_html: &str,
 ) -> crate::store::projects::ProjectFields {
+    use crate::domain::validate::single_line;
     use crate::store::projects::{JoinMode, ProjectFields, ProjectStatus, Visibility};
     let clip = |items: &[String]| -> Vec<String> {
         items
             .iter()
             .take(20)
-            .map(|item| item.chars().take(80).collect())
+            .map(|item| single_line(item).chars().take(80).collect())
             .collect()
     };
     let text = |value: &Option<String>, max: usize| -> String {
-        value
-            .as_deref()
-            .unwrap_or_default()
+        single_line(value.as_deref().unwrap_or_default())
             .chars()
-            .filter(|c| !c.is_control())
             .take(max)
             .collect()
     };

@@ -52,12 +52,12 @@ fn text_of(html: &str) -> String {
 /// forum): its first words.
 fn title_from(post: &Post) -> String {
     if let Some(name) = post.name.as_deref().filter(|n| !n.trim().is_empty()) {
-        return text_of(name)
+        return super::validate::single_line(&text_of(name))
             .chars()
             .take(super::forums::MAX_TITLE)
             .collect();
     }
-    let text = text_of(post.content.as_deref().unwrap_or_default());
+    let text = super::validate::single_line(&text_of(post.content.as_deref().unwrap_or_default()));
     let mut title: String = text.chars().take(80).collect();
     if text.chars().count() > 80 {
         title.push('…');
