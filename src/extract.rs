@@ -50,6 +50,48 @@ pub fn form_field_with_nul(encoded: &[u8]) -> Option<String> {
         .map(|(key, _)| key.replace('\0', ""))
 }
 
+/// Whether the raw bytes of a JSON document hold U+0000 in some string,
+/// without parsing it: a `\u0000` escape whose backslash is not itself
+/// escaped (a raw NUL byte is not valid JSON and fails parsing anyway).
+/// Used where a document is received before it is parsed (the inbox).
+pub fn json_bytes_have_nul(bytes: &[u8]) -> bool {
+    if bytes.contains(&0) {
+        return true;
+    }
+    let mut backslashes = 0usize;
+    for (index, byte) in bytes.iter().enumerate() {
+        if *byte == b'\\' {
+            backslashes += 1;
+            continue;
+        }
+        if *byte == b'u' && backslashes % 2 == 1 && bytes.get(index + 1..index + 5) == Some(b"0000")
+        {
+            return true;
+        }
+        backslashes = 0;
+    }
+    false
+}
+
+/// The media types the inbox takes (parameters such as `profile` or
+/// `charset` aside): ActivityPub's two, and plain `application/json`,
+/// which some servers send and Mastodon accepts.
+const ACTIVITY_MEDIA_TYPES: [&str; 3] = [
+    "application/activity+json",
+    "application/ld+json",
+    "application/json",
+];
+
+/// Whether a request's `Content-Type` names an ActivityPub document.
+pub fn is_activity_content_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|essence| essence.trim().to_ascii_lowercase())
+        .is_some_and(|essence| ACTIVITY_MEDIA_TYPES.contains(&essence.as_str()))
+}
+
 /// Reads the path parameters of a request into `T`.
 async fn path_params<T, S>(parts: &mut Parts, state: &S) -> Result<T, AppError>
 where
@@ -180,6 +222,38 @@ mod tests {
         assert!(json_has_nul(&json!({"name": "Cam\u{0}ille"})));
         assert!(json_has_nul(&json!({"a": [{"b": ["x", "\u{0}"]}]})));
         assert!(json_has_nul(&json!({"ke\u{0}y": 1})));
+    }
+
+    #[test]
+    fn nul_is_found_in_raw_json() {
+        assert!(json_bytes_have_nul(br#"{"name": "a\u0000b"}"#));
+        assert!(json_bytes_have_nul(br#"{"name": "a\\\u0000b"}"#));
+        assert!(!json_bytes_have_nul(br#"{"name": "a\\u0000b"}"#));
+        assert!(!json_bytes_have_nul(br#"{"name": "a\u0041b", "n": 0000}"#));
+        assert!(json_bytes_have_nul(b"{\"name\": \"a\0b\"}"));
+        for (text, nul) in [(r#""\u0000""#, true), (r#""\\u0000""#, false)] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(json_has_nul(&value), nul, "{text}");
+            assert_eq!(json_bytes_have_nul(text.as_bytes()), nul, "{text}");
+        }
+    }
+
+    #[test]
+    fn activity_media_types_with_parameters_are_taken() {
+        let with = |value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(axum::http::header::CONTENT_TYPE, value.parse().unwrap());
+            is_activity_content_type(&headers)
+        };
+        assert!(with("application/activity+json"));
+        assert!(with(
+            r#"application/ld+json; profile="https://www.w3.org/ns/activitystreams""#
+        ));
+        assert!(with("Application/Activity+JSON; charset=utf-8"));
+        assert!(with("application/json"));
+        assert!(!with("text/plain"));
+        assert!(!with("application/x-www-form-urlencoded"));
+        assert!(!is_activity_content_type(&axum::http::HeaderMap::new()));
     }
 
     #[test]
