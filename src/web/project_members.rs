@@ -248,7 +248,6 @@ pub async fn export_members_csv(
         (Err(error), _) => return refusal(&state, &page, error),
         (_, Err(error)) => return refusal(&state, &page, error),
     };
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows = vec![vec![
         "handle".to_string(),
         "display_name".to_string(),
@@ -278,12 +277,7 @@ pub async fn export_members_csv(
             date(view.member.updated_at),
         ]);
     }
-    for row in rows {
-        if let Err(error) = writer.write_record(&row) {
-            return refusal(&state, &page, AppError::internal(error));
-        }
-    }
-    match writer.into_inner() {
+    match super::csv_export::csv_file(rows) {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
