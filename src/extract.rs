@@ -3,7 +3,9 @@
 //!
 //! - U+0000 is refused with `400 invalid_text` wherever text comes in (path,
 //!   query, JSON body, form, multipart field, uploaded file name): PostgreSQL
-//!   text cannot hold it, and no teacher means to type it.
+//!   text cannot hold it, and no teacher means to type it. A form or query
+//!   whose percent-decoded text is not UTF-8 is refused too, rather than
+//!   stored with replacement characters.
 //! - A path or query that does not parse (`/threads/abc`, `?page=abc`, a
 //!   number too large) is refused with `400 invalid_path` or
 //!   `400 invalid_query`: as JSON on the API and federation routes
@@ -40,14 +42,67 @@ pub fn json_has_nul(value: &Value) -> bool {
     }
 }
 
-/// The name of the first field of a URL-encoded form or query string whose
-/// name or decoded value holds U+0000.
-pub fn form_field_with_nul(encoded: &[u8]) -> Option<String> {
-    let pairs: Vec<(String, String)> = serde_html_form::from_bytes(encoded).unwrap_or_default();
-    pairs
-        .into_iter()
-        .find(|(key, value)| key.contains('\0') || value.contains('\0'))
-        .map(|(key, _)| key.replace('\0', ""))
+/// What is wrong with the text of a URL-encoded form or query string.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FormTextError {
+    /// A name or value, once percent-decoded, is not UTF-8 (browsers always
+    /// send UTF-8; anything else would be stored altered).
+    NotUtf8,
+    /// This field's name or value holds U+0000.
+    Nul(String),
+}
+
+/// Percent-decodes one name or value of a form (`+` is a space), refusing
+/// bytes that are not UTF-8 instead of replacing them.
+fn decode_form_component(raw: &[u8]) -> Option<String> {
+    let hex = |byte: Option<&u8>| byte.and_then(|b| (*b as char).to_digit(16));
+    let mut out = Vec::with_capacity(raw.len());
+    let mut index = 0;
+    while index < raw.len() {
+        match raw[index] {
+            b'+' => out.push(b' '),
+            b'%' => match (hex(raw.get(index + 1)), hex(raw.get(index + 2))) {
+                (Some(high), Some(low)) => {
+                    out.push((high * 16 + low) as u8);
+                    index += 2;
+                }
+                // A lone `%` stays itself, as browsers and form_urlencoded do.
+                _ => out.push(b'%'),
+            },
+            byte => out.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Checks every name and value of a URL-encoded form or query string:
+/// UTF-8 once decoded, and without U+0000.
+pub fn check_form_text(encoded: &[u8]) -> Result<(), FormTextError> {
+    for pair in encoded.split(|byte| *byte == b'&') {
+        let mut halves = pair.splitn(2, |byte| *byte == b'=');
+        let name = halves.next().unwrap_or_default();
+        let value = halves.next().unwrap_or_default();
+        let (Some(name), Some(value)) = (decode_form_component(name), decode_form_component(value))
+        else {
+            return Err(FormTextError::NotUtf8);
+        };
+        if name.contains('\0') || value.contains('\0') {
+            return Err(FormTextError::Nul(name.replace('\0', "")));
+        }
+    }
+    Ok(())
+}
+
+/// The refusal of a form or query string that fails [`check_form_text`]:
+/// `400 invalid_text` for U+0000, else `400 not_utf8_code`.
+pub fn form_text_refusal(error: FormTextError, not_utf8_code: &'static str) -> AppError {
+    match error {
+        FormTextError::Nul(name) => invalid_text(&name),
+        FormTextError::NotUtf8 => {
+            AppError::new(StatusCode::BAD_REQUEST, not_utf8_code).with_detail("not UTF-8")
+        }
+    }
 }
 
 /// Whether the raw bytes of a JSON document hold U+0000 in some string,
@@ -122,9 +177,7 @@ where
 /// Reads the query string of a request into `T`.
 fn query_params<T: DeserializeOwned>(parts: &Parts) -> Result<T, AppError> {
     let query = parts.uri.query().unwrap_or_default();
-    if let Some(name) = form_field_with_nul(query.as_bytes()) {
-        return Err(invalid_text(&name));
-    }
+    check_form_text(query.as_bytes()).map_err(|error| form_text_refusal(error, "invalid_query"))?;
     #[allow(clippy::disallowed_types)]
     let parsed = axum::extract::Query::<T>::try_from_uri(&parts.uri);
     match parsed {
@@ -257,10 +310,17 @@ mod tests {
     }
 
     #[test]
-    fn nul_is_found_in_encoded_forms() {
-        assert_eq!(form_field_with_nul(b"a=1&b=x%00y").as_deref(), Some("b"));
-        assert_eq!(form_field_with_nul(b"a=1&b=%2500"), None);
-        assert_eq!(form_field_with_nul(b"a%00=1").as_deref(), Some("a"));
-        assert_eq!(form_field_with_nul(b"page=abc"), None);
+    fn forms_are_checked_for_nul_and_utf8() {
+        let nul = |name: &str| Err(FormTextError::Nul(name.to_string()));
+        assert_eq!(check_form_text(b"a=1&b=x%00y"), nul("b"));
+        assert_eq!(check_form_text(b"a%00=1"), nul("a"));
+        assert_eq!(check_form_text(b"a=1&b=%2500"), Ok(()));
+        assert_eq!(
+            check_form_text(b"page=abc&t=%C3%A9t%C3%A9+x&p=100%&q=%zz"),
+            Ok(())
+        );
+        assert_eq!(check_form_text("t=été".as_bytes()), Ok(()));
+        assert_eq!(check_form_text(b"t=%FF%FE"), Err(FormTextError::NotUtf8));
+        assert_eq!(check_form_text(b"t=\xff"), Err(FormTextError::NotUtf8));
     }
 }

@@ -68,9 +68,8 @@ impl DirectoryParams {
     /// is a 400 `invalid_query`, one holding U+0000 a 400 `invalid_text`.
     pub fn parse(raw: Option<&str>) -> Result<DirectoryParams, AppError> {
         let raw = raw.unwrap_or_default();
-        if let Some(name) = crate::extract::form_field_with_nul(raw.as_bytes()) {
-            return Err(crate::extract::invalid_text(&name));
-        }
+        crate::extract::check_form_text(raw.as_bytes())
+            .map_err(|error| crate::extract::form_text_refusal(error, "invalid_query"))?;
         serde_html_form::from_str(raw).map_err(|error| {
             AppError::new(StatusCode::BAD_REQUEST, "invalid_query").with_detail(error.to_string())
         })

@@ -221,8 +221,11 @@ where
                 "csrf_failed",
             )));
         }
-        if let Some(name) = crate::extract::form_field_with_nul(&bytes) {
-            return Err(fail(crate::extract::invalid_text(&name)));
+        if let Err(error) = crate::extract::check_form_text(&bytes) {
+            return Err(fail(crate::extract::form_text_refusal(
+                error,
+                "invalid_form",
+            )));
         }
         let form = serde_html_form::from_bytes(&bytes).map_err(|error| {
             fail(
