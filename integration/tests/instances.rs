@@ -12,6 +12,8 @@ mod contacts;
 mod delivery;
 #[path = "scenarios/forums.rs"]
 mod forums;
+#[path = "scenarios/hostile.rs"]
+mod hostile;
 #[path = "scenarios/project_api.rs"]
 mod project_api;
 #[path = "scenarios/projects.rs"]
