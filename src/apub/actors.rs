@@ -259,6 +259,13 @@ impl Object for DbActor {
         verify_domains_match(&json.id, expected_domain)?;
         json.check_consistency()
             .map_err(|error| ApubError::InvalidActor(error.to_string()))?;
+        // Fetched documents do not pass the inbox's check: PostgreSQL text
+        // cannot hold U+0000.
+        let document = serde_json::to_value(json)
+            .map_err(|error| ApubError::InvalidActor(error.to_string()))?;
+        if crate::extract::json_has_nul(&document) {
+            return Err(ApubError::InvalidActor("U+0000 in the document".into()));
+        }
         // Shown as `@name@host`: a name that reads as another handle is
         // refused before anything is stored.
         crate::domain::validate::remote_username(&json.preferred_username).map_err(|_| {

@@ -48,6 +48,13 @@ fn text_of(html: &str) -> String {
         .join(" ")
 }
 
+/// Remote text kept as sent (a post's Markdown source) without U+0000,
+/// which PostgreSQL text cannot hold; pushed activities holding it are
+/// refused at the inbox, fetched ones are cleaned here.
+fn without_nul(text: &str) -> String {
+    text.replace('\0', "")
+}
+
 /// A title for a thread that has none (a Mastodon post mentioning the
 /// forum): its first words.
 fn title_from(post: &Post) -> String {
@@ -227,7 +234,7 @@ impl Domain {
             .source
             .as_ref()
             .filter(|source| source.media_type.starts_with("text/markdown"))
-            .map(|source| source.content.clone())
+            .map(|source| without_nul(&source.content))
             .unwrap_or_default();
         let published_at = post
             .published
@@ -421,7 +428,7 @@ impl Domain {
             .source
             .as_ref()
             .filter(|s| s.media_type.starts_with("text/markdown"))
-            .map(|s| s.content.clone())
+            .map(|s| without_nul(&s.content))
             .unwrap_or_default();
         let id = stored.id;
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {

@@ -166,6 +166,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sanitized_html_never_holds_nul() {
+        for html in [
+            "a\u{0}b",
+            "<p>c\u{0}</p>",
+            "<a href=\"x\u{0}\">d</a>",
+            "&#0;",
+            "<p title=\"\u{0}\">e</p>",
+        ] {
+            assert!(
+                !sanitize_html(html).contains('\0'),
+                "{html:?} → {:?}",
+                sanitize_html(html)
+            );
+        }
+    }
+
+    #[test]
     fn markdown_is_rendered_and_sanitised() {
         let html = render_markdown(
             "**gras** <script>alert(1)</script> [x](javascript:alert(1)) \
