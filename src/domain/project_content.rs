@@ -755,6 +755,12 @@ mod tests {
         assert_eq!(media_type_of("noextension"), None);
         assert_eq!(clean_file_name("../../etc/pass\"wd.txt"), "passwd.txt");
         assert_eq!(clean_file_name("C:\\Users\\x\\notes.md"), "notes.md");
+        // Document names lose bidi overrides and zero-width characters.
+        assert_eq!(clean_file_name("rapport\u{202E}fdp.exe"), "rapportfdp.exe");
+        assert_eq!(
+            clean_file_name("\u{FEFF}notes\u{200B}\u{2066}.md"),
+            "notes.md"
+        );
     }
 
     #[test]
