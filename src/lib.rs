@@ -6,6 +6,7 @@
 //! - [`web`]: HTML pages, sessions, CSRF, templates.
 //! - [`api`]: the JSON API under `/api/v1`.
 //! - [`apub`]: ActivityPub actors, WebFinger, NodeInfo.
+//! - [`extract`]: path and query extractors; U+0000 refused at the edge.
 //! - [`domain`]: rules and permissions; no HTTP, no SQL.
 //! - [`store`]: all SQL, SQLite and PostgreSQL.
 //! - [`mail`], [`i18n`], [`jobs`], [`urls`]: mail, catalogs, background
@@ -21,6 +22,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod extract;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;

@@ -12,6 +12,8 @@ mod contacts;
 mod delivery;
 #[path = "scenarios/forums.rs"]
 mod forums;
+#[path = "scenarios/hostile.rs"]
+mod hostile;
 #[path = "scenarios/impersonation.rs"]
 mod impersonation;
 #[path = "scenarios/lemmy_shapes.rs"]

@@ -1,12 +1,9 @@
 //! Admin actions over the API.
 
 use super::{accounts::account_json, ApiAdmin};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::{app::AppState, error::AppError, store::accounts::AccountStatus};
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -20,7 +17,7 @@ pub struct ListQuery {
 pub async fn list_accounts(
     State(state): State<AppState>,
     _admin: ApiAdmin,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
     let status = match query.status.as_deref() {
         None | Some("") => None,
@@ -46,7 +43,7 @@ pub async fn list_accounts(
 pub async fn approve_account(
     State(state): State<AppState>,
     _admin: ApiAdmin,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let account = state.domain.approve_account(&name).await?;
     Ok(Json(
@@ -58,7 +55,7 @@ pub async fn approve_account(
 pub async fn suspend_account(
     State(state): State<AppState>,
     _admin: ApiAdmin,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let account = state.domain.suspend_account(&name).await?;
     Ok(Json(

@@ -3,6 +3,7 @@
 //! of `GET /api/v1/me/requests`).
 
 use super::{projects::person_json, ApiJson, ApiUser};
+use crate::extract::ApiPath;
 use crate::{
     app::AppState,
     domain::trust::Labeller,
@@ -11,11 +12,7 @@ use crate::{
     web::projects::resolve_actor,
 };
 use activitypub_federation::config::Data;
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -79,7 +76,7 @@ pub struct ContactAnswer {
 pub async fn answer_contact(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ContactAnswer>,
 ) -> Result<Json<Value>, AppError> {
     let requester = state

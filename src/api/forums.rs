@@ -2,10 +2,11 @@
 //! replies.
 
 use super::{ApiJson, ApiUser};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::{
     app::AppState,
     apub::forums::{forum_by_path, forum_handle, resolve_forum},
-    domain::{forums::ForumInput, trust::Labeller},
+    domain::{forums::ForumInput, trust::Labeller, validate},
     error::AppError,
     store::{
         forums::{FollowState, ForumRow},
@@ -13,11 +14,7 @@ use crate::{
     },
 };
 use activitypub_federation::config::Data;
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -130,17 +127,18 @@ pub async fn create_forum(
 /// Pagination.
 #[derive(Deserialize)]
 pub struct PageQuery {
-    page: Option<i64>,
+    /// Read by [`crate::domain::validate::page_number`].
+    page: Option<String>,
 }
 
 /// `GET /api/v1/forums/{name}`: the forum and a page of threads.
 pub async fn get_forum(
     State(state): State<AppState>,
-    Path(name): Path<String>,
-    Query(query): Query<PageQuery>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Value>, AppError> {
     let forum = forum_by_path(&state, &name).await?;
-    let page = query.page.unwrap_or(1).max(1);
+    let page = validate::page_number(query.page.as_deref(), validate::MAX_PAGE)?;
     let per_page = crate::web::forums::THREADS_PER_PAGE;
     let threads = state
         .domain
@@ -195,7 +193,7 @@ pub async fn follow_forum(
 pub async fn unfollow_forum(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     let forum = forum_by_path(&state, &name).await?;
     state.domain.unfollow_forum(&user.account, &forum).await?;
@@ -213,7 +211,7 @@ pub struct ThreadBody {
 pub async fn create_thread(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<ThreadBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let forum = forum_by_path(&state, &name).await?;
@@ -240,11 +238,11 @@ pub const REPLIES_PER_PAGE: i64 = 50;
 /// replies.
 pub async fn get_thread(
     data: Data<AppState>,
-    Path(id): Path<i64>,
-    Query(query): Query<PageQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Value>, AppError> {
     let state: &AppState = &data;
-    let page = query.page.unwrap_or(1).max(1);
+    let page = validate::page_number(query.page.as_deref(), validate::MAX_PAGE)?;
     let mut snapshot = state
         .domain
         .thread_page(PostId(id), page, REPLIES_PER_PAGE)
@@ -292,7 +290,7 @@ pub struct ReplyBody {
 pub async fn create_reply(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReplyBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let parent = state
@@ -349,7 +347,7 @@ pub struct EditBody {
 pub async fn edit_post(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<EditBody>,
 ) -> Result<Json<Value>, AppError> {
     let post = post_by_id(&state, id).await?;
@@ -364,7 +362,7 @@ pub async fn edit_post(
 pub async fn delete_post(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
     let post = post_by_id(&state, id).await?;
     state.domain.delete_post(&user.account, &post).await?;
@@ -375,7 +373,7 @@ pub async fn delete_post(
 pub async fn like_post(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, AppError> {
     let post = post_by_id(&state, id).await?;
     state.domain.like_post(&user.account, &post, true).await?;
@@ -386,7 +384,7 @@ pub async fn like_post(
 pub async fn unlike_post(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, AppError> {
     let post = post_by_id(&state, id).await?;
     state.domain.like_post(&user.account, &post, false).await?;
@@ -404,7 +402,7 @@ pub struct ReasonBody {
 pub async fn report_post(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> Result<StatusCode, AppError> {
     let post = post_by_id(&state, id).await?;
@@ -419,7 +417,7 @@ pub async fn report_post(
 pub async fn remove_post(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReasonBody>,
 ) -> Result<Json<Value>, AppError> {
     let post = post_by_id(&state, id).await?;
@@ -434,7 +432,7 @@ pub async fn remove_post(
 pub async fn moderate_thread(
     State(state): State<AppState>,
     user: ApiUser,
-    Path((id, action)): Path<(i64, String)>,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
 ) -> Result<Json<Value>, AppError> {
     use crate::domain::forums::ThreadAction;
     let action = match action.as_str() {
@@ -456,7 +454,7 @@ pub async fn moderate_thread(
 pub async fn list_reports(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let forum = forum_by_path(&state, &name).await?;
     if !state.domain.can_read_reports(&user.account, &forum).await? {

@@ -16,6 +16,8 @@ pub mod project_content;
 pub mod projects;
 pub mod sessions;
 
+pub use crate::extract::{ApiPath, ApiQuery};
+
 use crate::{app::AppState, error::AppError, store::accounts::AccountRow};
 use axum::{
     extract::{
@@ -27,15 +29,28 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-/// A JSON body; malformed bodies get a stable error code.
+/// A JSON body; malformed bodies get a stable error code, and text holding
+/// U+0000 is refused with `400 invalid_text` before the handler runs.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+        // Read into a document first so that every string, at any depth and
+        // whatever `T` keeps of it, is checked.
+        match axum::Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(axum::Json(document)) => {
+                if crate::extract::json_has_nul(&document) {
+                    return Err(crate::extract::invalid_text("body"));
+                }
+                serde_json::from_value(document)
+                    .map(ApiJson)
+                    .map_err(|error| {
+                        AppError::new(StatusCode::BAD_REQUEST, "invalid_json")
+                            .with_detail(error.to_string())
+                    })
+            }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "invalid_json",

@@ -2,6 +2,7 @@
 //! and lookup of a teacher on another instance by handle.
 
 use super::{accounts::account_json, ApiJson, ApiUser};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::{
     app::AppState,
     apub::actors::DbActor,
@@ -10,11 +11,7 @@ use crate::{
     store::{actors::ActorRow, profiles::ProfileRow},
 };
 use activitypub_federation::{config::Data, fetch::webfinger::webfinger_resolve_actor};
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -124,7 +121,7 @@ pub async fn update_my_profile(
 /// `GET /api/v1/profiles/{name}`: a local teacher's public profile.
 pub async fn get_profile(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let person = state
         .domain
@@ -152,7 +149,7 @@ pub struct LookupQuery {
 pub async fn lookup_handle(
     data: Data<AppState>,
     _user: ApiUser,
-    Query(query): Query<LookupQuery>,
+    ApiQuery(query): ApiQuery<LookupQuery>,
 ) -> Result<Json<Value>, AppError> {
     let handle = query.handle.trim().trim_start_matches('@');
     let valid = handle.split_once('@').is_some_and(|(name, domain)| {

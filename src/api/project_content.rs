@@ -7,6 +7,7 @@ use super::{
     projects::{iso, person_json},
     ApiJson, ApiUser,
 };
+use crate::extract::ApiPath;
 use crate::{
     app::AppState,
     domain::{project_content::EventInput, trust::Labeller},
@@ -18,11 +19,7 @@ use crate::{
     },
     web::projects::project_by_path,
 };
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -128,7 +125,7 @@ async fn author_of(state: &AppState, post: &ProjectPostRow) -> Result<ActorRow, 
 pub async fn list_project_threads(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_for_member(&state, &user, &name).await?;
     let labels = state.domain.labeller().await?;
@@ -154,7 +151,7 @@ pub struct ThreadBody {
 pub async fn create_project_thread(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<ThreadBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let project = project_by_path(&state, &name).await?;
@@ -175,7 +172,7 @@ pub async fn create_project_thread(
 pub async fn get_project_thread(
     State(state): State<AppState>,
     user: ApiUser,
-    Path((name, id)): Path<(String, i64)>,
+    ApiPath((name, id)): ApiPath<(String, i64)>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_for_member(&state, &user, &name).await?;
     let store = &state.domain.store;
@@ -210,7 +207,7 @@ pub struct ReplyBody {
 pub async fn create_project_reply(
     State(state): State<AppState>,
     user: ApiUser,
-    Path((name, id)): Path<(String, i64)>,
+    ApiPath((name, id)): ApiPath<(String, i64)>,
     ApiJson(body): ApiJson<ReplyBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let project = project_for_member(&state, &user, &name).await?;
@@ -240,7 +237,7 @@ pub async fn create_project_reply(
 pub async fn list_project_documents(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_for_member(&state, &user, &name).await?;
     let labels = state.domain.labeller().await?;
@@ -260,7 +257,7 @@ pub async fn list_project_documents(
 pub async fn list_project_events(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_for_member(&state, &user, &name).await?;
     let labels = state.domain.labeller().await?;
@@ -313,7 +310,7 @@ async fn event_view(state: &AppState, event: EventRow) -> Result<EventView, AppE
 pub async fn create_project_event(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<EventBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let project = project_by_path(&state, &name).await?;

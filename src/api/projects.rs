@@ -4,6 +4,7 @@
 //! content (forum, documents, agenda) is in `project_content.rs`.
 
 use super::{ApiJson, ApiUser};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::{
     app::AppState,
     domain::{projects::ProjectInput, trust::Labeller},
@@ -16,11 +17,7 @@ use crate::{
     web::projects::{project_by_path, resolve_actor},
 };
 use activitypub_federation::config::Data;
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -338,7 +335,7 @@ async fn project_response(
 pub async fn get_project(
     State(state): State<AppState>,
     user: Option<ApiUser>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_by_path(&state, &name).await?;
     project_response(&state, &project, user.as_ref().map(|u| &u.account)).await
@@ -356,7 +353,7 @@ pub struct HandleQuery {
 pub async fn lookup_project(
     data: Data<AppState>,
     user: ApiUser,
-    Query(query): Query<HandleQuery>,
+    ApiQuery(query): ApiQuery<HandleQuery>,
 ) -> Result<Json<Value>, AppError> {
     let actor = resolve_actor(&data, &query.handle).await?;
     let project = data
@@ -379,7 +376,7 @@ pub struct InviteBody {
 pub async fn invite_member(
     data: Data<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<InviteBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let project = project_by_path(&data, &name).await?;
@@ -401,7 +398,7 @@ pub struct AnswerBody {
 pub async fn answer_invitation(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<AnswerBody>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_by_path(&state, &name).await?;
@@ -417,7 +414,7 @@ pub async fn answer_invitation(
 pub async fn join_project(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let project = project_by_path(&state, &name).await?;
     state.domain.join_project(&user.account, &project).await?;
@@ -430,7 +427,7 @@ pub async fn join_project(
 pub async fn leave_project(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_by_path(&state, &name).await?;
     state.domain.leave_project(&user.account, &project).await?;
@@ -449,7 +446,7 @@ pub struct MemberActionBody {
 pub async fn act_on_member(
     State(state): State<AppState>,
     user: ApiUser,
-    Path((name, id)): Path<(String, i64)>,
+    ApiPath((name, id)): ApiPath<(String, i64)>,
     ApiJson(body): ApiJson<MemberActionBody>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_by_path(&state, &name).await?;

@@ -4,7 +4,7 @@
 use super::activity_json;
 use crate::{
     app::AppState,
-    domain::{profile::sanitize_html, Domain},
+    domain::{profile::sanitize_html, validate::single_line, Domain},
     error::AppError,
     i18n::{Catalogs, Lang},
     store::{
@@ -260,6 +260,21 @@ impl Object for DbActor {
         verify_domains_match(&json.id, expected_domain)?;
         json.check_consistency()
             .map_err(|error| ApubError::InvalidActor(error.to_string()))?;
+        // Fetched documents do not pass the inbox's check: PostgreSQL text
+        // cannot hold U+0000.
+        let document = serde_json::to_value(json)
+            .map_err(|error| ApubError::InvalidActor(error.to_string()))?;
+        if crate::extract::json_has_nul(&document) {
+            return Err(ApubError::InvalidActor("U+0000 in the document".into()));
+        }
+        // Shown as `@name@host`: a name that reads as another handle is
+        // refused before anything is stored.
+        crate::domain::validate::remote_username(&json.preferred_username).map_err(|_| {
+            ApubError::InvalidActor(format!(
+                "preferredUsername {:?} is not a user name",
+                json.preferred_username
+            ))
+        })?;
         Ok(())
     }
 
@@ -277,14 +292,10 @@ impl Object for DbActor {
         let display_name = json
             .name
             .clone()
-            .filter(|name| !name.trim().is_empty())
+            .filter(|name| !single_line(name).is_empty())
             .unwrap_or_else(|| json.preferred_username.clone());
         // Stored as plain text: pages escape it when they show it.
-        let display_name: String = display_name
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(120)
-            .collect();
+        let display_name: String = single_line(&display_name).chars().take(120).collect();
         let new = NewActor {
             kind,
             name: json.preferred_username.clone(),
@@ -378,7 +389,7 @@ impl Object for DbActor {
                 items
                     .iter()
                     .take(20)
-                    .map(|item| item.chars().take(80).collect())
+                    .map(|item| single_line(item).chars().take(80).collect())
                     .collect()
             };
             let update = ProfileUpdate {
@@ -389,17 +400,11 @@ impl Object for DbActor {
                     subjects: clip(&json.subjects),
                     school_levels: clip(&json.school_levels),
                     languages: clip(&json.languages),
-                    academy: json
-                        .academy
-                        .clone()
-                        .unwrap_or_default()
+                    academy: single_line(json.academy.as_deref().unwrap_or_default())
                         .chars()
                         .take(80)
                         .collect(),
-                    school: json
-                        .school
-                        .clone()
-                        .unwrap_or_default()
+                    school: single_line(json.school.as_deref().unwrap_or_default())
                         .chars()
                         .take(120)
                         .collect(),

@@ -6,11 +6,9 @@
 //! them when they display a profile.
 
 use super::activity_json;
+use crate::extract::ApiPath;
 use crate::{app::AppState, error::AppError};
-use axum::{
-    extract::{Path, State},
-    response::Response,
-};
+use axum::{extract::State, response::Response};
 use serde_json::json;
 
 async fn empty_collection(state: &AppState, name: &str, which: &str) -> Response {
@@ -28,16 +26,22 @@ async fn empty_collection(state: &AppState, name: &str, which: &str) -> Response
 }
 
 /// `GET /users/{name}/outbox`.
-pub async fn get_outbox(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn get_outbox(State(state): State<AppState>, ApiPath(name): ApiPath<String>) -> Response {
     empty_collection(&state, &name, "outbox").await
 }
 
 /// `GET /users/{name}/followers`.
-pub async fn get_followers(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn get_followers(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Response {
     empty_collection(&state, &name, "followers").await
 }
 
 /// `GET /users/{name}/following`.
-pub async fn get_following(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn get_following(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Response {
     empty_collection(&state, &name, "following").await
 }

@@ -7,6 +7,7 @@ use super::{
     actors::{local_actor_document, DbActor},
     outgoing,
 };
+use crate::extract::ApiPath;
 use crate::{
     app::AppState,
     error::AppError,
@@ -14,7 +15,7 @@ use crate::{
     urls,
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -68,7 +69,7 @@ fn collection(id: String, items: Vec<Value>) -> Response {
 /// published.
 pub async fn get_forum_followers(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Response {
     let forum = match local_forum(&state, &name).await {
         Ok(forum) => forum,
@@ -92,7 +93,7 @@ pub async fn get_forum_followers(
 /// (its `attributedTo`, as Lemmy does).
 pub async fn get_forum_moderators(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Response {
     let forum = match local_forum(&state, &name).await {
         Ok(forum) => forum,
@@ -112,7 +113,7 @@ pub async fn get_forum_moderators(
 /// `GET /forums/{name}/featured`: pinned threads.
 pub async fn get_forum_featured(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Response {
     let forum = match local_forum(&state, &name).await {
         Ok(forum) => forum,
@@ -128,7 +129,10 @@ pub async fn get_forum_featured(
 
 /// `GET /forums/{name}/outbox`: the latest threads, each as the forum's
 /// `Announce` of its `Create` (FEP-1b12, as Lemmy serves and reads it).
-pub async fn get_forum_outbox(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn get_forum_outbox(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Response {
     let forum = match local_forum(&state, &name).await {
         Ok(forum) => forum,
         Err(response) => return response,
@@ -193,7 +197,7 @@ async fn local_post(state: &AppState, token: &str) -> Result<PostRow, Response> 
 pub async fn get_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> Response {
     let post = match local_post(&state, &token).await {
         Ok(post) => post,
@@ -243,7 +247,7 @@ pub async fn get_post(
 /// order, for servers that backfill threads.
 pub async fn get_post_context(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> Response {
     let post = match local_post(&state, &token).await {
         Ok(post) => post,
@@ -267,7 +271,10 @@ pub async fn get_post_context(
 /// `GET /contexts/{id}`: the FEP-7888 context collection of a thread
 /// started elsewhere (a Mastodon post mentioning a forum here) in one of
 /// this instance's forums.
-pub async fn get_hosted_context(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+pub async fn get_hosted_context(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Response {
     let store = &state.domain.store;
     let context = urls::hosted_thread_context(&state.domain.settings.base_url(), id);
     let thread = match store.post(crate::store::posts::PostId(id)).await {

@@ -68,11 +68,19 @@ fn host_of(url: &Url) -> Option<(String, Option<u16>)> {
 /// `POST /inbox`, `/users/{name}/inbox`, `/forums/{name}/inbox`,
 /// `/projects/{name}/inbox`.
 pub async fn post_inbox(data: Data<AppState>, request: Request) -> Response {
+    // Only ActivityPub documents, before any signature work (docs/security.md).
+    if !crate::extract::is_activity_content_type(request.headers()) {
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+    }
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(Body::new(body), MAX_INBOX_BYTES).await {
         Ok(body) => body,
         Err(_) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
     };
+    // PostgreSQL text cannot hold U+0000: refused before anything is read.
+    if crate::extract::json_bytes_have_nul(&body) {
+        return refuse(StatusCode::BAD_REQUEST, "invalid_text");
+    }
     if signatures::is_rfc9421(&parts.headers) {
         // Fedify signs with RFC 9421 first and retries with draft-cavage
         // after a 401.

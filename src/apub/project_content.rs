@@ -8,6 +8,7 @@ use super::{
     projects::{check_member_read, SignedRead},
 };
 use crate::domain::provenance::{same_origin, Provenance};
+use crate::extract::ApiPath;
 use crate::{
     app::AppState,
     domain::{
@@ -28,7 +29,6 @@ use crate::{
 };
 use activitypub_federation::{config::Data, fetch::fetch_object_http};
 use axum::{
-    extract::Path,
     http::{header, HeaderMap, Method, StatusCode, Uri},
     response::{IntoResponse, Redirect, Response},
 };
@@ -202,7 +202,7 @@ fn signer_host(headers: &HeaderMap) -> String {
 pub async fn get_object(
     data: Data<AppState>,
     page: Page,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -259,7 +259,7 @@ pub async fn get_object(
 pub async fn get_object_content(
     data: Data<AppState>,
     page: Page,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -487,13 +487,13 @@ fn parse_object(
     }
 }
 
+/// A remote name shown on one line (a document's or an event's title, a
+/// place), normalised like local names.
 fn sanitize_plain(text: &str, max: usize) -> String {
-    text.chars()
-        .filter(|c| !c.is_control())
+    crate::domain::validate::single_line(text)
+        .chars()
         .take(max)
-        .collect::<String>()
-        .trim()
-        .to_string()
+        .collect()
 }
 
 /// The project a `Create` is for: its `audience`, or its object's.

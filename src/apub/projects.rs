@@ -13,6 +13,7 @@ use super::{
     actors::{host_of, local_actor_document, DbActor},
     policy::verify_signed_read,
 };
+use crate::extract::ApiPath;
 use crate::{
     app::AppState,
     domain::projects::{row_role, wire_role},
@@ -27,7 +28,7 @@ use activitypub_federation::{
     config::Data,
     fetch::{fetch_object_http, object_id::ObjectId},
 };
-use axum::{extract::Path, http::StatusCode, response::Response};
+use axum::{http::StatusCode, response::Response};
 use preau_federation::{
     collections::OrderedCollection,
     projects::{Member, PROJECT_GROUP_KIND},
@@ -157,20 +158,18 @@ pub fn remote_project_fields(
     title: &str,
     summary_html: &str,
 ) -> crate::store::projects::ProjectFields {
+    use crate::domain::validate::single_line;
     use crate::store::projects::{JoinMode, ProjectFields, ProjectStatus, Visibility};
     let clip = |items: &[String]| -> Vec<String> {
         items
             .iter()
             .take(20)
-            .map(|item| item.chars().take(80).collect())
+            .map(|item| single_line(item).chars().take(80).collect())
             .collect()
     };
     let text = |value: &Option<String>, max: usize| -> String {
-        value
-            .as_deref()
-            .unwrap_or_default()
+        single_line(value.as_deref().unwrap_or_default())
             .chars()
-            .filter(|c| !c.is_control())
             .take(max)
             .collect()
     };
@@ -256,7 +255,7 @@ fn collection(id: &str, items: Vec<Value>) -> Response {
 /// requests), to member instances only.
 pub async fn get_project_members(
     data: Data<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     method: axum::http::Method,
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
@@ -307,7 +306,7 @@ pub async fn get_project_members(
 /// instances only.
 pub async fn get_project_activity(
     data: Data<AppState>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     method: axum::http::Method,
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,

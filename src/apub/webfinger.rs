@@ -3,12 +3,13 @@
 //! People, the instance actor and, later, forums and project spaces share
 //! one namespace of local names, so a handle is never ambiguous.
 
+use crate::extract::ApiQuery;
 use crate::{
     app::AppState, error::AppError, store::accounts::AccountStatus, store::actors::ActorKindRow,
     urls,
 };
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Response},
 };
@@ -45,7 +46,7 @@ pub fn local_name_of(resource: &str, domain: &str, base_url: &str) -> Option<Str
 /// `GET /.well-known/webfinger?resource=…`.
 pub async fn get_webfinger(
     State(state): State<AppState>,
-    Query(query): Query<WebfingerQuery>,
+    ApiQuery(query): ApiQuery<WebfingerQuery>,
 ) -> Response {
     let settings = &state.domain.settings;
     let base = settings.base_url();

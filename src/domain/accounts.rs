@@ -222,7 +222,7 @@ impl Domain {
                 "accept_charter",
             ));
         }
-        let display_name = validate::text(&input.display_name, 80, "display_name")?;
+        let display_name = validate::name(&input.display_name, 80, "display_name")?;
         let display_name = if display_name.is_empty() {
             username.clone()
         } else {

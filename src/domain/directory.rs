@@ -246,13 +246,7 @@ impl DirectoryInput {
                 _ => return Err(DomainError::invalid("invalid_radius", "radius")),
             },
         };
-        let page = match self.page.trim() {
-            "" => 1,
-            page => match page.parse::<usize>() {
-                Ok(page) if (1..=MAX_PAGE).contains(&page) => page,
-                _ => return Err(DomainError::invalid("invalid_page", "page")),
-            },
-        };
+        let page = validate::page_number(Some(&self.page), MAX_PAGE as i64)? as usize;
         let place = validate::text(&self.place, 120, "place")?;
         let near = if place.is_empty() {
             None

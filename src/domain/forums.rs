@@ -60,7 +60,7 @@ impl Domain {
         }
         let name = validate::username(&input.name)
             .map_err(|_| DomainError::invalid("invalid_forum_name", "name"))?;
-        let title = validate::text(&input.title, 120, "title")?;
+        let title = validate::name(&input.title, 120, "title")?;
         if title.is_empty() {
             return Err(DomainError::invalid("field_required", "title"));
         }
@@ -189,7 +189,7 @@ impl Domain {
         title: &str,
         body: &str,
     ) -> DomainResult<PostRow> {
-        let title = validate::text(title, MAX_TITLE, "title")?;
+        let title = validate::name(title, MAX_TITLE, "title")?;
         if title.is_empty() {
             return Err(DomainError::invalid("field_required", "title"));
         }
@@ -539,7 +539,7 @@ impl Domain {
         }
         let body = self.check_body(body)?;
         let title = if post.kind == PostKind::Thread {
-            let title = validate::text(title, MAX_TITLE, "title")?;
+            let title = validate::name(title, MAX_TITLE, "title")?;
             if title.is_empty() {
                 return Err(DomainError::invalid("field_required", "title"));
             }

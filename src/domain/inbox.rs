@@ -48,16 +48,23 @@ fn text_of(html: &str) -> String {
         .join(" ")
 }
 
+/// Remote text kept as sent (a post's Markdown source) without U+0000,
+/// which PostgreSQL text cannot hold; pushed activities holding it are
+/// refused at the inbox, fetched ones are cleaned here.
+fn without_nul(text: &str) -> String {
+    text.replace('\0', "")
+}
+
 /// A title for a thread that has none (a Mastodon post mentioning the
 /// forum): its first words.
 fn title_from(post: &Post) -> String {
     if let Some(name) = post.name.as_deref().filter(|n| !n.trim().is_empty()) {
-        return text_of(name)
+        return super::validate::single_line(&text_of(name))
             .chars()
             .take(super::forums::MAX_TITLE)
             .collect();
     }
-    let text = text_of(post.content.as_deref().unwrap_or_default());
+    let text = super::validate::single_line(&text_of(post.content.as_deref().unwrap_or_default()));
     let mut title: String = text.chars().take(80).collect();
     if text.chars().count() > 80 {
         title.push('…');
@@ -232,7 +239,7 @@ impl Domain {
             .source
             .as_ref()
             .filter(|source| source.media_type.starts_with("text/markdown"))
-            .map(|source| source.content.clone())
+            .map(|source| without_nul(&source.content))
             .unwrap_or_default();
         let published_at = post
             .published
@@ -431,7 +438,7 @@ impl Domain {
             .source
             .as_ref()
             .filter(|s| s.media_type.starts_with("text/markdown"))
-            .map(|s| s.content.clone())
+            .map(|s| without_nul(&s.content))
             .unwrap_or_default();
         let id = stored.id;
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {

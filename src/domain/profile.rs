@@ -78,7 +78,7 @@ fn language_code(raw: &str) -> bool {
 impl ProfileInput {
     /// Checks every field and produces what is stored.
     pub fn validate(&self) -> DomainResult<ProfileUpdate> {
-        let display_name = validate::text(&self.display_name, 80, "display_name")?;
+        let display_name = validate::name(&self.display_name, 80, "display_name")?;
         if display_name.is_empty() {
             return Err(DomainError::invalid("field_required", "display_name"));
         }
@@ -111,8 +111,8 @@ impl ProfileInput {
                 subjects: validate::list(&self.subjects, 15, 60, "subjects")?,
                 school_levels,
                 languages,
-                academy: validate::text(&self.academy, 80, "academy")?,
-                school: validate::text(&self.school, 120, "school")?,
+                academy: validate::name(&self.academy, 80, "academy")?,
+                school: validate::name(&self.school, 120, "school")?,
                 interests: validate::list(&self.interests, 20, 60, "interests")?,
             },
         })
@@ -164,6 +164,23 @@ impl Domain {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sanitized_html_never_holds_nul() {
+        for html in [
+            "a\u{0}b",
+            "<p>c\u{0}</p>",
+            "<a href=\"x\u{0}\">d</a>",
+            "&#0;",
+            "<p title=\"\u{0}\">e</p>",
+        ] {
+            assert!(
+                !sanitize_html(html).contains('\0'),
+                "{html:?} → {:?}",
+                sanitize_html(html)
+            );
+        }
+    }
 
     #[test]
     fn markdown_is_rendered_and_sanitised() {

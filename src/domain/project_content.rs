@@ -124,15 +124,17 @@ pub fn accepted_extensions(document_types: &[String]) -> Vec<&'static str> {
         .collect()
 }
 
-/// A file name safe to show and to send back in `Content-Disposition`.
+/// A file name safe to show and to send back in `Content-Disposition`:
+/// no directories, quotes, control or format characters
+/// ([`validate::single_line`]).
 pub fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/'))
+        .filter(|c| !matches!(c, '"' | '\\' | '/'))
         .take(120)
         .collect();
-    cleaned.trim().to_string()
+    validate::single_line(&cleaned)
 }
 
 /// Hex SHA-256 of bytes.
@@ -232,7 +234,7 @@ impl Domain {
         title: &str,
         body: &str,
     ) -> DomainResult<ProjectPostRow> {
-        let title = validate::text(title, 200, "title")?;
+        let title = validate::name(title, 200, "title")?;
         if title.is_empty() {
             return Err(DomainError::invalid("field_required", "title"));
         }
@@ -450,7 +452,7 @@ impl Domain {
         input: &EventInput,
     ) -> DomainResult<EventRow> {
         let author = self.require_writer(account, project).await?;
-        let title = validate::text(&input.title, 200, "title")?;
+        let title = validate::name(&input.title, 200, "title")?;
         if title.is_empty() {
             return Err(DomainError::invalid("field_required", "title"));
         }
@@ -464,7 +466,7 @@ impl Domain {
         if ends_at < starts_at {
             return Err(DomainError::invalid("ends_before_start", "ends"));
         }
-        let location = validate::text(&input.location, 200, "location")?;
+        let location = validate::name(&input.location, 200, "location")?;
         let meeting_url = validate::text(&input.meeting_url, 500, "meeting_url")?;
         if !meeting_url.is_empty()
             && !url::Url::parse(&meeting_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
@@ -755,6 +757,12 @@ mod tests {
         assert_eq!(media_type_of("noextension"), None);
         assert_eq!(clean_file_name("../../etc/pass\"wd.txt"), "passwd.txt");
         assert_eq!(clean_file_name("C:\\Users\\x\\notes.md"), "notes.md");
+        // Document names lose bidi overrides and zero-width characters.
+        assert_eq!(clean_file_name("rapport\u{202E}fdp.exe"), "rapportfdp.exe");
+        assert_eq!(
+            clean_file_name("\u{FEFF}notes\u{200B}\u{2066}.md"),
+            "notes.md"
+        );
     }
 
     #[test]

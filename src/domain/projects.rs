@@ -78,7 +78,7 @@ fn coordinate(raw: &str, limit: f64, field: &str) -> DomainResult<Option<f64>> {
 
 /// Checks and normalises the fields of a project form.
 pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
-    let title = validate::text(&input.title, 120, "title")?;
+    let title = validate::name(&input.title, 120, "title")?;
     if title.is_empty() {
         return Err(DomainError::invalid("field_required", "title"));
     }
@@ -136,9 +136,9 @@ pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
         subjects: validate::list(&input.subjects, 20, 80, "subjects")?,
         school_levels,
         languages: validate::list(&input.languages, 10, 20, "languages")?,
-        academy: validate::text(&input.academy, 80, "academy")?,
-        country: validate::text(&input.country, 80, "country")?,
-        place: validate::text(&input.place, 120, "place")?,
+        academy: validate::name(&input.academy, 80, "academy")?,
+        country: validate::name(&input.country, 80, "country")?,
+        place: validate::name(&input.place, 120, "place")?,
         latitude,
         longitude,
         visibility,

@@ -111,6 +111,114 @@ pub fn text(raw: &str, max: usize, field: &str) -> DomainResult<String> {
     Ok(value)
 }
 
+/// The last page of a list one can ask for when the list sets no bound of
+/// its own (forums, threads): far beyond any real list, and small enough
+/// that `(page - 1) * per_page` never overflows.
+pub const MAX_PAGE: i64 = 100_000;
+
+/// Reads a page number from a query string: absent or empty is page 1;
+/// anything but a whole number from 1 to `max` is refused with
+/// `422 invalid_page`, the same on pages and on the API (a page 0 or -1 is
+/// a mistake to tell, not a page to guess).
+pub fn page_number(raw: Option<&str>, max: i64) -> DomainResult<i64> {
+    match raw.map(str::trim).unwrap_or_default() {
+        "" => Ok(1),
+        text => match text.parse::<i64>() {
+            Ok(page) if (1..=max).contains(&page) => Ok(page),
+            _ => Err(DomainError::invalid("invalid_page", "page")),
+        },
+    }
+}
+
+/// Whether a character has no place in a name shown on one line: control
+/// characters (U+0000 included), Unicode format characters (category Cf:
+/// the bidi embeddings, overrides and isolates U+202A–U+202E and
+/// U+2066–U+2069 that can make `gpj.exe` read `exe.jpg`, the zero-width
+/// U+200B–U+200F, the byte-order mark U+FEFF, soft hyphen, tags…), and
+/// the line and paragraph separators.
+pub fn is_hidden_in_names(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{0600}'..='\u{0605}'
+                | '\u{061C}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08E2}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0001}'
+                | '\u{E0020}'..='\u{E007F}'
+        )
+}
+
+/// The one normalisation of a name shown on one line, local or remote
+/// (display names, titles of threads, forums, projects and events, file
+/// names): hidden characters ([`is_hidden_in_names`]) removed, every run of
+/// whitespace (tabs and line breaks included) made one space, ends trimmed.
+pub fn single_line(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+        } else if !is_hidden_in_names(c) {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A name shown on one line, normalised by [`single_line`], at most `max`
+/// characters (`422 field_too_long` beyond).
+pub fn name(raw: &str, max: usize, field: &str) -> DomainResult<String> {
+    let value = single_line(raw);
+    if value.chars().count() > max {
+        return Err(DomainError::invalid("field_too_long", field));
+    }
+    Ok(value)
+}
+
+/// Longest `preferredUsername` accepted from another server.
+pub const MAX_REMOTE_USERNAME: usize = 255;
+
+/// Checks the `preferredUsername` of a remote actor before it is stored: it
+/// is shown as `@name@host`, so a name holding `@`, `/`, whitespace, control
+/// or format characters would read as another handle. Accepted: letters
+/// (of any script), digits, `_`, `-` and `.` — what Mastodon, Lemmy,
+/// PeerTube, Misskey, Pleroma and the fixtures in `federation/fixtures/`
+/// use — 1 to 255 characters. Refused with `invalid_remote_username`.
+pub fn remote_username(raw: &str) -> DomainResult<()> {
+    let valid = !raw.is_empty()
+        && raw.chars().count() <= MAX_REMOTE_USERNAME
+        && raw
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !valid {
+        return Err(DomainError::invalid(
+            "invalid_remote_username",
+            "preferredUsername",
+        ));
+    }
+    Ok(())
+}
+
 /// Splits a comma-separated list, trims entries, drops empty ones and
 /// duplicates, and bounds the count and each entry's length.
 pub fn list(raw: &str, max_items: usize, max_len: usize, field: &str) -> DomainResult<Vec<String>> {
@@ -181,6 +289,103 @@ mod tests {
         assert!(password("short").is_err());
         assert!(password("long enough pass").is_ok());
         assert!(password(&"x".repeat(300)).is_err());
+    }
+
+    #[test]
+    fn names_lose_format_and_control_characters() {
+        assert_eq!(single_line("rapport\u{202E}fdp.exe"), "rapportfdp.exe");
+        assert_eq!(
+            single_line("\u{FEFF} Ca\u{200B}mille\u{2066} \n\t Martin\u{0}\u{7} "),
+            "Camille Martin"
+        );
+        assert_eq!(single_line("Élodie Ødegård 李"), "Élodie Ødegård 李");
+        for c in ['\u{202A}', '\u{202D}', '\u{2069}', '\u{200F}', '\u{E0041}'] {
+            assert!(is_hidden_in_names(c), "{c:?}");
+        }
+        assert!(name(&"x".repeat(81), 80, "title").is_err());
+        assert_eq!(name(" a\u{202E}b ", 80, "title").unwrap(), "ab");
+    }
+
+    #[test]
+    fn remote_usernames_that_would_read_as_another_handle_are_refused() {
+        for good in [
+            "camille",
+            "Jean.Dupont",
+            "thelinuxexperiment_channel",
+            "dbzer0.com",
+            "李明",
+            "élodie-m",
+        ] {
+            assert!(remote_username(good).is_ok(), "{good}");
+        }
+        let long = "a".repeat(MAX_REMOTE_USERNAME + 1);
+        for bad in [
+            "",
+            "alice@evil.example",
+            "alice bob",
+            "alice\u{202E}",
+            "alice\u{200B}",
+            "a/b",
+            "a\u{0}",
+            "a\tb",
+            long.as_str(),
+        ] {
+            let error = remote_username(bad).unwrap_err();
+            assert_eq!(error.code(), "invalid_remote_username", "{bad:?}");
+        }
+    }
+
+    /// Every actor of another server kept as a fixture keeps passing.
+    #[test]
+    fn remote_usernames_of_the_fixtures_pass() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("federation/fixtures");
+        let mut pending = vec![root];
+        let mut seen = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "json") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let Ok(document) = serde_json::from_str::<serde_json::Value>(&text) else {
+                        continue;
+                    };
+                    let mut stack = vec![&document];
+                    while let Some(value) = stack.pop() {
+                        match value {
+                            serde_json::Value::Object(map) => {
+                                if let Some(name) =
+                                    map.get("preferredUsername").and_then(|v| v.as_str())
+                                {
+                                    seen += 1;
+                                    assert!(
+                                        remote_username(name).is_ok(),
+                                        "{}: {name}",
+                                        path.display()
+                                    );
+                                }
+                                stack.extend(map.values());
+                            }
+                            serde_json::Value::Array(items) => stack.extend(items),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 20, "only {seen} usernames found");
+    }
+
+    #[test]
+    fn page_numbers_start_at_one_and_are_bounded() {
+        assert_eq!(page_number(None, MAX_PAGE).unwrap(), 1);
+        assert_eq!(page_number(Some(""), MAX_PAGE).unwrap(), 1);
+        assert_eq!(page_number(Some("3"), MAX_PAGE).unwrap(), 3);
+        for bad in ["0", "-1", "abc", "1.5", "99999999999999999999", "100001"] {
+            let error = page_number(Some(bad), MAX_PAGE).unwrap_err();
+            assert_eq!(error.code(), "invalid_page", "{bad}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The admin console: approvals, suspensions, CSV export of accounts.
 
 use super::session::{CsrfForm, Page};
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     error::AppError,
@@ -8,7 +9,7 @@ use crate::{
     store::accounts::{AccountRow, AccountStatus},
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -112,7 +113,7 @@ async fn admin_action(state: AppState, page: Page, name: String, approve: bool) 
 pub async fn approve_user(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
     admin_action(state, page, name, true).await
@@ -122,7 +123,7 @@ pub async fn approve_user(
 pub async fn suspend_user(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
     admin_action(state, page, name, false).await
@@ -131,8 +132,7 @@ pub async fn suspend_user(
 /// Writes accounts as CSV: username, e-mail, domain, status, admin,
 /// created, verified, last log-in (RFC 3339).
 pub fn accounts_csv(accounts: &[AccountRow]) -> Result<String, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record([
+    let header = [
         "username",
         "email",
         "email_domain",
@@ -141,25 +141,26 @@ pub fn accounts_csv(accounts: &[AccountRow]) -> Result<String, csv::Error> {
         "created_at",
         "email_verified_at",
         "last_login_at",
-    ])?;
+    ]
+    .map(str::to_string);
     let rfc3339 = |ms: Option<i64>| {
         ms.and_then(chrono::DateTime::from_timestamp_millis)
             .map(|time| time.to_rfc3339())
             .unwrap_or_default()
     };
-    for account in accounts {
-        writer.write_record([
-            account.username.as_str(),
-            account.email.as_str(),
-            account.email_domain.as_str(),
-            account.status.as_str(),
-            if account.is_admin { "true" } else { "false" },
-            &rfc3339(Some(account.created_at)),
-            &rfc3339(account.email_verified_at),
-            &rfc3339(account.last_login_at),
-        ])?;
-    }
-    let bytes = writer.into_inner().map_err(|error| error.into_error())?;
+    let rows = accounts.iter().map(|account| {
+        [
+            account.username.clone(),
+            account.email.clone(),
+            account.email_domain.clone(),
+            account.status.as_str().to_string(),
+            account.is_admin.to_string(),
+            rfc3339(Some(account.created_at)),
+            rfc3339(account.email_verified_at),
+            rfc3339(account.last_login_at),
+        ]
+    });
+    let bytes = super::csv_export::csv_file(std::iter::once(header).chain(rows))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

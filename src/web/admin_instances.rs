@@ -4,6 +4,7 @@
 //! and "check again now"; then the latest refusals.
 
 use super::session::{CsrfForm, Page};
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     domain::trust::{Evidence, ManualEntry},
@@ -12,7 +13,7 @@ use crate::{
     store::now_ms,
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -119,7 +120,7 @@ pub struct RecheckForm {}
 pub async fn recheck(
     State(state): State<AppState>,
     page: Page,
-    Path(host): Path<String>,
+    WebPath(host): WebPath<String>,
     CsrfForm(_): CsrfForm<RecheckForm>,
 ) -> Response {
     if let Some(refusal) = refuse_non_admin(&state, &page) {
@@ -148,7 +149,7 @@ pub struct ManualForm {
 pub async fn set_manual(
     State(state): State<AppState>,
     page: Page,
-    Path(host): Path<String>,
+    WebPath(host): WebPath<String>,
     CsrfForm(form): CsrfForm<ManualForm>,
 ) -> Response {
     if let Some(refusal) = refuse_non_admin(&state, &page) {

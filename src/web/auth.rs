@@ -4,6 +4,7 @@ use super::{
     home::safe_next,
     session::{clear_session_cookie, session_cookie, CsrfForm, Page},
 };
+use crate::extract::WebQuery;
 use crate::{
     app::AppState,
     domain::{accounts::SignupInput, DomainError},
@@ -12,7 +13,7 @@ use crate::{
     store::accounts::AccountStatus,
 };
 use axum::{
-    extract::{Query, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -170,7 +171,7 @@ pub struct TokenQuery {
 pub async fn verify_email(
     State(state): State<AppState>,
     page: Page,
-    Query(query): Query<TokenQuery>,
+    WebQuery(query): WebQuery<TokenQuery>,
 ) -> Response {
     match state.domain.verify_email(&query.token).await {
         Ok(account) => {
@@ -327,7 +328,7 @@ fn login_page(
 pub async fn show_login(
     State(state): State<AppState>,
     page: Page,
-    Query(query): Query<NextQuery>,
+    WebQuery(query): WebQuery<NextQuery>,
 ) -> Response {
     let form = LoginForm {
         next: query.next,
@@ -446,7 +447,7 @@ pub async fn submit_forgot(
 pub async fn show_reset(
     State(state): State<AppState>,
     page: Page,
-    Query(query): Query<TokenQuery>,
+    WebQuery(query): WebQuery<TokenQuery>,
 ) -> Response {
     state.render(&page, "reset.html", context! { token => query.token })
 }

@@ -6,6 +6,7 @@ use super::{
     projects::{date, login_redirect, person_context, refusal, resolve_actor},
     session::{CsrfForm, Page},
 };
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     domain::trust::Labeller,
@@ -14,7 +15,7 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -96,7 +97,7 @@ pub async fn submit_contact_request(
 pub async fn submit_contact_answer(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<ContactForm>,
 ) -> Response {
     let Some(user) = &page.user else {

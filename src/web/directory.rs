@@ -65,9 +65,12 @@ pub struct DirectoryParams {
 
 impl DirectoryParams {
     /// Reads a query string; a malformed one (a parameter given twice…)
-    /// is a 400 `invalid_query`.
+    /// is a 400 `invalid_query`, one holding U+0000 a 400 `invalid_text`.
     pub fn parse(raw: Option<&str>) -> Result<DirectoryParams, AppError> {
-        serde_html_form::from_str(raw.unwrap_or_default()).map_err(|error| {
+        let raw = raw.unwrap_or_default();
+        crate::extract::check_form_text(raw.as_bytes())
+            .map_err(|error| crate::extract::form_text_refusal(error, "invalid_query"))?;
+        serde_html_form::from_str(raw).map_err(|error| {
             AppError::new(StatusCode::BAD_REQUEST, "invalid_query").with_detail(error.to_string())
         })
     }

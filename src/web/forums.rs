@@ -3,10 +3,13 @@
 //! another instance, open a thread (with a Markdown preview) and reply.
 
 use super::session::{CsrfForm, Page};
+use crate::extract::{WebPath, WebQuery};
 use crate::{
     app::AppState,
     apub::forums::{forum_by_path, forum_handle, forum_path, resolve_forum},
-    domain::{forums::ForumInput, profile::render_markdown, trust::Labeller, DomainError},
+    domain::{
+        forums::ForumInput, profile::render_markdown, trust::Labeller, validate, DomainError,
+    },
     error::AppError,
     store::{
         forums::{FollowState, ForumRow},
@@ -15,7 +18,7 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -207,7 +210,7 @@ pub async fn submit_follow(
 pub async fn submit_unfollow(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
 ) -> Response {
     let Some(user) = &page.user else {
@@ -226,7 +229,8 @@ pub async fn submit_unfollow(
 /// Pagination query.
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
-    page: Option<i64>,
+    /// Read by [`crate::domain::validate::page_number`].
+    page: Option<String>,
 }
 
 /// `GET /forums/{name}`: the forum page, or its `Group` actor for
@@ -235,26 +239,21 @@ pub async fn show_forum(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
-    Path(name): Path<String>,
-    Query(query): Query<PageQuery>,
+    WebPath(name): WebPath<String>,
+    WebQuery(query): WebQuery<PageQuery>,
 ) -> Response {
     if super::profile::wants_activity_json(&headers) {
         return crate::apub::forums::forum_document(&state, &name).await;
     }
+    let number = match validate::page_number(query.page.as_deref(), validate::MAX_PAGE) {
+        Ok(number) => number,
+        Err(error) => return refusal(&state, &page, error),
+    };
     let forum = match forum_by_path(&state, &name).await {
         Ok(forum) => forum,
         Err(error) => return refusal(&state, &page, error),
     };
-    forum_page(
-        &state,
-        &page,
-        &forum,
-        query.page.unwrap_or(1),
-        StatusCode::OK,
-        None,
-        None,
-    )
-    .await
+    forum_page(&state, &page, &forum, number, StatusCode::OK, None, None).await
 }
 
 /// The compose form of a thread.
@@ -357,7 +356,7 @@ async fn forum_page(
 pub async fn submit_thread(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<ThreadForm>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
@@ -434,16 +433,20 @@ pub struct ReplyForm {
 pub async fn show_thread(
     data: Data<AppState>,
     page: Page,
-    Path(id): Path<i64>,
-    Query(query): Query<PageQuery>,
+    WebPath(id): WebPath<i64>,
+    WebQuery(query): WebQuery<PageQuery>,
 ) -> Response {
     let state: AppState = (*data).clone();
+    let number = match validate::page_number(query.page.as_deref(), validate::MAX_PAGE) {
+        Ok(number) => number,
+        Err(error) => return refusal(&state, &page, error),
+    };
     thread_page(
         Some(&data),
         &state,
         &page,
         PostId(id),
-        query.page.unwrap_or(1),
+        number,
         StatusCode::OK,
         None,
         None,
@@ -547,7 +550,7 @@ async fn thread_page(
 pub async fn submit_reply(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<ReplyForm>,
 ) -> Response {
     let Some(user) = page.user.clone() else {

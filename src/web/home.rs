@@ -1,9 +1,10 @@
 //! The home page, the charter and the language switch.
 
 use super::session::{Page, LANG_COOKIE};
+use crate::extract::{WebPath, WebQuery};
 use crate::{app::AppState, i18n::Lang};
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -63,8 +64,8 @@ pub fn safe_next(next: Option<&str>) -> String {
 pub async fn switch_language(
     State(state): State<AppState>,
     page: Page,
-    Path(code): Path<String>,
-    Query(query): Query<SwitchQuery>,
+    WebPath(code): WebPath<String>,
+    WebQuery(query): WebQuery<SwitchQuery>,
     jar: CookieJar,
 ) -> Response {
     let Some(lang) = Lang::parse(&code) else {

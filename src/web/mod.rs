@@ -8,6 +8,7 @@ pub mod admin;
 pub mod admin_instances;
 pub mod auth;
 pub mod contacts;
+pub mod csv_export;
 pub mod directory;
 pub mod forums;
 pub mod home;

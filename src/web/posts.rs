@@ -3,6 +3,7 @@
 //! with their reports queue.
 
 use super::session::{CsrfForm, Page};
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     apub::forums::{forum_by_path, forum_path},
@@ -15,7 +16,7 @@ use crate::{
     urls,
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -66,7 +67,7 @@ pub struct EditForm {
 pub async fn submit_edit(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> Response {
     let (user, post) = match acting_on(&state, &page, id).await {
@@ -87,7 +88,7 @@ pub async fn submit_edit(
 pub async fn submit_delete(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
 ) -> Response {
     let (user, post) = match acting_on(&state, &page, id).await {
@@ -120,7 +121,7 @@ pub struct LikeForm {
 pub async fn submit_like(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<LikeForm>,
 ) -> Response {
     let (user, post) = match acting_on(&state, &page, id).await {
@@ -148,7 +149,7 @@ pub struct ReasonForm {
 pub async fn submit_report(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Response {
     let (user, post) = match acting_on(&state, &page, id).await {
@@ -168,7 +169,7 @@ pub async fn submit_report(
 pub async fn submit_remove(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Response {
     let (user, post) = match acting_on(&state, &page, id).await {
@@ -192,7 +193,7 @@ pub struct ModerateForm {
 pub async fn submit_moderate(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<ModerateForm>,
 ) -> Response {
     let (user, thread) = match acting_on(&state, &page, id).await {
@@ -221,7 +222,7 @@ pub async fn submit_moderate(
 pub async fn show_reports(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
         return Redirect::to("/login").into_response();

@@ -2,6 +2,7 @@
 //! ActivityPub clients at the same URL) and the edit form.
 
 use super::session::{CsrfForm, Page};
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     domain::{
@@ -11,7 +12,7 @@ use crate::{
     error::AppError,
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -50,7 +51,7 @@ pub async fn show_profile(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
 ) -> Response {
     if wants_activity_json(&headers) {
         return crate::apub::actors::person_document(&state, &name).await;
@@ -92,7 +93,7 @@ pub async fn show_profile(
 }
 
 /// `GET /@{name}`: Mastodon-style short link.
-pub async fn redirect_at_handle(Path(name): Path<String>) -> Response {
+pub async fn redirect_at_handle(WebPath(name): WebPath<String>) -> Response {
     Redirect::permanent(&crate::urls::person("", &name)).into_response()
 }
 

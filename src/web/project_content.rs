@@ -7,6 +7,7 @@ use super::{
     projects::{project_by_path, project_path},
     session::{CsrfForm, CsrfUpload, Page},
 };
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     apub::project_content::{document_bytes, download, fetch_remote_bytes},
@@ -23,7 +24,7 @@ use crate::{
     },
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -194,7 +195,7 @@ pub struct PostForm {
 pub async fn submit_thread(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<PostForm>,
 ) -> Response {
     let (user, project, _) = match as_member(&state, &page, &name).await {
@@ -217,7 +218,7 @@ pub async fn submit_thread(
 pub async fn show_thread(
     State(state): State<AppState>,
     page: Page,
-    Path((name, id)): Path<(String, i64)>,
+    WebPath((name, id)): WebPath<(String, i64)>,
 ) -> Response {
     let (_, project, _) = match as_member(&state, &page, &name).await {
         Ok(found) => found,
@@ -279,7 +280,7 @@ pub async fn show_thread(
 pub async fn submit_reply(
     State(state): State<AppState>,
     page: Page,
-    Path((name, id)): Path<(String, i64)>,
+    WebPath((name, id)): WebPath<(String, i64)>,
     CsrfForm(form): CsrfForm<PostForm>,
 ) -> Response {
     let (user, project, _) = match as_member(&state, &page, &name).await {
@@ -312,7 +313,7 @@ pub async fn submit_reply(
 pub async fn submit_document(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     upload: CsrfUpload,
 ) -> Response {
     let (user, project, _) = match as_member(&state, &page, &name).await {
@@ -356,7 +357,7 @@ pub async fn submit_document(
 pub async fn download_document(
     State(state): State<AppState>,
     page: Page,
-    Path((name, version)): Path<(String, i64)>,
+    WebPath((name, version)): WebPath<(String, i64)>,
 ) -> Response {
     let (_, project, _) = match as_member(&state, &page, &name).await {
         Ok(found) => found,
@@ -405,7 +406,7 @@ pub struct EventForm {
 pub async fn submit_event(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<EventForm>,
 ) -> Response {
     let (user, project, _) = match as_member(&state, &page, &name).await {
@@ -551,7 +552,7 @@ pub async fn export_agenda(State(state): State<AppState>, page: Page) -> Respons
 pub async fn export_project_agenda(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
 ) -> Response {
     let (user, project, _) = match as_member(&state, &page, &name).await {
         Ok(found) => found,

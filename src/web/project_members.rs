@@ -10,6 +10,7 @@ use super::{
     },
     session::{CsrfForm, Page},
 };
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     error::AppError,
@@ -20,7 +21,7 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{header, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -63,7 +64,7 @@ async fn act(
 pub async fn submit_invite(
     data: Data<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
     act(&data, &page, &name, async |user, project| {
@@ -80,7 +81,7 @@ pub async fn submit_invite(
 pub async fn submit_join(
     data: Data<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
     act(&data, &page, &name, async |user, project| {
@@ -96,7 +97,7 @@ pub async fn submit_join(
 pub async fn submit_leave(
     data: Data<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
     act(&data, &page, &name, async |user, project| {
@@ -112,7 +113,7 @@ pub async fn submit_leave(
 pub async fn submit_answer(
     data: Data<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
     let accept = match form.action.as_str() {
@@ -145,7 +146,7 @@ pub async fn submit_answer(
 pub async fn submit_member_action(
     data: Data<AppState>,
     page: Page,
-    Path((name, member)): Path<(String, i64)>,
+    WebPath((name, member)): WebPath<(String, i64)>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
     act(&data, &page, &name, async |user, project| {
@@ -214,7 +215,7 @@ pub async fn submit_lookup(
 pub async fn export_members_csv(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
 ) -> Response {
     let Some(user) = &page.user else {
         return login_redirect(&format!("/projects/{name}"));
@@ -247,7 +248,6 @@ pub async fn export_members_csv(
         (Err(error), _) => return refusal(&state, &page, error),
         (_, Err(error)) => return refusal(&state, &page, error),
     };
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows = vec![vec![
         "handle".to_string(),
         "display_name".to_string(),
@@ -277,12 +277,7 @@ pub async fn export_members_csv(
             date(view.member.updated_at),
         ]);
     }
-    for row in rows {
-        if let Err(error) = writer.write_record(&row) {
-            return refusal(&state, &page, AppError::internal(error));
-        }
-    }
-    match writer.into_inner() {
+    match super::csv_export::csv_file(rows) {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -4,6 +4,7 @@
 //! demandes" (invitations and join requests waiting for an answer).
 
 use super::session::{CsrfForm, Page};
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     apub::{actors::DbActor, projects::project_actor_response},
@@ -19,7 +20,7 @@ use activitypub_federation::{
     fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor},
 };
 use axum::{
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
@@ -357,7 +358,7 @@ pub async fn submit_new_project(
 pub async fn show_edit_project(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
 ) -> Response {
     if page.user.is_none() {
         return login_redirect(&format!("/projects/{name}/edit"));
@@ -407,7 +408,7 @@ pub async fn show_edit_project(
 pub async fn submit_edit_project(
     State(state): State<AppState>,
     page: Page,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<ProjectForm>,
 ) -> Response {
     let Some(user) = &page.user else {
@@ -446,7 +447,7 @@ pub async fn show_project(
     method: axum::http::Method,
     uri: axum::http::Uri,
     headers: HeaderMap,
-    Path(name): Path<String>,
+    WebPath(name): WebPath<String>,
 ) -> Response {
     let state: &AppState = &data;
     if super::profile::wants_activity_json(&headers) {

