@@ -29,7 +29,7 @@ use activitypub_federation::{config::Data, fetch::fetch_object_http};
 use axum::{
     extract::Path,
     http::{header, HeaderMap, Method, StatusCode, Uri},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use preau_federation::{
     activities::Activity,
@@ -231,7 +231,7 @@ pub async fn get_object(
             None => false,
         };
         if member {
-            return Redirect::to(&crate::web::projects::project_path(&project)).into_response();
+            return crate::web::redirect::to(&crate::web::projects::project_path(&project));
         }
         return data.error_page(&page, AppError::new(StatusCode::FORBIDDEN, "not_a_member"));
     }

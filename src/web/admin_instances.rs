@@ -14,7 +14,7 @@ use crate::{
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use preau_federation::TrustLevel;
@@ -155,7 +155,7 @@ pub async fn set_manual(
         return refusal;
     }
     let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     let refuse = |code: &'static str| {
         let error = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code);

@@ -1,7 +1,7 @@
 //! Sign-up, e-mail verification, log-in, log-out and password reset pages.
 
 use super::{
-    home::safe_next,
+    redirect,
     session::{clear_session_cookie, session_cookie, CsrfForm, Page},
 };
 use crate::{
@@ -14,7 +14,7 @@ use crate::{
 use axum::{
     extract::{Query, State},
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
 use minijinja::{context, Value};
@@ -350,8 +350,10 @@ pub async fn submit_login(
     }
     match state.domain.log_in(&form.login, &form.password).await {
         Ok((account, token)) => {
+            // A target that is not a path on this site goes home, not to
+            // the profile: the log-in worked, the target was refused.
             let target = match form.next.as_deref() {
-                Some(next) if !next.is_empty() => safe_next(Some(next)),
+                Some(next) if !next.is_empty() => redirect::target_or(Some(next), "/"),
                 _ => crate::urls::person("", &account.username),
             };
             // A previous session on this browser ends with the new log-in.
@@ -360,7 +362,7 @@ pub async fn submit_login(
             }
             (
                 jar.add(session_cookie(&state, token)),
-                Redirect::to(&target),
+                redirect::to(&target),
             )
                 .into_response()
         }
@@ -388,7 +390,7 @@ pub async fn submit_logout(
             return state.error_page(&page, error);
         }
     }
-    (jar.add(clear_session_cookie()), Redirect::to("/")).into_response()
+    (jar.add(clear_session_cookie()), redirect::to("/")).into_response()
 }
 
 /// `GET /password/forgot`.

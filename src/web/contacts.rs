@@ -16,7 +16,7 @@ use activitypub_federation::config::Data;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -61,14 +61,6 @@ pub struct ContactForm {
     back: String,
 }
 
-fn back_to(back: &str) -> String {
-    if back.starts_with('/') && !back.starts_with("//") {
-        back.to_string()
-    } else {
-        "/requests".to_string()
-    }
-}
-
 /// `POST /contacts`: ask the teacher `handle` to be a contact.
 pub async fn submit_contact_request(
     data: Data<AppState>,
@@ -87,7 +79,10 @@ pub async fn submit_contact_request(
         Err(error) => Err(error),
     };
     match result {
-        Ok(()) => Redirect::to(&back_to(&form.back)).into_response(),
+        Ok(()) => crate::web::redirect::to(&crate::web::redirect::target_or(
+            Some(&form.back),
+            "/requests",
+        )),
         Err(error) => refusal(&data, &page, error),
     }
 }
@@ -119,7 +114,7 @@ pub async fn submit_contact_answer(
         Err(error) => return refusal(&state, &page, error),
     };
     match state.domain.answer_contact(user, &requester, accept).await {
-        Ok(()) => Redirect::to("/requests").into_response(),
+        Ok(()) => crate::web::redirect::to("/requests"),
         Err(error) => refusal(&state, &page, error),
     }
 }

@@ -17,7 +17,7 @@ use activitypub_federation::config::Data;
 use axum::{
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -142,7 +142,7 @@ pub async fn submit_create_forum(
     CsrfForm(form): CsrfForm<CreateForumForm>,
 ) -> Response {
     let Some(user) = &page.user else {
-        return Redirect::to("/login?next=%2Fforums").into_response();
+        return crate::web::redirect::to("/login?next=%2Fforums");
     };
     let level = if form.min_post_level.is_empty() {
         "informal"
@@ -161,7 +161,7 @@ pub async fn submit_create_forum(
         min_post_level,
     };
     match state.domain.create_forum(Some(user), &input).await {
-        Ok(forum) => Redirect::to(&forum_path(&forum)).into_response(),
+        Ok(forum) => crate::web::redirect::to(&forum_path(&forum)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
@@ -185,7 +185,7 @@ pub async fn submit_follow(
 ) -> Response {
     let state: &AppState = &data;
     let Some(user) = &page.user else {
-        return Redirect::to("/login?next=%2Fforums").into_response();
+        return crate::web::redirect::to("/login?next=%2Fforums");
     };
     let forum = match resolve_forum(&data, &form.handle).await {
         Ok(forum) => forum,
@@ -199,7 +199,7 @@ pub async fn submit_follow(
             return refusal(state, &page, error);
         }
     }
-    Redirect::to(&forum_path(&forum)).into_response()
+    crate::web::redirect::to(&forum_path(&forum))
 }
 
 /// `POST /forums/{name}/unfollow`.
@@ -210,7 +210,7 @@ pub async fn submit_unfollow(
     CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
 ) -> Response {
     let Some(user) = &page.user else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     let forum = match forum_by_path(&state, &name).await {
         Ok(forum) => forum,
@@ -219,7 +219,7 @@ pub async fn submit_unfollow(
     if let Err(error) = state.domain.unfollow_forum(user, &forum).await {
         return refusal(&state, &page, error);
     }
-    Redirect::to(&forum_path(&forum)).into_response()
+    crate::web::redirect::to(&forum_path(&forum))
 }
 
 /// Pagination query.
@@ -347,7 +347,7 @@ pub async fn submit_thread(
     CsrfForm(form): CsrfForm<ThreadForm>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     let forum = match forum_by_path(&state, &name).await {
         Ok(forum) => forum,
@@ -361,7 +361,7 @@ pub async fn submit_thread(
         .post_thread(&user, &forum, &form.title, &form.body)
         .await
     {
-        Ok(post) => Redirect::to(&crate::urls::thread_page(post.id.0)).into_response(),
+        Ok(post) => crate::web::redirect::to(&crate::urls::thread_page(post.id.0)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
@@ -467,12 +467,11 @@ async fn thread_page(
             _ => 0,
         };
         let on_page = before / crate::api::forums::REPLIES_PER_PAGE + 1;
-        return Redirect::to(&format!(
+        return crate::web::redirect::to(&format!(
             "{}?page={on_page}#post-{}",
             crate::urls::thread_page(thread.id.0),
             id.0
-        ))
-        .into_response();
+        ));
     }
     let (view, forum) = (&snapshot.thread, &snapshot.forum);
     if !view.post.is_visible() {
@@ -537,7 +536,7 @@ pub async fn submit_reply(
     CsrfForm(form): CsrfForm<ReplyForm>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     if form.preview.is_some() {
         return thread_page(
@@ -559,12 +558,11 @@ pub async fn submit_reply(
         Err(error) => return refusal(&state, &page, error),
     };
     match state.domain.post_reply(&user, &parent, &form.body).await {
-        Ok(reply) => Redirect::to(&format!(
+        Ok(reply) => crate::web::redirect::to(&format!(
             "{}#post-{}",
             crate::urls::thread_page(id),
             reply.id.0
-        ))
-        .into_response(),
+        )),
         Err(DomainError::Rule {
             status,
             code,

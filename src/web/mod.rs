@@ -16,6 +16,7 @@ pub mod profile;
 pub mod project_content;
 pub mod project_members;
 pub mod projects;
+pub mod redirect;
 pub mod session;
 
 use crate::{

@@ -17,7 +17,7 @@ use crate::{
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -38,19 +38,18 @@ async fn acting_on(
     id: i64,
 ) -> Result<(AccountRow, PostRow), Response> {
     let Some(user) = page.user.clone() else {
-        return Err(Redirect::to("/login").into_response());
+        return Err(crate::web::redirect::to("/login"));
     };
     let post = load(state, page, id).await?;
     Ok((user, post))
 }
 
 fn back_to(post: &PostRow) -> Response {
-    Redirect::to(&format!(
+    crate::web::redirect::to(&format!(
         "{}#post-{}",
         urls::thread_page(post.thread().0),
         post.id.0
     ))
-    .into_response()
 }
 
 /// The edit form.
@@ -97,12 +96,11 @@ pub async fn submit_delete(
     match state.domain.delete_post(&user, &post).await {
         Ok(()) if post.thread_id.is_none() => {
             let forum = state.domain.store.forum(post.forum_id).await.ok().flatten();
-            Redirect::to(
+            crate::web::redirect::to(
                 &forum
                     .map(|f| forum_path(&f))
                     .unwrap_or_else(|| "/forums".into()),
             )
-            .into_response()
         }
         Ok(()) => back_to(&post),
         Err(error) => state.error_page(&page, error),
@@ -224,7 +222,7 @@ pub async fn show_reports(
     Path(name): Path<String>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     let forum = match forum_by_path(&state, &name).await {
         Ok(forum) => forum,

@@ -13,7 +13,7 @@ use crate::{
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
@@ -93,7 +93,7 @@ pub async fn show_profile(
 
 /// `GET /@{name}`: Mastodon-style short link.
 pub async fn redirect_at_handle(Path(name): Path<String>) -> Response {
-    Redirect::permanent(&crate::urls::person("", &name)).into_response()
+    crate::web::redirect::permanent(&crate::urls::person("", &name))
 }
 
 /// The profile edit form as submitted.
@@ -139,7 +139,7 @@ fn edit_page(
 }
 
 fn login_redirect(page: &Page) -> Response {
-    Redirect::to(&format!("/login?next={}", urlencode(&page.path))).into_response()
+    crate::web::redirect::to(&format!("/login?next={}", urlencode(&page.path)))
 }
 
 fn urlencode(text: &str) -> String {

@@ -25,7 +25,7 @@ use crate::{
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -158,7 +158,7 @@ async fn as_member(
     let Some(user) = page.user.clone() else {
         let next: String =
             url::form_urlencoded::byte_serialize(format!("/projects/{name}").as_bytes()).collect();
-        return Err(Redirect::to(&format!("/login?next={next}")).into_response());
+        return Err(crate::web::redirect::to(&format!("/login?next={next}")));
     };
     let project = project_by_path(state, name)
         .await
@@ -206,7 +206,7 @@ pub async fn submit_thread(
         .await
     {
         Ok(post) => {
-            Redirect::to(&format!("{}/threads/{}", project_path(&project), post.id)).into_response()
+            crate::web::redirect::to(&format!("{}/threads/{}", project_path(&project), post.id))
         }
         Err(error) => refusal(&state, &page, error),
     }
@@ -294,12 +294,11 @@ pub async fn submit_reply(
         .reply_project_post(&user, &project, &parent, &form.body)
         .await
     {
-        Ok(reply) => Redirect::to(&format!(
+        Ok(reply) => crate::web::redirect::to(&format!(
             "{}/threads/{id}#reply-{}",
             project_path(&project),
             reply.id
-        ))
-        .into_response(),
+        )),
         Err(error) => refusal(&state, &page, error),
     }
 }
@@ -337,7 +336,7 @@ pub async fn submit_document(
         )
         .await
     {
-        Ok(_) => Redirect::to(&format!("{}#documents", project_path(&project))).into_response(),
+        Ok(_) => crate::web::redirect::to(&format!("{}#documents", project_path(&project))),
         Err(error) => {
             // The page again, with the reason, so the form is at hand.
             let error = AppError::from(error);
@@ -423,7 +422,7 @@ pub async fn submit_event(
         .add_project_event(&user, &project, &input)
         .await
     {
-        Ok(_) => Redirect::to(&format!("{}#agenda", project_path(&project))).into_response(),
+        Ok(_) => crate::web::redirect::to(&format!("{}#agenda", project_path(&project))),
         Err(error) => refusal(&state, &page, error),
     }
 }
@@ -446,7 +445,7 @@ async fn personal_events(
 /// `GET /agenda`: every event of every space the teacher belongs to.
 pub async fn show_agenda(State(state): State<AppState>, page: Page) -> Response {
     let Some(user) = &page.user else {
-        return Redirect::to("/login?next=%2Fagenda").into_response();
+        return crate::web::redirect::to("/login?next=%2Fagenda");
     };
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
@@ -532,7 +531,7 @@ fn ics_response(body: String, file: &str) -> Response {
 /// `GET /agenda.ics`: the personal agenda as iCalendar.
 pub async fn export_agenda(State(state): State<AppState>, page: Page) -> Response {
     let Some(user) = &page.user else {
-        return Redirect::to("/login?next=%2Fagenda").into_response();
+        return crate::web::redirect::to("/login?next=%2Fagenda");
     };
     match personal_events(&state, user).await {
         Ok(events) => ics_response(

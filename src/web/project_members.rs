@@ -22,7 +22,7 @@ use activitypub_federation::config::Data;
 use axum::{
     extract::{Path, State},
     http::{header, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use minijinja::context;
 use serde::Deserialize;
@@ -51,7 +51,7 @@ async fn act(
         Err(error) => return refusal(state, page, error),
     };
     match run(user, &project).await {
-        Ok(()) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(()) => crate::web::redirect::to(&project_path(&project)),
         Err(error) => {
             let message = state.error_message(page.lang, &error);
             project_page(state, page, error.status, &project, Some(message)).await
@@ -135,7 +135,7 @@ pub async fn submit_answer(
     })
     .await;
     if back_to_requests && response.status().is_redirection() {
-        return Redirect::to("/requests").into_response();
+        return crate::web::redirect::to("/requests");
     }
     response
 }
@@ -197,7 +197,7 @@ pub async fn submit_lookup(
         Err(error) => Err(error),
     };
     match found {
-        Ok(Some(project)) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(Some(project)) => crate::web::redirect::to(&project_path(&project)),
         Ok(None) => {
             let error = AppError::new(StatusCode::NOT_FOUND, "not_a_project");
             let message = data.error_message(page.lang, &error);

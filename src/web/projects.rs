@@ -21,7 +21,7 @@ use activitypub_federation::{
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
@@ -100,7 +100,7 @@ pub(super) fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>)
 
 pub(super) fn login_redirect(path: &str) -> Response {
     let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
-    Redirect::to(&format!("/login?next={next}")).into_response()
+    crate::web::redirect::to(&format!("/login?next={next}"))
 }
 
 /// The project a page path names: `NAME` (local) or `NAME@HOST` (known
@@ -344,7 +344,7 @@ pub async fn submit_new_project(
         return login_redirect("/projects/new");
     };
     match state.domain.create_project(user, &form.input()).await {
-        Ok(project) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(project) => crate::web::redirect::to(&project_path(&project)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
@@ -422,7 +422,7 @@ pub async fn submit_edit_project(
         .edit_project(user, &project, &form.input())
         .await
     {
-        Ok(project) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(project) => crate::web::redirect::to(&project_path(&project)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
