@@ -2,7 +2,7 @@
 
 use super::{
     redirect,
-    session::{clear_session_cookie, session_cookie, CsrfForm, Page},
+    session::{clear_session_cookie, fresh_csrf_cookie, session_cookie, CsrfForm, Page},
 };
 use crate::{
     app::AppState,
@@ -36,10 +36,7 @@ pub struct SignupForm {
 }
 
 fn field_of(error: &DomainError) -> Option<String> {
-    match error {
-        DomainError::Rule { detail, .. } => detail.clone(),
-        _ => None,
-    }
+    super::error_field(error)
 }
 
 fn rate_limited() -> AppError {
@@ -73,6 +70,8 @@ pub async fn show_signup(State(state): State<AppState>, page: Page) -> Response 
 }
 
 /// `POST /signup`: creates the account and sends the verification mail.
+/// An address that already has an account gets the same answer (its owner
+/// gets a mail instead; see [`crate::domain::accounts::SignupOutcome`]).
 pub async fn submit_signup(
     State(state): State<AppState>,
     page: Page,
@@ -101,11 +100,11 @@ pub async fn submit_signup(
                 "signup-done-title",
                 vec![text],
                 None,
-                Some(&outcome.account.email),
+                Some(&outcome.receipt.email),
             )
         }
         Ok(outcome) => {
-            let account = outcome.account;
+            let account = outcome.receipt;
             let catalogs = Catalogs::get();
             let mut paragraphs =
                 vec![catalogs.format(page.lang, "signup-done-body", &[("email", &account.email)])];
@@ -360,8 +359,11 @@ pub async fn submit_login(
             if let Some(old) = &page.session_token {
                 let _ = state.domain.log_out(old).await;
             }
+            // A new pre-session secret: a CSRF token obtained before the
+            // log-in (or planted with a cookie) is dead after it.
             (
-                jar.add(session_cookie(&state, token)),
+                jar.add(session_cookie(&state, token))
+                    .add(fresh_csrf_cookie(&state)),
                 redirect::to(&target),
             )
                 .into_response()
@@ -390,7 +392,11 @@ pub async fn submit_logout(
             return state.error_page(&page, error);
         }
     }
-    (jar.add(clear_session_cookie()), redirect::to("/")).into_response()
+    (
+        jar.add(clear_session_cookie()).add(fresh_csrf_cookie(&state)),
+        redirect::to("/"),
+    )
+        .into_response()
 }
 
 /// `GET /password/forgot`.

@@ -4,10 +4,7 @@
 use super::session::{CsrfForm, Page};
 use crate::{
     app::AppState,
-    domain::{
-        profile::{LocalPerson, ProfileInput, SCHOOL_LEVELS},
-        DomainError,
-    },
+    domain::profile::{LocalPerson, ProfileInput, SCHOOL_LEVELS},
     error::AppError,
 };
 use axum::{
@@ -93,7 +90,7 @@ pub async fn show_profile(
 
 /// `GET /@{name}`: Mastodon-style short link.
 pub async fn redirect_at_handle(Path(name): Path<String>) -> Response {
-    crate::web::redirect::permanent(&crate::urls::person("", &name))
+    crate::web::redirect::permanent(&crate::urls::person("", &urlencode(&name)))
 }
 
 /// The profile edit form as submitted.
@@ -190,10 +187,7 @@ pub async fn submit_edit(
     match state.domain.update_profile(user.actor_id, &input).await {
         Ok(()) => edit_page(&state, &page, StatusCode::OK, &form, true, None),
         Err(error) => {
-            let field = match &error {
-                DomainError::Rule { detail, .. } => detail.clone(),
-                _ => None,
-            };
+            let field = super::error_field(&error);
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
             edit_page(
