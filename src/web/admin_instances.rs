@@ -196,7 +196,15 @@ pub async fn set_manual(
             form: &form,
             field,
         };
-        instances_page_with(&state, &page, error.status, None, Some(message), Some(typed)).await
+        instances_page_with(
+            &state,
+            &page,
+            error.status,
+            None,
+            Some(message),
+            Some(typed),
+        )
+        .await
     };
     let entry = match form.level.as_str() {
         "none" => None,

@@ -393,7 +393,8 @@ pub async fn submit_logout(
         }
     }
     (
-        jar.add(clear_session_cookie()).add(fresh_csrf_cookie(&state)),
+        jar.add(clear_session_cookie())
+            .add(fresh_csrf_cookie(&state)),
         redirect::to("/"),
     )
         .into_response()

@@ -433,12 +433,16 @@ pub async fn show_thread(
         StatusCode::OK,
         None,
         None,
+        None,
     )
     .await
 }
 
+/// The thread page. `attempt` is what was typed in one post's own form
+/// (edit, report, remove) when it was refused: that form is shown open,
+/// filled in, with the message at its field.
 #[allow(clippy::too_many_arguments)]
-async fn thread_page(
+pub(super) async fn thread_page(
     data: Option<&Data<AppState>>,
     state: &AppState,
     page: &Page,
@@ -447,6 +451,7 @@ async fn thread_page(
     status: StatusCode,
     form: Option<&ReplyForm>,
     error: Option<String>,
+    attempt: Option<Value>,
 ) -> Response {
     let store = &state.domain.store;
     let per_page = crate::api::forums::REPLIES_PER_PAGE;
@@ -524,6 +529,7 @@ async fn thread_page(
             form => form.map(Value::from_serialize),
             preview_html => preview,
             error => error,
+            attempt => attempt,
         },
     )
 }
@@ -547,6 +553,7 @@ pub async fn submit_reply(
             1,
             StatusCode::OK,
             Some(&form),
+            None,
             None,
         )
         .await;
@@ -583,6 +590,7 @@ pub async fn submit_reply(
                 error.status,
                 Some(&form),
                 Some(message),
+                None,
             )
             .await
         }

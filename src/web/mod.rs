@@ -35,7 +35,10 @@ use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
 const TEMPLATES: [(&str, &str); 29] = [
-    ("field_error.html", include_str!("templates/field_error.html")),
+    (
+        "field_error.html",
+        include_str!("templates/field_error.html"),
+    ),
     ("directory.html", include_str!("templates/directory.html")),
     (
         "project_thread.html",
