@@ -83,7 +83,15 @@ pub async fn submit_contact_request(
             Some(&form.back),
             "/requests",
         )),
-        Err(error) => refusal(&data, &page, error),
+        // The form is on "Mes demandes": shown again there, filled in.
+        Err(error) => {
+            let message = data.error_message(page.lang, &error);
+            let refused = super::project_members::RefusedRequest {
+                handle: &form.handle,
+                message,
+            };
+            super::project_members::requests_page(&data, &page, error.status, Some(refused)).await
+        }
     }
 }
 

@@ -83,7 +83,7 @@ fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Respons
 
 /// `GET /forums`.
 pub async fn show_forums(State(state): State<AppState>, page: Page) -> Response {
-    forums_page(&state, &page, StatusCode::OK, None, None).await
+    forums_page(&state, &page, StatusCode::OK, None, None, None).await
 }
 
 async fn forums_page(
@@ -92,6 +92,7 @@ async fn forums_page(
     status: StatusCode,
     error: Option<String>,
     form: Option<&CreateForumForm>,
+    follow_handle: Option<&str>,
 ) -> Response {
     let forums = match state.domain.store.listed_forums().await {
         Ok(forums) => forums,
@@ -118,7 +119,14 @@ async fn forums_page(
         status,
         page,
         "forums.html",
-        context! { forums => items, can_create => can_create, error => error, form => form.map(Value::from_serialize) },
+        context! {
+            forums => items,
+            can_create => can_create,
+            error => error,
+            error_field => follow_handle.map(|_| "handle"),
+            follow_handle => follow_handle,
+            form => form.map(Value::from_serialize),
+        },
     )
 }
 
@@ -152,7 +160,15 @@ pub async fn submit_create_forum(
     let Ok(min_post_level) = level.parse() else {
         let error = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_trust_level");
         let message = state.error_message(page.lang, &error);
-        return forums_page(&state, &page, error.status, Some(message), Some(&form)).await;
+        return forums_page(
+            &state,
+            &page,
+            error.status,
+            Some(message),
+            Some(&form),
+            None,
+        )
+        .await;
     };
     let input = ForumInput {
         name: form.name.clone(),
@@ -165,7 +181,15 @@ pub async fn submit_create_forum(
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            forums_page(&state, &page, error.status, Some(message), Some(&form)).await
+            forums_page(
+                &state,
+                &page,
+                error.status,
+                Some(message),
+                Some(&form),
+                None,
+            )
+            .await
         }
     }
 }
@@ -191,7 +215,8 @@ pub async fn submit_follow(
         Ok(forum) => forum,
         Err(error) => {
             let message = state.error_message(page.lang, &error);
-            return forums_page(state, &page, error.status, Some(message), None).await;
+            let typed = Some(form.handle.as_str());
+            return forums_page(state, &page, error.status, Some(message), None, typed).await;
         }
     };
     if !forum.actor.is_local() {

@@ -208,7 +208,10 @@ pub async fn submit_thread(
         Ok(post) => {
             crate::web::redirect::to(&format!("{}/threads/{}", project_path(&project), post.id))
         }
-        Err(error) => refusal(&state, &page, error),
+        Err(error) => {
+            let typed = context! { form => "thread", title => form.title, body => form.body };
+            typed_refusal(&state, &page, &project, typed, error).await
+        }
     }
 }
 
@@ -378,6 +381,35 @@ pub async fn download_document(
     }
 }
 
+/// A refusal of what was typed in a project page form: for a rule of the
+/// domain (a field too long, a date that does not parse…), the project
+/// page again with the form filled in and the message at the field; any
+/// other error gets the error page.
+async fn typed_refusal(
+    state: &AppState,
+    page: &Page,
+    project: &ProjectRow,
+    typed: Value,
+    error: crate::domain::DomainError,
+) -> Response {
+    if !matches!(error, crate::domain::DomainError::Rule { .. }) {
+        return refusal(state, page, error);
+    }
+    let field = super::error_field(&error);
+    let error = AppError::from(error);
+    let message = state.error_message(page.lang, &error);
+    let typed = context! { field => field, ..typed };
+    super::projects::project_page_with(
+        state,
+        page,
+        error.status,
+        project,
+        Some(message),
+        Some(typed),
+    )
+    .await
+}
+
 /// The event form as submitted.
 #[derive(Debug, Default, Deserialize)]
 pub struct EventForm {
@@ -408,6 +440,16 @@ pub async fn submit_event(
         Ok(found) => found,
         Err(response) => return response,
     };
+    let typed = context! {
+        form => "event",
+        title => form.title,
+        description => form.description,
+        starts => form.starts,
+        ends => form.ends,
+        location => form.location,
+        meeting_url => form.meeting_url,
+        attendees => form.attendees,
+    };
     let input = EventInput {
         title: form.title,
         description: form.description,
@@ -423,7 +465,7 @@ pub async fn submit_event(
         .await
     {
         Ok(_) => crate::web::redirect::to(&format!("{}#agenda", project_path(&project))),
-        Err(error) => refusal(&state, &page, error),
+        Err(error) => typed_refusal(&state, &page, &project, typed, error).await,
     }
 }
 

@@ -468,6 +468,21 @@ pub(crate) async fn project_page(
     project: &ProjectRow,
     error: Option<String>,
 ) -> Response {
+    project_page_with(state, page, status, project, error, None).await
+}
+
+/// The project page with what was typed in one of its forms when it was
+/// refused: `typed` has `form` (`thread`, `event` or `invite`), the values
+/// by field name, and `field`, the one the message is about. That form
+/// shows the values again and the message at its field.
+pub(crate) async fn project_page_with(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    project: &ProjectRow,
+    error: Option<String>,
+    typed: Option<Value>,
+) -> Response {
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
@@ -576,6 +591,7 @@ pub(crate) async fn project_page(
             former => if is_member { former } else { Vec::new() },
             log => log,
             error => error,
+            typed => typed,
         },
     )
 }
