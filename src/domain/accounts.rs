@@ -227,7 +227,9 @@ impl Domain {
     /// Signs a teacher up: checks every rule, creates the account pending
     /// e-mail verification and sends the verification link. If the mail
     /// cannot be sent the account stays and the outcome says so; the
-    /// person can ask for a new link.
+    /// person can ask for a new link. An address that already has an
+    /// account gets the same outcome and nothing is created (see
+    /// [`SignupOutcome`]): sign-up never answers `email_taken`.
     pub async fn sign_up(&self, input: SignupInput) -> DomainResult<SignupOutcome> {
         if self.settings.instance.registrations == Registrations::Closed {
             return Err(DomainError::rule(403, "registrations_closed"));

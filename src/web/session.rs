@@ -345,3 +345,26 @@ impl FromRequest<AppState> for CsrfUpload {
         Ok(upload)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::form_token;
+
+    #[test]
+    fn form_tokens_are_bound_to_the_session_or_the_pre_session_secret() {
+        let anonymous = form_token(None, "secret-a");
+        assert_ne!(anonymous, "secret-a", "never the cookie itself");
+        assert_ne!(anonymous, form_token(None, "secret-b"));
+        // With a session, the token depends on the session only: a planted
+        // pre-session cookie changes nothing.
+        assert_eq!(
+            form_token(Some("session-1"), "secret-a"),
+            form_token(Some("session-1"), "planted")
+        );
+        assert_ne!(
+            form_token(Some("session-1"), "secret-a"),
+            form_token(Some("session-2"), "secret-a")
+        );
+        assert_ne!(form_token(Some("x"), "x"), form_token(None, "x"));
+    }
+}
