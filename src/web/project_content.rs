@@ -221,28 +221,47 @@ pub async fn show_thread(
     page: Page,
     Path((name, id)): Path<(String, i64)>,
 ) -> Response {
-    let (_, project, _) = match as_member(&state, &page, &name).await {
+    project_thread_page(&state, &page, &name, id, StatusCode::OK, None).await
+}
+
+/// A reply that was refused: the text typed and the message.
+struct RefusedReply {
+    body: String,
+    message: String,
+}
+
+/// A project thread; with `refused`, the reply form shows the text typed
+/// again and the message at the field.
+async fn project_thread_page(
+    state: &AppState,
+    page: &Page,
+    name: &str,
+    id: i64,
+    status: StatusCode,
+    refused: Option<RefusedReply>,
+) -> Response {
+    let (_, project, _) = match as_member(state, page, name).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     let store = &state.domain.store;
     let thread = match store.project_post(id).await {
         Ok(Some(post)) if post.project_id == project.actor.id && post.thread_id.is_none() => post,
-        Ok(_) => return refusal(&state, &page, AppError::not_found()),
-        Err(error) => return refusal(&state, &page, error),
+        Ok(_) => return refusal(state, page, AppError::not_found()),
+        Err(error) => return refusal(state, page, error),
     };
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
-        Err(error) => return refusal(&state, &page, error),
+        Err(error) => return refusal(state, page, error),
     };
     let author = match store.actor_by_id(thread.author_id).await {
         Ok(Some(author)) => author,
-        Ok(None) => return refusal(&state, &page, AppError::not_found()),
-        Err(error) => return refusal(&state, &page, error),
+        Ok(None) => return refusal(state, page, AppError::not_found()),
+        Err(error) => return refusal(state, page, error),
     };
     let replies = match store.project_replies(thread.id).await {
         Ok(replies) => replies,
-        Err(error) => return refusal(&state, &page, error),
+        Err(error) => return refusal(state, page, error),
     };
     let replies: Vec<Value> = replies
         .iter()
@@ -257,10 +276,18 @@ pub async fn show_thread(
             }
         })
         .collect();
-    state.render(
-        &page,
+    let (reply_body, error) = match refused {
+        Some(refused) => (Some(refused.body), Some(refused.message)),
+        None => (None, None),
+    };
+    state.render_status(
+        status,
+        page,
         "project_thread.html",
         context! {
+            error_field => error.as_ref().map(|_| "body"),
+            error => error,
+            reply_body => reply_body,
             project => context! { title => project.title, path => project_path(&project) },
             thread => context! {
                 id => thread.id,
@@ -302,6 +329,14 @@ pub async fn submit_reply(
             project_path(&project),
             reply.id
         )),
+        Err(error @ crate::domain::DomainError::Rule { .. }) => {
+            let error = AppError::from(error);
+            let refused = RefusedReply {
+                body: form.body,
+                message: state.error_message(page.lang, &error),
+            };
+            project_thread_page(&state, &page, &name, id, error.status, Some(refused)).await
+        }
         Err(error) => refusal(&state, &page, error),
     }
 }

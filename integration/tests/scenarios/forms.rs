@@ -585,6 +585,22 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
         .await;
         assert_eq!(status, 303, "the project is created");
 
+        // A project thread, to reply to.
+        let token = page_token(&client, &instance.url("/projects/jardin")).await;
+        let response = client
+            .post(instance.url("/projects/jardin/threads"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("title", "Semis"),
+                ("body", "Quand semer ?"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let project_thread = location(&response);
+        let project_reply = format!("{project_thread}/replies");
+
         let long = "x".repeat(100_000);
         let too_long = "y".repeat(25_000);
         let hostile: [&str; 7] = [
@@ -596,7 +612,8 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
             &too_long,
             &long,
         ];
-        let forms: [(&str, &str, &[&str]); 27] = [
+        let forms: [(&str, &str, &[&str]); 28] = [
+            (&project_thread, &project_reply, &["body", "in_reply_to"]),
             (
                 "/signup",
                 "/signup",
@@ -742,6 +759,7 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
                 let shown_again = html
                     .replace("&#x2f;", "/")
                     .contains(&format!("action=\"{action}\""));
+                let action: &str = action;
                 // A refusal of what was typed (422) shows the form again;
                 // only a removal already done has no form left to show.
                 let by_handle = ["/contacts", "/forums/follow", "/projects/jardin/invite"];
