@@ -71,6 +71,26 @@ impl Message {
         }
     }
 
+    /// Tells the owner of an address that someone tried to sign up with
+    /// it (the sign-up answered as for a new address, so as not to tell
+    /// who has an account).
+    pub fn signup_attempt(lang: Lang, settings: &Settings, username: &str, link: &str) -> Message {
+        let catalogs = crate::i18n::Catalogs::get();
+        let instance = settings.instance.name.as_str();
+        Message {
+            subject: catalogs.format(lang, "mail-signup-taken-subject", &[("instance", instance)]),
+            body: catalogs.format(
+                lang,
+                "mail-signup-taken-body",
+                &[
+                    ("instance", instance),
+                    ("username", username),
+                    ("link", link),
+                ],
+            ),
+        }
+    }
+
     /// The password reset message.
     pub fn password_reset(lang: Lang, settings: &Settings, username: &str, link: &str) -> Message {
         let catalogs = crate::i18n::Catalogs::get();
@@ -88,6 +108,24 @@ impl Message {
             ),
         }
     }
+}
+
+/// The mailbox the mailer sends to for `address`, read by lettre's own
+/// parser exactly as [`Mailer::send`] reads it. Only a bare address is
+/// accepted (no display name, nothing the parser would drop or rewrite), so
+/// an address that passes is one the mailer will take. Every address that
+/// enters Préau goes through this, by way of `domain::validate::email`.
+pub fn recipient(address: &str) -> Result<Mailbox, String> {
+    let mailbox: Mailbox = address
+        .parse()
+        .map_err(|error: lettre::address::AddressError| error.to_string())?;
+    let bare: lettre::Address = address
+        .parse()
+        .map_err(|error: lettre::address::AddressError| error.to_string())?;
+    if mailbox.name.is_some() || mailbox.email != bare || bare.to_string() != address {
+        return Err("not a bare address".to_string());
+    }
+    Ok(mailbox)
 }
 
 #[derive(Clone)]
@@ -165,7 +203,7 @@ impl Mailer {
     /// Sends `message` to `to`. The error is a human-readable cause for
     /// the log; callers show a generic "mail unavailable".
     pub async fn send(&self, to: &str, message: Message) -> Result<(), String> {
-        let recipient: Mailbox = to.parse().map_err(|error| format!("recipient: {error}"))?;
+        let recipient = recipient(to).map_err(|error| format!("recipient: {error}"))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
             .to(recipient)

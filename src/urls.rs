@@ -50,6 +50,11 @@ pub fn reset_password(base: &str, token: &str) -> String {
     format!("{base}/password/reset?token={token}")
 }
 
+/// The page where a forgotten password is asked for.
+pub fn forgot_password(base: &str) -> String {
+    format!("{base}/password/forgot")
+}
+
 /// `BASE/forums/NAME`: a forum's actor id and HTML page.
 pub fn forum(base: &str, name: &str) -> String {
     format!("{base}/forums/{name}")

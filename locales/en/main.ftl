@@ -167,6 +167,18 @@ mail-reset-body =
 
     If you did not ask for anything, ignore this message: your password does not change.
 
+mail-signup-taken-subject = { $instance }: a sign-up with your address
+mail-signup-taken-body =
+    Hello { $username },
+
+    Someone just asked to sign up on { $instance } with your e-mail address. Your account already exists: no new account was created.
+
+    If it was you, log in with your username “{ $username }”. Forgot your password? Choose a new one here:
+
+    { $link }
+
+    If it was not you, ignore this message: your account does not change.
+
 ## Errors
 error-title = Something went wrong
 error-code-label = Error code:

@@ -167,6 +167,18 @@ mail-reset-body =
 
     Si vous n’avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
 
+mail-signup-taken-subject = { $instance } : une inscription avec votre adresse
+mail-signup-taken-body =
+    Bonjour { $username },
+
+    Quelqu’un vient de demander à s’inscrire sur { $instance } avec votre adresse électronique. Votre compte existe déjà : aucun nouveau compte n’a été créé.
+
+    Si c’était vous, connectez-vous avec votre identifiant « { $username } ». Mot de passe oublié ? Choisissez-en un nouveau ici :
+
+    { $link }
+
+    Si ce n’était pas vous, ignorez ce message : votre compte ne change pas.
+
 ## Erreurs
 error-title = Une erreur est survenue
 error-code-label = Code de l’erreur :

@@ -2,8 +2,11 @@
 
 use super::ApiJson;
 use crate::{
-    app::AppState, domain::accounts::SignupInput, error::AppError, i18n::Lang,
-    store::accounts::AccountRow,
+    app::AppState,
+    domain::accounts::{SignupInput, SignupReceipt},
+    error::AppError,
+    i18n::Lang,
+    store::accounts::{AccountRow, AccountStatus},
 };
 use axum::{
     extract::{ConnectInfo, State},
@@ -35,6 +38,24 @@ pub fn account_json(account: &AccountRow, base_url: &str) -> Value {
     })
 }
 
+/// The account a sign-up asked for, in the shape of [`account_json`]: the
+/// same whether the address was new or already had an account.
+fn receipt_json(receipt: &SignupReceipt, base_url: &str) -> Value {
+    json!({
+        "username": receipt.username,
+        "display_name": receipt.display_name,
+        "email": receipt.email,
+        "email_domain": receipt.email_domain,
+        "status": AccountStatus::PendingVerification.as_str(),
+        "is_admin": false,
+        "locale": receipt.locale,
+        "actor_id": crate::urls::person(base_url, &receipt.username),
+        "created_at": chrono::DateTime::from_timestamp_millis(receipt.created_at).map(|t| t.to_rfc3339()),
+        "email_verified_at": null,
+        "last_login_at": null,
+    })
+}
+
 /// `POST /api/v1/accounts` body.
 #[derive(Deserialize)]
 pub struct CreateAccount {
@@ -50,7 +71,8 @@ pub struct CreateAccount {
 }
 
 /// `POST /api/v1/accounts`: signs up; 201 with the account (pending
-/// verification). A verification mail is sent.
+/// verification). A verification mail is sent. An address that already
+/// has an account gets the same answer; its owner is told by mail.
 pub async fn create_account(
     State(state): State<AppState>,
     connect: ConnectInfo<SocketAddr>,
@@ -78,7 +100,7 @@ pub async fn create_account(
     Ok((
         StatusCode::CREATED,
         Json(json!({
-            "account": account_json(&outcome.account, &state.domain.settings.base_url()),
+            "account": receipt_json(&outcome.receipt, &state.domain.settings.base_url()),
             "verification_mail_sent": outcome.verification_sent,
         })),
     ))

@@ -17,7 +17,7 @@ use crate::{
 use axum::{
     extract::State,
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use preau_federation::{collections::OrderedCollection, WithContext};
 use serde_json::{json, Value};
@@ -204,12 +204,11 @@ pub async fn get_post(
         Err(response) => return response,
     };
     if !crate::web::profile::wants_activity_json(&headers) {
-        return Redirect::to(&format!(
+        return crate::web::redirect::to(&format!(
             "{}#post-{}",
             urls::thread_page(post.thread().0),
             post.id.0
-        ))
-        .into_response();
+        ));
     }
     if !post.is_visible() {
         let mut response = match outgoing::tombstone(&post) {

@@ -30,7 +30,7 @@ use crate::{
 use activitypub_federation::{config::Data, fetch::fetch_object_http};
 use axum::{
     http::{header, HeaderMap, Method, StatusCode, Uri},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use preau_federation::{
     activities::Activity,
@@ -232,7 +232,7 @@ pub async fn get_object(
             None => false,
         };
         if member {
-            return Redirect::to(&crate::web::projects::project_path(&project)).into_response();
+            return crate::web::redirect::to(&crate::web::projects::project_path(&project));
         }
         return data.error_page(&page, AppError::new(StatusCode::FORBIDDEN, "not_a_member"));
     }

@@ -49,14 +49,34 @@ pub struct SignupInput {
     pub lang: Lang,
 }
 
-/// What a sign-up produced.
+/// What a sign-up answers. The same whether the address was new (an
+/// account now waits for verification) or already had an account (nothing
+/// was created; its owner got a mail saying someone tried): the answer
+/// must not tell anyone whether an address has an account.
 #[derive(Debug, Clone)]
 pub struct SignupOutcome {
-    /// The new account, pending verification.
-    pub account: AccountRow,
-    /// Whether the verification mail went out; when not, the person can
+    /// The account as asked for, pending verification.
+    pub receipt: SignupReceipt,
+    /// Whether the mail to the address went out; when not, the person can
     /// ask for a new link.
     pub verification_sent: bool,
+}
+
+/// The account a sign-up asked for, as shown back to the person.
+#[derive(Debug, Clone)]
+pub struct SignupReceipt {
+    /// Username (normalised).
+    pub username: String,
+    /// Display name (the username when none was given).
+    pub display_name: String,
+    /// E-mail address (lowercased).
+    pub email: String,
+    /// The address's domain.
+    pub email_domain: String,
+    /// Language of the mails.
+    pub locale: String,
+    /// When the sign-up was answered, unix ms.
+    pub created_at: i64,
 }
 
 /// An admin-created account (CLI).
@@ -207,7 +227,9 @@ impl Domain {
     /// Signs a teacher up: checks every rule, creates the account pending
     /// e-mail verification and sends the verification link. If the mail
     /// cannot be sent the account stays and the outcome says so; the
-    /// person can ask for a new link.
+    /// person can ask for a new link. An address that already has an
+    /// account gets the same outcome and nothing is created (see
+    /// [`SignupOutcome`]): sign-up never answers `email_taken`.
     pub async fn sign_up(&self, input: SignupInput) -> DomainResult<SignupOutcome> {
         if self.settings.instance.registrations == Registrations::Closed {
             return Err(DomainError::rule(403, "registrations_closed"));
@@ -229,11 +251,20 @@ impl Domain {
             display_name
         };
         self.check_name_free(&username).await?;
-        if self.store.account_by_email(&email).await?.is_some() {
-            return Err(DomainError::invalid("email_taken", "email"));
-        }
+        let receipt = SignupReceipt {
+            username: username.clone(),
+            display_name: display_name.clone(),
+            email: email.clone(),
+            email_domain: email_domain.clone(),
+            locale: input.lang.code().to_string(),
+            created_at: now_ms(),
+        };
+        // Both paths hash the password, so they take about as long.
         let hash = hash_password(input.password).await?;
-        let id = self
+        if let Some(owner) = self.store.account_by_email(&email).await? {
+            return self.sign_up_with_taken_address(&owner, receipt).await;
+        }
+        let created = self
             .insert_person(NewPerson {
                 username,
                 email,
@@ -245,7 +276,20 @@ impl Domain {
                 email_verified: false,
                 locale: input.lang.code().to_string(),
             })
-            .await?;
+            .await;
+        let id = match created {
+            Ok(id) => id,
+            // Another sign-up took the address in between: answered the
+            // same way as when it was taken before.
+            Err(DomainError::Rule {
+                code: "email_taken",
+                ..
+            }) => match self.store.account_by_email(&receipt.email).await? {
+                Some(owner) => return self.sign_up_with_taken_address(&owner, receipt).await,
+                None => return Err(DomainError::Internal("address owner vanished".into())),
+            },
+            Err(other) => return Err(other),
+        };
         let account = self
             .store
             .account_by_id(id)
@@ -260,7 +304,42 @@ impl Domain {
             Err(other) => return Err(other),
         };
         Ok(SignupOutcome {
-            account,
+            receipt: SignupReceipt {
+                created_at: account.created_at,
+                ..receipt
+            },
+            verification_sent,
+        })
+    }
+
+    /// A sign-up with an address that already has an account: nothing is
+    /// created; the owner is told by mail that someone tried (with the
+    /// way to reset the password if it was them), and the answer is the
+    /// one a new address gets.
+    async fn sign_up_with_taken_address(
+        &self,
+        owner: &AccountRow,
+        receipt: SignupReceipt,
+    ) -> DomainResult<SignupOutcome> {
+        // The new-address path generates the account's keys; doing the
+        // same work keeps the two answers about as long.
+        generate_key_pair().await?;
+        let base = self.settings.base_url();
+        let message = Message::signup_attempt(
+            Lang::from_code(&owner.locale),
+            &self.settings,
+            &owner.username,
+            &urls::forgot_password(&base),
+        );
+        let verification_sent = match self.mailer.send(&owner.email, message).await {
+            Ok(()) => true,
+            Err(cause) => {
+                tracing::error!(%cause, "sign-up attempt notice not sent");
+                false
+            }
+        };
+        Ok(SignupOutcome {
+            receipt,
             verification_sent,
         })
     }

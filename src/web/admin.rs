@@ -11,7 +11,7 @@ use crate::{
 use axum::{
     extract::State,
     http::{header, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use minijinja::{context, Value};
 
@@ -21,7 +21,7 @@ pub(super) fn refuse_non_admin_to(state: &AppState, page: &Page, next: &str) -> 
     match &page.user {
         Some(user) if user.is_admin => None,
         Some(_) => Some(state.error_page(page, AppError::new(StatusCode::FORBIDDEN, "forbidden"))),
-        None => Some(Redirect::to(&format!("/login?next={next}")).into_response()),
+        None => Some(crate::web::redirect::to(&format!("/login?next={next}"))),
     }
 }
 

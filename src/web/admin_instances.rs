@@ -15,7 +15,7 @@ use crate::{
 use axum::{
     extract::State,
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use preau_federation::TrustLevel;
@@ -35,6 +35,25 @@ async fn instances_page(
     status: StatusCode,
     notice: Option<String>,
     error: Option<String>,
+) -> Response {
+    instances_page_with(state, page, status, notice, error, None).await
+}
+
+/// The manual entry an admin typed for one host, shown again in that
+/// host's form when it was refused.
+struct TypedEntry<'a> {
+    host: &'a str,
+    form: &'a ManualForm,
+    field: &'static str,
+}
+
+async fn instances_page_with(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+    typed: Option<TypedEntry<'_>>,
 ) -> Response {
     let store = &state.domain.store;
     let (rows, events, labels) = match (
@@ -98,6 +117,12 @@ async fn instances_page(
             events => events,
             notice => notice,
             error => error,
+            typed => typed.map(|typed| context! {
+                host => typed.host,
+                level => typed.form.level,
+                note => typed.form.note,
+                field => typed.field,
+            }),
             authorities => settings.authorities.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
         },
     )
@@ -156,12 +181,31 @@ pub async fn set_manual(
         return refusal;
     }
     let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
-    let refuse = |code: &'static str| {
+    // An unknown host has no form to show again: a plain 404.
+    match state.domain.store.instance(&host).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return state.error_page(&page, AppError::not_found()),
+        Err(error) => return state.error_page(&page, error),
+    }
+    let refuse = async |code: &'static str, field: &'static str| {
         let error = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code);
         let message = state.error_message(page.lang, &error);
-        (error.status, message)
+        let typed = TypedEntry {
+            host: &host,
+            form: &form,
+            field,
+        };
+        instances_page_with(
+            &state,
+            &page,
+            error.status,
+            None,
+            Some(message),
+            Some(typed),
+        )
+        .await
     };
     let entry = match form.level.as_str() {
         "none" => None,
@@ -169,8 +213,7 @@ pub async fn set_manual(
             Ok(level @ (TrustLevel::Associative | TrustLevel::Institutional)) => {
                 let note: String = form.note.trim().chars().take(500).collect();
                 if note.is_empty() {
-                    let (status, message) = refuse("manual_note_required");
-                    return instances_page(&state, &page, status, None, Some(message)).await;
+                    return refuse("manual_note_required", "note").await;
                 }
                 Some(ManualEntry {
                     level,
@@ -179,17 +222,9 @@ pub async fn set_manual(
                     at: now_ms(),
                 })
             }
-            _ => {
-                let (status, message) = refuse("invalid_trust_level");
-                return instances_page(&state, &page, status, None, Some(message)).await;
-            }
+            _ => return refuse("invalid_trust_level", "level").await,
         },
     };
-    match state.domain.store.instance(&host).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return state.error_page(&page, AppError::not_found()),
-        Err(error) => return state.error_page(&page, error),
-    }
     if let Err(error) = state
         .domain
         .store

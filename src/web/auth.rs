@@ -1,8 +1,8 @@
 //! Sign-up, e-mail verification, log-in, log-out and password reset pages.
 
 use super::{
-    home::safe_next,
-    session::{clear_session_cookie, session_cookie, CsrfForm, Page},
+    redirect,
+    session::{clear_session_cookie, fresh_csrf_cookie, session_cookie, CsrfForm, Page},
 };
 use crate::extract::WebQuery;
 use crate::{
@@ -15,7 +15,7 @@ use crate::{
 use axum::{
     extract::State,
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
 use minijinja::{context, Value};
@@ -37,10 +37,7 @@ pub struct SignupForm {
 }
 
 fn field_of(error: &DomainError) -> Option<String> {
-    match error {
-        DomainError::Rule { detail, .. } => detail.clone(),
-        _ => None,
-    }
+    super::error_field(error)
 }
 
 fn rate_limited() -> AppError {
@@ -74,6 +71,8 @@ pub async fn show_signup(State(state): State<AppState>, page: Page) -> Response 
 }
 
 /// `POST /signup`: creates the account and sends the verification mail.
+/// An address that already has an account gets the same answer (its owner
+/// gets a mail instead; see [`crate::domain::accounts::SignupOutcome`]).
 pub async fn submit_signup(
     State(state): State<AppState>,
     page: Page,
@@ -102,11 +101,11 @@ pub async fn submit_signup(
                 "signup-done-title",
                 vec![text],
                 None,
-                Some(&outcome.account.email),
+                Some(&outcome.receipt.email),
             )
         }
         Ok(outcome) => {
-            let account = outcome.account;
+            let account = outcome.receipt;
             let catalogs = Catalogs::get();
             let mut paragraphs =
                 vec![catalogs.format(page.lang, "signup-done-body", &[("email", &account.email)])];
@@ -351,17 +350,22 @@ pub async fn submit_login(
     }
     match state.domain.log_in(&form.login, &form.password).await {
         Ok((account, token)) => {
+            // A target that is not a path on this site goes home, not to
+            // the profile: the log-in worked, the target was refused.
             let target = match form.next.as_deref() {
-                Some(next) if !next.is_empty() => safe_next(Some(next)),
+                Some(next) if !next.is_empty() => redirect::target_or(Some(next), "/"),
                 _ => crate::urls::person("", &account.username),
             };
             // A previous session on this browser ends with the new log-in.
             if let Some(old) = &page.session_token {
                 let _ = state.domain.log_out(old).await;
             }
+            // A new pre-session secret: a CSRF token obtained before the
+            // log-in (or planted with a cookie) is dead after it.
             (
-                jar.add(session_cookie(&state, token)),
-                Redirect::to(&target),
+                jar.add(session_cookie(&state, token))
+                    .add(fresh_csrf_cookie(&state)),
+                redirect::to(&target),
             )
                 .into_response()
         }
@@ -389,7 +393,12 @@ pub async fn submit_logout(
             return state.error_page(&page, error);
         }
     }
-    (jar.add(clear_session_cookie()), Redirect::to("/")).into_response()
+    (
+        jar.add(clear_session_cookie())
+            .add(fresh_csrf_cookie(&state)),
+        redirect::to("/"),
+    )
+        .into_response()
 }
 
 /// `GET /password/forgot`.

@@ -17,7 +17,7 @@ use activitypub_federation::config::Data;
 use axum::{
     extract::State,
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -62,14 +62,6 @@ pub struct ContactForm {
     back: String,
 }
 
-fn back_to(back: &str) -> String {
-    if back.starts_with('/') && !back.starts_with("//") {
-        back.to_string()
-    } else {
-        "/requests".to_string()
-    }
-}
-
 /// `POST /contacts`: ask the teacher `handle` to be a contact.
 pub async fn submit_contact_request(
     data: Data<AppState>,
@@ -88,8 +80,19 @@ pub async fn submit_contact_request(
         Err(error) => Err(error),
     };
     match result {
-        Ok(()) => Redirect::to(&back_to(&form.back)).into_response(),
-        Err(error) => refusal(&data, &page, error),
+        Ok(()) => crate::web::redirect::to(&crate::web::redirect::target_or(
+            Some(&form.back),
+            "/requests",
+        )),
+        // The form is on "Mes demandes": shown again there, filled in.
+        Err(error) => {
+            let message = data.error_message(page.lang, &error);
+            let refused = super::project_members::RefusedRequest {
+                handle: &form.handle,
+                message,
+            };
+            super::project_members::requests_page(&data, &page, error.status, Some(refused)).await
+        }
     }
 }
 
@@ -120,7 +123,7 @@ pub async fn submit_contact_answer(
         Err(error) => return refusal(&state, &page, error),
     };
     match state.domain.answer_contact(user, &requester, accept).await {
-        Ok(()) => Redirect::to("/requests").into_response(),
+        Ok(()) => crate::web::redirect::to("/requests"),
         Err(error) => refusal(&state, &page, error),
     }
 }

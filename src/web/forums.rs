@@ -20,7 +20,7 @@ use activitypub_federation::config::Data;
 use axum::{
     extract::State,
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -87,7 +87,7 @@ fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Respons
 
 /// `GET /forums`.
 pub async fn show_forums(State(state): State<AppState>, page: Page) -> Response {
-    forums_page(&state, &page, StatusCode::OK, None, None).await
+    forums_page(&state, &page, StatusCode::OK, None, None, None).await
 }
 
 async fn forums_page(
@@ -96,6 +96,7 @@ async fn forums_page(
     status: StatusCode,
     error: Option<String>,
     form: Option<&CreateForumForm>,
+    follow_handle: Option<&str>,
 ) -> Response {
     let forums = match state.domain.store.listed_forums().await {
         Ok(forums) => forums,
@@ -122,7 +123,14 @@ async fn forums_page(
         status,
         page,
         "forums.html",
-        context! { forums => items, can_create => can_create, error => error, form => form.map(Value::from_serialize) },
+        context! {
+            forums => items,
+            can_create => can_create,
+            error => error,
+            error_field => follow_handle.map(|_| "handle"),
+            follow_handle => follow_handle,
+            form => form.map(Value::from_serialize),
+        },
     )
 }
 
@@ -146,7 +154,7 @@ pub async fn submit_create_forum(
     CsrfForm(form): CsrfForm<CreateForumForm>,
 ) -> Response {
     let Some(user) = &page.user else {
-        return Redirect::to("/login?next=%2Fforums").into_response();
+        return crate::web::redirect::to("/login?next=%2Fforums");
     };
     let level = if form.min_post_level.is_empty() {
         "informal"
@@ -156,7 +164,15 @@ pub async fn submit_create_forum(
     let Ok(min_post_level) = level.parse() else {
         let error = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_trust_level");
         let message = state.error_message(page.lang, &error);
-        return forums_page(&state, &page, error.status, Some(message), Some(&form)).await;
+        return forums_page(
+            &state,
+            &page,
+            error.status,
+            Some(message),
+            Some(&form),
+            None,
+        )
+        .await;
     };
     let input = ForumInput {
         name: form.name.clone(),
@@ -165,11 +181,19 @@ pub async fn submit_create_forum(
         min_post_level,
     };
     match state.domain.create_forum(Some(user), &input).await {
-        Ok(forum) => Redirect::to(&forum_path(&forum)).into_response(),
+        Ok(forum) => crate::web::redirect::to(&forum_path(&forum)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            forums_page(&state, &page, error.status, Some(message), Some(&form)).await
+            forums_page(
+                &state,
+                &page,
+                error.status,
+                Some(message),
+                Some(&form),
+                None,
+            )
+            .await
         }
     }
 }
@@ -189,13 +213,14 @@ pub async fn submit_follow(
 ) -> Response {
     let state: &AppState = &data;
     let Some(user) = &page.user else {
-        return Redirect::to("/login?next=%2Fforums").into_response();
+        return crate::web::redirect::to("/login?next=%2Fforums");
     };
     let forum = match resolve_forum(&data, &form.handle).await {
         Ok(forum) => forum,
         Err(error) => {
             let message = state.error_message(page.lang, &error);
-            return forums_page(state, &page, error.status, Some(message), None).await;
+            let typed = Some(form.handle.as_str());
+            return forums_page(state, &page, error.status, Some(message), None, typed).await;
         }
     };
     if !forum.actor.is_local() {
@@ -203,7 +228,7 @@ pub async fn submit_follow(
             return refusal(state, &page, error);
         }
     }
-    Redirect::to(&forum_path(&forum)).into_response()
+    crate::web::redirect::to(&forum_path(&forum))
 }
 
 /// `POST /forums/{name}/unfollow`.
@@ -214,7 +239,7 @@ pub async fn submit_unfollow(
     CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
 ) -> Response {
     let Some(user) = &page.user else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     let forum = match forum_by_path(&state, &name).await {
         Ok(forum) => forum,
@@ -223,7 +248,7 @@ pub async fn submit_unfollow(
     if let Err(error) = state.domain.unfollow_forum(user, &forum).await {
         return refusal(&state, &page, error);
     }
-    Redirect::to(&forum_path(&forum)).into_response()
+    crate::web::redirect::to(&forum_path(&forum))
 }
 
 /// Pagination query.
@@ -360,7 +385,7 @@ pub async fn submit_thread(
     CsrfForm(form): CsrfForm<ThreadForm>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     let forum = match forum_by_path(&state, &name).await {
         Ok(forum) => forum,
@@ -374,7 +399,7 @@ pub async fn submit_thread(
         .post_thread(&user, &forum, &form.title, &form.body)
         .await
     {
-        Ok(post) => Redirect::to(&crate::urls::thread_page(post.id.0)).into_response(),
+        Ok(post) => crate::web::redirect::to(&crate::urls::thread_page(post.id.0)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
@@ -450,12 +475,16 @@ pub async fn show_thread(
         StatusCode::OK,
         None,
         None,
+        None,
     )
     .await
 }
 
+/// The thread page. `attempt` is what was typed in one post's own form
+/// (edit, report, remove) when it was refused: that form is shown open,
+/// filled in, with the message at its field.
 #[allow(clippy::too_many_arguments)]
-async fn thread_page(
+pub(super) async fn thread_page(
     data: Option<&Data<AppState>>,
     state: &AppState,
     page: &Page,
@@ -464,6 +493,7 @@ async fn thread_page(
     status: StatusCode,
     form: Option<&ReplyForm>,
     error: Option<String>,
+    attempt: Option<Value>,
 ) -> Response {
     let store = &state.domain.store;
     let per_page = crate::api::forums::REPLIES_PER_PAGE;
@@ -484,12 +514,11 @@ async fn thread_page(
             _ => 0,
         };
         let on_page = before / crate::api::forums::REPLIES_PER_PAGE + 1;
-        return Redirect::to(&format!(
+        return crate::web::redirect::to(&format!(
             "{}?page={on_page}#post-{}",
             crate::urls::thread_page(thread.id.0),
             id.0
-        ))
-        .into_response();
+        ));
     }
     let (view, forum) = (&snapshot.thread, &snapshot.forum);
     if !view.post.is_visible() {
@@ -542,6 +571,7 @@ async fn thread_page(
             form => form.map(Value::from_serialize),
             preview_html => preview,
             error => error,
+            attempt => attempt,
         },
     )
 }
@@ -554,7 +584,7 @@ pub async fn submit_reply(
     CsrfForm(form): CsrfForm<ReplyForm>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     if form.preview.is_some() {
         return thread_page(
@@ -566,6 +596,7 @@ pub async fn submit_reply(
             StatusCode::OK,
             Some(&form),
             None,
+            None,
         )
         .await;
     }
@@ -576,12 +607,11 @@ pub async fn submit_reply(
         Err(error) => return refusal(&state, &page, error),
     };
     match state.domain.post_reply(&user, &parent, &form.body).await {
-        Ok(reply) => Redirect::to(&format!(
+        Ok(reply) => crate::web::redirect::to(&format!(
             "{}#post-{}",
             crate::urls::thread_page(id),
             reply.id.0
-        ))
-        .into_response(),
+        )),
         Err(DomainError::Rule {
             status,
             code,
@@ -602,6 +632,7 @@ pub async fn submit_reply(
                 error.status,
                 Some(&form),
                 Some(message),
+                None,
             )
             .await
         }

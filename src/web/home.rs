@@ -5,7 +5,7 @@ use crate::extract::{WebPath, WebQuery};
 use crate::{app::AppState, i18n::Lang};
 use axum::{
     extract::State,
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use minijinja::context;
@@ -50,16 +50,6 @@ pub struct SwitchQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths are followed after a switch (no open redirect).
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
-        }
-        _ => "/".to_string(),
-    }
-}
-
 /// `GET /lang/{fr|en}?next=PATH`: remembers the language in a cookie.
 pub async fn switch_language(
     State(state): State<AppState>,
@@ -89,21 +79,7 @@ pub async fn switch_language(
         .build();
     (
         jar.add(cookie),
-        Redirect::to(&safe_next(query.next.as_deref())),
+        super::redirect::to(&super::redirect::target_or(query.next.as_deref(), "/")),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(safe_next(Some("/users/camille")), "/users/camille");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
 }

@@ -17,6 +17,7 @@ pub mod profile;
 pub mod project_content;
 pub mod project_members;
 pub mod projects;
+pub mod redirect;
 pub mod session;
 
 use crate::{
@@ -34,7 +35,11 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use minijinja::{context, value::Kwargs, Environment, State, Value};
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 28] = [
+const TEMPLATES: [(&str, &str); 29] = [
+    (
+        "field_error.html",
+        include_str!("templates/field_error.html"),
+    ),
     ("directory.html", include_str!("templates/directory.html")),
     (
         "project_thread.html",
@@ -230,6 +235,24 @@ impl AppState {
             configured.clone()
         };
         crate::domain::profile::render_markdown(&text)
+    }
+}
+
+/// The form field a domain refusal names, for the message beside it: the
+/// detail of a rule error up to its first `:` (`"languages: xx"` names
+/// `languages`).
+pub fn error_field(error: &crate::domain::DomainError) -> Option<String> {
+    match error {
+        crate::domain::DomainError::Rule {
+            detail: Some(detail),
+            ..
+        } => detail
+            .split(':')
+            .next()
+            .map(str::trim)
+            .filter(|field| !field.is_empty() && !field.contains(' '))
+            .map(str::to_string),
+        _ => None,
     }
 }
 

@@ -7,7 +7,7 @@ use crate::extract::WebPath;
 use crate::{
     app::AppState,
     apub::forums::{forum_by_path, forum_path},
-    domain::forums::ThreadAction,
+    domain::{forums::ThreadAction, DomainError},
     error::AppError,
     store::{
         accounts::AccountRow,
@@ -18,7 +18,7 @@ use crate::{
 use axum::{
     extract::State,
     http::StatusCode,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -39,19 +39,58 @@ async fn acting_on(
     id: i64,
 ) -> Result<(AccountRow, PostRow), Response> {
     let Some(user) = page.user.clone() else {
-        return Err(Redirect::to("/login").into_response());
+        return Err(crate::web::redirect::to("/login"));
     };
     let post = load(state, page, id).await?;
     Ok((user, post))
 }
 
+/// A refusal of what was typed in one of `post`'s forms (`action`: edit,
+/// report or remove): the thread again, on the page of the post, with that
+/// form open, filled in with `typed`, and the message at its field. Other
+/// errors get the error page.
+async fn post_form_again(
+    state: &AppState,
+    page: &Page,
+    post: &PostRow,
+    action: &str,
+    typed: Value,
+    error: DomainError,
+) -> Response {
+    if !matches!(error, DomainError::Rule { .. }) {
+        return state.error_page(page, error);
+    }
+    let field = super::error_field(&error);
+    let error = AppError::from(error);
+    let message = state.error_message(page.lang, &error);
+    let page_number = match post.thread_id {
+        Some(_) => match state.domain.store.replies_before(post).await {
+            Ok(before) => before / crate::api::forums::REPLIES_PER_PAGE + 1,
+            Err(error) => return state.error_page(page, error),
+        },
+        None => 1,
+    };
+    let attempt = context! { post_id => post.id.0, action => action, field => field, ..typed };
+    super::forums::thread_page(
+        None,
+        state,
+        page,
+        post.thread(),
+        page_number,
+        error.status,
+        None,
+        Some(message),
+        Some(attempt),
+    )
+    .await
+}
+
 fn back_to(post: &PostRow) -> Response {
-    Redirect::to(&format!(
+    crate::web::redirect::to(&format!(
         "{}#post-{}",
         urls::thread_page(post.thread().0),
         post.id.0
     ))
-    .into_response()
 }
 
 /// The edit form.
@@ -80,7 +119,10 @@ pub async fn submit_edit(
         .await
     {
         Ok(post) => back_to(&post),
-        Err(error) => state.error_page(&page, error),
+        Err(error) => {
+            let typed = context! { title => form.title, body => form.body };
+            post_form_again(&state, &page, &post, "edit", typed, error).await
+        }
     }
 }
 
@@ -98,12 +140,11 @@ pub async fn submit_delete(
     match state.domain.delete_post(&user, &post).await {
         Ok(()) if post.thread_id.is_none() => {
             let forum = state.domain.store.forum(post.forum_id).await.ok().flatten();
-            Redirect::to(
+            crate::web::redirect::to(
                 &forum
                     .map(|f| forum_path(&f))
                     .unwrap_or_else(|| "/forums".into()),
             )
-            .into_response()
         }
         Ok(()) => back_to(&post),
         Err(error) => state.error_page(&page, error),
@@ -161,7 +202,10 @@ pub async fn submit_report(
             let text = crate::i18n::Catalogs::get().format(page.lang, "report-sent", &[]);
             state.render(&page, "message.html", context! { heading => text.clone(), paragraphs => Vec::<String>::new(), link => context! { href => format!("{}#post-{}", urls::thread_page(post.thread().0), post.id.0), label => crate::i18n::Catalogs::get().format(page.lang, "report-back", &[]) } })
         }
-        Err(error) => state.error_page(&page, error),
+        Err(error) => {
+            let typed = context! { reason => form.reason };
+            post_form_again(&state, &page, &post, "report", typed, error).await
+        }
     }
 }
 
@@ -178,7 +222,10 @@ pub async fn submit_remove(
     };
     match state.domain.remove_post(&user, &post, &form.reason).await {
         Ok(()) => back_to(&post),
-        Err(error) => state.error_page(&page, error),
+        Err(error) => {
+            let typed = context! { reason => form.reason };
+            post_form_again(&state, &page, &post, "remove", typed, error).await
+        }
     }
 }
 
@@ -225,7 +272,7 @@ pub async fn show_reports(
     WebPath(name): WebPath<String>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
-        return Redirect::to("/login").into_response();
+        return crate::web::redirect::to("/login");
     };
     let forum = match forum_by_path(&state, &name).await {
         Ok(forum) => forum,

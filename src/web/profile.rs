@@ -5,16 +5,13 @@ use super::session::{CsrfForm, Page};
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
-    domain::{
-        profile::{LocalPerson, ProfileInput, SCHOOL_LEVELS},
-        DomainError,
-    },
+    domain::profile::{LocalPerson, ProfileInput, SCHOOL_LEVELS},
     error::AppError,
 };
 use axum::{
     extract::State,
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
@@ -94,7 +91,7 @@ pub async fn show_profile(
 
 /// `GET /@{name}`: Mastodon-style short link.
 pub async fn redirect_at_handle(WebPath(name): WebPath<String>) -> Response {
-    Redirect::permanent(&crate::urls::person("", &name)).into_response()
+    crate::web::redirect::permanent(&crate::urls::person("", &urlencode(&name)))
 }
 
 /// The profile edit form as submitted.
@@ -140,7 +137,7 @@ fn edit_page(
 }
 
 fn login_redirect(page: &Page) -> Response {
-    Redirect::to(&format!("/login?next={}", urlencode(&page.path))).into_response()
+    crate::web::redirect::to(&format!("/login?next={}", urlencode(&page.path)))
 }
 
 fn urlencode(text: &str) -> String {
@@ -191,10 +188,7 @@ pub async fn submit_edit(
     match state.domain.update_profile(user.actor_id, &input).await {
         Ok(()) => edit_page(&state, &page, StatusCode::OK, &form, true, None),
         Err(error) => {
-            let field = match &error {
-                DomainError::Rule { detail, .. } => detail.clone(),
-                _ => None,
-            };
+            let field = super::error_field(&error);
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
             edit_page(

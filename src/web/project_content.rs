@@ -26,7 +26,7 @@ use crate::{
 use axum::{
     extract::State,
     http::{header, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
@@ -160,7 +160,7 @@ async fn as_member(
     let Some(user) = page.user.clone() else {
         let next: String =
             url::form_urlencoded::byte_serialize(format!("/projects/{name}").as_bytes()).collect();
-        return Err(Redirect::to(&format!("/login?next={next}")).into_response());
+        return Err(crate::web::redirect::to(&format!("/login?next={next}")));
     };
     let project = project_by_path(state, name)
         .await
@@ -208,9 +208,12 @@ pub async fn submit_thread(
         .await
     {
         Ok(post) => {
-            Redirect::to(&format!("{}/threads/{}", project_path(&project), post.id)).into_response()
+            crate::web::redirect::to(&format!("{}/threads/{}", project_path(&project), post.id))
         }
-        Err(error) => refusal(&state, &page, error),
+        Err(error) => {
+            let typed = context! { form => "thread", title => form.title, body => form.body };
+            typed_refusal(&state, &page, &project, typed, error).await
+        }
     }
 }
 
@@ -220,28 +223,47 @@ pub async fn show_thread(
     page: Page,
     WebPath((name, id)): WebPath<(String, i64)>,
 ) -> Response {
-    let (_, project, _) = match as_member(&state, &page, &name).await {
+    project_thread_page(&state, &page, &name, id, StatusCode::OK, None).await
+}
+
+/// A reply that was refused: the text typed and the message.
+struct RefusedReply {
+    body: String,
+    message: String,
+}
+
+/// A project thread; with `refused`, the reply form shows the text typed
+/// again and the message at the field.
+async fn project_thread_page(
+    state: &AppState,
+    page: &Page,
+    name: &str,
+    id: i64,
+    status: StatusCode,
+    refused: Option<RefusedReply>,
+) -> Response {
+    let (_, project, _) = match as_member(state, page, name).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     let store = &state.domain.store;
     let thread = match store.project_post(id).await {
         Ok(Some(post)) if post.project_id == project.actor.id && post.thread_id.is_none() => post,
-        Ok(_) => return refusal(&state, &page, AppError::not_found()),
-        Err(error) => return refusal(&state, &page, error),
+        Ok(_) => return refusal(state, page, AppError::not_found()),
+        Err(error) => return refusal(state, page, error),
     };
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
-        Err(error) => return refusal(&state, &page, error),
+        Err(error) => return refusal(state, page, error),
     };
     let author = match store.actor_by_id(thread.author_id).await {
         Ok(Some(author)) => author,
-        Ok(None) => return refusal(&state, &page, AppError::not_found()),
-        Err(error) => return refusal(&state, &page, error),
+        Ok(None) => return refusal(state, page, AppError::not_found()),
+        Err(error) => return refusal(state, page, error),
     };
     let replies = match store.project_replies(thread.id).await {
         Ok(replies) => replies,
-        Err(error) => return refusal(&state, &page, error),
+        Err(error) => return refusal(state, page, error),
     };
     let replies: Vec<Value> = replies
         .iter()
@@ -257,10 +279,18 @@ pub async fn show_thread(
             }
         })
         .collect();
-    state.render(
-        &page,
+    let (reply_body, error) = match refused {
+        Some(refused) => (Some(refused.body), Some(refused.message)),
+        None => (None, None),
+    };
+    state.render_status(
+        status,
+        page,
         "project_thread.html",
         context! {
+            error_field => error.as_ref().map(|_| "body"),
+            error => error,
+            reply_body => reply_body,
             project => context! { title => project.title, path => project_path(&project) },
             thread => context! {
                 id => thread.id,
@@ -298,12 +328,19 @@ pub async fn submit_reply(
         .reply_project_post(&user, &project, &parent, &form.body)
         .await
     {
-        Ok(reply) => Redirect::to(&format!(
+        Ok(reply) => crate::web::redirect::to(&format!(
             "{}/threads/{id}#reply-{}",
             project_path(&project),
             reply.id
-        ))
-        .into_response(),
+        )),
+        Err(error @ crate::domain::DomainError::Rule { .. }) => {
+            let error = AppError::from(error);
+            let refused = RefusedReply {
+                body: form.body,
+                message: state.error_message(page.lang, &error),
+            };
+            project_thread_page(&state, &page, &name, id, error.status, Some(refused)).await
+        }
         Err(error) => refusal(&state, &page, error),
     }
 }
@@ -341,7 +378,7 @@ pub async fn submit_document(
         )
         .await
     {
-        Ok(_) => Redirect::to(&format!("{}#documents", project_path(&project))).into_response(),
+        Ok(_) => crate::web::redirect::to(&format!("{}#documents", project_path(&project))),
         Err(error) => {
             // The page again, with the reason, so the form is at hand.
             let error = AppError::from(error);
@@ -383,6 +420,35 @@ pub async fn download_document(
     }
 }
 
+/// A refusal of what was typed in a project page form: for a rule of the
+/// domain (a field too long, a date that does not parse…), the project
+/// page again with the form filled in and the message at the field; any
+/// other error gets the error page.
+async fn typed_refusal(
+    state: &AppState,
+    page: &Page,
+    project: &ProjectRow,
+    typed: Value,
+    error: crate::domain::DomainError,
+) -> Response {
+    if !matches!(error, crate::domain::DomainError::Rule { .. }) {
+        return refusal(state, page, error);
+    }
+    let field = super::error_field(&error);
+    let error = AppError::from(error);
+    let message = state.error_message(page.lang, &error);
+    let typed = context! { field => field, ..typed };
+    super::projects::project_page_with(
+        state,
+        page,
+        error.status,
+        project,
+        Some(message),
+        Some(typed),
+    )
+    .await
+}
+
 /// The event form as submitted.
 #[derive(Debug, Default, Deserialize)]
 pub struct EventForm {
@@ -413,6 +479,16 @@ pub async fn submit_event(
         Ok(found) => found,
         Err(response) => return response,
     };
+    let typed = context! {
+        form => "event",
+        title => form.title,
+        description => form.description,
+        starts => form.starts,
+        ends => form.ends,
+        location => form.location,
+        meeting_url => form.meeting_url,
+        attendees => form.attendees,
+    };
     let input = EventInput {
         title: form.title,
         description: form.description,
@@ -427,8 +503,8 @@ pub async fn submit_event(
         .add_project_event(&user, &project, &input)
         .await
     {
-        Ok(_) => Redirect::to(&format!("{}#agenda", project_path(&project))).into_response(),
-        Err(error) => refusal(&state, &page, error),
+        Ok(_) => crate::web::redirect::to(&format!("{}#agenda", project_path(&project))),
+        Err(error) => typed_refusal(&state, &page, &project, typed, error).await,
     }
 }
 
@@ -450,7 +526,7 @@ async fn personal_events(
 /// `GET /agenda`: every event of every space the teacher belongs to.
 pub async fn show_agenda(State(state): State<AppState>, page: Page) -> Response {
     let Some(user) = &page.user else {
-        return Redirect::to("/login?next=%2Fagenda").into_response();
+        return crate::web::redirect::to("/login?next=%2Fagenda");
     };
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
@@ -536,7 +612,7 @@ fn ics_response(body: String, file: &str) -> Response {
 /// `GET /agenda.ics`: the personal agenda as iCalendar.
 pub async fn export_agenda(State(state): State<AppState>, page: Page) -> Response {
     let Some(user) = &page.user else {
-        return Redirect::to("/login?next=%2Fagenda").into_response();
+        return crate::web::redirect::to("/login?next=%2Fagenda");
     };
     match personal_events(&state, user).await {
         Ok(events) => ics_response(

@@ -5,8 +5,8 @@
 
 use super::{
     projects::{
-        date, login_redirect, person_context, project_by_path, project_context, project_page,
-        project_path, projects_page, refusal, resolve_actor,
+        date, login_redirect, person_context, project_by_path, project_context, project_path,
+        projects_page, refusal, resolve_actor,
     },
     session::{CsrfForm, Page},
 };
@@ -23,9 +23,9 @@ use activitypub_federation::config::Data;
 use axum::{
     extract::State,
     http::{header, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
-use minijinja::context;
+use minijinja::{context, Value};
 use serde::Deserialize;
 
 /// A form with nothing but its CSRF token, or a handle, or a choice.
@@ -43,6 +43,18 @@ async fn act(
     name: &str,
     run: impl AsyncFnOnce(&crate::store::accounts::AccountRow, &ProjectRow) -> Result<(), AppError>,
 ) -> Response {
+    act_typed(data, page, name, None, run).await
+}
+
+/// [`act`] for a form with typed text: a refusal shows it again (see
+/// [`super::projects::project_page_with`]).
+async fn act_typed(
+    data: &Data<AppState>,
+    page: &Page,
+    name: &str,
+    typed: Option<Value>,
+    run: impl AsyncFnOnce(&crate::store::accounts::AccountRow, &ProjectRow) -> Result<(), AppError>,
+) -> Response {
     let state: &AppState = data;
     let Some(user) = &page.user else {
         return login_redirect(&format!("/projects/{name}"));
@@ -52,10 +64,18 @@ async fn act(
         Err(error) => return refusal(state, page, error),
     };
     match run(user, &project).await {
-        Ok(()) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(()) => crate::web::redirect::to(&project_path(&project)),
         Err(error) => {
             let message = state.error_message(page.lang, &error);
-            project_page(state, page, error.status, &project, Some(message)).await
+            super::projects::project_page_with(
+                state,
+                page,
+                error.status,
+                &project,
+                Some(message),
+                typed,
+            )
+            .await
         }
     }
 }
@@ -67,7 +87,8 @@ pub async fn submit_invite(
     WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
-    act(&data, &page, &name, async |user, project| {
+    let typed = context! { form => "invite", handle => form.handle, field => "handle" };
+    act_typed(&data, &page, &name, Some(typed), async |user, project| {
         let invitee = resolve_actor(&data, &form.handle).await?;
         data.domain
             .invite_to_project(user, project, &invitee)
@@ -136,7 +157,7 @@ pub async fn submit_answer(
     })
     .await;
     if back_to_requests && response.status().is_redirection() {
-        return Redirect::to("/requests").into_response();
+        return crate::web::redirect::to("/requests");
     }
     response
 }
@@ -198,7 +219,7 @@ pub async fn submit_lookup(
         Err(error) => Err(error),
     };
     match found {
-        Ok(Some(project)) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(Some(project)) => crate::web::redirect::to(&project_path(&project)),
         Ok(None) => {
             let error = AppError::new(StatusCode::NOT_FOUND, "not_a_project");
             let message = data.error_message(page.lang, &error);
@@ -299,16 +320,35 @@ pub async fn export_members_csv(
 /// `GET /requests`: "Mes demandes": invitations to answer, join requests
 /// to decide on, and the invitations this teacher sent.
 pub async fn show_requests(State(state): State<AppState>, page: Page) -> Response {
+    requests_page(&state, &page, StatusCode::OK, None).await
+}
+
+/// A contact request that was refused: the handle typed and the message.
+pub(super) struct RefusedRequest<'a> {
+    /// The handle as typed.
+    pub handle: &'a str,
+    /// The message, shown at the field.
+    pub message: String,
+}
+
+/// "Mes demandes"; with `refused`, the contact form shows the handle
+/// typed again and the message at the field.
+pub(super) async fn requests_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    refused: Option<RefusedRequest<'_>>,
+) -> Response {
     let Some(user) = &page.user else {
         return login_redirect("/requests");
     };
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
-        Err(error) => return refusal(&state, &page, error),
+        Err(error) => return refusal(state, page, error),
     };
     let memberships = match state.domain.store.memberships_of(user.actor_id).await {
         Ok(rows) => rows,
-        Err(error) => return refusal(&state, &page, error),
+        Err(error) => return refusal(state, page, error),
     };
     let mut invitations = Vec::new();
     let mut to_decide = Vec::new();
@@ -320,7 +360,7 @@ pub async fn show_requests(State(state): State<AppState>, page: Page) -> Respons
                 None => None,
             };
             invitations.push(context! {
-                project => project_context(&state, project, &labels),
+                project => project_context(state, project, &labels),
                 inviter => inviter.as_ref().map(|i| person_context(i, &labels)),
                 since => date(row.updated_at),
             });
@@ -328,12 +368,12 @@ pub async fn show_requests(State(state): State<AppState>, page: Page) -> Respons
         if row.is_member() {
             let views = match state.domain.store.project_members(project.actor.id).await {
                 Ok(views) => views,
-                Err(error) => return refusal(&state, &page, error),
+                Err(error) => return refusal(state, page, error),
             };
             for view in views {
                 if row.is_moderator() && view.member.state == MemberState::Requested {
                     to_decide.push(context! {
-                        project => project_context(&state, project, &labels),
+                        project => project_context(state, project, &labels),
                         person => person_context(&view.actor, &labels),
                         since => date(view.member.updated_at),
                     });
@@ -345,7 +385,7 @@ pub async fn show_requests(State(state): State<AppState>, page: Page) -> Respons
                     )
                 {
                     sent.push(context! {
-                        project => project_context(&state, project, &labels),
+                        project => project_context(state, project, &labels),
                         person => person_context(&view.actor, &labels),
                         state => view.member.state.as_str(),
                         since => date(view.member.updated_at),
@@ -354,13 +394,26 @@ pub async fn show_requests(State(state): State<AppState>, page: Page) -> Respons
             }
         }
     }
-    let contacts = match super::contacts::contact_sections(&state, user, &labels).await {
+    let contacts = match super::contacts::contact_sections(state, user, &labels).await {
         Ok(contacts) => contacts,
-        Err(error) => return refusal(&state, &page, error),
+        Err(error) => return refusal(state, page, error),
     };
-    state.render(
-        &page,
+    let (handle, error) = match refused {
+        Some(refused) => (Some(refused.handle), Some(refused.message)),
+        None => (None, None),
+    };
+    state.render_status(
+        status,
+        page,
         "requests.html",
-        context! { invitations => invitations, to_decide => to_decide, sent => sent, contacts => contacts },
+        context! {
+            invitations => invitations,
+            to_decide => to_decide,
+            sent => sent,
+            contacts => contacts,
+            contact_handle => handle,
+            error => error,
+            error_field => handle.map(|_| "contact_handle"),
+        },
     )
 }

@@ -22,7 +22,7 @@ use activitypub_federation::{
 use axum::{
     extract::State,
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,7 @@ pub(super) fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>)
 
 pub(super) fn login_redirect(path: &str) -> Response {
     let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
-    Redirect::to(&format!("/login?next={next}")).into_response()
+    crate::web::redirect::to(&format!("/login?next={next}"))
 }
 
 /// The project a page path names: `NAME` (local) or `NAME@HOST` (known
@@ -345,7 +345,7 @@ pub async fn submit_new_project(
         return login_redirect("/projects/new");
     };
     match state.domain.create_project(user, &form.input()).await {
-        Ok(project) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(project) => crate::web::redirect::to(&project_path(&project)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
@@ -423,7 +423,7 @@ pub async fn submit_edit_project(
         .edit_project(user, &project, &form.input())
         .await
     {
-        Ok(project) => Redirect::to(&project_path(&project)).into_response(),
+        Ok(project) => crate::web::redirect::to(&project_path(&project)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
@@ -468,6 +468,21 @@ pub(crate) async fn project_page(
     status: StatusCode,
     project: &ProjectRow,
     error: Option<String>,
+) -> Response {
+    project_page_with(state, page, status, project, error, None).await
+}
+
+/// The project page with what was typed in one of its forms when it was
+/// refused: `typed` has `form` (`thread`, `event` or `invite`), the values
+/// by field name, and `field`, the one the message is about. That form
+/// shows the values again and the message at its field.
+pub(crate) async fn project_page_with(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    project: &ProjectRow,
+    error: Option<String>,
+    typed: Option<Value>,
 ) -> Response {
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
@@ -577,6 +592,7 @@ pub(crate) async fn project_page(
             former => if is_member { former } else { Vec::new() },
             log => log,
             error => error,
+            typed => typed,
         },
     )
 }

@@ -3,11 +3,15 @@
 //! - Sessions: an HttpOnly, SameSite=Lax cookie `preau_session` holding a
 //!   random token (only its hash is stored); `Secure` when the instance is
 //!   served over https.
-//! - CSRF: the double-submit pattern. Every page response carries a random
-//!   `preau_csrf` cookie (SameSite=Strict, HttpOnly); every form repeats it
-//!   in a hidden `csrf_token` field; [`CsrfForm`] refuses a POST whose field
-//!   does not match the cookie. A cross-site page can neither read the
-//!   cookie nor make the browser send it.
+//! - CSRF: a token bound to the session. Every browser holds a random
+//!   pre-session secret in the `preau_csrf` cookie (SameSite=Strict,
+//!   HttpOnly). Forms carry a hidden `csrf_token` derived from the session
+//!   token when there is a session, else from that secret
+//!   ([`form_token`]); [`CsrfForm`] refuses a POST whose field is not the
+//!   token of the request's own cookies. A token read from another session,
+//!   or a `preau_csrf` cookie planted by someone else, is refused for a
+//!   logged-in teacher; log-in and log-out rotate the pre-session secret,
+//!   so a token from before a log-in is dead after it.
 //! - Language: the `preau_lang` cookie, else `Accept-Language`, else the
 //!   instance default.
 
@@ -31,8 +35,8 @@ pub const CSRF_COOKIE: &str = "preau_csrf";
 /// Name of the language cookie.
 pub const LANG_COOKIE: &str = "preau_lang";
 
-/// The CSRF token of the current request, put in the request extensions by
-/// [`csrf_cookie`].
+/// The CSRF token of the current request (what its forms must carry), put
+/// in the request extensions by [`csrf_cookie`].
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
@@ -43,8 +47,40 @@ fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Middleware: makes sure the browser holds a CSRF cookie and exposes its
-/// value to handlers.
+/// The CSRF token forms carry: derived from the session token when the
+/// browser holds a session cookie, else from its pre-session secret. Both
+/// inputs are secrets only that browser holds (HttpOnly cookies), so the
+/// token of one session is worthless with another session's cookies.
+pub fn form_token(session_token: Option<&str>, pre_session_secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    match session_token {
+        Some(session) => {
+            hasher.update(b"preau csrf v2\0session\0");
+            hasher.update(session.as_bytes());
+        }
+        None => {
+            hasher.update(b"preau csrf v2\0pre-session\0");
+            hasher.update(pre_session_secret.as_bytes());
+        }
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hasher.finalize())
+}
+
+/// A `preau_csrf` cookie holding a new pre-session secret: set by the
+/// middleware on a browser's first visit, and by log-in and log-out so a
+/// token from before them stops working.
+pub fn fresh_csrf_cookie(state: &AppState) -> Cookie<'static> {
+    Cookie::build((CSRF_COOKIE, random_token()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.is_https())
+        .build()
+}
+
+/// Middleware: makes sure the browser holds a pre-session secret and
+/// exposes the request's CSRF token ([`form_token`]) to handlers.
 pub async fn csrf_cookie(
     state: axum::extract::State<AppState>,
     mut request: Request,
@@ -55,19 +91,22 @@ pub async fn csrf_cookie(
         .get(CSRF_COOKIE)
         .map(|cookie| cookie.value().to_string())
         .filter(|value| value.len() >= 32);
-    let (token, is_new) = match existing {
-        Some(token) => (token, false),
-        None => (random_token(), true),
+    let (secret, new_cookie) = match existing {
+        Some(secret) => (secret, None),
+        None => {
+            let cookie = fresh_csrf_cookie(&state);
+            (cookie.value().to_string(), Some(cookie))
+        }
     };
-    request.extensions_mut().insert(CsrfToken(token.clone()));
+    let session = jar
+        .get(SESSION_COOKIE)
+        .map(|cookie| cookie.value())
+        .filter(|value| !value.is_empty());
+    request
+        .extensions_mut()
+        .insert(CsrfToken(form_token(session, &secret)));
     let mut response = next.run(request).await;
-    if is_new {
-        let cookie = Cookie::build((CSRF_COOKIE, token))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .secure(state.is_https())
-            .build();
+    if let Some(cookie) = new_cookie {
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -182,7 +221,8 @@ struct CsrfField {
     csrf_token: String,
 }
 
-/// A form body whose `csrf_token` matched the CSRF cookie.
+/// A form body whose `csrf_token` is the token of the request's own
+/// cookies ([`form_token`]).
 pub struct CsrfForm<T>(pub T);
 
 impl<T> FromRequest<AppState> for CsrfForm<T>
@@ -238,7 +278,7 @@ where
 }
 
 /// A `multipart/form-data` body (a file upload) whose `csrf_token` field
-/// matched the CSRF cookie: its text fields and its one file. The body is
+/// is the token of the request's own cookies: its text fields and its one file. The body is
 /// bounded by `[projects] max_document_bytes` plus room for the fields.
 pub struct CsrfUpload {
     /// Text fields by name (repeated names keep every value).
@@ -321,5 +361,28 @@ impl FromRequest<AppState> for CsrfUpload {
             return Err(fail(crate::extract::invalid_text(&name)));
         }
         Ok(upload)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_token;
+
+    #[test]
+    fn form_tokens_are_bound_to_the_session_or_the_pre_session_secret() {
+        let anonymous = form_token(None, "secret-a");
+        assert_ne!(anonymous, "secret-a", "never the cookie itself");
+        assert_ne!(anonymous, form_token(None, "secret-b"));
+        // With a session, the token depends on the session only: a planted
+        // pre-session cookie changes nothing.
+        assert_eq!(
+            form_token(Some("session-1"), "secret-a"),
+            form_token(Some("session-1"), "planted")
+        );
+        assert_ne!(
+            form_token(Some("session-1"), "secret-a"),
+            form_token(Some("session-2"), "secret-a")
+        );
+        assert_ne!(form_token(Some("x"), "x"), form_token(None, "x"));
     }
 }
