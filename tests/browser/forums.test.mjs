@@ -450,3 +450,62 @@ step('B: once the forum has announced the reply back, B still shows it once', as
   assert.match(meta, /Une réponse|1 réponse/, `B's forum page should count one reply for the thread: ${meta}`);
   await checkAccessibility(page, 'remote forum page (B, after the reply)', state.axeFindings);
 });
+
+const INST_FORUM = 'reserve_academie';
+const REFUSED_TITLE = 'Une question refusée ?';
+
+step('A: the admin makes a forum for institutional authors only', async () => {
+  const page = state.pageA;
+  await goto(page, state.a, '/forums');
+  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
+  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(INST_FORUM);
+  await (await expectField(form, 'input[name=title]', 'forum creation')).fill('Réservé aux académies');
+  await (await expectField(form, 'select[name=min_post_level]', 'forum creation')).selectOption('institutional');
+  const created = await submitForm(page, form);
+  assert.ok(created.status() < 400, `creating the forum answered ${created.status()}:\n${await bodyText(page)}`);
+  assert.ok((await bodyText(page)).includes('Instances institutionnelles seulement'));
+});
+
+step('B: the rule shows before posting, and a refused thread is marked refused with the reason', async () => {
+  const page = state.pageB;
+  const handle = `${INST_FORUM}@${state.a.domain}`;
+  await goto(page, state.b, '/forums');
+  const follow = formWith(page, 'handle').first();
+  await (await expectField(follow, 'input[name=handle]', 'follow')).fill(`!${handle}`);
+  await submitForm(page, follow);
+  const accepted = await waitFor(page, state.b, `/forums/${handle}`, async (p) =>
+    (await bodyText(p)).includes('Vous suivez ce forum.'),
+  );
+  assert.ok(accepted, `the follow of !${handle} was not accepted:\n${await bodyText(page)}\n${bothLogTails(40)}`);
+  // B's teacher is told who may post before writing (B's level is not verified by A).
+  const before = await bodyText(page);
+  assert.ok(before.includes('Instances institutionnelles seulement'), `the posting rule should show on B:\n${before}`);
+  await checkAccessibility(page, 'remote institutional-only forum (B)', state.axeFindings);
+
+  const form = formWith(page, 'body').filter({ has: page.locator('input[name=title]') });
+  await (await expectField(form, 'input[name=title]', 'compose')).fill(REFUSED_TITLE);
+  await (await expectField(form, '[name=body]', 'compose')).fill('Je tente ma chance.');
+  const publish = form.locator('button[type=submit]:not([name=preview])');
+  await clickAndWaitForPage(page, publish);
+  const threadPath = new URL(page.url()).pathname;
+  assert.match(threadPath, /^\/threads\/\d+$/, `after publishing, B should show the thread, is on ${page.url()}`);
+  const refused = await waitFor(page, state.b, threadPath, async (p) =>
+    (await bodyText(p)).includes('Refusé par le forum'),
+  );
+  assert.ok(refused, `B should mark the thread refused by A:\n${await bodyText(page)}\n${bothLogTails(40)}`);
+  const notice = await page.locator('.post.thread [role=status]').innerText();
+  assert.match(notice, /Refusé par le forum : .+/, `the refusal should give the forum's reason: ${notice}`);
+  await checkAccessibility(page, 'refused thread (B)', state.axeFindings);
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'refused-thread-1280.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'refused-thread-390.png'), fullPage: true });
+  await goto(page, state.b, `/forums/${handle}`);
+  assert.ok(
+    (await page.locator('.thread-list li', { hasText: REFUSED_TITLE }).innerText()).includes('Refusé'),
+    'the forum list should badge the refused thread',
+  );
+  await page.screenshot({ path: path.join(ARTIFACTS, 'refused-forum-390.png'), fullPage: true });
+  await checkAccessibility(page, 'remote forum with a refused thread (B, 390 px)', state.axeFindings);
+  await page.setViewportSize({ width: 1280, height: 800 });
+});

@@ -11,6 +11,7 @@
 #   PREAU_TEST_POSTGRES_URL    with postgres: a server URL, e.g. postgres://postgres@127.0.0.1:5432/postgres;
 #                              the test replaces the database name with a fresh preau_browser_<random>
 #   PREAU_CHROMIUM             Chromium executable (default: /usr/bin/chromium)
+#   PREAU_BROWSER_ONLY         test files to run (default: every tests/browser/*.test.mjs)
 #
 # Installs Debian's chromium when it is missing and the npm packages (npm ci) when
 # node_modules is missing or older than package-lock.json. Never downloads a browser build.
@@ -65,4 +66,4 @@ esac
 export PREAU_CHROMIUM="$CHROMIUM"
 
 echo "run.sh: server $PREAU_BIN, database $PREAU_BROWSER_DATABASE, browser $CHROMIUM" >&2
-exec node --test "$HERE"/*.test.mjs
+exec node --test ${PREAU_BROWSER_ONLY:-"$HERE"/*.test.mjs}
