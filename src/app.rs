@@ -81,6 +81,8 @@ pub struct AppState {
     /// The HTTP client for fetches outside activitypub_federation
     /// (NodeInfo of other instances); same limits and address checks.
     pub http: reqwest_middleware::ClientWithMiddleware,
+    /// The charter, rendered once.
+    pub charters: Arc<web::Charters>,
 }
 
 impl AppState {
@@ -199,6 +201,7 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
         inbox_memory: Arc::default(),
         http: http.clone(),
         templates: Arc::new(web::build_templates()?),
+        charters: Arc::new(web::Charters::render(&domain.settings)),
         domain,
     };
     let signer = DbActor::new(instance_actor, None)

@@ -7,9 +7,7 @@
 //! teacher's post in a remote forum is sent to that forum, which announces
 //! it in turn.
 
-use super::{
-    keys::generate_key_pair, profile::render_markdown, validate, Domain, DomainError, DomainResult,
-};
+use super::{keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult};
 use crate::{
     apub::outgoing,
     store::{
@@ -71,7 +69,7 @@ impl Domain {
         let (public_key_pem, private_key_pem) = generate_key_pair().await?;
         let base = self.settings.base_url();
         let ap_id = urls::forum(&base, &name);
-        let description_html = render_markdown(&description);
+        let description_html = rendering::markdown(description.clone(), "description").await?;
         let forum = NewForum {
             actor: NewActor {
                 kind: ActorKindRow::Group,
@@ -208,7 +206,7 @@ impl Domain {
             in_reply_to_id: None,
             author_id: actor.id,
             title,
-            content_html: render_markdown(&body),
+            content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
             published_at: now_ms(),
             local: true,
@@ -252,7 +250,7 @@ impl Domain {
             in_reply_to_id: Some(parent.id),
             author_id: actor.id,
             title: String::new(),
-            content_html: render_markdown(&body),
+            content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
             context_url: thread.context_url.clone(),
             published_at: now_ms(),
@@ -545,7 +543,7 @@ impl Domain {
         };
         let forum = self.forum_of(post).await?;
         let actor = self.author_actor(account).await?;
-        let html = render_markdown(&body);
+        let html = rendering::markdown(body.clone(), "body").await?;
         let now = now_ms();
         let mut edited = post.clone();
         edited.title = title.clone();

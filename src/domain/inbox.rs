@@ -5,7 +5,7 @@
 //! Each function applies one activity in one transaction that also records
 //! its id, so the same activity is applied at most once.
 
-use super::{profile::sanitize_html, Domain, DomainError, DomainResult};
+use super::{rendering, Domain, DomainError, DomainResult};
 use crate::{
     apub::outgoing,
     store::{
@@ -34,30 +34,17 @@ pub enum Applied {
     Ignored,
 }
 
-/// Plain text of an HTML fragment, for titles taken from microblog posts.
-fn text_of(html: &str) -> String {
-    let cleaned = ammonia::Builder::empty().clean(html).to_string();
-    cleaned
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A title for a thread that has none (a Mastodon post mentioning the
 /// forum): its first words.
-fn title_from(post: &Post) -> String {
+async fn title_from(post: &Post) -> DomainResult<String> {
     if let Some(name) = post.name.as_deref().filter(|n| !n.trim().is_empty()) {
-        return text_of(name)
+        return Ok(rendering::html_text(name.to_string())
+            .await?
             .chars()
             .take(super::forums::MAX_TITLE)
-            .collect();
+            .collect());
     }
-    let text = text_of(post.content.as_deref().unwrap_or_default());
+    let text = rendering::html_text(post.content.clone().unwrap_or_default()).await?;
     let mut title: String = text.chars().take(80).collect();
     if text.chars().count() > 80 {
         title.push('…');
@@ -65,7 +52,7 @@ fn title_from(post: &Post) -> String {
     if title.is_empty() {
         title = "—".to_string();
     }
-    title
+    Ok(title)
 }
 
 impl Domain {
@@ -222,7 +209,7 @@ impl Domain {
         } else {
             PostKind::Thread
         };
-        let content_html = sanitize_html(post.content.as_deref().unwrap_or_default());
+        let content_html = rendering::remote_html(post.content.clone().unwrap_or_default()).await?;
         let source = post
             .source
             .as_ref()
@@ -244,7 +231,7 @@ impl Domain {
             in_reply_to_id: parent.as_ref().map(|p| p.parent),
             author_id: author.id,
             title: if kind == PostKind::Thread {
-                title_from(post)
+                title_from(post).await?
             } else {
                 String::new()
             },
@@ -412,11 +399,11 @@ impl Domain {
             return Err(DomainError::rule(403, "author_mismatch"));
         }
         let title = if stored.kind == PostKind::Thread {
-            title_from(post)
+            title_from(post).await?
         } else {
             String::new()
         };
-        let html = sanitize_html(post.content.as_deref().unwrap_or_default());
+        let html = rendering::remote_html(post.content.clone().unwrap_or_default()).await?;
         let source = post
             .source
             .as_ref()

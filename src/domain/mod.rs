@@ -18,6 +18,7 @@ pub mod profile;
 pub mod project_content;
 pub mod project_host;
 pub mod projects;
+pub mod rendering;
 pub mod trust;
 pub mod validate;
 
