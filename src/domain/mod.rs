@@ -13,6 +13,7 @@ pub mod forums;
 pub mod gazetteer;
 pub mod inbox;
 pub mod keys;
+pub mod passwords;
 pub mod places;
 pub mod profile;
 pub mod project_content;
@@ -99,4 +100,7 @@ pub struct Domain {
     pub trust_book: Arc<std::sync::Mutex<Option<Arc<trust::TrustBook>>>>,
     /// The attestations this instance serves (`trust.attestations`).
     pub own_attestations: Arc<Vec<serde_json::Value>>,
+    /// Where every password hash and check runs, bounded
+    /// (`accounts.hashing_concurrency`, `accounts.hashing_queue`).
+    pub passwords: Arc<passwords::PasswordPool>,
 }
