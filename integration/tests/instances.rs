@@ -16,6 +16,8 @@ mod forums;
 mod project_api;
 #[path = "scenarios/projects.rs"]
 mod projects;
+#[path = "scenarios/resources.rs"]
+mod resources;
 #[path = "scenarios/trust.rs"]
 mod trust;
 
