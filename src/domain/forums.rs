@@ -66,10 +66,11 @@ impl Domain {
         if self.store.local_actor_by_name(&name).await?.is_some() {
             return Err(DomainError::invalid("name_taken", "name"));
         }
+        // Before the key pair, which costs far more than a refusal.
+        let description_html = rendering::markdown(description.clone(), "description").await?;
         let (public_key_pem, private_key_pem) = generate_key_pair().await?;
         let base = self.settings.base_url();
         let ap_id = urls::forum(&base, &name);
-        let description_html = rendering::markdown(description.clone(), "description").await?;
         let forum = NewForum {
             actor: NewActor {
                 kind: ActorKindRow::Group,
