@@ -36,6 +36,9 @@ use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// Seconds a client is asked to wait (`Retry-After`) after a 503.
+pub const RETRY_AFTER_SECS: u32 = 2;
+
 /// Per-address rate limits on log-in and sign-up.
 pub struct RateLimits {
     login: DefaultKeyedRateLimiter<IpAddr>,
@@ -81,6 +84,8 @@ pub struct AppState {
     /// The HTTP client for fetches outside activitypub_federation
     /// (NodeInfo of other instances); same limits and address checks.
     pub http: reqwest_middleware::ClientWithMiddleware,
+    /// The charter, rendered once.
+    pub charters: Arc<web::Charters>,
 }
 
 impl AppState {
@@ -133,6 +138,10 @@ pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
     let mailer = Mailer::from_settings(&settings)?;
     let own_attestations =
         crate::apub::trust::load_own_attestations(&settings).map_err(StartError::Trust)?;
+    let passwords = Arc::new(crate::domain::passwords::PasswordPool::new(
+        settings.accounts.effective_hashing_concurrency(),
+        settings.accounts.hashing_queue as usize,
+    ));
     Ok(Domain {
         settings: Arc::new(settings),
         store,
@@ -147,6 +156,7 @@ pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
         )),
         trust_book: Arc::default(),
         own_attestations: Arc::new(own_attestations),
+        passwords,
     })
 }
 
@@ -204,6 +214,7 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
         inbox_memory: Arc::default(),
         http: http.clone(),
         templates: Arc::new(web::build_templates()?),
+        charters: Arc::new(web::Charters::render(&domain.settings)),
         domain,
     };
     let signer = DbActor::new(instance_actor, None)
@@ -244,6 +255,7 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
                 "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
             ),
         ))
+        .layer(axum::middleware::map_response(retry_after_when_busy))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -262,6 +274,18 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
         router,
         federation,
     })
+}
+
+/// Every 503 (pages, API, federation) tells the client when to come back.
+async fn retry_after_when_busy(mut response: Response) -> Response {
+    if response.status() == axum::http::StatusCode::SERVICE_UNAVAILABLE
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    }
+    response
 }
 
 async fn not_found() -> Response {

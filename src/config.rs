@@ -15,7 +15,7 @@ use std::{
 
 /// The sections of the configuration, which are also the first word of
 /// each environment variable after `PREAU_`.
-pub const SECTIONS: [&str; 10] = [
+pub const SECTIONS: [&str; 11] = [
     "server",
     "instance",
     "database",
@@ -26,6 +26,7 @@ pub const SECTIONS: [&str; 10] = [
     "forums",
     "trust",
     "projects",
+    "accounts",
 ];
 
 /// All settings of one instance.
@@ -53,6 +54,40 @@ pub struct Settings {
     pub trust: TrustSettings,
     /// Project spaces: shared documents.
     pub projects: ProjectSettings,
+    /// Accounts: password hashing.
+    pub accounts: AccountSettings,
+}
+
+/// `[accounts]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountSettings {
+    /// Password hashes and checks (argon2id, 19 MiB each) run at once;
+    /// 0 means the number of CPU cores. Bounds their memory at this many
+    /// times 19 MiB.
+    pub hashing_concurrency: u32,
+    /// Log-ins, sign-ups and resets that may wait for a hashing slot;
+    /// beyond, they are answered 503 `busy_try_later` with `Retry-After`.
+    pub hashing_queue: u32,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        AccountSettings {
+            hashing_concurrency: 0,
+            hashing_queue: 32,
+        }
+    }
+}
+
+impl AccountSettings {
+    /// `hashing_concurrency`, with 0 read as the number of CPU cores.
+    pub fn effective_hashing_concurrency(&self) -> usize {
+        match self.hashing_concurrency {
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            n => n as usize,
+        }
+    }
 }
 
 /// `[projects]`
@@ -369,7 +404,7 @@ pub enum ConfigError {
         message: String,
     },
     /// An environment variable names no known setting.
-    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums, trust, projects")]
+    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums, trust, projects, accounts")]
     UnknownVariable(String),
     /// The settings parse but contradict each other.
     #[error("inconsistent configuration: {0}")]

@@ -28,6 +28,8 @@ mod processes;
 mod project_api;
 #[path = "scenarios/projects.rs"]
 mod projects;
+#[path = "scenarios/resources.rs"]
+mod resources;
 #[path = "scenarios/trust.rs"]
 mod trust;
 

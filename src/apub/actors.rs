@@ -4,7 +4,7 @@
 use super::activity_json;
 use crate::{
     app::AppState,
-    domain::{profile::sanitize_html, validate::single_line, Domain},
+    domain::{rendering, validate::single_line, Domain},
     error::AppError,
     i18n::{Catalogs, Lang},
     store::{
@@ -43,6 +43,9 @@ pub enum ApubError {
     /// A local actor without an account or profile where one is needed.
     #[error("local actor is incomplete")]
     Incomplete,
+    /// Work handed to a blocking thread (sanitising) failed.
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 /// An actor row with its profile, the database side of [`Actor`].
@@ -284,11 +287,12 @@ impl Object for DbActor {
             ActorKind::Application | ActorKind::Service => ActorKindRow::Application,
             ActorKind::Person | ActorKind::Organization => ActorKindRow::Person,
         };
-        let summary_html = json
-            .summary
-            .as_deref()
-            .map(sanitize_html)
-            .unwrap_or_default();
+        let summary_html = match json.summary.clone() {
+            Some(summary) => rendering::remote_html(summary)
+                .await
+                .map_err(|error| ApubError::Internal(error.to_string()))?,
+            None => String::new(),
+        };
         let display_name = json
             .name
             .clone()

@@ -13,9 +13,8 @@ use crate::{
     app::AppState,
     domain::{
         inbox::Applied,
-        profile::sanitize_html,
         project_content::{media_type_of, ReceivedObject},
-        DomainError,
+        rendering, DomainError,
     },
     error::AppError,
     store::{
@@ -351,12 +350,13 @@ type Refusal = (StatusCode, &'static str);
 
 /// Reads a members-only object from its JSON; `author` must be its
 /// `attributedTo` and its id, content link and author on one host.
-fn parse_object(
+async fn parse_object(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
 ) -> Result<ReceivedObject, Refusal> {
     let invalid = || (StatusCode::BAD_REQUEST, "invalid_object");
+    let unavailable = || (StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
     let kind = object
         .get("type")
         .and_then(Value::as_str)
@@ -389,7 +389,9 @@ fn parse_object(
                         String::new()
                     },
                     source: String::new(),
-                    content_html: sanitize_html(post.content.as_deref().unwrap_or_default()),
+                    content_html: rendering::remote_html(post.content.clone().unwrap_or_default())
+                        .await
+                        .map_err(|_| unavailable())?,
                     published_at: ms_of(post.published.as_deref()),
                     local: false,
                 },
@@ -463,7 +465,11 @@ fn parse_object(
                     author_id: project.actor.id,
                     title: sanitize_plain(&event.name, 200),
                     description_source: String::new(),
-                    description_html: sanitize_html(event.content.as_deref().unwrap_or_default()),
+                    description_html: rendering::remote_html(
+                        event.content.clone().unwrap_or_default(),
+                    )
+                    .await
+                    .map_err(|_| unavailable())?,
                     starts_at,
                     ends_at: ends_at.max(starts_at),
                     location: event
@@ -541,6 +547,7 @@ pub async fn host_receive_create(
         )
         .map_err(domain_refusal)?;
     let parsed = parse_object(object, &activity.actor, project)
+        .await
         .map_err(|(status, code)| refuse(status, code))?;
     data.domain
         .receive_project_object(activity.id.as_str(), project, &signer.row, parsed, raw)
@@ -611,6 +618,7 @@ pub async fn mirror_receive_create(
         .map_err(|_| refuse(StatusCode::BAD_REQUEST, "actor_unavailable"))?
         .row;
     let parsed = parse_object(&object, &author_url, project)
+        .await
         .map_err(|(status, code)| refuse(status, code))?;
     data.domain
         .receive_project_object(announce_id, project, &author, parsed, &Value::Null)

@@ -18,10 +18,6 @@ use crate::{
     },
     urls,
 };
-use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
-    Argon2,
-};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
@@ -119,30 +115,6 @@ fn new_token() -> (String, String) {
 pub fn hash_token(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-async fn hash_password(password: String) -> DomainResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|error| DomainError::Internal(error.to_string()))
-    })
-    .await
-    .map_err(|error| DomainError::Internal(error.to_string()))?
-}
-
-async fn password_matches(password: String, hash: String) -> DomainResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        let parsed =
-            PasswordHash::new(&hash).map_err(|error| DomainError::Internal(error.to_string()))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await
-    .map_err(|error| DomainError::Internal(error.to_string()))?
 }
 
 /// A hash of a random password, checked against when the account does not
@@ -260,7 +232,7 @@ impl Domain {
             created_at: now_ms(),
         };
         // Both paths hash the password, so they take about as long.
-        let hash = hash_password(input.password).await?;
+        let hash = self.passwords.hash(input.password).await?;
         if let Some(owner) = self.store.account_by_email(&email).await? {
             return self.sign_up_with_taken_address(&owner, receipt).await;
         }
@@ -428,10 +400,16 @@ impl Domain {
             self.store.account_by_username(&login).await?
         };
         let Some(account) = account else {
-            password_matches(password.to_string(), DUMMY_HASH.to_string()).await?;
+            self.passwords
+                .verify(password.to_string(), DUMMY_HASH.to_string())
+                .await?;
             return Err(DomainError::rule(401, "invalid_credentials"));
         };
-        if !password_matches(password.to_string(), account.password_hash.clone()).await? {
+        if !self
+            .passwords
+            .verify(password.to_string(), account.password_hash.clone())
+            .await?
+        {
             return Err(DomainError::rule(401, "invalid_credentials"));
         }
         match account.status {
@@ -521,7 +499,7 @@ impl Domain {
             .consume_email_token(&hash_token(token.trim()), TokenPurpose::ResetPassword)
             .await?
             .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
-        let hash = hash_password(password.to_string()).await?;
+        let hash = self.passwords.hash(password.to_string()).await?;
         self.store.set_password_hash(account_id, &hash).await?;
         self.store.delete_account_sessions(account_id).await?;
         self.address_proven(account_id).await
@@ -535,7 +513,7 @@ impl Domain {
         self.check_email_allowed(&email_domain)?;
         validate::password(&input.password)?;
         self.check_name_free(&username).await?;
-        let hash = hash_password(input.password).await?;
+        let hash = self.passwords.hash(input.password).await?;
         let id = self
             .insert_person(NewPerson {
                 display_name: username.clone(),
@@ -623,7 +601,7 @@ mod tests {
 
     #[test]
     fn the_dummy_hash_parses() {
-        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(argon2::password_hash::PasswordHash::new(DUMMY_HASH).is_ok());
     }
 
     #[test]

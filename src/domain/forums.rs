@@ -7,9 +7,7 @@
 //! teacher's post in a remote forum is sent to that forum, which announces
 //! it in turn.
 
-use super::{
-    keys::generate_key_pair, profile::render_markdown, validate, Domain, DomainError, DomainResult,
-};
+use super::{keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult};
 use crate::{
     apub::outgoing,
     store::{
@@ -68,10 +66,11 @@ impl Domain {
         if self.store.local_actor_by_name(&name).await?.is_some() {
             return Err(DomainError::invalid("name_taken", "name"));
         }
+        // Before the key pair, which costs far more than a refusal.
+        let description_html = rendering::markdown(description.clone(), "description").await?;
         let (public_key_pem, private_key_pem) = generate_key_pair().await?;
         let base = self.settings.base_url();
         let ap_id = urls::forum(&base, &name);
-        let description_html = render_markdown(&description);
         let forum = NewForum {
             actor: NewActor {
                 kind: ActorKindRow::Group,
@@ -209,7 +208,7 @@ impl Domain {
             in_reply_to_id: None,
             author_id: actor.id,
             title,
-            content_html: render_markdown(&body),
+            content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
             published_at: now_ms(),
             local: true,
@@ -254,7 +253,7 @@ impl Domain {
             in_reply_to_id: Some(parent.id),
             author_id: actor.id,
             title: String::new(),
-            content_html: render_markdown(&body),
+            content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
             context_url: thread.context_url.clone(),
             published_at: now_ms(),
@@ -549,7 +548,7 @@ impl Domain {
         };
         let forum = self.forum_of(post).await?;
         let actor = self.author_actor(account).await?;
-        let html = render_markdown(&body);
+        let html = rendering::markdown(body.clone(), "body").await?;
         let now = now_ms();
         let mut edited = post.clone();
         edited.title = title.clone();

@@ -5,7 +5,7 @@
 //! Each function applies one activity in one transaction that also records
 //! its id, so the same activity is applied at most once.
 
-use super::{profile::sanitize_html, provenance::Provenance, Domain, DomainError, DomainResult};
+use super::{provenance::Provenance, rendering, Domain, DomainError, DomainResult};
 use crate::{
     apub::outgoing,
     store::{
@@ -34,20 +34,6 @@ pub enum Applied {
     Ignored,
 }
 
-/// Plain text of an HTML fragment, for titles taken from microblog posts.
-fn text_of(html: &str) -> String {
-    let cleaned = ammonia::Builder::empty().clean(html).to_string();
-    cleaned
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Remote text kept as sent (a post's Markdown source) without U+0000,
 /// which PostgreSQL text cannot hold; pushed activities holding it are
 /// refused at the inbox, fetched ones are cleaned here.
@@ -57,14 +43,18 @@ fn without_nul(text: &str) -> String {
 
 /// A title for a thread that has none (a Mastodon post mentioning the
 /// forum): its first words.
-fn title_from(post: &Post) -> String {
+async fn title_from(post: &Post) -> DomainResult<String> {
     if let Some(name) = post.name.as_deref().filter(|n| !n.trim().is_empty()) {
-        return super::validate::single_line(&text_of(name))
-            .chars()
-            .take(super::forums::MAX_TITLE)
-            .collect();
+        return Ok(
+            super::validate::single_line(&rendering::html_text(name.to_string()).await?)
+                .chars()
+                .take(super::forums::MAX_TITLE)
+                .collect(),
+        );
     }
-    let text = super::validate::single_line(&text_of(post.content.as_deref().unwrap_or_default()));
+    let text = super::validate::single_line(
+        &rendering::html_text(post.content.clone().unwrap_or_default()).await?,
+    );
     let mut title: String = text.chars().take(80).collect();
     if text.chars().count() > 80 {
         title.push('…');
@@ -72,7 +62,7 @@ fn title_from(post: &Post) -> String {
     if title.is_empty() {
         title = "—".to_string();
     }
-    title
+    Ok(title)
 }
 
 impl Domain {
@@ -234,7 +224,7 @@ impl Domain {
         } else {
             PostKind::Thread
         };
-        let content_html = sanitize_html(post.content.as_deref().unwrap_or_default());
+        let content_html = rendering::remote_html(post.content.clone().unwrap_or_default()).await?;
         let source = post
             .source
             .as_ref()
@@ -256,7 +246,7 @@ impl Domain {
             in_reply_to_id: parent.as_ref().map(|p| p.parent),
             author_id: author.id,
             title: if kind == PostKind::Thread {
-                title_from(post)
+                title_from(post).await?
             } else {
                 String::new()
             },
@@ -429,11 +419,11 @@ impl Domain {
             return Err(DomainError::rule(403, "author_mismatch"));
         }
         let title = if stored.kind == PostKind::Thread {
-            title_from(post)
+            title_from(post).await?
         } else {
             String::new()
         };
-        let html = sanitize_html(post.content.as_deref().unwrap_or_default());
+        let html = rendering::remote_html(post.content.clone().unwrap_or_default()).await?;
         let source = post
             .source
             .as_ref()

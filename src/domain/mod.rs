@@ -14,6 +14,7 @@ pub mod forums;
 pub mod gazetteer;
 pub mod inbox;
 pub mod keys;
+pub mod passwords;
 pub mod places;
 pub mod profile;
 pub mod project_content;
@@ -21,6 +22,7 @@ pub mod project_host;
 pub mod projects;
 pub mod provenance;
 pub mod refusals;
+pub mod rendering;
 pub mod trust;
 pub mod validate;
 
@@ -101,4 +103,7 @@ pub struct Domain {
     pub trust_book: Arc<std::sync::Mutex<Option<Arc<trust::TrustBook>>>>,
     /// The attestations this instance serves (`trust.attestations`).
     pub own_attestations: Arc<Vec<serde_json::Value>>,
+    /// Where every password hash and check runs, bounded
+    /// (`accounts.hashing_concurrency`, `accounts.hashing_queue`).
+    pub passwords: Arc<passwords::PasswordPool>,
 }

@@ -7,9 +7,7 @@
 //! which announces it in turn. Document bytes stay on the instance where
 //! they were uploaded and are read by the others with signed fetches.
 
-use super::{
-    inbox::Applied, profile::render_markdown, validate, Domain, DomainError, DomainResult,
-};
+use super::{inbox::Applied, rendering, validate, Domain, DomainError, DomainResult};
 use crate::{
     apub::{outgoing, project_objects},
     store::{
@@ -281,7 +279,7 @@ impl Domain {
             in_reply_to_id: parent.map(|p| p.id),
             author_id: author.id,
             title,
-            content_html: render_markdown(&body),
+            content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
             published_at: now_ms(),
             local: true,
@@ -493,7 +491,7 @@ impl Domain {
             project_id: project.actor.id,
             author_id: author.id,
             title,
-            description_html: render_markdown(&description),
+            description_html: rendering::markdown(description.clone(), "description").await?,
             description_source: description,
             starts_at,
             ends_at,

@@ -10,9 +10,7 @@
 //! keeps a mirror of the membership, refreshed from the host after each
 //! announcement. This module holds what a local teacher asks for.
 
-use super::{
-    keys::generate_key_pair, profile::render_markdown, validate, Domain, DomainError, DomainResult,
-};
+use super::{keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult};
 use crate::{
     apub::outgoing,
     store::{
@@ -131,7 +129,8 @@ pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
     };
     Ok(ProjectFields {
         title,
-        description_html: render_markdown(&description),
+        // Rendered by the async callers, off the async workers.
+        description_html: String::new(),
         description_source: description,
         subjects: validate::list(&input.subjects, 20, 80, "subjects")?,
         school_levels,
@@ -180,6 +179,14 @@ pub fn row_role(role: MemberRole) -> (Role, MemberState) {
 }
 
 impl Domain {
+    /// [`project_fields`] with the description rendered from Markdown.
+    async fn rendered_project_fields(&self, input: &ProjectInput) -> DomainResult<ProjectFields> {
+        let mut fields = project_fields(input)?;
+        fields.description_html =
+            rendering::markdown(fields.description_source.clone(), "description").await?;
+        Ok(fields)
+    }
+
     /// The actor of a local account.
     pub(crate) async fn actor_of(&self, account: &AccountRow) -> DomainResult<ActorRow> {
         self.store
@@ -196,7 +203,7 @@ impl Domain {
     ) -> DomainResult<ProjectRow> {
         let name = validate::username(&input.name)
             .map_err(|_| DomainError::invalid("invalid_project_name", "name"))?;
-        let fields = project_fields(input)?;
+        let fields = self.rendered_project_fields(input).await?;
         if self.store.local_actor_by_name(&name).await?.is_some() {
             return Err(DomainError::invalid("name_taken", "name"));
         }
@@ -250,7 +257,7 @@ impl Domain {
         if !member.as_ref().is_some_and(MemberRow::is_owner) {
             return Err(DomainError::rule(403, "not_project_owner"));
         }
-        let fields = project_fields(input)?;
+        let fields = self.rendered_project_fields(input).await?;
         let mut tx = self.store.begin().await?;
         projects::update_project_fields(&mut tx, project.actor.id, &fields).await?;
         let inboxes = projects::member_inboxes(&mut tx, project.actor.id).await?;

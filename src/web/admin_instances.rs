@@ -12,11 +12,7 @@ use crate::{
     i18n::Catalogs,
     store::now_ms,
 };
-use axum::{
-    extract::State,
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use minijinja::{context, Value};
 use preau_federation::TrustLevel;
 

@@ -14,11 +14,7 @@ use crate::{
     store::{accounts::AccountRow, actors::ActorId, contacts::ContactView},
 };
 use activitypub_federation::config::Data;
-use axum::{
-    extract::State,
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use minijinja::{context, Value};
 use serde::Deserialize;
 

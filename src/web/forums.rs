@@ -7,9 +7,7 @@ use crate::extract::{WebPath, WebQuery};
 use crate::{
     app::AppState,
     apub::forums::{forum_by_path, forum_handle, forum_path, resolve_forum},
-    domain::{
-        forums::ForumInput, profile::render_markdown, trust::Labeller, validate, DomainError,
-    },
+    domain::{forums::ForumInput, rendering, trust::Labeller, validate, DomainError},
     error::AppError,
     store::{
         forums::{FollowState, ForumRow},
@@ -353,9 +351,17 @@ async fn forum_page(
         },
         None => None,
     };
-    let preview = form
-        .filter(|f| f.preview.is_some())
-        .map(|f| render_markdown(&f.body));
+    let (preview, status, error) = match form.filter(|f| f.preview.is_some()) {
+        Some(f) => match rendering::markdown(f.body.clone(), "body").await {
+            Ok(html) => (Some(html), status, error),
+            Err(refused) => {
+                let refused = AppError::from(refused);
+                let message = state.error_message(page.lang, &refused);
+                (None, refused.status, Some(message))
+            }
+        },
+        None => (None, status, error),
+    };
     state.render_status(
         status,
         page,
@@ -533,9 +539,17 @@ pub(super) async fn thread_page(
         .iter()
         .map(|reply| post_context(reply, &labels))
         .collect();
-    let preview = form
-        .filter(|f| f.preview.is_some())
-        .map(|f| render_markdown(&f.body));
+    let (preview, status, error) = match form.filter(|f| f.preview.is_some()) {
+        Some(f) => match rendering::markdown(f.body.clone(), "body").await {
+            Ok(html) => (Some(html), status, error),
+            Err(refused) => {
+                let refused = AppError::from(refused);
+                let message = state.error_message(page.lang, &refused);
+                (None, refused.status, Some(message))
+            }
+        },
+        None => (None, status, error),
+    };
     let can_moderate = match &page.user {
         Some(user) if forum.actor.is_local() => {
             match state.domain.can_moderate(user, forum).await {

@@ -224,17 +224,39 @@ impl AppState {
 
     /// The charter as sanitised HTML, in the page's language.
     pub fn charter_html(&self, lang: Lang) -> String {
-        let instance = &self.domain.settings.instance;
-        let configured = match lang {
-            Lang::Fr => &instance.charter_fr,
-            Lang::En => &instance.charter_en,
+        match lang {
+            Lang::Fr => self.charters.fr.clone(),
+            Lang::En => self.charters.en.clone(),
+        }
+    }
+}
+
+/// The charter in both languages as sanitised HTML, rendered once when the
+/// instance starts rather than on each page.
+#[derive(Debug, Clone, Default)]
+pub struct Charters {
+    fr: String,
+    en: String,
+}
+
+impl Charters {
+    /// Renders the configured charters, or the catalogs' default text.
+    /// Markdown nested too deep is shown flattened rather than refused: it
+    /// comes from the configuration, not from a form.
+    pub fn render(settings: &crate::config::Settings) -> Charters {
+        let render = |lang: Lang, configured: &str| {
+            let text = if configured.trim().is_empty() {
+                Catalogs::get().format(lang, "charter-default", &[])
+            } else {
+                configured.to_string()
+            };
+            crate::domain::rendering::markdown_now(&text, "charter")
+                .unwrap_or_else(|_| crate::domain::rendering::remote_html_now(&text))
         };
-        let text = if configured.trim().is_empty() {
-            Catalogs::get().format(lang, "charter-default", &[])
-        } else {
-            configured.clone()
-        };
-        crate::domain::profile::render_markdown(&text)
+        Charters {
+            fr: render(Lang::Fr, &settings.instance.charter_fr),
+            en: render(Lang::En, &settings.instance.charter_en),
+        }
     }
 }
 

@@ -15,11 +15,7 @@ use crate::{
     },
     urls,
 };
-use axum::{
-    extract::State,
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use minijinja::{context, Value};
 use serde::Deserialize;
 

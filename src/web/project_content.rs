@@ -572,9 +572,7 @@ fn ical(events: &[(EventView, ProjectRow)], base: &str) -> String {
             .ends(ends)
             .add_property("CATEGORIES", &project.title)
             .url(&format!("{base}{}#agenda", project_path(project)));
-        let mut description = ammonia::Builder::empty()
-            .clean(&event.description_html)
-            .to_string();
+        let mut description = crate::domain::rendering::html_text_now(&event.description_html);
         if !event.meeting_url.is_empty() {
             description = format!("{description}\n{}", event.meeting_url)
                 .trim()
