@@ -5,14 +5,7 @@
 //! integration tests do).
 
 use crate::{
-    api,
-    apub::{self, actors::DbActor},
-    config::Settings,
-    domain::Domain,
-    error::AppError,
-    mail::Mailer,
-    store::Store,
-    web,
+    api, apub, config::Settings, domain::Domain, error::AppError, mail::Mailer, store::Store, web,
 };
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::http::{header, HeaderValue};
@@ -86,6 +79,8 @@ pub struct AppState {
     pub http: reqwest_middleware::ClientWithMiddleware,
     /// The charter, rendered once.
     pub charters: Arc<web::Charters>,
+    /// Local actors' private keys, parsed once, for signing deliveries.
+    pub signers: Arc<apub::signing::SignerCache>,
 }
 
 impl AppState {
@@ -160,7 +155,12 @@ pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
     })
 }
 
-fn http_client(settings: &Settings) -> reqwest_middleware::ClientWithMiddleware {
+/// The HTTP client of an instance, for activitypub_federation and Préau
+/// alike; every GET leaves signed by the instance actor (`fetch_signer`).
+fn http_client(
+    settings: &Settings,
+    fetch_signer: Arc<preau_federation::signatures::RequestSigner>,
+) -> reqwest_middleware::ClientWithMiddleware {
     let timeout = Duration::from_secs(10);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -183,11 +183,12 @@ fn http_client(settings: &Settings) -> reqwest_middleware::ClientWithMiddleware 
         .unwrap_or_default();
     reqwest_middleware::ClientBuilder::new(client)
         // Every outgoing request, IP literals included, passes the address
-        // filter; host names are checked again by the resolver above.
+        // filter first; host names are checked again by the resolver above.
+        // Then every GET is signed with the instance actor's key.
         .with(apub::address_filter::AddressFilter {
             allow_loopback: settings.federation.allow_loopback,
         })
-        .with(crate::jobs::delivery::RecordStatus)
+        .with(apub::signing::SignFetches::new(fetch_signer))
         .build()
 }
 
@@ -207,8 +208,19 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
     let instance_actor = apub::actors::ensure_instance_actor(&domain)
         .await
         .map_err(|error| StartError::InstanceActor(error.to_string()))?;
-    let http = http_client(&domain.settings);
+    let signers = Arc::new(apub::signing::SignerCache::default());
+    let fetch_signer = signers
+        .signer_for(
+            &instance_actor.ap_id,
+            instance_actor
+                .private_key_pem
+                .as_deref()
+                .unwrap_or_default(),
+        )
+        .map_err(|error| StartError::InstanceActor(error.to_string()))?;
+    let http = http_client(&domain.settings, fetch_signer);
     let state = AppState {
+        signers,
         limits: Arc::new(RateLimits::new(&domain.settings)),
         backfills: Arc::default(),
         inbox_memory: Arc::default(),
@@ -217,8 +229,6 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
         charters: Arc::new(web::Charters::render(&domain.settings)),
         domain,
     };
-    let signer = DbActor::new(instance_actor, None)
-        .map_err(|error| StartError::InstanceActor(error.to_string()))?;
     let allow_loopback = state.domain.settings.federation.allow_loopback;
     let federation = FederationConfig::builder()
         .domain(state.domain.settings.instance.domain.clone())
@@ -226,11 +236,9 @@ pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
         .client(http)
         .debug(allow_loopback)
         .allow_http_urls(allow_loopback)
-        // Mastodon-compatible signatures: `Date` and `Host` signed instead
-        // of draft-11's `(created)`/`(expires)`, which Pleroma and older
-        // servers reject.
-        .http_signature_compat(true)
-        .signed_fetch_actor(&signer)
+        // Nothing is signed by the library: deliveries are signed by
+        // jobs::delivery and every GET by the client's `SignFetches`
+        // (apub::signing), with keys parsed once and blinded RSA.
         .url_verifier(Box::new(apub::policy::PolicyVerifier {
             domain: state.domain.clone(),
         }))

@@ -2,10 +2,11 @@
 //! of signed fetches, and the signing of Préau's own requests.
 //!
 //! Everything here is a pure function over the parts of a request (method,
-//! path, headers, body), the current time and a PEM key: no I/O, no clock, no
-//! database. The server calls the steps in order and fetches the signer's key
-//! between them, so a request that fails a cheap check never causes an
-//! outgoing fetch:
+//! path, headers, body), the current time and a key: no network, no clock,
+//! no database (signing only draws its RSA blinding factor from the operating
+//! system's random generator, see [`sign_request_with_key`]). The server
+//! calls the steps in order and fetches the signer's key between them, so a
+//! request that fails a cheap check never causes an outgoing fetch:
 //!
 //! 1. [`check_request`]: everything that needs no key (a `Signature` header is
 //!    present and well formed, the algorithm is one we know, the right headers
@@ -772,12 +773,12 @@ pub fn verify_checked_with_key(
     })
 }
 
-/// Signs a request the way Mastodon does: sets `Date` (from `now`),
-/// `Digest: SHA-256=<base64>` when there is a body, and `Signature` with
-/// algorithm `rsa-sha256` over `(request-target) host date digest` (`host`
-/// only if already in `headers`, `digest` only with a body).
+/// Signs a request the way Mastodon does, parsing `private_key_pem` first.
 ///
-/// The private key is PKCS#8 or PKCS#1 PEM.
+/// Convenience for tests and one-off tools: a sender that signs more than
+/// once keeps a [`RequestSigner`] (the key parsed once) and calls
+/// [`RequestSigner::sign`]; both end in [`sign_request_with_key`], the one
+/// signing path. The private key is PKCS#8 or PKCS#1 PEM.
 pub fn sign_request(
     method: &Method,
     path_and_query: &str,
@@ -791,8 +792,81 @@ pub fn sign_request(
     sign_request_with_key(method, path_and_query, headers, body, key_id, &key, now)
 }
 
-/// [`sign_request`] with an already parsed key, for senders that sign many
-/// requests.
+/// An actor's private key, parsed once, with the `keyId` it signs under.
+///
+/// Parsing a PEM key (PKCS#8 decoding and the CRT precomputation) costs
+/// about as much as a signature, so senders keep one `RequestSigner` per
+/// actor and sign every request with it. `Debug` never shows the key.
+pub struct RequestSigner {
+    key_id: String,
+    key: RsaPrivateKey,
+}
+
+impl std::fmt::Debug for RequestSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestSigner")
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RequestSigner {
+    /// A signer for an already parsed key.
+    pub fn new(key_id: impl Into<String>, key: RsaPrivateKey) -> RequestSigner {
+        RequestSigner {
+            key_id: key_id.into(),
+            key,
+        }
+    }
+
+    /// Parses `private_key_pem` (PKCS#8 or PKCS#1) once.
+    pub fn from_pem(
+        key_id: impl Into<String>,
+        private_key_pem: &str,
+    ) -> Result<RequestSigner, SignatureError> {
+        Ok(RequestSigner::new(
+            key_id,
+            parse_private_key_pem(private_key_pem)?,
+        ))
+    }
+
+    /// The `keyId` the signatures name (`<actor>#main-key`).
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// Signs a request with this key: see [`sign_request_with_key`].
+    pub fn sign(
+        &self,
+        method: &Method,
+        path_and_query: &str,
+        headers: &mut HeaderMap,
+        body: Option<&[u8]>,
+        now: SystemTime,
+    ) -> Result<(), SignatureError> {
+        sign_request_with_key(
+            method,
+            path_and_query,
+            headers,
+            body,
+            &self.key_id,
+            &self.key,
+            now,
+        )
+    }
+}
+
+/// The one signing path of Préau: signs a request the way Mastodon does.
+///
+/// Sets `Date` (from `now`), `Digest: SHA-256=<base64>` when there is a
+/// body, and `Signature` with algorithm `rsa-sha256` over `(request-target)
+/// host date digest` (`host` only if already in `headers`, `digest` only
+/// with a body) — what Mastodon, GoToSocial and Préau's inbox expect.
+///
+/// The RSA private-key operation is **blinded** (RSASSA-PKCS1-v1_5 with a
+/// random blinding factor from the operating system's generator), so its
+/// timing does not follow the key (RUSTSEC-2023-0071). PKCS#1 v1.5 stays
+/// deterministic: the signature bytes are the same as unblinded ones.
 pub fn sign_request_with_key(
     method: &Method,
     path_and_query: &str,
@@ -801,6 +875,18 @@ pub fn sign_request_with_key(
     key_id: &str,
     key: &RsaPrivateKey,
     now: SystemTime,
+) -> Result<(), SignatureError> {
+    let request = (method, path_and_query, body, key_id);
+    sign_blinded(request, headers, key, now, &mut rand::rngs::OsRng)
+}
+
+/// [`sign_request_with_key`] with the blinding factors drawn from `rng`.
+fn sign_blinded<R: rand::CryptoRng + rand::RngCore>(
+    (method, path_and_query, body, key_id): (&Method, &str, Option<&[u8]>, &str),
+    headers: &mut HeaderMap,
+    key: &RsaPrivateKey,
+    now: SystemTime,
+    rng: &mut R,
 ) -> Result<(), SignatureError> {
     let text = |s: String| {
         HeaderValue::try_from(s).map_err(|_| SignatureError::Malformed("header value".to_owned()))
@@ -834,7 +920,8 @@ pub fn sign_request_with_key(
     };
     let signing_string = signing_string(&parts, &unsigned)?;
     let signature = key
-        .sign(
+        .sign_with_rng(
+            rng,
             pkcs1v15_sha256(),
             &Sha256::digest(signing_string.as_bytes()),
         )
@@ -847,4 +934,77 @@ pub fn sign_request_with_key(
     );
     headers.insert("signature", text(value)?);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use rand::SeedableRng;
+
+    /// A generator that counts how often it is drawn from.
+    struct CountingRng {
+        inner: rand::rngs::StdRng,
+        draws: usize,
+    }
+
+    impl rand::RngCore for CountingRng {
+        fn next_u32(&mut self) -> u32 {
+            self.draws += 1;
+            self.inner.next_u32()
+        }
+        fn next_u64(&mut self) -> u64 {
+            self.draws += 1;
+            self.inner.next_u64()
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            self.draws += 1;
+            self.inner.fill_bytes(dest);
+        }
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+            self.draws += 1;
+            self.inner.try_fill_bytes(dest)
+        }
+    }
+
+    impl rand::CryptoRng for CountingRng {}
+
+    /// The private-key operation is blinded (it draws random factors), and
+    /// blinding changes nothing in the result: PKCS#1 v1.5 signatures are
+    /// deterministic, so the bytes equal an unblinded signature's and
+    /// verify with the public key.
+    #[test]
+    fn signing_is_blinded_and_gives_the_deterministic_signature() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let key = RsaPrivateKey::new(&mut rng, 1024).unwrap();
+        let mut counting = CountingRng {
+            inner: rand::rngs::StdRng::seed_from_u64(8),
+            draws: 0,
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::HOST, HeaderValue::from_static("a.example"));
+        let now = UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+        let request = (
+            &Method::POST,
+            "/inbox",
+            Some(&b"{}"[..]),
+            "https://b.example/actor#main-key",
+        );
+        sign_blinded(request, &mut headers, &key, now, &mut counting).unwrap();
+        assert!(counting.draws > 0, "the RSA operation must be blinded");
+
+        let parts = RequestParts {
+            method: &Method::POST,
+            path_and_query: "/inbox",
+            headers: &headers,
+            body: Some(b"{}"),
+        };
+        let header = check_request(&parts, now, &Policy::default()).unwrap();
+        let string = signing_string(&parts, &header).unwrap();
+        let unblinded = key
+            .sign(pkcs1v15_sha256(), &Sha256::digest(string.as_bytes()))
+            .unwrap();
+        assert_eq!(header.signature, unblinded);
+        verify_signature_with_key(&header, &string, &RsaPublicKey::from(&key)).unwrap();
+    }
 }

@@ -19,6 +19,7 @@ pub mod project_content;
 pub mod project_inbox;
 pub mod project_objects;
 pub mod projects;
+pub mod signing;
 pub mod trust;
 pub mod webfinger;
 

@@ -50,6 +50,55 @@ impl activitypub_federation::config::UrlVerifier for PolicyVerifier {
     }
 }
 
+/// Why the inbox `inbox` is never delivered to, or `None` to deliver.
+///
+/// The checks activitypub_federation made before each delivery when it
+/// sent them (a local inbox; `https` only, `http` with `allow_loopback`; a
+/// host name, not an IP literal, of letters, digits, dots and dashes; no
+/// explicit port unless `allow_loopback`), then the federation policy for
+/// the inbox's host, as [`PolicyVerifier`] applies it to fetches. Private
+/// addresses behind a name are refused by the client's resolver.
+pub async fn delivery_refusal(
+    domain: &Domain,
+    inbox: &Url,
+) -> Result<Option<&'static str>, crate::domain::DomainError> {
+    let settings = &domain.settings;
+    let allow_loopback = settings.federation.allow_loopback;
+    if host_of(inbox).eq_ignore_ascii_case(&settings.instance.domain) {
+        return Ok(Some("a local inbox"));
+    }
+    match inbox.scheme() {
+        "https" => {}
+        "http" if allow_loopback => {}
+        _ => return Ok(Some("scheme not allowed")),
+    }
+    let Some(name) = inbox.domain() else {
+        return Ok(Some("no host name"));
+    };
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    {
+        return Ok(Some("invalid host name"));
+    }
+    if !allow_loopback && inbox.port().is_some() {
+        return Ok(Some("explicit port"));
+    }
+    // `example.org.` is `example.org`: the trailing dot must not slip past
+    // a block list.
+    let mut host = host_of(inbox);
+    if let Some(stripped) = name.strip_suffix('.') {
+        host = match inbox.port() {
+            Some(port) => format!("{stripped}:{port}"),
+            None => stripped.to_owned(),
+        };
+    }
+    Ok(domain
+        .federation_refusal(&host)
+        .await?
+        .map(|_| "refused by the federation policy"))
+}
+
 fn refuse(status: StatusCode, code: &'static str) -> Response {
     AppError::new(status, code).into_response_json()
 }

@@ -633,14 +633,8 @@ pub async fn fetch_remote_bytes(
     state: &AppState,
     version: &crate::store::project_content::VersionRow,
 ) -> Result<Vec<u8>, AppError> {
-    let instance = state
-        .domain
-        .store
-        .instance_actor()
-        .await?
-        .ok_or_else(|| AppError::internal("no instance actor"))?;
     let unavailable = || AppError::new(StatusCode::BAD_GATEWAY, "document_unavailable");
-    let response = super::projects::signed_get(state, &instance, &version.content_url, "*/*")
+    let response = super::projects::signed_get(state, &version.content_url, "*/*")
         .await
         .map_err(|error| {
             tracing::info!(%error, url = %version.content_url, "document fetch failed");

@@ -486,12 +486,12 @@ pub async fn refresh_project_actor(data: &Data<AppState>, project: &ProjectRow) 
     }
 }
 
-/// GETs `url` with an HTTP signature of the local actor `signer` (a
-/// signed fetch, as members' instances read members-only content), after
-/// the federation policy allowed the host.
+/// GETs `url` as a signed fetch (members' instances read members-only
+/// content so), after the federation policy allowed the host. The
+/// instance's HTTP client signs every GET with the instance actor's key
+/// ([`crate::apub::signing::SignFetches`]).
 pub async fn signed_get(
     state: &AppState,
-    signer: &crate::store::actors::ActorRow,
     url: &str,
     accept: &str,
 ) -> Result<reqwest::Response, String> {
@@ -507,38 +507,10 @@ pub async fn signed_get(
             refusal.code()
         ));
     }
-    let private_key = signer
-        .private_key_pem
-        .as_deref()
-        .ok_or_else(|| "the signer has no private key".to_string())?;
-    let mut headers = axum::http::HeaderMap::new();
-    let host = host_of(&parsed);
-    headers.insert(
-        axum::http::header::HOST,
-        axum::http::HeaderValue::from_str(&host).map_err(|e| e.to_string())?,
-    );
-    let path = match parsed.query() {
-        Some(query) => format!("{}?{query}", parsed.path()),
-        None => parsed.path().to_string(),
-    };
-    preau_federation::signatures::sign_request(
-        &axum::http::Method::GET,
-        &path,
-        &mut headers,
-        None,
-        &urls::key_id(&signer.ap_id),
-        private_key,
-        std::time::SystemTime::now(),
-    )
-    .map_err(|e| e.to_string())?;
-    headers.insert(
-        axum::http::header::ACCEPT,
-        axum::http::HeaderValue::from_str(accept).map_err(|e| e.to_string())?,
-    );
     state
         .http
         .get(url)
-        .headers(headers)
+        .header(axum::http::header::ACCEPT, accept)
         .send()
         .await
         .map_err(|e| e.to_string())
@@ -546,12 +518,8 @@ pub async fn signed_get(
 
 /// The status of a signed GET of `url` (tests and diagnostics); 0 when
 /// the request could not be made.
-pub async fn signed_get_status(
-    state: &AppState,
-    signer: &crate::store::actors::ActorRow,
-    url: &str,
-) -> u16 {
-    match signed_get(state, signer, url, preau_federation::ACTIVITY_JSON).await {
+pub async fn signed_get_status(state: &AppState, url: &str) -> u16 {
+    match signed_get(state, url, preau_federation::ACTIVITY_JSON).await {
         Ok(response) => response.status().as_u16(),
         Err(error) => {
             tracing::info!(%error, url, "signed GET failed");

@@ -1,10 +1,11 @@
 //! Delivery workers: sign and send queued activities, retry with
 //! exponential backoff over days, skip dead peers without blocking others.
 //!
-//! The loop claims due rows from the store with a lease, sends each with
-//! activitypub_federation's `SendActivityTask` (whose own queue is memory
-//! only and would lose work on restart), and records the outcome. Global
-//! and per-peer concurrency are bounded by semaphores.
+//! The loop claims due rows from the store with a lease, signs and sends
+//! each itself (activitypub_federation's queue is memory only and would lose
+//! work on restart; its signer is unblinded and parses keys apart from
+//! ours), and records the outcome. Global and per-peer concurrency are
+//! bounded by semaphores.
 
 use crate::{
     app::AppState,
@@ -15,62 +16,14 @@ use crate::{
         now_ms,
     },
 };
-use activitypub_federation::{
-    activity_sending::SendActivityTask,
-    config::{Data, FederationConfig},
-    traits::Activity,
-};
-use serde::Serialize;
+use activitypub_federation::config::{Data, FederationConfig};
 use std::{
-    cell::Cell,
     collections::HashMap,
     sync::{Arc, Mutex},
     time::Duration,
 };
 use tokio::sync::{Notify, Semaphore};
 use url::Url;
-
-/// A stored activity as activitypub_federation wants it: the exact JSON
-/// that was written to the outbox, with its id and actor.
-#[derive(Debug)]
-pub struct StoredActivity {
-    id: Url,
-    actor: Url,
-    body: Arc<serde_json::Value>,
-}
-
-impl Serialize for StoredActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.body.serialize(serializer)
-    }
-}
-
-#[async_trait::async_trait]
-impl Activity for StoredActivity {
-    type DataType = AppState;
-    type Error = activitypub_federation::error::Error;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-
-    async fn verify(&self, _data: &Data<AppState>) -> Result<(), Self::Error> {
-        // Only ever sent, never received through the library.
-        Err(activitypub_federation::error::Error::Other(
-            "outgoing only".into(),
-        ))
-    }
-
-    async fn receive(self, _data: &Data<AppState>) -> Result<(), Self::Error> {
-        Err(activitypub_federation::error::Error::Other(
-            "outgoing only".into(),
-        ))
-    }
-}
 
 /// Wakes the workers when something is queued, so deliveries start at
 /// once instead of at the next poll.
@@ -296,7 +249,7 @@ async fn deliver(
             recovered(store, &job).await?;
             store.finish_delivery(delivery.id, None).await
         }
-        Err(SendError::PeerRefused(status)) => {
+        Err(SendError::PeerRefused(status, answer)) => {
             // The peer answered, so it is up; it will never take this one.
             tracing::info!(inbox = %delivery.inbox, status, "delivery refused by the peer, not retried");
             recovered(store, &job).await?;
@@ -304,7 +257,7 @@ async fn deliver(
             // refused to its author.
             if let Err(error) = data
                 .domain
-                .delivery_refused(&delivery.activity.body, &delivery.host, status, "")
+                .delivery_refused(&delivery.activity.body, &delivery.host, status, &answer)
                 .await
             {
                 tracing::warn!(%error, "could not record a refused post");
@@ -367,8 +320,9 @@ async fn recovered(store: &crate::store::Store, job: &Job) -> Result<(), crate::
 enum SendError {
     /// Our own policy refused the inbox URL: final.
     Refused,
-    /// The peer answered with a final refusal (4xx other than 408, 429).
-    PeerRefused(u16),
+    /// The peer answered with a final refusal (4xx other than 408, 429),
+    /// with the start of its answer (its reason).
+    PeerRefused(u16, String),
     /// The attempt failed (network, 5xx, 408, 429…): retried.
     Failed(String),
 }
@@ -385,66 +339,91 @@ impl From<&str> for SendError {
     }
 }
 
-/// Signs and sends one delivery with activitypub_federation, which counts
-/// a final refusal by the peer as a success: the status the peer answered
-/// is read back through [`RecordStatus`].
+/// Signs and sends one delivery: the stored activity JSON, POSTed to the
+/// inbox with the signing actor's draft-cavage signature (the one signing
+/// path, [`crate::apub::signing`]: key parsed once, blinded RSA), through the
+/// instance's HTTP client.
+///
+/// The outcome is the one Mastodon gives a delivery: 2xx is done; a 4xx
+/// other than 408 and 429 is a final refusal by the peer; anything else
+/// (network, 5xx, 408, 429) is retried. An inbox that the federation policy
+/// or the URL checks refuse is never contacted.
 async fn send(data: &Data<AppState>, job: &Job) -> Result<(), SendError> {
     let delivery = &job.delivery;
-    let body = job.body.clone().ok_or("stored activity is not JSON")?;
+    if job.body.is_none() {
+        return Err("stored activity is not JSON".into());
+    }
     let actor = job.actor.clone().ok_or("signing actor vanished")?;
     let inbox = Url::parse(&delivery.inbox).map_err(|e| e.to_string())?;
-    let activity = StoredActivity {
-        id: Url::parse(&delivery.activity.ap_id).map_err(|e| e.to_string())?,
-        actor: actor.id.clone(),
-        body,
-    };
-    let tasks = SendActivityTask::prepare(&activity, actor.as_ref(), vec![inbox], data)
+    match crate::apub::policy::delivery_refusal(&data.domain, &inbox).await {
+        Ok(None) => {}
+        Ok(Some(reason)) => {
+            tracing::debug!(inbox = %inbox, reason, "inbox not contacted");
+            return Err(SendError::Refused);
+        }
+        // The policy could not be read (database): try again later.
+        Err(error) => return Err(format!("federation policy unavailable: {error}").into()),
+    }
+    let private_key = actor
+        .row
+        .private_key_pem
+        .as_deref()
+        .ok_or("the signing actor has no private key")?;
+    let signer = data
+        .signers
+        .signer_for(actor.id.as_str(), private_key)
+        .map_err(|e| e.to_string())?;
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(preau_federation::ACTIVITY_JSON),
+    );
+    let body = delivery.activity.body.clone().into_bytes();
+    let (headers, body) = crate::apub::signing::sign_off_thread(
+        signer,
+        axum::http::Method::POST,
+        &inbox,
+        headers,
+        Some(body),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let mut response = data
+        .http
+        .post(inbox.as_str())
+        .headers(headers)
+        .body(body.unwrap_or_default())
+        .send()
         .await
         .map_err(|e| e.to_string())?;
-    if tasks.is_empty() {
-        // The library refused the inbox URL (a local URL, an IP literal,
-        // a private address…): retrying would not help.
-        return Err(SendError::Refused);
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
     }
-    for task in tasks {
-        let (result, status) = PEER_STATUS
-            .scope(Cell::new(None), async {
-                let result = task.sign_and_send(data).await;
-                (result, PEER_STATUS.with(Cell::get))
-            })
-            .await;
-        result.map_err(|e| e.to_string())?;
-        if let Some(status) = status.filter(|status| (400..500).contains(status)) {
-            return Err(SendError::PeerRefused(status));
+    // The start of the peer's answer says why; the rest is not read.
+    let mut excerpt = Vec::new();
+    while excerpt.len() < 1024 {
+        match response.chunk().await {
+            Ok(Some(chunk)) => excerpt.extend_from_slice(&chunk),
+            _ => break,
         }
     }
-    Ok(())
-}
-
-tokio::task_local! {
-    /// The HTTP status of the last response received by this task.
-    static PEER_STATUS: Cell<Option<u16>>;
-}
-
-/// HTTP client middleware that notes each response's status for the
-/// delivery in progress on the same task (see [`send`]).
-pub struct RecordStatus;
-
-#[async_trait::async_trait]
-impl reqwest_middleware::Middleware for RecordStatus {
-    async fn handle(
-        &self,
-        request: reqwest::Request,
-        extensions: &mut axum::http::Extensions,
-        next: reqwest_middleware::Next<'_>,
-    ) -> reqwest_middleware::Result<reqwest::Response> {
-        let response = next.run(request, extensions).await;
-        if let Ok(response) = &response {
-            let status = response.status().as_u16();
-            let _ = PEER_STATUS.try_with(|cell| cell.set(Some(status)));
-        }
-        response
+    excerpt.truncate(1024);
+    if status.is_client_error()
+        && status != reqwest::StatusCode::REQUEST_TIMEOUT
+        && status != reqwest::StatusCode::TOO_MANY_REQUESTS
+    {
+        return Err(SendError::PeerRefused(
+            status.as_u16(),
+            String::from_utf8_lossy(&excerpt).into_owned(),
+        ));
     }
+    Err(format!(
+        "Activity {} to {inbox} failure with status {status}: {}",
+        delivery.activity.ap_id,
+        String::from_utf8_lossy(&excerpt)
+    )
+    .into())
 }
 
 #[cfg(test)]

@@ -585,9 +585,7 @@ async fn a_project_spans_three_instances() {
 /// GETs `url` signed by `instance`'s instance actor (a signed fetch) and
 /// returns the status.
 pub(crate) async fn informal_fetch(instance: &TestInstance, url: &str) -> u16 {
-    let state = &instance.running.state;
-    let actor = state.domain.store.instance_actor().await.unwrap().unwrap();
-    preau::apub::projects::signed_get_status(state, &actor, url).await
+    preau::apub::projects::signed_get_status(&instance.running.state, url).await
 }
 
 /// Uploads a file through a page's multipart form.
