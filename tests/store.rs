@@ -572,6 +572,13 @@ mod directory {
                 ..project_input("Éco-délégués du lycée", "Rennes")
             })
             .unwrap();
+            // The domain's callers render the description off the async
+            // workers; the store indexes the rendered HTML.
+            let mut eco = eco;
+            eco.description_html =
+                preau::domain::rendering::markdown(eco.description_source.clone(), "description")
+                    .await
+                    .unwrap();
             assert!(eco.latitude.is_some(), "Rennes placed by the gazetteer");
             store
                 .create_project(&group("eco", ""), &eco, Some(camille.id), camille.actor_id)

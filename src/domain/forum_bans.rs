@@ -24,6 +24,23 @@ impl Domain {
             || signer.domain.eq_ignore_ascii_case(&forum.actor.domain)
     }
 
+    /// Whether a ban (or its undo) concerns this instance: a remote forum
+    /// and a local teacher; refused when `signer` may not speak for it.
+    fn ban_concerns_us(
+        forum: &ForumRow,
+        banned: &ActorRow,
+        signer: &ActorRow,
+        relay: Relay,
+    ) -> DomainResult<bool> {
+        if forum.actor.is_local() || !banned.is_local() {
+            return Ok(false);
+        }
+        if !Self::speaks_for_forum(forum, signer, relay) {
+            return Err(DomainError::rule(403, "not_moderator"));
+        }
+        Ok(true)
+    }
+
     /// A remote forum bans a local teacher, with the moderators' reason and
     /// an optional end (unix ms).
     #[allow(clippy::too_many_arguments)]
@@ -37,11 +54,8 @@ impl Domain {
         expires_at: Option<i64>,
         relay: Relay,
     ) -> DomainResult<Applied> {
-        if forum.actor.is_local() || !banned.is_local() {
+        if !Self::ban_concerns_us(forum, banned, signer, relay)? {
             return Ok(Applied::Ignored);
-        }
-        if !Self::speaks_for_forum(forum, signer, relay) {
-            return Err(DomainError::rule(403, "not_moderator"));
         }
         let reason: String = reason
             .chars()
@@ -73,11 +87,8 @@ impl Domain {
         banned: &ActorRow,
         relay: Relay,
     ) -> DomainResult<Applied> {
-        if forum.actor.is_local() || !banned.is_local() {
+        if !Self::ban_concerns_us(forum, banned, signer, relay)? {
             return Ok(Applied::Ignored);
-        }
-        if !Self::speaks_for_forum(forum, signer, relay) {
-            return Err(DomainError::rule(403, "not_moderator"));
         }
         let mut tx = self.store.begin().await?;
         if !record_received(&mut tx, activity_id).await? {
