@@ -575,9 +575,8 @@ async fn confirm_deleted_at_origin(
     }
 }
 
-/// The remote forum (`target`) and the local teacher (`object`) of a ban;
-/// `None` when either is not one this instance knows (a user block, a
-/// ban elsewhere).
+/// The remote forum and the local teacher a ban names (see
+/// [`crate::domain::Domain::ban_parties`]).
 async fn ban_parties(
     data: &Data<AppState>,
     block: &Activity,
@@ -591,22 +590,10 @@ async fn ban_parties(
     let (Some(target), Some(object)) = (block.target_id(), block.object_id()) else {
         return Ok(None);
     };
-    let store = &data.domain.store;
-    let internal = |error| AppError::from(error).into_response_json();
-    let Some(forum) = store
-        .forum_by_ap_id(target.as_str())
+    data.domain
+        .ban_parties(target.as_str(), object.as_str())
         .await
-        .map_err(internal)?
-    else {
-        return Ok(None);
-    };
-    let banned = store
-        .actor_by_ap_id(object.as_str())
-        .await
-        .map_err(internal)?;
-    Ok(banned
-        .filter(|actor| actor.is_local())
-        .map(|actor| (forum, actor)))
+        .map_err(domain_refusal)
 }
 
 /// Applies a change to forum content, sent directly by `actor` or relayed

@@ -99,6 +99,23 @@ impl Domain {
         Ok(Applied::Applied)
     }
 
+    /// The remote forum (`target`) and the local teacher (`object`) a ban
+    /// names; `None` when either is not one this instance knows (a user
+    /// block, a ban elsewhere).
+    pub async fn ban_parties(
+        &self,
+        target: &str,
+        object: &str,
+    ) -> DomainResult<Option<(ForumRow, ActorRow)>> {
+        let Some(forum) = self.store.forum_by_ap_id(target).await? else {
+            return Ok(None);
+        };
+        let banned = self.store.actor_by_ap_id(object).await?;
+        Ok(banned
+            .filter(|actor| actor.is_local())
+            .map(|actor| (forum, actor)))
+    }
+
     /// The ban in force of `account` by `forum`, to show on its pages.
     pub async fn ban_of(
         &self,

@@ -608,6 +608,24 @@ pub(crate) async fn post_signed(
         .unwrap()
 }
 
+/// POSTs `body` to `inbox`, signed now with `forum`'s real key (a forum
+/// relaying, or forging, what it announces).
+pub(crate) async fn post_as_forum(
+    inbox: &str,
+    forum: &preau::store::forums::ForumRow,
+    body: &Value,
+) -> reqwest::Response {
+    post_signed(
+        inbox,
+        body,
+        &format!("{}#main-key", forum.actor.ap_id),
+        forum.actor.private_key_pem.as_deref().unwrap(),
+        std::time::SystemTime::now(),
+        |_, _| {},
+    )
+    .await
+}
+
 async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or(Value::Null);

@@ -3,7 +3,7 @@
 //! origin and it was delivered by that origin or fetched from it, and a
 //! local teacher's content is never taken from outside.
 
-use super::forums::{fast_delivery, post_signed, teacher, wait_for};
+use super::forums::{fast_delivery, post_as_forum, teacher, wait_for};
 use super::support::*;
 use serde_json::{json, Value};
 
@@ -101,7 +101,6 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
             .await
             .unwrap()
             .unwrap();
-        let forum_key = forum.actor.private_key_pem.clone().unwrap();
         let bea_id = reader.url("/users/bea");
         let tom_id = third.url("/users/tom");
         let relay = |n: &str, inner: Value| {
@@ -136,20 +135,9 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
             })
         };
         let send = |body: Value| {
-            let key = forum_key.clone();
-            let key_id = format!("{}#main-key", forum.actor.ap_id);
             let inbox = reader.url("/inbox");
-            async move {
-                post_signed(
-                    &inbox,
-                    &body,
-                    &key_id,
-                    &key,
-                    std::time::SystemTime::now(),
-                    |_, _| {},
-                )
-                .await
-            }
+            let forum = &forum;
+            async move { post_as_forum(&inbox, forum, &body).await }
         };
 
         // 1. A post on the forum's host, said to be by a local teacher of

@@ -4,7 +4,7 @@
 //! with the forum as `target`) refusing the teacher's posts until its
 //! `Undo`, and a post refused by its forum shown as refused to its author.
 
-use super::forums::{fast_delivery, post_signed, teacher, wait_for};
+use super::forums::{fast_delivery, post_as_forum, teacher, wait_for};
 use super::support::*;
 use serde_json::{json, Value};
 
@@ -119,7 +119,6 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
             .await
             .unwrap()
             .unwrap();
-        let forum_key = forum.actor.private_key_pem.clone().unwrap();
         let anne_id = academy.url("/users/anne");
         let send = |n: &str, inner: Value| {
             let body = json!({
@@ -131,20 +130,9 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
                 "cc": [format!("{}/followers", forum.actor.ap_id)],
                 "object": inner,
             });
-            let key = forum_key.clone();
-            let key_id = format!("{}#main-key", forum.actor.ap_id);
             let inbox = reader.url("/inbox");
-            async move {
-                post_signed(
-                    &inbox,
-                    &body,
-                    &key_id,
-                    &key,
-                    std::time::SystemTime::now(),
-                    |_, _| {},
-                )
-                .await
-            }
+            let forum = &forum;
+            async move { post_as_forum(&inbox, forum, &body).await }
         };
         let removal = json!({
             "id": academy.url("/activities/remove-1"),
