@@ -152,6 +152,7 @@ pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
         trust_book: Arc::default(),
         own_attestations: Arc::new(own_attestations),
         passwords,
+        clock: crate::domain::clock::Clock::system(),
     })
 }
 
@@ -204,7 +205,17 @@ pub struct BuiltApp {
 
 /// Builds the state and the router of an instance.
 pub async fn build_app(settings: Settings) -> Result<BuiltApp, StartError> {
-    let domain = build_domain(settings).await?;
+    build_app_with_clock(settings, crate::domain::clock::Clock::system()).await
+}
+
+/// Builds the state and the router of an instance reading time from
+/// `clock` (tests move it forward).
+pub async fn build_app_with_clock(
+    settings: Settings,
+    clock: crate::domain::clock::Clock,
+) -> Result<BuiltApp, StartError> {
+    let mut domain = build_domain(settings).await?;
+    domain.clock = clock;
     let instance_actor = apub::actors::ensure_instance_actor(&domain)
         .await
         .map_err(|error| StartError::InstanceActor(error.to_string()))?;
@@ -384,13 +395,26 @@ impl RunningInstance {
 /// Binds `settings.server.listen` and runs the instance in a background
 /// task. With port 0 a free port is picked, and a domain ending in `:0`
 /// (`localhost:0`) gets that port.
-pub async fn spawn(mut settings: Settings) -> Result<RunningInstance, StartError> {
+pub async fn spawn(settings: Settings) -> Result<RunningInstance, StartError> {
     let listener = TcpListener::bind(settings.server.listen).await?;
+    spawn_on(listener, settings, crate::domain::clock::Clock::system()).await
+}
+
+/// Runs the instance in a background task on a listener already bound
+/// (so no other process can take its port in between), reading time from
+/// `clock`. A domain ending in `:0` (`localhost:0`) gets the listener's
+/// port.
+pub async fn spawn_on(
+    listener: TcpListener,
+    mut settings: Settings,
+    clock: crate::domain::clock::Clock,
+) -> Result<RunningInstance, StartError> {
     let address = listener.local_addr()?;
+    settings.server.listen = address;
     if let Some(host) = settings.instance.domain.strip_suffix(":0") {
         settings.instance.domain = format!("{host}:{}", address.port());
     }
-    let app = build_app(settings).await?;
+    let app = build_app_with_clock(settings, clock).await?;
     let state = app.state.clone();
     let base_url = state.domain.settings.base_url();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod cache;
+pub mod clock;
 pub mod contacts;
 pub mod directory;
 pub mod forum_bans;
@@ -106,4 +107,6 @@ pub struct Domain {
     /// Where every password hash and check runs, bounded
     /// (`accounts.hashing_concurrency`, `accounts.hashing_queue`).
     pub passwords: Arc<passwords::PasswordPool>,
+    /// The time this instance reads (the system clock, or a test's).
+    pub clock: clock::Clock,
 }

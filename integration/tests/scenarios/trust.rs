@@ -17,14 +17,6 @@ use std::time::Duration;
 
 const AUTHORITY: &str = "Ministère (test)";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn attest(key: &AuthorityKey, origin: &str, level: TrustLevel, valid_for: TimeDelta) -> Value {
     let now = Utc::now();
     let signed = attestation::sign(
@@ -43,15 +35,23 @@ fn attest(key: &AuthorityKey, origin: &str, level: TrustLevel, valid_for: TimeDe
     serde_json::from_str(&signed.to_json_pretty().unwrap()).unwrap()
 }
 
-/// Settings on a port chosen in advance, so an attestation can name the
-/// origin before the instance starts.
-fn on_port(engine: Engine) -> (preau::config::Settings, tempfile::TempDir, u16) {
+/// Settings on a port bound in advance, so an attestation can name the
+/// origin before the instance starts: start it with [`start_on`] and the
+/// listener.
+async fn on_port(
+    engine: Engine,
+) -> (
+    preau::config::Settings,
+    tempfile::TempDir,
+    tokio::net::TcpListener,
+    u16,
+) {
     let (mut config, dir) = settings(engine, None);
     fast_delivery(&mut config);
-    let port = free_port();
-    config.server.listen = format!("127.0.0.1:{port}").parse().unwrap();
+    let listener = bind_loopback().await;
+    let port = listener.local_addr().unwrap().port();
     config.instance.domain = format!("localhost:{port}");
-    (config, dir, port)
+    (config, dir, listener, port)
 }
 
 fn serve_attestation(dir: &tempfile::TempDir, attestation: &Value) -> std::path::PathBuf {
@@ -104,7 +104,7 @@ async fn labels_show_only_what_the_reader_can_verify() {
     let stranger = std::sync::Arc::new(attestation::generate_key());
     for engine in engines() {
         // The reader: an academy's node, attested, trusting the authority.
-        let (mut r, dir_r, port_r) = on_port(engine);
+        let (mut r, dir_r, listener_r, port_r) = on_port(engine).await;
         r.instance.trust_level = TrustLevel::Institutional;
         r.instance.organisation = "Académie de Test".into();
         r.instance.allowed_email_domains = vec!["example.org".into()];
@@ -119,10 +119,10 @@ async fn labels_show_only_what_the_reader_can_verify() {
             TimeDelta::days(30),
         );
         r.trust.attestations = vec![serve_attestation(&dir_r, &own)];
-        let reader = start(engine, r, dir_r).await;
+        let reader = start_on(engine, listener_r, r, dir_r).await;
 
         // An association, attested for 40 s only.
-        let (mut a, dir_a, port_a) = on_port(engine);
+        let (mut a, dir_a, listener_a, port_a) = on_port(engine).await;
         a.instance.trust_level = TrustLevel::Associative;
         let short = attest(
             &authority,
@@ -132,14 +132,14 @@ async fn labels_show_only_what_the_reader_can_verify() {
         );
         let short_until = Utc::now() + TimeDelta::seconds(40);
         a.trust.attestations = vec![serve_attestation(&dir_a, &short)];
-        let association = start(engine, a, dir_a).await;
+        let association = start_on(engine, listener_a, a, dir_a).await;
 
         // An instance that declares itself institutional, with nothing to
         // show for it.
-        let (mut l, dir_l, _) = on_port(engine);
+        let (mut l, dir_l, listener_l, _) = on_port(engine).await;
         l.instance.trust_level = TrustLevel::Institutional;
         l.instance.allowed_email_domains = vec!["example.org".into()];
-        let liar = start(engine, l, dir_l).await;
+        let liar = start_on(engine, listener_l, l, dir_l).await;
 
         // What each publishes.
         let nodeinfo: Value = api_client()
@@ -630,17 +630,17 @@ async fn instance_key(instance: &TestInstance) -> (String, String) {
 async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
     use preau::config::FederationMode;
     for engine in engines() {
-        let (a, dir_a, _) = on_port(engine);
-        let association = start(engine, a, dir_a).await;
-        let (u, dir_u, _) = on_port(engine);
-        let outsider = start(engine, u, dir_u).await;
+        let (a, dir_a, listener_a, _) = on_port(engine).await;
+        let association = start_on(engine, listener_a, a, dir_a).await;
+        let (u, dir_u, listener_u, _) = on_port(engine).await;
+        let outsider = start_on(engine, listener_u, u, dir_u).await;
         // Limited federation: only the association is allowed.
-        let (mut p, dir_p, _) = on_port(engine);
+        let (mut p, dir_p, listener_p, _) = on_port(engine).await;
         p.federation.mode = FederationMode::Allowlist;
         p.federation.allowed = vec![association.domain.clone()];
         p.instance.trust_level = TrustLevel::Institutional;
         p.instance.allowed_email_domains = vec!["example.org".into()];
-        let limited = start(engine, p, dir_p).await;
+        let limited = start_on(engine, listener_p, p, dir_p).await;
         let client = api_client();
 
         // An institutional-only forum on the limited instance.
@@ -859,11 +859,11 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_minimum_level_refuses_instances_below_it_and_notes_them_for_a_check() {
     for engine in engines() {
-        let (i, dir_i, _) = on_port(engine);
-        let informal = start(engine, i, dir_i).await;
-        let (mut m, dir_m, _) = on_port(engine);
+        let (i, dir_i, listener_i, _) = on_port(engine).await;
+        let informal = start_on(engine, listener_i, i, dir_i).await;
+        let (mut m, dir_m, listener_m, _) = on_port(engine).await;
         m.federation.min_level = TrustLevel::Associative;
-        let strict = start(engine, m, dir_m).await;
+        let strict = start_on(engine, listener_m, m, dir_m).await;
         let (key_id, pem) = instance_key(&informal).await;
         let follow = json!({
             "@context": "https://www.w3.org/ns/activitystreams",

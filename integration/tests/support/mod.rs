@@ -216,10 +216,33 @@ pub fn settings(engine: Engine, smtp: Option<&SmtpServer>) -> (Settings, tempfil
     (settings, dir)
 }
 
-/// Starts an instance with these settings.
+/// Starts an instance with these settings, on a loopback port bound first,
+/// with a clock the test can move ([`TestInstance::advance_clock`]).
 pub async fn start(engine: Engine, settings: Settings, dir: tempfile::TempDir) -> TestInstance {
+    start_on(engine, bind_loopback().await, settings, dir).await
+}
+
+/// A listener on a free loopback port, bound now: its port is the
+/// instance's, with no window for another process to take it.
+pub async fn bind_loopback() -> tokio::net::TcpListener {
+    tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port")
+}
+
+/// Starts an instance on a listener bound beforehand (when its port must be
+/// known before it starts, e.g. to name its origin in an attestation).
+pub async fn start_on(
+    engine: Engine,
+    listener: tokio::net::TcpListener,
+    settings: Settings,
+    dir: tempfile::TempDir,
+) -> TestInstance {
     let database_url = settings.database.url.clone();
-    let running = preau::app::spawn(settings).await.expect("instance starts");
+    let clock = preau::domain::clock::Clock::adjustable();
+    let running = preau::app::spawn_on(listener, settings, clock)
+        .await
+        .expect("instance starts");
     let base_url = running.base_url.clone();
     let domain = base_url.trim_start_matches("http://").to_string();
     TestInstance {
@@ -233,6 +256,15 @@ pub async fn start(engine: Engine, settings: Settings, dir: tempfile::TempDir) -
 }
 
 impl TestInstance {
+    /// Moves this instance's clock forward: what expires or falls due in
+    /// `by` does so now.
+    pub fn advance_clock(&self, by: Duration) {
+        assert!(
+            self.running.state.domain.clock.advance(by),
+            "test instances have an adjustable clock"
+        );
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
