@@ -231,7 +231,7 @@ async fn check(state: &AppState, host: &str, origin: &Url) -> Result<CheckOutcom
         .collect::<String>();
     let trusted = authorities(state);
     let keys: Vec<PublicMultikey> = trusted.iter().map(|(key, _)| *key).collect();
-    let now = Utc::now();
+    let now = state.domain.clock.now();
     let mut best: Option<(AttestationEvidence, String)> = None;
     let mut first_error: Option<String> = None;
     let served = trust

@@ -127,7 +127,7 @@ impl Domain {
         }
         Ok(self
             .store
-            .active_ban(forum.actor.id, account.actor_id, now_ms())
+            .active_ban(forum.actor.id, account.actor_id, self.clock.now_ms())
             .await?)
     }
 

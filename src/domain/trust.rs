@@ -154,7 +154,7 @@ impl super::Domain {
         }
         if federation.min_level > TrustLevel::Informal {
             let book = self.trust_book().await?;
-            let label = self.instance_label(&book, &host, crate::store::now_ms());
+            let label = self.instance_label(&book, &host, self.clock.now_ms());
             if label.level < federation.min_level {
                 return Ok(Some(Refusal::LevelTooLow));
             }
@@ -708,7 +708,7 @@ impl super::Domain {
         Ok(Labeller {
             domain: self,
             book: self.trust_book().await?,
-            now: crate::store::now_ms(),
+            now: self.clock.now_ms(),
         })
     }
 }

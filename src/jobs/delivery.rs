@@ -230,7 +230,11 @@ async fn deliver(
     let store = &data.domain.store;
     let delivery = &job.delivery;
     let now = now_ms();
-    if now - delivery.activity.created_at > settings.give_up_after_hours as i64 * 3_600_000 {
+    // What is overdue (the retry window, a probe) is decided by the
+    // instance's clock, which tests move; schedules written to the queue
+    // stay on the queue's own (system) time.
+    let clock = data.domain.clock.now_ms();
+    if clock - delivery.activity.created_at > settings.give_up_after_hours as i64 * 3_600_000 {
         return store.fail_delivery(delivery.id, "retry window over").await;
     }
     // A peer marked unreachable is only tried when its probe is due. The
@@ -238,7 +242,7 @@ async fn deliver(
     // failed before has a row.
     if let Some(peer) = &job.peer {
         if let (Some(_), Some(probe_at)) = (peer.unreachable_since, peer.next_probe_at) {
-            if probe_at > now {
+            if probe_at > clock {
                 return store.postpone_delivery(delivery.id, probe_at).await;
             }
         }
