@@ -380,6 +380,30 @@ pub struct RunningInstance {
 }
 
 impl RunningInstance {
+    /// Runs delivery to completion: wakes the delivery workers and waits,
+    /// at most `bound`, until no delivery is due or being attempted (each
+    /// is done, refused, failed, or waiting for a later retry). Returns
+    /// whether the queue got there in time.
+    pub async fn deliver_queued(&self, bound: Duration) -> Result<bool, crate::store::StoreError> {
+        let deadline = tokio::time::Instant::now() + bound;
+        loop {
+            self.state.domain.delivery_waker.wake();
+            let due = self
+                .state
+                .domain
+                .store
+                .deliveries_due(crate::store::now_ms())
+                .await?;
+            if due == 0 {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(false);
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// Stops the instance and waits for it to finish.
     pub async fn stop(mut self) -> Result<(), StartError> {
         if let Some(stop) = self.stop.take() {

@@ -441,3 +441,18 @@ fn peer_from_row(row: &sqlx::any::AnyRow) -> StoreResult<PeerRow> {
         next_probe_at: column(row, "next_probe_at")?,
     })
 }
+
+impl Store {
+    /// How many deliveries are due at `now` or being attempted: pending
+    /// with their next attempt not in the future. Zero when the queue has
+    /// nothing to do before a later retry.
+    pub async fn deliveries_due(&self, now: i64) -> StoreResult<i64> {
+        let due: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $1",
+        )
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(due)
+    }
+}

@@ -1,7 +1,7 @@
 //! Contact requests between teachers, across instances and on one: asked
 //! from "Mes demandes" or a profile, answered there, shown on both sides.
 
-use super::forums::{fast_delivery, teacher, wait_for};
+use super::forums::{fast_delivery, teacher};
 use super::projects::{logged_in, page_text, submit};
 use super::support::*;
 use preau::store::forums::FollowState;
@@ -67,9 +67,13 @@ async fn teachers_become_contacts_across_instances() {
         )
         .await;
         assert_eq!(status, 422);
-        wait_for("Carl's instance holds the request", || async {
-            follow_state(&informal, &bea_id, &carl_id).await == Some(FollowState::Pending)
-        })
+        after_delivery(
+            &[&association, &informal],
+            "Carl's instance holds the request",
+            || async {
+                follow_state(&informal, &bea_id, &carl_id).await == Some(FollowState::Pending)
+            },
+        )
         .await;
         let received = page_text(&carl, &informal.url("/requests")).await;
         assert!(
@@ -94,9 +98,13 @@ async fn teachers_become_contacts_across_instances() {
         )
         .await;
         assert_eq!(status, 303);
-        wait_for("Bea's instance learns the answer", || async {
-            follow_state(&association, &bea_id, &carl_id).await == Some(FollowState::Accepted)
-        })
+        after_delivery(
+            &[&association, &informal],
+            "Bea's instance learns the answer",
+            || async {
+                follow_state(&association, &bea_id, &carl_id).await == Some(FollowState::Accepted)
+            },
+        )
         .await;
         let mine = page_text(&bea, &association.url("/requests")).await;
         assert!(
@@ -213,9 +221,13 @@ async fn teachers_become_contacts_across_instances() {
             Some(2),
             "{lists}"
         );
-        wait_for("Dora's instance learns the answer", || async {
-            follow_state(&informal, &dora_id, &bea_id).await == Some(FollowState::Accepted)
-        })
+        after_delivery(
+            &[&association, &informal],
+            "Dora's instance learns the answer",
+            || async {
+                follow_state(&informal, &dora_id, &bea_id).await == Some(FollowState::Accepted)
+            },
+        )
         .await;
 
         association.stop().await;

@@ -2,16 +2,13 @@
 //! refusal ends a delivery as `refused`, a server error is retried, a
 //! success is `done`.
 
-use crate::support::{engines, settings, start, wait_until};
+use crate::support::{engines, settings, start};
 use axum::{http::StatusCode, routing::post, Router};
 use preau::store::delivery::{enqueue, DeliveryCounts};
 use serde_json::json;
-use std::{
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    },
-    time::Duration,
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,16 +67,11 @@ async fn a_final_refusal_ends_a_delivery_and_a_server_error_is_retried() {
             failed: 0,
             refused: 1,
         };
-        let counts = wait_until(Duration::from_secs(20), || async {
-            let counts = domain.store.delivery_counts(Some(&id)).await.unwrap();
-            (counts == expected).then_some(counts)
-        })
-        .await;
+        instance.deliver().await;
         assert_eq!(
-            counts,
-            Some(expected),
-            "{engine:?}: {:?}",
-            domain.store.delivery_counts(Some(&id)).await.unwrap()
+            domain.store.delivery_counts(Some(&id)).await.unwrap(),
+            expected,
+            "{engine:?}"
         );
         let after: Vec<usize> = hits.iter().map(|h| h.load(Ordering::SeqCst)).collect();
         for (slot, (a, b)) in after.iter().zip(&before).enumerate() {

@@ -132,22 +132,26 @@ async fn teachers_on_three_instances_share_a_forum() {
         }
         let remote_path = format!("maths@{}", academy.domain);
         for instance in [&association, &informal] {
-            wait_for("the follow is accepted", || async {
-                let store = &instance.running.state.domain.store;
-                let Some(forum) = store
-                    .forum_by_ap_id(&academy.url("/forums/maths"))
-                    .await
-                    .unwrap()
-                else {
-                    return false;
-                };
-                let accounts = store.list_accounts(None).await.unwrap();
-                let follow = store
-                    .follow(accounts[0].actor_id, forum.actor.id)
-                    .await
-                    .unwrap();
-                follow.is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
-            })
+            after_delivery(
+                &[&academy, &association, &informal],
+                "the follow is accepted",
+                || async {
+                    let store = &instance.running.state.domain.store;
+                    let Some(forum) = store
+                        .forum_by_ap_id(&academy.url("/forums/maths"))
+                        .await
+                        .unwrap()
+                    else {
+                        return false;
+                    };
+                    let accounts = store.list_accounts(None).await.unwrap();
+                    let follow = store
+                        .follow(accounts[0].actor_id, forum.actor.id)
+                        .await
+                        .unwrap();
+                    follow.is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+                },
+            )
             .await;
         }
         assert_eq!(
@@ -184,13 +188,17 @@ async fn teachers_on_three_instances_share_a_forum() {
             .await
             .unwrap();
         assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-        wait_for("the academy stores Bea's thread", || async {
-            thread_count(&academy, "maths").await == 1
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "the academy stores Bea's thread",
+            || async { thread_count(&academy, "maths").await == 1 },
+        )
         .await;
-        wait_for("the informal instance receives the announce", || async {
-            thread_count(&informal, &remote_path).await == 1
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "the informal instance receives the announce",
+            || async { thread_count(&informal, &remote_path).await == 1 },
+        )
         .await;
 
         // Anne replies on the academy; Carl replies from the informal node.
@@ -242,9 +250,11 @@ async fn teachers_on_three_instances_share_a_forum() {
                 thread["replies"].as_array().map(|r| r.len()).unwrap_or(0)
             }
         };
-        wait_for("Anne's reply reaches the informal instance", || async {
-            replies(&informal, informal_thread).await == 1
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "Anne's reply reaches the informal instance",
+            || async { replies(&informal, informal_thread).await == 1 },
+        )
         .await;
         let response = client
             .post(informal.url(&format!("/api/v1/threads/{informal_thread}/replies")))
@@ -254,9 +264,11 @@ async fn teachers_on_three_instances_share_a_forum() {
             .await
             .unwrap();
         assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-        wait_for("the academy stores Carl's reply", || async {
-            replies(&academy, thread_id).await == 2
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "the academy stores Carl's reply",
+            || async { replies(&academy, thread_id).await == 2 },
+        )
         .await;
         let association_forum: Value = client
             .get(association.url(&format!("/api/v1/forums/{remote_path}")))
@@ -267,9 +279,11 @@ async fn teachers_on_three_instances_share_a_forum() {
             .await
             .unwrap();
         let association_thread = association_forum["threads"][0]["id"].as_i64().unwrap();
-        wait_for("Bea's instance sees both replies", || async {
-            replies(&association, association_thread).await == 2
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "Bea's instance sees both replies",
+            || async { replies(&association, association_thread).await == 2 },
+        )
         .await;
 
         // The forum page shows the thread with author and origin.
@@ -311,10 +325,14 @@ async fn teachers_on_three_instances_share_a_forum() {
             .unwrap();
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
         for (instance, thread) in [(&academy, thread_id), (&informal, informal_thread)] {
-            wait_for("the edit reaches every instance", || async {
-                thread_of(instance, thread).await["thread"]["title"]
-                    == "Probabilités en seconde (édité)"
-            })
+            after_delivery(
+                &[&academy, &association, &informal],
+                "the edit reaches every instance",
+                || async {
+                    thread_of(instance, thread).await["thread"]["title"]
+                        == "Probabilités en seconde (édité)"
+                },
+            )
             .await;
         }
         // Nobody marks their own post helpful.
@@ -352,13 +370,17 @@ async fn teachers_on_three_instances_share_a_forum() {
                 })
             }
         };
-        wait_for("the academy counts Carl's mark", || {
-            liked(&academy, thread_id)
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "the academy counts Carl's mark",
+            || liked(&academy, thread_id),
+        )
         .await;
-        wait_for("Bea's instance counts Carl's mark", || {
-            liked(&association, association_thread)
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "Bea's instance counts Carl's mark",
+            || liked(&association, association_thread),
+        )
         .await;
 
         // Carl deletes his reply: a Tombstone everywhere.
@@ -386,13 +408,17 @@ async fn teachers_on_three_instances_share_a_forum() {
                 })
             }
         };
-        wait_for("the academy marks Carl's reply deleted", || {
-            carl_deleted(&academy, thread_id)
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "the academy marks Carl's reply deleted",
+            || carl_deleted(&academy, thread_id),
+        )
         .await;
-        wait_for("Bea's instance marks it deleted", || {
-            carl_deleted(&association, association_thread)
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "Bea's instance marks it deleted",
+            || carl_deleted(&association, association_thread),
+        )
         .await;
         let carl_ap_id = thread_of(&academy, thread_id).await["replies"]
             .as_array()
@@ -431,9 +457,11 @@ async fn teachers_on_three_instances_share_a_forum() {
                 .find(|r| r["author"]["handle"].as_str().unwrap().starts_with("bea@"))
                 .map(|r| r["id"].as_i64().unwrap())
         };
-        wait_for("the academy stores Bea's reply", || async {
-            bea_reply_on_academy(&thread_of(&academy, thread_id).await).is_some()
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "the academy stores Bea's reply",
+            || async { bea_reply_on_academy(&thread_of(&academy, thread_id).await).is_some() },
+        )
         .await;
         let bea_reply = bea_reply_on_academy(&thread_of(&academy, thread_id).await).unwrap();
         let response = client
@@ -461,13 +489,17 @@ async fn teachers_on_three_instances_share_a_forum() {
                 })
             }
         };
-        wait_for("Bea's instance shows the removal", || {
-            bea_removed(&association, association_thread)
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "Bea's instance shows the removal",
+            || bea_removed(&association, association_thread),
+        )
         .await;
-        wait_for("the informal instance shows the removal", || {
-            bea_removed(&informal, informal_thread)
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "the informal instance shows the removal",
+            || bea_removed(&informal, informal_thread),
+        )
         .await;
 
         // Lock and pin: replies are then refused, here and at the forum.
@@ -484,10 +516,14 @@ async fn teachers_on_three_instances_share_a_forum() {
             (&association, association_thread),
             (&informal, informal_thread),
         ] {
-            wait_for("the lock and pin reach every instance", || async {
-                let view = thread_of(instance, thread).await;
-                view["thread"]["locked"] == true && view["thread"]["pinned"] == true
-            })
+            after_delivery(
+                &[&academy, &association, &informal],
+                "the lock and pin reach every instance",
+                || async {
+                    let view = thread_of(instance, thread).await;
+                    view["thread"]["locked"] == true && view["thread"]["pinned"] == true
+                },
+            )
             .await;
         }
         let response = client
@@ -519,20 +555,24 @@ async fn teachers_on_three_instances_share_a_forum() {
             .await
             .unwrap();
         assert_eq!(response.status(), 202);
-        wait_for("the report reaches the forum's moderators", || async {
-            let reports: Value = api_client()
-                .get(academy.url("/api/v1/forums/maths/reports"))
-                .bearer_auth(&anne)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            reports["reports"]
-                .as_array()
-                .is_some_and(|r| r.iter().any(|r| r["reason"] == "Doublon d'un autre fil"))
-        })
+        after_delivery(
+            &[&academy, &association, &informal],
+            "the report reaches the forum's moderators",
+            || async {
+                let reports: Value = api_client()
+                    .get(academy.url("/api/v1/forums/maths/reports"))
+                    .bearer_auth(&anne)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                reports["reports"]
+                    .as_array()
+                    .is_some_and(|r| r.iter().any(|r| r["reason"] == "Doublon d'un autre fil"))
+            },
+        )
         .await;
         let response = client
             .get(association.url(&format!("/api/v1/forums/{remote_path}/reports")))
@@ -1054,21 +1094,25 @@ async fn a_late_follower_backfills_what_it_missed() {
             .unwrap();
         assert_eq!(response.status(), 202);
         let store = &late.running.state.domain.store;
-        wait_for("the late follow is accepted", || async {
-            let Some(forum) = store
-                .forum_by_ap_id(&academy.url("/forums/svt"))
-                .await
-                .unwrap()
-            else {
-                return false;
-            };
-            let accounts = store.list_accounts(None).await.unwrap();
-            store
-                .follow(accounts[0].actor_id, forum.actor.id)
-                .await
-                .unwrap()
-                .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
-        })
+        after_delivery(
+            &[&academy, &late],
+            "the late follow is accepted",
+            || async {
+                let Some(forum) = store
+                    .forum_by_ap_id(&academy.url("/forums/svt"))
+                    .await
+                    .unwrap()
+                else {
+                    return false;
+                };
+                let accounts = store.list_accounts(None).await.unwrap();
+                store
+                    .follow(accounts[0].actor_id, forum.actor.id)
+                    .await
+                    .unwrap()
+                    .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+            },
+        )
         .await;
         // The accepted follow brings the forum's recent threads.
         let listed = || async {
@@ -1195,7 +1239,7 @@ async fn a_forum_cannot_speak_for_another_forum() {
     }
     let store = &reader.running.state.domain.store;
     for name in ["maths", "svt"] {
-        wait_for("the follows are accepted", || async {
+        after_delivery(&[&academy, &reader], "the follows are accepted", || async {
             let Some(forum) = store
                 .forum_by_ap_id(&academy.url(&format!("/forums/{name}")))
                 .await
@@ -1223,9 +1267,11 @@ async fn a_forum_cannot_speak_for_another_forum() {
         .await
         .unwrap();
     let thread_ap_id = thread["ap_id"].as_str().unwrap().to_string();
-    wait_for("the svt thread reaches the reader", || async {
-        store.post_by_ap_id(&thread_ap_id).await.unwrap().is_some()
-    })
+    after_delivery(
+        &[&academy, &reader],
+        "the svt thread reaches the reader",
+        || async { store.post_by_ap_id(&thread_ap_id).await.unwrap().is_some() },
+    )
     .await;
 
     // The maths forum (its real key) relays a moderator's Delete of a post

@@ -3,7 +3,7 @@
 //! origin and it was delivered by that origin or fetched from it, and a
 //! local teacher's content is never taken from outside.
 
-use super::forums::{fast_delivery, post_as_forum, teacher, wait_for};
+use super::forums::{fast_delivery, post_as_forum, teacher};
 use super::support::*;
 use serde_json::{json, Value};
 
@@ -53,19 +53,25 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
         let forum_id = academy.url("/forums/maths");
         for instance in [&reader, &third] {
             let store = &instance.running.state.domain.store;
-            wait_for("the forum is known", || async {
-                store.forum_by_ap_id(&forum_id).await.unwrap().is_some()
-            })
+            after_delivery(
+                &[&academy, &reader, &third],
+                "the forum is known",
+                || async { store.forum_by_ap_id(&forum_id).await.unwrap().is_some() },
+            )
             .await;
             let accounts = store.list_accounts(None).await.unwrap();
             let forum = store.forum_by_ap_id(&forum_id).await.unwrap().unwrap();
-            wait_for("the follow is accepted", || async {
-                store
-                    .follow(accounts[0].actor_id, forum.actor.id)
-                    .await
-                    .unwrap()
-                    .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
-            })
+            after_delivery(
+                &[&academy, &reader, &third],
+                "the follow is accepted",
+                || async {
+                    store
+                        .follow(accounts[0].actor_id, forum.actor.id)
+                        .await
+                        .unwrap()
+                        .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+                },
+            )
             .await;
         }
 
@@ -82,13 +88,17 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
             .unwrap();
         let tom_thread = thread["ap_id"].as_str().unwrap().to_string();
         let reader_store = &reader.running.state.domain.store;
-        wait_for("Tom's thread reaches the reader", || async {
-            reader_store
-                .post_by_ap_id(&tom_thread)
-                .await
-                .unwrap()
-                .is_some()
-        })
+        after_delivery(
+            &[&academy, &reader, &third],
+            "Tom's thread reaches the reader",
+            || async {
+                reader_store
+                    .post_by_ap_id(&tom_thread)
+                    .await
+                    .unwrap()
+                    .is_some()
+            },
+        )
         .await;
 
         // The forum, with its real key, relays forged content.

@@ -4,7 +4,7 @@
 //! with the forum as `target`) refusing the teacher's posts until its
 //! `Undo`, and a post refused by its forum shown as refused to its author.
 
-use super::forums::{fast_delivery, post_as_forum, teacher, wait_for};
+use super::forums::{fast_delivery, post_as_forum, teacher};
 use super::support::*;
 use serde_json::{json, Value};
 
@@ -43,7 +43,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
                 .unwrap();
             assert_eq!(response.status(), 202);
             let forum_id = academy.url(&format!("/forums/{name}"));
-            wait_for("the follow is accepted", || async {
+            after_delivery(&[&academy, &reader], "the follow is accepted", || async {
                 let Some(forum) = store.forum_by_ap_id(&forum_id).await.unwrap() else {
                     return false;
                 };
@@ -106,9 +106,11 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
 
         // Removed by a moderator, then the removal undone: restored on the
         // reader (Lemmy's "restore").
-        wait_for("the thread reaches the reader", || async {
-            store.post_by_ap_id(&thread_ap_id).await.unwrap().is_some()
-        })
+        after_delivery(
+            &[&academy, &reader],
+            "the thread reaches the reader",
+            || async { store.post_by_ap_id(&thread_ap_id).await.unwrap().is_some() },
+        )
         .await;
         let forum = academy
             .running
@@ -249,7 +251,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
         assert_eq!(response.status(), 201, "{engine:?}");
         let refused: Value = response.json().await.unwrap();
         let refused_ap_id = refused["ap_id"].as_str().unwrap().to_string();
-        wait_for("the refusal is recorded", || async {
+        after_delivery(&[&academy, &reader], "the refusal is recorded", || async {
             store
                 .post_by_ap_id(&refused_ap_id)
                 .await

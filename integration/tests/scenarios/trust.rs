@@ -227,9 +227,11 @@ async fn labels_show_only_what_the_reader_can_verify() {
                 .await
                 .unwrap()
         };
-        wait_for("both replies reach the reader", || async {
-            read_thread().await["total_replies"] == 2
-        })
+        after_delivery(
+            &[&reader, &association, &liar],
+            "both replies reach the reader",
+            || async { read_thread().await["total_replies"] == 2 },
+        )
         .await;
         let store = &reader.running.state.domain.store;
         for instance in [&association, &liar] {
@@ -769,15 +771,19 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
         .unwrap();
         preau::store::commit(tx).await.unwrap();
         domain.delivery_waker.wake();
-        wait_for("the delivery to the outsider is given up", || async {
-            domain
-                .store
-                .delivery_counts(Some(&id))
-                .await
-                .unwrap()
-                .failed
-                == 1
-        })
+        after_delivery(
+            &[&limited],
+            "the delivery to the outsider is given up",
+            || async {
+                domain
+                    .store
+                    .delivery_counts(Some(&id))
+                    .await
+                    .unwrap()
+                    .failed
+                    == 1
+            },
+        )
         .await;
 
         // The allowed association follows; its teacher is informal for the
@@ -820,7 +826,8 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
             .await
             .unwrap();
         let reply_ap = reply["ap_id"].as_str().unwrap().to_string();
-        wait_for(
+        after_delivery(
+            &[&limited, &association],
             "the limited instance refuses the reply for good",
             || async {
                 let counts = store.delivery_counts(None).await.unwrap();

@@ -187,6 +187,50 @@ where
     }
 }
 
+/// Runs delivery to completion on these instances: each delivers what is
+/// due, and again while deliveries queue more elsewhere (an `Accept`
+/// answering a `Follow`), until a round finds every queue with nothing due
+/// (done, refused, failed, or waiting for a later retry). Panics after
+/// 20 s.
+pub async fn deliver_all(instances: &[&TestInstance]) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut idle = true;
+        for instance in instances {
+            let store = &instance.running.state.domain.store;
+            if store
+                .deliveries_due(preau::store::now_ms())
+                .await
+                .expect("queue")
+                > 0
+            {
+                idle = false;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let settled = instance.running.deliver_queued(left).await.expect("queue");
+            assert!(
+                settled,
+                "deliveries of {} still due after 20 s",
+                instance.domain
+            );
+        }
+        if idle {
+            return;
+        }
+    }
+}
+
+/// Runs delivery to completion on `instances`, then checks `what`: for what
+/// arrives by delivery, instead of polling until it does.
+pub async fn after_delivery<F, Fut>(instances: &[&TestInstance], what: &str, check: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    deliver_all(instances).await;
+    assert!(check().await, "not so once delivery ran: {what}");
+}
+
 /// A running instance with its own data directory and database.
 pub struct TestInstance {
     pub running: RunningInstance,
@@ -263,6 +307,11 @@ impl TestInstance {
             self.running.state.domain.clock.advance(by),
             "test instances have an adjustable clock"
         );
+    }
+
+    /// Runs this instance's delivery to completion ([`deliver_all`]).
+    pub async fn deliver(&self) {
+        deliver_all(&[self]).await;
     }
 
     pub fn url(&self, path: &str) -> String {
