@@ -3,8 +3,8 @@
 //! lies about its level, and NodeInfo documents that replay, forge or sign
 //! with an unknown key. Labels are checked in the API and the pages.
 
-use super::forums::{fast_delivery, teacher, wait_for};
-use super::support::*;
+use super::forums::{fast_delivery, wait_for};
+use super::support::{client::Client, *};
 use axum::{routing::get, Json, Router};
 use chrono::{Duration as TimeDelta, Utc};
 use preau::config::AuthoritySettings;
@@ -142,91 +142,67 @@ async fn labels_show_only_what_the_reader_can_verify() {
         let liar = start_on(engine, listener_l, l, dir_l).await;
 
         // What each publishes.
-        let nodeinfo: Value = api_client()
-            .get(reader.url("/nodeinfo/2.1"))
-            .send()
+        let nodeinfo: Value = Client::anonymous(&reader)
+            .get(&reader.url("/nodeinfo/2.1"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(nodeinfo["metadata"]["trust"]["declared"], "institutional");
         assert_eq!(nodeinfo["metadata"]["trust"]["attestations"][0], own);
-        let actor: Value = api_client()
-            .get(reader.url("/actor"))
-            .header("Accept", "application/activity+json")
-            .send()
+        let actor: Value = Client::anonymous(&reader)
+            .get_activity(&reader.url("/actor"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(actor["attestations"][0], own, "{actor}");
 
         // A forum on the reader; teachers of the two others post in it.
-        let client = api_client();
-        let anne = teacher(&reader, "anne", true).await;
-        let response = client
-            .post(reader.url("/api/v1/forums"))
-            .bearer_auth(&anne)
-            .json(&json!({"name": "maths", "title": "Mathématiques"}))
-            .send()
+        let client = Client::anonymous(&reader);
+        let anne = Client::teacher(&reader, "anne", true).await;
+        let response = anne
+            .post(
+                &reader.url("/api/v1/forums"),
+                json!({"name": "maths", "title": "Mathématiques"}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
+        let thread: Value = anne
+            .post(
+                &reader.url("/api/v1/forums/maths/threads"),
+                json!({"title": "Progression en géométrie", "body": "Vos idées ?"}),
+            )
             .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        let thread: Value = client
-            .post(reader.url("/api/v1/forums/maths/threads"))
-            .bearer_auth(&anne)
-            .json(&json!({"title": "Progression en géométrie", "body": "Vos idées ?"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let thread_id = thread["id"].as_i64().unwrap();
         let thread_ap = thread["ap_id"].as_str().unwrap().to_string();
-        let bea = teacher(&association, "bea", false).await;
-        let liam = teacher(&liar, "liam", false).await;
+        let bea = Client::teacher(&association, "bea", false).await;
+        let liam = Client::teacher(&liar, "liam", false).await;
         let handle = format!("!maths@{}", reader.domain);
-        for (instance, token, text) in [
+        for (instance, teacher, text) in [
             (&association, &bea, "Une progression spiralée."),
             (&liar, &liam, "Je suis officiel, croyez-moi."),
         ] {
-            let response = client
-                .post(instance.url("/api/v1/forums/follow"))
-                .bearer_auth(token)
-                .json(&json!({"handle": handle}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 202);
+            let response = teacher
+                .post(
+                    &instance.url("/api/v1/forums/follow"),
+                    json!({"handle": handle}),
+                )
+                .await;
+            assert_eq!(response.status, 202);
             let store = &instance.running.state.domain.store;
             let local_thread = wait_until(Duration::from_secs(20), || async {
                 store.post_by_ap_id(&thread_ap).await.unwrap()
             })
             .await
             .expect("the thread reaches the follower");
-            let response = client
-                .post(instance.url(&format!("/api/v1/threads/{}/replies", local_thread.id.0)))
-                .bearer_auth(token)
-                .json(&json!({"body": text}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+            let response = teacher
+                .post(
+                    &instance.url(&format!("/api/v1/threads/{}/replies", local_thread.id.0)),
+                    json!({"body": text}),
+                )
+                .await;
+            assert_eq!(response.status, 201, "{}", response.text);
         }
         let thread_api = reader.url(&format!("/api/v1/threads/{thread_id}"));
-        let read_thread = || async {
-            client
-                .get(&thread_api)
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
-        };
+        let read_thread = || async { client.get(&thread_api).await.json };
         after_delivery(
             &[&reader, &association, &liar],
             "both replies reach the reader",
@@ -246,15 +222,7 @@ async fn labels_show_only_what_the_reader_can_verify() {
         }
 
         // Objects published here carry the declared level, for information.
-        let object: Value = client
-            .get(&thread_ap)
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let object: Value = client.get_activity(&thread_ap).await.json;
         assert_eq!(object["trustLevel"], "institutional", "{object}");
 
         // Labels as the reader verifies them.
@@ -271,14 +239,8 @@ async fn labels_show_only_what_the_reader_can_verify() {
         assert_eq!(claimed["declared"], "institutional");
         assert_eq!(claimed["verified"], false);
         let page = client
-            .get(reader.url(&format!("/threads/{thread_id}")))
-            .header("Accept-Language", "fr")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .page_in("fr", &reader.url(&format!("/threads/{thread_id}")))
+            .await;
         for expected in [
             "Institutionnel · Académie de Test",
             "Associatif · Organisation de test · vérifié par Ministère (test)",
@@ -293,45 +255,18 @@ async fn labels_show_only_what_the_reader_can_verify() {
         }
 
         // Forums carry their instance's label.
-        let forum: Value = client
-            .get(reader.url("/api/v1/forums/maths"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let forum: Value = client.get(&reader.url("/api/v1/forums/maths")).await.json;
         assert_eq!(forum["forum"]["trust"]["level"], "institutional", "{forum}");
 
         // Profiles carry the person's label too, local and remote.
-        let profile: Value = client
-            .get(reader.url("/api/v1/profiles/anne"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let profile: Value = client.get(&reader.url("/api/v1/profiles/anne")).await.json;
         assert_eq!(profile["trust"]["level"], "institutional", "{profile}");
-        let looked_up: Value = client
-            .get(reader.url(&format!("/api/v1/lookup?handle=bea@{}", association.domain)))
-            .bearer_auth(&anne)
-            .send()
+        let looked_up: Value = anne
+            .get(&reader.url(&format!("/api/v1/lookup?handle=bea@{}", association.domain)))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(looked_up["trust"]["level"], "associative", "{looked_up}");
-        let profile_page = client
-            .get(reader.url("/users/anne"))
-            .header("Accept-Language", "fr")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let profile_page = client.page_in("fr", &reader.url("/users/anne")).await;
         assert!(profile_page.contains("Institutionnel · Académie de Test"));
 
         // Forgeries served by lying NodeInfo documents are refused, each
@@ -427,28 +362,11 @@ async fn labels_show_only_what_the_reader_can_verify() {
         // The admin page lists every instance with its evidence; a manual
         // entry raises the lying instance to what the admin vouches for
         // (never above what it declares), and clearing it undoes that.
-        let admin = browser();
-        let token = page_token(&admin, &reader.url("/login")).await;
-        let response = admin
-            .post(reader.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "anne"),
-                ("password", super::forums::PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        let html = admin
-            .get(reader.url("/admin/instances"))
-            .header("Accept-Language", "fr")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let admin = Client::anonymous(&reader)
+            .speaking("fr")
+            .log_in_pages("anne")
+            .await;
+        let html = admin.page("/admin/instances").await;
         for expected in [
             association.domain.as_str(),
             liar.domain.as_str(),
@@ -464,61 +382,63 @@ async fn labels_show_only_what_the_reader_can_verify() {
         let token = csrf_token(&html);
         let manual = reader.url(&format!("/admin/instances/{}/manual", liar.domain));
         let response = admin
-            .post(&manual)
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("level", "associative"),
-                ("note", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422, "a decision needs a reason");
+            .post_form(
+                &manual,
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("level", "associative"),
+                    ("note", ""),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 422, "a decision needs a reason");
         let response = admin
-            .post(&manual)
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("level", "associative"),
-                ("note", "Convention signée avec l'association"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+            .post_form(
+                &manual,
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("level", "associative"),
+                    ("note", "Convention signée avec l'association"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 200);
         let vouched = read_thread().await;
         let vouched = author_trust(&vouched, &format!("liam@{}", liar.domain));
         assert_eq!(vouched["level"], "associative", "{vouched}");
         assert_eq!(vouched["evidence"]["kind"], "manual");
         assert_eq!(vouched["verified_by"], "anne");
         let response = admin
-            .post(&manual)
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("level", "none"),
-                ("note", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+            .post_form(
+                &manual,
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("level", "none"),
+                    ("note", ""),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 200);
         let cleared = read_thread().await;
         assert_eq!(
             author_trust(&cleared, &format!("liam@{}", liar.domain))["level"],
             "informal"
         );
         let response = admin
-            .post(reader.url(&format!("/admin/instances/{}/recheck", association.domain)))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let stranger_page = api_client()
-            .get(reader.url("/admin/instances"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(stranger_page.status(), 303, "strangers are sent to log in");
+            .send(
+                admin
+                    .build(
+                        reqwest::Method::POST,
+                        &reader.url(&format!("/admin/instances/{}/recheck", association.domain)),
+                    )
+                    .form(&[("csrf_token", token.as_str())]),
+            )
+            .await;
+        assert_eq!(response.status, 200);
+        let stranger_page = Client::anonymous(&reader)
+            .get(&reader.url("/admin/instances"))
+            .await;
+        assert_eq!(stranger_page.status, 303, "strangers are sent to log in");
 
         // The association's attestation expires: its content stays, and
         // shows that its label was removed, on the next view. Attestations
@@ -536,14 +456,8 @@ async fn labels_show_only_what_the_reader_can_verify() {
         assert_eq!(expired["level"], "informal", "{expired}");
         assert!(expired["removed_on"].is_string(), "{expired}");
         let page = client
-            .get(reader.url(&format!("/threads/{thread_id}")))
-            .header("Accept-Language", "fr")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .page_in("fr", &reader.url(&format!("/threads/{thread_id}")))
+            .await;
         assert!(page.contains("label retiré le"), "the removal is shown");
         assert!(page.contains("Une progression spiralée."), "the post stays");
 
@@ -642,63 +556,37 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
         p.instance.trust_level = TrustLevel::Institutional;
         p.instance.allowed_email_domains = vec!["example.org".into()];
         let limited = start_on(engine, listener_p, p, dir_p).await;
-        let client = api_client();
+        let client = Client::anonymous(&limited);
 
         // An institutional-only forum on the limited instance.
-        let paula = teacher(&limited, "paula", true).await;
-        let response = client
-            .post(limited.url("/api/v1/forums"))
-            .bearer_auth(&paula)
-            .json(&json!({"name": "officiel", "title": "Forum officiel", "min_post_level": "institutional"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let paula = Client::teacher(&limited, "paula", true).await;
+        let response = paula.post(&limited.url("/api/v1/forums"), json!({"name": "officiel", "title": "Forum officiel", "min_post_level": "institutional"})).await;
+        assert_eq!(response.status, 201, "{}", response.text);
         let forum_url = limited.url("/forums/officiel");
 
         // Reads: unsigned ActivityPub reads are refused, pages and the
         // instance actor stay open; a signed read is judged by its signer.
-        let unsigned = client
-            .get(&forum_url)
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(unsigned.status(), 401);
-        assert!(unsigned
-            .text()
-            .await
-            .unwrap()
-            .contains("signature_required"));
-        let outbox = client
-            .get(format!("{forum_url}/outbox"))
-            .send()
-            .await
-            .unwrap();
+        let unsigned = client.get_activity(&forum_url).await;
+        assert_eq!(unsigned.status, 401);
+        assert!(unsigned.text.contains("signature_required"));
+        let outbox = client.get(&format!("{forum_url}/outbox")).await;
         assert_eq!(
-            outbox.status(),
-            401,
+            outbox.status, 401,
             "collections are ActivityPub reads whatever the Accept"
         );
         let page = client
-            .get(&forum_url)
-            .header("Accept-Language", "fr")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(page.status(), 200);
+            .send(
+                client
+                    .build(reqwest::Method::GET, &forum_url)
+                    .header("Accept-Language", "fr"),
+            )
+            .await;
+        assert_eq!(page.status, 200);
         assert!(page
-            .text()
-            .await
-            .unwrap()
+            .text
             .contains("Qui peut publier : Instances institutionnelles seulement"));
-        let actor = client
-            .get(limited.url("/actor"))
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(actor.status(), 200);
+        let actor = client.get_activity(&limited.url("/actor")).await;
+        assert_eq!(actor.status, 200);
         let (outsider_key, outsider_pem) = instance_key(&outsider).await;
         let refused = get_signed(&forum_url, &outsider_key, &outsider_pem).await;
         assert_eq!(refused.status(), 403);
@@ -717,15 +605,14 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
 
         // Writes: the outsider cannot follow, and its inbox deliveries are
         // refused before anything is fetched.
-        let olga = teacher(&outsider, "olga", false).await;
-        let follow = client
-            .post(outsider.url("/api/v1/forums/follow"))
-            .bearer_auth(&olga)
-            .json(&json!({"handle": format!("!officiel@{}", limited.domain)}))
-            .send()
-            .await
-            .unwrap();
-        assert_ne!(follow.status(), 202, "an unlisted instance cannot follow");
+        let olga = Client::teacher(&outsider, "olga", false).await;
+        let follow = olga
+            .post(
+                &outsider.url("/api/v1/forums/follow"),
+                json!({"handle": format!("!officiel@{}", limited.domain)}),
+            )
+            .await;
+        assert_ne!(follow.status, 202, "an unlisted instance cannot follow");
         let create = json!({
             "@context": "https://www.w3.org/ns/activitystreams",
             "id": format!("{}/activities/intrus", outsider.base_url),
@@ -789,25 +676,21 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
         // The allowed association follows; its teacher is informal for the
         // limited instance (no evidence), so the institutional-only forum
         // refuses her reply, while the forum's own member posts.
-        let bea = teacher(&association, "bea", false).await;
-        let response = client
-            .post(association.url("/api/v1/forums/follow"))
-            .bearer_auth(&bea)
-            .json(&json!({"handle": format!("!officiel@{}", limited.domain)}))
-            .send()
+        let bea = Client::teacher(&association, "bea", false).await;
+        let response = bea
+            .post(
+                &association.url("/api/v1/forums/follow"),
+                json!({"handle": format!("!officiel@{}", limited.domain)}),
+            )
+            .await;
+        assert_eq!(response.status, 202, "{}", response.text);
+        let thread: Value = paula
+            .post(
+                &limited.url("/api/v1/forums/officiel/threads"),
+                json!({"title": "Circulaire de rentrée", "body": "Lisez-la."}),
+            )
             .await
-            .unwrap();
-        assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
-        let thread: Value = client
-            .post(limited.url("/api/v1/forums/officiel/threads"))
-            .bearer_auth(&paula)
-            .json(&json!({"title": "Circulaire de rentrée", "body": "Lisez-la."}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let thread_ap = thread["ap_id"].as_str().unwrap().to_string();
         let store = &association.running.state.domain.store;
         let remote_thread = wait_until(Duration::from_secs(20), || async {
@@ -815,16 +698,13 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
         })
         .await
         .expect("the thread reaches the association");
-        let reply: Value = client
-            .post(association.url(&format!("/api/v1/threads/{}/replies", remote_thread.id.0)))
-            .bearer_auth(&bea)
-            .json(&json!({"body": "Je voudrais répondre."}))
-            .send()
+        let reply: Value = bea
+            .post(
+                &association.url(&format!("/api/v1/threads/{}/replies", remote_thread.id.0)),
+                json!({"body": "Je voudrais répondre."}),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let reply_ap = reply["ap_id"].as_str().unwrap().to_string();
         after_delivery(
             &[&limited, &association],
@@ -847,14 +727,13 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
                 .is_none(),
             "the reply was not stored"
         );
-        let own_reply = client
-            .post(limited.url(&format!("/api/v1/threads/{}/replies", thread["id"])))
-            .bearer_auth(&paula)
-            .json(&json!({"body": "Merci."}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(own_reply.status(), 201);
+        let own_reply = paula
+            .post(
+                &limited.url(&format!("/api/v1/threads/{}/replies", thread["id"])),
+                json!({"body": "Merci."}),
+            )
+            .await;
+        assert_eq!(own_reply.status, 201);
 
         limited.stop().await;
         association.stop().await;

@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 use preau::{app::RunningInstance, config::Settings};
+pub mod client;
+
 use std::{
     future::Future,
     net::TcpListener,
