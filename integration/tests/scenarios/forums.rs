@@ -1,47 +1,28 @@
 //! Forums across instances: follow a remote forum, post, reply, and see
 //! each effect on every instance; and an inbox that refuses forgeries.
 
-use super::support::*;
+use super::support::{client::Client, *};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-pub(crate) const PASSWORD: &str = "une phrase de passe solide";
+pub(crate) use super::support::client::PASSWORD;
 
+/// A teacher account on `instance`, logged in to the API: its token.
 pub(crate) async fn teacher(instance: &TestInstance, name: &str, admin: bool) -> String {
-    instance
-        .running
-        .state
-        .domain
-        .admin_create_account(preau::domain::accounts::AdminCreateInput {
-            username: name.into(),
-            email: format!("{name}@example.org"),
-            password: PASSWORD.into(),
-            is_admin: admin,
-        })
+    Client::teacher(instance, name, admin)
         .await
-        .unwrap();
-    let session: Value = api_client()
-        .post(instance.url("/api/v1/sessions"))
-        .json(&json!({"login": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    session["token"].as_str().unwrap().to_string()
+        .token()
+        .to_string()
 }
 
 async fn thread_count(instance: &TestInstance, forum_path: &str) -> i64 {
-    let response = api_client()
-        .get(instance.url(&format!("/api/v1/forums/{forum_path}")))
-        .send()
-        .await
-        .unwrap();
-    if response.status() != 200 {
+    let response = Client::stranger()
+        .get(&instance.url(&format!("/api/v1/forums/{forum_path}")))
+        .await;
+    if response.status != 200 {
         return -1;
     }
-    let body: Value = response.json().await.unwrap();
+    let body: Value = response.json;
     body["total_threads"].as_i64().unwrap_or(-1)
 }
 
@@ -75,20 +56,15 @@ async fn teachers_on_three_instances_share_a_forum() {
         let (mut c, dir_c) = settings(engine, None);
         fast_delivery(&mut c);
         let informal = start(engine, c, dir_c).await;
-        let client = api_client();
+        let client = Client::stranger();
 
-        let anne = teacher(&academy, "anne", true).await;
-        let response = client
-            .post(academy.url("/api/v1/forums"))
-            .bearer_auth(&anne)
-            .json(&json!({"name": "maths", "title": "Mathématiques au lycée", "description": "Échanges entre profs de **maths**"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let anne = Client::teacher(&academy, "anne", true).await;
+        let response = anne.post(&academy.url("/api/v1/forums"), json!({"name": "maths", "title": "Mathématiques au lycée", "description": "Échanges entre profs de **maths**"})).await;
+        assert_eq!(response.status, 201, "{}", response.text);
 
         // The forum is a Group any server can discover.
         let finger: Value = client
+            .http()
             .get(academy.url(&format!(
                 "/.well-known/webfinger?resource=acct:maths@{}",
                 academy.domain
@@ -101,14 +77,9 @@ async fn teachers_on_three_instances_share_a_forum() {
             .unwrap();
         assert_eq!(finger["links"][0]["href"], academy.url("/forums/maths"));
         let group: Value = client
-            .get(academy.url("/forums/maths"))
-            .header("Accept", "application/activity+json")
-            .send()
+            .get_activity(&academy.url("/forums/maths"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(group["type"], "Group");
         assert_eq!(
             group["attributedTo"],
@@ -117,18 +88,17 @@ async fn teachers_on_three_instances_share_a_forum() {
         assert_eq!(group["featured"], academy.url("/forums/maths/featured"));
 
         // Teachers on the two other instances follow it.
-        let bea = teacher(&association, "bea", false).await;
-        let carl = teacher(&informal, "carl", false).await;
+        let bea = Client::teacher(&association, "bea", false).await;
+        let carl = Client::teacher(&informal, "carl", false).await;
         let handle = format!("!maths@{}", academy.domain);
         for (instance, token) in [(&association, &bea), (&informal, &carl)] {
-            let response = client
-                .post(instance.url("/api/v1/forums/follow"))
-                .bearer_auth(token)
-                .json(&json!({"handle": handle}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+            let response = token
+                .post(
+                    &instance.url("/api/v1/forums/follow"),
+                    json!({"handle": handle}),
+                )
+                .await;
+            assert_eq!(response.status, 202, "{}", response.text);
         }
         let remote_path = format!("maths@{}", academy.domain);
         for instance in [&association, &informal] {
@@ -180,14 +150,8 @@ async fn teachers_on_three_instances_share_a_forum() {
 
         // Bea opens a thread from her instance: it lands in the forum and
         // the forum announces it to the informal instance.
-        let response = client
-            .post(association.url(&format!("/api/v1/forums/{remote_path}/threads")))
-            .bearer_auth(&bea)
-            .json(&json!({"title": "Probabilités en seconde", "body": "Vos idées pour introduire les **probabilités** ?"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let response = bea.post(&association.url(&format!("/api/v1/forums/{remote_path}/threads")), json!({"title": "Probabilités en seconde", "body": "Vos idées pour introduire les **probabilités** ?"})).await;
+        assert_eq!(response.status, 201, "{}", response.text);
         after_delivery(
             &[&academy, &association, &informal],
             "the academy stores Bea's thread",
@@ -202,14 +166,7 @@ async fn teachers_on_three_instances_share_a_forum() {
         .await;
 
         // Anne replies on the academy; Carl replies from the informal node.
-        let forum: Value = client
-            .get(academy.url("/api/v1/forums/maths"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let forum: Value = client.get(&academy.url("/api/v1/forums/maths")).await.json;
         let thread_id = forum["threads"][0]["id"].as_i64().unwrap();
         assert_eq!(
             forum["threads"][0]["author"]["handle"],
@@ -219,34 +176,22 @@ async fn teachers_on_three_instances_share_a_forum() {
             .as_str()
             .unwrap()
             .contains("<strong>probabilités</strong>"));
-        let response = client
-            .post(academy.url(&format!("/api/v1/threads/{thread_id}/replies")))
-            .bearer_auth(&anne)
-            .json(&json!({"body": "Avec des simulations de lancers de dés."}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let response = anne
+            .post(
+                &academy.url(&format!("/api/v1/threads/{thread_id}/replies")),
+                json!({"body": "Avec des simulations de lancers de dés."}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text);
         let informal_forum: Value = client
-            .get(informal.url(&format!("/api/v1/forums/{remote_path}")))
-            .send()
+            .get(&informal.url(&format!("/api/v1/forums/{remote_path}")))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let informal_thread = informal_forum["threads"][0]["id"].as_i64().unwrap();
         let replies = |instance: &TestInstance, thread: i64| {
             let url = instance.url(&format!("/api/v1/threads/{thread}"));
             async move {
-                let thread: Value = api_client()
-                    .get(url)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let thread: Value = Client::stranger().get(&url).await.json;
                 thread["replies"].as_array().map(|r| r.len()).unwrap_or(0)
             }
         };
@@ -256,14 +201,13 @@ async fn teachers_on_three_instances_share_a_forum() {
             || async { replies(&informal, informal_thread).await == 1 },
         )
         .await;
-        let response = client
-            .post(informal.url(&format!("/api/v1/threads/{informal_thread}/replies")))
-            .bearer_auth(&carl)
-            .json(&json!({"body": "Et un tableur pour les fréquences."}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        let response = carl
+            .post(
+                &informal.url(&format!("/api/v1/threads/{informal_thread}/replies")),
+                json!({"body": "Et un tableur pour les fréquences."}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text);
         after_delivery(
             &[&academy, &association, &informal],
             "the academy stores Carl's reply",
@@ -271,13 +215,9 @@ async fn teachers_on_three_instances_share_a_forum() {
         )
         .await;
         let association_forum: Value = client
-            .get(association.url(&format!("/api/v1/forums/{remote_path}")))
-            .send()
+            .get(&association.url(&format!("/api/v1/forums/{remote_path}")))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let association_thread = association_forum["threads"][0]["id"].as_i64().unwrap();
         after_delivery(
             &[&academy, &association, &informal],
@@ -287,14 +227,10 @@ async fn teachers_on_three_instances_share_a_forum() {
         .await;
 
         // The forum page shows the thread with author and origin.
-        let html = browser()
-            .get(academy.url(&format!("/threads/{thread_id}")))
-            .send()
+        let html = Client::stranger()
+            .get(&academy.url(&format!("/threads/{thread_id}")))
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .text;
         assert!(html.contains("Probabilités en seconde"));
         assert!(html.contains(&format!("bea@{}", association.domain)));
         assert!(html.contains(&format!("carl@{}", informal.domain)));
@@ -303,27 +239,12 @@ async fn teachers_on_three_instances_share_a_forum() {
         // every instance.
         let thread_of = |instance: &TestInstance, thread: i64| {
             let url = instance.url(&format!("/api/v1/threads/{thread}"));
-            async move {
-                api_client()
-                    .get(url)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json::<Value>()
-                    .await
-                    .unwrap()
-            }
+            async move { Client::stranger().get(&url).await.json }
         };
         let association_view = thread_of(&association, association_thread).await;
         let bea_thread_local_id = association_view["thread"]["id"].as_i64().unwrap();
-        let response = client
-            .put(association.url(&format!("/api/v1/posts/{bea_thread_local_id}")))
-            .bearer_auth(&bea)
-            .json(&json!({"title": "Probabilités en seconde (édité)", "body": "Vos idées pour les *probabilités* ?"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        let response = bea.send(bea.build(reqwest::Method::PUT, &association.url(&format!("/api/v1/posts/{bea_thread_local_id}"))).json(&json!({"title": "Probabilités en seconde (édité)", "body": "Vos idées pour les *probabilités* ?"}))).await;
+        assert_eq!(response.status, 200, "{}", response.text);
         for (instance, thread) in [(&academy, thread_id), (&informal, informal_thread)] {
             after_delivery(
                 &[&academy, &association, &informal],
@@ -336,13 +257,13 @@ async fn teachers_on_three_instances_share_a_forum() {
             .await;
         }
         // Nobody marks their own post helpful.
-        let response = client
-            .post(association.url(&format!("/api/v1/posts/{bea_thread_local_id}/like")))
-            .bearer_auth(&bea)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(error_code(response).await, (409, "own_post".into()));
+        let response = bea
+            .send(bea.build(
+                reqwest::Method::POST,
+                &association.url(&format!("/api/v1/posts/{bea_thread_local_id}/like")),
+            ))
+            .await;
+        assert_eq!(response.error(), (409, "own_post".into()));
         // Carl marks Anne's reply as helpful; the forum relays it.
         let informal_view = thread_of(&informal, informal_thread).await;
         let anne_reply_on_informal = informal_view["replies"]
@@ -353,13 +274,13 @@ async fn teachers_on_three_instances_share_a_forum() {
             .unwrap()["id"]
             .as_i64()
             .unwrap();
-        let response = client
-            .post(informal.url(&format!("/api/v1/posts/{anne_reply_on_informal}/like")))
-            .bearer_auth(&carl)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+        let response = carl
+            .send(carl.build(
+                reqwest::Method::POST,
+                &informal.url(&format!("/api/v1/posts/{anne_reply_on_informal}/like")),
+            ))
+            .await;
+        assert_eq!(response.status, 200);
         let liked = |instance: &TestInstance, thread: i64| {
             let view = thread_of(instance, thread);
             async move {
@@ -392,13 +313,13 @@ async fn teachers_on_three_instances_share_a_forum() {
             .unwrap()["id"]
             .as_i64()
             .unwrap();
-        let response = client
-            .delete(informal.url(&format!("/api/v1/posts/{carl_reply}")))
-            .bearer_auth(&carl)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 204);
+        let response = carl
+            .send(carl.build(
+                reqwest::Method::DELETE,
+                &informal.url(&format!("/api/v1/posts/{carl_reply}")),
+            ))
+            .await;
+        assert_eq!(response.status, 204);
         let carl_deleted = |instance: &TestInstance, thread: i64| {
             let view = thread_of(instance, thread);
             async move {
@@ -429,26 +350,20 @@ async fn teachers_on_three_instances_share_a_forum() {
             .as_str()
             .unwrap()
             .to_string();
-        let tombstone = client
-            .get(&carl_ap_id)
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(tombstone.status(), 410);
-        let tombstone: Value = tombstone.json().await.unwrap();
+        let tombstone = client.get_activity(&carl_ap_id).await;
+        assert_eq!(tombstone.status, 410);
+        let tombstone: Value = tombstone.json;
         assert_eq!(tombstone["type"], "Tombstone");
         assert!(tombstone["@context"].is_array(), "{tombstone}");
 
         // Bea replies; Anne, moderator, removes it with a reason.
-        let response = client
-            .post(association.url(&format!("/api/v1/threads/{association_thread}/replies")))
-            .bearer_auth(&bea)
-            .json(&json!({"body": "Hors sujet : vends voiture."}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        let response = bea
+            .post(
+                &association.url(&format!("/api/v1/threads/{association_thread}/replies")),
+                json!({"body": "Hors sujet : vends voiture."}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
         let bea_reply_on_academy = |view: &Value| {
             view["replies"]
                 .as_array()
@@ -464,22 +379,20 @@ async fn teachers_on_three_instances_share_a_forum() {
         )
         .await;
         let bea_reply = bea_reply_on_academy(&thread_of(&academy, thread_id).await).unwrap();
-        let response = client
-            .post(academy.url(&format!("/api/v1/posts/{bea_reply}/remove")))
-            .bearer_auth(&carl)
-            .json(&json!({"reason": "x"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401, "Carl has no session on the academy");
-        let response = client
-            .post(academy.url(&format!("/api/v1/posts/{bea_reply}/remove")))
-            .bearer_auth(&anne)
-            .json(&json!({"reason": "Hors sujet"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        let response = carl
+            .post(
+                &academy.url(&format!("/api/v1/posts/{bea_reply}/remove")),
+                json!({"reason": "x"}),
+            )
+            .await;
+        assert_eq!(response.status, 401, "Carl has no session on the academy");
+        let response = anne
+            .post(
+                &academy.url(&format!("/api/v1/posts/{bea_reply}/remove")),
+                json!({"reason": "Hors sujet"}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text);
         let bea_removed = |instance: &TestInstance, thread: i64| {
             let view = thread_of(instance, thread);
             async move {
@@ -504,13 +417,13 @@ async fn teachers_on_three_instances_share_a_forum() {
 
         // Lock and pin: replies are then refused, here and at the forum.
         for action in ["lock", "pin"] {
-            let response = client
-                .post(academy.url(&format!("/api/v1/threads/{thread_id}/{action}")))
-                .bearer_auth(&anne)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+            let response = anne
+                .send(anne.build(
+                    reqwest::Method::POST,
+                    &academy.url(&format!("/api/v1/threads/{thread_id}/{action}")),
+                ))
+                .await;
+            assert_eq!(response.status, 200, "{}", response.text);
         }
         for (instance, thread) in [
             (&association, association_thread),
@@ -526,61 +439,46 @@ async fn teachers_on_three_instances_share_a_forum() {
             )
             .await;
         }
-        let response = client
-            .post(informal.url(&format!("/api/v1/threads/{informal_thread}/replies")))
-            .bearer_auth(&carl)
-            .json(&json!({"body": "Encore un mot ?"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 409);
+        let response = carl
+            .post(
+                &informal.url(&format!("/api/v1/threads/{informal_thread}/replies")),
+                json!({"body": "Encore un mot ?"}),
+            )
+            .await;
+        assert_eq!(response.status, 409);
         let featured: Value = client
-            .get(academy.url("/forums/maths/featured"))
-            .header("Accept", "application/activity+json")
-            .send()
+            .get_activity(&academy.url("/forums/maths/featured"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(featured["orderedItems"].as_array().unwrap().len(), 1);
 
         // Carl reports Bea's thread from his instance: the academy's
         // moderators see it in their queue.
-        let response = client
-            .post(informal.url(&format!("/api/v1/posts/{informal_thread}/report")))
-            .bearer_auth(&carl)
-            .json(&json!({"reason": "Doublon d'un autre fil"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 202);
+        let response = carl
+            .post(
+                &informal.url(&format!("/api/v1/posts/{informal_thread}/report")),
+                json!({"reason": "Doublon d'un autre fil"}),
+            )
+            .await;
+        assert_eq!(response.status, 202);
         after_delivery(
             &[&academy, &association, &informal],
             "the report reaches the forum's moderators",
             || async {
-                let reports: Value = api_client()
-                    .get(academy.url("/api/v1/forums/maths/reports"))
-                    .bearer_auth(&anne)
-                    .send()
+                let reports: Value = anne
+                    .get(&academy.url("/api/v1/forums/maths/reports"))
                     .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                    .json;
                 reports["reports"]
                     .as_array()
                     .is_some_and(|r| r.iter().any(|r| r["reason"] == "Doublon d'un autre fil"))
             },
         )
         .await;
-        let response = client
-            .get(association.url(&format!("/api/v1/forums/{remote_path}/reports")))
-            .bearer_auth(&bea)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
+        let response = bea
+            .get(&association.url(&format!("/api/v1/forums/{remote_path}/reports")))
+            .await;
+        assert_eq!(response.status, 403);
 
         // Nothing was applied twice: every delivery is done, none failed.
         for instance in [&academy, &association, &informal] {
@@ -685,15 +583,14 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
         let academy = start(engine, a, dir_a).await;
         let (b, dir_b) = settings(engine, None);
         let other = start(engine, b, dir_b).await;
-        let anne = teacher(&academy, "anne", true).await;
-        let response = api_client()
-            .post(academy.url("/api/v1/forums"))
-            .bearer_auth(&anne)
-            .json(&json!({"name": "maths", "title": "Maths"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        let anne = Client::teacher(&academy, "anne", true).await;
+        let response = anne
+            .post(
+                &academy.url("/api/v1/forums"),
+                json!({"name": "maths", "title": "Maths"}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
         teacher(&other, "bea", false).await;
         teacher(&other, "carl", false).await;
         let store = &other.running.state.domain.store;
@@ -731,26 +628,19 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
         let threads = || async { thread_count(&academy, "maths").await };
 
         // Unsigned: 401, and nothing stored.
-        let response = api_client()
-            .post(&inbox)
-            .json(&create(1))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            error_code(response).await,
-            (401, "signature_missing".into())
-        );
+        let response = Client::stranger().post(&inbox, create(1)).await;
+        assert_eq!(response.error(), (401, "signature_missing".into()));
         // RFC 9421 only: 401 so that Fedify retries with draft-cavage.
-        let response = api_client()
-            .post(&inbox)
-            .header("signature-input", "sig1=(\"@method\");created=1")
-            .json(&create(1))
-            .send()
-            .await
-            .unwrap();
+        let response = Client::stranger()
+            .send(
+                Client::stranger()
+                    .build(reqwest::Method::POST, &inbox)
+                    .header("signature-input", "sig1=(\"@method\");created=1")
+                    .json(&create(1)),
+            )
+            .await;
         assert_eq!(
-            error_code(response).await,
+            response.error(),
             (401, "signature_rfc9421_unsupported".into())
         );
         // Body changed after signing.
@@ -848,14 +738,10 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
         let response = post_signed(&inbox, &mention, &bea_key_id, &bea_key, now, |_, _| {}).await;
         assert_eq!(response.status(), 202);
         assert_eq!(threads().await, 2);
-        let forum_view: Value = api_client()
-            .get(academy.url("/api/v1/forums/maths"))
-            .send()
+        let forum_view: Value = Client::stranger()
+            .get(&academy.url("/api/v1/forums/maths"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert!(
             forum_view["threads"]
                 .as_array()
@@ -878,15 +764,14 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
             .unwrap_or_else(|| panic!("mention thread in {forum_view}"))
             .clone();
         let context_url = academy.url(&format!("/contexts/{}", mention_thread["id"]));
-        let context: Value = api_client()
-            .get(&context_url)
-            .header("accept", "application/activity+json")
-            .send()
+        let context: Value = Client::stranger()
+            .send(
+                Client::stranger()
+                    .build(reqwest::Method::GET, &context_url)
+                    .header("accept", "application/activity+json"),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(context["id"], context_url, "{context}");
         assert!(
             context
@@ -894,20 +779,14 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
                 .contains(&format!("{}/statuses/1", other.base_url)),
             "{context}"
         );
-        let missing = api_client()
-            .get(academy.url("/contexts/999999"))
-            .send()
+        let missing = Client::stranger()
+            .get(&academy.url("/contexts/999999"))
+            .await;
+        assert_eq!(missing.status, 404);
+        let forum_view: Value = Client::stranger()
+            .get(&academy.url("/api/v1/forums/maths"))
             .await
-            .unwrap();
-        assert_eq!(missing.status(), 404);
-        let forum_view: Value = api_client()
-            .get(academy.url("/api/v1/forums/maths"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let html = forum_view["threads"][0]["content_html"]
             .as_str()
             .unwrap()
@@ -936,48 +815,27 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
                 .await
                 .unwrap();
         }
-        let second: Value = api_client()
-            .get(academy.url(&format!("/api/v1/threads/{thread_id}?page=2")))
-            .send()
+        let second: Value = Client::stranger()
+            .get(&academy.url(&format!("/api/v1/threads/{thread_id}?page=2")))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(second["total_replies"], 55);
         assert_eq!(second["replies"].as_array().unwrap().len(), 5);
         assert_eq!(second["replies"][4]["content_html"], "<p>Réponse 54</p>\n");
         let last_reply = second["replies"][4]["id"].as_i64().unwrap();
-        let response = browser()
-            .get(academy.url(&format!("/threads/{last_reply}")))
-            .send()
-            .await
-            .unwrap();
+        let response = Client::stranger()
+            .get(&academy.url(&format!("/threads/{last_reply}")))
+            .await;
         assert_eq!(
-            response.headers()["location"],
+            response.location.unwrap(),
             format!("/threads/{thread_id}?page=2#post-{last_reply}")
         );
         // A moderator sees the tools; a reader does not.
-        let moderator = browser();
-        let token = page_token(&moderator, &academy.url("/login")).await;
-        moderator
-            .post(academy.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "anne"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let moderator = Client::anonymous(&academy).log_in_pages("anne").await;
         let tools = moderator
-            .get(academy.url(&format!("/threads/{thread_id}")))
-            .send()
+            .get(&academy.url(&format!("/threads/{thread_id}")))
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .text;
         assert!(
             tools.contains(&format!("/threads/{thread_id}/moderate")),
             "{tools}"
@@ -986,51 +844,43 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
         // The page forms work: pin the thread, then edit one's own reply.
         let token = csrf_token(&tools);
         let response = moderator
-            .post(academy.url(&format!("/threads/{thread_id}/moderate")))
-            .form(&[("csrf_token", token.as_str()), ("action", "pin")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
+            .post_form(
+                &academy.url(&format!("/threads/{thread_id}/moderate")),
+                &[("csrf_token", token.as_str()), ("action", "pin")],
+            )
+            .await;
+        assert_eq!(response.status, 303);
         let own_reply = second["replies"][0]["id"].as_i64().unwrap();
         let response = moderator
-            .post(academy.url(&format!("/post/{own_reply}/edit")))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("body", "Réponse **corrigée**"),
-            ])
-            .send()
+            .post_form(
+                &academy.url(&format!("/post/{own_reply}/edit")),
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("body", "Réponse **corrigée**"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 303);
+        let view: Value = Client::stranger()
+            .get(&academy.url(&format!("/api/v1/threads/{thread_id}?page=2")))
             .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        let view: Value = api_client()
-            .get(academy.url(&format!("/api/v1/threads/{thread_id}?page=2")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(view["thread"]["pinned"], true);
         assert_eq!(
             view["replies"][0]["content_html"],
             "<p>Réponse <strong>corrigée</strong></p>\n"
         );
         let response = moderator
-            .post(academy.url(&format!("/post/{own_reply}/like")))
-            .form(&[("csrf_token", token.as_str()), ("helpful", "1")])
-            .send()
+            .post_form(
+                &academy.url(&format!("/post/{own_reply}/like")),
+                &[("csrf_token", token.as_str()), ("helpful", "1")],
+            )
+            .await;
+        assert_eq!(response.status, 409, "no helpful mark on one's own post");
+        let page = Client::stranger()
+            .get(&academy.url(&format!("/threads/{thread_id}")))
             .await
-            .unwrap();
-        assert_eq!(response.status(), 409, "no helpful mark on one's own post");
-        let page = browser()
-            .get(academy.url(&format!("/threads/{thread_id}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .text;
         assert!(!page.contains("<script>alert"));
 
         academy.stop().await;
@@ -1047,52 +897,43 @@ async fn a_late_follower_backfills_what_it_missed() {
         let (mut b, dir_b) = settings(engine, None);
         fast_delivery(&mut b);
         let late = start(engine, b, dir_b).await;
-        let client = api_client();
-        let anne = teacher(&academy, "anne", true).await;
-        let response = client
-            .post(academy.url("/api/v1/forums"))
-            .bearer_auth(&anne)
-            .json(&json!({"name": "svt", "title": "SVT"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        let anne = Client::teacher(&academy, "anne", true).await;
+        let response = anne
+            .post(
+                &academy.url("/api/v1/forums"),
+                json!({"name": "svt", "title": "SVT"}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
         // A thread with two replies, before anyone follows.
-        let thread: Value = client
-            .post(academy.url("/api/v1/forums/svt/threads"))
-            .bearer_auth(&anne)
-            .json(&json!({"title": "Sortie au marais", "body": "Qui a de l'expérience ?"}))
-            .send()
+        let thread: Value = anne
+            .post(
+                &academy.url("/api/v1/forums/svt/threads"),
+                json!({"title": "Sortie au marais", "body": "Qui a de l'expérience ?"}),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let thread_id = thread["id"].as_i64().unwrap();
         let mut replies = Vec::new();
         for body in ["Premier retour", "Deuxième retour"] {
-            let reply: Value = client
-                .post(academy.url(&format!("/api/v1/threads/{thread_id}/replies")))
-                .bearer_auth(&anne)
-                .json(&json!({"body": body}))
-                .send()
+            let reply: Value = anne
+                .post(
+                    &academy.url(&format!("/api/v1/threads/{thread_id}/replies")),
+                    json!({"body": body}),
+                )
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .json;
             replies.push(reply["id"].as_i64().unwrap());
         }
         // Bea follows late.
-        let bea = teacher(&late, "bea", false).await;
-        let response = client
-            .post(late.url("/api/v1/forums/follow"))
-            .bearer_auth(&bea)
-            .json(&json!({"handle": format!("svt@{}", academy.domain)}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 202);
+        let bea = Client::teacher(&late, "bea", false).await;
+        let response = bea
+            .post(
+                &late.url("/api/v1/forums/follow"),
+                json!({"handle": format!("svt@{}", academy.domain)}),
+            )
+            .await;
+        assert_eq!(response.status, 202);
         let store = &late.running.state.domain.store;
         after_delivery(
             &[&academy, &late],
@@ -1116,36 +957,27 @@ async fn a_late_follower_backfills_what_it_missed() {
         .await;
         // The accepted follow brings the forum's recent threads.
         let listed = || async {
-            let forum: Value = api_client()
-                .get(late.url(&format!("/api/v1/forums/svt@{}", academy.domain)))
-                .send()
+            let forum: Value = Client::stranger()
+                .get(&late.url(&format!("/api/v1/forums/svt@{}", academy.domain)))
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .json;
             forum["total_threads"].as_i64() == Some(1)
         };
         wait_for("the forum's thread is fetched from its outbox", listed).await;
         // A reply to the second reply arrives: its ancestors are fetched.
-        let response = client
-            .post(academy.url(&format!("/api/v1/threads/{thread_id}/replies")))
-            .bearer_auth(&anne)
-            .json(&json!({"body": "Réponse au deuxième", "in_reply_to": replies[1]}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        let response = anne
+            .post(
+                &academy.url(&format!("/api/v1/threads/{thread_id}/replies")),
+                json!({"body": "Réponse au deuxième", "in_reply_to": replies[1]}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
         let remote_path = format!("svt@{}", academy.domain);
         let late_thread = || async {
-            let forum: Value = api_client()
-                .get(late.url(&format!("/api/v1/forums/{remote_path}")))
-                .send()
+            let forum: Value = Client::stranger()
+                .get(&late.url(&format!("/api/v1/forums/{remote_path}")))
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .json;
             forum["threads"][0]["id"].as_i64()
         };
         wait_for("the thread and its ancestors arrive", || async {
@@ -1156,14 +988,7 @@ async fn a_late_follower_backfills_what_it_missed() {
         let count = |id: i64| {
             let url = late.url(&format!("/api/v1/threads/{id}"));
             async move {
-                let view: Value = api_client()
-                    .get(url)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let view: Value = Client::stranger().get(&url).await.json;
                 view["total_replies"].as_i64().unwrap_or(0)
             }
         };
@@ -1178,14 +1003,10 @@ async fn a_late_follower_backfills_what_it_missed() {
             count(id).await == 3
         })
         .await;
-        let view: Value = api_client()
-            .get(late.url(&format!("/api/v1/threads/{id}")))
-            .send()
+        let view: Value = Client::stranger()
+            .get(&late.url(&format!("/api/v1/threads/{id}")))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let bodies: Vec<&str> = view["replies"]
             .as_array()
             .unwrap()
@@ -1214,28 +1035,25 @@ async fn a_forum_cannot_speak_for_another_forum() {
     let (mut b, dir_b) = settings(engine, None);
     fast_delivery(&mut b);
     let reader = start(engine, b, dir_b).await;
-    let client = api_client();
-    let anne = teacher(&academy, "anne", true).await;
+    let anne = Client::teacher(&academy, "anne", true).await;
     for name in ["maths", "svt"] {
-        let response = client
-            .post(academy.url("/api/v1/forums"))
-            .bearer_auth(&anne)
-            .json(&json!({"name": name, "title": name}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        let response = anne
+            .post(
+                &academy.url("/api/v1/forums"),
+                json!({"name": name, "title": name}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
     }
-    let bea = teacher(&reader, "bea", false).await;
+    let bea = Client::teacher(&reader, "bea", false).await;
     for name in ["maths", "svt"] {
-        let response = client
-            .post(reader.url("/api/v1/forums/follow"))
-            .bearer_auth(&bea)
-            .json(&json!({"handle": format!("{name}@{}", academy.domain)}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 202);
+        let response = bea
+            .post(
+                &reader.url("/api/v1/forums/follow"),
+                json!({"handle": format!("{name}@{}", academy.domain)}),
+            )
+            .await;
+        assert_eq!(response.status, 202);
     }
     let store = &reader.running.state.domain.store;
     for name in ["maths", "svt"] {
@@ -1256,16 +1074,13 @@ async fn a_forum_cannot_speak_for_another_forum() {
         })
         .await;
     }
-    let thread: Value = client
-        .post(academy.url("/api/v1/forums/svt/threads"))
-        .bearer_auth(&anne)
-        .json(&json!({"title": "Fil SVT", "body": "Contenu"}))
-        .send()
+    let thread: Value = anne
+        .post(
+            &academy.url("/api/v1/forums/svt/threads"),
+            json!({"title": "Fil SVT", "body": "Contenu"}),
+        )
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json;
     let thread_ap_id = thread["ap_id"].as_str().unwrap().to_string();
     after_delivery(
         &[&academy, &reader],

@@ -38,6 +38,12 @@ impl Answer {
         }
     }
 
+    /// The status and the error code (empty when there is none).
+    pub fn error(&self) -> (u16, String) {
+        let code = self.json["error"]["code"].as_str().unwrap_or_default();
+        (self.status, code.to_string())
+    }
+
     /// Asserts the status and returns the JSON body.
     #[track_caller]
     pub fn expect(self, status: u16) -> Value {
@@ -57,7 +63,8 @@ impl Answer {
 /// for the API, a session cookie for the pages once [`Client::log_in_pages`]
 /// ran).
 pub struct Client<'a> {
-    pub instance: &'a TestInstance,
+    /// The instance relative paths go to (`None`: full URLs only).
+    pub instance: Option<&'a TestInstance>,
     http: reqwest::Client,
     token: Option<String>,
     language: Option<&'static str>,
@@ -67,7 +74,15 @@ impl<'a> Client<'a> {
     /// Nobody logged in.
     pub fn anonymous(instance: &'a TestInstance) -> Client<'a> {
         Client {
-            instance,
+            instance: Some(instance),
+            ..Client::stranger()
+        }
+    }
+
+    /// Nobody logged in, on no instance in particular: full URLs only.
+    pub fn stranger() -> Client<'static> {
+        Client {
+            instance: None,
             http: super::browser(),
             token: None,
             language: None,
@@ -148,10 +163,10 @@ impl<'a> Client<'a> {
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let url = if path.starts_with("http") {
-            path.to_string()
-        } else {
-            self.instance.url(path)
+        let url = match self.instance {
+            _ if path.starts_with("http") => path.to_string(),
+            Some(instance) => instance.url(path),
+            None => panic!("{path}: a relative path needs an instance"),
         };
         let mut request = self.http.request(method, url);
         if let Some(token) = &self.token {
