@@ -41,6 +41,7 @@ import {
   stopServer,
   submitForm,
   waitForOutboxDrained,
+  stepper,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
@@ -104,36 +105,11 @@ function waitFor(page, inst, pathname, predicate) {
   return reloadUntil(page, inst, pathname, predicate, { timeoutMs: FEDERATION_TIMEOUT_MS, instances: [state.a, state.b] });
 }
 
-async function saveFailureScreenshots(name) {
-  await mkdir(ARTIFACTS, { recursive: true }).catch(() => {});
-  for (const [label, page] of [['A', state.pageA], ['B', state.pageB]]) {
-    if (!page) continue;
-    try {
-      const file = path.join(ARTIFACTS, `failure-forums-${label}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      console.error(`failure screenshot (${label}): ${file} (page ${page.url()})`);
-    } catch {
-      /* the page may be gone */
-    }
-  }
-}
-
-/** A sequential step: skipped once an earlier step failed. */
-function step(name, fn) {
-  test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-    if (state.failed) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      state.failed = true;
-      await saveFailureScreenshots(name);
-      throw err;
-    }
-  });
-}
+const step = stepper(state, {
+  prefix: 'forums',
+  timeoutMs: STEP_TIMEOUT_MS,
+  pages: () => [['A', state.pageA], ['B', state.pageB]],
+});
 
 // ---------------------------------------------------------------------------
 // Set-up and tear-down

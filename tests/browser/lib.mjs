@@ -1,9 +1,11 @@
 // Helpers shared by the browser tests: ports, databases, child servers,
-// page navigation and form helpers, and the axe-core accessibility check.
+// page navigation and form helpers, the axe-core accessibility check, and
+// sequential steps that leave screenshots when they fail.
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
@@ -413,4 +415,49 @@ export async function logIn(page, inst, user) {
   assert.ok(after.status() < 400, `log-in of ${user.name} on ${inst.label} answered ${after.status()} at ${page.url()}:\n${await bodyText(page)}`);
   await expectNoAlert(page, `log-in of ${user.name} on ${inst.label}`);
   assert.notEqual(new URL(page.url()).pathname, '/login', `log-in of ${user.name} on ${inst.label} stayed on /login:\n${await bodyText(page)}`);
+}
+
+/** Where failure screenshots go. */
+export const ARTIFACTS = path.join(ROOT, 'tests', 'browser', 'artifacts');
+
+/**
+ * Full-page screenshots of `pages` (`[label, page]` pairs; missing pages are
+ * skipped) into ARTIFACTS, named after the test file (`prefix`) and the step.
+ */
+export async function saveFailureScreenshots(prefix, name, pages) {
+  await mkdir(ARTIFACTS, { recursive: true }).catch(() => {});
+  for (const [label, page] of pages) {
+    if (!page) continue;
+    try {
+      const who = label ? `-${label}` : '';
+      const file = path.join(ARTIFACTS, `failure-${prefix}${who}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      console.error(`failure screenshot${label ? ` (${label})` : ''}: ${file} (page ${page.url()})`);
+    } catch {
+      /* the page may be gone */
+    }
+  }
+}
+
+/**
+ * `step(name, fn)` for sequential steps sharing `state`: each runs with a
+ * bound (`timeoutMs`), is skipped once an earlier step failed
+ * (`state.failed`), and a failing step leaves screenshots of `pages()`.
+ */
+export function stepper(state, { prefix, timeoutMs, pages }) {
+  return function step(name, fn) {
+    test(name, { timeout: timeoutMs }, async (t) => {
+      if (state.failed) {
+        t.skip('an earlier step failed');
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        state.failed = true;
+        await saveFailureScreenshots(prefix, name, pages());
+        throw err;
+      }
+    });
+  };
 }

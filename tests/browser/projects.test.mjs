@@ -49,6 +49,7 @@ import {
   startServer,
   stopServer,
   submitForm,
+  stepper,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
@@ -165,35 +166,11 @@ function button(form, name) {
   return form.getByRole('button', { name: new RegExp(`^${name}`) });
 }
 
-async function saveFailureScreenshots(name) {
-  await mkdir(ARTIFACTS, { recursive: true }).catch(() => {});
-  for (const [who, page] of Object.entries(state.pages)) {
-    try {
-      const file = path.join(ARTIFACTS, `failure-projects-${who}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      console.error(`failure screenshot (${who}): ${file} (page ${page.url()})`);
-    } catch {
-      /* the page may be gone */
-    }
-  }
-}
-
-/** A sequential step: skipped once an earlier step failed. */
-function step(name, fn) {
-  test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-    if (state.failed) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      state.failed = true;
-      await saveFailureScreenshots(name);
-      throw err;
-    }
-  });
-}
+const step = stepper(state, {
+  prefix: 'projects',
+  timeoutMs: STEP_TIMEOUT_MS,
+  pages: () => Object.entries(state.pages),
+});
 
 // ---------------------------------------------------------------------------
 // Set-up and tear-down

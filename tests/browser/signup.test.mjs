@@ -34,6 +34,7 @@ import {
   startServer,
   stopServer,
   submitForm,
+  stepper,
 } from './lib.mjs';
 
 // "localhost" must reach the server, which listens on 127.0.0.1 only.
@@ -156,34 +157,11 @@ async function waitForHtmlLang(page, re, timeoutMs) {
   return lang;
 }
 
-async function saveFailureScreenshot(name) {
-  if (!state.page) return;
-  try {
-    await mkdir(ARTIFACTS, { recursive: true });
-    const file = path.join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await state.page.screenshot({ path: file, fullPage: true });
-    console.error(`failure screenshot: ${file} (page ${state.page.url()})`);
-  } catch {
-    /* the page may be gone */
-  }
-}
-
-/** A sequential step: skipped once an earlier step failed. */
-function step(name, fn) {
-  test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-    if (state.failed) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      state.failed = true;
-      await saveFailureScreenshot(name);
-      throw err;
-    }
-  });
-}
+const step = stepper(state, {
+  prefix: 'signup',
+  timeoutMs: STEP_TIMEOUT_MS,
+  pages: () => [['', state.page]],
+});
 
 // ---------------------------------------------------------------------------
 // Set-up and tear-down

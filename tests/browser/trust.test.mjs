@@ -54,6 +54,7 @@ import {
   startServer,
   stopServer,
   submitForm,
+  stepper,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
@@ -149,36 +150,11 @@ function waitFor(page, inst, pathname, predicate, timeoutMs = FEDERATION_TIMEOUT
   return reloadUntil(page, inst, pathname, predicate, { timeoutMs, instances: INSTANCES() });
 }
 
-async function saveFailureScreenshots(name) {
-  await mkdir(ARTIFACTS, { recursive: true }).catch(() => {});
-  for (const inst of INSTANCES()) {
-    if (!inst.page) continue;
-    try {
-      const file = path.join(ARTIFACTS, `failure-trust-${inst.label}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await inst.page.screenshot({ path: file, fullPage: true });
-      console.error(`failure screenshot (${inst.label}): ${file} (page ${inst.page.url()})`);
-    } catch {
-      /* the page may be gone */
-    }
-  }
-}
-
-/** A sequential step: skipped once an earlier step failed. */
-function step(name, fn) {
-  test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-    if (state.failed) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      state.failed = true;
-      await saveFailureScreenshots(name);
-      throw err;
-    }
-  });
-}
+const step = stepper(state, {
+  prefix: 'trust',
+  timeoutMs: STEP_TIMEOUT_MS,
+  pages: () => INSTANCES().map((inst) => [inst.label, inst.page]),
+});
 
 /** What a label shows: its words (`.trust`), its note (`.trust-claim`), its icon. */
 async function readLabel(post, what) {

@@ -28,6 +28,7 @@ import {
   ACTIVITY_JSON,
   WAIT_MS,
   api,
+  answerLater,
   backgroundSends,
   databaseKind,
   explained,
@@ -103,13 +104,10 @@ function setUpInbox(listeners, server) {
       object: follow,
       to: follower.id,
     });
-    const sending = (async () => {
-      await new Promise((r) => setTimeout(r, 50));
+    answerLater("accept", follow, { follower: follower.id.href }, async () => {
       await ctx.sendActivity({ identifier: "club" }, follower, accept);
       return accept;
-    })();
-    sending.catch((error) => listenerErrors.push(error));
-    backgroundSends.push({ kind: "accept", follower: follower.id.href, promise: sending });
+    });
   });
 }
 

@@ -403,12 +403,11 @@ export async function recordActivity(ctx, activity) {
  * signature / object proof) it verified, and answers 401 otherwise.
  */
 export async function startFedify(name, actors, setUpInbox = () => {}) {
-  const port = await freePort();
   const server = {
     name,
-    port,
-    host: `localhost:${port}`,
-    origin: `http://localhost:${port}`,
+    port: null,
+    host: null,
+    origin: null,
     actors,
     keyPairs: new Map(), // identifier -> [CryptoKeyPair]
     followersOf: new Map(), // identifier -> Map(actor id -> Recipient)
@@ -422,6 +421,13 @@ export async function startFedify(name, actors, setUpInbox = () => {}) {
       return this.context().getActorUri(identifier);
     },
   };
+  // Bound first, on a free port: no other process can take it meanwhile.
+  // Nothing reaches it before the federation is set up below, since nobody
+  // knows its port yet.
+  server.http = await listen(server);
+  server.port = server.http.address().port;
+  server.host = `localhost:${server.port}`;
+  server.origin = `http://localhost:${server.port}`;
   rewriteHosts.add(server.host);
   // RSA for everyone (HTTP signatures), plus Ed25519 where asked, so that
   // actor's activities also carry an FEP-8b32 proof.
@@ -474,7 +480,6 @@ export async function startFedify(name, actors, setUpInbox = () => {}) {
     listenerErrors.push(error);
   });
   server.federation = fed;
-  server.http = await listen(server);
   fedifyServers.push(server);
   return server;
 }
@@ -520,8 +525,24 @@ function listen(server) {
       }
     });
     http.on("error", reject);
-    http.listen(server.port, "127.0.0.1", () => resolveServer(http));
+    http.listen(0, "127.0.0.1", () => resolveServer(http));
   });
+}
+
+/**
+ * Runs `send` outside the request that delivered `activity` (as a server
+ * answering a Follow or an Invite later does): once that request has been
+ * answered, waited for with a bound. The send is kept in `backgroundSends`
+ * (with `kind` and `detail`) and its failure in `listenerErrors`.
+ */
+export function answerLater(kind, activity, detail, send) {
+  const sending = (async () => {
+    await waitFor(`the request delivering ${activity.id?.href} to be answered`, () => inboundCarrying(activity.id?.href)?.status != null);
+    return send();
+  })();
+  sending.catch((error) => listenerErrors.push(error));
+  backgroundSends.push({ kind, ...detail, promise: sending });
+  return sending;
 }
 
 /** Activities received by `recipient`'s inbox, of `type`, matching `pred`. */

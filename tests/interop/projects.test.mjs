@@ -33,6 +33,7 @@ import {
   ACTIVITY_JSON,
   WAIT_MS,
   api,
+  answerLater,
   backgroundSends,
   createTeacher,
   databaseKind,
@@ -84,8 +85,7 @@ function setUpAlphaInbox(listeners) {
     if (ctx.recipient !== "claude") return;
     if (invite.targetId?.href !== ctx.getActorUri("claude").href) return;
     // Answer outside the request that delivered the Invite.
-    const sending = (async () => {
-      await new Promise((r) => setTimeout(r, 50));
+    answerLater("accept-invite", invite, { invite: invite.id?.href }, async () => {
       const project = await invite.getObject(ctx);
       if (!(project instanceof Group) || project.inboxId == null) {
         throw new Error(`claude: the invitation's object ${invite.objectId?.href} is not a Group`);
@@ -98,9 +98,7 @@ function setUpAlphaInbox(listeners) {
       });
       await ctx.sendActivity({ identifier: "claude" }, project, accept);
       return accept;
-    })();
-    sending.catch((error) => listenerErrors.push(error));
-    backgroundSends.push({ kind: "accept-invite", invite: invite.id?.href, promise: sending });
+    });
   });
 }
 
