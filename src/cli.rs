@@ -19,9 +19,10 @@ pub struct CliError(pub String);
 impl From<DomainError> for CliError {
     fn from(error: DomainError) -> Self {
         match error {
-            DomainError::Rule { code, detail, .. } => {
+            DomainError::Refused(refusal) => {
+                let code = refusal.code();
                 let message = Catalogs::english_error(code);
-                match detail {
+                match refusal.detail() {
                     Some(detail) => CliError(format!("{message} ({code}: {detail})")),
                     None => CliError(format!("{message} ({code})")),
                 }

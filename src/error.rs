@@ -5,6 +5,7 @@
 //! message in the reader's language; the JSON API returns
 //! `{"error": {"code", "message"}}`. Internal causes are logged, never sent.
 
+use crate::domain::Refusal;
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -76,18 +77,203 @@ impl From<crate::domain::DomainError> for AppError {
                 tracing::warn!(cause = %inner, "mail could not be sent");
                 AppError::new(StatusCode::SERVICE_UNAVAILABLE, "mail_unavailable")
             }
-            E::Rule {
-                status,
-                code,
-                detail,
-            } => {
-                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-                let error = AppError::new(status, code);
-                match detail {
+            E::Refused(refusal) => {
+                let error = AppError::new(status_of(&refusal), refusal.code());
+                match refusal.detail() {
                     Some(detail) => error.with_detail(detail),
                     None => error,
                 }
             }
+        }
+    }
+}
+
+/// The HTTP status of each domain refusal: the one place where statuses
+/// are decided (404 absent, 403 forbidden, 409 in conflict with the present
+/// state, 422 invalid input…).
+pub fn status_of(refusal: &Refusal) -> StatusCode {
+    use Refusal as R;
+    match refusal {
+        R::InvalidToken => StatusCode::BAD_REQUEST,
+        R::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        R::AccountPendingApproval
+        | R::AccountSuspended
+        | R::AuthorIsLocal
+        | R::AuthorMismatch
+        | R::BannedFromForum
+        | R::CannotRemoveMember
+        | R::EmailNotVerified
+        | R::Forbidden
+        | R::ForumLevelTooLow
+        | R::MemberLevelTooLow
+        | R::NotModerator
+        | R::NotProjectMember
+        | R::NotProjectModerator
+        | R::NotProjectOwner
+        | R::ProjectInviteOnly
+        | R::RegistrationsClosed
+        | R::WrongForum => StatusCode::FORBIDDEN,
+        R::AccountNotFound | R::NotFound => StatusCode::NOT_FOUND,
+        R::AccountAlreadyActive
+        | R::AccountAlreadySuspended
+        | R::AlreadyContact
+        | R::AlreadyInvited
+        | R::AlreadyMember
+        | R::AlreadyRequested
+        | R::AwaitingVerification
+        | R::CannotRemoveSelf
+        | R::ContactAlreadyRequested
+        | R::ForumIsLocal
+        | R::ForumIsRemote
+        | R::LastAdmin
+        | R::LastOwner
+        | R::NoContactRequest
+        | R::NoInvitation
+        | R::NoRequest
+        | R::NotCurrentMember
+        | R::NothingToAnswer
+        | R::OneStepAtATime
+        | R::OwnPost
+        | R::ProjectIsRemote
+        | R::RoleUnchanged
+        | R::ThreadLocked => StatusCode::CONFLICT,
+        R::PostDeleted => StatusCode::GONE,
+        R::DocumentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        R::DocumentTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        R::AttendeeNotMember(_)
+        | R::CharterNotAccepted(_)
+        | R::ContactSelf
+        | R::EmailDomainNotAllowed(_)
+        | R::EmailTaken(_)
+        | R::EndsBeforeStart(_)
+        | R::FieldRequired(_)
+        | R::FieldTooLong(_)
+        | R::InvalidChoice(_)
+        | R::InvalidCoordinates(_)
+        | R::InvalidDate(_)
+        | R::InvalidEmail(_)
+        | R::InvalidForumName(_)
+        | R::InvalidLanguage(_)
+        | R::InvalidLevel(_)
+        | R::InvalidPage(_)
+        | R::InvalidProjectName(_)
+        | R::InvalidRadius(_)
+        | R::InvalidRemoteUsername(_)
+        | R::InvalidSchoolLevel(_)
+        | R::InvalidUrl(_)
+        | R::InvalidUsername(_)
+        | R::MarkdownTooDeep(_)
+        | R::NameTaken(_)
+        | R::NotAPerson
+        | R::NotAThread
+        | R::ParentInOtherForum
+        | R::ParentUnknown
+        | R::PasswordTooLong(_)
+        | R::PasswordTooShort(_)
+        | R::PlaceAmbiguous(_)
+        | R::PlaceUnknown(_)
+        | R::ProjectsOnlyCriterion(_)
+        | R::TooManyItems(_)
+        | R::UnknownParent
+        | R::UsernameReserved(_)
+        | R::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        R::BusyTryLater => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+impl Refusal {
+    /// The stable snake_case code of a refusal, documented in docs/api.md and
+    /// the key of its message (`error-CODE`). Two variants share a code where
+    /// one code names two situations (`not_project_member`,
+    /// `email_not_verified`, `wrong_forum`).
+    pub fn code(&self) -> &'static str {
+        use Refusal as R;
+        match self {
+            R::InvalidToken => "invalid_token",
+            R::InvalidCredentials => "invalid_credentials",
+            R::AccountPendingApproval => "account_pending_approval",
+            R::AccountSuspended => "account_suspended",
+            R::AuthorIsLocal => "author_is_local",
+            R::AuthorMismatch => "author_mismatch",
+            R::BannedFromForum => "banned_from_forum",
+            R::CannotRemoveMember => "cannot_remove_member",
+            R::EmailNotVerified => "email_not_verified",
+            R::Forbidden => "forbidden",
+            R::ForumLevelTooLow => "forum_level_too_low",
+            R::MemberLevelTooLow => "member_level_too_low",
+            R::NotModerator => "not_moderator",
+            R::NotProjectMember => "not_project_member",
+            R::NotProjectModerator => "not_project_moderator",
+            R::NotProjectOwner => "not_project_owner",
+            R::ProjectInviteOnly => "project_invite_only",
+            R::RegistrationsClosed => "registrations_closed",
+            R::WrongForum => "wrong_forum",
+            R::AccountNotFound => "account_not_found",
+            R::NotFound => "not_found",
+            R::AccountAlreadyActive => "account_already_active",
+            R::AccountAlreadySuspended => "account_already_suspended",
+            R::AlreadyContact => "already_contact",
+            R::AlreadyInvited => "already_invited",
+            R::AlreadyMember => "already_member",
+            R::AlreadyRequested => "already_requested",
+            R::AwaitingVerification => "email_not_verified",
+            R::CannotRemoveSelf => "cannot_remove_self",
+            R::ContactAlreadyRequested => "contact_already_requested",
+            R::ForumIsLocal => "forum_is_local",
+            R::ForumIsRemote => "forum_is_remote",
+            R::LastAdmin => "last_admin",
+            R::LastOwner => "last_owner",
+            R::NoContactRequest => "no_contact_request",
+            R::NoInvitation => "no_invitation",
+            R::NoRequest => "no_request",
+            R::NotCurrentMember => "not_project_member",
+            R::NothingToAnswer => "nothing_to_answer",
+            R::OneStepAtATime => "one_step_at_a_time",
+            R::OwnPost => "own_post",
+            R::ProjectIsRemote => "project_is_remote",
+            R::RoleUnchanged => "role_unchanged",
+            R::ThreadLocked => "thread_locked",
+            R::PostDeleted => "post_deleted",
+            R::DocumentTooLarge => "document_too_large",
+            R::DocumentTypeRefused => "document_type_refused",
+            R::AttendeeNotMember(_) => "attendee_not_member",
+            R::CharterNotAccepted(_) => "charter_not_accepted",
+            R::ContactSelf => "contact_self",
+            R::EmailDomainNotAllowed(_) => "email_domain_not_allowed",
+            R::EmailTaken(_) => "email_taken",
+            R::EndsBeforeStart(_) => "ends_before_start",
+            R::FieldRequired(_) => "field_required",
+            R::FieldTooLong(_) => "field_too_long",
+            R::InvalidChoice(_) => "invalid_choice",
+            R::InvalidCoordinates(_) => "invalid_coordinates",
+            R::InvalidDate(_) => "invalid_date",
+            R::InvalidEmail(_) => "invalid_email",
+            R::InvalidForumName(_) => "invalid_forum_name",
+            R::InvalidLanguage(_) => "invalid_language",
+            R::InvalidLevel(_) => "invalid_level",
+            R::InvalidPage(_) => "invalid_page",
+            R::InvalidProjectName(_) => "invalid_project_name",
+            R::InvalidRadius(_) => "invalid_radius",
+            R::InvalidRemoteUsername(_) => "invalid_remote_username",
+            R::InvalidSchoolLevel(_) => "invalid_school_level",
+            R::InvalidUrl(_) => "invalid_url",
+            R::InvalidUsername(_) => "invalid_username",
+            R::MarkdownTooDeep(_) => "markdown_too_deep",
+            R::NameTaken(_) => "name_taken",
+            R::NotAPerson => "not_a_person",
+            R::NotAThread => "not_a_thread",
+            R::ParentInOtherForum => "wrong_forum",
+            R::ParentUnknown => "parent_unknown",
+            R::PasswordTooLong(_) => "password_too_long",
+            R::PasswordTooShort(_) => "password_too_short",
+            R::PlaceAmbiguous(_) => "place_ambiguous",
+            R::PlaceUnknown(_) => "place_unknown",
+            R::ProjectsOnlyCriterion(_) => "projects_only_criterion",
+            R::TooManyItems(_) => "too_many_items",
+            R::UnknownParent => "unknown_parent",
+            R::UsernameReserved(_) => "username_reserved",
+            R::UsernameTaken(_) => "username_taken",
+            R::BusyTryLater => "busy_try_later",
         }
     }
 }

@@ -11,16 +11,14 @@ use crate::{
     store::actors::ActorKindRow,
 };
 use activitypub_federation::config::Data;
-use axum::{http::StatusCode, response::Response};
+use axum::response::Response;
 use preau_federation::activities::{Activity, ActivityKind};
 
 fn refusal(error: DomainError) -> Response {
     match error {
-        DomainError::Rule { status, code, .. } => AppError::new(
-            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-            code,
-        )
-        .into_response_json(),
+        DomainError::Refused(refusal) => {
+            AppError::new(crate::error::status_of(&refusal), refusal.code()).into_response_json()
+        }
         other => AppError::from(other).into_response_json(),
     }
 }

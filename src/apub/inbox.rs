@@ -52,10 +52,7 @@ fn signature_refusal(error: &SignatureError) -> Response {
 
 fn domain_refusal(error: DomainError) -> Response {
     match error {
-        DomainError::Rule { status, code, .. } => refuse(
-            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-            code,
-        ),
+        DomainError::Refused(refusal) => refuse(crate::error::status_of(&refusal), refusal.code()),
         other => AppError::from(other).into_response_json(),
     }
 }

@@ -337,10 +337,7 @@ pub fn download(file_name: &str, media_type: &str, bytes: Vec<u8>) -> Response {
 
 fn domain_refusal(error: DomainError) -> Response {
     match error {
-        DomainError::Rule { status, code, .. } => refuse(
-            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-            code,
-        ),
+        DomainError::Refused(refusal) => refuse(crate::error::status_of(&refusal), refusal.code()),
         other => AppError::from(other).into_response_json(),
     }
 }

@@ -32,10 +32,7 @@ fn refuse(status: StatusCode, code: &'static str) -> Response {
 
 fn domain_refusal(error: DomainError) -> Response {
     match error {
-        DomainError::Rule { status, code, .. } => refuse(
-            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-            code,
-        ),
+        DomainError::Refused(refusal) => refuse(crate::error::status_of(&refusal), refusal.code()),
         other => AppError::from(other).into_response_json(),
     }
 }
@@ -149,7 +146,7 @@ pub async fn dispatch(
                             )
                             .await
                     }
-                    _ => Err(DomainError::rule(409, "nothing_to_answer")),
+                    _ => Err(crate::domain::Refusal::NothingToAnswer.into()),
                 };
                 result.map_err(domain_refusal)
             } else if signer.row.ap_id == project.actor.ap_id {
@@ -293,7 +290,7 @@ async fn host_receive(
                     .host_leave(project, &signer.row, &row, raw, Some(id))
                     .await
             }
-            Ok(None) => Err(DomainError::rule(409, "not_project_member")),
+            Ok(None) => Err(crate::domain::Refusal::NotCurrentMember.into()),
             Err(error) => Err(error.into()),
         },
         ActivityKind::Remove => {

@@ -5,7 +5,7 @@
 //! [`Domain::check_email_allowed`], which every way of getting an account
 //! goes through (sign-up, the admin CLI, and later invitations).
 
-use super::{keys::generate_key_pair, validate, Domain, DomainError, DomainResult};
+use super::{keys::generate_key_pair, validate, Domain, DomainError, DomainResult, Refusal};
 use crate::{
     config::Registrations,
     i18n::Lang,
@@ -128,14 +128,11 @@ impl Domain {
         if validate::email_domain_allowed(domain, &self.settings.instance.allowed_email_domains) {
             Ok(())
         } else {
-            Err(DomainError::Rule {
-                status: 422,
-                code: "email_domain_not_allowed",
-                detail: Some(format!(
-                    "allowed domains: {}",
-                    self.settings.instance.allowed_email_domains.join(", ")
-                )),
-            })
+            Err(Refusal::EmailDomainNotAllowed(format!(
+                "allowed domains: {}",
+                self.settings.instance.allowed_email_domains.join(", ")
+            ))
+            .into())
         }
     }
 
@@ -180,9 +177,9 @@ impl Domain {
             Err(error) if is_unique_violation(&error) => {
                 // Which one is taken decides the message.
                 if self.store.account_by_email(&account.email).await?.is_some() {
-                    Err(DomainError::invalid("email_taken", "email"))
+                    Err(Refusal::EmailTaken("email".into()).into())
                 } else {
-                    Err(DomainError::invalid("username_taken", "username"))
+                    Err(Refusal::UsernameTaken("username".into()).into())
                 }
             }
             Err(error) => Err(error.into()),
@@ -191,7 +188,7 @@ impl Domain {
 
     async fn check_name_free(&self, username: &str) -> DomainResult<()> {
         if self.store.local_actor_by_name(username).await?.is_some() {
-            return Err(DomainError::invalid("username_taken", "username"));
+            return Err(Refusal::UsernameTaken("username".into()).into());
         }
         Ok(())
     }
@@ -204,17 +201,14 @@ impl Domain {
     /// [`SignupOutcome`]): sign-up never answers `email_taken`.
     pub async fn sign_up(&self, input: SignupInput) -> DomainResult<SignupOutcome> {
         if self.settings.instance.registrations == Registrations::Closed {
-            return Err(DomainError::rule(403, "registrations_closed"));
+            return Err(Refusal::RegistrationsClosed.into());
         }
         let username = validate::username(&input.username)?;
         let (email, email_domain) = validate::email(&input.email)?;
         self.check_email_allowed(&email_domain)?;
         validate::password(&input.password)?;
         if !input.accept_charter {
-            return Err(DomainError::invalid(
-                "charter_not_accepted",
-                "accept_charter",
-            ));
+            return Err(Refusal::CharterNotAccepted("accept_charter".into()).into());
         }
         let display_name = validate::name(&input.display_name, 80, "display_name")?;
         let display_name = if display_name.is_empty() {
@@ -253,13 +247,12 @@ impl Domain {
             Ok(id) => id,
             // Another sign-up took the address in between: answered the
             // same way as when it was taken before.
-            Err(DomainError::Rule {
-                code: "email_taken",
-                ..
-            }) => match self.store.account_by_email(&receipt.email).await? {
-                Some(owner) => return self.sign_up_with_taken_address(&owner, receipt).await,
-                None => return Err(DomainError::Internal("address owner vanished".into())),
-            },
+            Err(DomainError::Refused(Refusal::EmailTaken(_))) => {
+                match self.store.account_by_email(&receipt.email).await? {
+                    Some(owner) => return self.sign_up_with_taken_address(&owner, receipt).await,
+                    None => return Err(DomainError::Internal("address owner vanished".into())),
+                }
+            }
             Err(other) => return Err(other),
         };
         let account = self
@@ -340,7 +333,7 @@ impl Domain {
     /// be used to find out who has an account.
     pub async fn resend_verification(&self, email: &str) -> DomainResult<()> {
         let Ok((email, _)) = validate::email(email) else {
-            return Err(DomainError::invalid("invalid_email", "email"));
+            return Err(Refusal::InvalidEmail("email".into()).into());
         };
         if let Some(account) = self.store.account_by_email(&email).await? {
             if account.status == AccountStatus::PendingVerification {
@@ -363,7 +356,7 @@ impl Domain {
             .store
             .account_by_id(account_id)
             .await?
-            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
+            .ok_or(Refusal::InvalidToken)?;
         if account.status != AccountStatus::PendingVerification {
             return Ok(account);
         }
@@ -376,7 +369,7 @@ impl Domain {
         self.store
             .account_by_id(account_id)
             .await?
-            .ok_or_else(|| DomainError::rule(400, "invalid_token"))
+            .ok_or_else(|| Refusal::InvalidToken.into())
     }
 
     /// Consumes a verification token. The account becomes active, or waits
@@ -386,7 +379,7 @@ impl Domain {
             .store
             .consume_email_token(&hash_token(token.trim()), TokenPurpose::VerifyEmail)
             .await?
-            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
+            .ok_or(Refusal::InvalidToken)?;
         self.address_proven(account_id).await
     }
 
@@ -403,24 +396,20 @@ impl Domain {
             self.passwords
                 .verify(password.to_string(), DUMMY_HASH.to_string())
                 .await?;
-            return Err(DomainError::rule(401, "invalid_credentials"));
+            return Err(Refusal::InvalidCredentials.into());
         };
         if !self
             .passwords
             .verify(password.to_string(), account.password_hash.clone())
             .await?
         {
-            return Err(DomainError::rule(401, "invalid_credentials"));
+            return Err(Refusal::InvalidCredentials.into());
         }
         match account.status {
             AccountStatus::Active => {}
-            AccountStatus::PendingVerification => {
-                return Err(DomainError::rule(403, "email_not_verified"))
-            }
-            AccountStatus::PendingApproval => {
-                return Err(DomainError::rule(403, "account_pending_approval"))
-            }
-            AccountStatus::Suspended => return Err(DomainError::rule(403, "account_suspended")),
+            AccountStatus::PendingVerification => return Err(Refusal::EmailNotVerified.into()),
+            AccountStatus::PendingApproval => return Err(Refusal::AccountPendingApproval.into()),
+            AccountStatus::Suspended => return Err(Refusal::AccountSuspended.into()),
         }
         let token = self.open_session(account.id).await?;
         self.store.touch_login(account.id).await?;
@@ -498,7 +487,7 @@ impl Domain {
             .store
             .consume_email_token(&hash_token(token.trim()), TokenPurpose::ResetPassword)
             .await?
-            .ok_or_else(|| DomainError::rule(400, "invalid_token"))?;
+            .ok_or(Refusal::InvalidToken)?;
         let hash = self.passwords.hash(password.to_string()).await?;
         self.store.set_password_hash(account_id, &hash).await?;
         self.store.delete_account_sessions(account_id).await?;
@@ -537,7 +526,7 @@ impl Domain {
         self.store
             .account_by_username(&username.trim().to_lowercase())
             .await?
-            .ok_or_else(|| DomainError::rule(404, "account_not_found"))
+            .ok_or_else(|| Refusal::AccountNotFound.into())
     }
 
     /// Approves an account waiting for approval, or re-activates a
@@ -560,10 +549,8 @@ impl Domain {
                 };
                 self.store.set_account_status(account.id, next).await?
             }
-            AccountStatus::Active => return Err(DomainError::rule(409, "account_already_active")),
-            AccountStatus::PendingVerification => {
-                return Err(DomainError::rule(409, "email_not_verified"))
-            }
+            AccountStatus::Active => return Err(Refusal::AccountAlreadyActive.into()),
+            AccountStatus::PendingVerification => return Err(Refusal::AwaitingVerification.into()),
         }
         self.account_named(username).await
     }
@@ -573,7 +560,7 @@ impl Domain {
     pub async fn suspend_account(&self, username: &str) -> DomainResult<AccountRow> {
         let account = self.account_named(username).await?;
         if account.status == AccountStatus::Suspended {
-            return Err(DomainError::rule(409, "account_already_suspended"));
+            return Err(Refusal::AccountAlreadySuspended.into());
         }
         if account.is_admin {
             let active_admins = self
@@ -584,7 +571,7 @@ impl Domain {
                 .filter(|other| other.is_admin)
                 .count();
             if active_admins <= 1 {
-                return Err(DomainError::rule(409, "last_admin"));
+                return Err(Refusal::LastAdmin.into());
             }
         }
         self.store

@@ -3,7 +3,7 @@
 //! are contacts) or `Reject`. Requests wait in "Mes demandes"; a follow
 //! from any fediverse server (Mastodon's included) waits there too.
 
-use super::{inbox::Applied, Domain, DomainError, DomainResult};
+use super::{inbox::Applied, Domain, DomainResult, Refusal};
 use crate::{
     apub::outgoing,
     store::{
@@ -25,21 +25,19 @@ impl Domain {
     ) -> DomainResult<()> {
         let me = self.actor_of(account).await?;
         if target.kind != ActorKindRow::Person {
-            return Err(DomainError::rule(422, "not_a_person"));
+            return Err(Refusal::NotAPerson.into());
         }
         if target.id == me.id {
-            return Err(DomainError::rule(422, "contact_self"));
+            return Err(Refusal::ContactSelf.into());
         }
         for (from, to) in [(&me, target), (target, &me)] {
             if let Some(follow) = self.store.follow(from.id, to.id).await? {
-                return Err(DomainError::rule(
-                    409,
-                    if follow.state == FollowState::Accepted {
-                        "already_contact"
-                    } else {
-                        "contact_already_requested"
-                    },
-                ));
+                return Err(if follow.state == FollowState::Accepted {
+                    Refusal::AlreadyContact
+                } else {
+                    Refusal::ContactAlreadyRequested
+                }
+                .into());
             }
         }
         let id = outgoing::new_activity_id(&self.settings.base_url());
@@ -74,7 +72,7 @@ impl Domain {
             .follow(requester.id, me.id)
             .await?
             .filter(|f| f.state == FollowState::Pending)
-            .ok_or_else(|| DomainError::rule(409, "no_contact_request"))?;
+            .ok_or(Refusal::NoContactRequest)?;
         let mut tx = self.store.begin().await?;
         if accept {
             forums::upsert_follow(

@@ -12,7 +12,7 @@
 use super::{
     places::{bounding_box, haversine_km, locate},
     profile::SCHOOL_LEVELS,
-    validate, Domain, DomainError, DomainResult,
+    validate, Domain, DomainResult, Refusal,
 };
 use crate::store::{
     accounts::AccountRow,
@@ -212,38 +212,38 @@ impl DirectoryInput {
             }
         }
         if search_words.len() > 12 {
-            return Err(DomainError::invalid("too_many_items", "q"));
+            return Err(Refusal::TooManyItems("q".into()).into());
         }
         let kind = match self.kind.trim() {
             "" | "all" => DirectoryKind::All,
             "projects" => DirectoryKind::Projects,
             "people" => DirectoryKind::People,
-            _ => return Err(DomainError::invalid("invalid_choice", "kind")),
+            _ => return Err(Refusal::InvalidChoice("kind".into()).into()),
         };
         let subject = words(&validate::text(&self.subject, 80, "subject")?);
         let academy = words(&validate::text(&self.academy, 80, "academy")?);
         let level = match self.level.trim() {
             "" => None,
             level if SCHOOL_LEVELS.contains(&level) => Some(level.to_string()),
-            _ => return Err(DomainError::invalid("invalid_level", "level")),
+            _ => return Err(Refusal::InvalidLevel("level".into()).into()),
         };
         let language = match self.language.trim().to_ascii_lowercase() {
             code if code.is_empty() => None,
             code if language_code(&code) => Some(code),
-            _ => return Err(DomainError::invalid("invalid_language", "language")),
+            _ => return Err(Refusal::InvalidLanguage("language".into()).into()),
         };
         let status = match self.status.trim() {
             "" => None,
             status => Some(
                 ProjectStatus::parse(status)
-                    .ok_or_else(|| DomainError::invalid("invalid_choice", "status"))?,
+                    .ok_or_else(|| Refusal::InvalidChoice("status".into()))?,
             ),
         };
         let radius_km = match self.radius.trim().replace(',', ".") {
             radius if radius.is_empty() => DEFAULT_RADIUS_KM,
             radius => match radius.parse::<f64>() {
                 Ok(km) if km.is_finite() && (1.0..=MAX_RADIUS_KM).contains(&km) => km,
-                _ => return Err(DomainError::invalid("invalid_radius", "radius")),
+                _ => return Err(Refusal::InvalidRadius("radius".into()).into()),
             },
         };
         let page = validate::page_number(Some(&self.page), MAX_PAGE as i64)? as usize;
@@ -260,10 +260,14 @@ impl DirectoryInput {
             })
         };
         if kind == DirectoryKind::People && (near.is_some() || status.is_some()) {
-            return Err(DomainError::invalid(
-                "projects_only_criterion",
-                if near.is_some() { "place" } else { "status" },
-            ));
+            return Err(
+                Refusal::ProjectsOnlyCriterion(String::from(if near.is_some() {
+                    "place"
+                } else {
+                    "status"
+                }))
+                .into(),
+            );
         }
         Ok(DirectorySearch {
             kind,

@@ -4,7 +4,7 @@
 //! enforced here so a banned teacher's post is refused at once instead of
 //! looking published while the forum refuses it.
 
-use super::{inbox::Relay, Domain, DomainError, DomainResult};
+use super::{inbox::Relay, Domain, DomainResult, Refusal};
 use crate::domain::inbox::Applied;
 use crate::store::{
     accounts::AccountRow,
@@ -36,7 +36,7 @@ impl Domain {
             return Ok(false);
         }
         if !Self::speaks_for_forum(forum, signer, relay) {
-            return Err(DomainError::rule(403, "not_moderator"));
+            return Err(Refusal::NotModerator.into());
         }
         Ok(true)
     }
@@ -139,7 +139,7 @@ impl Domain {
         account: &AccountRow,
     ) -> DomainResult<()> {
         match self.ban_of(forum, account).await? {
-            Some(_) => Err(DomainError::rule(403, "banned_from_forum")),
+            Some(_) => Err(Refusal::BannedFromForum.into()),
             None => Ok(()),
         }
     }

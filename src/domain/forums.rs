@@ -7,7 +7,9 @@
 //! teacher's post in a remote forum is sent to that forum, which announces
 //! it in turn.
 
-use super::{keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult};
+use super::{
+    keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult, Refusal,
+};
 use crate::{
     apub::outgoing,
     store::{
@@ -53,18 +55,18 @@ impl Domain {
     ) -> DomainResult<ForumRow> {
         if let Some(account) = creator {
             if !account.is_admin && !self.settings.forums.members_can_create {
-                return Err(DomainError::rule(403, "forbidden"));
+                return Err(Refusal::Forbidden.into());
             }
         }
         let name = validate::username(&input.name)
-            .map_err(|_| DomainError::invalid("invalid_forum_name", "name"))?;
+            .map_err(|_| Refusal::InvalidForumName("name".into()))?;
         let title = validate::name(&input.title, 120, "title")?;
         if title.is_empty() {
-            return Err(DomainError::invalid("field_required", "title"));
+            return Err(Refusal::FieldRequired("title".into()).into());
         }
         let description = validate::text(&input.description, 5000, "description")?;
         if self.store.local_actor_by_name(&name).await?.is_some() {
-            return Err(DomainError::invalid("name_taken", "name"));
+            return Err(Refusal::NameTaken("name".into()).into());
         }
         // Before the key pair, which costs far more than a refusal.
         let description_html = rendering::markdown(description.clone(), "description").await?;
@@ -97,7 +99,7 @@ impl Domain {
         let id = match self.store.create_forum(&forum, moderator).await {
             Ok(id) => id,
             Err(error) if crate::store::is_unique_violation(&error) => {
-                return Err(DomainError::invalid("name_taken", "name"))
+                return Err(Refusal::NameTaken("name".into()).into())
             }
             Err(error) => return Err(error.into()),
         };
@@ -167,7 +169,7 @@ impl Domain {
         }
         let label = self.labeller().await?.person(author_host, email_domain);
         if label.level < forum.min_post_level {
-            return Err(DomainError::rule(403, "forum_level_too_low"));
+            return Err(Refusal::ForumLevelTooLow.into());
         }
         Ok(())
     }
@@ -175,7 +177,7 @@ impl Domain {
     fn check_body(&self, body: &str) -> DomainResult<String> {
         let body = validate::text(body, MAX_BODY, "body")?;
         if body.is_empty() {
-            return Err(DomainError::invalid("field_required", "body"));
+            return Err(Refusal::FieldRequired("body".into()).into());
         }
         Ok(body)
     }
@@ -190,7 +192,7 @@ impl Domain {
     ) -> DomainResult<PostRow> {
         let title = validate::name(title, MAX_TITLE, "title")?;
         if title.is_empty() {
-            return Err(DomainError::invalid("field_required", "title"));
+            return Err(Refusal::FieldRequired("title".into()).into());
         }
         let body = self.check_body(body)?;
         self.check_may_post(forum, "", Some(&author.email_domain))
@@ -225,21 +227,21 @@ impl Domain {
     ) -> DomainResult<PostRow> {
         let body = self.check_body(body)?;
         if !parent.is_visible() {
-            return Err(DomainError::rule(410, "post_deleted"));
+            return Err(Refusal::PostDeleted.into());
         }
         let thread = self
             .store
             .post(parent.thread())
             .await?
-            .ok_or_else(|| DomainError::rule(404, "not_found"))?;
+            .ok_or(Refusal::NotFound)?;
         if thread.locked {
-            return Err(DomainError::rule(409, "thread_locked"));
+            return Err(Refusal::ThreadLocked.into());
         }
         let forum = self
             .store
             .forum(parent.forum_id)
             .await?
-            .ok_or_else(|| DomainError::rule(404, "not_found"))?;
+            .ok_or(Refusal::NotFound)?;
         self.check_may_post(&forum, "", Some(&author.email_domain))
             .await?;
         self.check_not_banned(&forum, author).await?;
@@ -327,7 +329,7 @@ impl Domain {
     /// until the forum's `Accept` arrives.
     pub async fn follow_forum(&self, person: &AccountRow, forum: &ForumRow) -> DomainResult<()> {
         if forum.actor.is_local() {
-            return Err(DomainError::rule(409, "forum_is_local"));
+            return Err(Refusal::ForumIsLocal.into());
         }
         let actor = self.author_actor(person).await?;
         if let Some(existing) = self.store.follow(actor.id, forum.actor.id).await? {
@@ -474,7 +476,7 @@ impl Domain {
         self.store
             .forum(post.forum_id)
             .await?
-            .ok_or_else(|| DomainError::rule(404, "not_found"))
+            .ok_or_else(|| Refusal::NotFound.into())
     }
 
     /// Whether a local account may read a forum's reports here: its
@@ -531,16 +533,16 @@ impl Domain {
         body: &str,
     ) -> DomainResult<PostRow> {
         if post.author_id != account.actor_id {
-            return Err(DomainError::rule(403, "forbidden"));
+            return Err(Refusal::Forbidden.into());
         }
         if !post.is_visible() {
-            return Err(DomainError::rule(410, "post_deleted"));
+            return Err(Refusal::PostDeleted.into());
         }
         let body = self.check_body(body)?;
         let title = if post.kind == PostKind::Thread {
             let title = validate::name(title, MAX_TITLE, "title")?;
             if title.is_empty() {
-                return Err(DomainError::invalid("field_required", "title"));
+                return Err(Refusal::FieldRequired("title".into()).into());
             }
             title
         } else {
@@ -577,13 +579,13 @@ impl Domain {
         self.store
             .post(post.id)
             .await?
-            .ok_or_else(|| DomainError::rule(404, "not_found"))
+            .ok_or_else(|| Refusal::NotFound.into())
     }
 
     /// The author deletes a post (`Delete`; a `Tombstone` stays).
     pub async fn delete_post(&self, account: &AccountRow, post: &PostRow) -> DomainResult<()> {
         if post.author_id != account.actor_id {
-            return Err(DomainError::rule(403, "forbidden"));
+            return Err(Refusal::Forbidden.into());
         }
         if post.deleted_at.is_some() {
             return Ok(());
@@ -610,10 +612,10 @@ impl Domain {
         helpful: bool,
     ) -> DomainResult<()> {
         if !post.is_visible() {
-            return Err(DomainError::rule(410, "post_deleted"));
+            return Err(Refusal::PostDeleted.into());
         }
         if post.author_id == account.actor_id {
-            return Err(DomainError::rule(409, "own_post"));
+            return Err(Refusal::OwnPost.into());
         }
         let forum = self.forum_of(post).await?;
         let actor = self.author_actor(account).await?;
@@ -667,10 +669,10 @@ impl Domain {
     ) -> DomainResult<()> {
         let forum = self.forum_of(post).await?;
         if !forum.actor.is_local() {
-            return Err(DomainError::rule(409, "forum_is_remote"));
+            return Err(Refusal::ForumIsRemote.into());
         }
         if !self.can_moderate(moderator, &forum).await? {
-            return Err(DomainError::rule(403, "not_moderator"));
+            return Err(Refusal::NotModerator.into());
         }
         let reason = validate::text(reason, 500, "reason")?;
         let actor = self.author_actor(moderator).await?;
@@ -701,14 +703,14 @@ impl Domain {
         action: ThreadAction,
     ) -> DomainResult<()> {
         if thread.kind != PostKind::Thread {
-            return Err(DomainError::rule(422, "not_a_thread"));
+            return Err(Refusal::NotAThread.into());
         }
         let forum = self.forum_of(thread).await?;
         if !forum.actor.is_local() {
-            return Err(DomainError::rule(409, "forum_is_remote"));
+            return Err(Refusal::ForumIsRemote.into());
         }
         if !self.can_moderate(moderator, &forum).await? {
-            return Err(DomainError::rule(403, "not_moderator"));
+            return Err(Refusal::NotModerator.into());
         }
         let actor = self.author_actor(moderator).await?;
         let base = self.settings.base_url();
@@ -760,7 +762,7 @@ impl Domain {
     ) -> DomainResult<()> {
         let reason = validate::text(reason, 1000, "reason")?;
         if reason.is_empty() {
-            return Err(DomainError::invalid("field_required", "reason"));
+            return Err(Refusal::FieldRequired("reason".into()).into());
         }
         let forum = self.forum_of(post).await?;
         let actor = self.author_actor(reporter).await?;
@@ -768,7 +770,7 @@ impl Domain {
             .store
             .actor_by_id(post.author_id)
             .await?
-            .ok_or_else(|| DomainError::rule(404, "not_found"))?;
+            .ok_or(Refusal::NotFound)?;
         let base = self.settings.base_url();
         let id = outgoing::new_activity_id(&base);
         let instance = self.store.instance_actor().await?;

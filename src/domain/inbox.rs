@@ -5,7 +5,7 @@
 //! Each function applies one activity in one transaction that also records
 //! its id, so the same activity is applied at most once.
 
-use super::{provenance::Provenance, rendering, Domain, DomainError, DomainResult};
+use super::{provenance::Provenance, rendering, Domain, DomainError, DomainResult, Refusal};
 use crate::{
     apub::outgoing,
     store::{
@@ -193,10 +193,10 @@ impl Domain {
         provenance: Provenance<'_>,
     ) -> DomainResult<Applied> {
         let Some(written_by) = post.author() else {
-            return Err(DomainError::rule(403, "author_mismatch"));
+            return Err(Refusal::AuthorMismatch.into());
         };
         if written_by.as_str() != author.ap_id {
-            return Err(DomainError::rule(403, "author_mismatch"));
+            return Err(Refusal::AuthorMismatch.into());
         }
         self.check_authorship(written_by, &post.id, provenance)?;
         // The post answered and its thread, in one read.
@@ -205,7 +205,7 @@ impl Domain {
                 self.store
                     .parent_ref(parent.as_str())
                     .await?
-                    .ok_or_else(|| DomainError::rule(422, "unknown_parent"))?,
+                    .ok_or(Refusal::UnknownParent)?,
             ),
             None => None,
         };
@@ -213,10 +213,10 @@ impl Domain {
             .await?;
         if let Some(parent) = &parent {
             if parent.forum_id != forum.actor.id {
-                return Err(DomainError::rule(422, "wrong_forum"));
+                return Err(Refusal::ParentInOtherForum.into());
             }
             if parent.locked {
-                return Err(DomainError::rule(409, "thread_locked"));
+                return Err(Refusal::ThreadLocked.into());
             }
         }
         let kind = if parent.is_some() {
@@ -350,7 +350,7 @@ impl Domain {
         };
         if let Relay::Forum(relaying) = relay {
             if relaying != forum.actor.id {
-                return Err(DomainError::rule(403, "wrong_forum"));
+                return Err(Refusal::WrongForum.into());
             }
         }
         Ok(Some((post, forum)))
@@ -407,7 +407,7 @@ impl Domain {
         provenance: Provenance<'_>,
     ) -> DomainResult<Applied> {
         let Some(written_by) = post.author() else {
-            return Err(DomainError::rule(403, "author_mismatch"));
+            return Err(Refusal::AuthorMismatch.into());
         };
         self.check_authorship(written_by, &post.id, provenance)?;
         let Some((stored, forum)) = self.post_and_forum(post.id.as_str(), relay).await? else {
@@ -416,7 +416,7 @@ impl Domain {
         if stored.author_id != signer.id
             || post.author().map(|a| a.as_str()) != Some(signer.ap_id.as_str())
         {
-            return Err(DomainError::rule(403, "author_mismatch"));
+            return Err(Refusal::AuthorMismatch.into());
         }
         let title = if stored.kind == PostKind::Thread {
             title_from(post).await?
@@ -462,7 +462,7 @@ impl Domain {
                 .await;
         }
         if !self.moderates(&forum, signer, relay).await? {
-            return Err(DomainError::rule(403, "not_moderator"));
+            return Err(Refusal::NotModerator.into());
         }
         let reason = reason
             .unwrap_or_default()
@@ -499,7 +499,7 @@ impl Domain {
                 .await;
         }
         if !self.moderates(&forum, signer, relay).await? {
-            return Err(DomainError::rule(403, "not_moderator"));
+            return Err(Refusal::NotModerator.into());
         }
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
             Box::pin(async move { posts::mark_restored(tx, id).await })
@@ -554,7 +554,7 @@ impl Domain {
             return Ok(Applied::Ignored);
         }
         if !self.moderates(&forum, signer, relay).await? {
-            return Err(DomainError::rule(403, "not_moderator"));
+            return Err(Refusal::NotModerator.into());
         }
         let id = stored.id;
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod clock;
 pub mod contacts;
 pub mod directory;
+pub mod errors;
 pub mod forum_bans;
 pub mod forums;
 pub mod gazetteer;
@@ -28,21 +29,16 @@ pub mod trust;
 pub mod validate;
 
 use crate::{config::Settings, mail::Mailer, store::Store};
+pub use errors::Refusal;
 use std::sync::Arc;
 
 /// A rule was broken, or something below failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
-    /// A rule refused the request; `code` is stable and documented.
-    #[error("{code}")]
-    Rule {
-        /// HTTP status to use at the edge.
-        status: u16,
-        /// Stable snake_case code.
-        code: &'static str,
-        /// Which field or value, in English, when useful.
-        detail: Option<String>,
-    },
+    /// A rule refused the request; the edge gives it a status and a
+    /// stable, documented code.
+    #[error("{0}")]
+    Refused(Refusal),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -55,30 +51,23 @@ pub enum DomainError {
 }
 
 impl DomainError {
-    /// A refusal with a status and code.
-    pub fn rule(status: u16, code: &'static str) -> Self {
-        DomainError::Rule {
-            status,
-            code,
-            detail: None,
-        }
-    }
-
-    /// A 422 for a field that failed validation.
-    pub fn invalid(code: &'static str, field: &str) -> Self {
-        DomainError::Rule {
-            status: 422,
-            code,
-            detail: Some(field.to_string()),
-        }
-    }
-
     /// The stable code, or `internal_error`.
     pub fn code(&self) -> &'static str {
         match self {
-            DomainError::Rule { code, .. } => code,
+            DomainError::Refused(refusal) => refusal.code(),
             DomainError::Mail(_) => "mail_unavailable",
             _ => "internal_error",
+        }
+    }
+
+    /// The HTTP status the edge answers with (its table is
+    /// `crate::error::status_of`): 503 when mail failed, 500 for other
+    /// failures below the rules.
+    pub fn status(&self) -> u16 {
+        match self {
+            DomainError::Refused(refusal) => crate::error::status_of(refusal).as_u16(),
+            DomainError::Mail(_) => 503,
+            _ => 500,
         }
     }
 }

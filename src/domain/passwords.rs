@@ -13,7 +13,7 @@
 //! block per arena in the process (255 MiB measured on 2 cores); with
 //! `concurrency` threads the ceiling is `concurrency × 19 MiB`.
 
-use super::{DomainError, DomainResult};
+use super::{DomainError, DomainResult, Refusal};
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
@@ -53,7 +53,7 @@ impl Drop for Admission<'_> {
 
 /// The refusal when every slot and the queue are taken.
 pub fn busy() -> DomainError {
-    DomainError::rule(503, "busy_try_later")
+    Refusal::BusyTryLater.into()
 }
 
 impl PasswordPool {

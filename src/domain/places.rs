@@ -5,7 +5,7 @@
 
 use super::{
     gazetteer::{Gazetteer, Place, PlaceError},
-    DomainError, DomainResult,
+    DomainResult, Refusal,
 };
 use crate::store::directory::{fold, BoundingBox};
 
@@ -108,7 +108,7 @@ pub fn locate(place: &str) -> DomainResult<(String, f64, f64)> {
             && latitude.abs() <= 90.0
             && longitude.abs() <= 180.0;
         if !valid {
-            return Err(DomainError::invalid("invalid_coordinates", "place"));
+            return Err(Refusal::InvalidCoordinates("place".into()).into());
         }
         return Ok((format!("{latitude}, {longitude}"), latitude, longitude));
     }
@@ -117,14 +117,10 @@ pub fn locate(place: &str) -> DomainResult<(String, f64, f64)> {
             let (latitude, longitude) = found.position();
             Ok((found.label(), latitude, longitude))
         }
-        Err(PlaceError::Unknown) => Err(DomainError::invalid("place_unknown", "place")),
+        Err(PlaceError::Unknown) => Err(Refusal::PlaceUnknown("place".into()).into()),
         Err(PlaceError::Ambiguous(candidates)) => {
             let queries: Vec<String> = candidates.iter().map(|c| c.precise_query()).collect();
-            Err(DomainError::Rule {
-                status: 422,
-                code: "place_ambiguous",
-                detail: Some(format!("place: one of {}", queries.join("; "))),
-            })
+            Err(Refusal::PlaceAmbiguous(format!("place: one of {}", queries.join("; "))).into())
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Teacher profiles: validation of the fields; the biography is rendered
 //! from Markdown by [`super::rendering`].
 
-use super::{validate, Domain, DomainError, DomainResult};
+use super::{validate, Domain, DomainResult, Refusal};
 use crate::store::{
     actors::ActorId,
     profiles::{ProfileRow, ProfileUpdate},
@@ -57,14 +57,14 @@ impl ProfileInput {
     pub fn validate(&self) -> DomainResult<ProfileUpdate> {
         let display_name = validate::name(&self.display_name, 80, "display_name")?;
         if display_name.is_empty() {
-            return Err(DomainError::invalid("field_required", "display_name"));
+            return Err(Refusal::FieldRequired("display_name".into()).into());
         }
         let bio_source = validate::text(&self.bio, 5000, "bio")?;
         let mut school_levels = Vec::new();
         for level in &self.levels {
             let level = level.trim();
             if !SCHOOL_LEVELS.contains(&level) {
-                return Err(DomainError::invalid("invalid_school_level", "levels"));
+                return Err(Refusal::InvalidSchoolLevel("levels".into()).into());
             }
             if !school_levels.iter().any(|seen| seen == level) {
                 school_levels.push(level.to_string());
@@ -75,10 +75,7 @@ impl ProfileInput {
             .map(|code| code.to_lowercase())
             .collect();
         if let Some(bad) = languages.iter().find(|code| !language_code(code)) {
-            return Err(DomainError::invalid(
-                "invalid_language",
-                &format!("languages: {bad}"),
-            ));
+            return Err(Refusal::InvalidLanguage(format!("languages: {bad}")).into());
         }
         Ok(ProfileUpdate {
             display_name,

@@ -7,7 +7,7 @@
 //! which announces it in turn. Document bytes stay on the instance where
 //! they were uploaded and are read by the others with signed fetches.
 
-use super::{inbox::Applied, rendering, validate, Domain, DomainError, DomainResult};
+use super::{inbox::Applied, rendering, validate, Domain, DomainError, DomainResult, Refusal};
 use crate::{
     apub::{outgoing, project_objects},
     store::{
@@ -72,7 +72,7 @@ pub fn parse_time(raw: &str, field: &str) -> DomainResult<i64> {
             return Ok(time.and_utc().timestamp_millis());
         }
     }
-    Err(DomainError::invalid("invalid_date", field))
+    Err(Refusal::InvalidDate(field.into()).into())
 }
 
 /// The file types a shared document may have, by extension; an instance
@@ -156,7 +156,7 @@ impl Domain {
             .member(project.actor.id, actor.id)
             .await?
             .filter(MemberRow::is_member)
-            .ok_or_else(|| DomainError::rule(403, "not_project_member"))?;
+            .ok_or(Refusal::NotProjectMember)?;
         Ok((actor, row))
     }
 
@@ -234,7 +234,7 @@ impl Domain {
     ) -> DomainResult<ProjectPostRow> {
         let title = validate::name(title, 200, "title")?;
         if title.is_empty() {
-            return Err(DomainError::invalid("field_required", "title"));
+            return Err(Refusal::FieldRequired("title".into()).into());
         }
         self.publish_project_post(account, project, title, body, None)
             .await
@@ -249,10 +249,10 @@ impl Domain {
         body: &str,
     ) -> DomainResult<ProjectPostRow> {
         if parent.project_id != project.actor.id {
-            return Err(DomainError::rule(404, "not_found"));
+            return Err(Refusal::NotFound.into());
         }
         if parent.deleted_at.is_some() {
-            return Err(DomainError::rule(410, "post_deleted"));
+            return Err(Refusal::PostDeleted.into());
         }
         self.publish_project_post(account, project, String::new(), body, Some(parent))
             .await
@@ -268,7 +268,7 @@ impl Domain {
     ) -> DomainResult<ProjectPostRow> {
         let body = validate::text(body, MAX_POST_BODY, "body")?;
         if body.is_empty() {
-            return Err(DomainError::invalid("field_required", "body"));
+            return Err(Refusal::FieldRequired("body".into()).into());
         }
         let author = self.require_writer(account, project).await?;
         let base = self.settings.base_url();
@@ -332,22 +332,22 @@ impl Domain {
         let author = self.require_writer(account, project).await?;
         let file_name = clean_file_name(&upload.file_name);
         if file_name.is_empty() || upload.bytes.is_empty() {
-            return Err(DomainError::invalid("field_required", "file"));
+            return Err(Refusal::FieldRequired("file".into()).into());
         }
         let limits = &self.settings.projects;
         if upload.bytes.len() as u64 > limits.max_document_bytes {
-            return Err(DomainError::rule(413, "document_too_large"));
+            return Err(Refusal::DocumentTooLarge.into());
         }
         let media_type = media_type_of(&file_name)
             .filter(|t| limits.document_types.iter().any(|allowed| allowed == t))
-            .ok_or_else(|| DomainError::rule(415, "document_type_refused"))?;
+            .ok_or(Refusal::DocumentTypeRefused)?;
         let document = match upload.version_of {
             Some(id) => Some(
                 self.store
                     .document(id)
                     .await?
                     .filter(|d| d.project_id == project.actor.id)
-                    .ok_or_else(|| DomainError::rule(404, "not_found"))?,
+                    .ok_or(Refusal::NotFound)?,
             ),
             None => None,
         };
@@ -452,7 +452,7 @@ impl Domain {
         let author = self.require_writer(account, project).await?;
         let title = validate::name(&input.title, 200, "title")?;
         if title.is_empty() {
-            return Err(DomainError::invalid("field_required", "title"));
+            return Err(Refusal::FieldRequired("title".into()).into());
         }
         let description = validate::text(&input.description, 5000, "description")?;
         let starts_at = parse_time(&input.starts, "starts")?;
@@ -462,14 +462,14 @@ impl Domain {
             parse_time(&input.ends, "ends")?
         };
         if ends_at < starts_at {
-            return Err(DomainError::invalid("ends_before_start", "ends"));
+            return Err(Refusal::EndsBeforeStart("ends".into()).into());
         }
         let location = validate::name(&input.location, 200, "location")?;
         let meeting_url = validate::text(&input.meeting_url, 500, "meeting_url")?;
         if !meeting_url.is_empty()
             && !url::Url::parse(&meeting_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
         {
-            return Err(DomainError::invalid("invalid_url", "meeting_url"));
+            return Err(Refusal::InvalidUrl("meeting_url".into()).into());
         }
         let mut attendees: Vec<ActorRow> = Vec::new();
         for id in &input.attendees {
@@ -478,7 +478,7 @@ impl Domain {
                 .member(project.actor.id, ActorId(*id))
                 .await?
                 .filter(MemberRow::is_member)
-                .ok_or_else(|| DomainError::invalid("attendee_not_member", "attendees"))?;
+                .ok_or_else(|| Refusal::AttendeeNotMember("attendees".into()))?;
             if let Some(actor) = self.store.actor_by_id(row.actor_id).await? {
                 if !attendees.iter().any(|a| a.id == actor.id) {
                     attendees.push(actor);
@@ -611,7 +611,7 @@ impl Domain {
                         .project_post_by_ap_id(&parent)
                         .await?
                         .filter(|p| p.project_id == project.actor.id)
-                        .ok_or_else(|| DomainError::rule(422, "parent_unknown"))?;
+                        .ok_or(Refusal::ParentUnknown)?;
                     post.thread_id = Some(parent.thread_id.unwrap_or(parent.id));
                     post.in_reply_to_id = Some(parent.id);
                 }
@@ -628,10 +628,10 @@ impl Domain {
                 // lists, whatever the sender's are.
                 let limits = &self.settings.projects;
                 if !limits.document_types.contains(&version.media_type) {
-                    return Err(DomainError::rule(415, "document_type_refused"));
+                    return Err(Refusal::DocumentTypeRefused.into());
                 }
                 if version.size as u64 > limits.max_document_bytes {
-                    return Err(DomainError::rule(413, "document_too_large"));
+                    return Err(Refusal::DocumentTooLarge.into());
                 }
                 if self.store.version_by_ap_id(&version.ap_id).await?.is_some() {
                     return Ok(Applied::Ignored);

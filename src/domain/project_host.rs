@@ -6,7 +6,7 @@
 //! instances (FEP-1b12 style). Also here: what a member's instance does
 //! with what the host tells it (its mirror).
 
-use super::{inbox::Applied, Domain, DomainError, DomainResult};
+use super::{inbox::Applied, Domain, DomainResult, Refusal};
 use crate::{
     apub::outgoing,
     store::{
@@ -141,12 +141,12 @@ impl Domain {
     ) -> DomainResult<Applied> {
         let inviting = self.store.member(project.actor.id, inviter.id).await?;
         if !inviting.as_ref().is_some_and(MemberRow::is_member) {
-            return Err(DomainError::rule(403, "not_project_member"));
+            return Err(Refusal::NotProjectMember.into());
         }
         if let Some(current) = self.store.member(project.actor.id, invitee.id).await? {
             match current.state {
-                MemberState::Member => return Err(DomainError::rule(409, "already_member")),
-                MemberState::Invited => return Err(DomainError::rule(409, "already_invited")),
+                MemberState::Member => return Err(Refusal::AlreadyMember.into()),
+                MemberState::Invited => return Err(Refusal::AlreadyInvited.into()),
                 _ => {}
             }
         }
@@ -200,7 +200,7 @@ impl Domain {
         received: Option<&str>,
     ) -> DomainResult<Applied> {
         if row.state != MemberState::Invited {
-            return Err(DomainError::rule(409, "no_invitation"));
+            return Err(Refusal::NoInvitation.into());
         }
         if accept {
             self.check_member_level(project, invitee).await?;
@@ -275,7 +275,7 @@ impl Domain {
     ) -> DomainResult<Applied> {
         if let Some(current) = self.store.member(project.actor.id, person.id).await? {
             if current.is_member() {
-                return Err(DomainError::rule(409, "already_member"));
+                return Err(Refusal::AlreadyMember.into());
             }
         }
         let level_ok = self.check_member_level(project, person).await;
@@ -283,7 +283,7 @@ impl Domain {
             if person.is_local() {
                 return Err(match level_ok {
                     Err(error) => error,
-                    Ok(()) => DomainError::rule(403, "project_invite_only"),
+                    Ok(()) => Refusal::ProjectInviteOnly.into(),
                 });
             }
             // Told so, and nothing recorded.
@@ -363,10 +363,10 @@ impl Domain {
     ) -> DomainResult<Applied> {
         let deciding = self.store.member(project.actor.id, moderator.id).await?;
         if !deciding.as_ref().is_some_and(MemberRow::is_moderator) {
-            return Err(DomainError::rule(403, "not_project_moderator"));
+            return Err(Refusal::NotProjectModerator.into());
         }
         if row.state != MemberState::Requested {
-            return Err(DomainError::rule(409, "no_request"));
+            return Err(Refusal::NoRequest.into());
         }
         if accept {
             self.check_member_level(project, requester).await?;
@@ -422,14 +422,14 @@ impl Domain {
         received: Option<&str>,
     ) -> DomainResult<Applied> {
         if !row.is_member() {
-            return Err(DomainError::rule(409, "not_project_member"));
+            return Err(Refusal::NotCurrentMember.into());
         }
         if row.is_owner() {
             let mut tx = self.store.begin().await?;
             let owners = count_owners(&mut tx, project.actor.id).await?;
             drop(tx);
             if owners <= 1 {
-                return Err(DomainError::rule(409, "last_owner"));
+                return Err(Refusal::LastOwner.into());
             }
         }
         self.commit_host_change(
@@ -461,7 +461,7 @@ impl Domain {
     ) -> DomainResult<MemberRow> {
         let acting = self.store.member(project.actor.id, moderator.id).await?;
         let Some(acting) = acting.filter(MemberRow::is_moderator) else {
-            return Err(DomainError::rule(403, "not_project_moderator"));
+            return Err(Refusal::NotProjectModerator.into());
         };
         let Some(row) = self
             .store
@@ -469,15 +469,15 @@ impl Domain {
             .await?
             .filter(MemberRow::is_member)
         else {
-            return Err(DomainError::rule(409, "not_project_member"));
+            return Err(Refusal::NotCurrentMember.into());
         };
         if moderator.id == target.id {
-            return Err(DomainError::rule(409, "cannot_remove_self"));
+            return Err(Refusal::CannotRemoveSelf.into());
         }
         // A moderator removes members; only owners remove moderators and
         // owners.
         if row.role.rank() >= acting.role.rank() && !acting.is_owner() {
-            return Err(DomainError::rule(403, "cannot_remove_member"));
+            return Err(Refusal::CannotRemoveMember.into());
         }
         Ok(row)
     }
@@ -557,7 +557,7 @@ impl Domain {
     ) -> DomainResult<Applied> {
         let acting = self.store.member(project.actor.id, owner.id).await?;
         if !acting.as_ref().is_some_and(MemberRow::is_owner) {
-            return Err(DomainError::rule(403, "not_project_owner"));
+            return Err(Refusal::NotProjectOwner.into());
         }
         let Some(row) = self
             .store
@@ -565,17 +565,17 @@ impl Domain {
             .await?
             .filter(MemberRow::is_member)
         else {
-            return Err(DomainError::rule(409, "not_project_member"));
+            return Err(Refusal::NotCurrentMember.into());
         };
         if row.role.promoted() != Some(new_role) && row.role.demoted() != Some(new_role) {
-            return Err(DomainError::rule(409, "one_step_at_a_time"));
+            return Err(Refusal::OneStepAtATime.into());
         }
         if row.role == Role::Owner {
             let mut tx = self.store.begin().await?;
             let owners = count_owners(&mut tx, project.actor.id).await?;
             drop(tx);
             if owners <= 1 {
-                return Err(DomainError::rule(409, "last_owner"));
+                return Err(Refusal::LastOwner.into());
             }
         }
         let mut log = Self::new_log("role", Some(owner), Some(target));

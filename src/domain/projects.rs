@@ -10,7 +10,9 @@
 //! keeps a mirror of the membership, refreshed from the host after each
 //! announcement. This module holds what a local teacher asks for.
 
-use super::{keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult};
+use super::{
+    keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult, Refusal,
+};
 use crate::{
     apub::outgoing,
     store::{
@@ -70,7 +72,7 @@ fn coordinate(raw: &str, limit: f64, field: &str) -> DomainResult<Option<f64>> {
     }
     match raw.parse::<f64>() {
         Ok(value) if value.is_finite() && value.abs() <= limit => Ok(Some(value)),
-        _ => Err(DomainError::invalid("invalid_coordinates", field)),
+        _ => Err(Refusal::InvalidCoordinates(field.into()).into()),
     }
 }
 
@@ -78,7 +80,7 @@ fn coordinate(raw: &str, limit: f64, field: &str) -> DomainResult<Option<f64>> {
 pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
     let title = validate::name(&input.title, 120, "title")?;
     if title.is_empty() {
-        return Err(DomainError::invalid("field_required", "title"));
+        return Err(Refusal::FieldRequired("title".into()).into());
     }
     let description = validate::text(&input.description, 10_000, "description")?;
     let mut school_levels = Vec::new();
@@ -88,7 +90,7 @@ pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
             continue;
         }
         if !super::profile::SCHOOL_LEVELS.contains(&level) {
-            return Err(DomainError::invalid("invalid_level", "school_levels"));
+            return Err(Refusal::InvalidLevel("school_levels".into()).into());
         }
         if !school_levels.iter().any(|seen| seen == level) {
             school_levels.push(level.to_string());
@@ -97,7 +99,7 @@ pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
     let latitude = coordinate(&input.latitude, 90.0, "latitude")?;
     let longitude = coordinate(&input.longitude, 180.0, "longitude")?;
     if latitude.is_some() != longitude.is_some() {
-        return Err(DomainError::invalid("invalid_coordinates", "longitude"));
+        return Err(Refusal::InvalidCoordinates("longitude".into()).into());
     }
     // A place without coordinates gets its commune's, when it names one.
     let (latitude, longitude) = match (latitude, longitude) {
@@ -108,16 +110,16 @@ pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
     let choice = |raw: &str, field: &str| -> DomainResult<String> {
         let raw = raw.trim();
         if raw.is_empty() {
-            return Err(DomainError::invalid("field_required", field));
+            return Err(Refusal::FieldRequired(field.into()).into());
         }
         Ok(raw.to_string())
     };
     let visibility = Visibility::parse(&choice(&input.visibility, "visibility")?)
-        .ok_or_else(|| DomainError::invalid("invalid_choice", "visibility"))?;
+        .ok_or_else(|| Refusal::InvalidChoice("visibility".into()))?;
     let status = ProjectStatus::parse(&choice(&input.status, "status")?)
-        .ok_or_else(|| DomainError::invalid("invalid_choice", "status"))?;
+        .ok_or_else(|| Refusal::InvalidChoice("status".into()))?;
     let join_mode = JoinMode::parse(&choice(&input.join_mode, "join_mode")?)
-        .ok_or_else(|| DomainError::invalid("invalid_choice", "join_mode"))?;
+        .ok_or_else(|| Refusal::InvalidChoice("join_mode".into()))?;
     let min_member_level = if input.min_member_level.trim().is_empty() {
         TrustLevel::Informal
     } else {
@@ -125,7 +127,7 @@ pub fn project_fields(input: &ProjectInput) -> DomainResult<ProjectFields> {
             .min_member_level
             .trim()
             .parse::<TrustLevel>()
-            .map_err(|_| DomainError::invalid("invalid_choice", "min_member_level"))?
+            .map_err(|_| Refusal::InvalidChoice("min_member_level".into()))?
     };
     Ok(ProjectFields {
         title,
@@ -202,10 +204,10 @@ impl Domain {
         input: &ProjectInput,
     ) -> DomainResult<ProjectRow> {
         let name = validate::username(&input.name)
-            .map_err(|_| DomainError::invalid("invalid_project_name", "name"))?;
+            .map_err(|_| Refusal::InvalidProjectName("name".into()))?;
         let fields = self.rendered_project_fields(input).await?;
         if self.store.local_actor_by_name(&name).await?.is_some() {
-            return Err(DomainError::invalid("name_taken", "name"));
+            return Err(Refusal::NameTaken("name".into()).into());
         }
         let owner = self.actor_of(creator).await?;
         let (public_key_pem, private_key_pem) = generate_key_pair().await?;
@@ -231,7 +233,7 @@ impl Domain {
         {
             Ok(id) => id,
             Err(error) if crate::store::is_unique_violation(&error) => {
-                return Err(DomainError::invalid("name_taken", "name"))
+                return Err(Refusal::NameTaken("name".into()).into())
             }
             Err(error) => return Err(error.into()),
         };
@@ -250,12 +252,12 @@ impl Domain {
         input: &ProjectInput,
     ) -> DomainResult<ProjectRow> {
         if !project.actor.is_local() {
-            return Err(DomainError::rule(409, "project_is_remote"));
+            return Err(Refusal::ProjectIsRemote.into());
         }
         let me = self.actor_of(editor).await?;
         let member = self.store.member(project.actor.id, me.id).await?;
         if !member.as_ref().is_some_and(MemberRow::is_owner) {
-            return Err(DomainError::rule(403, "not_project_owner"));
+            return Err(Refusal::NotProjectOwner.into());
         }
         let fields = self.rendered_project_fields(input).await?;
         let mut tx = self.store.begin().await?;
@@ -308,7 +310,7 @@ impl Domain {
         if project.min_member_level != TrustLevel::Informal
             && self.person_level(person).await? < project.min_member_level
         {
-            return Err(DomainError::rule(403, "member_level_too_low"));
+            return Err(Refusal::MemberLevelTooLow.into());
         }
         Ok(())
     }
@@ -349,10 +351,10 @@ impl Domain {
         let me = self.actor_of(inviter).await?;
         let mine = self.store.member(project.actor.id, me.id).await?;
         if !mine.as_ref().is_some_and(MemberRow::is_member) {
-            return Err(DomainError::rule(403, "not_project_member"));
+            return Err(Refusal::NotProjectMember.into());
         }
         if invitee.kind != ActorKindRow::Person {
-            return Err(DomainError::rule(422, "not_a_person"));
+            return Err(Refusal::NotAPerson.into());
         }
         let id = urls::project_membership(&self.settings.base_url());
         let invite = json!({
@@ -373,7 +375,7 @@ impl Domain {
             let current = self.store.member(project.actor.id, invitee.id).await?;
             if let Some(current) = current {
                 if matches!(current.state, MemberState::Member | MemberState::Invited) {
-                    return Err(DomainError::rule(409, "already_invited"));
+                    return Err(Refusal::AlreadyInvited.into());
                 }
             }
             self.send_to_project(
@@ -403,10 +405,10 @@ impl Domain {
     ) -> DomainResult<()> {
         let me = self.actor_of(invitee).await?;
         let Some(row) = self.store.member(project.actor.id, me.id).await? else {
-            return Err(DomainError::rule(409, "no_invitation"));
+            return Err(Refusal::NoInvitation.into());
         };
         if row.state != MemberState::Invited {
-            return Err(DomainError::rule(409, "no_invitation"));
+            return Err(Refusal::NoInvitation.into());
         }
         let invite_id = row.activity_id.clone().unwrap_or_default();
         let id = outgoing::new_activity_id(&self.settings.base_url());
@@ -459,14 +461,14 @@ impl Domain {
         let me = self.actor_of(person).await?;
         if let Some(current) = self.store.member(project.actor.id, me.id).await? {
             match current.state {
-                MemberState::Member => return Err(DomainError::rule(409, "already_member")),
-                MemberState::Requested => return Err(DomainError::rule(409, "already_requested")),
-                MemberState::Invited => return Err(DomainError::rule(409, "already_invited")),
+                MemberState::Member => return Err(Refusal::AlreadyMember.into()),
+                MemberState::Requested => return Err(Refusal::AlreadyRequested.into()),
+                MemberState::Invited => return Err(Refusal::AlreadyInvited.into()),
                 _ => {}
             }
         }
         if project.join_mode == JoinMode::Invite {
-            return Err(DomainError::rule(403, "project_invite_only"));
+            return Err(Refusal::ProjectInviteOnly.into());
         }
         let id = urls::project_membership(&self.settings.base_url());
         let join = json!({
@@ -510,10 +512,10 @@ impl Domain {
         let me = self.actor_of(moderator).await?;
         let mine = self.store.member(project.actor.id, me.id).await?;
         if !mine.as_ref().is_some_and(MemberRow::is_moderator) {
-            return Err(DomainError::rule(403, "not_project_moderator"));
+            return Err(Refusal::NotProjectModerator.into());
         }
         let Some(row) = self.store.member(project.actor.id, requester.id).await? else {
-            return Err(DomainError::rule(409, "no_request"));
+            return Err(Refusal::NoRequest.into());
         };
         if project.actor.is_local() {
             self.host_decide_join(project, &me, requester, &row, accept, None)
@@ -522,10 +524,10 @@ impl Domain {
         }
         let mine = self.store.member(project.actor.id, me.id).await?;
         if !mine.as_ref().is_some_and(MemberRow::is_moderator) {
-            return Err(DomainError::rule(403, "not_project_moderator"));
+            return Err(Refusal::NotProjectModerator.into());
         }
         if row.state != MemberState::Requested {
-            return Err(DomainError::rule(409, "no_request"));
+            return Err(Refusal::NoRequest.into());
         }
         let id = outgoing::new_activity_id(&self.settings.base_url());
         let decision = json!({
@@ -553,7 +555,7 @@ impl Domain {
     ) -> DomainResult<()> {
         let me = self.actor_of(person).await?;
         let Some(row) = self.store.member(project.actor.id, me.id).await? else {
-            return Err(DomainError::rule(409, "not_project_member"));
+            return Err(Refusal::NotCurrentMember.into());
         };
         let id = outgoing::new_activity_id(&self.settings.base_url());
         let leave = json!({
@@ -569,7 +571,7 @@ impl Domain {
             return Ok(());
         }
         if !row.is_member() {
-            return Err(DomainError::rule(409, "not_project_member"));
+            return Err(Refusal::NotCurrentMember.into());
         }
         if row.is_owner() {
             let owners = self
@@ -580,7 +582,7 @@ impl Domain {
                 .filter(|m| m.member.is_owner())
                 .count();
             if owners <= 1 {
-                return Err(DomainError::rule(409, "last_owner"));
+                return Err(Refusal::LastOwner.into());
             }
         }
         self.send_to_project(
@@ -639,7 +641,7 @@ impl Domain {
         let me = self.actor_of(owner).await?;
         let mine = self.store.member(project.actor.id, me.id).await?;
         if !mine.as_ref().is_some_and(MemberRow::is_owner) {
-            return Err(DomainError::rule(403, "not_project_owner"));
+            return Err(Refusal::NotProjectOwner.into());
         }
         let Some(row) = self
             .store
@@ -647,14 +649,14 @@ impl Domain {
             .await?
             .filter(MemberRow::is_member)
         else {
-            return Err(DomainError::rule(409, "not_project_member"));
+            return Err(Refusal::NotCurrentMember.into());
         };
         let new_role = if promote {
             row.role.promoted()
         } else {
             row.role.demoted()
         }
-        .ok_or_else(|| DomainError::rule(409, "role_unchanged"))?;
+        .ok_or(Refusal::RoleUnchanged)?;
         let update = self.role_update(project, &me, target, new_role);
         if project.actor.is_local() {
             self.host_change_role(project, &me, target, new_role, &update, None)
@@ -663,7 +665,7 @@ impl Domain {
         }
         let mine = self.store.member(project.actor.id, me.id).await?;
         if !mine.as_ref().is_some_and(MemberRow::is_owner) {
-            return Err(DomainError::rule(403, "not_project_owner"));
+            return Err(Refusal::NotProjectOwner.into());
         }
         let id = update["id"].as_str().unwrap_or_default().to_string();
         self.send_to_project(project, &me, &id, &update, None).await

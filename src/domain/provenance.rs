@@ -10,7 +10,7 @@
 //! its author is never accepted from outside: this instance already holds
 //! everything its own teachers wrote.
 
-use super::{Domain, DomainError, DomainResult};
+use super::{Domain, DomainResult, Refusal};
 use url::Url;
 
 /// How a piece of content reached this instance.
@@ -77,10 +77,10 @@ impl Domain {
         provenance: Provenance<'_>,
     ) -> DomainResult<()> {
         if self.is_local_url(author) || self.is_local_url(object_id) {
-            return Err(DomainError::rule(403, "author_is_local"));
+            return Err(Refusal::AuthorIsLocal.into());
         }
         if !same_origin(author, object_id) || !same_origin(object_id, provenance.url()) {
-            return Err(DomainError::rule(403, "author_mismatch"));
+            return Err(Refusal::AuthorMismatch.into());
         }
         Ok(())
     }

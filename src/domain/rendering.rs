@@ -22,7 +22,7 @@
 //! The `async` functions run the work on tokio's blocking threads so that a
 //! render never holds an async worker; request paths use those.
 
-use super::{DomainError, DomainResult};
+use super::{DomainError, DomainResult, Refusal};
 
 /// Deepest nesting of elements kept: Markdown blocks (quotes, lists, list
 /// items, paragraphs, emphasis) or HTML elements. Ordinary writing stays
@@ -44,7 +44,7 @@ const VOID_ELEMENTS: [&str; 14] = [
 ];
 
 fn too_deep(field: &str) -> DomainError {
-    DomainError::invalid("markdown_too_deep", field)
+    Refusal::MarkdownTooDeep(field.into()).into()
 }
 
 /// Renders local Markdown to sanitised HTML, or refuses it when its
@@ -78,7 +78,7 @@ pub async fn html_text(html: String) -> DomainResult<String> {
 /// (form validation, tests). Bounded like [`markdown`].
 pub fn markdown_now(source: &str, field: &str) -> DomainResult<String> {
     if source.len() > MAX_MARKDOWN_BYTES {
-        return Err(DomainError::invalid("field_too_long", field));
+        return Err(Refusal::FieldTooLong(field.into()).into());
     }
     let mut options = pulldown_cmark::Options::empty();
     options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);

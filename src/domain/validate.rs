@@ -1,6 +1,6 @@
 //! Validation of names, addresses and passwords.
 
-use super::{DomainError, DomainResult};
+use super::{DomainResult, Refusal};
 
 /// Names no account may take: they are paths, roles or the instance actor.
 const RESERVED_NAMES: &[&str] = &[
@@ -48,10 +48,10 @@ pub fn username(raw: &str) -> DomainResult<String> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     let starts_with_letter = name.chars().next().is_some_and(|c| c.is_ascii_lowercase());
     if name.len() < 2 || name.len() > 30 || !valid_chars || !starts_with_letter {
-        return Err(DomainError::invalid("invalid_username", "username"));
+        return Err(Refusal::InvalidUsername("username".into()).into());
     }
     if RESERVED_NAMES.contains(&name.as_str()) {
-        return Err(DomainError::invalid("username_reserved", "username"));
+        return Err(Refusal::UsernameReserved("username".into()).into());
     }
     Ok(name)
 }
@@ -63,7 +63,7 @@ pub fn username(raw: &str) -> DomainResult<String> {
 /// parser), and on top of that a plain `local@dotted.domain` with an ASCII
 /// domain, so no account is created that could never get its mail.
 pub fn email(raw: &str) -> DomainResult<(String, String)> {
-    let invalid = || DomainError::invalid("invalid_email", "email");
+    let invalid = || Refusal::InvalidEmail("email".into()).into();
     let address = raw.trim().to_lowercase();
     if address.len() > 254 || crate::mail::recipient(&address).is_err() {
         return Err(invalid());
@@ -107,10 +107,10 @@ pub fn email_domain_allowed(domain: &str, allowed: &[String]) -> bool {
 pub fn password(raw: &str) -> DomainResult<()> {
     let length = raw.chars().count();
     if length < MIN_PASSWORD_LEN {
-        return Err(DomainError::invalid("password_too_short", "password"));
+        return Err(Refusal::PasswordTooShort("password".into()).into());
     }
     if length > MAX_PASSWORD_LEN {
-        return Err(DomainError::invalid("password_too_long", "password"));
+        return Err(Refusal::PasswordTooLong("password".into()).into());
     }
     Ok(())
 }
@@ -119,7 +119,7 @@ pub fn password(raw: &str) -> DomainResult<()> {
 pub fn text(raw: &str, max: usize, field: &str) -> DomainResult<String> {
     let value = raw.trim().to_string();
     if value.chars().count() > max {
-        return Err(DomainError::invalid("field_too_long", field));
+        return Err(Refusal::FieldTooLong(field.into()).into());
     }
     Ok(value)
 }
@@ -138,7 +138,7 @@ pub fn page_number(raw: Option<&str>, max: i64) -> DomainResult<i64> {
         "" => Ok(1),
         text => match text.parse::<i64>() {
             Ok(page) if (1..=max).contains(&page) => Ok(page),
-            _ => Err(DomainError::invalid("invalid_page", "page")),
+            _ => Err(Refusal::InvalidPage("page".into()).into()),
         },
     }
 }
@@ -203,7 +203,7 @@ pub fn single_line(raw: &str) -> String {
 pub fn name(raw: &str, max: usize, field: &str) -> DomainResult<String> {
     let value = single_line(raw);
     if value.chars().count() > max {
-        return Err(DomainError::invalid("field_too_long", field));
+        return Err(Refusal::FieldTooLong(field.into()).into());
     }
     Ok(value)
 }
@@ -224,10 +224,7 @@ pub fn remote_username(raw: &str) -> DomainResult<()> {
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if !valid {
-        return Err(DomainError::invalid(
-            "invalid_remote_username",
-            "preferredUsername",
-        ));
+        return Err(Refusal::InvalidRemoteUsername("preferredUsername".into()).into());
     }
     Ok(())
 }
@@ -242,12 +239,12 @@ pub fn list(raw: &str, max_items: usize, max_len: usize, field: &str) -> DomainR
             continue;
         }
         if item.chars().count() > max_len {
-            return Err(DomainError::invalid("field_too_long", field));
+            return Err(Refusal::FieldTooLong(field.into()).into());
         }
         items.push(item.to_string());
     }
     if items.len() > max_items {
-        return Err(DomainError::invalid("too_many_items", field));
+        return Err(Refusal::TooManyItems(field.into()).into());
     }
     Ok(items)
 }

@@ -2,12 +2,12 @@
 
 use super::{
     actors::{insert_actor, ActorId, NewActor},
-    column, now_ms, Store, StoreResult,
+    now_ms, IntBool, Store, StoreResult,
 };
-use sqlx::any::AnyRow;
 
 /// The database id of an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
 pub struct AccountId(pub i64);
 
 /// Where an account stands.
@@ -44,8 +44,14 @@ impl AccountStatus {
     }
 }
 
+impl From<String> for AccountStatus {
+    fn from(text: String) -> Self {
+        AccountStatus::parse(&text)
+    }
+}
+
 /// One account as stored, with its actor's display name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccountRow {
     /// Database id.
     pub id: AccountId,
@@ -60,8 +66,10 @@ pub struct AccountRow {
     /// Argon2id PHC string.
     pub password_hash: String,
     /// Whether the account administers the instance.
+    #[sqlx(try_from = "IntBool")]
     pub is_admin: bool,
     /// Where the account stands.
+    #[sqlx(try_from = "String")]
     pub status: AccountStatus,
     /// When the address was verified, unix ms.
     pub email_verified_at: Option<i64>,
@@ -75,27 +83,6 @@ pub struct AccountRow {
     pub last_login_at: Option<i64>,
     /// The actor's display name.
     pub display_name: String,
-}
-
-impl AccountRow {
-    fn from_row(row: &AnyRow) -> StoreResult<AccountRow> {
-        Ok(AccountRow {
-            id: AccountId(column(row, "id")?),
-            actor_id: ActorId(column(row, "actor_id")?),
-            username: column(row, "username")?,
-            email: column(row, "email")?,
-            email_domain: column(row, "email_domain")?,
-            password_hash: column(row, "password_hash")?,
-            is_admin: column::<i64>(row, "is_admin")? != 0,
-            status: AccountStatus::parse(&column::<String>(row, "status")?),
-            email_verified_at: column(row, "email_verified_at")?,
-            charter_accepted_at: column(row, "charter_accepted_at")?,
-            locale: column(row, "locale")?,
-            created_at: column(row, "created_at")?,
-            last_login_at: column(row, "last_login_at")?,
-            display_name: column(row, "display_name")?,
-        })
-    }
 }
 
 /// What is needed to create an account and its Person actor.
@@ -166,29 +153,29 @@ impl Store {
 
     /// The account named `username`.
     pub async fn account_by_username(&self, username: &str) -> StoreResult<Option<AccountRow>> {
-        let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE accounts.username = $1"))
+        let row = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE accounts.username = $1"))
             .bind(username)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(AccountRow::from_row).transpose()
+        Ok(row)
     }
 
     /// The account with this (lowercased) e-mail address.
     pub async fn account_by_email(&self, email: &str) -> StoreResult<Option<AccountRow>> {
-        let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE accounts.email = $1"))
+        let row = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE accounts.email = $1"))
             .bind(email)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(AccountRow::from_row).transpose()
+        Ok(row)
     }
 
     /// The account with database id `id`.
     pub async fn account_by_id(&self, id: AccountId) -> StoreResult<Option<AccountRow>> {
-        let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE accounts.id = $1"))
+        let row = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE accounts.id = $1"))
             .bind(id.0)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(AccountRow::from_row).transpose()
+        Ok(row)
     }
 
     /// Every account, oldest first; `status` filters when given.
@@ -198,7 +185,7 @@ impl Store {
     ) -> StoreResult<Vec<AccountRow>> {
         let rows = match status {
             Some(status) => {
-                sqlx::query(&format!(
+                sqlx::query_as(&format!(
                     "{ACCOUNT_SELECT} WHERE accounts.status = $1 ORDER BY accounts.id"
                 ))
                 .bind(status.as_str())
@@ -206,12 +193,12 @@ impl Store {
                 .await?
             }
             None => {
-                sqlx::query(&format!("{ACCOUNT_SELECT} ORDER BY accounts.id"))
+                sqlx::query_as(&format!("{ACCOUNT_SELECT} ORDER BY accounts.id"))
                     .fetch_all(self.pool())
                     .await?
             }
         };
-        rows.iter().map(AccountRow::from_row).collect()
+        Ok(rows)
     }
 
     /// Sets an account's status.

@@ -5,7 +5,8 @@ use preau_federation::TrustLevel;
 use sqlx::any::AnyRow;
 
 /// The database id of an actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
 pub struct ActorId(pub i64);
 
 /// The kind of an actor row.

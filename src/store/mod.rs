@@ -305,6 +305,33 @@ pub(crate) fn encode_list(list: &[String]) -> String {
     serde_json::Value::from(list.to_vec()).to_string()
 }
 
+/// An `INTEGER` 0/1 column, read as a `bool` by the derived row decoders
+/// (`#[sqlx(try_from = "IntBool")]`): booleans are stored as integers on
+/// both engines.
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct IntBool(i64);
+
+impl From<IntBool> for bool {
+    fn from(value: IntBool) -> bool {
+        value.0 != 0
+    }
+}
+
+/// A text column holding a JSON list of strings, read as a `Vec<String>`
+/// by the derived row decoders (`#[sqlx(try_from = "StoredList")]`).
+#[derive(Debug, Clone, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct StoredList(String);
+
+impl TryFrom<StoredList> for Vec<String> {
+    type Error = StoreError;
+
+    fn try_from(value: StoredList) -> StoreResult<Vec<String>> {
+        decode_list(&value.0)
+    }
+}
+
 /// Reads a column, turning a decoding failure into a store error.
 pub(crate) fn column<T>(row: &AnyRow, name: &str) -> StoreResult<T>
 where

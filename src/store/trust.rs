@@ -2,9 +2,58 @@
 //! Labels are computed from these rows when shown (`domain::trust`).
 
 use super::{column, now_ms, Store, StoreResult};
-use crate::domain::trust::{AttestationEvidence, InstanceEvidence, ManualEntry};
 use preau_federation::TrustLevel;
 use sqlx::any::AnyRow;
+
+/// What this instance stored about a remote instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstanceEvidence {
+    /// Host with port, as in actor handles.
+    pub host: String,
+    /// The level it declares (NodeInfo, instance actor).
+    pub declared: Option<TrustLevel>,
+    /// The organisation it names.
+    pub declared_org: String,
+    /// The best attestation that verified when last checked.
+    pub attestation: Option<AttestationEvidence>,
+    /// Why the last attestation it served was refused (a stable code).
+    pub attestation_error: Option<String>,
+    /// An admin's entry, if any.
+    pub manual: Option<ManualEntry>,
+    /// A level it held and lost (attestation refused at a re-check), and
+    /// when, unix ms.
+    pub lost: Option<(TrustLevel, i64)>,
+    /// When its evidence was last checked, unix ms.
+    pub checked_at: Option<i64>,
+}
+
+/// A verified attestation, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttestationEvidence {
+    /// The level it states.
+    pub level: TrustLevel,
+    /// The organisation it names.
+    pub organisation: String,
+    /// E-mail domains of the instance's verified accounts.
+    pub email_domains: Vec<String>,
+    /// The trusted authority that signed (its configured name).
+    pub authority: String,
+    /// End of validity, unix ms.
+    pub valid_until: i64,
+}
+
+/// An admin's decision about an instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManualEntry {
+    /// The level granted.
+    pub level: TrustLevel,
+    /// Why, in the admin's words.
+    pub note: String,
+    /// Who decided (username).
+    pub by: String,
+    /// When, unix ms.
+    pub at: i64,
+}
 
 /// The outcome of checking an instance's NodeInfo and attestations.
 #[derive(Debug, Clone)]

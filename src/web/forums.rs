@@ -626,16 +626,8 @@ pub async fn submit_reply(
             crate::urls::thread_page(id),
             reply.id.0
         )),
-        Err(DomainError::Rule {
-            status,
-            code,
-            detail,
-        }) => {
-            let error = AppError::from(DomainError::Rule {
-                status,
-                code,
-                detail,
-            });
+        Err(error @ DomainError::Refused(_)) => {
+            let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
             thread_page(
                 None,

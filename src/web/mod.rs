@@ -265,10 +265,8 @@ impl Charters {
 /// `languages`).
 pub fn error_field(error: &crate::domain::DomainError) -> Option<String> {
     match error {
-        crate::domain::DomainError::Rule {
-            detail: Some(detail),
-            ..
-        } => detail
+        crate::domain::DomainError::Refused(refusal) => refusal
+            .detail()?
             .split(':')
             .next()
             .map(str::trim)

@@ -53,7 +53,7 @@ async fn post_form_again(
     typed: Value,
     error: DomainError,
 ) -> Response {
-    if !matches!(error, DomainError::Rule { .. }) {
+    if !matches!(error, DomainError::Refused(_)) {
         return state.error_page(page, error);
     }
     let field = super::error_field(&error);

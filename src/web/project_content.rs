@@ -333,7 +333,7 @@ pub async fn submit_reply(
             project_path(&project),
             reply.id
         )),
-        Err(error @ crate::domain::DomainError::Rule { .. }) => {
+        Err(error @ crate::domain::DomainError::Refused(_)) => {
             let error = AppError::from(error);
             let refused = RefusedReply {
                 body: form.body,
@@ -431,7 +431,7 @@ async fn typed_refusal(
     typed: Value,
     error: crate::domain::DomainError,
 ) -> Response {
-    if !matches!(error, crate::domain::DomainError::Rule { .. }) {
+    if !matches!(error, crate::domain::DomainError::Refused(_)) {
         return refusal(state, page, error);
     }
     let field = super::error_field(&error);
