@@ -6,9 +6,11 @@
 //! HTTP edge turns into a status and a translated message.
 
 pub mod accounts;
+pub mod actors;
 pub mod cache;
 pub mod contacts;
 pub mod directory;
+pub mod federation_reads;
 pub mod forum_bans;
 pub mod forums;
 pub mod gazetteer;
