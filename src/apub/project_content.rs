@@ -14,15 +14,13 @@ use crate::{
     domain::{
         inbox::Applied,
         project_content::{media_type_of, ReceivedObject},
+        project_reads::{
+            now_ms, ActorRow, EventRow, NewEvent, NewProjectPost, NewVersion, ProjectObject,
+            ProjectRow, VersionRow,
+        },
         rendering, DomainError,
     },
     error::AppError,
-    store::{
-        actors::ActorRow,
-        now_ms,
-        project_content::{NewEvent, NewProjectPost, NewVersion},
-        projects::ProjectRow,
-    },
     urls,
     web::session::Page,
 };
@@ -49,67 +47,35 @@ fn ms_of(text: Option<&str>) -> i64 {
         .unwrap_or_else(now_ms)
 }
 
-/// A local members-only object, found by its id.
-enum LocalObject {
-    Post(crate::store::project_content::ProjectPostRow),
-    Version(crate::store::project_content::VersionRow),
-    Event(crate::store::project_content::EventRow),
-}
-
 async fn local_object(
     state: &AppState,
     token: &str,
-) -> Result<(LocalObject, ProjectRow), AppError> {
-    let ap_id = urls::project_object(&state.domain.settings.base_url(), token);
-    let store = &state.domain.store;
-    let (object, project_id) = if let Some(post) = store.project_post_by_ap_id(&ap_id).await? {
-        let project = post.project_id;
-        (LocalObject::Post(post), project)
-    } else if let Some(version) = store.version_by_ap_id(&ap_id).await? {
-        let document = store
-            .document(version.document_id)
-            .await?
-            .ok_or_else(AppError::not_found)?;
-        (LocalObject::Version(version), document.project_id)
-    } else if let Some(event) = store.event_by_ap_id(&ap_id).await? {
-        let project = event.project_id;
-        (LocalObject::Event(event), project)
-    } else {
-        return Err(AppError::not_found());
-    };
-    let project = store
-        .project(project_id)
+) -> Result<(ProjectObject, ProjectRow), AppError> {
+    state
+        .domain
+        .project_object_by_token(token)
         .await?
-        .ok_or_else(AppError::not_found)?;
-    Ok((object, project))
-}
-
-fn deleted(object: &LocalObject) -> bool {
-    match object {
-        LocalObject::Post(post) => post.deleted_at.is_some(),
-        LocalObject::Version(_) => false,
-        LocalObject::Event(event) => event.deleted_at.is_some(),
-    }
+        .ok_or_else(AppError::not_found)
 }
 
 async fn object_json(
     state: &AppState,
-    object: &LocalObject,
+    object: &ProjectObject,
     project: &ProjectRow,
 ) -> Result<Value, AppError> {
-    let store = &state.domain.store;
+    let domain = &state.domain;
     let author_of = |id| async move {
-        store
-            .actor_by_id(id)
+        domain
+            .actor_by_row_id(id)
             .await
             .map_err(AppError::from)?
             .ok_or_else(AppError::not_found)
     };
     let value = match object {
-        LocalObject::Post(post) => {
+        ProjectObject::Post(post) => {
             let author = author_of(post.author_id).await?;
             let parent = match post.in_reply_to_id {
-                Some(id) => store.project_post(id).await?.map(|p| p.ap_id),
+                Some(id) => domain.project_post_by_row_id(id).await?.map(|p| p.ap_id),
                 None => None,
             };
             serde_json::to_value(super::project_objects::post_object(
@@ -119,10 +85,10 @@ async fn object_json(
                 parent.as_deref(),
             ))
         }
-        LocalObject::Version(version) => {
+        ProjectObject::Version(version) => {
             let author = author_of(version.author_id).await?;
-            let document = store
-                .document(version.document_id)
+            let document = domain
+                .project_document_by_row_id(version.document_id)
                 .await?
                 .ok_or_else(AppError::not_found)?;
             let first = (document.ap_id != version.ap_id).then_some(document.ap_id.as_str());
@@ -134,14 +100,9 @@ async fn object_json(
                 &project.actor.ap_id,
             ))
         }
-        LocalObject::Event(event) => {
+        ProjectObject::Event(event) => {
             let author = author_of(event.author_id).await?;
-            let attendees: Vec<String> = store
-                .event_attendees(event.id)
-                .await?
-                .into_iter()
-                .map(|a| a.ap_id)
-                .collect();
+            let attendees = domain.event_attendee_urls(event).await?;
             serde_json::to_value(super::project_objects::event_object(
                 event,
                 &author.ap_id,
@@ -162,26 +123,12 @@ async fn object_json(
 async fn check_event_audience(
     state: &AppState,
     signer_host: &str,
-    event: &crate::store::project_content::EventRow,
+    event: &EventRow,
 ) -> Result<(), Response> {
-    if event.for_all {
-        return Ok(());
-    }
-    let store = &state.domain.store;
-    let mut hosts: Vec<String> = store
-        .event_attendees(event.id)
-        .await
-        .map_err(|e| AppError::from(e).into_response_json())?
-        .into_iter()
-        .map(|a| a.domain)
-        .collect();
-    if let Ok(Some(author)) = store.actor_by_id(event.author_id).await {
-        hosts.push(author.domain);
-    }
-    if hosts.iter().any(|h| h == signer_host) {
-        Ok(())
-    } else {
-        Err(refuse(StatusCode::FORBIDDEN, "not_a_member"))
+    match state.domain.host_may_see_event(event, signer_host).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(refuse(StatusCode::FORBIDDEN, "not_a_member")),
+        Err(error) => Err(AppError::from(error).into_response_json()),
     }
 }
 
@@ -215,7 +162,7 @@ pub async fn get_object(
         // A browser: members go to the page that shows it.
         let member = match &page.user {
             Some(user) => match &object {
-                LocalObject::Event(event) => data
+                ProjectObject::Event(event) => data
                     .domain
                     .may_see_event(user, event)
                     .await
@@ -239,12 +186,12 @@ pub async fn get_object(
     if let Err(response) = check_member_read(&data, &request, &project).await {
         return response;
     }
-    if let LocalObject::Event(event) = &object {
+    if let ProjectObject::Event(event) = &object {
         if let Err(response) = check_event_audience(&data, &signer_host(&headers), event).await {
             return response;
         }
     }
-    if deleted(&object) {
+    if object.deleted() {
         return refuse(StatusCode::GONE, "post_deleted");
     }
     match object_json(&data, &object, &project).await {
@@ -267,7 +214,7 @@ pub async fn get_object_content(
         Ok(found) => found,
         Err(error) => return error.into_response_json(),
     };
-    let LocalObject::Version(version) = object else {
+    let ProjectObject::Version(version) = object else {
         return AppError::not_found().into_response_json();
     };
     let local_member = match &page.user {
@@ -290,10 +237,7 @@ pub async fn get_object_content(
 }
 
 /// The bytes of a local version as a download.
-pub async fn document_bytes(
-    state: &AppState,
-    version: &crate::store::project_content::VersionRow,
-) -> Response {
+pub async fn document_bytes(state: &AppState, version: &VersionRow) -> Response {
     let Some(key) = &version.storage_key else {
         return AppError::not_found().into_response_json();
     };
@@ -355,142 +299,168 @@ async fn parse_object(
     author: &Url,
     project: &ProjectRow,
 ) -> Result<ReceivedObject, Refusal> {
-    let invalid = || (StatusCode::BAD_REQUEST, "invalid_object");
-    let unavailable = || (StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
     let kind = object
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let same_host = |id: &Url| host_of(id) == host_of(author);
     match kind {
-        "Page" | "Note" => {
-            let post: Post = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
-            if post.author() != Some(author) || !same_host(&post.id) {
-                return Err((StatusCode::FORBIDDEN, "author_mismatch"));
-            }
-            let title = post
-                .name
-                .as_deref()
-                .map(|n| sanitize_plain(n, 200))
-                .unwrap_or_default();
-            if post.kind == PostKind::Page && title.is_empty() {
-                return Err(invalid());
-            }
-            Ok(ReceivedObject::Post {
-                post: NewProjectPost {
-                    ap_id: post.id.to_string(),
-                    project_id: project.actor.id,
-                    thread_id: None,
-                    in_reply_to_id: None,
-                    author_id: project.actor.id,
-                    title: if post.kind == PostKind::Page {
-                        title
-                    } else {
-                        String::new()
-                    },
-                    source: String::new(),
-                    content_html: rendering::remote_html(post.content.clone().unwrap_or_default())
-                        .await
-                        .map_err(|_| unavailable())?,
-                    published_at: ms_of(post.published.as_deref()),
-                    local: false,
-                },
-                in_reply_to: if post.kind == PostKind::Page {
-                    None
-                } else {
-                    Some(post.in_reply_to.ok_or_else(invalid)?.to_string())
-                },
-            })
-        }
-        "Document" => {
-            let document: SharedDocument =
-                serde_json::from_value(object.clone()).map_err(|_| invalid())?;
-            if &document.attributed_to != author
-                || !same_host(&document.id)
-                || !same_host(&document.url)
-            {
-                return Err((StatusCode::FORBIDDEN, "author_mismatch"));
-            }
-            let name = crate::domain::project_content::clean_file_name(&document.name);
-            // The type is judged from the name, as for local uploads.
-            let media_type = media_type_of(&name)
-                .ok_or((StatusCode::UNSUPPORTED_MEDIA_TYPE, "document_type_refused"))?;
-            if document.digest.len() != 64
-                || !document.digest.chars().all(|c| c.is_ascii_hexdigit())
-                || document.size < 0
-            {
-                return Err(invalid());
-            }
-            Ok(ReceivedObject::Document {
-                version: NewVersion {
-                    ap_id: document.id.to_string(),
-                    version: document.version.max(1),
-                    author_id: project.actor.id,
-                    file_name: name.clone(),
-                    media_type: media_type.to_string(),
-                    size: document.size,
-                    sha256: document.digest.to_ascii_lowercase(),
-                    content_url: document.url.to_string(),
-                    storage_key: None,
-                    created_at: ms_of(document.published.as_deref()),
-                    local: false,
-                },
-                name,
-                version_of: document.version_of.map(|u| u.to_string()),
-            })
-        }
-        "Event" => {
-            let event: ProjectEvent =
-                serde_json::from_value(object.clone()).map_err(|_| invalid())?;
-            if &event.attributed_to != author || !same_host(&event.id) {
-                return Err((StatusCode::FORBIDDEN, "author_mismatch"));
-            }
-            let starts_at = chrono::DateTime::parse_from_rfc3339(&event.start_time)
-                .map_err(|_| invalid())?
-                .timestamp_millis();
-            let ends_at = chrono::DateTime::parse_from_rfc3339(&event.end_time)
-                .map_err(|_| invalid())?
-                .timestamp_millis();
-            let members = urls::project_members_of(&project.actor.ap_id);
-            let attendees: Vec<String> = event
-                .to
-                .iter()
-                .filter(|to| **to != members && !preau_federation::objects::is_public_address(to))
-                .cloned()
-                .collect();
-            Ok(ReceivedObject::Event {
-                event: NewEvent {
-                    ap_id: event.id.to_string(),
-                    project_id: project.actor.id,
-                    author_id: project.actor.id,
-                    title: sanitize_plain(&event.name, 200),
-                    description_source: String::new(),
-                    description_html: rendering::remote_html(
-                        event.content.clone().unwrap_or_default(),
-                    )
-                    .await
-                    .map_err(|_| unavailable())?,
-                    starts_at,
-                    ends_at: ends_at.max(starts_at),
-                    location: event
-                        .location
-                        .map(|l| sanitize_plain(&l.name, 200))
-                        .unwrap_or_default(),
-                    meeting_url: event
-                        .url
-                        .filter(|u| matches!(u.scheme(), "http" | "https"))
-                        .map(|u| u.to_string())
-                        .unwrap_or_default(),
-                    for_all: attendees.is_empty(),
-                    attendees: Vec::new(),
-                    created_at: ms_of(event.published.as_deref()),
-                    local: false,
-                },
-                attendees,
-            })
-        }
+        "Page" | "Note" => parse_post(object, author, project).await,
+        "Document" => parse_document(object, author, project),
+        "Event" => parse_event(object, author, project).await,
         _ => Err((StatusCode::UNPROCESSABLE_ENTITY, "object_type_unsupported")),
     }
+}
+
+fn invalid() -> Refusal {
+    (StatusCode::BAD_REQUEST, "invalid_object")
+}
+
+fn unavailable() -> Refusal {
+    (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+}
+
+fn same_host(id: &Url, author: &Url) -> bool {
+    host_of(id) == host_of(author)
+}
+
+/// A thread (`Page`) or a reply (`Note`) of a project.
+async fn parse_post(
+    object: &Value,
+    author: &Url,
+    project: &ProjectRow,
+) -> Result<ReceivedObject, Refusal> {
+    let post: Post = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
+    if post.author() != Some(author) || !same_host(&post.id, author) {
+        return Err((StatusCode::FORBIDDEN, "author_mismatch"));
+    }
+    let title = post
+        .name
+        .as_deref()
+        .map(|n| sanitize_plain(n, 200))
+        .unwrap_or_default();
+    if post.kind == PostKind::Page && title.is_empty() {
+        return Err(invalid());
+    }
+    Ok(ReceivedObject::Post {
+        post: NewProjectPost {
+            ap_id: post.id.to_string(),
+            project_id: project.actor.id,
+            thread_id: None,
+            in_reply_to_id: None,
+            author_id: project.actor.id,
+            title: if post.kind == PostKind::Page {
+                title
+            } else {
+                String::new()
+            },
+            source: String::new(),
+            content_html: rendering::remote_html(post.content.clone().unwrap_or_default())
+                .await
+                .map_err(|_| unavailable())?,
+            published_at: ms_of(post.published.as_deref()),
+            local: false,
+        },
+        in_reply_to: if post.kind == PostKind::Page {
+            None
+        } else {
+            Some(post.in_reply_to.ok_or_else(invalid)?.to_string())
+        },
+    })
+}
+
+/// A version of a shared document; its bytes stay at its origin.
+fn parse_document(
+    object: &Value,
+    author: &Url,
+    project: &ProjectRow,
+) -> Result<ReceivedObject, Refusal> {
+    let document: SharedDocument = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
+    if &document.attributed_to != author
+        || !same_host(&document.id, author)
+        || !same_host(&document.url, author)
+    {
+        return Err((StatusCode::FORBIDDEN, "author_mismatch"));
+    }
+    let name = crate::domain::project_content::clean_file_name(&document.name);
+    // The type is judged from the name, as for local uploads.
+    let media_type = media_type_of(&name)
+        .ok_or((StatusCode::UNSUPPORTED_MEDIA_TYPE, "document_type_refused"))?;
+    if document.digest.len() != 64
+        || !document.digest.chars().all(|c| c.is_ascii_hexdigit())
+        || document.size < 0
+    {
+        return Err(invalid());
+    }
+    Ok(ReceivedObject::Document {
+        version: NewVersion {
+            ap_id: document.id.to_string(),
+            version: document.version.max(1),
+            author_id: project.actor.id,
+            file_name: name.clone(),
+            media_type: media_type.to_string(),
+            size: document.size,
+            sha256: document.digest.to_ascii_lowercase(),
+            content_url: document.url.to_string(),
+            storage_key: None,
+            created_at: ms_of(document.published.as_deref()),
+            local: false,
+        },
+        name,
+        version_of: document.version_of.map(|u| u.to_string()),
+    })
+}
+
+/// An event, for all members or for the people it is addressed to.
+async fn parse_event(
+    object: &Value,
+    author: &Url,
+    project: &ProjectRow,
+) -> Result<ReceivedObject, Refusal> {
+    let event: ProjectEvent = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
+    if &event.attributed_to != author || !same_host(&event.id, author) {
+        return Err((StatusCode::FORBIDDEN, "author_mismatch"));
+    }
+    let starts_at = chrono::DateTime::parse_from_rfc3339(&event.start_time)
+        .map_err(|_| invalid())?
+        .timestamp_millis();
+    let ends_at = chrono::DateTime::parse_from_rfc3339(&event.end_time)
+        .map_err(|_| invalid())?
+        .timestamp_millis();
+    let members = urls::project_members_of(&project.actor.ap_id);
+    let attendees: Vec<String> = event
+        .to
+        .iter()
+        .filter(|to| **to != members && !preau_federation::objects::is_public_address(to))
+        .cloned()
+        .collect();
+    Ok(ReceivedObject::Event {
+        event: NewEvent {
+            ap_id: event.id.to_string(),
+            project_id: project.actor.id,
+            author_id: project.actor.id,
+            title: sanitize_plain(&event.name, 200),
+            description_source: String::new(),
+            description_html: rendering::remote_html(event.content.clone().unwrap_or_default())
+                .await
+                .map_err(|_| unavailable())?,
+            starts_at,
+            ends_at: ends_at.max(starts_at),
+            location: event
+                .location
+                .map(|l| sanitize_plain(&l.name, 200))
+                .unwrap_or_default(),
+            meeting_url: event
+                .url
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+            for_all: attendees.is_empty(),
+            attendees: Vec::new(),
+            created_at: ms_of(event.published.as_deref()),
+            local: false,
+        },
+        attendees,
+    })
 }
 
 /// A remote name shown on one line (a document's or an event's title, a
@@ -522,15 +492,10 @@ pub async fn host_receive_create(
     signer: &DbActor,
     project: &ProjectRow,
 ) -> Result<Applied, Response> {
-    let member = data
-        .domain
-        .store
-        .member(project.actor.id, signer.row.id)
+    data.domain
+        .require_project_member_actor(project, signer.row.id)
         .await
-        .map_err(|e| AppError::from(e).into_response_json())?;
-    if !member.is_some_and(|m| m.is_member()) {
-        return Err(refuse(StatusCode::FORBIDDEN, "not_project_member"));
-    }
+        .map_err(domain_refusal)?;
     let Some(object) = activity.embedded_object() else {
         return Err(refuse(StatusCode::BAD_REQUEST, "invalid_object"));
     };
@@ -631,7 +596,7 @@ pub async fn mirror_receive_create(
 /// size and digest the `Document` announced.
 pub async fn fetch_remote_bytes(
     state: &AppState,
-    version: &crate::store::project_content::VersionRow,
+    version: &VersionRow,
 ) -> Result<Vec<u8>, AppError> {
     let unavailable = || AppError::new(StatusCode::BAD_GATEWAY, "document_unavailable");
     let response = super::projects::signed_get(state, &version.content_url, "*/*")

@@ -21,6 +21,7 @@ pub mod places;
 pub mod profile;
 pub mod project_content;
 pub mod project_host;
+pub mod project_reads;
 pub mod projects;
 pub mod provenance;
 pub mod refusals;
