@@ -39,6 +39,14 @@ impl Domain {
         Ok(self.store.forum_by_ap_id(ap_id).await?)
     }
 
+    /// A forum known here, by its actor's row id.
+    pub async fn forum_by_row_id(
+        &self,
+        id: crate::store::actors::ActorId,
+    ) -> DomainResult<Option<ForumRow>> {
+        Ok(self.store.forum(id).await?)
+    }
+
     /// The forum an actor is, if it is one.
     pub async fn forum_of_actor(&self, actor: &ActorRow) -> DomainResult<Option<ForumRow>> {
         Ok(self.store.forum(actor.id).await?)

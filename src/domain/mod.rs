@@ -15,6 +15,7 @@ pub mod forum_bans;
 pub mod forums;
 pub mod gazetteer;
 pub mod inbox;
+pub mod instance_checks;
 pub mod keys;
 pub mod passwords;
 pub mod places;
