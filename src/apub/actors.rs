@@ -171,6 +171,49 @@ fn actor_links(base: &str, actor: &DbActor) -> Result<ActorLinks, ApubError> {
     })
 }
 
+fn wire_kind(kind: ActorKindRow) -> ActorKind {
+    match kind {
+        ActorKindRow::Person => ActorKind::Person,
+        ActorKindRow::Group => ActorKind::Group,
+        ActorKindRow::Application => ActorKind::Application,
+    }
+}
+
+/// The name a local actor shows: its display name, or else its name.
+fn shown_name(row: &ActorRow) -> String {
+    if row.display_name.is_empty() {
+        row.name.clone()
+    } else {
+        row.display_name.clone()
+    }
+}
+
+/// What the instance vouches for in a local actor's document.
+struct InstanceClaims {
+    organisation: Option<String>,
+    email_domain: Option<String>,
+    attestations: Vec<serde_json::Value>,
+}
+
+fn instance_claims(domain: &Domain, row: &ActorRow) -> InstanceClaims {
+    let instance = &domain.settings.instance;
+    let is_application = row.kind == ActorKindRow::Application;
+    let is_person = row.kind == ActorKindRow::Person;
+    InstanceClaims {
+        organisation: (is_application && !instance.organisation.is_empty())
+            .then(|| instance.organisation.clone()),
+        // Only an institutional instance vouches for its people's domains.
+        email_domain: (is_person && instance.trust_level == TrustLevel::Institutional)
+            .then(|| row.email_domain.clone())
+            .flatten(),
+        attestations: if is_application {
+            domain.own_attestations.as_ref().clone()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
 /// Builds the wire document of a local actor.
 pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, ApubError> {
     let settings = &domain.settings;
@@ -179,8 +222,8 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
     let id = actor.id.clone();
     let is_person = actor.row.kind == ActorKindRow::Person;
     let is_group = actor.row.kind == ActorKindRow::Group;
-    let is_application = actor.row.kind == ActorKindRow::Application;
     let profile = actor.profile.clone().unwrap_or_default();
+    let claims = instance_claims(domain, &actor.row);
     let attachment = if is_person {
         person_attachment(domain, &profile)
     } else {
@@ -189,17 +232,9 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
     let links = actor_links(&base, actor)?;
     let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
     Ok(Actor {
-        kind: match actor.row.kind {
-            ActorKindRow::Person => ActorKind::Person,
-            ActorKindRow::Group => ActorKind::Group,
-            ActorKindRow::Application => ActorKind::Application,
-        },
+        kind: wire_kind(actor.row.kind),
         preferred_username: name.clone(),
-        name: Some(if actor.row.display_name.is_empty() {
-            name.clone()
-        } else {
-            actor.row.display_name.clone()
-        }),
+        name: Some(shown_name(&actor.row)),
         summary: optional(&actor.row.summary_html),
         source: (is_person && !profile.bio_source.is_empty()).then(|| Source {
             content: profile.bio_source.clone(),
@@ -234,18 +269,9 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         school: optional(&profile.school),
         interests: profile.interests,
         trust_level: Some(settings.instance.trust_level),
-        organisation: is_application
-            .then(|| optional(&settings.instance.organisation))
-            .flatten(),
-        // Only an institutional instance vouches for its people's domains.
-        email_domain: (is_person && settings.instance.trust_level == TrustLevel::Institutional)
-            .then(|| actor.row.email_domain.clone())
-            .flatten(),
-        attestations: if is_application {
-            domain.own_attestations.as_ref().clone()
-        } else {
-            Vec::new()
-        },
+        organisation: claims.organisation,
+        email_domain: claims.email_domain,
+        attestations: claims.attestations,
         group_kind: None,
         members: None,
         project_activity: None,
