@@ -4,13 +4,17 @@
 use super::activity_json;
 use crate::{
     app::AppState,
-    domain::{rendering, validate::single_line, Domain},
+    domain::{
+        actors::{
+            ActorKindRow, ActorRow, NewActor, ProfileRow, ProfileUpdate, RemoteActorDetails,
+            RemoteForum,
+        },
+        rendering,
+        validate::single_line,
+        Domain, DomainError,
+    },
     error::AppError,
     i18n::{Catalogs, Lang},
-    store::{
-        actors::{ActorKindRow, ActorRow, NewActor},
-        profiles::{ProfileRow, ProfileUpdate},
-    },
     urls,
 };
 use activitypub_federation::{
@@ -31,9 +35,9 @@ pub enum ApubError {
     /// From the federation library (fetch, parse, signature…).
     #[error(transparent)]
     Federation(#[from] activitypub_federation::error::Error),
-    /// From the database.
+    /// From the domain (the database below it).
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Domain(#[from] DomainError),
     /// A remote document is inconsistent (key owner, inbox host…).
     #[error("invalid remote actor: {0}")]
     InvalidActor(String),
@@ -97,6 +101,119 @@ pub fn host_of(url: &Url) -> String {
     }
 }
 
+/// The profile fields of a local person as `PropertyValue`s, labelled in
+/// the instance's default language.
+fn person_attachment(domain: &Domain, profile: &ProfileRow) -> Vec<serde_json::Value> {
+    let lang = Lang::from_code(&domain.settings.instance.default_language);
+    let catalogs = Catalogs::get();
+    let mut attachment = Vec::new();
+    let mut field = |key: &str, value: String| {
+        if !value.is_empty() {
+            let label = catalogs.format(lang, key, &[]);
+            if let Ok(json) = serde_json::to_value(PropertyValue::new(label, escape_html(&value))) {
+                attachment.push(json);
+            }
+        }
+    };
+    field("field-subjects", profile.subjects.join(", "));
+    let levels: Vec<String> = profile
+        .school_levels
+        .iter()
+        .map(|code| catalogs.format(lang, &format!("level-{code}"), &[]))
+        .collect();
+    field("field-levels", levels.join(", "));
+    field("field-academy", profile.academy.clone());
+    field("field-school", profile.school.clone());
+    attachment
+}
+
+/// The collections and links of a local actor's document, by kind.
+struct ActorLinks {
+    url: Url,
+    outbox: Option<Url>,
+    followers: Option<Url>,
+    following: Option<Url>,
+    moderators: Option<Url>,
+    featured: Option<Url>,
+}
+
+fn actor_links(base: &str, actor: &DbActor) -> Result<ActorLinks, ApubError> {
+    let name = &actor.row.name;
+    let id = &actor.id;
+    let is_person = actor.row.kind == ActorKindRow::Person;
+    let is_group = actor.row.kind == ActorKindRow::Group;
+    let own = |suffix: &str| Url::parse(&format!("{id}/{suffix}"));
+    Ok(ActorLinks {
+        url: if is_person || is_group {
+            id.clone()
+        } else {
+            Url::parse(&format!("{base}/"))?
+        },
+        outbox: if is_person {
+            Some(Url::parse(&urls::person_outbox(base, name))?)
+        } else if is_group {
+            Some(own("outbox")?)
+        } else {
+            None
+        },
+        followers: if is_person {
+            Some(Url::parse(&urls::person_followers(base, name))?)
+        } else if is_group {
+            Some(own("followers")?)
+        } else {
+            None
+        },
+        following: is_person
+            .then(|| Url::parse(&urls::person_following(base, name)))
+            .transpose()?,
+        moderators: is_group.then(|| own("moderators")).transpose()?,
+        featured: is_group.then(|| own("featured")).transpose()?,
+    })
+}
+
+fn wire_kind(kind: ActorKindRow) -> ActorKind {
+    match kind {
+        ActorKindRow::Person => ActorKind::Person,
+        ActorKindRow::Group => ActorKind::Group,
+        ActorKindRow::Application => ActorKind::Application,
+    }
+}
+
+/// The name a local actor shows: its display name, or else its name.
+fn shown_name(row: &ActorRow) -> String {
+    if row.display_name.is_empty() {
+        row.name.clone()
+    } else {
+        row.display_name.clone()
+    }
+}
+
+/// What the instance vouches for in a local actor's document.
+struct InstanceClaims {
+    organisation: Option<String>,
+    email_domain: Option<String>,
+    attestations: Vec<serde_json::Value>,
+}
+
+fn instance_claims(domain: &Domain, row: &ActorRow) -> InstanceClaims {
+    let instance = &domain.settings.instance;
+    let is_application = row.kind == ActorKindRow::Application;
+    let is_person = row.kind == ActorKindRow::Person;
+    InstanceClaims {
+        organisation: (is_application && !instance.organisation.is_empty())
+            .then(|| instance.organisation.clone()),
+        // Only an institutional instance vouches for its people's domains.
+        email_domain: (is_person && instance.trust_level == TrustLevel::Institutional)
+            .then(|| row.email_domain.clone())
+            .flatten(),
+        attestations: if is_application {
+            domain.own_attestations.as_ref().clone()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
 /// Builds the wire document of a local actor.
 pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, ApubError> {
     let settings = &domain.settings;
@@ -104,74 +221,30 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
     let name = &actor.row.name;
     let id = actor.id.clone();
     let is_person = actor.row.kind == ActorKindRow::Person;
-    let profile = actor.profile.clone().unwrap_or_default();
-    let lang = Lang::from_code(&settings.instance.default_language);
-    let catalogs = Catalogs::get();
-    let mut attachment = Vec::new();
-    if is_person {
-        let mut field = |key: &str, value: String| {
-            if !value.is_empty() {
-                let label = catalogs.format(lang, key, &[]);
-                if let Ok(json) =
-                    serde_json::to_value(PropertyValue::new(label, escape_html(&value)))
-                {
-                    attachment.push(json);
-                }
-            }
-        };
-        field("field-subjects", profile.subjects.join(", "));
-        let levels: Vec<String> = profile
-            .school_levels
-            .iter()
-            .map(|code| catalogs.format(lang, &format!("level-{code}"), &[]))
-            .collect();
-        field("field-levels", levels.join(", "));
-        field("field-academy", profile.academy.clone());
-        field("field-school", profile.school.clone());
-    }
-    let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
     let is_group = actor.row.kind == ActorKindRow::Group;
-    let own = |suffix: &str| Url::parse(&format!("{id}/{suffix}"));
+    let profile = actor.profile.clone().unwrap_or_default();
+    let claims = instance_claims(domain, &actor.row);
+    let attachment = if is_person {
+        person_attachment(domain, &profile)
+    } else {
+        Vec::new()
+    };
+    let links = actor_links(&base, actor)?;
+    let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
     Ok(Actor {
-        kind: match actor.row.kind {
-            ActorKindRow::Person => ActorKind::Person,
-            ActorKindRow::Group => ActorKind::Group,
-            ActorKindRow::Application => ActorKind::Application,
-        },
+        kind: wire_kind(actor.row.kind),
         preferred_username: name.clone(),
-        name: Some(if actor.row.display_name.is_empty() {
-            name.clone()
-        } else {
-            actor.row.display_name.clone()
-        }),
+        name: Some(shown_name(&actor.row)),
         summary: optional(&actor.row.summary_html),
         source: (is_person && !profile.bio_source.is_empty()).then(|| Source {
             content: profile.bio_source.clone(),
             media_type: "text/markdown".to_string(),
         }),
-        url: Some(if is_person || is_group {
-            id.clone()
-        } else {
-            Url::parse(&format!("{base}/"))?
-        }),
+        url: Some(links.url),
         inbox: Url::parse(&actor.row.inbox)?,
-        outbox: if is_person {
-            Some(Url::parse(&urls::person_outbox(&base, name))?)
-        } else if is_group {
-            Some(own("outbox")?)
-        } else {
-            None
-        },
-        followers: if is_person {
-            Some(Url::parse(&urls::person_followers(&base, name))?)
-        } else if is_group {
-            Some(own("followers")?)
-        } else {
-            None
-        },
-        following: is_person
-            .then(|| Url::parse(&urls::person_following(&base, name)))
-            .transpose()?,
+        outbox: links.outbox,
+        followers: links.followers,
+        following: links.following,
         endpoints: Some(Endpoints {
             shared_inbox: Some(Url::parse(&urls::shared_inbox(&base))?),
         }),
@@ -185,8 +258,8 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         manually_approves_followers: Some(!is_person && !is_group),
         discoverable: Some(is_person || is_group),
         attachment,
-        attributed_to: is_group.then(|| own("moderators")).transpose()?,
-        featured: is_group.then(|| own("featured")).transpose()?,
+        attributed_to: links.moderators,
+        featured: links.featured,
         posting_restricted_to_mods: is_group.then_some(false),
         sensitive: is_group.then_some(false),
         subjects: profile.subjects,
@@ -196,18 +269,9 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         school: optional(&profile.school),
         interests: profile.interests,
         trust_level: Some(settings.instance.trust_level),
-        organisation: (actor.row.kind == ActorKindRow::Application)
-            .then(|| optional(&settings.instance.organisation))
-            .flatten(),
-        // Only an institutional instance vouches for its people's domains.
-        email_domain: (is_person && settings.instance.trust_level == TrustLevel::Institutional)
-            .then(|| actor.row.email_domain.clone())
-            .flatten(),
-        attestations: if actor.row.kind == ActorKindRow::Application {
-            domain.own_attestations.as_ref().clone()
-        } else {
-            Vec::new()
-        },
+        organisation: claims.organisation,
+        email_domain: claims.email_domain,
+        attestations: claims.attestations,
         group_kind: None,
         members: None,
         project_activity: None,
@@ -222,6 +286,116 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         longitude: None,
         id,
     })
+}
+
+/// The row kind of a fetched actor.
+fn row_kind(json: &Actor) -> ActorKindRow {
+    match json.kind {
+        ActorKind::Group => ActorKindRow::Group,
+        ActorKind::Application | ActorKind::Service => ActorKindRow::Application,
+        ActorKind::Person | ActorKind::Organization => ActorKindRow::Person,
+    }
+}
+
+/// The display name of a fetched actor, on one line: its `name`, or its
+/// user name. Stored as plain text: pages escape it when they show it.
+fn remote_display_name(json: &Actor) -> String {
+    let display_name = json
+        .name
+        .clone()
+        .filter(|name| !single_line(name).is_empty())
+        .unwrap_or_else(|| json.preferred_username.clone());
+    single_line(&display_name).chars().take(120).collect()
+}
+
+/// The row of a fetched actor.
+fn remote_actor_row(
+    json: &Actor,
+    kind: ActorKindRow,
+    display_name: &str,
+    summary_html: &str,
+) -> NewActor {
+    NewActor {
+        kind,
+        name: json.preferred_username.clone(),
+        domain: host_of(&json.id),
+        ap_id: json.id.to_string(),
+        inbox: json.inbox.to_string(),
+        shared_inbox: json
+            .endpoints
+            .as_ref()
+            .and_then(|e| e.shared_inbox.as_ref())
+            .map(Url::to_string),
+        display_name: display_name.to_string(),
+        summary_html: summary_html.to_string(),
+        public_key_pem: json.public_key.public_key_pem.clone(),
+        private_key_pem: None,
+        declared_trust: json.trust_level,
+    }
+}
+
+/// A remote person's profile fields, kept for directories and labels;
+/// the biography's source stays on its home server.
+fn remote_profile(json: &Actor, display_name: String, summary_html: String) -> ProfileUpdate {
+    let clip = |items: &[String]| -> Vec<String> {
+        items
+            .iter()
+            .take(20)
+            .map(|item| single_line(item).chars().take(80).collect())
+            .collect()
+    };
+    ProfileUpdate {
+        display_name,
+        bio_html: summary_html,
+        profile: ProfileRow {
+            bio_source: String::new(),
+            subjects: clip(&json.subjects),
+            school_levels: clip(&json.school_levels),
+            languages: clip(&json.languages),
+            academy: single_line(json.academy.as_deref().unwrap_or_default())
+                .chars()
+                .take(80)
+                .collect(),
+            school: single_line(json.school.as_deref().unwrap_or_default())
+                .chars()
+                .take(120)
+                .collect(),
+            interests: clip(&json.interests),
+        },
+    }
+}
+
+/// What a fetched actor's document says beyond its row, by kind.
+fn remote_details(
+    json: &Actor,
+    kind: ActorKindRow,
+    display_name: String,
+    summary_html: String,
+) -> RemoteActorDetails {
+    match kind {
+        ActorKindRow::Person => RemoteActorDetails::Person {
+            email_domain: json
+                .email_domain
+                .as_deref()
+                .and_then(|d| preau_federation::attestation::normalise_email_domain(d).ok()),
+            profile: remote_profile(json, display_name, summary_html),
+        },
+        // A remote project space: what it is about and its collections.
+        ActorKindRow::Group if super::projects::is_project(json) => RemoteActorDetails::Project(
+            super::projects::remote_project_fields(json, &display_name, &summary_html),
+        ),
+        // A remote forum: its title, description and collections, and who
+        // may post there, as the forum says: shown before a teacher here
+        // writes (the forum decides; this is only a notice).
+        ActorKindRow::Group => RemoteActorDetails::Forum(RemoteForum {
+            title: display_name.chars().take(120).collect(),
+            summary_html,
+            moderators: json.attributed_to.as_ref().map(Url::to_string),
+            featured: json.featured.as_ref().map(Url::to_string),
+            min_post_level: json.min_post_level.unwrap_or_default(),
+        }),
+        ActorKindRow::Application => RemoteActorDetails::Other,
+    }
 }
 
 #[async_trait::async_trait]
@@ -243,7 +417,7 @@ impl Object for DbActor {
         object_id: Url,
         data: &Data<AppState>,
     ) -> Result<Option<Self>, ApubError> {
-        let Some(row) = data.domain.store.actor_by_ap_id(object_id.as_str()).await? else {
+        let Some(row) = data.domain.actor_by_url(object_id.as_str()).await? else {
             return Ok(None);
         };
         // The profile is not needed to verify signatures (the hot path of
@@ -282,148 +456,32 @@ impl Object for DbActor {
     }
 
     async fn from_json(json: Actor, data: &Data<AppState>) -> Result<Self, ApubError> {
-        let kind = match json.kind {
-            ActorKind::Group => ActorKindRow::Group,
-            ActorKind::Application | ActorKind::Service => ActorKindRow::Application,
-            ActorKind::Person | ActorKind::Organization => ActorKindRow::Person,
-        };
+        let kind = row_kind(&json);
         let summary_html = match json.summary.clone() {
             Some(summary) => rendering::remote_html(summary)
                 .await
                 .map_err(|error| ApubError::Internal(error.to_string()))?,
             None => String::new(),
         };
-        let display_name = json
-            .name
-            .clone()
-            .filter(|name| !single_line(name).is_empty())
-            .unwrap_or_else(|| json.preferred_username.clone());
-        // Stored as plain text: pages escape it when they show it.
-        let display_name: String = single_line(&display_name).chars().take(120).collect();
-        let new = NewActor {
-            kind,
-            name: json.preferred_username.clone(),
-            domain: host_of(&json.id),
-            ap_id: json.id.to_string(),
-            inbox: json.inbox.to_string(),
-            shared_inbox: json
-                .endpoints
-                .as_ref()
-                .and_then(|e| e.shared_inbox.as_ref())
-                .map(Url::to_string),
-            display_name: display_name.clone(),
-            summary_html: summary_html.clone(),
-            public_key_pem: json.public_key.public_key_pem.clone(),
-            private_key_pem: None,
-            declared_trust: json.trust_level,
-        };
-        let id = data.domain.store.upsert_remote_actor(&new).await?;
+        let display_name = remote_display_name(&json);
+        let new = remote_actor_row(&json, kind, &display_name, &summary_html);
+        let origin = format!("{}://{}", json.id.scheme(), new.domain);
+        let (id, new_instance) = data.domain.record_remote_actor(&new, &origin).await?;
         // A new instance: its declaration and attestations are checked in
         // the background.
-        let origin = format!("{}://{}", json.id.scheme(), new.domain);
-        if data
-            .domain
-            .store
-            .note_instance(&new.domain, &origin)
-            .await?
-        {
+        if new_instance {
             let state: AppState = (**data).clone();
             let host = new.domain.clone();
             tokio::spawn(async move {
                 crate::apub::trust::check_and_store(&state, &host, &origin).await;
             });
         }
-        if kind == ActorKindRow::Person {
-            let email_domain = json
-                .email_domain
-                .as_deref()
-                .and_then(|d| preau_federation::attestation::normalise_email_domain(d).ok());
-            data.domain
-                .store
-                .set_actor_email_domain(id, email_domain.as_deref())
-                .await?;
-        }
-        if kind == ActorKindRow::Group && super::projects::is_project(&json) {
-            // A remote project space: what it is about and its collections.
-            let fields =
-                super::projects::remote_project_fields(&json, &display_name, &summary_html);
-            data.domain.store.upsert_remote_project(id, &fields).await?;
-        } else if kind == ActorKindRow::Group {
-            // A remote forum: keep its title, description and collections.
-            let title: String = display_name.chars().take(120).collect();
-            let moderators = json.attributed_to.as_ref().map(Url::to_string);
-            let featured = json.featured.as_ref().map(Url::to_string);
-            match data.domain.store.forum(id).await? {
-                Some(_) => {
-                    data.domain
-                        .store
-                        .update_remote_forum(
-                            id,
-                            &title,
-                            &summary_html,
-                            moderators.as_deref(),
-                            featured.as_deref(),
-                        )
-                        .await?
-                }
-                None => {
-                    data.domain
-                        .store
-                        .record_remote_forum(
-                            id,
-                            &title,
-                            &summary_html,
-                            moderators.as_deref(),
-                            featured.as_deref(),
-                        )
-                        .await?
-                }
-            }
-            // Who may post there, as the forum says: shown before a teacher
-            // here writes (the forum decides; this is only a notice).
-            data.domain
-                .store
-                .set_forum_min_post_level(id, json.min_post_level.unwrap_or_default())
-                .await?;
-        }
-        if kind == ActorKindRow::Person {
-            // Remote profile fields are kept for directories and labels;
-            // the biography's source stays on its home server.
-            let clip = |items: &[String]| -> Vec<String> {
-                items
-                    .iter()
-                    .take(20)
-                    .map(|item| single_line(item).chars().take(80).collect())
-                    .collect()
-            };
-            let update = ProfileUpdate {
-                display_name,
-                bio_html: summary_html,
-                profile: ProfileRow {
-                    bio_source: String::new(),
-                    subjects: clip(&json.subjects),
-                    school_levels: clip(&json.school_levels),
-                    languages: clip(&json.languages),
-                    academy: single_line(json.academy.as_deref().unwrap_or_default())
-                        .chars()
-                        .take(80)
-                        .collect(),
-                    school: single_line(json.school.as_deref().unwrap_or_default())
-                        .chars()
-                        .take(120)
-                        .collect(),
-                    interests: clip(&json.interests),
-                },
-            };
-            data.domain.store.save_profile(id, &update).await?;
-        }
-        let row = data
+        let details = remote_details(&json, kind, display_name, summary_html);
+        let (row, profile) = data
             .domain
-            .store
-            .actor_by_id(id)
+            .record_remote_actor_details(id, &details)
             .await?
             .ok_or(ApubError::Incomplete)?;
-        let profile = data.domain.store.profile(id).await?;
         DbActor::new(row, profile)
     }
 }
@@ -468,7 +526,7 @@ pub async fn person_document(state: &AppState, name: &str) -> Response {
 
 /// `GET /actor`: the instance actor (FEP-2677), which signs fetches.
 pub async fn get_instance_actor(State(state): State<AppState>) -> Response {
-    let row = match state.domain.store.instance_actor().await {
+    let row = match state.domain.instance_actor().await {
         Ok(Some(row)) => row,
         Ok(None) => return AppError::not_found().into_response_json(),
         Err(error) => return AppError::from(error).into_response_json(),
@@ -484,48 +542,10 @@ pub async fn get_instance_actor(State(state): State<AppState>) -> Response {
 }
 
 /// The instance actor's name; reserved for no one else.
-pub const INSTANCE_ACTOR_NAME: &str = "instance";
+pub use crate::domain::actors::INSTANCE_ACTOR_NAME;
 
-/// Creates the instance actor with its key pair on first start; safe when
-/// several processes start at once on one database.
-pub async fn ensure_instance_actor(
-    domain: &Domain,
-) -> Result<ActorRow, crate::domain::DomainError> {
-    if let Some(row) = domain.store.instance_actor().await? {
-        // The configured name may have changed since the first start.
-        if row.display_name != domain.settings.instance.name {
-            domain
-                .store
-                .update_actor_presentation(
-                    row.id,
-                    &domain.settings.instance.name,
-                    &row.summary_html,
-                )
-                .await?;
-            return domain.store.instance_actor().await?.ok_or_else(|| {
-                crate::domain::DomainError::Internal("instance actor missing".into())
-            });
-        }
-        return Ok(row);
-    }
-    let (public_key_pem, private_key_pem) = crate::domain::keys::generate_key_pair().await?;
-    let base = domain.settings.base_url();
-    // Another process starting on the same database may have created it
-    // meanwhile: then its actor is kept and this key pair is dropped.
-    Ok(domain
-        .store
-        .insert_instance_actor(&NewActor {
-            kind: ActorKindRow::Application,
-            name: INSTANCE_ACTOR_NAME.to_string(),
-            domain: String::new(),
-            ap_id: urls::instance_actor(&base),
-            inbox: urls::shared_inbox(&base),
-            shared_inbox: Some(urls::shared_inbox(&base)),
-            display_name: domain.settings.instance.name.clone(),
-            summary_html: String::new(),
-            public_key_pem,
-            private_key_pem: Some(private_key_pem),
-            declared_trust: None,
-        })
-        .await?)
+/// Creates the instance actor with its key pair on first start (see
+/// [`Domain::ensure_instance_actor`]).
+pub async fn ensure_instance_actor(domain: &Domain) -> Result<ActorRow, DomainError> {
+    domain.ensure_instance_actor().await
 }

@@ -5,7 +5,10 @@
 
 use super::actors::DbActor;
 use crate::domain::provenance::{same_origin, Provenance};
-use crate::{app::AppState, store::forums::ForumRow, store::posts::PostRow};
+use crate::{
+    app::AppState,
+    domain::federation_reads::{ForumRow, PostRow},
+};
 use activitypub_federation::{
     config::Data,
     fetch::{fetch_object_http, object_id::ObjectId},
@@ -73,11 +76,9 @@ pub async fn ensure_ancestors(
         }
         if data
             .domain
-            .store
-            .post_by_ap_id(id.as_str())
+            .is_known_post(id.as_str())
             .await
             .map_err(|e| e.to_string())?
-            .is_some()
         {
             break;
         }
@@ -145,8 +146,7 @@ pub async fn backfill_thread(data: &Data<AppState>, thread: &PostRow) -> Result<
     }
     let forum = data
         .domain
-        .store
-        .forum(thread.forum_id)
+        .forum_by_row_id(thread.forum_id)
         .await
         .map_err(|e| e.to_string())?
         .ok_or("thread without forum")?;
@@ -159,11 +159,9 @@ pub async fn backfill_thread(data: &Data<AppState>, thread: &PostRow) -> Result<
         if id.as_str() == thread.ap_id
             || data
                 .domain
-                .store
-                .post_by_ap_id(id.as_str())
+                .is_known_post(id.as_str())
                 .await
                 .map_err(|e| e.to_string())?
-                .is_some()
         {
             continue;
         }
@@ -180,11 +178,9 @@ pub async fn backfill_thread(data: &Data<AppState>, thread: &PostRow) -> Result<
             let parent_known = match &post.in_reply_to {
                 Some(parent) => data
                     .domain
-                    .store
-                    .post_by_ap_id(parent.as_str())
+                    .is_known_post(parent.as_str())
                     .await
-                    .map_err(|e| e.to_string())?
-                    .is_some(),
+                    .map_err(|e| e.to_string())?,
                 None => false,
             };
             if parent_known {
@@ -266,11 +262,9 @@ pub async fn backfill_forum(data: &Data<AppState>, forum: &ForumRow) -> Result<u
         }
         if data
             .domain
-            .store
-            .post_by_ap_id(post.id.as_str())
+            .is_known_post(post.id.as_str())
             .await
             .map_err(|e| e.to_string())?
-            .is_some()
         {
             continue;
         }

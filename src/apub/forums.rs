@@ -10,8 +10,8 @@ use super::{
 use crate::extract::ApiPath;
 use crate::{
     app::AppState,
+    domain::federation_reads::{ForumRow, PostId, PostRow},
     error::AppError,
-    store::{forums::ForumRow, posts::PostRow},
     urls,
 };
 use axum::{
@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 
 /// The `Group` document of a local forum, or a JSON 404.
 pub async fn forum_document(state: &AppState, name: &str) -> Response {
-    let forum = match state.domain.store.local_forum(name).await {
+    let forum = match state.domain.forum_by_name(name).await {
         Ok(Some(forum)) => forum,
         Ok(None) => return AppError::not_found().into_response_json(),
         Err(error) => return AppError::from(error).into_response_json(),
@@ -43,7 +43,7 @@ pub async fn forum_document(state: &AppState, name: &str) -> Response {
 }
 
 async fn local_forum(state: &AppState, name: &str) -> Result<ForumRow, Response> {
-    match state.domain.store.local_forum(name).await {
+    match state.domain.forum_by_name(name).await {
         Ok(Some(forum)) => Ok(forum),
         Ok(None) => Err(AppError::not_found().into_response_json()),
         Err(error) => Err(AppError::from(error).into_response_json()),
@@ -75,12 +75,7 @@ pub async fn get_forum_followers(
         Ok(forum) => forum,
         Err(response) => return response,
     };
-    let count = state
-        .domain
-        .store
-        .count_followers(forum.actor.id)
-        .await
-        .unwrap_or(0);
+    let count = state.domain.forum_follower_count(&forum).await.unwrap_or(0);
     activity_json(&json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": urls::forum_followers_of(&forum.actor.ap_id),
@@ -99,14 +94,10 @@ pub async fn get_forum_moderators(
         Ok(forum) => forum,
         Err(response) => return response,
     };
-    let moderators = match state.domain.store.forum_moderators(forum.actor.id).await {
-        Ok(moderators) => moderators,
+    let ids: Vec<Value> = match state.domain.forum_moderator_urls(&forum).await {
+        Ok(ids) => ids.into_iter().map(Value::String).collect(),
         Err(error) => return AppError::from(error).into_response_json(),
     };
-    let ids: Vec<Value> = moderators
-        .into_iter()
-        .map(|m| Value::String(m.ap_id))
-        .collect();
     collection(format!("{}/moderators", forum.actor.ap_id), ids)
 }
 
@@ -119,7 +110,7 @@ pub async fn get_forum_featured(
         Ok(forum) => forum,
         Err(response) => return response,
     };
-    let ids = match state.domain.store.pinned_threads(forum.actor.id).await {
+    let ids = match state.domain.forum_featured_urls(&forum).await {
         Ok(ids) => ids,
         Err(error) => return AppError::from(error).into_response_json(),
     };
@@ -137,12 +128,7 @@ pub async fn get_forum_outbox(
         Ok(forum) => forum,
         Err(response) => return response,
     };
-    let threads = match state
-        .domain
-        .store
-        .forum_threads(forum.actor.id, 20, 0)
-        .await
-    {
+    let threads = match state.domain.forum_outbox_threads(&forum).await {
         Ok(threads) => threads,
         Err(error) => return AppError::from(error).into_response_json(),
     };
@@ -184,9 +170,8 @@ pub async fn get_forum_outbox(
 }
 
 async fn local_post(state: &AppState, token: &str) -> Result<PostRow, Response> {
-    let ap_id = urls::post(&state.domain.settings.base_url(), token);
-    match state.domain.store.post_by_ap_id(&ap_id).await {
-        Ok(Some(post)) if post.local => Ok(post),
+    match state.domain.local_post_by_token(token).await {
+        Ok(Some(post)) => Ok(post),
         Ok(_) => Err(AppError::not_found().into_response_json()),
         Err(error) => Err(AppError::from(error).into_response_json()),
     }
@@ -218,23 +203,15 @@ pub async fn get_post(
         *response.status_mut() = StatusCode::GONE;
         return response;
     }
-    let store = &state.domain.store;
-    let (author, forum) = match (
-        store.actor_by_id(post.author_id).await,
-        store.forum(post.forum_id).await,
-    ) {
-        (Ok(Some(author)), Ok(Some(forum))) => (author, forum),
+    let parts = match state.domain.post_document_parts(&post).await {
+        Ok(Some(parts)) => parts,
         _ => return AppError::internal("post without author or forum").into_response_json(),
-    };
-    let parent = match post.in_reply_to_id {
-        Some(parent) => store.post(parent).await.ok().flatten().map(|p| p.ap_id),
-        None => None,
     };
     match outgoing::post_object(
         &post,
-        &author.ap_id,
-        &forum.actor.ap_id,
-        parent.as_deref(),
+        &parts.author.ap_id,
+        &parts.forum.actor.ap_id,
+        parts.parent_ap_id.as_deref(),
         state.domain.settings.instance.trust_level,
     ) {
         Some(object) => activity_json(&WithContext::preau(object)),
@@ -252,11 +229,11 @@ pub async fn get_post_context(
         Ok(post) => post,
         Err(response) => return response,
     };
-    let thread = match state.domain.store.post(post.thread()).await {
+    let thread = match state.domain.post_by_row_id(post.thread()).await {
         Ok(Some(thread)) => thread,
         _ => return AppError::not_found().into_response_json(),
     };
-    let ids = match state.domain.store.thread_ap_ids(thread.id).await {
+    let ids = match state.domain.thread_item_urls(&thread).await {
         Ok(ids) => ids,
         Err(error) => return AppError::from(error).into_response_json(),
     };
@@ -274,9 +251,8 @@ pub async fn get_hosted_context(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
 ) -> Response {
-    let store = &state.domain.store;
     let context = urls::hosted_thread_context(&state.domain.settings.base_url(), id);
-    let thread = match store.post(crate::store::posts::PostId(id)).await {
+    let thread = match state.domain.post_by_row_id(PostId(id)).await {
         Ok(Some(thread)) if thread.context_url.as_deref() == Some(context.as_str()) => thread,
         Ok(_) => return AppError::not_found().into_response_json(),
         Err(error) => return AppError::from(error).into_response_json(),
@@ -284,7 +260,7 @@ pub async fn get_hosted_context(
     if !thread.is_visible() {
         return AppError::new(StatusCode::GONE, "post_deleted").into_response_json();
     }
-    let ids = match store.thread_ap_ids(thread.id).await {
+    let ids = match state.domain.thread_item_urls(&thread).await {
         Ok(ids) => ids,
         Err(error) => return AppError::from(error).into_response_json(),
     };
@@ -300,19 +276,18 @@ pub async fn resolve_forum(
 ) -> Result<ForumRow, AppError> {
     use activitypub_federation::fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor};
     let input = input.trim().trim_start_matches(['!', '@']);
-    let store = &data.domain.store;
-    let local_domain = &data.domain.settings.instance.domain;
+    let lookup_failed = |error: &dyn std::fmt::Display| {
+        tracing::info!(%error, "forum lookup failed");
+        AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
+    };
     let actor: DbActor = if input.starts_with("https://") || input.starts_with("http://") {
         let url = url::Url::parse(input)
             .map_err(|_| AppError::new(StatusCode::BAD_REQUEST, "invalid_handle"))?;
-        if let Some(forum) = store.forum_by_ap_id(url.as_str()).await? {
+        if let Some(forum) = data.domain.forum_by_url(url.as_str()).await? {
             return Ok(forum);
         }
         let id: ObjectId<DbActor> = url.into();
-        id.dereference(data).await.map_err(|error| {
-            tracing::info!(%error, "forum lookup failed");
-            AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
-        })?
+        id.dereference(data).await.map_err(|e| lookup_failed(&e))?
     } else {
         let Some((name, domain)) = input
             .split_once('@')
@@ -320,47 +295,34 @@ pub async fn resolve_forum(
         else {
             return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_handle"));
         };
-        if domain.eq_ignore_ascii_case(local_domain) {
-            return store
-                .local_forum(&name.to_lowercase())
+        if domain.eq_ignore_ascii_case(&data.domain.settings.instance.domain) {
+            return data
+                .domain
+                .forum_by_name(&name.to_lowercase())
                 .await?
                 .ok_or_else(AppError::not_found);
         }
-        if let Some(known) = store.remote_actor_by_handle(name, domain).await? {
-            if let Some(forum) = store.forum(known.id).await? {
-                return Ok(forum);
-            }
+        if let Some(forum) = data.domain.known_remote_forum(name, domain).await? {
+            return Ok(forum);
         }
         webfinger_resolve_actor(input, data)
             .await
-            .map_err(|error: super::actors::ApubError| {
-                tracing::info!(%error, "forum lookup failed");
-                AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
-            })?
+            .map_err(|e: super::actors::ApubError| lookup_failed(&e))?
     };
-    store
-        .forum(actor.row.id)
+    data.domain
+        .forum_of_actor(&actor.row)
         .await?
         .ok_or_else(|| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_a_forum"))
 }
 
 /// The forum a page or API path names: a local name, or `name@domain` of
-/// a remote forum already known here.
+/// a remote forum already known here (see [`crate::domain::Domain::forum_by_path`]).
 pub async fn forum_by_path(state: &AppState, name: &str) -> Result<ForumRow, AppError> {
-    let store = &state.domain.store;
-    let found = match name.split_once('@') {
-        Some((name, domain))
-            if !domain.eq_ignore_ascii_case(&state.domain.settings.instance.domain) =>
-        {
-            match store.remote_actor_by_handle(name, domain).await? {
-                Some(actor) => store.forum(actor.id).await?,
-                None => None,
-            }
-        }
-        Some((name, _)) => store.local_forum(&name.to_lowercase()).await?,
-        None => store.local_forum(&name.to_lowercase()).await?,
-    };
-    found.ok_or_else(AppError::not_found)
+    state
+        .domain
+        .forum_by_path(name)
+        .await?
+        .ok_or_else(AppError::not_found)
 }
 
 /// The handle of a forum: `name@domain`.

@@ -18,6 +18,7 @@ pub mod policy;
 pub mod project_content;
 pub mod project_inbox;
 pub mod project_objects;
+pub mod project_received;
 pub mod projects;
 pub mod signing;
 pub mod trust;

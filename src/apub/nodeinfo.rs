@@ -1,7 +1,7 @@
 //! NodeInfo 2.1: software, usage, open registrations, and the declared
 //! trust level in `metadata`.
 
-use crate::{app::AppState, config::Registrations, error::AppError, store::now_ms};
+use crate::{app::AppState, config::Registrations, error::AppError};
 use axum::{
     extract::State,
     http::header,
@@ -41,13 +41,7 @@ pub async fn get_nodeinfo_links(State(state): State<AppState>) -> Response {
 /// `GET /nodeinfo/2.1`.
 pub async fn get_nodeinfo(State(state): State<AppState>) -> Response {
     let settings = &state.domain.settings;
-    let day = 24 * 3600 * 1000;
-    let counts = match state
-        .domain
-        .store
-        .count_active_accounts([now_ms() - 30 * day, now_ms() - 180 * day])
-        .await
-    {
+    let counts = match state.domain.active_account_counts().await {
         Ok(counts) => counts,
         Err(error) => return AppError::from(error).into_response_json(),
     };

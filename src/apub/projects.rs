@@ -16,19 +16,21 @@ use super::{
 use crate::extract::ApiPath;
 use crate::{
     app::AppState,
-    domain::projects::{row_role, wire_role},
-    error::AppError,
-    store::{
-        now_ms,
-        projects::{NewLogEntry, NewMember, ProjectRow},
+    domain::{
+        project_reads::{
+            now_ms, JoinMode, NewLogEntry, NewMember, ProjectFields, ProjectRow, ProjectStatus,
+            Visibility,
+        },
+        projects::{row_role, wire_role},
     },
+    error::AppError,
     urls,
 };
 use activitypub_federation::{
     config::Data,
     fetch::{fetch_object_http, object_id::ObjectId},
 };
-use axum::{http::StatusCode, response::Response};
+use axum::response::Response;
 use preau_federation::{
     collections::OrderedCollection,
     projects::{Member, PROJECT_GROUP_KIND},
@@ -63,10 +65,6 @@ impl SignedRead {
             headers,
         }
     }
-}
-
-fn refuse(status: StatusCode, code: &'static str) -> Response {
-    AppError::new(status, code).into_response_json()
 }
 
 fn rfc3339(ms: i64) -> Option<String> {
@@ -125,7 +123,7 @@ pub async fn project_actor_response(
     name: &str,
     request: &SignedRead,
 ) -> Response {
-    let project = match data.domain.store.local_project(name).await {
+    let project = match data.domain.project_by_name(name).await {
         Ok(Some(project)) => project,
         Ok(None) => return AppError::not_found().into_response_json(),
         Err(error) => return AppError::from(error).into_response_json(),
@@ -134,7 +132,7 @@ pub async fn project_actor_response(
         Ok(document) => document,
         Err(error) => return error.into_response_json(),
     };
-    let private = project.visibility == crate::store::projects::Visibility::Members;
+    let private = project.visibility == Visibility::Members;
     if private
         && (!request.headers.contains_key("signature")
             || check_member_read(data, request, &project).await.is_err())
@@ -157,9 +155,8 @@ pub fn remote_project_fields(
     json: &preau_federation::Actor,
     title: &str,
     summary_html: &str,
-) -> crate::store::projects::ProjectFields {
+) -> ProjectFields {
     use crate::domain::validate::single_line;
-    use crate::store::projects::{JoinMode, ProjectFields, ProjectStatus, Visibility};
     let clip = |items: &[String]| -> Vec<String> {
         items
             .iter()
@@ -222,17 +219,25 @@ pub async fn check_member_read(
     request: &SignedRead,
     project: &ProjectRow,
 ) -> Result<(), Response> {
+    let host = signed_reader_host(data, request).await?;
+    data.domain
+        .require_host_may_read_project(project, &host)
+        .await
+        .map_err(|error| AppError::from(error).into_response_json())
+}
+
+/// The host of the instance that signed a read, once its signature is
+/// verified.
+async fn signed_reader_host(
+    data: &Data<AppState>,
+    request: &SignedRead,
+) -> Result<String, Response> {
     let signer = verify_signed_read(data, &request.method, &request.path, &request.headers).await?;
-    let host = signer.actor().row.domain.clone();
-    match data.domain.host_may_read_project(project, &host).await {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(refuse(StatusCode::FORBIDDEN, "not_a_member")),
-        Err(error) => Err(AppError::from(error).into_response_json()),
-    }
+    Ok(signer.actor().row.domain.clone())
 }
 
 async fn local_project_or_404(data: &Data<AppState>, name: &str) -> Result<ProjectRow, Response> {
-    match data.domain.store.local_project(name).await {
+    match data.domain.project_by_name(name).await {
         Ok(Some(project)) => Ok(project),
         Ok(None) => Err(AppError::not_found().into_response_json()),
         Err(error) => Err(AppError::from(error).into_response_json()),
@@ -251,6 +256,33 @@ fn collection(id: &str, items: Vec<Value>) -> Response {
     activity_json(&value)
 }
 
+/// The `Member` entry of one membership, invitation or request.
+fn member_entry(
+    project: &ProjectRow,
+    group: &Url,
+    view: &crate::domain::project_reads::MemberView,
+) -> Option<Value> {
+    let role = wire_role(&view.member)?;
+    let actor = Url::parse(&view.actor.ap_id).ok()?;
+    let id = Url::parse(&urls::project_member(
+        &project.actor.ap_id,
+        &view.actor.ap_id,
+    ))
+    .ok()?;
+    let mut member = Member::new(id, actor, group.clone(), role);
+    member.activity = view
+        .member
+        .activity_id
+        .as_deref()
+        .and_then(|a| Url::parse(a).ok());
+    member.invited_by = view
+        .inviter
+        .as_ref()
+        .and_then(|i| Url::parse(&i.ap_id).ok());
+    member.updated = rfc3339(view.member.updated_at);
+    serde_json::to_value(member).ok()
+}
+
 /// `GET /projects/{name}/members`: `Member` entries (members, invitations,
 /// requests), to member instances only.
 pub async fn get_project_members(
@@ -265,10 +297,11 @@ pub async fn get_project_members(
         Ok(project) => project,
         Err(response) => return response,
     };
-    if let Err(response) = check_member_read(&data, &request, &project).await {
-        return response;
-    }
-    let members = match data.domain.store.project_members(project.actor.id).await {
+    let host = match signed_reader_host(&data, &request).await {
+        Ok(host) => host,
+        Err(response) => return response,
+    };
+    let members = match data.domain.project_members_for_host(&project, &host).await {
         Ok(members) => members,
         Err(error) => return AppError::from(error).into_response_json(),
     };
@@ -277,27 +310,7 @@ pub async fn get_project_members(
     };
     let items: Vec<Value> = members
         .iter()
-        .filter_map(|view| {
-            let role = wire_role(&view.member)?;
-            let actor = Url::parse(&view.actor.ap_id).ok()?;
-            let id = Url::parse(&urls::project_member(
-                &project.actor.ap_id,
-                &view.actor.ap_id,
-            ))
-            .ok()?;
-            let mut member = Member::new(id, actor, group.clone(), role);
-            member.activity = view
-                .member
-                .activity_id
-                .as_deref()
-                .and_then(|a| Url::parse(a).ok());
-            member.invited_by = view
-                .inviter
-                .as_ref()
-                .and_then(|i| Url::parse(&i.ap_id).ok());
-            member.updated = rfc3339(view.member.updated_at);
-            serde_json::to_value(member).ok()
-        })
+        .filter_map(|view| member_entry(&project, &group, view))
         .collect();
     collection(&urls::project_members_of(&project.actor.ap_id), items)
 }
@@ -316,10 +329,11 @@ pub async fn get_project_activity(
         Ok(project) => project,
         Err(response) => return response,
     };
-    if let Err(response) = check_member_read(&data, &request, &project).await {
-        return response;
-    }
-    let log = match data.domain.store.project_log(project.actor.id, 200).await {
+    let host = match signed_reader_host(&data, &request).await {
+        Ok(host) => host,
+        Err(response) => return response,
+    };
+    let log = match data.domain.project_log_for_host(&project, &host).await {
         Ok(log) => log,
         Err(error) => return AppError::from(error).into_response_json(),
     };
@@ -369,15 +383,12 @@ async fn collection_items(data: &Data<AppState>, url: &Url) -> Result<Vec<Value>
     }
 }
 
-/// Reads again a remote project's members and activity from its host and
-/// replaces this instance's mirror. Bounded: 1,000 members.
-pub async fn refresh_mirror(data: &Data<AppState>, project: &ProjectRow) -> Result<(), String> {
-    if project.actor.is_local() {
-        return Ok(());
-    }
-    // The project itself first: a members-only project shows its
-    // description only to instances with members.
-    refresh_project_actor(data, project).await;
+/// Reads the members of a remote project from its host: the actors
+/// are fetched, an unknown inviter is left out. Bounded: 1,000 members.
+async fn mirror_members(
+    data: &Data<AppState>,
+    project: &ProjectRow,
+) -> Result<Vec<NewMember>, String> {
     let members_url = project
         .members_url
         .clone()
@@ -397,13 +408,7 @@ pub async fn refresh_mirror(data: &Data<AppState>, project: &ProjectRow) -> Resu
             continue;
         };
         let invited_by = match &member.invited_by {
-            Some(url) => data
-                .domain
-                .store
-                .actor_by_ap_id(url.as_str())
-                .await
-                .map_err(|e| e.to_string())?
-                .map(|a| a.id),
+            Some(url) => known_actor_id(data, url.as_str()).await?,
             None => None,
         };
         let (role, state) = row_role(member.role);
@@ -416,49 +421,72 @@ pub async fn refresh_mirror(data: &Data<AppState>, project: &ProjectRow) -> Resu
             updated_at: ms_of(member.updated.as_deref()),
         });
     }
+    Ok(members)
+}
+
+async fn known_actor_id(
+    data: &Data<AppState>,
+    ap_id: &str,
+) -> Result<Option<crate::domain::project_reads::ActorId>, String> {
+    data.domain
+        .actor_id_by_url(ap_id)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Reads the activity of a remote project from its host, oldest first;
+/// empty when it cannot be read. Bounded: 200 entries.
+async fn mirror_log(
+    data: &Data<AppState>,
+    project: &ProjectRow,
+) -> Result<Vec<NewLogEntry>, String> {
     let mut log = Vec::new();
-    if let Some(activity_url) = project
+    let Some(activity_url) = project
         .activity_url
         .as_deref()
         .and_then(|u| Url::parse(u).ok())
-    {
-        if let Ok(items) = collection_items(data, &activity_url).await {
-            for item in items.into_iter().take(200) {
-                let find = |key: &str| item.get(key).and_then(Value::as_str).map(str::to_string);
-                let mut entry = NewLogEntry {
-                    kind: find("type").unwrap_or_default().chars().take(20).collect(),
-                    actor_id: None,
-                    subject_id: None,
-                    detail: find("summary")
-                        .unwrap_or_default()
-                        .chars()
-                        .take(40)
-                        .collect(),
-                    at: ms_of(find("published").as_deref()),
-                };
-                if let Some(actor) = find("actor") {
-                    entry.actor_id = data
-                        .domain
-                        .store
-                        .actor_by_ap_id(&actor)
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .map(|a| a.id);
-                }
-                if let Some(subject) = find("object") {
-                    entry.subject_id = data
-                        .domain
-                        .store
-                        .actor_by_ap_id(&subject)
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .map(|a| a.id);
-                }
-                log.push(entry);
-            }
-            log.reverse();
+    else {
+        return Ok(log);
+    };
+    let Ok(items) = collection_items(data, &activity_url).await else {
+        return Ok(log);
+    };
+    for item in items.into_iter().take(200) {
+        let find = |key: &str| item.get(key).and_then(Value::as_str).map(str::to_string);
+        let mut entry = NewLogEntry {
+            kind: find("type").unwrap_or_default().chars().take(20).collect(),
+            actor_id: None,
+            subject_id: None,
+            detail: find("summary")
+                .unwrap_or_default()
+                .chars()
+                .take(40)
+                .collect(),
+            at: ms_of(find("published").as_deref()),
+        };
+        if let Some(actor) = find("actor") {
+            entry.actor_id = known_actor_id(data, &actor).await?;
         }
+        if let Some(subject) = find("object") {
+            entry.subject_id = known_actor_id(data, &subject).await?;
+        }
+        log.push(entry);
     }
+    log.reverse();
+    Ok(log)
+}
+
+/// Reads again a remote project's members and activity from its host and
+/// replaces this instance's mirror. Bounded: 1,000 members.
+pub async fn refresh_mirror(data: &Data<AppState>, project: &ProjectRow) -> Result<(), String> {
+    if project.actor.is_local() {
+        return Ok(());
+    }
+    // The project itself first: a members-only project shows its
+    // description only to instances with members.
+    refresh_project_actor(data, project).await;
+    let members = mirror_members(data, project).await?;
+    let log = mirror_log(data, project).await?;
     let log = (!log.is_empty()).then_some(log);
     data.domain
         .replace_project_mirror(project, &members, log.as_deref())

@@ -6,8 +6,7 @@
 
 use crate::{
     app::AppState,
-    domain::trust::AttestationEvidence,
-    store::{now_ms, trust::CheckOutcome},
+    domain::{instance_checks::CheckOutcome, trust::AttestationEvidence},
 };
 use chrono::{TimeZone, Utc};
 use preau_federation::{
@@ -130,13 +129,13 @@ fn authorities(state: &AppState) -> Vec<(PublicMultikey, String)> {
 
 /// Checks one instance and stores the outcome. Refusals are logged.
 pub async fn check_and_store(state: &AppState, host: &str, origin: &str) {
-    let store = &state.domain.store;
+    let domain = &state.domain;
     // A blocked or unlisted instance is not contacted at all (one below
     // the minimum level is: its evidence may lift it).
     if let Ok(Some(refusal)) = state.domain.federation_refusal(host).await {
         if refusal != crate::domain::trust::Refusal::LevelTooLow {
-            let _ = store
-                .postpone_instance_check(host, now_ms() + RETRY_UNREACHABLE_MS)
+            let _ = domain
+                .postpone_instance_check(host, RETRY_UNREACHABLE_MS)
                 .await;
             return;
         }
@@ -146,7 +145,7 @@ pub async fn check_and_store(state: &AppState, host: &str, origin: &str) {
         Err(error) => Err(CheckError::Unreachable(format!("{origin}: {error}"))),
     };
     let result = match outcome {
-        Ok(outcome) => match store.record_check(host, &outcome).await {
+        Ok(outcome) => match domain.record_instance_check(host, &outcome).await {
             Ok(Some(lost)) => {
                 notify_admins(state, host, lost).await;
                 Ok(())
@@ -156,13 +155,13 @@ pub async fn check_and_store(state: &AppState, host: &str, origin: &str) {
         },
         Err(error) => {
             tracing::info!(host, %error, "trust: instance not checked");
-            match store
+            match domain
                 .log_trust_event(host, error.code(), &error.to_string())
                 .await
             {
                 Ok(()) => {
-                    store
-                        .postpone_instance_check(host, now_ms() + RETRY_UNREACHABLE_MS)
+                    domain
+                        .postpone_instance_check(host, RETRY_UNREACHABLE_MS)
                         .await
                 }
                 Err(error) => Err(error),
@@ -183,13 +182,8 @@ async fn notify_admins(state: &AppState, host: &str, lost: TrustLevel) {
         level = lost.as_str(),
         "trust: an instance lost its verified level"
     );
-    let admins = match state
-        .domain
-        .store
-        .list_accounts(Some(crate::store::accounts::AccountStatus::Active))
-        .await
-    {
-        Ok(accounts) => accounts.into_iter().filter(|a| a.is_admin),
+    let admins = match state.domain.active_admins().await {
+        Ok(admins) => admins,
         Err(error) => {
             tracing::warn!(%error, "trust: listing admins to notify failed");
             return;
@@ -210,39 +204,24 @@ async fn notify_admins(state: &AppState, host: &str, lost: TrustLevel) {
     }
 }
 
-/// Reads an instance's declaration and attestations and verifies them.
-async fn check(state: &AppState, host: &str, origin: &Url) -> Result<CheckOutcome, CheckError> {
-    let (served_by, document) = nodeinfo(state, origin).await?;
-    let trust = document
-        .get("metadata")
-        .and_then(|m| m.get("trust"))
-        .cloned()
-        .unwrap_or(Value::Null);
-    let declared: Option<TrustLevel> = trust
-        .get("declared")
-        .and_then(Value::as_str)
-        .and_then(|l| l.parse().ok());
-    let declared_org = trust
-        .get("organisation")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect::<String>();
+/// The best attestation an instance serves that verifies (highest level,
+/// then longest valid) with its JSON, or else the code of the first
+/// refusal. Each refusal is logged. At most 8 are read.
+async fn best_attestation(
+    state: &AppState,
+    host: &str,
+    served: Vec<Value>,
+    served_by: &Url,
+    now: chrono::DateTime<Utc>,
+) -> (Option<(AttestationEvidence, String)>, Option<String>) {
     let trusted = authorities(state);
     let keys: Vec<PublicMultikey> = trusted.iter().map(|(key, _)| *key).collect();
-    let now = state.domain.clock.now();
     let mut best: Option<(AttestationEvidence, String)> = None;
     let mut first_error: Option<String> = None;
-    let served = trust
-        .get("attestations")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
     for value in served.into_iter().take(8) {
         let json = value.to_string();
         let verified = Attestation::from_value(value)
-            .and_then(|a| attestation::verify(&a, &keys, &served_by, now));
+            .and_then(|a| attestation::verify(&a, &keys, served_by, now));
         match verified {
             Ok(verified) => {
                 let authority = trusted
@@ -268,7 +247,6 @@ async fn check(state: &AppState, host: &str, origin: &Url) -> Result<CheckOutcom
                 tracing::info!(host, code = error.code(), %error, "trust: attestation refused");
                 if let Err(store_error) = state
                     .domain
-                    .store
                     .log_trust_event(host, error.code(), &error.to_string())
                     .await
                 {
@@ -278,6 +256,35 @@ async fn check(state: &AppState, host: &str, origin: &Url) -> Result<CheckOutcom
             }
         }
     }
+    (best, first_error)
+}
+
+/// Reads an instance's declaration and attestations and verifies them.
+async fn check(state: &AppState, host: &str, origin: &Url) -> Result<CheckOutcome, CheckError> {
+    let (served_by, document) = nodeinfo(state, origin).await?;
+    let trust = document
+        .get("metadata")
+        .and_then(|m| m.get("trust"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let declared: Option<TrustLevel> = trust
+        .get("declared")
+        .and_then(Value::as_str)
+        .and_then(|l| l.parse().ok());
+    let declared_org = trust
+        .get("organisation")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let now = state.domain.clock.now();
+    let served = trust
+        .get("attestations")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let (best, first_error) = best_attestation(state, host, served, &served_by, now).await;
     let recheck = state.domain.settings.trust.recheck_hours as i64 * 3_600_000;
     let mut next_check_at = now.timestamp_millis() + recheck;
     if let Some((evidence, _)) = &best {

@@ -4,10 +4,7 @@
 //! one namespace of local names, so a handle is never ambiguous.
 
 use crate::extract::ApiQuery;
-use crate::{
-    app::AppState, error::AppError, store::accounts::AccountStatus, store::actors::ActorKindRow,
-    urls,
-};
+use crate::{app::AppState, domain::actors::ActorKindRow, error::AppError, urls};
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -59,19 +56,12 @@ pub async fn get_webfinger(
             .with_detail("the resource is not an account of this instance")
             .into_response_json();
     };
-    let actor = match state.domain.store.local_actor_by_name(&name).await {
+    // Only active accounts are discoverable.
+    let actor = match state.domain.discoverable_local_actor(&name).await {
         Ok(Some(actor)) => actor,
         Ok(None) => return AppError::not_found().into_response_json(),
         Err(error) => return AppError::from(error).into_response_json(),
     };
-    if actor.kind == ActorKindRow::Person {
-        // Only active accounts are discoverable.
-        match state.domain.store.account_by_username(&name).await {
-            Ok(Some(account)) if account.status == AccountStatus::Active => {}
-            Ok(_) => return AppError::not_found().into_response_json(),
-            Err(error) => return AppError::from(error).into_response_json(),
-        }
-    }
     let mut links = vec![WebfingerLink {
         rel: "self".to_string(),
         kind: Some(ACTIVITY_JSON.to_string()),

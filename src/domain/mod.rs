@@ -6,21 +6,25 @@
 //! HTTP edge turns into a status and a translated message.
 
 pub mod accounts;
+pub mod actors;
 pub mod cache;
 pub mod clock;
 pub mod contacts;
 pub mod directory;
 pub mod errors;
+pub mod federation_reads;
 pub mod forum_bans;
 pub mod forums;
 pub mod gazetteer;
 pub mod inbox;
+pub mod instance_checks;
 pub mod keys;
 pub mod passwords;
 pub mod places;
 pub mod profile;
 pub mod project_content;
 pub mod project_host;
+pub mod project_reads;
 pub mod projects;
 pub mod provenance;
 pub mod refusals;
