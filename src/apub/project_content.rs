@@ -112,7 +112,7 @@ async fn object_json(
                 Some(id) => store.project_post(id).await?.map(|p| p.ap_id),
                 None => None,
             };
-            serde_json::to_value(super::project_objects::post_object(
+            serde_json::to_value(crate::domain::outbox::project::post_object(
                 post,
                 &author.ap_id,
                 &project.actor.ap_id,
@@ -126,7 +126,7 @@ async fn object_json(
                 .await?
                 .ok_or_else(AppError::not_found)?;
             let first = (document.ap_id != version.ap_id).then_some(document.ap_id.as_str());
-            serde_json::to_value(super::project_objects::document_object(
+            serde_json::to_value(crate::domain::outbox::project::document_object(
                 version,
                 &document.name,
                 first,
@@ -142,7 +142,7 @@ async fn object_json(
                 .into_iter()
                 .map(|a| a.ap_id)
                 .collect();
-            serde_json::to_value(super::project_objects::event_object(
+            serde_json::to_value(crate::domain::outbox::project::event_object(
                 event,
                 &author.ap_id,
                 &project.actor.ap_id,
