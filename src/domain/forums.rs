@@ -134,7 +134,7 @@ impl Domain {
                 return Ok(());
             }
             let (announce_id, announce) =
-                outgoing::announce(&self.settings.base_url(), forum, activity)?;
+                outgoing::announce(&self.settings.base_url(), &forum.actor.ap_id, activity)?;
             queue(tx, &announce_id, forum.actor.id, &announce, &inboxes).await?;
         } else if actor.is_local() {
             queue(
@@ -306,7 +306,7 @@ impl Domain {
             ActivityKind::Create,
             &activity_id,
             &actor.ap_id,
-            forum,
+            &forum.actor.ap_id,
             object,
         )?)?;
         self.distribute(&mut tx, forum, actor, &activity_id, &activity)
@@ -513,7 +513,13 @@ impl Domain {
             -> futures::future::BoxFuture<'_, Result<(), crate::store::StoreError>>,
     ) -> DomainResult<()> {
         let id = new_activity_id(&self.settings.base_url());
-        let activity = to_json(&outgoing::in_forum(kind, &id, &actor.ap_id, forum, object)?)?;
+        let activity = to_json(&outgoing::in_forum(
+            kind,
+            &id,
+            &actor.ap_id,
+            &forum.actor.ap_id,
+            object,
+        )?)?;
         let mut tx = self.store.begin().await?;
         change(&mut tx).await?;
         self.distribute(&mut tx, forum, actor, &id, &activity)
@@ -633,7 +639,7 @@ impl Domain {
             ActivityKind::Like,
             &like_id,
             &actor.ap_id,
-            &forum,
+            &forum.actor.ap_id,
             Value::String(post.ap_id.clone()),
         )?;
         let (id, activity) = if helpful {
@@ -679,7 +685,7 @@ impl Domain {
                 ActivityKind::Delete,
                 &id,
                 &actor.ap_id,
-                &forum,
+                &forum.actor.ap_id,
                 Value::String(post.ap_id.clone()),
             )?
             .summary(reason.clone()),
@@ -717,13 +723,22 @@ impl Domain {
         let featured = outbox::url(&format!("{}/featured", forum.actor.ap_id))?;
         let object = Value::String(thread.ap_id.clone());
         let activity = match action {
-            ThreadAction::Lock => {
-                outgoing::in_forum(ActivityKind::Lock, &id, &actor.ap_id, &forum, object)?
-            }
+            ThreadAction::Lock => outgoing::in_forum(
+                ActivityKind::Lock,
+                &id,
+                &actor.ap_id,
+                &forum.actor.ap_id,
+                object,
+            )?,
             ThreadAction::Unlock => {
                 let lock_id = new_activity_id(&base);
-                let lock =
-                    outgoing::in_forum(ActivityKind::Lock, &lock_id, &actor.ap_id, &forum, object)?;
+                let lock = outgoing::in_forum(
+                    ActivityKind::Lock,
+                    &lock_id,
+                    &actor.ap_id,
+                    &forum.actor.ap_id,
+                    object,
+                )?;
                 outgoing::undo(&id, &lock)?
             }
             ThreadAction::Pin | ThreadAction::Unpin => {
@@ -732,7 +747,8 @@ impl Domain {
                 } else {
                     ActivityKind::Remove
                 };
-                outgoing::in_forum(kind, &id, &actor.ap_id, &forum, object)?.target(&featured)
+                outgoing::in_forum(kind, &id, &actor.ap_id, &forum.actor.ap_id, object)?
+                    .target(&featured)
             }
         };
         let activity = to_json(&activity)?;

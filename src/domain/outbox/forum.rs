@@ -85,7 +85,7 @@ pub fn in_forum(
     kind: ActivityKind,
     id: &str,
     actor: &str,
-    forum: &ForumRow,
+    forum: &str,
     object: Value,
 ) -> DomainResult<Activity> {
     Ok(Activity::in_forum(
@@ -93,21 +93,27 @@ pub fn in_forum(
         url(id)?,
         url(actor)?,
         object,
-        &url(&forum.actor.ap_id)?,
+        &url(forum)?,
     ))
 }
 
 /// The JSON of [`in_forum`] (for the forum's outbox collection); `Null`
 /// if a stored id is not a URL.
 pub fn activity(kind: &str, id: &str, actor: &str, forum: &ForumRow, object: Value) -> Value {
-    in_forum(ActivityKind::from_name(kind), id, actor, forum, object)
-        .and_then(|activity| to_json(&activity))
-        .unwrap_or(Value::Null)
+    in_forum(
+        ActivityKind::from_name(kind),
+        id,
+        actor,
+        &forum.actor.ap_id,
+        object,
+    )
+    .and_then(|activity| to_json(&activity))
+    .unwrap_or(Value::Null)
 }
 
 /// The forum's `Announce` of an activity it accepted, sent unchanged to
 /// its followers.
-pub fn announce(base: &str, forum: &ForumRow, inner: &Value) -> DomainResult<(String, Value)> {
+pub fn announce(base: &str, forum: &str, inner: &Value) -> DomainResult<(String, Value)> {
     let id = new_activity_id(base);
     let announce = forum_announce(&id, forum, inner)?;
     Ok((id, to_json(&announce)?))
@@ -117,19 +123,19 @@ pub fn announce(base: &str, forum: &ForumRow, inner: &Value) -> DomainResult<(St
 /// each thread's announce a stable one); `Null` if a stored id is not a
 /// URL.
 pub fn announce_with_id(id: &str, forum: &ForumRow, inner: &Value) -> (String, Value) {
-    let body = forum_announce(id, forum, inner)
+    let body = forum_announce(id, &forum.actor.ap_id, inner)
         .and_then(|announce| to_json(&announce))
         .unwrap_or(Value::Null);
     (id.to_string(), body)
 }
 
-fn forum_announce(id: &str, forum: &ForumRow, inner: &Value) -> DomainResult<Activity> {
+fn forum_announce(id: &str, forum: &str, inner: &Value) -> DomainResult<Activity> {
     // Relayed exactly as received, `@context`, Linked Data signature and
     // FEP-8b32 proof included, so followers can check it themselves.
     Ok(Activity::announce(
         url(id)?,
-        &url(&forum.actor.ap_id)?,
-        &url(&urls::forum_followers_of(&forum.actor.ap_id))?,
+        &url(forum)?,
+        &url(&urls::forum_followers_of(forum))?,
         inner.clone(),
     ))
 }

@@ -12,6 +12,8 @@
 pub mod deliveries;
 pub mod forum;
 pub mod project;
+#[cfg(test)]
+mod round_trip;
 
 use super::{DomainError, DomainResult};
 use crate::store::{actors::ActorId, delivery::enqueue, Tx};
