@@ -347,7 +347,7 @@ async fn serve(
         router,
         federation,
     } = app;
-    let maintenance = crate::jobs::spawn_maintenance(state.domain.store.clone());
+    let maintenance = crate::jobs::spawn_maintenance(state.domain.clone());
     let trust_checks = crate::jobs::spawn_trust_checks(state.clone());
     let delivery = crate::jobs::delivery::spawn_delivery_workers(
         federation,

@@ -108,6 +108,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::MemberLevelTooLow
         | R::NotModerator
         | R::NotProjectMember
+        | R::ServerNotAMember
         | R::NotProjectModerator
         | R::NotProjectOwner
         | R::ProjectInviteOnly
@@ -203,6 +204,7 @@ impl Refusal {
             R::MemberLevelTooLow => "member_level_too_low",
             R::NotModerator => "not_moderator",
             R::NotProjectMember => "not_project_member",
+            R::ServerNotAMember => "not_a_member",
             R::NotProjectModerator => "not_project_moderator",
             R::NotProjectOwner => "not_project_owner",
             R::ProjectInviteOnly => "project_invite_only",

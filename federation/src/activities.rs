@@ -222,6 +222,27 @@ pub struct Activity {
     pub expires: Option<String>,
 }
 
+/// An earlier activity as an answer (`Accept`, `Reject`) embeds it: its
+/// id and type, and the fields the receiver matches it by. Ids stay text:
+/// an answer quotes them as they were received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answered {
+    /// The answered activity's id.
+    pub id: String,
+    /// `Follow`, `Join`, `Invite`.
+    #[serde(rename = "type")]
+    pub kind: ActivityKind,
+    /// Who sent it; left out of an `Invite` answered by the invitee, as
+    /// Mobilizon writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// What it was about: the followed actor, the group.
+    pub object: String,
+    /// The invited person of an `Invite`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
 /// Why an activity's object cannot be read as the type asked for.
 #[derive(Debug, thiserror::Error)]
 pub enum ActivityError {
@@ -263,6 +284,68 @@ impl Activity {
         Activity::new(kind, id, actor, object)
             .to([PUBLIC, forum.as_str()])
             .audience(forum.clone())
+    }
+
+    /// What Préau sends about a forum's post (`Create`, `Update`, `Delete`,
+    /// `Like`, `Lock`, `Add`/`Remove` to `featured`): public in `to`, the
+    /// forum in `cc` and `audience`, as Lemmy addresses its own.
+    pub fn in_forum(kind: ActivityKind, id: Url, actor: Url, object: Value, forum: &Url) -> Self {
+        Activity::new(kind, id, actor, object)
+            .to([PUBLIC])
+            .cc([forum.as_str()])
+            .audience(forum.clone())
+    }
+
+    /// What a member sends to a project space (`Create` of a members-only
+    /// object): to `to` (the members collection, or the people an event is
+    /// for), with the project in `cc` and `audience`.
+    pub fn in_project<S: ToString>(
+        kind: ActivityKind,
+        id: Url,
+        actor: Url,
+        object: Value,
+        to: impl IntoIterator<Item = S>,
+        project: &Url,
+    ) -> Self {
+        Activity::new(kind, id, actor, object)
+            .to(to)
+            .cc([project.as_str()])
+            .audience(project.clone())
+    }
+
+    /// A project relaying an activity it accepted to its members,
+    /// unchanged: to the members collection, never public.
+    pub fn announce_to_members(id: Url, project: &Url, members: &Url, relayed: Value) -> Self {
+        Activity::new(ActivityKind::Announce, id, project.clone(), relayed)
+            .to([members.as_str()])
+            .audience(project.clone())
+    }
+
+    /// A person asks to join a group (Mobilizon's `Join`), or (`Leave`)
+    /// leaves it; addressed to the group.
+    pub fn membership(kind: ActivityKind, id: Url, person: Url, group: &Url) -> Self {
+        Activity::new(kind, id, person, Value::String(group.to_string())).to([group.as_str()])
+    }
+
+    /// A member invites `invitee` into `group` (Mobilizon's `Invite`: the
+    /// group as `object`, the person as `target`), with the group in `cc`.
+    pub fn invite(id: Url, inviter: Url, group: &Url, invitee: &Url) -> Self {
+        Activity::new(
+            ActivityKind::Invite,
+            id,
+            inviter,
+            Value::String(group.to_string()),
+        )
+        .target(invitee)
+        .to([invitee.as_str()])
+        .cc([group.as_str()])
+    }
+
+    /// The answer (`Accept` or `Reject`) of `actor` to an earlier activity
+    /// (a `Join`, an `Invite`, a `Follow`), embedding what it answers.
+    pub fn answer(kind: ActivityKind, id: Url, actor: Url, answered: &Answered, to: &Url) -> Self {
+        let answered = serde_json::to_value(answered).unwrap_or(Value::Null);
+        Activity::new(kind, id, actor, answered).to([to.as_str()])
     }
 
     /// A forum relaying an activity it accepted to its followers, unchanged
@@ -359,6 +442,12 @@ impl Activity {
     /// Sets the collection or group acted on (`Add`, `Remove`, `Block`).
     pub fn target(mut self, target: &Url) -> Self {
         self.target = Some(Value::String(target.to_string()));
+        self
+    }
+
+    /// Sets where something moved from (a member removed from a group).
+    pub fn origin(mut self, origin: &Url) -> Self {
+        self.origin = Some(Value::String(origin.to_string()));
         self
     }
 

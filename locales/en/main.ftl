@@ -560,6 +560,7 @@ error-not_a_member = This content is for the project's members only.
 error-not_a_person = Only a person can be invited.
 error-not_a_project = This is not a project.
 error-not_project_member = For project members only.
+error-not_a_member = This server hosts no member of the project.
 error-not_project_moderator = For project moderators only.
 error-not_project_owner = For project owners only.
 error-nothing_to_answer = There is nothing to accept or decline here.

@@ -560,6 +560,7 @@ error-not_a_member = Ce contenu est réservé aux membres du projet.
 error-not_a_person = Seule une personne peut être invitée.
 error-not_a_project = Ce n’est pas un projet.
 error-not_project_member = Réservé aux membres du projet.
+error-not_a_member = Ce serveur n’héberge aucun membre du projet.
 error-not_project_moderator = Réservé aux modérateurs du projet.
 error-not_project_owner = Réservé aux propriétaires du projet.
 error-nothing_to_answer = Il n’y a rien à accepter ni à refuser ici.

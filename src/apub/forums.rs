@@ -5,8 +5,8 @@
 use super::{
     activity_json,
     actors::{local_actor_document, DbActor},
-    outgoing,
 };
+use crate::domain::outbox::forum as outgoing;
 use crate::extract::ApiPath;
 use crate::{
     app::AppState,

@@ -60,7 +60,7 @@ async fn object_json(
                 Some(id) => domain.project_post_by_row_id(id).await?.map(|p| p.ap_id),
                 None => None,
             };
-            serde_json::to_value(super::project_objects::post_object(
+            serde_json::to_value(crate::domain::outbox::project::post_object(
                 post,
                 &author.ap_id,
                 &project.actor.ap_id,
@@ -74,7 +74,7 @@ async fn object_json(
                 .await?
                 .ok_or_else(AppError::not_found)?;
             let first = (document.ap_id != version.ap_id).then_some(document.ap_id.as_str());
-            serde_json::to_value(super::project_objects::document_object(
+            serde_json::to_value(crate::domain::outbox::project::document_object(
                 version,
                 &document.name,
                 first,
@@ -85,7 +85,7 @@ async fn object_json(
         ProjectObject::Event(event) => {
             let author = author_of(event.author_id).await?;
             let attendees = domain.event_attendee_urls(event).await?;
-            serde_json::to_value(super::project_objects::event_object(
+            serde_json::to_value(crate::domain::outbox::project::event_object(
                 event,
                 &author.ap_id,
                 &project.actor.ap_id,

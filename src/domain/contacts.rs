@@ -3,18 +3,19 @@
 //! are contacts) or `Reject`. Requests wait in "Mes demandes"; a follow
 //! from any fediverse server (Mastodon's included) waits there too.
 
-use super::{inbox::Applied, Domain, DomainResult, Refusal};
-use crate::{
-    apub::outgoing,
-    store::{
-        accounts::AccountRow,
-        actors::{ActorKindRow, ActorRow},
-        delivery::enqueue,
-        forums::{self, FollowRow, FollowState},
-        inbox::record_received,
-    },
+use super::{
+    inbox::Applied,
+    outbox::{self, forum as outgoing, new_activity_id, queue, to_json, Answered},
+    Domain, DomainResult, Refusal,
 };
-use serde_json::{json, Value};
+use crate::store::{
+    accounts::AccountRow,
+    actors::{ActorKindRow, ActorRow},
+    forums::{self, FollowRow, FollowState},
+    inbox::record_received,
+};
+use preau_federation::activities::ActivityKind;
+use serde_json::Value;
 
 impl Domain {
     /// A local teacher asks `target` (here or elsewhere) to be a contact.
@@ -40,16 +41,16 @@ impl Domain {
                 .into());
             }
         }
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let follow = outgoing::follow(&id, &me.ap_id, &target.ap_id);
+        let id = new_activity_id(&self.settings.base_url());
+        let follow = to_json(&outgoing::follow(&id, &me.ap_id, &target.ap_id)?)?;
         let mut tx = self.store.begin().await?;
         forums::upsert_follow(&mut tx, me.id, target.id, FollowState::Pending, &id).await?;
         if !target.is_local() {
-            enqueue(
+            queue(
                 &mut tx,
                 &id,
                 me.id,
-                &follow.to_string(),
+                &follow,
                 std::slice::from_ref(&target.inbox),
             )
             .await?;
@@ -87,25 +88,20 @@ impl Domain {
             forums::delete_follow(&mut tx, requester.id, me.id).await?;
         }
         if !requester.is_local() {
-            let id = outgoing::new_activity_id(&self.settings.base_url());
-            let answer = json!({
-                "@context": preau_federation::preau_context(),
-                "id": id,
-                "type": if accept { "Accept" } else { "Reject" },
-                "actor": me.ap_id,
-                "object": {
-                    "id": follow.activity_id,
-                    "type": "Follow",
-                    "actor": requester.ap_id,
-                    "object": me.ap_id,
-                },
-                "to": [requester.ap_id],
-            });
-            enqueue(
+            let id = new_activity_id(&self.settings.base_url());
+            let answered = Answered {
+                id: follow.activity_id.clone(),
+                kind: ActivityKind::Follow,
+                actor: Some(requester.ap_id.clone()),
+                object: me.ap_id.clone(),
+                target: None,
+            };
+            let answer = outbox::answer(accept, &id, &me.ap_id, &answered, &requester.ap_id)?;
+            queue(
                 &mut tx,
                 &id,
                 me.id,
-                &answer.to_string(),
+                &to_json(&answer)?,
                 std::slice::from_ref(&requester.inbox),
             )
             .await?;
@@ -188,20 +184,20 @@ impl Domain {
             activity_id,
         )
         .await?;
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let accept = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Accept",
-            "actor": target.ap_id,
-            "object": {"id": activity_id, "type": "Follow", "actor": follower.ap_id, "object": target.ap_id},
-            "to": [follower.ap_id],
-        });
-        enqueue(
+        let id = new_activity_id(&self.settings.base_url());
+        let answered = Answered {
+            id: activity_id.to_string(),
+            kind: ActivityKind::Follow,
+            actor: Some(follower.ap_id.clone()),
+            object: target.ap_id.clone(),
+            target: None,
+        };
+        let accept = outbox::answer(true, &id, &target.ap_id, &answered, &follower.ap_id)?;
+        queue(
             &mut tx,
             &id,
             target.id,
-            &accept.to_string(),
+            &to_json(&accept)?,
             std::slice::from_ref(&follower.inbox),
         )
         .await?;

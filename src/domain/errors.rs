@@ -60,6 +60,8 @@ refusals! {
     NotModerator,
     /// The caller is not a member of the project.
     NotProjectMember,
+    /// The reading server hosts no member of the project.
+    ServerNotAMember,
     /// For project moderators only.
     NotProjectModerator,
     /// For project owners only.
@@ -273,6 +275,7 @@ impl Refusal {
             | Refusal::MemberLevelTooLow
             | Refusal::NotModerator
             | Refusal::NotProjectMember
+            | Refusal::ServerNotAMember
             | Refusal::NotProjectModerator
             | Refusal::NotProjectOwner
             | Refusal::ProjectInviteOnly

@@ -8,14 +8,14 @@
 //! it in turn.
 
 use super::{
-    keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult, Refusal,
+    keys::generate_key_pair,
+    outbox::{self, forum as outgoing, new_activity_id, queue, to_json},
+    rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
 use crate::{
-    apub::outgoing,
     store::{
         accounts::AccountRow,
         actors::{ActorKindRow, ActorRow, NewActor},
-        delivery::enqueue,
         forums::{self, FollowState, ForumRow, NewForum},
         now_ms,
         posts::{self, NewPost, PostId, PostKind, PostRow, PostView},
@@ -23,6 +23,7 @@ use crate::{
     },
     urls,
 };
+use preau_federation::activities::ActivityKind;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -133,21 +134,14 @@ impl Domain {
                 return Ok(());
             }
             let (announce_id, announce) =
-                outgoing::announce(&self.settings.base_url(), forum, activity);
-            enqueue(
-                tx,
-                &announce_id,
-                forum.actor.id,
-                &announce.to_string(),
-                &inboxes,
-            )
-            .await?;
+                outgoing::announce(&self.settings.base_url(), &forum.actor.ap_id, activity)?;
+            queue(tx, &announce_id, forum.actor.id, &announce, &inboxes).await?;
         } else if actor.is_local() {
-            enqueue(
+            queue(
                 tx,
                 activity_id,
                 actor.id,
-                &activity.to_string(),
+                activity,
                 std::slice::from_ref(&forum.actor.inbox),
             )
             .await?;
@@ -306,10 +300,15 @@ impl Domain {
             self.settings.instance.trust_level,
         )
         .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
-        let object =
-            serde_json::to_value(object).map_err(|e| DomainError::Internal(e.to_string()))?;
-        let activity_id = outgoing::new_activity_id(&self.settings.base_url());
-        let activity = outgoing::activity("Create", &activity_id, &actor.ap_id, forum, object);
+        let object = outbox::json_of(&object)?;
+        let activity_id = new_activity_id(&self.settings.base_url());
+        let activity = to_json(&outgoing::in_forum(
+            ActivityKind::Create,
+            &activity_id,
+            &actor.ap_id,
+            &forum.actor.ap_id,
+            object,
+        )?)?;
         self.distribute(&mut tx, forum, actor, &activity_id, &activity)
             .await?;
         crate::store::commit(tx).await?;
@@ -337,15 +336,15 @@ impl Domain {
                 return Ok(());
             }
         }
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let follow = outgoing::follow(&id, &actor.ap_id, &forum.actor.ap_id);
+        let id = new_activity_id(&self.settings.base_url());
+        let follow = to_json(&outgoing::follow(&id, &actor.ap_id, &forum.actor.ap_id)?)?;
         let mut tx = self.store.begin().await?;
         forums::upsert_follow(&mut tx, actor.id, forum.actor.id, FollowState::Pending, &id).await?;
-        enqueue(
+        queue(
             &mut tx,
             &id,
             actor.id,
-            &follow.to_string(),
+            &follow,
             std::slice::from_ref(&forum.actor.inbox),
         )
         .await?;
@@ -361,17 +360,17 @@ impl Domain {
             return Ok(());
         };
         let base = self.settings.base_url();
-        let follow = outgoing::follow(&existing.activity_id, &actor.ap_id, &forum.actor.ap_id);
-        let id = outgoing::new_activity_id(&base);
-        let undo = outgoing::undo(&id, &actor.ap_id, follow, &forum.actor.ap_id);
+        let follow = outgoing::follow(&existing.activity_id, &actor.ap_id, &forum.actor.ap_id)?;
+        let id = new_activity_id(&base);
+        let undo = to_json(&outgoing::undo(&id, &follow)?)?;
         let mut tx = self.store.begin().await?;
         forums::delete_follow(&mut tx, actor.id, forum.actor.id).await?;
         if !forum.actor.is_local() {
-            enqueue(
+            queue(
                 &mut tx,
                 &id,
                 actor.id,
-                &undo.to_string(),
+                &undo,
                 std::slice::from_ref(&forum.actor.inbox),
             )
             .await?;
@@ -506,15 +505,21 @@ impl Domain {
         &self,
         forum: &ForumRow,
         actor: &ActorRow,
-        kind: &str,
+        kind: ActivityKind,
         object: Value,
         change: impl FnOnce(
             &mut Tx,
         )
             -> futures::future::BoxFuture<'_, Result<(), crate::store::StoreError>>,
     ) -> DomainResult<()> {
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let activity = outgoing::activity(kind, &id, &actor.ap_id, forum, object);
+        let id = new_activity_id(&self.settings.base_url());
+        let activity = to_json(&outgoing::in_forum(
+            kind,
+            &id,
+            &actor.ap_id,
+            &forum.actor.ap_id,
+            object,
+        )?)?;
         let mut tx = self.store.begin().await?;
         change(&mut tx).await?;
         self.distribute(&mut tx, forum, actor, &id, &activity)
@@ -569,10 +574,9 @@ impl Domain {
             self.settings.instance.trust_level,
         )
         .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
-        let object =
-            serde_json::to_value(object).map_err(|e| DomainError::Internal(e.to_string()))?;
+        let object = outbox::json_of(&object)?;
         let id = post.id;
-        self.announce_change(&forum, &actor, "Update", object, move |tx| {
+        self.announce_change(&forum, &actor, ActivityKind::Update, object, move |tx| {
             Box::pin(async move { posts::update_post(tx, id, &title, &body, &html, now).await })
         })
         .await?;
@@ -596,7 +600,7 @@ impl Domain {
         self.announce_change(
             &forum,
             &actor,
-            "Delete",
+            ActivityKind::Delete,
             Value::String(post.ap_id.clone()),
             move |tx| Box::pin(async move { posts::mark_deleted(tx, id, now_ms()).await }),
         )
@@ -631,19 +635,18 @@ impl Domain {
             Some(existing) if !helpful => existing,
             _ => format!("{}/likes/{}", actor.ap_id, urls::random_token()),
         };
-        let like = outgoing::activity(
-            "Like",
+        let like = outgoing::in_forum(
+            ActivityKind::Like,
             &like_id,
             &actor.ap_id,
-            &forum,
+            &forum.actor.ap_id,
             Value::String(post.ap_id.clone()),
-        );
+        )?;
         let (id, activity) = if helpful {
-            (like_id.clone(), like)
+            (like_id.clone(), to_json(&like)?)
         } else {
-            let id = outgoing::new_activity_id(&base);
-            let mut undo = outgoing::undo(&id, &actor.ap_id, like, &forum.actor.ap_id);
-            undo["audience"] = Value::String(forum.actor.ap_id.clone());
+            let id = new_activity_id(&base);
+            let undo = to_json(&outgoing::undo(&id, &like)?)?;
             (id, undo)
         };
         let mut tx = self.store.begin().await?;
@@ -676,15 +679,17 @@ impl Domain {
         }
         let reason = validate::text(reason, 500, "reason")?;
         let actor = self.author_actor(moderator).await?;
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let mut activity = outgoing::activity(
-            "Delete",
-            &id,
-            &actor.ap_id,
-            &forum,
-            Value::String(post.ap_id.clone()),
-        );
-        activity["summary"] = Value::String(reason.clone());
+        let id = new_activity_id(&self.settings.base_url());
+        let activity = to_json(
+            &outgoing::in_forum(
+                ActivityKind::Delete,
+                &id,
+                &actor.ap_id,
+                &forum.actor.ap_id,
+                Value::String(post.ap_id.clone()),
+            )?
+            .summary(reason.clone()),
+        )?;
         let mut tx = self.store.begin().await?;
         posts::mark_removed(&mut tx, post.id, &reason, now_ms()).await?;
         self.distribute(&mut tx, &forum, &actor, &id, &activity)
@@ -714,29 +719,39 @@ impl Domain {
         }
         let actor = self.author_actor(moderator).await?;
         let base = self.settings.base_url();
-        let id = outgoing::new_activity_id(&base);
-        let featured = format!("{}/featured", forum.actor.ap_id);
+        let id = new_activity_id(&base);
+        let featured = outbox::url(&format!("{}/featured", forum.actor.ap_id))?;
         let object = Value::String(thread.ap_id.clone());
         let activity = match action {
-            ThreadAction::Lock => outgoing::activity("Lock", &id, &actor.ap_id, &forum, object),
+            ThreadAction::Lock => outgoing::in_forum(
+                ActivityKind::Lock,
+                &id,
+                &actor.ap_id,
+                &forum.actor.ap_id,
+                object,
+            )?,
             ThreadAction::Unlock => {
-                let lock_id = outgoing::new_activity_id(&base);
-                let lock = outgoing::activity("Lock", &lock_id, &actor.ap_id, &forum, object);
-                let mut undo = outgoing::undo(&id, &actor.ap_id, lock, &forum.actor.ap_id);
-                undo["audience"] = Value::String(forum.actor.ap_id.clone());
-                undo
+                let lock_id = new_activity_id(&base);
+                let lock = outgoing::in_forum(
+                    ActivityKind::Lock,
+                    &lock_id,
+                    &actor.ap_id,
+                    &forum.actor.ap_id,
+                    object,
+                )?;
+                outgoing::undo(&id, &lock)?
             }
             ThreadAction::Pin | ThreadAction::Unpin => {
                 let kind = if action == ThreadAction::Pin {
-                    "Add"
+                    ActivityKind::Add
                 } else {
-                    "Remove"
+                    ActivityKind::Remove
                 };
-                let mut activity = outgoing::activity(kind, &id, &actor.ap_id, &forum, object);
-                activity["target"] = Value::String(featured);
-                activity
+                outgoing::in_forum(kind, &id, &actor.ap_id, &forum.actor.ap_id, object)?
+                    .target(&featured)
             }
         };
+        let activity = to_json(&activity)?;
         let mut tx = self.store.begin().await?;
         match action {
             ThreadAction::Lock => posts::set_locked(&mut tx, thread.id, true).await?,
@@ -772,7 +787,7 @@ impl Domain {
             .await?
             .ok_or(Refusal::NotFound)?;
         let base = self.settings.base_url();
-        let id = outgoing::new_activity_id(&base);
+        let id = new_activity_id(&base);
         let instance = self.store.instance_actor().await?;
         let mut tx = self.store.begin().await?;
         posts::insert_report(
@@ -788,12 +803,12 @@ impl Domain {
         )
         .await?;
         if !forum.actor.is_local() {
-            let flag = outgoing::flag(&id, &actor.ap_id, &forum.actor.ap_id, &post.ap_id, &reason);
-            enqueue(
+            let flag = outgoing::flag(&id, &actor.ap_id, &forum.actor.ap_id, &post.ap_id, &reason)?;
+            queue(
                 &mut tx,
                 &id,
                 actor.id,
-                &flag.to_string(),
+                &to_json(&flag)?,
                 std::slice::from_ref(&forum.actor.inbox),
             )
             .await?;
@@ -802,26 +817,19 @@ impl Domain {
             // Forwarded from the instance actor, so the author's instance
             // learns of the report without learning who made it.
             if let Some(instance) = instance {
-                let forward_id = outgoing::new_activity_id(&base);
-                let flag = outgoing::flag(
+                let forward_id = new_activity_id(&base);
+                let flag = to_json(&outgoing::flag(
                     &forward_id,
                     &instance.ap_id,
                     &author.ap_id,
                     &post.ap_id,
                     &reason,
-                );
+                )?)?;
                 let inbox = author
                     .shared_inbox
                     .clone()
                     .unwrap_or_else(|| author.inbox.clone());
-                enqueue(
-                    &mut tx,
-                    &forward_id,
-                    instance.id,
-                    &flag.to_string(),
-                    &[inbox],
-                )
-                .await?;
+                queue(&mut tx, &forward_id, instance.id, &flag, &[inbox]).await?;
             }
         }
         crate::store::commit(tx).await?;

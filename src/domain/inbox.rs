@@ -5,12 +5,14 @@
 //! Each function applies one activity in one transaction that also records
 //! its id, so the same activity is applied at most once.
 
-use super::{provenance::Provenance, rendering, Domain, DomainError, DomainResult, Refusal};
+use super::{
+    outbox::{forum as outgoing, new_activity_id, queue, to_json},
+    provenance::Provenance,
+    rendering, Domain, DomainError, DomainResult, Refusal,
+};
 use crate::{
-    apub::outgoing,
     store::{
         actors::ActorRow,
-        delivery::enqueue,
         forums::{self, FollowState, ForumRow},
         inbox::record_received,
         now_ms,
@@ -113,18 +115,18 @@ impl Domain {
             activity_id,
         )
         .await?;
-        let accept_id = outgoing::new_activity_id(&self.settings.base_url());
-        let accept = outgoing::accept(
+        let accept_id = new_activity_id(&self.settings.base_url());
+        let accept = to_json(&outgoing::accept(
             &accept_id,
             &forum.actor.ap_id,
-            follow.clone(),
+            follow,
             &follower.ap_id,
-        );
-        enqueue(
+        )?)?;
+        queue(
             &mut tx,
             &accept_id,
             forum.actor.id,
-            &accept.to_string(),
+            &accept,
             std::slice::from_ref(&follower.inbox),
         )
         .await?;

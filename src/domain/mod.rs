@@ -19,6 +19,7 @@ pub mod gazetteer;
 pub mod inbox;
 pub mod instance_checks;
 pub mod keys;
+pub mod outbox;
 pub mod passwords;
 pub mod places;
 pub mod profile;
@@ -30,6 +31,7 @@ pub mod provenance;
 pub mod refusals;
 pub mod rendering;
 pub mod trust;
+pub mod upkeep;
 pub mod validate;
 
 use crate::{config::Settings, mail::Mailer, store::Store};
@@ -89,8 +91,9 @@ pub struct Domain {
     pub store: Store,
     /// Its outgoing mail.
     pub mailer: Mailer,
-    /// Wakes the delivery workers when activities are queued.
-    pub delivery_waker: crate::jobs::delivery::DeliveryWaker,
+    /// Signalled after a commit that queued activities; whoever delivers
+    /// (the app's delivery workers) waits on it.
+    pub delivery_waker: outbox::DeliverySignal,
     /// Thread pages as read from the store, by (requested post, page).
     pub thread_pages: Arc<cache::VersionedCache<(i64, i64), forums::ThreadPage>>,
     /// Trust evidence of remote instances, as last read.

@@ -7,13 +7,15 @@
 //! which announces it in turn. Document bytes stay on the instance where
 //! they were uploaded and are read by the others with signed fetches.
 
-use super::{inbox::Applied, rendering, validate, Domain, DomainError, DomainResult, Refusal};
+use super::{
+    inbox::Applied,
+    outbox::{self, new_activity_id, project as project_objects, queue, to_json},
+    rendering, validate, Domain, DomainError, DomainResult, Refusal,
+};
 use crate::{
-    apub::{outgoing, project_objects},
     store::{
         accounts::AccountRow,
         actors::{ActorId, ActorRow},
-        delivery::enqueue,
         inbox::record_received,
         now_ms,
         project_content::{
@@ -195,11 +197,11 @@ impl Domain {
             let inboxes = self.audience_inboxes(tx, project, author, for_some).await?;
             self.announce_in(tx, project, activity, &inboxes).await
         } else {
-            enqueue(
+            queue(
                 tx,
                 activity_id,
                 author.id,
-                &activity.to_string(),
+                activity,
                 std::slice::from_ref(&project.actor.inbox),
             )
             .await?;
@@ -310,11 +312,14 @@ impl Domain {
             parent.map(|p| p.ap_id.as_str()),
         )
         .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
-        let object =
-            serde_json::to_value(object).map_err(|e| DomainError::Internal(e.to_string()))?;
-        let activity_id = outgoing::new_activity_id(&base);
-        let activity =
-            project_objects::create(&activity_id, &author.ap_id, &project.actor.ap_id, object);
+        let object = outbox::json_of(&object)?;
+        let activity_id = new_activity_id(&base);
+        let activity = to_json(&project_objects::create(
+            &activity_id,
+            &author.ap_id,
+            &project.actor.ap_id,
+            object,
+        )?)?;
         self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity, None)
             .await?;
         crate::store::commit(tx).await?;
@@ -426,11 +431,14 @@ impl Domain {
             &project.actor.ap_id,
         )
         .ok_or_else(|| DomainError::Internal("invalid document URL".into()))?;
-        let object =
-            serde_json::to_value(object).map_err(|e| DomainError::Internal(e.to_string()))?;
-        let activity_id = outgoing::new_activity_id(&base);
-        let activity =
-            project_objects::create(&activity_id, &author.ap_id, &project.actor.ap_id, object);
+        let object = outbox::json_of(&object)?;
+        let activity_id = new_activity_id(&base);
+        let activity = to_json(&project_objects::create(
+            &activity_id,
+            &author.ap_id,
+            &project.actor.ap_id,
+            object,
+        )?)?;
         self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity, None)
             .await?;
         crate::store::commit(tx).await?;
@@ -525,11 +533,14 @@ impl Domain {
         let object =
             project_objects::event_object(&row, &author.ap_id, &project.actor.ap_id, &attendee_ids)
                 .ok_or_else(|| DomainError::Internal("invalid event URL".into()))?;
-        let object =
-            serde_json::to_value(object).map_err(|e| DomainError::Internal(e.to_string()))?;
-        let activity_id = outgoing::new_activity_id(&base);
-        let activity =
-            project_objects::create(&activity_id, &author.ap_id, &project.actor.ap_id, object);
+        let object = outbox::json_of(&object)?;
+        let activity_id = new_activity_id(&base);
+        let activity = to_json(&project_objects::create(
+            &activity_id,
+            &author.ap_id,
+            &project.actor.ap_id,
+            object,
+        )?)?;
         let for_some: Vec<ActorId> = attendees.iter().map(|a| a.id).collect();
         self.distribute_in_project(
             &mut tx,

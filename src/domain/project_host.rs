@@ -6,12 +6,14 @@
 //! instances (FEP-1b12 style). Also here: what a member's instance does
 //! with what the host tells it (its mirror).
 
-use super::{inbox::Applied, Domain, DomainResult, Refusal};
+use super::{
+    inbox::Applied,
+    outbox::{self, new_activity_id, project as outgoing, queue, to_json, Answered},
+    Domain, DomainResult, Refusal,
+};
 use crate::{
-    apub::outgoing,
     store::{
         actors::ActorRow,
-        delivery::enqueue,
         inbox::record_received,
         now_ms,
         projects::{
@@ -22,8 +24,9 @@ use crate::{
     },
     urls,
 };
+use preau_federation::activities::ActivityKind;
 use preau_federation::projects::{Member, MemberRole};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A change to apply on the project's host: the membership row it writes,
 /// the log line, what goes straight to someone, and the activity the
@@ -80,7 +83,7 @@ impl Domain {
             }
         }
         for (id, signer, body, to) in &change.direct {
-            enqueue(&mut tx, id, *signer, &body.to_string(), to).await?;
+            queue(&mut tx, id, *signer, body, to).await?;
         }
         self.announce_in(&mut tx, project, &change.announced, &inboxes)
             .await?;
@@ -101,17 +104,9 @@ impl Domain {
         if inboxes.is_empty() || !project.actor.is_local() {
             return Ok(());
         }
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let announce = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Announce",
-            "actor": project.actor.ap_id,
-            "to": [urls::project_members_of(&project.actor.ap_id)],
-            "audience": project.actor.ap_id,
-            "object": inner,
-        });
-        enqueue(tx, &id, project.actor.id, &announce.to_string(), inboxes).await?;
+        let id = new_activity_id(&self.settings.base_url());
+        let announce = to_json(&outgoing::announce(&id, &project.actor.ap_id, inner)?)?;
+        queue(tx, &id, project.actor.id, &announce, inboxes).await?;
         Ok(())
     }
 
@@ -246,22 +241,17 @@ impl Domain {
         person: &ActorRow,
         join_id: &str,
         accept: bool,
-    ) -> (String, Value) {
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let body = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": if accept { "Accept" } else { "Reject" },
-            "actor": project.actor.ap_id,
-            "object": {
-                "id": join_id,
-                "type": "Join",
-                "actor": person.ap_id,
-                "object": project.actor.ap_id,
-            },
-            "to": [person.ap_id],
-        });
-        (id, body)
+    ) -> DomainResult<(String, Value)> {
+        let id = new_activity_id(&self.settings.base_url());
+        let join = Answered {
+            id: join_id.to_string(),
+            kind: ActivityKind::Join,
+            actor: Some(person.ap_id.clone()),
+            object: project.actor.ap_id.clone(),
+            target: None,
+        };
+        let answer = outbox::answer(accept, &id, &project.actor.ap_id, &join, &person.ap_id)?;
+        Ok((id, to_json(&answer)?))
     }
 
     /// On the host: someone asks to join.
@@ -287,18 +277,18 @@ impl Domain {
                 });
             }
             // Told so, and nothing recorded.
-            let (id, reject) = self.join_answer(project, person, join_id, false);
+            let (id, reject) = self.join_answer(project, person, join_id, false)?;
             let mut tx = self.store.begin().await?;
             if let Some(received) = received {
                 if !record_received(&mut tx, received).await? {
                     return Ok(Applied::Duplicate);
                 }
             }
-            enqueue(
+            queue(
                 &mut tx,
                 &id,
                 project.actor.id,
-                &reject.to_string(),
+                &reject,
                 std::slice::from_ref(&person.inbox),
             )
             .await?;
@@ -309,7 +299,7 @@ impl Domain {
         let open = project.join_mode == JoinMode::Open;
         let mut direct = Vec::new();
         let announced = if open {
-            let (id, accept) = self.join_answer(project, person, join_id, true);
+            let (id, accept) = self.join_answer(project, person, join_id, true)?;
             if !person.is_local() {
                 direct.push((
                     id,
@@ -372,7 +362,7 @@ impl Domain {
             self.check_member_level(project, requester).await?;
         }
         let join_id = row.activity_id.clone().unwrap_or_default();
-        let (id, answer) = self.join_answer(project, requester, &join_id, accept);
+        let (id, answer) = self.join_answer(project, requester, &join_id, accept)?;
         let direct = if requester.is_local() {
             Vec::new()
         } else {
@@ -523,8 +513,8 @@ impl Domain {
         owner: &ActorRow,
         target: &ActorRow,
         role: Role,
-    ) -> Value {
-        let id = outgoing::new_activity_id(&self.settings.base_url());
+    ) -> DomainResult<Value> {
+        let id = new_activity_id(&self.settings.base_url());
         let wire = match role {
             Role::Owner => MemberRole::Owner,
             Role::Moderator => MemberRole::Moderator,
@@ -535,14 +525,13 @@ impl Domain {
             .zip(url::Url::parse(&target.ap_id).ok())
             .zip(url::Url::parse(&project.actor.ap_id).ok())
             .map(|((member_id, actor), group)| Member::new(member_id, actor, group, wire));
-        json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Update",
-            "actor": owner.ap_id,
-            "object": member,
-            "to": [project.actor.ap_id],
-        })
+        let member = outbox::json_of(&member)?;
+        to_json(&outgoing::update_member(
+            &id,
+            &owner.ap_id,
+            &project.actor.ap_id,
+            member,
+        )?)
     }
 
     /// On the host: an owner changes a member's role by one step.

@@ -4,7 +4,7 @@
 //! who may read a sub-group event. Each read of members-only content
 //! checks the reader inside.
 
-use super::{Domain, DomainError, DomainResult};
+use super::{Domain, DomainResult, Refusal};
 pub use crate::store::{
     actors::{ActorId, ActorRow},
     now_ms,
@@ -59,7 +59,7 @@ impl Domain {
         if self.host_may_read_project(project, host).await? {
             Ok(())
         } else {
-            Err(DomainError::rule(403, "not_a_member"))
+            Err(Refusal::ServerNotAMember.into())
         }
     }
 
@@ -99,7 +99,7 @@ impl Domain {
         if member.is_some_and(|m| m.is_member()) {
             Ok(())
         } else {
-            Err(DomainError::rule(403, "not_project_member"))
+            Err(Refusal::NotProjectMember.into())
         }
     }
 

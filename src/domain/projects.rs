@@ -11,14 +11,14 @@
 //! announcement. This module holds what a local teacher asks for.
 
 use super::{
-    keys::generate_key_pair, rendering, validate, Domain, DomainError, DomainResult, Refusal,
+    keys::generate_key_pair,
+    outbox::{self, new_activity_id, project as outgoing, queue, to_json, Answered},
+    rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
 use crate::{
-    apub::outgoing,
     store::{
         accounts::AccountRow,
         actors::{ActorKindRow, ActorRow, NewActor},
-        delivery::enqueue,
         now_ms,
         projects::{
             self, JoinMode, MemberRow, MemberState, NewMember, ProjectFields, ProjectRow,
@@ -27,8 +27,9 @@ use crate::{
     },
     urls,
 };
+use preau_federation::activities::ActivityKind;
 use preau_federation::{projects::MemberRole, TrustLevel};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A project as asked for in the create and edit forms.
 #[derive(Debug, Clone, Default)]
@@ -264,23 +265,9 @@ impl Domain {
         projects::update_project_fields(&mut tx, project.actor.id, &fields).await?;
         let inboxes = projects::member_inboxes(&mut tx, project.actor.id).await?;
         if !inboxes.is_empty() {
-            let id = outgoing::new_activity_id(&self.settings.base_url());
-            let update = json!({
-                "@context": preau_federation::preau_context(),
-                "id": id,
-                "type": "Update",
-                "actor": project.actor.ap_id,
-                "object": project.actor.ap_id,
-                "to": [urls::project_members_of(&project.actor.ap_id)],
-            });
-            enqueue(
-                &mut tx,
-                &id,
-                project.actor.id,
-                &update.to_string(),
-                &inboxes,
-            )
-            .await?;
+            let id = new_activity_id(&self.settings.base_url());
+            let update = to_json(&outgoing::update_project(&id, &project.actor.ap_id)?)?;
+            queue(&mut tx, &id, project.actor.id, &update, &inboxes).await?;
         }
         crate::store::commit(tx).await?;
         self.after_commit();
@@ -328,11 +315,11 @@ impl Domain {
         if let Some(member) = local_row {
             projects::upsert_member(&mut tx, project.actor.id, &member).await?;
         }
-        enqueue(
+        queue(
             &mut tx,
             id,
             actor.id,
-            &activity.to_string(),
+            activity,
             std::slice::from_ref(&project.actor.inbox),
         )
         .await?;
@@ -357,16 +344,12 @@ impl Domain {
             return Err(Refusal::NotAPerson.into());
         }
         let id = urls::project_membership(&self.settings.base_url());
-        let invite = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Invite",
-            "actor": me.ap_id,
-            "object": project.actor.ap_id,
-            "target": invitee.ap_id,
-            "to": [invitee.ap_id],
-            "cc": [project.actor.ap_id],
-        });
+        let invite = to_json(&outgoing::invite(
+            &id,
+            &me.ap_id,
+            &project.actor.ap_id,
+            &invitee.ap_id,
+        )?)?;
         if project.actor.is_local() {
             self.host_invite(project, &me, invitee, &id, &invite, None)
                 .await?;
@@ -411,20 +394,21 @@ impl Domain {
             return Err(Refusal::NoInvitation.into());
         }
         let invite_id = row.activity_id.clone().unwrap_or_default();
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let answer = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": if accept { "Accept" } else { "Reject" },
-            "actor": me.ap_id,
-            "object": {
-                "id": invite_id,
-                "type": "Invite",
-                "object": project.actor.ap_id,
-                "target": me.ap_id,
-            },
-            "to": [project.actor.ap_id],
-        });
+        let id = new_activity_id(&self.settings.base_url());
+        let invite = Answered {
+            id: invite_id,
+            kind: ActivityKind::Invite,
+            actor: None,
+            object: project.actor.ap_id.clone(),
+            target: Some(me.ap_id.clone()),
+        };
+        let answer = to_json(&outbox::answer(
+            accept,
+            &id,
+            &me.ap_id,
+            &invite,
+            &project.actor.ap_id,
+        )?)?;
         if project.actor.is_local() {
             self.host_answer_invitation(project, &me, &row, accept, &answer, None)
                 .await?;
@@ -471,14 +455,12 @@ impl Domain {
             return Err(Refusal::ProjectInviteOnly.into());
         }
         let id = urls::project_membership(&self.settings.base_url());
-        let join = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Join",
-            "actor": me.ap_id,
-            "object": project.actor.ap_id,
-            "to": [project.actor.ap_id],
-        });
+        let join = to_json(&outgoing::membership(
+            ActivityKind::Join,
+            &id,
+            &me.ap_id,
+            &project.actor.ap_id,
+        )?)?;
         if project.actor.is_local() {
             self.host_join(project, &me, &id, &join, None).await?;
             Ok(())
@@ -529,20 +511,21 @@ impl Domain {
         if row.state != MemberState::Requested {
             return Err(Refusal::NoRequest.into());
         }
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let decision = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": if accept { "Accept" } else { "Reject" },
-            "actor": me.ap_id,
-            "object": {
-                "id": row.activity_id.clone().unwrap_or_default(),
-                "type": "Join",
-                "actor": requester.ap_id,
-                "object": project.actor.ap_id,
-            },
-            "to": [project.actor.ap_id],
-        });
+        let id = new_activity_id(&self.settings.base_url());
+        let join = Answered {
+            id: row.activity_id.clone().unwrap_or_default(),
+            kind: ActivityKind::Join,
+            actor: Some(requester.ap_id.clone()),
+            object: project.actor.ap_id.clone(),
+            target: None,
+        };
+        let decision = to_json(&outbox::answer(
+            accept,
+            &id,
+            &me.ap_id,
+            &join,
+            &project.actor.ap_id,
+        )?)?;
         self.send_to_project(project, &me, &id, &decision, None)
             .await
     }
@@ -557,15 +540,13 @@ impl Domain {
         let Some(row) = self.store.member(project.actor.id, me.id).await? else {
             return Err(Refusal::NotCurrentMember.into());
         };
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let leave = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Leave",
-            "actor": me.ap_id,
-            "object": project.actor.ap_id,
-            "to": [project.actor.ap_id],
-        });
+        let id = new_activity_id(&self.settings.base_url());
+        let leave = to_json(&outgoing::membership(
+            ActivityKind::Leave,
+            &id,
+            &me.ap_id,
+            &project.actor.ap_id,
+        )?)?;
         if project.actor.is_local() {
             self.host_leave(project, &me, &row, &leave, None).await?;
             return Ok(());
@@ -610,17 +591,13 @@ impl Domain {
         target: &ActorRow,
     ) -> DomainResult<()> {
         let me = self.actor_of(moderator).await?;
-        let id = outgoing::new_activity_id(&self.settings.base_url());
-        let remove = json!({
-            "@context": preau_federation::preau_context(),
-            "id": id,
-            "type": "Remove",
-            "actor": me.ap_id,
-            "object": target.ap_id,
-            "target": project.actor.ap_id,
-            "origin": project.actor.ap_id,
-            "to": [urls::project_members_of(&project.actor.ap_id)],
-        });
+        let id = new_activity_id(&self.settings.base_url());
+        let remove = to_json(&outgoing::remove_member(
+            &id,
+            &me.ap_id,
+            &project.actor.ap_id,
+            &target.ap_id,
+        )?)?;
         if project.actor.is_local() {
             self.host_remove(project, &me, target, &remove, None)
                 .await?;
@@ -657,7 +634,7 @@ impl Domain {
             row.role.demoted()
         }
         .ok_or(Refusal::RoleUnchanged)?;
-        let update = self.role_update(project, &me, target, new_role);
+        let update = self.role_update(project, &me, target, new_role)?;
         if project.actor.is_local() {
             self.host_change_role(project, &me, target, new_role, &update, None)
                 .await?;

@@ -11,9 +11,9 @@ use crate::{
     app::AppState,
     apub::actors::DbActor,
     config::DeliverySettings,
-    store::{
-        delivery::{DueDelivery, PeerRow},
-        now_ms,
+    domain::{
+        outbox::deliveries::{now_ms, Deliveries, DueDelivery, PeerRow},
+        DomainError,
     },
 };
 use activitypub_federation::config::{Data, FederationConfig};
@@ -22,20 +22,12 @@ use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 use url::Url;
 
 /// Wakes the workers when something is queued, so deliveries start at
-/// once instead of at the next poll.
-#[derive(Clone, Default)]
-pub struct DeliveryWaker(Arc<Notify>);
-
-impl DeliveryWaker {
-    /// Signals new work.
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-}
+/// once instead of at the next poll; the domain signals it after commits.
+pub use crate::domain::outbox::DeliverySignal as DeliveryWaker;
 
 /// The delay before attempt `attempts + 1`: one `base` doubled per
 /// failure, at most `cap`.
@@ -89,18 +81,15 @@ struct Batch {
 }
 
 impl Batch {
-    async fn load(
-        store: &crate::store::Store,
-        claimed: &[DueDelivery],
-    ) -> Result<Batch, crate::store::StoreError> {
+    async fn load(queue: &Deliveries<'_>, claimed: &[DueDelivery]) -> Result<Batch, DomainError> {
         let mut batch = Batch::default();
         for delivery in claimed {
             let activity = &delivery.activity;
             if let std::collections::hash_map::Entry::Vacant(entry) =
                 batch.actors.entry(activity.actor_id.0)
             {
-                let actor = store
-                    .actor_by_id(activity.actor_id)
+                let actor = queue
+                    .signer(activity.actor_id)
                     .await?
                     .and_then(|row| DbActor::new(row, None).ok())
                     .map(Arc::new);
@@ -115,7 +104,7 @@ impl Batch {
         hosts.sort_unstable();
         hosts.dedup();
         for chunk in hosts.chunks(200) {
-            for peer in store.peers(chunk).await? {
+            for peer in queue.peers(chunk).await? {
                 batch.peers.insert(peer.host.clone(), peer);
             }
         }
@@ -143,13 +132,14 @@ pub fn spawn_delivery_workers(
             per_peer: Mutex::new(HashMap::new()),
             per_peer_count: settings.per_peer.max(1) as usize,
         });
-        let store = config.domain.store.clone();
+        let domain = config.domain.clone();
+        let queue = domain.deliveries();
         loop {
             let available = limits.global.available_permits() as i64;
             let claimed = if available > 0 {
                 let skip = limits.saturated();
-                match store
-                    .claim_deliveries(
+                match queue
+                    .claim(
                         available,
                         limits.per_peer_count as i64,
                         &skip,
@@ -167,7 +157,7 @@ pub fn spawn_delivery_workers(
                 Vec::new()
             };
             let idle = claimed.is_empty();
-            let mut batch = match Batch::load(&store, &claimed).await {
+            let mut batch = match Batch::load(&queue, &claimed).await {
                 Ok(batch) => batch,
                 Err(error) => {
                     // The leases run out and the rows are claimed again.
@@ -208,13 +198,12 @@ pub fn spawn_delivery_workers(
                 });
             }
             if idle {
-                let wait = match store.next_delivery_due().await {
+                let wait = match queue.next_due().await {
                     Ok(Some(at)) => (at - now_ms()).clamp(10, settings.poll_ms as i64),
                     _ => settings.poll_ms as i64,
                 };
-                let _ =
-                    tokio::time::timeout(Duration::from_millis(wait as u64), waker.0.notified())
-                        .await;
+                let _ = tokio::time::timeout(Duration::from_millis(wait as u64), waker.notified())
+                    .await;
             } else {
                 tokio::task::yield_now().await;
             }
@@ -226,8 +215,8 @@ async fn deliver(
     data: &Data<AppState>,
     settings: &DeliverySettings,
     job: Job,
-) -> Result<(), crate::store::StoreError> {
-    let store = &data.domain.store;
+) -> Result<(), DomainError> {
+    let queue = &data.domain.deliveries();
     let delivery = &job.delivery;
     let now = now_ms();
     // What is overdue (the retry window, a probe) is decided by the
@@ -235,7 +224,7 @@ async fn deliver(
     // stay on the queue's own (system) time.
     let clock = data.domain.clock.now_ms();
     if clock - delivery.activity.created_at > settings.give_up_after_hours as i64 * 3_600_000 {
-        return store.fail_delivery(delivery.id, "retry window over").await;
+        return queue.fail(delivery.id, "retry window over").await;
     }
     // A peer marked unreachable is only tried when its probe is due. The
     // state was read when the delivery was claimed; only a peer that
@@ -243,20 +232,20 @@ async fn deliver(
     if let Some(peer) = &job.peer {
         if let (Some(_), Some(probe_at)) = (peer.unreachable_since, peer.next_probe_at) {
             if probe_at > clock {
-                return store.postpone_delivery(delivery.id, probe_at).await;
+                return queue.postpone(delivery.id, probe_at).await;
             }
         }
     }
     let outcome = send(data, &job).await;
     match outcome {
         Ok(()) => {
-            recovered(store, &job).await?;
-            store.finish_delivery(delivery.id, None).await
+            recovered(queue, &job).await?;
+            queue.finish(delivery.id, None).await
         }
         Err(SendError::PeerRefused(status, answer)) => {
             // The peer answered, so it is up; it will never take this one.
             tracing::info!(inbox = %delivery.inbox, status, "delivery refused by the peer, not retried");
-            recovered(store, &job).await?;
+            recovered(queue, &job).await?;
             // A post refused by its forum's or project's host shows as
             // refused to its author.
             if let Err(error) = data
@@ -266,8 +255,8 @@ async fn deliver(
             {
                 tracing::warn!(%error, "could not record a refused post");
             }
-            store
-                .finish_delivery(
+            queue
+                .finish(
                     delivery.id,
                     Some(&format!("refused by the peer: HTTP {status}")),
                 )
@@ -275,8 +264,8 @@ async fn deliver(
         }
         Err(SendError::Refused) => {
             tracing::warn!(inbox = %delivery.inbox, "inbox URL refused by the federation policy; delivery given up");
-            store
-                .fail_delivery(delivery.id, "inbox URL refused by the federation policy")
+            queue
+                .fail(delivery.id, "inbox URL refused by the federation policy")
                 .await
         }
         Err(SendError::Failed(error)) => {
@@ -286,7 +275,7 @@ async fn deliver(
                 settings.probe_interval_ms as i64,
                 settings.probe_interval_ms as i64,
             );
-            let peer = store
+            let peer = queue
                 .peer_failed(
                     &delivery.host,
                     settings.unreachable_after as i64,
@@ -303,16 +292,16 @@ async fn deliver(
                 next = next.max(probe_at);
             }
             tracing::info!(inbox = %delivery.inbox, attempts = delivery.attempts + 1, error = %message, "delivery failed, will retry");
-            store.retry_delivery(delivery.id, next, &message).await
+            queue.retry(delivery.id, next, &message).await
         }
     }
 }
 
 /// The peer answered: if it had failed before, it is healthy again.
-async fn recovered(store: &crate::store::Store, job: &Job) -> Result<(), crate::store::StoreError> {
+async fn recovered(queue: &Deliveries<'_>, job: &Job) -> Result<(), DomainError> {
     match &job.peer {
         Some(peer) => {
-            store
+            queue
                 .peer_succeeded(&job.delivery.host, peer.unreachable_since.is_some())
                 .await
         }

@@ -3,16 +3,16 @@
 
 pub mod delivery;
 
-use crate::store::Store;
+use crate::domain::Domain;
 use std::time::Duration;
 
 /// Starts the maintenance loop; abort the handle to stop it.
-pub fn spawn_maintenance(store: Store) -> tokio::task::JoinHandle<()> {
+pub fn spawn_maintenance(domain: Domain) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(3600));
         loop {
             interval.tick().await;
-            match store.purge_expired().await {
+            match domain.purge_expired().await {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "expired sessions and tokens removed"),
                 Err(error) => tracing::warn!(%error, "purging expired sessions failed"),
@@ -29,7 +29,7 @@ pub fn spawn_trust_checks(state: crate::app::AppState) -> tokio::task::JoinHandl
         let mut interval = tokio::time::interval(Duration::from_secs(60));
         loop {
             interval.tick().await;
-            let due = match state.domain.store.instances_due(20).await {
+            let due = match state.domain.instances_due_for_check(20).await {
                 Ok(due) => due,
                 Err(error) => {
                     tracing::warn!(%error, "reading instances due for a trust check failed");

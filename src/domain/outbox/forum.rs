@@ -1,24 +1,21 @@
-//! The activities Préau sends, built from stored rows (FEP-1b12 group
-//! federation, FEP-7888 threads as context). Pure functions: the domain
-//! layer stores their output in the outbox in the same transaction as the
-//! change they announce.
+//! What Préau sends about forums and posts, built from stored rows with
+//! the wire crate's types (FEP-1b12 group federation, FEP-7888 threads as
+//! context). Pure functions: the domain queues their output in the outbox
+//! in the same transaction as the change they announce.
 
+use super::{new_activity_id, to_json, url};
 use crate::{
+    domain::DomainResult,
     store::{forums::ForumRow, posts::PostRow},
     urls,
 };
 use preau_federation::{
-    context::preau_context,
+    activities::{Activity, ActivityKind},
     objects::{Post, PostKind, Tombstone, PUBLIC},
     Source,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
-
-/// A fresh activity id on this instance.
-pub fn new_activity_id(base: &str) -> String {
-    format!("{base}/activities/{}", urls::random_token())
-}
 
 fn rfc3339(ms: i64) -> Option<String> {
     chrono::DateTime::from_timestamp_millis(ms)
@@ -81,117 +78,114 @@ pub fn tombstone(post: &PostRow) -> Option<Tombstone> {
     ))
 }
 
-/// An activity addressed to the public and the forum, FEP-1b12 style.
+/// An activity of `actor` about a post of `forum` (`Create`, `Update`,
+/// `Delete`, `Like`, `Lock`, `Add`/`Remove`): public, the forum in `cc`
+/// and `audience` (FEP-1b12).
+pub fn in_forum(
+    kind: ActivityKind,
+    id: &str,
+    actor: &str,
+    forum: &str,
+    object: Value,
+) -> DomainResult<Activity> {
+    Ok(Activity::in_forum(
+        kind,
+        url(id)?,
+        url(actor)?,
+        object,
+        &url(forum)?,
+    ))
+}
+
+/// The JSON of [`in_forum`] (for the forum's outbox collection); `Null`
+/// if a stored id is not a URL.
 pub fn activity(kind: &str, id: &str, actor: &str, forum: &ForumRow, object: Value) -> Value {
-    json!({
-        "@context": preau_context(),
-        "id": id,
-        "type": kind,
-        "actor": actor,
-        "to": [PUBLIC],
-        "cc": [forum.actor.ap_id],
-        "audience": forum.actor.ap_id,
-        "object": object,
-    })
+    in_forum(
+        ActivityKind::from_name(kind),
+        id,
+        actor,
+        &forum.actor.ap_id,
+        object,
+    )
+    .and_then(|activity| to_json(&activity))
+    .unwrap_or(Value::Null)
 }
 
 /// The forum's `Announce` of an activity it accepted, sent unchanged to
 /// its followers.
-pub fn announce(base: &str, forum: &ForumRow, inner: &Value) -> (String, Value) {
-    announce_with_id(&new_activity_id(base), forum, inner)
+pub fn announce(base: &str, forum: &str, inner: &Value) -> DomainResult<(String, Value)> {
+    let id = new_activity_id(base);
+    let announce = forum_announce(&id, forum, inner)?;
+    Ok((id, to_json(&announce)?))
 }
 
 /// The forum's `Announce` of `inner` with a given id (the outbox gives
-/// each thread's announce a stable one).
+/// each thread's announce a stable one); `Null` if a stored id is not a
+/// URL.
 pub fn announce_with_id(id: &str, forum: &ForumRow, inner: &Value) -> (String, Value) {
-    let id = id.to_string();
-    // Relayed exactly as received, `@context`, Linked Data signature and
-    // FEP-8b32 proof included, so followers can check it themselves.
-    let inner = inner.clone();
-    let body = json!({
-        "@context": preau_context(),
-        "id": id,
-        "type": "Announce",
-        "actor": forum.actor.ap_id,
-        "to": [PUBLIC],
-        "cc": [urls::forum_followers_of(&forum.actor.ap_id)],
-        "audience": forum.actor.ap_id,
-        "object": inner,
-    });
-    (id, body)
+    let body = forum_announce(id, &forum.actor.ap_id, inner)
+        .and_then(|announce| to_json(&announce))
+        .unwrap_or(Value::Null);
+    (id.to_string(), body)
 }
 
-/// `Follow` of a forum by a local person.
-pub fn follow(id: &str, follower: &str, forum: &str) -> Value {
-    json!({
-        "@context": preau_context(),
-        "id": id,
-        "type": "Follow",
-        "actor": follower,
-        "object": forum,
-        "to": [forum],
-    })
+fn forum_announce(id: &str, forum: &str, inner: &Value) -> DomainResult<Activity> {
+    // Relayed exactly as received, `@context`, Linked Data signature and
+    // FEP-8b32 proof included, so followers can check it themselves.
+    Ok(Activity::announce(
+        url(id)?,
+        &url(forum)?,
+        &url(&urls::forum_followers_of(forum))?,
+        inner.clone(),
+    ))
+}
+
+/// `Follow` of a forum (or a person) by a local person.
+pub fn follow(id: &str, follower: &str, followed: &str) -> DomainResult<Activity> {
+    Ok(Activity::follow(url(id)?, url(follower)?, &url(followed)?))
 }
 
 /// `Undo` of an earlier activity (embedded), addressed exactly like the
 /// activity it undoes (`to`, `cc`, `audience`): Lemmy refuses an undo whose
 /// addressing differs from the original's (an `Undo(Lock)` addressed only
-/// to the forum is answered 400). `to` is used when the inner activity has
-/// no addressing of its own.
-pub fn undo(id: &str, actor: &str, inner: Value, to: &str) -> Value {
-    let mut inner = inner;
-    if let Some(object) = inner.as_object_mut() {
-        object.remove("@context");
-    }
-    let mut undo = json!({
-        "@context": preau_context(),
-        "id": id,
-        "type": "Undo",
-        "actor": actor,
-        "object": inner,
-        "to": [to],
-    });
-    for field in ["to", "cc", "audience"] {
-        if let Some(value) = inner.get(field) {
-            undo[field] = value.clone();
-        }
-    }
-    undo
+/// to the forum is answered 400).
+pub fn undo(id: &str, undone: &Activity) -> DomainResult<Activity> {
+    Activity::undo(url(id)?, undone)
+        .map_err(|error| crate::domain::DomainError::Internal(error.to_string()))
 }
 
-/// `Accept` of a `Follow`, by the followed forum.
-pub fn accept(id: &str, forum: &str, follow: Value, follower: &str) -> Value {
-    let mut follow = follow;
+/// `Accept` of a `Follow` by the followed forum, embedding the follow as
+/// received (without its `@context`).
+pub fn accept(id: &str, forum: &str, follow: &Value, follower: &str) -> DomainResult<Activity> {
+    let mut follow = follow.clone();
     if let Some(object) = follow.as_object_mut() {
         object.remove("@context");
     }
-    json!({
-        "@context": preau_context(),
-        "id": id,
-        "type": "Accept",
-        "actor": forum,
-        "object": follow,
-        "to": [follower],
-    })
+    Ok(Activity::answer_follow(
+        ActivityKind::Accept,
+        url(id)?,
+        url(forum)?,
+        follow,
+        &url(follower)?,
+    ))
 }
 
 /// A report (`Flag`) about `object`, with the reason in `content`
 /// (Mastodon) and `summary` (Lemmy).
-pub fn flag(id: &str, actor: &str, to: &str, object: &str, reason: &str) -> Value {
-    json!({
-        "@context": preau_context(),
-        "id": id,
-        "type": "Flag",
-        "actor": actor,
-        "to": [to],
-        "object": object,
-        "content": reason,
-        "summary": reason,
-    })
+pub fn flag(id: &str, actor: &str, to: &str, object: &str, reason: &str) -> DomainResult<Activity> {
+    Ok(Activity::report(
+        url(id)?,
+        url(actor)?,
+        &url(to)?,
+        &url(object)?,
+        reason,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     /// Lemmy answers 400 to an `Undo` addressed otherwise than what it
@@ -200,28 +194,26 @@ mod tests {
     #[test]
     fn an_undo_is_addressed_like_what_it_undoes() {
         let lemmy: Value = serde_json::from_str(include_str!(
-            "../../federation/fixtures/lemmy/lemmy-apub-assets/activities/community/undo_lock_page.json"
+            "../../../federation/fixtures/lemmy/lemmy-apub-assets/activities/community/undo_lock_page.json"
         ))
         .unwrap();
-        let lock = lemmy["object"].clone();
-        let undone = undo(
-            "https://a.example/activities/1",
-            "https://a.example/users/anne",
-            lock.clone(),
-            "https://a.example/c/main",
-        );
+        let lock: Activity = serde_json::from_value(lemmy["object"].clone()).unwrap();
+        let undone = to_json(&undo("https://a.example/activities/1", &lock).unwrap()).unwrap();
         for field in ["to", "cc", "audience"] {
             assert_eq!(undone[field], lemmy[field], "{field}");
-            assert_eq!(undone[field], lock[field], "{field}");
+            assert_eq!(undone[field], lemmy["object"][field], "{field}");
         }
-        // Without addressing of its own (a Follow), the given recipient.
-        let follow = json!({"type": "Follow", "id": "https://a.example/f/1"});
-        let undone = undo(
-            "https://a.example/activities/2",
+        // A follow's undo goes to the followed forum, like the follow.
+        let follow = follow(
+            "https://a.example/f/1",
             "https://a.example/users/anne",
-            follow,
             "https://b.example/forums/x",
+        )
+        .unwrap();
+        let undone = to_json(&undo("https://a.example/activities/2", &follow).unwrap()).unwrap();
+        assert_eq!(
+            undone["to"],
+            serde_json::json!(["https://b.example/forums/x"])
         );
-        assert_eq!(undone["to"], json!(["https://b.example/forums/x"]));
     }
 }

@@ -1,18 +1,24 @@
-//! Pure builders of the members-only objects of a project space: forum
-//! posts (`Page`, `Note`), document versions (`Document`) and agenda
-//! events (`Event`), all addressed to the project's members collection
-//! (events for some members: to those people), never to the public.
+//! What Préau sends about project spaces, built with the wire crate's
+//! types: the members-only objects (posts as `Page`/`Note`, document
+//! versions as `Document`, agenda `Event`s), all addressed to the project's
+//! members collection (events for some members: to those people), never
+//! to the public; and the membership activities (`Join`, `Leave`,
+//! `Invite`, their `Accept`/`Reject`, `Remove`, `Update` of a role or of
+//! the project, the project's `Announce`).
 
+use super::url;
 use crate::{
+    domain::DomainResult,
     store::project_content::{EventRow, ProjectPostRow, VersionRow},
     urls,
 };
 use preau_federation::{
+    activities::{Activity, ActivityKind},
     actor::Source,
     objects::{Post, PostKind},
     projects::{Place, ProjectEvent, SharedDocument},
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
 
 fn rfc3339(ms: i64) -> String {
@@ -111,20 +117,102 @@ pub fn event_object(
     })
 }
 
-/// A `Create` of a members-only object by its author.
-pub fn create(id: &str, actor: &str, project: &str, object: Value) -> Value {
-    let to = object
-        .get("to")
-        .cloned()
-        .unwrap_or_else(|| json!([urls::project_members_of(project)]));
-    json!({
-        "@context": preau_federation::preau_context(),
-        "id": id,
-        "type": "Create",
-        "actor": actor,
-        "to": to,
-        "cc": [project],
-        "audience": project,
-        "object": object,
-    })
+/// A `Create` of a members-only object by its author: to the object's
+/// own recipients (the members, or the people an event is for), the
+/// project in `cc` and `audience`.
+pub fn create(id: &str, actor: &str, project: &str, object: Value) -> DomainResult<Activity> {
+    let to: Vec<String> = match object.get("to").and_then(Value::as_array) {
+        Some(to) => to
+            .iter()
+            .filter_map(|address| address.as_str().map(str::to_string))
+            .collect(),
+        None => vec![urls::project_members_of(project)],
+    };
+    Ok(Activity::in_project(
+        ActivityKind::Create,
+        url(id)?,
+        url(actor)?,
+        object,
+        to,
+        &url(project)?,
+    ))
+}
+
+/// The project's `Announce` of an activity it accepted, relayed unchanged
+/// to its members.
+pub fn announce(id: &str, project: &str, inner: &Value) -> DomainResult<Activity> {
+    Ok(Activity::announce_to_members(
+        url(id)?,
+        &url(project)?,
+        &url(&urls::project_members_of(project))?,
+        inner.clone(),
+    ))
+}
+
+/// `Update` of the project itself (its description changed), sent by the
+/// project to its members.
+pub fn update_project(id: &str, project: &str) -> DomainResult<Activity> {
+    Ok(Activity::new(
+        ActivityKind::Update,
+        url(id)?,
+        url(project)?,
+        Value::String(project.to_string()),
+    )
+    .to([urls::project_members_of(project)]))
+}
+
+/// `Update` of a member's role (`object`: the `Member`), by an owner, to
+/// the project.
+pub fn update_member(
+    id: &str,
+    owner: &str,
+    project: &str,
+    member: Value,
+) -> DomainResult<Activity> {
+    Ok(Activity::new(ActivityKind::Update, url(id)?, url(owner)?, member).to([project]))
+}
+
+/// `Join` (or `Leave`) of a project by a person.
+pub fn membership(
+    kind: ActivityKind,
+    id: &str,
+    person: &str,
+    project: &str,
+) -> DomainResult<Activity> {
+    Ok(Activity::membership(
+        kind,
+        url(id)?,
+        url(person)?,
+        &url(project)?,
+    ))
+}
+
+/// `Invite` of `invitee` into a project by a member.
+pub fn invite(id: &str, inviter: &str, project: &str, invitee: &str) -> DomainResult<Activity> {
+    Ok(Activity::invite(
+        url(id)?,
+        url(inviter)?,
+        &url(project)?,
+        &url(invitee)?,
+    ))
+}
+
+/// `Remove` of a member from a project by a moderator: the person as
+/// `object`, the project as `target` and `origin`, to the members.
+pub fn remove_member(
+    id: &str,
+    moderator: &str,
+    project: &str,
+    member: &str,
+) -> DomainResult<Activity> {
+    let project_url = url(project)?;
+    Ok(Activity::new(
+        ActivityKind::Remove,
+        url(id)?,
+        url(moderator)?,
+        Value::String(member.to_string()),
+    )
+    .target(&project_url)
+    .origin(&project_url)
+    .to([urls::project_members_of(project)]))
 }
