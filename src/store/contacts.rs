@@ -29,7 +29,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 Ok(ContactView {
-                    person: ActorRow::from_row(row)?,
+                    person: super::decode::<ActorRow>(row)?,
                     since: column(row, "since")?,
                 })
             })

@@ -96,7 +96,7 @@ const FORUM_COLUMNS: &str = "forums.title, forums.description_source, forums.des
 
 fn forum_from_row(row: &AnyRow) -> StoreResult<ForumRow> {
     Ok(ForumRow {
-        actor: ActorRow::from_row(row)?,
+        actor: super::decode::<ActorRow>(row)?,
         title: column(row, "title")?,
         description_source: column(row, "description_source")?,
         description_html: column(row, "description_html")?,
@@ -341,7 +341,7 @@ impl Store {
         .bind(forum.0)
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(ActorRow::from_row).collect()
+        rows.iter().map(super::decode::<ActorRow>).collect()
     }
 
     /// Whether `actor` moderates `forum`.

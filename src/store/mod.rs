@@ -332,6 +332,15 @@ impl TryFrom<StoredList> for Vec<String> {
     }
 }
 
+/// Decodes a row with the derived `sqlx::FromRow` of `T`, the one decoding
+/// path of the store (also for rows joining several structs' columns).
+pub(crate) fn decode<T>(row: &AnyRow) -> StoreResult<T>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow>,
+{
+    Ok(T::from_row(row)?)
+}
+
 /// Reads a column, turning a decoding failure into a store error.
 pub(crate) fn column<T>(row: &AnyRow, name: &str) -> StoreResult<T>
 where
