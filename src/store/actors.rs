@@ -1,8 +1,7 @@
 //! The `actors` table: local and remote actors of every kind.
 
-use super::{column, now_ms, Store, StoreError, StoreResult};
+use super::{now_ms, Store, StoreError, StoreResult};
 use preau_federation::TrustLevel;
-use sqlx::any::AnyRow;
 
 /// The database id of an actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
@@ -38,12 +37,30 @@ impl ActorKindRow {
     }
 }
 
-/// One actor as stored.
-#[derive(Debug, Clone)]
+impl From<String> for ActorKindRow {
+    fn from(text: String) -> Self {
+        ActorKindRow::parse(&text)
+    }
+}
+
+/// A declared trust level as stored: unknown levels read as none.
+#[derive(Debug, Clone, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct StoredTrust(Option<String>);
+
+impl From<StoredTrust> for Option<TrustLevel> {
+    fn from(stored: StoredTrust) -> Self {
+        stored.0.and_then(|text| text.parse().ok())
+    }
+}
+
+/// One actor as stored (decoded from [`qualified_actor_columns`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ActorRow {
     /// Database id.
     pub id: ActorId,
     /// Kind of actor.
+    #[sqlx(try_from = "String")]
     pub kind: ActorKindRow,
     /// Its name (`preferredUsername`).
     pub name: String,
@@ -64,6 +81,7 @@ pub struct ActorRow {
     /// PEM private key; only local actors have one.
     pub private_key_pem: Option<String>,
     /// The level a remote actor's instance declares (informational).
+    #[sqlx(try_from = "StoredTrust")]
     pub declared_trust: Option<TrustLevel>,
     /// Creation time, unix ms.
     pub created_at: i64,
@@ -80,29 +98,6 @@ impl ActorRow {
     /// Whether this actor lives on this instance.
     pub fn is_local(&self) -> bool {
         self.domain.is_empty()
-    }
-
-    /// Reads an actor from a row holding [`qualified_actor_columns`].
-    pub(crate) fn from_row(row: &AnyRow) -> StoreResult<ActorRow> {
-        let declared: Option<String> = column(row, "declared_trust")?;
-        Ok(ActorRow {
-            id: ActorId(column(row, "id")?),
-            kind: ActorKindRow::parse(&column::<String>(row, "kind")?),
-            name: column(row, "name")?,
-            domain: column(row, "domain")?,
-            ap_id: column(row, "ap_id")?,
-            inbox: column(row, "inbox")?,
-            shared_inbox: column(row, "shared_inbox")?,
-            display_name: column(row, "display_name")?,
-            summary_html: column(row, "summary_html")?,
-            public_key_pem: column(row, "public_key_pem")?,
-            private_key_pem: column(row, "private_key_pem")?,
-            declared_trust: declared.and_then(|text| text.parse().ok()),
-            created_at: column(row, "created_at")?,
-            updated_at: column(row, "updated_at")?,
-            fetched_at: column(row, "fetched_at")?,
-            email_domain: column(row, "email_domain")?,
-        })
     }
 }
 
@@ -203,33 +198,33 @@ impl Store {
 
     /// The local actor called `name`, of any kind.
     pub async fn local_actor_by_name(&self, name: &str) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as(&format!(
             "SELECT {ACTOR_COLUMNS} FROM actors WHERE name = $1 AND domain = ''"
         ))
         .bind(name)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(ActorRow::from_row).transpose()
+        Ok(row)
     }
 
     /// The actor whose ActivityPub id is `ap_id`.
     pub async fn actor_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as(&format!(
             "SELECT {ACTOR_COLUMNS} FROM actors WHERE ap_id = $1"
         ))
         .bind(ap_id)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(ActorRow::from_row).transpose()
+        Ok(row)
     }
 
     /// The actor with database id `id`.
     pub async fn actor_by_id(&self, id: ActorId) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query(&format!("SELECT {ACTOR_COLUMNS} FROM actors WHERE id = $1"))
+        let row = sqlx::query_as(&format!("SELECT {ACTOR_COLUMNS} FROM actors WHERE id = $1"))
             .bind(id.0)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(ActorRow::from_row).transpose()
+        Ok(row)
     }
 
     /// The remote actor `name@domain` already known here.
@@ -238,25 +233,25 @@ impl Store {
         name: &str,
         domain: &str,
     ) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as(&format!(
             "SELECT {ACTOR_COLUMNS} FROM actors WHERE name = $1 AND domain = $2"
         ))
         .bind(name)
         .bind(domain)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(ActorRow::from_row).transpose()
+        Ok(row)
     }
 
     /// The instance actor, if created.
     pub async fn instance_actor(&self) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as(&format!(
             "SELECT {ACTOR_COLUMNS} FROM actors WHERE kind = 'application' AND domain = '' \
              ORDER BY id LIMIT 1"
         ))
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(ActorRow::from_row).transpose()
+        Ok(row)
     }
 
     /// Stores the verified e-mail domain a remote person's instance

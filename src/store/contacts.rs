@@ -4,13 +4,14 @@
 
 use super::{
     actors::{qualified_actor_columns, ActorId, ActorRow},
-    column, Store, StoreResult,
+    Store, StoreResult,
 };
 
 /// A contact request or contact, with the other person.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ContactView {
     /// The other person.
+    #[sqlx(flatten)]
     pub person: ActorRow,
     /// When it was asked, unix ms.
     pub since: i64,
@@ -18,7 +19,7 @@ pub struct ContactView {
 
 impl Store {
     async fn contact_rows(&self, sql: &str, person: ActorId) -> StoreResult<Vec<ContactView>> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as(&format!(
             "SELECT {}, follows.created_at AS since FROM follows {sql} \
              ORDER BY follows.created_at DESC LIMIT 500",
             qualified_actor_columns()
@@ -26,14 +27,7 @@ impl Store {
         .bind(person.0)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ContactView {
-                    person: ActorRow::from_row(row)?,
-                    since: column(row, "since")?,
-                })
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// Contact requests waiting for `person`'s answer.

@@ -43,7 +43,7 @@ pub struct DueDelivery {
 }
 
 /// Health of a peer host.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PeerRow {
     /// Host with port.
     pub host: String,
@@ -233,16 +233,11 @@ impl Store {
             "SELECT host, failures, unreachable_since, next_probe_at FROM peers WHERE host IN ({})",
             list.join(", ")
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as(&sql);
         for host in hosts {
             query = query.bind(*host);
         }
-        query
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(peer_from_row)
-            .collect()
+        Ok(query.fetch_all(self.pool()).await?)
     }
 
     /// Marks a delivery done, or refused for good by the peer when
@@ -309,13 +304,13 @@ impl Store {
 
     /// The health of a peer, if it ever failed.
     pub async fn peer(&self, host: &str) -> StoreResult<Option<PeerRow>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as(
             "SELECT host, failures, unreachable_since, next_probe_at FROM peers WHERE host = $1",
         )
         .bind(host)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(peer_from_row).transpose()
+        Ok(row)
     }
 
     /// Records a failed attempt on a peer. After `threshold` consecutive
@@ -431,15 +426,6 @@ impl Store {
         .await?;
         Ok(next)
     }
-}
-
-fn peer_from_row(row: &sqlx::any::AnyRow) -> StoreResult<PeerRow> {
-    Ok(PeerRow {
-        host: column(row, "host")?,
-        failures: column(row, "failures")?,
-        unreachable_since: column(row, "unreachable_since")?,
-        next_probe_at: column(row, "next_probe_at")?,
-    })
 }
 
 impl Store {

@@ -359,7 +359,7 @@ fn listing_actor_columns() -> String {
 
 fn listing_from_row(row: &AnyRow) -> StoreResult<ProjectListing> {
     Ok(ProjectListing {
-        actor: ActorRow::from_row(row)?,
+        actor: super::decode::<ActorRow>(row)?,
         title: column(row, "title")?,
         description_html: column(row, "description_html")?,
         subjects: decode_list(&column::<String>(row, "subjects")?)?,
@@ -380,7 +380,7 @@ fn listing_from_row(row: &AnyRow) -> StoreResult<ProjectListing> {
 
 fn person_from_row(row: &AnyRow) -> StoreResult<PersonListing> {
     Ok(PersonListing {
-        actor: ActorRow::from_row(row)?,
+        actor: super::decode::<ActorRow>(row)?,
         profile: ProfileRow {
             subjects: decode_list(&column::<String>(row, "subjects")?)?,
             school_levels: decode_list(&column::<String>(row, "school_levels")?)?,

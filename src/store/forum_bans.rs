@@ -1,10 +1,10 @@
 //! The `forum_bans` table: local teachers banned by remote forums they
 //! follow (Lemmy's `Block` with the forum as `target`).
 
-use super::{actors::ActorId, column, Store, StoreResult, Tx};
+use super::{actors::ActorId, Store, StoreResult, Tx};
 
 /// A ban of a local teacher by a remote forum.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ForumBan {
     /// The forum's actor.
     pub forum_id: ActorId,
@@ -59,7 +59,7 @@ impl Store {
         actor: ActorId,
         now: i64,
     ) -> StoreResult<Option<ForumBan>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as(
             "SELECT forum_id, actor_id, reason, expires_at, created_at FROM forum_bans \
              WHERE forum_id = $1 AND actor_id = $2 AND (expires_at IS NULL OR expires_at > $3)",
         )
@@ -68,15 +68,6 @@ impl Store {
         .bind(now)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|row| {
-            Ok(ForumBan {
-                forum_id: ActorId(column(&row, "forum_id")?),
-                actor_id: ActorId(column(&row, "actor_id")?),
-                reason: column(&row, "reason")?,
-                expires_at: column(&row, "expires_at")?,
-                created_at: column(&row, "created_at")?,
-            })
-        })
-        .transpose()
+        Ok(row)
     }
 }

@@ -3,14 +3,14 @@
 use super::{
     accounts::AccountId,
     actors::{insert_actor, ActorId, ActorRow, NewActor},
-    column, now_ms, Store, StoreResult, Tx,
+    now_ms, Store, StoreResult, StoredLevel, Tx,
 };
-use sqlx::any::AnyRow;
 
 /// A forum: its Group actor and what it is about.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ForumRow {
     /// The Group actor.
+    #[sqlx(flatten)]
     pub actor: ActorRow,
     /// Title shown in lists.
     pub title: String,
@@ -23,10 +23,12 @@ pub struct ForumRow {
     /// A remote forum's featured (pinned) collection.
     pub featured_url: Option<String>,
     /// When created (or first seen), unix ms.
+    #[sqlx(rename = "forum_created_at")]
     pub created_at: i64,
     /// Last thread or reply, unix ms; orders forum lists.
     pub last_activity_at: i64,
     /// Who may post (local forums): the lowest author label accepted.
+    #[sqlx(try_from = "StoredLevel")]
     pub min_post_level: preau_federation::TrustLevel,
 }
 
@@ -77,14 +79,21 @@ impl FollowState {
     }
 }
 
+impl From<String> for FollowState {
+    fn from(text: String) -> Self {
+        FollowState::parse(&text)
+    }
+}
+
 /// One follow.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FollowRow {
     /// Who follows.
     pub follower_id: ActorId,
     /// Who is followed.
     pub followed_id: ActorId,
     /// Pending or accepted.
+    #[sqlx(try_from = "String")]
     pub state: FollowState,
     /// The Follow activity's id.
     pub activity_id: String,
@@ -93,22 +102,6 @@ pub struct FollowRow {
 const FORUM_COLUMNS: &str = "forums.title, forums.description_source, forums.description_html, \
      forums.moderators_url, forums.featured_url, forums.created_at AS forum_created_at, \
      forums.last_activity_at, forums.min_post_level";
-
-fn forum_from_row(row: &AnyRow) -> StoreResult<ForumRow> {
-    Ok(ForumRow {
-        actor: ActorRow::from_row(row)?,
-        title: column(row, "title")?,
-        description_source: column(row, "description_source")?,
-        description_html: column(row, "description_html")?,
-        moderators_url: column(row, "moderators_url")?,
-        featured_url: column(row, "featured_url")?,
-        created_at: column(row, "forum_created_at")?,
-        last_activity_at: column(row, "last_activity_at")?,
-        min_post_level: column::<String>(row, "min_post_level")?
-            .parse()
-            .unwrap_or_default(),
-    })
-}
 
 fn forum_select() -> String {
     format!(
@@ -208,38 +201,38 @@ pub async fn follower_inboxes(tx: &mut Tx, followed: ActorId) -> StoreResult<Vec
 impl Store {
     /// The forum whose Group actor is `actor`.
     pub async fn forum(&self, actor: ActorId) -> StoreResult<Option<ForumRow>> {
-        let row = sqlx::query(&format!("{} WHERE forums.actor_id = $1", forum_select()))
+        let row = sqlx::query_as(&format!("{} WHERE forums.actor_id = $1", forum_select()))
             .bind(actor.0)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(forum_from_row).transpose()
+        Ok(row)
     }
 
     /// The local forum called `name`.
     pub async fn local_forum(&self, name: &str) -> StoreResult<Option<ForumRow>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as(&format!(
             "{} WHERE actors.name = $1 AND actors.domain = ''",
             forum_select()
         ))
         .bind(name)
         .fetch_optional(self.pool())
         .await?;
-        row.as_ref().map(forum_from_row).transpose()
+        Ok(row)
     }
 
     /// The forum with this ActivityPub id, local or remote.
     pub async fn forum_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ForumRow>> {
-        let row = sqlx::query(&format!("{} WHERE actors.ap_id = $1", forum_select()))
+        let row = sqlx::query_as(&format!("{} WHERE actors.ap_id = $1", forum_select()))
             .bind(ap_id)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(forum_from_row).transpose()
+        Ok(row)
     }
 
     /// Local forums and the remote forums someone here follows, most
     /// recently active first.
     pub async fn listed_forums(&self) -> StoreResult<Vec<ForumRow>> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as(&format!(
             "{} WHERE actors.domain = '' OR EXISTS (SELECT 1 FROM follows JOIN actors f ON \
              f.id = follows.follower_id WHERE follows.followed_id = forums.actor_id AND f.domain = '') \
              ORDER BY forums.last_activity_at DESC, forums.actor_id",
@@ -247,7 +240,7 @@ impl Store {
         ))
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(forum_from_row).collect()
+        Ok(rows)
     }
 
     /// Inserts a forum (local, or a remote one seen for the first time).
@@ -341,7 +334,7 @@ impl Store {
         .bind(forum.0)
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(ActorRow::from_row).collect()
+        rows.iter().map(super::decode::<ActorRow>).collect()
     }
 
     /// Whether `actor` moderates `forum`.
@@ -358,21 +351,13 @@ impl Store {
 
     /// The follow whose `Follow` activity had this id.
     pub async fn follow_by_activity(&self, activity_id: &str) -> StoreResult<Option<FollowRow>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as(
             "SELECT follower_id, followed_id, state, activity_id FROM follows WHERE activity_id = $1",
         )
         .bind(activity_id)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|row| {
-            Ok(FollowRow {
-                follower_id: ActorId(column(&row, "follower_id")?),
-                followed_id: ActorId(column(&row, "followed_id")?),
-                state: FollowState::parse(&column::<String>(&row, "state")?),
-                activity_id: column(&row, "activity_id")?,
-            })
-        })
-        .transpose()
+        Ok(row)
     }
 
     /// The follow of `follower` on `followed`, if any.
@@ -381,7 +366,7 @@ impl Store {
         follower: ActorId,
         followed: ActorId,
     ) -> StoreResult<Option<FollowRow>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as(
             "SELECT follower_id, followed_id, state, activity_id FROM follows \
              WHERE follower_id = $1 AND followed_id = $2",
         )
@@ -389,15 +374,7 @@ impl Store {
         .bind(followed.0)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|row| {
-            Ok(FollowRow {
-                follower_id: ActorId(column(&row, "follower_id")?),
-                followed_id: ActorId(column(&row, "followed_id")?),
-                state: FollowState::parse(&column::<String>(&row, "state")?),
-                activity_id: column(&row, "activity_id")?,
-            })
-        })
-        .transpose()
+        Ok(row)
     }
 
     /// Counts accepted followers of an actor.

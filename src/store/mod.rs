@@ -332,6 +332,28 @@ impl TryFrom<StoredList> for Vec<String> {
     }
 }
 
+/// A trust level stored by name, read as a `TrustLevel` by the derived row
+/// decoders (`#[sqlx(try_from = "StoredLevel")]`); an unknown name reads as
+/// the default level.
+#[derive(Debug, Clone, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct StoredLevel(String);
+
+impl From<StoredLevel> for preau_federation::TrustLevel {
+    fn from(stored: StoredLevel) -> Self {
+        stored.0.parse().unwrap_or_default()
+    }
+}
+
+/// Decodes a row with the derived `sqlx::FromRow` of `T`, the one decoding
+/// path of the store (also for rows joining several structs' columns).
+pub(crate) fn decode<T>(row: &AnyRow) -> StoreResult<T>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow>,
+{
+    Ok(T::from_row(row)?)
+}
+
 /// Reads a column, turning a decoding failure into a store error.
 pub(crate) fn column<T>(row: &AnyRow, name: &str) -> StoreResult<T>
 where

@@ -1,23 +1,27 @@
 //! The `profiles` table: a teacher's subjects, levels, languages, academy.
 
-use super::{actors::ActorId, column, decode_list, encode_list, now_ms, Store, StoreResult};
+use super::{actors::ActorId, encode_list, now_ms, Store, StoreResult, StoredList};
 
 /// A teacher's profile fields as stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct ProfileRow {
     /// Markdown source of the biography (local people only).
     pub bio_source: String,
     /// Subjects taught.
+    #[sqlx(try_from = "StoredList")]
     pub subjects: Vec<String>,
     /// School levels (stable codes such as `college`).
+    #[sqlx(try_from = "StoredList")]
     pub school_levels: Vec<String>,
     /// Languages spoken (BCP 47 codes).
+    #[sqlx(try_from = "StoredList")]
     pub languages: Vec<String>,
     /// Academy.
     pub academy: String,
     /// School, optional.
     pub school: String,
     /// Interests.
+    #[sqlx(try_from = "StoredList")]
     pub interests: Vec<String>,
 }
 
@@ -35,23 +39,14 @@ pub struct ProfileUpdate {
 impl Store {
     /// The profile of an actor; every actor with an account has one.
     pub async fn profile(&self, actor: ActorId) -> StoreResult<Option<ProfileRow>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as(
             "SELECT bio_source, subjects, school_levels, languages, academy, school, interests \
              FROM profiles WHERE actor_id = $1",
         )
         .bind(actor.0)
         .fetch_optional(self.pool())
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(ProfileRow {
-            bio_source: column(&row, "bio_source")?,
-            subjects: decode_list(&column::<String>(&row, "subjects")?)?,
-            school_levels: decode_list(&column::<String>(&row, "school_levels")?)?,
-            languages: decode_list(&column::<String>(&row, "languages")?)?,
-            academy: column(&row, "academy")?,
-            school: column(&row, "school")?,
-            interests: decode_list(&column::<String>(&row, "interests")?)?,
-        }))
+        Ok(row)
     }
 
     /// Saves a profile and the actor's presentation together, creating the

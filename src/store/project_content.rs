@@ -533,7 +533,7 @@ impl Store {
             .map(|row| {
                 Ok(ProjectPostView {
                     post: post_from_row(row)?,
-                    author: ActorRow::from_row(row)?,
+                    author: super::decode::<ActorRow>(row)?,
                     reply_count: column(row, "reply_count")?,
                 })
             })
@@ -650,7 +650,7 @@ impl Store {
             }
             if let Some(view) = views.last_mut() {
                 view.versions
-                    .push((version_from_row(row)?, ActorRow::from_row(row)?));
+                    .push((version_from_row(row)?, super::decode::<ActorRow>(row)?));
             }
         }
         Ok(views)
@@ -709,7 +709,7 @@ impl Store {
             };
             views.push(EventView {
                 event,
-                author: ActorRow::from_row(row)?,
+                author: super::decode::<ActorRow>(row)?,
                 attendees,
             });
         }
@@ -726,7 +726,7 @@ impl Store {
         .bind(event)
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(ActorRow::from_row).collect()
+        rows.iter().map(super::decode::<ActorRow>).collect()
     }
 
     /// A project's events, earliest first.

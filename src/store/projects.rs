@@ -338,7 +338,7 @@ fn project_select() -> String {
 
 fn project_from_row(row: &AnyRow) -> StoreResult<ProjectRow> {
     Ok(ProjectRow {
-        actor: ActorRow::from_row(row)?,
+        actor: super::decode::<ActorRow>(row)?,
         title: column(row, "title")?,
         description_source: column(row, "description_source")?,
         description_html: column(row, "description_html")?,
@@ -797,7 +797,7 @@ impl Store {
                 None => None,
             };
             views.push(MemberView {
-                actor: ActorRow::from_row(row)?,
+                actor: super::decode::<ActorRow>(row)?,
                 member,
                 inviter,
             });
@@ -907,6 +907,6 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(ActorRow::from_row).collect()
+        rows.iter().map(super::decode::<ActorRow>).collect()
     }
 }
