@@ -3,7 +3,7 @@
 
 use super::forums::{fast_delivery, teacher};
 use super::projects::{logged_in, page_text, submit};
-use super::support::*;
+use super::support::{client::Client, *};
 use preau::store::forums::FollowState;
 
 async fn follow_state(instance: &TestInstance, from: &str, to: &str) -> Option<FollowState> {
@@ -22,9 +22,9 @@ async fn teachers_become_contacts_across_instances() {
         let (mut c, dir_c) = settings(engine, None);
         fast_delivery(&mut c);
         let informal = start(engine, c, dir_c).await;
-        let bea_token = teacher(&association, "bea", false).await;
+        let bea_api = Client::teacher(&association, "bea", false).await;
         teacher(&informal, "carl", false).await;
-        let dora_token = teacher(&informal, "dora", false).await;
+        let dora_api = Client::teacher(&informal, "dora", false).await;
         let bea = logged_in(&association, "bea").await;
         let carl = logged_in(&informal, "carl").await;
         let dora = logged_in(&informal, "dora").await;
@@ -170,34 +170,26 @@ async fn teachers_become_contacts_across_instances() {
             .contains("Demander en contact"));
 
         // The same through the API: Dora asks Bea, Bea accepts.
-        let api = api_client();
-        let response = api
-            .post(informal.url("/api/v1/contacts"))
-            .bearer_auth(&dora_token)
-            .json(&serde_json::json!({"handle": format!("bea@{}", association.domain)}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 202);
-        let response = api
-            .post(informal.url("/api/v1/contacts"))
-            .bearer_auth(&dora_token)
-            .json(&serde_json::json!({"nickname": "bea"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400, "a body without its handle");
+        let response = dora_api
+            .post(
+                &informal.url("/api/v1/contacts"),
+                serde_json::json!({"handle": format!("bea@{}", association.domain)}),
+            )
+            .await;
+        assert_eq!(response.status, 202);
+        let response = dora_api
+            .post(
+                &informal.url("/api/v1/contacts"),
+                serde_json::json!({"nickname": "bea"}),
+            )
+            .await;
+        assert_eq!(response.status, 400, "a body without its handle");
         let dora_id = informal.url("/users/dora");
         let dora_on_b = wait_until(std::time::Duration::from_secs(20), || async {
-            let requests: serde_json::Value = api
-                .get(association.url("/api/v1/me/requests"))
-                .bearer_auth(&bea_token)
-                .send()
+            let requests: serde_json::Value = bea_api
+                .get(&association.url("/api/v1/me/requests"))
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .json;
             requests["contacts"]["received"]
                 .as_array()?
                 .iter()
@@ -206,16 +198,13 @@ async fn teachers_become_contacts_across_instances() {
         })
         .await
         .expect("Bea's requests list Dora");
-        let lists: serde_json::Value = api
-            .post(association.url(&format!("/api/v1/contacts/{dora_on_b}/answer")))
-            .bearer_auth(&bea_token)
-            .json(&serde_json::json!({"accept": true}))
-            .send()
+        let lists: serde_json::Value = bea_api
+            .post(
+                &association.url(&format!("/api/v1/contacts/{dora_on_b}/answer")),
+                serde_json::json!({"accept": true}),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(
             lists["contacts"].as_array().map(Vec::len),
             Some(2),

@@ -3,8 +3,8 @@
 //! origin and it was delivered by that origin or fetched from it, and a
 //! local teacher's content is never taken from outside.
 
-use super::forums::{fast_delivery, post_as_forum, teacher};
-use super::support::*;
+use super::forums::{fast_delivery, post_as_forum};
+use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
 async fn code_of(response: reqwest::Response) -> (u16, String) {
@@ -26,29 +26,26 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
         let third = instances.pop().unwrap();
         let reader = instances.pop().unwrap();
         let academy = instances.pop().unwrap();
-        let client = api_client();
 
         // A forum on the academy, followed from the reader and the third.
-        let anne = teacher(&academy, "anne", true).await;
-        let response = client
-            .post(academy.url("/api/v1/forums"))
-            .bearer_auth(&anne)
-            .json(&json!({"name": "maths", "title": "Maths"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        let bea = teacher(&reader, "bea", false).await;
-        let tom = teacher(&third, "tom", false).await;
-        for (instance, token) in [(&reader, &bea), (&third, &tom)] {
-            let response = client
-                .post(instance.url("/api/v1/forums/follow"))
-                .bearer_auth(token)
-                .json(&json!({"handle": format!("maths@{}", academy.domain)}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 202);
+        let anne = Client::teacher(&academy, "anne", true).await;
+        let response = anne
+            .post(
+                &academy.url("/api/v1/forums"),
+                json!({"name": "maths", "title": "Maths"}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
+        let bea = Client::teacher(&reader, "bea", false).await;
+        let tom = Client::teacher(&third, "tom", false).await;
+        for (instance, teacher) in [(&reader, &bea), (&third, &tom)] {
+            let response = teacher
+                .post(
+                    &instance.url("/api/v1/forums/follow"),
+                    json!({"handle": format!("maths@{}", academy.domain)}),
+                )
+                .await;
+            assert_eq!(response.status, 202);
         }
         let forum_id = academy.url("/forums/maths");
         for instance in [&reader, &third] {
@@ -76,16 +73,13 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
         }
 
         // Tom (third instance) starts a real thread; it reaches the reader.
-        let thread: Value = client
-            .post(third.url(&format!("/api/v1/forums/maths@{}/threads", academy.domain)))
-            .bearer_auth(&tom)
-            .json(&json!({"title": "Fractions", "body": "Vraie question de Tom"}))
-            .send()
+        let thread: Value = tom
+            .post(
+                &third.url(&format!("/api/v1/forums/maths@{}/threads", academy.domain)),
+                json!({"title": "Fractions", "body": "Vraie question de Tom"}),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let tom_thread = thread["ap_id"].as_str().unwrap().to_string();
         let reader_store = &reader.running.state.domain.store;
         after_delivery(

@@ -4,8 +4,8 @@
 //! with the forum as `target`) refusing the teacher's posts until its
 //! `Undo`, and a post refused by its forum shown as refused to its author.
 
-use super::forums::{fast_delivery, post_as_forum, teacher};
-use super::support::*;
+use super::forums::{fast_delivery, post_as_forum};
+use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,30 +18,28 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
         let (mut b, dir_b) = settings(engine, None);
         fast_delivery(&mut b);
         let reader = start(engine, b, dir_b).await;
-        let client = api_client();
-        let anne = teacher(&academy, "anne", true).await;
+        let client = Client::stranger();
+        let anne = Client::teacher(&academy, "anne", true).await;
         for (name, level) in [("maths", "informal"), ("inst", "institutional")] {
-            let response = client
-                .post(academy.url("/api/v1/forums"))
-                .bearer_auth(&anne)
-                .json(&json!({"name": name, "title": name, "min_post_level": level}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 201);
+            let response = anne
+                .post(
+                    &academy.url("/api/v1/forums"),
+                    json!({"name": name, "title": name, "min_post_level": level}),
+                )
+                .await;
+            assert_eq!(response.status, 201);
         }
-        let bea = teacher(&reader, "bea", false).await;
+        let bea = Client::teacher(&reader, "bea", false).await;
         let store = &reader.running.state.domain.store;
         let bea_actor = store.local_actor_by_name("bea").await.unwrap().unwrap();
         for name in ["maths", "inst"] {
-            let response = client
-                .post(reader.url("/api/v1/forums/follow"))
-                .bearer_auth(&bea)
-                .json(&json!({"handle": format!("{name}@{}", academy.domain)}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 202);
+            let response = bea
+                .post(
+                    &reader.url("/api/v1/forums/follow"),
+                    json!({"handle": format!("{name}@{}", academy.domain)}),
+                )
+                .await;
+            assert_eq!(response.status, 202);
             let forum_id = academy.url(&format!("/forums/{name}"));
             after_delivery(&[&academy, &reader], "the follow is accepted", || async {
                 let Some(forum) = store.forum_by_ap_id(&forum_id).await.unwrap() else {
@@ -58,27 +56,19 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
 
         // A thread on the academy: its outbox serves it as the forum's
         // Announce of the Create (what Lemmy reads).
-        let cleo = teacher(&academy, "cleo", false).await;
-        let thread: Value = client
-            .post(academy.url("/api/v1/forums/maths/threads"))
-            .bearer_auth(&cleo)
-            .json(&json!({"title": "Géométrie", "body": "Une question"}))
-            .send()
+        let cleo = Client::teacher(&academy, "cleo", false).await;
+        let thread: Value = cleo
+            .post(
+                &academy.url("/api/v1/forums/maths/threads"),
+                json!({"title": "Géométrie", "body": "Une question"}),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let thread_ap_id = thread["ap_id"].as_str().unwrap().to_string();
         let outbox: Value = client
-            .get(academy.url("/forums/maths/outbox"))
-            .header("Accept", "application/activity+json")
-            .send()
+            .get_activity(&academy.url("/forums/maths/outbox"))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         let item = &outbox["orderedItems"][0];
         assert_eq!(item["type"], "Announce", "{outbox}");
         assert_eq!(item["actor"], academy.url("/forums/maths"));
@@ -92,15 +82,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
         );
 
         // The server's root, asked for ActivityPub, is the instance actor.
-        let root: Value = client
-            .get(academy.url("/"))
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let root: Value = client.get_activity(&academy.url("/")).await.json;
         assert_eq!(root["type"], "Application", "{root}");
         assert_eq!(root["id"], academy.url("/actor"));
 
@@ -182,38 +164,22 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
         let response = send("block", block.clone()).await;
         assert_eq!(response.status(), 202, "{engine:?}");
         let remote_path = format!("maths@{}", academy.domain);
-        let response = client
-            .post(reader.url(&format!("/api/v1/forums/{remote_path}/threads")))
-            .bearer_auth(&bea)
-            .json(&json!({"title": "Encore", "body": "Publicité"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403, "{engine:?}");
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(body["error"]["code"], "banned_from_forum");
-        let browser = browser();
-        let token = page_token(&browser, &reader.url("/login")).await;
-        let response = browser
-            .post(reader.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "bea"),
-                ("password", super::forums::PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_redirection(), "{engine:?}");
+        let response = bea
+            .post(
+                &reader.url(&format!("/api/v1/forums/{remote_path}/threads")),
+                json!({"title": "Encore", "body": "Publicité"}),
+            )
+            .await;
+        assert_eq!(response.status, 403, "{engine:?}");
+        response.expect_error(403, "banned_from_forum");
+        // Bea's session in the pages (the log-in form redirects).
+        let browser = Client::anonymous(&reader)
+            .speaking("fr")
+            .log_in_pages("bea")
+            .await;
         let html = browser
-            .get(reader.url(&format!("/forums/{remote_path}")))
-            .header("Accept-Language", "fr")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .page(&reader.url(&format!("/forums/{remote_path}")))
+            .await;
         assert!(html.contains("Messages publicitaires"), "{html}");
         assert!(html.contains("2099-01-01"), "{html}");
         // Lifted by its Undo: she may post again.
@@ -230,26 +196,24 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
         )
         .await;
         assert_eq!(response.status(), 202, "{engine:?}");
-        let response = client
-            .post(reader.url(&format!("/api/v1/forums/{remote_path}/threads")))
-            .bearer_auth(&bea)
-            .json(&json!({"title": "Pardon", "body": "Une vraie question"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "{engine:?}");
+        let response = bea
+            .post(
+                &reader.url(&format!("/api/v1/forums/{remote_path}/threads")),
+                json!({"title": "Pardon", "body": "Une vraie question"}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{engine:?}");
 
         // The institutional-only forum refuses Bea's thread (her instance
         // is informal): her copy is marked refused with the forum's reason.
-        let response = client
-            .post(reader.url(&format!("/api/v1/forums/inst@{}/threads", academy.domain)))
-            .bearer_auth(&bea)
-            .json(&json!({"title": "Refusé ?", "body": "Je tente"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "{engine:?}");
-        let refused: Value = response.json().await.unwrap();
+        let response = bea
+            .post(
+                &reader.url(&format!("/api/v1/forums/inst@{}/threads", academy.domain)),
+                json!({"title": "Refusé ?", "body": "Je tente"}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{engine:?}");
+        let refused: Value = response.json;
         let refused_ap_id = refused["ap_id"].as_str().unwrap().to_string();
         after_delivery(&[&academy, &reader], "the refusal is recorded", || async {
             store
@@ -262,14 +226,8 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
         let post = store.post_by_ap_id(&refused_ap_id).await.unwrap().unwrap();
         assert!(!post.refused_reason.unwrap_or_default().is_empty());
         let html = browser
-            .get(reader.url(&format!("/threads/{}", post.id.0)))
-            .header("Accept-Language", "fr")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .page(&reader.url(&format!("/threads/{}", post.id.0)))
+            .await;
         assert!(html.contains("Refusé par le forum"), "{html}");
 
         academy.stop().await;
