@@ -72,6 +72,14 @@ impl DomainError {
         }
     }
 
+    /// The HTTP status of a rule's refusal, 500 otherwise.
+    pub fn status(&self) -> u16 {
+        match self {
+            DomainError::Rule { status, .. } => *status,
+            _ => 500,
+        }
+    }
+
     /// The stable code, or `internal_error`.
     pub fn code(&self) -> &'static str {
         match self {
