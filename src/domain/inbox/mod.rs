@@ -1,8 +1,10 @@
 //! What Préau does with activities other servers send, once the inbox has
-//! checked their signature, one module per activity family: follows of local forums and
+//! checked their signature, one module per activity family (the same
+//! families as `src/apub/activities/`): follows of local forums and
 //! accepted follows of remote forums, posts (threads and replies) in
-//! forums, changes to posts (edits, deletions, marks, moderation), and
-//! reports.
+//! forums, changes to posts (edits, deletions, marks, moderation), reports,
+//! the memberships of remote projects seen from here, and the look-ups the
+//! inbox routes by.
 //!
 //! Each function applies one activity in one transaction that also records
 //! its id, so the same activity is applied at most once.
@@ -10,7 +12,17 @@
 mod changes;
 mod flags;
 mod follows;
+mod lookups;
+mod memberships;
 mod posts;
+
+/// The rows the inbox routes by and hands back to the domain.
+pub use crate::store::{
+    actors::{ActorKindRow, ActorRow},
+    forums::ForumRow,
+    projects::{MemberRow, MemberState, ProjectRow, Role},
+};
+pub use lookups::ContactAnswer;
 
 use super::{rendering, DomainResult};
 use preau_federation::objects::Post;
