@@ -91,18 +91,29 @@ pub struct CheckedRemovedHere<'a> {
     person: ActorRow,
 }
 
-/// Only the project's server speaks of removals from it; the removed
-/// person must be a local teacher. `received` is the id recorded as
-/// applied (the project's `Announce`, when the removal came inside one).
+/// A `Remove` sent directly: only the project's server speaks of
+/// removals from it (inside the project's `Announce`, the project vouches
+/// for whoever removed).
+pub async fn verify_removed_directly<'a>(
+    data: &Data<AppState>,
+    r: &Received<'a>,
+    project: &'a ProjectRow,
+) -> Result<Option<CheckedRemovedHere<'a>>, InboxError> {
+    if crate::apub::actors::host_of(&r.activity.actor) != project.actor.domain {
+        return Ok(None);
+    }
+    verify_removed_here(data, r.activity, project, r.activity.id.as_str()).await
+}
+
+/// The removed person must be a local teacher. `received` is the id
+/// recorded as applied (the project's `Announce`, when the removal came
+/// inside one).
 pub async fn verify_removed_here<'a>(
     data: &Data<AppState>,
     remove: &Activity,
     project: &'a ProjectRow,
     received: &'a str,
 ) -> Result<Option<CheckedRemovedHere<'a>>, InboxError> {
-    if crate::apub::actors::host_of(&remove.actor) != project.actor.domain {
-        return Ok(None);
-    }
     let Some(target) = remove.object_id() else {
         return Ok(None);
     };

@@ -164,8 +164,7 @@ async fn route_project(
             handle!(data, verified, leave::receive_host_removal)
         }
         (K::Remove, T::RemoteProject(p)) => {
-            let id = r.activity.id.as_str();
-            let verified = leave::verify_removed_here(data, r.activity, &p, id);
+            let verified = leave::verify_removed_directly(data, r, &p);
             handle!(data, verified, leave::receive_removed_here)
         }
         (K::Update, T::LocalProject(p)) => {
