@@ -109,6 +109,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::NotModerator
         | R::NotProjectMember
         | R::ServerNotAMember
+        | R::InviteNotFromProject
         | R::NotProjectModerator
         | R::NotProjectOwner
         | R::ProjectInviteOnly
@@ -205,6 +206,7 @@ impl Refusal {
             R::NotModerator => "not_moderator",
             R::NotProjectMember => "not_project_member",
             R::ServerNotAMember => "not_a_member",
+            R::InviteNotFromProject => "invite_not_from_project",
             R::NotProjectModerator => "not_project_moderator",
             R::NotProjectOwner => "not_project_owner",
             R::ProjectInviteOnly => "project_invite_only",

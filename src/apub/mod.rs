@@ -5,17 +5,16 @@
 //! and remote documents become rows only through `from_json`, after
 //! `verify` (which never writes).
 
+pub mod activities;
 pub mod actors;
 pub mod address_filter;
 pub mod backfill;
 pub mod collections;
-pub mod contacts;
 pub mod forums;
 pub mod inbox;
 pub mod nodeinfo;
 pub mod policy;
 pub mod project_content;
-pub mod project_inbox;
 pub mod project_received;
 pub mod projects;
 pub mod signing;

@@ -60,6 +60,8 @@ refusals! {
     NotModerator,
     /// The caller is not a member of the project.
     NotProjectMember,
+    /// An invitation must come from the instance hosting the project.
+    InviteNotFromProject,
     /// The reading server hosts no member of the project.
     ServerNotAMember,
     /// For project moderators only.
@@ -276,6 +278,7 @@ impl Refusal {
             | Refusal::NotModerator
             | Refusal::NotProjectMember
             | Refusal::ServerNotAMember
+            | Refusal::InviteNotFromProject
             | Refusal::NotProjectModerator
             | Refusal::NotProjectOwner
             | Refusal::ProjectInviteOnly

@@ -1,0 +1,100 @@
+//! `Create`: a thread or reply in a forum (sent directly to a local forum,
+//! or relayed by a remote one), and a members-only object created in a
+//! project hosted here.
+
+use super::{objects, Content, InboxError, Received};
+use crate::{
+    app::AppState,
+    apub::{backfill, project_content::host_receive_create},
+    domain::inbox::{Applied, ForumRow, ProjectRow},
+};
+use activitypub_federation::config::Data;
+use preau_federation::objects::Post;
+use url::Url;
+
+/// A post, its forum and who vouches for its text.
+pub struct CheckedPost<'a> {
+    content: &'a Content<'a>,
+    post: Post,
+    fetched: bool,
+    sender: Url,
+    forum: ForumRow,
+}
+
+/// Content from the sender's (or relaying forum's) own server is taken as
+/// delivered; anything else is fetched from its origin. Sent directly,
+/// the post must be for a local forum.
+pub async fn verify_post<'a>(
+    data: &Data<AppState>,
+    c: &'a Content<'a>,
+) -> Result<Option<CheckedPost<'a>>, InboxError> {
+    let sender = c.sender()?;
+    let (post, fetched) = objects::post_of(data, &c.activity.object, &sender).await?;
+    let forum = match c.relaying_forum {
+        Some(forum) => forum.clone(),
+        None => match data.domain.forum_for_post(&post).await? {
+            Some(forum) if forum.actor.is_local() => forum,
+            _ => return Ok(None),
+        },
+    };
+    Ok(Some(CheckedPost {
+        content: c,
+        post,
+        fetched,
+        sender,
+        forum,
+    }))
+}
+
+/// Stores the post. A relayed reply to something this instance never saw
+/// (it followed the forum late) has its missing ancestors fetched first.
+pub async fn receive_post(
+    data: &Data<AppState>,
+    c: CheckedPost<'_>,
+) -> Result<Applied, InboxError> {
+    if c.content.relaying_forum.is_some() {
+        if let Err(error) = backfill::ensure_ancestors(data, &c.forum, &c.post).await {
+            tracing::info!(%error, id = %c.post.id, "inbox: ancestors unavailable");
+        }
+    }
+    let provenance = objects::provenance(&c.post, c.fetched, &c.sender);
+    let activity = c.content.activity;
+    Ok(data
+        .domain
+        .receive_post(
+            activity.id.as_str(),
+            &c.forum,
+            &c.content.actor.row,
+            &c.post,
+            c.content.raw,
+            provenance,
+        )
+        .await?)
+}
+
+/// An object created in a project hosted here.
+pub struct CheckedProjectObject<'a> {
+    received: &'a Received<'a>,
+    project: ProjectRow,
+}
+
+/// The routing found the project (the `Create`'s audience, hosted here).
+pub async fn verify_project<'a>(
+    r: &'a Received<'a>,
+    project: ProjectRow,
+) -> Result<Option<CheckedProjectObject<'a>>, InboxError> {
+    Ok(Some(CheckedProjectObject {
+        received: r,
+        project,
+    }))
+}
+
+/// Stores the object, if its author is a member (see
+/// `apub::project_content::host_receive_create`).
+pub async fn receive_project(
+    data: &Data<AppState>,
+    c: CheckedProjectObject<'_>,
+) -> Result<Applied, InboxError> {
+    let r = c.received;
+    Ok(host_receive_create(data, r.activity, r.raw, r.signer, &c.project).await?)
+}

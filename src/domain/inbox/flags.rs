@@ -1,0 +1,44 @@
+//! Reports (`Flag`) from other servers about posts known here.
+
+use super::Applied;
+use crate::{
+    domain::{Domain, DomainResult},
+    store::{actors::ActorRow, inbox::record_received, posts},
+};
+
+impl Domain {
+    /// A report (`Flag`) from any server about posts known here: each lands
+    /// in the queue of the moderators of the post's forum.
+    pub async fn receive_flag(
+        &self,
+        activity_id: &str,
+        reporter: &ActorRow,
+        objects: &[String],
+        reason: &str,
+    ) -> DomainResult<Applied> {
+        let mut tx = self.store.begin().await?;
+        if !record_received(&mut tx, activity_id).await? {
+            return Ok(Applied::Duplicate);
+        }
+        let mut applied = Applied::Ignored;
+        for object in objects {
+            if let Some(post) = self.store.post_by_ap_id(object).await? {
+                posts::insert_report(
+                    &mut tx,
+                    &posts::NewReport {
+                        activity_id: format!("{activity_id}#{}", post.id.0),
+                        reporter_id: reporter.id,
+                        forum_id: Some(post.forum_id),
+                        post_id: Some(post.id),
+                        object_ap_id: post.ap_id.clone(),
+                        reason: reason.chars().take(1000).collect(),
+                    },
+                )
+                .await?;
+                applied = Applied::Applied;
+            }
+        }
+        crate::store::commit(tx).await?;
+        Ok(applied)
+    }
+}
