@@ -5,25 +5,33 @@
 //! account status) and calls the store. Errors carry a stable code that the
 //! HTTP edge turns into a status and a translated message.
 
+pub mod account_queries;
 pub mod accounts;
 pub mod cache;
 pub mod contacts;
+pub mod database;
 pub mod directory;
 pub mod forum_bans;
+pub mod forum_queries;
 pub mod forums;
 pub mod gazetteer;
 pub mod inbox;
 pub mod keys;
+pub mod lookups;
 pub mod passwords;
 pub mod places;
 pub mod profile;
 pub mod project_content;
+pub mod project_content_queries;
 pub mod project_host;
+pub mod project_queries;
 pub mod projects;
 pub mod provenance;
 pub mod refusals;
 pub mod rendering;
+pub mod rows;
 pub mod trust;
+pub mod trust_admin;
 pub mod validate;
 
 use crate::{config::Settings, mail::Mailer, store::Store};
