@@ -60,9 +60,12 @@ impl AppError {
     }
 }
 
-impl From<crate::store::StoreError> for AppError {
-    fn from(error: crate::store::StoreError) -> Self {
-        AppError::internal(error)
+/// A database failure below the domain: a 500, through [`DomainError`].
+///
+/// [`DomainError`]: crate::domain::DomainError
+impl From<crate::domain::rows::StoreError> for AppError {
+    fn from(error: crate::domain::rows::StoreError) -> Self {
+        crate::domain::DomainError::from(error).into()
     }
 }
 
