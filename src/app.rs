@@ -5,7 +5,12 @@
 //! integration tests do).
 
 use crate::{
-    api, apub, config::Settings, domain::Domain, error::AppError, mail::Mailer, store::Store, web,
+    api, apub,
+    config::Settings,
+    domain::{Domain, DomainError},
+    error::AppError,
+    mail::Mailer,
+    web,
 };
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::http::{header, HeaderValue};
@@ -95,7 +100,7 @@ impl AppState {
 pub enum StartError {
     /// The database could not be opened or migrated.
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] crate::domain::rows::StoreError),
     /// Mail settings are invalid.
     #[error(transparent)]
     Mail(#[from] crate::mail::MailSetupError),
@@ -116,44 +121,12 @@ pub enum StartError {
     Io(#[from] std::io::Error),
 }
 
-/// Opens the store of these settings and applies migrations.
-pub async fn open_store(settings: &Settings) -> Result<Store, StartError> {
-    if settings.database_url().starts_with("sqlite:") {
-        std::fs::create_dir_all(&settings.server.data_dir)
-            .map_err(crate::store::StoreError::DataDir)?;
-    }
-    let store = Store::connect(&settings.database_url(), settings.database.max_connections).await?;
-    store.migrate().await?;
-    Ok(store)
-}
-
-/// Builds the domain layer (store, mailer) for these settings.
+/// Builds the domain layer (database, mailer) for these settings.
 pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
-    let store = open_store(&settings).await?;
     let mailer = Mailer::from_settings(&settings)?;
     let own_attestations =
         crate::apub::trust::load_own_attestations(&settings).map_err(StartError::Trust)?;
-    let passwords = Arc::new(crate::domain::passwords::PasswordPool::new(
-        settings.accounts.effective_hashing_concurrency(),
-        settings.accounts.hashing_queue as usize,
-    ));
-    Ok(Domain {
-        settings: Arc::new(settings),
-        store,
-        mailer,
-        delivery_waker: crate::jobs::delivery::DeliveryWaker::default(),
-        // What another process sharing the database wrote shows within
-        // five seconds; this process's own writes show at once. (Shorter
-        // makes every reader of a busy page rebuild it at once more often.)
-        thread_pages: Arc::new(crate::domain::cache::VersionedCache::new(
-            1024,
-            Duration::from_secs(5),
-        )),
-        trust_book: Arc::default(),
-        own_attestations: Arc::new(own_attestations),
-        passwords,
-        clock: crate::domain::clock::Clock::system(),
-    })
+    Ok(Domain::open(settings, mailer, own_attestations).await?)
 }
 
 /// The HTTP client of an instance, for activitypub_federation and Préau
@@ -363,7 +336,7 @@ async fn serve(
     trust_checks.abort();
     delivery.abort();
     let _ = delivery.await;
-    state.domain.store.close().await;
+    state.domain.close().await;
     result.map_err(StartError::Io)
 }
 
@@ -384,24 +357,8 @@ impl RunningInstance {
     /// at most `bound`, until no delivery is due or being attempted (each
     /// is done, refused, failed, or waiting for a later retry). Returns
     /// whether the queue got there in time.
-    pub async fn deliver_queued(&self, bound: Duration) -> Result<bool, crate::store::StoreError> {
-        let deadline = tokio::time::Instant::now() + bound;
-        loop {
-            self.state.domain.delivery_waker.wake();
-            let due = self
-                .state
-                .domain
-                .store
-                .deliveries_due(crate::store::now_ms())
-                .await?;
-            if due == 0 {
-                return Ok(true);
-            }
-            if tokio::time::Instant::now() >= deadline {
-                return Ok(false);
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+    pub async fn deliver_queued(&self, bound: Duration) -> Result<bool, DomainError> {
+        self.state.domain.deliver_queued(bound).await
     }
 
     /// Stops the instance and waits for it to finish.

@@ -5,9 +5,8 @@
 use crate::{
     app::build_domain,
     config::Settings,
-    domain::{accounts::AdminCreateInput, Domain, DomainError},
+    domain::{accounts::AdminCreateInput, rows::AccountRow, Domain, DomainError},
     i18n::Catalogs,
-    store::accounts::AccountRow,
 };
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -38,8 +37,8 @@ impl From<crate::app::StartError> for CliError {
     }
 }
 
-impl From<crate::store::StoreError> for CliError {
-    fn from(error: crate::store::StoreError) -> Self {
+impl From<crate::domain::rows::StoreError> for CliError {
+    fn from(error: crate::domain::rows::StoreError) -> Self {
         CliError(error.to_string())
     }
 }
@@ -86,7 +85,7 @@ pub async fn create_user(
             is_admin,
         })
         .await?;
-    domain.store.close().await;
+    domain.close().await;
     Ok(format!(
         "created {}{} <{}>: {}",
         account.username,
@@ -115,7 +114,7 @@ pub async fn create_forum(
             },
         )
         .await?;
-    domain.store.close().await;
+    domain.close().await;
     Ok(format!(
         "created forum !{}@{}: {}",
         forum.actor.name, settings.instance.domain, forum.actor.ap_id
@@ -126,7 +125,7 @@ pub async fn create_forum(
 pub async fn approve(settings: &Settings, name: &str) -> Result<String, CliError> {
     let domain = domain(settings).await?;
     let account = domain.approve_account(name).await?;
-    domain.store.close().await;
+    domain.close().await;
     Ok(format!(
         "{} is now {}",
         account.username,
@@ -138,7 +137,7 @@ pub async fn approve(settings: &Settings, name: &str) -> Result<String, CliError
 pub async fn suspend(settings: &Settings, name: &str) -> Result<String, CliError> {
     let domain = domain(settings).await?;
     let account = domain.suspend_account(name).await?;
-    domain.store.close().await;
+    domain.close().await;
     Ok(format!(
         "{} is now {}",
         account.username,
@@ -167,8 +166,8 @@ fn table(accounts: &[AccountRow]) -> String {
 /// `preau admin list-users [--csv]`.
 pub async fn list_users(settings: &Settings, csv: bool) -> Result<String, CliError> {
     let domain = domain(settings).await?;
-    let accounts = domain.store.list_accounts(None).await?;
-    domain.store.close().await;
+    let accounts = domain.accounts_for_operator().await?;
+    domain.close().await;
     if csv {
         crate::web::admin::accounts_csv(&accounts)
             .map(|text| text.trim_end().to_string())
@@ -182,10 +181,7 @@ pub async fn list_users(settings: &Settings, csv: bool) -> Result<String, CliErr
 /// (`{"pending":…,"done":…,"failed":…,"refused":…}`), to see whether it
 /// drains (and for tests waiting for a federation step to complete).
 pub async fn deliveries(settings: &Settings) -> Result<String, CliError> {
-    let store = crate::app::open_store(settings).await?;
-    let counts = store.delivery_counts(None).await;
-    store.close().await;
-    let counts = counts?;
+    let counts = crate::domain::database::delivery_counts(settings).await?;
     Ok(serde_json::json!({
         "pending": counts.pending,
         "done": counts.done,
@@ -197,8 +193,7 @@ pub async fn deliveries(settings: &Settings) -> Result<String, CliError> {
 
 /// `preau migrate`: applies pending migrations.
 pub async fn migrate(settings: &Settings) -> Result<String, CliError> {
-    let store = crate::app::open_store(settings).await?;
-    store.close().await;
+    crate::domain::database::migrate_database(settings).await?;
     Ok(format!(
         "database up to date: {}",
         redact(&settings.database_url())

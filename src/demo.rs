@@ -92,7 +92,6 @@ async fn seed(instance: &RunningInstance, index: usize) -> Result<(), String> {
     let spec = &INSTANCES[index % INSTANCES.len()];
     for teacher in spec.teachers {
         if domain
-            .store
             .account_by_username(teacher.name)
             .await
             .map_err(|e| e.to_string())?
@@ -136,17 +135,17 @@ async fn seed(instance: &RunningInstance, index: usize) -> Result<(), String> {
 /// invite colleagues of the other instances into.
 async fn seed_project(instance: &RunningInstance) -> Result<(), String> {
     let domain = &instance.state.domain;
-    let exists = domain
-        .store
-        .local_project("robotique")
-        .await
-        .map_err(|e| e.to_string())?;
+    let exists = match domain.project_by_path("robotique").await {
+        Ok(_) => true,
+        // Not found: seed it.
+        Err(crate::domain::DomainError::Refused(_)) => false,
+        Err(error) => return Err(error.to_string()),
+    };
     let owner = domain
-        .store
         .account_by_username("camille")
         .await
         .map_err(|e| e.to_string())?;
-    let (None, Some(owner)) = (exists, owner) else {
+    let (false, Some(owner)) = (exists, owner) else {
         return Ok(());
     };
     domain

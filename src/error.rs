@@ -61,9 +61,12 @@ impl AppError {
     }
 }
 
-impl From<crate::store::StoreError> for AppError {
-    fn from(error: crate::store::StoreError) -> Self {
-        AppError::internal(error)
+/// A database failure below the domain: a 500, through [`DomainError`].
+///
+/// [`DomainError`]: crate::domain::DomainError
+impl From<crate::domain::rows::StoreError> for AppError {
+    fn from(error: crate::domain::rows::StoreError) -> Self {
+        crate::domain::DomainError::from(error).into()
     }
 }
 
@@ -94,7 +97,7 @@ impl From<crate::domain::DomainError> for AppError {
 pub fn status_of(refusal: &Refusal) -> StatusCode {
     use Refusal as R;
     match refusal {
-        R::InvalidToken => StatusCode::BAD_REQUEST,
+        R::InvalidToken | R::InvalidHandle => StatusCode::BAD_REQUEST,
         R::InvalidCredentials => StatusCode::UNAUTHORIZED,
         R::AccountPendingApproval
         | R::AccountSuspended
@@ -149,6 +152,8 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::EmailTaken(_)
         | R::EndsBeforeStart(_)
         | R::FieldRequired(_)
+        | R::ManualNoteRequired(_)
+        | R::InvalidTrustLevel(_)
         | R::FieldTooLong(_)
         | R::InvalidChoice(_)
         | R::InvalidCoordinates(_)
@@ -192,6 +197,7 @@ impl Refusal {
         use Refusal as R;
         match self {
             R::InvalidToken => "invalid_token",
+            R::InvalidHandle => "invalid_handle",
             R::InvalidCredentials => "invalid_credentials",
             R::AccountPendingApproval => "account_pending_approval",
             R::AccountSuspended => "account_suspended",
@@ -247,6 +253,8 @@ impl Refusal {
             R::EmailTaken(_) => "email_taken",
             R::EndsBeforeStart(_) => "ends_before_start",
             R::FieldRequired(_) => "field_required",
+            R::ManualNoteRequired(_) => "manual_note_required",
+            R::InvalidTrustLevel(_) => "invalid_trust_level",
             R::FieldTooLong(_) => "field_too_long",
             R::InvalidChoice(_) => "invalid_choice",
             R::InvalidCoordinates(_) => "invalid_coordinates",

@@ -218,19 +218,19 @@ mod tests {
         for mode in ["open", "approval", "closed"] {
             keys.push(format!("registrations-{mode}"));
         }
-        for role in crate::store::projects::Role::ALL {
+        for role in crate::domain::rows::Role::ALL {
             keys.push(format!("project-role-{}", role.as_str()));
         }
-        for state in crate::store::projects::MemberState::ALL {
+        for state in crate::domain::rows::MemberState::ALL {
             keys.push(format!("project-state-{}", state.as_str()));
         }
-        for status in crate::store::projects::ProjectStatus::ALL {
+        for status in crate::domain::rows::ProjectStatus::ALL {
             keys.push(format!("project-status-{}", status.as_str()));
         }
-        for mode in crate::store::projects::JoinMode::ALL {
+        for mode in crate::domain::rows::JoinMode::ALL {
             keys.push(format!("project-join-{}", mode.as_str()));
         }
-        for visibility in crate::store::projects::Visibility::ALL {
+        for visibility in crate::domain::rows::Visibility::ALL {
             keys.push(format!("project-visibility-{}", visibility.as_str()));
         }
         for level in ["informal", "associative", "institutional"] {

@@ -3,10 +3,12 @@
 use super::ApiJson;
 use crate::{
     app::AppState,
-    domain::accounts::{SignupInput, SignupReceipt},
+    domain::{
+        accounts::{SignupInput, SignupReceipt},
+        rows::{AccountRow, AccountStatus},
+    },
     error::AppError,
     i18n::Lang,
-    store::accounts::{AccountRow, AccountStatus},
 };
 use axum::{
     extract::{ConnectInfo, State},

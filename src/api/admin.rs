@@ -2,7 +2,7 @@
 
 use super::{accounts::account_json, ApiAdmin};
 use crate::extract::{ApiPath, ApiQuery};
-use crate::{app::AppState, error::AppError, store::accounts::AccountStatus};
+use crate::{app::AppState, domain::rows::AccountStatus, error::AppError};
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -16,7 +16,7 @@ pub struct ListQuery {
 /// `GET /api/v1/admin/accounts[?status=pending_approval]`.
 pub async fn list_accounts(
     State(state): State<AppState>,
-    _admin: ApiAdmin,
+    ApiAdmin(admin): ApiAdmin,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
     let status = match query.status.as_deref() {
@@ -31,7 +31,7 @@ pub async fn list_accounts(
         }
     };
     let base = state.domain.settings.base_url();
-    let accounts = state.domain.store.list_accounts(status).await?;
+    let accounts = state.domain.accounts_for_admin(&admin, status).await?;
     let items: Vec<Value> = accounts
         .iter()
         .map(|account| account_json(account, &base))

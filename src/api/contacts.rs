@@ -6,9 +6,11 @@ use super::{projects::person_json, ApiJson, ApiUser};
 use crate::extract::ApiPath;
 use crate::{
     app::AppState,
-    domain::trust::Labeller,
+    domain::{
+        rows::{ActorId, ContactView},
+        trust::Labeller,
+    },
     error::AppError,
-    store::{actors::ActorId, contacts::ContactView, Store},
     web::projects::resolve_actor,
 };
 use activitypub_federation::config::Data;
@@ -33,14 +35,15 @@ fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<Value> {
 
 /// The caller's contact requests received and sent, and contacts.
 pub async fn contact_lists(
-    store: &Store,
+    state: &AppState,
     me: ActorId,
     labels: &Labeller<'_>,
 ) -> Result<Value, AppError> {
+    let lists = state.domain.contact_lists(me).await?;
     Ok(json!({
-        "received": listed(&store.contact_requests_to(me).await?, labels),
-        "sent": listed(&store.contact_requests_from(me).await?, labels),
-        "contacts": listed(&store.contacts_of(me).await?, labels),
+        "received": listed(&lists.received, labels),
+        "sent": listed(&lists.sent, labels),
+        "contacts": listed(&lists.contacts, labels),
     }))
 }
 
@@ -79,18 +82,13 @@ pub async fn answer_contact(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ContactAnswer>,
 ) -> Result<Json<Value>, AppError> {
-    let requester = state
-        .domain
-        .store
-        .actor_by_id(ActorId(id))
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let requester = state.domain.actor_by_id(ActorId(id)).await?;
     state
         .domain
         .answer_contact(&user.account, &requester, body.accept)
         .await?;
     let labels = state.domain.labeller().await?;
     Ok(Json(
-        contact_lists(&state.domain.store, user.account.actor_id, &labels).await?,
+        contact_lists(&state, user.account.actor_id, &labels).await?,
     ))
 }

@@ -5,13 +5,15 @@ use super::{ApiJson, ApiUser};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::{
     app::AppState,
-    apub::forums::{forum_by_path, forum_handle, resolve_forum},
-    domain::{forums::ForumInput, trust::Labeller, validate},
-    error::AppError,
-    store::{
-        forums::{FollowState, ForumRow},
-        posts::{PostId, PostView},
+    apub::forums::{forum_handle, resolve_forum},
+    domain::{
+        forums::ForumInput,
+        lookups::REPLIES_PER_PAGE,
+        rows::{FollowState, ForumRow, PostId, PostKind, PostRow, PostView},
+        trust::Labeller,
+        validate,
     },
+    error::AppError,
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, Json};
@@ -51,7 +53,7 @@ pub fn post_json(view: &PostView, labels: &Labeller<'_>) -> Value {
     json!({
         "id": post.id.0,
         "ap_id": post.ap_id,
-        "kind": match post.kind { crate::store::posts::PostKind::Thread => "thread", crate::store::posts::PostKind::Reply => "reply" },
+        "kind": match post.kind { PostKind::Thread => "thread", PostKind::Reply => "reply" },
         "thread_id": post.thread().0,
         "in_reply_to_id": post.in_reply_to_id.map(|p| p.0),
         "title": post.title,
@@ -78,7 +80,7 @@ pub fn post_json(view: &PostView, labels: &Labeller<'_>) -> Value {
 
 /// `GET /api/v1/forums`.
 pub async fn list_forums(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
-    let forums = state.domain.store.listed_forums().await?;
+    let forums = state.domain.listed_forums().await?;
     let labels = state.domain.labeller().await?;
     let items: Vec<Value> = forums
         .iter()
@@ -137,25 +139,15 @@ pub async fn get_forum(
     ApiPath(name): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let forum = forum_by_path(&state, &name).await?;
+    let forum = state.domain.forum_by_path(&name).await?;
     let page = validate::page_number(query.page.as_deref(), validate::MAX_PAGE)?;
-    let per_page = crate::web::forums::THREADS_PER_PAGE;
-    let threads = state
-        .domain
-        .store
-        .forum_threads(forum.actor.id, per_page, (page - 1) * per_page)
-        .await?;
-    let total = state
-        .domain
-        .store
-        .count_forum_threads(forum.actor.id)
-        .await?;
+    let list = state.domain.forum_threads_page(&forum, page).await?;
     let labels = state.domain.labeller().await?;
     Ok(Json(json!({
         "forum": forum_json(&state, &forum, &labels),
-        "threads": threads.iter().map(|t| post_json(t, &labels)).collect::<Vec<_>>(),
+        "threads": list.threads.iter().map(|t| post_json(t, &labels)).collect::<Vec<_>>(),
         "page": page,
-        "total_threads": total,
+        "total_threads": list.total,
     })))
 }
 
@@ -174,12 +166,7 @@ pub async fn follow_forum(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let forum = resolve_forum(&data, &body.handle).await?;
     data.domain.follow_forum(&user.account, &forum).await?;
-    let state = data
-        .domain
-        .store
-        .follow(user.account.actor_id, forum.actor.id)
-        .await?
-        .map(|f| f.state);
+    let state = data.domain.follow_state(&user.account, &forum).await?;
     let mut value = forum_json(&data, &forum, &data.domain.labeller().await?);
     value["follow"] = json!(match state {
         Some(FollowState::Accepted) => "accepted",
@@ -195,7 +182,7 @@ pub async fn unfollow_forum(
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
-    let forum = forum_by_path(&state, &name).await?;
+    let forum = state.domain.forum_by_path(&name).await?;
     state.domain.unfollow_forum(&user.account, &forum).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -214,25 +201,17 @@ pub async fn create_thread(
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<ThreadBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let forum = forum_by_path(&state, &name).await?;
+    let forum = state.domain.forum_by_path(&name).await?;
     let post = state
         .domain
         .post_thread(&user.account, &forum, &body.title, &body.body)
         .await?;
-    let view = state
-        .domain
-        .store
-        .post_view(post.id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let view = state.domain.post_view(post.id).await?;
     Ok((
         StatusCode::CREATED,
         Json(post_json(&view, &state.domain.labeller().await?)),
     ))
 }
-
-/// Replies per page of a thread, in the API and on pages.
-pub const REPLIES_PER_PAGE: i64 = 50;
 
 /// `GET /api/v1/threads/{id}[?page=N]`: a thread and a page of its
 /// replies.
@@ -295,43 +274,25 @@ pub async fn create_reply(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let parent = state
         .domain
-        .store
-        .post(PostId(body.in_reply_to.unwrap_or(id)))
-        .await?
-        .filter(|parent| parent.thread() == PostId(id))
-        .ok_or_else(AppError::not_found)?;
+        .reply_parent(PostId(id), body.in_reply_to)
+        .await?;
     let reply = state
         .domain
         .post_reply(&user.account, &parent, &body.body)
         .await?;
-    let view = state
-        .domain
-        .store
-        .post_view(reply.id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let view = state.domain.post_view(reply.id).await?;
     Ok((
         StatusCode::CREATED,
         Json(post_json(&view, &state.domain.labeller().await?)),
     ))
 }
 
-async fn post_by_id(state: &AppState, id: i64) -> Result<crate::store::posts::PostRow, AppError> {
-    state
-        .domain
-        .store
-        .post(PostId(id))
-        .await?
-        .ok_or_else(AppError::not_found)
+async fn post_by_id(state: &AppState, id: i64) -> Result<PostRow, AppError> {
+    Ok(state.domain.post_by_id(PostId(id)).await?)
 }
 
 async fn post_response(state: &AppState, id: PostId) -> Result<Json<Value>, AppError> {
-    let view = state
-        .domain
-        .store
-        .post_view(id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let view = state.domain.post_view(id).await?;
     Ok(Json(post_json(&view, &state.domain.labeller().await?)))
 }
 
@@ -456,11 +417,8 @@ pub async fn list_reports(
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
-    let forum = forum_by_path(&state, &name).await?;
-    if !state.domain.can_read_reports(&user.account, &forum).await? {
-        return Err(AppError::new(StatusCode::FORBIDDEN, "not_moderator"));
-    }
-    let reports = state.domain.store.open_reports(forum.actor.id).await?;
+    let forum = state.domain.forum_by_path(&name).await?;
+    let reports = state.domain.reports_for(&user.account, &forum).await?;
     let local_domain = &state.domain.settings.instance.domain;
     let items: Vec<Value> = reports
         .iter()

@@ -18,7 +18,7 @@ pub mod sessions;
 
 pub use crate::extract::{ApiPath, ApiQuery};
 
-use crate::{app::AppState, error::AppError, store::accounts::AccountRow};
+use crate::{app::AppState, domain::rows::AccountRow, error::AppError};
 use axum::{
     extract::{
         rejection::JsonRejection, FromRequest, FromRequestParts, OptionalFromRequestParts, Request,

@@ -6,9 +6,12 @@ use crate::extract::{ApiPath, ApiQuery};
 use crate::{
     app::AppState,
     apub::actors::DbActor,
-    domain::{profile::ProfileInput, trust::Labeller},
+    domain::{
+        profile::ProfileInput,
+        rows::{ActorRow, ProfileRow},
+        trust::Labeller,
+    },
     error::AppError,
-    store::{actors::ActorRow, profiles::ProfileRow},
 };
 use activitypub_federation::{config::Data, fetch::webfinger::webfinger_resolve_actor};
 use axum::{extract::State, http::StatusCode, Json};
@@ -45,18 +48,7 @@ pub fn profile_json(actor: &ActorRow, profile: &ProfileRow, labels: &Labeller<'_
 /// `GET /api/v1/me`: the caller's account and profile (with the
 /// biography's Markdown source).
 pub async fn get_me(State(state): State<AppState>, user: ApiUser) -> Result<Json<Value>, AppError> {
-    let actor = state
-        .domain
-        .store
-        .actor_by_id(user.account.actor_id)
-        .await?
-        .ok_or_else(|| AppError::internal("account without actor"))?;
-    let profile = state
-        .domain
-        .store
-        .profile(actor.id)
-        .await?
-        .unwrap_or_default();
+    let (actor, profile) = state.domain.own_person(&user.account).await?;
     let mut profile_value = profile_json(&actor, &profile, &state.domain.labeller().await?);
     profile_value["bio"] = json!(profile.bio_source);
     Ok(Json(json!({
@@ -181,12 +173,7 @@ pub async fn lookup_handle(
         })?;
     let profile = match actor.profile.clone() {
         Some(profile) => profile,
-        None => data
-            .domain
-            .store
-            .profile(actor.row.id)
-            .await?
-            .unwrap_or_default(),
+        None => data.domain.profile_of(actor.row.id).await?,
     };
     Ok(Json(profile_json(
         &actor.row,

@@ -10,14 +10,12 @@ use super::{
 use crate::extract::ApiPath;
 use crate::{
     app::AppState,
-    domain::{project_content::EventInput, trust::Labeller},
-    error::AppError,
-    store::{
-        actors::ActorRow,
-        project_content::{DocumentView, EventRow, EventView, ProjectPostRow},
-        projects::ProjectRow,
+    domain::{
+        project_content::EventInput,
+        rows::{ActorRow, DocumentView, EventView, ProjectPostRow, ProjectRow},
+        trust::Labeller,
     },
-    web::projects::project_by_path,
+    error::AppError,
 };
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
@@ -29,7 +27,7 @@ async fn project_for_member(
     user: &ApiUser,
     name: &str,
 ) -> Result<ProjectRow, AppError> {
-    let project = project_by_path(state, name).await?;
+    let project = state.domain.project_by_path(name).await?;
     state
         .domain
         .may_read_project(Some(&user.account), &project)
@@ -112,12 +110,7 @@ fn event_json(view: &EventView, labels: &Labeller<'_>) -> Value {
 }
 
 async fn author_of(state: &AppState, post: &ProjectPostRow) -> Result<ActorRow, AppError> {
-    state
-        .domain
-        .store
-        .actor_by_id(post.author_id)
-        .await?
-        .ok_or_else(|| AppError::internal("post without author"))
+    Ok(state.domain.project_post_author(post).await?)
 }
 
 /// `GET /api/v1/projects/{name}/threads`: the forum's threads, latest
@@ -131,8 +124,7 @@ pub async fn list_project_threads(
     let labels = state.domain.labeller().await?;
     let threads: Vec<Value> = state
         .domain
-        .store
-        .project_threads(project.actor.id)
+        .project_threads_for(&user.account, &project)
         .await?
         .iter()
         .map(|view| post_json(&view.post, &view.author, Some(view.reply_count), &labels))
@@ -154,7 +146,7 @@ pub async fn create_project_thread(
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<ThreadBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let project = project_by_path(&state, &name).await?;
+    let project = state.domain.project_by_path(&name).await?;
     let post = state
         .domain
         .post_project_thread(&user.account, &project, &body.title, &body.body)
@@ -175,14 +167,11 @@ pub async fn get_project_thread(
     ApiPath((name, id)): ApiPath<(String, i64)>,
 ) -> Result<Json<Value>, AppError> {
     let project = project_for_member(&state, &user, &name).await?;
-    let store = &state.domain.store;
-    let thread = store
-        .project_post(id)
-        .await?
-        .filter(|post| post.project_id == project.actor.id && post.thread_id.is_none())
-        .ok_or_else(AppError::not_found)?;
-    let author = author_of(&state, &thread).await?;
-    let replies = store.project_replies(thread.id).await?;
+    let found = state
+        .domain
+        .project_thread_for(&user.account, &project, id)
+        .await?;
+    let (thread, author, replies) = (found.thread, found.author, found.replies);
     let labels = state.domain.labeller().await?;
     let replies: Vec<Value> = replies
         .iter()
@@ -213,13 +202,8 @@ pub async fn create_project_reply(
     let project = project_for_member(&state, &user, &name).await?;
     let parent = state
         .domain
-        .store
-        .project_post(body.in_reply_to.unwrap_or(id))
-        .await?
-        .filter(|parent| {
-            parent.project_id == project.actor.id && parent.thread_id.unwrap_or(parent.id) == id
-        })
-        .ok_or_else(AppError::not_found)?;
+        .project_reply_parent(&project, id, body.in_reply_to)
+        .await?;
     let reply = state
         .domain
         .reply_project_post(&user.account, &project, &parent, &body.body)
@@ -243,8 +227,7 @@ pub async fn list_project_documents(
     let labels = state.domain.labeller().await?;
     let documents: Vec<Value> = state
         .domain
-        .store
-        .project_documents(project.actor.id)
+        .project_documents_for(&user.account, &project)
         .await?
         .iter()
         .map(|view| document_json(view, &labels))
@@ -261,16 +244,13 @@ pub async fn list_project_events(
 ) -> Result<Json<Value>, AppError> {
     let project = project_for_member(&state, &user, &name).await?;
     let labels = state.domain.labeller().await?;
-    let mut events = Vec::new();
-    for view in state.domain.store.project_events(project.actor.id).await? {
-        if state
-            .domain
-            .may_see_event(&user.account, &view.event)
-            .await?
-        {
-            events.push(event_json(&view, &labels));
-        }
-    }
+    let events: Vec<Value> = state
+        .domain
+        .project_events_for(&user.account, &project)
+        .await?
+        .iter()
+        .map(|view| event_json(view, &labels))
+        .collect();
     Ok(Json(json!({ "events": events })))
 }
 
@@ -292,20 +272,6 @@ pub struct EventBody {
     attendees: Vec<i64>,
 }
 
-async fn event_view(state: &AppState, event: EventRow) -> Result<EventView, AppError> {
-    let store = &state.domain.store;
-    let author = store
-        .actor_by_id(event.author_id)
-        .await?
-        .ok_or_else(|| AppError::internal("event without author"))?;
-    let attendees = store.event_attendees(event.id).await?;
-    Ok(EventView {
-        event,
-        author,
-        attendees,
-    })
-}
-
 /// `POST /api/v1/projects/{name}/events`: a member adds an event.
 pub async fn create_project_event(
     State(state): State<AppState>,
@@ -313,7 +279,7 @@ pub async fn create_project_event(
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<EventBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let project = project_by_path(&state, &name).await?;
+    let project = state.domain.project_by_path(&name).await?;
     let input = EventInput {
         title: body.title,
         description: body.description,
@@ -327,7 +293,7 @@ pub async fn create_project_event(
         .domain
         .add_project_event(&user.account, &project, &input)
         .await?;
-    let view = event_view(&state, event).await?;
+    let view = state.domain.event_view(event).await?;
     let labels = state.domain.labeller().await?;
     Ok((StatusCode::CREATED, Json(event_json(&view, &labels))))
 }

@@ -7,25 +7,20 @@ use super::{ApiJson, ApiUser};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::{
     app::AppState,
-    domain::{projects::ProjectInput, trust::Labeller},
-    error::AppError,
-    store::{
-        accounts::AccountRow,
-        actors::{ActorId, ActorRow},
-        projects::{LogEntry, MemberRow, MemberState, MemberView, ProjectRow, Visibility},
+    domain::{
+        projects::ProjectInput,
+        rows::{
+            AccountRow, ActorId, ActorRow, LogEntry, MemberRow, MemberState, MemberView, ProjectRow,
+        },
+        trust::Labeller,
     },
-    web::projects::{project_by_path, resolve_actor},
+    error::AppError,
+    web::projects::resolve_actor,
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-/// How many projects `GET /projects` lists at most.
-const LISTED_PROJECTS: i64 = 200;
-
-/// How many log lines a project shows to its members.
-const LOG_LINES: i64 = 50;
 
 pub(super) fn iso(ms: i64) -> Option<String> {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339())
@@ -129,23 +124,9 @@ async fn membership_response(
     project: &ProjectRow,
     person: &ActorRow,
 ) -> Result<Json<Value>, AppError> {
-    let store = &state.domain.store;
     let labels = state.domain.labeller().await?;
-    let membership = match store.member(project.actor.id, person.id).await? {
-        Some(member) => {
-            let inviter = match member.invited_by {
-                Some(id) => store.actor_by_id(id).await?,
-                None => None,
-            };
-            membership_json(
-                &MemberView {
-                    member,
-                    actor: person.clone(),
-                    inviter,
-                },
-                &labels,
-            )
-        }
+    let membership = match state.domain.membership_of(project, person).await? {
+        Some(view) => membership_json(&view, &labels),
         None => Value::Null,
     };
     Ok(Json(json!({
@@ -155,12 +136,7 @@ async fn membership_response(
 }
 
 async fn actor_of(state: &AppState, account: &AccountRow) -> Result<ActorRow, AppError> {
-    state
-        .domain
-        .store
-        .actor_by_id(account.actor_id)
-        .await?
-        .ok_or_else(|| AppError::internal("account without actor"))
+    Ok(state.domain.actor_of(account).await?)
 }
 
 /// `GET /api/v1/projects`: public projects, and those the caller belongs
@@ -169,28 +145,18 @@ pub async fn list_projects(
     State(state): State<AppState>,
     user: Option<ApiUser>,
 ) -> Result<Json<Value>, AppError> {
-    let store = &state.domain.store;
-    let mine = match &user {
-        Some(user) => store.memberships_of(user.account.actor_id).await?,
-        None => Vec::new(),
-    };
+    let list = state
+        .domain
+        .projects_for(user.as_ref().map(|user| &user.account))
+        .await?;
     let labels = state.domain.labeller().await?;
-    let items: Vec<Value> = store
-        .all_projects(LISTED_PROJECTS)
-        .await?
+    let items: Vec<Value> = list
+        .visible
         .iter()
-        .filter_map(|project| {
-            let row = mine
-                .iter()
-                .find(|(p, _)| p.actor.id == project.actor.id)
-                .map(|(_, row)| row);
-            let member = row.is_some_and(MemberRow::is_member);
-            if project.visibility != Visibility::Public && !member {
-                return None;
-            }
+        .map(|(project, row)| {
             let mut value = project_json(&state, project, &labels);
-            value["me"] = me_json(row);
-            Some(value)
+            value["me"] = me_json(row.as_ref());
+            value
         })
         .collect();
     Ok(Json(json!({ "projects": items })))
@@ -291,35 +257,28 @@ async fn project_response(
     project: &ProjectRow,
     account: Option<&AccountRow>,
 ) -> Result<Json<Value>, AppError> {
-    let store = &state.domain.store;
     let labels = state.domain.labeller().await?;
-    let me = match account {
-        Some(account) => store.member(project.actor.id, account.actor_id).await?,
-        None => None,
-    };
-    let is_member = me.as_ref().is_some_and(MemberRow::is_member);
+    let view = state.domain.project_view(account, project).await?;
+    let is_member = view.is_member();
     let mut members = Vec::new();
     let mut pending = Vec::new();
     let mut former = Vec::new();
-    if is_member || project.visibility == Visibility::Public {
-        for view in store.project_members(project.actor.id).await? {
-            let entry = membership_json(&view, &labels);
-            match view.member.state {
-                MemberState::Member => members.push(entry),
-                MemberState::Left | MemberState::Removed => former.push(entry),
-                _ => pending.push(entry),
-            }
+    for member in &view.members {
+        let entry = membership_json(member, &labels);
+        match member.member.state {
+            MemberState::Member => members.push(entry),
+            MemberState::Left | MemberState::Removed => former.push(entry),
+            _ => pending.push(entry),
         }
     }
     let mut value = json!({
         "project": project_json(state, project, &labels),
-        "me": me_json(me.as_ref()),
+        "me": me_json(view.me.as_ref()),
         "members": members,
     });
     if is_member {
-        let log: Vec<Value> = store
-            .project_log(project.actor.id, LOG_LINES)
-            .await?
+        let log: Vec<Value> = view
+            .log
             .iter()
             .map(|entry| log_json(entry, &labels))
             .collect();
@@ -337,7 +296,7 @@ pub async fn get_project(
     user: Option<ApiUser>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
-    let project = project_by_path(&state, &name).await?;
+    let project = state.domain.project_by_path(&name).await?;
     project_response(&state, &project, user.as_ref().map(|u| &u.account)).await
 }
 
@@ -358,8 +317,7 @@ pub async fn lookup_project(
     let actor = resolve_actor(&data, &query.handle).await?;
     let project = data
         .domain
-        .store
-        .project(actor.id)
+        .project_of_actor(&actor)
         .await?
         .ok_or_else(|| AppError::new(StatusCode::NOT_FOUND, "not_a_project"))?;
     project_response(&data, &project, Some(&user.account)).await
@@ -379,7 +337,7 @@ pub async fn invite_member(
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<InviteBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let project = project_by_path(&data, &name).await?;
+    let project = data.domain.project_by_path(&name).await?;
     let invitee = resolve_actor(&data, &body.handle).await?;
     data.domain
         .invite_to_project(&user.account, &project, &invitee)
@@ -401,7 +359,7 @@ pub async fn answer_invitation(
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<AnswerBody>,
 ) -> Result<Json<Value>, AppError> {
-    let project = project_by_path(&state, &name).await?;
+    let project = state.domain.project_by_path(&name).await?;
     state
         .domain
         .answer_invitation(&user.account, &project, body.accept)
@@ -416,7 +374,7 @@ pub async fn join_project(
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let project = project_by_path(&state, &name).await?;
+    let project = state.domain.project_by_path(&name).await?;
     state.domain.join_project(&user.account, &project).await?;
     let response =
         membership_response(&state, &project, &actor_of(&state, &user.account).await?).await?;
@@ -429,7 +387,7 @@ pub async fn leave_project(
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<Value>, AppError> {
-    let project = project_by_path(&state, &name).await?;
+    let project = state.domain.project_by_path(&name).await?;
     state.domain.leave_project(&user.account, &project).await?;
     membership_response(&state, &project, &actor_of(&state, &user.account).await?).await
 }
@@ -449,13 +407,8 @@ pub async fn act_on_member(
     ApiPath((name, id)): ApiPath<(String, i64)>,
     ApiJson(body): ApiJson<MemberActionBody>,
 ) -> Result<Json<Value>, AppError> {
-    let project = project_by_path(&state, &name).await?;
-    let target = state
-        .domain
-        .store
-        .actor_by_id(ActorId(id))
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let project = state.domain.project_by_path(&name).await?;
+    let target = state.domain.actor_by_id(ActorId(id)).await?;
     let domain = &state.domain;
     let account = &user.account;
     match body.action.as_str() {
@@ -496,54 +449,47 @@ pub async fn list_my_requests(
     State(state): State<AppState>,
     user: ApiUser,
 ) -> Result<Json<Value>, AppError> {
-    let store = &state.domain.store;
     let labels = state.domain.labeller().await?;
     let me = user.account.actor_id;
-    let mut invitations = Vec::new();
-    let mut to_decide = Vec::new();
-    let mut sent = Vec::new();
-    for (project, row) in store.memberships_of(me).await? {
-        if row.state == MemberState::Invited {
-            let inviter = match row.invited_by {
-                Some(id) => store.actor_by_id(id).await?,
-                None => None,
-            };
-            invitations.push(json!({
-                "project": project_json(&state, &project, &labels),
+    let requests = state.domain.project_requests(&user.account).await?;
+    let invitations: Vec<Value> = requests
+        .invitations
+        .iter()
+        .map(|(project, row, inviter)| {
+            json!({
+                "project": project_json(&state, project, &labels),
                 "invited_by": inviter.as_ref().map(|i| person_json(i, &labels)),
                 "since": iso(row.updated_at),
-            }));
-        }
-        if !row.is_member() {
-            continue;
-        }
-        for view in store.project_members(project.actor.id).await? {
-            if row.is_moderator() && view.member.state == MemberState::Requested {
-                to_decide.push(json!({
-                    "project": project_json(&state, &project, &labels),
-                    "person": person_json(&view.actor, &labels),
-                    "since": iso(view.member.updated_at),
-                }));
-            }
-            if view.member.invited_by == Some(me)
-                && matches!(
-                    view.member.state,
-                    MemberState::Invited | MemberState::Refused | MemberState::Member
-                )
-            {
-                sent.push(json!({
-                    "project": project_json(&state, &project, &labels),
-                    "person": person_json(&view.actor, &labels),
-                    "state": view.member.state.as_str(),
-                    "since": iso(view.member.updated_at),
-                }));
-            }
-        }
-    }
+            })
+        })
+        .collect();
+    let to_decide: Vec<Value> = requests
+        .to_decide
+        .iter()
+        .map(|(project, view)| {
+            json!({
+                "project": project_json(&state, project, &labels),
+                "person": person_json(&view.actor, &labels),
+                "since": iso(view.member.updated_at),
+            })
+        })
+        .collect();
+    let sent: Vec<Value> = requests
+        .sent
+        .iter()
+        .map(|(project, view)| {
+            json!({
+                "project": project_json(&state, project, &labels),
+                "person": person_json(&view.actor, &labels),
+                "state": view.member.state.as_str(),
+                "since": iso(view.member.updated_at),
+            })
+        })
+        .collect();
     Ok(Json(json!({
         "invitations": invitations,
         "to_decide": to_decide,
         "sent": sent,
-        "contacts": super::contacts::contact_lists(store, me, &labels).await?,
+        "contacts": super::contacts::contact_lists(&state, me, &labels).await?,
     })))
 }

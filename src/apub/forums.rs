@@ -315,16 +315,6 @@ pub async fn resolve_forum(
         .ok_or_else(|| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_a_forum"))
 }
 
-/// The forum a page or API path names: a local name, or `name@domain` of
-/// a remote forum already known here (see [`crate::domain::Domain::forum_by_path`]).
-pub async fn forum_by_path(state: &AppState, name: &str) -> Result<ForumRow, AppError> {
-    state
-        .domain
-        .forum_by_path(name)
-        .await?
-        .ok_or_else(AppError::not_found)
-}
-
 /// The handle of a forum: `name@domain`.
 pub fn forum_handle(state: &AppState, forum: &ForumRow) -> String {
     let domain = if forum.actor.is_local() {

@@ -32,6 +32,8 @@ refusals! {
     // Bad requests and credentials.
     /// This link is not valid or has expired. Ask for a new one.
     InvalidToken,
+    /// Invalid handle: expected name@domain.
+    InvalidHandle,
     /// Wrong username or password.
     InvalidCredentials,
     // Forbidden: the caller may not do this.
@@ -152,6 +154,10 @@ refusals! {
     EndsBeforeStart(String),
     /// A required field is empty.
     FieldRequired(String),
+    /// A manual trust entry needs its reason (the field).
+    ManualNoteRequired(String),
+    /// No such trust level (the field).
+    InvalidTrustLevel(String),
     /// A field is too long.
     FieldTooLong(String),
     /// Invalid choice.
@@ -238,6 +244,8 @@ impl Refusal {
             | Refusal::EmailTaken(detail)
             | Refusal::EndsBeforeStart(detail)
             | Refusal::FieldRequired(detail)
+            | Refusal::ManualNoteRequired(detail)
+            | Refusal::InvalidTrustLevel(detail)
             | Refusal::FieldTooLong(detail)
             | Refusal::InvalidChoice(detail)
             | Refusal::InvalidCoordinates(detail)
@@ -264,6 +272,7 @@ impl Refusal {
             | Refusal::UsernameReserved(detail)
             | Refusal::UsernameTaken(detail) => Some(detail),
             Refusal::InvalidToken
+            | Refusal::InvalidHandle
             | Refusal::InvalidCredentials
             | Refusal::AccountPendingApproval
             | Refusal::AccountSuspended

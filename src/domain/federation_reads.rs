@@ -64,20 +64,6 @@ impl Domain {
         }
     }
 
-    /// The forum a page or API path names: a local name, or `name@domain`
-    /// of a remote forum already known here.
-    pub async fn forum_by_path(&self, path: &str) -> DomainResult<Option<ForumRow>> {
-        match path.split_once('@') {
-            Some((name, domain))
-                if !domain.eq_ignore_ascii_case(&self.settings.instance.domain) =>
-            {
-                self.known_remote_forum(name, domain).await
-            }
-            Some((name, _)) => self.forum_by_name(&name.to_lowercase()).await,
-            None => self.forum_by_name(&path.to_lowercase()).await,
-        }
-    }
-
     /// How many accept a forum's announces (who they are is not published).
     pub async fn forum_follower_count(&self, forum: &ForumRow) -> DomainResult<i64> {
         Ok(self.store.count_followers(forum.actor.id).await?)

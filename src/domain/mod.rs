@@ -5,32 +5,40 @@
 //! account status) and calls the store. Errors carry a stable code that the
 //! HTTP edge turns into a status and a translated message.
 
+pub mod account_queries;
 pub mod accounts;
 pub mod actors;
 pub mod cache;
 pub mod clock;
 pub mod contacts;
+pub mod database;
 pub mod directory;
 pub mod errors;
 pub mod federation_reads;
 pub mod forum_bans;
+pub mod forum_queries;
 pub mod forums;
 pub mod gazetteer;
 pub mod inbox;
 pub mod instance_checks;
 pub mod keys;
+pub mod lookups;
 pub mod outbox;
 pub mod passwords;
 pub mod places;
 pub mod profile;
 pub mod project_content;
+pub mod project_content_queries;
 pub mod project_host;
+pub mod project_queries;
 pub mod project_reads;
 pub mod projects;
 pub mod provenance;
 pub mod refusals;
 pub mod rendering;
+pub mod rows;
 pub mod trust;
+pub mod trust_admin;
 pub mod upkeep;
 pub mod validate;
 

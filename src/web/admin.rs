@@ -4,9 +4,9 @@ use super::session::{CsrfForm, Page};
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
+    domain::rows::{AccountRow, AccountStatus},
     error::AppError,
     i18n::Catalogs,
-    store::accounts::{AccountRow, AccountStatus},
 };
 use axum::{
     extract::State,
@@ -52,7 +52,10 @@ async fn admin_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let accounts = match state.domain.store.list_accounts(None).await {
+    let Some(admin) = &page.user else {
+        return state.error_page(page, AppError::new(StatusCode::FORBIDDEN, "forbidden"));
+    };
+    let accounts = match state.domain.accounts_for_admin(admin, None).await {
         Ok(accounts) => accounts,
         Err(error) => return state.error_page(page, error),
     };
@@ -169,7 +172,10 @@ pub async fn export_csv(State(state): State<AppState>, page: Page) -> Response {
     if let Some(refusal) = refuse_non_admin(&state, &page) {
         return refusal;
     }
-    let accounts = match state.domain.store.list_accounts(None).await {
+    let Some(admin) = &page.user else {
+        return crate::web::redirect::to("/login?next=%2Fadmin");
+    };
+    let accounts = match state.domain.accounts_for_admin(admin, None).await {
         Ok(accounts) => accounts,
         Err(error) => return state.error_page(&page, error),
     };

@@ -5,16 +5,9 @@
 
 use super::session::{CsrfForm, Page};
 use crate::extract::WebPath;
-use crate::{
-    app::AppState,
-    domain::trust::{Evidence, ManualEntry},
-    error::AppError,
-    i18n::Catalogs,
-    store::now_ms,
-};
+use crate::{app::AppState, domain::trust::Evidence, error::AppError, i18n::Catalogs};
 use axum::{extract::State, http::StatusCode, response::Response};
 use minijinja::{context, Value};
-use preau_federation::TrustLevel;
 
 fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
     super::admin::refuse_non_admin_to(state, page, "%2Fadmin%2Finstances")
@@ -51,15 +44,15 @@ async fn instances_page_with(
     error: Option<String>,
     typed: Option<TypedEntry<'_>>,
 ) -> Response {
-    let store = &state.domain.store;
-    let (rows, events, labels) = match (
-        store.instances().await,
-        store.trust_events(30).await,
+    let Some(admin) = &page.user else {
+        return state.error_page(page, AppError::new(StatusCode::FORBIDDEN, "forbidden"));
+    };
+    let ((rows, events), labels) = match (
+        state.domain.instances_for_admin(admin).await,
         state.domain.labeller().await,
     ) {
-        (Ok(rows), Ok(events), Ok(labels)) => (rows, events, labels),
-        (Err(error), _, _) | (_, Err(error), _) => return state.error_page(page, error),
-        (_, _, Err(error)) => return state.error_page(page, error),
+        (Ok(found), Ok(labels)) => (found, labels),
+        (Err(error), _) | (_, Err(error)) => return state.error_page(page, error),
     };
     let settings = &state.domain.settings.trust;
     let items: Vec<Value> = rows
@@ -147,9 +140,11 @@ pub async fn recheck(
     if let Some(refusal) = refuse_non_admin(&state, &page) {
         return refusal;
     }
-    let row = match state.domain.store.instance(&host).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return state.error_page(&page, AppError::not_found()),
+    let Some(admin) = &page.user else {
+        return crate::web::redirect::to("/login");
+    };
+    let row = match state.domain.instance_for_admin(admin, &host).await {
+        Ok(row) => row,
         Err(error) => return state.error_page(&page, error),
     };
     crate::apub::trust::check_and_store(&state, &host, &row.origin).await;
@@ -179,56 +174,39 @@ pub async fn set_manual(
     let Some(user) = page.user.clone() else {
         return crate::web::redirect::to("/login");
     };
-    // An unknown host has no form to show again: a plain 404.
-    match state.domain.store.instance(&host).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return state.error_page(&page, AppError::not_found()),
-        Err(error) => return state.error_page(&page, error),
-    }
-    let refuse = async |code: &'static str, field: &'static str| {
-        let error = AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code);
-        let message = state.error_message(page.lang, &error);
-        let typed = TypedEntry {
-            host: &host,
-            form: &form,
-            field,
-        };
-        instances_page_with(
-            &state,
-            &page,
-            error.status,
-            None,
-            Some(message),
-            Some(typed),
-        )
-        .await
-    };
-    let entry = match form.level.as_str() {
-        "none" => None,
-        level => match level.parse::<TrustLevel>() {
-            Ok(level @ (TrustLevel::Associative | TrustLevel::Institutional)) => {
-                let note: String = form.note.trim().chars().take(500).collect();
-                if note.is_empty() {
-                    return refuse("manual_note_required", "note").await;
-                }
-                Some(ManualEntry {
-                    level,
-                    note,
-                    by: user.username.clone(),
-                    at: now_ms(),
-                })
-            }
-            _ => return refuse("invalid_trust_level", "level").await,
-        },
-    };
-    if let Err(error) = state
+    let error = match state
         .domain
-        .store
-        .set_manual_trust(&host, entry.as_ref())
+        .set_manual_trust(&user, &host, &form.level, &form.note)
         .await
     {
-        return state.error_page(&page, error);
-    }
-    let notice = Catalogs::get().format(page.lang, "admin-instances-saved", &[("host", &host)]);
-    instances_page(&state, &page, StatusCode::OK, Some(notice), None).await
+        Ok(()) => {
+            let notice =
+                Catalogs::get().format(page.lang, "admin-instances-saved", &[("host", &host)]);
+            return instances_page(&state, &page, StatusCode::OK, Some(notice), None).await;
+        }
+        Err(error) => error,
+    };
+    // A refused field shows the host's form again, filled in; anything
+    // else (an unknown host has no form) gets the error page.
+    let field = match super::error_field(&error).as_deref() {
+        Some("note") => "note",
+        Some("level") => "level",
+        _ => return state.error_page(&page, error),
+    };
+    let error = AppError::from(error);
+    let message = state.error_message(page.lang, &error);
+    let typed = TypedEntry {
+        host: &host,
+        form: &form,
+        field,
+    };
+    instances_page_with(
+        &state,
+        &page,
+        error.status,
+        None,
+        Some(message),
+        Some(typed),
+    )
+    .await
 }

@@ -7,10 +7,9 @@ use super::{
 use crate::extract::WebQuery;
 use crate::{
     app::AppState,
-    domain::{accounts::SignupInput, DomainError},
+    domain::{accounts::SignupInput, rows::AccountStatus, DomainError},
     error::AppError,
     i18n::Catalogs,
-    store::accounts::AccountStatus,
 };
 use axum::{
     extract::State,

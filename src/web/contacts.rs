@@ -9,9 +9,11 @@ use super::{
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
-    domain::trust::Labeller,
+    domain::{
+        rows::{AccountRow, ActorId, ContactView},
+        trust::Labeller,
+    },
     error::AppError,
-    store::{accounts::AccountRow, actors::ActorId, contacts::ContactView},
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, response::Response};
@@ -38,11 +40,11 @@ pub async fn contact_sections(
     user: &AccountRow,
     labels: &Labeller<'_>,
 ) -> Result<Value, AppError> {
-    let store = &state.domain.store;
+    let lists = state.domain.contact_lists(user.actor_id).await?;
     Ok(context! {
-        received => listed(&store.contact_requests_to(user.actor_id).await?, labels),
-        sent => listed(&store.contact_requests_from(user.actor_id).await?, labels),
-        contacts => listed(&store.contacts_of(user.actor_id).await?, labels),
+        received => listed(&lists.received, labels),
+        sent => listed(&lists.sent, labels),
+        contacts => listed(&lists.contacts, labels),
     })
 }
 
@@ -113,9 +115,8 @@ pub async fn submit_contact_answer(
             )
         }
     };
-    let requester = match state.domain.store.actor_by_id(ActorId(id)).await {
-        Ok(Some(requester)) => requester,
-        Ok(None) => return refusal(&state, &page, AppError::not_found()),
+    let requester = match state.domain.actor_by_id(ActorId(id)).await {
+        Ok(requester) => requester,
         Err(error) => return refusal(&state, &page, error),
     };
     match state.domain.answer_contact(user, &requester, accept).await {

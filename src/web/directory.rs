@@ -13,10 +13,10 @@ use crate::{
         },
         places::place_suggestions,
         profile::SCHOOL_LEVELS,
+        rows::{ProjectStatus, Visibility},
         trust::Labeller,
     },
     error::AppError,
-    store::projects::{ProjectStatus, Visibility},
     web::projects::project_path,
 };
 use axum::{

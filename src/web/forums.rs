@@ -6,13 +6,16 @@ use super::session::{CsrfForm, Page};
 use crate::extract::{WebPath, WebQuery};
 use crate::{
     app::AppState,
-    apub::forums::{forum_by_path, forum_handle, forum_path, resolve_forum},
-    domain::{forums::ForumInput, rendering, trust::Labeller, validate, DomainError},
-    error::AppError,
-    store::{
-        forums::{FollowState, ForumRow},
-        posts::{PostId, PostView},
+    apub::forums::{forum_handle, forum_path, resolve_forum},
+    domain::{
+        forums::ForumInput,
+        lookups::REPLIES_PER_PAGE,
+        rendering,
+        rows::{FollowState, ForumRow, PostId, PostRow, PostView},
+        trust::Labeller,
+        validate, DomainError,
     },
+    error::AppError,
 };
 use activitypub_federation::config::Data;
 use axum::{
@@ -22,9 +25,6 @@ use axum::{
 };
 use minijinja::{context, Value};
 use serde::Deserialize;
-
-/// Threads per forum page.
-pub const THREADS_PER_PAGE: i64 = 20;
 
 fn date(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
@@ -96,7 +96,7 @@ async fn forums_page(
     form: Option<&CreateForumForm>,
     follow_handle: Option<&str>,
 ) -> Response {
-    let forums = match state.domain.store.listed_forums().await {
+    let forums = match state.domain.listed_forums().await {
         Ok(forums) => forums,
         Err(error) => return refusal(state, page, error),
     };
@@ -239,7 +239,7 @@ pub async fn submit_unfollow(
     let Some(user) = &page.user else {
         return crate::web::redirect::to("/login");
     };
-    let forum = match forum_by_path(&state, &name).await {
+    let forum = match state.domain.forum_by_path(&name).await {
         Ok(forum) => forum,
         Err(error) => return refusal(&state, &page, error),
     };
@@ -272,7 +272,7 @@ pub async fn show_forum(
         Ok(number) => number,
         Err(error) => return refusal(&state, &page, error),
     };
-    let forum = match forum_by_path(&state, &name).await {
+    let forum = match state.domain.forum_by_path(&name).await {
         Ok(forum) => forum,
         Err(error) => return refusal(&state, &page, error),
     };
@@ -300,35 +300,24 @@ async fn forum_page(
     error: Option<String>,
 ) -> Response {
     let page_number = page_number.max(1);
-    let store = &state.domain.store;
-    let total = match store.count_forum_threads(forum.actor.id).await {
-        Ok(total) => total,
-        Err(error) => return refusal(state, page, error),
-    };
-    let threads = match store
-        .forum_threads(
-            forum.actor.id,
-            THREADS_PER_PAGE,
-            (page_number - 1) * THREADS_PER_PAGE,
-        )
-        .await
-    {
-        Ok(threads) => threads,
+    let list = match state.domain.forum_threads_page(forum, page_number).await {
+        Ok(list) => list,
         Err(error) => return refusal(state, page, error),
     };
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let items: Vec<Value> = threads
+    let items: Vec<Value> = list
+        .threads
         .iter()
         .map(|view| post_context(view, &labels))
         .collect();
-    let pages = ((total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
+    let pages = list.pages();
     let follow_state = match &page.user {
         Some(user) if !forum.actor.is_local() => {
-            match store.follow(user.actor_id, forum.actor.id).await {
-                Ok(Some(follow)) => Some(if follow.state == FollowState::Accepted {
+            match state.domain.follow_state(user, forum).await {
+                Ok(Some(follow)) => Some(if follow == FollowState::Accepted {
                     "accepted"
                 } else {
                     "pending"
@@ -373,7 +362,7 @@ async fn forum_page(
             threads => items,
             page_number => page_number,
             pages => pages,
-            total => total,
+            total => list.total,
             follow_state => follow_state,
             ban => ban,
             form => form.map(Value::from_serialize),
@@ -393,7 +382,7 @@ pub async fn submit_thread(
     let Some(user) = page.user.clone() else {
         return crate::web::redirect::to("/login");
     };
-    let forum = match forum_by_path(&state, &name).await {
+    let forum = match state.domain.forum_by_path(&name).await {
         Ok(forum) => forum,
         Err(error) => return refusal(&state, &page, error),
     };
@@ -425,7 +414,7 @@ pub async fn submit_thread(
 
 /// Opening a remote thread fetches, in the background, the replies this
 /// instance missed (at most once every ten minutes per thread).
-pub fn spawn_backfill(data: &Data<AppState>, thread: &crate::store::posts::PostRow) {
+pub fn spawn_backfill(data: &Data<AppState>, thread: &PostRow) {
     if thread.local {
         return;
     }
@@ -501,8 +490,7 @@ pub(super) async fn thread_page(
     error: Option<String>,
     attempt: Option<Value>,
 ) -> Response {
-    let store = &state.domain.store;
-    let per_page = crate::api::forums::REPLIES_PER_PAGE;
+    let per_page = REPLIES_PER_PAGE;
     let page_number = page_number.max(1);
     let snapshot = match state.domain.thread_page(id, page_number, per_page).await {
         Ok(Some(snapshot)) => snapshot,
@@ -515,11 +503,10 @@ pub(super) async fn thread_page(
     }
     if thread.id != id {
         // A reply's own link: the page of its thread it is on.
-        let before = match store.post(id).await {
-            Ok(Some(reply)) => store.replies_before(&reply).await.unwrap_or(0),
-            _ => 0,
+        let on_page = match state.domain.post_by_id(id).await {
+            Ok(reply) => state.domain.page_of_post(&reply).await.unwrap_or(1),
+            Err(_) => 1,
         };
-        let on_page = before / crate::api::forums::REPLIES_PER_PAGE + 1;
         return crate::web::redirect::to(&format!(
             "{}?page={on_page}#post-{}",
             crate::urls::thread_page(thread.id.0),
@@ -562,7 +549,7 @@ pub(super) async fn thread_page(
     let total = snapshot.total_replies;
     let pages = ((total + per_page - 1) / per_page).max(1);
     let liked = match &page.user {
-        Some(user) => match store.liked_in_thread(thread.id, user.actor_id).await {
+        Some(user) => match state.domain.liked_in_thread(user, thread.id).await {
             Ok(liked) => liked,
             Err(error) => return refusal(state, page, error),
         },
@@ -614,10 +601,12 @@ pub async fn submit_reply(
         )
         .await;
     }
-    let parent_id = PostId(form.in_reply_to.unwrap_or(id));
-    let parent = match state.domain.store.post(parent_id).await {
-        Ok(Some(parent)) if parent.thread() == PostId(id) => parent,
-        Ok(_) => return refusal(&state, &page, AppError::not_found()),
+    let parent = match state
+        .domain
+        .reply_parent(PostId(id), form.in_reply_to)
+        .await
+    {
+        Ok(parent) => parent,
         Err(error) => return refusal(&state, &page, error),
     };
     match state.domain.post_reply(&user, &parent, &form.body).await {

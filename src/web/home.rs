@@ -22,8 +22,8 @@ pub async fn show_home(
     if crate::web::profile::wants_activity_json(&headers) {
         return crate::apub::actors::get_instance_actor(State(state)).await;
     }
-    let users = match state.domain.store.count_active_accounts([0, 0]).await {
-        Ok(counts) => counts[0],
+    let users = match state.domain.active_account_count().await {
+        Ok(count) => count,
         Err(error) => return state.error_page(&page, error),
     };
     let charter_html = state.charter_html(page.lang);
@@ -62,12 +62,7 @@ pub async fn switch_language(
         return state.error_page(&page, crate::error::AppError::not_found());
     };
     if let Some(user) = &page.user {
-        if let Err(error) = state
-            .domain
-            .store
-            .set_account_locale(user.id, lang.code())
-            .await
-        {
+        if let Err(error) = state.domain.set_account_language(user, lang.code()).await {
             return state.error_page(&page, error);
         }
     }

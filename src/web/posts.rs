@@ -6,13 +6,13 @@ use super::session::{CsrfForm, Page};
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
-    apub::forums::{forum_by_path, forum_path},
-    domain::{forums::ThreadAction, DomainError},
-    error::AppError,
-    store::{
-        accounts::AccountRow,
-        posts::{PostId, PostRow},
+    apub::forums::forum_path,
+    domain::{
+        forums::ThreadAction,
+        rows::{AccountRow, PostId, PostRow},
+        DomainError,
     },
+    error::AppError,
     urls,
 };
 use axum::{extract::State, http::StatusCode, response::Response};
@@ -20,11 +20,11 @@ use minijinja::{context, Value};
 use serde::Deserialize;
 
 async fn load(state: &AppState, page: &Page, id: i64) -> Result<PostRow, Response> {
-    match state.domain.store.post(PostId(id)).await {
-        Ok(Some(post)) => Ok(post),
-        Ok(None) => Err(state.error_page(page, AppError::not_found())),
-        Err(error) => Err(state.error_page(page, error)),
-    }
+    state
+        .domain
+        .post_by_id(PostId(id))
+        .await
+        .map_err(|error| state.error_page(page, error))
 }
 
 /// The logged-in account and the post it acts on; otherwise the log-in
@@ -59,12 +59,9 @@ async fn post_form_again(
     let field = super::error_field(&error);
     let error = AppError::from(error);
     let message = state.error_message(page.lang, &error);
-    let page_number = match post.thread_id {
-        Some(_) => match state.domain.store.replies_before(post).await {
-            Ok(before) => before / crate::api::forums::REPLIES_PER_PAGE + 1,
-            Err(error) => return state.error_page(page, error),
-        },
-        None => 1,
+    let page_number = match state.domain.page_of_post(post).await {
+        Ok(number) => number,
+        Err(error) => return state.error_page(page, error),
     };
     let attempt = context! { post_id => post.id.0, action => action, field => field, ..typed };
     super::forums::thread_page(
@@ -135,7 +132,7 @@ pub async fn submit_delete(
     };
     match state.domain.delete_post(&user, &post).await {
         Ok(()) if post.thread_id.is_none() => {
-            let forum = state.domain.store.forum(post.forum_id).await.ok().flatten();
+            let forum = state.domain.forum_of_post(&post).await.ok().flatten();
             crate::web::redirect::to(
                 &forum
                     .map(|f| forum_path(&f))
@@ -270,18 +267,11 @@ pub async fn show_reports(
     let Some(user) = page.user.clone() else {
         return crate::web::redirect::to("/login");
     };
-    let forum = match forum_by_path(&state, &name).await {
+    let forum = match state.domain.forum_by_path(&name).await {
         Ok(forum) => forum,
         Err(error) => return state.error_page(&page, error),
     };
-    match state.domain.can_read_reports(&user, &forum).await {
-        Ok(true) => {}
-        Ok(false) => {
-            return state.error_page(&page, AppError::new(StatusCode::FORBIDDEN, "not_moderator"))
-        }
-        Err(error) => return state.error_page(&page, error),
-    }
-    let reports = match state.domain.store.open_reports(forum.actor.id).await {
+    let reports = match state.domain.reports_for(&user, &forum).await {
         Ok(reports) => reports,
         Err(error) => return state.error_page(&page, error),
     };

@@ -149,8 +149,8 @@ pub async fn show_edit(State(state): State<AppState>, page: Page) -> Response {
     let Some(user) = &page.user else {
         return login_redirect(&page);
     };
-    let profile = match state.domain.store.profile(user.actor_id).await {
-        Ok(profile) => profile.unwrap_or_default(),
+    let profile = match state.domain.profile_of(user.actor_id).await {
+        Ok(profile) => profile,
         Err(error) => return state.error_page(&page, error),
     };
     let form = ProfileForm {

@@ -13,15 +13,10 @@ use crate::{
     apub::project_content::{document_bytes, download, fetch_remote_bytes},
     domain::{
         project_content::{EventInput, Upload},
+        rows::{now_ms, AccountRow, ActorRow, EventView, MemberRow, ProjectRow},
         trust::Labeller,
     },
     error::AppError,
-    store::{
-        accounts::AccountRow,
-        actors::ActorRow,
-        project_content::EventView,
-        projects::{MemberRow, ProjectRow},
-    },
 };
 use axum::{
     extract::State,
@@ -84,9 +79,9 @@ pub async fn member_sections(
     project: &ProjectRow,
     labels: &Labeller<'_>,
 ) -> Result<Value, AppError> {
-    let store = &state.domain.store;
-    let threads: Vec<Value> = store
-        .project_threads(project.actor.id)
+    let domain = &state.domain;
+    let threads: Vec<Value> = domain
+        .project_threads_for(account, project)
         .await?
         .iter()
         .map(|view| {
@@ -101,8 +96,8 @@ pub async fn member_sections(
             }
         })
         .collect();
-    let documents: Vec<Value> = store
-        .project_documents(project.actor.id)
+    let documents: Vec<Value> = domain
+        .project_documents_for(account, project)
         .await?
         .iter()
         .map(|view| {
@@ -123,18 +118,17 @@ pub async fn member_sections(
             context! { id => view.document.id, name => view.document.name, versions => versions }
         })
         .collect();
-    let mut events = Vec::new();
-    for view in store.project_events(project.actor.id).await? {
-        if state.domain.may_see_event(account, &view.event).await? {
-            events.push(event_context(&view, None, labels));
-        }
-    }
-    let members: Vec<Value> = store
-        .project_members(project.actor.id)
+    let events: Vec<Value> = domain
+        .project_events_for(account, project)
         .await?
         .iter()
-        .filter(|m| m.member.is_member())
-        .map(|m| author_context(&m.actor, labels))
+        .map(|view| event_context(view, None, labels))
+        .collect();
+    let members: Vec<Value> = domain
+        .project_member_actors(account, project)
+        .await?
+        .iter()
+        .map(|actor| author_context(actor, labels))
         .collect();
     let limits = &state.domain.settings.projects;
     Ok(context! {
@@ -242,30 +236,21 @@ async fn project_thread_page(
     status: StatusCode,
     refused: Option<RefusedReply>,
 ) -> Response {
-    let (_, project, _) = match as_member(state, page, name).await {
+    let (user, project, _) = match as_member(state, page, name).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let store = &state.domain.store;
-    let thread = match store.project_post(id).await {
-        Ok(Some(post)) if post.project_id == project.actor.id && post.thread_id.is_none() => post,
-        Ok(_) => return refusal(state, page, AppError::not_found()),
+    let found = match state.domain.project_thread_for(&user, &project, id).await {
+        Ok(found) => found,
         Err(error) => return refusal(state, page, error),
     };
+    let (thread, author) = (&found.thread, &found.author);
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let author = match store.actor_by_id(thread.author_id).await {
-        Ok(Some(author)) => author,
-        Ok(None) => return refusal(state, page, AppError::not_found()),
-        Err(error) => return refusal(state, page, error),
-    };
-    let replies = match store.project_replies(thread.id).await {
-        Ok(replies) => replies,
-        Err(error) => return refusal(state, page, error),
-    };
-    let replies: Vec<Value> = replies
+    let replies: Vec<Value> = found
+        .replies
         .iter()
         .map(|view| {
             context! {
@@ -299,7 +284,7 @@ async fn project_thread_page(
                 deleted => thread.deleted_at.is_some(),
                 refused => thread.refused_at.map(|_| thread.refused_reason.clone().unwrap_or_default()),
                 published => date(thread.published_at),
-                author => author_context(&author, &labels),
+                author => author_context(author, &labels),
             },
             replies => replies,
         },
@@ -318,9 +303,12 @@ pub async fn submit_reply(
         Err(response) => return response,
     };
     let parent_id = form.in_reply_to.unwrap_or(id);
-    let parent = match state.domain.store.project_post(parent_id).await {
-        Ok(Some(parent)) if parent.thread_id.unwrap_or(parent.id) == id => parent,
-        Ok(_) => return refusal(&state, &page, AppError::not_found()),
+    let parent = match state
+        .domain
+        .project_reply_parent(&project, id, Some(parent_id))
+        .await
+    {
+        Ok(parent) => parent,
         Err(error) => return refusal(&state, &page, error),
     };
     match state
@@ -396,21 +384,18 @@ pub async fn download_document(
     page: Page,
     WebPath((name, version)): WebPath<(String, i64)>,
 ) -> Response {
-    let (_, project, _) = match as_member(&state, &page, &name).await {
+    let (user, project, _) = match as_member(&state, &page, &name).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let store = &state.domain.store;
-    let version = match store.version(version).await {
-        Ok(Some(version)) => version,
-        Ok(None) => return refusal(&state, &page, AppError::not_found()),
+    let version = match state
+        .domain
+        .project_version_for(&user, &project, version)
+        .await
+    {
+        Ok(version) => version,
         Err(error) => return refusal(&state, &page, error),
     };
-    match store.document(version.document_id).await {
-        Ok(Some(document)) if document.project_id == project.actor.id => {}
-        Ok(_) => return refusal(&state, &page, AppError::not_found()),
-        Err(error) => return refusal(&state, &page, error),
-    }
     if version.local {
         return document_bytes(&state, &version).await;
     }
@@ -513,14 +498,7 @@ async fn personal_events(
     state: &AppState,
     user: &AccountRow,
 ) -> Result<Vec<(EventView, ProjectRow)>, AppError> {
-    let store = &state.domain.store;
-    let mut out = Vec::new();
-    for view in store.agenda_of(user.actor_id).await? {
-        if let Some(project) = store.project(view.event.project_id).await? {
-            out.push((view, project));
-        }
-    }
-    Ok(out)
+    Ok(state.domain.personal_agenda(user).await?)
 }
 
 /// `GET /agenda`: every event of every space the teacher belongs to.
@@ -536,7 +514,7 @@ pub async fn show_agenda(State(state): State<AppState>, page: Page) -> Response 
         Ok(events) => events,
         Err(error) => return refusal(&state, &page, error),
     };
-    let now = crate::store::now_ms();
+    let now = now_ms();
     let (past, upcoming): (Vec<_>, Vec<_>) = events
         .iter()
         .partition(|(view, _)| view.event.ends_at < now);

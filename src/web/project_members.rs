@@ -13,11 +13,8 @@ use super::{
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
+    domain::rows::{AccountRow, ActorId, ProjectRow},
     error::AppError,
-    store::{
-        actors::ActorId,
-        projects::{MemberRow, MemberState, ProjectRow},
-    },
 };
 use activitypub_federation::config::Data;
 use axum::{
@@ -41,7 +38,7 @@ async fn act(
     data: &Data<AppState>,
     page: &Page,
     name: &str,
-    run: impl AsyncFnOnce(&crate::store::accounts::AccountRow, &ProjectRow) -> Result<(), AppError>,
+    run: impl AsyncFnOnce(&AccountRow, &ProjectRow) -> Result<(), AppError>,
 ) -> Response {
     act_typed(data, page, name, None, run).await
 }
@@ -53,7 +50,7 @@ async fn act_typed(
     page: &Page,
     name: &str,
     typed: Option<Value>,
-    run: impl AsyncFnOnce(&crate::store::accounts::AccountRow, &ProjectRow) -> Result<(), AppError>,
+    run: impl AsyncFnOnce(&AccountRow, &ProjectRow) -> Result<(), AppError>,
 ) -> Response {
     let state: &AppState = data;
     let Some(user) = &page.user else {
@@ -171,12 +168,7 @@ pub async fn submit_member_action(
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
     act(&data, &page, &name, async |user, project| {
-        let target = data
-            .domain
-            .store
-            .actor_by_id(ActorId(member))
-            .await?
-            .ok_or_else(AppError::not_found)?;
+        let target = data.domain.actor_by_id(ActorId(member)).await?;
         let domain = &data.domain;
         let result = match form.action.as_str() {
             "accept" => domain.decide_join(user, project, &target, true).await,
@@ -212,8 +204,7 @@ pub async fn submit_lookup(
     let found = match resolve_actor(&data, &form.handle).await {
         Ok(actor) => data
             .domain
-            .store
-            .project(actor.id)
+            .project_of_actor(&actor)
             .await
             .map_err(AppError::from),
         Err(error) => Err(error),
@@ -245,24 +236,8 @@ pub async fn export_members_csv(
         Ok(project) => project,
         Err(error) => return refusal(&state, &page, error),
     };
-    let me = match state
-        .domain
-        .store
-        .member(project.actor.id, user.actor_id)
-        .await
-    {
-        Ok(me) => me,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    if !me.as_ref().is_some_and(MemberRow::is_owner) {
-        return refusal(
-            &state,
-            &page,
-            AppError::new(StatusCode::FORBIDDEN, "not_project_owner"),
-        );
-    }
     let (views, labels) = match (
-        state.domain.store.project_members(project.actor.id).await,
+        state.domain.members_for_owner(user, &project).await,
         state.domain.labeller().await,
     ) {
         (Ok(views), Ok(labels)) => (views, labels),
@@ -278,7 +253,7 @@ pub async fn export_members_csv(
         "trust_level".to_string(),
         "since".to_string(),
     ]];
-    for view in views.iter().filter(|v| v.member.is_member()) {
+    for view in &views {
         let domain = if view.actor.is_local() {
             state.domain.settings.instance.domain.clone()
         } else {
@@ -346,54 +321,44 @@ pub(super) async fn requests_page(
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let memberships = match state.domain.store.memberships_of(user.actor_id).await {
-        Ok(rows) => rows,
+    let requests = match state.domain.project_requests(user).await {
+        Ok(requests) => requests,
         Err(error) => return refusal(state, page, error),
     };
-    let mut invitations = Vec::new();
-    let mut to_decide = Vec::new();
-    let mut sent = Vec::new();
-    for (project, row) in &memberships {
-        if row.state == MemberState::Invited {
-            let inviter = match row.invited_by {
-                Some(id) => state.domain.store.actor_by_id(id).await.ok().flatten(),
-                None => None,
-            };
-            invitations.push(context! {
+    let invitations: Vec<Value> = requests
+        .invitations
+        .iter()
+        .map(|(project, row, inviter)| {
+            context! {
                 project => project_context(state, project, &labels),
                 inviter => inviter.as_ref().map(|i| person_context(i, &labels)),
                 since => date(row.updated_at),
-            });
-        }
-        if row.is_member() {
-            let views = match state.domain.store.project_members(project.actor.id).await {
-                Ok(views) => views,
-                Err(error) => return refusal(state, page, error),
-            };
-            for view in views {
-                if row.is_moderator() && view.member.state == MemberState::Requested {
-                    to_decide.push(context! {
-                        project => project_context(state, project, &labels),
-                        person => person_context(&view.actor, &labels),
-                        since => date(view.member.updated_at),
-                    });
-                }
-                if view.member.invited_by == Some(user.actor_id)
-                    && matches!(
-                        view.member.state,
-                        MemberState::Invited | MemberState::Refused | MemberState::Member
-                    )
-                {
-                    sent.push(context! {
-                        project => project_context(state, project, &labels),
-                        person => person_context(&view.actor, &labels),
-                        state => view.member.state.as_str(),
-                        since => date(view.member.updated_at),
-                    });
-                }
             }
-        }
-    }
+        })
+        .collect();
+    let to_decide: Vec<Value> = requests
+        .to_decide
+        .iter()
+        .map(|(project, view)| {
+            context! {
+                project => project_context(state, project, &labels),
+                person => person_context(&view.actor, &labels),
+                since => date(view.member.updated_at),
+            }
+        })
+        .collect();
+    let sent: Vec<Value> = requests
+        .sent
+        .iter()
+        .map(|(project, view)| {
+            context! {
+                project => project_context(state, project, &labels),
+                person => person_context(&view.actor, &labels),
+                state => view.member.state.as_str(),
+                since => date(view.member.updated_at),
+            }
+        })
+        .collect();
     let contacts = match super::contacts::contact_sections(state, user, &labels).await {
         Ok(contacts) => contacts,
         Err(error) => return refusal(state, page, error),

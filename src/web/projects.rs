@@ -8,12 +8,14 @@ use crate::extract::WebPath;
 use crate::{
     app::AppState,
     apub::{actors::DbActor, projects::project_actor_response},
-    domain::{profile::SCHOOL_LEVELS, projects::ProjectInput, trust::Labeller},
-    error::AppError,
-    store::{
-        actors::ActorRow,
-        projects::{MemberRow, MemberState, ProjectRow, Visibility},
+    domain::{
+        lookups::ActorLookup,
+        profile::SCHOOL_LEVELS,
+        projects::ProjectInput,
+        rows::{ActorRow, MemberState, ProjectRow, Visibility},
+        trust::Labeller,
     },
+    error::AppError,
 };
 use activitypub_federation::{
     config::Data,
@@ -107,62 +109,27 @@ pub(super) fn login_redirect(path: &str) -> Response {
 /// The project a page path names: `NAME` (local) or `NAME@HOST` (known
 /// remote).
 pub async fn project_by_path(state: &AppState, name: &str) -> Result<ProjectRow, AppError> {
-    let store = &state.domain.store;
-    let found = match name.split_once('@') {
-        None => store.local_project(name).await?,
-        Some((name, host)) if host == state.domain.settings.instance.domain => {
-            store.local_project(name).await?
-        }
-        Some((name, host)) => match store.remote_actor_by_handle(name, host).await? {
-            Some(actor) => store.project(actor.id).await?,
-            None => None,
-        },
-    };
-    found.ok_or_else(AppError::not_found)
+    Ok(state.domain.project_by_path(name).await?)
 }
 
 /// Finds a person or project by `name` (local), `name@domain` or URL,
 /// looking it up on its instance when unknown.
 pub async fn resolve_actor(data: &Data<AppState>, input: &str) -> Result<ActorRow, AppError> {
-    let input = input.trim().trim_start_matches(['@', '!']);
-    let store = &data.domain.store;
     let lookup_failed = |error: String| {
         tracing::info!(%error, input, "lookup failed");
         AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
     };
-    if input.starts_with("https://") || input.starts_with("http://") {
-        let url = url::Url::parse(input)
-            .map_err(|_| AppError::new(StatusCode::BAD_REQUEST, "invalid_handle"))?;
-        if let Some(actor) = store.actor_by_ap_id(url.as_str()).await? {
-            return Ok(actor);
+    match data.domain.find_actor(input).await? {
+        ActorLookup::Known(actor) => Ok(actor),
+        ActorLookup::FetchUrl(url) => {
+            let id: ObjectId<DbActor> = url.into();
+            id.dereference(data)
+                .await
+                .map(|actor| actor.row)
+                .map_err(|e| lookup_failed(e.to_string()))
         }
-        let id: ObjectId<DbActor> = url.into();
-        return id
-            .dereference(data)
-            .await
-            .map(|actor| actor.row)
-            .map_err(|e| lookup_failed(e.to_string()));
-    }
-    let (name, domain) = match input.split_once('@') {
-        Some((name, domain)) if !name.is_empty() && !domain.is_empty() => (name, Some(domain)),
-        Some(_) => return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_handle")),
-        None if !input.is_empty() => (input, None),
-        None => return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_handle")),
-    };
-    match domain {
-        None => store
-            .local_actor_by_name(&name.to_lowercase())
-            .await?
-            .ok_or_else(AppError::not_found),
-        Some(domain) if domain.eq_ignore_ascii_case(&data.domain.settings.instance.domain) => store
-            .local_actor_by_name(&name.to_lowercase())
-            .await?
-            .ok_or_else(AppError::not_found),
-        Some(domain) => {
-            if let Some(known) = store.remote_actor_by_handle(name, domain).await? {
-                return Ok(known);
-            }
-            webfinger_resolve_actor::<AppState, DbActor>(input, data)
+        ActorLookup::WebFinger(handle) => {
+            webfinger_resolve_actor::<AppState, DbActor>(&handle, data)
                 .await
                 .map(|actor| actor.row)
                 .map_err(|e| lookup_failed(e.to_string()))
@@ -185,27 +152,17 @@ pub(super) async fn projects_page(
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let mine: Vec<(ProjectRow, MemberRow)> = match &page.user {
-        Some(user) => match state.domain.store.memberships_of(user.actor_id).await {
-            Ok(rows) => rows,
-            Err(error) => return refusal(state, page, error),
-        },
-        None => Vec::new(),
-    };
-    let projects = match state.domain.store.all_projects(200).await {
-        Ok(projects) => projects,
+    let list = match state.domain.projects_for(page.user.as_ref()).await {
+        Ok(list) => list,
         Err(error) => return refusal(state, page, error),
     };
-    let is_mine = |project: &ProjectRow| {
-        mine.iter()
-            .any(|(p, m)| p.actor.id == project.actor.id && m.is_member())
-    };
-    let listed: Vec<Value> = projects
+    let listed: Vec<Value> = list
+        .visible
         .iter()
-        .filter(|p| p.visibility == Visibility::Public || is_mine(p))
-        .map(|p| project_context(state, p, &labels))
+        .map(|(p, _)| project_context(state, p, &labels))
         .collect();
-    let my_projects: Vec<Value> = mine
+    let my_projects: Vec<Value> = list
+        .memberships
         .iter()
         .filter(|(_, m)| m.is_member())
         .map(|(p, m)| context! { role => m.role.as_str(), ..project_context(state, p, &labels) })
@@ -360,39 +317,15 @@ pub async fn show_edit_project(
     page: Page,
     WebPath(name): WebPath<String>,
 ) -> Response {
-    if page.user.is_none() {
+    let Some(user) = &page.user else {
         return login_redirect(&format!("/projects/{name}/edit"));
-    }
+    };
     let project = match project_by_path(&state, &name).await {
         Ok(project) => project,
         Err(error) => return refusal(&state, &page, error),
     };
-    let owner = match &page.user {
-        Some(user) => state
-            .domain
-            .store
-            .member(project.actor.id, user.actor_id)
-            .await
-            .map(|row| row.is_some_and(|row| row.is_owner())),
-        None => Ok(false),
-    };
-    match owner {
-        Ok(true) if project.actor.is_local() => {}
-        Ok(true) => {
-            return refusal(
-                &state,
-                &page,
-                AppError::new(StatusCode::CONFLICT, "project_is_remote"),
-            )
-        }
-        Ok(false) => {
-            return refusal(
-                &state,
-                &page,
-                AppError::new(StatusCode::FORBIDDEN, "not_project_owner"),
-            )
-        }
-        Err(error) => return refusal(&state, &page, error),
+    if let Err(error) = state.domain.check_project_editor(user, &project).await {
+        return refusal(&state, &page, error);
     }
     form_page(
         &state,
@@ -488,63 +421,43 @@ pub(crate) async fn project_page_with(
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let me: Option<MemberRow> = match &page.user {
-        Some(user) => match state
-            .domain
-            .store
-            .member(project.actor.id, user.actor_id)
-            .await
-        {
-            Ok(row) => row,
-            Err(error) => return refusal(state, page, error),
-        },
-        None => None,
+    let view = match state.domain.project_view(page.user.as_ref(), project).await {
+        Ok(view) => view,
+        Err(error) => return refusal(state, page, error),
     };
-    let is_member = me.as_ref().is_some_and(MemberRow::is_member);
+    let is_member = view.is_member();
     let open_page = is_member || project.visibility == Visibility::Public;
     let mut members = Vec::new();
     let mut pending = Vec::new();
     let mut former = Vec::new();
-    let mut log = Vec::new();
-    if open_page {
-        let views = match state.domain.store.project_members(project.actor.id).await {
-            Ok(views) => views,
-            Err(error) => return refusal(state, page, error),
+    for member in &view.members {
+        let entry = context! {
+            role => member.member.role.as_str(),
+            state => member.member.state.as_str(),
+            since => date(member.member.updated_at),
+            inviter => member.inviter.as_ref().map(|i| person_context(i, &labels)),
+            ..person_context(&member.actor, &labels)
         };
-        for view in &views {
-            let entry = context! {
-                role => view.member.role.as_str(),
-                state => view.member.state.as_str(),
-                since => date(view.member.updated_at),
-                inviter => view.inviter.as_ref().map(|i| person_context(i, &labels)),
-                ..person_context(&view.actor, &labels)
-            };
-            match view.member.state {
-                MemberState::Member => members.push(entry),
-                MemberState::Left | MemberState::Removed => former.push(entry),
-                _ => pending.push(entry),
-            }
-        }
-        if is_member {
-            let entries = match state.domain.store.project_log(project.actor.id, 50).await {
-                Ok(entries) => entries,
-                Err(error) => return refusal(state, page, error),
-            };
-            log = entries
-                .iter()
-                .map(|entry| {
-                    context! {
-                        kind => entry.kind,
-                        actor => entry.actor.as_ref().map(|a| person_context(a, &labels)),
-                        subject => entry.subject.as_ref().map(|a| person_context(a, &labels)),
-                        detail => entry.detail,
-                        at => date(entry.at),
-                    }
-                })
-                .collect();
+        match member.member.state {
+            MemberState::Member => members.push(entry),
+            MemberState::Left | MemberState::Removed => former.push(entry),
+            _ => pending.push(entry),
         }
     }
-    let me_context = me.as_ref().map(|row| {
+    let log: Vec<Value> = view
+        .log
+        .iter()
+        .map(|entry| {
+            context! {
+                kind => entry.kind,
+                actor => entry.actor.as_ref().map(|a| person_context(a, &labels)),
+                subject => entry.subject.as_ref().map(|a| person_context(a, &labels)),
+                detail => entry.detail,
+                at => date(entry.at),
+            }
+        })
+        .collect();
+    let me_context = view.me.as_ref().map(|row| {
         context! {
             actor_id => row.actor_id.0,
             role => row.role.as_str(),
@@ -554,8 +467,8 @@ pub(crate) async fn project_page_with(
             owner => row.is_owner(),
         }
     });
-    let known_people: Vec<Value> = if is_member {
-        match state.domain.store.known_people(500).await {
+    let known_people: Vec<Value> = match &page.user {
+        Some(user) if is_member => match state.domain.people_to_invite(user, project).await {
             Ok(people) => people
                 .iter()
                 .map(|p| {
@@ -564,9 +477,8 @@ pub(crate) async fn project_page_with(
                 })
                 .collect(),
             Err(error) => return refusal(state, page, error),
-        }
-    } else {
-        Vec::new()
+        },
+        _ => Vec::new(),
     };
     let sections = match (&page.user, is_member) {
         (Some(user), true) => {

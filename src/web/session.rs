@@ -15,7 +15,7 @@
 //! - Language: the `preau_lang` cookie, else `Accept-Language`, else the
 //!   instance default.
 
-use crate::{app::AppState, error::AppError, i18n::Lang, store::accounts::AccountRow};
+use crate::{app::AppState, domain::rows::AccountRow, error::AppError, i18n::Lang};
 use axum::{
     extract::{ConnectInfo, FromRequest, FromRequestParts, Request},
     http::{header, request::Parts, HeaderValue},

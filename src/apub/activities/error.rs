@@ -3,7 +3,10 @@
 //! federation routes. Domain errors become inbox errors here and nowhere
 //! else.
 
-use crate::{domain::DomainError, error::AppError, store::StoreError};
+use crate::{
+    domain::{rows::StoreError, DomainError},
+    error::AppError,
+};
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},

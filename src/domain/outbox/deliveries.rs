@@ -24,6 +24,24 @@ impl Domain {
     pub fn deliveries(&self) -> Deliveries<'_> {
         Deliveries { store: &self.store }
     }
+
+    /// Runs delivery to completion: wakes the delivery workers and waits,
+    /// at most `bound`, until no delivery is due or being attempted (each
+    /// is done, refused, failed, or waiting for a later retry). Returns
+    /// whether the queue got there in time.
+    pub async fn deliver_queued(&self, bound: std::time::Duration) -> DomainResult<bool> {
+        let deadline = tokio::time::Instant::now() + bound;
+        loop {
+            self.delivery_waker.wake();
+            if self.store.deliveries_due(now_ms()).await? == 0 {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(false);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
 }
 
 impl Deliveries<'_> {

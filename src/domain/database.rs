@@ -1,0 +1,68 @@
+//! Opening an instance's database: the domain connects and migrates it
+//! (creating the data folder for SQLite) and builds itself around it, so
+//! that nothing outside the domain names the store.
+
+use super::{
+    cache::VersionedCache, passwords::PasswordPool, rows::StoreError, Domain, DomainResult,
+};
+use crate::{config::Settings, mail::Mailer, store::Store};
+use std::{sync::Arc, time::Duration};
+
+/// Counts of outgoing deliveries by state (see `preau admin deliveries`).
+pub use crate::store::delivery::DeliveryCounts;
+
+/// Connects to the database of these settings and applies migrations.
+async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
+    if settings.database_url().starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.server.data_dir).map_err(StoreError::DataDir)?;
+    }
+    let store = Store::connect(&settings.database_url(), settings.database.max_connections).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Applies the pending migrations of the database of these settings.
+pub async fn migrate_database(settings: &Settings) -> Result<(), StoreError> {
+    open_store(settings).await?.close().await;
+    Ok(())
+}
+
+/// The outbox's deliveries by state, read from the database of these
+/// settings (for the CLI; no instance needs to run).
+pub async fn delivery_counts(settings: &Settings) -> DomainResult<DeliveryCounts> {
+    let store = open_store(settings).await?;
+    let counts = store.delivery_counts(None).await;
+    store.close().await;
+    Ok(counts?)
+}
+
+impl Domain {
+    /// Opens (and migrates) the database of `settings` and builds the
+    /// domain of that instance around it, with its mailer and the
+    /// attestations it serves.
+    pub async fn open(
+        settings: Settings,
+        mailer: Mailer,
+        own_attestations: Vec<serde_json::Value>,
+    ) -> Result<Domain, StoreError> {
+        let store = open_store(&settings).await?;
+        let passwords = Arc::new(PasswordPool::new(
+            settings.accounts.effective_hashing_concurrency(),
+            settings.accounts.hashing_queue as usize,
+        ));
+        Ok(Domain {
+            settings: Arc::new(settings),
+            store,
+            mailer,
+            delivery_waker: super::outbox::DeliverySignal::default(),
+            // What another process sharing the database wrote shows within
+            // five seconds; this process's own writes show at once. (Shorter
+            // makes every reader of a busy page rebuild it at once more often.)
+            thread_pages: Arc::new(VersionedCache::new(1024, Duration::from_secs(5))),
+            trust_book: Arc::default(),
+            own_attestations: Arc::new(own_attestations),
+            passwords,
+            clock: super::clock::Clock::system(),
+        })
+    }
+}

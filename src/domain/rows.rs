@@ -1,0 +1,22 @@
+//! The rows the edges (pages, JSON API, CLI) read, re-exported from the
+//! store: handlers name them through the domain and never reach the store
+//! module itself, so that it can become private to the domain.
+
+pub use crate::store::{
+    accounts::{AccountId, AccountRow, AccountStatus},
+    actors::{ActorId, ActorRow},
+    contacts::ContactView,
+    forums::{FollowState, ForumRow},
+    now_ms,
+    posts::{PostId, PostKind, PostRow, PostView, ReportRow},
+    profiles::ProfileRow,
+    project_content::{
+        DocumentView, EventRow, EventView, ProjectPostRow, ProjectPostView, VersionRow,
+    },
+    projects::{
+        JoinMode, LogEntry, MemberRow, MemberState, MemberView, ProjectRow, ProjectStatus, Role,
+        Visibility,
+    },
+    trust::{InstanceRow, TrustEvent},
+    StoreError,
+};
