@@ -38,13 +38,13 @@ use futures::StreamExt;
 use preau::{
     app::RunningInstance,
     config::Settings,
-    domain::{accounts::AdminCreateInput, forums::ForumInput},
-    store::{
+    domain::store::{
         accounts::AccountRow,
         actors::{ActorKindRow, NewActor},
         forums::{FollowState, ForumRow},
         posts::PostRow,
     },
+    domain::{accounts::AdminCreateInput, forums::ForumInput},
 };
 use preau_federation::signatures::{self, RequestParts};
 use rsa::{RsaPrivateKey, RsaPublicKey};
@@ -356,7 +356,7 @@ struct Seed {
 
 async fn seed(domain: &preau::domain::Domain, forum_name: &str) -> Seed {
     let admin = match domain
-        .store
+        .store()
         .account_by_username("anne")
         .await
         .expect("store")
@@ -818,7 +818,7 @@ async fn inbox_in_process(
     let result = run_inbox(&target, &remote, key, engine.label(), n, concurrency, None).await;
     let stored = instance
         .domain()
-        .store
+        .store()
         .count_thread_replies(seeded.thread.id)
         .await
         .expect("replies") as usize;
@@ -880,7 +880,12 @@ async fn thread_with_replies(
 ) -> PostRow {
     let mut authors = vec![seeded.admin.clone()];
     for name in ["bruno", "chloe", "driss", "elsa"] {
-        let account = match domain.store.account_by_username(name).await.expect("store") {
+        let account = match domain
+            .store()
+            .account_by_username(name)
+            .await
+            .expect("store")
+        {
             Some(account) => account,
             None => domain
                 .admin_create_account(AdminCreateInput {
@@ -921,7 +926,7 @@ async fn thread_with_replies(
     let timer = Instant::now();
     for _ in 0..20 {
         domain
-            .store
+            .store()
             .thread_replies(thread.id, 10_000, 0)
             .await
             .expect("replies");
@@ -1097,7 +1102,7 @@ async fn run_fanout(
         }
     }
     // 2,000 followers, 10 per host.
-    let store = &domain.store;
+    let store = &domain.store();
     let mut follower_ids = Vec::new();
     for (host, port) in ports.iter().enumerate() {
         for j in 0..PER_HOST {
@@ -1125,7 +1130,7 @@ async fn run_fanout(
     }
     let mut tx = store.begin().await.expect("tx");
     for (n, id) in follower_ids.iter().enumerate() {
-        preau::store::forums::upsert_follow(
+        preau::domain::store::forums::upsert_follow(
             &mut tx,
             *id,
             seeded.forum.actor.id,
@@ -1135,7 +1140,7 @@ async fn run_fanout(
         .await
         .expect("follow");
     }
-    preau::store::commit(tx).await.expect("commit");
+    preau::domain::store::commit(tx).await.expect("commit");
     let before = store.delivery_counts(None).await.expect("counts");
     let expected_per_sink = if shared { 1 } else { PER_HOST };
     let expected = sinks.len() * expected_per_sink;
@@ -1324,7 +1329,7 @@ async fn child_bench(
         .expect("domain");
     let seeded = seed(&domain, "maths").await;
     let page_thread = thread_with_replies(&domain, &seeded, 500).await;
-    domain.store.close().await;
+    domain.store().close().await;
     drop(domain);
     let log = std::fs::File::create(dir.path().join("serve.log")).expect("log");
     let mut child = std::process::Command::new(binary)
@@ -1442,14 +1447,14 @@ async fn child_bench(
 /// (index, filters, checks, distances, one page of rows; no HTTP).
 async fn directory_bench(summary: &Summary) {
     use preau::{
+        domain::store::{
+            accounts::{AccountStatus, NewAccount},
+            profiles::{ProfileRow, ProfileUpdate},
+        },
         domain::{
             directory::DirectoryInput,
             gazetteer::Gazetteer,
             projects::{project_fields, ProjectInput},
-        },
-        store::{
-            accounts::{AccountStatus, NewAccount},
-            profiles::{ProfileRow, ProfileUpdate},
         },
     };
     const SUBJECTS: [&str; 6] = [
@@ -1472,7 +1477,7 @@ async fn directory_bench(summary: &Summary) {
         );
         let instance = Instance::start(engine, |_| {}).await;
         let domain = instance.domain();
-        let store = &domain.store;
+        let store = &domain.store();
         let started = Instant::now();
         let reader = seed(domain, "annuaire").await.admin;
         let actor = |kind: ActorKindRow, name: &str| NewActor {

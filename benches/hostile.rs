@@ -312,7 +312,7 @@ async fn logins_bench(label: &str, accounts_section: &str) {
         })
         .await
         .expect("account");
-    domain.store.close().await;
+    domain.store().close().await;
     drop(domain);
     let log = std::fs::File::create(dir.path().join("serve.log")).expect("log");
     let mut child = std::process::Command::new(binary)

@@ -8,7 +8,7 @@
 //! - [`apub`]: ActivityPub actors, WebFinger, NodeInfo.
 //! - [`extract`]: path and query extractors; U+0000 refused at the edge.
 //! - [`domain`]: rules and permissions; no HTTP, no SQL.
-//! - [`store`]: all SQL, SQLite and PostgreSQL.
+//! - `domain::store`: all SQL, SQLite and PostgreSQL, private to the domain.
 //! - [`mail`], [`i18n`], [`jobs`], [`urls`]: mail, catalogs, background
 //!   work, URL shapes.
 //! - [`cli`]: the admin commands behind `preau admin …`, and [`demo`].
@@ -26,7 +26,6 @@ pub mod extract;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
-pub mod store;
 pub mod trust_cli;
 pub mod urls;
 pub mod web;

@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
-use preau::store::{now_ms, Store};
+use preau::domain::store::{now_ms, Store};
 use sqlx::{postgres::PgPool, sqlite::SqlitePool, Row};
 use std::collections::{BTreeMap, BTreeSet};
 

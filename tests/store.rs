@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
-use preau::store::{
+use preau::domain::store::{
     accounts::{AccountStatus, NewAccount},
     actors::{ActorKindRow, NewActor},
     is_unique_violation, now_ms,
@@ -327,7 +327,7 @@ async fn counts_follow_status_and_activity() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grouped_writes_commit_together_and_a_failing_one_costs_the_others_nothing() {
-    use preau::store::{inbox::record_received, StoreError, WriteWork};
+    use preau::domain::store::{inbox::record_received, StoreError, WriteWork};
     use std::sync::Arc;
     for db in databases().await {
         let store = &db.store;
@@ -379,17 +379,17 @@ mod directory {
 
     use super::*;
     use preau::{
-        domain::{
-            directory::DirectoryInput,
-            projects::{project_fields, ProjectInput},
-            Domain,
-        },
-        store::{
+        domain::store::{
             accounts::AccountRow,
             actors::ActorId,
             directory::DirectoryQuery,
             profiles::ProfileUpdate,
             projects::{ProjectFields, ProjectStatus},
+        },
+        domain::{
+            directory::DirectoryInput,
+            projects::{project_fields, ProjectInput},
+            Domain,
         },
     };
 
@@ -621,7 +621,7 @@ mod directory {
                 limit: 100,
                 ..DirectoryQuery::default()
             };
-            let names = |listings: Vec<preau::store::directory::ProjectListing>| {
+            let names = |listings: Vec<preau::domain::store::directory::ProjectListing>| {
                 let mut names: Vec<String> = listings.into_iter().map(|l| l.actor.name).collect();
                 names.sort();
                 names
@@ -843,7 +843,7 @@ mod directory {
             assert!(search(&domain, None, words("robotique")).await.1.len() == 2);
             assert_eq!(store.directory_index_size().await.unwrap(), 8);
 
-            domain.store.close().await;
+            domain.store().close().await;
             db.finish().await;
         }
     }

@@ -52,7 +52,7 @@ async fn count_accounts(instance: &TestInstance) -> usize {
         .running
         .state
         .domain
-        .store
+        .store()
         .list_accounts(None)
         .await
         .expect("list")
@@ -933,7 +933,7 @@ async fn other_instances_discover_a_teacher_by_handle() {
             .running
             .state
             .domain
-            .store
+            .store()
             .actor_by_ap_id(&academy.url("/users/camille"))
             .await
             .unwrap()

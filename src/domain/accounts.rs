@@ -8,14 +8,14 @@
 use super::{keys::generate_key_pair, validate, Domain, DomainError, DomainResult, Refusal};
 use crate::{
     config::Registrations,
-    i18n::Lang,
-    mail::Message,
-    store::{
+    domain::store::{
         accounts::{AccountId, AccountRow, AccountStatus, NewAccount},
         actors::{ActorKindRow, NewActor},
         is_unique_violation, now_ms,
         tokens::TokenPurpose,
     },
+    i18n::Lang,
+    mail::Message,
     urls,
 };
 use base64::Engine as _;

@@ -7,7 +7,7 @@
 //! nothing here knows the wire format.
 
 use super::{Domain, DomainError, DomainResult};
-pub use crate::store::{
+pub use crate::domain::store::{
     accounts::AccountStatus,
     actors::{ActorId, ActorKindRow, ActorRow, NewActor},
     profiles::{ProfileRow, ProfileUpdate},

@@ -4,7 +4,7 @@
 //! older than the last committed change; the gain is on pages read far
 //! more often than anything is written.
 
-use crate::store::content_version;
+use crate::domain::store::content_version;
 use std::{
     collections::HashMap,
     hash::Hash,
@@ -76,7 +76,7 @@ mod tests {
         if content_version() == version {
             assert_eq!(cache.get(&1).as_deref(), Some(&"page"));
         }
-        crate::store::content_changed();
+        crate::domain::store::content_changed();
         assert!(cache.get(&1).is_none(), "stale after a write");
     }
 

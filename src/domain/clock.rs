@@ -60,7 +60,7 @@ impl Clock {
 
     /// Milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
-        crate::store::now_ms().saturating_add(self.offset())
+        crate::domain::store::now_ms().saturating_add(self.offset())
     }
 
     /// The current time as a date.
@@ -78,11 +78,11 @@ mod tests {
     fn the_system_clock_does_not_move_and_an_adjustable_one_does() {
         let system = Clock::system();
         assert!(!system.advance(Duration::from_secs(3600)));
-        assert!((system.now_ms() - crate::store::now_ms()).abs() < 1_000);
+        assert!((system.now_ms() - crate::domain::store::now_ms()).abs() < 1_000);
         let clock = Clock::adjustable();
         let shared = clock.clone();
         assert!(clock.advance(Duration::from_secs(3600)));
-        let ahead = shared.now_ms() - crate::store::now_ms();
+        let ahead = shared.now_ms() - crate::domain::store::now_ms();
         assert!((3_599_000..3_601_000).contains(&ahead), "{ahead}");
         let ahead = (shared.now() - chrono::Utc::now()).num_seconds();
         assert!((3_599..=3_600).contains(&ahead), "{ahead}");

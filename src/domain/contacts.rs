@@ -8,7 +8,7 @@ use super::{
     outbox::{self, forum as outgoing, new_activity_id, queue, to_json, Answered},
     Domain, DomainResult, Refusal,
 };
-use crate::store::{
+use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorKindRow, ActorRow},
     forums::{self, FollowRow, FollowState},
@@ -55,7 +55,7 @@ impl Domain {
             )
             .await?;
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -106,7 +106,7 @@ impl Domain {
             )
             .await?;
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -115,8 +115,8 @@ impl Domain {
     /// `asked_me` (they asked), or `contact`.
     pub async fn contact_state(
         &self,
-        me: crate::store::actors::ActorId,
-        other: crate::store::actors::ActorId,
+        me: crate::domain::store::actors::ActorId,
+        other: crate::domain::store::actors::ActorId,
     ) -> DomainResult<&'static str> {
         let mine = self.store.follow(me, other).await?;
         let theirs = self.store.follow(other, me).await?;
@@ -161,7 +161,7 @@ impl Domain {
             activity_id,
         )
         .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 
@@ -201,7 +201,7 @@ impl Domain {
             std::slice::from_ref(&follower.inbox),
         )
         .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
     }
@@ -229,7 +229,7 @@ impl Domain {
         } else {
             forums::delete_follow(&mut tx, follow.follower_id, follow.followed_id).await?;
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 
@@ -246,7 +246,7 @@ impl Domain {
             return Ok(Applied::Duplicate);
         }
         forums::delete_follow(&mut tx, follower.id, target.id).await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 }

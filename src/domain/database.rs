@@ -5,11 +5,11 @@
 use super::{
     cache::VersionedCache, passwords::PasswordPool, rows::StoreError, Domain, DomainResult,
 };
-use crate::{config::Settings, mail::Mailer, store::Store};
+use crate::{config::Settings, domain::store::Store, mail::Mailer};
 use std::{sync::Arc, time::Duration};
 
 /// Counts of outgoing deliveries by state (see `preau admin deliveries`).
-pub use crate::store::delivery::DeliveryCounts;
+pub use crate::domain::store::delivery::DeliveryCounts;
 
 /// Connects to the database of these settings and applies migrations.
 async fn open_store(settings: &Settings) -> Result<Store, StoreError> {

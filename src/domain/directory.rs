@@ -14,7 +14,7 @@ use super::{
     profile::SCHOOL_LEVELS,
     validate, Domain, DomainResult, Refusal,
 };
-use crate::store::{
+use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorId, ActorRow},
     directory::{fold, speaks, words, DirectoryQuery, PersonListing, ProjectListing},

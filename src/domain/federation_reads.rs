@@ -7,7 +7,7 @@
 //! check live with their rules (`projects`, `project_reads`).
 
 use super::{Domain, DomainResult};
-pub use crate::store::{
+pub use crate::domain::store::{
     actors::ActorRow,
     forums::ForumRow,
     posts::{PostId, PostRow, PostView},
@@ -42,7 +42,7 @@ impl Domain {
     /// A forum known here, by its actor's row id.
     pub async fn forum_by_row_id(
         &self,
-        id: crate::store::actors::ActorId,
+        id: crate::domain::store::actors::ActorId,
     ) -> DomainResult<Option<ForumRow>> {
         Ok(self.store.forum(id).await?)
     }

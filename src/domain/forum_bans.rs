@@ -6,7 +6,7 @@
 
 use super::{inbox::Relay, Domain, DomainResult, Refusal};
 use crate::domain::inbox::Applied;
-use crate::store::{
+use crate::domain::store::{
     accounts::AccountRow,
     actors::ActorRow,
     forum_bans::{self, ForumBan},
@@ -74,7 +74,7 @@ impl Domain {
             return Ok(Applied::Duplicate);
         }
         forum_bans::upsert_ban(&mut tx, &ban, activity_id).await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 
@@ -95,7 +95,7 @@ impl Domain {
             return Ok(Applied::Duplicate);
         }
         forum_bans::delete_ban(&mut tx, forum.actor.id, banned.id).await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 

@@ -13,7 +13,7 @@ use super::{
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
 use crate::{
-    store::{
+    domain::store::{
         accounts::AccountRow,
         actors::{ActorKindRow, ActorRow, NewActor},
         forums::{self, FollowState, ForumRow, NewForum},
@@ -99,7 +99,7 @@ impl Domain {
         let moderator = creator.map(|account| account.actor_id);
         let id = match self.store.create_forum(&forum, moderator).await {
             Ok(id) => id,
-            Err(error) if crate::store::is_unique_violation(&error) => {
+            Err(error) if crate::domain::store::is_unique_violation(&error) => {
                 return Err(Refusal::NameTaken("name".into()).into())
             }
             Err(error) => return Err(error.into()),
@@ -311,7 +311,7 @@ impl Domain {
         )?)?;
         self.distribute(&mut tx, forum, actor, &activity_id, &activity)
             .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         self.store
             .post(id)
@@ -348,7 +348,7 @@ impl Domain {
             std::slice::from_ref(&forum.actor.inbox),
         )
         .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -375,7 +375,7 @@ impl Domain {
             )
             .await?;
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -404,7 +404,7 @@ impl Domain {
         }
         // Taken before reading: a write during the reads leaves the entry
         // already stale.
-        let version = crate::store::content_version();
+        let version = crate::domain::store::content_version();
         let Some(requested) = self.store.post(id).await? else {
             return Ok(None);
         };
@@ -509,8 +509,10 @@ impl Domain {
         object: Value,
         change: impl FnOnce(
             &mut Tx,
-        )
-            -> futures::future::BoxFuture<'_, Result<(), crate::store::StoreError>>,
+        ) -> futures::future::BoxFuture<
+            '_,
+            Result<(), crate::domain::store::StoreError>,
+        >,
     ) -> DomainResult<()> {
         let id = new_activity_id(&self.settings.base_url());
         let activity = to_json(&outgoing::in_forum(
@@ -524,7 +526,7 @@ impl Domain {
         change(&mut tx).await?;
         self.distribute(&mut tx, forum, actor, &id, &activity)
             .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -657,7 +659,7 @@ impl Domain {
         }
         self.distribute(&mut tx, &forum, &actor, &id, &activity)
             .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -694,7 +696,7 @@ impl Domain {
         posts::mark_removed(&mut tx, post.id, &reason, now_ms()).await?;
         self.distribute(&mut tx, &forum, &actor, &id, &activity)
             .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -761,7 +763,7 @@ impl Domain {
         }
         self.distribute(&mut tx, &forum, &actor, &id, &activity)
             .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -832,7 +834,7 @@ impl Domain {
                 queue(&mut tx, &forward_id, instance.id, &flag, &[inbox]).await?;
             }
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }

@@ -14,7 +14,7 @@
 //! ("Saint-Denis 97400", "93200 Saint-Denis"); otherwise the lookup says it
 //! is ambiguous and lists the candidates.
 
-use crate::store::directory::words;
+use crate::domain::store::directory::words;
 use std::sync::OnceLock;
 
 const COMMUNES_CSV: &str = include_str!("../../data/communes.csv");

@@ -37,12 +37,19 @@ pub mod provenance;
 pub mod refusals;
 pub mod rendering;
 pub mod rows;
+// All SQL. Private to the domain: pages, the API, the ActivityPub handlers
+// and the jobs reach data only through `Domain` methods. Tests and
+// benchmarks that set up or inspect a database build with `test-support`.
+#[cfg(feature = "test-support")]
+pub mod store;
+#[cfg(not(feature = "test-support"))]
+mod store;
 pub mod trust;
 pub mod trust_admin;
 pub mod upkeep;
 pub mod validate;
 
-use crate::{config::Settings, mail::Mailer, store::Store};
+use crate::{config::Settings, domain::store::Store, mail::Mailer};
 pub use errors::Refusal;
 use std::sync::Arc;
 
@@ -55,13 +62,22 @@ pub enum DomainError {
     Refused(Refusal),
     /// The database failed.
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] crate::domain::store::StoreError),
     /// A message could not be sent.
     #[error("mail: {0}")]
     Mail(String),
     /// Anything else that is not the client's fault.
     #[error("internal: {0}")]
     Internal(String),
+}
+
+impl Domain {
+    /// The database, for tests and benchmarks that set up or inspect it
+    /// directly (feature `test-support`; the server is built without it).
+    #[cfg(feature = "test-support")]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
 }
 
 impl DomainError {
@@ -95,8 +111,8 @@ pub type DomainResult<T> = Result<T, DomainError>;
 pub struct Domain {
     /// The instance's settings.
     pub settings: Arc<Settings>,
-    /// Its database.
-    pub store: Store,
+    /// Its database, reached only by the domain.
+    store: Store,
     /// Its outgoing mail.
     pub mailer: Mailer,
     /// Signalled after a commit that queued activities; whoever delivers

@@ -7,7 +7,7 @@ use super::{
     gazetteer::{Gazetteer, Place, PlaceError},
     DomainResult, Refusal,
 };
-use crate::store::directory::{fold, BoundingBox};
+use crate::domain::store::directory::{fold, BoundingBox};
 
 /// Mean radius of the Earth, km.
 const EARTH_RADIUS_KM: f64 = 6371.0088;

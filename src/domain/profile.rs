@@ -2,7 +2,7 @@
 //! from Markdown by [`super::rendering`].
 
 use super::{validate, Domain, DomainResult, Refusal};
-use crate::store::{
+use crate::domain::store::{
     actors::ActorId,
     profiles::{ProfileRow, ProfileUpdate},
 };
@@ -97,9 +97,9 @@ impl ProfileInput {
 #[derive(Debug, Clone)]
 pub struct LocalPerson {
     /// The Person actor.
-    pub actor: crate::store::actors::ActorRow,
+    pub actor: crate::domain::store::actors::ActorRow,
     /// The account behind it.
-    pub account: crate::store::accounts::AccountRow,
+    pub account: crate::domain::store::accounts::AccountRow,
     /// The profile fields.
     pub profile: ProfileRow,
 }
@@ -113,7 +113,7 @@ impl Domain {
         let Some(account) = self.store.account_by_username(&name).await? else {
             return Ok(None);
         };
-        if account.status != crate::store::accounts::AccountStatus::Active {
+        if account.status != crate::domain::store::accounts::AccountStatus::Active {
             return Ok(None);
         }
         let Some(actor) = self.store.actor_by_id(account.actor_id).await? else {

@@ -13,7 +13,7 @@ use super::{
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
 use crate::{
-    store::{
+    domain::store::{
         accounts::AccountRow,
         actors::{ActorId, ActorRow},
         inbox::record_received,
@@ -322,7 +322,7 @@ impl Domain {
         )?)?;
         self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity, None)
             .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(row)
     }
@@ -441,7 +441,7 @@ impl Domain {
         )?)?;
         self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity, None)
             .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         self.store
             .version_by_ap_id(&stored.ap_id)
@@ -551,7 +551,7 @@ impl Domain {
             (!for_some.is_empty()).then_some(for_some.as_slice()),
         )
         .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(row)
     }
@@ -705,7 +705,7 @@ impl Domain {
             self.announce_in(&mut tx, project, activity, &inboxes)
                 .await?;
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
     }

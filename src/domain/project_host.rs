@@ -12,7 +12,7 @@ use super::{
     Domain, DomainResult, Refusal,
 };
 use crate::{
-    store::{
+    domain::store::{
         actors::ActorRow,
         inbox::record_received,
         now_ms,
@@ -35,7 +35,12 @@ pub(super) struct HostChange {
     member: Option<NewMember>,
     log: NewLogEntry,
     /// (activity id, signing local actor, body, inboxes)
-    direct: Vec<(String, crate::store::actors::ActorId, Value, Vec<String>)>,
+    direct: Vec<(
+        String,
+        crate::domain::store::actors::ActorId,
+        Value,
+        Vec<String>,
+    )>,
     /// The activity the project announces, as sent or received.
     announced: Value,
     /// Inboxes that get the announcement besides members' instances.
@@ -87,7 +92,7 @@ impl Domain {
         }
         self.announce_in(&mut tx, project, &change.announced, &inboxes)
             .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
     }
@@ -292,7 +297,7 @@ impl Domain {
                 std::slice::from_ref(&person.inbox),
             )
             .await?;
-            crate::store::commit(tx).await?;
+            crate::domain::store::commit(tx).await?;
             self.after_commit();
             return Ok(Applied::Applied);
         }
@@ -604,7 +609,7 @@ impl Domain {
             return Ok(Applied::Duplicate);
         }
         projects::upsert_member(&mut tx, project.actor.id, member).await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 
@@ -624,7 +629,7 @@ impl Domain {
         if let Some(log) = log {
             projects::replace_log(&mut tx, project.actor.id, log).await?;
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(())
     }
 

@@ -5,7 +5,7 @@
 //! checks the reader inside.
 
 use super::{Domain, DomainResult, Refusal};
-pub use crate::store::{
+pub use crate::domain::store::{
     actors::{ActorId, ActorRow},
     now_ms,
     project_content::{

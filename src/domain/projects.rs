@@ -16,7 +16,7 @@ use super::{
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
 use crate::{
-    store::{
+    domain::store::{
         accounts::AccountRow,
         actors::{ActorKindRow, ActorRow, NewActor},
         now_ms,
@@ -233,7 +233,7 @@ impl Domain {
             .await
         {
             Ok(id) => id,
-            Err(error) if crate::store::is_unique_violation(&error) => {
+            Err(error) if crate::domain::store::is_unique_violation(&error) => {
                 return Err(Refusal::NameTaken("name".into()).into())
             }
             Err(error) => return Err(error.into()),
@@ -269,7 +269,7 @@ impl Domain {
             let update = to_json(&outgoing::update_project(&id, &project.actor.ap_id)?)?;
             queue(&mut tx, &id, project.actor.id, &update, &inboxes).await?;
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         self.store
             .project(project.actor.id)
@@ -323,7 +323,7 @@ impl Domain {
             std::slice::from_ref(&project.actor.inbox),
         )
         .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
     }
@@ -723,8 +723,8 @@ mod tests {
         ] {
             let (role_row, state) = row_role(role);
             let row = MemberRow {
-                project_id: crate::store::actors::ActorId(1),
-                actor_id: crate::store::actors::ActorId(2),
+                project_id: crate::domain::store::actors::ActorId(1),
+                actor_id: crate::domain::store::actors::ActorId(2),
                 role: role_row,
                 state,
                 activity_id: None,

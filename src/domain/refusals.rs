@@ -5,7 +5,7 @@
 //! published while the place it was written for turned it down.
 
 use super::{Domain, DomainResult};
-use crate::store::{now_ms, posts, project_content};
+use crate::domain::store::{now_ms, posts, project_content};
 use serde_json::Value;
 
 /// Longest reason kept, in characters.
@@ -85,7 +85,7 @@ impl Domain {
             {
                 let mut tx = self.store.begin().await?;
                 posts::mark_refused(&mut tx, post.id, &reason, now_ms()).await?;
-                crate::store::commit(tx).await?;
+                crate::domain::store::commit(tx).await?;
                 self.after_commit();
             }
             return Ok(());
@@ -100,7 +100,7 @@ impl Domain {
             {
                 let mut tx = self.store.begin().await?;
                 project_content::mark_post_refused(&mut tx, post.id, &reason, now_ms()).await?;
-                crate::store::commit(tx).await?;
+                crate::domain::store::commit(tx).await?;
                 self.after_commit();
             }
         }

@@ -2,7 +2,7 @@
 //! store: handlers name them through the domain and never reach the store
 //! module itself, so that it can become private to the domain.
 
-pub use crate::store::{
+pub use crate::domain::store::{
     accounts::{AccountId, AccountRow, AccountStatus},
     actors::{ActorId, ActorRow},
     contacts::ContactView,

@@ -22,7 +22,7 @@ use preau_federation::TrustLevel;
 use serde::Serialize;
 
 // The evidence as stored lives with its rows; labels are computed here.
-pub use crate::store::trust::{AttestationEvidence, InstanceEvidence, ManualEntry};
+pub use crate::domain::store::trust::{AttestationEvidence, InstanceEvidence, ManualEntry};
 
 /// A configured rule about a domain: `example.org`, `*.ac-rennes.fr`
 /// (any sub-domain) or `localhost:8081` (one port).
@@ -582,7 +582,7 @@ const TRUST_BOOK_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(3
 impl super::Domain {
     /// The evidence labels are computed from.
     pub async fn trust_book(&self) -> super::DomainResult<std::sync::Arc<TrustBook>> {
-        let version = crate::store::trust_version();
+        let version = crate::domain::store::trust_version();
         {
             let cached = self.trust_book.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(book) = cached

@@ -2,7 +2,7 @@
 //! and tokens, and the list of remote instances due for a trust check.
 
 use super::{Domain, DomainResult};
-use crate::store::trust::InstanceRow;
+use crate::domain::store::trust::InstanceRow;
 
 impl Domain {
     /// Removes expired sessions and e-mail tokens; returns how many.

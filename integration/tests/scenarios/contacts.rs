@@ -4,10 +4,10 @@
 use super::forums::{fast_delivery, teacher};
 use super::projects::{logged_in, page_text, submit};
 use super::support::{client::Client, *};
-use preau::store::forums::FollowState;
+use preau::domain::store::forums::FollowState;
 
 async fn follow_state(instance: &TestInstance, from: &str, to: &str) -> Option<FollowState> {
-    let store = &instance.running.state.domain.store;
+    let store = &instance.running.state.domain.store();
     let from = store.actor_by_ap_id(from).await.unwrap()?;
     let to = store.actor_by_ap_id(to).await.unwrap()?;
     store.follow(from.id, to.id).await.unwrap().map(|f| f.state)
@@ -84,7 +84,7 @@ async fn teachers_become_contacts_across_instances() {
             .running
             .state
             .domain
-            .store
+            .store()
             .actor_by_ap_id(&bea_id)
             .await
             .unwrap()
@@ -147,7 +147,7 @@ async fn teachers_become_contacts_across_instances() {
             .running
             .state
             .domain
-            .store
+            .store()
             .local_actor_by_name("dora")
             .await
             .unwrap()

@@ -4,7 +4,7 @@
 
 use crate::support::{engines, settings, start};
 use axum::{http::StatusCode, routing::post, Router};
-use preau::store::delivery::{enqueue, DeliveryCounts};
+use preau::domain::store::delivery::{enqueue, DeliveryCounts};
 use serde_json::json;
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
@@ -41,7 +41,7 @@ async fn a_final_refusal_ends_a_delivery_and_a_server_error_is_retried() {
         config.delivery.retry_base_ms = 60_000;
         let instance = start(engine, config, dir).await;
         let domain = &instance.running.state.domain;
-        let actor = domain.store.instance_actor().await.unwrap().unwrap();
+        let actor = domain.store().instance_actor().await.unwrap().unwrap();
         let id = format!("{}/activities/delivery-outcomes", instance.base_url);
         let body = json!({
             "@context": "https://www.w3.org/ns/activitystreams",
@@ -54,11 +54,11 @@ async fn a_final_refusal_ends_a_delivery_and_a_server_error_is_retried() {
             .iter()
             .map(|path| format!("http://localhost:{port}/{path}"))
             .collect();
-        let mut tx = domain.store.begin().await.unwrap();
+        let mut tx = domain.store().begin().await.unwrap();
         enqueue(&mut tx, &id, actor.id, &body.to_string(), &inboxes)
             .await
             .unwrap();
-        preau::store::commit(tx).await.unwrap();
+        preau::domain::store::commit(tx).await.unwrap();
         domain.delivery_waker.wake();
 
         let expected = DeliveryCounts {
@@ -69,7 +69,7 @@ async fn a_final_refusal_ends_a_delivery_and_a_server_error_is_retried() {
         };
         instance.deliver().await;
         assert_eq!(
-            domain.store.delivery_counts(Some(&id)).await.unwrap(),
+            domain.store().delivery_counts(Some(&id)).await.unwrap(),
             expected,
             "{engine:?}"
         );

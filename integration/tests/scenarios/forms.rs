@@ -247,7 +247,7 @@ async fn csrf_tokens_are_bound_to_the_session() {
             .running
             .state
             .domain
-            .store
+            .store()
             .account_by_username("bruno")
             .await
             .unwrap()
@@ -340,7 +340,7 @@ async fn sign_up_neither_tells_who_has_an_account_nor_stores_unmailable_addresse
             .running
             .state
             .domain
-            .store
+            .store()
             .list_accounts(None)
             .await
             .unwrap();
@@ -421,7 +421,7 @@ async fn sign_up_neither_tells_who_has_an_account_nor_stores_unmailable_addresse
                 .running
                 .state
                 .domain
-                .store
+                .store()
                 .list_accounts(None)
                 .await
                 .unwrap()

@@ -106,7 +106,7 @@ async fn teachers_on_three_instances_share_a_forum() {
                 &[&academy, &association, &informal],
                 "the follow is accepted",
                 || async {
-                    let store = &instance.running.state.domain.store;
+                    let store = &instance.running.state.domain.store();
                     let Some(forum) = store
                         .forum_by_ap_id(&academy.url("/forums/maths"))
                         .await
@@ -119,7 +119,9 @@ async fn teachers_on_three_instances_share_a_forum() {
                         .follow(accounts[0].actor_id, forum.actor.id)
                         .await
                         .unwrap();
-                    follow.is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+                    follow.is_some_and(|f| {
+                        f.state == preau::domain::store::forums::FollowState::Accepted
+                    })
                 },
             )
             .await;
@@ -129,13 +131,13 @@ async fn teachers_on_three_instances_share_a_forum() {
                 .running
                 .state
                 .domain
-                .store
+                .store()
                 .count_followers(
                     academy
                         .running
                         .state
                         .domain
-                        .store
+                        .store()
                         .local_forum("maths")
                         .await
                         .unwrap()
@@ -486,7 +488,7 @@ async fn teachers_on_three_instances_share_a_forum() {
                 .running
                 .state
                 .domain
-                .store
+                .store()
                 .delivery_counts(None)
                 .await
                 .unwrap();
@@ -550,7 +552,7 @@ pub(crate) async fn post_signed(
 /// relaying, or forging, what it announces).
 pub(crate) async fn post_as_forum(
     inbox: &str,
-    forum: &preau::store::forums::ForumRow,
+    forum: &preau::domain::store::forums::ForumRow,
     body: &Value,
 ) -> reqwest::Response {
     post_signed(
@@ -593,7 +595,7 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
         assert_eq!(response.status, 201);
         teacher(&other, "bea", false).await;
         teacher(&other, "carl", false).await;
-        let store = &other.running.state.domain.store;
+        let store = &other.running.state.domain.store();
         let bea = store.local_actor_by_name("bea").await.unwrap().unwrap();
         let carl = store.local_actor_by_name("carl").await.unwrap().unwrap();
         let bea_key = bea.private_key_pem.clone().unwrap();
@@ -798,14 +800,14 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
         // Long threads are paginated, 50 replies a page.
         let domain = &academy.running.state.domain;
         let anne_account = domain
-            .store
+            .store()
             .account_by_username("anne")
             .await
             .unwrap()
             .unwrap();
         let thread_row = domain
-            .store
-            .post(preau::store::posts::PostId(thread_id))
+            .store()
+            .post(preau::domain::store::posts::PostId(thread_id))
             .await
             .unwrap()
             .unwrap();
@@ -934,7 +936,7 @@ async fn a_late_follower_backfills_what_it_missed() {
             )
             .await;
         assert_eq!(response.status, 202);
-        let store = &late.running.state.domain.store;
+        let store = &late.running.state.domain.store();
         after_delivery(
             &[&academy, &late],
             "the late follow is accepted",
@@ -951,7 +953,7 @@ async fn a_late_follower_backfills_what_it_missed() {
                     .follow(accounts[0].actor_id, forum.actor.id)
                     .await
                     .unwrap()
-                    .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+                    .is_some_and(|f| f.state == preau::domain::store::forums::FollowState::Accepted)
             },
         )
         .await;
@@ -1055,7 +1057,7 @@ async fn a_forum_cannot_speak_for_another_forum() {
             .await;
         assert_eq!(response.status, 202);
     }
-    let store = &reader.running.state.domain.store;
+    let store = &reader.running.state.domain.store();
     for name in ["maths", "svt"] {
         after_delivery(&[&academy, &reader], "the follows are accepted", || async {
             let Some(forum) = store
@@ -1070,7 +1072,7 @@ async fn a_forum_cannot_speak_for_another_forum() {
                 .follow(accounts[0].actor_id, forum.actor.id)
                 .await
                 .unwrap()
-                .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+                .is_some_and(|f| f.state == preau::domain::store::forums::FollowState::Accepted)
         })
         .await;
     }
@@ -1095,7 +1097,7 @@ async fn a_forum_cannot_speak_for_another_forum() {
         .running
         .state
         .domain
-        .store
+        .store()
         .local_forum("maths")
         .await
         .unwrap()
@@ -1104,7 +1106,7 @@ async fn a_forum_cannot_speak_for_another_forum() {
         .running
         .state
         .domain
-        .store
+        .store()
         .local_actor_by_name("anne")
         .await
         .unwrap()
@@ -1149,16 +1151,16 @@ async fn a_forum_cannot_speak_for_another_forum() {
         .unwrap()
         .unwrap();
     let mut tx = store.begin().await.unwrap();
-    preau::store::forums::upsert_follow(
+    preau::domain::store::forums::upsert_follow(
         &mut tx,
         bea_actor.id,
         remote_maths.actor.id,
-        preau::store::forums::FollowState::Pending,
+        preau::domain::store::forums::FollowState::Pending,
         &follow.activity_id,
     )
     .await
     .unwrap();
-    preau::store::commit(tx).await.unwrap();
+    preau::domain::store::commit(tx).await.unwrap();
     let accept = json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": academy.url("/activities/accept-by-id"),
@@ -1181,7 +1183,10 @@ async fn a_forum_cannot_speak_for_another_forum() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(follow.state, preau::store::forums::FollowState::Accepted);
+    assert_eq!(
+        follow.state,
+        preau::domain::store::forums::FollowState::Accepted
+    );
     academy.stop().await;
     reader.stop().await;
 }

@@ -1094,7 +1094,7 @@ async fn each_hostile_class_answers_its_own_code() {
         assert_eq!(answer.status, 200, "{}", answer.body);
         let bob: Value = serde_json::from_str(&answer.body).unwrap();
         assert_eq!(bob["display_name"], "Nametxt.exe", "{bob}");
-        let store = &instance.running.state.domain.store;
+        let store = &instance.running.state.domain.store();
         for name in ["alice", "rlo"] {
             let answer = lookup(name).await;
             // The documented answer of a remote that cannot be taken.

@@ -49,7 +49,7 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
         }
         let forum_id = academy.url("/forums/maths");
         for instance in [&reader, &third] {
-            let store = &instance.running.state.domain.store;
+            let store = &instance.running.state.domain.store();
             after_delivery(
                 &[&academy, &reader, &third],
                 "the forum is known",
@@ -66,7 +66,9 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
                         .follow(accounts[0].actor_id, forum.actor.id)
                         .await
                         .unwrap()
-                        .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+                        .is_some_and(|f| {
+                            f.state == preau::domain::store::forums::FollowState::Accepted
+                        })
                 },
             )
             .await;
@@ -81,7 +83,7 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
             .await
             .json;
         let tom_thread = thread["ap_id"].as_str().unwrap().to_string();
-        let reader_store = &reader.running.state.domain.store;
+        let reader_store = &reader.running.state.domain.store();
         after_delivery(
             &[&academy, &reader, &third],
             "Tom's thread reaches the reader",
@@ -100,7 +102,7 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
             .running
             .state
             .domain
-            .store
+            .store()
             .local_forum("maths")
             .await
             .unwrap()

@@ -30,7 +30,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
             assert_eq!(response.status, 201);
         }
         let bea = Client::teacher(&reader, "bea", false).await;
-        let store = &reader.running.state.domain.store;
+        let store = &reader.running.state.domain.store();
         let bea_actor = store.local_actor_by_name("bea").await.unwrap().unwrap();
         for name in ["maths", "inst"] {
             let response = bea
@@ -49,7 +49,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
                     .follow(bea_actor.id, forum.actor.id)
                     .await
                     .unwrap()
-                    .is_some_and(|f| f.state == preau::store::forums::FollowState::Accepted)
+                    .is_some_and(|f| f.state == preau::domain::store::forums::FollowState::Accepted)
             })
             .await;
         }
@@ -98,7 +98,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
             .running
             .state
             .domain
-            .store
+            .store()
             .local_forum("maths")
             .await
             .unwrap()

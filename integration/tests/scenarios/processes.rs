@@ -10,7 +10,7 @@ use crate::support::{
     drop_postgres_database, engines, fresh_database_url, settings, start, wait_until, Engine,
 };
 use axum::{body::Bytes, extract::Path, http::StatusCode, routing::post, Router};
-use preau::store::delivery::enqueue;
+use preau::domain::store::delivery::enqueue;
 use serde_json::{json, Value};
 use std::{
     collections::HashMap,
@@ -69,13 +69,13 @@ async fn two_processes_on_one_database_send_every_delivery_exactly_once() {
         let second = preau::app::spawn(settings_b)
             .await
             .expect("the second process starts on the shared database");
-        let store = &first.running.state.domain.store;
+        let store = &first.running.state.domain.store();
         let actor = store.instance_actor().await.unwrap().unwrap();
         assert_eq!(
             second
                 .state
                 .domain
-                .store
+                .store()
                 .instance_actor()
                 .await
                 .unwrap()
@@ -108,7 +108,7 @@ async fn two_processes_on_one_database_send_every_delivery_exactly_once() {
                 .unwrap();
             ids.push(id);
         }
-        preau::store::commit(tx).await.unwrap();
+        preau::domain::store::commit(tx).await.unwrap();
         first.running.state.domain.delivery_waker.wake();
         second.state.domain.delivery_waker.wake();
 
@@ -174,7 +174,7 @@ async fn two_processes_starting_at_once_on_an_empty_database_share_one_instance_
         if round % 2 == 1 {
             // An existing empty database, as an administrator creates it;
             // in the other rounds neither process finds the database.
-            preau::store::Store::connect(&database_url, 1)
+            preau::domain::store::Store::connect(&database_url, 1)
                 .await
                 .unwrap()
                 .close()

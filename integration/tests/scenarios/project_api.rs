@@ -414,25 +414,25 @@ async fn stale_copies_do_not_reopen_an_answer(
         .unwrap_or_else(|| panic!("project actor id in {found}"))
         .to_string();
     let project = domain
-        .store
+        .store()
         .project_by_ap_id(&project_url)
         .await
         .unwrap()
         .unwrap();
     let mut stale = Vec::new();
     for view in domain
-        .store
+        .store()
         .project_members(project.actor.id)
         .await
         .unwrap()
     {
         let member = view.member;
         let handle = format!("{}@{}", view.actor.name, other.domain);
-        stale.push(preau::store::projects::NewMember {
+        stale.push(preau::domain::store::projects::NewMember {
             actor_id: member.actor_id,
             role: member.role,
             state: if handle == carl_handle {
-                preau::store::projects::MemberState::Invited
+                preau::domain::store::projects::MemberState::Invited
             } else {
                 member.state
             },
@@ -844,7 +844,7 @@ async fn agenda_and_documents(
     );
 
     // A document shared on the host is listed on both instances.
-    let store = &host.running.state.domain.store;
+    let store = &host.running.state.domain.store();
     let account = store.account_by_username("anne").await.unwrap().unwrap();
     let project = store.local_project("eco").await.unwrap().unwrap();
     host.running

@@ -6,7 +6,7 @@
 
 use super::forums::{fast_delivery, teacher, wait_for, PASSWORD};
 use super::support::*;
-use preau::store::projects::MemberState;
+use preau::domain::store::projects::MemberState;
 use preau_federation::TrustLevel;
 use serde_json::Value;
 
@@ -55,7 +55,7 @@ async fn state_of(
     project_ap_id: &str,
     person_ap_id: &str,
 ) -> Option<MemberState> {
-    let store = &instance.running.state.domain.store;
+    let store = &instance.running.state.domain.store();
     let project = store.project_by_ap_id(project_ap_id).await.unwrap()?;
     let person = store.actor_by_ap_id(person_ap_id).await.unwrap()?;
     store
@@ -118,7 +118,7 @@ async fn a_project_spans_three_instances() {
             .running
             .state
             .domain
-            .store
+            .store()
             .local_project("eco")
             .await
             .unwrap()
@@ -338,7 +338,7 @@ async fn a_project_spans_three_instances() {
             .running
             .state
             .domain
-            .store
+            .store()
             .actor_by_ap_id(&bea_id)
             .await
             .unwrap()
@@ -353,7 +353,7 @@ async fn a_project_spans_three_instances() {
         .await;
         assert_eq!(status, 303);
         wait_for("Bea is a moderator on her instance", || async {
-            let store = &association.running.state.domain.store;
+            let store = &association.running.state.domain.store();
             let Some(project) = store.project_by_ap_id(&project_id).await.unwrap() else {
                 return false;
             };
@@ -372,7 +372,7 @@ async fn a_project_spans_three_instances() {
             .running
             .state
             .domain
-            .store
+            .store()
             .actor_by_ap_id(&anne_id)
             .await
             .unwrap()
@@ -436,7 +436,7 @@ async fn a_project_spans_three_instances() {
             .running
             .state
             .domain
-            .store
+            .store()
             .actor_by_ap_id(&dora_id)
             .await
             .unwrap()
@@ -450,7 +450,7 @@ async fn a_project_spans_three_instances() {
                 .running
                 .state
                 .domain
-                .store
+                .store()
                 .actor_by_ap_id(&dora_id)
                 .await
                 .unwrap()
@@ -662,7 +662,7 @@ async fn content_stays_among_members(
     .await;
     assert_eq!(status, 303, "{body}");
     let thread_ap_id = {
-        let store = &association.running.state.domain.store;
+        let store = &association.running.state.domain.store();
         let project = store.project_by_ap_id(&project_id).await.unwrap().unwrap();
         store.project_threads(project.actor.id).await.unwrap()[0]
             .post
@@ -679,7 +679,7 @@ async fn content_stays_among_members(
                 .running
                 .state
                 .domain
-                .store
+                .store()
                 .project_post_by_ap_id(&thread_ap_id)
                 .await
                 .unwrap()
@@ -692,7 +692,7 @@ async fn content_stays_among_members(
         .running
         .state
         .domain
-        .store
+        .store()
         .project_post_by_ap_id(&thread_ap_id)
         .await
         .unwrap()
@@ -710,7 +710,7 @@ async fn content_stays_among_members(
         .running
         .state
         .domain
-        .store
+        .store()
         .project_post_by_ap_id(&thread_ap_id)
         .await
         .unwrap()
@@ -750,7 +750,7 @@ async fn content_stays_among_members(
     .await;
     assert_eq!(status, 415, "{body}");
     let version_id = wait_until(std::time::Duration::from_secs(20), || async {
-        let store = &informal.running.state.domain.store;
+        let store = &informal.running.state.domain.store();
         let project = store.project_by_ap_id(&project_id).await.unwrap()?;
         let documents = store.project_documents(project.actor.id).await.unwrap();
         documents.first().map(|d| d.versions[0].0.id)
@@ -800,7 +800,7 @@ async fn content_stays_among_members(
         .running
         .state
         .domain
-        .store
+        .store()
         .actor_by_ap_id(&association.url("/users/bea"))
         .await
         .unwrap()
@@ -863,7 +863,7 @@ async fn content_stays_among_members(
         assert!(!page.contains("Calendrier des rencontres"), "{page}");
         assert!(!page.contains("programme.pdf"));
         assert!(!page.contains("Réunion de lancement"));
-        let store = &instance.running.state.domain.store;
+        let store = &instance.running.state.domain.store();
         let project = store.project_by_ap_id(&project_id).await.unwrap().unwrap();
         let thread = store
             .project_post_by_ap_id(&thread_ap_id)
@@ -891,14 +891,14 @@ async fn content_stays_among_members(
     // Unsigned fetches of every members-only URL get 401; a fetch signed
     // by an instance without members gets 403.
     let version_ap_id = {
-        let store = &association.running.state.domain.store;
+        let store = &association.running.state.domain.store();
         let project = store.project_by_ap_id(&project_id).await.unwrap().unwrap();
         store.project_documents(project.actor.id).await.unwrap()[0].versions[0]
             .0
             .clone()
     };
     let event_ap_id = {
-        let store = &academy.running.state.domain.store;
+        let store = &academy.running.state.domain.store();
         let project = store.local_project("eco").await.unwrap().unwrap();
         store.project_events(project.actor.id).await.unwrap()[0]
             .event

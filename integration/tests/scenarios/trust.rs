@@ -187,7 +187,7 @@ async fn labels_show_only_what_the_reader_can_verify() {
                 )
                 .await;
             assert_eq!(response.status, 202);
-            let store = &instance.running.state.domain.store;
+            let store = &instance.running.state.domain.store();
             let local_thread = wait_until(Duration::from_secs(20), || async {
                 store.post_by_ap_id(&thread_ap).await.unwrap()
             })
@@ -209,7 +209,7 @@ async fn labels_show_only_what_the_reader_can_verify() {
             || async { read_thread().await["total_replies"] == 2 },
         )
         .await;
-        let store = &reader.running.state.domain.store;
+        let store = &reader.running.state.domain.store();
         for instance in [&association, &liar] {
             wait_for("the reader checked the instance", || async {
                 store
@@ -530,7 +530,7 @@ async fn instance_key(instance: &TestInstance) -> (String, String) {
         .running
         .state
         .domain
-        .store
+        .store()
         .instance_actor()
         .await
         .unwrap()
@@ -643,10 +643,10 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
             domain.federation_refusal(&outsider.domain).await.unwrap(),
             Some(preau::domain::trust::Refusal::NotAllowed)
         );
-        let own = domain.store.instance_actor().await.unwrap().unwrap();
+        let own = domain.store().instance_actor().await.unwrap().unwrap();
         let id = format!("{}/activities/to-outsider", limited.base_url);
-        let mut tx = domain.store.begin().await.unwrap();
-        preau::store::delivery::enqueue(
+        let mut tx = domain.store().begin().await.unwrap();
+        preau::domain::store::delivery::enqueue(
             &mut tx,
             &id,
             own.id,
@@ -656,14 +656,14 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
         )
         .await
         .unwrap();
-        preau::store::commit(tx).await.unwrap();
+        preau::domain::store::commit(tx).await.unwrap();
         domain.delivery_waker.wake();
         after_delivery(
             &[&limited],
             "the delivery to the outsider is given up",
             || async {
                 domain
-                    .store
+                    .store()
                     .delivery_counts(Some(&id))
                     .await
                     .unwrap()
@@ -692,7 +692,7 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
             .await
             .json;
         let thread_ap = thread["ap_id"].as_str().unwrap().to_string();
-        let store = &association.running.state.domain.store;
+        let store = &association.running.state.domain.store();
         let remote_thread = wait_until(Duration::from_secs(20), || async {
             store.post_by_ap_id(&thread_ap).await.unwrap()
         })
@@ -720,7 +720,7 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
                 .running
                 .state
                 .domain
-                .store
+                .store()
                 .post_by_ap_id(&reply_ap)
                 .await
                 .unwrap()
@@ -773,7 +773,7 @@ async fn a_minimum_level_refuses_instances_below_it_and_notes_them_for_a_check()
             .unwrap()
             .contains("instance_level_too_low"));
         // Noted and checked, so it can come in once evidence verifies.
-        let store = &strict.running.state.domain.store;
+        let store = &strict.running.state.domain.store();
         wait_for("the refused instance is checked", || async {
             store
                 .instance(&informal.domain)

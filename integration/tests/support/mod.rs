@@ -199,9 +199,9 @@ pub async fn deliver_all(instances: &[&TestInstance]) {
     loop {
         let mut idle = true;
         for instance in instances {
-            let store = &instance.running.state.domain.store;
+            let store = &instance.running.state.domain.store();
             if store
-                .deliveries_due(preau::store::now_ms())
+                .deliveries_due(preau::domain::store::now_ms())
                 .await
                 .expect("queue")
                 > 0

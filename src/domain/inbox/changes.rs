@@ -5,14 +5,14 @@
 use super::{title_from, without_nul, Applied, Relay};
 use crate::domain::Refusal;
 use crate::{
-    domain::{provenance::Provenance, rendering, Domain, DomainError, DomainResult},
-    store::{
+    domain::store::{
         actors::ActorRow,
         forums::ForumRow,
         inbox::record_received,
         now_ms,
         posts::{self, PostKind, PostRow},
     },
+    domain::{provenance::Provenance, rendering, Domain, DomainError, DomainResult},
 };
 use preau_federation::objects::Post;
 use serde_json::Value;
@@ -61,9 +61,11 @@ impl Domain {
         actor: &ActorRow,
         activity: &Value,
         change: impl FnOnce(
-            &mut crate::store::Tx,
-        )
-            -> futures::future::BoxFuture<'_, Result<(), crate::store::StoreError>>,
+            &mut crate::domain::store::Tx,
+        ) -> futures::future::BoxFuture<
+            '_,
+            Result<(), crate::domain::store::StoreError>,
+        >,
     ) -> DomainResult<Applied> {
         let mut tx = self.store.begin().await?;
         if !record_received(&mut tx, activity_id).await? {
@@ -74,7 +76,7 @@ impl Domain {
             self.distribute(&mut tx, forum, actor, activity_id, activity)
                 .await?;
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
     }

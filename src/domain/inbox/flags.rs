@@ -2,8 +2,8 @@
 
 use super::Applied;
 use crate::{
+    domain::store::{actors::ActorRow, inbox::record_received, posts},
     domain::{Domain, DomainResult},
-    store::{actors::ActorRow, inbox::record_received, posts},
 };
 
 impl Domain {
@@ -38,7 +38,7 @@ impl Domain {
                 applied = Applied::Applied;
             }
         }
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(applied)
     }
 }

@@ -3,14 +3,14 @@
 
 use super::Applied;
 use crate::{
-    domain::{
-        outbox::{forum as outgoing, new_activity_id, queue, to_json},
-        Domain, DomainResult,
-    },
-    store::{
+    domain::store::{
         actors::ActorRow,
         forums::{self, FollowState, ForumRow},
         inbox::record_received,
+    },
+    domain::{
+        outbox::{forum as outgoing, new_activity_id, queue, to_json},
+        Domain, DomainResult,
     },
 };
 use serde_json::Value;
@@ -55,7 +55,7 @@ impl Domain {
             std::slice::from_ref(&follower.inbox),
         )
         .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
     }
@@ -72,7 +72,7 @@ impl Domain {
             return Ok(Applied::Duplicate);
         }
         let removed = forums::delete_follow(&mut tx, follower.id, forum.actor.id).await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(if removed {
             Applied::Applied
         } else {
@@ -102,7 +102,7 @@ impl Domain {
             &follow.activity_id,
         )
         .await?;
-        crate::store::commit(tx).await?;
+        crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 }

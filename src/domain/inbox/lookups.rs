@@ -4,12 +4,12 @@
 //! decide what may happen.
 
 use crate::{
-    domain::{Domain, DomainResult},
-    store::{
+    domain::store::{
         actors::{ActorKindRow, ActorRow},
         forums::{FollowRow, ForumRow},
         projects::{MemberRow, ProjectRow},
     },
+    domain::{Domain, DomainResult},
 };
 
 /// A contact request sent from here, answered by the person it asked.

@@ -6,12 +6,12 @@
 use super::Applied;
 use crate::domain::Refusal;
 use crate::{
-    domain::{Domain, DomainError, DomainResult},
-    store::{
+    domain::store::{
         actors::ActorRow,
         now_ms,
         projects::{MemberRow, MemberState, NewMember, ProjectRow, Role},
     },
+    domain::{Domain, DomainError, DomainResult},
 };
 use serde_json::Value;
 

@@ -17,7 +17,7 @@ mod memberships;
 mod posts;
 
 /// The rows the inbox routes by and hands back to the domain.
-pub use crate::store::{
+pub use crate::domain::store::{
     actors::{ActorKindRow, ActorRow},
     forums::ForumRow,
     projects::{MemberRow, MemberState, ProjectRow, Role},
@@ -45,7 +45,7 @@ pub enum Relay {
     Direct,
     /// A remote forum announced it: the forum vouches for what happens to
     /// its own posts, and only to them.
-    Forum(crate::store::actors::ActorId),
+    Forum(crate::domain::store::actors::ActorId),
 }
 
 /// Remote text kept as sent (a post's Markdown source) without U+0000,

@@ -5,8 +5,7 @@
 use super::{title_from, without_nul, Applied};
 use crate::domain::Refusal;
 use crate::{
-    domain::{provenance::Provenance, rendering, Domain, DomainError, DomainResult},
-    store::{
+    domain::store::{
         actors::ActorRow,
         forums::ForumRow,
         inbox::record_received,
@@ -14,6 +13,7 @@ use crate::{
         posts::{self, NewPost, PostKind, PostRow},
         Tx, WriteWork,
     },
+    domain::{provenance::Provenance, rendering, Domain, DomainError, DomainResult},
     urls,
 };
 use preau_federation::objects::Post;

@@ -5,11 +5,11 @@
 //! other periodic work).
 
 use crate::{
+    domain::store::{actors::ActorRow, Store},
     domain::{Domain, DomainResult},
-    store::{actors::ActorRow, Store},
 };
 
-pub use crate::store::{
+pub use crate::domain::store::{
     delivery::{DueDelivery, PeerRow},
     now_ms,
 };
@@ -63,7 +63,7 @@ impl Deliveries<'_> {
     /// The local actor that signs a queued activity.
     pub async fn signer(
         &self,
-        id: crate::store::actors::ActorId,
+        id: crate::domain::store::actors::ActorId,
     ) -> DomainResult<Option<ActorRow>> {
         Ok(self.store.actor_by_id(id).await?)
     }

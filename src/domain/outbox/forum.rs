@@ -5,8 +5,8 @@
 
 use super::{new_activity_id, to_json, url};
 use crate::{
+    domain::store::{forums::ForumRow, posts::PostRow},
     domain::DomainResult,
-    store::{forums::ForumRow, posts::PostRow},
     urls,
 };
 use preau_federation::{
@@ -34,8 +34,8 @@ pub fn post_object(
     let id = Url::parse(&post.ap_id).ok()?;
     let author = Url::parse(author_ap_id).ok()?;
     let kind = match post.kind {
-        crate::store::posts::PostKind::Thread => PostKind::Page,
-        crate::store::posts::PostKind::Reply => PostKind::Note,
+        crate::domain::store::posts::PostKind::Thread => PostKind::Page,
+        crate::domain::store::posts::PostKind::Reply => PostKind::Note,
     };
     let mut object = Post::new(kind, id, author);
     if !post.title.is_empty() {
@@ -59,17 +59,18 @@ pub fn post_object(
     object.published = rfc3339(post.published_at);
     object.updated = post.updated_at.and_then(rfc3339);
     object.url = Url::parse(&post.ap_id).ok();
-    object.stickied = (post.kind == crate::store::posts::PostKind::Thread).then_some(post.pinned);
+    object.stickied =
+        (post.kind == crate::domain::store::posts::PostKind::Thread).then_some(post.pinned);
     object.comments_enabled =
-        (post.kind == crate::store::posts::PostKind::Thread).then_some(!post.locked);
+        (post.kind == crate::domain::store::posts::PostKind::Thread).then_some(!post.locked);
     Some(object)
 }
 
 /// The `Tombstone` a deleted post's URL serves.
 pub fn tombstone(post: &PostRow) -> Option<Tombstone> {
     let former = match post.kind {
-        crate::store::posts::PostKind::Thread => PostKind::Page,
-        crate::store::posts::PostKind::Reply => PostKind::Note,
+        crate::domain::store::posts::PostKind::Thread => PostKind::Page,
+        crate::domain::store::posts::PostKind::Reply => PostKind::Note,
     };
     Some(Tombstone::new(
         Url::parse(&post.ap_id).ok()?,

@@ -16,7 +16,7 @@ pub mod project;
 mod round_trip;
 
 use super::{DomainError, DomainResult};
-use crate::store::{actors::ActorId, delivery::enqueue, Tx};
+use crate::domain::store::{actors::ActorId, delivery::enqueue, Tx};
 pub use preau_federation::activities::Answered;
 use preau_federation::{
     activities::{Activity, ActivityKind},

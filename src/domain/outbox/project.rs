@@ -8,8 +8,8 @@
 
 use super::url;
 use crate::{
+    domain::store::project_content::{EventRow, ProjectPostRow, VersionRow},
     domain::DomainResult,
-    store::project_content::{EventRow, ProjectPostRow, VersionRow},
     urls,
 };
 use preau_federation::{

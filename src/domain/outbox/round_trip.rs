@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::{answer, forum, project, to_json, Answered};
-use crate::store::{
+use crate::domain::store::{
     actors::ActorId,
     posts::{PostId, PostKind, PostRow},
     project_content::ProjectPostRow,

@@ -18,6 +18,7 @@ pub async fn record_received(tx: &mut Tx, ap_id: &str) -> StoreResult<bool> {
 }
 
 impl Store {
+    #[cfg(feature = "test-support")]
     /// Whether this activity id was already applied.
     pub async fn was_received(&self, ap_id: &str) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(

@@ -608,22 +608,6 @@ pub async fn inboxes_of(tx: &mut Tx, actors: &[ActorId]) -> StoreResult<Vec<Stri
     Ok(inboxes)
 }
 
-/// A membership row, inside a transaction.
-pub async fn member_in(
-    tx: &mut Tx,
-    project: ActorId,
-    actor: ActorId,
-) -> StoreResult<Option<MemberRow>> {
-    let row = sqlx::query(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM project_members WHERE project_id = $1 AND actor_id = $2"
-    ))
-    .bind(project.0)
-    .bind(actor.0)
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.as_ref().map(member_from_row).transpose()
-}
-
 /// How many owners a project has, inside a transaction.
 pub async fn count_owners(tx: &mut Tx, project: ActorId) -> StoreResult<i64> {
     let count: i64 = sqlx::query_scalar(
@@ -667,18 +651,6 @@ impl Store {
             .bind(ap_id)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(project_from_row).transpose()
-    }
-
-    /// The project whose members or activity collection is `url`.
-    pub async fn project_by_collection(&self, url: &str) -> StoreResult<Option<ProjectRow>> {
-        let row = sqlx::query(&format!(
-            "{} WHERE projects.members_url = $1 OR actors.ap_id || '/members' = $1",
-            project_select()
-        ))
-        .bind(url)
-        .fetch_optional(self.pool())
-        .await?;
         row.as_ref().map(project_from_row).transpose()
     }
 
@@ -858,11 +830,6 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         Ok(found.is_some())
-    }
-
-    /// Whether this instance has a local current member in `project`.
-    pub async fn has_local_member(&self, project: ActorId) -> StoreResult<bool> {
-        self.host_has_member(project, "").await
     }
 
     /// A project's activity, newest first.

@@ -68,6 +68,7 @@ pub struct DeliveryCounts {
     pub refused: i64,
 }
 
+#[cfg(feature = "test-support")]
 /// Attempts made and leases held over all deliveries, to check that no
 /// delivery was sent twice (tests and benchmarks).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -402,6 +403,7 @@ impl Store {
         Ok(counts)
     }
 
+    #[cfg(feature = "test-support")]
     /// Attempts made and leases held over all deliveries.
     pub async fn delivery_attempts(&self) -> StoreResult<DeliveryAttempts> {
         let row = sqlx::query(

@@ -322,16 +322,6 @@ impl Store {
         Ok(())
     }
 
-    /// Makes an instance due for a check now.
-    pub async fn recheck_instance_now(&self, host: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE instances SET next_check_at = $1 WHERE host = $2")
-            .bind(now_ms())
-            .bind(host)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
     /// Logs a refused or lost piece of evidence.
     pub async fn log_trust_event(&self, host: &str, code: &str, detail: &str) -> StoreResult<()> {
         let mut tx = self.begin().await?;

@@ -20,7 +20,7 @@ use super::{
     actors::{qualified_actor_columns, ActorId, ActorRow},
     column, decode_list,
     profiles::ProfileRow,
-    projects::{ProjectStatus, Visibility},
+    projects::ProjectStatus,
     Engine, Store, StoreResult,
 };
 use sqlx::any::AnyRow;
@@ -172,12 +172,6 @@ pub struct ProjectListing {
     pub latitude: Option<f64>,
     /// Longitude, degrees.
     pub longitude: Option<f64>,
-    /// Public or members only.
-    pub visibility: Visibility,
-    /// Where it stands.
-    pub status: ProjectStatus,
-    /// Last change of any kind, unix ms.
-    pub last_activity_at: i64,
 }
 
 impl ProjectListing {
@@ -370,11 +364,6 @@ fn listing_from_row(row: &AnyRow) -> StoreResult<ProjectListing> {
         place: column(row, "place")?,
         latitude: column(row, "latitude")?,
         longitude: column(row, "longitude")?,
-        visibility: Visibility::parse(&column::<String>(row, "visibility")?)
-            .unwrap_or(Visibility::Members),
-        status: ProjectStatus::parse(&column::<String>(row, "status")?)
-            .unwrap_or(ProjectStatus::Running),
-        last_activity_at: column(row, "last_activity_at")?,
     })
 }
 
@@ -529,6 +518,7 @@ impl Store {
         conditions.count(self, &sql).await
     }
 
+    #[cfg(feature = "test-support")]
     /// How many documents the directory index holds (for tests and
     /// checks: one per project and per profile).
     pub async fn directory_index_size(&self) -> StoreResult<i64> {
@@ -577,7 +567,7 @@ mod tests {
 
     #[test]
     fn the_postgres_migration_folds_as_rust_does() {
-        let sql = include_str!("../../migrations/postgres/0007_directory.sql");
+        let sql = include_str!("../../../migrations/postgres/0007_directory.sql");
         assert!(
             sql.contains(&format!("'{FOLD_FROM}'")),
             "translate() source differs"
@@ -590,7 +580,7 @@ mod tests {
             assert!(sql.contains(&format!("'{from}', '{to}'")), "{from}");
         }
         // FTS5 folds accents itself, not these letters.
-        let sqlite = include_str!("../../migrations/sqlite/0007_directory.sql");
+        let sqlite = include_str!("../../../migrations/sqlite/0007_directory.sql");
         for (from, to) in FOLD_EXPANSIONS
             .iter()
             .map(|(from, to)| (*from, to.to_string()))

@@ -5,7 +5,7 @@
 
 use super::{
     actors::{qualified_actor_columns, ActorId, ActorRow},
-    column, now_ms,
+    column,
     projects::touch_project,
     Store, StoreResult, Tx,
 };
@@ -365,18 +365,6 @@ pub async fn insert_post(tx: &mut Tx, post: &NewProjectPost) -> StoreResult<i64>
     Ok(id)
 }
 
-/// Marks a post deleted (its content is dropped).
-pub async fn delete_post(tx: &mut Tx, id: i64) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE project_posts SET deleted_at = $1, source = '', content_html = '' WHERE id = $2",
-    )
-    .bind(now_ms())
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// Inserts a document and its first version; returns the document id.
 pub async fn insert_document(
     tx: &mut Tx,
@@ -433,16 +421,6 @@ pub async fn insert_version(
     Ok(id)
 }
 
-/// Marks a document deleted.
-pub async fn delete_document(tx: &mut Tx, id: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE project_documents SET deleted_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// Inserts an event with its attendees; returns its id.
 pub async fn insert_event(tx: &mut Tx, event: &NewEvent) -> StoreResult<i64> {
     let id: i64 = sqlx::query_scalar(
@@ -477,16 +455,6 @@ pub async fn insert_event(tx: &mut Tx, event: &NewEvent) -> StoreResult<i64> {
     }
     touch_project(tx, event.project_id, event.created_at).await?;
     Ok(id)
-}
-
-/// Marks an event deleted.
-pub async fn delete_event(tx: &mut Tx, id: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE project_events SET deleted_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 impl Store {
@@ -673,17 +641,6 @@ impl Store {
             "SELECT {EVENT_COLUMNS} FROM project_events e WHERE e.ap_id = $1"
         ))
         .bind(ap_id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(event_from_row).transpose()
-    }
-
-    /// An event by id.
-    pub async fn event(&self, id: i64) -> StoreResult<Option<EventRow>> {
-        let row = sqlx::query(&format!(
-            "SELECT {EVENT_COLUMNS} FROM project_events e WHERE e.id = $1"
-        ))
-        .bind(id)
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(event_from_row).transpose()
