@@ -1,9 +1,8 @@
 //! Trust evidence about remote instances: `instances` and `trust_events`.
 //! Labels are computed from these rows when shown (`domain::trust`).
 
-use super::{column, now_ms, Store, StoreResult};
+use super::{now_ms, Store, StoreResult};
 use preau_federation::TrustLevel;
-use sqlx::any::AnyRow;
 
 /// What this instance stored about a remote instance.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -86,7 +85,7 @@ pub struct InstanceRow {
 }
 
 /// A refused or lost piece of evidence.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TrustEvent {
     /// The instance.
     pub host: String,
@@ -106,55 +105,73 @@ fn level(text: Option<String>) -> Option<TrustLevel> {
     text.and_then(|t| t.parse().ok())
 }
 
-fn instance_from_row(row: &AnyRow) -> StoreResult<InstanceRow> {
-    let host: String = column(row, "host")?;
-    let attested_domains: String = column(row, "attested_domains")?;
-    let attestation = match (
-        level(column(row, "attested_level")?),
-        column::<Option<i64>>(row, "attested_until")?,
-    ) {
-        (Some(level), Some(valid_until)) => Some(AttestationEvidence {
+/// An `instances` row as stored, flat; [`InstanceRow`] groups its columns.
+#[derive(sqlx::FromRow)]
+struct InstanceColumns {
+    host: String,
+    origin: String,
+    declared_level: Option<String>,
+    declared_org: String,
+    attestation: Option<String>,
+    attested_level: Option<String>,
+    attested_org: String,
+    attested_domains: String,
+    attested_by: Option<String>,
+    attested_until: Option<i64>,
+    attestation_error: Option<String>,
+    lost_level: Option<String>,
+    lost_at: Option<i64>,
+    manual_level: Option<String>,
+    manual_note: String,
+    manual_by: Option<String>,
+    manual_at: Option<i64>,
+    checked_at: Option<i64>,
+    next_check_at: i64,
+    first_seen_at: i64,
+}
+
+impl TryFrom<InstanceColumns> for InstanceRow {
+    type Error = super::StoreError;
+
+    fn try_from(row: InstanceColumns) -> StoreResult<InstanceRow> {
+        let attestation = match (level(row.attested_level), row.attested_until) {
+            (Some(level), Some(valid_until)) => Some(AttestationEvidence {
+                level,
+                organisation: row.attested_org,
+                email_domains: serde_json::from_str(&row.attested_domains)
+                    .map_err(|e| super::StoreError::Corrupt(format!("attested_domains: {e}")))?,
+                authority: row.attested_by.unwrap_or_default(),
+                valid_until,
+            }),
+            _ => None,
+        };
+        let manual = level(row.manual_level).map(|level| ManualEntry {
             level,
-            organisation: column(row, "attested_org")?,
-            email_domains: serde_json::from_str(&attested_domains)
-                .map_err(|e| super::StoreError::Corrupt(format!("attested_domains: {e}")))?,
-            authority: column::<Option<String>>(row, "attested_by")?.unwrap_or_default(),
-            valid_until,
-        }),
-        _ => None,
-    };
-    let manual = match level(column(row, "manual_level")?) {
-        Some(level) => Some(ManualEntry {
-            level,
-            note: column(row, "manual_note")?,
-            by: column::<Option<String>>(row, "manual_by")?.unwrap_or_default(),
-            at: column::<Option<i64>>(row, "manual_at")?.unwrap_or_default(),
-        }),
-        None => None,
-    };
-    let lost = match (
-        level(column(row, "lost_level")?),
-        column::<Option<i64>>(row, "lost_at")?,
-    ) {
-        (Some(level), Some(at)) => Some((level, at)),
-        _ => None,
-    };
-    Ok(InstanceRow {
-        evidence: InstanceEvidence {
-            host,
-            declared: level(column(row, "declared_level")?),
-            declared_org: column(row, "declared_org")?,
-            attestation,
-            attestation_error: column(row, "attestation_error")?,
-            manual,
-            lost,
-            checked_at: column(row, "checked_at")?,
-        },
-        origin: column(row, "origin")?,
-        attestation_json: column(row, "attestation")?,
-        next_check_at: column(row, "next_check_at")?,
-        first_seen_at: column(row, "first_seen_at")?,
-    })
+            note: row.manual_note,
+            by: row.manual_by.unwrap_or_default(),
+            at: row.manual_at.unwrap_or_default(),
+        });
+        let lost = match (level(row.lost_level), row.lost_at) {
+            (Some(level), Some(at)) => Some((level, at)),
+            _ => None,
+        };
+        Ok(InstanceRow {
+            evidence: InstanceEvidence {
+                host: row.host,
+                declared: level(row.declared_level),
+                declared_org: row.declared_org,
+                attestation,
+                attestation_error: row.attestation_error,
+                manual,
+                lost,
+                checked_at: row.checked_at,
+            },
+            origin: row.origin,
+            attestation_json: row.attestation,
+            next_check_at: row.next_check_at,
+            first_seen_at: row.first_seen_at,
+        })
+    }
 }
 
 impl Store {
@@ -180,36 +197,39 @@ impl Store {
 
     /// Every known remote instance, by host.
     pub async fn instances(&self) -> StoreResult<Vec<InstanceRow>> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM instances ORDER BY host"))
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(instance_from_row)
-            .collect()
+        sqlx::query_as::<_, InstanceColumns>(&format!(
+            "SELECT {COLUMNS} FROM instances ORDER BY host"
+        ))
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(InstanceRow::try_from)
+        .collect()
     }
 
     /// One remote instance.
     pub async fn instance(&self, host: &str) -> StoreResult<Option<InstanceRow>> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM instances WHERE host = $1"))
-            .bind(host)
-            .fetch_optional(self.pool())
-            .await?
-            .as_ref()
-            .map(instance_from_row)
-            .transpose()
+        sqlx::query_as::<_, InstanceColumns>(&format!(
+            "SELECT {COLUMNS} FROM instances WHERE host = $1"
+        ))
+        .bind(host)
+        .fetch_optional(self.pool())
+        .await?
+        .map(InstanceRow::try_from)
+        .transpose()
     }
 
     /// Instances whose check is due.
     pub async fn instances_due(&self, limit: i64) -> StoreResult<Vec<InstanceRow>> {
-        sqlx::query(&format!(
+        sqlx::query_as::<_, InstanceColumns>(&format!(
             "SELECT {COLUMNS} FROM instances WHERE next_check_at <= $1 ORDER BY next_check_at LIMIT $2"
         ))
         .bind(now_ms())
         .bind(limit)
         .fetch_all(self.pool())
         .await?
-        .iter()
-        .map(instance_from_row)
+        .into_iter()
+        .map(InstanceRow::try_from)
         .collect()
     }
 
@@ -331,22 +351,13 @@ impl Store {
 
     /// The latest events, newest first.
     pub async fn trust_events(&self, limit: i64) -> StoreResult<Vec<TrustEvent>> {
-        sqlx::query(
+        let events = sqlx::query_as(
             "SELECT host, at, code, detail FROM trust_events ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(TrustEvent {
-                host: column(row, "host")?,
-                at: column(row, "at")?,
-                code: column(row, "code")?,
-                detail: column(row, "detail")?,
-            })
-        })
-        .collect()
+        .await?;
+        Ok(events)
     }
 }
 
