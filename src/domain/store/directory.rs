@@ -18,10 +18,9 @@
 
 use super::{
     actors::{qualified_actor_columns, ActorId, ActorRow},
-    column, decode_list,
     profiles::ProfileRow,
     projects::ProjectStatus,
-    Engine, Store, StoreResult,
+    Engine, Store, StoreResult, StoredList,
 };
 use sqlx::any::AnyRow;
 use std::{
@@ -148,19 +147,23 @@ pub struct DirectoryQuery {
 }
 
 /// A project as the directory lists it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProjectListing {
     /// Its Group actor (without keys).
+    #[sqlx(flatten)]
     pub actor: ActorRow,
     /// Title.
     pub title: String,
     /// Sanitised HTML description.
     pub description_html: String,
     /// Subjects.
+    #[sqlx(try_from = "StoredList")]
     pub subjects: Vec<String>,
     /// School level codes.
+    #[sqlx(try_from = "StoredList")]
     pub school_levels: Vec<String>,
     /// Languages.
+    #[sqlx(try_from = "StoredList")]
     pub languages: Vec<String>,
     /// Academy.
     pub academy: String,
@@ -196,11 +199,13 @@ impl ProjectListing {
 }
 
 /// A teacher as the directory lists them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonListing {
     /// Their Person actor (without keys).
+    #[sqlx(flatten)]
     pub actor: ActorRow,
-    /// Their profile fields.
+    /// Their profile fields (the biography's source left empty).
+    #[sqlx(flatten)]
     pub profile: ProfileRow,
 }
 
@@ -268,8 +273,11 @@ impl Conditions {
         }
     }
 
-    async fn fetch_all(self, store: &Store, sql: &str) -> StoreResult<Vec<AnyRow>> {
-        let mut query = sqlx::query(sql);
+    async fn fetch_all<T>(self, store: &Store, sql: &str) -> StoreResult<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let mut query = sqlx::query_as::<_, T>(sql);
         for bind in self.binds {
             query = match bind {
                 Bind::Text(text) => query.bind(text),
@@ -349,37 +357,6 @@ fn listing_actor_columns() -> String {
             "actors.private_key_pem",
             "CAST(NULL AS TEXT) AS private_key_pem",
         )
-}
-
-fn listing_from_row(row: &AnyRow) -> StoreResult<ProjectListing> {
-    Ok(ProjectListing {
-        actor: super::decode::<ActorRow>(row)?,
-        title: column(row, "title")?,
-        description_html: column(row, "description_html")?,
-        subjects: decode_list(&column::<String>(row, "subjects")?)?,
-        school_levels: decode_list(&column::<String>(row, "school_levels")?)?,
-        languages: decode_list(&column::<String>(row, "languages")?)?,
-        academy: column(row, "academy")?,
-        country: column(row, "country")?,
-        place: column(row, "place")?,
-        latitude: column(row, "latitude")?,
-        longitude: column(row, "longitude")?,
-    })
-}
-
-fn person_from_row(row: &AnyRow) -> StoreResult<PersonListing> {
-    Ok(PersonListing {
-        actor: super::decode::<ActorRow>(row)?,
-        profile: ProfileRow {
-            subjects: decode_list(&column::<String>(row, "subjects")?)?,
-            school_levels: decode_list(&column::<String>(row, "school_levels")?)?,
-            languages: decode_list(&column::<String>(row, "languages")?)?,
-            academy: column(row, "academy")?,
-            school: column(row, "school")?,
-            interests: decode_list(&column::<String>(row, "interests")?)?,
-            ..ProfileRow::default()
-        },
-    })
 }
 
 const PROJECTS_FROM: &str = " FROM projects JOIN actors ON actors.id = projects.actor_id";
@@ -474,8 +451,7 @@ impl Store {
             listing_actor_columns(),
             conditions.where_clause(),
         );
-        let rows = conditions.fetch_all(self, &sql).await?;
-        rows.iter().map(listing_from_row).collect()
+        conditions.fetch_all(self, &sql).await
     }
 
     /// How many projects match a directory query (its `limit` aside).
@@ -502,13 +478,13 @@ impl Store {
         let offset = conditions.placeholder(Bind::Int(offset));
         let sql = format!(
             "SELECT {}, profiles.subjects, profiles.school_levels, profiles.languages, \
-             profiles.academy, profiles.school, profiles.interests{PEOPLE_FROM}{}{PEOPLE_ORDER} \
+             profiles.academy, profiles.school, profiles.interests, \
+             '' AS bio_source{PEOPLE_FROM}{}{PEOPLE_ORDER} \
              LIMIT {limit} OFFSET {offset}",
             listing_actor_columns(),
             conditions.where_clause(),
         );
-        let rows = conditions.fetch_all(self, &sql).await?;
-        rows.iter().map(person_from_row).collect()
+        conditions.fetch_all(self, &sql).await
     }
 
     /// How many teachers match a directory query (its `limit` aside).
