@@ -9,13 +9,14 @@
 //! a delivery is claimed by one process at a time (see
 //! [`Store::claim_deliveries`]).
 
-use super::{actors::ActorId, column, now_ms, Engine, Store, StoreResult, Tx};
+use super::{actors::ActorId, now_ms, Engine, Store, StoreResult, Tx};
 use std::sync::Arc;
 
 /// An outgoing activity, as the deliveries claimed together share it.
-#[derive(Debug)]
+#[derive(Debug, sqlx::FromRow)]
 pub struct ClaimedActivity {
     /// The outgoing activity row id.
+    #[sqlx(rename = "activity_row")]
     pub row: i64,
     /// The activity's ActivityPub id.
     pub ap_id: String,
@@ -40,6 +41,23 @@ pub struct DueDelivery {
     pub host: String,
     /// Attempts made so far.
     pub attempts: i64,
+}
+
+/// A delivery row as a claim returns it, before its activity is read.
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: i64,
+    activity_id: i64,
+    inbox: String,
+    host: String,
+    attempts: i64,
+}
+
+/// The number of deliveries in one state.
+#[derive(sqlx::FromRow)]
+struct StateCount {
+    state: String,
+    n: i64,
 }
 
 /// Health of a peer host.
@@ -71,7 +89,7 @@ pub struct DeliveryCounts {
 #[cfg(feature = "test-support")]
 /// Attempts made and leases held over all deliveries, to check that no
 /// delivery was sent twice (tests and benchmarks).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct DeliveryAttempts {
     /// Deliveries in any state.
     pub deliveries: i64,
@@ -179,7 +197,7 @@ impl Store {
              UPDATE deliveries SET claimed_until = $1 WHERE id IN (SELECT id FROM picked) \
              RETURNING id, activity_id, inbox, host, attempts"
         );
-        let mut query = sqlx::query(&sql)
+        let mut query = sqlx::query_as::<_, ClaimedRow>(&sql)
             .bind(now + lease_ms)
             .bind(now)
             .bind(limit)
@@ -192,33 +210,28 @@ impl Store {
             std::collections::HashMap::new();
         let mut out = Vec::with_capacity(claimed.len());
         for row in claimed {
-            let activity_row: i64 = column(&row, "activity_id")?;
-            let activity = match activities.get(&activity_row) {
+            let activity = match activities.get(&row.activity_id) {
                 Some(activity) => activity.clone(),
                 None => {
-                    let found = sqlx::query(
-                        "SELECT ap_id, actor_id, body, created_at FROM outgoing_activities WHERE id = $1",
-                    )
-                    .bind(activity_row)
-                    .fetch_one(self.pool())
-                    .await?;
-                    let activity = Arc::new(ClaimedActivity {
-                        row: activity_row,
-                        ap_id: column(&found, "ap_id")?,
-                        actor_id: ActorId(column(&found, "actor_id")?),
-                        body: column(&found, "body")?,
-                        created_at: column(&found, "created_at")?,
-                    });
-                    activities.insert(activity_row, activity.clone());
+                    let activity: Arc<ClaimedActivity> = Arc::new(
+                        sqlx::query_as(
+                            "SELECT id AS activity_row, ap_id, actor_id, body, created_at \
+                             FROM outgoing_activities WHERE id = $1",
+                        )
+                        .bind(row.activity_id)
+                        .fetch_one(self.pool())
+                        .await?,
+                    );
+                    activities.insert(row.activity_id, activity.clone());
                     activity
                 }
             };
             out.push(DueDelivery {
-                id: column(&row, "id")?,
+                id: row.id,
                 activity,
-                inbox: column(&row, "inbox")?,
-                host: column(&row, "host")?,
-                attempts: column(&row, "attempts")?,
+                inbox: row.inbox,
+                host: row.host,
+                attempts: row.attempts,
             });
         }
         Ok(out)
@@ -373,9 +386,9 @@ impl Store {
         &self,
         activity_ap_id: Option<&str>,
     ) -> StoreResult<DeliveryCounts> {
-        let rows = match activity_ap_id {
+        let rows: Vec<StateCount> = match activity_ap_id {
             Some(ap_id) => {
-                sqlx::query(
+                sqlx::query_as(
                     "SELECT deliveries.state, COUNT(*) AS n FROM deliveries JOIN outgoing_activities \
                      ON outgoing_activities.id = deliveries.activity_id WHERE outgoing_activities.ap_id = $1 \
                      GROUP BY deliveries.state",
@@ -385,15 +398,14 @@ impl Store {
                 .await?
             }
             None => {
-                sqlx::query("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state")
+                sqlx::query_as("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state")
                     .fetch_all(self.pool())
                     .await?
             }
         };
         let mut counts = DeliveryCounts::default();
-        for row in rows {
-            let n: i64 = column(&row, "n")?;
-            match column::<String>(&row, "state")?.as_str() {
+        for StateCount { state, n } in rows {
+            match state.as_str() {
                 "pending" => counts.pending = n,
                 "done" => counts.done = n,
                 "refused" => counts.refused = n,
@@ -406,17 +418,13 @@ impl Store {
     #[cfg(feature = "test-support")]
     /// Attempts made and leases held over all deliveries.
     pub async fn delivery_attempts(&self) -> StoreResult<DeliveryAttempts> {
-        let row = sqlx::query(
+        let attempts = sqlx::query_as(
             "SELECT COUNT(*) AS deliveries, CAST(COALESCE(SUM(attempts), 0) AS BIGINT) AS attempts, \
              COUNT(claimed_until) AS leased FROM deliveries",
         )
         .fetch_one(self.pool())
         .await?;
-        Ok(DeliveryAttempts {
-            deliveries: column(&row, "deliveries")?,
-            attempts: column(&row, "attempts")?,
-            leased: column(&row, "leased")?,
-        })
+        Ok(attempts)
     }
 
     /// The earliest time a pending delivery becomes due, if any.
