@@ -23,7 +23,7 @@ use axum::{
 use serde_json::Value;
 use url::Url;
 
-pub use super::project_received::{audience_of, host_receive_create, mirror_receive_create};
+pub use super::project_received::{audience_of, mirror_receive_create};
 
 fn refuse(status: StatusCode, code: &'static str) -> Response {
     AppError::new(status, code).into_response_json()

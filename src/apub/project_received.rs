@@ -1,10 +1,14 @@
-//! Members-only objects other instances send to a project space: a
-//! `Create` a member delivers to the host, and what the project announces
-//! to a member's instance (read from its origin unless the project's own
-//! server speaks for it). Objects are parsed tolerantly into what the
-//! domain stores; authorship is checked before anything is stored.
+//! Members-only objects other instances send to a project space: reading
+//! them tolerantly into what the domain stores (for a `Create` a member
+//! delivers to the host, checked in `activities::create`), and what the
+//! project announces to a member's instance (read from its origin unless
+//! the project's own server speaks for it). Authorship is checked before
+//! anything is stored; refusals are [`InboxError`]s.
 
-use super::actors::{host_of, DbActor};
+use super::{
+    activities::InboxError,
+    actors::{host_of, DbActor},
+};
 use crate::domain::provenance::{same_origin, Provenance};
 use crate::{
     app::AppState,
@@ -12,13 +16,12 @@ use crate::{
         inbox::Applied,
         project_content::{media_type_of, ReceivedObject},
         project_reads::{now_ms, ActorRow, NewEvent, NewProjectPost, NewVersion, ProjectRow},
-        rendering, DomainError,
+        rendering,
     },
-    error::AppError,
     urls,
 };
 use activitypub_federation::{config::Data, fetch::fetch_object_http};
-use axum::{http::StatusCode, response::Response};
+use axum::http::StatusCode;
 use preau_federation::{
     activities::Activity,
     objects::{Post, PostKind},
@@ -27,33 +30,19 @@ use preau_federation::{
 use serde_json::Value;
 use url::Url;
 
-fn refuse(status: StatusCode, code: &'static str) -> Response {
-    AppError::new(status, code).into_response_json()
-}
-
 fn ms_of(text: Option<&str>) -> i64 {
     text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.timestamp_millis())
         .unwrap_or_else(now_ms)
 }
 
-fn domain_refusal(error: DomainError) -> Response {
-    match error {
-        DomainError::Refused(refusal) => refuse(crate::error::status_of(&refusal), refusal.code()),
-        other => AppError::from(other).into_response_json(),
-    }
-}
-
-/// Why a received object is refused: status and stable code.
-type Refusal = (StatusCode, &'static str);
-
 /// Reads a members-only object from its JSON; `author` must be its
 /// `attributedTo` and its id, content link and author on one host.
-async fn parse_object(
+pub async fn parse_object(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
-) -> Result<ReceivedObject, Refusal> {
+) -> Result<ReceivedObject, InboxError> {
     let kind = object
         .get("type")
         .and_then(Value::as_str)
@@ -62,16 +51,25 @@ async fn parse_object(
         "Page" | "Note" => parse_post(object, author, project).await,
         "Document" => parse_document(object, author, project),
         "Event" => parse_event(object, author, project).await,
-        _ => Err((StatusCode::UNPROCESSABLE_ENTITY, "object_type_unsupported")),
+        _ => Err(InboxError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "object_type_unsupported",
+        )),
     }
 }
 
-fn invalid() -> Refusal {
-    (StatusCode::BAD_REQUEST, "invalid_object")
+fn invalid() -> InboxError {
+    InboxError::invalid_object()
 }
 
-fn unavailable() -> Refusal {
-    (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+fn author_mismatch() -> InboxError {
+    InboxError::new(StatusCode::FORBIDDEN, "author_mismatch")
+}
+
+/// Remote HTML that could not be cleaned: not the sender's fault.
+fn unavailable(error: impl std::fmt::Display) -> InboxError {
+    tracing::error!(cause = %error, "internal error");
+    InboxError::Internal
 }
 
 fn same_host(id: &Url, author: &Url) -> bool {
@@ -83,10 +81,10 @@ async fn parse_post(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
-) -> Result<ReceivedObject, Refusal> {
+) -> Result<ReceivedObject, InboxError> {
     let post: Post = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
     if post.author() != Some(author) || !same_host(&post.id, author) {
-        return Err((StatusCode::FORBIDDEN, "author_mismatch"));
+        return Err(author_mismatch());
     }
     let title = post
         .name
@@ -111,7 +109,7 @@ async fn parse_post(
             source: String::new(),
             content_html: rendering::remote_html(post.content.clone().unwrap_or_default())
                 .await
-                .map_err(|_| unavailable())?,
+                .map_err(unavailable)?,
             published_at: ms_of(post.published.as_deref()),
             local: false,
         },
@@ -128,18 +126,19 @@ fn parse_document(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
-) -> Result<ReceivedObject, Refusal> {
+) -> Result<ReceivedObject, InboxError> {
     let document: SharedDocument = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
     if &document.attributed_to != author
         || !same_host(&document.id, author)
         || !same_host(&document.url, author)
     {
-        return Err((StatusCode::FORBIDDEN, "author_mismatch"));
+        return Err(author_mismatch());
     }
     let name = crate::domain::project_content::clean_file_name(&document.name);
     // The type is judged from the name, as for local uploads.
-    let media_type = media_type_of(&name)
-        .ok_or((StatusCode::UNSUPPORTED_MEDIA_TYPE, "document_type_refused"))?;
+    let media_type = media_type_of(&name).ok_or_else(|| {
+        InboxError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "document_type_refused")
+    })?;
     if document.digest.len() != 64
         || !document.digest.chars().all(|c| c.is_ascii_hexdigit())
         || document.size < 0
@@ -170,10 +169,10 @@ async fn parse_event(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
-) -> Result<ReceivedObject, Refusal> {
+) -> Result<ReceivedObject, InboxError> {
     let event: ProjectEvent = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
     if &event.attributed_to != author || !same_host(&event.id, author) {
-        return Err((StatusCode::FORBIDDEN, "author_mismatch"));
+        return Err(author_mismatch());
     }
     let starts_at = chrono::DateTime::parse_from_rfc3339(&event.start_time)
         .map_err(|_| invalid())?
@@ -197,7 +196,7 @@ async fn parse_event(
             description_source: String::new(),
             description_html: rendering::remote_html(event.content.clone().unwrap_or_default())
                 .await
-                .map_err(|_| unavailable())?,
+                .map_err(unavailable)?,
             starts_at,
             ends_at: ends_at.max(starts_at),
             location: event
@@ -238,41 +237,16 @@ pub fn audience_of(activity: &Activity) -> Option<Url> {
     })
 }
 
-/// On the host: a member of another instance created an object in a
-/// local project.
-pub async fn host_receive_create(
-    data: &Data<AppState>,
-    activity: &Activity,
-    raw: &Value,
-    signer: &DbActor,
-    project: &ProjectRow,
-) -> Result<Applied, Response> {
-    data.domain
-        .require_project_member_actor(project, signer.row.id)
-        .await
-        .map_err(domain_refusal)?;
-    let Some(object) = activity.embedded_object() else {
-        return Err(refuse(StatusCode::BAD_REQUEST, "invalid_object"));
-    };
-    let object_id = object
+/// The id of a `Create`'s embedded object; 400 `invalid_object` without
+/// one.
+pub fn embedded_object_id(activity: &Activity) -> Result<(&Value, Url), InboxError> {
+    let object = activity.embedded_object().ok_or_else(invalid)?;
+    let id = object
         .get("id")
         .and_then(Value::as_str)
         .and_then(|s| Url::parse(s).ok())
-        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
-    data.domain
-        .check_authorship(
-            &activity.actor,
-            &object_id,
-            Provenance::DeliveredBy(&activity.actor),
-        )
-        .map_err(domain_refusal)?;
-    let parsed = parse_object(object, &activity.actor, project)
-        .await
-        .map_err(|(status, code)| refuse(status, code))?;
-    data.domain
-        .receive_project_object(activity.id.as_str(), project, &signer.row, parsed, raw)
-        .await
-        .map_err(domain_refusal)
+        .ok_or_else(invalid)?;
+    Ok((object, id))
 }
 
 /// On a member's instance: an object the project announced. An object
@@ -284,17 +258,14 @@ pub async fn mirror_receive_create(
     announce_id: &str,
     inner: &Activity,
     project: &ProjectRow,
-) -> Result<Applied, Response> {
+) -> Result<Applied, InboxError> {
     let object = inner.embedded_object().cloned();
-    let object_id = inner
-        .object_id()
-        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+    let object_id = inner.object_id().ok_or_else(invalid)?;
     if host_of(&object_id) == data.domain.settings.instance.domain {
         // Written here and relayed back by the project: already stored.
         return Ok(Applied::Ignored);
     }
-    let project_url = Url::parse(&project.actor.ap_id)
-        .map_err(|_| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+    let project_url = Url::parse(&project.actor.ap_id).map_err(|_| invalid())?;
     let delivered = object.is_some() && same_origin(&object_id, &project_url);
     let object = match object {
         Some(object) if delivered => object,
@@ -306,11 +277,14 @@ pub async fn mirror_receive_create(
                     // that this instance has a member. 503 makes the
                     // project's server deliver it again later.
                     tracing::info!(%error, id = %object_id, "project object unavailable");
-                    refuse(StatusCode::SERVICE_UNAVAILABLE, "object_unavailable")
+                    InboxError::new(StatusCode::SERVICE_UNAVAILABLE, "object_unavailable")
                 })?
                 .object;
             if fetched.get("id").and_then(Value::as_str) != Some(object_id.as_str()) {
-                return Err(refuse(StatusCode::BAD_REQUEST, "object_unavailable"));
+                return Err(InboxError::new(
+                    StatusCode::BAD_REQUEST,
+                    "object_unavailable",
+                ));
             }
             fetched
         }
@@ -319,9 +293,9 @@ pub async fn mirror_receive_create(
         .get("attributedTo")
         .and_then(Value::as_str)
         .and_then(|s| Url::parse(s).ok())
-        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "invalid_object"))?;
+        .ok_or_else(invalid)?;
     if author_url != inner.actor {
-        return Err(refuse(StatusCode::FORBIDDEN, "author_mismatch"));
+        return Err(author_mismatch());
     }
     let provenance = if delivered {
         Provenance::DeliveredBy(&project_url)
@@ -329,19 +303,16 @@ pub async fn mirror_receive_create(
         Provenance::FetchedFrom(&object_id)
     };
     data.domain
-        .check_authorship(&author_url, &object_id, provenance)
-        .map_err(domain_refusal)?;
+        .check_authorship(&author_url, &object_id, provenance)?;
     let id: activitypub_federation::fetch::object_id::ObjectId<DbActor> = author_url.clone().into();
     let author: ActorRow = id
         .dereference(data)
         .await
-        .map_err(|_| refuse(StatusCode::BAD_REQUEST, "actor_unavailable"))?
+        .map_err(|_| InboxError::new(StatusCode::BAD_REQUEST, "actor_unavailable"))?
         .row;
-    let parsed = parse_object(&object, &author_url, project)
-        .await
-        .map_err(|(status, code)| refuse(status, code))?;
-    data.domain
+    let parsed = parse_object(&object, &author_url, project).await?;
+    Ok(data
+        .domain
         .receive_project_object(announce_id, project, &author, parsed, &Value::Null)
-        .await
-        .map_err(domain_refusal)
+        .await?)
 }

@@ -126,7 +126,7 @@ pub async fn receive_project(
             }
         }
         Some(inner) if inner.kind == ActivityKind::Create => {
-            return Ok(mirror_receive_create(data, received, &inner, project).await?);
+            return mirror_receive_create(data, received, &inner, project).await;
         }
         Some(inner)
             if inner.kind == ActivityKind::Update

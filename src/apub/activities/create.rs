@@ -5,8 +5,15 @@
 use super::{objects, Content, InboxError, Received};
 use crate::{
     app::AppState,
-    apub::{backfill, project_content::host_receive_create},
-    domain::inbox::{Applied, ForumRow, ProjectRow},
+    apub::{
+        backfill,
+        project_received::{embedded_object_id, parse_object},
+    },
+    domain::{
+        inbox::{Applied, ForumRow, ProjectRow},
+        project_content::ReceivedObject,
+        provenance::Provenance,
+    },
 };
 use activitypub_federation::config::Data;
 use preau_federation::objects::Post;
@@ -72,29 +79,54 @@ pub async fn receive_post(
         .await?)
 }
 
-/// An object created in a project hosted here.
+/// An object created in a project hosted here, by a member, read from
+/// the activity.
 pub struct CheckedProjectObject<'a> {
     received: &'a Received<'a>,
     project: ProjectRow,
+    object: ReceivedObject,
 }
 
 /// The routing found the project (the `Create`'s audience, hosted here).
+/// Its sender must be a member (403 `not_project_member`), the author of
+/// the object, delivered from the object's own server.
 pub async fn verify_project<'a>(
+    data: &Data<AppState>,
     r: &'a Received<'a>,
     project: ProjectRow,
 ) -> Result<Option<CheckedProjectObject<'a>>, InboxError> {
+    data.domain
+        .require_project_member_actor(&project, r.signer.row.id)
+        .await?;
+    let activity = r.activity;
+    let (object, object_id) = embedded_object_id(activity)?;
+    data.domain.check_authorship(
+        &activity.actor,
+        &object_id,
+        Provenance::DeliveredBy(&activity.actor),
+    )?;
+    let object = parse_object(object, &activity.actor, &project).await?;
     Ok(Some(CheckedProjectObject {
         received: r,
         project,
+        object,
     }))
 }
 
-/// Stores the object, if its author is a member (see
-/// `apub::project_content::host_receive_create`).
+/// Stores the object in the project.
 pub async fn receive_project(
     data: &Data<AppState>,
     c: CheckedProjectObject<'_>,
 ) -> Result<Applied, InboxError> {
     let r = c.received;
-    Ok(host_receive_create(data, r.activity, r.raw, r.signer, &c.project).await?)
+    Ok(data
+        .domain
+        .receive_project_object(
+            r.activity.id.as_str(),
+            &c.project,
+            &r.signer.row,
+            c.object,
+            r.raw,
+        )
+        .await?)
 }

@@ -27,9 +27,6 @@ pub enum InboxError {
     /// Something that is not the sender's fault; the cause is logged
     /// where it is built and never sent.
     Internal,
-    /// A refusal already built as a response by the project-content
-    /// helpers of `apub::project_content`, which answer with responses.
-    Rendered(Box<Response>),
 }
 
 impl InboxError {
@@ -52,7 +49,6 @@ impl InboxError {
         match self {
             InboxError::Refused { status, .. } => *status,
             InboxError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            InboxError::Rendered(response) => response.status(),
         }
     }
 }
@@ -82,12 +78,6 @@ impl From<StoreError> for InboxError {
     }
 }
 
-impl From<Response> for InboxError {
-    fn from(response: Response) -> Self {
-        InboxError::Rendered(Box::new(response))
-    }
-}
-
 impl IntoResponse for InboxError {
     fn into_response(self) -> Response {
         match self {
@@ -106,7 +96,6 @@ impl IntoResponse for InboxError {
                 AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
                     .into_response_json()
             }
-            InboxError::Rendered(response) => *response,
         }
     }
 }

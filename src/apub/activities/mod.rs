@@ -178,7 +178,11 @@ async fn route_project(
             handle!(data, update::verify_project(p), update::receive_project)
         }
         (K::Create, T::LocalProject(p)) => {
-            handle!(data, create::verify_project(r, p), create::receive_project)
+            handle!(
+                data,
+                create::verify_project(data, r, p),
+                create::receive_project
+            )
         }
         (K::Announce, T::RemoteProject(p)) => {
             handle!(
