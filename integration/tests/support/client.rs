@@ -18,24 +18,46 @@ pub struct Answer {
     pub json: Value,
     pub text: String,
     pub location: Option<String>,
+    /// The `Content-Type` header (empty when there is none).
+    pub content_type: String,
 }
 
 impl Answer {
     async fn read(response: reqwest::Response) -> Answer {
+        Answer::read_body(response, false).await
+    }
+
+    /// Reads an answer; a body that cannot be read fails the test unless
+    /// `lenient` (then it reads as empty).
+    async fn read_body(response: reqwest::Response, lenient: bool) -> Answer {
         let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_string);
-        let text = response.text().await.expect("answer body");
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string)
+        };
+        let location = header(reqwest::header::LOCATION);
+        let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+        let text = match response.text().await {
+            Ok(text) => text,
+            Err(_) if lenient => String::new(),
+            Err(error) => panic!("answer body: {error}"),
+        };
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         Answer {
             status,
             json,
             text,
             location,
+            content_type,
         }
+    }
+
+    /// The stable error code (empty when there is none).
+    pub fn code(&self) -> String {
+        self.error().1
     }
 
     /// The status and the error code (empty when there is none).
@@ -181,6 +203,24 @@ impl<'a> Client<'a> {
     /// Sends a request built here (with the token and language set).
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
         Answer::read(request.send().await.expect("request sent")).await
+    }
+
+    /// Sends the request `build` makes, again when the connection fails
+    /// before an answer: a server that refuses an oversize body answers
+    /// before reading it all and closes the connection, and a client still
+    /// sending may then see it reset (a race of the sockets, not of the
+    /// server). At most 10 attempts; a server that never answers fails
+    /// the test. A body that cannot be read reads as empty.
+    pub async fn send_retried(&self, build: impl Fn() -> reqwest::RequestBuilder) -> Answer {
+        let mut last_error = None;
+        for _ in 0..10 {
+            match build().send().await {
+                Ok(response) => return Answer::read_body(response, true).await,
+                Err(error) if error.is_request() || error.is_connect() => last_error = Some(error),
+                Err(error) => panic!("{error}"),
+            }
+        }
+        panic!("no answer after 10 attempts: {last_error:?}")
     }
 
     /// A request to `path` (or a full URL), to finish and [`Client::send`].
