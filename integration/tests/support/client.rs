@@ -20,6 +20,7 @@ pub struct Answer {
     pub location: Option<String>,
     /// The `Content-Type` header (empty when there is none).
     pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl Answer {
@@ -40,6 +41,7 @@ impl Answer {
         };
         let location = header(reqwest::header::LOCATION);
         let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+        let headers = response.headers().clone();
         let text = match response.text().await {
             Ok(text) => text,
             Err(_) if lenient => String::new(),
@@ -52,6 +54,7 @@ impl Answer {
             text,
             location,
             content_type,
+            headers,
         }
     }
 
@@ -288,6 +291,48 @@ impl<'a> Client<'a> {
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
         self.send(self.request(reqwest::Method::POST, path).form(fields))
             .await
+    }
+
+    /// Uploads `bytes` as the file `file_name` through the multipart form
+    /// of the page `page` (its CSRF token read from it) to `action`; as a
+    /// new version of the document version `version_of` when given.
+    pub async fn upload(
+        &self,
+        page: &str,
+        action: &str,
+        file_name: &str,
+        bytes: &[u8],
+        version_of: Option<i64>,
+    ) -> Answer {
+        let token = super::csrf_token(&self.page(page).await);
+        let boundary = "preau-test-boundary-7d1f";
+        let mut body: Vec<u8> = Vec::new();
+        let mut text_field = |name: &str, value: &str| {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        };
+        text_field("csrf_token", &token);
+        if let Some(id) = version_of {
+            text_field("version_of", &id.to_string());
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .request(reqwest::Method::POST, action)
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(request).await
     }
 
     /// Creates the forum `name` (API), expecting 201.
