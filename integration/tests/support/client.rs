@@ -205,7 +205,7 @@ impl<'a> Client<'a> {
 
     /// Sends a request built here (with the token and language set).
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        Answer::read(request.send().await.expect("request sent")).await
+        Client::dispatch(request).await
     }
 
     /// Sends the request `build` makes, again when the connection fails
@@ -224,6 +224,12 @@ impl<'a> Client<'a> {
             }
         }
         panic!("no answer after 10 attempts: {last_error:?}")
+    }
+
+    /// Sends a request built by [`Client::build`] from anywhere: it holds
+    /// no borrow, so a spawned task can send it.
+    pub async fn dispatch(request: reqwest::RequestBuilder) -> Answer {
+        Answer::read(request.send().await.expect("request sent")).await
     }
 
     /// A request to `path` (or a full URL), to finish and [`Client::send`].
