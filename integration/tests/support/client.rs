@@ -104,6 +104,15 @@ impl<'a> Client<'a> {
         }
     }
 
+    /// Nobody logged in, and no cookie jar: the cookies sent are the
+    /// `Cookie` headers the caller sets.
+    pub fn cookieless(instance: &'a TestInstance) -> Client<'a> {
+        Client {
+            http: super::api_client(),
+            ..Client::anonymous(instance)
+        }
+    }
+
     /// Nobody logged in, on no instance in particular: full URLs only.
     pub fn stranger() -> Client<'static> {
         Client {
