@@ -5,6 +5,7 @@
 //! form).
 
 use super::forums::teacher;
+use super::projects::submit;
 use super::support::client::{Answer, Client, PASSWORD};
 use super::support::*;
 use reqwest::Method;
@@ -42,18 +43,6 @@ fn set_cookies(response: &Answer) -> Vec<String> {
 
 fn location(response: &Answer) -> String {
     response.location.clone().unwrap_or_default()
-}
-
-/// Submits a form of `page` as `client` (its CSRF token taken from the
-/// page) and returns the answer's status and body.
-async fn submit(
-    client: &Client<'_>,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let answer = client.submit(page, action, fields).await;
-    (answer.status, answer.text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

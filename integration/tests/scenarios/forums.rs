@@ -5,8 +5,6 @@ use super::support::{client::Client, *};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-pub(crate) use super::support::client::PASSWORD;
-
 /// A teacher account on `instance`, logged in to the API: its token.
 pub(crate) async fn teacher(instance: &TestInstance, name: &str, admin: bool) -> String {
     Client::teacher(instance, name, admin)

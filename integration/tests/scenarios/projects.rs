@@ -4,50 +4,10 @@
 //! state; members-only documents stay private; a removal and a leave
 //! propagate. Driven through the pages, as a browser would.
 
-use super::forums::{fast_delivery, teacher, wait_for, PASSWORD};
+use super::forums::{fast_delivery, teacher, wait_for};
 use super::support::{client::Client, *};
 use preau::domain::store::projects::MemberState;
 use preau_federation::TrustLevel;
-
-/// A logged-in browser client.
-pub(crate) async fn logged_in(instance: &TestInstance, name: &str) -> reqwest::Client {
-    let client = browser();
-    let token = page_token(&client, &instance.url("/login")).await;
-    let response = client
-        .post(instance.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("login", name),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "log-in of {name}");
-    client
-}
-
-/// Submits a form of `page` (its CSRF token taken from the page) and
-/// returns the response status and body.
-pub(crate) async fn submit(
-    client: &reqwest::Client,
-    instance: &TestInstance,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let token = page_token(client, &instance.url(page)).await;
-    let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
-    form.extend_from_slice(fields);
-    let response = client
-        .post(instance.url(action))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
-}
 
 async fn state_of(
     instance: &TestInstance,
@@ -64,13 +24,9 @@ async fn state_of(
         .map(|m| m.state)
 }
 
-pub(crate) async fn page_text(client: &reqwest::Client, url: &str) -> String {
-    client.get(url).send().await.unwrap().text().await.unwrap()
-}
-
 /// Submits a form of `page` as `client` (its CSRF token taken from the
 /// page) and returns the answer's status and body.
-async fn submit_as(
+pub(crate) async fn submit(
     client: &Client<'_>,
     page: &str,
     action: &str,
@@ -119,7 +75,7 @@ async fn a_project_spans_three_instances() {
 
         // Anne creates a project; a bad form is refused with its message
         // and creates nothing.
-        let (status, body) = submit_as(
+        let (status, body) = submit(
             &anne,
             "/projects/new",
             "/projects",
@@ -146,7 +102,7 @@ async fn a_project_spans_three_instances() {
             .await
             .unwrap()
             .is_none());
-        let (status, _) = submit_as(
+        let (status, _) = submit(
             &anne,
             "/projects/new",
             "/projects",
@@ -177,7 +133,7 @@ async fn a_project_spans_three_instances() {
 
         // An institutional-only project refuses a teacher whose instance
         // this one cannot verify as institutional.
-        let (status, _) = submit_as(
+        let (status, _) = submit(
             &anne,
             "/projects/new",
             "/projects",
@@ -202,7 +158,7 @@ async fn a_project_spans_three_instances() {
             "{group}"
         );
         let handle = format!("bea@{}", association.domain);
-        let (status, body) = submit_as(
+        let (status, body) = submit(
             &anne,
             "/projects/inst",
             "/projects/inst/invite",
@@ -212,7 +168,7 @@ async fn a_project_spans_three_instances() {
         assert_eq!(status, 403, "{body}");
         assert!(body.contains("niveau de confiance"), "{body}");
         // Members-only: another teacher sees only its title.
-        let (status, _) = submit_as(
+        let (status, _) = submit(
             &bea,
             "/projects",
             "/projects/lookup",
@@ -241,7 +197,7 @@ async fn a_project_spans_three_instances() {
             format!("bea@{}", association.domain),
             format!("carl@{}", informal.domain),
         ] {
-            let (status, body) = submit_as(
+            let (status, body) = submit(
                 &anne,
                 "/projects/eco",
                 "/projects/eco/invite",
@@ -254,7 +210,7 @@ async fn a_project_spans_three_instances() {
         let carl_id = informal.url("/users/carl");
         // Inviting twice is refused.
         let handle = format!("bea@{}", association.domain);
-        let (status, body) = submit_as(
+        let (status, body) = submit(
             &anne,
             "/projects/eco",
             "/projects/eco/invite",
@@ -282,7 +238,7 @@ async fn a_project_spans_three_instances() {
 
         // Bea accepts from "Mes demandes"; Carl refuses.
         let remote_path = format!("/projects/eco@{}", academy.domain);
-        let (status, _) = submit_as(
+        let (status, _) = submit(
             &bea,
             "/requests",
             &format!("{remote_path}/answer"),
@@ -290,7 +246,7 @@ async fn a_project_spans_three_instances() {
         )
         .await;
         assert_eq!(status, 303);
-        let (status, _) = submit_as(
+        let (status, _) = submit(
             &carl,
             "/requests",
             &format!("{remote_path}/answer"),
@@ -340,7 +296,7 @@ async fn a_project_spans_three_instances() {
             .await
             .unwrap()
             .unwrap();
-        let (status, _) = submit_as(
+        let (status, _) = submit(
             &anne,
             "/projects/eco",
             &format!("/projects/eco/members/{}", bea_row.id.0),
@@ -373,7 +329,7 @@ async fn a_project_spans_three_instances() {
             .await
             .unwrap()
             .unwrap();
-        let (status, body) = submit_as(
+        let (status, body) = submit(
             &bea,
             &remote_path,
             &format!("{remote_path}/members/{}", anne_on_b.id.0),
@@ -402,7 +358,7 @@ async fn a_project_spans_three_instances() {
 
         // Dora (informal) asks to join; Bea, a moderator on another
         // instance, accepts from her requests.
-        let (status, _) = submit_as(
+        let (status, _) = submit(
             &dora,
             "/projects",
             "/projects/lookup",
@@ -410,8 +366,7 @@ async fn a_project_spans_three_instances() {
         )
         .await;
         assert_eq!(status, 303);
-        let (status, body) =
-            submit_as(&dora, &remote_path, &format!("{remote_path}/join"), &[]).await;
+        let (status, body) = submit(&dora, &remote_path, &format!("{remote_path}/join"), &[]).await;
         assert_eq!(status, 303, "{body}");
         let dora_id = informal.url("/users/dora");
         wait_for("the request reaches the host", || async {
@@ -443,7 +398,7 @@ async fn a_project_spans_three_instances() {
         })
         .await
         .expect("Bea sees Dora's request");
-        let (status, body) = submit_as(
+        let (status, body) = submit(
             &bea,
             "/requests",
             &format!("{remote_path}/members/{}", dora_on_b.id.0),
@@ -487,7 +442,7 @@ async fn a_project_spans_three_instances() {
 
         // Anne edits the project; members' instances follow. Nobody else
         // may open the form.
-        let (status, body) = submit_as(
+        let (status, body) = submit(
             &anne,
             "/projects/eco/edit",
             "/projects/eco/edit",
@@ -515,7 +470,7 @@ async fn a_project_spans_three_instances() {
         assert_ne!(response.status, 200);
 
         // Anne removes Dora; Bea leaves. Both propagate.
-        let (status, _) = submit_as(
+        let (status, _) = submit(
             &anne,
             "/projects/eco",
             &format!("/projects/eco/members/{}", dora_row.id.0),
@@ -527,7 +482,7 @@ async fn a_project_spans_three_instances() {
             state_of(&informal, &project_id, &dora_id).await == Some(MemberState::Removed)
         })
         .await;
-        let (status, _) = submit_as(&bea, &remote_path, &format!("{remote_path}/leave"), &[]).await;
+        let (status, _) = submit(&bea, &remote_path, &format!("{remote_path}/leave"), &[]).await;
         assert_eq!(status, 303);
         wait_for("the leave reaches the host", || async {
             state_of(&academy, &project_id, &bea_id).await == Some(MemberState::Left)
@@ -537,7 +492,7 @@ async fn a_project_spans_three_instances() {
         assert!(page.contains("a quitté le projet"), "{page}");
         assert!(page.contains("a retiré"), "{page}");
         // The last owner cannot leave.
-        let (status, body) = submit_as(&anne, "/projects/eco", "/projects/eco/leave", &[]).await;
+        let (status, body) = submit(&anne, "/projects/eco", "/projects/eco/leave", &[]).await;
         assert_eq!(status, 409, "{body}");
         assert!(body.contains("dernier propriétaire"), "{body}");
 
@@ -569,7 +524,7 @@ async fn content_stays_among_members(
     let remote_path = format!("/projects/eco@{}", academy.domain);
     let project_id = academy.url("/projects/eco");
     // Bea opens a thread from her instance.
-    let (status, body) = submit_as(
+    let (status, body) = submit(
         bea,
         &remote_path,
         &format!("{remote_path}/threads"),
@@ -616,7 +571,7 @@ async fn content_stays_among_members(
         .await
         .unwrap()
         .unwrap();
-    let (status, _) = submit_as(
+    let (status, _) = submit(
         anne,
         "/projects/eco",
         &format!("/projects/eco/threads/{}/replies", thread_on_academy.id),
@@ -690,7 +645,7 @@ async fn content_stays_among_members(
     assert_eq!(response.status, 403);
 
     // Anne adds an event for all, and one for Bea only.
-    let (status, body) = submit_as(
+    let (status, body) = submit(
         anne,
         "/projects/eco",
         "/projects/eco/events",
@@ -713,7 +668,7 @@ async fn content_stays_among_members(
         .unwrap()
         .unwrap();
     let bea_id = bea_on_academy.id.0.to_string();
-    let (status, body) = submit_as(
+    let (status, body) = submit(
         anne,
         "/projects/eco",
         "/projects/eco/events",
@@ -725,7 +680,7 @@ async fn content_stays_among_members(
     )
     .await;
     assert_eq!(status, 303, "{body}");
-    let (status, _) = submit_as(
+    let (status, _) = submit(
         anne,
         "/projects/eco",
         "/projects/eco/events",
