@@ -35,10 +35,10 @@ mod trust;
 
 use preau::config::Registrations;
 use preau_federation::TrustLevel;
+use reqwest::Method;
 use serde_json::{json, Value};
+use support::client::{Answer, Client, PASSWORD};
 use support::*;
-
-const PASSWORD: &str = "une phrase de passe solide";
 
 fn institutional(settings: &mut preau::config::Settings) {
     settings.instance.trust_level = TrustLevel::Institutional;
@@ -332,34 +332,30 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
 }
 
 async fn api_signup(instance: &TestInstance, smtp: &SmtpServer, name: &str, email: &str) -> Value {
-    let client = api_client();
-    let response = client
-        .post(instance.url("/api/v1/accounts"))
-        .json(&json!({"username": name, "email": email, "password": PASSWORD, "display_name": name, "accept_charter": true}))
-        .send()
+    let client = Client::cookieless(instance);
+    client
+        .post(
+            "/api/v1/accounts",
+            json!({"username": name, "email": email, "password": PASSWORD, "display_name": name, "accept_charter": true}),
+        )
         .await
-        .unwrap();
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        .expect(201);
     let mail = smtp.wait_for_mail(email, 1).await;
     let link = link_in(&mail, &instance.url("/verify?token="));
     let token = link.split("token=").nth(1).unwrap();
-    let response = client
-        .post(instance.url("/api/v1/accounts/verify"))
-        .json(&json!({"token": token}))
-        .send()
+    client
+        .post("/api/v1/accounts/verify", json!({"token": token}))
         .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+        .expect(200)
 }
 
-async fn api_login(instance: &TestInstance, login: &str) -> reqwest::Response {
-    api_client()
-        .post(instance.url("/api/v1/sessions"))
-        .json(&json!({"login": login, "password": PASSWORD}))
-        .send()
+async fn api_login(instance: &TestInstance, login: &str) -> Answer {
+    Client::cookieless(instance)
+        .post(
+            "/api/v1/sessions",
+            json!({"login": login, "password": PASSWORD}),
+        )
         .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -430,8 +426,8 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
         assert_eq!(count_accounts(&instance).await, 1);
 
         let response = api_login(&instance, "amina").await;
-        assert_eq!(response.status(), 201);
-        let session: Value = response.json().await.unwrap();
+        assert_eq!(response.status, 201);
+        let session = response.json;
         let token = session["token"].as_str().unwrap().to_string();
 
         let response = client.get(instance.url("/api/v1/me")).send().await.unwrap();
@@ -557,11 +553,8 @@ async fn associative_sign_ups_wait_for_an_admin() {
         let verified = api_signup(&instance, &smtp, "lucas", "lucas@example.net").await;
         assert_eq!(verified["account"]["status"], "pending_approval");
         let response = api_login(&instance, "lucas").await;
-        assert_eq!(response.status(), 403);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "account_pending_approval"
-        );
+        assert_eq!(response.status, 403);
+        assert_eq!(response.json["error"]["code"], "account_pending_approval");
         assert_eq!(
             api_client()
                 .get(instance.url("/users/lucas"))
@@ -604,7 +597,7 @@ async fn associative_sign_ups_wait_for_an_admin() {
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        assert_eq!(api_login(&instance, "lucas").await.status(), 201);
+        assert_eq!(api_login(&instance, "lucas").await.status, 201);
 
         let csv = admin
             .get(instance.url("/admin/users.csv"))
@@ -672,7 +665,7 @@ async fn associative_sign_ups_wait_for_an_admin() {
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        assert_eq!(api_login(&instance, "lucas").await.status(), 403);
+        assert_eq!(api_login(&instance, "lucas").await.status, 403);
         assert_eq!(
             member
                 .get(instance.url("/settings/profile"))
@@ -708,7 +701,7 @@ async fn associative_sign_ups_wait_for_an_admin() {
         domain.suspend_account("zoe").await.unwrap();
         let back = domain.approve_account("zoe").await.unwrap();
         assert_eq!(back.status.as_str(), "pending_verification");
-        assert_eq!(api_login(&instance, "zoe").await.status(), 403);
+        assert_eq!(api_login(&instance, "zoe").await.status, 403);
         instance.stop().await;
     }
 }
@@ -719,66 +712,47 @@ async fn a_forgotten_password_is_reset_by_mail() {
         let smtp = SmtpServer::start();
         let (settings, dir) = settings(engine, Some(&smtp));
         let instance = start(engine, settings, dir).await;
-        let client = api_client();
+        let client = Client::cookieless(&instance);
         api_signup(&instance, &smtp, "yann", "yann@example.org").await;
-        let old_session: Value = api_login(&instance, "yann").await.json().await.unwrap();
+        let old_session = api_login(&instance, "yann").await.json;
 
         // Unknown addresses get the same answer.
         for email in ["yann@example.org", "nobody@example.org"] {
             let response = client
-                .post(instance.url("/api/v1/password/forgot"))
-                .json(&json!({"email": email}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 202);
+                .post("/api/v1/password/forgot", json!({"email": email}))
+                .await;
+            assert_eq!(response.status, 202);
         }
         let mail = smtp.wait_for_mail("yann@example.org", 2).await;
         assert!(smtp.mails_to("nobody@example.org").is_empty());
         let link = link_in(&mail, &instance.url("/password/reset?token="));
         let token = link.split("token=").nth(1).unwrap();
 
-        let response = client
-            .post(instance.url("/api/v1/password/reset"))
-            .json(&json!({"token": token, "password": "short"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422);
-        let response = client
-            .post(instance.url("/api/v1/password/reset"))
-            .json(&json!({"token": token, "password": "un tout nouveau mot de passe"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let response = client
-            .post(instance.url("/api/v1/password/reset"))
-            .json(&json!({"token": token, "password": "encore un autre mot de passe"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "invalid_token"
-        );
+        let reset = |password: &'static str| {
+            client.post(
+                "/api/v1/password/reset",
+                json!({"token": token, "password": password}),
+            )
+        };
+        assert_eq!(reset("short").await.status, 422);
+        assert_eq!(reset("un tout nouveau mot de passe").await.status, 200);
+        let response = reset("encore un autre mot de passe").await;
+        assert_eq!(response.status, 400);
+        assert_eq!(response.json["error"]["code"], "invalid_token");
 
+        let request = client
+            .build(Method::GET, "/api/v1/me")
+            .bearer_auth(old_session["token"].as_str().unwrap());
+        let response = client.send(request).await;
+        assert_eq!(response.status, 401, "a reset ends every session");
+        assert_eq!(api_login(&instance, "yann").await.status, 401);
         let response = client
-            .get(instance.url("/api/v1/me"))
-            .bearer_auth(old_session["token"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401, "a reset ends every session");
-        assert_eq!(api_login(&instance, "yann").await.status(), 401);
-        let response = client
-            .post(instance.url("/api/v1/sessions"))
-            .json(&json!({"login": "yann", "password": "un tout nouveau mot de passe"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+            .post(
+                "/api/v1/sessions",
+                json!({"login": "yann", "password": "un tout nouveau mot de passe"}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
         instance.stop().await;
     }
 }
@@ -791,7 +765,7 @@ async fn log_in_attempts_are_rate_limited() {
     let instance = start(engine, settings, dir).await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        statuses.push(api_login(&instance, "nobody").await.status().as_u16());
+        statuses.push(api_login(&instance, "nobody").await.status);
     }
     assert_eq!(statuses, [401, 401, 401, 429, 429]);
     instance.stop().await;
@@ -909,7 +883,7 @@ async fn other_instances_discover_a_teacher_by_handle() {
             })
             .await
             .unwrap();
-        let session: Value = api_login(&informal, "lucas").await.json().await.unwrap();
+        let session = api_login(&informal, "lucas").await.json;
         let token = session["token"].as_str().unwrap().to_string();
         let found: Value = client
             .get(informal.url("/api/v1/lookup"))
@@ -972,69 +946,26 @@ async fn pages_follow_the_reader_language_and_404s_are_clear() {
     let engine = Engine::Sqlite;
     let (settings, dir) = settings(engine, None);
     let instance = start(engine, settings, dir).await;
-    let client = browser();
-    let fr = client
-        .get(instance.url("/"))
-        .header("Accept-Language", "fr-FR,fr;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let client = Client::anonymous(&instance);
+    let fr = client.page_in("fr-FR,fr;q=0.9", "/").await;
     assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Créer un compte"));
-    let en = client
-        .get(instance.url("/"))
-        .header("Accept-Language", "en-GB,en;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let en = client.page_in("en-GB,en;q=0.9", "/").await;
     assert!(en.contains("<html lang=\"en\">") && en.contains("Sign up"));
-    let response = client
-        .get(instance.url("/lang/en?next=/signup"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/signup");
-    let page = client
-        .get(instance.url("/signup"))
-        .header("Accept-Language", "fr")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let response = client.get("/lang/en?next=/signup").await;
+    assert_eq!(response.status, 303);
+    assert_eq!(response.headers["location"], "/signup");
+    let page = client.page_in("fr", "/signup").await;
     assert!(
         page.contains("<html lang=\"en\">"),
         "the chosen language wins over the header"
     );
-    let response = client
-        .get(instance.url("/lang/en?next=https://evil.example"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()["location"], "/");
-    let response = client
-        .get(instance.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["error"]["code"],
-        "not_found"
-    );
-    let response = client
-        .get(instance.url("/users/nobody"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
+    let response = client.get("/lang/en?next=https://evil.example").await;
+    assert_eq!(response.headers["location"], "/");
+    let response = client.get("/no/such/page").await;
+    assert_eq!(response.status, 404);
+    assert_eq!(response.json["error"]["code"], "not_found");
+    let response = client.get("/users/nobody").await;
+    assert_eq!(response.status, 404);
     instance.stop().await;
 }
 
@@ -1045,52 +976,44 @@ async fn the_demo_starts_three_federating_instances() {
     let (instances, summary) = preau::demo::start(dir.path(), 0).await.unwrap();
     assert_eq!(instances.len(), 3);
     assert!(summary.contains(preau::demo::DEMO_PASSWORD));
-    let client = api_client();
+    let client = Client::stranger();
     let mut levels = Vec::new();
     for instance in &instances {
-        let info: Value = client
-            .get(format!("{}/api/v1/instance", instance.base_url))
-            .send()
+        let info = client
+            .get(&format!("{}/api/v1/instance", instance.base_url))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         levels.push(info["trust_level"].as_str().unwrap().to_string());
     }
     assert_eq!(levels, ["institutional", "associative", "informal"]);
     // A teacher of the informal node finds the academy's teacher by handle.
-    let session: Value = client
-        .post(format!("{}/api/v1/sessions", instances[2].base_url))
-        .json(&json!({"login": "lucas", "password": preau::demo::DEMO_PASSWORD}))
-        .send()
+    let session = client
+        .post(
+            &format!("{}/api/v1/sessions", instances[2].base_url),
+            json!({"login": "lucas", "password": preau::demo::DEMO_PASSWORD}),
+        )
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json;
     let handle = format!(
         "camille@{}",
         instances[0].base_url.trim_start_matches("http://")
     );
-    let found: Value = client
-        .get(format!("{}/api/v1/lookup", instances[2].base_url))
+    let request = client
+        .build(
+            Method::GET,
+            &format!("{}/api/v1/lookup", instances[2].base_url),
+        )
         .bearer_auth(session["token"].as_str().unwrap())
-        .query(&[("handle", handle.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .query(&[("handle", handle.as_str())]);
+    let found = client.send(request).await.json;
     assert_eq!(found["display_name"], "Camille Le Goff");
     let login = client
-        .post(format!("{}/api/v1/sessions", instances[1].base_url))
-        .json(&json!({"login": "amina", "password": preau::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 201);
+        .post(
+            &format!("{}/api/v1/sessions", instances[1].base_url),
+            json!({"login": "amina", "password": preau::demo::DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status, 201);
     for instance in instances {
         instance.stop().await.unwrap();
     }
@@ -1108,25 +1031,26 @@ async fn a_sign_up_survives_a_mail_server_outage_and_a_new_link_can_be_asked_for
         let (mut settings, dir) = settings(engine, None);
         settings.mail.smtp_url = format!("smtp://127.0.0.1:{closed_port}");
         let instance = start(engine, settings, dir).await;
-        let response = api_client()
-            .post(instance.url("/api/v1/accounts"))
-            .json(&json!({"username": "ines", "email": "ines@example.org", "password": PASSWORD, "accept_charter": true}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        let body: Value = response.json().await.unwrap();
+        let client = Client::cookieless(&instance);
+        let response = client
+            .post(
+                "/api/v1/accounts",
+                json!({"username": "ines", "email": "ines@example.org", "password": PASSWORD, "accept_charter": true}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
+        let body = response.json;
         assert_eq!(body["verification_mail_sent"], false);
         assert_eq!(count_accounts(&instance).await, 1);
         // Asking again answers like for an unknown address.
         for email in ["ines@example.org", "unknown@example.org"] {
-            let response = api_client()
-                .post(instance.url("/api/v1/accounts/resend-verification"))
-                .json(&json!({"email": email}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 202);
+            let response = client
+                .post(
+                    "/api/v1/accounts/resend-verification",
+                    json!({"email": email}),
+                )
+                .await;
+            assert_eq!(response.status, 202);
         }
         instance.stop().await;
     }
@@ -1137,15 +1061,10 @@ async fn wrong_methods_get_a_json_error() {
     let engine = Engine::Sqlite;
     let (settings, dir) = settings(engine, None);
     let instance = start(engine, settings, dir).await;
-    let response = api_client()
-        .delete(instance.url("/api/v1/instance"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 405);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["error"]["code"],
-        "method_not_allowed"
-    );
+    let response = Client::cookieless(&instance)
+        .call(Method::DELETE, "/api/v1/instance", None)
+        .await;
+    assert_eq!(response.status, 405);
+    assert_eq!(response.json["error"]["code"], "method_not_allowed");
     instance.stop().await;
 }
