@@ -66,13 +66,13 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
         let (mut settings, dir) = settings(engine, Some(&smtp));
         institutional(&mut settings);
         let instance = start(engine, settings, dir).await;
-        let client = browser();
+        let client = Client::anonymous(&instance);
 
         // A non-academic address is refused with a clear message, and
         // nothing is stored or sent.
-        let token = page_token(&client, &instance.url("/signup")).await;
-        let response = client
-            .post(instance.url("/signup"))
+        let token = csrf_token(&client.page("/signup").await);
+        let request = client
+            .build(Method::POST, "/signup")
             .header("Accept-Language", "fr-FR")
             .form(&[
                 ("csrf_token", token.as_str()),
@@ -81,12 +81,10 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
                 ("password", PASSWORD),
                 ("display_name", "Camille Le Goff"),
                 ("accept_charter", "yes"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422, "{engine:?}");
-        let html = response.text().await.unwrap();
+            ]);
+        let response = client.send(request).await;
+        assert_eq!(response.status, 422, "{engine:?}");
+        let html = response.text;
         assert!(html.contains("role=\"alert\""), "{html}");
         assert!(html.contains("adresses académiques"), "{html}");
         assert!(
@@ -98,81 +96,81 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
 
         // Without the charter: refused too.
         let response = client
-            .post(instance.url("/signup"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", "camille"),
-                ("email", "camille.legoff@ac-rennes.fr"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422);
+            .post_form(
+                "/signup",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("username", "camille"),
+                    ("email", "camille.legoff@ac-rennes.fr"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 422);
         assert_eq!(count_accounts(&instance).await, 0);
 
         // An academic address works; the link arrives by SMTP.
         let response = client
-            .post(instance.url("/signup"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", "camille"),
-                ("email", "Camille.LeGoff@ac-rennes.fr"),
-                ("password", PASSWORD),
-                ("display_name", "Camille Le Goff"),
-                ("accept_charter", "yes"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+            .post_form(
+                "/signup",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("username", "camille"),
+                    ("email", "Camille.LeGoff@ac-rennes.fr"),
+                    ("password", PASSWORD),
+                    ("display_name", "Camille Le Goff"),
+                    ("accept_charter", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 201);
         let mail = smtp.wait_for_mail("camille.legoff@ac-rennes.fr", 1).await;
         let link = link_in(&mail, &instance.url("/verify?token="));
 
         // Before verification, log-in is refused with its own code.
-        let token = page_token(&client, &instance.url("/login")).await;
+        let token = csrf_token(&client.page("/login").await);
         let response = client
-            .post(instance.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "camille"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("login", "camille"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 403);
 
-        let response = client.get(&link).send().await.unwrap();
-        assert_eq!(response.status(), 200);
+        let response = client.get(&link).await;
+        assert_eq!(response.status, 200);
         // The link works once.
-        assert_eq!(client.get(&link).send().await.unwrap().status(), 400);
+        assert_eq!(client.get(&link).await.status, 400);
 
         let response = client
-            .post(instance.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "camille"),
-                ("password", "wrong password!"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("login", "camille"),
+                    ("password", "wrong password!"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 401);
         let response = client
-            .post(instance.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "camille.legoff@ac-rennes.fr"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        assert_eq!(response.headers()["location"], "/users/camille");
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("login", "camille.legoff@ac-rennes.fr"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 303);
+        assert_eq!(response.headers["location"], "/users/camille");
         let cookie = response
-            .headers()
+            .headers
             .get_all("set-cookie")
             .iter()
             .map(|v| v.to_str().unwrap().to_string())
@@ -185,9 +183,9 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
             "{cookie}"
         );
 
-        let token = page_token(&client, &instance.url("/settings/profile")).await;
-        let response = client
-            .post(instance.url("/settings/profile"))
+        let token = csrf_token(&client.page("/settings/profile").await);
+        let request = client
+            .build(Method::POST, "/settings/profile")
             .body(
                 [
                     ("csrf_token", token.as_str()),
@@ -214,20 +212,11 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
                 .collect::<Vec<_>>()
                 .join("&"),
             )
-            .header("content-type", "application/x-www-form-urlencoded")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+            .header("content-type", "application/x-www-form-urlencoded");
+        let response = client.send(request).await;
+        assert_eq!(response.status, 200);
 
-        let html = client
-            .get(instance.url("/users/camille"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = client.get("/users/camille").await.text;
         assert!(html.contains("<strong>maths</strong>"), "{html}");
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(!html.contains("javascript:alert"), "{html}");
@@ -235,15 +224,10 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
         assert!(html.contains("Lycée Chateaubriand"));
 
         // The same URL as ActivityPub.
-        let actor: Value = api_client()
-            .get(instance.url("/users/camille"))
-            .header("Accept", "application/activity+json")
-            .send()
+        let actor = Client::cookieless(&instance)
+            .get_activity("/users/camille")
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(actor["type"], "Person");
         assert_eq!(actor["id"], instance.url("/users/camille"));
         assert_eq!(
@@ -266,24 +250,13 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
             .any(|field| field["value"] == "Mathématiques, Physique-chimie"));
 
         // Log-out ends the session.
-        let token = page_token(&client, &instance.url("/settings/profile")).await;
+        let token = csrf_token(&client.page("/settings/profile").await);
         let response = client
-            .post(instance.url("/logout"))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        let response = client
-            .get(instance.url("/settings/profile"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            response.status(),
-            303,
-            "logged out users are sent to log in"
-        );
+            .post_form("/logout", &[("csrf_token", token.as_str())])
+            .await;
+        assert_eq!(response.status, 303);
+        let response = client.get("/settings/profile").await;
+        assert_eq!(response.status, 303, "logged out users are sent to log in");
         instance.stop().await;
     }
 }
@@ -294,38 +267,38 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
         let smtp = SmtpServer::start();
         let (settings, dir) = settings(engine, Some(&smtp));
         let instance = start(engine, settings, dir).await;
-        let client = browser();
-        let _ = page_token(&client, &instance.url("/signup")).await;
+        let client = Client::anonymous(&instance);
+        let _ = csrf_token(&client.page("/signup").await);
         for token in ["", "forged-token-forged-token-forged-token"] {
             let response = client
-                .post(instance.url("/signup"))
-                .form(&[
-                    ("csrf_token", token),
-                    ("username", "mallory"),
-                    ("email", "mallory@example.org"),
-                    ("password", PASSWORD),
-                    ("accept_charter", "yes"),
-                ])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 403);
-            assert!(response.text().await.unwrap().contains("csrf_failed"));
+                .post_form(
+                    "/signup",
+                    &[
+                        ("csrf_token", token),
+                        ("username", "mallory"),
+                        ("email", "mallory@example.org"),
+                        ("password", PASSWORD),
+                        ("accept_charter", "yes"),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status, 403);
+            assert!(response.text.contains("csrf_failed"));
         }
         // A client that never got the cookie is refused as well.
-        let response = api_client()
-            .post(instance.url("/signup"))
-            .form(&[
-                ("csrf_token", "x"),
-                ("username", "mallory"),
-                ("email", "m@example.org"),
-                ("password", PASSWORD),
-                ("accept_charter", "yes"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
+        let response = Client::cookieless(&instance)
+            .post_form(
+                "/signup",
+                &[
+                    ("csrf_token", "x"),
+                    ("username", "mallory"),
+                    ("email", "m@example.org"),
+                    ("password", PASSWORD),
+                    ("accept_charter", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 403);
         assert_eq!(count_accounts(&instance).await, 0);
         instance.stop().await;
     }
