@@ -337,7 +337,7 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
         let smtp = SmtpServer::start();
         let (settings, dir) = settings(engine, Some(&smtp));
         let instance = start(engine, settings, dir).await;
-        let client = api_client();
+        let client = Client::cookieless(&instance);
 
         let verified = api_signup(&instance, &smtp, "amina", "amina@example.org").await;
         assert_eq!(verified["account"]["status"], "active");
@@ -378,24 +378,26 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
         ];
         for (body, status, code) in cases {
             let response = client
-                .post(instance.url("/api/v1/accounts"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), status, "{body}");
-            let error: Value = response.json().await.unwrap();
+                .send(
+                    client
+                        .build(Method::POST, &instance.url("/api/v1/accounts"))
+                        .json(&body),
+                )
+                .await;
+            assert_eq!(response.status, status, "{body}");
+            let error = response.json;
             assert_eq!(error["error"]["code"], code, "{body}");
             assert!(!error["error"]["message"].as_str().unwrap().is_empty());
         }
         let response = client
-            .post(instance.url("/api/v1/accounts"))
-            .body("{not json")
-            .header("content-type", "application/json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
+            .send(
+                client
+                    .build(Method::POST, &instance.url("/api/v1/accounts"))
+                    .body("{not json")
+                    .header("content-type", "application/json"),
+            )
+            .await;
+        assert_eq!(response.status, 400);
         assert_eq!(count_accounts(&instance).await, 1);
 
         let response = api_login(&instance, "amina").await;
@@ -403,15 +405,16 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
         let session = response.json;
         let token = session["token"].as_str().unwrap().to_string();
 
-        let response = client.get(instance.url("/api/v1/me")).send().await.unwrap();
-        assert_eq!(response.status(), 401);
+        let response = client.get("/api/v1/me").await;
+        assert_eq!(response.status, 401);
         let response = client
-            .get(instance.url("/api/v1/me"))
-            .bearer_auth("nonsense")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+            .send(
+                client
+                    .build(Method::GET, &instance.url("/api/v1/me"))
+                    .bearer_auth("nonsense"),
+            )
+            .await;
+        assert_eq!(response.status, 401);
 
         let profile = json!({
             "display_name": "Amina Diallo",
@@ -423,14 +426,15 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
             "interests": ["jardin", "climat"]
         });
         let response = client
-            .put(instance.url("/api/v1/me/profile"))
-            .bearer_auth(&token)
-            .json(&profile)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let me: Value = response.json().await.unwrap();
+            .send(
+                client
+                    .build(Method::PUT, &instance.url("/api/v1/me/profile"))
+                    .bearer_auth(&token)
+                    .json(&profile),
+            )
+            .await;
+        assert_eq!(response.status, 200);
+        let me = response.json;
         assert_eq!(me["profile"]["bio"], "SVT et *jardins* pédagogiques");
         assert!(me["profile"]["bio_html"]
             .as_str()
@@ -441,25 +445,16 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
         let mut bad = profile.clone();
         bad["school_levels"] = json!(["cp"]);
         let response = client
-            .put(instance.url("/api/v1/me/profile"))
-            .bearer_auth(&token)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "invalid_school_level"
-        );
-        let public: Value = client
-            .get(instance.url("/api/v1/profiles/amina"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .send(
+                client
+                    .build(Method::PUT, &instance.url("/api/v1/me/profile"))
+                    .bearer_auth(&token)
+                    .json(&bad),
+            )
+            .await;
+        assert_eq!(response.status, 422);
+        assert_eq!(response.json["error"]["code"], "invalid_school_level");
+        let public: Value = client.get("/api/v1/profiles/amina").await.json;
         assert_eq!(public["school_levels"], json!(["college", "lycee"]));
         assert_eq!(public["handle"], format!("amina@{}", instance.domain));
         assert!(
@@ -467,40 +462,36 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
             "public profiles never show the address"
         );
 
-        let response = client
-            .get(instance.url("/api/v1/profiles/nobody"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 404);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "not_found"
-        );
+        let response = client.get("/api/v1/profiles/nobody").await;
+        assert_eq!(response.status, 404);
+        assert_eq!(response.json["error"]["code"], "not_found");
 
         // Non-admins cannot use admin routes.
         let response = client
-            .get(instance.url("/api/v1/admin/accounts"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
+            .send(
+                client
+                    .build(Method::GET, &instance.url("/api/v1/admin/accounts"))
+                    .bearer_auth(&token),
+            )
+            .await;
+        assert_eq!(response.status, 403);
 
         let response = client
-            .delete(instance.url("/api/v1/sessions/current"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 204);
+            .send(
+                client
+                    .build(Method::DELETE, &instance.url("/api/v1/sessions/current"))
+                    .bearer_auth(&token),
+            )
+            .await;
+        assert_eq!(response.status, 204);
         let response = client
-            .get(instance.url("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+            .send(
+                client
+                    .build(Method::GET, &instance.url("/api/v1/me"))
+                    .bearer_auth(&token),
+            )
+            .await;
+        assert_eq!(response.status, 401);
         instance.stop().await;
     }
 }
@@ -529,57 +520,39 @@ async fn associative_sign_ups_wait_for_an_admin() {
         assert_eq!(response.status, 403);
         assert_eq!(response.json["error"]["code"], "account_pending_approval");
         assert_eq!(
-            api_client()
-                .get(instance.url("/users/lucas"))
-                .send()
+            Client::cookieless(&instance)
+                .get("/users/lucas")
                 .await
-                .unwrap()
-                .status(),
+                .status,
             404,
             "unapproved profiles are hidden"
         );
 
         // The admin approves in the console.
-        let admin = browser();
-        let token = page_token(&admin, &instance.url("/login")).await;
+        let admin = Client::anonymous(&instance);
+        let token = csrf_token(&admin.page("/login").await);
         let response = admin
-            .post(instance.url("/login"))
-            .form(&[
+            .send(admin.build(Method::POST, &instance.url("/login")).form(&[
                 ("csrf_token", token.as_str()),
                 ("login", "president"),
                 ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        let html = admin
-            .get(instance.url("/admin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            ]))
+            .await;
+        assert_eq!(response.status, 303);
+        let html = admin.get("/admin").await.text;
         assert!(html.contains("/admin/users/lucas/approve"), "{html}");
         let token = csrf_token(&html);
         let response = admin
-            .post(instance.url("/admin/users/lucas/approve"))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+            .send(
+                admin
+                    .build(Method::POST, &instance.url("/admin/users/lucas/approve"))
+                    .form(&[("csrf_token", token.as_str())]),
+            )
+            .await;
+        assert_eq!(response.status, 200);
         assert_eq!(api_login(&instance, "lucas").await.status, 201);
 
-        let csv = admin
-            .get(instance.url("/admin/users.csv"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let csv = admin.get("/admin/users.csv").await.text;
         assert!(
             csv.starts_with("username,email,email_domain,status"),
             "{csv}"
@@ -590,87 +563,55 @@ async fn associative_sign_ups_wait_for_an_admin() {
         );
 
         // A member cannot open the console.
-        let member = browser();
-        let token = page_token(&member, &instance.url("/login")).await;
+        let member = Client::anonymous(&instance);
+        let token = csrf_token(&member.page("/login").await);
         member
-            .post(instance.url("/login"))
-            .form(&[
+            .send(member.build(Method::POST, &instance.url("/login")).form(&[
                 ("csrf_token", token.as_str()),
                 ("login", "lucas"),
                 ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            member
-                .get(instance.url("/admin"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
-        assert_eq!(
-            member
-                .get(instance.url("/admin/users.csv"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
+            ]))
+            .await;
+        assert_eq!(member.get("/admin").await.status, 403);
+        assert_eq!(member.get("/admin/users.csv").await.status, 403);
 
         // Suspension: no log-in, no profile, no WebFinger; the last admin stays.
-        let response = admin
-            .get(instance.url("/admin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let response = admin.get("/admin").await.text;
         let token = csrf_token(&response);
         let response = admin
-            .post(instance.url("/admin/users/lucas/suspend"))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+            .send(
+                admin
+                    .build(Method::POST, &instance.url("/admin/users/lucas/suspend"))
+                    .form(&[("csrf_token", token.as_str())]),
+            )
+            .await;
+        assert_eq!(response.status, 200);
         assert_eq!(api_login(&instance, "lucas").await.status, 403);
         assert_eq!(
-            member
-                .get(instance.url("/settings/profile"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            member.get("/settings/profile").await.status,
             303,
             "sessions end at suspension"
         );
-        let webfinger = api_client()
-            .get(instance.url(&format!(
+        let webfinger = Client::cookieless(&instance)
+            .get(&format!(
                 "/.well-known/webfinger?resource=acct:lucas@{}",
                 instance.domain
-            )))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(webfinger.status(), 404);
+            ))
+            .await;
+        assert_eq!(webfinger.status, 404);
         let error = domain.suspend_account("president").await.unwrap_err();
         assert_eq!(error.code(), "last_admin");
         let reactivated = domain.approve_account("lucas").await.unwrap();
         assert_eq!(reactivated.status.as_str(), "active");
 
         // Re-activating never skips the proof of the address.
-        let response = api_client()
-            .post(instance.url("/api/v1/accounts"))
-            .json(&json!({"username": "zoe", "email": "zoe@example.org", "password": PASSWORD, "accept_charter": true}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        let response = Client::cookieless(&instance)
+            .post(
+                "/api/v1/accounts",
+                json!({"username": "zoe", "email": "zoe@example.org", "password": PASSWORD, "accept_charter": true}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
         domain.suspend_account("zoe").await.unwrap();
         let back = domain.approve_account("zoe").await.unwrap();
         assert_eq!(back.status.as_str(), "pending_verification");
