@@ -721,70 +721,50 @@ async fn other_instances_discover_a_teacher_by_handle() {
             .unwrap();
 
         // WebFinger and NodeInfo as any fediverse server reads them.
-        let client = api_client();
+        let client = Client::stranger();
         let finger: Value = client
-            .get(academy.url(&format!(
+            .get(&academy.url(&format!(
                 "/.well-known/webfinger?resource=acct:camille@{}",
                 academy.domain
             )))
-            .send()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(
             finger["subject"],
             format!("acct:camille@{}", academy.domain)
         );
         assert_eq!(finger["links"][0]["href"], academy.url("/users/camille"));
         let response = client
-            .get(academy.url("/.well-known/webfinger?resource=acct:camille@elsewhere.example"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 404);
-        let response = client
-            .get(academy.url("/.well-known/webfinger"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
+            .get(&academy.url("/.well-known/webfinger?resource=acct:camille@elsewhere.example"))
+            .await;
+        assert_eq!(response.status, 404);
+        let response = client.get(&academy.url("/.well-known/webfinger")).await;
+        assert_eq!(response.status, 400);
 
-        let links: Value = client
-            .get(academy.url("/.well-known/nodeinfo"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let links: Value = client.get(&academy.url("/.well-known/nodeinfo")).await.json;
         let href = links["links"][0]["href"].as_str().unwrap();
-        let info: Value = client.get(href).send().await.unwrap().json().await.unwrap();
+        let info: Value = client.get(href).await.json;
         assert_eq!(info["software"]["name"], "preau");
         assert_eq!(info["protocols"], json!(["activitypub"]));
         assert_eq!(info["usage"]["users"]["total"], 1);
         assert_eq!(info["metadata"]["trust"]["declared"], "institutional");
         let instance_actor: Value = client
             .get(links["links"][1]["href"].as_str().unwrap())
-            .send()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(instance_actor["type"], "Application");
 
         // A member of the informal instance looks the teacher up; her
         // instance stores the actor. Strangers may not make it fetch.
         let handle = format!("camille@{}", academy.domain);
         let response = client
-            .get(informal.url("/api/v1/lookup"))
-            .query(&[("handle", handle.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+            .send(
+                client
+                    .build(Method::GET, &informal.url("/api/v1/lookup"))
+                    .query(&[("handle", handle.as_str())]),
+            )
+            .await;
+        assert_eq!(response.status, 401);
         informal
             .running
             .state
@@ -800,15 +780,14 @@ async fn other_instances_discover_a_teacher_by_handle() {
         let session = api_login(&informal, "lucas").await.json;
         let token = session["token"].as_str().unwrap().to_string();
         let found: Value = client
-            .get(informal.url("/api/v1/lookup"))
-            .bearer_auth(&token)
-            .query(&[("handle", handle.as_str())])
-            .send()
+            .send(
+                client
+                    .build(Method::GET, &informal.url("/api/v1/lookup"))
+                    .bearer_auth(&token)
+                    .query(&[("handle", handle.as_str())]),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(found["handle"], handle);
         assert_eq!(found["local"], false);
         assert_eq!(found["subjects"], json!(["Mathématiques"]));
@@ -831,25 +810,24 @@ async fn other_instances_discover_a_teacher_by_handle() {
         assert!(stored.private_key_pem.is_none());
 
         let response = client
-            .get(informal.url("/api/v1/lookup"))
-            .bearer_auth(&token)
-            .query(&[("handle", format!("nobody@{}", academy.domain))])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 502);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "lookup_failed"
-        );
+            .send(
+                client
+                    .build(Method::GET, &informal.url("/api/v1/lookup"))
+                    .bearer_auth(&token)
+                    .query(&[("handle", format!("nobody@{}", academy.domain))]),
+            )
+            .await;
+        assert_eq!(response.status, 502);
+        assert_eq!(response.json["error"]["code"], "lookup_failed");
         let response = client
-            .get(informal.url("/api/v1/lookup"))
-            .bearer_auth(&token)
-            .query(&[("handle", "not a handle")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
+            .send(
+                client
+                    .build(Method::GET, &informal.url("/api/v1/lookup"))
+                    .bearer_auth(&token)
+                    .query(&[("handle", "not a handle")]),
+            )
+            .await;
+        assert_eq!(response.status, 400);
         academy.stop().await;
         informal.stop().await;
     }
