@@ -61,18 +61,13 @@ async fn teachers_on_three_instances_share_a_forum() {
         assert_eq!(response.status, 201, "{}", response.text);
 
         // The forum is a Group any server can discover.
-        let finger: Value = client
-            .http()
-            .get(academy.url(&format!(
+        let finger = client
+            .get(&academy.url(&format!(
                 "/.well-known/webfinger?resource=acct:maths@{}",
                 academy.domain
             )))
-            .send()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(finger["links"][0]["href"], academy.url("/forums/maths"));
         let group: Value = client
             .get_activity(&academy.url("/forums/maths"))
