@@ -61,7 +61,7 @@ async fn nothing_is_fetched_from_private_addresses_or_for_unverified_requests() 
             |_, _| {},
         )
         .await;
-        assert_eq!(response.status(), 403, "{engine:?}");
+        assert_eq!(response.status, 403, "{engine:?}");
         let store = &instance.running.state.domain.store();
         assert!(
             store.instance(&host).await.unwrap().is_none(),
