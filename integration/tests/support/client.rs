@@ -20,6 +20,7 @@ pub struct Answer {
     pub location: Option<String>,
     /// The `Content-Type` header (empty when there is none).
     pub content_type: String,
+    /// Every header of the answer (`Set-Cookie`, `Retry-After`…).
     pub headers: reqwest::header::HeaderMap,
 }
 
