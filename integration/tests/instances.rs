@@ -35,10 +35,10 @@ mod trust;
 
 use preau::config::Registrations;
 use preau_federation::TrustLevel;
+use reqwest::Method;
 use serde_json::{json, Value};
+use support::client::{Answer, Client, PASSWORD};
 use support::*;
-
-const PASSWORD: &str = "une phrase de passe solide";
 
 fn institutional(settings: &mut preau::config::Settings) {
     settings.instance.trust_level = TrustLevel::Institutional;
@@ -66,13 +66,13 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
         let (mut settings, dir) = settings(engine, Some(&smtp));
         institutional(&mut settings);
         let instance = start(engine, settings, dir).await;
-        let client = browser();
+        let client = Client::anonymous(&instance);
 
         // A non-academic address is refused with a clear message, and
         // nothing is stored or sent.
-        let token = page_token(&client, &instance.url("/signup")).await;
-        let response = client
-            .post(instance.url("/signup"))
+        let token = csrf_token(&client.page("/signup").await);
+        let request = client
+            .build(Method::POST, "/signup")
             .header("Accept-Language", "fr-FR")
             .form(&[
                 ("csrf_token", token.as_str()),
@@ -81,12 +81,10 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
                 ("password", PASSWORD),
                 ("display_name", "Camille Le Goff"),
                 ("accept_charter", "yes"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422, "{engine:?}");
-        let html = response.text().await.unwrap();
+            ]);
+        let response = client.send(request).await;
+        assert_eq!(response.status, 422, "{engine:?}");
+        let html = response.text;
         assert!(html.contains("role=\"alert\""), "{html}");
         assert!(html.contains("adresses académiques"), "{html}");
         assert!(
@@ -98,81 +96,81 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
 
         // Without the charter: refused too.
         let response = client
-            .post(instance.url("/signup"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", "camille"),
-                ("email", "camille.legoff@ac-rennes.fr"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422);
+            .post_form(
+                "/signup",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("username", "camille"),
+                    ("email", "camille.legoff@ac-rennes.fr"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 422);
         assert_eq!(count_accounts(&instance).await, 0);
 
         // An academic address works; the link arrives by SMTP.
         let response = client
-            .post(instance.url("/signup"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", "camille"),
-                ("email", "Camille.LeGoff@ac-rennes.fr"),
-                ("password", PASSWORD),
-                ("display_name", "Camille Le Goff"),
-                ("accept_charter", "yes"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+            .post_form(
+                "/signup",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("username", "camille"),
+                    ("email", "Camille.LeGoff@ac-rennes.fr"),
+                    ("password", PASSWORD),
+                    ("display_name", "Camille Le Goff"),
+                    ("accept_charter", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 201);
         let mail = smtp.wait_for_mail("camille.legoff@ac-rennes.fr", 1).await;
         let link = link_in(&mail, &instance.url("/verify?token="));
 
         // Before verification, log-in is refused with its own code.
-        let token = page_token(&client, &instance.url("/login")).await;
+        let token = csrf_token(&client.page("/login").await);
         let response = client
-            .post(instance.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "camille"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("login", "camille"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 403);
 
-        let response = client.get(&link).send().await.unwrap();
-        assert_eq!(response.status(), 200);
+        let response = client.get(&link).await;
+        assert_eq!(response.status, 200);
         // The link works once.
-        assert_eq!(client.get(&link).send().await.unwrap().status(), 400);
+        assert_eq!(client.get(&link).await.status, 400);
 
         let response = client
-            .post(instance.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "camille"),
-                ("password", "wrong password!"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("login", "camille"),
+                    ("password", "wrong password!"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 401);
         let response = client
-            .post(instance.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("login", "camille.legoff@ac-rennes.fr"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        assert_eq!(response.headers()["location"], "/users/camille");
+            .post_form(
+                "/login",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("login", "camille.legoff@ac-rennes.fr"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 303);
+        assert_eq!(response.headers["location"], "/users/camille");
         let cookie = response
-            .headers()
+            .headers
             .get_all("set-cookie")
             .iter()
             .map(|v| v.to_str().unwrap().to_string())
@@ -185,9 +183,9 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
             "{cookie}"
         );
 
-        let token = page_token(&client, &instance.url("/settings/profile")).await;
-        let response = client
-            .post(instance.url("/settings/profile"))
+        let token = csrf_token(&client.page("/settings/profile").await);
+        let request = client
+            .build(Method::POST, "/settings/profile")
             .body(
                 [
                     ("csrf_token", token.as_str()),
@@ -214,20 +212,11 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
                 .collect::<Vec<_>>()
                 .join("&"),
             )
-            .header("content-type", "application/x-www-form-urlencoded")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+            .header("content-type", "application/x-www-form-urlencoded");
+        let response = client.send(request).await;
+        assert_eq!(response.status, 200);
 
-        let html = client
-            .get(instance.url("/users/camille"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = client.get("/users/camille").await.text;
         assert!(html.contains("<strong>maths</strong>"), "{html}");
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(!html.contains("javascript:alert"), "{html}");
@@ -235,15 +224,10 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
         assert!(html.contains("Lycée Chateaubriand"));
 
         // The same URL as ActivityPub.
-        let actor: Value = api_client()
-            .get(instance.url("/users/camille"))
-            .header("Accept", "application/activity+json")
-            .send()
+        let actor = Client::cookieless(&instance)
+            .get_activity("/users/camille")
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(actor["type"], "Person");
         assert_eq!(actor["id"], instance.url("/users/camille"));
         assert_eq!(
@@ -266,24 +250,13 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
             .any(|field| field["value"] == "Mathématiques, Physique-chimie"));
 
         // Log-out ends the session.
-        let token = page_token(&client, &instance.url("/settings/profile")).await;
+        let token = csrf_token(&client.page("/settings/profile").await);
         let response = client
-            .post(instance.url("/logout"))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        let response = client
-            .get(instance.url("/settings/profile"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            response.status(),
-            303,
-            "logged out users are sent to log in"
-        );
+            .post_form("/logout", &[("csrf_token", token.as_str())])
+            .await;
+        assert_eq!(response.status, 303);
+        let response = client.get("/settings/profile").await;
+        assert_eq!(response.status, 303, "logged out users are sent to log in");
         instance.stop().await;
     }
 }
@@ -294,72 +267,68 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
         let smtp = SmtpServer::start();
         let (settings, dir) = settings(engine, Some(&smtp));
         let instance = start(engine, settings, dir).await;
-        let client = browser();
-        let _ = page_token(&client, &instance.url("/signup")).await;
+        let client = Client::anonymous(&instance);
+        let _ = csrf_token(&client.page("/signup").await);
         for token in ["", "forged-token-forged-token-forged-token"] {
             let response = client
-                .post(instance.url("/signup"))
-                .form(&[
-                    ("csrf_token", token),
-                    ("username", "mallory"),
-                    ("email", "mallory@example.org"),
-                    ("password", PASSWORD),
-                    ("accept_charter", "yes"),
-                ])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 403);
-            assert!(response.text().await.unwrap().contains("csrf_failed"));
+                .post_form(
+                    "/signup",
+                    &[
+                        ("csrf_token", token),
+                        ("username", "mallory"),
+                        ("email", "mallory@example.org"),
+                        ("password", PASSWORD),
+                        ("accept_charter", "yes"),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status, 403);
+            assert!(response.text.contains("csrf_failed"));
         }
         // A client that never got the cookie is refused as well.
-        let response = api_client()
-            .post(instance.url("/signup"))
-            .form(&[
-                ("csrf_token", "x"),
-                ("username", "mallory"),
-                ("email", "m@example.org"),
-                ("password", PASSWORD),
-                ("accept_charter", "yes"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
+        let response = Client::cookieless(&instance)
+            .post_form(
+                "/signup",
+                &[
+                    ("csrf_token", "x"),
+                    ("username", "mallory"),
+                    ("email", "m@example.org"),
+                    ("password", PASSWORD),
+                    ("accept_charter", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, 403);
         assert_eq!(count_accounts(&instance).await, 0);
         instance.stop().await;
     }
 }
 
 async fn api_signup(instance: &TestInstance, smtp: &SmtpServer, name: &str, email: &str) -> Value {
-    let client = api_client();
-    let response = client
-        .post(instance.url("/api/v1/accounts"))
-        .json(&json!({"username": name, "email": email, "password": PASSWORD, "display_name": name, "accept_charter": true}))
-        .send()
+    let client = Client::cookieless(instance);
+    client
+        .post(
+            "/api/v1/accounts",
+            json!({"username": name, "email": email, "password": PASSWORD, "display_name": name, "accept_charter": true}),
+        )
         .await
-        .unwrap();
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        .expect(201);
     let mail = smtp.wait_for_mail(email, 1).await;
     let link = link_in(&mail, &instance.url("/verify?token="));
     let token = link.split("token=").nth(1).unwrap();
-    let response = client
-        .post(instance.url("/api/v1/accounts/verify"))
-        .json(&json!({"token": token}))
-        .send()
+    client
+        .post("/api/v1/accounts/verify", json!({"token": token}))
         .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+        .expect(200)
 }
 
-async fn api_login(instance: &TestInstance, login: &str) -> reqwest::Response {
-    api_client()
-        .post(instance.url("/api/v1/sessions"))
-        .json(&json!({"login": login, "password": PASSWORD}))
-        .send()
+async fn api_login(instance: &TestInstance, login: &str) -> Answer {
+    Client::cookieless(instance)
+        .post(
+            "/api/v1/sessions",
+            json!({"login": login, "password": PASSWORD}),
+        )
         .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -368,7 +337,7 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
         let smtp = SmtpServer::start();
         let (settings, dir) = settings(engine, Some(&smtp));
         let instance = start(engine, settings, dir).await;
-        let client = api_client();
+        let client = Client::cookieless(&instance);
 
         let verified = api_signup(&instance, &smtp, "amina", "amina@example.org").await;
         assert_eq!(verified["account"]["status"], "active");
@@ -409,40 +378,43 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
         ];
         for (body, status, code) in cases {
             let response = client
-                .post(instance.url("/api/v1/accounts"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), status, "{body}");
-            let error: Value = response.json().await.unwrap();
+                .send(
+                    client
+                        .build(Method::POST, &instance.url("/api/v1/accounts"))
+                        .json(&body),
+                )
+                .await;
+            assert_eq!(response.status, status, "{body}");
+            let error = response.json;
             assert_eq!(error["error"]["code"], code, "{body}");
             assert!(!error["error"]["message"].as_str().unwrap().is_empty());
         }
         let response = client
-            .post(instance.url("/api/v1/accounts"))
-            .body("{not json")
-            .header("content-type", "application/json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
+            .send(
+                client
+                    .build(Method::POST, &instance.url("/api/v1/accounts"))
+                    .body("{not json")
+                    .header("content-type", "application/json"),
+            )
+            .await;
+        assert_eq!(response.status, 400);
         assert_eq!(count_accounts(&instance).await, 1);
 
         let response = api_login(&instance, "amina").await;
-        assert_eq!(response.status(), 201);
-        let session: Value = response.json().await.unwrap();
+        assert_eq!(response.status, 201);
+        let session = response.json;
         let token = session["token"].as_str().unwrap().to_string();
 
-        let response = client.get(instance.url("/api/v1/me")).send().await.unwrap();
-        assert_eq!(response.status(), 401);
+        let response = client.get("/api/v1/me").await;
+        assert_eq!(response.status, 401);
         let response = client
-            .get(instance.url("/api/v1/me"))
-            .bearer_auth("nonsense")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+            .send(
+                client
+                    .build(Method::GET, &instance.url("/api/v1/me"))
+                    .bearer_auth("nonsense"),
+            )
+            .await;
+        assert_eq!(response.status, 401);
 
         let profile = json!({
             "display_name": "Amina Diallo",
@@ -454,14 +426,15 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
             "interests": ["jardin", "climat"]
         });
         let response = client
-            .put(instance.url("/api/v1/me/profile"))
-            .bearer_auth(&token)
-            .json(&profile)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let me: Value = response.json().await.unwrap();
+            .send(
+                client
+                    .build(Method::PUT, &instance.url("/api/v1/me/profile"))
+                    .bearer_auth(&token)
+                    .json(&profile),
+            )
+            .await;
+        assert_eq!(response.status, 200);
+        let me = response.json;
         assert_eq!(me["profile"]["bio"], "SVT et *jardins* pédagogiques");
         assert!(me["profile"]["bio_html"]
             .as_str()
@@ -472,25 +445,16 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
         let mut bad = profile.clone();
         bad["school_levels"] = json!(["cp"]);
         let response = client
-            .put(instance.url("/api/v1/me/profile"))
-            .bearer_auth(&token)
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "invalid_school_level"
-        );
-        let public: Value = client
-            .get(instance.url("/api/v1/profiles/amina"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .send(
+                client
+                    .build(Method::PUT, &instance.url("/api/v1/me/profile"))
+                    .bearer_auth(&token)
+                    .json(&bad),
+            )
+            .await;
+        assert_eq!(response.status, 422);
+        assert_eq!(response.json["error"]["code"], "invalid_school_level");
+        let public: Value = client.get("/api/v1/profiles/amina").await.json;
         assert_eq!(public["school_levels"], json!(["college", "lycee"]));
         assert_eq!(public["handle"], format!("amina@{}", instance.domain));
         assert!(
@@ -498,40 +462,36 @@ async fn the_json_api_covers_accounts_and_profiles_with_stable_errors() {
             "public profiles never show the address"
         );
 
-        let response = client
-            .get(instance.url("/api/v1/profiles/nobody"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 404);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "not_found"
-        );
+        let response = client.get("/api/v1/profiles/nobody").await;
+        assert_eq!(response.status, 404);
+        assert_eq!(response.json["error"]["code"], "not_found");
 
         // Non-admins cannot use admin routes.
         let response = client
-            .get(instance.url("/api/v1/admin/accounts"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
+            .send(
+                client
+                    .build(Method::GET, &instance.url("/api/v1/admin/accounts"))
+                    .bearer_auth(&token),
+            )
+            .await;
+        assert_eq!(response.status, 403);
 
         let response = client
-            .delete(instance.url("/api/v1/sessions/current"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 204);
+            .send(
+                client
+                    .build(Method::DELETE, &instance.url("/api/v1/sessions/current"))
+                    .bearer_auth(&token),
+            )
+            .await;
+        assert_eq!(response.status, 204);
         let response = client
-            .get(instance.url("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+            .send(
+                client
+                    .build(Method::GET, &instance.url("/api/v1/me"))
+                    .bearer_auth(&token),
+            )
+            .await;
+        assert_eq!(response.status, 401);
         instance.stop().await;
     }
 }
@@ -557,63 +517,42 @@ async fn associative_sign_ups_wait_for_an_admin() {
         let verified = api_signup(&instance, &smtp, "lucas", "lucas@example.net").await;
         assert_eq!(verified["account"]["status"], "pending_approval");
         let response = api_login(&instance, "lucas").await;
-        assert_eq!(response.status(), 403);
+        assert_eq!(response.status, 403);
+        assert_eq!(response.json["error"]["code"], "account_pending_approval");
         assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "account_pending_approval"
-        );
-        assert_eq!(
-            api_client()
-                .get(instance.url("/users/lucas"))
-                .send()
+            Client::cookieless(&instance)
+                .get("/users/lucas")
                 .await
-                .unwrap()
-                .status(),
+                .status,
             404,
             "unapproved profiles are hidden"
         );
 
         // The admin approves in the console.
-        let admin = browser();
-        let token = page_token(&admin, &instance.url("/login")).await;
+        let admin = Client::anonymous(&instance);
+        let token = csrf_token(&admin.page("/login").await);
         let response = admin
-            .post(instance.url("/login"))
-            .form(&[
+            .send(admin.build(Method::POST, &instance.url("/login")).form(&[
                 ("csrf_token", token.as_str()),
                 ("login", "president"),
                 ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
-        let html = admin
-            .get(instance.url("/admin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            ]))
+            .await;
+        assert_eq!(response.status, 303);
+        let html = admin.get("/admin").await.text;
         assert!(html.contains("/admin/users/lucas/approve"), "{html}");
         let token = csrf_token(&html);
         let response = admin
-            .post(instance.url("/admin/users/lucas/approve"))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(api_login(&instance, "lucas").await.status(), 201);
+            .send(
+                admin
+                    .build(Method::POST, &instance.url("/admin/users/lucas/approve"))
+                    .form(&[("csrf_token", token.as_str())]),
+            )
+            .await;
+        assert_eq!(response.status, 200);
+        assert_eq!(api_login(&instance, "lucas").await.status, 201);
 
-        let csv = admin
-            .get(instance.url("/admin/users.csv"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let csv = admin.get("/admin/users.csv").await.text;
         assert!(
             csv.starts_with("username,email,email_domain,status"),
             "{csv}"
@@ -624,91 +563,59 @@ async fn associative_sign_ups_wait_for_an_admin() {
         );
 
         // A member cannot open the console.
-        let member = browser();
-        let token = page_token(&member, &instance.url("/login")).await;
+        let member = Client::anonymous(&instance);
+        let token = csrf_token(&member.page("/login").await);
         member
-            .post(instance.url("/login"))
-            .form(&[
+            .send(member.build(Method::POST, &instance.url("/login")).form(&[
                 ("csrf_token", token.as_str()),
                 ("login", "lucas"),
                 ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            member
-                .get(instance.url("/admin"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
-        assert_eq!(
-            member
-                .get(instance.url("/admin/users.csv"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            403
-        );
+            ]))
+            .await;
+        assert_eq!(member.get("/admin").await.status, 403);
+        assert_eq!(member.get("/admin/users.csv").await.status, 403);
 
         // Suspension: no log-in, no profile, no WebFinger; the last admin stays.
-        let response = admin
-            .get(instance.url("/admin"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let response = admin.get("/admin").await.text;
         let token = csrf_token(&response);
         let response = admin
-            .post(instance.url("/admin/users/lucas/suspend"))
-            .form(&[("csrf_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(api_login(&instance, "lucas").await.status(), 403);
+            .send(
+                admin
+                    .build(Method::POST, &instance.url("/admin/users/lucas/suspend"))
+                    .form(&[("csrf_token", token.as_str())]),
+            )
+            .await;
+        assert_eq!(response.status, 200);
+        assert_eq!(api_login(&instance, "lucas").await.status, 403);
         assert_eq!(
-            member
-                .get(instance.url("/settings/profile"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
+            member.get("/settings/profile").await.status,
             303,
             "sessions end at suspension"
         );
-        let webfinger = api_client()
-            .get(instance.url(&format!(
+        let webfinger = Client::cookieless(&instance)
+            .get(&format!(
                 "/.well-known/webfinger?resource=acct:lucas@{}",
                 instance.domain
-            )))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(webfinger.status(), 404);
+            ))
+            .await;
+        assert_eq!(webfinger.status, 404);
         let error = domain.suspend_account("president").await.unwrap_err();
         assert_eq!(error.code(), "last_admin");
         let reactivated = domain.approve_account("lucas").await.unwrap();
         assert_eq!(reactivated.status.as_str(), "active");
 
         // Re-activating never skips the proof of the address.
-        let response = api_client()
-            .post(instance.url("/api/v1/accounts"))
-            .json(&json!({"username": "zoe", "email": "zoe@example.org", "password": PASSWORD, "accept_charter": true}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+        let response = Client::cookieless(&instance)
+            .post(
+                "/api/v1/accounts",
+                json!({"username": "zoe", "email": "zoe@example.org", "password": PASSWORD, "accept_charter": true}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
         domain.suspend_account("zoe").await.unwrap();
         let back = domain.approve_account("zoe").await.unwrap();
         assert_eq!(back.status.as_str(), "pending_verification");
-        assert_eq!(api_login(&instance, "zoe").await.status(), 403);
+        assert_eq!(api_login(&instance, "zoe").await.status, 403);
         instance.stop().await;
     }
 }
@@ -719,66 +626,47 @@ async fn a_forgotten_password_is_reset_by_mail() {
         let smtp = SmtpServer::start();
         let (settings, dir) = settings(engine, Some(&smtp));
         let instance = start(engine, settings, dir).await;
-        let client = api_client();
+        let client = Client::cookieless(&instance);
         api_signup(&instance, &smtp, "yann", "yann@example.org").await;
-        let old_session: Value = api_login(&instance, "yann").await.json().await.unwrap();
+        let old_session = api_login(&instance, "yann").await.json;
 
         // Unknown addresses get the same answer.
         for email in ["yann@example.org", "nobody@example.org"] {
             let response = client
-                .post(instance.url("/api/v1/password/forgot"))
-                .json(&json!({"email": email}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 202);
+                .post("/api/v1/password/forgot", json!({"email": email}))
+                .await;
+            assert_eq!(response.status, 202);
         }
         let mail = smtp.wait_for_mail("yann@example.org", 2).await;
         assert!(smtp.mails_to("nobody@example.org").is_empty());
         let link = link_in(&mail, &instance.url("/password/reset?token="));
         let token = link.split("token=").nth(1).unwrap();
 
-        let response = client
-            .post(instance.url("/api/v1/password/reset"))
-            .json(&json!({"token": token, "password": "short"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 422);
-        let response = client
-            .post(instance.url("/api/v1/password/reset"))
-            .json(&json!({"token": token, "password": "un tout nouveau mot de passe"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let response = client
-            .post(instance.url("/api/v1/password/reset"))
-            .json(&json!({"token": token, "password": "encore un autre mot de passe"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "invalid_token"
-        );
+        let reset = |password: &'static str| {
+            client.post(
+                "/api/v1/password/reset",
+                json!({"token": token, "password": password}),
+            )
+        };
+        assert_eq!(reset("short").await.status, 422);
+        assert_eq!(reset("un tout nouveau mot de passe").await.status, 200);
+        let response = reset("encore un autre mot de passe").await;
+        assert_eq!(response.status, 400);
+        assert_eq!(response.json["error"]["code"], "invalid_token");
 
+        let request = client
+            .build(Method::GET, "/api/v1/me")
+            .bearer_auth(old_session["token"].as_str().unwrap());
+        let response = client.send(request).await;
+        assert_eq!(response.status, 401, "a reset ends every session");
+        assert_eq!(api_login(&instance, "yann").await.status, 401);
         let response = client
-            .get(instance.url("/api/v1/me"))
-            .bearer_auth(old_session["token"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401, "a reset ends every session");
-        assert_eq!(api_login(&instance, "yann").await.status(), 401);
-        let response = client
-            .post(instance.url("/api/v1/sessions"))
-            .json(&json!({"login": "yann", "password": "un tout nouveau mot de passe"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
+            .post(
+                "/api/v1/sessions",
+                json!({"login": "yann", "password": "un tout nouveau mot de passe"}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
         instance.stop().await;
     }
 }
@@ -791,7 +679,7 @@ async fn log_in_attempts_are_rate_limited() {
     let instance = start(engine, settings, dir).await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        statuses.push(api_login(&instance, "nobody").await.status().as_u16());
+        statuses.push(api_login(&instance, "nobody").await.status);
     }
     assert_eq!(statuses, [401, 401, 401, 429, 429]);
     instance.stop().await;
@@ -833,70 +721,50 @@ async fn other_instances_discover_a_teacher_by_handle() {
             .unwrap();
 
         // WebFinger and NodeInfo as any fediverse server reads them.
-        let client = api_client();
+        let client = Client::stranger();
         let finger: Value = client
-            .get(academy.url(&format!(
+            .get(&academy.url(&format!(
                 "/.well-known/webfinger?resource=acct:camille@{}",
                 academy.domain
             )))
-            .send()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(
             finger["subject"],
             format!("acct:camille@{}", academy.domain)
         );
         assert_eq!(finger["links"][0]["href"], academy.url("/users/camille"));
         let response = client
-            .get(academy.url("/.well-known/webfinger?resource=acct:camille@elsewhere.example"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 404);
-        let response = client
-            .get(academy.url("/.well-known/webfinger"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
+            .get(&academy.url("/.well-known/webfinger?resource=acct:camille@elsewhere.example"))
+            .await;
+        assert_eq!(response.status, 404);
+        let response = client.get(&academy.url("/.well-known/webfinger")).await;
+        assert_eq!(response.status, 400);
 
-        let links: Value = client
-            .get(academy.url("/.well-known/nodeinfo"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let links: Value = client.get(&academy.url("/.well-known/nodeinfo")).await.json;
         let href = links["links"][0]["href"].as_str().unwrap();
-        let info: Value = client.get(href).send().await.unwrap().json().await.unwrap();
+        let info: Value = client.get(href).await.json;
         assert_eq!(info["software"]["name"], "preau");
         assert_eq!(info["protocols"], json!(["activitypub"]));
         assert_eq!(info["usage"]["users"]["total"], 1);
         assert_eq!(info["metadata"]["trust"]["declared"], "institutional");
         let instance_actor: Value = client
             .get(links["links"][1]["href"].as_str().unwrap())
-            .send()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(instance_actor["type"], "Application");
 
         // A member of the informal instance looks the teacher up; her
         // instance stores the actor. Strangers may not make it fetch.
         let handle = format!("camille@{}", academy.domain);
         let response = client
-            .get(informal.url("/api/v1/lookup"))
-            .query(&[("handle", handle.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+            .send(
+                client
+                    .build(Method::GET, &informal.url("/api/v1/lookup"))
+                    .query(&[("handle", handle.as_str())]),
+            )
+            .await;
+        assert_eq!(response.status, 401);
         informal
             .running
             .state
@@ -909,18 +777,17 @@ async fn other_instances_discover_a_teacher_by_handle() {
             })
             .await
             .unwrap();
-        let session: Value = api_login(&informal, "lucas").await.json().await.unwrap();
+        let session = api_login(&informal, "lucas").await.json;
         let token = session["token"].as_str().unwrap().to_string();
         let found: Value = client
-            .get(informal.url("/api/v1/lookup"))
-            .bearer_auth(&token)
-            .query(&[("handle", handle.as_str())])
-            .send()
+            .send(
+                client
+                    .build(Method::GET, &informal.url("/api/v1/lookup"))
+                    .bearer_auth(&token)
+                    .query(&[("handle", handle.as_str())]),
+            )
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(found["handle"], handle);
         assert_eq!(found["local"], false);
         assert_eq!(found["subjects"], json!(["Mathématiques"]));
@@ -943,25 +810,24 @@ async fn other_instances_discover_a_teacher_by_handle() {
         assert!(stored.private_key_pem.is_none());
 
         let response = client
-            .get(informal.url("/api/v1/lookup"))
-            .bearer_auth(&token)
-            .query(&[("handle", format!("nobody@{}", academy.domain))])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 502);
-        assert_eq!(
-            response.json::<Value>().await.unwrap()["error"]["code"],
-            "lookup_failed"
-        );
+            .send(
+                client
+                    .build(Method::GET, &informal.url("/api/v1/lookup"))
+                    .bearer_auth(&token)
+                    .query(&[("handle", format!("nobody@{}", academy.domain))]),
+            )
+            .await;
+        assert_eq!(response.status, 502);
+        assert_eq!(response.json["error"]["code"], "lookup_failed");
         let response = client
-            .get(informal.url("/api/v1/lookup"))
-            .bearer_auth(&token)
-            .query(&[("handle", "not a handle")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
+            .send(
+                client
+                    .build(Method::GET, &informal.url("/api/v1/lookup"))
+                    .bearer_auth(&token)
+                    .query(&[("handle", "not a handle")]),
+            )
+            .await;
+        assert_eq!(response.status, 400);
         academy.stop().await;
         informal.stop().await;
     }
@@ -972,69 +838,26 @@ async fn pages_follow_the_reader_language_and_404s_are_clear() {
     let engine = Engine::Sqlite;
     let (settings, dir) = settings(engine, None);
     let instance = start(engine, settings, dir).await;
-    let client = browser();
-    let fr = client
-        .get(instance.url("/"))
-        .header("Accept-Language", "fr-FR,fr;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let client = Client::anonymous(&instance);
+    let fr = client.page_in("fr-FR,fr;q=0.9", "/").await;
     assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Créer un compte"));
-    let en = client
-        .get(instance.url("/"))
-        .header("Accept-Language", "en-GB,en;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let en = client.page_in("en-GB,en;q=0.9", "/").await;
     assert!(en.contains("<html lang=\"en\">") && en.contains("Sign up"));
-    let response = client
-        .get(instance.url("/lang/en?next=/signup"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/signup");
-    let page = client
-        .get(instance.url("/signup"))
-        .header("Accept-Language", "fr")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let response = client.get("/lang/en?next=/signup").await;
+    assert_eq!(response.status, 303);
+    assert_eq!(response.headers["location"], "/signup");
+    let page = client.page_in("fr", "/signup").await;
     assert!(
         page.contains("<html lang=\"en\">"),
         "the chosen language wins over the header"
     );
-    let response = client
-        .get(instance.url("/lang/en?next=https://evil.example"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()["location"], "/");
-    let response = client
-        .get(instance.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["error"]["code"],
-        "not_found"
-    );
-    let response = client
-        .get(instance.url("/users/nobody"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
+    let response = client.get("/lang/en?next=https://evil.example").await;
+    assert_eq!(response.headers["location"], "/");
+    let response = client.get("/no/such/page").await;
+    assert_eq!(response.status, 404);
+    assert_eq!(response.json["error"]["code"], "not_found");
+    let response = client.get("/users/nobody").await;
+    assert_eq!(response.status, 404);
     instance.stop().await;
 }
 
@@ -1045,52 +868,44 @@ async fn the_demo_starts_three_federating_instances() {
     let (instances, summary) = preau::demo::start(dir.path(), 0).await.unwrap();
     assert_eq!(instances.len(), 3);
     assert!(summary.contains(preau::demo::DEMO_PASSWORD));
-    let client = api_client();
+    let client = Client::stranger();
     let mut levels = Vec::new();
     for instance in &instances {
-        let info: Value = client
-            .get(format!("{}/api/v1/instance", instance.base_url))
-            .send()
+        let info = client
+            .get(&format!("{}/api/v1/instance", instance.base_url))
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         levels.push(info["trust_level"].as_str().unwrap().to_string());
     }
     assert_eq!(levels, ["institutional", "associative", "informal"]);
     // A teacher of the informal node finds the academy's teacher by handle.
-    let session: Value = client
-        .post(format!("{}/api/v1/sessions", instances[2].base_url))
-        .json(&json!({"login": "lucas", "password": preau::demo::DEMO_PASSWORD}))
-        .send()
+    let session = client
+        .post(
+            &format!("{}/api/v1/sessions", instances[2].base_url),
+            json!({"login": "lucas", "password": preau::demo::DEMO_PASSWORD}),
+        )
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json;
     let handle = format!(
         "camille@{}",
         instances[0].base_url.trim_start_matches("http://")
     );
-    let found: Value = client
-        .get(format!("{}/api/v1/lookup", instances[2].base_url))
+    let request = client
+        .build(
+            Method::GET,
+            &format!("{}/api/v1/lookup", instances[2].base_url),
+        )
         .bearer_auth(session["token"].as_str().unwrap())
-        .query(&[("handle", handle.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .query(&[("handle", handle.as_str())]);
+    let found = client.send(request).await.json;
     assert_eq!(found["display_name"], "Camille Le Goff");
     let login = client
-        .post(format!("{}/api/v1/sessions", instances[1].base_url))
-        .json(&json!({"login": "amina", "password": preau::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 201);
+        .post(
+            &format!("{}/api/v1/sessions", instances[1].base_url),
+            json!({"login": "amina", "password": preau::demo::DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status, 201);
     for instance in instances {
         instance.stop().await.unwrap();
     }
@@ -1108,25 +923,26 @@ async fn a_sign_up_survives_a_mail_server_outage_and_a_new_link_can_be_asked_for
         let (mut settings, dir) = settings(engine, None);
         settings.mail.smtp_url = format!("smtp://127.0.0.1:{closed_port}");
         let instance = start(engine, settings, dir).await;
-        let response = api_client()
-            .post(instance.url("/api/v1/accounts"))
-            .json(&json!({"username": "ines", "email": "ines@example.org", "password": PASSWORD, "accept_charter": true}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        let body: Value = response.json().await.unwrap();
+        let client = Client::cookieless(&instance);
+        let response = client
+            .post(
+                "/api/v1/accounts",
+                json!({"username": "ines", "email": "ines@example.org", "password": PASSWORD, "accept_charter": true}),
+            )
+            .await;
+        assert_eq!(response.status, 201);
+        let body = response.json;
         assert_eq!(body["verification_mail_sent"], false);
         assert_eq!(count_accounts(&instance).await, 1);
         // Asking again answers like for an unknown address.
         for email in ["ines@example.org", "unknown@example.org"] {
-            let response = api_client()
-                .post(instance.url("/api/v1/accounts/resend-verification"))
-                .json(&json!({"email": email}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 202);
+            let response = client
+                .post(
+                    "/api/v1/accounts/resend-verification",
+                    json!({"email": email}),
+                )
+                .await;
+            assert_eq!(response.status, 202);
         }
         instance.stop().await;
     }
@@ -1137,15 +953,10 @@ async fn wrong_methods_get_a_json_error() {
     let engine = Engine::Sqlite;
     let (settings, dir) = settings(engine, None);
     let instance = start(engine, settings, dir).await;
-    let response = api_client()
-        .delete(instance.url("/api/v1/instance"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 405);
-    assert_eq!(
-        response.json::<Value>().await.unwrap()["error"]["code"],
-        "method_not_allowed"
-    );
+    let response = Client::cookieless(&instance)
+        .call(Method::DELETE, "/api/v1/instance", None)
+        .await;
+    assert_eq!(response.status, 405);
+    assert_eq!(response.json["error"]["code"], "method_not_allowed");
     instance.stop().await;
 }

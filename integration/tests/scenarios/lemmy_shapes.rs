@@ -129,7 +129,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
             "summary": "Hors sujet",
         });
         let response = send("remove", removal.clone()).await;
-        assert_eq!(response.status(), 202, "{engine:?}");
+        assert_eq!(response.status, 202, "{engine:?}");
         let post = store.post_by_ap_id(&thread_ap_id).await.unwrap().unwrap();
         assert!(post.removed_at.is_some(), "{engine:?}");
         let restore = json!({
@@ -142,7 +142,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
             "object": removal,
         });
         let response = send("restore", restore).await;
-        assert_eq!(response.status(), 202, "{engine:?}");
+        assert_eq!(response.status, 202, "{engine:?}");
         let post = store.post_by_ap_id(&thread_ap_id).await.unwrap().unwrap();
         assert!(post.is_visible(), "{engine:?}: the removal was not undone");
 
@@ -162,7 +162,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
             "removeData": false,
         });
         let response = send("block", block.clone()).await;
-        assert_eq!(response.status(), 202, "{engine:?}");
+        assert_eq!(response.status, 202, "{engine:?}");
         let remote_path = format!("maths@{}", academy.domain);
         let response = bea
             .post(
@@ -195,7 +195,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
             }),
         )
         .await;
-        assert_eq!(response.status(), 202, "{engine:?}");
+        assert_eq!(response.status, 202, "{engine:?}");
         let response = bea
             .post(
                 &reader.url(&format!("/api/v1/forums/{remote_path}/threads")),

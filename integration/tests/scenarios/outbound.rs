@@ -4,8 +4,8 @@
 //! unverified knock from a level-too-low instance, a NodeInfo check, a
 //! handle lookup, a forum follow).
 
-use super::forums::{post_signed, teacher};
-use super::support::*;
+use super::forums::post_signed;
+use super::support::{client::Client, *};
 use serde_json::json;
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
@@ -39,7 +39,6 @@ async fn nothing_is_fetched_from_private_addresses_or_for_unverified_requests() 
         s.federation.allow_loopback = false;
         s.federation.min_level = preau_federation::TrustLevel::Associative;
         let instance = start(engine, s, dir).await;
-        let client = api_client();
         let origin = format!("http://127.0.0.1:{listener_port}");
         let host = format!("127.0.0.1:{listener_port}");
 
@@ -62,7 +61,7 @@ async fn nothing_is_fetched_from_private_addresses_or_for_unverified_requests() 
             |_, _| {},
         )
         .await;
-        assert_eq!(response.status(), 403, "{engine:?}");
+        assert_eq!(response.status, 403, "{engine:?}");
         let store = &instance.running.state.domain.store();
         assert!(
             store.instance(&host).await.unwrap().is_none(),
@@ -73,44 +72,39 @@ async fn nothing_is_fetched_from_private_addresses_or_for_unverified_requests() 
         preau::apub::trust::check_and_store(&instance.running.state, &host, &origin).await;
 
         // A teacher's lookups and follows naming the listener fail too.
-        let token = teacher(&instance, "lea", false).await;
-        let response = client
-            .get(instance.url("/api/v1/lookup"))
-            .query(&[("handle", format!("x@{host}"))])
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
+        let lea = Client::teacher(&instance, "lea", false).await;
+        let request = lea
+            .build(reqwest::Method::GET, "/api/v1/lookup")
+            .query(&[("handle", format!("x@{host}"))]);
+        let response = lea.send(request).await;
+        let status = response.status;
         assert!(
-            status.is_client_error() || status == 502,
+            (400..500).contains(&status) || status == 502,
             "{engine:?}: {status} {}",
-            response.text().await.unwrap()
+            response.text
         );
-        let response = client
-            .post(instance.url("/api/v1/forums/follow"))
-            .bearer_auth(&token)
-            .json(&json!({"handle": format!("{origin}/forums/maths")}))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
+        let response = lea
+            .post(
+                "/api/v1/forums/follow",
+                json!({"handle": format!("{origin}/forums/maths")}),
+            )
+            .await;
+        let status = response.status;
         assert!(
-            status.is_client_error() || status == 502,
+            (400..500).contains(&status) || status == 502,
             "{engine:?}: {status} {}",
-            response.text().await.unwrap()
+            response.text
         );
         for literal in ["[::ffff:127.0.0.1]", "2130706433", "[::1]"] {
-            let response = client
-                .post(instance.url("/api/v1/forums/follow"))
-                .bearer_auth(&token)
-                .json(&json!({"handle": format!("http://{literal}:{listener_port}/forums/maths")}))
-                .send()
-                .await
-                .unwrap();
-            let status = response.status();
+            let response = lea
+                .post(
+                    "/api/v1/forums/follow",
+                    json!({"handle": format!("http://{literal}:{listener_port}/forums/maths")}),
+                )
+                .await;
+            let status = response.status;
             assert!(
-                status.is_client_error() || status == 502,
+                (400..500).contains(&status) || status == 502,
                 "{engine:?} {literal}: {status}"
             );
         }

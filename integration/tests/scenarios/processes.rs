@@ -185,18 +185,13 @@ async fn two_processes_starting_at_once_on_an_empty_database_share_one_instance_
             tokio::join!(preau::app::spawn(settings_a), preau::app::spawn(settings_b));
         let first = first.unwrap_or_else(|error| panic!("round {round}: first: {error}"));
         let second = second.unwrap_or_else(|error| panic!("round {round}: second: {error}"));
-        let client = crate::support::api_client();
+        let client = crate::support::client::Client::stranger();
         let mut keys = Vec::new();
         for running in [&first, &second] {
-            let actor: Value = client
-                .get(format!("http://{}/actor", running.address))
-                .header("Accept", "application/activity+json")
-                .send()
+            let actor = client
+                .get_activity(&format!("http://{}/actor", running.address))
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .json;
             keys.push((
                 actor["id"].clone(),
                 actor["publicKey"]["publicKeyPem"].clone(),

@@ -8,7 +8,7 @@
 //! client application would.
 
 use super::forums::{fast_delivery, teacher, wait_for};
-use super::support::*;
+use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
 /// A JSON API call; returns the status and the body (`Null` when empty or
@@ -20,17 +20,16 @@ async fn call(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = api_client().request(method, instance.url(&format!("/api/v1{path}")));
+    let client = Client::cookieless(instance);
+    let mut request = client.build(method, &format!("/api/v1{path}"));
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
     if let Some(body) = body {
         request = request.json(&body);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    let answer = client.send(request).await;
+    (answer.status, answer.json)
 }
 
 async fn get(instance: &TestInstance, path: &str, token: Option<&str>) -> (u16, Value) {
@@ -73,16 +72,16 @@ async fn post_raw(
     content_type: Option<&str>,
     body: &str,
 ) -> (u16, Value) {
-    let mut request = api_client()
-        .post(instance.url(&format!("/api/v1{path}")))
+    let client = Client::cookieless(instance);
+    let mut request = client
+        .build(reqwest::Method::POST, &format!("/api/v1{path}"))
         .bearer_auth(token)
         .body(body.to_string());
     if let Some(content_type) = content_type {
         request = request.header("Content-Type", content_type);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let answer = client.send(request).await;
+    (answer.status, answer.json)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

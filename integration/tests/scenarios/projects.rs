@@ -4,51 +4,10 @@
 //! state; members-only documents stay private; a removal and a leave
 //! propagate. Driven through the pages, as a browser would.
 
-use super::forums::{fast_delivery, teacher, wait_for, PASSWORD};
-use super::support::*;
+use super::forums::{fast_delivery, teacher, wait_for};
+use super::support::{client::Client, *};
 use preau::domain::store::projects::MemberState;
 use preau_federation::TrustLevel;
-use serde_json::Value;
-
-/// A logged-in browser client.
-pub(crate) async fn logged_in(instance: &TestInstance, name: &str) -> reqwest::Client {
-    let client = browser();
-    let token = page_token(&client, &instance.url("/login")).await;
-    let response = client
-        .post(instance.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("login", name),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "log-in of {name}");
-    client
-}
-
-/// Submits a form of `page` (its CSRF token taken from the page) and
-/// returns the response status and body.
-pub(crate) async fn submit(
-    client: &reqwest::Client,
-    instance: &TestInstance,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let token = page_token(client, &instance.url(page)).await;
-    let mut form: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
-    form.extend_from_slice(fields);
-    let response = client
-        .post(instance.url(action))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
-}
 
 async fn state_of(
     instance: &TestInstance,
@@ -65,8 +24,29 @@ async fn state_of(
         .map(|m| m.state)
 }
 
-pub(crate) async fn page_text(client: &reqwest::Client, url: &str) -> String {
-    client.get(url).send().await.unwrap().text().await.unwrap()
+/// Submits a form of `page` as `client` (its CSRF token taken from the
+/// page) and returns the answer's status and body.
+pub(crate) async fn submit(
+    client: &Client<'_>,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let answer = client.submit(page, action, fields).await;
+    (answer.status, answer.text)
+}
+
+/// Uploads a file through a page's multipart form as `client`; returns the
+/// answer's status and body.
+async fn upload_as(
+    client: &Client<'_>,
+    page: &str,
+    action: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> (u16, String) {
+    let answer = client.upload(page, action, file_name, bytes, None).await;
+    (answer.status, answer.text)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,16 +68,15 @@ async fn a_project_spans_three_instances() {
         teacher(&association, "bea", false).await;
         teacher(&informal, "carl", false).await;
         teacher(&informal, "dora", false).await;
-        let anne = logged_in(&academy, "anne").await;
-        let bea = logged_in(&association, "bea").await;
-        let carl = logged_in(&informal, "carl").await;
-        let dora = logged_in(&informal, "dora").await;
+        let anne = Client::anonymous(&academy).log_in_pages("anne").await;
+        let bea = Client::anonymous(&association).log_in_pages("bea").await;
+        let carl = Client::anonymous(&informal).log_in_pages("carl").await;
+        let dora = Client::anonymous(&informal).log_in_pages("dora").await;
 
         // Anne creates a project; a bad form is refused with its message
         // and creates nothing.
         let (status, body) = submit(
             &anne,
-            &academy,
             "/projects/new",
             "/projects",
             &[
@@ -125,7 +104,6 @@ async fn a_project_spans_three_instances() {
             .is_none());
         let (status, _) = submit(
             &anne,
-            &academy,
             "/projects/new",
             "/projects",
             &[
@@ -146,15 +124,7 @@ async fn a_project_spans_three_instances() {
         .await;
         assert_eq!(status, 303);
         let project_id = academy.url("/projects/eco");
-        let group: Value = api_client()
-            .get(&project_id)
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let group = Client::stranger().get_activity(&project_id).await.json;
         assert_eq!(group["type"], "Group");
         assert_eq!(group["groupKind"], "project");
         assert_eq!(group["members"], academy.url("/projects/eco/members"));
@@ -165,7 +135,6 @@ async fn a_project_spans_three_instances() {
         // this one cannot verify as institutional.
         let (status, _) = submit(
             &anne,
-            &academy,
             "/projects/new",
             "/projects",
             &[
@@ -180,15 +149,10 @@ async fn a_project_spans_three_instances() {
         )
         .await;
         assert_eq!(status, 303);
-        let group = api_client()
-            .get(academy.url("/projects/inst"))
-            .header("Accept", "application/activity+json")
-            .send()
+        let group = Client::stranger()
+            .get_activity(&academy.url("/projects/inst"))
             .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            .text;
         assert!(
             group.contains("Réservé") && !group.contains("confidentiel"),
             "{group}"
@@ -196,7 +160,6 @@ async fn a_project_spans_three_instances() {
         let handle = format!("bea@{}", association.domain);
         let (status, body) = submit(
             &anne,
-            &academy,
             "/projects/inst",
             "/projects/inst/invite",
             &[("handle", handle.as_str())],
@@ -207,7 +170,6 @@ async fn a_project_spans_three_instances() {
         // Members-only: another teacher sees only its title.
         let (status, _) = submit(
             &bea,
-            &association,
             "/projects",
             "/projects/lookup",
             &[("handle", &format!("inst@{}", academy.domain))],
@@ -217,11 +179,9 @@ async fn a_project_spans_three_instances() {
             status, 303,
             "a project page can be looked up from another instance"
         );
-        let page = page_text(
-            &bea,
-            &association.url(&format!("/projects/inst@{}", academy.domain)),
-        )
-        .await;
+        let page = bea
+            .page(&association.url(&format!("/projects/inst@{}", academy.domain)))
+            .await;
         assert!(
             page.contains("Réservé") && page.contains("Ce projet est réservé à ses membres."),
             "{page}"
@@ -239,7 +199,6 @@ async fn a_project_spans_three_instances() {
         ] {
             let (status, body) = submit(
                 &anne,
-                &academy,
                 "/projects/eco",
                 "/projects/eco/invite",
                 &[("handle", handle.as_str())],
@@ -253,7 +212,6 @@ async fn a_project_spans_three_instances() {
         let handle = format!("bea@{}", association.domain);
         let (status, body) = submit(
             &anne,
-            &academy,
             "/projects/eco",
             "/projects/eco/invite",
             &[("handle", handle.as_str())],
@@ -267,11 +225,11 @@ async fn a_project_spans_three_instances() {
                 state_of(instance, &project_id, person).await == Some(MemberState::Invited)
             })
             .await;
-            let requests = page_text(client, &instance.url("/requests")).await;
+            let requests = client.page(&instance.url("/requests")).await;
             assert!(requests.contains("Éco-délégués en réseau"), "{requests}");
             assert!(requests.contains("Accepter"));
         }
-        let pending = page_text(&anne, &academy.url("/requests")).await;
+        let pending = anne.page(&academy.url("/requests")).await;
         assert_eq!(
             pending.matches("Invitation en attente").count(),
             2,
@@ -282,7 +240,6 @@ async fn a_project_spans_three_instances() {
         let remote_path = format!("/projects/eco@{}", academy.domain);
         let (status, _) = submit(
             &bea,
-            &association,
             "/requests",
             &format!("{remote_path}/answer"),
             &[("action", "accept"), ("handle", "requests")],
@@ -291,7 +248,6 @@ async fn a_project_spans_three_instances() {
         assert_eq!(status, 303);
         let (status, _) = submit(
             &carl,
-            &informal,
             "/requests",
             &format!("{remote_path}/answer"),
             &[("action", "refuse"), ("handle", "requests")],
@@ -304,7 +260,7 @@ async fn a_project_spans_three_instances() {
         })
         .await;
         wait_for("Anne sees each state", || async {
-            let page = page_text(&anne, &academy.url("/requests")).await;
+            let page = anne.page(&academy.url("/requests")).await;
             page.contains("Invitation refusée") && page.contains("Invitation acceptée")
         })
         .await;
@@ -314,20 +270,17 @@ async fn a_project_spans_three_instances() {
             state_of(&association, &project_id, &anne_id).await == Some(MemberState::Member)
         })
         .await;
-        let page = page_text(&bea, &association.url(&remote_path)).await;
+        let page = bea.page(&association.url(&remote_path)).await;
         assert!(page.contains("Propriétaire"), "{page}");
         // A declaration alone is not evidence: the label says so.
         assert!(page.contains("se déclare institutionnel"), "{page}");
 
         // Members-only collections: an unsigned fetch gets 401, a fetch
         // signed by an instance without members gets 403.
-        let response = api_client()
-            .get(academy.url("/projects/eco/members"))
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401);
+        let response = Client::stranger()
+            .get_activity(&academy.url("/projects/eco/members"))
+            .await;
+        assert_eq!(response.status, 401);
         let informal_data = informal.running.state.clone();
         let fetched = informal_fetch(&informal, &academy.url("/projects/eco/members")).await;
         assert_eq!(fetched, 403, "an instance without members is refused");
@@ -345,7 +298,6 @@ async fn a_project_spans_three_instances() {
             .unwrap();
         let (status, _) = submit(
             &anne,
-            &academy,
             "/projects/eco",
             &format!("/projects/eco/members/{}", bea_row.id.0),
             &[("action", "promote")],
@@ -379,7 +331,6 @@ async fn a_project_spans_three_instances() {
             .unwrap();
         let (status, body) = submit(
             &bea,
-            &association,
             &remote_path,
             &format!("{remote_path}/members/{}", anne_on_b.id.0),
             &[("action", "remove")],
@@ -388,7 +339,7 @@ async fn a_project_spans_three_instances() {
         assert_eq!(status, 403, "{body}");
 
         // The members CSV is for owners.
-        let csv = page_text(&anne, &academy.url("/projects/eco/members.csv")).await;
+        let csv = anne.page(&academy.url("/projects/eco/members.csv")).await;
         assert!(
             csv.starts_with("handle,display_name,role,state,instance,trust_level,since"),
             "{csv}"
@@ -401,31 +352,21 @@ async fn a_project_spans_three_instances() {
             "{csv}"
         );
         let response = bea
-            .get(association.url(&format!("{remote_path}/members.csv")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
+            .get(&association.url(&format!("{remote_path}/members.csv")))
+            .await;
+        assert_eq!(response.status, 403);
 
         // Dora (informal) asks to join; Bea, a moderator on another
         // instance, accepts from her requests.
         let (status, _) = submit(
             &dora,
-            &informal,
             "/projects",
             "/projects/lookup",
             &[("handle", &format!("eco@{}", academy.domain))],
         )
         .await;
         assert_eq!(status, 303);
-        let (status, body) = submit(
-            &dora,
-            &informal,
-            &remote_path,
-            &format!("{remote_path}/join"),
-            &[],
-        )
-        .await;
+        let (status, body) = submit(&dora, &remote_path, &format!("{remote_path}/join"), &[]).await;
         assert_eq!(status, 303, "{body}");
         let dora_id = informal.url("/users/dora");
         wait_for("the request reaches the host", || async {
@@ -442,7 +383,7 @@ async fn a_project_spans_three_instances() {
             .unwrap()
             .unwrap();
         let dora_on_b = wait_until(std::time::Duration::from_secs(20), || async {
-            let page = page_text(&bea, &association.url("/requests")).await;
+            let page = bea.page(&association.url("/requests")).await;
             if !page.contains("Demandes d’adhésion à traiter") {
                 return None;
             }
@@ -459,7 +400,6 @@ async fn a_project_spans_three_instances() {
         .expect("Bea sees Dora's request");
         let (status, body) = submit(
             &bea,
-            &association,
             "/requests",
             &format!("{remote_path}/members/{}", dora_on_b.id.0),
             &[("action", "accept")],
@@ -473,22 +413,18 @@ async fn a_project_spans_three_instances() {
         // The directory of another instance finds the project it looked
         // up, by words and near a commune, with its trust label; a
         // members-only project stays out of a non-member's results.
-        let found = page_text(
-            &dora,
-            &informal.url("/directory?q=d%C3%A9l%C3%A9gu%C3%A9s&place=Rennes&radius=30"),
-        )
-        .await;
+        let found = dora
+            .page(&informal.url("/directory?q=d%C3%A9l%C3%A9gu%C3%A9s&place=Rennes&radius=30"))
+            .await;
         assert!(found.contains("Éco-délégués en réseau"), "{found}");
-        let far = page_text(
-            &dora,
-            &informal.url("/directory?q=d%C3%A9l%C3%A9gu%C3%A9s&place=Brest&radius=30"),
-        )
-        .await;
+        let far = dora
+            .page(&informal.url("/directory?q=d%C3%A9l%C3%A9gu%C3%A9s&place=Brest&radius=30"))
+            .await;
         assert!(
             !far.contains("Éco-délégués en réseau"),
             "Brest is 200 km from Rennes: {far}"
         );
-        let listed = page_text(&bea, &association.url("/directory?kind=projects")).await;
+        let listed = bea.page(&association.url("/directory?kind=projects")).await;
         assert!(listed.contains("Éco-délégués en réseau"), "{listed}");
         assert!(
             !listed.contains(&format!("inst@{}", academy.domain)),
@@ -508,7 +444,6 @@ async fn a_project_spans_three_instances() {
         // may open the form.
         let (status, body) = submit(
             &anne,
-            &academy,
             "/projects/eco/edit",
             "/projects/eco/edit",
             &[
@@ -522,28 +457,21 @@ async fn a_project_spans_three_instances() {
         .await;
         assert_eq!(status, 303, "{body}");
         wait_for("the new title reaches Bea's instance", || async {
-            page_text(&bea, &association.url(&remote_path))
+            bea.page(&association.url(&remote_path))
                 .await
                 .contains("saison 2")
         })
         .await;
         let response = bea
-            .get(association.url(&format!("{remote_path}/edit")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403, "only owners edit");
-        let response = carl
-            .get(academy.url("/projects/eco/edit"))
-            .send()
-            .await
-            .unwrap();
-        assert_ne!(response.status(), 200);
+            .get(&association.url(&format!("{remote_path}/edit")))
+            .await;
+        assert_eq!(response.status, 403, "only owners edit");
+        let response = carl.get(&academy.url("/projects/eco/edit")).await;
+        assert_ne!(response.status, 200);
 
         // Anne removes Dora; Bea leaves. Both propagate.
         let (status, _) = submit(
             &anne,
-            &academy,
             "/projects/eco",
             &format!("/projects/eco/members/{}", dora_row.id.0),
             &[("action", "remove")],
@@ -554,25 +482,17 @@ async fn a_project_spans_three_instances() {
             state_of(&informal, &project_id, &dora_id).await == Some(MemberState::Removed)
         })
         .await;
-        let (status, _) = submit(
-            &bea,
-            &association,
-            &remote_path,
-            &format!("{remote_path}/leave"),
-            &[],
-        )
-        .await;
+        let (status, _) = submit(&bea, &remote_path, &format!("{remote_path}/leave"), &[]).await;
         assert_eq!(status, 303);
         wait_for("the leave reaches the host", || async {
             state_of(&academy, &project_id, &bea_id).await == Some(MemberState::Left)
         })
         .await;
-        let page = page_text(&anne, &academy.url("/projects/eco")).await;
+        let page = anne.page(&academy.url("/projects/eco")).await;
         assert!(page.contains("a quitté le projet"), "{page}");
         assert!(page.contains("a retiré"), "{page}");
         // The last owner cannot leave.
-        let (status, body) =
-            submit(&anne, &academy, "/projects/eco", "/projects/eco/leave", &[]).await;
+        let (status, body) = submit(&anne, "/projects/eco", "/projects/eco/leave", &[]).await;
         assert_eq!(status, 409, "{body}");
         assert!(body.contains("dernier propriétaire"), "{body}");
 
@@ -588,51 +508,6 @@ pub(crate) async fn informal_fetch(instance: &TestInstance, url: &str) -> u16 {
     preau::apub::projects::signed_get_status(&instance.running.state, url).await
 }
 
-/// Uploads a file through a page's multipart form.
-pub(crate) async fn upload(
-    client: &reqwest::Client,
-    instance: &TestInstance,
-    page: &str,
-    action: &str,
-    file_name: &str,
-    bytes: &[u8],
-    version_of: Option<i64>,
-) -> (u16, String) {
-    let token = page_token(client, &instance.url(page)).await;
-    let boundary = "preau-test-boundary-7d1f";
-    let mut body: Vec<u8> = Vec::new();
-    let mut text_field = |name: &str, value: &str| {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    };
-    text_field("csrf_token", &token);
-    if let Some(id) = version_of {
-        text_field("version_of", &id.to_string());
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let response = client
-        .post(instance.url(action))
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
-}
-
 /// The forum, documents and agenda of the project reach every member's
 /// instance and nobody else: Bea (association) writes, Anne (host)
 /// answers, Dora (informal) reads; Carl (informal, declined), Eve
@@ -641,17 +516,16 @@ async fn content_stays_among_members(
     academy: &TestInstance,
     association: &TestInstance,
     informal: &TestInstance,
-    anne: &reqwest::Client,
-    bea: &reqwest::Client,
-    dora: &reqwest::Client,
-    carl: &reqwest::Client,
+    anne: &Client<'_>,
+    bea: &Client<'_>,
+    dora: &Client<'_>,
+    carl: &Client<'_>,
 ) {
     let remote_path = format!("/projects/eco@{}", academy.domain);
     let project_id = academy.url("/projects/eco");
     // Bea opens a thread from her instance.
     let (status, body) = submit(
         bea,
-        association,
         &remote_path,
         &format!("{remote_path}/threads"),
         &[
@@ -699,7 +573,6 @@ async fn content_stays_among_members(
         .unwrap();
     let (status, _) = submit(
         anne,
-        academy,
         "/projects/eco",
         &format!("/projects/eco/threads/{}/replies", thread_on_academy.id),
         &[("body", "Mardi me va très bien.")],
@@ -716,36 +589,30 @@ async fn content_stays_among_members(
         .unwrap()
         .unwrap();
     wait_for("Dora sees the thread and Anne's reply", || async {
-        let page = page_text(
-            dora,
-            &informal.url(&format!("{remote_path}/threads/{}", thread_on_informal.id)),
-        )
-        .await;
+        let page = dora
+            .page(&informal.url(&format!("{remote_path}/threads/{}", thread_on_informal.id)))
+            .await;
         page.contains("Calendrier des rencontres") && page.contains("Mardi me va très bien.")
     })
     .await;
 
     // Bea shares a document; Dora downloads it through her own instance.
     let pdf = b"%PDF-1.4 projet eco-delegues\n".repeat(200);
-    let (status, body) = upload(
+    let (status, body) = upload_as(
         bea,
-        association,
         &remote_path,
         &format!("{remote_path}/documents"),
         "programme.pdf",
         &pdf,
-        None,
     )
     .await;
     assert_eq!(status, 303, "{body}");
-    let (status, body) = upload(
+    let (status, body) = upload_as(
         bea,
-        association,
         &remote_path,
         &format!("{remote_path}/documents"),
         "virus.exe",
         b"MZ",
-        None,
     )
     .await;
     assert_eq!(status, 415, "{body}");
@@ -758,33 +625,28 @@ async fn content_stays_among_members(
     .await
     .expect("the document reaches the informal instance");
     let response = dora
-        .get(informal.url(&format!("{remote_path}/documents/{version_id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-disposition"]
+        .get(&informal.url(&format!("{remote_path}/documents/{version_id}")))
+        .await;
+    assert_eq!(response.status, 200);
+    assert!(response.headers["content-disposition"]
         .to_str()
         .unwrap()
         .contains("programme.pdf"));
-    assert_eq!(response.bytes().await.unwrap().as_ref(), pdf.as_slice());
-    let page = page_text(dora, &informal.url(&remote_path)).await;
+    assert_eq!(response.text.as_bytes(), pdf.as_slice());
+    let page = dora.page(&informal.url(&remote_path)).await;
     assert!(
         page.contains("<h3>programme.pdf</h3>"),
         "the document is listed by its name: {page}"
     );
     // Carl declined: his instance holds the document but not for him.
     let response = carl
-        .get(informal.url(&format!("{remote_path}/documents/{version_id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 403);
+        .get(&informal.url(&format!("{remote_path}/documents/{version_id}")))
+        .await;
+    assert_eq!(response.status, 403);
 
     // Anne adds an event for all, and one for Bea only.
     let (status, body) = submit(
         anne,
-        academy,
         "/projects/eco",
         "/projects/eco/events",
         &[
@@ -808,7 +670,6 @@ async fn content_stays_among_members(
     let bea_id = bea_on_academy.id.0.to_string();
     let (status, body) = submit(
         anne,
-        academy,
         "/projects/eco",
         "/projects/eco/events",
         &[
@@ -821,7 +682,6 @@ async fn content_stays_among_members(
     assert_eq!(status, 303, "{body}");
     let (status, _) = submit(
         anne,
-        academy,
         "/projects/eco",
         "/projects/eco/events",
         &[("title", "Sans date"), ("starts", "demain")],
@@ -829,23 +689,24 @@ async fn content_stays_among_members(
     .await;
     assert_eq!(status, 422);
     wait_for("Bea's agenda shows both events", || async {
-        let page = page_text(bea, &association.url("/agenda")).await;
+        let page = bea.page(&association.url("/agenda")).await;
         page.contains("Réunion de lancement") && page.contains("Point avec Bea")
     })
     .await;
     wait_for("Dora's agenda shows the event for all", || async {
-        page_text(dora, &informal.url("/agenda"))
+        dora.page(&informal.url("/agenda"))
             .await
             .contains("Réunion de lancement")
     })
     .await;
     assert!(
-        !page_text(dora, &informal.url("/agenda"))
+        !dora
+            .page(&informal.url("/agenda"))
             .await
             .contains("Point avec Bea"),
         "an event for Bea only"
     );
-    let ics = page_text(dora, &informal.url("/agenda.ics")).await;
+    let ics = dora.page(&informal.url("/agenda.ics")).await;
     assert!(
         ics.contains("BEGIN:VCALENDAR") && ics.contains("SUMMARY:Réunion de lancement"),
         "{ics}"
@@ -854,12 +715,12 @@ async fn content_stays_among_members(
 
     // Non-members see none of it, on any instance.
     teacher(academy, "eve", false).await;
-    let eve = logged_in(academy, "eve").await;
+    let eve = Client::anonymous(academy).log_in_pages("eve").await;
     for (client, instance, path) in [
         (&eve, academy, "/projects/eco".to_string()),
         (carl, informal, remote_path.clone()),
     ] {
-        let page = page_text(client, &instance.url(&path)).await;
+        let page = client.page(&instance.url(&path)).await;
         assert!(!page.contains("Calendrier des rencontres"), "{page}");
         assert!(!page.contains("programme.pdf"));
         assert!(!page.contains("Réunion de lancement"));
@@ -871,19 +732,20 @@ async fn content_stays_among_members(
             .unwrap()
             .unwrap();
         let response = client
-            .get(instance.url(&format!("{path}/threads/{}", thread.id)))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403);
-        assert!(!page_text(client, &instance.url("/agenda"))
+            .get(&instance.url(&format!("{path}/threads/{}", thread.id)))
+            .await;
+        assert_eq!(response.status, 403);
+        assert!(!client
+            .page(&instance.url("/agenda"))
             .await
             .contains("Réunion"));
-        let ics = page_text(client, &instance.url(&format!("{path}/agenda.ics"))).await;
+        let ics = client
+            .page(&instance.url(&format!("{path}/agenda.ics")))
+            .await;
         assert!(!ics.contains("Réunion"));
         drop(project);
     }
-    let eve_page = page_text(&eve, &thread_ap_id).await;
+    let eve_page = eve.page(&thread_ap_id).await;
     assert!(
         !eve_page.contains("Calendrier"),
         "a browser opening the object URL"
@@ -915,13 +777,8 @@ async fn content_stays_among_members(
         academy.url("/projects/eco/members"),
         academy.url("/projects/eco/activity"),
     ] {
-        let response = api_client()
-            .get(&url)
-            .header("Accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 401, "unsigned {url}");
+        let response = Client::stranger().get_activity(&url).await;
+        assert_eq!(response.status, 401, "unsigned {url}");
         assert_eq!(informal_fetch(&outsider, &url).await, 403, "outsider {url}");
     }
     // A member instance may read them.

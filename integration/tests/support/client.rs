@@ -18,24 +18,50 @@ pub struct Answer {
     pub json: Value,
     pub text: String,
     pub location: Option<String>,
+    /// The `Content-Type` header (empty when there is none).
+    pub content_type: String,
+    /// Every header of the answer (`Set-Cookie`, `Retry-After`…).
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl Answer {
     async fn read(response: reqwest::Response) -> Answer {
+        Answer::read_body(response, false).await
+    }
+
+    /// Reads an answer; a body that cannot be read fails the test unless
+    /// `lenient` (then it reads as empty).
+    async fn read_body(response: reqwest::Response, lenient: bool) -> Answer {
         let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_string);
-        let text = response.text().await.expect("answer body");
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string)
+        };
+        let location = header(reqwest::header::LOCATION);
+        let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+        let headers = response.headers().clone();
+        let text = match response.text().await {
+            Ok(text) => text,
+            Err(_) if lenient => String::new(),
+            Err(error) => panic!("answer body: {error}"),
+        };
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         Answer {
             status,
             json,
             text,
             location,
+            content_type,
+            headers,
         }
+    }
+
+    /// The stable error code (empty when there is none).
+    pub fn code(&self) -> String {
+        self.error().1
     }
 
     /// The status and the error code (empty when there is none).
@@ -76,6 +102,15 @@ impl<'a> Client<'a> {
         Client {
             instance: Some(instance),
             ..Client::stranger()
+        }
+    }
+
+    /// Nobody logged in, and no cookie jar: the cookies sent are the
+    /// `Cookie` headers the caller sets.
+    pub fn cookieless(instance: &'a TestInstance) -> Client<'a> {
+        Client {
+            http: super::api_client(),
+            ..Client::anonymous(instance)
         }
     }
 
@@ -180,6 +215,30 @@ impl<'a> Client<'a> {
 
     /// Sends a request built here (with the token and language set).
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        Client::dispatch(request).await
+    }
+
+    /// Sends the request `build` makes, again when the connection fails
+    /// before an answer: a server that refuses an oversize body answers
+    /// before reading it all and closes the connection, and a client still
+    /// sending may then see it reset (a race of the sockets, not of the
+    /// server). At most 10 attempts; a server that never answers fails
+    /// the test. A body that cannot be read reads as empty.
+    pub async fn send_retried(&self, build: impl Fn() -> reqwest::RequestBuilder) -> Answer {
+        let mut last_error = None;
+        for _ in 0..10 {
+            match build().send().await {
+                Ok(response) => return Answer::read_body(response, true).await,
+                Err(error) if error.is_request() || error.is_connect() => last_error = Some(error),
+                Err(error) => panic!("{error}"),
+            }
+        }
+        panic!("no answer after 10 attempts: {last_error:?}")
+    }
+
+    /// Sends a request built by [`Client::build`] from anywhere: it holds
+    /// no borrow, so a spawned task can send it.
+    pub async fn dispatch(request: reqwest::RequestBuilder) -> Answer {
         Answer::read(request.send().await.expect("request sent")).await
     }
 
@@ -248,6 +307,48 @@ impl<'a> Client<'a> {
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
         self.send(self.request(reqwest::Method::POST, path).form(fields))
             .await
+    }
+
+    /// Uploads `bytes` as the file `file_name` through the multipart form
+    /// of the page `page` (its CSRF token read from it) to `action`; as a
+    /// new version of the document version `version_of` when given.
+    pub async fn upload(
+        &self,
+        page: &str,
+        action: &str,
+        file_name: &str,
+        bytes: &[u8],
+        version_of: Option<i64>,
+    ) -> Answer {
+        let token = super::csrf_token(&self.page(page).await);
+        let boundary = "preau-test-boundary-7d1f";
+        let mut body: Vec<u8> = Vec::new();
+        let mut text_field = |name: &str, value: &str| {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        };
+        text_field("csrf_token", &token);
+        if let Some(id) = version_of {
+            text_field("version_of", &id.to_string());
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .request(reqwest::Method::POST, action)
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(request).await
     }
 
     /// Creates the forum `name` (API), expecting 201.

@@ -369,16 +369,3 @@ pub fn csrf_token(html: &str) -> String {
         + marker.len();
     html[start..].split('"').next().expect("token").to_string()
 }
-
-/// GETs a page and returns its CSRF token.
-pub async fn page_token(client: &reqwest::Client, url: &str) -> String {
-    let html = client
-        .get(url)
-        .send()
-        .await
-        .expect("get page")
-        .text()
-        .await
-        .expect("page text");
-    csrf_token(&html)
-}
