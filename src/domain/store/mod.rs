@@ -18,6 +18,8 @@ pub mod inbox;
 pub mod posts;
 pub mod profiles;
 pub mod project_content;
+pub mod project_log;
+pub mod project_members;
 pub mod projects;
 pub mod sessions;
 pub mod tokens;
