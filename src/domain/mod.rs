@@ -30,6 +30,8 @@ pub mod places;
 pub mod profile;
 pub mod project_content;
 pub mod project_content_queries;
+pub mod project_documents;
+pub mod project_events;
 pub mod project_host;
 pub mod project_queries;
 pub mod project_reads;
