@@ -49,6 +49,7 @@ pub mod store;
 mod store;
 pub mod trust;
 pub mod trust_admin;
+pub mod trust_labels;
 pub mod upkeep;
 pub mod validate;
 
