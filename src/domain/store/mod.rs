@@ -18,6 +18,8 @@ pub mod inbox;
 pub mod posts;
 pub mod profiles;
 pub mod project_content;
+pub mod project_documents;
+pub mod project_events;
 pub mod project_log;
 pub mod project_members;
 pub mod projects;
