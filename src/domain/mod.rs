@@ -34,6 +34,7 @@ pub mod project_documents;
 pub mod project_events;
 pub mod project_host;
 pub mod project_membership;
+pub mod project_mirror;
 pub mod project_queries;
 pub mod project_reads;
 pub mod projects;
