@@ -19,6 +19,7 @@ pub mod project_members;
 pub mod projects;
 pub mod redirect;
 pub mod session;
+pub mod threads;
 
 use crate::{
     app::AppState,
