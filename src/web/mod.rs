@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod admin_instances;
+pub mod agenda;
 pub mod auth;
 pub mod contacts;
 pub mod csv_export;
