@@ -5,6 +5,7 @@
 //! account status) and calls the store. Errors carry a stable code that the
 //! HTTP edge turns into a status and a translated message.
 
+pub mod account_admin;
 pub mod account_queries;
 pub mod accounts;
 pub mod actors;
