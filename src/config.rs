@@ -13,6 +13,14 @@ use std::{
     path::{Path, PathBuf},
 };
 
+mod delivery;
+mod projects;
+mod trust;
+
+pub use delivery::DeliverySettings;
+pub use projects::ProjectSettings;
+pub use trust::{AuthoritySettings, TrustSettings};
+
 /// The sections of the configuration, which are also the first word of
 /// each environment variable after `PREAU_`.
 pub const SECTIONS: [&str; 11] = [
@@ -86,126 +94,6 @@ impl AccountSettings {
         match self.hashing_concurrency {
             0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             n => n as usize,
-        }
-    }
-}
-
-/// `[projects]`
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ProjectSettings {
-    /// Largest shared document, in bytes.
-    pub max_document_bytes: u64,
-    /// Media types a shared document may have; a file's type is taken
-    /// from its name's extension.
-    pub document_types: Vec<String>,
-}
-
-impl Default for ProjectSettings {
-    fn default() -> Self {
-        ProjectSettings {
-            max_document_bytes: 10 * 1024 * 1024,
-            document_types: [
-                "application/pdf",
-                "application/vnd.oasis.opendocument.text",
-                "application/vnd.oasis.opendocument.spreadsheet",
-                "application/vnd.oasis.opendocument.presentation",
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                "text/plain",
-                "text/markdown",
-                "text/csv",
-                "image/png",
-                "image/jpeg",
-                "image/svg+xml",
-                "application/zip",
-            ]
-            .iter()
-            .map(|t| t.to_string())
-            .collect(),
-        }
-    }
-}
-
-/// `[trust]`
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TrustSettings {
-    /// Attestation files this instance serves (written by `preau trust
-    /// attest`); relative paths are read from the data directory.
-    pub attestations: Vec<PathBuf>,
-    /// Authorities whose attestations this instance believes.
-    pub authorities: Vec<AuthoritySettings>,
-    /// Domains whose instances may be trusted up to a level without an
-    /// attestation (`*.ac-rennes.fr` = any sub-domain).
-    pub domain_rules: Vec<crate::domain::trust::DomainRule>,
-    /// The most a domain's instances can be, whatever their evidence.
-    pub ceilings: Vec<crate::domain::trust::DomainRule>,
-    /// Hours between two checks of a remote instance's evidence (an
-    /// attestation is also re-checked when it expires).
-    pub recheck_hours: u64,
-}
-
-impl Default for TrustSettings {
-    fn default() -> Self {
-        TrustSettings {
-            attestations: Vec::new(),
-            authorities: Vec::new(),
-            domain_rules: Vec::new(),
-            ceilings: Vec::new(),
-            recheck_hours: 24,
-        }
-    }
-}
-
-/// A trusted authority (`[[trust.authorities]]`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuthoritySettings {
-    /// Its name as labels show it ("Ministère de l'Éducation nationale").
-    pub name: String,
-    /// Its public key, `z6Mk…` (printed by `preau trust keygen`).
-    pub key: String,
-}
-
-/// `[delivery]`
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DeliverySettings {
-    /// Deliveries in flight at once, all peers together.
-    pub workers: u32,
-    /// Deliveries in flight at once to one peer host.
-    pub per_peer: u32,
-    /// Delay before the first retry; doubled after each failure.
-    pub retry_base_ms: u64,
-    /// Longest delay between two attempts.
-    pub retry_cap_ms: u64,
-    /// A delivery still failing this long after it was queued is given up.
-    pub give_up_after_hours: u64,
-    /// Consecutive failures after which a peer counts as unreachable.
-    pub unreachable_after: u32,
-    /// How often an unreachable peer is probed.
-    pub probe_interval_ms: u64,
-    /// Longest wait between two looks at the queue when idle.
-    pub poll_ms: u64,
-    /// How long a claimed delivery stays reserved for its worker; after a
-    /// crash, unfinished deliveries are taken up again once it has passed.
-    pub lease_ms: u64,
-}
-
-impl Default for DeliverySettings {
-    fn default() -> Self {
-        DeliverySettings {
-            workers: 128,
-            per_peer: 8,
-            retry_base_ms: 60_000,
-            retry_cap_ms: 12 * 3_600_000,
-            give_up_after_hours: 72,
-            unreachable_after: 5,
-            probe_interval_ms: 600_000,
-            poll_ms: 1_000,
-            lease_ms: 60_000,
         }
     }
 }
@@ -477,21 +365,7 @@ impl Settings {
                 "instance.default_language must be `fr` or `en`".to_string(),
             ));
         }
-        if self.projects.max_document_bytes == 0 || self.projects.max_document_bytes > 1 << 30 {
-            return Err(ConfigError::Inconsistent(
-                "projects.max_document_bytes must be between 1 and 1073741824 (1 GiB)".to_string(),
-            ));
-        }
-        for media_type in &self.projects.document_types {
-            if !crate::domain::project_content::DOCUMENT_TYPES
-                .iter()
-                .any(|(_, known)| known == media_type)
-            {
-                return Err(ConfigError::Inconsistent(format!(
-                    "projects.document_types: `{media_type}` is not a type Préau recognises by extension"
-                )));
-            }
-        }
+        self.check_projects()?;
         let url = &self.database.url;
         if !(url.is_empty()
             || url.starts_with("sqlite:")
@@ -507,81 +381,13 @@ impl Settings {
                 "database.max_connections must be at least 1".to_string(),
             ));
         }
-        let delivery = &self.delivery;
-        if delivery.workers == 0
-            || delivery.per_peer == 0
-            || delivery.retry_base_ms == 0
-            || delivery.poll_ms == 0
-            || delivery.lease_ms < 1_000
-        {
-            return Err(ConfigError::Inconsistent(
-                "delivery.workers, per_peer, retry_base_ms and poll_ms must be at least 1, lease_ms at least 1000"
-                    .to_string(),
-            ));
-        }
-        if delivery.give_up_after_hours < 48 {
-            return Err(ConfigError::Inconsistent(
-                "delivery.give_up_after_hours must be at least 48: peers get two days to come back"
-                    .to_string(),
-            ));
-        }
+        self.check_delivery()?;
         if self.limits.login_per_minute == 0 || self.limits.signup_per_hour == 0 {
             return Err(ConfigError::Inconsistent(
                 "limits must be at least 1".to_string(),
             ));
         }
-        for authority in &self.trust.authorities {
-            if authority.name.trim().is_empty() {
-                return Err(ConfigError::Inconsistent(
-                    "trust.authorities: every authority needs a name".to_string(),
-                ));
-            }
-            if authority
-                .key
-                .parse::<preau_federation::attestation::PublicMultikey>()
-                .is_err()
-            {
-                return Err(ConfigError::Inconsistent(format!(
-                    "trust.authorities: `{}` is not an ed25519 public key (z6Mk…, as `preau trust keygen` prints it)",
-                    authority.key
-                )));
-            }
-        }
-        let federation_patterns = self
-            .federation
-            .blocked
-            .iter()
-            .chain(&self.federation.allowed)
-            .map(|pattern| crate::domain::trust::DomainRule {
-                pattern: pattern.clone(),
-                level: TrustLevel::Informal,
-            })
-            .collect::<Vec<_>>();
-        for rule in self
-            .trust
-            .domain_rules
-            .iter()
-            .chain(&self.trust.ceilings)
-            .chain(&federation_patterns)
-        {
-            let pattern = rule.pattern.trim();
-            let bare = pattern.strip_prefix("*.").unwrap_or(pattern);
-            if bare.is_empty()
-                || bare.contains(['*', '/', '@'])
-                || bare.contains(char::is_whitespace)
-            {
-                return Err(ConfigError::Inconsistent(format!(
-                    "trust: `{}` is not a domain pattern (example.org, *.ac-rennes.fr or host:port)",
-                    rule.pattern
-                )));
-            }
-        }
-        if self.trust.recheck_hours == 0 {
-            return Err(ConfigError::Inconsistent(
-                "trust.recheck_hours must be at least 1".to_string(),
-            ));
-        }
-        Ok(())
+        self.check_trust()
     }
 
     /// `http` or `https`, as the public URLs of this instance use it.

@@ -1,5 +1,6 @@
-//! Accounts: sign-up, e-mail verification, log-in, password reset, and the
-//! admin actions (create, approve, suspend).
+//! Accounts: sign-up, e-mail verification, log-in, password reset. The
+//! admin actions (create, approve, suspend) are in
+//! [`super::account_admin`].
 //!
 //! The e-mail domain rule of institutional instances is checked in
 //! [`Domain::check_email_allowed`], which every way of getting an account
@@ -20,6 +21,8 @@ use crate::{
 };
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
+
+pub use super::account_admin::AdminCreateInput;
 
 /// How long a log-in session lasts.
 pub const SESSION_LIFETIME_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -75,30 +78,17 @@ pub struct SignupReceipt {
     pub created_at: i64,
 }
 
-/// An admin-created account (CLI).
-#[derive(Debug, Clone)]
-pub struct AdminCreateInput {
-    /// Username.
-    pub username: String,
-    /// E-mail address, verified by the admin's word.
-    pub email: String,
-    /// Password in clear.
-    pub password: String,
-    /// Whether the account administers the instance.
-    pub is_admin: bool,
-}
-
 /// Everything needed to create a local person, validated.
-struct NewPerson {
-    username: String,
-    email: String,
-    email_domain: String,
-    password_hash: String,
-    display_name: String,
-    status: AccountStatus,
-    is_admin: bool,
-    email_verified: bool,
-    locale: String,
+pub(super) struct NewPerson {
+    pub(super) username: String,
+    pub(super) email: String,
+    pub(super) email_domain: String,
+    pub(super) password_hash: String,
+    pub(super) display_name: String,
+    pub(super) status: AccountStatus,
+    pub(super) is_admin: bool,
+    pub(super) email_verified: bool,
+    pub(super) locale: String,
 }
 
 /// A new random token and the hash that is stored.
@@ -136,7 +126,7 @@ impl Domain {
         }
     }
 
-    async fn insert_person(&self, person: NewPerson) -> DomainResult<AccountId> {
+    pub(super) async fn insert_person(&self, person: NewPerson) -> DomainResult<AccountId> {
         let NewPerson {
             username,
             email,
@@ -186,7 +176,7 @@ impl Domain {
         }
     }
 
-    async fn check_name_free(&self, username: &str) -> DomainResult<()> {
+    pub(super) async fn check_name_free(&self, username: &str) -> DomainResult<()> {
         if self.store.local_actor_by_name(username).await?.is_some() {
             return Err(Refusal::UsernameTaken("username".into()).into());
         }
@@ -492,93 +482,6 @@ impl Domain {
         self.store.set_password_hash(account_id, &hash).await?;
         self.store.delete_account_sessions(account_id).await?;
         self.address_proven(account_id).await
-    }
-
-    /// Creates an active, verified account (admin CLI and demo). The
-    /// e-mail domain rule still applies.
-    pub async fn admin_create_account(&self, input: AdminCreateInput) -> DomainResult<AccountRow> {
-        let username = validate::username(&input.username)?;
-        let (email, email_domain) = validate::email(&input.email)?;
-        self.check_email_allowed(&email_domain)?;
-        validate::password(&input.password)?;
-        self.check_name_free(&username).await?;
-        let hash = self.passwords.hash(input.password).await?;
-        let id = self
-            .insert_person(NewPerson {
-                display_name: username.clone(),
-                username,
-                email,
-                email_domain,
-                password_hash: hash,
-                status: AccountStatus::Active,
-                is_admin: input.is_admin,
-                email_verified: true,
-                locale: self.settings.instance.default_language.clone(),
-            })
-            .await?;
-        self.store
-            .account_by_id(id)
-            .await?
-            .ok_or_else(|| DomainError::Internal("account vanished".into()))
-    }
-
-    async fn account_named(&self, username: &str) -> DomainResult<AccountRow> {
-        self.store
-            .account_by_username(&username.trim().to_lowercase())
-            .await?
-            .ok_or_else(|| Refusal::AccountNotFound.into())
-    }
-
-    /// Approves an account waiting for approval, or re-activates a
-    /// suspended one. A suspended account whose address was never verified
-    /// goes back to waiting for verification: an admin's click never
-    /// replaces proof of the address.
-    pub async fn approve_account(&self, username: &str) -> DomainResult<AccountRow> {
-        let account = self.account_named(username).await?;
-        match account.status {
-            AccountStatus::PendingApproval => {
-                self.store
-                    .set_account_status(account.id, AccountStatus::Active)
-                    .await?
-            }
-            AccountStatus::Suspended => {
-                let next = if account.email_verified_at.is_some() {
-                    AccountStatus::Active
-                } else {
-                    AccountStatus::PendingVerification
-                };
-                self.store.set_account_status(account.id, next).await?
-            }
-            AccountStatus::Active => return Err(Refusal::AccountAlreadyActive.into()),
-            AccountStatus::PendingVerification => return Err(Refusal::AwaitingVerification.into()),
-        }
-        self.account_named(username).await
-    }
-
-    /// Suspends an account and ends its sessions. The last active admin
-    /// cannot be suspended, so an instance always keeps one.
-    pub async fn suspend_account(&self, username: &str) -> DomainResult<AccountRow> {
-        let account = self.account_named(username).await?;
-        if account.status == AccountStatus::Suspended {
-            return Err(Refusal::AccountAlreadySuspended.into());
-        }
-        if account.is_admin {
-            let active_admins = self
-                .store
-                .list_accounts(Some(AccountStatus::Active))
-                .await?
-                .into_iter()
-                .filter(|other| other.is_admin)
-                .count();
-            if active_admins <= 1 {
-                return Err(Refusal::LastAdmin.into());
-            }
-        }
-        self.store
-            .set_account_status(account.id, AccountStatus::Suspended)
-            .await?;
-        self.store.delete_account_sessions(account.id).await?;
-        self.account_named(username).await
     }
 }
 

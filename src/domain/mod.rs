@@ -5,6 +5,7 @@
 //! account status) and calls the store. Errors carry a stable code that the
 //! HTTP edge turns into a status and a translated message.
 
+pub mod account_admin;
 pub mod account_queries;
 pub mod accounts;
 pub mod actors;
@@ -16,6 +17,7 @@ pub mod directory;
 pub mod errors;
 pub mod federation_reads;
 pub mod forum_bans;
+pub mod forum_changes;
 pub mod forum_queries;
 pub mod forums;
 pub mod gazetteer;
@@ -29,7 +31,11 @@ pub mod places;
 pub mod profile;
 pub mod project_content;
 pub mod project_content_queries;
+pub mod project_documents;
+pub mod project_events;
 pub mod project_host;
+pub mod project_membership;
+pub mod project_mirror;
 pub mod project_queries;
 pub mod project_reads;
 pub mod projects;
@@ -46,6 +52,7 @@ pub mod store;
 mod store;
 pub mod trust;
 pub mod trust_admin;
+pub mod trust_labels;
 pub mod upkeep;
 pub mod validate;
 

@@ -3,8 +3,8 @@
 //! change, whether a local teacher made it or another instance sent it.
 //! Each change is written with its log line and the activities it sends
 //! in one transaction, and the project announces it to its members'
-//! instances (FEP-1b12 style). Also here: what a member's instance does
-//! with what the host tells it (its mirror).
+//! instances (FEP-1b12 style). What a member's instance does with what
+//! the host tells it (its mirror) is in [`super::project_mirror`].
 
 use super::{
     inbox::Applied,
@@ -593,59 +593,5 @@ impl Domain {
             },
         )
         .await
-    }
-
-    /// A remote teacher's instance told us (directly) that they are
-    /// invited into a remote project, or what became of their membership:
-    /// the local row is written so "Mes demandes" and pages show it.
-    pub(crate) async fn record_remote_membership(
-        &self,
-        received: &str,
-        project: &ProjectRow,
-        member: &NewMember,
-    ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, received).await? {
-            return Ok(Applied::Duplicate);
-        }
-        projects::upsert_member(&mut tx, project.actor.id, member).await?;
-        crate::domain::store::commit(tx).await?;
-        Ok(Applied::Applied)
-    }
-
-    /// Replaces the mirror of a remote project's members and activity with
-    /// what its host serves.
-    pub async fn replace_project_mirror(
-        &self,
-        project: &ProjectRow,
-        members: &[NewMember],
-        log: Option<&[NewLogEntry]>,
-    ) -> DomainResult<()> {
-        if project.actor.is_local() {
-            return Ok(());
-        }
-        let mut tx = self.store.begin().await?;
-        projects::replace_members(&mut tx, project.actor.id, members).await?;
-        if let Some(log) = log {
-            projects::replace_log(&mut tx, project.actor.id, log).await?;
-        }
-        crate::domain::store::commit(tx).await?;
-        Ok(())
-    }
-
-    /// Whether another server (by host) may read a project's members-only
-    /// objects: the project's host, or an instance with a current member.
-    pub async fn host_may_read_project(
-        &self,
-        project: &ProjectRow,
-        host: &str,
-    ) -> DomainResult<bool> {
-        if host.is_empty() {
-            return Ok(false);
-        }
-        if !project.actor.is_local() && project.actor.domain == host {
-            return Ok(true);
-        }
-        Ok(self.store.host_has_member(project.actor.id, host).await?)
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod admin_instances;
+pub mod agenda;
 pub mod auth;
 pub mod contacts;
 pub mod csv_export;
@@ -19,6 +20,7 @@ pub mod project_members;
 pub mod projects;
 pub mod redirect;
 pub mod session;
+pub mod threads;
 
 use crate::{
     app::AppState,

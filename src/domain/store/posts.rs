@@ -1,9 +1,14 @@
-//! The `posts`, `likes` and `reports` tables: threads and replies of
-//! forums, local and remote, their "helpful" marks, and reports.
+//! The `posts` table: threads and replies of forums, local and remote.
+//! Their "helpful" marks are in [`super::likes`], reports in
+//! [`super::reports`] (their write functions and types are re-exported
+//! here).
 
-use super::{actors::ActorId, column, now_ms, Store, StoreResult, Tx};
+use super::{actors::ActorId, column, Store, StoreResult, Tx};
 use preau_federation::TrustLevel;
 use sqlx::any::AnyRow;
+
+pub use super::likes::{delete_like, insert_like};
+pub use super::reports::{insert_report, NewReport, ReportRow};
 
 /// The database id of a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -369,92 +374,6 @@ pub async fn set_pinned(tx: &mut Tx, id: PostId, pinned: bool) -> StoreResult<()
     Ok(())
 }
 
-/// Records a "helpful" mark; returns whether it is new.
-pub async fn insert_like(
-    tx: &mut Tx,
-    post: PostId,
-    actor: ActorId,
-    activity_id: &str,
-) -> StoreResult<bool> {
-    let inserted = sqlx::query(
-        "INSERT INTO likes (post_id, actor_id, activity_id, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (post_id, actor_id) DO NOTHING",
-    )
-    .bind(post.0)
-    .bind(actor.0)
-    .bind(activity_id)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(inserted > 0)
-}
-
-/// Removes a "helpful" mark; returns whether there was one.
-pub async fn delete_like(tx: &mut Tx, post: PostId, actor: ActorId) -> StoreResult<bool> {
-    let removed = sqlx::query("DELETE FROM likes WHERE post_id = $1 AND actor_id = $2")
-        .bind(post.0)
-        .bind(actor.0)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    Ok(removed > 0)
-}
-
-/// A report to insert.
-#[derive(Debug, Clone)]
-pub struct NewReport {
-    /// The Flag's id.
-    pub activity_id: String,
-    /// Who reports.
-    pub reporter_id: ActorId,
-    /// The forum whose moderators handle it.
-    pub forum_id: Option<ActorId>,
-    /// The reported post, when known here.
-    pub post_id: Option<PostId>,
-    /// The reported object's id.
-    pub object_ap_id: String,
-    /// Why.
-    pub reason: String,
-}
-
-/// A report waiting for moderators.
-#[derive(Debug, Clone)]
-pub struct ReportRow {
-    /// Database id.
-    pub id: i64,
-    /// Who reported (display name and handle parts).
-    pub reporter_name: String,
-    /// Empty when local.
-    pub reporter_domain: String,
-    /// The reported post.
-    pub post_id: Option<PostId>,
-    /// The reported object's id.
-    pub object_ap_id: String,
-    /// Why.
-    pub reason: String,
-    /// When, unix ms.
-    pub created_at: i64,
-}
-
-/// Records a report (idempotent per Flag id).
-pub async fn insert_report(tx: &mut Tx, report: &NewReport) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO reports (activity_id, reporter_id, forum_id, post_id, object_ap_id, reason, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (activity_id) DO NOTHING",
-    )
-    .bind(&report.activity_id)
-    .bind(report.reporter_id.0)
-    .bind(report.forum_id.map(|f| f.0))
-    .bind(report.post_id.map(|p| p.0))
-    .bind(&report.object_ap_id)
-    .bind(&report.reason)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 impl Store {
     /// The post with this ActivityPub id.
     pub async fn post_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<PostRow>> {
@@ -604,71 +523,5 @@ impl Store {
         .bind(forum.0)
         .fetch_all(self.pool())
         .await?)
-    }
-
-    /// The id of the `Like` by which `actor` marked `post`, if any.
-    pub async fn like_activity_id(
-        &self,
-        post: PostId,
-        actor: ActorId,
-    ) -> StoreResult<Option<String>> {
-        Ok(
-            sqlx::query_scalar(
-                "SELECT activity_id FROM likes WHERE post_id = $1 AND actor_id = $2",
-            )
-            .bind(post.0)
-            .bind(actor.0)
-            .fetch_optional(self.pool())
-            .await?,
-        )
-    }
-
-    /// The posts of a thread that `actor` marked as helpful.
-    pub async fn liked_in_thread(&self, thread: PostId, actor: ActorId) -> StoreResult<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT likes.post_id FROM likes JOIN posts ON posts.id = likes.post_id \
-             WHERE likes.actor_id = $1 AND (posts.id = $2 OR posts.thread_id = $2)",
-        )
-        .bind(actor.0)
-        .bind(thread.0)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// Whether `actor` marked `post` as helpful.
-    pub async fn has_liked(&self, post: PostId, actor: ActorId) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT CAST(1 AS BIGINT) FROM likes WHERE post_id = $1 AND actor_id = $2",
-        )
-        .bind(post.0)
-        .bind(actor.0)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(found.is_some())
-    }
-
-    /// Open reports of a forum, oldest first.
-    pub async fn open_reports(&self, forum: ActorId) -> StoreResult<Vec<ReportRow>> {
-        let rows = sqlx::query(
-            "SELECT reports.id, actors.name, actors.domain, reports.post_id, reports.object_ap_id, \
-             reports.reason, reports.created_at FROM reports JOIN actors ON actors.id = reports.reporter_id \
-             WHERE reports.forum_id = $1 AND reports.resolved_at IS NULL ORDER BY reports.created_at",
-        )
-        .bind(forum.0)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ReportRow {
-                    id: column(row, "id")?,
-                    reporter_name: column(row, "name")?,
-                    reporter_domain: column(row, "domain")?,
-                    post_id: column::<Option<i64>>(row, "post_id")?.map(PostId),
-                    object_ap_id: column(row, "object_ap_id")?,
-                    reason: column(row, "reason")?,
-                    created_at: column(row, "created_at")?,
-                })
-            })
-            .collect()
     }
 }

@@ -1,6 +1,7 @@
-//! The `projects`, `project_members` and `project_log` tables: project
-//! spaces (local, and remote ones mirrored from their host), who belongs
-//! to them, and what happened in them.
+//! The `projects` table: project spaces (local, and remote ones mirrored
+//! from their host), their row types, and the types of their memberships
+//! and log. Memberships are in [`super::project_members`], the log in
+//! [`super::project_log`] (their write functions are re-exported here).
 
 use super::{
     accounts::AccountId,
@@ -9,6 +10,11 @@ use super::{
 };
 use preau_federation::TrustLevel;
 use sqlx::any::AnyRow;
+
+pub use super::project_log::{insert_log, replace_log};
+pub use super::project_members::{
+    count_owners, inboxes_of, member_inboxes, replace_members, upsert_member,
+};
 
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? } default $default:ident) => {
@@ -34,7 +40,7 @@ macro_rules! text_enum {
                 }
             }
 
-            fn read(text: &str) -> Self {
+            pub(super) fn read(text: &str) -> Self {
                 Self::parse(text).unwrap_or($name::$default)
             }
 
@@ -322,7 +328,7 @@ pub struct NewLogEntry {
     pub at: i64,
 }
 
-const PROJECT_COLUMNS: &str = "projects.title, projects.description_source, \
+pub(super) const PROJECT_COLUMNS: &str = "projects.title, projects.description_source, \
      projects.description_html, projects.subjects, projects.school_levels, projects.languages, \
      projects.academy, projects.country, projects.place, projects.latitude, projects.longitude, \
      projects.visibility, projects.status, projects.join_mode, projects.min_member_level, \
@@ -336,7 +342,7 @@ fn project_select() -> String {
     )
 }
 
-fn project_from_row(row: &AnyRow) -> StoreResult<ProjectRow> {
+pub(super) fn project_from_row(row: &AnyRow) -> StoreResult<ProjectRow> {
     Ok(ProjectRow {
         actor: super::decode::<ActorRow>(row)?,
         title: column(row, "title")?,
@@ -361,25 +367,6 @@ fn project_from_row(row: &AnyRow) -> StoreResult<ProjectRow> {
         created_at: column(row, "project_created_at")?,
         updated_at: column(row, "project_updated_at")?,
         last_activity_at: column(row, "last_activity_at")?,
-    })
-}
-
-const MEMBER_COLUMNS: &str =
-    "project_members.project_id, project_members.actor_id AS member_actor_id, \
-     project_members.role, project_members.state, project_members.activity_id, \
-     project_members.invited_by, project_members.created_at AS member_created_at, \
-     project_members.updated_at AS member_updated_at";
-
-fn member_from_row(row: &AnyRow) -> StoreResult<MemberRow> {
-    Ok(MemberRow {
-        project_id: ActorId(column(row, "project_id")?),
-        actor_id: ActorId(column(row, "member_actor_id")?),
-        role: Role::read(&column::<String>(row, "role")?),
-        state: MemberState::read(&column::<String>(row, "state")?),
-        activity_id: column(row, "activity_id")?,
-        invited_by: column::<Option<i64>>(row, "invited_by")?.map(ActorId),
-        created_at: column(row, "member_created_at")?,
-        updated_at: column(row, "member_updated_at")?,
     })
 }
 
@@ -483,141 +470,6 @@ pub async fn touch_project(tx: &mut Tx, project: ActorId, at: i64) -> StoreResul
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// Writes a membership row (insert or replace its role, state, activity).
-///
-/// An invitation once answered is never reopened by the same invitation
-/// (`activity_id`): the `Invite` delivered again, its `Announce` arriving
-/// after the direct copy, or a mirror read from a host that has not yet
-/// heard the answer leave the answer as it is. A new invitation does
-/// reopen it.
-pub async fn upsert_member(tx: &mut Tx, project: ActorId, member: &NewMember) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO project_members (project_id, actor_id, role, state, activity_id, invited_by, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
-         ON CONFLICT (project_id, actor_id) DO UPDATE SET role = excluded.role, \
-         state = excluded.state, activity_id = COALESCE(excluded.activity_id, project_members.activity_id), \
-         invited_by = COALESCE(excluded.invited_by, project_members.invited_by), \
-         updated_at = excluded.updated_at \
-         WHERE NOT (excluded.state = 'invited' AND project_members.state <> 'invited' \
-         AND project_members.activity_id = excluded.activity_id)",
-    )
-    .bind(project.0)
-    .bind(member.actor_id.0)
-    .bind(member.role.as_str())
-    .bind(member.state.as_str())
-    .bind(member.activity_id.as_deref())
-    .bind(member.invited_by.map(|a| a.0))
-    .bind(member.updated_at)
-    .execute(&mut **tx)
-    .await?;
-    touch_project(tx, project, member.updated_at).await
-}
-
-/// Replaces the whole membership of a mirrored remote project with what
-/// its host serves.
-pub async fn replace_members(
-    tx: &mut Tx,
-    project: ActorId,
-    members: &[NewMember],
-) -> StoreResult<()> {
-    // Rows are updated in place rather than deleted and inserted again,
-    // so the guard of [`upsert_member`] sees the answers given here.
-    let current: Vec<i64> =
-        sqlx::query_scalar("SELECT actor_id FROM project_members WHERE project_id = $1")
-            .bind(project.0)
-            .fetch_all(&mut **tx)
-            .await?;
-    let kept: std::collections::HashSet<i64> = members.iter().map(|m| m.actor_id.0).collect();
-    for gone in current.into_iter().filter(|id| !kept.contains(id)) {
-        sqlx::query("DELETE FROM project_members WHERE project_id = $1 AND actor_id = $2")
-            .bind(project.0)
-            .bind(gone)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for member in members {
-        upsert_member(tx, project, member).await?;
-    }
-    Ok(())
-}
-
-/// Adds a line to a project's activity.
-pub async fn insert_log(tx: &mut Tx, project: ActorId, entry: &NewLogEntry) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO project_log (project_id, kind, actor_id, subject_id, detail, at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(project.0)
-    .bind(&entry.kind)
-    .bind(entry.actor_id.map(|a| a.0))
-    .bind(entry.subject_id.map(|a| a.0))
-    .bind(&entry.detail)
-    .bind(entry.at)
-    .execute(&mut **tx)
-    .await?;
-    touch_project(tx, project, entry.at).await
-}
-
-/// Replaces the activity of a mirrored remote project.
-pub async fn replace_log(
-    tx: &mut Tx,
-    project: ActorId,
-    entries: &[NewLogEntry],
-) -> StoreResult<()> {
-    sqlx::query("DELETE FROM project_log WHERE project_id = $1")
-        .bind(project.0)
-        .execute(&mut **tx)
-        .await?;
-    for entry in entries {
-        insert_log(tx, project, entry).await?;
-    }
-    Ok(())
-}
-
-/// The inboxes of the remote instances with current members of a project
-/// (shared inboxes when offered), for the project's announcements.
-pub async fn member_inboxes(tx: &mut Tx, project: ActorId) -> StoreResult<Vec<String>> {
-    let inboxes: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT COALESCE(actors.shared_inbox, actors.inbox) FROM project_members \
-         JOIN actors ON actors.id = project_members.actor_id \
-         WHERE project_members.project_id = $1 AND project_members.state = 'member' \
-         AND actors.domain <> ''",
-    )
-    .bind(project.0)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(inboxes)
-}
-
-/// The inboxes (shared when offered) of some remote actors.
-pub async fn inboxes_of(tx: &mut Tx, actors: &[ActorId]) -> StoreResult<Vec<String>> {
-    let mut inboxes: Vec<String> = Vec::new();
-    for actor in actors {
-        let inbox: Option<String> = sqlx::query_scalar(
-            "SELECT COALESCE(shared_inbox, inbox) FROM actors WHERE id = $1 AND domain <> ''",
-        )
-        .bind(actor.0)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(inbox) = inbox.filter(|i| !inboxes.contains(i)) {
-            inboxes.push(inbox);
-        }
-    }
-    Ok(inboxes)
-}
-
-/// How many owners a project has, inside a transaction.
-pub async fn count_owners(tx: &mut Tx, project: ActorId) -> StoreResult<i64> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM project_members WHERE project_id = $1 AND state = 'member' \
-         AND role = 'owner'",
-    )
-    .bind(project.0)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(count)
 }
 
 impl Store {
@@ -725,155 +577,5 @@ impl Store {
         .await?;
         update_project_fields(&mut tx, actor, fields).await?;
         super::commit(tx).await
-    }
-
-    /// One membership row.
-    pub async fn member(&self, project: ActorId, actor: ActorId) -> StoreResult<Option<MemberRow>> {
-        let row = sqlx::query(&format!(
-            "SELECT {MEMBER_COLUMNS} FROM project_members WHERE project_id = $1 AND actor_id = $2"
-        ))
-        .bind(project.0)
-        .bind(actor.0)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(member_from_row).transpose()
-    }
-
-    /// The membership an `Invite` or `Join` created.
-    pub async fn member_by_activity(&self, activity_id: &str) -> StoreResult<Option<MemberRow>> {
-        let row = sqlx::query(&format!(
-            "SELECT {MEMBER_COLUMNS} FROM project_members WHERE activity_id = $1"
-        ))
-        .bind(activity_id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(member_from_row).transpose()
-    }
-
-    async fn member_views(&self, sql_where: &str, id: i64) -> StoreResult<Vec<MemberView>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {}, {MEMBER_COLUMNS} FROM project_members \
-             JOIN actors ON actors.id = project_members.actor_id WHERE {sql_where} \
-             ORDER BY CASE project_members.role WHEN 'owner' THEN 0 WHEN 'moderator' THEN 1 ELSE 2 END, \
-             actors.display_name, actors.name",
-            qualified_actor_columns()
-        ))
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?;
-        let mut views = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let member = member_from_row(row)?;
-            let inviter = match member.invited_by {
-                Some(id) => self.actor_by_id(id).await?,
-                None => None,
-            };
-            views.push(MemberView {
-                actor: super::decode::<ActorRow>(row)?,
-                member,
-                inviter,
-            });
-        }
-        Ok(views)
-    }
-
-    /// Everyone with a membership row in a project (members, invitations,
-    /// requests, former members).
-    pub async fn project_members(&self, project: ActorId) -> StoreResult<Vec<MemberView>> {
-        self.member_views("project_members.project_id = $1", project.0)
-            .await
-    }
-
-    /// The projects a person has a row in, with the row.
-    pub async fn memberships_of(
-        &self,
-        actor: ActorId,
-    ) -> StoreResult<Vec<(ProjectRow, MemberRow)>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {}, {PROJECT_COLUMNS}, {MEMBER_COLUMNS} FROM project_members \
-             JOIN projects ON projects.actor_id = project_members.project_id \
-             JOIN actors ON actors.id = projects.actor_id \
-             WHERE project_members.actor_id = $1 ORDER BY projects.last_activity_at DESC",
-            qualified_actor_columns()
-        ))
-        .bind(actor.0)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| Ok((project_from_row(row)?, member_from_row(row)?)))
-            .collect()
-    }
-
-    /// Whether `host` (a remote domain) has a current member in `project`.
-    pub async fn host_has_member(&self, project: ActorId, host: &str) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM project_members JOIN actors ON actors.id = project_members.actor_id \
-             WHERE project_members.project_id = $1 AND project_members.state = 'member' \
-             AND actors.domain = $2 LIMIT 1",
-        )
-        .bind(project.0)
-        .bind(host)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(found.is_some())
-    }
-
-    /// Whether `host` has anyone with a row in `project` (invited,
-    /// requested, member…): they may read what concerns them.
-    pub async fn host_is_involved(&self, project: ActorId, host: &str) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM project_members JOIN actors ON actors.id = project_members.actor_id \
-             WHERE project_members.project_id = $1 AND actors.domain = $2 LIMIT 1",
-        )
-        .bind(project.0)
-        .bind(host)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(found.is_some())
-    }
-
-    /// A project's activity, newest first.
-    pub async fn project_log(&self, project: ActorId, limit: i64) -> StoreResult<Vec<LogEntry>> {
-        let rows = sqlx::query(
-            "SELECT kind, actor_id, subject_id, detail, at FROM project_log \
-             WHERE project_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
-        )
-        .bind(project.0)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        let mut entries = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let actor = match column::<Option<i64>>(row, "actor_id")? {
-                Some(id) => self.actor_by_id(ActorId(id)).await?,
-                None => None,
-            };
-            let subject = match column::<Option<i64>>(row, "subject_id")? {
-                Some(id) => self.actor_by_id(ActorId(id)).await?,
-                None => None,
-            };
-            entries.push(LogEntry {
-                kind: column(row, "kind")?,
-                actor,
-                subject,
-                detail: column(row, "detail")?,
-                at: column(row, "at")?,
-            });
-        }
-        Ok(entries)
-    }
-
-    /// Teachers this instance knows (local and remote people), for the
-    /// invitation field's suggestions.
-    pub async fn known_people(&self, limit: i64) -> StoreResult<Vec<ActorRow>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {} FROM actors WHERE actors.kind = 'person' \
-             ORDER BY actors.domain, actors.display_name, actors.name LIMIT $1",
-            qualified_actor_columns()
-        ))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(super::decode::<ActorRow>).collect()
     }
 }

@@ -1,0 +1,209 @@
+//! The agenda of a project space: events as asked for in the form, their
+//! times, a member adding one (for all members or a sub-group), and who
+//! may see it.
+
+use super::{
+    outbox::{self, new_activity_id, project as project_objects, to_json},
+    rendering, validate, Domain, DomainError, DomainResult, Refusal,
+};
+use crate::{
+    domain::store::{
+        accounts::AccountRow,
+        actors::{ActorId, ActorRow},
+        now_ms,
+        project_content::{self, EventRow, NewEvent},
+        projects::{MemberRow, ProjectRow},
+    },
+    urls,
+};
+
+/// An event as asked for in the form.
+#[derive(Debug, Clone, Default)]
+pub struct EventInput {
+    /// Title.
+    pub title: String,
+    /// Markdown description.
+    pub description: String,
+    /// Start, `YYYY-MM-DDTHH:MM` (UTC) or RFC 3339.
+    pub starts: String,
+    /// End, same formats.
+    pub ends: String,
+    /// Place.
+    pub location: String,
+    /// Meeting link (http or https).
+    pub meeting_url: String,
+    /// The members it is for (actor ids); empty for every member.
+    pub attendees: Vec<i64>,
+}
+
+/// Parses a date-time from a form (`YYYY-MM-DDTHH:MM`, taken as UTC) or
+/// RFC 3339, to unix ms.
+pub fn parse_time(raw: &str, field: &str) -> DomainResult<i64> {
+    let raw = raw.trim();
+    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(raw) {
+        return Ok(time.timestamp_millis());
+    }
+    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(time) = chrono::NaiveDateTime::parse_from_str(raw, format) {
+            return Ok(time.and_utc().timestamp_millis());
+        }
+    }
+    Err(Refusal::InvalidDate(field.into()).into())
+}
+
+impl Domain {
+    /// A member adds an event to the project's agenda, for every member
+    /// or for some of them.
+    pub async fn add_project_event(
+        &self,
+        account: &AccountRow,
+        project: &ProjectRow,
+        input: &EventInput,
+    ) -> DomainResult<EventRow> {
+        let author = self.require_writer(account, project).await?;
+        let title = validate::name(&input.title, 200, "title")?;
+        if title.is_empty() {
+            return Err(Refusal::FieldRequired("title".into()).into());
+        }
+        let description = validate::text(&input.description, 5000, "description")?;
+        let starts_at = parse_time(&input.starts, "starts")?;
+        let ends_at = if input.ends.trim().is_empty() {
+            starts_at + 3_600_000
+        } else {
+            parse_time(&input.ends, "ends")?
+        };
+        if ends_at < starts_at {
+            return Err(Refusal::EndsBeforeStart("ends".into()).into());
+        }
+        let location = validate::name(&input.location, 200, "location")?;
+        let meeting_url = validate::text(&input.meeting_url, 500, "meeting_url")?;
+        if !meeting_url.is_empty()
+            && !url::Url::parse(&meeting_url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+        {
+            return Err(Refusal::InvalidUrl("meeting_url".into()).into());
+        }
+        let mut attendees: Vec<ActorRow> = Vec::new();
+        for id in &input.attendees {
+            let row = self
+                .store
+                .member(project.actor.id, ActorId(*id))
+                .await?
+                .filter(MemberRow::is_member)
+                .ok_or_else(|| Refusal::AttendeeNotMember("attendees".into()))?;
+            if let Some(actor) = self.store.actor_by_id(row.actor_id).await? {
+                if !attendees.iter().any(|a| a.id == actor.id) {
+                    attendees.push(actor);
+                }
+            }
+        }
+        let base = self.settings.base_url();
+        let new = NewEvent {
+            ap_id: urls::project_object(&base, &urls::random_token()),
+            project_id: project.actor.id,
+            author_id: author.id,
+            title,
+            description_html: rendering::markdown(description.clone(), "description").await?,
+            description_source: description,
+            starts_at,
+            ends_at,
+            location,
+            meeting_url,
+            for_all: attendees.is_empty(),
+            attendees: attendees.iter().map(|a| a.id).collect(),
+            created_at: now_ms(),
+            local: true,
+        };
+        let mut tx = self.store.begin().await?;
+        let id = project_content::insert_event(&mut tx, &new).await?;
+        let row = EventRow {
+            id,
+            ap_id: new.ap_id.clone(),
+            project_id: new.project_id,
+            author_id: new.author_id,
+            title: new.title.clone(),
+            description_source: new.description_source.clone(),
+            description_html: new.description_html.clone(),
+            starts_at,
+            ends_at,
+            location: new.location.clone(),
+            meeting_url: new.meeting_url.clone(),
+            for_all: new.for_all,
+            created_at: new.created_at,
+            deleted_at: None,
+            local: true,
+        };
+        let attendee_ids: Vec<String> = attendees.iter().map(|a| a.ap_id.clone()).collect();
+        let object =
+            project_objects::event_object(&row, &author.ap_id, &project.actor.ap_id, &attendee_ids)
+                .ok_or_else(|| DomainError::Internal("invalid event URL".into()))?;
+        let object = outbox::json_of(&object)?;
+        let activity_id = new_activity_id(&base);
+        let activity = to_json(&project_objects::create(
+            &activity_id,
+            &author.ap_id,
+            &project.actor.ap_id,
+            object,
+        )?)?;
+        let for_some: Vec<ActorId> = attendees.iter().map(|a| a.id).collect();
+        self.distribute_in_project(
+            &mut tx,
+            project,
+            &author,
+            &activity_id,
+            &activity,
+            (!for_some.is_empty()).then_some(for_some.as_slice()),
+        )
+        .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(row)
+    }
+
+    /// Whether a local account may see an event: a member, and the event
+    /// is for all, theirs, or lists them.
+    pub async fn may_see_event(
+        &self,
+        account: &AccountRow,
+        event: &EventRow,
+    ) -> DomainResult<bool> {
+        let Some(row) = self
+            .store
+            .member(event.project_id, account.actor_id)
+            .await?
+        else {
+            return Ok(false);
+        };
+        if !row.is_member() {
+            return Ok(false);
+        }
+        if event.for_all || event.author_id == account.actor_id {
+            return Ok(true);
+        }
+        Ok(self
+            .store
+            .event_attendees(event.id)
+            .await?
+            .iter()
+            .any(|a| a.id == account.actor_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_times_are_read_as_utc() {
+        assert_eq!(
+            parse_time("2026-12-10T14:00", "starts").unwrap(),
+            chrono::DateTime::parse_from_rfc3339("2026-12-10T14:00:00Z")
+                .unwrap()
+                .timestamp_millis()
+        );
+        assert!(parse_time("2026-12-10T14:00:00+01:00", "starts").is_ok());
+        assert_eq!(
+            parse_time("demain", "starts").unwrap_err().code(),
+            "invalid_date"
+        );
+    }
+}

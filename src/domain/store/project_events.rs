@@ -1,0 +1,221 @@
+//! The agenda of a project space (`project_events`,
+//! `project_event_attendees`) and the personal agenda query.
+
+use super::{
+    actors::{qualified_actor_columns, ActorId, ActorRow},
+    column,
+    projects::touch_project,
+    Store, StoreResult, Tx,
+};
+use sqlx::any::AnyRow;
+
+/// An agenda event.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    /// Database id.
+    pub id: i64,
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// The project.
+    pub project_id: ActorId,
+    /// Who added it.
+    pub author_id: ActorId,
+    /// Title.
+    pub title: String,
+    /// Markdown source (local events).
+    pub description_source: String,
+    /// Sanitised HTML.
+    pub description_html: String,
+    /// Start, unix ms.
+    pub starts_at: i64,
+    /// End, unix ms.
+    pub ends_at: i64,
+    /// Place.
+    pub location: String,
+    /// Meeting link.
+    pub meeting_url: String,
+    /// For every member, or only the attendees listed.
+    pub for_all: bool,
+    /// Added, unix ms.
+    pub created_at: i64,
+    /// Deleted, unix ms.
+    pub deleted_at: Option<i64>,
+    /// Added here.
+    pub local: bool,
+}
+
+/// An event as written.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// Project.
+    pub project_id: ActorId,
+    /// Author.
+    pub author_id: ActorId,
+    /// Title.
+    pub title: String,
+    /// Markdown source.
+    pub description_source: String,
+    /// Sanitised HTML.
+    pub description_html: String,
+    /// Start, unix ms.
+    pub starts_at: i64,
+    /// End, unix ms.
+    pub ends_at: i64,
+    /// Place.
+    pub location: String,
+    /// Meeting link.
+    pub meeting_url: String,
+    /// For every member.
+    pub for_all: bool,
+    /// The people it is for when not for all.
+    pub attendees: Vec<ActorId>,
+    /// Added, unix ms.
+    pub created_at: i64,
+    /// Added here.
+    pub local: bool,
+}
+
+/// An event with its project's title and path data.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    /// The event.
+    pub event: EventRow,
+    /// Who added it.
+    pub author: ActorRow,
+    /// Who it is for, when not for all.
+    pub attendees: Vec<ActorRow>,
+}
+
+const EVENT_COLUMNS: &str = "e.id AS event_id, e.ap_id AS event_ap_id, e.project_id, \
+     e.author_id AS event_author_id, e.title, e.description_source, e.description_html, \
+     e.starts_at, e.ends_at, e.location, e.meeting_url, e.for_all, e.created_at AS event_created_at, \
+     e.deleted_at AS event_deleted_at, e.local AS event_local";
+
+fn event_from_row(row: &AnyRow) -> StoreResult<EventRow> {
+    Ok(EventRow {
+        id: column(row, "event_id")?,
+        ap_id: column(row, "event_ap_id")?,
+        project_id: ActorId(column(row, "project_id")?),
+        author_id: ActorId(column(row, "event_author_id")?),
+        title: column(row, "title")?,
+        description_source: column(row, "description_source")?,
+        description_html: column(row, "description_html")?,
+        starts_at: column(row, "starts_at")?,
+        ends_at: column(row, "ends_at")?,
+        location: column(row, "location")?,
+        meeting_url: column(row, "meeting_url")?,
+        for_all: column::<i64>(row, "for_all")? != 0,
+        created_at: column(row, "event_created_at")?,
+        deleted_at: column(row, "event_deleted_at")?,
+        local: column::<i64>(row, "event_local")? != 0,
+    })
+}
+
+/// Inserts an event with its attendees; returns its id.
+pub async fn insert_event(tx: &mut Tx, event: &NewEvent) -> StoreResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO project_events (ap_id, project_id, author_id, title, description_source, \
+         description_html, starts_at, ends_at, location, meeting_url, for_all, created_at, local) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(&event.ap_id)
+    .bind(event.project_id.0)
+    .bind(event.author_id.0)
+    .bind(&event.title)
+    .bind(&event.description_source)
+    .bind(&event.description_html)
+    .bind(event.starts_at)
+    .bind(event.ends_at)
+    .bind(&event.location)
+    .bind(&event.meeting_url)
+    .bind(event.for_all as i64)
+    .bind(event.created_at)
+    .bind(event.local as i64)
+    .fetch_one(&mut **tx)
+    .await?;
+    for attendee in &event.attendees {
+        sqlx::query(
+            "INSERT INTO project_event_attendees (event_id, actor_id) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(attendee.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    touch_project(tx, event.project_id, event.created_at).await?;
+    Ok(id)
+}
+
+impl Store {
+    /// An event by ActivityPub id.
+    pub async fn event_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<EventRow>> {
+        let row = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM project_events e WHERE e.ap_id = $1"
+        ))
+        .bind(ap_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(event_from_row).transpose()
+    }
+
+    async fn event_views(&self, sql: &str, id: i64) -> StoreResult<Vec<EventView>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS}, {} FROM project_events e \
+             JOIN actors ON actors.id = e.author_id WHERE e.deleted_at IS NULL AND {sql} \
+             ORDER BY e.starts_at LIMIT 1000",
+            qualified_actor_columns()
+        ))
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let event = event_from_row(row)?;
+            let attendees = if event.for_all {
+                Vec::new()
+            } else {
+                self.event_attendees(event.id).await?
+            };
+            views.push(EventView {
+                event,
+                author: super::decode::<ActorRow>(row)?,
+                attendees,
+            });
+        }
+        Ok(views)
+    }
+
+    /// The people an event is for.
+    pub async fn event_attendees(&self, event: i64) -> StoreResult<Vec<ActorRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM project_event_attendees a JOIN actors ON actors.id = a.actor_id \
+             WHERE a.event_id = $1 ORDER BY actors.display_name",
+            qualified_actor_columns()
+        ))
+        .bind(event)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(super::decode::<ActorRow>).collect()
+    }
+
+    /// A project's events, earliest first.
+    pub async fn project_events(&self, project: ActorId) -> StoreResult<Vec<EventView>> {
+        self.event_views("e.project_id = $1", project.0).await
+    }
+
+    /// The events of every project a person is a member of that are for
+    /// all members or for them: their personal agenda.
+    pub async fn agenda_of(&self, person: ActorId) -> StoreResult<Vec<EventView>> {
+        self.event_views(
+            "e.project_id IN (SELECT project_id FROM project_members \
+               WHERE actor_id = $1 AND state = 'member') \
+             AND (e.for_all = 1 OR e.author_id = $1 OR EXISTS (SELECT 1 FROM project_event_attendees a \
+               WHERE a.event_id = e.id AND a.actor_id = $1))",
+            person.0,
+        )
+        .await
+    }
+}

@@ -1,0 +1,214 @@
+//! The agenda pages: adding an event to a project (for all members or
+//! some), "Mon agenda" (the events of every space a teacher belongs to)
+//! and the iCalendar exports of both.
+
+use super::{
+    project_content::{as_member, event_context, refusal, typed_refusal},
+    projects::project_path,
+    session::{CsrfForm, Page},
+};
+use crate::extract::WebPath;
+use crate::{
+    app::AppState,
+    domain::{
+        project_content::EventInput,
+        rows::{now_ms, AccountRow, EventView, ProjectRow},
+    },
+    error::AppError,
+};
+use axum::{
+    extract::State,
+    http::header,
+    response::{IntoResponse, Response},
+};
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+/// The event form as submitted.
+#[derive(Debug, Default, Deserialize)]
+pub struct EventForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    starts: String,
+    #[serde(default)]
+    ends: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    meeting_url: String,
+    #[serde(default)]
+    attendees: Vec<i64>,
+}
+
+/// `POST /projects/{name}/events`.
+pub async fn submit_event(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+    CsrfForm(form): CsrfForm<EventForm>,
+) -> Response {
+    let (user, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let typed = context! {
+        form => "event",
+        title => form.title,
+        description => form.description,
+        starts => form.starts,
+        ends => form.ends,
+        location => form.location,
+        meeting_url => form.meeting_url,
+        attendees => form.attendees,
+    };
+    let input = EventInput {
+        title: form.title,
+        description: form.description,
+        starts: form.starts,
+        ends: form.ends,
+        location: form.location,
+        meeting_url: form.meeting_url,
+        attendees: form.attendees,
+    };
+    match state
+        .domain
+        .add_project_event(&user, &project, &input)
+        .await
+    {
+        Ok(_) => crate::web::redirect::to(&format!("{}#agenda", project_path(&project))),
+        Err(error) => typed_refusal(&state, &page, &project, typed, error).await,
+    }
+}
+
+/// The events a teacher sees, from every project they belong to.
+async fn personal_events(
+    state: &AppState,
+    user: &AccountRow,
+) -> Result<Vec<(EventView, ProjectRow)>, AppError> {
+    Ok(state.domain.personal_agenda(user).await?)
+}
+
+/// `GET /agenda`: every event of every space the teacher belongs to.
+pub async fn show_agenda(State(state): State<AppState>, page: Page) -> Response {
+    let Some(user) = &page.user else {
+        return crate::web::redirect::to("/login?next=%2Fagenda");
+    };
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let events = match personal_events(&state, user).await {
+        Ok(events) => events,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let now = now_ms();
+    let (past, upcoming): (Vec<_>, Vec<_>) = events
+        .iter()
+        .partition(|(view, _)| view.event.ends_at < now);
+    let show = |list: Vec<&(EventView, ProjectRow)>| -> Vec<Value> {
+        list.into_iter()
+            .map(|(view, project)| event_context(view, Some(project), &labels))
+            .collect()
+    };
+    state.render(
+        &page,
+        "agenda.html",
+        context! { upcoming => show(upcoming), past => show(past) },
+    )
+}
+
+fn ical(events: &[(EventView, ProjectRow)], base: &str) -> String {
+    use icalendar::{Calendar, Component, EventLike};
+    let mut calendar = Calendar::new();
+    calendar.name("Préau");
+    for (view, project) in events {
+        let event = &view.event;
+        let (Some(starts), Some(ends)) = (
+            chrono::DateTime::from_timestamp_millis(event.starts_at),
+            chrono::DateTime::from_timestamp_millis(event.ends_at),
+        ) else {
+            continue;
+        };
+        let mut entry = icalendar::Event::new();
+        entry
+            .uid(&event.ap_id)
+            .summary(&event.title)
+            .starts(starts)
+            .ends(ends)
+            .add_property("CATEGORIES", &project.title)
+            .url(&format!("{base}{}#agenda", project_path(project)));
+        let mut description = crate::domain::rendering::html_text_now(&event.description_html);
+        if !event.meeting_url.is_empty() {
+            description = format!("{description}\n{}", event.meeting_url)
+                .trim()
+                .to_string();
+        }
+        if !description.is_empty() {
+            entry.description(&description);
+        }
+        if !event.location.is_empty() {
+            entry.location(&event.location);
+        }
+        calendar.push(entry.done());
+    }
+    calendar.done().to_string()
+}
+
+fn ics_response(body: String, file: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /agenda.ics`: the personal agenda as iCalendar.
+pub async fn export_agenda(State(state): State<AppState>, page: Page) -> Response {
+    let Some(user) = &page.user else {
+        return crate::web::redirect::to("/login?next=%2Fagenda");
+    };
+    match personal_events(&state, user).await {
+        Ok(events) => ics_response(
+            ical(&events, &state.domain.settings.base_url()),
+            "agenda.ics",
+        ),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// `GET /projects/{name}/agenda.ics`: a project's events the teacher
+/// sees, as iCalendar.
+pub async fn export_project_agenda(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+) -> Response {
+    let (user, project, _) = match as_member(&state, &page, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let events = match personal_events(&state, &user).await {
+        Ok(events) => events
+            .into_iter()
+            .filter(|(view, _)| view.event.project_id == project.actor.id)
+            .collect::<Vec<_>>(),
+        Err(error) => return refusal(&state, &page, error),
+    };
+    ics_response(
+        ical(&events, &state.domain.settings.base_url()),
+        &format!("{}.ics", project.actor.name),
+    )
+}

@@ -1,0 +1,246 @@
+//! A forum thread page: the thread with a page of its replies (and the
+//! background fetch of replies a remote thread's page may have missed),
+//! and the reply form.
+
+use super::{
+    forums::{forum_context, post_context, refusal, PageQuery},
+    session::{CsrfForm, Page},
+};
+use crate::extract::{WebPath, WebQuery};
+use crate::{
+    app::AppState,
+    domain::{
+        lookups::REPLIES_PER_PAGE,
+        rendering,
+        rows::{PostId, PostRow},
+        validate, DomainError,
+    },
+    error::AppError,
+};
+use activitypub_federation::config::Data;
+use axum::{extract::State, http::StatusCode, response::Response};
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+/// Opening a remote thread fetches, in the background, the replies this
+/// instance missed (at most once every ten minutes per thread).
+pub fn spawn_backfill(data: &Data<AppState>, thread: &PostRow) {
+    if thread.local {
+        return;
+    }
+    {
+        let mut recent = data.backfills.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        recent.retain(|_, at| now.duration_since(*at) < std::time::Duration::from_secs(600));
+        if recent.contains_key(&thread.id.0) {
+            return;
+        }
+        recent.insert(thread.id.0, now);
+    }
+    let data = data.reset_request_count();
+    let thread = thread.clone();
+    tokio::spawn(async move {
+        match crate::apub::backfill::backfill_thread(&data, &thread).await {
+            Ok(0) => {}
+            Ok(stored) => tracing::info!(thread = %thread.ap_id, stored, "thread backfilled"),
+            Err(error) => tracing::info!(thread = %thread.ap_id, %error, "thread backfill failed"),
+        }
+    });
+}
+
+/// The reply form.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    in_reply_to: Option<i64>,
+    #[serde(default, skip_serializing)]
+    preview: Option<String>,
+}
+
+/// `GET /threads/{id}[?page=N]`.
+pub async fn show_thread(
+    data: Data<AppState>,
+    page: Page,
+    WebPath(id): WebPath<i64>,
+    WebQuery(query): WebQuery<PageQuery>,
+) -> Response {
+    let state: AppState = (*data).clone();
+    let number = match validate::page_number(query.page.as_deref(), validate::MAX_PAGE) {
+        Ok(number) => number,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    thread_page(
+        Some(&data),
+        &state,
+        &page,
+        PostId(id),
+        number,
+        StatusCode::OK,
+        None,
+        None,
+        None,
+    )
+    .await
+}
+
+/// The thread page. `attempt` is what was typed in one post's own form
+/// (edit, report, remove) when it was refused: that form is shown open,
+/// filled in, with the message at its field.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn thread_page(
+    data: Option<&Data<AppState>>,
+    state: &AppState,
+    page: &Page,
+    id: PostId,
+    page_number: i64,
+    status: StatusCode,
+    form: Option<&ReplyForm>,
+    error: Option<String>,
+    attempt: Option<Value>,
+) -> Response {
+    let per_page = REPLIES_PER_PAGE;
+    let page_number = page_number.max(1);
+    let snapshot = match state.domain.thread_page(id, page_number, per_page).await {
+        Ok(Some(snapshot)) => snapshot,
+        Ok(None) => return refusal(state, page, AppError::not_found()),
+        Err(error) => return refusal(state, page, error),
+    };
+    let thread = &snapshot.thread.post;
+    if let Some(data) = data {
+        spawn_backfill(data, thread);
+    }
+    if thread.id != id {
+        // A reply's own link: the page of its thread it is on.
+        let on_page = match state.domain.post_by_id(id).await {
+            Ok(reply) => state.domain.page_of_post(&reply).await.unwrap_or(1),
+            Err(_) => 1,
+        };
+        return crate::web::redirect::to(&format!(
+            "{}?page={on_page}#post-{}",
+            crate::urls::thread_page(thread.id.0),
+            id.0
+        ));
+    }
+    let (view, forum) = (&snapshot.thread, &snapshot.forum);
+    if !view.post.is_visible() {
+        return refusal(state, page, AppError::new(StatusCode::GONE, "post_deleted"));
+    }
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return refusal(state, page, error),
+    };
+    let replies: Vec<Value> = snapshot
+        .replies
+        .iter()
+        .map(|reply| post_context(reply, &labels))
+        .collect();
+    let (preview, status, error) = match form.filter(|f| f.preview.is_some()) {
+        Some(f) => match rendering::markdown(f.body.clone(), "body").await {
+            Ok(html) => (Some(html), status, error),
+            Err(refused) => {
+                let refused = AppError::from(refused);
+                let message = state.error_message(page.lang, &refused);
+                (None, refused.status, Some(message))
+            }
+        },
+        None => (None, status, error),
+    };
+    let can_moderate = match &page.user {
+        Some(user) if forum.actor.is_local() => {
+            match state.domain.can_moderate(user, forum).await {
+                Ok(can) => can,
+                Err(error) => return refusal(state, page, error),
+            }
+        }
+        _ => false,
+    };
+    let total = snapshot.total_replies;
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let liked = match &page.user {
+        Some(user) => match state.domain.liked_in_thread(user, thread.id).await {
+            Ok(liked) => liked,
+            Err(error) => return refusal(state, page, error),
+        },
+        None => Vec::new(),
+    };
+    state.render_status(
+        status,
+        page,
+        "thread.html",
+        context! {
+            me => page.user.as_ref().map(|u| u.actor_id.0),
+            liked => liked,
+            can_moderate => can_moderate,
+            page_number => page_number,
+            pages => pages,
+            total_replies => total,
+            forum => forum_context(state, forum),
+            thread => post_context(view, &labels),
+            replies => replies,
+            form => form.map(Value::from_serialize),
+            preview_html => preview,
+            error => error,
+            attempt => attempt,
+        },
+    )
+}
+
+/// `POST /threads/{id}/replies`.
+pub async fn submit_reply(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(id): WebPath<i64>,
+    CsrfForm(form): CsrfForm<ReplyForm>,
+) -> Response {
+    let Some(user) = page.user.clone() else {
+        return crate::web::redirect::to("/login");
+    };
+    if form.preview.is_some() {
+        return thread_page(
+            None,
+            &state,
+            &page,
+            PostId(id),
+            1,
+            StatusCode::OK,
+            Some(&form),
+            None,
+            None,
+        )
+        .await;
+    }
+    let parent = match state
+        .domain
+        .reply_parent(PostId(id), form.in_reply_to)
+        .await
+    {
+        Ok(parent) => parent,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    match state.domain.post_reply(&user, &parent, &form.body).await {
+        Ok(reply) => crate::web::redirect::to(&format!(
+            "{}#post-{}",
+            crate::urls::thread_page(id),
+            reply.id.0
+        )),
+        Err(error @ DomainError::Refused(_)) => {
+            let error = AppError::from(error);
+            let message = state.error_message(page.lang, &error);
+            thread_page(
+                None,
+                &state,
+                &page,
+                PostId(id),
+                1,
+                error.status,
+                Some(&form),
+                Some(message),
+                None,
+            )
+            .await
+        }
+        Err(error) => refusal(&state, &page, error),
+    }
+}
