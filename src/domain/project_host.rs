@@ -549,18 +549,7 @@ impl Domain {
         update: &Value,
         received: Option<&str>,
     ) -> DomainResult<Applied> {
-        let acting = self.store.member(project.actor.id, owner.id).await?;
-        if !acting.as_ref().is_some_and(MemberRow::is_owner) {
-            return Err(Refusal::NotProjectOwner.into());
-        }
-        let Some(row) = self
-            .store
-            .member(project.actor.id, target.id)
-            .await?
-            .filter(MemberRow::is_member)
-        else {
-            return Err(Refusal::NotCurrentMember.into());
-        };
+        let row = self.owner_and_member(project, owner.id, target.id).await?;
         if row.role.promoted() != Some(new_role) && row.role.demoted() != Some(new_role) {
             return Err(Refusal::OneStepAtATime.into());
         }
@@ -593,5 +582,26 @@ impl Domain {
             },
         )
         .await
+    }
+}
+
+impl Domain {
+    /// Checks that `owner` owns the project (403 `not_project_owner`) and
+    /// returns `target`'s current membership (409 `not_project_member`).
+    pub(super) async fn owner_and_member(
+        &self,
+        project: &ProjectRow,
+        owner: crate::domain::store::actors::ActorId,
+        target: crate::domain::store::actors::ActorId,
+    ) -> DomainResult<MemberRow> {
+        let acting = self.store.member(project.actor.id, owner).await?;
+        if !acting.as_ref().is_some_and(MemberRow::is_owner) {
+            return Err(Refusal::NotProjectOwner.into());
+        }
+        self.store
+            .member(project.actor.id, target)
+            .await?
+            .filter(MemberRow::is_member)
+            .ok_or_else(|| Refusal::NotCurrentMember.into())
     }
 }

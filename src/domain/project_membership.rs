@@ -361,18 +361,7 @@ impl Domain {
         promote: bool,
     ) -> DomainResult<()> {
         let me = self.actor_of(owner).await?;
-        let mine = self.store.member(project.actor.id, me.id).await?;
-        if !mine.as_ref().is_some_and(MemberRow::is_owner) {
-            return Err(Refusal::NotProjectOwner.into());
-        }
-        let Some(row) = self
-            .store
-            .member(project.actor.id, target.id)
-            .await?
-            .filter(MemberRow::is_member)
-        else {
-            return Err(Refusal::NotCurrentMember.into());
-        };
+        let row = self.owner_and_member(project, me.id, target.id).await?;
         let new_role = if promote {
             row.role.promoted()
         } else {
