@@ -178,3 +178,8 @@ pub async fn reset_password(
         json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
     ))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

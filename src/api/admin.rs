@@ -62,3 +62,8 @@ pub async fn suspend_account(
         json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
     ))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

@@ -92,3 +92,8 @@ pub async fn answer_contact(
         contact_lists(&state, user.account.actor_id, &labels).await?,
     ))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

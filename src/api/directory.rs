@@ -112,3 +112,8 @@ pub async fn search_directory(
         "people": people,
     })))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

@@ -435,3 +435,8 @@ pub async fn list_reports(
         .collect();
     Ok(Json(json!({ "reports": items })))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

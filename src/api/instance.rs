@@ -23,3 +23,8 @@ pub async fn get_instance(State(state): State<AppState>) -> Json<Value> {
         "software": { "name": "preau", "version": env!("CARGO_PKG_VERSION") },
     }))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

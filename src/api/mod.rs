@@ -11,9 +11,11 @@ pub mod contacts;
 pub mod directory;
 pub mod forums;
 pub mod instance;
+pub mod openapi;
 pub mod profiles;
 pub mod project_content;
 pub mod projects;
+pub mod schema;
 pub mod sessions;
 
 pub use crate::extract::{ApiPath, ApiQuery};
@@ -141,6 +143,7 @@ impl FromRequestParts<AppState> for ApiAdmin {
 /// The API routes, nested under `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/openapi.json", get(openapi::get_openapi))
         .route("/instance", get(instance::get_instance))
         .route("/accounts", post(accounts::create_account))
         .route("/accounts/verify", post(accounts::verify_account))

@@ -181,3 +181,8 @@ pub async fn lookup_handle(
         &data.domain.labeller().await?,
     )))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

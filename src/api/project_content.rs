@@ -297,3 +297,8 @@ pub async fn create_project_event(
     let labels = state.domain.labeller().await?;
     Ok((StatusCode::CREATED, Json(event_json(&view, &labels))))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

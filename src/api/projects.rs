@@ -493,3 +493,8 @@ pub async fn list_my_requests(
         "contacts": super::contacts::contact_lists(&state, me, &labels).await?,
     })))
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

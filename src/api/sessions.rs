@@ -47,3 +47,8 @@ pub async fn delete_session(
     state.domain.log_out(&user.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The OpenAPI description of these routes (gathered in [`super::openapi`]).
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;

@@ -1,0 +1,198 @@
+//! Response types shared by several API resources: the trust label and the
+//! error body. Each is the wire shape of docs/api.md, built from a domain
+//! value at the edge, and described in the OpenAPI document
+//! (`GET /api/v1/openapi.json`, see [`super::openapi`]).
+
+use crate::domain::trust::{Evidence, Label, Reason};
+use preau_federation::trust::TrustLevel;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A trust level, from the lowest to the highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Statements bind only their author.
+    Informal,
+    /// An association's instance.
+    Associative,
+    /// An academy's node where every account has a verified academic address.
+    Institutional,
+}
+
+impl From<TrustLevel> for Level {
+    fn from(level: TrustLevel) -> Level {
+        match level {
+            TrustLevel::Informal => Level::Informal,
+            TrustLevel::Associative => Level::Associative,
+            TrustLevel::Institutional => Level::Institutional,
+        }
+    }
+}
+
+/// What a label's level rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EvidenceView {
+    /// An author of this instance: its configured level.
+    Own,
+    /// An attestation signed by an authority this instance trusts.
+    Attestation {
+        /// The authority's configured name.
+        authority: String,
+    },
+    /// A domain rule of this instance's configuration.
+    DomainRule {
+        /// The matching pattern, such as `*.ac-rennes.fr`.
+        pattern: String,
+    },
+    /// An entry made by an admin of this instance.
+    Manual {
+        /// The admin who made it.
+        by: String,
+        /// Why.
+        note: String,
+    },
+    /// Nothing that holds.
+    None,
+}
+
+impl From<&Evidence> for EvidenceView {
+    fn from(evidence: &Evidence) -> EvidenceView {
+        match evidence {
+            Evidence::Own => EvidenceView::Own,
+            Evidence::Attestation { authority } => EvidenceView::Attestation {
+                authority: authority.clone(),
+            },
+            Evidence::DomainRule { pattern } => EvidenceView::DomainRule {
+                pattern: pattern.clone(),
+            },
+            Evidence::Manual { by, note } => EvidenceView::Manual {
+                by: by.clone(),
+                note: note.clone(),
+            },
+            Evidence::None => EvidenceView::None,
+        }
+    }
+}
+
+/// The rule that decided a label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonView {
+    /// An author of this instance.
+    Own,
+    /// The evidence named in the label.
+    Evidence,
+    /// The instance declares less than its evidence would allow.
+    Declared,
+    /// This instance caps that domain.
+    Ceiling,
+    /// No evidence holds.
+    NoEvidence,
+    /// The author's verified e-mail domain is not one the evidence allows.
+    PersonDomain,
+}
+
+impl From<Reason> for ReasonView {
+    fn from(reason: Reason) -> ReasonView {
+        match reason {
+            Reason::Own => ReasonView::Own,
+            Reason::Evidence => ReasonView::Evidence,
+            Reason::Declared => ReasonView::Declared,
+            Reason::Ceiling => ReasonView::Ceiling,
+            Reason::NoEvidence => ReasonView::NoEvidence,
+            Reason::PersonDomain => ReasonView::PersonDomain,
+        }
+    }
+}
+
+/// The trust label of an author, a forum, a project or an instance, as this
+/// instance verifies it at the time of the request (docs/api.md, "The
+/// trust object").
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Trust {
+    /// The effective level: show this one.
+    pub level: Level,
+    /// The level the origin declares: a claim.
+    pub declared: Level,
+    /// `false` when no evidence holds or the origin claims more than its
+    /// evidence verifies.
+    pub verified: bool,
+    /// The organisation the label names, if any.
+    pub organisation: Option<String>,
+    /// The authority or admin who verified it, if any.
+    pub verified_by: Option<String>,
+    /// What the level rests on.
+    pub evidence: EvidenceView,
+    /// The rule that decided.
+    pub reason: ReasonView,
+    /// When this instance last checked the origin (RFC 3339, seconds).
+    pub checked_at: Option<String>,
+    /// When the origin lost a higher level it held (RFC 3339).
+    pub removed_on: Option<String>,
+}
+
+fn rfc3339_seconds(ms: i64) -> Option<String> {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+impl From<&Label> for Trust {
+    fn from(label: &Label) -> Trust {
+        Trust {
+            level: label.level.into(),
+            declared: label.declared.into(),
+            verified: !label.unverified_claim() && label.evidence != Evidence::None
+                || label.evidence == Evidence::Own,
+            organisation: Some(label.organisation.clone()).filter(|o| !o.is_empty()),
+            verified_by: label.verified_by.clone(),
+            evidence: (&label.evidence).into(),
+            reason: label.reason.into(),
+            checked_at: label.checked_at.and_then(rfc3339_seconds),
+            removed_on: label.removed_on.and_then(rfc3339_seconds),
+        }
+    }
+}
+
+impl From<Label> for Trust {
+    fn from(label: Label) -> Trust {
+        Trust::from(&label)
+    }
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// An error: program against `code` and `detail`, never `message`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// The stable snake_case code (the list ends docs/api.md).
+    pub code: String,
+    /// The English message, for people.
+    pub message: String,
+    /// The field or parameter at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::trust::own_label;
+
+    /// The typed trust object serialises exactly as the label's JSON the
+    /// API answered before, so clients see no change.
+    #[test]
+    fn trust_matches_the_documented_shape() {
+        let label = own_label(TrustLevel::Associative, "Les profs de SVT");
+        let typed = serde_json::to_value(Trust::from(&label)).unwrap();
+        assert_eq!(typed, label.to_json());
+        assert_eq!(typed["evidence"]["kind"], "own");
+        assert_eq!(typed["level"], "associative");
+    }
+}
