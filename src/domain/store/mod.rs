@@ -360,15 +360,6 @@ where
     Ok(T::from_row(row)?)
 }
 
-/// Reads a column, turning a decoding failure into a store error.
-pub(crate) fn column<T>(row: &AnyRow, name: &str) -> StoreResult<T>
-where
-    T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
-{
-    use sqlx::Row;
-    Ok(row.try_get::<T, _>(name)?)
-}
-
 /// Whether an error is a unique-constraint violation (a name or address
 /// already taken), on either engine.
 pub fn is_unique_violation(error: &StoreError) -> bool {

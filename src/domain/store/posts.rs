@@ -3,15 +3,18 @@
 //! [`super::reports`] (their write functions and types are re-exported
 //! here).
 
-use super::{actors::ActorId, column, Store, StoreResult, Tx};
+use super::{
+    actors::{ActorId, StoredTrust},
+    IntBool, Store, StoreResult, Tx,
+};
 use preau_federation::TrustLevel;
-use sqlx::any::AnyRow;
 
 pub use super::likes::{delete_like, insert_like};
 pub use super::reports::{insert_report, NewReport, ReportRow};
 
 /// The database id of a post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
 pub struct PostId(pub i64);
 
 /// A thread opens a discussion; a reply answers a thread or a reply.
@@ -32,14 +35,25 @@ impl PostKind {
     }
 }
 
-/// One post as stored.
-#[derive(Debug, Clone)]
+impl From<String> for PostKind {
+    fn from(text: String) -> Self {
+        if text == "thread" {
+            PostKind::Thread
+        } else {
+            PostKind::Reply
+        }
+    }
+}
+
+/// One post as stored (decoded from `POST_COLUMNS`).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PostRow {
     /// Database id.
     pub id: PostId,
     /// ActivityPub id.
     pub ap_id: String,
     /// Thread or reply.
+    #[sqlx(try_from = "String")]
     pub kind: PostKind,
     /// The forum it belongs to.
     pub forum_id: ActorId,
@@ -72,12 +86,15 @@ pub struct PostRow {
     /// The forum's reason, as it answered.
     pub refused_reason: Option<String>,
     /// Thread locked: no more replies.
+    #[sqlx(try_from = "IntBool")]
     pub locked: bool,
     /// Thread pinned at the top of its forum.
+    #[sqlx(try_from = "IntBool")]
     pub pinned: bool,
     /// Last reply (threads), unix ms.
     pub last_activity_at: i64,
     /// Whether it was written here.
+    #[sqlx(try_from = "IntBool")]
     pub local: bool,
 }
 
@@ -93,31 +110,41 @@ impl PostRow {
     }
 }
 
-/// The author of a post, for display.
-#[derive(Debug, Clone)]
+/// The author of a post, for display (decoded from `VIEW_COLUMNS` and
+/// the post's `author_id`).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuthorRef {
     /// Actor id.
+    #[sqlx(rename = "author_id")]
     pub id: ActorId,
     /// Account name.
+    #[sqlx(rename = "author_name")]
     pub name: String,
     /// Empty for local authors.
+    #[sqlx(rename = "author_domain")]
     pub domain: String,
     /// Display name.
+    #[sqlx(rename = "author_display_name")]
     pub display_name: String,
     /// ActivityPub id.
+    #[sqlx(rename = "author_ap_id")]
     pub ap_id: String,
     /// Level the author's instance declares (remote authors).
+    #[sqlx(rename = "author_trust", try_from = "StoredTrust")]
     pub declared_trust: Option<TrustLevel>,
     /// The author's verified e-mail domain, if known.
+    #[sqlx(rename = "author_email_domain")]
     pub email_domain: Option<String>,
 }
 
 /// A post with its author and counts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PostView {
     /// The post.
+    #[sqlx(flatten)]
     pub post: PostRow,
     /// Its author.
+    #[sqlx(flatten)]
     pub author: AuthorRef,
     /// Replies in the thread (threads only).
     pub reply_count: i64,
@@ -165,56 +192,6 @@ const VIEW_COLUMNS: &str = "author.name AS author_name, author.domain AS author_
      author.declared_trust AS author_trust, author.email_domain AS author_email_domain, \
      (SELECT COUNT(*) FROM posts r WHERE r.thread_id = posts.id AND r.deleted_at IS NULL AND r.removed_at IS NULL) AS reply_count, \
      (SELECT COUNT(*) FROM likes l WHERE l.post_id = posts.id) AS like_count";
-
-fn post_from_row(row: &AnyRow) -> StoreResult<PostRow> {
-    Ok(PostRow {
-        id: PostId(column(row, "id")?),
-        ap_id: column(row, "ap_id")?,
-        kind: if column::<String>(row, "kind")? == "thread" {
-            PostKind::Thread
-        } else {
-            PostKind::Reply
-        },
-        forum_id: ActorId(column(row, "forum_id")?),
-        thread_id: column::<Option<i64>>(row, "thread_id")?.map(PostId),
-        in_reply_to_id: column::<Option<i64>>(row, "in_reply_to_id")?.map(PostId),
-        author_id: ActorId(column(row, "author_id")?),
-        title: column(row, "title")?,
-        source: column(row, "source")?,
-        content_html: column(row, "content_html")?,
-        context_url: column(row, "context_url")?,
-        published_at: column(row, "published_at")?,
-        updated_at: column(row, "updated_at")?,
-        deleted_at: column(row, "deleted_at")?,
-        removed_at: column(row, "removed_at")?,
-        removed_reason: column(row, "removed_reason")?,
-        refused_at: column(row, "refused_at")?,
-        refused_reason: column(row, "refused_reason")?,
-        locked: column::<i64>(row, "locked")? != 0,
-        pinned: column::<i64>(row, "pinned")? != 0,
-        last_activity_at: column(row, "last_activity_at")?,
-        local: column::<i64>(row, "local")? != 0,
-    })
-}
-
-fn view_from_row(row: &AnyRow) -> StoreResult<PostView> {
-    let post = post_from_row(row)?;
-    let trust: Option<String> = column(row, "author_trust")?;
-    Ok(PostView {
-        author: AuthorRef {
-            id: post.author_id,
-            name: column(row, "author_name")?,
-            domain: column(row, "author_domain")?,
-            display_name: column(row, "author_display_name")?,
-            ap_id: column(row, "author_ap_id")?,
-            declared_trust: trust.and_then(|t| t.parse().ok()),
-            email_domain: column(row, "author_email_domain")?,
-        },
-        reply_count: column(row, "reply_count")?,
-        like_count: column(row, "like_count")?,
-        post,
-    })
-}
 
 fn view_select() -> String {
     format!("SELECT {POST_COLUMNS}, {VIEW_COLUMNS} FROM posts JOIN actors author ON author.id = posts.author_id")
@@ -266,15 +243,18 @@ pub async fn set_context_url(tx: &mut Tx, id: PostId, context_url: &str) -> Stor
 }
 
 /// What a reply needs to know of the post it answers and of its thread.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ParentRef {
     /// The post answered.
+    #[sqlx(rename = "parent_id")]
     pub parent: PostId,
     /// Its thread.
+    #[sqlx(rename = "thread_id")]
     pub thread: PostId,
     /// The thread's forum.
     pub forum_id: ActorId,
     /// Whether the thread is locked.
+    #[sqlx(try_from = "IntBool")]
     pub locked: bool,
     /// The thread's context collection.
     pub context_url: Option<String>,
@@ -377,54 +357,43 @@ pub async fn set_pinned(tx: &mut Tx, id: PostId, pinned: bool) -> StoreResult<()
 impl Store {
     /// The post with this ActivityPub id.
     pub async fn post_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<PostRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM posts WHERE posts.ap_id = $1"
         ))
         .bind(ap_id)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(post_from_row).transpose()
+        .await?)
     }
 
     /// The post with this ActivityPub id and its thread, in one query.
     pub async fn parent_ref(&self, ap_id: &str) -> StoreResult<Option<ParentRef>> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT p.id AS parent_id, t.id AS thread_id, t.forum_id, t.locked, t.context_url \
              FROM posts p JOIN posts t ON t.id = COALESCE(p.thread_id, p.id) WHERE p.ap_id = $1",
         )
         .bind(ap_id)
         .fetch_optional(self.pool())
-        .await?;
-        row.map(|row| {
-            Ok(ParentRef {
-                parent: PostId(column(&row, "parent_id")?),
-                thread: PostId(column(&row, "thread_id")?),
-                forum_id: ActorId(column(&row, "forum_id")?),
-                locked: column::<i64>(&row, "locked")? != 0,
-                context_url: column(&row, "context_url")?,
-            })
-        })
-        .transpose()
+        .await?)
     }
 
     /// The post with this id.
     pub async fn post(&self, id: PostId) -> StoreResult<Option<PostRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM posts WHERE posts.id = $1"
         ))
         .bind(id.0)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(post_from_row).transpose()
+        .await?)
     }
 
     /// A post with its author and counts.
     pub async fn post_view(&self, id: PostId) -> StoreResult<Option<PostView>> {
-        let row = sqlx::query(&format!("{} WHERE posts.id = $1", view_select()))
-            .bind(id.0)
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(view_from_row).transpose()
+        Ok(
+            sqlx::query_as(&format!("{} WHERE posts.id = $1", view_select()))
+                .bind(id.0)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     /// Visible threads of a forum: pinned first, then most recent
@@ -435,7 +404,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<PostView>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{} WHERE posts.forum_id = $1 AND posts.kind = 'thread' AND posts.deleted_at IS NULL \
              AND posts.removed_at IS NULL ORDER BY posts.pinned DESC, posts.last_activity_at DESC, posts.id DESC \
              LIMIT $2 OFFSET $3",
@@ -445,8 +414,7 @@ impl Store {
         .bind(limit)
         .bind(offset)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(view_from_row).collect()
+        .await?)
     }
 
     /// Counts the visible threads of a forum.
@@ -468,7 +436,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<PostView>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{} WHERE posts.thread_id = $1 ORDER BY posts.published_at, posts.id LIMIT $2 OFFSET $3",
             view_select()
         ))
@@ -476,8 +444,7 @@ impl Store {
         .bind(limit)
         .bind(offset)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(view_from_row).collect()
+        .await?)
     }
 
     /// Counts the replies of a thread (all of them, as listed).

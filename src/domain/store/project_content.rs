@@ -5,23 +5,24 @@
 
 use super::{
     actors::{qualified_actor_columns, ActorId, ActorRow},
-    column,
     projects::touch_project,
-    Store, StoreResult, Tx,
+    IntBool, Store, StoreResult, Tx,
 };
-use sqlx::any::AnyRow;
 
 pub use super::project_documents::{
     insert_document, insert_version, DocumentRow, DocumentView, NewVersion, VersionRow,
 };
 pub use super::project_events::{insert_event, EventRow, EventView, NewEvent};
 
-/// A post of a project's internal forum: a thread or a reply.
-#[derive(Debug, Clone)]
+/// A post of a project's internal forum: a thread or a reply (decoded
+/// from `POST_COLUMNS`).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProjectPostRow {
     /// Database id.
+    #[sqlx(rename = "post_id")]
     pub id: i64,
     /// ActivityPub id.
+    #[sqlx(rename = "post_ap_id")]
     pub ap_id: String,
     /// The project.
     pub project_id: ActorId,
@@ -48,15 +49,18 @@ pub struct ProjectPostRow {
     /// Last reply, unix ms.
     pub last_activity_at: i64,
     /// Written here.
+    #[sqlx(rename = "post_local", try_from = "IntBool")]
     pub local: bool,
 }
 
 /// A post with its author.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProjectPostView {
     /// The post.
+    #[sqlx(flatten)]
     pub post: ProjectPostRow,
     /// Its author.
+    #[sqlx(flatten)]
     pub author: ActorRow,
     /// Replies (threads only).
     pub reply_count: i64,
@@ -92,26 +96,6 @@ const POST_COLUMNS: &str = "project_posts.id AS post_id, project_posts.ap_id AS 
      project_posts.author_id, project_posts.title, project_posts.source, project_posts.content_html, \
      project_posts.published_at, project_posts.deleted_at, project_posts.refused_at, \
      project_posts.refused_reason, project_posts.last_activity_at, project_posts.local AS post_local";
-
-fn post_from_row(row: &AnyRow) -> StoreResult<ProjectPostRow> {
-    Ok(ProjectPostRow {
-        id: column(row, "post_id")?,
-        ap_id: column(row, "post_ap_id")?,
-        project_id: ActorId(column(row, "project_id")?),
-        thread_id: column(row, "thread_id")?,
-        in_reply_to_id: column(row, "in_reply_to_id")?,
-        author_id: ActorId(column(row, "author_id")?),
-        title: column(row, "title")?,
-        source: column(row, "source")?,
-        content_html: column(row, "content_html")?,
-        published_at: column(row, "published_at")?,
-        deleted_at: column(row, "deleted_at")?,
-        refused_at: column(row, "refused_at")?,
-        refused_reason: column(row, "refused_reason")?,
-        last_activity_at: column(row, "last_activity_at")?,
-        local: column::<i64>(row, "post_local")? != 0,
-    })
-}
 
 /// Marks a local project post as refused by the project's host.
 pub async fn mark_post_refused(tx: &mut Tx, id: i64, reason: &str, at: i64) -> StoreResult<bool> {
@@ -163,24 +147,22 @@ pub async fn insert_post(tx: &mut Tx, post: &NewProjectPost) -> StoreResult<i64>
 impl Store {
     /// A project post by id.
     pub async fn project_post(&self, id: i64) -> StoreResult<Option<ProjectPostRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM project_posts WHERE project_posts.id = $1"
         ))
         .bind(id)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(post_from_row).transpose()
+        .await?)
     }
 
     /// A project post by ActivityPub id.
     pub async fn project_post_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ProjectPostRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM project_posts WHERE project_posts.ap_id = $1"
         ))
         .bind(ap_id)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(post_from_row).transpose()
+        .await?)
     }
 
     async fn post_views(
@@ -189,7 +171,7 @@ impl Store {
         id: i64,
         order: &str,
     ) -> StoreResult<Vec<ProjectPostView>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS}, {}, \
              (SELECT COUNT(*) FROM project_posts r WHERE r.thread_id = project_posts.id \
               AND r.deleted_at IS NULL) AS reply_count \
@@ -199,16 +181,7 @@ impl Store {
         ))
         .bind(id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ProjectPostView {
-                    post: post_from_row(row)?,
-                    author: super::decode::<ActorRow>(row)?,
-                    reply_count: column(row, "reply_count")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// The threads of a project's forum, most recently active first.

@@ -3,41 +3,47 @@
 
 use super::{
     actors::{qualified_actor_columns, ActorId, ActorRow},
-    column,
     projects::touch_project,
-    Store, StoreResult, Tx,
+    IntBool, Store, StoreResult, Tx,
 };
-use sqlx::any::AnyRow;
 
-/// A shared document (all its versions).
-#[derive(Debug, Clone)]
+/// A shared document (all its versions), decoded from `DOCUMENT_COLUMNS`.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DocumentRow {
     /// Database id.
+    #[sqlx(rename = "doc_id")]
     pub id: i64,
     /// The project.
     pub project_id: ActorId,
     /// The first version's ActivityPub id.
+    #[sqlx(rename = "doc_ap_id")]
     pub ap_id: String,
     /// Its name.
+    #[sqlx(rename = "doc_name")]
     pub name: String,
     /// First shared, unix ms.
+    #[sqlx(rename = "doc_created_at")]
     pub created_at: i64,
     /// Last version, unix ms.
+    #[sqlx(rename = "doc_updated_at")]
     pub updated_at: i64,
 }
 
-/// One version of a document.
-#[derive(Debug, Clone)]
+/// One version of a document (decoded from `VERSION_COLUMNS`).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VersionRow {
     /// Database id.
+    #[sqlx(rename = "version_id")]
     pub id: i64,
     /// ActivityPub id of this version.
+    #[sqlx(rename = "version_ap_id")]
     pub ap_id: String,
     /// The document.
     pub document_id: i64,
     /// From 1.
     pub version: i64,
     /// Who shared it.
+    #[sqlx(rename = "version_author_id")]
     pub author_id: ActorId,
     /// The file's name.
     pub file_name: String,
@@ -52,8 +58,10 @@ pub struct VersionRow {
     /// Local uploads: the file's key under the data directory.
     pub storage_key: Option<String>,
     /// Shared, unix ms.
+    #[sqlx(rename = "version_created_at")]
     pub created_at: i64,
     /// Uploaded here.
+    #[sqlx(rename = "version_local", try_from = "IntBool")]
     pub local: bool,
 }
 
@@ -93,26 +101,23 @@ pub struct DocumentView {
     pub versions: Vec<(VersionRow, ActorRow)>,
 }
 
+const DOCUMENT_COLUMNS: &str = "d.id AS doc_id, d.project_id, d.ap_id AS doc_ap_id, \
+     d.name AS doc_name, d.created_at AS doc_created_at, d.updated_at AS doc_updated_at";
+
 const VERSION_COLUMNS: &str = "v.id AS version_id, v.ap_id AS version_ap_id, v.document_id, \
      v.version, v.author_id AS version_author_id, v.file_name, v.media_type, v.size, v.sha256, \
      v.content_url, v.storage_key, v.created_at AS version_created_at, v.local AS version_local";
 
-fn version_from_row(row: &AnyRow) -> StoreResult<VersionRow> {
-    Ok(VersionRow {
-        id: column(row, "version_id")?,
-        ap_id: column(row, "version_ap_id")?,
-        document_id: column(row, "document_id")?,
-        version: column(row, "version")?,
-        author_id: ActorId(column(row, "version_author_id")?),
-        file_name: column(row, "file_name")?,
-        media_type: column(row, "media_type")?,
-        size: column(row, "size")?,
-        sha256: column(row, "sha256")?,
-        content_url: column(row, "content_url")?,
-        storage_key: column(row, "storage_key")?,
-        created_at: column(row, "version_created_at")?,
-        local: column::<i64>(row, "version_local")? != 0,
-    })
+/// One line of [`Store::project_documents`]: a version, its document
+/// and who shared it.
+#[derive(sqlx::FromRow)]
+struct DocumentVersion {
+    #[sqlx(flatten)]
+    document: DocumentRow,
+    #[sqlx(flatten)]
+    version: VersionRow,
+    #[sqlx(flatten)]
+    author: ActorRow,
 }
 
 /// Inserts a document and its first version; returns the document id.
@@ -174,25 +179,13 @@ pub async fn insert_version(
 impl Store {
     /// A document by id.
     pub async fn document(&self, id: i64) -> StoreResult<Option<DocumentRow>> {
-        let row = sqlx::query(
-            "SELECT id, project_id, ap_id, name, created_at, updated_at FROM project_documents \
-             WHERE id = $1 AND deleted_at IS NULL",
-        )
+        Ok(sqlx::query_as(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM project_documents d \
+             WHERE d.id = $1 AND d.deleted_at IS NULL"
+        ))
         .bind(id)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref()
-            .map(|row| {
-                Ok(DocumentRow {
-                    id: column(row, "id")?,
-                    project_id: ActorId(column(row, "project_id")?),
-                    ap_id: column(row, "ap_id")?,
-                    name: column(row, "name")?,
-                    created_at: column(row, "created_at")?,
-                    updated_at: column(row, "updated_at")?,
-                })
-            })
-            .transpose()
+        .await?)
     }
 
     /// The document named by its first version's ActivityPub id.
@@ -210,31 +203,28 @@ impl Store {
 
     /// A version by its ActivityPub id.
     pub async fn version_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<VersionRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {VERSION_COLUMNS} FROM project_document_versions v WHERE v.ap_id = $1"
         ))
         .bind(ap_id)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(version_from_row).transpose()
+        .await?)
     }
 
     /// A version by id.
     pub async fn version(&self, id: i64) -> StoreResult<Option<VersionRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {VERSION_COLUMNS} FROM project_document_versions v WHERE v.id = $1"
         ))
         .bind(id)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(version_from_row).transpose()
+        .await?)
     }
 
     /// A project's documents (newest change first) with their versions.
     pub async fn project_documents(&self, project: ActorId) -> StoreResult<Vec<DocumentView>> {
-        let rows = sqlx::query(&format!(
-            "SELECT d.id AS doc_id, d.project_id, d.ap_id AS doc_ap_id, d.name AS doc_name, \
-             d.created_at AS doc_created_at, d.updated_at AS doc_updated_at, {VERSION_COLUMNS}, {} \
+        let lines: Vec<DocumentVersion> = sqlx::query_as(&format!(
+            "SELECT {DOCUMENT_COLUMNS}, {VERSION_COLUMNS}, {} \
              FROM project_documents d JOIN project_document_versions v ON v.document_id = d.id \
              JOIN actors ON actors.id = v.author_id \
              WHERE d.project_id = $1 AND d.deleted_at IS NULL \
@@ -245,24 +235,18 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let mut views: Vec<DocumentView> = Vec::new();
-        for row in &rows {
-            let id: i64 = column(row, "doc_id")?;
-            if views.last().is_none_or(|view| view.document.id != id) {
+        for line in lines {
+            if views
+                .last()
+                .is_none_or(|view| view.document.id != line.document.id)
+            {
                 views.push(DocumentView {
-                    document: DocumentRow {
-                        id,
-                        project_id: ActorId(column(row, "project_id")?),
-                        ap_id: column(row, "doc_ap_id")?,
-                        name: column(row, "doc_name")?,
-                        created_at: column(row, "doc_created_at")?,
-                        updated_at: column(row, "doc_updated_at")?,
-                    },
+                    document: line.document,
                     versions: Vec::new(),
                 });
             }
             if let Some(view) = views.last_mut() {
-                view.versions
-                    .push((version_from_row(row)?, super::decode::<ActorRow>(row)?));
+                view.versions.push((line.version, line.author));
             }
         }
         Ok(views)

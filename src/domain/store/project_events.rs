@@ -3,22 +3,24 @@
 
 use super::{
     actors::{qualified_actor_columns, ActorId, ActorRow},
-    column,
+    decode,
     projects::touch_project,
-    Store, StoreResult, Tx,
+    IntBool, Store, StoreResult, Tx,
 };
-use sqlx::any::AnyRow;
 
-/// An agenda event.
-#[derive(Debug, Clone)]
+/// An agenda event (decoded from `EVENT_COLUMNS`).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     /// Database id.
+    #[sqlx(rename = "event_id")]
     pub id: i64,
     /// ActivityPub id.
+    #[sqlx(rename = "event_ap_id")]
     pub ap_id: String,
     /// The project.
     pub project_id: ActorId,
     /// Who added it.
+    #[sqlx(rename = "event_author_id")]
     pub author_id: ActorId,
     /// Title.
     pub title: String,
@@ -35,12 +37,16 @@ pub struct EventRow {
     /// Meeting link.
     pub meeting_url: String,
     /// For every member, or only the attendees listed.
+    #[sqlx(try_from = "IntBool")]
     pub for_all: bool,
     /// Added, unix ms.
+    #[sqlx(rename = "event_created_at")]
     pub created_at: i64,
     /// Deleted, unix ms.
+    #[sqlx(rename = "event_deleted_at")]
     pub deleted_at: Option<i64>,
     /// Added here.
+    #[sqlx(rename = "event_local", try_from = "IntBool")]
     pub local: bool,
 }
 
@@ -93,26 +99,6 @@ const EVENT_COLUMNS: &str = "e.id AS event_id, e.ap_id AS event_ap_id, e.project
      e.starts_at, e.ends_at, e.location, e.meeting_url, e.for_all, e.created_at AS event_created_at, \
      e.deleted_at AS event_deleted_at, e.local AS event_local";
 
-fn event_from_row(row: &AnyRow) -> StoreResult<EventRow> {
-    Ok(EventRow {
-        id: column(row, "event_id")?,
-        ap_id: column(row, "event_ap_id")?,
-        project_id: ActorId(column(row, "project_id")?),
-        author_id: ActorId(column(row, "event_author_id")?),
-        title: column(row, "title")?,
-        description_source: column(row, "description_source")?,
-        description_html: column(row, "description_html")?,
-        starts_at: column(row, "starts_at")?,
-        ends_at: column(row, "ends_at")?,
-        location: column(row, "location")?,
-        meeting_url: column(row, "meeting_url")?,
-        for_all: column::<i64>(row, "for_all")? != 0,
-        created_at: column(row, "event_created_at")?,
-        deleted_at: column(row, "event_deleted_at")?,
-        local: column::<i64>(row, "event_local")? != 0,
-    })
-}
-
 /// Inserts an event with its attendees; returns its id.
 pub async fn insert_event(tx: &mut Tx, event: &NewEvent) -> StoreResult<i64> {
     let id: i64 = sqlx::query_scalar(
@@ -152,13 +138,12 @@ pub async fn insert_event(tx: &mut Tx, event: &NewEvent) -> StoreResult<i64> {
 impl Store {
     /// An event by ActivityPub id.
     pub async fn event_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<EventRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {EVENT_COLUMNS} FROM project_events e WHERE e.ap_id = $1"
         ))
         .bind(ap_id)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(event_from_row).transpose()
+        .await?)
     }
 
     async fn event_views(&self, sql: &str, id: i64) -> StoreResult<Vec<EventView>> {
@@ -173,7 +158,7 @@ impl Store {
         .await?;
         let mut views = Vec::with_capacity(rows.len());
         for row in &rows {
-            let event = event_from_row(row)?;
+            let event: EventRow = decode(row)?;
             let attendees = if event.for_all {
                 Vec::new()
             } else {
@@ -181,7 +166,7 @@ impl Store {
             };
             views.push(EventView {
                 event,
-                author: super::decode::<ActorRow>(row)?,
+                author: decode(row)?,
                 attendees,
             });
         }
@@ -190,15 +175,14 @@ impl Store {
 
     /// The people an event is for.
     pub async fn event_attendees(&self, event: i64) -> StoreResult<Vec<ActorRow>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {} FROM project_event_attendees a JOIN actors ON actors.id = a.actor_id \
              WHERE a.event_id = $1 ORDER BY actors.display_name",
             qualified_actor_columns()
         ))
         .bind(event)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(super::decode::<ActorRow>).collect()
+        .await?)
     }
 
     /// A project's events, earliest first.

@@ -4,7 +4,6 @@
 
 use super::{
     actors::ActorId,
-    column,
     projects::{touch_project, LogEntry, NewLogEntry},
     Store, StoreResult, Tx,
 };
@@ -42,10 +41,21 @@ pub async fn replace_log(
     Ok(())
 }
 
+/// A `project_log` line as stored; [`LogEntry`] carries the actors its
+/// ids name, read apart.
+#[derive(sqlx::FromRow)]
+struct LogLine {
+    kind: String,
+    actor_id: Option<ActorId>,
+    subject_id: Option<ActorId>,
+    detail: String,
+    at: i64,
+}
+
 impl Store {
     /// A project's activity, newest first.
     pub async fn project_log(&self, project: ActorId, limit: i64) -> StoreResult<Vec<LogEntry>> {
-        let rows = sqlx::query(
+        let lines: Vec<LogLine> = sqlx::query_as(
             "SELECT kind, actor_id, subject_id, detail, at FROM project_log \
              WHERE project_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
         )
@@ -53,22 +63,22 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        let mut entries = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let actor = match column::<Option<i64>>(row, "actor_id")? {
-                Some(id) => self.actor_by_id(ActorId(id)).await?,
+        let mut entries = Vec::with_capacity(lines.len());
+        for line in lines {
+            let actor = match line.actor_id {
+                Some(id) => self.actor_by_id(id).await?,
                 None => None,
             };
-            let subject = match column::<Option<i64>>(row, "subject_id")? {
-                Some(id) => self.actor_by_id(ActorId(id)).await?,
+            let subject = match line.subject_id {
+                Some(id) => self.actor_by_id(id).await?,
                 None => None,
             };
             entries.push(LogEntry {
-                kind: column(row, "kind")?,
+                kind: line.kind,
                 actor,
                 subject,
-                detail: column(row, "detail")?,
-                at: column(row, "at")?,
+                detail: line.detail,
+                at: line.at,
             });
         }
         Ok(entries)

@@ -4,33 +4,16 @@
 
 use super::{
     actors::{qualified_actor_columns, ActorId, ActorRow},
-    column,
-    projects::{
-        project_from_row, touch_project, MemberRow, MemberState, MemberView, NewMember, ProjectRow,
-        Role, PROJECT_COLUMNS,
-    },
+    decode,
+    projects::{touch_project, MemberRow, MemberView, NewMember, ProjectRow, PROJECT_COLUMNS},
     Store, StoreResult, Tx,
 };
-use sqlx::any::AnyRow;
 
 const MEMBER_COLUMNS: &str =
     "project_members.project_id, project_members.actor_id AS member_actor_id, \
      project_members.role, project_members.state, project_members.activity_id, \
      project_members.invited_by, project_members.created_at AS member_created_at, \
      project_members.updated_at AS member_updated_at";
-
-fn member_from_row(row: &AnyRow) -> StoreResult<MemberRow> {
-    Ok(MemberRow {
-        project_id: ActorId(column(row, "project_id")?),
-        actor_id: ActorId(column(row, "member_actor_id")?),
-        role: Role::read(&column::<String>(row, "role")?),
-        state: MemberState::read(&column::<String>(row, "state")?),
-        activity_id: column(row, "activity_id")?,
-        invited_by: column::<Option<i64>>(row, "invited_by")?.map(ActorId),
-        created_at: column(row, "member_created_at")?,
-        updated_at: column(row, "member_updated_at")?,
-    })
-}
 
 /// Writes a membership row (insert or replace its role, state, activity).
 ///
@@ -137,25 +120,23 @@ pub async fn count_owners(tx: &mut Tx, project: ActorId) -> StoreResult<i64> {
 impl Store {
     /// One membership row.
     pub async fn member(&self, project: ActorId, actor: ActorId) -> StoreResult<Option<MemberRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {MEMBER_COLUMNS} FROM project_members WHERE project_id = $1 AND actor_id = $2"
         ))
         .bind(project.0)
         .bind(actor.0)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(member_from_row).transpose()
+        .await?)
     }
 
     /// The membership an `Invite` or `Join` created.
     pub async fn member_by_activity(&self, activity_id: &str) -> StoreResult<Option<MemberRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {MEMBER_COLUMNS} FROM project_members WHERE activity_id = $1"
         ))
         .bind(activity_id)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(member_from_row).transpose()
+        .await?)
     }
 
     async fn member_views(&self, sql_where: &str, id: i64) -> StoreResult<Vec<MemberView>> {
@@ -171,13 +152,13 @@ impl Store {
         .await?;
         let mut views = Vec::with_capacity(rows.len());
         for row in &rows {
-            let member = member_from_row(row)?;
+            let member: MemberRow = decode(row)?;
             let inviter = match member.invited_by {
                 Some(id) => self.actor_by_id(id).await?,
                 None => None,
             };
             views.push(MemberView {
-                actor: super::decode::<ActorRow>(row)?,
+                actor: decode(row)?,
                 member,
                 inviter,
             });
@@ -208,7 +189,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|row| Ok((project_from_row(row)?, member_from_row(row)?)))
+            .map(|row| Ok((decode(row)?, decode(row)?)))
             .collect()
     }
 
@@ -243,14 +224,13 @@ impl Store {
     /// Teachers this instance knows (local and remote people), for the
     /// invitation field's suggestions.
     pub async fn known_people(&self, limit: i64) -> StoreResult<Vec<ActorRow>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {} FROM actors WHERE actors.kind = 'person' \
              ORDER BY actors.domain, actors.display_name, actors.name LIMIT $1",
             qualified_actor_columns()
         ))
         .bind(limit)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(super::decode::<ActorRow>).collect()
+        .await?)
     }
 }

@@ -6,10 +6,9 @@
 use super::{
     accounts::AccountId,
     actors::{insert_actor, qualified_actor_columns, ActorId, ActorRow, NewActor},
-    column, decode_list, encode_list, now_ms, Store, StoreResult, Tx,
+    encode_list, now_ms, Store, StoreResult, StoredLevel, StoredList, Tx,
 };
 use preau_federation::TrustLevel;
-use sqlx::any::AnyRow;
 
 pub use super::project_log::{insert_log, replace_log};
 pub use super::project_members::{
@@ -40,12 +39,16 @@ macro_rules! text_enum {
                 }
             }
 
-            pub(super) fn read(text: &str) -> Self {
-                Self::parse(text).unwrap_or($name::$default)
-            }
-
             /// Every value, in display order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+        }
+
+        // Reads a stored name (`#[sqlx(try_from = "String")]`); an
+        // unknown one reads as the default.
+        impl From<String> for $name {
+            fn from(text: String) -> Self {
+                Self::parse(&text).unwrap_or($name::$default)
+            }
         }
     };
 }
@@ -145,10 +148,12 @@ impl Role {
     }
 }
 
-/// A project space: its Group actor and what it is about.
-#[derive(Debug, Clone)]
+/// A project space: its Group actor and what it is about (decoded from
+/// the actor columns and `PROJECT_COLUMNS`).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProjectRow {
     /// The Group actor.
+    #[sqlx(flatten)]
     pub actor: ActorRow,
     /// Title.
     pub title: String,
@@ -157,10 +162,13 @@ pub struct ProjectRow {
     /// Sanitised HTML description.
     pub description_html: String,
     /// Subjects.
+    #[sqlx(try_from = "StoredList")]
     pub subjects: Vec<String>,
     /// School levels (codes).
+    #[sqlx(try_from = "StoredList")]
     pub school_levels: Vec<String>,
     /// Languages (BCP 47).
+    #[sqlx(try_from = "StoredList")]
     pub languages: Vec<String>,
     /// Academy.
     pub academy: String,
@@ -173,20 +181,26 @@ pub struct ProjectRow {
     /// Longitude, degrees.
     pub longitude: Option<f64>,
     /// Who sees the about page.
+    #[sqlx(try_from = "String")]
     pub visibility: Visibility,
     /// Where it stands.
+    #[sqlx(try_from = "String")]
     pub status: ProjectStatus,
     /// How people come in.
+    #[sqlx(try_from = "String")]
     pub join_mode: JoinMode,
     /// Lowest member label accepted.
+    #[sqlx(try_from = "StoredLevel")]
     pub min_member_level: TrustLevel,
     /// Remote projects: the members collection.
     pub members_url: Option<String>,
     /// Remote projects: the activity collection.
     pub activity_url: Option<String>,
     /// Created (or first seen), unix ms.
+    #[sqlx(rename = "project_created_at")]
     pub created_at: i64,
     /// Last change of its description, unix ms.
+    #[sqlx(rename = "project_updated_at")]
     pub updated_at: i64,
     /// Last change of any kind, unix ms; orders lists.
     pub last_activity_at: i64,
@@ -231,24 +245,30 @@ pub struct ProjectFields {
     pub activity_url: Option<String>,
 }
 
-/// One membership row.
-#[derive(Debug, Clone)]
+/// One membership row (decoded from `MEMBER_COLUMNS` of
+/// [`super::project_members`]).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRow {
     /// The project.
     pub project_id: ActorId,
     /// The person.
+    #[sqlx(rename = "member_actor_id")]
     pub actor_id: ActorId,
     /// Their role (meaningful for members).
+    #[sqlx(try_from = "String")]
     pub role: Role,
     /// Where they stand.
+    #[sqlx(try_from = "String")]
     pub state: MemberState,
     /// The `Invite` or `Join` it answers to.
     pub activity_id: Option<String>,
     /// Who invited them.
     pub invited_by: Option<ActorId>,
     /// When the row was created, unix ms.
+    #[sqlx(rename = "member_created_at")]
     pub created_at: i64,
     /// Last change, unix ms.
+    #[sqlx(rename = "member_updated_at")]
     pub updated_at: i64,
 }
 
@@ -340,34 +360,6 @@ fn project_select() -> String {
         "SELECT {}, {PROJECT_COLUMNS} FROM projects JOIN actors ON actors.id = projects.actor_id",
         qualified_actor_columns()
     )
-}
-
-pub(super) fn project_from_row(row: &AnyRow) -> StoreResult<ProjectRow> {
-    Ok(ProjectRow {
-        actor: super::decode::<ActorRow>(row)?,
-        title: column(row, "title")?,
-        description_source: column(row, "description_source")?,
-        description_html: column(row, "description_html")?,
-        subjects: decode_list(&column::<String>(row, "subjects")?)?,
-        school_levels: decode_list(&column::<String>(row, "school_levels")?)?,
-        languages: decode_list(&column::<String>(row, "languages")?)?,
-        academy: column(row, "academy")?,
-        country: column(row, "country")?,
-        place: column(row, "place")?,
-        latitude: column(row, "latitude")?,
-        longitude: column(row, "longitude")?,
-        visibility: Visibility::read(&column::<String>(row, "visibility")?),
-        status: ProjectStatus::read(&column::<String>(row, "status")?),
-        join_mode: JoinMode::read(&column::<String>(row, "join_mode")?),
-        min_member_level: column::<String>(row, "min_member_level")?
-            .parse()
-            .unwrap_or_default(),
-        members_url: column(row, "members_url")?,
-        activity_url: column(row, "activity_url")?,
-        created_at: column(row, "project_created_at")?,
-        updated_at: column(row, "project_updated_at")?,
-        last_activity_at: column(row, "last_activity_at")?,
-    })
 }
 
 /// Inserts a project with its Group actor; returns the actor id.
@@ -475,47 +467,45 @@ pub async fn touch_project(tx: &mut Tx, project: ActorId, at: i64) -> StoreResul
 impl Store {
     /// The project whose Group actor is `actor`.
     pub async fn project(&self, actor: ActorId) -> StoreResult<Option<ProjectRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{} WHERE projects.actor_id = $1",
             project_select()
         ))
         .bind(actor.0)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(project_from_row).transpose()
+        .await?)
     }
 
     /// The local project called `name`.
     pub async fn local_project(&self, name: &str) -> StoreResult<Option<ProjectRow>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{} WHERE actors.name = $1 AND actors.domain = ''",
             project_select()
         ))
         .bind(name)
         .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(project_from_row).transpose()
+        .await?)
     }
 
     /// The project with this ActivityPub id.
     pub async fn project_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ProjectRow>> {
-        let row = sqlx::query(&format!("{} WHERE actors.ap_id = $1", project_select()))
-            .bind(ap_id)
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(project_from_row).transpose()
+        Ok(
+            sqlx::query_as(&format!("{} WHERE actors.ap_id = $1", project_select()))
+                .bind(ap_id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     /// Every known project (local and remote), most recently active first.
     pub async fn all_projects(&self, limit: i64) -> StoreResult<Vec<ProjectRow>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "{} ORDER BY projects.last_activity_at DESC LIMIT $1",
             project_select()
         ))
         .bind(limit)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(project_from_row).collect()
+        .await?)
     }
 
     /// Creates a local project with its first owner and first log line.

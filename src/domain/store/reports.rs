@@ -1,7 +1,7 @@
 //! The `reports` table: reports of forum posts (local or received as
 //! `Flag`), for the forum's moderators.
 
-use super::{actors::ActorId, column, now_ms, posts::PostId, Store, StoreResult, Tx};
+use super::{actors::ActorId, now_ms, posts::PostId, Store, StoreResult, Tx};
 
 /// A report to insert.
 #[derive(Debug, Clone)]
@@ -21,13 +21,15 @@ pub struct NewReport {
 }
 
 /// A report waiting for moderators.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportRow {
     /// Database id.
     pub id: i64,
     /// Who reported (display name and handle parts).
+    #[sqlx(rename = "name")]
     pub reporter_name: String,
     /// Empty when local.
+    #[sqlx(rename = "domain")]
     pub reporter_domain: String,
     /// The reported post.
     pub post_id: Option<PostId>,
@@ -60,26 +62,13 @@ pub async fn insert_report(tx: &mut Tx, report: &NewReport) -> StoreResult<()> {
 impl Store {
     /// Open reports of a forum, oldest first.
     pub async fn open_reports(&self, forum: ActorId) -> StoreResult<Vec<ReportRow>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT reports.id, actors.name, actors.domain, reports.post_id, reports.object_ap_id, \
              reports.reason, reports.created_at FROM reports JOIN actors ON actors.id = reports.reporter_id \
              WHERE reports.forum_id = $1 AND reports.resolved_at IS NULL ORDER BY reports.created_at",
         )
         .bind(forum.0)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ReportRow {
-                    id: column(row, "id")?,
-                    reporter_name: column(row, "name")?,
-                    reporter_domain: column(row, "domain")?,
-                    post_id: column::<Option<i64>>(row, "post_id")?.map(PostId),
-                    object_ap_id: column(row, "object_ap_id")?,
-                    reason: column(row, "reason")?,
-                    created_at: column(row, "created_at")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }
