@@ -29,6 +29,7 @@ enum Body {
 
 /// Every route of the JSON API, as written in `src/api/mod.rs`.
 const API_ROUTES: &[(&str, &str, Body)] = &[
+    ("GET", "/openapi.json", Body::Ignored),
     ("GET", "/instance", Body::Ignored),
     ("POST", "/accounts", Body::Json),
     ("POST", "/accounts/verify", Body::Json),
