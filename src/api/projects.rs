@@ -66,21 +66,7 @@ pub fn project_json(state: &AppState, project: &ProjectRow, labels: &Labeller<'_
 
 /// The JSON view of a person taking part in a project.
 pub fn person_json(actor: &ActorRow, labels: &Labeller<'_>) -> Value {
-    let domain = if actor.is_local() {
-        labels.local_domain()
-    } else {
-        actor.domain.as_str()
-    };
-    json!({
-        // The local actor id: what `POST /projects/{name}/members/{id}`
-        // and event attendees take.
-        "id": actor.id.0,
-        "handle": format!("{}@{}", actor.name, domain),
-        "display_name": actor.display_name,
-        "actor_id": actor.ap_id,
-        "local": actor.is_local(),
-        "trust": labels.person(&actor.domain, actor.email_domain.as_deref()).to_json(),
-    })
+    serde_json::to_value(super::schema::Person::new(actor, labels)).unwrap_or(Value::Null)
 }
 
 fn membership_json(view: &MemberView, labels: &Labeller<'_>) -> Value {

@@ -3,7 +3,10 @@
 //! value at the edge, and described in the OpenAPI document
 //! (`GET /api/v1/openapi.json`, see [`super::openapi`]).
 
-use crate::domain::trust::{Evidence, Label, Reason};
+use crate::domain::{
+    rows::ActorRow,
+    trust::{Evidence, Label, Labeller, Reason},
+};
 use preau_federation::trust::TrustLevel;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -158,6 +161,51 @@ impl From<&Label> for Trust {
 impl From<Label> for Trust {
     fn from(label: Label) -> Trust {
         Trust::from(&label)
+    }
+}
+
+/// A time as RFC 3339 with milliseconds, as most API fields carry it.
+pub fn rfc3339(ms: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339())
+}
+
+/// A person (a teacher of this instance or of another) as a project's
+/// members, invitations, contacts and events show them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Person {
+    /// The local actor id: what `POST /projects/{name}/members/{id}` and
+    /// event attendees take.
+    pub id: i64,
+    /// `name@domain`.
+    pub handle: String,
+    /// The display name.
+    pub display_name: String,
+    /// The ActivityPub id.
+    pub actor_id: String,
+    /// Whether the person has an account on this instance.
+    pub local: bool,
+    /// The person's label, as this instance verifies it.
+    pub trust: Trust,
+}
+
+impl Person {
+    /// The view of `actor`, labelled by `labels`.
+    pub fn new(actor: &ActorRow, labels: &Labeller<'_>) -> Person {
+        let domain = if actor.is_local() {
+            labels.local_domain()
+        } else {
+            actor.domain.as_str()
+        };
+        Person {
+            id: actor.id.0,
+            handle: format!("{}@{}", actor.name, domain),
+            display_name: actor.display_name.clone(),
+            actor_id: actor.ap_id.clone(),
+            local: actor.is_local(),
+            trust: labels
+                .person(&actor.domain, actor.email_domain.as_deref())
+                .into(),
+        }
     }
 }
 
