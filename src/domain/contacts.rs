@@ -12,7 +12,6 @@ use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorKindRow, ActorRow},
     forums::{self, FollowRow, FollowState},
-    inbox::record_received,
 };
 use preau_federation::activities::ActivityKind;
 use serde_json::Value;
@@ -149,10 +148,9 @@ impl Domain {
                 return self.answer_again(activity_id, follower, target).await;
             }
         }
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         forums::upsert_follow(
             &mut tx,
             follower.id,
@@ -172,10 +170,9 @@ impl Domain {
         follower: &ActorRow,
         target: &ActorRow,
     ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         forums::upsert_follow(
             &mut tx,
             follower.id,
@@ -213,10 +210,9 @@ impl Domain {
         follow: &FollowRow,
         accept: bool,
     ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         if accept {
             forums::upsert_follow(
                 &mut tx,
@@ -241,10 +237,9 @@ impl Domain {
         follower: &ActorRow,
         target: &ActorRow,
     ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         forums::delete_follow(&mut tx, follower.id, target.id).await?;
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)

@@ -11,7 +11,6 @@ use crate::domain::store::{
     actors::ActorRow,
     forum_bans::{self, ForumBan},
     forums::ForumRow,
-    inbox::record_received,
     now_ms,
 };
 
@@ -69,10 +68,9 @@ impl Domain {
             expires_at,
             created_at: now_ms(),
         };
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         forum_bans::upsert_ban(&mut tx, &ban, activity_id).await?;
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
@@ -90,10 +88,9 @@ impl Domain {
         if !Self::ban_concerns_us(forum, banned, signer, relay)? {
             return Ok(Applied::Ignored);
         }
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         forum_bans::delete_ban(&mut tx, forum.actor.id, banned.id).await?;
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)

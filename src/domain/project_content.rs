@@ -21,7 +21,6 @@ use crate::{
     domain::store::{
         accounts::AccountRow,
         actors::{ActorId, ActorRow},
-        inbox::record_received,
         now_ms,
         project_content::{self, NewEvent, NewProjectPost, NewVersion, ProjectPostRow},
         projects::{self, MemberRow, ProjectRow},
@@ -230,10 +229,9 @@ impl Domain {
         // An instance that lost the level the project requires cannot
         // write in it any more (nothing already there is deleted).
         self.check_member_level(project, author).await?;
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, received).await? {
+        let Some(mut tx) = self.begin_applying(received).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         let mut for_some: Option<Vec<ActorId>> = None;
         match object {
             ReceivedObject::Post {

@@ -14,7 +14,6 @@ use super::{
 use crate::{
     domain::store::{
         actors::ActorRow,
-        inbox::record_received,
         now_ms,
         projects::{
             self, count_owners, JoinMode, MemberRow, MemberState, NewLogEntry, NewMember,
@@ -64,12 +63,9 @@ impl Domain {
         received: Option<&str>,
         change: HostChange,
     ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if let Some(id) = received {
-            if !record_received(&mut tx, id).await? {
-                return Ok(Applied::Duplicate);
-            }
-        }
+        let Some(mut tx) = self.begin_applying(received).await? else {
+            return Ok(Applied::Duplicate);
+        };
         // Members' instances before and after the change: someone who
         // leaves or is removed hears of it too.
         let mut inboxes = projects::member_inboxes(&mut tx, project.actor.id).await?;
@@ -283,12 +279,9 @@ impl Domain {
             }
             // Told so, and nothing recorded.
             let (id, reject) = self.join_answer(project, person, join_id, false)?;
-            let mut tx = self.store.begin().await?;
-            if let Some(received) = received {
-                if !record_received(&mut tx, received).await? {
-                    return Ok(Applied::Duplicate);
-                }
-            }
+            let Some(mut tx) = self.begin_applying(received).await? else {
+                return Ok(Applied::Duplicate);
+            };
             queue(
                 &mut tx,
                 &id,

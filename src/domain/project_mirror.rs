@@ -4,10 +4,7 @@
 //! read a local project's members-only objects.
 
 use super::{inbox::Applied, Domain, DomainResult};
-use crate::domain::store::{
-    inbox::record_received,
-    projects::{self, NewLogEntry, NewMember, ProjectRow},
-};
+use crate::domain::store::projects::{self, NewLogEntry, NewMember, ProjectRow};
 
 impl Domain {
     /// A remote teacher's instance told us (directly) that they are
@@ -19,10 +16,9 @@ impl Domain {
         project: &ProjectRow,
         member: &NewMember,
     ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, received).await? {
+        let Some(mut tx) = self.begin_applying(received).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         projects::upsert_member(&mut tx, project.actor.id, member).await?;
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)

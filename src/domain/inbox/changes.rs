@@ -8,7 +8,6 @@ use crate::{
     domain::store::{
         actors::ActorRow,
         forums::ForumRow,
-        inbox::record_received,
         now_ms,
         posts::{self, PostKind, PostRow},
     },
@@ -67,10 +66,9 @@ impl Domain {
             Result<(), crate::domain::store::StoreError>,
         >,
     ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         change(&mut tx).await?;
         if forum.actor.is_local() {
             self.distribute(&mut tx, forum, actor, activity_id, activity)

@@ -2,7 +2,7 @@
 
 use super::Applied;
 use crate::{
-    domain::store::{actors::ActorRow, inbox::record_received, posts},
+    domain::store::{actors::ActorRow, posts},
     domain::{Domain, DomainResult},
 };
 
@@ -16,10 +16,9 @@ impl Domain {
         objects: &[String],
         reason: &str,
     ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         let mut applied = Applied::Ignored;
         for object in objects {
             if let Some(post) = self.store.post_by_ap_id(object).await? {

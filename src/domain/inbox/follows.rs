@@ -6,7 +6,6 @@ use crate::{
     domain::store::{
         actors::ActorRow,
         forums::{self, FollowState, ForumRow},
-        inbox::record_received,
     },
     domain::{
         outbox::{forum as outgoing, new_activity_id, queue, to_json},
@@ -28,10 +27,9 @@ impl Domain {
         if !forum.actor.is_local() {
             return Ok(Applied::Ignored);
         }
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         forums::upsert_follow(
             &mut tx,
             follower.id,
@@ -67,10 +65,9 @@ impl Domain {
         forum: &ForumRow,
         follower: &ActorRow,
     ) -> DomainResult<Applied> {
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         let removed = forums::delete_follow(&mut tx, follower.id, forum.actor.id).await?;
         crate::domain::store::commit(tx).await?;
         Ok(if removed {
@@ -90,10 +87,9 @@ impl Domain {
         let Some(follow) = self.store.follow(follower.id, forum.actor.id).await? else {
             return Ok(Applied::Ignored);
         };
-        let mut tx = self.store.begin().await?;
-        if !record_received(&mut tx, activity_id).await? {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
-        }
+        };
         forums::upsert_follow(
             &mut tx,
             follower.id,

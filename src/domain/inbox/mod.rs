@@ -38,6 +38,25 @@ pub enum Applied {
     Ignored,
 }
 
+impl super::Domain {
+    /// Opens the transaction that applies a received activity, with the
+    /// activity's id recorded in it (the apply-once record commits or rolls
+    /// back with the change): `None` when that id was applied before. With
+    /// no id (a change this instance makes itself), a plain transaction.
+    pub(crate) async fn begin_applying<'a>(
+        &self,
+        received: impl Into<Option<&'a str>>,
+    ) -> DomainResult<Option<crate::domain::store::Tx>> {
+        let mut tx = self.store.begin().await?;
+        if let Some(id) = received.into() {
+            if !crate::domain::store::inbox::record_received(&mut tx, id).await? {
+                return Ok(None);
+            }
+        }
+        Ok(Some(tx))
+    }
+}
+
 /// Who vouches for a received change to a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relay {
