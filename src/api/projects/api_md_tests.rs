@@ -385,3 +385,88 @@ fn a_key_missing_or_added_is_caught() {
     let missing = std::panic::catch_unwind(|| same_keys(&value, &documented, "missing"));
     assert!(missing.is_err());
 }
+
+/// Every route of projects, project content and contacts is in the
+/// OpenAPI document, with its success answer typed by one of these
+/// schemas and its errors by `ErrorBody`.
+#[test]
+fn the_openapi_document_describes_every_route() {
+    let document = serde_json::to_value(crate::api::openapi::document()).unwrap();
+    let routes = [
+        ("get", "/projects", "200", "ProjectList"),
+        ("post", "/projects", "201", "ProjectPage"),
+        ("get", "/projects/lookup", "200", "ProjectPage"),
+        ("get", "/projects/{name}", "200", "ProjectPage"),
+        (
+            "post",
+            "/projects/{name}/invite",
+            "201",
+            "ProjectMembership",
+        ),
+        (
+            "post",
+            "/projects/{name}/answer",
+            "200",
+            "ProjectMembership",
+        ),
+        ("post", "/projects/{name}/join", "201", "ProjectMembership"),
+        ("post", "/projects/{name}/leave", "200", "ProjectMembership"),
+        (
+            "post",
+            "/projects/{name}/members/{id}",
+            "200",
+            "ProjectMembership",
+        ),
+        (
+            "get",
+            "/projects/{name}/threads",
+            "200",
+            "ProjectThreadList",
+        ),
+        ("post", "/projects/{name}/threads", "201", "ProjectPost"),
+        (
+            "get",
+            "/projects/{name}/threads/{id}",
+            "200",
+            "ProjectThread",
+        ),
+        (
+            "post",
+            "/projects/{name}/threads/{id}/replies",
+            "201",
+            "ProjectPost",
+        ),
+        ("get", "/projects/{name}/documents", "200", "DocumentList"),
+        ("get", "/projects/{name}/events", "200", "EventList"),
+        ("post", "/projects/{name}/events", "201", "Event"),
+        ("get", "/me/requests", "200", "RequestLists"),
+        ("post", "/contacts", "202", "ContactRequested"),
+        ("post", "/contacts/{id}/answer", "200", "ContactLists"),
+    ];
+    let schemas = &document["components"]["schemas"];
+    for (method, path, status, schema) in routes {
+        let operation = &document["paths"][path][method];
+        let responses = &operation["responses"];
+        let reference = &responses[status]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(
+            reference,
+            &format!("#/components/schemas/{schema}"),
+            "{method} {path}"
+        );
+        assert!(schemas[schema].is_object(), "{schema} not in components");
+        assert_eq!(
+            responses["401"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody",
+            "{method} {path}"
+        );
+        assert!(operation["security"].is_array(), "{method} {path}");
+    }
+    for schema in [
+        "Person",
+        "MemberEntry",
+        "ProjectLogEntry",
+        "DocumentVersion",
+    ] {
+        assert!(schemas[schema].is_object(), "{schema} not in components");
+    }
+}
