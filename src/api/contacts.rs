@@ -2,7 +2,10 @@
 //! contact, answer a request, and the caller's contact lists (also part
 //! of `GET /api/v1/me/requests`).
 
-use super::{projects::person_json, ApiJson, ApiUser};
+use super::{
+    schema::{rfc3339, ErrorBody, Person},
+    ApiJson, ApiUser,
+};
 use crate::extract::ApiPath;
 use crate::{
     app::AppState,
@@ -15,10 +18,31 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, Json};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<Value> {
+/// A contact request or a contact: the other person, and since when.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactEntry {
+    /// The other person.
+    pub person: Person,
+    /// When it was asked, RFC 3339.
+    pub since: Option<String>,
+}
+
+/// The caller's contact requests received and sent, and contacts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactLists {
+    /// Requests waiting for the caller's answer.
+    pub received: Vec<ContactEntry>,
+    /// The caller's requests waiting for an answer.
+    pub sent: Vec<ContactEntry>,
+    /// Accepted contacts.
+    pub contacts: Vec<ContactEntry>,
+}
+
+/// Each person once, in the order given.
+fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<ContactEntry> {
     let mut seen: Vec<ActorId> = Vec::new();
     views
         .iter()
@@ -27,61 +51,109 @@ fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<Value> {
             seen.push(view.person.id);
             new
         })
-        .map(|view| {
-            json!({ "person": person_json(&view.person, labels), "since": super::projects::iso(view.since) })
+        .map(|view| ContactEntry {
+            person: Person::new(&view.person, labels),
+            since: rfc3339(view.since),
         })
         .collect()
 }
 
-/// The caller's contact requests received and sent, and contacts.
-pub async fn contact_lists(
-    state: &AppState,
-    me: ActorId,
-    labels: &Labeller<'_>,
-) -> Result<Value, AppError> {
-    let lists = state.domain.contact_lists(me).await?;
-    Ok(json!({
-        "received": listed(&lists.received, labels),
-        "sent": listed(&lists.sent, labels),
-        "contacts": listed(&lists.contacts, labels),
-    }))
+impl ContactLists {
+    /// The lists of the person `me`.
+    pub async fn of(
+        state: &AppState,
+        me: ActorId,
+        labels: &Labeller<'_>,
+    ) -> Result<ContactLists, AppError> {
+        let lists = state.domain.contact_lists(me).await?;
+        Ok(ContactLists {
+            received: listed(&lists.received, labels),
+            sent: listed(&lists.sent, labels),
+            contacts: listed(&lists.contacts, labels),
+        })
+    }
+}
+
+/// The answer to a contact request sent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactRequested {
+    /// The person asked.
+    pub person: Person,
+    /// Always `requested`.
+    pub state: String,
 }
 
 /// `POST /api/v1/contacts` body.
-#[derive(Deserialize)]
-pub struct ContactBody {
+#[derive(Deserialize, ToSchema)]
+pub struct ContactRequest {
+    /// A local name, `name@domain` or an actor URL.
     handle: String,
 }
 
 /// `POST /api/v1/contacts`: ask the teacher `handle` to be a contact.
+#[utoipa::path(
+    post,
+    path = "/contacts",
+    tag = "contacts",
+    security(("bearer" = [])),
+    request_body = ContactRequest,
+    responses(
+        (status = 202, description = "Asked", body = ContactRequested),
+        (status = 400, description = "`invalid_json`, `invalid_handle`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`already_contact`, `contact_already_requested`", body = ErrorBody),
+        (status = 422, description = "`not_a_person`, `contact_self`", body = ErrorBody),
+        (status = 502, description = "`lookup_failed`", body = ErrorBody),
+    ),
+)]
 pub async fn request_contact(
     data: Data<AppState>,
     user: ApiUser,
-    ApiJson(body): ApiJson<ContactBody>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+    ApiJson(body): ApiJson<ContactRequest>,
+) -> Result<(StatusCode, Json<ContactRequested>), AppError> {
     let target = resolve_actor(&data, &body.handle).await?;
     data.domain.request_contact(&user.account, &target).await?;
     let labels = data.domain.labeller().await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({ "person": person_json(&target, &labels), "state": "requested" })),
+        Json(ContactRequested {
+            person: Person::new(&target, &labels),
+            state: "requested".to_string(),
+        }),
     ))
 }
 
-/// `POST /api/v1/contacts/{actor_id}/answer` body.
-#[derive(Deserialize)]
+/// `POST /api/v1/contacts/{id}/answer` body.
+#[derive(Deserialize, ToSchema)]
 pub struct ContactAnswer {
+    /// Accept or decline.
     accept: bool,
 }
 
-/// `POST /api/v1/contacts/{actor_id}/answer`: accept or decline the
-/// request of the person `actor_id` (as listed in `received`).
+/// `POST /api/v1/contacts/{id}/answer`: accept or decline the request of
+/// the person `id` (as listed in `received`).
+#[utoipa::path(
+    post,
+    path = "/contacts/{id}/answer",
+    tag = "contacts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The requester's local `id`")),
+    request_body = ContactAnswer,
+    responses(
+        (status = 200, description = "The caller's contact lists", body = ContactLists),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`no_contact_request`", body = ErrorBody),
+    ),
+)]
 pub async fn answer_contact(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ContactAnswer>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<ContactLists>, AppError> {
     let requester = state.domain.actor_by_id(ActorId(id)).await?;
     state
         .domain
@@ -89,11 +161,20 @@ pub async fn answer_contact(
         .await?;
     let labels = state.domain.labeller().await?;
     Ok(Json(
-        contact_lists(&state, user.account.actor_id, &labels).await?,
+        ContactLists::of(&state, user.account.actor_id, &labels).await?,
     ))
 }
 
 /// The OpenAPI description of these routes (gathered in [`super::openapi`]).
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(request_contact, answer_contact),
+    components(schemas(
+        ContactEntry,
+        ContactLists,
+        ContactRequested,
+        ContactRequest,
+        ContactAnswer
+    ))
+)]
 pub struct Doc;
