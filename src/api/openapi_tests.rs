@@ -262,12 +262,12 @@ fn check(value: &Value, schema: &Value, document: &Value, at: &str) -> Result<()
 }
 
 /// The JSON schema of an operation's request body, if any.
-fn request_schema<'a>(operation: &'a Value) -> Option<&'a Value> {
+fn request_schema(operation: &Value) -> Option<&Value> {
     operation.pointer("/requestBody/content/application~1json/schema")
 }
 
 /// The JSON schema of an operation's first success answer with a body.
-fn success_schema<'a>(operation: &'a Value) -> Option<&'a Value> {
+fn success_schema(operation: &Value) -> Option<&Value> {
     operation["responses"]
         .as_object()?
         .iter()
