@@ -1,85 +1,68 @@
 //! Sign-up, verification and password reset over the API.
 
-use super::ApiJson;
-use crate::{
-    app::AppState,
-    domain::{
-        accounts::{SignupInput, SignupReceipt},
-        rows::{AccountRow, AccountStatus},
-    },
-    error::AppError,
-    i18n::Lang,
+use super::{
+    schema::{Account, AccountResponse, ErrorBody},
+    ApiJson,
 };
+use crate::{app::AppState, domain::accounts::SignupInput, error::AppError, i18n::Lang};
 use axum::{
     extract::{ConnectInfo, State},
     http::StatusCode,
     Json,
 };
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-
-/// The private view of an account, for its owner and admins.
-pub fn account_json(account: &AccountRow, base_url: &str) -> Value {
-    let iso = |ms: Option<i64>| {
-        ms.and_then(chrono::DateTime::from_timestamp_millis)
-            .map(|t| t.to_rfc3339())
-    };
-    json!({
-        "username": account.username,
-        "display_name": account.display_name,
-        "email": account.email,
-        "email_domain": account.email_domain,
-        "status": account.status.as_str(),
-        "is_admin": account.is_admin,
-        "locale": account.locale,
-        "actor_id": crate::urls::person(base_url, &account.username),
-        "created_at": iso(Some(account.created_at)),
-        "email_verified_at": iso(account.email_verified_at),
-        "last_login_at": iso(account.last_login_at),
-    })
-}
-
-/// The account a sign-up asked for, in the shape of [`account_json`]: the
-/// same whether the address was new or already had an account.
-fn receipt_json(receipt: &SignupReceipt, base_url: &str) -> Value {
-    json!({
-        "username": receipt.username,
-        "display_name": receipt.display_name,
-        "email": receipt.email,
-        "email_domain": receipt.email_domain,
-        "status": AccountStatus::PendingVerification.as_str(),
-        "is_admin": false,
-        "locale": receipt.locale,
-        "actor_id": crate::urls::person(base_url, &receipt.username),
-        "created_at": chrono::DateTime::from_timestamp_millis(receipt.created_at).map(|t| t.to_rfc3339()),
-        "email_verified_at": null,
-        "last_login_at": null,
-    })
-}
+use utoipa::ToSchema;
 
 /// `POST /api/v1/accounts` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreateAccount {
+    /// 2–30 characters among `a-z 0-9 _`, starting with a letter.
     username: String,
+    /// The e-mail address, in an allowed domain when the instance restricts them.
     email: String,
+    /// 10 to 256 characters.
     password: String,
+    /// At most 80 characters; the username when empty.
     #[serde(default)]
     display_name: String,
+    /// Must be `true`: the charter at `/about/charter`.
     #[serde(default)]
     accept_charter: bool,
+    /// `fr` or `en`: the language of the verification e-mail.
     #[serde(default)]
     locale: Option<String>,
+}
+
+/// The answer to a sign-up.
+#[derive(Serialize, ToSchema)]
+pub struct Signup {
+    /// The account, in status `pending_verification`.
+    pub account: Account,
+    /// Whether the mail (verification, or notice to the address's owner) went out.
+    pub verification_mail_sent: bool,
 }
 
 /// `POST /api/v1/accounts`: signs up; 201 with the account (pending
 /// verification). A verification mail is sent. An address that already
 /// has an account gets the same answer; its owner is told by mail.
+#[utoipa::path(
+    post,
+    path = "/accounts",
+    tag = "accounts",
+    request_body = CreateAccount,
+    responses(
+        (status = 201, description = "Signed up, pending verification", body = Signup),
+        (status = 403, description = "`registrations_closed`", body = ErrorBody),
+        (status = 422, description = "A field breaks its rule", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
 pub async fn create_account(
     State(state): State<AppState>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<CreateAccount>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<Signup>), AppError> {
     if !state.limits.allow_signup(connect.0.ip()) {
         return Err(AppError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
     }
@@ -101,38 +84,61 @@ pub async fn create_account(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "account": receipt_json(&outcome.receipt, &state.domain.settings.base_url()),
-            "verification_mail_sent": outcome.verification_sent,
-        })),
+        Json(Signup {
+            account: Account::from_receipt(&outcome.receipt, &state.domain.settings.base_url()),
+            verification_mail_sent: outcome.verification_sent,
+        }),
     ))
 }
 
 /// A body with a token.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct TokenBody {
+    /// The token of the e-mailed link.
     token: String,
 }
 
 /// `POST /api/v1/accounts/verify`: consumes the e-mailed token.
+#[utoipa::path(
+    post,
+    path = "/accounts/verify",
+    tag = "accounts",
+    request_body = TokenBody,
+    responses(
+        (status = 200, description = "Verified", body = AccountResponse),
+        (status = 400, description = "`invalid_token`", body = ErrorBody),
+    ),
+)]
 pub async fn verify_account(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<TokenBody>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<AccountResponse>, AppError> {
     let account = state.domain.verify_email(&body.token).await?;
-    Ok(Json(
-        json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
-    ))
+    Ok(Json(AccountResponse {
+        account: Account::new(&account, &state.domain.settings.base_url()),
+    }))
 }
 
 /// A body with an e-mail address.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct EmailBody {
+    /// The e-mail address.
     email: String,
 }
 
 /// `POST /api/v1/accounts/resend-verification`: 202 whether or not the
 /// address is known.
+#[utoipa::path(
+    post,
+    path = "/accounts/resend-verification",
+    tag = "accounts",
+    request_body = EmailBody,
+    responses(
+        (status = 202, description = "Accepted, empty body"),
+        (status = 422, description = "`invalid_email`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
 pub async fn resend_verification(
     State(state): State<AppState>,
     connect: ConnectInfo<SocketAddr>,
@@ -146,6 +152,17 @@ pub async fn resend_verification(
 }
 
 /// `POST /api/v1/password/forgot`: 202 whether or not the address is known.
+#[utoipa::path(
+    post,
+    path = "/password/forgot",
+    tag = "accounts",
+    request_body = EmailBody,
+    responses(
+        (status = 202, description = "Accepted, empty body"),
+        (status = 422, description = "`invalid_email`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
 pub async fn forgot_password(
     State(state): State<AppState>,
     connect: ConnectInfo<SocketAddr>,
@@ -159,27 +176,57 @@ pub async fn forgot_password(
 }
 
 /// `POST /api/v1/password/reset` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ResetBody {
+    /// The token of the e-mailed link.
     token: String,
+    /// The new password, 10 to 256 characters.
     password: String,
 }
 
 /// `POST /api/v1/password/reset`: sets the password, ends all sessions.
+#[utoipa::path(
+    post,
+    path = "/password/reset",
+    tag = "accounts",
+    request_body = ResetBody,
+    responses(
+        (status = 200, description = "Password set, every session ended", body = AccountResponse),
+        (status = 400, description = "`invalid_token`", body = ErrorBody),
+        (status = 422, description = "`password_too_short`, `password_too_long`", body = ErrorBody),
+    ),
+)]
 pub async fn reset_password(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ResetBody>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<AccountResponse>, AppError> {
     let account = state
         .domain
         .reset_password(&body.token, &body.password)
         .await?;
-    Ok(Json(
-        json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
-    ))
+    Ok(Json(AccountResponse {
+        account: Account::new(&account, &state.domain.settings.base_url()),
+    }))
 }
 
 /// The OpenAPI description of these routes (gathered in [`super::openapi`]).
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(
+        create_account,
+        verify_account,
+        resend_verification,
+        forgot_password,
+        reset_password
+    ),
+    components(schemas(
+        Account,
+        AccountResponse,
+        Signup,
+        CreateAccount,
+        TokenBody,
+        EmailBody,
+        ResetBody
+    ))
+)]
 pub struct Doc;

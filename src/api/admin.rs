@@ -1,24 +1,48 @@
 //! Admin actions over the API.
 
-use super::{accounts::account_json, ApiAdmin};
+use super::{
+    schema::{Account, AccountResponse, ErrorBody},
+    ApiAdmin,
+};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::{app::AppState, domain::rows::AccountStatus, error::AppError};
 use axum::{extract::State, http::StatusCode, Json};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// Filter of the account list.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
+    /// `pending_verification`, `pending_approval`, `active` or `suspended`.
     status: Option<String>,
 }
 
+/// Every account, in creation order.
+#[derive(Serialize, ToSchema)]
+pub struct AccountList {
+    /// The accounts.
+    pub accounts: Vec<Account>,
+}
+
 /// `GET /api/v1/admin/accounts[?status=pending_approval]`.
+#[utoipa::path(
+    get,
+    path = "/admin/accounts",
+    tag = "admin",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The accounts", body = AccountList),
+        (status = 400, description = "`invalid_status`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn list_accounts(
     State(state): State<AppState>,
     ApiAdmin(admin): ApiAdmin,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<AccountList>, AppError> {
     let status = match query.status.as_deref() {
         None | Some("") => None,
         Some("pending_verification") => Some(AccountStatus::PendingVerification),
@@ -32,38 +56,70 @@ pub async fn list_accounts(
     };
     let base = state.domain.settings.base_url();
     let accounts = state.domain.accounts_for_admin(&admin, status).await?;
-    let items: Vec<Value> = accounts
-        .iter()
-        .map(|account| account_json(account, &base))
-        .collect();
-    Ok(Json(json!({ "accounts": items })))
+    Ok(Json(AccountList {
+        accounts: accounts
+            .iter()
+            .map(|account| Account::new(account, &base))
+            .collect(),
+    }))
 }
 
 /// `POST /api/v1/admin/accounts/{name}/approve`.
+#[utoipa::path(
+    post,
+    path = "/admin/accounts/{name}/approve",
+    tag = "admin",
+    params(("name" = String, Path, description = "The username")),
+    responses(
+        (status = 200, description = "Approved or reactivated", body = AccountResponse),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+        (status = 404, description = "`account_not_found`", body = ErrorBody),
+        (status = 409, description = "`account_already_active`, `email_not_verified`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn approve_account(
     State(state): State<AppState>,
     _admin: ApiAdmin,
     ApiPath(name): ApiPath<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<AccountResponse>, AppError> {
     let account = state.domain.approve_account(&name).await?;
-    Ok(Json(
-        json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
-    ))
+    Ok(Json(AccountResponse {
+        account: Account::new(&account, &state.domain.settings.base_url()),
+    }))
 }
 
 /// `POST /api/v1/admin/accounts/{name}/suspend`.
+#[utoipa::path(
+    post,
+    path = "/admin/accounts/{name}/suspend",
+    tag = "admin",
+    params(("name" = String, Path, description = "The username")),
+    responses(
+        (status = 200, description = "Suspended, every session ended", body = AccountResponse),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+        (status = 404, description = "`account_not_found`", body = ErrorBody),
+        (status = 409, description = "`account_already_suspended`, `last_admin`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn suspend_account(
     State(state): State<AppState>,
     _admin: ApiAdmin,
     ApiPath(name): ApiPath<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<AccountResponse>, AppError> {
     let account = state.domain.suspend_account(&name).await?;
-    Ok(Json(
-        json!({ "account": account_json(&account, &state.domain.settings.base_url()) }),
-    ))
+    Ok(Json(AccountResponse {
+        account: Account::new(&account, &state.domain.settings.base_url()),
+    }))
 }
 
 /// The OpenAPI description of these routes (gathered in [`super::openapi`]).
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(list_accounts, approve_account, suspend_account),
+    components(schemas(AccountList))
+)]
 pub struct Doc;

@@ -1,7 +1,10 @@
 //! The directory over the API: `GET /api/v1/directory`, the search of the
 //! `/directory` page with the same parameters (docs/api.md).
 
-use super::{profiles::profile_json, ApiUser};
+use super::{
+    schema::{rfc3339, ErrorBody, Profile, Trust},
+    ApiUser,
+};
 use crate::{
     app::AppState,
     domain::{
@@ -15,56 +18,193 @@ use axum::{
     extract::{RawQuery, State},
     Json,
 };
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-fn iso(ms: i64) -> Option<String> {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339())
+/// A project space found in the directory.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryProject {
+    /// `name@domain`.
+    pub handle: String,
+    /// The name on its instance.
+    pub name: String,
+    /// Its instance.
+    pub domain: String,
+    /// Whether it is hosted here.
+    pub local: bool,
+    /// The ActivityPub id.
+    pub actor_id: String,
+    /// Its page on this instance (a mirror for a remote project).
+    pub url: String,
+    /// The title, plain text.
+    pub title: String,
+    /// The description, sanitised HTML.
+    pub description_html: String,
+    /// Subjects.
+    pub subjects: Vec<String>,
+    /// School level codes.
+    pub school_levels: Vec<String>,
+    /// Language tags.
+    pub languages: Vec<String>,
+    /// The academy.
+    pub academy: String,
+    /// The country.
+    pub country: String,
+    /// The place, as typed.
+    pub place: String,
+    /// Latitude, degrees.
+    pub latitude: Option<f64>,
+    /// Longitude, degrees.
+    pub longitude: Option<f64>,
+    /// Who sees the about page.
+    pub visibility: String,
+    /// `looking`, `running` or `finished`.
+    pub status: String,
+    /// How people come in.
+    pub join_mode: String,
+    /// The latest activity (RFC 3339).
+    pub last_activity_at: Option<String>,
+    /// Distance from the searched place, km, one decimal; `null` outside a
+    /// search by place.
+    pub distance_km: Option<f64>,
+    /// The label of the project's instance, as this instance verifies it.
+    pub trust: Trust,
 }
 
-fn project_json(state: &AppState, found: &FoundProject, labels: &Labeller<'_>) -> Value {
-    let project = &found.project;
-    let actor = &project.actor;
-    let domain = if actor.is_local() {
-        labels.local_domain()
-    } else {
-        actor.domain.as_str()
-    };
-    json!({
-        "handle": format!("{}@{domain}", actor.name),
-        "name": actor.name,
-        "domain": domain,
-        "local": actor.is_local(),
-        "actor_id": actor.ap_id,
-        // Its page on this instance (a mirror for a remote project).
-        "url": format!("{}{}", state.domain.settings.base_url(), project_path(project)),
-        "title": project.title,
-        "description_html": project.description_html,
-        "subjects": project.subjects,
-        "school_levels": project.school_levels,
-        "languages": project.languages,
-        "academy": project.academy,
-        "country": project.country,
-        "place": project.place,
-        "latitude": project.latitude,
-        "longitude": project.longitude,
-        "visibility": project.visibility.as_str(),
-        "status": project.status.as_str(),
-        "join_mode": project.join_mode.as_str(),
-        "last_activity_at": iso(project.last_activity_at),
-        "distance_km": found.distance_km.map(|km| (km * 10.0).round() / 10.0),
-        // The label of the project's instance, as this instance verifies it.
-        "trust": labels.instance(&actor.domain).to_json(),
-    })
+impl DirectoryProject {
+    fn new(state: &AppState, found: &FoundProject, labels: &Labeller<'_>) -> DirectoryProject {
+        let project = &found.project;
+        let actor = &project.actor;
+        let domain = if actor.is_local() {
+            labels.local_domain()
+        } else {
+            actor.domain.as_str()
+        };
+        DirectoryProject {
+            handle: format!("{}@{domain}", actor.name),
+            name: actor.name.clone(),
+            domain: domain.to_string(),
+            local: actor.is_local(),
+            actor_id: actor.ap_id.clone(),
+            url: format!(
+                "{}{}",
+                state.domain.settings.base_url(),
+                project_path(project)
+            ),
+            title: project.title.clone(),
+            description_html: project.description_html.clone(),
+            subjects: project.subjects.clone(),
+            school_levels: project.school_levels.clone(),
+            languages: project.languages.clone(),
+            academy: project.academy.clone(),
+            country: project.country.clone(),
+            place: project.place.clone(),
+            latitude: project.latitude,
+            longitude: project.longitude,
+            visibility: project.visibility.as_str().to_string(),
+            status: project.status.as_str().to_string(),
+            join_mode: project.join_mode.as_str().to_string(),
+            last_activity_at: rfc3339(project.last_activity_at),
+            distance_km: found.distance_km.map(|km| (km * 10.0).round() / 10.0),
+            trust: labels.instance(&actor.domain).into(),
+        }
+    }
+}
+
+/// A teacher found in the directory: the profile and its page.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryPerson {
+    /// The public profile.
+    #[serde(flatten)]
+    pub profile: Profile,
+    /// The teacher's page: here for local teachers, the actor id otherwise.
+    pub url: String,
+}
+
+/// The projects of a page of results.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryProjects {
+    /// Every match.
+    pub total: usize,
+    /// This page's.
+    pub items: Vec<DirectoryProject>,
+}
+
+/// The teachers of a page of results.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryPeople {
+    /// Every match.
+    pub total: usize,
+    /// This page's.
+    pub items: Vec<DirectoryPerson>,
+}
+
+/// The place searched around.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryNear {
+    /// How the place reads: `Rennes (35)`, `48.1, -1.68`.
+    pub place: String,
+    /// Latitude, degrees.
+    pub latitude: f64,
+    /// Longitude, degrees.
+    pub longitude: f64,
+    /// The radius, km.
+    pub radius_km: f64,
+}
+
+/// A page of directory results.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryPage {
+    /// `all`, `projects` or `people`.
+    pub kind: String,
+    /// The place searched around, if any.
+    pub near: Option<DirectoryNear>,
+    /// This page, from 1.
+    pub page: usize,
+    /// Results of each kind per page.
+    pub page_size: usize,
+    /// The next page, or `null`.
+    pub next_page: Option<usize>,
+    /// More than 5,000 candidates of a kind matched: narrow the search.
+    pub truncated: bool,
+    /// The projects, `null` when the search lists none.
+    pub projects: Option<DirectoryProjects>,
+    /// The teachers, `null` when the search lists none.
+    pub people: Option<DirectoryPeople>,
 }
 
 /// `GET /api/v1/directory`: projects and teachers matching the query.
 /// Anyone may search; with a bearer token, the caller's members-only
 /// projects are listed too (a token sent but not valid is refused).
+#[utoipa::path(
+    get,
+    path = "/directory",
+    tag = "directory",
+    params(
+        ("q" = Option<String>, Query, description = "Words, all of which must appear"),
+        ("kind" = Option<String>, Query, description = "`all` (default), `projects` or `people`"),
+        ("subject" = Option<String>, Query, description = "The words of a subject"),
+        ("level" = Option<String>, Query, description = "A school level code"),
+        ("language" = Option<String>, Query, description = "A language code"),
+        ("academy" = Option<String>, Query, description = "The words of an academy"),
+        ("status" = Option<String>, Query, description = "`looking`, `running` or `finished`"),
+        ("place" = Option<String>, Query, description = "A commune, an INSEE or postal code, or coordinates"),
+        ("radius" = Option<String>, Query, description = "km around `place`, 1 to 1000, default 50"),
+        ("page" = Option<String>, Query, description = "1 to 500, default 1"),
+    ),
+    responses(
+        (status = 200, description = "A page of results", body = DirectoryPage),
+        (status = 400, description = "`invalid_query`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: a token sent but not valid", body = ErrorBody),
+        (status = 422, description = "A parameter breaks its rule", body = ErrorBody),
+    ),
+    security((), ("bearer" = [])),
+)]
 pub async fn search_directory(
     State(state): State<AppState>,
     user: Option<ApiUser>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DirectoryPage>, AppError> {
     let reader = user.map(|user| user.account);
     let params = DirectoryParams::parse(raw.as_deref())?;
     let search = params.input().validate()?;
@@ -74,46 +214,59 @@ pub async fn search_directory(
         .await?;
     let labels = state.domain.labeller().await?;
     let base_url = state.domain.settings.base_url();
-    let projects = search.lists_projects().then(|| {
-        json!({
-            "total": results.projects_total,
-            "items": results.projects.iter().map(|found| project_json(&state, found, &labels)).collect::<Vec<_>>(),
-        })
+    let projects = search.lists_projects().then(|| DirectoryProjects {
+        total: results.projects_total,
+        items: results
+            .projects
+            .iter()
+            .map(|found| DirectoryProject::new(&state, found, &labels))
+            .collect(),
     });
-    let people = search.lists_people().then(|| {
-        let items: Vec<Value> = results
+    let people = search.lists_people().then(|| DirectoryPeople {
+        total: results.people_total,
+        items: results
             .people
             .iter()
-            .map(|found| {
-                let mut item = profile_json(&found.actor, &found.profile, &labels);
-                item["url"] = json!(if found.actor.is_local() {
+            .map(|found| DirectoryPerson {
+                profile: Profile::new(&found.actor, &found.profile, &labels),
+                url: if found.actor.is_local() {
                     format!("{base_url}/users/{}", found.actor.name)
                 } else {
                     found.actor.ap_id.clone()
-                });
-                item
+                },
             })
-            .collect();
-        json!({ "total": results.people_total, "items": items })
+            .collect(),
     });
-    Ok(Json(json!({
-        "kind": search.kind.as_str(),
-        "near": search.near.as_ref().map(|near| json!({
-            "place": near.label,
-            "latitude": near.latitude,
-            "longitude": near.longitude,
-            "radius_km": near.radius_km,
-        })),
-        "page": search.page,
-        "page_size": PAGE_SIZE,
-        "next_page": results.has_next_page(search.page).then_some(search.page + 1),
-        "truncated": results.truncated,
-        "projects": projects,
-        "people": people,
-    })))
+    Ok(Json(DirectoryPage {
+        kind: search.kind.as_str().to_string(),
+        near: search.near.as_ref().map(|near| DirectoryNear {
+            place: near.label.clone(),
+            latitude: near.latitude,
+            longitude: near.longitude,
+            radius_km: near.radius_km,
+        }),
+        page: search.page,
+        page_size: PAGE_SIZE,
+        next_page: results
+            .has_next_page(search.page)
+            .then_some(search.page + 1),
+        truncated: results.truncated,
+        projects,
+        people,
+    }))
 }
 
 /// The OpenAPI description of these routes (gathered in [`super::openapi`]).
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(search_directory),
+    components(schemas(
+        DirectoryPage,
+        DirectoryNear,
+        DirectoryProjects,
+        DirectoryProject,
+        DirectoryPeople,
+        DirectoryPerson
+    ))
+)]
 pub struct Doc;

@@ -1,15 +1,18 @@
-//! Forums over the API: list, create, follow a remote forum, threads and
-//! replies.
+//! Forums over the API: list, create, follow a remote forum, a forum's
+//! threads, new threads and the reports queue. Threads and posts by id are
+//! in [`super::posts`].
 
-use super::{ApiJson, ApiUser};
+use super::{
+    schema::{rfc3339, ErrorBody, Level, Trust},
+    ApiJson, ApiUser,
+};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::{
     app::AppState,
     apub::forums::{forum_handle, resolve_forum},
     domain::{
         forums::ForumInput,
-        lookups::REPLIES_PER_PAGE,
-        rows::{FollowState, ForumRow, PostId, PostKind, PostRow, PostView},
+        rows::{FollowState, ForumRow, PostKind, PostView},
         trust::Labeller,
         validate,
     },
@@ -17,97 +20,226 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, Json};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-fn iso(ms: i64) -> Option<String> {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339())
+/// A forum, local or remote (docs/api.md, "The forum object").
+#[derive(Serialize, ToSchema)]
+pub struct Forum {
+    /// `name@domain`.
+    pub handle: String,
+    /// The name on its instance.
+    pub name: String,
+    /// Whether it is hosted here.
+    pub local: bool,
+    /// The ActivityPub id.
+    pub actor_id: String,
+    /// The title, plain text.
+    pub title: String,
+    /// The description, sanitised HTML.
+    pub description_html: String,
+    /// The time of the latest post (RFC 3339).
+    pub last_activity_at: Option<String>,
+    /// Who may post in a local forum (always `informal` for a remote one).
+    pub min_post_level: Level,
+    /// The label of the forum's instance, as this instance verifies it.
+    pub trust: Trust,
 }
 
-/// The JSON view of a forum.
-pub fn forum_json(state: &AppState, forum: &ForumRow, labels: &Labeller<'_>) -> Value {
-    json!({
-        "handle": forum_handle(state, forum),
-        "name": forum.actor.name,
-        "local": forum.actor.is_local(),
-        "actor_id": forum.actor.ap_id,
-        "title": forum.title,
-        "description_html": forum.description_html,
-        "last_activity_at": iso(forum.last_activity_at),
-        "min_post_level": forum.min_post_level,
-        // The label of the forum's instance, as this instance verifies it.
-        "trust": labels.instance(&forum.actor.domain).to_json(),
-    })
+impl Forum {
+    /// The view of `forum`, labelled by `labels`.
+    pub fn new(state: &AppState, forum: &ForumRow, labels: &Labeller<'_>) -> Forum {
+        Forum {
+            handle: forum_handle(state, forum),
+            name: forum.actor.name.clone(),
+            local: forum.actor.is_local(),
+            actor_id: forum.actor.ap_id.clone(),
+            title: forum.title.clone(),
+            description_html: forum.description_html.clone(),
+            last_activity_at: rfc3339(forum.last_activity_at),
+            min_post_level: forum.min_post_level.into(),
+            trust: labels.instance(&forum.actor.domain).into(),
+        }
+    }
 }
 
-/// The JSON view of a post.
-pub fn post_json(view: &PostView, labels: &Labeller<'_>) -> Value {
-    let post = &view.post;
-    let visible = post.is_visible();
-    let trust = labels.person(&view.author.domain, view.author.email_domain.as_deref());
-    let domain = if view.author.domain.is_empty() {
-        labels.local_domain()
-    } else {
-        view.author.domain.as_str()
-    };
-    json!({
-        "id": post.id.0,
-        "ap_id": post.ap_id,
-        "kind": match post.kind { PostKind::Thread => "thread", PostKind::Reply => "reply" },
-        "thread_id": post.thread().0,
-        "in_reply_to_id": post.in_reply_to_id.map(|p| p.0),
-        "title": post.title,
-        "content_html": if visible { post.content_html.as_str() } else { "" },
-        "source": if visible && post.local { post.source.as_str() } else { "" },
-        "author": {
-            "handle": format!("{}@{}", view.author.name, domain),
-            "display_name": view.author.display_name,
-            "actor_id": view.author.ap_id,
-            "local": view.author.domain.is_empty(),
-        },
-        // The author's label, as this instance verifies it now.
-        "trust": trust.to_json(),
-        "published_at": iso(post.published_at),
-        "updated_at": post.updated_at.and_then(iso),
-        "deleted": post.deleted_at.is_some(),
-        "removed": post.removed_at.is_some(),
-        "locked": post.locked,
-        "pinned": post.pinned,
-        "reply_count": view.reply_count,
-        "like_count": view.like_count,
-    })
+/// The author of a post.
+#[derive(Serialize, ToSchema)]
+pub struct PostAuthor {
+    /// `name@domain`.
+    pub handle: String,
+    /// The display name, plain text.
+    pub display_name: String,
+    /// The ActivityPub id.
+    pub actor_id: String,
+    /// Whether the author has an account on this instance.
+    pub local: bool,
+}
+
+/// `thread` or `reply`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PostKindView {
+    /// A thread's first post.
+    Thread,
+    /// An answer in a thread.
+    Reply,
+}
+
+/// A thread or a reply (docs/api.md, "The post object").
+#[derive(Serialize, ToSchema)]
+pub struct Post {
+    /// The local id.
+    pub id: i64,
+    /// The ActivityPub id, the same everywhere.
+    pub ap_id: String,
+    /// Thread or reply.
+    pub kind: PostKindView,
+    /// The thread's id (its own for a thread).
+    pub thread_id: i64,
+    /// The post answered; `null` for a thread.
+    pub in_reply_to_id: Option<i64>,
+    /// The thread's title, plain text; `""` for replies.
+    pub title: String,
+    /// Sanitised HTML; `""` once deleted or removed.
+    pub content_html: String,
+    /// The Markdown as written, for local posts only.
+    pub source: String,
+    /// The author.
+    pub author: PostAuthor,
+    /// The author's label, as this instance verifies it now.
+    pub trust: Trust,
+    /// Publication (RFC 3339).
+    pub published_at: Option<String>,
+    /// The latest edit (RFC 3339).
+    pub updated_at: Option<String>,
+    /// Deleted by its author.
+    pub deleted: bool,
+    /// Removed by a moderator.
+    pub removed: bool,
+    /// A locked thread refuses replies.
+    pub locked: bool,
+    /// Pinned threads come first.
+    pub pinned: bool,
+    /// On threads: visible replies.
+    pub reply_count: i64,
+    /// "Helpful" marks.
+    pub like_count: i64,
+}
+
+impl Post {
+    /// The view of a post, labelled by `labels`.
+    pub fn new(view: &PostView, labels: &Labeller<'_>) -> Post {
+        let post = &view.post;
+        let visible = post.is_visible();
+        let domain = if view.author.domain.is_empty() {
+            labels.local_domain()
+        } else {
+            view.author.domain.as_str()
+        };
+        Post {
+            id: post.id.0,
+            ap_id: post.ap_id.clone(),
+            kind: match post.kind {
+                PostKind::Thread => PostKindView::Thread,
+                PostKind::Reply => PostKindView::Reply,
+            },
+            thread_id: post.thread().0,
+            in_reply_to_id: post.in_reply_to_id.map(|p| p.0),
+            title: post.title.clone(),
+            content_html: if visible {
+                post.content_html.clone()
+            } else {
+                String::new()
+            },
+            source: if visible && post.local {
+                post.source.clone()
+            } else {
+                String::new()
+            },
+            author: PostAuthor {
+                handle: format!("{}@{}", view.author.name, domain),
+                display_name: view.author.display_name.clone(),
+                actor_id: view.author.ap_id.clone(),
+                local: view.author.domain.is_empty(),
+            },
+            trust: labels
+                .person(&view.author.domain, view.author.email_domain.as_deref())
+                .into(),
+            published_at: rfc3339(post.published_at),
+            updated_at: post.updated_at.and_then(rfc3339),
+            deleted: post.deleted_at.is_some(),
+            removed: post.removed_at.is_some(),
+            locked: post.locked,
+            pinned: post.pinned,
+            reply_count: view.reply_count,
+            like_count: view.like_count,
+        }
+    }
+}
+
+/// The forums listed here.
+#[derive(Serialize, ToSchema)]
+pub struct ForumList {
+    /// Local forums and remote ones a member follows, latest activity first.
+    pub forums: Vec<Forum>,
 }
 
 /// `GET /api/v1/forums`.
-pub async fn list_forums(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+#[utoipa::path(
+    get,
+    path = "/forums",
+    tag = "forums",
+    responses((status = 200, description = "The forums", body = ForumList)),
+)]
+pub async fn list_forums(State(state): State<AppState>) -> Result<Json<ForumList>, AppError> {
     let forums = state.domain.listed_forums().await?;
     let labels = state.domain.labeller().await?;
-    let items: Vec<Value> = forums
-        .iter()
-        .map(|forum| forum_json(&state, forum, &labels))
-        .collect();
-    Ok(Json(json!({ "forums": items })))
+    Ok(Json(ForumList {
+        forums: forums
+            .iter()
+            .map(|forum| Forum::new(&state, forum, &labels))
+            .collect(),
+    }))
 }
 
 /// `POST /api/v1/forums` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CreateForum {
+    /// 2–30 characters among `a-z 0-9 _`, starting with a letter.
     name: String,
+    /// 1–120 characters.
     title: String,
+    /// Markdown, at most 5,000 characters.
     #[serde(default)]
     description: String,
     /// Who may post: `informal` (anyone, the default), `associative` or
     /// `institutional`, by the author's label.
     #[serde(default)]
+    #[schema(value_type = Option<Level>)]
     min_post_level: preau_federation::TrustLevel,
 }
 
 /// `POST /api/v1/forums`.
+#[utoipa::path(
+    post,
+    path = "/forums",
+    tag = "forums",
+    request_body = CreateForum,
+    responses(
+        (status = 201, description = "Created", body = Forum),
+        (status = 400, description = "`invalid_json`: an unknown `min_post_level`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: members may not create forums", body = ErrorBody),
+        (status = 422, description = "`invalid_forum_name`, `name_taken`, `field_required`, `field_too_long`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn create_forum(
     State(state): State<AppState>,
     user: ApiUser,
     ApiJson(body): ApiJson<CreateForum>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<Forum>), AppError> {
     let forum = state
         .domain
         .create_forum(
@@ -122,61 +254,140 @@ pub async fn create_forum(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(forum_json(&state, &forum, &state.domain.labeller().await?)),
+        Json(Forum::new(&state, &forum, &state.domain.labeller().await?)),
     ))
 }
 
 /// Pagination.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct PageQuery {
-    /// Read by [`crate::domain::validate::page_number`].
-    page: Option<String>,
+    /// The page, from 1. Read by [`crate::domain::validate::page_number`].
+    pub page: Option<String>,
+}
+
+/// A forum and a page of its threads.
+#[derive(Serialize, ToSchema)]
+pub struct ForumPage {
+    /// The forum.
+    pub forum: Forum,
+    /// 20 threads, pinned first, then by latest activity.
+    pub threads: Vec<Post>,
+    /// This page, from 1.
+    pub page: i64,
+    /// How many threads the forum has.
+    pub total_threads: i64,
 }
 
 /// `GET /api/v1/forums/{name}`: the forum and a page of threads.
+#[utoipa::path(
+    get,
+    path = "/forums/{name}",
+    tag = "forums",
+    params(("name" = String, Path, description = "`maths`, or `maths@domain` for a remote forum known here"), PageQuery),
+    responses(
+        (status = 200, description = "The forum and a page of threads", body = ForumPage),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_page`", body = ErrorBody),
+    ),
+)]
 pub async fn get_forum(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<ForumPage>, AppError> {
     let forum = state.domain.forum_by_path(&name).await?;
     let page = validate::page_number(query.page.as_deref(), validate::MAX_PAGE)?;
     let list = state.domain.forum_threads_page(&forum, page).await?;
     let labels = state.domain.labeller().await?;
-    Ok(Json(json!({
-        "forum": forum_json(&state, &forum, &labels),
-        "threads": list.threads.iter().map(|t| post_json(t, &labels)).collect::<Vec<_>>(),
-        "page": page,
-        "total_threads": list.total,
-    })))
+    Ok(Json(ForumPage {
+        forum: Forum::new(&state, &forum, &labels),
+        threads: list.threads.iter().map(|t| Post::new(t, &labels)).collect(),
+        page,
+        total_threads: list.total,
+    }))
 }
 
 /// `POST /api/v1/forums/follow` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct FollowBody {
+    /// `!name@domain`, `name@domain`, `@name@domain` or the forum's URL.
     handle: String,
+}
+
+/// Where a follow stands.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ForumFollowState {
+    /// The forum accepted.
+    Accepted,
+    /// Waiting for the forum's `Accept`.
+    Pending,
+    /// No follow.
+    None,
+}
+
+/// A forum and the state of the caller's follow.
+#[derive(Serialize, ToSchema)]
+pub struct FollowedForum {
+    /// The forum.
+    #[serde(flatten)]
+    pub forum: Forum,
+    /// The follow's state.
+    pub follow: ForumFollowState,
 }
 
 /// `POST /api/v1/forums/follow`: follows a forum of another instance by
 /// `!name@domain`, `name@domain` or URL.
+#[utoipa::path(
+    post,
+    path = "/forums/follow",
+    tag = "forums",
+    request_body = FollowBody,
+    responses(
+        (status = 202, description = "Follow sent", body = FollowedForum),
+        (status = 400, description = "`invalid_handle`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`forum_is_local`", body = ErrorBody),
+        (status = 422, description = "`not_a_forum`", body = ErrorBody),
+        (status = 502, description = "`lookup_failed`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn follow_forum(
     data: Data<AppState>,
     user: ApiUser,
     ApiJson(body): ApiJson<FollowBody>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<FollowedForum>), AppError> {
     let forum = resolve_forum(&data, &body.handle).await?;
     data.domain.follow_forum(&user.account, &forum).await?;
     let state = data.domain.follow_state(&user.account, &forum).await?;
-    let mut value = forum_json(&data, &forum, &data.domain.labeller().await?);
-    value["follow"] = json!(match state {
-        Some(FollowState::Accepted) => "accepted",
-        Some(FollowState::Pending) => "pending",
-        None => "none",
-    });
-    Ok((StatusCode::ACCEPTED, Json(value)))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(FollowedForum {
+            forum: Forum::new(&data, &forum, &data.domain.labeller().await?),
+            follow: match state {
+                Some(FollowState::Accepted) => ForumFollowState::Accepted,
+                Some(FollowState::Pending) => ForumFollowState::Pending,
+                None => ForumFollowState::None,
+            },
+        }),
+    ))
 }
 
 /// `DELETE /api/v1/forums/{name}/follow`.
+#[utoipa::path(
+    delete,
+    path = "/forums/{name}/follow",
+    tag = "forums",
+    params(("name" = String, Path, description = "`maths@domain`")),
+    responses(
+        (status = 204, description = "No longer followed, empty body"),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn unfollow_forum(
     State(state): State<AppState>,
     user: ApiUser,
@@ -188,19 +399,36 @@ pub async fn unfollow_forum(
 }
 
 /// `POST /api/v1/forums/{name}/threads` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ThreadBody {
+    /// 1–200 characters.
     title: String,
+    /// Markdown, 1–20,000 characters.
     body: String,
 }
 
 /// `POST /api/v1/forums/{name}/threads`.
+#[utoipa::path(
+    post,
+    path = "/forums/{name}/threads",
+    tag = "forums",
+    params(("name" = String, Path, description = "The forum")),
+    request_body = ThreadBody,
+    responses(
+        (status = 201, description = "The new thread", body = Post),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forum_level_too_low`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn create_thread(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<ThreadBody>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<Post>), AppError> {
     let forum = state.domain.forum_by_path(&name).await?;
     let post = state
         .domain
@@ -209,234 +437,105 @@ pub async fn create_thread(
     let view = state.domain.post_view(post.id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(post_json(&view, &state.domain.labeller().await?)),
+        Json(Post::new(&view, &state.domain.labeller().await?)),
     ))
 }
 
-/// `GET /api/v1/threads/{id}[?page=N]`: a thread and a page of its
-/// replies.
-pub async fn get_thread(
-    data: Data<AppState>,
-    ApiPath(id): ApiPath<i64>,
-    ApiQuery(query): ApiQuery<PageQuery>,
-) -> Result<Json<Value>, AppError> {
-    let state: &AppState = &data;
-    let page = validate::page_number(query.page.as_deref(), validate::MAX_PAGE)?;
-    let mut snapshot = state
-        .domain
-        .thread_page(PostId(id), page, REPLIES_PER_PAGE)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    if snapshot.thread.post.id != PostId(id) {
-        // A reply's id: its thread.
-        snapshot = state
-            .domain
-            .thread_page(snapshot.thread.post.id, page, REPLIES_PER_PAGE)
-            .await?
-            .ok_or_else(AppError::not_found)?;
-    }
-    let thread = &snapshot.thread.post;
-    crate::web::forums::spawn_backfill(&data, thread);
-    if !thread.is_visible() {
-        return Err(AppError::new(StatusCode::GONE, "post_deleted"));
-    }
-    let labels = state.domain.labeller().await?;
-    let replies: Vec<Value> = snapshot
-        .replies
-        .iter()
-        .map(|r| post_json(r, &labels))
-        .collect();
-    Ok(Json(json!({
-        "forum": forum_json(state, &snapshot.forum, &labels),
-        "thread": post_json(&snapshot.thread, &labels),
-        "replies": replies,
-        "page": page,
-        "total_replies": snapshot.total_replies,
-        "replies_per_page": REPLIES_PER_PAGE,
-    })))
+/// An open report.
+#[derive(Serialize, ToSchema)]
+pub struct Report {
+    /// The report's id.
+    pub id: i64,
+    /// Who reported, `name@domain`.
+    pub reporter: String,
+    /// The reported post's local id.
+    pub post_id: Option<i64>,
+    /// The reported object's ActivityPub id.
+    pub object: String,
+    /// Why.
+    pub reason: String,
+    /// When (RFC 3339).
+    pub created_at: Option<String>,
 }
 
-/// `POST /api/v1/threads/{id}/replies` body.
-#[derive(Deserialize)]
-pub struct ReplyBody {
-    body: String,
-    /// The post answered: the thread when absent.
-    #[serde(default)]
-    in_reply_to: Option<i64>,
-}
-
-/// `POST /api/v1/threads/{id}/replies`.
-pub async fn create_reply(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<ReplyBody>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
-    let parent = state
-        .domain
-        .reply_parent(PostId(id), body.in_reply_to)
-        .await?;
-    let reply = state
-        .domain
-        .post_reply(&user.account, &parent, &body.body)
-        .await?;
-    let view = state.domain.post_view(reply.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(post_json(&view, &state.domain.labeller().await?)),
-    ))
-}
-
-async fn post_by_id(state: &AppState, id: i64) -> Result<PostRow, AppError> {
-    Ok(state.domain.post_by_id(PostId(id)).await?)
-}
-
-async fn post_response(state: &AppState, id: PostId) -> Result<Json<Value>, AppError> {
-    let view = state.domain.post_view(id).await?;
-    Ok(Json(post_json(&view, &state.domain.labeller().await?)))
-}
-
-/// `PUT /api/v1/posts/{id}` body.
-#[derive(Deserialize)]
-pub struct EditBody {
-    #[serde(default)]
-    title: String,
-    body: String,
-}
-
-/// `PUT /api/v1/posts/{id}`: the author edits a post.
-pub async fn edit_post(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<EditBody>,
-) -> Result<Json<Value>, AppError> {
-    let post = post_by_id(&state, id).await?;
-    let post = state
-        .domain
-        .edit_post(&user.account, &post, &body.title, &body.body)
-        .await?;
-    post_response(&state, post.id).await
-}
-
-/// `DELETE /api/v1/posts/{id}`: the author deletes a post.
-pub async fn delete_post(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<StatusCode, AppError> {
-    let post = post_by_id(&state, id).await?;
-    state.domain.delete_post(&user.account, &post).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// `POST /api/v1/posts/{id}/like`: marks a post as helpful.
-pub async fn like_post(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
-    let post = post_by_id(&state, id).await?;
-    state.domain.like_post(&user.account, &post, true).await?;
-    post_response(&state, post.id).await
-}
-
-/// `DELETE /api/v1/posts/{id}/like`.
-pub async fn unlike_post(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Value>, AppError> {
-    let post = post_by_id(&state, id).await?;
-    state.domain.like_post(&user.account, &post, false).await?;
-    post_response(&state, post.id).await
-}
-
-/// A body with a reason.
-#[derive(Deserialize)]
-pub struct ReasonBody {
-    #[serde(default)]
-    reason: String,
-}
-
-/// `POST /api/v1/posts/{id}/report`.
-pub async fn report_post(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<ReasonBody>,
-) -> Result<StatusCode, AppError> {
-    let post = post_by_id(&state, id).await?;
-    state
-        .domain
-        .report_post(&user.account, &post, &body.reason)
-        .await?;
-    Ok(StatusCode::ACCEPTED)
-}
-
-/// `POST /api/v1/posts/{id}/remove` (moderators).
-pub async fn remove_post(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<ReasonBody>,
-) -> Result<Json<Value>, AppError> {
-    let post = post_by_id(&state, id).await?;
-    state
-        .domain
-        .remove_post(&user.account, &post, &body.reason)
-        .await?;
-    post_response(&state, post.id).await
-}
-
-/// `POST /api/v1/threads/{id}/{lock|unlock|pin|unpin}` (moderators).
-pub async fn moderate_thread(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath((id, action)): ApiPath<(i64, String)>,
-) -> Result<Json<Value>, AppError> {
-    use crate::domain::forums::ThreadAction;
-    let action = match action.as_str() {
-        "lock" => ThreadAction::Lock,
-        "unlock" => ThreadAction::Unlock,
-        "pin" => ThreadAction::Pin,
-        "unpin" => ThreadAction::Unpin,
-        _ => return Err(AppError::not_found()),
-    };
-    let thread = post_by_id(&state, id).await?;
-    state
-        .domain
-        .moderate_thread(&user.account, &thread, action)
-        .await?;
-    post_response(&state, thread.id).await
+/// A forum's open reports.
+#[derive(Serialize, ToSchema)]
+pub struct ReportList {
+    /// Oldest first.
+    pub reports: Vec<Report>,
 }
 
 /// `GET /api/v1/forums/{name}/reports` (moderators).
+#[utoipa::path(
+    get,
+    path = "/forums/{name}/reports",
+    tag = "forums",
+    params(("name" = String, Path, description = "The forum")),
+    responses(
+        (status = 200, description = "The open reports", body = ReportList),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`not_moderator`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn list_reports(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<ReportList>, AppError> {
     let forum = state.domain.forum_by_path(&name).await?;
     let reports = state.domain.reports_for(&user.account, &forum).await?;
     let local_domain = &state.domain.settings.instance.domain;
-    let items: Vec<Value> = reports
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "reporter": format!("{}@{}", r.reporter_name, if r.reporter_domain.is_empty() { local_domain.as_str() } else { r.reporter_domain.as_str() }),
-                "post_id": r.post_id.map(|p| p.0),
-                "object": r.object_ap_id,
-                "reason": r.reason,
-                "created_at": iso(r.created_at),
+    Ok(Json(ReportList {
+        reports: reports
+            .iter()
+            .map(|r| Report {
+                id: r.id,
+                reporter: format!(
+                    "{}@{}",
+                    r.reporter_name,
+                    if r.reporter_domain.is_empty() {
+                        local_domain.as_str()
+                    } else {
+                        r.reporter_domain.as_str()
+                    }
+                ),
+                post_id: r.post_id.map(|p| p.0),
+                object: r.object_ap_id.clone(),
+                reason: r.reason.clone(),
+                created_at: rfc3339(r.created_at),
             })
-        })
-        .collect();
-    Ok(Json(json!({ "reports": items })))
+            .collect(),
+    }))
 }
 
 /// The OpenAPI description of these routes (gathered in [`super::openapi`]).
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(
+        list_forums,
+        create_forum,
+        follow_forum,
+        get_forum,
+        unfollow_forum,
+        create_thread,
+        list_reports
+    ),
+    components(schemas(
+        Forum,
+        ForumList,
+        ForumPage,
+        FollowedForum,
+        ForumFollowState,
+        Post,
+        PostAuthor,
+        PostKindView,
+        Report,
+        ReportList,
+        CreateForum,
+        FollowBody,
+        ThreadBody
+    ))
+)]
 pub struct Doc;

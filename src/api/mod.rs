@@ -12,6 +12,9 @@ pub mod directory;
 pub mod forums;
 pub mod instance;
 pub mod openapi;
+#[cfg(test)]
+mod openapi_tests;
+pub mod posts;
 pub mod profiles;
 pub mod project_content;
 pub mod projects;
@@ -25,8 +28,9 @@ use axum::{
     extract::{
         rejection::JsonRejection, FromRequest, FromRequestParts, OptionalFromRequestParts, Request,
     },
+    handler::Handler,
     http::{header, request::Parts, StatusCode},
-    routing::{delete, get, post},
+    routing::MethodRouter,
     Router,
 };
 use serde::de::DeserializeOwned;
@@ -142,94 +146,132 @@ impl FromRequestParts<AppState> for ApiAdmin {
 
 /// The API routes, nested under `/api/v1`.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi::get_openapi))
-        .route("/instance", get(instance::get_instance))
-        .route("/accounts", post(accounts::create_account))
-        .route("/accounts/verify", post(accounts::verify_account))
-        .route(
-            "/accounts/resend-verification",
-            post(accounts::resend_verification),
-        )
-        .route("/password/forgot", post(accounts::forgot_password))
-        .route("/password/reset", post(accounts::reset_password))
-        .route("/sessions", post(sessions::create_session))
-        .route("/sessions/current", delete(sessions::delete_session))
-        .route("/me", get(profiles::get_me))
-        .route(
-            "/me/profile",
-            axum::routing::put(profiles::update_my_profile),
-        )
-        .route("/profiles/{name}", get(profiles::get_profile))
-        .route("/lookup", get(profiles::lookup_handle))
-        .route("/directory", get(directory::search_directory))
-        .route(
-            "/forums",
-            get(forums::list_forums).post(forums::create_forum),
-        )
-        .route("/forums/follow", post(forums::follow_forum))
-        .route("/forums/{name}", get(forums::get_forum))
-        .route("/forums/{name}/follow", delete(forums::unfollow_forum))
-        .route("/forums/{name}/threads", post(forums::create_thread))
-        .route("/threads/{id}", get(forums::get_thread))
-        .route("/threads/{id}/replies", post(forums::create_reply))
-        .route("/threads/{id}/{action}", post(forums::moderate_thread))
-        .route("/forums/{name}/reports", get(forums::list_reports))
-        .route(
-            "/posts/{id}",
-            axum::routing::put(forums::edit_post).delete(forums::delete_post),
-        )
-        .route(
-            "/posts/{id}/like",
-            post(forums::like_post).delete(forums::unlike_post),
-        )
-        .route("/posts/{id}/report", post(forums::report_post))
-        .route("/posts/{id}/remove", post(forums::remove_post))
-        .route(
-            "/projects",
-            get(projects::list_projects).post(projects::create_project),
-        )
-        .route("/projects/lookup", get(projects::lookup_project))
-        .route("/projects/{name}", get(projects::get_project))
-        .route("/projects/{name}/invite", post(projects::invite_member))
-        .route("/projects/{name}/answer", post(projects::answer_invitation))
-        .route("/projects/{name}/join", post(projects::join_project))
-        .route("/projects/{name}/leave", post(projects::leave_project))
-        .route(
-            "/projects/{name}/members/{id}",
-            post(projects::act_on_member),
-        )
-        .route(
-            "/projects/{name}/threads",
-            get(project_content::list_project_threads).post(project_content::create_project_thread),
-        )
-        .route(
-            "/projects/{name}/threads/{id}",
-            get(project_content::get_project_thread),
-        )
-        .route(
-            "/projects/{name}/threads/{id}/replies",
-            post(project_content::create_project_reply),
-        )
-        .route(
-            "/projects/{name}/documents",
-            get(project_content::list_project_documents),
-        )
-        .route(
-            "/projects/{name}/events",
-            get(project_content::list_project_events).post(project_content::create_project_event),
-        )
-        .route("/me/requests", get(projects::list_my_requests))
-        .route("/contacts", post(contacts::request_contact))
-        .route("/contacts/{id}/answer", post(contacts::answer_contact))
-        .route("/admin/accounts", get(admin::list_accounts))
-        .route(
-            "/admin/accounts/{name}/approve",
-            post(admin::approve_account),
-        )
-        .route(
-            "/admin/accounts/{name}/suspend",
-            post(admin::suspend_account),
-        )
+    route_builder()
+        .router
         .fallback(|| async { AppError::not_found() })
+}
+
+/// Every `(method, path)` that [`routes`] registers, paths relative to
+/// `/api/v1`: what the OpenAPI document must describe.
+pub fn route_table() -> Vec<(&'static str, &'static str)> {
+    route_builder().table
+}
+
+/// A router that records each route it is given.
+struct RouteBuilder {
+    router: Router<AppState>,
+    table: Vec<(&'static str, &'static str)>,
+}
+
+impl RouteBuilder {
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        self.table.push((method, path));
+        // Axum merges the method routers of one path.
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("GET", path, axum::routing::get(handler))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("POST", path, axum::routing::post(handler))
+    }
+
+    fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("PUT", path, axum::routing::put(handler))
+    }
+
+    fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("DELETE", path, axum::routing::delete(handler))
+    }
+}
+
+fn route_builder() -> RouteBuilder {
+    RouteBuilder {
+        router: Router::new(),
+        table: Vec::new(),
+    }
+    .get("/openapi.json", openapi::get_openapi)
+    .get("/instance", instance::get_instance)
+    .post("/accounts", accounts::create_account)
+    .post("/accounts/verify", accounts::verify_account)
+    .post(
+        "/accounts/resend-verification",
+        accounts::resend_verification,
+    )
+    .post("/password/forgot", accounts::forgot_password)
+    .post("/password/reset", accounts::reset_password)
+    .post("/sessions", sessions::create_session)
+    .delete("/sessions/current", sessions::delete_session)
+    .get("/me", profiles::get_me)
+    .put("/me/profile", profiles::update_my_profile)
+    .get("/profiles/{name}", profiles::get_profile)
+    .get("/lookup", profiles::lookup_handle)
+    .get("/directory", directory::search_directory)
+    .get("/forums", forums::list_forums)
+    .post("/forums", forums::create_forum)
+    .post("/forums/follow", forums::follow_forum)
+    .get("/forums/{name}", forums::get_forum)
+    .delete("/forums/{name}/follow", forums::unfollow_forum)
+    .post("/forums/{name}/threads", forums::create_thread)
+    .get("/forums/{name}/reports", forums::list_reports)
+    .get("/threads/{id}", posts::get_thread)
+    .post("/threads/{id}/replies", posts::create_reply)
+    .post("/threads/{id}/{action}", posts::moderate_thread)
+    .put("/posts/{id}", posts::edit_post)
+    .delete("/posts/{id}", posts::delete_post)
+    .post("/posts/{id}/like", posts::like_post)
+    .delete("/posts/{id}/like", posts::unlike_post)
+    .post("/posts/{id}/report", posts::report_post)
+    .post("/posts/{id}/remove", posts::remove_post)
+    .get("/projects", projects::list_projects)
+    .post("/projects", projects::create_project)
+    .get("/projects/lookup", projects::lookup_project)
+    .get("/projects/{name}", projects::get_project)
+    .post("/projects/{name}/invite", projects::invite_member)
+    .post("/projects/{name}/answer", projects::answer_invitation)
+    .post("/projects/{name}/join", projects::join_project)
+    .post("/projects/{name}/leave", projects::leave_project)
+    .post("/projects/{name}/members/{id}", projects::act_on_member)
+    .get(
+        "/projects/{name}/threads",
+        project_content::list_project_threads,
+    )
+    .post(
+        "/projects/{name}/threads",
+        project_content::create_project_thread,
+    )
+    .get(
+        "/projects/{name}/threads/{id}",
+        project_content::get_project_thread,
+    )
+    .post(
+        "/projects/{name}/threads/{id}/replies",
+        project_content::create_project_reply,
+    )
+    .get(
+        "/projects/{name}/documents",
+        project_content::list_project_documents,
+    )
+    .get(
+        "/projects/{name}/events",
+        project_content::list_project_events,
+    )
+    .post(
+        "/projects/{name}/events",
+        project_content::create_project_event,
+    )
+    .get("/me/requests", projects::list_my_requests)
+    .post("/contacts", contacts::request_contact)
+    .post("/contacts/{id}/answer", contacts::answer_contact)
+    .get("/admin/accounts", admin::list_accounts)
+    .post("/admin/accounts/{name}/approve", admin::approve_account)
+    .post("/admin/accounts/{name}/suspend", admin::suspend_account)
 }

@@ -26,6 +26,7 @@ use utoipa::{
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     servers((url = "/api/v1")),
+    paths(get_openapi),
     components(schemas(ErrorBody, Trust)),
     modifiers(&BearerAuth),
 )]
@@ -54,6 +55,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::profiles::Doc::openapi(),
         super::directory::Doc::openapi(),
         super::forums::Doc::openapi(),
+        super::posts::Doc::openapi(),
         super::projects::Doc::openapi(),
         super::project_content::Doc::openapi(),
         super::contacts::Doc::openapi(),
@@ -65,6 +67,12 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// `GET /api/v1/openapi.json`: the document, built once.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "instance",
+    responses((status = 200, description = "This document", content_type = "application/json", body = Object)),
+)]
 pub async fn get_openapi() -> Response {
     static JSON: OnceLock<String> = OnceLock::new();
     let body = JSON.get_or_init(|| {

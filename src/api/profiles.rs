@@ -1,78 +1,84 @@
 //! Profiles over the API: one's own account and profile, public profiles,
 //! and lookup of a teacher on another instance by handle.
 
-use super::{accounts::account_json, ApiJson, ApiUser};
-use crate::extract::{ApiPath, ApiQuery};
-use crate::{
-    app::AppState,
-    apub::actors::DbActor,
-    domain::{
-        profile::ProfileInput,
-        rows::{ActorRow, ProfileRow},
-        trust::Labeller,
-    },
-    error::AppError,
+use super::{
+    schema::{Account, ErrorBody, Profile},
+    ApiJson, ApiUser,
 };
+use crate::extract::{ApiPath, ApiQuery};
+use crate::{app::AppState, apub::actors::DbActor, domain::profile::ProfileInput, error::AppError};
 use activitypub_federation::{config::Data, fetch::webfinger::webfinger_resolve_actor};
 use axum::{extract::State, http::StatusCode, Json};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-/// The public view of a teacher, local or remote.
-pub fn profile_json(actor: &ActorRow, profile: &ProfileRow, labels: &Labeller<'_>) -> Value {
-    let trust = labels.person(&actor.domain, actor.email_domain.as_deref());
-    let domain = if actor.domain.is_empty() {
-        labels.local_domain()
-    } else {
-        actor.domain.as_str()
-    };
-    json!({
-        "handle": format!("{}@{}", actor.name, domain),
-        "username": actor.name,
-        "domain": domain,
-        "local": actor.domain.is_empty(),
-        "actor_id": actor.ap_id,
-        "display_name": actor.display_name,
-        "bio_html": actor.summary_html,
-        "subjects": profile.subjects,
-        "school_levels": profile.school_levels,
-        "languages": profile.languages,
-        "academy": profile.academy,
-        "school": profile.school,
-        "interests": profile.interests,
-        // The person's label, as this instance verifies it now.
-        "trust": trust.to_json(),
-    })
+/// The caller's own profile: the public one and the biography's source.
+#[derive(Serialize, ToSchema)]
+pub struct OwnProfile {
+    /// The public profile.
+    #[serde(flatten)]
+    pub profile: Profile,
+    /// The biography's Markdown source.
+    pub bio: String,
+}
+
+/// The caller's account and profile.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    /// The private view of the account.
+    pub account: Account,
+    /// The profile, with the biography's source.
+    pub profile: OwnProfile,
 }
 
 /// `GET /api/v1/me`: the caller's account and profile (with the
 /// biography's Markdown source).
-pub async fn get_me(State(state): State<AppState>, user: ApiUser) -> Result<Json<Value>, AppError> {
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "profiles",
+    responses(
+        (status = 200, description = "The caller's account and profile", body = Me),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+pub async fn get_me(State(state): State<AppState>, user: ApiUser) -> Result<Json<Me>, AppError> {
     let (actor, profile) = state.domain.own_person(&user.account).await?;
-    let mut profile_value = profile_json(&actor, &profile, &state.domain.labeller().await?);
-    profile_value["bio"] = json!(profile.bio_source);
-    Ok(Json(json!({
-        "account": account_json(&user.account, &state.domain.settings.base_url()),
-        "profile": profile_value,
-    })))
+    let public = Profile::new(&actor, &profile, &state.domain.labeller().await?);
+    Ok(Json(Me {
+        account: Account::new(&user.account, &state.domain.settings.base_url()),
+        profile: OwnProfile {
+            profile: public,
+            bio: profile.bio_source,
+        },
+    }))
 }
 
 /// `PUT /api/v1/me/profile` body: the whole profile.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ProfileBody {
+    /// 1–80 characters after trimming.
     display_name: String,
+    /// Markdown, at most 5,000 characters.
     #[serde(default)]
     bio: String,
+    /// At most 15 items of 60 characters.
     #[serde(default)]
     subjects: Vec<String>,
+    /// School level codes.
     #[serde(default)]
     school_levels: Vec<String>,
+    /// At most 10 language tags.
     #[serde(default)]
     languages: Vec<String>,
+    /// At most 80 characters.
     #[serde(default)]
     academy: String,
+    /// At most 120 characters.
     #[serde(default)]
     school: String,
+    /// At most 20 items of 60 characters.
     #[serde(default)]
     interests: Vec<String>,
 }
@@ -88,11 +94,23 @@ fn joined(items: &[String], field: &str) -> Result<String, AppError> {
 }
 
 /// `PUT /api/v1/me/profile`: replaces the caller's profile.
+#[utoipa::path(
+    put,
+    path = "/me/profile",
+    tag = "profiles",
+    request_body = ProfileBody,
+    responses(
+        (status = 200, description = "The caller's account and new profile", body = Me),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 422, description = "A field breaks its rule", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn update_my_profile(
     State(state): State<AppState>,
     user: ApiUser,
     ApiJson(body): ApiJson<ProfileBody>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Me>, AppError> {
     let input = ProfileInput {
         display_name: body.display_name,
         bio: body.bio,
@@ -111,16 +129,26 @@ pub async fn update_my_profile(
 }
 
 /// `GET /api/v1/profiles/{name}`: a local teacher's public profile.
+#[utoipa::path(
+    get,
+    path = "/profiles/{name}",
+    tag = "profiles",
+    params(("name" = String, Path, description = "The teacher's username")),
+    responses(
+        (status = 200, description = "The public profile", body = Profile),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn get_profile(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Profile>, AppError> {
     let person = state
         .domain
         .public_person(&name)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(Json(profile_json(
+    Ok(Json(Profile::new(
         &person.actor,
         &person.profile,
         &state.domain.labeller().await?,
@@ -128,8 +156,9 @@ pub async fn get_profile(
 }
 
 /// Query of a lookup.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct LookupQuery {
+    /// `name@domain`, with or without a leading `@`.
     #[serde(default)]
     handle: String,
 }
@@ -138,11 +167,25 @@ pub struct LookupQuery {
 /// instance through WebFinger, fetches and stores their actor, and returns
 /// their public profile. Members only, so strangers cannot make the server
 /// fetch for them.
+#[utoipa::path(
+    get,
+    path = "/lookup",
+    tag = "profiles",
+    params(LookupQuery),
+    responses(
+        (status = 200, description = "The teacher's public profile", body = Profile),
+        (status = 400, description = "`invalid_handle`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 404, description = "`not_found`: unknown or inactive local name", body = ErrorBody),
+        (status = 502, description = "`lookup_failed`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn lookup_handle(
     data: Data<AppState>,
     _user: ApiUser,
     ApiQuery(query): ApiQuery<LookupQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Profile>, AppError> {
     let handle = query.handle.trim().trim_start_matches('@');
     let valid = handle.split_once('@').is_some_and(|(name, domain)| {
         !name.is_empty() && !domain.is_empty() && !domain.contains(['/', '@', '?', '#'])
@@ -158,7 +201,7 @@ pub async fn lookup_handle(
                 .public_person(name)
                 .await?
                 .ok_or_else(AppError::not_found)?;
-            return Ok(Json(profile_json(
+            return Ok(Json(Profile::new(
                 &person.actor,
                 &person.profile,
                 &data.domain.labeller().await?,
@@ -175,7 +218,7 @@ pub async fn lookup_handle(
         Some(profile) => profile,
         None => data.domain.profile_of(actor.row.id).await?,
     };
-    Ok(Json(profile_json(
+    Ok(Json(Profile::new(
         &actor.row,
         &profile,
         &data.domain.labeller().await?,
@@ -184,5 +227,8 @@ pub async fn lookup_handle(
 
 /// The OpenAPI description of these routes (gathered in [`super::openapi`]).
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(get_me, update_my_profile, get_profile, lookup_handle),
+    components(schemas(Profile, OwnProfile, Me, ProfileBody))
+)]
 pub struct Doc;

@@ -1,10 +1,11 @@
-//! Response types shared by several API resources: the trust label and the
-//! error body. Each is the wire shape of docs/api.md, built from a domain
+//! Response types shared by several API resources: the trust label, the
+//! error body, the account and the profile. Each is the wire shape of docs/api.md, built from a domain
 //! value at the edge, and described in the OpenAPI document
 //! (`GET /api/v1/openapi.json`, see [`super::openapi`]).
 
 use crate::domain::{
-    rows::ActorRow,
+    accounts::SignupReceipt,
+    rows::{AccountRow, AccountStatus, ActorRow, ProfileRow},
     trust::{Evidence, Label, Labeller, Reason},
 };
 use preau_federation::trust::TrustLevel;
@@ -202,6 +203,141 @@ impl Person {
             display_name: actor.display_name.clone(),
             actor_id: actor.ap_id.clone(),
             local: actor.is_local(),
+            trust: labels
+                .person(&actor.domain, actor.email_domain.as_deref())
+                .into(),
+        }
+    }
+}
+
+/// The private view of an account, for its owner and admins (docs/api.md,
+/// "The account object").
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Account {
+    /// The login name, also the local part of the handle.
+    pub username: String,
+    /// The display name.
+    pub display_name: String,
+    /// The e-mail address.
+    pub email: String,
+    /// The domain of the e-mail address.
+    pub email_domain: String,
+    /// `pending_verification`, `pending_approval`, `active` or `suspended`.
+    pub status: String,
+    /// Whether the account administers the instance.
+    pub is_admin: bool,
+    /// The language of the e-mails the account receives (`fr` or `en`).
+    pub locale: String,
+    /// The ActivityPub id of the account's person.
+    pub actor_id: String,
+    /// When the account was created (RFC 3339).
+    pub created_at: Option<String>,
+    /// When the e-mail address was verified (RFC 3339).
+    pub email_verified_at: Option<String>,
+    /// The latest log-in (RFC 3339).
+    pub last_login_at: Option<String>,
+}
+
+impl Account {
+    /// The view of `account`; `base_url` builds its actor id.
+    pub fn new(account: &AccountRow, base_url: &str) -> Account {
+        Account {
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            email: account.email.clone(),
+            email_domain: account.email_domain.clone(),
+            status: account.status.as_str().to_string(),
+            is_admin: account.is_admin,
+            locale: account.locale.clone(),
+            actor_id: crate::urls::person(base_url, &account.username),
+            created_at: rfc3339(account.created_at),
+            email_verified_at: account.email_verified_at.and_then(rfc3339),
+            last_login_at: account.last_login_at.and_then(rfc3339),
+        }
+    }
+
+    /// The account a sign-up asked for, in the same shape: the same whether
+    /// the address was new or already had an account.
+    pub fn from_receipt(receipt: &SignupReceipt, base_url: &str) -> Account {
+        Account {
+            username: receipt.username.clone(),
+            display_name: receipt.display_name.clone(),
+            email: receipt.email.clone(),
+            email_domain: receipt.email_domain.clone(),
+            status: AccountStatus::PendingVerification.as_str().to_string(),
+            is_admin: false,
+            locale: receipt.locale.clone(),
+            actor_id: crate::urls::person(base_url, &receipt.username),
+            created_at: rfc3339(receipt.created_at),
+            email_verified_at: None,
+            last_login_at: None,
+        }
+    }
+}
+
+/// An answer holding one account.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccountResponse {
+    /// The account.
+    pub account: Account,
+}
+
+/// The public view of a teacher, local or remote (docs/api.md, "The
+/// profile object").
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Profile {
+    /// `name@domain`.
+    pub handle: String,
+    /// The name on the teacher's instance.
+    pub username: String,
+    /// The teacher's instance.
+    pub domain: String,
+    /// Whether the teacher has an account on this instance.
+    pub local: bool,
+    /// The ActivityPub id.
+    pub actor_id: String,
+    /// The display name, plain text.
+    pub display_name: String,
+    /// The biography, sanitised HTML.
+    pub bio_html: String,
+    /// Subjects taught.
+    pub subjects: Vec<String>,
+    /// School level codes.
+    pub school_levels: Vec<String>,
+    /// Language tags.
+    pub languages: Vec<String>,
+    /// The academy.
+    pub academy: String,
+    /// The school, when given.
+    pub school: String,
+    /// Interests.
+    pub interests: Vec<String>,
+    /// The person's label, as this instance verifies it now.
+    pub trust: Trust,
+}
+
+impl Profile {
+    /// The view of `actor` and its `profile`, labelled by `labels`.
+    pub fn new(actor: &ActorRow, profile: &ProfileRow, labels: &Labeller<'_>) -> Profile {
+        let domain = if actor.domain.is_empty() {
+            labels.local_domain()
+        } else {
+            actor.domain.as_str()
+        };
+        Profile {
+            handle: format!("{}@{}", actor.name, domain),
+            username: actor.name.clone(),
+            domain: domain.to_string(),
+            local: actor.domain.is_empty(),
+            actor_id: actor.ap_id.clone(),
+            display_name: actor.display_name.clone(),
+            bio_html: actor.summary_html.clone(),
+            subjects: profile.subjects.clone(),
+            school_levels: profile.school_levels.clone(),
+            languages: profile.languages.clone(),
+            academy: profile.academy.clone(),
+            school: profile.school.clone(),
+            interests: profile.interests.clone(),
             trust: labels
                 .person(&actor.domain, actor.email_domain.as_deref())
                 .into(),
