@@ -129,28 +129,7 @@ impl Labeller<'_> {
     }
 }
 
-fn rfc3339(ms: i64) -> Option<String> {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-}
-
 impl Label {
-    /// The `trust` object of the JSON API (docs/api.md).
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "level": self.level,
-            "declared": self.declared,
-            "verified": !self.unverified_claim() && self.evidence != Evidence::None
-                || self.evidence == Evidence::Own,
-            "organisation": if self.organisation.is_empty() { None } else { Some(&self.organisation) },
-            "verified_by": self.verified_by,
-            "evidence": self.evidence,
-            "reason": self.reason,
-            "checked_at": self.checked_at.and_then(rfc3339),
-            "removed_on": self.removed_on.and_then(rfc3339),
-        })
-    }
-
     /// What pages need to show the label and its "why?" panel.
     pub fn to_context(&self) -> minijinja::Value {
         let date = |ms: Option<i64>| {
