@@ -1,6 +1,7 @@
 //! Trust labels as pages and the API show them: the stored evidence of
 //! every known instance read once and cached ([`TrustBook`]), the
-//! [`Labeller`] a request uses, and a label as JSON and template context.
+//! [`Labeller`] a request uses, and a label as JSON (pages build their
+//! view of a label in `web::views`).
 //! The rules that compute a label are in [`super::trust`].
 
 use super::trust::{
@@ -149,42 +150,5 @@ impl Label {
             "checked_at": self.checked_at.and_then(rfc3339),
             "removed_on": self.removed_on.and_then(rfc3339),
         })
-    }
-
-    /// What pages need to show the label and its "why?" panel.
-    pub fn to_context(&self) -> minijinja::Value {
-        let date = |ms: Option<i64>| {
-            ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
-                .map(|t| t.format("%d/%m/%Y").to_string())
-        };
-        let (evidence_kind, authority, pattern, by, note) = match &self.evidence {
-            Evidence::Own => ("own", None, None, None, None),
-            Evidence::Attestation { authority } => {
-                ("attestation", Some(authority.clone()), None, None, None)
-            }
-            Evidence::DomainRule { pattern } => {
-                ("domain_rule", None, Some(pattern.clone()), None, None)
-            }
-            Evidence::Manual { by, note } => {
-                ("manual", None, None, Some(by.clone()), Some(note.clone()))
-            }
-            Evidence::None => ("none", None, None, None, None),
-        };
-        minijinja::context! {
-            level => self.level.as_str(),
-            declared => self.declared.as_str(),
-            unverified => self.unverified_claim(),
-            organisation => self.organisation,
-            verified_by => self.verified_by,
-            evidence => evidence_kind,
-            authority => authority,
-            pattern => pattern,
-            by => by,
-            note => note,
-            reason => serde_json::to_value(self.reason).ok().and_then(|v| v.as_str().map(str::to_string)),
-            checked => date(self.checked_at),
-            removed_on => date(self.removed_on),
-            host => self.host,
-        }
     }
 }
