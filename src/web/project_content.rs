@@ -81,18 +81,27 @@ struct VersionItem {
     author: AuthorView,
 }
 
-/// A post of a project thread page (the thread or a reply).
+/// The opening post of a project thread page.
 #[derive(Serialize)]
-struct ProjectPostItem {
+struct ProjectThreadItem {
     id: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
+    title: String,
     content_html: String,
     deleted: bool,
     refused: Option<String>,
     published: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    in_reply_to: Option<Option<i64>>,
+    author: AuthorView,
+}
+
+/// A reply on a project thread page.
+#[derive(Serialize)]
+struct ProjectReplyItem {
+    id: i64,
+    content_html: String,
+    deleted: bool,
+    refused: Option<String>,
+    published: String,
+    in_reply_to: Option<i64>,
     author: AuthorView,
 }
 
@@ -103,8 +112,8 @@ struct ProjectThreadPage {
     error: Option<String>,
     reply_body: Option<String>,
     project: ProjectLinkView,
-    thread: ProjectPostItem,
-    replies: Vec<ProjectPostItem>,
+    thread: ProjectThreadItem,
+    replies: Vec<ProjectReplyItem>,
 }
 
 /// What the project page shows to a member: threads, documents, events,
@@ -294,9 +303,8 @@ async fn project_thread_page(
     let replies = found
         .replies
         .iter()
-        .map(|view| ProjectPostItem {
+        .map(|view| ProjectReplyItem {
             id: view.post.id,
-            title: None,
             content_html: view.post.content_html.clone(),
             deleted: view.post.deleted_at.is_some(),
             refused: view
@@ -304,7 +312,7 @@ async fn project_thread_page(
                 .refused_at
                 .map(|_| view.post.refused_reason.clone().unwrap_or_default()),
             published: date(view.post.published_at),
-            in_reply_to: Some(view.post.in_reply_to_id),
+            in_reply_to: view.post.in_reply_to_id,
             author: AuthorView::of(&view.author, &labels),
         })
         .collect();
@@ -321,16 +329,15 @@ async fn project_thread_page(
             error,
             reply_body,
             project: ProjectLinkView::of(&project),
-            thread: ProjectPostItem {
+            thread: ProjectThreadItem {
                 id: thread.id,
-                title: Some(thread.title.clone()),
+                title: thread.title.clone(),
                 content_html: thread.content_html.clone(),
                 deleted: thread.deleted_at.is_some(),
                 refused: thread
                     .refused_at
                     .map(|_| thread.refused_reason.clone().unwrap_or_default()),
                 published: date(thread.published_at),
-                in_reply_to: None,
                 author: AuthorView::of(author, &labels),
             },
             replies,
