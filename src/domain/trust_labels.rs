@@ -1,11 +1,12 @@
 //! Trust labels as pages and the API show them: the stored evidence of
 //! every known instance read once and cached ([`TrustBook`]), the
-//! [`Labeller`] a request uses, and a label as JSON and template context.
+//! [`Labeller`] a request uses. The edges turn a label into what they show
+//! (`api::schema::Trust`, `web::views::LabelView`).
 //! The rules that compute a label are in [`super::trust`].
 
 use super::trust::{
-    allowed_person_domains, instance_label, own_label, person_label, Evidence, InstanceEvidence,
-    Label, TrustRules,
+    allowed_person_domains, instance_label, own_label, person_label, InstanceEvidence, Label,
+    TrustRules,
 };
 
 /// Stored evidence of every known remote instance, read again only after
@@ -126,44 +127,5 @@ impl Labeller<'_> {
     /// This instance's domain, for handles of local people.
     pub fn local_domain(&self) -> &str {
         &self.domain.settings.instance.domain
-    }
-}
-
-impl Label {
-    /// What pages need to show the label and its "why?" panel.
-    pub fn to_context(&self) -> minijinja::Value {
-        let date = |ms: Option<i64>| {
-            ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
-                .map(|t| t.format("%d/%m/%Y").to_string())
-        };
-        let (evidence_kind, authority, pattern, by, note) = match &self.evidence {
-            Evidence::Own => ("own", None, None, None, None),
-            Evidence::Attestation { authority } => {
-                ("attestation", Some(authority.clone()), None, None, None)
-            }
-            Evidence::DomainRule { pattern } => {
-                ("domain_rule", None, Some(pattern.clone()), None, None)
-            }
-            Evidence::Manual { by, note } => {
-                ("manual", None, None, Some(by.clone()), Some(note.clone()))
-            }
-            Evidence::None => ("none", None, None, None, None),
-        };
-        minijinja::context! {
-            level => self.level.as_str(),
-            declared => self.declared.as_str(),
-            unverified => self.unverified_claim(),
-            organisation => self.organisation,
-            verified_by => self.verified_by,
-            evidence => evidence_kind,
-            authority => authority,
-            pattern => pattern,
-            by => by,
-            note => note,
-            reason => serde_json::to_value(self.reason).ok().and_then(|v| v.as_str().map(str::to_string)),
-            checked => date(self.checked_at),
-            removed_on => date(self.removed_on),
-            host => self.host,
-        }
     }
 }

@@ -13,7 +13,7 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Response},
 };
-use minijinja::{context, Value};
+use serde::Serialize;
 
 /// The admin check's refusal: a page for members, log-in (then back to
 /// `next`, an encoded path) for strangers.
@@ -35,14 +35,36 @@ fn format_date(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn account_context(account: &AccountRow) -> Value {
-    context! {
-        username => account.username,
-        email => account.email,
-        status => account.status.as_str(),
-        is_admin => account.is_admin,
-        created => format_date(account.created_at),
+/// An account in the admin's lists.
+#[derive(Serialize)]
+struct AccountView<'a> {
+    username: &'a str,
+    email: &'a str,
+    status: &'static str,
+    is_admin: bool,
+    created: String,
+}
+
+impl<'a> AccountView<'a> {
+    fn of(account: &'a AccountRow) -> AccountView<'a> {
+        AccountView {
+            username: &account.username,
+            email: &account.email,
+            status: account.status.as_str(),
+            is_admin: account.is_admin,
+            created: format_date(account.created_at),
+        }
     }
+}
+
+/// `admin.html`: accounts waiting for approval, every account, and the
+/// outcome of the last action.
+#[derive(Serialize)]
+struct AdminPage<'a> {
+    pending: Vec<AccountView<'a>>,
+    accounts: Vec<AccountView<'a>>,
+    notice: Option<String>,
+    error: Option<String>,
 }
 
 async fn admin_page(
@@ -59,17 +81,22 @@ async fn admin_page(
         Ok(accounts) => accounts,
         Err(error) => return state.error_page(page, error),
     };
-    let pending: Vec<Value> = accounts
+    let pending = accounts
         .iter()
         .filter(|account| account.status == AccountStatus::PendingApproval)
-        .map(account_context)
+        .map(AccountView::of)
         .collect();
-    let all: Vec<Value> = accounts.iter().map(account_context).collect();
+    let all = accounts.iter().map(AccountView::of).collect();
     state.render_status(
         status,
         page,
         "admin.html",
-        context! { pending => pending, accounts => all, notice => notice, error => error },
+        &AdminPage {
+            pending,
+            accounts: all,
+            notice,
+            error,
+        },
     )
 }
 

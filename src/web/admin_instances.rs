@@ -4,10 +4,81 @@
 //! and "check again now"; then the latest refusals.
 
 use super::session::{CsrfForm, Page};
+use super::views::LabelView;
 use crate::extract::WebPath;
 use crate::{app::AppState, domain::trust::Evidence, error::AppError, i18n::Catalogs};
 use axum::{extract::State, http::StatusCode, response::Response};
-use minijinja::{context, Value};
+use serde::Serialize;
+
+/// `admin_instances.html`: the known instances, the latest refusals, and
+/// the manual entry of a refused form.
+#[derive(Serialize)]
+struct InstancesPage<'a> {
+    instances: Vec<InstanceItem<'a>>,
+    events: Vec<EventItem<'a>>,
+    notice: Option<String>,
+    error: Option<String>,
+    typed: Option<TypedView<'a>>,
+    authorities: Vec<String>,
+}
+
+/// One known instance, with its evidence and label.
+#[derive(Serialize)]
+struct InstanceItem<'a> {
+    host: &'a str,
+    declared: Option<&'static str>,
+    declared_org: &'a str,
+    label: LabelView,
+    attestation: Option<AttestationView<'a>>,
+    attestation_error: Option<&'a str>,
+    checked: Option<String>,
+    next_check: Option<String>,
+    ceiling: Option<CeilingView<'a>>,
+    manual: Option<ManualView<'a>>,
+    from_rule: bool,
+}
+
+/// A valid attestation of an instance.
+#[derive(Serialize)]
+struct AttestationView<'a> {
+    level: &'static str,
+    authority: &'a str,
+    until: Option<String>,
+}
+
+/// The configured ceiling that applies to a host.
+#[derive(Serialize)]
+struct CeilingView<'a> {
+    pattern: &'a str,
+    level: &'static str,
+}
+
+/// An admin's manual entry.
+#[derive(Serialize)]
+struct ManualView<'a> {
+    level: &'static str,
+    note: &'a str,
+    by: &'a str,
+    at: Option<String>,
+}
+
+/// A refusal met while checking an instance.
+#[derive(Serialize)]
+struct EventItem<'a> {
+    host: &'a str,
+    at: Option<String>,
+    code: &'a str,
+    detail: &'a str,
+}
+
+/// What an admin typed in a refused manual entry form.
+#[derive(Serialize)]
+struct TypedView<'a> {
+    host: &'a str,
+    level: &'a str,
+    note: &'a str,
+    field: &'static str,
+}
 
 fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
     super::admin::refuse_non_admin_to(state, page, "%2Fadmin%2Finstances")
@@ -55,64 +126,68 @@ async fn instances_page_with(
         (Err(error), _) | (_, Err(error)) => return state.error_page(page, error),
     };
     let settings = &state.domain.settings.trust;
-    let items: Vec<Value> = rows
+    let instances = rows
         .iter()
         .map(|row| {
             let host = &row.evidence.host;
             let label = labels.instance(host);
             let ceiling = settings.ceilings.iter().find(|rule| rule.matches(host));
-            let manual = row.evidence.manual.as_ref();
-            context! {
-                host => host,
-                declared => row.evidence.declared.map(|l| l.as_str()),
-                declared_org => row.evidence.declared_org,
-                label => label.to_context(),
-                attestation => row.evidence.attestation.as_ref().map(|a| context! {
-                    level => a.level.as_str(),
-                    authority => a.authority,
-                    until => date(Some(a.valid_until)),
+            InstanceItem {
+                host,
+                declared: row.evidence.declared.map(|l| l.as_str()),
+                declared_org: &row.evidence.declared_org,
+                label: LabelView::from(&label),
+                attestation: row.evidence.attestation.as_ref().map(|a| AttestationView {
+                    level: a.level.as_str(),
+                    authority: &a.authority,
+                    until: date(Some(a.valid_until)),
                 }),
-                attestation_error => row.evidence.attestation_error,
-                checked => date(row.evidence.checked_at),
-                next_check => date(Some(row.next_check_at)),
-                ceiling => ceiling.map(|c| context! { pattern => c.pattern, level => c.level.as_str() }),
-                manual => manual.map(|m| context! {
-                    level => m.level.as_str(),
-                    note => m.note,
-                    by => m.by,
-                    at => date(Some(m.at)),
+                attestation_error: row.evidence.attestation_error.as_deref(),
+                checked: date(row.evidence.checked_at),
+                next_check: date(Some(row.next_check_at)),
+                ceiling: ceiling.map(|c| CeilingView {
+                    pattern: &c.pattern,
+                    level: c.level.as_str(),
                 }),
-                from_rule => matches!(label.evidence, Evidence::DomainRule { .. }),
+                manual: row.evidence.manual.as_ref().map(|m| ManualView {
+                    level: m.level.as_str(),
+                    note: &m.note,
+                    by: &m.by,
+                    at: date(Some(m.at)),
+                }),
+                from_rule: matches!(label.evidence, Evidence::DomainRule { .. }),
             }
         })
         .collect();
-    let events: Vec<Value> = events
+    let events = events
         .iter()
-        .map(|event| {
-            context! {
-                host => event.host,
-                at => date(Some(event.at)),
-                code => event.code,
-                detail => event.detail,
-            }
+        .map(|event| EventItem {
+            host: &event.host,
+            at: date(Some(event.at)),
+            code: &event.code,
+            detail: &event.detail,
         })
         .collect();
     state.render_status(
         status,
         page,
         "admin_instances.html",
-        context! {
-            instances => items,
-            events => events,
-            notice => notice,
-            error => error,
-            typed => typed.map(|typed| context! {
-                host => typed.host,
-                level => typed.form.level,
-                note => typed.form.note,
-                field => typed.field,
+        &InstancesPage {
+            instances,
+            events,
+            notice,
+            error,
+            typed: typed.map(|typed| TypedView {
+                host: typed.host,
+                level: &typed.form.level,
+                note: &typed.form.note,
+                field: typed.field,
             }),
-            authorities => settings.authorities.iter().map(|a| a.name.clone()).collect::<Vec<_>>(),
+            authorities: settings
+                .authorities
+                .iter()
+                .map(|a| a.name.clone())
+                .collect(),
         },
     )
 }

@@ -3,9 +3,11 @@
 //! and the iCalendar exports of both.
 
 use super::{
-    project_content::{as_member, event_context, refusal, typed_refusal},
+    project_content::{as_member, refusal, typed_refusal},
+    project_page::ProjectFormText,
     projects::project_path,
     session::{CsrfForm, Page},
+    views::AgendaEventView,
 };
 use crate::extract::WebPath;
 use crate::{
@@ -21,8 +23,14 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// `agenda.html`: "Mon agenda".
+#[derive(Serialize)]
+struct AgendaPage {
+    upcoming: Vec<AgendaEventView>,
+    past: Vec<AgendaEventView>,
+}
 
 /// The event form as submitted.
 #[derive(Debug, Default, Deserialize)]
@@ -54,15 +62,14 @@ pub async fn submit_event(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let typed = context! {
-        form => "event",
-        title => form.title,
-        description => form.description,
-        starts => form.starts,
-        ends => form.ends,
-        location => form.location,
-        meeting_url => form.meeting_url,
-        attendees => form.attendees,
+    let typed = ProjectFormText::Event {
+        title: form.title.clone(),
+        description: form.description.clone(),
+        starts: form.starts.clone(),
+        ends: form.ends.clone(),
+        location: form.location.clone(),
+        meeting_url: form.meeting_url.clone(),
+        attendees: form.attendees.clone(),
     };
     let input = EventInput {
         title: form.title,
@@ -108,15 +115,18 @@ pub async fn show_agenda(State(state): State<AppState>, page: Page) -> Response 
     let (past, upcoming): (Vec<_>, Vec<_>) = events
         .iter()
         .partition(|(view, _)| view.event.ends_at < now);
-    let show = |list: Vec<&(EventView, ProjectRow)>| -> Vec<Value> {
+    let show = |list: Vec<&(EventView, ProjectRow)>| -> Vec<AgendaEventView> {
         list.into_iter()
-            .map(|(view, project)| event_context(view, Some(project), &labels))
+            .map(|(view, project)| AgendaEventView::of(view, Some(project), &labels))
             .collect()
     };
     state.render(
         &page,
         "agenda.html",
-        context! { upcoming => show(upcoming), past => show(past) },
+        &AgendaPage {
+            upcoming: show(upcoming),
+            past: show(past),
+        },
     )
 }
 

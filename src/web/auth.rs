@@ -3,6 +3,7 @@
 use super::{
     redirect,
     session::{clear_session_cookie, fresh_csrf_cookie, session_cookie, CsrfForm, Page},
+    views::{LinkView, MessagePage, ResendView},
 };
 use crate::extract::WebQuery;
 use crate::{
@@ -17,11 +18,48 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
-use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// `signup.html`.
+#[derive(Serialize)]
+struct SignupPage<'a> {
+    form: &'a SignupForm,
+    error: Option<String>,
+    error_field: Option<String>,
+    charter_html: String,
+}
+
+/// `email_form.html`: one e-mail field (new verification link, forgotten
+/// password).
+#[derive(Serialize)]
+struct EmailFormPage<'a> {
+    heading: String,
+    intro: String,
+    submit: String,
+    action: &'static str,
+    email: &'a str,
+    error: Option<String>,
+}
+
+/// `login.html`.
+#[derive(Serialize)]
+struct LoginPage<'a> {
+    form: &'a LoginForm,
+    error: Option<String>,
+    /// Where to go after logging in.
+    next: String,
+}
+
+/// `reset.html`: the new-password form.
+#[derive(Serialize)]
+struct ResetPage {
+    token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
 
 /// The sign-up form.
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct SignupForm {
     #[serde(default)]
     username: String,
@@ -55,11 +93,11 @@ fn signup_page(
         status,
         page,
         "signup.html",
-        context! {
-            form => Value::from_serialize(form),
-            error => message,
-            error_field => field,
-            charter_html => state.charter_html(page.lang),
+        &SignupPage {
+            form,
+            error: message,
+            error_field: field,
+            charter_html: state.charter_html(page.lang),
         },
     )
 }
@@ -144,16 +182,21 @@ fn message_page(
     resend_email: Option<&str>,
 ) -> Response {
     let catalogs = Catalogs::get();
-    let link = link.map(|(href, label_key)| context! { href => href, label => catalogs.format(page.lang, label_key, &[]) });
+    let link = link.map(|(href, label_key)| LinkView {
+        href: href.to_string(),
+        label: catalogs.format(page.lang, label_key, &[]),
+    });
     state.render_status(
         status,
         page,
         "message.html",
-        context! {
-            heading => catalogs.format(page.lang, heading_key, &[]),
-            paragraphs => paragraphs,
-            link => link,
-            resend => resend_email.map(|email| context! { email => email }),
+        &MessagePage {
+            heading: catalogs.format(page.lang, heading_key, &[]),
+            paragraphs,
+            link,
+            resend: resend_email.map(|email| ResendView {
+                email: email.to_string(),
+            }),
         },
     )
 }
@@ -229,13 +272,13 @@ fn email_form_page(
         status,
         page,
         "email_form.html",
-        context! {
-            heading => catalogs.format(page.lang, heading, &[]),
-            intro => catalogs.format(page.lang, intro, &[]),
-            submit => catalogs.format(page.lang, submit, &[]),
-            action => action,
-            email => email,
-            error => error,
+        &EmailFormPage {
+            heading: catalogs.format(page.lang, heading, &[]),
+            intro: catalogs.format(page.lang, intro, &[]),
+            submit: catalogs.format(page.lang, submit, &[]),
+            action,
+            email,
+            error,
         },
     )
 }
@@ -291,7 +334,7 @@ pub async fn submit_resend(
 }
 
 /// The log-in form.
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct LoginForm {
     #[serde(default)]
     login: String,
@@ -318,7 +361,11 @@ fn login_page(
         status,
         page,
         "login.html",
-        context! { form => Value::from_serialize(form), error => error, next => form.next.clone().unwrap_or_default() },
+        &LoginPage {
+            form,
+            error,
+            next: form.next.clone().unwrap_or_default(),
+        },
     )
 }
 
@@ -457,7 +504,14 @@ pub async fn show_reset(
     page: Page,
     WebQuery(query): WebQuery<TokenQuery>,
 ) -> Response {
-    state.render(&page, "reset.html", context! { token => query.token })
+    state.render(
+        &page,
+        "reset.html",
+        &ResetPage {
+            token: query.token,
+            error: None,
+        },
+    )
 }
 
 /// The new-password form.
@@ -499,7 +553,10 @@ pub async fn submit_reset(
                 error.status,
                 &page,
                 "reset.html",
-                context! { token => form.token, error => message },
+                &ResetPage {
+                    token: form.token,
+                    error: Some(message),
+                },
             )
         }
     }

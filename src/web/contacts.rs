@@ -3,8 +3,9 @@
 //! list of contacts.
 
 use super::{
-    projects::{date, login_redirect, person_context, refusal, resolve_actor},
+    projects::{login_redirect, refusal, resolve_actor},
     session::{CsrfForm, Page},
+    views::{date, PersonView},
 };
 use crate::extract::WebPath;
 use crate::{
@@ -17,10 +18,28 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, response::Response};
-use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<Value> {
+/// The contact parts of "Mes demandes".
+#[derive(Serialize)]
+pub struct ContactSections {
+    /// Requests received.
+    received: Vec<ContactItem>,
+    /// Requests sent.
+    sent: Vec<ContactItem>,
+    /// Contacts.
+    contacts: Vec<ContactItem>,
+}
+
+/// A person in one of the contact lists, and since when.
+#[derive(Serialize)]
+struct ContactItem {
+    since: String,
+    #[serde(flatten)]
+    person: PersonView,
+}
+
+fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<ContactItem> {
     let mut seen: Vec<ActorId> = Vec::new();
     views
         .iter()
@@ -30,7 +49,10 @@ fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<Value> {
             seen.push(view.person.id);
             new
         })
-        .map(|view| context! { since => date(view.since), ..person_context(&view.person, labels) })
+        .map(|view| ContactItem {
+            since: date(view.since),
+            person: PersonView::of(&view.person, labels),
+        })
         .collect()
 }
 
@@ -39,12 +61,12 @@ pub async fn contact_sections(
     state: &AppState,
     user: &AccountRow,
     labels: &Labeller<'_>,
-) -> Result<Value, AppError> {
+) -> Result<ContactSections, AppError> {
     let lists = state.domain.contact_lists(user.actor_id).await?;
-    Ok(context! {
-        received => listed(&lists.received, labels),
-        sent => listed(&lists.sent, labels),
-        contacts => listed(&lists.contacts, labels),
+    Ok(ContactSections {
+        received: listed(&lists.received, labels),
+        sent: listed(&lists.sent, labels),
+        contacts: listed(&lists.contacts, labels),
     })
 }
 

@@ -3,7 +3,7 @@
 //! their trust labels, and distances in a search by place. The JSON API
 //! (`api::directory`) reads the same parameters.
 
-use super::session::Page;
+use super::{session::Page, views::LabelView};
 use crate::{
     app::AppState,
     domain::{
@@ -24,7 +24,6 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
 /// The search parameters, as the page's form and the API's query string
@@ -127,84 +126,214 @@ fn handle(name: &str, domain: &str, labels: &Labeller<'_>) -> String {
     format!("{name}@{domain}")
 }
 
-fn project_context(found: &FoundProject, labels: &Labeller<'_>) -> Value {
-    let project = &found.project;
-    let actor = &project.actor;
-    context! {
-        title => project.title,
-        path => project_path(project),
-        handle => handle(&actor.name, &actor.domain, labels),
-        local => actor.is_local(),
-        status => project.status.as_str(),
-        members_only => project.visibility == Visibility::Members,
-        subjects => project.subjects,
-        levels => project.school_levels,
-        languages => project.languages,
-        academy => project.academy,
-        place => project.place,
-        // Whole kilometres: the points are those of communes.
-        distance => found.distance_km.map(|km| km.round() as i64),
-        under_one_km => found.distance_km.is_some_and(|km| km < 0.5),
-        trust => labels.instance(&actor.domain).to_context(),
-    }
+/// `directory.html`: the search form, and its results or its refusal.
+#[derive(Serialize)]
+struct DirectoryPage<'a> {
+    #[serde(flatten)]
+    form: FormView<'a>,
+    #[serde(flatten)]
+    outcome: Outcome,
 }
 
-fn person_context(found: &FoundPerson, labels: &Labeller<'_>) -> Value {
-    let actor = &found.actor;
-    let profile = &found.profile;
-    context! {
-        display_name => if actor.display_name.trim().is_empty() { actor.name.clone() } else { actor.display_name.clone() },
-        handle => handle(&actor.name, &actor.domain, labels),
-        url => if actor.is_local() { format!("/users/{}", actor.name) } else { actor.ap_id.clone() },
-        local => actor.is_local(),
-        subjects => profile.subjects,
-        levels => profile.school_levels,
-        languages => profile.languages,
-        academy => profile.academy,
-        trust => labels.person(&actor.domain, actor.email_domain.as_deref()).to_context(),
-    }
+/// The results of a search, or why it was refused.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Outcome {
+    Results {
+        results: ResultsView,
+    },
+    Refused {
+        error: String,
+        /// The parameter the message is about.
+        error_field: String,
+        /// Places a name may mean.
+        suggestions: Vec<PlaceSuggestion>,
+    },
 }
 
-fn form_context(params: &DirectoryParams) -> Value {
-    let kind = match params.kind.trim() {
-        "" => DirectoryKind::All.as_str(),
-        kind => kind,
-    };
-    context! {
-        form => Value::from_serialize(params),
-        kind => kind,
-        kinds => DirectoryKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        levels => SCHOOL_LEVELS.to_vec(),
-        statuses => ProjectStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        radius => if params.radius.trim().is_empty() { DEFAULT_RADIUS_KM.to_string() } else { params.radius.clone() },
-    }
+/// The search form, filled in, and its choices.
+#[derive(Serialize)]
+struct FormView<'a> {
+    form: &'a DirectoryParams,
+    kind: &'a str,
+    kinds: Vec<&'static str>,
+    levels: Vec<&'static str>,
+    statuses: Vec<&'static str>,
+    radius: String,
 }
 
-fn results_context(
-    params: &DirectoryParams,
-    search: &DirectorySearch,
-    results: &DirectoryResults,
-    labels: &Labeller<'_>,
-) -> Value {
-    let near = search.near.as_ref().map(|near| {
-        context! {
-            place => near.label,
-            radius => format!("{}", near.radius_km),
+impl<'a> FormView<'a> {
+    fn of(params: &'a DirectoryParams) -> FormView<'a> {
+        let kind = match params.kind.trim() {
+            "" => DirectoryKind::All.as_str(),
+            kind => kind,
+        };
+        FormView {
+            form: params,
+            kind,
+            kinds: DirectoryKind::ALL.iter().map(|k| k.as_str()).collect(),
+            levels: SCHOOL_LEVELS.to_vec(),
+            statuses: ProjectStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            radius: if params.radius.trim().is_empty() {
+                DEFAULT_RADIUS_KM.to_string()
+            } else {
+                params.radius.clone()
+            },
         }
-    });
-    context! {
-        near => near,
-        lists_projects => search.lists_projects(),
-        lists_people => search.lists_people(),
-        people_left_out => search.kind == DirectoryKind::All && !search.lists_people(),
-        projects => results.projects.iter().map(|p| project_context(p, labels)).collect::<Vec<_>>(),
-        projects_total => results.projects_total,
-        people => results.people.iter().map(|p| person_context(p, labels)).collect::<Vec<_>>(),
-        people_total => results.people_total,
-        truncated => results.truncated,
-        page => search.page,
-        previous => (search.page > 1).then(|| params.url_with(Some(search.page - 1), None)),
-        next => results.has_next_page(search.page).then(|| params.url_with(Some(search.page + 1), None)),
+    }
+}
+
+/// A place an ambiguous name may mean, with the search's address for it.
+#[derive(Serialize)]
+struct PlaceSuggestion {
+    url: String,
+    place: String,
+}
+
+/// The results of a search.
+#[derive(Serialize)]
+struct ResultsView {
+    /// The place searched around, and the radius.
+    near: Option<NearView>,
+    lists_projects: bool,
+    lists_people: bool,
+    people_left_out: bool,
+    projects: Vec<FoundProjectView>,
+    projects_total: usize,
+    people: Vec<FoundPersonView>,
+    people_total: usize,
+    truncated: bool,
+    page: usize,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// The place of a search by place.
+#[derive(Serialize)]
+struct NearView {
+    place: String,
+    radius: String,
+}
+
+/// A project found.
+#[derive(Serialize)]
+struct FoundProjectView {
+    title: String,
+    path: String,
+    handle: String,
+    local: bool,
+    status: &'static str,
+    members_only: bool,
+    subjects: Vec<String>,
+    levels: Vec<String>,
+    languages: Vec<String>,
+    academy: String,
+    place: String,
+    /// Whole kilometres: the points are those of communes.
+    distance: Option<i64>,
+    under_one_km: bool,
+    trust: LabelView,
+}
+
+impl FoundProjectView {
+    fn of(found: &FoundProject, labels: &Labeller<'_>) -> FoundProjectView {
+        let project = &found.project;
+        let actor = &project.actor;
+        FoundProjectView {
+            title: project.title.clone(),
+            path: project_path(project),
+            handle: handle(&actor.name, &actor.domain, labels),
+            local: actor.is_local(),
+            status: project.status.as_str(),
+            members_only: project.visibility == Visibility::Members,
+            subjects: project.subjects.clone(),
+            levels: project.school_levels.clone(),
+            languages: project.languages.clone(),
+            academy: project.academy.clone(),
+            place: project.place.clone(),
+            distance: found.distance_km.map(|km| km.round() as i64),
+            under_one_km: found.distance_km.is_some_and(|km| km < 0.5),
+            trust: labels.instance(&actor.domain).into(),
+        }
+    }
+}
+
+/// A teacher found.
+#[derive(Serialize)]
+struct FoundPersonView {
+    display_name: String,
+    handle: String,
+    url: String,
+    local: bool,
+    subjects: Vec<String>,
+    levels: Vec<String>,
+    languages: Vec<String>,
+    academy: String,
+    trust: LabelView,
+}
+
+impl FoundPersonView {
+    fn of(found: &FoundPerson, labels: &Labeller<'_>) -> FoundPersonView {
+        let actor = &found.actor;
+        let profile = &found.profile;
+        FoundPersonView {
+            display_name: if actor.display_name.trim().is_empty() {
+                actor.name.clone()
+            } else {
+                actor.display_name.clone()
+            },
+            handle: handle(&actor.name, &actor.domain, labels),
+            url: if actor.is_local() {
+                format!("/users/{}", actor.name)
+            } else {
+                actor.ap_id.clone()
+            },
+            local: actor.is_local(),
+            subjects: profile.subjects.clone(),
+            levels: profile.school_levels.clone(),
+            languages: profile.languages.clone(),
+            academy: profile.academy.clone(),
+            trust: labels
+                .person(&actor.domain, actor.email_domain.as_deref())
+                .into(),
+        }
+    }
+}
+
+impl ResultsView {
+    fn of(
+        params: &DirectoryParams,
+        search: &DirectorySearch,
+        results: &DirectoryResults,
+        labels: &Labeller<'_>,
+    ) -> ResultsView {
+        ResultsView {
+            near: search.near.as_ref().map(|near| NearView {
+                place: near.label.clone(),
+                radius: format!("{}", near.radius_km),
+            }),
+            lists_projects: search.lists_projects(),
+            lists_people: search.lists_people(),
+            people_left_out: search.kind == DirectoryKind::All && !search.lists_people(),
+            projects: results
+                .projects
+                .iter()
+                .map(|p| FoundProjectView::of(p, labels))
+                .collect(),
+            projects_total: results.projects_total,
+            people: results
+                .people
+                .iter()
+                .map(|p| FoundPersonView::of(p, labels))
+                .collect(),
+            people_total: results.people_total,
+            truncated: results.truncated,
+            page: search.page,
+            previous: (search.page > 1).then(|| params.url_with(Some(search.page - 1), None)),
+            next: results
+                .has_next_page(search.page)
+                .then(|| params.url_with(Some(search.page + 1), None)),
+        }
     }
 }
 
@@ -233,34 +362,41 @@ pub async fn show_directory(
     .await;
     match outcome {
         Ok((search, results)) => {
-            let extra = context! {
-                results => results_context(&params, &search, &results, &labels),
-                ..form_context(&params)
+            let view = DirectoryPage {
+                form: FormView::of(&params),
+                outcome: Outcome::Results {
+                    results: ResultsView::of(&params, &search, &results, &labels),
+                },
             };
-            state.render(&page, "directory.html", extra)
+            state.render(&page, "directory.html", &view)
         }
         Err(error) if error.status.is_server_error() => state.error_page(&page, error),
         Err(error) => {
-            let suggestions: Vec<Value> = if error.code == "place_ambiguous" {
+            let suggestions = if error.code == "place_ambiguous" {
                 place_suggestions(&params.place)
                     .into_iter()
-                    .map(|place| {
-                        context! {
-                            url => params.url_with(None, Some(&place)),
-                            place => place,
-                        }
+                    .map(|place| PlaceSuggestion {
+                        url: params.url_with(None, Some(&place)),
+                        place,
                     })
                     .collect()
             } else {
                 Vec::new()
             };
-            let extra = context! {
-                error => state.error_message(page.lang, &error),
-                error_field => error.detail.as_deref().and_then(|d| d.split(':').next()).unwrap_or_default(),
-                suggestions => suggestions,
-                ..form_context(&params)
+            let view = DirectoryPage {
+                form: FormView::of(&params),
+                outcome: Outcome::Refused {
+                    error: state.error_message(page.lang, &error),
+                    error_field: error
+                        .detail
+                        .as_deref()
+                        .and_then(|d| d.split(':').next())
+                        .unwrap_or_default()
+                        .to_string(),
+                    suggestions,
+                },
             };
-            state.render_status(error.status, &page, "directory.html", extra)
+            state.render_status(error.status, &page, "directory.html", &view)
         }
     }
 }

@@ -3,16 +3,18 @@
 //! thread (with a Markdown preview). A thread with its replies and the
 //! reply form are in [`super::threads`] (re-exported here).
 
-use super::session::{CsrfForm, Page};
+use super::{
+    session::{CsrfForm, Page},
+    views::{date, ForumPostView, ForumView, LabelView},
+};
 use crate::extract::{WebPath, WebQuery};
 use crate::{
     app::AppState,
-    apub::forums::{forum_handle, forum_path, resolve_forum},
+    apub::forums::{forum_path, resolve_forum},
     domain::{
         forums::ForumInput,
         rendering,
-        rows::{FollowState, ForumRow, PostView},
-        trust::Labeller,
+        rows::{FollowState, ForumRow},
         validate,
     },
     error::AppError,
@@ -23,64 +25,56 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::Response,
 };
-use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// `forums.html`: the forums, and the forms to create or follow one.
+#[derive(Serialize)]
+struct ForumsPage<'a> {
+    forums: Vec<ListedForum>,
+    can_create: bool,
+    error: Option<String>,
+    error_field: Option<&'static str>,
+    /// The handle typed in a refused follow form.
+    follow_handle: Option<&'a str>,
+    /// A refused creation form.
+    form: Option<&'a CreateForumForm>,
+}
+
+/// A forum in the list, with its instance's label.
+#[derive(Serialize)]
+struct ListedForum {
+    trust: LabelView,
+    #[serde(flatten)]
+    forum: ForumView,
+}
+
+/// `forum.html`: a forum, a page of its threads, and the compose form.
+#[derive(Serialize)]
+struct ForumPage<'a> {
+    forum: ForumView,
+    forum_trust: LabelView,
+    min_post_level: &'static str,
+    threads: Vec<ForumPostView>,
+    page_number: i64,
+    pages: i64,
+    total: i64,
+    /// `none`, `pending` or `accepted` for a remote forum.
+    follow_state: Option<&'static str>,
+    ban: Option<BanView>,
+    form: Option<&'a ThreadForm>,
+    preview_html: Option<String>,
+    error: Option<String>,
+}
+
+/// The visitor's ban from a forum.
+#[derive(Serialize)]
+struct BanView {
+    reason: String,
+    until: Option<String>,
+}
 
 pub(super) use super::threads::thread_page;
 pub use super::threads::{show_thread, spawn_backfill, submit_reply, ReplyForm};
-
-fn date(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
-}
-
-pub(super) fn forum_context(state: &AppState, forum: &ForumRow) -> Value {
-    context! {
-        name => forum.actor.name,
-        title => forum.title,
-        description_html => forum.description_html,
-        handle => forum_handle(state, forum),
-        path => forum_path(forum),
-        local => forum.actor.is_local(),
-        domain => forum.actor.domain,
-        last_activity => date(forum.last_activity_at),
-    }
-}
-
-pub(super) fn post_context(view: &PostView, labels: &Labeller<'_>) -> Value {
-    let local_domain = labels.local_domain();
-    let post = &view.post;
-    let trust = labels.person(&view.author.domain, view.author.email_domain.as_deref());
-    let visible = post.is_visible();
-    context! {
-        id => post.id.0,
-        author_id => view.author.id.0,
-        source => if visible && post.local { post.source.clone() } else { String::new() },
-        ap_id => post.ap_id,
-        title => post.title,
-        content_html => if visible { post.content_html.clone() } else { String::new() },
-        deleted => post.deleted_at.is_some(),
-        removed => post.removed_at.is_some(),
-        refused => post.refused_at.map(|_| post.refused_reason.clone().unwrap_or_default()),
-        locked => post.locked,
-        pinned => post.pinned,
-        published => date(post.published_at),
-        edited => post.updated_at.map(date),
-        in_reply_to => post.in_reply_to_id.map(|p| p.0),
-        reply_count => view.reply_count,
-        like_count => view.like_count,
-        author => context! {
-            name => view.author.name,
-            display_name => if view.author.display_name.is_empty() { view.author.name.clone() } else { view.author.display_name.clone() },
-            domain => if view.author.domain.is_empty() { local_domain.to_string() } else { view.author.domain.clone() },
-            local => view.author.domain.is_empty(),
-            url => if view.author.domain.is_empty() { format!("/users/{}", view.author.name) } else { view.author.ap_id.clone() },
-        },
-        local => post.local,
-        trust => trust.to_context(),
-    }
-}
 
 pub(super) fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Response {
     state.error_page(page, error)
@@ -107,13 +101,11 @@ async fn forums_page(
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let items: Vec<Value> = forums
+    let items = forums
         .iter()
-        .map(|forum| {
-            context! {
-                trust => labels.instance(&forum.actor.domain).to_context(),
-                ..forum_context(state, forum)
-            }
+        .map(|forum| ListedForum {
+            trust: labels.instance(&forum.actor.domain).into(),
+            forum: ForumView::of(state, forum),
         })
         .collect();
     let can_create = page
@@ -124,19 +116,19 @@ async fn forums_page(
         status,
         page,
         "forums.html",
-        context! {
-            forums => items,
-            can_create => can_create,
-            error => error,
-            error_field => follow_handle.map(|_| "handle"),
-            follow_handle => follow_handle,
-            form => form.map(Value::from_serialize),
+        &ForumsPage {
+            forums: items,
+            can_create,
+            error,
+            error_field: follow_handle.map(|_| "handle"),
+            follow_handle,
+            form,
         },
     )
 }
 
 /// The forum creation form.
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct CreateForumForm {
     #[serde(default)]
     name: String,
@@ -283,7 +275,7 @@ pub async fn show_forum(
 }
 
 /// The compose form of a thread.
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct ThreadForm {
     #[serde(default)]
     title: String,
@@ -311,10 +303,10 @@ async fn forum_page(
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let items: Vec<Value> = list
+    let threads = list
         .threads
         .iter()
-        .map(|view| post_context(view, &labels))
+        .map(|view| ForumPostView::of(view, &labels))
         .collect();
     let pages = list.pages();
     let follow_state = match &page.user {
@@ -333,11 +325,9 @@ async fn forum_page(
     };
     let ban = match &page.user {
         Some(user) => match state.domain.ban_of(forum, user).await {
-            Ok(ban) => ban.map(|ban| {
-                context! {
-                    reason => ban.reason,
-                    until => ban.expires_at.map(date),
-                }
+            Ok(ban) => ban.map(|ban| BanView {
+                reason: ban.reason,
+                until: ban.expires_at.map(date),
             }),
             Err(error) => return refusal(state, page, error),
         },
@@ -358,19 +348,19 @@ async fn forum_page(
         status,
         page,
         "forum.html",
-        context! {
-            forum => forum_context(state, forum),
-            forum_trust => labels.instance(&forum.actor.domain).to_context(),
-            min_post_level => forum.min_post_level.as_str(),
-            threads => items,
-            page_number => page_number,
-            pages => pages,
-            total => list.total,
-            follow_state => follow_state,
-            ban => ban,
-            form => form.map(Value::from_serialize),
-            preview_html => preview,
-            error => error,
+        &ForumPage {
+            forum: ForumView::of(state, forum),
+            forum_trust: labels.instance(&forum.actor.domain).into(),
+            min_post_level: forum.min_post_level.as_str(),
+            threads,
+            page_number,
+            pages,
+            total: list.total,
+            follow_state,
+            ban,
+            form,
+            preview_html: preview,
+            error,
         },
     )
 }

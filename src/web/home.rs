@@ -8,8 +8,27 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use minijinja::context;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// `home.html`: the instance's figures and its charter.
+#[derive(Serialize)]
+struct HomePage {
+    stats: HomeStats,
+    charter_html: String,
+}
+
+/// The figures on the home page.
+#[derive(Serialize)]
+struct HomeStats {
+    /// Active accounts.
+    users: i64,
+}
+
+/// `charter.html`.
+#[derive(Serialize)]
+struct CharterPage {
+    charter_html: String,
+}
 
 /// `GET /`: what this instance is, its trust level and its charter; to an
 /// ActivityPub client (Lemmy reads a server's root for its instance
@@ -30,18 +49,17 @@ pub async fn show_home(
     state.render(
         &page,
         "home.html",
-        context! { stats => context! { users => users }, charter_html => charter_html },
+        &HomePage {
+            stats: HomeStats { users },
+            charter_html,
+        },
     )
 }
 
 /// `GET /about/charter`.
 pub async fn show_charter(State(state): State<AppState>, page: Page) -> Response {
     let charter_html = state.charter_html(page.lang);
-    state.render(
-        &page,
-        "charter.html",
-        context! { charter_html => charter_html },
-    )
+    state.render(&page, "charter.html", &CharterPage { charter_html })
 }
 
 /// Query of the language switch.

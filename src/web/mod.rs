@@ -17,10 +17,12 @@ pub mod posts;
 pub mod profile;
 pub mod project_content;
 pub mod project_members;
+pub mod project_page;
 pub mod projects;
 pub mod redirect;
 pub mod session;
 pub mod threads;
+pub mod views;
 
 use crate::{
     app::AppState,
@@ -34,7 +36,11 @@ use axum::{
     Router,
 };
 use fluent_bundle::{FluentArgs, FluentValue};
-use minijinja::{context, value::Kwargs, Environment, State, Value};
+use minijinja::{
+    value::{merge_maps, Kwargs},
+    Environment, State, Value,
+};
+use serde::Serialize;
 use session::Page;
 
 const TEMPLATES: [(&str, &str); 29] = [
@@ -120,48 +126,28 @@ pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
     Ok(env)
 }
 
-impl AppState {
-    fn base_context(&self, lang: Lang, page: Option<&Page>) -> Value {
-        let instance = &self.domain.settings.instance;
-        let user = page.and_then(|p| p.user.as_ref()).map(|user| {
-            context! {
-                username => user.username,
-                display_name => user.display_name,
-                is_admin => user.is_admin,
-            }
-        });
-        context! {
-            lang => lang.code(),
-            user => user,
-            csrf_token => page.map(|p| p.csrf_token.clone()).unwrap_or_default(),
-            path => page.map(|p| p.path.clone()).unwrap_or_else(|| "/".to_string()),
-            instance => context! {
-                name => instance.name,
-                domain => instance.domain,
-                description => instance.description,
-                trust_level => instance.trust_level.as_str(),
-                organisation => instance.organisation,
-                registrations => match instance.registrations {
-                    crate::config::Registrations::Open => "open",
-                    crate::config::Registrations::Approval => "approval",
-                    crate::config::Registrations::Closed => "closed",
-                },
-                allowed_email_domains => instance.allowed_email_domains,
-            },
-        }
-    }
+/// What a template sees: the page's view over the base view, a field of
+/// the view hiding a base field of the same name.
+fn page_context(base: &impl Serialize, view: &impl Serialize) -> Value {
+    merge_maps([Value::from_serialize(base), Value::from_serialize(view)])
+}
 
+impl AppState {
+    /// Renders `name` with the page's view over the [`views::BaseView`]:
+    /// a field of the view hides a base field of the same name.
     fn render_with(
         &self,
         status: StatusCode,
         lang: Lang,
         page: Option<&Page>,
         name: &str,
-        extra: Value,
+        view: &impl Serialize,
     ) -> Response {
-        let result = self.templates.get_template(name).and_then(|template| {
-            template.render(context! { ..extra, ..self.base_context(lang, page) })
-        });
+        let base = views::BaseView::of(self, lang, page);
+        let result = self
+            .templates
+            .get_template(name)
+            .and_then(|template| template.render(page_context(&base, view)));
         match result {
             Ok(html) => {
                 let mut response = (status, Html(html)).into_response();
@@ -179,8 +165,8 @@ impl AppState {
     }
 
     /// Renders a page with status 200.
-    pub fn render(&self, page: &Page, name: &str, extra: Value) -> Response {
-        self.render_with(StatusCode::OK, page.lang, Some(page), name, extra)
+    pub fn render(&self, page: &Page, name: &str, view: &impl Serialize) -> Response {
+        self.render_with(StatusCode::OK, page.lang, Some(page), name, view)
     }
 
     /// Renders a page with another status (a form re-shown with an error).
@@ -189,9 +175,9 @@ impl AppState {
         status: StatusCode,
         page: &Page,
         name: &str,
-        extra: Value,
+        view: &impl Serialize,
     ) -> Response {
-        self.render_with(status, page.lang, Some(page), name, extra)
+        self.render_with(status, page.lang, Some(page), name, view)
     }
 
     /// The translated message of an error code.
@@ -208,7 +194,10 @@ impl AppState {
             page.lang,
             Some(page),
             "error.html",
-            context! { message => message, code => error.code },
+            &views::ErrorPage {
+                message,
+                code: error.code,
+            },
         )
     }
 
@@ -220,7 +209,10 @@ impl AppState {
             lang,
             None,
             "error.html",
-            context! { message => message, code => error.code },
+            &views::ErrorPage {
+                message,
+                code: error.code,
+            },
         )
     }
 
@@ -354,7 +346,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/projects/new", get(projects::show_new_project))
         .route("/projects/lookup", post(project_members::submit_lookup))
-        .route("/projects/{name}", get(projects::show_project))
+        .route("/projects/{name}", get(project_page::show_project))
         .route(
             "/projects/{name}/edit",
             get(projects::show_edit_project).post(projects::submit_edit_project),
@@ -423,6 +415,35 @@ pub fn routes() -> Router<AppState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_view_hides_the_base_field_of_the_same_name() {
+        #[derive(Serialize)]
+        struct Base {
+            lang: &'static str,
+            path: &'static str,
+        }
+        #[derive(Serialize)]
+        struct View {
+            path: &'static str,
+            title: &'static str,
+        }
+        let context = page_context(
+            &Base {
+                lang: "fr",
+                path: "/",
+            },
+            &View {
+                path: "/forums",
+                title: "Forums",
+            },
+        );
+        let env = Environment::new();
+        let html = env
+            .render_str("{{ lang }} {{ path }} {{ title }}", context)
+            .unwrap();
+        assert_eq!(html, "fr /forums Forums");
+    }
 
     #[test]
     fn templates_compile() {

@@ -2,7 +2,10 @@
 //! mark as helpful, report, and the moderators' tools (remove, lock, pin)
 //! with their reports queue.
 
-use super::session::{CsrfForm, Page};
+use super::{
+    session::{CsrfForm, Page},
+    views::{LinkView, MessagePage},
+};
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
@@ -16,8 +19,64 @@ use crate::{
     urls,
 };
 use axum::{extract::State, http::StatusCode, response::Response};
-use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// What was typed in one post's own form (edit, report, remove) when it
+/// was refused: the thread page shows that form open, filled in, with the
+/// message at `field`.
+#[derive(Serialize)]
+pub struct Attempt {
+    post_id: i64,
+    /// `edit`, `report` or `remove`.
+    action: &'static str,
+    field: Option<String>,
+    #[serde(flatten)]
+    typed: AttemptText,
+}
+
+/// The values typed, by field name.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum AttemptText {
+    /// An edit.
+    Edit {
+        /// Title.
+        title: String,
+        /// Markdown body.
+        body: String,
+    },
+    /// A report or a removal.
+    Reason {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// `reports.html`: a forum's reports queue.
+#[derive(Serialize)]
+struct ReportsPage {
+    forum: ForumLink,
+    reports: Vec<ReportItem>,
+}
+
+/// A forum's title and path.
+#[derive(Serialize)]
+struct ForumLink {
+    title: String,
+    path: String,
+}
+
+/// A report in the queue.
+#[derive(Serialize)]
+struct ReportItem {
+    /// `NAME@DOMAIN`.
+    reporter: String,
+    post_link: Option<String>,
+    post_id: Option<i64>,
+    object: String,
+    reason: String,
+    created: Option<String>,
+}
 
 async fn load(state: &AppState, page: &Page, id: i64) -> Result<PostRow, Response> {
     state
@@ -49,8 +108,8 @@ async fn post_form_again(
     state: &AppState,
     page: &Page,
     post: &PostRow,
-    action: &str,
-    typed: Value,
+    action: &'static str,
+    typed: AttemptText,
     error: DomainError,
 ) -> Response {
     if !matches!(error, DomainError::Refused(_)) {
@@ -63,7 +122,12 @@ async fn post_form_again(
         Ok(number) => number,
         Err(error) => return state.error_page(page, error),
     };
-    let attempt = context! { post_id => post.id.0, action => action, field => field, ..typed };
+    let attempt = Attempt {
+        post_id: post.id.0,
+        action,
+        field,
+        typed,
+    };
     super::forums::thread_page(
         None,
         state,
@@ -113,7 +177,10 @@ pub async fn submit_edit(
     {
         Ok(post) => back_to(&post),
         Err(error) => {
-            let typed = context! { title => form.title, body => form.body };
+            let typed = AttemptText::Edit {
+                title: form.title,
+                body: form.body,
+            };
             post_form_again(&state, &page, &post, "edit", typed, error).await
         }
     }
@@ -193,10 +260,25 @@ pub async fn submit_report(
     match state.domain.report_post(&user, &post, &form.reason).await {
         Ok(()) => {
             let text = crate::i18n::Catalogs::get().format(page.lang, "report-sent", &[]);
-            state.render(&page, "message.html", context! { heading => text.clone(), paragraphs => Vec::<String>::new(), link => context! { href => format!("{}#post-{}", urls::thread_page(post.thread().0), post.id.0), label => crate::i18n::Catalogs::get().format(page.lang, "report-back", &[]) } })
+            let link = LinkView {
+                href: format!("{}#post-{}", urls::thread_page(post.thread().0), post.id.0),
+                label: crate::i18n::Catalogs::get().format(page.lang, "report-back", &[]),
+            };
+            state.render(
+                &page,
+                "message.html",
+                &MessagePage {
+                    heading: text,
+                    paragraphs: Vec::new(),
+                    link: Some(link),
+                    resend: None,
+                },
+            )
         }
         Err(error) => {
-            let typed = context! { reason => form.reason };
+            let typed = AttemptText::Reason {
+                reason: form.reason,
+            };
             post_form_again(&state, &page, &post, "report", typed, error).await
         }
     }
@@ -216,7 +298,9 @@ pub async fn submit_remove(
     match state.domain.remove_post(&user, &post, &form.reason).await {
         Ok(()) => back_to(&post),
         Err(error) => {
-            let typed = context! { reason => form.reason };
+            let typed = AttemptText::Reason {
+                reason: form.reason,
+            };
             post_form_again(&state, &page, &post, "remove", typed, error).await
         }
     }
@@ -276,18 +360,36 @@ pub async fn show_reports(
         Err(error) => return state.error_page(&page, error),
     };
     let local_domain = &state.domain.settings.instance.domain;
-    let items: Vec<Value> = reports
+    let reports = reports
         .iter()
         .map(|report| {
-            context! {
-                reporter => format!("{}@{}", report.reporter_name, if report.reporter_domain.is_empty() { local_domain.as_str() } else { report.reporter_domain.as_str() }),
-                post_link => report.post_id.map(|p| format!("/threads/{}#post-{}", p.0, p.0)),
-                post_id => report.post_id.map(|p| p.0),
-                object => report.object_ap_id,
-                reason => report.reason,
-                created => chrono::DateTime::from_timestamp_millis(report.created_at).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+            let domain = if report.reporter_domain.is_empty() {
+                local_domain.as_str()
+            } else {
+                report.reporter_domain.as_str()
+            };
+            ReportItem {
+                reporter: format!("{}@{domain}", report.reporter_name),
+                post_link: report
+                    .post_id
+                    .map(|p| format!("/threads/{}#post-{}", p.0, p.0)),
+                post_id: report.post_id.map(|p| p.0),
+                object: report.object_ap_id.clone(),
+                reason: report.reason.clone(),
+                created: chrono::DateTime::from_timestamp_millis(report.created_at)
+                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
             }
         })
         .collect();
-    state.render(&page, "reports.html", context! { forum => context! { title => forum.title, path => forum_path(&forum) }, reports => items })
+    state.render(
+        &page,
+        "reports.html",
+        &ReportsPage {
+            forum: ForumLink {
+                title: forum.title.clone(),
+                path: forum_path(&forum),
+            },
+            reports,
+        },
+    )
 }

@@ -1,11 +1,14 @@
 //! Profile pages: the public profile (HTML, or the `Person` actor for
 //! ActivityPub clients at the same URL) and the edit form.
 
-use super::session::{CsrfForm, Page};
+use super::{
+    session::{CsrfForm, Page},
+    views::{LabelView, LevelChoice},
+};
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
-    domain::profile::{LocalPerson, ProfileInput, SCHOOL_LEVELS},
+    domain::profile::{LocalPerson, ProfileInput},
     error::AppError,
 };
 use axum::{
@@ -13,8 +16,43 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::Response,
 };
-use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
+
+/// `profile.html`.
+#[derive(Serialize)]
+struct ProfilePage<'a> {
+    profile: ProfileView<'a>,
+    /// The visitor's own profile.
+    is_own: bool,
+    trust: LabelView,
+    /// The visitor's contact state with this person.
+    contact: Option<&'static str>,
+}
+
+/// A local teacher's public profile.
+#[derive(Serialize)]
+struct ProfileView<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    bio_html: &'a str,
+    subjects: &'a [String],
+    levels: &'a [String],
+    languages: &'a [String],
+    academy: &'a str,
+    school: &'a str,
+    interests: &'a [String],
+    actor_id: &'a str,
+}
+
+/// `profile_edit.html`.
+#[derive(Serialize)]
+struct ProfileEditPage<'a> {
+    form: &'a ProfileForm,
+    levels: Vec<LevelChoice>,
+    saved: bool,
+    error: Option<String>,
+    error_field: Option<String>,
+}
 
 /// Whether the client asks for ActivityStreams JSON rather than HTML.
 pub fn wants_activity_json(headers: &HeaderMap) -> bool {
@@ -27,18 +65,20 @@ pub fn wants_activity_json(headers: &HeaderMap) -> bool {
         })
 }
 
-fn profile_context(person: &LocalPerson) -> Value {
-    context! {
-        username => person.account.username,
-        display_name => person.actor.display_name,
-        bio_html => person.actor.summary_html,
-        subjects => person.profile.subjects,
-        levels => person.profile.school_levels,
-        languages => person.profile.languages,
-        academy => person.profile.academy,
-        school => person.profile.school,
-        interests => person.profile.interests,
-        actor_id => person.actor.ap_id,
+impl<'a> ProfileView<'a> {
+    fn of(person: &'a LocalPerson) -> ProfileView<'a> {
+        ProfileView {
+            username: &person.account.username,
+            display_name: &person.actor.display_name,
+            bio_html: &person.actor.summary_html,
+            subjects: &person.profile.subjects,
+            levels: &person.profile.school_levels,
+            languages: &person.profile.languages,
+            academy: &person.profile.academy,
+            school: &person.profile.school,
+            interests: &person.profile.interests,
+            actor_id: &person.actor.ap_id,
+        }
     }
 }
 
@@ -60,9 +100,9 @@ pub async fn show_profile(
                 .as_ref()
                 .is_some_and(|user| user.id == person.account.id);
             let trust = match state.domain.labeller().await {
-                Ok(labels) => labels
-                    .person("", person.actor.email_domain.as_deref())
-                    .to_context(),
+                Ok(labels) => {
+                    LabelView::from(labels.person("", person.actor.email_domain.as_deref()))
+                }
                 Err(error) => return state.error_page(&page, error),
             };
             let contact = match &page.user {
@@ -81,7 +121,12 @@ pub async fn show_profile(
             state.render(
                 &page,
                 "profile.html",
-                context! { profile => profile_context(&person), is_own => is_own, trust => trust, contact => contact },
+                &ProfilePage {
+                    profile: ProfileView::of(&person),
+                    is_own,
+                    trust,
+                    contact,
+                },
             )
         }
         Ok(None) => state.error_page(&page, AppError::not_found()),
@@ -123,16 +168,18 @@ fn edit_page(
     saved: bool,
     error: Option<(String, Option<String>)>,
 ) -> Response {
-    let levels: Vec<Value> = SCHOOL_LEVELS
-        .iter()
-        .map(|code| context! { code => code, checked => form.levels.iter().any(|l| l == code) })
-        .collect();
     let (message, field) = error.map_or((None, None), |(m, f)| (Some(m), f));
     state.render_status(
         status,
         page,
         "profile_edit.html",
-        context! { form => Value::from_serialize(form), levels => levels, saved => saved, error => message, error_field => field },
+        &ProfileEditPage {
+            form,
+            levels: LevelChoice::all(&form.levels),
+            saved,
+            error: message,
+            error_field: field,
+        },
     )
 }
 

@@ -5,8 +5,10 @@
 //! (re-exported here).
 
 use super::{
+    project_page::{ProjectFormText, TypedProjectForm},
     projects::{project_by_path, project_path},
     session::{CsrfForm, CsrfUpload, Page},
+    views::{date, AgendaEventView, AuthorView, ProjectLinkView},
 };
 use crate::extract::WebPath;
 use crate::{
@@ -14,24 +16,17 @@ use crate::{
     apub::project_content::{document_bytes, download, fetch_remote_bytes},
     domain::{
         project_content::Upload,
-        rows::{AccountRow, ActorRow, EventView, MemberRow, ProjectRow},
+        rows::{AccountRow, MemberRow, ProjectRow},
         trust::Labeller,
     },
     error::AppError,
 };
 use axum::{extract::State, http::StatusCode, response::Response};
-use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use super::agenda::{
     export_agenda, export_project_agenda, show_agenda, submit_event, EventForm,
 };
-
-fn date(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
-}
 
 fn size_text(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
@@ -43,37 +38,82 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-fn author_context(actor: &ActorRow, labels: &Labeller<'_>) -> Value {
-    let local = actor.is_local();
-    context! {
-        id => actor.id.0,
-        name => actor.name,
-        display_name => if actor.display_name.is_empty() { actor.name.clone() } else { actor.display_name.clone() },
-        domain => if local { labels.local_domain().to_string() } else { actor.domain.clone() },
-        url => if local { format!("/users/{}", actor.name) } else { actor.ap_id.clone() },
-        trust => labels.person(&actor.domain, actor.email_domain.as_deref()).to_context(),
-    }
+/// The member parts of a project page: threads, documents, events, and
+/// the members to pick an event's audience from.
+#[derive(Serialize)]
+pub struct MemberSections {
+    threads: Vec<ThreadItem>,
+    documents: Vec<DocumentItem>,
+    events: Vec<AgendaEventView>,
+    event_members: Vec<AuthorView>,
+    max_document_mib: u64,
+    document_extensions: String,
 }
 
-pub(super) fn event_context(
-    view: &EventView,
-    project: Option<&ProjectRow>,
-    labels: &Labeller<'_>,
-) -> Value {
-    let event = &view.event;
-    context! {
-        id => event.id,
-        title => event.title,
-        description_html => event.description_html,
-        starts => date(event.starts_at),
-        ends => date(event.ends_at),
-        location => event.location,
-        meeting_url => event.meeting_url,
-        for_all => event.for_all,
-        attendees => view.attendees.iter().map(|a| author_context(a, labels)).collect::<Vec<_>>(),
-        author => author_context(&view.author, labels),
-        project => project.map(|p| context! { title => p.title, path => project_path(p) }),
-    }
+/// A thread in a project's list.
+#[derive(Serialize)]
+struct ThreadItem {
+    id: i64,
+    title: String,
+    deleted: bool,
+    refused: Option<String>,
+    replies: i64,
+    last_activity: String,
+    author: AuthorView,
+}
+
+/// A shared document with its versions.
+#[derive(Serialize)]
+struct DocumentItem {
+    id: i64,
+    name: String,
+    versions: Vec<VersionItem>,
+}
+
+/// One version of a shared document.
+#[derive(Serialize)]
+struct VersionItem {
+    id: i64,
+    version: i64,
+    file_name: String,
+    size: String,
+    shared: String,
+    author: AuthorView,
+}
+
+/// The opening post of a project thread page.
+#[derive(Serialize)]
+struct ProjectThreadItem {
+    id: i64,
+    title: String,
+    content_html: String,
+    deleted: bool,
+    refused: Option<String>,
+    published: String,
+    author: AuthorView,
+}
+
+/// A reply on a project thread page.
+#[derive(Serialize)]
+struct ProjectReplyItem {
+    id: i64,
+    content_html: String,
+    deleted: bool,
+    refused: Option<String>,
+    published: String,
+    in_reply_to: Option<i64>,
+    author: AuthorView,
+}
+
+/// `project_thread.html`.
+#[derive(Serialize)]
+struct ProjectThreadPage {
+    error_field: Option<&'static str>,
+    error: Option<String>,
+    reply_body: Option<String>,
+    project: ProjectLinkView,
+    thread: ProjectThreadItem,
+    replies: Vec<ProjectReplyItem>,
 }
 
 /// What the project page shows to a member: threads, documents, events,
@@ -83,66 +123,69 @@ pub async fn member_sections(
     account: &AccountRow,
     project: &ProjectRow,
     labels: &Labeller<'_>,
-) -> Result<Value, AppError> {
+) -> Result<MemberSections, AppError> {
     let domain = &state.domain;
-    let threads: Vec<Value> = domain
+    let threads = domain
         .project_threads_for(account, project)
         .await?
         .iter()
-        .map(|view| {
-            context! {
-                id => view.post.id,
-                title => view.post.title,
-                deleted => view.post.deleted_at.is_some(),
-                refused => view.post.refused_at.map(|_| view.post.refused_reason.clone().unwrap_or_default()),
-                replies => view.reply_count,
-                last_activity => date(view.post.last_activity_at),
-                author => author_context(&view.author, labels),
-            }
+        .map(|view| ThreadItem {
+            id: view.post.id,
+            title: view.post.title.clone(),
+            deleted: view.post.deleted_at.is_some(),
+            refused: view
+                .post
+                .refused_at
+                .map(|_| view.post.refused_reason.clone().unwrap_or_default()),
+            replies: view.reply_count,
+            last_activity: date(view.post.last_activity_at),
+            author: AuthorView::of(&view.author, labels),
         })
         .collect();
-    let documents: Vec<Value> = domain
+    let documents = domain
         .project_documents_for(account, project)
         .await?
         .iter()
-        .map(|view| {
-            let versions: Vec<Value> = view
+        .map(|view| DocumentItem {
+            id: view.document.id,
+            name: view.document.name.clone(),
+            versions: view
                 .versions
                 .iter()
-                .map(|(version, author)| {
-                    context! {
-                        id => version.id,
-                        version => version.version,
-                        file_name => version.file_name,
-                        size => size_text(version.size),
-                        shared => date(version.created_at),
-                        author => author_context(author, labels),
-                    }
+                .map(|(version, author)| VersionItem {
+                    id: version.id,
+                    version: version.version,
+                    file_name: version.file_name.clone(),
+                    size: size_text(version.size),
+                    shared: date(version.created_at),
+                    author: AuthorView::of(author, labels),
                 })
-                .collect();
-            context! { id => view.document.id, name => view.document.name, versions => versions }
+                .collect(),
         })
         .collect();
-    let events: Vec<Value> = domain
+    let events = domain
         .project_events_for(account, project)
         .await?
         .iter()
-        .map(|view| event_context(view, None, labels))
+        .map(|view| AgendaEventView::of(view, None, labels))
         .collect();
-    let members: Vec<Value> = domain
+    let event_members = domain
         .project_member_actors(account, project)
         .await?
         .iter()
-        .map(|actor| author_context(actor, labels))
+        .map(|actor| AuthorView::of(actor, labels))
         .collect();
     let limits = &state.domain.settings.projects;
-    Ok(context! {
-        threads => threads,
-        documents => documents,
-        events => events,
-        event_members => members,
-        max_document_mib => limits.max_document_bytes.div_ceil(1024 * 1024),
-        document_extensions => crate::domain::project_content::accepted_extensions(&limits.document_types).join(", "),
+    Ok(MemberSections {
+        threads,
+        documents,
+        events,
+        event_members,
+        max_document_mib: limits.max_document_bytes.div_ceil(1024 * 1024),
+        document_extensions: crate::domain::project_content::accepted_extensions(
+            &limits.document_types,
+        )
+        .join(", "),
     })
 }
 
@@ -210,7 +253,10 @@ pub async fn submit_thread(
             crate::web::redirect::to(&format!("{}/threads/{}", project_path(&project), post.id))
         }
         Err(error) => {
-            let typed = context! { form => "thread", title => form.title, body => form.body };
+            let typed = ProjectFormText::Thread {
+                title: form.title,
+                body: form.body,
+            };
             typed_refusal(&state, &page, &project, typed, error).await
         }
     }
@@ -254,19 +300,20 @@ async fn project_thread_page(
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let replies: Vec<Value> = found
+    let replies = found
         .replies
         .iter()
-        .map(|view| {
-            context! {
-                id => view.post.id,
-                content_html => view.post.content_html,
-                deleted => view.post.deleted_at.is_some(),
-                refused => view.post.refused_at.map(|_| view.post.refused_reason.clone().unwrap_or_default()),
-                published => date(view.post.published_at),
-                in_reply_to => view.post.in_reply_to_id,
-                author => author_context(&view.author, &labels),
-            }
+        .map(|view| ProjectReplyItem {
+            id: view.post.id,
+            content_html: view.post.content_html.clone(),
+            deleted: view.post.deleted_at.is_some(),
+            refused: view
+                .post
+                .refused_at
+                .map(|_| view.post.refused_reason.clone().unwrap_or_default()),
+            published: date(view.post.published_at),
+            in_reply_to: view.post.in_reply_to_id,
+            author: AuthorView::of(&view.author, &labels),
         })
         .collect();
     let (reply_body, error) = match refused {
@@ -277,21 +324,23 @@ async fn project_thread_page(
         status,
         page,
         "project_thread.html",
-        context! {
-            error_field => error.as_ref().map(|_| "body"),
-            error => error,
-            reply_body => reply_body,
-            project => context! { title => project.title, path => project_path(&project) },
-            thread => context! {
-                id => thread.id,
-                title => thread.title,
-                content_html => thread.content_html,
-                deleted => thread.deleted_at.is_some(),
-                refused => thread.refused_at.map(|_| thread.refused_reason.clone().unwrap_or_default()),
-                published => date(thread.published_at),
-                author => author_context(author, &labels),
+        &ProjectThreadPage {
+            error_field: error.as_ref().map(|_| "body"),
+            error,
+            reply_body,
+            project: ProjectLinkView::of(&project),
+            thread: ProjectThreadItem {
+                id: thread.id,
+                title: thread.title.clone(),
+                content_html: thread.content_html.clone(),
+                deleted: thread.deleted_at.is_some(),
+                refused: thread
+                    .refused_at
+                    .map(|_| thread.refused_reason.clone().unwrap_or_default()),
+                published: date(thread.published_at),
+                author: AuthorView::of(author, &labels),
             },
-            replies => replies,
+            replies,
         },
     )
 }
@@ -376,7 +425,7 @@ pub async fn submit_document(
             // The page again, with the reason, so the form is at hand.
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            super::projects::project_page(&state, &page, error.status, &project, Some(message))
+            super::project_page::project_page(&state, &page, error.status, &project, Some(message))
                 .await
         }
     }
@@ -418,7 +467,7 @@ pub(super) async fn typed_refusal(
     state: &AppState,
     page: &Page,
     project: &ProjectRow,
-    typed: Value,
+    typed: ProjectFormText,
     error: crate::domain::DomainError,
 ) -> Response {
     if !matches!(error, crate::domain::DomainError::Refused(_)) {
@@ -427,8 +476,8 @@ pub(super) async fn typed_refusal(
     let field = super::error_field(&error);
     let error = AppError::from(error);
     let message = state.error_message(page.lang, &error);
-    let typed = context! { field => field, ..typed };
-    super::projects::project_page_with(
+    let typed = TypedProjectForm { field, form: typed };
+    super::project_page::project_page_with(
         state,
         page,
         error.status,

@@ -4,11 +4,13 @@
 //! and the members CSV for owners.
 
 use super::{
+    contacts::ContactSections,
+    project_page::{ProjectFormText, TypedProjectForm},
     projects::{
-        date, login_redirect, person_context, project_by_path, project_context, project_path,
-        projects_page, refusal, resolve_actor,
+        login_redirect, project_by_path, project_path, projects_page, refusal, resolve_actor,
     },
     session::{CsrfForm, Page},
+    views::{date, PersonView, ProjectView},
 };
 use crate::extract::WebPath;
 use crate::{
@@ -22,8 +24,42 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Response},
 };
-use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// `requests.html`: "Mes demandes".
+#[derive(Serialize)]
+struct RequestsPage<'a> {
+    /// Invitations to answer.
+    invitations: Vec<InvitationItem>,
+    /// Join requests to decide on.
+    to_decide: Vec<RequestItem>,
+    /// Invitations and requests this teacher sent.
+    sent: Vec<RequestItem>,
+    contacts: ContactSections,
+    /// The handle typed in a refused contact request.
+    contact_handle: Option<&'a str>,
+    error: Option<String>,
+    error_field: Option<&'static str>,
+}
+
+/// An invitation received.
+#[derive(Serialize)]
+struct InvitationItem {
+    project: ProjectView,
+    inviter: Option<PersonView>,
+    since: String,
+}
+
+/// A join request to decide on, or an invitation or request sent.
+#[derive(Serialize)]
+struct RequestItem {
+    project: ProjectView,
+    person: PersonView,
+    /// The membership state (sent ones only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'static str>,
+    since: String,
+}
 
 /// A form with nothing but its CSRF token, or a handle, or a choice.
 #[derive(Debug, Default, Deserialize)]
@@ -44,12 +80,12 @@ async fn act(
 }
 
 /// [`act`] for a form with typed text: a refusal shows it again (see
-/// [`super::projects::project_page_with`]).
+/// [`super::project_page::project_page_with`]).
 async fn act_typed(
     data: &Data<AppState>,
     page: &Page,
     name: &str,
-    typed: Option<Value>,
+    typed: Option<TypedProjectForm>,
     run: impl AsyncFnOnce(&AccountRow, &ProjectRow) -> Result<(), AppError>,
 ) -> Response {
     let state: &AppState = data;
@@ -64,7 +100,7 @@ async fn act_typed(
         Ok(()) => crate::web::redirect::to(&project_path(&project)),
         Err(error) => {
             let message = state.error_message(page.lang, &error);
-            super::projects::project_page_with(
+            super::project_page::project_page_with(
                 state,
                 page,
                 error.status,
@@ -84,7 +120,12 @@ pub async fn submit_invite(
     WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
-    let typed = context! { form => "invite", handle => form.handle, field => "handle" };
+    let typed = TypedProjectForm {
+        field: Some("handle".to_string()),
+        form: ProjectFormText::Invite {
+            handle: form.handle.clone(),
+        },
+    };
     act_typed(&data, &page, &name, Some(typed), async |user, project| {
         let invitee = resolve_actor(&data, &form.handle).await?;
         data.domain
@@ -325,38 +366,33 @@ pub(super) async fn requests_page(
         Ok(requests) => requests,
         Err(error) => return refusal(state, page, error),
     };
-    let invitations: Vec<Value> = requests
+    let invitations = requests
         .invitations
         .iter()
-        .map(|(project, row, inviter)| {
-            context! {
-                project => project_context(state, project, &labels),
-                inviter => inviter.as_ref().map(|i| person_context(i, &labels)),
-                since => date(row.updated_at),
-            }
+        .map(|(project, row, inviter)| InvitationItem {
+            project: ProjectView::of(state, project, &labels),
+            inviter: inviter.as_ref().map(|i| PersonView::of(i, &labels)),
+            since: date(row.updated_at),
         })
         .collect();
-    let to_decide: Vec<Value> = requests
+    let to_decide = requests
         .to_decide
         .iter()
-        .map(|(project, view)| {
-            context! {
-                project => project_context(state, project, &labels),
-                person => person_context(&view.actor, &labels),
-                since => date(view.member.updated_at),
-            }
+        .map(|(project, view)| RequestItem {
+            project: ProjectView::of(state, project, &labels),
+            person: PersonView::of(&view.actor, &labels),
+            state: None,
+            since: date(view.member.updated_at),
         })
         .collect();
-    let sent: Vec<Value> = requests
+    let sent = requests
         .sent
         .iter()
-        .map(|(project, view)| {
-            context! {
-                project => project_context(state, project, &labels),
-                person => person_context(&view.actor, &labels),
-                state => view.member.state.as_str(),
-                since => date(view.member.updated_at),
-            }
+        .map(|(project, view)| RequestItem {
+            project: ProjectView::of(state, project, &labels),
+            person: PersonView::of(&view.actor, &labels),
+            state: Some(view.member.state.as_str()),
+            since: date(view.member.updated_at),
         })
         .collect();
     let contacts = match super::contacts::contact_sections(state, user, &labels).await {
@@ -371,14 +407,14 @@ pub(super) async fn requests_page(
         status,
         page,
         "requests.html",
-        context! {
-            invitations => invitations,
-            to_decide => to_decide,
-            sent => sent,
-            contacts => contacts,
-            contact_handle => handle,
-            error => error,
-            error_field => handle.map(|_| "contact_handle"),
+        &RequestsPage {
+            invitations,
+            to_decide,
+            sent,
+            contacts,
+            contact_handle: handle,
+            error,
+            error_field: handle.map(|_| "contact_handle"),
         },
     )
 }

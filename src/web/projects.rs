@@ -1,19 +1,20 @@
-//! Project pages: the list of projects, creating and editing one, a
-//! project's page (about, members, activity, and the actions a visitor,
-//! member, moderator or owner may take), the members CSV, and "Mes
-//! demandes" (invitations and join requests waiting for an answer).
+//! Project pages: the list of projects, creating and editing one, and
+//! finding a project or person by handle. A project's own page is in
+//! [`super::project_page`]; what members do on it, the members CSV and
+//! "Mes demandes" in [`super::project_members`].
 
-use super::session::{CsrfForm, Page};
+use super::{
+    session::{CsrfForm, Page},
+    views::{LevelChoice, ProjectView},
+};
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
-    apub::{actors::DbActor, projects::project_actor_response},
+    apub::actors::DbActor,
     domain::{
         lookups::ActorLookup,
-        profile::SCHOOL_LEVELS,
         projects::ProjectInput,
-        rows::{ActorRow, MemberState, ProjectRow, Visibility},
-        trust::Labeller,
+        rows::{ActorRow, ProjectRow},
     },
     error::AppError,
 };
@@ -21,18 +22,33 @@ use activitypub_federation::{
     config::Data,
     fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor},
 };
-use axum::{
-    extract::State,
-    http::{HeaderMap, StatusCode},
-    response::Response,
-};
-use minijinja::{context, Value};
+use axum::{extract::State, http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 
-pub(super) fn date(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
+/// `projects.html`: the projects one may see, and one's own.
+#[derive(Serialize)]
+struct ProjectsPage {
+    projects: Vec<ProjectView>,
+    my_projects: Vec<MyProject>,
+    error: Option<String>,
+}
+
+/// A project one is a member of, with one's role.
+#[derive(Serialize)]
+struct MyProject {
+    role: &'static str,
+    #[serde(flatten)]
+    project: ProjectView,
+}
+
+/// `project_form.html`: creating or editing a project.
+#[derive(Serialize)]
+struct ProjectFormPage<'a> {
+    form: &'a ProjectForm,
+    levels: Vec<LevelChoice>,
+    /// The path of the project being edited.
+    editing: Option<String>,
+    error: Option<String>,
 }
 
 /// The page path of a project: `/projects/NAME` here, `/projects/NAME@HOST`
@@ -45,56 +61,13 @@ pub fn project_path(project: &ProjectRow) -> String {
     }
 }
 
-fn project_handle(state: &AppState, project: &ProjectRow) -> String {
+pub(crate) fn project_handle(state: &AppState, project: &ProjectRow) -> String {
     let domain = if project.actor.is_local() {
         &state.domain.settings.instance.domain
     } else {
         &project.actor.domain
     };
     format!("{}@{}", project.actor.name, domain)
-}
-
-pub(super) fn person_context(actor: &ActorRow, labels: &Labeller<'_>) -> Value {
-    let local = actor.is_local();
-    context! {
-        id => actor.id.0,
-        name => actor.name,
-        display_name => if actor.display_name.is_empty() { actor.name.clone() } else { actor.display_name.clone() },
-        domain => if local { labels.local_domain().to_string() } else { actor.domain.clone() },
-        local => local,
-        url => if local { format!("/users/{}", actor.name) } else { actor.ap_id.clone() },
-        trust => labels.person(&actor.domain, actor.email_domain.as_deref()).to_context(),
-    }
-}
-
-pub(super) fn project_context(
-    state: &AppState,
-    project: &ProjectRow,
-    labels: &Labeller<'_>,
-) -> Value {
-    context! {
-        name => project.actor.name,
-        title => project.title,
-        description_html => project.description_html,
-        handle => project_handle(state, project),
-        path => project_path(project),
-        local => project.actor.is_local(),
-        domain => project.actor.domain,
-        subjects => project.subjects,
-        levels => project.school_levels,
-        languages => project.languages,
-        academy => project.academy,
-        country => project.country,
-        place => project.place,
-        latitude => project.latitude,
-        longitude => project.longitude,
-        visibility => project.visibility.as_str(),
-        status => project.status.as_str(),
-        join_mode => project.join_mode.as_str(),
-        min_member_level => project.min_member_level.as_str(),
-        last_activity => date(project.last_activity_at),
-        trust => labels.instance(&project.actor.domain).to_context(),
-    }
 }
 
 pub(super) fn refusal(state: &AppState, page: &Page, error: impl Into<AppError>) -> Response {
@@ -156,22 +129,29 @@ pub(super) async fn projects_page(
         Ok(list) => list,
         Err(error) => return refusal(state, page, error),
     };
-    let listed: Vec<Value> = list
+    let projects = list
         .visible
         .iter()
-        .map(|(p, _)| project_context(state, p, &labels))
+        .map(|(p, _)| ProjectView::of(state, p, &labels))
         .collect();
-    let my_projects: Vec<Value> = list
+    let my_projects = list
         .memberships
         .iter()
         .filter(|(_, m)| m.is_member())
-        .map(|(p, m)| context! { role => m.role.as_str(), ..project_context(state, p, &labels) })
+        .map(|(p, m)| MyProject {
+            role: m.role.as_str(),
+            project: ProjectView::of(state, p, &labels),
+        })
         .collect();
     state.render_status(
         status,
         page,
         "projects.html",
-        context! { projects => listed, my_projects => my_projects, error => error },
+        &ProjectsPage {
+            projects,
+            my_projects,
+            error,
+        },
     )
 }
 
@@ -260,19 +240,15 @@ fn form_page(
     editing: Option<&ProjectRow>,
     error: Option<String>,
 ) -> Response {
-    let levels: Vec<Value> = SCHOOL_LEVELS
-        .iter()
-        .map(|code| context! { code => code, checked => form.levels.iter().any(|l| l == code) })
-        .collect();
     state.render_status(
         status,
         page,
         "project_form.html",
-        context! {
-            form => Value::from_serialize(form),
-            levels => levels,
-            editing => editing.map(project_path),
-            error => error,
+        &ProjectFormPage {
+            form,
+            levels: LevelChoice::all(&form.levels),
+            editing: editing.map(project_path),
+            error,
         },
     )
 }
@@ -370,141 +346,4 @@ pub async fn submit_edit_project(
             )
         }
     }
-}
-
-/// `GET /projects/{name}`: the page, or the `Group` for ActivityPub
-/// clients.
-pub async fn show_project(
-    data: Data<AppState>,
-    page: Page,
-    method: axum::http::Method,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
-    WebPath(name): WebPath<String>,
-) -> Response {
-    let state: &AppState = &data;
-    if super::profile::wants_activity_json(&headers) {
-        let request = crate::apub::projects::SignedRead::of(method, &uri, headers);
-        return project_actor_response(&data, &name, &request).await;
-    }
-    let project = match project_by_path(state, &name).await {
-        Ok(project) => project,
-        Err(error) => return refusal(state, &page, error),
-    };
-    project_page(state, &page, StatusCode::OK, &project, None).await
-}
-
-/// The project page, with an error message when a form was refused.
-pub(crate) async fn project_page(
-    state: &AppState,
-    page: &Page,
-    status: StatusCode,
-    project: &ProjectRow,
-    error: Option<String>,
-) -> Response {
-    project_page_with(state, page, status, project, error, None).await
-}
-
-/// The project page with what was typed in one of its forms when it was
-/// refused: `typed` has `form` (`thread`, `event` or `invite`), the values
-/// by field name, and `field`, the one the message is about. That form
-/// shows the values again and the message at its field.
-pub(crate) async fn project_page_with(
-    state: &AppState,
-    page: &Page,
-    status: StatusCode,
-    project: &ProjectRow,
-    error: Option<String>,
-    typed: Option<Value>,
-) -> Response {
-    let labels = match state.domain.labeller().await {
-        Ok(labels) => labels,
-        Err(error) => return refusal(state, page, error),
-    };
-    let view = match state.domain.project_view(page.user.as_ref(), project).await {
-        Ok(view) => view,
-        Err(error) => return refusal(state, page, error),
-    };
-    let is_member = view.is_member();
-    let open_page = is_member || project.visibility == Visibility::Public;
-    let mut members = Vec::new();
-    let mut pending = Vec::new();
-    let mut former = Vec::new();
-    for member in &view.members {
-        let entry = context! {
-            role => member.member.role.as_str(),
-            state => member.member.state.as_str(),
-            since => date(member.member.updated_at),
-            inviter => member.inviter.as_ref().map(|i| person_context(i, &labels)),
-            ..person_context(&member.actor, &labels)
-        };
-        match member.member.state {
-            MemberState::Member => members.push(entry),
-            MemberState::Left | MemberState::Removed => former.push(entry),
-            _ => pending.push(entry),
-        }
-    }
-    let log: Vec<Value> = view
-        .log
-        .iter()
-        .map(|entry| {
-            context! {
-                kind => entry.kind,
-                actor => entry.actor.as_ref().map(|a| person_context(a, &labels)),
-                subject => entry.subject.as_ref().map(|a| person_context(a, &labels)),
-                detail => entry.detail,
-                at => date(entry.at),
-            }
-        })
-        .collect();
-    let me_context = view.me.as_ref().map(|row| {
-        context! {
-            actor_id => row.actor_id.0,
-            role => row.role.as_str(),
-            state => row.state.as_str(),
-            member => row.is_member(),
-            moderator => row.is_moderator(),
-            owner => row.is_owner(),
-        }
-    });
-    let known_people: Vec<Value> = match &page.user {
-        Some(user) if is_member => match state.domain.people_to_invite(user, project).await {
-            Ok(people) => people
-                .iter()
-                .map(|p| {
-                    let domain = if p.is_local() { &state.domain.settings.instance.domain } else { &p.domain };
-                    context! { handle => format!("{}@{}", p.name, domain), display_name => p.display_name }
-                })
-                .collect(),
-            Err(error) => return refusal(state, page, error),
-        },
-        _ => Vec::new(),
-    };
-    let sections = match (&page.user, is_member) {
-        (Some(user), true) => {
-            match super::project_content::member_sections(state, user, project, &labels).await {
-                Ok(sections) => Some(sections),
-                Err(error) => return refusal(state, page, error),
-            }
-        }
-        _ => None,
-    };
-    state.render_status(
-        status,
-        page,
-        "project.html",
-        context! {
-            sections => sections,
-            known_people => known_people,
-            project => project_context(state, project, &labels),
-            me => me_context,
-            open_page => open_page,
-            members => members,
-            pending => if is_member { pending } else { Vec::new() },
-            former => if is_member { former } else { Vec::new() },
-            log => log,
-            error => error,
-            typed => typed,
-        },
-    )
 }

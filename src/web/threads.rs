@@ -3,8 +3,10 @@
 //! and the reply form.
 
 use super::{
-    forums::{forum_context, post_context, refusal, PageQuery},
+    forums::{refusal, PageQuery},
+    posts::Attempt,
     session::{CsrfForm, Page},
+    views::{ForumPostView, ForumView},
 };
 use crate::extract::{WebPath, WebQuery};
 use crate::{
@@ -19,8 +21,27 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, response::Response};
-use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+/// `thread.html`: a thread with a page of its replies and the reply form.
+#[derive(Serialize)]
+struct ThreadPage<'a> {
+    /// The visitor's actor id.
+    me: Option<i64>,
+    /// The posts of the thread the visitor marked helpful.
+    liked: Vec<i64>,
+    can_moderate: bool,
+    page_number: i64,
+    pages: i64,
+    total_replies: i64,
+    forum: ForumView,
+    thread: ForumPostView,
+    replies: Vec<ForumPostView>,
+    form: Option<&'a ReplyForm>,
+    preview_html: Option<String>,
+    error: Option<String>,
+    attempt: Option<Attempt>,
+}
 
 /// Opening a remote thread fetches, in the background, the replies this
 /// instance missed (at most once every ten minutes per thread).
@@ -49,7 +70,7 @@ pub fn spawn_backfill(data: &Data<AppState>, thread: &PostRow) {
 }
 
 /// The reply form.
-#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct ReplyForm {
     #[serde(default)]
     body: String,
@@ -98,7 +119,7 @@ pub(super) async fn thread_page(
     status: StatusCode,
     form: Option<&ReplyForm>,
     error: Option<String>,
-    attempt: Option<Value>,
+    attempt: Option<Attempt>,
 ) -> Response {
     let per_page = REPLIES_PER_PAGE;
     let page_number = page_number.max(1);
@@ -131,10 +152,10 @@ pub(super) async fn thread_page(
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let replies: Vec<Value> = snapshot
+    let replies = snapshot
         .replies
         .iter()
-        .map(|reply| post_context(reply, &labels))
+        .map(|reply| ForumPostView::of(reply, &labels))
         .collect();
     let (preview, status, error) = match form.filter(|f| f.preview.is_some()) {
         Some(f) => match rendering::markdown(f.body.clone(), "body").await {
@@ -169,20 +190,20 @@ pub(super) async fn thread_page(
         status,
         page,
         "thread.html",
-        context! {
-            me => page.user.as_ref().map(|u| u.actor_id.0),
-            liked => liked,
-            can_moderate => can_moderate,
-            page_number => page_number,
-            pages => pages,
-            total_replies => total,
-            forum => forum_context(state, forum),
-            thread => post_context(view, &labels),
-            replies => replies,
-            form => form.map(Value::from_serialize),
-            preview_html => preview,
-            error => error,
-            attempt => attempt,
+        &ThreadPage {
+            me: page.user.as_ref().map(|u| u.actor_id.0),
+            liked,
+            can_moderate,
+            page_number,
+            pages,
+            total_replies: total,
+            forum: ForumView::of(state, forum),
+            thread: ForumPostView::of(view, &labels),
+            replies,
+            form,
+            preview_html: preview,
+            error,
+            attempt,
         },
     )
 }
