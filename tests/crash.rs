@@ -29,7 +29,7 @@ fn database_urls() -> Vec<Option<String>> {
     match std::env::var("PREAU_TEST_POSTGRES_URL") {
         Ok(base) if !base.is_empty() => {
             let mut url = url::Url::parse(&base).unwrap();
-            url.set_path(&format!("/preau_crash_{}_{}", std::process::id(), preau::domain::store::now_ms()));
+            url.set_path(&format!("/preau_crash_{}_{}", std::process::id(), preau::domain::clock::Clock::system().now_ms()));
             urls.push(Some(url.to_string()));
         }
         _ => eprintln!("notice: PREAU_TEST_POSTGRES_URL is not set: the PostgreSQL half of the crash test is skipped"),

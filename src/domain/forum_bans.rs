@@ -12,7 +12,6 @@ use crate::domain::store::{
     forum_bans::{self, ForumBan},
     forums::ForumRow,
     inbox::record_received,
-    now_ms,
 };
 
 impl Domain {
@@ -67,7 +66,7 @@ impl Domain {
             actor_id: banned.id,
             reason,
             expires_at,
-            created_at: now_ms(),
+            created_at: self.clock().now_ms(),
         };
         let mut tx = self.store.begin().await?;
         if !record_received(&mut tx, activity_id).await? {
@@ -127,7 +126,7 @@ impl Domain {
         }
         Ok(self
             .store
-            .active_ban(forum.actor.id, account.actor_id, self.clock.now_ms())
+            .active_ban(forum.actor.id, account.actor_id, self.clock().now_ms())
             .await?)
     }
 

@@ -22,7 +22,6 @@ use crate::{
         accounts::AccountRow,
         actors::{ActorId, ActorRow},
         inbox::record_received,
-        now_ms,
         project_content::{self, NewEvent, NewProjectPost, NewVersion, ProjectPostRow},
         projects::{self, MemberRow, ProjectRow},
         Tx,
@@ -172,7 +171,7 @@ impl Domain {
             title,
             content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
-            published_at: now_ms(),
+            published_at: self.clock().now_ms(),
             local: true,
         };
         let mut tx = self.store.begin().await?;

@@ -9,7 +9,6 @@ use crate::{
         actors::ActorRow,
         forums::ForumRow,
         inbox::record_received,
-        now_ms,
         posts::{self, PostKind, PostRow},
     },
     domain::{provenance::Provenance, rendering, Domain, DomainError, DomainResult},
@@ -117,9 +116,10 @@ impl Domain {
             .unwrap_or_default();
         let id = stored.id;
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
-            Box::pin(
-                async move { posts::update_post(tx, id, &title, &source, &html, now_ms()).await },
-            )
+            Box::pin(async move {
+                let now = tx.now_ms();
+                posts::update_post(tx, id, &title, &source, &html, now).await
+            })
         })
         .await
     }
@@ -142,7 +142,10 @@ impl Domain {
         if stored.author_id == signer.id {
             return self
                 .apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
-                    Box::pin(async move { posts::mark_deleted(tx, id, now_ms()).await })
+                    Box::pin(async move {
+                        let now = tx.now_ms();
+                        posts::mark_deleted(tx, id, now).await
+                    })
                 })
                 .await;
         }
@@ -155,7 +158,10 @@ impl Domain {
             .take(500)
             .collect::<String>();
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
-            Box::pin(async move { posts::mark_removed(tx, id, &reason, now_ms()).await })
+            Box::pin(async move {
+                let now = tx.now_ms();
+                posts::mark_removed(tx, id, &reason, now).await
+            })
         })
         .await
     }
