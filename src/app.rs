@@ -123,10 +123,18 @@ pub enum StartError {
 
 /// Builds the domain layer (database, mailer) for these settings.
 pub async fn build_domain(settings: Settings) -> Result<Domain, StartError> {
+    build_domain_with_clock(settings, crate::domain::clock::Clock::system()).await
+}
+
+/// Builds the domain of an instance reading time from `clock`.
+pub async fn build_domain_with_clock(
+    settings: Settings,
+    clock: crate::domain::clock::Clock,
+) -> Result<Domain, StartError> {
     let mailer = Mailer::from_settings(&settings)?;
     let own_attestations =
         crate::apub::trust::load_own_attestations(&settings).map_err(StartError::Trust)?;
-    Ok(Domain::open(settings, mailer, own_attestations).await?)
+    Ok(Domain::open(settings, mailer, own_attestations, clock).await?)
 }
 
 /// The HTTP client of an instance, for activitypub_federation and Préau
@@ -187,8 +195,7 @@ pub async fn build_app_with_clock(
     settings: Settings,
     clock: crate::domain::clock::Clock,
 ) -> Result<BuiltApp, StartError> {
-    let mut domain = build_domain(settings).await?;
-    domain.clock = clock;
+    let domain = build_domain_with_clock(settings, clock).await?;
     let instance_actor = apub::actors::ensure_instance_actor(&domain)
         .await
         .map_err(|error| StartError::InstanceActor(error.to_string()))?;

@@ -20,7 +20,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the instance (the default command).
-    Serve,
+    Serve {
+        /// Accept connections on the listening socket inherited as standard
+        /// input (file descriptor 0, as systemd's `StandardInput=socket`
+        /// passes it) instead of binding `server.listen`.
+        #[arg(long)]
+        listen_stdin: bool,
+    },
     /// Apply pending database migrations.
     Migrate,
     /// Check a configuration file.
@@ -217,17 +223,54 @@ async fn shutdown_signal() {
     }
 }
 
+/// The listening TCP socket inherited as standard input (`serve
+/// --listen-stdin`): whoever started the server bound it, so the port is
+/// held from before the server starts (systemd socket activation, test
+/// harnesses) and nothing else can take it in between.
+#[cfg(unix)]
+fn inherited_listener() -> Result<tokio::net::TcpListener, String> {
+    use std::os::fd::AsFd;
+    let refused = |error: std::io::Error| {
+        format!("--listen-stdin: standard input is not a listening TCP socket: {error}")
+    };
+    let fd = std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map_err(refused)?;
+    let listener = std::net::TcpListener::from(fd);
+    // A file or a terminal on standard input has no socket address.
+    listener.local_addr().map_err(refused)?;
+    listener.set_nonblocking(true).map_err(refused)?;
+    tokio::net::TcpListener::from_std(listener).map_err(refused)
+}
+
+/// Socket inheritance through standard input is a Unix convention.
+#[cfg(not(unix))]
+fn inherited_listener() -> Result<tokio::net::TcpListener, String> {
+    Err("--listen-stdin is only supported on Unix".to_string())
+}
+
 async fn execute(cli: Cli) -> Result<String, String> {
     let config = cli.config.as_deref();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => {
+    match cli.command.unwrap_or(Command::Serve {
+        listen_stdin: false,
+    }) {
+        Command::Serve { listen_stdin } => {
             let settings = load(config)?;
-            let listener = tokio::net::TcpListener::bind(settings.server.listen)
-                .await
-                .map_err(|error| format!("cannot listen on {}: {error}", settings.server.listen))?;
+            let listener = if listen_stdin {
+                inherited_listener()?
+            } else {
+                tokio::net::TcpListener::bind(settings.server.listen)
+                    .await
+                    .map_err(|error| {
+                        format!("cannot listen on {}: {error}", settings.server.listen)
+                    })?
+            };
+            let address = listener
+                .local_addr()
+                .map_or_else(|_| settings.server.listen.to_string(), |a| a.to_string());
             eprintln!(
-                "Préau starting on http://{} as {}",
-                settings.server.listen,
+                "Préau starting on http://{address} as {}",
                 settings.base_url()
             );
             preau::app::run(listener, settings, shutdown_signal())
@@ -284,7 +327,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = !matches!(
         cli.command,
-        None | Some(Command::Serve) | Some(Command::Demo { .. })
+        None | Some(Command::Serve { .. }) | Some(Command::Demo { .. })
     );
     if !quiet || std::env::var_os("PREAU_LOG").is_some() {
         init_tracing();

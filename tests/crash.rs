@@ -16,12 +16,12 @@ const PASSWORD: &str = "une phrase de passe solide";
 const THREADS: usize = 30;
 const FOLLOWERS: usize = 3;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A listening socket on a free loopback port, held by the test for its
+/// whole length and handed to each `preau serve` it starts
+/// (`--listen-stdin`): no other process can take the port between two
+/// starts.
+fn bound_listener() -> std::net::TcpListener {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap()
 }
 
 fn database_urls() -> Vec<Option<String>> {
@@ -29,7 +29,7 @@ fn database_urls() -> Vec<Option<String>> {
     match std::env::var("PREAU_TEST_POSTGRES_URL") {
         Ok(base) if !base.is_empty() => {
             let mut url = url::Url::parse(&base).unwrap();
-            url.set_path(&format!("/preau_crash_{}_{}", std::process::id(), preau::domain::store::now_ms()));
+            url.set_path(&format!("/preau_crash_{}_{}", std::process::id(), preau::domain::clock::Clock::system().now_ms()));
             urls.push(Some(url.to_string()));
         }
         _ => eprintln!("notice: PREAU_TEST_POSTGRES_URL is not set: the PostgreSQL half of the crash test is skipped"),
@@ -38,6 +38,7 @@ fn database_urls() -> Vec<Option<String>> {
 }
 
 struct Publisher {
+    listener: std::net::TcpListener,
     port: u16,
     dir: std::path::PathBuf,
     database: Option<String>,
@@ -110,16 +111,29 @@ impl Publisher {
             .append(true)
             .open(log_path)
             .unwrap();
+        let socket = std::os::fd::OwnedFd::from(self.listener.try_clone().unwrap());
         let mut child = self
-            .command(&["serve"])
+            .command(&["serve", "--listen-stdin"])
+            .stdin(Stdio::from(socket))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .unwrap();
         let url = format!("http://127.0.0.1:{}/.well-known/nodeinfo", self.port);
+        // The socket is the test's: a connection made before the server
+        // accepts waits in its backlog, so each check has a bound.
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if reqwest::get(&url)
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the publisher exited: {status}");
+            }
+            if client
+                .get(&url)
+                .send()
                 .await
                 .is_ok_and(|r| r.status().is_success())
             {
@@ -150,8 +164,10 @@ async fn no_activity_is_lost_or_doubled_across_a_crash() {
     preau::install_crypto_provider();
     for database in database_urls() {
         let dir = tempfile::tempdir().unwrap();
+        let listener = bound_listener();
         let publisher = Publisher {
-            port: free_port(),
+            port: listener.local_addr().unwrap().port(),
+            listener,
             dir: dir.path().to_path_buf(),
             database: database.clone(),
         };

@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
-use preau::domain::store::{now_ms, Store};
+use preau::domain::{clock::Clock, store::Store};
 use sqlx::{postgres::PgPool, sqlite::SqlitePool, Row};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -384,7 +384,11 @@ async fn migrated_sqlite() -> (Schema, tempfile::TempDir) {
 
 async fn migrated_postgres(base: &str) -> Schema {
     let mut url = url::Url::parse(base).unwrap();
-    let name = format!("preau_parity_{}_{}", std::process::id(), now_ms());
+    let name = format!(
+        "preau_parity_{}_{}",
+        std::process::id(),
+        Clock::system().now_ms()
+    );
     url.set_path(&format!("/{name}"));
     let store = Store::connect(url.as_str(), 2).await.unwrap();
     store.migrate().await.unwrap();

@@ -6,7 +6,7 @@
 use preau::domain::store::{
     accounts::{AccountStatus, NewAccount},
     actors::{ActorKindRow, NewActor},
-    is_unique_violation, now_ms,
+    is_unique_violation,
     profiles::{ProfileRow, ProfileUpdate},
     tokens::TokenPurpose,
     Store,
@@ -37,7 +37,7 @@ async fn databases() -> Vec<TestDb> {
             let mut url = url::Url::parse(&base).unwrap();
             static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
             let serial = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let name = format!("preau_store_{}_{}_{serial}", std::process::id(), now_ms());
+            let name = format!("preau_store_{}_{}_{serial}", std::process::id(), preau::domain::clock::Clock::system().now_ms());
             url.set_path(&format!("/{name}"));
             let store = Store::connect(url.as_str(), 4).await.unwrap();
             store.migrate().await.unwrap();
@@ -122,7 +122,7 @@ async fn email_tokens_work_once_and_only_the_latest_counts() {
             .create_account(&person("yann", "yann@example.org"))
             .await
             .unwrap();
-        let later = now_ms() + 60_000;
+        let later = store.now_ms() + 60_000;
         store
             .create_email_token("first", id, TokenPurpose::VerifyEmail, later)
             .await
@@ -163,7 +163,12 @@ async fn email_tokens_work_once_and_only_the_latest_counts() {
             "used"
         );
         store
-            .create_email_token("expired", id, TokenPurpose::ResetPassword, now_ms() - 1)
+            .create_email_token(
+                "expired",
+                id,
+                TokenPurpose::ResetPassword,
+                store.now_ms() - 1,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -186,10 +191,13 @@ async fn sessions_expire_and_end() {
             .await
             .unwrap();
         store
-            .create_session("live", id, now_ms() + 60_000)
+            .create_session("live", id, store.now_ms() + 60_000)
             .await
             .unwrap();
-        store.create_session("old", id, now_ms() - 1).await.unwrap();
+        store
+            .create_session("old", id, store.now_ms() - 1)
+            .await
+            .unwrap();
         assert_eq!(store.session_account("live").await.unwrap(), Some(id));
         assert_eq!(store.session_account("old").await.unwrap(), None);
         assert!(store.purge_expired().await.unwrap() >= 1);
@@ -307,7 +315,7 @@ async fn counts_follow_status_and_activity() {
             .unwrap();
         store.touch_login(a).await.unwrap();
         let counts = store
-            .count_active_accounts([now_ms() - 1000, 0])
+            .count_active_accounts([store.now_ms() - 1000, 0])
             .await
             .unwrap();
         assert_eq!(counts, [2, 1, 1]);

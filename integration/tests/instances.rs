@@ -6,6 +6,8 @@
 
 mod support;
 
+#[path = "scenarios/clock.rs"]
+mod clock;
 #[path = "scenarios/contacts.rs"]
 mod contacts;
 #[path = "scenarios/delivery.rs"]

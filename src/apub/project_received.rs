@@ -15,7 +15,7 @@ use crate::{
     domain::{
         inbox::Applied,
         project_content::{media_type_of, ReceivedObject},
-        project_reads::{now_ms, ActorRow, NewEvent, NewProjectPost, NewVersion, ProjectRow},
+        project_reads::{ActorRow, NewEvent, NewProjectPost, NewVersion, ProjectRow},
         rendering,
     },
     urls,
@@ -30,27 +30,31 @@ use preau_federation::{
 use serde_json::Value;
 use url::Url;
 
-fn ms_of(text: Option<&str>) -> i64 {
+/// The time `text` names, or `now` (the instance's clock) when it names
+/// none.
+fn ms_of(text: Option<&str>, now: i64) -> i64 {
     text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.timestamp_millis())
-        .unwrap_or_else(now_ms)
+        .unwrap_or(now)
 }
 
 /// Reads a members-only object from its JSON; `author` must be its
-/// `attributedTo` and its id, content link and author on one host.
+/// `attributedTo` and its id, content link and author on one host; `now`
+/// dates an object that gives no date.
 pub async fn parse_object(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
+    now: i64,
 ) -> Result<ReceivedObject, InboxError> {
     let kind = object
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or_default();
     match kind {
-        "Page" | "Note" => parse_post(object, author, project).await,
-        "Document" => parse_document(object, author, project),
-        "Event" => parse_event(object, author, project).await,
+        "Page" | "Note" => parse_post(object, author, project, now).await,
+        "Document" => parse_document(object, author, project, now),
+        "Event" => parse_event(object, author, project, now).await,
         _ => Err(InboxError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "object_type_unsupported",
@@ -81,6 +85,7 @@ async fn parse_post(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
+    now: i64,
 ) -> Result<ReceivedObject, InboxError> {
     let post: Post = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
     if post.author() != Some(author) || !same_host(&post.id, author) {
@@ -110,7 +115,7 @@ async fn parse_post(
             content_html: rendering::remote_html(post.content.clone().unwrap_or_default())
                 .await
                 .map_err(unavailable)?,
-            published_at: ms_of(post.published.as_deref()),
+            published_at: ms_of(post.published.as_deref(), now),
             local: false,
         },
         in_reply_to: if post.kind == PostKind::Page {
@@ -126,6 +131,7 @@ fn parse_document(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
+    now: i64,
 ) -> Result<ReceivedObject, InboxError> {
     let document: SharedDocument = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
     if &document.attributed_to != author
@@ -156,7 +162,7 @@ fn parse_document(
             sha256: document.digest.to_ascii_lowercase(),
             content_url: document.url.to_string(),
             storage_key: None,
-            created_at: ms_of(document.published.as_deref()),
+            created_at: ms_of(document.published.as_deref(), now),
             local: false,
         },
         name,
@@ -169,6 +175,7 @@ async fn parse_event(
     object: &Value,
     author: &Url,
     project: &ProjectRow,
+    now: i64,
 ) -> Result<ReceivedObject, InboxError> {
     let event: ProjectEvent = serde_json::from_value(object.clone()).map_err(|_| invalid())?;
     if &event.attributed_to != author || !same_host(&event.id, author) {
@@ -210,7 +217,7 @@ async fn parse_event(
                 .unwrap_or_default(),
             for_all: attendees.is_empty(),
             attendees: Vec::new(),
-            created_at: ms_of(event.published.as_deref()),
+            created_at: ms_of(event.published.as_deref(), now),
             local: false,
         },
         attendees,
@@ -310,7 +317,7 @@ pub async fn mirror_receive_create(
         .await
         .map_err(|_| InboxError::new(StatusCode::BAD_REQUEST, "actor_unavailable"))?
         .row;
-    let parsed = parse_object(&object, &author_url, project).await?;
+    let parsed = parse_object(&object, &author_url, project, data.domain.clock().now_ms()).await?;
     Ok(data
         .domain
         .receive_project_object(announce_id, project, &author, parsed, &Value::Null)

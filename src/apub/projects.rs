@@ -18,8 +18,7 @@ use crate::{
     app::AppState,
     domain::{
         project_reads::{
-            now_ms, JoinMode, NewLogEntry, NewMember, ProjectFields, ProjectRow, ProjectStatus,
-            Visibility,
+            JoinMode, NewLogEntry, NewMember, ProjectFields, ProjectRow, ProjectStatus, Visibility,
         },
         projects::{row_role, wire_role},
     },
@@ -72,10 +71,12 @@ fn rfc3339(ms: i64) -> Option<String> {
         .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
-fn ms_of(text: Option<&str>) -> i64 {
+/// The time `text` names, or `now` (the instance's clock) when it names
+/// none.
+fn ms_of(text: Option<&str>, now: i64) -> i64 {
     text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.timestamp_millis())
-        .unwrap_or_else(now_ms)
+        .unwrap_or(now)
 }
 
 /// The `Group` document of a local project.
@@ -418,7 +419,7 @@ async fn mirror_members(
             state,
             activity_id: member.activity.map(|a| a.to_string()),
             invited_by,
-            updated_at: ms_of(member.updated.as_deref()),
+            updated_at: ms_of(member.updated.as_deref(), data.domain.clock().now_ms()),
         });
     }
     Ok(members)
@@ -462,7 +463,7 @@ async fn mirror_log(
                 .chars()
                 .take(40)
                 .collect(),
-            at: ms_of(find("published").as_deref()),
+            at: ms_of(find("published").as_deref(), data.domain.clock().now_ms()),
         };
         if let Some(actor) = find("actor") {
             entry.actor_id = known_actor_id(data, &actor).await?;

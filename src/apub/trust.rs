@@ -278,7 +278,7 @@ async fn check(state: &AppState, host: &str, origin: &Url) -> Result<CheckOutcom
         .chars()
         .take(200)
         .collect::<String>();
-    let now = state.domain.clock.now();
+    let now = state.domain.clock().now();
     let served = trust
         .get("attestations")
         .and_then(Value::as_array)

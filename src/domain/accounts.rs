@@ -12,7 +12,7 @@ use crate::{
     domain::store::{
         accounts::{AccountId, AccountRow, AccountStatus, NewAccount},
         actors::{ActorKindRow, NewActor},
-        is_unique_violation, now_ms,
+        is_unique_violation,
         tokens::TokenPurpose,
     },
     i18n::Lang,
@@ -213,7 +213,7 @@ impl Domain {
             email: email.clone(),
             email_domain: email_domain.clone(),
             locale: input.lang.code().to_string(),
-            created_at: now_ms(),
+            created_at: self.clock().now_ms(),
         };
         // Both paths hash the password, so they take about as long.
         let hash = self.passwords.hash(input.password).await?;
@@ -306,7 +306,7 @@ impl Domain {
                 &hash,
                 account.id,
                 TokenPurpose::VerifyEmail,
-                now_ms() + VERIFY_LIFETIME_MS,
+                self.clock().now_ms() + VERIFY_LIFETIME_MS,
             )
             .await?;
         let link = urls::verify_email(&self.settings.base_url(), &token);
@@ -415,7 +415,7 @@ impl Domain {
     pub async fn open_session(&self, account: AccountId) -> DomainResult<String> {
         let (token, hash) = new_token();
         self.store
-            .create_session(&hash, account, now_ms() + SESSION_LIFETIME_MS)
+            .create_session(&hash, account, self.clock().now_ms() + SESSION_LIFETIME_MS)
             .await?;
         Ok(token)
     }
@@ -451,7 +451,7 @@ impl Domain {
                 &hash,
                 account.id,
                 TokenPurpose::ResetPassword,
-                now_ms() + RESET_LIFETIME_MS,
+                self.clock().now_ms() + RESET_LIFETIME_MS,
             )
             .await?;
         let link = urls::reset_password(&self.settings.base_url(), &token);

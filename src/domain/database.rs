@@ -3,7 +3,8 @@
 //! that nothing outside the domain names the store.
 
 use super::{
-    cache::VersionedCache, passwords::PasswordPool, rows::StoreError, Domain, DomainResult,
+    cache::VersionedCache, clock::Clock, passwords::PasswordPool, rows::StoreError, Domain,
+    DomainResult,
 };
 use crate::{config::Settings, domain::store::Store, mail::Mailer};
 use std::{sync::Arc, time::Duration};
@@ -38,14 +39,15 @@ pub async fn delivery_counts(settings: &Settings) -> DomainResult<DeliveryCounts
 
 impl Domain {
     /// Opens (and migrates) the database of `settings` and builds the
-    /// domain of that instance around it, with its mailer and the
-    /// attestations it serves.
+    /// domain of that instance around it, with its mailer, the
+    /// attestations it serves and the clock it reads the time from.
     pub async fn open(
         settings: Settings,
         mailer: Mailer,
         own_attestations: Vec<serde_json::Value>,
+        clock: Clock,
     ) -> Result<Domain, StoreError> {
-        let store = open_store(&settings).await?;
+        let store = open_store(&settings).await?.with_clock(clock);
         let passwords = Arc::new(PasswordPool::new(
             settings.accounts.effective_hashing_concurrency(),
             settings.accounts.hashing_queue as usize,
@@ -62,7 +64,13 @@ impl Domain {
             trust_book: Arc::default(),
             own_attestations: Arc::new(own_attestations),
             passwords,
-            clock: super::clock::Clock::system(),
         })
+    }
+
+    /// The clock this instance reads the time from (the system clock, or a
+    /// test's): every time the domain, its store, the jobs and the pages
+    /// read comes from it.
+    pub fn clock(&self) -> &Clock {
+        self.store.clock()
     }
 }

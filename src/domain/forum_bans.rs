@@ -11,7 +11,6 @@ use crate::domain::store::{
     actors::ActorRow,
     forum_bans::{self, ForumBan},
     forums::ForumRow,
-    now_ms,
 };
 
 impl Domain {
@@ -66,7 +65,7 @@ impl Domain {
             actor_id: banned.id,
             reason,
             expires_at,
-            created_at: now_ms(),
+            created_at: self.clock().now_ms(),
         };
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
@@ -124,7 +123,7 @@ impl Domain {
         }
         Ok(self
             .store
-            .active_ban(forum.actor.id, account.actor_id, self.clock.now_ms())
+            .active_ban(forum.actor.id, account.actor_id, self.clock().now_ms())
             .await?)
     }
 

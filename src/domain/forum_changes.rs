@@ -12,7 +12,6 @@ use crate::{
         accounts::AccountRow,
         actors::ActorRow,
         forums::ForumRow,
-        now_ms,
         posts::{self, PostKind, PostRow},
         Tx,
     },
@@ -121,7 +120,7 @@ impl Domain {
         let forum = self.forum_of(post).await?;
         let actor = self.author_actor(account).await?;
         let html = rendering::markdown(body.clone(), "body").await?;
-        let now = now_ms();
+        let now = self.clock().now_ms();
         let mut edited = post.clone();
         edited.title = title.clone();
         edited.source = body.clone();
@@ -167,7 +166,12 @@ impl Domain {
             &actor,
             ActivityKind::Delete,
             Value::String(post.ap_id.clone()),
-            move |tx| Box::pin(async move { posts::mark_deleted(tx, id, now_ms()).await }),
+            move |tx| {
+                Box::pin(async move {
+                    let now = tx.now_ms();
+                    posts::mark_deleted(tx, id, now).await
+                })
+            },
         )
         .await
     }
@@ -256,7 +260,7 @@ impl Domain {
             .summary(reason.clone()),
         )?;
         let mut tx = self.store.begin().await?;
-        posts::mark_removed(&mut tx, post.id, &reason, now_ms()).await?;
+        posts::mark_removed(&mut tx, post.id, &reason, self.clock().now_ms()).await?;
         self.distribute(&mut tx, &forum, &actor, &id, &activity)
             .await?;
         crate::domain::store::commit(tx).await?;

@@ -18,7 +18,6 @@ use crate::{
         accounts::AccountRow,
         actors::{ActorKindRow, ActorRow, NewActor},
         forums::{self, FollowState, ForumRow, NewForum},
-        now_ms,
         posts::{self, NewPost, PostId, PostKind, PostRow, PostView},
         Tx,
     },
@@ -209,7 +208,7 @@ impl Domain {
             title,
             content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
-            published_at: now_ms(),
+            published_at: self.clock().now_ms(),
             local: true,
         };
         self.publish_new_post(forum, &actor, new, None).await
@@ -255,7 +254,7 @@ impl Domain {
             content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
             context_url: thread.context_url.clone(),
-            published_at: now_ms(),
+            published_at: self.clock().now_ms(),
             local: true,
         };
         self.publish_new_post(&forum, &actor, new, Some(&parent.ap_id))

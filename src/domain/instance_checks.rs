@@ -30,7 +30,7 @@ impl Domain {
     pub async fn postpone_instance_check(&self, host: &str, delay_ms: i64) -> DomainResult<()> {
         Ok(self
             .store
-            .postpone_instance_check(host, crate::domain::store::now_ms() + delay_ms)
+            .postpone_instance_check(host, self.clock().now_ms() + delay_ms)
             .await?)
     }
 
@@ -48,7 +48,7 @@ impl Domain {
     /// last 180 days (NodeInfo's usage).
     pub async fn active_account_counts(&self) -> DomainResult<[i64; 3]> {
         let day = 24 * 3600 * 1000;
-        let now = crate::domain::store::now_ms();
+        let now = self.clock().now_ms();
         Ok(self
             .store
             .count_active_accounts([now - 30 * day, now - 180 * day])

@@ -134,6 +134,4 @@ pub struct Domain {
     /// Where every password hash and check runs, bounded
     /// (`accounts.hashing_concurrency`, `accounts.hashing_queue`).
     pub passwords: Arc<passwords::PasswordPool>,
-    /// The time this instance reads (the system clock, or a test's).
-    pub clock: clock::Clock,
 }

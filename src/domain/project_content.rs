@@ -21,7 +21,6 @@ use crate::{
     domain::store::{
         accounts::AccountRow,
         actors::{ActorId, ActorRow},
-        now_ms,
         project_content::{self, NewEvent, NewProjectPost, NewVersion, ProjectPostRow},
         projects::{self, MemberRow, ProjectRow},
         Tx,
@@ -171,7 +170,7 @@ impl Domain {
             title,
             content_html: rendering::markdown(body.clone(), "body").await?,
             source: body,
-            published_at: now_ms(),
+            published_at: self.clock().now_ms(),
             local: true,
         };
         let mut tx = self.store.begin().await?;

@@ -9,7 +9,6 @@ use super::{
 use crate::{
     domain::store::{
         accounts::AccountRow,
-        now_ms,
         project_content::{self, NewVersion, VersionRow},
         projects::ProjectRow,
     },
@@ -156,7 +155,7 @@ impl Domain {
             size: upload.bytes.len() as i64,
             sha256: sha256_hex(&upload.bytes),
             storage_key: Some(token),
-            created_at: now_ms(),
+            created_at: self.clock().now_ms(),
             local: true,
         };
         let mut tx = self.store.begin().await?;

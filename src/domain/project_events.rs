@@ -10,7 +10,6 @@ use crate::{
     domain::store::{
         accounts::AccountRow,
         actors::{ActorId, ActorRow},
-        now_ms,
         project_content::{self, EventRow, NewEvent},
         projects::{MemberRow, ProjectRow},
     },
@@ -110,7 +109,7 @@ impl Domain {
             meeting_url,
             for_all: attendees.is_empty(),
             attendees: attendees.iter().map(|a| a.id).collect(),
-            created_at: now_ms(),
+            created_at: self.clock().now_ms(),
             local: true,
         };
         let mut tx = self.store.begin().await?;

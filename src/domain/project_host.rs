@@ -14,7 +14,6 @@ use super::{
 use crate::{
     domain::store::{
         actors::ActorRow,
-        now_ms,
         projects::{
             self, count_owners, JoinMode, MemberRow, MemberState, NewLogEntry, NewMember,
             ProjectRow, Role,
@@ -112,6 +111,7 @@ impl Domain {
     }
 
     pub(super) fn new_log(
+        &self,
         kind: &str,
         actor: Option<&ActorRow>,
         subject: Option<&ActorRow>,
@@ -121,7 +121,7 @@ impl Domain {
             actor_id: actor.map(|a| a.id),
             subject_id: subject.map(|a| a.id),
             detail: String::new(),
-            at: now_ms(),
+            at: self.clock().now_ms(),
         }
     }
 
@@ -174,9 +174,9 @@ impl Domain {
                     state: MemberState::Invited,
                     activity_id: Some(invite_id.to_string()),
                     invited_by: Some(inviter.id),
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
-                log: Self::new_log("invited", Some(inviter), Some(invitee)),
+                log: self.new_log("invited", Some(inviter), Some(invitee)),
                 direct,
                 announced: invite.clone(),
                 also_to,
@@ -215,9 +215,9 @@ impl Domain {
                     },
                     activity_id: None,
                     invited_by: None,
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
-                log: Self::new_log(
+                log: self.new_log(
                     if accept { "joined" } else { "refused" },
                     Some(invitee),
                     None,
@@ -324,9 +324,9 @@ impl Domain {
                     },
                     activity_id: Some(join_id.to_string()),
                     invited_by: None,
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
-                log: Self::new_log(
+                log: self.new_log(
                     if open { "joined" } else { "requested" },
                     Some(person),
                     None,
@@ -385,9 +385,9 @@ impl Domain {
                     },
                     activity_id: None,
                     invited_by: None,
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
-                log: Self::new_log(
+                log: self.new_log(
                     if accept { "accepted" } else { "rejected" },
                     Some(moderator),
                     Some(requester),
@@ -430,9 +430,9 @@ impl Domain {
                     state: MemberState::Left,
                     activity_id: None,
                     invited_by: None,
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
-                log: Self::new_log("left", Some(person), None),
+                log: self.new_log("left", Some(person), None),
                 direct: Vec::new(),
                 announced: leave.clone(),
                 also_to: Vec::new(),
@@ -490,9 +490,9 @@ impl Domain {
                     state: MemberState::Removed,
                     activity_id: None,
                     invited_by: None,
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
-                log: Self::new_log("removed", Some(moderator), Some(target)),
+                log: self.new_log("removed", Some(moderator), Some(target)),
                 direct: Vec::new(),
                 announced: remove.clone(),
                 also_to: if target.is_local() {
@@ -554,7 +554,7 @@ impl Domain {
                 return Err(Refusal::LastOwner.into());
             }
         }
-        let mut log = Self::new_log("role", Some(owner), Some(target));
+        let mut log = self.new_log("role", Some(owner), Some(target));
         log.detail = new_role.as_str().to_string();
         self.commit_host_change(
             project,
@@ -566,7 +566,7 @@ impl Domain {
                     state: MemberState::Member,
                     activity_id: None,
                     invited_by: None,
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
                 log,
                 direct: Vec::new(),

@@ -12,7 +12,6 @@ use crate::{
     domain::store::{
         accounts::AccountRow,
         actors::{ActorKindRow, ActorRow},
-        now_ms,
         projects::{self, JoinMode, MemberRow, MemberState, NewMember, ProjectRow, Role},
     },
     urls,
@@ -117,7 +116,7 @@ impl Domain {
                     state: MemberState::Invited,
                     activity_id: Some(id.clone()),
                     invited_by: Some(me.id),
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
             )
             .await
@@ -174,7 +173,7 @@ impl Domain {
                     },
                     activity_id: None,
                     invited_by: None,
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
             )
             .await
@@ -221,7 +220,7 @@ impl Domain {
                     state: MemberState::Requested,
                     activity_id: Some(id.clone()),
                     invited_by: None,
-                    updated_at: now_ms(),
+                    updated_at: self.clock().now_ms(),
                 }),
             )
             .await
@@ -322,7 +321,7 @@ impl Domain {
                 state: MemberState::Left,
                 activity_id: None,
                 invited_by: None,
-                updated_at: now_ms(),
+                updated_at: self.clock().now_ms(),
             }),
         )
         .await

@@ -7,7 +7,6 @@
 use super::{Domain, DomainResult, Refusal};
 pub use crate::domain::store::{
     actors::{ActorId, ActorRow},
-    now_ms,
     project_content::{
         DocumentRow, EventRow, NewEvent, NewProjectPost, NewVersion, ProjectPostRow, VersionRow,
     },

@@ -5,7 +5,7 @@
 //! published while the place it was written for turned it down.
 
 use super::{Domain, DomainResult};
-use crate::domain::store::{now_ms, posts, project_content};
+use crate::domain::store::{posts, project_content};
 use serde_json::Value;
 
 /// Longest reason kept, in characters.
@@ -84,7 +84,7 @@ impl Domain {
                 && forum.actor.domain.eq_ignore_ascii_case(host)
             {
                 let mut tx = self.store.begin().await?;
-                posts::mark_refused(&mut tx, post.id, &reason, now_ms()).await?;
+                posts::mark_refused(&mut tx, post.id, &reason, self.clock().now_ms()).await?;
                 crate::domain::store::commit(tx).await?;
                 self.after_commit();
             }
@@ -99,7 +99,13 @@ impl Domain {
                 && project.actor.domain.eq_ignore_ascii_case(host)
             {
                 let mut tx = self.store.begin().await?;
-                project_content::mark_post_refused(&mut tx, post.id, &reason, now_ms()).await?;
+                project_content::mark_post_refused(
+                    &mut tx,
+                    post.id,
+                    &reason,
+                    self.clock().now_ms(),
+                )
+                .await?;
                 crate::domain::store::commit(tx).await?;
                 self.after_commit();
             }

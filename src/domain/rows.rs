@@ -7,7 +7,6 @@ pub use crate::domain::store::{
     actors::{ActorId, ActorRow},
     contacts::ContactView,
     forums::{FollowState, ForumRow},
-    now_ms,
     posts::{PostId, PostKind, PostRow, PostView, ReportRow},
     profiles::ProfileRow,
     project_content::{

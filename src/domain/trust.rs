@@ -109,7 +109,7 @@ impl super::Domain {
         }
         if federation.min_level > TrustLevel::Informal {
             let book = self.trust_book().await?;
-            let label = self.instance_label(&book, &host, self.clock.now_ms());
+            let label = self.instance_label(&book, &host, self.clock().now_ms());
             if label.level < federation.min_level {
                 return Ok(Some(Refusal::LevelTooLow));
             }

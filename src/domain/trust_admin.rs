@@ -5,7 +5,7 @@
 
 use super::Refusal;
 use super::{
-    rows::{now_ms, AccountRow, InstanceRow, TrustEvent},
+    rows::{AccountRow, InstanceRow, TrustEvent},
     trust::ManualEntry,
     Domain, DomainError, DomainResult,
 };
@@ -73,7 +73,7 @@ impl Domain {
                         level,
                         note,
                         by: admin.username.clone(),
-                        at: now_ms(),
+                        at: self.clock().now_ms(),
                     })
                 }
                 _ => {

@@ -106,7 +106,7 @@ impl super::Domain {
         Ok(Labeller {
             domain: self,
             book: self.trust_book().await?,
-            now: self.clock.now_ms(),
+            now: self.clock().now_ms(),
         })
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     apub::actors::DbActor,
     config::DeliverySettings,
     domain::{
-        outbox::deliveries::{now_ms, Deliveries, DueDelivery, PeerRow},
+        outbox::deliveries::{Deliveries, DueDelivery, PeerRow},
         DomainError,
     },
 };
@@ -199,7 +199,9 @@ pub fn spawn_delivery_workers(
             }
             if idle {
                 let wait = match queue.next_due().await {
-                    Ok(Some(at)) => (at - now_ms()).clamp(10, settings.poll_ms as i64),
+                    Ok(Some(at)) => {
+                        (at - domain.clock().now_ms()).clamp(10, settings.poll_ms as i64)
+                    }
                     _ => settings.poll_ms as i64,
                 };
                 let _ = tokio::time::timeout(Duration::from_millis(wait as u64), waker.notified())
@@ -218,12 +220,10 @@ async fn deliver(
 ) -> Result<(), DomainError> {
     let queue = &data.domain.deliveries();
     let delivery = &job.delivery;
-    let now = now_ms();
-    // What is overdue (the retry window, a probe) is decided by the
-    // instance's clock, which tests move; schedules written to the queue
-    // stay on the queue's own (system) time.
-    let clock = data.domain.clock.now_ms();
-    if clock - delivery.activity.created_at > settings.give_up_after_hours as i64 * 3_600_000 {
+    // The instance's clock, which tests move: what is overdue (the retry
+    // window, a probe) and when the next attempt falls due.
+    let now = data.domain.clock().now_ms();
+    if now - delivery.activity.created_at > settings.give_up_after_hours as i64 * 3_600_000 {
         return queue.fail(delivery.id, "retry window over").await;
     }
     // A peer marked unreachable is only tried when its probe is due. The
@@ -231,7 +231,7 @@ async fn deliver(
     // failed before has a row.
     if let Some(peer) = &job.peer {
         if let (Some(_), Some(probe_at)) = (peer.unreachable_since, peer.next_probe_at) {
-            if probe_at > clock {
+            if probe_at > now {
                 return queue.postpone(delivery.id, probe_at).await;
             }
         }

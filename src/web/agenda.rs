@@ -14,7 +14,7 @@ use crate::{
     app::AppState,
     domain::{
         project_content::EventInput,
-        rows::{now_ms, AccountRow, EventView, ProjectRow},
+        rows::{AccountRow, EventView, ProjectRow},
     },
     error::AppError,
 };
@@ -111,7 +111,7 @@ pub async fn show_agenda(State(state): State<AppState>, page: Page) -> Response 
         Ok(events) => events,
         Err(error) => return refusal(&state, &page, error),
     };
-    let now = now_ms();
+    let now = state.domain.clock().now_ms();
     let (past, upcoming): (Vec<_>, Vec<_>) = events
         .iter()
         .partition(|(view, _)| view.event.ends_at < now);

@@ -28,15 +28,20 @@ export const PREAU_BIN = path.resolve(
 export const CHROMIUM = process.env.PREAU_CHROMIUM ?? '/usr/bin/chromium';
 export { DATABASE_KIND };
 
-export async function freePort() {
+/**
+ * A listening socket on a free loopback port, bound now and handed to `preau serve
+ * --listen-stdin` as its standard input, so no other process can take the port between
+ * choosing it and the server's start. Node cannot pass a `net.Server` as a child's stdio,
+ * but it can pass a file descriptor: the server handle's `fd` (Unix). The parent closes its
+ * copy once the child has one; nothing connects before the child is started, so the
+ * parent never accepts a connection meant for the server.
+ */
+export async function listeningSocket() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
   });
 }
 
@@ -210,7 +215,8 @@ export function logTail(inst, lines = 200) {
  */
 export async function prepareInstance(inst, { config, prefix = 'preau-browser', extraEnv = {}, fastDelivery = true }) {
   inst.config = config;
-  inst.port = await freePort();
+  inst.listener = await listeningSocket();
+  inst.port = inst.listener.address().port;
   inst.domain = `localhost:${inst.port}`;
   inst.base = `http://${inst.domain}`;
   inst.dataDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-${inst.label.toLowerCase()}-`));
@@ -236,11 +242,14 @@ export async function startServer(inst) {
     `instance ${inst.label}${inst.what ? ` (${inst.what})` : ''}: preau ${PREAU_BIN} on ${inst.base}, ` +
       `config ${inst.config}, database ${DATABASE_KIND}: ${inst.database.url}`,
   );
-  const child = spawn(PREAU_BIN, ['serve', '--config', inst.config], {
+  assert.ok(inst.listener, `instance ${inst.label}: prepareInstance binds its socket, once per start`);
+  const child = spawn(PREAU_BIN, ['serve', '--config', inst.config, '--listen-stdin'], {
     cwd: ROOT,
     env: inst.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [inst.listener._handle.fd, 'pipe', 'pipe'],
   });
+  inst.listener.close();
+  inst.listener = null;
   inst.child = child;
   child.stdout.on('data', (d) => inst.log.push(d.toString()));
   child.stderr.on('data', (d) => inst.log.push(d.toString()));

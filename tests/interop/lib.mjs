@@ -143,6 +143,7 @@ const keepArtifacts = process.env.PREAU_INTEROP_KEEP === "1";
 /** Préau's coordinates, set by `preparePreau`. */
 export const preau = {
   port: null,
+  listener: null, // the bound socket until `preau serve` has it (see listeningSocket)
   host: null, // "localhost:PORT" (or "127.0.0.1:PORT"): the instance domain
   origin: null, // "http://" + host
   dataDir: null,
@@ -172,15 +173,20 @@ export function tail(text, max) {
   return text.length > max ? `…${text.slice(-max)}` : text;
 }
 
-export function freePort() {
-  return new Promise((resolvePort, reject) => {
+/**
+ * A listening socket on a free loopback port, bound now and handed to `preau serve
+ * --listen-stdin` as its standard input, so no other process can take the port between
+ * choosing it and the server's start. Node cannot pass a `net.Server` as a child's stdio,
+ * but it can pass a file descriptor: the server handle's `fd` (Unix). The parent closes its
+ * copy once the child has one; nothing connects before the child is started, so the
+ * parent never accepts a connection meant for the server.
+ */
+export function listeningSocket() {
+  return new Promise((resolveSocket, reject) => {
     const server = createNetServer();
     server.unref();
     server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port: chosen } = server.address();
-      server.close(() => resolvePort(chosen));
-    });
+    server.listen(0, "127.0.0.1", () => resolveSocket(server));
   });
 }
 
@@ -219,7 +225,8 @@ export async function preparePreau(prefix, { hostname = "localhost" } = {}) {
     existsSync(serverBin),
     `no server binary at ${serverBin}: build it (cargo build) or set PREAU_BIN`,
   );
-  preau.port = await freePort();
+  preau.listener = await listeningSocket();
+  preau.port = preau.listener.address().port;
   preau.host = `${hostname}:${preau.port}`;
   preau.origin = `http://${preau.host}`;
   rewriteHosts.add(preau.host);
@@ -292,11 +299,14 @@ function killOnExit() {
 /** Starts `preau serve` and waits until it answers. */
 export async function startPreau() {
   process.once("exit", killOnExit);
-  child = spawn(serverBin, ["serve"], {
+  assert.ok(preau.listener, "preparePreau binds the socket, once per start");
+  child = spawn(serverBin, ["serve", "--listen-stdin"], {
     cwd: preau.dataDir,
     env: serverEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [preau.listener._handle.fd, "pipe", "pipe"],
   });
+  preau.listener.close();
+  preau.listener = null;
   child.stdout.on("data", appendServerOutput);
   child.stderr.on("data", appendServerOutput);
   child.once("exit", (code, signal) => {

@@ -200,12 +200,7 @@ pub async fn deliver_all(instances: &[&TestInstance]) {
         let mut idle = true;
         for instance in instances {
             let store = &instance.running.state.domain.store();
-            if store
-                .deliveries_due(preau::domain::store::now_ms())
-                .await
-                .expect("queue")
-                > 0
-            {
+            if store.deliveries_due(store.now_ms()).await.expect("queue") > 0 {
                 idle = false;
             }
             let left = deadline.saturating_duration_since(Instant::now());
@@ -306,7 +301,7 @@ impl TestInstance {
     /// `by` does so now.
     pub fn advance_clock(&self, by: Duration) {
         assert!(
-            self.running.state.domain.clock.advance(by),
+            self.running.state.domain.clock().advance(by),
             "test instances have an adjustable clock"
         );
     }

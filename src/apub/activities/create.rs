@@ -105,7 +105,13 @@ pub async fn verify_project<'a>(
         &object_id,
         Provenance::DeliveredBy(&activity.actor),
     )?;
-    let object = parse_object(object, &activity.actor, &project).await?;
+    let object = parse_object(
+        object,
+        &activity.actor,
+        &project,
+        data.domain.clock().now_ms(),
+    )
+    .await?;
     Ok(Some(CheckedProjectObject {
         received: r,
         project,

@@ -8,7 +8,6 @@ use crate::{
     domain::store::{
         actors::ActorRow,
         forums::ForumRow,
-        now_ms,
         posts::{self, PostKind, PostRow},
     },
     domain::{provenance::Provenance, rendering, Domain, DomainError, DomainResult},
@@ -115,9 +114,10 @@ impl Domain {
             .unwrap_or_default();
         let id = stored.id;
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
-            Box::pin(
-                async move { posts::update_post(tx, id, &title, &source, &html, now_ms()).await },
-            )
+            Box::pin(async move {
+                let now = tx.now_ms();
+                posts::update_post(tx, id, &title, &source, &html, now).await
+            })
         })
         .await
     }
@@ -140,7 +140,10 @@ impl Domain {
         if stored.author_id == signer.id {
             return self
                 .apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
-                    Box::pin(async move { posts::mark_deleted(tx, id, now_ms()).await })
+                    Box::pin(async move {
+                        let now = tx.now_ms();
+                        posts::mark_deleted(tx, id, now).await
+                    })
                 })
                 .await;
         }
@@ -153,7 +156,10 @@ impl Domain {
             .take(500)
             .collect::<String>();
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
-            Box::pin(async move { posts::mark_removed(tx, id, &reason, now_ms()).await })
+            Box::pin(async move {
+                let now = tx.now_ms();
+                posts::mark_removed(tx, id, &reason, now).await
+            })
         })
         .await
     }

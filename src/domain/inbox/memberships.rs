@@ -8,7 +8,6 @@ use crate::domain::Refusal;
 use crate::{
     domain::store::{
         actors::ActorRow,
-        now_ms,
         projects::{MemberRow, MemberState, NewMember, ProjectRow, Role},
     },
     domain::{Domain, DomainError, DomainResult},
@@ -83,7 +82,7 @@ impl Domain {
             },
             activity_id: None,
             invited_by: None,
-            updated_at: now_ms(),
+            updated_at: self.clock().now_ms(),
         };
         self.record_remote_membership(received, project, &member)
             .await
@@ -118,7 +117,7 @@ impl Domain {
             state: MemberState::Invited,
             activity_id: Some(invite_id.to_string()),
             invited_by: Some(inviter.id),
-            updated_at: now_ms(),
+            updated_at: self.clock().now_ms(),
         };
         self.record_remote_membership(received, project, &member)
             .await
@@ -144,7 +143,7 @@ impl Domain {
             state: MemberState::Removed,
             activity_id: None,
             invited_by: None,
-            updated_at: now_ms(),
+            updated_at: self.clock().now_ms(),
         };
         self.record_remote_membership(received, project, &member)
             .await

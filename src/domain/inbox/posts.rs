@@ -9,7 +9,6 @@ use crate::{
         actors::ActorRow,
         forums::ForumRow,
         inbox::record_received,
-        now_ms,
         posts::{self, NewPost, PostKind, PostRow},
         Tx, WriteWork,
     },
@@ -101,8 +100,8 @@ impl Domain {
             .as_deref()
             .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
             .map(|t| t.timestamp_millis())
-            .filter(|t| *t <= now_ms())
-            .unwrap_or_else(now_ms);
+            .filter(|t| *t <= self.clock().now_ms())
+            .unwrap_or_else(|| self.clock().now_ms());
         let new = NewPost {
             ap_id: post.id.to_string(),
             kind,

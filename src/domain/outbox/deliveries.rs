@@ -9,10 +9,7 @@ use crate::{
     domain::{Domain, DomainResult},
 };
 
-pub use crate::domain::store::{
-    delivery::{DueDelivery, PeerRow},
-    now_ms,
-};
+pub use crate::domain::store::delivery::{DueDelivery, PeerRow};
 
 /// The delivery queue of one instance.
 pub struct Deliveries<'a> {
@@ -33,7 +30,7 @@ impl Domain {
         let deadline = tokio::time::Instant::now() + bound;
         loop {
             self.delivery_waker.wake();
-            if self.store.deliveries_due(now_ms()).await? == 0 {
+            if self.store.deliveries_due(self.clock().now_ms()).await? == 0 {
                 return Ok(true);
             }
             if tokio::time::Instant::now() >= deadline {

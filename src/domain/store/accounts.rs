@@ -2,7 +2,7 @@
 
 use super::{
     actors::{insert_actor, ActorId, NewActor},
-    now_ms, IntBool, Store, StoreResult,
+    IntBool, Store, StoreResult,
 };
 
 /// The database id of an account.
@@ -117,8 +117,8 @@ impl Store {
     /// (see [`super::is_unique_violation`]) and leaves nothing behind.
     pub async fn create_account(&self, account: &NewAccount) -> StoreResult<AccountId> {
         let mut tx = self.begin().await?;
-        let now = now_ms();
-        let actor_id = insert_actor(&mut *tx, &account.actor).await?;
+        let now = self.now_ms();
+        let actor_id = insert_actor(&mut *tx, &account.actor, now).await?;
         sqlx::query("INSERT INTO profiles (actor_id, updated_at) VALUES ($1, $2)")
             .bind(actor_id.0)
             .bind(now)
@@ -223,7 +223,7 @@ impl Store {
         next_status: AccountStatus,
     ) -> StoreResult<()> {
         sqlx::query("UPDATE accounts SET email_verified_at = $1, status = $2 WHERE id = $3")
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(next_status.as_str())
             .bind(id.0)
             .execute(self.pool())
@@ -244,7 +244,7 @@ impl Store {
     /// Records a successful log-in.
     pub async fn touch_login(&self, id: AccountId) -> StoreResult<()> {
         sqlx::query("UPDATE accounts SET last_login_at = $1 WHERE id = $2")
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(id.0)
             .execute(self.pool())
             .await?;

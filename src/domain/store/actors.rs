@@ -1,6 +1,6 @@
 //! The `actors` table: local and remote actors of every kind.
 
-use super::{now_ms, Store, StoreError, StoreResult};
+use super::{Store, StoreError, StoreResult};
 use preau_federation::TrustLevel;
 
 /// The database id of an actor.
@@ -145,12 +145,17 @@ const INSERT_ACTOR: &str = "INSERT INTO actors (kind, name, domain, ap_id, inbox
      display_name, summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, \
      fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)";
 
-pub(crate) async fn insert_actor<'c, E>(executor: E, actor: &NewActor) -> StoreResult<ActorId>
+/// Inserts `actor`, created (and for a remote one fetched) at `now`.
+pub(crate) async fn insert_actor<'c, E>(
+    executor: E,
+    actor: &NewActor,
+    now: i64,
+) -> StoreResult<ActorId>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     let sql = format!("{INSERT_ACTOR} RETURNING id");
-    let id: i64 = bind_new_actor(sqlx::query_scalar(&sql), actor)
+    let id: i64 = bind_new_actor(sqlx::query_scalar(&sql), actor, now)
         .fetch_one(executor)
         .await?;
     Ok(ActorId(id))
@@ -159,8 +164,8 @@ where
 fn bind_new_actor<'q, O>(
     query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
     actor: &'q NewActor,
+    now: i64,
 ) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-    let now = now_ms();
     query
         .bind(actor.kind.as_str())
         .bind(&actor.name)
@@ -187,7 +192,7 @@ impl Store {
     /// try; the first insert wins and every process reads the same row.
     pub async fn insert_instance_actor(&self, actor: &NewActor) -> StoreResult<ActorRow> {
         let sql = format!("{INSERT_ACTOR} ON CONFLICT DO NOTHING RETURNING id");
-        bind_new_actor(sqlx::query_scalar::<_, i64>(&sql), actor)
+        bind_new_actor(sqlx::query_scalar::<_, i64>(&sql), actor, self.now_ms())
             .fetch_optional(self.pool())
             .await?;
         super::content_changed();
@@ -275,7 +280,7 @@ impl Store {
     /// A local actor is never overwritten: a remote document claiming a
     /// local id is refused with [`StoreError::Corrupt`].
     pub async fn upsert_remote_actor(&self, actor: &NewActor) -> StoreResult<ActorId> {
-        let now = now_ms();
+        let now = self.now_ms();
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO actors (kind, name, domain, ap_id, inbox, shared_inbox, display_name, \
              summary_html, public_key_pem, private_key_pem, declared_trust, created_at, updated_at, \
@@ -316,7 +321,7 @@ impl Store {
         )
         .bind(display_name)
         .bind(summary_html)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(id.0)
         .execute(self.pool())
         .await?;

@@ -9,7 +9,7 @@
 //! a delivery is claimed by one process at a time (see
 //! [`Store::claim_deliveries`]).
 
-use super::{actors::ActorId, now_ms, Engine, Store, StoreResult, Tx};
+use super::{actors::ActorId, Engine, Store, StoreResult, Tx};
 use std::sync::Arc;
 
 /// An outgoing activity, as the deliveries claimed together share it.
@@ -121,7 +121,7 @@ pub async fn enqueue(
     body: &str,
     inboxes: &[String],
 ) -> StoreResult<i64> {
-    let now = now_ms();
+    let now = tx.now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO outgoing_activities (ap_id, actor_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -162,7 +162,7 @@ impl Store {
         skip: &[String],
         lease_ms: i64,
     ) -> StoreResult<Vec<DueDelivery>> {
-        let now = now_ms();
+        let now = self.now_ms();
         let lock = match self.engine() {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
@@ -262,7 +262,7 @@ impl Store {
              claimed_until = NULL, last_error = $3 WHERE id = $4",
         )
         .bind(if refusal.is_some() { "refused" } else { "done" })
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(refusal)
         .bind(id)
         .execute(self.pool())
@@ -308,7 +308,7 @@ impl Store {
             "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, finished_at = $1, \
              claimed_until = NULL, last_error = $2 WHERE id = $3",
         )
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(error)
         .bind(id)
         .execute(self.pool())
@@ -336,7 +336,7 @@ impl Store {
         threshold: i64,
         next_probe_at: i64,
     ) -> StoreResult<PeerRow> {
-        let now = now_ms();
+        let now = self.now_ms();
         sqlx::query(
             "INSERT INTO peers (host, failures) VALUES ($1, 1) ON CONFLICT (host) DO UPDATE SET failures = peers.failures + 1",
         )
@@ -365,7 +365,7 @@ impl Store {
         sqlx::query(
             "UPDATE peers SET failures = 0, unreachable_since = NULL, next_probe_at = NULL, last_success_at = $1 WHERE host = $2",
         )
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(host)
         .execute(self.pool())
         .await?;
@@ -373,7 +373,7 @@ impl Store {
             sqlx::query(
                 "UPDATE deliveries SET next_attempt_at = $1 WHERE host = $2 AND state = 'pending'",
             )
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(host)
             .execute(self.pool())
             .await?;

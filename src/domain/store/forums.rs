@@ -3,7 +3,7 @@
 use super::{
     accounts::AccountId,
     actors::{insert_actor, ActorId, ActorRow, NewActor},
-    now_ms, Store, StoreResult, StoredLevel, Tx,
+    Store, StoreResult, StoredLevel, Tx,
 };
 
 /// A forum: its Group actor and what it is about.
@@ -112,8 +112,8 @@ fn forum_select() -> String {
 
 /// Inserts a forum with its actor; returns the actor id.
 pub async fn insert_forum(tx: &mut Tx, forum: &NewForum) -> StoreResult<ActorId> {
-    let id = insert_actor(&mut **tx, &forum.actor).await?;
-    let now = now_ms();
+    let now = tx.now_ms();
+    let id = insert_actor(&mut **tx, &forum.actor, now).await?;
     sqlx::query(
         "INSERT INTO forums (actor_id, title, description_source, description_html, moderators_url, \
          featured_url, created_by, created_at, last_activity_at, min_post_level) \
@@ -141,7 +141,7 @@ pub async fn add_moderator(tx: &mut Tx, forum: ActorId, actor: ActorId) -> Store
     )
     .bind(forum.0)
     .bind(actor.0)
-    .bind(now_ms())
+    .bind(tx.now_ms())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -164,7 +164,7 @@ pub async fn upsert_follow(
     .bind(followed.0)
     .bind(state.as_str())
     .bind(activity_id)
-    .bind(now_ms())
+    .bind(tx.now_ms())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -269,7 +269,7 @@ impl Store {
         moderators_url: Option<&str>,
         featured_url: Option<&str>,
     ) -> StoreResult<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         sqlx::query(
             "INSERT INTO forums (actor_id, title, description_html, moderators_url, featured_url, created_at, \
              last_activity_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (actor_id) DO NOTHING",

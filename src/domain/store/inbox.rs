@@ -1,6 +1,6 @@
 //! The `received_activities` table: each activity id is applied once.
 
-use super::{now_ms, Store, StoreResult, Tx};
+use super::{Store, StoreResult, Tx};
 
 /// Records an activity id in the transaction that applies it. Returns
 /// `false` when it was already recorded: the caller must then roll back
@@ -10,7 +10,7 @@ pub async fn record_received(tx: &mut Tx, ap_id: &str) -> StoreResult<bool> {
         "INSERT INTO received_activities (ap_id, received_at) VALUES ($1, $2) ON CONFLICT (ap_id) DO NOTHING",
     )
     .bind(ap_id)
-    .bind(now_ms())
+    .bind(tx.now_ms())
     .execute(&mut **tx)
     .await?
     .rows_affected();

@@ -1,7 +1,7 @@
 //! The `likes` table: "helpful" marks on forum posts, with the `Like`
 //! activity that made each.
 
-use super::{actors::ActorId, now_ms, posts::PostId, Store, StoreResult, Tx};
+use super::{actors::ActorId, posts::PostId, Store, StoreResult, Tx};
 
 /// Records a "helpful" mark; returns whether it is new.
 pub async fn insert_like(
@@ -17,7 +17,7 @@ pub async fn insert_like(
     .bind(post.0)
     .bind(actor.0)
     .bind(activity_id)
-    .bind(now_ms())
+    .bind(tx.now_ms())
     .execute(&mut **tx)
     .await?
     .rows_affected();

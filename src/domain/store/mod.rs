@@ -32,6 +32,7 @@ mod writer;
 
 pub use writer::WriteWork;
 
+use crate::domain::clock::Clock;
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
     migrate::{MigrateDatabase, Migrator},
@@ -87,9 +88,17 @@ pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
     /// On SQLite, this process's turn to write (see [`Store::begin`]).
     _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// The store's clock, so that times written in the transaction are the
+    /// instance's (tests move it).
+    clock: Clock,
 }
 
 impl Tx {
+    /// Milliseconds since the Unix epoch on the instance's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
     /// Commits the transaction (prefer [`commit`], which also tells the
     /// page caches).
     pub async fn commit(self) -> StoreResult<()> {
@@ -123,6 +132,9 @@ pub struct Store {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// The group-commit queue, started on first use.
     queue: Arc<std::sync::OnceLock<writer::Writer>>,
+    /// The time every stored time is read from: the system clock, or a
+    /// test's (see [`Store::with_clock`]).
+    clock: Clock,
 }
 
 impl Store {
@@ -190,7 +202,25 @@ impl Store {
             engine,
             writer: Arc::default(),
             queue: Arc::default(),
+            clock: Clock::system(),
         })
+    }
+
+    /// This store reading the time from `clock` instead of the system
+    /// clock (tests start instances with one they can move).
+    pub fn with_clock(self, clock: Clock) -> Store {
+        Store { clock, ..self }
+    }
+
+    /// The clock this store reads the time from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Milliseconds since the Unix epoch on this store's clock, the unit of
+    /// every stored time.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// Applies pending migrations of this engine. On PostgreSQL sqlx's
@@ -221,11 +251,13 @@ impl Store {
                 Tx {
                     inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _writer: Some(writer),
+                    clock: self.clock.clone(),
                 }
             }
             Engine::Postgres => Tx {
                 inner: self.pool.begin().await?,
                 _writer: None,
+                clock: self.clock.clone(),
             },
         })
     }
@@ -294,11 +326,6 @@ pub fn content_version() -> u64 {
 /// Records that stored content changed.
 pub(crate) fn content_changed() {
     CONTENT_VERSION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-}
-
-/// Milliseconds since the Unix epoch, the unit of every stored time.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// Reads a JSON list of strings stored in a text column.

@@ -1,6 +1,6 @@
 //! The `profiles` table: a teacher's subjects, levels, languages, academy.
 
-use super::{actors::ActorId, encode_list, now_ms, Store, StoreResult, StoredList};
+use super::{actors::ActorId, encode_list, Store, StoreResult, StoredList};
 
 /// A teacher's profile fields as stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
@@ -52,7 +52,7 @@ impl Store {
     /// Saves a profile and the actor's presentation together, creating the
     /// profile row of a remote actor on first sight.
     pub async fn save_profile(&self, actor: ActorId, update: &ProfileUpdate) -> StoreResult<()> {
-        let now = now_ms();
+        let now = self.now_ms();
         let profile = &update.profile;
         let mut tx = self.begin().await?;
         sqlx::query(

@@ -6,7 +6,7 @@
 use super::{
     accounts::AccountId,
     actors::{insert_actor, qualified_actor_columns, ActorId, ActorRow, NewActor},
-    encode_list, now_ms, Store, StoreResult, StoredLevel, StoredList, Tx,
+    encode_list, Store, StoreResult, StoredLevel, StoredList, Tx,
 };
 use preau_federation::TrustLevel;
 
@@ -369,8 +369,8 @@ pub async fn insert_project(
     fields: &ProjectFields,
     created_by: Option<AccountId>,
 ) -> StoreResult<ActorId> {
-    let id = insert_actor(&mut **tx, actor).await?;
-    let now = now_ms();
+    let now = tx.now_ms();
+    let id = insert_actor(&mut **tx, actor, now).await?;
     sqlx::query(
         "INSERT INTO projects (actor_id, title, created_by, created_at, updated_at, last_activity_at) \
          VALUES ($1, $2, $3, $4, $4, $4)",
@@ -391,7 +391,7 @@ pub async fn update_project_fields(
     project: ActorId,
     fields: &ProjectFields,
 ) -> StoreResult<()> {
-    let now = now_ms();
+    let now = tx.now_ms();
     sqlx::query(
         "UPDATE projects SET title = $1, description_source = $2, description_html = $3, \
          subjects = $4, school_levels = $5, languages = $6, academy = $7, country = $8, \
@@ -518,7 +518,7 @@ impl Store {
     ) -> StoreResult<ActorId> {
         let mut tx = self.begin().await?;
         let id = insert_project(&mut tx, actor, fields, created_by).await?;
-        let now = now_ms();
+        let now = self.now_ms();
         upsert_member(
             &mut tx,
             id,
@@ -555,7 +555,7 @@ impl Store {
         fields: &ProjectFields,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        let now = now_ms();
+        let now = self.now_ms();
         sqlx::query(
             "INSERT INTO projects (actor_id, title, created_at, updated_at, last_activity_at) \
              VALUES ($1, $2, $3, $3, $3) ON CONFLICT (actor_id) DO NOTHING",

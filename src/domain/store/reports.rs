@@ -1,7 +1,7 @@
 //! The `reports` table: reports of forum posts (local or received as
 //! `Flag`), for the forum's moderators.
 
-use super::{actors::ActorId, now_ms, posts::PostId, Store, StoreResult, Tx};
+use super::{actors::ActorId, posts::PostId, Store, StoreResult, Tx};
 
 /// A report to insert.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub async fn insert_report(tx: &mut Tx, report: &NewReport) -> StoreResult<()> {
     .bind(report.post_id.map(|p| p.0))
     .bind(&report.object_ap_id)
     .bind(&report.reason)
-    .bind(now_ms())
+    .bind(tx.now_ms())
     .execute(&mut **tx)
     .await?;
     Ok(())

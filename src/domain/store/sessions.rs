@@ -1,6 +1,6 @@
 //! The `sessions` table: browser sessions and API tokens.
 
-use super::{accounts::AccountId, now_ms, Store, StoreResult};
+use super::{accounts::AccountId, Store, StoreResult};
 
 impl Store {
     /// Stores a session whose token hashes to `token_hash`.
@@ -15,7 +15,7 @@ impl Store {
         )
         .bind(token_hash)
         .bind(account.0)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(expires_at)
         .execute(self.pool())
         .await?;
@@ -28,7 +28,7 @@ impl Store {
             "SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .fetch_optional(self.pool())
         .await?;
         Ok(id.map(AccountId))
@@ -54,7 +54,7 @@ impl Store {
 
     /// Removes expired sessions and e-mail tokens.
     pub async fn purge_expired(&self) -> StoreResult<u64> {
-        let now = now_ms();
+        let now = self.now_ms();
         let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
             .execute(self.pool())

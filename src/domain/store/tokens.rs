@@ -1,6 +1,6 @@
 //! The `email_tokens` table: one-time links sent by e-mail.
 
-use super::{accounts::AccountId, now_ms, Store, StoreResult};
+use super::{accounts::AccountId, Store, StoreResult};
 
 /// What an e-mailed token is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl Store {
         .bind(token_hash)
         .bind(account.0)
         .bind(purpose.as_str())
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
@@ -60,7 +60,7 @@ impl Store {
         token_hash: &str,
         purpose: TokenPurpose,
     ) -> StoreResult<Option<AccountId>> {
-        let now = now_ms();
+        let now = self.now_ms();
         let id: Option<i64> = sqlx::query_scalar(
             "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
              AND used_at IS NULL AND expires_at > $1 RETURNING account_id",

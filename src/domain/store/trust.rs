@@ -1,7 +1,7 @@
 //! Trust evidence about remote instances: `instances` and `trust_events`.
 //! Labels are computed from these rows when shown (`domain::trust`).
 
-use super::{now_ms, Store, StoreResult};
+use super::{Store, StoreResult};
 use preau_federation::TrustLevel;
 
 /// What this instance stored about a remote instance.
@@ -178,7 +178,7 @@ impl Store {
     /// Records a remote instance the first time it is seen, due for a
     /// check at once. Returns whether it was new.
     pub async fn note_instance(&self, host: &str, origin: &str) -> StoreResult<bool> {
-        let now = now_ms();
+        let now = self.now_ms();
         let inserted = sqlx::query(
             "INSERT INTO instances (host, origin, next_check_at, first_seen_at) VALUES ($1, $2, $3, $3) \
              ON CONFLICT (host) DO NOTHING",
@@ -224,7 +224,7 @@ impl Store {
         sqlx::query_as::<_, InstanceColumns>(&format!(
             "SELECT {COLUMNS} FROM instances WHERE next_check_at <= $1 ORDER BY next_check_at LIMIT $2"
         ))
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(limit)
         .fetch_all(self.pool())
         .await?
@@ -241,7 +241,7 @@ impl Store {
         host: &str,
         outcome: &CheckOutcome,
     ) -> StoreResult<Option<TrustLevel>> {
-        let now = now_ms();
+        let now = self.now_ms();
         let previous = self.instance(host).await?;
         let mut tx = self.begin().await?;
         // A level verified before and not any more: lost when it expired
@@ -345,7 +345,7 @@ impl Store {
     /// Logs a refused or lost piece of evidence.
     pub async fn log_trust_event(&self, host: &str, code: &str, detail: &str) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        insert_event(&mut tx, host, now_ms(), code, detail).await?;
+        insert_event(&mut tx, host, self.now_ms(), code, detail).await?;
         super::commit(tx).await
     }
 
