@@ -2,7 +2,8 @@
 //! `/directory` page with the same parameters (docs/api.md).
 
 use super::{
-    schema::{rfc3339, ErrorBody, Profile, Trust},
+    projects::objects::Project,
+    schema::{ErrorBody, Profile},
     ApiUser,
 };
 use crate::{
@@ -21,92 +22,40 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// A project space found in the directory.
+/// A project space found in the directory: the project object, with its
+/// instance, its page here and its distance from the searched place.
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryProject {
-    /// `name@domain`.
-    pub handle: String,
-    /// The name on its instance.
-    pub name: String,
+    /// The project, as `GET /projects/{name}` shows it.
+    #[serde(flatten)]
+    pub project: Project,
     /// Its instance.
     pub domain: String,
-    /// Whether it is hosted here.
-    pub local: bool,
-    /// The ActivityPub id.
-    pub actor_id: String,
     /// Its page on this instance (a mirror for a remote project).
     pub url: String,
-    /// The title, plain text.
-    pub title: String,
-    /// The description, sanitised HTML.
-    pub description_html: String,
-    /// Subjects.
-    pub subjects: Vec<String>,
-    /// School level codes.
-    pub school_levels: Vec<String>,
-    /// Language tags.
-    pub languages: Vec<String>,
-    /// The academy.
-    pub academy: String,
-    /// The country.
-    pub country: String,
-    /// The place, as typed.
-    pub place: String,
-    /// Latitude, degrees.
-    pub latitude: Option<f64>,
-    /// Longitude, degrees.
-    pub longitude: Option<f64>,
-    /// Who sees the about page.
-    pub visibility: String,
-    /// `looking`, `running` or `finished`.
-    pub status: String,
-    /// How people come in.
-    pub join_mode: String,
-    /// The latest activity (RFC 3339).
-    pub last_activity_at: Option<String>,
     /// Distance from the searched place, km, one decimal; `null` outside a
     /// search by place.
     pub distance_km: Option<f64>,
-    /// The label of the project's instance, as this instance verifies it.
-    pub trust: Trust,
 }
 
 impl DirectoryProject {
     fn new(state: &AppState, found: &FoundProject, labels: &Labeller<'_>) -> DirectoryProject {
         let project = &found.project;
         let actor = &project.actor;
-        let domain = if actor.is_local() {
-            labels.local_domain()
-        } else {
-            actor.domain.as_str()
-        };
         DirectoryProject {
-            handle: format!("{}@{domain}", actor.name),
-            name: actor.name.clone(),
-            domain: domain.to_string(),
-            local: actor.is_local(),
-            actor_id: actor.ap_id.clone(),
+            project: Project::new(project, labels),
+            domain: if actor.is_local() {
+                labels.local_domain()
+            } else {
+                actor.domain.as_str()
+            }
+            .to_string(),
             url: format!(
                 "{}{}",
                 state.domain.settings.base_url(),
                 project_path(project)
             ),
-            title: project.title.clone(),
-            description_html: project.description_html.clone(),
-            subjects: project.subjects.clone(),
-            school_levels: project.school_levels.clone(),
-            languages: project.languages.clone(),
-            academy: project.academy.clone(),
-            country: project.country.clone(),
-            place: project.place.clone(),
-            latitude: project.latitude,
-            longitude: project.longitude,
-            visibility: project.visibility.as_str().to_string(),
-            status: project.status.as_str().to_string(),
-            join_mode: project.join_mode.as_str().to_string(),
-            last_activity_at: rfc3339(project.last_activity_at),
             distance_km: found.distance_km.map(|km| (km * 10.0).round() / 10.0),
-            trust: labels.instance(&actor.domain).into(),
         }
     }
 }

@@ -171,6 +171,26 @@ async fn teachers_run_a_project_through_the_api() {
             .unwrap()
             .iter()
             .all(|p| p["me"]["role"] == "owner"));
+        // The directory lists the public project (to a visitor; the
+        // members-only one only to its members) as the project object,
+        // with its instance, its page here and no distance outside a
+        // search by place.
+        let (status, found) = get(&host, "/directory?kind=projects", None).await;
+        assert_eq!(status, 200, "{found}");
+        let items = found["projects"]["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{found}");
+        let listed = &items[0];
+        assert_eq!(listed["handle"], created["project"]["handle"]);
+        assert_eq!(
+            listed["min_member_level"],
+            created["project"]["min_member_level"]
+        );
+        assert_eq!(listed["trust"], created["project"]["trust"]);
+        assert_eq!(listed["domain"], host.domain.as_str());
+        assert_eq!(listed["url"], host.url("/projects/eco"));
+        assert_eq!(listed["distance_km"], Value::Null);
+        let (_, mine) = get(&host, "/directory?kind=projects", Some(&anne)).await;
+        assert_eq!(mine["projects"]["total"], 2, "{mine}");
         let (status, view) = get(&host, "/projects/eco", None).await;
         assert_eq!(status, 200);
         assert_eq!(view["members"].as_array().unwrap().len(), 1);
