@@ -483,6 +483,8 @@ pub async fn refresh_mirror(data: &Data<AppState>, project: &ProjectRow) -> Resu
     if project.actor.is_local() {
         return Ok(());
     }
+    // What is recorded from now on is newer than what is read below.
+    let as_of = data.domain.clock().now_ms();
     // The project itself first: a members-only project shows its
     // description only to instances with members.
     refresh_project_actor(data, project).await;
@@ -490,7 +492,7 @@ pub async fn refresh_mirror(data: &Data<AppState>, project: &ProjectRow) -> Resu
     let log = mirror_log(data, project).await?;
     let log = (!log.is_empty()).then_some(log);
     data.domain
-        .replace_project_mirror(project, &members, log.as_deref())
+        .replace_project_mirror(project, &members, log.as_deref(), as_of)
         .await
         .map_err(|e| e.to_string())
 }

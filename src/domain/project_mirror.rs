@@ -25,18 +25,21 @@ impl Domain {
     }
 
     /// Replaces the mirror of a remote project's members and activity with
-    /// what its host serves.
+    /// what its host served when asked at `as_of` (this instance's clock,
+    /// read before the first request): memberships recorded since are
+    /// newer than that copy and kept.
     pub async fn replace_project_mirror(
         &self,
         project: &ProjectRow,
         members: &[NewMember],
         log: Option<&[NewLogEntry]>,
+        as_of: i64,
     ) -> DomainResult<()> {
         if project.actor.is_local() {
             return Ok(());
         }
         let mut tx = self.store.begin().await?;
-        projects::replace_members(&mut tx, project.actor.id, members).await?;
+        projects::replace_members(&mut tx, project.actor.id, members, as_of).await?;
         if let Some(log) = log {
             projects::replace_log(&mut tx, project.actor.id, log).await?;
         }

@@ -439,6 +439,8 @@ async fn stale_copies_do_not_reopen_an_answer(
         .unwrap()
         .unwrap();
     let mut stale = Vec::new();
+    let mut current = Vec::new();
+    let mut carl_row = None;
     for view in domain
         .store()
         .project_members(project.actor.id)
@@ -447,21 +449,25 @@ async fn stale_copies_do_not_reopen_an_answer(
     {
         let member = view.member;
         let handle = format!("{}@{}", view.actor.name, other.domain);
-        stale.push(preau::domain::store::projects::NewMember {
+        if handle == carl_handle {
+            carl_row = Some((member.actor_id, member.updated_at));
+        }
+        let mut copy = preau::domain::store::projects::NewMember {
             actor_id: member.actor_id,
             role: member.role,
-            state: if handle == carl_handle {
-                preau::domain::store::projects::MemberState::Invited
-            } else {
-                member.state
-            },
+            state: member.state,
             activity_id: member.activity_id,
             invited_by: member.invited_by,
             updated_at: member.updated_at,
-        });
+        };
+        current.push(copy.clone());
+        if handle == carl_handle {
+            copy.state = preau::domain::store::projects::MemberState::Invited;
+        }
+        stale.push(copy);
     }
     domain
-        .replace_project_mirror(&project, &stale, None)
+        .replace_project_mirror(&project, &stale, None, domain.clock().now_ms())
         .await
         .unwrap();
     refused(
@@ -475,6 +481,40 @@ async fn stale_copies_do_not_reopen_an_answer(
         409,
         "no_invitation",
     );
+
+    // A copy of the members read before Carl's row was last written (an
+    // invitation arriving while the host's collection was being read) does
+    // not delete that newer row; a copy read after it does.
+    let (carl_id, carl_at) = carl_row.expect("Carl's mirror row");
+    let without_carl: Vec<_> = current
+        .iter()
+        .filter(|m| m.actor_id != carl_id)
+        .cloned()
+        .collect();
+    let mirrored = || async {
+        domain
+            .store()
+            .project_members(project.actor.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|view| view.member.actor_id == carl_id)
+    };
+    domain
+        .replace_project_mirror(&project, &without_carl, None, carl_at)
+        .await
+        .unwrap();
+    assert!(mirrored().await, "a copy older than the row deleted it");
+    domain
+        .replace_project_mirror(&project, &without_carl, None, carl_at + 1)
+        .await
+        .unwrap();
+    assert!(!mirrored().await, "a newer copy without Carl kept him");
+    domain
+        .replace_project_mirror(&project, &current, None, domain.clock().now_ms())
+        .await
+        .unwrap();
+    assert!(mirrored().await);
 }
 
 /// Bad creation requests are refused with their codes and create nothing.

@@ -46,19 +46,24 @@ pub async fn upsert_member(tx: &mut Tx, project: ActorId, member: &NewMember) ->
 }
 
 /// Replaces the whole membership of a mirrored remote project with what
-/// its host serves.
+/// its host serves, as read from `as_of` on: a row written since then (an
+/// invitation or an answer received while the members were being read)
+/// is newer than that copy and is kept even when the copy lacks it.
 pub async fn replace_members(
     tx: &mut Tx,
     project: ActorId,
     members: &[NewMember],
+    as_of: i64,
 ) -> StoreResult<()> {
     // Rows are updated in place rather than deleted and inserted again,
     // so the guard of [`upsert_member`] sees the answers given here.
-    let current: Vec<i64> =
-        sqlx::query_scalar("SELECT actor_id FROM project_members WHERE project_id = $1")
-            .bind(project.0)
-            .fetch_all(&mut **tx)
-            .await?;
+    let current: Vec<i64> = sqlx::query_scalar(
+        "SELECT actor_id FROM project_members WHERE project_id = $1 AND updated_at < $2",
+    )
+    .bind(project.0)
+    .bind(as_of)
+    .fetch_all(&mut **tx)
+    .await?;
     let kept: std::collections::HashSet<i64> = members.iter().map(|m| m.actor_id.0).collect();
     for gone in current.into_iter().filter(|id| !kept.contains(id)) {
         sqlx::query("DELETE FROM project_members WHERE project_id = $1 AND actor_id = $2")
