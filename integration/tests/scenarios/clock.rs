@@ -171,14 +171,7 @@ async fn a_failed_delivery_is_retried_once_its_backoff_has_passed() {
         let instance = start(engine, config, dir).await;
         let domain = &instance.running.state.domain;
         let actor = domain.store().instance_actor().await.unwrap().unwrap();
-        let id = format!("{}/activities/retried", instance.base_url);
-        let body = json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": id,
-            "type": "Update",
-            "actor": actor.ap_id,
-            "object": actor.ap_id,
-        });
+        let (id, body) = crate::support::self_update(&instance.base_url, &actor.ap_id, "retried");
         let inboxes = [format!("http://localhost:{port}/inbox")];
         let mut tx = domain.store().begin().await.unwrap();
         enqueue(&mut tx, &id, actor.id, &body.to_string(), &inboxes)

@@ -5,7 +5,6 @@
 use crate::support::{engines, settings, start};
 use axum::{http::StatusCode, routing::post, Router};
 use preau::domain::store::delivery::{enqueue, DeliveryCounts};
-use serde_json::json;
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
     Arc,
@@ -42,14 +41,8 @@ async fn a_final_refusal_ends_a_delivery_and_a_server_error_is_retried() {
         let instance = start(engine, config, dir).await;
         let domain = &instance.running.state.domain;
         let actor = domain.store().instance_actor().await.unwrap().unwrap();
-        let id = format!("{}/activities/delivery-outcomes", instance.base_url);
-        let body = json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": id,
-            "type": "Update",
-            "actor": actor.ap_id,
-            "object": actor.ap_id,
-        });
+        let (id, body) =
+            crate::support::self_update(&instance.base_url, &actor.ap_id, "delivery-outcomes");
         let inboxes: Vec<String> = ["refuses", "fails", "accepts"]
             .iter()
             .map(|path| format!("http://localhost:{port}/{path}"))

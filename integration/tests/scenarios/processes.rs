@@ -11,7 +11,7 @@ use crate::support::{
 };
 use axum::{body::Bytes, extract::Path, http::StatusCode, routing::post, Router};
 use preau::domain::store::delivery::enqueue;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -95,14 +95,11 @@ async fn two_processes_on_one_database_send_every_delivery_exactly_once() {
         let mut ids = Vec::new();
         let mut tx = store.begin().await.unwrap();
         for serial in 0..ACTIVITIES {
-            let id = format!("{}/activities/fan-out-{serial}", first.base_url);
-            let body = json!({
-                "@context": "https://www.w3.org/ns/activitystreams",
-                "id": id,
-                "type": "Update",
-                "actor": actor.ap_id,
-                "object": actor.ap_id,
-            });
+            let (id, body) = crate::support::self_update(
+                &first.base_url,
+                &actor.ap_id,
+                &format!("fan-out-{serial}"),
+            );
             enqueue(&mut tx, &id, actor.id, &body.to_string(), &inboxes)
                 .await
                 .unwrap();

@@ -364,3 +364,18 @@ pub fn csrf_token(html: &str) -> String {
         + marker.len();
     html[start..].split('"').next().expect("token").to_string()
 }
+
+/// A harmless activity for tests of the delivery queue: the instance
+/// actor (`actor`, its ActivityPub id) updating itself, with the id
+/// `{base_url}/activities/{name}`. Returns the id and the activity.
+pub fn self_update(base_url: &str, actor: &str, name: &str) -> (String, serde_json::Value) {
+    let id = format!("{base_url}/activities/{name}");
+    let body = serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": id,
+        "type": "Update",
+        "actor": actor,
+        "object": actor,
+    });
+    (id, body)
+}
