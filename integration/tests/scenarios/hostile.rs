@@ -78,6 +78,8 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("GET", "/me/requests", Body::Ignored),
     ("POST", "/contacts", Body::Json),
     ("POST", "/contacts/{id}/answer", Body::Json),
+    ("GET", "/notifications", Body::Ignored),
+    ("POST", "/notifications/read", Body::Json),
     ("GET", "/admin/accounts", Body::Ignored),
     ("POST", "/admin/accounts/{name}/approve", Body::Ignored),
     ("POST", "/admin/accounts/{name}/suspend", Body::Ignored),
