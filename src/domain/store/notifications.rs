@@ -19,6 +19,7 @@ pub struct NotificationRow {
     #[sqlx(rename = "notification_id")]
     pub id: i64,
     /// `reply`.
+    #[sqlx(rename = "notification_kind")]
     pub kind: String,
     /// Who caused it.
     #[sqlx(flatten)]
@@ -40,6 +41,7 @@ pub struct NotificationRow {
     /// The forum's title.
     pub forum_title: String,
     /// When, unix ms.
+    #[sqlx(rename = "notified_at")]
     pub created_at: i64,
     /// When it was read, unix ms.
     pub read_at: Option<i64>,
@@ -88,11 +90,11 @@ impl Store {
         offset: i64,
     ) -> StoreResult<Vec<NotificationRow>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT notifications.id AS notification_id, notifications.kind, {}, \
+            "SELECT notifications.id AS notification_id, notifications.kind AS notification_kind, {}, \
              notifications.post_id, notifications.thread_id, thread.title AS thread_title, \
              reply.source AS post_source, reply.content_html AS post_html, \
              forum_actor.name AS forum_name, forum_actor.domain AS forum_domain, \
-             forums.title AS forum_title, notifications.created_at, notifications.read_at \
+             forums.title AS forum_title, notifications.created_at AS notified_at, notifications.read_at \
              FROM notifications \
              JOIN actors ON actors.id = notifications.actor_id \
              JOIN posts reply ON reply.id = notifications.post_id \
