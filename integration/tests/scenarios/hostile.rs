@@ -138,7 +138,9 @@ const FORM_ROUTES: &[(&str, Form)] = &[
 const NUMERIC_PARAMS: [&str; 3] = ["id", "member", "version"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 26] = [
+const FIELDS: [&str; 28] = [
+    "ids",
+    "all",
     "name",
     "title",
     "body",
