@@ -133,6 +133,8 @@ impl Store {
         ids: Option<&[i64]>,
     ) -> StoreResult<()> {
         let now = self.now_ms();
+        // One transaction: all of them or none.
+        let mut tx = self.begin().await?;
         match ids {
             None => {
                 sqlx::query(
@@ -141,7 +143,7 @@ impl Store {
                 )
                 .bind(now)
                 .bind(recipient.0)
-                .execute(self.pool())
+                .execute(&mut *tx)
                 .await?;
             }
             Some(ids) => {
@@ -153,11 +155,12 @@ impl Store {
                     .bind(now)
                     .bind(recipient.0)
                     .bind(id)
-                    .execute(self.pool())
+                    .execute(&mut *tx)
                     .await?;
                 }
             }
         }
+        super::commit(tx).await?;
         Ok(())
     }
 }
