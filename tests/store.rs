@@ -856,3 +856,128 @@ mod directory {
         }
     }
 }
+
+/// A reply notifies the local authors of the post answered and of its
+/// thread: each once (also when they are the same teacher, also when the
+/// reply is written twice), never its own author, never a remote author.
+#[tokio::test]
+async fn a_reply_notifies_local_authors_once() {
+    use preau::domain::store::{
+        commit,
+        forums::{insert_forum, NewForum},
+        notifications::notify_reply,
+        posts::{insert_post, NewPost, PostId, PostKind},
+    };
+    for db in databases().await {
+        let store = &db.store;
+        let mut accounts = Vec::new();
+        for name in ["anne", "carl"] {
+            let id = store
+                .create_account(&person(name, &format!("{name}@example.org")))
+                .await
+                .unwrap();
+            accounts.push(store.account_by_id(id).await.unwrap().unwrap());
+        }
+        let (anne, carl) = (&accounts[0], &accounts[1]);
+        let mut remote = person("zoe", "zoe@example.net").actor;
+        remote.domain = "elsewhere.example".into();
+        remote.ap_id = "https://elsewhere.example/users/zoe".into();
+        remote.private_key_pem = None;
+        let zoe = store.upsert_remote_actor(&remote).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let mut group = person("maths", "unused@example.org").actor;
+        group.kind = ActorKindRow::Group;
+        group.ap_id = "https://preau.test/forums/maths".into();
+        let forum = insert_forum(
+            &mut tx,
+            &NewForum {
+                actor: group,
+                title: "Maths".into(),
+                description_source: String::new(),
+                description_html: String::new(),
+                moderators_url: None,
+                featured_url: None,
+                created_by: None,
+                min_post_level: preau_federation::TrustLevel::Informal,
+            },
+        )
+        .await
+        .unwrap();
+        let post = |n: u32, author, thread: Option<PostId>, parent: Option<PostId>| NewPost {
+            ap_id: format!("https://preau.test/posts/{n}"),
+            kind: if thread.is_some() {
+                PostKind::Reply
+            } else {
+                PostKind::Thread
+            },
+            forum_id: forum,
+            thread_id: thread,
+            in_reply_to_id: parent,
+            author_id: author,
+            title: String::new(),
+            source: format!("post {n}"),
+            content_html: String::new(),
+            context_url: None,
+            published_at: 1,
+            local: true,
+        };
+        let thread = insert_post(&mut tx, &post(1, anne.actor_id, None, None))
+            .await
+            .unwrap();
+        // Anne answering her own thread: nobody.
+        let own = insert_post(&mut tx, &post(2, anne.actor_id, Some(thread), Some(thread)))
+            .await
+            .unwrap();
+        assert_eq!(
+            notify_reply(&mut tx, own, anne.actor_id, thread, thread)
+                .await
+                .unwrap(),
+            0
+        );
+        // Zoe (remote) answers Anne's reply: Anne once (thread and parent
+        // are both hers), and once only when written again.
+        let by_zoe = insert_post(&mut tx, &post(3, zoe, Some(thread), Some(own)))
+            .await
+            .unwrap();
+        for expected in [1, 0] {
+            assert_eq!(
+                notify_reply(&mut tx, by_zoe, zoe, own, thread)
+                    .await
+                    .unwrap(),
+                expected
+            );
+        }
+        // Carl answers Zoe: Anne (the thread), not Zoe (remote), not Carl.
+        let by_carl = insert_post(&mut tx, &post(4, carl.actor_id, Some(thread), Some(by_zoe)))
+            .await
+            .unwrap();
+        assert_eq!(
+            notify_reply(&mut tx, by_carl, carl.actor_id, by_zoe, thread)
+                .await
+                .unwrap(),
+            1
+        );
+        commit(tx).await.unwrap();
+        assert_eq!(store.unread_notifications(anne.id).await.unwrap(), 2);
+        assert_eq!(store.unread_notifications(carl.id).await.unwrap(), 0);
+        let listed = store.notifications_of(anne.id, 20, 0).await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[0].post_id, by_carl, "newest first");
+        assert_eq!(listed[1].actor.id, zoe);
+        assert_eq!(listed[0].thread_id, thread);
+        // Carl marking Anne's changes nothing; Anne marking one, then all.
+        store
+            .mark_notifications_read(carl.id, Some(&[listed[0].id]))
+            .await
+            .unwrap();
+        assert_eq!(store.unread_notifications(anne.id).await.unwrap(), 2);
+        store
+            .mark_notifications_read(anne.id, Some(&[listed[0].id]))
+            .await
+            .unwrap();
+        assert_eq!(store.unread_notifications(anne.id).await.unwrap(), 1);
+        store.mark_notifications_read(anne.id, None).await.unwrap();
+        assert_eq!(store.unread_notifications(anne.id).await.unwrap(), 0);
+        db.finish().await;
+    }
+}

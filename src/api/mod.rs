@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod directory;
 pub mod forums;
 pub mod instance;
+pub mod notifications;
 pub mod openapi;
 #[cfg(test)]
 mod openapi_tests;
@@ -271,6 +272,11 @@ fn route_builder() -> RouteBuilder {
     .get("/me/requests", projects::list_my_requests)
     .post("/contacts", contacts::request_contact)
     .post("/contacts/{id}/answer", contacts::answer_contact)
+    .get("/notifications", notifications::list_notifications)
+    .post(
+        "/notifications/read",
+        notifications::mark_notifications_read,
+    )
     .get("/admin/accounts", admin::list_accounts)
     .post("/admin/accounts/{name}/approve", admin::approve_account)
     .post("/admin/accounts/{name}/suspend", admin::suspend_account)

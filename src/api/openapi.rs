@@ -59,6 +59,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::projects::Doc::openapi(),
         super::project_content::Doc::openapi(),
         super::contacts::Doc::openapi(),
+        super::notifications::Doc::openapi(),
         super::admin::Doc::openapi(),
     ] {
         document.merge(part);

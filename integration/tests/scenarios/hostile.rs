@@ -78,6 +78,8 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("GET", "/me/requests", Body::Ignored),
     ("POST", "/contacts", Body::Json),
     ("POST", "/contacts/{id}/answer", Body::Json),
+    ("GET", "/notifications", Body::Ignored),
+    ("POST", "/notifications/read", Body::Json),
     ("GET", "/admin/accounts", Body::Ignored),
     ("POST", "/admin/accounts/{name}/approve", Body::Ignored),
     ("POST", "/admin/accounts/{name}/suspend", Body::Ignored),
@@ -136,7 +138,9 @@ const FORM_ROUTES: &[(&str, Form)] = &[
 const NUMERIC_PARAMS: [&str; 3] = ["id", "member", "version"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 26] = [
+const FIELDS: [&str; 28] = [
+    "ids",
+    "all",
     "name",
     "title",
     "body",

@@ -12,7 +12,10 @@ use crate::{
         posts::{self, NewPost, PostKind, PostRow},
         Tx, WriteWork,
     },
-    domain::{provenance::Provenance, rendering, Domain, DomainError, DomainResult},
+    domain::{
+        notifications::notify_new_post, provenance::Provenance, rendering, Domain, DomainError,
+        DomainResult,
+    },
     urls,
 };
 use preau_federation::objects::Post;
@@ -184,6 +187,15 @@ impl PostJob {
                 .distribute(tx, forum, &self.author, &self.activity_id, &self.activity)
                 .await?;
         }
+        notify_new_post(
+            tx,
+            post_id,
+            self.new.kind,
+            self.new.author_id,
+            self.new.in_reply_to_id,
+            self.new.thread_id,
+        )
+        .await?;
         Ok(Applied::Applied)
     }
 }
