@@ -119,6 +119,8 @@ pub enum Recipients {
     ProjectMembers(ActorId),
     /// The local owners and moderators of a project.
     ProjectDeciders(ActorId),
+    /// Those of these actors who are local members of a project.
+    MembersAmong(ActorId, Vec<ActorId>),
     /// The local moderators of a forum.
     ForumModerators(ActorId),
     /// The instance's admins.
@@ -225,6 +227,24 @@ async fn resolve(
             .bind(not_actor)
             .fetch_all(&mut **tx)
             .await?
+        }
+        Recipients::MembersAmong(project, actors) => {
+            let mut found = Vec::new();
+            for id in actors {
+                let one: Option<i64> = sqlx::query_scalar(&format!(
+                    "{ACTIVE} JOIN project_members ON project_members.actor_id = accounts.actor_id \
+                     WHERE project_members.project_id = $1 AND project_members.state = 'member' \
+                     AND accounts.actor_id = $2 AND accounts.status = 'active' \
+                     AND accounts.actor_id <> $3"
+                ))
+                .bind(project.0)
+                .bind(id.0)
+                .bind(not_actor)
+                .fetch_optional(&mut **tx)
+                .await?;
+                found.extend(one.filter(|one| !found.contains(one)));
+            }
+            found
         }
         Recipients::ForumModerators(forum) => {
             sqlx::query_scalar(&format!(
