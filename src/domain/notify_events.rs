@@ -66,8 +66,11 @@ pub(crate) async fn notify_membership_change(
             note.link = "/requests".into();
             notify(tx, Recipients::ProjectDeciders(project.actor.id), note).await?;
         }
-        ("joined", Some(member), _) | ("accepted", _, Some(member)) => {
-            notify_new_member(tx, project, member, key).await?;
+        ("joined", Some(member), _) => {
+            notify_new_member(tx, project, member, None, key).await?;
+        }
+        ("accepted", decider, Some(member)) => {
+            notify_new_member(tx, project, member, decider, key).await?;
         }
         _ => {}
     }
@@ -88,15 +91,21 @@ pub(crate) async fn notify_invitation(
     Ok(())
 }
 
-/// `member` joined `project`: its other local members learn it.
+/// `member` joined `project` (let in by `decider`, if someone decided):
+/// its other local members learn it, but the decider.
 pub(crate) async fn notify_new_member(
     tx: &mut Tx,
     project: &ProjectRow,
     member: ActorId,
+    decider: Option<ActorId>,
     key: &str,
 ) -> DomainResult<()> {
     let note = about_project(NotificationKind::NewMember, project, Some(member), key);
-    notify(tx, Recipients::ProjectMembers(project.actor.id), note).await?;
+    let recipients = match decider {
+        Some(decider) => Recipients::ProjectMembersBut(project.actor.id, decider),
+        None => Recipients::ProjectMembers(project.actor.id),
+    };
+    notify(tx, recipients, note).await?;
     Ok(())
 }
 

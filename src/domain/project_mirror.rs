@@ -34,7 +34,7 @@ impl Domain {
                 .await?;
             }
             MemberState::Member if !before.as_ref().is_some_and(|row| row.is_member()) => {
-                notify_new_member(&mut tx, project, member.actor_id, received).await?;
+                notify_new_member(&mut tx, project, member.actor_id, None, received).await?;
             }
             _ => {}
         }

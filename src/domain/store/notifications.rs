@@ -117,6 +117,8 @@ pub enum Recipients {
     Actors(Vec<ActorId>),
     /// The local members of a project.
     ProjectMembers(ActorId),
+    /// The local members of a project but one (who made the change).
+    ProjectMembersBut(ActorId, ActorId),
     /// The local owners and moderators of a project.
     ProjectDeciders(ActorId),
     /// Those of these actors who are local members of a project.
@@ -212,11 +214,17 @@ async fn resolve(
             }
             found
         }
-        Recipients::ProjectMembers(project) | Recipients::ProjectDeciders(project) => {
-            let roles = if matches!(recipients, Recipients::ProjectDeciders(_)) {
-                "AND project_members.role IN ('owner', 'moderator')"
-            } else {
-                ""
+        Recipients::ProjectMembers(project)
+        | Recipients::ProjectDeciders(project)
+        | Recipients::ProjectMembersBut(project, _) => {
+            let roles = match recipients {
+                Recipients::ProjectDeciders(_) => {
+                    "AND project_members.role IN ('owner', 'moderator')".to_string()
+                }
+                Recipients::ProjectMembersBut(_, but) => {
+                    format!("AND accounts.actor_id <> {}", but.0)
+                }
+                _ => String::new(),
             };
             sqlx::query_scalar(&format!(
                 "{ACTIVE} JOIN project_members ON project_members.actor_id = accounts.actor_id \
