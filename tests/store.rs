@@ -865,15 +865,43 @@ async fn a_reply_notifies_local_authors_once() {
     use preau::domain::store::{
         commit,
         forums::{insert_forum, NewForum},
-        notifications::notify_reply,
+        notifications::{
+            insert_notification, local_authors, NewNotification, NotificationKind, Recipients,
+        },
         posts::{insert_post, NewPost, PostId, PostKind},
+        Tx,
     };
+    // What the domain writes for a reply: its post's and thread's local
+    // authors, keyed by the reply.
+    async fn notify_reply(
+        tx: &mut Tx,
+        reply: PostId,
+        author: preau::domain::store::actors::ActorId,
+        parent: PostId,
+        thread: PostId,
+    ) -> usize {
+        let authors = local_authors(tx, &[parent, thread]).await.unwrap();
+        let mut note = NewNotification::new(NotificationKind::Reply, format!("post:{}", reply.0));
+        note.actor = Some(author);
+        note.post = Some(reply);
+        note.thread = Some(thread);
+        note.title = "Fractions".into();
+        note.link = format!("/threads/{}", thread.0);
+        insert_notification(tx, &Recipients::Actors(authors), &note)
+            .await
+            .unwrap()
+            .len()
+    }
     for db in databases().await {
         let store = &db.store;
         let mut accounts = Vec::new();
         for name in ["anne", "carl"] {
             let id = store
                 .create_account(&person(name, &format!("{name}@example.org")))
+                .await
+                .unwrap();
+            store
+                .set_account_status(id, AccountStatus::Active)
                 .await
                 .unwrap();
             accounts.push(store.account_by_id(id).await.unwrap().unwrap());
@@ -929,9 +957,7 @@ async fn a_reply_notifies_local_authors_once() {
             .await
             .unwrap();
         assert_eq!(
-            notify_reply(&mut tx, own, anne.actor_id, thread, thread)
-                .await
-                .unwrap(),
+            notify_reply(&mut tx, own, anne.actor_id, thread, thread).await,
             0
         );
         // Zoe (remote) answers Anne's reply: Anne once (thread and parent
@@ -941,9 +967,7 @@ async fn a_reply_notifies_local_authors_once() {
             .unwrap();
         for expected in [1, 0] {
             assert_eq!(
-                notify_reply(&mut tx, by_zoe, zoe, own, thread)
-                    .await
-                    .unwrap(),
+                notify_reply(&mut tx, by_zoe, zoe, own, thread).await,
                 expected
             );
         }
@@ -952,9 +976,7 @@ async fn a_reply_notifies_local_authors_once() {
             .await
             .unwrap();
         assert_eq!(
-            notify_reply(&mut tx, by_carl, carl.actor_id, by_zoe, thread)
-                .await
-                .unwrap(),
+            notify_reply(&mut tx, by_carl, carl.actor_id, by_zoe, thread).await,
             1
         );
         commit(tx).await.unwrap();
@@ -962,9 +984,11 @@ async fn a_reply_notifies_local_authors_once() {
         assert_eq!(store.unread_notifications(carl.id).await.unwrap(), 0);
         let listed = store.notifications_of(anne.id, 20, 0).await.unwrap();
         assert_eq!(listed.len(), 2);
-        assert_eq!(listed[0].post_id, by_carl, "newest first");
-        assert_eq!(listed[1].actor.id, zoe);
-        assert_eq!(listed[0].thread_id, thread);
+        assert_eq!(listed[0].post_id, Some(by_carl), "newest first");
+        assert_eq!(listed[1].actor_id, Some(zoe));
+        assert_eq!(listed[0].thread_id, Some(thread));
+        assert_eq!(listed[0].kind, NotificationKind::Reply);
+        assert_eq!(listed[0].title, "Fractions");
         // Carl marking Anne's changes nothing; Anne marking one, then all.
         store
             .mark_notifications_read(carl.id, Some(&[listed[0].id]))
@@ -978,6 +1002,213 @@ async fn a_reply_notifies_local_authors_once() {
         assert_eq!(store.unread_notifications(anne.id).await.unwrap(), 1);
         store.mark_notifications_read(anne.id, None).await.unwrap();
         assert_eq!(store.unread_notifications(anne.id).await.unwrap(), 0);
+        db.finish().await;
+    }
+}
+
+/// Who a notification reaches, for every family of recipients: only
+/// active local accounts (never one waiting for verification or approval,
+/// nor a suspended one, nor a remote actor), never the actor; project
+/// news only members, and it stops being listed when they leave; the same
+/// event twice is written once.
+#[tokio::test]
+async fn notifications_reach_active_local_recipients_only() {
+    use preau::domain::{
+        projects::{project_fields, ProjectInput},
+        store::{
+            actors::ActorId,
+            commit,
+            forums::{add_moderator, insert_forum, NewForum},
+            notifications::{insert_notification, NewNotification, NotificationKind, Recipients},
+            projects::{insert_project, upsert_member, MemberState, NewMember, Role},
+            Tx,
+        },
+    };
+    for db in databases().await {
+        let store = &db.store;
+        let mut people = Vec::new();
+        for (name, status, admin) in [
+            ("ada", AccountStatus::Active, true),
+            ("anne", AccountStatus::Active, false),
+            ("carl", AccountStatus::Active, false),
+            ("pat", AccountStatus::PendingApproval, false),
+            ("sam", AccountStatus::Suspended, true),
+            ("val", AccountStatus::PendingVerification, false),
+        ] {
+            let id = store
+                .create_account(&NewAccount {
+                    status,
+                    is_admin: admin,
+                    ..person(name, &format!("{name}@example.org"))
+                })
+                .await
+                .unwrap();
+            people.push(store.account_by_id(id).await.unwrap().unwrap());
+        }
+        let [ada, anne, carl, pat, sam, val] = &people[..] else {
+            unreachable!()
+        };
+        let mut remote = person("zoe", "zoe@example.net").actor;
+        remote.domain = "elsewhere.example".into();
+        remote.ap_id = "https://elsewhere.example/users/zoe".into();
+        remote.private_key_pem = None;
+        let zoe = store.upsert_remote_actor(&remote).await.unwrap();
+
+        let mut tx = store.begin().await.unwrap();
+        let mut group = person("eco", "unused@example.org").actor;
+        group.kind = ActorKindRow::Group;
+        group.ap_id = "https://preau.test/projects/eco".into();
+        let fields = project_fields(&ProjectInput {
+            title: "Éco".into(),
+            visibility: "members".into(),
+            status: "looking".into(),
+            join_mode: "request".into(),
+            ..ProjectInput::default()
+        })
+        .unwrap();
+        let project = insert_project(&mut tx, &group, &fields, Some(anne.id))
+            .await
+            .unwrap();
+        let member = |actor_id: ActorId, role: Role| NewMember {
+            actor_id,
+            role,
+            state: MemberState::Member,
+            activity_id: None,
+            invited_by: None,
+            updated_at: 1,
+        };
+        upsert_member(&mut tx, project, &member(anne.actor_id, Role::Owner))
+            .await
+            .unwrap();
+        for id in [carl.actor_id, pat.actor_id, sam.actor_id, val.actor_id, zoe] {
+            upsert_member(&mut tx, project, &member(id, Role::Member))
+                .await
+                .unwrap();
+        }
+        let mut forum_actor = person("maths", "unused2@example.org").actor;
+        forum_actor.kind = ActorKindRow::Group;
+        forum_actor.ap_id = "https://preau.test/forums/maths".into();
+        let forum = insert_forum(
+            &mut tx,
+            &NewForum {
+                actor: forum_actor,
+                title: "Maths".into(),
+                description_source: String::new(),
+                description_html: String::new(),
+                moderators_url: None,
+                featured_url: None,
+                created_by: None,
+                min_post_level: preau_federation::TrustLevel::Informal,
+            },
+        )
+        .await
+        .unwrap();
+        for id in [carl.actor_id, sam.actor_id] {
+            add_moderator(&mut tx, forum, id).await.unwrap();
+        }
+
+        let note = |kind, key: &str, actor: Option<ActorId>| {
+            let mut note = NewNotification::new(kind, key.to_string());
+            note.actor = actor;
+            note.project = Some(project);
+            note.title = "Éco".into();
+            note.detail = Some("Réunion".into());
+            note.link = "/projects/eco".into();
+            note
+        };
+        async fn written(tx: &mut Tx, recipients: Recipients, note: NewNotification) -> usize {
+            insert_notification(tx, &recipients, &note)
+                .await
+                .unwrap()
+                .len()
+        }
+        // A new event by Anne: Carl only (not Anne, not the inactive, not
+        // Zoe); written again, nothing.
+        for expected in [1, 0] {
+            let event = note(NotificationKind::NewEvent, "event:1", Some(anne.actor_id));
+            assert_eq!(
+                written(&mut tx, Recipients::ProjectMembers(project), event).await,
+                expected
+            );
+        }
+        // Zoe asks to join: the deciders (Anne).
+        let asked = note(NotificationKind::JoinRequest, "join:1", Some(zoe));
+        assert_eq!(
+            written(&mut tx, Recipients::ProjectDeciders(project), asked).await,
+            1
+        );
+        // An event for Carl and Ada: Ada is no member.
+        let some = note(NotificationKind::NewEvent, "event:2", Some(anne.actor_id));
+        let among = Recipients::MembersAmong(project, vec![carl.actor_id, ada.actor_id]);
+        assert_eq!(written(&mut tx, among, some).await, 1);
+        // Zoe let in by Anne: members but Anne and Zoe (Carl).
+        let joined = note(NotificationKind::NewMember, "joined:1", Some(zoe));
+        let but = Recipients::ProjectMembersBut(project, anne.actor_id);
+        assert_eq!(written(&mut tx, but, joined).await, 1);
+        // A report: the active local moderator (Carl, not Sam).
+        let report = note(NotificationKind::Report, "flag:1", Some(zoe));
+        assert_eq!(
+            written(&mut tx, Recipients::ForumModerators(forum), report).await,
+            1
+        );
+        // Pat signs up: the active admins (Ada, not Sam).
+        let signup = note(
+            NotificationKind::SignupPending,
+            "account:1",
+            Some(pat.actor_id),
+        );
+        assert_eq!(written(&mut tx, Recipients::Admins, signup).await, 1);
+        // Nothing for inactive accounts, nor for remote actors.
+        for account in [pat.id, sam.id, val.id] {
+            let approved = note(NotificationKind::SignupApproved, "account:2", None);
+            assert_eq!(
+                written(&mut tx, Recipients::Account(account), approved).await,
+                0
+            );
+        }
+        let invited = note(
+            NotificationKind::Invitation,
+            "invite:1",
+            Some(anne.actor_id),
+        );
+        let actors = Recipients::Actors(vec![zoe, val.actor_id, anne.actor_id, carl.actor_id]);
+        assert_eq!(written(&mut tx, actors, invited).await, 1, "Carl only");
+        commit(tx).await.unwrap();
+
+        assert_eq!(store.unread_notifications(ada.id).await.unwrap(), 1);
+        assert_eq!(store.unread_notifications(anne.id).await.unwrap(), 1);
+        assert_eq!(store.unread_notifications(carl.id).await.unwrap(), 5);
+        for account in [pat.id, sam.id, val.id] {
+            assert_eq!(store.unread_notifications(account).await.unwrap(), 0);
+        }
+        let listed = store.notifications_of(carl.id, 20, 0).await.unwrap();
+        let kinds: Vec<_> = listed.iter().map(|row| row.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "invitation",
+                "report",
+                "new_member",
+                "new_event",
+                "new_event"
+            ]
+        );
+        assert_eq!(listed[3].title, "Éco");
+        assert_eq!(listed[3].detail.as_deref(), Some("Réunion"));
+        assert_eq!(listed[3].link, "/projects/eco");
+        assert_eq!(listed[3].project_id, Some(project));
+        assert_eq!(listed[3].actor_id, Some(anne.actor_id));
+
+        // Carl leaves: the project's news are no longer his to read.
+        let mut tx = store.begin().await.unwrap();
+        let mut left = member(carl.actor_id, Role::Member);
+        left.state = MemberState::Left;
+        upsert_member(&mut tx, project, &left).await.unwrap();
+        commit(tx).await.unwrap();
+        let listed = store.notifications_of(carl.id, 20, 0).await.unwrap();
+        let kinds: Vec<_> = listed.iter().map(|row| row.kind.as_str()).collect();
+        assert_eq!(kinds, ["invitation", "report"]);
+        assert_eq!(store.unread_notifications(carl.id).await.unwrap(), 2);
         db.finish().await;
     }
 }

@@ -531,6 +531,13 @@ async fn associative_sign_ups_wait_for_an_admin() {
             404,
             "unapproved profiles are hidden"
         );
+        // The admins learn that a sign-up waits (issue 12).
+        let president = Client::log_in(&instance, "president").await;
+        let list = president.get_json("/api/v1/notifications").await;
+        assert_eq!(list["unread"], 1, "{list}");
+        assert_eq!(list["items"][0]["kind"], "signup_pending");
+        assert_eq!(list["items"][0]["title"], "lucas");
+        assert_eq!(list["items"][0]["link"], "/admin");
 
         // The admin approves in the console.
         let admin = Client::anonymous(&instance);
@@ -555,6 +562,10 @@ async fn associative_sign_ups_wait_for_an_admin() {
             .await;
         assert_eq!(response.status, 200);
         assert_eq!(api_login(&instance, "lucas").await.status, 201);
+        let lucas = Client::log_in(&instance, "lucas").await;
+        let list = lucas.get_json("/api/v1/notifications").await;
+        assert_eq!(list["unread"], 1, "{list}");
+        assert_eq!(list["items"][0]["kind"], "signup_approved");
 
         let csv = admin.get("/admin/users.csv").await.text;
         assert!(

@@ -686,3 +686,21 @@ error-contact_self = You cannot ask yourself to be a contact.
 error-already_contact = You are already contacts.
 error-contact_already_requested = A contact request between you is already pending.
 error-no_contact_request = No pending contact request from this person.
+
+## Notifications (issue 12): the text of each kind. $actor: who caused it; $title: what the object is called; $detail: a reason or an answer.
+notification-reply = { $actor } replied in “{ $title }”.
+notification-mention = { $actor } mentioned you in “{ $title }”.
+notification-invitation = { $actor } invites you to the project “{ $title }”.
+notification-contact_request = { $actor } asks to be your contact.
+notification-contact_accepted = { $actor } accepted your contact request.
+notification-contact_refused = { $actor } declined your contact request.
+notification-join_request = { $actor } asks to join the project “{ $title }”.
+notification-new_member = { $actor } joined the project “{ $title }”.
+notification-new_event = New event in the project “{ $title }”: { $detail }.
+notification-new_document = New document in the project “{ $title }”: { $detail }.
+notification-report = { $actor } reported a post in the forum “{ $title }”.
+notification-signup_pending = { $title } signed up and awaits your approval.
+notification-signup_approved = Your sign-up was approved: welcome!
+notification-signup_refused = Your sign-up was declined.
+notification-post_removed = { $actor } removed your post in “{ $title }”.
+notification-post_refused = Your post in “{ $title }” was refused by its host: { $detail }

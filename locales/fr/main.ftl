@@ -686,3 +686,21 @@ error-contact_self = On ne peut pas se demander soi-même en contact.
 error-already_contact = Vous êtes déjà en contact.
 error-contact_already_requested = Une demande de contact est déjà en attente entre vous.
 error-no_contact_request = Aucune demande de contact en attente de cette personne.
+
+## Notifications (issue 12): the text of each kind. $actor: who caused it; $title: what the object is called; $detail: a reason or an answer.
+notification-reply = { $actor } a répondu dans « { $title } ».
+notification-mention = { $actor } vous a mentionné dans « { $title } ».
+notification-invitation = { $actor } vous invite dans le projet « { $title } ».
+notification-contact_request = { $actor } vous demande d'être en contact.
+notification-contact_accepted = { $actor } a accepté votre demande de contact.
+notification-contact_refused = { $actor } a refusé votre demande de contact.
+notification-join_request = { $actor } demande à rejoindre le projet « { $title } ».
+notification-new_member = { $actor } a rejoint le projet « { $title } ».
+notification-new_event = Nouvel événement dans le projet « { $title } » : { $detail }.
+notification-new_document = Nouveau document dans le projet « { $title } » : { $detail }.
+notification-report = { $actor } a signalé un message dans le forum « { $title } ».
+notification-signup_pending = { $title } s'est inscrit·e et attend votre validation.
+notification-signup_approved = Votre inscription a été validée : bienvenue !
+notification-signup_refused = Votre inscription a été refusée.
+notification-post_removed = { $actor } a retiré votre message dans « { $title } ».
+notification-post_refused = Votre message dans « { $title } » a été refusé par son hôte : { $detail }

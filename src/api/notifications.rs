@@ -8,6 +8,7 @@ use super::{
     ApiJson, ApiUser,
 };
 use crate::extract::ApiQuery;
+use crate::i18n::Lang;
 use crate::{
     app::AppState,
     domain::{
@@ -31,23 +32,39 @@ pub struct NotificationForum {
 }
 
 /// One notification: what happened, who did it, and where to read it.
+/// Every kind has `kind`, `text`, `title`, `link`; the other fields are
+/// `null` when the kind has no such object.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NotificationItem {
     /// Its id, for `POST /notifications/read`.
     pub id: i64,
-    /// `reply`: a reply to the caller's thread or post.
+    /// `reply`, `mention`, `invitation`, `contact_request`,
+    /// `contact_accepted`, `contact_refused`, `join_request`, `new_member`,
+    /// `new_event`, `new_document`, `report`, `signup_pending`,
+    /// `signup_approved`, `signup_refused`, `post_removed`, `post_refused`.
     pub kind: String,
-    /// Who wrote the reply.
-    pub actor: Person,
-    /// The thread's local id (`GET /threads/{id}`).
-    pub thread_id: i64,
-    /// The thread's title.
-    pub thread_title: String,
-    /// The reply's local id (`GET /threads/{id}` with it opens its page).
-    pub post_id: i64,
-    /// The forum.
-    pub forum: NotificationForum,
-    /// The start of the reply, plain text.
+    /// What happened, in the caller's language.
+    pub text: String,
+    /// Who caused it; `null` when nobody did (a refusal by a remote host).
+    pub actor: Option<Person>,
+    /// What the object is called: thread title, project name, forum
+    /// title, name of the person signing up.
+    pub title: String,
+    /// The path on this instance that opens the object.
+    pub link: String,
+    /// A reason or an answer (a moderator's or a host's reason).
+    pub detail: Option<String>,
+    /// The thread's local id (`GET /threads/{id}`), for kinds about a post.
+    pub thread_id: Option<i64>,
+    /// The thread's title, for kinds about a post.
+    pub thread_title: Option<String>,
+    /// The post's local id, for kinds about a post.
+    pub post_id: Option<i64>,
+    /// The forum, for kinds about a post or a forum.
+    pub forum: Option<NotificationForum>,
+    /// The project's local actor id, for kinds about a project.
+    pub project_id: Option<i64>,
+    /// The start of the object, plain text (may be empty).
     pub excerpt: String,
     /// When, RFC 3339.
     pub created_at: Option<String>,
@@ -56,23 +73,32 @@ pub struct NotificationItem {
 }
 
 impl NotificationItem {
-    fn new(note: &notes::Notification, labels: &Labeller<'_>) -> NotificationItem {
-        let forum_domain = if note.forum_domain.is_empty() {
-            labels.local_domain()
-        } else {
-            note.forum_domain.as_str()
-        };
+    fn new(note: &notes::Notification, labels: &Labeller<'_>, lang: Lang) -> NotificationItem {
+        let about_post = note.post_id.is_some();
         NotificationItem {
             id: note.id,
-            kind: note.kind.clone(),
-            actor: Person::new(&note.actor, labels),
-            thread_id: note.thread_id.0,
-            thread_title: note.thread_title.clone(),
-            post_id: note.post_id.0,
-            forum: NotificationForum {
-                handle: format!("{}@{}", note.forum_name, forum_domain),
-                title: note.forum_title.clone(),
-            },
+            kind: note.kind.as_str().to_string(),
+            text: note.text(lang),
+            actor: note.actor.as_ref().map(|actor| Person::new(actor, labels)),
+            title: note.title.clone(),
+            link: note.link.clone(),
+            detail: note.detail.clone(),
+            thread_id: note.thread_id.map(|id| id.0),
+            thread_title: about_post.then(|| note.title.clone()),
+            post_id: note.post_id.map(|id| id.0),
+            forum: note.forum.as_ref().map(|forum| NotificationForum {
+                handle: format!(
+                    "{}@{}",
+                    forum.name,
+                    if forum.domain.is_empty() {
+                        labels.local_domain()
+                    } else {
+                        forum.domain.as_str()
+                    }
+                ),
+                title: forum.title.clone(),
+            }),
+            project_id: note.project_id.map(|id| id.0),
             excerpt: note.excerpt.clone(),
             created_at: rfc3339(note.created_at),
             read_at: note.read_at.and_then(rfc3339),
@@ -115,12 +141,13 @@ pub async fn list_notifications(
     let page = validate::page_number(query.page.as_deref(), validate::MAX_PAGE)?;
     let found = state.domain.notifications_for(&user.account, page).await?;
     let labels = state.domain.labeller().await?;
+    let lang = Lang::from_code(&user.account.locale);
     Ok(Json(NotificationList {
         unread: found.unread,
         items: found
             .items
             .iter()
-            .map(|note| NotificationItem::new(note, &labels))
+            .map(|note| NotificationItem::new(note, &labels, lang))
             .collect(),
         page,
         per_page: NOTIFICATIONS_PER_PAGE,

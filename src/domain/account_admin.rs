@@ -64,7 +64,8 @@ impl Domain {
             AccountStatus::PendingApproval => {
                 self.store
                     .set_account_status(account.id, AccountStatus::Active)
-                    .await?
+                    .await?;
+                self.notify_signup_approved(account.id).await?;
             }
             AccountStatus::Suspended => {
                 let next = if account.email_verified_at.is_some() {

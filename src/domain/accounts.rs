@@ -356,6 +356,9 @@ impl Domain {
             AccountStatus::Active
         };
         self.store.mark_email_verified(account.id, next).await?;
+        if next == AccountStatus::PendingApproval {
+            self.notify_signup_pending(&account).await?;
+        }
         self.store
             .account_by_id(account_id)
             .await?

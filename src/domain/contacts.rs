@@ -3,17 +3,28 @@
 //! are contacts) or `Reject`. Requests wait in "Mes demandes"; a follow
 //! from any fediverse server (Mastodon's included) waits there too.
 
+use super::notify_events::notify_contact;
 use super::{
     inbox::Applied,
     outbox::{self, forum as outgoing, new_activity_id, queue, to_json, Answered},
     Domain, DomainResult, Refusal,
 };
+use crate::domain::store::notifications::NotificationKind;
 use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorKindRow, ActorRow},
     forums::{self, FollowRow, FollowState},
 };
 use preau_federation::activities::ActivityKind;
+
+/// The kind of a contact request's answer.
+fn answer_kind(accept: bool) -> NotificationKind {
+    if accept {
+        NotificationKind::ContactAccepted
+    } else {
+        NotificationKind::ContactRefused
+    }
+}
 use serde_json::Value;
 
 impl Domain {
@@ -44,6 +55,14 @@ impl Domain {
         let follow = to_json(&outgoing::follow(&id, &me.ap_id, &target.ap_id)?)?;
         let mut tx = self.store.begin().await?;
         forums::upsert_follow(&mut tx, me.id, target.id, FollowState::Pending, &id).await?;
+        notify_contact(
+            &mut tx,
+            NotificationKind::ContactRequest,
+            &me,
+            target.id,
+            &id,
+        )
+        .await?;
         if !target.is_local() {
             queue(
                 &mut tx,
@@ -86,6 +105,14 @@ impl Domain {
         } else {
             forums::delete_follow(&mut tx, requester.id, me.id).await?;
         }
+        notify_contact(
+            &mut tx,
+            answer_kind(accept),
+            &me,
+            requester.id,
+            &format!("answer:{}", follow.activity_id),
+        )
+        .await?;
         if !requester.is_local() {
             let id = new_activity_id(&self.settings.base_url());
             let answered = Answered {
@@ -159,6 +186,14 @@ impl Domain {
             activity_id,
         )
         .await?;
+        notify_contact(
+            &mut tx,
+            NotificationKind::ContactRequest,
+            follower,
+            target.id,
+            activity_id,
+        )
+        .await?;
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
@@ -210,6 +245,7 @@ impl Domain {
         follow: &FollowRow,
         accept: bool,
     ) -> DomainResult<Applied> {
+        let answerer = self.store.actor_by_id(follow.followed_id).await?;
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
@@ -224,6 +260,16 @@ impl Domain {
             .await?;
         } else {
             forums::delete_follow(&mut tx, follow.follower_id, follow.followed_id).await?;
+        }
+        if let Some(answerer) = &answerer {
+            notify_contact(
+                &mut tx,
+                answer_kind(accept),
+                answerer,
+                follow.follower_id,
+                &format!("answer:{}", follow.activity_id),
+            )
+            .await?;
         }
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)

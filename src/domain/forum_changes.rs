@@ -2,11 +2,14 @@
 //! likes, moderation (removing posts, locking and pinning threads) and
 //! reports. Each change is sent to the forum, which announces it.
 
+use super::notifications::notify;
+use super::notify_events::{about_own_post, notify_report};
 use super::{
     forums::MAX_TITLE,
     outbox::{self, forum as outgoing, new_activity_id, queue, to_json},
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
+use crate::domain::store::notifications::NotificationKind::PostRemoved;
 use crate::{
     domain::store::{
         accounts::AccountRow,
@@ -259,8 +262,11 @@ impl Domain {
             )?
             .summary(reason.clone()),
         )?;
+        let title = self.thread_title_of(post).await?;
+        let (to, note) = about_own_post(PostRemoved, post, &title, Some(actor.id), &reason, &id);
         let mut tx = self.store.begin().await?;
         posts::mark_removed(&mut tx, post.id, &reason, self.clock().now_ms()).await?;
+        notify(&mut tx, to, note).await?;
         self.distribute(&mut tx, &forum, &actor, &id, &activity)
             .await?;
         crate::domain::store::commit(tx).await?;
@@ -371,6 +377,7 @@ impl Domain {
             },
         )
         .await?;
+        notify_report(&mut tx, &forum, actor.id, post, &reason, &id).await?;
         if !forum.actor.is_local() {
             let flag = outgoing::flag(&id, &actor.ap_id, &forum.actor.ap_id, &post.ap_id, &reason)?;
             queue(

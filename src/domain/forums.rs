@@ -313,15 +313,7 @@ impl Domain {
         )?)?;
         self.distribute(&mut tx, forum, actor, &activity_id, &activity)
             .await?;
-        super::notifications::notify_new_post(
-            &mut tx,
-            id,
-            new.kind,
-            new.author_id,
-            new.in_reply_to_id,
-            new.thread_id,
-        )
-        .await?;
+        super::notifications::notify_new_post(&mut tx, id, &new).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         self.store

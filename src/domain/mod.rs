@@ -26,6 +26,7 @@ pub mod instance_checks;
 pub mod keys;
 pub mod lookups;
 pub mod notifications;
+pub mod notify_events;
 pub mod outbox;
 pub mod passwords;
 pub mod places;

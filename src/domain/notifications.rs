@@ -6,11 +6,13 @@
 use super::{validate, Domain, DomainResult, Refusal};
 use crate::domain::store::{
     accounts::AccountRow,
-    actors::ActorRow,
-    notifications,
-    posts::{PostId, PostKind},
+    actors::{ActorId, ActorRow},
+    notifications::{self, local_authors, NewNotification, Recipients},
+    posts::{NewPost, PostId, PostKind},
     Tx,
 };
+
+pub use crate::domain::store::notifications::NotificationKind;
 
 /// Notifications per page.
 pub const NOTIFICATIONS_PER_PAGE: i64 = 20;
@@ -19,33 +21,87 @@ pub const MAX_MARKED: usize = 200;
 /// Longest excerpt of the object, in characters.
 const EXCERPT_CHARS: usize = 200;
 
-/// One notification as its recipient reads it.
+/// The forum a notification's post is in.
+#[derive(Debug, Clone)]
+pub struct NotifiedForum {
+    /// Its local name (the `NAME` of `!NAME@domain`).
+    pub name: String,
+    /// Its host, empty when local.
+    pub domain: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// One notification as its recipient reads it. Its text is the catalog
+/// message `notification-<kind>` with `$actor`, `$title` and `$detail`
+/// (see [`Notification::text_args`]).
 #[derive(Debug, Clone)]
 pub struct Notification {
     /// Its id (what `mark_read` takes).
     pub id: i64,
-    /// `reply`.
-    pub kind: String,
-    /// Who caused it.
-    pub actor: ActorRow,
-    /// The reply.
-    pub post_id: PostId,
-    /// Its thread.
-    pub thread_id: PostId,
-    /// The thread's title.
-    pub thread_title: String,
-    /// The forum's local name and host (empty when local).
-    pub forum_name: String,
-    /// The forum's host, empty when local.
-    pub forum_domain: String,
-    /// The forum's title.
-    pub forum_title: String,
-    /// The start of the reply, as plain text.
+    /// What it is about.
+    pub kind: NotificationKind,
+    /// Who caused it, if someone did.
+    pub actor: Option<ActorRow>,
+    /// What the object is called: thread title, project name, forum
+    /// title, the name of a person signing up...
+    pub title: String,
+    /// The start of the object, plain text, one line (may be empty).
     pub excerpt: String,
+    /// A reason or an answer.
+    pub detail: Option<String>,
+    /// The path on this instance that opens the object.
+    pub link: String,
+    /// The post concerned (replies, mentions, removals, refusals).
+    pub post_id: Option<PostId>,
+    /// Its thread.
+    pub thread_id: Option<PostId>,
+    /// The forum of that post, or the forum concerned (reports).
+    pub forum: Option<NotifiedForum>,
+    /// The project concerned, if any.
+    pub project_id: Option<ActorId>,
     /// When, unix ms.
     pub created_at: i64,
     /// When it was read, unix ms.
     pub read_at: Option<i64>,
+}
+
+impl Notification {
+    /// The arguments of its catalog message `notification-<kind>`: the
+    /// actor's display name (else their name), the title, the detail
+    /// (empty when none).
+    pub fn text_args(&self) -> [(&'static str, String); 3] {
+        let actor = self
+            .actor
+            .as_ref()
+            .map(|actor| {
+                if actor.display_name.trim().is_empty() {
+                    actor.name.clone()
+                } else {
+                    actor.display_name.clone()
+                }
+            })
+            .unwrap_or_default();
+        [
+            ("actor", actor),
+            ("title", self.title.clone()),
+            ("detail", self.detail.clone().unwrap_or_default()),
+        ]
+    }
+
+    /// Its text in `lang`, from the catalog.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        let args = self.text_args();
+        let args: Vec<(&str, &str)> = args
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        crate::i18n::Catalogs::get().format(
+            lang,
+            &format!("notification-{}", self.kind.as_str()),
+            &args,
+        )
+    }
 }
 
 /// A page of a teacher's notifications, with the count of unread ones.
@@ -66,8 +122,9 @@ pub enum MarkRead {
     All,
 }
 
-/// The first characters of a post, as plain text on one line.
-fn excerpt(source: &str, html: &str) -> String {
+/// The first characters of a text (Markdown source, else HTML), as plain
+/// text on one line.
+pub(crate) fn excerpt(source: &str, html: &str) -> String {
     let text = if source.trim().is_empty() {
         super::rendering::html_text_now(html)
     } else {
@@ -81,23 +138,48 @@ fn excerpt(source: &str, html: &str) -> String {
     cut
 }
 
-/// Notifies the local authors of the post answered and of its thread of a
-/// reply just stored in `tx` (nothing for a thread, nor for one's own
-/// reply). Forum posts are public: whoever wrote the post answered may read
-/// the reply.
-pub(crate) async fn notify_new_post(
+/// The path of a forum post on this instance.
+pub(crate) fn post_link(thread: PostId, post: PostId) -> String {
+    if thread == post {
+        format!("/threads/{}", thread.0)
+    } else {
+        format!("/threads/{}#post-{}", thread.0, post.0)
+    }
+}
+
+/// Writes `note` for `recipients` in `tx`: the one way the domain
+/// notifies (only active local accounts, never the actor; the same event
+/// twice is a no-op). Answers the ids written.
+pub(crate) async fn notify(
     tx: &mut Tx,
-    post: PostId,
-    kind: PostKind,
-    author: crate::domain::store::actors::ActorId,
-    parent: Option<PostId>,
-    thread: Option<PostId>,
-) -> DomainResult<()> {
-    if kind != PostKind::Reply {
+    recipients: Recipients,
+    note: NewNotification,
+) -> DomainResult<Vec<i64>> {
+    Ok(notifications::insert_notification(tx, &recipients, &note).await?)
+}
+
+/// Notifies the local authors of the post answered and of its thread of a
+/// reply `post` just stored in `tx` (nothing for a thread, nor for one's
+/// own reply). Forum posts are public: whoever wrote the post answered may
+/// read the reply.
+pub(crate) async fn notify_new_post(tx: &mut Tx, post: PostId, new: &NewPost) -> DomainResult<()> {
+    if new.kind != PostKind::Reply {
         return Ok(());
     }
-    if let (Some(parent), Some(thread)) = (parent, thread) {
-        notifications::notify_reply(tx, post, author, parent, thread).await?;
+    if let (Some(parent), Some(thread)) = (new.in_reply_to_id, new.thread_id) {
+        let authors = local_authors(tx, &[parent, thread]).await?;
+        if authors.is_empty() {
+            return Ok(());
+        }
+        let mut note = NewNotification::new(NotificationKind::Reply, format!("post:{}", post.0));
+        note.actor = Some(new.author_id);
+        note.post = Some(post);
+        note.thread = Some(thread);
+        note.forum = Some(new.forum_id);
+        note.title = notifications::post_title(tx, thread).await?;
+        note.excerpt = excerpt(&new.source, &new.content_html);
+        note.link = post_link(thread, post);
+        notify(tx, Recipients::Actors(authors), note).await?;
     }
     Ok(())
 }
@@ -121,21 +203,41 @@ impl Domain {
                 (page - 1) * NOTIFICATIONS_PER_PAGE,
             )
             .await?;
+        let actor_ids: Vec<ActorId> = rows.iter().filter_map(|row| row.actor_id).collect();
+        let actors = self.store.notification_actors(&actor_ids).await?;
         let items = rows
             .into_iter()
-            .map(|row| Notification {
-                excerpt: excerpt(&row.post_source, &row.post_html),
-                id: row.id,
-                kind: row.kind,
-                actor: row.actor,
-                post_id: row.post_id,
-                thread_id: row.thread_id,
-                thread_title: row.thread_title,
-                forum_name: row.forum_name,
-                forum_domain: row.forum_domain,
-                forum_title: row.forum_title,
-                created_at: row.created_at,
-                read_at: row.read_at,
+            .map(|row| {
+                let excerpt_text = if row.excerpt.is_empty() {
+                    excerpt(
+                        row.post_source.as_deref().unwrap_or(""),
+                        row.post_html.as_deref().unwrap_or(""),
+                    )
+                } else {
+                    row.excerpt
+                };
+                let forum = row.forum_name.map(|name| NotifiedForum {
+                    name,
+                    domain: row.forum_domain.unwrap_or_default(),
+                    title: row.forum_title.unwrap_or_default(),
+                });
+                Notification {
+                    id: row.id,
+                    kind: row.kind,
+                    actor: row
+                        .actor_id
+                        .and_then(|id| actors.iter().find(|actor| actor.id == id).cloned()),
+                    title: row.title,
+                    excerpt: excerpt_text,
+                    detail: row.detail,
+                    link: row.link,
+                    post_id: row.post_id,
+                    thread_id: row.thread_id,
+                    forum,
+                    project_id: row.project_id,
+                    created_at: row.created_at,
+                    read_at: row.read_at,
+                }
             })
             .collect();
         Ok(NotificationPage {
@@ -184,5 +286,18 @@ mod tests {
         let cut = excerpt(&long, "");
         assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
         assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn every_kind_has_a_name_and_a_text_in_both_catalogs() {
+        use crate::i18n::{Catalogs, Lang};
+        for kind in NotificationKind::ALL {
+            assert_eq!(NotificationKind::parse(kind.as_str()), Some(kind));
+            for lang in [Lang::Fr, Lang::En] {
+                let key = format!("notification-{}", kind.as_str());
+                assert!(Catalogs::get().has(lang, &key), "{key} in {lang:?}");
+            }
+        }
+        assert_eq!(NotificationKind::parse("nothing"), None);
     }
 }

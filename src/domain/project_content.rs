@@ -12,11 +12,13 @@
 //! [`super::project_documents`], events in [`super::project_events`]
 //! (their public items are re-exported here).
 
+use super::notify_events::{notify_project_news, ProjectNews};
 use super::{
     inbox::Applied,
     outbox::{self, new_activity_id, project as project_objects, queue, to_json},
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
+use crate::domain::store::notifications::NotificationKind;
 use crate::{
     domain::store::{
         accounts::AccountRow,
@@ -232,6 +234,8 @@ impl Domain {
             return Ok(Applied::Duplicate);
         };
         let mut for_some: Option<Vec<ActorId>> = None;
+        // (kind, name, ActivityPub id) of an event or document, for news.
+        let mut news: Option<(NotificationKind, String, String)> = None;
         match object {
             ReceivedObject::Post {
                 mut post,
@@ -277,6 +281,11 @@ impl Domain {
                     return Ok(Applied::Ignored);
                 }
                 version.author_id = author.id;
+                news = Some((
+                    NotificationKind::NewDocument,
+                    name.clone(),
+                    version.ap_id.clone(),
+                ));
                 let existing = match &version_of {
                     Some(first) => self
                         .store
@@ -324,8 +333,23 @@ impl Domain {
                     }
                 }
                 for_some = (!event.for_all).then(|| event.attendees.clone());
+                news = Some((
+                    NotificationKind::NewEvent,
+                    event.title.clone(),
+                    event.ap_id.clone(),
+                ));
                 project_content::insert_event(&mut tx, &event).await?;
             }
+        }
+        if let Some((kind, name, key)) = &news {
+            let news = ProjectNews {
+                kind: *kind,
+                author: author.id,
+                name,
+                key,
+                only: for_some.as_deref(),
+            };
+            notify_project_news(&mut tx, project, news).await?;
         }
         if project.actor.is_local() {
             let inboxes = self

@@ -2,10 +2,12 @@
 //! names and digests, and a member sharing a document or a new version of
 //! one (the bytes stay on the uploader's instance).
 
+use super::notify_events::{notify_project_news, ProjectNews};
 use super::{
     outbox::{self, new_activity_id, project as project_objects, to_json},
     validate, Domain, DomainError, DomainResult, Refusal,
 };
+use crate::domain::store::notifications::NotificationKind;
 use crate::{
     domain::store::{
         accounts::AccountRow,
@@ -176,6 +178,14 @@ impl Domain {
                 (id, file_name.clone(), None)
             }
         };
+        let news = ProjectNews {
+            kind: NotificationKind::NewDocument,
+            author: author.id,
+            name: &name,
+            key: &version.ap_id,
+            only: None,
+        };
+        notify_project_news(&mut tx, project, news).await?;
         let version_id = if document.is_some() {
             project_content::insert_version(&mut tx, project.actor.id, document_id, &version)
                 .await?

@@ -2,10 +2,12 @@
 //! times, a member adding one (for all members or a sub-group), and who
 //! may see it.
 
+use super::notify_events::{notify_project_news, ProjectNews};
 use super::{
     outbox::{self, new_activity_id, project as project_objects, to_json},
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
+use crate::domain::store::notifications::NotificationKind;
 use crate::{
     domain::store::{
         accounts::AccountRow,
@@ -114,6 +116,14 @@ impl Domain {
         };
         let mut tx = self.store.begin().await?;
         let id = project_content::insert_event(&mut tx, &new).await?;
+        let news = ProjectNews {
+            kind: NotificationKind::NewEvent,
+            author: author.id,
+            name: &new.title,
+            key: &new.ap_id,
+            only: (!new.for_all).then_some(new.attendees.as_slice()),
+        };
+        notify_project_news(&mut tx, project, news).await?;
         let row = EventRow {
             id,
             ap_id: new.ap_id.clone(),

@@ -8,12 +8,13 @@
 
 use super::{
     inbox::Applied,
+    notify_events::notify_membership_change,
     outbox::{self, new_activity_id, project as outgoing, queue, to_json, Answered},
     Domain, DomainResult, Refusal,
 };
 use crate::{
     domain::store::{
-        actors::ActorRow,
+        actors::{ActorId, ActorRow},
         projects::{
             self, count_owners, JoinMode, MemberRow, MemberState, NewLogEntry, NewMember,
             ProjectRow, Role,
@@ -33,12 +34,7 @@ pub(super) struct HostChange {
     member: Option<NewMember>,
     log: NewLogEntry,
     /// (activity id, signing local actor, body, inboxes)
-    direct: Vec<(
-        String,
-        crate::domain::store::actors::ActorId,
-        Value,
-        Vec<String>,
-    )>,
+    direct: Vec<(String, ActorId, Value, Vec<String>)>,
     /// The activity the project announces, as sent or received.
     announced: Value,
     /// Inboxes that get the announcement besides members' instances.
@@ -72,6 +68,8 @@ impl Domain {
             projects::upsert_member(&mut tx, project.actor.id, member).await?;
         }
         projects::insert_log(&mut tx, project.actor.id, &change.log).await?;
+        let key = change.announced.get("id").and_then(Value::as_str);
+        notify_membership_change(&mut tx, project, &change.log, key.or(received)).await?;
         for inbox in projects::member_inboxes(&mut tx, project.actor.id).await? {
             if !inboxes.contains(&inbox) {
                 inboxes.push(inbox);

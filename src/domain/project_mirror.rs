@@ -3,8 +3,9 @@
 //! mirror of a remote project's members and log; and which instances may
 //! read a local project's members-only objects.
 
+use super::notify_events::{notify_invitation, notify_new_member};
 use super::{inbox::Applied, Domain, DomainResult};
-use crate::domain::store::projects::{self, NewLogEntry, NewMember, ProjectRow};
+use crate::domain::store::projects::{self, MemberState, NewLogEntry, NewMember, ProjectRow};
 
 impl Domain {
     /// A remote teacher's instance told us (directly) that they are
@@ -16,10 +17,27 @@ impl Domain {
         project: &ProjectRow,
         member: &NewMember,
     ) -> DomainResult<Applied> {
+        let before = self.store.member(project.actor.id, member.actor_id).await?;
         let Some(mut tx) = self.begin_applying(received).await? else {
             return Ok(Applied::Duplicate);
         };
         projects::upsert_member(&mut tx, project.actor.id, member).await?;
+        match member.state {
+            MemberState::Invited => {
+                notify_invitation(
+                    &mut tx,
+                    project,
+                    member.invited_by,
+                    member.actor_id,
+                    received,
+                )
+                .await?;
+            }
+            MemberState::Member if !before.as_ref().is_some_and(|row| row.is_member()) => {
+                notify_new_member(&mut tx, project, member.actor_id, None, received).await?;
+            }
+            _ => {}
+        }
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }

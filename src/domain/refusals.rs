@@ -4,7 +4,12 @@
 //! refused with the host's reason. Nothing a teacher wrote may look
 //! published while the place it was written for turned it down.
 
-use super::{Domain, DomainResult};
+use super::{
+    notifications::notify,
+    notify_events::{about_own_post, notify_project_post_refused},
+    Domain, DomainResult,
+};
+use crate::domain::store::notifications::NotificationKind::PostRefused;
 use crate::domain::store::{posts, project_content};
 use serde_json::Value;
 
@@ -83,8 +88,12 @@ impl Domain {
                 && !forum.actor.is_local()
                 && forum.actor.domain.eq_ignore_ascii_case(host)
             {
+                let title = self.thread_title_of(&post).await?;
+                let key = format!("refused:{}", post.ap_id);
+                let (to, note) = about_own_post(PostRefused, &post, &title, None, &reason, &key);
                 let mut tx = self.store.begin().await?;
                 posts::mark_refused(&mut tx, post.id, &reason, self.clock().now_ms()).await?;
+                notify(&mut tx, to, note).await?;
                 crate::domain::store::commit(tx).await?;
                 self.after_commit();
             }
@@ -106,6 +115,7 @@ impl Domain {
                     self.clock().now_ms(),
                 )
                 .await?;
+                notify_project_post_refused(&mut tx, &project, &post, &reason).await?;
                 crate::domain::store::commit(tx).await?;
                 self.after_commit();
             }

@@ -224,7 +224,21 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
         })
         .await;
         let post = store.post_by_ap_id(&refused_ap_id).await.unwrap().unwrap();
-        assert!(!post.refused_reason.unwrap_or_default().is_empty());
+        let reason = post.refused_reason.clone().unwrap_or_default();
+        assert!(!reason.is_empty());
+        // Bea is notified, with the forum's reason (issue 12).
+        let list: Value = bea.get(&reader.url("/api/v1/notifications")).await.json;
+        let note = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["kind"] == "post_refused")
+            .cloned()
+            .unwrap_or_else(|| panic!("no refusal notification: {list}"));
+        assert_eq!(note["detail"], reason.as_str());
+        assert_eq!(note["title"], "Refusé ?");
+        assert!(note["actor"].is_null(), "{note}");
+        assert_eq!(note["link"], format!("/threads/{}", post.id.0));
         let html = browser
             .page(&reader.url(&format!("/threads/{}", post.id.0)))
             .await;

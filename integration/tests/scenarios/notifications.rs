@@ -1,8 +1,10 @@
-//! Notifications of replies (issue 12, first kind): a teacher learns of a
-//! reply to their thread or post, written on their instance or received
-//! from another, once, and only they see it; they mark it read.
+//! Notifications (issue 12): a teacher learns of a reply to their thread
+//! or post, written on their instance or received from another, once, and
+//! only they see it; they mark it read. The other kinds (projects,
+//! contacts, moderation) reach those concerned across instances, and
+//! members-only news only members.
 
-use super::forums::fast_delivery;
+use super::forums::{fast_delivery, wait_for};
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
@@ -199,6 +201,188 @@ async fn replies_notify_the_local_authors_answered_once() {
             .get("/api/v1/notifications")
             .await
             .expect_error(401, "unauthorized");
+
+        a.stop().await;
+        b.stop().await;
+    }
+}
+
+/// The kinds of the caller's notifications, newest first.
+async fn kinds(client: &Client<'_>) -> Vec<String> {
+    notes(client).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The caller's newest notification of `kind`.
+async fn newest(client: &Client<'_>, kind: &str) -> Value {
+    let list = notes(client).await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["kind"] == kind)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {kind} notification in {list}"))
+}
+
+/// Every other kind (issue 12) across two instances: invitations, join
+/// requests, new members, events (members only), contact requests and
+/// answers, reports and removals; each reaches the teachers concerned, on
+/// their own instance, and nobody else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn projects_contacts_and_moderation_notify_those_concerned() {
+    for engine in engines() {
+        let (mut settings_a, dir_a) = settings(engine, None);
+        fast_delivery(&mut settings_a);
+        let a = start(engine, settings_a, dir_a).await;
+        let (mut settings_b, dir_b) = settings(engine, None);
+        fast_delivery(&mut settings_b);
+        let b = start(engine, settings_b, dir_b).await;
+        let anne = Client::teacher(&a, "anne", false).await;
+        let dora = Client::teacher(&a, "dora", false).await;
+        let eve = Client::teacher(&a, "eve", false).await;
+        let bea = Client::teacher(&b, "bea", false).await;
+        let remote = format!("eco@{}", a.domain);
+
+        // Anne's members-only project; she invites Bea (on B).
+        anne.post(
+            "/api/v1/projects",
+            json!({"name": "eco", "title": "Éco-délégués", "visibility": "members"}),
+        )
+        .await
+        .expect(201);
+        anne.post(
+            "/api/v1/projects/eco/invite",
+            json!({"handle": format!("bea@{}", b.domain)}),
+        )
+        .await
+        .expect(201);
+        deliver_all(&[&a, &b]).await;
+        let invitation = newest(&bea, "invitation").await;
+        assert_eq!(invitation["title"], "Éco-délégués");
+        assert_eq!(invitation["actor"]["handle"], format!("anne@{}", a.domain));
+        assert_eq!(invitation["link"], "/requests");
+        let text = invitation["text"].as_str().unwrap();
+        assert!(
+            text.ends_with("vous invite dans le projet « Éco-délégués »."),
+            "in the teacher's language: {text}"
+        );
+        assert!(
+            kinds(&anne).await.is_empty(),
+            "nothing for one's own invitation"
+        );
+        deliver_all(&[&a, &b]).await;
+        assert_eq!(kinds(&bea).await, ["invitation"], "once");
+
+        // Bea accepts: Anne learns of a new member.
+        bea.post(
+            &format!("/api/v1/projects/{remote}/answer"),
+            json!({"accept": true}),
+        )
+        .await
+        .expect(200);
+        deliver_all(&[&a, &b]).await;
+        let joined = newest(&anne, "new_member").await;
+        assert_eq!(joined["actor"]["handle"], format!("bea@{}", b.domain));
+        assert_eq!(joined["link"], "/projects/eco");
+
+        // Dora asks to join: Anne (owner) decides; Bea (member) is not asked.
+        dora.post("/api/v1/projects/eco/join", json!({}))
+            .await
+            .expect(201);
+        let asked = newest(&anne, "join_request").await;
+        let dora_id = asked["actor"]["id"].as_i64().unwrap();
+        anne.post(
+            &format!("/api/v1/projects/eco/members/{dora_id}"),
+            json!({"action": "accept"}),
+        )
+        .await
+        .expect(200);
+        deliver_all(&[&a, &b]).await;
+        assert_eq!(
+            kinds(&anne).await,
+            ["join_request", "new_member"],
+            "not of her own decision"
+        );
+        assert!(kinds(&dora).await.is_empty(), "nothing about herself");
+        assert!(!kinds(&bea).await.contains(&"join_request".to_string()));
+
+        // An event: members here and on B learn it; Eve (not a member) not.
+        anne.post(
+            "/api/v1/projects/eco/events",
+            json!({"title": "Réunion de lancement", "starts": "2027-01-12T14:00"}),
+        )
+        .await
+        .expect(201);
+        deliver_all(&[&a, &b]).await;
+        assert_eq!(
+            newest(&dora, "new_event").await["detail"],
+            "Réunion de lancement"
+        );
+        wait_for("Bea learns of the event on B", || async {
+            kinds(&bea).await.contains(&"new_event".to_string())
+        })
+        .await;
+        assert!(
+            kinds(&eve).await.is_empty(),
+            "members-only news for members only"
+        );
+        assert!(!kinds(&anne).await.contains(&"new_event".to_string()));
+
+        // Contacts: Eve asks Bea; Bea accepts from B.
+        eve.post(
+            "/api/v1/contacts",
+            json!({"handle": format!("bea@{}", b.domain)}),
+        )
+        .await
+        .expect(202);
+        deliver_all(&[&a, &b]).await;
+        let request = newest(&bea, "contact_request").await;
+        assert_eq!(request["actor"]["handle"], format!("eve@{}", a.domain));
+        let eve_on_b = request["actor"]["id"].as_i64().unwrap();
+        bea.post(
+            &format!("/api/v1/contacts/{eve_on_b}/answer"),
+            json!({"accept": true}),
+        )
+        .await
+        .expect(200);
+        deliver_all(&[&a, &b]).await;
+        let answer = newest(&eve, "contact_accepted").await;
+        assert_eq!(answer["actor"]["handle"], format!("bea@{}", b.domain));
+        assert_eq!(kinds(&eve).await, ["contact_accepted"]);
+
+        // A report reaches the forum's moderator; a removal its author,
+        // with the reason.
+        let ada = Client::teacher(&a, "ada", true).await;
+        ada.create_forum("maths", "Mathématiques").await;
+        let thread = dora.post_thread("maths", "Fractions", "Bonjour").await;
+        let thread_id = thread["id"].as_i64().unwrap();
+        eve.post(
+            &format!("/api/v1/posts/{thread_id}/report"),
+            json!({"reason": "Hors sujet"}),
+        )
+        .await
+        .expect(202);
+        let report = newest(&ada, "report").await;
+        assert_eq!(report["detail"], "Hors sujet");
+        assert_eq!(report["title"], "Mathématiques");
+        assert_eq!(report["link"], "/forums/maths/reports");
+        assert!(!kinds(&dora).await.contains(&"report".to_string()));
+        ada.post(
+            &format!("/api/v1/posts/{thread_id}/remove"),
+            json!({"reason": "Doublon"}),
+        )
+        .await
+        .expect(200);
+        let removed = newest(&dora, "post_removed").await;
+        assert_eq!(removed["detail"], "Doublon");
+        assert_eq!(removed["title"], "Fractions");
+        assert_eq!(removed["link"], format!("/threads/{thread_id}"));
+        assert!(kinds(&ada).await.iter().all(|kind| kind != "post_removed"));
 
         a.stop().await;
         b.stop().await;

@@ -3,6 +3,8 @@
 //! apply-once record and, in a local forum, relayed to the followers.
 
 use super::{title_from, without_nul, Applied, Relay};
+use crate::domain::notify_events::about_own_post;
+use crate::domain::store::notifications::{insert_notification, NotificationKind::PostRemoved};
 use crate::domain::Refusal;
 use crate::{
     domain::store::{
@@ -155,10 +157,20 @@ impl Domain {
             .chars()
             .take(500)
             .collect::<String>();
+        let title = self.thread_title_of(&stored).await?;
+        let (to, note) = about_own_post(
+            PostRemoved,
+            &stored,
+            &title,
+            Some(signer.id),
+            &reason,
+            activity_id,
+        );
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
             Box::pin(async move {
                 let now = tx.now_ms();
-                posts::mark_removed(tx, id, &reason, now).await
+                posts::mark_removed(tx, id, &reason, now).await?;
+                insert_notification(tx, &to, &note).await.map(|_| ())
             })
         })
         .await

@@ -3,7 +3,7 @@
 use super::Applied;
 use crate::{
     domain::store::{actors::ActorRow, posts},
-    domain::{Domain, DomainResult},
+    domain::{notify_events::notify_report, Domain, DomainResult},
 };
 
 impl Domain {
@@ -22,6 +22,10 @@ impl Domain {
         let mut applied = Applied::Ignored;
         for object in objects {
             if let Some(post) = self.store.post_by_ap_id(object).await? {
+                if let Some(forum) = self.store.forum(post.forum_id).await? {
+                    let key = format!("{activity_id}#{}", post.id.0);
+                    notify_report(&mut tx, &forum, reporter.id, &post, reason, &key).await?;
+                }
                 posts::insert_report(
                     &mut tx,
                     &posts::NewReport {

@@ -187,15 +187,7 @@ impl PostJob {
                 .distribute(tx, forum, &self.author, &self.activity_id, &self.activity)
                 .await?;
         }
-        notify_new_post(
-            tx,
-            post_id,
-            self.new.kind,
-            self.new.author_id,
-            self.new.in_reply_to_id,
-            self.new.thread_id,
-        )
-        .await?;
+        notify_new_post(tx, post_id, &self.new).await?;
         Ok(Applied::Applied)
     }
 }
