@@ -196,6 +196,7 @@ error-field_too_long = A field is too long.
 error-markdown_too_deep = This text is nested too deeply (quotes, lists or HTML inside one another): 40 levels at most.
 error-busy_try_later = The server is busy checking other passwords. Try again in a few seconds.
 error-too_many_items = A list has too many items.
+error-too_many_mentions = A post may mention at most 20 people.
 error-field_required = A required field is empty.
 error-invalid_school_level = Unknown school level.
 error-invalid_language = A language code is not valid (examples: fr, en, br).
@@ -686,3 +687,6 @@ error-contact_self = You cannot ask yourself to be a contact.
 error-already_contact = You are already contacts.
 error-contact_already_requested = A contact request between you is already pending.
 error-no_contact_request = No pending contact request from this person.
+
+## Mentions (issue 12)
+notification-mention = { $actor } mentioned you in “{ $title }”.

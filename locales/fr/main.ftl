@@ -196,6 +196,7 @@ error-field_too_long = Un champ est trop long.
 error-markdown_too_deep = Ce texte est trop imbriqué (citations, listes ou HTML les uns dans les autres) : 40 niveaux au plus.
 error-busy_try_later = Le serveur vérifie déjà beaucoup de mots de passe. Réessayez dans quelques secondes.
 error-too_many_items = Une liste contient trop d’éléments.
+error-too_many_mentions = Un message peut mentionner au plus 20 personnes.
 error-field_required = Un champ obligatoire est vide.
 error-invalid_school_level = Niveau scolaire inconnu.
 error-invalid_language = Un code de langue n’est pas valide (exemples : fr, en, br).
@@ -686,3 +687,6 @@ error-contact_self = On ne peut pas se demander soi-même en contact.
 error-already_contact = Vous êtes déjà en contact.
 error-contact_already_requested = Une demande de contact est déjà en attente entre vous.
 error-no_contact_request = Aucune demande de contact en attente de cette personne.
+
+## Mentions (issue 12)
+notification-mention = { $actor } vous a mentionné·e dans « { $title } ».
