@@ -425,11 +425,13 @@ pub struct ThreadBody {
 )]
 pub async fn create_thread(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<ThreadBody>,
 ) -> Result<(StatusCode, Json<Post>), AppError> {
     let forum = state.domain.forum_by_path(&name).await?;
+    crate::apub::mentions::look_up(&data, &body.body).await;
     let post = state
         .domain
         .post_thread(&user.account, &forum, &body.title, &body.body)

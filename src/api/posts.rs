@@ -123,6 +123,7 @@ pub struct ReplyBody {
 )]
 pub async fn create_reply(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReplyBody>,
@@ -131,6 +132,7 @@ pub async fn create_reply(
         .domain
         .reply_parent(PostId(id), body.in_reply_to)
         .await?;
+    crate::apub::mentions::look_up(&data, &body.body).await;
     let reply = state
         .domain
         .post_reply(&user.account, &parent, &body.body)
@@ -180,11 +182,13 @@ pub struct EditBody {
 )]
 pub async fn edit_post(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<EditBody>,
 ) -> Result<Json<Post>, AppError> {
     let post = post_by_id(&state, id).await?;
+    crate::apub::mentions::look_up(&data, &body.body).await;
     let post = state
         .domain
         .edit_post(&user.account, &post, &body.title, &body.body)

@@ -256,6 +256,31 @@ impl Domain {
     }
 }
 
+/// What [`crate::domain::rendering::markdown_with_mentions`] links: each
+/// mention as written, and its actor's URL.
+pub fn links(mentions: &[Mention]) -> Vec<(String, String)> {
+    mentions
+        .iter()
+        .map(|mention| (mention.written.clone(), mention.actor.ap_id.clone()))
+        .collect()
+}
+
+/// Where the remote people mentioned receive the activity: their shared
+/// inbox when they have one.
+pub fn inboxes(mentions: &[Mention]) -> Vec<String> {
+    mentions
+        .iter()
+        .filter(|mention| !mention.actor.is_local())
+        .map(|mention| {
+            mention
+                .actor
+                .shared_inbox
+                .clone()
+                .unwrap_or_else(|| mention.actor.inbox.clone())
+        })
+        .collect()
+}
+
 /// The local actors among `mentions` (whom a notification may concern).
 pub fn local_actors(mentions: &[Mention]) -> Vec<ActorId> {
     mentions
@@ -285,7 +310,10 @@ mod tests {
             written("(@carl@localhost:8080) et @dora_b."),
             ["@carl@localhost:8080", "@dora_b"]
         );
-        assert_eq!(written("Fin de phrase @Eve@Mastodon.Social."), ["@Eve@mastodon.social"]);
+        assert_eq!(
+            written("Fin de phrase @Eve@Mastodon.Social."),
+            ["@Eve@mastodon.social"]
+        );
     }
 
     #[test]
@@ -307,7 +335,10 @@ mod tests {
 
     #[test]
     fn emphasis_around_a_mention_keeps_it() {
-        assert_eq!(written("**@anne** et _@bob@b.example_"), ["@anne", "@bob@b.example"]);
+        assert_eq!(
+            written("**@anne** et _@bob@b.example_"),
+            ["@anne", "@bob@b.example"]
+        );
         // Text split by the parser (an underscore in the name) is joined.
         assert_eq!(written("Merci @anne_marie_l !"), ["@anne_marie_l"]);
     }

@@ -81,10 +81,12 @@ fn excerpt(source: &str, html: &str) -> String {
     cut
 }
 
-/// Notifies the local authors of the post answered and of its thread of a
-/// reply just stored in `tx` (nothing for a thread, nor for one's own
-/// reply). Forum posts are public: whoever wrote the post answered may read
-/// the reply.
+/// Notifies the local teachers a post just stored in `tx` mentions
+/// (`mentioned`: local actors), then the local authors of the post
+/// answered and of its thread of a reply (nothing for one's own post).
+/// Forum posts are public: whoever is mentioned or answered may read them.
+/// A teacher both answered and mentioned gets one notification, of kind
+/// `mention`.
 pub(crate) async fn notify_new_post(
     tx: &mut Tx,
     post: PostId,
@@ -92,7 +94,11 @@ pub(crate) async fn notify_new_post(
     author: crate::domain::store::actors::ActorId,
     parent: Option<PostId>,
     thread: Option<PostId>,
+    mentioned: &[crate::domain::store::actors::ActorId],
 ) -> DomainResult<()> {
+    if !mentioned.is_empty() {
+        notifications::notify_mention(tx, post, thread.unwrap_or(post), author, mentioned).await?;
+    }
     if kind != PostKind::Reply {
         return Ok(());
     }

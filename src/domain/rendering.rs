@@ -121,12 +121,16 @@ fn link_mentions<'a>(
         let mut from = 0;
         for (range, handle) in super::mentions::scan(&run) {
             let key = handle.written().to_lowercase();
-            let Some((_, href)) = links.iter().find(|(written, _)| written.to_lowercase() == key)
+            let Some((_, href)) = links
+                .iter()
+                .find(|(written, _)| written.to_lowercase() == key)
             else {
                 continue;
             };
             if range.start > from {
-                out.push(Event::Text(CowStr::from(run[from..range.start].to_string())));
+                out.push(Event::Text(CowStr::from(
+                    run[from..range.start].to_string(),
+                )));
             }
             out.push(Event::Start(Tag::Link {
                 link_type: LinkType::Inline,

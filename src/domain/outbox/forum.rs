@@ -66,6 +66,22 @@ pub fn post_object(
     Some(object)
 }
 
+/// Adds the people `mentions` names to a post: a `Mention` tag each
+/// (`href` the actor, `name` `@name@domain`, as Mastodon writes it) and
+/// their id in `cc`, so that their instances know the post concerns them.
+pub fn add_mentions(object: &mut Post, mentions: &[crate::domain::mentions::Mention]) {
+    for mention in mentions {
+        object.tag.push(serde_json::json!({
+            "type": "Mention",
+            "href": mention.actor.ap_id,
+            "name": mention.name,
+        }));
+        if !object.cc.contains(&mention.actor.ap_id) {
+            object.cc.push(mention.actor.ap_id.clone());
+        }
+    }
+}
+
 /// The `Tombstone` a deleted post's URL serves.
 pub fn tombstone(post: &PostRow) -> Option<Tombstone> {
     let former = match post.kind {

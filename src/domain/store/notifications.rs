@@ -11,6 +11,8 @@ use super::{
 
 /// The kind of a reply to the recipient's thread or post.
 pub const KIND_REPLY: &str = "reply";
+/// The kind of a post that mentions the recipient.
+pub const KIND_MENTION: &str = "mention";
 
 /// One notification with what a reader needs to link to its object.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -47,9 +49,42 @@ pub struct NotificationRow {
     pub read_at: Option<i64>,
 }
 
+/// Notifies the local teachers `mentioned` of the post `post` (of thread
+/// `thread`, itself for a thread) written by `author`: never the author,
+/// once per post and recipient.
+pub async fn notify_mention(
+    tx: &mut Tx,
+    post: PostId,
+    thread: PostId,
+    author: ActorId,
+    mentioned: &[ActorId],
+) -> StoreResult<u64> {
+    let now = tx.now_ms();
+    let mut written = 0;
+    for recipient in mentioned.iter().filter(|actor| **actor != author) {
+        let done = sqlx::query(
+            "INSERT INTO notifications (recipient_id, kind, actor_id, post_id, thread_id, created_at) \
+             SELECT accounts.id, $1, $2, $3, $4, $5 FROM accounts WHERE accounts.actor_id = $6 \
+             ON CONFLICT (recipient_id, kind, post_id) DO NOTHING",
+        )
+        .bind(KIND_MENTION)
+        .bind(author.0)
+        .bind(post.0)
+        .bind(thread.0)
+        .bind(now)
+        .bind(recipient.0)
+        .execute(&mut **tx)
+        .await?;
+        written += done.rows_affected();
+    }
+    Ok(written)
+}
+
 /// Notifies the local authors of `parent` and of `thread` of the reply
 /// `reply` written by `author` (never the author itself; each recipient
-/// once, and once only per reply).
+/// once, and once only per reply). A recipient the reply also mentions
+/// already has its `mention` notification (written first), and gets no
+/// second one.
 pub async fn notify_reply(
     tx: &mut Tx,
     reply: PostId,
@@ -63,6 +98,9 @@ pub async fn notify_reply(
          SELECT DISTINCT accounts.id, $1, $2, $3, $4, $5 FROM posts \
          JOIN accounts ON accounts.actor_id = posts.author_id \
          WHERE posts.id IN ($6, $4) AND posts.author_id <> $2 \
+         AND NOT EXISTS (SELECT 1 FROM notifications mentioned \
+             WHERE mentioned.recipient_id = accounts.id AND mentioned.post_id = $3 \
+             AND mentioned.kind = $7) \
          ON CONFLICT (recipient_id, kind, post_id) DO NOTHING",
     )
     .bind(KIND_REPLY)
@@ -71,6 +109,7 @@ pub async fn notify_reply(
     .bind(thread.0)
     .bind(now)
     .bind(parent.0)
+    .bind(KIND_MENTION)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
