@@ -11,7 +11,7 @@ use crate::{
 };
 use preau_federation::{
     activities::{Activity, ActivityKind},
-    objects::{Post, PostKind, Tombstone, PUBLIC},
+    objects::{Mention, Post, PostKind, Tombstone, PUBLIC},
     Source,
 };
 use serde_json::Value;
@@ -71,13 +71,8 @@ pub fn post_object(
 /// their id in `cc`, so that their instances know the post concerns them.
 pub fn add_mentions(object: &mut Post, mentions: &[crate::domain::mentions::Mention]) {
     for mention in mentions {
-        object.tag.push(serde_json::json!({
-            "type": "Mention",
-            "href": mention.actor.ap_id,
-            "name": mention.name,
-        }));
-        if !object.cc.contains(&mention.actor.ap_id) {
-            object.cc.push(mention.actor.ap_id.clone());
+        if let Ok(href) = Url::parse(&mention.actor.ap_id) {
+            object.add_mention(Mention::new(href, mention.name.clone()));
         }
     }
 }
