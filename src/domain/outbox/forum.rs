@@ -92,7 +92,8 @@ pub fn tombstone(post: &PostRow) -> Option<Tombstone> {
 
 /// An activity of `actor` about a post of `forum` (`Create`, `Update`,
 /// `Delete`, `Like`, `Lock`, `Add`/`Remove`): public, the forum in `cc`
-/// and `audience` (FEP-1b12).
+/// and `audience` (FEP-1b12). The people an embedded post mentions (its
+/// other `cc` entries) are in the activity's `cc` too, as Mastodon does.
 pub fn in_forum(
     kind: ActivityKind,
     id: &str,
@@ -100,13 +101,24 @@ pub fn in_forum(
     forum: &str,
     object: Value,
 ) -> DomainResult<Activity> {
-    Ok(Activity::in_forum(
-        kind,
-        url(id)?,
-        url(actor)?,
-        object,
-        &url(forum)?,
-    ))
+    let mentioned: Vec<String> = object
+        .get("cc")
+        .and_then(Value::as_array)
+        .map(|cc| {
+            cc.iter()
+                .filter_map(Value::as_str)
+                .filter(|address| *address != forum)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut activity = Activity::in_forum(kind, url(id)?, url(actor)?, object, &url(forum)?);
+    for address in mentioned {
+        if !activity.cc.contains(&address) {
+            activity.cc.push(address);
+        }
+    }
+    Ok(activity)
 }
 
 /// The JSON of [`in_forum`] (for the forum's outbox collection); `Null`
