@@ -419,7 +419,7 @@ pub struct ThreadBody {
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`forum_level_too_low`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_mentions`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]

@@ -117,7 +117,7 @@ pub struct ReplyBody {
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 409, description = "`thread_locked`", body = ErrorBody),
         (status = 410, description = "`post_deleted`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_mentions`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
@@ -176,7 +176,7 @@ pub struct EditBody {
         (status = 403, description = "`forbidden`: not the author", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 410, description = "`post_deleted`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_mentions`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
