@@ -750,7 +750,9 @@ fn lemmy_tombstone_and_delete_of_a_page() {
 /// `name`.
 #[test]
 fn mention_tags_of_other_servers_parse() {
-    let cases: [(&str, &[(&str, Option<&str>)]); 8] = [
+    /// A mention's `href` and `name`.
+    type Named<'a> = (&'a str, Option<&'a str>);
+    let cases: [(&str, &[Named]); 8] = [
         (
             "mastodon/lemmy-apub-assets/objects/note_1.json",
             &[(
