@@ -181,6 +181,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::PlaceUnknown(_)
         | R::ProjectsOnlyCriterion(_)
         | R::TooManyItems(_)
+        | R::TooManyMentions(_)
         | R::UnknownParent
         | R::UsernameReserved(_)
         | R::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -282,6 +283,7 @@ impl Refusal {
             R::PlaceUnknown(_) => "place_unknown",
             R::ProjectsOnlyCriterion(_) => "projects_only_criterion",
             R::TooManyItems(_) => "too_many_items",
+            R::TooManyMentions(_) => "too_many_mentions",
             R::UnknownParent => "unknown_parent",
             R::UsernameReserved(_) => "username_reserved",
             R::UsernameTaken(_) => "username_taken",

@@ -282,12 +282,73 @@ impl Post {
             .collect()
     }
 
+    /// The post's `Mention` tags, typed; tags of other types, or
+    /// mentions without a valid `href`, are skipped.
+    pub fn mention_tags(&self) -> Vec<Mention> {
+        self.tag
+            .iter()
+            .filter_map(|tag| serde_json::from_value(tag.clone()).ok())
+            .collect()
+    }
+
+    /// Names a person (Mastodon's way): a `Mention` tag, and their id in
+    /// `cc` so that their instance knows the post concerns them. A person already named is not added again.
+    pub fn add_mention(&mut self, mention: Mention) {
+        let id = mention.href.to_string();
+        if self.mentions().contains(&mention.href) {
+            return;
+        }
+        if let Ok(tag) = serde_json::to_value(&mention) {
+            self.tag.push(tag);
+        }
+        if !self.cc.contains(&id) {
+            self.cc.push(id);
+        }
+    }
+
     /// Whether the post is addressed to the public collection.
     pub fn is_public(&self) -> bool {
         self.to
             .iter()
             .chain(&self.cc)
             .any(|address| is_public_address(address))
+    }
+}
+
+/// The type marker of a [`Mention`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MentionKind {
+    /// The only value.
+    Mention,
+}
+
+/// A `Mention` tag: a person the post names, as Mastodon writes it
+/// (`href` the actor id, `name` `@user@domain`). Lemmy writes `name`
+/// `@user@domain` too; Misskey and Pleroma the same shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// Always `Mention`.
+    #[serde(rename = "type")]
+    pub kind: MentionKind,
+    /// The actor named.
+    pub href: Url,
+    /// `@user@domain` (some servers omit it, or write `@user`).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+}
+
+impl Mention {
+    /// A mention of `href`, written `name` (`@user@domain`).
+    pub fn new(href: Url, name: String) -> Self {
+        Mention {
+            kind: MentionKind::Mention,
+            href,
+            name: Some(name),
+        }
     }
 }
 
@@ -401,6 +462,55 @@ mod tests {
         }))
         .unwrap();
         assert!(!private.is_public());
+    }
+
+    #[test]
+    fn a_mention_adds_a_tag_and_a_cc_once() {
+        let mut note = Post::new(
+            PostKind::Note,
+            url("https://p.example/posts/1"),
+            url("https://p.example/users/ana"),
+        );
+        note.cc = vec!["https://p.example/forums/maths".to_string()];
+        let bob = Mention::new(url("https://m.example/users/bob"), "@bob@m.example".into());
+        note.add_mention(bob.clone());
+        note.add_mention(Mention::new(
+            url("https://m.example/users/bob"),
+            "@bob@m.example".into(),
+        ));
+        let json = serde_json::to_value(&note).unwrap();
+        assert_eq!(
+            json["tag"][0],
+            json!({"type": "Mention", "href": "https://m.example/users/bob", "name": "@bob@m.example"})
+        );
+        assert_eq!(
+            json["cc"],
+            json!([
+                "https://p.example/forums/maths",
+                "https://m.example/users/bob"
+            ])
+        );
+        let again: Post = serde_json::from_value(json).unwrap();
+        assert_eq!(again.mention_tags()[0], bob);
+        assert_eq!(again.mentions(), [url("https://m.example/users/bob")]);
+    }
+
+    #[test]
+    fn odd_tags_are_skipped_not_fatal() {
+        let note: Post = serde_json::from_value(json!({
+            "type": "Note", "id": "https://a.example/n/1",
+            "tag": [
+                {"type": "Hashtag", "href": "https://a.example/tags/x", "name": "#x"},
+                {"type": "Mention", "href": "not a url", "name": "@x"},
+                {"type": "Mention", "href": "https://a.example/u/y"},
+                "https://a.example/u/z"
+            ]
+        }))
+        .unwrap();
+        let mentions = note.mention_tags();
+        assert_eq!(mentions.len(), 1);
+        assert_eq!(mentions[0].href, url("https://a.example/u/y"));
+        assert!(mentions[0].name.is_none());
     }
 
     #[test]

@@ -743,3 +743,112 @@ fn lemmy_tombstone_and_delete_of_a_page() {
     assert_eq!(delete.kind, ActivityKind::Delete);
     assert!(delete.object_id().is_some());
 }
+
+/// The `Mention` tags of real notes from six servers read as typed
+/// mentions: the actor's `href` and its `@user@domain` (Smithereen
+/// writes no name). Préau notifies a local teacher by `href`, never by
+/// `name`.
+#[test]
+fn mention_tags_of_other_servers_parse() {
+    /// A mention's `href` and `name`.
+    type Named<'a> = (&'a str, Option<&'a str>);
+    let cases: [(&str, &[Named]); 8] = [
+        (
+            "mastodon/lemmy-apub-assets/objects/note_1.json",
+            &[(
+                "https://mamot.fr/users/retiolus",
+                Some("@retiolus@mamot.fr"),
+            )],
+        ),
+        (
+            "mastodon/mobilizon-test-fixtures/mastodon-status-5.json",
+            &[
+                (
+                    "https://framatube.org/accounts/framasoft",
+                    Some("@framasoft@framatube.org"),
+                ),
+                (
+                    "https://framapiaf.org/users/Pouhiou",
+                    Some("@Pouhiou@framapiaf.org"),
+                ),
+            ],
+        ),
+        (
+            "misskey/bonfire-activity_pub/misskey_poll_no_end_date.json",
+            &[(
+                "https://marchgenso.me/users/march",
+                Some("@march@marchgenso.me"),
+            )],
+        ),
+        (
+            "pleroma/lemmy-apub-assets/objects/note.json",
+            &[(
+                "https://pleroma.popolon.org/users/popolon",
+                Some("@popolon@pleroma.popolon.org"),
+            )],
+        ),
+        (
+            "smithereen/lemmy-apub-assets/objects/note.json",
+            &[("https://ds9.lemmy.ml/u/nutomic", None)],
+        ),
+        (
+            "peertube/lemmy-apub-assets/objects/note.json",
+            &[("https://bae.st/users/af2", Some("@af2@bae.st"))],
+        ),
+        (
+            "lemmy/lemmy-apub-assets/objects/comment.json",
+            &[
+                (
+                    "https://enterprise.lemmy.ml/u/picard",
+                    Some("@picard@enterprise.lemmy.ml"),
+                ),
+                (
+                    "https://enterprise.lemmy.ml/c/tenforward",
+                    Some("@tenforward@enterprise.lemmy.ml"),
+                ),
+            ],
+        ),
+        (
+            "mastodon/lemmy-apub-assets/activities/private_message.json",
+            &[(
+                "https://ds9.lemmy.ml/u/nutomic",
+                Some("@nutomic@ds9.lemmy.ml"),
+            )],
+        ),
+    ];
+    for (relative, expected) in cases {
+        let raw: serde_json::Value = serde_json::from_str(&fixture(relative)).unwrap();
+        let object = if raw.get("object").is_some_and(|o| o.is_object()) {
+            raw["object"].clone()
+        } else {
+            raw
+        };
+        let note: Post =
+            serde_json::from_value(object).unwrap_or_else(|e| panic!("{relative}: {e}"));
+        let found: Vec<(String, Option<String>)> = note
+            .mention_tags()
+            .into_iter()
+            .map(|m| (m.href.to_string(), m.name))
+            .collect();
+        let expected: Vec<(String, Option<String>)> = expected
+            .iter()
+            .map(|(href, name)| (href.to_string(), name.map(str::to_string)))
+            .collect();
+        assert_eq!(found, expected, "{relative}");
+        assert_eq!(note.mentions().len(), expected.len(), "{relative}");
+        // Sent again, the tags are unchanged.
+        let again: Post = serde_json::from_value(serde_json::to_value(&note).unwrap()).unwrap();
+        assert_eq!(again.mention_tags(), note.mention_tags(), "{relative}");
+    }
+}
+
+/// Mbin's entries carry hashtags, which are not mentions.
+#[test]
+fn mbin_hashtags_are_not_mention_tags() {
+    let text = unscrub_mbin_ids(&fixture(
+        "mbin/mbin-json-snapshots/AnnounceTest__testAnnounceCreateEntry__1.json",
+    ));
+    let announce: Activity = serde_json::from_str(&text).unwrap();
+    let page: Post = announce.inner_activity().unwrap().parse_object().unwrap();
+    assert!(page.mention_tags().is_empty());
+}

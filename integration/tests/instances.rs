@@ -22,6 +22,8 @@ mod hostile;
 mod impersonation;
 #[path = "scenarios/lemmy_shapes.rs"]
 mod lemmy_shapes;
+#[path = "scenarios/mentions.rs"]
+mod mentions;
 #[path = "scenarios/notifications.rs"]
 mod notifications;
 #[path = "scenarios/outbound.rs"]

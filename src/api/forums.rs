@@ -419,17 +419,19 @@ pub struct ThreadBody {
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`forum_level_too_low`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_mentions`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
 pub async fn create_thread(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<ThreadBody>,
 ) -> Result<(StatusCode, Json<Post>), AppError> {
     let forum = state.domain.forum_by_path(&name).await?;
+    crate::apub::mentions::look_up(&data, &body.body).await;
     let post = state
         .domain
         .post_thread(&user.account, &forum, &body.title, &body.body)

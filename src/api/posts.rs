@@ -117,12 +117,13 @@ pub struct ReplyBody {
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 409, description = "`thread_locked`", body = ErrorBody),
         (status = 410, description = "`post_deleted`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_mentions`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
 pub async fn create_reply(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReplyBody>,
@@ -131,6 +132,7 @@ pub async fn create_reply(
         .domain
         .reply_parent(PostId(id), body.in_reply_to)
         .await?;
+    crate::apub::mentions::look_up(&data, &body.body).await;
     let reply = state
         .domain
         .post_reply(&user.account, &parent, &body.body)
@@ -174,17 +176,19 @@ pub struct EditBody {
         (status = 403, description = "`forbidden`: not the author", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 410, description = "`post_deleted`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_mentions`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
 pub async fn edit_post(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<EditBody>,
 ) -> Result<Json<Post>, AppError> {
     let post = post_by_id(&state, id).await?;
+    crate::apub::mentions::look_up(&data, &body.body).await;
     let post = state
         .domain
         .edit_post(&user.account, &post, &body.title, &body.body)

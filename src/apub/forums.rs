@@ -214,7 +214,15 @@ pub async fn get_post(
         parts.parent_ap_id.as_deref(),
         state.domain.settings.instance.trust_level,
     ) {
-        Some(object) => activity_json(&WithContext::preau(object)),
+        Some(mut object) => {
+            // The people it mentions, as when it was sent (those known).
+            if post.local {
+                if let Ok(mentions) = state.domain.known_mentions(&post.source).await {
+                    outgoing::add_mentions(&mut object, &mentions);
+                }
+            }
+            activity_json(&WithContext::preau(object))
+        }
         None => AppError::internal("invalid post URL").into_response_json(),
     }
 }

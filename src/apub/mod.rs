@@ -12,6 +12,7 @@ pub mod backfill;
 pub mod collections;
 pub mod forums;
 pub mod inbox;
+pub mod mentions;
 pub mod nodeinfo;
 pub mod policy;
 pub mod project_content;

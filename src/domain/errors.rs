@@ -222,6 +222,8 @@ refusals! {
     ProjectsOnlyCriterion(String),
     /// A list has too many items.
     TooManyItems(String),
+    /// A post mentions more people than allowed (20).
+    TooManyMentions(String),
     /// The post this one replies to is unknown here.
     UnknownParent,
     /// This username is reserved. Choose another one.
@@ -269,6 +271,7 @@ impl Refusal {
             | Refusal::PlaceUnknown(detail)
             | Refusal::ProjectsOnlyCriterion(detail)
             | Refusal::TooManyItems(detail)
+            | Refusal::TooManyMentions(detail)
             | Refusal::UsernameReserved(detail)
             | Refusal::UsernameTaken(detail) => Some(detail),
             Refusal::InvalidToken

@@ -6,6 +6,7 @@ use super::notifications::notify;
 use super::notify_events::{about_own_post, notify_report};
 use super::{
     forums::MAX_TITLE,
+    mentions,
     outbox::{self, forum as outgoing, new_activity_id, queue, to_json},
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
@@ -79,6 +80,26 @@ impl Domain {
             Result<(), crate::domain::store::StoreError>,
         >,
     ) -> DomainResult<()> {
+        self.announce_change_to(forum, actor, kind, object, &[], change)
+            .await
+    }
+
+    /// [`Self::announce_change`], also sent to the inboxes of the people
+    /// the changed post mentions.
+    async fn announce_change_to(
+        &self,
+        forum: &ForumRow,
+        actor: &ActorRow,
+        kind: ActivityKind,
+        object: Value,
+        mentioned: &[String],
+        change: impl FnOnce(
+            &mut Tx,
+        ) -> futures::future::BoxFuture<
+            '_,
+            Result<(), crate::domain::store::StoreError>,
+        >,
+    ) -> DomainResult<()> {
         let id = new_activity_id(&self.settings.base_url());
         let activity = to_json(&outgoing::in_forum(
             kind,
@@ -89,7 +110,7 @@ impl Domain {
         )?)?;
         let mut tx = self.store.begin().await?;
         change(&mut tx).await?;
-        self.distribute(&mut tx, forum, actor, &id, &activity)
+        self.distribute_to(&mut tx, forum, actor, &id, &activity, mentioned)
             .await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
@@ -120,9 +141,12 @@ impl Domain {
         } else {
             String::new()
         };
+        let mentions = self.known_mentions(&body).await?;
         let forum = self.forum_of(post).await?;
         let actor = self.author_actor(account).await?;
-        let html = rendering::markdown(body.clone(), "body").await?;
+        let html =
+            rendering::markdown_with_mentions(body.clone(), "body", mentions::links(&mentions))
+                .await?;
         let now = self.clock().now_ms();
         let mut edited = post.clone();
         edited.title = title.clone();
@@ -133,7 +157,7 @@ impl Domain {
             Some(parent) => self.store.post(parent).await?.map(|p| p.ap_id),
             None => None,
         };
-        let object = outgoing::post_object(
+        let mut object = outgoing::post_object(
             &edited,
             &actor.ap_id,
             &forum.actor.ap_id,
@@ -141,11 +165,28 @@ impl Domain {
             self.settings.instance.trust_level,
         )
         .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
+        outgoing::add_mentions(&mut object, &mentions);
         let object = outbox::json_of(&object)?;
         let id = post.id;
-        self.announce_change(&forum, &actor, ActivityKind::Update, object, move |tx| {
-            Box::pin(async move { posts::update_post(tx, id, &title, &body, &html, now).await })
-        })
+        let thread = post.thread();
+        let author = actor.id;
+        // People newly mentioned are notified; the others were already.
+        let local = mentions::local_actors(&mentions);
+        self.announce_change_to(
+            &forum,
+            &actor,
+            ActivityKind::Update,
+            object,
+            &mentions::inboxes(&mentions),
+            move |tx| {
+                Box::pin(async move {
+                    posts::update_post(tx, id, &title, &body, &html, now).await?;
+                    crate::domain::notifications::notify_mentions(tx, id, thread, author, &local)
+                        .await?;
+                    Ok(())
+                })
+            },
+        )
         .await?;
         self.store
             .post(post.id)

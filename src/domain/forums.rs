@@ -10,6 +10,7 @@
 
 use super::{
     keys::generate_key_pair,
+    mentions::{self, Mention},
     outbox::{self, forum as outgoing, new_activity_id, queue, to_json},
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
@@ -130,23 +131,36 @@ impl Domain {
         activity_id: &str,
         activity: &Value,
     ) -> DomainResult<()> {
+        self.distribute_to(tx, forum, actor, activity_id, activity, &[])
+            .await
+    }
+
+    /// [`Self::distribute`], and a local author's activity also sent
+    /// directly to the inboxes of the people it mentions (`mentioned`), as
+    /// Mastodon does, whether or not they follow the forum.
+    pub(crate) async fn distribute_to(
+        &self,
+        tx: &mut Tx,
+        forum: &ForumRow,
+        actor: &ActorRow,
+        activity_id: &str,
+        activity: &Value,
+        mentioned: &[String],
+    ) -> DomainResult<()> {
         if forum.actor.is_local() {
             let inboxes = forums::follower_inboxes(tx, forum.actor.id).await?;
-            if inboxes.is_empty() {
-                return Ok(());
+            if !inboxes.is_empty() {
+                let (announce_id, announce) =
+                    outgoing::announce(&self.settings.base_url(), &forum.actor.ap_id, activity)?;
+                queue(tx, &announce_id, forum.actor.id, &announce, &inboxes).await?;
             }
-            let (announce_id, announce) =
-                outgoing::announce(&self.settings.base_url(), &forum.actor.ap_id, activity)?;
-            queue(tx, &announce_id, forum.actor.id, &announce, &inboxes).await?;
+            if actor.is_local() && !mentioned.is_empty() {
+                queue(tx, activity_id, actor.id, activity, mentioned).await?;
+            }
         } else if actor.is_local() {
-            queue(
-                tx,
-                activity_id,
-                actor.id,
-                activity,
-                std::slice::from_ref(&forum.actor.inbox),
-            )
-            .await?;
+            let mut inboxes = vec![forum.actor.inbox.clone()];
+            inboxes.extend(mentioned.iter().cloned());
+            queue(tx, activity_id, actor.id, activity, &inboxes).await?;
         }
         Ok(())
     }
@@ -191,6 +205,7 @@ impl Domain {
             return Err(Refusal::FieldRequired("title".into()).into());
         }
         let body = self.check_body(body)?;
+        let mentions = self.known_mentions(&body).await?;
         self.check_may_post(forum, "", Some(&author.email_domain))
             .await?;
         self.check_not_banned(forum, author).await?;
@@ -206,12 +221,18 @@ impl Domain {
             in_reply_to_id: None,
             author_id: actor.id,
             title,
-            content_html: rendering::markdown(body.clone(), "body").await?,
+            content_html: rendering::markdown_with_mentions(
+                body.clone(),
+                "body",
+                mentions::links(&mentions),
+            )
+            .await?,
             source: body,
             published_at: self.clock().now_ms(),
             local: true,
         };
-        self.publish_new_post(forum, &actor, new, None).await
+        self.publish_new_post(forum, &actor, new, None, &mentions)
+            .await
     }
 
     /// Replies to a thread or a reply as a local teacher.
@@ -222,6 +243,7 @@ impl Domain {
         body: &str,
     ) -> DomainResult<PostRow> {
         let body = self.check_body(body)?;
+        let mentions = self.known_mentions(&body).await?;
         if !parent.is_visible() {
             return Err(Refusal::PostDeleted.into());
         }
@@ -251,13 +273,18 @@ impl Domain {
             in_reply_to_id: Some(parent.id),
             author_id: actor.id,
             title: String::new(),
-            content_html: rendering::markdown(body.clone(), "body").await?,
+            content_html: rendering::markdown_with_mentions(
+                body.clone(),
+                "body",
+                mentions::links(&mentions),
+            )
+            .await?,
             source: body,
             context_url: thread.context_url.clone(),
             published_at: self.clock().now_ms(),
             local: true,
         };
-        self.publish_new_post(&forum, &actor, new, Some(&parent.ap_id))
+        self.publish_new_post(&forum, &actor, new, Some(&parent.ap_id), &mentions)
             .await
     }
 
@@ -267,6 +294,7 @@ impl Domain {
         actor: &ActorRow,
         new: NewPost,
         in_reply_to: Option<&str>,
+        mentions: &[Mention],
     ) -> DomainResult<PostRow> {
         let mut tx = self.store.begin().await?;
         let id = posts::insert_post(&mut tx, &new).await?;
@@ -294,7 +322,7 @@ impl Domain {
             last_activity_at: new.published_at,
             local: true,
         };
-        let object = outgoing::post_object(
+        let mut object = outgoing::post_object(
             &stored,
             &actor.ap_id,
             &forum.actor.ap_id,
@@ -302,6 +330,7 @@ impl Domain {
             self.settings.instance.trust_level,
         )
         .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
+        outgoing::add_mentions(&mut object, mentions);
         let object = outbox::json_of(&object)?;
         let activity_id = new_activity_id(&self.settings.base_url());
         let activity = to_json(&outgoing::in_forum(
@@ -311,9 +340,17 @@ impl Domain {
             &forum.actor.ap_id,
             object,
         )?)?;
-        self.distribute(&mut tx, forum, actor, &activity_id, &activity)
+        self.distribute_to(
+            &mut tx,
+            forum,
+            actor,
+            &activity_id,
+            &activity,
+            &mentions::inboxes(mentions),
+        )
+        .await?;
+        super::notifications::notify_new_post(&mut tx, id, &new, &mentions::local_actors(mentions))
             .await?;
-        super::notifications::notify_new_post(&mut tx, id, &new).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         self.store

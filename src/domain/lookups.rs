@@ -36,7 +36,7 @@ pub enum ActorLookup {
 
 impl Domain {
     /// Whether `host` is this instance's own domain.
-    fn is_own_host(&self, host: &str) -> bool {
+    pub(crate) fn is_own_host(&self, host: &str) -> bool {
         host.eq_ignore_ascii_case(&self.settings.instance.domain)
     }
 

@@ -25,6 +25,7 @@ pub mod inbox;
 pub mod instance_checks;
 pub mod keys;
 pub mod lookups;
+pub mod mentions;
 pub mod notifications;
 pub mod notify_events;
 pub mod outbox;

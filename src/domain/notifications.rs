@@ -158,16 +158,35 @@ pub(crate) async fn notify(
     Ok(notifications::insert_notification(tx, &recipients, &note).await?)
 }
 
-/// Notifies the local authors of the post answered and of its thread of a
-/// reply `post` just stored in `tx` (nothing for a thread, nor for one's
-/// own reply). Forum posts are public: whoever wrote the post answered may
-/// read the reply.
-pub(crate) async fn notify_new_post(tx: &mut Tx, post: PostId, new: &NewPost) -> DomainResult<()> {
+/// Notifies the local teachers a post just stored in `tx` mentions
+/// (`mentioned`: local actors), then the local authors of the post
+/// answered and of its thread of a reply (never one's own post). Forum
+/// posts are public: whoever is mentioned or answered may read them. A
+/// teacher both answered and mentioned gets one notification, of kind
+/// `mention`.
+pub(crate) async fn notify_new_post(
+    tx: &mut Tx,
+    post: PostId,
+    new: &NewPost,
+    mentioned: &[ActorId],
+) -> DomainResult<()> {
+    notify_mentions(
+        tx,
+        post,
+        new.thread_id.unwrap_or(post),
+        new.author_id,
+        mentioned,
+    )
+    .await?;
     if new.kind != PostKind::Reply {
         return Ok(());
     }
     if let (Some(parent), Some(thread)) = (new.in_reply_to_id, new.thread_id) {
-        let authors = local_authors(tx, &[parent, thread]).await?;
+        let authors: Vec<ActorId> = local_authors(tx, &[parent, thread])
+            .await?
+            .into_iter()
+            .filter(|author| !mentioned.contains(author))
+            .collect();
         if authors.is_empty() {
             return Ok(());
         }
@@ -181,6 +200,34 @@ pub(crate) async fn notify_new_post(tx: &mut Tx, post: PostId, new: &NewPost) ->
         note.link = post_link(thread, post);
         notify(tx, Recipients::Actors(authors), note).await?;
     }
+    Ok(())
+}
+
+/// Notifies the local teachers `mentioned` of the forum post `post` (of
+/// thread `thread`) written by `author`, as stored in `tx` (a new post or
+/// an edit): once per post and teacher, never the author.
+pub(crate) async fn notify_mentions(
+    tx: &mut Tx,
+    post: PostId,
+    thread: PostId,
+    author: ActorId,
+    mentioned: &[ActorId],
+) -> crate::domain::store::StoreResult<()> {
+    if mentioned.is_empty() {
+        return Ok(());
+    }
+    let Some((source, html, forum)) = notifications::post_text(tx, post).await? else {
+        return Ok(());
+    };
+    let mut note = NewNotification::new(NotificationKind::Mention, format!("post:{}", post.0));
+    note.actor = Some(author);
+    note.post = Some(post);
+    note.thread = Some(thread);
+    note.forum = Some(forum);
+    note.title = notifications::post_title(tx, thread).await?;
+    note.excerpt = excerpt(&source, &html);
+    note.link = post_link(thread, post);
+    notifications::insert_notification(tx, &Recipients::Actors(mentioned.to_vec()), &note).await?;
     Ok(())
 }
 

@@ -77,17 +77,109 @@ pub async fn html_text(html: String) -> DomainResult<String> {
 /// [`markdown`] on the calling thread, for callers that are not async
 /// (form validation, tests). Bounded like [`markdown`].
 pub fn markdown_now(source: &str, field: &str) -> DomainResult<String> {
-    if source.len() > MAX_MARKDOWN_BYTES {
-        return Err(Refusal::FieldTooLong(field.into()).into());
-    }
+    markdown_linked_now(source, field, &[])
+}
+
+/// The Markdown extensions Préau renders (also what mentions are read
+/// from, so both see the same text).
+pub(crate) fn markdown_options() -> pulldown_cmark::Options {
     let mut options = pulldown_cmark::Options::empty();
     options.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
     options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    options
+}
+
+/// [`markdown`] with mentions made links: `links` pairs a mention as
+/// written (`@bob@b.example`, compared without case) with the URL it
+/// links to. Mentions in code or links, and those not in `links`, stay
+/// text.
+pub async fn markdown_with_mentions(
+    source: String,
+    field: &'static str,
+    links: Vec<(String, String)>,
+) -> DomainResult<String> {
+    tokio::task::spawn_blocking(move || markdown_linked_now(&source, field, &links))
+        .await
+        .map_err(|error| DomainError::Internal(error.to_string()))?
+}
+
+/// Text events with the mentions of `links` turned into links; other
+/// events unchanged.
+fn link_mentions<'a>(
+    events: impl Iterator<Item = pulldown_cmark::Event<'a>>,
+    links: &[(String, String)],
+) -> Vec<pulldown_cmark::Event<'a>> {
+    use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut hidden = 0usize;
+    let flush = |text: &mut String, out: &mut Vec<Event<'a>>| {
+        if text.is_empty() {
+            return;
+        }
+        let run = std::mem::take(text);
+        let mut from = 0;
+        for (range, handle) in super::mentions::scan(&run) {
+            let key = handle.written().to_lowercase();
+            let Some((_, href)) = links
+                .iter()
+                .find(|(written, _)| written.to_lowercase() == key)
+            else {
+                continue;
+            };
+            if range.start > from {
+                out.push(Event::Text(CowStr::from(
+                    run[from..range.start].to_string(),
+                )));
+            }
+            out.push(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: CowStr::from(href.clone()),
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            }));
+            out.push(Event::Text(CowStr::from(run[range.clone()].to_string())));
+            out.push(Event::End(TagEnd::Link));
+            from = range.end;
+        }
+        if from < run.len() {
+            out.push(Event::Text(CowStr::from(run[from..].to_string())));
+        }
+    };
+    for event in events {
+        match event {
+            Event::Text(part) if hidden == 0 && !links.is_empty() => text.push_str(&part),
+            other => {
+                flush(&mut text, &mut out);
+                match &other {
+                    Event::Start(Tag::CodeBlock(_) | Tag::Link { .. }) => hidden += 1,
+                    Event::End(TagEnd::CodeBlock | TagEnd::Link) => {
+                        hidden = hidden.saturating_sub(1)
+                    }
+                    _ => {}
+                }
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut text, &mut out);
+    out
+}
+
+/// [`markdown_with_mentions`] on the calling thread.
+pub fn markdown_linked_now(
+    source: &str,
+    field: &str,
+    links: &[(String, String)],
+) -> DomainResult<String> {
+    if source.len() > MAX_MARKDOWN_BYTES {
+        return Err(Refusal::FieldTooLong(field.into()).into());
+    }
     // The parser itself is linear (20,000 nested quotes parse in about
     // 15 ms); the depth is checked on its events, before any HTML exists.
     let mut events = Vec::new();
     let mut depth = 0usize;
-    for event in pulldown_cmark::Parser::new_ext(source, options) {
+    for event in pulldown_cmark::Parser::new_ext(source, markdown_options()) {
         match &event {
             pulldown_cmark::Event::Start(_) => {
                 depth += 1;
@@ -100,6 +192,7 @@ pub fn markdown_now(source: &str, field: &str) -> DomainResult<String> {
         }
         events.push(event);
     }
+    let events = link_mentions(events.into_iter(), links);
     let mut html = String::with_capacity(source.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // Raw HTML inside Markdown nests too (`<div><div>…`): refused the same.

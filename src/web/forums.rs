@@ -368,6 +368,7 @@ async fn forum_page(
 /// `POST /forums/{name}/threads`: opens a thread (or shows a preview).
 pub async fn submit_thread(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     page: Page,
     WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<ThreadForm>,
@@ -382,6 +383,7 @@ pub async fn submit_thread(
     if form.preview.is_some() {
         return forum_page(&state, &page, &forum, 1, StatusCode::OK, Some(&form), None).await;
     }
+    crate::apub::mentions::look_up(&data, &form.body).await;
     match state
         .domain
         .post_thread(&user, &forum, &form.title, &form.body)

@@ -162,6 +162,7 @@ pub struct EditForm {
 /// `POST /post/{id}/edit`.
 pub async fn submit_edit(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     page: Page,
     WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<EditForm>,
@@ -170,6 +171,7 @@ pub async fn submit_edit(
         Ok(found) => found,
         Err(response) => return response,
     };
+    crate::apub::mentions::look_up(&data, &form.body).await;
     match state
         .domain
         .edit_post(&user, &post, &form.title, &form.body)

@@ -211,6 +211,7 @@ pub(super) async fn thread_page(
 /// `POST /threads/{id}/replies`.
 pub async fn submit_reply(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     page: Page,
     WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<ReplyForm>,
@@ -240,6 +241,7 @@ pub async fn submit_reply(
         Ok(parent) => parent,
         Err(error) => return refusal(&state, &page, error),
     };
+    crate::apub::mentions::look_up(&data, &form.body).await;
     match state.domain.post_reply(&user, &parent, &form.body).await {
         Ok(reply) => crate::web::redirect::to(&format!(
             "{}#post-{}",

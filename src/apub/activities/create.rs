@@ -30,7 +30,9 @@ pub struct CheckedPost<'a> {
 
 /// Content from the sender's (or relaying forum's) own server is taken as
 /// delivered; anything else is fetched from its origin. Sent directly,
-/// the post must be for a local forum.
+/// the post must be for a local forum, or for a forum elsewhere that this
+/// instance knows when the post mentions a local teacher (Mastodon sends
+/// a post to the people it mentions).
 pub async fn verify_post<'a>(
     data: &Data<AppState>,
     c: &'a Content<'a>,
@@ -41,6 +43,7 @@ pub async fn verify_post<'a>(
         Some(forum) => forum.clone(),
         None => match data.domain.forum_for_post(&post).await? {
             Some(forum) if forum.actor.is_local() => forum,
+            Some(forum) if data.domain.mentions_local_person(&post).await? => forum,
             _ => return Ok(None),
         },
     };

@@ -115,10 +115,18 @@ impl Domain {
             .map(|s| without_nul(&s.content))
             .unwrap_or_default();
         let id = stored.id;
+        let thread = stored.thread();
+        let author = signer.id;
+        // An edit that adds a mention notifies the person now named (the
+        // others were notified when it first arrived).
+        let mentioned = self.local_mentioned(post).await?;
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
             Box::pin(async move {
                 let now = tx.now_ms();
-                posts::update_post(tx, id, &title, &source, &html, now).await
+                posts::update_post(tx, id, &title, &source, &html, now).await?;
+                crate::domain::notifications::notify_mentions(tx, id, thread, author, &mentioned)
+                    .await?;
+                Ok(())
             })
         })
         .await

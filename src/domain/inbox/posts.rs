@@ -131,6 +131,7 @@ impl Domain {
         };
         // Written with other activities arriving at the same time (group
         // commit); answered once committed.
+        let mentioned = self.local_mentioned(post).await?;
         let job = Arc::new(PostJob {
             domain: self.clone(),
             activity_id: activity_id.to_string(),
@@ -138,6 +139,7 @@ impl Domain {
             forum: forum.clone(),
             author: author.clone(),
             activity: activity.clone(),
+            mentioned,
         });
         let work: WriteWork<Applied, DomainError> =
             Arc::new(move |tx| Box::pin(job.clone().write(tx)));
@@ -146,6 +148,40 @@ impl Domain {
             self.after_commit();
         }
         Ok(applied)
+    }
+
+    /// The local teachers among the people a received post's `Mention`
+    /// tags name (by actor id; names are not trusted), at most
+    /// [`crate::domain::mentions::MAX_MENTIONS`] of them.
+    pub async fn local_mentioned(
+        &self,
+        post: &Post,
+    ) -> DomainResult<Vec<crate::domain::store::actors::ActorId>> {
+        let mut local = Vec::new();
+        let mut hrefs = post.mentions();
+        hrefs.dedup();
+        for href in hrefs
+            .iter()
+            .filter(|href| self.is_local_url(href))
+            .take(crate::domain::mentions::MAX_MENTIONS)
+        {
+            if let Some(actor) = self.store.actor_by_ap_id(href.as_str()).await? {
+                if actor.is_local()
+                    && actor.kind == crate::domain::store::actors::ActorKindRow::Person
+                    && !local.contains(&actor.id)
+                {
+                    local.push(actor.id);
+                }
+            }
+        }
+        Ok(local)
+    }
+
+    /// Whether a received post mentions a local teacher: reason enough to
+    /// take it from a forum elsewhere that this instance knows, even
+    /// unannounced.
+    pub async fn mentions_local_person(&self, post: &Post) -> DomainResult<bool> {
+        Ok(!self.local_mentioned(post).await?.is_empty())
     }
 
     /// A post of a thread, by its ActivityPub id.
@@ -162,6 +198,8 @@ struct PostJob {
     forum: ForumRow,
     author: ActorRow,
     activity: Value,
+    /// The local teachers the post's `Mention` tags name.
+    mentioned: Vec<crate::domain::store::actors::ActorId>,
 }
 
 impl PostJob {
@@ -187,7 +225,7 @@ impl PostJob {
                 .distribute(tx, forum, &self.author, &self.activity_id, &self.activity)
                 .await?;
         }
-        notify_new_post(tx, post_id, &self.new).await?;
+        notify_new_post(tx, post_id, &self.new, &self.mentioned).await?;
         Ok(Applied::Applied)
     }
 }

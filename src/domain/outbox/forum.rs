@@ -11,7 +11,7 @@ use crate::{
 };
 use preau_federation::{
     activities::{Activity, ActivityKind},
-    objects::{Post, PostKind, Tombstone, PUBLIC},
+    objects::{Mention, Post, PostKind, Tombstone, PUBLIC},
     Source,
 };
 use serde_json::Value;
@@ -66,6 +66,17 @@ pub fn post_object(
     Some(object)
 }
 
+/// Adds the people `mentions` names to a post: a `Mention` tag each
+/// (`href` the actor, `name` `@name@domain`, as Mastodon writes it) and
+/// their id in `cc`, so that their instances know the post concerns them.
+pub fn add_mentions(object: &mut Post, mentions: &[crate::domain::mentions::Mention]) {
+    for mention in mentions {
+        if let Ok(href) = Url::parse(&mention.actor.ap_id) {
+            object.add_mention(Mention::new(href, mention.name.clone()));
+        }
+    }
+}
+
 /// The `Tombstone` a deleted post's URL serves.
 pub fn tombstone(post: &PostRow) -> Option<Tombstone> {
     let former = match post.kind {
@@ -81,7 +92,8 @@ pub fn tombstone(post: &PostRow) -> Option<Tombstone> {
 
 /// An activity of `actor` about a post of `forum` (`Create`, `Update`,
 /// `Delete`, `Like`, `Lock`, `Add`/`Remove`): public, the forum in `cc`
-/// and `audience` (FEP-1b12).
+/// and `audience` (FEP-1b12). The people an embedded post mentions (its
+/// other `cc` entries) are in the activity's `cc` too, as Mastodon does.
 pub fn in_forum(
     kind: ActivityKind,
     id: &str,
@@ -89,13 +101,24 @@ pub fn in_forum(
     forum: &str,
     object: Value,
 ) -> DomainResult<Activity> {
-    Ok(Activity::in_forum(
-        kind,
-        url(id)?,
-        url(actor)?,
-        object,
-        &url(forum)?,
-    ))
+    let mentioned: Vec<String> = object
+        .get("cc")
+        .and_then(Value::as_array)
+        .map(|cc| {
+            cc.iter()
+                .filter_map(Value::as_str)
+                .filter(|address| *address != forum)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut activity = Activity::in_forum(kind, url(id)?, url(actor)?, object, &url(forum)?);
+    for address in mentioned {
+        if !activity.cc.contains(&address) {
+            activity.cc.push(address);
+        }
+    }
+    Ok(activity)
 }
 
 /// The JSON of [`in_forum`] (for the forum's outbox collection); `Null`

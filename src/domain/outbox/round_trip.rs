@@ -500,3 +500,51 @@ fn what_project_members_share_round_trips_and_matches_the_documentation() {
         Some("Calendrier des rencontres")
     );
 }
+
+/// A reply naming two people: a `Mention` tag each, their ids in the
+/// object's and the activity's `cc`.
+#[test]
+fn a_post_with_mentions_round_trips_and_matches_the_documentation() {
+    let mut post = reply();
+    post.source = "Merci @anne@localhost:18201 et @carol@localhost:18203 !".into();
+    post.content_html = "<p>Merci <a href=\"http://localhost:18201/users/anne\" rel=\"nofollow noopener noreferrer\">@anne@localhost:18201</a> et <a href=\"http://localhost:18203/users/carol\" rel=\"nofollow noopener noreferrer\">@carol@localhost:18203</a> !</p>\n".into();
+    let mut object = forum::post_object(
+        &post,
+        BOB,
+        MATHS,
+        Some("http://localhost:18201/posts/e78c95434ef930342d246f7c"),
+        TrustLevel::Informal,
+    )
+    .unwrap();
+    for (href, name) in [
+        ("http://localhost:18201/users/anne", "@anne@localhost:18201"),
+        (
+            "http://localhost:18203/users/carol",
+            "@carol@localhost:18203",
+        ),
+    ] {
+        object.add_mention(preau_federation::objects::Mention::new(
+            href.parse().unwrap(),
+            name.into(),
+        ));
+    }
+    let create = forum::in_forum(
+        ActivityKind::Create,
+        "http://localhost:18202/activities/1",
+        BOB,
+        MATHS,
+        serde_json::to_value(object).unwrap(),
+    )
+    .unwrap();
+    let back = check("create-mention", ActivityKind::Create, &create);
+    let note: Post = back.parse_object().unwrap();
+    let names: Vec<_> = note
+        .mention_tags()
+        .into_iter()
+        .filter_map(|m| m.name)
+        .collect();
+    assert_eq!(names, ["@anne@localhost:18201", "@carol@localhost:18203"]);
+    assert!(back
+        .cc
+        .contains(&"http://localhost:18203/users/carol".to_string()));
+}

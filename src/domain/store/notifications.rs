@@ -337,6 +337,19 @@ pub async fn local_authors(tx: &mut Tx, posts: &[PostId]) -> StoreResult<Vec<Act
     Ok(authors)
 }
 
+/// The Markdown source, HTML and forum of post `post`, if it exists.
+pub async fn post_text(
+    tx: &mut Tx,
+    post: PostId,
+) -> StoreResult<Option<(String, String, ActorId)>> {
+    let row: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT source, content_html, forum_id FROM posts WHERE id = $1")
+            .bind(post.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.map(|(source, html, forum)| (source, html, ActorId(forum))))
+}
+
 /// The title of post `post` (a thread's), empty when unknown.
 pub async fn post_title(tx: &mut Tx, post: PostId) -> StoreResult<String> {
     let title: Option<String> = sqlx::query_scalar("SELECT title FROM posts WHERE id = $1")
