@@ -67,7 +67,7 @@ pub enum MarkRead {
 }
 
 /// The first characters of a post, as plain text on one line.
-fn excerpt(source: &str, html: &str) -> String {
+pub(crate) fn excerpt(source: &str, html: &str) -> String {
     let text = if source.trim().is_empty() {
         super::rendering::html_text_now(html)
     } else {

@@ -164,3 +164,25 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The thread and post of `recipient`'s notification `id`, for the
+    /// link that opens it (`None`: not theirs, or no longer visible).
+    pub async fn notification_target(
+        &self,
+        recipient: AccountId,
+        id: i64,
+    ) -> StoreResult<Option<(PostId, PostId)>> {
+        let found: Option<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT notifications.thread_id, notifications.post_id FROM notifications \
+             JOIN posts reply ON reply.id = notifications.post_id \
+             JOIN posts thread ON thread.id = notifications.thread_id \
+             WHERE notifications.recipient_id = $1 AND notifications.id = $2 AND {VISIBLE}"
+        ))
+        .bind(recipient.0)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.map(|(thread, post)| (PostId(thread), PostId(post))))
+    }
+}
