@@ -1636,6 +1636,7 @@ async fn directory_bench(summary: &Summary) {
 
 // ------------------------------------------------------------------ main
 
+#[path = "federation/home.rs"]
 mod home;
 
 fn main() {

@@ -1065,13 +1065,25 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
                 .unwrap(),
             );
         }
-        upsert_follow(&mut tx, lea.actor_id, forums[0], FollowState::Accepted, "f1")
-            .await
-            .unwrap();
+        upsert_follow(
+            &mut tx,
+            lea.actor_id,
+            forums[0],
+            FollowState::Accepted,
+            "f1",
+        )
+        .await
+        .unwrap();
         // Marc asks Lea to be a contact: a pending request.
-        upsert_follow(&mut tx, marc.actor_id, lea.actor_id, FollowState::Pending, "f2")
-            .await
-            .unwrap();
+        upsert_follow(
+            &mut tx,
+            marc.actor_id,
+            lea.actor_id,
+            FollowState::Pending,
+            "f2",
+        )
+        .await
+        .unwrap();
         commit(tx).await.unwrap();
         let fields = project_fields(&ProjectInput {
             title: "Jardin".into(),
@@ -1137,20 +1149,29 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
             local: true,
         };
         let mut tx = store.begin().await.unwrap();
-        let thread = insert_post(&mut tx, &post(1, forums[0], marc.actor_id, None, now - 2 * DAY))
-            .await
-            .unwrap();
+        let thread = insert_post(
+            &mut tx,
+            &post(1, forums[0], marc.actor_id, None, now - 2 * DAY),
+        )
+        .await
+        .unwrap();
         // Not shown: Lea's own reply, a forum she does not follow, a post
         // older than the window, a project she is not in.
-        insert_post(&mut tx, &post(2, forums[0], lea.actor_id, Some(thread), now - DAY))
-            .await
-            .unwrap();
+        insert_post(
+            &mut tx,
+            &post(2, forums[0], lea.actor_id, Some(thread), now - DAY),
+        )
+        .await
+        .unwrap();
         insert_post(&mut tx, &post(3, forums[1], marc.actor_id, None, now - DAY))
             .await
             .unwrap();
-        insert_post(&mut tx, &post(4, forums[0], marc.actor_id, Some(thread), now - 40 * DAY))
-            .await
-            .unwrap();
+        insert_post(
+            &mut tx,
+            &post(4, forums[0], marc.actor_id, Some(thread), now - 40 * DAY),
+        )
+        .await
+        .unwrap();
         insert_project_post(&mut tx, &project_post(5, theirs, now - DAY))
             .await
             .unwrap();
@@ -1158,9 +1179,15 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
             .await
             .unwrap();
         // Events: tomorrow (shown), in 20 days and in another project (not).
-        insert_event(&mut tx, &event(1, mine, now + DAY)).await.unwrap();
-        insert_event(&mut tx, &event(2, mine, now + 20 * DAY)).await.unwrap();
-        insert_event(&mut tx, &event(3, theirs, now + DAY)).await.unwrap();
+        insert_event(&mut tx, &event(1, mine, now + DAY))
+            .await
+            .unwrap();
+        insert_event(&mut tx, &event(2, mine, now + 20 * DAY))
+            .await
+            .unwrap();
+        insert_event(&mut tx, &event(3, theirs, now + DAY))
+            .await
+            .unwrap();
         commit(tx).await.unwrap();
 
         let counts = domain.header_counts(lea).await.unwrap();
@@ -1171,18 +1198,33 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
         let shown: Vec<_> = home.feed.iter().map(|i| (i.place, i.id)).collect();
         assert_eq!(
             shown,
-            [(FeedPlace::Forum, thread.0), (FeedPlace::Project, in_project)],
+            [
+                (FeedPlace::Forum, thread.0),
+                (FeedPlace::Project, in_project)
+            ],
             "newest first, where Lea follows or belongs, by others, in the window"
         );
-        assert!(home.feed.iter().all(|i| !i.is_new), "nothing is new on a first visit");
+        assert!(
+            home.feed.iter().all(|i| !i.is_new),
+            "nothing is new on a first visit"
+        );
         assert!(home.feed[0].is_thread && home.feed[0].thread_title == "Sujet 1");
         assert_eq!(home.feed[0].author.id, marc.actor_id);
         assert!(!home.has_more);
         let events: Vec<_> = home.events.iter().map(|e| e.event.title.as_str()).collect();
         assert_eq!(events, ["Réunion 1"]);
         assert_eq!(home.events[0].project_title, "Jardin");
-        let people: Vec<_> = home.suggestions.people.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(people, ["marc"], "a colleague of the same subject, never Lea");
+        let people: Vec<_> = home
+            .suggestions
+            .people
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(
+            people,
+            ["marc"],
+            "a colleague of the same subject, never Lea"
+        );
         assert_eq!(home.suggestions.by, Some("subject"));
         let projects: Vec<_> = home
             .suggestions
@@ -1190,15 +1232,21 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
             .iter()
             .map(|p| p.actor.name.as_str())
             .collect();
-        assert!(!projects.contains(&"jardin"), "never a project Lea is in: {projects:?}");
+        assert!(
+            !projects.contains(&"jardin"),
+            "never a project Lea is in: {projects:?}"
+        );
 
         // An hour later, Marc replies; Lea's next visit shows it first, new.
         assert!(clock.advance(std::time::Duration::from_secs(3600)));
         let later = domain.clock().now_ms();
         let mut tx = store.begin().await.unwrap();
-        let reply = insert_post(&mut tx, &post(7, forums[0], marc.actor_id, Some(thread), later))
-            .await
-            .unwrap();
+        let reply = insert_post(
+            &mut tx,
+            &post(7, forums[0], marc.actor_id, Some(thread), later),
+        )
+        .await
+        .unwrap();
         commit(tx).await.unwrap();
         let home = domain.home_for(lea, 1).await.unwrap();
         let first_visit = home.previous_visit;

@@ -151,13 +151,23 @@ pub(super) async fn home_bench(summary: &Summary, secs: u64) {
                     &mut tx,
                     &NewPost {
                         ap_id: format!("http://localhost/posts/{i}"),
-                        kind: if opens { PostKind::Thread } else { PostKind::Reply },
+                        kind: if opens {
+                            PostKind::Thread
+                        } else {
+                            PostKind::Reply
+                        },
                         forum_id: forum,
                         thread_id: (!opens).then_some(forum_thread),
                         in_reply_to_id: (!opens).then_some(forum_thread),
                         author_id: other.actor_id,
-                        title: if opens { format!("Question {i}") } else { String::new() },
-                        source: format!("Réponse {i} : voici comment je fais avec mes élèves de seconde."),
+                        title: if opens {
+                            format!("Question {i}")
+                        } else {
+                            String::new()
+                        },
+                        source: format!(
+                            "Réponse {i} : voici comment je fais avec mes élèves de seconde."
+                        ),
                         content_html: format!("<p>Réponse {i}</p>"),
                         context_url: None,
                         published_at,

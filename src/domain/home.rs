@@ -121,8 +121,6 @@ pub struct Home {
     pub events: Vec<UpcomingEvent>,
     /// Project requests waiting (invitations, join requests).
     pub requests: ProjectRequests,
-    /// The header's counts (contact requests among the pending ones).
-    pub counts: HeaderCounts,
     /// Colleagues and projects.
     pub suggestions: Suggestions,
 }
@@ -178,7 +176,6 @@ impl Domain {
             .upcoming_events(me, now, now + AGENDA_AHEAD_MS, AGENDA_SHOWN)
             .await?;
         let requests = self.project_requests(account).await?;
-        let counts = self.header_counts(account).await?;
         let suggestions = self.suggestions_for(account).await?;
         Ok(Home {
             feed,
@@ -188,7 +185,6 @@ impl Domain {
             previous_visit,
             events,
             requests,
-            counts,
             suggestions,
         })
     }

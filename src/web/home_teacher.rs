@@ -168,11 +168,18 @@ pub(super) async fn show(
             Ok(found) => found,
             Err(error) => return refusal(state, page, error),
         };
-    let view = build(state, &home, &labels);
+    // The header's counts, read once for the page, give the requests'.
+    let pending = page.counts.map_or(0, |counts| counts.pending_requests);
+    let view = build(state, &home, &labels, pending);
     state.render(page, "home_teacher.html", &view)
 }
 
-fn build(state: &AppState, home: &Home, labels: &Labeller<'_>) -> TeacherHomePage {
+fn build(
+    state: &AppState,
+    home: &Home,
+    labels: &Labeller<'_>,
+    pending_requests: i64,
+) -> TeacherHomePage {
     let suggestions = &home.suggestions;
     let by = suggestions.by.unwrap_or("");
     let more = if by.is_empty() {
@@ -221,7 +228,7 @@ fn build(state: &AppState, home: &Home, labels: &Labeller<'_>) -> TeacherHomePag
                 project_link: project_path(project),
             })
             .collect(),
-        pending_requests: home.counts.pending_requests,
+        pending_requests,
         suggestions: SuggestionsView {
             by,
             value: suggestions.value.clone(),

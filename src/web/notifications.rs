@@ -271,7 +271,7 @@ mod tests {
     fn notifications_are_grouped_by_day_today_yesterday_then_dates() {
         // 2026-03-10 12:00 UTC.
         let now = 1_773_144_000_000;
-        let created = [now - 1000, now - 3600_000, now - DAY_MS, now - 3 * DAY_MS];
+        let created = [now - 1000, now - 3_600_000, now - DAY_MS, now - 3 * DAY_MS];
         let days = by_day((1..=4).map(item).collect(), &created, now);
         let labels: Vec<_> = days.iter().map(|d| (d.label, d.items.len())).collect();
         assert_eq!(labels, [("today", 2), ("yesterday", 1), ("date", 1)]);
