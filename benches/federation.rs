@@ -3,7 +3,7 @@
 //! `CARGO_TARGET_DIR=/work/target cargo bench --bench federation [-- FILTER…]`
 //!
 //! FILTER picks parts: `crypto`, `inbox`, `fanout`, `thread`,
-//! `directory`, `child` (default: all). Every figure is printed next to the limit measured in the
+//! `directory`, `home`, `child` (default: all). Every figure is printed next to the limit measured in the
 //! same run (RSA-2048 verifications and signatures per second with the
 //! `rsa` crate, the crypto the server uses), and a summary table closes the
 //! run. PostgreSQL runs too when `PREAU_TEST_POSTGRES_URL` is set (a fresh
@@ -12,6 +12,7 @@
 //! - `PREAU_BENCH_INBOX_N` (3000): signed activities per inbox run;
 //! - `PREAU_BENCH_INBOX_CONCURRENCY` (64): requests in flight;
 //! - `PREAU_BENCH_THREAD_SECS` (10): duration of each thread page run;
+//! - `PREAU_BENCH_HOME_SECS` (5): duration of the logged-in home run;
 //! - `PREAU_BENCH_DIRECTORY_N` (2000): projects, and teachers, in the
 //!   directory run;
 //! - `PREAU_BENCH_FANOUT_WORKERS` / `PREAU_BENCH_FANOUT_PER_PEER` (256 / 10):
@@ -1635,6 +1636,9 @@ async fn directory_bench(summary: &Summary) {
 
 // ------------------------------------------------------------------ main
 
+#[path = "federation/home.rs"]
+mod home;
+
 fn main() {
     preau::install_crypto_provider();
     if let Ok(filter) = std::env::var("PREAU_LOG") {
@@ -1711,6 +1715,9 @@ fn main() {
         }
         if wanted("directory") {
             directory_bench(&summary).await;
+        }
+        if wanted("home") {
+            home::home_bench(&summary, env_usize("PREAU_BENCH_HOME_SECS", 5) as u64).await;
         }
         if wanted("child") {
             child_bench(&key, &pair.public_key, &crypto, &summary, thread_secs).await;

@@ -1212,3 +1212,294 @@ async fn notifications_reach_active_local_recipients_only() {
         db.finish().await;
     }
 }
+
+/// A teacher's home (issue 12) through the domain: posts by others in the
+/// forums they follow and their projects only, newest first, what came
+/// since the previous visit marked new; their agenda's next 14 days; the
+/// header's counts; colleagues sharing their subject.
+#[tokio::test]
+async fn the_home_shows_what_is_new_where_the_teacher_follows() {
+    use preau::domain::{
+        home::FeedPlace,
+        projects::{project_fields, ProjectInput},
+        store::{
+            commit,
+            forums::{insert_forum, upsert_follow, FollowState, NewForum},
+            posts::{insert_post, NewPost, PostId, PostKind},
+            project_content::{insert_post as insert_project_post, NewProjectPost},
+            project_events::{insert_event, NewEvent},
+        },
+    };
+    const DAY: i64 = 24 * 3600 * 1000;
+    for db in databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = preau::config::Settings::default();
+        settings.server.data_dir = dir.path().to_path_buf();
+        settings.database.url = db.url.clone();
+        let clock = preau::domain::clock::Clock::adjustable();
+        let domain = preau::app::build_domain_with_clock(settings, clock.clone())
+            .await
+            .unwrap();
+        let store = domain.store();
+        let mut accounts = Vec::new();
+        for name in ["lea", "marc"] {
+            let id = store
+                .create_account(&NewAccount {
+                    status: AccountStatus::Active,
+                    email_verified: true,
+                    ..person(name, &format!("{name}@ac-rennes.fr"))
+                })
+                .await
+                .unwrap();
+            let account = store.account_by_id(id).await.unwrap().unwrap();
+            store
+                .save_profile(
+                    account.actor_id,
+                    &ProfileUpdate {
+                        display_name: name.to_uppercase(),
+                        bio_html: String::new(),
+                        profile: ProfileRow {
+                            subjects: vec!["SVT".into()],
+                            ..ProfileRow::default()
+                        },
+                    },
+                )
+                .await
+                .unwrap();
+            accounts.push(account);
+        }
+        let (lea, marc) = (&accounts[0], &accounts[1]);
+        let group = |name: &str| {
+            let mut actor = person(name, "unused@example.org").actor;
+            actor.kind = ActorKindRow::Group;
+            actor.ap_id = format!("https://preau.test/x/{name}");
+            actor
+        };
+        let mut tx = store.begin().await.unwrap();
+        let mut forums = Vec::new();
+        for name in ["followed", "other"] {
+            forums.push(
+                insert_forum(
+                    &mut tx,
+                    &NewForum {
+                        actor: group(name),
+                        title: format!("Forum {name}"),
+                        description_source: String::new(),
+                        description_html: String::new(),
+                        moderators_url: None,
+                        featured_url: None,
+                        created_by: None,
+                        min_post_level: preau_federation::TrustLevel::Informal,
+                    },
+                )
+                .await
+                .unwrap(),
+            );
+        }
+        upsert_follow(
+            &mut tx,
+            lea.actor_id,
+            forums[0],
+            FollowState::Accepted,
+            "f1",
+        )
+        .await
+        .unwrap();
+        // Marc asks Lea to be a contact: a pending request.
+        upsert_follow(
+            &mut tx,
+            marc.actor_id,
+            lea.actor_id,
+            FollowState::Pending,
+            "f2",
+        )
+        .await
+        .unwrap();
+        commit(tx).await.unwrap();
+        let fields = project_fields(&ProjectInput {
+            title: "Jardin".into(),
+            visibility: "members".into(),
+            status: "running".into(),
+            join_mode: "request".into(),
+            ..ProjectInput::default()
+        })
+        .unwrap();
+        let mine = store
+            .create_project(&group("jardin"), &fields, Some(lea.id), lea.actor_id)
+            .await
+            .unwrap();
+        let theirs = store
+            .create_project(&group("theatre"), &fields, Some(marc.id), marc.actor_id)
+            .await
+            .unwrap();
+        let now = domain.clock().now_ms();
+        let post = |n: u32, forum, author, thread: Option<PostId>, at: i64| NewPost {
+            ap_id: format!("https://preau.test/posts/{n}"),
+            kind: if thread.is_some() {
+                PostKind::Reply
+            } else {
+                PostKind::Thread
+            },
+            forum_id: forum,
+            thread_id: thread,
+            in_reply_to_id: thread,
+            author_id: author,
+            title: format!("Sujet {n}"),
+            source: format!("Message {n}"),
+            content_html: String::new(),
+            context_url: None,
+            published_at: at,
+            local: true,
+        };
+        let project_post = |n: u32, project, at: i64| NewProjectPost {
+            ap_id: format!("https://preau.test/objects/{n}"),
+            project_id: project,
+            thread_id: None,
+            in_reply_to_id: None,
+            author_id: marc.actor_id,
+            title: format!("Projet {n}"),
+            source: format!("Message de projet {n}"),
+            content_html: String::new(),
+            published_at: at,
+            local: true,
+        };
+        let event = |n: u32, project, starts_at: i64| NewEvent {
+            ap_id: format!("https://preau.test/events/{n}"),
+            project_id: project,
+            author_id: marc.actor_id,
+            title: format!("Réunion {n}"),
+            description_source: String::new(),
+            description_html: String::new(),
+            starts_at,
+            ends_at: starts_at + 3_600_000,
+            location: String::new(),
+            meeting_url: String::new(),
+            for_all: true,
+            attendees: Vec::new(),
+            created_at: now,
+            local: true,
+        };
+        let mut tx = store.begin().await.unwrap();
+        let thread = insert_post(
+            &mut tx,
+            &post(1, forums[0], marc.actor_id, None, now - 2 * DAY),
+        )
+        .await
+        .unwrap();
+        // Not shown: Lea's own reply, a forum she does not follow, a post
+        // older than the window, a project she is not in.
+        insert_post(
+            &mut tx,
+            &post(2, forums[0], lea.actor_id, Some(thread), now - DAY),
+        )
+        .await
+        .unwrap();
+        insert_post(&mut tx, &post(3, forums[1], marc.actor_id, None, now - DAY))
+            .await
+            .unwrap();
+        insert_post(
+            &mut tx,
+            &post(4, forums[0], marc.actor_id, Some(thread), now - 40 * DAY),
+        )
+        .await
+        .unwrap();
+        insert_project_post(&mut tx, &project_post(5, theirs, now - DAY))
+            .await
+            .unwrap();
+        let in_project = insert_project_post(&mut tx, &project_post(6, mine, now - 3 * DAY))
+            .await
+            .unwrap();
+        // Events: tomorrow (shown), in 20 days and in another project (not).
+        insert_event(&mut tx, &event(1, mine, now + DAY))
+            .await
+            .unwrap();
+        insert_event(&mut tx, &event(2, mine, now + 20 * DAY))
+            .await
+            .unwrap();
+        insert_event(&mut tx, &event(3, theirs, now + DAY))
+            .await
+            .unwrap();
+        commit(tx).await.unwrap();
+
+        let counts = domain.header_counts(lea).await.unwrap();
+        assert_eq!((counts.unread, counts.pending_requests), (0, 1));
+
+        let home = domain.home_for(lea, 1).await.unwrap();
+        assert_eq!(home.previous_visit, 0, "a first visit");
+        let shown: Vec<_> = home.feed.iter().map(|i| (i.place, i.id)).collect();
+        assert_eq!(
+            shown,
+            [
+                (FeedPlace::Forum, thread.0),
+                (FeedPlace::Project, in_project)
+            ],
+            "newest first, where Lea follows or belongs, by others, in the window"
+        );
+        assert!(
+            home.feed.iter().all(|i| !i.is_new),
+            "nothing is new on a first visit"
+        );
+        assert!(home.feed[0].is_thread && home.feed[0].thread_title == "Sujet 1");
+        assert_eq!(home.feed[0].author.id, marc.actor_id);
+        assert!(!home.has_more);
+        let events: Vec<_> = home.events.iter().map(|e| e.event.title.as_str()).collect();
+        assert_eq!(events, ["Réunion 1"]);
+        assert_eq!(home.events[0].project_title, "Jardin");
+        let people: Vec<_> = home
+            .suggestions
+            .people
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(
+            people,
+            ["marc"],
+            "a colleague of the same subject, never Lea"
+        );
+        assert_eq!(home.suggestions.by, Some("subject"));
+        let projects: Vec<_> = home
+            .suggestions
+            .projects
+            .iter()
+            .map(|p| p.actor.name.as_str())
+            .collect();
+        assert!(
+            !projects.contains(&"jardin"),
+            "never a project Lea is in: {projects:?}"
+        );
+
+        // An hour later, Marc replies; Lea's next visit shows it first, new.
+        assert!(clock.advance(std::time::Duration::from_secs(3600)));
+        let later = domain.clock().now_ms();
+        let mut tx = store.begin().await.unwrap();
+        let reply = insert_post(
+            &mut tx,
+            &post(7, forums[0], marc.actor_id, Some(thread), later),
+        )
+        .await
+        .unwrap();
+        commit(tx).await.unwrap();
+        let home = domain.home_for(lea, 1).await.unwrap();
+        let first_visit = home.previous_visit;
+        assert!(
+            (now..later).contains(&first_visit),
+            "the previous visit: {first_visit}"
+        );
+        assert_eq!(home.new_count, 1);
+        assert_eq!((home.feed[0].id, home.feed[0].is_new), (reply.0, true));
+        assert_eq!(home.feed[0].thread_id, thread.0);
+        assert!(!home.feed[0].is_thread && !home.feed[1].is_new);
+        // Reopened a minute later: the same visit, the reply still new.
+        assert!(clock.advance(std::time::Duration::from_secs(60)));
+        let home = domain.home_for(lea, 1).await.unwrap();
+        assert_eq!((home.previous_visit, home.new_count), (first_visit, 1));
+        // Pages: an empty second page; page 0 refused.
+        assert!(domain.home_for(lea, 2).await.unwrap().feed.is_empty());
+        assert_eq!(
+            domain.home_for(lea, 0).await.unwrap_err().code(),
+            "invalid_page"
+        );
+        drop(domain);
+        db.finish().await;
+    }
+}

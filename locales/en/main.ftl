@@ -196,6 +196,7 @@ error-field_too_long = A field is too long.
 error-markdown_too_deep = This text is nested too deeply (quotes, lists or HTML inside one another): 40 levels at most.
 error-busy_try_later = The server is busy checking other passwords. Try again in a few seconds.
 error-too_many_items = A list has too many items.
+error-too_many_mentions = A post may mention at most 20 people.
 error-field_required = A required field is empty.
 error-invalid_school_level = Unknown school level.
 error-invalid_language = A language code is not valid (examples: fr, en, br).
@@ -704,3 +705,71 @@ notification-signup_approved = Your sign-up was approved: welcome!
 notification-signup_refused = Your sign-up was declined.
 notification-post_removed = { $actor } removed your post in “{ $title }”.
 notification-post_refused = Your post in “{ $title }” was refused by its host: { $detail }
+## Header counts, notifications page and a teacher's home (issue 12)
+nav-notifications = Notifications
+nav-notifications-unread = { $count ->
+    [one] ({ $count } unread notification)
+   *[other] ({ $count } unread notifications)
+}
+nav-requests-pending = { $count ->
+    [one] ({ $count } pending request)
+   *[other] ({ $count } pending requests)
+}
+notifications-title = Notifications
+notifications-unread-count = { $count ->
+    [0] All read.
+    [one] { $count } unread notification.
+   *[other] { $count } unread notifications.
+}
+notifications-mark-all = Mark all as read
+notifications-mark-one = Mark as read
+notifications-mark-one-which = : “{ $title }”
+notifications-done-one = Notification marked as read.
+notifications-done-all = All notifications are marked as read.
+notifications-day-today = Today
+notifications-day-yesterday = Yesterday
+notifications-new = New
+notifications-none = No notifications yet: you will get some when someone answers you.
+notifications-pages = Notification pages
+pager-newer = ← Newer
+pager-older = Older →
+home-teacher-title = My home
+home-teacher-heading = Hello { $name }
+home-feed-heading = New in my forums and projects
+home-new-since = { $count ->
+    [0] Nothing new since your last visit ({ $date }).
+    [one] { $count } new post since your last visit ({ $date }).
+   *[other] { $count } new posts since your last visit ({ $date }).
+}
+home-first-visit = Welcome! Here are the latest posts of the forums you follow and of your projects.
+home-new = New
+home-item-thread = New thread: { $title }
+home-item-reply = Reply in “{ $title }”
+home-in-forum = forum
+home-in-project = project
+home-feed-empty = Nothing recent in your forums and projects.
+home-feed-find-forums = Find forums to follow
+home-feed-pages = Pages of what is new
+home-agenda-heading = My agenda (next 14 days)
+home-agenda-empty = No events in the next 14 days.
+home-agenda-more = My whole agenda
+home-requests-heading = My pending requests
+home-requests-none = No pending requests.
+home-requests-more = { $count ->
+    [one] See the pending request
+   *[other] See the { $count } pending requests
+}
+home-invitation = Invitation to the project “{ $title }”
+home-join-request = { $name } asks to join
+home-suggestions-heading = Colleagues and projects to discover
+home-suggestions-by-subject = Who shares your subject: { $value }
+home-suggestions-by-academy = From your academy: { $value }
+home-suggestions-by-level = Same level: { $value }
+home-suggestions-people = Colleagues
+home-suggestions-projects = Projects
+home-suggestions-none = Nobody in the directory with this criterion yet.
+home-suggestions-more = See the whole directory for this criterion
+home-suggestions-complete-profile = Fill in your subjects, levels or academy to see colleagues and projects close to you.
+welcome-heading = Welcome to Préau, { $name }!
+welcome-text = Introduce yourself in a few words: your subjects, levels and academy help colleagues find you and show you projects close to you. You can change everything later.
+welcome-later = Later: go to my home

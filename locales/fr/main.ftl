@@ -196,6 +196,7 @@ error-field_too_long = Un champ est trop long.
 error-markdown_too_deep = Ce texte est trop imbriqué (citations, listes ou HTML les uns dans les autres) : 40 niveaux au plus.
 error-busy_try_later = Le serveur vérifie déjà beaucoup de mots de passe. Réessayez dans quelques secondes.
 error-too_many_items = Une liste contient trop d’éléments.
+error-too_many_mentions = Un message peut mentionner au plus 20 personnes.
 error-field_required = Un champ obligatoire est vide.
 error-invalid_school_level = Niveau scolaire inconnu.
 error-invalid_language = Un code de langue n’est pas valide (exemples : fr, en, br).
@@ -689,7 +690,7 @@ error-no_contact_request = Aucune demande de contact en attente de cette personn
 
 ## Notifications (issue 12): the text of each kind. $actor: who caused it; $title: what the object is called; $detail: a reason or an answer.
 notification-reply = { $actor } a répondu dans « { $title } ».
-notification-mention = { $actor } vous a mentionné dans « { $title } ».
+notification-mention = { $actor } vous a mentionné·e dans « { $title } ».
 notification-invitation = { $actor } vous invite dans le projet « { $title } ».
 notification-contact_request = { $actor } vous demande d'être en contact.
 notification-contact_accepted = { $actor } a accepté votre demande de contact.
@@ -704,3 +705,71 @@ notification-signup_approved = Votre inscription a été validée : bienvenue !
 notification-signup_refused = Votre inscription a été refusée.
 notification-post_removed = { $actor } a retiré votre message dans « { $title } ».
 notification-post_refused = Votre message dans « { $title } » a été refusé par son hôte : { $detail }
+## Header counts, notifications page and a teacher's home (issue 12)
+nav-notifications = Notifications
+nav-notifications-unread = { $count ->
+    [one] ({ $count } notification non lue)
+   *[other] ({ $count } notifications non lues)
+}
+nav-requests-pending = { $count ->
+    [one] ({ $count } demande en attente)
+   *[other] ({ $count } demandes en attente)
+}
+notifications-title = Notifications
+notifications-unread-count = { $count ->
+    [0] Tout est lu.
+    [one] { $count } notification non lue.
+   *[other] { $count } notifications non lues.
+}
+notifications-mark-all = Tout marquer comme lu
+notifications-mark-one = Marquer comme lue
+notifications-mark-one-which = : « { $title } »
+notifications-done-one = Notification marquée comme lue.
+notifications-done-all = Toutes les notifications sont marquées comme lues.
+notifications-day-today = Aujourd’hui
+notifications-day-yesterday = Hier
+notifications-new = Nouveau
+notifications-none = Aucune notification pour l’instant : vous en recevrez quand on vous répondra.
+notifications-pages = Pages des notifications
+pager-newer = ← Plus récents
+pager-older = Plus anciens →
+home-teacher-title = Mon accueil
+home-teacher-heading = Bonjour { $name }
+home-feed-heading = Nouveautés de mes forums et projets
+home-new-since = { $count ->
+    [0] Rien de nouveau depuis votre dernière visite ({ $date }).
+    [one] { $count } nouveauté depuis votre dernière visite ({ $date }).
+   *[other] { $count } nouveautés depuis votre dernière visite ({ $date }).
+}
+home-first-visit = Bienvenue ! Voici les derniers messages des forums que vous suivez et de vos projets.
+home-new = Nouveau
+home-item-thread = Nouveau sujet : { $title }
+home-item-reply = Réponse dans « { $title } »
+home-in-forum = forum
+home-in-project = projet
+home-feed-empty = Rien de récent dans vos forums et vos projets.
+home-feed-find-forums = Trouver des forums à suivre
+home-feed-pages = Pages des nouveautés
+home-agenda-heading = Mon agenda (14 prochains jours)
+home-agenda-empty = Aucun événement dans les 14 prochains jours.
+home-agenda-more = Tout mon agenda
+home-requests-heading = Mes demandes en attente
+home-requests-none = Aucune demande en attente.
+home-requests-more = { $count ->
+    [one] Voir la demande en attente
+   *[other] Voir les { $count } demandes en attente
+}
+home-invitation = Invitation au projet « { $title } »
+home-join-request = { $name } demande à rejoindre
+home-suggestions-heading = Collègues et projets à découvrir
+home-suggestions-by-subject = Qui partage votre discipline : { $value }
+home-suggestions-by-academy = De votre académie : { $value }
+home-suggestions-by-level = Du même niveau : { $value }
+home-suggestions-people = Collègues
+home-suggestions-projects = Projets
+home-suggestions-none = Personne encore dans l’annuaire avec ce critère.
+home-suggestions-more = Voir tout l’annuaire pour ce critère
+home-suggestions-complete-profile = Renseignez vos disciplines, niveaux ou académie pour voir des collègues et des projets proches de vous.
+welcome-heading = Bienvenue sur Préau, { $name } !
+welcome-text = Présentez-vous en quelques mots : vos disciplines, vos niveaux et votre académie aident vos collègues à vous trouver et vous font découvrir des projets proches de vous. Tout est modifiable plus tard.
+welcome-later = Plus tard : aller à mon accueil

@@ -379,6 +379,17 @@ impl Domain {
     /// Checks credentials (username or e-mail address, and password) and
     /// opens a session. Returns the account and the session token.
     pub async fn log_in(&self, login: &str, password: &str) -> DomainResult<(AccountRow, String)> {
+        let (account, token, _) = self.log_in_noting_first(login, password).await?;
+        Ok((account, token))
+    }
+
+    /// [`Domain::log_in`], also saying whether this is the account's first
+    /// log-in (the pages then lead to the profile form).
+    pub async fn log_in_noting_first(
+        &self,
+        login: &str,
+        password: &str,
+    ) -> DomainResult<(AccountRow, String, bool)> {
         let login = login.trim().to_lowercase();
         let account = if login.contains('@') {
             self.store.account_by_email(&login).await?
@@ -404,6 +415,7 @@ impl Domain {
             AccountStatus::PendingApproval => return Err(Refusal::AccountPendingApproval.into()),
             AccountStatus::Suspended => return Err(Refusal::AccountSuspended.into()),
         }
+        let first = account.last_login_at.is_none();
         let token = self.open_session(account.id).await?;
         self.store.touch_login(account.id).await?;
         let account = self
@@ -411,7 +423,7 @@ impl Domain {
             .account_by_id(account.id)
             .await?
             .unwrap_or(account);
-        Ok((account, token))
+        Ok((account, token, first))
     }
 
     /// Creates a session and returns its token.

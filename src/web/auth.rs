@@ -394,13 +394,19 @@ pub async fn submit_login(
         let message = state.error_message(page.lang, &error);
         return login_page(&state, &page, error.status, &form, Some(message));
     }
-    match state.domain.log_in(&form.login, &form.password).await {
-        Ok((account, token)) => {
-            // A target that is not a path on this site goes home, not to
-            // the profile: the log-in worked, the target was refused.
+    match state
+        .domain
+        .log_in_noting_first(&form.login, &form.password)
+        .await
+    {
+        Ok((_, token, first)) => {
+            // A target that is not a path on this site goes home: the
+            // log-in worked, the target was refused. Without one, a first
+            // log-in leads to completing the profile, later ones home.
             let target = match form.next.as_deref() {
                 Some(next) if !next.is_empty() => redirect::target_or(Some(next), "/"),
-                _ => crate::urls::person("", &account.username),
+                _ if first => "/settings/profile?welcome=1".to_string(),
+                _ => "/".to_string(),
             };
             // A previous session on this browser ends with the new log-in.
             if let Some(old) = &page.session_token {

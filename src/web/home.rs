@@ -1,4 +1,5 @@
-//! The home page, the charter and the language switch.
+//! The home page (a logged-in teacher's is in `home_teacher`), the
+//! charter and the language switch.
 
 use super::session::{Page, LANG_COOKIE};
 use crate::extract::{WebPath, WebQuery};
@@ -24,6 +25,12 @@ struct HomeStats {
     users: i64,
 }
 
+/// Query of the home: the page of a teacher's posts.
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    page: Option<String>,
+}
+
 /// `charter.html`.
 #[derive(Serialize)]
 struct CharterPage {
@@ -37,9 +44,17 @@ pub async fn show_home(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     page: Page,
+    WebQuery(query): WebQuery<HomeQuery>,
 ) -> Response {
     if crate::web::profile::wants_activity_json(&headers) {
         return crate::apub::actors::get_instance_actor(State(state)).await;
+    }
+    if let Some(user) = &page.user {
+        // A logged-in teacher's home: what is new for them.
+        return match super::notifications::page_number(query.page.as_deref()) {
+            Ok(number) => super::home_teacher::show(&state, &page, user, number).await,
+            Err(error) => state.error_page(&page, error),
+        };
     }
     let users = match state.domain.active_account_count().await {
         Ok(count) => count,

@@ -13,6 +13,8 @@ pub mod csv_export;
 pub mod directory;
 pub mod forums;
 pub mod home;
+pub mod home_teacher;
+pub mod notifications;
 pub mod posts;
 pub mod profile;
 pub mod project_content;
@@ -43,7 +45,15 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 29] = [
+const TEMPLATES: [(&str, &str); 31] = [
+    (
+        "notifications.html",
+        include_str!("templates/notifications.html"),
+    ),
+    (
+        "home_teacher.html",
+        include_str!("templates/home_teacher.html"),
+    ),
     (
         "field_error.html",
         include_str!("templates/field_error.html"),
@@ -410,6 +420,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/agenda", get(project_content::show_agenda))
         .route("/agenda.ics", get(project_content::export_agenda))
+        .route("/notifications", get(notifications::show_notifications))
+        .route("/notifications/read", post(notifications::submit_mark_read))
+        .route(
+            "/notifications/{id}/open",
+            get(notifications::open_notification),
+        )
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ struct ProfileEditPage<'a> {
     form: &'a ProfileForm,
     levels: Vec<LevelChoice>,
     saved: bool,
+    /// A first log-in: the form comes with a welcome.
+    welcome: bool,
     error: Option<String>,
     error_field: Option<String>,
 }
@@ -160,6 +162,22 @@ pub struct ProfileForm {
     interests: String,
 }
 
+/// The profile form as first shown, with the welcome of a first log-in.
+fn edit_page_welcome(state: &AppState, page: &Page, form: &ProfileForm, welcome: bool) -> Response {
+    state.render(
+        page,
+        "profile_edit.html",
+        &ProfileEditPage {
+            form,
+            levels: LevelChoice::all(&form.levels),
+            saved: false,
+            welcome,
+            error: None,
+            error_field: None,
+        },
+    )
+}
+
 fn edit_page(
     state: &AppState,
     page: &Page,
@@ -177,6 +195,7 @@ fn edit_page(
             form,
             levels: LevelChoice::all(&form.levels),
             saved,
+            welcome: false,
             error: message,
             error_field: field,
         },
@@ -191,8 +210,19 @@ fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// `GET /settings/profile`.
-pub async fn show_edit(State(state): State<AppState>, page: Page) -> Response {
+/// Query of the profile form: `welcome=1` after a first log-in.
+#[derive(Deserialize)]
+pub struct EditQuery {
+    welcome: Option<String>,
+}
+
+/// `GET /settings/profile` (`?welcome=1`: with a welcome for a first
+/// log-in).
+pub async fn show_edit(
+    State(state): State<AppState>,
+    page: Page,
+    crate::extract::WebQuery(query): crate::extract::WebQuery<EditQuery>,
+) -> Response {
     let Some(user) = &page.user else {
         return login_redirect(&page);
     };
@@ -210,7 +240,8 @@ pub async fn show_edit(State(state): State<AppState>, page: Page) -> Response {
         school: profile.school,
         interests: profile.interests.join(", "),
     };
-    edit_page(&state, &page, StatusCode::OK, &form, false, None)
+    let welcome = query.welcome.as_deref() == Some("1");
+    edit_page_welcome(&state, &page, &form, welcome)
 }
 
 /// `POST /settings/profile`.

@@ -150,6 +150,9 @@ pub struct Page {
     pub path: String,
     /// The client's address, for rate limits.
     pub client_ip: IpAddr,
+    /// The header's counts (unread notifications, pending requests) when
+    /// logged in.
+    pub counts: Option<crate::domain::home::HeaderCounts>,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -188,6 +191,17 @@ impl FromRequestParts<AppState> for Page {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
             .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        // One query; a failure costs the header its counts, not the page.
+        let counts = match &user {
+            Some(account) => match state.domain.header_counts(account).await {
+                Ok(counts) => Some(counts),
+                Err(error) => {
+                    tracing::warn!(%error, "header counts unavailable");
+                    None
+                }
+            },
+            None => None,
+        };
         Ok(Page {
             lang,
             user,
@@ -195,6 +209,7 @@ impl FromRequestParts<AppState> for Page {
             csrf_token,
             path,
             client_ip,
+            counts,
         })
     }
 }

@@ -289,7 +289,7 @@ step('the verification link verifies the address', async () => {
   await checkAccessibility(page, 'verify', state.axeFindings);
 });
 
-step('log in lands on the profile page', async () => {
+step('a first log-in lands on the profile form, with a welcome', async () => {
   const page = state.page;
   const response = await goto(page, state.server, '/login');
   assert.equal(response.status(), 200, `GET /login answered ${response.status()}`);
@@ -302,10 +302,13 @@ step('log in lands on the profile page', async () => {
   assert.ok(after.status() < 400, `log-in answered ${after.status()} at ${page.url()}:\n${await bodyText(page)}`);
   assert.equal(
     new URL(page.url()).pathname,
-    `/users/${USERNAME}`,
-    `after log-in the browser should be on /users/${USERNAME}, is on ${page.url()}:\n${await bodyText(page)}`,
+    '/settings/profile',
+    `after a first log-in the browser should be on the profile form, is on ${page.url()}:\n${await bodyText(page)}`,
   );
-  await checkAccessibility(page, 'profile (after log-in)', state.axeFindings);
+  const welcome = page.locator('.welcome');
+  assert.equal(await welcome.count(), 1, `no welcome on the profile form after a first log-in:\n${await bodyText(page)}`);
+  assert.equal(await page.locator('form input[name=display_name]').count(), 1, 'no profile form after a first log-in');
+  await checkAccessibility(page, 'profile form (after a first log-in)', state.axeFindings);
 });
 
 step('edit the profile in /settings/profile', async () => {

@@ -132,6 +132,7 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/projects/{name}/threads/{id}/replies", Form::Encoded),
     ("/projects/{name}/documents", Form::Multipart),
     ("/projects/{name}/events", Form::Encoded),
+    ("/notifications/read", Form::Encoded),
 ];
 
 /// Path parameters that must be whole numbers.

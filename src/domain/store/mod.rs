@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod directory;
 pub mod forum_bans;
 pub mod forums;
+pub mod home;
 pub mod inbox;
 pub mod likes;
 pub mod notifications;

@@ -405,7 +405,7 @@ pub struct NotificationRow {
 /// What a recipient may still see: a reply or mention whose post and
 /// thread are neither deleted nor removed; news of a project they still
 /// belong to.
-const VISIBLE: &str = "(notifications.kind NOT IN ('reply', 'mention') OR ( \
+pub(super) const VISIBLE: &str = "(notifications.kind NOT IN ('reply', 'mention') OR ( \
      reply.id IS NOT NULL AND reply.deleted_at IS NULL AND reply.removed_at IS NULL \
      AND (thread.id IS NULL OR (thread.deleted_at IS NULL AND thread.removed_at IS NULL)))) \
      AND (notifications.kind NOT IN ('new_member', 'new_event', 'new_document') OR EXISTS ( \
@@ -414,7 +414,7 @@ const VISIBLE: &str = "(notifications.kind NOT IN ('reply', 'mention') OR ( \
      AND project_members.project_id = notifications.project_id \
      AND project_members.state = 'member'))";
 
-const JOINS: &str = "LEFT JOIN posts reply ON reply.id = notifications.post_id \
+pub(super) const JOINS: &str = "LEFT JOIN posts reply ON reply.id = notifications.post_id \
      LEFT JOIN posts thread ON thread.id = notifications.thread_id";
 
 impl Store {
@@ -506,5 +506,24 @@ impl Store {
         }
         super::commit(tx).await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// The thread and post of `recipient`'s notification `id`, for the
+    /// link that opens it (`None`: not theirs, or no longer visible).
+    pub async fn notification_target(
+        &self,
+        recipient: AccountId,
+        id: i64,
+    ) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT notifications.link FROM notifications {JOINS} \
+             WHERE notifications.recipient_id = $1 AND notifications.id = $2 AND {VISIBLE}"
+        ))
+        .bind(recipient.0)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
     }
 }

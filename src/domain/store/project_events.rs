@@ -94,7 +94,7 @@ pub struct EventView {
     pub attendees: Vec<ActorRow>,
 }
 
-const EVENT_COLUMNS: &str = "e.id AS event_id, e.ap_id AS event_ap_id, e.project_id, \
+pub(crate) const EVENT_COLUMNS: &str = "e.id AS event_id, e.ap_id AS event_ap_id, e.project_id, \
      e.author_id AS event_author_id, e.title, e.description_source, e.description_html, \
      e.starts_at, e.ends_at, e.location, e.meeting_url, e.for_all, e.created_at AS event_created_at, \
      e.deleted_at AS event_deleted_at, e.local AS event_local";

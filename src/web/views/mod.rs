@@ -73,6 +73,17 @@ pub struct BaseView<'a> {
     pub path: &'a str,
     /// This instance.
     pub instance: InstanceView<'a>,
+    /// The header's counts, when logged in.
+    pub counts: Option<CountsView>,
+}
+
+/// The counts in the header: unread notifications, requests waiting.
+#[derive(Serialize)]
+pub struct CountsView {
+    /// Unread notifications.
+    pub unread: i64,
+    /// Requests waiting on "Mes demandes".
+    pub pending_requests: i64,
 }
 
 /// The logged-in account in the header.
@@ -122,6 +133,10 @@ impl<'a> BaseView<'a> {
             }),
             csrf_token: page.map(|p| p.csrf_token.as_str()).unwrap_or_default(),
             path: page.map(|p| p.path.as_str()).unwrap_or("/"),
+            counts: page.and_then(|p| p.counts).map(|counts| CountsView {
+                unread: counts.unread,
+                pending_requests: counts.pending_requests,
+            }),
             instance: InstanceView {
                 name: &instance.name,
                 domain: &instance.domain,

@@ -1,0 +1,270 @@
+//! `home`: a logged-in teacher's home (`GET /` with a session) under
+//! load, for a realistic account: 20 followed forums, 5 projects, 2,000
+//! posts of the last 14 days by others in them, a few events; each request
+//! also reads the header's counts and records the visit.
+
+use super::{engines, ms, percentile, Instance, Summary, PASSWORD};
+use preau::domain::{
+    accounts::AdminCreateInput,
+    projects::{project_fields, ProjectInput},
+    store::{
+        actors::{ActorKindRow, NewActor},
+        commit,
+        forums::{insert_forum, upsert_follow, FollowState, NewForum},
+        posts::{insert_post, NewPost, PostId, PostKind},
+        project_content::{insert_post as insert_project_post, NewProjectPost},
+        project_events::{insert_event, NewEvent},
+    },
+};
+use std::time::{Duration, Instant};
+
+const FORUMS: usize = 20;
+const PROJECTS: usize = 5;
+const POSTS: usize = 2000;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+fn actor(kind: ActorKindRow, name: &str) -> NewActor {
+    NewActor {
+        kind,
+        name: name.to_string(),
+        domain: String::new(),
+        ap_id: format!("http://localhost/x/{name}"),
+        inbox: format!("http://localhost/x/{name}/inbox"),
+        shared_inbox: None,
+        display_name: name.to_string(),
+        summary_html: String::new(),
+        public_key_pem: "PEM".into(),
+        private_key_pem: Some("PRIVATE".into()),
+        declared_trust: None,
+    }
+}
+
+pub(super) async fn home_bench(summary: &Summary, secs: u64) {
+    for engine in engines() {
+        println!(
+            "\n== home, {}: {FORUMS} followed forums, {PROJECTS} projects, {POSTS} recent posts",
+            engine.label()
+        );
+        let instance = Instance::start(engine, |_| {}).await;
+        let domain = instance.domain();
+        let store = domain.store();
+        let started = Instant::now();
+        let create = |name: &str| AdminCreateInput {
+            username: name.into(),
+            email: format!("{name}@example.org"),
+            password: PASSWORD.into(),
+            is_admin: false,
+        };
+        let lea = domain
+            .admin_create_account(create("lea"))
+            .await
+            .expect("lea");
+        let other = domain
+            .admin_create_account(create("marc"))
+            .await
+            .expect("marc");
+        let now = domain.clock().now_ms();
+        let mut tx = store.begin().await.expect("tx");
+        let mut forums = Vec::new();
+        for i in 0..FORUMS {
+            let forum = insert_forum(
+                &mut tx,
+                &NewForum {
+                    actor: actor(ActorKindRow::Group, &format!("forum{i}")),
+                    title: format!("Forum {i}"),
+                    description_source: String::new(),
+                    description_html: String::new(),
+                    moderators_url: None,
+                    featured_url: None,
+                    created_by: None,
+                    min_post_level: preau_federation::TrustLevel::Informal,
+                },
+            )
+            .await
+            .expect("forum");
+            upsert_follow(
+                &mut tx,
+                lea.actor_id,
+                forum,
+                FollowState::Accepted,
+                &format!("http://localhost/follow/{i}"),
+            )
+            .await
+            .expect("follow");
+            forums.push(forum);
+        }
+        commit(tx).await.expect("commit");
+        let mut projects = Vec::new();
+        for i in 0..PROJECTS {
+            let fields = project_fields(&ProjectInput {
+                title: format!("Projet {i}"),
+                visibility: "members".into(),
+                status: "running".into(),
+                join_mode: "request".into(),
+                ..ProjectInput::default()
+            })
+            .expect("fields");
+            projects.push(
+                store
+                    .create_project(
+                        &actor(ActorKindRow::Group, &format!("projet{i}")),
+                        &fields,
+                        Some(lea.id),
+                        lea.actor_id,
+                    )
+                    .await
+                    .expect("project"),
+            );
+        }
+        // 2,000 posts over 14 days: a thread then nine replies, 80 % in
+        // the forums and 20 % in the projects.
+        let mut tx = store.begin().await.expect("tx");
+        let mut forum_thread = PostId(0);
+        let mut project_thread = 0;
+        for i in 0..POSTS {
+            let published_at = now - (POSTS - i) as i64 * 14 * DAY_MS / POSTS as i64;
+            let opens = i % 10 == 0;
+            if i % 5 == 4 {
+                let id = insert_project_post(
+                    &mut tx,
+                    &NewProjectPost {
+                        ap_id: format!("http://localhost/objects/{i}"),
+                        project_id: projects[i % PROJECTS],
+                        thread_id: (!opens && project_thread > 0).then_some(project_thread),
+                        in_reply_to_id: (!opens && project_thread > 0).then_some(project_thread),
+                        author_id: other.actor_id,
+                        title: format!("Sujet de projet {i}"),
+                        source: format!("Message de projet {i} : **compte rendu** de la séance."),
+                        content_html: format!("<p>Message de projet {i}</p>"),
+                        published_at,
+                        local: true,
+                    },
+                )
+                .await
+                .expect("project post");
+                if opens || project_thread == 0 {
+                    project_thread = id;
+                }
+            } else {
+                let forum = forums[(i / 10) % FORUMS];
+                let id = insert_post(
+                    &mut tx,
+                    &NewPost {
+                        ap_id: format!("http://localhost/posts/{i}"),
+                        kind: if opens {
+                            PostKind::Thread
+                        } else {
+                            PostKind::Reply
+                        },
+                        forum_id: forum,
+                        thread_id: (!opens).then_some(forum_thread),
+                        in_reply_to_id: (!opens).then_some(forum_thread),
+                        author_id: other.actor_id,
+                        title: if opens {
+                            format!("Question {i}")
+                        } else {
+                            String::new()
+                        },
+                        source: format!(
+                            "Réponse {i} : voici comment je fais avec mes élèves de seconde."
+                        ),
+                        content_html: format!("<p>Réponse {i}</p>"),
+                        context_url: None,
+                        published_at,
+                        local: true,
+                    },
+                )
+                .await
+                .expect("post");
+                if opens {
+                    forum_thread = id;
+                }
+            }
+        }
+        for i in 0..10 {
+            insert_event(
+                &mut tx,
+                &NewEvent {
+                    ap_id: format!("http://localhost/events/{i}"),
+                    project_id: projects[i % PROJECTS],
+                    author_id: other.actor_id,
+                    title: format!("Réunion {i}"),
+                    description_source: String::new(),
+                    description_html: String::new(),
+                    starts_at: now + (i as i64 + 1) * DAY_MS,
+                    ends_at: now + (i as i64 + 1) * DAY_MS + 3_600_000,
+                    location: "Salle 12".into(),
+                    meeting_url: String::new(),
+                    for_all: true,
+                    attendees: Vec::new(),
+                    created_at: now,
+                    local: true,
+                },
+            )
+            .await
+            .expect("event");
+        }
+        commit(tx).await.expect("commit");
+        println!("    seeded in {:.1} s", started.elapsed().as_secs_f64());
+        let (_, token) = domain.log_in("lea", PASSWORD).await.expect("log-in");
+        let client = reqwest::Client::new();
+        let url = format!("{}/", instance.target);
+        let cookie = format!("preau_session={token}");
+        let first = client
+            .get(&url)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("home");
+        assert_eq!(first.status(), reqwest::StatusCode::OK, "home answers");
+        let body = first.text().await.expect("body");
+        assert!(body.contains("feed-item"), "the home lists posts");
+        let clients = 10;
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..clients {
+            let (client, url, cookie) = (client.clone(), url.clone(), cookie.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut failures = 0usize;
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    match client.get(&url).header("cookie", &cookie).send().await {
+                        Ok(response) if response.status() == reqwest::StatusCode::OK => {
+                            let _ = response.bytes().await;
+                            latencies.push(sent.elapsed());
+                        }
+                        _ => failures += 1,
+                    }
+                }
+                (latencies, failures)
+            }));
+        }
+        let mut latencies = Vec::new();
+        let mut failures = 0;
+        for task in tasks {
+            let (mut l, f) = task.await.expect("client task");
+            latencies.append(&mut l);
+            failures += f;
+        }
+        let elapsed = start.elapsed();
+        latencies.sort();
+        let rate = latencies.len() as f64 / elapsed.as_secs_f64();
+        let (p50, p99) = (percentile(&latencies, 50.0), percentile(&latencies, 99.0));
+        println!(
+            "    GET / logged in ({:.0} KiB), {clients} clients, {:.1} s: {} requests, {rate:.0} req/s; p50 {} p99 {}; failures {failures}",
+            body.len() as f64 / 1024.0,
+            elapsed.as_secs_f64(),
+            latencies.len(),
+            ms(p50),
+            ms(p99),
+        );
+        summary.add(
+            format!("home, logged in, {}", engine.label()),
+            format!("p50 {} p99 {}, {rate:.0} req/s", ms(p50), ms(p99)),
+            "20 forums, 5 projects, 2,000 posts; 10 clients",
+        );
+        instance.stop().await;
+    }
+}

@@ -1,0 +1,229 @@
+// Browser end-to-end test: a teacher's side (issue 12): the header's count of
+// unread notifications, the notifications page (opening one marks it read; "mark
+// all as read" without JavaScript), and the logged-in home showing a new reply.
+//
+// One `preau serve` child process on loopback, accounts made with the CLI, Debian's
+// Chromium driven by playwright-core, axe-core on every page visited. At 390 px
+// wide, the home, the notifications and a thread page must not scroll sideways.
+// With PREAU_SHOTS_DIR set, screenshots at 1280 and 390 px go there.
+//
+// Run with `bash tests/browser/run.sh` from the repository root.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import dns from 'node:dns';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+import {
+  ARTIFACTS,
+  bodyText,
+  checkAccessibility,
+  clickAndWaitForPage,
+  createUser,
+  dropPostgresDatabase,
+  expectField,
+  expectNoAlert,
+  formWith,
+  goto,
+  launchChromium,
+  logIn,
+  logTail,
+  newBrowserContext,
+  newInstance,
+  prepareInstance,
+  startServer,
+  stopServer,
+  stepper,
+} from './lib.mjs';
+
+dns.setDefaultResultOrder('ipv4first');
+
+const CONFIG = 'instance-config/institutional.toml';
+const ADMIN = { name: 'lbernard', email: 'lucie.bernard@ac-rennes.fr', password: 'Craie-blanche-2024!' };
+const TEACHER = { name: 'cmartin', email: 'camille.martin@ac-rennes.fr', password: 'Tableau-noir-2024!' };
+const FORUM = 'svt_college';
+const THREAD_TITLE = 'Sortie géologie en quatrième : vos idées ?';
+const REPLY_ONE = 'Nous allons chaque année à la carrière de Saint-Malo, très bien accueillis.';
+const REPLY_TWO = 'Pensez aussi à la fiche sécurité, je peux partager la nôtre.';
+const SHOTS = process.env.PREAU_SHOTS_DIR;
+
+const state = {
+  a: newInstance('A'),
+  browser: null,
+  admin: null, // page of the admin (thread author, notified)
+  teacher: null, // page of the teacher (who replies)
+  failed: false,
+  axeFindings: [],
+  dialogs: [],
+  threadPath: null,
+};
+
+const step = stepper(state, {
+  prefix: 'home',
+  timeoutMs: 60_000,
+  pages: () => [['admin', state.admin], ['teacher', state.teacher]],
+});
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  try {
+    await prepareInstance(state.a, { config: CONFIG, prefix: 'preau-browser-home' });
+    await startServer(state.a);
+    await createUser(state.a, ADMIN, { admin: true });
+    await createUser(state.a, TEACHER);
+    state.browser = await launchChromium(chromium);
+    ({ page: state.admin } = await newBrowserContext(state.browser, state.dialogs));
+    ({ page: state.teacher } = await newBrowserContext(state.browser, state.dialogs));
+  } catch (err) {
+    state.failed = true;
+    throw err;
+  }
+});
+
+after(async () => {
+  try {
+    await state.browser?.close();
+  } catch {
+    /* ignore */
+  }
+  await stopServer(state.a);
+  await dropPostgresDatabase(state.a);
+  await writeFile(path.join(ARTIFACTS, 'home-server.log'), state.a.log.join('')).catch(() => {});
+  if (state.failed) console.error(`----- preau output -----\n${logTail(state.a, 120)}`);
+  if (state.a.dataDir) await rm(state.a.dataDir, { recursive: true, force: true });
+});
+
+/** The header's notification link and its accessible name. */
+async function headerCount(page) {
+  const link = page.locator('#nav-notifications');
+  const badge = link.locator('.count');
+  return {
+    shown: (await badge.count()) ? (await badge.innerText()).trim() : '',
+    name: squashName(await link.evaluate((el) => el.textContent)),
+  };
+}
+const squashName = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/** Fails when the page scrolls sideways at its current width. */
+async function expectNoSidewaysScroll(page, what) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `${what} scrolls sideways: ${scroll} px of content in ${client} px`);
+}
+
+/** Screenshots at 1280 and 390 px (when PREAU_SHOTS_DIR is set) and the 390 px check. */
+async function atBothWidths(page, pathname, name) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await goto(page, state.a, pathname);
+    if (width === 390) await expectNoSidewaysScroll(page, `${pathname} at 390 px`);
+    if (SHOTS) {
+      await mkdir(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+step('the admin creates a forum and opens a thread', async () => {
+  const page = state.admin;
+  await logIn(page, state.a, ADMIN);
+  await goto(page, state.a, '/forums');
+  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
+  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(FORUM);
+  await (await expectField(form, 'input[name=title]', 'forum creation')).fill('SVT au collège');
+  await (await expectField(form, '[name=description]', 'forum creation')).fill('Entre collègues de SVT.');
+  await clickAndWaitForPage(page, form.locator('button[type=submit]').first());
+  await expectNoAlert(page, 'creating the forum');
+  const compose = formWith(page, 'title').filter({ has: page.locator('textarea[name=body]') });
+  await (await expectField(compose, 'input[name=title]', 'new thread')).fill(THREAD_TITLE);
+  await (await expectField(compose, 'textarea[name=body]', 'new thread')).fill('Où emmenez-vous vos élèves ?');
+  await clickAndWaitForPage(page, compose.locator('button[type=submit]:not([name=preview])'));
+  await expectNoAlert(page, 'opening the thread');
+  state.threadPath = new URL(page.url()).pathname;
+  assert.match(state.threadPath, /^\/threads\/\d+$/, `after publishing, the browser is on ${page.url()}`);
+  // Nothing unread yet: no count in the header.
+  assert.equal((await headerCount(page)).shown, '', 'no count before any reply');
+  await goto(page, state.a, '/');
+  await checkAccessibility(page, 'home (admin, before the reply)', state.axeFindings);
+});
+
+step('the teacher replies; the admin sees the count in the header of every page', async () => {
+  const page = state.teacher;
+  await logIn(page, state.a, TEACHER);
+  await goto(page, state.a, state.threadPath);
+  const form = formWith(page, 'body').filter({ has: page.locator('#reply-body') });
+  await (await expectField(form, 'textarea[name=body]', 'reply')).fill(REPLY_ONE);
+  await clickAndWaitForPage(page, form.locator('button[type=submit]:not([name=preview])'));
+  await expectNoAlert(page, 'replying');
+
+  const admin = state.admin;
+  for (const where of ['/forums', state.threadPath, '/']) {
+    await goto(admin, state.a, where);
+    const count = await headerCount(admin);
+    assert.equal(count.shown, '1', `the header of ${where} shows 1 unread notification`);
+    assert.match(count.name, /1 notification non lue/, `accessible name of the link on ${where}: ${count.name}`);
+  }
+});
+
+step('the home shows the new reply, linked to its place in the thread', async () => {
+  const page = state.admin;
+  await goto(page, state.a, '/');
+  const item = page.locator('.feed-item', { hasText: REPLY_ONE });
+  assert.equal(await item.count(), 1, `the home lists the reply:\n${await bodyText(page)}`);
+  const href = await item.locator('a').first().getAttribute('href');
+  assert.match(href ?? '', new RegExp(`^${state.threadPath}#post-\\d+$`), `the reply's link: ${href}`);
+  assert.ok((await item.locator('.trust').count()) > 0, 'the author carries a trust label');
+  await checkAccessibility(page, 'home (admin, with a reply)', state.axeFindings);
+  await atBothWidths(page, '/', 'home');
+});
+
+step('opening the notification marks it read and leads to the reply', async () => {
+  const page = state.admin;
+  await goto(page, state.a, '/notifications');
+  await checkAccessibility(page, 'notifications (one unread)', state.axeFindings);
+  assert.ok((await bodyText(page)).includes('Aujourd’hui'), 'grouped under "Aujourd’hui"');
+  const unread = page.locator('.notification.unread');
+  assert.equal(await unread.count(), 1, `one unread notification:\n${await bodyText(page)}`);
+  await atBothWidths(page, '/notifications', 'notifications');
+  await clickAndWaitForPage(page, page.locator('.notification.unread .notification-text a'));
+  const url = new URL(page.url());
+  assert.equal(url.pathname, state.threadPath, `the link leads to the thread, is ${page.url()}`);
+  assert.match(url.hash, /^#post-\d+$/, `the link points at the reply: ${url.hash}`);
+  assert.equal(await page.locator(`${url.hash}`).count(), 1, `the anchor ${url.hash} exists`);
+  assert.equal((await headerCount(page)).shown, '', 'the count is gone once opened');
+  await atBothWidths(page, state.threadPath, 'thread');
+  await goto(page, state.a, '/notifications');
+  assert.equal(await page.locator('.notification.unread').count(), 0, 'nothing unread after opening');
+});
+
+step('"mark all as read" works without JavaScript and confirms', async () => {
+  const teacher = state.teacher;
+  await goto(teacher, state.a, state.threadPath);
+  const form = formWith(teacher, 'body').filter({ has: teacher.locator('#reply-body') });
+  await (await expectField(form, 'textarea[name=body]', 'reply')).fill(REPLY_TWO);
+  await clickAndWaitForPage(teacher, form.locator('button[type=submit]:not([name=preview])'));
+
+  const context = await state.browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+  await context.route(
+    (url) => !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname),
+    (route) => route.abort('blockedbyclient'),
+  );
+  try {
+    const page = await context.newPage();
+    await logIn(page, state.a, ADMIN);
+    await goto(page, state.a, '/notifications');
+    assert.equal(await page.locator('.notification.unread').count(), 1, 'the second reply is unread');
+    await clickAndWaitForPage(page, page.locator('form[action="/notifications/read"] button[name=all]'));
+    assert.equal(new URL(page.url()).pathname, '/notifications', 'back on the notifications page');
+    const status = page.locator('[role=status]');
+    assert.match(await status.first().innerText(), /marquées comme lues/, 'a confirmation');
+    assert.equal(await page.locator('.notification.unread').count(), 0, 'all read');
+    assert.equal((await headerCount(page)).shown, '', 'no count in the header');
+  } finally {
+    await context.close();
+  }
+});
