@@ -22,6 +22,8 @@ mod hostile;
 mod impersonation;
 #[path = "scenarios/lemmy_shapes.rs"]
 mod lemmy_shapes;
+#[path = "scenarios/notification_mail.rs"]
+mod notification_mail;
 #[path = "scenarios/notifications.rs"]
 mod notifications;
 #[path = "scenarios/outbound.rs"]

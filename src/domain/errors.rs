@@ -34,6 +34,9 @@ refusals! {
     InvalidToken,
     /// Invalid handle: expected name@domain.
     InvalidHandle,
+    /// This unsubscribe link is not valid: its signature does not match. Use the link of a
+    /// recent mail, or change your settings after logging in.
+    InvalidUnsubscribeLink,
     /// Wrong username or password.
     InvalidCredentials,
     // Forbidden: the caller may not do this.
@@ -222,6 +225,8 @@ refusals! {
     ProjectsOnlyCriterion(String),
     /// A list has too many items.
     TooManyItems(String),
+    /// Unknown notification kind.
+    UnknownNotificationKind(String),
     /// The post this one replies to is unknown here.
     UnknownParent,
     /// This username is reserved. Choose another one.
@@ -269,9 +274,11 @@ impl Refusal {
             | Refusal::PlaceUnknown(detail)
             | Refusal::ProjectsOnlyCriterion(detail)
             | Refusal::TooManyItems(detail)
+            | Refusal::UnknownNotificationKind(detail)
             | Refusal::UsernameReserved(detail)
             | Refusal::UsernameTaken(detail) => Some(detail),
             Refusal::InvalidToken
+            | Refusal::InvalidUnsubscribeLink
             | Refusal::InvalidHandle
             | Refusal::InvalidCredentials
             | Refusal::AccountPendingApproval

@@ -25,6 +25,8 @@ pub mod inbox;
 pub mod instance_checks;
 pub mod keys;
 pub mod lookups;
+pub mod notification_mail;
+pub mod notification_settings;
 pub mod notifications;
 pub mod outbox;
 pub mod passwords;

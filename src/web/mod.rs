@@ -13,6 +13,7 @@ pub mod csv_export;
 pub mod directory;
 pub mod forums;
 pub mod home;
+pub mod notification_settings;
 pub mod posts;
 pub mod profile;
 pub mod project_content;
@@ -43,7 +44,15 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 29] = [
+const TEMPLATES: [(&str, &str); 31] = [
+    (
+        "notification_settings.html",
+        include_str!("templates/notification_settings.html"),
+    ),
+    (
+        "unsubscribe.html",
+        include_str!("templates/unsubscribe.html"),
+    ),
     (
         "field_error.html",
         include_str!("templates/field_error.html"),
@@ -409,6 +418,15 @@ pub fn routes() -> Router<AppState> {
             get(project_content::export_project_agenda),
         )
         .route("/agenda", get(project_content::show_agenda))
+        .route(
+            "/settings/notifications",
+            get(notification_settings::show_settings).post(notification_settings::submit_settings),
+        )
+        .route(
+            "/unsubscribe/{account}/{kind}/{signature}",
+            get(notification_settings::show_unsubscribe)
+                .post(notification_settings::submit_unsubscribe),
+        )
         .route("/agenda.ics", get(project_content::export_agenda))
 }
 

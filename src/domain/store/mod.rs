@@ -16,6 +16,7 @@ pub mod forum_bans;
 pub mod forums;
 pub mod inbox;
 pub mod likes;
+pub mod notification_mail;
 pub mod notifications;
 pub mod posts;
 pub mod profiles;

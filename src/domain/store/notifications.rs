@@ -58,22 +58,32 @@ pub async fn notify_reply(
     thread: PostId,
 ) -> StoreResult<u64> {
     let now = tx.now_ms();
-    let done = sqlx::query(
+    let written: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "INSERT INTO notifications (recipient_id, kind, actor_id, post_id, thread_id, created_at) \
          SELECT DISTINCT accounts.id, $1, $2, $3, $4, $5 FROM posts \
          JOIN accounts ON accounts.actor_id = posts.author_id \
-         WHERE posts.id IN ($6, $4) AND posts.author_id <> $2 \
-         ON CONFLICT (recipient_id, kind, post_id) DO NOTHING",
-    )
+         WHERE posts.id IN ($6, $4) AND posts.author_id <> $2 AND {} \
+         ON CONFLICT (recipient_id, kind, post_id) DO NOTHING RETURNING id, recipient_id",
+        super::notification_mail::not_turned_off("$1")
+    ))
     .bind(KIND_REPLY)
     .bind(author.0)
     .bind(reply.0)
     .bind(thread.0)
     .bind(now)
     .bind(parent.0)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
-    Ok(done.rows_affected())
+    for (id, recipient) in &written {
+        super::notification_mail::queue_notification_mail(
+            tx,
+            *id,
+            AccountId(*recipient),
+            KIND_REPLY,
+        )
+        .await?;
+    }
+    Ok(written.len() as u64)
 }
 
 /// What a recipient may still see: the reply and its thread neither

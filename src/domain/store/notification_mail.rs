@@ -1,0 +1,319 @@
+//! Notification preferences (per teacher and kind), the digest frequency,
+//! and the queue of mails about notifications (`notification_mails`),
+//! filled in the transaction that writes a notification and emptied by the
+//! mail jobs (`domain::notification_mail`).
+
+use super::{accounts::AccountId, Store, StoreResult, Tx};
+use crate::domain::notification_settings::{default_delivery, Delivery};
+
+/// A mail waiting in the queue, with its recipient and what it is about.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueuedMail {
+    /// The queue row.
+    pub mail_id: i64,
+    /// Its recipient.
+    pub account_id: AccountId,
+    /// Their address.
+    pub email: String,
+    /// Their language code.
+    pub locale: String,
+    /// Their account status (`active`, `suspended`...).
+    pub status: String,
+    /// When they verified their address.
+    pub email_verified_at: Option<i64>,
+    /// The notification's kind.
+    pub kind: String,
+    /// Who caused it: display name, name and host (empty when local).
+    pub actor_display_name: String,
+    /// The actor's name.
+    pub actor_name: String,
+    /// The actor's host, empty when local.
+    pub actor_domain: String,
+    /// The thread's title.
+    pub thread_title: String,
+    /// The thread's local id.
+    pub thread_id: i64,
+    /// The object's local id.
+    pub post_id: i64,
+    /// The object's Markdown source.
+    pub post_source: String,
+    /// The object's sanitised HTML.
+    pub post_html: String,
+    /// When it was read.
+    pub read_at: Option<i64>,
+}
+
+/// The columns of [`QueuedMail`], from `notification_mails m`,
+/// `notifications n`, `accounts a`, `actors`, `posts reply`, `posts thread`.
+const QUEUED_COLUMNS: &str = "m.id AS mail_id, a.id AS account_id, \
+     a.email, a.locale, a.status, a.email_verified_at, n.kind, \
+     actors.display_name AS actor_display_name, actors.name AS actor_name, \
+     actors.domain AS actor_domain, thread.title AS thread_title, thread.id AS thread_id, \
+     reply.id AS post_id, reply.source AS post_source, reply.content_html AS post_html, \
+     n.read_at";
+
+const QUEUED_FROM: &str = "FROM notification_mails m \
+     JOIN notifications n ON n.id = m.notification_id \
+     JOIN accounts a ON a.id = m.account_id \
+     JOIN actors ON actors.id = n.actor_id \
+     JOIN posts reply ON reply.id = n.post_id \
+     JOIN posts thread ON thread.id = n.thread_id";
+
+/// The SQL condition, on a row of `accounts` named `accounts`, that keeps
+/// a notification of kind `$kind` from being written: the recipient turned
+/// that kind off. For store functions that insert with `INSERT ... SELECT`.
+pub fn not_turned_off(kind_param: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM notification_settings ns WHERE ns.account_id = accounts.id \
+         AND ns.kind = {kind_param} AND ns.delivery = 'off')"
+    )
+}
+
+/// Whether `recipient` turned notifications of `kind` off (then none is
+/// written): for a store function that writes one notification at a time.
+#[allow(dead_code)] // for `insert_notification` (issue 12), which writes every kind
+pub async fn turned_off(tx: &mut Tx, recipient: AccountId, kind: &str) -> StoreResult<bool> {
+    Ok(delivery_in(tx, recipient, kind).await? == Delivery::Off)
+}
+
+async fn delivery_in(tx: &mut Tx, recipient: AccountId, kind: &str) -> StoreResult<Delivery> {
+    let stored: Option<String> = sqlx::query_scalar(
+        "SELECT delivery FROM notification_settings WHERE account_id = $1 AND kind = $2",
+    )
+    .bind(recipient.0)
+    .bind(kind)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(stored
+        .as_deref()
+        .and_then(Delivery::parse)
+        .unwrap_or_else(|| default_delivery(kind)))
+}
+
+/// Called once for every notification written, in its transaction: queues
+/// a mail at once or a digest entry as the recipient chose for its kind.
+pub async fn queue_notification_mail(
+    tx: &mut Tx,
+    notification_id: i64,
+    recipient: AccountId,
+    kind: &str,
+) -> StoreResult<()> {
+    let mode = match delivery_in(tx, recipient, kind).await? {
+        Delivery::Mail => "now",
+        Delivery::Digest => "digest",
+        Delivery::Site | Delivery::Off => return Ok(()),
+    };
+    let now = tx.now_ms();
+    sqlx::query(
+        "INSERT INTO notification_mails (notification_id, account_id, mode, state, created_at) \
+         VALUES ($1, $2, $3, 'pending', $4)",
+    )
+    .bind(notification_id)
+    .bind(recipient.0)
+    .bind(mode)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One teacher's digest due now: its queue rows.
+#[derive(Debug, Clone)]
+pub struct DueDigest {
+    /// The teacher.
+    pub account_id: AccountId,
+    /// Their pending digest rows (read notifications included: the caller
+    /// drops those).
+    pub items: Vec<QueuedMail>,
+}
+
+/// Milliseconds in a day.
+pub const DAY_MS: i64 = 86_400_000;
+
+impl Store {
+    /// `account`'s stored preferences (kinds at their default have none)
+    /// and digest frequency (`None`: the default).
+    pub async fn notification_settings(
+        &self,
+        account: AccountId,
+    ) -> StoreResult<(Vec<(String, String)>, Option<String>)> {
+        let kinds = sqlx::query_as(
+            "SELECT kind, delivery FROM notification_settings WHERE account_id = $1 ORDER BY kind",
+        )
+        .bind(account.0)
+        .fetch_all(self.pool())
+        .await?;
+        let frequency =
+            sqlx::query_scalar("SELECT frequency FROM notification_digests WHERE account_id = $1")
+                .bind(account.0)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok((kinds, frequency))
+    }
+
+    /// Replaces `account`'s preferences for `kinds` and, when given, its
+    /// digest frequency, in one transaction.
+    pub async fn set_notification_settings(
+        &self,
+        account: AccountId,
+        kinds: &[(&str, &str)],
+        frequency: Option<&str>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for (kind, delivery) in kinds {
+            sqlx::query(
+                "INSERT INTO notification_settings (account_id, kind, delivery) VALUES ($1, $2, $3) \
+                 ON CONFLICT (account_id, kind) DO UPDATE SET delivery = excluded.delivery",
+            )
+            .bind(account.0)
+            .bind(*kind)
+            .bind(*delivery)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(frequency) = frequency {
+            sqlx::query(
+                "INSERT INTO notification_digests (account_id, frequency) VALUES ($1, $2) \
+                 ON CONFLICT (account_id) DO UPDATE SET frequency = excluded.frequency",
+            )
+            .bind(account.0)
+            .bind(frequency)
+            .execute(&mut *tx)
+            .await?;
+        }
+        super::commit(tx).await
+    }
+
+    /// Up to `limit` mails to send at once, oldest first.
+    pub async fn pending_instant_mails(&self, limit: i64) -> StoreResult<Vec<QueuedMail>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {QUEUED_COLUMNS} {QUEUED_FROM} \
+             WHERE m.state = 'pending' AND m.mode = 'now' ORDER BY m.id LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// How many mails at once `account` was sent since `since`.
+    pub async fn mails_sent_since(&self, account: AccountId, since: i64) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notification_mails \
+             WHERE account_id = $1 AND mode = 'now' AND state = 'sent' AND done_at >= $2",
+        )
+        .bind(account.0)
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// Marks queue rows `ids` `state` ('sent' or 'dropped') at `now`.
+    pub async fn finish_mails(&self, ids: &[i64], state: &str) -> StoreResult<()> {
+        let now = self.now_ms();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            sqlx::query(&format!(
+                "UPDATE notification_mails SET state = $1, done_at = $2 WHERE id IN ({list})"
+            ))
+            .bind(state)
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Moves queue row `id` to the next digest (the rate cap was reached).
+    pub async fn defer_to_digest(&self, id: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE notification_mails SET mode = 'digest' WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The digests due at `now`, for up to `limit` teachers: a teacher's
+    /// digest is due once a period (a day, a week) has passed since the
+    /// last one, or since the oldest item waiting when there was none.
+    /// Teachers who chose no digest are left out (their items wait).
+    pub async fn due_digests(&self, now: i64, limit: i64) -> StoreResult<Vec<DueDigest>> {
+        let due: Vec<(i64,)> = sqlx::query_as(&format!(
+            "SELECT m.account_id FROM notification_mails m \
+             LEFT JOIN notification_digests d ON d.account_id = m.account_id \
+             WHERE m.state = 'pending' AND m.mode = 'digest' \
+             AND COALESCE(d.frequency, 'daily') <> 'none' \
+             GROUP BY m.account_id, d.frequency, d.last_sent_at \
+             HAVING COALESCE(d.last_sent_at, MIN(m.created_at)) + \
+             (CASE WHEN d.frequency = 'weekly' THEN {week} ELSE {DAY_MS} END) <= $1 \
+             ORDER BY m.account_id LIMIT $2",
+            week = 7 * DAY_MS
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let Some(last) = due.last().map(|row| row.0) else {
+            return Ok(Vec::new());
+        };
+        let first = due[0].0;
+        // Every pending digest item of the accounts in that range, in one
+        // query; rows of accounts in the range but not due are skipped.
+        let rows: Vec<QueuedMail> = sqlx::query_as(&format!(
+            "SELECT {QUEUED_COLUMNS} {QUEUED_FROM} \
+             WHERE m.state = 'pending' AND m.mode = 'digest' \
+             AND m.account_id >= $1 AND m.account_id <= $2 ORDER BY m.account_id, m.id"
+        ))
+        .bind(first)
+        .bind(last)
+        .fetch_all(self.pool())
+        .await?;
+        let wanted: std::collections::HashSet<i64> = due.iter().map(|row| row.0).collect();
+        let mut digests: Vec<DueDigest> = Vec::with_capacity(due.len());
+        for row in rows {
+            if !wanted.contains(&row.account_id.0) {
+                continue;
+            }
+            match digests.last_mut() {
+                Some(digest) if digest.account_id == row.account_id => digest.items.push(row),
+                _ => digests.push(DueDigest {
+                    account_id: row.account_id,
+                    items: vec![row],
+                }),
+            }
+        }
+        Ok(digests)
+    }
+
+    /// Records that digests were sent (or found empty) at `now` for
+    /// `accounts`.
+    pub async fn digests_done(&self, accounts: &[AccountId], now: i64) -> StoreResult<()> {
+        for chunk in accounts.chunks(500) {
+            let mut tx = self.begin().await?;
+            let list = chunk
+                .iter()
+                .map(|id| id.0.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            sqlx::query(&format!(
+                "UPDATE notification_digests SET last_sent_at = $1 WHERE account_id IN ({list})"
+            ))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!(
+                "INSERT INTO notification_digests (account_id, frequency, last_sent_at) \
+                 SELECT id, 'daily', $1 FROM accounts WHERE id IN ({list}) \
+                 AND NOT EXISTS (SELECT 1 FROM notification_digests d WHERE d.account_id = accounts.id)"
+            ))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            super::commit(tx).await?;
+        }
+        Ok(())
+    }
+}
