@@ -90,7 +90,7 @@ impl Domain {
     /// notification kind or [`DIGEST`]).
     pub async fn unsubscribe_link(&self, account: AccountId, kind: &str) -> DomainResult<String> {
         let key = self.unsubscribe_key().await?;
-        Ok(self.unsubscribe_link_with(&key, account, kind)?)
+        self.unsubscribe_link_with(&key, account, kind)
     }
 
     fn unsubscribe_link_with(

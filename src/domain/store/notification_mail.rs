@@ -316,4 +316,66 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Benchmark set-up: `count` active, verified teachers, each with one
+    /// unread notification of `reply` (by `actor`) queued for the digest at
+    /// `at`.
+    #[cfg(feature = "test-support")]
+    pub async fn seed_digest_bench(
+        &self,
+        actor: super::actors::ActorId,
+        reply: super::posts::PostId,
+        thread: super::posts::PostId,
+        count: usize,
+        at: i64,
+    ) -> StoreResult<()> {
+        for start in (0..count).step_by(1000) {
+            let mut tx = self.begin().await?;
+            for i in start..(start + 1000).min(count) {
+                let actor_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO actors (kind, name, domain, ap_id, inbox, public_key_pem, created_at, updated_at) \
+                     VALUES ('person', $1, '', $2, $3, '', $4, $4) RETURNING id",
+                )
+                .bind(format!("digest{i}"))
+                .bind(format!("http://localhost/users/digest{i}"))
+                .bind(format!("http://localhost/users/digest{i}/inbox"))
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                let account: i64 = sqlx::query_scalar(
+                    "INSERT INTO accounts (actor_id, username, email, email_domain, password_hash, status, \
+                     email_verified_at, charter_accepted_at, created_at) \
+                     VALUES ($1, $2, $3, 'example.org', 'x', 'active', $4, $4, $4) RETURNING id",
+                )
+                .bind(actor_id)
+                .bind(format!("digest{i}"))
+                .bind(format!("digest{i}@example.org"))
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                let note: i64 = sqlx::query_scalar(
+                    "INSERT INTO notifications (recipient_id, kind, actor_id, post_id, thread_id, created_at) \
+                     VALUES ($1, 'reply', $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(account)
+                .bind(actor.0)
+                .bind(reply.0)
+                .bind(thread.0)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO notification_mails (notification_id, account_id, mode, state, created_at) \
+                     VALUES ($1, $2, 'digest', 'pending', $3)",
+                )
+                .bind(note)
+                .bind(account)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            super::commit(tx).await?;
+        }
+        Ok(())
+    }
 }
