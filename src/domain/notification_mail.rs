@@ -325,9 +325,16 @@ impl Domain {
                 Some(key) => key,
                 None => key.insert(self.unsubscribe_key().await?),
             };
-            let mut progressed = false;
-            for row in rows {
-                if !mailable(&row) || row.read_at.is_some() {
+            let ids: Vec<i64> = rows.iter().map(|row| row.mail_id).collect();
+            let claimed: std::collections::HashSet<i64> =
+                self.store.claim_mails(&ids).await?.into_iter().collect();
+            let mut progressed = !claimed.is_empty();
+            let mut failed = Vec::new();
+            for row in rows
+                .into_iter()
+                .filter(|row| claimed.contains(&row.mail_id))
+            {
+                if !mailable(&row) || row.read_at.is_some() || row.visible == 0 {
                     self.store.finish_mails(&[row.mail_id], "dropped").await?;
                     progressed = true;
                     continue;
@@ -348,10 +355,12 @@ impl Domain {
                     }
                     Err(cause) => {
                         tracing::warn!(%cause, "notification mail not sent; kept for later");
+                        failed.push(row.mail_id);
                     }
                 }
             }
-            if !progressed {
+            self.store.finish_mails(&failed, "pending").await?;
+            if !progressed || !failed.is_empty() {
                 return Ok(sent);
             }
         }
@@ -369,12 +378,22 @@ impl Domain {
             if due.is_empty() {
                 return Ok(sent);
             }
+            let ids: Vec<i64> = due
+                .iter()
+                .flat_map(|digest| digest.items.iter().map(|row| row.mail_id))
+                .collect();
+            let claimed: std::collections::HashSet<i64> =
+                self.store.claim_mails(&ids).await?.into_iter().collect();
             let mut done_accounts = Vec::with_capacity(due.len());
             let mut sent_rows = Vec::new();
             let mut dropped_rows = Vec::new();
+            let mut failed_rows = Vec::new();
             for digest in &due {
-                let (unread, read): (Vec<&QueuedMail>, Vec<&QueuedMail>) =
-                    digest.items.iter().partition(|row| row.read_at.is_none());
+                let (unread, read): (Vec<&QueuedMail>, Vec<&QueuedMail>) = digest
+                    .items
+                    .iter()
+                    .filter(|row| claimed.contains(&row.mail_id))
+                    .partition(|row| row.read_at.is_none() && row.visible == 1);
                 dropped_rows.extend(read.iter().map(|row| row.mail_id));
                 let first = &digest.items[0];
                 if unread.is_empty() || !mailable(first) {
@@ -392,9 +411,11 @@ impl Domain {
                     }
                     Err(cause) => {
                         tracing::warn!(%cause, "digest not sent; kept for later");
+                        failed_rows.extend(unread.iter().map(|row| row.mail_id));
                     }
                 }
             }
+            self.store.finish_mails(&failed_rows, "pending").await?;
             self.store.finish_mails(&sent_rows, "sent").await?;
             self.store.finish_mails(&dropped_rows, "dropped").await?;
             self.store.digests_done(&done_accounts, now).await?;
@@ -412,6 +433,37 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn queued(status: &str, verified: Option<i64>) -> QueuedMail {
+        QueuedMail {
+            mail_id: 1,
+            account_id: AccountId(1),
+            email: "anne@example.org".into(),
+            locale: "fr".into(),
+            status: status.into(),
+            email_verified_at: verified,
+            kind: "reply".into(),
+            actor_display_name: String::new(),
+            actor_name: "bob".into(),
+            actor_domain: String::new(),
+            thread_title: "Fractions".into(),
+            thread_id: 1,
+            post_id: 2,
+            post_source: "Bonjour".into(),
+            post_html: String::new(),
+            read_at: None,
+            visible: 1,
+        }
+    }
+
+    #[test]
+    fn only_active_verified_accounts_get_mail() {
+        assert!(mailable(&queued("active", Some(1))));
+        assert!(!mailable(&queued("active", None)), "unverified");
+        assert!(!mailable(&queued("suspended", Some(1))), "suspended");
+        assert!(!mailable(&queued("pending_verification", None)));
+        assert!(!mailable(&queued("pending_approval", Some(1))));
+    }
 
     #[test]
     fn signatures_depend_on_account_kind_and_key() {

@@ -41,6 +41,9 @@ pub struct QueuedMail {
     pub post_html: String,
     /// When it was read.
     pub read_at: Option<i64>,
+    /// 1 while the object and its thread are neither deleted nor removed
+    /// (else nothing is mailed about it).
+    pub visible: i64,
 }
 
 /// The columns of [`QueuedMail`], from `notification_mails m`,
@@ -50,7 +53,8 @@ const QUEUED_COLUMNS: &str = "m.id AS mail_id, a.id AS account_id, \
      actors.display_name AS actor_display_name, actors.name AS actor_name, \
      actors.domain AS actor_domain, thread.title AS thread_title, thread.id AS thread_id, \
      reply.id AS post_id, reply.source AS post_source, reply.content_html AS post_html, \
-     n.read_at";
+     n.read_at, CASE WHEN reply.deleted_at IS NULL AND reply.removed_at IS NULL \
+     AND thread.deleted_at IS NULL AND thread.removed_at IS NULL THEN 1 ELSE 0 END AS visible";
 
 const QUEUED_FROM: &str = "FROM notification_mails m \
      JOIN notifications n ON n.id = m.notification_id \
@@ -207,7 +211,8 @@ impl Store {
         .await?)
     }
 
-    /// Marks queue rows `ids` `state` ('sent' or 'dropped') at `now`.
+    /// Marks queue rows `ids` `state` ('sent', 'dropped', or back to
+    /// 'pending' after a failure) at `now`.
     pub async fn finish_mails(&self, ids: &[i64], state: &str) -> StoreResult<()> {
         let now = self.now_ms();
         for chunk in ids.chunks(500) {
@@ -227,12 +232,36 @@ impl Store {
         Ok(())
     }
 
+    /// Claims the pending queue rows `ids` for sending ('sending'): answers
+    /// those this call claimed, so that two processes sharing a database
+    /// never send the same mail twice.
+    pub async fn claim_mails(&self, ids: &[i64]) -> StoreResult<Vec<i64>> {
+        let mut claimed = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows: Vec<(i64,)> = sqlx::query_as(&format!(
+                "UPDATE notification_mails SET state = 'sending' \
+                 WHERE id IN ({list}) AND state = 'pending' RETURNING id"
+            ))
+            .fetch_all(self.pool())
+            .await?;
+            claimed.extend(rows.into_iter().map(|row| row.0));
+        }
+        Ok(claimed)
+    }
+
     /// Moves queue row `id` to the next digest (the rate cap was reached).
     pub async fn defer_to_digest(&self, id: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE notification_mails SET mode = 'digest' WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE notification_mails SET mode = 'digest', state = 'pending' WHERE id = $1",
+        )
+        .bind(id)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
