@@ -329,6 +329,7 @@ async fn serve(
     } = app;
     let maintenance = crate::jobs::spawn_maintenance(state.domain.clone());
     let trust_checks = crate::jobs::spawn_trust_checks(state.clone());
+    let notification_mail = crate::jobs::spawn_notification_mail(state.domain.clone());
     let delivery = crate::jobs::delivery::spawn_delivery_workers(
         federation,
         state.domain.delivery_waker.clone(),
@@ -341,6 +342,7 @@ async fn serve(
     .await;
     maintenance.abort();
     trust_checks.abort();
+    notification_mail.abort();
     delivery.abort();
     let _ = delivery.await;
     state.domain.close().await;

@@ -206,7 +206,7 @@ pub enum FederationMode {
 }
 
 /// `[mail]`
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MailSettings {
     /// `smtp://host:port`, `smtps://user:pass@host` or
@@ -215,6 +215,19 @@ pub struct MailSettings {
     pub smtp_url: String,
     /// The sender; empty means `Préau <noreply@DOMAIN-HOST>`.
     pub from: String,
+    /// Most notification mails sent at once to one teacher in an hour;
+    /// beyond, notifications wait for the next digest.
+    pub notifications_per_hour: u32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            smtp_url: String::new(),
+            from: String::new(),
+            notifications_per_hour: 10,
+        }
+    }
 }
 
 /// `[limits]`

@@ -98,6 +98,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
     use Refusal as R;
     match refusal {
         R::InvalidToken | R::InvalidHandle => StatusCode::BAD_REQUEST,
+        R::InvalidUnsubscribeLink => StatusCode::FORBIDDEN,
         R::InvalidCredentials => StatusCode::UNAUTHORIZED,
         R::AccountPendingApproval
         | R::AccountSuspended
@@ -182,6 +183,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::ProjectsOnlyCriterion(_)
         | R::TooManyItems(_)
         | R::TooManyMentions(_)
+        | R::UnknownNotificationKind(_)
         | R::UnknownParent
         | R::UsernameReserved(_)
         | R::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -284,6 +286,8 @@ impl Refusal {
             R::ProjectsOnlyCriterion(_) => "projects_only_criterion",
             R::TooManyItems(_) => "too_many_items",
             R::TooManyMentions(_) => "too_many_mentions",
+            R::UnknownNotificationKind(_) => "unknown_notification_kind",
+            R::InvalidUnsubscribeLink => "invalid_unsubscribe_link",
             R::UnknownParent => "unknown_parent",
             R::UsernameReserved(_) => "username_reserved",
             R::UsernameTaken(_) => "username_taken",

@@ -7,7 +7,10 @@
 
 use crate::{config::Settings, i18n::Lang};
 use lettre::{
-    message::{header::ContentType, Mailbox},
+    message::{
+        header::{ContentType, Header, HeaderName, HeaderValue},
+        Mailbox, MultiPart,
+    },
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
 };
 use std::path::PathBuf;
@@ -107,6 +110,62 @@ impl Message {
                 ],
             ),
         }
+    }
+}
+
+/// A mail about notifications: a plain-text and an HTML part, and the
+/// one-click unsubscribe link (RFC 8058) its headers carry.
+#[derive(Debug, Clone)]
+pub struct RichMessage {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text part.
+    pub text: String,
+    /// HTML part.
+    pub html: String,
+    /// The signed one-click unsubscribe link (`List-Unsubscribe`).
+    pub unsubscribe: String,
+}
+
+/// The `List-Unsubscribe` header: `<https link>`.
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(value: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(
+            value
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string(),
+        ))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// The `List-Unsubscribe-Post: List-Unsubscribe=One-Click` header.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_string())
     }
 }
 
@@ -211,6 +270,28 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(message.body)
             .map_err(|error| format!("building message: {error}"))?;
+        self.deliver(to, email).await
+    }
+
+    /// Sends the notification mail `message` to `to`: plain text and HTML
+    /// alternatives, with the one-click unsubscribe headers.
+    pub async fn send_rich(&self, to: &str, message: RichMessage) -> Result<(), String> {
+        let recipient = recipient(to).map_err(|error| format!("recipient: {error}"))?;
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(recipient)
+            .subject(message.subject)
+            .header(ListUnsubscribe(message.unsubscribe))
+            .header(ListUnsubscribePost)
+            .multipart(MultiPart::alternative_plain_html(
+                message.text,
+                message.html,
+            ))
+            .map_err(|error| format!("building message: {error}"))?;
+        self.deliver(to, email).await
+    }
+
+    async fn deliver(&self, to: &str, email: lettre::Message) -> Result<(), String> {
         match &self.transport {
             Transport::Smtp(transport) => {
                 transport

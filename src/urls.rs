@@ -127,3 +127,9 @@ pub fn random_token() -> String {
     rand::thread_rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The path of a signed one-click unsubscribe link (`kind`: a
+/// notification kind or `digest`).
+pub fn unsubscribe(account: i64, kind: &str, signature: &str) -> String {
+    format!("/unsubscribe/{account}/{kind}/{signature}")
+}

@@ -24,6 +24,8 @@ mod impersonation;
 mod lemmy_shapes;
 #[path = "scenarios/mentions.rs"]
 mod mentions;
+#[path = "scenarios/notification_mail.rs"]
+mod notification_mail;
 #[path = "scenarios/notifications.rs"]
 mod notifications;
 #[path = "scenarios/outbound.rs"]

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod directory;
 pub mod forums;
 pub mod instance;
+pub mod notification_settings;
 pub mod notifications;
 pub mod openapi;
 #[cfg(test)]
@@ -276,6 +277,14 @@ fn route_builder() -> RouteBuilder {
     .post(
         "/notifications/read",
         notifications::mark_notifications_read,
+    )
+    .get(
+        "/me/notification-settings",
+        notification_settings::get_notification_settings,
+    )
+    .put(
+        "/me/notification-settings",
+        notification_settings::put_notification_settings,
     )
     .get("/admin/accounts", admin::list_accounts)
     .post("/admin/accounts/{name}/approve", admin::approve_account)

@@ -373,8 +373,8 @@ fn schema_entries<T: utoipa::ToSchema + 'static>(entries: &mut Vec<(String, &'st
 /// Every type registered as a schema, with its Rust path.
 fn registered_types() -> Vec<(String, &'static str)> {
     use super::{
-        accounts, admin, contacts, directory, forums, instance, notifications, posts, profiles,
-        project_content, projects, schema, sessions,
+        accounts, admin, contacts, directory, forums, instance, notification_settings,
+        notifications, posts, profiles, project_content, projects, schema, sessions,
     };
     let mut entries = Vec::new();
     schema_entries::<schema::ErrorBody>(&mut entries);
@@ -460,6 +460,9 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<notifications::NotificationList>(&mut entries);
     schema_entries::<notifications::MarkReadRequest>(&mut entries);
     schema_entries::<notifications::UnreadCount>(&mut entries);
+    schema_entries::<notification_settings::NotificationKindSetting>(&mut entries);
+    schema_entries::<notification_settings::NotificationSettingsView>(&mut entries);
+    schema_entries::<notification_settings::NotificationSettingsChange>(&mut entries);
     entries
 }
 

@@ -34,6 +34,9 @@ refusals! {
     InvalidToken,
     /// Invalid handle: expected name@domain.
     InvalidHandle,
+    /// This unsubscribe link is not valid: its signature does not match. Use the link of a
+    /// recent mail, or change your settings after logging in.
+    InvalidUnsubscribeLink,
     /// Wrong username or password.
     InvalidCredentials,
     // Forbidden: the caller may not do this.
@@ -224,6 +227,8 @@ refusals! {
     TooManyItems(String),
     /// A post mentions more people than allowed (20).
     TooManyMentions(String),
+    /// Unknown notification kind.
+    UnknownNotificationKind(String),
     /// The post this one replies to is unknown here.
     UnknownParent,
     /// This username is reserved. Choose another one.
@@ -272,9 +277,11 @@ impl Refusal {
             | Refusal::ProjectsOnlyCriterion(detail)
             | Refusal::TooManyItems(detail)
             | Refusal::TooManyMentions(detail)
+            | Refusal::UnknownNotificationKind(detail)
             | Refusal::UsernameReserved(detail)
             | Refusal::UsernameTaken(detail) => Some(detail),
             Refusal::InvalidToken
+            | Refusal::InvalidUnsubscribeLink
             | Refusal::InvalidHandle
             | Refusal::InvalidCredentials
             | Refusal::AccountPendingApproval

@@ -28,6 +28,8 @@ pub mod keys;
 pub mod lookups;
 pub mod mentions;
 pub mod notification_links;
+pub mod notification_mail;
+pub mod notification_settings;
 pub mod notifications;
 pub mod notify_events;
 pub mod outbox;

@@ -21,6 +21,23 @@ pub fn spawn_maintenance(domain: Domain) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Sends notification mails (at once, then the digests due), every 30
+/// seconds.
+pub fn spawn_notification_mail(domain: Domain) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            interval.tick().await;
+            if let Err(error) = domain.send_notification_mails().await {
+                tracing::warn!(%error, "sending notification mails failed");
+            }
+            if let Err(error) = domain.send_due_digests().await {
+                tracing::warn!(%error, "sending digests failed");
+            }
+        }
+    })
+}
+
 /// Re-checks the trust evidence of remote instances when it is due (every
 /// `trust.recheck_hours`, when an attestation expires, an hour after a
 /// failed check), a few at a time, once a minute.

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod forums;
 pub mod home;
 pub mod home_teacher;
+pub mod notification_settings;
 pub mod notifications;
 pub mod posts;
 pub mod profile;
@@ -45,7 +46,7 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 31] = [
+const TEMPLATES: [(&str, &str); 33] = [
     (
         "notifications.html",
         include_str!("templates/notifications.html"),
@@ -53,6 +54,14 @@ const TEMPLATES: [(&str, &str); 31] = [
     (
         "home_teacher.html",
         include_str!("templates/home_teacher.html"),
+    ),
+    (
+        "notification_settings.html",
+        include_str!("templates/notification_settings.html"),
+    ),
+    (
+        "unsubscribe.html",
+        include_str!("templates/unsubscribe.html"),
     ),
     (
         "field_error.html",
@@ -419,6 +428,15 @@ pub fn routes() -> Router<AppState> {
             get(project_content::export_project_agenda),
         )
         .route("/agenda", get(project_content::show_agenda))
+        .route(
+            "/settings/notifications",
+            get(notification_settings::show_settings).post(notification_settings::submit_settings),
+        )
+        .route(
+            "/unsubscribe/{account}/{kind}/{signature}",
+            get(notification_settings::show_unsubscribe)
+                .post(notification_settings::submit_unsubscribe),
+        )
         .route("/agenda.ics", get(project_content::export_agenda))
         .route("/notifications", get(notifications::show_notifications))
         .route("/notifications/read", post(notifications::submit_mark_read))

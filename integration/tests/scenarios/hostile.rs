@@ -80,6 +80,8 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("POST", "/contacts/{id}/answer", Body::Json),
     ("GET", "/notifications", Body::Ignored),
     ("POST", "/notifications/read", Body::Json),
+    ("GET", "/me/notification-settings", Body::Ignored),
+    ("PUT", "/me/notification-settings", Body::Json),
     ("GET", "/admin/accounts", Body::Ignored),
     ("POST", "/admin/accounts/{name}/approve", Body::Ignored),
     ("POST", "/admin/accounts/{name}/suspend", Body::Ignored),
@@ -92,6 +94,9 @@ enum Form {
     Encoded,
     /// `CsrfUpload`, multipart.
     Multipart,
+    /// No form read: a signed link (one-click unsubscribe), whose
+    /// signature is the credential.
+    Signed,
 }
 
 /// Every form (POST route) of the pages, as written in `src/web/mod.rs`.
@@ -133,14 +138,18 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/projects/{name}/documents", Form::Multipart),
     ("/projects/{name}/events", Form::Encoded),
     ("/notifications/read", Form::Encoded),
+    ("/settings/notifications", Form::Encoded),
+    ("/unsubscribe/{account}/{kind}/{signature}", Form::Signed),
 ];
 
 /// Path parameters that must be whole numbers.
-const NUMERIC_PARAMS: [&str; 3] = ["id", "member", "version"];
+const NUMERIC_PARAMS: [&str; 4] = ["id", "member", "version", "account"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 28] = [
+const FIELDS: [&str; 30] = [
     "ids",
+    "digest",
+    "kind-reply",
     "all",
     "name",
     "title",
@@ -251,6 +260,9 @@ fn concrete(template: &str, fixture: &Fixture, bad: Option<(&str, &str)>) -> Str
                 "member" | "version" => "999".to_string(),
                 "action" => "pin".to_string(),
                 "host" => "peer.example".to_string(),
+                "account" => "1".to_string(),
+                "kind" => "reply".to_string(),
+                "signature" => "00".to_string(),
                 "name" if template.starts_with("/forums") => "maths".to_string(),
                 "name" if template.starts_with("/projects") => "eco".to_string(),
                 "name" => "bea".to_string(),
@@ -580,6 +592,14 @@ async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
                 None,
             )];
             match form {
+                Form::Signed => {
+                    cases.push((
+                        "forged signature",
+                        encoded.clone(),
+                        with_token(&nul_fields),
+                        Some(403),
+                    ));
+                }
                 Form::Encoded => {
                     cases.push((
                         "no CSRF token",

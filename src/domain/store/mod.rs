@@ -17,6 +17,7 @@ pub mod forums;
 pub mod home;
 pub mod inbox;
 pub mod likes;
+pub mod notification_mail;
 pub mod notifications;
 pub mod posts;
 pub mod profiles;

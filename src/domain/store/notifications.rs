@@ -290,6 +290,9 @@ pub async fn insert_notification(
     let now = tx.now_ms();
     let mut written = Vec::new();
     for recipient in resolve(tx, recipients, note.actor).await? {
+        if super::notification_mail::turned_off(tx, recipient, note.kind.as_str()).await? {
+            continue;
+        }
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO notifications (recipient_id, kind, actor_id, post_id, thread_id, \
              project_id, forum_id, subject_account_id, title, excerpt, detail, link, event_key, \
@@ -312,7 +315,16 @@ pub async fn insert_notification(
         .bind(now)
         .fetch_optional(&mut **tx)
         .await?;
-        written.extend(id);
+        if let Some(id) = id {
+            super::notification_mail::queue_notification_mail(
+                tx,
+                id,
+                recipient,
+                note.kind.as_str(),
+            )
+            .await?;
+            written.push(id);
+        }
     }
     Ok(written)
 }
