@@ -21,6 +21,7 @@ pub mod project_content;
 pub mod projects;
 pub mod schema;
 pub mod sessions;
+pub mod stream;
 
 pub use crate::extract::{ApiPath, ApiQuery};
 
@@ -277,6 +278,7 @@ fn route_builder() -> RouteBuilder {
         "/notifications/read",
         notifications::mark_notifications_read,
     )
+    .get("/stream", stream::get_stream)
     .get("/admin/accounts", admin::list_accounts)
     .post("/admin/accounts/{name}/approve", admin::approve_account)
     .post("/admin/accounts/{name}/suspend", admin::suspend_account)

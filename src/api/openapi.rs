@@ -60,6 +60,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::project_content::Doc::openapi(),
         super::contacts::Doc::openapi(),
         super::notifications::Doc::openapi(),
+        super::stream::Doc::openapi(),
         super::admin::Doc::openapi(),
     ] {
         document.merge(part);

@@ -322,6 +322,7 @@ impl Domain {
             new.thread_id,
         )
         .await?;
+        super::live::reply_stored(&mut tx, id, new.kind, new.thread_id).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         self.store

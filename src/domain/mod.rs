@@ -24,6 +24,7 @@ pub mod gazetteer;
 pub mod inbox;
 pub mod instance_checks;
 pub mod keys;
+pub mod live;
 pub mod lookups;
 pub mod notifications;
 pub mod outbox;

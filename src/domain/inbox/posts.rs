@@ -196,6 +196,7 @@ impl PostJob {
             self.new.thread_id,
         )
         .await?;
+        crate::domain::live::reply_stored(tx, post_id, self.new.kind, self.new.thread_id).await?;
         Ok(Applied::Applied)
     }
 }

@@ -5,6 +5,7 @@
 use super::{
     accounts::AccountId,
     actors::{qualified_actor_columns, ActorId, ActorRow},
+    live::LiveEvent,
     posts::PostId,
     Store, StoreResult, Tx,
 };
@@ -58,12 +59,12 @@ pub async fn notify_reply(
     thread: PostId,
 ) -> StoreResult<u64> {
     let now = tx.now_ms();
-    let done = sqlx::query(
+    let written: Vec<(i64, i64)> = sqlx::query_as(
         "INSERT INTO notifications (recipient_id, kind, actor_id, post_id, thread_id, created_at) \
          SELECT DISTINCT accounts.id, $1, $2, $3, $4, $5 FROM posts \
          JOIN accounts ON accounts.actor_id = posts.author_id \
          WHERE posts.id IN ($6, $4) AND posts.author_id <> $2 \
-         ON CONFLICT (recipient_id, kind, post_id) DO NOTHING",
+         ON CONFLICT (recipient_id, kind, post_id) DO NOTHING RETURNING id, recipient_id",
     )
     .bind(KIND_REPLY)
     .bind(author.0)
@@ -71,9 +72,19 @@ pub async fn notify_reply(
     .bind(thread.0)
     .bind(now)
     .bind(parent.0)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
-    Ok(done.rows_affected())
+    for (id, recipient) in &written {
+        super::live::announce(
+            tx,
+            LiveEvent::Notification {
+                id: *id,
+                recipient: AccountId(*recipient),
+            },
+        )
+        .await?;
+    }
+    Ok(written.len() as u64)
 }
 
 /// What a recipient may still see: the reply and its thread neither
