@@ -686,3 +686,7 @@ error-contact_self = You cannot ask yourself to be a contact.
 error-already_contact = You are already contacts.
 error-contact_already_requested = A contact request between you is already pending.
 error-no_contact_request = No pending contact request from this person.
+
+# Live updates (static/live.js)
+live-unread-label = Unread notifications:
+live-new-replies = New replies — show

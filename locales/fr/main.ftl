@@ -686,3 +686,7 @@ error-contact_self = On ne peut pas se demander soi-même en contact.
 error-already_contact = Vous êtes déjà en contact.
 error-contact_already_requested = Une demande de contact est déjà en attente entre vous.
 error-no_contact_request = Aucune demande de contact en attente de cette personne.
+
+# Live updates (static/live.js)
+live-unread-label = Notifications non lues :
+live-new-replies = Nouvelles réponses — afficher

@@ -75,6 +75,7 @@ pub struct LiveStream {
     account: AccountId,
     thread: Option<PostId>,
     receiver: Receiver<Arc<Published>>,
+    stopped: tokio::sync::watch::Receiver<bool>,
     cursor: LiveCursor,
     ready: VecDeque<(LiveItem, LiveCursor)>,
     replay: bool,
@@ -95,6 +96,21 @@ pub(crate) async fn reply_stored(
 }
 
 impl Domain {
+    /// On PostgreSQL, starts this process's listener of live events (one
+    /// connection), returning once it listens; nothing to do on SQLite.
+    pub async fn listen_live(&self) -> DomainResult<Option<tokio::task::JoinHandle<()>>> {
+        if self.store.engine() != crate::domain::store::Engine::Postgres {
+            return Ok(None);
+        }
+        let hub = self.store.live().clone();
+        Ok(Some(live::listen(&self.settings.database.url, hub).await?))
+    }
+
+    /// Ends every live stream (the instance is stopping).
+    pub fn stop_live(&self) {
+        self.store.live().stop();
+    }
+
     /// Opens `account`'s stream, following thread `thread` if given (it
     /// must exist, be a thread and be readable). With `last_event_id`
     /// (an id the stream sent) what came after it is replayed first.
@@ -110,6 +126,7 @@ impl Domain {
         // Subscribed before reading where things stand: nothing written
         // in between is missed.
         let receiver = self.store.live().subscribe();
+        let stopped = self.store.live().stopped();
         let (cursor, replay) = match last_event_id.and_then(LiveCursor::parse) {
             Some(cursor) => (cursor, true),
             None => (
@@ -128,6 +145,7 @@ impl Domain {
             account: account.id,
             thread,
             receiver,
+            stopped,
             cursor,
             ready: VecDeque::new(),
             replay,
@@ -171,7 +189,14 @@ impl LiveStream {
                 }
                 continue;
             }
-            match self.receiver.recv().await {
+            if *self.stopped.borrow() {
+                return Ok(None);
+            }
+            let received = tokio::select! {
+                received = self.receiver.recv() => received,
+                _ = self.stopped.changed() => return Ok(None),
+            };
+            match received {
                 Ok(published) => {
                     if !self.take(&published).await? {
                         return Ok(None);

@@ -99,12 +99,16 @@ pub struct Published {
 #[derive(Debug, Clone)]
 pub struct LiveHub {
     sender: broadcast::Sender<Arc<Published>>,
+    /// `true` once the instance stops: every stream ends (a server
+    /// stopping gracefully waits for its connections).
+    stopped: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Default for LiveHub {
     fn default() -> Self {
         LiveHub {
             sender: broadcast::channel(HUB_CAPACITY).0,
+            stopped: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 }
@@ -113,6 +117,16 @@ impl LiveHub {
     /// A receiver of every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.sender.subscribe()
+    }
+
+    /// Ends every stream, now and to come.
+    pub fn stop(&self) {
+        self.stopped.send_replace(true);
+    }
+
+    /// Watches for [`LiveHub::stop`].
+    pub fn stopped(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stopped.subscribe()
     }
 
     /// Sends `event` to every stream of this process.
