@@ -58,7 +58,7 @@ pub struct StreamReply {
     /// The thread's id.
     pub thread_id: i64,
     /// The reply, as `GET /threads/{id}` shows it.
-    pub post: Post,
+    pub post: Box<Post>,
 }
 
 /// The data of an event: a JSON object, by event type.
@@ -168,7 +168,7 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
                 "reply",
                 StreamEventData::Reply(StreamReply {
                     thread_id: thread.0,
-                    post: Post::new(&post, &labels),
+                    post: Box::new(Post::new(&post, &labels)),
                 }),
             )
         }
