@@ -314,12 +314,24 @@ pub async fn run(
         ready_in_ms = started.elapsed().as_millis() as u64,
         "Préau instance ready"
     );
-    serve(listener, app, shutdown).await
+    let live = listen_live(&state).await?;
+    serve(listener, app, live, shutdown).await
+}
+
+/// Starts the listener of live events of `state` (PostgreSQL), so that
+/// streams opened once the instance answers miss nothing.
+async fn listen_live(state: &AppState) -> Result<Option<tokio::task::JoinHandle<()>>, StartError> {
+    state
+        .domain
+        .listen_live()
+        .await
+        .map_err(|error| StartError::Io(std::io::Error::other(error.to_string())))
 }
 
 async fn serve(
     listener: TcpListener,
     app: BuiltApp,
+    live: Option<tokio::task::JoinHandle<()>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let BuiltApp {
@@ -327,6 +339,13 @@ async fn serve(
         router,
         federation,
     } = app;
+    // Open streams would hold the graceful shutdown forever: they end
+    // when it begins.
+    let streams = state.domain.clone();
+    let shutdown = async move {
+        shutdown.await;
+        streams.stop_live();
+    };
     let maintenance = crate::jobs::spawn_maintenance(state.domain.clone());
     let trust_checks = crate::jobs::spawn_trust_checks(state.clone());
     let notification_mail = crate::jobs::spawn_notification_mail(state.domain.clone());
@@ -343,6 +362,9 @@ async fn serve(
     maintenance.abort();
     trust_checks.abort();
     notification_mail.abort();
+    if let Some(live) = live {
+        live.abort();
+    }
     delivery.abort();
     let _ = delivery.await;
     state.domain.close().await;
@@ -407,8 +429,9 @@ pub async fn spawn_on(
     let app = build_app_with_clock(settings, clock).await?;
     let state = app.state.clone();
     let base_url = state.domain.settings.base_url();
+    let live = listen_live(&state).await?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, app, async move {
+    let task = tokio::spawn(serve(listener, app, live, async move {
         let _ = stopped.await;
     }));
     Ok(RunningInstance {

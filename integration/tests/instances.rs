@@ -22,6 +22,8 @@ mod hostile;
 mod impersonation;
 #[path = "scenarios/lemmy_shapes.rs"]
 mod lemmy_shapes;
+#[path = "scenarios/live.rs"]
+mod live;
 #[path = "scenarios/mentions.rs"]
 mod mentions;
 #[path = "scenarios/notification_mail.rs"]

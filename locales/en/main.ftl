@@ -821,3 +821,6 @@ mail-notification-footer = You get this e-mail as your notification settings ask
     To stop these e-mails: { $unsubscribe }
 mail-digest-subject = [{ $instance }] Digest: { $count } notification(s)
 mail-digest-intro = Since your last digest, { $count } unread notification(s):
+# Live updates (static/live.js)
+live-unread-label = Unread notifications:
+live-new-replies = New replies — show

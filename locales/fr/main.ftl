@@ -821,3 +821,6 @@ mail-notification-footer = Vous recevez ce courriel selon vos réglages de notif
     Ne plus recevoir ces courriels : { $unsubscribe }
 mail-digest-subject = [{ $instance }] Récapitulatif : { $count } notification(s)
 mail-digest-intro = Depuis votre dernier récapitulatif, { $count } notification(s) non lue(s) :
+# Live updates (static/live.js)
+live-unread-label = Notifications non lues :
+live-new-replies = Nouvelles réponses — afficher

@@ -22,6 +22,7 @@ pub mod project_content;
 pub mod projects;
 pub mod schema;
 pub mod sessions;
+pub mod stream;
 
 pub use crate::extract::{ApiPath, ApiQuery};
 
@@ -286,6 +287,7 @@ fn route_builder() -> RouteBuilder {
         "/me/notification-settings",
         notification_settings::put_notification_settings,
     )
+    .get("/stream", stream::get_stream)
     .get("/admin/accounts", admin::list_accounts)
     .post("/admin/accounts/{name}/approve", admin::approve_account)
     .post("/admin/accounts/{name}/suspend", admin::suspend_account)

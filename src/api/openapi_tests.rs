@@ -271,7 +271,12 @@ fn success_schema(operation: &Value) -> Option<&Value> {
         .as_object()?
         .iter()
         .filter(|(status, _)| status.starts_with('2'))
-        .find_map(|(_, answer)| answer.pointer("/content/application~1json/schema"))
+        .find_map(|(_, answer)| {
+            answer
+                .pointer("/content/application~1json/schema")
+                // A stream's events: each example is one event's data.
+                .or_else(|| answer.pointer("/content/text~1event-stream/schema"))
+        })
 }
 
 /// The item schemas of a list answer's array properties: docs/api.md shows
@@ -463,6 +468,9 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<notification_settings::NotificationKindSetting>(&mut entries);
     schema_entries::<notification_settings::NotificationSettingsView>(&mut entries);
     schema_entries::<notification_settings::NotificationSettingsChange>(&mut entries);
+    schema_entries::<super::stream::StreamEventData>(&mut entries);
+    schema_entries::<super::stream::StreamNotification>(&mut entries);
+    schema_entries::<super::stream::StreamReply>(&mut entries);
     entries
 }
 

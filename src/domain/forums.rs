@@ -351,6 +351,7 @@ impl Domain {
         .await?;
         super::notifications::notify_new_post(&mut tx, id, &new, &mentions::local_actors(mentions))
             .await?;
+        super::live::reply_stored(&mut tx, id, new.kind, new.thread_id).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         self.store

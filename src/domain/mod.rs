@@ -25,6 +25,7 @@ pub mod home;
 pub mod inbox;
 pub mod instance_checks;
 pub mod keys;
+pub mod live;
 pub mod lookups;
 pub mod mentions;
 pub mod notification_links;

@@ -301,6 +301,18 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// Serves the live-updates script compiled into the binary.
+async fn live_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("static/live.js"),
+    )
+        .into_response()
+}
+
 /// The page routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -308,6 +320,7 @@ pub fn routes() -> Router<AppState> {
         .route("/about/charter", get(home::show_charter))
         .route("/lang/{code}", get(home::switch_language))
         .route("/static/preau.css", get(stylesheet))
+        .route("/static/live.js", get(live_script))
         .route("/signup", get(auth::show_signup).post(auth::submit_signup))
         .route("/verify", get(auth::verify_email))
         .route(

@@ -226,6 +226,7 @@ impl PostJob {
                 .await?;
         }
         notify_new_post(tx, post_id, &self.new, &self.mentioned).await?;
+        crate::domain::live::reply_stored(tx, post_id, self.new.kind, self.new.thread_id).await?;
         Ok(Applied::Applied)
     }
 }

@@ -17,6 +17,7 @@ pub mod forums;
 pub mod home;
 pub mod inbox;
 pub mod likes;
+pub mod live;
 pub mod notification_mail;
 pub mod notifications;
 pub mod posts;
@@ -94,6 +95,11 @@ pub struct Tx {
     /// The store's clock, so that times written in the transaction are the
     /// instance's (tests move it).
     clock: Clock,
+    /// On SQLite, live events announced in the transaction, published
+    /// on `hub` after the commit (`None` on PostgreSQL, where they are
+    /// `pg_notify`s; see `store::live`).
+    live: Option<Vec<live::LiveEvent>>,
+    hub: live::LiveHub,
 }
 
 impl Tx {
@@ -105,7 +111,13 @@ impl Tx {
     /// Commits the transaction (prefer [`commit`], which also tells the
     /// page caches).
     pub async fn commit(self) -> StoreResult<()> {
-        self.inner.commit().await?;
+        let Tx {
+            inner, live, hub, ..
+        } = self;
+        inner.commit().await?;
+        for event in live.unwrap_or_default() {
+            hub.publish(event);
+        }
         Ok(())
     }
 }
@@ -138,6 +150,8 @@ pub struct Store {
     /// The time every stored time is read from: the system clock, or a
     /// test's (see [`Store::with_clock`]).
     clock: Clock,
+    /// This process's live events (`store::live`).
+    live: live::LiveHub,
 }
 
 impl Store {
@@ -206,6 +220,7 @@ impl Store {
             writer: Arc::default(),
             queue: Arc::default(),
             clock: Clock::system(),
+            live: live::LiveHub::default(),
         })
     }
 
@@ -255,12 +270,16 @@ impl Store {
                     inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _writer: Some(writer),
                     clock: self.clock.clone(),
+                    live: Some(Vec::new()),
+                    hub: self.live.clone(),
                 }
             }
             Engine::Postgres => Tx {
                 inner: self.pool.begin().await?,
                 _writer: None,
                 clock: self.clock.clone(),
+                live: None,
+                hub: self.live.clone(),
             },
         })
     }
@@ -294,7 +313,7 @@ impl Store {
 
 /// Commits a transaction started with [`Store::begin`].
 pub async fn commit(tx: Tx) -> StoreResult<()> {
-    tx.inner.commit().await?;
+    tx.commit().await?;
     content_changed();
     Ok(())
 }

@@ -5,6 +5,7 @@
 use super::{
     accounts::AccountId,
     actors::{ActorId, ActorRow},
+    live::LiveEvent,
     posts::PostId,
     Store, StoreResult, Tx,
 };
@@ -323,6 +324,7 @@ pub async fn insert_notification(
                 note.kind.as_str(),
             )
             .await?;
+            super::live::announce(tx, LiveEvent::Notification { id, recipient }).await?;
             written.push(id);
         }
     }

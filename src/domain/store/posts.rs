@@ -193,7 +193,7 @@ const VIEW_COLUMNS: &str = "author.name AS author_name, author.domain AS author_
      (SELECT COUNT(*) FROM posts r WHERE r.thread_id = posts.id AND r.deleted_at IS NULL AND r.removed_at IS NULL) AS reply_count, \
      (SELECT COUNT(*) FROM likes l WHERE l.post_id = posts.id) AS like_count";
 
-fn view_select() -> String {
+pub(super) fn view_select() -> String {
     format!("SELECT {POST_COLUMNS}, {VIEW_COLUMNS} FROM posts JOIN actors author ON author.id = posts.author_id")
 }
 

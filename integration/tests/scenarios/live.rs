@@ -1,0 +1,312 @@
+//! Live updates (issue 12): `GET /api/v1/stream` sends a teacher their
+//! new notifications and the new replies of a thread they have open,
+//! nothing of others', resumes after `Last-Event-ID`, and carries events
+//! written by another process of the instance (PostgreSQL).
+
+use super::forums::fast_delivery;
+use super::support::{client::Client, *};
+use serde_json::Value;
+use std::time::Duration;
+
+/// One Server-Sent Event.
+#[derive(Debug, Clone)]
+struct SseEvent {
+    event: String,
+    id: String,
+    data: Value,
+}
+
+/// An open stream, read a chunk at a time.
+struct Stream {
+    response: reqwest::Response,
+    buffer: String,
+    /// The `id:` of the opening (where the stream stood).
+    opened_at: String,
+}
+
+impl Stream {
+    /// Opens the stream of `client` with `query`, resuming after
+    /// `last_event_id` if given; panics unless it opens.
+    async fn open(client: &Client<'_>, query: &str, last_event_id: Option<&str>) -> Stream {
+        let mut request = client.build(reqwest::Method::GET, &format!("/api/v1/stream{query}"));
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id);
+        }
+        let response = request.send().await.expect("stream request sent");
+        assert_eq!(response.status(), 200, "stream {query}");
+        assert_eq!(
+            response.headers()["content-type"].to_str().unwrap(),
+            "text/event-stream"
+        );
+        let mut stream = Stream {
+            response,
+            buffer: String::new(),
+            opened_at: String::new(),
+        };
+        let opening = stream.block().await.expect("the opening block");
+        assert!(opening.contains("retry: 5000"), "{opening}");
+        stream.opened_at = field(&opening, "id").expect("an id when opened");
+        stream
+    }
+
+    /// The next block (up to a blank line), waiting at most 20 s.
+    async fn block(&mut self) -> Option<String> {
+        tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                if let Some(end) = self.buffer.find("\n\n") {
+                    let block = self.buffer[..end].to_string();
+                    self.buffer.drain(..end + 2);
+                    return Some(block);
+                }
+                let chunk = self.response.chunk().await.ok()??;
+                self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+            }
+        })
+        .await
+        .ok()?
+    }
+
+    /// The next event (keep-alive comments skipped); panics after 20 s.
+    async fn next(&mut self) -> SseEvent {
+        loop {
+            let block = self.block().await.expect("an event within 20 s");
+            if let Some(event) = field(&block, "event") {
+                return SseEvent {
+                    event,
+                    id: field(&block, "id").expect("every event has an id"),
+                    data: serde_json::from_str(&field(&block, "data").expect("data"))
+                        .expect("JSON data"),
+                };
+            }
+        }
+    }
+}
+
+/// The value of `name:` in an event block.
+fn field(block: &str, name: &str) -> Option<String> {
+    block.lines().find_map(|line| {
+        line.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .map(|value| value.trim_start().to_string())
+    })
+}
+
+/// The next `notification` and `reply` events of `stream`, in either order.
+async fn notification_and_reply(stream: &mut Stream) -> (SseEvent, SseEvent) {
+    let first = stream.next().await;
+    let second = stream.next().await;
+    if first.event == "notification" {
+        assert_eq!(second.event, "reply", "{second:?}");
+        (first, second)
+    } else {
+        assert_eq!(first.event, "reply", "{first:?}");
+        assert_eq!(second.event, "notification", "{second:?}");
+        (second, first)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_carries_its_teachers_events_only_and_resumes() {
+    for engine in engines() {
+        let (mut settings_a, dir_a) = settings(engine, None);
+        fast_delivery(&mut settings_a);
+        let a = start(engine, settings_a, dir_a).await;
+        let (mut settings_b, dir_b) = settings(engine, None);
+        fast_delivery(&mut settings_b);
+        let b = start(engine, settings_b, dir_b).await;
+        let admin = Client::teacher(&a, "ada", true).await;
+        admin.create_forum("maths", "Mathématiques").await;
+        let anne = Client::teacher(&a, "anne", false).await;
+        // Carl's stream is a page's: the session cookie, no token.
+        let carl_api = Client::teacher(&a, "carl", false).await;
+        let carl_pages = Client::anonymous(&a).log_in_pages("carl").await;
+        let bob = Client::teacher(&b, "bob", false).await;
+        let remote_forum = format!("maths@{}", a.domain);
+        bob.follow_forum(&format!("!{remote_forum}")).await;
+        deliver_all(&[&a, &b]).await;
+        let thread = anne.post_thread("maths", "Fractions", "Comment ?").await;
+        let thread_id = thread["id"].as_i64().unwrap();
+        let carl_thread = carl_api.post_thread("maths", "Géométrie", "Quoi ?").await;
+        let carl_thread_id = carl_thread["id"].as_i64().unwrap();
+        let mut on_b = Vec::new();
+        after_delivery(&[&a, &b], "B holds both threads", || async {
+            let forum = bob
+                .get_json(&format!("/api/v1/forums/{remote_forum}"))
+                .await;
+            let threads = forum["threads"].as_array().cloned().unwrap_or_default();
+            on_b = threads
+                .iter()
+                .map(|t| {
+                    (
+                        t["title"].as_str().unwrap_or_default().to_string(),
+                        t["id"].as_i64().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            on_b.len() == 2
+        })
+        .await;
+        let on_b_id = |title: &str| on_b.iter().find(|(t, _)| t == title).unwrap().1;
+        let (anne_thread_on_b, carl_thread_on_b) = (on_b_id("Fractions"), on_b_id("Géométrie"));
+
+        // Refusals, each with its code.
+        Client::anonymous(&a)
+            .get("/api/v1/stream")
+            .await
+            .expect_error(401, "unauthorized");
+        let forged = Client::anonymous(&a);
+        forged
+            .send(
+                forged
+                    .build(reqwest::Method::GET, "/api/v1/stream")
+                    .bearer_auth("forged"),
+            )
+            .await
+            .expect_error(401, "unauthorized");
+        anne.get("/api/v1/stream?thread=999999")
+            .await
+            .expect_error(404, "not_found");
+        anne.get("/api/v1/stream?thread=abc")
+            .await
+            .expect_error(404, "not_found");
+
+        let mut anne_stream = Stream::open(&anne, &format!("?thread={thread_id}"), None).await;
+        let mut carl_stream = Stream::open(&carl_pages, "", None).await;
+
+        // Bob, on B, answers Anne: her stream gets the notification and
+        // the reply, once delivered.
+        bob.reply(anne_thread_on_b, "Avec des bandes de papier.")
+            .await;
+        deliver_all(&[&a, &b]).await;
+        let (note, reply) = notification_and_reply(&mut anne_stream).await;
+        assert_eq!(note.data["kind"], "reply", "{note:?}");
+        assert_eq!(note.data["unread"], 1, "{note:?}");
+        let listed = anne.get_json("/api/v1/notifications").await;
+        assert_eq!(note.data["id"], listed["items"][0]["id"], "{listed}");
+        assert_eq!(reply.data["thread_id"], thread_id);
+        assert_eq!(
+            reply.data["post"]["author"]["handle"],
+            format!("bob@{}", b.domain)
+        );
+        assert!(reply.data["post"]["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("bandes de papier"));
+        // A reply's id is no thread to follow.
+        let reply_id = reply.data["post"]["id"].as_i64().unwrap();
+        anne.get(&format!("/api/v1/stream?thread={reply_id}"))
+            .await
+            .expect_error(404, "not_found");
+
+        // Bob answers Carl: Carl's stream's first event is his own
+        // notification, not Anne's; Anne's stream gets nothing of it (its
+        // next event is the one of the next reply to her).
+        bob.reply(carl_thread_on_b, "Avec un compas.").await;
+        deliver_all(&[&a, &b]).await;
+        let carl_note = carl_stream.next().await;
+        assert_eq!(carl_note.event, "notification", "{carl_note:?}");
+        assert_eq!(carl_note.data["unread"], 1, "{carl_note:?}");
+        assert_ne!(carl_note.data["id"], note.data["id"]);
+        let carl_listed = carl_api.get_json("/api/v1/notifications").await;
+        assert_eq!(carl_note.data["id"], carl_listed["items"][0]["id"]);
+        let last_seen = reply.id.clone();
+        drop(anne_stream);
+
+        // While Anne's page is away, Bob answers her twice; reconnecting
+        // with the last id she saw replays both, then goes on live.
+        bob.reply(anne_thread_on_b, "Et des réglettes.").await;
+        bob.reply(anne_thread_on_b, "Et des jetons.").await;
+        deliver_all(&[&a, &b]).await;
+        let mut resumed =
+            Stream::open(&anne, &format!("?thread={thread_id}"), Some(&last_seen)).await;
+        let mut notes = Vec::new();
+        let mut replies = Vec::new();
+        for _ in 0..4 {
+            let event = resumed.next().await;
+            match event.event.as_str() {
+                "notification" => notes.push(event),
+                "reply" => replies.push(event),
+                other => panic!("unexpected event {other}"),
+            }
+        }
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert_eq!(notes[1].data["unread"], 3, "{notes:?}");
+        let texts: Vec<String> = replies
+            .iter()
+            .map(|r| r.data["post"]["content_html"].as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            texts[0].contains("réglettes") && texts[1].contains("jetons"),
+            "{texts:?}"
+        );
+        // A stream opened without Last-Event-ID replays nothing: it stands
+        // where the database stands.
+        let fresh = Stream::open(&anne, &format!("?thread={thread_id}"), None).await;
+        assert_eq!(fresh.opened_at, replies[1].id);
+
+        // A deleted thread cannot be followed.
+        let deleted = anne
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/posts/{thread_id}"),
+                None,
+            )
+            .await;
+        assert_eq!(deleted.status, 204, "{}", deleted.text);
+        anne.get(&format!("/api/v1/stream?thread={thread_id}"))
+            .await
+            .expect_error(410, "post_deleted");
+        let _ = carl_thread_id;
+        a.stop().await;
+        b.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_written_by_one_process_reaches_a_stream_of_another() {
+    // Several processes share a database on PostgreSQL only.
+    if !engines().contains(&Engine::Postgres) {
+        return;
+    }
+    let engine = Engine::Postgres;
+    let (settings_a, dir) = settings(engine, None);
+    let first = start(engine, settings_a.clone(), dir).await;
+    let mut settings_b = settings_a;
+    settings_b.instance.domain = first.domain.clone();
+    let second = preau::app::spawn(settings_b)
+        .await
+        .expect("the second process starts on the shared database");
+    let admin = Client::teacher(&first, "ada", true).await;
+    admin.create_forum("maths", "Mathématiques").await;
+    let anne = Client::teacher(&first, "anne", false).await;
+    let carl = Client::teacher(&first, "carl", false).await;
+    let thread = anne.post_thread("maths", "Fractions", "Comment ?").await;
+    let thread_id = thread["id"].as_i64().unwrap();
+
+    // Anne's page is served by the second process; Carl writes through
+    // the first.
+    let url = format!("{}/api/v1/stream?thread={thread_id}", second.base_url);
+    let response = api_client()
+        .get(&url)
+        .bearer_auth(anne.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut stream = Stream {
+        response,
+        buffer: String::new(),
+        opened_at: String::new(),
+    };
+    stream.block().await.expect("the opening block");
+    carl.reply(thread_id, "Avec des bandes de papier.").await;
+    let (note, reply) = notification_and_reply(&mut stream).await;
+    assert_eq!(note.data["unread"], 1, "{note:?}");
+    assert_eq!(
+        reply.data["post"]["author"]["handle"],
+        format!("carl@{}", first.domain)
+    );
+    drop(stream);
+    second.stop().await.expect("the second process stops");
+    first.stop().await;
+}

@@ -1,0 +1,189 @@
+//! `GET /api/v1/stream`: live updates as Server-Sent Events — the caller's
+//! new notifications, and the new replies of a thread a page has open.
+//! Authenticated by a bearer token or, for pages, the session cookie (a
+//! read only: it changes nothing, and without CORS no other site can read
+//! it). See docs/api.md, "Live updates".
+
+use super::{forums::Post, ApiUser};
+use crate::{
+    app::AppState,
+    domain::{
+        live::{LiveCursor, LiveItem},
+        rows::AccountRow,
+        store::posts::PostId,
+        Refusal,
+    },
+    error::AppError,
+    extract::ApiQuery,
+    web::session::SESSION_COOKIE,
+};
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::sse::{Event, KeepAlive, Sse},
+};
+use axum_extra::extract::CookieJar;
+use futures::{stream, Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use std::{convert::Infallible, time::Duration};
+use utoipa::{IntoParams, ToSchema};
+
+/// How long a client waits before reconnecting (the `retry:` hint).
+pub const RETRY: Duration = Duration::from_secs(5);
+/// How often a quiet stream sends a keep-alive comment.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(20);
+
+/// `GET /stream` parameters.
+#[derive(Deserialize, IntoParams)]
+pub struct StreamQuery {
+    /// A thread the page has open (its local id): its new replies are
+    /// sent as `reply` events.
+    pub thread: Option<String>,
+}
+
+/// The data of a `notification` event.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StreamNotification {
+    /// The notification's id (`GET /notifications` lists it).
+    pub id: i64,
+    /// Its kind (`reply`...).
+    pub kind: String,
+    /// The caller's unread notifications now.
+    pub unread: i64,
+}
+
+/// The data of a `reply` event.
+#[derive(Serialize, ToSchema)]
+pub struct StreamReply {
+    /// The thread's id.
+    pub thread_id: i64,
+    /// The reply, as `GET /threads/{id}` shows it.
+    pub post: Box<Post>,
+}
+
+/// The data of an event: a JSON object, by event type.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum StreamEventData {
+    /// `event: notification`.
+    Notification(StreamNotification),
+    /// `event: reply`.
+    Reply(StreamReply),
+}
+
+/// The caller: a bearer token when given (a bad one is refused), else the
+/// session cookie.
+async fn stream_account(
+    state: &AppState,
+    user: Option<ApiUser>,
+    headers: &HeaderMap,
+) -> Result<AccountRow, AppError> {
+    if let Some(user) = user {
+        return Ok(user.account);
+    }
+    let token = CookieJar::from_headers(headers)
+        .get(SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_string())
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| AppError::new(StatusCode::UNAUTHORIZED, "unauthorized"))?;
+    state
+        .domain
+        .session_account(&token)
+        .await?
+        .ok_or_else(|| AppError::new(StatusCode::UNAUTHORIZED, "unauthorized"))
+}
+
+/// `GET /api/v1/stream[?thread=ID]`: the caller's live events.
+#[utoipa::path(
+    get,
+    path = "/stream",
+    tag = "notifications",
+    security(("bearer" = [])),
+    params(StreamQuery),
+    responses(
+        (status = 200, description = "Server-Sent Events: `notification` and `reply` events, \
+            each with an `id` to send back as `Last-Event-ID`, and keep-alive comments",
+            content_type = "text/event-stream", body = StreamEventData),
+        (status = 401, description = "`unauthorized`", body = super::schema::ErrorBody),
+        (status = 404, description = "`not_found`: no such thread", body = super::schema::ErrorBody),
+        (status = 410, description = "`post_deleted`: the thread is deleted or removed", body = super::schema::ErrorBody),
+    ),
+)]
+pub async fn get_stream(
+    State(state): State<AppState>,
+    user: Option<ApiUser>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<StreamQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let account = stream_account(&state, user, &headers).await?;
+    let thread = match query.thread.as_deref() {
+        None => None,
+        Some(text) => Some(PostId(text.trim().parse().map_err(|_| {
+            AppError::from(crate::domain::DomainError::from(Refusal::NotFound))
+        })?)),
+    };
+    let last_event_id = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok());
+    let live = state
+        .domain
+        .open_live_stream(&account, thread, last_event_id)
+        .await?;
+    // First the retry hint and where the stream stands (so a client
+    // reconnecting at once resumes from here).
+    let opening = Event::default()
+        .retry(RETRY)
+        .id(live.cursor().id())
+        .comment("ready");
+    let events = stream::unfold((live, state), |(mut live, state)| async move {
+        loop {
+            match live.next().await {
+                Ok(Some((item, cursor))) => {
+                    if let Some(event) = event_of(&state, item, cursor).await {
+                        return Some((Ok(event), (live, state)));
+                    }
+                }
+                Ok(None) => return None,
+                Err(error) => {
+                    tracing::warn!(%error, "live stream ended");
+                    return None;
+                }
+            }
+        }
+    });
+    Ok(Sse::new(stream::once(async { Ok(opening) }).chain(events))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+/// The event sent for `item`.
+async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Option<Event> {
+    let (name, data) = match item {
+        LiveItem::Notification { id, kind, unread } => (
+            "notification",
+            StreamEventData::Notification(StreamNotification { id, kind, unread }),
+        ),
+        LiveItem::Reply { thread, post } => {
+            let labels = state.domain.labeller().await.ok()?;
+            (
+                "reply",
+                StreamEventData::Reply(StreamReply {
+                    thread_id: thread.0,
+                    post: Box::new(Post::new(&post, &labels)),
+                }),
+            )
+        }
+    };
+    Event::default()
+        .event(name)
+        .id(cursor.id())
+        .json_data(&data)
+        .ok()
+}
+
+/// The stream route and its types, merged into the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(get_stream),
+    components(schemas(StreamEventData, StreamNotification, StreamReply))
+)]
+pub struct Doc;

@@ -1,0 +1,332 @@
+//! Live updates of one teacher's pages (`GET /api/v1/stream`): their new
+//! notifications and the new replies of a thread they have open.
+//!
+//! Writers announce events in their transaction (`store::live`); a
+//! [`LiveStream`] receives the events of its process, keeps those its
+//! teacher may see, reads what they show from the database, and replays
+//! what it missed (a reconnection with `Last-Event-ID`, a lag behind the
+//! hub, a lost PostgreSQL listener) from the database, bounded.
+
+use super::{Domain, DomainResult, Refusal};
+use crate::domain::store::{
+    accounts::{AccountId, AccountRow},
+    live::{self, LiveEvent, Published},
+    posts::{PostId, PostKind, PostView},
+    Tx,
+};
+use std::{collections::VecDeque, sync::Arc};
+use tokio::sync::broadcast::{error::RecvError, Receiver};
+
+/// Most notifications, and most replies, replayed at once.
+pub const REPLAY_LIMIT: i64 = 100;
+
+/// What a stream has shown: the last notification and the last reply.
+/// Its text (`N.R`) is the id of every event sent, so that a client
+/// reconnecting with `Last-Event-ID` gets what came after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LiveCursor {
+    /// The last notification id shown.
+    pub notification: i64,
+    /// The last reply id shown (of the open thread).
+    pub reply: i64,
+}
+
+impl LiveCursor {
+    /// Reads an event id written by [`LiveCursor::id`].
+    pub fn parse(text: &str) -> Option<LiveCursor> {
+        let (notification, reply) = text.trim().split_once('.')?;
+        let cursor = LiveCursor {
+            notification: notification.parse().ok()?,
+            reply: reply.parse().ok()?,
+        };
+        (cursor.notification >= 0 && cursor.reply >= 0).then_some(cursor)
+    }
+
+    /// The event id.
+    pub fn id(&self) -> String {
+        format!("{}.{}", self.notification, self.reply)
+    }
+}
+
+/// One thing a stream shows.
+#[derive(Debug, Clone)]
+pub enum LiveItem {
+    /// A new notification of the stream's teacher.
+    Notification {
+        /// Its id.
+        id: i64,
+        /// Its kind (`reply`...).
+        kind: String,
+        /// The teacher's unread notifications now.
+        unread: i64,
+    },
+    /// A new reply in the thread the stream follows.
+    Reply {
+        /// The thread.
+        thread: PostId,
+        /// The reply.
+        post: Arc<PostView>,
+    },
+}
+
+/// A teacher's subscription to live events.
+pub struct LiveStream {
+    domain: Domain,
+    account: AccountId,
+    thread: Option<PostId>,
+    receiver: Receiver<Arc<Published>>,
+    stopped: tokio::sync::watch::Receiver<bool>,
+    cursor: LiveCursor,
+    ready: VecDeque<(LiveItem, LiveCursor)>,
+    replay: bool,
+}
+
+/// Announces reply `id` of `thread`, stored in `tx`, to the streams that
+/// have the thread open (nothing for a thread).
+pub(crate) async fn reply_stored(
+    tx: &mut Tx,
+    id: PostId,
+    kind: PostKind,
+    thread: Option<PostId>,
+) -> DomainResult<()> {
+    if let (PostKind::Reply, Some(thread)) = (kind, thread) {
+        live::announce(tx, LiveEvent::Reply { id, thread }).await?;
+    }
+    Ok(())
+}
+
+impl Domain {
+    /// On PostgreSQL, starts this process's listener of live events (one
+    /// connection), returning once it listens; nothing to do on SQLite.
+    pub async fn listen_live(&self) -> DomainResult<Option<tokio::task::JoinHandle<()>>> {
+        if self.store.engine() != crate::domain::store::Engine::Postgres {
+            return Ok(None);
+        }
+        let hub = self.store.live().clone();
+        Ok(Some(live::listen(&self.settings.database.url, hub).await?))
+    }
+
+    /// Ends every live stream (the instance is stopping).
+    pub fn stop_live(&self) {
+        self.store.live().stop();
+    }
+
+    /// Opens `account`'s stream, following thread `thread` if given (it
+    /// must exist, be a thread and be readable). With `last_event_id`
+    /// (an id the stream sent) what came after it is replayed first.
+    pub async fn open_live_stream(
+        &self,
+        account: &AccountRow,
+        thread: Option<PostId>,
+        last_event_id: Option<&str>,
+    ) -> DomainResult<LiveStream> {
+        if let Some(thread) = thread {
+            self.check_live_thread(thread).await?;
+        }
+        // Subscribed before reading where things stand: nothing written
+        // in between is missed.
+        let receiver = self.store.live().subscribe();
+        let stopped = self.store.live().stopped();
+        let (cursor, replay) = match last_event_id.and_then(LiveCursor::parse) {
+            Some(cursor) => (cursor, true),
+            None => (
+                LiveCursor {
+                    notification: self.store.last_notification_id(account.id).await?,
+                    reply: match thread {
+                        Some(thread) => self.store.last_reply_id(thread).await?,
+                        None => 0,
+                    },
+                },
+                false,
+            ),
+        };
+        Ok(LiveStream {
+            domain: self.clone(),
+            account: account.id,
+            thread,
+            receiver,
+            stopped,
+            cursor,
+            ready: VecDeque::new(),
+            replay,
+        })
+    }
+
+    /// Refuses a thread that does not exist (or is a reply: `not_found`)
+    /// or is no longer visible (`post_deleted`). Forum threads are public:
+    /// every teacher may read a visible one.
+    async fn check_live_thread(&self, thread: PostId) -> DomainResult<()> {
+        match self.store.post(thread).await? {
+            Some(post) if post.kind == PostKind::Thread => {
+                if post.is_visible() {
+                    Ok(())
+                } else {
+                    Err(Refusal::PostDeleted.into())
+                }
+            }
+            _ => Err(Refusal::NotFound.into()),
+        }
+    }
+}
+
+impl LiveStream {
+    /// Where the stream stands.
+    pub fn cursor(&self) -> LiveCursor {
+        self.cursor
+    }
+
+    /// The next item and the event id to send with it, waiting for one;
+    /// `None` once the instance stops, or the followed thread is gone.
+    pub async fn next(&mut self) -> DomainResult<Option<(LiveItem, LiveCursor)>> {
+        loop {
+            if let Some(ready) = self.ready.pop_front() {
+                return Ok(Some(ready));
+            }
+            if self.replay {
+                self.replay = false;
+                if !self.replay_from_database().await? {
+                    return Ok(None);
+                }
+                continue;
+            }
+            if *self.stopped.borrow() {
+                return Ok(None);
+            }
+            let received = tokio::select! {
+                received = self.receiver.recv() => received,
+                _ = self.stopped.changed() => return Ok(None),
+            };
+            match received {
+                Ok(published) => {
+                    if !self.take(&published).await? {
+                        return Ok(None);
+                    }
+                }
+                Err(RecvError::Lagged(_)) => self.replay = true,
+                Err(RecvError::Closed) => return Ok(None),
+            }
+        }
+    }
+
+    /// Keeps what this stream's teacher may see of one event; `false`
+    /// when the followed thread is no longer readable.
+    async fn take(&mut self, published: &Published) -> DomainResult<bool> {
+        match published.event {
+            LiveEvent::Notification { id, recipient }
+                if recipient == self.account && id > self.cursor.notification =>
+            {
+                let store = &self.domain.store;
+                if let Some(row) = store.live_notification(recipient, id).await? {
+                    let unread = store.unread_notifications(recipient).await?;
+                    self.cursor.notification = id;
+                    self.ready.push_back((
+                        LiveItem::Notification {
+                            id,
+                            kind: row.kind,
+                            unread,
+                        },
+                        self.cursor,
+                    ));
+                }
+            }
+            LiveEvent::Reply { id, thread }
+                if Some(thread) == self.thread && id.0 > self.cursor.reply =>
+            {
+                // Read once for every stream of the process: forum threads
+                // read the same for every teacher.
+                let domain = &self.domain;
+                let shown = published
+                    .reply
+                    .get_or_try_init(|| async {
+                        if domain.check_live_thread(thread).await.is_err() {
+                            return Ok::<_, crate::domain::DomainError>(None);
+                        }
+                        Ok(domain
+                            .store
+                            .post_view(id)
+                            .await?
+                            .filter(|view| view.post.is_visible())
+                            .map(Arc::new))
+                    })
+                    .await?
+                    .clone();
+                match shown {
+                    Some(post) => {
+                        self.cursor.reply = id.0;
+                        self.ready
+                            .push_back((LiveItem::Reply { thread, post }, self.cursor));
+                    }
+                    None => {
+                        if self.domain.check_live_thread(thread).await.is_err() {
+                            return Ok(false);
+                        }
+                    }
+                }
+            }
+            LiveEvent::Resync => self.replay = true,
+            _ => {}
+        }
+        Ok(true)
+    }
+
+    /// Queues what came after the cursor, from the database; `false` when
+    /// the followed thread is no longer readable.
+    async fn replay_from_database(&mut self) -> DomainResult<bool> {
+        let store = &self.domain.store;
+        let missed = store
+            .notifications_after(self.account, self.cursor.notification, REPLAY_LIMIT)
+            .await?;
+        if !missed.is_empty() {
+            let unread = store.unread_notifications(self.account).await?;
+            for row in missed {
+                self.cursor.notification = row.id;
+                self.ready.push_back((
+                    LiveItem::Notification {
+                        id: row.id,
+                        kind: row.kind,
+                        unread,
+                    },
+                    self.cursor,
+                ));
+            }
+        }
+        if let Some(thread) = self.thread {
+            if self.domain.check_live_thread(thread).await.is_err() {
+                return Ok(false);
+            }
+            for post in store
+                .replies_after(thread, self.cursor.reply, REPLAY_LIMIT)
+                .await?
+            {
+                self.cursor.reply = post.post.id.0;
+                self.ready.push_back((
+                    LiveItem::Reply {
+                        thread,
+                        post: Arc::new(post),
+                    },
+                    self.cursor,
+                ));
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn cursors_read_back_and_refuse_garbage() {
+        let cursor = LiveCursor {
+            notification: 12,
+            reply: 345,
+        };
+        assert_eq!(LiveCursor::parse(&cursor.id()), Some(cursor));
+        for bad in ["", "12", "a.b", "-1.2", "1.2.3", "1.-4"] {
+            assert_eq!(LiveCursor::parse(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Live events: what a stream (`GET /api/v1/stream`) must learn, published
+//! only once the transaction that wrote it has committed.
+//!
+//! A writer calls [`announce`] inside its transaction. On SQLite (one
+//! process) the event waits in the [`Tx`] and reaches this process's
+//! [`LiveHub`] after the commit; a rolled-back transaction drops it. On
+//! PostgreSQL it is a `pg_notify` on [`CHANNEL`], which PostgreSQL delivers
+//! only at commit, to every process's listener ([`listen`]), which feeds
+//! that process's hub. Events carry ids only: streams read what they show
+//! from the database, with their teacher's permissions.
+
+use super::{
+    accounts::AccountId,
+    posts::{PostId, PostView},
+    Store, StoreResult, Tx,
+};
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+/// The PostgreSQL notification channel of live events.
+pub const CHANNEL: &str = "preau_live";
+/// Events a hub keeps for its slowest stream; beyond it the stream is told
+/// it lagged and replays from the database.
+const HUB_CAPACITY: usize = 1024;
+
+/// Something a live stream may have to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveEvent {
+    /// Notification `id` was written for account `recipient`.
+    Notification {
+        /// The notification.
+        id: i64,
+        /// Its recipient.
+        recipient: AccountId,
+    },
+    /// Reply `id` was stored in thread `thread`.
+    Reply {
+        /// The reply.
+        id: PostId,
+        /// Its thread.
+        thread: PostId,
+    },
+    /// Events may have been missed (the listener reconnected): every
+    /// stream replays from the database.
+    Resync,
+}
+
+impl LiveEvent {
+    /// The text of a `pg_notify` payload.
+    pub fn encode(&self) -> String {
+        match self {
+            LiveEvent::Notification { id, recipient } => format!("n:{id}:{}", recipient.0),
+            LiveEvent::Reply { id, thread } => format!("p:{}:{}", id.0, thread.0),
+            LiveEvent::Resync => "r".to_string(),
+        }
+    }
+
+    /// Reads a payload written by [`LiveEvent::encode`].
+    pub fn decode(text: &str) -> Option<LiveEvent> {
+        let mut parts = text.split(':');
+        let kind = parts.next()?;
+        if kind == "r" {
+            return Some(LiveEvent::Resync);
+        }
+        let first: i64 = parts.next()?.parse().ok()?;
+        let second: i64 = parts.next()?.parse().ok()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        match kind {
+            "n" => Some(LiveEvent::Notification {
+                id: first,
+                recipient: AccountId(second),
+            }),
+            "p" => Some(LiveEvent::Reply {
+                id: PostId(first),
+                thread: PostId(second),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// An event as streams receive it, with what the first stream to need it
+/// read from the database, shared by all (one read per event, not one
+/// per stream).
+#[derive(Debug)]
+pub struct Published {
+    /// The event.
+    pub event: LiveEvent,
+    /// The reply of a `Reply` event, once read (`None` when no longer
+    /// visible).
+    pub reply: tokio::sync::OnceCell<Option<Arc<PostView>>>,
+}
+
+/// The events of one process, for its streams. Publishing never waits: a
+/// stream that falls more than [`HUB_CAPACITY`] events behind is told so
+/// and replays from the database.
+#[derive(Debug, Clone)]
+pub struct LiveHub {
+    sender: broadcast::Sender<Arc<Published>>,
+    /// `true` once the instance stops: every stream ends (a server
+    /// stopping gracefully waits for its connections).
+    stopped: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        LiveHub {
+            sender: broadcast::channel(HUB_CAPACITY).0,
+            stopped: Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+}
+
+impl LiveHub {
+    /// A receiver of every event published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
+        self.sender.subscribe()
+    }
+
+    /// Ends every stream, now and to come.
+    pub fn stop(&self) {
+        self.stopped.send_replace(true);
+    }
+
+    /// Watches for [`LiveHub::stop`].
+    pub fn stopped(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stopped.subscribe()
+    }
+
+    /// Sends `event` to every stream of this process.
+    pub fn publish(&self, event: LiveEvent) {
+        // No receiver is not an error: nobody is watching.
+        let _ = self.sender.send(Arc::new(Published {
+            event,
+            reply: tokio::sync::OnceCell::new(),
+        }));
+    }
+}
+
+/// Announces `event` once `tx` commits (never if it rolls back).
+pub async fn announce(tx: &mut Tx, event: LiveEvent) -> StoreResult<()> {
+    match &mut tx.live {
+        // SQLite: this process is the only one; published after commit.
+        Some(pending) => pending.push(event),
+        None => {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANNEL)
+                .bind(event.encode())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Listens on PostgreSQL database `url` and publishes every live event of
+/// any process on `hub`. Returns once listening (so that nothing committed
+/// after it returns is missed); the task runs until aborted. After a lost
+/// connection it reconnects and tells streams to replay ([`LiveEvent::Resync`]).
+pub async fn listen(url: &str, hub: LiveHub) -> StoreResult<tokio::task::JoinHandle<()>> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(tokio::spawn(async move {
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => {
+                    if let Some(event) = LiveEvent::decode(notification.payload()) {
+                        hub.publish(event);
+                    }
+                }
+                // The connection was lost; the next call reconnects.
+                Ok(None) => hub.publish(LiveEvent::Resync),
+                Err(error) => {
+                    tracing::warn!(%error, "live event listener failed; retrying");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    hub.publish(LiveEvent::Resync);
+                }
+            }
+        }
+    }))
+}
+
+/// A notification as a stream shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveNotificationRow {
+    /// Its id.
+    pub id: i64,
+    /// Its kind.
+    pub kind: String,
+}
+
+/// What a recipient may still see (as in `store::notifications`).
+const VISIBLE: &str = "reply.deleted_at IS NULL AND reply.removed_at IS NULL \
+     AND thread.deleted_at IS NULL AND thread.removed_at IS NULL";
+
+impl Store {
+    /// This process's live events.
+    pub fn live(&self) -> &LiveHub {
+        &self.live
+    }
+
+    /// The highest notification id of `recipient` (0 without any).
+    pub async fn last_notification_id(&self, recipient: AccountId) -> StoreResult<i64> {
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM notifications WHERE recipient_id = $1")
+                .bind(recipient.0)
+                .fetch_one(self.pool())
+                .await?;
+        Ok(last.unwrap_or(0))
+    }
+
+    /// `recipient`'s visible notifications with an id above `after`,
+    /// oldest first, at most `limit`.
+    pub async fn notifications_after(
+        &self,
+        recipient: AccountId,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<LiveNotificationRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT notifications.id, notifications.kind FROM notifications \
+             JOIN posts reply ON reply.id = notifications.post_id \
+             JOIN posts thread ON thread.id = notifications.thread_id \
+             WHERE notifications.recipient_id = $1 AND notifications.id > $2 AND {VISIBLE} \
+             ORDER BY notifications.id LIMIT $3"
+        ))
+        .bind(recipient.0)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Whether notification `id` is `recipient`'s and still visible; its
+    /// kind then.
+    pub async fn live_notification(
+        &self,
+        recipient: AccountId,
+        id: i64,
+    ) -> StoreResult<Option<LiveNotificationRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT notifications.id, notifications.kind FROM notifications \
+             JOIN posts reply ON reply.id = notifications.post_id \
+             JOIN posts thread ON thread.id = notifications.thread_id \
+             WHERE notifications.recipient_id = $1 AND notifications.id = $2 AND {VISIBLE}"
+        ))
+        .bind(recipient.0)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The highest post id of thread `thread` (its own id without replies).
+    pub async fn last_reply_id(&self, thread: PostId) -> StoreResult<i64> {
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM posts WHERE thread_id = $1")
+                .bind(thread.0)
+                .fetch_one(self.pool())
+                .await?;
+        Ok(last.unwrap_or(thread.0).max(thread.0))
+    }
+
+    /// The visible replies of `thread` with an id above `after`, oldest
+    /// first, at most `limit`.
+    pub async fn replies_after(
+        &self,
+        thread: PostId,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<PostView>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE posts.thread_id = $1 AND posts.id > $2 \
+             AND posts.deleted_at IS NULL AND posts.removed_at IS NULL \
+             ORDER BY posts.id LIMIT $3",
+            super::posts::view_select()
+        ))
+        .bind(thread.0)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn events_read_back_as_written() {
+        for event in [
+            LiveEvent::Notification {
+                id: 7,
+                recipient: AccountId(3),
+            },
+            LiveEvent::Reply {
+                id: PostId(12),
+                thread: PostId(4),
+            },
+            LiveEvent::Resync,
+        ] {
+            assert_eq!(LiveEvent::decode(&event.encode()), Some(event));
+        }
+        for bad in ["", "n", "n:1", "x:1:2", "n:1:2:3", "p:a:2"] {
+            assert_eq!(LiveEvent::decode(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// Live updates of the pages (docs/api.md, "GET /stream"): when logged in,
+// keeps the header's unread count current and, on a thread page, offers
+// the replies written since the page was loaded. Pages work fully without
+// it; the browser's EventSource reconnects and resumes by itself.
+(function () {
+  "use strict";
+  if (!document.body || document.body.dataset.live !== "on" || !window.EventSource) {
+    return;
+  }
+  var badge = document.getElementById("unread-count");
+  var badgeText = document.getElementById("unread-count-text");
+  var notice = document.getElementById("live-replies");
+  var thread = notice ? notice.dataset.thread : "";
+  var url = "/api/v1/stream" + (thread ? "?thread=" + encodeURIComponent(thread) : "");
+  var source = new EventSource(url);
+  var newReplies = 0;
+  source.addEventListener("notification", function (event) {
+    var data = JSON.parse(event.data);
+    var unread = Number(data.unread) || 0;
+    if (badge) {
+      badge.textContent = unread ? String(unread) : "";
+      badge.hidden = unread === 0;
+    }
+    if (badgeText) {
+      badgeText.textContent = unread ? " (" + (badgeText.dataset.label || "") + " " + unread + ")" : "";
+    }
+  });
+  source.addEventListener("reply", function () {
+    if (!notice) {
+      return;
+    }
+    newReplies += 1;
+    var count = notice.querySelector("[data-count]");
+    if (count) {
+      count.textContent = String(newReplies);
+    }
+    notice.hidden = false;
+  });
+})();
