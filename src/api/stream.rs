@@ -10,7 +10,7 @@ use crate::{
     domain::{
         live::{LiveCursor, LiveItem},
         rows::AccountRow,
-        store::posts::PostId,
+        rows::PostId,
         Refusal,
     },
     error::AppError,

@@ -219,10 +219,22 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), KINDS.len());
         assert_eq!(default_delivery("reply"), Delivery::Mail);
-        assert_eq!(default_delivery("project_event"), Delivery::Digest);
+        assert_eq!(default_delivery("new_event"), Delivery::Digest);
+        // One entry for every kind of notification, and no other.
+        for kind in crate::domain::notifications::NotificationKind::ALL {
+            assert!(
+                names.contains(&kind.as_str()),
+                "{} has no setting",
+                kind.as_str()
+            );
+        }
+        assert_eq!(
+            KINDS.len(),
+            crate::domain::notifications::NotificationKind::ALL.len()
+        );
         assert_eq!(default_delivery("unknown"), Delivery::Site);
         // No kind is off by default: "off" is only ever a stored choice,
-        // which `not_turned_off` relies on.
+        // which `turned_off` relies on.
         assert!(KINDS.iter().all(|(_, delivery)| *delivery != Delivery::Off));
     }
 }

@@ -151,7 +151,9 @@ step('the admin creates a forum and opens a thread', async () => {
   await checkAccessibility(page, 'home (admin, before the reply)', state.axeFindings);
 });
 
-step('the teacher replies; the admin sees the count in the header of every page', async () => {
+step('the teacher replies; the admin sees the count rise live, then in the header of every page', async () => {
+  // The admin's home stays open, not reloaded: its stream is connected.
+  await state.admin.waitForSelector('body[data-live-state=open]', { state: 'attached', timeout: 20000 });
   const page = state.teacher;
   await logIn(page, state.a, TEACHER);
   await goto(page, state.a, state.threadPath);
@@ -161,6 +163,13 @@ step('the teacher replies; the admin sees the count in the header of every page'
   await expectNoAlert(page, 'replying');
 
   const admin = state.admin;
+  // Without a reload: the event stream updates the badge and its accessible text.
+  await admin.waitForFunction(
+    () => (document.getElementById('unread-count')?.textContent ?? '').trim() === '1',
+    null,
+    { timeout: 20000 },
+  );
+  assert.match((await headerCount(admin)).name, /Notifications non lues : 1/, 'the live accessible text');
   for (const where of ['/forums', state.threadPath, '/']) {
     await goto(admin, state.a, where);
     const count = await headerCount(admin);

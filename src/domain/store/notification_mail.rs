@@ -67,16 +67,6 @@ const QUEUED_FROM: &str = "FROM notification_mails m \
      LEFT JOIN posts reply ON reply.id = notifications.post_id \
      LEFT JOIN posts thread ON thread.id = notifications.thread_id";
 
-/// The SQL condition, on a row of `accounts` named `accounts`, that keeps
-/// a notification of kind `$kind` from being written: the recipient turned
-/// that kind off. For store functions that insert with `INSERT ... SELECT`.
-pub fn not_turned_off(kind_param: &str) -> String {
-    format!(
-        "NOT EXISTS (SELECT 1 FROM notification_settings ns WHERE ns.account_id = accounts.id \
-         AND ns.kind = {kind_param} AND ns.delivery = 'off')"
-    )
-}
-
 /// Whether `recipient` turned notifications of `kind` off (then none is
 /// written): for a store function that writes one notification at a time.
 pub async fn turned_off(tx: &mut Tx, recipient: AccountId, kind: &str) -> StoreResult<bool> {

@@ -389,8 +389,6 @@ pub struct NotificationRow {
     pub thread_id: Option<PostId>,
     /// The project concerned.
     pub project_id: Option<ActorId>,
-    /// The forum concerned.
-    pub forum_id: Option<ActorId>,
     /// What the object is called.
     pub title: String,
     /// The start of the object, plain text.

@@ -13,6 +13,10 @@
   var thread = notice ? notice.dataset.thread : "";
   var url = "/api/v1/stream" + (thread ? "?thread=" + encodeURIComponent(thread) : "");
   var source = new EventSource(url);
+  // Tells tests (and styles) whether the stream is connected.
+  source.addEventListener("open", function () {
+    document.body.dataset.liveState = "open";
+  });
   var newReplies = 0;
   source.addEventListener("notification", function (event) {
     var data = JSON.parse(event.data);
