@@ -218,6 +218,10 @@ pub struct MailSettings {
     /// Most notification mails sent at once to one teacher in an hour;
     /// beyond, notifications wait for the next digest.
     pub notifications_per_hour: u32,
+    /// The domain of reply addresses (`reply+…@DOMAIN`), whose mail must
+    /// reach this instance's mail receiver; empty means the instance's
+    /// host name.
+    pub reply_domain: String,
 }
 
 impl Default for MailSettings {
@@ -226,6 +230,7 @@ impl Default for MailSettings {
             smtp_url: String::new(),
             from: String::new(),
             notifications_per_hour: 10,
+            reply_domain: String::new(),
         }
     }
 }
