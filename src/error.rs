@@ -98,7 +98,12 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
     use Refusal as R;
     match refusal {
         R::InvalidToken | R::InvalidHandle => StatusCode::BAD_REQUEST,
-        R::InvalidUnsubscribeLink => StatusCode::FORBIDDEN,
+        R::InvalidUnsubscribeLink | R::InvalidReplyAddress | R::ReplySenderMismatch => {
+            StatusCode::FORBIDDEN
+        }
+        R::EmptyReply => StatusCode::UNPROCESSABLE_ENTITY,
+        R::ReplyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        R::ReplyThreadClosed => StatusCode::CONFLICT,
         R::InvalidCredentials => StatusCode::UNAUTHORIZED,
         R::AccountPendingApproval
         | R::AccountSuspended
@@ -288,6 +293,11 @@ impl Refusal {
             R::TooManyMentions(_) => "too_many_mentions",
             R::UnknownNotificationKind(_) => "unknown_notification_kind",
             R::InvalidUnsubscribeLink => "invalid_unsubscribe_link",
+            R::InvalidReplyAddress => "invalid_reply_address",
+            R::ReplySenderMismatch => "reply_sender_mismatch",
+            R::EmptyReply => "empty_reply",
+            R::ReplyTooLarge => "reply_too_large",
+            R::ReplyThreadClosed => "reply_thread_closed",
             R::UnknownParent => "unknown_parent",
             R::UsernameReserved(_) => "username_reserved",
             R::UsernameTaken(_) => "username_taken",

@@ -125,6 +125,28 @@ pub struct RichMessage {
     pub html: String,
     /// The signed one-click unsubscribe link (`List-Unsubscribe`).
     pub unsubscribe: String,
+    /// Where answers go (`Reply-To`): the teacher's reply address for the
+    /// thread the mail is about, when it is about one.
+    pub reply_to: Option<String>,
+}
+
+/// The `Auto-Submitted: auto-replied` header (RFC 3834) of the mails
+/// Préau sends in answer to a mail, so that no program answers them back.
+#[derive(Debug, Clone)]
+struct AutoReplied;
+
+impl Header for AutoReplied {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoReplied)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-replied".to_string())
+    }
 }
 
 /// The `List-Unsubscribe` header: `<https link>`.
@@ -273,13 +295,36 @@ impl Mailer {
         self.deliver(to, email).await
     }
 
-    /// Sends the notification mail `message` to `to`: plain text and HTML
-    /// alternatives, with the one-click unsubscribe headers.
-    pub async fn send_rich(&self, to: &str, message: RichMessage) -> Result<(), String> {
+    /// Sends `message` in answer to a mail received (a bounce of a reply
+    /// by mail), marked `Auto-Submitted: auto-replied`.
+    pub async fn send_auto_reply(&self, to: &str, message: Message) -> Result<(), String> {
         let recipient = recipient(to).map_err(|error| format!("recipient: {error}"))?;
         let email = lettre::Message::builder()
             .from(self.from.clone())
             .to(recipient)
+            .subject(message.subject)
+            .header(AutoReplied)
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body)
+            .map_err(|error| format!("building message: {error}"))?;
+        self.deliver(to, email).await
+    }
+
+    /// Sends the notification mail `message` to `to`: plain text and HTML
+    /// alternatives, with the one-click unsubscribe headers and, when the
+    /// mail is about a thread, the reply address as `Reply-To`.
+    pub async fn send_rich(&self, to: &str, message: RichMessage) -> Result<(), String> {
+        let recipient = recipient(to).map_err(|error| format!("recipient: {error}"))?;
+        let mut builder = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(recipient);
+        if let Some(reply_to) = &message.reply_to {
+            let mailbox = reply_to
+                .parse::<Mailbox>()
+                .map_err(|error| format!("reply-to: {error}"))?;
+            builder = builder.reply_to(mailbox);
+        }
+        let email = builder
             .subject(message.subject)
             .header(ListUnsubscribe(message.unsubscribe))
             .header(ListUnsubscribePost)

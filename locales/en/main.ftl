@@ -776,6 +776,11 @@ welcome-later = Later: go to my home
 ## Notification preferences and mails (issue 12)
 error-unknown_notification_kind = Unknown notification kind.
 error-invalid_unsubscribe_link = This unsubscribe link is not valid: its signature does not match. Use the link of a recent mail, or change your settings after logging in.
+error-invalid_reply_address = This reply address is not valid (it was altered, or its account can no longer post). Reply from the site.
+error-reply_sender_mismatch = A reply by e-mail must come from the address of the account the mail was sent to.
+error-empty_reply = Your message has no text of your own once the quoted mail and the signature are removed.
+error-reply_too_large = Your message is too large (1 MiB at most, attachments included).
+error-reply_thread_closed = This thread no longer takes your replies.
 notif-settings-link = Notification settings
 notif-settings-title = Notification settings
 notif-settings-intro = For each kind of notification, choose how you hear of it. "Off": no notification of that kind at all.
@@ -821,6 +826,11 @@ mail-notification-footer = You get this e-mail as your notification settings ask
     To stop these e-mails: { $unsubscribe }
 mail-digest-subject = [{ $instance }] Digest: { $count } notification(s)
 mail-digest-intro = Since your last digest, { $count } unread notification(s):
+mail-notification-reply-hint = Answer this e-mail to reply in the thread (write above the quoted message).
+mail-reply-bounce-subject = [{ $instance }] Reply not posted
+mail-reply-bounce-body = Your reply by e-mail was not posted on { $instance }.
+    Reason: { $reason } ({ $code })
+    You can reply from the site.
 # Live updates (static/live.js)
 live-unread-label = Unread notifications:
 live-new-replies = New replies — show

@@ -776,6 +776,11 @@ welcome-later = Plus tard : aller à mon accueil
 ## Notification preferences and mails (issue 12)
 error-unknown_notification_kind = Type de notification inconnu.
 error-invalid_unsubscribe_link = Ce lien de désabonnement n’est pas valide : sa signature ne correspond pas. Utilisez le lien d’un message récent, ou modifiez vos réglages après vous être connecté·e.
+error-invalid_reply_address = Cette adresse de réponse n’est pas valide (elle a été modifiée, ou son compte ne peut plus publier). Répondez depuis le site.
+error-reply_sender_mismatch = Une réponse par courriel doit venir de l’adresse du compte à qui le message a été envoyé.
+error-empty_reply = Votre message ne contient aucun texte de votre main une fois la citation et la signature retirées.
+error-reply_too_large = Votre message est trop volumineux (1 Mio au plus, pièces jointes comprises).
+error-reply_thread_closed = Cette discussion n’accepte plus vos réponses.
 notif-settings-link = Réglages des notifications
 notif-settings-title = Réglages des notifications
 notif-settings-intro = Pour chaque type de notification, choisissez comment vous en êtes averti·e. « Désactivé » : aucune notification de ce type.
@@ -821,6 +826,11 @@ mail-notification-footer = Vous recevez ce courriel selon vos réglages de notif
     Ne plus recevoir ces courriels : { $unsubscribe }
 mail-digest-subject = [{ $instance }] Récapitulatif : { $count } notification(s)
 mail-digest-intro = Depuis votre dernier récapitulatif, { $count } notification(s) non lue(s) :
+mail-notification-reply-hint = Répondez à ce courriel pour répondre dans la discussion (écrivez au-dessus du message cité).
+mail-reply-bounce-subject = [{ $instance }] Réponse non publiée
+mail-reply-bounce-body = Votre réponse par courriel n’a pas été publiée sur { $instance }.
+    Raison : { $reason } ({ $code })
+    Vous pouvez répondre depuis le site.
 # Live updates (static/live.js)
 live-unread-label = Notifications non lues :
 live-new-replies = Nouvelles réponses — afficher

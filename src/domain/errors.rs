@@ -37,6 +37,15 @@ refusals! {
     /// This unsubscribe link is not valid: its signature does not match. Use the link of a
     /// recent mail, or change your settings after logging in.
     InvalidUnsubscribeLink,
+    /// This reply address is not valid (altered, or its account cannot post any more): reply
+    /// from the site.
+    InvalidReplyAddress,
+    /// A reply by mail must come from the address of the account it was sent to.
+    ReplySenderMismatch,
+    /// A reply by mail carries no text of its own once quotes and signature are removed.
+    EmptyReply,
+    /// A reply by mail is larger than the receiver takes.
+    ReplyTooLarge,
     /// Wrong username or password.
     InvalidCredentials,
     // Forbidden: the caller may not do this.
@@ -133,6 +142,9 @@ refusals! {
     RoleUnchanged,
     /// This thread is locked: it accepts no more replies.
     ThreadLocked,
+    /// The thread a reply by mail answers no longer takes this teacher's replies (locked,
+    /// deleted, banned, no longer a member).
+    ReplyThreadClosed,
     // Gone.
     /// This message was deleted.
     PostDeleted,
@@ -282,6 +294,11 @@ impl Refusal {
             | Refusal::UsernameTaken(detail) => Some(detail),
             Refusal::InvalidToken
             | Refusal::InvalidUnsubscribeLink
+            | Refusal::InvalidReplyAddress
+            | Refusal::ReplySenderMismatch
+            | Refusal::EmptyReply
+            | Refusal::ReplyTooLarge
+            | Refusal::ReplyThreadClosed
             | Refusal::InvalidHandle
             | Refusal::InvalidCredentials
             | Refusal::AccountPendingApproval

@@ -50,6 +50,7 @@ pub mod projects;
 pub mod provenance;
 pub mod refusals;
 pub mod rendering;
+pub mod mail_replies;
 pub mod reply_address;
 pub mod rows;
 // All SQL. Private to the domain: pages, the API, the ActivityPub handlers

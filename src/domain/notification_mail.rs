@@ -11,10 +11,11 @@
 
 use super::{
     notification_settings::{default_delivery, Delivery, SettingsChange, KINDS},
+    reply_address::ReplyThread,
     Domain, DomainError, DomainResult, Refusal,
 };
 use crate::{
-    domain::store::{accounts::AccountId, notification_mail::QueuedMail},
+    domain::store::{accounts::AccountId, notification_mail::QueuedMail, posts::PostId},
     i18n::{Catalogs, Lang},
     mail::RichMessage,
 };
@@ -240,7 +241,26 @@ impl Domain {
         (text, html)
     }
 
-    fn instant_message(&self, row: &QueuedMail, unsubscribe: String) -> RichMessage {
+    /// The `Reply-To` of a mail about `row`: the recipient's reply address
+    /// for its thread, when it is about a thread one answers (not for the
+    /// moderation kinds, whose answer would go public).
+    async fn notification_reply_to(&self, row: &QueuedMail) -> DomainResult<Option<String>> {
+        const MODERATION: [&str; 3] = ["report", "post_removed", "post_refused"];
+        match row.thread_id {
+            Some(thread) if !MODERATION.contains(&row.kind.as_str()) => Ok(Some(
+                self.reply_address(row.account_id, ReplyThread::Forum(PostId(thread)))
+                    .await?,
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    fn instant_message(
+        &self,
+        row: &QueuedMail,
+        unsubscribe: String,
+        reply_to: Option<String>,
+    ) -> RichMessage {
         let lang = Lang::from_code(&row.locale);
         let catalogs = Catalogs::get();
         let local = self.settings.instance.domain.clone();
@@ -249,19 +269,28 @@ impl Domain {
         let link = self.notification_link(row);
         let open = catalogs.format(lang, "mail-notification-open", &[]);
         let (footer_text, footer_html) = self.footer(lang, &unsubscribe);
+        let hint = reply_to
+            .as_ref()
+            .map(|_| catalogs.format(lang, "mail-notification-reply-hint", &[]));
         RichMessage {
             subject: format!("[{}] {line}", self.settings.instance.name),
-            text: format!("{line}\n\n« {excerpt} »\n\n{open} : {link}\n\n-- \n{footer_text}\n"),
+            text: format!(
+                "{line}\n\n« {excerpt} »\n\n{open} : {link}\n{}\n-- \n{footer_text}\n",
+                hint.as_ref()
+                    .map_or_else(String::new, |hint| format!("\n{hint}\n"))
+            ),
             html: format!(
                 "<!DOCTYPE html><html lang=\"{code}\"><body><p>{}</p><blockquote>{}</blockquote>\
-                 <p><a href=\"{}\">{}</a></p><hr>{footer_html}</body></html>",
+                 <p><a href=\"{}\">{}</a></p>{}<hr>{footer_html}</body></html>",
                 escape(&line),
                 escape(&excerpt),
                 escape(&link),
                 escape(&open),
+                hint.as_ref().map_or_else(String::new, |hint| format!("<p>{}</p>", escape(hint))),
                 code = lang.code(),
             ),
             unsubscribe,
+            reply_to,
         }
     }
 
@@ -305,6 +334,7 @@ impl Domain {
             text,
             html,
             unsubscribe,
+            reply_to: None,
         }
     }
 
@@ -346,7 +376,8 @@ impl Domain {
                     continue;
                 }
                 let unsubscribe = self.unsubscribe_link_with(key, row.account_id, &row.kind)?;
-                let message = self.instant_message(&row, unsubscribe);
+                let reply_to = self.notification_reply_to(&row).await?;
+                let message = self.instant_message(&row, unsubscribe, reply_to);
                 match self.mailer.send_rich(&row.email, message).await {
                     Ok(()) => {
                         self.store.finish_mails(&[row.mail_id], "sent").await?;
@@ -453,6 +484,7 @@ mod tests {
             post_html: String::new(),
             read_at: None,
             visible: 1,
+            thread_id: Some(1),
         }
     }
 

@@ -28,6 +28,7 @@ pub mod project_events;
 pub mod project_log;
 pub mod project_members;
 pub mod projects;
+pub mod reply_mails;
 pub mod reports;
 pub mod sessions;
 pub mod tokens;

@@ -44,6 +44,8 @@ pub struct QueuedMail {
     /// 1 while the recipient may still see it (else nothing is mailed
     /// about it).
     pub visible: i64,
+    /// The forum thread it is about, if any (its first post).
+    pub thread_id: Option<i64>,
 }
 
 /// The columns of [`QueuedMail`], from `notification_mails m`,
@@ -54,7 +56,8 @@ const QUEUED_COLUMNS: &str = "m.id AS mail_id, a.id AS account_id, \
      COALESCE(actors.name, '') AS actor_name, COALESCE(actors.domain, '') AS actor_domain, \
      notifications.title AS thread_title, notifications.link, notifications.detail, \
      COALESCE(reply.source, notifications.excerpt) AS post_source, \
-     COALESCE(reply.content_html, '') AS post_html, notifications.read_at";
+     COALESCE(reply.content_html, '') AS post_html, notifications.read_at, \
+     notifications.thread_id";
 
 /// Whether the notification may still be mailed: the same rule as for
 /// showing it (see `notifications::VISIBLE`).
