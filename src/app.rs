@@ -315,7 +315,11 @@ pub async fn run(
         "Préau instance ready"
     );
     let live = listen_live(&state).await?;
-    serve(listener, app, live, shutdown).await
+    let mail = crate::mail_receiver::bind(&state.domain).await?;
+    if let Some(mail) = &mail {
+        tracing::info!(listen = %mail.local_addr()?, "replies by mail received over SMTP");
+    }
+    serve(listener, app, live, mail, shutdown).await
 }
 
 /// Starts the listener of live events of `state` (PostgreSQL), so that
@@ -332,8 +336,10 @@ async fn serve(
     listener: TcpListener,
     app: BuiltApp,
     live: Option<tokio::task::JoinHandle<()>>,
+    mail: Option<TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
+    let mail = mail.map(|listener| crate::mail_receiver::spawn(listener, app.state.domain.clone()));
     let BuiltApp {
         state,
         router,
@@ -362,6 +368,9 @@ async fn serve(
     maintenance.abort();
     trust_checks.abort();
     notification_mail.abort();
+    if let Some(mail) = mail {
+        mail.abort();
+    }
     if let Some(live) = live {
         live.abort();
     }
@@ -377,6 +386,9 @@ pub struct RunningInstance {
     pub address: SocketAddr,
     /// Its public base URL.
     pub base_url: String,
+    /// Where its SMTP listener of replies by mail listens, when
+    /// `mail.receive_listen` is set.
+    pub mail_address: Option<SocketAddr>,
     /// Its state, so tests and the demo can act on it directly.
     pub state: AppState,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -430,13 +442,19 @@ pub async fn spawn_on(
     let state = app.state.clone();
     let base_url = state.domain.settings.base_url();
     let live = listen_live(&state).await?;
+    let mail = crate::mail_receiver::bind(&state.domain).await?;
+    let mail_address = match &mail {
+        Some(mail) => Some(mail.local_addr()?),
+        None => None,
+    };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, app, live, async move {
+    let task = tokio::spawn(serve(listener, app, live, mail, async move {
         let _ = stopped.await;
     }));
     Ok(RunningInstance {
         address,
         base_url,
+        mail_address,
         state,
         stop: Some(stop),
         task,

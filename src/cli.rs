@@ -231,3 +231,57 @@ pub fn check_config(settings: &Settings) -> String {
         settings.federation.allow_loopback,
     )
 }
+
+/// Exit code of `preau mail receive`: the message was posted, was a
+/// duplicate or an automatic one, or was refused and its sender told.
+pub const EX_OK: u8 = 0;
+/// Exit code: no recipient is a reply address of this instance (EX_NOUSER).
+pub const EX_NOUSER: u8 = 67;
+/// Exit code: refused, and the bounce could not be sent; the MTA bounces it
+/// with the message on standard error (EX_UNAVAILABLE).
+pub const EX_UNAVAILABLE: u8 = 69;
+/// Exit code: a temporary failure (the database), to try again later
+/// (EX_TEMPFAIL).
+pub const EX_TEMPFAIL: u8 = 75;
+/// Exit code: the configuration cannot be loaded (EX_CONFIG).
+pub const EX_CONFIG: u8 = 78;
+
+/// `preau mail receive [--sender ADDRESS] [RECIPIENT…]`: one message on
+/// standard input, as an MTA's pipe delivers it. Answers the exit code
+/// (sysexits, as MTAs read them) and a line for the log.
+pub async fn receive_mail(
+    settings: &Settings,
+    raw: &[u8],
+    sender: Option<&str>,
+    recipients: &[String],
+) -> (u8, String) {
+    use crate::domain::mail_replies::{return_path, Bounce, ReplyMailOutcome};
+    let domain = match domain(settings).await {
+        Ok(domain) => domain,
+        Err(error) => return (EX_TEMPFAIL, format!("cannot open the instance: {error}")),
+    };
+    let sender = sender.map_or_else(|| return_path(raw).unwrap_or_default(), str::to_string);
+    let outcome = domain.receive_reply_mail(raw, &sender, recipients).await;
+    domain.close().await;
+    match outcome {
+        Ok(ReplyMailOutcome::Posted(_)) => (EX_OK, "reply posted".to_string()),
+        Ok(ReplyMailOutcome::Duplicate) => (EX_OK, "already posted".to_string()),
+        Ok(ReplyMailOutcome::Automatic) => (EX_OK, "automatic message ignored".to_string()),
+        Ok(ReplyMailOutcome::Refused {
+            refusal,
+            bounce: Bounce::Sent | Bounce::NoSender,
+        }) => (EX_OK, format!("not posted ({refusal}); sender told")),
+        Ok(ReplyMailOutcome::Refused {
+            refusal,
+            bounce: Bounce::Failed,
+        }) => (
+            EX_UNAVAILABLE,
+            format!("reply not posted: {}", Catalogs::english_error(refusal.code())),
+        ),
+        Ok(ReplyMailOutcome::NotForUs) => (
+            EX_NOUSER,
+            "no recipient is a reply address of this instance".to_string(),
+        ),
+        Err(error) => (EX_TEMPFAIL, format!("temporary failure: {error}")),
+    }
+}

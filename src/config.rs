@@ -222,6 +222,9 @@ pub struct MailSettings {
     /// reach this instance's mail receiver; empty means the instance's
     /// host name.
     pub reply_domain: String,
+    /// Where the SMTP listener of replies by e-mail listens
+    /// (`127.0.0.1:2525`); empty (the default) starts none.
+    pub receive_listen: String,
 }
 
 impl Default for MailSettings {
@@ -231,6 +234,7 @@ impl Default for MailSettings {
             from: String::new(),
             notifications_per_hour: 10,
             reply_domain: String::new(),
+            receive_listen: String::new(),
         }
     }
 }

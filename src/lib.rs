@@ -26,6 +26,7 @@ pub mod extract;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod mail_receiver;
 pub mod trust_cli;
 pub mod urls;
 pub mod web;

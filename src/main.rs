@@ -45,6 +45,11 @@ enum Command {
         #[command(subcommand)]
         command: TrustCommand,
     },
+    /// Replies by e-mail.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Start three federating demo instances on loopback ports.
     Demo {
         /// First port; the instances use this one and the next two.
@@ -108,6 +113,22 @@ enum AdminCommand {
     /// Count the outbox's deliveries by state (JSON): pending, done,
     /// failed, refused.
     Deliveries,
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Read one message on standard input (an MTA's pipe) and post it as a
+    /// reply, or bounce it. Exit codes: 0 done (posted, or refused and
+    /// bounced), 67 not a reply address, 69 refused and not bounced, 75
+    /// temporary failure, 78 bad configuration.
+    Receive {
+        /// The envelope sender (bounces go there); default: the message's
+        /// Return-Path header.
+        #[arg(long)]
+        sender: Option<String>,
+        /// The envelope recipients; default: the To and Cc headers.
+        recipients: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -306,6 +327,7 @@ async fn execute(cli: Cli) -> Result<String, String> {
             };
             result.map_err(|error| error.to_string())
         }
+        Command::Mail { .. } => Err("handled before".to_string()),
         Command::Trust { command } => run_trust(command).map_err(|error| error.to_string()),
         Command::Demo {
             base_port,
@@ -339,6 +361,43 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(Command::Mail {
+        command:
+            MailCommand::Receive {
+                sender,
+                recipients,
+            },
+    }) = &cli.command
+    {
+        let settings = match load(cli.config.as_deref()) {
+            Ok(settings) => settings,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(cli::EX_CONFIG);
+            }
+        };
+        let mut raw = Vec::new();
+        let limit = preau::domain::mail_replies::MAX_MESSAGE_BYTES as u64 + 1;
+        if let Err(error) = std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), limit),
+            &mut raw,
+        ) {
+            eprintln!("error: cannot read the message: {error}");
+            return ExitCode::from(cli::EX_TEMPFAIL);
+        }
+        let (code, message) = runtime.block_on(cli::receive_mail(
+            &settings,
+            &raw,
+            sender.as_deref(),
+            recipients,
+        ));
+        if code == cli::EX_OK {
+            println!("{message}");
+        } else {
+            eprintln!("{message}");
+        }
+        return ExitCode::from(code);
+    }
     match runtime.block_on(execute(cli)) {
         Ok(message) => {
             println!("{message}");

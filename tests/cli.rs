@@ -280,3 +280,57 @@ fn configuration_errors_are_clear_and_fail() {
     let out = preau(dir.path(), &["admin", "frobnicate"], "", &[]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn mail_receive_answers_with_exit_codes_an_mta_understands() {
+    let dir = tempfile::tempdir().unwrap();
+    let message = |to: &str, extra: &str| {
+        format!(
+            "From: Anne <anne@example.org>\r\nTo: {to}\r\nSubject: Re: x\r\n{extra}\
+             Message-ID: <1@example.org>\r\n\r\nMerci !\r\n"
+        )
+    };
+    // Not a reply address of this instance: EX_NOUSER, for the MTA to bounce.
+    let out = preau(
+        dir.path(),
+        &["mail", "receive", "--sender", "anne@example.org", "someone@elsewhere.test"],
+        &message("someone@elsewhere.test", ""),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(67), "{}", text(&out.stderr));
+
+    // A forged reply address: refused, bounced by Préau (written to the
+    // outbox folder, no SMTP server set), exit 0.
+    let forged = "reply+f1.1.0123456789abcdef0123456789abcdef@localhost";
+    let out = preau(
+        dir.path(),
+        &["mail", "receive", "--sender", "anne@example.org", forged],
+        &message(forged, ""),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("invalid_reply_address"),
+        "{}",
+        text(&out.stdout)
+    );
+    let bounces: Vec<String> = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(bounces.len(), 1);
+    assert!(bounces[0].contains("Auto-Submitted: auto-replied"), "{}", bounces[0]);
+    assert!(bounces[0].contains("anne@example.org"), "{}", bounces[0]);
+
+    // An automatic message (an absence notice) with no envelope given:
+    // recipients from the To header; ignored, never answered.
+    let out = preau(
+        dir.path(),
+        &["mail", "receive"],
+        &message(forged, "Auto-Submitted: auto-replied\r\n"),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("automatic"), "{}", text(&out.stdout));
+    assert_eq!(std::fs::read_dir(dir.path().join("outbox")).unwrap().count(), 1);
+}

@@ -101,9 +101,16 @@ pub fn reply_body(raw: &[u8]) -> Option<String> {
 
 /// An HTML body as text, its quoted parts (`<blockquote>`) left out.
 pub fn html_to_text(html: &str) -> String {
-    let without_quotes = ammonia::Builder::default()
-        .rm_tags(["blockquote"])
-        .add_clean_content_tags(["blockquote"])
+    // Only the tags that shape lines are kept; quotes, styles and scripts
+    // go with their content.
+    let without_quotes = ammonia::Builder::empty()
+        .tag_attributes(std::collections::HashMap::new())
+        .add_tags([
+            "p", "div", "br", "span", "a", "b", "i", "strong", "em", "u", "ul", "ol", "li", "h1",
+            "h2", "h3", "h4", "h5", "h6", "pre", "code", "table", "tbody", "thead", "tr", "td",
+            "th", "hr",
+        ])
+        .add_clean_content_tags(["blockquote", "style", "script", "head", "title"])
         .clean(html)
         .to_string();
     mail_parser::decoders::html::html_to_text(&without_quotes)
@@ -192,6 +199,21 @@ pub fn strip_quoted(text: &str) -> String {
     kept[start..].join("\n")
 }
 
+/// The address of the `Return-Path` header an MTA adds on delivery (the
+/// envelope sender), for a message handed over without its envelope.
+pub fn return_path(raw: &[u8]) -> Option<String> {
+    let message = MessageParser::default().parse_headers(raw)?;
+    let value = message.header_raw("Return-Path")?;
+    Some(
+        value
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .trim()
+            .to_string(),
+    )
+}
+
 /// The bare address of a `From` header.
 fn from_address(message: &mail_parser::Message<'_>) -> Option<String> {
     message
@@ -266,8 +288,8 @@ impl Domain {
         }
         let refuse = |refusal: Refusal| (refusal, None);
         let result = match parsed {
+            _ if raw.len() > MAX_MESSAGE_BYTES => Err(refuse(Refusal::ReplyTooLarge)),
             None => Err(refuse(Refusal::EmptyReply)),
-            Some(_) if raw.len() > MAX_MESSAGE_BYTES => Err(refuse(Refusal::ReplyTooLarge)),
             Some(message) => self.post_reply_mail(raw, &message, &recipient).await?,
         };
         match result {
