@@ -276,7 +276,10 @@ pub async fn receive_mail(
             bounce: Bounce::Failed,
         }) => (
             EX_UNAVAILABLE,
-            format!("reply not posted: {}", Catalogs::english_error(refusal.code())),
+            format!(
+                "reply not posted: {}",
+                Catalogs::english_error(refusal.code())
+            ),
         ),
         Ok(ReplyMailOutcome::NotForUs) => (
             EX_NOUSER,

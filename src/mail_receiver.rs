@@ -128,9 +128,7 @@ impl mailin::Handler for Handler {
 fn answer(outcome: Result<ReplyMailOutcome, String>) -> Response {
     match outcome {
         Ok(ReplyMailOutcome::Posted(_)) => Response::custom(250, "2.0.0 Reply posted".into()),
-        Ok(ReplyMailOutcome::Duplicate) => {
-            Response::custom(250, "2.0.0 Already posted".into())
-        }
+        Ok(ReplyMailOutcome::Duplicate) => Response::custom(250, "2.0.0 Already posted".into()),
         Ok(ReplyMailOutcome::Automatic) => {
             Response::custom(250, "2.0.0 Automatic message ignored".into())
         }

@@ -362,11 +362,7 @@ fn main() -> ExitCode {
         }
     };
     if let Some(Command::Mail {
-        command:
-            MailCommand::Receive {
-                sender,
-                recipients,
-            },
+        command: MailCommand::Receive { sender, recipients },
     }) = &cli.command
     {
         let settings = match load(cli.config.as_deref()) {

@@ -293,7 +293,13 @@ fn mail_receive_answers_with_exit_codes_an_mta_understands() {
     // Not a reply address of this instance: EX_NOUSER, for the MTA to bounce.
     let out = preau(
         dir.path(),
-        &["mail", "receive", "--sender", "anne@example.org", "someone@elsewhere.test"],
+        &[
+            "mail",
+            "receive",
+            "--sender",
+            "anne@example.org",
+            "someone@elsewhere.test",
+        ],
         &message("someone@elsewhere.test", ""),
         &[],
     );
@@ -319,7 +325,11 @@ fn mail_receive_answers_with_exit_codes_an_mta_understands() {
         .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
         .collect();
     assert_eq!(bounces.len(), 1);
-    assert!(bounces[0].contains("Auto-Submitted: auto-replied"), "{}", bounces[0]);
+    assert!(
+        bounces[0].contains("Auto-Submitted: auto-replied"),
+        "{}",
+        bounces[0]
+    );
     assert!(bounces[0].contains("anne@example.org"), "{}", bounces[0]);
 
     // An automatic message (an absence notice) with no envelope given:
@@ -331,6 +341,15 @@ fn mail_receive_answers_with_exit_codes_an_mta_understands() {
         &[],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("automatic"), "{}", text(&out.stdout));
-    assert_eq!(std::fs::read_dir(dir.path().join("outbox")).unwrap().count(), 1);
+    assert!(
+        text(&out.stdout).contains("automatic"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("outbox"))
+            .unwrap()
+            .count(),
+        1
+    );
 }

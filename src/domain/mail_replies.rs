@@ -178,7 +178,10 @@ pub fn strip_quoted(text: &str) -> String {
         if *line == "-- "
             || trimmed == "--"
             || (lower.starts_with("-----") && lower.ends_with("-----") && trimmed.len() > 10)
-            || (separator && lines.get(at + 1).is_some_and(|next| header_name(next).is_some()))
+            || (separator
+                && lines
+                    .get(at + 1)
+                    .is_some_and(|next| header_name(next).is_some()))
             || is_attribution(line, lines.get(at + 1).copied())
             || is_header_block(&lines, at)
         {
@@ -341,7 +344,9 @@ impl Domain {
             return Ok(Ok(ReplyMailOutcome::Duplicate));
         }
         let posted = match target.thread {
-            ReplyThread::Forum(thread) => self.reply_by_mail_in_forum(&account, thread, &body).await,
+            ReplyThread::Forum(thread) => {
+                self.reply_by_mail_in_forum(&account, thread, &body).await
+            }
             ReplyThread::Project(thread) => {
                 self.reply_by_mail_in_project(&account, thread, &body).await
             }
@@ -349,7 +354,9 @@ impl Domain {
         match posted {
             Ok(()) => Ok(Ok(ReplyMailOutcome::Posted(target.thread))),
             Err(error) => {
-                self.store.release_reply_mail(account.id, &message_id).await?;
+                self.store
+                    .release_reply_mail(account.id, &message_id)
+                    .await?;
                 match error {
                     DomainError::Refused(cause) if closes_thread(&cause) => {
                         Ok(Err((Refusal::ReplyThreadClosed, Some(cause))))
@@ -445,8 +452,16 @@ impl Domain {
         Message {
             subject: format!(
                 "{} / {}",
-                catalogs.format(Lang::Fr, "mail-reply-bounce-subject", &[("instance", instance)]),
-                catalogs.format(Lang::En, "mail-reply-bounce-subject", &[("instance", instance)])
+                catalogs.format(
+                    Lang::Fr,
+                    "mail-reply-bounce-subject",
+                    &[("instance", instance)]
+                ),
+                catalogs.format(
+                    Lang::En,
+                    "mail-reply-bounce-subject",
+                    &[("instance", instance)]
+                )
             ),
             body: format!("{}\n\n----\n\n{}\n", part(Lang::Fr), part(Lang::En)),
         }
@@ -469,7 +484,8 @@ mod tests {
     fn wrapped_attribution_lines_are_cut() {
         let text = "D'accord.\n\nLe jeu. 3 déc. 2026 à 10:02, Anne Martin via Préau <\nreply+f1.2.abc@preau.test> a écrit :\n\n> texte\n";
         assert_eq!(strip_quoted(text), "D'accord.");
-        let english = "Sure.\n\nOn Thu, Dec 3, 2026 at 10:02 AM Anne <anne@x.org>\nwrote:\n> text\n";
+        let english =
+            "Sure.\n\nOn Thu, Dec 3, 2026 at 10:02 AM Anne <anne@x.org>\nwrote:\n> text\n";
         assert_eq!(strip_quoted(english), "Sure.");
     }
 
@@ -477,7 +493,8 @@ mod tests {
     fn thunderbird_quote_and_signature_are_cut() {
         let text = "Le 03/12/2026 à 10:02, Anne a écrit :\n> Question ?\n";
         assert_eq!(strip_quoted(text), "", "only a quote: nothing left");
-        let text = "Voici ma réponse,\nsur deux lignes.   \n\n-- \nBob Dupont\nCollège Jean Moulin\n";
+        let text =
+            "Voici ma réponse,\nsur deux lignes.   \n\n-- \nBob Dupont\nCollège Jean Moulin\n";
         assert_eq!(strip_quoted(text), "Voici ma réponse,\nsur deux lignes.");
     }
 

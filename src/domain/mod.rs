@@ -27,6 +27,7 @@ pub mod instance_checks;
 pub mod keys;
 pub mod live;
 pub mod lookups;
+pub mod mail_replies;
 pub mod mentions;
 pub mod notification_links;
 pub mod notification_mail;
@@ -50,7 +51,6 @@ pub mod projects;
 pub mod provenance;
 pub mod refusals;
 pub mod rendering;
-pub mod mail_replies;
 pub mod reply_address;
 pub mod rows;
 // All SQL. Private to the domain: pages, the API, the ActivityPub handlers

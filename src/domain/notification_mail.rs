@@ -286,7 +286,8 @@ impl Domain {
                 escape(&excerpt),
                 escape(&link),
                 escape(&open),
-                hint.as_ref().map_or_else(String::new, |hint| format!("<p>{}</p>", escape(hint))),
+                hint.as_ref()
+                    .map_or_else(String::new, |hint| format!("<p>{}</p>", escape(hint))),
                 code = lang.code(),
             ),
             unsubscribe,

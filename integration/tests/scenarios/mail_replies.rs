@@ -196,10 +196,7 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
             reply_address.starts_with(&format!("reply+f{thread_id}.")),
             "{reply_address}"
         );
-        assert!(
-            reply_address.ends_with("@reply.a.test"),
-            "{reply_address}"
-        );
+        assert!(reply_address.ends_with("@reply.a.test"), "{reply_address}");
         let text = decoded(&mail);
         assert!(
             text.contains("Répondez à ce courriel pour répondre"),
@@ -235,7 +232,12 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
         assert_eq!(replies(&a, thread_id).await.len(), 2);
 
         // A forged address: bounced to the sender, nothing posted.
-        let (head, signature) = reply_address.split_once('@').unwrap().0.rsplit_once('.').unwrap();
+        let (head, signature) = reply_address
+            .split_once('@')
+            .unwrap()
+            .0
+            .rsplit_once('.')
+            .unwrap();
         let flipped = if signature.starts_with('0') { "1" } else { "0" };
         let forged = format!("{head}.{flipped}{}@reply.a.test", &signature[1..]);
         let message = answer(address, &forged, "answer-2@example.org", "Forged.");
@@ -249,7 +251,10 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
         // A wrong sender: bounced to that sender, nothing posted.
         let mallory = "mallory@example.net";
         let message = answer(mallory, &reply_address, "answer-3@example.net", "Not Anne.");
-        assert_eq!(smtp_send(port, mallory, &reply_address, &message).await, 250);
+        assert_eq!(
+            smtp_send(port, mallory, &reply_address, &message).await,
+            250
+        );
         wait_until(Duration::from_secs(15), || async {
             (bounces(&smtp, mallory, "reply_sender_mismatch").len() == 1).then_some(())
         })
@@ -271,8 +276,16 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
             ))
             .await;
         assert_eq!(locked.status, 200, "{}", locked.text);
-        let message = answer(address, &reply_address, "answer-4@example.org", "Trop tard ?");
-        assert_eq!(smtp_send(port, address, &reply_address, &message).await, 250);
+        let message = answer(
+            address,
+            &reply_address,
+            "answer-4@example.org",
+            "Trop tard ?",
+        );
+        assert_eq!(
+            smtp_send(port, address, &reply_address, &message).await,
+            250
+        );
         let bounce = wait_until(Duration::from_secs(15), || async {
             bounces(&smtp, address, "reply_thread_closed").pop()
         })

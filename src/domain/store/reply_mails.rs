@@ -6,7 +6,11 @@ use super::{accounts::AccountId, Store, StoreResult};
 impl Store {
     /// Claims `message_id` for `account`: true when this is the first time
     /// (the caller goes on and posts), false when it was already claimed.
-    pub async fn claim_reply_mail(&self, account: AccountId, message_id: &str) -> StoreResult<bool> {
+    pub async fn claim_reply_mail(
+        &self,
+        account: AccountId,
+        message_id: &str,
+    ) -> StoreResult<bool> {
         let done = sqlx::query(
             "INSERT INTO reply_mails (account_id, message_id, received_at) VALUES ($1, $2, $3) \
              ON CONFLICT (account_id, message_id) DO NOTHING",
@@ -20,7 +24,11 @@ impl Store {
     }
 
     /// Gives a claim back (the reply could not be posted this time).
-    pub async fn release_reply_mail(&self, account: AccountId, message_id: &str) -> StoreResult<()> {
+    pub async fn release_reply_mail(
+        &self,
+        account: AccountId,
+        message_id: &str,
+    ) -> StoreResult<()> {
         sqlx::query("DELETE FROM reply_mails WHERE account_id = $1 AND message_id = $2")
             .bind(account.0)
             .bind(message_id)
