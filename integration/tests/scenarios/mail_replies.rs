@@ -4,8 +4,9 @@
 //! posted without them and reaches B's copy of the thread. The same
 //! Message-ID sent again posts nothing; a forged address, a wrong sender
 //! and a locked thread each get a bounce and post nothing; a recipient
-//! outside the reply domain is refused at RCPT. Real loopback SMTP servers
-//! both ways.
+//! outside the reply domain is refused at RCPT, one beyond 1 MiB at DATA;
+//! a message with only a quote and a signature bounces as empty. Real
+//! loopback SMTP servers both ways.
 
 use super::forums::fast_delivery;
 use super::support::{client::Client, *};
@@ -261,6 +262,27 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
         .await
         .expect("a bounce for the wrong sender");
         assert!(bounces(&smtp, address, "reply_sender_mismatch").is_empty());
+
+        // Only a quote and a signature: bounced as empty.
+        let message = answer(address, &reply_address, "answer-5@example.org", "");
+        assert_eq!(
+            smtp_send(port, address, &reply_address, &message).await,
+            250
+        );
+        wait_until(Duration::from_secs(15), || async {
+            (bounces(&smtp, address, "empty_reply").len() == 1).then_some(())
+        })
+        .await
+        .expect("a bounce for the empty reply");
+
+        // Beyond 1 MiB: refused at the end of DATA.
+        let huge = answer(
+            address,
+            &reply_address,
+            "answer-6@example.org",
+            &"Bla bla bla.\n".repeat(90_000),
+        );
+        assert_eq!(smtp_send(port, address, &reply_address, &huge).await, 552);
 
         // Not a reply address of A: refused at RCPT.
         assert_eq!(
