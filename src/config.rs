@@ -404,6 +404,12 @@ impl Settings {
             ));
         }
         self.check_delivery()?;
+        let receive = self.mail.receive_listen.trim();
+        if !receive.is_empty() && receive.parse::<std::net::SocketAddr>().is_err() {
+            return Err(ConfigError::Inconsistent(format!(
+                "mail.receive_listen must be an address and port such as 127.0.0.1:2525, not {receive:?}"
+            )));
+        }
         if self.limits.login_per_minute == 0 || self.limits.signup_per_hour == 0 {
             return Err(ConfigError::Inconsistent(
                 "limits must be at least 1".to_string(),
@@ -540,6 +546,19 @@ mod tests {
         .unwrap();
         assert_eq!(settings.delivery.lease_ms, 1500);
         assert!(settings.forums.members_can_create);
+    }
+
+    #[test]
+    fn a_malformed_mail_listener_address_is_refused() {
+        let error =
+            Settings::load(None, env(&[("PREAU_MAIL_RECEIVE_LISTEN", "localhost")])).unwrap_err();
+        assert!(error.to_string().contains("receive_listen"), "{error}");
+        let settings = Settings::load(
+            None,
+            env(&[("PREAU_MAIL_RECEIVE_LISTEN", "127.0.0.1:2525")]),
+        )
+        .unwrap();
+        assert_eq!(settings.mail.receive_listen, "127.0.0.1:2525");
     }
 
     #[test]
