@@ -127,6 +127,43 @@ pub struct RichMessage {
     pub unsubscribe: String,
 }
 
+/// A copy of a forum post for a teacher who follows the forum by e-mail
+/// (mailing-list mode): a [`RichMessage`] with the list headers and the
+/// ids mail clients thread by.
+#[derive(Debug, Clone)]
+pub struct ListMessage {
+    /// Subject, both parts and the one-click unsubscribe link.
+    pub rich: RichMessage,
+    /// `List-Id`: `Title <name.list.host>`.
+    pub list_id: String,
+    /// `Reply-To`: the teacher's reply address for the thread.
+    pub reply_to: String,
+    /// `Message-ID` of this post, with its angle brackets.
+    pub message_id: String,
+    /// `In-Reply-To`: the post it answers, if any.
+    pub in_reply_to: Option<String>,
+    /// `References`: the thread's first post, then the one answered.
+    pub references: Vec<String>,
+}
+
+/// The `List-Id` header (RFC 2919).
+#[derive(Debug, Clone)]
+struct ListId(String);
+
+impl Header for ListId {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Id")
+    }
+
+    fn parse(value: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListId(value.trim().to_string()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
 /// The `List-Unsubscribe` header: `<https link>`.
 #[derive(Debug, Clone)]
 struct ListUnsubscribe(String);
@@ -286,6 +323,39 @@ impl Mailer {
             .multipart(MultiPart::alternative_plain_html(
                 message.text,
                 message.html,
+            ))
+            .map_err(|error| format!("building message: {error}"))?;
+        self.deliver(to, email).await
+    }
+
+    /// Sends the list mail `message` to `to`: plain text and HTML, the
+    /// one-click unsubscribe and list headers, `Reply-To` and the
+    /// threading ids.
+    pub async fn send_list(&self, to: &str, message: ListMessage) -> Result<(), String> {
+        let recipient = recipient(to).map_err(|error| format!("recipient: {error}"))?;
+        let reply_to: Mailbox = message
+            .reply_to
+            .parse()
+            .map_err(|error: lettre::address::AddressError| format!("reply-to: {error}"))?;
+        let mut builder = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(recipient)
+            .reply_to(reply_to)
+            .subject(message.rich.subject)
+            .message_id(Some(message.message_id))
+            .header(ListId(message.list_id))
+            .header(ListUnsubscribe(message.rich.unsubscribe))
+            .header(ListUnsubscribePost);
+        if let Some(parent) = message.in_reply_to {
+            builder = builder.in_reply_to(parent);
+        }
+        if !message.references.is_empty() {
+            builder = builder.references(message.references.join(" "));
+        }
+        let email = builder
+            .multipart(MultiPart::alternative_plain_html(
+                message.rich.text,
+                message.rich.html,
             ))
             .map_err(|error| format!("building message: {error}"))?;
         self.deliver(to, email).await
