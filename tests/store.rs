@@ -1577,7 +1577,11 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
             thread_id: thread,
             in_reply_to_id: thread,
             author_id: author,
-            title: if thread.is_some() { String::new() } else { "Fractions".into() },
+            title: if thread.is_some() {
+                String::new()
+            } else {
+                "Fractions".into()
+            },
             source: format!("post {n}"),
             content_html: String::new(),
             context_url: None,
@@ -1586,9 +1590,13 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
         };
         // Carl's thread: Anne only (Carl wrote it, Dora is not verified).
         let mut tx = store.begin().await.unwrap();
-        let thread = insert_post(&mut tx, &post(1, carl.actor_id, None)).await.unwrap();
+        let thread = insert_post(&mut tx, &post(1, carl.actor_id, None))
+            .await
+            .unwrap();
         assert_eq!(
-            queue_forum_post(&mut tx, thread, forum, carl.actor_id).await.unwrap(),
+            queue_forum_post(&mut tx, thread, forum, carl.actor_id)
+                .await
+                .unwrap(),
             1
         );
         // Anne replies: Carl is notified (a mail at once) and gets the
@@ -1607,7 +1615,9 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
             .unwrap();
         assert_eq!(written.len(), 1);
         assert_eq!(
-            queue_forum_post(&mut tx, reply, forum, anne.actor_id).await.unwrap(),
+            queue_forum_post(&mut tx, reply, forum, anne.actor_id)
+                .await
+                .unwrap(),
             1
         );
         commit(tx).await.unwrap();
@@ -1639,12 +1649,24 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
         let third = insert_post(&mut tx, &post(3, carl.actor_id, Some(thread)))
             .await
             .unwrap();
-        queue_forum_post(&mut tx, third, forum, carl.actor_id).await.unwrap();
+        queue_forum_post(&mut tx, third, forum, carl.actor_id)
+            .await
+            .unwrap();
         commit(tx).await.unwrap();
-        assert!(store.remove_mail_subscription(anne.id, forum).await.unwrap());
-        assert!(!store.remove_mail_subscription(anne.id, forum).await.unwrap());
+        assert!(store
+            .remove_mail_subscription(anne.id, forum)
+            .await
+            .unwrap());
+        assert!(!store
+            .remove_mail_subscription(anne.id, forum)
+            .await
+            .unwrap());
         assert!(store.pending_list_mails(10).await.unwrap().is_empty());
-        assert!(store.mail_subscriptions_of(anne.id).await.unwrap().is_empty());
+        assert!(store
+            .mail_subscriptions_of(anne.id)
+            .await
+            .unwrap()
+            .is_empty());
         db.finish().await;
     }
 }

@@ -304,7 +304,10 @@ fn route_builder() -> RouteBuilder {
         "/me/notification-settings",
         notification_settings::put_notification_settings,
     )
-    .get("/me/mail-subscriptions", mail_lists::list_mail_subscriptions)
+    .get(
+        "/me/mail-subscriptions",
+        mail_lists::list_mail_subscriptions,
+    )
     .get("/stream", stream::get_stream)
     .get("/admin/accounts", admin::list_accounts)
     .post("/admin/accounts/{name}/approve", admin::approve_account)

@@ -138,11 +138,18 @@ impl Domain {
         account: &AccountRow,
         group: ActorId,
     ) -> DomainResult<bool> {
-        Ok(self.store.remove_mail_subscription(account.id, group).await?)
+        Ok(self
+            .store
+            .remove_mail_subscription(account.id, group)
+            .await?)
     }
 
     /// Whether a teacher follows a forum or project by e-mail.
-    pub async fn follows_by_mail(&self, account: &AccountRow, group: ActorId) -> DomainResult<bool> {
+    pub async fn follows_by_mail(
+        &self,
+        account: &AccountRow,
+        group: ActorId,
+    ) -> DomainResult<bool> {
         Ok(self.store.has_mail_subscription(account.id, group).await?)
     }
 
@@ -183,7 +190,11 @@ impl Domain {
         if let Some(forum) = self.store.forum(group).await? {
             return Ok(Some(forum.title));
         }
-        Ok(self.store.project(group).await?.map(|project| project.title))
+        Ok(self
+            .store
+            .project(group)
+            .await?
+            .map(|project| project.title))
     }
 
     /// Follows a list's one-click unsubscribe link (already checked).
@@ -344,8 +355,12 @@ impl Domain {
                 None => key.insert(self.unsubscribe_key().await?),
             };
             let ids: Vec<i64> = rows.iter().map(|row| row.mail_id).collect();
-            let claimed: std::collections::HashSet<i64> =
-                self.store.claim_list_mails(&ids).await?.into_iter().collect();
+            let claimed: std::collections::HashSet<i64> = self
+                .store
+                .claim_list_mails(&ids)
+                .await?
+                .into_iter()
+                .collect();
             let mut progressed = !claimed.is_empty();
             let mut failed = Vec::new();
             let labels = self.labeller().await?;
@@ -398,7 +413,11 @@ impl Domain {
 }
 
 /// What an unsubscribe link of a list stops, for its confirmation page.
-pub(super) fn list_target(username: String, kind: &str, title: Option<String>) -> UnsubscribeTarget {
+pub(super) fn list_target(
+    username: String,
+    kind: &str,
+    title: Option<String>,
+) -> UnsubscribeTarget {
     UnsubscribeTarget {
         username,
         kind: kind.to_string(),

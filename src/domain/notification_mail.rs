@@ -117,8 +117,7 @@ impl Domain {
         signature: &str,
     ) -> DomainResult<UnsubscribeTarget> {
         let list = super::mail_lists::list_group(kind);
-        let known =
-            kind == DIGEST || list.is_some() || KINDS.iter().any(|(name, _)| *name == kind);
+        let known = kind == DIGEST || list.is_some() || KINDS.iter().any(|(name, _)| *name == kind);
         let key = self.unsubscribe_key().await?;
         let expected = Self::sign(&key, AccountId(account), kind)?;
         let matches = known

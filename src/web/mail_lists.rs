@@ -4,7 +4,7 @@
 
 use super::session::{CsrfForm, Page};
 use crate::{
-    apub::forums::forum_path, app::AppState, domain::rows::ActorId, extract::WebPath,
+    app::AppState, apub::forums::forum_path, domain::rows::ActorId, extract::WebPath,
     web::projects::project_path,
 };
 use axum::{extract::State, response::Response};

@@ -127,9 +127,7 @@ pub async fn show_settings(State(state): State<AppState>, page: Page) -> Respons
         return super::redirect::to("/login?next=%2Fsettings%2Fnotifications");
     };
     match state.domain.notification_settings(user).await {
-        Ok(settings) => {
-            settings_page(&state, &page, StatusCode::OK, &settings, false, None).await
-        }
+        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, false, None).await,
         Err(error) => state.error_page(&page, error),
     }
 }
@@ -155,15 +153,14 @@ pub async fn submit_settings(
         digest: form.get("digest").cloned(),
     };
     match state.domain.set_notification_settings(user, &change).await {
-        Ok(settings) => {
-            settings_page(&state, &page, StatusCode::OK, &settings, true, None).await
-        }
+        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, true, None).await,
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
             match state.domain.notification_settings(user).await {
                 Ok(settings) => {
-                    settings_page(&state, &page, error.status, &settings, false, Some(message)).await
+                    settings_page(&state, &page, error.status, &settings, false, Some(message))
+                        .await
                 }
                 Err(other) => state.error_page(&page, other),
             }

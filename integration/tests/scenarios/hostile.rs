@@ -71,7 +71,11 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("POST", "/projects/{name}/leave", Body::Ignored),
     ("POST", "/projects/{name}/members/{id}", Body::Json),
     ("PUT", "/projects/{name}/mail-subscription", Body::Ignored),
-    ("DELETE", "/projects/{name}/mail-subscription", Body::Ignored),
+    (
+        "DELETE",
+        "/projects/{name}/mail-subscription",
+        Body::Ignored,
+    ),
     ("GET", "/projects/{name}/threads", Body::Ignored),
     ("POST", "/projects/{name}/threads", Body::Json),
     ("GET", "/projects/{name}/threads/{id}", Body::Ignored),

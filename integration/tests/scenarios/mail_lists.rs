@@ -107,7 +107,9 @@ async fn forum_and_project_posts_reach_subscribers_by_mail() {
         .expect_error(404, "not_found");
 
         // Bob, on B, opens a thread and replies in it.
-        let thread = bob.post_thread("maths", "Fractions", "Comment commencer ?").await;
+        let thread = bob
+            .post_thread("maths", "Fractions", "Comment commencer ?")
+            .await;
         bob.reply(thread["id"].as_i64().unwrap(), "Avec des bandes de papier.")
             .await;
         let both = wait_until(Duration::from_secs(30), || async {
@@ -116,7 +118,11 @@ async fn forum_and_project_posts_reach_subscribers_by_mail() {
             (smtp.mails_to(address).len() >= 2).then_some(())
         })
         .await;
-        assert!(both.is_some(), "Anne got {} mails", smtp.mails_to(address).len());
+        assert!(
+            both.is_some(),
+            "Anne got {} mails",
+            smtp.mails_to(address).len()
+        );
         let mails = smtp.mails_to(address);
         assert_eq!(mails.len(), 2, "one mail per post");
         let thread_mail = mails
@@ -138,7 +144,10 @@ async fn forum_and_project_posts_reach_subscribers_by_mail() {
                 mail.data
             );
             let text = decoded(mail);
-            assert!(text.contains("text/plain") && text.contains("text/html"), "{text}");
+            assert!(
+                text.contains("text/plain") && text.contains("text/html"),
+                "{text}"
+            );
             assert!(text.contains(&format!("bob@{}", b.domain)), "{text}");
             assert!(text.contains("Informel"), "the author's label: {text}");
             assert!(text.contains(&format!("{}/threads/", a.base_url)), "{text}");
@@ -185,7 +194,11 @@ async fn forum_and_project_posts_reach_subscribers_by_mail() {
         let stranger = Client::cookieless(&a);
         let confirm = stranger.get(unsubscribe).await;
         assert_eq!(confirm.status, 200, "{}", confirm.text);
-        assert!(confirm.text.contains("Maths au cycle 3"), "{}", confirm.text);
+        assert!(
+            confirm.text.contains("Maths au cycle 3"),
+            "{}",
+            confirm.text
+        );
         let done = stranger
             .post_form(unsubscribe, &[("List-Unsubscribe", "One-Click")])
             .await;

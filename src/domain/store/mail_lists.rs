@@ -230,14 +230,13 @@ impl Store {
         group: ActorId,
     ) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
-        let removed = sqlx::query(
-            "DELETE FROM mail_subscriptions WHERE account_id = $1 AND group_id = $2",
-        )
-        .bind(account.0)
-        .bind(group.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let removed =
+            sqlx::query("DELETE FROM mail_subscriptions WHERE account_id = $1 AND group_id = $2")
+                .bind(account.0)
+                .bind(group.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         // What was queued and not sent yet is not sent any more.
         sqlx::query(
             "UPDATE list_mails SET state = 'dropped', done_at = $1 \
