@@ -838,6 +838,6 @@ mail-list-settings-intro = Every new thread and reply of these forums is e-maile
 mail-list-settings-none = You follow no forum by e-mail. Use the "Follow by e-mail" button on a forum's page or on a project's forum.
 mail-list-kind-forum = forum
 mail-list-kind-project = project forum
-mail-list-stop-named = Stop following "{ $list }" by e-mail
+mail-list-stop-named = Stop following by e-mail: "{ $list }"
 unsubscribe-confirm-list = Stop e-mailing { $username } the messages of "{ $list }"?
 unsubscribe-done-list = Done: you no longer follow "{ $list }" by e-mail.

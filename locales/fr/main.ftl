@@ -838,6 +838,6 @@ mail-list-settings-intro = Vous recevez par courriel chaque nouveau sujet et cha
 mail-list-settings-none = Vous ne suivez aucun forum par e-mail. Utilisez le bouton « Suivre par e-mail » sur la page d’un forum ou du forum d’un projet.
 mail-list-kind-forum = forum
 mail-list-kind-project = forum du projet
-mail-list-stop-named = Ne plus suivre « { $list } » par e-mail
+mail-list-stop-named = Ne plus suivre par e-mail : « { $list } »
 unsubscribe-confirm-list = Ne plus envoyer à { $username } les messages de « { $list } » par courriel ?
 unsubscribe-done-list = C’est fait : vous ne suivez plus « { $list } » par e-mail.
