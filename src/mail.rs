@@ -149,6 +149,42 @@ impl Header for AutoReplied {
     }
 }
 
+/// A copy of a forum post for a teacher who follows the forum by e-mail
+/// (mailing-list mode): a [`RichMessage`] with the list headers and the
+/// ids mail clients thread by.
+#[derive(Debug, Clone)]
+pub struct ListMessage {
+    /// Subject, both parts, the one-click unsubscribe link and `Reply-To`
+    /// (the teacher's reply address for the thread).
+    pub rich: RichMessage,
+    /// `List-Id`: `Title <name.list.host>`.
+    pub list_id: String,
+    /// `Message-ID` of this post, with its angle brackets.
+    pub message_id: String,
+    /// `In-Reply-To`: the post it answers, if any.
+    pub in_reply_to: Option<String>,
+    /// `References`: the thread's first post, then the one answered.
+    pub references: Vec<String>,
+}
+
+/// The `List-Id` header (RFC 2919).
+#[derive(Debug, Clone)]
+struct ListId(String);
+
+impl Header for ListId {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Id")
+    }
+
+    fn parse(value: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListId(value.trim().to_string()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
 /// The `List-Unsubscribe` header: `<https link>`.
 #[derive(Debug, Clone)]
 struct ListUnsubscribe(String);
@@ -310,27 +346,60 @@ impl Mailer {
         self.deliver(to, email).await
     }
 
-    /// Sends the notification mail `message` to `to`: plain text and HTML
-    /// alternatives, with the one-click unsubscribe headers and, when the
-    /// mail is about a thread, the reply address as `Reply-To`.
-    pub async fn send_rich(&self, to: &str, message: RichMessage) -> Result<(), String> {
+    /// The headers a notification mail and a list mail share: sender,
+    /// recipient, subject, the one-click unsubscribe pair and, when the mail
+    /// is about a thread, the reply address as `Reply-To`.
+    fn rich_builder(
+        &self,
+        to: &str,
+        message: &RichMessage,
+    ) -> Result<lettre::message::MessageBuilder, String> {
         let recipient = recipient(to).map_err(|error| format!("recipient: {error}"))?;
         let mut builder = lettre::Message::builder()
             .from(self.from.clone())
-            .to(recipient);
+            .to(recipient)
+            .subject(message.subject.clone())
+            .header(ListUnsubscribe(message.unsubscribe.clone()))
+            .header(ListUnsubscribePost);
         if let Some(reply_to) = &message.reply_to {
             let mailbox = reply_to
                 .parse::<Mailbox>()
                 .map_err(|error| format!("reply-to: {error}"))?;
             builder = builder.reply_to(mailbox);
         }
-        let email = builder
-            .subject(message.subject)
-            .header(ListUnsubscribe(message.unsubscribe))
-            .header(ListUnsubscribePost)
+        Ok(builder)
+    }
+
+    /// Sends the notification mail `message` to `to`: plain text and HTML
+    /// alternatives, with the headers of [`Mailer::rich_builder`].
+    pub async fn send_rich(&self, to: &str, message: RichMessage) -> Result<(), String> {
+        let email = self
+            .rich_builder(to, &message)?
             .multipart(MultiPart::alternative_plain_html(
                 message.text,
                 message.html,
+            ))
+            .map_err(|error| format!("building message: {error}"))?;
+        self.deliver(to, email).await
+    }
+
+    /// Sends the list mail `message` to `to`: a notification mail's
+    /// headers, the list's and the threading ids.
+    pub async fn send_list(&self, to: &str, message: ListMessage) -> Result<(), String> {
+        let mut builder = self
+            .rich_builder(to, &message.rich)?
+            .message_id(Some(message.message_id))
+            .header(ListId(message.list_id));
+        if let Some(parent) = message.in_reply_to {
+            builder = builder.in_reply_to(parent);
+        }
+        if !message.references.is_empty() {
+            builder = builder.references(message.references.join(" "));
+        }
+        let email = builder
+            .multipart(MultiPart::alternative_plain_html(
+                message.rich.text,
+                message.rich.html,
             ))
             .map_err(|error| format!("building message: {error}"))?;
         self.deliver(to, email).await

@@ -1503,3 +1503,170 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
         db.finish().await;
     }
 }
+
+/// Mailing-list mode: a new post is queued for every subscriber of its
+/// forum who may get mail (active, verified), never its author; a
+/// subscriber's pending notification mail about the same post is dropped
+/// (one mail, not two); a row is claimed by one caller only; stopping drops
+/// what was queued.
+#[tokio::test]
+async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
+    use preau::domain::store::{
+        commit,
+        forums::{insert_forum, NewForum},
+        mail_lists::{queue_forum_post, ListKind},
+        notifications::{insert_notification, NewNotification, NotificationKind, Recipients},
+        posts::{insert_post, NewPost, PostKind},
+    };
+    for db in databases().await {
+        let store = &db.store;
+        let mut accounts = Vec::new();
+        for (name, verified) in [("anne", true), ("carl", true), ("dora", false)] {
+            let mut new = person(name, &format!("{name}@example.org"));
+            new.email_verified = verified;
+            let id = store.create_account(&new).await.unwrap();
+            store
+                .set_account_status(id, AccountStatus::Active)
+                .await
+                .unwrap();
+            accounts.push(store.account_by_id(id).await.unwrap().unwrap());
+        }
+        let (anne, carl, dora) = (&accounts[0], &accounts[1], &accounts[2]);
+        let mut tx = store.begin().await.unwrap();
+        let mut group = person("maths", "unused@example.org").actor;
+        group.kind = ActorKindRow::Group;
+        group.ap_id = "https://preau.test/forums/maths".into();
+        let forum = insert_forum(
+            &mut tx,
+            &NewForum {
+                actor: group,
+                title: "Maths".into(),
+                description_source: String::new(),
+                description_html: String::new(),
+                moderators_url: None,
+                featured_url: None,
+                created_by: None,
+                min_post_level: preau_federation::TrustLevel::Informal,
+            },
+        )
+        .await
+        .unwrap();
+        commit(tx).await.unwrap();
+        for account in [anne, carl, dora] {
+            store
+                .add_mail_subscription(account.id, forum, ListKind::Forum)
+                .await
+                .unwrap();
+        }
+        // Twice: no second row.
+        store
+            .add_mail_subscription(carl.id, forum, ListKind::Forum)
+            .await
+            .unwrap();
+        assert!(store.has_mail_subscription(carl.id, forum).await.unwrap());
+        assert_eq!(store.mail_subscriptions_of(carl.id).await.unwrap().len(), 1);
+
+        let post = |n: u32, author, thread: Option<preau::domain::store::posts::PostId>| NewPost {
+            ap_id: format!("https://preau.test/posts/{n}"),
+            kind: if thread.is_some() {
+                PostKind::Reply
+            } else {
+                PostKind::Thread
+            },
+            forum_id: forum,
+            thread_id: thread,
+            in_reply_to_id: thread,
+            author_id: author,
+            title: if thread.is_some() {
+                String::new()
+            } else {
+                "Fractions".into()
+            },
+            source: format!("post {n}"),
+            content_html: String::new(),
+            context_url: None,
+            published_at: 1,
+            local: true,
+        };
+        // Carl's thread: Anne only (Carl wrote it, Dora is not verified).
+        let mut tx = store.begin().await.unwrap();
+        let thread = insert_post(&mut tx, &post(1, carl.actor_id, None))
+            .await
+            .unwrap();
+        assert_eq!(
+            queue_forum_post(&mut tx, thread, forum, carl.actor_id)
+                .await
+                .unwrap(),
+            1
+        );
+        // Anne replies: Carl is notified (a mail at once) and gets the
+        // list mail; the notification mail is dropped.
+        let reply = insert_post(&mut tx, &post(2, anne.actor_id, Some(thread)))
+            .await
+            .unwrap();
+        let mut note = NewNotification::new(NotificationKind::Reply, format!("post:{}", reply.0));
+        note.actor = Some(anne.actor_id);
+        note.post = Some(reply);
+        note.thread = Some(thread);
+        note.title = "Fractions".into();
+        note.link = format!("/threads/{}", thread.0);
+        let written = insert_notification(&mut tx, &Recipients::Account(carl.id), &note)
+            .await
+            .unwrap();
+        assert_eq!(written.len(), 1);
+        assert_eq!(
+            queue_forum_post(&mut tx, reply, forum, anne.actor_id)
+                .await
+                .unwrap(),
+            1
+        );
+        commit(tx).await.unwrap();
+        assert!(
+            store.pending_instant_mails(10).await.unwrap().is_empty(),
+            "the list mail replaces the notification mail"
+        );
+
+        let pending = store.pending_list_mails(10).await.unwrap();
+        assert_eq!(pending.len(), 2);
+        assert_eq!(pending[0].account_id, anne.id);
+        assert_eq!(pending[0].post_id, thread.0);
+        assert_eq!(pending[0].thread_title, "Fractions");
+        assert_eq!(pending[1].account_id, carl.id);
+        assert_eq!(pending[1].thread_id, thread.0);
+        assert_eq!(pending[1].in_reply_to_id, Some(thread.0));
+        assert_eq!(pending[1].thread_title, "Fractions");
+        assert!(pending.iter().all(|row| row.visible == 1));
+        let ids: Vec<i64> = pending.iter().map(|row| row.mail_id).collect();
+        assert_eq!(store.claim_list_mails(&ids).await.unwrap().len(), 2);
+        assert!(
+            store.claim_list_mails(&ids).await.unwrap().is_empty(),
+            "a claimed row is claimed once"
+        );
+        store.finish_list_mails(&ids, "sent").await.unwrap();
+
+        // Anne stops: what was queued for her is dropped.
+        let mut tx = store.begin().await.unwrap();
+        let third = insert_post(&mut tx, &post(3, carl.actor_id, Some(thread)))
+            .await
+            .unwrap();
+        queue_forum_post(&mut tx, third, forum, carl.actor_id)
+            .await
+            .unwrap();
+        commit(tx).await.unwrap();
+        assert!(store
+            .remove_mail_subscription(anne.id, forum)
+            .await
+            .unwrap());
+        assert!(!store
+            .remove_mail_subscription(anne.id, forum)
+            .await
+            .unwrap());
+        assert!(store.pending_list_mails(10).await.unwrap().is_empty());
+        assert!(store
+            .mail_subscriptions_of(anne.id)
+            .await
+            .unwrap()
+            .is_empty());
+        db.finish().await;
+    }
+}

@@ -24,6 +24,8 @@ mod impersonation;
 mod lemmy_shapes;
 #[path = "scenarios/live.rs"]
 mod live;
+#[path = "scenarios/mail_lists.rs"]
+mod mail_lists;
 #[path = "scenarios/mail_replies.rs"]
 mod mail_replies;
 #[path = "scenarios/mentions.rs"]

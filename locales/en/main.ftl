@@ -834,3 +834,20 @@ mail-reply-bounce-body = Your reply by e-mail was not posted on { $instance }.
 # Live updates (static/live.js)
 live-unread-label = Unread notifications:
 live-new-replies = New replies — show
+# Mailing-list mode: following a forum or a project's forum by e-mail
+mail-list-follow = Follow by e-mail
+mail-list-unfollow = Stop following by e-mail
+mail-list-following = You follow this forum by e-mail: every new thread and reply is sent to you.
+mail-list-follow-help = Every new thread and reply will be e-mailed to you; answer the e-mail to reply in the thread.
+mail-list-byline = { $author } ({ $handle }) · { $label }
+mail-list-why = You get this e-mail because you follow "{ $list }" by e-mail.
+mail-list-reply = Reply to this e-mail to answer in the thread.
+mail-list-stop = Stop following by e-mail
+mail-list-settings-title = Forums followed by e-mail
+mail-list-settings-intro = Every new thread and reply of these forums is e-mailed to you.
+mail-list-settings-none = You follow no forum by e-mail. Use the "Follow by e-mail" button on a forum's page or on a project's forum.
+mail-list-kind-forum = forum
+mail-list-kind-project = project forum
+mail-list-stop-named = Stop following by e-mail: "{ $list }"
+unsubscribe-confirm-list = Stop e-mailing { $username } the messages of "{ $list }"?
+unsubscribe-done-list = Done: you no longer follow "{ $list }" by e-mail.

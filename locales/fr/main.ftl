@@ -834,3 +834,20 @@ mail-reply-bounce-body = Votre réponse par courriel n’a pas été publiée su
 # Live updates (static/live.js)
 live-unread-label = Notifications non lues :
 live-new-replies = Nouvelles réponses — afficher
+# Mailing-list mode: following a forum or a project's forum by e-mail
+mail-list-follow = Suivre par e-mail
+mail-list-unfollow = Ne plus suivre par e-mail
+mail-list-following = Vous suivez ce forum par e-mail : chaque nouveau sujet et chaque réponse vous sont envoyés.
+mail-list-follow-help = Chaque nouveau sujet et chaque réponse vous seront envoyés par e-mail ; répondez au courriel pour répondre dans le fil.
+mail-list-byline = { $author } ({ $handle }) · { $label }
+mail-list-why = Vous recevez ce courriel parce que vous suivez « { $list } » par e-mail.
+mail-list-reply = Répondez à ce courriel pour répondre dans le fil.
+mail-list-stop = Ne plus suivre par e-mail
+mail-list-settings-title = Forums suivis par e-mail
+mail-list-settings-intro = Vous recevez par courriel chaque nouveau sujet et chaque réponse de ces forums.
+mail-list-settings-none = Vous ne suivez aucun forum par e-mail. Utilisez le bouton « Suivre par e-mail » sur la page d’un forum ou du forum d’un projet.
+mail-list-kind-forum = forum
+mail-list-kind-project = forum du projet
+mail-list-stop-named = Ne plus suivre par e-mail : « { $list } »
+unsubscribe-confirm-list = Ne plus envoyer à { $username } les messages de « { $list } » par courriel ?
+unsubscribe-done-list = C’est fait : vous ne suivez plus « { $list } » par e-mail.

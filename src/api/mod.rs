@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod directory;
 pub mod forums;
 pub mod instance;
+pub mod mail_lists;
 pub mod notification_settings;
 pub mod notifications;
 pub mod openapi;
@@ -223,6 +224,14 @@ fn route_builder() -> RouteBuilder {
     .post("/forums/follow", forums::follow_forum)
     .get("/forums/{name}", forums::get_forum)
     .delete("/forums/{name}/follow", forums::unfollow_forum)
+    .put(
+        "/forums/{name}/mail-subscription",
+        mail_lists::put_forum_mail_subscription,
+    )
+    .delete(
+        "/forums/{name}/mail-subscription",
+        mail_lists::delete_forum_mail_subscription,
+    )
     .post("/forums/{name}/threads", forums::create_thread)
     .get("/forums/{name}/reports", forums::list_reports)
     .get("/threads/{id}", posts::get_thread)
@@ -243,6 +252,14 @@ fn route_builder() -> RouteBuilder {
     .post("/projects/{name}/join", projects::join_project)
     .post("/projects/{name}/leave", projects::leave_project)
     .post("/projects/{name}/members/{id}", projects::act_on_member)
+    .put(
+        "/projects/{name}/mail-subscription",
+        mail_lists::put_project_mail_subscription,
+    )
+    .delete(
+        "/projects/{name}/mail-subscription",
+        mail_lists::delete_project_mail_subscription,
+    )
     .get(
         "/projects/{name}/threads",
         project_content::list_project_threads,
@@ -286,6 +303,10 @@ fn route_builder() -> RouteBuilder {
     .put(
         "/me/notification-settings",
         notification_settings::put_notification_settings,
+    )
+    .get(
+        "/me/mail-subscriptions",
+        mail_lists::list_mail_subscriptions,
     )
     .get("/stream", stream::get_stream)
     .get("/admin/accounts", admin::list_accounts)

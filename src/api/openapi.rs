@@ -61,6 +61,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::contacts::Doc::openapi(),
         super::notifications::Doc::openapi(),
         super::notification_settings::Doc::openapi(),
+        super::mail_lists::Doc::openapi(),
         super::stream::Doc::openapi(),
         super::admin::Doc::openapi(),
     ] {

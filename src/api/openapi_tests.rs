@@ -468,6 +468,9 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<notification_settings::NotificationKindSetting>(&mut entries);
     schema_entries::<notification_settings::NotificationSettingsView>(&mut entries);
     schema_entries::<notification_settings::NotificationSettingsChange>(&mut entries);
+    schema_entries::<super::mail_lists::MailSubscriptionView>(&mut entries);
+    schema_entries::<super::mail_lists::MailSubscriptionList>(&mut entries);
+    schema_entries::<super::mail_lists::MailSubscriptionState>(&mut entries);
     schema_entries::<super::stream::StreamEventData>(&mut entries);
     schema_entries::<super::stream::StreamNotification>(&mut entries);
     schema_entries::<super::stream::StreamReply>(&mut entries);

@@ -351,6 +351,8 @@ impl Domain {
         .await?;
         super::notifications::notify_new_post(&mut tx, id, &new, &mentions::local_actors(mentions))
             .await?;
+        crate::domain::store::mail_lists::queue_forum_post(&mut tx, id, forum.actor.id, actor.id)
+            .await?;
         super::live::reply_stored(&mut tx, id, new.kind, new.thread_id).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();

@@ -27,6 +27,7 @@ pub mod instance_checks;
 pub mod keys;
 pub mod live;
 pub mod lookups;
+pub mod mail_lists;
 pub mod mail_replies;
 pub mod mentions;
 pub mod notification_links;

@@ -36,8 +36,10 @@ pub const DIGEST: &str = "digest";
 pub struct UnsubscribeTarget {
     /// The account's username.
     pub username: String,
-    /// The notification kind, or [`DIGEST`].
+    /// The notification kind, [`DIGEST`], or `list-<id>` (a mailing list).
     pub kind: String,
+    /// For a mailing list, the title of the forum or project it follows.
+    pub list: Option<String>,
 }
 
 fn escape(text: &str) -> String {
@@ -69,7 +71,7 @@ fn mailable(row: &QueuedMail) -> bool {
 impl Domain {
     /// The key unsubscribe links are signed with: derived from the
     /// instance actor's private key, the secret this instance already keeps.
-    async fn unsubscribe_key(&self) -> DomainResult<Vec<u8>> {
+    pub(super) async fn unsubscribe_key(&self) -> DomainResult<Vec<u8>> {
         let actor = self.ensure_instance_actor().await?;
         let secret = actor
             .private_key_pem
@@ -94,7 +96,7 @@ impl Domain {
         self.unsubscribe_link_with(&key, account, kind)
     }
 
-    fn unsubscribe_link_with(
+    pub(super) fn unsubscribe_link_with(
         &self,
         key: &[u8],
         account: AccountId,
@@ -115,7 +117,8 @@ impl Domain {
         kind: &str,
         signature: &str,
     ) -> DomainResult<UnsubscribeTarget> {
-        let known = kind == DIGEST || KINDS.iter().any(|(name, _)| *name == kind);
+        let list = super::mail_lists::list_group(kind);
+        let known = kind == DIGEST || list.is_some() || KINDS.iter().any(|(name, _)| *name == kind);
         let key = self.unsubscribe_key().await?;
         let expected = Self::sign(&key, AccountId(account), kind)?;
         let matches = known
@@ -131,9 +134,18 @@ impl Domain {
             .account_by_id(AccountId(account))
             .await?
             .ok_or(Refusal::InvalidUnsubscribeLink)?;
+        if let Some(group) = list {
+            let title = self.list_title(group).await?;
+            return Ok(super::mail_lists::list_target(
+                account.username,
+                kind,
+                title,
+            ));
+        }
         Ok(UnsubscribeTarget {
             username: account.username,
             kind: kind.to_string(),
+            list: None,
         })
     }
 
@@ -146,6 +158,10 @@ impl Domain {
         signature: &str,
     ) -> DomainResult<UnsubscribeTarget> {
         let target = self.check_unsubscribe(account, kind, signature).await?;
+        if let Some(group) = super::mail_lists::list_group(kind) {
+            self.unsubscribe_list(AccountId(account), group).await?;
+            return Ok(target);
+        }
         let row = self
             .store
             .account_by_id(AccountId(account))

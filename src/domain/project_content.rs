@@ -211,6 +211,13 @@ impl Domain {
         )?)?;
         self.distribute_in_project(&mut tx, project, &author, &activity_id, &activity, None)
             .await?;
+        crate::domain::store::mail_lists::queue_project_post(
+            &mut tx,
+            id,
+            project.actor.id,
+            author.id,
+        )
+        .await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(row)
@@ -261,7 +268,14 @@ impl Domain {
                 }
                 post.author_id = author.id;
                 post.project_id = project.actor.id;
-                project_content::insert_post(&mut tx, &post).await?;
+                let id = project_content::insert_post(&mut tx, &post).await?;
+                crate::domain::store::mail_lists::queue_project_post(
+                    &mut tx,
+                    id,
+                    project.actor.id,
+                    author.id,
+                )
+                .await?;
             }
             ReceivedObject::Document {
                 mut version,

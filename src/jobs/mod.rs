@@ -21,8 +21,8 @@ pub fn spawn_maintenance(domain: Domain) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Sends notification mails (at once, then the digests due), every 30
-/// seconds.
+/// Sends notification mails (at once, then the digests due) and list
+/// mails (mailing-list mode), every 30 seconds.
 pub fn spawn_notification_mail(domain: Domain) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(Duration::from_secs(30));
@@ -33,6 +33,9 @@ pub fn spawn_notification_mail(domain: Domain) -> tokio::task::JoinHandle<()> {
             }
             if let Err(error) = domain.send_due_digests().await {
                 tracing::warn!(%error, "sending digests failed");
+            }
+            if let Err(error) = domain.send_list_mails().await {
+                tracing::warn!(%error, "sending list mails failed");
             }
         }
     })

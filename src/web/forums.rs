@@ -60,6 +60,8 @@ struct ForumPage<'a> {
     total: i64,
     /// `none`, `pending` or `accepted` for a remote forum.
     follow_state: Option<&'static str>,
+    /// Whether the visitor follows the forum by e-mail (logged in only).
+    mail_subscribed: Option<bool>,
     ban: Option<BanView>,
     form: Option<&'a ThreadForm>,
     preview_html: Option<String>,
@@ -323,6 +325,13 @@ async fn forum_page(
         }
         _ => None,
     };
+    let mail_subscribed = match &page.user {
+        Some(user) => match state.domain.follows_by_mail(user, forum.actor.id).await {
+            Ok(subscribed) => Some(subscribed),
+            Err(error) => return refusal(state, page, error),
+        },
+        None => None,
+    };
     let ban = match &page.user {
         Some(user) => match state.domain.ban_of(forum, user).await {
             Ok(ban) => ban.map(|ban| BanView {
@@ -357,6 +366,7 @@ async fn forum_page(
             pages,
             total: list.total,
             follow_state,
+            mail_subscribed,
             ban,
             form,
             preview_html: preview,

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod forums;
 pub mod home;
 pub mod home_teacher;
+pub mod mail_lists;
 pub mod notification_settings;
 pub mod notifications;
 pub mod posts;
@@ -363,6 +364,18 @@ pub fn routes() -> Router<AppState> {
         .route("/forums/{name}", get(forums::show_forum))
         .route("/forums/{name}/threads", post(forums::submit_thread))
         .route("/forums/{name}/unfollow", post(forums::submit_unfollow))
+        .route(
+            "/forums/{name}/mail-subscription",
+            post(mail_lists::submit_forum),
+        )
+        .route(
+            "/projects/{name}/mail-subscription",
+            post(mail_lists::submit_project),
+        )
+        .route(
+            "/settings/mail-subscriptions/stop",
+            post(mail_lists::submit_stop),
+        )
         .route("/threads/{id}", get(forums::show_thread))
         .route("/threads/{id}/replies", post(forums::submit_reply))
         .route("/threads/{id}/moderate", post(posts::submit_moderate))

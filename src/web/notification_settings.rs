@@ -28,10 +28,22 @@ struct KindView {
     choices: Vec<Choice>,
 }
 
+/// One forum or project followed by e-mail.
+#[derive(Serialize)]
+struct ListView {
+    group: i64,
+    /// `forum` or `project`.
+    kind: &'static str,
+    title: String,
+    handle: String,
+    link: String,
+}
+
 /// `notification_settings.html`.
 #[derive(Serialize)]
 struct SettingsPage {
     kinds: Vec<KindView>,
+    lists: Vec<ListView>,
     digest: Vec<Choice>,
     saved: bool,
     error: Option<String>,
@@ -43,12 +55,14 @@ struct UnsubscribePage {
     /// The kind's catalog key suffix, or `digest`.
     kind: String,
     username: String,
+    /// For a mailing list, the forum's or project's title.
+    list: Option<String>,
     /// Where the confirmation form posts.
     action: String,
     done: bool,
 }
 
-fn settings_page(
+async fn settings_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
@@ -56,6 +70,22 @@ fn settings_page(
     saved: bool,
     error: Option<String>,
 ) -> Response {
+    let lists = match &page.user {
+        Some(user) => match state.domain.mail_subscriptions(user).await {
+            Ok(lists) => lists
+                .into_iter()
+                .map(|list| ListView {
+                    group: list.group_id.0,
+                    kind: list.kind.as_str(),
+                    title: list.title,
+                    handle: list.handle,
+                    link: list.link,
+                })
+                .collect(),
+            Err(error) => return state.error_page(page, error),
+        },
+        None => Vec::new(),
+    };
     let kinds = settings
         .kinds
         .iter()
@@ -83,6 +113,7 @@ fn settings_page(
         "notification_settings.html",
         &SettingsPage {
             kinds,
+            lists,
             digest,
             saved,
             error,
@@ -96,7 +127,7 @@ pub async fn show_settings(State(state): State<AppState>, page: Page) -> Respons
         return super::redirect::to("/login?next=%2Fsettings%2Fnotifications");
     };
     match state.domain.notification_settings(user).await {
-        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, false, None),
+        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, false, None).await,
         Err(error) => state.error_page(&page, error),
     }
 }
@@ -122,13 +153,14 @@ pub async fn submit_settings(
         digest: form.get("digest").cloned(),
     };
     match state.domain.set_notification_settings(user, &change).await {
-        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, true, None),
+        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, true, None).await,
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
             match state.domain.notification_settings(user).await {
                 Ok(settings) => {
                     settings_page(&state, &page, error.status, &settings, false, Some(message))
+                        .await
                 }
                 Err(other) => state.error_page(&page, other),
             }
@@ -157,6 +189,7 @@ pub async fn show_unsubscribe(
             UnsubscribePage {
                 action: crate::urls::unsubscribe(account, &kind, &signature),
                 kind: target.kind,
+                list: target.list,
                 username: target.username,
                 done: false,
             },
@@ -181,6 +214,7 @@ pub async fn submit_unsubscribe(
             UnsubscribePage {
                 action: String::new(),
                 kind: target.kind,
+                list: target.list,
                 username: target.username,
                 done: true,
             },

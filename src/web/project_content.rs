@@ -48,6 +48,8 @@ pub struct MemberSections {
     event_members: Vec<AuthorView>,
     max_document_mib: u64,
     document_extensions: String,
+    /// Whether the member follows the project's forum by e-mail.
+    mail_subscribed: bool,
 }
 
 /// A thread in a project's list.
@@ -175,8 +177,10 @@ pub async fn member_sections(
         .iter()
         .map(|actor| AuthorView::of(actor, labels))
         .collect();
+    let mail_subscribed = domain.follows_by_mail(account, project.actor.id).await?;
     let limits = &state.domain.settings.projects;
     Ok(MemberSections {
+        mail_subscribed,
         threads,
         documents,
         events,

@@ -226,6 +226,13 @@ impl PostJob {
                 .await?;
         }
         notify_new_post(tx, post_id, &self.new, &self.mentioned).await?;
+        crate::domain::store::mail_lists::queue_forum_post(
+            tx,
+            post_id,
+            forum.actor.id,
+            self.author.id,
+        )
+        .await?;
         crate::domain::live::reply_stored(tx, post_id, self.new.kind, self.new.thread_id).await?;
         Ok(Applied::Applied)
     }

@@ -18,6 +18,7 @@ pub mod home;
 pub mod inbox;
 pub mod likes;
 pub mod live;
+pub mod mail_lists;
 pub mod notification_mail;
 pub mod notifications;
 pub mod posts;

@@ -1,0 +1,109 @@
+//! The "Follow by e-mail" buttons of forum and project pages and the
+//! "stop" buttons of `/settings/notifications` (mailing-list mode, see
+//! `domain::mail_lists`): plain forms, no JavaScript needed.
+
+use super::session::{CsrfForm, Page};
+use crate::{
+    app::AppState, apub::forums::forum_path, domain::rows::ActorId, extract::WebPath,
+    web::projects::project_path,
+};
+use axum::{extract::State, response::Response};
+use serde::Deserialize;
+
+/// The follow form: `action` is `subscribe` or `unsubscribe`.
+#[derive(Debug, Deserialize)]
+pub struct MailFollowForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// The settings form: which forum or project to stop following.
+#[derive(Debug, Deserialize)]
+pub struct StopForm {
+    #[serde(default)]
+    group: i64,
+}
+
+fn login(next: &str) -> Response {
+    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    super::redirect::to(&format!("/login?next={next}"))
+}
+
+/// `POST /forums/{name}/mail-subscription`: follows the forum by e-mail or
+/// stops.
+pub async fn submit_forum(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+    CsrfForm(form): CsrfForm<MailFollowForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login(&format!("/forums/{name}"));
+    };
+    let forum = match state.domain.forum_by_path(&name).await {
+        Ok(forum) => forum,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let done = if form.action == "unsubscribe" {
+        state
+            .domain
+            .unsubscribe_by_mail(user, forum.actor.id)
+            .await
+            .map(|_| ())
+    } else {
+        state.domain.subscribe_forum_by_mail(user, &forum).await
+    };
+    match done {
+        Ok(()) => super::redirect::to(&forum_path(&forum)),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// `POST /projects/{name}/mail-subscription`: a member follows the
+/// project's forum by e-mail or stops.
+pub async fn submit_project(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+    CsrfForm(form): CsrfForm<MailFollowForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login(&format!("/projects/{name}"));
+    };
+    let project = match super::projects::project_by_path(&state, &name).await {
+        Ok(project) => project,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let done = if form.action == "unsubscribe" {
+        state
+            .domain
+            .unsubscribe_by_mail(user, project.actor.id)
+            .await
+            .map(|_| ())
+    } else {
+        state.domain.subscribe_project_by_mail(user, &project).await
+    };
+    match done {
+        Ok(()) => super::redirect::to(&format!("{}#forum", project_path(&project))),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// `POST /settings/mail-subscriptions/stop`: ends one subscription.
+pub async fn submit_stop(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<StopForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login("/settings/notifications");
+    };
+    match state
+        .domain
+        .unsubscribe_by_mail(user, ActorId(form.group))
+        .await
+    {
+        Ok(_) => super::redirect::to("/settings/notifications#mail-lists"),
+        Err(error) => state.error_page(&page, error),
+    }
+}
