@@ -471,6 +471,7 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<super::stream::StreamEventData>(&mut entries);
     schema_entries::<super::stream::StreamNotification>(&mut entries);
     schema_entries::<super::stream::StreamReply>(&mut entries);
+    schema_entries::<super::stream::StreamProjectReply>(&mut entries);
     entries
 }
 

@@ -989,7 +989,7 @@ async fn each_hostile_class_answers_its_own_code() {
     }
 }
 
-/// `GET /api/v1/stream` with a hostile `thread`: refused with a code
+/// `GET /api/v1/stream` with a hostile `thread` or `project_thread`: refused with a code
 /// before any stream opens (never a 5xx, never an endless answer).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stream_refuses_hostile_threads_with_a_code() {
@@ -1004,6 +1004,13 @@ async fn the_stream_refuses_hostile_threads_with_a_code() {
             "thread=99999999999999999999999",
             "thread=%FF%FE",
             "thread=1&thread=2",
+            "project_thread=%00",
+            "project_thread=abc",
+            "project_thread=-1",
+            "project_thread=0",
+            "project_thread=99999999999999999999999",
+            "project_thread=1&project_thread=2",
+            "thread=1&project_thread=1",
         ] {
             let what = format!("{engine:?} GET /stream?{query}");
             let answer = api_send(&anne, "GET", &format!("/stream?{query}"), None).await;

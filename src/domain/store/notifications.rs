@@ -414,13 +414,16 @@ pub struct NotificationRow {
     pub read_at: Option<i64>,
 }
 
-/// What a recipient may still see: a reply or mention whose post and
-/// thread are neither deleted nor removed; news of a project they still
-/// belong to.
-pub(super) const VISIBLE: &str = "(notifications.kind NOT IN ('reply', 'mention') OR ( \
+/// What a recipient may still see: a reply or mention in a forum whose
+/// post and thread are neither deleted nor removed; a mention in a
+/// project's forum (no forum post, a project) and news of a project they
+/// still belong to.
+pub(super) const VISIBLE: &str = "(notifications.kind NOT IN ('reply', 'mention') \
+     OR (notifications.post_id IS NULL AND notifications.project_id IS NOT NULL) OR ( \
      reply.id IS NOT NULL AND reply.deleted_at IS NULL AND reply.removed_at IS NULL \
      AND (thread.id IS NULL OR (thread.deleted_at IS NULL AND thread.removed_at IS NULL)))) \
-     AND (notifications.kind NOT IN ('new_member', 'new_event', 'new_document') OR EXISTS ( \
+     AND (notifications.kind NOT IN ('new_member', 'new_event', 'new_document', 'mention') \
+     OR notifications.project_id IS NULL OR EXISTS ( \
      SELECT 1 FROM project_members JOIN accounts member ON member.actor_id = project_members.actor_id \
      WHERE member.id = notifications.recipient_id \
      AND project_members.project_id = notifications.project_id \
