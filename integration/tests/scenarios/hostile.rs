@@ -87,6 +87,7 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("GET", "/stream", Body::Ignored),
     ("GET", "/admin/accounts", Body::Ignored),
     ("POST", "/admin/accounts/{name}/approve", Body::Ignored),
+    ("POST", "/admin/accounts/{name}/refuse", Body::Json),
     ("POST", "/admin/accounts/{name}/suspend", Body::Ignored),
 ];
 
@@ -114,6 +115,7 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/admin/instances/{host}/recheck", Form::Encoded),
     ("/admin/instances/{host}/manual", Form::Encoded),
     ("/admin/users/{name}/approve", Form::Encoded),
+    ("/admin/users/{name}/refuse", Form::Encoded),
     ("/admin/users/{name}/suspend", Form::Encoded),
     ("/forums", Form::Encoded),
     ("/forums/follow", Form::Encoded),

@@ -40,8 +40,6 @@ pub enum NotificationKind {
     SignupPending,
     /// The recipient's sign-up was approved.
     SignupApproved,
-    /// The recipient's sign-up was refused.
-    SignupRefused,
     /// A moderator removed the recipient's post.
     PostRemoved,
     /// A remote forum or project host refused the recipient's post.
@@ -50,7 +48,7 @@ pub enum NotificationKind {
 
 impl NotificationKind {
     /// Every kind, in a stable order.
-    pub const ALL: [NotificationKind; 16] = [
+    pub const ALL: [NotificationKind; 15] = [
         NotificationKind::Reply,
         NotificationKind::Mention,
         NotificationKind::Invitation,
@@ -64,7 +62,6 @@ impl NotificationKind {
         NotificationKind::Report,
         NotificationKind::SignupPending,
         NotificationKind::SignupApproved,
-        NotificationKind::SignupRefused,
         NotificationKind::PostRemoved,
         NotificationKind::PostRefused,
     ];
@@ -85,7 +82,6 @@ impl NotificationKind {
             NotificationKind::Report => "report",
             NotificationKind::SignupPending => "signup_pending",
             NotificationKind::SignupApproved => "signup_approved",
-            NotificationKind::SignupRefused => "signup_refused",
             NotificationKind::PostRemoved => "post_removed",
             NotificationKind::PostRefused => "post_refused",
         }
