@@ -133,6 +133,18 @@ pub async fn approve(settings: &Settings, name: &str) -> Result<String, CliError
     ))
 }
 
+/// `preau admin refuse NAME --reason REASON`.
+pub async fn refuse(settings: &Settings, name: &str, reason: &str) -> Result<String, CliError> {
+    let domain = domain(settings).await?;
+    let account = domain.refuse_account(name, reason).await?;
+    domain.close().await;
+    Ok(format!(
+        "{} is now {}",
+        account.username,
+        account.status.as_str()
+    ))
+}
+
 /// `preau admin suspend NAME`.
 pub async fn suspend(settings: &Settings, name: &str) -> Result<String, CliError> {
     let domain = domain(settings).await?;

@@ -107,6 +107,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         R::InvalidCredentials => StatusCode::UNAUTHORIZED,
         R::AccountPendingApproval
         | R::AccountSuspended
+        | R::AccountRefused
         | R::AuthorIsLocal
         | R::AuthorMismatch
         | R::BannedFromForum
@@ -127,6 +128,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         R::AccountNotFound | R::NotFound => StatusCode::NOT_FOUND,
         R::AccountAlreadyActive
         | R::AccountAlreadySuspended
+        | R::AccountAlreadyRefused
         | R::AlreadyContact
         | R::AlreadyInvited
         | R::AlreadyMember
@@ -209,6 +211,7 @@ impl Refusal {
             R::InvalidCredentials => "invalid_credentials",
             R::AccountPendingApproval => "account_pending_approval",
             R::AccountSuspended => "account_suspended",
+            R::AccountRefused => "account_refused",
             R::AuthorIsLocal => "author_is_local",
             R::AuthorMismatch => "author_mismatch",
             R::BannedFromForum => "banned_from_forum",
@@ -229,6 +232,7 @@ impl Refusal {
             R::AccountNotFound => "account_not_found",
             R::NotFound => "not_found",
             R::AccountAlreadyActive => "account_already_active",
+            R::AccountAlreadyRefused => "account_already_refused",
             R::AccountAlreadySuspended => "account_already_suspended",
             R::AlreadyContact => "already_contact",
             R::AlreadyInvited => "already_invited",

@@ -95,6 +95,34 @@ impl Message {
     }
 
     /// The password reset message.
+    /// The mail telling an applicant their sign-up was refused, and why.
+    pub fn signup_refused(
+        lang: Lang,
+        settings: &Settings,
+        username: &str,
+        reason: &str,
+    ) -> Message {
+        let catalogs = crate::i18n::Catalogs::get();
+        let instance = settings.instance.name.as_str();
+        Message {
+            subject: catalogs.format(
+                lang,
+                "mail-signup-refused-subject",
+                &[("instance", instance)],
+            ),
+            body: catalogs.format(
+                lang,
+                "mail-signup-refused-body",
+                &[
+                    ("instance", instance),
+                    ("username", username),
+                    ("reason", reason),
+                ],
+            ),
+        }
+    }
+
+    /// The password reset mail.
     pub fn password_reset(lang: Lang, settings: &Settings, username: &str, link: &str) -> Message {
         let catalogs = crate::i18n::Catalogs::get();
         let instance = settings.instance.name.as_str();

@@ -99,6 +99,15 @@ enum AdminCommand {
         /// Username.
         name: String,
     },
+    /// Refuse a sign-up waiting for approval; the applicant gets the
+    /// reason by mail.
+    Refuse {
+        /// Username.
+        name: String,
+        /// Why (sent to the applicant).
+        #[arg(long)]
+        reason: String,
+    },
     /// Suspend an account and end its sessions.
     Suspend {
         /// Username.
@@ -321,6 +330,9 @@ async fn execute(cli: Cli) -> Result<String, String> {
                     description,
                 } => cli::create_forum(&settings, &name, &title, &description).await,
                 AdminCommand::Approve { name } => cli::approve(&settings, &name).await,
+                AdminCommand::Refuse { name, reason } => {
+                    cli::refuse(&settings, &name, &reason).await
+                }
                 AdminCommand::Suspend { name } => cli::suspend(&settings, &name).await,
                 AdminCommand::ListUsers { csv } => cli::list_users(&settings, csv).await,
                 AdminCommand::Deliveries => cli::deliveries(&settings).await,

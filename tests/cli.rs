@@ -188,6 +188,30 @@ fn admins_create_list_approve_and_suspend_accounts() {
     );
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("account_not_found"));
+    // Only a sign-up waiting for approval can be refused, and with a reason.
+    let out = preau(
+        dir.path(),
+        &[
+            &config[..],
+            &["admin", "refuse", "yann", "--reason", "Hors académie"],
+        ]
+        .concat(),
+        "",
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("account_already_active"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = preau(
+        dir.path(),
+        &[&config[..], &["admin", "refuse", "yann"]].concat(),
+        "",
+        &[],
+    );
+    assert!(!out.status.success(), "--reason is required");
 
     let out = preau(
         dir.path(),

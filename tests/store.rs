@@ -1670,3 +1670,104 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
         db.finish().await;
     }
 }
+
+/// Writes a `reply` notification for `recipient` (keyed `key`) through the
+/// one insert, which queues its mail as the recipient chose.
+async fn notify_reply(
+    store: &Store,
+    recipient: preau::domain::store::accounts::AccountId,
+    key: &str,
+) {
+    use preau::domain::store::notifications::{
+        insert_notification, NewNotification, NotificationKind, Recipients,
+    };
+    let mut tx = store.begin().await.unwrap();
+    let note = NewNotification::new(NotificationKind::Reply, key.to_string());
+    let written = insert_notification(&mut tx, &Recipients::Account(recipient), &note)
+        .await
+        .unwrap();
+    assert_eq!(written.len(), 1);
+    preau::domain::store::commit(tx).await.unwrap();
+}
+
+#[tokio::test]
+async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
+    use preau::domain::store::notification_mail::{CLAIM_LEASE_MS, DAY_MS, KEPT_MS};
+    use std::time::Duration;
+    let ms = |ms: i64| Duration::from_millis(ms as u64);
+    for db in databases().await {
+        let clock = preau::domain::clock::Clock::adjustable();
+        let store = db.store.clone().with_clock(clock.clone());
+        let mut anne = person("anne", "anne@example.org");
+        anne.status = AccountStatus::Active;
+        anne.email_verified = true;
+        let anne = store.create_account(&anne).await.unwrap();
+
+        // A reply is mailed at once (the default): one process claims the
+        // row, then dies before sending.
+        notify_reply(&store, anne, "post:1").await;
+        let queued = store.pending_instant_mails(10).await.unwrap();
+        assert_eq!(queued.len(), 1);
+        let ids = vec![queued[0].mail_id];
+        assert_eq!(store.claim_mails(&ids).await.unwrap(), ids);
+        // While its claim lasts, no other process takes it.
+        assert!(store.pending_instant_mails(10).await.unwrap().is_empty());
+        assert!(store.claim_mails(&ids).await.unwrap().is_empty());
+        clock.advance(ms(CLAIM_LEASE_MS - 60_000));
+        assert!(store.claim_mails(&ids).await.unwrap().is_empty());
+        // Once it lapsed, the mail is offered and claimed again, once.
+        clock.advance(ms(120_000));
+        assert_eq!(store.pending_instant_mails(10).await.unwrap().len(), 1);
+        assert_eq!(store.claim_mails(&ids).await.unwrap(), ids);
+        assert!(
+            store.claim_mails(&ids).await.unwrap().is_empty(),
+            "the new claim holds"
+        );
+        store.finish_mails(&ids, "sent").await.unwrap();
+        assert!(store.pending_instant_mails(10).await.unwrap().is_empty());
+
+        // Replies to the digest: queued while a digest is chosen...
+        store
+            .set_notification_settings(anne, &[("reply", "digest")], None)
+            .await
+            .unwrap();
+        notify_reply(&store, anne, "post:2").await;
+        let later = store.now_ms() + 2 * DAY_MS;
+        let due = store.due_digests(later, 10).await.unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].items.len(), 1);
+        // ...dropped when the teacher chooses none, and no longer queued.
+        store
+            .set_notification_settings(anne, &[], Some("none"))
+            .await
+            .unwrap();
+        notify_reply(&store, anne, "post:3").await;
+        store
+            .set_notification_settings(anne, &[], Some("daily"))
+            .await
+            .unwrap();
+        assert!(
+            store.due_digests(later, 10).await.unwrap().is_empty(),
+            "nothing waits for a digest nobody gets"
+        );
+
+        // The sent row stays 30 days (the hourly cap reads recent ones),
+        // then goes.
+        assert_eq!(
+            store
+                .purge_notification_mails(store.now_ms())
+                .await
+                .unwrap(),
+            0
+        );
+        clock.advance(ms(KEPT_MS + DAY_MS));
+        assert_eq!(
+            store
+                .purge_notification_mails(store.now_ms())
+                .await
+                .unwrap(),
+            1
+        );
+        db.finish().await;
+    }
+}

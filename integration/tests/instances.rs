@@ -563,6 +563,7 @@ async fn associative_sign_ups_wait_for_an_admin() {
         assert_eq!(response.status, 303);
         let html = admin.get("/admin").await.text;
         assert!(html.contains("/admin/users/lucas/approve"), "{html}");
+        assert!(html.contains("/admin/users/lucas/refuse"), "{html}");
         let token = csrf_token(&html);
         let response = admin
             .send(
@@ -571,8 +572,117 @@ async fn associative_sign_ups_wait_for_an_admin() {
                     .form(&[("csrf_token", token.as_str())]),
             )
             .await;
-        assert_eq!(response.status, 200);
+        assert_eq!(response.status, 303, "back to the list");
+        assert_eq!(
+            response.headers["location"],
+            "/admin?done=approved&account=lucas"
+        );
+        let listed = admin.get("/admin?done=approved&account=lucas").await.text;
+        assert!(listed.contains("Le compte lucas est actif."), "{listed}");
         assert_eq!(api_login(&instance, "lucas").await.status, 201);
+
+        // Two more sign-ups wait; the admin refuses Marc in the console
+        // and Nina (who reads English) through the API, each with a reason
+        // mailed to them; neither may log in; the refusals stay listed.
+        api_signup(&instance, &smtp, "marc", "marc@example.net").await;
+        api_signup(&instance, &smtp, "nina", "nina@example.net").await;
+        let nina_row = domain
+            .store()
+            .account_by_username("nina")
+            .await
+            .unwrap()
+            .unwrap();
+        domain.set_account_language(&nina_row, "en").await.unwrap();
+        let html = admin.get("/admin").await.text;
+        let token = csrf_token(&html);
+        let refuse = |reason: &'static str| {
+            admin
+                .build(Method::POST, &instance.url("/admin/users/marc/refuse"))
+                .form(&[("csrf_token", token.as_str()), ("reason", reason)])
+        };
+        let empty = admin.send(refuse("  ")).await;
+        assert_eq!(empty.status, 422, "a reason is required: {}", empty.text);
+        let response = admin.send(refuse("Adresse hors association")).await;
+        assert_eq!(response.status, 303, "{}", response.text);
+        assert_eq!(
+            response.headers["location"],
+            "/admin?done=refused&account=marc"
+        );
+        let listed = admin.get("/admin?done=refused&account=marc").await.text;
+        assert!(
+            listed.contains("L’inscription de marc est refusée"),
+            "{listed}"
+        );
+        assert!(listed.contains("Inscriptions refusées"), "{listed}");
+        assert!(listed.contains("Adresse hors association"), "{listed}");
+        let marc_mail = smtp.wait_for_mail("marc@example.net", 2).await;
+        assert!(
+            !marc_mail.data.contains("/verify?token="),
+            "the refusal, not the verification"
+        );
+        let marc = api_login(&instance, "marc").await;
+        assert_eq!(marc.status, 403);
+        assert_eq!(marc.json["error"]["code"], "account_refused");
+
+        let president_api = Client::log_in(&instance, "president").await;
+        president_api
+            .post("/api/v1/admin/accounts/nina/refuse", json!({}))
+            .await
+            .expect_error(400, "invalid_json");
+        president_api
+            .post("/api/v1/admin/accounts/nina/refuse", json!({"reason": ""}))
+            .await
+            .expect_error(422, "field_required");
+        let refused = president_api
+            .post(
+                "/api/v1/admin/accounts/nina/refuse",
+                json!({"reason": "Not a member of the association"}),
+            )
+            .await
+            .expect(200);
+        assert_eq!(refused["account"]["status"], "refused", "{refused}");
+        assert_eq!(
+            refused["account"]["refusal_reason"],
+            "Not a member of the association"
+        );
+        president_api
+            .post(
+                "/api/v1/admin/accounts/nina/refuse",
+                json!({"reason": "Again"}),
+            )
+            .await
+            .expect_error(409, "account_already_refused");
+        president_api
+            .post(
+                "/api/v1/admin/accounts/lucas/refuse",
+                json!({"reason": "Too late"}),
+            )
+            .await
+            .expect_error(409, "account_already_active");
+        let nina_mail = smtp.wait_for_mail("nina@example.net", 2).await;
+        assert!(
+            nina_mail.data.contains("refused your sign-up"),
+            "in her language: {}",
+            nina_mail.data
+        );
+        assert!(nina_mail.data.contains("Not a member of the association"));
+        let list = president_api
+            .get_json("/api/v1/admin/accounts?status=refused")
+            .await;
+        let names: Vec<&str> = list["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["marc", "nina"], "{list}");
+        // No site notification for a refused applicant: the kind is gone.
+        assert!(president_api
+            .get_json("/api/v1/me/notification-settings")
+            .await
+            .to_string()
+            .find("signup_refused")
+            .is_none());
         let lucas = Client::log_in(&instance, "lucas").await;
         let list = lucas.get_json("/api/v1/notifications").await;
         assert_eq!(list["unread"], 1, "{list}");
@@ -611,7 +721,7 @@ async fn associative_sign_ups_wait_for_an_admin() {
                     .form(&[("csrf_token", token.as_str())]),
             )
             .await;
-        assert_eq!(response.status, 200);
+        assert_eq!(response.status, 303);
         assert_eq!(api_login(&instance, "lucas").await.status, 403);
         assert_eq!(
             member.get("/settings/profile").await.status,

@@ -142,10 +142,26 @@ admin-reactivate = Reactivate
 admin-suspend = Suspend
 admin-approved-notice = Account { $username } is active.
 admin-suspended-notice = Account { $username } is suspended.
+admin-refused-notice = The sign-up of { $username } is refused; they were sent a message with the reason.
+admin-refuse = Refuse
+admin-refuse-reason = Reason for refusing (sent to the person)
+admin-refused = Refused sign-ups
+admin-refused-caption = Refused sign-ups, with their reason
+admin-refused-at = Refused on
+admin-refused-reason = Reason
+mail-signup-refused-subject = Your sign-up on { $instance }
+mail-signup-refused-body = Hello { $username },
+
+    An administrator of { $instance } refused your sign-up, for this reason:
+
+    { $reason }
+
+    No account was opened. For any question, reply to the instance's administration.
 status-pending_verification = Address not verified
 status-pending_approval = Waiting for approval
 status-active = Active
 status-suspended = Suspended
+status-refused = Refused
 
 ## E-mail
 mail-verify-subject = { $instance }: verify your e-mail address
@@ -209,6 +225,8 @@ error-account_suspended = This account is suspended.
 error-account_not_found = No account has this name.
 error-account_already_active = This account is already active.
 error-account_already_suspended = This account is already suspended.
+error-account_refused = Your sign-up was refused by an admin.
+error-account_already_refused = This sign-up was already refused.
 error-last_admin = The last active admin cannot be suspended.
 error-mail_unavailable = The message could not be sent. Try again in a few minutes.
 error-internal_error = An internal error occurred. Try again later.
@@ -702,7 +720,6 @@ notification-new_document = New document in the project “{ $title }”: { $det
 notification-report = { $actor } reported a post in the forum “{ $title }”.
 notification-signup_pending = { $title } signed up and awaits your approval.
 notification-signup_approved = Your sign-up was approved: welcome!
-notification-signup_refused = Your sign-up was declined.
 notification-post_removed = { $actor } removed your post in “{ $title }”.
 notification-post_refused = Your post in “{ $title }” was refused by its host: { $detail }
 ## Header counts, notifications page and a teacher's home (issue 12)
@@ -807,7 +824,6 @@ notif-kind-new_document = New documents of my projects
 notif-kind-report = Reports in the forums I moderate
 notif-kind-signup_pending = Sign-ups to approve (admins)
 notif-kind-signup_approved = My sign-up approved
-notif-kind-signup_refused = My sign-up declined
 notif-kind-post_removed = My posts removed by moderators
 notif-kind-post_refused = My posts refused by another server
 unsubscribe-title = Unsubscribe

@@ -142,10 +142,26 @@ admin-reactivate = Réactiver
 admin-suspend = Suspendre
 admin-approved-notice = Le compte { $username } est actif.
 admin-suspended-notice = Le compte { $username } est suspendu.
+admin-refused-notice = L’inscription de { $username } est refusée ; un message lui a été envoyé avec la raison.
+admin-refuse = Refuser
+admin-refuse-reason = Raison du refus (envoyée à la personne)
+admin-refused = Inscriptions refusées
+admin-refused-caption = Inscriptions refusées, avec leur raison
+admin-refused-at = Refusée le
+admin-refused-reason = Raison
+mail-signup-refused-subject = Votre inscription sur { $instance }
+mail-signup-refused-body = Bonjour { $username },
+
+    Un administrateur de { $instance } a refusé votre inscription, pour la raison suivante :
+
+    { $reason }
+
+    Aucun compte n’a été ouvert. Pour toute question, répondez à l’administration de l’instance.
 status-pending_verification = Adresse non vérifiée
 status-pending_approval = En attente de validation
 status-active = Actif
 status-suspended = Suspendu
+status-refused = Refusée
 
 ## Courriels
 mail-verify-subject = { $instance } : vérifiez votre adresse électronique
@@ -209,6 +225,8 @@ error-account_suspended = Ce compte est suspendu.
 error-account_not_found = Aucun compte ne porte ce nom.
 error-account_already_active = Ce compte est déjà actif.
 error-account_already_suspended = Ce compte est déjà suspendu.
+error-account_refused = Votre inscription a été refusée par un administrateur.
+error-account_already_refused = Cette inscription a déjà été refusée.
 error-last_admin = Impossible de suspendre le dernier administrateur actif.
 error-mail_unavailable = Le message n’a pas pu être envoyé. Réessayez dans quelques minutes.
 error-internal_error = Une erreur interne est survenue. Réessayez plus tard.
@@ -702,7 +720,6 @@ notification-new_document = Nouveau document dans le projet « { $title } » : {
 notification-report = { $actor } a signalé un message dans le forum « { $title } ».
 notification-signup_pending = { $title } s'est inscrit·e et attend votre validation.
 notification-signup_approved = Votre inscription a été validée : bienvenue !
-notification-signup_refused = Votre inscription a été refusée.
 notification-post_removed = { $actor } a retiré votre message dans « { $title } ».
 notification-post_refused = Votre message dans « { $title } » a été refusé par son hôte : { $detail }
 ## Header counts, notifications page and a teacher's home (issue 12)
@@ -807,7 +824,6 @@ notif-kind-new_document = Nouveaux documents de mes projets
 notif-kind-report = Signalements dans les forums que je modère
 notif-kind-signup_pending = Inscriptions à approuver (administration)
 notif-kind-signup_approved = Mon inscription validée
-notif-kind-signup_refused = Mon inscription refusée
 notif-kind-post_removed = Mes messages retirés par la modération
 notif-kind-post_refused = Mes messages refusés par un autre serveur
 unsubscribe-title = Désabonnement

@@ -13,7 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 /// Filter of the account list.
 #[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
-    /// `pending_verification`, `pending_approval`, `active` or `suspended`.
+    /// `pending_verification`, `pending_approval`, `active`, `suspended`
+    /// or `refused`.
     status: Option<String>,
 }
 
@@ -49,6 +50,7 @@ pub async fn list_accounts(
         Some("pending_approval") => Some(AccountStatus::PendingApproval),
         Some("active") => Some(AccountStatus::Active),
         Some("suspended") => Some(AccountStatus::Suspended),
+        Some("refused") => Some(AccountStatus::Refused),
         Some(other) => {
             return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_status")
                 .with_detail(other.to_string()))
@@ -90,6 +92,46 @@ pub async fn approve_account(
     }))
 }
 
+/// `POST /admin/accounts/{name}/refuse` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefuseSignupInput {
+    /// Why (required, at most 2000 characters): sent to the applicant by
+    /// mail and kept for the admins.
+    pub reason: String,
+}
+
+/// `POST /api/v1/admin/accounts/{name}/refuse`: refuses a sign-up waiting
+/// for approval; the applicant gets the reason by mail, in their language.
+#[utoipa::path(
+    post,
+    path = "/admin/accounts/{name}/refuse",
+    tag = "admin",
+    params(("name" = String, Path, description = "The username")),
+    request_body = RefuseSignupInput,
+    responses(
+        (status = 200, description = "Refused; the mail is sent", body = AccountResponse),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+        (status = 404, description = "`account_not_found`", body = ErrorBody),
+        (status = 409, description = "`account_already_refused`, `account_already_active`, `account_already_suspended`, `email_not_verified`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long` (detail `reason`)", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
+pub async fn refuse_account(
+    State(state): State<AppState>,
+    _admin: ApiAdmin,
+    ApiPath(name): ApiPath<String>,
+    super::ApiJson(body): super::ApiJson<RefuseSignupInput>,
+) -> Result<Json<AccountResponse>, AppError> {
+    let account = state.domain.refuse_account(&name, &body.reason).await?;
+    Ok(Json(AccountResponse {
+        account: Account::new(&account, &state.domain.settings.base_url()),
+    }))
+}
+
 /// `POST /api/v1/admin/accounts/{name}/suspend`.
 #[utoipa::path(
     post,
@@ -119,7 +161,7 @@ pub async fn suspend_account(
 /// The OpenAPI description of these routes (gathered in [`super::openapi`]).
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list_accounts, approve_account, suspend_account),
-    components(schemas(AccountList))
+    paths(list_accounts, approve_account, refuse_account, suspend_account),
+    components(schemas(AccountList, RefuseSignupInput))
 )]
 pub struct Doc;

@@ -311,5 +311,6 @@ fn route_builder() -> RouteBuilder {
     .get("/stream", stream::get_stream)
     .get("/admin/accounts", admin::list_accounts)
     .post("/admin/accounts/{name}/approve", admin::approve_account)
+    .post("/admin/accounts/{name}/refuse", admin::refuse_account)
     .post("/admin/accounts/{name}/suspend", admin::suspend_account)
 }

@@ -41,7 +41,7 @@ pub struct NotificationItem {
     /// `reply`, `mention`, `invitation`, `contact_request`,
     /// `contact_accepted`, `contact_refused`, `join_request`, `new_member`,
     /// `new_event`, `new_document`, `report`, `signup_pending`,
-    /// `signup_approved`, `signup_refused`, `post_removed`, `post_refused`.
+    /// `signup_approved`, `post_removed`, `post_refused`.
     pub kind: String,
     /// What happened, in the caller's language.
     pub text: String,

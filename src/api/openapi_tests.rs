@@ -405,6 +405,7 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<profiles::Me>(&mut entries);
     schema_entries::<profiles::ProfileBody>(&mut entries);
     schema_entries::<admin::AccountList>(&mut entries);
+    schema_entries::<admin::RefuseSignupInput>(&mut entries);
     schema_entries::<directory::DirectoryPage>(&mut entries);
     schema_entries::<directory::DirectoryNear>(&mut entries);
     schema_entries::<directory::DirectoryProjects>(&mut entries);
@@ -474,6 +475,7 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<super::stream::StreamEventData>(&mut entries);
     schema_entries::<super::stream::StreamNotification>(&mut entries);
     schema_entries::<super::stream::StreamReply>(&mut entries);
+    schema_entries::<super::stream::StreamProjectReply>(&mut entries);
     entries
 }
 

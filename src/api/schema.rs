@@ -222,7 +222,8 @@ pub struct Account {
     pub email: String,
     /// The domain of the e-mail address.
     pub email_domain: String,
-    /// `pending_verification`, `pending_approval`, `active` or `suspended`.
+    /// `pending_verification`, `pending_approval`, `active`, `suspended`
+    /// or `refused`.
     pub status: String,
     /// Whether the account administers the instance.
     pub is_admin: bool,
@@ -236,6 +237,10 @@ pub struct Account {
     pub email_verified_at: Option<String>,
     /// The latest log-in (RFC 3339).
     pub last_login_at: Option<String>,
+    /// Why an admin refused the sign-up (status `refused`).
+    pub refusal_reason: Option<String>,
+    /// When it was refused (RFC 3339).
+    pub refused_at: Option<String>,
 }
 
 impl Account {
@@ -253,6 +258,8 @@ impl Account {
             created_at: rfc3339(account.created_at),
             email_verified_at: account.email_verified_at.and_then(rfc3339),
             last_login_at: account.last_login_at.and_then(rfc3339),
+            refusal_reason: account.refusal_reason.clone(),
+            refused_at: account.refused_at.and_then(rfc3339),
         }
     }
 
@@ -271,6 +278,8 @@ impl Account {
             created_at: rfc3339(receipt.created_at),
             email_verified_at: None,
             last_login_at: None,
+            refusal_reason: None,
+            refused_at: None,
         }
     }
 }

@@ -4,11 +4,11 @@
 //! read only: it changes nothing, and without CORS no other site can read
 //! it). See docs/api.md, "Live updates".
 
-use super::{forums::Post, ApiUser};
+use super::{forums::Post, project_content::objects::ProjectPost, ApiUser};
 use crate::{
     app::AppState,
     domain::{
-        live::{LiveCursor, LiveItem},
+        live::{LiveCursor, LiveItem, LiveThread},
         rows::AccountRow,
         rows::PostId,
         Refusal,
@@ -36,9 +36,13 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(20);
 /// `GET /stream` parameters.
 #[derive(Deserialize, IntoParams)]
 pub struct StreamQuery {
-    /// A thread the page has open (its local id): its new replies are
-    /// sent as `reply` events.
+    /// A forum thread the page has open (its local id): its new replies
+    /// are sent as `reply` events.
     pub thread: Option<String>,
+    /// A thread of a project's forum the page has open (its local id;
+    /// the caller must be a member of the project): its new replies are
+    /// sent as `project_reply` events. Not with `thread`.
+    pub project_thread: Option<String>,
 }
 
 /// The data of a `notification` event.
@@ -61,6 +65,15 @@ pub struct StreamReply {
     pub post: Box<Post>,
 }
 
+/// The data of a `project_reply` event.
+#[derive(Serialize, ToSchema)]
+pub struct StreamProjectReply {
+    /// The project thread's id.
+    pub thread_id: i64,
+    /// The reply, as `GET /projects/{name}/threads/{id}` shows it.
+    pub post: Box<ProjectPost>,
+}
+
 /// The data of an event: a JSON object, by event type.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
@@ -69,6 +82,8 @@ pub enum StreamEventData {
     Notification(StreamNotification),
     /// `event: reply`.
     Reply(StreamReply),
+    /// `event: project_reply`.
+    ProjectReply(StreamProjectReply),
 }
 
 /// The caller: a bearer token when given (a bad one is refused), else the
@@ -93,7 +108,8 @@ async fn stream_account(
         .ok_or_else(|| AppError::new(StatusCode::UNAUTHORIZED, "unauthorized"))
 }
 
-/// `GET /api/v1/stream[?thread=ID]`: the caller's live events.
+/// `GET /api/v1/stream[?thread=ID | ?project_thread=ID]`: the caller's
+/// live events.
 #[utoipa::path(
     get,
     path = "/stream",
@@ -105,6 +121,8 @@ async fn stream_account(
             each with an `id` to send back as `Last-Event-ID`, and keep-alive comments",
             content_type = "text/event-stream", body = StreamEventData),
         (status = 401, description = "`unauthorized`", body = super::schema::ErrorBody),
+        (status = 422, description = "`invalid_choice` (detail `project_thread`): both `thread` and `project_thread`", body = super::schema::ErrorBody),
+        (status = 403, description = "`not_project_member`: the project thread is members-only", body = super::schema::ErrorBody),
         (status = 404, description = "`not_found`: no such thread", body = super::schema::ErrorBody),
         (status = 410, description = "`post_deleted`: the thread is deleted or removed", body = super::schema::ErrorBody),
     ),
@@ -116,11 +134,21 @@ pub async fn get_stream(
     ApiQuery(query): ApiQuery<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let account = stream_account(&state, user, &headers).await?;
-    let thread = match query.thread.as_deref() {
-        None => None,
-        Some(text) => Some(PostId(text.trim().parse().map_err(|_| {
-            AppError::from(crate::domain::DomainError::from(Refusal::NotFound))
-        })?)),
+    let id_of = |text: &str| -> Result<i64, AppError> {
+        text.trim()
+            .parse()
+            .map_err(|_| AppError::from(crate::domain::DomainError::from(Refusal::NotFound)))
+    };
+    let thread = match (query.thread.as_deref(), query.project_thread.as_deref()) {
+        (None, None) => None,
+        (Some(text), None) => Some(LiveThread::Forum(PostId(id_of(text)?))),
+        (None, Some(text)) => Some(LiveThread::Project(id_of(text)?)),
+        (Some(_), Some(_)) => {
+            return Err(crate::domain::DomainError::from(Refusal::InvalidChoice(
+                "project_thread".into(),
+            ))
+            .into())
+        }
     };
     let last_event_id = headers
         .get("last-event-id")
@@ -162,6 +190,16 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
             "notification",
             StreamEventData::Notification(StreamNotification { id, kind, unread }),
         ),
+        LiveItem::ProjectReply { thread, post } => {
+            let labels = state.domain.labeller().await.ok()?;
+            (
+                "project_reply",
+                StreamEventData::ProjectReply(StreamProjectReply {
+                    thread_id: thread,
+                    post: Box::new(ProjectPost::new(&post.post, &post.author, None, &labels)),
+                }),
+            )
+        }
         LiveItem::Reply { thread, post } => {
             let labels = state.domain.labeller().await.ok()?;
             (
@@ -184,6 +222,6 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(get_stream),
-    components(schemas(StreamEventData, StreamNotification, StreamReply))
+    components(schemas(StreamEventData, StreamNotification, StreamReply, StreamProjectReply))
 )]
 pub struct Doc;

@@ -118,6 +118,7 @@ async fn parse_post(
             published_at: ms_of(post.published.as_deref(), now),
             local: false,
         },
+        mentions: post.mentions(),
         in_reply_to: if post.kind == PostKind::Page {
             None
         } else {

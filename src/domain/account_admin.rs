@@ -1,9 +1,12 @@
 //! The admin actions on accounts: creating an active, verified account
-//! (CLI and demo; the e-mail domain rule still applies), approving and
-//! suspending one.
+//! (CLI and demo; the e-mail domain rule still applies), approving,
+//! refusing (a sign-up waiting for approval) and suspending one.
 
 use super::{accounts::NewPerson, validate, Domain, DomainError, DomainResult, Refusal};
 use crate::domain::store::accounts::{AccountRow, AccountStatus};
+
+/// Longest reason for refusing a sign-up, in characters.
+pub const MAX_REFUSAL_REASON: usize = 2000;
 
 /// An admin-created account (CLI).
 #[derive(Debug, Clone)]
@@ -67,6 +70,13 @@ impl Domain {
                     .await?;
                 self.notify_signup_approved(account.id).await?;
             }
+            // An admin may change their mind: the address was verified.
+            AccountStatus::Refused => {
+                self.store
+                    .set_account_status(account.id, AccountStatus::Active)
+                    .await?;
+                self.notify_signup_approved(account.id).await?;
+            }
             AccountStatus::Suspended => {
                 let next = if account.email_verified_at.is_some() {
                     AccountStatus::Active
@@ -77,6 +87,42 @@ impl Domain {
             }
             AccountStatus::Active => return Err(Refusal::AccountAlreadyActive.into()),
             AccountStatus::PendingVerification => return Err(Refusal::AwaitingVerification.into()),
+        }
+        self.account_named(username).await
+    }
+
+    /// Refuses a sign-up waiting for approval, for `reason` (required,
+    /// sent to the applicant). The applicant has no usable account, so no
+    /// notification is written for them: the reason goes by mail, in their
+    /// language, directly. The account stays, status `refused`, with its
+    /// reason, in the admins' list; its username and address stay taken
+    /// (the same address cannot apply again unseen); an admin may still
+    /// approve it later. A mail that cannot be sent is logged: the refusal
+    /// stands.
+    pub async fn refuse_account(&self, username: &str, reason: &str) -> DomainResult<AccountRow> {
+        let reason = validate::text(reason, MAX_REFUSAL_REASON, "reason")?;
+        if reason.trim().is_empty() {
+            return Err(Refusal::FieldRequired("reason".into()).into());
+        }
+        let account = self.account_named(username).await?;
+        match account.status {
+            AccountStatus::PendingApproval => {}
+            AccountStatus::Refused => return Err(Refusal::AccountAlreadyRefused.into()),
+            AccountStatus::Active => return Err(Refusal::AccountAlreadyActive.into()),
+            AccountStatus::Suspended => return Err(Refusal::AccountAlreadySuspended.into()),
+            AccountStatus::PendingVerification => return Err(Refusal::AwaitingVerification.into()),
+        }
+        self.store
+            .refuse_account(account.id, &reason, self.clock().now_ms())
+            .await?;
+        let message = crate::mail::Message::signup_refused(
+            crate::i18n::Lang::from_code(&account.locale),
+            &self.settings,
+            &account.username,
+            &reason,
+        );
+        if let Err(cause) = self.mailer.send(&account.email, message).await {
+            tracing::error!(%cause, "sign-up refusal mail not sent");
         }
         self.account_named(username).await
     }

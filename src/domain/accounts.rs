@@ -414,6 +414,7 @@ impl Domain {
             AccountStatus::PendingVerification => return Err(Refusal::EmailNotVerified.into()),
             AccountStatus::PendingApproval => return Err(Refusal::AccountPendingApproval.into()),
             AccountStatus::Suspended => return Err(Refusal::AccountSuspended.into()),
+            AccountStatus::Refused => return Err(Refusal::AccountRefused.into()),
         }
         let first = account.last_login_at.is_none();
         let token = self.open_session(account.id).await?;

@@ -53,6 +53,8 @@ refusals! {
     AccountPendingApproval,
     /// This account is suspended.
     AccountSuspended,
+    /// This sign-up was refused by an admin.
+    AccountRefused,
     /// Content attributed to a member of this instance cannot come from elsewhere.
     AuthorIsLocal,
     /// The post's author is not the activity's actor.
@@ -98,6 +100,8 @@ refusals! {
     AccountAlreadyActive,
     /// This account is already suspended.
     AccountAlreadySuspended,
+    /// This sign-up was already refused.
+    AccountAlreadyRefused,
     /// You are already contacts.
     AlreadyContact,
     /// This person is already invited.
@@ -303,6 +307,7 @@ impl Refusal {
             | Refusal::InvalidCredentials
             | Refusal::AccountPendingApproval
             | Refusal::AccountSuspended
+            | Refusal::AccountRefused
             | Refusal::AuthorIsLocal
             | Refusal::AuthorMismatch
             | Refusal::BannedFromForum
@@ -324,6 +329,7 @@ impl Refusal {
             | Refusal::NotFound
             | Refusal::AccountAlreadyActive
             | Refusal::AccountAlreadySuspended
+            | Refusal::AccountAlreadyRefused
             | Refusal::AlreadyContact
             | Refusal::AlreadyInvited
             | Refusal::AlreadyMember

@@ -1,5 +1,7 @@
 //! Live updates of one teacher's pages (`GET /api/v1/stream`): their new
-//! notifications and the new replies of a thread they have open.
+//! notifications and the new replies of a thread they have open (a forum
+//! thread, public, or a project thread, for the project's members only:
+//! checked when the stream opens and again for every reply).
 //!
 //! Writers announce events in their transaction (`store::live`); a
 //! [`LiveStream`] receives the events of its process, keeps those its
@@ -10,8 +12,10 @@
 use super::{Domain, DomainResult, Refusal};
 use crate::domain::store::{
     accounts::{AccountId, AccountRow},
+    actors::ActorId,
     live::{self, LiveEvent, Published},
     posts::{PostId, PostKind, PostView},
+    project_content::ProjectPostView,
     Tx,
 };
 use std::{collections::VecDeque, sync::Arc};
@@ -48,6 +52,15 @@ impl LiveCursor {
     }
 }
 
+/// The thread a stream follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveThread {
+    /// A forum thread (public).
+    Forum(PostId),
+    /// A thread of a project's forum (members only), by its local id.
+    Project(i64),
+}
+
 /// One thing a stream shows.
 #[derive(Debug, Clone)]
 pub enum LiveItem {
@@ -67,18 +80,40 @@ pub enum LiveItem {
         /// The reply.
         post: Arc<PostView>,
     },
+    /// A new reply in the project thread the stream follows.
+    ProjectReply {
+        /// The thread.
+        thread: i64,
+        /// The reply.
+        post: Arc<ProjectPostView>,
+    },
 }
 
 /// A teacher's subscription to live events.
 pub struct LiveStream {
     domain: Domain,
     account: AccountId,
-    thread: Option<PostId>,
+    /// The account's actor (project membership is by actor).
+    actor: ActorId,
+    thread: Option<LiveThread>,
     receiver: Receiver<Arc<Published>>,
     stopped: tokio::sync::watch::Receiver<bool>,
     cursor: LiveCursor,
     ready: VecDeque<(LiveItem, LiveCursor)>,
     replay: bool,
+}
+
+/// Announces reply `id` of project thread `thread` (none for a thread),
+/// stored in `tx`, to the streams that have the thread open.
+pub(crate) async fn project_reply_stored(
+    tx: &mut Tx,
+    id: i64,
+    thread: Option<i64>,
+) -> DomainResult<()> {
+    if let Some(thread) = thread {
+        live::announce(tx, LiveEvent::ProjectReply { id, thread }).await?;
+    }
+    Ok(())
 }
 
 /// Announces reply `id` of `thread`, stored in `tx`, to the streams that
@@ -117,11 +152,16 @@ impl Domain {
     pub async fn open_live_stream(
         &self,
         account: &AccountRow,
-        thread: Option<PostId>,
+        thread: Option<LiveThread>,
         last_event_id: Option<&str>,
     ) -> DomainResult<LiveStream> {
-        if let Some(thread) = thread {
-            self.check_live_thread(thread).await?;
+        match thread {
+            Some(LiveThread::Forum(thread)) => self.check_live_thread(thread).await?,
+            Some(LiveThread::Project(thread)) => {
+                self.check_live_project_thread(account.actor_id, thread)
+                    .await?
+            }
+            None => {}
         }
         // Subscribed before reading where things stand: nothing written
         // in between is missed.
@@ -133,7 +173,10 @@ impl Domain {
                 LiveCursor {
                     notification: self.store.last_notification_id(account.id).await?,
                     reply: match thread {
-                        Some(thread) => self.store.last_reply_id(thread).await?,
+                        Some(LiveThread::Forum(thread)) => self.store.last_reply_id(thread).await?,
+                        Some(LiveThread::Project(thread)) => {
+                            self.store.last_project_reply_id(thread).await?
+                        }
                         None => 0,
                     },
                 },
@@ -143,6 +186,7 @@ impl Domain {
         Ok(LiveStream {
             domain: self.clone(),
             account: account.id,
+            actor: account.actor_id,
             thread,
             receiver,
             stopped,
@@ -166,6 +210,31 @@ impl Domain {
             }
             _ => Err(Refusal::NotFound.into()),
         }
+    }
+}
+
+impl Domain {
+    /// Refuses a project thread that does not exist (or is a reply:
+    /// `not_found`), is deleted (`post_deleted`), or whose project `actor`
+    /// is not a member of (`not_project_member`): project forums are
+    /// members-only.
+    async fn check_live_project_thread(&self, actor: ActorId, thread: i64) -> DomainResult<()> {
+        let post = match self.store.project_post(thread).await? {
+            Some(post) if post.thread_id.is_none() => post,
+            _ => return Err(Refusal::NotFound.into()),
+        };
+        let member = self
+            .store
+            .member(post.project_id, actor)
+            .await?
+            .is_some_and(|row| row.is_member());
+        if !member {
+            return Err(Refusal::NotProjectMember.into());
+        }
+        if post.deleted_at.is_some() {
+            return Err(Refusal::PostDeleted.into());
+        }
+        Ok(())
     }
 }
 
@@ -229,8 +298,40 @@ impl LiveStream {
                     ));
                 }
             }
+            LiveEvent::ProjectReply { id, thread }
+                if Some(LiveThread::Project(thread)) == self.thread && id > self.cursor.reply =>
+            {
+                // Checked per stream: membership is each teacher's own.
+                if self
+                    .domain
+                    .check_live_project_thread(self.actor, thread)
+                    .await
+                    .is_err()
+                {
+                    return Ok(false);
+                }
+                let store = &self.domain.store;
+                let shown = published
+                    .project_reply
+                    .get_or_try_init(|| async {
+                        Ok::<_, crate::domain::DomainError>(
+                            store
+                                .project_post_view(id)
+                                .await?
+                                .filter(|view| view.post.thread_id == Some(thread))
+                                .map(Arc::new),
+                        )
+                    })
+                    .await?
+                    .clone();
+                if let Some(post) = shown {
+                    self.cursor.reply = id;
+                    self.ready
+                        .push_back((LiveItem::ProjectReply { thread, post }, self.cursor));
+                }
+            }
             LiveEvent::Reply { id, thread }
-                if Some(thread) == self.thread && id.0 > self.cursor.reply =>
+                if Some(LiveThread::Forum(thread)) == self.thread && id.0 > self.cursor.reply =>
             {
                 // Read once for every stream of the process: forum threads
                 // read the same for every teacher.
@@ -290,7 +391,30 @@ impl LiveStream {
                 ));
             }
         }
-        if let Some(thread) = self.thread {
+        if let Some(LiveThread::Project(thread)) = self.thread {
+            if self
+                .domain
+                .check_live_project_thread(self.actor, thread)
+                .await
+                .is_err()
+            {
+                return Ok(false);
+            }
+            for post in store
+                .project_replies_after(thread, self.cursor.reply, REPLAY_LIMIT)
+                .await?
+            {
+                self.cursor.reply = post.post.id;
+                self.ready.push_back((
+                    LiveItem::ProjectReply {
+                        thread,
+                        post: Arc::new(post),
+                    },
+                    self.cursor,
+                ));
+            }
+        }
+        if let Some(LiveThread::Forum(thread)) = self.thread {
             if self.domain.check_live_thread(thread).await.is_err() {
                 return Ok(false);
             }

@@ -355,6 +355,16 @@ impl Domain {
         }
     }
 
+    /// Removes from the mail queue what no job will send any more: rows
+    /// sent or dropped more than 30 days ago, and digest rows of teachers
+    /// who chose no digest. Answers how many rows went.
+    pub async fn purge_mail_queue(&self) -> DomainResult<u64> {
+        Ok(self
+            .store
+            .purge_notification_mails(self.clock().now_ms())
+            .await?)
+    }
+
     /// Sends the mails queued "at once": to active, verified accounts
     /// only, each teacher at most `mail.notifications_per_hour` an hour (the
     /// rest goes to the next digest). Answers how many mails were sent.

@@ -55,7 +55,7 @@ impl Delivery {
 /// sign-up to approve, the answer to one's sign-up, one's post removed or
 /// refused); news of one's projects and the answer to a contact request
 /// come in the digest.
-pub const KINDS: [(&str, Delivery); 16] = [
+pub const KINDS: [(&str, Delivery); 15] = [
     ("reply", Delivery::Mail),
     ("mention", Delivery::Mail),
     ("invitation", Delivery::Mail),
@@ -69,7 +69,6 @@ pub const KINDS: [(&str, Delivery); 16] = [
     ("report", Delivery::Mail),
     ("signup_pending", Delivery::Mail),
     ("signup_approved", Delivery::Mail),
-    ("signup_refused", Delivery::Mail),
     ("post_removed", Delivery::Mail),
     ("post_refused", Delivery::Mail),
 ];

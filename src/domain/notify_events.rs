@@ -16,7 +16,7 @@ use crate::domain::store::{
     forums::ForumRow,
     notifications::{NewNotification, NotificationKind, Recipients},
     posts::PostRow,
-    project_content::ProjectPostRow,
+    project_content::{self, NewProjectPost, ProjectPostRow},
     projects::{NewLogEntry, ProjectRow},
     Tx,
 };
@@ -137,6 +137,46 @@ pub(crate) async fn notify_project_news(
         None => Recipients::ProjectMembers(project.actor.id),
     };
     notify(tx, recipients, note).await?;
+    Ok(())
+}
+
+/// The local teachers `mentioned` in project post `id` (just stored in
+/// `tx` as `post`): only those who are members of the project are
+/// notified, since nobody else may read it; never its author.
+pub(crate) async fn notify_project_mentions(
+    tx: &mut Tx,
+    project: &ProjectRow,
+    id: i64,
+    post: &NewProjectPost,
+    mentioned: &[ActorId],
+) -> DomainResult<()> {
+    if mentioned.is_empty() {
+        return Ok(());
+    }
+    let thread = post.thread_id.unwrap_or(id);
+    let mut note = about_project(
+        NotificationKind::Mention,
+        project,
+        Some(post.author_id),
+        &format!("project_post:{id}"),
+    );
+    note.title = match post.thread_id {
+        None => post.title.clone(),
+        Some(thread) => project_content::post_title(tx, thread).await?,
+    };
+    note.detail = Some(project.title.clone());
+    note.excerpt = excerpt(&post.source, &post.content_html);
+    note.link = if thread == id {
+        format!("{}/threads/{thread}", project_link(project))
+    } else {
+        format!("{}/threads/{thread}#reply-{id}", project_link(project))
+    };
+    notify(
+        tx,
+        Recipients::MembersAmong(project.actor.id, mentioned.to_vec()),
+        note,
+    )
+    .await?;
     Ok(())
 }
 

@@ -12,7 +12,8 @@
 //! [`super::project_documents`], events in [`super::project_events`]
 //! (their public items are re-exported here).
 
-use super::notify_events::{notify_project_news, ProjectNews};
+use super::mentions;
+use super::notify_events::{notify_project_mentions, notify_project_news, ProjectNews};
 use super::{
     inbox::Applied,
     outbox::{self, new_activity_id, project as project_objects, queue, to_json},
@@ -161,6 +162,7 @@ impl Domain {
         if body.is_empty() {
             return Err(Refusal::FieldRequired("body".into()).into());
         }
+        let mentions = self.known_mentions(&body).await?;
         let author = self.require_writer(account, project).await?;
         let base = self.settings.base_url();
         let new = NewProjectPost {
@@ -170,13 +172,27 @@ impl Domain {
             in_reply_to_id: parent.map(|p| p.id),
             author_id: author.id,
             title,
-            content_html: rendering::markdown(body.clone(), "body").await?,
+            content_html: rendering::markdown_with_mentions(
+                body.clone(),
+                "body",
+                mentions::links(&mentions),
+            )
+            .await?,
             source: body,
             published_at: self.clock().now_ms(),
             local: true,
         };
         let mut tx = self.store.begin().await?;
         let id = project_content::insert_post(&mut tx, &new).await?;
+        notify_project_mentions(
+            &mut tx,
+            project,
+            id,
+            &new,
+            &mentions::local_actors(&mentions),
+        )
+        .await?;
+        super::live::project_reply_stored(&mut tx, id, new.thread_id).await?;
         let row = ProjectPostRow {
             id,
             ap_id: new.ap_id.clone(),
@@ -194,13 +210,17 @@ impl Domain {
             last_activity_at: new.published_at,
             local: true,
         };
-        let object = project_objects::post_object(
+        let mut object = project_objects::post_object(
             &row,
             &author.ap_id,
             &project.actor.ap_id,
             parent.map(|p| p.ap_id.as_str()),
         )
         .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
+        // Tags only: the post goes to the members' instances alone (never
+        // to a mentioned person's inbox), and each notifies only the
+        // members among the people named.
+        super::outbox::forum::add_mentions(&mut object, &mentions);
         let object = outbox::json_of(&object)?;
         let activity_id = new_activity_id(&base);
         let activity = to_json(&project_objects::create(
@@ -247,7 +267,9 @@ impl Domain {
             ReceivedObject::Post {
                 mut post,
                 in_reply_to,
+                mentions,
             } => {
+                let mentioned = self.local_mentioned_hrefs(&mentions).await?;
                 if self
                     .store
                     .project_post_by_ap_id(&post.ap_id)
@@ -276,6 +298,8 @@ impl Domain {
                     author.id,
                 )
                 .await?;
+                notify_project_mentions(&mut tx, project, id, &post, &mentioned).await?;
+                super::live::project_reply_stored(&mut tx, id, post.thread_id).await?;
             }
             ReceivedObject::Document {
                 mut version,
@@ -388,6 +412,9 @@ pub enum ReceivedObject {
         post: NewProjectPost,
         /// Its parent.
         in_reply_to: Option<String>,
+        /// The actors its `Mention` tags name (the local members among
+        /// them are notified).
+        mentions: Vec<url::Url>,
     },
     /// A document version; `version_of` names the document.
     Document {

@@ -1,5 +1,6 @@
 //! Background work: delivery of outgoing activities ([`delivery`]) and
-//! hourly removal of expired sessions and e-mail tokens.
+//! hourly removal of expired sessions, e-mail tokens and old rows of the
+//! notification mail queue.
 
 pub mod delivery;
 
@@ -16,6 +17,11 @@ pub fn spawn_maintenance(domain: Domain) -> tokio::task::JoinHandle<()> {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "expired sessions and tokens removed"),
                 Err(error) => tracing::warn!(%error, "purging expired sessions failed"),
+            }
+            match domain.purge_mail_queue().await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "old notification mail rows removed"),
+                Err(error) => tracing::warn!(%error, "purging the mail queue failed"),
             }
         }
     })

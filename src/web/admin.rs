@@ -1,7 +1,10 @@
-//! The admin console: approvals, suspensions, CSV export of accounts.
+//! The admin console: approvals, refusals (with a reason, mailed to the
+//! applicant), suspensions, CSV export of accounts. After an action the
+//! admin is sent back to the list (`/admin?done=…&account=…`), which says
+//! what was done.
 
 use super::session::{CsrfForm, Page};
-use crate::extract::WebPath;
+use crate::extract::{WebPath, WebQuery};
 use crate::{
     app::AppState,
     domain::rows::{AccountRow, AccountStatus},
@@ -43,6 +46,8 @@ struct AccountView<'a> {
     status: &'static str,
     is_admin: bool,
     created: String,
+    refused: String,
+    refusal_reason: &'a str,
 }
 
 impl<'a> AccountView<'a> {
@@ -53,6 +58,8 @@ impl<'a> AccountView<'a> {
             status: account.status.as_str(),
             is_admin: account.is_admin,
             created: format_date(account.created_at),
+            refused: account.refused_at.map(format_date).unwrap_or_default(),
+            refusal_reason: account.refusal_reason.as_deref().unwrap_or(""),
         }
     }
 }
@@ -62,6 +69,7 @@ impl<'a> AccountView<'a> {
 #[derive(Serialize)]
 struct AdminPage<'a> {
     pending: Vec<AccountView<'a>>,
+    refused: Vec<AccountView<'a>>,
     accounts: Vec<AccountView<'a>>,
     notice: Option<String>,
     error: Option<String>,
@@ -86,6 +94,11 @@ async fn admin_page(
         .filter(|account| account.status == AccountStatus::PendingApproval)
         .map(AccountView::of)
         .collect();
+    let refused = accounts
+        .iter()
+        .filter(|account| account.status == AccountStatus::Refused)
+        .map(AccountView::of)
+        .collect();
     let all = accounts.iter().map(AccountView::of).collect();
     state.render_status(
         status,
@@ -93,6 +106,7 @@ async fn admin_page(
         "admin.html",
         &AdminPage {
             pending,
+            refused,
             accounts: all,
             notice,
             error,
@@ -100,36 +114,69 @@ async fn admin_page(
     )
 }
 
-/// `GET /admin`.
-pub async fn show_admin(State(state): State<AppState>, page: Page) -> Response {
+/// `GET /admin` query: what was just done, to whom.
+#[derive(serde::Deserialize)]
+pub struct AdminQuery {
+    done: Option<String>,
+    account: Option<String>,
+}
+
+/// `GET /admin[?done=approved|refused|suspended&account=NAME]`.
+pub async fn show_admin(
+    State(state): State<AppState>,
+    page: Page,
+    WebQuery(query): WebQuery<AdminQuery>,
+) -> Response {
     if let Some(refusal) = refuse_non_admin(&state, &page) {
         return refusal;
     }
-    admin_page(&state, &page, StatusCode::OK, None, None).await
+    let key = match query.done.as_deref() {
+        Some("approved") => Some("admin-approved-notice"),
+        Some("refused") => Some("admin-refused-notice"),
+        Some("suspended") => Some("admin-suspended-notice"),
+        _ => None,
+    };
+    let notice = key.map(|key| {
+        let username = query.account.unwrap_or_default();
+        Catalogs::get().format(page.lang, key, &[("username", &username)])
+    });
+    admin_page(&state, &page, StatusCode::OK, notice, None).await
 }
 
-/// The admin action forms carry only their CSRF field.
+/// The approve and suspend forms carry only their CSRF field.
 #[derive(serde::Deserialize)]
 pub struct ActionForm {}
 
-async fn admin_action(state: AppState, page: Page, name: String, approve: bool) -> Response {
+/// The refusal form: the reason sent to the applicant.
+#[derive(serde::Deserialize)]
+pub struct RefuseForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// What an admin does to an account from the console.
+enum AdminAction {
+    Approve,
+    Refuse(String),
+    Suspend,
+}
+
+async fn admin_action(state: AppState, page: Page, name: String, action: AdminAction) -> Response {
     if let Some(refusal) = refuse_non_admin(&state, &page) {
         return refusal;
     }
-    let result = if approve {
-        state.domain.approve_account(&name).await
-    } else {
-        state.domain.suspend_account(&name).await
+    let (result, done) = match &action {
+        AdminAction::Approve => (state.domain.approve_account(&name).await, "approved"),
+        AdminAction::Refuse(reason) => {
+            (state.domain.refuse_account(&name, reason).await, "refused")
+        }
+        AdminAction::Suspend => (state.domain.suspend_account(&name).await, "suspended"),
     };
     match result {
         Ok(account) => {
-            let key = if approve {
-                "admin-approved-notice"
-            } else {
-                "admin-suspended-notice"
-            };
-            let notice = Catalogs::get().format(page.lang, key, &[("username", &account.username)]);
-            admin_page(&state, &page, StatusCode::OK, Some(notice), None).await
+            let account: String =
+                url::form_urlencoded::byte_serialize(account.username.as_bytes()).collect();
+            crate::web::redirect::to(&format!("/admin?done={done}&account={account}"))
         }
         Err(error) => {
             let error = AppError::from(error);
@@ -146,7 +193,17 @@ pub async fn approve_user(
     WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
-    admin_action(state, page, name, true).await
+    admin_action(state, page, name, AdminAction::Approve).await
+}
+
+/// `POST /admin/users/{name}/refuse` (field `reason`).
+pub async fn refuse_user(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+    CsrfForm(form): CsrfForm<RefuseForm>,
+) -> Response {
+    admin_action(state, page, name, AdminAction::Refuse(form.reason)).await
 }
 
 /// `POST /admin/users/{name}/suspend`.
@@ -156,7 +213,7 @@ pub async fn suspend_user(
     WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
-    admin_action(state, page, name, false).await
+    admin_action(state, page, name, AdminAction::Suspend).await
 }
 
 /// Writes accounts as CSV: username, e-mail, domain, status, admin,

@@ -355,6 +355,7 @@ pub fn routes() -> Router<AppState> {
             post(admin_instances::set_manual),
         )
         .route("/admin/users/{name}/approve", post(admin::approve_user))
+        .route("/admin/users/{name}/refuse", post(admin::refuse_user))
         .route("/admin/users/{name}/suspend", post(admin::suspend_user))
         .route(
             "/forums",

@@ -240,6 +240,7 @@ pub struct PostForm {
 /// `POST /projects/{name}/threads`.
 pub async fn submit_thread(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     page: Page,
     WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<PostForm>,
@@ -248,6 +249,7 @@ pub async fn submit_thread(
         Ok(found) => found,
         Err(response) => return response,
     };
+    crate::apub::mentions::look_up(&data, &form.body).await;
     match state
         .domain
         .post_project_thread(&user, &project, &form.title, &form.body)
@@ -352,6 +354,7 @@ async fn project_thread_page(
 /// `POST /projects/{name}/threads/{id}/replies`.
 pub async fn submit_reply(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     page: Page,
     WebPath((name, id)): WebPath<(String, i64)>,
     CsrfForm(form): CsrfForm<PostForm>,
@@ -369,6 +372,7 @@ pub async fn submit_reply(
         Ok(parent) => parent,
         Err(error) => return refusal(&state, &page, error),
     };
+    crate::apub::mentions::look_up(&data, &form.body).await;
     match state
         .domain
         .reply_project_post(&user, &project, &parent, &form.body)

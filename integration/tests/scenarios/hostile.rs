@@ -96,6 +96,7 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("GET", "/stream", Body::Ignored),
     ("GET", "/admin/accounts", Body::Ignored),
     ("POST", "/admin/accounts/{name}/approve", Body::Ignored),
+    ("POST", "/admin/accounts/{name}/refuse", Body::Json),
     ("POST", "/admin/accounts/{name}/suspend", Body::Ignored),
 ];
 
@@ -123,6 +124,7 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/admin/instances/{host}/recheck", Form::Encoded),
     ("/admin/instances/{host}/manual", Form::Encoded),
     ("/admin/users/{name}/approve", Form::Encoded),
+    ("/admin/users/{name}/refuse", Form::Encoded),
     ("/admin/users/{name}/suspend", Form::Encoded),
     ("/forums", Form::Encoded),
     ("/forums/follow", Form::Encoded),
@@ -1001,7 +1003,7 @@ async fn each_hostile_class_answers_its_own_code() {
     }
 }
 
-/// `GET /api/v1/stream` with a hostile `thread`: refused with a code
+/// `GET /api/v1/stream` with a hostile `thread` or `project_thread`: refused with a code
 /// before any stream opens (never a 5xx, never an endless answer).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stream_refuses_hostile_threads_with_a_code() {
@@ -1016,6 +1018,13 @@ async fn the_stream_refuses_hostile_threads_with_a_code() {
             "thread=99999999999999999999999",
             "thread=%FF%FE",
             "thread=1&thread=2",
+            "project_thread=%00",
+            "project_thread=abc",
+            "project_thread=-1",
+            "project_thread=0",
+            "project_thread=99999999999999999999999",
+            "project_thread=1&project_thread=2",
+            "thread=1&project_thread=1",
         ] {
             let what = format!("{engine:?} GET /stream?{query}");
             let answer = api_send(&anne, "GET", &format!("/stream?{query}"), None).await;

@@ -310,3 +310,215 @@ async fn a_reply_written_by_one_process_reaches_a_stream_of_another() {
     second.stop().await.expect("the second process stops");
     first.stop().await;
 }
+
+/// Anne, on `host`, creates project `eco` and invites `handle` (of
+/// `other`), who accepts there through `member`'s token.
+async fn project_with_member(
+    host: &TestInstance,
+    other: &TestInstance,
+    anne: &Client<'_>,
+    member: &Client<'_>,
+    handle: &str,
+) -> String {
+    anne.post(
+        "/api/v1/projects",
+        serde_json::json!({"name": "eco", "title": "Éco-délégués"}),
+    )
+    .await
+    .expect(201);
+    anne.post(
+        "/api/v1/projects/eco/invite",
+        serde_json::json!({ "handle": handle }),
+    )
+    .await
+    .expect(201);
+    let remote = format!("eco@{}", host.domain);
+    after_delivery(
+        &[host, other],
+        "the invitation reaches the member",
+        || async {
+            let requests = member.get_json("/api/v1/me/requests").await;
+            requests["invitations"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|i| i["project"]["handle"] == remote))
+        },
+    )
+    .await;
+    member
+        .post(
+            &format!("/api/v1/projects/{remote}/answer"),
+            serde_json::json!({"accept": true}),
+        )
+        .await
+        .expect(200);
+    after_delivery(&[host, other], "the host knows the new member", || async {
+        let view = anne.get_json("/api/v1/projects/eco").await;
+        view["members"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["person"]["handle"] == handle))
+    })
+    .await;
+    remote
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_forums_notify_members_named_and_stream_replies_to_members_only() {
+    for engine in engines() {
+        let (mut settings_a, dir_a) = settings(engine, None);
+        fast_delivery(&mut settings_a);
+        let a = start(engine, settings_a, dir_a).await;
+        let (mut settings_b, dir_b) = settings(engine, None);
+        fast_delivery(&mut settings_b);
+        let b = start(engine, settings_b, dir_b).await;
+        let anne = Client::teacher(&a, "anne", false).await;
+        let dora = Client::teacher(&a, "dora", false).await;
+        let bea = Client::teacher(&b, "bea", false).await;
+        let carl = Client::teacher(&b, "carl", false).await;
+        let bea_handle = format!("bea@{}", b.domain);
+        let remote = project_with_member(&a, &b, &anne, &bea, &bea_handle).await;
+
+        // Anne names Bea (a member elsewhere), Dora (here, no member) and
+        // Carl (on B, no member, unknown here until looked up).
+        let body = format!("Bonjour @{bea_handle}, @dora et @carl@{} !", b.domain);
+        let thread = anne
+            .post(
+                "/api/v1/projects/eco/threads",
+                serde_json::json!({"title": "Calendrier", "body": body}),
+            )
+            .await
+            .expect(201);
+        let html = thread["content_html"].as_str().unwrap();
+        assert!(html.contains(&format!(">@{bea_handle}</a>")), "{html}");
+        assert!(html.contains(">@dora</a>"), "{html}");
+        let thread_id = thread["id"].as_i64().unwrap();
+
+        // Bea learns it on B, from the Mention tag of what the project
+        // announced; nobody who is not a member does.
+        let mentions_of = |notes: Value| -> Vec<Value> {
+            notes["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["kind"] == "mention")
+                .cloned()
+                .collect()
+        };
+        after_delivery(&[&a, &b], "Bea is notified of the mention", || async {
+            !mentions_of(bea.get_json("/api/v1/notifications").await).is_empty()
+        })
+        .await;
+        let bea_notes = bea.get_json("/api/v1/notifications").await;
+        let note = &mentions_of(bea_notes.clone())[0];
+        assert_eq!(note["kind"], "mention", "{bea_notes}");
+        assert_eq!(note["title"], "Calendrier", "{bea_notes}");
+        assert_eq!(note["actor"]["handle"], format!("anne@{}", a.domain));
+        assert!(
+            note["link"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("/projects/{remote}/threads/")),
+            "{bea_notes}"
+        );
+        deliver_all(&[&a, &b]).await;
+        assert_eq!(
+            mentions_of(bea.get_json("/api/v1/notifications").await).len(),
+            1,
+            "once"
+        );
+        assert_eq!(dora.get_json("/api/v1/notifications").await["unread"], 0);
+        assert_eq!(carl.get_json("/api/v1/notifications").await["unread"], 0);
+
+        // The thread on B: the project thread stream is for members only.
+        let threads = bea
+            .get_json(&format!("/api/v1/projects/{remote}/threads"))
+            .await;
+        let thread_on_b = threads["threads"][0]["id"].as_i64().unwrap();
+        dora.get(&format!("/api/v1/stream?project_thread={thread_id}"))
+            .await
+            .expect_error(403, "not_project_member");
+        anne.get("/api/v1/stream?project_thread=999999")
+            .await
+            .expect_error(404, "not_found");
+        anne.get(&format!(
+            "/api/v1/stream?thread={thread_id}&project_thread={thread_id}"
+        ))
+        .await
+        .expect_error(422, "invalid_choice");
+        let mut anne_stream =
+            Stream::open(&anne, &format!("?project_thread={thread_id}"), None).await;
+        let mut dora_stream = Stream::open(&dora, "", None).await;
+
+        // Bea answers from B and names Anne and Dora: Anne's page gets the
+        // reply and her notification; Dora, no member, gets nothing.
+        let reply = bea
+            .post(
+                &format!("/api/v1/projects/{remote}/threads/{thread_on_b}/replies"),
+                serde_json::json!({"body": format!("Mardi, @anne@{} et @dora@{} ?", a.domain, a.domain)}),
+            )
+            .await
+            .expect(201);
+        assert_eq!(reply["kind"], "reply", "{reply}");
+        deliver_all(&[&a, &b]).await;
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            seen.push(anne_stream.next().await);
+        }
+        let project_reply = seen
+            .iter()
+            .find(|e| e.event == "project_reply")
+            .unwrap_or_else(|| panic!("a project_reply event: {seen:?}"));
+        assert_eq!(project_reply.data["thread_id"], thread_id);
+        assert!(project_reply.data["post"]["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("Mardi"));
+        let mention = seen
+            .iter()
+            .find(|e| e.event == "notification")
+            .unwrap_or_else(|| panic!("a notification event: {seen:?}"));
+        assert_eq!(mention.data["kind"], "mention", "{seen:?}");
+        assert_eq!(dora.get_json("/api/v1/notifications").await["unread"], 0);
+
+        // A reply from here reaches the open page too.
+        anne.post(
+            &format!("/api/v1/projects/eco/threads/{thread_id}/replies"),
+            serde_json::json!({"body": "Mardi, oui."}),
+        )
+        .await
+        .expect(201);
+        let own = anne_stream.next().await;
+        assert_eq!(own.event, "project_reply", "{own:?}");
+        drop(anne_stream);
+        // Resuming after the first reply replays what came after it.
+        let mut resumed = Stream::open(
+            &anne,
+            &format!("?project_thread={thread_id}"),
+            Some(&project_reply.id),
+        )
+        .await;
+        let replayed = loop {
+            let event = resumed.next().await;
+            if event.event == "project_reply" {
+                break event;
+            }
+        };
+        assert!(replayed.data["post"]["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("Mardi, oui"));
+
+        // Dora's stream saw nothing of the project: its first event is her
+        // own, later, contact request.
+        anne.post(
+            "/api/v1/contacts",
+            serde_json::json!({"handle": format!("dora@{}", a.domain)}),
+        )
+        .await
+        .expect(202);
+        let first = dora_stream.next().await;
+        assert_eq!(first.event, "notification", "{first:?}");
+        assert_eq!(first.data["kind"], "contact_request", "{first:?}");
+        a.stop().await;
+        b.stop().await;
+    }
+}

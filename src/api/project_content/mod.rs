@@ -97,16 +97,18 @@ pub struct ProjectThreadInput {
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`not_project_member`, `member_level_too_low`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_mentions`", body = ErrorBody),
     ),
 )]
 pub async fn create_project_thread(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<ProjectThreadInput>,
 ) -> Result<(StatusCode, Json<ProjectPost>), AppError> {
     let project = state.domain.project_by_path(&name).await?;
+    crate::apub::mentions::look_up(&data, &body.body).await;
     let post = state
         .domain
         .post_project_thread(&user.account, &project, &body.title, &body.body)
@@ -188,11 +190,12 @@ pub struct ProjectReplyInput {
         (status = 403, description = "`not_project_member`, `member_level_too_low`", body = ErrorBody),
         (status = 404, description = "`not_found` (unknown thread, or `in_reply_to` not in it)", body = ErrorBody),
         (status = 410, description = "`post_deleted`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_mentions`", body = ErrorBody),
     ),
 )]
 pub async fn create_project_reply(
     State(state): State<AppState>,
+    data: activitypub_federation::config::Data<AppState>,
     user: ApiUser,
     ApiPath((name, id)): ApiPath<(String, i64)>,
     ApiJson(body): ApiJson<ProjectReplyInput>,
@@ -202,6 +205,7 @@ pub async fn create_project_reply(
         .domain
         .project_reply_parent(&project, id, body.in_reply_to)
         .await?;
+    crate::apub::mentions::look_up(&data, &body.body).await;
     let reply = state
         .domain
         .reply_project_post(&user.account, &project, &parent, &body.body)

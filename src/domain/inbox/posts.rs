@@ -157,8 +157,18 @@ impl Domain {
         &self,
         post: &Post,
     ) -> DomainResult<Vec<crate::domain::store::actors::ActorId>> {
+        self.local_mentioned_hrefs(&post.mentions()).await
+    }
+
+    /// The local teachers among the actors `hrefs` (the `href`s of
+    /// received `Mention` tags) name, each once, at most
+    /// [`crate::domain::mentions::MAX_MENTIONS`] of them.
+    pub async fn local_mentioned_hrefs(
+        &self,
+        hrefs: &[url::Url],
+    ) -> DomainResult<Vec<crate::domain::store::actors::ActorId>> {
         let mut local = Vec::new();
-        let mut hrefs = post.mentions();
+        let mut hrefs = hrefs.to_vec();
         hrefs.dedup();
         for href in hrefs
             .iter()

@@ -21,6 +21,8 @@ pub enum AccountStatus {
     Active,
     /// Suspended by an admin: cannot log in, profile hidden.
     Suspended,
+    /// A sign-up an admin refused (with a reason): cannot log in.
+    Refused,
 }
 
 impl AccountStatus {
@@ -31,6 +33,7 @@ impl AccountStatus {
             AccountStatus::PendingApproval => "pending_approval",
             AccountStatus::Active => "active",
             AccountStatus::Suspended => "suspended",
+            AccountStatus::Refused => "refused",
         }
     }
 
@@ -39,6 +42,7 @@ impl AccountStatus {
             "pending_verification" => AccountStatus::PendingVerification,
             "pending_approval" => AccountStatus::PendingApproval,
             "active" => AccountStatus::Active,
+            "refused" => AccountStatus::Refused,
             _ => AccountStatus::Suspended,
         }
     }
@@ -83,6 +87,10 @@ pub struct AccountRow {
     pub last_login_at: Option<i64>,
     /// The actor's display name.
     pub display_name: String,
+    /// Why an admin refused the sign-up (status `refused`).
+    pub refusal_reason: Option<String>,
+    /// When, unix ms.
+    pub refused_at: Option<i64>,
 }
 
 /// What is needed to create an account and its Person actor.
@@ -109,7 +117,8 @@ pub struct NewAccount {
 const ACCOUNT_SELECT: &str = "SELECT accounts.id, accounts.actor_id, accounts.username, accounts.email, \
      accounts.email_domain, accounts.password_hash, accounts.is_admin, accounts.status, \
      accounts.email_verified_at, accounts.charter_accepted_at, accounts.locale, accounts.created_at, \
-     accounts.last_login_at, actors.display_name FROM accounts JOIN actors ON actors.id = accounts.actor_id";
+     accounts.last_login_at, actors.display_name, accounts.refusal_reason, accounts.refused_at \
+     FROM accounts JOIN actors ON actors.id = accounts.actor_id";
 
 impl Store {
     /// Creates the Person actor, its empty profile and the account, in one
@@ -212,6 +221,21 @@ impl Store {
             .bind(id.0)
             .execute(self.pool())
             .await?;
+        super::content_changed();
+        Ok(())
+    }
+
+    /// Refuses the sign-up of `id` for `reason`, at `now`.
+    pub async fn refuse_account(&self, id: AccountId, reason: &str, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE accounts SET status = 'refused', refusal_reason = $1, refused_at = $2 \
+             WHERE id = $3",
+        )
+        .bind(reason)
+        .bind(now)
+        .bind(id.0)
+        .execute(self.pool())
+        .await?;
         super::content_changed();
         Ok(())
     }

@@ -11,7 +11,9 @@
 
 use super::{
     accounts::AccountId,
+    notifications::{JOINS, VISIBLE},
     posts::{PostId, PostView},
+    project_content::ProjectPostView,
     Store, StoreResult, Tx,
 };
 use std::sync::Arc;
@@ -40,6 +42,14 @@ pub enum LiveEvent {
         /// Its thread.
         thread: PostId,
     },
+    /// Reply `id` was stored in thread `thread` of a project's forum
+    /// (`project_posts` ids).
+    ProjectReply {
+        /// The reply.
+        id: i64,
+        /// Its thread.
+        thread: i64,
+    },
     /// Events may have been missed (the listener reconnected): every
     /// stream replays from the database.
     Resync,
@@ -51,6 +61,7 @@ impl LiveEvent {
         match self {
             LiveEvent::Notification { id, recipient } => format!("n:{id}:{}", recipient.0),
             LiveEvent::Reply { id, thread } => format!("p:{}:{}", id.0, thread.0),
+            LiveEvent::ProjectReply { id, thread } => format!("q:{id}:{thread}"),
             LiveEvent::Resync => "r".to_string(),
         }
     }
@@ -76,6 +87,10 @@ impl LiveEvent {
                 id: PostId(first),
                 thread: PostId(second),
             }),
+            "q" => Some(LiveEvent::ProjectReply {
+                id: first,
+                thread: second,
+            }),
             _ => None,
         }
     }
@@ -91,6 +106,9 @@ pub struct Published {
     /// The reply of a `Reply` event, once read (`None` when no longer
     /// visible).
     pub reply: tokio::sync::OnceCell<Option<Arc<PostView>>>,
+    /// The reply of a `ProjectReply` event, once read (`None` when
+    /// deleted); who may see it is checked per stream.
+    pub project_reply: tokio::sync::OnceCell<Option<Arc<ProjectPostView>>>,
 }
 
 /// The events of one process, for its streams. Publishing never waits: a
@@ -135,6 +153,7 @@ impl LiveHub {
         let _ = self.sender.send(Arc::new(Published {
             event,
             reply: tokio::sync::OnceCell::new(),
+            project_reply: tokio::sync::OnceCell::new(),
         }));
     }
 }
@@ -191,10 +210,6 @@ pub struct LiveNotificationRow {
     pub kind: String,
 }
 
-/// What a recipient may still see (as in `store::notifications`).
-const VISIBLE: &str = "reply.deleted_at IS NULL AND reply.removed_at IS NULL \
-     AND thread.deleted_at IS NULL AND thread.removed_at IS NULL";
-
 impl Store {
     /// This process's live events.
     pub fn live(&self) -> &LiveHub {
@@ -221,8 +236,7 @@ impl Store {
     ) -> StoreResult<Vec<LiveNotificationRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT notifications.id, notifications.kind FROM notifications \
-             JOIN posts reply ON reply.id = notifications.post_id \
-             JOIN posts thread ON thread.id = notifications.thread_id \
+             {JOINS} \
              WHERE notifications.recipient_id = $1 AND notifications.id > $2 AND {VISIBLE} \
              ORDER BY notifications.id LIMIT $3"
         ))
@@ -242,8 +256,7 @@ impl Store {
     ) -> StoreResult<Option<LiveNotificationRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT notifications.id, notifications.kind FROM notifications \
-             JOIN posts reply ON reply.id = notifications.post_id \
-             JOIN posts thread ON thread.id = notifications.thread_id \
+             {JOINS} \
              WHERE notifications.recipient_id = $1 AND notifications.id = $2 AND {VISIBLE}"
         ))
         .bind(recipient.0)
@@ -301,6 +314,7 @@ mod tests {
                 id: PostId(12),
                 thread: PostId(4),
             },
+            LiveEvent::ProjectReply { id: 9, thread: 2 },
             LiveEvent::Resync,
         ] {
             assert_eq!(LiveEvent::decode(&event.encode()), Some(event));

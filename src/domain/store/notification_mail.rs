@@ -90,6 +90,16 @@ async fn delivery_in(tx: &mut Tx, recipient: AccountId, kind: &str) -> StoreResu
         .unwrap_or_else(|| default_delivery(kind)))
 }
 
+/// `recipient`'s digest frequency (`daily` when never chosen).
+async fn digest_frequency_in(tx: &mut Tx, recipient: AccountId) -> StoreResult<String> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT frequency FROM notification_digests WHERE account_id = $1")
+            .bind(recipient.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(stored.unwrap_or_else(|| "daily".to_string()))
+}
+
 /// Called once for every notification written, in its transaction: queues
 /// a mail at once or a digest entry as the recipient chose for its kind.
 pub async fn queue_notification_mail(
@@ -100,6 +110,9 @@ pub async fn queue_notification_mail(
 ) -> StoreResult<()> {
     let mode = match delivery_in(tx, recipient, kind).await? {
         Delivery::Mail => "now",
+        // No digest is ever sent to a teacher who chose none: nothing to
+        // queue for it.
+        Delivery::Digest if digest_frequency_in(tx, recipient).await? == "none" => return Ok(()),
         Delivery::Digest => "digest",
         Delivery::Site | Delivery::Off => return Ok(()),
     };
@@ -129,6 +142,23 @@ pub struct DueDigest {
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
+/// How long a claim on a queued mail lasts: a row still `sending` this
+/// long after it was claimed (its process died mid-send) is claimable
+/// again. Far longer than one send takes (the SMTP client's timeouts are
+/// a minute at most), so a live process never loses its claim.
+pub const CLAIM_LEASE_MS: i64 = 10 * 60_000;
+/// How long sent and dropped rows are kept (the hourly cap reads the last
+/// hour of them; the rest is history nobody reads).
+pub const KEPT_MS: i64 = 30 * DAY_MS;
+
+/// Rows a sender may take: pending ones, and those whose claim lapsed
+/// (`$lapsed`: claimed before it).
+fn claimable(row: &str, lapsed: &str) -> String {
+    format!(
+        "({row}.state = 'pending' OR ({row}.state = 'sending' \
+         AND ({row}.claimed_at IS NULL OR {row}.claimed_at < {lapsed})))"
+    )
+}
 
 impl Store {
     /// `account`'s stored preferences (kinds at their default have none)
@@ -180,17 +210,53 @@ impl Store {
             .bind(frequency)
             .execute(&mut *tx)
             .await?;
+            if frequency == "none" {
+                // No digest will take them: they would wait for ever.
+                sqlx::query(
+                    "DELETE FROM notification_mails \
+                     WHERE account_id = $1 AND mode = 'digest' AND state = 'pending'",
+                )
+                .bind(account.0)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         super::commit(tx).await
     }
 
+    /// Empties the queue of what no job will ever send: sent and dropped
+    /// rows done more than [`KEPT_MS`] before `now`, and pending digest
+    /// rows of teachers who chose no digest (queued before they did).
+    /// Answers how many rows were removed.
+    pub async fn purge_notification_mails(&self, now: i64) -> StoreResult<u64> {
+        let old = sqlx::query(
+            "DELETE FROM notification_mails \
+             WHERE state IN ('sent', 'dropped') AND done_at < $1",
+        )
+        .bind(now - KEPT_MS)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        let undigested = sqlx::query(
+            "DELETE FROM notification_mails WHERE mode = 'digest' AND state = 'pending' \
+             AND account_id IN (SELECT account_id FROM notification_digests WHERE frequency = 'none')",
+        )
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        Ok(old + undigested)
+    }
+
     /// Up to `limit` mails to send at once, oldest first.
+    /// (pending, or claimed by a process that died: see [`CLAIM_LEASE_MS`]).
     pub async fn pending_instant_mails(&self, limit: i64) -> StoreResult<Vec<QueuedMail>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {QUEUED_COLUMNS}, CASE WHEN {QUEUED_VISIBLE} THEN 1 ELSE 0 END AS visible {QUEUED_FROM} \
-             WHERE m.state = 'pending' AND m.mode = 'now' ORDER BY m.id LIMIT $1"
+             WHERE {} AND m.mode = 'now' ORDER BY m.id LIMIT $1",
+            claimable("m", "$2")
         ))
         .bind(limit)
+        .bind(self.now_ms() - CLAIM_LEASE_MS)
         .fetch_all(self.pool())
         .await?)
     }
@@ -228,10 +294,13 @@ impl Store {
         Ok(())
     }
 
-    /// Claims the pending queue rows `ids` for sending ('sending'): answers
-    /// those this call claimed, so that two processes sharing a database
-    /// never send the same mail twice.
+    /// Claims the queue rows `ids` for sending ('sending', stamped now):
+    /// pending rows, and rows whose claim lapsed ([`CLAIM_LEASE_MS`]: the
+    /// process that took them died mid-send). Answers those this call
+    /// claimed, so that two processes sharing a database never send the
+    /// same mail twice.
     pub async fn claim_mails(&self, ids: &[i64]) -> StoreResult<Vec<i64>> {
+        let now = self.now_ms();
         let mut claimed = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
             let list = chunk
@@ -240,9 +309,12 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(",");
             let rows: Vec<(i64,)> = sqlx::query_as(&format!(
-                "UPDATE notification_mails SET state = 'sending' \
-                 WHERE id IN ({list}) AND state = 'pending' RETURNING id"
+                "UPDATE notification_mails SET state = 'sending', claimed_at = $1 \
+                 WHERE id IN ({list}) AND {} RETURNING id",
+                claimable("notification_mails", "$2")
             ))
+            .bind(now)
+            .bind(now - CLAIM_LEASE_MS)
             .fetch_all(self.pool())
             .await?;
             claimed.extend(rows.into_iter().map(|row| row.0));
@@ -269,16 +341,18 @@ impl Store {
         let due: Vec<(i64,)> = sqlx::query_as(&format!(
             "SELECT m.account_id FROM notification_mails m \
              LEFT JOIN notification_digests d ON d.account_id = m.account_id \
-             WHERE m.state = 'pending' AND m.mode = 'digest' \
+             WHERE {claimable} AND m.mode = 'digest' \
              AND COALESCE(d.frequency, 'daily') <> 'none' \
              GROUP BY m.account_id, d.frequency, d.last_sent_at \
              HAVING COALESCE(d.last_sent_at, MIN(m.created_at)) + \
              (CASE WHEN d.frequency = 'weekly' THEN {week} ELSE {DAY_MS} END) <= $1 \
              ORDER BY m.account_id LIMIT $2",
-            week = 7 * DAY_MS
+            week = 7 * DAY_MS,
+            claimable = claimable("m", "$3")
         ))
         .bind(now)
         .bind(limit)
+        .bind(now - CLAIM_LEASE_MS)
         .fetch_all(self.pool())
         .await?;
         let Some(last) = due.last().map(|row| row.0) else {
@@ -289,11 +363,13 @@ impl Store {
         // query; rows of accounts in the range but not due are skipped.
         let rows: Vec<QueuedMail> = sqlx::query_as(&format!(
             "SELECT {QUEUED_COLUMNS}, CASE WHEN {QUEUED_VISIBLE} THEN 1 ELSE 0 END AS visible {QUEUED_FROM} \
-             WHERE m.state = 'pending' AND m.mode = 'digest' \
-             AND m.account_id >= $1 AND m.account_id <= $2 ORDER BY m.account_id, m.id"
+             WHERE {} AND m.mode = 'digest' \
+             AND m.account_id >= $1 AND m.account_id <= $2 ORDER BY m.account_id, m.id",
+            claimable("m", "$3")
         ))
         .bind(first)
         .bind(last)
+        .bind(now - CLAIM_LEASE_MS)
         .fetch_all(self.pool())
         .await?;
         let wanted: std::collections::HashSet<i64> = due.iter().map(|row| row.0).collect();

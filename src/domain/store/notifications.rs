@@ -40,8 +40,6 @@ pub enum NotificationKind {
     SignupPending,
     /// The recipient's sign-up was approved.
     SignupApproved,
-    /// The recipient's sign-up was refused.
-    SignupRefused,
     /// A moderator removed the recipient's post.
     PostRemoved,
     /// A remote forum or project host refused the recipient's post.
@@ -50,7 +48,7 @@ pub enum NotificationKind {
 
 impl NotificationKind {
     /// Every kind, in a stable order.
-    pub const ALL: [NotificationKind; 16] = [
+    pub const ALL: [NotificationKind; 15] = [
         NotificationKind::Reply,
         NotificationKind::Mention,
         NotificationKind::Invitation,
@@ -64,7 +62,6 @@ impl NotificationKind {
         NotificationKind::Report,
         NotificationKind::SignupPending,
         NotificationKind::SignupApproved,
-        NotificationKind::SignupRefused,
         NotificationKind::PostRemoved,
         NotificationKind::PostRefused,
     ];
@@ -85,7 +82,6 @@ impl NotificationKind {
             NotificationKind::Report => "report",
             NotificationKind::SignupPending => "signup_pending",
             NotificationKind::SignupApproved => "signup_approved",
-            NotificationKind::SignupRefused => "signup_refused",
             NotificationKind::PostRemoved => "post_removed",
             NotificationKind::PostRefused => "post_refused",
         }
@@ -414,13 +410,16 @@ pub struct NotificationRow {
     pub read_at: Option<i64>,
 }
 
-/// What a recipient may still see: a reply or mention whose post and
-/// thread are neither deleted nor removed; news of a project they still
-/// belong to.
-pub(super) const VISIBLE: &str = "(notifications.kind NOT IN ('reply', 'mention') OR ( \
+/// What a recipient may still see: a reply or mention in a forum whose
+/// post and thread are neither deleted nor removed; a mention in a
+/// project's forum (no forum post, a project) and news of a project they
+/// still belong to.
+pub(super) const VISIBLE: &str = "(notifications.kind NOT IN ('reply', 'mention') \
+     OR (notifications.post_id IS NULL AND notifications.project_id IS NOT NULL) OR ( \
      reply.id IS NOT NULL AND reply.deleted_at IS NULL AND reply.removed_at IS NULL \
      AND (thread.id IS NULL OR (thread.deleted_at IS NULL AND thread.removed_at IS NULL)))) \
-     AND (notifications.kind NOT IN ('new_member', 'new_event', 'new_document') OR EXISTS ( \
+     AND (notifications.kind NOT IN ('new_member', 'new_event', 'new_document', 'mention') \
+     OR notifications.project_id IS NULL OR EXISTS ( \
      SELECT 1 FROM project_members JOIN accounts member ON member.actor_id = project_members.actor_id \
      WHERE member.id = notifications.recipient_id \
      AND project_members.project_id = notifications.project_id \

@@ -144,7 +144,62 @@ pub async fn insert_post(tx: &mut Tx, post: &NewProjectPost) -> StoreResult<i64>
     Ok(id)
 }
 
+/// The title of project post `id` (a thread's), empty when unknown.
+pub async fn post_title(tx: &mut Tx, id: i64) -> StoreResult<String> {
+    let title: Option<String> = sqlx::query_scalar("SELECT title FROM project_posts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(title.unwrap_or_default())
+}
+
 impl Store {
+    /// The highest post id of project thread `thread` (its own id without
+    /// replies).
+    pub async fn last_project_reply_id(&self, thread: i64) -> StoreResult<i64> {
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM project_posts WHERE thread_id = $1")
+                .bind(thread)
+                .fetch_one(self.pool())
+                .await?;
+        Ok(last.unwrap_or(thread).max(thread))
+    }
+
+    /// The replies of project thread `thread` with an id above `after`,
+    /// not deleted, oldest first, at most `limit`.
+    pub async fn project_replies_after(
+        &self,
+        thread: i64,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<ProjectPostView>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS}, {}, CAST(0 AS BIGINT) AS reply_count \
+             FROM project_posts JOIN actors ON actors.id = project_posts.author_id \
+             WHERE project_posts.thread_id = $1 AND project_posts.id > $2 \
+             AND project_posts.deleted_at IS NULL ORDER BY project_posts.id LIMIT $3",
+            qualified_actor_columns()
+        ))
+        .bind(thread)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Project post `id` with its author, if not deleted.
+    pub async fn project_post_view(&self, id: i64) -> StoreResult<Option<ProjectPostView>> {
+        Ok(self
+            .post_views(
+                "project_posts.id = $1 AND project_posts.deleted_at IS NULL",
+                id,
+                "project_posts.id",
+            )
+            .await?
+            .into_iter()
+            .next())
+    }
+
     /// A project post by id.
     pub async fn project_post(&self, id: i64) -> StoreResult<Option<ProjectPostRow>> {
         Ok(sqlx::query_as(&format!(

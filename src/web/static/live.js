@@ -10,8 +10,12 @@
   var badge = document.getElementById("unread-count");
   var badgeText = document.getElementById("unread-count-text");
   var notice = document.getElementById("live-replies");
+  // A forum thread (`data-thread`) or a project thread (`data-project-thread`).
   var thread = notice ? notice.dataset.thread : "";
-  var url = "/api/v1/stream" + (thread ? "?thread=" + encodeURIComponent(thread) : "");
+  var projectThread = notice ? notice.dataset.projectThread : "";
+  var url = "/api/v1/stream" +
+    (thread ? "?thread=" + encodeURIComponent(thread)
+      : projectThread ? "?project_thread=" + encodeURIComponent(projectThread) : "");
   var source = new EventSource(url);
   // Tells tests (and styles) whether the stream is connected.
   source.addEventListener("open", function () {
@@ -29,7 +33,7 @@
       badgeText.textContent = unread ? " (" + (badgeText.dataset.label || "") + " " + unread + ")" : "";
     }
   });
-  source.addEventListener("reply", function () {
+  function onReply() {
     if (!notice) {
       return;
     }
@@ -39,5 +43,7 @@
       count.textContent = String(newReplies);
     }
     notice.hidden = false;
-  });
+  }
+  source.addEventListener("reply", onReply);
+  source.addEventListener("project_reply", onReply);
 })();
