@@ -354,7 +354,8 @@ async fn start(
     )
 }
 
-/// Opens a stream on `thread` for `token`; its events go to `seen`.
+/// Opens a stream on `thread` for `token`; its events go to `seen`
+/// until the handle returned aborts the reading task.
 async fn open(
     client: &reqwest::Client,
     target: &str,
@@ -362,7 +363,7 @@ async fn open(
     token: &str,
     stream: usize,
     seen: mpsc::UnboundedSender<Seen>,
-) -> tokio::task::JoinHandle<()> {
+) -> tokio::task::AbortHandle {
     let response = client
         .get(format!("{target}/api/v1/stream?thread={thread}"))
         .bearer_auth(token)
@@ -370,7 +371,7 @@ async fn open(
         .await
         .expect("stream");
     assert_eq!(response.status(), 200, "stream {stream}");
-    tokio::spawn(watch(response, stream, seen))
+    tokio::spawn(watch(response, stream, seen)).abort_handle()
 }
 
 /// Posts a reply as the author; its id.
@@ -482,7 +483,6 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
     let id = post_reply(&client, &target, thread, &author, "Échauffement.".into()).await;
     wait_for(&mut seen, &mut aside, Kind::Reply, 1, |e| e.id == id).await;
     warm.abort();
-    let _ = warm.await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_before = proc_status_kib(pid, "VmRSS:");
 
