@@ -25,7 +25,7 @@ use axum::{
 use axum_extra::extract::CookieJar;
 use futures::{stream, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
-use std::{convert::Infallible, time::Duration};
+use std::{convert::Infallible, sync::Arc, time::Duration};
 use utoipa::{IntoParams, ToSchema};
 
 /// How long a client waits before reconnecting (the `retry:` hint).
@@ -155,29 +155,39 @@ pub async fn get_stream(
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
-/// The event sent for `item`.
+/// The event sent for `item`. A reply's text is written once for all the
+/// streams that received the same event (it reads the same for every
+/// teacher: labels are the author's, as this instance verifies them).
 async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Option<Event> {
     let (name, data) = match item {
         LiveItem::Notification { id, kind, unread } => (
             "notification",
-            StreamEventData::Notification(StreamNotification { id, kind, unread }),
+            Arc::<str>::from(
+                serde_json::to_string(&StreamEventData::Notification(StreamNotification {
+                    id,
+                    kind,
+                    unread,
+                }))
+                .ok()?,
+            ),
         ),
-        LiveItem::Reply { thread, post } => {
-            let labels = state.domain.labeller().await.ok()?;
-            (
-                "reply",
-                StreamEventData::Reply(StreamReply {
-                    thread_id: thread.0,
-                    post: Box::new(Post::new(&post, &labels)),
-                }),
-            )
+        LiveItem::Reply { thread, post, text } => {
+            let text = text
+                .get_or_init(|| async {
+                    let labels = state.domain.labeller().await.ok()?;
+                    let data = StreamEventData::Reply(StreamReply {
+                        thread_id: thread.0,
+                        post: Box::new(Post::new(&post, &labels)),
+                    });
+                    serde_json::to_string(&data).ok().map(Arc::<str>::from)
+                })
+                .await
+                .clone()?;
+            ("reply", text)
         }
     };
-    Event::default()
-        .event(name)
-        .id(cursor.id())
-        .json_data(&data)
-        .ok()
+    // JSON written by serde_json holds no line break: one `data:` line.
+    Some(Event::default().event(name).id(cursor.id()).data(&*data))
 }
 
 /// The stream route and its types, merged into the OpenAPI document.

@@ -10,7 +10,7 @@
 use super::{Domain, DomainResult, Refusal};
 use crate::domain::store::{
     accounts::{AccountId, AccountRow},
-    live::{self, LiveEvent, Published},
+    live::{self, LiveEvent, Published, SharedText},
     posts::{PostId, PostKind, PostView},
     Tx,
 };
@@ -66,6 +66,10 @@ pub enum LiveItem {
         thread: PostId,
         /// The reply.
         post: Arc<PostView>,
+        /// The event's text, shared by every stream of the process that
+        /// received the same event (a reply reads the same for every
+        /// teacher): the edge writes it once.
+        text: SharedText,
     },
 }
 
@@ -253,8 +257,14 @@ impl LiveStream {
                 match shown {
                     Some(post) => {
                         self.cursor.reply = id.0;
-                        self.ready
-                            .push_back((LiveItem::Reply { thread, post }, self.cursor));
+                        self.ready.push_back((
+                            LiveItem::Reply {
+                                thread,
+                                post,
+                                text: published.text.clone(),
+                            },
+                            self.cursor,
+                        ));
                     }
                     None => {
                         if self.domain.check_live_thread(thread).await.is_err() {
@@ -303,6 +313,7 @@ impl LiveStream {
                     LiveItem::Reply {
                         thread,
                         post: Arc::new(post),
+                        text: SharedText::default(),
                     },
                     self.cursor,
                 ));

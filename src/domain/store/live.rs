@@ -91,7 +91,16 @@ pub struct Published {
     /// The reply of a `Reply` event, once read (`None` when no longer
     /// visible).
     pub reply: tokio::sync::OnceCell<Option<Arc<PostView>>>,
+    /// The event's text as the streams send it, once written (see
+    /// [`SharedText`]).
+    pub text: SharedText,
 }
+
+/// The text of an event that reads the same for every stream showing it
+/// (a reply of a forum thread), written by the first stream to send it
+/// and sent as is by the others: one serialisation per event and process,
+/// not one per stream. `None` when it could not be written.
+pub type SharedText = Arc<tokio::sync::OnceCell<Option<Arc<str>>>>;
 
 /// The events of one process, for its streams. Publishing never waits: a
 /// stream that falls more than [`HUB_CAPACITY`] events behind is told so
@@ -135,6 +144,7 @@ impl LiveHub {
         let _ = self.sender.send(Arc::new(Published {
             event,
             reply: tokio::sync::OnceCell::new(),
+            text: SharedText::default(),
         }));
     }
 }
