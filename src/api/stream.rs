@@ -8,9 +8,10 @@ use super::{forums::Post, project_content::objects::ProjectPost, ApiUser};
 use crate::{
     app::AppState,
     domain::{
-        live::{LiveCursor, LiveItem, LiveThread},
+        live::{LiveCursor, LiveItem, LiveThread, SharedText},
         rows::AccountRow,
         rows::PostId,
+        trust_labels::Labeller,
         Refusal,
     },
     error::AppError,
@@ -25,7 +26,7 @@ use axum::{
 use axum_extra::extract::CookieJar;
 use futures::{stream, Stream, StreamExt};
 use serde::{Deserialize, Serialize};
-use std::{convert::Infallible, time::Duration};
+use std::{convert::Infallible, sync::Arc, time::Duration};
 use utoipa::{IntoParams, ToSchema};
 
 /// How long a client waits before reconnecting (the `retry:` hint).
@@ -183,39 +184,62 @@ pub async fn get_stream(
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
-/// The event sent for `item`.
+/// The event sent for `item`. A reply's text is written once for all the
+/// streams that received the same event (it reads the same for every
+/// teacher: labels are the author's, as this instance verifies them).
 async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Option<Event> {
     let (name, data) = match item {
         LiveItem::Notification { id, kind, unread } => (
             "notification",
-            StreamEventData::Notification(StreamNotification { id, kind, unread }),
+            Arc::<str>::from(
+                serde_json::to_string(&StreamEventData::Notification(StreamNotification {
+                    id,
+                    kind,
+                    unread,
+                }))
+                .ok()?,
+            ),
         ),
-        LiveItem::ProjectReply { thread, post } => {
-            let labels = state.domain.labeller().await.ok()?;
-            (
-                "project_reply",
+        LiveItem::ProjectReply { thread, post, text } => (
+            "project_reply",
+            written_once(state, &text, |labels| {
                 StreamEventData::ProjectReply(StreamProjectReply {
                     thread_id: thread,
-                    post: Box::new(ProjectPost::new(&post.post, &post.author, None, &labels)),
-                }),
-            )
-        }
-        LiveItem::Reply { thread, post } => {
-            let labels = state.domain.labeller().await.ok()?;
-            (
-                "reply",
+                    post: Box::new(ProjectPost::new(&post.post, &post.author, None, labels)),
+                })
+            })
+            .await?,
+        ),
+        LiveItem::Reply { thread, post, text } => (
+            "reply",
+            written_once(state, &text, |labels| {
                 StreamEventData::Reply(StreamReply {
                     thread_id: thread.0,
-                    post: Box::new(Post::new(&post, &labels)),
-                }),
-            )
-        }
+                    post: Box::new(Post::new(&post, labels)),
+                })
+            })
+            .await?,
+        ),
     };
-    Event::default()
-        .event(name)
-        .id(cursor.id())
-        .json_data(&data)
-        .ok()
+    // JSON written by serde_json holds no line break: one `data:` line.
+    Some(Event::default().event(name).id(cursor.id()).data(&*data))
+}
+
+/// The text of an event that reads the same for every stream: written by
+/// the first stream to send it, then shared.
+async fn written_once(
+    state: &AppState,
+    text: &SharedText,
+    data: impl FnOnce(&Labeller<'_>) -> StreamEventData,
+) -> Option<Arc<str>> {
+    text.get_or_init(|| async {
+        let labels = state.domain.labeller().await.ok()?;
+        serde_json::to_string(&data(&labels))
+            .ok()
+            .map(Arc::<str>::from)
+    })
+    .await
+    .clone()
 }
 
 /// The stream route and its types, merged into the OpenAPI document.

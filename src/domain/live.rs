@@ -10,6 +10,8 @@
 //! hub, a lost PostgreSQL listener) from the database, bounded.
 
 use super::{Domain, DomainResult, Refusal};
+/// An event's text shared by the streams that send it.
+pub use crate::domain::store::live::SharedText;
 use crate::domain::store::{
     accounts::{AccountId, AccountRow},
     actors::ActorId,
@@ -79,6 +81,10 @@ pub enum LiveItem {
         thread: PostId,
         /// The reply.
         post: Arc<PostView>,
+        /// The event's text, shared by every stream of the process that
+        /// received the same event (a reply reads the same for every
+        /// teacher): the edge writes it once.
+        text: SharedText,
     },
     /// A new reply in the project thread the stream follows.
     ProjectReply {
@@ -86,6 +92,9 @@ pub enum LiveItem {
         thread: i64,
         /// The reply.
         post: Arc<ProjectPostView>,
+        /// The event's text, shared as a forum reply's is (membership is
+        /// checked per stream before it is sent).
+        text: SharedText,
     },
 }
 
@@ -326,8 +335,14 @@ impl LiveStream {
                     .clone();
                 if let Some(post) = shown {
                     self.cursor.reply = id;
-                    self.ready
-                        .push_back((LiveItem::ProjectReply { thread, post }, self.cursor));
+                    self.ready.push_back((
+                        LiveItem::ProjectReply {
+                            thread,
+                            post,
+                            text: published.text.clone(),
+                        },
+                        self.cursor,
+                    ));
                 }
             }
             LiveEvent::Reply { id, thread }
@@ -354,8 +369,14 @@ impl LiveStream {
                 match shown {
                     Some(post) => {
                         self.cursor.reply = id.0;
-                        self.ready
-                            .push_back((LiveItem::Reply { thread, post }, self.cursor));
+                        self.ready.push_back((
+                            LiveItem::Reply {
+                                thread,
+                                post,
+                                text: published.text.clone(),
+                            },
+                            self.cursor,
+                        ));
                     }
                     None => {
                         if self.domain.check_live_thread(thread).await.is_err() {
@@ -409,6 +430,7 @@ impl LiveStream {
                     LiveItem::ProjectReply {
                         thread,
                         post: Arc::new(post),
+                        text: SharedText::default(),
                     },
                     self.cursor,
                 ));
@@ -427,6 +449,7 @@ impl LiveStream {
                     LiveItem::Reply {
                         thread,
                         post: Arc::new(post),
+                        text: SharedText::default(),
                     },
                     self.cursor,
                 ));

@@ -109,7 +109,16 @@ pub struct Published {
     /// The reply of a `ProjectReply` event, once read (`None` when
     /// deleted); who may see it is checked per stream.
     pub project_reply: tokio::sync::OnceCell<Option<Arc<ProjectPostView>>>,
+    /// The event's text as the streams send it, once written (see
+    /// [`SharedText`]).
+    pub text: SharedText,
 }
+
+/// The text of an event that reads the same for every stream showing it
+/// (a reply of a forum thread), written by the first stream to send it
+/// and sent as is by the others: one serialisation per event and process,
+/// not one per stream. `None` when it could not be written.
+pub type SharedText = Arc<tokio::sync::OnceCell<Option<Arc<str>>>>;
 
 /// The events of one process, for its streams. Publishing never waits: a
 /// stream that falls more than [`HUB_CAPACITY`] events behind is told so
@@ -154,6 +163,7 @@ impl LiveHub {
             event,
             reply: tokio::sync::OnceCell::new(),
             project_reply: tokio::sync::OnceCell::new(),
+            text: SharedText::default(),
         }));
     }
 }
