@@ -158,6 +158,7 @@ async fn paced_writes(
 }
 
 /// Signed replies to the thread, `count` of them, from the remote's actors.
+#[allow(clippy::too_many_arguments)]
 fn signed_replies(
     remote: &Remote,
     host: &str,
@@ -191,7 +192,10 @@ pub(super) async fn thread_writes_bench(
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "\n== thread-writes: load average before: {}",
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     for engine in engines() {
         let instance = Instance::start(engine, |_| {}).await;

@@ -13,8 +13,8 @@
 use crate::domain::store::content_version;
 use std::{
     collections::HashMap,
-    hash::Hash,
     future::Future,
+    hash::Hash,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };

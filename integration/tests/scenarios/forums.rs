@@ -1227,7 +1227,11 @@ async fn a_visitor_sees_each_change_to_a_thread_page_at_once() {
             .await;
         assert_eq!(response.status, 200, "{}", response.text);
         assert_eq!(shown("puis des gâteaux").await, (true, true));
-        assert_eq!(shown("pliées").await, (false, false), "the edit replaced it");
+        assert_eq!(
+            shown("pliées").await,
+            (false, false),
+            "the edit replaced it"
+        );
 
         let response = anne
             .post(
