@@ -3,7 +3,7 @@
 //! `CARGO_TARGET_DIR=/work/target cargo bench --bench federation [-- FILTER…]`
 //!
 //! FILTER picks parts: `crypto`, `inbox`, `fanout`, `thread`,
-//! `directory`, `home`, `child` (default: all). Every figure is printed next to the limit measured in the
+//! `thread-writes`, `directory`, `home`, `child` (default: all). Every figure is printed next to the limit measured in the
 //! same run (RSA-2048 verifications and signatures per second with the
 //! `rsa` crate, the crypto the server uses), and a summary table closes the
 //! run. PostgreSQL runs too when `PREAU_TEST_POSTGRES_URL` is set (a fresh
@@ -12,6 +12,8 @@
 //! - `PREAU_BENCH_INBOX_N` (3000): signed activities per inbox run;
 //! - `PREAU_BENCH_INBOX_CONCURRENCY` (64): requests in flight;
 //! - `PREAU_BENCH_THREAD_SECS` (10): duration of each thread page run;
+//! - `PREAU_BENCH_WRITE_RATE` (100): replies written per second into the
+//!   thread during the `thread-writes` runs;
 //! - `PREAU_BENCH_HOME_SECS` (5): duration of the logged-in home run;
 //! - `PREAU_BENCH_DIRECTORY_N` (2000): projects, and teachers, in the
 //!   directory run;
@@ -1638,6 +1640,8 @@ async fn directory_bench(summary: &Summary) {
 
 #[path = "federation/home.rs"]
 mod home;
+#[path = "federation/thread_writes.rs"]
+mod thread_writes;
 
 fn main() {
     preau::install_crypto_provider();
@@ -1709,6 +1713,9 @@ fn main() {
                 )
                 .await;
             }
+        }
+        if wanted("thread-writes") {
+            thread_writes::thread_writes_bench(&key, &pair.public_key, &summary, thread_secs).await;
         }
         if wanted("fanout") {
             fanout_bench(&pair.public_key, &crypto, &summary).await;

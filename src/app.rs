@@ -86,6 +86,8 @@ pub struct AppState {
     pub charters: Arc<web::Charters>,
     /// Local actors' private keys, parsed once, for signing deliveries.
     pub signers: Arc<apub::signing::SignerCache>,
+    /// Thread pages' reply lists as visitors not logged in see them.
+    pub reply_fragments: Arc<web::fragments::ReplyFragments>,
 }
 
 impl AppState {
@@ -214,6 +216,7 @@ pub async fn build_app_with_clock(
         signers,
         limits: Arc::new(RateLimits::new(&domain.settings)),
         backfills: Arc::default(),
+        reply_fragments: Arc::default(),
         inbox_memory: Arc::default(),
         http: http.clone(),
         templates: Arc::new(web::build_templates()?),

@@ -3,10 +3,17 @@
 //! A write anywhere makes every entry stale, so a cached page is never
 //! older than the last committed change; the gain is on pages read far
 //! more often than anything is written.
+//!
+//! [`VersionedCache::get_or_build`] also serves pages read while writes
+//! keep coming (a thread read by many while replies are added): a reader
+//! takes any entry built from data read after it arrived, and when there
+//! is none, one reader builds while the others for the same key wait for
+//! that build instead of all querying the store at once.
 
 use crate::domain::store::content_version;
 use std::{
     collections::HashMap,
+    future::Future,
     hash::Hash,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -19,6 +26,9 @@ use std::{
 /// `capacity` are kept.
 pub struct VersionedCache<K, V> {
     entries: Mutex<HashMap<K, Entry<V>>>,
+    /// One build at a time per key (see [`VersionedCache::get_or_build`]);
+    /// a key's lock is dropped when its last user is done.
+    builds: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
     capacity: usize,
     max_age: Duration,
 }
@@ -32,6 +42,7 @@ impl<K: Eq + Hash, V> VersionedCache<K, V> {
     pub fn new(capacity: usize, max_age: Duration) -> Self {
         VersionedCache {
             entries: Mutex::new(HashMap::new()),
+            builds: Mutex::new(HashMap::new()),
             capacity: capacity.max(1),
             max_age,
         }
@@ -39,12 +50,71 @@ impl<K: Eq + Hash, V> VersionedCache<K, V> {
 
     /// The entry for `key`, if it was built at the current version.
     pub fn get(&self, key: &K) -> Option<Arc<V>> {
-        let version = content_version();
+        self.get_since(key, content_version())
+    }
+
+    /// The entry for `key`, if it was built from data read after the
+    /// content version was `version` (so it shows every change committed
+    /// before then).
+    fn get_since(&self, key: &K, version: u64) -> Option<Arc<V>> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries
             .get(key)
-            .filter(|(built_at, at, _)| *built_at == version && at.elapsed() < self.max_age)
+            .filter(|(built_at, at, _)| *built_at >= version && at.elapsed() < self.max_age)
             .map(|(_, _, value)| value.clone())
+    }
+
+    /// The entry for `key` if one was built after this call started,
+    /// otherwise what `build` returns (stored when `Some`). Concurrent
+    /// callers for one key wait for the build under way and use its result
+    /// when it was started after they arrived; so under a steady stream of
+    /// writes a key is rebuilt at most once per write, not once per reader.
+    pub async fn get_or_build<E, Fut>(
+        &self,
+        key: K,
+        build: impl FnOnce() -> Fut,
+    ) -> Result<Option<Arc<V>>, E>
+    where
+        K: Clone,
+        Fut: Future<Output = Result<Option<V>, E>>,
+    {
+        let arrival = content_version();
+        if let Some(hit) = self.get_since(&key, arrival) {
+            return Ok(Some(hit));
+        }
+        let lock = self
+            .builds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let result = {
+            let _turn = lock.lock().await;
+            match self.get_since(&key, arrival) {
+                Some(hit) => Ok(Some(hit)),
+                None => {
+                    // Taken before reading: a write during the build leaves
+                    // the entry older than the readers arriving after it.
+                    let version = content_version();
+                    match build().await {
+                        Ok(Some(value)) => {
+                            let value = Arc::new(value);
+                            self.insert(key.clone(), version, value.clone());
+                            Ok(Some(value))
+                        }
+                        Ok(None) => Ok(None),
+                        Err(error) => Err(error),
+                    }
+                }
+            }
+        };
+        let mut builds = self.builds.lock().unwrap_or_else(|p| p.into_inner());
+        // The map's and this call's: nobody else waits on this key.
+        if Arc::strong_count(&lock) <= 2 {
+            builds.remove(&key);
+        }
+        result
     }
 
     /// Stores `value`, built from data read after `version` was taken.
@@ -78,6 +148,54 @@ mod tests {
         }
         crate::domain::store::content_changed();
         assert!(cache.get(&1).is_none(), "stale after a write");
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_build_once() {
+        let cache: Arc<VersionedCache<u32, u32>> =
+            Arc::new(VersionedCache::new(4, Duration::from_secs(60)));
+        let builds = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let (cache, builds) = (cache.clone(), builds.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get_or_build(7, || async {
+                        builds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        Ok::<_, ()>(Some(42))
+                    })
+                    .await
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.unwrap().unwrap().as_deref(), Some(&42));
+        }
+        // Other tests may bump the version meanwhile (then a waiter
+        // rebuilds): far fewer builds than readers all the same.
+        assert!(builds.load(std::sync::atomic::Ordering::SeqCst) < 20);
+        assert!(cache.builds.lock().unwrap().is_empty(), "locks dropped");
+    }
+
+    #[tokio::test]
+    async fn an_entry_older_than_the_reader_is_rebuilt() {
+        let cache: VersionedCache<u32, u32> = VersionedCache::new(4, Duration::from_secs(60));
+        let first = cache
+            .get_or_build(1, || async { Ok::<_, ()>(Some(1)) })
+            .await
+            .unwrap();
+        assert_eq!(first.as_deref(), Some(&1));
+        crate::domain::store::content_changed();
+        let second = cache
+            .get_or_build(1, || async { Ok::<_, ()>(Some(2)) })
+            .await
+            .unwrap();
+        assert_eq!(second.as_deref(), Some(&2), "a write made the entry stale");
+        let missing = cache
+            .get_or_build(2, || async { Ok::<_, ()>(None) })
+            .await
+            .unwrap();
+        assert!(missing.is_none());
     }
 
     #[test]

@@ -442,12 +442,20 @@ impl Domain {
         per_page: i64,
     ) -> DomainResult<Option<Arc<ThreadPage>>> {
         let page = page.max(1);
-        if let Some(hit) = self.thread_pages.get(&(id.0, page)) {
-            return Ok(Some(hit));
-        }
-        // Taken before reading: a write during the reads leaves the entry
-        // already stale.
-        let version = crate::domain::store::content_version();
+        // Many readers of one thread while replies come in: one of them
+        // reads the store per write, the others wait for that read.
+        self.thread_pages
+            .get_or_build((id.0, page), || self.read_thread_page(id, page, per_page))
+            .await
+    }
+
+    /// One page of a thread, read from the store (see [`Self::thread_page`]).
+    async fn read_thread_page(
+        &self,
+        id: PostId,
+        page: i64,
+        per_page: i64,
+    ) -> DomainResult<Option<ThreadPage>> {
         let Some(requested) = self.store.post(id).await? else {
             return Ok(None);
         };
@@ -459,29 +467,26 @@ impl Domain {
             return Ok(None);
         };
         if thread_id != id {
-            return Ok(Some(Arc::new(ThreadPage {
+            return Ok(Some(ThreadPage {
                 thread,
                 replies: Vec::new(),
                 forum,
                 total_replies: 0,
                 page,
-            })));
+            }));
         }
         let replies = self
             .store
             .thread_replies(thread_id, per_page, (page - 1) * per_page)
             .await?;
         let total_replies = self.store.count_thread_replies(thread_id).await?;
-        let snapshot = Arc::new(ThreadPage {
+        Ok(Some(ThreadPage {
             thread,
             replies,
             forum,
             total_replies,
             page,
-        });
-        self.thread_pages
-            .insert((id.0, page), version, snapshot.clone());
-        Ok(Some(snapshot))
+        }))
     }
 }
 

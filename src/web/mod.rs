@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod csv_export;
 pub mod directory;
 pub mod forums;
+pub mod fragments;
 pub mod home;
 pub mod home_teacher;
 pub mod mail_lists;
@@ -47,7 +48,7 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 33] = [
+const TEMPLATES: [(&str, &str); 34] = [
     (
         "notifications.html",
         include_str!("templates/notifications.html"),
@@ -89,6 +90,10 @@ const TEMPLATES: [(&str, &str); 33] = [
     ("forums.html", include_str!("templates/forums.html")),
     ("forum.html", include_str!("templates/forum.html")),
     ("thread.html", include_str!("templates/thread.html")),
+    (
+        "thread_replies.html",
+        include_str!("templates/thread_replies.html"),
+    ),
     ("base.html", include_str!("templates/base.html")),
     (
         "trust_badge.html",
@@ -182,6 +187,18 @@ impl AppState {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error").into_response()
             }
         }
+    }
+
+    /// Renders `name` as a part of a page (the page's view over the base
+    /// view, as [`Self::render_status`] would); `None`, logged, when it
+    /// fails.
+    pub fn render_part(&self, page: &Page, name: &str, view: &impl Serialize) -> Option<String> {
+        let base = views::BaseView::of(self, page.lang, Some(page));
+        self.templates
+            .get_template(name)
+            .and_then(|template| template.render(page_context(&base, view)))
+            .map_err(|error| tracing::error!(%error, template = name, "template rendering failed"))
+            .ok()
     }
 
     /// Renders a page with status 200.

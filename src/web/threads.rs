@@ -37,10 +37,22 @@ struct ThreadPage<'a> {
     forum: ForumView,
     thread: ForumPostView,
     replies: Vec<ForumPostView>,
+    /// The replies already rendered (visitors not logged in: see
+    /// `web::fragments`); `replies` is then empty.
+    #[serde(serialize_with = "shared_text")]
+    replies_html: Option<std::sync::Arc<str>>,
     form: Option<&'a ReplyForm>,
     preview_html: Option<String>,
     error: Option<String>,
     attempt: Option<Attempt>,
+}
+
+/// Serialises a shared text as the text.
+fn shared_text<S: serde::Serializer>(
+    text: &Option<std::sync::Arc<str>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    text.as_deref().serialize(serializer)
 }
 
 /// Opening a remote thread fetches, in the background, the replies this
@@ -186,26 +198,35 @@ pub(super) async fn thread_page(
         },
         None => Vec::new(),
     };
-    state.render_status(
-        status,
-        page,
-        "thread.html",
-        &ThreadPage {
-            me: page.user.as_ref().map(|u| u.actor_id.0),
-            liked,
-            can_moderate,
-            page_number,
-            pages,
-            total_replies: total,
-            forum: ForumView::of(state, forum),
-            thread: ForumPostView::of(view, &labels),
-            replies,
-            form,
-            preview_html: preview,
-            error,
-            attempt,
-        },
-    )
+    let mut view = ThreadPage {
+        me: page.user.as_ref().map(|u| u.actor_id.0),
+        liked,
+        can_moderate,
+        page_number,
+        pages,
+        total_replies: total,
+        forum: ForumView::of(state, forum),
+        thread: ForumPostView::of(view, &labels),
+        replies,
+        replies_html: None,
+        form,
+        preview_html: preview,
+        error,
+        attempt,
+    };
+    if page.user.is_none() {
+        // The same for every visitor not logged in: rendered once per
+        // change of what it shows.
+        view.replies_html = state.reply_fragments.get_or_render(
+            (thread.id.0, page_number, page.lang),
+            &view.replies,
+            || state.render_part(page, "thread_replies.html", &view),
+        );
+        if view.replies_html.is_some() {
+            view.replies = Vec::new();
+        }
+    }
+    state.render_status(status, page, "thread.html", &view)
 }
 
 /// `POST /threads/{id}/replies`.

@@ -1177,3 +1177,84 @@ async fn a_forum_cannot_speak_for_another_forum() {
     academy.stop().await;
     reader.stop().await;
 }
+
+/// Thread pages are served from memory to visitors not logged in (the
+/// page's data, and its rendered replies): every change to what the page
+/// shows is seen by the next read all the same, in HTML and in the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_sees_each_change_to_a_thread_page_at_once() {
+    for engine in engines() {
+        let (settings, dir) = settings(engine, None);
+        let instance = start(engine, settings, dir).await;
+        let anne = Client::teacher(&instance, "anne", true).await;
+        let bea = Client::teacher(&instance, "bea", false).await;
+        anne.create_forum("maths", "Mathématiques").await;
+        let thread = anne
+            .post_thread("maths", "Les fractions", "Par où commencer ?")
+            .await;
+        let id = thread["id"].as_i64().unwrap();
+        let (html, api) = (format!("/threads/{id}"), format!("/api/v1/threads/{id}"));
+        let reader = Client::anonymous(&instance);
+        let shown = |text: &'static str| {
+            let (reader, html, api) = (&reader, html.clone(), api.clone());
+            async move {
+                let page = reader.page(&html).await;
+                let json = reader.get_json(&api).await.to_string();
+                (page.contains(text), json.contains(text))
+            }
+        };
+        for _ in 0..2 {
+            assert!(reader.page(&html).await.contains("Pas encore de réponse."));
+        }
+        let first = bea.reply(id, "Des bandes de papier pliées").await["id"]
+            .as_i64()
+            .unwrap();
+        for _ in 0..3 {
+            assert_eq!(shown("bandes de papier pliées").await, (true, true));
+        }
+        assert!(!reader.page(&html).await.contains("Pas encore de réponse."));
+        let second = bea.reply(id, "La droite graduée ensuite").await["id"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(shown("La droite graduée ensuite").await, (true, true));
+        assert_eq!(shown("bandes de papier pliées").await, (true, true));
+
+        let response = bea
+            .send(
+                bea.build(reqwest::Method::PUT, &format!("/api/v1/posts/{first}"))
+                    .json(&json!({"body": "Des bandes de papier, puis des gâteaux"})),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text);
+        assert_eq!(shown("puis des gâteaux").await, (true, true));
+        assert_eq!(
+            shown("pliées").await,
+            (false, false),
+            "the edit replaced it"
+        );
+
+        let response = anne
+            .post(
+                &format!("/api/v1/posts/{second}/remove"),
+                json!({"reason": "Hors sujet"}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text);
+        assert_eq!(shown("La droite graduée").await, (false, false));
+        assert!(reader
+            .page(&html)
+            .await
+            .contains("Message retiré par la modération."));
+
+        let response = bea
+            .send(bea.build(reqwest::Method::DELETE, &format!("/api/v1/posts/{first}")))
+            .await;
+        assert_eq!(response.status, 204, "{}", response.text);
+        assert_eq!(shown("gâteaux").await, (false, false));
+        assert!(reader
+            .page(&html)
+            .await
+            .contains("Message supprimé par son auteur."));
+        instance.stop().await;
+    }
+}
