@@ -562,7 +562,8 @@ export async function freePort() {
 
 /**
  * Starts an SMTP server on a free loopback port (no TLS, no authentication, no DNS):
- * each message is parsed with mailparser and kept in `mails` as `{ to, parsed }`.
+ * each message is parsed with mailparser and kept in `mails` as `{ to, parsed }`;
+ * `url` is its `mail.smtp_url`, `close()` stops it.
  */
 export async function startMailCatcher() {
   const catcher = { server: null, port: 0, mails: [], errors: [] };
@@ -597,6 +598,7 @@ export async function startMailCatcher() {
   catcher.server = smtp;
   catcher.port = smtp.server.address().port;
   catcher.url = `smtp://127.0.0.1:${catcher.port}`;
+  catcher.close = () => new Promise((r) => smtp.close(r));
   return catcher;
 }
 
@@ -717,7 +719,9 @@ export async function postThread(page, inst, { title, body }) {
   assert.equal(await form.count(), 1, `no compose form (fields "title", "body") on ${page.url()}`);
   await (await expectField(form, 'input[name=title]', 'compose')).fill(title);
   await (await expectField(form, '[name=body]', 'compose')).fill(body);
-  const published = await clickAndWaitForPage(page, form.locator('button[type=submit]:not([name=preview])'));
+  const publish = form.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
+  assert.equal(await publish.count(), 1, `expected one publish button besides "Aperçu" on ${page.url()}`);
+  const published = await clickAndWaitForPage(page, publish);
   assert.ok(published.status() < 400, `publishing on ${inst.label} answered ${published.status()} at ${page.url()}:\n${await bodyText(page)}`);
   await expectNoAlert(page, 'publishing the thread');
   const pathname = new URL(page.url()).pathname;
@@ -727,9 +731,10 @@ export async function postThread(page, inst, { title, body }) {
 
 /**
  * Follows the remote forum `handle` (NAME@HOST) from /forums on `inst` and waits (at
- * most `timeoutMs`) until its page says the follow was accepted.
+ * most `timeoutMs`) until its page says the follow was accepted. `onFollowed(page)`
+ * runs on the page shown right after the follow was sent, before the wait.
  */
-export async function followRemoteForum(page, inst, handle, { timeoutMs, instances }) {
+export async function followRemoteForum(page, inst, handle, { timeoutMs, instances, onFollowed = async () => {} }) {
   await goto(page, inst, '/forums');
   const form = formWith(page, 'handle').first();
   assert.equal(await form.count(), 1, `no follow form (field "handle") on ${page.url()}`);
@@ -742,6 +747,7 @@ export async function followRemoteForum(page, inst, handle, { timeoutMs, instanc
     `/forums/${handle}`,
     `after following, the browser should be on /forums/${handle}, is on ${page.url()}:\n${await bodyText(page)}`,
   );
+  await onFollowed(page);
   const accepted = await reloadUntil(page, inst, `/forums/${handle}`, async (p) => (await bodyText(p)).includes('Vous suivez ce forum.'), {
     timeoutMs,
     instances,
@@ -750,4 +756,18 @@ export async function followRemoteForum(page, inst, handle, { timeoutMs, instanc
     accepted,
     `the follow of !${handle} was not accepted within ${timeoutMs} ms; the page shows:\n${await bodyText(page)}\n${allLogTails(instances, 40)}`,
   );
+}
+
+/** Sends `text` with the reply form of the thread page `page` shows, and checks the browser is back on that page. */
+export async function postReply(page, inst, text) {
+  const threadPath = new URL(page.url()).pathname;
+  const form = formWith(page, 'body').filter({ has: page.locator('textarea[name=body], input[name=body]') });
+  assert.equal(await form.count(), 1, `no reply form (field "body") on ${page.url()}`);
+  await (await expectField(form, '[name=body]', 'reply')).fill(text);
+  const send = form.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
+  assert.equal(await send.count(), 1, `expected one send button besides "Aperçu" in the reply form on ${page.url()}`);
+  const sent = await clickAndWaitForPage(page, send);
+  assert.ok(sent.status() < 400, `replying on ${inst.label} answered ${sent.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, `replying on ${inst.label}`);
+  assert.equal(new URL(page.url()).pathname, threadPath, `after replying, the browser should be back on ${threadPath}, is on ${page.url()}`);
 }

@@ -31,7 +31,6 @@ import {
   clickAndWaitForPage,
   createForum,
   createUser,
-  expectField,
   expectNoAlert,
   followRemoteForum,
   formWith,
@@ -41,6 +40,7 @@ import {
   logIn,
   newInstance,
   newPages,
+  postReply,
   postThread,
   reloadUntil,
   sendMail,
@@ -139,7 +139,7 @@ setUp(state, async () => {
   [state.pageA, state.pageB] = await newPages(state.browser, 2, state.dialogs);
 });
 
-tearDown(state, { prefix: 'mail', instances: INSTANCES, cleanUp: () => state.mail?.server.close() });
+tearDown(state, { prefix: 'mail', instances: INSTANCES, cleanUp: () => state.mail?.close() });
 
 step('A: the teacher chooses "by e-mail at once" for replies', async () => {
   const page = state.pageA;
@@ -201,10 +201,7 @@ step('B replies; on A\'s open page the header count rises without a reload', asy
   });
 
   const pageB = state.pageB;
-  const form = formWith(pageB, 'body').filter({ has: pageB.locator('#reply-body') });
-  await (await expectField(form, 'textarea[name=body]', 'reply')).fill(REPLY_BODY);
-  await clickAndWaitForPage(pageB, form.locator('button[type=submit]:not([name=preview])'));
-  await expectNoAlert(pageB, 'replying on B');
+  await postReply(pageB, state.b, REPLY_BODY);
   assert.equal(await pageB.locator('.post.reply', { hasText: REPLY_TEXT }).count(), 1, `B shows the reply:\n${await bodyText(pageB)}`);
 
   await pageA.waitForFunction(
