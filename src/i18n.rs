@@ -155,6 +155,25 @@ mod tests {
     }
 
     #[test]
+    fn no_catalog_defines_a_message_twice() {
+        // Fluent keeps one of two messages with one id and logs an error at
+        // every start; which text a teacher reads should not depend on that.
+        for (name, text) in [
+            ("fr", include_str!("../locales/fr/main.ftl")),
+            ("en", include_str!("../locales/en/main.ftl")),
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            let twice: Vec<_> = text
+                .lines()
+                .filter(|line| !line.starts_with(' ') && !line.starts_with('#'))
+                .filter_map(|line| line.split_once(" =").map(|(key, _)| key.trim()))
+                .filter(|key| !key.is_empty() && !seen.insert(*key))
+                .collect();
+            assert!(twice.is_empty(), "{name}: defined twice: {twice:?}");
+        }
+    }
+
+    #[test]
     fn french_and_english_catalogs_have_the_same_keys() {
         let fr = keys(include_str!("../locales/fr/main.ftl"));
         let en = keys(include_str!("../locales/en/main.ftl"));

@@ -22,7 +22,10 @@
 //! is queued and sent only while the recipient is a member, and the
 //! subscriptions of former members end when the next post is queued.
 
-use super::{notification_mail::UnsubscribeTarget, Domain, DomainResult};
+use super::{
+    notification_mail::{self, UnsubscribeTarget},
+    Domain, DomainResult,
+};
 use crate::{
     domain::{
         reply_address::ReplyThread,
@@ -286,23 +289,24 @@ impl Domain {
         let text = format!(
             "{byline}\n\n{text_body}\n\n{open} : {link}\n\n-- \n{why} {reply_hint}\n{stop} : {unsubscribe}\n{manage} : {settings}\n"
         );
-        let html = format!(
-            "<!DOCTYPE html><html lang=\"{code}\"><body><p><strong>{}</strong></p>\
-             <div>{}</div><p><a href=\"{}\">{}</a></p><hr>\
-             <p style=\"color:#555;font-size:small\">{} {}<br><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></p>\
-             </body></html>",
+        let body = format!(
+            "<p><strong>{}</strong></p><div>{}</div><p><a href=\"{}\" style=\"color:#0b5394\">{}</a></p>{}",
             escape(&byline),
             row.content_html,
             escape(&link),
             escape(&open),
-            escape(&why),
-            escape(&reply_hint),
-            escape(&unsubscribe),
-            escape(&stop),
-            escape(&settings),
-            escape(&manage),
-            code = lang.code(),
+            notification_mail::mail_footer(&format!(
+                "{} {}<br><a href=\"{}\" style=\"color:#0b5394\">{}</a> · <a href=\"{}\" style=\"color:#0b5394\">{}</a>",
+                escape(&why),
+                escape(&reply_hint),
+                escape(&unsubscribe),
+                escape(&stop),
+                escape(&settings),
+                escape(&manage),
+            )),
         );
+        let subject = format!("[{}] {}", row.group_title, row.thread_title);
+        let html = notification_mail::mail_document(lang, &subject, &body);
         let mut references = Vec::new();
         if row.thread_id != row.post_id {
             references.push(id_of(row.thread_id));
@@ -319,7 +323,7 @@ impl Domain {
         };
         ListMessage {
             rich: RichMessage {
-                subject: format!("[{}] {}", row.group_title, row.thread_title),
+                subject,
                 text,
                 html,
                 unsubscribe,

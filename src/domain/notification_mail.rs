@@ -49,8 +49,11 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn excerpt(row: &QueuedMail) -> String {
-    let text = if row.post_source.trim().is_empty() {
+/// The post's text in at most [`EXCERPT_CHARS`], on one line: its source
+/// (Markdown, which reads well as plain text), or with `rendered` (for an
+/// HTML part) the text of its HTML, so no `*` or `**` shows.
+fn excerpt(row: &QueuedMail, rendered: bool) -> String {
+    let text = if row.post_source.trim().is_empty() || (rendered && !row.post_html.is_empty()) {
         super::rendering::html_text_now(&row.post_html)
     } else {
         row.post_source.clone()
@@ -61,6 +64,45 @@ fn excerpt(row: &QueuedMail) -> String {
         cut.push('…');
     }
     cut
+}
+
+/// Inline styles of a mail's HTML (mail programs drop `<style>` sheets),
+/// in the site's colours.
+const BODY_STYLE: &str = "margin:0;padding:16px;background:#ffffff;color:#1b1f24;\
+    font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;\
+    font-size:16px;line-height:1.5";
+const QUOTE_STYLE: &str =
+    "margin:1em 0;padding:0.25em 0 0.25em 1em;border-left:4px solid #c9cdd2;color:#1b1f24";
+const BUTTON_STYLE: &str = "display:inline-block;padding:0.5em 1em;background:#0b5394;\
+    color:#ffffff;border-radius:4px;font-weight:bold;text-decoration:none";
+const FOOTER_STYLE: &str = "color:#4a525c;font-size:14px;border-top:1px solid #c9cdd2;\
+    margin-top:1.5em;padding-top:0.75em";
+
+/// A mail's HTML document: in `lang`, titled `title` (its subject), its
+/// `body` in a column that stays readable on a wide screen and fits a phone.
+pub(super) fn mail_document(lang: Lang, title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title></head><body style=\"{BODY_STYLE}\">\
+         <div style=\"max-width:36em;margin:0 auto\">{body}</div></body></html>",
+        code = lang.code(),
+        title = escape(title),
+    )
+}
+
+/// The footer of a mail's HTML: `content`, small and grey, under a rule.
+pub(super) fn mail_footer(content: &str) -> String {
+    format!("<p style=\"{FOOTER_STYLE}\">{content}</p>")
+}
+
+/// A link shown as a button (the mail's main action).
+fn mail_button(href: &str, label: &str) -> String {
+    format!(
+        "<p><a href=\"{}\" style=\"{BUTTON_STYLE}\">{}</a></p>",
+        escape(href),
+        escape(label)
+    )
 }
 
 /// Whether an account may receive mail: active, address verified.
@@ -247,13 +289,13 @@ impl Domain {
             "mail-notification-footer",
             &[("settings", &settings), ("unsubscribe", unsubscribe)],
         );
-        let html = format!(
-            "<p style=\"color:#555;font-size:small\"><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></p>",
+        let html = mail_footer(&format!(
+            "<a href=\"{}\" style=\"color:#0b5394\">{}</a> · <a href=\"{}\" style=\"color:#0b5394\">{}</a>",
             escape(&settings),
             escape(&catalogs.format(lang, "mail-notification-settings", &[])),
             escape(unsubscribe),
             escape(&catalogs.format(lang, "mail-notification-unsubscribe", &[])),
-        );
+        ));
         (text, html)
     }
 
@@ -281,31 +323,30 @@ impl Domain {
         let catalogs = Catalogs::get();
         let local = self.settings.instance.domain.clone();
         let line = Self::notification_line(lang, row, &local);
-        let excerpt = excerpt(row);
         let link = self.notification_link(row);
         let open = catalogs.format(lang, "mail-notification-open", &[]);
         let (footer_text, footer_html) = self.footer(lang, &unsubscribe);
         let hint = reply_to
             .as_ref()
             .map(|_| catalogs.format(lang, "mail-notification-reply-hint", &[]));
+        let subject = format!("[{}] {line}", self.settings.instance.name);
+        let body = format!(
+            "<p>{}</p><blockquote style=\"{QUOTE_STYLE}\">{}</blockquote>{}{}{footer_html}",
+            escape(&line),
+            escape(&excerpt(row, true)),
+            mail_button(&link, &open),
+            hint.as_ref()
+                .map_or_else(String::new, |hint| format!("<p>{}</p>", escape(hint))),
+        );
         RichMessage {
-            subject: format!("[{}] {line}", self.settings.instance.name),
             text: format!(
-                "{line}\n\n« {excerpt} »\n\n{open} : {link}\n{}\n-- \n{footer_text}\n",
+                "{line}\n\n« {} »\n\n{open} : {link}\n{}\n-- \n{footer_text}\n",
+                excerpt(row, false),
                 hint.as_ref()
                     .map_or_else(String::new, |hint| format!("\n{hint}\n"))
             ),
-            html: format!(
-                "<!DOCTYPE html><html lang=\"{code}\"><body><p>{}</p><blockquote>{}</blockquote>\
-                 <p><a href=\"{}\">{}</a></p>{}<hr>{footer_html}</body></html>",
-                escape(&line),
-                escape(&excerpt),
-                escape(&link),
-                escape(&open),
-                hint.as_ref()
-                    .map_or_else(String::new, |hint| format!("<p>{}</p>", escape(hint))),
-                code = lang.code(),
-            ),
+            html: mail_document(lang, &subject, &body),
+            subject,
             unsubscribe,
             reply_to,
         }
@@ -327,29 +368,30 @@ impl Domain {
         let intro = catalogs.format(lang, "mail-digest-intro", &[("count", &count)]);
         let mut text = format!("{intro}\n\n");
         let mut html = format!(
-            "<!DOCTYPE html><html lang=\"{}\"><body><p>{}</p><ul>",
-            lang.code(),
+            "<p>{}</p><ul style=\"padding-left:1.25em\">",
             escape(&intro)
         );
         for row in items {
             let line = Self::notification_line(lang, row, &local);
-            let excerpt = excerpt(row);
             let link = self.notification_link(row);
-            text.push_str(&format!("* {line}\n  « {excerpt} »\n  {link}\n\n"));
+            text.push_str(&format!(
+                "* {line}\n  « {} »\n  {link}\n\n",
+                excerpt(row, false)
+            ));
             html.push_str(&format!(
-                "<li><a href=\"{}\">{}</a><br><q>{}</q></li>",
+                "<li style=\"margin-bottom:0.75em\"><a href=\"{}\" style=\"color:#0b5394\">{}</a><br><q>{}</q></li>",
                 escape(&link),
                 escape(&line),
-                escape(&excerpt)
+                escape(&excerpt(row, true))
             ));
         }
         let (footer_text, footer_html) = self.footer(lang, &unsubscribe);
         text.push_str(&format!("-- \n{footer_text}\n"));
-        html.push_str(&format!("</ul><hr>{footer_html}</body></html>"));
+        html.push_str(&format!("</ul>{footer_html}"));
         RichMessage {
+            html: mail_document(lang, &subject, &html),
             subject,
             text,
-            html,
             unsubscribe,
             reply_to: None,
         }
@@ -544,5 +586,36 @@ mod tests {
             escape("<a href=\"x\">&</a>"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn the_html_excerpt_is_the_rendered_text_without_markdown() {
+        let mut row = queued("active", Some(1));
+        row.post_source = "Ils *voient* les **fractions**.".into();
+        row.post_html = "<p>Ils <em>voient</em> les <strong>fractions</strong>.</p>".into();
+        assert_eq!(excerpt(&row, true), "Ils voient les fractions.");
+        assert_eq!(excerpt(&row, false), "Ils *voient* les **fractions**.");
+        row.post_html = String::new();
+        assert_eq!(excerpt(&row, true), "Ils *voient* les **fractions**.");
+    }
+
+    #[test]
+    fn a_mail_document_has_a_title_a_language_and_a_viewport() {
+        let html = mail_document(
+            Lang::Fr,
+            "[Préau] Anne a répondu dans « <Fractions> »",
+            "<p>x</p>",
+        );
+        assert!(
+            html.starts_with("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<title>[Préau] Anne a répondu dans « &lt;Fractions&gt; »</title>"),
+            "{html}"
+        );
+        assert!(html.contains("name=\"viewport\""), "{html}");
+        assert!(html.contains("max-width:36em"), "{html}");
+        assert!(html.ends_with("<p>x</p></div></body></html>"), "{html}");
     }
 }

@@ -12,43 +12,41 @@
 //
 // Run with `bash tests/browser/run.sh` from the repository root (see that file for
 // the environment variables).
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import dns from 'node:dns';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 import {
+  ARTIFACTS,
+  allLogTails,
   bodyText,
   checkAccessibility,
   clickAndWaitForPage,
+  createForum,
   createUser,
-  dropPostgresDatabase,
   expectField,
   expectNoAlert,
+  followRemoteForum,
   formWith,
   goto,
   launchChromium,
   logIn,
-  logTail,
-  newBrowserContext,
   newInstance,
-  prepareInstance,
+  newPages,
+  postReply,
   reloadUntil,
-  startServer,
-  stopServer,
-  submitForm,
-  waitForOutboxDrained,
+  setUp,
+  startInstance,
   stepper,
+  tearDown,
+  waitForOutboxDrained,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
 dns.setDefaultResultOrder('ipv4first');
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
 const CONFIG = 'instance-config/institutional.toml';
 
 const STEP_TIMEOUT_MS = 60_000;
@@ -78,8 +76,6 @@ const state = {
   a: newInstance('A'),
   b: newInstance('B'),
   browser: null,
-  contextA: null,
-  contextB: null,
   pageA: null, // the admin on instance A
   pageB: null, // the teacher on instance B
   failed: false,
@@ -89,12 +85,6 @@ const state = {
   threadPathB: null, // /threads/ID on B
   outboxBeforeReply: null, // A's delivery counts before B replies
 };
-
-function bothLogTails(lines = 60) {
-  return ['a', 'b']
-    .map((k) => `----- instance ${state[k].label} (${state[k].base}) -----\n${logTail(state[k], lines)}`)
-    .join('\n');
-}
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -114,50 +104,18 @@ const step = stepper(state, {
 // ---------------------------------------------------------------------------
 // Set-up and tear-down
 // ---------------------------------------------------------------------------
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  try {
-    await prepareInstance(state.a, { config: CONFIG, prefix: 'preau-browser-forums' });
-    await startServer(state.a);
-    await prepareInstance(state.b, { config: CONFIG, prefix: 'preau-browser-forums' });
-    await startServer(state.b);
-    await createUser(state.a, ADMIN, { admin: true });
-    await createUser(state.b, TEACHER);
-    state.browser = await launchChromium(chromium);
-    // Two contexts: each instance's session cookie is bound to "localhost" whatever
-    // the port, so one context would mix the two log-ins.
-    ({ context: state.contextA, page: state.pageA } = await newBrowserContext(state.browser, state.dialogs));
-    ({ context: state.contextB, page: state.pageB } = await newBrowserContext(state.browser, state.dialogs));
-  } catch (err) {
-    state.failed = true;
-    throw err;
-  }
+setUp(state, async () => {
+  await startInstance(state.a, { config: CONFIG, prefix: 'preau-browser-forums' });
+  await startInstance(state.b, { config: CONFIG, prefix: 'preau-browser-forums' });
+  await createUser(state.a, ADMIN, { admin: true });
+  await createUser(state.b, TEACHER);
+  state.browser = await launchChromium(chromium);
+  // Two contexts: each instance's session cookie is bound to "localhost" whatever
+  // the port, so one context would mix the two log-ins.
+  [state.pageA, state.pageB] = await newPages(state.browser, 2, state.dialogs);
 });
 
-after(async () => {
-  try {
-    await state.browser?.close();
-  } catch {
-    /* ignore */
-  }
-  await Promise.all([stopServer(state.a), stopServer(state.b)]);
-  await Promise.all([dropPostgresDatabase(state.a), dropPostgresDatabase(state.b)]);
-  try {
-    await mkdir(ARTIFACTS, { recursive: true });
-    await writeFile(path.join(ARTIFACTS, 'forums-server-a.log'), state.a.log.join(''));
-    await writeFile(path.join(ARTIFACTS, 'forums-server-b.log'), state.b.log.join(''));
-  } catch {
-    /* ignore */
-  }
-  if (state.failed) {
-    console.error(`\n----- preau output (last lines; full logs in ${ARTIFACTS}/forums-server-{a,b}.log) -----`);
-    console.error(bothLogTails(120));
-    console.error('----- end of preau output -----');
-  }
-  for (const inst of [state.a, state.b]) {
-    if (inst.dataDir) await rm(inst.dataDir, { recursive: true, force: true });
-  }
-});
+tearDown(state, { prefix: 'forums', instances: () => [state.a, state.b] });
 
 // ---------------------------------------------------------------------------
 // Scenario
@@ -173,19 +131,7 @@ step('A: the admin logs in and creates a forum from /forums', async () => {
   assert.match((await page.locator('html').getAttribute('lang')) ?? '', /^fr\b/i, '<html lang> on /forums should be "fr"');
   await checkAccessibility(page, 'forums list (A, admin)', state.axeFindings);
 
-  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
-  assert.equal(await form.count(), 1, `no forum creation form (input[name=name]) on ${page.url()}:\n${await bodyText(page)}`);
-  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(FORUM_NAME);
-  await (await expectField(form, 'input[name=title]', 'forum creation')).fill(FORUM_TITLE);
-  await (await expectField(form, '[name=description]', 'forum creation')).fill(FORUM_DESCRIPTION);
-  const created = await submitForm(page, form);
-  assert.ok(created.status() < 400, `creating the forum answered ${created.status()} at ${page.url()}:\n${await bodyText(page)}`);
-  await expectNoAlert(page, 'creating the forum');
-  assert.equal(
-    new URL(page.url()).pathname,
-    `/forums/${FORUM_NAME}`,
-    `after creating the forum the browser should be on /forums/${FORUM_NAME}, is on ${page.url()}:\n${await bodyText(page)}`,
-  );
+  await createForum(page, state.a, { name: FORUM_NAME, title: FORUM_TITLE, description: FORUM_DESCRIPTION });
   const text = await bodyText(page);
   assert.ok(text.includes(FORUM_TITLE), `the forum page should show its title ${FORUM_TITLE}:\n${text}`);
   assert.ok(text.includes(`!${forumHandleOnA()}`), `the forum page should show its handle !${forumHandleOnA()}:\n${text}`);
@@ -214,30 +160,16 @@ step('B: the teacher follows the forum by its handle and the follow is accepted'
     `/forums on B should offer "Suivre un forum d’une autre instance":\n${text}`);
   await checkAccessibility(page, 'forums list (B, teacher)', state.axeFindings);
 
-  const form = formWith(page, 'handle').first();
-  assert.equal(await form.count(), 1, `no follow form (field "handle") on ${page.url()}`);
-  await (await expectField(form, 'input[name=handle]', 'follow')).fill(`!${forumHandleOnA()}`);
-  const followed = await submitForm(page, form);
-  assert.ok(followed.status() < 400, `following !${forumHandleOnA()} answered ${followed.status()} at ${page.url()}:\n${await bodyText(page)}`);
-  await expectNoAlert(page, 'following the remote forum');
-  assert.equal(
-    decodeURIComponent(new URL(page.url()).pathname),
-    forumPathOnB(),
-    `after following, the browser should be on ${forumPathOnB()}, is on ${page.url()}:\n${await bodyText(page)}`,
-  );
-  const first = await bodyText(page);
-  assert.ok(first.includes(FORUM_TITLE), `B's page of the remote forum should show its title ${FORUM_TITLE}:\n${first}`);
-  assert.match(first, /Demande de suivi envoyée|Vous suivez ce forum/, `B's forum page should show the follow state:\n${first}`);
-  await checkAccessibility(page, 'remote forum page (B, just followed)', state.axeFindings);
-
-  const accepted = await waitFor(page, state.b, forumPathOnB(), async (p) =>
-    (await bodyText(p)).includes('Vous suivez ce forum.'),
-  );
-  assert.ok(
-    accepted,
-    `the follow of !${forumHandleOnA()} was not accepted within ${FEDERATION_TIMEOUT_MS} ms; B's page shows:\n` +
-      `${await bodyText(page)}\n${bothLogTails(40)}`,
-  );
+  await followRemoteForum(page, state.b, forumHandleOnA(), {
+    timeoutMs: FEDERATION_TIMEOUT_MS,
+    instances: [state.a, state.b],
+    onFollowed: async () => {
+      const first = await bodyText(page);
+      assert.ok(first.includes(FORUM_TITLE), `B's page of the remote forum should show its title ${FORUM_TITLE}:\n${first}`);
+      assert.match(first, /Demande de suivi envoyée|Vous suivez ce forum/, `B's forum page should show the follow state:\n${first}`);
+      await checkAccessibility(page, 'remote forum page (B, just followed)', state.axeFindings);
+    },
+  });
   await checkAccessibility(page, 'remote forum page (B, follow accepted)', state.axeFindings);
 });
 
@@ -311,7 +243,7 @@ step('B: the thread reaches the followed forum on B', async () => {
   assert.ok(
     arrived,
     `the thread "${THREAD_TITLE}" did not appear on ${state.b.base}${forumPathOnB()} within ${FEDERATION_TIMEOUT_MS} ms; ` +
-      `the page shows:\n${await bodyText(page)}\n${bothLogTails(40)}`,
+      `the page shows:\n${await bodyText(page)}\n${allLogTails([state.a, state.b], 40)}`,
   );
   const item = page.locator('.thread-list li', { hasText: THREAD_TITLE });
   const meta = (await item.innerText()).replace(/\s+/g, ' ');
@@ -348,15 +280,7 @@ step('B: the teacher replies to the thread', async () => {
   });
   assert.ok(state.outboxBeforeReply.drained, `A's outbox did not drain before the reply: ${JSON.stringify(state.outboxBeforeReply.counts)}`);
   const page = state.pageB;
-  const form = formWith(page, 'body').filter({ has: page.locator('textarea[name=body], input[name=body]') });
-  assert.equal(await form.count(), 1, `no reply form (field "body") on ${page.url()}`);
-  await (await expectField(form, '[name=body]', 'reply')).fill(REPLY_BODY);
-  const send = form.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
-  assert.equal(await send.count(), 1, `expected one send button besides "Aperçu" in the reply form on ${page.url()}`);
-  const sent = await clickAndWaitForPage(page, send);
-  assert.ok(sent.status() < 400, `replying answered ${sent.status()} at ${page.url()}:\n${await bodyText(page)}`);
-  await expectNoAlert(page, 'replying');
-  assert.equal(new URL(page.url()).pathname, state.threadPathB, `after replying, the browser should be back on ${state.threadPathB}, is on ${page.url()}`);
+  await postReply(page, state.b, REPLY_BODY);
   const reply = page.locator('.post.reply', { hasText: REPLY_TEXT });
   assert.equal(await reply.count(), 1, `B's thread page should show the reply once:\n${await bodyText(page)}`);
   assert.ok((await reply.locator('em', { hasText: REPLY_EM }).count()) > 0, 'the reply\'s *produit scalaire* should be rendered as <em>');
@@ -374,7 +298,7 @@ step('A: the reply from B appears on the thread, with its origin', async () => {
   assert.ok(
     arrived,
     `B's reply did not appear on ${state.a.base}${state.threadPathA} within ${FEDERATION_TIMEOUT_MS} ms; ` +
-      `the page shows:\n${await bodyText(page)}\n${bothLogTails(40)}`,
+      `the page shows:\n${await bodyText(page)}\n${allLogTails([state.a, state.b], 40)}`,
   );
   const reply = page.locator('.post.reply', { hasText: REPLY_TEXT });
   assert.equal(await reply.count(), 1, `the reply should appear once on A:\n${await bodyText(page)}`);
@@ -408,7 +332,7 @@ step('B: once the forum has announced the reply back, B still shows it once', as
   });
   assert.ok(
     drained,
-    `A still had deliveries pending after ${FEDERATION_TIMEOUT_MS} ms: ${JSON.stringify(counts)}\n${bothLogTails(40)}`,
+    `A still had deliveries pending after ${FEDERATION_TIMEOUT_MS} ms: ${JSON.stringify(counts)}\n${allLogTails([state.a, state.b], 40)}`,
   );
   assert.equal(counts.failed + counts.refused, 0, `A's deliveries, the Announce to B included, should all be done: ${JSON.stringify(counts)}`);
   const before = state.outboxBeforeReply.counts;
@@ -432,27 +356,14 @@ const REFUSED_TITLE = 'Une question refusée ?';
 
 step('A: the admin makes a forum for institutional authors only', async () => {
   const page = state.pageA;
-  await goto(page, state.a, '/forums');
-  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
-  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(INST_FORUM);
-  await (await expectField(form, 'input[name=title]', 'forum creation')).fill('Réservé aux académies');
-  await (await expectField(form, 'select[name=min_post_level]', 'forum creation')).selectOption('institutional');
-  const created = await submitForm(page, form);
-  assert.ok(created.status() < 400, `creating the forum answered ${created.status()}:\n${await bodyText(page)}`);
+  await createForum(page, state.a, { name: INST_FORUM, title: 'Réservé aux académies', minPostLevel: 'institutional' });
   assert.ok((await bodyText(page)).includes('Instances institutionnelles seulement'));
 });
 
 step('B: the rule shows before posting, and a refused thread is marked refused with the reason', async () => {
   const page = state.pageB;
   const handle = `${INST_FORUM}@${state.a.domain}`;
-  await goto(page, state.b, '/forums');
-  const follow = formWith(page, 'handle').first();
-  await (await expectField(follow, 'input[name=handle]', 'follow')).fill(`!${handle}`);
-  await submitForm(page, follow);
-  const accepted = await waitFor(page, state.b, `/forums/${handle}`, async (p) =>
-    (await bodyText(p)).includes('Vous suivez ce forum.'),
-  );
-  assert.ok(accepted, `the follow of !${handle} was not accepted:\n${await bodyText(page)}\n${bothLogTails(40)}`);
+  await followRemoteForum(page, state.b, handle, { timeoutMs: FEDERATION_TIMEOUT_MS, instances: [state.a, state.b] });
   // B's teacher is told who may post before writing (B's level is not verified by A).
   const before = await bodyText(page);
   assert.ok(before.includes('Instances institutionnelles seulement'), `the posting rule should show on B:\n${before}`);
@@ -468,7 +379,7 @@ step('B: the rule shows before posting, and a refused thread is marked refused w
   const refused = await waitFor(page, state.b, threadPath, async (p) =>
     (await bodyText(p)).includes('Refusé par le forum'),
   );
-  assert.ok(refused, `B should mark the thread refused by A:\n${await bodyText(page)}\n${bothLogTails(40)}`);
+  assert.ok(refused, `B should mark the thread refused by A:\n${await bodyText(page)}\n${allLogTails([state.a, state.b], 40)}`);
   const notice = await page.locator('.post.thread [role=status]').innerText();
   assert.match(notice, /Refusé par le forum : .+/, `the refusal should give the forum's reason: ${notice}`);
   await checkAccessibility(page, 'refused thread (B)', state.axeFindings);

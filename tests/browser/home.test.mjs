@@ -8,33 +8,31 @@
 // With PREAU_SHOTS_DIR set, screenshots at 1280 and 390 px go there.
 //
 // Run with `bash tests/browser/run.sh` from the repository root.
-import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import dns from 'node:dns';
 import path from 'node:path';
 
 import { chromium } from 'playwright-core';
 import {
-  ARTIFACTS,
   bodyText,
   checkAccessibility,
   clickAndWaitForPage,
+  createForum,
   createUser,
-  dropPostgresDatabase,
   expectField,
   expectNoAlert,
   formWith,
   goto,
   launchChromium,
   logIn,
-  logTail,
-  newBrowserContext,
   newInstance,
-  prepareInstance,
-  startServer,
-  stopServer,
+  newPages,
+  postThread,
+  setUp,
+  startInstance,
   stepper,
+  tearDown,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -65,34 +63,15 @@ const step = stepper(state, {
   pages: () => [['admin', state.admin], ['teacher', state.teacher]],
 });
 
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  try {
-    await prepareInstance(state.a, { config: CONFIG, prefix: 'preau-browser-home' });
-    await startServer(state.a);
-    await createUser(state.a, ADMIN, { admin: true });
-    await createUser(state.a, TEACHER);
-    state.browser = await launchChromium(chromium);
-    ({ page: state.admin } = await newBrowserContext(state.browser, state.dialogs));
-    ({ page: state.teacher } = await newBrowserContext(state.browser, state.dialogs));
-  } catch (err) {
-    state.failed = true;
-    throw err;
-  }
+setUp(state, async () => {
+  await startInstance(state.a, { config: CONFIG, prefix: 'preau-browser-home' });
+  await createUser(state.a, ADMIN, { admin: true });
+  await createUser(state.a, TEACHER);
+  state.browser = await launchChromium(chromium);
+  [state.admin, state.teacher] = await newPages(state.browser, 2, state.dialogs);
 });
 
-after(async () => {
-  try {
-    await state.browser?.close();
-  } catch {
-    /* ignore */
-  }
-  await stopServer(state.a);
-  await dropPostgresDatabase(state.a);
-  await writeFile(path.join(ARTIFACTS, 'home-server.log'), state.a.log.join('')).catch(() => {});
-  if (state.failed) console.error(`----- preau output -----\n${logTail(state.a, 120)}`);
-  if (state.a.dataDir) await rm(state.a.dataDir, { recursive: true, force: true });
-});
+tearDown(state, { prefix: 'home', instances: () => [state.a] });
 
 /** The header's notification link and its accessible name. */
 async function headerCount(page) {
@@ -131,20 +110,8 @@ async function atBothWidths(page, pathname, name) {
 step('the admin creates a forum and opens a thread', async () => {
   const page = state.admin;
   await logIn(page, state.a, ADMIN);
-  await goto(page, state.a, '/forums');
-  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
-  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(FORUM);
-  await (await expectField(form, 'input[name=title]', 'forum creation')).fill('SVT au collège');
-  await (await expectField(form, '[name=description]', 'forum creation')).fill('Entre collègues de SVT.');
-  await clickAndWaitForPage(page, form.locator('button[type=submit]').first());
-  await expectNoAlert(page, 'creating the forum');
-  const compose = formWith(page, 'title').filter({ has: page.locator('textarea[name=body]') });
-  await (await expectField(compose, 'input[name=title]', 'new thread')).fill(THREAD_TITLE);
-  await (await expectField(compose, 'textarea[name=body]', 'new thread')).fill('Où emmenez-vous vos élèves ?');
-  await clickAndWaitForPage(page, compose.locator('button[type=submit]:not([name=preview])'));
-  await expectNoAlert(page, 'opening the thread');
-  state.threadPath = new URL(page.url()).pathname;
-  assert.match(state.threadPath, /^\/threads\/\d+$/, `after publishing, the browser is on ${page.url()}`);
+  await createForum(page, state.a, { name: FORUM, title: 'SVT au collège', description: 'Entre collègues de SVT.' });
+  state.threadPath = await postThread(page, state.a, { title: THREAD_TITLE, body: 'Où emmenez-vous vos élèves ?' });
   // Nothing unread yet: no count in the header.
   assert.equal((await headerCount(page)).shown, '', 'no count before any reply');
   await goto(page, state.a, '/');

@@ -2,16 +2,18 @@
 // page navigation and form helpers, the axe-core accessibility check, and
 // sequential steps that leave screenshots when they fail.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
@@ -469,4 +471,303 @@ export function stepper(state, { prefix, timeoutMs, pages }) {
       }
     });
   };
+}
+
+// ---------------------------------------------------------------------------
+// Set-up and tear-down shared by the test files.
+// ---------------------------------------------------------------------------
+
+/** `prepareInstance`, then `startServer`. */
+export async function startInstance(inst, options) {
+  await prepareInstance(inst, options);
+  await startServer(inst);
+}
+
+/** The last `lines` of each instance's output, one block per instance. */
+export function allLogTails(instances, lines = 60) {
+  return instances
+    .map((inst) => `----- instance ${inst.label}${inst.what ? `, ${inst.what}` : ''} (${inst.base}) -----\n${logTail(inst, lines)}`)
+    .join('\n');
+}
+
+/** `count` French browser contexts of `browser`, one per person; resolves with their pages. */
+export async function newPages(browser, count, dialogs) {
+  const pages = [];
+  for (let i = 0; i < count; i++) pages.push((await newBrowserContext(browser, dialogs)).page);
+  return pages;
+}
+
+/**
+ * Registers the file's `before`: runs `fn` and, when it throws, marks `state.failed`
+ * so that every step is skipped.
+ */
+export function setUp(state, fn) {
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    try {
+      await fn();
+    } catch (err) {
+      state.failed = true;
+      throw err;
+    }
+  });
+}
+
+/**
+ * Registers the file's `after`: closes `state.browser`, stops the `instances()`, drops
+ * their PostgreSQL databases, saves their output as ARTIFACTS/PREFIX-server-LABEL.log,
+ * prints its last lines when a step failed (`state.failed`), then runs `cleanUp` and
+ * removes the instances' data directories.
+ */
+export function tearDown(state, { prefix, instances, cleanUp = async () => {} }) {
+  after(async () => {
+    const all = instances();
+    try {
+      await state.browser?.close();
+    } catch {
+      /* ignore */
+    }
+    await Promise.all(all.map(stopServer));
+    await Promise.all(all.map(dropPostgresDatabase));
+    const logName = (inst) => (all.length === 1 ? `${prefix}-server.log` : `${prefix}-server-${inst.label.toLowerCase()}.log`);
+    try {
+      await mkdir(ARTIFACTS, { recursive: true });
+      for (const inst of all) await writeFile(path.join(ARTIFACTS, logName(inst)), inst.log.join(''));
+    } catch {
+      /* ignore */
+    }
+    if (state.failed) {
+      console.error(`\n----- preau output (last lines; full logs in ${ARTIFACTS}/${all.map(logName).join(', ')}) -----`);
+      console.error(allLogTails(all, 120));
+      console.error('----- end of preau output -----');
+    }
+    await cleanUp();
+    for (const inst of all) {
+      if (inst.dataDir) await rm(inst.dataDir, { recursive: true, force: true });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Mail: a real SMTP server on loopback that keeps what it receives, and a free port.
+// ---------------------------------------------------------------------------
+
+/** A port free on 127.0.0.1 now (for a listener a server binds itself). */
+export async function freePort() {
+  const srv = await listeningSocket();
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/**
+ * Starts an SMTP server on a free loopback port (no TLS, no authentication, no DNS):
+ * each message is parsed with mailparser and kept in `mails` as `{ to, parsed }`;
+ * `url` is its `mail.smtp_url`, `close()` stops it.
+ */
+export async function startMailCatcher() {
+  const catcher = { server: null, port: 0, mails: [], errors: [] };
+  const smtp = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true, // no DNS traffic
+    logger: false,
+    banner: 'preau browser test',
+    onData(stream, session, callback) {
+      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      simpleParser(stream)
+        .then((parsed) => {
+          catcher.mails.push({ to, parsed });
+          callback();
+        })
+        .catch((err) => {
+          catcher.errors.push(err);
+          callback(err);
+        });
+    },
+  });
+  await new Promise((resolve, reject) => {
+    smtp.once('error', reject);
+    smtp.listen(0, '127.0.0.1', () => {
+      smtp.off('error', reject);
+      resolve();
+    });
+  });
+  smtp.on('error', (err) => catcher.errors.push(err));
+  catcher.server = smtp;
+  catcher.port = smtp.server.address().port;
+  catcher.url = `smtp://127.0.0.1:${catcher.port}`;
+  catcher.close = () => new Promise((r) => smtp.close(r));
+  return catcher;
+}
+
+/**
+ * Waits (at most `timeoutMs`) for a mail to `address` that `accept` takes; fails early
+ * when one of `instances` has exited.
+ */
+export async function waitForMail(catcher, address, { timeoutMs, instances, accept = () => true }) {
+  const want = address.toLowerCase();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const mail = catcher.mails.find((m) => m.to.includes(want) && accept(m));
+    if (mail) return mail;
+    if (instances.some((inst) => inst.childExit)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `no e-mail to ${address} reached the SMTP server on 127.0.0.1:${catcher.port} within ${timeoutMs} ms ` +
+      `(received: ${JSON.stringify(catcher.mails.map((m) => m.to))}, SMTP errors: ${catcher.errors.map(String)}); ` +
+      `server output:\n${allLogTails(instances, 60)}`,
+  );
+}
+
+/**
+ * Sends one message to the SMTP server on 127.0.0.1:`port` as a mail program does
+ * (EHLO, MAIL FROM, RCPT TO, DATA with dot-stuffing, QUIT); `message` is the whole
+ * message, headers and body, in UTF-8. Resolves with the replies (`[command, code]`
+ * pairs); stops at the first refusal.
+ */
+export function sendMail(port, { from, to, message, timeoutMs = 15_000 }) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`SMTP session with 127.0.0.1:${port} timed out`)));
+    let buffer = '';
+    let waiting = null;
+    const transcript = [];
+    // A reply is complete at its line "NNN text" (continuation lines are "NNN-text").
+    const deliver = () => {
+      if (!waiting) return;
+      const lines = buffer.split('\r\n');
+      const last = lines.slice(0, -1).findIndex((line) => /^\d{3}( |$)/.test(line));
+      if (last < 0) return;
+      buffer = lines.slice(last + 1).join('\r\n');
+      const done = waiting;
+      waiting = null;
+      done(Number(lines[last].slice(0, 3)), lines.slice(0, last + 1).join('\n'));
+    };
+    const reply = () => new Promise((r) => {
+      waiting = (code, text) => r({ code, text });
+      deliver();
+    });
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      deliver();
+    });
+    socket.on('error', reject);
+    const body = message
+      .replace(/\r?\n/g, '\r\n')
+      .split('\r\n')
+      .map((line) => (line.startsWith('.') ? `.${line}` : line))
+      .join('\r\n');
+    const dialogue = [
+      [null, 220],
+      ['EHLO mail-program.localhost', 250],
+      [`MAIL FROM:<${from}>`, 250],
+      [`RCPT TO:<${to}>`, 250],
+      ['DATA', 354],
+      [`${body}\r\n.`, 250],
+      ['QUIT', 221],
+    ];
+    socket.once('connect', async () => {
+      try {
+        for (const [command, expected] of dialogue) {
+          if (command !== null) socket.write(Buffer.from(`${command}\r\n`, 'utf8'));
+          const { code, text } = await reply();
+          transcript.push([command?.split('\r\n')[0] ?? '(greeting)', code, text]);
+          if (code !== expected) break;
+        }
+        socket.end();
+        resolve(transcript);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Forums: the steps several files take the same way.
+// ---------------------------------------------------------------------------
+
+/**
+ * Creates the forum `name` from /forums (as an admin) and checks the browser lands on
+ * its page. `minPostLevel` picks who may post (the select's value), when given.
+ */
+export async function createForum(page, inst, { name, title, description = '', minPostLevel = null }) {
+  await goto(page, inst, '/forums');
+  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
+  assert.equal(await form.count(), 1, `no forum creation form (input[name=name]) on ${page.url()}:\n${await bodyText(page)}`);
+  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(name);
+  await (await expectField(form, 'input[name=title]', 'forum creation')).fill(title);
+  if (description) await (await expectField(form, '[name=description]', 'forum creation')).fill(description);
+  if (minPostLevel) await (await expectField(form, 'select[name=min_post_level]', 'forum creation')).selectOption(minPostLevel);
+  const created = await submitForm(page, form);
+  assert.ok(created.status() < 400, `creating the forum answered ${created.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'creating the forum');
+  assert.equal(
+    new URL(page.url()).pathname,
+    `/forums/${name}`,
+    `after creating the forum the browser should be on /forums/${name}, is on ${page.url()}:\n${await bodyText(page)}`,
+  );
+}
+
+/** Publishes a thread from the compose form of the forum page `page` shows; resolves with its /threads/ID. */
+export async function postThread(page, inst, { title, body }) {
+  const form = formWith(page, 'body').filter({ has: page.locator('input[name=title]') });
+  assert.equal(await form.count(), 1, `no compose form (fields "title", "body") on ${page.url()}`);
+  await (await expectField(form, 'input[name=title]', 'compose')).fill(title);
+  await (await expectField(form, '[name=body]', 'compose')).fill(body);
+  const publish = form.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
+  assert.equal(await publish.count(), 1, `expected one publish button besides "Aperçu" on ${page.url()}`);
+  const published = await clickAndWaitForPage(page, publish);
+  assert.ok(published.status() < 400, `publishing on ${inst.label} answered ${published.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'publishing the thread');
+  const pathname = new URL(page.url()).pathname;
+  assert.match(pathname, /^\/threads\/\d+$/, `after publishing, the browser should be on /threads/ID, is on ${page.url()}:\n${await bodyText(page)}`);
+  return pathname;
+}
+
+/**
+ * Follows the remote forum `handle` (NAME@HOST) from /forums on `inst` and waits (at
+ * most `timeoutMs`) until its page says the follow was accepted. `onFollowed(page)`
+ * runs on the page shown right after the follow was sent, before the wait.
+ */
+export async function followRemoteForum(page, inst, handle, { timeoutMs, instances, onFollowed = async () => {} }) {
+  await goto(page, inst, '/forums');
+  const form = formWith(page, 'handle').first();
+  assert.equal(await form.count(), 1, `no follow form (field "handle") on ${page.url()}`);
+  await (await expectField(form, 'input[name=handle]', 'follow')).fill(`!${handle}`);
+  const followed = await submitForm(page, form);
+  assert.ok(followed.status() < 400, `following !${handle} answered ${followed.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'following the remote forum');
+  assert.equal(
+    decodeURIComponent(new URL(page.url()).pathname),
+    `/forums/${handle}`,
+    `after following, the browser should be on /forums/${handle}, is on ${page.url()}:\n${await bodyText(page)}`,
+  );
+  await onFollowed(page);
+  const accepted = await reloadUntil(page, inst, `/forums/${handle}`, async (p) => (await bodyText(p)).includes('Vous suivez ce forum.'), {
+    timeoutMs,
+    instances,
+  });
+  assert.ok(
+    accepted,
+    `the follow of !${handle} was not accepted within ${timeoutMs} ms; the page shows:\n${await bodyText(page)}\n${allLogTails(instances, 40)}`,
+  );
+}
+
+/** Sends `text` with the reply form of the thread page `page` shows, and checks the browser is back on that page. */
+export async function postReply(page, inst, text) {
+  const threadPath = new URL(page.url()).pathname;
+  const form = formWith(page, 'body').filter({ has: page.locator('textarea[name=body], input[name=body]') });
+  assert.equal(await form.count(), 1, `no reply form (field "body") on ${page.url()}`);
+  await (await expectField(form, '[name=body]', 'reply')).fill(text);
+  const send = form.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
+  assert.equal(await send.count(), 1, `expected one send button besides "Aperçu" in the reply form on ${page.url()}`);
+  const sent = await clickAndWaitForPage(page, send);
+  assert.ok(sent.status() < 400, `replying on ${inst.label} answered ${sent.status()} at ${page.url()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, `replying on ${inst.label}`);
+  assert.equal(new URL(page.url()).pathname, threadPath, `after replying, the browser should be back on ${threadPath}, is on ${page.url()}`);
 }

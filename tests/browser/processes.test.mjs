@@ -8,28 +8,26 @@
 // supported set-up, so on SQLite the test is skipped, saying why.
 //
 // Run with `PREAU_BROWSER_DATABASE=postgres PREAU_TEST_POSTGRES_URL=… bash tests/browser/run.sh`.
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import dns from 'node:dns';
-import path from 'node:path';
 
 import { chromium } from 'playwright-core';
 import {
-  ARTIFACTS,
   DATABASE_KIND,
   checkAccessibility,
   createUser,
-  dropPostgresDatabase,
   goto,
   launchChromium,
   logIn,
-  logTail,
   newBrowserContext,
   newInstance,
   prepareInstance,
+  setUp,
+  startInstance,
   startServer,
-  stopServer,
+  tearDown,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -81,53 +79,32 @@ async function tokenOf(inst, user) {
   return session.token;
 }
 
-before(async () => {
+setUp(state, async () => {
   if (SKIP) {
     console.log(`skipped: ${SKIP}`);
     return;
   }
-  await mkdir(ARTIFACTS, { recursive: true });
-  try {
-    const { first, second } = state;
-    await prepareInstance(first, { config: CONFIG, prefix: 'preau-browser-processes' });
-    await startServer(first);
-    // The second process: its own port, the first one's database, domain and files.
-    await prepareInstance(second, { config: CONFIG, prefix: 'preau-browser-processes' });
-    await rm(second.dataDir, { recursive: true, force: true });
-    second.dataDir = null;
-    second.database = { url: first.database.url };
-    second.env = {
-      ...second.env,
-      PREAU_INSTANCE_DOMAIN: first.domain,
-      PREAU_SERVER_DATA_DIR: first.dataDir,
-      PREAU_DATABASE_URL: first.database.url,
-    };
-    await startServer(second);
-    await createUser(first, ANNE, { admin: true });
-    await createUser(first, BRUNO);
-    state.browser = await launchChromium(chromium);
-  } catch (err) {
-    state.failed = true;
-    throw err;
-  }
+  const { first, second } = state;
+  await startInstance(first, { config: CONFIG, prefix: 'preau-browser-processes' });
+  // The second process: its own port, the first one's database, domain and files.
+  await prepareInstance(second, { config: CONFIG, prefix: 'preau-browser-processes' });
+  await rm(second.dataDir, { recursive: true, force: true });
+  second.dataDir = null;
+  second.database = { url: first.database.url };
+  second.env = {
+    ...second.env,
+    PREAU_INSTANCE_DOMAIN: first.domain,
+    PREAU_SERVER_DATA_DIR: first.dataDir,
+    PREAU_DATABASE_URL: first.database.url,
+  };
+  await startServer(second);
+  await createUser(first, ANNE, { admin: true });
+  await createUser(first, BRUNO);
+  state.browser = await launchChromium(chromium);
 });
 
-after(async () => {
-  if (SKIP) return;
-  try {
-    await state.browser?.close();
-  } catch {
-    /* ignore */
-  }
-  await stopServer(state.second);
-  await stopServer(state.first);
-  await dropPostgresDatabase(state.first);
-  for (const inst of [state.first, state.second]) {
-    await writeFile(path.join(ARTIFACTS, `processes-${inst.label}.log`), inst.log.join('')).catch(() => {});
-    if (state.failed) console.error(`----- ${inst.label} output -----\n${logTail(inst, 80)}`);
-  }
-  if (state.first.dataDir) await rm(state.first.dataDir, { recursive: true, force: true });
-});
+// The second process shares the first one's database (dropped once) and data directory.
+tearDown(state, { prefix: 'processes', instances: () => (SKIP ? [] : [state.first, state.second]) });
 
 test('a reply written through one process raises the live count of a page served by the other', { skip: SKIP, timeout: 120_000 }, async () => {
   const { first, second } = state;

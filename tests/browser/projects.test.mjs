@@ -19,44 +19,41 @@
 //
 // Run with `bash tests/browser/run.sh` from the repository root (see that file for
 // the environment variables).
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import dns from 'node:dns';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 import {
+  ARTIFACTS,
   alertTexts,
+  allLogTails,
   bodyText,
   checkAccessibility,
   clickAndWaitForPage,
   createUser,
-  dropPostgresDatabase,
   expectNoAlert,
   formWith,
   goto,
   launchChromium,
   logIn,
-  logTail,
-  newBrowserContext,
   newInstance,
+  newPages,
   prepareInstance,
   reloadUntil,
+  setUp,
   squash,
   startServer,
-  stopServer,
-  submitForm,
   stepper,
+  submitForm,
+  tearDown,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
 dns.setDefaultResultOrder('ipv4first');
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
 
 const STEP_TIMEOUT_MS = 90_000;
 const FEDERATION_TIMEOUT_MS = 30_000;
@@ -117,12 +114,6 @@ const handleOf = (user, inst) => `${user.name}@${inst.domain}`;
 const projectPathA = () => `/projects/${PROJECT_NAME}`;
 const projectPathB = () => `/projects/${PROJECT_NAME}@${state.a.domain}`;
 
-function allLogTails(lines = 60) {
-  return INSTANCES()
-    .map((inst) => `----- instance ${inst.label}, ${inst.what} (${inst.base}) -----\n${logTail(inst, lines)}`)
-    .join('\n');
-}
-
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
@@ -175,52 +166,28 @@ const step = stepper(state, {
 // ---------------------------------------------------------------------------
 // Set-up and tear-down
 // ---------------------------------------------------------------------------
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  try {
-    await prepareInstance(state.a, { config: 'instance-config/institutional.toml', prefix: 'preau-browser-projects' });
-    await prepareInstance(state.b, { config: 'instance-config/informal.toml', prefix: 'preau-browser-projects' });
-    await Promise.all(INSTANCES().map(startServer));
-    await createUser(state.a, ANNE);
-    await createUser(state.b, BEA);
-    await createUser(state.b, CARL);
-    state.browser = await launchChromium(chromium);
-    // One context per person: session cookies are bound to "localhost" whatever the port.
-    for (const user of [ANNE, BEA, CARL]) {
-      ({ page: state.pages[user.name] } = await newBrowserContext(state.browser, state.dialogs));
-    }
-  } catch (err) {
-    state.failed = true;
-    throw err;
-  }
+setUp(state, async () => {
+  await prepareInstance(state.a, { config: 'instance-config/institutional.toml', prefix: 'preau-browser-projects' });
+  await prepareInstance(state.b, { config: 'instance-config/informal.toml', prefix: 'preau-browser-projects' });
+  await Promise.all(INSTANCES().map(startServer));
+  await createUser(state.a, ANNE);
+  await createUser(state.b, BEA);
+  await createUser(state.b, CARL);
+  state.browser = await launchChromium(chromium);
+  // One context per person: session cookies are bound to "localhost" whatever the port.
+  const pages = await newPages(state.browser, 3, state.dialogs);
+  [ANNE, BEA, CARL].forEach((user, i) => {
+    state.pages[user.name] = pages[i];
+  });
 });
 
-after(async () => {
-  try {
-    await state.browser?.close();
-  } catch {
-    /* ignore */
-  }
-  await Promise.all(INSTANCES().map(stopServer));
-  await Promise.all(INSTANCES().map(dropPostgresDatabase));
-  try {
-    await mkdir(ARTIFACTS, { recursive: true });
-    for (const inst of INSTANCES()) {
-      await writeFile(path.join(ARTIFACTS, `projects-server-${inst.label.toLowerCase()}.log`), inst.log.join(''));
-    }
-  } catch {
-    /* ignore */
-  }
-  if (state.failed) {
-    console.error(`\n----- preau output (last lines; full logs in ${ARTIFACTS}/projects-server-{a,b}.log) -----`);
-    console.error(allLogTails(120));
-    console.error('----- end of preau output -----');
-  }
-  for (const inst of INSTANCES()) {
-    if (inst.dataDir) await rm(inst.dataDir, { recursive: true, force: true });
-  }
-  const serious = state.axeFindings.filter((f) => f.serious > 0).length;
-  console.log(`axe: ${state.axeFindings.length} page checks, ${serious} with serious or critical violations`);
+tearDown(state, {
+  prefix: 'projects',
+  instances: INSTANCES,
+  cleanUp: async () => {
+    const serious = state.axeFindings.filter((f) => f.serious > 0).length;
+    console.log(`axe: ${state.axeFindings.length} page checks, ${serious} with serious or critical violations`);
+  },
 });
 
 // ---------------------------------------------------------------------------
@@ -329,7 +296,7 @@ step('B: the teacher sees the invitation in "Mes demandes", with the project\'s 
   assert.equal(new URL(page.url()).pathname, '/requests');
   const invitation = () => page.locator('li.invitation', { hasText: PROJECT_TITLE });
   const arrived = await waitFor(page, state.b, '/requests', async () => (await invitation().count()) === 1);
-  assert.ok(arrived, `the invitation did not reach B's "Mes demandes" within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(40)}`);
+  assert.ok(arrived, `the invitation did not reach B's "Mes demandes" within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 40)}`);
   const entry = invitation();
   assert.equal(await entry.locator(`a[href="${projectPathB()}"]`).count(), 1, `the invitation should link to ${projectPathB()}`);
   // B cannot verify A's declaration: the label says informal, and notes the claim.
@@ -380,7 +347,7 @@ step('A: the invitation shows accepted, and the members list gives role, instanc
   const accepted = await waitFor(page, state.a, '/requests', async () =>
     (await sent().count()) === 1 && squash(await sent().innerText()) === 'Invitation acceptée',
   );
-  assert.ok(accepted, `A's "Mes demandes" did not show "Invitation acceptée" within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(40)}`);
+  assert.ok(accepted, `A's "Mes demandes" did not show "Invitation acceptée" within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 40)}`);
   await axe(page, 'requests (A, invitation accepted)');
 
   await goto(page, state.a, projectPathA());
@@ -480,7 +447,7 @@ step('A: the document shared on B downloads with the same bytes, and /agenda sho
   const page = state.pages[ANNE.name];
   const link = () => page.getByRole('link', { name: `Version 1 : ${DOCUMENT_NAME}` });
   const arrived = await waitFor(page, state.a, projectPathA(), async () => (await link().count()) === 1);
-  assert.ok(arrived, `the document did not reach A within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(40)}`);
+  assert.ok(arrived, `the document did not reach A within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 40)}`);
   const meta = squash(await page.locator('li.document', { hasText: DOCUMENT_NAME }).locator('.meta').innerText());
   assert.ok(meta.includes(`partagé par ${BEA.name} (${state.b.domain})`), `the document should name who shared it and where: ${meta}`);
   await axe(page, 'project page (A, with the document from B)');
@@ -500,7 +467,7 @@ step('B: the event added on A shows on the project page and in /agenda', async (
   const page = state.pages[BEA.name];
   const event = () => page.locator('section#agenda li.event', { has: page.locator('h3', { hasText: EVENT.title }) });
   const arrived = await waitFor(page, state.b, projectPathB(), async () => (await event().count()) === 1);
-  assert.ok(arrived, `the event did not reach B within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(40)}`);
+  assert.ok(arrived, `the event did not reach B within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 40)}`);
   const text = squash(await event().innerText());
   assert.ok(text.includes(`${EVENT_WHEN} · ${EVENT.location}`), `B shows the event's times and place: ${text}`);
   assert.ok(text.includes('Pour tous les membres'), `B shows who the event is for: ${text}`);
@@ -531,7 +498,7 @@ step('Forum: A opens a thread, B replies, both see both', async () => {
   const pageB = state.pages[BEA.name];
   const listed = () => pageB.locator('section#forum .thread-list a', { hasText: THREAD_TITLE });
   const arrived = await waitFor(pageB, state.b, projectPathB(), async () => (await listed().count()) === 1);
-  assert.ok(arrived, `the thread did not reach B within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(pageB)}\n${allLogTails(40)}`);
+  assert.ok(arrived, `the thread did not reach B within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(pageB)}\n${allLogTails(INSTANCES(), 40)}`);
   await clickAndWaitForPage(pageB, listed());
   state.threadPathB = decodeURIComponent(new URL(pageB.url()).pathname);
   assert.match(state.threadPathB, /\/threads\/\d+$/);
@@ -552,7 +519,7 @@ step('Forum: A opens a thread, B replies, both see both', async () => {
 
   const reply = () => pageA.locator('article.post.reply', { hasText: REPLY_TEXT });
   const back = await waitFor(pageA, state.a, state.threadPathA, async () => (await reply().count()) === 1);
-  assert.ok(back, `B's reply did not reach A within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(pageA)}\n${allLogTails(40)}`);
+  assert.ok(back, `B's reply did not reach A within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(pageA)}\n${allLogTails(INSTANCES(), 40)}`);
   const replyText = squash(await reply().innerText());
   assert.ok(replyText.includes(handleOf(BEA, state.b)), `the reply on A names its author with her instance: ${replyText}`);
   assert.ok(replyText.includes(LABEL_INFORMAL), `the reply on A carries its author's label: ${replyText}`);

@@ -8,40 +8,37 @@
 //
 // Run with `bash tests/browser/run.sh` from the repository root (see that file for
 // the environment variables).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import dns from 'node:dns';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
 import {
+  ARTIFACTS,
   alertTexts,
   bodyText,
   checkAccessibility,
-  dropPostgresDatabase,
   expectField,
   formWith,
   goto,
   launchChromium,
-  logTail,
   newBrowserContext,
   newInstance,
   prepareInstance,
+  setUp,
+  startMailCatcher,
   startServer,
-  stopServer,
-  submitForm,
   stepper,
+  submitForm,
+  tearDown,
+  waitForMail,
 } from './lib.mjs';
 
 // "localhost" must reach the server, which listens on 127.0.0.1 only.
 dns.setDefaultResultOrder('ipv4first');
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
 const CONFIG = 'instance-config/institutional.toml';
 
 const MAIL_TIMEOUT_MS = 15_000;
@@ -61,10 +58,7 @@ const SUBJECTS = 'Mathématiques, Physique-chimie';
 // Shared state
 // ---------------------------------------------------------------------------
 const state = {
-  smtp: null,
-  smtpPort: 0,
-  mails: [], // { to: string[], parsed }
-  mailErrors: [],
+  mail: null, // the loopback SMTP server (lib.mjs startMailCatcher)
   server: newInstance('signup', 'sign-up with mail over SMTP'),
   browser: null,
   context: null,
@@ -77,55 +71,6 @@ const state = {
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-async function startSmtp() {
-  const smtp = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    disableReverseLookup: true, // no DNS traffic
-    logger: false,
-    banner: 'preau browser test',
-    onData(stream, session, callback) {
-      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-      simpleParser(stream)
-        .then((parsed) => {
-          state.mails.push({ to, parsed });
-          callback();
-        })
-        .catch((err) => {
-          state.mailErrors.push(err);
-          callback(err);
-        });
-    },
-  });
-  await new Promise((resolve, reject) => {
-    smtp.once('error', reject);
-    smtp.listen(0, '127.0.0.1', () => {
-      smtp.off('error', reject);
-      resolve();
-    });
-  });
-  smtp.on('error', (err) => state.mailErrors.push(err));
-  state.smtp = smtp;
-  state.smtpPort = smtp.server.address().port;
-}
-
-async function waitForMail(address, timeoutMs = MAIL_TIMEOUT_MS) {
-  const want = address.toLowerCase();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const mail = state.mails.find((m) => m.to.includes(want));
-    if (mail) return mail;
-    if (state.server.childExit) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `no e-mail to ${address} reached the SMTP server on 127.0.0.1:${state.smtpPort} within ${timeoutMs} ms ` +
-      `(received: ${JSON.stringify(state.mails.map((m) => m.to))}, SMTP errors: ${state.mailErrors.map(String)}); ` +
-      `server output:\n${logTail(state.server, 60)}`,
-  );
-}
-
 async function fillSignup(page, email) {
   const form = formWith(page, 'username').first();
   assert.equal(await form.count(), 1, `no sign-up form (field "username") on ${page.url()}`);
@@ -166,47 +111,20 @@ const step = stepper(state, {
 // ---------------------------------------------------------------------------
 // Set-up and tear-down
 // ---------------------------------------------------------------------------
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  try {
-    await startSmtp();
-    await prepareInstance(state.server, {
-      config: CONFIG,
-      extraEnv: { PREAU_MAIL_SMTP_URL: `smtp://127.0.0.1:${state.smtpPort}` },
-      fastDelivery: false,
-    });
-    console.log(`instance ${state.server.label}: SMTP 127.0.0.1:${state.smtpPort}`);
-    await startServer(state.server);
-    state.browser = await launchChromium(chromium);
-    ({ context: state.context, page: state.page } = await newBrowserContext(state.browser, state.dialogs));
-  } catch (err) {
-    state.failed = true;
-    throw err;
-  }
+setUp(state, async () => {
+  state.mail = await startMailCatcher();
+  await prepareInstance(state.server, {
+    config: CONFIG,
+    extraEnv: { PREAU_MAIL_SMTP_URL: state.mail.url },
+    fastDelivery: false,
+  });
+  console.log(`instance ${state.server.label}: SMTP 127.0.0.1:${state.mail.port}`);
+  await startServer(state.server);
+  state.browser = await launchChromium(chromium);
+  ({ context: state.context, page: state.page } = await newBrowserContext(state.browser, state.dialogs));
 });
 
-after(async () => {
-  try {
-    await state.browser?.close();
-  } catch {
-    /* ignore */
-  }
-  await stopServer(state.server);
-  await new Promise((r) => (state.smtp ? state.smtp.close(r) : r()));
-  await dropPostgresDatabase(state.server);
-  try {
-    await mkdir(ARTIFACTS, { recursive: true });
-    await writeFile(path.join(ARTIFACTS, 'server.log'), state.server.log.join(''));
-  } catch {
-    /* ignore */
-  }
-  if (state.failed) {
-    console.error(`\n----- preau output (last lines; full log in ${path.join(ARTIFACTS, 'server.log')}) -----`);
-    console.error(logTail(state.server, 150));
-    console.error('----- end of preau output -----');
-  }
-  if (state.server.dataDir) await rm(state.server.dataDir, { recursive: true, force: true });
-});
+tearDown(state, { prefix: 'signup', instances: () => [state.server], cleanUp: () => state.mail?.close() });
 
 // ---------------------------------------------------------------------------
 // Scenario
@@ -239,7 +157,7 @@ step('sign-up with a non-academic address is refused with an alert and no mail',
   // Préau sends the verification mail within the sign-up request, so a mail sent by
   // mistake would be here already; the next step checks again once its own mail arrived.
   assert.deepEqual(
-    state.mails.map((m) => m.to),
+    state.mail.mails.map((m) => m.to),
     [],
     'no e-mail may be sent for a refused sign-up',
   );
@@ -262,9 +180,9 @@ step('sign-up with an academic address sends a verification e-mail', async () =>
   assert.match(text, /courriel|e-?mail|message|adresse/i, `the sign-up confirmation page should mention the e-mail sent:\n${text}`);
   await checkAccessibility(page, 'signup done', state.axeFindings);
 
-  const mail = await waitForMail(ACADEMIC_EMAIL);
+  const mail = await waitForMail(state.mail, ACADEMIC_EMAIL, { timeoutMs: MAIL_TIMEOUT_MS, instances: [state.server] });
   assert.deepEqual(
-    state.mails.filter((m) => !m.to.includes(ACADEMIC_EMAIL.toLowerCase())).map((m) => m.to),
+    state.mail.mails.filter((m) => !m.to.includes(ACADEMIC_EMAIL.toLowerCase())).map((m) => m.to),
     [],
     'the refused sign-up sent no e-mail, even later',
   );
@@ -398,7 +316,7 @@ step('the header switches the language to English', async () => {
 });
 
 step('every mail went to the verified academic address only', async () => {
-  const recipients = state.mails.flatMap((m) => m.to);
+  const recipients = state.mail.mails.flatMap((m) => m.to);
   assert.ok(
     recipients.every((r) => r === ACADEMIC_EMAIL),
     `unexpected e-mail recipients: ${JSON.stringify(recipients)}`,

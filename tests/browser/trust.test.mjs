@@ -23,45 +23,42 @@
 //
 // Run with `bash tests/browser/run.sh` from the repository root (see that file for
 // the environment variables).
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import dns from 'node:dns';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 import {
+  ARTIFACTS,
+  allLogTails,
   bodyText,
   checkAccessibility,
   clickAndWaitForPage,
+  createForum,
   createUser,
-  dropPostgresDatabase,
-  expectField,
-  expectNoAlert,
-  formWith,
+  followRemoteForum,
   goto,
   launchChromium,
   logIn,
-  logTail,
   newBrowserContext,
   newInstance,
+  postReply,
+  postThread,
   prepareInstance,
   reloadUntil,
   runPreau,
+  setUp,
   squash,
   startServer,
-  stopServer,
-  submitForm,
   stepper,
+  tearDown,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
 dns.setDefaultResultOrder('ipv4first');
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, 'artifacts');
 
 const STEP_TIMEOUT_MS = 90_000;
 const FEDERATION_TIMEOUT_MS = 30_000;
@@ -113,12 +110,6 @@ const state = {
   startedOn: new Date(),
 };
 const INSTANCES = () => [state.r, state.s, state.l];
-
-function allLogTails(lines = 60) {
-  return INSTANCES()
-    .map((inst) => `----- instance ${inst.label}, ${inst.what} (${inst.base}) -----\n${logTail(inst, lines)}`)
-    .join('\n');
-}
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -183,84 +174,59 @@ function replyWith(page, text) {
 // ---------------------------------------------------------------------------
 // Set-up and tear-down
 // ---------------------------------------------------------------------------
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  try {
-    // Ports first, so the authority can name each origin.
-    const prefix = 'preau-browser-trust';
-    await prepareInstance(state.r, { config: 'instance-config/institutional.toml', prefix });
-    await prepareInstance(state.s, { config: 'instance-config/associative.toml', prefix });
-    await prepareInstance(state.l, { config: 'instance-config/informal.toml', prefix });
+setUp(state, async () => {
+  // Ports first, so the authority can name each origin.
+  const prefix = 'preau-browser-trust';
+  await prepareInstance(state.r, { config: 'instance-config/institutional.toml', prefix });
+  await prepareInstance(state.s, { config: 'instance-config/associative.toml', prefix });
+  await prepareInstance(state.l, { config: 'instance-config/informal.toml', prefix });
 
-    // The authority: a key, and two attestations signed with it.
-    state.keyDir = await mkdtemp(path.join(os.tmpdir(), 'preau-browser-trust-authority-'));
-    const keygen = await runPreau(['trust', 'keygen', '--out', path.join(state.keyDir, 'authority.key')]);
-    const key = keygen.match(/\bz6Mk[1-9A-HJ-NP-Za-km-z]+/);
-    assert.ok(key, `preau trust keygen should print the public key z6Mk…; it printed:\n${keygen}`);
-    state.authorityKey = key[0];
-    console.log(`authority: public key ${state.authorityKey}`);
-    const readerAttestation = await attest(state.r, 'institutional', READER_ORG);
-    const associationAttestation = await attest(state.s, 'associative', ASSOCIATION_ORG);
+  // The authority: a key, and two attestations signed with it.
+  state.keyDir = await mkdtemp(path.join(os.tmpdir(), 'preau-browser-trust-authority-'));
+  const keygen = await runPreau(['trust', 'keygen', '--out', path.join(state.keyDir, 'authority.key')]);
+  const key = keygen.match(/\bz6Mk[1-9A-HJ-NP-Za-km-z]+/);
+  assert.ok(key, `preau trust keygen should print the public key z6Mk…; it printed:\n${keygen}`);
+  state.authorityKey = key[0];
+  console.log(`authority: public key ${state.authorityKey}`);
+  const readerAttestation = await attest(state.r, 'institutional', READER_ORG);
+  const associationAttestation = await attest(state.s, 'associative', ASSOCIATION_ORG);
 
-    // Configuration by environment: values are TOML values (src/config.rs).
-    Object.assign(state.r.env, {
-      PREAU_INSTANCE_TRUST_LEVEL: 'institutional',
-      PREAU_INSTANCE_ORGANISATION: READER_ORG,
-      PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS: `["${EMAIL_DOMAIN}"]`,
-      PREAU_TRUST_AUTHORITIES: `[{name = "${AUTHORITY}", key = "${state.authorityKey}"}]`,
-      PREAU_TRUST_ATTESTATIONS: JSON.stringify([readerAttestation]),
-    });
-    Object.assign(state.s.env, {
-      PREAU_INSTANCE_TRUST_LEVEL: 'associative',
-      PREAU_TRUST_ATTESTATIONS: JSON.stringify([associationAttestation]),
-    });
-    // The lying one: an informal instance's configuration, declaring institutional.
-    Object.assign(state.l.env, {
-      PREAU_INSTANCE_TRUST_LEVEL: 'institutional',
-      PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS: `["${EMAIL_DOMAIN}"]`,
-    });
+  // Configuration by environment: values are TOML values (src/config.rs).
+  Object.assign(state.r.env, {
+    PREAU_INSTANCE_TRUST_LEVEL: 'institutional',
+    PREAU_INSTANCE_ORGANISATION: READER_ORG,
+    PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS: `["${EMAIL_DOMAIN}"]`,
+    PREAU_TRUST_AUTHORITIES: `[{name = "${AUTHORITY}", key = "${state.authorityKey}"}]`,
+    PREAU_TRUST_ATTESTATIONS: JSON.stringify([readerAttestation]),
+  });
+  Object.assign(state.s.env, {
+    PREAU_INSTANCE_TRUST_LEVEL: 'associative',
+    PREAU_TRUST_ATTESTATIONS: JSON.stringify([associationAttestation]),
+  });
+  // The lying one: an informal instance's configuration, declaring institutional.
+  Object.assign(state.l.env, {
+    PREAU_INSTANCE_TRUST_LEVEL: 'institutional',
+    PREAU_INSTANCE_ALLOWED_EMAIL_DOMAINS: `["${EMAIL_DOMAIN}"]`,
+  });
 
-    await Promise.all(INSTANCES().map(startServer));
-    await createUser(state.r, ADMIN, { admin: true });
-    await createUser(state.s, SVT_TEACHER);
-    await createUser(state.l, LIAR_TEACHER);
+  await Promise.all(INSTANCES().map(startServer));
+  await createUser(state.r, ADMIN, { admin: true });
+  await createUser(state.s, SVT_TEACHER);
+  await createUser(state.l, LIAR_TEACHER);
 
-    state.browser = await launchChromium(chromium);
-    // One context per instance: session cookies are bound to "localhost" whatever the port.
-    for (const inst of INSTANCES()) {
-      ({ context: inst.context, page: inst.page } = await newBrowserContext(state.browser, state.dialogs));
-    }
-  } catch (err) {
-    state.failed = true;
-    throw err;
+  state.browser = await launchChromium(chromium);
+  // One context per instance: session cookies are bound to "localhost" whatever the port.
+  for (const inst of INSTANCES()) {
+    ({ context: inst.context, page: inst.page } = await newBrowserContext(state.browser, state.dialogs));
   }
 });
 
-after(async () => {
-  try {
-    await state.browser?.close();
-  } catch {
-    /* ignore */
-  }
-  await Promise.all(INSTANCES().map(stopServer));
-  await Promise.all(INSTANCES().map(dropPostgresDatabase));
-  try {
-    await mkdir(ARTIFACTS, { recursive: true });
-    for (const inst of INSTANCES()) {
-      await writeFile(path.join(ARTIFACTS, `trust-server-${inst.label.toLowerCase()}.log`), inst.log.join(''));
-    }
-  } catch {
-    /* ignore */
-  }
-  if (state.failed) {
-    console.error(`\n----- preau output (last lines; full logs in ${ARTIFACTS}/trust-server-{r,s,l}.log) -----`);
-    console.error(allLogTails(120));
-    console.error('----- end of preau output -----');
-  }
-  for (const inst of INSTANCES()) {
-    if (inst.dataDir) await rm(inst.dataDir, { recursive: true, force: true });
-  }
-  if (state.keyDir) await rm(state.keyDir, { recursive: true, force: true });
+tearDown(state, {
+  prefix: 'trust',
+  instances: INSTANCES,
+  cleanUp: async () => {
+    if (state.keyDir) await rm(state.keyDir, { recursive: true, force: true });
+  },
 });
 
 // ---------------------------------------------------------------------------
@@ -290,29 +256,11 @@ step('R: the admin creates a forum and opens a thread; its label is the instance
   assert.equal(response.status(), 200, `GET ${state.r.base}/forums answered ${response.status()}`);
   await checkAccessibility(page, 'forums list (R, admin)', state.axeFindings);
 
-  const form = formWith(page, 'name').filter({ has: page.locator('input[name=name]') });
-  assert.equal(await form.count(), 1, `no forum creation form (input[name=name]) on ${page.url()}:\n${await bodyText(page)}`);
-  await (await expectField(form, 'input[name=name]', 'forum creation')).fill(FORUM_NAME);
-  await (await expectField(form, 'input[name=title]', 'forum creation')).fill(FORUM_TITLE);
-  await (await expectField(form, '[name=description]', 'forum creation')).fill(FORUM_DESCRIPTION);
-  const created = await submitForm(page, form);
-  assert.ok(created.status() < 400, `creating the forum answered ${created.status()} at ${page.url()}:\n${await bodyText(page)}`);
-  await expectNoAlert(page, 'creating the forum');
-  assert.equal(new URL(page.url()).pathname, `/forums/${FORUM_NAME}`, `after creating the forum the browser should be on /forums/${FORUM_NAME}, is on ${page.url()}`);
+  await createForum(page, state.r, { name: FORUM_NAME, title: FORUM_TITLE, description: FORUM_DESCRIPTION });
   assert.ok((await bodyText(page)).includes(`!${forumHandle()}`), `the forum page should show its handle !${forumHandle()}`);
   await checkAccessibility(page, 'forum page (R, new forum)', state.axeFindings);
 
-  const compose = formWith(page, 'body').filter({ has: page.locator('input[name=title]') });
-  assert.equal(await compose.count(), 1, `no compose form (fields "title", "body") on ${page.url()}`);
-  await (await expectField(compose, 'input[name=title]', 'compose')).fill(THREAD_TITLE);
-  await (await expectField(compose, '[name=body]', 'compose')).fill(THREAD_BODY);
-  const publish = compose.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
-  assert.equal(await publish.count(), 1, `expected one publish button besides "Aperçu" on ${page.url()}`);
-  const published = await clickAndWaitForPage(page, publish);
-  assert.ok(published.status() < 400, `publishing answered ${published.status()} at ${page.url()}:\n${await bodyText(page)}`);
-  await expectNoAlert(page, 'publishing the thread');
-  const pathname = new URL(page.url()).pathname;
-  assert.match(pathname, /^\/threads\/\d+$/, `after publishing, the browser should be on /threads/ID, is on ${page.url()}`);
+  const pathname = await postThread(page, state.r, { title: THREAD_TITLE, body: THREAD_BODY });
   state.threadPathR = pathname;
   assert.equal((await page.locator('h1').innerText()).trim(), THREAD_TITLE, 'the thread page <h1> should be the title');
 
@@ -334,27 +282,16 @@ for (const [key, teacher, replyText] of [
     assert.equal(response.status(), 200, `GET ${inst.base}/forums answered ${response.status()}`);
     await checkAccessibility(page, `forums list (${inst.label}, teacher)`, state.axeFindings);
 
-    const form = formWith(page, 'handle').first();
-    assert.equal(await form.count(), 1, `no follow form (field "handle") on ${page.url()}`);
-    await (await expectField(form, 'input[name=handle]', 'follow')).fill(`!${forumHandle()}`);
-    const followed = await submitForm(page, form);
-    assert.ok(followed.status() < 400, `following !${forumHandle()} on ${inst.label} answered ${followed.status()} at ${page.url()}:\n${await bodyText(page)}`);
-    await expectNoAlert(page, `following the forum from ${inst.label}`);
-    assert.equal(
-      decodeURIComponent(new URL(page.url()).pathname),
-      forumPathElsewhere(),
-      `after following, the browser should be on ${forumPathElsewhere()}, is on ${page.url()}`,
-    );
+    await followRemoteForum(page, inst, forumHandle(), { timeoutMs: FEDERATION_TIMEOUT_MS, instances: INSTANCES() });
 
-    // The follow is accepted and the thread reaches this instance.
+    // The thread reaches this instance.
     const arrived = await waitFor(page, inst, forumPathElsewhere(), async (p) =>
-      (await bodyText(p)).includes('Vous suivez ce forum.') &&
       (await p.locator('.thread-list a', { hasText: THREAD_TITLE }).count()) > 0,
     );
     assert.ok(
       arrived,
-      `on ${inst.label}, the follow was not accepted or the thread did not arrive within ${FEDERATION_TIMEOUT_MS} ms; ` +
-        `the page shows:\n${await bodyText(page)}\n${allLogTails(40)}`,
+      `on ${inst.label}, the thread did not arrive within ${FEDERATION_TIMEOUT_MS} ms; ` +
+        `the page shows:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 40)}`,
     );
     await checkAccessibility(page, `remote forum page (${inst.label}, with the thread)`, state.axeFindings);
 
@@ -365,15 +302,7 @@ for (const [key, teacher, replyText] of [
     assert.equal((await page.locator('h1').innerText()).trim(), THREAD_TITLE);
     await checkAccessibility(page, `remote thread page (${inst.label})`, state.axeFindings);
 
-    const reply = formWith(page, 'body').filter({ has: page.locator('textarea[name=body], input[name=body]') });
-    assert.equal(await reply.count(), 1, `no reply form (field "body") on ${page.url()}`);
-    await (await expectField(reply, '[name=body]', 'reply')).fill(replyText);
-    const send = reply.locator('button[type=submit]:not([name=preview]), input[type=submit]:not([name=preview])');
-    assert.equal(await send.count(), 1, `expected one send button besides "Aperçu" in the reply form on ${page.url()}`);
-    const sent = await clickAndWaitForPage(page, send);
-    assert.ok(sent.status() < 400, `replying on ${inst.label} answered ${sent.status()} at ${page.url()}:\n${await bodyText(page)}`);
-    await expectNoAlert(page, `replying on ${inst.label}`);
-    assert.equal(new URL(page.url()).pathname, threadPath, `after replying, the browser should be back on ${threadPath}`);
+    await postReply(page, inst, replyText);
     assert.equal(await replyWith(page, replyText).count(), 1, `${inst.label}'s thread page should show the reply once`);
     await checkAccessibility(page, `remote thread page (${inst.label}, after replying)`, state.axeFindings);
   });
@@ -400,7 +329,7 @@ step('R: both replies arrive, and R has checked S and L', async () => {
   assert.ok(
     ready,
     `R's thread page did not show both replies with their final labels within ${FEDERATION_TIMEOUT_MS * 2} ms; ` +
-      `it shows:\n${await bodyText(page)}\n${allLogTails(60)}`,
+      `it shows:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 60)}`,
   );
 });
 
