@@ -352,7 +352,12 @@ impl Domain {
             }
         };
         match posted {
-            Ok(()) => Ok(Ok(ReplyMailOutcome::Posted(target.thread))),
+            Ok(()) => {
+                self.store
+                    .reply_mail_posted(account.id, &message_id)
+                    .await?;
+                Ok(Ok(ReplyMailOutcome::Posted(target.thread)))
+            }
             Err(error) => {
                 self.store
                     .release_reply_mail(account.id, &message_id)
