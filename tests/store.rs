@@ -1581,12 +1581,26 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
         assert_eq!(pending[1].thread_title, "Fractions");
         assert!(pending.iter().all(|row| row.visible == 1));
         let ids: Vec<i64> = pending.iter().map(|row| row.mail_id).collect();
-        assert_eq!(store.claim_queued_mails(MailQueue::Lists, &ids).await.unwrap().len(), 2);
+        assert_eq!(
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         assert!(
-            store.claim_queued_mails(MailQueue::Lists, &ids).await.unwrap().is_empty(),
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap()
+                .is_empty(),
             "a claimed row is claimed once"
         );
-        store.finish_queued_mails(MailQueue::Lists, &ids, "sent").await.unwrap();
+        store
+            .finish_queued_mails(MailQueue::Lists, &ids, "sent")
+            .await
+            .unwrap();
 
         // Anne stops: what was queued for her is dropped.
         let mut tx = store.begin().await.unwrap();
@@ -1655,21 +1669,48 @@ async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
         let queued = store.pending_instant_mails(10).await.unwrap();
         assert_eq!(queued.len(), 1);
         let ids = vec![queued[0].mail_id];
-        assert_eq!(store.claim_queued_mails(MailQueue::Notifications, &ids).await.unwrap(), ids);
+        assert_eq!(
+            store
+                .claim_queued_mails(MailQueue::Notifications, &ids)
+                .await
+                .unwrap(),
+            ids
+        );
         // While its claim lasts, no other process takes it.
         assert!(store.pending_instant_mails(10).await.unwrap().is_empty());
-        assert!(store.claim_queued_mails(MailQueue::Notifications, &ids).await.unwrap().is_empty());
+        assert!(store
+            .claim_queued_mails(MailQueue::Notifications, &ids)
+            .await
+            .unwrap()
+            .is_empty());
         clock.advance(ms(CLAIM_LEASE_MS - 60_000));
-        assert!(store.claim_queued_mails(MailQueue::Notifications, &ids).await.unwrap().is_empty());
+        assert!(store
+            .claim_queued_mails(MailQueue::Notifications, &ids)
+            .await
+            .unwrap()
+            .is_empty());
         // Once it lapsed, the mail is offered and claimed again, once.
         clock.advance(ms(120_000));
         assert_eq!(store.pending_instant_mails(10).await.unwrap().len(), 1);
-        assert_eq!(store.claim_queued_mails(MailQueue::Notifications, &ids).await.unwrap(), ids);
+        assert_eq!(
+            store
+                .claim_queued_mails(MailQueue::Notifications, &ids)
+                .await
+                .unwrap(),
+            ids
+        );
         assert!(
-            store.claim_queued_mails(MailQueue::Notifications, &ids).await.unwrap().is_empty(),
+            store
+                .claim_queued_mails(MailQueue::Notifications, &ids)
+                .await
+                .unwrap()
+                .is_empty(),
             "the new claim holds"
         );
-        store.finish_queued_mails(MailQueue::Notifications, &ids, "sent").await.unwrap();
+        store
+            .finish_queued_mails(MailQueue::Notifications, &ids, "sent")
+            .await
+            .unwrap();
         assert!(store.pending_instant_mails(10).await.unwrap().is_empty());
 
         // Replies to the digest: queued while a digest is chosen...
@@ -1757,7 +1798,10 @@ async fn list_mail_and_reply_mail_claims_lapse_after_a_crash() {
         assert_eq!(queued.len(), 1);
         let ids = vec![queued[0].mail_id];
         assert_eq!(
-            store.claim_queued_mails(MailQueue::Lists, &ids).await.unwrap(),
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap(),
             ids
         );
         // While its claim lasts, a second claimer gets nothing.
@@ -1778,7 +1822,10 @@ async fn list_mail_and_reply_mail_claims_lapse_after_a_crash() {
         clock.advance(ms(120_000));
         assert_eq!(store.pending_list_mails(10).await.unwrap().len(), 1);
         assert_eq!(
-            store.claim_queued_mails(MailQueue::Lists, &ids).await.unwrap(),
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap(),
             ids
         );
         assert!(

@@ -414,12 +414,19 @@ impl QueuedMailKind for ListMails {
             row.account_id,
             &format!("{LIST_PREFIX}{}", row.group_id.0),
         )?;
-        Ok(Built::Send(
-            domain.list_message(row, &label, reply_to, unsubscribe),
-        ))
+        Ok(Built::Send(domain.list_message(
+            row,
+            &label,
+            reply_to,
+            unsubscribe,
+        )))
     }
 
-    async fn send(domain: &Domain, row: &QueuedListMail, message: ListMessage) -> Result<(), String> {
+    async fn send(
+        domain: &Domain,
+        row: &QueuedListMail,
+        message: ListMessage,
+    ) -> Result<(), String> {
         domain.mailer.send_list(&row.email, message).await
     }
 }

@@ -85,10 +85,7 @@ impl Domain {
                 .collect();
             let mut progressed = !claimed.is_empty();
             let mut failed = Vec::new();
-            for row in rows
-                .iter()
-                .filter(|row| claimed.contains(&K::mail_id(row)))
-            {
+            for row in rows.iter().filter(|row| claimed.contains(&K::mail_id(row))) {
                 let id = K::mail_id(row);
                 let message = match K::build(self, &batch, row).await? {
                     Built::Send(message) => message,

@@ -73,7 +73,8 @@ impl Domain {
     /// The key unsubscribe links are signed with: derived from the
     /// instance actor's private key, the secret this instance already keeps.
     pub(super) async fn unsubscribe_key(&self) -> DomainResult<Vec<u8>> {
-        self.instance_derived_key(b"preau unsubscribe links\0").await
+        self.instance_derived_key(b"preau unsubscribe links\0")
+            .await
     }
 
     fn sign(key: &[u8], account: AccountId, kind: &str) -> DomainResult<String> {
@@ -382,8 +383,7 @@ impl Domain {
                 .iter()
                 .flat_map(|digest| digest.items.iter().map(|row| row.mail_id))
                 .collect();
-            let claimed: std::collections::HashSet<i64> =
-                self
+            let claimed: std::collections::HashSet<i64> = self
                 .store
                 .claim_queued_mails(MailQueue::Notifications, &ids)
                 .await?
@@ -484,7 +484,11 @@ impl QueuedMailKind for InstantMails {
         let unsubscribe =
             domain.unsubscribe_link_with(&batch.keys.unsubscribe, row.account_id, &row.kind)?;
         let reply_to = domain.notification_reply_to(&batch.keys.reply, row)?;
-        Ok(Built::Send(domain.instant_message(row, unsubscribe, reply_to)))
+        Ok(Built::Send(domain.instant_message(
+            row,
+            unsubscribe,
+            reply_to,
+        )))
     }
 
     async fn send(domain: &Domain, row: &QueuedMail, message: RichMessage) -> Result<(), String> {

@@ -35,11 +35,7 @@ impl Store {
 
     /// Records that the claimed `message_id` was posted: it never posts
     /// again.
-    pub async fn reply_mail_posted(
-        &self,
-        account: AccountId,
-        message_id: &str,
-    ) -> StoreResult<()> {
+    pub async fn reply_mail_posted(&self, account: AccountId, message_id: &str) -> StoreResult<()> {
         sqlx::query(
             "UPDATE reply_mails SET posted_at = $1 WHERE account_id = $2 AND message_id = $3",
         )
