@@ -1771,6 +1771,7 @@ async fn list_mail_and_reply_mail_claims_lapse_after_a_crash() {
         mail_lists::{queue_forum_post, ListKind},
         mail_queue::{MailQueue, CLAIM_LEASE_MS},
         posts::insert_post,
+        reply_mails::ReplyMailClaim::{Claimed, Held, Posted},
     };
     use std::time::Duration;
     let ms = |ms: i64| Duration::from_millis(ms as u64);
@@ -1852,27 +1853,27 @@ async fn list_mail_and_reply_mail_claims_lapse_after_a_crash() {
 
         // A reply by e-mail: claimed, its process dies before posting.
         let message = "<reply-1@example.org>";
-        assert!(store.claim_reply_mail(anne.id, message).await.unwrap());
-        assert!(
-            !store.claim_reply_mail(anne.id, message).await.unwrap(),
-            "a live claim holds"
-        );
+        let claim = |id| store.claim_reply_mail(anne.id, id);
+        assert_eq!(claim(message).await.unwrap(), Claimed);
+        assert_eq!(claim(message).await.unwrap(), Held, "a live claim holds");
         clock.advance(ms(CLAIM_LEASE_MS + 60_000));
-        assert!(
-            store.claim_reply_mail(anne.id, message).await.unwrap(),
+        assert_eq!(
+            claim(message).await.unwrap(),
+            Claimed,
             "a lapsed claim is taken again"
         );
-        assert!(!store.claim_reply_mail(anne.id, message).await.unwrap());
+        assert_eq!(claim(message).await.unwrap(), Held);
         // Posted: never again, not even after the lease, nor released.
         store.reply_mail_posted(anne.id, message).await.unwrap();
+        assert_eq!(claim(message).await.unwrap(), Posted);
         store.release_reply_mail(anne.id, message).await.unwrap();
         clock.advance(ms(CLAIM_LEASE_MS + 60_000));
-        assert!(!store.claim_reply_mail(anne.id, message).await.unwrap());
+        assert_eq!(claim(message).await.unwrap(), Posted);
         // A claim given back (the post failed) is free at once.
         let other = "<reply-2@example.org>";
-        assert!(store.claim_reply_mail(anne.id, other).await.unwrap());
+        assert_eq!(claim(other).await.unwrap(), Claimed);
         store.release_reply_mail(anne.id, other).await.unwrap();
-        assert!(store.claim_reply_mail(anne.id, other).await.unwrap());
+        assert_eq!(claim(other).await.unwrap(), Claimed);
         db.finish().await;
     }
 }

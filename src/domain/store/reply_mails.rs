@@ -9,15 +9,28 @@
 
 use super::{accounts::AccountId, mail_queue::CLAIM_LEASE_MS, Store, StoreResult};
 
+/// What a claim on a received message found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyMailClaim {
+    /// Claimed by this call: the caller posts it.
+    Claimed,
+    /// Posted already: never again.
+    Posted,
+    /// Claimed by another delivery of it, whose claim has not lapsed: it
+    /// may be being posted, or its process may have died (then it can be
+    /// claimed once the claim lapses).
+    Held,
+}
+
 impl Store {
-    /// Claims `message_id` for `account`: true when no process posted it
-    /// nor holds a live claim on it (the caller goes on and posts), false
-    /// when it was posted or is being posted.
+    /// Claims `message_id` for `account`: [`ReplyMailClaim::Claimed`] when
+    /// no process posted it nor holds a live claim on it (the caller goes
+    /// on and posts).
     pub async fn claim_reply_mail(
         &self,
         account: AccountId,
         message_id: &str,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<ReplyMailClaim> {
         let now = self.now_ms();
         let done = sqlx::query(
             "INSERT INTO reply_mails (account_id, message_id, received_at) VALUES ($1, $2, $3) \
@@ -30,7 +43,22 @@ impl Store {
         .bind(now - CLAIM_LEASE_MS)
         .execute(self.pool())
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 1 {
+            return Ok(ReplyMailClaim::Claimed);
+        }
+        let posted: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT posted_at FROM reply_mails WHERE account_id = $1 AND message_id = $2",
+        )
+        .bind(account.0)
+        .bind(message_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(match posted {
+            Some(Some(_)) => ReplyMailClaim::Posted,
+            // Released between the two statements: taken for held, so
+            // the sender tries again.
+            Some(None) | None => ReplyMailClaim::Held,
+        })
     }
 
     /// Records that the claimed `message_id` was posted: it never posts
