@@ -278,6 +278,10 @@ pub async fn receive_mail(
     match outcome {
         Ok(ReplyMailOutcome::Posted(_)) => (EX_OK, "reply posted".to_string()),
         Ok(ReplyMailOutcome::Duplicate) => (EX_OK, "already posted".to_string()),
+        Ok(ReplyMailOutcome::InProgress) => (
+            EX_TEMPFAIL,
+            "being posted by another delivery; try again later".to_string(),
+        ),
         Ok(ReplyMailOutcome::Automatic) => (EX_OK, "automatic message ignored".to_string()),
         Ok(ReplyMailOutcome::Refused {
             refusal,

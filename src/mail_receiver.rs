@@ -129,6 +129,9 @@ fn answer(outcome: Result<ReplyMailOutcome, String>) -> Response {
     match outcome {
         Ok(ReplyMailOutcome::Posted(_)) => Response::custom(250, "2.0.0 Reply posted".into()),
         Ok(ReplyMailOutcome::Duplicate) => Response::custom(250, "2.0.0 Already posted".into()),
+        Ok(ReplyMailOutcome::InProgress) => {
+            Response::custom(451, "4.3.0 Being posted, try again later".into())
+        }
         Ok(ReplyMailOutcome::Automatic) => {
             Response::custom(250, "2.0.0 Automatic message ignored".into())
         }
@@ -254,6 +257,7 @@ mod tests {
             250
         );
         assert_eq!(code(Ok(ReplyMailOutcome::Duplicate)), 250);
+        assert_eq!(code(Ok(ReplyMailOutcome::InProgress)), 451);
         assert_eq!(
             code(Ok(ReplyMailOutcome::Refused {
                 refusal: Refusal::EmptyReply,

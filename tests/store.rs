@@ -4,12 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 use preau::domain::store::{
-    accounts::{AccountStatus, NewAccount},
-    actors::{ActorKindRow, NewActor},
+    accounts::{AccountRow, AccountStatus, NewAccount},
+    actors::{ActorId, ActorKindRow, NewActor},
+    forums::{insert_forum, NewForum},
     is_unique_violation,
+    posts::{NewPost, PostId, PostKind},
     profiles::{ProfileRow, ProfileUpdate},
     tokens::TokenPurpose,
-    Store,
+    Store, Tx,
 };
 
 struct TestDb {
@@ -85,6 +87,99 @@ fn person(name: &str, email: &str) -> NewAccount {
         status: AccountStatus::PendingVerification,
         email_verified: false,
         locale: "fr".to_string(),
+    }
+}
+
+/// Creates the local teacher `name` (`name@example.org`) with `status`,
+/// their address verified or not, and reads their row back.
+async fn teacher_with(
+    store: &Store,
+    name: &str,
+    status: AccountStatus,
+    verified: bool,
+) -> AccountRow {
+    let id = store
+        .create_account(&NewAccount {
+            status,
+            email_verified: verified,
+            ..person(name, &format!("{name}@example.org"))
+        })
+        .await
+        .unwrap();
+    store.account_by_id(id).await.unwrap().unwrap()
+}
+
+/// Records the remote teacher zoe@elsewhere.example.
+async fn remote_zoe(store: &Store) -> ActorId {
+    let mut remote = person("zoe", "zoe@example.net").actor;
+    remote.domain = "elsewhere.example".into();
+    remote.ap_id = "https://elsewhere.example/users/zoe".into();
+    remote.private_key_pem = None;
+    store.upsert_remote_actor(&remote).await.unwrap()
+}
+
+/// A local Group actor (a forum's or a project's) at `path` on preau.test.
+fn group_actor(name: &str, path: &str) -> NewActor {
+    let mut actor = person(name, "unused@example.org").actor;
+    actor.kind = ActorKindRow::Group;
+    actor.ap_id = format!("https://preau.test/{path}");
+    actor
+}
+
+/// Records a local forum of `actor` titled `title`, without description,
+/// where every label may post.
+async fn insert_open_forum(tx: &mut Tx, actor: NewActor, title: &str) -> ActorId {
+    insert_forum(
+        tx,
+        &NewForum {
+            actor,
+            title: title.into(),
+            description_source: String::new(),
+            description_html: String::new(),
+            moderators_url: None,
+            featured_url: None,
+            created_by: None,
+            min_post_level: preau_federation::TrustLevel::Informal,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Records the local forum "Maths" (`!maths`) in a transaction of its own.
+async fn maths_forum(store: &Store) -> ActorId {
+    let mut tx = store.begin().await.unwrap();
+    let forum = insert_open_forum(&mut tx, group_actor("maths", "forums/maths"), "Maths").await;
+    preau::domain::store::commit(tx).await.unwrap();
+    forum
+}
+
+/// Local post `n` of `forum` by `author`: a thread when `thread` is
+/// `None`, else a reply in it to `parent`; untitled, published at 1.
+fn forum_post(
+    forum: ActorId,
+    n: u32,
+    author: ActorId,
+    thread: Option<PostId>,
+    parent: Option<PostId>,
+) -> NewPost {
+    NewPost {
+        ap_id: format!("https://preau.test/posts/{n}"),
+        kind: if thread.is_some() {
+            PostKind::Reply
+        } else {
+            PostKind::Thread
+        },
+        forum_id: forum,
+        thread_id: thread,
+        in_reply_to_id: parent,
+        author_id: author,
+        title: String::new(),
+        source: format!("post {n}"),
+        content_html: String::new(),
+        context_url: None,
+        published_at: 1,
+        local: true,
     }
 }
 
@@ -864,19 +959,17 @@ mod directory {
 async fn a_reply_notifies_local_authors_once() {
     use preau::domain::store::{
         commit,
-        forums::{insert_forum, NewForum},
         notifications::{
             insert_notification, local_authors, NewNotification, NotificationKind, Recipients,
         },
-        posts::{insert_post, NewPost, PostId, PostKind},
-        Tx,
+        posts::insert_post,
     };
     // What the domain writes for a reply: its post's and thread's local
     // authors, keyed by the reply.
     async fn notify_reply(
         tx: &mut Tx,
         reply: PostId,
-        author: preau::domain::store::actors::ActorId,
+        author: ActorId,
         parent: PostId,
         thread: PostId,
     ) -> usize {
@@ -894,61 +987,12 @@ async fn a_reply_notifies_local_authors_once() {
     }
     for db in databases().await {
         let store = &db.store;
-        let mut accounts = Vec::new();
-        for name in ["anne", "carl"] {
-            let id = store
-                .create_account(&person(name, &format!("{name}@example.org")))
-                .await
-                .unwrap();
-            store
-                .set_account_status(id, AccountStatus::Active)
-                .await
-                .unwrap();
-            accounts.push(store.account_by_id(id).await.unwrap().unwrap());
-        }
-        let (anne, carl) = (&accounts[0], &accounts[1]);
-        let mut remote = person("zoe", "zoe@example.net").actor;
-        remote.domain = "elsewhere.example".into();
-        remote.ap_id = "https://elsewhere.example/users/zoe".into();
-        remote.private_key_pem = None;
-        let zoe = store.upsert_remote_actor(&remote).await.unwrap();
+        let anne = &teacher_with(store, "anne", AccountStatus::Active, false).await;
+        let carl = &teacher_with(store, "carl", AccountStatus::Active, false).await;
+        let zoe = remote_zoe(store).await;
         let mut tx = store.begin().await.unwrap();
-        let mut group = person("maths", "unused@example.org").actor;
-        group.kind = ActorKindRow::Group;
-        group.ap_id = "https://preau.test/forums/maths".into();
-        let forum = insert_forum(
-            &mut tx,
-            &NewForum {
-                actor: group,
-                title: "Maths".into(),
-                description_source: String::new(),
-                description_html: String::new(),
-                moderators_url: None,
-                featured_url: None,
-                created_by: None,
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .unwrap();
-        let post = |n: u32, author, thread: Option<PostId>, parent: Option<PostId>| NewPost {
-            ap_id: format!("https://preau.test/posts/{n}"),
-            kind: if thread.is_some() {
-                PostKind::Reply
-            } else {
-                PostKind::Thread
-            },
-            forum_id: forum,
-            thread_id: thread,
-            in_reply_to_id: parent,
-            author_id: author,
-            title: String::new(),
-            source: format!("post {n}"),
-            content_html: String::new(),
-            context_url: None,
-            published_at: 1,
-            local: true,
-        };
+        let forum = insert_open_forum(&mut tx, group_actor("maths", "forums/maths"), "Maths").await;
+        let post = |n, author, thread, parent| forum_post(forum, n, author, thread, parent);
         let thread = insert_post(&mut tx, &post(1, anne.actor_id, None, None))
             .await
             .unwrap();
@@ -1016,12 +1060,10 @@ async fn notifications_reach_active_local_recipients_only() {
     use preau::domain::{
         projects::{project_fields, ProjectInput},
         store::{
-            actors::ActorId,
             commit,
-            forums::{add_moderator, insert_forum, NewForum},
+            forums::add_moderator,
             notifications::{insert_notification, NewNotification, NotificationKind, Recipients},
             projects::{insert_project, upsert_member, MemberState, NewMember, Role},
-            Tx,
         },
     };
     for db in databases().await {
@@ -1048,16 +1090,10 @@ async fn notifications_reach_active_local_recipients_only() {
         let [ada, anne, carl, pat, sam, val] = &people[..] else {
             unreachable!()
         };
-        let mut remote = person("zoe", "zoe@example.net").actor;
-        remote.domain = "elsewhere.example".into();
-        remote.ap_id = "https://elsewhere.example/users/zoe".into();
-        remote.private_key_pem = None;
-        let zoe = store.upsert_remote_actor(&remote).await.unwrap();
+        let zoe = remote_zoe(store).await;
 
         let mut tx = store.begin().await.unwrap();
-        let mut group = person("eco", "unused@example.org").actor;
-        group.kind = ActorKindRow::Group;
-        group.ap_id = "https://preau.test/projects/eco".into();
+        let group = group_actor("eco", "projects/eco");
         let fields = project_fields(&ProjectInput {
             title: "Éco".into(),
             visibility: "members".into(),
@@ -1085,24 +1121,7 @@ async fn notifications_reach_active_local_recipients_only() {
                 .await
                 .unwrap();
         }
-        let mut forum_actor = person("maths", "unused2@example.org").actor;
-        forum_actor.kind = ActorKindRow::Group;
-        forum_actor.ap_id = "https://preau.test/forums/maths".into();
-        let forum = insert_forum(
-            &mut tx,
-            &NewForum {
-                actor: forum_actor,
-                title: "Maths".into(),
-                description_source: String::new(),
-                description_html: String::new(),
-                moderators_url: None,
-                featured_url: None,
-                created_by: None,
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .unwrap();
+        let forum = insert_open_forum(&mut tx, group_actor("maths", "forums/maths"), "Maths").await;
         for id in [carl.actor_id, sam.actor_id] {
             add_moderator(&mut tx, forum, id).await.unwrap();
         }
@@ -1224,8 +1243,8 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
         projects::{project_fields, ProjectInput},
         store::{
             commit,
-            forums::{insert_forum, upsert_follow, FollowState, NewForum},
-            posts::{insert_post, NewPost, PostId, PostKind},
+            forums::{upsert_follow, FollowState},
+            posts::insert_post,
             project_content::{insert_post as insert_project_post, NewProjectPost},
             project_events::{insert_event, NewEvent},
         },
@@ -1269,32 +1288,11 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
             accounts.push(account);
         }
         let (lea, marc) = (&accounts[0], &accounts[1]);
-        let group = |name: &str| {
-            let mut actor = person(name, "unused@example.org").actor;
-            actor.kind = ActorKindRow::Group;
-            actor.ap_id = format!("https://preau.test/x/{name}");
-            actor
-        };
+        let group = |name: &str| group_actor(name, &format!("x/{name}"));
         let mut tx = store.begin().await.unwrap();
         let mut forums = Vec::new();
         for name in ["followed", "other"] {
-            forums.push(
-                insert_forum(
-                    &mut tx,
-                    &NewForum {
-                        actor: group(name),
-                        title: format!("Forum {name}"),
-                        description_source: String::new(),
-                        description_html: String::new(),
-                        moderators_url: None,
-                        featured_url: None,
-                        created_by: None,
-                        min_post_level: preau_federation::TrustLevel::Informal,
-                    },
-                )
-                .await
-                .unwrap(),
-            );
+            forums.push(insert_open_forum(&mut tx, group(name), &format!("Forum {name}")).await);
         }
         upsert_follow(
             &mut tx,
@@ -1334,22 +1332,10 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
             .unwrap();
         let now = domain.clock().now_ms();
         let post = |n: u32, forum, author, thread: Option<PostId>, at: i64| NewPost {
-            ap_id: format!("https://preau.test/posts/{n}"),
-            kind: if thread.is_some() {
-                PostKind::Reply
-            } else {
-                PostKind::Thread
-            },
-            forum_id: forum,
-            thread_id: thread,
-            in_reply_to_id: thread,
-            author_id: author,
             title: format!("Sujet {n}"),
             source: format!("Message {n}"),
-            content_html: String::new(),
-            context_url: None,
             published_at: at,
-            local: true,
+            ..forum_post(forum, n, author, thread, thread)
         };
         let project_post = |n: u32, project, at: i64| NewProjectPost {
             ap_id: format!("https://preau.test/objects/{n}"),
@@ -1513,45 +1499,17 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
 async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
     use preau::domain::store::{
         commit,
-        forums::{insert_forum, NewForum},
         mail_lists::{queue_forum_post, ListKind},
+        mail_queue::MailQueue,
         notifications::{insert_notification, NewNotification, NotificationKind, Recipients},
-        posts::{insert_post, NewPost, PostKind},
+        posts::insert_post,
     };
     for db in databases().await {
         let store = &db.store;
-        let mut accounts = Vec::new();
-        for (name, verified) in [("anne", true), ("carl", true), ("dora", false)] {
-            let mut new = person(name, &format!("{name}@example.org"));
-            new.email_verified = verified;
-            let id = store.create_account(&new).await.unwrap();
-            store
-                .set_account_status(id, AccountStatus::Active)
-                .await
-                .unwrap();
-            accounts.push(store.account_by_id(id).await.unwrap().unwrap());
-        }
-        let (anne, carl, dora) = (&accounts[0], &accounts[1], &accounts[2]);
-        let mut tx = store.begin().await.unwrap();
-        let mut group = person("maths", "unused@example.org").actor;
-        group.kind = ActorKindRow::Group;
-        group.ap_id = "https://preau.test/forums/maths".into();
-        let forum = insert_forum(
-            &mut tx,
-            &NewForum {
-                actor: group,
-                title: "Maths".into(),
-                description_source: String::new(),
-                description_html: String::new(),
-                moderators_url: None,
-                featured_url: None,
-                created_by: None,
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .unwrap();
-        commit(tx).await.unwrap();
+        let anne = &teacher_with(store, "anne", AccountStatus::Active, true).await;
+        let carl = &teacher_with(store, "carl", AccountStatus::Active, true).await;
+        let dora = &teacher_with(store, "dora", AccountStatus::Active, false).await;
+        let forum = maths_forum(store).await;
         for account in [anne, carl, dora] {
             store
                 .add_mail_subscription(account.id, forum, ListKind::Forum)
@@ -1566,27 +1524,13 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
         assert!(store.has_mail_subscription(carl.id, forum).await.unwrap());
         assert_eq!(store.mail_subscriptions_of(carl.id).await.unwrap().len(), 1);
 
-        let post = |n: u32, author, thread: Option<preau::domain::store::posts::PostId>| NewPost {
-            ap_id: format!("https://preau.test/posts/{n}"),
-            kind: if thread.is_some() {
-                PostKind::Reply
-            } else {
-                PostKind::Thread
-            },
-            forum_id: forum,
-            thread_id: thread,
-            in_reply_to_id: thread,
-            author_id: author,
+        let post = |n: u32, author, thread: Option<PostId>| NewPost {
             title: if thread.is_some() {
                 String::new()
             } else {
                 "Fractions".into()
             },
-            source: format!("post {n}"),
-            content_html: String::new(),
-            context_url: None,
-            published_at: 1,
-            local: true,
+            ..forum_post(forum, n, author, thread, thread)
         };
         // Carl's thread: Anne only (Carl wrote it, Dora is not verified).
         let mut tx = store.begin().await.unwrap();
@@ -1637,12 +1581,26 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
         assert_eq!(pending[1].thread_title, "Fractions");
         assert!(pending.iter().all(|row| row.visible == 1));
         let ids: Vec<i64> = pending.iter().map(|row| row.mail_id).collect();
-        assert_eq!(store.claim_list_mails(&ids).await.unwrap().len(), 2);
+        assert_eq!(
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         assert!(
-            store.claim_list_mails(&ids).await.unwrap().is_empty(),
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap()
+                .is_empty(),
             "a claimed row is claimed once"
         );
-        store.finish_list_mails(&ids, "sent").await.unwrap();
+        store
+            .finish_queued_mails(MailQueue::Lists, &ids, "sent")
+            .await
+            .unwrap();
 
         // Anne stops: what was queued for her is dropped.
         let mut tx = store.begin().await.unwrap();
@@ -1692,16 +1650,18 @@ async fn notify_reply(
 
 #[tokio::test]
 async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
-    use preau::domain::store::notification_mail::{CLAIM_LEASE_MS, DAY_MS, KEPT_MS};
+    use preau::domain::store::{
+        mail_queue::{MailQueue, CLAIM_LEASE_MS},
+        notification_mail::{DAY_MS, KEPT_MS},
+    };
     use std::time::Duration;
     let ms = |ms: i64| Duration::from_millis(ms as u64);
     for db in databases().await {
         let clock = preau::domain::clock::Clock::adjustable();
         let store = db.store.clone().with_clock(clock.clone());
-        let mut anne = person("anne", "anne@example.org");
-        anne.status = AccountStatus::Active;
-        anne.email_verified = true;
-        let anne = store.create_account(&anne).await.unwrap();
+        let anne = teacher_with(&store, "anne", AccountStatus::Active, true)
+            .await
+            .id;
 
         // A reply is mailed at once (the default): one process claims the
         // row, then dies before sending.
@@ -1709,21 +1669,48 @@ async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
         let queued = store.pending_instant_mails(10).await.unwrap();
         assert_eq!(queued.len(), 1);
         let ids = vec![queued[0].mail_id];
-        assert_eq!(store.claim_mails(&ids).await.unwrap(), ids);
+        assert_eq!(
+            store
+                .claim_queued_mails(MailQueue::Notifications, &ids)
+                .await
+                .unwrap(),
+            ids
+        );
         // While its claim lasts, no other process takes it.
         assert!(store.pending_instant_mails(10).await.unwrap().is_empty());
-        assert!(store.claim_mails(&ids).await.unwrap().is_empty());
+        assert!(store
+            .claim_queued_mails(MailQueue::Notifications, &ids)
+            .await
+            .unwrap()
+            .is_empty());
         clock.advance(ms(CLAIM_LEASE_MS - 60_000));
-        assert!(store.claim_mails(&ids).await.unwrap().is_empty());
+        assert!(store
+            .claim_queued_mails(MailQueue::Notifications, &ids)
+            .await
+            .unwrap()
+            .is_empty());
         // Once it lapsed, the mail is offered and claimed again, once.
         clock.advance(ms(120_000));
         assert_eq!(store.pending_instant_mails(10).await.unwrap().len(), 1);
-        assert_eq!(store.claim_mails(&ids).await.unwrap(), ids);
+        assert_eq!(
+            store
+                .claim_queued_mails(MailQueue::Notifications, &ids)
+                .await
+                .unwrap(),
+            ids
+        );
         assert!(
-            store.claim_mails(&ids).await.unwrap().is_empty(),
+            store
+                .claim_queued_mails(MailQueue::Notifications, &ids)
+                .await
+                .unwrap()
+                .is_empty(),
             "the new claim holds"
         );
-        store.finish_mails(&ids, "sent").await.unwrap();
+        store
+            .finish_queued_mails(MailQueue::Notifications, &ids, "sent")
+            .await
+            .unwrap();
         assert!(store.pending_instant_mails(10).await.unwrap().is_empty());
 
         // Replies to the digest: queued while a digest is chosen...
@@ -1768,6 +1755,125 @@ async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
                 .unwrap(),
             1
         );
+        db.finish().await;
+    }
+}
+
+/// A list mail left `sending` by a process that died is offered and
+/// claimed again once its claim lapsed, while a fresh claim is never taken
+/// by a second claimer; unsubscribing drops it too. A reply by e-mail
+/// claimed by a process that died before posting may be claimed again
+/// after the same lease; once posted, it never is.
+#[tokio::test]
+async fn list_mail_and_reply_mail_claims_lapse_after_a_crash() {
+    use preau::domain::store::{
+        commit,
+        mail_lists::{queue_forum_post, ListKind},
+        mail_queue::{MailQueue, CLAIM_LEASE_MS},
+        posts::insert_post,
+        reply_mails::ReplyMailClaim::{Claimed, Held, Posted},
+    };
+    use std::time::Duration;
+    let ms = |ms: i64| Duration::from_millis(ms as u64);
+    for db in databases().await {
+        let clock = preau::domain::clock::Clock::adjustable();
+        let store = db.store.clone().with_clock(clock.clone());
+        let anne = teacher_with(&store, "anne", AccountStatus::Active, true).await;
+        let carl = teacher_with(&store, "carl", AccountStatus::Active, true).await;
+        let forum = maths_forum(&store).await;
+        store
+            .add_mail_subscription(anne.id, forum, ListKind::Forum)
+            .await
+            .unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let thread = insert_post(&mut tx, &forum_post(forum, 1, carl.actor_id, None, None))
+            .await
+            .unwrap();
+        queue_forum_post(&mut tx, thread, forum, carl.actor_id)
+            .await
+            .unwrap();
+        commit(tx).await.unwrap();
+
+        // One process claims Anne's list mail, then dies before sending.
+        let queued = store.pending_list_mails(10).await.unwrap();
+        assert_eq!(queued.len(), 1);
+        let ids = vec![queued[0].mail_id];
+        assert_eq!(
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap(),
+            ids
+        );
+        // While its claim lasts, a second claimer gets nothing.
+        assert!(store.pending_list_mails(10).await.unwrap().is_empty());
+        assert!(store
+            .claim_queued_mails(MailQueue::Lists, &ids)
+            .await
+            .unwrap()
+            .is_empty());
+        clock.advance(ms(CLAIM_LEASE_MS - 60_000));
+        assert!(store.pending_list_mails(10).await.unwrap().is_empty());
+        assert!(store
+            .claim_queued_mails(MailQueue::Lists, &ids)
+            .await
+            .unwrap()
+            .is_empty());
+        // Once it lapsed, the mail is offered and claimed again, once.
+        clock.advance(ms(120_000));
+        assert_eq!(store.pending_list_mails(10).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap(),
+            ids
+        );
+        assert!(
+            store
+                .claim_queued_mails(MailQueue::Lists, &ids)
+                .await
+                .unwrap()
+                .is_empty(),
+            "the new claim holds"
+        );
+        // Anne stops while it is claimed: once the claim lapses, it is
+        // not retried.
+        assert!(store
+            .remove_mail_subscription(anne.id, forum)
+            .await
+            .unwrap());
+        clock.advance(ms(CLAIM_LEASE_MS + 60_000));
+        assert!(store.pending_list_mails(10).await.unwrap().is_empty());
+        assert!(store
+            .claim_queued_mails(MailQueue::Lists, &ids)
+            .await
+            .unwrap()
+            .is_empty());
+
+        // A reply by e-mail: claimed, its process dies before posting.
+        let message = "<reply-1@example.org>";
+        let claim = |id| store.claim_reply_mail(anne.id, id);
+        assert_eq!(claim(message).await.unwrap(), Claimed);
+        assert_eq!(claim(message).await.unwrap(), Held, "a live claim holds");
+        clock.advance(ms(CLAIM_LEASE_MS + 60_000));
+        assert_eq!(
+            claim(message).await.unwrap(),
+            Claimed,
+            "a lapsed claim is taken again"
+        );
+        assert_eq!(claim(message).await.unwrap(), Held);
+        // Posted: never again, not even after the lease, nor released.
+        store.reply_mail_posted(anne.id, message).await.unwrap();
+        assert_eq!(claim(message).await.unwrap(), Posted);
+        store.release_reply_mail(anne.id, message).await.unwrap();
+        clock.advance(ms(CLAIM_LEASE_MS + 60_000));
+        assert_eq!(claim(message).await.unwrap(), Posted);
+        // A claim given back (the post failed) is free at once.
+        let other = "<reply-2@example.org>";
+        assert_eq!(claim(other).await.unwrap(), Claimed);
+        store.release_reply_mail(anne.id, other).await.unwrap();
+        assert_eq!(claim(other).await.unwrap(), Claimed);
         db.finish().await;
     }
 }

@@ -23,7 +23,9 @@
 //! subscriptions of former members end when the next post is queued.
 
 use super::{
+    mail_queue::{Built, MailKeys, QueuedMailKind},
     notification_mail::{self, UnsubscribeTarget},
+    trust_labels::TrustBook,
     Domain, DomainResult,
 };
 use crate::{
@@ -34,6 +36,7 @@ use crate::{
             actors::ActorId,
             forums::ForumRow,
             mail_lists::{ListKind, QueuedListMail},
+            mail_queue::MailQueue,
             posts::PostId,
             projects::ProjectRow,
         },
@@ -43,9 +46,8 @@ use crate::{
 };
 
 pub use crate::domain::store::mail_lists::ListKind as MailListKind;
+use std::sync::Arc;
 
-/// List mails read from the queue at a time.
-const BATCH: i64 = 200;
 /// The prefix of the unsubscribe "kind" of a list: `list-<group id>`.
 pub const LIST_PREFIX: &str = "list-";
 
@@ -344,75 +346,89 @@ impl Domain {
     /// Sends the queued list mails: only to active accounts with a
     /// verified address, only of posts still visible (for a project, only
     /// to members). Answers how many were sent. A mail the server refuses
-    /// stays queued for the next run. Rows are claimed first
-    /// (`UPDATE … RETURNING`), so two processes never send the same mail.
+    /// stays queued for the next run. Rows are claimed first, so two
+    /// processes never send the same mail (`mail_queue`).
     pub async fn send_list_mails(&self) -> DomainResult<usize> {
-        let mut sent = 0;
-        let mut key = None;
-        loop {
-            let rows = self.store.pending_list_mails(BATCH).await?;
-            if rows.is_empty() {
-                return Ok(sent);
-            }
-            let key = match &key {
-                Some(key) => key,
-                None => key.insert(self.unsubscribe_key().await?),
-            };
-            let ids: Vec<i64> = rows.iter().map(|row| row.mail_id).collect();
-            let claimed: std::collections::HashSet<i64> = self
-                .store
-                .claim_list_mails(&ids)
-                .await?
-                .into_iter()
-                .collect();
-            let mut progressed = !claimed.is_empty();
-            let mut failed = Vec::new();
-            let labels = self.labeller().await?;
-            for row in rows
-                .into_iter()
-                .filter(|row| claimed.contains(&row.mail_id))
-            {
-                let mailable = row.status == "active" && row.email_verified_at.is_some();
-                if !mailable || row.visible == 0 {
-                    self.store
-                        .finish_list_mails(&[row.mail_id], "dropped")
-                        .await?;
-                    progressed = true;
-                    continue;
-                }
-                let lang = Lang::from_code(&row.locale);
-                let label = Self::label_text(
-                    lang,
-                    &labels.person(&row.author_domain, row.author_email_domain.as_deref()),
-                );
-                let thread = match row.kind {
-                    ListKind::Forum => ReplyThread::Forum(PostId(row.thread_id)),
-                    ListKind::Project => ReplyThread::Project(row.thread_id),
-                };
-                let reply_to = self.reply_address(row.account_id, thread).await?;
-                let unsubscribe = self.unsubscribe_link_with(
-                    key,
-                    row.account_id,
-                    &format!("{LIST_PREFIX}{}", row.group_id.0),
-                )?;
-                let message = self.list_message(&row, &label, reply_to, unsubscribe);
-                match self.mailer.send_list(&row.email, message).await {
-                    Ok(()) => {
-                        self.store.finish_list_mails(&[row.mail_id], "sent").await?;
-                        sent += 1;
-                        progressed = true;
-                    }
-                    Err(cause) => {
-                        tracing::warn!(%cause, "list mail not sent; kept for later");
-                        failed.push(row.mail_id);
-                    }
-                }
-            }
-            self.store.finish_list_mails(&failed, "pending").await?;
-            if !progressed || !failed.is_empty() {
-                return Ok(sent);
-            }
+        self.send_queued_mails::<ListMails>().await
+    }
+}
+
+/// The list mails' part of the shared send loop.
+struct ListMails;
+
+/// What the list mails of a batch share.
+struct ListBatch {
+    keys: MailKeys,
+    /// The evidence the authors' trust labels come from, and the time
+    /// they are computed at.
+    trust: Arc<TrustBook>,
+    now: i64,
+}
+
+impl QueuedMailKind for ListMails {
+    type Row = QueuedListMail;
+    type Message = ListMessage;
+    type Batch = ListBatch;
+    const QUEUE: MailQueue = MailQueue::Lists;
+
+    fn mail_id(row: &QueuedListMail) -> i64 {
+        row.mail_id
+    }
+
+    async fn pending(domain: &Domain, limit: i64) -> DomainResult<Vec<QueuedListMail>> {
+        Ok(domain.store.pending_list_mails(limit).await?)
+    }
+
+    async fn batch(domain: &Domain, keys: MailKeys) -> DomainResult<ListBatch> {
+        Ok(ListBatch {
+            keys,
+            trust: domain.trust_book().await?,
+            now: domain.clock().now_ms(),
+        })
+    }
+
+    async fn build(
+        domain: &Domain,
+        batch: &ListBatch,
+        row: &QueuedListMail,
+    ) -> DomainResult<Built<ListMessage>> {
+        let mailable = row.status == "active" && row.email_verified_at.is_some();
+        if !mailable || row.visible == 0 {
+            return Ok(Built::Drop);
         }
+        let label = Domain::label_text(
+            Lang::from_code(&row.locale),
+            &domain.person_label(
+                &batch.trust,
+                &row.author_domain,
+                row.author_email_domain.as_deref(),
+                batch.now,
+            ),
+        );
+        let thread = match row.kind {
+            ListKind::Forum => ReplyThread::Forum(PostId(row.thread_id)),
+            ListKind::Project => ReplyThread::Project(row.thread_id),
+        };
+        let reply_to = domain.reply_address_with(&batch.keys.reply, row.account_id, thread)?;
+        let unsubscribe = domain.unsubscribe_link_with(
+            &batch.keys.unsubscribe,
+            row.account_id,
+            &format!("{LIST_PREFIX}{}", row.group_id.0),
+        )?;
+        Ok(Built::Send(domain.list_message(
+            row,
+            &label,
+            reply_to,
+            unsubscribe,
+        )))
+    }
+
+    async fn send(
+        domain: &Domain,
+        row: &QueuedListMail,
+        message: ListMessage,
+    ) -> Result<(), String> {
+        domain.mailer.send_list(&row.email, message).await
     }
 }
 

@@ -15,7 +15,7 @@
 
 use super::{reply_address::ReplyThread, Domain, DomainError, DomainResult, Refusal};
 use crate::{
-    domain::store::{accounts::AccountStatus, posts::PostId},
+    domain::store::{accounts::AccountStatus, posts::PostId, reply_mails::ReplyMailClaim},
     i18n::{Catalogs, Lang},
     mail::Message,
 };
@@ -32,6 +32,10 @@ pub enum ReplyMailOutcome {
     Posted(ReplyThread),
     /// This message (same teacher, same Message-ID) was posted already.
     Duplicate,
+    /// Another delivery of this message holds it (it is being posted, or
+    /// its process died and the claim has not lapsed yet): not posted
+    /// now, the sender should try again later.
+    InProgress,
     /// Not posted, for this reason; `bounce` says whether the sender was told.
     Refused {
         /// Why.
@@ -340,8 +344,10 @@ impl Domain {
             },
             |id| id.trim().to_string(),
         );
-        if !self.store.claim_reply_mail(account.id, &message_id).await? {
-            return Ok(Ok(ReplyMailOutcome::Duplicate));
+        match self.store.claim_reply_mail(account.id, &message_id).await? {
+            ReplyMailClaim::Claimed => {}
+            ReplyMailClaim::Posted => return Ok(Ok(ReplyMailOutcome::Duplicate)),
+            ReplyMailClaim::Held => return Ok(Ok(ReplyMailOutcome::InProgress)),
         }
         let posted = match target.thread {
             ReplyThread::Forum(thread) => {
@@ -352,7 +358,12 @@ impl Domain {
             }
         };
         match posted {
-            Ok(()) => Ok(Ok(ReplyMailOutcome::Posted(target.thread))),
+            Ok(()) => {
+                self.store
+                    .reply_mail_posted(account.id, &message_id)
+                    .await?;
+                Ok(Ok(ReplyMailOutcome::Posted(target.thread)))
+            }
             Err(error) => {
                 self.store
                     .release_reply_mail(account.id, &message_id)

@@ -28,6 +28,7 @@ pub mod keys;
 pub mod live;
 pub mod lookups;
 pub mod mail_lists;
+mod mail_queue;
 pub mod mail_replies;
 pub mod mentions;
 pub mod notification_links;

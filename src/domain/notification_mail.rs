@@ -10,20 +10,21 @@
 //! not active with a verified address.
 
 use super::{
+    mail_queue::{Built, MailKeys, QueuedMailKind},
     notification_settings::{default_delivery, Delivery, SettingsChange, KINDS},
     reply_address::ReplyThread,
     Domain, DomainError, DomainResult, Refusal,
 };
 use crate::{
-    domain::store::{accounts::AccountId, notification_mail::QueuedMail, posts::PostId},
+    domain::store::{
+        accounts::AccountId, mail_queue::MailQueue, notification_mail::QueuedMail, posts::PostId,
+    },
     i18n::{Catalogs, Lang},
     mail::RichMessage,
 };
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
-/// Mails read from the queue at a time.
-const BATCH: i64 = 200;
 /// Teachers whose digest is built at a time.
 const DIGEST_BATCH: i64 = 500;
 /// Longest excerpt in a mail, in characters.
@@ -114,14 +115,8 @@ impl Domain {
     /// The key unsubscribe links are signed with: derived from the
     /// instance actor's private key, the secret this instance already keeps.
     pub(super) async fn unsubscribe_key(&self) -> DomainResult<Vec<u8>> {
-        let actor = self.ensure_instance_actor().await?;
-        let secret = actor
-            .private_key_pem
-            .ok_or_else(|| DomainError::Internal("instance actor without a key".into()))?;
-        let mut hasher = Sha256::new();
-        hasher.update(b"preau unsubscribe links\0");
-        hasher.update(secret.as_bytes());
-        Ok(hasher.finalize().to_vec())
+        self.instance_derived_key(b"preau unsubscribe links\0")
+            .await
     }
 
     fn sign(key: &[u8], account: AccountId, kind: &str) -> DomainResult<String> {
@@ -302,12 +297,11 @@ impl Domain {
     /// The `Reply-To` of a mail about `row`: the recipient's reply address
     /// for its thread, when it is about a thread one answers (not for the
     /// moderation kinds, whose answer would go public).
-    async fn notification_reply_to(&self, row: &QueuedMail) -> DomainResult<Option<String>> {
+    fn notification_reply_to(&self, key: &[u8], row: &QueuedMail) -> DomainResult<Option<String>> {
         const MODERATION: [&str; 3] = ["report", "post_removed", "post_refused"];
         match row.thread_id {
             Some(thread) if !MODERATION.contains(&row.kind.as_str()) => Ok(Some(
-                self.reply_address(row.account_id, ReplyThread::Forum(PostId(thread)))
-                    .await?,
+                self.reply_address_with(key, row.account_id, ReplyThread::Forum(PostId(thread)))?,
             )),
             _ => Ok(None),
         }
@@ -412,58 +406,7 @@ impl Domain {
     /// rest goes to the next digest). Answers how many mails were sent.
     /// A mail the server refuses stays queued for the next run.
     pub async fn send_notification_mails(&self) -> DomainResult<usize> {
-        let cap = i64::from(self.settings.mail.notifications_per_hour);
-        let mut sent = 0;
-        let mut key = None;
-        loop {
-            let rows = self.store.pending_instant_mails(BATCH).await?;
-            if rows.is_empty() {
-                return Ok(sent);
-            }
-            let key = match &key {
-                Some(key) => key,
-                None => key.insert(self.unsubscribe_key().await?),
-            };
-            let ids: Vec<i64> = rows.iter().map(|row| row.mail_id).collect();
-            let claimed: std::collections::HashSet<i64> =
-                self.store.claim_mails(&ids).await?.into_iter().collect();
-            let mut progressed = !claimed.is_empty();
-            let mut failed = Vec::new();
-            for row in rows
-                .into_iter()
-                .filter(|row| claimed.contains(&row.mail_id))
-            {
-                if !mailable(&row) || row.read_at.is_some() || row.visible == 0 {
-                    self.store.finish_mails(&[row.mail_id], "dropped").await?;
-                    progressed = true;
-                    continue;
-                }
-                let since = self.clock().now_ms() - 3_600_000;
-                if self.store.mails_sent_since(row.account_id, since).await? >= cap {
-                    self.store.defer_to_digest(row.mail_id).await?;
-                    progressed = true;
-                    continue;
-                }
-                let unsubscribe = self.unsubscribe_link_with(key, row.account_id, &row.kind)?;
-                let reply_to = self.notification_reply_to(&row).await?;
-                let message = self.instant_message(&row, unsubscribe, reply_to);
-                match self.mailer.send_rich(&row.email, message).await {
-                    Ok(()) => {
-                        self.store.finish_mails(&[row.mail_id], "sent").await?;
-                        sent += 1;
-                        progressed = true;
-                    }
-                    Err(cause) => {
-                        tracing::warn!(%cause, "notification mail not sent; kept for later");
-                        failed.push(row.mail_id);
-                    }
-                }
-            }
-            self.store.finish_mails(&failed, "pending").await?;
-            if !progressed || !failed.is_empty() {
-                return Ok(sent);
-            }
-        }
+        self.send_queued_mails::<InstantMails>().await
     }
 
     /// Sends the digests due now (daily or weekly as each teacher chose):
@@ -482,8 +425,12 @@ impl Domain {
                 .iter()
                 .flat_map(|digest| digest.items.iter().map(|row| row.mail_id))
                 .collect();
-            let claimed: std::collections::HashSet<i64> =
-                self.store.claim_mails(&ids).await?.into_iter().collect();
+            let claimed: std::collections::HashSet<i64> = self
+                .store
+                .claim_queued_mails(MailQueue::Notifications, &ids)
+                .await?
+                .into_iter()
+                .collect();
             let mut done_accounts = Vec::with_capacity(due.len());
             let mut sent_rows = Vec::new();
             let mut dropped_rows = Vec::new();
@@ -515,14 +462,79 @@ impl Domain {
                     }
                 }
             }
-            self.store.finish_mails(&failed_rows, "pending").await?;
-            self.store.finish_mails(&sent_rows, "sent").await?;
-            self.store.finish_mails(&dropped_rows, "dropped").await?;
+            self.store
+                .finish_queued_mails(MailQueue::Notifications, &failed_rows, "pending")
+                .await?;
+            self.store
+                .finish_queued_mails(MailQueue::Notifications, &sent_rows, "sent")
+                .await?;
+            self.store
+                .finish_queued_mails(MailQueue::Notifications, &dropped_rows, "dropped")
+                .await?;
             self.store.digests_done(&done_accounts, now).await?;
             if done_accounts.is_empty() {
                 return Ok(sent);
             }
         }
+    }
+}
+
+/// The mails "at once"' part of the shared send loop.
+struct InstantMails;
+
+/// What the mails "at once" of a batch share.
+struct InstantBatch {
+    keys: MailKeys,
+    /// `mail.notifications_per_hour`.
+    cap: i64,
+}
+
+impl QueuedMailKind for InstantMails {
+    type Row = QueuedMail;
+    type Message = RichMessage;
+    type Batch = InstantBatch;
+    const QUEUE: MailQueue = MailQueue::Notifications;
+
+    fn mail_id(row: &QueuedMail) -> i64 {
+        row.mail_id
+    }
+
+    async fn pending(domain: &Domain, limit: i64) -> DomainResult<Vec<QueuedMail>> {
+        Ok(domain.store.pending_instant_mails(limit).await?)
+    }
+
+    async fn batch(domain: &Domain, keys: MailKeys) -> DomainResult<InstantBatch> {
+        Ok(InstantBatch {
+            keys,
+            cap: i64::from(domain.settings.mail.notifications_per_hour),
+        })
+    }
+
+    async fn build(
+        domain: &Domain,
+        batch: &InstantBatch,
+        row: &QueuedMail,
+    ) -> DomainResult<Built<RichMessage>> {
+        if !mailable(row) || row.read_at.is_some() || row.visible == 0 {
+            return Ok(Built::Drop);
+        }
+        let since = domain.clock().now_ms() - 3_600_000;
+        if domain.store.mails_sent_since(row.account_id, since).await? >= batch.cap {
+            domain.store.defer_to_digest(row.mail_id).await?;
+            return Ok(Built::Settled);
+        }
+        let unsubscribe =
+            domain.unsubscribe_link_with(&batch.keys.unsubscribe, row.account_id, &row.kind)?;
+        let reply_to = domain.notification_reply_to(&batch.keys.reply, row)?;
+        Ok(Built::Send(domain.instant_message(
+            row,
+            unsubscribe,
+            reply_to,
+        )))
+    }
+
+    async fn send(domain: &Domain, row: &QueuedMail, message: RichMessage) -> Result<(), String> {
+        domain.mailer.send_rich(&row.email, message).await
     }
 }
 

@@ -86,13 +86,20 @@ fn parse_local(local: &str) -> Option<(ReplyTarget, String)> {
 impl Domain {
     /// The key reply addresses are signed with, derived from the instance
     /// actor's private key (as the unsubscribe links', under another label).
-    async fn reply_address_key(&self) -> DomainResult<Vec<u8>> {
+    pub(super) async fn reply_address_key(&self) -> DomainResult<Vec<u8>> {
+        self.instance_derived_key(b"preau reply addresses\0").await
+    }
+
+    /// A key derived from the instance actor's private key under `label`,
+    /// the secret this instance already keeps (reply addresses and
+    /// unsubscribe links each have their own label).
+    pub(super) async fn instance_derived_key(&self, label: &[u8]) -> DomainResult<Vec<u8>> {
         let actor = self.ensure_instance_actor().await?;
         let secret = actor
             .private_key_pem
             .ok_or_else(|| DomainError::Internal("instance actor without a key".into()))?;
         let mut hasher = Sha256::new();
-        hasher.update(b"preau reply addresses\0");
+        hasher.update(label);
         hasher.update(secret.as_bytes());
         Ok(hasher.finalize().to_vec())
     }
@@ -118,11 +125,22 @@ impl Domain {
         thread: ReplyThread,
     ) -> DomainResult<String> {
         let key = self.reply_address_key().await?;
+        self.reply_address_with(&key, account, thread)
+    }
+
+    /// The reply address of `account` for `thread`, signed with `key`
+    /// (from `reply_address_key`, read once for a batch of mails).
+    pub(super) fn reply_address_with(
+        &self,
+        key: &[u8],
+        account: AccountId,
+        thread: ReplyThread,
+    ) -> DomainResult<String> {
         let (tag, id) = thread.tag();
         Ok(format!(
             "{PREFIX}{tag}{id}.{}.{}@{}",
             account.0,
-            sign(&key, account, thread)?,
+            sign(key, account, thread)?,
             self.reply_domain()
         ))
     }

@@ -1,7 +1,7 @@
 //! Contact requests between teachers, across instances and on one: asked
 //! from "Mes demandes" or a profile, answered there, shown on both sides.
 
-use super::forums::{fast_delivery, teacher};
+use super::forums::teacher;
 use super::projects::submit;
 use super::support::{client::Client, *};
 use preau::domain::store::forums::FollowState;
@@ -16,12 +16,7 @@ async fn follow_state(instance: &TestInstance, from: &str, to: &str) -> Option<F
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn teachers_become_contacts_across_instances() {
     for engine in engines() {
-        let (mut b, dir_b) = settings(engine, None);
-        fast_delivery(&mut b);
-        let association = start(engine, b, dir_b).await;
-        let (mut c, dir_c) = settings(engine, None);
-        fast_delivery(&mut c);
-        let informal = start(engine, c, dir_c).await;
+        let (association, informal) = start_pair(engine).await;
         let bea_api = Client::teacher(&association, "bea", false).await;
         teacher(&informal, "carl", false).await;
         let dora_api = Client::teacher(&informal, "dora", false).await;
@@ -71,15 +66,7 @@ async fn teachers_become_contacts_across_instances() {
             received.contains(&format!("bea@{}", association.domain)),
             "{received}"
         );
-        let bea_on_c = informal
-            .running
-            .state
-            .domain
-            .store()
-            .actor_by_ap_id(&bea_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let bea_on_c = informal.known_actor(&bea_id).await;
         let (status, _) = submit(
             &carl,
             "/requests",

@@ -40,23 +40,11 @@ where
     assert!(ok.is_some(), "timed out waiting for: {what}");
 }
 
-pub(crate) fn fast_delivery(settings: &mut preau::config::Settings) {
-    settings.delivery.retry_base_ms = 200;
-    settings.delivery.poll_ms = 100;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn teachers_on_three_instances_share_a_forum() {
     for engine in engines() {
-        let (mut a, dir_a) = settings(engine, None);
-        fast_delivery(&mut a);
-        let academy = start(engine, a, dir_a).await;
-        let (mut b, dir_b) = settings(engine, None);
-        fast_delivery(&mut b);
-        let association = start(engine, b, dir_b).await;
-        let (mut c, dir_c) = settings(engine, None);
-        fast_delivery(&mut c);
-        let informal = start(engine, c, dir_c).await;
+        let (academy, association) = start_pair(engine).await;
+        let informal = start_fast(engine, None, |_| {}).await;
         let client = Client::stranger();
 
         let anne = Client::teacher(&academy, "anne", true).await;
@@ -128,19 +116,7 @@ async fn teachers_on_three_instances_share_a_forum() {
                 .state
                 .domain
                 .store()
-                .count_followers(
-                    academy
-                        .running
-                        .state
-                        .domain
-                        .store()
-                        .local_forum("maths")
-                        .await
-                        .unwrap()
-                        .unwrap()
-                        .actor
-                        .id
-                )
+                .count_followers(academy.forum_here("maths").await.actor.id)
                 .await
                 .unwrap(),
             2
@@ -880,12 +856,7 @@ async fn the_inbox_refuses_every_forgery_and_applies_an_activity_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_follower_backfills_what_it_missed() {
     for engine in engines() {
-        let (mut a, dir_a) = settings(engine, None);
-        fast_delivery(&mut a);
-        let academy = start(engine, a, dir_a).await;
-        let (mut b, dir_b) = settings(engine, None);
-        fast_delivery(&mut b);
-        let late = start(engine, b, dir_b).await;
+        let (academy, late) = start_pair(engine).await;
         let anne = Client::teacher(&academy, "anne", true).await;
         let response = anne
             .post(
@@ -1018,12 +989,7 @@ async fn a_late_follower_backfills_what_it_missed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forum_cannot_speak_for_another_forum() {
     let engine = Engine::Sqlite;
-    let (mut a, dir_a) = settings(engine, None);
-    fast_delivery(&mut a);
-    let academy = start(engine, a, dir_a).await;
-    let (mut b, dir_b) = settings(engine, None);
-    fast_delivery(&mut b);
-    let reader = start(engine, b, dir_b).await;
+    let (academy, reader) = start_pair(engine).await;
     let anne = Client::teacher(&academy, "anne", true).await;
     for name in ["maths", "svt"] {
         let response = anne
@@ -1080,15 +1046,7 @@ async fn a_forum_cannot_speak_for_another_forum() {
 
     // The maths forum (its real key) relays a moderator's Delete of a post
     // of the svt forum: refused, and the post stays.
-    let maths = academy
-        .running
-        .state
-        .domain
-        .store()
-        .local_forum("maths")
-        .await
-        .unwrap()
-        .unwrap();
+    let maths = academy.forum_here("maths").await;
     let anne_actor = academy
         .running
         .state

@@ -3,7 +3,7 @@
 //! origin and it was delivered by that origin or fetched from it, and a
 //! local teacher's content is never taken from outside.
 
-use super::forums::{fast_delivery, post_as_forum};
+use super::forums::post_as_forum;
 use super::support::{
     client::{Answer, Client},
     *,
@@ -98,15 +98,7 @@ async fn a_relaying_forum_cannot_put_words_in_other_teachers_mouths() {
         .await;
 
         // The forum, with its real key, relays forged content.
-        let forum = academy
-            .running
-            .state
-            .domain
-            .store()
-            .local_forum("maths")
-            .await
-            .unwrap()
-            .unwrap();
+        let forum = academy.forum_here("maths").await;
         let bea_id = reader.url("/users/bea");
         let tom_id = third.url("/users/tom");
         let relay = |n: &str, inner: Value| {

@@ -4,20 +4,18 @@
 //! with the forum as `target`) refusing the teacher's posts until its
 //! `Undo`, and a post refused by its forum shown as refused to its author.
 
-use super::forums::{fast_delivery, post_as_forum};
+use super::forums::post_as_forum;
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
     for engine in engines() {
-        let (mut a, dir_a) = settings(engine, None);
-        fast_delivery(&mut a);
-        a.instance.trust_level = preau_federation::TrustLevel::Institutional;
-        let academy = start(engine, a, dir_a).await;
-        let (mut b, dir_b) = settings(engine, None);
-        fast_delivery(&mut b);
-        let reader = start(engine, b, dir_b).await;
+        let academy = start_fast(engine, None, |settings| {
+            settings.instance.trust_level = preau_federation::TrustLevel::Institutional;
+        })
+        .await;
+        let reader = start_fast(engine, None, |_| {}).await;
         let client = Client::stranger();
         let anne = Client::teacher(&academy, "anne", true).await;
         for (name, level) in [("maths", "informal"), ("inst", "institutional")] {
@@ -94,15 +92,7 @@ async fn lemmy_shapes_outbox_restores_bans_and_refusals() {
             || async { store.post_by_ap_id(&thread_ap_id).await.unwrap().is_some() },
         )
         .await;
-        let forum = academy
-            .running
-            .state
-            .domain
-            .store()
-            .local_forum("maths")
-            .await
-            .unwrap()
-            .unwrap();
+        let forum = academy.forum_here("maths").await;
         let anne_id = academy.url("/users/anne");
         let send = |n: &str, inner: Value| {
             let body = json!({

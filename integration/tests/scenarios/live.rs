@@ -3,7 +3,6 @@
 //! nothing of others', resumes after `Last-Event-ID`, and carries events
 //! written by another process of the instance (PostgreSQL).
 
-use super::forums::fast_delivery;
 use super::support::{client::Client, *};
 use serde_json::Value;
 use std::time::Duration;
@@ -108,12 +107,7 @@ async fn notification_and_reply(stream: &mut Stream) -> (SseEvent, SseEvent) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_carries_its_teachers_events_only_and_resumes() {
     for engine in engines() {
-        let (mut settings_a, dir_a) = settings(engine, None);
-        fast_delivery(&mut settings_a);
-        let a = start(engine, settings_a, dir_a).await;
-        let (mut settings_b, dir_b) = settings(engine, None);
-        fast_delivery(&mut settings_b);
-        let b = start(engine, settings_b, dir_b).await;
+        let (a, b) = start_pair(engine).await;
         let admin = Client::teacher(&a, "ada", true).await;
         admin.create_forum("maths", "Mathématiques").await;
         let anne = Client::teacher(&a, "anne", false).await;
@@ -128,25 +122,14 @@ async fn a_stream_carries_its_teachers_events_only_and_resumes() {
         let thread_id = thread["id"].as_i64().unwrap();
         let carl_thread = carl_api.post_thread("maths", "Géométrie", "Quoi ?").await;
         let carl_thread_id = carl_thread["id"].as_i64().unwrap();
-        let mut on_b = Vec::new();
-        after_delivery(&[&a, &b], "B holds both threads", || async {
-            let forum = bob
-                .get_json(&format!("/api/v1/forums/{remote_forum}"))
-                .await;
-            let threads = forum["threads"].as_array().cloned().unwrap_or_default();
-            on_b = threads
-                .iter()
-                .map(|t| {
-                    (
-                        t["title"].as_str().unwrap_or_default().to_string(),
-                        t["id"].as_i64().unwrap_or_default(),
-                    )
-                })
-                .collect();
-            on_b.len() == 2
-        })
-        .await;
-        let on_b_id = |title: &str| on_b.iter().find(|(t, _)| t == title).unwrap().1;
+        let on_b = remote_threads(&[&a, &b], &bob, &remote_forum, 2).await;
+        assert_eq!(on_b.len(), 2, "B holds both threads");
+        let on_b_id = |title: &str| {
+            on_b.iter()
+                .find(|t| t["title"] == title)
+                .and_then(|t| t["id"].as_i64())
+                .unwrap()
+        };
         let (anne_thread_on_b, carl_thread_on_b) = (on_b_id("Fractions"), on_b_id("Géométrie"));
 
         // Refusals, each with its code.
@@ -364,12 +347,7 @@ async fn project_with_member(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn project_forums_notify_members_named_and_stream_replies_to_members_only() {
     for engine in engines() {
-        let (mut settings_a, dir_a) = settings(engine, None);
-        fast_delivery(&mut settings_a);
-        let a = start(engine, settings_a, dir_a).await;
-        let (mut settings_b, dir_b) = settings(engine, None);
-        fast_delivery(&mut settings_b);
-        let b = start(engine, settings_b, dir_b).await;
+        let (a, b) = start_pair(engine).await;
         let anne = Client::teacher(&a, "anne", false).await;
         let dora = Client::teacher(&a, "dora", false).await;
         let bea = Client::teacher(&b, "bea", false).await;

@@ -8,7 +8,6 @@
 //! removed from the project gets no more mails while a member still does.
 //! Real loopback SMTP server.
 
-use super::forums::fast_delivery;
 use super::support::{client::Client, *};
 use preau::domain::{reply_address::ReplyThread, rows::PostId};
 use reqwest::Method;
@@ -70,12 +69,8 @@ fn post_id_of(message_id: &str) -> i64 {
 async fn forum_and_project_posts_reach_subscribers_by_mail() {
     for engine in engines() {
         let smtp = SmtpServer::start();
-        let (mut settings_a, dir_a) = settings(engine, Some(&smtp));
-        fast_delivery(&mut settings_a);
-        let a = start(engine, settings_a, dir_a).await;
-        let (mut settings_b, dir_b) = settings(engine, None);
-        fast_delivery(&mut settings_b);
-        let b = start(engine, settings_b, dir_b).await;
+        let a = start_fast(engine, Some(&smtp), |_| {}).await;
+        let b = start_fast(engine, None, |_| {}).await;
         let ada = Client::teacher(&b, "ada", true).await;
         ada.create_forum("maths", "Maths au cycle 3").await;
         let bob = Client::teacher(&b, "bob", false).await;

@@ -8,7 +8,6 @@
 //! a message with only a quote and a signature bounces as empty. Real
 //! loopback SMTP servers both ways.
 
-use super::forums::fast_delivery;
 use super::support::{client::Client, *};
 use serde_json::Value;
 use std::time::Duration;
@@ -146,14 +145,12 @@ fn bounce_has_both_languages(bounce: &str) -> bool {
 async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
     for engine in engines() {
         let smtp = SmtpServer::start();
-        let (mut settings_a, dir_a) = settings(engine, Some(&smtp));
-        fast_delivery(&mut settings_a);
-        settings_a.mail.reply_domain = "reply.a.test".to_string();
-        settings_a.mail.receive_listen = "127.0.0.1:0".to_string();
-        let a = start(engine, settings_a, dir_a).await;
-        let (mut settings_b, dir_b) = settings(engine, None);
-        fast_delivery(&mut settings_b);
-        let b = start(engine, settings_b, dir_b).await;
+        let a = start_fast(engine, Some(&smtp), |settings| {
+            settings.mail.reply_domain = "reply.a.test".to_string();
+            settings.mail.receive_listen = "127.0.0.1:0".to_string();
+        })
+        .await;
+        let b = start_fast(engine, None, |_| {}).await;
         let port = a.running.mail_address.expect("A receives mail").port();
         let admin = Client::teacher(&a, "ada", true).await;
         admin.create_forum("maths", "Mathématiques").await;
@@ -169,16 +166,10 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
             .post_thread("maths", "Fractions", "How to start?")
             .await;
         let thread_id = thread["id"].as_i64().unwrap();
-        let mut thread_on_b = None;
-        after_delivery(&[&a, &b], "B holds Anne's thread", || async {
-            let forum = bob
-                .get_json(&format!("/api/v1/forums/{remote_forum}"))
-                .await;
-            thread_on_b = forum["threads"][0]["id"].as_i64();
-            thread_on_b.is_some()
-        })
-        .await;
-        let thread_on_b = thread_on_b.unwrap();
+        // B holds Anne's thread.
+        let thread_on_b = remote_threads(&[&a, &b], &bob, &remote_forum, 1).await[0]["id"]
+            .as_i64()
+            .unwrap();
         bob.reply(thread_on_b, "Paper strips folded in halves.")
             .await;
         after_delivery(&[&a, &b], "Anne's reply reaches A", || async {

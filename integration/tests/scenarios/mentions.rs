@@ -5,7 +5,6 @@
 //! addresses are not mentions; an unknown name stays text; more than 20
 //! mentions are refused.
 
-use super::forums::fast_delivery;
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
@@ -16,12 +15,7 @@ async fn notes(client: &Client<'_>) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mentions_notify_the_people_named_across_instances() {
     for engine in engines() {
-        let (mut settings_a, dir_a) = settings(engine, None);
-        fast_delivery(&mut settings_a);
-        let a = start(engine, settings_a, dir_a).await;
-        let (mut settings_b, dir_b) = settings(engine, None);
-        fast_delivery(&mut settings_b);
-        let b = start(engine, settings_b, dir_b).await;
+        let (a, b) = start_pair(engine).await;
         let admin = Client::teacher(&a, "ada", true).await;
         admin.create_forum("maths", "Mathématiques").await;
         let anne = Client::teacher(&a, "anne", false).await;

@@ -5,7 +5,6 @@
 //! unsubscribes and a forged one is refused; "off" writes no notification;
 //! a suspended account gets no mail. Real loopback SMTP server.
 
-use super::forums::fast_delivery;
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -47,13 +46,11 @@ async fn run_mail_jobs(instance: &TestInstance) {
 async fn notification_mails_at_once_capped_digested_and_unsubscribed() {
     for engine in engines() {
         let smtp = SmtpServer::start();
-        let (mut settings_a, dir_a) = settings(engine, Some(&smtp));
-        fast_delivery(&mut settings_a);
-        settings_a.mail.notifications_per_hour = 2;
-        let a = start(engine, settings_a, dir_a).await;
-        let (mut settings_b, dir_b) = settings(engine, None);
-        fast_delivery(&mut settings_b);
-        let b = start(engine, settings_b, dir_b).await;
+        let a = start_fast(engine, Some(&smtp), |settings| {
+            settings.mail.notifications_per_hour = 2;
+        })
+        .await;
+        let b = start_fast(engine, None, |_| {}).await;
         let admin = Client::teacher(&a, "ada", true).await;
         admin.create_forum("maths", "Mathématiques").await;
         let anne = Client::teacher(&a, "anne", false).await;
@@ -99,16 +96,10 @@ async fn notification_mails_at_once_capped_digested_and_unsubscribed() {
             .post_thread("maths", "Fractions", "How to start?")
             .await;
         let thread_id = thread["id"].as_i64().unwrap();
-        let mut thread_on_b = None;
-        after_delivery(&[&a, &b], "B holds Anne's thread", || async {
-            let forum = bob
-                .get_json(&format!("/api/v1/forums/{remote_forum}"))
-                .await;
-            thread_on_b = forum["threads"][0]["id"].as_i64();
-            thread_on_b.is_some()
-        })
-        .await;
-        let thread_on_b = thread_on_b.unwrap();
+        // B holds Anne's thread.
+        let thread_on_b = remote_threads(&[&a, &b], &bob, &remote_forum, 1).await[0]["id"]
+            .as_i64()
+            .unwrap();
         bob.reply(thread_on_b, "Paper strips folded in halves.")
             .await;
         after_delivery(&[&a, &b], "Anne is notified", || async {

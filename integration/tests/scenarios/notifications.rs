@@ -4,7 +4,7 @@
 //! contacts, moderation) reach those concerned across instances, and
 //! members-only news only members.
 
-use super::forums::{fast_delivery, wait_for};
+use super::forums::wait_for;
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
@@ -31,12 +31,7 @@ async fn reply_by(client: &Client<'_>, thread: i64, handle: &str) -> Option<i64>
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replies_notify_the_local_authors_answered_once() {
     for engine in engines() {
-        let (mut settings_a, dir_a) = settings(engine, None);
-        fast_delivery(&mut settings_a);
-        let a = start(engine, settings_a, dir_a).await;
-        let (mut settings_b, dir_b) = settings(engine, None);
-        fast_delivery(&mut settings_b);
-        let b = start(engine, settings_b, dir_b).await;
+        let (a, b) = start_pair(engine).await;
         let admin = Client::teacher(&a, "ada", true).await;
         admin.create_forum("maths", "Mathématiques").await;
         let anne = Client::teacher(&a, "anne", false).await;
@@ -57,19 +52,14 @@ async fn replies_notify_the_local_authors_answered_once() {
             0,
             "no notification for one's own thread"
         );
-        let mut thread_on_b = None;
-        after_delivery(&[&a, &b], "B holds Anne's thread", || async {
-            let forum = bob
-                .get_json(&format!("/api/v1/forums/{remote_forum}"))
-                .await;
-            thread_on_b = forum["threads"][0]["id"].as_i64();
-            thread_on_b.is_some()
-        })
-        .await;
+        // B holds Anne's thread.
+        let thread_on_b = remote_threads(&[&a, &b], &bob, &remote_forum, 1).await[0]["id"]
+            .as_i64()
+            .unwrap();
 
         // Bob replies from B: Anne, on A, has exactly one unread
         // notification, linking to that reply.
-        bob.reply(thread_on_b.unwrap(), "Avec des bandes de papier pliées.")
+        bob.reply(thread_on_b, "Avec des bandes de papier pliées.")
             .await;
         assert_eq!(unread(&bob).await, 0, "no notification for one's own reply");
         after_delivery(&[&a, &b], "Anne is notified of Bob's reply", || async {
@@ -236,12 +226,7 @@ async fn newest(client: &Client<'_>, kind: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn projects_contacts_and_moderation_notify_those_concerned() {
     for engine in engines() {
-        let (mut settings_a, dir_a) = settings(engine, None);
-        fast_delivery(&mut settings_a);
-        let a = start(engine, settings_a, dir_a).await;
-        let (mut settings_b, dir_b) = settings(engine, None);
-        fast_delivery(&mut settings_b);
-        let b = start(engine, settings_b, dir_b).await;
+        let (a, b) = start_pair(engine).await;
         let anne = Client::teacher(&a, "anne", false).await;
         let dora = Client::teacher(&a, "dora", false).await;
         let eve = Client::teacher(&a, "eve", false).await;

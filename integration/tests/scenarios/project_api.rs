@@ -7,7 +7,7 @@
 //! its documented status and code. Driven through `/api/v1` only, as a
 //! client application would.
 
-use super::forums::{fast_delivery, teacher, wait_for};
+use super::forums::{teacher, wait_for};
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
@@ -87,12 +87,7 @@ async fn post_raw(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn teachers_run_a_project_through_the_api() {
     for engine in engines() {
-        let (mut a, dir_a) = settings(engine, None);
-        fast_delivery(&mut a);
-        let host = start(engine, a, dir_a).await;
-        let (mut b, dir_b) = settings(engine, None);
-        fast_delivery(&mut b);
-        let other = start(engine, b, dir_b).await;
+        let (host, other) = start_pair(engine).await;
 
         let anne = teacher(&host, "anne", false).await;
         let dora = teacher(&host, "dora", false).await;

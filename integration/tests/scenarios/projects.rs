@@ -4,7 +4,7 @@
 //! state; members-only documents stay private; a removal and a leave
 //! propagate. Driven through the pages, as a browser would.
 
-use super::forums::{fast_delivery, teacher, wait_for};
+use super::forums::{teacher, wait_for};
 use super::support::{client::Client, *};
 use preau::domain::store::projects::MemberState;
 use preau_federation::TrustLevel;
@@ -52,17 +52,15 @@ async fn upload_as(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_project_spans_three_instances() {
     for engine in engines() {
-        let (mut a, dir_a) = settings(engine, None);
-        fast_delivery(&mut a);
-        a.instance.trust_level = TrustLevel::Institutional;
-        let academy = start(engine, a, dir_a).await;
-        let (mut b, dir_b) = settings(engine, None);
-        fast_delivery(&mut b);
-        b.instance.trust_level = TrustLevel::Associative;
-        let association = start(engine, b, dir_b).await;
-        let (mut c, dir_c) = settings(engine, None);
-        fast_delivery(&mut c);
-        let informal = start(engine, c, dir_c).await;
+        let academy = start_fast(engine, None, |settings| {
+            settings.instance.trust_level = TrustLevel::Institutional;
+        })
+        .await;
+        let association = start_fast(engine, None, |settings| {
+            settings.instance.trust_level = TrustLevel::Associative;
+        })
+        .await;
+        let informal = start_fast(engine, None, |_| {}).await;
 
         teacher(&academy, "anne", false).await;
         teacher(&association, "bea", false).await;
@@ -287,15 +285,7 @@ async fn a_project_spans_three_instances() {
         drop(informal_data);
 
         // Anne promotes Bea one step: moderator, everywhere.
-        let bea_row = academy
-            .running
-            .state
-            .domain
-            .store()
-            .actor_by_ap_id(&bea_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let bea_row = academy.known_actor(&bea_id).await;
         let (status, _) = submit(
             &anne,
             "/projects/eco",
@@ -320,15 +310,7 @@ async fn a_project_spans_three_instances() {
         })
         .await;
         // Bea, a moderator, cannot remove the owner.
-        let anne_on_b = association
-            .running
-            .state
-            .domain
-            .store()
-            .actor_by_ap_id(&anne_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let anne_on_b = association.known_actor(&anne_id).await;
         let (status, body) = submit(
             &bea,
             &remote_path,
@@ -373,15 +355,7 @@ async fn a_project_spans_three_instances() {
             state_of(&academy, &project_id, &dora_id).await == Some(MemberState::Requested)
         })
         .await;
-        let dora_row = academy
-            .running
-            .state
-            .domain
-            .store()
-            .actor_by_ap_id(&dora_id)
-            .await
-            .unwrap()
-            .unwrap();
+        let dora_row = academy.known_actor(&dora_id).await;
         let dora_on_b = wait_until(std::time::Duration::from_secs(20), || async {
             let page = bea.page(&association.url("/requests")).await;
             if !page.contains("Demandes d’adhésion à traiter") {

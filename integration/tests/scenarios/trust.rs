@@ -3,7 +3,7 @@
 //! lies about its level, and NodeInfo documents that replay, forge or sign
 //! with an unknown key. Labels are checked in the API and the pages.
 
-use super::forums::{fast_delivery, wait_for};
+use super::forums::wait_for;
 use super::support::{
     client::{Answer, Client},
     *,

@@ -228,6 +228,25 @@ where
     assert!(check().await, "not so once delivery ran: {what}");
 }
 
+/// Runs delivery to completion on `instances`, then reads forum `handle`
+/// (`name@host`, another instance's) as `reader` sees it: panics unless it
+/// lists at least `count` threads; answers them, newest first.
+pub async fn remote_threads(
+    instances: &[&TestInstance],
+    reader: &client::Client<'_>,
+    handle: &str,
+    count: usize,
+) -> Vec<serde_json::Value> {
+    deliver_all(instances).await;
+    let forum = reader.get_json(&format!("/api/v1/forums/{handle}")).await;
+    let threads = forum["threads"].as_array().cloned().unwrap_or_default();
+    assert!(
+        threads.len() >= count,
+        "{count} threads of {handle} expected once delivery ran: {forum}"
+    );
+    threads
+}
+
 /// A running instance with its own data directory and database.
 pub struct TestInstance {
     pub running: RunningInstance,
@@ -255,6 +274,35 @@ pub fn settings(engine: Engine, smtp: Option<&SmtpServer>) -> (Settings, tempfil
         settings.mail.smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
     }
     (settings, dir)
+}
+
+/// Makes delivery fast: a failed delivery is retried after 200 ms and the
+/// queue read every 100 ms, so scenarios across instances run quickly.
+pub fn fast_delivery(settings: &mut Settings) {
+    settings.delivery.retry_base_ms = 200;
+    settings.delivery.poll_ms = 100;
+}
+
+/// Starts an instance of `engine` with fast delivery ([`fast_delivery`]),
+/// its mail sent to `smtp` when given; `adjust` changes its settings
+/// before it starts.
+pub async fn start_fast(
+    engine: Engine,
+    smtp: Option<&SmtpServer>,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestInstance {
+    let (mut settings, dir) = settings(engine, smtp);
+    fast_delivery(&mut settings);
+    adjust(&mut settings);
+    start(engine, settings, dir).await
+}
+
+/// Starts two instances of `engine` with fast delivery and no mail server:
+/// the usual pair of a scenario across instances.
+pub async fn start_pair(engine: Engine) -> (TestInstance, TestInstance) {
+    let a = start_fast(engine, None, |_| {}).await;
+    let b = start_fast(engine, None, |_| {}).await;
+    (a, b)
 }
 
 /// Starts an instance with these settings, on a loopback port bound first,
@@ -309,6 +357,29 @@ impl TestInstance {
     /// Runs this instance's delivery to completion ([`deliver_all`]).
     pub async fn deliver(&self) {
         deliver_all(&[self]).await;
+    }
+
+    /// This instance's store, to inspect what it holds.
+    pub fn store(&self) -> &preau::domain::store::Store {
+        self.running.state.domain.store()
+    }
+
+    /// The actor `ap_id` as this instance knows it (panics when unknown).
+    pub async fn known_actor(&self, ap_id: &str) -> preau::domain::store::actors::ActorRow {
+        self.store()
+            .actor_by_ap_id(ap_id)
+            .await
+            .expect("read actor")
+            .unwrap_or_else(|| panic!("{} does not know {ap_id}", self.domain))
+    }
+
+    /// The local forum `name` of this instance (panics when missing).
+    pub async fn forum_here(&self, name: &str) -> preau::domain::store::forums::ForumRow {
+        self.store()
+            .local_forum(name)
+            .await
+            .expect("read forum")
+            .unwrap_or_else(|| panic!("no forum {name} on {}", self.domain))
     }
 
     pub fn url(&self, path: &str) -> String {

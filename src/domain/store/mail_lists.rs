@@ -8,7 +8,13 @@
 //! recipient's per-kind choices, rate cap and digest; a list mail is a
 //! copy of a post that a teacher asked for, with none of those.
 
-use super::{accounts::AccountId, actors::ActorId, posts::PostId, Store, StoreResult, Tx};
+use super::{
+    accounts::AccountId,
+    actors::ActorId,
+    mail_queue::{claimable, CLAIM_LEASE_MS},
+    posts::PostId,
+    Store, StoreResult, Tx,
+};
 
 /// What a subscription follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,10 +243,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-        // What was queued and not sent yet is not sent any more.
+        // What was queued and not sent yet is not sent any more (nor
+        // retried, if a process died while sending it).
         sqlx::query(
             "UPDATE list_mails SET state = 'dropped', done_at = $1 \
-             WHERE account_id = $2 AND group_id = $3 AND state = 'pending'",
+             WHERE account_id = $2 AND group_id = $3 AND state IN ('pending', 'sending')",
         )
         .bind(self.now_ms())
         .bind(account.0)
@@ -294,9 +301,11 @@ impl Store {
         .await?)
     }
 
-    /// Up to `limit` pending list mails, oldest first (forum posts, then
-    /// project posts).
+    /// Up to `limit` list mails to send, oldest first: pending ones, and
+    /// those claimed by a process that died (see [`super::mail_queue`]).
     pub async fn pending_list_mails(&self, limit: i64) -> StoreResult<Vec<QueuedListMail>> {
+        let claimable = claimable("m", "$2");
+        let lapsed = self.now_ms() - CLAIM_LEASE_MS;
         let mut rows: Vec<QueuedListMail> = sqlx::query_as(&format!(
             "SELECT {COMMON}, 'forum' AS kind, f.title AS group_title, p.id AS post_id, \
              COALESCE(p.thread_id, p.id) AS thread_id, p.in_reply_to_id, \
@@ -309,9 +318,10 @@ impl Store {
              LEFT JOIN posts t ON t.id = p.thread_id \
              JOIN actors g ON g.id = m.group_id JOIN forums f ON f.actor_id = m.group_id \
              JOIN actors au ON au.id = p.author_id \
-             WHERE m.state = 'pending' ORDER BY m.id LIMIT $1"
+             WHERE {claimable} ORDER BY m.id LIMIT $1"
         ))
         .bind(limit)
+        .bind(lapsed)
         .fetch_all(self.pool())
         .await?;
         let projects: Vec<QueuedListMail> = sqlx::query_as(&format!(
@@ -328,57 +338,15 @@ impl Store {
              LEFT JOIN project_posts t ON t.id = p.thread_id \
              JOIN actors g ON g.id = m.group_id JOIN projects pr ON pr.actor_id = m.group_id \
              JOIN actors au ON au.id = p.author_id \
-             WHERE m.state = 'pending' ORDER BY m.id LIMIT $1"
+             WHERE {claimable} ORDER BY m.id LIMIT $1"
         ))
         .bind(limit)
+        .bind(lapsed)
         .fetch_all(self.pool())
         .await?;
         rows.extend(projects);
         rows.sort_by_key(|row| row.mail_id);
         rows.truncate(usize::try_from(limit).unwrap_or(0));
         Ok(rows)
-    }
-
-    /// Claims the pending list mails `ids` for sending ('sending'): answers
-    /// those this call claimed, so that two processes sharing a database
-    /// never send the same mail twice.
-    pub async fn claim_list_mails(&self, ids: &[i64]) -> StoreResult<Vec<i64>> {
-        let mut claimed = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            let rows: Vec<(i64,)> = sqlx::query_as(&format!(
-                "UPDATE list_mails SET state = 'sending' \
-                 WHERE id IN ({list}) AND state = 'pending' RETURNING id"
-            ))
-            .fetch_all(self.pool())
-            .await?;
-            claimed.extend(rows.into_iter().map(|row| row.0));
-        }
-        Ok(claimed)
-    }
-
-    /// Marks list mails `ids` `state` ('sent', 'dropped', or back to
-    /// 'pending' after a failure).
-    pub async fn finish_list_mails(&self, ids: &[i64], state: &str) -> StoreResult<()> {
-        let now = self.now_ms();
-        for chunk in ids.chunks(500) {
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            sqlx::query(&format!(
-                "UPDATE list_mails SET state = $1, done_at = $2 WHERE id IN ({list})"
-            ))
-            .bind(state)
-            .bind(now)
-            .execute(self.pool())
-            .await?;
-        }
-        Ok(())
     }
 }

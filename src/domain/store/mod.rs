@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod likes;
 pub mod live;
 pub mod mail_lists;
+pub mod mail_queue;
 pub mod notification_mail;
 pub mod notifications;
 pub mod posts;

@@ -3,7 +3,11 @@
 //! filled in the transaction that writes a notification and emptied by the
 //! mail jobs (`domain::notification_mail`).
 
-use super::{accounts::AccountId, Store, StoreResult, Tx};
+use super::{
+    accounts::AccountId,
+    mail_queue::{claimable, id_lists, CLAIM_LEASE_MS},
+    Store, StoreResult, Tx,
+};
 use crate::domain::notification_settings::{default_delivery, Delivery};
 
 /// A mail waiting in the queue, with its recipient and what it is about.
@@ -142,23 +146,9 @@ pub struct DueDigest {
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
-/// How long a claim on a queued mail lasts: a row still `sending` this
-/// long after it was claimed (its process died mid-send) is claimable
-/// again. Far longer than one send takes (the SMTP client's timeouts are
-/// a minute at most), so a live process never loses its claim.
-pub const CLAIM_LEASE_MS: i64 = 10 * 60_000;
 /// How long sent and dropped rows are kept (the hourly cap reads the last
 /// hour of them; the rest is history nobody reads).
 pub const KEPT_MS: i64 = 30 * DAY_MS;
-
-/// Rows a sender may take: pending ones, and those whose claim lapsed
-/// (`$lapsed`: claimed before it).
-fn claimable(row: &str, lapsed: &str) -> String {
-    format!(
-        "({row}.state = 'pending' OR ({row}.state = 'sending' \
-         AND ({row}.claimed_at IS NULL OR {row}.claimed_at < {lapsed})))"
-    )
-}
 
 impl Store {
     /// `account`'s stored preferences (kinds at their default have none)
@@ -248,7 +238,7 @@ impl Store {
     }
 
     /// Up to `limit` mails to send at once, oldest first.
-    /// (pending, or claimed by a process that died: see [`CLAIM_LEASE_MS`]).
+    /// (pending, or claimed by a process that died: see [`super::mail_queue`]).
     pub async fn pending_instant_mails(&self, limit: i64) -> StoreResult<Vec<QueuedMail>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {QUEUED_COLUMNS}, CASE WHEN {QUEUED_VISIBLE} THEN 1 ELSE 0 END AS visible {QUEUED_FROM} \
@@ -271,55 +261,6 @@ impl Store {
         .bind(since)
         .fetch_one(self.pool())
         .await?)
-    }
-
-    /// Marks queue rows `ids` `state` ('sent', 'dropped', or back to
-    /// 'pending' after a failure) at `now`.
-    pub async fn finish_mails(&self, ids: &[i64], state: &str) -> StoreResult<()> {
-        let now = self.now_ms();
-        for chunk in ids.chunks(500) {
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            sqlx::query(&format!(
-                "UPDATE notification_mails SET state = $1, done_at = $2 WHERE id IN ({list})"
-            ))
-            .bind(state)
-            .bind(now)
-            .execute(self.pool())
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// Claims the queue rows `ids` for sending ('sending', stamped now):
-    /// pending rows, and rows whose claim lapsed ([`CLAIM_LEASE_MS`]: the
-    /// process that took them died mid-send). Answers those this call
-    /// claimed, so that two processes sharing a database never send the
-    /// same mail twice.
-    pub async fn claim_mails(&self, ids: &[i64]) -> StoreResult<Vec<i64>> {
-        let now = self.now_ms();
-        let mut claimed = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            let rows: Vec<(i64,)> = sqlx::query_as(&format!(
-                "UPDATE notification_mails SET state = 'sending', claimed_at = $1 \
-                 WHERE id IN ({list}) AND {} RETURNING id",
-                claimable("notification_mails", "$2")
-            ))
-            .bind(now)
-            .bind(now - CLAIM_LEASE_MS)
-            .fetch_all(self.pool())
-            .await?;
-            claimed.extend(rows.into_iter().map(|row| row.0));
-        }
-        Ok(claimed)
     }
 
     /// Moves queue row `id` to the next digest (the rate cap was reached).
@@ -392,13 +333,9 @@ impl Store {
     /// Records that digests were sent (or found empty) at `now` for
     /// `accounts`.
     pub async fn digests_done(&self, accounts: &[AccountId], now: i64) -> StoreResult<()> {
-        for chunk in accounts.chunks(500) {
+        let ids: Vec<i64> = accounts.iter().map(|id| id.0).collect();
+        for list in id_lists(&ids) {
             let mut tx = self.begin().await?;
-            let list = chunk
-                .iter()
-                .map(|id| id.0.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
             sqlx::query(&format!(
                 "UPDATE notification_digests SET last_sent_at = $1 WHERE account_id IN ({list})"
             ))
