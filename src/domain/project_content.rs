@@ -20,6 +20,7 @@ use super::{
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
 use crate::domain::store::notifications::NotificationKind;
+use crate::domain::store::reply_mails::ReplyMailClaim;
 use crate::{
     domain::store::{
         accounts::AccountRow,
@@ -128,7 +129,7 @@ impl Domain {
         if title.is_empty() {
             return Err(Refusal::FieldRequired("title".into()).into());
         }
-        self.publish_project_post(account, project, title, body, None)
+        self.publish_project_post(account, project, title, body, None, None)
             .await
     }
 
@@ -140,14 +141,36 @@ impl Domain {
         parent: &ProjectPostRow,
         body: &str,
     ) -> DomainResult<ProjectPostRow> {
+        self.reply_project_post_claiming(account, project, parent, body, None)
+            .await
+    }
+
+    /// [`Domain::reply_project_post`], recording `claim` (a reply by mail)
+    /// in the reply's own transaction: `reply_already_posted` when it was
+    /// recorded already, and nothing is posted.
+    pub(crate) async fn reply_project_post_claiming(
+        &self,
+        account: &AccountRow,
+        project: &ProjectRow,
+        parent: &ProjectPostRow,
+        body: &str,
+        claim: Option<&ReplyMailClaim>,
+    ) -> DomainResult<ProjectPostRow> {
         if parent.project_id != project.actor.id {
             return Err(Refusal::NotFound.into());
         }
         if parent.deleted_at.is_some() {
             return Err(Refusal::PostDeleted.into());
         }
-        self.publish_project_post(account, project, String::new(), body, Some(parent))
-            .await
+        self.publish_project_post(
+            account,
+            project,
+            String::new(),
+            body,
+            Some(parent),
+            claim,
+        )
+        .await
     }
 
     async fn publish_project_post(
@@ -157,6 +180,7 @@ impl Domain {
         title: String,
         body: &str,
         parent: Option<&ProjectPostRow>,
+        claim: Option<&ReplyMailClaim>,
     ) -> DomainResult<ProjectPostRow> {
         let body = validate::text(body, MAX_POST_BODY, "body")?;
         if body.is_empty() {
@@ -183,6 +207,7 @@ impl Domain {
             local: true,
         };
         let mut tx = self.store.begin().await?;
+        super::mail_replies::record_claim(&mut tx, claim).await?;
         let id = project_content::insert_post(&mut tx, &new).await?;
         notify_project_mentions(
             &mut tx,
