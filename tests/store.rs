@@ -1771,3 +1771,89 @@ async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_reply_by_mail_is_recorded_with_its_post_or_not_at_all() {
+    use preau::domain::store::{
+        commit,
+        forums::{insert_forum, NewForum},
+        posts::{insert_post, NewPost, PostKind},
+        reply_mails::{claim_reply_mail, ReplyMailClaim},
+    };
+    for db in databases().await {
+        let store = &db.store;
+        let anne = store
+            .create_account(&person("anne", "anne@example.org"))
+            .await
+            .unwrap();
+        let anne = store.account_by_id(anne).await.unwrap().unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let mut group = person("maths", "unused@example.org").actor;
+        group.kind = ActorKindRow::Group;
+        group.ap_id = "https://preau.test/forums/maths".into();
+        let forum = insert_forum(
+            &mut tx,
+            &NewForum {
+                actor: group,
+                title: "Maths".into(),
+                description_source: String::new(),
+                description_html: String::new(),
+                moderators_url: None,
+                featured_url: None,
+                created_by: None,
+                min_post_level: preau_federation::TrustLevel::Informal,
+            },
+        )
+        .await
+        .unwrap();
+        commit(tx).await.unwrap();
+        let post = |n: u32| NewPost {
+            ap_id: format!("https://preau.test/posts/{n}"),
+            kind: PostKind::Thread,
+            forum_id: forum,
+            thread_id: None,
+            in_reply_to_id: None,
+            author_id: anne.actor_id,
+            title: "Par courriel".into(),
+            source: format!("post {n}"),
+            content_html: String::new(),
+            context_url: None,
+            published_at: 1,
+            local: true,
+        };
+        let claim = ReplyMailClaim {
+            account: anne.id,
+            message_id: "<1@example.org>".into(),
+        };
+
+        // A failure (or a crash) after the record and the post, before the
+        // commit: neither is left, so the message may come again.
+        let mut tx = store.begin().await.unwrap();
+        assert!(claim_reply_mail(&mut tx, &claim).await.unwrap());
+        let lost = insert_post(&mut tx, &post(1)).await.unwrap();
+        drop(tx);
+        assert!(!store.reply_mail_claimed(&claim).await.unwrap());
+        assert!(store.post(lost).await.unwrap().is_none());
+
+        // Delivered again: recorded and posted together.
+        let mut tx = store.begin().await.unwrap();
+        assert!(claim_reply_mail(&mut tx, &claim).await.unwrap());
+        let posted = insert_post(&mut tx, &post(2)).await.unwrap();
+        commit(tx).await.unwrap();
+        assert!(store.reply_mail_claimed(&claim).await.unwrap());
+        assert!(store.post(posted).await.unwrap().is_some());
+
+        // A third delivery finds the record in its own transaction: the
+        // caller posts nothing. Another Message-ID, or another teacher's
+        // same Message-ID, is new.
+        let mut tx = store.begin().await.unwrap();
+        assert!(!claim_reply_mail(&mut tx, &claim).await.unwrap());
+        let other = ReplyMailClaim {
+            message_id: "<2@example.org>".into(),
+            ..claim.clone()
+        };
+        assert!(claim_reply_mail(&mut tx, &other).await.unwrap());
+        drop(tx);
+        db.finish().await;
+    }
+}

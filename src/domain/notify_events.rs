@@ -164,6 +164,7 @@ pub(crate) async fn notify_project_mentions(
         None => post.title.clone(),
         Some(thread) => project_content::post_title(tx, thread).await?,
     };
+    note.project_post = Some(id);
     note.detail = Some(project.title.clone());
     note.excerpt = excerpt(&post.source, &post.content_html);
     note.link = if thread == id {
@@ -317,6 +318,7 @@ pub(crate) async fn notify_project_post_refused(
 ) -> DomainResult<()> {
     let key = format!("refused:{}", post.ap_id);
     let mut note = about_project(NotificationKind::PostRefused, project, None, &key);
+    note.project_post = Some(post.id);
     note.excerpt = excerpt(&post.source, &post.content_html);
     note.detail = Some(reason.to_string());
     note.link = format!(

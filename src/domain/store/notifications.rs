@@ -139,6 +139,9 @@ pub struct NewNotification {
     pub thread: Option<PostId>,
     /// The project concerned, if any.
     pub project: Option<ActorId>,
+    /// The post of the project's forum concerned, if any (its mails carry
+    /// a reply address for its thread).
+    pub project_post: Option<i64>,
     /// The forum concerned, if any.
     pub forum: Option<ActorId>,
     /// The local account concerned (a sign-up waiting for approval).
@@ -166,6 +169,7 @@ impl NewNotification {
             post: None,
             thread: None,
             project: None,
+            project_post: None,
             forum: None,
             subject_account: None,
             title: String::new(),
@@ -293,7 +297,8 @@ pub async fn insert_notification(
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO notifications (recipient_id, kind, actor_id, post_id, thread_id, \
              project_id, forum_id, subject_account_id, title, excerpt, detail, link, event_key, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             created_at, project_post_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              ON CONFLICT (recipient_id, kind, event_key) DO NOTHING RETURNING id",
         )
         .bind(recipient.0)
@@ -310,6 +315,7 @@ pub async fn insert_notification(
         .bind(&note.link)
         .bind(&note.event_key)
         .bind(now)
+        .bind(note.project_post)
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(id) = id {
