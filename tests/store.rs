@@ -88,6 +88,31 @@ fn person(name: &str, email: &str) -> NewAccount {
     }
 }
 
+/// Inserts the local forum `maths` in `tx`.
+async fn insert_maths_forum(
+    tx: &mut preau::domain::store::Tx,
+) -> preau::domain::store::actors::ActorId {
+    use preau::domain::store::forums::{insert_forum, NewForum};
+    let mut group = person("maths", "unused@example.org").actor;
+    group.kind = ActorKindRow::Group;
+    group.ap_id = "https://preau.test/forums/maths".into();
+    insert_forum(
+        tx,
+        &NewForum {
+            actor: group,
+            title: "Maths".into(),
+            description_source: String::new(),
+            description_html: String::new(),
+            moderators_url: None,
+            featured_url: None,
+            created_by: None,
+            min_post_level: preau_federation::TrustLevel::Informal,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn a_taken_name_or_address_fails_whole_and_keeps_what_was_stored() {
     for db in databases().await {
@@ -864,7 +889,6 @@ mod directory {
 async fn a_reply_notifies_local_authors_once() {
     use preau::domain::store::{
         commit,
-        forums::{insert_forum, NewForum},
         notifications::{
             insert_notification, local_authors, NewNotification, NotificationKind, Recipients,
         },
@@ -913,24 +937,7 @@ async fn a_reply_notifies_local_authors_once() {
         remote.private_key_pem = None;
         let zoe = store.upsert_remote_actor(&remote).await.unwrap();
         let mut tx = store.begin().await.unwrap();
-        let mut group = person("maths", "unused@example.org").actor;
-        group.kind = ActorKindRow::Group;
-        group.ap_id = "https://preau.test/forums/maths".into();
-        let forum = insert_forum(
-            &mut tx,
-            &NewForum {
-                actor: group,
-                title: "Maths".into(),
-                description_source: String::new(),
-                description_html: String::new(),
-                moderators_url: None,
-                featured_url: None,
-                created_by: None,
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .unwrap();
+        let forum = insert_maths_forum(&mut tx).await;
         let post = |n: u32, author, thread: Option<PostId>, parent: Option<PostId>| NewPost {
             ap_id: format!("https://preau.test/posts/{n}"),
             kind: if thread.is_some() {
@@ -1513,7 +1520,6 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
 async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
     use preau::domain::store::{
         commit,
-        forums::{insert_forum, NewForum},
         mail_lists::{queue_forum_post, ListKind},
         notifications::{insert_notification, NewNotification, NotificationKind, Recipients},
         posts::{insert_post, NewPost, PostKind},
@@ -1533,24 +1539,7 @@ async fn list_mails_reach_mailable_subscribers_once_and_are_claimed_once() {
         }
         let (anne, carl, dora) = (&accounts[0], &accounts[1], &accounts[2]);
         let mut tx = store.begin().await.unwrap();
-        let mut group = person("maths", "unused@example.org").actor;
-        group.kind = ActorKindRow::Group;
-        group.ap_id = "https://preau.test/forums/maths".into();
-        let forum = insert_forum(
-            &mut tx,
-            &NewForum {
-                actor: group,
-                title: "Maths".into(),
-                description_source: String::new(),
-                description_html: String::new(),
-                moderators_url: None,
-                featured_url: None,
-                created_by: None,
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .unwrap();
+        let forum = insert_maths_forum(&mut tx).await;
         commit(tx).await.unwrap();
         for account in [anne, carl, dora] {
             store
@@ -1776,7 +1765,6 @@ async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
 async fn a_reply_by_mail_is_recorded_with_its_post_or_not_at_all() {
     use preau::domain::store::{
         commit,
-        forums::{insert_forum, NewForum},
         posts::{insert_post, NewPost, PostKind},
         reply_mails::{claim_reply_mail, ReplyMailClaim},
     };
@@ -1788,24 +1776,7 @@ async fn a_reply_by_mail_is_recorded_with_its_post_or_not_at_all() {
             .unwrap();
         let anne = store.account_by_id(anne).await.unwrap().unwrap();
         let mut tx = store.begin().await.unwrap();
-        let mut group = person("maths", "unused@example.org").actor;
-        group.kind = ActorKindRow::Group;
-        group.ap_id = "https://preau.test/forums/maths".into();
-        let forum = insert_forum(
-            &mut tx,
-            &NewForum {
-                actor: group,
-                title: "Maths".into(),
-                description_source: String::new(),
-                description_html: String::new(),
-                moderators_url: None,
-                featured_url: None,
-                created_by: None,
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .unwrap();
+        let forum = insert_maths_forum(&mut tx).await;
         commit(tx).await.unwrap();
         let post = |n: u32| NewPost {
             ap_id: format!("https://preau.test/posts/{n}"),

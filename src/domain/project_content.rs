@@ -13,7 +13,7 @@
 //! (their public items are re-exported here).
 
 use super::mentions;
-use super::notify_events::{notify_project_mentions, notify_project_news, ProjectNews};
+use super::notify_events::{notify_project_post, notify_project_news, ProjectNews};
 use super::{
     inbox::Applied,
     outbox::{self, new_activity_id, project as project_objects, queue, to_json},
@@ -209,7 +209,7 @@ impl Domain {
         let mut tx = self.store.begin().await?;
         super::mail_replies::record_claim(&mut tx, claim).await?;
         let id = project_content::insert_post(&mut tx, &new).await?;
-        notify_project_mentions(
+        notify_project_post(
             &mut tx,
             project,
             id,
@@ -323,7 +323,7 @@ impl Domain {
                     author.id,
                 )
                 .await?;
-                notify_project_mentions(&mut tx, project, id, &post, &mentioned).await?;
+                notify_project_post(&mut tx, project, id, &post, &mentioned).await?;
                 super::live::project_reply_stored(&mut tx, id, post.thread_id).await?;
             }
             ReceivedObject::Document {
