@@ -446,10 +446,9 @@ impl Domain {
             Err(DomainError::Refused(Refusal::ReplyAlreadyPosted)) => {
                 Ok(Ok(ReplyMailOutcome::Duplicate))
             }
-            Err(DomainError::Refused(cause)) if closes_thread(&cause) => Ok(Err(owner_refused(
-                Refusal::ReplyThreadClosed,
-                Some(cause),
-            ))),
+            Err(DomainError::Refused(cause)) if closes_thread(&cause) => {
+                Ok(Err(owner_refused(Refusal::ReplyThreadClosed, Some(cause))))
+            }
             Err(DomainError::Refused(cause)) => Ok(Err(owner_refused(cause, None))),
             Err(other) => Err(other),
         }

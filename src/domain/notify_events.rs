@@ -154,9 +154,7 @@ pub(crate) async fn notify_project_post(
     mentioned: &[ActorId],
 ) -> DomainResult<()> {
     let answered = match (post.in_reply_to_id, post.thread_id) {
-        (Some(parent), Some(thread)) => {
-            local_authors_but(tx, &[parent, thread], mentioned).await?
-        }
+        (Some(parent), Some(thread)) => local_authors_but(tx, &[parent, thread], mentioned).await?,
         _ => Vec::new(),
     };
     for (kind, people) in [
@@ -167,12 +165,7 @@ pub(crate) async fn notify_project_post(
             continue;
         }
         let note = about_project_post(tx, kind, project, id, post).await?;
-        notify(
-            tx,
-            Recipients::MembersAmong(project.actor.id, people),
-            note,
-        )
-        .await?;
+        notify(tx, Recipients::MembersAmong(project.actor.id, people), note).await?;
     }
     Ok(())
 }

@@ -13,7 +13,7 @@
 //! (their public items are re-exported here).
 
 use super::mentions;
-use super::notify_events::{notify_project_post, notify_project_news, ProjectNews};
+use super::notify_events::{notify_project_news, notify_project_post, ProjectNews};
 use super::{
     inbox::Applied,
     outbox::{self, new_activity_id, project as project_objects, queue, to_json},
@@ -162,15 +162,8 @@ impl Domain {
         if parent.deleted_at.is_some() {
             return Err(Refusal::PostDeleted.into());
         }
-        self.publish_project_post(
-            account,
-            project,
-            String::new(),
-            body,
-            Some(parent),
-            claim,
-        )
-        .await
+        self.publish_project_post(account, project, String::new(), body, Some(parent), claim)
+            .await
     }
 
     async fn publish_project_post(
