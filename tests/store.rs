@@ -1025,7 +1025,7 @@ async fn notifications_reach_active_local_recipients_only() {
         store::{
             actors::ActorId,
             commit,
-            forums::{add_moderator, insert_forum, NewForum},
+            forums::add_moderator,
             notifications::{insert_notification, NewNotification, NotificationKind, Recipients},
             projects::{insert_project, upsert_member, MemberState, NewMember, Role},
             Tx,
@@ -1092,24 +1092,7 @@ async fn notifications_reach_active_local_recipients_only() {
                 .await
                 .unwrap();
         }
-        let mut forum_actor = person("maths", "unused2@example.org").actor;
-        forum_actor.kind = ActorKindRow::Group;
-        forum_actor.ap_id = "https://preau.test/forums/maths".into();
-        let forum = insert_forum(
-            &mut tx,
-            &NewForum {
-                actor: forum_actor,
-                title: "Maths".into(),
-                description_source: String::new(),
-                description_html: String::new(),
-                moderators_url: None,
-                featured_url: None,
-                created_by: None,
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .unwrap();
+        let forum = insert_maths_forum(&mut tx).await;
         for id in [carl.actor_id, sam.actor_id] {
             add_moderator(&mut tx, forum, id).await.unwrap();
         }
