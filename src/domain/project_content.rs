@@ -309,6 +309,7 @@ impl Domain {
                 post.author_id = author.id;
                 post.project_id = project.actor.id;
                 let id = project_content::insert_post(&mut tx, &post).await?;
+                notify_project_post(&mut tx, project, id, &post, &mentioned).await?;
                 crate::domain::store::mail_lists::queue_project_post(
                     &mut tx,
                     id,
@@ -316,7 +317,6 @@ impl Domain {
                     author.id,
                 )
                 .await?;
-                notify_project_post(&mut tx, project, id, &post, &mentioned).await?;
                 super::live::project_reply_stored(&mut tx, id, post.thread_id).await?;
             }
             ReceivedObject::Document {

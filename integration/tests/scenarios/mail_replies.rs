@@ -13,6 +13,7 @@
 //! SMTP servers both ways.
 
 use super::forums::fast_delivery;
+use super::mail_lists::run_list_mails;
 use super::support::{client::Client, *};
 use preau::domain::{
     mail_replies::{Bounce, ReplyChannel, ReplyMailOutcome},
@@ -502,6 +503,34 @@ async fn project_members_reply_by_mail_and_others_are_refused() {
         })
         .await;
 
+        // Anne follows the project's forum by mail: about Carl's next reply
+        // she gets its list mail only (with the same reply address), not
+        // also the notification mail.
+        anne.call(
+            reqwest::Method::PUT,
+            "/api/v1/projects/jardin/mail-subscription",
+            None,
+        )
+        .await
+        .expect(200);
+        carl.post(
+            &format!("/api/v1/projects/jardin/threads/{thread_id}/replies"),
+            json!({"body": "Et samedi aussi."}),
+        )
+        .await
+        .expect(201);
+        run_list_mails(&a).await;
+        a.running
+            .state
+            .domain
+            .send_notification_mails()
+            .await
+            .expect("mails");
+        let list_mail = smtp.wait_for_mail(address, 2).await;
+        assert!(list_mail.data.contains("List-Id: "), "{}", list_mail.data);
+        assert_eq!(reply_to(&list_mail), reply_address);
+        assert_eq!(smtp.mails_to(address).len(), 2, "one mail about one post");
+
         // Dora (never a member) and Carl (once removed) answering with
         // their own reply addresses for the thread: refused in the session,
         // nothing posted, nothing mailed to them.
@@ -532,7 +561,7 @@ async fn project_members_reply_by_mail_and_others_are_refused() {
         }
         assert_eq!(
             project_replies(&anne, "jardin", thread_id).await.len(),
-            2,
+            3,
             "nothing else posted"
         );
         a.stop().await;
