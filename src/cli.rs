@@ -245,15 +245,14 @@ pub fn check_config(settings: &Settings) -> String {
 }
 
 /// Exit code of `preau mail receive`: the message was posted, was a
-/// duplicate or an automatic one, or was refused and its sender told.
+/// duplicate or an automatic one, or was refused and either its author told
+/// at their account's address or, when it may be forged, dropped (never
+/// bounced to an unverified sender).
 pub const EX_OK: u8 = 0;
 /// Exit code: no recipient is a reply address of this instance (EX_NOUSER).
 pub const EX_NOUSER: u8 = 67;
-/// Exit code: refused, and the bounce could not be sent; the MTA bounces it
-/// with the message on standard error (EX_UNAVAILABLE).
-pub const EX_UNAVAILABLE: u8 = 69;
-/// Exit code: a temporary failure (the database), to try again later
-/// (EX_TEMPFAIL).
+/// Exit code: a temporary failure (the database, or the bounce to the
+/// author could not be sent), to try again later (EX_TEMPFAIL).
 pub const EX_TEMPFAIL: u8 = 75;
 /// Exit code: the configuration cannot be loaded (EX_CONFIG).
 pub const EX_CONFIG: u8 = 78;
@@ -267,34 +266,42 @@ pub async fn receive_mail(
     sender: Option<&str>,
     recipients: &[String],
 ) -> (u8, String) {
-    use crate::domain::mail_replies::{return_path, Bounce, ReplyMailOutcome};
+    use crate::domain::mail_replies::{return_path, Bounce, ReplyChannel, ReplyMailOutcome};
     let domain = match domain(settings).await {
         Ok(domain) => domain,
         Err(error) => return (EX_TEMPFAIL, format!("cannot open the instance: {error}")),
     };
     let sender = sender.map_or_else(|| return_path(raw).unwrap_or_default(), str::to_string);
-    let outcome = domain.receive_reply_mail(raw, &sender, recipients).await;
+    let outcome = domain
+        .receive_reply_mail(raw, &sender, recipients, ReplyChannel::Pipe)
+        .await;
     domain.close().await;
     match outcome {
         Ok(ReplyMailOutcome::Posted(_)) => (EX_OK, "reply posted".to_string()),
         Ok(ReplyMailOutcome::Duplicate) => (EX_OK, "already posted".to_string()),
-        Ok(ReplyMailOutcome::InProgress) => (
-            EX_TEMPFAIL,
-            "being posted by another delivery; try again later".to_string(),
-        ),
         Ok(ReplyMailOutcome::Automatic) => (EX_OK, "automatic message ignored".to_string()),
         Ok(ReplyMailOutcome::Refused {
             refusal,
-            bounce: Bounce::Sent | Bounce::NoSender,
-        }) => (EX_OK, format!("not posted ({refusal}); sender told")),
+            bounce: Bounce::Sent,
+            ..
+        }) => (EX_OK, format!("not posted ({refusal}); its author told")),
+        Ok(ReplyMailOutcome::Refused {
+            refusal,
+            bounce: Bounce::NotSent,
+            ..
+        }) => (
+            EX_OK,
+            format!("not posted ({refusal}); dropped, the sender is not the author"),
+        ),
         Ok(ReplyMailOutcome::Refused {
             refusal,
             bounce: Bounce::Failed,
+            ..
         }) => (
-            EX_UNAVAILABLE,
+            EX_TEMPFAIL,
             format!(
-                "reply not posted: {}",
-                Catalogs::english_error(refusal.code())
+                "reply not posted ({}), and its author could not be told: try again later",
+                refusal.code()
             ),
         ),
         Ok(ReplyMailOutcome::NotForUs) => (

@@ -103,7 +103,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         }
         R::EmptyReply => StatusCode::UNPROCESSABLE_ENTITY,
         R::ReplyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        R::ReplyThreadClosed => StatusCode::CONFLICT,
+        R::ReplyThreadClosed | R::ReplyAlreadyPosted => StatusCode::CONFLICT,
         R::InvalidCredentials => StatusCode::UNAUTHORIZED,
         R::AccountPendingApproval
         | R::AccountSuspended
@@ -301,6 +301,7 @@ impl Refusal {
             R::ReplySenderMismatch => "reply_sender_mismatch",
             R::EmptyReply => "empty_reply",
             R::ReplyTooLarge => "reply_too_large",
+            R::ReplyAlreadyPosted => "reply_already_posted",
             R::ReplyThreadClosed => "reply_thread_closed",
             R::UnknownParent => "unknown_parent",
             R::UsernameReserved(_) => "username_reserved",

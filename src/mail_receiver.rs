@@ -6,18 +6,24 @@
 //! The protocol is the `mailin` state machine driven over tokio here, so
 //! the listener lives in the server's runtime and calls the async domain
 //! directly, answering the end of DATA only once the message is posted or
-//! bounced (a database failure answers 451, so the sending server tries
+//! refused (a database failure answers 451, so the sending server tries
 //! again). `mailin-embedded`, its thread-based server, would need a runtime
 //! handle and a blocking bridge for every message.
 //!
 //! Only recipients of the reply domain are taken (550 for others), and a
-//! message is at most [`MAX_MESSAGE_BYTES`] (552 beyond). No TLS, no
+//! message is at most [`MAX_MESSAGE_BYTES`] (552 beyond). A message that
+//! cannot be posted is refused at the end of DATA, 550 with its refusal
+//! code and reason: the sending server tells its own user, and the
+//! listener never mails a bounce (the envelope sender may be forged). No TLS, no
 //! authentication: the listener is meant for the loopback interface or a
 //! private network, behind the instance's mail server.
 
-use crate::domain::{
-    mail_replies::{Bounce, ReplyMailOutcome, MAX_MESSAGE_BYTES},
-    Domain,
+use crate::{
+    domain::{
+        mail_replies::{ReplyChannel, ReplyMailOutcome, MAX_MESSAGE_BYTES},
+        Domain,
+    },
+    i18n::Catalogs,
 };
 use mailin::{Action, Response, SessionBuilder};
 use std::{
@@ -129,20 +135,31 @@ fn answer(outcome: Result<ReplyMailOutcome, String>) -> Response {
     match outcome {
         Ok(ReplyMailOutcome::Posted(_)) => Response::custom(250, "2.0.0 Reply posted".into()),
         Ok(ReplyMailOutcome::Duplicate) => Response::custom(250, "2.0.0 Already posted".into()),
-        Ok(ReplyMailOutcome::InProgress) => {
-            Response::custom(451, "4.3.0 Being posted, try again later".into())
-        }
         Ok(ReplyMailOutcome::Automatic) => {
             Response::custom(250, "2.0.0 Automatic message ignored".into())
         }
-        Ok(ReplyMailOutcome::Refused {
-            refusal,
-            bounce: Bounce::Sent | Bounce::NoSender,
-        }) => Response::custom(250, format!("2.0.0 Not posted ({refusal}); sender told")),
-        Ok(ReplyMailOutcome::Refused {
-            refusal,
-            bounce: Bounce::Failed,
-        }) => Response::custom(550, format!("5.7.0 Reply not posted: {refusal}")),
+        Ok(ReplyMailOutcome::Refused { refusal, cause, .. }) => {
+            let mut reason = Catalogs::english_error(refusal.code());
+            if let Some(cause) = cause {
+                reason.push(' ');
+                reason.push_str(&Catalogs::english_error(cause.code()));
+            }
+            let (code, status) = match refusal {
+                crate::domain::Refusal::ReplyTooLarge => (552, "5.3.4"),
+                _ => (550, "5.7.1"),
+            };
+            // One line of ASCII, as SMTP replies are.
+            let reason = reason
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace(['’', '‘'], "'")
+                .replace(|c: char| !c.is_ascii(), "");
+            Response::custom(
+                code,
+                format!("{status} Reply not posted ({}): {reason}", refusal.code()),
+            )
+        }
         Ok(ReplyMailOutcome::NotForUs) => {
             Response::custom(550, "5.1.1 Not a reply address of this instance".into())
         }
@@ -224,7 +241,7 @@ async fn session(stream: TcpStream, peer: IpAddr, domain: &Domain) -> std::io::R
             .take();
         if let Some((from, recipients, data)) = complete {
             let outcome = domain
-                .receive_reply_mail(&data, &from, &recipients)
+                .receive_reply_mail(&data, &from, &recipients, ReplyChannel::Session)
                 .await
                 .map_err(|error| error.to_string());
             response = answer(outcome);
@@ -245,7 +262,7 @@ async fn session(stream: TcpStream, peer: IpAddr, domain: &Domain) -> std::io::R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::errors::Refusal;
+    use crate::domain::{errors::Refusal, mail_replies::Bounce};
 
     #[test]
     fn outcomes_answer_with_smtp_codes() {
@@ -257,20 +274,26 @@ mod tests {
             250
         );
         assert_eq!(code(Ok(ReplyMailOutcome::Duplicate)), 250);
-        assert_eq!(code(Ok(ReplyMailOutcome::InProgress)), 451);
-        assert_eq!(
-            code(Ok(ReplyMailOutcome::Refused {
-                refusal: Refusal::EmptyReply,
-                bounce: Bounce::Sent
-            })),
-            250
+        let refused = answer(Ok(ReplyMailOutcome::Refused {
+            refusal: Refusal::ReplyThreadClosed,
+            cause: Some(Refusal::ThreadLocked),
+            bounce: Bounce::NotSent,
+        }));
+        assert_eq!(refused.code, 550);
+        let line = String::from_utf8(refused.buffer().unwrap_or_default()).unwrap_or_default();
+        assert!(
+            line.starts_with("550 5.7.1 Reply not posted (reply_thread_closed): ")
+                && line.contains("locked")
+                && line.is_ascii(),
+            "{line}"
         );
         assert_eq!(
             code(Ok(ReplyMailOutcome::Refused {
-                refusal: Refusal::EmptyReply,
-                bounce: Bounce::Failed
+                refusal: Refusal::ReplyTooLarge,
+                cause: None,
+                bounce: Bounce::NotSent
             })),
-            550
+            552
         );
         assert_eq!(code(Ok(ReplyMailOutcome::NotForUs)), 550);
         assert_eq!(code(Err("database".into())), 451);

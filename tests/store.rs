@@ -1761,17 +1761,14 @@ async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
 
 /// A list mail left `sending` by a process that died is offered and
 /// claimed again once its claim lapsed, while a fresh claim is never taken
-/// by a second claimer; unsubscribing drops it too. A reply by e-mail
-/// claimed by a process that died before posting may be claimed again
-/// after the same lease; once posted, it never is.
+/// by a second claimer; unsubscribing drops it too.
 #[tokio::test]
-async fn list_mail_and_reply_mail_claims_lapse_after_a_crash() {
+async fn a_list_mail_claim_lapses_after_a_crash() {
     use preau::domain::store::{
         commit,
         mail_lists::{queue_forum_post, ListKind},
         mail_queue::{MailQueue, CLAIM_LEASE_MS},
         posts::insert_post,
-        reply_mails::ReplyMailClaim::{Claimed, Held, Posted},
     };
     use std::time::Duration;
     let ms = |ms: i64| Duration::from_millis(ms as u64);
@@ -1851,29 +1848,74 @@ async fn list_mail_and_reply_mail_claims_lapse_after_a_crash() {
             .unwrap()
             .is_empty());
 
-        // A reply by e-mail: claimed, its process dies before posting.
-        let message = "<reply-1@example.org>";
-        let claim = |id| store.claim_reply_mail(anne.id, id);
-        assert_eq!(claim(message).await.unwrap(), Claimed);
-        assert_eq!(claim(message).await.unwrap(), Held, "a live claim holds");
-        clock.advance(ms(CLAIM_LEASE_MS + 60_000));
-        assert_eq!(
-            claim(message).await.unwrap(),
-            Claimed,
-            "a lapsed claim is taken again"
-        );
-        assert_eq!(claim(message).await.unwrap(), Held);
-        // Posted: never again, not even after the lease, nor released.
-        store.reply_mail_posted(anne.id, message).await.unwrap();
-        assert_eq!(claim(message).await.unwrap(), Posted);
-        store.release_reply_mail(anne.id, message).await.unwrap();
-        clock.advance(ms(CLAIM_LEASE_MS + 60_000));
-        assert_eq!(claim(message).await.unwrap(), Posted);
-        // A claim given back (the post failed) is free at once.
-        let other = "<reply-2@example.org>";
-        assert_eq!(claim(other).await.unwrap(), Claimed);
-        store.release_reply_mail(anne.id, other).await.unwrap();
-        assert_eq!(claim(other).await.unwrap(), Claimed);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_reply_by_mail_is_recorded_with_its_post_or_not_at_all() {
+    use preau::domain::store::{
+        commit,
+        posts::{insert_post, NewPost, PostKind},
+        reply_mails::{claim_reply_mail, ReplyMailClaim},
+    };
+    for db in databases().await {
+        let store = &db.store;
+        let anne = store
+            .create_account(&person("anne", "anne@example.org"))
+            .await
+            .unwrap();
+        let anne = store.account_by_id(anne).await.unwrap().unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let forum = insert_open_forum(&mut tx, group_actor("maths", "forums/maths"), "Maths").await;
+        commit(tx).await.unwrap();
+        let post = |n: u32| NewPost {
+            ap_id: format!("https://preau.test/posts/{n}"),
+            kind: PostKind::Thread,
+            forum_id: forum,
+            thread_id: None,
+            in_reply_to_id: None,
+            author_id: anne.actor_id,
+            title: "Par courriel".into(),
+            source: format!("post {n}"),
+            content_html: String::new(),
+            context_url: None,
+            published_at: 1,
+            local: true,
+        };
+        let claim = ReplyMailClaim {
+            account: anne.id,
+            message_id: "<1@example.org>".into(),
+        };
+
+        // A failure (or a crash) after the record and the post, before the
+        // commit: neither is left, so the message may come again.
+        let mut tx = store.begin().await.unwrap();
+        assert!(claim_reply_mail(&mut tx, &claim).await.unwrap());
+        let lost = insert_post(&mut tx, &post(1)).await.unwrap();
+        drop(tx);
+        assert!(!store.reply_mail_claimed(&claim).await.unwrap());
+        assert!(store.post(lost).await.unwrap().is_none());
+
+        // Delivered again: recorded and posted together.
+        let mut tx = store.begin().await.unwrap();
+        assert!(claim_reply_mail(&mut tx, &claim).await.unwrap());
+        let posted = insert_post(&mut tx, &post(2)).await.unwrap();
+        commit(tx).await.unwrap();
+        assert!(store.reply_mail_claimed(&claim).await.unwrap());
+        assert!(store.post(posted).await.unwrap().is_some());
+
+        // A third delivery finds the record in its own transaction: the
+        // caller posts nothing. Another Message-ID, or another teacher's
+        // same Message-ID, is new.
+        let mut tx = store.begin().await.unwrap();
+        assert!(!claim_reply_mail(&mut tx, &claim).await.unwrap());
+        let other = ReplyMailClaim {
+            message_id: "<2@example.org>".into(),
+            ..claim.clone()
+        };
+        assert!(claim_reply_mail(&mut tx, &other).await.unwrap());
+        drop(tx);
         db.finish().await;
     }
 }

@@ -794,6 +794,7 @@ error-unknown_notification_kind = Unknown notification kind.
 error-invalid_unsubscribe_link = This unsubscribe link is not valid: its signature does not match. Use the link of a recent mail, or change your settings after logging in.
 error-invalid_reply_address = This reply address is not valid (it was altered, or its account can no longer post). Reply from the site.
 error-reply_sender_mismatch = A reply by e-mail must come from the address of the account the mail was sent to.
+error-reply_already_posted = This message was already posted as a reply.
 error-empty_reply = Your message has no text of your own once the quoted mail and the signature are removed.
 error-reply_too_large = Your message is too large (1 MiB at most, attachments included).
 error-reply_thread_closed = This thread no longer takes your replies.

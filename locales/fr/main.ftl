@@ -794,6 +794,7 @@ error-unknown_notification_kind = Type de notification inconnu.
 error-invalid_unsubscribe_link = Ce lien de désabonnement n’est pas valide : sa signature ne correspond pas. Utilisez le lien d’un message récent, ou modifiez vos réglages après vous être connecté·e.
 error-invalid_reply_address = Cette adresse de réponse n’est pas valide (elle a été modifiée, ou son compte ne peut plus publier). Répondez depuis le site.
 error-reply_sender_mismatch = Une réponse par courriel doit venir de l’adresse du compte à qui le message a été envoyé.
+error-reply_already_posted = Ce message a déjà été publié comme réponse.
 error-empty_reply = Votre message ne contient aucun texte de votre main une fois la citation et la signature retirées.
 error-reply_too_large = Votre message est trop volumineux (1 Mio au plus, pièces jointes comprises).
 error-reply_thread_closed = Cette discussion n’accepte plus vos réponses.

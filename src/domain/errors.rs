@@ -46,6 +46,8 @@ refusals! {
     EmptyReply,
     /// A reply by mail is larger than the receiver takes.
     ReplyTooLarge,
+    /// This message was already posted as a reply (the same Message-ID delivered again).
+    ReplyAlreadyPosted,
     /// Wrong username or password.
     InvalidCredentials,
     // Forbidden: the caller may not do this.
@@ -302,6 +304,7 @@ impl Refusal {
             | Refusal::ReplySenderMismatch
             | Refusal::EmptyReply
             | Refusal::ReplyTooLarge
+            | Refusal::ReplyAlreadyPosted
             | Refusal::ReplyThreadClosed
             | Refusal::InvalidHandle
             | Refusal::InvalidCredentials

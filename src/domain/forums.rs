@@ -20,6 +20,7 @@ use crate::{
         actors::{ActorKindRow, ActorRow, NewActor},
         forums::{self, FollowState, ForumRow, NewForum},
         posts::{self, NewPost, PostId, PostKind, PostRow, PostView},
+        reply_mails::ReplyMailClaim,
         Tx,
     },
     urls,
@@ -231,7 +232,7 @@ impl Domain {
             published_at: self.clock().now_ms(),
             local: true,
         };
-        self.publish_new_post(forum, &actor, new, None, &mentions)
+        self.publish_new_post(forum, &actor, new, None, &mentions, None)
             .await
     }
 
@@ -241,6 +242,19 @@ impl Domain {
         author: &AccountRow,
         parent: &PostRow,
         body: &str,
+    ) -> DomainResult<PostRow> {
+        self.post_reply_claiming(author, parent, body, None).await
+    }
+
+    /// [`Domain::post_reply`], recording `claim` (a reply by mail) in the
+    /// reply's own transaction: `reply_already_posted` when it was
+    /// recorded already, and nothing is posted.
+    pub(crate) async fn post_reply_claiming(
+        &self,
+        author: &AccountRow,
+        parent: &PostRow,
+        body: &str,
+        claim: Option<&ReplyMailClaim>,
     ) -> DomainResult<PostRow> {
         let body = self.check_body(body)?;
         let mentions = self.known_mentions(&body).await?;
@@ -284,7 +298,7 @@ impl Domain {
             published_at: self.clock().now_ms(),
             local: true,
         };
-        self.publish_new_post(&forum, &actor, new, Some(&parent.ap_id), &mentions)
+        self.publish_new_post(&forum, &actor, new, Some(&parent.ap_id), &mentions, claim)
             .await
     }
 
@@ -295,8 +309,10 @@ impl Domain {
         new: NewPost,
         in_reply_to: Option<&str>,
         mentions: &[Mention],
+        claim: Option<&ReplyMailClaim>,
     ) -> DomainResult<PostRow> {
         let mut tx = self.store.begin().await?;
+        super::mail_replies::record_claim(&mut tx, claim).await?;
         let id = posts::insert_post(&mut tx, &new).await?;
         let stored = PostRow {
             id,

@@ -9,13 +9,27 @@
 //! (from the SMTP listener or `preau mail receive`). It keeps what the
 //! teacher wrote: the plain-text part (or the HTML one turned into text),
 //! without the quoted mail, the attribution line and what follows it, the
-//! forwarded-headers block of Outlook, or the signature. A message that
-//! cannot be posted gets a bounce, in French and English, sent back to its
-//! envelope sender only, and never for an automatic message.
+//! forwarded-headers block of Outlook, or the signature. The message is
+//! recorded (`reply_mails`, by teacher and Message-ID) in the transaction
+//! that stores the reply, so a message delivered again after a crash is
+//! posted once, and one refused leaves no record.
+//!
+//! A bounce never goes to a sender who may be forged. Over SMTP a refused
+//! message is refused in the session (5xx with the reason): the sending
+//! server tells its own user, and no mail is sent. Without a session (the
+//! MTA's pipe), a bounce, in French and English, is mailed only to the
+//! address of the account the reply address belongs to, and only when the
+//! message comes from that address; anything else is dropped (logged).
+//! Never for an automatic message.
 
 use super::{reply_address::ReplyThread, Domain, DomainError, DomainResult, Refusal};
 use crate::{
-    domain::store::{accounts::AccountStatus, posts::PostId, reply_mails::ReplyMailClaim},
+    domain::store::{
+        accounts::AccountStatus,
+        posts::PostId,
+        reply_mails::{self, ReplyMailClaim},
+        Tx,
+    },
     i18n::{Catalogs, Lang},
     mail::Message,
 };
@@ -25,6 +39,19 @@ use sha2::{Digest, Sha256};
 /// The largest message taken, in bytes (headers and attachments included).
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 
+/// How a message reached the instance, which decides how a refusal is
+/// told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyChannel {
+    /// An SMTP session (the listener): a refusal is answered in it, and no
+    /// bounce is mailed.
+    Session,
+    /// No session to answer in (`preau mail receive`, run by the MTA): a
+    /// bounce is mailed to the reply address's owner when the message comes
+    /// from their address.
+    Pipe,
+}
+
 /// What became of a received message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplyMailOutcome {
@@ -32,14 +59,13 @@ pub enum ReplyMailOutcome {
     Posted(ReplyThread),
     /// This message (same teacher, same Message-ID) was posted already.
     Duplicate,
-    /// Another delivery of this message holds it (it is being posted, or
-    /// its process died and the claim has not lapsed yet): not posted
-    /// now, the sender should try again later.
-    InProgress,
     /// Not posted, for this reason; `bounce` says whether the sender was told.
     Refused {
         /// Why.
         refusal: Refusal,
+        /// The refusal of the posting path behind `refusal`, if any (why a
+        /// thread no longer takes the teacher's replies).
+        cause: Option<Refusal>,
         /// What became of the bounce.
         bounce: Bounce,
     },
@@ -53,12 +79,43 @@ pub enum ReplyMailOutcome {
 /// The bounce of a refused message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bounce {
-    /// Sent to the envelope sender.
+    /// Mailed to the address of the reply address's owner.
     Sent,
-    /// Not sent: no sender to send it to (empty, MAILER-DAEMON, malformed).
-    NoSender,
+    /// Not mailed: the refusal is answered in the SMTP session, or the
+    /// sender is not the owner (it may be forged), or there is no sender
+    /// (empty, MAILER-DAEMON).
+    NotSent,
     /// The mail server did not take it (worth trying again later).
     Failed,
+}
+
+/// A refusal before or while posting, with the owner's address when the
+/// message comes from it (then a bounce may be mailed there).
+struct Refused {
+    refusal: Refusal,
+    cause: Option<Refusal>,
+    owner: Option<String>,
+}
+
+impl Refused {
+    fn new(refusal: Refusal) -> Refused {
+        Refused {
+            refusal,
+            cause: None,
+            owner: None,
+        }
+    }
+}
+
+/// Records `claim`, if any, in `tx` (the transaction storing its reply):
+/// `reply_already_posted` when it was recorded already.
+pub(super) async fn record_claim(tx: &mut Tx, claim: Option<&ReplyMailClaim>) -> DomainResult<()> {
+    if let Some(claim) = claim {
+        if !reply_mails::claim_reply_mail(tx, claim).await? {
+            return Err(Refusal::ReplyAlreadyPosted.into());
+        }
+    }
+    Ok(())
 }
 
 /// Whether `refusal` means the thread no longer takes this teacher's
@@ -260,15 +317,18 @@ fn bounce_address(sender: &str) -> Option<String> {
 
 impl Domain {
     /// Receives one mail answering a reply address: posts it as the
-    /// teacher's reply, or bounces it to `envelope_from` saying why.
-    /// `envelope_rcpts` are the SMTP recipients (when empty, the `To` and
-    /// `Cc` headers are read instead). An error is a failure worth trying
-    /// again later (the database, the mail server): nothing was posted.
+    /// teacher's reply, or says why not (see [`ReplyChannel`] for who is
+    /// told). `envelope_rcpts` are the SMTP recipients (when empty, the `To`
+    /// and `Cc` headers are read instead); `envelope_from` the envelope
+    /// sender (no bounce when it is empty or a mailer daemon). An error is
+    /// a failure worth trying again later (the database): nothing was
+    /// posted nor recorded.
     pub async fn receive_reply_mail(
         &self,
         raw: &[u8],
         envelope_from: &str,
         envelope_rcpts: &[String],
+        channel: ReplyChannel,
     ) -> DomainResult<ReplyMailOutcome> {
         let parsed = MessageParser::default().parse(raw);
         let mut recipients: Vec<String> = envelope_rcpts.to_vec();
@@ -293,33 +353,44 @@ impl Domain {
             tracing::info!(%recipient, "automatic message to a reply address ignored");
             return Ok(ReplyMailOutcome::Automatic);
         }
-        let refuse = |refusal: Refusal| (refusal, None);
         let result = match parsed {
-            _ if raw.len() > MAX_MESSAGE_BYTES => Err(refuse(Refusal::ReplyTooLarge)),
-            None => Err(refuse(Refusal::EmptyReply)),
+            _ if raw.len() > MAX_MESSAGE_BYTES => Err(Refused::new(Refusal::ReplyTooLarge)),
+            None => Err(Refused::new(Refusal::EmptyReply)),
             Some(message) => self.post_reply_mail(raw, &message, &recipient).await?,
         };
-        match result {
-            Ok(outcome) => Ok(outcome),
-            Err((refusal, cause)) => {
-                tracing::info!(%recipient, code = refusal.code(), cause = ?cause, "reply by mail refused");
-                let bounce = self
-                    .send_reply_bounce(envelope_from, &refusal, cause.as_ref())
-                    .await;
-                Ok(ReplyMailOutcome::Refused { refusal, bounce })
+        let refused = match result {
+            Ok(outcome) => return Ok(outcome),
+            Err(refused) => refused,
+        };
+        let bounce = match (&refused.owner, channel) {
+            (Some(owner), ReplyChannel::Pipe) if bounce_address(envelope_from).is_some() => {
+                self.send_reply_bounce(owner, &refused.refusal, refused.cause.as_ref())
+                    .await
             }
-        }
+            _ => Bounce::NotSent,
+        };
+        tracing::info!(
+            %recipient,
+            code = refused.refusal.code(),
+            cause = ?refused.cause,
+            ?bounce,
+            "reply by mail refused"
+        );
+        Ok(ReplyMailOutcome::Refused {
+            refusal: refused.refusal,
+            cause: refused.cause,
+            bounce,
+        })
     }
 
-    /// Checks and posts a parsed message; `Err` inside is a refusal (and
-    /// the refusal of the posting path that caused it).
+    /// Checks and posts a parsed message; `Err` inside is a refusal.
     async fn post_reply_mail(
         &self,
         raw: &[u8],
         message: &mail_parser::Message<'_>,
         recipient: &str,
-    ) -> DomainResult<Result<ReplyMailOutcome, (Refusal, Option<Refusal>)>> {
-        let refused = |refusal: Refusal| Ok(Err((refusal, None)));
+    ) -> DomainResult<Result<ReplyMailOutcome, Refused>> {
+        let refused = |refusal: Refusal| Ok(Err(Refused::new(refusal)));
         let Some(target) = self.read_reply_address(recipient).await? else {
             return refused(Refusal::InvalidReplyAddress);
         };
@@ -334,8 +405,12 @@ impl Domain {
         if !sender_matches {
             return refused(Refusal::ReplySenderMismatch);
         }
-        let Some(body) = reply_body(raw).filter(|body| !body.trim().is_empty()) else {
-            return refused(Refusal::EmptyReply);
+        // From here on the message comes from the owner's address: a
+        // bounce may be mailed there (never elsewhere).
+        let owner_refused = |refusal: Refusal, cause: Option<Refusal>| Refused {
+            refusal,
+            cause,
+            owner: Some(account.email.trim().to_string()),
         };
         let message_id = message.message_id().map_or_else(
             || {
@@ -344,38 +419,38 @@ impl Domain {
             },
             |id| id.trim().to_string(),
         );
-        match self.store.claim_reply_mail(account.id, &message_id).await? {
-            ReplyMailClaim::Claimed => {}
-            ReplyMailClaim::Posted => return Ok(Ok(ReplyMailOutcome::Duplicate)),
-            ReplyMailClaim::Held => return Ok(Ok(ReplyMailOutcome::InProgress)),
+        let claim = ReplyMailClaim {
+            account: account.id,
+            message_id,
+        };
+        // Already posted: said before anything else (the thread may have
+        // been locked since).
+        if self.store.reply_mail_claimed(&claim).await? {
+            return Ok(Ok(ReplyMailOutcome::Duplicate));
         }
+        let Some(body) = reply_body(raw).filter(|body| !body.trim().is_empty()) else {
+            return Ok(Err(owner_refused(Refusal::EmptyReply, None)));
+        };
         let posted = match target.thread {
             ReplyThread::Forum(thread) => {
-                self.reply_by_mail_in_forum(&account, thread, &body).await
+                self.reply_by_mail_in_forum(&account, thread, &body, &claim)
+                    .await
             }
             ReplyThread::Project(thread) => {
-                self.reply_by_mail_in_project(&account, thread, &body).await
+                self.reply_by_mail_in_project(&account, thread, &body, &claim)
+                    .await
             }
         };
         match posted {
-            Ok(()) => {
-                self.store
-                    .reply_mail_posted(account.id, &message_id)
-                    .await?;
-                Ok(Ok(ReplyMailOutcome::Posted(target.thread)))
+            Ok(()) => Ok(Ok(ReplyMailOutcome::Posted(target.thread))),
+            Err(DomainError::Refused(Refusal::ReplyAlreadyPosted)) => {
+                Ok(Ok(ReplyMailOutcome::Duplicate))
             }
-            Err(error) => {
-                self.store
-                    .release_reply_mail(account.id, &message_id)
-                    .await?;
-                match error {
-                    DomainError::Refused(cause) if closes_thread(&cause) => {
-                        Ok(Err((Refusal::ReplyThreadClosed, Some(cause))))
-                    }
-                    DomainError::Refused(cause) => Ok(Err((cause, None))),
-                    other => Err(other),
-                }
+            Err(DomainError::Refused(cause)) if closes_thread(&cause) => {
+                Ok(Err(owner_refused(Refusal::ReplyThreadClosed, Some(cause))))
             }
+            Err(DomainError::Refused(cause)) => Ok(Err(owner_refused(cause, None))),
+            Err(other) => Err(other),
         }
     }
 
@@ -384,6 +459,7 @@ impl Domain {
         account: &crate::domain::rows::AccountRow,
         thread: PostId,
         body: &str,
+        claim: &ReplyMailClaim,
     ) -> DomainResult<()> {
         let root = self
             .store
@@ -391,7 +467,8 @@ impl Domain {
             .await?
             .filter(|post| post.thread_id.is_none())
             .ok_or(Refusal::NotFound)?;
-        self.post_reply(account, &root, body).await?;
+        self.post_reply_claiming(account, &root, body, Some(claim))
+            .await?;
         Ok(())
     }
 
@@ -400,6 +477,7 @@ impl Domain {
         account: &crate::domain::rows::AccountRow,
         thread: i64,
         body: &str,
+        claim: &ReplyMailClaim,
     ) -> DomainResult<()> {
         let root = self
             .store
@@ -412,24 +490,21 @@ impl Domain {
             .project(root.project_id)
             .await?
             .ok_or(Refusal::NotFound)?;
-        self.reply_project_post(account, &project, &root, body)
+        self.reply_project_post_claiming(account, &project, &root, body, Some(claim))
             .await?;
         Ok(())
     }
 
-    /// Tells the envelope sender why their reply was not posted, in French
-    /// then English.
+    /// Tells the reply address's owner, at `owner` (their account's
+    /// address), why their reply was not posted, in French then English.
     async fn send_reply_bounce(
         &self,
-        envelope_from: &str,
+        owner: &str,
         refusal: &Refusal,
         cause: Option<&Refusal>,
     ) -> Bounce {
-        let Some(to) = bounce_address(envelope_from) else {
-            return Bounce::NoSender;
-        };
         let message = self.reply_bounce_message(refusal, cause);
-        match self.mailer.send_auto_reply(&to, message).await {
+        match self.mailer.send_auto_reply(owner, message).await {
             Ok(()) => Bounce::Sent,
             Err(error) => {
                 tracing::warn!(%error, "bounce of a reply by mail not sent");

@@ -295,16 +295,20 @@ impl Domain {
     }
 
     /// The `Reply-To` of a mail about `row`: the recipient's reply address
-    /// for its thread, when it is about a thread one answers (not for the
-    /// moderation kinds, whose answer would go public).
+    /// for its thread (of a forum, or of a project's forum), when it is
+    /// about a thread one answers (not for the moderation kinds, whose
+    /// answer would go public).
     fn notification_reply_to(&self, key: &[u8], row: &QueuedMail) -> DomainResult<Option<String>> {
         const MODERATION: [&str; 3] = ["report", "post_removed", "post_refused"];
-        match row.thread_id {
-            Some(thread) if !MODERATION.contains(&row.kind.as_str()) => Ok(Some(
-                self.reply_address_with(key, row.account_id, ReplyThread::Forum(PostId(thread)))?,
-            )),
-            _ => Ok(None),
+        if MODERATION.contains(&row.kind.as_str()) {
+            return Ok(None);
         }
+        let thread = match (row.thread_id, row.project_thread_id) {
+            (Some(thread), _) => ReplyThread::Forum(PostId(thread)),
+            (None, Some(thread)) => ReplyThread::Project(thread),
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(self.reply_address_with(key, row.account_id, thread)?))
     }
 
     fn instant_message(
@@ -566,6 +570,7 @@ mod tests {
             read_at: None,
             visible: 1,
             thread_id: Some(1),
+            project_thread_id: None,
         }
     }
 

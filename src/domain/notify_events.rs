@@ -14,7 +14,7 @@ use crate::domain::store::{
     accounts::{AccountId, AccountRow},
     actors::{ActorId, ActorRow},
     forums::ForumRow,
-    notifications::{NewNotification, NotificationKind, Recipients},
+    notifications::{self, NewNotification, NotificationKind, Recipients},
     posts::PostRow,
     project_content::{self, NewProjectPost, ProjectPostRow},
     projects::{NewLogEntry, ProjectRow},
@@ -140,22 +140,61 @@ pub(crate) async fn notify_project_news(
     Ok(())
 }
 
-/// The local teachers `mentioned` in project post `id` (just stored in
-/// `tx` as `post`): only those who are members of the project are
-/// notified, since nobody else may read it; never its author.
-pub(crate) async fn notify_project_mentions(
+/// The notifications of project post `id` (just stored in `tx` as
+/// `post`): the local teachers `mentioned` in it, then, for a reply, the
+/// local authors of the post answered and of its thread. Only members of
+/// the project are notified, since nobody else may read it; never its
+/// author; a teacher both answered and mentioned gets one notification, of
+/// kind `mention`.
+pub(crate) async fn notify_project_post(
     tx: &mut Tx,
     project: &ProjectRow,
     id: i64,
     post: &NewProjectPost,
     mentioned: &[ActorId],
 ) -> DomainResult<()> {
-    if mentioned.is_empty() {
-        return Ok(());
+    let answered = match (post.in_reply_to_id, post.thread_id) {
+        (Some(parent), Some(thread)) => local_authors_but(tx, &[parent, thread], mentioned).await?,
+        _ => Vec::new(),
+    };
+    for (kind, people) in [
+        (NotificationKind::Mention, mentioned.to_vec()),
+        (NotificationKind::Reply, answered),
+    ] {
+        if people.is_empty() {
+            continue;
+        }
+        let note = about_project_post(tx, kind, project, id, post).await?;
+        notify(tx, Recipients::MembersAmong(project.actor.id, people), note).await?;
     }
+    Ok(())
+}
+
+/// The local authors of project posts `posts`, but those in `but`.
+async fn local_authors_but(
+    tx: &mut Tx,
+    posts: &[i64],
+    but: &[ActorId],
+) -> DomainResult<Vec<ActorId>> {
+    Ok(notifications::local_project_authors(tx, posts)
+        .await?
+        .into_iter()
+        .filter(|author| !but.contains(author))
+        .collect())
+}
+
+/// A notification of `kind` about project post `id` (stored as `post`):
+/// its thread's title, the project's title, its start and its link.
+async fn about_project_post(
+    tx: &mut Tx,
+    kind: NotificationKind,
+    project: &ProjectRow,
+    id: i64,
+    post: &NewProjectPost,
+) -> DomainResult<NewNotification> {
     let thread = post.thread_id.unwrap_or(id);
     let mut note = about_project(
-        NotificationKind::Mention,
+        kind,
         project,
         Some(post.author_id),
         &format!("project_post:{id}"),
@@ -164,6 +203,7 @@ pub(crate) async fn notify_project_mentions(
         None => post.title.clone(),
         Some(thread) => project_content::post_title(tx, thread).await?,
     };
+    note.project_post = Some(id);
     note.detail = Some(project.title.clone());
     note.excerpt = excerpt(&post.source, &post.content_html);
     note.link = if thread == id {
@@ -171,13 +211,7 @@ pub(crate) async fn notify_project_mentions(
     } else {
         format!("{}/threads/{thread}#reply-{id}", project_link(project))
     };
-    notify(
-        tx,
-        Recipients::MembersAmong(project.actor.id, mentioned.to_vec()),
-        note,
-    )
-    .await?;
-    Ok(())
+    Ok(note)
 }
 
 /// A contact request, or its answer (`kind`), between `from` and `to`.
@@ -317,6 +351,7 @@ pub(crate) async fn notify_project_post_refused(
 ) -> DomainResult<()> {
     let key = format!("refused:{}", post.ap_id);
     let mut note = about_project(NotificationKind::PostRefused, project, None, &key);
+    note.project_post = Some(post.id);
     note.excerpt = excerpt(&post.source, &post.content_html);
     note.detail = Some(reason.to_string());
     note.link = format!(

@@ -13,13 +13,14 @@
 //! (their public items are re-exported here).
 
 use super::mentions;
-use super::notify_events::{notify_project_mentions, notify_project_news, ProjectNews};
+use super::notify_events::{notify_project_news, notify_project_post, ProjectNews};
 use super::{
     inbox::Applied,
     outbox::{self, new_activity_id, project as project_objects, queue, to_json},
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
 use crate::domain::store::notifications::NotificationKind;
+use crate::domain::store::reply_mails::ReplyMailClaim;
 use crate::{
     domain::store::{
         accounts::AccountRow,
@@ -128,7 +129,7 @@ impl Domain {
         if title.is_empty() {
             return Err(Refusal::FieldRequired("title".into()).into());
         }
-        self.publish_project_post(account, project, title, body, None)
+        self.publish_project_post(account, project, title, body, None, None)
             .await
     }
 
@@ -140,13 +141,28 @@ impl Domain {
         parent: &ProjectPostRow,
         body: &str,
     ) -> DomainResult<ProjectPostRow> {
+        self.reply_project_post_claiming(account, project, parent, body, None)
+            .await
+    }
+
+    /// [`Domain::reply_project_post`], recording `claim` (a reply by mail)
+    /// in the reply's own transaction: `reply_already_posted` when it was
+    /// recorded already, and nothing is posted.
+    pub(crate) async fn reply_project_post_claiming(
+        &self,
+        account: &AccountRow,
+        project: &ProjectRow,
+        parent: &ProjectPostRow,
+        body: &str,
+        claim: Option<&ReplyMailClaim>,
+    ) -> DomainResult<ProjectPostRow> {
         if parent.project_id != project.actor.id {
             return Err(Refusal::NotFound.into());
         }
         if parent.deleted_at.is_some() {
             return Err(Refusal::PostDeleted.into());
         }
-        self.publish_project_post(account, project, String::new(), body, Some(parent))
+        self.publish_project_post(account, project, String::new(), body, Some(parent), claim)
             .await
     }
 
@@ -157,6 +173,7 @@ impl Domain {
         title: String,
         body: &str,
         parent: Option<&ProjectPostRow>,
+        claim: Option<&ReplyMailClaim>,
     ) -> DomainResult<ProjectPostRow> {
         let body = validate::text(body, MAX_POST_BODY, "body")?;
         if body.is_empty() {
@@ -183,8 +200,9 @@ impl Domain {
             local: true,
         };
         let mut tx = self.store.begin().await?;
+        super::mail_replies::record_claim(&mut tx, claim).await?;
         let id = project_content::insert_post(&mut tx, &new).await?;
-        notify_project_mentions(
+        notify_project_post(
             &mut tx,
             project,
             id,
@@ -291,6 +309,7 @@ impl Domain {
                 post.author_id = author.id;
                 post.project_id = project.actor.id;
                 let id = project_content::insert_post(&mut tx, &post).await?;
+                notify_project_post(&mut tx, project, id, &post, &mentioned).await?;
                 crate::domain::store::mail_lists::queue_project_post(
                     &mut tx,
                     id,
@@ -298,7 +317,6 @@ impl Domain {
                     author.id,
                 )
                 .await?;
-                notify_project_mentions(&mut tx, project, id, &post, &mentioned).await?;
                 super::live::project_reply_stored(&mut tx, id, post.thread_id).await?;
             }
             ReceivedObject::Document {

@@ -45,7 +45,7 @@ fn header(mail: &Mail, name: &str) -> String {
 
 /// Runs the list mail job of `instance` once (the 30-second job may also
 /// run meanwhile).
-async fn run_list_mails(instance: &TestInstance) {
+pub(crate) async fn run_list_mails(instance: &TestInstance) {
     instance
         .running
         .state

@@ -2,36 +2,50 @@
 //! Anne's notification mail carries her reply address as `Reply-To`; her
 //! answer, sent over SMTP to A's receiver with a quote and a signature, is
 //! posted without them and reaches B's copy of the thread. The same
-//! Message-ID sent again posts nothing; a forged address, a wrong sender
-//! and a locked thread each get a bounce and post nothing; a recipient
-//! outside the reply domain is refused at RCPT, one beyond 1 MiB at DATA;
-//! a message with only a quote and a signature bounces as empty. Real
-//! loopback SMTP servers both ways.
+//! Message-ID sent again posts nothing; a forged address, a forged sender,
+//! a message with only a quote and a signature and a locked thread are
+//! each refused in the SMTP session (550 with the reason) and mail nothing;
+//! a recipient outside the reply domain is refused at RCPT, one beyond
+//! 1 MiB at DATA. Through the pipe, the owner gets a bounce in both
+//! languages, a forged sender none. In a project's forum, a member's
+//! answer to the mail about a reply is posted and reaches a member on the
+//! other instance; a non-member and a removed member are refused. Real loopback
+//! SMTP servers both ways.
 
+use super::mail_lists::run_list_mails;
 use super::support::{client::Client, *};
-use serde_json::Value;
+use preau::domain::{
+    mail_replies::{Bounce, ReplyChannel, ReplyMailOutcome},
+    reply_address::ReplyThread,
+};
+use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// Sends one message over SMTP to `port`; answers the code of the last
 /// command that got one (the end of DATA, or the first refusal).
 async fn smtp_send(port: u16, from: &str, to: &str, message: &str) -> u16 {
+    smtp_answer(port, from, to, message).await.0
+}
+
+/// [`smtp_send`], with the text of the last answer.
+async fn smtp_answer(port: u16, from: &str, to: &str, message: &str) -> (u16, String) {
     let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .expect("connect to the receiver");
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
-    async fn code(lines: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> u16 {
+    async fn code(lines: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> (u16, String) {
         loop {
             let mut line = String::new();
             lines.read_line(&mut line).await.expect("read answer");
             assert!(!line.is_empty(), "connection closed");
             if line.as_bytes().get(3) != Some(&b'-') {
-                return line[..3].parse().expect("code");
+                return (line[..3].parse().expect("code"), line);
             }
         }
     }
-    assert_eq!(code(&mut lines).await, 220);
+    assert_eq!(code(&mut lines).await.0, 220);
     for (command, expected) in [
         ("EHLO client.test".to_string(), 250),
         (format!("MAIL FROM:<{from}>"), 250),
@@ -43,7 +57,7 @@ async fn smtp_send(port: u16, from: &str, to: &str, message: &str) -> u16 {
             .await
             .unwrap();
         let answer = code(&mut lines).await;
-        if answer != expected {
+        if answer.0 != expected {
             return answer;
         }
     }
@@ -141,17 +155,24 @@ fn bounce_has_both_languages(bounce: &str) -> bool {
         && bounce.contains("no longer takes your replies")
 }
 
+/// A, with a loopback SMTP server and its reply listener (reply domain
+/// `reply.a.test`; answers its port), and B.
+async fn two_instances(engine: Engine) -> (SmtpServer, TestInstance, TestInstance, u16) {
+    let smtp = SmtpServer::start();
+    let a = start_fast(engine, Some(&smtp), |settings| {
+        settings.mail.reply_domain = "reply.a.test".to_string();
+        settings.mail.receive_listen = "127.0.0.1:0".to_string();
+    })
+    .await;
+    let b = start_fast(engine, None, |_| {}).await;
+    let port = a.running.mail_address.expect("A receives mail").port();
+    (smtp, a, b, port)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
+async fn a_teacher_replies_by_mail_and_bad_mails_are_refused() {
     for engine in engines() {
-        let smtp = SmtpServer::start();
-        let a = start_fast(engine, Some(&smtp), |settings| {
-            settings.mail.reply_domain = "reply.a.test".to_string();
-            settings.mail.receive_listen = "127.0.0.1:0".to_string();
-        })
-        .await;
-        let b = start_fast(engine, None, |_| {}).await;
-        let port = a.running.mail_address.expect("A receives mail").port();
+        let (smtp, a, b, port) = two_instances(engine).await;
         let admin = Client::teacher(&a, "ada", true).await;
         admin.create_forum("maths", "Mathématiques").await;
         let anne = Client::teacher(&a, "anne", false).await;
@@ -223,7 +244,7 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
         assert_eq!(smtp_send(port, address, &reply_address, &sent).await, 250);
         assert_eq!(replies(&a, thread_id).await.len(), 2);
 
-        // A forged address: bounced to the sender, nothing posted.
+        // A forged address: refused in the session, nothing mailed.
         let (head, signature) = reply_address
             .split_once('@')
             .unwrap()
@@ -233,38 +254,26 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
         let flipped = if signature.starts_with('0') { "1" } else { "0" };
         let forged = format!("{head}.{flipped}{}@reply.a.test", &signature[1..]);
         let message = answer(address, &forged, "answer-2@example.org", "Forged.");
-        assert_eq!(smtp_send(port, address, &forged, &message).await, 250);
-        wait_until(Duration::from_secs(15), || async {
-            (bounces(&smtp, address, "invalid_reply_address").len() == 1).then_some(())
-        })
-        .await
-        .expect("a bounce for the forged address");
+        let (code, line) = smtp_answer(port, address, &forged, &message).await;
+        assert_eq!(code, 550, "{line}");
+        assert!(line.contains("invalid_reply_address"), "{line}");
 
-        // A wrong sender: bounced to that sender, nothing posted.
+        // A forged sender: refused in the session with the reason; no
+        // bounce goes to that sender (nor to Anne).
         let mallory = "mallory@example.net";
         let message = answer(mallory, &reply_address, "answer-3@example.net", "Not Anne.");
-        assert_eq!(
-            smtp_send(port, mallory, &reply_address, &message).await,
-            250
+        let (code, line) = smtp_answer(port, mallory, &reply_address, &message).await;
+        assert_eq!(code, 550, "{line}");
+        assert!(
+            line.starts_with("550 5.7.1") && line.contains("reply_sender_mismatch"),
+            "{line}"
         );
-        wait_until(Duration::from_secs(15), || async {
-            (bounces(&smtp, mallory, "reply_sender_mismatch").len() == 1).then_some(())
-        })
-        .await
-        .expect("a bounce for the wrong sender");
-        assert!(bounces(&smtp, address, "reply_sender_mismatch").is_empty());
 
-        // Only a quote and a signature: bounced as empty.
+        // Only a quote and a signature: refused as empty.
         let message = answer(address, &reply_address, "answer-5@example.org", "");
-        assert_eq!(
-            smtp_send(port, address, &reply_address, &message).await,
-            250
-        );
-        wait_until(Duration::from_secs(15), || async {
-            (bounces(&smtp, address, "empty_reply").len() == 1).then_some(())
-        })
-        .await
-        .expect("a bounce for the empty reply");
+        let (code, line) = smtp_answer(port, address, &reply_address, &message).await;
+        assert_eq!(code, 550, "{line}");
+        assert!(line.contains("empty_reply"), "{line}");
 
         // Beyond 1 MiB: refused at the end of DATA.
         let huge = answer(
@@ -281,7 +290,7 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
             550
         );
 
-        // A locked thread: bounced, nothing posted.
+        // A locked thread: refused with the precise reason, nothing posted.
         let locked = admin
             .send(admin.build(
                 reqwest::Method::POST,
@@ -295,9 +304,43 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
             "answer-4@example.org",
             "Trop tard ?",
         );
-        assert_eq!(
-            smtp_send(port, address, &reply_address, &message).await,
-            250
+        let (code, line) = smtp_answer(port, address, &reply_address, &message).await;
+        assert_eq!(code, 550, "{line}");
+        assert!(
+            line.contains("reply_thread_closed") && line.contains("locked"),
+            "{line}"
+        );
+        // The listener never mails: the refusals above told nobody by mail.
+        assert!(smtp.mails_to(mallory).is_empty(), "no backscatter");
+        assert!(
+            bounces(&smtp, address, "").is_empty(),
+            "no bounce mailed from an SMTP session"
+        );
+
+        // Without a session (the MTA's pipe), the same message gets a
+        // bounce, in both languages, mailed to Anne's own address; one from
+        // a forged sender gets none.
+        let domain = &a.running.state.domain;
+        let rcpts = [reply_address.clone()];
+        let pipe = |raw: String, sender: &'static str| {
+            let rcpts = &rcpts;
+            async move {
+                domain
+                    .receive_reply_mail(raw.as_bytes(), sender, rcpts, ReplyChannel::Pipe)
+                    .await
+                    .expect("received")
+            }
+        };
+        let outcome = pipe(message.clone(), address).await;
+        assert!(
+            matches!(
+                outcome,
+                ReplyMailOutcome::Refused {
+                    bounce: Bounce::Sent,
+                    ..
+                }
+            ),
+            "{outcome:?}"
         );
         let bounce = wait_until(Duration::from_secs(15), || async {
             bounces(&smtp, address, "reply_thread_closed").pop()
@@ -305,8 +348,213 @@ async fn a_teacher_replies_by_mail_and_bad_mails_bounce() {
         .await
         .expect("a bounce for the locked thread");
         assert!(bounce_has_both_languages(&bounce), "{bounce}");
+        let forged_sender = answer(mallory, &reply_address, "answer-7@example.net", "Hi.");
+        let outcome = pipe(forged_sender, mallory).await;
+        assert!(
+            matches!(
+                outcome,
+                ReplyMailOutcome::Refused {
+                    bounce: Bounce::NotSent,
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+        assert!(smtp.mails_to(mallory).is_empty(), "no backscatter");
 
         assert_eq!(replies(&a, thread_id).await.len(), 2, "nothing else posted");
+        a.stop().await;
+        b.stop().await;
+    }
+}
+
+/// The replies of project thread `thread` on `instance`, as `client` (a
+/// member) reads them.
+async fn project_replies(client: &Client<'_>, project: &str, thread: i64) -> Vec<Value> {
+    let view = client
+        .get_json(&format!("/api/v1/projects/{project}/threads/{thread}"))
+        .await;
+    view["replies"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_members_reply_by_mail_and_others_are_refused() {
+    for engine in engines() {
+        let (smtp, a, b, port) = two_instances(engine).await;
+        let anne = Client::teacher(&a, "anne", false).await;
+        let carl = Client::teacher(&a, "carl", false).await;
+        Client::teacher(&a, "dora", false).await;
+        let bea = Client::teacher(&b, "bea", false).await;
+        let address = "anne@example.org";
+
+        // Anne's project on A: Carl (A) and Bea (B) are members.
+        anne.post(
+            "/api/v1/projects",
+            json!({"name": "jardin", "title": "Jardin partagé", "join_mode": "open"}),
+        )
+        .await
+        .expect(201);
+        let joined = carl
+            .post("/api/v1/projects/jardin/join", json!({}))
+            .await
+            .expect(201);
+        let carl_id = joined["membership"]["person"]["id"].as_i64().unwrap();
+        let remote = format!("jardin@{}", a.domain);
+        let found = bea
+            .get(&format!("/api/v1/projects/lookup?handle={remote}"))
+            .await;
+        assert_eq!(found.status, 200, "{}", found.text);
+        let asked = bea
+            .post(&format!("/api/v1/projects/{remote}/join"), json!({}))
+            .await;
+        assert!(asked.status < 300, "{}", asked.text);
+        after_delivery(&[&a, &b], "Bea is a member", || async {
+            let found = bea
+                .get_json(&format!("/api/v1/projects/lookup?handle={remote}"))
+                .await;
+            found["me"]["state"] == "member"
+        })
+        .await;
+
+        // Anne opens a thread; Carl answers: her mail about his reply
+        // carries her reply address for the project thread.
+        let thread = anne
+            .post(
+                "/api/v1/projects/jardin/threads",
+                json!({"title": "Semis", "body": "On sème mardi."}),
+            )
+            .await
+            .expect(201);
+        let thread_id = thread["id"].as_i64().unwrap();
+        let thread_ap_id = thread["ap_id"].as_str().unwrap().to_string();
+        carl.post(
+            &format!("/api/v1/projects/jardin/threads/{thread_id}/replies"),
+            json!({"body": "Je peux arroser jeudi."}),
+        )
+        .await
+        .expect(201);
+        a.running
+            .state
+            .domain
+            .send_notification_mails()
+            .await
+            .expect("mails");
+        let mail = smtp.wait_for_mail(address, 1).await;
+        assert!(
+            decoded(&mail).contains("a répondu dans « Semis »"),
+            "{}",
+            decoded(&mail)
+        );
+        let reply_address = reply_to(&mail);
+        assert!(
+            reply_address.starts_with(&format!("reply+p{thread_id}.")),
+            "{reply_address}"
+        );
+        assert!(reply_address.ends_with("@reply.a.test"), "{reply_address}");
+        assert!(
+            decoded(&mail).contains("Répondez à ce courriel pour répondre"),
+            "the mail says how to answer: {}",
+            decoded(&mail)
+        );
+
+        // Anne answers: posted in the project thread, and Bea reads it on B.
+        let sent = answer(
+            address,
+            &reply_address,
+            "projet-1@example.org",
+            "Merci Carl, je prends vendredi.",
+        );
+        let (code, line) = smtp_answer(port, address, &reply_address, &sent).await;
+        assert_eq!(code, 250, "{line}");
+        let posted = project_replies(&anne, "jardin", thread_id).await;
+        assert_eq!(posted.len(), 2, "{posted:?}");
+        let text = posted[1].to_string();
+        assert!(text.contains("je prends vendredi"), "{text}");
+        assert!(!text.contains("a écrit"), "{text}");
+        assert!(text.contains("anne"), "posted as Anne: {text}");
+        // The same message again (an MTA retry): accepted, posted once.
+        assert_eq!(smtp_send(port, address, &reply_address, &sent).await, 250);
+        assert_eq!(project_replies(&anne, "jardin", thread_id).await.len(), 2);
+        after_delivery(&[&a, &b], "the reply by mail reaches Bea on B", || async {
+            let threads = bea
+                .get_json(&format!("/api/v1/projects/{remote}/threads"))
+                .await;
+            let Some(on_b) = threads["threads"].as_array().and_then(|threads| {
+                threads
+                    .iter()
+                    .find(|t| t["ap_id"] == thread_ap_id.as_str())
+                    .and_then(|t| t["id"].as_i64())
+            }) else {
+                return false;
+            };
+            project_replies(&bea, &remote, on_b)
+                .await
+                .iter()
+                .any(|reply| reply.to_string().contains("je prends vendredi"))
+        })
+        .await;
+
+        // Anne follows the project's forum by mail: about Carl's next reply
+        // she gets its list mail only (with the same reply address), not
+        // also the notification mail.
+        anne.call(
+            reqwest::Method::PUT,
+            "/api/v1/projects/jardin/mail-subscription",
+            None,
+        )
+        .await
+        .expect(200);
+        carl.post(
+            &format!("/api/v1/projects/jardin/threads/{thread_id}/replies"),
+            json!({"body": "Et samedi aussi."}),
+        )
+        .await
+        .expect(201);
+        run_list_mails(&a).await;
+        a.running
+            .state
+            .domain
+            .send_notification_mails()
+            .await
+            .expect("mails");
+        let list_mail = smtp.wait_for_mail(address, 2).await;
+        assert!(list_mail.data.contains("List-Id: "), "{}", list_mail.data);
+        assert_eq!(reply_to(&list_mail), reply_address);
+        assert_eq!(smtp.mails_to(address).len(), 2, "one mail about one post");
+
+        // Dora (never a member) and Carl (once removed) answering with
+        // their own reply addresses for the thread: refused in the session,
+        // nothing posted, nothing mailed to them.
+        let domain = &a.running.state.domain;
+        anne.post(
+            &format!("/api/v1/projects/jardin/members/{carl_id}"),
+            json!({"action": "remove"}),
+        )
+        .await
+        .expect(200);
+        for name in ["dora", "carl"] {
+            let account = domain
+                .store()
+                .account_by_username(name)
+                .await
+                .unwrap()
+                .unwrap();
+            let own = domain
+                .reply_address(account.id, ReplyThread::Project(thread_id))
+                .await
+                .unwrap();
+            let from = format!("{name}@example.org");
+            let message = answer(&from, &own, &format!("{name}-1@example.org"), "Moi aussi.");
+            let (code, line) = smtp_answer(port, &from, &own, &message).await;
+            assert_eq!(code, 550, "{name}: {line}");
+            assert!(line.contains("reply_thread_closed"), "{name}: {line}");
+            assert!(smtp.mails_to(&from).is_empty(), "{name}: no mail");
+        }
+        assert_eq!(
+            project_replies(&anne, "jardin", thread_id).await.len(),
+            3,
+            "nothing else posted"
+        );
         a.stop().await;
         b.stop().await;
     }

@@ -157,24 +157,40 @@ pub async fn queue_forum_post(
     .await?
     .rows_affected();
     if queued > 0 {
-        sqlx::query(
-            "UPDATE notification_mails SET state = 'dropped', done_at = $1 \
-             WHERE state = 'pending' AND mode = 'now' \
-             AND notification_id IN (SELECT id FROM notifications WHERE post_id = $2) \
-             AND account_id IN (SELECT account_id FROM list_mails WHERE post_id = $2)",
-        )
-        .bind(now)
-        .bind(post.0)
-        .execute(&mut **tx)
-        .await?;
+        drop_notification_mails(tx, "post_id", post.0, now).await?;
     }
     Ok(queued)
+}
+
+/// Drops the notification mails "at once" waiting about post `post` (a
+/// forum post when `column` is `post_id`, a project post when it is
+/// `project_post_id`) for the teachers who get its list mail: one mail
+/// about one post.
+async fn drop_notification_mails(
+    tx: &mut Tx,
+    column: &str,
+    post: i64,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(&format!(
+        "UPDATE notification_mails SET state = 'dropped', done_at = $1 \
+         WHERE state = 'pending' AND mode = 'now' \
+         AND notification_id IN (SELECT id FROM notifications WHERE {column} = $2) \
+         AND account_id IN (SELECT account_id FROM list_mails WHERE {column} = $2)"
+    ))
+    .bind(now)
+    .bind(post)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Queues a list mail of project post `post` (in project `project`, by
 /// `author`) for every subscriber of the project's forum who is still a
 /// member and may get mail, but its author. Subscriptions of teachers who
-/// are no longer members end here.
+/// are no longer members end here. As for a forum post, a subscriber's
+/// notification mail "at once" about the same post is dropped (called after
+/// the post's notifications, in its transaction).
 pub async fn queue_project_post(
     tx: &mut Tx,
     post: i64,
@@ -190,7 +206,7 @@ pub async fn queue_project_post(
     .execute(&mut **tx)
     .await?;
     let now = tx.now_ms();
-    Ok(sqlx::query(
+    let queued = sqlx::query(
         "INSERT INTO list_mails (account_id, group_id, project_post_id, state, created_at) \
          SELECT s.account_id, s.group_id, $1, 'pending', $2 FROM mail_subscriptions s \
          JOIN accounts a ON a.id = s.account_id \
@@ -203,7 +219,11 @@ pub async fn queue_project_post(
     .bind(author.0)
     .execute(&mut **tx)
     .await?
-    .rows_affected())
+    .rows_affected();
+    if queued > 0 {
+        drop_notification_mails(tx, "project_post_id", post, now).await?;
+    }
+    Ok(queued)
 }
 
 impl Store {

@@ -50,6 +50,8 @@ pub struct QueuedMail {
     pub visible: i64,
     /// The forum thread it is about, if any (its first post).
     pub thread_id: Option<i64>,
+    /// The thread of a project's forum it is about, if any (its first post).
+    pub project_thread_id: Option<i64>,
 }
 
 /// The columns of [`QueuedMail`], from `notification_mails m`,
@@ -61,7 +63,8 @@ const QUEUED_COLUMNS: &str = "m.id AS mail_id, a.id AS account_id, \
      notifications.title AS thread_title, notifications.link, notifications.detail, \
      COALESCE(reply.source, notifications.excerpt) AS post_source, \
      COALESCE(reply.content_html, '') AS post_html, notifications.read_at, \
-     notifications.thread_id";
+     notifications.thread_id, \
+     COALESCE(project_post.thread_id, project_post.id) AS project_thread_id";
 
 /// Whether the notification may still be mailed: the same rule as for
 /// showing it (see `notifications::VISIBLE`).
@@ -72,7 +75,8 @@ const QUEUED_FROM: &str = "FROM notification_mails m \
      JOIN accounts a ON a.id = m.account_id \
      LEFT JOIN actors ON actors.id = notifications.actor_id \
      LEFT JOIN posts reply ON reply.id = notifications.post_id \
-     LEFT JOIN posts thread ON thread.id = notifications.thread_id";
+     LEFT JOIN posts thread ON thread.id = notifications.thread_id \
+     LEFT JOIN project_posts project_post ON project_post.id = notifications.project_post_id";
 
 /// Whether `recipient` turned notifications of `kind` off (then none is
 /// written): for a store function that writes one notification at a time.

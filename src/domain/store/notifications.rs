@@ -139,6 +139,9 @@ pub struct NewNotification {
     pub thread: Option<PostId>,
     /// The project concerned, if any.
     pub project: Option<ActorId>,
+    /// The post of the project's forum concerned, if any (its mails carry
+    /// a reply address for its thread).
+    pub project_post: Option<i64>,
     /// The forum concerned, if any.
     pub forum: Option<ActorId>,
     /// The local account concerned (a sign-up waiting for approval).
@@ -166,6 +169,7 @@ impl NewNotification {
             post: None,
             thread: None,
             project: None,
+            project_post: None,
             forum: None,
             subject_account: None,
             title: String::new(),
@@ -293,7 +297,8 @@ pub async fn insert_notification(
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO notifications (recipient_id, kind, actor_id, post_id, thread_id, \
              project_id, forum_id, subject_account_id, title, excerpt, detail, link, event_key, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             created_at, project_post_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              ON CONFLICT (recipient_id, kind, event_key) DO NOTHING RETURNING id",
         )
         .bind(recipient.0)
@@ -310,6 +315,7 @@ pub async fn insert_notification(
         .bind(&note.link)
         .bind(&note.event_key)
         .bind(now)
+        .bind(note.project_post)
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(id) = id {
@@ -329,13 +335,25 @@ pub async fn insert_notification(
 
 /// The local authors (actors) of `posts`.
 pub async fn local_authors(tx: &mut Tx, posts: &[PostId]) -> StoreResult<Vec<ActorId>> {
+    let ids: Vec<i64> = posts.iter().map(|post| post.0).collect();
+    local_authors_in(tx, "posts", &ids).await
+}
+
+/// The local authors (actors) of the project posts `posts`.
+pub async fn local_project_authors(tx: &mut Tx, posts: &[i64]) -> StoreResult<Vec<ActorId>> {
+    local_authors_in(tx, "project_posts", posts).await
+}
+
+/// The local authors of rows `ids` of `table` (`posts` or `project_posts`),
+/// each once.
+async fn local_authors_in(tx: &mut Tx, table: &str, ids: &[i64]) -> StoreResult<Vec<ActorId>> {
     let mut authors = Vec::new();
-    for post in posts {
-        let author: Option<i64> = sqlx::query_scalar(
-            "SELECT posts.author_id FROM posts JOIN accounts ON accounts.actor_id = posts.author_id \
-             WHERE posts.id = $1",
-        )
-        .bind(post.0)
+    for id in ids {
+        let author: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT {table}.author_id FROM {table} \
+             JOIN accounts ON accounts.actor_id = {table}.author_id WHERE {table}.id = $1"
+        ))
+        .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(author) = author.map(ActorId) {
@@ -411,14 +429,14 @@ pub struct NotificationRow {
 }
 
 /// What a recipient may still see: a reply or mention in a forum whose
-/// post and thread are neither deleted nor removed; a mention in a
-/// project's forum (no forum post, a project) and news of a project they
+/// post and thread are neither deleted nor removed; a reply or mention in
+/// a project's forum (no forum post, a project) and news of a project they
 /// still belong to.
 pub(super) const VISIBLE: &str = "(notifications.kind NOT IN ('reply', 'mention') \
      OR (notifications.post_id IS NULL AND notifications.project_id IS NOT NULL) OR ( \
      reply.id IS NOT NULL AND reply.deleted_at IS NULL AND reply.removed_at IS NULL \
      AND (thread.id IS NULL OR (thread.deleted_at IS NULL AND thread.removed_at IS NULL)))) \
-     AND (notifications.kind NOT IN ('new_member', 'new_event', 'new_document', 'mention') \
+     AND (notifications.kind NOT IN ('new_member', 'new_event', 'new_document', 'mention', 'reply') \
      OR notifications.project_id IS NULL OR EXISTS ( \
      SELECT 1 FROM project_members JOIN accounts member ON member.actor_id = project_members.actor_id \
      WHERE member.id = notifications.recipient_id \
