@@ -1648,10 +1648,68 @@ async fn notify_reply(
     preau::domain::store::commit(tx).await.unwrap();
 }
 
+/// The ids of the rows of `queue` a sender is offered now.
+async fn offered(store: &Store, queue: preau::domain::store::mail_queue::MailQueue) -> Vec<i64> {
+    use preau::domain::store::mail_queue::MailQueue;
+    match queue {
+        MailQueue::Notifications => store
+            .pending_instant_mails(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.mail_id)
+            .collect(),
+        MailQueue::Lists => store
+            .pending_list_mails(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.mail_id)
+            .collect(),
+    }
+}
+
+/// The claim lease on the one row waiting in `queue`: a process claims
+/// it, then dies before sending; while its claim lasts, the row is neither
+/// offered nor claimed by another; once it lapsed, it is offered and
+/// claimed again, once (the new claim holds). Answers the row's id.
+async fn claimed_until_the_lease_lapses(
+    store: &Store,
+    clock: &preau::domain::clock::Clock,
+    queue: preau::domain::store::mail_queue::MailQueue,
+) -> Vec<i64> {
+    use preau::domain::store::mail_queue::CLAIM_LEASE_MS;
+    let ms = |ms: i64| std::time::Duration::from_millis(ms as u64);
+    let ids = offered(store, queue).await;
+    assert_eq!(ids.len(), 1);
+    assert_eq!(store.claim_queued_mails(queue, &ids).await.unwrap(), ids);
+    for wait in [0, CLAIM_LEASE_MS - 60_000] {
+        clock.advance(ms(wait));
+        assert!(offered(store, queue).await.is_empty(), "{queue:?}");
+        assert!(store
+            .claim_queued_mails(queue, &ids)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+    clock.advance(ms(120_000));
+    assert_eq!(offered(store, queue).await, ids, "{queue:?}");
+    assert_eq!(store.claim_queued_mails(queue, &ids).await.unwrap(), ids);
+    assert!(
+        store
+            .claim_queued_mails(queue, &ids)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the new claim holds"
+    );
+    ids
+}
+
 #[tokio::test]
 async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
     use preau::domain::store::{
-        mail_queue::{MailQueue, CLAIM_LEASE_MS},
+        mail_queue::MailQueue,
         notification_mail::{DAY_MS, KEPT_MS},
     };
     use std::time::Duration;
@@ -1666,47 +1724,7 @@ async fn mail_claims_lapse_after_a_crash_and_the_queue_is_purged() {
         // A reply is mailed at once (the default): one process claims the
         // row, then dies before sending.
         notify_reply(&store, anne, "post:1").await;
-        let queued = store.pending_instant_mails(10).await.unwrap();
-        assert_eq!(queued.len(), 1);
-        let ids = vec![queued[0].mail_id];
-        assert_eq!(
-            store
-                .claim_queued_mails(MailQueue::Notifications, &ids)
-                .await
-                .unwrap(),
-            ids
-        );
-        // While its claim lasts, no other process takes it.
-        assert!(store.pending_instant_mails(10).await.unwrap().is_empty());
-        assert!(store
-            .claim_queued_mails(MailQueue::Notifications, &ids)
-            .await
-            .unwrap()
-            .is_empty());
-        clock.advance(ms(CLAIM_LEASE_MS - 60_000));
-        assert!(store
-            .claim_queued_mails(MailQueue::Notifications, &ids)
-            .await
-            .unwrap()
-            .is_empty());
-        // Once it lapsed, the mail is offered and claimed again, once.
-        clock.advance(ms(120_000));
-        assert_eq!(store.pending_instant_mails(10).await.unwrap().len(), 1);
-        assert_eq!(
-            store
-                .claim_queued_mails(MailQueue::Notifications, &ids)
-                .await
-                .unwrap(),
-            ids
-        );
-        assert!(
-            store
-                .claim_queued_mails(MailQueue::Notifications, &ids)
-                .await
-                .unwrap()
-                .is_empty(),
-            "the new claim holds"
-        );
+        let ids = claimed_until_the_lease_lapses(&store, &clock, MailQueue::Notifications).await;
         store
             .finish_queued_mails(MailQueue::Notifications, &ids, "sent")
             .await
@@ -1792,54 +1810,18 @@ async fn a_list_mail_claim_lapses_after_a_crash() {
         commit(tx).await.unwrap();
 
         // One process claims Anne's list mail, then dies before sending.
-        let queued = store.pending_list_mails(10).await.unwrap();
-        assert_eq!(queued.len(), 1);
-        let ids = vec![queued[0].mail_id];
-        assert_eq!(
-            store
-                .claim_queued_mails(MailQueue::Lists, &ids)
-                .await
-                .unwrap(),
-            ids
-        );
-        // While its claim lasts, a second claimer gets nothing.
-        assert!(store.pending_list_mails(10).await.unwrap().is_empty());
-        assert!(store
-            .claim_queued_mails(MailQueue::Lists, &ids)
-            .await
-            .unwrap()
-            .is_empty());
-        clock.advance(ms(CLAIM_LEASE_MS - 60_000));
-        assert!(store.pending_list_mails(10).await.unwrap().is_empty());
-        assert!(store
-            .claim_queued_mails(MailQueue::Lists, &ids)
-            .await
-            .unwrap()
-            .is_empty());
-        // Once it lapsed, the mail is offered and claimed again, once.
-        clock.advance(ms(120_000));
-        assert_eq!(store.pending_list_mails(10).await.unwrap().len(), 1);
-        assert_eq!(
-            store
-                .claim_queued_mails(MailQueue::Lists, &ids)
-                .await
-                .unwrap(),
-            ids
-        );
-        assert!(
-            store
-                .claim_queued_mails(MailQueue::Lists, &ids)
-                .await
-                .unwrap()
-                .is_empty(),
-            "the new claim holds"
-        );
-        // Anne stops while it is claimed: once the claim lapses, it is
-        // not retried.
+        let ids = claimed_until_the_lease_lapses(&store, &clock, MailQueue::Lists).await;
+        // Anne stops while it is claimed: its sender failing does not
+        // bring it back, and once the claim lapses, it is not retried.
         assert!(store
             .remove_mail_subscription(anne.id, forum)
             .await
             .unwrap());
+        store
+            .finish_queued_mails(MailQueue::Lists, &ids, "pending")
+            .await
+            .unwrap();
+        assert!(store.pending_list_mails(10).await.unwrap().is_empty());
         clock.advance(ms(CLAIM_LEASE_MS + 60_000));
         assert!(store.pending_list_mails(10).await.unwrap().is_empty());
         assert!(store

@@ -81,8 +81,10 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Marks the rows `ids` of `queue` `state` (`sent`, `dropped`, or back
-    /// to `pending` after a failure), done now.
+    /// Marks the claimed rows `ids` of `queue` `state` (`sent`, `dropped`,
+    /// or back to `pending` after a failure), done now. A row no longer
+    /// `sending` is left alone (dropped meanwhile: the teacher stopped the
+    /// list), so a failed send does not bring it back.
     pub async fn finish_queued_mails(
         &self,
         queue: MailQueue,
@@ -93,7 +95,8 @@ impl Store {
         let table = queue.table();
         for list in id_lists(ids) {
             sqlx::query(&format!(
-                "UPDATE {table} SET state = $1, done_at = $2 WHERE id IN ({list})"
+                "UPDATE {table} SET state = $1, done_at = $2 \
+                 WHERE id IN ({list}) AND state = 'sending'"
             ))
             .bind(state)
             .bind(now)
