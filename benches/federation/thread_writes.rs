@@ -21,10 +21,6 @@ use super::{
 };
 use reqwest::StatusCode;
 use rsa::RsaPrivateKey;
-use tokio::{
-    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
-    net::TcpStream,
-};
 use serde_json::{json, Value};
 use std::{
     sync::{
@@ -32,6 +28,10 @@ use std::{
         Arc, Mutex,
     },
     time::{Duration, Instant},
+};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::TcpStream,
 };
 
 const READERS: usize = 50;
@@ -118,7 +118,8 @@ impl PlainConnection {
 
     /// Sends the request; the answer's status once its body is read.
     async fn get(&mut self) -> std::io::Result<u16> {
-        let broken = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+        let broken =
+            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
         self.stream.get_mut().write_all(&self.request).await?;
         self.line.clear();
         self.stream.read_line(&mut self.line).await?;

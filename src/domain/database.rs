@@ -2,10 +2,7 @@
 //! (creating the data folder for SQLite) and builds itself around it, so
 //! that nothing outside the domain names the store.
 
-use super::{
-    clock::Clock, passwords::PasswordPool, rows::StoreError, Domain,
-    DomainResult,
-};
+use super::{clock::Clock, passwords::PasswordPool, rows::StoreError, Domain, DomainResult};
 use crate::{
     config::Settings,
     domain::{store::Store, thread_pages::ThreadPages},

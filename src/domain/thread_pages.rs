@@ -44,7 +44,8 @@ pub struct ThreadPage {
     pub total_replies: i64,
     /// The page number (from 1).
     pub page: i64,
-    /// Replies per page it was read with.
+    /// Replies per page it was read with; 0 when only the thread was read
+    /// (a reply's id was asked for: the caller redirects).
     pub per_page: i64,
     /// Unique to this value in the process: what is made from it (the
     /// API's JSON, the rendered replies) can be kept while it is shown.
@@ -87,8 +88,7 @@ impl ThreadPages {
             own.remove(&reply.0)
         };
         if !own {
-            self.pages
-                .forget(|_, page| page.thread.post.id == thread);
+            self.pages.forget(|_, page| page.thread.post.id == thread);
         }
     }
 }
@@ -146,7 +146,7 @@ impl Domain {
                 forum,
                 total_replies: 0,
                 page,
-                per_page,
+                per_page: 0,
                 generation: next_generation(),
             }));
         }
@@ -202,6 +202,7 @@ impl Domain {
             .record_write_and_patch(
                 |_, page| page.thread.post.id == thread,
                 |old| async move {
+                    // A reply's redirect entry: read again when asked.
                     if old.thread.post.id != thread || old.per_page <= 0 {
                         return Ok(None);
                     }

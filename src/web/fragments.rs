@@ -119,7 +119,10 @@ mod tests {
         assert!(fragments.get(key, 1).is_none());
         fragments.get_or_render(key, 1, &["a"], || Some("A".into()));
         assert_eq!(fragments.get(key, 1).as_deref(), Some("A"));
-        assert!(fragments.get(key, 2).is_none(), "another value: views compared");
+        assert!(
+            fragments.get(key, 2).is_none(),
+            "another value: views compared"
+        );
         // A new value showing the same list takes the list over.
         fragments.get_or_render(key, 2, &["a"], || None);
         assert_eq!(fragments.get(key, 2).as_deref(), Some("A"));

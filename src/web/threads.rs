@@ -168,9 +168,7 @@ pub(super) async fn thread_page(
     // Visitors not logged in: the list rendered for this very page value,
     // without making its views again.
     let replies_html = match page.user {
-        None => state
-            .reply_fragments
-            .get(fragment_key, snapshot.generation),
+        None => state.reply_fragments.get(fragment_key, snapshot.generation),
         Some(_) => None,
     };
     let replies = match replies_html {

@@ -1178,6 +1178,21 @@ async fn a_forum_cannot_speak_for_another_forum() {
     reader.stop().await;
 }
 
+/// Anne (an administrator), Bea, the forum `maths` Anne opens and her
+/// thread there.
+async fn maths_thread<'a>(
+    instance: &'a TestInstance,
+    title: &str,
+    body: &str,
+) -> (Client<'a>, Client<'a>, i64) {
+    let anne = Client::teacher(instance, "anne", true).await;
+    let bea = Client::teacher(instance, "bea", false).await;
+    anne.create_forum("maths", "Mathématiques").await;
+    let thread = anne.post_thread("maths", title, body).await;
+    let id = thread["id"].as_i64().unwrap();
+    (anne, bea, id)
+}
+
 /// Thread pages are served from memory to visitors not logged in (the
 /// page's data, and its rendered replies): every change to what the page
 /// shows is seen by the next read all the same, in HTML and in the API.
@@ -1186,13 +1201,7 @@ async fn a_visitor_sees_each_change_to_a_thread_page_at_once() {
     for engine in engines() {
         let (settings, dir) = settings(engine, None);
         let instance = start(engine, settings, dir).await;
-        let anne = Client::teacher(&instance, "anne", true).await;
-        let bea = Client::teacher(&instance, "bea", false).await;
-        anne.create_forum("maths", "Mathématiques").await;
-        let thread = anne
-            .post_thread("maths", "Les fractions", "Par où commencer ?")
-            .await;
-        let id = thread["id"].as_i64().unwrap();
+        let (anne, bea, id) = maths_thread(&instance, "Les fractions", "Par où commencer ?").await;
         let (html, api) = (format!("/threads/{id}"), format!("/api/v1/threads/{id}"));
         let reader = Client::anonymous(&instance);
         let shown = |text: &'static str| {
@@ -1269,13 +1278,7 @@ async fn a_reply_on_a_later_page_keeps_the_first_page_and_updates_its_counts() {
     for engine in engines() {
         let (settings, dir) = settings(engine, None);
         let instance = start(engine, settings, dir).await;
-        let anne = Client::teacher(&instance, "anne", true).await;
-        let bea = Client::teacher(&instance, "bea", false).await;
-        anne.create_forum("maths", "Mathématiques").await;
-        let thread = anne
-            .post_thread("maths", "Le calcul mental", "Vos rituels ?")
-            .await;
-        let id = thread["id"].as_i64().unwrap();
+        let (_anne, bea, id) = maths_thread(&instance, "Le calcul mental", "Vos rituels ?").await;
         let mut replies = Vec::new();
         for n in 0..50 {
             replies.push(
@@ -1330,15 +1333,22 @@ async fn a_reply_on_a_later_page_keeps_the_first_page_and_updates_its_counts() {
         // An edit on page 1 shows at once (and page 1 is read again).
         let response = bea
             .send(
-                bea.build(reqwest::Method::PUT, &format!("/api/v1/posts/{}", replies[1]))
-                    .json(&json!({"body": "Rituel corrigé"})),
+                bea.build(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/posts/{}", replies[1]),
+                )
+                .json(&json!({"body": "Rituel corrigé"})),
             )
             .await;
         assert_eq!(response.status, 200, "{}", response.text);
         let page = reader.page(&html).await;
         assert!(page.contains("Rituel corrigé"), "{engine:?}");
         assert!(page.contains("Relu dans la base"), "{engine:?}: read again");
-        assert!(reader.get_json(&api).await.to_string().contains("Rituel corrigé"));
+        assert!(reader
+            .get_json(&api)
+            .await
+            .to_string()
+            .contains("Rituel corrigé"));
         instance.stop().await;
     }
 }

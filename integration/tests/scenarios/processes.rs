@@ -218,7 +218,9 @@ async fn a_second_process_shows_a_reply_written_by_the_first_on_its_thread_page(
         .expect("the second process starts on the shared database");
     let anne = crate::support::client::Client::teacher(&first, "anne", true).await;
     anne.create_forum("maths", "Mathématiques").await;
-    let thread = anne.post_thread("maths", "Les aires", "Avec des carreaux ?").await;
+    let thread = anne
+        .post_thread("maths", "Les aires", "Avec des carreaux ?")
+        .await;
     let id = thread["id"].as_i64().unwrap();
     let reader = crate::support::client::Client::stranger();
     let (html, api) = (
@@ -227,7 +229,11 @@ async fn a_second_process_shows_a_reply_written_by_the_first_on_its_thread_page(
     );
     // The second process keeps the page in memory...
     for _ in 0..2 {
-        assert!(reader.get(&html).await.text.contains("Pas encore de réponse."));
+        assert!(reader
+            .get(&html)
+            .await
+            .text
+            .contains("Pas encore de réponse."));
         assert_eq!(reader.get(&api).await.json["total_replies"], 0);
     }
     // ...and learns of the first's reply from its live event, well before
