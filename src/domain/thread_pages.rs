@@ -166,7 +166,7 @@ impl Domain {
         }))
     }
 
-    /// Called before committing local reply `reply` of `thread`: on
+    /// Called before committing local reply `reply`: on
     /// PostgreSQL its live event will come back to this process, which
     /// must not drop the pages patched by [`Self::reply_committed`].
     pub(crate) fn reply_expected(&self, reply: PostId) {
