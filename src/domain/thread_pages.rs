@@ -4,7 +4,7 @@
 //! A thread read by many while replies come in is the case this serves:
 //! a new local reply does not make the pages of its thread stale, it
 //! patches them (new counts, the reply appended when it lands on the
-//! page) with three small reads, once per write, while the readers that
+//! page) with four small reads, once per write, while the readers that
 //! arrive after the write wait for the patch instead of reading the page's
 //! rows again (see [`VersionedCache::record_write_and_patch`]). Any other
 //! write (an edit, a deletion, a removal, a like, a trust label, a reply
