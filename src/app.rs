@@ -88,6 +88,8 @@ pub struct AppState {
     pub signers: Arc<apub::signing::SignerCache>,
     /// Thread pages' reply lists as visitors not logged in see them.
     pub reply_fragments: Arc<web::fragments::ReplyFragments>,
+    /// The API's thread pages, serialised.
+    pub thread_json: Arc<api::posts::ThreadJson>,
 }
 
 impl AppState {
@@ -217,6 +219,7 @@ pub async fn build_app_with_clock(
         limits: Arc::new(RateLimits::new(&domain.settings)),
         backfills: Arc::default(),
         reply_fragments: Arc::default(),
+        thread_json: Arc::default(),
         inbox_memory: Arc::default(),
         http: http.clone(),
         templates: Arc::new(web::build_templates()?),

@@ -10,7 +10,10 @@
 //! `Create(Note)` replies to the forum's inbox (signature check, policy,
 //! receive). The writer is paced (one request started every 1/rate s,
 //! whatever the previous ones are doing) and its achieved rate is
-//! reported. Client and server share this process and its cores.
+//! reported. Client and server share this process and its cores; the
+//! readers are plain keep-alive HTTP/1.1 connections that read each
+//! answer's bytes without parsing them (`PREAU_BENCH_THREAD_CLIENT=reqwest`
+//! for the `reqwest` client the figures before 2026-12-03 16:00 used).
 
 use super::{
     engines, http_client, ms, percentile, presign, reply_activity, seed, start_remote,
@@ -25,6 +28,10 @@ use std::{
         Arc, Mutex,
     },
     time::{Duration, Instant},
+};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::TcpStream,
 };
 
 const READERS: usize = 50;
@@ -57,8 +64,97 @@ struct Writes {
     elapsed: Duration,
 }
 
+/// How the readers send their requests (`PREAU_BENCH_THREAD_CLIENT`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReadClient {
+    /// [`PlainConnection`]: one keep-alive connection per reader, the
+    /// answer's bytes read and not parsed (the default: the readers share
+    /// the cores with the server, so the cheaper they are the more the
+    /// figures measure the server).
+    Plain,
+    /// The bench's `reqwest` client, as before (`reqwest`).
+    Reqwest,
+}
+
+impl ReadClient {
+    fn from_env() -> ReadClient {
+        match std::env::var("PREAU_BENCH_THREAD_CLIENT").as_deref() {
+            Ok("reqwest") => ReadClient::Reqwest,
+            _ => ReadClient::Plain,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            ReadClient::Plain => "plain HTTP/1.1 readers",
+            ReadClient::Reqwest => "reqwest readers",
+        }
+    }
+}
+
+/// A keep-alive HTTP/1.1 connection that sends one fixed `GET` and reads
+/// the status and the `Content-Length` bytes of each answer, nothing more.
+struct PlainConnection {
+    stream: BufReader<TcpStream>,
+    request: Vec<u8>,
+    line: String,
+    body: Vec<u8>,
+}
+
+impl PlainConnection {
+    async fn connect(url: &str) -> std::io::Result<PlainConnection> {
+        let rest = url.trim_start_matches("http://");
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let stream = TcpStream::connect(host).await?;
+        stream.set_nodelay(true)?;
+        Ok(PlainConnection {
+            stream: BufReader::with_capacity(64 * 1024, stream),
+            request: format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n\r\n")
+                .into_bytes(),
+            line: String::new(),
+            body: Vec::new(),
+        })
+    }
+
+    /// Sends the request; the answer's status once its body is read.
+    async fn get(&mut self) -> std::io::Result<u16> {
+        let broken =
+            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+        self.stream.get_mut().write_all(&self.request).await?;
+        self.line.clear();
+        self.stream.read_line(&mut self.line).await?;
+        let status = self
+            .line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .ok_or_else(|| broken("status line"))?;
+        let mut length = None;
+        loop {
+            self.line.clear();
+            if self.stream.read_line(&mut self.line).await? == 0 {
+                return Err(broken("closed"));
+            }
+            let line = self.line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse::<usize>().ok();
+                }
+            }
+        }
+        let length = length.ok_or_else(|| broken("no Content-Length"))?;
+        self.body.resize(length, 0);
+        self.stream.read_exact(&mut self.body).await?;
+        Ok(status)
+    }
+}
+
 /// 50 clients reading `url` in a loop until `deadline`.
 async fn read_load(
+    reader: ReadClient,
     client: &reqwest::Client,
     url: &str,
     deadline: Instant,
@@ -71,14 +167,37 @@ async fn read_load(
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut failures = 0usize;
+            let mut connection = None;
             while Instant::now() < deadline {
                 let sent = Instant::now();
-                match client.get(&url).send().await {
-                    Ok(response) if response.status() == StatusCode::OK => {
-                        let _ = response.bytes().await;
-                        latencies.push(sent.elapsed());
+                let ok = match reader {
+                    ReadClient::Reqwest => match client.get(&url).send().await {
+                        Ok(response) if response.status() == StatusCode::OK => {
+                            let _ = response.bytes().await;
+                            true
+                        }
+                        _ => false,
+                    },
+                    ReadClient::Plain => {
+                        if connection.is_none() {
+                            connection = PlainConnection::connect(&url).await.ok();
+                        }
+                        match connection.as_mut() {
+                            Some(open) => match open.get().await {
+                                Ok(status) => status == 200,
+                                Err(_) => {
+                                    connection = None;
+                                    false
+                                }
+                            },
+                            None => false,
+                        }
                     }
-                    _ => failures += 1,
+                };
+                if ok {
+                    latencies.push(sent.elapsed());
+                } else {
+                    failures += 1;
                 }
             }
             (latencies, failures)
@@ -189,6 +308,7 @@ pub(super) async fn thread_writes_bench(
     secs: u64,
 ) {
     let rate = super::env_usize("PREAU_BENCH_WRITE_RATE", 100).max(1) as f64;
+    let reader = ReadClient::from_env();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "\n== thread-writes: load average before: {}",
@@ -203,8 +323,9 @@ pub(super) async fn thread_writes_bench(
         let seeded = seed(domain, "maths").await;
         let thread = thread_with_replies(domain, &seeded, 500).await;
         println!(
-            "\n== thread page with 500 replies under writes, {} (in process: readers, writer and server share the cores; max_connections {})",
+            "\n== thread page with 500 replies under writes, {} (in process: readers, writer and server share the cores; {}; max_connections {})",
             engine.label(),
+            reader.label(),
             domain.settings.database.max_connections
         );
         let client = http_client();
@@ -269,7 +390,7 @@ pub(super) async fn thread_writes_bench(
                     Vec::new().into_iter()
                 };
                 let deadline = Instant::now() + Duration::from_secs(secs);
-                let reads = read_load(&client, &url, deadline);
+                let reads = read_load(reader, &client, &url, deadline);
                 let writes = async {
                     match writer {
                         Writer::None => Writes::default(),
@@ -331,7 +452,12 @@ pub(super) async fn thread_writes_bench(
                     ms(percentile(&latencies, 100.0)),
                 );
                 summary.add(
-                    format!("thread {kind} {}, {}", writer.label(rate), engine.label()),
+                    format!(
+                        "thread {kind} {}, {}, {}",
+                        writer.label(rate),
+                        engine.label(),
+                        reader.label()
+                    ),
                     format!(
                         "p50 {} p99 {}, {read_rate:.0} req/s{}",
                         ms(p50),

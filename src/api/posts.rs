@@ -18,8 +18,15 @@ use crate::{
     error::AppError,
 };
 use activitypub_federation::config::Data;
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{
+    body::Bytes,
+    extract::State,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
 use serde::{Deserialize, Serialize};
+use std::{collections::HashMap, sync::Mutex};
 use utoipa::ToSchema;
 
 /// A thread, its forum and a page of its replies.
@@ -57,7 +64,7 @@ pub async fn get_thread(
     data: Data<AppState>,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<PageQuery>,
-) -> Result<Json<ThreadPage>, AppError> {
+) -> Result<Response, AppError> {
     let state: &AppState = &data;
     let page = validate::page_number(query.page.as_deref(), validate::MAX_PAGE)?;
     let mut snapshot = state
@@ -78,19 +85,65 @@ pub async fn get_thread(
     if !thread.is_visible() {
         return Err(AppError::new(StatusCode::GONE, "post_deleted"));
     }
-    let labels = state.domain.labeller().await?;
-    Ok(Json(ThreadPage {
-        forum: Forum::new(state, &snapshot.forum, &labels),
-        thread: Post::new(&snapshot.thread, &labels),
-        replies: snapshot
-            .replies
-            .iter()
-            .map(|r| Post::new(r, &labels))
-            .collect(),
-        page,
-        total_replies: snapshot.total_replies,
-        replies_per_page: REPLIES_PER_PAGE,
-    }))
+    let key = (thread.id.0, page);
+    let body = match state.thread_json.get(key, snapshot.generation) {
+        Some(body) => body,
+        None => {
+            let labels = state.domain.labeller().await?;
+            let view = ThreadPage {
+                forum: Forum::new(state, &snapshot.forum, &labels),
+                thread: Post::new(&snapshot.thread, &labels),
+                replies: snapshot
+                    .replies
+                    .iter()
+                    .map(|r| Post::new(r, &labels))
+                    .collect(),
+                page,
+                total_replies: snapshot.total_replies,
+                replies_per_page: REPLIES_PER_PAGE,
+            };
+            let body = Bytes::from(
+                serde_json::to_vec(&view).map_err(|e| AppError::internal(e.to_string()))?,
+            );
+            state
+                .thread_json
+                .insert(key, snapshot.generation, body.clone());
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Thread pages as the API sends them, serialised once per page value of
+/// the domain (`ThreadPage::generation`): while the domain serves one
+/// value, no write it misses was recorded, so neither does its JSON. The
+/// trust labels in it were computed at most the page cache's age earlier.
+#[derive(Default)]
+pub struct ThreadJson {
+    entries: Mutex<HashMap<(i64, i64), (u64, Bytes)>>,
+}
+
+/// At most this many pages are kept; when full, all go.
+const THREAD_JSON_CAPACITY: usize = 256;
+
+impl ThreadJson {
+    /// The JSON of page `page` of `thread` made from value `generation`.
+    fn get(&self, key: (i64, i64), generation: u64) -> Option<Bytes> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(&key)
+            .filter(|(made_from, _)| *made_from == generation)
+            .map(|(_, body)| body.clone())
+    }
+
+    /// Keeps the JSON made from value `generation`.
+    fn insert(&self, key: (i64, i64), generation: u64, body: Bytes) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= THREAD_JSON_CAPACITY && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(key, (generation, body));
+    }
 }
 
 /// `POST /api/v1/threads/{id}/replies` body.

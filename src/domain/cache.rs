@@ -10,7 +10,7 @@
 //! is none, one reader builds while the others for the same key wait for
 //! that build instead of all querying the store at once.
 
-use crate::domain::store::content_version;
+use crate::domain::store::{content_changed, content_version};
 use std::{
     collections::HashMap,
     future::Future,
@@ -82,13 +82,7 @@ impl<K: Eq + Hash, V> VersionedCache<K, V> {
         if let Some(hit) = self.get_since(&key, arrival) {
             return Ok(Some(hit));
         }
-        let lock = self
-            .builds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(key.clone())
-            .or_default()
-            .clone();
+        let lock = self.build_lock(&key);
         let result = {
             let _turn = lock.lock().await;
             match self.get_since(&key, arrival) {
@@ -109,12 +103,107 @@ impl<K: Eq + Hash, V> VersionedCache<K, V> {
                 }
             }
         };
+        self.release_build_lock(&key, lock);
+        result
+    }
+
+    /// The lock taken to build `key` (see [`Self::get_or_build`]).
+    fn build_lock(&self, key: &K) -> Arc<tokio::sync::Mutex<()>>
+    where
+        K: Clone,
+    {
+        self.builds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(key.clone())
+            .or_default()
+            .clone()
+    }
+
+    /// Gives back a lock from [`Self::build_lock`], dropping it from the
+    /// map when nobody else holds or waits for it.
+    fn release_build_lock(&self, key: &K, lock: Arc<tokio::sync::Mutex<()>>) {
         let mut builds = self.builds.lock().unwrap_or_else(|p| p.into_inner());
         // The map's and this call's: nobody else waits on this key.
         if Arc::strong_count(&lock) <= 2 {
-            builds.remove(&key);
+            builds.remove(key);
         }
-        result
+    }
+
+    /// Records a committed write (bumps the content version) and brings
+    /// the entries it touches up to date instead of letting them go stale.
+    ///
+    /// The entries `touched` selects that are current when the write is
+    /// recorded are locked as a build would lock them, so readers arriving
+    /// after the bump wait for the patch (as they would for a build) rather
+    /// than reading the store themselves. `patch` then gets each one's
+    /// value and returns the new value, read after the bump (so it shows
+    /// the write and all those recorded before it), or `None` to drop the
+    /// entry (the next reader builds it). Entries `touched` does not select
+    /// are stale after the bump, as after any write. Errors of `patch`
+    /// drop the entry: the write is recorded whatever happens.
+    pub async fn record_write_and_patch<E, Fut>(
+        &self,
+        touched: impl Fn(&K, &V) -> bool,
+        patch: impl Fn(Arc<V>) -> Fut,
+    ) where
+        K: Clone + Ord,
+        Fut: Future<Output = Result<Option<V>, E>>,
+    {
+        let current = content_version();
+        let mut keys: Vec<K> = {
+            let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            entries
+                .iter()
+                .filter(|(key, (built_at, at, value))| {
+                    *built_at == current && at.elapsed() < self.max_age && touched(key, value)
+                })
+                .map(|(key, _)| key.clone())
+                .collect()
+        };
+        // One order for all: builders hold one lock at a time, so taking
+        // several in order cannot deadlock.
+        keys.sort();
+        let locks: Vec<_> = keys.iter().map(|key| self.build_lock(key)).collect();
+        let mut guards = Vec::with_capacity(locks.len());
+        for lock in &locks {
+            guards.push(lock.lock().await);
+        }
+        let before = content_changed();
+        for key in &keys {
+            let old = {
+                let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+                entries
+                    .get(key)
+                    .filter(|(built_at, _, _)| *built_at == before)
+                    .map(|(_, _, value)| value.clone())
+            };
+            let Some(old) = old else {
+                // Rebuilt or made stale by another write meanwhile.
+                continue;
+            };
+            match patch(old).await {
+                Ok(Some(value)) => self.insert(key.clone(), before + 1, Arc::new(value)),
+                Ok(None) | Err(_) => self.remove(key),
+            }
+        }
+        drop(guards);
+        for (key, lock) in keys.iter().zip(locks) {
+            self.release_build_lock(key, lock);
+        }
+    }
+
+    /// Drops every entry `which` selects (their data changed where this
+    /// process's content version cannot see it, e.g. another process).
+    pub fn forget(&self, which: impl Fn(&K, &V) -> bool) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|key, (_, _, value)| !which(key, value));
+    }
+
+    /// Drops the entry for `key`.
+    fn remove(&self, key: &K) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.remove(key);
     }
 
     /// Stores `value`, built from data read after `version` was taken.
@@ -196,6 +285,57 @@ mod tests {
             .await
             .unwrap();
         assert!(missing.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_recorded_write_patches_the_entries_it_touches() {
+        let cache: VersionedCache<u32, u32> = VersionedCache::new(4, Duration::from_secs(60));
+        // Other tests may bump the version at any time: retry until one
+        // round ran untouched (a bump between build and patch leaves the
+        // entry stale, which is also right).
+        for _ in 0..100 {
+            let first = cache.get_or_build(1, || async { Ok::<_, ()>(Some(10)) });
+            let other = cache.get_or_build(2, || async { Ok::<_, ()>(Some(20)) });
+            let (first, other) = (first.await.unwrap(), other.await.unwrap());
+            let version = content_version();
+            if (first.as_deref(), other.as_deref()) != (Some(&10), Some(&20)) {
+                continue;
+            }
+            cache
+                .record_write_and_patch(
+                    |key, _| *key == 1,
+                    |old| async move { Ok::<_, ()>(Some(*old + 1)) },
+                )
+                .await;
+            if content_version() != version + 1 {
+                continue;
+            }
+            assert_eq!(cache.get(&1).as_deref(), Some(&11), "patched, current");
+            assert!(cache.get(&2).is_none(), "untouched: stale after the write");
+            let reader = cache
+                .get_or_build(1, || async { Ok::<_, ()>(Some(99)) })
+                .await
+                .unwrap();
+            assert_eq!(reader.as_deref(), Some(&11), "not read again");
+            cache
+                .record_write_and_patch(|_, _| true, |_| async { Ok::<_, ()>(None) })
+                .await;
+            assert!(cache.get(&1).is_none(), "a patch may drop an entry");
+            assert!(cache.builds.lock().unwrap().is_empty(), "locks dropped");
+            return;
+        }
+        panic!("never ran untouched");
+    }
+
+    #[test]
+    fn forgotten_entries_are_read_again() {
+        let cache: VersionedCache<u32, u32> = VersionedCache::new(4, Duration::from_secs(60));
+        let version = content_version();
+        cache.insert(1, version, Arc::new(1));
+        cache.insert(2, version, Arc::new(2));
+        cache.forget(|_, value| *value == 1);
+        let entries = cache.entries.lock().unwrap();
+        assert!(!entries.contains_key(&1) && entries.contains_key(&2));
     }
 
     #[test]

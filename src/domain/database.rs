@@ -2,11 +2,12 @@
 //! (creating the data folder for SQLite) and builds itself around it, so
 //! that nothing outside the domain names the store.
 
-use super::{
-    cache::VersionedCache, clock::Clock, passwords::PasswordPool, rows::StoreError, Domain,
-    DomainResult,
+use super::{clock::Clock, passwords::PasswordPool, rows::StoreError, Domain, DomainResult};
+use crate::{
+    config::Settings,
+    domain::{store::Store, thread_pages::ThreadPages},
+    mail::Mailer,
 };
-use crate::{config::Settings, domain::store::Store, mail::Mailer};
 use std::{sync::Arc, time::Duration};
 
 /// Counts of outgoing deliveries by state (see `preau admin deliveries`).
@@ -60,7 +61,7 @@ impl Domain {
             // What another process sharing the database wrote shows within
             // five seconds; this process's own writes show at once. (Shorter
             // makes every reader of a busy page rebuild it at once more often.)
-            thread_pages: Arc::new(VersionedCache::new(1024, Duration::from_secs(5))),
+            thread_pages: Arc::new(ThreadPages::new(1024, Duration::from_secs(5))),
             trust_book: Arc::default(),
             own_attestations: Arc::new(own_attestations),
             passwords,

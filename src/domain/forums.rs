@@ -19,7 +19,7 @@ use crate::{
         accounts::AccountRow,
         actors::{ActorKindRow, ActorRow, NewActor},
         forums::{self, FollowState, ForumRow, NewForum},
-        posts::{self, NewPost, PostId, PostKind, PostRow, PostView},
+        posts::{self, NewPost, PostId, PostKind, PostRow},
         reply_mails::ReplyMailClaim,
         Tx,
     },
@@ -27,7 +27,6 @@ use crate::{
 };
 use preau_federation::activities::ActivityKind;
 use serde_json::Value;
-use std::sync::Arc;
 
 pub use super::forum_changes::ThreadAction;
 
@@ -370,7 +369,15 @@ impl Domain {
         crate::domain::store::mail_lists::queue_forum_post(&mut tx, id, forum.actor.id, actor.id)
             .await?;
         super::live::reply_stored(&mut tx, id, new.kind, new.thread_id).await?;
-        crate::domain::store::commit(tx).await?;
+        match new.thread_id {
+            Some(thread) if new.kind == PostKind::Reply => {
+                // The thread's pages are patched, not read again.
+                self.reply_expected(id);
+                tx.commit().await?;
+                self.reply_committed(thread, id).await;
+            }
+            _ => crate::domain::store::commit(tx).await?,
+        }
         self.after_commit();
         self.store
             .post(id)
@@ -446,77 +453,4 @@ impl Domain {
         };
         Ok(self.store.post(post.thread()).await?)
     }
-
-    /// Page `page` (from 1, `per_page` replies each) of the thread that
-    /// `id` belongs to, as pages and the API show it. Served from memory
-    /// while nothing was written since it was read. When `id` is a reply,
-    /// only the thread and its forum are filled in (the caller redirects).
-    pub async fn thread_page(
-        &self,
-        id: PostId,
-        page: i64,
-        per_page: i64,
-    ) -> DomainResult<Option<Arc<ThreadPage>>> {
-        let page = page.max(1);
-        // Many readers of one thread while replies come in: one of them
-        // reads the store per write, the others wait for that read.
-        self.thread_pages
-            .get_or_build((id.0, page), || self.read_thread_page(id, page, per_page))
-            .await
-    }
-
-    /// One page of a thread, read from the store (see [`Self::thread_page`]).
-    async fn read_thread_page(
-        &self,
-        id: PostId,
-        page: i64,
-        per_page: i64,
-    ) -> DomainResult<Option<ThreadPage>> {
-        let Some(requested) = self.store.post(id).await? else {
-            return Ok(None);
-        };
-        let thread_id = requested.thread();
-        let Some(thread) = self.store.post_view(thread_id).await? else {
-            return Ok(None);
-        };
-        let Some(forum) = self.store.forum(thread.post.forum_id).await? else {
-            return Ok(None);
-        };
-        if thread_id != id {
-            return Ok(Some(ThreadPage {
-                thread,
-                replies: Vec::new(),
-                forum,
-                total_replies: 0,
-                page,
-            }));
-        }
-        let replies = self
-            .store
-            .thread_replies(thread_id, per_page, (page - 1) * per_page)
-            .await?;
-        let total_replies = self.store.count_thread_replies(thread_id).await?;
-        Ok(Some(ThreadPage {
-            thread,
-            replies,
-            forum,
-            total_replies,
-            page,
-        }))
-    }
-}
-
-/// One page of a thread as read from the store.
-#[derive(Debug)]
-pub struct ThreadPage {
-    /// The thread, with its author and counts.
-    pub thread: PostView,
-    /// The replies of this page, in order.
-    pub replies: Vec<PostView>,
-    /// Its forum.
-    pub forum: ForumRow,
-    /// All replies of the thread.
-    pub total_replies: i64,
-    /// The page number (from 1).
-    pub page: i64,
 }

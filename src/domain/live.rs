@@ -147,7 +147,10 @@ impl Domain {
             return Ok(None);
         }
         let hub = self.store.live().clone();
-        Ok(Some(live::listen(&self.settings.database.url, hub).await?))
+        let listener = live::listen(&self.settings.database.url, hub).await?;
+        // Other processes' replies reach this one's thread pages too.
+        self.forget_pages_on_live_events();
+        Ok(Some(listener))
     }
 
     /// Ends every live stream (the instance is stopping).

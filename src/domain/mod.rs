@@ -62,6 +62,7 @@ pub mod rows;
 pub mod store;
 #[cfg(not(feature = "test-support"))]
 mod store;
+pub mod thread_pages;
 pub mod trust;
 pub mod trust_admin;
 pub mod trust_labels;
@@ -138,7 +139,7 @@ pub struct Domain {
     /// (the app's delivery workers) waits on it.
     pub delivery_waker: outbox::DeliverySignal,
     /// Thread pages as read from the store, by (requested post, page).
-    pub thread_pages: Arc<cache::VersionedCache<(i64, i64), forums::ThreadPage>>,
+    pub thread_pages: Arc<thread_pages::ThreadPages>,
     /// Trust evidence of remote instances, as last read.
     pub trust_book: Arc<std::sync::Mutex<Option<Arc<trust::TrustBook>>>>,
     /// The attestations this instance serves (`trust.attestations`).

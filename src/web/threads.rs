@@ -164,11 +164,21 @@ pub(super) async fn thread_page(
         Ok(labels) => labels,
         Err(error) => return refusal(state, page, error),
     };
-    let replies = snapshot
-        .replies
-        .iter()
-        .map(|reply| ForumPostView::of(reply, &labels))
-        .collect();
+    let fragment_key = (thread.id.0, page_number, page.lang);
+    // Visitors not logged in: the list rendered for this very page value,
+    // without making its views again.
+    let replies_html = match page.user {
+        None => state.reply_fragments.get(fragment_key, snapshot.generation),
+        Some(_) => None,
+    };
+    let replies = match replies_html {
+        Some(_) => Vec::new(),
+        None => snapshot
+            .replies
+            .iter()
+            .map(|reply| ForumPostView::of(reply, &labels))
+            .collect(),
+    };
     let (preview, status, error) = match form.filter(|f| f.preview.is_some()) {
         Some(f) => match rendering::markdown(f.body.clone(), "body").await {
             Ok(html) => (Some(html), status, error),
@@ -208,17 +218,18 @@ pub(super) async fn thread_page(
         forum: ForumView::of(state, forum),
         thread: ForumPostView::of(view, &labels),
         replies,
-        replies_html: None,
+        replies_html,
         form,
         preview_html: preview,
         error,
         attempt,
     };
-    if page.user.is_none() {
+    if page.user.is_none() && view.replies_html.is_none() {
         // The same for every visitor not logged in: rendered once per
         // change of what it shows.
         view.replies_html = state.reply_fragments.get_or_render(
-            (thread.id.0, page_number, page.lang),
+            fragment_key,
+            snapshot.generation,
             &view.replies,
             || state.render_part(page, "thread_replies.html", &view),
         );

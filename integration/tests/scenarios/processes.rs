@@ -202,3 +202,50 @@ async fn two_processes_starting_at_once_on_an_empty_database_share_one_instance_
         drop(dir);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_shows_a_reply_written_by_the_first_on_its_thread_page() {
+    if !engines().contains(&Engine::Postgres) {
+        eprintln!("notice: several processes share PostgreSQL only; skipped without it");
+        return;
+    }
+    let (settings_a, dir) = settings(Engine::Postgres, None);
+    let first = start(Engine::Postgres, settings_a.clone(), dir).await;
+    let mut settings_b = settings_a;
+    settings_b.instance.domain = first.domain.clone();
+    let second = preau::app::spawn(settings_b)
+        .await
+        .expect("the second process starts on the shared database");
+    let anne = crate::support::client::Client::teacher(&first, "anne", true).await;
+    anne.create_forum("maths", "Mathématiques").await;
+    let thread = anne
+        .post_thread("maths", "Les aires", "Avec des carreaux ?")
+        .await;
+    let id = thread["id"].as_i64().unwrap();
+    let reader = crate::support::client::Client::stranger();
+    let (html, api) = (
+        format!("http://{}/threads/{id}", second.address),
+        format!("http://{}/api/v1/threads/{id}", second.address),
+    );
+    // The second process keeps the page in memory...
+    for _ in 0..2 {
+        assert!(reader
+            .get(&html)
+            .await
+            .text
+            .contains("Pas encore de réponse."));
+        assert_eq!(reader.get(&api).await.json["total_replies"], 0);
+    }
+    // ...and learns of the first's reply from its live event, well before
+    // its cache's age limit (5 s).
+    anne.reply(id, "Un quadrillage au tableau").await;
+    let shown = wait_until(Duration::from_secs(3), || async {
+        let page = reader.get(&html).await.text;
+        let json = reader.get(&api).await.json;
+        (page.contains("Un quadrillage au tableau") && json["total_replies"] == 1).then_some(())
+    })
+    .await;
+    assert!(shown.is_some(), "the second process shows the reply");
+    second.stop().await.unwrap();
+    first.stop().await;
+}

@@ -348,9 +348,9 @@ pub fn content_version() -> u64 {
     CONTENT_VERSION.load(std::sync::atomic::Ordering::Acquire)
 }
 
-/// Records that stored content changed.
-pub(crate) fn content_changed() {
-    CONTENT_VERSION.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+/// Records that stored content changed; returns the version before.
+pub(crate) fn content_changed() -> u64 {
+    CONTENT_VERSION.fetch_add(1, std::sync::atomic::Ordering::AcqRel)
 }
 
 /// Reads a JSON list of strings stored in a text column.

@@ -386,6 +386,18 @@ impl Store {
         .await?)
     }
 
+    /// Tests: replaces a post's rendered text without telling the page
+    /// caches, to show whether a page is read again or kept.
+    #[cfg(feature = "test-support")]
+    pub async fn overwrite_content_unrecorded(&self, id: PostId, html: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE posts SET content_html = $1 WHERE id = $2")
+            .bind(html)
+            .bind(id.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// A post with its author and counts.
     pub async fn post_view(&self, id: PostId) -> StoreResult<Option<PostView>> {
         Ok(
