@@ -57,45 +57,6 @@ struct Writes {
     elapsed: Duration,
 }
 
-/// 50 clients reading `url` in a loop until `deadline`.
-async fn read_load(
-    client: &reqwest::Client,
-    url: &str,
-    deadline: Instant,
-) -> (Vec<Duration>, usize, Duration) {
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..READERS {
-        let client = client.clone();
-        let url = url.to_string();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut failures = 0usize;
-            while Instant::now() < deadline {
-                let sent = Instant::now();
-                match client.get(&url).send().await {
-                    Ok(response) if response.status() == StatusCode::OK => {
-                        let _ = response.bytes().await;
-                        latencies.push(sent.elapsed());
-                    }
-                    _ => failures += 1,
-                }
-            }
-            (latencies, failures)
-        }));
-    }
-    let mut latencies = Vec::new();
-    let mut failures = 0;
-    for task in tasks {
-        let (mut l, f) = task.await.expect("reader task");
-        latencies.append(&mut l);
-        failures += f;
-    }
-    let elapsed = start.elapsed();
-    latencies.sort();
-    (latencies, failures, elapsed)
-}
-
 /// Starts one write every `1 / rate` seconds until `deadline`, each in its
 /// own task (a slow write does not delay the next one).
 async fn paced_writes(
@@ -269,7 +230,7 @@ pub(super) async fn thread_writes_bench(
                     Vec::new().into_iter()
                 };
                 let deadline = Instant::now() + Duration::from_secs(secs);
-                let reads = read_load(&client, &url, deadline);
+                let reads = crate::common::read_load(&client, &url, None, READERS, deadline);
                 let writes = async {
                     match writer {
                         Writer::None => Writes::default(),
@@ -303,7 +264,14 @@ pub(super) async fn thread_writes_bench(
                         }
                     }
                 };
-                let ((latencies, failures, elapsed), writes) = tokio::join!(reads, writes);
+                let (
+                    crate::common::Load {
+                        latencies,
+                        failures,
+                        elapsed,
+                    },
+                    writes,
+                ) = tokio::join!(reads, writes);
                 let read_rate = latencies.len() as f64 / elapsed.as_secs_f64();
                 let (p50, p99) = (percentile(&latencies, 50.0), percentile(&latencies, 99.0));
                 let write_note = if writer == Writer::None {
