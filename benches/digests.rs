@@ -9,7 +9,7 @@
 
 use preau::{
     config::Settings,
-    domain::{accounts::AdminCreateInput, clock::Clock, forums::ForumInput},
+    domain::{accounts::AdminCreateInput, clock::Clock},
 };
 use std::{
     sync::atomic::{AtomicUsize, Ordering},
@@ -53,22 +53,7 @@ async fn run(postgres: bool, teachers: usize) {
         })
         .await
         .expect("admin");
-    let forum = domain
-        .create_forum(
-            Some(&admin),
-            &ForumInput {
-                name: "maths".into(),
-                title: "Mathématiques".into(),
-                description: String::new(),
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .expect("forum");
-    let thread = domain
-        .post_thread(&admin, &forum, "Fractions", "Comment les introduire ?")
-        .await
-        .expect("thread");
+    let (_, thread) = common::maths_thread(&domain, &admin).await;
     let reply = domain
         .post_reply(&admin, &thread, "Avec des bandes de papier pliées.")
         .await

@@ -26,7 +26,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // benchmark code: a panic is a failure report
 
 use futures::StreamExt;
-use preau::domain::{accounts::AdminCreateInput, forums::ForumInput};
+use preau::domain::accounts::AdminCreateInput;
 use serde_json::{json, Value};
 use std::{
     path::Path,
@@ -229,22 +229,7 @@ async fn start(
         .await
         .expect("author");
     let author_token = domain.open_session(author.id).await.expect("session");
-    let forum = domain
-        .create_forum(
-            Some(&author),
-            &ForumInput {
-                name: "maths".into(),
-                title: "Mathématiques".into(),
-                description: String::new(),
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .expect("forum");
-    let thread = domain
-        .post_thread(&author, &forum, "Fractions", "Comment les introduire ?")
-        .await
-        .expect("thread");
+    let (_, thread) = common::maths_thread(&domain, &author).await;
     // Accounts are created a few at a time (password hash and key pair
     // each).
     let accounts: Vec<_> = futures::stream::iter(0..teachers)

@@ -132,6 +132,31 @@ pub async fn drop_postgres_database(url: &str) {
     }
 }
 
+/// Forum `maths`, created by `admin`, and its thread "Fractions" by
+/// `admin`: what the benches post into.
+pub async fn maths_thread(
+    domain: &preau::domain::Domain,
+    admin: &preau::domain::rows::AccountRow,
+) -> (preau::domain::rows::ForumRow, preau::domain::rows::PostRow) {
+    let forum = domain
+        .create_forum(
+            Some(admin),
+            &preau::domain::forums::ForumInput {
+                name: "maths".into(),
+                title: "Mathématiques".into(),
+                description: String::new(),
+                min_post_level: preau_federation::TrustLevel::Informal,
+            },
+        )
+        .await
+        .expect("forum");
+    let thread = domain
+        .post_thread(admin, &forum, "Fractions", "Comment les introduire ?")
+        .await
+        .expect("thread");
+    (forum, thread)
+}
+
 /// A free loopback port.
 pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
