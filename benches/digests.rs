@@ -9,13 +9,16 @@
 
 use preau::{
     config::Settings,
-    domain::{accounts::AdminCreateInput, clock::Clock, forums::ForumInput},
+    domain::{accounts::AdminCreateInput, clock::Clock},
 };
 use std::{
     sync::atomic::{AtomicUsize, Ordering},
-    time::{Duration, Instant, SystemTime},
+    time::{Duration, Instant},
 };
 use tracing_subscriber::{layer::SubscriberExt, Layer};
+
+mod common;
+use common::{database_url, drop_postgres_database, env_usize};
 
 /// Statements run, counted from sqlx's query events.
 static QUERIES: AtomicUsize = AtomicUsize::new(0);
@@ -27,32 +30,6 @@ impl<S: tracing::Subscriber> Layer<S> for CountQueries {
         if event.metadata().target() == "sqlx::query" {
             QUERIES.fetch_add(1, Ordering::Relaxed);
         }
-    }
-}
-
-fn database_url(postgres: bool, dir: &std::path::Path) -> String {
-    if !postgres {
-        return format!("sqlite://{}", dir.join("preau.db").display());
-    }
-    let base = std::env::var("PREAU_TEST_POSTGRES_URL").expect("PREAU_TEST_POSTGRES_URL");
-    let mut url = url::Url::parse(&base).expect("valid PREAU_TEST_POSTGRES_URL");
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    url.set_path(&format!("/preau_bench_{nanos:x}"));
-    url.to_string()
-}
-
-async fn drop_postgres_database(url: &str) {
-    let mut admin = url::Url::parse(url).expect("url");
-    let name = admin.path().trim_start_matches('/').to_string();
-    admin.set_path("/postgres");
-    sqlx::any::install_default_drivers();
-    if let Ok(pool) = sqlx::AnyPool::connect(admin.as_str()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .execute(&pool)
-            .await;
-        pool.close().await;
     }
 }
 
@@ -76,22 +53,7 @@ async fn run(postgres: bool, teachers: usize) {
         })
         .await
         .expect("admin");
-    let forum = domain
-        .create_forum(
-            Some(&admin),
-            &ForumInput {
-                name: "maths".into(),
-                title: "Mathématiques".into(),
-                description: String::new(),
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .expect("forum");
-    let thread = domain
-        .post_thread(&admin, &forum, "Fractions", "Comment les introduire ?")
-        .await
-        .expect("thread");
+    let (_, thread) = common::maths_thread(&domain, &admin).await;
     let reply = domain
         .post_reply(&admin, &thread, "Avec des bandes de papier pliées.")
         .await
@@ -136,10 +98,7 @@ fn main() {
     preau::install_crypto_provider();
     tracing::subscriber::set_global_default(tracing_subscriber::registry().with(CountQueries))
         .expect("subscriber");
-    let teachers = std::env::var("PREAU_BENCH_DIGESTS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(10_000);
+    let teachers = env_usize("PREAU_BENCH_DIGESTS", 10_000);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()
         .lines()

@@ -54,7 +54,6 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::{json, Value};
 use std::{
     collections::BTreeMap,
-    net::SocketAddr,
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
@@ -63,73 +62,16 @@ use std::{
 };
 use tokio::net::TcpListener;
 
-const PASSWORD: &str = "une phrase de passe solide";
+mod common;
+use common::{
+    database_url, drop_postgres_database, env_usize, free_port, http_client, ms, percentile,
+    proc_cpu, proc_status_kib, read_load, serve_config, ReadClient, Served, PASSWORD,
+};
 
 // ---------------------------------------------------------------- helpers
 
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// VmRSS of a process (`self` or a pid), in KiB.
-fn vm_rss_kib(pid: Option<u32>) -> u64 {
-    let path = match pid {
-        Some(pid) => format!("/proc/{pid}/status"),
-        None => "/proc/self/status".to_string(),
-    };
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .find(|line| line.starts_with("VmRSS:"))
-        .and_then(|line| line.split_whitespace().nth(1))
-        .and_then(|kib| kib.parse().ok())
-        .unwrap_or(0)
-}
-
-fn clock_ticks() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8_lossy(&out.stdout).trim().parse().ok())
-        .unwrap_or(100.0)
-}
-
-/// User + system CPU seconds of a process.
-fn cpu_secs(pid: Option<u32>) -> f64 {
-    let path = match pid {
-        Some(pid) => format!("/proc/{pid}/stat"),
-        None => "/proc/self/stat".to_string(),
-    };
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let after = text.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / clock_ticks()
-}
-
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB ({kib} KiB)", kib as f64 / 1024.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// Binds a free loopback port and returns the listener.
@@ -137,15 +79,6 @@ async fn loopback_listener() -> TcpListener {
     TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback")
-}
-
-fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(512)
-        .timeout(Duration::from_secs(60))
-        .build()
-        .expect("client")
 }
 
 /// One row of the final table.
@@ -271,40 +204,12 @@ fn engines() -> Vec<Engine> {
     }
 }
 
-fn fresh_database_url(engine: Engine, dir: &std::path::Path) -> String {
-    match engine {
-        Engine::Sqlite => format!("sqlite://{}", dir.join("preau.db").display()),
-        Engine::Postgres => {
-            let base = std::env::var("PREAU_TEST_POSTGRES_URL").expect("PREAU_TEST_POSTGRES_URL");
-            let mut url = url::Url::parse(&base).expect("valid PREAU_TEST_POSTGRES_URL");
-            let nanos = SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos());
-            url.set_path(&format!("/preau_bench_{nanos:x}"));
-            url.to_string()
-        }
-    }
-}
-
-async fn drop_postgres_database(url: &str) {
-    let mut admin = url::Url::parse(url).expect("url");
-    let name = admin.path().trim_start_matches('/').to_string();
-    admin.set_path("/postgres");
-    sqlx::any::install_default_drivers();
-    if let Ok(pool) = sqlx::AnyPool::connect(admin.as_str()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .execute(&pool)
-            .await;
-        pool.close().await;
-    }
-}
-
 fn bench_settings(engine: Engine, dir: &std::path::Path) -> Settings {
     let mut settings = Settings::default();
     settings.server.listen = "127.0.0.1:0".parse().expect("addr");
     settings.server.data_dir = dir.to_path_buf();
     settings.instance.domain = "localhost:0".to_string();
-    settings.database.url = fresh_database_url(engine, dir);
+    settings.database.url = database_url(engine == Engine::Postgres, dir);
     settings.federation.allow_loopback = true;
     settings.delivery.retry_base_ms = 1_000;
     settings.delivery.poll_ms = 100;
@@ -705,9 +610,9 @@ async fn run_inbox(
         "    pre-signed {n} requests in {:.1} s (not timed)",
         signing.elapsed().as_secs_f64()
     );
-    let cpu_before = cpu_secs(cpu_pid);
+    let cpu_before = proc_cpu(cpu_pid).as_secs_f64();
     let main = blast(&client, &url, requests, concurrency).await;
-    let cpu = cpu_secs(cpu_pid) - cpu_before;
+    let cpu = proc_cpu(cpu_pid).as_secs_f64() - cpu_before;
     InboxResult {
         concurrency,
         warmup,
@@ -805,7 +710,7 @@ async fn inbox_in_process(
     let instance = Instance::start(engine, |_| {}).await;
     let seeded = seed(instance.domain(), "maths").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_idle = vm_rss_kib(None);
+    let rss_idle = proc_status_kib(None, "VmRSS:");
     let (remote, remote_task) = start_remote(public_pem.to_string()).await;
     let target = InboxTarget {
         target: instance.target.clone(),
@@ -835,7 +740,7 @@ async fn inbox_in_process(
         summary,
         "of the bench process (server + client)",
     );
-    let rss_after = vm_rss_kib(None);
+    let rss_after = proc_status_kib(None, "VmRSS:");
     println!(
         "    bench process VmRSS (server + client + signed requests): idle after start {}, after the inbox run {}",
         mib(rss_idle),
@@ -959,36 +864,11 @@ async fn thread_page_bench(
         let size = probe.bytes().await.map(|b| b.len()).unwrap_or(0);
         let clients = 50;
         let deadline = Instant::now() + Duration::from_secs(secs);
-        let start = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..clients {
-            let client = client.clone();
-            let url = url.clone();
-            tasks.push(tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut failures = 0usize;
-                while Instant::now() < deadline {
-                    let sent = Instant::now();
-                    match client.get(&url).send().await {
-                        Ok(response) if response.status() == StatusCode::OK => {
-                            let _ = response.bytes().await;
-                            latencies.push(sent.elapsed());
-                        }
-                        _ => failures += 1,
-                    }
-                }
-                (latencies, failures)
-            }));
-        }
-        let mut latencies = Vec::new();
-        let mut failures = 0;
-        for task in tasks {
-            let (mut l, f) = task.await.expect("client task");
-            latencies.append(&mut l);
-            failures += f;
-        }
-        let elapsed = start.elapsed();
-        latencies.sort();
+        let common::Load {
+            latencies,
+            failures,
+            elapsed,
+        } = read_load(ReadClient::Reqwest, &client, &url, None, clients, deadline).await;
         let rate = latencies.len() as f64 / elapsed.as_secs_f64();
         let (p50, p99, max) = (
             percentile(&latencies, 50.0),
@@ -1309,23 +1189,15 @@ async fn child_bench(
 ) {
     let binary = env!("CARGO_BIN_EXE_preau");
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = {
-        let listener = loopback_listener().await;
-        listener.local_addr().expect("addr").port()
-    };
-    let mut settings = bench_settings(Engine::Sqlite, dir.path());
-    settings.server.listen = SocketAddr::from(([127, 0, 0, 1], port));
-    settings.instance.domain = format!("localhost:{port}");
-    let config = dir.path().join("preau.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{dir}\"\n\n[instance]\ndomain = \"localhost:{port}\"\n\n[database]\nurl = \"{url}\"\n\n[federation]\nallow_loopback = true\n",
-            dir = dir.path().display(),
-            url = settings.database.url,
-        ),
-    )
-    .expect("config");
+    let port = free_port();
+    let url = database_url(false, dir.path());
+    let (mut settings, config) = serve_config(
+        dir.path(),
+        port,
+        &url,
+        "[federation]\nallow_loopback = true\n",
+    );
+    settings.federation.allow_loopback = true;
     // Seed the database with the library, then let the child serve it.
     let domain = preau::app::build_domain(settings.clone())
         .await
@@ -1334,41 +1206,16 @@ async fn child_bench(
     let page_thread = thread_with_replies(&domain, &seeded, 500).await;
     domain.store().close().await;
     drop(domain);
-    let log = std::fs::File::create(dir.path().join("serve.log")).expect("log");
-    let mut child = std::process::Command::new(binary)
-        .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log)
-        .spawn()
-        .expect("start preau serve");
-    let pid = child.id();
-    let target = format!("http://127.0.0.1:{port}");
-    let client = http_client();
     let started = Instant::now();
-    loop {
-        if let Ok(response) = client
-            .get(format!("{target}/.well-known/nodeinfo"))
-            .send()
-            .await
-        {
-            if response.status().is_success() {
-                break;
-            }
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "preau serve did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let served = Served::start(binary, &config, &dir.path().join("serve.log"), port).await;
+    let (pid, target) = (served.pid, served.target.clone());
+    let client = http_client();
     println!(
         "\n== the release binary alone: `preau serve` (pid {pid}, SQLite), ready in {}",
         ms(started.elapsed())
     );
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let rss_idle = vm_rss_kib(Some(pid));
+    let rss_idle = proc_status_kib(Some(pid), "VmRSS:");
     println!("    VmRSS idle (5 s after ready): {}", mib(rss_idle));
     let n = env_usize("PREAU_BENCH_INBOX_N", 3000);
     let concurrency = env_usize("PREAU_BENCH_INBOX_CONCURRENCY", 64);
@@ -1409,7 +1256,7 @@ async fn child_bench(
         summary,
         "of the server process alone",
     );
-    let rss_after_inbox = vm_rss_kib(Some(pid));
+    let rss_after_inbox = proc_status_kib(Some(pid), "VmRSS:");
     println!("    VmRSS after the inbox run: {}", mib(rss_after_inbox));
     println!("\n== thread page with 500 replies, release `preau serve` child");
     thread_page_bench(
@@ -1420,7 +1267,7 @@ async fn child_bench(
         summary,
     )
     .await;
-    let rss_after_pages = vm_rss_kib(Some(pid));
+    let rss_after_pages = proc_status_kib(Some(pid), "VmRSS:");
     println!(
         "    VmRSS after the thread page runs: {}",
         mib(rss_after_pages)
@@ -1436,10 +1283,7 @@ async fn child_bench(
         "target ≤ 40 MB idle",
     );
     remote_task.abort();
-    let _ = std::process::Command::new("kill")
-        .arg(pid.to_string())
-        .status();
-    let _ = child.wait();
+    served.stop();
 }
 
 // -------------------------------------------------------------- directory
@@ -1656,7 +1500,7 @@ fn main() {
         .filter(|arg| !arg.starts_with('-'))
         .collect();
     let wanted = |part: &str| filters.is_empty() || filters.iter().any(|f| f == part);
-    let rss_at_start = vm_rss_kib(None);
+    let rss_at_start = proc_status_kib(None, "VmRSS:");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -24,7 +24,6 @@
 use preau::{config::Settings, domain::rendering};
 use serde_json::{json, Value};
 use std::{
-    net::SocketAddr,
     sync::{
         atomic::{AtomicBool, AtomicUsize, Ordering},
         Arc,
@@ -32,48 +31,14 @@ use std::{
     time::{Duration, Instant},
 };
 
-const PASSWORD: &str = "une phrase de passe solide";
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-/// A field of /proc/PID/status, in KiB.
-fn proc_status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|line| line.starts_with(field))
-        .and_then(|line| line.split_whitespace().nth(1))
-        .and_then(|kib| kib.parse().ok())
-        .unwrap_or(0)
-}
+mod common;
+use common::{
+    env_usize, free_port, http_client, ms, percentile, proc_status_kib, serve_config, Served,
+    PASSWORD,
+};
 
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
-}
-
-fn http_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("client")
 }
 
 /// How Préau rendered before the bounds: Markdown straight to the parser,
@@ -283,25 +248,14 @@ async fn logins_bench(label: &str, accounts_section: &str) {
     let logins = env_usize("PREAU_BENCH_LOGINS", 60);
     let binary = env!("CARGO_BIN_EXE_preau");
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("addr").port()
-    };
+    let port = free_port();
     let url = format!("sqlite://{}", dir.path().join("preau.db").display());
-    let mut settings = Settings::default();
-    settings.server.listen = SocketAddr::from(([127, 0, 0, 1], port));
-    settings.server.data_dir = dir.path().to_path_buf();
-    settings.instance.domain = format!("localhost:{port}");
-    settings.database.url = url.clone();
-    let config = dir.path().join("preau.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{dir}\"\n\n[instance]\ndomain = \"localhost:{port}\"\n\n[database]\nurl = \"{url}\"\n\n[limits]\nlogin_per_minute = 10000\n\n[accounts]\n{accounts_section}\n",
-            dir = dir.path().display(),
-        ),
-    )
-    .expect("config");
+    let (settings, config) = serve_config(
+        dir.path(),
+        port,
+        &url,
+        &format!("[limits]\nlogin_per_minute = 10000\n\n[accounts]\n{accounts_section}\n"),
+    );
     let domain = preau::app::build_domain(settings).await.expect("domain");
     domain
         .admin_create_account(preau::domain::accounts::AdminCreateInput {
@@ -314,32 +268,9 @@ async fn logins_bench(label: &str, accounts_section: &str) {
         .expect("account");
     domain.store().close().await;
     drop(domain);
-    let log = std::fs::File::create(dir.path().join("serve.log")).expect("log");
-    let mut child = std::process::Command::new(binary)
-        .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log)
-        .spawn()
-        .expect("start preau serve");
-    let pid = child.id();
-    let target = format!("http://127.0.0.1:{port}");
+    let served = Served::start(binary, &config, &dir.path().join("serve.log"), port).await;
+    let (pid, target) = (served.pid, served.target.clone());
     let client = http_client();
-    let started = Instant::now();
-    loop {
-        if let Ok(response) = client
-            .get(format!("{target}/.well-known/nodeinfo"))
-            .send()
-            .await
-        {
-            if response.status().is_success() {
-                break;
-            }
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "no start");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
     // One log-in first, so that the peak below is the concurrency's.
     let response = client
         .post(format!("{target}/api/v1/sessions"))
@@ -348,7 +279,7 @@ async fn logins_bench(label: &str, accounts_section: &str) {
         .await
         .expect("log-in");
     assert_eq!(response.status(), 201);
-    let hwm_before = proc_status_kib(pid, "VmHWM:");
+    let hwm_before = proc_status_kib(Some(pid), "VmHWM:");
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..logins {
@@ -376,17 +307,14 @@ async fn logins_bench(label: &str, accounts_section: &str) {
         }
     }
     let took = started.elapsed();
-    let hwm_after = proc_status_kib(pid, "VmHWM:");
+    let hwm_after = proc_status_kib(Some(pid), "VmHWM:");
     println!(
         "    {label}: {logins} concurrent log-ins in {}: {ok} × 201, {busy} × 503 with Retry-After, {other} other; VmHWM {} before, {} after",
         ms(took),
         mib(hwm_before),
         mib(hwm_after)
     );
-    let _ = std::process::Command::new("kill")
-        .arg(pid.to_string())
-        .status();
-    let _ = child.wait();
+    served.stop();
 }
 
 fn main() {

@@ -19,84 +19,31 @@
 //!
 //! Knobs: `PREAU_BENCH_STREAMS` (2000), `PREAU_BENCH_STREAM_TEACHERS`
 //! (200), `PREAU_BENCH_STREAM_REPLIES` (50), `PREAU_BENCH_STREAM_MENTIONS`
-//! (20 replies with mentions). Only loopback is contacted.
+//! (20 replies with mentions), `PREAU_BENCH_SERVER_BIN` (another `preau`
+//! binary to serve, e.g. an older commit's; default this build's). Only
+//! loopback is contacted.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // benchmark code: a panic is a failure report
 
 use futures::StreamExt;
-use preau::{
-    config::Settings,
-    domain::{accounts::AdminCreateInput, forums::ForumInput},
-};
+use preau::domain::accounts::AdminCreateInput;
 use serde_json::{json, Value};
 use std::{
-    net::SocketAddr,
     path::Path,
-    time::{Duration, Instant, SystemTime},
+    time::{Duration, Instant},
 };
 use tokio::sync::mpsc;
 
-const PASSWORD: &str = "une phrase de passe solide";
+mod common;
+use common::{
+    database_url, drop_postgres_database, env_usize, free_port, load_average, ms, percentile,
+    proc_cpu, proc_status_kib, serve_config, Served, PASSWORD,
+};
+
 /// Mentions per reply in the notification case (`MAX_MENTIONS`).
 const MENTIONED: usize = preau::domain::mentions::MAX_MENTIONS;
 /// How long a round may take before the bench gives up.
 const ROUND_LIMIT: Duration = Duration::from_secs(60);
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-/// A field of /proc/PID/status, in KiB.
-fn proc_status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|line| line.starts_with(field))
-        .and_then(|line| line.split_whitespace().nth(1))
-        .and_then(|kib| kib.parse().ok())
-        .unwrap_or(0)
-}
-
-/// CPU time (user + system) of process `pid` so far.
-fn proc_cpu(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces), from field 3.
-    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // utime and stime are fields 14 and 15, i.e. 11 and 12 here; the
-    // kernel counts them in USER_HZ (100 per second on Linux).
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Raises this process's open-file limit (the child inherits it) to what
 /// `streams` connections on both sides need, within the hard limit.
@@ -123,32 +70,6 @@ fn raise_open_files(streams: usize) {
         raised >= wanted,
         "the hard limit allows {raised} open files, {wanted} needed"
     );
-}
-
-fn database_url(postgres: bool, dir: &Path) -> String {
-    if !postgres {
-        return format!("sqlite://{}", dir.join("preau.db").display());
-    }
-    let base = std::env::var("PREAU_TEST_POSTGRES_URL").expect("PREAU_TEST_POSTGRES_URL");
-    let mut url = url::Url::parse(&base).expect("valid PREAU_TEST_POSTGRES_URL");
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    url.set_path(&format!("/preau_bench_{nanos:x}"));
-    url.to_string()
-}
-
-async fn drop_postgres_database(url: &str) {
-    let mut admin = url::Url::parse(url).expect("url");
-    let name = admin.path().trim_start_matches('/').to_string();
-    admin.set_path("/postgres");
-    sqlx::any::install_default_drivers();
-    if let Ok(pool) = sqlx::AnyPool::connect(admin.as_str()).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .execute(&pool)
-            .await;
-        pool.close().await;
-    }
 }
 
 /// What a stream received.
@@ -219,20 +140,69 @@ async fn watch(mut response: reqwest::Response, stream: usize, seen: mpsc::Unbou
     }
 }
 
-/// The `preau serve` child and what the bench needs to talk to it.
-struct Server {
-    child: std::process::Child,
-    pid: u32,
-    target: String,
+/// The `preau` binary to serve: this build's, or another given by
+/// `PREAU_BENCH_SERVER_BIN` (to compare two commits in the same
+/// conditions; the seeding is always this build's).
+fn server_binary() -> String {
+    std::env::var("PREAU_BENCH_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_preau").to_string())
 }
 
-impl Server {
-    fn stop(mut self) {
-        let _ = std::process::Command::new("kill")
-            .arg(self.pid.to_string())
-            .status();
-        let _ = self.child.wait();
+/// Opens `count` plain HTTP/1.1 keep-alive connections to `address`
+/// (`host:port`), each once one `GET /.well-known/nodeinfo` is answered
+/// in full, and keeps them open: what the server holds per connection
+/// without a stream.
+async fn keep_alive_connections(address: &str, count: usize) -> Vec<tokio::net::TcpStream> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    futures::stream::iter(0..count)
+        .map(|_| async move {
+            let mut socket = tokio::net::TcpStream::connect(address)
+                .await
+                .expect("connect");
+            socket
+                .write_all(
+                    format!("GET /.well-known/nodeinfo HTTP/1.1\r\nhost: {address}\r\n\r\n")
+                        .as_bytes(),
+                )
+                .await
+                .expect("request");
+            let mut answer = Vec::new();
+            let mut chunk = [0u8; 4096];
+            loop {
+                let read = socket.read(&mut chunk).await.expect("read");
+                assert!(read > 0, "connection closed before the answer");
+                answer.extend_from_slice(&chunk[..read]);
+                let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    continue;
+                };
+                let head = String::from_utf8_lossy(&answer[..end]).to_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse::<usize>().ok())
+                    .expect("a content-length");
+                if answer.len() >= end + 4 + length {
+                    return socket;
+                }
+            }
+        })
+        .buffer_unordered(64)
+        .collect()
+        .await
+}
+
+/// VmRSS of `pid` once it stops moving (a few reads 250 ms apart).
+async fn settled_rss(pid: u32) -> u64 {
+    let mut rss = proc_status_kib(Some(pid), "VmRSS:");
+    for _ in 0..8 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = proc_status_kib(Some(pid), "VmRSS:");
+        if now == rss {
+            break;
+        }
+        rss = now;
     }
+    rss
 }
 
 /// Seeds the instance in this process and starts `preau serve` on it.
@@ -243,25 +213,9 @@ async fn start(
     dir: &Path,
     url: &str,
     teachers: usize,
-) -> (Server, String, Vec<(String, String)>, i64) {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("addr").port()
-    };
-    let mut settings = Settings::default();
-    settings.server.listen = SocketAddr::from(([127, 0, 0, 1], port));
-    settings.server.data_dir = dir.to_path_buf();
-    settings.instance.domain = format!("localhost:{port}");
-    settings.database.url = url.to_string();
-    let config = dir.join("preau.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{dir}\"\n\n[instance]\ndomain = \"localhost:{port}\"\n\n[database]\nurl = \"{url}\"\n",
-            dir = dir.display(),
-        ),
-    )
-    .expect("config");
+) -> (Served, String, Vec<(String, String)>, i64) {
+    let port = free_port();
+    let (settings, config) = serve_config(dir, port, url, "");
     let seeded = Instant::now();
     let domain = preau::app::build_domain(settings).await.expect("domain");
     let create = |name: String, is_admin: bool| AdminCreateInput {
@@ -275,22 +229,7 @@ async fn start(
         .await
         .expect("author");
     let author_token = domain.open_session(author.id).await.expect("session");
-    let forum = domain
-        .create_forum(
-            Some(&author),
-            &ForumInput {
-                name: "maths".into(),
-                title: "Mathématiques".into(),
-                description: String::new(),
-                min_post_level: preau_federation::TrustLevel::Informal,
-            },
-        )
-        .await
-        .expect("forum");
-    let thread = domain
-        .post_thread(&author, &forum, "Fractions", "Comment les introduire ?")
-        .await
-        .expect("thread");
+    let (_, thread) = common::maths_thread(&domain, &author).await;
     // Accounts are created a few at a time (password hash and key pair
     // each).
     let accounts: Vec<_> = futures::stream::iter(0..teachers)
@@ -320,38 +259,8 @@ async fn start(
     domain.store().close().await;
     drop(domain);
 
-    let log = std::fs::File::create(dir.join("serve.log")).expect("log");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_preau"))
-        .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log)
-        .spawn()
-        .expect("start preau serve");
-    let pid = child.id();
-    let target = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        if let Ok(response) = client
-            .get(format!("{target}/.well-known/nodeinfo"))
-            .send()
-            .await
-        {
-            if response.status().is_success() {
-                break;
-            }
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "no start");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    (
-        Server { child, pid, target },
-        author_token,
-        tokens,
-        thread.id.0,
-    )
+    let served = Served::start(&server_binary(), &config, &dir.join("serve.log"), port).await;
+    (served, author_token, tokens, thread.id.0)
 }
 
 /// Opens a stream on `thread` for `token`; its events go to `seen`
@@ -484,7 +393,7 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
     wait_for(&mut seen, &mut aside, Kind::Reply, 1, |e| e.id == id).await;
     warm.abort();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_before = proc_status_kib(pid, "VmRSS:");
+    let rss_before = proc_status_kib(Some(pid), "VmRSS:");
 
     // Open the streams, 64 at a time, each until its opening comment.
     let opened = Instant::now();
@@ -499,16 +408,7 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
         .await;
     wait_for(&mut seen, &mut aside, Kind::Ready, streams, |_| true).await;
     let open_time = opened.elapsed();
-    // Idle memory: read until it stops moving (a few reads 250 ms apart).
-    let mut rss_idle = proc_status_kib(pid, "VmRSS:");
-    for _ in 0..8 {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        let now = proc_status_kib(pid, "VmRSS:");
-        if now == rss_idle {
-            break;
-        }
-        rss_idle = now;
-    }
+    let rss_idle = settled_rss(pid).await;
     let per_stream = (rss_idle.saturating_sub(rss_before)) as f64 / streams as f64;
     println!(
         "    {streams} streams open in {:.2} s; server VmRSS {} KiB before, {} KiB with them idle: {:.1} KiB per idle stream (target ≤ 20 KiB: {})",
@@ -520,7 +420,7 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
     );
 
     // Replies one at a time: until every stream has each.
-    let cpu_before = proc_cpu(pid);
+    let cpu_before = proc_cpu(Some(pid));
     let mut times = Vec::new();
     let mut posts = Vec::new();
     for k in 0..replies {
@@ -532,7 +432,7 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
             .expect("events");
         times.push(last - started);
     }
-    let cpu = proc_cpu(pid) - cpu_before;
+    let cpu = proc_cpu(Some(pid)) - cpu_before;
     summary("POST of a reply (201 received)", posts, None);
     summary(
         &format!("reply → all {streams} streams have it"),
@@ -553,7 +453,7 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
             .collect();
         let mut note_times = Vec::new();
         let mut reply_times = Vec::new();
-        let cpu_before = proc_cpu(pid);
+        let cpu_before = proc_cpu(Some(pid));
         for k in 0..mentions {
             // A different set of teachers each round.
             let first = (k * notified) % teachers;
@@ -585,7 +485,7 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
                 .expect("events");
             reply_times.push(last - started);
         }
-        let cpu = proc_cpu(pid) - cpu_before;
+        let cpu = proc_cpu(Some(pid)) - cpu_before;
         let expected: usize = (0..notified).map(|t| per_teacher[t]).sum();
         summary(
             &format!("reply mentioning {notified} teachers → their ~{expected} streams have the notification"),
@@ -608,13 +508,37 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
     );
     println!(
         "    server VmRSS at the end {} KiB; load average now {}",
-        proc_status_kib(pid, "VmRSS:"),
+        proc_status_kib(Some(pid), "VmRSS:"),
         load_average()
     );
     for task in tasks {
         task.abort();
     }
     drop(seen);
+    server.stop();
+
+    // For comparison, on a fresh server (memory freed by the streams would
+    // be reused): as many plain keep-alive connections, each idle after
+    // one small request: hyper's share of an idle stream.
+    let port = target.rsplit(':').next().expect("port");
+    let server = Served::start(
+        &server_binary(),
+        &dir.path().join("preau.toml"),
+        &dir.path().join("serve-plain.log"),
+        port.parse().expect("port"),
+    )
+    .await;
+    let address = format!("127.0.0.1:{port}");
+    drop(keep_alive_connections(&address, 1).await);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let plain_before = proc_status_kib(Some(server.pid), "VmRSS:");
+    let plain = keep_alive_connections(&address, streams).await;
+    let plain_idle = settled_rss(server.pid).await;
+    println!(
+        "    {streams} plain keep-alive connections (fresh server, one GET each, then idle): VmRSS {plain_before} → {plain_idle} KiB, {:.1} KiB per connection",
+        plain_idle.saturating_sub(plain_before) as f64 / streams as f64
+    );
+    drop(plain);
     server.stop();
     if postgres {
         drop_postgres_database(&url).await;

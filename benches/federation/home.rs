@@ -221,35 +221,19 @@ pub(super) async fn home_bench(summary: &Summary, secs: u64) {
         assert!(body.contains("feed-item"), "the home lists posts");
         let clients = 10;
         let deadline = Instant::now() + Duration::from_secs(secs);
-        let start = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..clients {
-            let (client, url, cookie) = (client.clone(), url.clone(), cookie.clone());
-            tasks.push(tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut failures = 0usize;
-                while Instant::now() < deadline {
-                    let sent = Instant::now();
-                    match client.get(&url).header("cookie", &cookie).send().await {
-                        Ok(response) if response.status() == reqwest::StatusCode::OK => {
-                            let _ = response.bytes().await;
-                            latencies.push(sent.elapsed());
-                        }
-                        _ => failures += 1,
-                    }
-                }
-                (latencies, failures)
-            }));
-        }
-        let mut latencies = Vec::new();
-        let mut failures = 0;
-        for task in tasks {
-            let (mut l, f) = task.await.expect("client task");
-            latencies.append(&mut l);
-            failures += f;
-        }
-        let elapsed = start.elapsed();
-        latencies.sort();
+        let crate::common::Load {
+            latencies,
+            failures,
+            elapsed,
+        } = crate::common::read_load(
+            crate::common::ReadClient::Reqwest,
+            &client,
+            &url,
+            Some(&cookie),
+            clients,
+            deadline,
+        )
+        .await;
         let rate = latencies.len() as f64 / elapsed.as_secs_f64();
         let (p50, p99) = (percentile(&latencies, 50.0), percentile(&latencies, 99.0));
         println!(

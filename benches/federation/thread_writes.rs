@@ -19,6 +19,7 @@ use super::{
     engines, http_client, ms, percentile, presign, reply_activity, seed, start_remote,
     thread_with_replies, Instance, Remote, Signed, Summary, ACTORS, PASSWORD,
 };
+use crate::common::ReadClient;
 use reqwest::StatusCode;
 use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
@@ -28,10 +29,6 @@ use std::{
         Arc, Mutex,
     },
     time::{Duration, Instant},
-};
-use tokio::{
-    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
-    net::TcpStream,
 };
 
 const READERS: usize = 50;
@@ -62,157 +59,6 @@ struct Writes {
     latencies: Vec<Duration>,
     failures: usize,
     elapsed: Duration,
-}
-
-/// How the readers send their requests (`PREAU_BENCH_THREAD_CLIENT`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ReadClient {
-    /// [`PlainConnection`]: one keep-alive connection per reader, the
-    /// answer's bytes read and not parsed (the default: the readers share
-    /// the cores with the server, so the cheaper they are the more the
-    /// figures measure the server).
-    Plain,
-    /// The bench's `reqwest` client, as before (`reqwest`).
-    Reqwest,
-}
-
-impl ReadClient {
-    fn from_env() -> ReadClient {
-        match std::env::var("PREAU_BENCH_THREAD_CLIENT").as_deref() {
-            Ok("reqwest") => ReadClient::Reqwest,
-            _ => ReadClient::Plain,
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            ReadClient::Plain => "plain HTTP/1.1 readers",
-            ReadClient::Reqwest => "reqwest readers",
-        }
-    }
-}
-
-/// A keep-alive HTTP/1.1 connection that sends one fixed `GET` and reads
-/// the status and the `Content-Length` bytes of each answer, nothing more.
-struct PlainConnection {
-    stream: BufReader<TcpStream>,
-    request: Vec<u8>,
-    line: String,
-    body: Vec<u8>,
-}
-
-impl PlainConnection {
-    async fn connect(url: &str) -> std::io::Result<PlainConnection> {
-        let rest = url.trim_start_matches("http://");
-        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let stream = TcpStream::connect(host).await?;
-        stream.set_nodelay(true)?;
-        Ok(PlainConnection {
-            stream: BufReader::with_capacity(64 * 1024, stream),
-            request: format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n\r\n")
-                .into_bytes(),
-            line: String::new(),
-            body: Vec::new(),
-        })
-    }
-
-    /// Sends the request; the answer's status once its body is read.
-    async fn get(&mut self) -> std::io::Result<u16> {
-        let broken =
-            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
-        self.stream.get_mut().write_all(&self.request).await?;
-        self.line.clear();
-        self.stream.read_line(&mut self.line).await?;
-        let status = self
-            .line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .ok_or_else(|| broken("status line"))?;
-        let mut length = None;
-        loop {
-            self.line.clear();
-            if self.stream.read_line(&mut self.line).await? == 0 {
-                return Err(broken("closed"));
-            }
-            let line = self.line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse::<usize>().ok();
-                }
-            }
-        }
-        let length = length.ok_or_else(|| broken("no Content-Length"))?;
-        self.body.resize(length, 0);
-        self.stream.read_exact(&mut self.body).await?;
-        Ok(status)
-    }
-}
-
-/// 50 clients reading `url` in a loop until `deadline`.
-async fn read_load(
-    reader: ReadClient,
-    client: &reqwest::Client,
-    url: &str,
-    deadline: Instant,
-) -> (Vec<Duration>, usize, Duration) {
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..READERS {
-        let client = client.clone();
-        let url = url.to_string();
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut failures = 0usize;
-            let mut connection = None;
-            while Instant::now() < deadline {
-                let sent = Instant::now();
-                let ok = match reader {
-                    ReadClient::Reqwest => match client.get(&url).send().await {
-                        Ok(response) if response.status() == StatusCode::OK => {
-                            let _ = response.bytes().await;
-                            true
-                        }
-                        _ => false,
-                    },
-                    ReadClient::Plain => {
-                        if connection.is_none() {
-                            connection = PlainConnection::connect(&url).await.ok();
-                        }
-                        match connection.as_mut() {
-                            Some(open) => match open.get().await {
-                                Ok(status) => status == 200,
-                                Err(_) => {
-                                    connection = None;
-                                    false
-                                }
-                            },
-                            None => false,
-                        }
-                    }
-                };
-                if ok {
-                    latencies.push(sent.elapsed());
-                } else {
-                    failures += 1;
-                }
-            }
-            (latencies, failures)
-        }));
-    }
-    let mut latencies = Vec::new();
-    let mut failures = 0;
-    for task in tasks {
-        let (mut l, f) = task.await.expect("reader task");
-        latencies.append(&mut l);
-        failures += f;
-    }
-    let elapsed = start.elapsed();
-    latencies.sort();
-    (latencies, failures, elapsed)
 }
 
 /// Starts one write every `1 / rate` seconds until `deadline`, each in its
@@ -390,7 +236,8 @@ pub(super) async fn thread_writes_bench(
                     Vec::new().into_iter()
                 };
                 let deadline = Instant::now() + Duration::from_secs(secs);
-                let reads = read_load(reader, &client, &url, deadline);
+                let reads =
+                    crate::common::read_load(reader, &client, &url, None, READERS, deadline);
                 let writes = async {
                     match writer {
                         Writer::None => Writes::default(),
@@ -424,7 +271,14 @@ pub(super) async fn thread_writes_bench(
                         }
                     }
                 };
-                let ((latencies, failures, elapsed), writes) = tokio::join!(reads, writes);
+                let (
+                    crate::common::Load {
+                        latencies,
+                        failures,
+                        elapsed,
+                    },
+                    writes,
+                ) = tokio::join!(reads, writes);
                 let read_rate = latencies.len() as f64 / elapsed.as_secs_f64();
                 let (p50, p99) = (percentile(&latencies, 50.0), percentile(&latencies, 99.0));
                 let write_note = if writer == Writer::None {

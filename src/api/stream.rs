@@ -168,7 +168,9 @@ pub async fn get_stream(
         loop {
             match live.next().await {
                 Ok(Some((item, cursor))) => {
-                    if let Some(event) = event_of(&state, item, cursor).await {
+                    // Boxed: its futures (labeller, JSON) would otherwise
+                    // take room in every idle stream.
+                    if let Some(event) = Box::pin(event_of(&state, item, cursor)).await {
                         return Some((Ok(event), (live, state)));
                     }
                 }
@@ -186,19 +188,28 @@ pub async fn get_stream(
 
 /// The event sent for `item`. A reply's text is written once for all the
 /// streams that received the same event (it reads the same for every
-/// teacher: labels are the author's, as this instance verifies them).
+/// teacher: labels are the author's, as this instance verifies them); a
+/// notification's once for its recipient's streams.
 async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Option<Event> {
     let (name, data) = match item {
-        LiveItem::Notification { id, kind, unread } => (
+        LiveItem::Notification {
+            id,
+            kind,
+            unread,
+            text,
+        } => (
             "notification",
-            Arc::<str>::from(
+            text.get_or_init(|| async {
                 serde_json::to_string(&StreamEventData::Notification(StreamNotification {
                     id,
                     kind,
                     unread,
                 }))
-                .ok()?,
-            ),
+                .ok()
+                .map(Arc::<str>::from)
+            })
+            .await
+            .clone()?,
         ),
         LiveItem::ProjectReply { thread, post, text } => (
             "project_reply",

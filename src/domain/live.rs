@@ -15,10 +15,10 @@ pub use crate::domain::store::live::SharedText;
 use crate::domain::store::{
     accounts::{AccountId, AccountRow},
     actors::ActorId,
-    live::{self, LiveEvent, Published},
+    live::{self, LiveEvent, LiveNotification, Published},
     posts::{PostId, PostKind, PostView},
     project_content::ProjectPostView,
-    Tx,
+    Store, Tx,
 };
 use std::{collections::VecDeque, sync::Arc};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
@@ -74,6 +74,9 @@ pub enum LiveItem {
         kind: String,
         /// The teacher's unread notifications now.
         unread: i64,
+        /// The event's text, shared by the teacher's streams that
+        /// received the same event: the edge writes it once.
+        text: SharedText,
     },
     /// A new reply in the thread the stream follows.
     Reply {
@@ -100,7 +103,9 @@ pub enum LiveItem {
 
 /// A teacher's subscription to live events.
 pub struct LiveStream {
-    domain: Domain,
+    /// The store only, not a `Domain` clone: 2,000 idle streams each hold
+    /// one (a `Domain` also holds the mailer, with its own allocations).
+    store: Store,
     account: AccountId,
     /// The account's actor (project membership is by actor).
     actor: ActorId,
@@ -168,10 +173,9 @@ impl Domain {
         last_event_id: Option<&str>,
     ) -> DomainResult<LiveStream> {
         match thread {
-            Some(LiveThread::Forum(thread)) => self.check_live_thread(thread).await?,
+            Some(LiveThread::Forum(thread)) => check_live_thread(&self.store, thread).await?,
             Some(LiveThread::Project(thread)) => {
-                self.check_live_project_thread(account.actor_id, thread)
-                    .await?
+                check_live_project_thread(&self.store, account.actor_id, thread).await?
             }
             None => {}
         }
@@ -196,7 +200,7 @@ impl Domain {
             ),
         };
         Ok(LiveStream {
-            domain: self.clone(),
+            store: self.store.clone(),
             account: account.id,
             actor: account.actor_id,
             thread,
@@ -207,47 +211,44 @@ impl Domain {
             replay,
         })
     }
+}
 
-    /// Refuses a thread that does not exist (or is a reply: `not_found`)
-    /// or is no longer visible (`post_deleted`). Forum threads are public:
-    /// every teacher may read a visible one.
-    async fn check_live_thread(&self, thread: PostId) -> DomainResult<()> {
-        match self.store.post(thread).await? {
-            Some(post) if post.kind == PostKind::Thread => {
-                if post.is_visible() {
-                    Ok(())
-                } else {
-                    Err(Refusal::PostDeleted.into())
-                }
+/// Refuses a thread that does not exist (or is a reply: `not_found`) or is
+/// no longer visible (`post_deleted`). Forum threads are public: every
+/// teacher may read a visible one.
+async fn check_live_thread(store: &Store, thread: PostId) -> DomainResult<()> {
+    match store.post(thread).await? {
+        Some(post) if post.kind == PostKind::Thread => {
+            if post.is_visible() {
+                Ok(())
+            } else {
+                Err(Refusal::PostDeleted.into())
             }
-            _ => Err(Refusal::NotFound.into()),
         }
+        _ => Err(Refusal::NotFound.into()),
     }
 }
 
-impl Domain {
-    /// Refuses a project thread that does not exist (or is a reply:
-    /// `not_found`), is deleted (`post_deleted`), or whose project `actor`
-    /// is not a member of (`not_project_member`): project forums are
-    /// members-only.
-    async fn check_live_project_thread(&self, actor: ActorId, thread: i64) -> DomainResult<()> {
-        let post = match self.store.project_post(thread).await? {
-            Some(post) if post.thread_id.is_none() => post,
-            _ => return Err(Refusal::NotFound.into()),
-        };
-        let member = self
-            .store
-            .member(post.project_id, actor)
-            .await?
-            .is_some_and(|row| row.is_member());
-        if !member {
-            return Err(Refusal::NotProjectMember.into());
-        }
-        if post.deleted_at.is_some() {
-            return Err(Refusal::PostDeleted.into());
-        }
-        Ok(())
+/// Refuses a project thread that does not exist (or is a reply:
+/// `not_found`), is deleted (`post_deleted`), or whose project `actor` is
+/// not a member of (`not_project_member`): project forums are
+/// members-only.
+async fn check_live_project_thread(store: &Store, actor: ActorId, thread: i64) -> DomainResult<()> {
+    let post = match store.project_post(thread).await? {
+        Some(post) if post.thread_id.is_none() => post,
+        _ => return Err(Refusal::NotFound.into()),
+    };
+    let member = store
+        .member(post.project_id, actor)
+        .await?
+        .is_some_and(|row| row.is_member());
+    if !member {
+        return Err(Refusal::NotProjectMember.into());
     }
+    if post.deleted_at.is_some() {
+        return Err(Refusal::PostDeleted.into());
+    }
+    Ok(())
 }
 
 impl LiveStream {
@@ -265,7 +266,7 @@ impl LiveStream {
             }
             if self.replay {
                 self.replay = false;
-                if !self.replay_from_database().await? {
+                if !Box::pin(self.replay_from_database()).await? {
                     return Ok(None);
                 }
                 continue;
@@ -279,7 +280,10 @@ impl LiveStream {
             };
             match received {
                 Ok(published) => {
-                    if !self.take(&published).await? {
+                    // Boxed, like the replay: what reading an event holds
+                    // (store queries) would otherwise be part of this
+                    // future, and so of every idle stream's memory.
+                    if !Box::pin(self.take(&published)).await? {
                         return Ok(None);
                     }
                 }
@@ -296,15 +300,31 @@ impl LiveStream {
             LiveEvent::Notification { id, recipient }
                 if recipient == self.account && id > self.cursor.notification =>
             {
-                let store = &self.domain.store;
-                if let Some(row) = store.live_notification(recipient, id).await? {
-                    let unread = store.unread_notifications(recipient).await?;
+                // Read once for all the recipient's streams of the
+                // process (only they get here: the event names them).
+                let store = &self.store;
+                let shown = published
+                    .notification
+                    .get_or_try_init(|| async {
+                        let Some(row) = store.live_notification(recipient, id).await? else {
+                            return Ok::<_, crate::domain::DomainError>(None);
+                        };
+                        let unread = store.unread_notifications(recipient).await?;
+                        Ok(Some(Arc::new(LiveNotification {
+                            kind: row.kind,
+                            unread,
+                        })))
+                    })
+                    .await?
+                    .clone();
+                if let Some(shown) = shown {
                     self.cursor.notification = id;
                     self.ready.push_back((
                         LiveItem::Notification {
                             id,
-                            kind: row.kind,
-                            unread,
+                            kind: shown.kind.clone(),
+                            unread: shown.unread,
+                            text: published.text.clone(),
                         },
                         self.cursor,
                     ));
@@ -314,15 +334,13 @@ impl LiveStream {
                 if Some(LiveThread::Project(thread)) == self.thread && id > self.cursor.reply =>
             {
                 // Checked per stream: membership is each teacher's own.
-                if self
-                    .domain
-                    .check_live_project_thread(self.actor, thread)
+                if check_live_project_thread(&self.store, self.actor, thread)
                     .await
                     .is_err()
                 {
                     return Ok(false);
                 }
-                let store = &self.domain.store;
+                let store = &self.store;
                 let shown = published
                     .project_reply
                     .get_or_try_init(|| async {
@@ -353,15 +371,14 @@ impl LiveStream {
             {
                 // Read once for every stream of the process: forum threads
                 // read the same for every teacher.
-                let domain = &self.domain;
+                let store = &self.store;
                 let shown = published
                     .reply
                     .get_or_try_init(|| async {
-                        if domain.check_live_thread(thread).await.is_err() {
+                        if check_live_thread(store, thread).await.is_err() {
                             return Ok::<_, crate::domain::DomainError>(None);
                         }
-                        Ok(domain
-                            .store
+                        Ok(store
                             .post_view(id)
                             .await?
                             .filter(|view| view.post.is_visible())
@@ -382,7 +399,7 @@ impl LiveStream {
                         ));
                     }
                     None => {
-                        if self.domain.check_live_thread(thread).await.is_err() {
+                        if check_live_thread(&self.store, thread).await.is_err() {
                             return Ok(false);
                         }
                     }
@@ -397,7 +414,7 @@ impl LiveStream {
     /// Queues what came after the cursor, from the database; `false` when
     /// the followed thread is no longer readable.
     async fn replay_from_database(&mut self) -> DomainResult<bool> {
-        let store = &self.domain.store;
+        let store = &self.store;
         let missed = store
             .notifications_after(self.account, self.cursor.notification, REPLAY_LIMIT)
             .await?;
@@ -410,15 +427,14 @@ impl LiveStream {
                         id: row.id,
                         kind: row.kind,
                         unread,
+                        text: SharedText::default(),
                     },
                     self.cursor,
                 ));
             }
         }
         if let Some(LiveThread::Project(thread)) = self.thread {
-            if self
-                .domain
-                .check_live_project_thread(self.actor, thread)
+            if check_live_project_thread(&self.store, self.actor, thread)
                 .await
                 .is_err()
             {
@@ -440,7 +456,7 @@ impl LiveStream {
             }
         }
         if let Some(LiveThread::Forum(thread)) = self.thread {
-            if self.domain.check_live_thread(thread).await.is_err() {
+            if check_live_thread(&self.store, thread).await.is_err() {
                 return Ok(false);
             }
             for post in store

@@ -308,7 +308,11 @@ impl Domain {
             (None, Some(thread)) => ReplyThread::Project(thread),
             (None, None) => return Ok(None),
         };
-        Ok(Some(self.reply_address_with(key, row.account_id, thread)?))
+        Ok(Some(self.reply_address_with(
+            key,
+            row.account_id,
+            thread,
+        )?))
     }
 
     fn instant_message(

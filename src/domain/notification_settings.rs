@@ -233,7 +233,7 @@ mod tests {
         );
         assert_eq!(default_delivery("unknown"), Delivery::Site);
         // No kind is off by default: "off" is only ever a stored choice,
-        // which `turned_off` relies on.
+        // which `insert_notification` relies on.
         assert!(KINDS.iter().all(|(_, delivery)| *delivery != Delivery::Off));
     }
 }

@@ -500,3 +500,71 @@ async fn project_forums_notify_members_named_and_stream_replies_to_members_only(
         b.stop().await;
     }
 }
+
+/// A notification is read and written once for all its teacher's streams
+/// (issue 12): each of them gets it, the same; a teacher with the thread
+/// open but not named gets the reply only; two teachers named in one
+/// reply each get their own notification and count, never the other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teachers_streams_share_their_notification_and_no_other_stream_gets_it() {
+    for engine in engines() {
+        let (settings, dir) = settings(engine, None);
+        let a = start(engine, settings, dir).await;
+        let ada = Client::teacher(&a, "ada", true).await;
+        ada.create_forum("maths", "Mathématiques").await;
+        let anne = Client::teacher(&a, "anne", false).await;
+        let carl = Client::teacher(&a, "carl", false).await;
+        let thread = ada.post_thread("maths", "Fractions", "Comment ?").await;
+        let thread_id = thread["id"].as_i64().unwrap();
+        let on_thread = format!("?thread={thread_id}");
+        let mut anne_on_thread = [
+            Stream::open(&anne, &on_thread, None).await,
+            Stream::open(&anne, &on_thread, None).await,
+        ];
+        let mut anne_elsewhere = Stream::open(&anne, "", None).await;
+        let mut carl_on_thread = Stream::open(&carl, &on_thread, None).await;
+
+        // Anne is named: her three streams get the same notification.
+        ada.reply(thread_id, "@anne, une idée ?").await;
+        let mut anne_notes = Vec::new();
+        for stream in &mut anne_on_thread {
+            let (note, reply) = notification_and_reply(stream).await;
+            assert!(reply.data["post"]["content_html"]
+                .as_str()
+                .unwrap()
+                .contains("une idée"));
+            anne_notes.push(note);
+        }
+        anne_notes.push(anne_elsewhere.next().await);
+        let anne_listed = anne.get_json("/api/v1/notifications").await;
+        for note in &anne_notes {
+            assert_eq!(note.event, "notification", "{note:?}");
+            assert_eq!(note.data["kind"], "mention", "{note:?}");
+            assert_eq!(note.data["unread"], 1, "{note:?}");
+            assert_eq!(note.data["id"], anne_listed["items"][0]["id"], "{note:?}");
+        }
+        // Carl, not named, gets the reply only.
+        let carl_first = carl_on_thread.next().await;
+        assert_eq!(carl_first.event, "reply", "{carl_first:?}");
+
+        // Both named: each gets their own notification and count (Carl's
+        // next events are his, not Anne's earlier one).
+        ada.reply(thread_id, "@anne et @carl, des réglettes ?")
+            .await;
+        let (carl_note, _) = notification_and_reply(&mut carl_on_thread).await;
+        let carl_listed = carl.get_json("/api/v1/notifications").await;
+        assert_eq!(carl_note.data["id"], carl_listed["items"][0]["id"]);
+        assert_eq!(carl_note.data["unread"], 1, "{carl_note:?}");
+        let anne_listed = anne.get_json("/api/v1/notifications").await;
+        assert_ne!(carl_note.data["id"], anne_listed["items"][0]["id"]);
+        for stream in &mut anne_on_thread {
+            let (note, _) = notification_and_reply(stream).await;
+            assert_eq!(note.data["id"], anne_listed["items"][0]["id"], "{note:?}");
+            assert_eq!(note.data["unread"], 2, "{note:?}");
+        }
+        let note = anne_elsewhere.next().await;
+        assert_eq!(note.data["id"], anne_listed["items"][0]["id"], "{note:?}");
+        assert_eq!(note.data["unread"], 2, "{note:?}");
+        a.stop().await;
+    }
+}

@@ -109,13 +109,19 @@ pub struct Published {
     /// The reply of a `ProjectReply` event, once read (`None` when
     /// deleted); who may see it is checked per stream.
     pub project_reply: tokio::sync::OnceCell<Option<Arc<ProjectPostView>>>,
+    /// The notification of a `Notification` event and its recipient's
+    /// unread count, once read by the first of the recipient's streams
+    /// (`None` when no longer visible). Only streams of that recipient
+    /// read or fill it.
+    pub notification: tokio::sync::OnceCell<Option<Arc<LiveNotification>>>,
     /// The event's text as the streams send it, once written (see
     /// [`SharedText`]).
     pub text: SharedText,
 }
 
 /// The text of an event that reads the same for every stream showing it
-/// (a reply of a forum thread), written by the first stream to send it
+/// (a reply of a forum thread; a notification, for its recipient's
+/// streams), written by the first stream to send it
 /// and sent as is by the others: one serialisation per event and process,
 /// not one per stream. `None` when it could not be written.
 pub type SharedText = Arc<tokio::sync::OnceCell<Option<Arc<str>>>>;
@@ -163,6 +169,7 @@ impl LiveHub {
             event,
             reply: tokio::sync::OnceCell::new(),
             project_reply: tokio::sync::OnceCell::new(),
+            notification: tokio::sync::OnceCell::new(),
             text: SharedText::default(),
         }));
     }
@@ -218,6 +225,15 @@ pub struct LiveNotificationRow {
     pub id: i64,
     /// Its kind.
     pub kind: String,
+}
+
+/// A new notification as its recipient's streams show it.
+#[derive(Debug, Clone)]
+pub struct LiveNotification {
+    /// Its kind.
+    pub kind: String,
+    /// The recipient's unread notifications when it was read.
+    pub unread: i64,
 }
 
 impl Store {

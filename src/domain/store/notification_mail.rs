@@ -78,13 +78,8 @@ const QUEUED_FROM: &str = "FROM notification_mails m \
      LEFT JOIN posts thread ON thread.id = notifications.thread_id \
      LEFT JOIN project_posts project_post ON project_post.id = notifications.project_post_id";
 
-/// Whether `recipient` turned notifications of `kind` off (then none is
-/// written): for a store function that writes one notification at a time.
-pub async fn turned_off(tx: &mut Tx, recipient: AccountId, kind: &str) -> StoreResult<bool> {
-    Ok(delivery_in(tx, recipient, kind).await? == Delivery::Off)
-}
-
-async fn delivery_in(tx: &mut Tx, recipient: AccountId, kind: &str) -> StoreResult<Delivery> {
+/// How `recipient` gets notifications of `kind` (read in `tx`).
+pub async fn delivery_in(tx: &mut Tx, recipient: AccountId, kind: &str) -> StoreResult<Delivery> {
     let stored: Option<String> = sqlx::query_scalar(
         "SELECT delivery FROM notification_settings WHERE account_id = $1 AND kind = $2",
     )
@@ -109,14 +104,15 @@ async fn digest_frequency_in(tx: &mut Tx, recipient: AccountId) -> StoreResult<S
 }
 
 /// Called once for every notification written, in its transaction: queues
-/// a mail at once or a digest entry as the recipient chose for its kind.
+/// a mail at once or a digest entry as the recipient chose for its kind
+/// (`delivery`, read by [`delivery_in`]).
 pub async fn queue_notification_mail(
     tx: &mut Tx,
     notification_id: i64,
     recipient: AccountId,
-    kind: &str,
+    delivery: Delivery,
 ) -> StoreResult<()> {
-    let mode = match delivery_in(tx, recipient, kind).await? {
+    let mode = match delivery {
         Delivery::Mail => "now",
         // No digest is ever sent to a teacher who chose none: nothing to
         // queue for it.

@@ -9,6 +9,7 @@ use super::{
     posts::PostId,
     Store, StoreResult, Tx,
 };
+use crate::domain::notification_settings::Delivery;
 
 /// What a notification is about. Its text is the catalog message
 /// `notification-<as_str()>` (arguments `$actor`, `$title`, `$detail`).
@@ -181,6 +182,32 @@ impl NewNotification {
     }
 }
 
+/// `actors` as an SQL list of literals (ids are integers); `None` when
+/// empty.
+fn id_list(actors: &[ActorId]) -> Option<String> {
+    (!actors.is_empty()).then(|| {
+        actors
+            .iter()
+            .map(|actor| actor.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+/// The accounts of `rows` (account, actor) in the order `actors` names
+/// them, each once.
+fn in_named_order(actors: &[ActorId], rows: Vec<(i64, i64)>) -> Vec<i64> {
+    let mut found = Vec::new();
+    for actor in actors {
+        for (account, _) in rows.iter().filter(|(_, of)| *of == actor.0) {
+            if !found.contains(account) {
+                found.push(*account);
+            }
+        }
+    }
+    found
+}
+
 /// The active local accounts `recipients` names, but `actor`'s own.
 async fn resolve(
     tx: &mut Tx,
@@ -201,19 +228,20 @@ async fn resolve(
             .await?
         }
         Recipients::Actors(actors) => {
-            let mut found = Vec::new();
-            for id in actors {
-                let one: Option<i64> = sqlx::query_scalar(&format!(
-                    "{ACTIVE} WHERE accounts.actor_id = $1 AND accounts.status = 'active' \
-                     AND accounts.actor_id <> $2"
-                ))
-                .bind(id.0)
-                .bind(not_actor)
-                .fetch_optional(&mut **tx)
-                .await?;
-                found.extend(one.filter(|one| !found.contains(one)));
-            }
-            found
+            // One query for all (a post may mention 20 teachers), answered
+            // in the order named.
+            let Some(list) = id_list(actors) else {
+                return Ok(Vec::new());
+            };
+            let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                "SELECT accounts.id, accounts.actor_id FROM accounts \
+                 WHERE accounts.actor_id IN ({list}) AND accounts.status = 'active' \
+                 AND accounts.actor_id <> $1"
+            ))
+            .bind(not_actor)
+            .fetch_all(&mut **tx)
+            .await?;
+            in_named_order(actors, rows)
         }
         Recipients::ProjectMembers(project)
         | Recipients::ProjectDeciders(project)
@@ -238,22 +266,21 @@ async fn resolve(
             .await?
         }
         Recipients::MembersAmong(project, actors) => {
-            let mut found = Vec::new();
-            for id in actors {
-                let one: Option<i64> = sqlx::query_scalar(&format!(
-                    "{ACTIVE} JOIN project_members ON project_members.actor_id = accounts.actor_id \
-                     WHERE project_members.project_id = $1 AND project_members.state = 'member' \
-                     AND accounts.actor_id = $2 AND accounts.status = 'active' \
-                     AND accounts.actor_id <> $3"
-                ))
-                .bind(project.0)
-                .bind(id.0)
-                .bind(not_actor)
-                .fetch_optional(&mut **tx)
-                .await?;
-                found.extend(one.filter(|one| !found.contains(one)));
-            }
-            found
+            let Some(list) = id_list(actors) else {
+                return Ok(Vec::new());
+            };
+            let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                "SELECT DISTINCT accounts.id, accounts.actor_id FROM accounts \
+                 JOIN project_members ON project_members.actor_id = accounts.actor_id \
+                 WHERE project_members.project_id = $1 AND project_members.state = 'member' \
+                 AND accounts.actor_id IN ({list}) AND accounts.status = 'active' \
+                 AND accounts.actor_id <> $2"
+            ))
+            .bind(project.0)
+            .bind(not_actor)
+            .fetch_all(&mut **tx)
+            .await?;
+            in_named_order(actors, rows)
         }
         Recipients::ForumModerators(forum) => {
             sqlx::query_scalar(&format!(
@@ -291,7 +318,9 @@ pub async fn insert_notification(
     let now = tx.now_ms();
     let mut written = Vec::new();
     for recipient in resolve(tx, recipients, note.actor).await? {
-        if super::notification_mail::turned_off(tx, recipient, note.kind.as_str()).await? {
+        let delivery =
+            super::notification_mail::delivery_in(tx, recipient, note.kind.as_str()).await?;
+        if delivery == Delivery::Off {
             continue;
         }
         let id: Option<i64> = sqlx::query_scalar(
@@ -319,13 +348,7 @@ pub async fn insert_notification(
         .fetch_optional(&mut **tx)
         .await?;
         if let Some(id) = id {
-            super::notification_mail::queue_notification_mail(
-                tx,
-                id,
-                recipient,
-                note.kind.as_str(),
-            )
-            .await?;
+            super::notification_mail::queue_notification_mail(tx, id, recipient, delivery).await?;
             super::live::announce(tx, LiveEvent::Notification { id, recipient }).await?;
             written.push(id);
         }

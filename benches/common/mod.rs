@@ -1,0 +1,431 @@
+//! What the benches share: knobs read from the environment, percentiles,
+//! readings of a process from `/proc`, the database of a run (a fresh
+//! PostgreSQL database, dropped afterwards), `preau serve` started as a
+//! child, and a read load of concurrent clients. Each bench includes it
+//! with `mod common;` and uses part of it.
+
+#![allow(dead_code)] // no bench uses all of it
+
+use std::{
+    path::Path,
+    time::{Duration, Instant, SystemTime},
+};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::TcpStream,
+};
+
+/// The bench accounts' password.
+pub const PASSWORD: &str = "une phrase de passe solide";
+
+/// A number from environment variable `name`, else `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `d` in milliseconds, one decimal.
+pub fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The `p`th percentile (nearest rank) of `sorted`; zero when empty.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// `/proc/PID/FILE`, or `/proc/self/FILE` without a pid.
+fn proc_file(pid: Option<u32>, file: &str) -> String {
+    let path = match pid {
+        Some(pid) => format!("/proc/{pid}/{file}"),
+        None => format!("/proc/self/{file}"),
+    };
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// A field of `/proc/PID/status` (`VmRSS:`, `VmHWM:`...), in KiB; 0 when
+/// unreadable.
+pub fn proc_status_kib(pid: Option<u32>, field: &str) -> u64 {
+    proc_file(pid, "status")
+        .lines()
+        .find(|line| line.starts_with(field))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The kernel's clock ticks per second (`USER_HZ`).
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8_lossy(&out.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// CPU time (user + system) of a process so far.
+pub fn proc_cpu(pid: Option<u32>) -> Duration {
+    let stat = proc_file(pid, "stat");
+    // Fields after the command name (which may hold spaces), from field 3.
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15, i.e. 11 and 12 here.
+    Duration::from_secs_f64((ticks(11) + ticks(12)) / clock_ticks())
+}
+
+/// The load averages over 1, 5 and 15 minutes.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An HTTP client for loopback: no redirects, many idle connections kept.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(512)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .expect("client")
+}
+
+/// The database of a run: SQLite in `dir`, or a fresh database on the
+/// server of `PREAU_TEST_POSTGRES_URL` (drop it with
+/// [`drop_postgres_database`]).
+pub fn database_url(postgres: bool, dir: &Path) -> String {
+    if !postgres {
+        return format!("sqlite://{}", dir.join("preau.db").display());
+    }
+    let base = std::env::var("PREAU_TEST_POSTGRES_URL").expect("PREAU_TEST_POSTGRES_URL");
+    let mut url = url::Url::parse(&base).expect("valid PREAU_TEST_POSTGRES_URL");
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    url.set_path(&format!("/preau_bench_{nanos:x}"));
+    url.to_string()
+}
+
+/// Drops the PostgreSQL database of `url` (made by [`database_url`]).
+pub async fn drop_postgres_database(url: &str) {
+    let mut admin = url::Url::parse(url).expect("url");
+    let name = admin.path().trim_start_matches('/').to_string();
+    admin.set_path("/postgres");
+    sqlx::any::install_default_drivers();
+    if let Ok(pool) = sqlx::AnyPool::connect(admin.as_str()).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(&pool)
+            .await;
+        pool.close().await;
+    }
+}
+
+/// Forum `maths`, created by `admin`, and its thread "Fractions" by
+/// `admin`: what the benches post into.
+pub async fn maths_thread(
+    domain: &preau::domain::Domain,
+    admin: &preau::domain::rows::AccountRow,
+) -> (preau::domain::rows::ForumRow, preau::domain::rows::PostRow) {
+    let forum = domain
+        .create_forum(
+            Some(admin),
+            &preau::domain::forums::ForumInput {
+                name: "maths".into(),
+                title: "Mathématiques".into(),
+                description: String::new(),
+                min_post_level: preau_federation::TrustLevel::Informal,
+            },
+        )
+        .await
+        .expect("forum");
+    let thread = domain
+        .post_thread(admin, &forum, "Fractions", "Comment les introduire ?")
+        .await
+        .expect("thread");
+    (forum, thread)
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// The settings of an instance on loopback `port` with its data in `dir`
+/// and database `url`, and the same written to `dir/preau.toml` followed
+/// by `extra` (more TOML sections) for a `preau serve` child. The bench
+/// seeds the database with these settings before starting the child.
+pub fn serve_config(
+    dir: &Path,
+    port: u16,
+    url: &str,
+    extra: &str,
+) -> (preau::config::Settings, std::path::PathBuf) {
+    let mut settings = preau::config::Settings::default();
+    settings.server.listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    settings.server.data_dir = dir.to_path_buf();
+    settings.instance.domain = format!("localhost:{port}");
+    settings.database.url = url.to_string();
+    let config = dir.join("preau.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{dir}\"\n\n[instance]\ndomain = \"localhost:{port}\"\n\n[database]\nurl = \"{url}\"\n\n{extra}",
+            dir = dir.display(),
+        ),
+    )
+    .expect("config");
+    (settings, config)
+}
+
+/// A `preau serve` child process.
+pub struct Served {
+    child: std::process::Child,
+    /// Its process id (for `/proc`).
+    pub pid: u32,
+    /// Its base URL.
+    pub target: String,
+}
+
+impl Served {
+    /// Starts `binary --config CONFIG serve` (its output in `log`), the
+    /// configuration listening on loopback `port`, and waits until it
+    /// answers (30 s at most).
+    pub async fn start(binary: &str, config: &Path, log: &Path, port: u16) -> Served {
+        let log = std::fs::File::create(log).expect("log");
+        let child = std::process::Command::new(binary)
+            .arg("--config")
+            .arg(config)
+            .arg("serve")
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .expect("start preau serve");
+        let served = Served {
+            pid: child.id(),
+            child,
+            target: format!("http://127.0.0.1:{port}"),
+        };
+        let client = http_client();
+        let started = Instant::now();
+        loop {
+            if let Ok(response) = client
+                .get(format!("{}/.well-known/nodeinfo", served.target))
+                .send()
+                .await
+            {
+                if response.status().is_success() {
+                    return served;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "preau serve did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Stops it (SIGTERM) and waits for it.
+    pub fn stop(mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg(self.pid.to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a read load measured.
+pub struct Load {
+    /// The time of each successful request, sorted.
+    pub latencies: Vec<Duration>,
+    /// Requests that failed or did not answer 200.
+    pub failures: usize,
+    /// How long the load ran.
+    pub elapsed: Duration,
+}
+
+/// How the readers send their requests (`PREAU_BENCH_THREAD_CLIENT`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ReadClient {
+    /// [`PlainConnection`]: one keep-alive connection per reader, the
+    /// answer's bytes read and not parsed (the default: the readers share
+    /// the cores with the server, so the cheaper they are the more the
+    /// figures measure the server).
+    Plain,
+    /// The bench's `reqwest` client, as before (`reqwest`).
+    Reqwest,
+}
+
+impl ReadClient {
+    pub fn from_env() -> ReadClient {
+        match std::env::var("PREAU_BENCH_THREAD_CLIENT").as_deref() {
+            Ok("reqwest") => ReadClient::Reqwest,
+            _ => ReadClient::Plain,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReadClient::Plain => "plain HTTP/1.1 readers",
+            ReadClient::Reqwest => "reqwest readers",
+        }
+    }
+}
+
+/// A keep-alive HTTP/1.1 connection that sends one fixed `GET` and reads
+/// the status and the `Content-Length` bytes of each answer, nothing more.
+pub struct PlainConnection {
+    stream: BufReader<TcpStream>,
+    request: Vec<u8>,
+    line: String,
+    body: Vec<u8>,
+}
+
+impl PlainConnection {
+    async fn connect(url: &str, cookie: Option<&str>) -> std::io::Result<PlainConnection> {
+        let rest = url.trim_start_matches("http://");
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let stream = TcpStream::connect(host).await?;
+        stream.set_nodelay(true)?;
+        Ok(PlainConnection {
+            stream: BufReader::with_capacity(64 * 1024, stream),
+            request: format!(
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n{}\r\n",
+                cookie
+                    .map(|c| format!("Cookie: {c}\r\n"))
+                    .unwrap_or_default()
+            )
+            .into_bytes(),
+            line: String::new(),
+            body: Vec::new(),
+        })
+    }
+
+    /// Sends the request; the answer's status once its body is read.
+    async fn get(&mut self) -> std::io::Result<u16> {
+        let broken =
+            |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+        self.stream.get_mut().write_all(&self.request).await?;
+        self.line.clear();
+        self.stream.read_line(&mut self.line).await?;
+        let status = self
+            .line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .ok_or_else(|| broken("status line"))?;
+        let mut length = None;
+        loop {
+            self.line.clear();
+            if self.stream.read_line(&mut self.line).await? == 0 {
+                return Err(broken("closed"));
+            }
+            let line = self.line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse::<usize>().ok();
+                }
+            }
+        }
+        let length = length.ok_or_else(|| broken("no Content-Length"))?;
+        self.body.resize(length, 0);
+        self.stream.read_exact(&mut self.body).await?;
+        Ok(status)
+    }
+}
+
+/// `clients` clients reading `url` (with `cookie` if given) in a loop
+/// until `deadline`, each through `reader`.
+pub async fn read_load(
+    reader: ReadClient,
+    client: &reqwest::Client,
+    url: &str,
+    cookie: Option<&str>,
+    clients: usize,
+    deadline: Instant,
+) -> Load {
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, url) = (client.clone(), url.to_string());
+        let cookie = cookie.map(str::to_string);
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut failures = 0usize;
+            let mut connection = None;
+            while Instant::now() < deadline {
+                let sent = Instant::now();
+                let ok = match reader {
+                    ReadClient::Reqwest => {
+                        let mut request = client.get(&url);
+                        if let Some(cookie) = &cookie {
+                            request = request.header("cookie", cookie);
+                        }
+                        match request.send().await {
+                            Ok(response) if response.status() == reqwest::StatusCode::OK => {
+                                let _ = response.bytes().await;
+                                true
+                            }
+                            _ => false,
+                        }
+                    }
+                    ReadClient::Plain => {
+                        if connection.is_none() {
+                            connection =
+                                PlainConnection::connect(&url, cookie.as_deref()).await.ok();
+                        }
+                        match connection.as_mut() {
+                            Some(open) => match open.get().await {
+                                Ok(status) => status == 200,
+                                Err(_) => {
+                                    connection = None;
+                                    false
+                                }
+                            },
+                            None => false,
+                        }
+                    }
+                };
+                if ok {
+                    latencies.push(sent.elapsed());
+                } else {
+                    failures += 1;
+                }
+            }
+            (latencies, failures)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    for task in tasks {
+        let (mut l, f) = task.await.expect("client task");
+        latencies.append(&mut l);
+        failures += f;
+    }
+    latencies.sort();
+    Load {
+        latencies,
+        failures,
+        elapsed: start.elapsed(),
+    }
+}
