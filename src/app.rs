@@ -365,12 +365,7 @@ async fn serve(
         federation,
         state.domain.delivery_waker.clone(),
     );
-    let result = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let result = serve_http1(listener, router, shutdown).await;
     maintenance.abort();
     trust_checks.abort();
     notification_mail.abort();
@@ -384,6 +379,69 @@ async fn serve(
     let _ = delivery.await;
     state.domain.close().await;
     result.map_err(StartError::Io)
+}
+
+/// Serves `router` on `listener` over HTTP/1.1 until `shutdown`, then
+/// lets each connection finish its request in flight.
+///
+/// In place of `axum::serve`, whose connections go through `hyper_util`'s
+/// HTTP/1-or-2 builder: each connection here holds only HTTP/1 state, which
+/// is what an idle connection (a live stream, most of all) costs in memory
+/// (docs/performance.md, *Live streams*). Préau is reached over HTTP/1.1
+/// (directly or behind a reverse proxy); the peer's address is given to
+/// the handlers as `ConnectInfo`, as before.
+async fn serve_http1(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let mut connections = tokio::task::JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, a connection reset before
+                    // it was taken: wait a little and go on.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                tower::ServiceExt::oneshot(router.clone(), request)
+            },
+        );
+        let mut stopped = stopped.clone();
+        connections.spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopped.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+        while connections.try_join_next().is_some() {}
+    }
+    drop(stop);
+    while connections.join_next().await.is_some() {}
+    Ok(())
 }
 
 /// An instance started in the background (demo, tests).
