@@ -45,11 +45,7 @@ pub async fn submit_forum(
         Err(error) => return state.error_page(&page, error),
     };
     let done = if form.action == "unsubscribe" {
-        state
-            .domain
-            .unsubscribe_by_mail(user, forum.actor.id)
-            .await
-            .map(|_| ())
+        unsubscribe(&state, user, forum.actor.id).await
     } else {
         state.domain.subscribe_forum_by_mail(user, &forum).await
     };
@@ -75,11 +71,7 @@ pub async fn submit_project(
         Err(error) => return state.error_page(&page, error),
     };
     let done = if form.action == "unsubscribe" {
-        state
-            .domain
-            .unsubscribe_by_mail(user, project.actor.id)
-            .await
-            .map(|_| ())
+        unsubscribe(&state, user, project.actor.id).await
     } else {
         state.domain.subscribe_project_by_mail(user, &project).await
     };
@@ -106,4 +98,18 @@ pub async fn submit_stop(
         Ok(_) => super::redirect::to("/settings/notifications#mail-lists"),
         Err(error) => state.error_page(&page, error),
     }
+}
+
+/// Stops `user`'s mail subscription to `group` (a forum or a project),
+/// whether or not they had one.
+async fn unsubscribe(
+    state: &AppState,
+    user: &crate::domain::rows::AccountRow,
+    group: ActorId,
+) -> crate::domain::DomainResult<()> {
+    state
+        .domain
+        .unsubscribe_by_mail(user, group)
+        .await
+        .map(|_| ())
 }
