@@ -247,7 +247,8 @@ pub async fn build_app_with_clock(
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::session::csrf_cookie,
-        ));
+        ))
+        .layer(axum::middleware::from_fn(web::notice::clear_after_page));
     let router = Router::new()
         .merge(pages)
         .merge(apub::routes())

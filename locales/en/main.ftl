@@ -867,3 +867,7 @@ mail-list-kind-project = project forum
 mail-list-stop-named = Stop following by e-mail: "{ $list }"
 unsubscribe-confirm-list = Stop e-mailing { $username } the messages of "{ $list }"?
 unsubscribe-done-list = Done: you no longer follow "{ $list }" by e-mail.
+
+## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
+notice-invited = Invitation sent to { $name }.
+confirm-cancel = Cancel

@@ -867,3 +867,7 @@ mail-list-kind-project = forum du projet
 mail-list-stop-named = Ne plus suivre par e-mail : « { $list } »
 unsubscribe-confirm-list = Ne plus envoyer à { $username } les messages de « { $list } » par courriel ?
 unsubscribe-done-list = C’est fait : vous ne suivez plus « { $list } » par e-mail.
+
+## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
+notice-invited = Invitation envoyée à { $name }.
+confirm-cancel = Annuler

@@ -16,6 +16,7 @@ pub mod fragments;
 pub mod home;
 pub mod home_teacher;
 pub mod mail_lists;
+pub mod notice;
 pub mod notification_settings;
 pub mod notifications;
 pub mod posts;
@@ -48,7 +49,8 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 34] = [
+const TEMPLATES: [(&str, &str); 35] = [
+    ("confirm.html", include_str!("templates/confirm.html")),
     (
         "notifications.html",
         include_str!("templates/notifications.html"),
@@ -251,6 +253,16 @@ impl AppState {
                 code: error.code,
             },
         )
+    }
+
+    /// The confirmation step of a destructive action (`confirm.html`):
+    /// shown by the action's `GET`, its form posts the action itself.
+    pub fn confirm_page(&self, page: &Page, confirm: views::ConfirmView) -> Response {
+        #[derive(Serialize)]
+        struct ConfirmPage {
+            confirm: views::ConfirmView,
+        }
+        self.render(page, "confirm.html", &ConfirmPage { confirm })
     }
 
     /// The charter as sanitised HTML, in the page's language.

@@ -5,6 +5,7 @@
 
 use super::{
     contacts::ContactSections,
+    notice::Notice,
     project_page::{ProjectFormText, TypedProjectForm},
     projects::{
         login_redirect, project_by_path, project_path, projects_page, refusal, resolve_actor,
@@ -76,7 +77,7 @@ async fn act(
     name: &str,
     run: impl AsyncFnOnce(&AccountRow, &ProjectRow) -> Result<(), AppError>,
 ) -> Response {
-    act_typed(data, page, name, None, run).await
+    act_typed(data, page, name, None, None, run).await
 }
 
 /// [`act`] for a form with typed text: a refusal shows it again (see
@@ -86,6 +87,7 @@ async fn act_typed(
     page: &Page,
     name: &str,
     typed: Option<TypedProjectForm>,
+    notice: Option<Notice>,
     run: impl AsyncFnOnce(&AccountRow, &ProjectRow) -> Result<(), AppError>,
 ) -> Response {
     let state: &AppState = data;
@@ -97,7 +99,10 @@ async fn act_typed(
         Err(error) => return refusal(state, page, error),
     };
     match run(user, &project).await {
-        Ok(()) => crate::web::redirect::to(&project_path(&project)),
+        Ok(()) => match notice {
+            Some(notice) => crate::web::notice::redirect(&project_path(&project), notice),
+            None => crate::web::redirect::to(&project_path(&project)),
+        },
         Err(error) => {
             let message = state.error_message(page.lang, &error);
             super::project_page::project_page_with(
@@ -126,13 +131,21 @@ pub async fn submit_invite(
             handle: form.handle.clone(),
         },
     };
-    act_typed(&data, &page, &name, Some(typed), async |user, project| {
-        let invitee = resolve_actor(&data, &form.handle).await?;
-        data.domain
-            .invite_to_project(user, project, &invitee)
-            .await
-            .map_err(AppError::from)
-    })
+    let notice = Notice::with("invited", form.handle.trim());
+    act_typed(
+        &data,
+        &page,
+        &name,
+        Some(typed),
+        Some(notice),
+        async |user, project| {
+            let invitee = resolve_actor(&data, &form.handle).await?;
+            data.domain
+                .invite_to_project(user, project, &invitee)
+                .await
+                .map_err(AppError::from)
+        },
+    )
     .await
 }
 

@@ -153,6 +153,9 @@ pub struct Page {
     /// The header's counts (unread notifications, pending requests) when
     /// logged in.
     pub counts: Option<crate::domain::home::HeaderCounts>,
+    /// The confirmation of the action just done ([`super::notice`]), in
+    /// the page's language.
+    pub notice: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -202,6 +205,7 @@ impl FromRequestParts<AppState> for Page {
             },
             None => None,
         };
+        let notice = super::notice::from_headers(&parts.headers, lang);
         Ok(Page {
             lang,
             user,
@@ -210,6 +214,7 @@ impl FromRequestParts<AppState> for Page {
             path,
             client_ip,
             counts,
+            notice,
         })
     }
 }

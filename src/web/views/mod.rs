@@ -75,6 +75,8 @@ pub struct BaseView<'a> {
     pub instance: InstanceView<'a>,
     /// The header's counts, when logged in.
     pub counts: Option<CountsView>,
+    /// The confirmation of the action just done, shown atop `<main>`.
+    pub flash: Option<&'a str>,
 }
 
 /// The counts in the header: unread notifications, requests waiting.
@@ -137,6 +139,7 @@ impl<'a> BaseView<'a> {
                 unread: counts.unread,
                 pending_requests: counts.pending_requests,
             }),
+            flash: page.and_then(|p| p.notice.as_deref()),
             instance: InstanceView {
                 name: &instance.name,
                 domain: &instance.domain,
@@ -152,6 +155,26 @@ impl<'a> BaseView<'a> {
             },
         }
     }
+}
+
+/// The confirmation step of a destructive action ([`AppState::confirm_page`]):
+/// every text already in the page's language.
+#[derive(Debug, Serialize)]
+pub struct ConfirmView {
+    /// Heading and page title ("Supprimer ce fil ?").
+    pub title: String,
+    /// What will happen, named ("Le fil « … » et ses 12 réponses seront supprimés.").
+    pub question: String,
+    /// What it means besides, when anything (federated, cannot be undone…).
+    pub detail: Option<String>,
+    /// The path the form posts to.
+    pub action: String,
+    /// The hidden fields besides the CSRF token, as (name, value).
+    pub fields: Vec<(String, String)>,
+    /// The label of the destructive button.
+    pub button: String,
+    /// Where "Annuler" leads back to.
+    pub cancel: String,
 }
 
 /// A trust label and its "why?" panel (`trust_badge.html`, `label.html`).
