@@ -456,6 +456,9 @@ pub struct RunningInstance {
     pub mail_address: Option<SocketAddr>,
     /// Its state, so tests and the demo can act on it directly.
     pub state: AppState,
+    /// Its federation configuration, so the demo can resolve remote
+    /// actors as a request would.
+    pub federation: FederationConfig<AppState>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), StartError>>,
 }
@@ -505,6 +508,7 @@ pub async fn spawn_on(
     }
     let app = build_app_with_clock(settings, clock).await?;
     let state = app.state.clone();
+    let federation = app.federation.clone();
     let base_url = state.domain.settings.base_url();
     let live = listen_live(&state).await?;
     let mail = crate::mail_receiver::bind(&state.domain).await?;
@@ -521,6 +525,7 @@ pub async fn spawn_on(
         base_url,
         mail_address,
         state,
+        federation,
         stop: Some(stop),
         task,
     })

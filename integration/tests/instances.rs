@@ -1042,6 +1042,133 @@ async fn the_demo_starts_three_federating_instances() {
         )
         .await;
     assert_eq!(login.status, 201);
+
+    // The summary names the admins and what to open first.
+    for expected in [
+        "admin: camille",
+        "admin: amina",
+        "admin: lucas",
+        "open first",
+    ] {
+        assert!(
+            summary.contains(expected),
+            "{expected:?} missing:\n{summary}"
+        );
+    }
+    // The academy's forum, read on the association's instance: its posts
+    // carry the institutional label the demo authority's attestation
+    // earns, once the association checked the academy.
+    let host = |i: usize| {
+        instances[i]
+            .base_url
+            .trim_start_matches("http://")
+            .to_string()
+    };
+    let forum_api = format!(
+        "{}/api/v1/forums/maths_lycee@{}",
+        instances[1].base_url,
+        host(0)
+    );
+    let attested = wait_until(std::time::Duration::from_secs(30), || async {
+        let page = client.get(&forum_api).await.json;
+        let thread = page["threads"]
+            .as_array()?
+            .iter()
+            .find(|t| t["author"]["handle"] == format!("camille@{}", host(0)))?
+            .clone();
+        (thread["trust"]["level"] == "institutional").then_some(thread)
+    })
+    .await
+    .expect("an institutional academy thread on the association within 30 s");
+    assert_eq!(
+        attested["trust"]["verified_by"],
+        preau::demo::DEMO_AUTHORITY
+    );
+    assert_eq!(attested["trust"]["evidence"]["kind"], "attestation");
+    assert_eq!(attested["trust"]["organisation"], "Académie de Rennes");
+    let thread_id = attested["id"].as_i64().unwrap();
+    let thread: Value = client
+        .get(&format!(
+            "{}/api/v1/threads/{thread_id}",
+            instances[1].base_url
+        ))
+        .await
+        .json;
+    assert!(
+        thread["replies"].as_array().is_some_and(|r| r.len() == 2),
+        "the academy's replies reached the association: {thread}"
+    );
+    let page = client
+        .page_in(
+            "fr",
+            &format!("{}/threads/{thread_id}", instances[1].base_url),
+        )
+        .await;
+    for expected in [
+        "Institutionnel",
+        "· Académie de Rennes",
+        &format!("· vérifié par {}", preau::demo::DEMO_AUTHORITY),
+        "se présente comme un nœud institutionnel",
+    ] {
+        assert!(
+            page.contains(expected),
+            "{expected:?} missing from the thread page"
+        );
+    }
+    // Forums with threads on the academy and the association, the
+    // association teacher's thread in the academy's forum, the project
+    // with its members and its event.
+    for (index, forum, at_least) in [
+        (0, "maths_lycee", 2),
+        (0, "histoire_geo", 1),
+        (1, "sorties_terrain", 1),
+    ] {
+        let page = client
+            .get(&format!(
+                "{}/api/v1/forums/{forum}",
+                instances[index].base_url
+            ))
+            .await
+            .json;
+        assert!(
+            page["total_threads"].as_i64().unwrap_or(0) >= at_least,
+            "{forum}: {page}"
+        );
+    }
+    let project = client
+        .get(&format!(
+            "{}/api/v1/projects/robotique",
+            instances[0].base_url
+        ))
+        .await
+        .json;
+    let text = project.to_string();
+    assert!(
+        text.contains("camille") && text.contains("yann"),
+        "members: {project}"
+    );
+    let project_page = client
+        .page_in(
+            "fr",
+            &format!("{}/projects/robotique", instances[0].base_url),
+        )
+        .await;
+    assert!(
+        project_page.contains("Yann Kerbrat"),
+        "the project page lists its members"
+    );
+    let academy = &instances[0].state.domain;
+    let camille = academy
+        .account_by_username("camille")
+        .await
+        .unwrap()
+        .unwrap();
+    let robotique = academy.project_by_path("robotique").await.unwrap();
+    let events = academy
+        .project_events_for(&camille, &robotique)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1, "the project has its first meeting");
     for instance in instances {
         instance.stop().await.unwrap();
     }

@@ -65,13 +65,13 @@ impl From<&Evidence> for EvidenceView {
     fn from(evidence: &Evidence) -> EvidenceView {
         match evidence {
             Evidence::Own => EvidenceView::Own,
-            Evidence::Attestation { authority } => EvidenceView::Attestation {
+            Evidence::Attestation { authority, .. } => EvidenceView::Attestation {
                 authority: authority.clone(),
             },
             Evidence::DomainRule { pattern } => EvidenceView::DomainRule {
                 pattern: pattern.clone(),
             },
-            Evidence::Manual { by, note } => EvidenceView::Manual {
+            Evidence::Manual { by, note, .. } => EvidenceView::Manual {
                 by: by.clone(),
                 note: note.clone(),
             },

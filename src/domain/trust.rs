@@ -138,6 +138,8 @@ pub enum Evidence {
     Attestation {
         /// The authority's configured name.
         authority: String,
+        /// End of its validity, unix ms.
+        valid_until: i64,
     },
     /// A domain rule of this instance's configuration.
     DomainRule {
@@ -146,10 +148,13 @@ pub enum Evidence {
     },
     /// An admin's entry.
     Manual {
-        /// Who decided.
+        /// Who decided (an account name: for admin pages only, labels
+        /// shown to teachers name this instance's administrators).
         by: String,
         /// Why.
         note: String,
+        /// When, unix ms.
+        at: i64,
     },
     /// Nothing that holds.
     None,
@@ -182,6 +187,8 @@ pub struct Label {
     pub declared: TrustLevel,
     /// The organisation, when the evidence names one.
     pub organisation: String,
+    /// The organisation the origin names itself (a claim, shown as one).
+    pub declared_org: String,
     /// The evidence the level rests on.
     pub evidence: Evidence,
     /// The rule that decided.
@@ -195,6 +202,10 @@ pub struct Label {
     pub removed_on: Option<i64>,
     /// The host the label is about (empty for this instance).
     pub host: String,
+    /// The name of the instance that computed the label (its
+    /// administrators decide its rules and manual entries); empty until
+    /// [`super::Domain::instance_label`] fills it.
+    pub here: String,
 }
 
 impl Label {
@@ -212,12 +223,14 @@ pub fn own_label(level: TrustLevel, organisation: &str) -> Label {
         level,
         declared: level,
         organisation: organisation.to_string(),
+        declared_org: organisation.to_string(),
         evidence: Evidence::Own,
         reason: Reason::Own,
         verified_by: None,
         checked_at: None,
         removed_on: None,
         host: String::new(),
+        here: String::new(),
     }
 }
 
@@ -240,6 +253,7 @@ pub fn instance_label(
             attestation.level,
             Evidence::Attestation {
                 authority: attestation.authority.clone(),
+                valid_until: attestation.valid_until,
             },
             attestation.organisation.clone(),
             Some(attestation.authority.clone()),
@@ -262,6 +276,7 @@ pub fn instance_label(
             Evidence::Manual {
                 by: manual.by.clone(),
                 note: manual.note.clone(),
+                at: manual.at,
             },
             String::new(),
             Some(manual.by.clone()),
@@ -324,9 +339,11 @@ pub fn instance_label(
         } else {
             verified_by
         },
+        declared_org: stored.map(|s| s.declared_org.clone()).unwrap_or_default(),
         checked_at: stored.and_then(|s| s.checked_at),
         removed_on: expired.or(lost),
         host: host.to_string(),
+        here: String::new(),
     }
 }
 

@@ -63,13 +63,16 @@ impl super::Domain {
 
     /// The label of an instance: this one when `host` is empty.
     pub fn instance_label(&self, book: &TrustBook, host: &str, now: i64) -> Label {
-        if host.is_empty() || host == self.settings.instance.domain {
-            return own_label(
+        let mut label = if host.is_empty() || host == self.settings.instance.domain {
+            own_label(
                 self.settings.instance.trust_level,
                 &self.settings.instance.organisation,
-            );
-        }
-        instance_label(host, book.instances.get(host), &self.trust_rules(), now)
+            )
+        } else {
+            instance_label(host, book.instances.get(host), &self.trust_rules(), now)
+        };
+        label.here = self.settings.instance.name.clone();
+        label
     }
 
     /// The label of a person (or of their content): their instance's,

@@ -178,6 +178,8 @@ pub struct ConfirmView {
 }
 
 /// A trust label and its "why?" panel (`trust_badge.html`, `label.html`).
+/// The panel says who claims what, what this instance could check and
+/// how, and what the level engages; it never names an account.
 #[derive(Debug, Serialize)]
 pub struct LabelView {
     /// The effective level.
@@ -188,18 +190,26 @@ pub struct LabelView {
     pub unverified: bool,
     /// The organisation the evidence names.
     pub organisation: String,
-    /// Who verified it.
+    /// The organisation the origin names itself (a claim).
+    pub declared_org: String,
+    /// The authority whose attestation the label rests on, for the label
+    /// itself ("vérifié par …").
     pub verified_by: Option<String>,
+    /// The label rests on a decision of this instance's administrators
+    /// (named as such, never by an account).
+    pub verified_by_admins: bool,
     /// `own`, `attestation`, `domain_rule`, `manual` or `none`.
     pub evidence: &'static str,
     /// The authority of an attestation.
-    pub authority: Option<String>,
+    pub authority: String,
+    /// The end of an attestation's validity, `dd/mm/yyyy`.
+    pub until: String,
     /// The domain rule's pattern.
-    pub pattern: Option<String>,
-    /// The admin of a manual entry.
-    pub by: Option<String>,
+    pub pattern: String,
     /// The note of a manual entry.
-    pub note: Option<String>,
+    pub note: String,
+    /// The date of a manual entry, `dd/mm/yyyy`.
+    pub decided: String,
     /// The rule that decided.
     pub reason: Reason,
     /// Last check, `dd/mm/yyyy`.
@@ -208,6 +218,8 @@ pub struct LabelView {
     pub removed_on: Option<String>,
     /// The host the label is about (empty for this instance).
     pub host: String,
+    /// The name of this instance (whose administrators decide).
+    pub here: String,
 }
 
 impl From<&Label> for LabelView {
@@ -216,35 +228,51 @@ impl From<&Label> for LabelView {
             ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
                 .map(|t| t.format("%d/%m/%Y").to_string())
         };
-        let (evidence, authority, pattern, by, note) = match &label.evidence {
-            Evidence::Own => ("own", None, None, None, None),
-            Evidence::Attestation { authority } => {
-                ("attestation", Some(authority.clone()), None, None, None)
-            }
-            Evidence::DomainRule { pattern } => {
-                ("domain_rule", None, Some(pattern.clone()), None, None)
-            }
-            Evidence::Manual { by, note } => {
-                ("manual", None, None, Some(by.clone()), Some(note.clone()))
-            }
-            Evidence::None => ("none", None, None, None, None),
-        };
-        LabelView {
+        let mut view = LabelView {
             level: label.level.as_str(),
             declared: label.declared.as_str(),
             unverified: label.unverified_claim(),
             organisation: label.organisation.clone(),
-            verified_by: label.verified_by.clone(),
-            evidence,
-            authority,
-            pattern,
-            by,
-            note,
+            declared_org: label.declared_org.clone(),
+            verified_by: None,
+            verified_by_admins: false,
+            evidence: "none",
+            authority: String::new(),
+            until: String::new(),
+            pattern: String::new(),
+            note: String::new(),
+            decided: String::new(),
             reason: label.reason,
             checked: date(label.checked_at),
             removed_on: date(label.removed_on),
             host: label.host.clone(),
+            here: label.here.clone(),
+        };
+        let verified = label.verified_by.is_some();
+        match &label.evidence {
+            Evidence::Own => view.evidence = "own",
+            Evidence::Attestation {
+                authority,
+                valid_until,
+            } => {
+                view.evidence = "attestation";
+                view.authority = authority.clone();
+                view.until = date(Some(*valid_until)).unwrap_or_default();
+                view.verified_by = verified.then(|| authority.clone());
+            }
+            Evidence::DomainRule { pattern } => {
+                view.evidence = "domain_rule";
+                view.pattern = pattern.clone();
+            }
+            Evidence::Manual { note, at, .. } => {
+                view.evidence = "manual";
+                view.note = note.clone();
+                view.decided = date(Some(*at)).unwrap_or_default();
+                view.verified_by_admins = verified;
+            }
+            Evidence::None => {}
         }
+        view
     }
 }
 
@@ -393,34 +421,272 @@ mod tests {
         value.get_attr(name).unwrap().to_string()
     }
 
-    #[test]
-    fn a_label_shows_its_evidence_and_dates_for_the_why_panel() {
-        let label = Label {
-            level: TrustLevel::Associative,
-            declared: TrustLevel::Institutional,
-            organisation: "Profs de SVT".into(),
-            evidence: Evidence::Manual {
-                by: "admin".into(),
-                note: "vu en réunion".into(),
-            },
-            reason: Reason::NoEvidence,
-            verified_by: Some("admin".into()),
+    fn label(level: TrustLevel, declared: TrustLevel, evidence: Evidence, reason: Reason) -> Label {
+        Label {
+            level,
+            declared,
+            organisation: String::new(),
+            declared_org: "Profs de SVT".into(),
+            verified_by: None,
+            evidence,
+            reason,
             checked_at: Some(1_767_225_600_000),
             removed_on: None,
             host: "svt.example".into(),
-        };
+            here: "Préau de test".into(),
+        }
+    }
+
+    const ACCOUNT: &str = "mdupont_admin";
+
+    fn manual(note: &str) -> Evidence {
+        Evidence::Manual {
+            by: ACCOUNT.into(),
+            note: note.into(),
+            at: 1_767_312_000_000,
+        }
+    }
+
+    fn attestation() -> Evidence {
+        Evidence::Attestation {
+            authority: "Ministère (test)".into(),
+            valid_until: 1_798_761_600_000,
+        }
+    }
+
+    #[test]
+    fn a_label_shows_its_evidence_and_dates_for_the_why_panel() {
+        let mut label = label(
+            TrustLevel::Associative,
+            TrustLevel::Institutional,
+            manual("vu en réunion"),
+            Reason::NoEvidence,
+        );
+        label.organisation = "Profs de SVT".into();
+        label.verified_by = Some(ACCOUNT.into());
         let view = Value::from_serialize(LabelView::from(&label));
         assert_eq!(attr(&view, "level"), "associative");
         assert_eq!(attr(&view, "declared"), "institutional");
         assert!(view.get_attr("unverified").unwrap().is_true());
         assert_eq!(attr(&view, "evidence"), "manual");
-        assert_eq!(attr(&view, "by"), "admin");
+        assert!(
+            view.get_attr("by").unwrap().is_undefined(),
+            "no account name"
+        );
+        assert!(view.get_attr("verified_by").unwrap().is_none());
+        assert!(view.get_attr("verified_by_admins").unwrap().is_true());
         assert_eq!(attr(&view, "note"), "vu en réunion");
+        assert_eq!(attr(&view, "decided"), "02/01/2026");
         assert_eq!(attr(&view, "reason"), "no_evidence");
         assert_eq!(attr(&view, "checked"), "01/01/2026");
         assert!(view.get_attr("removed_on").unwrap().is_none());
-        assert!(view.get_attr("authority").unwrap().is_none());
+        assert_eq!(attr(&view, "authority"), "");
         assert_eq!(attr(&view, "host"), "svt.example");
+        assert_eq!(attr(&view, "here"), "Préau de test");
+    }
+
+    /// The label and its "pourquoi ?" panel as a page shows them, tags
+    /// removed: (label, claim, check, meaning).
+    fn render(label: &Label, lang: &str) -> [String; 4] {
+        let env = crate::web::build_templates().unwrap();
+        let html = env
+            .get_template("label.html")
+            .unwrap()
+            .render(minijinja::context! { lang => lang, label => LabelView::from(label) })
+            .unwrap()
+            .replace("&#x2f;", "/")
+            .replace("&#x27;", "'")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&");
+        let part = |class: &str| {
+            let start = html
+                .find(&format!("class=\"{class}\""))
+                .unwrap_or_else(|| panic!("{class} missing from {html}"));
+            let text = &html[start..];
+            let text = &text[text.find('>').unwrap() + 1..];
+            let end = text.find("</p>").unwrap_or(text.len());
+            let mut plain = String::new();
+            let mut in_tag = false;
+            for c in text[..end].chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => plain.push(c),
+                    _ => {}
+                }
+            }
+            plain.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let pill_end = html.find("<details").unwrap();
+        let mut pill = String::new();
+        let mut in_tag = false;
+        for c in html[..pill_end].chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => pill.push(c),
+                _ => {}
+            }
+        }
+        [
+            pill.split_whitespace().collect::<Vec<_>>().join(" "),
+            part("trust-why-claim"),
+            part("trust-why-check"),
+            part("trust-why-means"),
+        ]
+    }
+
+    #[test]
+    fn every_evidence_and_reason_has_a_plain_panel_naming_no_account() {
+        use TrustLevel::*;
+        let mut removed = label(Informal, Institutional, Evidence::None, Reason::NoEvidence);
+        removed.removed_on = Some(1_767_398_400_000);
+        let mut attested = label(Associative, Associative, attestation(), Reason::Evidence);
+        attested.verified_by = Some("Ministère (test)".into());
+        let mut decided = label(
+            Associative,
+            Associative,
+            manual("convention signée"),
+            Reason::Evidence,
+        );
+        decided.verified_by = Some(ACCOUNT.into());
+        let mut own = label(Institutional, Institutional, Evidence::Own, Reason::Own);
+        own.host = String::new();
+        let mut own_person = own.clone();
+        own_person.level = Informal;
+        own_person.reason = Reason::PersonDomain;
+        // (case, label, words its "check" paragraph must hold in French)
+        let cases: Vec<(&str, Label, &[&str])> = vec![
+            ("own", own, &["configuration"]),
+            (
+                "own, person domain",
+                own_person,
+                &["adresse électronique vérifiée"],
+            ),
+            (
+                "attestation",
+                attested,
+                &[
+                    "Ministère (test)",
+                    "01/01/2027",
+                    "01/01/2026",
+                    "Préau de test",
+                ],
+            ),
+            (
+                "domain rule",
+                label(
+                    Institutional,
+                    Institutional,
+                    Evidence::DomainRule {
+                        pattern: "*.ac-rennes.fr".into(),
+                    },
+                    Reason::Evidence,
+                ),
+                &["administrateurs de Préau de test", "*.ac-rennes.fr"],
+            ),
+            (
+                "manual entry",
+                decided,
+                &[
+                    "administrateurs de Préau de test",
+                    "02/01/2026",
+                    "convention signée",
+                ],
+            ),
+            (
+                "manual entry without a note",
+                label(Associative, Associative, manual(""), Reason::Evidence),
+                &["administrateurs de Préau de test", "02/01/2026"],
+            ),
+            (
+                "informal manual entry",
+                label(Informal, Informal, Evidence::None, Reason::Evidence),
+                &["rien de plus à vérifier"],
+            ),
+            (
+                "declared",
+                label(Associative, Associative, attestation(), Reason::Declared),
+                &["Ministère (test)", "jamais plus que ce qu’elle déclare"],
+            ),
+            (
+                "ceiling",
+                label(Associative, Institutional, attestation(), Reason::Ceiling),
+                &["Ministère (test)", "limitent à ce niveau", "svt.example"],
+            ),
+            (
+                "ceiling to informal",
+                label(Informal, Institutional, Evidence::None, Reason::Ceiling),
+                &["limitent à ce niveau"],
+            ),
+            (
+                "unverified claim",
+                label(Informal, Institutional, Evidence::None, Reason::NoEvidence),
+                &["n’a pas pu le vérifier"],
+            ),
+            (
+                "nothing claimed",
+                label(Informal, Informal, Evidence::None, Reason::NoEvidence),
+                &["rien de plus à vérifier"],
+            ),
+            (
+                "person domain",
+                label(Informal, Institutional, attestation(), Reason::PersonDomain),
+                &["Ministère (test)", "adresse électronique vérifiée"],
+            ),
+            (
+                "removed",
+                removed,
+                &["n’a pas pu le vérifier", "retiré le 03/01/2026"],
+            ),
+        ];
+        for (case, label, words) in cases {
+            for lang in ["fr", "en"] {
+                let [pill, claim, check, means] = render(&label, lang);
+                let all = format!("{pill} | {claim} | {check} | {means}");
+                for part in [&claim, &check, &means] {
+                    assert!(
+                        !part.is_empty(),
+                        "{case} ({lang}): an empty paragraph: {all}"
+                    );
+                }
+                for bad in [
+                    ACCOUNT,
+                    "ci-dessous",
+                    "below",
+                    "trust-",
+                    "{",
+                    "none",
+                    "None",
+                ] {
+                    assert!(!all.contains(bad), "{case} ({lang}): {bad:?} in {all}");
+                }
+                if lang == "fr" {
+                    for word in words {
+                        assert!(
+                            check.contains(word),
+                            "{case}: {word:?} missing from {check:?}"
+                        );
+                    }
+                }
+            }
+            let [pill, claim, ..] = render(&label, "fr");
+            if label.evidence == Evidence::Own {
+                assert_eq!(claim, "Publié ici, sur Préau de test.", "{case}");
+            } else {
+                assert!(
+                    claim.contains("svt.example se présente comme"),
+                    "{case}: {claim}"
+                );
+                assert!(claim.contains("« Profs de SVT »"), "{case}: {claim}");
+            }
+            if matches!(label.evidence, Evidence::Manual { .. }) && label.verified_by.is_some() {
+                assert!(
+                    pill.ends_with("· vérifié par les administrateurs de Préau de test"),
+                    "{case}: {pill}"
+                );
+            }
+        }
     }
 
     #[test]
