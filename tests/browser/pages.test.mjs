@@ -299,6 +299,40 @@ for (const role of ROLES) {
   });
 }
 
+step('on a phone the menu opens and closes without script, the notification count outside it', async () => {
+  const page = state.pages.teacher;
+  await page.setViewportSize({ width: 390, height: 900 });
+  await goto(page, state.a, state.threadPath);
+  const menu = page.locator('header.site-header details.nav-menu');
+  const forums = menu.getByRole('link', { name: 'Forums', exact: true });
+  assert.ok(!(await forums.isVisible()), 'the menu starts closed on a phone');
+  assert.ok(await page.locator('#nav-notifications').isVisible(), 'the notification link stays visible with the menu closed');
+  await menu.locator('summary').click();
+  assert.ok(await forums.isVisible(), 'the menu shows its links once opened');
+  assert.ok(await menu.getByRole('button', { name: 'Se déconnecter' }).isVisible(), 'the log-out button is in the menu');
+  await checkAccessibility(page, 'thread with the phone menu open', state.axeFindings);
+  await page.screenshot({ path: path.join(SHOTS, 'teacher-menu-open-390.png') });
+  await menu.locator('summary').click();
+  assert.ok(!(await forums.isVisible()), 'the menu closes again');
+  // On a wide screen there is no "Menu" button: the links show.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.ok(await forums.isVisible(), 'the links show on a wide screen');
+  assert.ok(!(await menu.locator('summary').isVisible()), 'no Menu button on a wide screen');
+});
+
+step('the icon is served as SVG, cached, and linked from every page', async () => {
+  const page = state.pages.anonymous;
+  await goto(page, state.a, '/');
+  assert.equal(await page.locator('link[rel=icon]').getAttribute('href'), '/favicon.svg');
+  for (const where of ['/favicon.svg', '/favicon.ico']) {
+    const response = await page.request.get(`${state.a.base}${where}`);
+    assert.equal(response.status(), 200, `${where} answered ${response.status()}`);
+    assert.equal(response.headers()['content-type'], 'image/svg+xml', `${where} content type`);
+    assert.match(response.headers()['cache-control'] ?? '', /max-age=\d+/, `${where} is cached`);
+    assert.match(await response.text(), /^<svg /, `${where} is our SVG`);
+  }
+});
+
 step('no page has a problem', async () => {
   const checked = PAGES.length * WIDTHS.length * ROLES.length;
   assert.equal(state.problems.length, 0, `${state.problems.length} problem(s) in ${checked} page views (screenshots in ${SHOTS}):\n${state.problems.join('\n')}`);
