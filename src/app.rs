@@ -294,8 +294,26 @@ async fn retry_after_when_busy(mut response: Response) -> Response {
     response
 }
 
-async fn not_found() -> Response {
-    AppError::not_found().into_response()
+/// An unknown address: a page for a browser (with the site's header and
+/// where to go next), the JSON error for API and federation clients.
+async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> Response {
+    let error = AppError::not_found();
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html {
+        let (mut parts, _body) = request.into_parts();
+        use axum::extract::FromRequestParts;
+        if let Ok(page) = web::session::Page::from_request_parts(&mut parts, &state).await {
+            return state.error_page(&page, error);
+        }
+    }
+    error.into_response()
 }
 
 async fn method_not_allowed() -> Response {

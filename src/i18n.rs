@@ -356,7 +356,7 @@ mod tests {
             "mail-verify-body",
             &[
                 ("instance", "Préau"),
-                ("username", "camille"),
+                ("name", "Camille Martin"),
                 ("link", "http://x/verify?token=abc"),
             ],
         );

@@ -25,8 +25,9 @@ pub struct Message {
 }
 
 impl Message {
-    /// The e-mail verification message.
-    pub fn verification(lang: Lang, settings: &Settings, username: &str, link: &str) -> Message {
+    /// The e-mail verification message, greeting `name` (the display
+    /// name, or the user name when there is none).
+    pub fn verification(lang: Lang, settings: &Settings, name: &str, link: &str) -> Message {
         let catalogs = crate::i18n::Catalogs::get();
         let instance = settings.instance.name.as_str();
         Message {
@@ -34,11 +35,7 @@ impl Message {
             body: catalogs.format(
                 lang,
                 "mail-verify-body",
-                &[
-                    ("instance", instance),
-                    ("username", username),
-                    ("link", link),
-                ],
+                &[("instance", instance), ("name", name), ("link", link)],
             ),
         }
     }

@@ -182,8 +182,8 @@ async fn a_teacher_signs_up_verifies_logs_in_and_edits_their_profile_in_pages() 
             )
             .await;
         assert_eq!(response.status, 303);
-        // A first log-in leads to completing the profile.
-        assert_eq!(response.headers["location"], "/settings/profile?welcome=1");
+        // A first log-in leads home, with a welcome (and the profile prompt).
+        assert_eq!(response.headers["location"], "/?welcome=1");
         let cookie = response
             .headers
             .get_all("set-cookie")

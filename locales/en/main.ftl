@@ -166,7 +166,7 @@ status-refused = Refused
 ## E-mail
 mail-verify-subject = { $instance }: verify your e-mail address
 mail-verify-body =
-    Hello { $username },
+    Hello { $name },
 
     To activate your account on { $instance }, open this link (valid for 48 hours):
 
@@ -197,7 +197,6 @@ mail-signup-taken-body =
 
 ## Errors
 error-title = Something went wrong
-error-code-label = Error code:
 error-back-home = Back to the home page
 error-invalid_username = This username is not valid: 2 to 30 characters, lowercase letters without accents, digits and underscore, starting with a letter.
 error-username_reserved = This username is reserved. Choose another one.
@@ -286,7 +285,6 @@ thread-replies = { $count ->
 thread-back = Back to the forum { $forum }
 thread-no-replies = No replies yet.
 thread-locked-notice = This thread is locked: it accepts no more replies.
-post-by = by { $author } (@{ $handle })
 post-edited = edited on { $date }
 post-in-reply-to = in reply to this message
 post-deleted = Message deleted by its author.
@@ -483,12 +481,12 @@ nav-requests = My requests
 projects-title = Projects
 projects-new = Create a project
 projects-mine = My projects
-projects-all = Open projects
+projects-all = All projects
 projects-empty = No projects yet.
 projects-lookup-heading = Find a project on another instance
 projects-lookup-submit = Open the project
 field-project-handle = Project handle or address
-field-project-handle-help = For example: eco-delegues@academy.example or https://academy.example/projects/eco-delegues
+field-project-handle-help = For example: eco_delegues@academy.example or https://academy.example/projects/eco_delegues
 project-new-title = Create a project
 project-new-submit = Create the project
 project-edit-title = Edit the project
@@ -533,7 +531,7 @@ project-ask-to-join = Ask to join
 project-leave = Leave the project
 project-invite-submit = Invite
 field-invite-handle = Invite a teacher
-field-invite-handle-help = Their handle, on this instance or another: name@instance.
+field-invite-handle-help = Their handle, on this instance or another: name@instance, for example camille_martin@academy.example.
 project-invited-by = invited by { $name }
 project-promote = Promote { $name }
 project-demote = Demote { $name }
@@ -604,7 +602,11 @@ nav-agenda = Agenda
 project-forum = Project forum
 project-forum-private = For the project's members only, on every instance: nothing here is public.
 project-forum-empty = No discussions yet.
-project-thread-meta = by { $author } · { $replies } replies · { $date }
+project-thread-meta = by { $author } · { $replies ->
+    [0] no replies
+    [one] { $replies } reply
+   *[other] { $replies } replies
+  } · { $date }
 field-thread-body = Message (Markdown)
 project-thread-submit = Start the discussion
 project-back = Back to the project "{ $title }"
@@ -854,8 +856,14 @@ mail-notification-settings = Notification settings
 mail-notification-unsubscribe = Unsubscribe
 mail-notification-footer = You get this e-mail as your notification settings ask: { $settings }
     To stop these e-mails: { $unsubscribe }
-mail-digest-subject = [{ $instance }] Digest: { $count } notification(s)
-mail-digest-intro = Since your last digest, { $count } unread notification(s):
+mail-digest-subject = [{ $instance }] Digest: { $count ->
+    [one] { $count } notification
+   *[other] { $count } notifications
+  }
+mail-digest-intro = Since your last digest, { $count ->
+    [one] { $count } unread notification:
+   *[other] { $count } unread notifications:
+  }
 mail-notification-reply-hint = Answer this e-mail to reply in the thread (write above the quoted message).
 mail-reply-bounce-subject = [{ $instance }] Reply not posted
 mail-reply-bounce-body = Your reply by e-mail was not posted on { $instance }.
@@ -885,3 +893,16 @@ unsubscribe-done-list = Done: you no longer follow "{ $list }" by e-mail.
 ## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
 notice-invited = Invitation sent to { $name }.
 confirm-cancel = Cancel
+
+## Issue 13, part U ("Everywhere"): error pages, phone menu, favicon, login prompt, wording.
+error-next-heading = What now?
+error-next-not-found = The address may be mistyped, or the page was removed. You can start again from one of these pages.
+error-next-log-in = This page is for logged-in people who have access to it. Log in and you will come back here.
+error-next-forbidden = Your account has no access to this page. If you think you should, ask the person who runs the forum or the project, or the instance's admins.
+error-next-server = The problem is on our side. Try again in a few minutes; if it goes on, tell the instance's admins.
+error-next-other = Go back to the previous page, check what was typed and try again.
+nav-menu = Menu
+home-complete-profile = Complete my profile
+post-by-before = by
+error-title-not-found = Page not found
+error-title-forbidden = Access denied

@@ -166,7 +166,7 @@ status-refused = Refusée
 ## Courriels
 mail-verify-subject = { $instance } : vérifiez votre adresse électronique
 mail-verify-body =
-    Bonjour { $username },
+    Bonjour { $name },
 
     Pour activer votre compte sur { $instance }, ouvrez ce lien (valable 48 heures) :
 
@@ -197,7 +197,6 @@ mail-signup-taken-body =
 
 ## Erreurs
 error-title = Une erreur est survenue
-error-code-label = Code de l’erreur :
 error-back-home = Retour à l’accueil
 error-invalid_username = Ce nom d’utilisateur n’est pas valide : de 2 à 30 caractères, lettres minuscules sans accent, chiffres et tiret bas, en commençant par une lettre.
 error-username_reserved = Ce nom d’utilisateur est réservé. Choisissez-en un autre.
@@ -286,7 +285,6 @@ thread-replies = { $count ->
 thread-back = Retour au forum { $forum }
 thread-no-replies = Pas encore de réponse.
 thread-locked-notice = Ce fil est verrouillé : il n’accepte plus de réponses.
-post-by = par { $author } (@{ $handle })
 post-edited = modifié le { $date }
 post-in-reply-to = en réponse à ce message
 post-deleted = Message supprimé par son auteur.
@@ -483,12 +481,12 @@ nav-requests = Mes demandes
 projects-title = Projets
 projects-new = Créer un projet
 projects-mine = Mes projets
-projects-all = Projets ouverts
+projects-all = Tous les projets
 projects-empty = Aucun projet pour l’instant.
 projects-lookup-heading = Trouver un projet d’une autre instance
 projects-lookup-submit = Ouvrir le projet
 field-project-handle = Identifiant ou adresse du projet
-field-project-handle-help = Par exemple : eco-delegues@academie.example ou https://academie.example/projects/eco-delegues
+field-project-handle-help = Par exemple : eco_delegues@academie.example ou https://academie.example/projects/eco_delegues
 project-new-title = Créer un projet
 project-new-submit = Créer le projet
 project-edit-title = Modifier le projet
@@ -533,7 +531,7 @@ project-ask-to-join = Demander à rejoindre
 project-leave = Quitter le projet
 project-invite-submit = Inviter
 field-invite-handle = Inviter un·e enseignant·e
-field-invite-handle-help = Son identifiant, sur cette instance ou une autre : nom@instance.
+field-invite-handle-help = Son identifiant, sur cette instance ou une autre : nom@instance, par exemple camille_martin@academie.example.
 project-invited-by = invité·e par { $name }
 project-promote = Promouvoir { $name }
 project-demote = Rétrograder { $name }
@@ -604,7 +602,11 @@ nav-agenda = Agenda
 project-forum = Forum du projet
 project-forum-private = Réservé aux membres du projet, sur toutes les instances : rien n’y est public.
 project-forum-empty = Aucune discussion pour l’instant.
-project-thread-meta = par { $author } · { $replies } réponse(s) · { $date }
+project-thread-meta = par { $author } · { $replies ->
+    [0] aucune réponse
+    [one] { $replies } réponse
+   *[other] { $replies } réponses
+  } · { $date }
 field-thread-body = Message (Markdown)
 project-thread-submit = Ouvrir la discussion
 project-back = Retour au projet « { $title } »
@@ -854,8 +856,14 @@ mail-notification-settings = Réglages des notifications
 mail-notification-unsubscribe = Se désabonner
 mail-notification-footer = Vous recevez ce courriel selon vos réglages de notifications : { $settings }
     Ne plus recevoir ces courriels : { $unsubscribe }
-mail-digest-subject = [{ $instance }] Récapitulatif : { $count } notification(s)
-mail-digest-intro = Depuis votre dernier récapitulatif, { $count } notification(s) non lue(s) :
+mail-digest-subject = [{ $instance }] Récapitulatif : { $count ->
+    [one] { $count } notification
+   *[other] { $count } notifications
+  }
+mail-digest-intro = Depuis votre dernier récapitulatif, { $count ->
+    [one] { $count } notification non lue :
+   *[other] { $count } notifications non lues :
+  }
 mail-notification-reply-hint = Répondez à ce courriel pour répondre dans la discussion (écrivez au-dessus du message cité).
 mail-reply-bounce-subject = [{ $instance }] Réponse non publiée
 mail-reply-bounce-body = Votre réponse par courriel n’a pas été publiée sur { $instance }.
@@ -885,3 +893,16 @@ unsubscribe-done-list = C’est fait : vous ne suivez plus « { $list } » par e
 ## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
 notice-invited = Invitation envoyée à { $name }.
 confirm-cancel = Annuler
+
+## Issue 13, part U ("Everywhere"): error pages, phone menu, favicon, login prompt, wording.
+error-next-heading = Et maintenant ?
+error-next-not-found = L’adresse est peut-être mal saisie, ou la page a été retirée. Vous pouvez repartir de l’une de ces pages.
+error-next-log-in = Cette page est réservée aux personnes connectées qui y ont accès. Connectez-vous, vous reviendrez ici ensuite.
+error-next-forbidden = Votre compte n’a pas accès à cette page. Si vous pensez devoir y accéder, demandez-le à la personne qui anime le forum ou le projet, ou à l’administration de l’instance.
+error-next-server = Le problème vient de notre côté. Réessayez dans quelques minutes ; s’il persiste, prévenez l’administration de l’instance.
+error-next-other = Revenez à la page précédente, vérifiez ce qui a été saisi et réessayez.
+nav-menu = Menu
+home-complete-profile = Compléter mon profil
+post-by-before = par
+error-title-not-found = Page introuvable
+error-title-forbidden = Accès refusé

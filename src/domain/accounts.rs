@@ -311,7 +311,11 @@ impl Domain {
             .await?;
         let link = urls::verify_email(&self.settings.base_url(), &token);
         let lang = Lang::from_code(&account.locale);
-        let message = Message::verification(lang, &self.settings, &account.username, &link);
+        let name = match account.display_name.trim() {
+            "" => account.username.as_str(),
+            name => name,
+        };
+        let message = Message::verification(lang, &self.settings, name, &link);
         self.mailer
             .send(&account.email, message)
             .await

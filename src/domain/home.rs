@@ -102,6 +102,9 @@ pub struct Suggestions {
     pub people: Vec<ActorRow>,
     /// Projects the teacher is not in.
     pub projects: Vec<ProjectRow>,
+    /// The teacher has said nothing about themselves yet (no display name,
+    /// subjects, academy or bio): the home invites them to.
+    pub profile_empty: bool,
 }
 
 /// A logged-in teacher's home.
@@ -197,6 +200,17 @@ impl Domain {
             .profile(account.actor_id)
             .await?
             .unwrap_or_default();
+        let profile_empty = {
+            let name = account.display_name.trim();
+            (name.is_empty() || name == account.username)
+                && profile.subjects.is_empty()
+                && profile.academy.trim().is_empty()
+                && profile.bio_source.trim().is_empty()
+        };
+        let nothing = Suggestions {
+            profile_empty,
+            ..Suggestions::default()
+        };
         let mut input = DirectoryInput {
             kind: DirectoryKind::All.as_str().into(),
             ..DirectoryInput::default()
@@ -211,11 +225,11 @@ impl Domain {
             input.level = level.clone();
             ("level", level.clone())
         } else {
-            return Ok(Suggestions::default());
+            return Ok(nothing);
         };
         // A profile value the directory refuses (too long) suggests nothing.
         let Ok(search) = input.validate() else {
-            return Ok(Suggestions::default());
+            return Ok(nothing);
         };
         let found = self.search_directory(Some(account), &search).await?;
         let mine: HashSet<_> = self
@@ -243,6 +257,7 @@ impl Domain {
                 .filter(|project| !mine.contains(&project.actor.id))
                 .take(SUGGESTIONS_SHOWN)
                 .collect(),
+            profile_empty,
         })
     }
 }

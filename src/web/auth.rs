@@ -401,11 +401,12 @@ pub async fn submit_login(
     {
         Ok((_, token, first)) => {
             // A target that is not a path on this site goes home: the
-            // log-in worked, the target was refused. Without one, a first
-            // log-in leads to completing the profile, later ones home.
+            // log-in worked, the target was refused. Without one, every
+            // log-in leads home, which invites a teacher whose profile is
+            // still empty to complete it (with a welcome the first time).
             let target = match form.next.as_deref() {
                 Some(next) if !next.is_empty() => redirect::target_or(Some(next), "/"),
-                _ if first => "/settings/profile?welcome=1".to_string(),
+                _ if first => "/?welcome=1".to_string(),
                 _ => "/".to_string(),
             };
             // A previous session on this browser ends with the new log-in.

@@ -25,10 +25,12 @@ struct HomeStats {
     users: i64,
 }
 
-/// Query of the home: the page of a teacher's posts.
+/// Query of the home: the page of a teacher's posts; `welcome=1` after a
+/// first log-in.
 #[derive(Deserialize)]
 pub struct HomeQuery {
     page: Option<String>,
+    welcome: Option<String>,
 }
 
 /// `charter.html`.
@@ -52,7 +54,10 @@ pub async fn show_home(
     if let Some(user) = &page.user {
         // A logged-in teacher's home: what is new for them.
         return match super::notifications::page_number(query.page.as_deref()) {
-            Ok(number) => super::home_teacher::show(&state, &page, user, number).await,
+            Ok(number) => {
+                let welcome = query.welcome.as_deref() == Some("1");
+                super::home_teacher::show(&state, &page, user, number, welcome).await
+            }
             Err(error) => state.error_page(&page, error),
         };
     }

@@ -41,6 +41,8 @@ struct TeacherHomePage {
     /// Every request waiting ("Mes demandes"), contacts included.
     pending_requests: i64,
     suggestions: SuggestionsView,
+    /// Nothing said about oneself yet: a prompt to complete the profile.
+    profile_empty: bool,
 }
 
 /// A post of a followed forum or a project.
@@ -162,6 +164,7 @@ pub(super) async fn show(
     page: &Page,
     user: &AccountRow,
     number: i64,
+    welcome: bool,
 ) -> Response {
     let (home, labels) =
         match tokio::try_join!(state.domain.home_for(user, number), state.domain.labeller()) {
@@ -171,7 +174,21 @@ pub(super) async fn show(
     // The header's counts, read once for the page, give the requests'.
     let pending = page.counts.map_or(0, |counts| counts.pending_requests);
     let view = build(state, &home, &labels, pending);
-    state.render(page, "home_teacher.html", &view)
+    #[derive(Serialize)]
+    struct WithWelcome {
+        #[serde(flatten)]
+        home: TeacherHomePage,
+        /// A first log-in: the profile prompt comes with a welcome.
+        welcome: bool,
+    }
+    state.render(
+        page,
+        "home_teacher.html",
+        &WithWelcome {
+            home: view,
+            welcome,
+        },
+    )
 }
 
 fn build(
@@ -190,6 +207,7 @@ fn build(
         format!("/directory?{by}={value}")
     };
     TeacherHomePage {
+        profile_empty: suggestions.profile_empty,
         page: home.page,
         previous_page: (home.page > 1).then_some(home.page - 1),
         next_page: home.has_more.then_some(home.page + 1),

@@ -15,6 +15,7 @@ pub mod forums;
 pub mod fragments;
 pub mod home;
 pub mod home_teacher;
+pub mod languages;
 pub mod mail_lists;
 pub mod notice;
 pub mod notification_settings;
@@ -150,6 +151,7 @@ pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
         env.add_template(name, source)?;
     }
     env.add_function("t", translate);
+    env.add_filter("language_names", languages::language_names_filter);
     Ok(env)
 }
 
@@ -236,6 +238,7 @@ impl AppState {
             &views::ErrorPage {
                 message,
                 code: error.code,
+                status: error.status.as_u16(),
             },
         )
     }
@@ -251,6 +254,7 @@ impl AppState {
             &views::ErrorPage {
                 message,
                 code: error.code,
+                status: error.status.as_u16(),
             },
         )
     }
@@ -331,6 +335,19 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// Serves the icon compiled into the binary, at /favicon.svg and at
+/// /favicon.ico (asked for by browsers that ignore the `<link rel=icon>`).
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=604800"),
+        ],
+        include_str!("static/favicon.svg"),
+    )
+        .into_response()
+}
+
 /// Serves the live-updates script compiled into the binary.
 async fn live_script() -> Response {
     (
@@ -351,6 +368,8 @@ pub fn routes() -> Router<AppState> {
         .route("/lang/{code}", get(home::switch_language))
         .route("/static/preau.css", get(stylesheet))
         .route("/static/live.js", get(live_script))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
         .route("/signup", get(auth::show_signup).post(auth::submit_signup))
         .route("/verify", get(auth::verify_email))
         .route(

@@ -207,7 +207,7 @@ step('the verification link verifies the address', async () => {
   await checkAccessibility(page, 'verify', state.axeFindings);
 });
 
-step('a first log-in lands on the profile form, with a welcome', async () => {
+step('a first log-in lands on the home, with a welcome and a prompt to complete the profile', async () => {
   const page = state.page;
   const response = await goto(page, state.server, '/login');
   assert.equal(response.status(), 200, `GET /login answered ${response.status()}`);
@@ -220,13 +220,14 @@ step('a first log-in lands on the profile form, with a welcome', async () => {
   assert.ok(after.status() < 400, `log-in answered ${after.status()} at ${page.url()}:\n${await bodyText(page)}`);
   assert.equal(
     new URL(page.url()).pathname,
-    '/settings/profile',
-    `after a first log-in the browser should be on the profile form, is on ${page.url()}:\n${await bodyText(page)}`,
+    '/',
+    `after a first log-in the browser should be on the home page, is on ${page.url()}:\n${await bodyText(page)}`,
   );
   const welcome = page.locator('.welcome');
-  assert.equal(await welcome.count(), 1, `no welcome on the profile form after a first log-in:\n${await bodyText(page)}`);
-  assert.equal(await page.locator('form input[name=display_name]').count(), 1, 'no profile form after a first log-in');
-  await checkAccessibility(page, 'profile form (after a first log-in)', state.axeFindings);
+  assert.equal(await welcome.count(), 1, `no welcome on the home after a first log-in:\n${await bodyText(page)}`);
+  const prompt = welcome.getByRole('link', { name: 'Compléter mon profil' });
+  assert.equal(await prompt.getAttribute('href'), '/settings/profile', 'the welcome links to the profile form');
+  await checkAccessibility(page, 'home (after a first log-in)', state.axeFindings);
 });
 
 step('edit the profile in /settings/profile', async () => {

@@ -407,8 +407,11 @@ pub struct ResendView {
 pub struct ErrorPage<'a> {
     /// The translated message.
     pub message: String,
-    /// The stable code.
+    /// The stable code: in a `data-error-code` attribute for support, not
+    /// shown as text.
     pub code: &'a str,
+    /// The HTTP status, which picks the advice on where to go next.
+    pub status: u16,
 }
 
 #[cfg(test)]
