@@ -76,12 +76,8 @@ pub fn routes() -> Router<AppState> {
             "/objects/{token}/content",
             get(project_content::get_object_content),
         )
-        .route(
-            "/projects/{name}/members",
-            get(projects::get_project_members),
-        )
-        .route(
-            "/projects/{name}/activity",
-            get(projects::get_project_activity),
-        )
+    // `/projects/{name}/members` and `/projects/{name}/activity` are
+    // routed by the pages (`web::project_page`), which hand ActivityPub
+    // readers to `projects::get_project_members` and
+    // `projects::get_project_activity`.
 }

@@ -1,15 +1,18 @@
 //! The admin console: approvals, refusals (with a reason, mailed to the
-//! applicant), suspensions, CSV export of accounts. After an action the
-//! admin is sent back to the list (`/admin?done=…&account=…`), which says
-//! what was done.
+//! applicant), suspensions (after a confirmation step), CSV export of
+//! accounts. After an action the admin is sent back to the list, which
+//! says what was done (a notice, see [`super::notice`]).
 
-use super::session::{CsrfForm, Page};
-use crate::extract::{WebPath, WebQuery};
+use super::{
+    notice::{self, Notice},
+    session::{CsrfForm, Page},
+    views::ConfirmView,
+};
+use crate::extract::WebPath;
 use crate::{
     app::AppState,
     domain::rows::{AccountRow, AccountStatus},
     error::AppError,
-    i18n::Catalogs,
 };
 use axum::{
     extract::State,
@@ -64,14 +67,12 @@ impl<'a> AccountView<'a> {
     }
 }
 
-/// `admin.html`: accounts waiting for approval, every account, and the
-/// outcome of the last action.
+/// `admin.html`: accounts waiting for approval, and every account.
 #[derive(Serialize)]
 struct AdminPage<'a> {
     pending: Vec<AccountView<'a>>,
     refused: Vec<AccountView<'a>>,
     accounts: Vec<AccountView<'a>>,
-    notice: Option<String>,
     error: Option<String>,
 }
 
@@ -79,7 +80,6 @@ async fn admin_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
-    notice: Option<String>,
     error: Option<String>,
 ) -> Response {
     let Some(admin) = &page.user else {
@@ -108,39 +108,40 @@ async fn admin_page(
             pending,
             refused,
             accounts: all,
-            notice,
             error,
         },
     )
 }
 
-/// `GET /admin` query: what was just done, to whom.
-#[derive(serde::Deserialize)]
-pub struct AdminQuery {
-    done: Option<String>,
-    account: Option<String>,
+/// `GET /admin`.
+pub async fn show_admin(State(state): State<AppState>, page: Page) -> Response {
+    if let Some(refusal) = refuse_non_admin(&state, &page) {
+        return refusal;
+    }
+    admin_page(&state, &page, StatusCode::OK, None).await
 }
 
-/// `GET /admin[?done=approved|refused|suspended&account=NAME]`.
-pub async fn show_admin(
+/// `GET /admin/users/{name}/suspend`: the confirmation step of a
+/// suspension.
+pub async fn confirm_suspend(
     State(state): State<AppState>,
     page: Page,
-    WebQuery(query): WebQuery<AdminQuery>,
+    WebPath(name): WebPath<String>,
 ) -> Response {
     if let Some(refusal) = refuse_non_admin(&state, &page) {
         return refusal;
     }
-    let key = match query.done.as_deref() {
-        Some("approved") => Some("admin-approved-notice"),
-        Some("refused") => Some("admin-refused-notice"),
-        Some("suspended") => Some("admin-suspended-notice"),
-        _ => None,
-    };
-    let notice = key.map(|key| {
-        let username = query.account.unwrap_or_default();
-        Catalogs::get().format(page.lang, key, &[("username", &username)])
-    });
-    admin_page(&state, &page, StatusCode::OK, notice, None).await
+    let path: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    state.confirm_page(
+        &page,
+        ConfirmView::from_catalog(
+            page.lang,
+            "suspend-account",
+            &name,
+            format!("/admin/users/{path}/suspend"),
+            "/admin".to_string(),
+        ),
+    )
 }
 
 /// The approve and suspend forms carry only their CSRF field.
@@ -166,22 +167,25 @@ async fn admin_action(state: AppState, page: Page, name: String, action: AdminAc
         return refusal;
     }
     let (result, done) = match &action {
-        AdminAction::Approve => (state.domain.approve_account(&name).await, "approved"),
-        AdminAction::Refuse(reason) => {
-            (state.domain.refuse_account(&name, reason).await, "refused")
-        }
-        AdminAction::Suspend => (state.domain.suspend_account(&name).await, "suspended"),
+        AdminAction::Approve => (
+            state.domain.approve_account(&name).await,
+            "account-approved",
+        ),
+        AdminAction::Refuse(reason) => (
+            state.domain.refuse_account(&name, reason).await,
+            "account-refused",
+        ),
+        AdminAction::Suspend => (
+            state.domain.suspend_account(&name).await,
+            "account-suspended",
+        ),
     };
     match result {
-        Ok(account) => {
-            let account: String =
-                url::form_urlencoded::byte_serialize(account.username.as_bytes()).collect();
-            crate::web::redirect::to(&format!("/admin?done={done}&account={account}"))
-        }
+        Ok(account) => notice::redirect("/admin", Notice::with(done, account.username)),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            admin_page(&state, &page, error.status, None, Some(message)).await
+            admin_page(&state, &page, error.status, Some(message)).await
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::session::{CsrfForm, Page};
 use super::views::LabelView;
 use crate::extract::WebPath;
-use crate::{app::AppState, domain::trust::Evidence, error::AppError, i18n::Catalogs};
+use crate::{app::AppState, domain::trust::Evidence, error::AppError};
 use axum::{extract::State, http::StatusCode, response::Response};
 use serde::Serialize;
 
@@ -16,7 +16,6 @@ use serde::Serialize;
 struct InstancesPage<'a> {
     instances: Vec<InstanceItem<'a>>,
     events: Vec<EventItem<'a>>,
-    notice: Option<String>,
     error: Option<String>,
     typed: Option<TypedView<'a>>,
     authorities: Vec<String>,
@@ -93,10 +92,9 @@ async fn instances_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
-    notice: Option<String>,
     error: Option<String>,
 ) -> Response {
-    instances_page_with(state, page, status, notice, error, None).await
+    instances_page_with(state, page, status, error, None).await
 }
 
 /// The manual entry an admin typed for one host, shown again in that
@@ -111,7 +109,6 @@ async fn instances_page_with(
     state: &AppState,
     page: &Page,
     status: StatusCode,
-    notice: Option<String>,
     error: Option<String>,
     typed: Option<TypedEntry<'_>>,
 ) -> Response {
@@ -175,7 +172,6 @@ async fn instances_page_with(
         &InstancesPage {
             instances,
             events,
-            notice,
             error,
             typed: typed.map(|typed| TypedView {
                 host: typed.host,
@@ -197,7 +193,7 @@ pub async fn show_instances(State(state): State<AppState>, page: Page) -> Respon
     if let Some(refusal) = refuse_non_admin(&state, &page) {
         return refusal;
     }
-    instances_page(&state, &page, StatusCode::OK, None, None).await
+    instances_page(&state, &page, StatusCode::OK, None).await
 }
 
 /// The "check again now" form carries only its CSRF field.
@@ -223,8 +219,10 @@ pub async fn recheck(
         Err(error) => return state.error_page(&page, error),
     };
     crate::apub::trust::check_and_store(&state, &host, &row.origin).await;
-    let notice = Catalogs::get().format(page.lang, "admin-instances-rechecked", &[("host", &host)]);
-    instances_page(&state, &page, StatusCode::OK, Some(notice), None).await
+    super::notice::redirect(
+        "/admin/instances",
+        super::notice::Notice::with("instance-rechecked", host),
+    )
 }
 
 /// The manual entry form: a level (or `none` to clear) and a note.
@@ -255,9 +253,10 @@ pub async fn set_manual(
         .await
     {
         Ok(()) => {
-            let notice =
-                Catalogs::get().format(page.lang, "admin-instances-saved", &[("host", &host)]);
-            return instances_page(&state, &page, StatusCode::OK, Some(notice), None).await;
+            return super::notice::redirect(
+                "/admin/instances",
+                super::notice::Notice::with("instance-decision-saved", host),
+            );
         }
         Err(error) => error,
     };
@@ -275,13 +274,5 @@ pub async fn set_manual(
         form: &form,
         field,
     };
-    instances_page_with(
-        &state,
-        &page,
-        error.status,
-        None,
-        Some(message),
-        Some(typed),
-    )
-    .await
+    instances_page_with(&state, &page, error.status, Some(message), Some(typed)).await
 }

@@ -4,8 +4,7 @@
 
 use super::{
     project_content::{as_member, refusal, typed_refusal},
-    project_page::ProjectFormText,
-    projects::project_path,
+    project_page::{ProjectFormText, ProjectSection},
     session::{CsrfForm, Page},
     views::AgendaEventView,
 };
@@ -71,6 +70,7 @@ pub async fn submit_event(
         meeting_url: form.meeting_url.clone(),
         attendees: form.attendees.clone(),
     };
+    let title = form.title.clone();
     let input = EventInput {
         title: form.title,
         description: form.description,
@@ -85,7 +85,10 @@ pub async fn submit_event(
         .add_project_event(&user, &project, &input)
         .await
     {
-        Ok(_) => crate::web::redirect::to(&format!("{}#agenda", project_path(&project))),
+        Ok(_) => crate::web::notice::redirect(
+            &ProjectSection::Agenda.path(&project),
+            crate::web::notice::Notice::with("event-added", title),
+        ),
         Err(error) => typed_refusal(&state, &page, &project, typed, error).await,
     }
 }
@@ -149,7 +152,7 @@ fn ical(events: &[(EventView, ProjectRow)], base: &str) -> String {
             .starts(starts)
             .ends(ends)
             .add_property("CATEGORIES", &project.title)
-            .url(&format!("{base}{}#agenda", project_path(project)));
+            .url(&format!("{base}{}", ProjectSection::Agenda.path(project)));
         let mut description = crate::domain::rendering::html_text_now(&event.description_html);
         if !event.meeting_url.is_empty() {
             description = format!("{description}\n{}", event.meeting_url)

@@ -100,10 +100,10 @@ pub async fn submit_contact_request(
         Err(error) => Err(error),
     };
     match result {
-        Ok(()) => crate::web::redirect::to(&crate::web::redirect::target_or(
-            Some(&form.back),
-            "/requests",
-        )),
+        Ok(()) => crate::web::notice::redirect(
+            &crate::web::redirect::target_or(Some(&form.back), "/requests"),
+            crate::web::notice::Notice::with("contact-requested", form.handle.trim()),
+        ),
         // The form is on "Mes demandes": shown again there, filled in.
         Err(error) => {
             let message = data.error_message(page.lang, &error);
@@ -142,7 +142,17 @@ pub async fn submit_contact_answer(
         Err(error) => return refusal(&state, &page, error),
     };
     match state.domain.answer_contact(user, &requester, accept).await {
-        Ok(()) => crate::web::redirect::to("/requests"),
+        Ok(()) => crate::web::notice::redirect(
+            "/requests",
+            crate::web::notice::Notice::with(
+                if accept {
+                    "contact-accepted"
+                } else {
+                    "contact-refused"
+                },
+                requester.display_name.clone(),
+            ),
+        ),
         Err(error) => refusal(&state, &page, error),
     }
 }

@@ -176,7 +176,10 @@ pub async fn submit_create_forum(
         min_post_level,
     };
     match state.domain.create_forum(Some(user), &input).await {
-        Ok(forum) => crate::web::redirect::to(&forum_path(&forum)),
+        Ok(forum) => crate::web::notice::redirect(
+            &forum_path(&forum),
+            crate::web::notice::Notice::with("forum-created", forum.title.clone()),
+        ),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
@@ -222,8 +225,38 @@ pub async fn submit_follow(
         if let Err(error) = state.domain.follow_forum(user, &forum).await {
             return refusal(state, &page, error);
         }
+        return crate::web::notice::redirect(
+            &forum_path(&forum),
+            crate::web::notice::Notice::with("forum-followed", forum.title.clone()),
+        );
     }
     crate::web::redirect::to(&forum_path(&forum))
+}
+
+/// `GET /forums/{name}/unfollow`: the confirmation step of unfollowing.
+pub async fn confirm_unfollow(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+) -> Response {
+    if page.user.is_none() {
+        return crate::web::redirect::to("/login");
+    }
+    let forum = match state.domain.forum_by_path(&name).await {
+        Ok(forum) => forum,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let path = forum_path(&forum);
+    state.confirm_page(
+        &page,
+        super::views::ConfirmView::from_catalog(
+            page.lang,
+            "forum-unfollow",
+            &forum.title,
+            format!("{path}/unfollow"),
+            path,
+        ),
+    )
 }
 
 /// `POST /forums/{name}/unfollow`.
@@ -243,7 +276,10 @@ pub async fn submit_unfollow(
     if let Err(error) = state.domain.unfollow_forum(user, &forum).await {
         return refusal(&state, &page, error);
     }
-    crate::web::redirect::to(&forum_path(&forum))
+    crate::web::notice::redirect(
+        &forum_path(&forum),
+        crate::web::notice::Notice::with("forum-unfollowed", forum.title.clone()),
+    )
 }
 
 /// Pagination query.
@@ -399,7 +435,10 @@ pub async fn submit_thread(
         .post_thread(&user, &forum, &form.title, &form.body)
         .await
     {
-        Ok(post) => crate::web::redirect::to(&crate::urls::thread_page(post.id.0)),
+        Ok(post) => crate::web::notice::redirect(
+            &crate::urls::thread_page(post.id.0),
+            crate::web::notice::Notice::with("thread-opened", post.title.clone()),
+        ),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);

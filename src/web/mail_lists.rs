@@ -2,7 +2,12 @@
 //! "stop" buttons of `/settings/notifications` (mailing-list mode, see
 //! `domain::mail_lists`): plain forms, no JavaScript needed.
 
-use super::session::{CsrfForm, Page};
+use super::{
+    notice::{self, Notice},
+    project_page::ProjectSection,
+    session::{CsrfForm, Page},
+    views::ConfirmView,
+};
 use crate::{
     app::AppState, apub::forums::forum_path, domain::rows::ActorId, extract::WebPath,
     web::projects::project_path,
@@ -50,9 +55,87 @@ pub async fn submit_forum(
         state.domain.subscribe_forum_by_mail(user, &forum).await
     };
     match done {
-        Ok(()) => super::redirect::to(&forum_path(&forum)),
+        Ok(()) => notice::redirect(
+            &forum_path(&forum),
+            follow_notice(&form.action, &forum.title),
+        ),
         Err(error) => state.error_page(&page, error),
     }
+}
+
+/// The notice of a follow form's `action`.
+fn follow_notice(action: &str, title: &str) -> Notice {
+    if action == "unsubscribe" {
+        Notice::with("mail-list-stopped", title)
+    } else {
+        Notice::with("mail-list-followed", title)
+    }
+}
+
+/// `GET /forums/{name}/mail-subscription/stop`: the confirmation step of
+/// no longer following a forum by e-mail.
+pub async fn confirm_forum_stop(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+) -> Response {
+    if page.user.is_none() {
+        return login(&format!("/forums/{name}"));
+    }
+    match state.domain.forum_by_path(&name).await {
+        Ok(forum) => stop_confirmation(
+            &state,
+            &page,
+            &forum.title,
+            forum_path(&forum),
+            forum_path(&forum),
+        ),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// `GET /projects/{name}/mail-subscription/stop`: the confirmation step
+/// of no longer following a project's forum by e-mail.
+pub async fn confirm_project_stop(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+) -> Response {
+    if page.user.is_none() {
+        return login(&format!("/projects/{name}/forum"));
+    }
+    match super::projects::project_by_path(&state, &name).await {
+        Ok(project) => stop_confirmation(
+            &state,
+            &page,
+            &project.title,
+            project_path(&project),
+            ProjectSection::Forum.path(&project),
+        ),
+        Err(error) => state.error_page(&page, error),
+    }
+}
+
+/// The confirmation page whose form posts `unsubscribe` to
+/// `{path}/mail-subscription`.
+fn stop_confirmation(
+    state: &AppState,
+    page: &Page,
+    title: &str,
+    path: String,
+    cancel: String,
+) -> Response {
+    state.confirm_page(
+        page,
+        ConfirmView::from_catalog(
+            page.lang,
+            "mail-list-stop",
+            title,
+            format!("{path}/mail-subscription"),
+            cancel,
+        )
+        .field("action", "unsubscribe"),
+    )
 }
 
 /// `POST /projects/{name}/mail-subscription`: a member follows the
@@ -76,7 +159,10 @@ pub async fn submit_project(
         state.domain.subscribe_project_by_mail(user, &project).await
     };
     match done {
-        Ok(()) => super::redirect::to(&format!("{}#forum", project_path(&project))),
+        Ok(()) => notice::redirect(
+            &ProjectSection::Forum.path(&project),
+            follow_notice(&form.action, &project.title),
+        ),
         Err(error) => state.error_page(&page, error),
     }
 }
@@ -95,7 +181,10 @@ pub async fn submit_stop(
         .unsubscribe_by_mail(user, ActorId(form.group))
         .await
     {
-        Ok(_) => super::redirect::to("/settings/notifications#mail-lists"),
+        Ok(_) => notice::redirect(
+            "/settings/notifications#mail-lists",
+            Notice::new("mail-list-stopped-one"),
+        ),
         Err(error) => state.error_page(&page, error),
     }
 }

@@ -404,7 +404,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/users/{name}/approve", post(admin::approve_user))
         .route("/admin/users/{name}/refuse", post(admin::refuse_user))
-        .route("/admin/users/{name}/suspend", post(admin::suspend_user))
+        .route(
+            "/admin/users/{name}/suspend",
+            get(admin::confirm_suspend).post(admin::suspend_user),
+        )
         .route(
             "/forums",
             get(forums::show_forums).post(forums::submit_create_forum),
@@ -412,14 +415,25 @@ pub fn routes() -> Router<AppState> {
         .route("/forums/follow", post(forums::submit_follow))
         .route("/forums/{name}", get(forums::show_forum))
         .route("/forums/{name}/threads", post(forums::submit_thread))
-        .route("/forums/{name}/unfollow", post(forums::submit_unfollow))
+        .route(
+            "/forums/{name}/unfollow",
+            get(forums::confirm_unfollow).post(forums::submit_unfollow),
+        )
         .route(
             "/forums/{name}/mail-subscription",
             post(mail_lists::submit_forum),
         )
         .route(
+            "/forums/{name}/mail-subscription/stop",
+            get(mail_lists::confirm_forum_stop),
+        )
+        .route(
             "/projects/{name}/mail-subscription",
             post(mail_lists::submit_project),
+        )
+        .route(
+            "/projects/{name}/mail-subscription/stop",
+            get(mail_lists::confirm_project_stop),
         )
         .route(
             "/settings/mail-subscriptions/stop",
@@ -430,10 +444,16 @@ pub fn routes() -> Router<AppState> {
         .route("/threads/{id}/moderate", post(posts::submit_moderate))
         .route("/forums/{name}/reports", get(posts::show_reports))
         .route("/post/{id}/edit", post(posts::submit_edit))
-        .route("/post/{id}/delete", post(posts::submit_delete))
+        .route(
+            "/post/{id}/delete",
+            get(posts::confirm_delete).post(posts::submit_delete),
+        )
         .route("/post/{id}/like", post(posts::submit_like))
         .route("/post/{id}/report", post(posts::submit_report))
-        .route("/post/{id}/remove", post(posts::submit_remove))
+        .route(
+            "/post/{id}/remove",
+            get(posts::confirm_remove).post(posts::submit_remove),
+        )
         .route(
             "/projects",
             get(projects::show_projects).post(projects::submit_new_project),
@@ -441,6 +461,19 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/new", get(projects::show_new_project))
         .route("/projects/lookup", post(project_members::submit_lookup))
         .route("/projects/{name}", get(project_page::show_project))
+        .route("/projects/{name}/forum", get(project_page::show_forum))
+        .route(
+            "/projects/{name}/documents",
+            get(project_page::show_documents)
+                .post(project_content::submit_document)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/projects/{name}/agenda", get(project_page::show_agenda))
+        .route("/projects/{name}/members", get(project_page::show_members))
+        .route(
+            "/projects/{name}/activity",
+            get(project_page::show_activity),
+        )
         .route(
             "/projects/{name}/edit",
             get(projects::show_edit_project).post(projects::submit_edit_project),
@@ -452,7 +485,7 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/{name}/join", post(project_members::submit_join))
         .route(
             "/projects/{name}/leave",
-            post(project_members::submit_leave),
+            get(project_members::confirm_leave).post(project_members::submit_leave),
         )
         .route(
             "/projects/{name}/answer",
@@ -461,6 +494,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/projects/{name}/members/{member}",
             post(project_members::submit_member_action),
+        )
+        .route(
+            "/projects/{name}/members/{member}/remove",
+            get(project_members::confirm_remove_member),
         )
         .route(
             "/projects/{name}/members.csv",
@@ -484,11 +521,6 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/projects/{name}/threads/{id}/replies",
             post(project_content::submit_reply),
-        )
-        .route(
-            "/projects/{name}/documents",
-            post(project_content::submit_document)
-                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
             "/projects/{name}/documents/{version}",

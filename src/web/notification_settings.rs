@@ -45,7 +45,6 @@ struct SettingsPage {
     kinds: Vec<KindView>,
     lists: Vec<ListView>,
     digest: Vec<Choice>,
-    saved: bool,
     error: Option<String>,
 }
 
@@ -67,7 +66,6 @@ async fn settings_page(
     page: &Page,
     status: StatusCode,
     settings: &crate::domain::notification_settings::NotificationSettings,
-    saved: bool,
     error: Option<String>,
 ) -> Response {
     let lists = match &page.user {
@@ -115,7 +113,6 @@ async fn settings_page(
             kinds,
             lists,
             digest,
-            saved,
             error,
         },
     )
@@ -127,7 +124,7 @@ pub async fn show_settings(State(state): State<AppState>, page: Page) -> Respons
         return super::redirect::to("/login?next=%2Fsettings%2Fnotifications");
     };
     match state.domain.notification_settings(user).await {
-        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, false, None).await,
+        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, None).await,
         Err(error) => state.error_page(&page, error),
     }
 }
@@ -153,14 +150,16 @@ pub async fn submit_settings(
         digest: form.get("digest").cloned(),
     };
     match state.domain.set_notification_settings(user, &change).await {
-        Ok(settings) => settings_page(&state, &page, StatusCode::OK, &settings, true, None).await,
+        Ok(_) => super::notice::redirect(
+            "/settings/notifications",
+            super::notice::Notice::new("notification-settings-saved"),
+        ),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
             match state.domain.notification_settings(user).await {
                 Ok(settings) => {
-                    settings_page(&state, &page, error.status, &settings, false, Some(message))
-                        .await
+                    settings_page(&state, &page, error.status, &settings, Some(message)).await
                 }
                 Err(other) => state.error_page(&page, other),
             }

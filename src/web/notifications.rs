@@ -35,8 +35,6 @@ struct NotificationsPage {
     previous_page: Option<i64>,
     /// The next page, if any.
     next_page: Option<i64>,
-    /// The confirmation of what was just done: `one` or `all` marked read.
-    done: Option<&'static str>,
 }
 
 /// One day of notifications.
@@ -138,7 +136,6 @@ fn by_day(items: Vec<NotificationView>, created: &[i64], now: i64) -> Vec<DayVie
 #[derive(Deserialize)]
 pub struct NotificationsQuery {
     page: Option<String>,
-    done: Option<String>,
 }
 
 /// Parses a `page` parameter: absent is 1; anything but a number is
@@ -187,11 +184,6 @@ pub async fn show_notifications(
         page: number,
         previous_page: (number > 1).then_some(number - 1),
         next_page: full.then_some(number + 1),
-        done: match query.done.as_deref() {
-            Some("one") => Some("one"),
-            Some("all") => Some("all"),
-            _ => None,
-        },
     };
     state.render(&page, "notifications.html", &view)
 }
@@ -216,20 +208,20 @@ pub async fn submit_mark_read(
         return login_redirect("/notifications");
     };
     let (which, done) = match (form.all.is_some(), form.id) {
-        (true, _) => (MarkRead::All, "all"),
-        (false, Some(id)) => (MarkRead::Ids(vec![id]), "one"),
-        (false, None) => (MarkRead::Ids(Vec::new()), "one"),
+        (true, _) => (MarkRead::All, "notifications-read-all"),
+        (false, Some(id)) => (MarkRead::Ids(vec![id]), "notifications-read-one"),
+        (false, None) => (MarkRead::Ids(Vec::new()), "notifications-read-one"),
     };
     if let Err(error) = state.domain.mark_notifications_read(user, &which).await {
         return refusal(&state, &page, error);
     }
     let back = form.page.filter(|p| *p > 1).unwrap_or(1);
     let target = if back > 1 {
-        format!("/notifications?page={back}&done={done}")
+        format!("/notifications?page={back}")
     } else {
-        format!("/notifications?done={done}")
+        "/notifications".to_string()
     };
-    crate::web::redirect::to(&target)
+    crate::web::notice::redirect(&target, crate::web::notice::Notice::new(done))
 }
 
 /// `GET /notifications/{id}/open`: marks the notification read and leads

@@ -3,8 +3,9 @@
 //! with their reports queue.
 
 use super::{
+    notice::{self, Notice},
     session::{CsrfForm, Page},
-    views::{LinkView, MessagePage},
+    views::{ConfirmView, LinkView, MessagePage},
 };
 use crate::extract::WebPath;
 use crate::{
@@ -142,12 +143,84 @@ async fn post_form_again(
     .await
 }
 
-fn back_to(post: &PostRow) -> Response {
-    crate::web::redirect::to(&format!(
-        "{}#post-{}",
-        urls::thread_page(post.thread().0),
-        post.id.0
-    ))
+/// The post on its thread page, with `notice`.
+fn back_to(post: &PostRow, notice: Notice) -> Response {
+    notice::redirect(&post_link(post), notice)
+}
+
+fn post_link(post: &PostRow) -> String {
+    format!("{}#post-{}", urls::thread_page(post.thread().0), post.id.0)
+}
+
+/// A post's first words, to name it on a confirmation page.
+fn excerpt(post: &PostRow) -> String {
+    if !post.title.is_empty() {
+        return post.title.clone();
+    }
+    let words: String = post.source.chars().take(80).collect();
+    if post.source.chars().count() > 80 {
+        format!("{words}…")
+    } else {
+        words
+    }
+}
+
+/// `GET /post/{id}/delete`: the confirmation step of deleting one's post
+/// (a thread goes with its replies).
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(id): WebPath<i64>,
+) -> Response {
+    let (_, post) = match acting_on(&state, &page, id).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let key = if post.thread_id.is_none() {
+        "delete-thread"
+    } else {
+        "delete-reply"
+    };
+    state.confirm_page(
+        &page,
+        ConfirmView::from_catalog(
+            page.lang,
+            key,
+            &excerpt(&post),
+            format!("/post/{id}/delete"),
+            post_link(&post),
+        ),
+    )
+}
+
+/// `GET /post/{id}/remove?reason=…`: the confirmation step of a
+/// moderator's removal, with the reason typed on the thread page.
+pub async fn confirm_remove(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(id): WebPath<i64>,
+    axum::extract::Query(form): axum::extract::Query<ReasonForm>,
+) -> Response {
+    let (_, post) = match acting_on(&state, &page, id).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mut confirm = ConfirmView::from_catalog(
+        page.lang,
+        "remove-post",
+        &excerpt(&post),
+        format!("/post/{id}/remove"),
+        post_link(&post),
+    )
+    .field("reason", &form.reason);
+    if !form.reason.trim().is_empty() {
+        confirm.detail = Some(crate::i18n::Catalogs::get().format(
+            page.lang,
+            "confirm-remove-post-reason",
+            &[("reason", form.reason.trim())],
+        ));
+    }
+    state.confirm_page(&page, confirm)
 }
 
 /// The edit form.
@@ -177,7 +250,7 @@ pub async fn submit_edit(
         .edit_post(&user, &post, &form.title, &form.body)
         .await
     {
-        Ok(post) => back_to(&post),
+        Ok(post) => back_to(&post, Notice::new("post-edited")),
         Err(error) => {
             let typed = AttemptText::Edit {
                 title: form.title,
@@ -202,13 +275,14 @@ pub async fn submit_delete(
     match state.domain.delete_post(&user, &post).await {
         Ok(()) if post.thread_id.is_none() => {
             let forum = state.domain.forum_of_post(&post).await.ok().flatten();
-            crate::web::redirect::to(
+            notice::redirect(
                 &forum
                     .map(|f| forum_path(&f))
                     .unwrap_or_else(|| "/forums".into()),
+                Notice::with("thread-deleted", post.title.clone()),
             )
         }
-        Ok(()) => back_to(&post),
+        Ok(()) => back_to(&post, Notice::new("reply-deleted")),
         Err(error) => state.error_page(&page, error),
     }
 }
@@ -231,12 +305,16 @@ pub async fn submit_like(
         Ok(found) => found,
         Err(response) => return response,
     };
-    match state
-        .domain
-        .like_post(&user, &post, form.helpful != "0")
-        .await
-    {
-        Ok(()) => back_to(&post),
+    let helpful = form.helpful != "0";
+    match state.domain.like_post(&user, &post, helpful).await {
+        Ok(()) => back_to(
+            &post,
+            Notice::new(if helpful {
+                "post-marked-helpful"
+            } else {
+                "post-unmarked-helpful"
+            }),
+        ),
         Err(error) => state.error_page(&page, error),
     }
 }
@@ -298,7 +376,7 @@ pub async fn submit_remove(
         Err(response) => return response,
     };
     match state.domain.remove_post(&user, &post, &form.reason).await {
-        Ok(()) => back_to(&post),
+        Ok(()) => back_to(&post, Notice::new("post-removed")),
         Err(error) => {
             let typed = AttemptText::Reason {
                 reason: form.reason,
@@ -338,8 +416,14 @@ pub async fn submit_moderate(
             )
         }
     };
+    let key = match action {
+        ThreadAction::Lock => "thread-locked",
+        ThreadAction::Unlock => "thread-unlocked",
+        ThreadAction::Pin => "thread-pinned",
+        ThreadAction::Unpin => "thread-unpinned",
+    };
     match state.domain.moderate_thread(&user, &thread, action).await {
-        Ok(()) => back_to(&thread),
+        Ok(()) => back_to(&thread, Notice::new(key)),
         Err(error) => state.error_page(&page, error),
     }
 }

@@ -49,7 +49,6 @@ struct ProfileView<'a> {
 struct ProfileEditPage<'a> {
     form: &'a ProfileForm,
     levels: Vec<LevelChoice>,
-    saved: bool,
     /// A first log-in: the form comes with a welcome.
     welcome: bool,
     error: Option<String>,
@@ -170,7 +169,6 @@ fn edit_page_welcome(state: &AppState, page: &Page, form: &ProfileForm, welcome:
         &ProfileEditPage {
             form,
             levels: LevelChoice::all(&form.levels),
-            saved: false,
             welcome,
             error: None,
             error_field: None,
@@ -183,7 +181,6 @@ fn edit_page(
     page: &Page,
     status: StatusCode,
     form: &ProfileForm,
-    saved: bool,
     error: Option<(String, Option<String>)>,
 ) -> Response {
     let (message, field) = error.map_or((None, None), |(m, f)| (Some(m), f));
@@ -194,7 +191,6 @@ fn edit_page(
         &ProfileEditPage {
             form,
             levels: LevelChoice::all(&form.levels),
-            saved,
             welcome: false,
             error: message,
             error_field: field,
@@ -264,19 +260,15 @@ pub async fn submit_edit(
         interests: form.interests.clone(),
     };
     match state.domain.update_profile(user.actor_id, &input).await {
-        Ok(()) => edit_page(&state, &page, StatusCode::OK, &form, true, None),
+        Ok(()) => super::notice::redirect(
+            "/settings/profile",
+            super::notice::Notice::new("profile-saved"),
+        ),
         Err(error) => {
             let field = super::error_field(&error);
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            edit_page(
-                &state,
-                &page,
-                error.status,
-                &form,
-                false,
-                Some((message, field)),
-            )
+            edit_page(&state, &page, error.status, &form, Some((message, field)))
         }
     }
 }

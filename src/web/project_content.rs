@@ -5,7 +5,8 @@
 //! (re-exported here).
 
 use super::{
-    project_page::{ProjectFormText, TypedProjectForm},
+    notice::{self, Notice},
+    project_page::{ProjectFormText, ProjectSection, TypedProjectForm},
     projects::{project_by_path, project_path},
     session::{CsrfForm, CsrfUpload, Page},
     views::{date, AgendaEventView, AuthorView, ProjectLinkView},
@@ -113,6 +114,8 @@ struct ProjectThreadPage {
     error_field: Option<&'static str>,
     error: Option<String>,
     reply_body: Option<String>,
+    /// The Markdown preview of the reply typed, when asked for.
+    preview_html: Option<String>,
     project: ProjectLinkView,
     thread: ProjectThreadItem,
     replies: Vec<ProjectReplyItem>,
@@ -226,7 +229,8 @@ pub(super) async fn as_member(
     Ok((user, project, row))
 }
 
-/// The thread form.
+/// The thread and reply forms; `preview` asks for the Markdown preview
+/// instead of posting.
 #[derive(Debug, Default, Deserialize)]
 pub struct PostForm {
     #[serde(default)]
@@ -235,6 +239,16 @@ pub struct PostForm {
     body: String,
     #[serde(default)]
     in_reply_to: Option<i64>,
+    #[serde(default)]
+    preview: Option<String>,
+}
+
+/// The Markdown preview of `body`, or the page's message when it is
+/// refused (too long, too deep).
+async fn preview_of(body: &str) -> Result<String, AppError> {
+    crate::domain::rendering::markdown(body.to_string(), "body")
+        .await
+        .map_err(AppError::from)
 }
 
 /// `POST /projects/{name}/threads`.
@@ -249,15 +263,59 @@ pub async fn submit_thread(
         Ok(found) => found,
         Err(response) => return response,
     };
+    if form.preview.is_some() {
+        let typed = ProjectFormText::Thread {
+            title: form.title,
+            body: form.body.clone(),
+        };
+        return match preview_of(&form.body).await {
+            Ok(html) => {
+                let typed = TypedProjectForm {
+                    field: None,
+                    preview_html: Some(html),
+                    form: typed,
+                };
+                super::project_page::project_page_with(
+                    &state,
+                    &page,
+                    StatusCode::OK,
+                    &project,
+                    ProjectSection::Forum,
+                    None,
+                    Some(typed),
+                )
+                .await
+            }
+            Err(error) => {
+                let message = state.error_message(page.lang, &error);
+                let typed = TypedProjectForm {
+                    field: Some("body".to_string()),
+                    preview_html: None,
+                    form: typed,
+                };
+                super::project_page::project_page_with(
+                    &state,
+                    &page,
+                    error.status,
+                    &project,
+                    ProjectSection::Forum,
+                    Some(message),
+                    Some(typed),
+                )
+                .await
+            }
+        };
+    }
     crate::apub::mentions::look_up(&data, &form.body).await;
     match state
         .domain
         .post_project_thread(&user, &project, &form.title, &form.body)
         .await
     {
-        Ok(post) => {
-            crate::web::redirect::to(&format!("{}/threads/{}", project_path(&project), post.id))
-        }
+        Ok(post) => notice::redirect(
+            &format!("{}/threads/{}", project_path(&project), post.id),
+            Notice::with("thread-opened", post.title),
+        ),
         Err(error) => {
             let typed = ProjectFormText::Thread {
                 title: form.title,
@@ -277,10 +335,12 @@ pub async fn show_thread(
     project_thread_page(&state, &page, &name, id, StatusCode::OK, None).await
 }
 
-/// A reply that was refused: the text typed and the message.
+/// A reply shown again: the text typed and either the message of its
+/// refusal or the preview asked for.
 struct RefusedReply {
     body: String,
-    message: String,
+    message: Option<String>,
+    preview_html: Option<String>,
 }
 
 /// A project thread; with `refused`, the reply form shows the text typed
@@ -322,9 +382,9 @@ async fn project_thread_page(
             author: AuthorView::of(&view.author, &labels),
         })
         .collect();
-    let (reply_body, error) = match refused {
-        Some(refused) => (Some(refused.body), Some(refused.message)),
-        None => (None, None),
+    let (reply_body, error, preview_html) = match refused {
+        Some(refused) => (Some(refused.body), refused.message, refused.preview_html),
+        None => (None, None, None),
     };
     state.render_status(
         status,
@@ -334,6 +394,7 @@ async fn project_thread_page(
             error_field: error.as_ref().map(|_| "body"),
             error,
             reply_body,
+            preview_html,
             project: ProjectLinkView::of(&project),
             thread: ProjectThreadItem {
                 id: thread.id,
@@ -372,22 +433,43 @@ pub async fn submit_reply(
         Ok(parent) => parent,
         Err(error) => return refusal(&state, &page, error),
     };
+    if form.preview.is_some() {
+        let (status, shown) = match preview_of(&form.body).await {
+            Ok(html) => (
+                StatusCode::OK,
+                RefusedReply {
+                    body: form.body,
+                    message: None,
+                    preview_html: Some(html),
+                },
+            ),
+            Err(error) => (
+                error.status,
+                RefusedReply {
+                    body: form.body,
+                    message: Some(state.error_message(page.lang, &error)),
+                    preview_html: None,
+                },
+            ),
+        };
+        return project_thread_page(&state, &page, &name, id, status, Some(shown)).await;
+    }
     crate::apub::mentions::look_up(&data, &form.body).await;
     match state
         .domain
         .reply_project_post(&user, &project, &parent, &form.body)
         .await
     {
-        Ok(reply) => crate::web::redirect::to(&format!(
-            "{}/threads/{id}#reply-{}",
-            project_path(&project),
-            reply.id
-        )),
+        Ok(reply) => notice::redirect(
+            &format!("{}/threads/{id}#reply-{}", project_path(&project), reply.id),
+            Notice::new("reply-posted"),
+        ),
         Err(error @ crate::domain::DomainError::Refused(_)) => {
             let error = AppError::from(error);
             let refused = RefusedReply {
                 body: form.body,
-                message: state.error_message(page.lang, &error),
+                message: Some(state.error_message(page.lang, &error)),
+                preview_html: None,
             };
             project_thread_page(&state, &page, &name, id, error.status, Some(refused)).await
         }
@@ -415,6 +497,7 @@ pub async fn submit_document(
         );
     };
     let version_of = upload.field("version_of").trim().parse::<i64>().ok();
+    let shared_name = file_name.clone();
     match state
         .domain
         .share_document(
@@ -428,13 +511,24 @@ pub async fn submit_document(
         )
         .await
     {
-        Ok(_) => crate::web::redirect::to(&format!("{}#documents", project_path(&project))),
+        Ok(_) => notice::redirect(
+            &ProjectSection::Documents.path(&project),
+            Notice::with("document-shared", shared_name),
+        ),
         Err(error) => {
-            // The page again, with the reason, so the form is at hand.
+            // The section again, with the reason, so the form is at hand.
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            super::project_page::project_page(&state, &page, error.status, &project, Some(message))
-                .await
+            super::project_page::project_page_with(
+                &state,
+                &page,
+                error.status,
+                &project,
+                ProjectSection::Documents,
+                Some(message),
+                None,
+            )
+            .await
         }
     }
 }
@@ -468,9 +562,9 @@ pub async fn download_document(
 }
 
 /// A refusal of what was typed in a project page form: for a rule of the
-/// domain (a field too long, a date that does not parse…), the project
-/// page again with the form filled in and the message at the field; any
-/// other error gets the error page.
+/// domain (a field too long, a date that does not parse…), the form's
+/// section again with the form filled in and the message at the field;
+/// any other error gets the error page.
 pub(super) async fn typed_refusal(
     state: &AppState,
     page: &Page,
@@ -482,14 +576,24 @@ pub(super) async fn typed_refusal(
         return refusal(state, page, error);
     }
     let field = super::error_field(&error);
+    let section = match typed {
+        ProjectFormText::Thread { .. } => ProjectSection::Forum,
+        ProjectFormText::Event { .. } => ProjectSection::Agenda,
+        ProjectFormText::Invite { .. } => ProjectSection::About,
+    };
     let error = AppError::from(error);
     let message = state.error_message(page.lang, &error);
-    let typed = TypedProjectForm { field, form: typed };
+    let typed = TypedProjectForm {
+        field,
+        preview_html: None,
+        form: typed,
+    };
     super::project_page::project_page_with(
         state,
         page,
         error.status,
         project,
+        section,
         Some(message),
         Some(typed),
     )

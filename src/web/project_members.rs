@@ -6,12 +6,12 @@
 use super::{
     contacts::ContactSections,
     notice::Notice,
-    project_page::{ProjectFormText, TypedProjectForm},
+    project_page::{ProjectFormText, ProjectSection, TypedProjectForm},
     projects::{
         login_redirect, project_by_path, project_path, projects_page, refusal, resolve_actor,
     },
     session::{CsrfForm, Page},
-    views::{date, PersonView, ProjectView},
+    views::{date, ConfirmView, PersonView, ProjectView},
 };
 use crate::extract::WebPath;
 use crate::{
@@ -69,26 +69,22 @@ pub struct ActionForm {
     handle: String,
     #[serde(default)]
     action: String,
+    /// The section the form is on (`members`), to come back to.
+    #[serde(default)]
+    section: String,
 }
 
+/// Runs a member action on the project `name` and comes back to
+/// `section` with the notice `run` gives; a refusal shows `section` again
+/// with the message and, when given, what was typed (see
+/// [`super::project_page::project_page_with`]).
 async fn act(
     data: &Data<AppState>,
     page: &Page,
     name: &str,
-    run: impl AsyncFnOnce(&AccountRow, &ProjectRow) -> Result<(), AppError>,
-) -> Response {
-    act_typed(data, page, name, None, None, run).await
-}
-
-/// [`act`] for a form with typed text: a refusal shows it again (see
-/// [`super::project_page::project_page_with`]).
-async fn act_typed(
-    data: &Data<AppState>,
-    page: &Page,
-    name: &str,
+    section: ProjectSection,
     typed: Option<TypedProjectForm>,
-    notice: Option<Notice>,
-    run: impl AsyncFnOnce(&AccountRow, &ProjectRow) -> Result<(), AppError>,
+    run: impl AsyncFnOnce(&AccountRow, &ProjectRow) -> Result<Notice, AppError>,
 ) -> Response {
     let state: &AppState = data;
     let Some(user) = &page.user else {
@@ -99,10 +95,7 @@ async fn act_typed(
         Err(error) => return refusal(state, page, error),
     };
     match run(user, &project).await {
-        Ok(()) => match notice {
-            Some(notice) => crate::web::notice::redirect(&project_path(&project), notice),
-            None => crate::web::redirect::to(&project_path(&project)),
-        },
+        Ok(notice) => crate::web::notice::redirect(&section.path(&project), notice),
         Err(error) => {
             let message = state.error_message(page.lang, &error);
             super::project_page::project_page_with(
@@ -110,6 +103,7 @@ async fn act_typed(
                 page,
                 error.status,
                 &project,
+                section,
                 Some(message),
                 typed,
             )
@@ -127,42 +121,81 @@ pub async fn submit_invite(
 ) -> Response {
     let typed = TypedProjectForm {
         field: Some("handle".to_string()),
+        preview_html: None,
         form: ProjectFormText::Invite {
             handle: form.handle.clone(),
         },
     };
-    let notice = Notice::with("invited", form.handle.trim());
-    act_typed(
+    let section = ProjectSection::from_form(&form.section);
+    act(
         &data,
         &page,
         &name,
+        section,
         Some(typed),
-        Some(notice),
         async |user, project| {
             let invitee = resolve_actor(&data, &form.handle).await?;
             data.domain
                 .invite_to_project(user, project, &invitee)
                 .await
-                .map_err(AppError::from)
+                .map_err(AppError::from)?;
+            Ok(Notice::with("invited", form.handle.trim()))
         },
     )
     .await
 }
 
-/// `POST /projects/{name}/join`.
+/// `POST /projects/{name}/join`: join an open project, or ask to.
 pub async fn submit_join(
     data: Data<AppState>,
     page: Page,
     WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
-    act(&data, &page, &name, async |user, project| {
-        data.domain
-            .join_project(user, project)
-            .await
-            .map_err(AppError::from)
-    })
+    act(
+        &data,
+        &page,
+        &name,
+        ProjectSection::About,
+        None,
+        async |user, project| {
+            data.domain.join_project(user, project).await?;
+            // An open project takes the teacher at once; others get a request.
+            let key = if project.join_mode.as_str() == "open" {
+                "project-joined"
+            } else {
+                "project-join-requested"
+            };
+            Ok(Notice::with(key, project.title.clone()))
+        },
+    )
     .await
+}
+
+/// `GET /projects/{name}/leave`: the confirmation step of leaving.
+pub async fn confirm_leave(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+) -> Response {
+    if page.user.is_none() {
+        return login_redirect(&format!("/projects/{name}"));
+    }
+    let project = match project_by_path(&state, &name).await {
+        Ok(project) => project,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let path = project_path(&project);
+    state.confirm_page(
+        &page,
+        ConfirmView::from_catalog(
+            page.lang,
+            "project-leave",
+            &project.title,
+            format!("{path}/leave"),
+            path,
+        ),
+    )
 }
 
 /// `POST /projects/{name}/leave`.
@@ -172,16 +205,22 @@ pub async fn submit_leave(
     WebPath(name): WebPath<String>,
     CsrfForm(_): CsrfForm<ActionForm>,
 ) -> Response {
-    act(&data, &page, &name, async |user, project| {
-        data.domain
-            .leave_project(user, project)
-            .await
-            .map_err(AppError::from)
-    })
+    act(
+        &data,
+        &page,
+        &name,
+        ProjectSection::About,
+        None,
+        async |user, project| {
+            data.domain.leave_project(user, project).await?;
+            Ok(Notice::with("project-left", project.title.clone()))
+        },
+    )
     .await
 }
 
-/// `POST /projects/{name}/answer`: `action` is `accept` or `refuse`.
+/// `POST /projects/{name}/answer`: `action` is `accept` or `refuse`;
+/// `handle` = `requests` comes back to "Mes demandes".
 pub async fn submit_answer(
     data: Data<AppState>,
     page: Page,
@@ -199,18 +238,66 @@ pub async fn submit_answer(
             )
         }
     };
-    let back_to_requests = form.handle == "requests";
-    let response = act(&data, &page, &name, async |user, project| {
-        data.domain
-            .answer_invitation(user, project, accept)
-            .await
-            .map_err(AppError::from)
-    })
+    let mut title = String::new();
+    let response = act(
+        &data,
+        &page,
+        &name,
+        ProjectSection::About,
+        None,
+        async |user, project| {
+            data.domain.answer_invitation(user, project, accept).await?;
+            title = project.title.clone();
+            let key = if accept {
+                "invitation-accepted"
+            } else {
+                "invitation-refused"
+            };
+            Ok(Notice::with(key, project.title.clone()))
+        },
+    )
     .await;
-    if back_to_requests && response.status().is_redirection() {
-        return crate::web::redirect::to("/requests");
+    if form.handle == "requests" && response.status().is_redirection() {
+        let key = if accept {
+            "invitation-accepted"
+        } else {
+            "invitation-refused"
+        };
+        return crate::web::notice::redirect("/requests", Notice::with(key, title));
     }
     response
+}
+
+/// `GET /projects/{name}/members/{id}/remove`: the confirmation step of
+/// removing a member.
+pub async fn confirm_remove_member(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath((name, member)): WebPath<(String, i64)>,
+) -> Response {
+    if page.user.is_none() {
+        return login_redirect(&format!("/projects/{name}/members"));
+    }
+    let project = match project_by_path(&state, &name).await {
+        Ok(project) => project,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let target = match state.domain.actor_by_id(ActorId(member)).await {
+        Ok(target) => target,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    let path = project_path(&project);
+    state.confirm_page(
+        &page,
+        ConfirmView::from_catalog(
+            page.lang,
+            "project-remove",
+            &target.display_name,
+            format!("{path}/members/{member}"),
+            ProjectSection::Members.path(&project),
+        )
+        .field("action", "remove"),
+    )
 }
 
 /// `POST /projects/{name}/members/{id}`: `action` is `accept`, `reject`
@@ -221,27 +308,46 @@ pub async fn submit_member_action(
     WebPath((name, member)): WebPath<(String, i64)>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
-    act(&data, &page, &name, async |user, project| {
-        let target = data.domain.actor_by_id(ActorId(member)).await?;
-        let domain = &data.domain;
-        let result = match form.action.as_str() {
-            "accept" => domain.decide_join(user, project, &target, true).await,
-            "reject" => domain.decide_join(user, project, &target, false).await,
-            "remove" => domain.remove_from_project(user, project, &target).await,
-            "promote" => {
-                domain
-                    .change_member_role(user, project, &target, true)
-                    .await
-            }
-            "demote" => {
-                domain
-                    .change_member_role(user, project, &target, false)
-                    .await
-            }
-            _ => return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_choice")),
-        };
-        result.map_err(AppError::from)
-    })
+    act(
+        &data,
+        &page,
+        &name,
+        ProjectSection::Members,
+        None,
+        async |user, project| {
+            let target = data.domain.actor_by_id(ActorId(member)).await?;
+            let domain = &data.domain;
+            let (result, key) = match form.action.as_str() {
+                "accept" => (
+                    domain.decide_join(user, project, &target, true).await,
+                    "member-accepted",
+                ),
+                "reject" => (
+                    domain.decide_join(user, project, &target, false).await,
+                    "member-rejected",
+                ),
+                "remove" => (
+                    domain.remove_from_project(user, project, &target).await,
+                    "member-removed",
+                ),
+                "promote" => (
+                    domain
+                        .change_member_role(user, project, &target, true)
+                        .await,
+                    "member-promoted",
+                ),
+                "demote" => (
+                    domain
+                        .change_member_role(user, project, &target, false)
+                        .await,
+                    "member-demoted",
+                ),
+                _ => return Err(AppError::new(StatusCode::BAD_REQUEST, "invalid_choice")),
+            };
+            result?;
+            Ok(Notice::with(key, target.display_name.clone()))
+        },
+    )
     .await
 }
 

@@ -1,19 +1,22 @@
-//! A project's page: about, members, activity, the member sections (see
-//! [`super::project_content`]) and the actions a visitor, member,
-//! moderator or owner may take; shown again with what was typed when one
-//! of its forms is refused ([`TypedProjectForm`]).
+//! A project's pages, one per section ([`ProjectSection`]): about (with
+//! the actions a visitor, member or owner may take), forum, documents,
+//! agenda (the member sections, see [`super::project_content`]), members
+//! and activity, with a tab bar between them; a section is shown again
+//! with what was typed when one of its forms is refused
+//! ([`TypedProjectForm`]).
 
 use super::{
     project_content::MemberSections,
-    projects::{project_by_path, refusal},
+    projects::{login_redirect, project_by_path, project_path, refusal},
     session::Page,
     views::{date, PersonView, ProjectView},
 };
-use crate::extract::WebPath;
+use crate::extract::{ApiPath, WebPath};
 use crate::{
     app::AppState,
     apub::projects::project_actor_response,
     domain::rows::{MemberState, ProjectRow, Visibility},
+    error::AppError,
 };
 use activitypub_federation::config::Data;
 use axum::{
@@ -22,12 +25,89 @@ use axum::{
 };
 use serde::Serialize;
 
+/// A section of a project's pages, each at its own path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectSection {
+    /// `/projects/{name}`: description, state, and the visitor's actions.
+    About,
+    /// `/projects/{name}/forum`: the members' threads.
+    Forum,
+    /// `/projects/{name}/documents`: shared documents.
+    Documents,
+    /// `/projects/{name}/agenda`: the project's events.
+    Agenda,
+    /// `/projects/{name}/members`: members, invitations and requests.
+    Members,
+    /// `/projects/{name}/activity`: the project's log.
+    Activity,
+}
+
+impl ProjectSection {
+    /// Every section, in the order of the tab bar.
+    const ALL: [ProjectSection; 6] = [
+        ProjectSection::About,
+        ProjectSection::Forum,
+        ProjectSection::Documents,
+        ProjectSection::Agenda,
+        ProjectSection::Members,
+        ProjectSection::Activity,
+    ];
+
+    /// The key of the section in the catalogs (`project-tab-<key>`).
+    fn key(self) -> &'static str {
+        match self {
+            ProjectSection::About => "about",
+            ProjectSection::Forum => "forum",
+            ProjectSection::Documents => "documents",
+            ProjectSection::Agenda => "agenda",
+            ProjectSection::Members => "members",
+            ProjectSection::Activity => "activity",
+        }
+    }
+
+    /// The page path of this section of `project`.
+    pub fn path(self, project: &ProjectRow) -> String {
+        match self {
+            ProjectSection::About => project_path(project),
+            section => format!("{}/{}", project_path(project), section.key()),
+        }
+    }
+
+    /// Whether only members see the section.
+    fn members_only(self) -> bool {
+        matches!(
+            self,
+            ProjectSection::Forum | ProjectSection::Documents | ProjectSection::Agenda
+        )
+    }
+
+    /// The section a form's hidden `section` field names (`members`), the
+    /// about section otherwise.
+    pub fn from_form(value: &str) -> ProjectSection {
+        match value {
+            "members" => ProjectSection::Members,
+            _ => ProjectSection::About,
+        }
+    }
+}
+
+/// A tab of the project's tab bar.
+#[derive(Serialize)]
+struct TabView {
+    key: &'static str,
+    path: String,
+    current: bool,
+}
+
 /// What was typed in one of the project page's forms when it was refused,
 /// and `field`, the one the message is about.
 #[derive(Serialize)]
 pub struct TypedProjectForm {
     /// The field the message is shown at.
     pub field: Option<String>,
+    /// The Markdown preview asked for (a new thread), as sanitised HTML.
+    pub preview_html: Option<String>,
     /// The form and its values.
     #[serde(flatten)]
     pub form: ProjectFormText,
@@ -72,6 +152,10 @@ pub enum ProjectFormText {
 /// `project.html`.
 #[derive(Serialize)]
 struct ProjectPage {
+    /// The section shown.
+    section: ProjectSection,
+    /// The tab bar: the sections the visitor may open.
+    tabs: Vec<TabView>,
     /// Threads, documents, events: for members.
     sections: Option<MemberSections>,
     /// People a member may invite.
@@ -149,22 +233,106 @@ pub async fn show_project(
         Ok(project) => project,
         Err(error) => return refusal(state, &page, error),
     };
-    project_page(state, &page, StatusCode::OK, &project, None).await
+    project_page(
+        state,
+        &page,
+        StatusCode::OK,
+        &project,
+        ProjectSection::About,
+    )
+    .await
 }
 
-/// The project page, with an error message when a form was refused.
+/// `GET /projects/{name}/forum`.
+pub async fn show_forum(data: Data<AppState>, page: Page, name: WebPath<String>) -> Response {
+    show_section(&data, &page, name, ProjectSection::Forum).await
+}
+
+/// `GET /projects/{name}/documents`.
+pub async fn show_documents(data: Data<AppState>, page: Page, name: WebPath<String>) -> Response {
+    show_section(&data, &page, name, ProjectSection::Documents).await
+}
+
+/// `GET /projects/{name}/agenda`.
+pub async fn show_agenda(data: Data<AppState>, page: Page, name: WebPath<String>) -> Response {
+    show_section(&data, &page, name, ProjectSection::Agenda).await
+}
+
+/// `GET /projects/{name}/members`: the section, or the members collection
+/// for ActivityPub readers.
+pub async fn show_members(
+    data: Data<AppState>,
+    page: Page,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    WebPath(name): WebPath<String>,
+) -> Response {
+    if super::profile::wants_activity_json(&headers) {
+        return crate::apub::projects::get_project_members(
+            data,
+            ApiPath(name),
+            method,
+            uri,
+            headers,
+        )
+        .await;
+    }
+    show_section(&data, &page, WebPath(name), ProjectSection::Members).await
+}
+
+/// `GET /projects/{name}/activity`: the section, or the project's log
+/// collection for ActivityPub readers.
+pub async fn show_activity(
+    data: Data<AppState>,
+    page: Page,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    WebPath(name): WebPath<String>,
+) -> Response {
+    if super::profile::wants_activity_json(&headers) {
+        return crate::apub::projects::get_project_activity(
+            data,
+            ApiPath(name),
+            method,
+            uri,
+            headers,
+        )
+        .await;
+    }
+    show_section(&data, &page, WebPath(name), ProjectSection::Activity).await
+}
+
+async fn show_section(
+    state: &AppState,
+    page: &Page,
+    WebPath(name): WebPath<String>,
+    section: ProjectSection,
+) -> Response {
+    if section.members_only() && page.user.is_none() {
+        return login_redirect(&format!("/projects/{name}/{}", section.key()));
+    }
+    let project = match project_by_path(state, &name).await {
+        Ok(project) => project,
+        Err(error) => return refusal(state, page, error),
+    };
+    project_page(state, page, StatusCode::OK, &project, section).await
+}
+
+/// A section of the project's pages.
 pub(crate) async fn project_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
     project: &ProjectRow,
-    error: Option<String>,
+    section: ProjectSection,
 ) -> Response {
-    project_page_with(state, page, status, project, error, None).await
+    project_page_with(state, page, status, project, section, None, None).await
 }
 
-/// The project page with what was typed in one of its forms when it was
-/// refused: `typed` has `form` (`thread`, `event` or `invite`), the values
+/// A section of the project's pages, with an error message and what was
+/// typed in one of its forms when it was refused: `typed` has `form` (`thread`, `event` or `invite`), the values
 /// by field name, and `field`, the one the message is about. That form
 /// shows the values again and the message at its field.
 pub(crate) async fn project_page_with(
@@ -172,6 +340,7 @@ pub(crate) async fn project_page_with(
     page: &Page,
     status: StatusCode,
     project: &ProjectRow,
+    section: ProjectSection,
     error: Option<String>,
     typed: Option<TypedProjectForm>,
 ) -> Response {
@@ -185,6 +354,27 @@ pub(crate) async fn project_page_with(
     };
     let is_member = view.is_member();
     let open_page = is_member || project.visibility == Visibility::Public;
+    let may_see = |section: ProjectSection| match section {
+        ProjectSection::About => true,
+        section if section.members_only() => is_member,
+        _ => open_page,
+    };
+    if !may_see(section) {
+        return refusal(
+            state,
+            page,
+            AppError::new(StatusCode::FORBIDDEN, "not_project_member"),
+        );
+    }
+    let tabs = ProjectSection::ALL
+        .into_iter()
+        .filter(|tab| may_see(*tab))
+        .map(|tab| TabView {
+            key: tab.key(),
+            path: tab.path(project),
+            current: tab == section,
+        })
+        .collect();
     let mut members = Vec::new();
     let mut pending = Vec::new();
     let mut former = Vec::new();
@@ -222,26 +412,30 @@ pub(crate) async fn project_page_with(
         owner: row.is_owner(),
     });
     let known_people = match &page.user {
-        Some(user) if is_member => match state.domain.people_to_invite(user, project).await {
-            Ok(people) => people
-                .iter()
-                .map(|p| {
-                    let domain = if p.is_local() {
-                        &state.domain.settings.instance.domain
-                    } else {
-                        &p.domain
-                    };
-                    KnownPerson {
-                        handle: format!("{}@{}", p.name, domain),
-                        display_name: p.display_name.clone(),
-                    }
-                })
-                .collect(),
-            Err(error) => return refusal(state, page, error),
-        },
+        Some(user)
+            if is_member && matches!(section, ProjectSection::About | ProjectSection::Members) =>
+        {
+            match state.domain.people_to_invite(user, project).await {
+                Ok(people) => people
+                    .iter()
+                    .map(|p| {
+                        let domain = if p.is_local() {
+                            &state.domain.settings.instance.domain
+                        } else {
+                            &p.domain
+                        };
+                        KnownPerson {
+                            handle: format!("{}@{}", p.name, domain),
+                            display_name: p.display_name.clone(),
+                        }
+                    })
+                    .collect(),
+                Err(error) => return refusal(state, page, error),
+            }
+        }
         _ => Vec::new(),
     };
-    let sections = match (&page.user, is_member) {
+    let sections = match (&page.user, section.members_only()) {
         (Some(user), true) => {
             match super::project_content::member_sections(state, user, project, &labels).await {
                 Ok(sections) => Some(sections),
@@ -255,6 +449,8 @@ pub(crate) async fn project_page_with(
         page,
         "project.html",
         &ProjectPage {
+            section,
+            tabs,
             sections,
             known_people,
             project: ProjectView::of(state, project, &labels),
@@ -279,6 +475,7 @@ mod tests {
     fn a_typed_form_names_its_form_beside_its_values() {
         let typed = Value::from_serialize(TypedProjectForm {
             field: Some("handle".into()),
+            preview_html: None,
             form: ProjectFormText::Invite {
                 handle: "amina@svt.example".into(),
             },
@@ -291,6 +488,7 @@ mod tests {
         );
         let typed = Value::from_serialize(TypedProjectForm {
             field: None,
+            preview_html: None,
             form: ProjectFormText::Event {
                 title: "Visio".into(),
                 description: String::new(),

@@ -278,7 +278,10 @@ pub async fn submit_new_project(
         return login_redirect("/projects/new");
     };
     match state.domain.create_project(user, &form.input()).await {
-        Ok(project) => crate::web::redirect::to(&project_path(&project)),
+        Ok(project) => crate::web::notice::redirect(
+            &project_path(&project),
+            crate::web::notice::Notice::with("project-created", project.title.clone()),
+        ),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
@@ -332,7 +335,10 @@ pub async fn submit_edit_project(
         .edit_project(user, &project, &form.input())
         .await
     {
-        Ok(project) => crate::web::redirect::to(&project_path(&project)),
+        Ok(project) => crate::web::notice::redirect(
+            &project_path(&project),
+            crate::web::notice::Notice::new("project-saved"),
+        ),
         Err(error) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);

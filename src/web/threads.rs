@@ -275,11 +275,10 @@ pub async fn submit_reply(
     };
     crate::apub::mentions::look_up(&data, &form.body).await;
     match state.domain.post_reply(&user, &parent, &form.body).await {
-        Ok(reply) => crate::web::redirect::to(&format!(
-            "{}#post-{}",
-            crate::urls::thread_page(id),
-            reply.id.0
-        )),
+        Ok(reply) => crate::web::notice::redirect(
+            &format!("{}#post-{}", crate::urls::thread_page(id), reply.id.0),
+            crate::web::notice::Notice::new("reply-posted"),
+        ),
         Err(error @ DomainError::Refused(_)) => {
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);

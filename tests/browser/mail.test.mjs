@@ -162,8 +162,14 @@ step('A: the teacher chooses "by e-mail at once" for replies', async () => {
     (await page.locator('[role=status]').allInnerTexts()).some((t) => t.trim()),
     `a confirmation after saving:\n${await bodyText(page)}`,
   );
+  assert.equal(
+    squash(await page.locator('main .flash[role=status]').innerText()),
+    'Vos réglages de notifications sont enregistrés.',
+    'the confirmation names what was saved',
+  );
   await goto(page, state.a, '/settings/notifications');
   assert.ok(await page.locator('#kind-reply-mail').isChecked(), 'replies stay "by e-mail at once" once reloaded');
+  assert.equal(await page.locator('main .flash').count(), 0, 'the confirmation shows once, not on the next visit');
   await checkAccessibility(page, 'notification settings (A, saved)', state.axeFindings);
 });
 

@@ -111,8 +111,17 @@ const state = {
 const INSTANCES = () => [state.a, state.b];
 
 const handleOf = (user, inst) => `${user.name}@${inst.domain}`;
-const projectPathA = () => `/projects/${PROJECT_NAME}`;
-const projectPathB = () => `/projects/${PROJECT_NAME}@${state.a.domain}`;
+const projectPathA = (section = '') => `/projects/${PROJECT_NAME}${section && `/${section}`}`;
+const projectPathB = (section = '') => `/projects/${PROJECT_NAME}@${state.a.domain}${section && `/${section}`}`;
+// The project's sections, in the order of its tab bar (French labels).
+const SECTIONS = [
+  ['', 'Présentation'],
+  ['forum', 'Forum'],
+  ['documents', 'Documents'],
+  ['agenda', 'Agenda'],
+  ['members', 'Membres'],
+  ['activity', 'Activité'],
+];
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -123,6 +132,24 @@ function waitFor(page, inst, pathname, predicate) {
 
 async function axe(page, label) {
   await checkAccessibility(page, label, state.axeFindings);
+}
+
+/** The confirmation message shown once after an action (base.html's `flash`). */
+async function flashText(page) {
+  const flash = page.locator('main .flash[role=status]');
+  return (await flash.count()) ? squash(await flash.innerText()) : null;
+}
+
+/** The project's tab bar: each tab's label and whether it is the current page. */
+async function tabs(page) {
+  return page.locator('main nav.tabs a').evaluateAll((links) =>
+    links.map((a) => ({ label: a.textContent.trim(), path: decodeURIComponent(new URL(a.href).pathname), current: a.getAttribute('aria-current') === 'page' })),
+  );
+}
+
+/** Clicks the tab `label` of the project's tab bar. */
+async function openTab(page, label) {
+  return clickAndWaitForPage(page, page.locator('main nav.tabs').getByRole('link', { name: label, exact: true }));
 }
 
 /** The members-list entry of `handle` on the current project page. */
@@ -237,14 +264,28 @@ step('A: the teacher creates a project through the form; a bad short name is ref
   await expectNoAlert(page, 'creating the project');
   assert.equal(new URL(page.url()).pathname, projectPathA(), `after creating, the browser should be on ${projectPathA()}, is on ${page.url()}`);
   assert.equal(squash(await page.locator('h1').innerText()), PROJECT_TITLE);
+  assert.equal(await flashText(page), `Projet « ${PROJECT_TITLE} » créé.`, 'creating the project says so');
+  // The tab bar: every section for a member, the about section current.
+  assert.deepEqual(
+    await tabs(page),
+    SECTIONS.map(([section, label]) => ({ label, path: projectPathA(section), current: section === '' })),
+    'the owner gets every section, "Présentation" current',
+  );
   const text = await bodyText(page);
   assert.ok(text.includes(`${PROJECT_NAME}@${state.a.domain}`), `the project page should show its handle:\n${text}`);
   assert.ok(text.includes('Sur invitation'), `the project page should show its join mode:\n${text}`);
   assert.ok((await page.locator('.forum-description strong', { hasText: 'inter-académique' }).count()) > 0, 'the description is rendered Markdown');
   assert.equal(squash(await page.locator('main > .post-trust .trust').innerText()), LABEL_A_OWN, 'the project carries A\'s own label');
+  await axe(page, 'project page (A, new project)');
+  await page.reload();
+  assert.equal(await flashText(page), null, 'the confirmation shows once, not after a reload');
+  await openTab(page, 'Membres');
+  assert.equal(new URL(page.url()).pathname, projectPathA('members'));
+  assert.equal(await page.locator('main nav.tabs a[aria-current=page]').innerText(), 'Membres');
   const owner = await readMember(memberEntry(page, handleOf(ANNE, state.a)), 'the creator');
   assert.equal(owner.role, 'Propriétaire', 'the creator is the owner');
-  await axe(page, 'project page (A, new project)');
+  await axe(page, 'project members (A, new project)');
+  await openTab(page, 'Présentation');
 });
 
 step('A: the teacher invites the teacher of B by handle, with a labelled field', async () => {
@@ -272,7 +313,9 @@ step('A: the teacher invites the teacher of B by handle, with a labelled field',
   const invited = await clickAndWaitForPage(page, page.getByRole('button', { name: 'Inviter', exact: true }));
   assert.ok(invited.status() < 400, `inviting answered ${invited.status()} at ${page.url()}:\n${await bodyText(page)}`);
   await expectNoAlert(page, 'inviting the teacher of B');
-  assert.equal(new URL(page.url()).pathname, projectPathA());
+  assert.equal(new URL(page.url()).pathname, projectPathA(), 'the invitation comes back to its section');
+  assert.equal(await flashText(page), `Invitation envoyée à ${handleOf(BEA, state.b)}.`);
+  await openTab(page, 'Membres');
   const pending = page.locator(`section[aria-labelledby=pending-heading] li.member[data-member="${handleOf(BEA, state.b)}"]`);
   assert.equal(await pending.count(), 1, `the invitation should be listed as pending:\n${await bodyText(page)}`);
   assert.ok(squash(await pending.innerText()).includes('Invitation en attente'), 'the pending entry says "Invitation en attente"');
@@ -318,7 +361,7 @@ step('B: the teacher sees the invitation in "Mes demandes", with the project\'s 
   assert.equal(decodeURIComponent(new URL(page.url()).pathname), projectPathB());
   const notice = page.getByRole('region', { name: 'Vous êtes invité·e à rejoindre ce projet' });
   assert.equal(await notice.count(), 1, `B's project page should show the invitation:\n${await bodyText(page)}`);
-  assert.equal(await page.locator('#forum').count(), 0, 'no members\' sections before accepting');
+  assert.deepEqual((await tabs(page)).map((t) => t.label), ['Présentation', 'Membres', 'Activité'], 'no members\' sections before accepting');
   await axe(page, 'project page (B, invited)');
   await clickAndWaitForPage(page, page.getByRole('link', { name: 'Mes demandes' }));
 
@@ -330,7 +373,7 @@ step('B: the teacher sees the invitation in "Mes demandes", with the project\'s 
   assert.ok((await bodyText(page)).includes('Aucune invitation en attente.'));
   await axe(page, 'requests (B, invitation answered)');
 
-  const member = await waitFor(page, state.b, projectPathB(), async (p) => (await p.locator('#forum').count()) === 1);
+  const member = await waitFor(page, state.b, projectPathB(), async (p) => (await tabs(p)).length === SECTIONS.length);
   assert.ok(member, `B's project page did not open the members' sections within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}`);
   await axe(page, 'project page (B, new member)');
 
@@ -350,7 +393,7 @@ step('A: the invitation shows accepted, and the members list gives role, instanc
   assert.ok(accepted, `A's "Mes demandes" did not show "Invitation acceptée" within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 40)}`);
   await axe(page, 'requests (A, invitation accepted)');
 
-  await goto(page, state.a, projectPathA());
+  await goto(page, state.a, projectPathA('members'));
   const anne = await readMember(memberEntry(page, handleOf(ANNE, state.a)), 'A\'s teacher on A');
   assert.deepEqual(anne, { role: 'Propriétaire', handle: handleOf(ANNE, state.a), trust: LABEL_A_OWN, claim: null });
   const bea = await readMember(memberEntry(page, handleOf(BEA, state.b)), 'B\'s teacher on A');
@@ -364,7 +407,7 @@ step('A: the invitation shows accepted, and the members list gives role, instanc
 
   // B mirrors the same list, with the labels as B sees them.
   const pageB = state.pages[BEA.name];
-  const mirrored = await waitFor(pageB, state.b, projectPathB(), async (p) =>
+  const mirrored = await waitFor(pageB, state.b, projectPathB('members'), async (p) =>
     (await memberEntry(p, handleOf(ANNE, state.a)).count()) === 1 && (await memberEntry(p, handleOf(BEA, state.b)).count()) === 1,
   );
   assert.ok(mirrored, `B's members list did not show both members within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(pageB)}`);
@@ -379,6 +422,7 @@ step('A: the invitation shows accepted, and the members list gives role, instanc
 step('B: the teacher shares a document chosen in the file input', async () => {
   const page = state.pages[BEA.name];
   await goto(page, state.b, projectPathB());
+  await openTab(page, 'Documents');
   const input = page.getByLabel('Document à partager', { exact: true });
   assert.equal(await input.count(), 1, 'the file input should be labelled "Document à partager"');
   await input.setInputFiles({ name: DOCUMENT_NAME, mimeType: 'application/pdf', buffer: DOCUMENT_BYTES });
@@ -387,8 +431,8 @@ step('B: the teacher shares a document chosen in the file input', async () => {
   assert.ok(shared.status() < 400, `sharing answered ${shared.status()} at ${page.url()}:\n${await bodyText(page)}`);
   await expectNoAlert(page, 'sharing the document');
   const url = new URL(page.url());
-  assert.equal(decodeURIComponent(url.pathname), projectPathB());
-  assert.equal(url.hash, '#documents', 'after sharing, the page shows the documents');
+  assert.equal(decodeURIComponent(url.pathname), projectPathB('documents'), 'after sharing, the documents section');
+  assert.equal(await flashText(page), `Document « ${DOCUMENT_NAME} » partagé.`);
   const link = page.locator('li.document').getByRole('link', { name: `Version 1 : ${DOCUMENT_NAME}` });
   assert.equal(await link.count(), 1, `the shared document should be listed with its first version:\n${await bodyText(page)}`);
   state.documentPathB = await link.getAttribute('href');
@@ -401,7 +445,7 @@ step('B: the teacher shares a document chosen in the file input', async () => {
 });
 
 step('Both: the document is listed under its file name', async () => {
-    for (const [user, inst, pathname] of [[BEA, state.b, projectPathB()], [ANNE, state.a, projectPathA()]]) {
+    for (const [user, inst, pathname] of [[BEA, state.b, projectPathB('documents')], [ANNE, state.a, projectPathA('documents')]]) {
       const page = state.pages[user.name];
       const listed = await waitFor(page, inst, pathname, async (p) => (await p.locator('li.document').count()) === 1);
       assert.ok(listed, `${inst.label} should list the document`);
@@ -416,7 +460,7 @@ step('Both: the document is listed under its file name', async () => {
 
 step('A: the teacher adds an event for every member', async () => {
   const page = state.pages[ANNE.name];
-  await goto(page, state.a, projectPathA());
+  await goto(page, state.a, projectPathA('agenda'));
   const agenda = page.locator('section#agenda');
   await agenda.getByLabel('Titre de l’événement', { exact: true }).fill(EVENT.title);
   await agenda.getByLabel('Début', { exact: true }).fill(EVENT.starts);
@@ -433,7 +477,8 @@ step('A: the teacher adds an event for every member', async () => {
   const added = await clickAndWaitForPage(page, agenda.getByRole('button', { name: 'Ajouter à l’agenda' }));
   assert.ok(added.status() < 400, `adding the event answered ${added.status()} at ${page.url()}:\n${await bodyText(page)}`);
   await expectNoAlert(page, 'adding the event');
-  assert.equal(new URL(page.url()).hash, '#agenda');
+  assert.equal(new URL(page.url()).pathname, projectPathA('agenda'));
+  assert.equal(await flashText(page), `« ${EVENT.title} » ajouté à l’agenda.`);
   const event = page.locator('section#agenda li.event', { has: page.locator('h3', { hasText: EVENT.title }) });
   assert.equal(await event.count(), 1, `the event should be listed:\n${await bodyText(page)}`);
   const text = squash(await event.innerText());
@@ -446,7 +491,7 @@ step('A: the teacher adds an event for every member', async () => {
 step('A: the document shared on B downloads with the same bytes, and /agenda shows the event', async () => {
   const page = state.pages[ANNE.name];
   const link = () => page.getByRole('link', { name: `Version 1 : ${DOCUMENT_NAME}` });
-  const arrived = await waitFor(page, state.a, projectPathA(), async () => (await link().count()) === 1);
+  const arrived = await waitFor(page, state.a, projectPathA('documents'), async () => (await link().count()) === 1);
   assert.ok(arrived, `the document did not reach A within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 40)}`);
   const meta = squash(await page.locator('li.document', { hasText: DOCUMENT_NAME }).locator('.meta').innerText());
   assert.ok(meta.includes(`partagé par ${BEA.name} (${state.b.domain})`), `the document should name who shared it and where: ${meta}`);
@@ -455,34 +500,34 @@ step('A: the document shared on B downloads with the same bytes, and /agenda sho
   assert.equal(saved.name, DOCUMENT_NAME);
   assert.ok(saved.bytes.equals(DOCUMENT_BYTES), `the download on A (read from B) should give the ${DOCUMENT_BYTES.length} bytes shared, got ${saved.bytes.length}`);
 
-  await clickAndWaitForPage(page, page.getByRole('link', { name: 'Agenda', exact: true }));
+  await clickAndWaitForPage(page, page.locator('.site-header').getByRole('link', { name: 'Agenda', exact: true }));
   assert.equal(new URL(page.url()).pathname, '/agenda');
   const upcoming = page.locator('section[aria-labelledby=upcoming-heading] li.event', { hasText: EVENT.title });
   assert.equal(await upcoming.count(), 1, `A's agenda should list the event as upcoming:\n${await bodyText(page)}`);
-  assert.equal(await upcoming.getByRole('link', { name: PROJECT_TITLE }).getAttribute('href'), `${projectPathA()}#agenda`);
+  assert.equal(await upcoming.getByRole('link', { name: PROJECT_TITLE }).getAttribute('href'), projectPathA('agenda'));
   await axe(page, 'agenda (A)');
 });
 
 step('B: the event added on A shows on the project page and in /agenda', async () => {
   const page = state.pages[BEA.name];
   const event = () => page.locator('section#agenda li.event', { has: page.locator('h3', { hasText: EVENT.title }) });
-  const arrived = await waitFor(page, state.b, projectPathB(), async () => (await event().count()) === 1);
+  const arrived = await waitFor(page, state.b, projectPathB('agenda'), async () => (await event().count()) === 1);
   assert.ok(arrived, `the event did not reach B within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(page)}\n${allLogTails(INSTANCES(), 40)}`);
   const text = squash(await event().innerText());
   assert.ok(text.includes(`${EVENT_WHEN} · ${EVENT.location}`), `B shows the event's times and place: ${text}`);
   assert.ok(text.includes('Pour tous les membres'), `B shows who the event is for: ${text}`);
   await axe(page, 'project page (B, with the event from A)');
 
-  await clickAndWaitForPage(page, page.getByRole('link', { name: 'Agenda', exact: true }));
+  await clickAndWaitForPage(page, page.locator('.site-header').getByRole('link', { name: 'Agenda', exact: true }));
   const upcoming = page.locator('section[aria-labelledby=upcoming-heading] li.event', { hasText: EVENT.title });
   assert.equal(await upcoming.count(), 1, `B's agenda should list the event:\n${await bodyText(page)}`);
-  assert.equal(decodeURIComponent(await upcoming.getByRole('link', { name: PROJECT_TITLE }).getAttribute('href')), `${projectPathB()}#agenda`);
+  assert.equal(decodeURIComponent(await upcoming.getByRole('link', { name: PROJECT_TITLE }).getAttribute('href')), projectPathB('agenda'));
   await axe(page, 'agenda (B)');
 });
 
 step('Forum: A opens a thread, B replies, both see both', async () => {
   const pageA = state.pages[ANNE.name];
-  await goto(pageA, state.a, projectPathA());
+  await goto(pageA, state.a, projectPathA('forum'));
   const forum = pageA.locator('section#forum');
   await forum.getByLabel('Titre du fil', { exact: true }).fill(THREAD_TITLE);
   await forum.getByLabel('Message (Markdown)', { exact: true }).fill(THREAD_BODY);
@@ -492,12 +537,13 @@ step('Forum: A opens a thread, B replies, both see both', async () => {
   state.threadPathA = new URL(pageA.url()).pathname;
   assert.match(state.threadPathA, new RegExp(`^${projectPathA()}/threads/\\d+$`));
   assert.equal(squash(await pageA.locator('h1').innerText()), THREAD_TITLE);
+  assert.equal(await flashText(pageA), `Discussion « ${THREAD_TITLE} » ouverte.`);
   assert.equal(await pageA.locator('article.post:not(.reply) strong', { hasText: THREAD_STRONG }).count(), 1, 'the thread body is rendered Markdown');
   await axe(pageA, 'project thread (A, new)');
 
   const pageB = state.pages[BEA.name];
   const listed = () => pageB.locator('section#forum .thread-list a', { hasText: THREAD_TITLE });
-  const arrived = await waitFor(pageB, state.b, projectPathB(), async () => (await listed().count()) === 1);
+  const arrived = await waitFor(pageB, state.b, projectPathB('forum'), async () => (await listed().count()) === 1);
   assert.ok(arrived, `the thread did not reach B within ${FEDERATION_TIMEOUT_MS} ms:\n${await bodyText(pageB)}\n${allLogTails(INSTANCES(), 40)}`);
   await clickAndWaitForPage(pageB, listed());
   state.threadPathB = decodeURIComponent(new URL(pageB.url()).pathname);
@@ -527,7 +573,7 @@ step('Forum: A opens a thread, B replies, both see both', async () => {
   await axe(pageA, 'project thread (A, with the reply from B)');
 
   // The forum lists count the reply on both sides.
-  for (const [page, inst, pathname] of [[pageA, state.a, projectPathA()], [pageB, state.b, projectPathB()]]) {
+  for (const [page, inst, pathname] of [[pageA, state.a, projectPathA('forum')], [pageB, state.b, projectPathB('forum')]]) {
     const counted = await waitFor(page, inst, pathname, async (p) =>
       squash(await p.locator('section#forum .thread-list li', { hasText: THREAD_TITLE }).innerText()).includes('1 réponse'),
     );
@@ -535,20 +581,34 @@ step('Forum: A opens a thread, B replies, both see both', async () => {
   }
 });
 
-step('Both: the project page with every section filled', async () => {
-  for (const [user, inst, pathname] of [[ANNE, state.a, projectPathA()], [BEA, state.b, projectPathB()]]) {
+step('Both: every section of the project, filled, through its tab bar', async () => {
+  const expected = { forum: THREAD_TITLE, documents: DOCUMENT_NAME, agenda: EVENT.title, members: handleOf(BEA, state.b), activity: `${ANNE.name} a invité ${BEA.name}` };
+  for (const [user, inst, pathOf] of [[ANNE, state.a, projectPathA], [BEA, state.b, projectPathB]]) {
     const page = state.pages[user.name];
-    await goto(page, inst, pathname);
-    for (const text of [THREAD_TITLE, DOCUMENT_NAME, EVENT.title]) {
-      assert.ok((await bodyText(page)).includes(text), `${inst.label}'s project page should show "${text}"`);
+    await goto(page, inst, pathOf());
+    for (const [section, label] of SECTIONS) {
+      if (section) await openTab(page, label);
+      assert.equal(decodeURIComponent(new URL(page.url()).pathname), pathOf(section), `the tab "${label}" leads to its own address`);
+      const current = (await tabs(page)).filter((t) => t.current);
+      assert.deepEqual(current.map((t) => t.label), [label], `one tab is current, "${label}"`);
+      // The log is the host's: B shows what it mirrors, maybe nothing yet.
+      if (expected[section] && (section !== 'activity' || inst === state.a)) {
+        assert.ok((await bodyText(page)).includes(expected[section]), `${inst.label}'s ${label} should show "${expected[section]}":\n${await bodyText(page)}`);
+      }
+      // One h1, then h2 sections, h3 only inside them.
+      const levels = await page.locator('main :is(h1, h2, h3, h4, h5, h6)').evaluateAll((els) => els.map((e) => Number(e.tagName[1])));
+      assert.equal(levels[0], 1, `the page starts with its h1: ${levels.join(',')}`);
+      assert.equal(levels.filter((l) => l === 1).length, 1, `one h1 only: ${levels.join(',')}`);
+      levels.forEach((level, i) => assert.ok(i === 0 || level <= levels[i - 1] + 1, `no heading level skipped: ${levels.join(',')}`));
+      await axe(page, `project ${label} (${inst.label}, filled)`);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `${label} at ${width} px overflows by ${overflow} px`);
+        await page.screenshot({ path: path.join(ARTIFACTS, `project-${inst.label.toLowerCase()}-${section || 'about'}-${width}.png`), fullPage: true });
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
     }
-    // One h1, then h2 sections, h3 only inside them.
-    const levels = await page.locator('main :is(h1, h2, h3, h4, h5, h6)').evaluateAll((els) => els.map((e) => Number(e.tagName[1])));
-    assert.equal(levels[0], 1, `the page starts with its h1: ${levels.join(',')}`);
-    assert.equal(levels.filter((l) => l === 1).length, 1, `one h1 only: ${levels.join(',')}`);
-    levels.forEach((level, i) => assert.ok(i === 0 || level <= levels[i - 1] + 1, `no heading level skipped: ${levels.join(',')}`));
-    await axe(page, `project page (${inst.label}, every section filled)`);
-    await page.screenshot({ path: path.join(ARTIFACTS, `project-${inst.label.toLowerCase()}.png`), fullPage: true });
   }
   assert.deepEqual(state.dialogs, [], 'no dialog may open');
 });
@@ -585,6 +645,12 @@ step('B: a teacher who is not a member sees none of the content', async () => {
   for (const section of ['#forum', '#documents', '#agenda']) {
     assert.equal(await page.locator(section).count(), 0, `a non-member gets no ${section} section`);
   }
+  assert.deepEqual((await tabs(page)).map((t) => t.label), ['Présentation', 'Membres', 'Activité'], 'a non-member gets the public sections only');
+  for (const section of ['forum', 'documents', 'agenda']) {
+    const refused = await goto(page, state.b, projectPathB(section));
+    assert.equal(refused.status(), 403, `a non-member opening ${section} should get 403, got ${refused.status()}`);
+  }
+  await goto(page, state.b, projectPathB());
   assert.equal(await page.locator('input[type=file], #invite-handle').count(), 0, 'a non-member gets no upload or invite field');
   assert.ok(text.includes('Ce projet n’accepte de nouveaux membres que sur invitation.'), `the page says how to join:\n${text}`);
   await axe(page, 'project page (B, non-member)');
@@ -607,4 +673,41 @@ step('B: a teacher who is not a member sees none of the content', async () => {
   await goto(page, state.b, '/requests');
   assert.ok(!(await bodyText(page)).includes(PROJECT_TITLE), 'the non-member has no request about the project');
   await axe(page, 'requests (B, non-member)');
+});
+
+step('Confirmation steps: B cancels leaving; A removes B after a confirmation page, told once', async () => {
+  const pageB = state.pages[BEA.name];
+  await goto(pageB, state.b, projectPathB());
+  const leave = pageB.getByRole('link', { name: 'Quitter le projet', exact: true });
+  assert.equal(await leave.count(), 1, 'a member gets a "Quitter le projet" link');
+  await clickAndWaitForPage(pageB, leave);
+  assert.equal(decodeURIComponent(new URL(pageB.url()).pathname), projectPathB('leave'));
+  assert.equal(squash(await pageB.locator('h1').innerText()), `Quitter « ${PROJECT_TITLE} » ?`);
+  assert.equal(await pageB.locator('button.danger', { hasText: 'Quitter le projet' }).count(), 1, 'the confirmation is a red button');
+  await axe(pageB, 'confirm leaving (B)');
+  await clickAndWaitForPage(pageB, pageB.getByRole('link', { name: 'Annuler', exact: true }));
+  assert.equal(decodeURIComponent(new URL(pageB.url()).pathname), projectPathB(), 'cancelling goes back to the project');
+  assert.equal((await tabs(pageB)).length, SECTIONS.length, 'B is still a member');
+
+  const page = state.pages[ANNE.name];
+  await goto(page, state.a, projectPathA('members'));
+  const entry = memberEntry(page, handleOf(BEA, state.b));
+  const promote = entry.getByRole('button', { name: `Promouvoir ${BEA.name}` });
+  const remove = entry.getByRole('link', { name: `Retirer ${BEA.name}` });
+  assert.equal(await promote.count(), 1, 'the owner may promote B');
+  assert.equal(await remove.count(), 1, 'the owner may remove B, through a link to a confirmation page');
+  assert.ok(await remove.evaluate((el) => el.classList.contains('danger-link')), '"Retirer" is styled as a destructive action');
+  const [promoteBox, removeBox] = [await promote.boundingBox(), await remove.boundingBox()];
+  assert.ok(removeBox.x - (promoteBox.x + promoteBox.width) >= 16 || removeBox.y > promoteBox.y + promoteBox.height, '"Retirer" stands apart from "Promouvoir"');
+  await clickAndWaitForPage(page, remove);
+  assert.equal(squash(await page.locator('h1').innerText()), `Retirer ${BEA.name} du projet ?`);
+  await axe(page, 'confirm removing a member (A)');
+  const removed = await clickAndWaitForPage(page, page.locator('button.danger', { hasText: `Retirer ${BEA.name}` }));
+  assert.ok(removed.status() < 400, `removing answered ${removed.status()}:\n${await bodyText(page)}`);
+  assert.equal(new URL(page.url()).pathname, projectPathA('members'), 'back to the members section');
+  assert.equal(await flashText(page), `${BEA.name} a été retiré·e du projet.`);
+  assert.equal(await memberEntry(page, handleOf(BEA, state.b)).count(), 0, 'B is no longer listed');
+  await axe(page, 'project members (A, after removing B)');
+  await page.reload();
+  assert.equal(await flashText(page), null, 'the confirmation message shows once');
 });

@@ -244,7 +244,7 @@ async fn forum_and_project_posts_reach_subscribers_by_mail() {
         carl.call(Method::PUT, subscription, None).await.expect(200);
         // Eve uses the project page's button (a plain form).
         let eve_pages = Client::anonymous(&a).log_in_pages("eve").await;
-        let page = eve_pages.page("/projects/jardin").await;
+        let page = eve_pages.page("/projects/jardin/forum").await;
         assert!(page.contains("Suivre par e-mail"), "{page}");
         let answer = eve_pages
             .submit(
@@ -254,7 +254,7 @@ async fn forum_and_project_posts_reach_subscribers_by_mail() {
             )
             .await;
         assert!(answer.status < 400, "{}", answer.text);
-        let page = eve_pages.page("/projects/jardin").await;
+        let page = eve_pages.page("/projects/jardin/forum").await;
         assert!(page.contains("Ne plus suivre par e-mail"), "{page}");
         let list = eve.get_json("/api/v1/me/mail-subscriptions").await;
         assert_eq!(list["subscriptions"][0]["handle"], "jardin", "{list}");

@@ -260,12 +260,9 @@ async fn notification_mails_at_once_capped_digested_and_unsubscribed() {
                 &[("kind-reply", "mail"), ("digest", "weekly")],
             )
             .await;
-        assert_eq!(saved.status, 200, "{}", saved.text);
-        assert!(
-            saved.text.contains("notification settings are saved"),
-            "{}",
-            saved.text
-        );
+        assert_eq!(saved.status, 303, "{}", saved.text);
+        let shown = pages.page("/settings/notifications").await;
+        assert!(shown.contains("notification settings are saved"), "{shown}");
         let now = anne.get_json("/api/v1/me/notification-settings").await;
         assert_eq!(now["digest"], "weekly");
 

@@ -268,7 +268,9 @@ async fn a_project_spans_three_instances() {
             state_of(&association, &project_id, &anne_id).await == Some(MemberState::Member)
         })
         .await;
-        let page = bea.page(&association.url(&remote_path)).await;
+        let page = bea
+            .page(&association.url(&format!("{remote_path}/members")))
+            .await;
         assert!(page.contains("Propriétaire"), "{page}");
         // A declaration alone is not evidence: the label says so.
         assert!(page.contains("se déclare institutionnel"), "{page}");
@@ -462,7 +464,7 @@ async fn a_project_spans_three_instances() {
             state_of(&academy, &project_id, &bea_id).await == Some(MemberState::Left)
         })
         .await;
-        let page = anne.page(&academy.url("/projects/eco")).await;
+        let page = anne.page(&academy.url("/projects/eco/activity")).await;
         assert!(page.contains("a quitté le projet"), "{page}");
         assert!(page.contains("a retiré"), "{page}");
         // The last owner cannot leave.
@@ -607,7 +609,9 @@ async fn content_stays_among_members(
         .unwrap()
         .contains("programme.pdf"));
     assert_eq!(response.text.as_bytes(), pdf.as_slice());
-    let page = dora.page(&informal.url(&remote_path)).await;
+    let page = dora
+        .page(&informal.url(&format!("{remote_path}/documents")))
+        .await;
     assert!(
         page.contains("<h3>programme.pdf</h3>"),
         "the document is listed by its name: {page}"

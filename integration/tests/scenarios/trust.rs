@@ -405,7 +405,19 @@ async fn labels_show_only_what_the_reader_can_verify() {
                 ],
             )
             .await;
-        assert_eq!(response.status, 200);
+        assert_eq!(response.status, 303, "back to the list");
+        let listed = admin.page("/admin/instances").await;
+        assert!(
+            listed.contains(&format!("Décision enregistrée pour {}", liar.domain)),
+            "the list says what was done"
+        );
+        assert!(
+            !admin
+                .page("/admin/instances")
+                .await
+                .contains("Décision enregistrée"),
+            "once only"
+        );
         let vouched = read_thread().await;
         let vouched = author_trust(&vouched, &format!("liam@{}", liar.domain));
         assert_eq!(vouched["level"], "associative", "{vouched}");
@@ -421,7 +433,7 @@ async fn labels_show_only_what_the_reader_can_verify() {
                 ],
             )
             .await;
-        assert_eq!(response.status, 200);
+        assert_eq!(response.status, 303);
         let cleared = read_thread().await;
         assert_eq!(
             author_trust(&cleared, &format!("liam@{}", liar.domain))["level"],
@@ -437,7 +449,7 @@ async fn labels_show_only_what_the_reader_can_verify() {
                     .form(&[("csrf_token", token.as_str())]),
             )
             .await;
-        assert_eq!(response.status, 200);
+        assert_eq!(response.status, 303);
         let stranger_page = Client::anonymous(&reader)
             .get(&reader.url("/admin/instances"))
             .await;

@@ -177,6 +177,41 @@ pub struct ConfirmView {
     pub cancel: String,
 }
 
+impl ConfirmView {
+    /// The confirmation step `key` of the catalogs, in `lang`:
+    /// `confirm-<key>-title`, `confirm-<key>-question`,
+    /// `confirm-<key>-button` and, when the catalogs have it,
+    /// `confirm-<key>-detail`, each given `$name`. No hidden field besides
+    /// the CSRF token; add them with [`ConfirmView::field`].
+    pub fn from_catalog(
+        lang: crate::i18n::Lang,
+        key: &str,
+        name: &str,
+        action: String,
+        cancel: String,
+    ) -> ConfirmView {
+        let catalogs = crate::i18n::Catalogs::get();
+        let text =
+            |part: &str| catalogs.format(lang, &format!("confirm-{key}-{part}"), &[("name", name)]);
+        let detail_key = format!("confirm-{key}-detail");
+        ConfirmView {
+            title: text("title"),
+            question: text("question"),
+            detail: catalogs.has(lang, &detail_key).then(|| text("detail")),
+            action,
+            fields: Vec::new(),
+            button: text("button"),
+            cancel,
+        }
+    }
+
+    /// The view with one more hidden field.
+    pub fn field(mut self, name: &str, value: &str) -> ConfirmView {
+        self.fields.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
 /// A trust label and its "why?" panel (`trust_badge.html`, `label.html`).
 /// The panel says who claims what, what this instance could check and
 /// how, and what the level engages; it never names an account.
