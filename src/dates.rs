@@ -148,14 +148,6 @@ pub fn hour_only_text(ms: i64, lang: Lang, zone: Tz) -> Option<String> {
     local(ms, zone).map(|time| hour_text(&time, lang))
 }
 
-/// Whether two moments fall on the same day in `zone`.
-pub fn same_day(a: i64, b: i64, zone: Tz) -> bool {
-    match (local(a, zone), local(b, zone)) {
-        (Some(a), Some(b)) => a.date_naive() == b.date_naive(),
-        _ => false,
-    }
-}
-
 /// The ISO 8601 UTC form of a moment, for `<time datetime>`:
 /// `2027-01-12T17:00:00Z`.
 pub fn iso_utc(ms: i64) -> Option<String> {
@@ -171,17 +163,18 @@ pub fn parse_iso(text: &str) -> Option<i64> {
 }
 
 /// Escapes text for an HTML attribute or element.
-fn escape(text: &str) -> String {
+pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
 }
 
 /// `text` inside `<time datetime="ISO-8601 UTC">`.
 pub fn time_element(ms: i64, text: &str) -> String {
     match iso_utc(ms) {
-        Some(iso) => format!("<time datetime=\"{iso}\">{}</time>", escape(text)),
+        Some(iso) => format!("<time datetime=\"{iso}\">{}</time>", escape_html(text)),
         None => String::new(),
     }
 }
@@ -214,12 +207,6 @@ pub fn parse_local(raw: &str, zone: Tz) -> Option<i64> {
     let after = offset_at(zone, secs(wall + 86_400)).0;
     let change = transition_between(zone, wall - i64::from(after), wall - i64::from(before));
     Some(change * 1000)
-}
-
-/// A moment as a `datetime-local` input's value in `zone`
-/// (`2027-01-12T18:00`).
-pub fn local_input_value(ms: i64, zone: Tz) -> Option<String> {
-    local(ms, zone).map(|time| time.format("%Y-%m-%dT%H:%M").to_string())
 }
 
 /// A moment as an iCalendar local date-time in `zone`

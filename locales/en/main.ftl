@@ -618,7 +618,7 @@ event-added-by = added by { $name }
 field-event-title = Event title
 field-event-starts = Start
 field-event-ends = End
-field-event-time-help = Times in Coordinated Universal Time (UTC). Without an end, the event lasts an hour.
+field-event-time-help = Times in { $zone } (the time zone of your profile). Without an end, the event lasts an hour.
 field-event-location = Place
 field-event-meeting = Video-conference link
 field-event-description = Description (Markdown)
@@ -871,3 +871,12 @@ unsubscribe-done-list = Done: you no longer follow "{ $list }" by e-mail.
 ## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
 notice-invited = Invitation sent to { $name }.
 confirm-cancel = Cancel
+
+## Time zones and dates as people write them (issue 13, part T)
+error-unknown_time_zone = This time zone does not exist (choose one from the list, for example Europe/Paris).
+field-time-zone = Time zone
+field-time-zone-help = Dates and times are shown to you in this zone, and the events you add to an agenda are entered in it.
+time-zone-default = The instance’s ({ $zone })
+time-zone-group-france = France (mainland and overseas)
+time-zone-group-world = Other zones
+event-zone-time = ({ $time } in { $zone })

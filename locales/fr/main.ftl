@@ -618,7 +618,7 @@ event-added-by = ajouté par { $name }
 field-event-title = Titre de l’événement
 field-event-starts = Début
 field-event-ends = Fin
-field-event-time-help = Heures en temps universel (UTC). Sans fin, l’événement dure une heure.
+field-event-time-help = Heures de { $zone } (le fuseau de votre profil). Sans fin, l’événement dure une heure.
 field-event-location = Lieu
 field-event-meeting = Lien de visioconférence
 field-event-description = Description (Markdown)
@@ -871,3 +871,12 @@ unsubscribe-done-list = C’est fait : vous ne suivez plus « { $list } » par e
 ## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
 notice-invited = Invitation envoyée à { $name }.
 confirm-cancel = Annuler
+
+## Time zones and dates as people write them (issue 13, part T)
+error-unknown_time_zone = Ce fuseau horaire n’existe pas (choisissez-en un dans la liste, par exemple Europe/Paris).
+field-time-zone = Fuseau horaire
+field-time-zone-help = Les dates et heures vous sont montrées dans ce fuseau, et les événements que vous ajoutez à un agenda y sont saisis.
+time-zone-default = Celui de l’instance ({ $zone })
+time-zone-group-france = France (métropole et outre-mer)
+time-zone-group-world = Autres fuseaux
+event-zone-time = (soit { $time }, heure de { $zone })
