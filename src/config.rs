@@ -157,6 +157,9 @@ pub struct InstanceSettings {
     pub charter_en: String,
     /// Language used when the browser expresses no preference: `fr` or `en`.
     pub default_language: String,
+    /// The IANA time zone dates are shown in to visitors and to teachers
+    /// who have not chosen one (`Europe/Paris`, `America/Martinique`…).
+    pub default_time_zone: String,
 }
 
 /// `[database]`
@@ -272,7 +275,16 @@ impl Default for InstanceSettings {
             charter_fr: String::new(),
             charter_en: String::new(),
             default_language: "fr".to_string(),
+            default_time_zone: "Europe/Paris".to_string(),
         }
+    }
+}
+
+impl InstanceSettings {
+    /// [`Self::default_time_zone`] as a zone (checked at load; UTC if a
+    /// test built settings by hand with a wrong name).
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        crate::dates::zone_or(&self.default_time_zone, chrono_tz::UTC)
     }
 }
 
@@ -381,6 +393,12 @@ impl Settings {
                     "instance.allowed_email_domains: `{entry}` is not a domain name"
                 )));
             }
+        }
+        if crate::dates::parse_zone(&self.instance.default_time_zone).is_none() {
+            return Err(ConfigError::Inconsistent(format!(
+                "instance.default_time_zone must be a tz database zone such as Europe/Paris, not {:?}",
+                self.instance.default_time_zone
+            )));
         }
         if !matches!(self.instance.default_language.as_str(), "fr" | "en") {
             return Err(ConfigError::Inconsistent(

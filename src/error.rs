@@ -166,6 +166,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::InvalidChoice(_)
         | R::InvalidCoordinates(_)
         | R::InvalidDate(_)
+        | R::UnknownTimeZone(_)
         | R::InvalidEmail(_)
         | R::InvalidForumName(_)
         | R::InvalidLanguage(_)
@@ -271,6 +272,7 @@ impl Refusal {
             R::InvalidChoice(_) => "invalid_choice",
             R::InvalidCoordinates(_) => "invalid_coordinates",
             R::InvalidDate(_) => "invalid_date",
+            R::UnknownTimeZone(_) => "unknown_time_zone",
             R::InvalidEmail(_) => "invalid_email",
             R::InvalidForumName(_) => "invalid_forum_name",
             R::InvalidLanguage(_) => "invalid_language",

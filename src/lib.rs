@@ -9,6 +9,7 @@
 //! - [`extract`]: path and query extractors; U+0000 refused at the edge.
 //! - [`domain`]: rules and permissions; no HTTP, no SQL.
 //! - `domain::store`: all SQL, SQLite and PostgreSQL, private to the domain.
+//! - [`dates`]: dates and time zones as people write them.
 //! - [`mail`], [`i18n`], [`jobs`], [`urls`]: mail, catalogs, background
 //!   work, URL shapes.
 //! - [`cli`]: the admin commands behind `preau admin …`, and [`demo`].
@@ -19,6 +20,7 @@ pub mod app;
 pub mod apub;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -1364,6 +1364,7 @@ async fn the_home_shows_what_is_new_where_the_teacher_follows() {
             attendees: Vec::new(),
             created_at: now,
             local: true,
+            time_zone: "Europe/Paris".into(),
         };
         let mut tx = store.begin().await.unwrap();
         let thread = insert_post(

@@ -61,6 +61,7 @@ pub fn preau_context() -> Value {
             "Member": "mz:Member",
             "role": "mz:role",
             "joinMode": "mz:joinMode",
+            "timezone": { "@id": "mz:timezone", "@type": "sc:Text" },
             "groupKind": "preau:groupKind",
             "projectActivity": { "@id": "preau:projectActivity", "@type": "@id" },
             "projectStatus": "preau:projectStatus",

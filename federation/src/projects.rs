@@ -232,6 +232,15 @@ pub struct ProjectEvent {
     pub start_time: String,
     /// End (RFC 3339).
     pub end_time: String,
+    /// The IANA zone the times were entered in (`Europe/Paris`), as
+    /// Mobilizon writes it (`mz:timezone`); the times themselves stay
+    /// absolute.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timezone: Option<String>,
     /// Where.
     #[serde(
         default,
@@ -311,6 +320,7 @@ mod tests {
             content: None,
             start_time: "2026-12-10T14:00:00Z".into(),
             end_time: "2026-12-10T15:00:00Z".into(),
+            timezone: Some("Europe/Paris".into()),
             location: Some(Place {
                 kind: "Place".into(),
                 name: "Salle 12".into(),
@@ -324,5 +334,16 @@ mod tests {
         assert_eq!(json["startTime"], "2026-12-10T14:00:00Z");
         let back: ProjectEvent = serde_json::from_value(json).unwrap();
         assert_eq!(back.location.unwrap().name, "Salle 12");
+        assert_eq!(back.timezone.as_deref(), Some("Europe/Paris"));
+    }
+
+    #[test]
+    fn a_mobilizon_event_gives_its_time_zone() {
+        let text = include_str!("../fixtures/mobilizon/lemmy-apub-assets/objects/event.json");
+        let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+        // Mobilizon's event has no `audience`; a project event needs one.
+        value["audience"] = "https://mobilizon.example/@group".into();
+        let event: ProjectEvent = serde_json::from_value(value).unwrap();
+        assert_eq!(event.timezone.as_deref(), Some("Europe/London"));
     }
 }

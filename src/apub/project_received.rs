@@ -220,6 +220,14 @@ async fn parse_event(
             attendees: Vec::new(),
             created_at: ms_of(event.published.as_deref(), now),
             local: false,
+            // Mobilizon's `timezone`; a name the tz data does not know is
+            // dropped (the times themselves are absolute).
+            time_zone: event
+                .timezone
+                .as_deref()
+                .and_then(crate::dates::parse_zone)
+                .map(|zone| zone.name().to_string())
+                .unwrap_or_default(),
         },
         attendees,
     })

@@ -55,6 +55,27 @@ impl Domain {
         Ok(self.store.set_account_locale(account.id, code).await?)
     }
 
+    /// The time zone a teacher reads dates in: the one they chose, or the
+    /// instance's default.
+    pub fn time_zone_of(&self, account: &AccountRow) -> chrono_tz::Tz {
+        let default = self.settings.instance.time_zone();
+        crate::dates::zone_or(&account.time_zone, default)
+    }
+
+    /// Sets the time zone a teacher reads dates in: a tz database name,
+    /// or empty for the instance's default; `unknown_time_zone` otherwise.
+    pub async fn set_account_time_zone(&self, account: &AccountRow, name: &str) -> DomainResult<()> {
+        let name = name.trim();
+        let stored = if name.is_empty() {
+            ""
+        } else {
+            crate::dates::parse_zone(name)
+                .ok_or_else(|| Refusal::UnknownTimeZone("time_zone".into()))?
+                .name()
+        };
+        Ok(self.store.set_account_time_zone(account.id, stored).await?)
+    }
+
     /// The profile of a person (empty when none was written).
     pub async fn profile_of(&self, actor: ActorId) -> DomainResult<ProfileRow> {
         Ok(self.store.profile(actor).await?.unwrap_or_default())

@@ -188,6 +188,9 @@ refusals! {
     InvalidCoordinates(String),
     /// Invalid date.
     InvalidDate(String),
+    /// This time zone is not one of the tz database's (`Europe/Paris`,
+    /// `America/Martinique`…).
+    UnknownTimeZone(String),
     /// This e-mail address is not valid.
     InvalidEmail(String),
     /// This forum name is not valid: 2 to 30 characters, lowercase letters without accents,
@@ -275,6 +278,7 @@ impl Refusal {
             | Refusal::InvalidChoice(detail)
             | Refusal::InvalidCoordinates(detail)
             | Refusal::InvalidDate(detail)
+            | Refusal::UnknownTimeZone(detail)
             | Refusal::InvalidEmail(detail)
             | Refusal::InvalidForumName(detail)
             | Refusal::InvalidLanguage(detail)

@@ -25,7 +25,7 @@ pub struct EventInput {
     pub title: String,
     /// Markdown description.
     pub description: String,
-    /// Start, `YYYY-MM-DDTHH:MM` (UTC) or RFC 3339.
+    /// Start, `YYYY-MM-DDTHH:MM` (in `time_zone`) or RFC 3339.
     pub starts: String,
     /// End, same formats.
     pub ends: String,
@@ -35,21 +35,19 @@ pub struct EventInput {
     pub meeting_url: String,
     /// The members it is for (actor ids); empty for every member.
     pub attendees: Vec<i64>,
+    /// The IANA zone a form's local times are read in (the web form
+    /// sends the author's); `None` reads them as UTC, as the API always
+    /// did. The event keeps this zone, or its author's when `None`.
+    pub time_zone: Option<String>,
 }
 
-/// Parses a date-time from a form (`YYYY-MM-DDTHH:MM`, taken as UTC) or
-/// RFC 3339, to unix ms.
-pub fn parse_time(raw: &str, field: &str) -> DomainResult<i64> {
-    let raw = raw.trim();
-    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(raw) {
-        return Ok(time.timestamp_millis());
+/// Parses a date-time from a form (`YYYY-MM-DDTHH:MM`, read in `zone`)
+/// or RFC 3339, to unix ms.
+pub fn parse_time(raw: &str, field: &str, zone: chrono_tz::Tz) -> DomainResult<i64> {
+    if let Some(ms) = crate::dates::parse_iso(raw) {
+        return Ok(ms);
     }
-    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(time) = chrono::NaiveDateTime::parse_from_str(raw, format) {
-            return Ok(time.and_utc().timestamp_millis());
-        }
-    }
-    Err(Refusal::InvalidDate(field.into()).into())
+    crate::dates::parse_local(raw, zone).ok_or_else(|| Refusal::InvalidDate(field.into()).into())
 }
 
 impl Domain {
@@ -67,11 +65,19 @@ impl Domain {
             return Err(Refusal::FieldRequired("title".into()).into());
         }
         let description = validate::text(&input.description, 5000, "description")?;
-        let starts_at = parse_time(&input.starts, "starts")?;
+        let (read_in, time_zone) = match input.time_zone.as_deref().map(str::trim) {
+            Some(name) => {
+                let zone = crate::dates::parse_zone(name)
+                    .ok_or_else(|| Refusal::UnknownTimeZone("time_zone".into()))?;
+                (zone, zone)
+            }
+            None => (chrono_tz::UTC, self.time_zone_of(account)),
+        };
+        let starts_at = parse_time(&input.starts, "starts", read_in)?;
         let ends_at = if input.ends.trim().is_empty() {
             starts_at + 3_600_000
         } else {
-            parse_time(&input.ends, "ends")?
+            parse_time(&input.ends, "ends", read_in)?
         };
         if ends_at < starts_at {
             return Err(Refusal::EndsBeforeStart("ends".into()).into());
@@ -113,6 +119,7 @@ impl Domain {
             attendees: attendees.iter().map(|a| a.id).collect(),
             created_at: self.clock().now_ms(),
             local: true,
+            time_zone: time_zone.name().to_string(),
         };
         let mut tx = self.store.begin().await?;
         let id = project_content::insert_event(&mut tx, &new).await?;
@@ -140,6 +147,7 @@ impl Domain {
             created_at: new.created_at,
             deleted_at: None,
             local: true,
+            time_zone: new.time_zone.clone(),
         };
         let attendee_ids: Vec<String> = attendees.iter().map(|a| a.ap_id.clone()).collect();
         let object =
@@ -201,17 +209,35 @@ impl Domain {
 mod tests {
     use super::*;
 
+    fn ms(rfc3339: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .timestamp_millis()
+    }
+
     #[test]
-    fn form_times_are_read_as_utc() {
+    fn form_times_are_read_in_the_given_zone() {
         assert_eq!(
-            parse_time("2026-12-10T14:00", "starts").unwrap(),
-            chrono::DateTime::parse_from_rfc3339("2026-12-10T14:00:00Z")
-                .unwrap()
-                .timestamp_millis()
+            parse_time("2026-12-10T14:00", "starts", chrono_tz::UTC).unwrap(),
+            ms("2026-12-10T14:00:00Z")
         );
-        assert!(parse_time("2026-12-10T14:00:00+01:00", "starts").is_ok());
         assert_eq!(
-            parse_time("demain", "starts").unwrap_err().code(),
+            parse_time("2027-01-12T18:00", "starts", chrono_tz::Europe::Paris).unwrap(),
+            ms("2027-01-12T17:00:00Z")
+        );
+        assert_eq!(
+            parse_time("2027-01-12T18:00", "starts", chrono_tz::America::Martinique).unwrap(),
+            ms("2027-01-12T22:00:00Z")
+        );
+        // An explicit offset wins over the zone.
+        assert_eq!(
+            parse_time("2026-12-10T14:00:00+01:00", "starts", chrono_tz::Europe::Paris).unwrap(),
+            ms("2026-12-10T13:00:00Z")
+        );
+        assert_eq!(
+            parse_time("demain", "starts", chrono_tz::UTC)
+                .unwrap_err()
+                .code(),
             "invalid_date"
         );
     }

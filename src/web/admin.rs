@@ -36,9 +36,7 @@ fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
 }
 
 fn format_date(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|time| time.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
+    super::views::date(ms)
 }
 
 /// An account in the admin's lists.

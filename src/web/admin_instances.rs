@@ -84,8 +84,7 @@ fn refuse_non_admin(state: &AppState, page: &Page) -> Option<Response> {
 }
 
 fn date(ms: Option<i64>) -> Option<String> {
-    ms.and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|time| time.format("%Y-%m-%d %H:%M UTC").to_string())
+    ms.and_then(crate::dates::iso_utc)
 }
 
 async fn instances_page(

@@ -79,6 +79,7 @@ pub async fn submit_event(
         location: form.location,
         meeting_url: form.meeting_url,
         attendees: form.attendees,
+        time_zone: Some(page.time_zone.name().to_string()),
     };
     match state
         .domain
@@ -133,18 +134,67 @@ pub async fn show_agenda(State(state): State<AppState>, page: Page) -> Response 
     )
 }
 
+/// An event's time in iCalendar: local time with `TZID` when the event
+/// knows the zone it was entered in, UTC otherwise.
+fn ical_time(ms: i64, zone: Option<chrono_tz::Tz>) -> Option<icalendar::CalendarDateTime> {
+    match zone {
+        Some(zone) => Some(icalendar::CalendarDateTime::WithTimezone {
+            date_time: crate::dates::ical_local(ms, zone)?,
+            tzid: zone.name().to_string(),
+        }),
+        None => chrono::DateTime::from_timestamp_millis(ms).map(icalendar::CalendarDateTime::Utc),
+    }
+}
+
+/// The `VTIMEZONE` of each zone the events use, covering their years,
+/// put before the first event (RFC 5545: every `TZID` is defined in the
+/// calendar).
+fn with_time_zones(calendar: String, zones: &[(chrono_tz::Tz, i32, i32)]) -> String {
+    if zones.is_empty() {
+        return calendar;
+    }
+    let definitions: String = zones
+        .iter()
+        .map(|(zone, first, last)| crate::dates::vtimezone(*zone, *first, *last))
+        .collect();
+    let at = calendar
+        .find("BEGIN:VEVENT\r\n")
+        .or_else(|| calendar.find("END:VCALENDAR"))
+        .unwrap_or(calendar.len());
+    format!("{}{definitions}{}", &calendar[..at], &calendar[at..])
+}
+
 fn ical(events: &[(EventView, ProjectRow)], base: &str) -> String {
+    use chrono::Datelike;
     use icalendar::{Calendar, Component, EventLike};
     let mut calendar = Calendar::new();
     calendar.name("Préau");
+    // Each zone used, with the first and last year of its events.
+    let mut zones: Vec<(chrono_tz::Tz, i32, i32)> = Vec::new();
     for (view, project) in events {
         let event = &view.event;
+        let zone = crate::dates::parse_zone(&event.time_zone).filter(|z| *z != chrono_tz::UTC);
         let (Some(starts), Some(ends)) = (
-            chrono::DateTime::from_timestamp_millis(event.starts_at),
-            chrono::DateTime::from_timestamp_millis(event.ends_at),
+            ical_time(event.starts_at, zone),
+            ical_time(event.ends_at, zone),
         ) else {
             continue;
         };
+        if let Some(zone) = zone {
+            let year = |ms: i64| {
+                chrono::DateTime::from_timestamp_millis(ms)
+                    .map(|t| t.year())
+                    .unwrap_or(1970)
+            };
+            let (first, last) = (year(event.starts_at), year(event.ends_at));
+            match zones.iter_mut().find(|(z, _, _)| *z == zone) {
+                Some(entry) => {
+                    entry.1 = entry.1.min(first);
+                    entry.2 = entry.2.max(last);
+                }
+                None => zones.push((zone, first, last)),
+            }
+        }
         let mut entry = icalendar::Event::new();
         entry
             .uid(&event.ap_id)
@@ -167,7 +217,7 @@ fn ical(events: &[(EventView, ProjectRow)], base: &str) -> String {
         }
         calendar.push(entry.done());
     }
-    calendar.done().to_string()
+    with_time_zones(calendar.done().to_string(), &zones)
 }
 
 fn ics_response(body: String, file: &str) -> Response {

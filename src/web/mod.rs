@@ -125,21 +125,36 @@ const TEMPLATES: [(&str, &str); 35] = [
 ];
 
 /// `t("key", name=value…)` in templates: the message in the page's language.
-fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<Value, minijinja::Error> {
     let lang = state
         .lookup("lang")
         .and_then(|value| value.as_str().map(Lang::from_code))
         .unwrap_or(Lang::Fr);
     let mut args = FluentArgs::new();
+    // Markup already safe (a `<time>` from the `when` filter) goes in as
+    // a placeholder, put back once the rest of the message is escaped.
+    let mut safe: Vec<(String, String)> = Vec::new();
     for name in kwargs.args() {
         let value: Value = kwargs.get(name)?;
         if let Some(number) = value.as_i64() {
             args.set(name.to_string(), FluentValue::from(number));
+        } else if value.is_safe() {
+            let token = format!("\u{E000}{}\u{E001}", safe.len());
+            args.set(name.to_string(), FluentValue::from(token.clone()));
+            safe.push((token, value.to_string()));
         } else {
             args.set(name.to_string(), FluentValue::from(value.to_string()));
         }
     }
-    Ok(Catalogs::get().format_args(lang, key, &args))
+    let text = Catalogs::get().format_args(lang, key, &args);
+    if safe.is_empty() {
+        return Ok(Value::from(text));
+    }
+    let mut html = crate::dates::escape_html(&text);
+    for (token, markup) in safe {
+        html = html.replace(&token, &markup);
+    }
+    Ok(Value::from_safe_string(html))
 }
 
 /// Builds the template environment once at start-up.
@@ -152,6 +167,7 @@ pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
     }
     env.add_function("t", translate);
     env.add_filter("language_names", languages::language_names_filter);
+    env.add_filter("when", views::when_filter);
     Ok(env)
 }
 
@@ -584,6 +600,45 @@ mod tests {
             .render_str("{{ lang }} {{ path }} {{ title }}", context)
             .unwrap();
         assert_eq!(html, "fr /forums Forums");
+    }
+
+    #[test]
+    fn dates_are_written_in_the_page_language_and_the_reader_zone() {
+        let env = build_templates().unwrap();
+        let render = |lang: &str, zone: &str, source: &str| {
+            env.render_str(
+                source,
+                minijinja::context! {
+                    lang => lang,
+                    time_zone => zone,
+                    starts => "2027-01-12T17:00:00Z",
+                    ends => "2027-01-12T18:30:00Z",
+                    name => "<b>",
+                },
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            render("fr", "Europe/Paris", "{{ starts|when }}"),
+            "<time datetime=\"2027-01-12T17:00:00Z\">mar. 12 janv. 2027, 18 h</time>"
+        );
+        assert_eq!(
+            render("en", "America/Martinique", "{{ starts|when }}"),
+            "<time datetime=\"2027-01-12T17:00:00Z\">Tue 12 Jan 2027, 13:00</time>"
+        );
+        assert_eq!(
+            render("fr", "America/Martinique", "{{ starts|when(none, 'Europe/Paris') }}"),
+            "<time datetime=\"2027-01-12T17:00:00Z\">mar. 12 janv. 2027, 18 h</time>"
+        );
+        assert_eq!(
+            render("fr", "Europe/Paris", "{{ starts|when('text') }}|{{ ends|when('hour') }}|{{ ''|when }}"),
+            "mar. 12 janv. 2027, 18 h|<time datetime=\"2027-01-12T18:30:00Z\">19 h 30</time>|"
+        );
+        // Inside a message, the markup is kept and everything else escaped.
+        assert_eq!(
+            render("fr", "Europe/Paris", "{{ t('event-when', starts=starts|when, ends=name) }}"),
+            "du <time datetime=\"2027-01-12T17:00:00Z\">mar. 12 janv. 2027, 18 h</time> au &lt;b&gt;"
+        );
     }
 
     #[test]

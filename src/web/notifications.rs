@@ -20,7 +20,6 @@ use crate::{
 use axum::{extract::State, response::Response};
 use serde::{Deserialize, Serialize};
 
-const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// `notifications.html`.
 #[derive(Serialize)]
@@ -42,7 +41,8 @@ struct NotificationsPage {
 struct DayView {
     /// `today`, `yesterday` or `date`.
     label: &'static str,
-    /// The date, `2026-03-01`, when `label` is `date`.
+    /// The day's first moment seen ([`date`]'s form), when `label` is
+    /// `date`.
     date: String,
     /// Its notifications, newest first.
     items: Vec<NotificationView>,
@@ -93,29 +93,37 @@ impl NotificationView {
             excerpt: notification.excerpt.clone(),
             open: format!("/notifications/{}/open", notification.id),
             when: date(notification.created_at),
-            time: chrono::DateTime::from_timestamp_millis(notification.created_at)
-                .map(|t| t.format("%H:%M").to_string())
-                .unwrap_or_default(),
+            time: date(notification.created_at),
             unread: notification.read_at.is_none(),
         }
     }
 }
 
-/// Groups notifications (newest first) by UTC day, relative to `now`.
-fn by_day(items: Vec<NotificationView>, created: &[i64], now: i64) -> Vec<DayView> {
-    let today = now.div_euclid(DAY_MS);
+/// Groups notifications (newest first) by day in the reader's zone,
+/// relative to `now`.
+fn by_day(
+    items: Vec<NotificationView>,
+    created: &[i64],
+    now: i64,
+    zone: chrono_tz::Tz,
+) -> Vec<DayView> {
+    use chrono::Datelike;
+    let day_of = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| i64::from(t.with_timezone(&zone).date_naive().num_days_from_ce()))
+            .unwrap_or_default()
+    };
+    let today = day_of(now);
     let mut days: Vec<(i64, DayView)> = Vec::new();
     for (item, at) in items.into_iter().zip(created) {
-        let day = at.div_euclid(DAY_MS);
+        let day = day_of(*at);
         if days.last().map(|(d, _)| *d) != Some(day) {
             let label = match today - day {
                 0 => "today",
                 1 => "yesterday",
                 _ => "date",
             };
-            let date = chrono::DateTime::from_timestamp_millis(*at)
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_default();
+            let date = date(*at);
             days.push((
                 day,
                 DayView {
@@ -180,7 +188,12 @@ pub async fn show_notifications(
     let full = found.items.len() as i64 == NOTIFICATIONS_PER_PAGE;
     let view = NotificationsPage {
         unread: found.unread,
-        days: by_day(items, &created, state.domain.clock().now_ms()),
+        days: by_day(
+            items,
+            &created,
+            state.domain.clock().now_ms(),
+            page.time_zone,
+        ),
         page: number,
         previous_page: (number > 1).then_some(number - 1),
         next_page: full.then_some(number + 1),
@@ -246,6 +259,8 @@ mod tests {
 
     use super::*;
 
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+
     fn item(id: i64) -> NotificationView {
         NotificationView {
             id,
@@ -267,10 +282,17 @@ mod tests {
         // 2026-03-10 12:00 UTC.
         let now = 1_773_144_000_000;
         let created = [now - 1000, now - 3_600_000, now - DAY_MS, now - 3 * DAY_MS];
-        let days = by_day((1..=4).map(item).collect(), &created, now);
+        let days = by_day((1..=4).map(item).collect(), &created, now, chrono_tz::UTC);
         let labels: Vec<_> = days.iter().map(|d| (d.label, d.items.len())).collect();
         assert_eq!(labels, [("today", 2), ("yesterday", 1), ("date", 1)]);
-        assert_eq!(days[2].date, "2026-03-07");
+        assert_eq!(days[2].date, "2026-03-07T12:00:00Z");
+        // 23:00 UTC on the 9th is yesterday in UTC, but 10:00 on the
+        // 10th, today, in Nouméa (UTC+11).
+        let evening = [now - 13 * 3_600_000];
+        let days = by_day(vec![item(1)], &evening, now, chrono_tz::UTC);
+        assert_eq!(days[0].label, "yesterday");
+        let days = by_day(vec![item(1)], &evening, now, chrono_tz::Pacific::Noumea);
+        assert_eq!(days[0].label, "today");
     }
 
     #[test]

@@ -462,8 +462,7 @@ pub async fn show_reports(
                 post_id: report.post_id.map(|p| p.0),
                 object: report.object_ap_id.clone(),
                 reason: report.reason.clone(),
-                created: chrono::DateTime::from_timestamp_millis(report.created_at)
-                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+                created: crate::dates::iso_utc(report.created_at),
             }
         })
         .collect();

@@ -53,6 +53,30 @@ struct ProfileEditPage<'a> {
     welcome: bool,
     error: Option<String>,
     error_field: Option<String>,
+    zones: ZoneChoices,
+}
+
+/// The time zones of the profile's choice: the French ones first.
+#[derive(Serialize)]
+struct ZoneChoices {
+    france: &'static [&'static str],
+    world: Vec<&'static str>,
+    /// The instance's default, for the "default" choice.
+    default: &'static str,
+}
+
+impl ZoneChoices {
+    fn of(state: &AppState) -> ZoneChoices {
+        let france = crate::dates::FRENCH_ZONES;
+        ZoneChoices {
+            france,
+            world: crate::dates::zone_choices()
+                .into_iter()
+                .filter(|zone| !france.contains(zone))
+                .collect(),
+            default: state.domain.settings.instance.time_zone().name(),
+        }
+    }
 }
 
 /// Whether the client asks for ActivityStreams JSON rather than HTML.
@@ -159,6 +183,9 @@ pub struct ProfileForm {
     school: String,
     #[serde(default)]
     interests: String,
+    /// An IANA zone, or empty for the instance's default.
+    #[serde(default)]
+    time_zone: String,
 }
 
 /// The profile form as first shown, with the welcome of a first log-in.
@@ -172,6 +199,7 @@ fn edit_page_welcome(state: &AppState, page: &Page, form: &ProfileForm, welcome:
             welcome,
             error: None,
             error_field: None,
+            zones: ZoneChoices::of(state),
         },
     )
 }
@@ -194,6 +222,7 @@ fn edit_page(
             welcome: false,
             error: message,
             error_field: field,
+            zones: ZoneChoices::of(state),
         },
     )
 }
@@ -235,6 +264,7 @@ pub async fn show_edit(
         academy: profile.academy,
         school: profile.school,
         interests: profile.interests.join(", "),
+        time_zone: user.time_zone.clone(),
     };
     let welcome = query.welcome.as_deref() == Some("1");
     edit_page_welcome(&state, &page, &form, welcome)
@@ -259,7 +289,15 @@ pub async fn submit_edit(
         school: form.school.clone(),
         interests: form.interests.clone(),
     };
-    match state.domain.update_profile(user.actor_id, &input).await {
+    let saved = match state
+        .domain
+        .set_account_time_zone(user, &form.time_zone)
+        .await
+    {
+        Ok(()) => state.domain.update_profile(user.actor_id, &input).await,
+        Err(error) => Err(error),
+    };
+    match saved {
         Ok(()) => super::notice::redirect(
             "/settings/profile",
             super::notice::Notice::new("profile-saved"),

@@ -156,6 +156,9 @@ pub struct Page {
     /// The confirmation of the action just done ([`super::notice`]), in
     /// the page's language.
     pub notice: Option<String>,
+    /// The zone dates are shown in: the teacher's, or the instance's
+    /// default for visitors.
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -206,7 +209,12 @@ impl FromRequestParts<AppState> for Page {
             None => None,
         };
         let notice = super::notice::from_headers(&parts.headers, lang);
+        let time_zone = match &user {
+            Some(account) => state.domain.time_zone_of(account),
+            None => state.domain.settings.instance.time_zone(),
+        };
         Ok(Page {
+            time_zone,
             lang,
             user,
             session_token,

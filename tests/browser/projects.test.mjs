@@ -80,7 +80,10 @@ const EVENT = {
   location: 'CDI du collège Anne-de-Bretagne',
   meetingUrl: 'https://visio.example.org/eco-delegues',
 };
-const EVENT_WHEN = `du ${EVENT_YEAR}-03-16 14:00 UTC au ${EVENT_YEAR}-03-16 15:30 UTC`;
+// Entered and shown in the instances' default zone, Europe/Paris, as
+// people write dates (src/dates.rs).
+const EVENT_DAY = `${['dim.', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.'][new Date(Date.UTC(EVENT_YEAR, 2, 16)).getUTCDay()]} 16 mars ${EVENT_YEAR}`;
+const EVENT_WHEN = `du ${EVENT_DAY}, 14 h au ${EVENT_DAY}, 15 h 30`;
 
 const THREAD_TITLE = 'Calendrier des rencontres';
 const THREAD_STRONG = 'mardi';

@@ -629,8 +629,9 @@ async fn content_stays_among_members(
         "/projects/eco/events",
         &[
             ("title", "Réunion de lancement"),
-            ("starts", "2027-01-12T14:00"),
-            ("ends", "2027-01-12T15:30"),
+            // Anne reads dates in her instance's zone, Europe/Paris.
+            ("starts", "2027-01-12T18:00"),
+            ("ends", "2027-01-12T19:30"),
             ("meeting_url", "https://visio.example/eco"),
         ],
     )
@@ -684,12 +685,65 @@ async fn content_stays_among_members(
             .contains("Point avec Bea"),
         "an event for Bea only"
     );
+    // Entered at 18 h in Paris: 18 h for Bea in Paris, 13 h for Dora
+    // once she reads dates in Martinique, with the event's zone named.
+    let bea_agenda = bea.page(&association.url("/agenda")).await;
+    assert!(
+        bea_agenda.contains(
+            "<time datetime=\"2027-01-12T17:00:00Z\">mar. 12 janv. 2027, 18 h</time>"
+        ),
+        "{bea_agenda}"
+    );
+    assert!(!bea_agenda.contains("heure de Europe/Paris"), "{bea_agenda}");
+    let profile = [
+        ("display_name", "Dora"),
+        ("time_zone", "America/Martinique"),
+    ];
+    let (status, body) = submit(dora, "/settings/profile", "/settings/profile", &profile).await;
+    assert_eq!(status, 200, "{body}");
+    let dora_agenda = dora.page(&informal.url("/agenda")).await;
+    assert!(
+        dora_agenda.contains("mar. 12 janv. 2027, 13 h</time>")
+            && dora_agenda.contains("mar. 12 janv. 2027, 14 h 30</time>")
+            && dora_agenda.contains("18 h</time>, heure de Europe/Paris)"),
+        "{dora_agenda}"
+    );
+    let (status, body) = submit(
+        dora,
+        "/settings/profile",
+        "/settings/profile",
+        &[("display_name", "Dora"), ("time_zone", "Mars/Olympus_Mons")],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("Ce fuseau horaire n’existe pas"), "{body}");
+    assert!(dora
+        .page(&informal.url("/agenda"))
+        .await
+        .contains("mar. 12 janv. 2027, 13 h</time>"));
+    // The export keeps the zone the event was entered in, defined by a
+    // VTIMEZONE, with CRLF line ends.
     let ics = dora.page(&informal.url("/agenda.ics")).await;
     assert!(
         ics.contains("BEGIN:VCALENDAR") && ics.contains("SUMMARY:Réunion de lancement"),
         "{ics}"
     );
-    assert!(ics.contains("DTSTART:20270112T140000Z"), "{ics}");
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Paris:20270112T180000\r\n")
+            && ics.contains("DTEND;TZID=Europe/Paris:20270112T193000\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n")
+            && ics.contains("TZOFFSETTO:+0100\r\n")
+            && ics.contains("BEGIN:DAYLIGHT\r\n"),
+        "{ics}"
+    );
+    assert_eq!(ics.matches("BEGIN:VTIMEZONE").count(), 1, "{ics}");
+    assert!(
+        ics.match_indices('\n').all(|(at, _)| ics[..at].ends_with('\r')),
+        "every line ends in CRLF"
+    );
 
     // Non-members see none of it, on any instance.
     teacher(academy, "eve", false).await;

@@ -337,6 +337,7 @@ pub async fn create_project_event(
         location: body.location,
         meeting_url: body.meeting_url,
         attendees: body.attendees,
+        time_zone: None,
     };
     let event = state
         .domain

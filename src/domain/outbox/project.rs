@@ -100,6 +100,7 @@ pub fn event_object(
         content: (!event.description_html.is_empty()).then(|| event.description_html.clone()),
         start_time: rfc3339(event.starts_at),
         end_time: rfc3339(event.ends_at),
+        timezone: (!event.time_zone.is_empty()).then(|| event.time_zone.clone()),
         location: (!event.location.is_empty()).then(|| Place {
             kind: "Place".to_string(),
             name: event.location.clone(),

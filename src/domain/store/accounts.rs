@@ -91,6 +91,9 @@ pub struct AccountRow {
     pub refusal_reason: Option<String>,
     /// When, unix ms.
     pub refused_at: Option<i64>,
+    /// The IANA time zone dates are shown in; empty for the instance's
+    /// default.
+    pub time_zone: String,
 }
 
 /// What is needed to create an account and its Person actor.
@@ -117,8 +120,8 @@ pub struct NewAccount {
 const ACCOUNT_SELECT: &str = "SELECT accounts.id, accounts.actor_id, accounts.username, accounts.email, \
      accounts.email_domain, accounts.password_hash, accounts.is_admin, accounts.status, \
      accounts.email_verified_at, accounts.charter_accepted_at, accounts.locale, accounts.created_at, \
-     accounts.last_login_at, actors.display_name, accounts.refusal_reason, accounts.refused_at \
-     FROM accounts JOIN actors ON actors.id = accounts.actor_id";
+     accounts.last_login_at, actors.display_name, accounts.refusal_reason, accounts.refused_at, \
+     accounts.time_zone FROM accounts JOIN actors ON actors.id = accounts.actor_id";
 
 impl Store {
     /// Creates the Person actor, its empty profile and the account, in one
@@ -279,6 +282,17 @@ impl Store {
     pub async fn set_account_locale(&self, id: AccountId, locale: &str) -> StoreResult<()> {
         sqlx::query("UPDATE accounts SET locale = $1 WHERE id = $2")
             .bind(locale)
+            .bind(id.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Sets the time zone dates are shown in (an IANA name, checked by
+    /// the caller; empty for the instance's default).
+    pub async fn set_account_time_zone(&self, id: AccountId, zone: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE accounts SET time_zone = $1 WHERE id = $2")
+            .bind(zone)
             .bind(id.0)
             .execute(self.pool())
             .await?;

@@ -48,6 +48,10 @@ pub struct EventRow {
     /// Added here.
     #[sqlx(rename = "event_local", try_from = "IntBool")]
     pub local: bool,
+    /// The IANA zone its times were entered in; empty when unknown
+    /// (read as UTC).
+    #[sqlx(rename = "event_time_zone")]
+    pub time_zone: String,
 }
 
 /// An event as written.
@@ -81,6 +85,8 @@ pub struct NewEvent {
     pub created_at: i64,
     /// Added here.
     pub local: bool,
+    /// The IANA zone its times were entered in; empty when unknown.
+    pub time_zone: String,
 }
 
 /// An event with its project's title and path data.
@@ -97,14 +103,15 @@ pub struct EventView {
 pub(crate) const EVENT_COLUMNS: &str = "e.id AS event_id, e.ap_id AS event_ap_id, e.project_id, \
      e.author_id AS event_author_id, e.title, e.description_source, e.description_html, \
      e.starts_at, e.ends_at, e.location, e.meeting_url, e.for_all, e.created_at AS event_created_at, \
-     e.deleted_at AS event_deleted_at, e.local AS event_local";
+     e.deleted_at AS event_deleted_at, e.local AS event_local, \
+     e.time_zone AS event_time_zone";
 
 /// Inserts an event with its attendees; returns its id.
 pub async fn insert_event(tx: &mut Tx, event: &NewEvent) -> StoreResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO project_events (ap_id, project_id, author_id, title, description_source, \
-         description_html, starts_at, ends_at, location, meeting_url, for_all, created_at, local) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         description_html, starts_at, ends_at, location, meeting_url, for_all, created_at, local, time_zone) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(&event.ap_id)
     .bind(event.project_id.0)
@@ -119,6 +126,7 @@ pub async fn insert_event(tx: &mut Tx, event: &NewEvent) -> StoreResult<i64> {
     .bind(event.for_all as i64)
     .bind(event.created_at)
     .bind(event.local as i64)
+    .bind(&event.time_zone)
     .fetch_one(&mut **tx)
     .await?;
     for attendee in &event.attendees {

@@ -24,12 +24,65 @@ use crate::{
 };
 use serde::Serialize;
 
-/// A date as pages show it: `2026-03-01 14:05 UTC` (empty when out of
-/// range).
+/// A moment as a view carries it: ISO 8601 UTC (`2027-01-12T17:00:00Z`;
+/// empty when out of range). Templates write it with the `when` filter,
+/// in the page's language and the reader's zone ([`when_filter`]).
 pub fn date(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
+    crate::dates::iso_utc(ms).unwrap_or_default()
+}
+
+/// The language and zone of the page being rendered, read from the
+/// template's context (`lang`, `time_zone` of [`BaseView`]).
+fn lang_and_zone(state: &minijinja::State) -> (crate::i18n::Lang, chrono_tz::Tz) {
+    let lang = state
+        .lookup("lang")
+        .and_then(|value| value.as_str().map(crate::i18n::Lang::from_code))
+        .unwrap_or(crate::i18n::Lang::Fr);
+    let zone = state
+        .lookup("time_zone")
+        .and_then(|value| value.as_str().and_then(crate::dates::parse_zone))
+        .unwrap_or(chrono_tz::UTC);
+    (lang, zone)
+}
+
+/// `{{ moment|when }}`: a moment of a view ([`date`]'s ISO form, or unix
+/// ms) written as people write it, in the page's language and the
+/// reader's zone, inside `<time datetime="…">`. `when("day")` writes the
+/// day alone, `when("hour")` the hour alone, `when("text")` the date and
+/// hour without markup (inside an `<option>`). Empty for an empty or
+/// unreadable value. A second argument writes it in another zone
+/// (`when(none, event.time_zone)`).
+pub fn when_filter(
+    state: &minijinja::State,
+    value: minijinja::Value,
+    form: Option<&str>,
+    zone: Option<&str>,
+) -> minijinja::Value {
+    let ms = match value.as_str() {
+        Some(text) => crate::dates::parse_iso(text),
+        None => i64::try_from(value).ok(),
+    };
+    let Some(ms) = ms else {
+        return minijinja::Value::from("");
+    };
+    let (lang, reader_zone) = lang_and_zone(state);
+    let zone = zone
+        .and_then(crate::dates::parse_zone)
+        .unwrap_or(reader_zone);
+    let text = match form {
+        Some("day") => crate::dates::day_only_text(ms, lang, zone),
+        Some("hour") => crate::dates::hour_only_text(ms, lang, zone),
+        Some("text") => {
+            return minijinja::Value::from(
+                crate::dates::date_time_text(ms, lang, zone).unwrap_or_default(),
+            )
+        }
+        _ => crate::dates::date_time_text(ms, lang, zone),
+    };
+    minijinja::Value::from_safe_string(
+        text.map(|text| crate::dates::time_element(ms, &text))
+            .unwrap_or_default(),
+    )
 }
 
 /// The `NAME` of this instance's people, `NAME@HOST`'s `HOST` otherwise.
@@ -77,6 +130,8 @@ pub struct BaseView<'a> {
     pub counts: Option<CountsView>,
     /// The confirmation of the action just done, shown atop `<main>`.
     pub flash: Option<&'a str>,
+    /// The IANA zone dates are written in (the `when` filter).
+    pub time_zone: &'static str,
 }
 
 /// The counts in the header: unread notifications, requests waiting.
@@ -140,6 +195,10 @@ impl<'a> BaseView<'a> {
                 pending_requests: counts.pending_requests,
             }),
             flash: page.and_then(|p| p.notice.as_deref()),
+            time_zone: page
+                .map(|p| p.time_zone)
+                .unwrap_or_else(|| instance.time_zone())
+                .name(),
             instance: InstanceView {
                 name: &instance.name,
                 domain: &instance.domain,
@@ -247,9 +306,9 @@ pub struct LabelView {
     pub decided: String,
     /// The rule that decided.
     pub reason: Reason,
-    /// Last check, `dd/mm/yyyy`.
+    /// Last check ([`date`]'s form; pages show the day).
     pub checked: Option<String>,
-    /// A higher level was lost on this date, `dd/mm/yyyy`.
+    /// A higher level was lost on this date ([`date`]'s form).
     pub removed_on: Option<String>,
     /// The host the label is about (empty for this instance).
     pub host: String,
@@ -259,10 +318,7 @@ pub struct LabelView {
 
 impl From<&Label> for LabelView {
     fn from(label: &Label) -> LabelView {
-        let date = |ms: Option<i64>| {
-            ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
-                .map(|t| t.format("%d/%m/%Y").to_string())
-        };
+        let date = |ms: Option<i64>| ms.and_then(crate::dates::iso_utc);
         let mut view = LabelView {
             level: label.level.as_str(),
             declared: label.declared.as_str(),
@@ -516,7 +572,7 @@ mod tests {
         assert_eq!(attr(&view, "note"), "vu en réunion");
         assert_eq!(attr(&view, "decided"), "02/01/2026");
         assert_eq!(attr(&view, "reason"), "no_evidence");
-        assert_eq!(attr(&view, "checked"), "01/01/2026");
+        assert_eq!(attr(&view, "checked"), "2026-01-01T00:00:00Z");
         assert!(view.get_attr("removed_on").unwrap().is_none());
         assert_eq!(attr(&view, "authority"), "");
         assert_eq!(attr(&view, "host"), "svt.example");

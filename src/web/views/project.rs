@@ -132,6 +132,9 @@ pub struct AgendaEventView {
     pub author: AuthorView,
     /// Its project, on "Mon agenda".
     pub project: Option<ProjectLinkView>,
+    /// The IANA zone it was entered in (empty when unknown): named
+    /// beside the times when it is not the reader's.
+    pub time_zone: String,
 }
 
 impl AgendaEventView {
@@ -158,6 +161,7 @@ impl AgendaEventView {
                 .collect(),
             author: AuthorView::of(&view.author, labels),
             project: project.map(ProjectLinkView::of),
+            time_zone: event.time_zone.clone(),
         }
     }
 }

@@ -1,0 +1,166 @@
+// Browser end-to-end test: dates as people write them, in the reader's time zone
+// (issue 13). A teacher adds an agenda event at 18 h (entered in the instance's
+// zone, Europe/Paris), sees "18 h" on the project page and on "Mon agenda", picks
+// America/Martinique on /settings/profile and sees the same event at 13 h, with the
+// zone it was entered in named beside it.
+//
+// One `preau serve` child process on loopback, the account made with the CLI,
+// Debian's Chromium driven by playwright-core, axe-core on every page visited. At
+// 390 px wide the agenda, the profile form and a thread must not scroll sideways.
+// With PREAU_SHOTS_DIR set, screenshots at 1280 and 390 px go there.
+//
+// Run with `bash tests/browser/run.sh` from the repository root.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import dns from 'node:dns';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+import {
+  bodyText,
+  checkAccessibility,
+  clickAndWaitForPage,
+  createForum,
+  createUser,
+  expectNoAlert,
+  formWith,
+  goto,
+  launchChromium,
+  logIn,
+  newInstance,
+  newPages,
+  postThread,
+  setUp,
+  squash,
+  startInstance,
+  stepper,
+  submitForm,
+  tearDown,
+} from './lib.mjs';
+
+dns.setDefaultResultOrder('ipv4first');
+
+const CONFIG = 'instance-config/informal.toml';
+const TEACHER = { name: 'jlucas', email: 'josette.lucas@profs.example', password: 'Craie-blanche-2024!' };
+const PROJECT = { name: 'jardin_partage', title: 'Jardin partagé entre écoles' };
+const YEAR = new Date().getUTCFullYear() + 1;
+const DAY = `${['dim.', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.'][new Date(Date.UTC(YEAR, 0, 12)).getUTCDay()]} 12 janv. ${YEAR}`;
+const EVENT = { title: 'Conseil de jardin', starts: `${YEAR}-01-12T18:00`, ends: `${YEAR}-01-12T19:30` };
+const SHOTS = process.env.PREAU_SHOTS_DIR;
+
+const state = {
+  a: newInstance('A'),
+  browser: null,
+  page: null,
+  failed: false,
+  axeFindings: [],
+  dialogs: [],
+  threadPath: null,
+};
+
+const step = stepper(state, {
+  prefix: 'time-zones',
+  timeoutMs: 60_000,
+  pages: () => [['teacher', state.page]],
+});
+
+setUp(state, async () => {
+  await startInstance(state.a, { config: CONFIG, prefix: 'preau-browser-time-zones' });
+  await createUser(state.a, TEACHER, { admin: true });
+  state.browser = await launchChromium(chromium);
+  [state.page] = await newPages(state.browser, 1, state.dialogs);
+});
+
+tearDown(state, { prefix: 'time-zones', instances: () => [state.a] });
+
+/** Screenshots at 1280 and 390 px (when PREAU_SHOTS_DIR is set) and the 390 px check. */
+async function atBothWidths(page, pathname, name) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await goto(page, state.a, pathname);
+    if (width === 390) {
+      const { scroll, client } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
+      assert.ok(scroll <= client, `${pathname} scrolls sideways at 390 px: ${scroll} px in ${client} px`);
+    }
+    if (SHOTS) {
+      await mkdir(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** The agenda entry of the event on "Mon agenda", squashed. */
+async function agendaEntry(page) {
+  await goto(page, state.a, '/agenda');
+  const entry = page.locator('li.event', { hasText: EVENT.title });
+  assert.equal(await entry.count(), 1, `the agenda lists the event:\n${await bodyText(page)}`);
+  return { entry, text: squash(await entry.innerText()) };
+}
+
+step('the teacher opens a thread and a project with an event at 18 h', async () => {
+  const page = state.page;
+  await logIn(page, state.a, TEACHER);
+  await createForum(page, state.a, { name: 'jardins', title: 'Jardins pédagogiques' });
+  state.threadPath = await postThread(page, state.a, { title: 'Semis de printemps', body: 'Qui sème quoi en classe ?' });
+  const published = page.locator('main time').first();
+  assert.match((await published.getAttribute('datetime')) ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'the thread\'s date carries its UTC moment');
+
+  await goto(page, state.a, '/projects/new');
+  await page.getByLabel('Nom court', { exact: true }).fill(PROJECT.name);
+  await page.getByLabel('Titre', { exact: true }).fill(PROJECT.title);
+  const created = await submitForm(page, formWith(page, 'title').filter({ has: page.locator('input[name=name]') }));
+  assert.ok(created.status() < 400, `creating the project answered ${created.status()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'creating the project');
+
+  const agenda = page.locator('section#agenda');
+  assert.match(squash(await agenda.innerText()), /Heures de Europe\/Paris/, 'the form says which zone times are read in');
+  await agenda.getByLabel('Titre de l’événement', { exact: true }).fill(EVENT.title);
+  await agenda.getByLabel('Début', { exact: true }).fill(EVENT.starts);
+  await agenda.getByLabel('Fin', { exact: true }).fill(EVENT.ends);
+  const added = await clickAndWaitForPage(page, agenda.getByRole('button', { name: 'Ajouter à l’agenda' }));
+  assert.ok(added.status() < 400, `adding the event answered ${added.status()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'adding the event');
+  const event = page.locator('section#agenda li.event', { hasText: EVENT.title });
+  assert.ok(squash(await event.innerText()).includes(`du ${DAY}, 18 h au ${DAY}, 19 h 30`), `the project page: ${await event.innerText()}`);
+  await checkAccessibility(page, 'project page with an event', state.axeFindings);
+});
+
+step('"Mon agenda" shows 18 h in Paris, with the UTC moment in <time>', async () => {
+  const page = state.page;
+  const { entry, text } = await agendaEntry(page);
+  assert.ok(text.includes(`du ${DAY}, 18 h au ${DAY}, 19 h 30`), `the agenda in Paris: ${text}`);
+  assert.ok(!text.includes('heure de'), `no zone named when it is the reader's: ${text}`);
+  assert.equal(await entry.locator('time').first().getAttribute('datetime'), `${YEAR}-01-12T17:00:00Z`);
+  await checkAccessibility(page, 'agenda (Europe/Paris)', state.axeFindings);
+});
+
+step('the teacher chooses America/Martinique and the agenda moves to 13 h', async () => {
+  const page = state.page;
+  await goto(page, state.a, '/settings/profile');
+  const zone = page.getByLabel('Fuseau horaire', { exact: true });
+  assert.equal(await zone.inputValue(), '', 'the instance\'s zone is chosen until the teacher picks one');
+  const firstZones = await zone.locator('optgroup').first().locator('option').allTextContents();
+  assert.deepEqual(firstZones.slice(0, 3), ['Europe/Paris', 'America/Guadeloupe', 'America/Martinique'], 'French zones first');
+  await checkAccessibility(page, 'profile settings', state.axeFindings);
+  await zone.selectOption('America/Martinique');
+  const saved = await submitForm(page, formWith(page, 'display_name'));
+  assert.equal(saved.status(), 200, `saving the profile answered ${saved.status()}:\n${await bodyText(page)}`);
+  await expectNoAlert(page, 'saving the time zone');
+  assert.equal(await page.getByLabel('Fuseau horaire', { exact: true }).inputValue(), 'America/Martinique');
+
+  const { text } = await agendaEntry(page);
+  assert.ok(text.includes(`du ${DAY}, 13 h au ${DAY}, 14 h 30`), `the agenda in Martinique: ${text}`);
+  assert.ok(text.includes(`(soit ${DAY}, 18 h, heure de Europe/Paris)`), `the event's own zone is named: ${text}`);
+  await checkAccessibility(page, 'agenda (America/Martinique)', state.axeFindings);
+});
+
+step('screenshots: agenda, profile settings and a thread at 1280 and 390 px', async () => {
+  const page = state.page;
+  await atBothWidths(page, '/agenda', 'agenda');
+  await atBothWidths(page, '/settings/profile', 'profile-settings');
+  await atBothWidths(page, state.threadPath, 'thread');
+});
