@@ -871,3 +871,20 @@ unsubscribe-done-list = Done: you no longer follow "{ $list }" by e-mail.
 ## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
 notice-invited = Invitation sent to { $name }.
 confirm-cancel = Cancel
+
+## Issue 13, finding things (helper S): forum search, directory layout, lists
+search-title = Search the forums
+search-title-forum = Search "{ $forum }"
+search-field = Words to find
+search-field-forum = Search this forum
+search-submit = Search
+search-in-forum = Only in "{ $forum }"
+search-count = { $count ->
+    [0] No post found.
+    [one] One post found.
+   *[other] { $count } posts found.
+}
+search-none = Try another word, a shorter one ("robot" finds "robotics") or all forums.
+search-truncated = Many posts match: only the most recent are read. Add a word to narrow the search.
+search-reply-in = Reply in "{ $thread }"
+search-where = { $forum } · { $author } · { $date }

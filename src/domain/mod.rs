@@ -19,6 +19,7 @@ pub mod federation_reads;
 pub mod forum_bans;
 pub mod forum_changes;
 pub mod forum_queries;
+pub mod forum_search;
 pub mod forums;
 pub mod gazetteer;
 pub mod home;

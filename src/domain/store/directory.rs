@@ -161,7 +161,7 @@ impl SearchTerm {
 
     /// The FTS5 query of this term: words quoted (never syntax), `*` for
     /// a prefix.
-    fn fts5(&self) -> String {
+    pub(crate) fn fts5(&self) -> String {
         let alternatives: Vec<String> = self
             .any_of
             .iter()
@@ -185,7 +185,7 @@ impl SearchTerm {
 
     /// The PostgreSQL `tsquery` of this term: `:*` for a prefix (words
     /// hold only letters and digits, never operators).
-    fn tsquery(&self) -> String {
+    pub(crate) fn tsquery(&self) -> String {
         let alternatives: Vec<String> = self
             .any_of
             .iter()
