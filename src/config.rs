@@ -14,16 +14,18 @@ use std::{
 };
 
 mod delivery;
+mod lists;
 mod projects;
 mod trust;
 
 pub use delivery::DeliverySettings;
+pub use lists::{AcademyEntry, ListSettings};
 pub use projects::ProjectSettings;
 pub use trust::{AuthoritySettings, TrustSettings};
 
 /// The sections of the configuration, which are also the first word of
 /// each environment variable after `PREAU_`.
-pub const SECTIONS: [&str; 11] = [
+pub const SECTIONS: [&str; 12] = [
     "server",
     "instance",
     "database",
@@ -35,6 +37,7 @@ pub const SECTIONS: [&str; 11] = [
     "trust",
     "projects",
     "accounts",
+    "lists",
 ];
 
 /// All settings of one instance.
@@ -64,6 +67,8 @@ pub struct Settings {
     pub projects: ProjectSettings,
     /// Accounts: password hashing.
     pub accounts: AccountSettings,
+    /// Local additions to the shipped lists of academies and subjects.
+    pub lists: ListSettings,
 }
 
 /// `[accounts]`
@@ -326,7 +331,7 @@ pub enum ConfigError {
         message: String,
     },
     /// An environment variable names no known setting.
-    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums, trust, projects, accounts")]
+    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums, trust, projects, accounts, lists")]
     UnknownVariable(String),
     /// The settings parse but contradict each other.
     #[error("inconsistent configuration: {0}")]

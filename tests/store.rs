@@ -874,6 +874,88 @@ mod directory {
                 .1,
                 ["yann", "camille"]
             );
+
+            // Issue 13: prefixes, abbreviations, plurals, academies and
+            // regions, answered by the index on both engines.
+            let people = |input: DirectoryInput| DirectoryInput {
+                kind: "people".into(),
+                ..input
+            };
+            let projects = |input: DirectoryInput| DirectoryInput {
+                kind: "projects".into(),
+                ..input
+            };
+            for (query, expected) in [
+                ("maths", vec!["camille"]),
+                ("math", vec!["camille"]),
+                ("robot", vec!["yann", "camille", "nolwenn"]),
+                ("Rennes", vec!["yann", "camille"]),
+                ("Bretagne", vec!["yann", "camille"]),
+                ("Île-de-France", vec!["nolwenn"]),
+                ("histoire geo", vec!["yann"]),
+                ("nsi", vec!["camille"]),
+                ("numérique et sciences informatiques", vec!["camille"]),
+                ("Grand Est", vec![]),
+            ] {
+                assert_eq!(
+                    search(&domain, None, people(words(query))).await.1,
+                    expected,
+                    "{query}"
+                );
+            }
+            for (query, expected) in [
+                ("jardins", vec!["eco"]),
+                ("délégué", vec!["eco"]),
+                ("composts partagés", vec!["eco"]),
+                ("sciences de la vie et de la Terre", vec!["eco"]),
+                ("edd", vec!["eco"]),
+                ("jumel", vec!["jumelage"]),
+                ("lycées", vec!["eco"]),
+            ] {
+                assert_eq!(
+                    search(&domain, None, projects(words(query))).await.0,
+                    expected,
+                    "{query}"
+                );
+            }
+            assert_eq!(search(&domain, None, subject("math")).await.1, ["camille"]);
+            assert_eq!(search(&domain, None, subject("maths")).await.1, ["camille"]);
+            assert_eq!(
+                search(
+                    &domain,
+                    None,
+                    people(DirectoryInput {
+                        academy: "Académie de Rennes".into(),
+                        ..DirectoryInput::default()
+                    })
+                )
+                .await
+                .1,
+                ["yann", "camille"],
+                "the list's label and older free text match each other"
+            );
+            // The store alone: a prefix from the index.
+            assert_eq!(
+                store
+                    .count_directory_people(&DirectoryQuery {
+                        words: vec!["robot".into()],
+                        ..DirectoryQuery::default()
+                    })
+                    .await
+                    .unwrap(),
+                3
+            );
+            assert_eq!(
+                store
+                    .count_directory_people(&DirectoryQuery {
+                        words: vec!["robotiques".into()],
+                        ..DirectoryQuery::default()
+                    })
+                    .await
+                    .unwrap(),
+                0,
+                "the store takes terms as given; widening is the domain's"
+            );
             assert_eq!(
                 search(
                     &domain,

@@ -998,3 +998,19 @@ time-zone-default = The instance’s ({ $zone })
 time-zone-group-france = France (mainland and overseas)
 time-zone-group-world = Other zones
 event-zone-time = ({ $time } in { $zone })
+## Issue 13, finding things (helper S): forum search, directory layout, lists
+search-title = Search the forums
+search-title-forum = Search "{ $forum }"
+search-field = Words to find
+search-field-forum = Search this forum
+search-submit = Search
+search-in-forum = Only in "{ $forum }"
+search-count = { $count ->
+    [0] No post found.
+    [one] One post found.
+   *[other] { $count } posts found.
+}
+search-none = Try another word, a shorter one ("robot" finds "robotics") or all forums.
+search-truncated = Many posts match: only the most recent are read. Add a word to narrow the search.
+search-reply-in = Reply in "{ $thread }"
+search-where = { $forum } · { $author } · { $date }

@@ -998,3 +998,19 @@ time-zone-default = Celui de l’instance ({ $zone })
 time-zone-group-france = France (métropole et outre-mer)
 time-zone-group-world = Autres fuseaux
 event-zone-time = (soit { $time }, heure de { $zone })
+## Issue 13, finding things (helper S): forum search, directory layout, lists
+search-title = Rechercher dans les forums
+search-title-forum = Rechercher dans « { $forum } »
+search-field = Mots cherchés
+search-field-forum = Chercher dans ce forum
+search-submit = Rechercher
+search-in-forum = Seulement dans « { $forum } »
+search-count = { $count ->
+    [0] Aucun message trouvé.
+    [one] Un message trouvé.
+   *[other] { $count } messages trouvés.
+}
+search-none = Essayez un autre mot, un mot plus court (« robot » trouve « robotique ») ou tous les forums.
+search-truncated = Beaucoup de messages correspondent : seuls les plus récents sont lus. Ajoutez un mot pour préciser.
+search-reply-in = Réponse dans « { $thread } »
+search-where = { $forum } · { $author } · { $date }

@@ -12,12 +12,14 @@
 use super::{
     places::{bounding_box, haversine_km, locate},
     profile::SCHOOL_LEVELS,
+    reference_lists::academy_words,
+    search_words::Synonyms,
     validate, Domain, DomainResult, Refusal,
 };
 use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorId, ActorRow},
-    directory::{fold, speaks, words, DirectoryQuery, PersonListing, ProjectListing},
+    directory::{fold, speaks, words, DirectoryQuery, PersonListing, ProjectListing, SearchTerm},
     profiles::ProfileRow,
     projects::{ProjectRow, ProjectStatus},
 };
@@ -283,13 +285,22 @@ impl DirectoryInput {
     }
 }
 
-/// Whether every word of `wanted` is in `words`.
-fn has_all(words: &HashSet<String>, wanted: &[String]) -> bool {
-    wanted.iter().all(|word| words.contains(word))
+/// The terms of a checked search, widened ([`Synonyms::terms`]): its
+/// words, subject and academy.
+#[derive(Debug, Clone, Default)]
+struct SearchTerms {
+    words: Vec<SearchTerm>,
+    subject: Vec<SearchTerm>,
+    academy: Vec<SearchTerm>,
 }
 
-/// Whether one item of `items` has every word of `wanted`.
-fn item_has_all(items: &[String], wanted: &[String]) -> bool {
+/// Whether every term of `wanted` is in `words`.
+fn has_all(words: &HashSet<String>, wanted: &[SearchTerm]) -> bool {
+    wanted.iter().all(|term| term.matches(words))
+}
+
+/// Whether one item of `items` has every term of `wanted`.
+fn item_has_all(items: &[String], wanted: &[SearchTerm]) -> bool {
     wanted.is_empty()
         || items
             .iter()
@@ -298,13 +309,17 @@ fn item_has_all(items: &[String], wanted: &[String]) -> bool {
 
 /// Whether a project has everything a search asks (the index and SQL
 /// only narrowed).
-fn project_matches(search: &DirectorySearch, listing: &ProjectListing) -> bool {
-    (search.words.is_empty() || has_all(&listing.words(), &search.words))
-        && item_has_all(&listing.subjects, &search.subject)
-        && (search.academy.is_empty()
+fn project_matches(
+    search: &DirectorySearch,
+    terms: &SearchTerms,
+    listing: &ProjectListing,
+) -> bool {
+    (terms.words.is_empty() || has_all(&listing.words(), &terms.words))
+        && item_has_all(&listing.subjects, &terms.subject)
+        && (terms.academy.is_empty()
             || has_all(
                 &words(&listing.academy).into_iter().collect(),
-                &search.academy,
+                &terms.academy,
             ))
         && search
             .level
@@ -317,14 +332,14 @@ fn project_matches(search: &DirectorySearch, listing: &ProjectListing) -> bool {
 }
 
 /// Whether a teacher has everything a search asks.
-fn person_matches(search: &DirectorySearch, person: &PersonListing) -> bool {
+fn person_matches(search: &DirectorySearch, terms: &SearchTerms, person: &PersonListing) -> bool {
     let profile = &person.profile;
-    (search.words.is_empty() || has_all(&person.words(), &search.words))
-        && item_has_all(&profile.subjects, &search.subject)
-        && (search.academy.is_empty()
+    (terms.words.is_empty() || has_all(&person.words(), &terms.words))
+        && item_has_all(&profile.subjects, &terms.subject)
+        && (terms.academy.is_empty()
             || has_all(
                 &words(&profile.academy).into_iter().collect(),
-                &search.academy,
+                &terms.academy,
             ))
         && search
             .level
@@ -352,12 +367,25 @@ impl Domain {
         reader: Option<&AccountRow>,
         search: &DirectorySearch,
     ) -> DomainResult<DirectoryResults> {
-        // The index narrows by every word asked for, subject and academy
+        // Local academies widen what a region stands for.
+        let local;
+        let synonyms = if self.settings.lists.academies.is_empty() {
+            Synonyms::shipped()
+        } else {
+            local = Synonyms::new(&self.reference_lists());
+            &local
+        };
+        let terms = SearchTerms {
+            words: synonyms.terms(&search.words),
+            subject: synonyms.terms(&search.subject),
+            academy: synonyms.terms(&academy_words(&search.academy)),
+        };
+        // The index narrows by every term asked for, subject and academy
         // included; the checks below put each back in its field.
-        let mut index_words = search.words.clone();
-        for word in search.subject.iter().chain(&search.academy) {
-            if !index_words.contains(word) {
-                index_words.push(word.clone());
+        let mut index_words = terms.words.clone();
+        for term in terms.subject.iter().chain(&terms.academy) {
+            if !index_words.contains(term) {
+                index_words.push(term.clone());
             }
         }
         let query = DirectoryQuery {
@@ -404,7 +432,7 @@ impl Domain {
                             continue;
                         }
                     }
-                    if project_matches(search, &listing) {
+                    if project_matches(search, &terms, &listing) {
                         matching.push((listing.actor.id, fold(&listing.title), distance_km));
                     }
                 }
@@ -448,7 +476,7 @@ impl Domain {
                 results.truncated |= candidates.len() as i64 >= MAX_CANDIDATES;
                 let matching: Vec<PersonListing> = candidates
                     .into_iter()
-                    .filter(|person| person_matches(search, person))
+                    .filter(|person| person_matches(search, &terms, person))
                     .collect();
                 results.people_total = matching.len();
                 page_of(matching, search.page)

@@ -19,6 +19,7 @@ pub mod federation_reads;
 pub mod forum_bans;
 pub mod forum_changes;
 pub mod forum_queries;
+pub mod forum_search;
 pub mod forums;
 pub mod gazetteer;
 pub mod home;
@@ -51,10 +52,12 @@ pub mod project_queries;
 pub mod project_reads;
 pub mod projects;
 pub mod provenance;
+pub mod reference_lists;
 pub mod refusals;
 pub mod rendering;
 pub mod reply_address;
 pub mod rows;
+pub mod search_words;
 // All SQL. Private to the domain: pages, the API, the ActivityPub handlers
 // and the jobs reach data only through `Domain` methods. Tests and
 // benchmarks that set up or inspect a database build with `test-support`.
@@ -92,6 +95,12 @@ pub enum DomainError {
 }
 
 impl Domain {
+    /// The lists of academies and subjects: shipped, then the
+    /// configuration's additions.
+    pub fn reference_lists(&self) -> reference_lists::ReferenceLists {
+        reference_lists::ReferenceLists::new(&self.settings.lists)
+    }
+
     /// The database, for tests and benchmarks that set up or inspect it
     /// directly (feature `test-support`; the server is built without it).
     #[cfg(feature = "test-support")]

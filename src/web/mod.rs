@@ -27,6 +27,7 @@ pub mod project_members;
 pub mod project_page;
 pub mod projects;
 pub mod redirect;
+pub mod search;
 pub mod session;
 pub mod threads;
 pub mod views;
@@ -50,8 +51,9 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 35] = [
+const TEMPLATES: [(&str, &str); 36] = [
     ("confirm.html", include_str!("templates/confirm.html")),
+    ("search.html", include_str!("templates/search.html")),
     (
         "notifications.html",
         include_str!("templates/notifications.html"),
@@ -526,6 +528,7 @@ pub fn routes() -> Router<AppState> {
             post(contacts::submit_contact_answer),
         )
         .route("/directory", get(directory::show_directory))
+        .route("/search", get(search::show_search))
         .route(
             "/projects/{name}/threads",
             post(project_content::submit_thread),

@@ -108,6 +108,106 @@ pub fn html_text(html: &str) -> String {
     out
 }
 
+/// Words shorter than this match only whole words; longer ones also match
+/// the words they begin ("robot" finds "robotique"). One and two letters
+/// would match almost everything.
+pub const MIN_PREFIX: usize = 3;
+
+/// One word of a search with the forms it may take: it matches a
+/// document holding every word of at least one alternative, each word
+/// as a prefix (see [`MIN_PREFIX`]). "maths" is `[["maths"],
+/// ["mathematiques"]]`; "svt" has `["sciences", "vie", "terre"]` among
+/// its alternatives.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchTerm {
+    /// Folded words (letters and digits only), every word of one
+    /// alternative required.
+    pub any_of: Vec<Vec<String>>,
+}
+
+impl From<&str> for SearchTerm {
+    /// A term with one form: the folded word itself.
+    fn from(word: &str) -> Self {
+        SearchTerm {
+            any_of: vec![words(word)],
+        }
+    }
+}
+
+/// Whether `word` (folded) is `wanted` or, when `wanted` is long enough,
+/// begins with it.
+pub fn word_matches(word: &str, wanted: &str) -> bool {
+    if wanted.chars().count() >= MIN_PREFIX {
+        word.starts_with(wanted)
+    } else {
+        word == wanted
+    }
+}
+
+impl SearchTerm {
+    /// Whether a document made of `document` words holds this term.
+    pub fn matches(&self, document: &HashSet<String>) -> bool {
+        self.any_of.iter().any(|alternative| {
+            !alternative.is_empty()
+                && alternative.iter().all(|wanted| {
+                    if wanted.chars().count() < MIN_PREFIX {
+                        document.contains(wanted)
+                    } else {
+                        document.iter().any(|word| word_matches(word, wanted))
+                    }
+                })
+        })
+    }
+
+    /// The FTS5 query of this term: words quoted (never syntax), `*` for
+    /// a prefix.
+    pub(crate) fn fts5(&self) -> String {
+        let alternatives: Vec<String> = self
+            .any_of
+            .iter()
+            .filter(|alternative| !alternative.is_empty())
+            .map(|alternative| {
+                let words: Vec<String> = alternative
+                    .iter()
+                    .map(|word| {
+                        if word.chars().count() >= MIN_PREFIX {
+                            format!("\"{word}\"*")
+                        } else {
+                            format!("\"{word}\"")
+                        }
+                    })
+                    .collect();
+                format!("({})", words.join(" AND "))
+            })
+            .collect();
+        format!("({})", alternatives.join(" OR "))
+    }
+
+    /// The PostgreSQL `tsquery` of this term: `:*` for a prefix (words
+    /// hold only letters and digits, never operators).
+    pub(crate) fn tsquery(&self) -> String {
+        let alternatives: Vec<String> = self
+            .any_of
+            .iter()
+            .filter(|alternative| !alternative.is_empty())
+            .map(|alternative| {
+                let words: Vec<String> = alternative
+                    .iter()
+                    .map(|word| {
+                        if word.chars().count() >= MIN_PREFIX {
+                            format!("'{word}':*")
+                        } else {
+                            format!("'{word}'")
+                        }
+                    })
+                    .collect();
+                format!("({})", words.join(" & "))
+            })
+            .collect();
+        format!("({})", alternatives.join(" | "))
+    }
+}
+
 /// A box of latitudes and longitudes, degrees, the SQL prefilter of a
 /// search by distance.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -126,8 +226,8 @@ pub struct BoundingBox {
 /// What a directory search asks of the database. Every field narrows.
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryQuery {
-    /// Folded words every result's document must contain (see [`words`]).
-    pub words: Vec<String>,
+    /// Terms every result's document must hold (see [`SearchTerm`]).
+    pub words: Vec<SearchTerm>,
     /// Projects in this state only.
     pub status: Option<ProjectStatus>,
     /// With this school level code.
@@ -301,23 +401,23 @@ impl Conditions {
     }
 }
 
-/// The condition "the document of `actor_column` has every word": the one
-/// statement that differs between the engines.
+/// The condition "the document of `actor_column` holds every term": the
+/// one statement that differs between the engines. Both answer prefixes
+/// from their index (FTS5's term b-tree, the GIN index of the `tsvector`),
+/// never by reading every document.
 fn words_condition(
     engine: Engine,
     conditions: &mut Conditions,
     actor_column: &str,
-    words: &[String],
+    terms: &[SearchTerm],
 ) -> String {
     match engine {
         Engine::Sqlite => {
-            // Quoted, each word is a plain token to FTS5, never syntax
-            // (words hold only letters and digits).
-            let query = words
+            let query = terms
                 .iter()
-                .map(|word| format!("\"{word}\""))
+                .map(SearchTerm::fts5)
                 .collect::<Vec<_>>()
-                .join(" ");
+                .join(" AND ");
             let placeholder = conditions.placeholder(Bind::Text(query));
             format!(
                 "{actor_column} IN (SELECT rowid FROM directory_index \
@@ -325,10 +425,15 @@ fn words_condition(
             )
         }
         Engine::Postgres => {
-            let placeholder = conditions.placeholder(Bind::Text(words.join(" ")));
+            let query = terms
+                .iter()
+                .map(SearchTerm::tsquery)
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let placeholder = conditions.placeholder(Bind::Text(query));
             format!(
                 "{actor_column} IN (SELECT actor_id FROM directory_index \
-                 WHERE document @@ plainto_tsquery('simple', {placeholder}))"
+                 WHERE document @@ to_tsquery('simple', {placeholder}))"
             )
         }
     }

@@ -22,6 +22,7 @@ pub mod mail_lists;
 pub mod mail_queue;
 pub mod notification_mail;
 pub mod notifications;
+pub mod post_search;
 pub mod posts;
 pub mod profiles;
 pub mod project_content;

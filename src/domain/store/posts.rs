@@ -181,13 +181,14 @@ pub struct NewPost {
     pub local: bool,
 }
 
-const POST_COLUMNS: &str = "posts.id, posts.ap_id, posts.kind, posts.forum_id, posts.thread_id, \
+pub(super) const POST_COLUMNS: &str =
+    "posts.id, posts.ap_id, posts.kind, posts.forum_id, posts.thread_id, \
      posts.in_reply_to_id, posts.author_id, posts.title, posts.source, posts.content_html, \
      posts.context_url, posts.published_at, posts.updated_at, posts.deleted_at, posts.removed_at, \
      posts.removed_reason, posts.refused_at, posts.refused_reason, posts.locked, posts.pinned, \
      posts.last_activity_at, posts.local";
 
-const VIEW_COLUMNS: &str = "author.name AS author_name, author.domain AS author_domain, \
+pub(super) const VIEW_COLUMNS: &str = "author.name AS author_name, author.domain AS author_domain, \
      author.display_name AS author_display_name, author.ap_id AS author_ap_id, \
      author.declared_trust AS author_trust, author.email_domain AS author_email_domain, \
      (SELECT COUNT(*) FROM posts r WHERE r.thread_id = posts.id AND r.deleted_at IS NULL AND r.removed_at IS NULL) AS reply_count, \

@@ -1,0 +1,154 @@
+//! Searching the forums (issue 13): a reply received from another
+//! instance is found, an edit changes what is found, a removed post is
+//! not, one forum or all, on both engines.
+
+use super::support::{client::Client, *};
+use serde_json::json;
+
+/// The search page of `instance` for `query` (and `forum`, if any).
+async fn search_page(instance: &TestInstance, query: &str, forum: Option<&str>) -> String {
+    let mut url = instance.url(&format!("/search?q={}", urlencode(query)));
+    if let Some(forum) = forum {
+        url.push_str(&format!("&forum={}", urlencode(forum)));
+    }
+    let answer = Client::stranger().get(&url).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer.text
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// The links of the results of a search page.
+fn result_links(page: &str) -> Vec<String> {
+    let Some(list) = page.split("<ol class=\"search-results\">").nth(1) else {
+        return Vec::new();
+    };
+    let list = list.split("</ol>").next().unwrap_or_default();
+    list.split("<a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|link| link.replace("&#x2f;", "/").replace("&#35;", "#"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forum_search_finds_local_and_received_posts_but_not_removed_ones() {
+    for engine in engines() {
+        let (academy, association) = start_pair(engine).await;
+        let anne = Client::teacher(&academy, "anne", true).await;
+        anne.create_forum("maths", "Mathématiques").await;
+        anne.create_forum("langues", "Langues vivantes").await;
+        let bea = Client::teacher(&association, "bea", false).await;
+        bea.follow_forum(&format!("!maths@{}", academy.domain))
+            .await;
+        deliver_all(&[&academy, &association]).await;
+
+        let thread = anne
+            .post_thread(
+                "maths",
+                "Robotique au collège",
+                "Un club de **robotique** le mercredi : vos idées ?",
+            )
+            .await;
+        let thread_id = thread["id"].as_i64().unwrap();
+        anne.post_thread("langues", "Jumelage", "Un échange avec des robots anglais.")
+            .await;
+        let local_reply = anne.reply(thread_id, "Vends voiture, hors sujet.").await["id"]
+            .as_i64()
+            .unwrap();
+
+        // Bea replies from her instance; the academy stores her reply.
+        let remote_path = format!("maths@{}", academy.domain);
+        let threads = remote_threads(&[&academy, &association], &bea, &remote_path, 1).await;
+        let bea_thread = threads[0]["id"].as_i64().unwrap();
+        bea.reply(
+            bea_thread,
+            "Nous utilisons des cartes micro:bit avec les élèves de 4e.",
+        )
+        .await;
+        after_delivery(
+            &[&academy, &association],
+            "the academy's search finds Bea's reply",
+            || async { result_links(&search_page(&academy, "micro:bit", None).await).len() == 1 },
+        )
+        .await;
+        let found = search_page(&academy, "cartes", None).await;
+        assert!(found.contains("<mark>cartes</mark>"), "{found}");
+        assert!(
+            found.contains("Robotique au coll"),
+            "the thread's title: {found}"
+        );
+
+        // A prefix, title hits first, in all forums or in one.
+        let all = result_links(&search_page(&academy, "robot", None).await);
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert_eq!(
+            all[0],
+            format!("/threads/{thread_id}#post-{thread_id}"),
+            "the title hit first"
+        );
+        assert_eq!(
+            result_links(&search_page(&academy, "robot", Some("maths")).await).len(),
+            1
+        );
+        // The association finds the thread it received from the academy.
+        assert_eq!(
+            result_links(&search_page(&association, "robotique", Some(&remote_path)).await).len(),
+            1
+        );
+
+        // An edit changes what is found.
+        assert_eq!(
+            result_links(&search_page(&academy, "voiture", None).await).len(),
+            1
+        );
+        let response = anne
+            .send(
+                anne.build(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/posts/{local_reply}"),
+                )
+                .json(&json!({"body": "Une vente de gâteaux pour financer le club."})),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text);
+        assert!(result_links(&search_page(&academy, "voiture", None).await).is_empty());
+        assert_eq!(
+            result_links(&search_page(&academy, "gâteau", None).await).len(),
+            1
+        );
+
+        // A removed post is no longer found.
+        let response = anne
+            .post(
+                &format!("/api/v1/posts/{local_reply}/remove"),
+                json!({"reason": "Hors sujet"}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text);
+        let page = search_page(&academy, "gâteaux", None).await;
+        assert!(result_links(&page).is_empty(), "{page}");
+
+        // Bad input: a clear refusal, an unknown forum a 404.
+        let answer = Client::stranger()
+            .get(&academy.url("/search?q=robot&page=0"))
+            .await;
+        assert_eq!(answer.status, 422, "invalid_page");
+        let answer = Client::stranger()
+            .get(&academy.url("/search?q=robot&forum=nowhere"))
+            .await;
+        assert_eq!(answer.status, 404);
+
+        academy.stop().await;
+        association.stop().await;
+    }
+}

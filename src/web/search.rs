@@ -1,0 +1,141 @@
+//! The forums' search page, `GET /search?q=…&forum=…&page=…`: threads
+//! and replies of one forum or of all (local and known remote), title
+//! hits first, then the most recent, each with a snippet around its first
+//! match (`domain::forum_search`).
+
+use super::{
+    session::Page,
+    views::{date, ForumView, LabelView},
+};
+use crate::{
+    app::AppState,
+    domain::forum_search::{ForumSearchInput, ForumSearchResults},
+    extract::WebQuery,
+};
+use axum::{extract::State, response::Response};
+use serde::{Deserialize, Serialize};
+
+/// The query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    forum: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// One result.
+#[derive(Serialize)]
+struct ResultView {
+    /// Link to the post in its thread.
+    url: String,
+    thread_title: String,
+    forum_title: String,
+    is_reply: bool,
+    title_hit: bool,
+    author: String,
+    published: String,
+    trust: LabelView,
+    before: String,
+    matched: String,
+    after: String,
+}
+
+/// `search.html`.
+#[derive(Serialize)]
+struct SearchPage {
+    q: String,
+    /// The forum searched: its path parameter and view.
+    forum_param: String,
+    forum: Option<ForumView>,
+    searched: bool,
+    results: Vec<ResultView>,
+    total: usize,
+    page_number: i64,
+    pages: i64,
+    truncated: bool,
+    error: Option<String>,
+}
+
+/// The `forum` parameter naming a forum: its path without `/forums/`.
+pub(super) fn forum_param(view: &ForumView) -> String {
+    view.path.trim_start_matches("/forums/").to_string()
+}
+
+/// `GET /search`.
+pub async fn show_search(
+    State(state): State<AppState>,
+    page: Page,
+    WebQuery(query): WebQuery<SearchQuery>,
+) -> Response {
+    let input = ForumSearchInput {
+        q: query.q.clone(),
+        forum: query.forum.clone(),
+        page: query.page.clone(),
+    };
+    let found = match input.validate() {
+        Ok(search) => state
+            .domain
+            .search_forums(&search)
+            .await
+            .map(|results| (search, results)),
+        Err(error) => Err(error),
+    };
+    let (search, results): (_, ForumSearchResults) = match found {
+        Ok(found) => found,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let forum = results
+        .forum
+        .as_ref()
+        .map(|forum| ForumView::of(&state, forum));
+    let views = results
+        .posts
+        .iter()
+        .map(|found| {
+            let post = &found.hit.view.post;
+            let author = &found.hit.view.author;
+            ResultView {
+                url: format!("/threads/{}#post-{}", post.thread().0, post.id.0),
+                thread_title: found.hit.thread_title.clone(),
+                forum_title: found.hit.forum_title.clone(),
+                is_reply: post.thread_id.is_some(),
+                title_hit: found.title_hit,
+                author: if author.display_name.is_empty() {
+                    author.name.clone()
+                } else {
+                    author.display_name.clone()
+                },
+                published: date(post.published_at),
+                trust: labels
+                    .person(&author.domain, author.email_domain.as_deref())
+                    .into(),
+                before: found.snippet.before.clone(),
+                matched: found.snippet.matched.clone(),
+                after: found.snippet.after.clone(),
+            }
+        })
+        .collect();
+    state.render(
+        &page,
+        "search.html",
+        &SearchPage {
+            q: query.q.trim().to_string(),
+            forum_param: forum.as_ref().map(forum_param).unwrap_or_default(),
+            forum,
+            searched: !search.words.is_empty(),
+            results: views,
+            total: results.total,
+            page_number: search.page,
+            pages: results.pages,
+            truncated: results.truncated,
+            error: None,
+        },
+    )
+}
