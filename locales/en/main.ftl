@@ -871,3 +871,32 @@ unsubscribe-done-list = Done: you no longer follow "{ $list }" by e-mail.
 ## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
 notice-invited = Invitation sent to { $name }.
 confirm-cancel = Cancel
+
+## Issue 13, part M: moderation (reports queue, removal reasons)
+nav-moderation = Moderation
+nav-moderation-open = { $count } open report(s)
+reports-queue-intro = Open reports in the forums you moderate, oldest first.
+reports-untitled = (untitled message)
+reports-reported-by = Reported by { $who }
+reports-author = message by { $who }
+reports-reason = Reason given: { $reason }
+reports-already-removed = already removed
+reports-note = Note for the moderation team (optional)
+reports-note-help = Read by moderators only; never shown to the message's author or to whoever reported it.
+reports-remove-post = Also remove the message
+reports-remove-reason = Removal reason, shown to the author
+reports-remove-reason-help = Required when you remove the message. Who reported it is never shown.
+reports-resolve = Resolve
+reports-dismiss = Dismiss
+report-remove-confirm-title = Remove this message?
+report-remove-confirm-question = The message “{ $title }” will be removed from the forum; its author will read the reason: “{ $reason }”.
+report-remove-confirm-detail = The removal is sent to the instances that follow the forum, and the message's other reports are resolved with it.
+report-remove-confirm-button = Remove and resolve
+notice-report-resolved = Report resolved: “{ $name }”.
+notice-report-resolved-removed = Message removed, report resolved: “{ $name }”.
+notice-report-dismissed = Report dismissed: “{ $name }”.
+post-removed-own = Your message “{ $title }” was removed by the moderators.
+post-removed-reason = Reason: { $reason }
+forum-removed-heading = Your messages removed by the moderators
+forum-removed-item = “{ $title }”, removed on { $date }.
+error-report_closed = This report is already resolved or dismissed.

@@ -871,3 +871,32 @@ unsubscribe-done-list = C’est fait : vous ne suivez plus « { $list } » par e
 ## Confirmations after an action (web/notice.rs): notice-<key>, $name optional
 notice-invited = Invitation envoyée à { $name }.
 confirm-cancel = Annuler
+
+## Issue 13, part M: moderation (reports queue, removal reasons)
+nav-moderation = Modération
+nav-moderation-open = { $count } signalement(s) en attente
+reports-queue-intro = Signalements en attente dans les forums que vous modérez, du plus ancien au plus récent.
+reports-untitled = (message sans titre)
+reports-reported-by = Signalé par { $who }
+reports-author = message de { $who }
+reports-reason = Motif du signalement : { $reason }
+reports-already-removed = déjà retiré
+reports-note = Note pour l’équipe de modération (facultative)
+reports-note-help = Lue par les seuls modérateurs ; jamais montrée à l’auteur du message ni à qui l’a signalé.
+reports-remove-post = Retirer aussi le message
+reports-remove-reason = Motif du retrait, montré à l’auteur
+reports-remove-reason-help = Obligatoire si vous retirez le message. L’identité de qui a signalé n’est jamais montrée.
+reports-resolve = Traiter
+reports-dismiss = Classer
+report-remove-confirm-title = Retirer ce message ?
+report-remove-confirm-question = Le message « { $title } » sera retiré du forum ; son auteur lira le motif : « { $reason } ».
+report-remove-confirm-detail = Le retrait est envoyé aux instances qui suivent le forum, et les autres signalements de ce message sont traités en même temps.
+report-remove-confirm-button = Retirer et traiter
+notice-report-resolved = Signalement traité : « { $name } ».
+notice-report-resolved-removed = Message retiré, signalement traité : « { $name } ».
+notice-report-dismissed = Signalement classé : « { $name } ».
+post-removed-own = Votre message « { $title } » a été retiré par la modération.
+post-removed-reason = Motif : { $reason }
+forum-removed-heading = Vos messages retirés par la modération
+forum-removed-item = « { $title } », retiré le { $date }.
+error-report_closed = Ce signalement est déjà traité ou classé.

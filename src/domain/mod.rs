@@ -54,6 +54,7 @@ pub mod provenance;
 pub mod refusals;
 pub mod rendering;
 pub mod reply_address;
+pub mod report_handling;
 pub mod rows;
 // All SQL. Private to the domain: pages, the API, the ActivityPub handlers
 // and the jobs reach data only through `Domain` methods. Tests and
