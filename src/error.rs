@@ -145,6 +145,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::NoRequest
         | R::NotCurrentMember
         | R::NothingToAnswer
+        | R::ReportClosed
         | R::OneStepAtATime
         | R::OwnPost
         | R::ProjectIsRemote
@@ -249,6 +250,7 @@ impl Refusal {
             R::NoContactRequest => "no_contact_request",
             R::NoInvitation => "no_invitation",
             R::NoRequest => "no_request",
+            R::ReportClosed => "report_closed",
             R::NotCurrentMember => "not_project_member",
             R::NothingToAnswer => "nothing_to_answer",
             R::OneStepAtATime => "one_step_at_a_time",

@@ -32,6 +32,8 @@ mod mail_lists;
 mod mail_replies;
 #[path = "scenarios/mentions.rs"]
 mod mentions;
+#[path = "scenarios/moderation.rs"]
+mod moderation;
 #[path = "scenarios/notification_mail.rs"]
 mod notification_mail;
 #[path = "scenarios/notifications.rs"]

@@ -138,6 +138,8 @@ refusals! {
     NotCurrentMember,
     /// There is nothing to accept or decline here.
     NothingToAnswer,
+    /// This report is already handled (resolved or dismissed).
+    ReportClosed,
     /// Roles change one step at a time.
     OneStepAtATime,
     /// You cannot mark your own message as helpful.
@@ -353,6 +355,7 @@ impl Refusal {
             | Refusal::NoRequest
             | Refusal::NotCurrentMember
             | Refusal::NothingToAnswer
+            | Refusal::ReportClosed
             | Refusal::OneStepAtATime
             | Refusal::OwnPost
             | Refusal::ProjectIsRemote

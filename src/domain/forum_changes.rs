@@ -17,6 +17,7 @@ use crate::{
         actors::ActorRow,
         forums::ForumRow,
         posts::{self, PostKind, PostRow},
+        reports::{self, ReportOutcome},
         Tx,
     },
     urls,
@@ -277,11 +278,25 @@ impl Domain {
 
     /// A moderator removes a post from a local forum, with a reason: a
     /// `Delete` by the moderator with `summary`, announced by the forum.
+    /// The post's open reports are resolved with the reason as their note.
     pub async fn remove_post(
         &self,
         moderator: &AccountRow,
         post: &PostRow,
         reason: &str,
+    ) -> DomainResult<()> {
+        self.remove_post_closing(moderator, post, reason, None)
+            .await
+    }
+
+    /// [`Domain::remove_post`], closing first the report `handled` (its
+    /// id and the moderator's note) in the same transaction.
+    pub(super) async fn remove_post_closing(
+        &self,
+        moderator: &AccountRow,
+        post: &PostRow,
+        reason: &str,
+        handled: Option<(i64, &str)>,
     ) -> DomainResult<()> {
         let forum = self.forum_of(post).await?;
         if !forum.actor.is_local() {
@@ -307,6 +322,17 @@ impl Domain {
         let (to, note) = about_own_post(PostRemoved, post, &title, Some(actor.id), &reason, &id);
         let mut tx = self.store.begin().await?;
         posts::mark_removed(&mut tx, post.id, &reason, self.clock().now_ms()).await?;
+        if let Some((report, report_note)) = handled {
+            reports::close_report(
+                &mut tx,
+                report,
+                ReportOutcome::Resolved,
+                actor.id,
+                report_note,
+            )
+            .await?;
+        }
+        reports::resolve_reports_of_post(&mut tx, post.id, actor.id, &reason).await?;
         notify(&mut tx, to, note).await?;
         self.distribute(&mut tx, &forum, &actor, &id, &activity)
             .await?;

@@ -38,6 +38,9 @@ pub struct HeaderCounts {
     /// Requests waiting for the teacher: invitations to answer, join
     /// requests to decide, contact requests to answer ("Mes demandes").
     pub pending_requests: i64,
+    /// Reports waiting in the moderators' queue, `None` for a teacher who
+    /// moderates no forum and is no admin (no "Modération" link then).
+    pub open_reports: Option<i64>,
 }
 
 impl From<HeaderCountsRow> for HeaderCounts {
@@ -45,6 +48,7 @@ impl From<HeaderCountsRow> for HeaderCounts {
         HeaderCounts {
             unread: row.unread,
             pending_requests: row.invitations + row.to_decide + row.contact_requests,
+            open_reports: (row.moderates != 0).then_some(row.open_reports),
         }
     }
 }
@@ -133,7 +137,7 @@ impl Domain {
     pub async fn header_counts(&self, account: &AccountRow) -> DomainResult<HeaderCounts> {
         Ok(self
             .store
-            .header_counts(account.id, account.actor_id)
+            .header_counts(account.id, account.actor_id, account.is_admin)
             .await?
             .into())
     }

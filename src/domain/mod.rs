@@ -56,6 +56,7 @@ pub mod reference_lists;
 pub mod refusals;
 pub mod rendering;
 pub mod reply_address;
+pub mod report_handling;
 pub mod rows;
 pub mod search_words;
 // All SQL. Private to the domain: pages, the API, the ActivityPub handlers

@@ -63,9 +63,19 @@ struct ForumPage<'a> {
     /// Whether the visitor follows the forum by e-mail (logged in only).
     mail_subscribed: Option<bool>,
     ban: Option<BanView>,
+    /// The visitor's own posts here that moderators removed, with why.
+    removed: Vec<RemovedView>,
     form: Option<&'a ThreadForm>,
     preview_html: Option<String>,
     error: Option<String>,
+}
+
+/// One of the visitor's posts removed by the moderators.
+#[derive(Serialize)]
+struct RemovedView {
+    title: String,
+    reason: String,
+    date: String,
 }
 
 /// The visitor's ban from a forum.
@@ -378,6 +388,20 @@ async fn forum_page(
         },
         None => None,
     };
+    let removed = match &page.user {
+        Some(user) => match state.domain.removed_posts_of(forum, user).await {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|row| RemovedView {
+                    title: row.thread_title,
+                    reason: row.reason,
+                    date: date(row.removed_at),
+                })
+                .collect(),
+            Err(error) => return refusal(state, page, error),
+        },
+        None => Vec::new(),
+    };
     let (preview, status, error) = match form.filter(|f| f.preview.is_some()) {
         Some(f) => match rendering::markdown(f.body.clone(), "body").await {
             Ok(html) => (Some(html), status, error),
@@ -404,6 +428,7 @@ async fn forum_page(
             follow_state,
             mail_subscribed,
             ban,
+            removed,
             form,
             preview_html: preview,
             error,

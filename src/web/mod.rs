@@ -17,6 +17,7 @@ pub mod home;
 pub mod home_teacher;
 pub mod languages;
 pub mod mail_lists;
+pub mod moderation;
 pub mod notice;
 pub mod notification_settings;
 pub mod notifications;
@@ -460,7 +461,16 @@ pub fn routes() -> Router<AppState> {
         .route("/threads/{id}", get(forums::show_thread))
         .route("/threads/{id}/replies", post(forums::submit_reply))
         .route("/threads/{id}/moderate", post(posts::submit_moderate))
-        .route("/forums/{name}/reports", get(posts::show_reports))
+        .route("/forums/{name}/reports", get(moderation::show_forum_queue))
+        .route("/moderation/reports", get(moderation::show_queue))
+        .route(
+            "/moderation/reports/{id}/resolve",
+            post(moderation::submit_resolve),
+        )
+        .route(
+            "/moderation/reports/{id}/dismiss",
+            post(moderation::submit_dismiss),
+        )
         .route("/post/{id}/edit", post(posts::submit_edit))
         .route(
             "/post/{id}/delete",

@@ -1,6 +1,6 @@
 //! Actions on posts from the thread page: edit and delete one's own,
 //! mark as helpful, report, and the moderators' tools (remove, lock, pin)
-//! with their reports queue.
+//! (their reports queue is in `super::moderation`).
 
 use super::{
     notice::{self, Notice},
@@ -51,32 +51,6 @@ pub enum AttemptText {
         /// Why.
         reason: String,
     },
-}
-
-/// `reports.html`: a forum's reports queue.
-#[derive(Serialize)]
-struct ReportsPage {
-    forum: ForumLink,
-    reports: Vec<ReportItem>,
-}
-
-/// A forum's title and path.
-#[derive(Serialize)]
-struct ForumLink {
-    title: String,
-    path: String,
-}
-
-/// A report in the queue.
-#[derive(Serialize)]
-struct ReportItem {
-    /// `NAME@DOMAIN`.
-    reporter: String,
-    post_link: Option<String>,
-    post_id: Option<i64>,
-    object: String,
-    reason: String,
-    created: Option<String>,
 }
 
 async fn load(state: &AppState, page: &Page, id: i64) -> Result<PostRow, Response> {
@@ -426,55 +400,4 @@ pub async fn submit_moderate(
         Ok(()) => back_to(&thread, Notice::new(key)),
         Err(error) => state.error_page(&page, error),
     }
-}
-
-/// `GET /forums/{name}/reports`: the moderators' queue.
-pub async fn show_reports(
-    State(state): State<AppState>,
-    page: Page,
-    WebPath(name): WebPath<String>,
-) -> Response {
-    let Some(user) = page.user.clone() else {
-        return crate::web::redirect::to("/login");
-    };
-    let forum = match state.domain.forum_by_path(&name).await {
-        Ok(forum) => forum,
-        Err(error) => return state.error_page(&page, error),
-    };
-    let reports = match state.domain.reports_for(&user, &forum).await {
-        Ok(reports) => reports,
-        Err(error) => return state.error_page(&page, error),
-    };
-    let local_domain = &state.domain.settings.instance.domain;
-    let reports = reports
-        .iter()
-        .map(|report| {
-            let domain = if report.reporter_domain.is_empty() {
-                local_domain.as_str()
-            } else {
-                report.reporter_domain.as_str()
-            };
-            ReportItem {
-                reporter: format!("{}@{domain}", report.reporter_name),
-                post_link: report
-                    .post_id
-                    .map(|p| format!("/threads/{}#post-{}", p.0, p.0)),
-                post_id: report.post_id.map(|p| p.0),
-                object: report.object_ap_id.clone(),
-                reason: report.reason.clone(),
-                created: crate::dates::iso_utc(report.created_at),
-            }
-        })
-        .collect();
-    state.render(
-        &page,
-        "reports.html",
-        &ReportsPage {
-            forum: ForumLink {
-                title: forum.title.clone(),
-                path: forum_path(&forum),
-            },
-            reports,
-        },
-    )
 }

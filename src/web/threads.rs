@@ -158,7 +158,7 @@ pub(super) async fn thread_page(
     }
     let (view, forum) = (&snapshot.thread, &snapshot.forum);
     if !view.post.is_visible() {
-        return refusal(state, page, AppError::new(StatusCode::GONE, "post_deleted"));
+        return removed_or_gone(state, page, &view.post, forum);
     }
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
@@ -296,5 +296,56 @@ pub async fn submit_reply(
             .await
         }
         Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// A thread no longer shown: its author, when moderators removed it, reads
+/// why (never who reported it); everyone else gets `410 post_deleted`.
+fn removed_or_gone(
+    state: &AppState,
+    page: &Page,
+    thread: &crate::domain::rows::PostRow,
+    forum: &crate::domain::rows::ForumRow,
+) -> Response {
+    let own = page
+        .user
+        .as_ref()
+        .is_some_and(|user| user.actor_id == thread.author_id);
+    match (&thread.removed_at, own) {
+        (Some(_), true) => {
+            let catalogs = crate::i18n::Catalogs::get();
+            let reason = thread.removed_reason.clone().unwrap_or_default();
+            let mut paragraphs = vec![catalogs.format(
+                page.lang,
+                "post-removed-own",
+                &[("title", thread.title.as_str())],
+            )];
+            if !reason.is_empty() {
+                paragraphs.push(catalogs.format(
+                    page.lang,
+                    "post-removed-reason",
+                    &[("reason", reason.as_str())],
+                ));
+            }
+            state.render_status(
+                StatusCode::GONE,
+                page,
+                "message.html",
+                &crate::web::views::MessagePage {
+                    heading: catalogs.format(page.lang, "post-removed", &[]),
+                    paragraphs,
+                    link: Some(crate::web::views::LinkView {
+                        href: crate::apub::forums::forum_path(forum),
+                        label: catalogs.format(
+                            page.lang,
+                            "thread-back",
+                            &[("forum", forum.title.as_str())],
+                        ),
+                    }),
+                    resend: None,
+                },
+            )
+        }
+        _ => refusal(state, page, AppError::new(StatusCode::GONE, "post_deleted")),
     }
 }

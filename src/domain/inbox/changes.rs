@@ -174,10 +174,14 @@ impl Domain {
             &reason,
             activity_id,
         );
+        let moderator = signer.id;
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {
             Box::pin(async move {
                 let now = tx.now_ms();
                 posts::mark_removed(tx, id, &reason, now).await?;
+                // The reports made here about it are handled there.
+                crate::domain::store::reports::resolve_reports_of_post(tx, id, moderator, &reason)
+                    .await?;
                 insert_notification(tx, &to, &note).await.map(|_| ())
             })
         })

@@ -21,6 +21,11 @@ pub struct HeaderCountsRow {
     pub to_decide: i64,
     /// Contact requests to answer.
     pub contact_requests: i64,
+    /// Non-zero when the teacher moderates a forum or is an admin.
+    pub moderates: i64,
+    /// Open reports of the forums the teacher moderates (every forum's
+    /// for an admin).
+    pub open_reports: i64,
 }
 
 /// A teacher's visits of the home.
@@ -86,6 +91,7 @@ impl Store {
         &self,
         account: AccountId,
         actor: ActorId,
+        admin: bool,
     ) -> StoreResult<HeaderCountsRow> {
         Ok(sqlx::query_as(&format!(
             "SELECT \
@@ -99,12 +105,17 @@ impl Store {
                AND mine.role IN ('owner', 'moderator') AND asking.state = 'requested') AS to_decide, \
              (SELECT COUNT(*) FROM follows JOIN actors ON actors.id = follows.follower_id \
                WHERE follows.followed_id = $2 AND follows.state = 'pending' \
-               AND actors.kind = 'person') AS contact_requests",
+               AND actors.kind = 'person') AS contact_requests, \
+             (SELECT COUNT(*) FROM forum_moderators WHERE actor_id = $2) + \
+               (CASE WHEN $3 THEN 1 ELSE 0 END) AS moderates, \
+             (SELECT COUNT(*) FROM reports WHERE state = 'open' AND ($3 OR forum_id IN \
+               (SELECT forum_id FROM forum_moderators WHERE actor_id = $2))) AS open_reports",
             JOINS = super::notifications::JOINS,
             VISIBLE = super::notifications::VISIBLE,
         ))
         .bind(account.0)
         .bind(actor.0)
+        .bind(admin)
         .fetch_one(self.pool())
         .await?)
     }

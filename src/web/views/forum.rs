@@ -67,6 +67,9 @@ pub struct ForumPostView {
     pub deleted: bool,
     /// Removed by a moderator.
     pub removed: bool,
+    /// Why the moderators removed it; the template shows it to the author
+    /// only.
+    pub removed_reason: Option<String>,
     /// Refused by its forum: the reason.
     pub refused: Option<String>,
     /// Thread locked.
@@ -130,6 +133,10 @@ impl ForumPostView {
             },
             deleted: post.deleted_at.is_some(),
             removed: post.removed_at.is_some(),
+            removed_reason: post
+                .removed_at
+                .and(post.removed_reason.clone())
+                .filter(|reason| !reason.is_empty()),
             refused: post
                 .refused_at
                 .map(|_| post.refused_reason.clone().unwrap_or_default()),

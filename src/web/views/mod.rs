@@ -141,6 +141,8 @@ pub struct CountsView {
     pub unread: i64,
     /// Requests waiting on "Mes demandes".
     pub pending_requests: i64,
+    /// Reports waiting in the moderators' queue; `None` hides its link.
+    pub open_reports: Option<i64>,
 }
 
 /// The logged-in account in the header.
@@ -193,6 +195,7 @@ impl<'a> BaseView<'a> {
             counts: page.and_then(|p| p.counts).map(|counts| CountsView {
                 unread: counts.unread,
                 pending_requests: counts.pending_requests,
+                open_reports: counts.open_reports,
             }),
             flash: page.and_then(|p| p.notice.as_deref()),
             time_zone: page
