@@ -173,7 +173,7 @@ pub async fn confirm_remove(
     State(state): State<AppState>,
     page: Page,
     WebPath(id): WebPath<i64>,
-    axum::extract::Query(form): axum::extract::Query<ReasonForm>,
+    crate::extract::WebQuery(form): crate::extract::WebQuery<ReasonForm>,
 ) -> Response {
     let (_, post) = match acting_on(&state, &page, id).await {
         Ok(found) => found,
