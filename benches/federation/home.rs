@@ -199,6 +199,7 @@ pub(super) async fn home_bench(summary: &Summary, secs: u64) {
                     attendees: Vec::new(),
                     created_at: now,
                     local: true,
+                    time_zone: "Europe/Paris".into(),
                 },
             )
             .await

@@ -339,11 +339,19 @@ mod tests {
 
     #[test]
     fn a_mobilizon_event_gives_its_time_zone() {
-        let text = include_str!("../fixtures/mobilizon/lemmy-apub-assets/objects/event.json");
-        let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
-        // Mobilizon's event has no `audience`; a project event needs one.
-        value["audience"] = "https://mobilizon.example/@group".into();
-        let event: ProjectEvent = serde_json::from_value(value).unwrap();
+        // The fields of Mobilizon's `Event` (its `objects/event.json` as
+        // Lemmy keeps it) a project event reads, with the project added.
+        let event: ProjectEvent = serde_json::from_value(serde_json::json!({
+            "type": "Event",
+            "id": "https://rendezvous.nomagic.uk/events/b81c0531-a57c-497d-93ba-af0f8b255498",
+            "attributedTo": "https://rendezvous.nomagic.uk/@devon_caledonian_society",
+            "name": "Caledonian scottish dance class",
+            "startTime": "2022-12-11T19:00:00+00:00",
+            "endTime": "2022-12-11T21:00:00+00:00",
+            "timezone": "Europe/London",
+            "audience": "https://rendezvous.nomagic.uk/@devon_caledonian_society",
+        }))
+        .unwrap();
         assert_eq!(event.timezone.as_deref(), Some("Europe/London"));
     }
 }

@@ -64,7 +64,11 @@ impl Domain {
 
     /// Sets the time zone a teacher reads dates in: a tz database name,
     /// or empty for the instance's default; `unknown_time_zone` otherwise.
-    pub async fn set_account_time_zone(&self, account: &AccountRow, name: &str) -> DomainResult<()> {
+    pub async fn set_account_time_zone(
+        &self,
+        account: &AccountRow,
+        name: &str,
+    ) -> DomainResult<()> {
         let name = name.trim();
         let stored = if name.is_empty() {
             ""

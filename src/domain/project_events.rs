@@ -231,7 +231,12 @@ mod tests {
         );
         // An explicit offset wins over the zone.
         assert_eq!(
-            parse_time("2026-12-10T14:00:00+01:00", "starts", chrono_tz::Europe::Paris).unwrap(),
+            parse_time(
+                "2026-12-10T14:00:00+01:00",
+                "starts",
+                chrono_tz::Europe::Paris
+            )
+            .unwrap(),
             ms("2026-12-10T13:00:00Z")
         );
         assert_eq!(

@@ -640,11 +640,19 @@ mod tests {
             "<time datetime=\"2027-01-12T17:00:00Z\">Tue 12 Jan 2027, 13:00</time>"
         );
         assert_eq!(
-            render("fr", "America/Martinique", "{{ starts|when(none, 'Europe/Paris') }}"),
+            render(
+                "fr",
+                "America/Martinique",
+                "{{ starts|when(none, 'Europe/Paris') }}"
+            ),
             "<time datetime=\"2027-01-12T17:00:00Z\">mar. 12 janv. 2027, 18 h</time>"
         );
         assert_eq!(
-            render("fr", "Europe/Paris", "{{ starts|when('text') }}|{{ ends|when('hour') }}|{{ ''|when }}"),
+            render(
+                "fr",
+                "Europe/Paris",
+                "{{ starts|when('text') }}|{{ ends|when('hour') }}|{{ ''|when }}"
+            ),
             "mar. 12 janv. 2027, 18 h|<time datetime=\"2027-01-12T18:30:00Z\">19 h 30</time>|"
         );
         // Inside a message, the markup is kept and everything else escaped.

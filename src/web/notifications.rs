@@ -20,7 +20,6 @@ use crate::{
 use axum::{extract::State, response::Response};
 use serde::{Deserialize, Serialize};
 
-
 /// `notifications.html`.
 #[derive(Serialize)]
 struct NotificationsPage {

@@ -9,12 +9,11 @@
 //
 // Run with `bash tests/browser/run.sh` from the repository root.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import dns from 'node:dns';
-import path from 'node:path';
 
 import { chromium } from 'playwright-core';
 import {
+  atBothWidths,
   bodyText,
   checkAccessibility,
   clickAndWaitForPage,
@@ -44,7 +43,6 @@ const FORUM = 'svt_college';
 const THREAD_TITLE = 'Sortie géologie en quatrième : vos idées ?';
 const REPLY_ONE = 'Nous allons chaque année à la carrière de Saint-Malo, très bien accueillis.';
 const REPLY_TWO = 'Pensez aussi à la fiche sécurité, je peux partager la nôtre.';
-const SHOTS = process.env.PREAU_SHOTS_DIR;
 
 const state = {
   a: newInstance('A'),
@@ -83,29 +81,6 @@ async function headerCount(page) {
   };
 }
 const squashName = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
-
-/** Fails when the page scrolls sideways at its current width. */
-async function expectNoSidewaysScroll(page, what) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= client, `${what} scrolls sideways: ${scroll} px of content in ${client} px`);
-}
-
-/** Screenshots at 1280 and 390 px (when PREAU_SHOTS_DIR is set) and the 390 px check. */
-async function atBothWidths(page, pathname, name) {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await goto(page, state.a, pathname);
-    if (width === 390) await expectNoSidewaysScroll(page, `${pathname} at 390 px`);
-    if (SHOTS) {
-      await mkdir(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 step('the admin creates a forum and opens a thread', async () => {
   const page = state.admin;
@@ -154,7 +129,7 @@ step('the home shows the new reply, linked to its place in the thread', async ()
   assert.match(href ?? '', new RegExp(`^${state.threadPath}#post-\\d+$`), `the reply's link: ${href}`);
   assert.ok((await item.locator('.trust').count()) > 0, 'the author carries a trust label');
   await checkAccessibility(page, 'home (admin, with a reply)', state.axeFindings);
-  await atBothWidths(page, '/', 'home');
+  await atBothWidths(page, state.a, '/', 'home');
 });
 
 step('opening the notification marks it read and leads to the reply', async () => {
@@ -164,14 +139,14 @@ step('opening the notification marks it read and leads to the reply', async () =
   assert.ok((await bodyText(page)).includes('Aujourd’hui'), 'grouped under "Aujourd’hui"');
   const unread = page.locator('.notification.unread');
   assert.equal(await unread.count(), 1, `one unread notification:\n${await bodyText(page)}`);
-  await atBothWidths(page, '/notifications', 'notifications');
+  await atBothWidths(page, state.a, '/notifications', 'notifications');
   await clickAndWaitForPage(page, page.locator('.notification.unread .notification-text a'));
   const url = new URL(page.url());
   assert.equal(url.pathname, state.threadPath, `the link leads to the thread, is ${page.url()}`);
   assert.match(url.hash, /^#post-\d+$/, `the link points at the reply: ${url.hash}`);
   assert.equal(await page.locator(`${url.hash}`).count(), 1, `the anchor ${url.hash} exists`);
   assert.equal((await headerCount(page)).shown, '', 'the count is gone once opened');
-  await atBothWidths(page, state.threadPath, 'thread');
+  await atBothWidths(page, state.a, state.threadPath, 'thread');
   await goto(page, state.a, '/notifications');
   assert.equal(await page.locator('.notification.unread').count(), 0, 'nothing unread after opening');
 });

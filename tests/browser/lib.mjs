@@ -771,3 +771,43 @@ export async function postReply(page, inst, text) {
   await expectNoAlert(page, `replying on ${inst.label}`);
   assert.equal(new URL(page.url()).pathname, threadPath, `after replying, the browser should be back on ${threadPath}, is on ${page.url()}`);
 }
+
+const FR_DAYS = ['dim.', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.'];
+const FR_MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+
+/** The day of `date` in Europe/Paris as pages write it in French (src/dates.rs): "mar. 12 janv. 2027", "lun. 1er févr. 2027". */
+export function frenchDay(date) {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(date)
+    .split('-')
+    .map(Number);
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return `${FR_DAYS[weekday]} ${day === 1 ? '1er' : day} ${FR_MONTHS[month - 1]} ${year}`;
+}
+
+/** Fails when the page scrolls sideways at its current width. */
+export async function expectNoSidewaysScroll(page, what) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `${what} scrolls sideways: ${scroll} px of content in ${client} px`);
+}
+
+/**
+ * Opens `pathname` on `inst` at 1280 and 390 px wide, checks that it does not scroll
+ * sideways at 390 px and, when PREAU_SHOTS_DIR is set, saves `NAME-WIDTH.png` there.
+ */
+export async function atBothWidths(page, inst, pathname, name) {
+  const shots = process.env.PREAU_SHOTS_DIR;
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await goto(page, inst, pathname);
+    if (width === 390) await expectNoSidewaysScroll(page, `${pathname} at 390 px`);
+    if (shots) {
+      await mkdir(shots, { recursive: true });
+      await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}

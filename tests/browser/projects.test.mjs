@@ -49,6 +49,7 @@ import {
   stepper,
   submitForm,
   tearDown,
+  frenchDay,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
@@ -82,7 +83,7 @@ const EVENT = {
 };
 // Entered and shown in the instances' default zone, Europe/Paris, as
 // people write dates (src/dates.rs).
-const EVENT_DAY = `${['dim.', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.'][new Date(Date.UTC(EVENT_YEAR, 2, 16)).getUTCDay()]} 16 mars ${EVENT_YEAR}`;
+const EVENT_DAY = frenchDay(new Date(Date.UTC(EVENT_YEAR, 2, 16, 12)));
 const EVENT_WHEN = `du ${EVENT_DAY}, 14 h au ${EVENT_DAY}, 15 h 30`;
 
 const THREAD_TITLE = 'Calendrier des rencontres';

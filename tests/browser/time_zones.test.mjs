@@ -11,12 +11,11 @@
 //
 // Run with `bash tests/browser/run.sh` from the repository root.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import dns from 'node:dns';
-import path from 'node:path';
 
 import { chromium } from 'playwright-core';
 import {
+  atBothWidths,
   bodyText,
   checkAccessibility,
   clickAndWaitForPage,
@@ -24,6 +23,7 @@ import {
   createUser,
   expectNoAlert,
   formWith,
+  frenchDay,
   goto,
   launchChromium,
   logIn,
@@ -44,9 +44,8 @@ const CONFIG = 'instance-config/informal.toml';
 const TEACHER = { name: 'jlucas', email: 'josette.lucas@profs.example', password: 'Craie-blanche-2024!' };
 const PROJECT = { name: 'jardin_partage', title: 'Jardin partagé entre écoles' };
 const YEAR = new Date().getUTCFullYear() + 1;
-const DAY = `${['dim.', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.'][new Date(Date.UTC(YEAR, 0, 12)).getUTCDay()]} 12 janv. ${YEAR}`;
+const DAY = frenchDay(new Date(Date.UTC(YEAR, 0, 12, 12)));
 const EVENT = { title: 'Conseil de jardin', starts: `${YEAR}-01-12T18:00`, ends: `${YEAR}-01-12T19:30` };
-const SHOTS = process.env.PREAU_SHOTS_DIR;
 
 const state = {
   a: newInstance('A'),
@@ -72,26 +71,6 @@ setUp(state, async () => {
 });
 
 tearDown(state, { prefix: 'time-zones', instances: () => [state.a] });
-
-/** Screenshots at 1280 and 390 px (when PREAU_SHOTS_DIR is set) and the 390 px check. */
-async function atBothWidths(page, pathname, name) {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await goto(page, state.a, pathname);
-    if (width === 390) {
-      const { scroll, client } = await page.evaluate(() => ({
-        scroll: document.documentElement.scrollWidth,
-        client: document.documentElement.clientWidth,
-      }));
-      assert.ok(scroll <= client, `${pathname} scrolls sideways at 390 px: ${scroll} px in ${client} px`);
-    }
-    if (SHOTS) {
-      await mkdir(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 /** The agenda entry of the event on "Mon agenda", squashed. */
 async function agendaEntry(page) {
@@ -160,7 +139,7 @@ step('the teacher chooses America/Martinique and the agenda moves to 13 h', asyn
 
 step('screenshots: agenda, profile settings and a thread at 1280 and 390 px', async () => {
   const page = state.page;
-  await atBothWidths(page, '/agenda', 'agenda');
-  await atBothWidths(page, '/settings/profile', 'profile-settings');
-  await atBothWidths(page, state.threadPath, 'thread');
+  await atBothWidths(page, state.a, '/agenda', 'agenda');
+  await atBothWidths(page, state.a, '/settings/profile', 'profile-settings');
+  await atBothWidths(page, state.a, state.threadPath, 'thread');
 });

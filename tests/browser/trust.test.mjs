@@ -54,6 +54,7 @@ import {
   startServer,
   stepper,
   tearDown,
+  frenchDay,
 } from './lib.mjs';
 
 // "localhost" must reach the servers, which listen on 127.0.0.1 only.
@@ -90,7 +91,7 @@ const WHY_OWN = 'Contenu de cette instance : son niveau est celui que fixe sa co
 const WHY_EVIDENCE = 'Niveau établi par la preuve ci-dessous, vérifiée par cette instance.';
 const WHY_NO_EVIDENCE = 'Aucune preuve que cette instance puisse vérifier : une déclaration n’est jamais recopiée.';
 const WHY_ATTESTATION = new RegExp(
-  `Attestation signée par ${AUTHORITY.replace(/[()]/g, '\\$&')}, vérifiée le (\\d{2}/\\d{2}/\\d{4})\\.`,
+  `Attestation signée par ${AUTHORITY.replace(/[()]/g, '\\$&')}, vérifiée le (.+? \\d{4})\\.`,
 );
 
 // ---------------------------------------------------------------------------
@@ -399,11 +400,10 @@ step('R: the "pourquoi ?" panels explain each label', async () => {
   const svtText = squash(await svtWhy.innerText());
   assert.ok(svtText.startsWith(WHY_EVIDENCE), `S's panel should say the level rests on verified evidence; it reads: ${svtText}`);
   const match = svtText.match(WHY_ATTESTATION);
-  assert.ok(match, `S's panel should name the attestation and its authority ("Attestation signée par ${AUTHORITY}, vérifiée le JJ/MM/AAAA."); it reads: ${svtText}`);
-  const utcDay = (d) => d.toISOString().slice(0, 10).split('-').reverse().join('/');
+  assert.ok(match, `S's panel should name the attestation and its authority ("Attestation signée par ${AUTHORITY}, vérifiée le mar. 12 janv. 2027."); it reads: ${svtText}`);
   assert.ok(
-    [utcDay(state.startedOn), utcDay(new Date())].includes(match[1]),
-    `S's attestation should have been checked today (UTC), the panel says ${match[1]}`,
+    [frenchDay(state.startedOn), frenchDay(new Date())].includes(match[1]),
+    `S's attestation should have been checked today (Europe/Paris), the panel says ${match[1]}`,
   );
 
   // The thread's own panel, by the keyboard.

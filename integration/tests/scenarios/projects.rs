@@ -689,12 +689,14 @@ async fn content_stays_among_members(
     // once she reads dates in Martinique, with the event's zone named.
     let bea_agenda = bea.page(&association.url("/agenda")).await;
     assert!(
-        bea_agenda.contains(
-            "<time datetime=\"2027-01-12T17:00:00Z\">mar. 12 janv. 2027, 18 h</time>"
-        ),
+        bea_agenda
+            .contains("<time datetime=\"2027-01-12T17:00:00Z\">mar. 12 janv. 2027, 18 h</time>"),
         "{bea_agenda}"
     );
-    assert!(!bea_agenda.contains("heure de Europe/Paris"), "{bea_agenda}");
+    assert!(
+        !bea_agenda.contains("heure de Europe/Paris"),
+        "{bea_agenda}"
+    );
     let profile = [
         ("display_name", "Dora"),
         ("time_zone", "America/Martinique"),
@@ -741,7 +743,8 @@ async fn content_stays_among_members(
     );
     assert_eq!(ics.matches("BEGIN:VTIMEZONE").count(), 1, "{ics}");
     assert!(
-        ics.match_indices('\n').all(|(at, _)| ics[..at].ends_with('\r')),
+        ics.match_indices('\n')
+            .all(|(at, _)| ics[..at].ends_with('\r')),
         "every line ends in CRLF"
     );
 
