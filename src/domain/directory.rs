@@ -203,19 +203,26 @@ fn language_code(raw: &str) -> bool {
         })
 }
 
+/// The folded words of a search box `q` (the directory's, the forums'):
+/// at most 200 characters and 12 different words, in order.
+pub fn query_words(raw: &str) -> DomainResult<Vec<String>> {
+    let text = validate::text(raw, 200, "q")?;
+    let mut search_words: Vec<String> = Vec::new();
+    for word in words(&text) {
+        if !search_words.contains(&word) {
+            search_words.push(word);
+        }
+    }
+    if search_words.len() > 12 {
+        return Err(Refusal::TooManyItems("q".into()).into());
+    }
+    Ok(search_words)
+}
+
 impl DirectoryInput {
     /// Checks every field.
     pub fn validate(&self) -> DomainResult<DirectorySearch> {
-        let text = validate::text(&self.words, 200, "q")?;
-        let mut search_words: Vec<String> = Vec::new();
-        for word in words(&text) {
-            if !search_words.contains(&word) {
-                search_words.push(word);
-            }
-        }
-        if search_words.len() > 12 {
-            return Err(Refusal::TooManyItems("q".into()).into());
-        }
+        let search_words = query_words(&self.words)?;
         let kind = match self.kind.trim() {
             "" | "all" => DirectoryKind::All,
             "projects" => DirectoryKind::Projects,

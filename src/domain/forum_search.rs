@@ -8,8 +8,8 @@
 //! another table, never searched here.
 
 use super::{
-    lookups::THREADS_PER_PAGE, rows::ForumRow, search_words::Synonyms, validate, Domain,
-    DomainResult, Refusal,
+    directory::query_words, lookups::THREADS_PER_PAGE, rows::ForumRow, search_words::Synonyms,
+    validate, Domain, DomainResult,
 };
 use crate::domain::store::{
     directory::{html_text, words, SearchTerm},
@@ -49,16 +49,7 @@ pub struct ForumSearch {
 impl ForumSearchInput {
     /// Checks every field (an empty query is allowed: it finds nothing).
     pub fn validate(&self) -> DomainResult<ForumSearch> {
-        let text = validate::text(&self.q, 200, "q")?;
-        let mut found: Vec<String> = Vec::new();
-        for word in words(&text) {
-            if !found.contains(&word) {
-                found.push(word);
-            }
-        }
-        if found.len() > 12 {
-            return Err(Refusal::TooManyItems("q".into()).into());
-        }
+        let found = query_words(&self.q)?;
         let forum = validate::text(&self.forum, 200, "forum")?;
         let page = validate::page_number(Some(&self.page), 500)?;
         Ok(ForumSearch {

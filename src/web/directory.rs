@@ -13,6 +13,7 @@ use crate::{
         },
         places::place_suggestions,
         profile::SCHOOL_LEVELS,
+        reference_lists::ReferenceLists,
         rows::{ProjectStatus, Visibility},
         trust::Labeller,
     },
@@ -160,10 +161,44 @@ struct FormView<'a> {
     levels: Vec<&'static str>,
     statuses: Vec<&'static str>,
     radius: String,
+    /// The subjects of the list (`[lists]`), and the one typed when it
+    /// is none of them (older links, the API).
+    subjects: Vec<String>,
+    subject_other: Option<String>,
+    /// The academies by region, and the one typed when it is none.
+    regions: Vec<RegionView>,
+    academy_other: Option<String>,
+    /// Whether a filter is set: the folded filters open.
+    has_filters: bool,
+}
+
+/// A region and its academies, one group of the academy filter.
+#[derive(Serialize)]
+struct RegionView {
+    name: String,
+    academies: Vec<String>,
 }
 
 impl<'a> FormView<'a> {
-    fn of(params: &'a DirectoryParams) -> FormView<'a> {
+    fn of(params: &'a DirectoryParams, lists: &ReferenceLists) -> FormView<'a> {
+        let subject = params.subject.trim();
+        let subject_other = (!subject.is_empty() && !lists.subjects.iter().any(|s| s == subject))
+            .then(|| subject.to_string());
+        let academy = params.academy.trim();
+        let academy_other = (!academy.is_empty()
+            && !lists.academies.iter().any(|a| a.name == academy))
+        .then(|| academy.to_string());
+        let has_filters = [
+            &params.kind,
+            &params.subject,
+            &params.level,
+            &params.language,
+            &params.academy,
+            &params.status,
+            &params.place,
+        ]
+        .iter()
+        .any(|value| !value.trim().is_empty() && value.trim() != "all");
         let kind = match params.kind.trim() {
             "" => DirectoryKind::All.as_str(),
             kind => kind,
@@ -179,6 +214,18 @@ impl<'a> FormView<'a> {
             } else {
                 params.radius.clone()
             },
+            subjects: lists.subjects.clone(),
+            subject_other,
+            regions: lists
+                .regions()
+                .into_iter()
+                .map(|(name, academies)| RegionView {
+                    name,
+                    academies: academies.iter().map(|a| a.name.clone()).collect(),
+                })
+                .collect(),
+            academy_other,
+            has_filters,
         }
     }
 }
@@ -351,6 +398,7 @@ pub async fn show_directory(
         Ok(labels) => labels,
         Err(error) => return state.error_page(&page, error),
     };
+    let lists = state.domain.reference_lists();
     let outcome = async {
         let search = params.input().validate()?;
         let results = state
@@ -363,7 +411,7 @@ pub async fn show_directory(
     match outcome {
         Ok((search, results)) => {
             let view = DirectoryPage {
-                form: FormView::of(&params),
+                form: FormView::of(&params, &lists),
                 outcome: Outcome::Results {
                     results: ResultsView::of(&params, &search, &results, &labels),
                 },
@@ -384,7 +432,7 @@ pub async fn show_directory(
                 Vec::new()
             };
             let view = DirectoryPage {
-                form: FormView::of(&params),
+                form: FormView::of(&params, &lists),
                 outcome: Outcome::Refused {
                     error: state.error_message(page.lang, &error),
                     error_field: error

@@ -8,7 +8,10 @@ use super::{
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
-    domain::profile::{LocalPerson, ProfileInput},
+    domain::{
+        profile::{LocalPerson, ProfileInput},
+        reference_lists::ReferenceLists,
+    },
     error::AppError,
 };
 use axum::{
@@ -49,6 +52,9 @@ struct ProfileView<'a> {
 struct ProfileEditPage<'a> {
     form: &'a ProfileForm,
     levels: Vec<LevelChoice>,
+    /// The subjects of the list, checked or not; the academies by region,
+    /// with the typed one when it names none of them.
+    lists: ListChoices,
     /// A first log-in: the form comes with a welcome.
     welcome: bool,
     error: Option<String>,
@@ -171,8 +177,12 @@ pub struct ProfileForm {
     display_name: String,
     #[serde(default)]
     bio: String,
+    /// Subjects typed (those not in the list).
     #[serde(default)]
     subjects: String,
+    /// Subjects of the list, checked.
+    #[serde(default)]
+    subject_choices: Vec<String>,
     #[serde(default)]
     levels: Vec<String>,
     #[serde(default)]
@@ -188,6 +198,78 @@ pub struct ProfileForm {
     time_zone: String,
 }
 
+/// A subject of the list in the form.
+#[derive(Serialize)]
+struct SubjectChoice {
+    name: String,
+    checked: bool,
+}
+
+/// A region and its academies, a group of the academy choice.
+#[derive(Serialize)]
+struct RegionChoice {
+    name: String,
+    academies: Vec<String>,
+}
+
+/// The form's choices from the shipped and configured lists.
+#[derive(Serialize)]
+struct ListChoices {
+    subjects: Vec<SubjectChoice>,
+    regions: Vec<RegionChoice>,
+    /// The academy as typed or stored, when it names no entry.
+    academy_other: Option<String>,
+}
+
+impl ListChoices {
+    fn of(lists: &ReferenceLists, form: &ProfileForm) -> ListChoices {
+        let academy = form.academy.trim();
+        ListChoices {
+            subjects: lists
+                .subjects
+                .iter()
+                .map(|name| SubjectChoice {
+                    checked: form.subject_choices.contains(name),
+                    name: name.clone(),
+                })
+                .collect(),
+            regions: lists
+                .regions()
+                .into_iter()
+                .map(|(name, academies)| RegionChoice {
+                    name,
+                    academies: academies.iter().map(|a| a.name.clone()).collect(),
+                })
+                .collect(),
+            academy_other: (!academy.is_empty()
+                && !lists.academies.iter().any(|a| a.name == academy))
+            .then(|| academy.to_string()),
+        }
+    }
+}
+
+/// Stored subjects split into those of the list (by their list label)
+/// and the others, as typed; the academy by its list label when it names
+/// one ("Académie de Rennes" → Rennes).
+fn form_lists(
+    lists: &ReferenceLists,
+    subjects: &[String],
+    academy: &str,
+) -> (Vec<String>, String, String) {
+    let mut listed = Vec::new();
+    let mut others = Vec::new();
+    for subject in subjects {
+        match lists.subject_named(subject) {
+            Some(name) => listed.push(name.to_string()),
+            None => others.push(subject.clone()),
+        }
+    }
+    let academy = lists
+        .academy_named(academy)
+        .map_or_else(|| academy.to_string(), |found| found.name.clone());
+    (listed, others.join(", "), academy)
+}
+
 /// The profile form as first shown, with the welcome of a first log-in.
 fn edit_page_welcome(state: &AppState, page: &Page, form: &ProfileForm, welcome: bool) -> Response {
     state.render(
@@ -196,6 +278,7 @@ fn edit_page_welcome(state: &AppState, page: &Page, form: &ProfileForm, welcome:
         &ProfileEditPage {
             form,
             levels: LevelChoice::all(&form.levels),
+            lists: ListChoices::of(&state.domain.reference_lists(), form),
             welcome,
             error: None,
             error_field: None,
@@ -219,6 +302,7 @@ fn edit_page(
         &ProfileEditPage {
             form,
             levels: LevelChoice::all(&form.levels),
+            lists: ListChoices::of(&state.domain.reference_lists(), form),
             welcome: false,
             error: message,
             error_field: field,
@@ -255,13 +339,19 @@ pub async fn show_edit(
         Ok(profile) => profile,
         Err(error) => return state.error_page(&page, error),
     };
+    let (subject_choices, subjects, academy) = form_lists(
+        &state.domain.reference_lists(),
+        &profile.subjects,
+        &profile.academy,
+    );
     let form = ProfileForm {
         display_name: user.display_name.clone(),
         bio: profile.bio_source,
-        subjects: profile.subjects.join(", "),
+        subjects,
+        subject_choices,
         levels: profile.school_levels,
         languages: profile.languages.join(", "),
-        academy: profile.academy,
+        academy,
         school: profile.school,
         interests: profile.interests.join(", "),
         time_zone: user.time_zone.clone(),
@@ -282,7 +372,18 @@ pub async fn submit_edit(
     let input = ProfileInput {
         display_name: form.display_name.clone(),
         bio: form.bio.clone(),
-        subjects: form.subjects.clone(),
+        subjects: form
+            .subject_choices
+            .iter()
+            .map(String::as_str)
+            .chain(
+                form.subjects
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|typed| !typed.is_empty()),
+            )
+            .collect::<Vec<_>>()
+            .join(", "),
         levels: form.levels.clone(),
         languages: form.languages.clone(),
         academy: form.academy.clone(),

@@ -245,7 +245,7 @@ step('edit the profile in /settings/profile', async () => {
   }
   await form.locator('input[type=checkbox][name=levels][value=lycee]').check();
   await (await expectField(form, 'input[name=languages]', 'profile')).fill('fr, en');
-  await (await expectField(form, '[name=academy]', 'profile')).fill('Rennes');
+  await (await expectField(form, 'select[name=academy]', 'profile')).selectOption('Rennes');
   await (await expectField(form, 'input[name=school]', 'profile')).fill('Lycée Chateaubriand');
   await (await expectField(form, 'input[name=interests]', 'profile')).fill('eTwinning, robotique');
   const saved = await submitForm(page, form);

@@ -159,9 +159,10 @@ impl SearchTerm {
         })
     }
 
-    /// The FTS5 query of this term: words quoted (never syntax), `*` for
-    /// a prefix.
-    pub(crate) fn fts5(&self) -> String {
+    /// This term in a text-search syntax: each word through `word` (told
+    /// whether it is a prefix), an alternative's words joined by `and`,
+    /// alternatives by `or`.
+    fn query_text(&self, word: impl Fn(&str, bool) -> String, and: &str, or: &str) -> String {
         let alternatives: Vec<String> = self
             .any_of
             .iter()
@@ -169,42 +170,32 @@ impl SearchTerm {
             .map(|alternative| {
                 let words: Vec<String> = alternative
                     .iter()
-                    .map(|word| {
-                        if word.chars().count() >= MIN_PREFIX {
-                            format!("\"{word}\"*")
-                        } else {
-                            format!("\"{word}\"")
-                        }
-                    })
+                    .map(|wanted| word(wanted, wanted.chars().count() >= MIN_PREFIX))
                     .collect();
-                format!("({})", words.join(" AND "))
+                format!("({})", words.join(and))
             })
             .collect();
-        format!("({})", alternatives.join(" OR "))
+        format!("({})", alternatives.join(or))
+    }
+
+    /// The FTS5 query of this term: words quoted (never syntax), `*` for
+    /// a prefix.
+    pub(crate) fn fts5(&self) -> String {
+        self.query_text(
+            |word, prefix| format!("\"{word}\"{}", if prefix { "*" } else { "" }),
+            " AND ",
+            " OR ",
+        )
     }
 
     /// The PostgreSQL `tsquery` of this term: `:*` for a prefix (words
     /// hold only letters and digits, never operators).
     pub(crate) fn tsquery(&self) -> String {
-        let alternatives: Vec<String> = self
-            .any_of
-            .iter()
-            .filter(|alternative| !alternative.is_empty())
-            .map(|alternative| {
-                let words: Vec<String> = alternative
-                    .iter()
-                    .map(|word| {
-                        if word.chars().count() >= MIN_PREFIX {
-                            format!("'{word}':*")
-                        } else {
-                            format!("'{word}'")
-                        }
-                    })
-                    .collect();
-                format!("({})", words.join(" & "))
-            })
-            .collect();
-        format!("({})", alternatives.join(" | "))
+        self.query_text(
+            |word, prefix| format!("'{word}'{}", if prefix { ":*" } else { "" }),
+            " & ",
+            " | ",
+        )
     }
 }
 
