@@ -872,7 +872,7 @@ unsubscribe-done-list = Done: you no longer follow "{ $list }" by e-mail.
 notice-invited = Invitation sent to { $name }.
 confirm-cancel = Cancel
 
-## Issue 13, part M: moderation (reports queue, removal reasons)
+## Issue 13, part M: moderation (reports queue, removal reasons) and sign-up applications
 nav-moderation = Moderation
 nav-moderation-open = { $count } open report(s)
 reports-queue-intro = Open reports in the forums you moderate, oldest first.
@@ -900,3 +900,9 @@ post-removed-reason = Reason: { $reason }
 forum-removed-heading = Your messages removed by the moderators
 forum-removed-item = “{ $title }”, removed on { $date }.
 error-report_closed = This report is already resolved or dismissed.
+signup-school = School or organisation
+signup-school-help = Where you work (school, college, association…), so the admins can place you.
+signup-motivation = Why join this instance?
+signup-motivation-help = A few sentences the admins read before approving your sign-up (at most 1,000 characters).
+admin-application = Application
+admin-application-school = School: { $school }

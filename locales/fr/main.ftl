@@ -872,7 +872,7 @@ unsubscribe-done-list = C’est fait : vous ne suivez plus « { $list } » par e
 notice-invited = Invitation envoyée à { $name }.
 confirm-cancel = Annuler
 
-## Issue 13, part M: moderation (reports queue, removal reasons)
+## Issue 13, part M: moderation (reports queue, removal reasons) and sign-up applications
 nav-moderation = Modération
 nav-moderation-open = { $count } signalement(s) en attente
 reports-queue-intro = Signalements en attente dans les forums que vous modérez, du plus ancien au plus récent.
@@ -900,3 +900,9 @@ post-removed-reason = Motif : { $reason }
 forum-removed-heading = Vos messages retirés par la modération
 forum-removed-item = « { $title } », retiré le { $date }.
 error-report_closed = Ce signalement est déjà traité ou classé.
+signup-school = Établissement ou structure
+signup-school-help = Où vous exercez (collège, lycée, école, association…), pour que les administrateurs vous situent.
+signup-motivation = Pourquoi rejoindre cette instance ?
+signup-motivation-help = Quelques phrases lues par les administrateurs avant de valider votre inscription (1 000 caractères au plus).
+admin-application = Candidature
+admin-application-school = Établissement : { $school }

@@ -91,6 +91,10 @@ pub struct AccountRow {
     pub refusal_reason: Option<String>,
     /// When, unix ms.
     pub refused_at: Option<i64>,
+    /// The applicant's school or organisation (sign-ups for approval).
+    pub application_school: String,
+    /// Why the applicant joins (sign-ups for approval).
+    pub application_motivation: String,
 }
 
 /// What is needed to create an account and its Person actor.
@@ -117,10 +121,29 @@ pub struct NewAccount {
 const ACCOUNT_SELECT: &str = "SELECT accounts.id, accounts.actor_id, accounts.username, accounts.email, \
      accounts.email_domain, accounts.password_hash, accounts.is_admin, accounts.status, \
      accounts.email_verified_at, accounts.charter_accepted_at, accounts.locale, accounts.created_at, \
-     accounts.last_login_at, actors.display_name, accounts.refusal_reason, accounts.refused_at \
+     accounts.last_login_at, actors.display_name, accounts.refusal_reason, accounts.refused_at, \
+     accounts.application_school, accounts.application_motivation \
      FROM accounts JOIN actors ON actors.id = accounts.actor_id";
 
 impl Store {
+    /// Records what an applicant wrote for the admins (school, motivation).
+    pub async fn set_account_application(
+        &self,
+        id: AccountId,
+        school: &str,
+        motivation: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE accounts SET application_school = $1, application_motivation = $2 WHERE id = $3",
+        )
+        .bind(school)
+        .bind(motivation)
+        .bind(id.0)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Creates the Person actor, its empty profile and the account, in one
     /// transaction. A taken name or address fails with a unique violation
     /// (see [`super::is_unique_violation`]) and leaves nothing behind.
