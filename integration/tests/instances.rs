@@ -332,7 +332,11 @@ async fn api_signup(instance: &TestInstance, smtp: &SmtpServer, name: &str, emai
     client
         .post(
             "/api/v1/accounts",
-            json!({"username": name, "email": email, "password": PASSWORD, "display_name": name, "accept_charter": true}),
+            json!({
+                "username": name, "email": email, "password": PASSWORD, "display_name": name,
+                "accept_charter": true, "school": format!("Collège de {name}"),
+                "motivation": "Échanger avec les collègues de l'association",
+            }),
         )
         .await
         .expect(201);
@@ -537,6 +541,27 @@ async fn associative_sign_ups_wait_for_an_admin() {
             })
             .await
             .unwrap();
+        // The applicant says who they are and why they join: each is
+        // required here, and bounded.
+        let applicant = Client::cookieless(&instance);
+        let mut application = json!({
+            "username": "lucas", "email": "lucas@example.net", "password": PASSWORD,
+            "display_name": "Lucas", "accept_charter": true, "school": "Collège Jean Macé",
+        });
+        applicant
+            .post("/api/v1/accounts", application.clone())
+            .await
+            .expect_error(422, "field_required");
+        application["motivation"] = json!("x".repeat(1001));
+        applicant
+            .post("/api/v1/accounts", application.clone())
+            .await
+            .expect_error(422, "field_too_long");
+        assert_eq!(
+            count_accounts(&instance).await,
+            1,
+            "nothing made of a refused application"
+        );
         let verified = api_signup(&instance, &smtp, "lucas", "lucas@example.net").await;
         assert_eq!(verified["account"]["status"], "pending_approval");
         let response = api_login(&instance, "lucas").await;
@@ -572,6 +597,15 @@ async fn associative_sign_ups_wait_for_an_admin() {
         let html = admin.get("/admin").await.text;
         assert!(html.contains("/admin/users/lucas/approve"), "{html}");
         assert!(html.contains("/admin/users/lucas/refuse"), "{html}");
+        assert!(
+            html.contains("Collège de lucas"),
+            "the school is listed: {html}"
+        );
+        assert!(
+            html.contains("Échanger avec les collègues de l&#x27;association")
+                || html.contains("Échanger avec les collègues de l'association"),
+            "the motivation is listed: {html}"
+        );
         let token = csrf_token(&html);
         let response = admin
             .send(
@@ -584,6 +618,14 @@ async fn associative_sign_ups_wait_for_an_admin() {
         assert_eq!(response.headers["location"], "/admin");
         let listed = admin.get("/admin").await.text;
         assert!(listed.contains("Le compte lucas est actif."), "{listed}");
+        // The approval is mailed by the notification mail job (run now
+        // rather than waiting for its 30 s tick).
+        domain.send_notification_mails().await.unwrap();
+        let welcome = smtp.wait_for_mail("lucas@example.net", 2).await;
+        assert!(
+            !welcome.data.contains("/verify?token="),
+            "the approval, mailed"
+        );
         assert_eq!(api_login(&instance, "lucas").await.status, 201);
 
         // Two more sign-ups wait; the admin refuses Marc in the console
@@ -746,7 +788,11 @@ async fn associative_sign_ups_wait_for_an_admin() {
         let response = Client::cookieless(&instance)
             .post(
                 "/api/v1/accounts",
-                json!({"username": "zoe", "email": "zoe@example.org", "password": PASSWORD, "accept_charter": true}),
+                json!({
+                    "username": "zoe", "email": "zoe@example.org", "password": PASSWORD,
+                    "accept_charter": true, "display_name": "Zoé", "school": "Lycée Victor Hugo",
+                    "motivation": "Partager des séquences",
+                }),
             )
             .await;
         assert_eq!(response.status, 201);

@@ -1015,6 +1015,7 @@ search-truncated = Many posts match: only the most recent are read. Add a word t
 search-reply-in = Reply in "{ $thread }"
 search-where = { $forum } · { $author } · { $date }
 ## Issue 13, part M: moderation (reports queue, removal reasons)
+## Issue 13, part M: moderation (reports queue, removal reasons) and sign-up applications
 nav-moderation = Moderation
 nav-moderation-open = { $count } open report(s)
 reports-queue-intro = Open reports in the forums you moderate, oldest first.
@@ -1051,3 +1052,9 @@ directory-count-projects = { $count } project(s) found.
 directory-count-people = { $count } teacher(s) found.
 field-subjects-other = Other subjects
 field-academy-none = No academy
+signup-school = School or organisation
+signup-school-help = Where you work (school, college, association…), so the admins can place you.
+signup-motivation = Why join this instance?
+signup-motivation-help = A few sentences the admins read before approving your sign-up (at most 1,000 characters).
+admin-application = Application
+admin-application-school = School: { $school }

@@ -1015,6 +1015,7 @@ search-truncated = Beaucoup de messages correspondent : seuls les plus récents 
 search-reply-in = Réponse dans « { $thread } »
 search-where = { $forum } · { $author } · { $date }
 ## Issue 13, part M: moderation (reports queue, removal reasons)
+## Issue 13, part M: moderation (reports queue, removal reasons) and sign-up applications
 nav-moderation = Modération
 nav-moderation-open = { $count } signalement(s) en attente
 reports-queue-intro = Signalements en attente dans les forums que vous modérez, du plus ancien au plus récent.
@@ -1051,3 +1052,9 @@ directory-count-projects = { $count } projet(s) trouvé(s).
 directory-count-people = { $count } enseignant(s) trouvé(s).
 field-subjects-other = Autres matières
 field-academy-none = Aucune académie
+signup-school = Établissement ou structure
+signup-school-help = Où vous exercez (collège, lycée, école, association…), pour que les administrateurs vous situent.
+signup-motivation = Pourquoi rejoindre cette instance ?
+signup-motivation-help = Quelques phrases lues par les administrateurs avant de valider votre inscription (1 000 caractères au plus).
+admin-application = Candidature
+admin-application-school = Établissement : { $school }

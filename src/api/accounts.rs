@@ -29,6 +29,14 @@ pub struct CreateAccount {
     /// Must be `true`: the charter at `/about/charter`.
     #[serde(default)]
     accept_charter: bool,
+    /// School or organisation: required (at most 120 characters) where
+    /// sign-ups wait for an admin's approval, ignored elsewhere.
+    #[serde(default)]
+    school: String,
+    /// Why you join: required (at most 1000 characters) where sign-ups
+    /// wait for an admin's approval, ignored elsewhere.
+    #[serde(default)]
+    motivation: String,
     /// `fr` or `en`: the language of the verification e-mail.
     #[serde(default)]
     locale: Option<String>,
@@ -79,6 +87,8 @@ pub async fn create_account(
             password: body.password,
             display_name: body.display_name,
             accept_charter: body.accept_charter,
+            school: body.school,
+            motivation: body.motivation,
             lang,
         })
         .await?;

@@ -31,6 +31,12 @@ pub const VERIFY_LIFETIME_MS: i64 = 48 * 3600 * 1000;
 /// How long a password reset link works.
 pub const RESET_LIFETIME_MS: i64 = 3600 * 1000;
 
+/// Longest school or organisation an applicant gives, in characters.
+pub const MAX_SCHOOL: usize = 120;
+
+/// Longest motivation an applicant gives, in characters.
+pub const MAX_MOTIVATION: usize = 1000;
+
 /// A sign-up request.
 #[derive(Debug, Clone)]
 pub struct SignupInput {
@@ -44,6 +50,12 @@ pub struct SignupInput {
     pub display_name: String,
     /// Whether the charter box was ticked.
     pub accept_charter: bool,
+    /// School or organisation: required where sign-ups wait for approval
+    /// (at most [`MAX_SCHOOL`] characters), ignored elsewhere.
+    pub school: String,
+    /// Why the applicant joins: required where sign-ups wait for approval
+    /// (at most [`MAX_MOTIVATION`] characters), ignored elsewhere.
+    pub motivation: String,
     /// Interface language of the request, used for the mail.
     pub lang: Lang,
 }
@@ -183,6 +195,34 @@ impl Domain {
         Ok(())
     }
 
+    /// What an applicant tells the admins where sign-ups wait for approval:
+    /// their name, school and motivation, each required and bounded;
+    /// `None` on other instances (nothing is asked there).
+    fn application_of(
+        &self,
+        input: &SignupInput,
+        display_name: &str,
+    ) -> DomainResult<Option<(String, String)>> {
+        if self.settings.instance.registrations != Registrations::Approval {
+            return Ok(None);
+        }
+        if display_name.trim().is_empty() {
+            return Err(Refusal::FieldRequired("display_name".into()).into());
+        }
+        let school = validate::text(&input.school, MAX_SCHOOL, "school")?;
+        if school.trim().is_empty() {
+            return Err(Refusal::FieldRequired("school".into()).into());
+        }
+        let motivation = validate::text(&input.motivation, MAX_MOTIVATION, "motivation")?;
+        if motivation.trim().is_empty() {
+            return Err(Refusal::FieldRequired("motivation".into()).into());
+        }
+        Ok(Some((
+            school.trim().to_string(),
+            motivation.trim().to_string(),
+        )))
+    }
+
     /// Signs a teacher up: checks every rule, creates the account pending
     /// e-mail verification and sends the verification link. If the mail
     /// cannot be sent the account stays and the outcome says so; the
@@ -201,6 +241,7 @@ impl Domain {
             return Err(Refusal::CharterNotAccepted("accept_charter".into()).into());
         }
         let display_name = validate::name(&input.display_name, 80, "display_name")?;
+        let application = self.application_of(&input, &display_name)?;
         let display_name = if display_name.is_empty() {
             username.clone()
         } else {
@@ -245,6 +286,11 @@ impl Domain {
             }
             Err(other) => return Err(other),
         };
+        if let Some((school, motivation)) = &application {
+            self.store
+                .set_account_application(id, school, motivation)
+                .await?;
+        }
         let account = self
             .store
             .account_by_id(id)

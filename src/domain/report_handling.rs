@@ -57,14 +57,6 @@ impl Domain {
             .await?)
     }
 
-    /// How many reports wait for `viewer`, for the header.
-    pub async fn open_report_count(&self, viewer: &AccountRow) -> DomainResult<i64> {
-        Ok(self
-            .store
-            .open_report_count(viewer.actor_id, viewer.is_admin)
-            .await?)
-    }
-
     /// One report, for someone who may handle it (its forum's moderators,
     /// the admins); others get `not_moderator`, an unknown id `not_found`.
     pub async fn report_for(&self, viewer: &AccountRow, id: i64) -> DomainResult<ReportRow> {

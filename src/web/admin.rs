@@ -49,6 +49,10 @@ struct AccountView<'a> {
     created: String,
     refused: String,
     refusal_reason: &'a str,
+    display_name: &'a str,
+    /// What the applicant wrote (sign-ups for approval).
+    school: &'a str,
+    motivation: &'a str,
 }
 
 impl<'a> AccountView<'a> {
@@ -61,6 +65,9 @@ impl<'a> AccountView<'a> {
             created: format_date(account.created_at),
             refused: account.refused_at.map(format_date).unwrap_or_default(),
             refusal_reason: account.refusal_reason.as_deref().unwrap_or(""),
+            display_name: &account.display_name,
+            school: &account.application_school,
+            motivation: &account.application_motivation,
         }
     }
 }

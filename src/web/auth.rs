@@ -70,6 +70,10 @@ pub struct SignupForm {
     #[serde(default)]
     display_name: String,
     #[serde(default)]
+    school: String,
+    #[serde(default)]
+    motivation: String,
+    #[serde(default)]
     accept_charter: Option<String>,
 }
 
@@ -126,6 +130,8 @@ pub async fn submit_signup(
         password: form.password.clone(),
         display_name: form.display_name.clone(),
         accept_charter: form.accept_charter.as_deref() == Some("yes"),
+        school: form.school.clone(),
+        motivation: form.motivation.clone(),
         lang: page.lang,
     };
     match state.domain.sign_up(input).await {

@@ -140,6 +140,8 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/post/{id}/like", Form::Encoded),
     ("/post/{id}/report", Form::Encoded),
     ("/post/{id}/remove", Form::Encoded),
+    ("/moderation/reports/{id}/resolve", Form::Encoded),
+    ("/moderation/reports/{id}/dismiss", Form::Encoded),
     ("/projects", Form::Encoded),
     ("/projects/lookup", Form::Encoded),
     ("/projects/{name}/edit", Form::Encoded),
@@ -163,7 +165,7 @@ const FORM_ROUTES: &[(&str, Form)] = &[
 const NUMERIC_PARAMS: [&str; 4] = ["id", "member", "version", "account"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 30] = [
+const FIELDS: [&str; 36] = [
     "ids",
     "digest",
     "kind-reply",
@@ -194,6 +196,12 @@ const FIELDS: [&str; 30] = [
     "visibility",
     "join_mode",
     "next",
+    "note",
+    "remove",
+    "confirmed",
+    "back",
+    "school",
+    "motivation",
 ];
 
 /// `(method, path)` of every `.route(…)` in a router source file.

@@ -94,6 +94,10 @@ pub struct AccountRow {
     /// The IANA time zone dates are shown in; empty for the instance's
     /// default.
     pub time_zone: String,
+    /// The applicant's school or organisation (sign-ups for approval).
+    pub application_school: String,
+    /// Why the applicant joins (sign-ups for approval).
+    pub application_motivation: String,
 }
 
 /// What is needed to create an account and its Person actor.
@@ -121,9 +125,28 @@ const ACCOUNT_SELECT: &str = "SELECT accounts.id, accounts.actor_id, accounts.us
      accounts.email_domain, accounts.password_hash, accounts.is_admin, accounts.status, \
      accounts.email_verified_at, accounts.charter_accepted_at, accounts.locale, accounts.created_at, \
      accounts.last_login_at, actors.display_name, accounts.refusal_reason, accounts.refused_at, \
-     accounts.time_zone FROM accounts JOIN actors ON actors.id = accounts.actor_id";
+     accounts.time_zone, accounts.application_school, accounts.application_motivation \
+     FROM accounts JOIN actors ON actors.id = accounts.actor_id";
 
 impl Store {
+    /// Records what an applicant wrote for the admins (school, motivation).
+    pub async fn set_account_application(
+        &self,
+        id: AccountId,
+        school: &str,
+        motivation: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE accounts SET application_school = $1, application_motivation = $2 WHERE id = $3",
+        )
+        .bind(school)
+        .bind(motivation)
+        .bind(id.0)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Creates the Person actor, its empty profile and the account, in one
     /// transaction. A taken name or address fails with a unique violation
     /// (see [`super::is_unique_violation`]) and leaves nothing behind.

@@ -235,17 +235,4 @@ impl Store {
                 .await?,
         )
     }
-
-    /// How many open reports `moderator` has to handle (every forum's when
-    /// `all`), for the header.
-    pub async fn open_report_count(&self, moderator: ActorId, all: bool) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM reports WHERE state = 'open' AND ($2 OR forum_id IN \
-             (SELECT forum_id FROM forum_moderators WHERE actor_id = $1))",
-        )
-        .bind(moderator.0)
-        .bind(all)
-        .fetch_one(self.pool())
-        .await?)
-    }
 }
