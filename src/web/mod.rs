@@ -669,4 +669,43 @@ mod tests {
             env.get_template(name).unwrap();
         }
     }
+
+    /// An error page says what happened and where to go next; its code is
+    /// kept for support in an attribute, never shown as text.
+    #[test]
+    fn an_error_page_hides_its_code_and_says_where_to_go() {
+        let env = build_templates().unwrap();
+        let render = |status: u16, logged_in: bool| {
+            let context = minijinja::context! {
+                lang => "fr",
+                path => "/projects/club/threads/3",
+                instance => minijinja::context! { name => "Préau" },
+                user => if logged_in { Some(minijinja::context! { username => "anne" }) } else { None },
+                message => "Réservé aux membres du projet.",
+                code => "not_project_member",
+                status => status,
+            };
+            env.get_template("error.html")
+                .unwrap()
+                .render(context)
+                .unwrap()
+        };
+        let page = render(403, true);
+        assert!(
+            page.contains(r#"data-error-code="not_project_member""#),
+            "{page}"
+        );
+        let text_only = page.replace(r#"data-error-code="not_project_member""#, "");
+        assert!(!text_only.contains("not_project_member"), "{page}");
+        assert!(page.contains("Accès refusé"), "{page}");
+        assert!(page.contains("Votre compte n’a pas accès"), "{page}");
+        // Anonymous: a log-in link that comes back here.
+        let page = render(403, false);
+        assert!(
+            page.contains("/login?next=&#x2f;projects&#x2f;club&#x2f;threads&#x2f;3"),
+            "{page}"
+        );
+        let page = render(404, false);
+        assert!(page.contains("Page introuvable"), "{page}");
+    }
 }
