@@ -200,6 +200,8 @@ pub struct LabelView {
     pub verified_by_admins: bool,
     /// `own`, `attestation`, `domain_rule`, `manual` or `none`.
     pub evidence: &'static str,
+    /// The level the evidence alone gives.
+    pub evidence_level: &'static str,
     /// The authority of an attestation.
     pub authority: String,
     /// The end of an attestation's validity, `dd/mm/yyyy`.
@@ -237,6 +239,7 @@ impl From<&Label> for LabelView {
             verified_by: None,
             verified_by_admins: false,
             evidence: "none",
+            evidence_level: label.evidence_level.as_str(),
             authority: String::new(),
             until: String::new(),
             pattern: String::new(),
@@ -429,6 +432,7 @@ mod tests {
             declared_org: "Profs de SVT".into(),
             verified_by: None,
             evidence,
+            evidence_level: level,
             reason,
             checked_at: Some(1_767_225_600_000),
             removed_on: None,
@@ -550,6 +554,8 @@ mod tests {
             Reason::Evidence,
         );
         decided.verified_by = Some(ACCOUNT.into());
+        let mut declared_manual = label(Informal, Informal, manual("salon"), Reason::Declared);
+        declared_manual.evidence_level = Associative;
         let mut own = label(Institutional, Institutional, Evidence::Own, Reason::Own);
         own.host = String::new();
         let mut own_person = own.clone();
