@@ -508,36 +508,29 @@ mod tests {
                 .unwrap_or_else(|| panic!("{class} missing from {html}"));
             let text = &html[start..];
             let text = &text[text.find('>').unwrap() + 1..];
-            let end = text.find("</p>").unwrap_or(text.len());
-            let mut plain = String::new();
-            let mut in_tag = false;
-            for c in text[..end].chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => plain.push(c),
-                    _ => {}
-                }
-            }
-            plain.split_whitespace().collect::<Vec<_>>().join(" ")
+            plain(&text[..text.find("</p>").unwrap_or(text.len())])
         };
-        let pill_end = html.find("<details").unwrap();
-        let mut pill = String::new();
-        let mut in_tag = false;
-        for c in html[..pill_end].chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => in_tag = false,
-                c if !in_tag => pill.push(c),
-                _ => {}
-            }
-        }
         [
-            pill.split_whitespace().collect::<Vec<_>>().join(" "),
+            plain(&html[..html.find("<details").unwrap()]),
             part("trust-why-claim"),
             part("trust-why-check"),
             part("trust-why-means"),
         ]
+    }
+
+    /// Text without its tags, white space collapsed.
+    fn plain(html: &str) -> String {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     #[test]
