@@ -191,6 +191,9 @@ pub struct Label {
     pub declared_org: String,
     /// The evidence the level rests on.
     pub evidence: Evidence,
+    /// The level that evidence alone would give (before the declared
+    /// level and ceilings).
+    pub evidence_level: TrustLevel,
     /// The rule that decided.
     pub reason: Reason,
     /// Who verified it (the authority, the admin, this instance's rules).
@@ -225,6 +228,7 @@ pub fn own_label(level: TrustLevel, organisation: &str) -> Label {
         organisation: organisation.to_string(),
         declared_org: organisation.to_string(),
         evidence: Evidence::Own,
+        evidence_level: level,
         reason: Reason::Own,
         verified_by: None,
         checked_at: None,
@@ -333,6 +337,7 @@ pub fn instance_label(
         } else {
             evidence
         },
+        evidence_level,
         reason,
         verified_by: if level == TrustLevel::Informal {
             None
@@ -489,6 +494,10 @@ mod tests {
             NOW,
         );
         assert_eq!((label.level, label.reason), (Associative, Reason::Declared));
+        assert_eq!(
+            label.evidence_level, Institutional,
+            "what the evidence alone gives"
+        );
 
         let stored = attested(Institutional, NOW + 60_000);
         let rules = TrustRules {

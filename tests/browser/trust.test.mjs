@@ -87,12 +87,13 @@ const LABEL_ASSOCIATIVE = `Associatif · ${ASSOCIATION_ORG} · vérifié par ${A
 const LABEL_INFORMAL = 'Informel — n’engage que son auteur';
 const CLAIM_INSTITUTIONAL = 'se déclare institutionnel (non vérifié)';
 const WHY = 'pourquoi ?';
-const WHY_OWN = 'Contenu de cette instance : son niveau est celui que fixe sa configuration.';
-const WHY_EVIDENCE = 'Niveau établi par la preuve ci-dessous, vérifiée par cette instance.';
-const WHY_NO_EVIDENCE = 'Aucune preuve que cette instance puisse vérifier : une déclaration n’est jamais recopiée.';
+// The "pourquoi ?" panel: who claims what, what R checked and how, what the level means.
+const WHY_OWN = 'Son niveau est celui que ses administrateurs ont fixé dans sa configuration.';
+const WHY_NO_EVIDENCE = 'n’a pas pu le vérifier : aucune attestation d’une autorité qu’elle reconnaît, aucune règle ni décision de ses administrateurs.';
 const WHY_ATTESTATION = new RegExp(
-  `Attestation signée par ${AUTHORITY.replace(/[()]/g, '\\$&')}, vérifiée le (.+? \\d{4})\\.`,
+  `^${AUTHORITY.replace(/[()]/g, '\\$&')} l’atteste par une attestation signée, valable jusqu’au .+? \\d{4} ; .+ a vérifié cette signature le (.+? \\d{4})\\.$`,
 );
+const MEANS_INFORMAL = 'Ce que veut dire « informel » : ce qui est publié n’engage que son auteur';
 
 // ---------------------------------------------------------------------------
 // Shared state
@@ -373,7 +374,7 @@ step('R: the thread page shows the three labels, with icons and words', async ()
     assert.equal(await label.details.count(), 1, `${what}: expected one "pourquoi ?" panel (details.trust-why)`);
     assert.equal(squash(await label.details.locator('summary').innerText()), WHY, `${what}: the panel's summary should read "${WHY}"`);
     assert.equal(await label.details.getAttribute('open'), null, `${what}: the "pourquoi ?" panel should be closed at first`);
-    assert.ok(!(await label.details.locator('p').isVisible()), `${what}: the panel's text should be hidden while closed`);
+    assert.ok(!(await label.details.locator('.trust-why-check').isVisible()), `${what}: the panel's text should be hidden while closed`);
   }
   await checkAccessibility(page, 'thread page (R, three labels, panels closed)', state.axeFindings);
 });
@@ -384,33 +385,45 @@ step('R: the "pourquoi ?" panels explain each label', async () => {
   const svtPanel = replyWith(page, SVT_REPLY).locator('details.trust-why');
   const ownPanel = page.locator('.post.thread details.trust-why');
 
-  // L's panel, by a click: no evidence could be verified.
+  // L's panel, by a click: its claim, and that R could not verify it.
   await liarPanel.locator('summary').click();
   await page.waitForFunction((el) => el.open, await liarPanel.elementHandle());
-  const liarWhy = liarPanel.locator('p');
-  assert.ok(await liarWhy.isVisible(), 'L\'s panel text should show once opened');
-  const liarText = squash(await liarWhy.innerText());
-  assert.equal(liarText, WHY_NO_EVIDENCE, `L's panel should explain that no evidence could be verified`);
+  const liarCheck = liarPanel.locator('.trust-why-check');
+  assert.ok(await liarCheck.isVisible(), 'L\'s panel text should show once opened');
+  const liarClaim = squash(await liarPanel.locator('.trust-why-claim').innerText());
+  assert.ok(
+    liarClaim.startsWith(`L’instance ${state.l.domain} se présente comme un nœud institutionnel`),
+    `L's panel should say what L claims; it reads: ${liarClaim}`,
+  );
+  const liarText = squash(await liarCheck.innerText());
+  assert.ok(liarText.includes(WHY_NO_EVIDENCE), `L's panel should say plainly that R could not verify the claim; it reads: ${liarText}`);
+  assert.ok(
+    squash(await liarPanel.locator('.trust-why-means').innerText()).startsWith(MEANS_INFORMAL),
+    'L\'s panel should say what "informel" engages',
+  );
 
-  // S's panel, by a click: the attestation and the authority.
+  // S's panel, by a click: the attestation, its authority and dates.
   await svtPanel.locator('summary').click();
   await page.waitForFunction((el) => el.open, await svtPanel.elementHandle());
-  const svtWhy = svtPanel.locator('p');
+  const svtWhy = svtPanel.locator('.trust-why-check');
   assert.ok(await svtWhy.isVisible(), 'S\'s panel text should show once opened');
   const svtText = squash(await svtWhy.innerText());
-  assert.ok(svtText.startsWith(WHY_EVIDENCE), `S's panel should say the level rests on verified evidence; it reads: ${svtText}`);
   const match = svtText.match(WHY_ATTESTATION);
-  assert.ok(match, `S's panel should name the attestation and its authority ("Attestation signée par ${AUTHORITY}, vérifiée le mar. 12 janv. 2027."); it reads: ${svtText}`);
+  assert.ok(match, `S's panel should name the attestation, its authority and when R checked it; it reads: ${svtText}`);
   assert.ok(
     [frenchDay(state.startedOn), frenchDay(new Date())].includes(match[1]),
     `S's attestation should have been checked today (Europe/Paris), the panel says ${match[1]}`,
   );
+  const svtAll = squash(await svtPanel.innerText());
+  for (const bad of ['ci-dessous', SVT_TEACHER.name, ADMIN.name]) {
+    assert.ok(!svtAll.includes(bad), `S's panel should not contain "${bad}": ${svtAll}`);
+  }
 
   // The thread's own panel, by the keyboard.
   await ownPanel.locator('summary').focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction((el) => el.open, await ownPanel.elementHandle());
-  assert.equal(squash(await ownPanel.locator('p').innerText()), WHY_OWN, 'the thread\'s panel should explain R\'s own level');
+  assert.equal(squash(await ownPanel.locator('.trust-why-check').innerText()), WHY_OWN, 'the thread\'s panel should explain R\'s own level');
 
   // Opening the panels changes nothing else.
   assert.equal(
@@ -423,6 +436,26 @@ step('R: the "pourquoi ?" panels explain each label', async () => {
 
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'trust-thread.png'), fullPage: true });
+
+  // At 390 px, panels open: every pill keeps its shape (one line, its words
+  // never wrapped inside it) and nothing overflows the page.
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const pills = page.locator('.trust-pill');
+  const pillCount = await pills.count();
+  assert.ok(pillCount >= 3, `expected the three labels' pills, found ${pillCount}`);
+  for (let i = 0; i < pillCount; i += 1) {
+    const pill = pills.nth(i);
+    const { height, lineHeight } = await pill.evaluate((el) => ({
+      height: el.getBoundingClientRect().height,
+      lineHeight: parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.6,
+    }));
+    assert.ok(height < lineHeight * 1.9, `pill ${i} ("${squash(await pill.innerText())}") wraps at 390 px: ${height}px high`);
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the thread page overflows by ${overflow}px at 390 px with the panels open`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'trust-thread-390.png'), fullPage: true });
+  if (viewport) await page.setViewportSize(viewport);
 });
 
 step('R: /admin/instances lists S and L with what R verified', async () => {
@@ -458,6 +491,6 @@ step('R: /admin/instances lists S and L with what R verified', async () => {
 
   // With the lying instance's panel open too.
   await liarRow.locator('details.trust-why summary').click();
-  assert.equal(squash(await liarRow.locator('details.trust-why p').innerText()), WHY_NO_EVIDENCE);
+  assert.ok(squash(await liarRow.locator('details.trust-why .trust-why-check').innerText()).includes(WHY_NO_EVIDENCE));
   await checkAccessibility(page, 'known instances (R, admin, panel open)', state.axeFindings);
 });

@@ -297,6 +297,8 @@ pub struct LabelView {
     pub verified_by_admins: bool,
     /// `own`, `attestation`, `domain_rule`, `manual` or `none`.
     pub evidence: &'static str,
+    /// The level the evidence alone gives.
+    pub evidence_level: &'static str,
     /// The authority of an attestation.
     pub authority: String,
     /// The end of an attestation's validity, `dd/mm/yyyy`.
@@ -331,6 +333,7 @@ impl From<&Label> for LabelView {
             verified_by: None,
             verified_by_admins: false,
             evidence: "none",
+            evidence_level: label.evidence_level.as_str(),
             authority: String::new(),
             until: String::new(),
             pattern: String::new(),
@@ -526,6 +529,7 @@ mod tests {
             declared_org: "Profs de SVT".into(),
             verified_by: None,
             evidence,
+            evidence_level: level,
             reason,
             checked_at: Some(1_767_225_600_000),
             removed_on: None,
@@ -601,36 +605,29 @@ mod tests {
                 .unwrap_or_else(|| panic!("{class} missing from {html}"));
             let text = &html[start..];
             let text = &text[text.find('>').unwrap() + 1..];
-            let end = text.find("</p>").unwrap_or(text.len());
-            let mut plain = String::new();
-            let mut in_tag = false;
-            for c in text[..end].chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => plain.push(c),
-                    _ => {}
-                }
-            }
-            plain.split_whitespace().collect::<Vec<_>>().join(" ")
+            plain(&text[..text.find("</p>").unwrap_or(text.len())])
         };
-        let pill_end = html.find("<details").unwrap();
-        let mut pill = String::new();
-        let mut in_tag = false;
-        for c in html[..pill_end].chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => in_tag = false,
-                c if !in_tag => pill.push(c),
-                _ => {}
-            }
-        }
         [
-            pill.split_whitespace().collect::<Vec<_>>().join(" "),
+            plain(&html[..html.find("<details").unwrap()]),
             part("trust-why-claim"),
             part("trust-why-check"),
             part("trust-why-means"),
         ]
+    }
+
+    /// Text without its tags, white space collapsed.
+    fn plain(html: &str) -> String {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     #[test]
@@ -647,6 +644,8 @@ mod tests {
             Reason::Evidence,
         );
         decided.verified_by = Some(ACCOUNT.into());
+        let mut declared_manual = label(Informal, Informal, manual("salon"), Reason::Declared);
+        declared_manual.evidence_level = Associative;
         let mut own = label(Institutional, Institutional, Evidence::Own, Reason::Own);
         own.host = String::new();
         let mut own_person = own.clone();
