@@ -468,6 +468,7 @@ async fn seed_project_members(
                 location: "Lycée Chateaubriand, Rennes (salle B12)".to_string(),
                 meeting_url: String::new(),
                 attendees: Vec::new(),
+                time_zone: Some("Europe/Paris".to_string()),
             },
         )
         .await
