@@ -577,7 +577,7 @@ mod tests {
         assert!(view.get_attr("verified_by").unwrap().is_none());
         assert!(view.get_attr("verified_by_admins").unwrap().is_true());
         assert_eq!(attr(&view, "note"), "vu en réunion");
-        assert_eq!(attr(&view, "decided"), "02/01/2026");
+        assert_eq!(attr(&view, "decided"), "2026-01-02T00:00:00Z");
         assert_eq!(attr(&view, "reason"), "no_evidence");
         assert_eq!(attr(&view, "checked"), "2026-01-01T00:00:00Z");
         assert!(view.get_attr("removed_on").unwrap().is_none());
@@ -664,8 +664,8 @@ mod tests {
                 attested,
                 &[
                     "Ministère (test)",
-                    "01/01/2027",
-                    "01/01/2026",
+                    "ven. 1er janv. 2027",
+                    "jeu. 1er janv. 2026",
                     "Préau de test",
                 ],
             ),
@@ -686,14 +686,14 @@ mod tests {
                 decided,
                 &[
                     "administrateurs de Préau de test",
-                    "02/01/2026",
+                    "ven. 2 janv. 2026",
                     "convention signée",
                 ],
             ),
             (
                 "manual entry without a note",
                 label(Associative, Associative, manual(""), Reason::Evidence),
-                &["administrateurs de Préau de test", "02/01/2026"],
+                &["administrateurs de Préau de test", "ven. 2 janv. 2026"],
             ),
             (
                 "informal manual entry",
@@ -733,7 +733,7 @@ mod tests {
             (
                 "removed",
                 removed,
-                &["n’a pas pu le vérifier", "retiré le 03/01/2026"],
+                &["n’a pas pu le vérifier", "retiré le sam. 3 janv. 2026"],
             ),
         ];
         for (case, label, words) in cases {
