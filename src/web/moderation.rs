@@ -134,8 +134,7 @@ fn item(report: &ReportRow, local_domain: &str, with_forum: bool) -> ReportItem 
             .map(|p| format!("/threads/{}#post-{}", p.0, p.0)),
         object: report.object_ap_id.clone(),
         reason: report.reason.clone(),
-        created: chrono::DateTime::from_timestamp_millis(report.created_at)
-            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        created: crate::dates::iso_utc(report.created_at),
         removed: report.post_removed_at.is_some(),
     }
 }
