@@ -1198,7 +1198,7 @@ async fn the_demo_starts_three_federating_instances() {
     let project_page = client
         .page_in(
             "fr",
-            &format!("{}/projects/robotique", instances[0].base_url),
+            &format!("{}/projects/robotique/members", instances[0].base_url),
         )
         .await;
     assert!(

@@ -702,7 +702,7 @@ async fn content_stays_among_members(
         ("time_zone", "America/Martinique"),
     ];
     let (status, body) = submit(dora, "/settings/profile", "/settings/profile", &profile).await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(status, 303, "{body}");
     let dora_agenda = dora.page(&informal.url("/agenda")).await;
     assert!(
         dora_agenda.contains("mar. 12 janv. 2027, 13 h</time>")
