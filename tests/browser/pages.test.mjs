@@ -194,7 +194,7 @@ step('the roles log in and make content: forum, thread and replies, projects, ev
   await expectNoAlert(moderator, 'joining the open project');
 
   // An event and a project thread.
-  await goto(teacher, state.a, `/projects/${OPEN_PROJECT}`);
+  await goto(teacher, state.a, `/projects/${OPEN_PROJECT}/agenda`);
   const agenda = teacher.locator('section#agenda');
   await agenda.locator('#event-title').fill('Visite guidée');
   await agenda.locator('#event-starts').fill('2031-05-12T09:30');
@@ -202,10 +202,11 @@ step('the roles log in and make content: forum, thread and replies, projects, ev
   await agenda.locator('#event-location').fill('Musée de Bretagne, Rennes');
   await clickAndWaitForPage(teacher, agenda.locator('button[type=submit]').last());
   await expectNoAlert(teacher, 'adding the event');
+  await goto(teacher, state.a, `/projects/${OPEN_PROJECT}/forum`);
   const threads = teacher.locator(`form[action="/projects/${OPEN_PROJECT}/threads"]`);
   await threads.locator('#thread-title').fill('Qui réserve le car ?');
   await threads.locator('#thread-body').fill('Je peux appeler la compagnie lundi.');
-  await clickAndWaitForPage(teacher, threads.locator('button[type=submit]'));
+  await clickAndWaitForPage(teacher, threads.locator('button[type=submit]:not([name=preview])'));
   await expectNoAlert(teacher, 'opening a project thread');
   state.projectThreadPath = new URL(teacher.url()).pathname;
   assert.match(state.projectThreadPath, new RegExp(`^/projects/${OPEN_PROJECT}/threads/\\d+$`), `after posting, on ${teacher.url()}`);

@@ -95,6 +95,7 @@ step('the teacher opens a thread and a project with an event at 18 h', async () 
   assert.ok(created.status() < 400, `creating the project answered ${created.status()}:\n${await bodyText(page)}`);
   await expectNoAlert(page, 'creating the project');
 
+  await goto(page, state.a, `/projects/${PROJECT.name}/agenda`);
   const agenda = page.locator('section#agenda');
   assert.match(squash(await agenda.innerText()), /Heures de Europe\/Paris/, 'the form says which zone times are read in');
   await agenda.getByLabel('Titre de l’événement', { exact: true }).fill(EVENT.title);
