@@ -3,7 +3,7 @@
 //! `CARGO_TARGET_DIR=/work/target cargo bench --bench federation [-- FILTER…]`
 //!
 //! FILTER picks parts: `crypto`, `inbox`, `fanout`, `thread`,
-//! `thread-writes`, `directory`, `home`, `child` (default: all). Every figure is printed next to the limit measured in the
+//! `thread-writes`, `directory`, `home`, `forum-search`, `child` (default: all). Every figure is printed next to the limit measured in the
 //! same run (RSA-2048 verifications and signatures per second with the
 //! `rsa` crate, the crypto the server uses), and a summary table closes the
 //! run. PostgreSQL runs too when `PREAU_TEST_POSTGRES_URL` is set (a fresh
@@ -14,7 +14,9 @@
 //! - `PREAU_BENCH_THREAD_SECS` (10): duration of each thread page run;
 //! - `PREAU_BENCH_WRITE_RATE` (100): replies written per second into the
 //!   thread during the `thread-writes` runs;
-//! - `PREAU_BENCH_HOME_SECS` (5): duration of the logged-in home run;
+//! - `PREAU_BENCH_HOME_SECS` (5): duration of the logged-in home run and
+//!   of each forum search run;
+//! - `PREAU_BENCH_SEARCH_N` (5000): posts in the `forum-search` run;
 //! - `PREAU_BENCH_DIRECTORY_N` (2000): projects, and teachers, in the
 //!   directory run;
 //! - `PREAU_BENCH_FANOUT_WORKERS` / `PREAU_BENCH_FANOUT_PER_PEER` (256 / 10):
@@ -1482,6 +1484,8 @@ async fn directory_bench(summary: &Summary) {
 
 // ------------------------------------------------------------------ main
 
+#[path = "federation/forum_search.rs"]
+mod forum_search;
 #[path = "federation/home.rs"]
 mod home;
 #[path = "federation/thread_writes.rs"]
@@ -1569,6 +1573,14 @@ fn main() {
         }
         if wanted("home") {
             home::home_bench(&summary, env_usize("PREAU_BENCH_HOME_SECS", 5) as u64).await;
+        }
+        if wanted("forum-search") {
+            forum_search::forum_search_bench(
+                &summary,
+                env_usize("PREAU_BENCH_SEARCH_N", 5000),
+                env_usize("PREAU_BENCH_HOME_SECS", 5) as u64,
+            )
+            .await;
         }
         if wanted("child") {
             child_bench(&key, &pair.public_key, &crypto, &summary, thread_secs).await;

@@ -148,6 +148,16 @@ pub fn hour_only_text(ms: i64, lang: Lang, zone: Tz) -> Option<String> {
     local(ms, zone).map(|time| hour_text(&time, lang))
 }
 
+/// Whether two moments fall on the same day in `zone` (an event from
+/// 18 h to 19 h 30 is written with its day once). `false` when either is
+/// out of range.
+pub fn same_local_day(first_ms: i64, second_ms: i64, zone: Tz) -> bool {
+    match (local(first_ms, zone), local(second_ms, zone)) {
+        (Some(first), Some(second)) => first.date_naive() == second.date_naive(),
+        _ => false,
+    }
+}
+
 /// The ISO 8601 UTC form of a moment, for `<time datetime>`:
 /// `2027-01-12T17:00:00Z`.
 pub fn iso_utc(ms: i64) -> Option<String> {

@@ -285,6 +285,76 @@ mod tests {
         }
     }
 
+    /// Every source file under `dir` (code, templates, scripts).
+    fn source_texts(dir: &std::path::Path, texts: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                source_texts(&path, texts);
+            } else if path
+                .extension()
+                .is_some_and(|ext| ext == "rs" || ext == "html" || ext == "js")
+            {
+                texts.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+
+    /// A message no page, mail or error can show is dead text that
+    /// translators keep up for nothing. A key counts as used when it is
+    /// written whole somewhere in `src/` or the wire crate, when another message refers to
+    /// it, when a family it belongs to is named with its trailing hyphen
+    /// (`"level-" ~ code`, `format!("level-{code}")`), or, for
+    /// `notice-X`, `error-X` and `confirm-X-…`, when `X` is written.
+    #[test]
+    fn every_catalog_key_is_used() {
+        let catalog = include_str!("../locales/fr/main.ftl");
+        let mut texts = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        // The wire crate names the signature refusals.
+        for dir in ["src", "federation/src"] {
+            source_texts(&root.join(dir), &mut texts);
+        }
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let mut words: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for text in &texts {
+            words.extend(text.split(|c: char| !is_word(c)).filter(|w| !w.is_empty()));
+        }
+        let families: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| w.len() > 3 && w.ends_with('-'))
+            .filter(|w| !["error-", "notice-", "confirm-"].contains(w))
+            .collect();
+        let written = |word: &str| words.contains(word);
+        let unused: Vec<String> = keys(catalog)
+            .into_iter()
+            .filter(|key| {
+                let mentioned = catalog
+                    .lines()
+                    .filter(|line| {
+                        line.split_once(" =").map(|(k, _)| k.trim()) != Some(key.as_str())
+                    })
+                    .any(|line| line.contains(&format!("{{ {key} }}")));
+                let stem = key
+                    .strip_prefix("notice-")
+                    .or_else(|| key.strip_prefix("error-"))
+                    .or_else(|| {
+                        key.strip_prefix("confirm-").and_then(|rest| {
+                            ["-title", "-question", "-detail", "-button"]
+                                .iter()
+                                .find_map(|end| rest.strip_suffix(end))
+                        })
+                    });
+                !(written(key)
+                    || mentioned
+                    || stem.is_some_and(written)
+                    || families.iter().any(|family| key.starts_with(family)))
+            })
+            .collect();
+        assert!(unused.is_empty(), "catalog keys nothing uses: {unused:?}");
+    }
+
     #[test]
     fn every_refusal_has_a_message() {
         let catalogs = Catalogs::get();

@@ -22,6 +22,7 @@ pub mod profiles;
 pub mod project_content;
 pub mod projects;
 pub mod schema;
+pub mod search;
 pub mod sessions;
 pub mod stream;
 
@@ -219,6 +220,7 @@ fn route_builder() -> RouteBuilder {
     .get("/profiles/{name}", profiles::get_profile)
     .get("/lookup", profiles::lookup_handle)
     .get("/directory", directory::search_directory)
+    .get("/search", search::search_forums)
     .get("/forums", forums::list_forums)
     .post("/forums", forums::create_forum)
     .post("/forums/follow", forums::follow_forum)

@@ -54,6 +54,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::sessions::Doc::openapi(),
         super::profiles::Doc::openapi(),
         super::directory::Doc::openapi(),
+        super::search::Doc::openapi(),
         super::forums::Doc::openapi(),
         super::posts::Doc::openapi(),
         super::projects::Doc::openapi(),

@@ -379,7 +379,7 @@ fn schema_entries<T: utoipa::ToSchema + 'static>(entries: &mut Vec<(String, &'st
 fn registered_types() -> Vec<(String, &'static str)> {
     use super::{
         accounts, admin, contacts, directory, forums, instance, notification_settings,
-        notifications, posts, profiles, project_content, projects, schema, sessions,
+        notifications, posts, profiles, project_content, projects, schema, search, sessions,
     };
     let mut entries = Vec::new();
     schema_entries::<schema::ErrorBody>(&mut entries);
@@ -412,6 +412,9 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<directory::DirectoryProject>(&mut entries);
     schema_entries::<directory::DirectoryPeople>(&mut entries);
     schema_entries::<directory::DirectoryPerson>(&mut entries);
+    schema_entries::<search::SearchPage>(&mut entries);
+    schema_entries::<search::SearchResult>(&mut entries);
+    schema_entries::<search::SearchSnippet>(&mut entries);
     schema_entries::<forums::Forum>(&mut entries);
     schema_entries::<forums::ForumList>(&mut entries);
     schema_entries::<forums::ForumPage>(&mut entries);

@@ -50,12 +50,14 @@ pub enum EvidenceView {
         /// The matching pattern, such as `*.ac-rennes.fr`.
         pattern: String,
     },
-    /// An entry made by an admin of this instance.
+    /// A decision of this instance's administrators. Which admin made it
+    /// is kept for the admin pages: a reader is told the instance vouches,
+    /// never an account's name.
     Manual {
-        /// The admin who made it.
-        by: String,
         /// Why.
         note: String,
+        /// When the decision was made (RFC 3339, seconds).
+        decided_at: Option<String>,
     },
     /// Nothing that holds.
     None,
@@ -71,9 +73,9 @@ impl From<&Evidence> for EvidenceView {
             Evidence::DomainRule { pattern } => EvidenceView::DomainRule {
                 pattern: pattern.clone(),
             },
-            Evidence::Manual { by, note, .. } => EvidenceView::Manual {
-                by: by.clone(),
+            Evidence::Manual { note, at, .. } => EvidenceView::Manual {
                 note: note.clone(),
+                decided_at: rfc3339_seconds(*at),
             },
             Evidence::None => EvidenceView::None,
         }
@@ -125,7 +127,8 @@ pub struct Trust {
     pub verified: bool,
     /// The organisation the label names, if any.
     pub organisation: Option<String>,
-    /// The authority or admin who verified it, if any.
+    /// The authority that verified it, if any (`null` for this
+    /// instance's own rules and its administrators' decisions).
     pub verified_by: Option<String>,
     /// What the level rests on.
     pub evidence: EvidenceView,
@@ -150,7 +153,10 @@ impl From<&Label> for Trust {
             verified: !label.unverified_claim() && label.evidence != Evidence::None
                 || label.evidence == Evidence::Own,
             organisation: Some(label.organisation.clone()).filter(|o| !o.is_empty()),
-            verified_by: label.verified_by.clone(),
+            verified_by: match label.evidence {
+                Evidence::Attestation { .. } => label.verified_by.clone(),
+                _ => None,
+            },
             evidence: (&label.evidence).into(),
             reason: label.reason.into(),
             checked_at: label.checked_at.and_then(rfc3339_seconds),

@@ -9,13 +9,17 @@ use crate::domain::store::{
 
 /// The school levels a teacher can pick, as stable codes; their labels
 /// are in the message catalogs (`level-CODE`).
-pub const SCHOOL_LEVELS: [&str; 7] = [
+pub const SCHOOL_LEVELS: [&str; 11] = [
     "maternelle",
     "primaire",
     "college",
+    "adapte",
     "lycee",
     "lycee_pro",
+    "bts",
+    "cpge",
     "superieur",
+    "formation_adultes",
     "autre",
 ];
 

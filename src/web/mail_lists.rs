@@ -9,7 +9,10 @@ use super::{
     views::ConfirmView,
 };
 use crate::{
-    app::AppState, apub::forums::forum_path, domain::rows::ActorId, extract::WebPath,
+    app::AppState,
+    apub::forums::forum_path,
+    domain::{rows::ActorId, Refusal},
+    extract::{WebPath, WebQuery},
     web::projects::project_path,
 };
 use axum::{extract::State, response::Response};
@@ -165,6 +168,40 @@ pub async fn submit_project(
         ),
         Err(error) => state.error_page(&page, error),
     }
+}
+
+/// `GET /settings/mail-subscriptions/stop?group=ID`: the confirmation
+/// step of ending one subscription from the settings page; a group the
+/// teacher does not follow by e-mail is not found.
+pub async fn confirm_stop(
+    State(state): State<AppState>,
+    page: Page,
+    WebQuery(query): WebQuery<StopForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login("/settings/notifications");
+    };
+    let subscriptions = match state.domain.mail_subscriptions(user).await {
+        Ok(subscriptions) => subscriptions,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let Some(list) = subscriptions
+        .iter()
+        .find(|list| list.group_id == ActorId(query.group))
+    else {
+        return state.error_page(&page, crate::domain::DomainError::from(Refusal::NotFound));
+    };
+    state.confirm_page(
+        &page,
+        ConfirmView::from_catalog(
+            page.lang,
+            "mail-list-stop",
+            &list.title,
+            "/settings/mail-subscriptions/stop".to_string(),
+            "/settings/notifications#mail-lists".to_string(),
+        )
+        .field("group", &query.group.to_string()),
+    )
 }
 
 /// `POST /settings/mail-subscriptions/stop`: ends one subscription.

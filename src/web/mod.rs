@@ -52,7 +52,8 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 36] = [
+const TEMPLATES: [(&str, &str); 37] = [
+    ("event_when.html", include_str!("templates/event_when.html")),
     ("confirm.html", include_str!("templates/confirm.html")),
     ("search.html", include_str!("templates/search.html")),
     (
@@ -171,6 +172,7 @@ pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
     env.add_function("t", translate);
     env.add_filter("language_names", languages::language_names_filter);
     env.add_filter("when", views::when_filter);
+    env.add_filter("same_day", views::same_day_filter);
     Ok(env)
 }
 
@@ -456,7 +458,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/settings/mail-subscriptions/stop",
-            post(mail_lists::submit_stop),
+            get(mail_lists::confirm_stop).post(mail_lists::submit_stop),
         )
         .route("/threads/{id}", get(forums::show_thread))
         .route("/threads/{id}/replies", post(forums::submit_reply))
@@ -659,6 +661,59 @@ mod tests {
         assert_eq!(
             render("fr", "Europe/Paris", "{{ t('event-when', starts=starts|when, ends=name) }}"),
             "du <time datetime=\"2027-01-12T17:00:00Z\">mar. 12 janv. 2027, 18 h</time> au &lt;b&gt;"
+        );
+    }
+
+    /// An event within one day in the reader's zone names its day once;
+    /// one that crosses midnight there names both ends whole.
+    #[test]
+    fn an_event_of_one_day_names_its_day_once() {
+        let env = build_templates().unwrap();
+        let render = |lang: &str, zone: &str, ends: &str| {
+            env.render_str(
+                "{% include 'event_when.html' %}",
+                minijinja::context! {
+                    lang => lang,
+                    time_zone => zone,
+                    event => minijinja::context! {
+                        starts => "2027-01-12T17:00:00Z",
+                        ends => ends,
+                        time_zone => zone,
+                    },
+                },
+            )
+            .unwrap()
+        };
+        let text = |html: String| {
+            let mut out = String::new();
+            let mut in_tag = false;
+            for c in html.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out
+        };
+        assert_eq!(
+            text(render("fr", "Europe/Paris", "2027-01-12T18:30:00Z")),
+            "le mar. 12 janv. 2027, de 18 h à 19 h 30"
+        );
+        assert_eq!(
+            text(render("en", "Europe/Paris", "2027-01-12T18:30:00Z")),
+            "Tue 12 Jan 2027, from 18:00 to 19:30"
+        );
+        // Until 23 h 30 in Paris: still one day; in Tokyo the same
+        // span crosses midnight.
+        assert_eq!(
+            text(render("fr", "Europe/Paris", "2027-01-12T22:30:00Z")),
+            "le mar. 12 janv. 2027, de 18 h à 23 h 30"
+        );
+        assert_eq!(
+            text(render("fr", "Asia/Tokyo", "2027-01-13T16:00:00Z")),
+            "du mer. 13 janv. 2027, 2 h au jeu. 14 janv. 2027, 1 h"
         );
     }
 

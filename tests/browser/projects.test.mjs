@@ -84,7 +84,7 @@ const EVENT = {
 // Entered and shown in the instances' default zone, Europe/Paris, as
 // people write dates (src/dates.rs).
 const EVENT_DAY = frenchDay(new Date(Date.UTC(EVENT_YEAR, 2, 16, 12)));
-const EVENT_WHEN = `du ${EVENT_DAY}, 14 h au ${EVENT_DAY}, 15 h 30`;
+const EVENT_WHEN = `le ${EVENT_DAY}, de 14 h à 15 h 30`;
 
 const THREAD_TITLE = 'Calendrier des rencontres';
 const THREAD_STRONG = 'mardi';
@@ -243,7 +243,7 @@ step('A: the teacher creates a project through the form; a bad short name is ref
   await fill('Titre', PROJECT_TITLE);
   await fill('Description (Markdown)', PROJECT_DESCRIPTION);
   await fill('Matières enseignées', PROJECT_SUBJECTS);
-  await page.getByRole('group', { name: 'Niveaux' }).getByLabel('Collège', { exact: true }).check();
+  await page.getByRole('group', { name: 'Niveaux' }).getByLabel('Collège (cycles 3 et 4)', { exact: true }).check();
   await page.getByLabel('Adhésion', { exact: true }).selectOption('invite');
   const form = formWith(page, 'title').filter({ has: page.locator('input[name=name]') });
   assert.equal(await form.count(), 1, `no project form on ${page.url()}`);
@@ -258,7 +258,7 @@ step('A: the teacher creates a project through the form; a bad short name is ref
   assert.equal(await page.getByLabel('Nom court', { exact: true }).inputValue(), BAD_NAME);
   assert.equal(await page.getByLabel('Titre', { exact: true }).inputValue(), PROJECT_TITLE);
   assert.equal((await page.getByLabel('Description (Markdown)').inputValue()).replace(/\r\n/g, '\n'), PROJECT_DESCRIPTION);
-  assert.ok(await page.getByLabel('Collège', { exact: true }).isChecked(), 'the refused form keeps the levels');
+  assert.ok(await page.getByLabel('Collège (cycles 3 et 4)', { exact: true }).isChecked(), 'the refused form keeps the levels');
   assert.equal(await page.getByLabel('Adhésion', { exact: true }).inputValue(), 'invite', 'the refused form keeps the join mode');
   await axe(page, 'project form (A, validation error)');
 

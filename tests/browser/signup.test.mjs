@@ -240,7 +240,7 @@ step('edit the profile in /settings/profile', async () => {
   await (await expectField(form, 'input[name=display_name]', 'profile')).fill(NEW_DISPLAY_NAME);
   await (await expectField(form, '[name=bio]', 'profile')).fill(BIO);
   await (await expectField(form, 'input[name=subjects]', 'profile')).fill(SUBJECTS);
-  for (const level of ['maternelle', 'primaire', 'college', 'lycee', 'lycee_pro', 'superieur', 'autre']) {
+  for (const level of ['maternelle', 'primaire', 'college', 'adapte', 'lycee', 'lycee_pro', 'bts', 'cpge', 'superieur', 'formation_adultes', 'autre']) {
     await expectField(form, `input[type=checkbox][name=levels][value=${level}]`, `profile level ${level}`);
   }
   await form.locator('input[type=checkbox][name=levels][value=lycee]').check();

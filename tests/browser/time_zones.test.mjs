@@ -105,14 +105,14 @@ step('the teacher opens a thread and a project with an event at 18 h', async () 
   assert.ok(added.status() < 400, `adding the event answered ${added.status()}:\n${await bodyText(page)}`);
   await expectNoAlert(page, 'adding the event');
   const event = page.locator('section#agenda li.event', { hasText: EVENT.title });
-  assert.ok(squash(await event.innerText()).includes(`du ${DAY}, 18 h au ${DAY}, 19 h 30`), `the project page: ${await event.innerText()}`);
+  assert.ok(squash(await event.innerText()).includes(`le ${DAY}, de 18 h à 19 h 30`), `the project page: ${await event.innerText()}`);
   await checkAccessibility(page, 'project page with an event', state.axeFindings);
 });
 
 step('"Mon agenda" shows 18 h in Paris, with the UTC moment in <time>', async () => {
   const page = state.page;
   const { entry, text } = await agendaEntry(page);
-  assert.ok(text.includes(`du ${DAY}, 18 h au ${DAY}, 19 h 30`), `the agenda in Paris: ${text}`);
+  assert.ok(text.includes(`le ${DAY}, de 18 h à 19 h 30`), `the agenda in Paris: ${text}`);
   assert.ok(!text.includes('heure de'), `no zone named when it is the reader's: ${text}`);
   assert.equal(await entry.locator('time').first().getAttribute('datetime'), `${YEAR}-01-12T17:00:00Z`);
   await checkAccessibility(page, 'agenda (Europe/Paris)', state.axeFindings);
@@ -133,7 +133,7 @@ step('the teacher chooses America/Martinique and the agenda moves to 13 h', asyn
   assert.equal(await page.getByLabel('Fuseau horaire', { exact: true }).inputValue(), 'America/Martinique');
 
   const { text } = await agendaEntry(page);
-  assert.ok(text.includes(`du ${DAY}, 13 h au ${DAY}, 14 h 30`), `the agenda in Martinique: ${text}`);
+  assert.ok(text.includes(`le ${DAY}, de 13 h à 14 h 30`), `the agenda in Martinique: ${text}`);
   assert.ok(text.includes(`(soit ${DAY}, 18 h, heure de Europe/Paris)`), `the event's own zone is named: ${text}`);
   await checkAccessibility(page, 'agenda (America/Martinique)', state.axeFindings);
 });

@@ -148,6 +148,46 @@ async fn forum_search_finds_local_and_received_posts_but_not_removed_ones() {
             .await;
         assert_eq!(answer.status, 404);
 
+        // The same search over the API: the post object, its snippet and
+        // a link here; the same refusals with their codes.
+        let found = Client::stranger()
+            .get_json(&academy.url("/api/v1/search?q=robotique&forum=maths"))
+            .await;
+        assert_eq!(found["total"], 1, "{found}");
+        assert_eq!(
+            found["forum"]["handle"],
+            format!("maths@{}", academy.domain),
+            "{found}"
+        );
+        let first = &found["results"][0];
+        assert_eq!(first["thread_title"], "Robotique au collège", "{found}");
+        assert_eq!(first["title_hit"], true, "{found}");
+        assert_eq!(first["post"]["kind"], "thread", "{found}");
+        assert!(
+            first["url"]
+                .as_str()
+                .is_some_and(|url| url.starts_with(&academy.url("/threads/"))),
+            "{found}"
+        );
+        assert!(first["snippet"]["after"].is_string(), "{found}");
+        let all = Client::stranger()
+            .get_json(&association.url("/api/v1/search?q=robot"))
+            .await;
+        assert!(all["total"].as_u64().unwrap_or(0) >= 1, "{all}");
+        assert_eq!(all["forum"], serde_json::Value::Null, "{all}");
+        let none = Client::stranger()
+            .get_json(&academy.url("/api/v1/search?q="))
+            .await;
+        assert_eq!(none["total"], 0, "{none}");
+        Client::stranger()
+            .get(&academy.url("/api/v1/search?q=robot&page=0"))
+            .await
+            .expect_error(422, "invalid_page");
+        Client::stranger()
+            .get(&academy.url("/api/v1/search?q=robot&forum=nowhere"))
+            .await
+            .expect_error(404, "not_found");
+
         academy.stop().await;
         association.stop().await;
     }

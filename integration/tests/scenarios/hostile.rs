@@ -43,6 +43,7 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("GET", "/profiles/{name}", Body::Ignored),
     ("GET", "/lookup", Body::Ignored),
     ("GET", "/directory", Body::Ignored),
+    ("GET", "/search", Body::Ignored),
     ("GET", "/forums", Body::Ignored),
     ("POST", "/forums", Body::Json),
     ("POST", "/forums/follow", Body::Json),
@@ -880,6 +881,8 @@ async fn each_hostile_class_answers_its_own_code() {
             "/forums/ma%00ths",
             "/directory?q=%00",
             "/directory?place=a%00",
+            "/search?q=a%00",
+            "/search?forum=ma%00ths",
         ] {
             api_refused(path, &get(api(path)).await, Some("invalid_text"));
         }
@@ -897,6 +900,11 @@ async fn each_hostile_class_answers_its_own_code() {
         page_refused(
             "directory page",
             &get(instance.url("/directory?q=a%00")).await,
+            Some(400),
+        );
+        page_refused(
+            "search page",
+            &get(instance.url("/search?q=a%00")).await,
             Some(400),
         );
 

@@ -303,6 +303,35 @@ async fn forum_and_project_posts_reach_subscribers_by_mail() {
             1,
             "a removed member gets no more mails"
         );
+
+        // Eve stops from her settings page: a link to a confirmation page,
+        // then the form; a group she does not follow is not found.
+        let settings = eve_pages.page("/settings/notifications").await;
+        let start = settings
+            .find("/settings/mail-subscriptions/stop?group=")
+            .expect("a stop link on the settings page");
+        let link: String = settings[start..]
+            .chars()
+            .take_while(|c| *c != '"')
+            .collect();
+        let group = link.rsplit('=').next().unwrap().to_string();
+        let confirm = eve_pages.get(&link).await;
+        assert_eq!(confirm.status, 200, "{}", confirm.text);
+        assert!(confirm.text.contains("Jardin partage"), "{}", confirm.text);
+        let unknown = eve_pages
+            .get("/settings/mail-subscriptions/stop?group=999999")
+            .await;
+        assert_eq!(unknown.status, 404, "{}", unknown.text);
+        let answer = eve_pages
+            .submit(
+                &link,
+                "/settings/mail-subscriptions/stop",
+                &[("group", group.as_str())],
+            )
+            .await;
+        assert!(answer.status < 400, "{}", answer.text);
+        let list = eve.get_json("/api/v1/me/mail-subscriptions").await;
+        assert_eq!(list["subscriptions"], json!([]), "{list}");
         a.stop().await;
         b.stop().await;
     }

@@ -85,6 +85,25 @@ pub fn when_filter(
     )
 }
 
+/// `{{ starts|same_day(ends) }}`: whether two moments of a view (ISO form
+/// or unix ms) fall on the same day in the reader's zone, so that an
+/// event is written "le mar. 12 janv. 2027, de 18 h à 19 h 30".
+pub fn same_day_filter(
+    state: &minijinja::State,
+    first: minijinja::Value,
+    second: minijinja::Value,
+) -> bool {
+    let moment = |value: &minijinja::Value| match value.as_str() {
+        Some(text) => crate::dates::parse_iso(text),
+        None => i64::try_from(value.clone()).ok(),
+    };
+    let (_, zone) = lang_and_zone(state);
+    match (moment(&first), moment(&second)) {
+        (Some(first), Some(second)) => crate::dates::same_local_day(first, second, zone),
+        _ => false,
+    }
+}
+
 /// The `NAME` of this instance's people, `NAME@HOST`'s `HOST` otherwise.
 pub(super) fn shown_domain(actor: &ActorRow, labels: &Labeller<'_>) -> String {
     if actor.is_local() {
