@@ -983,6 +983,10 @@ search-none = Try another word, a shorter one ("robot" finds "robotics") or all 
 search-truncated = Many posts match: only the most recent are read. Add a word to narrow the search.
 search-reply-in = Reply in "{ $thread }"
 search-where = { $forum } · { $author } · { $date }
+search-title-project = Search the forum of “{ $project }”
+search-back-to-project = Back to the forum of “{ $project }”
+search-none-project = Try another word or a shorter one (“robot” finds “robotique”).
+search-project-field = Search the project’s forum
 ## Issue 13, part M: moderation (reports queue, removal reasons)
 ## Issue 13, part M: moderation (reports queue, removal reasons) and sign-up applications
 nav-moderation = Moderation

@@ -983,6 +983,10 @@ search-none = Essayez un autre mot, un mot plus court (« robot » trouve « rob
 search-truncated = Beaucoup de messages correspondent : seuls les plus récents sont lus. Ajoutez un mot pour préciser.
 search-reply-in = Réponse dans « { $thread } »
 search-where = { $forum } · { $author } · { $date }
+search-title-project = Rechercher dans le forum de « { $project } »
+search-back-to-project = Retour au forum de « { $project } »
+search-none-project = Essayez un autre mot ou un mot plus court (« robot » trouve « robotique »).
+search-project-field = Chercher dans le forum du projet
 ## Issue 13, part M: moderation (reports queue, removal reasons)
 ## Issue 13, part M: moderation (reports queue, removal reasons) and sign-up applications
 nav-moderation = Modération

@@ -262,6 +262,7 @@ fn route_builder() -> RouteBuilder {
         "/projects/{name}/mail-subscription",
         mail_lists::delete_project_mail_subscription,
     )
+    .get("/projects/{name}/search", search::search_project_forum)
     .get(
         "/projects/{name}/threads",
         project_content::list_project_threads,

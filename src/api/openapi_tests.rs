@@ -415,6 +415,8 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<search::SearchPage>(&mut entries);
     schema_entries::<search::SearchResult>(&mut entries);
     schema_entries::<search::SearchSnippet>(&mut entries);
+    schema_entries::<search::ProjectSearchPage>(&mut entries);
+    schema_entries::<search::ProjectSearchResult>(&mut entries);
     schema_entries::<forums::Forum>(&mut entries);
     schema_entries::<forums::ForumList>(&mut entries);
     schema_entries::<forums::ForumPage>(&mut entries);

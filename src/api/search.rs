@@ -1,20 +1,27 @@
 //! Forum search over the API: `GET /api/v1/search`, the search of the
 //! `/search` page with the same parameters (docs/api.md): threads and
 //! replies of one forum or of all, local and known remote, title hits
-//! first, then the most recent, each with a snippet.
+//! first, then the most recent, each with a snippet; and
+//! `GET /api/v1/projects/{name}/search`, a project space's forum searched
+//! by one of its members.
 
 use super::{
     forums::{Forum, Post},
+    project_content::objects::ProjectPost,
     schema::ErrorBody,
+    ApiUser,
 };
 use crate::{
     app::AppState,
     domain::{
+        directory::query_words,
         forum_search::{ForumSearchInput, Snippet},
         lookups::THREADS_PER_PAGE,
+        validate,
     },
     error::AppError,
-    extract::ApiQuery,
+    extract::{ApiPath, ApiQuery},
+    web::project_page::ProjectSection,
 };
 use axum::{extract::State, Json};
 use serde::{Deserialize, Serialize};
@@ -149,10 +156,120 @@ pub async fn search_forums(
     }))
 }
 
-/// The OpenAPI description of this route (gathered in [`super::openapi`]).
+/// The query string of a project space's search.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ProjectSearchQuery {
+    /// The words, as for `GET /search`.
+    #[serde(default)]
+    q: String,
+    /// The page, from 1 (default 1).
+    #[serde(default)]
+    page: String,
+}
+
+/// A post of a project space's forum found.
+#[derive(Serialize, ToSchema)]
+pub struct ProjectSearchResult {
+    /// The post, as the project's threads list it.
+    pub post: ProjectPost,
+    /// The title of its thread.
+    pub thread_title: String,
+    /// Whether the thread's title holds every word (such results come
+    /// first).
+    pub title_hit: bool,
+    /// The text around the first match.
+    pub snippet: SearchSnippet,
+    /// The post in its thread, on this instance.
+    pub url: String,
+}
+
+/// A page of a project space's results.
+#[derive(Serialize, ToSchema)]
+pub struct ProjectSearchPage {
+    /// This page, from 1.
+    pub page: i64,
+    /// Results per page.
+    pub page_size: i64,
+    /// How many pages the results fill.
+    pub pages: i64,
+    /// Every match.
+    pub total: usize,
+    /// More than 2,000 posts matched before the last checks.
+    pub truncated: bool,
+    /// This page's results.
+    pub results: Vec<ProjectSearchResult>,
+}
+
+/// `GET /api/v1/projects/{name}/search`: the threads and replies of a
+/// project space's forum matching the words, for its members.
+#[utoipa::path(
+    get,
+    path = "/projects/{name}/search",
+    tag = "project content",
+    security(("bearer" = [])),
+    params(("name" = String, Path, description = "The project"), ProjectSearchQuery),
+    responses(
+        (status = 200, description = "A page of results", body = ProjectSearchPage),
+        (status = 401, description = "`unauthorized`", body = ErrorBody),
+        (status = 403, description = "`not_project_member`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 422, description = "`invalid_page`, `field_too_long` or `too_many_items`", body = ErrorBody),
+    ),
+)]
+pub async fn search_project_forum(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ProjectSearchQuery>,
+) -> Result<Json<ProjectSearchPage>, AppError> {
+    let words = query_words(&query.q)?;
+    let page = validate::page_number(Some(&query.page), validate::MAX_PAGE)?;
+    let project = state.domain.project_by_path(&name).await?;
+    let results = state
+        .domain
+        .search_project_forum(&user.account, &project, &words, page)
+        .await?;
+    let labels = state.domain.labeller().await?;
+    let base_url = state.domain.settings.base_url();
+    let project_path = ProjectSection::About.path(&project);
+    Ok(Json(ProjectSearchPage {
+        page,
+        page_size: THREADS_PER_PAGE,
+        pages: results.pages,
+        total: results.total,
+        truncated: results.truncated,
+        results: results
+            .posts
+            .iter()
+            .map(|found| {
+                let post = &found.hit.post;
+                ProjectSearchResult {
+                    post: ProjectPost::new(post, &found.hit.author, None, &labels),
+                    thread_title: found.hit.thread_title.clone(),
+                    title_hit: found.title_hit,
+                    snippet: (&found.snippet).into(),
+                    url: format!(
+                        "{base_url}{project_path}/threads/{}#post-{}",
+                        post.thread_id.unwrap_or(post.id),
+                        post.id
+                    ),
+                }
+            })
+            .collect(),
+    }))
+}
+
+/// The OpenAPI description of these routes (gathered in
+/// [`super::openapi`]).
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(search_forums),
-    components(schemas(SearchPage, SearchResult, SearchSnippet))
+    paths(search_forums, search_project_forum),
+    components(schemas(
+        SearchPage,
+        SearchResult,
+        SearchSnippet,
+        ProjectSearchPage,
+        ProjectSearchResult
+    ))
 )]
 pub struct Doc;

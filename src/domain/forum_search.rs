@@ -19,7 +19,7 @@ use std::collections::HashSet;
 
 /// Candidates read from the index; beyond, the most recent are kept and
 /// the results say so.
-const MAX_CANDIDATES: i64 = 2000;
+pub(super) const MAX_CANDIDATES: i64 = 2000;
 /// Words of context before and after the first match of a snippet.
 const SNIPPET_BEFORE: usize = 10;
 const SNIPPET_AFTER: usize = 20;
@@ -155,6 +155,56 @@ pub fn snippet(text: &str, terms: &[SearchTerm]) -> Snippet {
     }
 }
 
+/// One page of matches, ranked.
+pub(super) struct RankedPage<T> {
+    /// This page's: the candidate, whether its thread's title holds
+    /// every term, its snippet.
+    pub found: Vec<(T, bool, Snippet)>,
+    /// Matches in all.
+    pub total: usize,
+    /// Pages they fill.
+    pub pages: i64,
+}
+
+/// Keeps the candidates of the index whose text (`texts`: own title,
+/// HTML body, thread title) holds every term once the tags are gone,
+/// title hits first, then in the store's order (most recent first), and
+/// cuts page `page` of them. Shared by the forums' and the project
+/// spaces' searches.
+pub(super) fn rank_page<T>(
+    candidates: Vec<T>,
+    terms: &[SearchTerm],
+    page: i64,
+    texts: impl Fn(&T) -> (&str, &str, &str),
+) -> RankedPage<T> {
+    let mut found: Vec<(bool, T, String)> = Vec::new();
+    for hit in candidates {
+        let (own_title, html, thread_title) = texts(&hit);
+        let text = html_text(html);
+        let mut document = word_set(own_title);
+        document.extend(word_set(&text));
+        if !terms.iter().all(|term| term.matches(&document)) {
+            continue;
+        }
+        let title = word_set(thread_title);
+        let title_hit = terms.iter().all(|term| term.matches(&title));
+        found.push((title_hit, hit, text));
+    }
+    // Stable: within each group, the store's order (most recent first).
+    found.sort_by_key(|(title_hit, _, _)| !title_hit);
+    let total = found.len();
+    RankedPage {
+        total,
+        pages: ((total as i64 + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1),
+        found: found
+            .into_iter()
+            .skip(((page - 1) * THREADS_PER_PAGE) as usize)
+            .take(THREADS_PER_PAGE as usize)
+            .map(|(title_hit, hit, text)| (hit, title_hit, snippet(&text, terms)))
+            .collect(),
+    }
+}
+
 impl Domain {
     /// Searches the forums' threads and replies.
     pub async fn search_forums(&self, search: &ForumSearch) -> DomainResult<ForumSearchResults> {
@@ -182,30 +232,22 @@ impl Domain {
             )
             .await?;
         results.truncated = candidates.len() as i64 >= MAX_CANDIDATES;
-        let mut found: Vec<(bool, PostHit, String)> = Vec::new();
-        for hit in candidates {
-            let text = html_text(&hit.view.post.content_html);
-            let mut document = word_set(&hit.view.post.title);
-            document.extend(word_set(&text));
-            if !terms.iter().all(|term| term.matches(&document)) {
-                continue;
-            }
-            let title = word_set(&hit.thread_title);
-            let title_hit = terms.iter().all(|term| term.matches(&title));
-            found.push((title_hit, hit, text));
-        }
-        // Stable: within each group, the store's order (most recent first).
-        found.sort_by_key(|(title_hit, _, _)| !title_hit);
-        results.total = found.len();
-        results.pages = ((found.len() as i64 + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
-        results.posts = found
+        let ranked = rank_page(candidates, &terms, search.page, |hit| {
+            (
+                hit.view.post.title.as_str(),
+                hit.view.post.content_html.as_str(),
+                hit.thread_title.as_str(),
+            )
+        });
+        results.total = ranked.total;
+        results.pages = ranked.pages;
+        results.posts = ranked
+            .found
             .into_iter()
-            .skip(((search.page - 1) * THREADS_PER_PAGE) as usize)
-            .take(THREADS_PER_PAGE as usize)
-            .map(|(title_hit, hit, text)| FoundPost {
-                snippet: snippet(&text, &terms),
-                title_hit,
+            .map(|(hit, title_hit, snippet)| FoundPost {
                 hit,
+                title_hit,
+                snippet,
             })
             .collect();
         Ok(results)

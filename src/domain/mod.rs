@@ -50,6 +50,7 @@ pub mod project_membership;
 pub mod project_mirror;
 pub mod project_queries;
 pub mod project_reads;
+pub mod project_search;
 pub mod projects;
 pub mod provenance;
 pub mod reference_lists;

@@ -492,6 +492,7 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/lookup", post(project_members::submit_lookup))
         .route("/projects/{name}", get(project_page::show_project))
         .route("/projects/{name}/forum", get(project_page::show_forum))
+        .route("/projects/{name}/search", get(search::show_project_search))
         .route(
             "/projects/{name}/documents",
             get(project_page::show_documents)

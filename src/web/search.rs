@@ -1,16 +1,24 @@
 //! The forums' search page, `GET /search?q=…&forum=…&page=…`: threads
 //! and replies of one forum or of all (local and known remote), title
 //! hits first, then the most recent, each with a snippet around its first
-//! match (`domain::forum_search`).
+//! match (`domain::forum_search`); and a project space's forum for its
+//! members, `GET /projects/{name}/search?q=…&page=…`
+//! (`domain::project_search`), on the same page.
 
 use super::{
+    project_page::ProjectSection,
+    projects::project_by_path,
     session::Page,
     views::{date, ForumView, LabelView},
 };
 use crate::{
     app::AppState,
-    domain::forum_search::{ForumSearchInput, ForumSearchResults},
-    extract::WebQuery,
+    domain::{
+        directory::query_words,
+        forum_search::{ForumSearchInput, ForumSearchResults},
+        validate,
+    },
+    extract::{WebPath, WebQuery},
 };
 use axum::{extract::State, response::Response};
 use serde::{Deserialize, Serialize};
@@ -46,6 +54,11 @@ struct ResultView {
 /// `search.html`.
 #[derive(Serialize)]
 struct SearchPage {
+    /// Where the form and the pages' links go: `/search`, or a project
+    /// space's `/projects/NAME/search`.
+    action: String,
+    /// The project space searched, by title (its forum only).
+    project_title: Option<String>,
     q: String,
     /// The forum searched: its path parameter and view.
     forum_param: String,
@@ -126,6 +139,8 @@ pub async fn show_search(
         &page,
         "search.html",
         &SearchPage {
+            action: "/search".to_string(),
+            project_title: None,
             q: query.q.trim().to_string(),
             forum_param: forum.as_ref().map(forum_param).unwrap_or_default(),
             forum,
@@ -133,6 +148,96 @@ pub async fn show_search(
             results: views,
             total: results.total,
             page_number: search.page,
+            pages: results.pages,
+            truncated: results.truncated,
+            error: None,
+        },
+    )
+}
+
+/// `GET /projects/{name}/search`: a project space's forum searched by one
+/// of its members (others get `not_project_member`).
+pub async fn show_project_search(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(name): WebPath<String>,
+    WebQuery(query): WebQuery<SearchQuery>,
+) -> Response {
+    let Some(user) = &page.user else {
+        let next: String =
+            url::form_urlencoded::byte_serialize(format!("/projects/{name}/forum").as_bytes())
+                .collect();
+        return super::redirect::to(&format!("/login?next={next}"));
+    };
+    let project = match project_by_path(&state, &name).await {
+        Ok(project) => project,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let checked = query_words(&query.q).and_then(|words| {
+        validate::page_number(Some(&query.page), validate::MAX_PAGE).map(|page| (words, page))
+    });
+    let (words, page_number) = match checked {
+        Ok(checked) => checked,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let results = match state
+        .domain
+        .search_project_forum(user, &project, &words, page_number)
+        .await
+    {
+        Ok(results) => results,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let labels = match state.domain.labeller().await {
+        Ok(labels) => labels,
+        Err(error) => return state.error_page(&page, error),
+    };
+    let forum_path = ProjectSection::Forum.path(&project);
+    let project_path = forum_path.trim_end_matches("/forum").to_string();
+    let views = results
+        .posts
+        .iter()
+        .map(|found| {
+            let post = &found.hit.post;
+            let author = &found.hit.author;
+            ResultView {
+                url: format!(
+                    "{project_path}/threads/{}#post-{}",
+                    post.thread_id.unwrap_or(post.id),
+                    post.id
+                ),
+                thread_title: found.hit.thread_title.clone(),
+                forum_title: project.title.clone(),
+                is_reply: post.thread_id.is_some(),
+                title_hit: found.title_hit,
+                author: if author.display_name.is_empty() {
+                    author.name.clone()
+                } else {
+                    author.display_name.clone()
+                },
+                published: date(post.published_at),
+                trust: labels
+                    .person(&author.domain, author.email_domain.as_deref())
+                    .into(),
+                before: found.snippet.before.clone(),
+                matched: found.snippet.matched.clone(),
+                after: found.snippet.after.clone(),
+            }
+        })
+        .collect();
+    state.render(
+        &page,
+        "search.html",
+        &SearchPage {
+            action: format!("{project_path}/search"),
+            project_title: Some(project.title.clone()),
+            q: query.q.trim().to_string(),
+            forum_param: String::new(),
+            forum: None,
+            searched: !words.is_empty(),
+            results: views,
+            total: results.total,
+            page_number,
             pages: results.pages,
             truncated: results.truncated,
             error: None,

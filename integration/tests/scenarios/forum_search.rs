@@ -4,6 +4,7 @@
 
 use super::support::{client::Client, *};
 use serde_json::json;
+use std::time::Duration;
 
 /// The search page of `instance` for `query` (and `forum`, if any).
 async fn search_page(instance: &TestInstance, query: &str, forum: Option<&str>) -> String {
@@ -187,6 +188,133 @@ async fn forum_search_finds_local_and_received_posts_but_not_removed_ones() {
             .get(&academy.url("/api/v1/search?q=robot&forum=nowhere"))
             .await
             .expect_error(404, "not_found");
+
+        academy.stop().await;
+        association.stop().await;
+    }
+}
+
+/// A project space's forum: its members find its posts (on the host and
+/// on a member's instance, in its mirror); nobody else may search it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_project_forum_is_searched_by_its_members_only() {
+    for engine in engines() {
+        let (academy, association) = start_pair(engine).await;
+        let anne = Client::teacher(&academy, "anne", false).await;
+        let carl = Client::teacher(&academy, "carl", false).await;
+        let bea = Client::teacher(&association, "bea", false).await;
+        anne.post(
+            "/api/v1/projects",
+            json!({"name": "club", "title": "Club de sciences", "visibility": "members", "join_mode": "invite"}),
+        )
+        .await
+        .expect(201);
+        anne.post(
+            "/api/v1/projects/club/invite",
+            json!({"handle": format!("bea@{}", association.domain)}),
+        )
+        .await
+        .expect(201);
+        let remote = format!("club@{}", academy.domain);
+        let invited = wait_until(Duration::from_secs(30), || async {
+            deliver_all(&[&academy, &association]).await;
+            let requests = bea.get_json("/api/v1/me/requests").await;
+            requests["invitations"]
+                .as_array()
+                .is_some_and(|list| list.iter().any(|i| i["project"]["handle"] == remote))
+                .then_some(())
+        })
+        .await;
+        assert!(invited.is_some(), "the invitation reaches Bea");
+        bea.post(
+            &format!("/api/v1/projects/{remote}/answer"),
+            json!({"accept": true}),
+        )
+        .await
+        .expect(200);
+        deliver_all(&[&academy, &association]).await;
+        let thread = anne
+            .post(
+                "/api/v1/projects/club/threads",
+                json!({"title": "Fractions en cycle 3", "body": "Les **bandes de papier** marchent bien."}),
+            )
+            .await
+            .expect(201);
+        anne.post(
+            &format!("/api/v1/projects/club/threads/{}/replies", thread["id"]),
+            json!({"body": "Et les gâteaux partagés pour les moitiés."}),
+        )
+        .await
+        .expect(201);
+
+        // On the host: the thread by a word of its body, the reply by a
+        // plural it does not write; the title hit first.
+        let found = anne.get_json("/api/v1/projects/club/search?q=bandes").await;
+        assert_eq!(found["total"], 1, "{found}");
+        assert_eq!(found["results"][0]["thread_title"], "Fractions en cycle 3");
+        assert_eq!(
+            found["results"][0]["snippet"]["matched"], "bandes",
+            "{found}"
+        );
+        let found = anne.get_json("/api/v1/projects/club/search?q=gateau").await;
+        assert_eq!(found["total"], 1, "{found}");
+        assert_eq!(found["results"][0]["post"]["kind"], "reply", "{found}");
+        let found = anne
+            .get_json("/api/v1/projects/club/search?q=fraction")
+            .await;
+        assert_eq!(found["total"], 1, "{found}");
+        assert_eq!(found["results"][0]["title_hit"], true, "{found}");
+
+        // On the member's instance, in its mirror of the forum.
+        let mirrored = wait_until(Duration::from_secs(30), || async {
+            deliver_all(&[&academy, &association]).await;
+            let found = bea
+                .get_json(&format!("/api/v1/projects/{remote}/search?q=papier"))
+                .await;
+            (found["total"] == 1).then_some(found)
+        })
+        .await;
+        assert!(mirrored.is_some(), "Bea finds the thread on her instance");
+
+        // Nobody else; bad input refused with its code.
+        carl.get("/api/v1/projects/club/search?q=bandes")
+            .await
+            .expect_error(403, "not_project_member");
+        Client::stranger()
+            .get(&academy.url("/api/v1/projects/club/search?q=bandes"))
+            .await
+            .expect_error(401, "unauthorized");
+        anne.get("/api/v1/projects/club/search?q=bandes&page=0")
+            .await
+            .expect_error(422, "invalid_page");
+        anne.get("/api/v1/projects/nowhere/search?q=bandes")
+            .await
+            .expect_error(404, "not_found");
+
+        // The page: a search box on the forum section, results linking
+        // into the project's threads; a non-member gets the refusal.
+        let pages = Client::anonymous(&academy).log_in_pages("anne").await;
+        let forum = pages
+            .page("/projects/club/forum")
+            .await
+            .replace("&#x2f;", "/");
+        assert!(
+            forum.contains("action=\"/projects/club/search\""),
+            "{forum}"
+        );
+        let page = pages
+            .page("/projects/club/search?q=papier")
+            .await
+            .replace("&#x2f;", "/")
+            .replace("&#35;", "#");
+        assert!(
+            page.contains(&format!("/projects/club/threads/{}#post-", thread["id"])),
+            "{page}"
+        );
+        assert!(page.contains("<mark>papier</mark>"), "{page}");
+        let carl_pages = Client::anonymous(&academy).log_in_pages("carl").await;
+        let refused = carl_pages.get("/projects/club/search?q=papier").await;
+        assert_eq!(refused.status, 403, "{}", refused.text);
 
         academy.stop().await;
         association.stop().await;

@@ -77,6 +77,7 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
         "/projects/{name}/mail-subscription",
         Body::Ignored,
     ),
+    ("GET", "/projects/{name}/search", Body::Ignored),
     ("GET", "/projects/{name}/threads", Body::Ignored),
     ("POST", "/projects/{name}/threads", Body::Json),
     ("GET", "/projects/{name}/threads/{id}", Body::Ignored),

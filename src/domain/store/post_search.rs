@@ -1,6 +1,8 @@
 //! The forums' full-text index (`post_search`, migrations
 //! `0020_forum_search.sql`): the candidates of a search over threads and
-//! replies, local and received from other instances.
+//! replies, local and received from other instances; and the project
+//! spaces' (`project_post_search`, `0027_project_forum_search.sql`), over
+//! one project's internal forum.
 //!
 //! The migration's triggers keep one document per visible post (deleted,
 //! removed and refused posts leave it), so no writer knows about it. As
@@ -8,11 +10,52 @@
 //! candidate again in Rust without the markup.
 
 use super::{
-    actors::ActorId,
+    actors::{qualified_actor_columns, ActorId, ActorRow},
     directory::SearchTerm,
     posts::{PostView, POST_COLUMNS, VIEW_COLUMNS},
+    project_content::{ProjectPostRow, POST_COLUMNS as PROJECT_POST_COLUMNS},
     Engine, Store, StoreResult,
 };
+
+/// A post of a project's forum found by the index.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProjectPostHit {
+    /// The post.
+    #[sqlx(flatten)]
+    pub post: ProjectPostRow,
+    /// Its author.
+    #[sqlx(flatten)]
+    pub author: ActorRow,
+    /// The title of its thread (its own for a thread).
+    pub thread_title: String,
+}
+
+/// The index's condition on `{table}.id` and the text of its query for
+/// `terms` (every term), in the engine's own syntax; `index` is the
+/// index table, `table` the posts' table.
+fn index_match(engine: Engine, index: &str, table: &str, terms: &[SearchTerm]) -> (String, String) {
+    match engine {
+        Engine::Sqlite => (
+            format!("{table}.id IN (SELECT rowid FROM {index} WHERE {index} MATCH $1)"),
+            terms
+                .iter()
+                .map(SearchTerm::fts5)
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        ),
+        Engine::Postgres => (
+            format!(
+                "{table}.id IN (SELECT post_id FROM {index} \
+                 WHERE document @@ to_tsquery('simple', $1))"
+            ),
+            terms
+                .iter()
+                .map(SearchTerm::tsquery)
+                .collect::<Vec<_>>()
+                .join(" & "),
+        ),
+    }
+}
 
 /// A post found by the index, with where it stands.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -36,27 +79,7 @@ impl Store {
         forum: Option<ActorId>,
         limit: i64,
     ) -> StoreResult<Vec<PostHit>> {
-        let matching = match self.engine() {
-            Engine::Sqlite => {
-                "posts.id IN (SELECT rowid FROM post_search WHERE post_search MATCH $1)"
-            }
-            Engine::Postgres => {
-                "posts.id IN (SELECT post_id FROM post_search \
-                 WHERE document @@ to_tsquery('simple', $1))"
-            }
-        };
-        let query_text = match self.engine() {
-            Engine::Sqlite => terms
-                .iter()
-                .map(SearchTerm::fts5)
-                .collect::<Vec<_>>()
-                .join(" AND "),
-            Engine::Postgres => terms
-                .iter()
-                .map(SearchTerm::tsquery)
-                .collect::<Vec<_>>()
-                .join(" & "),
-        };
+        let (matching, query_text) = index_match(self.engine(), "post_search", "posts", terms);
         let sql = format!(
             "SELECT {POST_COLUMNS}, {VIEW_COLUMNS}, COALESCE(thread.title, posts.title) AS thread_title, \
              forums.title AS forum_title \
@@ -73,6 +96,36 @@ impl Store {
         Ok(sqlx::query_as(&sql)
             .bind(query_text)
             .bind(forum.map_or(-1, |id| id.0))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Visible posts of `project`'s forum whose text holds every term,
+    /// most recent first, at most `limit`; replies of a deleted thread
+    /// stay hidden, as on its page.
+    pub async fn search_project_posts(
+        &self,
+        terms: &[SearchTerm],
+        project: ActorId,
+        limit: i64,
+    ) -> StoreResult<Vec<ProjectPostHit>> {
+        let (matching, query_text) =
+            index_match(self.engine(), "project_post_search", "project_posts", terms);
+        let sql = format!(
+            "SELECT {PROJECT_POST_COLUMNS}, {}, \
+             COALESCE(thread.title, project_posts.title) AS thread_title \
+             FROM project_posts JOIN actors ON actors.id = project_posts.author_id \
+             LEFT JOIN project_posts thread ON thread.id = project_posts.thread_id \
+             WHERE {matching} AND project_posts.project_id = $2 \
+             AND project_posts.deleted_at IS NULL AND project_posts.refused_at IS NULL \
+             AND (thread.id IS NULL OR (thread.deleted_at IS NULL AND thread.refused_at IS NULL)) \
+             ORDER BY project_posts.published_at DESC, project_posts.id DESC LIMIT $3",
+            qualified_actor_columns()
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(query_text)
+            .bind(project.0)
             .bind(limit)
             .fetch_all(self.pool())
             .await?)

@@ -91,7 +91,7 @@ pub struct NewProjectPost {
     pub local: bool,
 }
 
-const POST_COLUMNS: &str = "project_posts.id AS post_id, project_posts.ap_id AS post_ap_id, \
+pub(super) const POST_COLUMNS: &str = "project_posts.id AS post_id, project_posts.ap_id AS post_ap_id, \
      project_posts.project_id, project_posts.thread_id, project_posts.in_reply_to_id, \
      project_posts.author_id, project_posts.title, project_posts.source, project_posts.content_html, \
      project_posts.published_at, project_posts.deleted_at, project_posts.refused_at, \
