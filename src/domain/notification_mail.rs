@@ -246,29 +246,28 @@ impl Domain {
         );
         let key = format!("mail-notification-{}", row.kind.replace('_', "-"));
         let catalogs = Catalogs::get();
-        let line = catalogs.format(
-            lang,
-            &key,
-            &[
-                ("actor", &actor),
-                ("handle", &handle),
-                ("title", &row.thread_title),
-            ],
-        );
-        if line == key {
-            // The kind's own sentence, as the site shows it.
-            catalogs.format(
+        if catalogs.has(lang, &key) {
+            return catalogs.format(
                 lang,
-                &format!("notification-{}", row.kind),
+                &key,
                 &[
                     ("actor", &actor),
+                    ("handle", &handle),
                     ("title", &row.thread_title),
-                    ("detail", row.detail.as_deref().unwrap_or("")),
                 ],
-            )
-        } else {
-            line
+            );
         }
+        // No sentence of its own for mails: the kind's own, as the site
+        // shows it (asked first, so no "missing message" is logged).
+        catalogs.format(
+            lang,
+            &format!("notification-{}", row.kind),
+            &[
+                ("actor", &actor),
+                ("title", &row.thread_title),
+                ("detail", row.detail.as_deref().unwrap_or("")),
+            ],
+        )
     }
 
     fn notification_link(&self, row: &QueuedMail) -> String {
