@@ -5,11 +5,11 @@
 //! matches one post in three (its candidates all read, then paginated), a
 //! prefix (`robot`) and the common word in one forum; 10 clients, 5 s each.
 
-use super::{engines, ms, percentile, Instance, Summary, PASSWORD};
+use super::{engines, home::actor, ms, percentile, Instance, Summary, PASSWORD};
 use preau::domain::{
     accounts::AdminCreateInput,
     store::{
-        actors::{ActorKindRow, NewActor},
+        actors::ActorKindRow,
         commit,
         forums::{insert_forum, NewForum},
         posts::{insert_post, NewPost, PostId, PostKind},
@@ -30,22 +30,6 @@ const SENTENCES: [&str; 6] = [
     "Quelqu'un a-t-il une grille d'évaluation des compétences orales ?",
     "On peut croiser avec l'histoire-géographie pour la sortie au musée.",
 ];
-
-fn actor(name: &str) -> NewActor {
-    NewActor {
-        kind: ActorKindRow::Group,
-        name: name.to_string(),
-        domain: String::new(),
-        ap_id: format!("http://localhost/x/{name}"),
-        inbox: format!("http://localhost/x/{name}/inbox"),
-        shared_inbox: None,
-        display_name: name.to_string(),
-        summary_html: String::new(),
-        public_key_pem: "PEM".into(),
-        private_key_pem: Some("PRIVATE".into()),
-        declared_trust: None,
-    }
-}
 
 /// The text of post `i`: three sentences, the rare word in one post in
 /// fifty.
@@ -88,7 +72,7 @@ pub(super) async fn forum_search_bench(summary: &Summary, posts: usize, secs: u6
                 insert_forum(
                     &mut tx,
                     &NewForum {
-                        actor: actor(&format!("forum{i}")),
+                        actor: actor(ActorKindRow::Group, &format!("forum{i}")),
                         title: format!("Forum {i}"),
                         description_source: String::new(),
                         description_html: String::new(),

@@ -23,7 +23,9 @@ const PROJECTS: usize = 5;
 const POSTS: usize = 2000;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
-fn actor(kind: ActorKindRow, name: &str) -> NewActor {
+/// A local actor of `kind` named `name`, with stand-in keys (the bench
+/// never signs as it).
+pub(super) fn actor(kind: ActorKindRow, name: &str) -> NewActor {
     NewActor {
         kind,
         name: name.to_string(),

@@ -7,7 +7,7 @@ pub use crate::domain::store::{
     actors::{ActorId, ActorRow},
     contacts::ContactView,
     forums::{FollowState, ForumRow},
-    posts::{PostId, PostKind, PostRow, PostView, ReportRow},
+    posts::{AuthorRef, PostId, PostKind, PostRow, PostView, ReportRow},
     profiles::ProfileRow,
     project_content::{
         DocumentView, EventRow, EventView, ProjectPostRow, ProjectPostView, VersionRow,

@@ -15,7 +15,9 @@ use crate::{
     app::AppState,
     domain::{
         directory::query_words,
-        forum_search::{ForumSearchInput, ForumSearchResults},
+        forum_search::{ForumSearchInput, ForumSearchResults, Snippet},
+        rows::{ActorRow, AuthorRef},
+        trust::Labeller,
         validate,
     },
     extract::{WebPath, WebQuery},
@@ -49,6 +51,69 @@ struct ResultView {
     before: String,
     matched: String,
     after: String,
+}
+
+/// Who wrote a post found, whichever row names them.
+struct Author<'a> {
+    name: &'a str,
+    display_name: &'a str,
+    domain: &'a str,
+    email_domain: Option<&'a str>,
+}
+
+impl<'a> From<&'a ActorRow> for Author<'a> {
+    fn from(actor: &'a ActorRow) -> Author<'a> {
+        Author {
+            name: &actor.name,
+            display_name: &actor.display_name,
+            domain: &actor.domain,
+            email_domain: actor.email_domain.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a AuthorRef> for Author<'a> {
+    fn from(author: &'a AuthorRef) -> Author<'a> {
+        Author {
+            name: &author.name,
+            display_name: &author.display_name,
+            domain: &author.domain,
+            email_domain: author.email_domain.as_deref(),
+        }
+    }
+}
+
+impl ResultView {
+    /// The view of a post found: its link, its thread's and forum's (or
+    /// project's) titles, whether it is a reply and a title hit.
+    fn new(
+        url: String,
+        (thread_title, forum_title): (&str, &str),
+        (is_reply, title_hit): (bool, bool),
+        author: Author<'_>,
+        published_at: i64,
+        snippet: &Snippet,
+        labels: &Labeller<'_>,
+    ) -> ResultView {
+        ResultView {
+            url,
+            thread_title: thread_title.to_string(),
+            forum_title: forum_title.to_string(),
+            is_reply,
+            title_hit,
+            author: if author.display_name.is_empty() {
+                author.name
+            } else {
+                author.display_name
+            }
+            .to_string(),
+            published: date(published_at),
+            trust: labels.person(author.domain, author.email_domain).into(),
+            before: snippet.before.clone(),
+            matched: snippet.matched.clone(),
+            after: snippet.after.clone(),
+        }
+    }
 }
 
 /// `search.html`.
@@ -113,26 +178,15 @@ pub async fn show_search(
         .iter()
         .map(|found| {
             let post = &found.hit.view.post;
-            let author = &found.hit.view.author;
-            ResultView {
-                url: format!("/threads/{}#post-{}", post.thread().0, post.id.0),
-                thread_title: found.hit.thread_title.clone(),
-                forum_title: found.hit.forum_title.clone(),
-                is_reply: post.thread_id.is_some(),
-                title_hit: found.title_hit,
-                author: if author.display_name.is_empty() {
-                    author.name.clone()
-                } else {
-                    author.display_name.clone()
-                },
-                published: date(post.published_at),
-                trust: labels
-                    .person(&author.domain, author.email_domain.as_deref())
-                    .into(),
-                before: found.snippet.before.clone(),
-                matched: found.snippet.matched.clone(),
-                after: found.snippet.after.clone(),
-            }
+            ResultView::new(
+                format!("/threads/{}#post-{}", post.thread().0, post.id.0),
+                (&found.hit.thread_title, &found.hit.forum_title),
+                (post.thread_id.is_some(), found.title_hit),
+                (&found.hit.view.author).into(),
+                post.published_at,
+                &found.snippet,
+                &labels,
+            )
         })
         .collect();
     state.render(
@@ -199,30 +253,19 @@ pub async fn show_project_search(
         .iter()
         .map(|found| {
             let post = &found.hit.post;
-            let author = &found.hit.author;
-            ResultView {
-                url: format!(
+            ResultView::new(
+                format!(
                     "{project_path}/threads/{}#post-{}",
                     post.thread_id.unwrap_or(post.id),
                     post.id
                 ),
-                thread_title: found.hit.thread_title.clone(),
-                forum_title: project.title.clone(),
-                is_reply: post.thread_id.is_some(),
-                title_hit: found.title_hit,
-                author: if author.display_name.is_empty() {
-                    author.name.clone()
-                } else {
-                    author.display_name.clone()
-                },
-                published: date(post.published_at),
-                trust: labels
-                    .person(&author.domain, author.email_domain.as_deref())
-                    .into(),
-                before: found.snippet.before.clone(),
-                matched: found.snippet.matched.clone(),
-                after: found.snippet.after.clone(),
-            }
+                (&found.hit.thread_title, &project.title),
+                (post.thread_id.is_some(), found.title_hit),
+                (&found.hit.author).into(),
+                post.published_at,
+                &found.snippet,
+                &labels,
+            )
         })
         .collect();
     state.render(
