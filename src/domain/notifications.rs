@@ -122,13 +122,14 @@ pub enum MarkRead {
     All,
 }
 
-/// The first characters of a text (Markdown source, else HTML), as plain
-/// text on one line.
+/// The first characters of a text as a reader sees it (the rendered
+/// HTML's text, else the Markdown source), as plain text on one line:
+/// never `**bold**` marks.
 pub(crate) fn excerpt(source: &str, html: &str) -> String {
-    let text = if source.trim().is_empty() {
-        super::rendering::html_text_now(html)
-    } else {
+    let text = if html.trim().is_empty() {
         source.to_string()
+    } else {
+        super::rendering::html_text_now(html)
     };
     let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut cut: String = words.chars().take(EXCERPT_CHARS).collect();
@@ -329,6 +330,13 @@ mod tests {
     fn excerpt_is_plain_text_on_one_line_and_cut() {
         assert_eq!(excerpt("Bonjour\n\n  à tous", ""), "Bonjour à tous");
         assert_eq!(excerpt("", "<p>Texte <b>distant</b></p>"), "Texte distant");
+        assert_eq!(
+            excerpt(
+                "Des **statistiques** ?",
+                "<p>Des <strong>statistiques</strong> ?</p>"
+            ),
+            "Des statistiques ?"
+        );
         let long = "é".repeat(300);
         let cut = excerpt(&long, "");
         assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);

@@ -131,8 +131,11 @@ fn excerpt(post: &PostRow) -> String {
     if !post.title.is_empty() {
         return post.title.clone();
     }
-    let words: String = post.source.chars().take(80).collect();
-    if post.source.chars().count() > 80 {
+    // What the reader saw: the rendered text, not the Markdown marks.
+    let text = crate::domain::rendering::html_text_now(&post.content_html);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
         format!("{words}…")
     } else {
         words
