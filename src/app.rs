@@ -300,28 +300,39 @@ async fn not_found(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
 ) -> Response {
-    let error = AppError::not_found();
-    let wants_html = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|accept| accept.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
+    error_for(&state, request, AppError::not_found()).await
+}
+
+/// A method the address does not take (a browser reopening the address
+/// of a form it posted, say): the same page or JSON as [`not_found`].
+async fn method_not_allowed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> Response {
+    let error = AppError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    error_for(&state, request, error).await
+}
+
+/// `error` as an HTML page when the client asks for HTML outside the API,
+/// as JSON otherwise.
+async fn error_for(state: &AppState, request: axum::extract::Request, error: AppError) -> Response {
+    let wants_html = !request.uri().path().starts_with("/api/")
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
     if wants_html {
         let (mut parts, _body) = request.into_parts();
         use axum::extract::FromRequestParts;
-        if let Ok(page) = web::session::Page::from_request_parts(&mut parts, &state).await {
+        if let Ok(page) = web::session::Page::from_request_parts(&mut parts, state).await {
             return state.error_page(&page, error);
         }
     }
     error.into_response()
-}
-
-async fn method_not_allowed() -> Response {
-    AppError::new(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    )
-    .into_response()
 }
 
 /// Serves an instance on `listener` until `shutdown` completes.

@@ -283,6 +283,8 @@ thread-replies = { $count ->
    *[other] { $count } replies
 }
 thread-back = Back to the forum { $forum }
+thread-gone-removed = This thread was removed by the moderators, with its replies.
+thread-gone-deleted = This thread was deleted by its author, with its replies.
 thread-no-replies = No replies yet.
 thread-locked-notice = This thread is locked: it accepts no more replies.
 post-edited = edited on { $date }
@@ -356,8 +358,7 @@ post-delete = Delete
 post-report = Report
 field-report-reason = Reason for the report
 post-report-submit = Send the report
-report-sent = Report sent to the moderators.
-report-back = Back to the thread
+notice-report-sent = Report sent to the moderators.
 moderate-lock = Lock the thread
 moderate-unlock = Unlock the thread
 moderate-pin = Pin the thread
@@ -1007,6 +1008,7 @@ reports-dismiss = Dismiss
 report-remove-confirm-title = Remove this message?
 report-remove-confirm-question = The message “{ $title }” will be removed from the forum; its author will read the reason: “{ $reason }”.
 report-remove-confirm-detail = The removal is sent to the instances that follow the forum, and the message's other reports are resolved with it.
+report-remove-confirm-detail-thread = This is the thread’s first message: the whole thread is removed, with its replies. The removal is sent to the instances that follow the forum, and the message’s other reports are resolved with it.
 report-remove-confirm-button = Remove and resolve
 notice-report-resolved = Report resolved: “{ $name }”.
 notice-report-resolved-removed = Message removed, report resolved: “{ $name }”.

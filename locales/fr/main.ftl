@@ -283,6 +283,8 @@ thread-replies = { $count ->
    *[other] { $count } réponses
 }
 thread-back = Retour au forum { $forum }
+thread-gone-removed = Ce fil a été retiré par la modération, avec ses réponses.
+thread-gone-deleted = Ce fil a été supprimé par son auteur, avec ses réponses.
 thread-no-replies = Pas encore de réponse.
 thread-locked-notice = Ce fil est verrouillé : il n’accepte plus de réponses.
 post-edited = modifié le { $date }
@@ -356,8 +358,7 @@ post-delete = Supprimer
 post-report = Signaler
 field-report-reason = Motif du signalement
 post-report-submit = Envoyer le signalement
-report-sent = Signalement envoyé aux modérateurs.
-report-back = Retour au fil
+notice-report-sent = Signalement envoyé aux modérateurs.
 moderate-lock = Verrouiller le fil
 moderate-unlock = Déverrouiller le fil
 moderate-pin = Épingler le fil
@@ -1007,6 +1008,7 @@ reports-dismiss = Classer
 report-remove-confirm-title = Retirer ce message ?
 report-remove-confirm-question = Le message « { $title } » sera retiré du forum ; son auteur lira le motif : « { $reason } ».
 report-remove-confirm-detail = Le retrait est envoyé aux instances qui suivent le forum, et les autres signalements de ce message sont traités en même temps.
+report-remove-confirm-detail-thread = C’est le premier message du fil : tout le fil est retiré, avec ses réponses. Le retrait est envoyé aux instances qui suivent le forum, et les autres signalements de ce message sont traités en même temps.
 report-remove-confirm-button = Retirer et traiter
 notice-report-resolved = Signalement traité : « { $name } ».
 notice-report-resolved-removed = Message retiré, signalement traité : « { $name } ».

@@ -293,7 +293,21 @@ async fn confirm_removal(state: &AppState, page: &Page, id: i64, form: &CloseFor
                 "report-remove-confirm-question",
                 &[("title", title), ("reason", form.reason.trim())],
             ),
-            detail: Some(catalogs.format(page.lang, "report-remove-confirm-detail", &[])),
+            // A thread's first post takes its replies with it: say so.
+            detail: Some(
+                catalogs.format(
+                    page.lang,
+                    if report
+                        .post_id
+                        .is_some_and(|post| Some(post.0) == report.thread_id)
+                    {
+                        "report-remove-confirm-detail-thread"
+                    } else {
+                        "report-remove-confirm-detail"
+                    },
+                    &[],
+                ),
+            ),
             action: format!("/moderation/reports/{id}/resolve"),
             fields: vec![
                 ("note".into(), form.note.clone()),

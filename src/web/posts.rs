@@ -5,7 +5,7 @@
 use super::{
     notice::{self, Notice},
     session::{CsrfForm, Page},
-    views::{ConfirmView, LinkView, MessagePage},
+    views::ConfirmView,
 };
 use crate::extract::WebPath;
 use crate::{
@@ -315,23 +315,9 @@ pub async fn submit_report(
         Err(response) => return response,
     };
     match state.domain.report_post(&user, &post, &form.reason).await {
-        Ok(()) => {
-            let text = crate::i18n::Catalogs::get().format(page.lang, "report-sent", &[]);
-            let link = LinkView {
-                href: format!("{}#post-{}", urls::thread_page(post.thread().0), post.id.0),
-                label: crate::i18n::Catalogs::get().format(page.lang, "report-back", &[]),
-            };
-            state.render(
-                &page,
-                "message.html",
-                &MessagePage {
-                    heading: text,
-                    paragraphs: Vec::new(),
-                    link: Some(link),
-                    resend: None,
-                },
-            )
-        }
+        // Back on the thread, at the post, with the notice: reloading
+        // the page never posts again nor lands on the form's address.
+        Ok(()) => back_to(&post, Notice::new("report-sent")),
         Err(error) => {
             let typed = AttemptText::Reason {
                 reason: form.reason,

@@ -300,7 +300,8 @@ pub async fn submit_reply(
 }
 
 /// A thread no longer shown: its author, when moderators removed it, reads
-/// why (never who reported it); everyone else gets `410 post_deleted`.
+/// why (never who reported it); everyone else reads that it was removed
+/// or deleted (`410`), with the way back to the forum.
 fn removed_or_gone(
     state: &AppState,
     page: &Page,
@@ -346,6 +347,36 @@ fn removed_or_gone(
                 },
             )
         }
-        _ => refusal(state, page, AppError::new(StatusCode::GONE, "post_deleted")),
+        // Everyone else: what happened, in plain words, and the way back
+        // to the forum (not the form-error advice of an error page).
+        (removed, _) => {
+            let catalogs = crate::i18n::Catalogs::get();
+            state.render_status(
+                StatusCode::GONE,
+                page,
+                "message.html",
+                &crate::web::views::MessagePage {
+                    heading: catalogs.format(
+                        page.lang,
+                        if removed.is_some() {
+                            "thread-gone-removed"
+                        } else {
+                            "thread-gone-deleted"
+                        },
+                        &[],
+                    ),
+                    paragraphs: Vec::new(),
+                    link: Some(crate::web::views::LinkView {
+                        href: crate::apub::forums::forum_path(forum),
+                        label: catalogs.format(
+                            page.lang,
+                            "thread-back",
+                            &[("forum", forum.title.as_str())],
+                        ),
+                    }),
+                    resend: None,
+                },
+            )
+        }
     }
 }

@@ -103,6 +103,13 @@ step('a teacher opens a thread and a colleague reports it', async () => {
   await form.locator('textarea[name=reason]').fill(REPORT_REASON);
   const sent = await clickAndWaitForPage(page, form.locator('button[type=submit]'));
   assert.ok(sent.status() < 400, `the report answered ${sent.status()}:\n${await bodyText(page)}`);
+  // Back on the thread with a notice, not on the form's address: a reload posts nothing.
+  assert.equal(new URL(page.url()).pathname, state.threadPath, `after reporting, on ${page.url()}`);
+  assert.ok((await bodyText(page)).includes('Signalement envoyé aux modérateurs.'), 'the report is confirmed');
+  const again = await page.goto(new URL('/post/1/report', page.url()).href);
+  assert.equal(again.status(), 405, 'the form\'s address answers 405 to a GET');
+  assert.match(again.headers()['content-type'] ?? '', /text\/html/, 'as a page, not JSON');
+  await page.goBack();
   assert.ok(!(await bodyText(page)).includes('Modération'), 'a teacher who moderates nothing has no "Modération" link');
 });
 
