@@ -30,6 +30,8 @@ struct ProfilePage<'a> {
     trust: LabelView,
     /// The visitor's contact state with this person.
     contact: Option<&'static str>,
+    /// The avatar's version key, if they have one (`avatar()` in templates).
+    avatar_version: Option<String>,
 }
 
 /// A local teacher's public profile.
@@ -149,6 +151,10 @@ pub async fn show_profile(
                 }
                 _ => None,
             };
+            let avatar_version = match state.domain.avatar_version(person.actor.id).await {
+                Ok(version) => version,
+                Err(error) => return state.error_page(&page, error),
+            };
             state.render(
                 &page,
                 "profile.html",
@@ -157,6 +163,7 @@ pub async fn show_profile(
                     is_own,
                     trust,
                     contact,
+                    avatar_version,
                 },
             )
         }
