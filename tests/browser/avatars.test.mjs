@@ -112,6 +112,13 @@ function png(width, height) {
 async function showsPicture(locator) {
   const img = locator.locator('.avatar img').first();
   assert.equal(await img.count(), 1, 'an avatar is drawn');
+  // Lazy images load after layout: wait (bounded) until this one has loaded or failed.
+  await img.evaluate((element) => new Promise((resolve) => {
+    if (element.complete) { resolve(); return; }
+    element.addEventListener('load', resolve, { once: true });
+    element.addEventListener('error', resolve, { once: true });
+    setTimeout(resolve, 5_000);
+  }));
   return img.evaluate((element) => element.complete && element.naturalWidth > 0);
 }
 
