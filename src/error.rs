@@ -152,7 +152,10 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::RoleUnchanged
         | R::ThreadLocked => StatusCode::CONFLICT,
         R::PostDeleted => StatusCode::GONE,
-        R::DocumentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        R::DocumentTooLarge | R::AvatarTooLarge | R::AvatarDimensionsTooLarge => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+        R::AvatarUnreadable => StatusCode::UNPROCESSABLE_ENTITY,
         R::DocumentTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         R::AttendeeNotMember(_)
         | R::CharterNotAccepted(_)
@@ -261,6 +264,9 @@ impl Refusal {
             R::PostDeleted => "post_deleted",
             R::DocumentTooLarge => "document_too_large",
             R::DocumentTypeRefused => "document_type_refused",
+            R::AvatarTooLarge => "avatar_too_large",
+            R::AvatarDimensionsTooLarge => "avatar_dimensions_too_large",
+            R::AvatarUnreadable => "avatar_unreadable",
             R::AttendeeNotMember(_) => "attendee_not_member",
             R::CharterNotAccepted(_) => "charter_not_accepted",
             R::ContactSelf => "contact_self",

@@ -24,6 +24,24 @@ pub enum ActorKind {
     Organization,
 }
 
+/// An actor's avatar (`icon`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Icon {
+    /// `Image`.
+    #[serde(rename = "type", default = "image_kind")]
+    pub kind: String,
+    /// `image/png` for Préau's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Where the image is.
+    pub url: Url,
+}
+
+fn image_kind() -> String {
+    "Image".to_string()
+}
+
 /// A server's actor document, as served by Préau and as read from peers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -56,6 +74,14 @@ pub struct Actor {
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<Url>,
+    /// The avatar: an `Image` with its `url` (Mastodon and Préau send one
+    /// object; any other shape is read as absent).
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub icon: Option<Icon>,
     /// Where activities for this actor are delivered.
     pub inbox: Url,
     /// The actor's outbox collection.

@@ -22,7 +22,7 @@ pub mod signatures;
 pub mod trust;
 pub mod webfinger;
 
-pub use actor::{Actor, ActorKind, Endpoints, PropertyValue, PublicKey, Source};
+pub use actor::{Actor, ActorKind, Endpoints, Icon, PropertyValue, PublicKey, Source};
 pub use context::{preau_context, WithContext};
 pub use nodeinfo::{NodeInfo, NodeInfoLink, NodeInfoLinks};
 pub use trust::TrustLevel;

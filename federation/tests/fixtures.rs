@@ -120,6 +120,29 @@ fn mastodon_actor_keeps_its_profile_fields_and_shared_inbox() {
     assert_eq!(actor.kind, ActorKind::Person);
     assert!(!actor.attachment.is_empty());
     assert_ne!(actor.shared_inbox_or_inbox(), &actor.inbox);
+    let icon = actor.icon.unwrap_or_else(|| panic!("Mastodon's avatar"));
+    assert_eq!(icon.media_type.as_deref(), Some("image/jpeg"));
+    assert!(icon.url.as_str().ends_with("a28c50ce5f2b13fd.jpg"));
+}
+
+#[test]
+fn an_icon_of_another_shape_reads_as_absent() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lemmy/lemmy-apub-assets/objects/person.json");
+    let mut document: Value = serde_json::from_str(&read(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let actor: Actor = serde_json::from_value(document.clone()).unwrap_or_else(|e| panic!("{e}"));
+    // Lemmy's icon has no mediaType.
+    assert!(actor.icon.is_some_and(|icon| icon.media_type.is_none()));
+    for odd in [
+        serde_json::json!("https://enterprise.lemmy.ml/pictrs/image/ed9ej7.jpg"),
+        serde_json::json!([{"type": "Image", "url": "https://a.example/1.png"}]),
+        serde_json::json!({"type": "Image"}),
+    ] {
+        document["icon"] = odd;
+        let actor: Actor =
+            serde_json::from_value(document.clone()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(actor.icon.is_none());
+    }
 }
 
 #[test]

@@ -6,6 +6,8 @@
 
 mod support;
 
+#[path = "scenarios/avatars.rs"]
+mod avatars;
 #[path = "scenarios/clock.rs"]
 mod clock;
 #[path = "scenarios/contacts.rs"]

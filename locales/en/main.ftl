@@ -1064,3 +1064,19 @@ trust-checked-removed = It had a higher level, removed on { $date }: its attesta
 trust-means-informal = What “informal” means: what is published binds only its author; nobody checked for you who they are.
 trust-means-associative = What “associative” means: an association runs the instance and approves its sign-ups; what is published binds its author, not an institution.
 trust-means-institutional = What “institutional” means: the author has a verified academic address, the institution knows who is speaking; everyone remains responsible for what they write.
+
+# Avatars (issue 13)
+avatar-heading = Profile picture
+avatar-file = Image (PNG, JPEG, WebP or GIF, 5 MB at most)
+avatar-help = The image is cropped to a centred square and scaled down; without one, your initials are shown.
+avatar-upload = Upload the picture
+avatar-remove = Remove the picture
+notice-avatar-saved = Profile picture saved.
+notice-avatar-removed = Profile picture removed.
+confirm-remove-avatar-title = Remove your profile picture?
+confirm-remove-avatar-question = Your initials will be shown instead.
+confirm-remove-avatar-detail = Other instances will see the change when they next refresh your profile.
+confirm-remove-avatar-button = Remove the picture
+error-avatar_too_large = This image is larger than 5 MB.
+error-avatar_dimensions_too_large = This image is too big (8000 pixels a side and 40 megapixels at most).
+error-avatar_unreadable = This file is not a readable image (PNG, JPEG, WebP or GIF).

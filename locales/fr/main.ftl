@@ -1064,3 +1064,19 @@ trust-checked-removed = Elle avait un niveau plus élevé, retiré le { $date } 
 trust-means-informal = Ce que veut dire « informel » : ce qui est publié n’engage que son auteur ; personne n’a vérifié pour vous qui il est.
 trust-means-associative = Ce que veut dire « associatif » : une association tient l’instance et valide ses inscriptions ; ce qui est publié engage son auteur, pas une institution.
 trust-means-institutional = Ce que veut dire « institutionnel » : l’auteur a une adresse académique vérifiée, l’institution sait qui parle ; chacun reste responsable de ce qu’il écrit.
+
+# Avatars (issue 13)
+avatar-heading = Photo de profil
+avatar-file = Image (PNG, JPEG, WebP ou GIF, 5 Mo au plus)
+avatar-help = L’image est recadrée en carré au centre et réduite ; sans image, vos initiales sont affichées.
+avatar-upload = Envoyer la photo
+avatar-remove = Retirer la photo
+notice-avatar-saved = Photo de profil enregistrée.
+notice-avatar-removed = Photo de profil retirée.
+confirm-remove-avatar-title = Retirer votre photo de profil ?
+confirm-remove-avatar-question = Vos initiales seront affichées à sa place.
+confirm-remove-avatar-detail = Les autres instances verront le changement à leur prochaine mise à jour de votre profil.
+confirm-remove-avatar-button = Retirer la photo
+error-avatar_too_large = Cette image dépasse 5 Mo.
+error-avatar_dimensions_too_large = Cette image est trop grande (8000 pixels de côté et 40 mégapixels au plus).
+error-avatar_unreadable = Ce fichier n’est pas une image lisible (PNG, JPEG, WebP ou GIF).

@@ -25,7 +25,7 @@ use activitypub_federation::{
 use axum::{extract::State, response::Response};
 use chrono::{DateTime, Utc};
 use preau_federation::{
-    Actor, ActorKind, Endpoints, PropertyValue, PublicKey, Source, TrustLevel, WithContext,
+    Actor, ActorKind, Endpoints, Icon, PropertyValue, PublicKey, Source, TrustLevel, WithContext,
 };
 use url::Url;
 
@@ -61,13 +61,21 @@ pub struct DbActor {
     pub profile: Option<ProfileRow>,
     /// The parsed id, kept because [`Object::id`] returns a reference.
     pub id: Url,
+    /// A local person's avatar version, when their document is served
+    /// (its `icon`); None elsewhere.
+    pub avatar_version: Option<String>,
 }
 
 impl DbActor {
     /// Wraps a row, parsing its id.
     pub fn new(row: ActorRow, profile: Option<ProfileRow>) -> Result<DbActor, ApubError> {
         let id = Url::parse(&row.ap_id)?;
-        Ok(DbActor { row, profile, id })
+        Ok(DbActor {
+            row,
+            profile,
+            id,
+            avatar_version: None,
+        })
     }
 }
 
@@ -241,6 +249,14 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
             media_type: "text/markdown".to_string(),
         }),
         url: Some(links.url),
+        icon: match (&actor.avatar_version, is_person) {
+            (Some(version), true) => Some(Icon {
+                kind: "Image".to_string(),
+                media_type: Some("image/png".to_string()),
+                url: Url::parse(&format!("{base}/avatars/{name}/256.png?v={version}"))?,
+            }),
+            _ => None,
+        },
         inbox: Url::parse(&actor.row.inbox)?,
         outbox: links.outbox,
         followers: links.followers,
@@ -476,6 +492,9 @@ impl Object for DbActor {
                 crate::apub::trust::check_and_store(&state, &host, &origin).await;
             });
         }
+        if kind == ActorKindRow::Person {
+            super::avatars::refresh_remote_avatar(data, id, json.icon.as_ref()).await;
+        }
         let details = remote_details(&json, kind, display_name, summary_html);
         let (row, profile) = data
             .domain
@@ -514,10 +533,15 @@ pub async fn person_document(state: &AppState, name: &str) -> Response {
         Ok(None) => return AppError::not_found().into_response_json(),
         Err(error) => return AppError::from(error).into_response_json(),
     };
-    let actor = match DbActor::new(person.actor, Some(person.profile)) {
+    let avatar_version = match state.domain.avatar_version(person.actor.id).await {
+        Ok(version) => version,
+        Err(error) => return AppError::from(error).into_response_json(),
+    };
+    let mut actor = match DbActor::new(person.actor, Some(person.profile)) {
         Ok(actor) => actor,
         Err(error) => return AppError::internal(error).into_response_json(),
     };
+    actor.avatar_version = avatar_version;
     match local_actor_document(&state.domain, &actor) {
         Ok(document) => activity_json(&WithContext::preau(document)),
         Err(error) => AppError::internal(error).into_response_json(),

@@ -8,6 +8,7 @@
 pub mod activities;
 pub mod actors;
 pub mod address_filter;
+pub mod avatars;
 pub mod backfill;
 pub mod collections;
 pub mod forums;

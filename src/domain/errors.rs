@@ -161,6 +161,12 @@ refusals! {
     DocumentTooLarge,
     /// This type of file is not accepted.
     DocumentTypeRefused,
+    /// This image file is larger than an avatar may be.
+    AvatarTooLarge,
+    /// This image is wider or taller than an avatar may be.
+    AvatarDimensionsTooLarge,
+    /// This file is not an image that can be read (PNG, JPEG, WebP or GIF).
+    AvatarUnreadable,
     // Invalid input; the `String` names the field (sometimes with the value or the choices).
     /// Only project members can be invited to an event.
     AttendeeNotMember(String),
@@ -364,6 +370,9 @@ impl Refusal {
             | Refusal::PostDeleted
             | Refusal::DocumentTooLarge
             | Refusal::DocumentTypeRefused
+            | Refusal::AvatarTooLarge
+            | Refusal::AvatarDimensionsTooLarge
+            | Refusal::AvatarUnreadable
             | Refusal::ContactSelf
             | Refusal::NotAPerson
             | Refusal::NotAThread

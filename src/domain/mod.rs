@@ -9,6 +9,7 @@ pub mod account_admin;
 pub mod account_queries;
 pub mod accounts;
 pub mod actors;
+pub mod avatars;
 pub mod cache;
 pub mod clock;
 pub mod contacts;

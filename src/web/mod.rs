@@ -8,6 +8,7 @@ pub mod admin;
 pub mod admin_instances;
 pub mod agenda;
 pub mod auth;
+pub mod avatars;
 pub mod contacts;
 pub mod csv_export;
 pub mod directory;
@@ -170,6 +171,7 @@ pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
         env.add_template(name, source)?;
     }
     env.add_function("t", translate);
+    env.add_function("avatar", avatars::avatar_function);
     env.add_filter("language_names", languages::language_names_filter);
     env.add_filter("when", views::when_filter);
     env.add_filter("same_day", views::same_day_filter);
@@ -412,6 +414,15 @@ pub fn routes() -> Router<AppState> {
             "/settings/profile",
             get(profile::show_edit).post(profile::submit_edit),
         )
+        .route(
+            "/settings/avatar",
+            post(avatars::submit_avatar).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/settings/avatar/remove",
+            get(avatars::confirm_remove_avatar).post(avatars::submit_remove_avatar),
+        )
+        .route("/avatars/{person}/{file}", get(avatars::serve_avatar))
         .route("/admin", get(admin::show_admin))
         .route("/admin/users.csv", get(admin::export_csv))
         .route("/admin/instances", get(admin_instances::show_instances))

@@ -30,6 +30,8 @@ struct ProfilePage<'a> {
     trust: LabelView,
     /// The visitor's contact state with this person.
     contact: Option<&'static str>,
+    /// The avatar's version key, if they have one (`avatar()` in templates).
+    avatar_version: Option<String>,
 }
 
 /// A local teacher's public profile.
@@ -60,6 +62,9 @@ struct ProfileEditPage<'a> {
     error: Option<String>,
     error_field: Option<String>,
     zones: ZoneChoices,
+    /// The avatar's version key, if the teacher has one: the picture is
+    /// shown, and "Remove the picture" offered, only then.
+    avatar_version: Option<String>,
 }
 
 /// The time zones of the profile's choice: the French ones first.
@@ -149,6 +154,10 @@ pub async fn show_profile(
                 }
                 _ => None,
             };
+            let avatar_version = match state.domain.avatar_version(person.actor.id).await {
+                Ok(version) => version,
+                Err(error) => return state.error_page(&page, error),
+            };
             state.render(
                 &page,
                 "profile.html",
@@ -157,6 +166,7 @@ pub async fn show_profile(
                     is_own,
                     trust,
                     contact,
+                    avatar_version,
                 },
             )
         }
@@ -271,7 +281,13 @@ fn form_lists(
 }
 
 /// The profile form as first shown, with the welcome of a first log-in.
-fn edit_page_welcome(state: &AppState, page: &Page, form: &ProfileForm, welcome: bool) -> Response {
+fn edit_page_welcome(
+    state: &AppState,
+    page: &Page,
+    form: &ProfileForm,
+    welcome: bool,
+    avatar_version: Option<String>,
+) -> Response {
     state.render(
         page,
         "profile_edit.html",
@@ -283,6 +299,7 @@ fn edit_page_welcome(state: &AppState, page: &Page, form: &ProfileForm, welcome:
             error: None,
             error_field: None,
             zones: ZoneChoices::of(state),
+            avatar_version,
         },
     )
 }
@@ -293,6 +310,7 @@ fn edit_page(
     status: StatusCode,
     form: &ProfileForm,
     error: Option<(String, Option<String>)>,
+    avatar_version: Option<String>,
 ) -> Response {
     let (message, field) = error.map_or((None, None), |(m, f)| (Some(m), f));
     state.render_status(
@@ -307,6 +325,7 @@ fn edit_page(
             error: message,
             error_field: field,
             zones: ZoneChoices::of(state),
+            avatar_version,
         },
     )
 }
@@ -357,7 +376,11 @@ pub async fn show_edit(
         time_zone: user.time_zone.clone(),
     };
     let welcome = query.welcome.as_deref() == Some("1");
-    edit_page_welcome(&state, &page, &form, welcome)
+    let avatar_version = match state.domain.avatar_version(user.actor_id).await {
+        Ok(version) => version,
+        Err(error) => return state.error_page(&page, error),
+    };
+    edit_page_welcome(&state, &page, &form, welcome, avatar_version)
 }
 
 /// `POST /settings/profile`.
@@ -407,7 +430,20 @@ pub async fn submit_edit(
             let field = super::error_field(&error);
             let error = AppError::from(error);
             let message = state.error_message(page.lang, &error);
-            edit_page(&state, &page, error.status, &form, Some((message, field)))
+            let avatar_version = state
+                .domain
+                .avatar_version(user.actor_id)
+                .await
+                .ok()
+                .flatten();
+            edit_page(
+                &state,
+                &page,
+                error.status,
+                &form,
+                Some((message, field)),
+                avatar_version,
+            )
         }
     }
 }

@@ -123,6 +123,8 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/password/forgot", Form::Encoded),
     ("/password/reset", Form::Encoded),
     ("/settings/profile", Form::Encoded),
+    ("/settings/avatar", Form::Multipart),
+    ("/settings/avatar/remove", Form::Encoded),
     ("/admin/instances/{host}/recheck", Form::Encoded),
     ("/admin/instances/{host}/manual", Form::Encoded),
     ("/admin/users/{name}/approve", Form::Encoded),

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod avatars;
 pub mod contacts;
 pub mod delivery;
 pub mod directory;
