@@ -150,7 +150,9 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::OwnPost
         | R::ProjectIsRemote
         | R::RoleUnchanged
-        | R::ThreadLocked => StatusCode::CONFLICT,
+        | R::ThreadLocked
+        | R::CannotBanModerator
+        | R::CannotBanOwnInstance => StatusCode::CONFLICT,
         R::PostDeleted => StatusCode::GONE,
         R::DocumentTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         R::DocumentTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -258,6 +260,8 @@ impl Refusal {
             R::ProjectIsRemote => "project_is_remote",
             R::RoleUnchanged => "role_unchanged",
             R::ThreadLocked => "thread_locked",
+            R::CannotBanModerator => "cannot_ban_moderator",
+            R::CannotBanOwnInstance => "cannot_ban_own_instance",
             R::PostDeleted => "post_deleted",
             R::DocumentTooLarge => "document_too_large",
             R::DocumentTypeRefused => "document_type_refused",

@@ -55,6 +55,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::profiles::Doc::openapi(),
         super::directory::Doc::openapi(),
         super::forums::Doc::openapi(),
+        super::forum_bans::Doc::openapi(),
         super::posts::Doc::openapi(),
         super::projects::Doc::openapi(),
         super::project_content::Doc::openapi(),

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod contacts;
 pub mod csv_export;
 pub mod directory;
+pub mod forum_bans;
 pub mod forums;
 pub mod fragments;
 pub mod home;
@@ -52,7 +53,8 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 36] = [
+const TEMPLATES: [(&str, &str); 37] = [
+    ("forum_bans.html", include_str!("templates/forum_bans.html")),
     ("confirm.html", include_str!("templates/confirm.html")),
     ("search.html", include_str!("templates/search.html")),
     (
@@ -462,6 +464,14 @@ pub fn routes() -> Router<AppState> {
         .route("/threads/{id}/replies", post(forums::submit_reply))
         .route("/threads/{id}/moderate", post(posts::submit_moderate))
         .route("/forums/{name}/reports", get(moderation::show_forum_queue))
+        .route(
+            "/forums/{name}/bans",
+            get(forum_bans::show_bans).post(forum_bans::submit_ban),
+        )
+        .route(
+            "/forums/{name}/bans/lift",
+            get(forum_bans::confirm_lift).post(forum_bans::submit_lift),
+        )
         .route("/moderation/reports", get(moderation::show_queue))
         .route(
             "/moderation/reports/{id}/resolve",
