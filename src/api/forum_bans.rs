@@ -114,7 +114,8 @@ pub async fn list_bans(
     request_body = BanBody,
     responses(
         (status = 204, description = "Banned (federated for a person), empty body"),
-        (status = 400, description = "`field_required`, `invalid_choice`, `invalid_date`, `invalid_handle`", body = ErrorBody),
+        (status = 400, description = "`invalid_handle`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `invalid_choice`, `invalid_date`", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`not_moderator`", body = ErrorBody),
         (status = 404, description = "`not_found` (the forum, or a person unknown here)", body = ErrorBody),

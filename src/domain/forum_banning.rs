@@ -40,15 +40,16 @@ pub enum BanTarget {
 }
 
 impl BanTarget {
-    /// `who` as typed: an instance when it is a bare domain (with a dot
-    /// and no `@`), a person otherwise.
+    /// `who` as typed: an instance when it is a bare domain (no `@`, with
+    /// a dot or a port: user names have neither), a person otherwise.
     pub fn parse(who: &str) -> DomainResult<Self> {
         let who = who.trim();
         if who.is_empty() {
             return Err(Refusal::FieldRequired("who".into()).into());
         }
         let bare = who.trim_start_matches(['@', '!']);
-        if !bare.contains('@') && bare.contains('.') && !bare.contains('/') {
+        if !bare.contains('@') && (bare.contains('.') || bare.contains(':')) && !bare.contains('/')
+        {
             return Ok(BanTarget::Instance(bare.to_lowercase()));
         }
         Ok(BanTarget::Person(who.to_string()))
@@ -309,4 +310,36 @@ fn ban_block(
         block.expires = Some(end);
     }
     Ok(block)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_domain_names_an_instance_and_a_handle_a_person() {
+        for (who, instance) in [
+            ("bea@peer.example", false),
+            ("bea", false),
+            ("https://peer.example/users/bea", false),
+            ("peer.example", true),
+            ("localhost:8080", true),
+            ("Peer.Example", true),
+        ] {
+            let parsed = BanTarget::parse(who).unwrap();
+            assert_eq!(matches!(parsed, BanTarget::Instance(_)), instance, "{who}");
+        }
+        assert!(BanTarget::parse("  ").is_err());
+    }
+
+    #[test]
+    fn lengths_end_after_their_time_or_never() {
+        let now = 1_000_000;
+        assert_eq!(ban_end("forever", "", now).unwrap(), None);
+        assert_eq!(ban_end("1d", "", now).unwrap(), Some(now + DAY_MS));
+        assert_eq!(ban_end("1w", "", now).unwrap(), Some(now + 7 * DAY_MS));
+        assert!(ban_end("date", "2099-01-01", now).unwrap().is_some());
+        assert!(ban_end("date", "1970-01-01", now).is_err());
+        assert!(ban_end("2d", "", now).is_err());
+    }
 }
