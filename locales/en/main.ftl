@@ -1083,6 +1083,7 @@ forum-bans-new = Ban a person or an instance
 forum-bans-who = Who to ban
 forum-bans-who-help = A person: name@instance (or just the name if they are registered here). A whole instance: its domain, for example example.org.
 forum-bans-reason = Reason
+forum-bans-reason-line = Reason: { $reason }
 forum-bans-reason-help = The banned person and the other instances will read it.
 forum-bans-length = Length
 forum-bans-length-1d = One day

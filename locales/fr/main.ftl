@@ -1083,6 +1083,7 @@ forum-bans-new = Exclure une personne ou une instance
 forum-bans-who = Qui exclure
 forum-bans-who-help = Une personne : nom@instance (ou son nom seul si elle est inscrite ici). Une instance entière : son domaine, par exemple exemple.fr.
 forum-bans-reason = Motif
+forum-bans-reason-line = Motif : { $reason }
 forum-bans-reason-help = La personne exclue et les autres instances le liront.
 forum-bans-length = Durée
 forum-bans-length-1d = Un jour
