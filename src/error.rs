@@ -150,7 +150,9 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::OwnPost
         | R::ProjectIsRemote
         | R::RoleUnchanged
-        | R::ThreadLocked => StatusCode::CONFLICT,
+        | R::ThreadLocked
+        | R::CannotBanModerator
+        | R::CannotBanOwnInstance => StatusCode::CONFLICT,
         R::PostDeleted => StatusCode::GONE,
         R::DocumentTooLarge | R::AvatarTooLarge | R::AvatarDimensionsTooLarge => {
             StatusCode::PAYLOAD_TOO_LARGE
@@ -261,6 +263,8 @@ impl Refusal {
             R::ProjectIsRemote => "project_is_remote",
             R::RoleUnchanged => "role_unchanged",
             R::ThreadLocked => "thread_locked",
+            R::CannotBanModerator => "cannot_ban_moderator",
+            R::CannotBanOwnInstance => "cannot_ban_own_instance",
             R::PostDeleted => "post_deleted",
             R::DocumentTooLarge => "document_too_large",
             R::DocumentTypeRefused => "document_type_refused",

@@ -255,6 +255,9 @@ mod tests {
         for level in ["informal", "associative", "institutional"] {
             keys.push(format!("project-min-level-{level}"));
         }
+        for length in crate::domain::forum_banning::BAN_LENGTHS {
+            keys.push(format!("forum-bans-length-{length}"));
+        }
         for kind in [
             "created",
             "invited",

@@ -220,6 +220,14 @@ pub struct Activity {
         skip_serializing_if = "Option::is_none"
     )]
     pub expires: Option<String>,
+    /// Whether a `Block` (ban) also removes the banned person's posts
+    /// (Lemmy's `removeData`); Préau sends false.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remove_data: Option<bool>,
 }
 
 /// An earlier activity as an answer (`Accept`, `Reject`) embeds it: its
@@ -273,6 +281,7 @@ impl Activity {
             published: None,
             end_time: None,
             expires: None,
+            remove_data: None,
         }
     }
 

@@ -532,6 +532,32 @@ fn lemmy_undo_of_a_removal_and_a_ban_parse() {
     ))
     .unwrap();
     assert!(raw["endTime"].as_str().is_some());
+    assert_eq!(ban.end_time.as_deref(), raw["endTime"].as_str());
+    assert_eq!(ban.remove_data, Some(true));
+    // The ban Préau sends has the same field names as Lemmy's.
+    let mut ours = Activity::in_forum(
+        ActivityKind::Block,
+        url("https://p.example/a/9"),
+        url("https://p.example/u/anne"),
+        Value::String("https://m.example/u/bea".into()),
+        &url("https://p.example/f/maths"),
+    )
+    .target(&url("https://p.example/f/maths"))
+    .summary("spam");
+    ours.remove_data = Some(false);
+    ours.end_time = Some("2027-01-12T00:00:00Z".into());
+    ours.expires = ours.end_time.clone();
+    let json = serde_json::to_value(&ours).unwrap();
+    for field in [
+        "target",
+        "audience",
+        "summary",
+        "removeData",
+        "endTime",
+        "expires",
+    ] {
+        assert!(json.get(field).is_some(), "{field}: {json}");
+    }
 
     let unban = activity("lemmy/lemmy-apub-assets/activities/block/undo_block_user.json");
     assert_eq!(unban.kind, ActivityKind::Undo);

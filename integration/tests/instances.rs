@@ -16,6 +16,8 @@ mod contacts;
 mod delivery;
 #[path = "scenarios/forms.rs"]
 mod forms;
+#[path = "scenarios/forum_bans.rs"]
+mod forum_bans;
 #[path = "scenarios/forum_search.rs"]
 mod forum_search;
 #[path = "scenarios/forums.rs"]

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod admin;
 pub mod contacts;
 pub mod directory;
+pub mod forum_bans;
 pub mod forums;
 pub mod instance;
 pub mod mail_lists;
@@ -236,6 +237,9 @@ fn route_builder() -> RouteBuilder {
     )
     .post("/forums/{name}/threads", forums::create_thread)
     .get("/forums/{name}/reports", forums::list_reports)
+    .get("/forums/{name}/bans", forum_bans::list_bans)
+    .post("/forums/{name}/bans", forum_bans::create_ban)
+    .delete("/forums/{name}/bans/{who}", forum_bans::delete_ban)
     .get("/threads/{id}", posts::get_thread)
     .post("/threads/{id}/replies", posts::create_reply)
     .post("/threads/{id}/{action}", posts::moderate_thread)

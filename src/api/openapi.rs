@@ -56,6 +56,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::directory::Doc::openapi(),
         super::search::Doc::openapi(),
         super::forums::Doc::openapi(),
+        super::forum_bans::Doc::openapi(),
         super::posts::Doc::openapi(),
         super::projects::Doc::openapi(),
         super::project_content::Doc::openapi(),

@@ -378,7 +378,7 @@ fn schema_entries<T: utoipa::ToSchema + 'static>(entries: &mut Vec<(String, &'st
 /// Every type registered as a schema, with its Rust path.
 fn registered_types() -> Vec<(String, &'static str)> {
     use super::{
-        accounts, admin, contacts, directory, forums, instance, notification_settings,
+        accounts, admin, contacts, directory, forum_bans, forums, instance, notification_settings,
         notifications, posts, profiles, project_content, projects, schema, search, sessions,
     };
     let mut entries = Vec::new();
@@ -427,6 +427,9 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<forums::PostKindView>(&mut entries);
     schema_entries::<forums::Report>(&mut entries);
     schema_entries::<forums::ReportList>(&mut entries);
+    schema_entries::<forum_bans::Ban>(&mut entries);
+    schema_entries::<forum_bans::BanList>(&mut entries);
+    schema_entries::<forum_bans::BanBody>(&mut entries);
     schema_entries::<forums::CreateForum>(&mut entries);
     schema_entries::<forums::FollowBody>(&mut entries);
     schema_entries::<forums::ThreadBody>(&mut entries);

@@ -150,6 +150,10 @@ refusals! {
     RoleUnchanged,
     /// This thread is locked: it accepts no more replies.
     ThreadLocked,
+    /// A forum's moderator (or an admin of its instance) cannot be banned from it.
+    CannotBanModerator,
+    /// A forum cannot ban the instance that hosts it.
+    CannotBanOwnInstance,
     /// The thread a reply by mail answers no longer takes this teacher's replies (locked,
     /// deleted, banned, no longer a member).
     ReplyThreadClosed,
@@ -367,6 +371,8 @@ impl Refusal {
             | Refusal::ProjectIsRemote
             | Refusal::RoleUnchanged
             | Refusal::ThreadLocked
+            | Refusal::CannotBanModerator
+            | Refusal::CannotBanOwnInstance
             | Refusal::PostDeleted
             | Refusal::DocumentTooLarge
             | Refusal::DocumentTypeRefused

@@ -8,7 +8,7 @@ use super::{inbox::Relay, Domain, DomainResult, Refusal};
 use crate::domain::inbox::Applied;
 use crate::domain::store::{
     accounts::AccountRow,
-    actors::ActorRow,
+    actors::{ActorKindRow, ActorRow},
     forum_bans::{self, ForumBan},
     forums::ForumRow,
 };
@@ -23,14 +23,11 @@ impl Domain {
     }
 
     /// Whether a ban (or its undo) concerns this instance: a remote forum
-    /// and a local teacher; refused when `signer` may not speak for it.
-    fn ban_concerns_us(
-        forum: &ForumRow,
-        banned: &ActorRow,
-        signer: &ActorRow,
-        relay: Relay,
-    ) -> DomainResult<bool> {
-        if forum.actor.is_local() || !banned.is_local() {
+    /// (local teachers see their ban; other people's bans are enforced
+    /// when this instance relays the forum); refused when `signer` may not
+    /// speak for it.
+    fn ban_concerns_us(forum: &ForumRow, signer: &ActorRow, relay: Relay) -> DomainResult<bool> {
+        if forum.actor.is_local() {
             return Ok(false);
         }
         if !Self::speaks_for_forum(forum, signer, relay) {
@@ -52,7 +49,7 @@ impl Domain {
         expires_at: Option<i64>,
         relay: Relay,
     ) -> DomainResult<Applied> {
-        if !Self::ban_concerns_us(forum, banned, signer, relay)? {
+        if !Self::ban_concerns_us(forum, signer, relay)? {
             return Ok(Applied::Ignored);
         }
         let reason: String = reason
@@ -84,7 +81,7 @@ impl Domain {
         banned: &ActorRow,
         relay: Relay,
     ) -> DomainResult<Applied> {
-        if !Self::ban_concerns_us(forum, banned, signer, relay)? {
+        if !Self::ban_concerns_us(forum, signer, relay)? {
             return Ok(Applied::Ignored);
         }
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
@@ -95,9 +92,9 @@ impl Domain {
         Ok(Applied::Applied)
     }
 
-    /// The remote forum (`target`) and the local teacher (`object`) a ban
-    /// names; `None` when either is not one this instance knows (a user
-    /// block, a ban elsewhere).
+    /// The remote forum (`target`) and the person (`object`) a ban names;
+    /// `None` when either is not one this instance knows (a user block, a
+    /// ban elsewhere).
     pub async fn ban_parties(
         &self,
         target: &str,
@@ -108,35 +105,38 @@ impl Domain {
         };
         let banned = self.store.actor_by_ap_id(object).await?;
         Ok(banned
-            .filter(|actor| actor.is_local())
+            .filter(|actor| actor.kind == ActorKindRow::Person)
             .map(|actor| (forum, actor)))
     }
 
-    /// The ban in force of `account` by `forum`, to show on its pages.
+    /// The ban in force of `account` by `forum` (local or remote), to show
+    /// on its pages.
     pub async fn ban_of(
         &self,
         forum: &ForumRow,
         account: &AccountRow,
     ) -> DomainResult<Option<ForumBan>> {
-        if forum.actor.is_local() {
-            return Ok(None);
-        }
         Ok(self
             .store
             .active_ban(forum.actor.id, account.actor_id, self.clock().now_ms())
             .await?)
     }
 
-    /// Refuses a post by a teacher the remote forum banned (403
-    /// `banned_from_forum`).
+    /// Refuses a post or a vote by a teacher banned from the forum, local
+    /// or remote (403 `banned_from_forum`).
     pub(crate) async fn check_not_banned(
         &self,
         forum: &ForumRow,
         account: &AccountRow,
     ) -> DomainResult<()> {
-        match self.ban_of(forum, account).await? {
-            Some(_) => Err(Refusal::BannedFromForum.into()),
-            None => Ok(()),
+        let now = self.clock().now_ms();
+        if self
+            .store
+            .is_banned(forum.actor.id, account.actor_id, "", now)
+            .await?
+        {
+            return Err(Refusal::BannedFromForum.into());
         }
+        Ok(())
     }
 }

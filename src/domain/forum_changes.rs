@@ -236,6 +236,9 @@ impl Domain {
             return Err(Refusal::OwnPost.into());
         }
         let forum = self.forum_of(post).await?;
+        if helpful {
+            self.check_not_banned(&forum, account).await?;
+        }
         let actor = self.author_actor(account).await?;
         let already = self.store.has_liked(post.id, actor.id).await?;
         if already == helpful {

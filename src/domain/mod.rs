@@ -17,6 +17,7 @@ pub mod database;
 pub mod directory;
 pub mod errors;
 pub mod federation_reads;
+pub mod forum_banning;
 pub mod forum_bans;
 pub mod forum_changes;
 pub mod forum_queries;

@@ -12,6 +12,7 @@ pub mod avatars;
 pub mod contacts;
 pub mod csv_export;
 pub mod directory;
+pub mod forum_bans;
 pub mod forums;
 pub mod fragments;
 pub mod home;
@@ -53,8 +54,9 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 37] = [
+const TEMPLATES: [(&str, &str); 38] = [
     ("event_when.html", include_str!("templates/event_when.html")),
+    ("forum_bans.html", include_str!("templates/forum_bans.html")),
     ("confirm.html", include_str!("templates/confirm.html")),
     ("search.html", include_str!("templates/search.html")),
     (
@@ -475,6 +477,14 @@ pub fn routes() -> Router<AppState> {
         .route("/threads/{id}/replies", post(forums::submit_reply))
         .route("/threads/{id}/moderate", post(posts::submit_moderate))
         .route("/forums/{name}/reports", get(moderation::show_forum_queue))
+        .route(
+            "/forums/{name}/bans",
+            get(forum_bans::show_bans).post(forum_bans::submit_ban),
+        )
+        .route(
+            "/forums/{name}/bans/lift",
+            get(forum_bans::confirm_lift).post(forum_bans::submit_lift),
+        )
         .route("/moderation/reports", get(moderation::show_queue))
         .route(
             "/moderation/reports/{id}/resolve",

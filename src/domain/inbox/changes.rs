@@ -233,6 +233,9 @@ impl Domain {
         let Some((stored, forum)) = self.post_and_forum(object, relay).await? else {
             return Ok(Applied::Ignored);
         };
+        if helpful {
+            self.check_actor_not_banned(&forum, signer).await?;
+        }
         let (id, actor) = (stored.id, signer.id);
         let like_id = like_id.to_string();
         self.apply_and_relay(activity_id, &forum, signer, activity, move |tx| {

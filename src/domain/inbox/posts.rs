@@ -78,6 +78,7 @@ impl Domain {
         };
         self.check_may_post(forum, &author.domain, author.email_domain.as_deref())
             .await?;
+        self.check_actor_not_banned(forum, author).await?;
         if let Some(parent) = &parent {
             if parent.forum_id != forum.actor.id {
                 return Err(DomainError::from(Refusal::ParentInOtherForum));
