@@ -28,6 +28,7 @@ pub mod project_members;
 pub mod project_page;
 pub mod projects;
 pub mod redirect;
+pub mod remote_people;
 pub mod search;
 pub mod session;
 pub mod threads;
@@ -52,7 +53,11 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 36] = [
+const TEMPLATES: [(&str, &str); 37] = [
+    (
+        "remote_person.html",
+        include_str!("templates/remote_person.html"),
+    ),
     ("confirm.html", include_str!("templates/confirm.html")),
     ("search.html", include_str!("templates/search.html")),
     (
@@ -405,7 +410,8 @@ pub fn routes() -> Router<AppState> {
             "/password/reset",
             get(auth::show_reset).post(auth::submit_reset),
         )
-        .route("/@{name}", get(profile::redirect_at_handle))
+        .route("/@{name}", get(remote_people::show_person))
+        .route("/@{name}/invite", post(remote_people::submit_invite))
         .route(
             "/settings/profile",
             get(profile::show_edit).post(profile::submit_edit),
@@ -538,6 +544,7 @@ pub fn routes() -> Router<AppState> {
             post(contacts::submit_contact_answer),
         )
         .route("/directory", get(directory::show_directory))
+        .route("/directory/lookup", post(remote_people::submit_lookup))
         .route("/search", get(search::show_search))
         .route(
             "/projects/{name}/threads",
