@@ -50,6 +50,8 @@ mod processes;
 mod project_api;
 #[path = "scenarios/projects.rs"]
 mod projects;
+#[path = "scenarios/remote_people.rs"]
+mod remote_people;
 #[path = "scenarios/resources.rs"]
 mod resources;
 #[path = "scenarios/trust.rs"]

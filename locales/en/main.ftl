@@ -691,6 +691,20 @@ contacts-request-submit = Ask to be contacts
 contact-state-requested = Contact request sent, pending.
 contact-state-asked_me = This person asks you to be contacts: answer from "My requests".
 contact-state-contact = You are contacts.
+remote-person-from = on { $host }
+remote-person-login = Log in to ask them to be a contact or invite them into a project.
+remote-person-invite-label = Invite into my project
+remote-person-posts = Latest posts in forums known here
+remote-person-no-posts = No post known here yet.
+remote-person-see-there = See on their instance ({ $host })
+directory-lookup-heading = Open a profile from another instance
+directory-lookup-label = Handle
+directory-lookup-help = name@instance, for example camille_martin@academie.example: the profile opens here, with the contact request and the invitation.
+directory-lookup-submit = Open
+project-member-count = { $count ->
+    [one] { $count } member
+   *[other] { $count } members
+}
 error-contact_self = You cannot ask yourself to be a contact.
 error-already_contact = You are already contacts.
 error-contact_already_requested = A contact request between you is already pending.

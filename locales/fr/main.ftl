@@ -691,6 +691,20 @@ contacts-request-submit = Demander en contact
 contact-state-requested = Demande de contact envoyée, en attente.
 contact-state-asked_me = Cette personne vous demande en contact : répondez depuis « Mes demandes ».
 contact-state-contact = Vous êtes en contact.
+remote-person-from = sur { $host }
+remote-person-login = Connectez-vous pour lui demander d’être en contact ou l’inviter dans un projet.
+remote-person-invite-label = Inviter dans mon projet
+remote-person-posts = Derniers messages dans les forums connus ici
+remote-person-no-posts = Aucun message connu ici pour l’instant.
+remote-person-see-there = Voir sur son instance ({ $host })
+directory-lookup-heading = Ouvrir un profil d’une autre instance
+directory-lookup-label = Identifiant
+directory-lookup-help = nom@instance, par exemple camille_martin@academie.example : le profil s’ouvre ici, avec la demande de contact et l’invitation.
+directory-lookup-submit = Ouvrir
+project-member-count = { $count ->
+    [one] { $count } membre
+   *[other] { $count } membres
+}
 error-contact_self = On ne peut pas se demander soi-même en contact.
 error-already_contact = Vous êtes déjà en contact.
 error-contact_already_requested = Une demande de contact est déjà en attente entre vous.

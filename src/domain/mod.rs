@@ -57,6 +57,7 @@ pub mod projects;
 pub mod provenance;
 pub mod reference_lists;
 pub mod refusals;
+pub mod remote_people;
 pub mod rendering;
 pub mod reply_address;
 pub mod report_handling;

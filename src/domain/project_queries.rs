@@ -212,4 +212,31 @@ impl Domain {
         }
         Ok(requests)
     }
+
+    /// The projects `viewer` owns or moderates that `invitee` is not in
+    /// yet (neither member nor invited): what the invitation choice on a
+    /// person's page lists.
+    pub async fn projects_to_invite_into(
+        &self,
+        viewer: &AccountRow,
+        invitee: &ActorRow,
+    ) -> DomainResult<Vec<ProjectRow>> {
+        let mut projects = Vec::new();
+        if invitee.id == viewer.actor_id {
+            return Ok(projects);
+        }
+        for (project, row) in self.store.memberships_of(viewer.actor_id).await? {
+            if !row.is_moderator() {
+                continue;
+            }
+            let current = self.store.member(project.actor.id, invitee.id).await?;
+            if current.is_some_and(|current| {
+                matches!(current.state, MemberState::Member | MemberState::Invited)
+            }) {
+                continue;
+            }
+            projects.push(project);
+        }
+        Ok(projects)
+    }
 }

@@ -4,7 +4,7 @@
 
 pub use crate::domain::store::{
     accounts::{AccountId, AccountRow, AccountStatus},
-    actors::{ActorId, ActorRow},
+    actors::{ActorId, ActorKindRow, ActorRow},
     contacts::ContactView,
     forums::{FollowState, ForumRow},
     posts::{AuthorRef, PostId, PostKind, PostRow, PostView, ReportRow},

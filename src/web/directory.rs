@@ -330,11 +330,7 @@ impl FoundPersonView {
                 actor.display_name.clone()
             },
             handle: handle(&actor.name, &actor.domain, labels),
-            url: if actor.is_local() {
-                format!("/users/{}", actor.name)
-            } else {
-                actor.ap_id.clone()
-            },
+            url: super::views::profile_url(actor),
             local: actor.is_local(),
             subjects: profile.subjects.clone(),
             levels: profile.school_levels.clone(),

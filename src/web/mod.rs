@@ -30,6 +30,7 @@ pub mod project_members;
 pub mod project_page;
 pub mod projects;
 pub mod redirect;
+pub mod remote_people;
 pub mod search;
 pub mod session;
 pub mod threads;
@@ -54,9 +55,13 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 38] = [
+const TEMPLATES: [(&str, &str); 39] = [
     ("event_when.html", include_str!("templates/event_when.html")),
     ("forum_bans.html", include_str!("templates/forum_bans.html")),
+    (
+        "remote_person.html",
+        include_str!("templates/remote_person.html"),
+    ),
     ("confirm.html", include_str!("templates/confirm.html")),
     ("search.html", include_str!("templates/search.html")),
     (
@@ -411,7 +416,8 @@ pub fn routes() -> Router<AppState> {
             "/password/reset",
             get(auth::show_reset).post(auth::submit_reset),
         )
-        .route("/@{name}", get(profile::redirect_at_handle))
+        .route("/@{name}", get(remote_people::show_person))
+        .route("/@{name}/invite", post(remote_people::submit_invite))
         .route(
             "/settings/profile",
             get(profile::show_edit).post(profile::submit_edit),
@@ -562,6 +568,7 @@ pub fn routes() -> Router<AppState> {
             post(contacts::submit_contact_answer),
         )
         .route("/directory", get(directory::show_directory))
+        .route("/directory/lookup", post(remote_people::submit_lookup))
         .route("/search", get(search::show_search))
         .route(
             "/projects/{name}/threads",

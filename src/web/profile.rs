@@ -175,11 +175,6 @@ pub async fn show_profile(
     }
 }
 
-/// `GET /@{name}`: Mastodon-style short link.
-pub async fn redirect_at_handle(WebPath(name): WebPath<String>) -> Response {
-    crate::web::redirect::permanent(&crate::urls::person("", &urlencode(&name)))
-}
-
 /// The profile edit form as submitted.
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct ProfileForm {

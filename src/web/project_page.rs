@@ -166,6 +166,8 @@ struct ProjectPage {
     /// Whether the visitor may read the page's content.
     open_page: bool,
     members: Vec<MemberView>,
+    /// How many members, when the visitor may see them.
+    member_count: Option<usize>,
     /// Invitations and join requests (for members).
     pending: Vec<MemberView>,
     /// People who left or were removed (for members).
@@ -456,6 +458,7 @@ pub(crate) async fn project_page_with(
             project: ProjectView::of(state, project, &labels),
             me,
             open_page,
+            member_count: (!members.is_empty()).then_some(members.len()),
             members,
             pending: if is_member { pending } else { Vec::new() },
             former: if is_member { former } else { Vec::new() },

@@ -160,6 +160,8 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/projects/{name}/answer", Form::Encoded),
     ("/projects/{name}/members/{member}", Form::Encoded),
     ("/contacts", Form::Encoded),
+    ("/directory/lookup", Form::Encoded),
+    ("/@{name}/invite", Form::Encoded),
     ("/contacts/{id}/answer", Form::Encoded),
     ("/projects/{name}/threads", Form::Encoded),
     ("/projects/{name}/threads/{id}/replies", Form::Encoded),

@@ -470,6 +470,21 @@ impl Store {
         )
     }
 
+    /// The latest shown posts of `author` in the forums known here, newest
+    /// first: what a person's page lists.
+    pub async fn recent_posts_by(&self, author: ActorId, limit: i64) -> StoreResult<Vec<PostRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE posts.author_id = $1 \
+             AND posts.deleted_at IS NULL AND posts.removed_at IS NULL AND posts.refused_at IS NULL \
+             AND posts.forum_id IN (SELECT actor_id FROM forums) \
+             ORDER BY posts.published_at DESC, posts.id DESC LIMIT $2"
+        ))
+        .bind(author.0)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// How many replies of its thread come before `reply`, to find the
     /// page it is on.
     pub async fn replies_before(&self, reply: &PostRow) -> StoreResult<i64> {

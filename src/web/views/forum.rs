@@ -160,11 +160,7 @@ impl ForumPostView {
                     author.domain.clone()
                 },
                 local: local_author,
-                url: if local_author {
-                    format!("/users/{}", author.name)
-                } else {
-                    author.ap_id.clone()
-                },
+                url: super::person_page(&author.name, &author.domain, local_author),
             },
             local: post.local,
             trust: labels

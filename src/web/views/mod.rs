@@ -122,13 +122,34 @@ pub(super) fn shown_name(actor: &ActorRow) -> String {
     }
 }
 
-/// The link of an actor's profile: the local page, or its ActivityPub id.
-pub(super) fn profile_url(actor: &ActorRow) -> String {
-    if actor.is_local() {
-        format!("/users/{}", actor.name)
+/// The link of an actor's profile: always a page of this instance
+/// (`/users/NAME`, or `/@NAME@HOST` for a person of another instance).
+pub fn profile_url(actor: &ActorRow) -> String {
+    person_page(&actor.name, &actor.domain, actor.is_local())
+}
+
+/// The page here of a person: `/users/NAME` for a local one, `/@NAME@HOST`
+/// for one of another instance (escaped for the path).
+pub fn person_page(name: &str, domain: &str, local: bool) -> String {
+    if local {
+        format!("/users/{}", path_escape(name))
     } else {
-        actor.ap_id.clone()
+        format!("/@{}@{}", path_escape(name), path_escape(domain))
     }
+}
+
+/// Escapes what a path segment may not hold; letters, digits, `-._~` and
+/// the `:` of a port stay as they are.
+fn path_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~:".contains(&byte) {
+            escaped.push(char::from(byte));
+        } else {
+            escaped.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    escaped
 }
 
 /// What every page gets: language, the logged-in user, the CSRF token, the
