@@ -31,12 +31,15 @@ use preau_federation::{
 };
 use serde_json::Value;
 
+mod apply;
+use apply::{apply_update, object_ap_id};
+
 /// A change received from another instance (already parsed and checked
 /// against the activity's actor).
 #[derive(Debug, Clone)]
 pub enum ReceivedChange {
     /// The changed object, and when it was changed (unix ms).
-    Update(ReceivedObject, i64),
+    Update(Box<ReceivedObject>, i64),
     /// A document's new name: the id of one of its versions, the name,
     /// when it was changed (unix ms).
     Rename(String, String, i64),
@@ -500,7 +503,7 @@ impl Domain {
                     .await?;
                 true
             }
-            ReceivedChange::Update(object, at) => apply_update(&mut tx, &item, object, at).await?,
+            ReceivedChange::Update(object, at) => apply_update(&mut tx, &item, *object, at).await?,
             ReceivedChange::Rename(_, name, at) => match &item {
                 Item::Document(id, _) => {
                     project_changes::rename_document(&mut tx, *id, &name, at).await?
@@ -562,52 +565,4 @@ impl Domain {
             .await?
             .map(|author| Item::Document(document.id, author)))
     }
-}
-
-/// The ActivityPub id of a received object.
-fn object_ap_id(object: &ReceivedObject) -> &str {
-    match object {
-        ReceivedObject::Post { post, .. } => &post.ap_id,
-        ReceivedObject::Document { version, .. } => &version.ap_id,
-        ReceivedObject::Event { event, .. } => &event.ap_id,
-    }
-}
-
-/// Writes a received edit unless a newer one is stored; whether it did.
-async fn apply_update(
-    tx: &mut Tx,
-    item: &Item,
-    object: ReceivedObject,
-    at: i64,
-) -> DomainResult<bool> {
-    Ok(match (item, object) {
-        (Item::Post(row), ReceivedObject::Post { post, .. }) => {
-            let title = if row.thread_id.is_none() {
-                post.title.as_str()
-            } else {
-                ""
-            };
-            let change = PostChange {
-                title,
-                source: "",
-                content_html: &post.content_html,
-                at,
-            };
-            project_changes::change_post(tx, row.id, &change).await?
-        }
-        (Item::Event(row), ReceivedObject::Event { event, .. }) => {
-            let change = EventChange {
-                title: &event.title,
-                description_source: "",
-                description_html: &event.description_html,
-                starts_at: event.starts_at,
-                ends_at: event.ends_at,
-                location: &event.location,
-                meeting_url: &event.meeting_url,
-                at,
-            };
-            project_changes::change_event(tx, row.id, &change).await?
-        }
-        _ => return Err(Refusal::NotFound.into()),
-    })
 }

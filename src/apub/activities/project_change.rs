@@ -117,7 +117,10 @@ async fn read_change(
         return rename_of(&object, &activity.actor, updated_at(&object, now));
     }
     let parsed = parse_object(&object, &activity.actor, project, now).await?;
-    Ok(ReceivedChange::Update(parsed, updated_at(&object, now)))
+    Ok(ReceivedChange::Update(
+        Box::new(parsed),
+        updated_at(&object, now),
+    ))
 }
 
 /// A document's new name, from its actor's own server.
