@@ -117,6 +117,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::ForumLevelTooLow
         | R::MemberLevelTooLow
         | R::NotModerator
+        | R::NotContentAuthor
         | R::NotProjectMember
         | R::ServerNotAMember
         | R::InviteNotFromProject
@@ -228,6 +229,7 @@ impl Refusal {
             R::ForumLevelTooLow => "forum_level_too_low",
             R::MemberLevelTooLow => "member_level_too_low",
             R::NotModerator => "not_moderator",
+            R::NotContentAuthor => "not_content_author",
             R::NotProjectMember => "not_project_member",
             R::ServerNotAMember => "not_a_member",
             R::InviteNotFromProject => "invite_not_from_project",

@@ -278,6 +278,12 @@ mod tests {
         for state in ["invited", "refused", "member"] {
             keys.push(format!("invitation-state-{state}"));
         }
+        for kind in ["post", "event", "document"] {
+            keys.push(format!("project-edit-{kind}-title"));
+        }
+        for field in ["starts", "ends"] {
+            keys.push(format!("field-event-{field}"));
+        }
         for kind in crate::domain::directory::DirectoryKind::ALL {
             keys.push(format!("directory-kind-{}", kind.as_str()));
         }

@@ -190,6 +190,13 @@ pub struct SharedDocument {
         skip_serializing_if = "Option::is_none"
     )]
     pub published: Option<String>,
+    /// When last changed (RFC 3339), on an `Update`.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated: Option<String>,
 }
 
 fn first_version() -> i64 {
@@ -268,6 +275,13 @@ pub struct ProjectEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub published: Option<String>,
+    /// When last changed (RFC 3339), on an `Update`.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated: Option<String>,
 }
 
 #[cfg(test)]
@@ -329,6 +343,7 @@ mod tests {
             audience: Url::parse("https://a.example/projects/p").unwrap(),
             to: vec!["https://a.example/projects/p/members".into()],
             published: None,
+            updated: None,
         };
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["startTime"], "2026-12-10T14:00:00Z");

@@ -48,6 +48,8 @@ mod outbound;
 mod processes;
 #[path = "scenarios/project_api.rs"]
 mod project_api;
+#[path = "scenarios/project_changes.rs"]
+mod project_changes;
 #[path = "scenarios/projects.rs"]
 mod projects;
 #[path = "scenarios/remote_people.rs"]

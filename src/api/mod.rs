@@ -295,6 +295,30 @@ fn route_builder() -> RouteBuilder {
         "/projects/{name}/events",
         project_content::create_project_event,
     )
+    .put(
+        "/projects/{name}/posts/{id}",
+        project_content::changes::edit_project_post,
+    )
+    .delete(
+        "/projects/{name}/posts/{id}",
+        project_content::changes::delete_project_post,
+    )
+    .put(
+        "/projects/{name}/events/{id}",
+        project_content::changes::edit_project_event,
+    )
+    .delete(
+        "/projects/{name}/events/{id}",
+        project_content::changes::delete_project_event,
+    )
+    .put(
+        "/projects/{name}/documents/{id}",
+        project_content::changes::rename_project_document,
+    )
+    .delete(
+        "/projects/{name}/documents/{id}",
+        project_content::changes::delete_project_document,
+    )
     .get("/me/requests", projects::list_my_requests)
     .post("/contacts", contacts::request_contact)
     .post("/contacts/{id}/answer", contacts::answer_contact)

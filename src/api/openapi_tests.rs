@@ -456,6 +456,9 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<project_content::ProjectThreadInput>(&mut entries);
     schema_entries::<project_content::ProjectReplyInput>(&mut entries);
     schema_entries::<project_content::EventCreate>(&mut entries);
+    schema_entries::<project_content::changes::ProjectPostChange>(&mut entries);
+    schema_entries::<project_content::changes::EventChange>(&mut entries);
+    schema_entries::<project_content::changes::DocumentChange>(&mut entries);
     schema_entries::<project_content::objects::ProjectPost>(&mut entries);
     schema_entries::<project_content::objects::ProjectThreadList>(&mut entries);
     schema_entries::<project_content::objects::ProjectThread>(&mut entries);

@@ -275,12 +275,30 @@ pub async fn mirror_receive_create(
     inner: &Activity,
     project: &ProjectRow,
 ) -> Result<Applied, InboxError> {
-    let object = inner.embedded_object().cloned();
     let object_id = inner.object_id().ok_or_else(invalid)?;
     if host_of(&object_id) == data.domain.settings.instance.domain {
         // Written here and relayed back by the project: already stored.
         return Ok(Applied::Ignored);
     }
+    let (object, author_url, author) = trusted_object(data, inner, project).await?;
+    let parsed = parse_object(&object, &author_url, project, data.domain.clock().now_ms()).await?;
+    Ok(data
+        .domain
+        .receive_project_object(announce_id, project, &author, parsed, &Value::Null)
+        .await?)
+}
+
+/// The object of an activity `inner` a project announced, as its author's
+/// server serves it: taken as delivered when it is the project's own
+/// server's, fetched from its origin otherwise; its author must be
+/// `inner`'s actor. Returns the object, its author's id and row.
+pub async fn trusted_object(
+    data: &Data<AppState>,
+    inner: &Activity,
+    project: &ProjectRow,
+) -> Result<(Value, Url, ActorRow), InboxError> {
+    let object = inner.embedded_object().cloned();
+    let object_id = inner.object_id().ok_or_else(invalid)?;
     let project_url = Url::parse(&project.actor.ap_id).map_err(|_| invalid())?;
     let delivered = object.is_some() && same_origin(&object_id, &project_url);
     let object = match object {
@@ -326,9 +344,5 @@ pub async fn mirror_receive_create(
         .await
         .map_err(|_| InboxError::new(StatusCode::BAD_REQUEST, "actor_unavailable"))?
         .row;
-    let parsed = parse_object(&object, &author_url, project, data.domain.clock().now_ms()).await?;
-    Ok(data
-        .domain
-        .receive_project_object(announce_id, project, &author, parsed, &Value::Null)
-        .await?)
+    Ok((object, author_url, author))
 }

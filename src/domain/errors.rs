@@ -76,6 +76,8 @@ refusals! {
     MemberLevelTooLow,
     /// Only this forum's moderators can do that.
     NotModerator,
+    /// Only its author can change this post, document or event.
+    NotContentAuthor,
     /// The caller is not a member of the project.
     NotProjectMember,
     /// An invitation must come from the instance hosting the project.
@@ -336,6 +338,7 @@ impl Refusal {
             | Refusal::ForumLevelTooLow
             | Refusal::MemberLevelTooLow
             | Refusal::NotModerator
+            | Refusal::NotContentAuthor
             | Refusal::NotProjectMember
             | Refusal::ServerNotAMember
             | Refusal::InviteNotFromProject

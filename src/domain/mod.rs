@@ -46,6 +46,7 @@ pub mod profile;
 pub mod project_content;
 pub mod project_content_queries;
 pub mod project_documents;
+pub mod project_edits;
 pub mod project_events;
 pub mod project_host;
 pub mod project_membership;

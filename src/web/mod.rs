@@ -26,6 +26,7 @@ pub mod notifications;
 pub mod posts;
 pub mod profile;
 pub mod project_content;
+pub mod project_edits;
 pub mod project_members;
 pub mod project_page;
 pub mod projects;
@@ -55,7 +56,7 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 39] = [
+const TEMPLATES: [(&str, &str); 41] = [
     ("event_when.html", include_str!("templates/event_when.html")),
     ("forum_bans.html", include_str!("templates/forum_bans.html")),
     (
@@ -92,6 +93,14 @@ const TEMPLATES: [(&str, &str); 39] = [
     ("agenda.html", include_str!("templates/agenda.html")),
     ("projects.html", include_str!("templates/projects.html")),
     ("project.html", include_str!("templates/project.html")),
+    (
+        "project_edit.html",
+        include_str!("templates/project_edit.html"),
+    ),
+    (
+        "project_item_actions.html",
+        include_str!("templates/project_item_actions.html"),
+    ),
     (
         "project_form.html",
         include_str!("templates/project_form.html"),
@@ -585,6 +594,30 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/projects/{name}/documents/{version}",
             get(project_content::download_document),
+        )
+        .route(
+            "/projects/{name}/posts/{id}/edit",
+            get(project_edits::show_edit_post).post(project_edits::submit_edit_post),
+        )
+        .route(
+            "/projects/{name}/posts/{id}/delete",
+            get(project_edits::confirm_delete_post).post(project_edits::submit_delete_post),
+        )
+        .route(
+            "/projects/{name}/events/{id}/edit",
+            get(project_edits::show_edit_event).post(project_edits::submit_edit_event),
+        )
+        .route(
+            "/projects/{name}/events/{id}/delete",
+            get(project_edits::confirm_delete_event).post(project_edits::submit_delete_event),
+        )
+        .route(
+            "/projects/{name}/documents/{version}/edit",
+            get(project_edits::show_edit_document).post(project_edits::submit_edit_document),
+        )
+        .route(
+            "/projects/{name}/documents/{version}/delete",
+            get(project_edits::confirm_delete_document).post(project_edits::submit_delete_document),
         )
         .route(
             "/projects/{name}/events",

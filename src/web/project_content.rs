@@ -70,6 +70,8 @@ struct ThreadItem {
 struct DocumentItem {
     id: i64,
     name: String,
+    /// Who shared its first version: who may rename it.
+    author_id: i64,
     versions: Vec<VersionItem>,
 }
 
@@ -117,6 +119,10 @@ struct ProjectThreadPage {
     /// The Markdown preview of the reply typed, when asked for.
     preview_html: Option<String>,
     project: ProjectLinkView,
+    /// The reader's actor id, and whether they moderate the project
+    /// (the edit and delete links).
+    me_actor: i64,
+    me_moderator: bool,
     thread: ProjectThreadItem,
     replies: Vec<ProjectReplyItem>,
 }
@@ -154,6 +160,12 @@ pub async fn member_sections(
         .map(|view| DocumentItem {
             id: view.document.id,
             name: view.document.name.clone(),
+            author_id: view
+                .versions
+                .iter()
+                .min_by_key(|(version, _)| version.version)
+                .map(|(version, _)| version.author_id.0)
+                .unwrap_or_default(),
             versions: view
                 .versions
                 .iter()
@@ -353,7 +365,7 @@ async fn project_thread_page(
     status: StatusCode,
     refused: Option<RefusedReply>,
 ) -> Response {
-    let (user, project, _) = match as_member(state, page, name).await {
+    let (user, project, member) = match as_member(state, page, name).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -396,6 +408,8 @@ async fn project_thread_page(
             reply_body,
             preview_html,
             project: ProjectLinkView::of(&project),
+            me_actor: member.actor_id.0,
+            me_moderator: member.is_moderator(),
             thread: ProjectThreadItem {
                 id: thread.id,
                 title: thread.title.clone(),

@@ -4,6 +4,7 @@
 //! instance records them), local or remote projects alike. The response
 //! types are in [`objects`].
 
+pub mod changes;
 pub mod objects;
 
 use super::{schema::ErrorBody, ApiJson, ApiUser};
@@ -359,8 +360,17 @@ pub async fn create_project_event(
         list_project_documents,
         list_project_events,
         create_project_event,
+        changes::edit_project_post,
+        changes::delete_project_post,
+        changes::edit_project_event,
+        changes::delete_project_event,
+        changes::rename_project_document,
+        changes::delete_project_document,
     ),
     components(schemas(
+        changes::ProjectPostChange,
+        changes::EventChange,
+        changes::DocumentChange,
         ProjectPost,
         ProjectThreadList,
         ProjectThread,

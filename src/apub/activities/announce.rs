@@ -128,6 +128,9 @@ pub async fn receive_project(
         Some(inner) if inner.kind == ActivityKind::Create => {
             return mirror_receive_create(data, received, &inner, project).await;
         }
+        Some(inner) if super::project_change::is_content_change(&inner) => {
+            return super::project_change::mirror_receive(data, received, &inner, project).await;
+        }
         Some(inner)
             if inner.kind == ActivityKind::Update
                 && inner

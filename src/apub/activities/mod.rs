@@ -28,6 +28,7 @@ mod like;
 mod lock;
 mod member_update;
 mod objects;
+mod project_change;
 mod target;
 mod update;
 
@@ -166,6 +167,12 @@ async fn route_project(
         (K::Remove, T::RemoteProject(p)) => {
             let verified = leave::verify_removed_directly(data, r, &p);
             handle!(data, verified, leave::receive_removed_here)
+        }
+        (K::Update | K::Delete, T::LocalProject(p))
+            if project_change::is_content_change(r.activity) =>
+        {
+            let verified = project_change::verify_host(data, r, p);
+            handle!(data, verified, project_change::receive_host)
         }
         (K::Update, T::LocalProject(p)) => {
             handle!(

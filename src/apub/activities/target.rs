@@ -132,6 +132,7 @@ async fn project_target(
             None => return Ok(None),
         },
         ActivityKind::Update => return update_target(data, r).await,
+        ActivityKind::Delete => return change_target(data, activity).await,
         ActivityKind::Create => match super::super::project_content::audience_of(activity) {
             Some(audience) => domain.project_at(audience.as_str()).await?,
             None => return Ok(None),
@@ -181,6 +182,9 @@ async fn update_target(
             _ => None,
         });
     }
+    if super::project_change::is_content_change(activity) {
+        return change_target(data, activity).await;
+    }
     let Some(object) = activity.embedded_object() else {
         return Ok(None);
     };
@@ -190,6 +194,22 @@ async fn update_target(
     let member: Member =
         serde_json::from_value(object.clone()).map_err(|_| InboxError::invalid_object())?;
     Ok(match domain.project_at(member.object.as_str()).await? {
+        Some(project) if project.actor.is_local() => Some(Target::LocalProject(project)),
+        Some(_) => Some(Target::Nothing),
+        None => None,
+    })
+}
+
+/// An `Update` or `Delete` of a members-only object: its project when
+/// hosted here (a mirror takes changes only from the host's `Announce`).
+async fn change_target(
+    data: &Data<AppState>,
+    activity: &Activity,
+) -> Result<Option<Target>, InboxError> {
+    let Some(audience) = super::super::project_content::audience_of(activity) else {
+        return Ok(None);
+    };
+    Ok(match data.domain.project_at(audience.as_str()).await? {
         Some(project) if project.actor.is_local() => Some(Target::LocalProject(project)),
         Some(_) => Some(Target::Nothing),
         None => None,

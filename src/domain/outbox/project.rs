@@ -81,6 +81,7 @@ pub fn document_object(
         version: version.version,
         to: vec![urls::project_members_of(project)],
         published: Some(rfc3339(version.created_at)),
+        updated: None,
     })
 }
 
@@ -115,6 +116,7 @@ pub fn event_object(
             attendees.to_vec()
         },
         published: Some(rfc3339(event.created_at)),
+        updated: None,
     })
 }
 

@@ -26,6 +26,7 @@ pub mod notifications;
 pub mod post_search;
 pub mod posts;
 pub mod profiles;
+pub mod project_changes;
 pub mod project_content;
 pub mod project_documents;
 pub mod project_events;

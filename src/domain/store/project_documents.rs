@@ -104,7 +104,8 @@ pub struct DocumentView {
 const DOCUMENT_COLUMNS: &str = "d.id AS doc_id, d.project_id, d.ap_id AS doc_ap_id, \
      d.name AS doc_name, d.created_at AS doc_created_at, d.updated_at AS doc_updated_at";
 
-const VERSION_COLUMNS: &str = "v.id AS version_id, v.ap_id AS version_ap_id, v.document_id, \
+pub(super) const VERSION_COLUMNS: &str =
+    "v.id AS version_id, v.ap_id AS version_ap_id, v.document_id, \
      v.version, v.author_id AS version_author_id, v.file_name, v.media_type, v.size, v.sha256, \
      v.content_url, v.storage_key, v.created_at AS version_created_at, v.local AS version_local";
 
@@ -214,7 +215,9 @@ impl Store {
     /// A version by id.
     pub async fn version(&self, id: i64) -> StoreResult<Option<VersionRow>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {VERSION_COLUMNS} FROM project_document_versions v WHERE v.id = $1"
+            "SELECT {VERSION_COLUMNS} FROM project_document_versions v \
+             JOIN project_documents d ON d.id = v.document_id \
+             WHERE v.id = $1 AND d.deleted_at IS NULL"
         ))
         .bind(id)
         .fetch_optional(self.pool())

@@ -144,6 +144,16 @@ pub async fn insert_event(tx: &mut Tx, event: &NewEvent) -> StoreResult<i64> {
 }
 
 impl Store {
+    /// An event by id (deleted ones too).
+    pub async fn event(&self, id: i64) -> StoreResult<Option<EventRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS} FROM project_events e WHERE e.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// An event by ActivityPub id.
     pub async fn event_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<EventRow>> {
         Ok(sqlx::query_as(&format!(
