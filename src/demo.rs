@@ -7,7 +7,8 @@
 //! one) attests the academy and the association, and every demo instance
 //! trusts it, so the academy's content shows as institutional everywhere.
 //! Forums with threads and replies, followed across instances, and a
-//! project with members and an event are there from the start.
+//! project with members, an event, a forum thread and a shared document
+//! are there from the start.
 
 use crate::{
     app::{spawn_on, RunningInstance},
@@ -469,6 +470,38 @@ async fn seed_project_members(
                 meeting_url: String::new(),
                 attendees: Vec::new(),
                 time_zone: Some("Europe/Paris".to_string()),
+            },
+        )
+        .await
+        .map_err(err)?;
+    // The project's own forum and a shared document, so that its sections
+    // are not empty on a first visit.
+    let thread = academy
+        .post_project_thread(
+            camille,
+            &project,
+            "Quels kits pour commencer ?",
+            "J’hésite entre des **robots à roues** programmables par blocs et des cartes à micro-contrôleur. Vos expériences ?",
+        )
+        .await
+        .map_err(err)?;
+    academy
+        .reply_project_post(
+            yann,
+            &project,
+            &thread,
+            "Les robots à roues : les élèves voient tout de suite le résultat, on passe aux cartes ensuite.",
+        )
+        .await
+        .map_err(err)?;
+    academy
+        .share_document(
+            yann,
+            &project,
+            crate::domain::project_documents::Upload {
+                file_name: "progression-robotique.md".to_string(),
+                bytes: "# Progression\n\n1. Découverte des capteurs\n2. Premiers déplacements\n3. Défi final en équipes\n".as_bytes().to_vec(),
+                version_of: None,
             },
         )
         .await

@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Objects that differ on purpose: the directory's full-text index is an
 /// FTS5 virtual table (with its shadow tables) on SQLite and a `tsvector`
 /// table behind a GIN index on PostgreSQL (migrations 0007); so is the
-/// forums' search index (migrations 0020).
-const ENGINE_SPECIFIC_TABLES: &[&str] = &["directory_index", "post_search"];
+/// forums' search index (migrations 0020) and the project spaces' forums'
+/// (migrations 0027).
+const ENGINE_SPECIFIC_TABLES: &[&str] = &["directory_index", "post_search", "project_post_search"];
 
 fn engine_specific(table: &str) -> bool {
     ENGINE_SPECIFIC_TABLES

@@ -1225,6 +1225,17 @@ async fn the_demo_starts_three_federating_instances() {
         .await
         .unwrap();
     assert_eq!(events.len(), 1, "the project has its first meeting");
+    let threads = academy
+        .project_threads_for(&camille, &robotique)
+        .await
+        .unwrap();
+    assert_eq!(threads.len(), 1, "the project's forum has a thread");
+    assert_eq!(threads[0].reply_count, 1, "and its reply");
+    let documents = academy
+        .project_documents_for(&camille, &robotique)
+        .await
+        .unwrap();
+    assert_eq!(documents.len(), 1, "the project shares a document");
     for instance in instances {
         instance.stop().await.unwrap();
     }

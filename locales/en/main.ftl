@@ -285,7 +285,6 @@ thread-replies = { $count ->
 thread-back = Back to the forum { $forum }
 thread-gone-removed = This thread was removed by the moderators, with its replies.
 thread-gone-deleted = This thread was deleted by its author, with its replies.
-thread-no-replies = No replies yet.
 thread-locked-notice = This thread is locked: it accepts no more replies.
 post-edited = edited on { $date }
 post-in-reply-to = in reply to this message
@@ -1039,9 +1038,25 @@ directory-filters = Filters
 directory-apply = Apply the filters
 directory-any-subject = Any subject
 directory-any-academy = Any academy
-directory-count-both = { $projects } project(s) and { $people } teacher(s) found.
-directory-count-projects = { $count } project(s) found.
-directory-count-people = { $count } teacher(s) found.
+directory-count-both = { $projects ->
+    [0] No project
+    [one] One project
+   *[other] { $projects } projects
+} and { $people ->
+    [0] no teacher found.
+    [one] one teacher found.
+   *[other] { $people } teachers found.
+}
+directory-count-projects = { $count ->
+    [0] No project found.
+    [one] One project found.
+   *[other] { $count } projects found.
+}
+directory-count-people = { $count ->
+    [0] No teacher found.
+    [one] One teacher found.
+   *[other] { $count } teachers found.
+}
 field-subjects-other = Other subjects
 field-academy-none = No academy
 signup-school = School or organisation

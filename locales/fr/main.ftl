@@ -285,7 +285,6 @@ thread-replies = { $count ->
 thread-back = Retour au forum { $forum }
 thread-gone-removed = Ce fil a été retiré par la modération, avec ses réponses.
 thread-gone-deleted = Ce fil a été supprimé par son auteur, avec ses réponses.
-thread-no-replies = Pas encore de réponse.
 thread-locked-notice = Ce fil est verrouillé : il n’accepte plus de réponses.
 post-edited = modifié le { $date }
 post-in-reply-to = en réponse à ce message
@@ -1039,9 +1038,25 @@ directory-filters = Filtres
 directory-apply = Appliquer les filtres
 directory-any-subject = Toutes les matières
 directory-any-academy = Toutes les académies
-directory-count-both = { $projects } projet(s) et { $people } enseignant(s) trouvés.
-directory-count-projects = { $count } projet(s) trouvé(s).
-directory-count-people = { $count } enseignant(s) trouvé(s).
+directory-count-both = { $projects ->
+    [0] Aucun projet
+    [one] Un projet
+   *[other] { $projects } projets
+} et { $people ->
+    [0] aucun enseignant trouvé.
+    [one] un enseignant trouvés.
+   *[other] { $people } enseignants trouvés.
+}
+directory-count-projects = { $count ->
+    [0] Aucun projet trouvé.
+    [one] Un projet trouvé.
+   *[other] { $count } projets trouvés.
+}
+directory-count-people = { $count ->
+    [0] Aucun enseignant trouvé.
+    [one] Un enseignant trouvé.
+   *[other] { $count } enseignants trouvés.
+}
 field-subjects-other = Autres matières
 field-academy-none = Aucune académie
 signup-school = Établissement ou structure

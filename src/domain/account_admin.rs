@@ -115,10 +115,16 @@ impl Domain {
         self.store
             .refuse_account(account.id, &reason, self.clock().now_ms())
             .await?;
+        // Greeted by the name they gave, as the verification mail does.
+        let name = if account.display_name.trim().is_empty() {
+            &account.username
+        } else {
+            &account.display_name
+        };
         let message = crate::mail::Message::signup_refused(
             crate::i18n::Lang::from_code(&account.locale),
             &self.settings,
-            &account.username,
+            name,
             &reason,
         );
         if let Err(cause) = self.mailer.send(&account.email, message).await {

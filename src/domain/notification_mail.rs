@@ -331,18 +331,33 @@ impl Domain {
             .as_ref()
             .map(|_| catalogs.format(lang, "mail-notification-reply-hint", &[]));
         let subject = format!("[{}] {line}", self.settings.instance.name);
+        // A notification about no text (a sign-up, an invitation) quotes
+        // nothing rather than an empty « ».
+        let quoted = excerpt(row, true);
+        let quote_html = if quoted.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<blockquote style=\"{QUOTE_STYLE}\">{}</blockquote>",
+                escape(&quoted)
+            )
+        };
+        let quoted_text = excerpt(row, false);
+        let quote_text = if quoted_text.is_empty() {
+            String::new()
+        } else {
+            format!("« {quoted_text} »\n\n")
+        };
         let body = format!(
-            "<p>{}</p><blockquote style=\"{QUOTE_STYLE}\">{}</blockquote>{}{}{footer_html}",
+            "<p>{}</p>{quote_html}{}{}{footer_html}",
             escape(&line),
-            escape(&excerpt(row, true)),
             mail_button(&link, &open),
             hint.as_ref()
                 .map_or_else(String::new, |hint| format!("<p>{}</p>", escape(hint))),
         );
         RichMessage {
             text: format!(
-                "{line}\n\n« {} »\n\n{open} : {link}\n{}\n-- \n{footer_text}\n",
-                excerpt(row, false),
+                "{line}\n\n{quote_text}{open} : {link}\n{}\n-- \n{footer_text}\n",
                 hint.as_ref()
                     .map_or_else(String::new, |hint| format!("\n{hint}\n"))
             ),

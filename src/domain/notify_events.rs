@@ -245,7 +245,12 @@ impl Domain {
         );
         note.actor = Some(account.actor_id);
         note.subject_account = Some(account.id);
-        note.title = account.username.clone();
+        // The name the applicant gave, as the admins' list shows it.
+        note.title = if account.display_name.trim().is_empty() {
+            account.username.clone()
+        } else {
+            account.display_name.clone()
+        };
         note.link = "/admin".into();
         self.notify_alone(Recipients::Admins, note).await
     }

@@ -123,7 +123,7 @@ async fn render(
     refused: Option<(FormError, StatusCode)>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
-        return crate::web::redirect::to("/login");
+        return crate::web::redirect::to_login(&format!("/forums/{name}/bans"));
     };
     let forum = match state.domain.forum_by_path(name).await {
         Ok(forum) => forum,

@@ -250,7 +250,7 @@ pub async fn confirm_unfollow(
     WebPath(name): WebPath<String>,
 ) -> Response {
     if page.user.is_none() {
-        return crate::web::redirect::to("/login");
+        return crate::web::redirect::to_login(&format!("/forums/{name}"));
     }
     let forum = match state.domain.forum_by_path(&name).await {
         Ok(forum) => forum,

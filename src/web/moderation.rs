@@ -213,7 +213,7 @@ async fn render_queue(
 /// moderates (every forum for admins).
 pub async fn show_queue(State(state): State<AppState>, page: Page) -> Response {
     let Some(user) = page.user.clone() else {
-        return crate::web::redirect::to("/login");
+        return crate::web::redirect::to_login(QUEUE_PATH);
     };
     render_queue(&state, &page, &user, Queue::All, None).await
 }
@@ -225,7 +225,7 @@ pub async fn show_forum_queue(
     WebPath(name): WebPath<String>,
 ) -> Response {
     let Some(user) = page.user.clone() else {
-        return crate::web::redirect::to("/login");
+        return crate::web::redirect::to_login(&format!("/forums/{name}/reports"));
     };
     render_queue(&state, &page, &user, Queue::Forum(name), None).await
 }

@@ -83,10 +83,17 @@ impl NotificationView {
             id: notification.id,
             kind: notification.kind.as_str().to_string(),
             actor_name,
-            actor: notification
-                .actor
-                .as_ref()
-                .map(|actor| PersonView::of(actor, labels)),
+            actor: notification.actor.as_ref().map(|actor| {
+                let mut person = PersonView::of(actor, labels);
+                // An applicant has no public page until approved (and none
+                // once refused): the admin's list of sign-ups is where they are.
+                if notification.kind
+                    == crate::domain::notifications::NotificationKind::SignupPending
+                {
+                    person.url = "/admin".into();
+                }
+                person
+            }),
             title,
             detail,
             excerpt: notification.excerpt.clone(),

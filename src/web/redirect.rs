@@ -113,6 +113,12 @@ pub fn permanent(target: &str) -> Response {
     response
 }
 
+/// The log-in page, coming back to `next` (a path of this site) after.
+pub fn to_login(next: &str) -> Response {
+    let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    to(&format!("/login?next={next}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1171,7 +1171,7 @@ async fn a_visitor_sees_each_change_to_a_thread_page_at_once() {
             }
         };
         for _ in 0..2 {
-            assert!(reader.page(&html).await.contains("Pas encore de réponse."));
+            assert!(reader.page(&html).await.contains("Aucune réponse"));
         }
         let first = bea.reply(id, "Des bandes de papier pliées").await["id"]
             .as_i64()
@@ -1179,7 +1179,7 @@ async fn a_visitor_sees_each_change_to_a_thread_page_at_once() {
         for _ in 0..3 {
             assert_eq!(shown("bandes de papier pliées").await, (true, true));
         }
-        assert!(!reader.page(&html).await.contains("Pas encore de réponse."));
+        assert!(!reader.page(&html).await.contains("Aucune réponse"));
         let second = bea.reply(id, "La droite graduée ensuite").await["id"]
             .as_i64()
             .unwrap();

@@ -229,11 +229,7 @@ async fn a_second_process_shows_a_reply_written_by_the_first_on_its_thread_page(
     );
     // The second process keeps the page in memory...
     for _ in 0..2 {
-        assert!(reader
-            .get(&html)
-            .await
-            .text
-            .contains("Pas encore de réponse."));
+        assert!(reader.get(&html).await.text.contains("Aucune réponse"));
         assert_eq!(reader.get(&api).await.json["total_replies"], 0);
     }
     // ...and learns of the first's reply from its live event, well before
