@@ -18,6 +18,13 @@ use axum::{
 use minijinja::Value;
 use std::collections::HashMap;
 
+/// A 1 × 1 transparent PNG: what a person without a picture is drawn as.
+const TRANSPARENT_PIXEL: [u8; 68] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
+    0, 0, 31, 21, 196, 137, 0, 0, 0, 11, 73, 68, 65, 84, 120, 156, 99, 96, 0, 2, 0, 0, 5, 0, 1,
+    122, 94, 171, 63, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
 /// `GET /avatars/{person}/{size}.png[?v=VERSION]`: `person` is `name`
 /// for people here, `name@host` for others. With the current version in
 /// the URL the image may be cached for good (a new avatar is a new URL);
@@ -37,6 +44,12 @@ pub async fn serve_avatar(
     };
     let (version, png) = match found {
         Ok(Some(found)) => found,
+        // A person without a picture, at a size we serve: a transparent
+        // pixel, so the initials under it show in every browser (a failed
+        // image may be drawn as a "broken" icon over them).
+        Ok(None) if pixels.is_some_and(|size| [48, 96, 256].contains(&size)) => {
+            (String::new(), TRANSPARENT_PIXEL.to_vec())
+        }
         Ok(None) => {
             return (
                 StatusCode::NOT_FOUND,
@@ -47,7 +60,7 @@ pub async fn serve_avatar(
         }
         Err(error) => return AppError::from(error).into_response(),
     };
-    let cache = if query.get("v") == Some(&version) {
+    let cache = if !version.is_empty() && query.get("v") == Some(&version) {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -146,8 +159,7 @@ fn hue(handle: &str) -> u32 {
 /// `avatar(person, size=48)` in templates: `person` has `name`, `domain`
 /// ("" or this instance's for local people), `display_name` and, when
 /// known, `avatar_version`. The initials are drawn under the image: a
-/// person without an avatar gets a 404, which a browser draws as nothing
-/// over them. The avatar is decorative (`alt=""`, hidden from screen
+/// person without an avatar gets a transparent pixel over them. The avatar is decorative (`alt=""`, hidden from screen
 /// readers): the person's name always stands beside it.
 pub fn avatar_function(person: Value, size: Option<u32>) -> Result<Value, minijinja::Error> {
     let text = |name: &str| {

@@ -41,9 +41,12 @@ async fn avatars_are_uploaded_served_and_federated() {
         let bea = Client::anonymous(&association).log_in_pages("bea").await;
         let carl = Client::anonymous(&informal).log_in_pages("carl").await;
 
-        // No avatar yet: a 404 the page draws as initials.
-        let (status, _, _) = fetch(&carl, &informal.url("/avatars/carl/96.png")).await;
-        assert_eq!(status, 404);
+        // No avatar yet: a transparent pixel over the initials.
+        let (status, _, bytes) = fetch(&carl, &informal.url("/avatars/carl/96.png")).await;
+        assert_eq!(status, 200);
+        let blank = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((blank.width(), blank.height()), (1, 1));
+        assert_eq!(blank.to_rgba8().get_pixel(0, 0)[3], 0, "transparent");
         let profile = carl.page(&informal.url("/users/carl")).await;
         assert!(profile.contains("avatar-initials"), "{profile}");
 
@@ -159,8 +162,14 @@ async fn avatars_are_uploaded_served_and_federated() {
         )
         .await;
         assert_eq!(status, 303);
-        let (status, _, _) = fetch(&carl, &informal.url("/avatars/carl/96.png")).await;
-        assert_eq!(status, 404);
+        let (status, _, bytes) = fetch(&carl, &informal.url("/avatars/carl/96.png")).await;
+        assert_eq!(status, 200);
+        let blank = image::load_from_memory(&bytes).unwrap();
+        assert_eq!(
+            (blank.width(), blank.height()),
+            (1, 1),
+            "no picture any more"
+        );
         let person = Client::anonymous(&informal)
             .get_activity("/users/carl")
             .await
