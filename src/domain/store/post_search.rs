@@ -43,10 +43,13 @@ fn index_match(engine: Engine, index: &str, table: &str, terms: &[SearchTerm]) -
                 .collect::<Vec<_>>()
                 .join(" AND "),
         ),
+        // `= ANY(ARRAY(…))`: the index is read once (an init plan), where
+        // `IN (SELECT …)` let the planner probe it again for each post
+        // read in date order (200 ms for 100 matches among 5,000 posts).
         Engine::Postgres => (
             format!(
-                "{table}.id IN (SELECT post_id FROM {index} \
-                 WHERE document @@ to_tsquery('simple', $1))"
+                "{table}.id = ANY(ARRAY(SELECT post_id FROM {index} \
+                 WHERE document @@ to_tsquery('simple', $1)))"
             ),
             terms
                 .iter()
