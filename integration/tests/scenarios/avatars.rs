@@ -141,8 +141,10 @@ async fn avatars_are_uploaded_served_and_federated() {
         assert_eq!(status, 303, "{body}");
         let remote_url = association.url(&format!("/avatars/{handle}/96.png"));
         let fetched = wait_until(Duration::from_secs(20), || async {
+            // Until the picture is fetched, the transparent pixel answers.
             let (status, headers, bytes) = fetch(&bea, &remote_url).await;
-            (status == 200).then_some((headers, bytes))
+            let fetched = image::load_from_memory(&bytes).is_ok_and(|image| image.width() == 96);
+            (status == 200 && fetched).then_some((headers, bytes))
         })
         .await
         .expect("the other instance serves Carl's avatar");
