@@ -49,6 +49,7 @@ const state = {
   axeFindings: [],
   dialogs: [],
   threadPath: null,
+  displayName: null,
 };
 
 const step = stepper(state, {
@@ -163,15 +164,49 @@ step('the picture shows on the profile and on a forum thread', async () => {
   await atBothWidths(page, state.a, state.threadPath, 'avatars-thread');
 });
 
-step('a file that is not an image is refused and the picture stays', async () => {
+/** Sends `file` through the avatar form; the page must come back as the form, the reason at the file field. */
+async function refusedUpload(page, file, reason, what, status) {
+  await goto(page, state.a, '/settings/profile');
+  await page.getByLabel(/^Image \(PNG/).setInputFiles(file);
+  const sent = await clickAndWaitForPage(page, page.getByRole('button', { name: 'Envoyer la photo' }));
+  assert.equal(sent.status(), status, `${what}: the refusal answered ${sent.status()}`);
+  const field = page.locator('input#avatar');
+  assert.equal(await field.count(), 1, `${what}: the settings form comes back, not an error page:\n${await bodyText(page)}`);
+  assert.equal(await field.getAttribute('aria-invalid'), 'true', `${what}: the file field is marked invalid`);
+  const inline = page.locator('#avatar-error');
+  assert.match(squash(await inline.innerText()), reason, `${what}: the reason is beside the file field`);
+  assert.ok(((await field.getAttribute('aria-describedby')) ?? '').split(' ').includes('avatar-error'), `${what}: the field is described by its error`);
+  // The rest of the settings page is there, filled in as stored.
+  assert.equal(await page.getByLabel('Nom affiché', { exact: true }).inputValue(), state.displayName, `${what}: the profile form keeps its values`);
+  await checkAccessibility(page, `profile settings, picture refused (${what})`, state.axeFindings);
+}
+
+step('a refused file comes back as the form with the reason at the file field, and the picture stays', async () => {
   const page = state.page;
   await goto(page, state.a, '/settings/profile');
-  await page.getByLabel(/^Image \(PNG/).setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('pas une image') });
-  const sent = await clickAndWaitForPage(page, page.getByRole('button', { name: 'Envoyer la photo' }));
-  assert.equal(sent.status(), 422, `the refusal answered ${sent.status()}`);
-  assert.match(squash(await bodyText(page)), /pas une image lisible/, 'the message says why');
+  state.displayName = await page.getByLabel('Nom affiché', { exact: true }).inputValue();
+  await refusedUpload(page, { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('pas une image') }, /pas une image lisible/, 'unreadable', 422);
+  // Over the picture limit (5 MB) but under the upload limit: refused by the picture's rule.
+  await refusedUpload(page, { name: 'grand.png', mimeType: 'image/png', buffer: Buffer.alloc(6 * 1024 * 1024, 7) }, /dépasse 5 Mo/, 'over 5 MB', 413);
+  // Over the whole upload limit (10 MiB): read to its end, not kept, same answer in place.
+  await refusedUpload(page, { name: 'enorme.png', mimeType: 'image/png', buffer: Buffer.alloc(11 * 1024 * 1024, 7) }, /dépasse 5 Mo/, 'too large', 413);
+  await atBothWidths(page, state.a, '/settings/profile', 'avatars-settings');
   await goto(page, state.a, `/users/${TEACHER.name}`);
   assert.equal(await showsPicture(page.locator('.profile-head')), true, 'the picture stays');
+});
+
+step('a handle the directory cannot open comes back in its field with the reason', async () => {
+  const page = state.page;
+  await goto(page, state.a, '/directory');
+  await page.locator('#directory-lookup-handle').fill('quelquun-sans-domaine');
+  const sent = await clickAndWaitForPage(page, page.locator('form[action="/directory/lookup"] button[type=submit]'));
+  assert.equal(sent.status(), 400, `the refusal answered ${sent.status()}`);
+  const field = page.locator('#directory-lookup-handle');
+  assert.equal(await field.count(), 1, `the directory comes back, not an error page:\n${await bodyText(page)}`);
+  assert.equal(await field.inputValue(), 'quelquun-sans-domaine', 'the handle stays typed');
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  assert.ok((await page.locator('#directory-lookup-error').innerText()).trim().length > 0, 'the reason is beside the field');
+  await checkAccessibility(page, 'directory, handle refused', state.axeFindings);
 });
 
 step('the picture is removed after a confirmation', async () => {
