@@ -219,3 +219,50 @@ step('the picture is removed after a confirmation', async () => {
   await goto(page, state.a, `/users/${TEACHER.name}`);
   assert.equal(await showsPicture(page.locator('.profile-head')), false, 'initials again');
 });
+
+step('a long name keeps the header on one row: cut with an ellipsis, whole in its title and accessible name', async () => {
+  const page = state.page;
+  const LONG = "Marie-Christine de La Tour-d'Auvergne-Lauraguais";
+  await goto(page, state.a, '/settings/profile');
+  await page.getByLabel('Nom affiché', { exact: true }).fill(LONG);
+  const saved = await clickAndWaitForPage(page, page.locator('form:has(#display_name) button[type=submit]'));
+  assert.ok(saved.status() < 400, `saving the name answered ${saved.status()}`);
+  await expectNoAlert(page, 'saving a long name');
+  for (const width of [1280, 1024]) {
+    await page.setViewportSize({ width, height: 800 });
+    await goto(page, state.a, '/forums');
+    const header = await page.locator('header.site-header').boundingBox();
+    const brand = await page.locator('header .brand').boundingBox();
+    assert.ok(header.height < 70, `at ${width} px the header is one row (${header.height} px high)`);
+    const summary = page.locator('header .account-menu > summary');
+    assert.ok(await summary.isVisible(), `at ${width} px the name is in the row`);
+    assert.equal(await summary.getAttribute('title'), LONG, 'the whole name is the title');
+    const name = await summary.evaluate((element) => {
+      const text = element.querySelector('.account-name');
+      return { cut: text.scrollWidth > text.clientWidth, overflow: getComputedStyle(text).textOverflow };
+    });
+    assert.ok(name.cut && name.overflow === 'ellipsis', `at ${width} px the name is cut with an ellipsis: ${JSON.stringify(name)}`);
+    const accessible = await summary.evaluate((element) => element.textContent.replace(/\s+/g, ' ').trim());
+    assert.ok(accessible.includes(LONG), `the accessible name holds the whole name: ${accessible}`);
+    const right = await summary.boundingBox();
+    assert.ok(right.x + right.width <= width, `the name's menu stays in the window (${right.x + right.width} px)`);
+    assert.ok(brand.width >= 90, `the instance's name keeps some room (${brand.width} px)`);
+    await checkAccessibility(page, `forums with a long name at ${width} px`, state.axeFindings);
+  }
+  // Its menu opens on the teacher's own pages and the log-out button.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('header .account-menu > summary').click();
+  assert.ok(await page.locator('header .account-links').getByRole('link', { name: 'Modifier mon profil' }).isVisible());
+  assert.ok(await page.locator('header .account-links').getByRole('button', { name: 'Se déconnecter' }).isVisible());
+  await checkAccessibility(page, 'account menu open', state.axeFindings);
+  // On a phone the header stays compact; the account's links are in the menu.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await goto(page, state.a, '/forums');
+  const phone = await page.locator('header.site-header').boundingBox();
+  assert.ok(phone.height < 70, `at 390 px the header stays compact (${phone.height} px high)`);
+  assert.ok(!(await page.getByRole('button', { name: 'Se déconnecter' }).isVisible()), 'the menu starts closed');
+  await page.locator('header details.nav-menu > summary').click();
+  assert.ok(await page.getByRole('button', { name: 'Se déconnecter' }).isVisible(), 'the log-out button is in the phone menu');
+  assert.ok(await page.locator('header .account-links').getByRole('link', { name: 'Mon profil', exact: true }).isVisible(), 'and the profile');
+  await page.setViewportSize({ width: 1280, height: 800 });
+});

@@ -84,6 +84,12 @@ ENGLISH = {
     "America/St_Vincent": "Saint Vincent",
     "Indian/Christmas": "Christmas Island",
     "Indian/Cocos": "Cocos Islands",
+    "Atlantic/Canary": "Canary Islands",
+    "Atlantic/Faroe": "Faroe Islands",
+    "Indian/Comoro": "Comoros",
+    "Indian/Mahe": "Mahé",
+    "Asia/Kolkata": "Kolkata",
+    "America/Argentina/Buenos_Aires": "Buenos Aires",
 }
 
 # Places whose French name differs: name, or (name, form after "heure").
