@@ -137,6 +137,7 @@ admin-users-caption = { $count ->
    *[other] { $count } accounts
 }
 admin-export-csv = Export accounts (CSV)
+admin-account = Account
 admin-status = Status
 admin-role = Role
 admin-role-admin = Admin
@@ -371,6 +372,9 @@ reports-title = Reports
 reports-caption = Open reports for { $forum }
 reports-see-post = See the message
 reports-empty = No open report.
+reports-moderated-forums = The forums you moderate
+reports-forum-queue = reports
+reports-forum-bans = bans
 error-not_moderator = Only this forum's moderators can do that.
 error-not_content_author = Only its author can change this.
 error-forum_is_remote = This forum is hosted on another instance: it is moderated there.

@@ -137,6 +137,7 @@ admin-users-caption = { $count ->
    *[other] { $count } comptes
 }
 admin-export-csv = Exporter les comptes (CSV)
+admin-account = Compte
 admin-status = État
 admin-role = Rôle
 admin-role-admin = Administrateur
@@ -371,6 +372,9 @@ reports-title = Signalements
 reports-caption = Signalements en attente pour { $forum }
 reports-see-post = Voir le message
 reports-empty = Aucun signalement en attente.
+reports-moderated-forums = Les forums que vous modérez
+reports-forum-queue = signalements
+reports-forum-bans = bannissements
 error-not_moderator = Seuls les modérateurs de ce forum peuvent faire cela.
 error-not_content_author = Seul son auteur peut modifier ceci.
 error-forum_is_remote = Ce forum est hébergé sur une autre instance : sa modération s’y fait.
