@@ -1,6 +1,7 @@
 //! Dates and time zones as people write them: the one formatter every
 //! page and mail uses (`mar. 12 janv. 2027, 18 h`, `Tue 12 Jan 2027,
-//! 18:00`), the list of zones a teacher chooses from, and the iCalendar
+//! 18:00`), the French zones (listed first, names in
+//! `crate::time_zone_names`), and the iCalendar
 //! `VTIMEZONE` of a zone, derived from the tz database (chrono-tz).
 //!
 //! Times are stored as unix milliseconds (UTC); a zone only changes how
@@ -31,21 +32,6 @@ pub const FRENCH_ZONES: &[&str] = &[
     "Indian/Kerguelen",
 ];
 
-/// The continents and oceans of the canonical zone names offered after
-/// the French ones (the tz database also has legacy aliases such as
-/// `US/Eastern` or `Etc/GMT+4`, left out of the list but still accepted).
-const REGIONS: &[&str] = &[
-    "Africa/",
-    "America/",
-    "Antarctica/",
-    "Asia/",
-    "Atlantic/",
-    "Australia/",
-    "Europe/",
-    "Indian/",
-    "Pacific/",
-];
-
 /// A zone from its IANA name (`Europe/Paris`); `None` when unknown.
 pub fn parse_zone(name: &str) -> Option<Tz> {
     name.trim().parse::<Tz>().ok()
@@ -55,22 +41,6 @@ pub fn parse_zone(name: &str) -> Option<Tz> {
 /// (a stored zone the tz data of this build no longer knows).
 pub fn zone_or(name: &str, fallback: Tz) -> Tz {
     parse_zone(name).unwrap_or(fallback)
-}
-
-/// The zones a teacher chooses from: the French ones first, then every
-/// canonical zone by name, then UTC.
-pub fn zone_choices() -> Vec<&'static str> {
-    let mut rest: Vec<&'static str> = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|zone| zone.name())
-        .filter(|name| REGIONS.iter().any(|region| name.starts_with(region)))
-        .filter(|name| !FRENCH_ZONES.contains(name))
-        .collect();
-    rest.sort_unstable();
-    let mut all: Vec<&'static str> = FRENCH_ZONES.to_vec();
-    all.extend(rest);
-    all.push("UTC");
-    all
 }
 
 const FR_DAYS: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
@@ -425,17 +395,14 @@ mod tests {
     }
 
     #[test]
-    fn zones_are_checked_and_listed_french_first() {
+    fn zones_are_checked() {
         assert!(parse_zone("Europe/Paris").is_some());
         assert!(parse_zone("Mars/Olympus_Mons").is_none());
         assert!(parse_zone("").is_none());
-        let choices = zone_choices();
-        assert_eq!(&choices[..4], &FRENCH_ZONES[..4]);
-        assert!(choices.iter().all(|name| parse_zone(name).is_some()));
-        assert!(choices.contains(&"Asia/Tokyo"));
-        assert!(!choices.contains(&"US/Eastern"));
-        let paris_count = choices.iter().filter(|n| **n == "Europe/Paris").count();
-        assert_eq!(paris_count, 1);
+        assert!(FRENCH_ZONES.iter().all(|name| parse_zone(name).is_some()));
+        // Legacy aliases stay accepted (the list of names offers only
+        // canonical zones: crate::time_zone_names).
+        assert!(parse_zone("US/Eastern").is_some());
     }
 
     #[test]

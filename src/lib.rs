@@ -10,6 +10,7 @@
 //! - [`domain`]: rules and permissions; no HTTP, no SQL.
 //! - `domain::store`: all SQL, SQLite and PostgreSQL, private to the domain.
 //! - [`dates`]: dates and time zones as people write them.
+//! - [`time_zone_names`]: time zones as people name them, and the list to choose from.
 //! - [`mail`], [`i18n`], [`jobs`], [`urls`]: mail, catalogs, background
 //!   work, URL shapes.
 //! - [`cli`]: the admin commands behind `preau admin …`, and [`demo`].
@@ -29,6 +30,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod mail_receiver;
+pub mod time_zone_names;
 pub mod trust_cli;
 pub mod urls;
 pub mod web;

@@ -44,6 +44,18 @@ impl Domain {
             .await?)
     }
 
+    /// The local forums `viewer` moderates (every local forum for an
+    /// admin): the queue page links to their bans pages.
+    pub async fn moderated_forums(&self, viewer: &AccountRow) -> DomainResult<Vec<ForumRow>> {
+        let mut moderated = Vec::new();
+        for forum in self.store.listed_forums().await? {
+            if forum.actor.is_local() && self.can_moderate(viewer, &forum).await? {
+                moderated.push(forum);
+            }
+        }
+        Ok(moderated)
+    }
+
     /// The latest posts of `author` in `forum` that moderators removed,
     /// with the reason: shown to the author alone on the forum's page.
     pub async fn removed_posts_of(

@@ -93,12 +93,23 @@ pub async fn submit_avatar(
     let Some(user) = &page.user else {
         return Redirect::to("/login").into_response();
     };
+    if upload.too_large {
+        let error = AppError::from(crate::domain::DomainError::Refused(
+            crate::domain::Refusal::AvatarTooLarge,
+        ));
+        return super::profile::avatar_refused(&state, &page, error).await;
+    }
     let bytes = upload.file.map(|(_, bytes)| bytes).unwrap_or_default();
     match state.domain.set_avatar(user.actor_id, bytes).await {
         Ok(_) => super::notice::redirect(
             "/settings/profile",
             super::notice::Notice::new("avatar-saved"),
         ),
+        // A refused picture (too large, unreadable, too many pixels): the
+        // form again, with the reason at the file field.
+        Err(error @ crate::domain::DomainError::Refused(_)) => {
+            super::profile::avatar_refused(&state, &page, AppError::from(error)).await
+        }
         Err(error) => state.error_page(&page, error),
     }
 }

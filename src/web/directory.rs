@@ -134,6 +134,15 @@ struct DirectoryPage<'a> {
     form: FormView<'a>,
     #[serde(flatten)]
     outcome: Outcome,
+    /// The "open a profile" form after a refused handle.
+    lookup: Option<LookupRefused>,
+}
+
+/// A handle the "open a profile" form could not open: as typed, and why.
+#[derive(Serialize)]
+pub(super) struct LookupRefused {
+    pub handle: String,
+    pub error: String,
 }
 
 /// The results of a search, or why it was refused.
@@ -390,9 +399,42 @@ pub async fn show_directory(
         Ok(params) => params,
         Err(error) => return state.error_page(&page, error),
     };
+    directory_page(&state, &page, &params, None).await
+}
+
+/// The directory without a search, the "open a profile" form showing
+/// the handle it could not open and why.
+pub(super) async fn lookup_refused(
+    state: &AppState,
+    page: &Page,
+    handle: &str,
+    error: AppError,
+) -> Response {
+    let params = match DirectoryParams::parse(None) {
+        Ok(params) => params,
+        Err(other) => return state.error_page(page, other),
+    };
+    let lookup = LookupRefused {
+        handle: handle.to_string(),
+        error: state.error_message(page.lang, &error),
+    };
+    let mut response = directory_page(state, page, &params, Some(lookup)).await;
+    if response.status().is_success() {
+        *response.status_mut() = error.status;
+    }
+    response
+}
+
+/// The directory page for `params`, searched.
+async fn directory_page(
+    state: &AppState,
+    page: &Page,
+    params: &DirectoryParams,
+    lookup: Option<LookupRefused>,
+) -> Response {
     let labels = match state.domain.labeller().await {
         Ok(labels) => labels,
-        Err(error) => return state.error_page(&page, error),
+        Err(error) => return state.error_page(page, error),
     };
     let lists = state.domain.reference_lists();
     let outcome = async {
@@ -407,14 +449,15 @@ pub async fn show_directory(
     match outcome {
         Ok((search, results)) => {
             let view = DirectoryPage {
-                form: FormView::of(&params, &lists),
+                form: FormView::of(params, &lists),
                 outcome: Outcome::Results {
-                    results: ResultsView::of(&params, &search, &results, &labels),
+                    results: ResultsView::of(params, &search, &results, &labels),
                 },
+                lookup,
             };
-            state.render(&page, "directory.html", &view)
+            state.render(page, "directory.html", &view)
         }
-        Err(error) if error.status.is_server_error() => state.error_page(&page, error),
+        Err(error) if error.status.is_server_error() => state.error_page(page, error),
         Err(error) => {
             let suggestions = if error.code == "place_ambiguous" {
                 place_suggestions(&params.place)
@@ -428,7 +471,7 @@ pub async fn show_directory(
                 Vec::new()
             };
             let view = DirectoryPage {
-                form: FormView::of(&params, &lists),
+                form: FormView::of(params, &lists),
                 outcome: Outcome::Refused {
                     error: state.error_message(page.lang, &error),
                     error_field: error
@@ -439,8 +482,9 @@ pub async fn show_directory(
                         .to_string(),
                     suggestions,
                 },
+                lookup,
             };
-            state.render_status(error.status, &page, "directory.html", &view)
+            state.render_status(error.status, page, "directory.html", &view)
         }
     }
 }

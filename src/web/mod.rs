@@ -191,6 +191,7 @@ pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
     env.add_filter("language_names", languages::language_names_filter);
     env.add_filter("when", views::when_filter);
     env.add_filter("same_day", views::same_day_filter);
+    env.add_filter("zone_place", views::zone_place_filter);
     Ok(env)
 }
 

@@ -37,6 +37,9 @@ struct ReportsPage {
     back: String,
     /// The refused form, shown again filled in.
     attempt: Option<Attempt>,
+    /// On the queue across forums: the forums the viewer moderates, each
+    /// with its bans page.
+    moderated: Vec<ForumLink>,
 }
 
 /// A forum's title and path.
@@ -188,6 +191,20 @@ async fn render_queue(
         }
     };
     let with_forum = forum.is_none();
+    let moderated = if with_forum {
+        match state.domain.moderated_forums(user).await {
+            Ok(forums) => forums
+                .iter()
+                .map(|forum| ForumLink {
+                    title: forum.title.clone(),
+                    path: forum_path(forum),
+                })
+                .collect(),
+            Err(error) => return state.error_page(page, error),
+        }
+    } else {
+        Vec::new()
+    };
     let reports = reports
         .iter()
         .map(|report| item(report, &local_domain, with_forum))
@@ -205,6 +222,7 @@ async fn render_queue(
             reports,
             back,
             attempt,
+            moderated,
         },
     )
 }

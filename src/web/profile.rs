@@ -67,24 +67,38 @@ struct ProfileEditPage<'a> {
     avatar_version: Option<String>,
 }
 
-/// The time zones of the profile's choice: the French ones first.
+/// The time zones of the profile's choice, by name: the French ones
+/// first, then by continent.
 #[derive(Serialize)]
 struct ZoneChoices {
-    france: &'static [&'static str],
-    world: Vec<&'static str>,
+    groups: Vec<crate::time_zone_names::ZoneGroup>,
     /// The instance's default, for the "default" choice.
     default: &'static str,
 }
 
 impl ZoneChoices {
-    fn of(state: &AppState) -> ZoneChoices {
-        let france = crate::dates::FRENCH_ZONES;
+    /// The list in the page's language; a stored zone the list does not
+    /// offer (a legacy alias) is kept as a choice of its own, so saving
+    /// the form does not change it.
+    fn of(state: &AppState, page: &Page, current: &str) -> ZoneChoices {
+        let mut groups = crate::time_zone_names::zone_groups(page.lang);
+        let current = current.trim();
+        let offered = groups
+            .iter()
+            .any(|group| group.zones.iter().any(|option| option.zone == current));
+        if !current.is_empty() && !offered {
+            if let Some(zone) = crate::dates::parse_zone(current) {
+                groups.push(crate::time_zone_names::ZoneGroup {
+                    heading: "time-zone-group-other",
+                    zones: vec![crate::time_zone_names::ZoneOption {
+                        zone: zone.name(),
+                        label: crate::time_zone_names::zone_label(zone.name(), page.lang),
+                    }],
+                });
+            }
+        }
         ZoneChoices {
-            france,
-            world: crate::dates::zone_choices()
-                .into_iter()
-                .filter(|zone| !france.contains(zone))
-                .collect(),
+            groups,
             default: state.domain.settings.instance.time_zone().name(),
         }
     }
@@ -293,7 +307,7 @@ fn edit_page_welcome(
             welcome,
             error: None,
             error_field: None,
-            zones: ZoneChoices::of(state),
+            zones: ZoneChoices::of(state, page, &form.time_zone),
             avatar_version,
         },
     )
@@ -319,7 +333,7 @@ fn edit_page(
             welcome: false,
             error: message,
             error_field: field,
-            zones: ZoneChoices::of(state),
+            zones: ZoneChoices::of(state, page, &form.time_zone),
             avatar_version,
         },
     )
@@ -339,26 +353,18 @@ pub struct EditQuery {
     welcome: Option<String>,
 }
 
-/// `GET /settings/profile` (`?welcome=1`: with a welcome for a first
-/// log-in).
-pub async fn show_edit(
-    State(state): State<AppState>,
-    page: Page,
-    crate::extract::WebQuery(query): crate::extract::WebQuery<EditQuery>,
-) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect(&page);
-    };
-    let profile = match state.domain.profile_of(user.actor_id).await {
-        Ok(profile) => profile,
-        Err(error) => return state.error_page(&page, error),
-    };
+/// The profile form filled with what is stored.
+async fn stored_form(
+    state: &AppState,
+    user: &crate::domain::rows::AccountRow,
+) -> Result<ProfileForm, crate::domain::DomainError> {
+    let profile = state.domain.profile_of(user.actor_id).await?;
     let (subject_choices, subjects, academy) = form_lists(
         &state.domain.reference_lists(),
         &profile.subjects,
         &profile.academy,
     );
-    let form = ProfileForm {
+    Ok(ProfileForm {
         display_name: user.display_name.clone(),
         bio: profile.bio_source,
         subjects,
@@ -369,6 +375,49 @@ pub async fn show_edit(
         school: profile.school,
         interests: profile.interests.join(", "),
         time_zone: user.time_zone.clone(),
+    })
+}
+
+/// The profile settings page again after a refused picture: the reason
+/// at the file field, the profile form as stored.
+pub(super) async fn avatar_refused(state: &AppState, page: &Page, error: AppError) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect(page);
+    };
+    let form = match stored_form(state, user).await {
+        Ok(form) => form,
+        Err(other) => return state.error_page(page, other),
+    };
+    let avatar_version = state
+        .domain
+        .avatar_version(user.actor_id)
+        .await
+        .ok()
+        .flatten();
+    let message = state.error_message(page.lang, &error);
+    edit_page(
+        state,
+        page,
+        error.status,
+        &form,
+        Some((message, Some("avatar".to_string()))),
+        avatar_version,
+    )
+}
+
+/// `GET /settings/profile` (`?welcome=1`: with a welcome for a first
+/// log-in).
+pub async fn show_edit(
+    State(state): State<AppState>,
+    page: Page,
+    crate::extract::WebQuery(query): crate::extract::WebQuery<EditQuery>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect(&page);
+    };
+    let form = match stored_form(&state, user).await {
+        Ok(form) => form,
+        Err(error) => return state.error_page(&page, error),
     };
     let welcome = query.welcome.as_deref() == Some("1");
     let avatar_version = match state.domain.avatar_version(user.actor_id).await {

@@ -503,14 +503,19 @@ pub async fn submit_document(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let Some((file_name, bytes)) = upload.file.clone() else {
-        return refusal(
-            &state,
-            &page,
-            AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "field_required"),
-        );
-    };
     let version_of = upload.field("version_of").trim().parse::<i64>().ok();
+    let typed = ProjectFormText::Document { version_of };
+    let Some((file_name, bytes)) = upload.file.clone() else {
+        // No file, or one over the limit: the section again, the reason
+        // at the file field.
+        let refused = if upload.too_large {
+            crate::domain::Refusal::DocumentTooLarge
+        } else {
+            crate::domain::Refusal::FieldRequired("file".to_string())
+        };
+        let error = crate::domain::DomainError::Refused(refused);
+        return typed_refusal(&state, &page, &project, typed, error).await;
+    };
     let shared_name = file_name.clone();
     match state
         .domain
@@ -529,21 +534,9 @@ pub async fn submit_document(
             &ProjectSection::Documents.path(&project),
             Notice::with("document-shared", shared_name),
         ),
-        Err(error) => {
-            // The section again, with the reason, so the form is at hand.
-            let error = AppError::from(error);
-            let message = state.error_message(page.lang, &error);
-            super::project_page::project_page_with(
-                &state,
-                &page,
-                error.status,
-                &project,
-                ProjectSection::Documents,
-                Some(message),
-                None,
-            )
-            .await
-        }
+        // The section again, with the reason at the file field, so the
+        // form is at hand.
+        Err(error) => typed_refusal(&state, &page, &project, typed, error).await,
     }
 }
 
@@ -594,6 +587,7 @@ pub(super) async fn typed_refusal(
         ProjectFormText::Thread { .. } => ProjectSection::Forum,
         ProjectFormText::Event { .. } => ProjectSection::Agenda,
         ProjectFormText::Invite { .. } => ProjectSection::About,
+        ProjectFormText::Document { .. } => ProjectSection::Documents,
     };
     let error = AppError::from(error);
     let message = state.error_message(page.lang, &error);

@@ -147,6 +147,12 @@ pub enum ProjectFormText {
         /// The handle as typed.
         handle: String,
     },
+    /// A shared file or a new version of one (a browser cannot give the
+    /// file back: the reason is shown at the field it was chosen in).
+    Document {
+        /// The document it was a new version of.
+        version_of: Option<i64>,
+    },
 }
 
 /// `project.html`.

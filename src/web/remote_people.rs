@@ -38,6 +38,8 @@ struct RemotePersonPage {
     /// The visitor's projects this person may be invited into.
     projects: Vec<ProjectChoice>,
     posts: Vec<RecentPostView>,
+    /// Why the invitation just sent was refused, shown at its form.
+    invite_error: Option<String>,
 }
 
 /// The person as shown.
@@ -112,7 +114,7 @@ pub async fn show_person(
     if actor.kind != ActorKindRow::Person {
         return elsewhere(&data, &page, &actor).await;
     }
-    person_page_response(&data, &page, actor).await
+    person_page_response(&data, &page, actor, None).await
 }
 
 /// A forum or project named by `/@NAME@HOST` opens on its own page here.
@@ -134,7 +136,14 @@ async fn elsewhere(data: &Data<AppState>, page: &Page, actor: &ActorRow) -> Resp
     }
 }
 
-async fn person_page_response(data: &Data<AppState>, page: &Page, actor: ActorRow) -> Response {
+/// The person's page; with `invite_error`, the refusal of an invitation
+/// at its form, answered with the refusal's status.
+async fn person_page_response(
+    data: &Data<AppState>,
+    page: &Page,
+    actor: ActorRow,
+    invite_error: Option<AppError>,
+) -> Response {
     let labels = match data.domain.labeller().await {
         Ok(labels) => labels,
         Err(error) => return data.error_page(page, error),
@@ -176,7 +185,11 @@ async fn person_page_response(data: &Data<AppState>, page: &Page, actor: ActorRo
         }
         None => (None, Vec::new()),
     };
-    data.render(
+    let status = invite_error
+        .as_ref()
+        .map_or(StatusCode::OK, |error| error.status);
+    data.render_status(
+        status,
         page,
         "remote_person.html",
         &RemotePersonPage {
@@ -185,6 +198,7 @@ async fn person_page_response(data: &Data<AppState>, page: &Page, actor: ActorRo
             trust,
             contact,
             projects,
+            invite_error: invite_error.map(|error| data.error_message(page.lang, &error)),
         },
     )
 }
@@ -251,6 +265,10 @@ pub async fn submit_invite(
     let Some(user) = &page.user else {
         return login_redirect(&format!("/@{name}"));
     };
+    let invitee = match resolve_actor(&data, &name).await {
+        Ok(invitee) => invitee,
+        Err(error) => return data.error_page(&page, error),
+    };
     let result = async {
         let project_id: i64 = form
             .project
@@ -263,18 +281,22 @@ pub async fn submit_invite(
             .project_of_actor(&project_actor)
             .await?
             .ok_or_else(AppError::not_found)?;
-        let invitee = resolve_actor(&data, &name).await?;
         data.domain
             .invite_to_project(user, &project, &invitee)
             .await?;
-        Ok::<_, AppError>(invitee)
+        Ok::<_, AppError>(())
     }
     .await;
     match result {
-        Ok(invitee) => crate::web::notice::redirect(
+        Ok(()) => crate::web::notice::redirect(
             &person_page(&invitee.name, &invitee.domain, invitee.is_local()),
             Notice::with("invited", format!("{}@{}", invitee.name, invitee.domain)),
         ),
+        // Already invited, not a member of that project…: the person's
+        // page again, the reason at the invitation form.
+        Err(error) if !error.status.is_server_error() => {
+            person_page_response(&data, &page, invitee, Some(error)).await
+        }
         Err(error) => data.error_page(&page, error),
     }
 }
@@ -298,16 +320,19 @@ pub async fn submit_lookup(
     }
     let handle = form.handle.trim().trim_start_matches('@');
     if !handle.contains('@') {
-        return data.error_page(
-            &page,
-            AppError::new(StatusCode::BAD_REQUEST, "invalid_handle"),
-        );
+        let error = AppError::new(StatusCode::BAD_REQUEST, "invalid_handle");
+        return super::directory::lookup_refused(&data, &page, &form.handle, error).await;
     }
     match resolve_actor(&data, handle).await {
         Ok(actor) if actor.kind == ActorKindRow::Person => {
             crate::web::redirect::to(&person_page(&actor.name, &actor.domain, actor.is_local()))
         }
         Ok(actor) => elsewhere(&data, &page, &actor).await,
+        // Not found, unreachable, refused: the form again with the handle
+        // and the reason; a fault of this instance gets the error page.
+        Err(error) if !error.status.is_server_error() || error.code == "lookup_failed" => {
+            super::directory::lookup_refused(&data, &page, &form.handle, error).await
+        }
         Err(error) => data.error_page(&page, error),
     }
 }

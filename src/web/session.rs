@@ -306,14 +306,26 @@ where
 }
 
 /// A `multipart/form-data` body (a file upload) whose `csrf_token` field
-/// is the token of the request's own cookies: its text fields and its one file. The body is
-/// bounded by `[projects] max_document_bytes` plus room for the fields.
+/// is the token of the request's own cookies: its text fields and its one
+/// file. A file over `[projects] max_document_bytes` is read to its end
+/// but not kept ([`CsrfUpload::too_large`]), so the form can come back
+/// with the reason at its field; a body more than
+/// [`UPLOAD_DRAIN_FACTOR`] times that is refused outright.
 pub struct CsrfUpload {
     /// Text fields by name (repeated names keep every value).
     pub fields: Vec<(String, String)>,
     /// The file field: its name as sent and its bytes.
     pub file: Option<(String, Vec<u8>)>,
+    /// Whether a file was sent but was over the limit (then `file` is
+    /// `None`): the handler answers with its own form and the reason.
+    pub too_large: bool,
 }
+
+/// How much more than the largest file an upload's body may be read
+/// (and thrown away) so that the form can answer "too large" in place:
+/// past that, the connection's bytes are not worth it and the answer is
+/// the bare error page.
+pub const UPLOAD_DRAIN_FACTOR: usize = 4;
 
 impl CsrfUpload {
     /// The first value of a text field, or "".
@@ -338,15 +350,38 @@ impl FromRequest<AppState> for CsrfUpload {
             .get::<CsrfToken>()
             .map(|token| token.0.clone())
             .unwrap_or_default();
-        let limit = state.domain.settings.projects.max_document_bytes as usize + 64 * 1024;
-        let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        let limit = state.domain.settings.projects.max_document_bytes as usize;
+        let too_large = || {
             fail(AppError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "document_too_large",
             ))
-        })?;
-        let request = Request::from_parts(parts, axum::body::Body::from(bytes));
+        };
+        let declared = request
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<usize>().ok());
+        let drain_limit = limit.saturating_mul(UPLOAD_DRAIN_FACTOR) + 64 * 1024;
+        if declared.is_some_and(|length| length > drain_limit) {
+            return Err(too_large());
+        }
+        let (parts, body) = request.into_parts();
+        // Counted as it streams: a body that lied about its length stops
+        // at the same bound.
+        let mut read = 0usize;
+        let body = axum::body::Body::from_stream(futures::StreamExt::map(
+            body.into_data_stream(),
+            move |chunk| {
+                let chunk = chunk.map_err(std::io::Error::other)?;
+                read += chunk.len();
+                if read > drain_limit {
+                    return Err(std::io::Error::other("upload over its bound"));
+                }
+                Ok(chunk)
+            },
+        ));
+        let request = Request::from_parts(parts, body);
         let invalid = || fail(AppError::new(StatusCode::BAD_REQUEST, "invalid_form"));
         let mut multipart = axum::extract::Multipart::from_request(request, state)
             .await
@@ -354,18 +389,40 @@ impl FromRequest<AppState> for CsrfUpload {
         let mut upload = CsrfUpload {
             fields: Vec::new(),
             file: None,
+            too_large: false,
         };
-        while let Some(field) = multipart.next_field().await.map_err(|_| invalid())? {
+        let mut text_bytes = 0usize;
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| too_large())? {
             let name = field.name().unwrap_or_default().to_string();
             match field.file_name().map(str::to_string) {
                 Some(file_name) => {
-                    let bytes = field.bytes().await.map_err(|_| invalid())?;
-                    if upload.file.is_none() && !file_name.is_empty() {
-                        upload.file = Some((file_name, bytes.to_vec()));
+                    // Read in chunks; past the limit, keep reading (the
+                    // browser waits for its upload to end before it reads
+                    // the answer) but keep nothing.
+                    let mut bytes = Vec::new();
+                    let mut over = false;
+                    while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
+                        if over || bytes.len() + chunk.len() > limit {
+                            over = true;
+                            bytes = Vec::new();
+                        } else {
+                            bytes.extend_from_slice(&chunk);
+                        }
+                    }
+                    if upload.file.is_none() && !upload.too_large && !file_name.is_empty() {
+                        if over {
+                            upload.too_large = true;
+                        } else {
+                            upload.file = Some((file_name, bytes));
+                        }
                     }
                 }
                 None => {
                     let value = field.text().await.map_err(|_| invalid())?;
+                    text_bytes += value.len();
+                    if text_bytes > 64 * 1024 {
+                        return Err(too_large());
+                    }
                     upload.fields.push((name, value));
                 }
             }

@@ -49,6 +49,7 @@ const state = {
   axeFindings: [],
   dialogs: [],
   threadPath: null,
+  displayName: null,
 };
 
 const step = stepper(state, {
@@ -163,15 +164,49 @@ step('the picture shows on the profile and on a forum thread', async () => {
   await atBothWidths(page, state.a, state.threadPath, 'avatars-thread');
 });
 
-step('a file that is not an image is refused and the picture stays', async () => {
+/** Sends `file` through the avatar form; the page must come back as the form, the reason at the file field. */
+async function refusedUpload(page, file, reason, what, status) {
+  await goto(page, state.a, '/settings/profile');
+  await page.getByLabel(/^Image \(PNG/).setInputFiles(file);
+  const sent = await clickAndWaitForPage(page, page.getByRole('button', { name: 'Envoyer la photo' }));
+  assert.equal(sent.status(), status, `${what}: the refusal answered ${sent.status()}`);
+  const field = page.locator('input#avatar');
+  assert.equal(await field.count(), 1, `${what}: the settings form comes back, not an error page:\n${await bodyText(page)}`);
+  assert.equal(await field.getAttribute('aria-invalid'), 'true', `${what}: the file field is marked invalid`);
+  const inline = page.locator('#avatar-error');
+  assert.match(squash(await inline.innerText()), reason, `${what}: the reason is beside the file field`);
+  assert.ok(((await field.getAttribute('aria-describedby')) ?? '').split(' ').includes('avatar-error'), `${what}: the field is described by its error`);
+  // The rest of the settings page is there, filled in as stored.
+  assert.equal(await page.getByLabel('Nom affiché', { exact: true }).inputValue(), state.displayName, `${what}: the profile form keeps its values`);
+  await checkAccessibility(page, `profile settings, picture refused (${what})`, state.axeFindings);
+}
+
+step('a refused file comes back as the form with the reason at the file field, and the picture stays', async () => {
   const page = state.page;
   await goto(page, state.a, '/settings/profile');
-  await page.getByLabel(/^Image \(PNG/).setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('pas une image') });
-  const sent = await clickAndWaitForPage(page, page.getByRole('button', { name: 'Envoyer la photo' }));
-  assert.equal(sent.status(), 422, `the refusal answered ${sent.status()}`);
-  assert.match(squash(await bodyText(page)), /pas une image lisible/, 'the message says why');
+  state.displayName = await page.getByLabel('Nom affiché', { exact: true }).inputValue();
+  await refusedUpload(page, { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('pas une image') }, /pas une image lisible/, 'unreadable', 422);
+  // Over the picture limit (5 MB) but under the upload limit: refused by the picture's rule.
+  await refusedUpload(page, { name: 'grand.png', mimeType: 'image/png', buffer: Buffer.alloc(6 * 1024 * 1024, 7) }, /dépasse 5 Mo/, 'over 5 MB', 413);
+  // Over the whole upload limit (10 MiB): read to its end, not kept, same answer in place.
+  await refusedUpload(page, { name: 'enorme.png', mimeType: 'image/png', buffer: Buffer.alloc(11 * 1024 * 1024, 7) }, /dépasse 5 Mo/, 'too large', 413);
+  await atBothWidths(page, state.a, '/settings/profile', 'avatars-settings');
   await goto(page, state.a, `/users/${TEACHER.name}`);
   assert.equal(await showsPicture(page.locator('.profile-head')), true, 'the picture stays');
+});
+
+step('a handle the directory cannot open comes back in its field with the reason', async () => {
+  const page = state.page;
+  await goto(page, state.a, '/directory');
+  await page.locator('#directory-lookup-handle').fill('quelquun-sans-domaine');
+  const sent = await clickAndWaitForPage(page, page.locator('form[action="/directory/lookup"] button[type=submit]'));
+  assert.equal(sent.status(), 400, `the refusal answered ${sent.status()}`);
+  const field = page.locator('#directory-lookup-handle');
+  assert.equal(await field.count(), 1, `the directory comes back, not an error page:\n${await bodyText(page)}`);
+  assert.equal(await field.inputValue(), 'quelquun-sans-domaine', 'the handle stays typed');
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  assert.ok((await page.locator('#directory-lookup-error').innerText()).trim().length > 0, 'the reason is beside the field');
+  await checkAccessibility(page, 'directory, handle refused', state.axeFindings);
 });
 
 step('the picture is removed after a confirmation', async () => {
@@ -183,4 +218,51 @@ step('the picture is removed after a confirmation', async () => {
   assert.match(squash(await bodyText(page)), /Photo de profil retirée/);
   await goto(page, state.a, `/users/${TEACHER.name}`);
   assert.equal(await showsPicture(page.locator('.profile-head')), false, 'initials again');
+});
+
+step('a long name keeps the header on one row: cut with an ellipsis, whole in its title and accessible name', async () => {
+  const page = state.page;
+  const LONG = "Marie-Christine de La Tour-d'Auvergne-Lauraguais";
+  await goto(page, state.a, '/settings/profile');
+  await page.getByLabel('Nom affiché', { exact: true }).fill(LONG);
+  const saved = await clickAndWaitForPage(page, page.locator('form:has(#display_name) button[type=submit]'));
+  assert.ok(saved.status() < 400, `saving the name answered ${saved.status()}`);
+  await expectNoAlert(page, 'saving a long name');
+  for (const width of [1280, 1024]) {
+    await page.setViewportSize({ width, height: 800 });
+    await goto(page, state.a, '/forums');
+    const header = await page.locator('header.site-header').boundingBox();
+    const brand = await page.locator('header .brand').boundingBox();
+    assert.ok(header.height < 70, `at ${width} px the header is one row (${header.height} px high)`);
+    const summary = page.locator('header .account-menu > summary');
+    assert.ok(await summary.isVisible(), `at ${width} px the name is in the row`);
+    assert.equal(await summary.getAttribute('title'), LONG, 'the whole name is the title');
+    const name = await summary.evaluate((element) => {
+      const text = element.querySelector('.account-name');
+      return { cut: text.scrollWidth > text.clientWidth, overflow: getComputedStyle(text).textOverflow };
+    });
+    assert.ok(name.cut && name.overflow === 'ellipsis', `at ${width} px the name is cut with an ellipsis: ${JSON.stringify(name)}`);
+    const accessible = await summary.evaluate((element) => element.textContent.replace(/\s+/g, ' ').trim());
+    assert.ok(accessible.includes(LONG), `the accessible name holds the whole name: ${accessible}`);
+    const right = await summary.boundingBox();
+    assert.ok(right.x + right.width <= width, `the name's menu stays in the window (${right.x + right.width} px)`);
+    assert.ok(brand.width >= 90, `the instance's name keeps some room (${brand.width} px)`);
+    await checkAccessibility(page, `forums with a long name at ${width} px`, state.axeFindings);
+  }
+  // Its menu opens on the teacher's own pages and the log-out button.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('header .account-menu > summary').click();
+  assert.ok(await page.locator('header .account-links').getByRole('link', { name: 'Modifier mon profil' }).isVisible());
+  assert.ok(await page.locator('header .account-links').getByRole('button', { name: 'Se déconnecter' }).isVisible());
+  await checkAccessibility(page, 'account menu open', state.axeFindings);
+  // On a phone the header stays compact; the account's links are in the menu.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await goto(page, state.a, '/forums');
+  const phone = await page.locator('header.site-header').boundingBox();
+  assert.ok(phone.height < 70, `at 390 px the header stays compact (${phone.height} px high)`);
+  assert.ok(!(await page.getByRole('button', { name: 'Se déconnecter' }).isVisible()), 'the menu starts closed');
+  await page.locator('header details.nav-menu > summary').click();
+  assert.ok(await page.getByRole('button', { name: 'Se déconnecter' }).isVisible(), 'the log-out button is in the phone menu');
+  assert.ok(await page.locator('header .account-links').getByRole('link', { name: 'Mon profil', exact: true }).isVisible(), 'and the profile');
+  await page.setViewportSize({ width: 1280, height: 800 });
 });

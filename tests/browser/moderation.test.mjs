@@ -142,6 +142,10 @@ step('the admin finds the report through the header and removes the post with a 
   assert.match(await notice.innerText(), /Message retiré, signalement traité/);
   text = await bodyText(page);
   assert.ok(text.includes('Aucun signalement en attente.'), text);
+  // The empty queue still leads on: each moderated forum with its bans page.
+  const moderated = page.locator('section[aria-labelledby=moderated-heading]');
+  assert.ok((await moderated.innerText()).includes(FORUM.title), await moderated.innerText());
+  assert.equal(await moderated.locator(`a[href="/forums/${FORUM.name}/bans"]`).count(), 1, 'a link to the bans page');
   await checkAccessibility(page, 'reports queue after resolving', state.axeFindings);
   await shots(page, 'moderation-done');
 });

@@ -316,17 +316,17 @@ step('on a phone the menu opens and closes without script, the notification coun
   const forums = menu.getByRole('link', { name: 'Forums', exact: true });
   assert.ok(!(await forums.isVisible()), 'the menu starts closed on a phone');
   assert.ok(await page.locator('#nav-notifications').isVisible(), 'the notification link stays visible with the menu closed');
-  await menu.locator('summary').click();
+  await menu.locator(':scope > summary').click();
   assert.ok(await forums.isVisible(), 'the menu shows its links once opened');
   assert.ok(await menu.getByRole('button', { name: 'Se déconnecter' }).isVisible(), 'the log-out button is in the menu');
   await checkAccessibility(page, 'thread with the phone menu open', state.axeFindings);
   await page.screenshot({ path: path.join(SHOTS, 'teacher-menu-open-390.png') });
-  await menu.locator('summary').click();
+  await menu.locator(':scope > summary').click();
   assert.ok(!(await forums.isVisible()), 'the menu closes again');
   // On a wide screen there is no "Menu" button: the links show.
   await page.setViewportSize({ width: 1280, height: 900 });
   assert.ok(await forums.isVisible(), 'the links show on a wide screen');
-  assert.ok(!(await menu.locator('summary').isVisible()), 'no Menu button on a wide screen');
+  assert.ok(!(await menu.locator(':scope > summary').isVisible()), 'no Menu button on a wide screen');
 });
 
 step('the icon is served as SVG, cached, and linked from every page', async () => {

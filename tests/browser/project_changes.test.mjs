@@ -134,6 +134,25 @@ step('the author adds an event and deletes it after the confirmation page', asyn
   await checkAccessibility(page, 'agenda after the deletion', state.axeFindings);
 });
 
+step('a refused file comes back as the documents section with the reason at the file field', async () => {
+  const page = state.page;
+  await goto(page, state.a, `/projects/${PROJECT.name}/documents`);
+  await page.locator('#document-file').setInputFiles({ name: 'programme.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ pas un document') });
+  const sent = await clickAndWaitForPage(page, page.locator('form:has(#document-file) button[type=submit]'));
+  assert.equal(sent.status(), 415, `the refusal answered ${sent.status()}`);
+  assert.equal(new URL(page.url()).pathname, `/projects/${PROJECT.name}/documents`, 'the documents section, not an error page');
+  const field = page.locator('#document-file');
+  assert.equal(await field.count(), 1, `the form is at hand:\n${await bodyText(page)}`);
+  assert.equal(await field.getAttribute('aria-invalid'), 'true', 'the file field is marked invalid');
+  assert.ok((await page.locator('#document-file-error').innerText()).trim().length > 0, 'the reason is beside the file field');
+  await checkAccessibility(page, 'documents, file refused', state.axeFindings);
+  // No file at all (a browser without `required`): the same, with its own reason.
+  const token = await page.locator('form:has(#document-file) input[name=csrf_token]').inputValue();
+  const bare = await page.request.post(`${state.a.base}/projects/${PROJECT.name}/documents`, { multipart: { csrf_token: token } });
+  assert.equal(bare.status(), 422, 'a missing file is a refusal of the form');
+  assert.match(await bare.text(), /id="document-file-error"/, 'shown at the file field');
+});
+
 step('screenshots: the edit page, a confirmation page and the thread at 1280 and 390 px', async () => {
   const page = state.page;
   await atBothWidths(page, state.a, state.editPath, 'project-post-edit');

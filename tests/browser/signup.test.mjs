@@ -307,6 +307,9 @@ step('the header switches the language to English', async () => {
   assert.match(lang ?? '', /^fr\b/i, `<html lang> should be "fr" before switching, got ${JSON.stringify(lang)}`);
   const link = page.locator('a[href^="/lang/en"]').first();
   assert.ok((await link.count()) > 0, `no link with href starting with /lang/en on ${page.url()}`);
+  // Logged in, the link is in the menu under the teacher's name.
+  const account = page.locator('header .account-menu > summary');
+  if ((await account.count()) > 0 && (await account.isVisible())) await account.click();
   await link.click();
   const after = await waitForHtmlLang(page, /^en\b/i, 10_000);
   assert.match(after ?? '', /^en\b/i, `after following /lang/en, <html lang> should be "en", got ${JSON.stringify(after)} at ${page.url()}`);

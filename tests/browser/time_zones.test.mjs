@@ -97,7 +97,7 @@ step('the teacher opens a thread and a project with an event at 18 h', async () 
 
   await goto(page, state.a, `/projects/${PROJECT.name}/agenda`);
   const agenda = page.locator('section#agenda');
-  assert.match(squash(await agenda.innerText()), /Heures de Europe\/Paris/, 'the form says which zone times are read in');
+  assert.match(squash(await agenda.innerText()), /Heure de Paris \(le fuseau de votre profil\)/, 'the form says which zone times are read in');
   await agenda.getByLabel('Titre de l’événement', { exact: true }).fill(EVENT.title);
   await agenda.getByLabel('Début', { exact: true }).fill(EVENT.starts);
   await agenda.getByLabel('Fin', { exact: true }).fill(EVENT.ends);
@@ -124,7 +124,13 @@ step('the teacher chooses America/Martinique and the agenda moves to 13 h', asyn
   const zone = page.getByLabel('Fuseau horaire', { exact: true });
   assert.equal(await zone.inputValue(), '', 'the instance\'s zone is chosen until the teacher picks one');
   const firstZones = await zone.locator('optgroup').first().locator('option').allTextContents();
-  assert.deepEqual(firstZones.slice(0, 3), ['Europe/Paris', 'America/Guadeloupe', 'America/Martinique'], 'French zones first');
+  assert.deepEqual(firstZones.slice(0, 5), ['France métropolitaine (Paris)', 'Guadeloupe', 'Martinique', 'Guyane (Cayenne)', 'La Réunion'], 'French zones first, by name');
+  assert.ok(firstZones.includes('Nouvelle-Calédonie (Nouméa)') && firstZones.includes('Wallis-et-Futuna'), `every overseas territory: ${firstZones}`);
+  const groups = await zone.locator('optgroup').evaluateAll((nodes) => nodes.map((node) => node.label));
+  assert.deepEqual(groups.slice(0, 3), ['France (métropole et outre-mer)', 'Europe', 'Afrique'], 'then by continent');
+  const allZones = await zone.locator('option').allTextContents();
+  assert.ok(allZones.includes('Londres') && allZones.includes('Le Caire'), 'places named in French');
+  assert.ok(!allZones.some((label) => /[/_]/.test(label)), `no IANA identifier shown: ${allZones.filter((label) => /[/_]/.test(label))}`);
   await checkAccessibility(page, 'profile settings', state.axeFindings);
   await zone.selectOption('America/Martinique');
   const saved = await submitForm(page, formWith(page, 'display_name'));
@@ -134,7 +140,7 @@ step('the teacher chooses America/Martinique and the agenda moves to 13 h', asyn
 
   const { text } = await agendaEntry(page);
   assert.ok(text.includes(`le ${DAY}, de 13 h à 14 h 30`), `the agenda in Martinique: ${text}`);
-  assert.ok(text.includes(`(soit ${DAY}, 18 h, heure de Europe/Paris)`), `the event's own zone is named: ${text}`);
+  assert.ok(text.includes(`(soit ${DAY}, 18 h, heure de Paris)`), `the event's own zone is named by its place: ${text}`);
   await checkAccessibility(page, 'agenda (America/Martinique)', state.axeFindings);
 });
 

@@ -85,6 +85,25 @@ pub fn when_filter(
     )
 }
 
+/// `{{ zone|zone_place }}`: an IANA zone as people name it, in the
+/// page's language (`Paris`, `La Réunion`); `{{ zone|zone_place("after") }}`
+/// the form that follows "heure" in French (`de Paris`, `du Caire`).
+/// Without a zone, the reader's.
+pub fn zone_place_filter(
+    state: &minijinja::State,
+    zone: Option<&str>,
+    form: Option<&str>,
+) -> String {
+    let (lang, reader_zone) = lang_and_zone(state);
+    let zone = zone
+        .filter(|zone| !zone.trim().is_empty())
+        .unwrap_or(reader_zone.name());
+    match form {
+        Some("after") => crate::time_zone_names::zone_place_after(zone, lang),
+        _ => crate::time_zone_names::zone_place(zone, lang),
+    }
+}
+
 /// `{{ starts|same_day(ends) }}`: whether two moments of a view (ISO form
 /// or unix ms) fall on the same day in the reader's zone, so that an
 /// event is written "le mar. 12 janv. 2027, de 18 h à 19 h 30".
