@@ -24,17 +24,48 @@ pub fn lookup_failure(input: &str, error: &ApubError) -> AppError {
             | FederationError::IoError(_) => {
                 AppError::new(StatusCode::BAD_GATEWAY, "host_unreachable")
             }
-            // A 404 (or 410) answers with an error document or none: it
-            // does not parse as WebFinger or as an actor.
             FederationError::NotFound
             | FederationError::ObjectDeleted(_)
-            | FederationError::WebfingerResolveFailed(_)
-            | FederationError::ParseFetchedObject(..)
             | FederationError::FetchInvalidContentType(_) => {
+                AppError::new(StatusCode::NOT_FOUND, "handle_unknown")
+            }
+            // A 404 answers with an error document or none, which does not
+            // parse; an actor document that fails the checks is another
+            // matter.
+            FederationError::ParseFetchedObject(_, _, content) if !is_a_document(content) => {
                 AppError::new(StatusCode::NOT_FOUND, "handle_unknown")
             }
             _ => AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed"),
         },
         _ => AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed"),
+    }
+}
+
+/// Whether a fetched body is an ActivityStreams document or a WebFinger
+/// answer (it has an `id`, a `type` or a `subject`), rather than an error
+/// body or nothing.
+fn is_a_document(content: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(content).is_ok_and(|value| {
+        ["id", "type", "subject"]
+            .iter()
+            .any(|key| value.get(key).is_some())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_a_document;
+
+    #[test]
+    fn error_bodies_are_not_documents() {
+        assert!(!is_a_document(
+            r#"{"error":{"code":"not_found","message":"This page does not exist."}}"#
+        ));
+        assert!(!is_a_document(""));
+        assert!(!is_a_document("<html>Not Found</html>"));
+        assert!(is_a_document(
+            r#"{"id":"https://a.example/users/x","type":"Person"}"#
+        ));
+        assert!(is_a_document(r#"{"subject":"acct:x@a.example"}"#));
     }
 }
