@@ -2,11 +2,13 @@
 // instance (issue 13, "Trust, readable").
 //
 // Two `preau serve` processes on loopback, A and B. On A, a teacher opens B's
-// teacher by handle from the directory's "Ouvrir un profil d'une autre instance"
-// form, then again from the directory's results: both land on A's own page
-// /@name@B, with the name, the trust label and its "pourquoi ?" panel, and the
-// contact button. The contact request sent from there waits in "Mes demandes"
-// on B. axe-core checks every page; screenshots at 1280 and 390 px go to
+// teacher by handle from the directory's "Ouvrir un profil ou un projet d'une
+// autre instance" form, then again from the directory's results: both land on
+// A's own page /@name@B, with the name, the trust label and its "pourquoi ?"
+// panel, and the contact button. The contact request sent from there waits in
+// "Mes demandes" on B. A project created on B opens on A by its address from
+// the same form, with "Demander à rejoindre"; an unknown handle ends on an
+// error page with its code (handle_unknown). axe-core checks every page; screenshots at 1280 and 390 px go to
 // PREAU_SHOTS_DIR when it is set, and the page must not scroll sideways at 390 px.
 //
 // Run with `bash tests/browser/run.sh` from the repository root.
