@@ -3,8 +3,9 @@
 //! a document; Bea (B) finds the project from her directory by its
 //! handle, asks to join, is accepted, and B's pages then show the thread,
 //! the reply, the event and the document (its bytes fetched from A).
-//! Carl's instance (C), without members, cannot read any of it. Lookups
-//! that fail say why with a stable code.
+//! Carl's instance (C), without members, cannot read any of it, until
+//! Carl is invited and accepts: then C gets the past too. Lookups that
+//! fail say why with a stable code.
 
 use super::forums::{teacher, wait_for};
 use super::projects::submit;
@@ -270,6 +271,45 @@ async fn a_late_member_instance_gets_the_projects_past() {
             .unwrap()
             .map(|m| m.state);
         assert_eq!(state_on_b, Some(MemberState::Member));
+
+        // Carl is invited and accepts: C, whose first member he is, gets
+        // the past too, Bea's instance serving nothing of it.
+        let (status, body) = submit(
+            &anne,
+            "/projects/atelier",
+            "/projects/atelier/invite",
+            &[("handle", &format!("carl@{}", c.domain))],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+        let carl = Client::anonymous(&c).log_in_pages("carl").await;
+        wait_for("the invitation reaches C", || async {
+            deliver_all(&[&a, &c]).await;
+            carl.page(&c.url("/requests"))
+                .await
+                .contains("Atelier robotique")
+        })
+        .await;
+        let (status, body) = submit(
+            &carl,
+            "/requests",
+            &format!("{remote_path}/answer"),
+            &[("action", "accept"), ("handle", "requests")],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+        wait_for("C shows the earlier thread and event", || async {
+            deliver_all(&[&a, &b, &c]).await;
+            carl.page(&c.url(&format!("{remote_path}/forum")))
+                .await
+                .contains("Choix des cartes")
+                && carl
+                    .page(&c.url(&format!("{remote_path}/agenda")))
+                    .await
+                    .contains("Atelier de montage")
+        })
+        .await;
+        assert_eq!(signed_status(&c, &content_url).await, 200);
 
         a.stop().await;
         b.stop().await;
