@@ -258,3 +258,28 @@ async fn store_item(
         .map_err(|e| e.to_string())?;
     Ok(applied == crate::domain::inbox::Applied::Applied)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::item_of;
+    use serde_json::json;
+    use url::Url;
+
+    #[test]
+    fn only_the_projects_own_objects_are_taken_as_delivered() {
+        let project = Url::parse("https://a.example/projects/p").unwrap();
+        let own = json!({"id": "https://a.example/objects/1", "type": "Page"});
+        let (id, delivered) = item_of(&own, &project).unwrap();
+        assert_eq!(id.as_str(), "https://a.example/objects/1");
+        assert_eq!(delivered, Some(own));
+        // Another server's object, even embedded, is read at its origin.
+        let foreign = json!({"id": "https://b.example/objects/1", "type": "Page"});
+        assert_eq!(item_of(&foreign, &project).unwrap().1, None);
+        let (id, delivered) = item_of(&json!("https://b.example/objects/2"), &project).unwrap();
+        assert_eq!(id.as_str(), "https://b.example/objects/2");
+        assert_eq!(delivered, None);
+        assert!(item_of(&json!(42), &project).is_none());
+        assert!(item_of(&json!({"type": "Page"}), &project).is_none());
+        assert!(item_of(&json!("not a url"), &project).is_none());
+    }
+}
