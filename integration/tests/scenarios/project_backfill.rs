@@ -316,3 +316,128 @@ async fn a_late_member_instance_gets_the_projects_past() {
         c.stop().await;
     }
 }
+
+/// A fake project host whose content collection never ends: pages of 50
+/// items, each page linking to the next, each item an object that does not
+/// exist. Returns its origin and the counts of pages and objects served.
+async fn endless_project_host(
+    pem: String,
+) -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use axum::{
+        extract::{Path, Query},
+        http::{header, StatusCode},
+        response::IntoResponse,
+        routing::get,
+        Router,
+    };
+    use serde_json::json;
+    use std::{
+        collections::HashMap,
+        sync::{atomic::Ordering, Arc},
+    };
+    let listener = bind_loopback().await;
+    let origin = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    let pages = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let objects = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let activity = |value: serde_json::Value| {
+        (
+            [(header::CONTENT_TYPE, "application/activity+json")],
+            value.to_string(),
+        )
+            .into_response()
+    };
+    let base = origin.clone();
+    let group = move || {
+        let id = format!("{base}/projects/p");
+        async move {
+            activity(json!({
+                "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+                "id": id,
+                "type": "Group",
+                "preferredUsername": "p",
+                "name": "Sans fin",
+                "inbox": format!("{id}/inbox"),
+                "groupKind": "project",
+                "projectContent": format!("{id}/content"),
+                "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
+            }))
+        }
+    };
+    let base = origin.clone();
+    let served = pages.clone();
+    let content = move |Query(query): Query<HashMap<String, String>>| {
+        let base = base.clone();
+        let served = served.clone();
+        async move {
+            let asked = query.get("page").and_then(|p| p.parse::<usize>().ok());
+            let page = asked.unwrap_or(0);
+            let id = match asked {
+                Some(page) => format!("{base}/projects/p/content?page={page}"),
+                None => format!("{base}/projects/p/content"),
+            };
+            served.fetch_add(1, Ordering::SeqCst);
+            let items: Vec<String> = (0..50)
+                .map(|i| format!("{base}/objects/{page}-{i}"))
+                .collect();
+            activity(json!({
+                "id": id,
+                "type": "OrderedCollectionPage",
+                "orderedItems": items,
+                "next": format!("{base}/projects/p/content?page={}", page + 1),
+            }))
+        }
+    };
+    let fetched = objects.clone();
+    let object = move |Path(_): Path<String>| {
+        let fetched = fetched.clone();
+        async move {
+            fetched.fetch_add(1, Ordering::SeqCst);
+            StatusCode::NOT_FOUND.into_response()
+        }
+    };
+    let app = Router::new()
+        .route("/projects/p", get(group))
+        .route("/projects/p/content", get(content))
+        .route("/objects/{id}", get(object));
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (origin, pages, objects)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_host_cannot_make_a_member_instance_fetch_without_end() {
+    use preau::apub::project_backfill::{MAX_FETCHES, MAX_PAGES};
+    use std::sync::atomic::Ordering;
+    for engine in engines() {
+        let b = start_fast(engine, None, |_| {}).await;
+        teacher(&b, "bea", false).await;
+        let document = Client::stranger()
+            .get_activity(&b.url("/users/bea"))
+            .await
+            .json;
+        let pem = document["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (origin, pages, objects) = endless_project_host(pem).await;
+        let data = b.running.federation.to_request_data();
+        let actor = preau::web::projects::resolve_actor(&data, &format!("{origin}/projects/p"))
+            .await
+            .unwrap();
+        let project = data.domain.project_of_actor(&actor).await.unwrap().unwrap();
+        let stored = preau::apub::project_backfill::backfill_project(&data, &project)
+            .await
+            .unwrap();
+        assert_eq!(stored, 0);
+        let pages = pages.load(Ordering::SeqCst);
+        let objects = objects.load(Ordering::SeqCst);
+        assert_eq!(pages, MAX_PAGES, "pages read");
+        assert_eq!(objects, MAX_FETCHES, "objects fetched");
+        b.stop().await;
+    }
+}
