@@ -320,6 +320,8 @@ async fn a_late_member_instance_gets_the_projects_past() {
 /// A fake project host whose content collection never ends: pages of 50
 /// items, each page linking to the next, each item an object that does not
 /// exist. Returns its origin and the counts of pages and objects served.
+/// Not a Préau route, so axum's own extractors are fine here.
+#[allow(clippy::disallowed_types)]
 async fn endless_project_host(
     pem: String,
 ) -> (
