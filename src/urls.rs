@@ -87,6 +87,12 @@ pub fn project_activity_of(project_ap_id: &str) -> String {
     format!("{project_ap_id}/activity")
 }
 
+/// The members-only collection of what a project holds (threads, replies,
+/// documents, events), read by a member's instance that arrives late.
+pub fn project_content_of(project_ap_id: &str) -> String {
+    format!("{project_ap_id}/content")
+}
+
 /// A new membership's id: the id of the `Invite` or `Join` that starts it
 /// (Mobilizon's convention).
 pub fn project_membership(base: &str) -> String {

@@ -264,6 +264,15 @@ pub struct Actor {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_activity: Option<Url>,
+    /// Préau projects: the members-only collection of what was shared
+    /// (threads, replies, documents, events), read by a member's instance
+    /// when its first teacher joins.
+    #[serde(
+        default,
+        deserialize_with = "lenient::optional_id",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_content: Option<Url>,
     /// Préau projects: `looking`, `running` or `finished`.
     #[serde(
         default,

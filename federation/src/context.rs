@@ -64,6 +64,7 @@ pub fn preau_context() -> Value {
             "timezone": { "@id": "mz:timezone", "@type": "sc:Text" },
             "groupKind": "preau:groupKind",
             "projectActivity": { "@id": "preau:projectActivity", "@type": "@id" },
+            "projectContent": { "@id": "preau:projectContent", "@type": "@id" },
             "projectStatus": "preau:projectStatus",
             "visibility": "preau:visibility",
             "minMemberLevel": "preau:minMemberLevel",

@@ -48,6 +48,8 @@ mod outbound;
 mod processes;
 #[path = "scenarios/project_api.rs"]
 mod project_api;
+#[path = "scenarios/project_backfill.rs"]
+mod project_backfill;
 #[path = "scenarios/project_changes.rs"]
 mod project_changes;
 #[path = "scenarios/projects.rs"]
@@ -1009,8 +1011,8 @@ async fn other_instances_discover_a_teacher_by_handle() {
                     .query(&[("handle", format!("nobody@{}", academy.domain))]),
             )
             .await;
-        assert_eq!(response.status, 502);
-        assert_eq!(response.json["error"]["code"], "lookup_failed");
+        assert_eq!(response.status, 404);
+        assert_eq!(response.json["error"]["code"], "handle_unknown");
         let response = client
             .send(
                 client

@@ -101,10 +101,10 @@ pub struct ContactRequest {
         (status = 202, description = "Asked", body = ContactRequested),
         (status = 400, description = "`invalid_json`, `invalid_handle`", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 404, description = "`not_found`, `handle_unknown`", body = ErrorBody),
         (status = 409, description = "`already_contact`, `contact_already_requested`", body = ErrorBody),
         (status = 422, description = "`not_a_person`, `contact_self`", body = ErrorBody),
-        (status = 502, description = "`lookup_failed`", body = ErrorBody),
+        (status = 502, description = "`host_unreachable`, `lookup_failed`", body = ErrorBody),
     ),
 )]
 pub async fn request_contact(

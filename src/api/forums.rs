@@ -347,10 +347,10 @@ pub struct FollowedForum {
         (status = 202, description = "Follow sent", body = FollowedForum),
         (status = 400, description = "`invalid_handle`", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 404, description = "`not_found`, `handle_unknown`", body = ErrorBody),
         (status = 409, description = "`forum_is_local`", body = ErrorBody),
         (status = 422, description = "`not_a_forum`", body = ErrorBody),
-        (status = 502, description = "`lookup_failed`", body = ErrorBody),
+        (status = 502, description = "`host_unreachable`, `lookup_failed`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]

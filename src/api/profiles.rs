@@ -176,8 +176,8 @@ pub struct LookupQuery {
         (status = 200, description = "The teacher's public profile", body = Profile),
         (status = 400, description = "`invalid_handle`", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 404, description = "`not_found`: unknown or inactive local name", body = ErrorBody),
-        (status = 502, description = "`lookup_failed`", body = ErrorBody),
+        (status = 404, description = "`not_found`: unknown or inactive local name; `handle_unknown`: its instance knows no one by that name", body = ErrorBody),
+        (status = 502, description = "`host_unreachable`, `lookup_failed`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
@@ -210,10 +210,7 @@ pub async fn lookup_handle(
     }
     let actor: DbActor = webfinger_resolve_actor(handle, &data)
         .await
-        .map_err(|error| {
-            tracing::info!(%error, handle, "lookup failed");
-            AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
-        })?;
+        .map_err(|error| crate::apub::lookup::lookup_failure(handle, &error))?;
     let profile = match actor.profile.clone() {
         Some(profile) => profile,
         None => data.domain.profile_of(actor.row.id).await?,

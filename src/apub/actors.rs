@@ -291,6 +291,7 @@ pub fn local_actor_document(domain: &Domain, actor: &DbActor) -> Result<Actor, A
         group_kind: None,
         members: None,
         project_activity: None,
+        project_content: None,
         project_status: None,
         visibility: None,
         join_mode: None,

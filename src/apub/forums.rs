@@ -284,10 +284,8 @@ pub async fn resolve_forum(
 ) -> Result<ForumRow, AppError> {
     use activitypub_federation::fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor};
     let input = input.trim().trim_start_matches(['!', '@']);
-    let lookup_failed = |error: &dyn std::fmt::Display| {
-        tracing::info!(%error, "forum lookup failed");
-        AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
-    };
+    let lookup_failed =
+        |error: &super::actors::ApubError| super::lookup::lookup_failure(input, error);
     let actor: DbActor = if input.starts_with("https://") || input.starts_with("http://") {
         let url = url::Url::parse(input)
             .map_err(|_| AppError::new(StatusCode::BAD_REQUEST, "invalid_handle"))?;

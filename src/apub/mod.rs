@@ -13,9 +13,11 @@ pub mod backfill;
 pub mod collections;
 pub mod forums;
 pub mod inbox;
+pub mod lookup;
 pub mod mentions;
 pub mod nodeinfo;
 pub mod policy;
+pub mod project_backfill;
 pub mod project_content;
 pub mod project_received;
 pub mod projects;
@@ -72,6 +74,10 @@ pub fn routes() -> Router<AppState> {
         .route("/posts/{token}/context", get(forums::get_post_context))
         .route("/contexts/{id}", get(forums::get_hosted_context))
         .route("/projects/{name}/inbox", post(inbox::post_inbox))
+        .route(
+            "/projects/{name}/content",
+            get(project_backfill::get_project_content),
+        )
         .route("/objects/{token}", get(project_content::get_object))
         .route(
             "/objects/{token}/content",

@@ -40,7 +40,7 @@ async fn local_object(
         .ok_or_else(AppError::not_found)
 }
 
-async fn object_json(
+pub(super) async fn object_json(
     state: &AppState,
     object: &ProjectObject,
     project: &ProjectRow,

@@ -18,7 +18,8 @@ use crate::{
     app::AppState,
     domain::{
         project_reads::{
-            JoinMode, NewLogEntry, NewMember, ProjectFields, ProjectRow, ProjectStatus, Visibility,
+            JoinMode, MemberState, NewLogEntry, NewMember, ProjectFields, ProjectRow,
+            ProjectStatus, Visibility,
         },
         projects::{row_role, wire_role},
     },
@@ -91,6 +92,7 @@ pub fn project_document(
     document.group_kind = Some(PROJECT_GROUP_KIND.to_string());
     document.members = Some(parse(urls::project_members_of(&id))?);
     document.project_activity = Some(parse(urls::project_activity_of(&id))?);
+    document.project_content = Some(parse(urls::project_content_of(&id))?);
     document.project_status = Some(project.status.as_str().to_string());
     document.visibility = Some(project.visibility.as_str().to_string());
     document.join_mode = Some(project.join_mode.as_str().to_string());
@@ -229,7 +231,7 @@ pub async fn check_member_read(
 
 /// The host of the instance that signed a read, once its signature is
 /// verified.
-async fn signed_reader_host(
+pub(super) async fn signed_reader_host(
     data: &Data<AppState>,
     request: &SignedRead,
 ) -> Result<String, Response> {
@@ -237,7 +239,10 @@ async fn signed_reader_host(
     Ok(signer.actor().row.domain.clone())
 }
 
-async fn local_project_or_404(data: &Data<AppState>, name: &str) -> Result<ProjectRow, Response> {
+pub(super) async fn local_project_or_404(
+    data: &Data<AppState>,
+    name: &str,
+) -> Result<ProjectRow, Response> {
     match data.domain.project_by_name(name).await {
         Ok(Some(project)) => Ok(project),
         Ok(None) => Err(AppError::not_found().into_response_json()),
@@ -245,7 +250,7 @@ async fn local_project_or_404(data: &Data<AppState>, name: &str) -> Result<Proje
     }
 }
 
-fn collection(id: &str, items: Vec<Value>) -> Response {
+pub(super) fn collection(id: &str, items: Vec<Value>) -> Response {
     let Ok(id) = Url::parse(id) else {
         return AppError::internal("invalid collection URL").into_response_json();
     };
@@ -386,10 +391,12 @@ async fn collection_items(data: &Data<AppState>, url: &Url) -> Result<Vec<Value>
 
 /// Reads the members of a remote project from its host: the actors
 /// are fetched, an unknown inviter is left out. Bounded: 1,000 members.
+/// Also says whether the host counts a teacher of this instance as a
+/// current member.
 async fn mirror_members(
     data: &Data<AppState>,
     project: &ProjectRow,
-) -> Result<Vec<NewMember>, String> {
+) -> Result<(Vec<NewMember>, bool), String> {
     let members_url = project
         .members_url
         .clone()
@@ -397,6 +404,7 @@ async fn mirror_members(
     let members_url = Url::parse(&members_url).map_err(|e| e.to_string())?;
     let items = collection_items(data, &members_url).await?;
     let mut members = Vec::new();
+    let mut counts_us = false;
     for item in items.into_iter().take(1000) {
         let Ok(member) = serde_json::from_value::<Member>(item) else {
             continue;
@@ -413,6 +421,7 @@ async fn mirror_members(
             None => None,
         };
         let (role, state) = row_role(member.role);
+        counts_us |= actor.row.is_local() && state == MemberState::Member;
         members.push(NewMember {
             actor_id: actor.row.id,
             role,
@@ -422,7 +431,7 @@ async fn mirror_members(
             updated_at: ms_of(member.updated.as_deref(), data.domain.clock().now_ms()),
         });
     }
-    Ok(members)
+    Ok((members, counts_us))
 }
 
 async fn known_actor_id(
@@ -478,7 +487,9 @@ async fn mirror_log(
 }
 
 /// Reads again a remote project's members and activity from its host and
-/// replaces this instance's mirror. Bounded: 1,000 members.
+/// replaces this instance's mirror. Bounded: 1,000 members. When the host
+/// counts this instance's first member, what the project held before is
+/// then fetched (see [`super::project_backfill`]).
 pub async fn refresh_mirror(data: &Data<AppState>, project: &ProjectRow) -> Result<(), String> {
     if project.actor.is_local() {
         return Ok(());
@@ -488,13 +499,27 @@ pub async fn refresh_mirror(data: &Data<AppState>, project: &ProjectRow) -> Resu
     // The project itself first: a members-only project shows its
     // description only to instances with members.
     refresh_project_actor(data, project).await;
-    let members = mirror_members(data, project).await?;
+    let (members, counts_us) = mirror_members(data, project).await?;
     let log = mirror_log(data, project).await?;
     let log = (!log.is_empty()).then_some(log);
     data.domain
         .replace_project_mirror(project, &members, log.as_deref(), as_of)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    let due = data
+        .domain
+        .project_backfill_due(project, counts_us)
+        .await
+        .map_err(|e| e.to_string())?;
+    if due {
+        let stored = super::project_backfill::backfill_project(data, project).await?;
+        tracing::info!(project = %project.actor.ap_id, stored, "project backfilled");
+        data.domain
+            .mark_project_backfilled(project)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Refreshes a mirror in the background.

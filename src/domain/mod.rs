@@ -43,6 +43,7 @@ pub mod outbox;
 pub mod passwords;
 pub mod places;
 pub mod profile;
+pub mod project_backfill;
 pub mod project_content;
 pub mod project_content_queries;
 pub mod project_documents;

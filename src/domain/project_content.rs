@@ -272,6 +272,22 @@ impl Domain {
         object: ReceivedObject,
         activity: &Value,
     ) -> DomainResult<Applied> {
+        self.store_project_object(Some(received), project, author, object, activity, true)
+            .await
+    }
+
+    /// Stores a members-only object; `live` is false for what a member's
+    /// instance fetches of a project's past (see `project_backfill`): it is
+    /// stored as it was, without notifications, mails or announces.
+    pub(crate) async fn store_project_object(
+        &self,
+        received: Option<&str>,
+        project: &ProjectRow,
+        author: &ActorRow,
+        object: ReceivedObject,
+        activity: &Value,
+        live: bool,
+    ) -> DomainResult<Applied> {
         // An instance that lost the level the project requires cannot
         // write in it any more (nothing already there is deleted).
         self.check_member_level(project, author).await?;
@@ -309,14 +325,16 @@ impl Domain {
                 post.author_id = author.id;
                 post.project_id = project.actor.id;
                 let id = project_content::insert_post(&mut tx, &post).await?;
-                notify_project_post(&mut tx, project, id, &post, &mentioned).await?;
-                crate::domain::store::mail_lists::queue_project_post(
-                    &mut tx,
-                    id,
-                    project.actor.id,
-                    author.id,
-                )
-                .await?;
+                if live {
+                    notify_project_post(&mut tx, project, id, &post, &mentioned).await?;
+                    crate::domain::store::mail_lists::queue_project_post(
+                        &mut tx,
+                        id,
+                        project.actor.id,
+                        author.id,
+                    )
+                    .await?;
+                }
                 super::live::project_reply_stored(&mut tx, id, post.thread_id).await?;
             }
             ReceivedObject::Document {
@@ -397,7 +415,7 @@ impl Domain {
                 project_content::insert_event(&mut tx, &event).await?;
             }
         }
-        if let Some((kind, name, key)) = &news {
+        if let Some((kind, name, key)) = news.as_ref().filter(|_| live) {
             let news = ProjectNews {
                 kind: *kind,
                 author: author.id,
@@ -407,7 +425,7 @@ impl Domain {
             };
             notify_project_news(&mut tx, project, news).await?;
         }
-        if project.actor.is_local() {
+        if live && project.actor.is_local() {
             let inboxes = self
                 .audience_inboxes(&mut tx, project, author, for_some.as_deref())
                 .await?;

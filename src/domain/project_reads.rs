@@ -11,8 +11,8 @@ pub use crate::domain::store::{
         DocumentRow, EventRow, NewEvent, NewProjectPost, NewVersion, ProjectPostRow, VersionRow,
     },
     projects::{
-        JoinMode, LogEntry, MemberView, NewLogEntry, NewMember, ProjectFields, ProjectRow,
-        ProjectStatus, Visibility,
+        JoinMode, LogEntry, MemberState, MemberView, NewLogEntry, NewMember, ProjectFields,
+        ProjectRow, ProjectStatus, Visibility,
     },
 };
 use crate::urls;

@@ -143,6 +143,8 @@ struct DirectoryPage<'a> {
 pub(super) struct LookupRefused {
     pub handle: String,
     pub error: String,
+    /// The stable code, kept in `data-error-code` for support.
+    pub code: &'static str,
 }
 
 /// The results of a search, or why it was refused.
@@ -417,6 +419,7 @@ pub(super) async fn lookup_refused(
     let lookup = LookupRefused {
         handle: handle.to_string(),
         error: state.error_message(page.lang, &error),
+        code: error.code,
     };
     let mut response = directory_page(state, page, &params, Some(lookup)).await;
     if response.status().is_success() {

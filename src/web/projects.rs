@@ -88,10 +88,7 @@ pub async fn project_by_path(state: &AppState, name: &str) -> Result<ProjectRow,
 /// Finds a person or project by `name` (local), `name@domain` or URL,
 /// looking it up on its instance when unknown.
 pub async fn resolve_actor(data: &Data<AppState>, input: &str) -> Result<ActorRow, AppError> {
-    let lookup_failed = |error: String| {
-        tracing::info!(%error, input, "lookup failed");
-        AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed")
-    };
+    let failed = |error| crate::apub::lookup::lookup_failure(input, &error);
     match data.domain.find_actor(input).await? {
         ActorLookup::Known(actor) => Ok(actor),
         ActorLookup::FetchUrl(url) => {
@@ -99,13 +96,13 @@ pub async fn resolve_actor(data: &Data<AppState>, input: &str) -> Result<ActorRo
             id.dereference(data)
                 .await
                 .map(|actor| actor.row)
-                .map_err(|e| lookup_failed(e.to_string()))
+                .map_err(failed)
         }
         ActorLookup::WebFinger(handle) => {
             webfinger_resolve_actor::<AppState, DbActor>(&handle, data)
                 .await
                 .map(|actor| actor.row)
-                .map_err(|e| lookup_failed(e.to_string()))
+                .map_err(failed)
         }
     }
 }

@@ -119,20 +119,10 @@ pub async fn show_person(
 
 /// A forum or project named by `/@NAME@HOST` opens on its own page here.
 async fn elsewhere(data: &Data<AppState>, page: &Page, actor: &ActorRow) -> Response {
-    match data.domain.project_of_actor(actor).await {
-        Ok(Some(project)) => {
-            return crate::web::redirect::to(&super::projects::project_path(&project))
-        }
-        Ok(None) => {}
-        Err(error) => return data.error_page(page, error),
-    }
-    match data
-        .domain
-        .forum_by_path(&format!("{}@{}", actor.name, actor.domain))
-        .await
-    {
-        Ok(forum) => crate::web::redirect::to(&forum_path(&forum)),
-        Err(_) => data.error_page(page, AppError::new(StatusCode::NOT_FOUND, "not_a_person")),
+    match opened_elsewhere(data, actor).await {
+        Ok(Some(path)) => crate::web::redirect::to(&path),
+        Ok(None) => data.error_page(page, AppError::new(StatusCode::NOT_FOUND, "not_a_person")),
+        Err(error) => data.error_page(page, error),
     }
 }
 
@@ -308,8 +298,13 @@ pub struct LookupForm {
     handle: String,
 }
 
-/// `POST /directory/lookup`: open the page here of `handle`
-/// (`name@domain`), looking it up on its instance when unknown.
+/// `POST /directory/lookup`: open the page here of what `handle` names
+/// (a teacher's `name@domain`, a project's or forum's handle, or the
+/// address of any of them), looking it up on its instance when unknown:
+/// a project opens on its page here, with the join action its policy
+/// allows. Refusals: 400 `invalid_handle`, 404 `handle_unknown`, 502
+/// `host_unreachable` or `lookup_failed`, 404 `lookup_not_openable` (an
+/// actor that is neither a person, a forum nor a project).
 pub async fn submit_lookup(
     data: Data<AppState>,
     page: Page,
@@ -318,8 +313,9 @@ pub async fn submit_lookup(
     if page.user.is_none() {
         return login_redirect("/directory");
     }
-    let handle = form.handle.trim().trim_start_matches('@');
-    if !handle.contains('@') {
+    let handle = form.handle.trim().trim_start_matches(['@', '!']);
+    let address = handle.starts_with("https://") || handle.starts_with("http://");
+    if !address && !handle.contains('@') {
         let error = AppError::new(StatusCode::BAD_REQUEST, "invalid_handle");
         return super::directory::lookup_refused(&data, &page, &form.handle, error).await;
     }
@@ -327,12 +323,43 @@ pub async fn submit_lookup(
         Ok(actor) if actor.kind == ActorKindRow::Person => {
             crate::web::redirect::to(&person_page(&actor.name, &actor.domain, actor.is_local()))
         }
-        Ok(actor) => elsewhere(&data, &page, &actor).await,
+        Ok(actor) => match opened_elsewhere(&data, &actor).await {
+            Ok(Some(path)) => crate::web::redirect::to(&path),
+            Ok(None) => {
+                let error = AppError::new(StatusCode::NOT_FOUND, "lookup_not_openable");
+                super::directory::lookup_refused(&data, &page, &form.handle, error).await
+            }
+            Err(error) => data.error_page(&page, error),
+        },
         // Not found, unreachable, refused: the form again with the handle
         // and the reason; a fault of this instance gets the error page.
-        Err(error) if !error.status.is_server_error() || error.code == "lookup_failed" => {
+        Err(error)
+            if !error.status.is_server_error()
+                || matches!(error.code, "lookup_failed" | "host_unreachable") =>
+        {
             super::directory::lookup_refused(&data, &page, &form.handle, error).await
         }
         Err(error) => data.error_page(&page, error),
     }
+}
+
+/// The page here of a project or forum actor, if it is one.
+async fn opened_elsewhere(
+    data: &Data<AppState>,
+    actor: &ActorRow,
+) -> Result<Option<String>, AppError> {
+    if let Some(project) = data.domain.project_of_actor(actor).await? {
+        return Ok(Some(super::projects::project_path(&project)));
+    }
+    let path = if actor.is_local() {
+        actor.name.clone()
+    } else {
+        format!("{}@{}", actor.name, actor.domain)
+    };
+    Ok(data
+        .domain
+        .forum_by_path(&path)
+        .await
+        .ok()
+        .map(|forum| forum_path(&forum)))
 }

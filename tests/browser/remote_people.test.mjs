@@ -2,11 +2,13 @@
 // instance (issue 13, "Trust, readable").
 //
 // Two `preau serve` processes on loopback, A and B. On A, a teacher opens B's
-// teacher by handle from the directory's "Ouvrir un profil d'une autre instance"
-// form, then again from the directory's results: both land on A's own page
-// /@name@B, with the name, the trust label and its "pourquoi ?" panel, and the
-// contact button. The contact request sent from there waits in "Mes demandes"
-// on B. axe-core checks every page; screenshots at 1280 and 390 px go to
+// teacher by handle from the directory's "Ouvrir un profil ou un projet d'une
+// autre instance" form, then again from the directory's results: both land on
+// A's own page /@name@B, with the name, the trust label and its "pourquoi ?"
+// panel, and the contact button. The contact request sent from there waits in
+// "Mes demandes" on B. A project created on B opens on A by its address from
+// the same form, with "Demander à rejoindre"; an unknown handle ends on an
+// directory form with the reason at the field (handle_unknown). axe-core checks every page; screenshots at 1280 and 390 px go to
 // PREAU_SHOTS_DIR when it is set, and the page must not scroll sideways at 390 px.
 //
 // Run with `bash tests/browser/run.sh` from the repository root.
@@ -126,4 +128,39 @@ step('B: the request waits in “Mes demandes”', async () => {
   });
   assert.ok(arrived, `the request did not reach B:\n${await bodyText(page)}`);
   await checkAccessibility(page, 'requests (B)', state.axeFindings);
+});
+
+step('B: the teacher creates a project; A: the teacher opens it by its address from the directory', async () => {
+  const pageB = state.pageB;
+  await goto(pageB, state.b, '/projects/new');
+  await pageB.getByLabel('Nom court', { exact: true }).fill('robots');
+  await pageB.getByLabel('Titre', { exact: true }).fill('Robots en classe');
+  await pageB.getByLabel('Adhésion', { exact: true }).selectOption('request');
+  const created = await submitForm(pageB, formWith(pageB, 'title').filter({ has: pageB.locator('input[name=name]') }));
+  assert.equal(created.status(), 200, `the project was not created:\n${await bodyText(pageB)}`);
+
+  const page = state.pageA;
+  await goto(page, state.a, '/directory');
+  const form = formWith(page, 'handle').filter({ has: page.locator('#directory-lookup-handle') });
+  await (await expectField(form, 'input[name=handle]', 'lookup')).fill(`${state.b.base}/projects/robots`);
+  const answer = await submitForm(page, form);
+  assert.equal(answer.status(), 200, `the lookup answered ${answer.status()}:\n${await bodyText(page)}`);
+  const url = new URL(page.url());
+  assert.equal(url.origin, state.a.base, `the project opens on A, not on ${url.origin}`);
+  assert.equal(decodeURIComponent(url.pathname), `/projects/robots@${state.b.domain}`);
+  const text = await bodyText(page);
+  assert.ok(text.includes('Robots en classe'), `the page names the project:\n${text}`);
+  assert.equal(await page.getByRole('button', { name: 'Demander à rejoindre' }).count(), 1,
+    `the page offers to ask to join:\n${text}`);
+  await checkAccessibility(page, 'remote project page (A)', state.axeFindings);
+
+  // An unknown name on a reachable instance says so.
+  await goto(page, state.a, '/directory');
+  await (await expectField(form, 'input[name=handle]', 'lookup')).fill(`personne@${state.b.domain}`);
+  const refused = await submitForm(page, form);
+  assert.equal(refused.status(), 404, `an unknown handle answered ${refused.status()}`);
+  assert.equal(await page.locator('[data-error-code="handle_unknown"]').count(), 1,
+    `the form names the reason at the field:\n${await bodyText(page)}`);
+  assert.equal(await page.locator('#directory-lookup-handle').inputValue(), `personne@${state.b.domain}`,
+    'the handle typed is kept');
 });

@@ -131,8 +131,8 @@ async fn a_remote_teacher_opens_on_ones_own_instance() {
 
         // Unknown and malformed handles: an error page with its code.
         let answer = bea.get(&a.url(&format!("/@nobody@{}", b.domain))).await;
-        assert_eq!(answer.status, 502, "{}", answer.text);
-        assert!(answer.text.contains("data-error-code=\"lookup_failed\""));
+        assert_eq!(answer.status, 404, "{}", answer.text);
+        assert!(answer.text.contains("data-error-code=\"handle_unknown\""));
         let answer = bea.get(&a.url("/@bad@")).await;
         assert_eq!(answer.status, 400, "{}", answer.text);
         assert!(answer.text.contains("data-error-code=\"invalid_handle\""));

@@ -60,10 +60,10 @@ pub struct ProjectInvite {
         (status = 400, description = "`invalid_json`, `invalid_handle`", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`not_project_member`, `member_level_too_low`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 404, description = "`not_found`, `handle_unknown`", body = ErrorBody),
         (status = 409, description = "`already_member`, `already_invited`", body = ErrorBody),
         (status = 422, description = "`not_a_person`", body = ErrorBody),
-        (status = 502, description = "`lookup_failed`", body = ErrorBody),
+        (status = 502, description = "`host_unreachable`, `lookup_failed`", body = ErrorBody),
     ),
 )]
 pub async fn invite_member(

@@ -227,8 +227,8 @@ pub struct ProjectLookupQuery {
         (status = 200, description = "The project, as `GET /projects/{name}`", body = ProjectPage),
         (status = 400, description = "`invalid_handle`", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 404, description = "`not_found`, `not_a_project`", body = ErrorBody),
-        (status = 502, description = "`lookup_failed`", body = ErrorBody),
+        (status = 404, description = "`not_found`, `not_a_project`, `handle_unknown`", body = ErrorBody),
+        (status = 502, description = "`host_unreachable`, `lookup_failed`", body = ErrorBody),
     ),
 )]
 pub async fn lookup_project(

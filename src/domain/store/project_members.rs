@@ -212,6 +212,33 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// When the content a remote project held before this instance's
+    /// first member joined was fetched from its host; `None` when it was
+    /// not (or not since this instance's last member left).
+    pub async fn content_backfilled_at(&self, project: ActorId) -> StoreResult<Option<i64>> {
+        let at: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT content_backfilled_at FROM projects WHERE actor_id = $1")
+                .bind(project.0)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(at.flatten())
+    }
+
+    /// Records (or, with `None`, forgets) when a remote project's earlier
+    /// content was fetched.
+    pub async fn set_content_backfilled_at(
+        &self,
+        project: ActorId,
+        at: Option<i64>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE projects SET content_backfilled_at = $1 WHERE actor_id = $2")
+            .bind(at)
+            .bind(project.0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// Whether `host` has anyone with a row in `project` (invited,
     /// requested, member…): they may read what concerns them.
     pub async fn host_is_involved(&self, project: ActorId, host: &str) -> StoreResult<bool> {
