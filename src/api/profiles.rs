@@ -125,6 +125,7 @@ pub async fn update_my_profile(
         .domain
         .update_profile(user.account.actor_id, &input)
         .await?;
+    crate::apub::person_updates::federate_person_update(&state, user.account.actor_id).await;
     get_me(State(state), user).await
 }
 

@@ -15,6 +15,7 @@ pub mod forums;
 pub mod inbox;
 pub mod mentions;
 pub mod nodeinfo;
+pub mod person_updates;
 pub mod policy;
 pub mod project_content;
 pub mod project_received;

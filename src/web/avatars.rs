@@ -95,10 +95,13 @@ pub async fn submit_avatar(
     };
     let bytes = upload.file.map(|(_, bytes)| bytes).unwrap_or_default();
     match state.domain.set_avatar(user.actor_id, bytes).await {
-        Ok(_) => super::notice::redirect(
-            "/settings/profile",
-            super::notice::Notice::new("avatar-saved"),
-        ),
+        Ok(_) => {
+            crate::apub::person_updates::federate_person_update(&state, user.actor_id).await;
+            super::notice::redirect(
+                "/settings/profile",
+                super::notice::Notice::new("avatar-saved"),
+            )
+        }
         Err(error) => state.error_page(&page, error),
     }
 }
@@ -130,10 +133,15 @@ pub async fn submit_remove_avatar(
         return Redirect::to("/login").into_response();
     };
     match state.domain.remove_avatar(user.actor_id).await {
-        Ok(_) => super::notice::redirect(
-            "/settings/profile",
-            super::notice::Notice::new("avatar-removed"),
-        ),
+        Ok(removed) => {
+            if removed {
+                crate::apub::person_updates::federate_person_update(&state, user.actor_id).await;
+            }
+            super::notice::redirect(
+                "/settings/profile",
+                super::notice::Notice::new("avatar-removed"),
+            )
+        }
         Err(error) => state.error_page(&page, error),
     }
 }

@@ -417,10 +417,13 @@ pub async fn submit_edit(
         Err(error) => Err(error),
     };
     match saved {
-        Ok(()) => super::notice::redirect(
-            "/settings/profile",
-            super::notice::Notice::new("profile-saved"),
-        ),
+        Ok(()) => {
+            crate::apub::person_updates::federate_person_update(&state, user.actor_id).await;
+            super::notice::redirect(
+                "/settings/profile",
+                super::notice::Notice::new("profile-saved"),
+            )
+        }
         Err(error) => {
             let field = super::error_field(&error);
             let error = AppError::from(error);
