@@ -10,7 +10,9 @@ use crate::{
     app::AppState,
     domain::forum_banning::{ban_end, BanRequest, BanTarget},
     error::AppError,
+    web::projects::resolve_person,
 };
+use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -118,17 +120,19 @@ pub async fn list_bans(
         (status = 422, description = "`field_required`, `field_too_long`, `invalid_choice`, `invalid_date`", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`not_moderator`", body = ErrorBody),
-        (status = 404, description = "`not_found` (the forum, or a person unknown here)", body = ErrorBody),
+        (status = 404, description = "`not_found` (the forum), `person_not_found` (nobody has this handle, here or on its instance)", body = ErrorBody),
+        (status = 502, description = "`lookup_failed` (the person's instance cannot be reached)", body = ErrorBody),
         (status = 409, description = "`cannot_ban_moderator`, `cannot_ban_own_instance`, `forum_is_remote`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
 pub async fn create_ban(
-    State(state): State<AppState>,
+    data: Data<AppState>,
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<BanBody>,
 ) -> Result<StatusCode, AppError> {
+    let state: &AppState = &data;
     let forum = state.domain.forum_by_path(&name).await?;
     let now = state.domain.clock().now_ms();
     let request = BanRequest {
@@ -136,6 +140,13 @@ pub async fn create_ban(
         reason: body.reason,
         expires_at: ban_end(&body.length, &body.until, now)?,
     };
+    // A person unknown here is looked up on their instance first (only
+    // for a moderator of the forum, checked again by the ban itself).
+    if let BanTarget::Person(handle) = &request.target {
+        if state.domain.can_moderate(&user.account, &forum).await? {
+            resolve_person(&data, handle).await?;
+        }
+    }
     state
         .domain
         .ban_from_forum(&user.account, &forum, &request)

@@ -18,7 +18,9 @@ use crate::{
         DomainError,
     },
     error::AppError,
+    web::projects::resolve_person,
 };
+use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 
@@ -170,11 +172,12 @@ pub async fn show_bans(
 
 /// `POST /forums/{name}/bans`: bans, then back to the list with a notice.
 pub async fn submit_ban(
-    State(state): State<AppState>,
+    data: Data<AppState>,
     page: Page,
     WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<BanForm>,
 ) -> Response {
+    let state: &AppState = &data;
     let Some(user) = page.user.clone() else {
         return crate::web::redirect::to("/login");
     };
@@ -190,6 +193,36 @@ pub async fn submit_ban(
             expires_at: ban_end(&form.length, &form.until, now)?,
         })
     });
+    // A person unknown here is looked up on their instance first (only
+    // by a moderator of the forum, checked again by the ban itself).
+    if let (
+        Ok(BanRequest {
+            target: BanTarget::Person(handle),
+            ..
+        }),
+        true,
+    ) = (
+        &request,
+        state
+            .domain
+            .can_moderate(&user, &forum)
+            .await
+            .unwrap_or(false),
+    ) {
+        if let Err(error) = resolve_person(&data, handle).await {
+            let message = state.error_message(page.lang, &error);
+            let status = error.status;
+            let field = Some("who".to_string());
+            return render(
+                state,
+                &page,
+                &name,
+                form,
+                Some((FormError { field, message }, status)),
+            )
+            .await;
+        }
+    }
     let result = match request {
         Ok(request) => state.domain.ban_from_forum(&user, &forum, &request).await,
         Err(error) => Err(error),
@@ -205,7 +238,7 @@ pub async fn submit_ban(
             let message = state.error_message(page.lang, &error);
             let status = error.status;
             render(
-                &state,
+                state,
                 &page,
                 &name,
                 form,

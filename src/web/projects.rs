@@ -10,8 +10,9 @@ use super::{
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
-    apub::actors::DbActor,
+    apub::actors::{ApubError, DbActor},
     domain::{
+        errors::Refusal,
         lookups::ActorLookup,
         projects::ProjectInput,
         rows::{ActorRow, ProjectRow},
@@ -108,6 +109,54 @@ pub async fn resolve_actor(data: &Data<AppState>, input: &str) -> Result<ActorRo
                 .map_err(|e| lookup_failed(e.to_string()))
         }
     }
+}
+
+/// A person by `name` (local), `name@domain` or URL, looked up on their
+/// instance when unknown here (WebFinger, then their actor document,
+/// stored): `404 person_not_found` when nobody answers to it (the
+/// instance does not know the name, or it names a forum), `502
+/// lookup_failed` when the instance cannot be reached or is refused.
+pub async fn resolve_person(data: &Data<AppState>, input: &str) -> Result<ActorRow, AppError> {
+    let not_found = || AppError::from(crate::domain::DomainError::from(Refusal::PersonNotFound));
+    let unreachable = |error: ApubError| {
+        use activitypub_federation::error::Error as E;
+        tracing::info!(%error, input, "person lookup failed");
+        match error {
+            ApubError::Federation(
+                E::Reqwest(_)
+                | E::ReqwestMiddleware(_)
+                | E::RequestLimit
+                | E::ResponseBodyLimit
+                | E::DomainResolveError(_)
+                | E::ResolveInternalIpError(..)
+                | E::UrlVerificationError(_),
+            ) => AppError::new(StatusCode::BAD_GATEWAY, "lookup_failed"),
+            ApubError::Domain(error) => AppError::from(error),
+            _ => not_found(),
+        }
+    };
+    let found = match data.domain.find_actor(input).await {
+        Ok(ActorLookup::Known(actor)) => actor,
+        Ok(ActorLookup::FetchUrl(url)) => {
+            let id: ObjectId<DbActor> = url.into();
+            id.dereference(data)
+                .await
+                .map(|actor| actor.row)
+                .map_err(unreachable)?
+        }
+        Ok(ActorLookup::WebFinger(handle)) => {
+            webfinger_resolve_actor::<AppState, DbActor>(&handle, data)
+                .await
+                .map(|actor| actor.row)
+                .map_err(unreachable)?
+        }
+        Err(crate::domain::DomainError::Refused(Refusal::NotFound)) => return Err(not_found()),
+        Err(error) => return Err(error.into()),
+    };
+    if found.kind != crate::domain::rows::ActorKindRow::Person {
+        return Err(not_found());
+    }
+    Ok(found)
 }
 
 /// `GET /projects`.
