@@ -21,7 +21,7 @@ use crate::domain::store::{
 #[derive(Debug, Clone)]
 pub enum Banned {
     /// A person known here.
-    Person(ActorRow),
+    Person(Box<ActorRow>),
     /// A whole instance, by domain (host, and port if any; lower case).
     Instance(String),
 }
@@ -159,7 +159,8 @@ impl Domain {
             return Ok(None);
         };
         if let Some(actor) = self.store.actor_by_ap_id(object).await? {
-            return Ok((actor.kind == ActorKindRow::Person).then(|| (forum, Banned::Person(actor))));
+            return Ok((actor.kind == ActorKindRow::Person)
+                .then_some((forum, Banned::Person(Box::new(actor)))));
         }
         Ok(instance_of_origin(object).map(|domain| (forum, Banned::Instance(domain))))
     }
