@@ -3,9 +3,11 @@
 //! document, as Mastodon, Mbin and Préau do. Only the person may update
 //! themselves: the object must be the activity's actor (whose key signed
 //! the request, checked by the inbox) and pass the same checks as a
-//! fetched actor document. A person unknown here is ignored: nobody here
-//! has seen them, so there is nothing to refresh, and storing whoever a
-//! server announces would let any server fill this instance's directory.
+//! fetched actor document. A person this instance had never met is
+//! fetched and stored by the inbox before any routing, to check the
+//! signature, as every signer is; their embedded document then applies
+//! the same way. (Were the person unknown, the update would be ignored:
+//! nothing here to refresh.)
 
 use super::{InboxError, Received};
 use crate::{app::AppState, apub::actors::DbActor, domain::inbox::Applied};
@@ -47,7 +49,8 @@ pub fn own_document(activity: &Activity) -> Result<Actor, InboxError> {
     Ok(document)
 }
 
-/// The new document of a person known here; `None` for someone unknown.
+/// The new document of a person known here (the inbox stored the signer);
+/// `None` for someone unknown.
 pub async fn verify(data: &Data<AppState>, r: &Received<'_>) -> Result<Option<Actor>, InboxError> {
     let document = own_document(r.activity)?;
     // The inbox verified the signature with the key of the activity's
