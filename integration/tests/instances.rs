@@ -910,6 +910,7 @@ async fn other_instances_discover_a_teacher_by_handle() {
                     academy: "Rennes".into(),
                     ..Default::default()
                 },
+                &preau::apub::person_updates::PersonUpdates,
             )
             .await
             .unwrap();

@@ -123,9 +123,12 @@ pub async fn update_my_profile(
     };
     state
         .domain
-        .update_profile(user.account.actor_id, &input)
+        .update_profile(
+            user.account.actor_id,
+            &input,
+            &crate::apub::person_updates::PersonUpdates,
+        )
         .await?;
-    crate::apub::person_updates::federate_person_update(&state, user.account.actor_id).await;
     get_me(State(state), user).await
 }
 

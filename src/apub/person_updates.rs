@@ -1,49 +1,43 @@
-//! Sending a local teacher's new `Person` document (`Update`, the whole
-//! object, signed by the person) after they change their profile or
-//! avatar; the domain picks the instances that know them and queues it.
+//! The `Update` of a local teacher's new `Person` document (the whole
+//! object, signed by the person), built for the domain, which queues it in
+//! the transaction of the profile or avatar change.
 
-use super::actors::{local_actor_document, ApubError, DbActor};
-use crate::{
-    app::AppState,
-    domain::{
-        outbox::{new_activity_id, to_json},
-        rows::ActorId,
-    },
+use super::actors::{local_actor_document, DbActor};
+use crate::domain::{
+    outbox::{new_activity_id, to_json},
+    person_updates::PersonDocuments,
+    rows::{ActorRow, ProfileRow},
+    Domain, DomainError, DomainResult,
 };
 use preau_federation::{
     activities::{Activity, ActivityKind},
     objects::PUBLIC,
 };
+use serde_json::Value;
 
-/// Queues the `Update` of `person`'s document. The change itself is
-/// already saved, so a failure here is logged, never shown to them.
-pub async fn federate_person_update(state: &AppState, person: ActorId) {
-    match queue(state, person).await {
-        Ok(inboxes) => tracing::debug!(inboxes, "person update queued"),
-        Err(error) => tracing::warn!(%error, "person update not queued"),
+/// Builds `Update(Person)` with the document served at the person's id.
+pub struct PersonUpdates;
+
+impl PersonDocuments for PersonUpdates {
+    fn update_of(
+        &self,
+        domain: &Domain,
+        person: &ActorRow,
+        profile: &ProfileRow,
+        avatar_version: Option<&str>,
+    ) -> DomainResult<(String, Value)> {
+        let internal = |error: String| DomainError::Internal(error);
+        let mut actor = DbActor::new(person.clone(), Some(profile.clone()))
+            .map_err(|error| internal(error.to_string()))?;
+        actor.avatar_version = avatar_version.map(str::to_string);
+        let document =
+            local_actor_document(domain, &actor).map_err(|error| internal(error.to_string()))?;
+        let id = new_activity_id(&domain.settings.base_url());
+        let object =
+            serde_json::to_value(&document).map_err(|error| internal(error.to_string()))?;
+        let id_url = url::Url::parse(&id).map_err(|error| internal(error.to_string()))?;
+        let update =
+            Activity::new(ActivityKind::Update, id_url, document.id.clone(), object).to([PUBLIC]);
+        Ok((id, to_json(&update)?))
     }
-}
-
-async fn queue(state: &AppState, person: ActorId) -> Result<usize, ApubError> {
-    let domain = &state.domain;
-    let row = domain.actor_by_id(person).await?;
-    // Only an active teacher's document is served, and so sent.
-    let Some(local) = domain.public_person(&row.name).await? else {
-        return Ok(0);
-    };
-    let mut actor = DbActor::new(local.actor, Some(local.profile))?;
-    actor.avatar_version = domain.avatar_version(person).await?;
-    let document = local_actor_document(domain, &actor)?;
-    let id = new_activity_id(&domain.settings.base_url());
-    let object =
-        serde_json::to_value(&document).map_err(|error| ApubError::Internal(error.to_string()))?;
-    let update = Activity::new(
-        ActivityKind::Update,
-        url::Url::parse(&id)?,
-        document.id.clone(),
-        object,
-    )
-    .to([PUBLIC]);
-    let activity = to_json(&update)?;
-    Ok(domain.queue_person_update(person, &id, &activity).await?)
 }

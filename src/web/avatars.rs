@@ -94,14 +94,16 @@ pub async fn submit_avatar(
         return Redirect::to("/login").into_response();
     };
     let bytes = upload.file.map(|(_, bytes)| bytes).unwrap_or_default();
-    match state.domain.set_avatar(user.actor_id, bytes).await {
-        Ok(_) => {
-            crate::apub::person_updates::federate_person_update(&state, user.actor_id).await;
-            super::notice::redirect(
-                "/settings/profile",
-                super::notice::Notice::new("avatar-saved"),
-            )
-        }
+    let documents = crate::apub::person_updates::PersonUpdates;
+    match state
+        .domain
+        .set_avatar(user.actor_id, bytes, &documents)
+        .await
+    {
+        Ok(_) => super::notice::redirect(
+            "/settings/profile",
+            super::notice::Notice::new("avatar-saved"),
+        ),
         Err(error) => state.error_page(&page, error),
     }
 }
@@ -132,16 +134,12 @@ pub async fn submit_remove_avatar(
     let Some(user) = &page.user else {
         return Redirect::to("/login").into_response();
     };
-    match state.domain.remove_avatar(user.actor_id).await {
-        Ok(removed) => {
-            if removed {
-                crate::apub::person_updates::federate_person_update(&state, user.actor_id).await;
-            }
-            super::notice::redirect(
-                "/settings/profile",
-                super::notice::Notice::new("avatar-removed"),
-            )
-        }
+    let documents = crate::apub::person_updates::PersonUpdates;
+    match state.domain.remove_avatar(user.actor_id, &documents).await {
+        Ok(_) => super::notice::redirect(
+            "/settings/profile",
+            super::notice::Notice::new("avatar-removed"),
+        ),
         Err(error) => state.error_page(&page, error),
     }
 }

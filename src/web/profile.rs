@@ -413,17 +413,20 @@ pub async fn submit_edit(
         .set_account_time_zone(user, &form.time_zone)
         .await
     {
-        Ok(()) => state.domain.update_profile(user.actor_id, &input).await,
+        Ok(()) => {
+            let documents = crate::apub::person_updates::PersonUpdates;
+            state
+                .domain
+                .update_profile(user.actor_id, &input, &documents)
+                .await
+        }
         Err(error) => Err(error),
     };
     match saved {
-        Ok(()) => {
-            crate::apub::person_updates::federate_person_update(&state, user.actor_id).await;
-            super::notice::redirect(
-                "/settings/profile",
-                super::notice::Notice::new("profile-saved"),
-            )
-        }
+        Ok(()) => super::notice::redirect(
+            "/settings/profile",
+            super::notice::Notice::new("profile-saved"),
+        ),
         Err(error) => {
             let field = super::error_field(&error);
             let error = AppError::from(error);
