@@ -10,7 +10,7 @@ use crate::{
     app::AppState,
     domain::forum_banning::{ban_end, BanRequest, BanTarget},
     error::AppError,
-    web::projects::resolve_person,
+    web::forum_bans::look_up_banned_person,
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, Json};
@@ -140,13 +140,7 @@ pub async fn create_ban(
         reason: body.reason,
         expires_at: ban_end(&body.length, &body.until, now)?,
     };
-    // A person unknown here is looked up on their instance first (only
-    // for a moderator of the forum, checked again by the ban itself).
-    if let BanTarget::Person(handle) = &request.target {
-        if state.domain.can_moderate(&user.account, &forum).await? {
-            resolve_person(&data, handle).await?;
-        }
-    }
+    look_up_banned_person(&data, &user.account, &forum, &request.target).await?;
     state
         .domain
         .ban_from_forum(&user.account, &forum, &request)

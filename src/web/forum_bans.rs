@@ -15,6 +15,7 @@ use crate::{
     apub::forums::forum_path,
     domain::{
         forum_banning::{ban_end, BanListing, BanRequest, BanTarget},
+        rows::{AccountRow, ForumRow},
         DomainError,
     },
     error::AppError,
@@ -170,6 +171,26 @@ pub async fn show_bans(
     render(&state, &page, &name, form, None).await
 }
 
+/// Looks up on their instance the person a ban names when they are not
+/// known here (WebFinger, then their document, stored), so that the ban
+/// can name them: `404 person_not_found` or `502 lookup_failed` when that
+/// fails. Only for the forum's moderators (a lookup makes this instance
+/// fetch from elsewhere); the ban checks the moderator again.
+pub(crate) async fn look_up_banned_person(
+    data: &Data<AppState>,
+    moderator: &AccountRow,
+    forum: &ForumRow,
+    target: &BanTarget,
+) -> Result<(), AppError> {
+    let BanTarget::Person(handle) = target else {
+        return Ok(());
+    };
+    if !data.domain.can_moderate(moderator, forum).await? {
+        return Ok(());
+    }
+    resolve_person(data, handle).await.map(|_| ())
+}
+
 /// `POST /forums/{name}/bans`: bans, then back to the list with a notice.
 pub async fn submit_ban(
     data: Data<AppState>,
@@ -193,23 +214,8 @@ pub async fn submit_ban(
             expires_at: ban_end(&form.length, &form.until, now)?,
         })
     });
-    // A person unknown here is looked up on their instance first (only
-    // by a moderator of the forum, checked again by the ban itself).
-    if let (
-        Ok(BanRequest {
-            target: BanTarget::Person(handle),
-            ..
-        }),
-        true,
-    ) = (
-        &request,
-        state
-            .domain
-            .can_moderate(&user, &forum)
-            .await
-            .unwrap_or(false),
-    ) {
-        if let Err(error) = resolve_person(&data, handle).await {
+    if let Ok(request) = &request {
+        if let Err(error) = look_up_banned_person(&data, &user, &forum, &request.target).await {
             let message = state.error_message(page.lang, &error);
             let status = error.status;
             let field = Some("who".to_string());
