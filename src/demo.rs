@@ -195,6 +195,7 @@ async fn seed(instance: &RunningInstance, index: usize) -> Result<(), String> {
                     school: String::new(),
                     interests: String::new(),
                 },
+                &crate::apub::person_updates::PersonUpdates,
             )
             .await
             .map_err(|e| e.to_string())?;

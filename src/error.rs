@@ -126,7 +126,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::ProjectInviteOnly
         | R::RegistrationsClosed
         | R::WrongForum => StatusCode::FORBIDDEN,
-        R::AccountNotFound | R::NotFound => StatusCode::NOT_FOUND,
+        R::AccountNotFound | R::NotFound | R::PersonNotFound => StatusCode::NOT_FOUND,
         R::AccountAlreadyActive
         | R::AccountAlreadySuspended
         | R::AccountAlreadyRefused
@@ -240,6 +240,7 @@ impl Refusal {
             R::WrongForum => "wrong_forum",
             R::AccountNotFound => "account_not_found",
             R::NotFound => "not_found",
+            R::PersonNotFound => "person_not_found",
             R::AccountAlreadyActive => "account_already_active",
             R::AccountAlreadyRefused => "account_already_refused",
             R::AccountAlreadySuspended => "account_already_suspended",

@@ -44,6 +44,8 @@ mod notification_mail;
 mod notifications;
 #[path = "scenarios/outbound.rs"]
 mod outbound;
+#[path = "scenarios/people_updates.rs"]
+mod people_updates;
 #[path = "scenarios/processes.rs"]
 mod processes;
 #[path = "scenarios/project_api.rs"]
@@ -910,6 +912,7 @@ async fn other_instances_discover_a_teacher_by_handle() {
                     academy: "Rennes".into(),
                     ..Default::default()
                 },
+                &preau::apub::person_updates::PersonUpdates,
             )
             .await
             .unwrap();

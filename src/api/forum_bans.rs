@@ -10,7 +10,9 @@ use crate::{
     app::AppState,
     domain::forum_banning::{ban_end, BanRequest, BanTarget},
     error::AppError,
+    web::forum_bans::look_up_banned_person,
 };
+use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -118,17 +120,19 @@ pub async fn list_bans(
         (status = 422, description = "`field_required`, `field_too_long`, `invalid_choice`, `invalid_date`", body = ErrorBody),
         (status = 401, description = "`unauthorized`", body = ErrorBody),
         (status = 403, description = "`not_moderator`", body = ErrorBody),
-        (status = 404, description = "`not_found` (the forum, or a person unknown here)", body = ErrorBody),
+        (status = 404, description = "`not_found` (the forum), `person_not_found` (no teacher by this name here, or it names a forum), `handle_unknown` (its instance knows no such name)", body = ErrorBody),
+        (status = 502, description = "`host_unreachable` (the person's instance cannot be reached), `lookup_failed`", body = ErrorBody),
         (status = 409, description = "`cannot_ban_moderator`, `cannot_ban_own_instance`, `forum_is_remote`", body = ErrorBody),
     ),
     security(("bearer" = [])),
 )]
 pub async fn create_ban(
-    State(state): State<AppState>,
+    data: Data<AppState>,
     user: ApiUser,
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<BanBody>,
 ) -> Result<StatusCode, AppError> {
+    let state: &AppState = &data;
     let forum = state.domain.forum_by_path(&name).await?;
     let now = state.domain.clock().now_ms();
     let request = BanRequest {
@@ -136,6 +140,7 @@ pub async fn create_ban(
         reason: body.reason,
         expires_at: ban_end(&body.length, &body.until, now)?,
     };
+    look_up_banned_person(&data, &user.account, &forum, &request.target).await?;
     state
         .domain
         .ban_from_forum(&user.account, &forum, &request)

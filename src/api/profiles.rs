@@ -123,7 +123,11 @@ pub async fn update_my_profile(
     };
     state
         .domain
-        .update_profile(user.account.actor_id, &input)
+        .update_profile(
+            user.account.actor_id,
+            &input,
+            &crate::apub::person_updates::PersonUpdates,
+        )
         .await?;
     get_me(State(state), user).await
 }

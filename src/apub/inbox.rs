@@ -329,6 +329,13 @@ impl InboxMemory {
         signer
     }
 
+    /// Forgets a signer whose actor changed (its next activity reads the
+    /// stored row again).
+    pub fn forget_signer(&self, actor: &str) {
+        let mut signers = self.signers.lock().unwrap_or_else(|p| p.into_inner());
+        signers.remove(actor);
+    }
+
     fn was_applied(&self, id: &str) -> bool {
         let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
         recent.0.contains(id)

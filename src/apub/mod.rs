@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod lookup;
 pub mod mentions;
 pub mod nodeinfo;
+pub mod person_updates;
 pub mod policy;
 pub mod project_backfill;
 pub mod project_content;

@@ -4,10 +4,14 @@
 //! kept (no metadata, no original), and the stored images are served from
 //! this instance only: a remote person's avatar is never hotlinked.
 
-use super::{Domain, DomainError, DomainResult, Refusal};
+use super::{
+    person_updates::{PersonAudience, PersonDocuments},
+    Domain, DomainError, DomainResult, Refusal,
+};
 use crate::domain::store::{
-    actors::ActorId,
-    avatars::{AvatarImages, AvatarSize},
+    actors::{ActorId, ActorRow},
+    avatars::{self, AvatarImages, AvatarSize},
+    profiles::ProfileRow,
 };
 use image::{imageops::FilterType, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
@@ -138,22 +142,63 @@ pub async fn process_avatar(bytes: Vec<u8>) -> DomainResult<AvatarImages> {
 }
 
 impl Domain {
-    /// Replaces a local person's avatar with the uploaded image. A refused
+    /// Replaces a local person's avatar with the uploaded image, and
+    /// queues the `Update` of their document (built by `documents`) for
+    /// the instances that know them, in the same transaction. A refused
     /// image leaves the avatar they had.
-    pub async fn set_avatar(&self, actor: ActorId, bytes: Vec<u8>) -> DomainResult<String> {
+    pub async fn set_avatar(
+        &self,
+        actor: ActorId,
+        bytes: Vec<u8>,
+        documents: &dyn PersonDocuments,
+    ) -> DomainResult<String> {
         let images = process_avatar(bytes).await?;
-        self.store.save_avatar(actor, &images, "").await?;
-        self.store.touch_actor(actor).await?;
+        let (mut person, profile, audience) = self.person_before_change(actor).await?;
+        let mut tx = self.store.begin().await?;
+        let now = tx.now_ms();
+        avatars::save_avatar_in(&mut tx, actor, &images, "", now).await?;
+        avatars::touch_actor_in(&mut tx, actor, now).await?;
+        person.updated_at = now;
+        let saved = (&person, &profile, Some(images.version.as_str()));
+        self.queue_person_update(&mut tx, documents, &audience, saved)
+            .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(images.version)
     }
 
-    /// Removes a person's avatar; whether there was one.
-    pub async fn remove_avatar(&self, actor: ActorId) -> DomainResult<bool> {
-        let removed = self.store.delete_avatar(actor).await?;
+    /// Removes a person's avatar, and queues the `Update` of their
+    /// document as [`Self::set_avatar`] does; whether there was one.
+    pub async fn remove_avatar(
+        &self,
+        actor: ActorId,
+        documents: &dyn PersonDocuments,
+    ) -> DomainResult<bool> {
+        let (mut person, profile, audience) = self.person_before_change(actor).await?;
+        let mut tx = self.store.begin().await?;
+        let removed = avatars::delete_avatar_in(&mut tx, actor).await?;
         if removed {
-            self.store.touch_actor(actor).await?;
+            let now = tx.now_ms();
+            avatars::touch_actor_in(&mut tx, actor, now).await?;
+            person.updated_at = now;
+            self.queue_person_update(&mut tx, documents, &audience, (&person, &profile, None))
+                .await?;
         }
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(removed)
+    }
+
+    /// A local person, their profile and who learns of their changes, read
+    /// before a change.
+    async fn person_before_change(
+        &self,
+        actor: ActorId,
+    ) -> DomainResult<(ActorRow, ProfileRow, PersonAudience)> {
+        let person = self.actor_by_id(actor).await?;
+        let profile = self.store.profile(actor).await?.unwrap_or_default();
+        let audience = self.person_audience(&person).await?;
+        Ok((person, profile, audience))
     }
 
     /// The version key of an actor's avatar, if they have one.

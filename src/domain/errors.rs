@@ -99,6 +99,8 @@ refusals! {
     AccountNotFound,
     /// This page does not exist.
     NotFound,
+    /// Nobody has this handle, here or on the instance it names.
+    PersonNotFound,
     // In conflict with the present state.
     /// This account is already active.
     AccountAlreadyActive,
@@ -349,6 +351,7 @@ impl Refusal {
             | Refusal::WrongForum
             | Refusal::AccountNotFound
             | Refusal::NotFound
+            | Refusal::PersonNotFound
             | Refusal::AccountAlreadyActive
             | Refusal::AccountAlreadySuspended
             | Refusal::AccountAlreadyRefused

@@ -2,10 +2,14 @@
 //! (local or remote) or a whole remote instance, with a reason, for a time
 //! or for good. A person's ban is federated as Lemmy and Mbin do (`Block`
 //! with the forum as `target`, announced by the forum to its followers and
-//! sent to the banned person's inbox; `Undo(Block)` when lifted); an
-//! instance ban has no common wire shape and is enforced here, where every
-//! post to the forum arrives. A ban stops applying when its end passes
-//! (compared with now, no job).
+//! sent to the banned person's inbox; `Undo(Block)` when lifted). An
+//! instance ban has no common wire shape: it is enforced here, where posts
+//! to the forum arrive, and announced as a `Block` whose object is the
+//! instance's origin URL (Préau's own shape), because the relaying
+//! instances also receive posts without the forum (a reply sent straight
+//! to the people it mentions) and enforce it too. A remote person unknown
+//! here is looked up by the edge before the ban. A ban stops applying when
+//! its end passes (compared with now, no job).
 
 use super::{
     lookups::ActorLookup,
@@ -123,11 +127,13 @@ impl Domain {
             .await?)
     }
 
-    /// The person a ban names, known here.
-    async fn ban_person_of(&self, handle: &str) -> DomainResult<ActorRow> {
-        match self.find_actor(handle).await? {
-            ActorLookup::Known(actor) if actor.kind == ActorKindRow::Person => Ok(actor),
-            _ => Err(Refusal::NotFound.into()),
+    /// The person a ban names, known here (the edge looks a remote one
+    /// up first); `missing` when there is none.
+    async fn ban_person_of(&self, handle: &str, missing: Refusal) -> DomainResult<ActorRow> {
+        match self.find_actor(handle).await {
+            Ok(ActorLookup::Known(actor)) if actor.kind == ActorKindRow::Person => Ok(actor),
+            Ok(_) | Err(super::DomainError::Refused(Refusal::NotFound)) => Err(missing.into()),
+            Err(error) => Err(error),
         }
     }
 
@@ -160,6 +166,10 @@ impl Domain {
                 if self.is_own_host(domain) {
                     return Err(Refusal::CannotBanOwnInstance.into());
                 }
+                let id = new_activity_id(&self.settings.base_url());
+                let object = self.instance_origin(domain);
+                let block = ban_block(&id, &actor, forum, object, &reason, request.expires_at)?;
+                let activity = to_json(&block)?;
                 let ban = InstanceBan {
                     forum_id: forum.actor.id,
                     domain: domain.clone(),
@@ -170,16 +180,22 @@ impl Domain {
                 };
                 let mut tx = self.store.begin().await?;
                 forum_bans::upsert_instance_ban(&mut tx, &ban).await?;
+                // The relaying instances enforce it too (a post the banned
+                // instance sends them directly never passes here).
+                self.distribute_to(&mut tx, forum, &actor, &id, &activity, &[])
+                    .await?;
                 crate::domain::store::commit(tx).await?;
+                self.after_commit();
                 Ok(())
             }
             BanTarget::Person(handle) => {
-                let person = self.ban_person_of(handle).await?;
+                let person = self.ban_person_of(handle, Refusal::PersonNotFound).await?;
                 if self.is_untouchable(forum, &person).await? {
                     return Err(Refusal::CannotBanModerator.into());
                 }
                 let id = new_activity_id(&self.settings.base_url());
-                let block = ban_block(&id, &actor, forum, &person, &reason, request.expires_at)?;
+                let object = Value::String(person.ap_id.clone());
+                let block = ban_block(&id, &actor, forum, object, &reason, request.expires_at)?;
                 let activity = to_json(&block)?;
                 let ban = ForumBan {
                     forum_id: forum.actor.id,
@@ -216,20 +232,30 @@ impl Domain {
         let actor = self.check_bans_moderator(moderator, forum).await?;
         match BanTarget::parse(who)? {
             BanTarget::Instance(domain) => {
+                let base = self.settings.base_url();
+                let block_id = new_activity_id(&base);
+                let object = self.instance_origin(&domain);
+                let block = ban_block(&block_id, &actor, forum, object, "", None)?;
+                let id = new_activity_id(&base);
+                let activity = to_json(&outgoing::undo(&id, &block)?)?;
                 let mut tx = self.store.begin().await?;
                 let lifted =
                     forum_bans::delete_instance_ban(&mut tx, forum.actor.id, &domain).await?;
                 if !lifted {
                     return Err(Refusal::NotFound.into());
                 }
+                self.distribute_to(&mut tx, forum, &actor, &id, &activity, &[])
+                    .await?;
                 crate::domain::store::commit(tx).await?;
+                self.after_commit();
                 Ok(())
             }
             BanTarget::Person(handle) => {
-                let person = self.ban_person_of(&handle).await?;
+                let person = self.ban_person_of(&handle, Refusal::NotFound).await?;
                 let base = self.settings.base_url();
                 let block_id = new_activity_id(&base);
-                let block = ban_block(&block_id, &actor, forum, &person, "", None)?;
+                let object = Value::String(person.ap_id.clone());
+                let block = ban_block(&block_id, &actor, forum, object, "", None)?;
                 let id = new_activity_id(&base);
                 let activity = to_json(&outgoing::undo(&id, &block)?)?;
                 let mut tx = self.store.begin().await?;
@@ -248,6 +274,16 @@ impl Domain {
                 Ok(())
             }
         }
+    }
+
+    /// The object of an instance ban's `Block`: the instance's origin URL
+    /// (`https://domain/`, with this instance's scheme), which receivers
+    /// compare by host and port.
+    fn instance_origin(&self, domain: &str) -> Value {
+        let scheme = url::Url::parse(&self.settings.base_url())
+            .map(|base| base.scheme().to_string())
+            .unwrap_or_else(|_| "https".to_string());
+        Value::String(format!("{scheme}://{domain}/"))
     }
 
     /// Whether `author` is banned from `forum` now (in person, or with
@@ -282,14 +318,15 @@ impl Domain {
     }
 }
 
-/// The `Block` of `person` from `forum` by `actor`: public, `target` and
-/// `audience` the forum, `summary` the reason, `removeData` false, and
-/// `endTime` (Lemmy) and `expires` (Mbin) for a temporary ban.
+/// The `Block` of `banned` (a person's id, or an instance's origin URL)
+/// from `forum` by `actor`: public, `target` and `audience` the forum,
+/// `summary` the reason, `removeData` false, and `endTime` (Lemmy) and
+/// `expires` (Mbin) for a temporary ban.
 fn ban_block(
     id: &str,
     actor: &ActorRow,
     forum: &ForumRow,
-    person: &ActorRow,
+    banned: Value,
     reason: &str,
     expires_at: Option<i64>,
 ) -> DomainResult<preau_federation::activities::Activity> {
@@ -299,7 +336,7 @@ fn ban_block(
         id,
         &actor.ap_id,
         &forum.actor.ap_id,
-        Value::String(person.ap_id.clone()),
+        banned,
     )?
     .target(&forum_url)
     .summary(reason.to_string());

@@ -1,17 +1,44 @@
-//! Bans of local teachers by remote forums (Lemmy's `Block` with the
-//! forum as `target`, and its `Undo`): recorded when the forum or its
-//! server says so, shown to the teacher with the reason and end date, and
-//! enforced here so a banned teacher's post is refused at once instead of
-//! looking published while the forum refuses it.
+//! Bans by remote forums (Lemmy's `Block` with the forum as `target`, and
+//! its `Undo`): recorded when the forum or its server says so. A local
+//! teacher's ban is shown to them with the reason and end date, and
+//! enforced here so their post is refused at once instead of looking
+//! published while the forum refuses it; another person's ban, and a
+//! whole instance's (Préau's own shape: the `Block`'s object is the
+//! instance's origin URL), are enforced here on what reaches this
+//! instance without passing through the forum (a reply sent straight to
+//! the people it mentions).
 
 use super::{inbox::Relay, Domain, DomainResult, Refusal};
 use crate::domain::inbox::Applied;
 use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorKindRow, ActorRow},
-    forum_bans::{self, ForumBan},
+    forum_bans::{self, ForumBan, InstanceBan},
     forums::ForumRow,
 };
+
+/// Who a received ban names.
+#[derive(Debug, Clone)]
+pub enum Banned {
+    /// A person known here.
+    Person(Box<ActorRow>),
+    /// A whole instance, by domain (host, and port if any; lower case).
+    Instance(String),
+}
+
+/// The domain an instance ban's object names: an origin URL (`https://host/`,
+/// no path, query or fragment).
+fn instance_of_origin(object: &str) -> Option<String> {
+    let url = url::Url::parse(object).ok()?;
+    if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
+        return None;
+    }
+    let host = url.host_str()?.to_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
 
 impl Domain {
     /// Whether `signer` may speak for `forum` about its bans: the forum
@@ -36,15 +63,16 @@ impl Domain {
         Ok(true)
     }
 
-    /// A remote forum bans a local teacher, with the moderators' reason and
-    /// an optional end (unix ms).
+    /// A remote forum bans a person or a whole instance, with the
+    /// moderators' reason and an optional end (unix ms). A ban of this
+    /// instance itself is ignored: the forum refuses its posts anyway.
     #[allow(clippy::too_many_arguments)]
     pub async fn receive_ban(
         &self,
         activity_id: &str,
         signer: &ActorRow,
         forum: &ForumRow,
-        banned: &ActorRow,
+        banned: &Banned,
         reason: &str,
         expires_at: Option<i64>,
         relay: Relay,
@@ -52,33 +80,53 @@ impl Domain {
         if !Self::ban_concerns_us(forum, signer, relay)? {
             return Ok(Applied::Ignored);
         }
+        if matches!(banned, Banned::Instance(domain) if self.is_own_host(domain)) {
+            return Ok(Applied::Ignored);
+        }
         let reason: String = reason
             .chars()
             .filter(|c| !c.is_control())
             .take(500)
             .collect();
-        let ban = ForumBan {
-            forum_id: forum.actor.id,
-            actor_id: banned.id,
-            reason,
-            expires_at,
-            created_at: self.clock().now_ms(),
-        };
+        let now = self.clock().now_ms();
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
-        forum_bans::upsert_ban(&mut tx, &ban, activity_id).await?;
+        match banned {
+            Banned::Person(person) => {
+                let ban = ForumBan {
+                    forum_id: forum.actor.id,
+                    actor_id: person.id,
+                    reason,
+                    expires_at,
+                    created_at: now,
+                };
+                forum_bans::upsert_ban(&mut tx, &ban, activity_id).await?;
+            }
+            Banned::Instance(domain) => {
+                let ban = InstanceBan {
+                    forum_id: forum.actor.id,
+                    domain: domain.clone(),
+                    reason,
+                    expires_at,
+                    banned_by: signer.id,
+                    created_at: now,
+                };
+                forum_bans::upsert_instance_ban(&mut tx, &ban).await?;
+            }
+        }
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 
-    /// A remote forum lifts its ban of a local teacher (`Undo(Block)`).
+    /// A remote forum lifts its ban of a person or an instance
+    /// (`Undo(Block)`).
     pub async fn receive_unban(
         &self,
         activity_id: &str,
         signer: &ActorRow,
         forum: &ForumRow,
-        banned: &ActorRow,
+        banned: &Banned,
         relay: Relay,
     ) -> DomainResult<Applied> {
         if !Self::ban_concerns_us(forum, signer, relay)? {
@@ -87,26 +135,34 @@ impl Domain {
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
-        forum_bans::delete_ban(&mut tx, forum.actor.id, banned.id).await?;
+        match banned {
+            Banned::Person(person) => {
+                forum_bans::delete_ban(&mut tx, forum.actor.id, person.id).await?;
+            }
+            Banned::Instance(domain) => {
+                forum_bans::delete_instance_ban(&mut tx, forum.actor.id, domain).await?;
+            }
+        }
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }
 
-    /// The remote forum (`target`) and the person (`object`) a ban names;
-    /// `None` when either is not one this instance knows (a user block, a
-    /// ban elsewhere).
+    /// The remote forum (`target`) and the person or instance (`object`)
+    /// a ban names; `None` when either is not one this instance knows (a
+    /// user block, a ban elsewhere).
     pub async fn ban_parties(
         &self,
         target: &str,
         object: &str,
-    ) -> DomainResult<Option<(ForumRow, ActorRow)>> {
+    ) -> DomainResult<Option<(ForumRow, Banned)>> {
         let Some(forum) = self.store.forum_by_ap_id(target).await? else {
             return Ok(None);
         };
-        let banned = self.store.actor_by_ap_id(object).await?;
-        Ok(banned
-            .filter(|actor| actor.kind == ActorKindRow::Person)
-            .map(|actor| (forum, actor)))
+        if let Some(actor) = self.store.actor_by_ap_id(object).await? {
+            return Ok((actor.kind == ActorKindRow::Person)
+                .then_some((forum, Banned::Person(Box::new(actor)))));
+        }
+        Ok(instance_of_origin(object).map(|domain| (forum, Banned::Instance(domain))))
     }
 
     /// The ban in force of `account` by `forum` (local or remote), to show
@@ -138,5 +194,30 @@ impl Domain {
             return Err(Refusal::BannedFromForum.into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_origin_url_names_an_instance_and_anything_else_does_not() {
+        assert_eq!(
+            instance_of_origin("https://Spam.Example/").as_deref(),
+            Some("spam.example")
+        );
+        assert_eq!(
+            instance_of_origin("http://127.0.0.1:4000/").as_deref(),
+            Some("127.0.0.1:4000")
+        );
+        for object in [
+            "https://spam.example/users/x",
+            "https://spam.example/?q=1",
+            "https://spam.example/#x",
+            "spam.example",
+        ] {
+            assert_eq!(instance_of_origin(object), None, "{object}");
+        }
     }
 }

@@ -41,6 +41,7 @@ pub mod notifications;
 pub mod notify_events;
 pub mod outbox;
 pub mod passwords;
+pub mod person_updates;
 pub mod places;
 pub mod profile;
 pub mod project_backfill;

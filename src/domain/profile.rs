@@ -131,12 +131,32 @@ impl Domain {
         }))
     }
 
-    /// Saves a local person's profile.
-    pub async fn update_profile(&self, actor: ActorId, input: &ProfileInput) -> DomainResult<()> {
+    /// Saves a local person's profile, and queues the `Update` of their
+    /// document (built by `documents`) for the instances that know them,
+    /// in the same transaction.
+    pub async fn update_profile(
+        &self,
+        actor: ActorId,
+        input: &ProfileInput,
+        documents: &dyn super::person_updates::PersonDocuments,
+    ) -> DomainResult<()> {
         let mut update = input.validate()?;
         update.bio_html =
             super::rendering::markdown(update.profile.bio_source.clone(), "bio").await?;
-        self.store.save_profile(actor, &update).await?;
+        let mut person = self.actor_by_id(actor).await?;
+        let avatar = self.avatar_version(actor).await?;
+        let audience = self.person_audience(&person).await?;
+        let mut tx = self.store.begin().await?;
+        let now = tx.now_ms();
+        crate::domain::store::profiles::save_profile_in(&mut tx, actor, &update, now).await?;
+        person.display_name = update.display_name.clone();
+        person.summary_html = update.bio_html.clone();
+        person.updated_at = now;
+        let saved = (&person, &update.profile, avatar.as_deref());
+        self.queue_person_update(&mut tx, documents, &audience, saved)
+            .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 }

@@ -100,7 +100,12 @@ pub async fn submit_avatar(
         return super::profile::avatar_refused(&state, &page, error).await;
     }
     let bytes = upload.file.map(|(_, bytes)| bytes).unwrap_or_default();
-    match state.domain.set_avatar(user.actor_id, bytes).await {
+    let documents = crate::apub::person_updates::PersonUpdates;
+    match state
+        .domain
+        .set_avatar(user.actor_id, bytes, &documents)
+        .await
+    {
         Ok(_) => super::notice::redirect(
             "/settings/profile",
             super::notice::Notice::new("avatar-saved"),
@@ -140,7 +145,8 @@ pub async fn submit_remove_avatar(
     let Some(user) = &page.user else {
         return Redirect::to("/login").into_response();
     };
-    match state.domain.remove_avatar(user.actor_id).await {
+    let documents = crate::apub::person_updates::PersonUpdates;
+    match state.domain.remove_avatar(user.actor_id, &documents).await {
         Ok(_) => super::notice::redirect(
             "/settings/profile",
             super::notice::Notice::new("avatar-removed"),

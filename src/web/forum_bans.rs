@@ -15,10 +15,13 @@ use crate::{
     apub::forums::forum_path,
     domain::{
         forum_banning::{ban_end, BanListing, BanRequest, BanTarget},
+        rows::{AccountRow, ForumRow},
         DomainError,
     },
     error::AppError,
+    web::projects::resolve_person,
 };
+use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 
@@ -168,13 +171,35 @@ pub async fn show_bans(
     render(&state, &page, &name, form, None).await
 }
 
+/// Looks up on their instance the person a ban names when they are not
+/// known here (WebFinger, then their document, stored), so that the ban
+/// can name them: `404 person_not_found` (no teacher by that name here,
+/// or it names a forum), else the refusals of every lookup
+/// (`handle_unknown`, `host_unreachable`, `lookup_failed`). Only for the forum's moderators (a lookup makes this instance
+/// fetch from elsewhere); the ban checks the moderator again.
+pub(crate) async fn look_up_banned_person(
+    data: &Data<AppState>,
+    moderator: &AccountRow,
+    forum: &ForumRow,
+    target: &BanTarget,
+) -> Result<(), AppError> {
+    let BanTarget::Person(handle) = target else {
+        return Ok(());
+    };
+    if !data.domain.can_moderate(moderator, forum).await? {
+        return Ok(());
+    }
+    resolve_person(data, handle).await.map(|_| ())
+}
+
 /// `POST /forums/{name}/bans`: bans, then back to the list with a notice.
 pub async fn submit_ban(
-    State(state): State<AppState>,
+    data: Data<AppState>,
     page: Page,
     WebPath(name): WebPath<String>,
     CsrfForm(form): CsrfForm<BanForm>,
 ) -> Response {
+    let state: &AppState = &data;
     let Some(user) = page.user.clone() else {
         return crate::web::redirect::to("/login");
     };
@@ -190,6 +215,21 @@ pub async fn submit_ban(
             expires_at: ban_end(&form.length, &form.until, now)?,
         })
     });
+    if let Ok(request) = &request {
+        if let Err(error) = look_up_banned_person(&data, &user, &forum, &request.target).await {
+            let message = state.error_message(page.lang, &error);
+            let status = error.status;
+            let field = Some("who".to_string());
+            return render(
+                state,
+                &page,
+                &name,
+                form,
+                Some((FormError { field, message }, status)),
+            )
+            .await;
+        }
+    }
     let result = match request {
         Ok(request) => state.domain.ban_from_forum(&user, &forum, &request).await,
         Err(error) => Err(error),
@@ -205,7 +245,7 @@ pub async fn submit_ban(
             let message = state.error_message(page.lang, &error);
             let status = error.status;
             render(
-                &state,
+                state,
                 &page,
                 &name,
                 form,

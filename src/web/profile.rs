@@ -462,7 +462,13 @@ pub async fn submit_edit(
         .set_account_time_zone(user, &form.time_zone)
         .await
     {
-        Ok(()) => state.domain.update_profile(user.actor_id, &input).await,
+        Ok(()) => {
+            let documents = crate::apub::person_updates::PersonUpdates;
+            state
+                .domain
+                .update_profile(user.actor_id, &input, &documents)
+                .await
+        }
         Err(error) => Err(error),
     };
     match saved {

@@ -9,7 +9,9 @@ use super::{
     project_page::{ProjectFormText, ProjectSection, TypedProjectForm},
     projects::{project_by_path, project_path},
     session::{CsrfForm, CsrfUpload, Page},
-    views::{date, AgendaEventView, AuthorView, ProjectLinkView},
+    views::{
+        date, mention_links::local_mention_links, AgendaEventView, AuthorView, ProjectLinkView,
+    },
 };
 use crate::extract::WebPath;
 use crate::{
@@ -383,7 +385,7 @@ async fn project_thread_page(
         .iter()
         .map(|view| ProjectReplyItem {
             id: view.post.id,
-            content_html: view.post.content_html.clone(),
+            content_html: local_mention_links(&view.post.content_html, labels.local_domain()),
             deleted: view.post.deleted_at.is_some(),
             refused: view
                 .post
@@ -413,7 +415,7 @@ async fn project_thread_page(
             thread: ProjectThreadItem {
                 id: thread.id,
                 title: thread.title.clone(),
-                content_html: thread.content_html.clone(),
+                content_html: local_mention_links(&thread.content_html, labels.local_domain()),
                 deleted: thread.deleted_at.is_some(),
                 refused: thread
                     .refused_at

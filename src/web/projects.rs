@@ -10,8 +10,9 @@ use super::{
 use crate::extract::WebPath;
 use crate::{
     app::AppState,
-    apub::actors::DbActor,
+    apub::actors::{ApubError, DbActor},
     domain::{
+        errors::Refusal,
         lookups::ActorLookup,
         projects::ProjectInput,
         rows::{ActorRow, ProjectRow},
@@ -105,6 +106,39 @@ pub async fn resolve_actor(data: &Data<AppState>, input: &str) -> Result<ActorRo
                 .map_err(failed)
         }
     }
+}
+
+/// A person by `name` (local), `name@domain` or URL, looked up on their
+/// instance when unknown here (WebFinger, then their actor document,
+/// stored): `404 person_not_found` when it names no teacher here or names a
+/// forum or a project; otherwise the refusals of every lookup
+/// (`crate::apub::lookup`): `404 handle_unknown` when the instance knows
+/// no such name, `502 host_unreachable` or `lookup_failed`.
+pub async fn resolve_person(data: &Data<AppState>, input: &str) -> Result<ActorRow, AppError> {
+    let not_found = || AppError::from(crate::domain::DomainError::from(Refusal::PersonNotFound));
+    let unreachable = |error: ApubError| crate::apub::lookup::lookup_failure(input, &error);
+    let found = match data.domain.find_actor(input).await {
+        Ok(ActorLookup::Known(actor)) => actor,
+        Ok(ActorLookup::FetchUrl(url)) => {
+            let id: ObjectId<DbActor> = url.into();
+            id.dereference(data)
+                .await
+                .map(|actor| actor.row)
+                .map_err(unreachable)?
+        }
+        Ok(ActorLookup::WebFinger(handle)) => {
+            webfinger_resolve_actor::<AppState, DbActor>(&handle, data)
+                .await
+                .map(|actor| actor.row)
+                .map_err(unreachable)?
+        }
+        Err(crate::domain::DomainError::Refused(Refusal::NotFound)) => return Err(not_found()),
+        Err(error) => return Err(error.into()),
+    };
+    if found.kind != crate::domain::rows::ActorKindRow::Person {
+        return Err(not_found());
+    }
+    Ok(found)
 }
 
 /// `GET /projects`.

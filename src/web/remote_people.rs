@@ -184,7 +184,7 @@ async fn person_page_response(
         "remote_person.html",
         &RemotePersonPage {
             posts: recent_posts(&person),
-            person: person_view(&person),
+            person: person_view(&person, &data.domain.settings.instance.domain),
             trust,
             contact,
             projects,
@@ -193,7 +193,7 @@ async fn person_page_response(
     )
 }
 
-fn person_view(person: &RemotePerson) -> RemotePersonView {
+fn person_view(person: &RemotePerson, own_domain: &str) -> RemotePersonView {
     let actor = &person.actor;
     let profile = &person.profile;
     RemotePersonView {
@@ -205,7 +205,7 @@ fn person_view(person: &RemotePerson) -> RemotePersonView {
         handle: format!("{}@{}", actor.name, actor.domain),
         path: person_page(&actor.name, &actor.domain, false),
         domain: actor.domain.clone(),
-        bio_html: actor.summary_html.clone(),
+        bio_html: super::views::mention_links::local_mention_links(&actor.summary_html, own_domain),
         subjects: profile.subjects.clone(),
         levels: profile.school_levels.clone(),
         languages: profile.languages.clone(),

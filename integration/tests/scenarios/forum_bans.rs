@@ -1,12 +1,58 @@
 //! Bans from a forum across three instances (issue 13): the academy hosts
 //! the forum, a teacher of the association gets banned (for a week, then
 //! for good, then the ban is lifted), a third instance relays the forum
-//! and enforces the bans it hears of, and a whole instance is banned.
+//! and enforces the bans it hears of, a person the academy never met is
+//! looked up and banned, and a whole instance is banned: the association,
+//! which relays the forum, then refuses that instance's replies sent
+//! straight to its teachers.
 
+use super::forums::post_signed;
 use super::support::{client::Client, *};
 use preau::domain::store::forums::ForumRow;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
+
+/// A reply by `author` (whose key is `key`) to `thread` in `forum`,
+/// mentioning `mentioned` and sent straight to `inbox`, as Mastodon and
+/// Préau send a reply to the people it mentions, never through the forum.
+async fn reply_sent_directly(
+    inbox: &str,
+    (author, key): (&str, &str),
+    (forum, thread): (&str, &str),
+    mentioned: &str,
+    id: &str,
+) -> client::Answer {
+    let public = "https://www.w3.org/ns/activitystreams#Public";
+    let note: Value = json!({
+        "id": id,
+        "type": "Note",
+        "attributedTo": author,
+        "content": "<p>@bea regarde ça</p>",
+        "inReplyTo": thread,
+        "audience": forum,
+        "to": [public],
+        "cc": [forum, mentioned],
+        "tag": [{"type": "Mention", "href": mentioned, "name": "@bea"}],
+    });
+    let create = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{id}/create"),
+        "type": "Create",
+        "actor": author,
+        "to": [public],
+        "cc": [forum, mentioned],
+        "object": note,
+    });
+    post_signed(
+        inbox,
+        &create,
+        &format!("{author}#main-key"),
+        key,
+        std::time::SystemTime::now(),
+        |_, _| {},
+    )
+    .await
+}
 
 /// Whether `person` (`name@domain`) is banned from the forum `forum` as
 /// `instance` knows it now.
@@ -64,7 +110,8 @@ async fn moderators_ban_people_and_instances_and_every_relaying_instance_enforce
         bea.follow_forum(&format!("!{forum_handle}")).await;
         carl.follow_forum(&format!("!{forum_handle}")).await;
         deliver_all(&all).await;
-        bea.post_thread(&forum_handle, "Bonjour", "Premier message")
+        let bonjour = bea
+            .post_thread(&forum_handle, "Bonjour", "Premier message")
             .await;
         deliver_all(&all).await;
         let here = academy.forum_here("maths").await;
@@ -95,6 +142,58 @@ async fn moderators_ban_people_and_instances_and_every_relaying_instance_enforce
         )
         .await
         .expect_error(422, "invalid_choice");
+
+        // Someone the academy never met is looked up on their instance
+        // (WebFinger, then their document) and banned; a handle nobody
+        // has, or an instance that does not answer, is a clear error.
+        Client::teacher(&association, "dora", false).await;
+        let dora_handle = format!("dora@{}", association.domain);
+        assert!(academy
+            .store()
+            .remote_actor_by_handle("dora", &association.domain)
+            .await
+            .unwrap()
+            .is_none());
+        anne.post(
+            "/api/v1/forums/maths/bans",
+            json!({"who": dora_handle, "reason": "Spam annoncé"}),
+        )
+        .await
+        .expect(204);
+        assert!(banned_on(&academy, &here, "dora", &association.domain).await);
+        let nobody = format!("personne@{}", association.domain);
+        anne.post(
+            "/api/v1/forums/maths/bans",
+            json!({"who": nobody, "reason": "test"}),
+        )
+        .await
+        .expect_error(404, "handle_unknown");
+        let refused = anne
+            .submit(
+                "/forums/maths/bans",
+                "/forums/maths/bans",
+                &[("who", nobody.as_str()), ("reason", "test")],
+            )
+            .await;
+        assert_eq!(refused.status, 404, "{}", refused.text);
+        assert!(
+            refused.text.contains("ne connaît ni enseignant"),
+            "{}",
+            refused.text
+        );
+        anne.post(
+            "/api/v1/forums/maths/bans",
+            json!({"who": "x@localhost:1", "reason": "test"}),
+        )
+        .await
+        .expect_error(502, "host_unreachable");
+        anne.call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/forums/maths/bans/{dora_handle}"),
+            None,
+        )
+        .await
+        .expect(204);
 
         // The "Bannir" link by the author's name leads to the prefilled form.
         let bea_handle = format!("bea@{}", association.domain);
@@ -201,6 +300,32 @@ async fn moderators_ban_people_and_instances_and_every_relaying_instance_enforce
         .await
         .expect_error(404, "not_found");
 
+        // The path a forum's own refusal does not close: a reply sent
+        // straight to the association's teacher it mentions, never through
+        // the forum. Before any ban the association takes it.
+        let carl_id = third.url("/users/carl");
+        let carl_key = third.known_actor(&carl_id).await.private_key_pem.unwrap();
+        let forum_id = academy.url("/forums/maths");
+        let thread_id = bonjour["ap_id"].as_str().unwrap().to_string();
+        let bea_id = association.url("/users/bea");
+        let inbox = association.url("/inbox");
+        let direct = third.url("/posts/direct-1");
+        let answer = reply_sent_directly(
+            &inbox,
+            (&carl_id, &carl_key),
+            (&forum_id, &thread_id),
+            &bea_id,
+            &direct,
+        )
+        .await;
+        assert!(answer.status < 300, "{} {}", answer.status, answer.text);
+        assert!(association
+            .store()
+            .post_by_ap_id(&direct)
+            .await
+            .unwrap()
+            .is_some());
+
         // A whole instance: its teachers' posts are refused by the forum.
         let banned = anne
             .submit(
@@ -215,6 +340,33 @@ async fn moderators_ban_people_and_instances_and_every_relaying_instance_enforce
             .await;
         assert_eq!(banned.status, 303, "{}", banned.text);
         assert!(banned_on(&academy, &here, "carl", &third.domain).await);
+        // The ban is announced; the association, relaying the forum,
+        // now refuses what comes straight from that instance too.
+        after_delivery(&all, "the association knows the instance ban", || async {
+            banned_on(&association, &on_association, "carl", &third.domain).await
+        })
+        .await;
+        let direct = third.url("/posts/direct-2");
+        let answer = reply_sent_directly(
+            &inbox,
+            (&carl_id, &carl_key),
+            (&forum_id, &thread_id),
+            &bea_id,
+            &direct,
+        )
+        .await;
+        assert_eq!(
+            answer.error(),
+            (403, "banned_from_forum".to_string()),
+            "{}",
+            answer.text
+        );
+        assert!(association
+            .store()
+            .post_by_ap_id(&direct)
+            .await
+            .unwrap()
+            .is_none());
         carl.post_thread(&forum_handle, "Spam", "Depuis l’instance bannie")
             .await;
         deliver_all(&all).await;
@@ -244,6 +396,10 @@ async fn moderators_ban_people_and_instances_and_every_relaying_instance_enforce
             .await;
         assert_eq!(lifted.status, 303, "{}", lifted.text);
         assert!(!banned_on(&academy, &here, "carl", &third.domain).await);
+        after_delivery(&all, "the lift reached the association", || async {
+            !banned_on(&association, &on_association, "carl", &third.domain).await
+        })
+        .await;
         let list = anne.page("/forums/maths/bans").await;
         assert!(!list.contains("Spam de toute"), "{list}");
 

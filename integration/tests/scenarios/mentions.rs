@@ -61,6 +61,19 @@ async fn mentions_notify_the_people_named_across_instances() {
             "{html}"
         );
 
+        // On the thread's page, Bob's mention opens his page here; Carl's
+        // his own profile (the federated HTML keeps the remote URL).
+        let shown = Client::anonymous(&a)
+            .page(&a.url(&format!("/threads/{}", thread["id"])))
+            .await;
+        assert!(
+            shown.contains(&format!("href=\"/@bob@{}\"", b.domain)),
+            "{shown}"
+        );
+        assert!(shown.contains("href=\"/users/carl\""), "{shown}");
+        assert!(!shown.contains(&b.url("/users/bob")), "{shown}");
+        assert!(html.contains(&b.url("/users/bob")), "{html}");
+
         // The Page carries a Mention tag per person, and their ids in cc.
         let page = Client::anonymous(&a)
             .get_activity(thread["ap_id"].as_str().unwrap())

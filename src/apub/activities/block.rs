@@ -1,30 +1,34 @@
-//! `Block` with a forum as `target`: a remote forum bans a local teacher
-//! (for a time, or for good), and its `Undo` lifts the ban. A user block
-//! or a ban of someone else is ignored.
+//! `Block` with a forum as `target`: a remote forum bans a person known
+//! here or a whole instance (its origin URL as `object`, Préau's own
+//! shape), for a time or for good, and its `Undo` lifts the ban. A user
+//! block, or a ban of someone unknown here, is ignored.
 
 use super::{Content, InboxError};
 use crate::{
     app::AppState,
-    domain::inbox::{ActorRow, Applied, ForumRow},
+    domain::{
+        forum_bans::Banned,
+        inbox::{Applied, ForumRow},
+    },
 };
 use activitypub_federation::config::Data;
 use preau_federation::activities::Activity;
 
-/// A ban (or its end) of a local teacher by a forum.
+/// A ban (or its end) by a forum.
 pub struct CheckedBan<'a> {
     content: &'a Content<'a>,
     forum: ForumRow,
-    banned: ActorRow,
+    banned: Banned,
     reason: String,
     expires_at: Option<i64>,
 }
 
-/// The forum and the teacher the ban names (see
+/// The forum and the person or instance the ban names (see
 /// [`crate::domain::Domain::ban_parties`]).
 async fn parties(
     data: &Data<AppState>,
     block: &Activity,
-) -> Result<Option<(ForumRow, ActorRow)>, InboxError> {
+) -> Result<Option<(ForumRow, Banned)>, InboxError> {
     let (Some(target), Some(object)) = (block.target_id(), block.object_id()) else {
         return Ok(None);
     };

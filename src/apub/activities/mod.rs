@@ -28,6 +28,7 @@ mod like;
 mod lock;
 mod member_update;
 mod objects;
+mod person_update;
 mod project_change;
 mod target;
 mod update;
@@ -113,6 +114,10 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
     use ActivityKind as K;
     use Target as T;
     let r = received;
+    // A person's own document is about nobody else: no target to find.
+    if person_update::is_person_update(r.activity) {
+        return handle!(data, person_update::verify(data, r), person_update::receive);
+    }
     match (&r.activity.kind, target::target_of(data, r).await?) {
         (K::Follow, T::LocalPerson(person)) => handle!(
             data,

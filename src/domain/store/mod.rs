@@ -23,6 +23,7 @@ pub mod mail_lists;
 pub mod mail_queue;
 pub mod notification_mail;
 pub mod notifications;
+pub mod person_audience;
 pub mod post_search;
 pub mod posts;
 pub mod profiles;

@@ -127,7 +127,7 @@ impl ForumPostView {
             ap_id: post.ap_id.clone(),
             title: post.title.clone(),
             content_html: if visible {
-                post.content_html.clone()
+                super::mention_links::local_mention_links(&post.content_html, labels.local_domain())
             } else {
                 String::new()
             },

@@ -9,6 +9,7 @@
 //! events in [`project`].
 
 mod forum;
+pub mod mention_links;
 mod project;
 
 pub use forum::{ForumPostView, ForumView, PostAuthorView};
