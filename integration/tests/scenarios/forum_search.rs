@@ -378,7 +378,7 @@ async fn search_results_keep_their_order_over_ties_and_accents() {
     }
     for engine in engines() {
         let instance = start_fast(engine, None, |_| {}).await;
-        let anne = Client::teacher(&instance, "anne", false).await;
+        let anne = Client::teacher(&instance, "anne", true).await;
         anne.create_forum("maths", "Mathématiques").await;
         anne.create_forum("langues", "Langues vivantes").await;
         let forums = [
