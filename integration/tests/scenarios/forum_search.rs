@@ -335,11 +335,20 @@ enum Expect {
     TitleHit,
 }
 
-/// The posts of the ranking scenario: forum (0 or 1), the thread a reply
-/// is in (by its place here), title, HTML, minutes ago (equal values are
-/// ties, broken by the id), and what the search does with it.
+/// A post of the ranking scenario: forum (0 or 1), the thread a reply is
+/// in (by its place in [`RANKED`]), title, HTML, minutes ago (equal
+/// values are ties, broken by the id), and what the search does with it.
+type Ranked = (
+    usize,
+    Option<usize>,
+    &'static str,
+    &'static str,
+    i64,
+    Expect,
+);
+
 #[rustfmt::skip]
-const RANKED: [(usize, Option<usize>, &str, &str, i64, Expect); 11] = [
+const RANKED: [Ranked; 11] = [
     (0, None, "Séquences de fractions", "<p>Bandes.</p>", 90, Expect::TitleHit),
     (0, Some(0), "", "<p>Merci !</p>", 30, Expect::Missed),
     (0, Some(0), "", "<p>Ma SÉQUENCE est prête.</p>", 30, Expect::TitleHit),
