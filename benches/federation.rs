@@ -69,6 +69,7 @@ use common::{
     database_url, drop_postgres_database, env_usize, free_port, http_client, ms, percentile,
     proc_cpu, proc_status_kib, read_load, serve_config, ReadClient, Served, PASSWORD,
 };
+use seeding::actor;
 
 // ---------------------------------------------------------------- helpers
 
@@ -1329,19 +1330,6 @@ async fn directory_bench(summary: &Summary) {
         let store = &domain.store();
         let started = Instant::now();
         let reader = seed(domain, "annuaire").await.admin;
-        let actor = |kind: ActorKindRow, name: &str| NewActor {
-            kind,
-            name: name.to_string(),
-            domain: String::new(),
-            ap_id: format!("http://localhost/x/{name}"),
-            inbox: format!("http://localhost/x/{name}/inbox"),
-            shared_inbox: None,
-            display_name: name.to_string(),
-            summary_html: String::new(),
-            public_key_pem: "PEM".into(),
-            private_key_pem: Some("PRIVATE".into()),
-            declared_trust: None,
-        };
         for i in 0..count {
             let commune = &communes[(i * 7919) % communes.len()];
             let fields = project_fields(&ProjectInput {
@@ -1488,6 +1476,8 @@ async fn directory_bench(summary: &Summary) {
 mod forum_search;
 #[path = "federation/home.rs"]
 mod home;
+#[path = "federation/seeding.rs"]
+mod seeding;
 #[path = "federation/thread_writes.rs"]
 mod thread_writes;
 

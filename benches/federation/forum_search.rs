@@ -5,16 +5,12 @@
 //! matches one post in three (its candidates all read, then paginated), a
 //! prefix (`robot`) and the common word in one forum; 10 clients, 5 s each.
 
-use super::{engines, home::actor, ms, percentile, Instance, Summary, PASSWORD};
-use preau::domain::{
-    accounts::AdminCreateInput,
-    store::{
-        actors::ActorKindRow,
-        commit,
-        forums::{insert_forum, NewForum},
-        posts::{insert_post, NewPost, PostId, PostKind},
-    },
+use super::{
+    engines, ms, percentile,
+    seeding::{insert_forums, SeedPost, Threads},
+    Instance, Summary, PASSWORD,
 };
+use preau::domain::{accounts::AdminCreateInput, store::commit};
 use std::time::{Duration, Instant};
 
 const FORUMS: usize = 10;
@@ -66,60 +62,24 @@ pub(super) async fn forum_search_bench(summary: &Summary, posts: usize, secs: u6
             .expect("author");
         let now = domain.clock().now_ms();
         let mut tx = store.begin().await.expect("tx");
-        let mut forums = Vec::new();
-        for i in 0..FORUMS {
-            forums.push(
-                insert_forum(
+        let forums = insert_forums(&mut tx, FORUMS).await;
+        let mut threads = Threads::default();
+        for i in 0..posts {
+            let text = body(i);
+            threads
+                .insert(
                     &mut tx,
-                    &NewForum {
-                        actor: actor(ActorKindRow::Group, &format!("forum{i}")),
-                        title: format!("Forum {i}"),
-                        description_source: String::new(),
-                        description_html: String::new(),
-                        moderators_url: None,
-                        featured_url: None,
-                        created_by: None,
-                        min_post_level: preau_federation::TrustLevel::Informal,
+                    i,
+                    SeedPost {
+                        forum: forums[(i / 10) % FORUMS],
+                        author: author.actor_id,
+                        title: format!("Question {i} sur la progression"),
+                        content_html: format!("<p>{text}</p>"),
+                        source: text,
+                        published_at: now - (posts - i) as i64 * 90 * DAY_MS / posts as i64,
                     },
                 )
-                .await
-                .expect("forum"),
-            );
-        }
-        let mut thread = PostId(0);
-        for i in 0..posts {
-            let opens = i % 10 == 0;
-            let text = body(i);
-            let id = insert_post(
-                &mut tx,
-                &NewPost {
-                    ap_id: format!("http://localhost/posts/{i}"),
-                    kind: if opens {
-                        PostKind::Thread
-                    } else {
-                        PostKind::Reply
-                    },
-                    forum_id: forums[(i / 10) % FORUMS],
-                    thread_id: (!opens).then_some(thread),
-                    in_reply_to_id: (!opens).then_some(thread),
-                    author_id: author.actor_id,
-                    title: if opens {
-                        format!("Question {i} sur la progression")
-                    } else {
-                        String::new()
-                    },
-                    content_html: format!("<p>{text}</p>"),
-                    source: text,
-                    context_url: None,
-                    published_at: now - (posts - i) as i64 * 90 * DAY_MS / posts as i64,
-                    local: true,
-                },
-            )
-            .await
-            .expect("post");
-            if opens {
-                thread = id;
-            }
+                .await;
         }
         commit(tx).await.expect("commit");
         println!(

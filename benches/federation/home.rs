@@ -3,15 +3,18 @@
 //! posts of the last 14 days by others in them, a few events; each request
 //! also reads the header's counts and records the visit.
 
-use super::{engines, ms, percentile, Instance, Summary, PASSWORD};
+use super::{
+    engines, ms, percentile,
+    seeding::{actor, insert_forums, SeedPost, Threads},
+    Instance, Summary, PASSWORD,
+};
 use preau::domain::{
     accounts::AdminCreateInput,
     projects::{project_fields, ProjectInput},
     store::{
-        actors::{ActorKindRow, NewActor},
+        actors::ActorKindRow,
         commit,
-        forums::{insert_forum, upsert_follow, FollowState, NewForum},
-        posts::{insert_post, NewPost, PostId, PostKind},
+        forums::{upsert_follow, FollowState},
         project_content::{insert_post as insert_project_post, NewProjectPost},
         project_events::{insert_event, NewEvent},
     },
@@ -22,24 +25,6 @@ const FORUMS: usize = 20;
 const PROJECTS: usize = 5;
 const POSTS: usize = 2000;
 const DAY_MS: i64 = 24 * 3600 * 1000;
-
-/// A local actor of `kind` named `name`, with stand-in keys (the bench
-/// never signs as it).
-pub(super) fn actor(kind: ActorKindRow, name: &str) -> NewActor {
-    NewActor {
-        kind,
-        name: name.to_string(),
-        domain: String::new(),
-        ap_id: format!("http://localhost/x/{name}"),
-        inbox: format!("http://localhost/x/{name}/inbox"),
-        shared_inbox: None,
-        display_name: name.to_string(),
-        summary_html: String::new(),
-        public_key_pem: "PEM".into(),
-        private_key_pem: Some("PRIVATE".into()),
-        declared_trust: None,
-    }
-}
 
 pub(super) async fn home_bench(summary: &Summary, secs: u64) {
     for engine in engines() {
@@ -67,23 +52,8 @@ pub(super) async fn home_bench(summary: &Summary, secs: u64) {
             .expect("marc");
         let now = domain.clock().now_ms();
         let mut tx = store.begin().await.expect("tx");
-        let mut forums = Vec::new();
-        for i in 0..FORUMS {
-            let forum = insert_forum(
-                &mut tx,
-                &NewForum {
-                    actor: actor(ActorKindRow::Group, &format!("forum{i}")),
-                    title: format!("Forum {i}"),
-                    description_source: String::new(),
-                    description_html: String::new(),
-                    moderators_url: None,
-                    featured_url: None,
-                    created_by: None,
-                    min_post_level: preau_federation::TrustLevel::Informal,
-                },
-            )
-            .await
-            .expect("forum");
+        let forums = insert_forums(&mut tx, FORUMS).await;
+        for (i, &forum) in forums.iter().enumerate() {
             upsert_follow(
                 &mut tx,
                 lea.actor_id,
@@ -93,7 +63,6 @@ pub(super) async fn home_bench(summary: &Summary, secs: u64) {
             )
             .await
             .expect("follow");
-            forums.push(forum);
         }
         commit(tx).await.expect("commit");
         let mut projects = Vec::new();
@@ -121,7 +90,7 @@ pub(super) async fn home_bench(summary: &Summary, secs: u64) {
         // 2,000 posts over 14 days: a thread then nine replies, 80 % in
         // the forums and 20 % in the projects.
         let mut tx = store.begin().await.expect("tx");
-        let mut forum_thread = PostId(0);
+        let mut forum_threads = Threads::default();
         let mut project_thread = 0;
         for i in 0..POSTS {
             let published_at = now - (POSTS - i) as i64 * 14 * DAY_MS / POSTS as i64;
@@ -148,39 +117,22 @@ pub(super) async fn home_bench(summary: &Summary, secs: u64) {
                     project_thread = id;
                 }
             } else {
-                let forum = forums[(i / 10) % FORUMS];
-                let id = insert_post(
-                    &mut tx,
-                    &NewPost {
-                        ap_id: format!("http://localhost/posts/{i}"),
-                        kind: if opens {
-                            PostKind::Thread
-                        } else {
-                            PostKind::Reply
+                forum_threads
+                    .insert(
+                        &mut tx,
+                        i,
+                        SeedPost {
+                            forum: forums[(i / 10) % FORUMS],
+                            author: other.actor_id,
+                            title: format!("Question {i}"),
+                            source: format!(
+                                "Réponse {i} : voici comment je fais avec mes élèves de seconde."
+                            ),
+                            content_html: format!("<p>Réponse {i}</p>"),
+                            published_at,
                         },
-                        forum_id: forum,
-                        thread_id: (!opens).then_some(forum_thread),
-                        in_reply_to_id: (!opens).then_some(forum_thread),
-                        author_id: other.actor_id,
-                        title: if opens {
-                            format!("Question {i}")
-                        } else {
-                            String::new()
-                        },
-                        source: format!(
-                            "Réponse {i} : voici comment je fais avec mes élèves de seconde."
-                        ),
-                        content_html: format!("<p>Réponse {i}</p>"),
-                        context_url: None,
-                        published_at,
-                        local: true,
-                    },
-                )
-                .await
-                .expect("post");
-                if opens {
-                    forum_thread = id;
-                }
+                    )
+                    .await;
             }
         }
         for i in 0..10 {

@@ -12,8 +12,9 @@ use super::{
     validate, Domain, DomainResult,
 };
 use crate::domain::store::{
-    directory::{html_text, words, SearchTerm},
-    post_search::PostHit,
+    directory::{fold, html_text, word_matches, words, SearchTerm},
+    post_search::{PostHit, SearchCandidate},
+    posts::PostId,
 };
 use std::collections::HashSet;
 
@@ -97,8 +98,54 @@ pub struct ForumSearchResults {
     pub truncated: bool,
 }
 
-fn word_set(text: &str) -> HashSet<String> {
-    words(text).into_iter().collect()
+/// The terms of a search checked against texts in one pass over their
+/// words, without building a set of them: the rule of
+/// [`SearchTerm::matches`] (every word of one alternative somewhere in
+/// the texts, whole when short, as a prefix otherwise), cheap enough for
+/// the 2,000 candidates of a common word.
+struct TermCheck<'t> {
+    terms: &'t [SearchTerm],
+    /// Every word the terms ask for, once.
+    wanted: Vec<&'t str>,
+}
+
+impl<'t> TermCheck<'t> {
+    fn new(terms: &'t [SearchTerm]) -> Self {
+        let mut wanted: Vec<&str> = Vec::new();
+        for word in terms.iter().flat_map(|term| term.any_of.iter().flatten()) {
+            if !wanted.contains(&word.as_str()) {
+                wanted.push(word);
+            }
+        }
+        TermCheck { terms, wanted }
+    }
+
+    /// Whether `texts` together hold every term.
+    fn holds_all(&self, texts: &[&str]) -> bool {
+        let mut seen = vec![false; self.wanted.len()];
+        for text in texts {
+            let folded = fold(text);
+            for word in folded
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|word| !word.is_empty())
+            {
+                for (wanted, seen) in self.wanted.iter().zip(seen.iter_mut()) {
+                    *seen = *seen || word_matches(word, wanted);
+                }
+            }
+        }
+        let found = |word: &String| {
+            self.wanted
+                .iter()
+                .position(|wanted| *wanted == word.as_str())
+                .is_some_and(|at| seen[at])
+        };
+        self.terms.iter().all(|term| {
+            term.any_of
+                .iter()
+                .any(|alternative| !alternative.is_empty() && alternative.iter().all(found))
+        })
+    }
 }
 
 /// Whether a folded word is one a term asks for.
@@ -156,38 +203,35 @@ pub fn snippet(text: &str, terms: &[SearchTerm]) -> Snippet {
 }
 
 /// One page of matches, ranked.
-pub(super) struct RankedPage<T> {
+pub(super) struct RankedPage {
     /// This page's: the candidate, whether its thread's title holds
     /// every term, its snippet.
-    pub found: Vec<(T, bool, Snippet)>,
+    pub found: Vec<(SearchCandidate, bool, Snippet)>,
     /// Matches in all.
     pub total: usize,
     /// Pages they fill.
     pub pages: i64,
 }
 
-/// Keeps the candidates of the index whose text (`texts`: own title,
-/// HTML body, thread title) holds every term once the tags are gone,
+/// Keeps the candidates of the index whose text (own title, HTML body,
+/// thread title) holds every term once the tags are gone,
 /// title hits first, then in the store's order (most recent first), and
 /// cuts page `page` of them. Shared by the forums' and the project
-/// spaces' searches.
-pub(super) fn rank_page<T>(
-    candidates: Vec<T>,
+/// spaces' searches; the candidates carry only these texts, the page's
+/// posts are read whole after ([`page_of`]).
+pub(super) fn rank_page(
+    candidates: Vec<SearchCandidate>,
     terms: &[SearchTerm],
     page: i64,
-    texts: impl Fn(&T) -> (&str, &str, &str),
-) -> RankedPage<T> {
-    let mut found: Vec<(bool, T, String)> = Vec::new();
+) -> RankedPage {
+    let check = TermCheck::new(terms);
+    let mut found: Vec<(bool, SearchCandidate, String)> = Vec::new();
     for hit in candidates {
-        let (own_title, html, thread_title) = texts(&hit);
-        let text = html_text(html);
-        let mut document = word_set(own_title);
-        document.extend(word_set(&text));
-        if !terms.iter().all(|term| term.matches(&document)) {
+        let text = html_text(&hit.content_html);
+        if !check.holds_all(&[&hit.title, &text]) {
             continue;
         }
-        let title = word_set(thread_title);
-        let title_hit = terms.iter().all(|term| term.matches(&title));
+        let title_hit = check.holds_all(&[&hit.thread_title]);
         found.push((title_hit, hit, text));
     }
     // Stable: within each group, the store's order (most recent first).
@@ -203,6 +247,25 @@ pub(super) fn rank_page<T>(
             .map(|(title_hit, hit, text)| (hit, title_hit, snippet(&text, terms)))
             .collect(),
     }
+}
+
+/// The ranked page's posts read whole (`hits`, whose id is `id`), in the
+/// page's order with their title hit and snippet; a post gone since its
+/// candidate was read is left out.
+pub(super) fn page_of<T>(
+    found: Vec<(SearchCandidate, bool, Snippet)>,
+    hits: Vec<T>,
+    id: impl Fn(&T) -> i64,
+) -> impl Iterator<Item = (T, bool, Snippet)> {
+    let mut by_id: std::collections::HashMap<i64, T> =
+        hits.into_iter().map(|hit| (id(&hit), hit)).collect();
+    found
+        .into_iter()
+        .filter_map(move |(candidate, title_hit, snippet)| {
+            by_id
+                .remove(&candidate.id)
+                .map(|hit| (hit, title_hit, snippet))
+        })
 }
 
 impl Domain {
@@ -225,25 +288,23 @@ impl Domain {
         }
         let candidates = self
             .store
-            .search_posts(
+            .search_post_candidates(
                 &terms,
                 results.forum.as_ref().map(|forum| forum.actor.id),
                 MAX_CANDIDATES,
             )
             .await?;
         results.truncated = candidates.len() as i64 >= MAX_CANDIDATES;
-        let ranked = rank_page(candidates, &terms, search.page, |hit| {
-            (
-                hit.view.post.title.as_str(),
-                hit.view.post.content_html.as_str(),
-                hit.thread_title.as_str(),
-            )
-        });
+        let ranked = rank_page(candidates, &terms, search.page);
         results.total = ranked.total;
         results.pages = ranked.pages;
-        results.posts = ranked
+        let ids: Vec<PostId> = ranked
             .found
-            .into_iter()
+            .iter()
+            .map(|(hit, ..)| PostId(hit.id))
+            .collect();
+        let hits = self.store.post_hits(&ids).await?;
+        results.posts = page_of(ranked.found, hits, |hit| hit.view.post.id.0)
             .map(|(hit, title_hit, snippet)| FoundPost {
                 hit,
                 title_hit,
@@ -275,6 +336,60 @@ mod tests {
         assert!(cut.before.starts_with("… ") && cut.after.ends_with(" …"));
         assert_eq!(cut.matched, "robots");
         assert!(snippet("rien ici", &terms).matched.is_empty());
+    }
+
+    /// The one-pass check finds what the word sets found, on the same
+    /// texts: accents, ligatures, capitals, prefixes, short words,
+    /// abbreviations both ways, several terms.
+    #[test]
+    fn the_one_pass_check_agrees_with_word_sets() {
+        let texts = [
+            "",
+            "Séquence de maths",
+            "SÉQUENCES en Mathématiques",
+            "la séquençage, un cœur",
+            "Cœur d’Éco : l'œuvre",
+            "Sciences de la vie et de la Terre au lycée",
+            "SVT, EPS et techno",
+            "lac robotique",
+            "robot la",
+            "Les journaux du collège, un journal",
+            "Académie de Rennes",
+            "ce1 ce2 ab",
+        ];
+        let queries = [
+            "séquence",
+            "sequences",
+            "maths",
+            "mathématiques",
+            "coeur oeuvre",
+            "svt",
+            "sciences de la vie et de la terre",
+            "eps techno",
+            "la",
+            "robot",
+            "robotique lac",
+            "journaux",
+            "bretagne",
+            "ce1",
+            "ab",
+            "séquence maths",
+        ];
+        for query in queries {
+            let terms = Synonyms::shipped().terms(&words(query));
+            let check = TermCheck::new(&terms);
+            for first in texts {
+                for second in texts {
+                    let mut document: HashSet<String> = words(first).into_iter().collect();
+                    document.extend(words(second));
+                    assert_eq!(
+                        check.holds_all(&[first, second]),
+                        terms.iter().all(|term| term.matches(&document)),
+                        "{query:?} in {first:?} + {second:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

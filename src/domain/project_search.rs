@@ -5,7 +5,7 @@
 //! snippets ([`super::forum_search`]).
 
 use super::{
-    forum_search::{rank_page, Snippet, MAX_CANDIDATES},
+    forum_search::{page_of, rank_page, Snippet, MAX_CANDIDATES},
     rows::{AccountRow, ProjectRow},
     search_words::Synonyms,
     Domain, DomainResult, Refusal,
@@ -64,23 +64,17 @@ impl Domain {
         }
         let candidates = self
             .store
-            .search_project_posts(&terms, project.actor.id, MAX_CANDIDATES)
+            .search_project_post_candidates(&terms, project.actor.id, MAX_CANDIDATES)
             .await?;
         let truncated = candidates.len() as i64 >= MAX_CANDIDATES;
-        let ranked = rank_page(candidates, &terms, page, |hit| {
-            (
-                hit.post.title.as_str(),
-                hit.post.content_html.as_str(),
-                hit.thread_title.as_str(),
-            )
-        });
+        let ranked = rank_page(candidates, &terms, page);
+        let ids: Vec<i64> = ranked.found.iter().map(|(hit, ..)| hit.id).collect();
+        let hits = self.store.project_post_hits(project.actor.id, &ids).await?;
         Ok(ProjectSearchResults {
             total: ranked.total,
             pages: ranked.pages,
             truncated,
-            posts: ranked
-                .found
-                .into_iter()
+            posts: page_of(ranked.found, hits, |hit| hit.post.id)
                 .map(|(hit, title_hit, snippet)| FoundProjectPost {
                     hit,
                     title_hit,

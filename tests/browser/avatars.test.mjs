@@ -21,19 +21,12 @@ import {
   checkAccessibility,
   clickAndWaitForPage,
   createForum,
-  createUser,
   expectNoAlert,
   goto,
-  launchChromium,
   logIn,
-  newInstance,
-  newPages,
+  oneInstance,
   postThread,
-  setUp,
   squash,
-  startInstance,
-  stepper,
-  tearDown,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -41,31 +34,12 @@ dns.setDefaultResultOrder('ipv4first');
 const CONFIG = 'instance-config/informal.toml';
 const TEACHER = { name: 'mdupont', email: 'maelle.dupont@profs.example', password: 'Tableau-noir-2024!' };
 
-const state = {
-  a: newInstance('A'),
-  browser: null,
-  page: null,
-  failed: false,
-  axeFindings: [],
-  dialogs: [],
-  threadPath: null,
-  displayName: null,
-};
-
-const step = stepper(state, {
+const { state, step } = oneInstance(chromium, {
   prefix: 'avatars',
-  timeoutMs: 60_000,
-  pages: () => [['teacher', state.page]],
+  config: CONFIG,
+  people: [{ key: 'page', label: 'teacher', user: TEACHER, admin: true }],
+  extra: { threadPath: null, displayName: null },
 });
-
-setUp(state, async () => {
-  await startInstance(state.a, { config: CONFIG, prefix: 'preau-browser-avatars' });
-  await createUser(state.a, TEACHER, { admin: true });
-  state.browser = await launchChromium(chromium);
-  [state.page] = await newPages(state.browser, 1, state.dialogs);
-});
-
-tearDown(state, { prefix: 'avatars', instances: () => [state.a] });
 
 function crc32(bytes) {
   let crc = 0xffffffff;

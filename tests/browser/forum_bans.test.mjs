@@ -19,17 +19,10 @@ import {
   checkAccessibility,
   clickAndWaitForPage,
   createForum,
-  createUser,
   goto,
-  launchChromium,
   logIn,
-  newInstance,
-  newPages,
+  oneInstance,
   postThread,
-  setUp,
-  startInstance,
-  stepper,
-  tearDown,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -41,32 +34,15 @@ const FORUM = { name: 'vie_scolaire', title: 'Vie scolaire' };
 const THREAD = { title: 'Vente de fiches à prix cassés', body: 'Écrivez-moi pour mes tarifs.' };
 const REASON = 'Annonces commerciales répétées malgré les retraits';
 
-const state = {
-  a: newInstance('A'),
-  browser: null,
-  admin: null,
-  author: null,
-  failed: false,
-  axeFindings: [],
-  dialogs: [],
-  threadPath: null,
-};
-
-const step = stepper(state, {
+const { state, step } = oneInstance(chromium, {
   prefix: 'forum-bans',
-  timeoutMs: 60_000,
-  pages: () => [['admin', state.admin], ['author', state.author]],
+  config: CONFIG,
+  people: [
+    { key: 'admin', label: 'admin', user: ADMIN, admin: true },
+    { key: 'author', label: 'author', user: AUTHOR },
+  ],
+  extra: { threadPath: null },
 });
-
-setUp(state, async () => {
-  await startInstance(state.a, { config: CONFIG, prefix: 'preau-browser-forum-bans' });
-  await createUser(state.a, ADMIN, { admin: true });
-  await createUser(state.a, AUTHOR);
-  state.browser = await launchChromium(chromium);
-  [state.admin, state.author] = await newPages(state.browser, 2, state.dialogs);
-});
-
-tearDown(state, { prefix: 'forum-bans', instances: () => [state.a] });
 
 async function noSidewaysScroll(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -514,6 +514,43 @@ export function setUp(state, fn) {
 }
 
 /**
+ * The set-up of a file that drives one instance: its `state` (instance `a`, the
+ * browser, a page per person, the failure flag and findings, then `extra`'s fields),
+ * its `step` (60 s each, screenshots of every person's page on failure), and its
+ * `before` and `after`: the instance started from `config`, each person's account
+ * made with the CLI, Chromium launched, a page opened for each person in order (as
+ * `state[key]`); all stopped and cleaned up at the end.
+ * `people`: `{ key, label, user, admin }`; `label` names the failure screenshots.
+ */
+export function oneInstance(chromium, { prefix, config, people, extra = {} }) {
+  const state = {
+    a: newInstance('A'),
+    browser: null,
+    failed: false,
+    axeFindings: [],
+    dialogs: [],
+    ...Object.fromEntries(people.map(({ key }) => [key, null])),
+    ...extra,
+  };
+  const step = stepper(state, {
+    prefix,
+    timeoutMs: 60_000,
+    pages: () => people.map(({ key, label }) => [label, state[key]]),
+  });
+  setUp(state, async () => {
+    await startInstance(state.a, { config, prefix: `preau-browser-${prefix}` });
+    for (const { user, admin = false } of people) await createUser(state.a, user, { admin });
+    state.browser = await launchChromium(chromium);
+    const pages = await newPages(state.browser, people.length, state.dialogs);
+    people.forEach(({ key }, i) => {
+      state[key] = pages[i];
+    });
+  });
+  tearDown(state, { prefix, instances: () => [state.a] });
+  return { state, step };
+}
+
+/**
  * Registers the file's `after`: closes `state.browser`, stops the `instances()`, drops
  * their PostgreSQL databases, saves their output as ARTIFACTS/PREFIX-server-LABEL.log,
  * prints its last lines when a step failed (`state.failed`), then runs `cleanUp` and

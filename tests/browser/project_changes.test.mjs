@@ -18,20 +18,13 @@ import {
   bodyText,
   checkAccessibility,
   clickAndWaitForPage,
-  createUser,
   expectNoAlert,
   formWith,
   goto,
-  launchChromium,
   logIn,
-  newInstance,
-  newPages,
-  setUp,
+  oneInstance,
   squash,
-  startInstance,
-  stepper,
   submitForm,
-  tearDown,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -41,32 +34,12 @@ const TEACHER = { name: 'mkerouac', email: 'maiwenn.kerouac@profs.example', pass
 const PROJECT = { name: 'mares', title: 'Mares pédagogiques' };
 const YEAR = new Date().getUTCFullYear() + 1;
 
-const state = {
-  a: newInstance('A'),
-  browser: null,
-  page: null,
-  failed: false,
-  axeFindings: [],
-  dialogs: [],
-  threadPath: null,
-  editPath: null,
-  deletePath: null,
-};
-
-const step = stepper(state, {
+const { state, step } = oneInstance(chromium, {
   prefix: 'project-changes',
-  timeoutMs: 60_000,
-  pages: () => [['teacher', state.page]],
+  config: CONFIG,
+  people: [{ key: 'page', label: 'teacher', user: TEACHER }],
+  extra: { threadPath: null, editPath: null, deletePath: null },
 });
-
-setUp(state, async () => {
-  await startInstance(state.a, { config: CONFIG, prefix: 'preau-browser-project-changes' });
-  await createUser(state.a, TEACHER, { admin: false });
-  state.browser = await launchChromium(chromium);
-  [state.page] = await newPages(state.browser, 1, state.dialogs);
-});
-
-tearDown(state, { prefix: 'project-changes', instances: () => [state.a] });
 
 step('the teacher creates a project and opens a thread in its forum', async () => {
   const page = state.page;

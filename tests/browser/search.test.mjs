@@ -20,21 +20,14 @@ import {
   checkAccessibility,
   clickAndWaitForPage,
   createForum,
-  createUser,
   expectField,
   expectNoAlert,
   formWith,
   goto,
-  launchChromium,
   logIn,
-  newInstance,
-  newPages,
+  oneInstance,
   postThread,
-  setUp,
-  startInstance,
-  stepper,
   submitForm,
-  tearDown,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -45,29 +38,11 @@ const FORUM = 'techno_college';
 const THREAD_TITLE = 'Club de robotique au collège';
 const SHOTS = process.env.PREAU_SHOTS_DIR;
 
-const state = {
-  a: newInstance('A'),
-  browser: null,
-  page: null,
-  failed: false,
-  axeFindings: [],
-  dialogs: [],
-};
-
-const step = stepper(state, {
+const { state, step } = oneInstance(chromium, {
   prefix: 'search',
-  timeoutMs: 60_000,
-  pages: () => [['admin', state.page]],
+  config: CONFIG,
+  people: [{ key: 'page', label: 'admin', user: ADMIN, admin: true }],
 });
-
-setUp(state, async () => {
-  await startInstance(state.a, { config: CONFIG, prefix: 'preau-browser-search' });
-  await createUser(state.a, ADMIN, { admin: true });
-  state.browser = await launchChromium(chromium);
-  [state.page] = await newPages(state.browser, 1, state.dialogs);
-});
-
-tearDown(state, { prefix: 'search', instances: () => [state.a] });
 
 /** Fails when the page scrolls sideways at its current width. */
 async function expectNoSidewaysScroll(page, what) {

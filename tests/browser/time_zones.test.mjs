@@ -20,22 +20,15 @@ import {
   checkAccessibility,
   clickAndWaitForPage,
   createForum,
-  createUser,
   expectNoAlert,
   formWith,
   frenchDay,
   goto,
-  launchChromium,
   logIn,
-  newInstance,
-  newPages,
+  oneInstance,
   postThread,
-  setUp,
   squash,
-  startInstance,
-  stepper,
   submitForm,
-  tearDown,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -47,30 +40,12 @@ const YEAR = new Date().getUTCFullYear() + 1;
 const DAY = frenchDay(new Date(Date.UTC(YEAR, 0, 12, 12)));
 const EVENT = { title: 'Conseil de jardin', starts: `${YEAR}-01-12T18:00`, ends: `${YEAR}-01-12T19:30` };
 
-const state = {
-  a: newInstance('A'),
-  browser: null,
-  page: null,
-  failed: false,
-  axeFindings: [],
-  dialogs: [],
-  threadPath: null,
-};
-
-const step = stepper(state, {
+const { state, step } = oneInstance(chromium, {
   prefix: 'time-zones',
-  timeoutMs: 60_000,
-  pages: () => [['teacher', state.page]],
+  config: CONFIG,
+  people: [{ key: 'page', label: 'teacher', user: TEACHER, admin: true }],
+  extra: { threadPath: null },
 });
-
-setUp(state, async () => {
-  await startInstance(state.a, { config: CONFIG, prefix: 'preau-browser-time-zones' });
-  await createUser(state.a, TEACHER, { admin: true });
-  state.browser = await launchChromium(chromium);
-  [state.page] = await newPages(state.browser, 1, state.dialogs);
-});
-
-tearDown(state, { prefix: 'time-zones', instances: () => [state.a] });
 
 /** The agenda entry of the event on "Mon agenda", squashed. */
 async function agendaEntry(page) {

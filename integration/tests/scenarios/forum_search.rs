@@ -320,3 +320,171 @@ async fn a_project_forum_is_searched_by_its_members_only() {
         association.stop().await;
     }
 }
+
+/// What the search for "séquence" must do with a post of the ranking
+/// scenario.
+#[derive(Clone, Copy, PartialEq)]
+enum Expect {
+    /// Deleted or removed (a thread's replies are hidden with it).
+    Hidden,
+    /// Not found: the word is not in its own text.
+    Missed,
+    /// Found, its thread's title without the word.
+    Found,
+    /// Found, its thread's title holds the word (listed first).
+    TitleHit,
+}
+
+/// A post of the ranking scenario: forum (0 or 1), the thread a reply is
+/// in (by its place in [`RANKED`]), title, HTML, minutes ago (equal
+/// values are ties, broken by the id), and what the search does with it.
+type Ranked = (
+    usize,
+    Option<usize>,
+    &'static str,
+    &'static str,
+    i64,
+    Expect,
+);
+
+#[rustfmt::skip]
+const RANKED: [Ranked; 11] = [
+    (0, None, "Séquences de fractions", "<p>Bandes.</p>", 90, Expect::TitleHit),
+    (0, Some(0), "", "<p>Merci !</p>", 30, Expect::Missed),
+    (0, Some(0), "", "<p>Ma SÉQUENCE est prête.</p>", 30, Expect::TitleHit),
+    (0, Some(0), "", "<p>Une sequence sans accent.</p>", 30, Expect::TitleHit),
+    (0, None, "Évaluation orale", "<p>La séquence d&#39;oral.</p>", 80, Expect::Found),
+    // The word only in a link's address: the index of SQLite has it.
+    (0, Some(4), "", "<p><a href=\"/sequence\">Lien</a>.</p>", 30, Expect::Missed),
+    (0, Some(4), "", "<p>Séquencer&nbsp;: une œuvre.</p>", 30, Expect::Found),
+    (0, Some(4), "", "<p>Une séquence retirée.</p>", 20, Expect::Hidden),
+    (0, None, "Séquence supprimée", "<p>Séquence.</p>", 70, Expect::Hidden),
+    (0, Some(8), "", "<p>Une séquence cachée.</p>", 10, Expect::Missed),
+    (1, None, "Jumelage", "<p>La <b>séquence</b> en anglais.</p>", 30, Expect::Found),
+];
+
+/// The order of the results never depends on how the posts are read:
+/// over a set with accents, ligatures, ties in time, markup that holds
+/// the word only in a link, hidden posts and two pages, every page of
+/// `GET /api/v1/search` gives exactly the posts expected (title hits
+/// first, then the most recent, then the highest id), on both engines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_results_keep_their_order_over_ties_and_accents() {
+    use preau::domain::store::{
+        commit,
+        posts::{insert_post, mark_deleted, mark_removed, NewPost, PostId, PostKind},
+    };
+    let mut seeded = RANKED.to_vec();
+    // Two pages: replies in threads 0 and 4, three at each minute.
+    for i in 0..30 {
+        let (html, expect) = match (i % 5, i % 2) {
+            (0, _) => ("<p>Pas le mot ici.</p>", Expect::Missed),
+            (_, 0) => ("<p>Encore une séquence, testée.</p>", Expect::TitleHit),
+            _ => ("<p>Encore une séquence, testée.</p>", Expect::Found),
+        };
+        let thread = if i % 2 == 0 { 0 } else { 4 };
+        seeded.push((0, Some(thread), "", html, 60 - (i / 3) as i64, expect));
+    }
+    for engine in engines() {
+        let instance = start_fast(engine, None, |_| {}).await;
+        let anne = Client::teacher(&instance, "anne", true).await;
+        anne.create_forum("maths", "Mathématiques").await;
+        anne.create_forum("langues", "Langues vivantes").await;
+        let forums = [
+            instance.forum_here("maths").await.actor.id,
+            instance.forum_here("langues").await.actor.id,
+        ];
+        let author = instance
+            .store()
+            .account_by_username("anne")
+            .await
+            .expect("read account")
+            .expect("anne")
+            .actor_id;
+        let now = instance.running.state.domain.clock().now_ms();
+        let mut tx = instance.store().begin().await.expect("begin");
+        let mut ids: Vec<PostId> = Vec::new();
+        for (i, &(forum, in_thread, title, html, minutes_ago, expect)) in seeded.iter().enumerate()
+        {
+            let thread = in_thread.map(|at| ids[at]);
+            let id = insert_post(
+                &mut tx,
+                &NewPost {
+                    ap_id: format!("{}/posts/ranking-{i}", instance.base_url),
+                    kind: if thread.is_some() {
+                        PostKind::Reply
+                    } else {
+                        PostKind::Thread
+                    },
+                    forum_id: forums[forum],
+                    thread_id: thread,
+                    in_reply_to_id: thread,
+                    author_id: author,
+                    title: title.into(),
+                    source: String::new(),
+                    content_html: html.into(),
+                    context_url: None,
+                    published_at: now - minutes_ago * 60_000,
+                    local: true,
+                },
+            )
+            .await
+            .expect("insert post");
+            if expect == Expect::Hidden {
+                if thread.is_some() {
+                    mark_removed(&mut tx, id, "Hors sujet", now)
+                        .await
+                        .expect("remove");
+                } else {
+                    mark_deleted(&mut tx, id, now).await.expect("delete");
+                }
+            }
+            ids.push(id);
+        }
+        commit(tx).await.expect("commit");
+
+        // The expected ranking, from the set itself.
+        let mut expected: Vec<(bool, i64, i64)> = seeded
+            .iter()
+            .zip(&ids)
+            .filter(|(post, _)| matches!(post.5, Expect::Found | Expect::TitleHit))
+            .map(|(post, id)| (post.5 == Expect::TitleHit, post.4, id.0))
+            .collect();
+        expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
+        let mut shown: Vec<(bool, i64)> = Vec::new();
+        let mut page = 1;
+        loop {
+            let found = Client::stranger()
+                .get_json(&instance.url(&format!("/api/v1/search?q=s%C3%A9quences&page={page}")))
+                .await;
+            assert_eq!(found["total"], expected.len(), "{found}");
+            assert_eq!(found["pages"], 2, "{found}");
+            for result in found["results"].as_array().expect("results") {
+                shown.push((
+                    result["title_hit"].as_bool().expect("title_hit"),
+                    result["post"]["id"].as_i64().expect("id"),
+                ));
+                let matched = result["snippet"]["matched"].as_str().unwrap_or_default();
+                assert!(
+                    matched.is_empty() || matched.to_lowercase().contains("qu"),
+                    "{result}"
+                );
+            }
+            if page == 2 {
+                break;
+            }
+            page += 1;
+        }
+        let wanted: Vec<(bool, i64)> = expected.iter().map(|(hit, _, id)| (*hit, *id)).collect();
+        assert_eq!(shown, wanted, "{engine:?}");
+        // The accented capitals are the snippet's match as written.
+        let one = Client::stranger()
+            .get_json(&instance.url("/api/v1/search?q=SEQUENCE&forum=langues"))
+            .await;
+        assert_eq!(one["total"], 1, "{one}");
+        assert_eq!(one["results"][0]["post"]["id"], ids[10].0, "{one}");
+        assert_eq!(one["results"][0]["snippet"]["matched"], "séquence", "{one}");
+
+        instance.stop().await;
+    }
+}

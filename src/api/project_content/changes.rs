@@ -18,7 +18,107 @@ use crate::{
 };
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToSchema};
+
+/// The refusals every change of a project's item may answer, beside its
+/// own `422` codes.
+#[derive(IntoResponses)]
+pub enum ChangeRefused {
+    /// The body is not the JSON the route reads.
+    #[response(status = 400, description = "`invalid_json`")]
+    InvalidJson(ErrorBody),
+    /// No signed-in person.
+    #[response(status = 401, description = "`unauthorized`")]
+    Unauthorized(ErrorBody),
+    /// Not a member, not the author, or no longer allowed to write.
+    #[response(
+        status = 403,
+        description = "`not_project_member`, `not_content_author`, `member_level_too_low`"
+    )]
+    Forbidden(ErrorBody),
+    /// No such project or item in it.
+    #[response(status = 404, description = "`not_found`")]
+    NotFound(ErrorBody),
+}
+
+/// What a `DELETE` of a project's item answers.
+#[derive(IntoResponses)]
+pub enum Deleted {
+    /// Done.
+    #[response(status = 204, description = "Deleted, empty body")]
+    Deleted,
+    /// No signed-in person.
+    #[response(status = 401, description = "`unauthorized`")]
+    Unauthorized(ErrorBody),
+    /// Not a member, or neither the author nor a moderator.
+    #[response(
+        status = 403,
+        description = "`not_project_member`, `not_content_author`"
+    )]
+    Forbidden(ErrorBody),
+    /// No such project or item in it.
+    #[response(status = 404, description = "`not_found`")]
+    NotFound(ErrorBody),
+}
+
+/// An item of a project that a `DELETE` names, by its id.
+enum Item {
+    Post(i64),
+    Event(i64),
+    Document(i64),
+}
+
+/// Deletes `item` of the project `name` as `user` (the domain checks
+/// who may): `204` once done.
+async fn delete_item(
+    state: &AppState,
+    user: &ApiUser,
+    name: &str,
+    item: Item,
+) -> Result<StatusCode, AppError> {
+    let project = state.domain.project_by_path(name).await?;
+    let (domain, account) = (&state.domain, &user.account);
+    match item {
+        Item::Post(id) => {
+            domain.delete_project_post(account, &project, id).await?;
+        }
+        Item::Event(id) => domain.delete_project_event(account, &project, id).await?,
+        Item::Document(id) => {
+            domain
+                .delete_project_document(account, &project, id)
+                .await?
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The `DELETE` route of one kind of project item, with its OpenAPI
+/// description: posts, events and documents share the answers
+/// ([`Deleted`]) and the steps ([`delete_item`]); only the path, the id's
+/// description and the kind differ.
+macro_rules! delete_route {
+    ($(#[doc = $doc:tt])* $handler:ident, $path:tt, $id:tt, $kind:ident) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            delete,
+            path = $path,
+            tag = "project content",
+            security(("bearer" = [])),
+            params(
+                ("name" = String, Path, description = "The project"),
+                ("id" = i64, Path, description = $id),
+            ),
+            responses(Deleted),
+        )]
+        pub async fn $handler(
+            State(state): State<AppState>,
+            user: ApiUser,
+            ApiPath((name, id)): ApiPath<(String, i64)>,
+        ) -> Result<StatusCode, AppError> {
+            delete_item(&state, &user, &name, Item::$kind(id)).await
+        }
+    };
+}
 
 /// `PUT /api/v1/projects/{name}/posts/{id}` body.
 #[derive(Deserialize, ToSchema)]
@@ -43,10 +143,7 @@ pub struct ProjectPostChange {
     request_body = ProjectPostChange,
     responses(
         (status = 200, description = "The post as changed", body = ProjectPost),
-        (status = 400, description = "`invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`not_project_member`, `not_content_author`, `member_level_too_low`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
+        ChangeRefused,
         (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
     ),
 )]
@@ -66,35 +163,13 @@ pub async fn edit_project_post(
     Ok(Json(ProjectPost::new(&post, &author, None, &labels)))
 }
 
-/// `DELETE /api/v1/projects/{name}/posts/{id}`.
-#[utoipa::path(
-    delete,
-    path = "/projects/{name}/posts/{id}",
-    tag = "project content",
-    security(("bearer" = [])),
-    params(
-        ("name" = String, Path, description = "The project"),
-        ("id" = i64, Path, description = "The post's local id"),
-    ),
-    responses(
-        (status = 204, description = "Deleted, empty body"),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`not_project_member`, `not_content_author`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
-    ),
-)]
-pub async fn delete_project_post(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath((name, id)): ApiPath<(String, i64)>,
-) -> Result<StatusCode, AppError> {
-    let project = state.domain.project_by_path(&name).await?;
-    state
-        .domain
-        .delete_project_post(&user.account, &project, id)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
+delete_route!(
+    /// `DELETE /api/v1/projects/{name}/posts/{id}`.
+    delete_project_post,
+    "/projects/{name}/posts/{id}",
+    "The post's local id",
+    Post
+);
 
 /// `PUT /api/v1/projects/{name}/events/{id}` body (who it is for does
 /// not change).
@@ -130,10 +205,7 @@ pub struct EventChange {
     request_body = EventChange,
     responses(
         (status = 200, description = "The event as changed", body = Event),
-        (status = 400, description = "`invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`not_project_member`, `not_content_author`, `member_level_too_low`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
+        ChangeRefused,
         (status = 422, description = "`field_required`, `field_too_long`, `invalid_date`, `ends_before_start`, `invalid_url`", body = ErrorBody),
     ),
 )]
@@ -163,35 +235,13 @@ pub async fn edit_project_event(
     Ok(Json(Event::new(&view, &labels)))
 }
 
-/// `DELETE /api/v1/projects/{name}/events/{id}`.
-#[utoipa::path(
-    delete,
-    path = "/projects/{name}/events/{id}",
-    tag = "project content",
-    security(("bearer" = [])),
-    params(
-        ("name" = String, Path, description = "The project"),
-        ("id" = i64, Path, description = "The event's id"),
-    ),
-    responses(
-        (status = 204, description = "Deleted, empty body"),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`not_project_member`, `not_content_author`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
-    ),
-)]
-pub async fn delete_project_event(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath((name, id)): ApiPath<(String, i64)>,
-) -> Result<StatusCode, AppError> {
-    let project = state.domain.project_by_path(&name).await?;
-    state
-        .domain
-        .delete_project_event(&user.account, &project, id)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
+delete_route!(
+    /// `DELETE /api/v1/projects/{name}/events/{id}`.
+    delete_project_event,
+    "/projects/{name}/events/{id}",
+    "The event's id",
+    Event
+);
 
 /// `PUT /api/v1/projects/{name}/documents/{id}` body.
 #[derive(Deserialize, ToSchema)]
@@ -214,10 +264,7 @@ pub struct DocumentChange {
     request_body = DocumentChange,
     responses(
         (status = 204, description = "Renamed, empty body"),
-        (status = 400, description = "`invalid_json`", body = ErrorBody),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`not_project_member`, `not_content_author`, `member_level_too_low`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
+        ChangeRefused,
         (status = 422, description = "`field_required`, `field_too_long`", body = ErrorBody),
     ),
 )]
@@ -235,33 +282,11 @@ pub async fn rename_project_document(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `DELETE /api/v1/projects/{name}/documents/{id}`: deletes a document,
-/// all its versions and their files here.
-#[utoipa::path(
-    delete,
-    path = "/projects/{name}/documents/{id}",
-    tag = "project content",
-    security(("bearer" = [])),
-    params(
-        ("name" = String, Path, description = "The project"),
-        ("id" = i64, Path, description = "The document's id (not a version's)"),
-    ),
-    responses(
-        (status = 204, description = "Deleted, empty body"),
-        (status = 401, description = "`unauthorized`", body = ErrorBody),
-        (status = 403, description = "`not_project_member`, `not_content_author`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
-    ),
-)]
-pub async fn delete_project_document(
-    State(state): State<AppState>,
-    user: ApiUser,
-    ApiPath((name, id)): ApiPath<(String, i64)>,
-) -> Result<StatusCode, AppError> {
-    let project = state.domain.project_by_path(&name).await?;
-    state
-        .domain
-        .delete_project_document(&user.account, &project, id)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
+delete_route!(
+    /// `DELETE /api/v1/projects/{name}/documents/{id}`: deletes a document,
+    /// all its versions and their files here.
+    delete_project_document,
+    "/projects/{name}/documents/{id}",
+    "The document's id (not a version's)",
+    Document
+);
