@@ -392,7 +392,16 @@ impl FromRequest<AppState> for CsrfUpload {
             too_large: false,
         };
         let mut text_bytes = 0usize;
-        while let Some(mut field) = multipart.next_field().await.map_err(|_| too_large())? {
+        // A malformed part (a header that does not parse, a NUL in a file
+        // name) is a bad form; a stream cut at its bound is too large.
+        let part_error = |error: axum::extract::multipart::MultipartError| {
+            if error.status() == StatusCode::BAD_REQUEST {
+                invalid()
+            } else {
+                too_large()
+            }
+        };
+        while let Some(mut field) = multipart.next_field().await.map_err(part_error)? {
             let name = field.name().unwrap_or_default().to_string();
             match field.file_name().map(str::to_string) {
                 Some(file_name) => {
@@ -401,7 +410,7 @@ impl FromRequest<AppState> for CsrfUpload {
                     // the answer) but keep nothing.
                     let mut bytes = Vec::new();
                     let mut over = false;
-                    while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
+                    while let Some(chunk) = field.chunk().await.map_err(part_error)? {
                         if over || bytes.len() + chunk.len() > limit {
                             over = true;
                             bytes = Vec::new();
