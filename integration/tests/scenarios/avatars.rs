@@ -6,7 +6,6 @@ use super::forums::teacher;
 use super::projects::submit;
 use super::support::{client::Client, *};
 use std::io::Cursor;
-use std::time::Duration;
 
 fn png(width: u32, height: u32, colour: [u8; 3]) -> Vec<u8> {
     let image = image::RgbImage::from_pixel(width, height, image::Rgb(colour));
@@ -140,7 +139,7 @@ async fn avatars_are_uploaded_served_and_federated() {
         .await;
         assert_eq!(status, 303, "{body}");
         let remote_url = association.url(&format!("/avatars/{handle}/96.png"));
-        let fetched = wait_until(Duration::from_secs(20), || async {
+        let fetched = wait_until(crate::support::PATIENCE, || async {
             // Until the picture is fetched, the transparent pixel answers.
             let (status, headers, bytes) = fetch(&bea, &remote_url).await;
             let fetched = image::load_from_memory(&bytes).is_ok_and(|image| image.width() == 96);

@@ -161,7 +161,7 @@ async fn teachers_become_contacts_across_instances() {
             .await;
         assert_eq!(response.status, 400, "a body without its handle");
         let dora_id = informal.url("/users/dora");
-        let dora_on_b = wait_until(std::time::Duration::from_secs(20), || async {
+        let dora_on_b = wait_until(crate::support::PATIENCE, || async {
             let requests: serde_json::Value = bea_api
                 .get(&association.url("/api/v1/me/requests"))
                 .await

@@ -32,7 +32,7 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let ok = wait_until(Duration::from_secs(20), || {
+    let ok = wait_until(crate::support::PATIENCE, || {
         let fut = check();
         async move { fut.await.then_some(()) }
     })

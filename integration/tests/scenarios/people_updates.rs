@@ -10,7 +10,6 @@ use super::projects::submit;
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 use std::io::Cursor;
-use std::time::Duration;
 
 fn png(colour: [u8; 3]) -> Vec<u8> {
     let image = image::RgbImage::from_pixel(120, 120, image::Rgb(colour));
@@ -87,7 +86,7 @@ async fn profile_changes_reach_the_instances_that_know_the_teacher() {
         })
         .await;
         let avatar_here = b.url(&format!("/avatars/{handle}/96.png"));
-        wait_until(Duration::from_secs(20), || async {
+        wait_until(crate::support::PATIENCE, || async {
             (avatar_colour(&bea, &avatar_here).await == Some([200, 30, 30])).then_some(())
         })
         .await
@@ -121,7 +120,7 @@ async fn profile_changes_reach_the_instances_that_know_the_teacher() {
                 .contains("Carl Martin-Durand")
         })
         .await;
-        wait_until(Duration::from_secs(20), || async {
+        wait_until(crate::support::PATIENCE, || async {
             (avatar_colour(&bea, &avatar_here).await == Some([20, 40, 220])).then_some(())
         })
         .await

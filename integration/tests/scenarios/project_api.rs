@@ -682,7 +682,7 @@ async fn forum_reaches_members_only(
     );
 
     // Bea reads it on her instance and answers from there.
-    let other_thread = wait_until(std::time::Duration::from_secs(20), || async {
+    let other_thread = wait_until(crate::support::PATIENCE, || async {
         let (_, threads) = get(other, &format!("/projects/{remote}/threads"), Some(bea)).await;
         threads["threads"]
             .as_array()?

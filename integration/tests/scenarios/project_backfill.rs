@@ -174,7 +174,7 @@ async fn a_late_member_instance_gets_the_projects_past() {
         let (status, body) = submit(&bea, &remote_path, &format!("{remote_path}/join"), &[]).await;
         assert_eq!(status, 303, "{body}");
         let bea_id = b.url("/users/bea");
-        let bea_on_a = wait_until(std::time::Duration::from_secs(20), || async {
+        let bea_on_a = wait_until(crate::support::PATIENCE, || async {
             deliver_all(&[&a, &b]).await;
             let bea = store_a.actor_by_ap_id(&bea_id).await.unwrap()?;
             let member = store_a.member(project_a.actor.id, bea.id).await.unwrap()?;
@@ -230,7 +230,7 @@ async fn a_late_member_instance_gets_the_projects_past() {
                 .contains("Atelier de montage")
         })
         .await;
-        let version_id = wait_until(std::time::Duration::from_secs(20), || async {
+        let version_id = wait_until(crate::support::PATIENCE, || async {
             let documents = store_b.project_documents(project_b.actor.id).await.unwrap();
             documents.first().map(|d| d.versions[0].0.id)
         })

@@ -358,7 +358,7 @@ async fn a_project_spans_three_instances() {
         })
         .await;
         let dora_row = academy.known_actor(&dora_id).await;
-        let dora_on_b = wait_until(std::time::Duration::from_secs(20), || async {
+        let dora_on_b = wait_until(crate::support::PATIENCE, || async {
             let page = bea.page(&association.url("/requests")).await;
             if !page.contains("Demandes d’adhésion à traiter") {
                 return None;
@@ -592,7 +592,7 @@ async fn content_stays_among_members(
     )
     .await;
     assert_eq!(status, 415, "{body}");
-    let version_id = wait_until(std::time::Duration::from_secs(20), || async {
+    let version_id = wait_until(crate::support::PATIENCE, || async {
         let store = &informal.running.state.domain.store();
         let project = store.project_by_ap_id(&project_id).await.unwrap()?;
         let documents = store.project_documents(project.actor.id).await.unwrap();

@@ -125,7 +125,7 @@ async fn log_ins_beyond_the_hashing_queue_get_503_with_retry_after() {
             let pool = pool.clone();
             tokio::spawn(async move { pool.run(move || released.recv().is_ok()).await })
         };
-        let held = wait_until(Duration::from_secs(20), || {
+        let held = wait_until(crate::support::PATIENCE, || {
             let pool = pool.clone();
             async move { (pool.admitted() == 1).then_some(()) }
         })
@@ -141,7 +141,7 @@ async fn log_ins_beyond_the_hashing_queue_get_503_with_retry_after() {
                 .json(&json!({"login": "anne", "password": PASSWORD}));
             logins.push(tokio::spawn(Client::dispatch(request)));
         }
-        let refused_all = wait_until(Duration::from_secs(20), || {
+        let refused_all = wait_until(crate::support::PATIENCE, || {
             let finished = logins.iter().filter(|login| login.is_finished()).count();
             let admitted = pool.admitted();
             async move { (finished == 3 && admitted == 2).then_some(()) }

@@ -215,7 +215,7 @@ async fn labels_show_only_what_the_reader_can_verify() {
                 .await;
             assert_eq!(response.status, 202);
             let store = &instance.running.state.domain.store();
-            let local_thread = wait_until(Duration::from_secs(20), || async {
+            let local_thread = wait_until(crate::support::PATIENCE, || async {
                 store.post_by_ap_id(&thread_ap).await.unwrap()
             })
             .await
@@ -731,7 +731,7 @@ async fn the_federation_policy_refuses_both_ways_and_forums_keep_their_level() {
             .json;
         let thread_ap = thread["ap_id"].as_str().unwrap().to_string();
         let store = &association.running.state.domain.store();
-        let remote_thread = wait_until(Duration::from_secs(20), || async {
+        let remote_thread = wait_until(crate::support::PATIENCE, || async {
             store.post_by_ap_id(&thread_ap).await.unwrap()
         })
         .await
