@@ -214,7 +214,8 @@ const FORM_ROUTES: &[(&str, Form)] = &[
 const NUMERIC_PARAMS: [&str; 6] = ["id", "member", "version", "account", "line", "person"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 39] = [
+const FIELDS: [&str; 40] = [
+    "line",
     "participants",
     "min_level",
     "person",
