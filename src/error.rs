@@ -195,6 +195,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::MarkdownTooDeep(_)
         | R::NameTaken(_)
         | R::NotAPerson
+        | R::RemoteParticipant
         | R::NotAThread
         | R::ParentInOtherForum
         | R::ParentUnknown
@@ -242,6 +243,7 @@ impl Refusal {
             R::NotConversationCreator => "not_conversation_creator",
             R::NotAContact => "not_a_contact",
             R::ConversationLevelTooLow => "conversation_level_too_low",
+            R::RemoteParticipant => "remote_participant",
             R::NoConversationInvitation => "no_conversation_invitation",
             R::AlreadyParticipant => "already_participant",
             R::NotCurrentParticipant => "not_current_participant",

@@ -127,6 +127,11 @@ impl Domain {
         if invitee.id == inviter.id {
             return Err(Refusal::AlreadyParticipant.into());
         }
+        // The host does not relay to other instances yet: a remote
+        // teacher invited here would never learn of it.
+        if !invitee.is_local() {
+            return Err(Refusal::RemoteParticipant.into());
+        }
         if self.contact_state(inviter.id, invitee.id).await? != "contact" {
             return Err(Refusal::NotAContact.into());
         }
@@ -490,11 +495,12 @@ impl Domain {
         Ok(self.conversation_row(id).await?.name)
     }
 
-    /// The caller's accepted contacts, each once (whom they may invite).
+    /// The caller's accepted contacts of this instance, each once (whom
+    /// they may invite).
     pub async fn my_contacts(&self, account: &AccountRow) -> DomainResult<Vec<ActorRow>> {
         let mut people: Vec<ActorRow> = Vec::new();
         for view in self.store.contacts_of(account.actor_id).await? {
-            if !people.iter().any(|p| p.id == view.person.id) {
+            if view.person.is_local() && !people.iter().any(|p| p.id == view.person.id) {
                 people.push(view.person);
             }
         }

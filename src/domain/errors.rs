@@ -88,6 +88,9 @@ refusals! {
     NotAContact,
     /// This conversation does not accept participants of this trust level.
     ConversationLevelTooLow,
+    /// This teacher is on another instance: conversations across instances are not available
+    /// yet.
+    RemoteParticipant,
     /// An invitation must come from the instance hosting the project.
     InviteNotFromProject,
     /// The reading server hosts no member of the project.
@@ -360,6 +363,7 @@ impl Refusal {
             | Refusal::NotConversationCreator
             | Refusal::NotAContact
             | Refusal::ConversationLevelTooLow
+            | Refusal::RemoteParticipant
             | Refusal::NoConversationInvitation
             | Refusal::AlreadyParticipant
             | Refusal::NotCurrentParticipant

@@ -610,22 +610,32 @@ pub async fn submit_answer(
     .await
 }
 
+/// The conversation as the page's teacher, a participant, reads it; or
+/// the page to show instead (log-in, refusal).
+async fn as_participant(
+    state: &AppState,
+    page: &Page,
+    id: i64,
+) -> Result<ConversationPage, Response> {
+    let Some(user) = &page.user else {
+        return Err(login_redirect(&path_of(ConversationId(id))));
+    };
+    state
+        .domain
+        .conversation_page(user, ConversationId(id))
+        .await
+        .map_err(|error| state.error_page(page, error))
+}
+
 /// `GET /conversations/{id}/leave`: the confirmation.
 pub async fn confirm_leave(
     State(state): State<AppState>,
     page: Page,
     WebPath(id): WebPath<i64>,
 ) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect(&path_of(ConversationId(id)));
-    };
-    let conversation = match state
-        .domain
-        .conversation_page(user, ConversationId(id))
-        .await
-    {
+    let conversation = match as_participant(&state, &page, id).await {
         Ok(conversation) => conversation,
-        Err(error) => return state.error_page(&page, error),
+        Err(response) => return response,
     };
     let view = confirmation(
         &page,
@@ -669,16 +679,9 @@ pub async fn confirm_remove(
     page: Page,
     WebPath((id, person)): WebPath<(i64, i64)>,
 ) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect(&path_of(ConversationId(id)));
-    };
-    let conversation = match state
-        .domain
-        .conversation_page(user, ConversationId(id))
-        .await
-    {
+    let conversation = match as_participant(&state, &page, id).await {
         Ok(conversation) => conversation,
-        Err(error) => return state.error_page(&page, error),
+        Err(response) => return response,
     };
     if !conversation.is_creator {
         return state.error_page(
@@ -730,14 +733,7 @@ pub async fn export_conversation(
     page: Page,
     WebPath(id): WebPath<i64>,
 ) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect(&path_of(ConversationId(id)));
-    };
-    match state
-        .domain
-        .conversation_page(user, ConversationId(id))
-        .await
-    {
+    match as_participant(&state, &page, id).await {
         Ok(conversation) => text_response(
             export_text(
                 &conversation,
@@ -747,7 +743,7 @@ pub async fn export_conversation(
             ),
             id,
         ),
-        Err(error) => state.error_page(&page, error),
+        Err(response) => response,
     }
 }
 

@@ -481,3 +481,58 @@ async fn teachers_chat_in_a_named_conversation() {
         instance.stop().await;
     }
 }
+
+/// A teacher of another instance, even an accepted contact, cannot be
+/// invited yet: the host does not relay to other instances, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_contact_is_refused_with_a_code() {
+    for engine in engines() {
+        let (here, there) = start_pair(engine).await;
+        let anna = Client::teacher(&here, "anna", false)
+            .await
+            .log_in_pages("anna")
+            .await;
+        let zoe = Client::teacher(&there, "zoe", false).await;
+        let zoe_handle = format!("zoe@{}", there.domain);
+        anna.post("/api/v1/contacts", json!({"handle": zoe_handle}))
+            .await
+            .expect(202);
+        let asker = wait_until(std::time::Duration::from_secs(20), || async {
+            zoe.get_json("/api/v1/me/requests").await["contacts"]["received"][0]["person"]["id"]
+                .as_i64()
+        })
+        .await
+        .expect("Zoe's instance holds the request");
+        zoe.post(
+            &format!("/api/v1/contacts/{asker}/answer"),
+            json!({"accept": true}),
+        )
+        .await
+        .expect(200);
+        let anna_id = here.url("/users/anna");
+        let zoe_id = there.url("/users/zoe");
+        after_delivery(
+            &[&here, &there],
+            "Anna's instance learns the answer",
+            || async {
+                let store = here.store();
+                let from = store.actor_by_ap_id(&anna_id).await.unwrap().unwrap();
+                let to = store.actor_by_ap_id(&zoe_id).await.unwrap().unwrap();
+                store.follow(from.id, to.id).await.unwrap().map(|f| f.state)
+                    == Some(preau::domain::store::forums::FollowState::Accepted)
+            },
+        )
+        .await;
+        anna.post(
+            "/api/v1/conversations",
+            json!({"name": "Entre académies", "participants": [zoe_handle]}),
+        )
+        .await
+        .expect_error(422, "remote_participant");
+        // The form does not offer her.
+        let form = anna.page("/conversations").await;
+        assert!(!form.contains(&zoe_handle), "{form}");
+        here.stop().await;
+        there.stop().await;
+    }
+}
