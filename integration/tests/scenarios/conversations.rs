@@ -9,8 +9,8 @@
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
-/// Makes `a` and `b` (teachers of `instance`) contacts through the API.
-async fn make_contacts(a: &Client<'_>, b: &Client<'_>, b_name: &str) {
+/// Makes `a` and `b` (teachers of one instance) contacts through the API.
+pub(crate) async fn make_contacts(a: &Client<'_>, b: &Client<'_>, b_name: &str) {
     a.post("/api/v1/contacts", json!({"handle": b_name}))
         .await
         .expect(202);

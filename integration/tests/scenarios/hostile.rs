@@ -1093,6 +1093,14 @@ async fn the_stream_refuses_hostile_threads_with_a_code() {
             "project_thread=99999999999999999999999",
             "project_thread=1&project_thread=2",
             "thread=1&project_thread=1",
+            "conversation=%00",
+            "conversation=abc",
+            "conversation=-1",
+            "conversation=0",
+            "conversation=99999999999999999999999",
+            "conversation=1&conversation=2",
+            "conversation=1&thread=1",
+            "conversation=1&project_thread=1",
         ] {
             let what = format!("{engine:?} GET /stream?{query}");
             let answer = api_send(&anne, "GET", &format!("/stream?{query}"), None).await;
