@@ -7,6 +7,11 @@
 (function () {
   "use strict";
   var conversation = document.getElementById("conversation");
+  var conversationLines = document.getElementById("conversation-lines");
+  if (conversationLines && !window.location.hash) {
+    // The latest lines in view, as in any chat.
+    conversationLines.scrollTop = conversationLines.scrollHeight;
+  }
   var picker = document.getElementById("smiley-picker");
   var messageBody = document.getElementById("message-body");
   if (picker && messageBody) {
@@ -94,9 +99,8 @@
             }
           });
           var lines = document.getElementById("conversation-lines");
-          var last = lines ? lines.lastElementChild : null;
-          if (last) {
-            last.scrollIntoView({ block: "nearest" });
+          if (lines) {
+            lines.scrollTop = lines.scrollHeight;
           }
           document.body.dataset.conversationLines = String(lines ? lines.children.length : 0);
         }
