@@ -6,7 +6,7 @@
 //! Private: every read checks that the reader takes part (joined), and
 //! nothing here gives an instance admin more than any other teacher.
 
-use super::{rendering, validate, Domain, DomainResult, Refusal};
+use super::{notifications::notify, rendering, validate, Domain, DomainResult, Refusal};
 use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorId, ActorKindRow, ActorRow},
@@ -14,6 +14,7 @@ use crate::domain::store::{
         self, ConversationId, ConversationListRow, ConversationRow, LineRow, NewLine,
         ParticipantRow, ParticipantState, ParticipantView,
     },
+    notifications::{NewNotification, NotificationKind, Recipients},
     Tx,
 };
 use preau_federation::TrustLevel;
@@ -198,6 +199,14 @@ impl Domain {
                 invited.push(invitee.id);
             }
         }
+        notify_conversation(
+            &mut tx,
+            NotificationKind::ConversationInvitation,
+            &me,
+            invited,
+            (id, &name),
+        )
+        .await?;
         crate::domain::store::commit(tx).await?;
         Ok(id)
     }
@@ -226,6 +235,14 @@ impl Domain {
             .await?;
         let mut tx = self.store.begin().await?;
         conversations::invite_participant(&mut tx, id, invitee.id, Some(me.id)).await?;
+        notify_conversation(
+            &mut tx,
+            NotificationKind::ConversationInvitation,
+            &me,
+            vec![invitee.id],
+            (id, &conversation.name),
+        )
+        .await?;
         crate::domain::store::commit(tx).await?;
         Ok(())
     }
@@ -318,6 +335,15 @@ impl Domain {
         if state == Some(ParticipantState::Joined) {
             add_line(&mut tx, &event_line(id, "removed", person)).await?;
         }
+        // "[Prénom NOM] vous a retiré de la conversation [nom]".
+        notify_conversation(
+            &mut tx,
+            NotificationKind::ConversationRemoved,
+            &me,
+            vec![person],
+            (id, &conversation.name),
+        )
+        .await?;
         crate::domain::store::commit(tx).await?;
         Ok(())
     }
@@ -519,6 +545,24 @@ async fn add_line(tx: &mut Tx, line: &NewLine<'_>) -> DomainResult<i64> {
     let id = conversations::insert_line(tx, line).await?;
     super::live::conversation_line_stored(tx, id, line.conversation.0).await?;
     Ok(id)
+}
+
+/// Tells `to` (their local accounts) of an invitation or a removal by
+/// `from`, in the transaction of the change; the notification opens
+/// "Messages", where the invitation is answered or the removal shown.
+async fn notify_conversation(
+    tx: &mut Tx,
+    kind: NotificationKind,
+    from: &ActorRow,
+    to: Vec<ActorId>,
+    (id, name): (ConversationId, &str),
+) -> DomainResult<()> {
+    let mut note = NewNotification::new(kind, format!("conversation:{}:{}", id.0, tx.now_ms()));
+    note.actor = Some(from.id);
+    note.title = name.to_string();
+    note.link = "/conversations".into();
+    notify(tx, Recipients::Actors(to), note).await?;
+    Ok(())
 }
 
 /// An event line about `actor`.

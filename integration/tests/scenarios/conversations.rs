@@ -38,6 +38,17 @@ async fn actor_id(instance: &TestInstance, name: &str) -> i64 {
         .0
 }
 
+/// The kinds of `client`'s notifications.
+async fn notification_kinds(client: &Client<'_>) -> Vec<String> {
+    let list = client.get_json("/api/v1/notifications").await;
+    list["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}"))
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// The kinds of the lines `client` sees.
 async fn line_kinds(client: &Client<'_>, id: i64) -> Vec<String> {
     let lines = client
@@ -190,6 +201,12 @@ async fn teachers_chat_in_a_named_conversation() {
         assert!(
             list.contains("Accepter") && list.contains("Refuser"),
             "{list}"
+        );
+        assert!(
+            notification_kinds(&bea)
+                .await
+                .contains(&"conversation_invitation".to_string()),
+            "Bea is notified of the invitation"
         );
         bea.get(&format!("/api/v1/conversations/{id}/messages"))
             .await
@@ -375,6 +392,17 @@ async fn teachers_chat_in_a_named_conversation() {
         assert!(
             has_timed_line(&page, "carl a quitté la conversation : "),
             "{page}"
+        );
+        assert!(
+            notification_kinds(&carl)
+                .await
+                .contains(&"conversation_removed".to_string()),
+            "Carl is notified of his removal"
+        );
+        let notifications = carl.page("/notifications").await;
+        assert!(
+            notifications.contains("anna vous a retiré de la conversation Sortie au musée."),
+            "{notifications}"
         );
         let warned = carl.page("/conversations").await;
         assert!(
