@@ -188,6 +188,7 @@ impl Domain {
         let id =
             conversations::insert_conversation(&mut tx, &ap_id, &name, me.id, min_level).await?;
         conversations::invite_participant(&mut tx, id, me.id, None).await?;
+        // Invited just above in this transaction: joins.
         conversations::join_participant(&mut tx, id, me.id, 0).await?;
         for kind in ["locked", "unlocked"] {
             add_line(&mut tx, &event_line(id, kind, me.id)).await?;
@@ -272,11 +273,15 @@ impl Domain {
         let mut tx = self.store.begin().await?;
         if accept {
             let last = conversations::last_line(&mut tx, id).await?;
-            conversations::join_participant(&mut tx, id, me.id, last).await?;
+            if !conversations::join_participant(&mut tx, id, me.id, last).await? {
+                return Err(Refusal::NoConversationInvitation.into());
+            }
             add_line(&mut tx, &event_line(id, "joined", me.id)).await?;
         } else {
-            conversations::end_participation(&mut tx, id, me.id, ParticipantState::Declined, None)
-                .await?;
+            let change = (ParticipantState::Invited, ParticipantState::Declined);
+            if !conversations::end_participation(&mut tx, id, me.id, change, None).await? {
+                return Err(Refusal::NoConversationInvitation.into());
+            }
         }
         crate::domain::store::commit(tx).await?;
         Ok(())
@@ -291,7 +296,10 @@ impl Domain {
         let me = self.actor_of(account).await?;
         self.joined_participation(id, me.id).await?;
         let mut tx = self.store.begin().await?;
-        conversations::end_participation(&mut tx, id, me.id, ParticipantState::Left, None).await?;
+        let change = (ParticipantState::Joined, ParticipantState::Left);
+        if !conversations::end_participation(&mut tx, id, me.id, change, None).await? {
+            return Err(Refusal::NotFound.into());
+        }
         add_line(&mut tx, &event_line(id, "left", me.id)).await?;
         crate::domain::store::commit(tx).await?;
         Ok(())
@@ -312,27 +320,21 @@ impl Domain {
         if person == me.id {
             return Err(Refusal::CannotRemoveSelf.into());
         }
-        let state = self
+        let state = match self
             .store
             .participant(id, person)
             .await?
-            .map(|row| row.state);
-        if !matches!(
-            state,
-            Some(ParticipantState::Joined | ParticipantState::Invited)
-        ) {
+            .map(|row| row.state)
+        {
+            Some(state @ (ParticipantState::Joined | ParticipantState::Invited)) => state,
+            _ => return Err(Refusal::NotCurrentParticipant.into()),
+        };
+        let mut tx = self.store.begin().await?;
+        let change = (state, ParticipantState::Removed);
+        if !conversations::end_participation(&mut tx, id, person, change, Some(me.id)).await? {
             return Err(Refusal::NotCurrentParticipant.into());
         }
-        let mut tx = self.store.begin().await?;
-        conversations::end_participation(
-            &mut tx,
-            id,
-            person,
-            ParticipantState::Removed,
-            Some(me.id),
-        )
-        .await?;
-        if state == Some(ParticipantState::Joined) {
+        if state == ParticipantState::Joined {
             add_line(&mut tx, &event_line(id, "removed", person)).await?;
         }
         // "[Prénom NOM] vous a retiré de la conversation [nom]".

@@ -230,18 +230,20 @@ pub async fn invite_participant(
     Ok(())
 }
 
-/// `actor` joins: from now on they see the lines after `first_line`.
+/// `actor`, invited, joins: from now on they see the lines after
+/// `first_line`. `false` when they were not invited (any more): two
+/// answers at once join once.
 pub async fn join_participant(
     tx: &mut Tx,
     conversation: ConversationId,
     actor: ActorId,
     first_line: i64,
-) -> StoreResult<()> {
+) -> StoreResult<bool> {
     let now = tx.now_ms();
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE conversation_participants SET state = 'joined', joined_at = $3, \
          first_line = $4, read_line = $4, updated_at = $3 \
-         WHERE conversation_id = $1 AND actor_id = $2",
+         WHERE conversation_id = $1 AND actor_id = $2 AND state = 'invited'",
     )
     .bind(conversation.0)
     .bind(actor.0)
@@ -249,30 +251,33 @@ pub async fn join_participant(
     .bind(first_line)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
-/// `actor` declines, leaves or is removed (`removed_by`).
+/// `actor` declines, leaves or is removed (`removed_by`), from the state
+/// `from` (`invited` or `joined`). `false` when they were not in it (any
+/// more): the same change asked twice at once is made once.
 pub async fn end_participation(
     tx: &mut Tx,
     conversation: ConversationId,
     actor: ActorId,
-    state: ParticipantState,
+    (from, state): (ParticipantState, ParticipantState),
     removed_by: Option<ActorId>,
-) -> StoreResult<()> {
+) -> StoreResult<bool> {
     let now = tx.now_ms();
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE conversation_participants SET state = $3, removed_by = $4, updated_at = $5 \
-         WHERE conversation_id = $1 AND actor_id = $2",
+         WHERE conversation_id = $1 AND actor_id = $2 AND state = $6",
     )
     .bind(conversation.0)
     .bind(actor.0)
     .bind(state.as_str())
     .bind(removed_by.map(|a| a.0))
     .bind(now)
+    .bind(from.as_str())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Adds a line, returning its id.
