@@ -564,3 +564,50 @@ async fn a_remote_contact_is_refused_with_a_code() {
         there.stop().await;
     }
 }
+
+/// A conversation may require a lowest trust level of its participants:
+/// on an associative instance, an associative conversation opens and
+/// takes its teachers' messages; an institutional one is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lowest_trust_level_is_checked() {
+    for engine in engines() {
+        let instance = start_fast(engine, None, |settings| {
+            settings.instance.trust_level = preau_federation::TrustLevel::Associative;
+        })
+        .await;
+        let anna = Client::teacher(&instance, "anna", false).await;
+        let bea = Client::teacher(&instance, "bea", false).await;
+        make_contacts(&anna, &bea, "bea").await;
+        anna.post(
+            "/api/v1/conversations",
+            json!({"name": "Réservée", "participants": ["bea"], "min_level": "institutional"}),
+        )
+        .await
+        .expect_error(403, "conversation_level_too_low");
+        anna.post(
+            "/api/v1/conversations",
+            json!({"name": "Réservée", "participants": ["bea"], "min_level": "ministerial"}),
+        )
+        .await
+        .expect_error(422, "invalid_trust_level");
+        let created = anna
+            .post(
+                "/api/v1/conversations",
+                json!({"name": "Associative", "participants": ["bea"], "min_level": "associative"}),
+            )
+            .await
+            .expect(201);
+        assert_eq!(created["min_level"], "associative", "{created}");
+        let id = created["id"].as_i64().unwrap();
+        bea.post(&format!("/api/v1/conversations/{id}/accept"), json!({}))
+            .await
+            .expect(200);
+        bea.post(
+            &format!("/api/v1/conversations/{id}/messages"),
+            json!({"body": "Bonjour"}),
+        )
+        .await
+        .expect(201);
+        instance.stop().await;
+    }
+}
