@@ -144,3 +144,23 @@ step('Yann leaves after confirming; Camille sees it live', async () => {
     .locator('#conversation-lines', { hasText: 'a quitté la conversation :' })
     .waitFor({ timeout: 15_000 });
 });
+
+step('Camille invites Yann again, then removes him after confirming; he is told', async () => {
+  const camille = state.camille;
+  await goto(camille, state.a, state.path);
+  await camille.locator('#invite-person').selectOption({ index: 0 });
+  assert.match(await camille.locator('#invite-person option:checked').innerText(), new RegExp(YANN.name));
+  await clickAndWaitForPage(camille, camille.getByRole('button', { name: 'Inviter', exact: true }));
+  assert.ok((await bodyText(camille)).includes('Invitation à la conversation envoyée'));
+  await goto(state.yann, state.a, '/conversations');
+  await checked(state.yann, '/conversations', 'messages (invited again)');
+  await clickAndWaitForPage(camille, camille.locator('a.remove-participant').first());
+  assert.ok((await bodyText(camille)).includes('Renvoyer ce participant de la conversation ?'));
+  await checkAccessibility(camille, 'remove confirmation', state.axeFindings);
+  await clickAndWaitForPage(camille, camille.locator('button.danger'));
+  assert.ok((await bodyText(camille)).includes('a été retiré de la conversation'));
+  await goto(state.yann, state.a, '/conversations');
+  const told = await bodyText(state.yann);
+  assert.ok(told.includes(`${CAMILLE.name} vous a retiré de la conversation ${NAME}.`), told);
+  await checked(state.yann, '/conversations', 'messages (removed)');
+});
