@@ -10,6 +10,7 @@ pub mod agenda;
 pub mod auth;
 pub mod avatars;
 pub mod contacts;
+pub mod conversation_actions;
 pub mod conversations;
 pub mod csv_export;
 pub mod directory;
@@ -588,31 +589,31 @@ pub fn routes() -> Router<AppState> {
         .route("/conversations/{id}", get(conversations::show_conversation))
         .route(
             "/conversations/{id}/messages",
-            post(conversations::submit_message),
+            post(conversation_actions::submit_message),
         )
         .route(
             "/conversations/{id}/messages/{line}/edit",
-            post(conversations::submit_edit),
+            post(conversation_actions::submit_edit),
         )
         .route(
             "/conversations/{id}/messages/{line}/delete",
-            get(conversations::confirm_delete).post(conversations::submit_delete),
+            get(conversation_actions::confirm_delete).post(conversation_actions::submit_delete),
         )
         .route(
             "/conversations/{id}/invite",
-            post(conversations::submit_invite),
+            post(conversation_actions::submit_invite),
         )
         .route(
             "/conversations/{id}/answer",
-            post(conversations::submit_answer),
+            post(conversation_actions::submit_answer),
         )
         .route(
             "/conversations/{id}/leave",
-            get(conversations::confirm_leave).post(conversations::submit_leave),
+            get(conversation_actions::confirm_leave).post(conversation_actions::submit_leave),
         )
         .route(
             "/conversations/{id}/remove/{person}",
-            get(conversations::confirm_remove).post(conversations::submit_remove),
+            get(conversation_actions::confirm_remove).post(conversation_actions::submit_remove),
         )
         .route(
             "/conversations/{id}/export",
