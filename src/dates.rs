@@ -118,6 +118,24 @@ pub fn hour_only_text(ms: i64, lang: Lang, zone: Tz) -> Option<String> {
     local(ms, zone).map(|time| hour_text(&time, lang))
 }
 
+/// The time of day to the second, `HH:MM:SS`, in `zone` (the lines of a
+/// conversation: "… a rejoint la conversation | 14:03:27").
+pub fn clock_text(ms: i64, zone: Tz) -> Option<String> {
+    local(ms, zone).map(|time| {
+        format!(
+            "{:02}:{:02}:{:02}",
+            time.hour(),
+            time.minute(),
+            time.second()
+        )
+    })
+}
+
+/// A moment to the second, `YYYY-MM-DD HH:MM:SS`, in `zone` (exports).
+pub fn stamp_text(ms: i64, zone: Tz) -> Option<String> {
+    local(ms, zone).map(|time| time.format("%Y-%m-%d %H:%M:%S").to_string())
+}
+
 /// Whether two moments fall on the same day in `zone` (an event from
 /// 18 h to 19 h 30 is written with its day once). `false` when either is
 /// out of range.

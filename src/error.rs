@@ -119,6 +119,10 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::NotModerator
         | R::NotContentAuthor
         | R::NotProjectMember
+        | R::NotConversationParticipant
+        | R::NotConversationCreator
+        | R::NotAContact
+        | R::ConversationLevelTooLow
         | R::ServerNotAMember
         | R::InviteNotFromProject
         | R::NotProjectModerator
@@ -143,6 +147,9 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::LastOwner
         | R::NoContactRequest
         | R::NoInvitation
+        | R::NoConversationInvitation
+        | R::AlreadyParticipant
+        | R::NotCurrentParticipant
         | R::NoRequest
         | R::NotCurrentMember
         | R::NothingToAnswer
@@ -188,6 +195,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::MarkdownTooDeep(_)
         | R::NameTaken(_)
         | R::NotAPerson
+        | R::RemoteParticipant
         | R::NotAThread
         | R::ParentInOtherForum
         | R::ParentUnknown
@@ -231,6 +239,14 @@ impl Refusal {
             R::NotModerator => "not_moderator",
             R::NotContentAuthor => "not_content_author",
             R::NotProjectMember => "not_project_member",
+            R::NotConversationParticipant => "not_conversation_participant",
+            R::NotConversationCreator => "not_conversation_creator",
+            R::NotAContact => "not_a_contact",
+            R::ConversationLevelTooLow => "conversation_level_too_low",
+            R::RemoteParticipant => "remote_participant",
+            R::NoConversationInvitation => "no_conversation_invitation",
+            R::AlreadyParticipant => "already_participant",
+            R::NotCurrentParticipant => "not_current_participant",
             R::ServerNotAMember => "not_a_member",
             R::InviteNotFromProject => "invite_not_from_project",
             R::NotProjectModerator => "not_project_moderator",

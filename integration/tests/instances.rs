@@ -12,6 +12,8 @@ mod avatars;
 mod clock;
 #[path = "scenarios/contacts.rs"]
 mod contacts;
+#[path = "scenarios/conversations.rs"]
+mod conversations;
 #[path = "scenarios/delivery.rs"]
 mod delivery;
 #[path = "scenarios/forms.rs"]

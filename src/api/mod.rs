@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod contacts;
+pub mod conversations;
 pub mod directory;
 pub mod forum_bans;
 pub mod forums;
@@ -322,6 +323,29 @@ fn route_builder() -> RouteBuilder {
     .get("/me/requests", projects::list_my_requests)
     .post("/contacts", contacts::request_contact)
     .post("/contacts/{id}/answer", contacts::answer_contact)
+    .get("/conversations", conversations::list_conversations)
+    .post("/conversations", conversations::create_conversation)
+    .get("/conversations/{id}", conversations::get_conversation)
+    .get("/conversations/{id}/messages", conversations::list_messages)
+    .post("/conversations/{id}/messages", conversations::post_message)
+    .put(
+        "/conversations/{id}/messages/{line}",
+        conversations::edit_message,
+    )
+    .delete(
+        "/conversations/{id}/messages/{line}",
+        conversations::delete_message,
+    )
+    .post("/conversations/{id}/invite", conversations::invite)
+    .post("/conversations/{id}/remove", conversations::remove)
+    .post("/conversations/{id}/leave", conversations::leave)
+    .post("/conversations/{id}/accept", conversations::accept)
+    .post("/conversations/{id}/decline", conversations::decline)
+    .post("/conversations/{id}/read", conversations::mark_read)
+    .get(
+        "/conversations/{id}/export",
+        conversations::export_conversation,
+    )
     .get("/notifications", notifications::list_notifications)
     .post(
         "/notifications/read",

@@ -487,6 +487,17 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<super::stream::StreamNotification>(&mut entries);
     schema_entries::<super::stream::StreamReply>(&mut entries);
     schema_entries::<super::stream::StreamProjectReply>(&mut entries);
+    schema_entries::<super::stream::StreamConversationLine>(&mut entries);
+    schema_entries::<super::conversations::ConversationItem>(&mut entries);
+    schema_entries::<super::conversations::ConversationList>(&mut entries);
+    schema_entries::<super::conversations::Participant>(&mut entries);
+    schema_entries::<super::conversations::ConversationDetail>(&mut entries);
+    schema_entries::<super::conversations::ConversationLine>(&mut entries);
+    schema_entries::<super::conversations::ConversationLines>(&mut entries);
+    schema_entries::<super::conversations::CreateConversation>(&mut entries);
+    schema_entries::<super::conversations::MessageBody>(&mut entries);
+    schema_entries::<super::conversations::PersonHandle>(&mut entries);
+    schema_entries::<super::conversations::ReadUpTo>(&mut entries);
     entries
 }
 

@@ -44,6 +44,10 @@ pub struct StreamQuery {
     /// the caller must be a member of the project): its new replies are
     /// sent as `project_reply` events. Not with `thread`.
     pub project_thread: Option<String>,
+    /// A conversation the page has open (its local id; the caller must
+    /// have joined it): its new lines are sent as `conversation_line`
+    /// events. Not with `thread` nor `project_thread`.
+    pub conversation: Option<String>,
 }
 
 /// The data of a `notification` event.
@@ -75,6 +79,17 @@ pub struct StreamProjectReply {
     pub post: Box<ProjectPost>,
 }
 
+/// The data of a `conversation_line` event: a new line (message or event)
+/// of the open conversation, to read with
+/// `GET /conversations/{id}/messages` (pages read themselves again).
+#[derive(Serialize, ToSchema)]
+pub struct StreamConversationLine {
+    /// The conversation.
+    pub conversation_id: i64,
+    /// The line.
+    pub line_id: i64,
+}
+
 /// The data of an event: a JSON object, by event type.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
@@ -85,6 +100,8 @@ pub enum StreamEventData {
     Reply(StreamReply),
     /// `event: project_reply`.
     ProjectReply(StreamProjectReply),
+    /// `event: conversation_line`.
+    ConversationLine(StreamConversationLine),
 }
 
 /// The caller: a bearer token when given (a bad one is refused), else the
@@ -122,8 +139,8 @@ async fn stream_account(
             each with an `id` to send back as `Last-Event-ID`, and keep-alive comments",
             content_type = "text/event-stream", body = StreamEventData),
         (status = 401, description = "`unauthorized`", body = super::schema::ErrorBody),
-        (status = 422, description = "`invalid_choice` (detail `project_thread`): both `thread` and `project_thread`", body = super::schema::ErrorBody),
-        (status = 403, description = "`not_project_member`: the project thread is members-only", body = super::schema::ErrorBody),
+        (status = 422, description = "`invalid_choice` (detail `project_thread` or `conversation`): more than one of `thread`, `project_thread`, `conversation`", body = super::schema::ErrorBody),
+        (status = 403, description = "`not_project_member`: the project thread is members-only; `not_conversation_participant`: invited to the conversation, not joined", body = super::schema::ErrorBody),
         (status = 404, description = "`not_found`: no such thread", body = super::schema::ErrorBody),
         (status = 410, description = "`post_deleted`: the thread is deleted or removed", body = super::schema::ErrorBody),
     ),
@@ -140,15 +157,24 @@ pub async fn get_stream(
             .parse()
             .map_err(|_| AppError::from(crate::domain::DomainError::from(Refusal::NotFound)))
     };
-    let thread = match (query.thread.as_deref(), query.project_thread.as_deref()) {
-        (None, None) => None,
-        (Some(text), None) => Some(LiveThread::Forum(PostId(id_of(text)?))),
-        (None, Some(text)) => Some(LiveThread::Project(id_of(text)?)),
-        (Some(_), Some(_)) => {
-            return Err(crate::domain::DomainError::from(Refusal::InvalidChoice(
-                "project_thread".into(),
-            ))
-            .into())
+    let thread = match (
+        query.thread.as_deref(),
+        query.project_thread.as_deref(),
+        query.conversation.as_deref(),
+    ) {
+        (None, None, None) => None,
+        (Some(text), None, None) => Some(LiveThread::Forum(PostId(id_of(text)?))),
+        (None, Some(text), None) => Some(LiveThread::Project(id_of(text)?)),
+        (None, None, Some(text)) => Some(LiveThread::Conversation(id_of(text)?)),
+        (_, _, conversation) => {
+            let field = if conversation.is_some() {
+                "conversation"
+            } else {
+                "project_thread"
+            };
+            return Err(
+                crate::domain::DomainError::from(Refusal::InvalidChoice(field.into())).into(),
+            );
         }
     };
     let last_event_id = headers
@@ -231,6 +257,16 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
             })
             .await?,
         ),
+        LiveItem::ConversationLine { conversation, line } => (
+            "conversation_line",
+            Arc::<str>::from(
+                serde_json::to_string(&StreamEventData::ConversationLine(StreamConversationLine {
+                    conversation_id: conversation,
+                    line_id: line,
+                }))
+                .ok()?,
+            ),
+        ),
     };
     // JSON written by serde_json holds no line break: one `data:` line.
     Some(Event::default().event(name).id(cursor.id()).data(&*data))
@@ -257,6 +293,12 @@ async fn written_once(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(get_stream),
-    components(schemas(StreamEventData, StreamNotification, StreamReply, StreamProjectReply))
+    components(schemas(
+        StreamEventData,
+        StreamNotification,
+        StreamReply,
+        StreamProjectReply,
+        StreamConversationLine
+    ))
 )]
 pub struct Doc;

@@ -80,6 +80,17 @@ refusals! {
     NotContentAuthor,
     /// The caller is not a member of the project.
     NotProjectMember,
+    /// Only the participants of a conversation who joined it can read it or write in it.
+    NotConversationParticipant,
+    /// Only the creator of a conversation can remove a participant.
+    NotConversationCreator,
+    /// Only your accepted contacts can be invited to a conversation.
+    NotAContact,
+    /// This conversation does not accept participants of this trust level.
+    ConversationLevelTooLow,
+    /// This teacher is on another instance: conversations across instances are not available
+    /// yet.
+    RemoteParticipant,
     /// An invitation must come from the instance hosting the project.
     InviteNotFromProject,
     /// The reading server hosts no member of the project.
@@ -135,6 +146,12 @@ refusals! {
     NoContactRequest,
     /// No pending invitation for this project.
     NoInvitation,
+    /// No pending invitation to this conversation.
+    NoConversationInvitation,
+    /// This person already takes part in the conversation.
+    AlreadyParticipant,
+    /// This person no longer takes part in the conversation, nor is invited.
+    NotCurrentParticipant,
     /// No pending join request for this person.
     NoRequest,
     /// The person acted upon is not a current member of the project (the code of
@@ -342,6 +359,14 @@ impl Refusal {
             | Refusal::NotModerator
             | Refusal::NotContentAuthor
             | Refusal::NotProjectMember
+            | Refusal::NotConversationParticipant
+            | Refusal::NotConversationCreator
+            | Refusal::NotAContact
+            | Refusal::ConversationLevelTooLow
+            | Refusal::RemoteParticipant
+            | Refusal::NoConversationInvitation
+            | Refusal::AlreadyParticipant
+            | Refusal::NotCurrentParticipant
             | Refusal::ServerNotAMember
             | Refusal::InviteNotFromProject
             | Refusal::NotProjectModerator

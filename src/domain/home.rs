@@ -41,6 +41,8 @@ pub struct HeaderCounts {
     /// Reports waiting in the moderators' queue, `None` for a teacher who
     /// moderates no forum and is no admin (no "Modération" link then).
     pub open_reports: Option<i64>,
+    /// Unread messages and invitations to conversations ("Messages").
+    pub messages: i64,
 }
 
 impl From<HeaderCountsRow> for HeaderCounts {
@@ -49,6 +51,7 @@ impl From<HeaderCountsRow> for HeaderCounts {
             unread: row.unread,
             pending_requests: row.invitations + row.to_decide + row.contact_requests,
             open_reports: (row.moderates != 0).then_some(row.open_reports),
+            messages: row.unread_messages + row.conversation_invitations,
         }
     }
 }

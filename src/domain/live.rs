@@ -15,6 +15,7 @@ pub use crate::domain::store::live::SharedText;
 use crate::domain::store::{
     accounts::{AccountId, AccountRow},
     actors::ActorId,
+    conversations::{ConversationId, ParticipantState},
     live::{self, LiveEvent, LiveNotification, Published},
     posts::{PostId, PostKind, PostView},
     project_content::ProjectPostView,
@@ -61,6 +62,8 @@ pub enum LiveThread {
     Forum(PostId),
     /// A thread of a project's forum (members only), by its local id.
     Project(i64),
+    /// A conversation (its participants only), by its local id.
+    Conversation(i64),
 }
 
 /// One thing a stream shows.
@@ -98,6 +101,15 @@ pub enum LiveItem {
         /// The event's text, shared as a forum reply's is (membership is
         /// checked per stream before it is sent).
         text: SharedText,
+    },
+    /// A new line (message or event) in the conversation the stream
+    /// follows: the page reads it anew, in its teacher's language and
+    /// time zone (participation is checked per stream before it is sent).
+    ConversationLine {
+        /// The conversation.
+        conversation: i64,
+        /// The line.
+        line: i64,
     },
 }
 
@@ -144,6 +156,17 @@ pub(crate) async fn reply_stored(
     Ok(())
 }
 
+/// Announces line `id` of `conversation`, stored in `tx`, to the streams
+/// that have the conversation open.
+pub(crate) async fn conversation_line_stored(
+    tx: &mut Tx,
+    id: i64,
+    conversation: i64,
+) -> DomainResult<()> {
+    live::announce(tx, LiveEvent::ConversationLine { id, conversation }).await?;
+    Ok(())
+}
+
 impl Domain {
     /// On PostgreSQL, starts this process's listener of live events (one
     /// connection), returning once it listens; nothing to do on SQLite.
@@ -177,6 +200,9 @@ impl Domain {
             Some(LiveThread::Project(thread)) => {
                 check_live_project_thread(&self.store, account.actor_id, thread).await?
             }
+            Some(LiveThread::Conversation(id)) => {
+                check_live_conversation(&self.store, account.actor_id, id).await?
+            }
             None => {}
         }
         // Subscribed before reading where things stand: nothing written
@@ -192,6 +218,11 @@ impl Domain {
                         Some(LiveThread::Forum(thread)) => self.store.last_reply_id(thread).await?,
                         Some(LiveThread::Project(thread)) => {
                             self.store.last_project_reply_id(thread).await?
+                        }
+                        Some(LiveThread::Conversation(id)) => {
+                            self.store
+                                .last_conversation_line(ConversationId(id))
+                                .await?
                         }
                         None => 0,
                     },
@@ -249,6 +280,18 @@ async fn check_live_project_thread(store: &Store, actor: ActorId, thread: i64) -
         return Err(Refusal::PostDeleted.into());
     }
     Ok(())
+}
+
+/// Refuses a conversation `actor` does not take part in (never invited,
+/// gone: `not_found`; invited, not joined: `not_conversation_participant`).
+async fn check_live_conversation(store: &Store, actor: ActorId, id: i64) -> DomainResult<()> {
+    match store.participant(ConversationId(id), actor).await? {
+        Some(row) if row.state == ParticipantState::Joined => Ok(()),
+        Some(row) if row.state == ParticipantState::Invited => {
+            Err(Refusal::NotConversationParticipant.into())
+        }
+        _ => Err(Refusal::NotFound.into()),
+    }
 }
 
 impl LiveStream {
@@ -405,6 +448,27 @@ impl LiveStream {
                     }
                 }
             }
+            LiveEvent::ConversationLine { id, conversation }
+                if Some(LiveThread::Conversation(conversation)) == self.thread
+                    && id > self.cursor.reply =>
+            {
+                // Checked per stream: a teacher removed or gone hears no
+                // more of it, and their stream ends.
+                if check_live_conversation(&self.store, self.actor, conversation)
+                    .await
+                    .is_err()
+                {
+                    return Ok(false);
+                }
+                self.cursor.reply = id;
+                self.ready.push_back((
+                    LiveItem::ConversationLine {
+                        conversation,
+                        line: id,
+                    },
+                    self.cursor,
+                ));
+            }
             LiveEvent::Resync => self.replay = true,
             _ => {}
         }
@@ -450,6 +514,30 @@ impl LiveStream {
                         thread,
                         post: Arc::new(post),
                         text: SharedText::default(),
+                    },
+                    self.cursor,
+                ));
+            }
+        }
+        if let Some(LiveThread::Conversation(conversation)) = self.thread {
+            if check_live_conversation(&self.store, self.actor, conversation)
+                .await
+                .is_err()
+            {
+                return Ok(false);
+            }
+            let after = self.cursor.reply;
+            for line in store
+                .lines(ConversationId(conversation), after, REPLAY_LIMIT)
+                .await?
+                .into_iter()
+                .filter(|line| line.id > after)
+            {
+                self.cursor.reply = line.id;
+                self.ready.push_back((
+                    LiveItem::ConversationLine {
+                        conversation,
+                        line: line.id,
                     },
                     self.cursor,
                 ));

@@ -13,6 +13,7 @@ pub mod avatars;
 pub mod cache;
 pub mod clock;
 pub mod contacts;
+pub mod conversations;
 pub mod database;
 pub mod directory;
 pub mod errors;

@@ -22,7 +22,7 @@ use serde_json::Value;
 
 impl Domain {
     /// The label level of a person, as this instance verifies it now.
-    async fn person_level(&self, person: &ActorRow) -> DomainResult<TrustLevel> {
+    pub(crate) async fn person_level(&self, person: &ActorRow) -> DomainResult<TrustLevel> {
         Ok(self
             .labeller()
             .await?

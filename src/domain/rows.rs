@@ -6,6 +6,10 @@ pub use crate::domain::store::{
     accounts::{AccountId, AccountRow, AccountStatus},
     actors::{ActorId, ActorKindRow, ActorRow},
     contacts::ContactView,
+    conversations::{
+        ConversationId, ConversationListRow, ConversationRow, LineRow, ParticipantRow,
+        ParticipantState, ParticipantView,
+    },
     forums::{FollowState, ForumRow},
     posts::{AuthorRef, PostId, PostKind, PostRow, PostView, ReportRow},
     profiles::ProfileRow,

@@ -10,6 +10,8 @@ pub mod agenda;
 pub mod auth;
 pub mod avatars;
 pub mod contacts;
+pub mod conversation_actions;
+pub mod conversations;
 pub mod csv_export;
 pub mod directory;
 pub mod forum_bans;
@@ -56,7 +58,15 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 41] = [
+const TEMPLATES: [(&str, &str); 43] = [
+    (
+        "conversations.html",
+        include_str!("templates/conversations.html"),
+    ),
+    (
+        "conversation.html",
+        include_str!("templates/conversation.html"),
+    ),
     ("event_when.html", include_str!("templates/event_when.html")),
     ("forum_bans.html", include_str!("templates/forum_bans.html")),
     (
@@ -572,6 +582,43 @@ pub fn routes() -> Router<AppState> {
             get(project_members::export_members_csv),
         )
         .route("/requests", get(project_members::show_requests))
+        .route(
+            "/conversations",
+            get(conversations::show_conversations).post(conversations::submit_conversation),
+        )
+        .route("/conversations/{id}", get(conversations::show_conversation))
+        .route(
+            "/conversations/{id}/messages",
+            post(conversation_actions::submit_message),
+        )
+        .route(
+            "/conversations/{id}/messages/{line}/edit",
+            post(conversation_actions::submit_edit),
+        )
+        .route(
+            "/conversations/{id}/messages/{line}/delete",
+            get(conversation_actions::confirm_delete).post(conversation_actions::submit_delete),
+        )
+        .route(
+            "/conversations/{id}/invite",
+            post(conversation_actions::submit_invite),
+        )
+        .route(
+            "/conversations/{id}/answer",
+            post(conversation_actions::submit_answer),
+        )
+        .route(
+            "/conversations/{id}/leave",
+            get(conversation_actions::confirm_leave).post(conversation_actions::submit_leave),
+        )
+        .route(
+            "/conversations/{id}/remove/{person}",
+            get(conversation_actions::confirm_remove).post(conversation_actions::submit_remove),
+        )
+        .route(
+            "/conversations/{id}/export",
+            get(conversations::export_conversation),
+        )
         .route("/contacts", post(contacts::submit_contact_request))
         .route(
             "/contacts/{id}/answer",

@@ -97,6 +97,24 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("GET", "/me/requests", Body::Ignored),
     ("POST", "/contacts", Body::Json),
     ("POST", "/contacts/{id}/answer", Body::Json),
+    ("GET", "/conversations", Body::Ignored),
+    ("POST", "/conversations", Body::Json),
+    ("GET", "/conversations/{id}", Body::Ignored),
+    ("GET", "/conversations/{id}/messages", Body::Ignored),
+    ("POST", "/conversations/{id}/messages", Body::Json),
+    ("PUT", "/conversations/{id}/messages/{line}", Body::Json),
+    (
+        "DELETE",
+        "/conversations/{id}/messages/{line}",
+        Body::Ignored,
+    ),
+    ("POST", "/conversations/{id}/invite", Body::Json),
+    ("POST", "/conversations/{id}/remove", Body::Json),
+    ("POST", "/conversations/{id}/leave", Body::Ignored),
+    ("POST", "/conversations/{id}/accept", Body::Ignored),
+    ("POST", "/conversations/{id}/decline", Body::Ignored),
+    ("POST", "/conversations/{id}/read", Body::Json),
+    ("GET", "/conversations/{id}/export", Body::Ignored),
     ("GET", "/notifications", Body::Ignored),
     ("POST", "/notifications/read", Body::Json),
     ("GET", "/me/notification-settings", Body::Ignored),
@@ -179,16 +197,28 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/projects/{name}/events/{id}/delete", Form::Encoded),
     ("/projects/{name}/documents/{version}/edit", Form::Encoded),
     ("/projects/{name}/documents/{version}/delete", Form::Encoded),
+    ("/conversations", Form::Encoded),
+    ("/conversations/{id}/messages", Form::Encoded),
+    ("/conversations/{id}/messages/{line}/edit", Form::Encoded),
+    ("/conversations/{id}/messages/{line}/delete", Form::Encoded),
+    ("/conversations/{id}/invite", Form::Encoded),
+    ("/conversations/{id}/answer", Form::Encoded),
+    ("/conversations/{id}/leave", Form::Encoded),
+    ("/conversations/{id}/remove/{person}", Form::Encoded),
     ("/notifications/read", Form::Encoded),
     ("/settings/notifications", Form::Encoded),
     ("/unsubscribe/{account}/{kind}/{signature}", Form::Signed),
 ];
 
 /// Path parameters that must be whole numbers.
-const NUMERIC_PARAMS: [&str; 4] = ["id", "member", "version", "account"];
+const NUMERIC_PARAMS: [&str; 6] = ["id", "member", "version", "account", "line", "person"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 36] = [
+const FIELDS: [&str; 40] = [
+    "line",
+    "participants",
+    "min_level",
+    "person",
     "ids",
     "digest",
     "kind-reply",
@@ -305,7 +335,7 @@ fn concrete(template: &str, fixture: &Fixture, bad: Option<(&str, &str)>) -> Str
                 "id" if template.starts_with("/contacts") => "1".to_string(),
                 "id" if template.contains("/members/") => "999".to_string(),
                 "id" => fixture.thread_id.to_string(),
-                "member" | "version" => "999".to_string(),
+                "member" | "version" | "line" | "person" => "999".to_string(),
                 "action" => "pin".to_string(),
                 "host" => "peer.example".to_string(),
                 "account" => "1".to_string(),
@@ -1063,6 +1093,14 @@ async fn the_stream_refuses_hostile_threads_with_a_code() {
             "project_thread=99999999999999999999999",
             "project_thread=1&project_thread=2",
             "thread=1&project_thread=1",
+            "conversation=%00",
+            "conversation=abc",
+            "conversation=-1",
+            "conversation=0",
+            "conversation=99999999999999999999999",
+            "conversation=1&conversation=2",
+            "conversation=1&thread=1",
+            "conversation=1&project_thread=1",
         ] {
             let what = format!("{engine:?} GET /stream?{query}");
             let answer = api_send(&anne, "GET", &format!("/stream?{query}"), None).await;

@@ -571,3 +571,76 @@ async fn a_teachers_streams_share_their_notification_and_no_other_stream_gets_it
         a.stop().await;
     }
 }
+
+/// A conversation's stream: its participants only, each new line once,
+/// and it ends for a teacher removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_stream_carries_its_lines_to_participants_only() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let anna = Client::teacher(&a, "anna", false).await;
+        let bea = Client::teacher(&a, "bea", false).await;
+        let dora = Client::teacher(&a, "dora", false).await;
+        super::conversations::make_contacts(&anna, &bea, "bea").await;
+        let created = anna
+            .post(
+                "/api/v1/conversations",
+                serde_json::json!({"name": "Sortie", "participants": ["bea"]}),
+            )
+            .await
+            .expect(201);
+        let id = created["id"].as_i64().unwrap();
+        let query = format!("?conversation={id}");
+        bea.get(&format!("/api/v1/stream{query}"))
+            .await
+            .expect_error(403, "not_conversation_participant");
+        dora.get(&format!("/api/v1/stream{query}"))
+            .await
+            .expect_error(404, "not_found");
+        let mut annas = Stream::open(&anna, &query, None).await;
+        bea.post(
+            &format!("/api/v1/conversations/{id}/accept"),
+            serde_json::json!({}),
+        )
+        .await
+        .expect(200);
+        let joined = annas.next().await;
+        assert_eq!(joined.event, "conversation_line", "{joined:?}");
+        assert_eq!(joined.data["conversation_id"], id);
+        let mut beas = Stream::open(&bea, &query, None).await;
+        let message = bea
+            .post(
+                &format!("/api/v1/conversations/{id}/messages"),
+                serde_json::json!({"body": "Bonjour"}),
+            )
+            .await
+            .expect(201);
+        for stream in [&mut annas, &mut beas] {
+            let line = stream.next().await;
+            assert_eq!(line.event, "conversation_line", "{line:?}");
+            assert_eq!(line.data["line_id"], message["id"], "{line:?}");
+        }
+        // Removed, Bea hears no more: her stream ends; Anna's goes on.
+        anna.post(
+            &format!("/api/v1/conversations/{id}/remove"),
+            serde_json::json!({"handle": "bea"}),
+        )
+        .await
+        .expect(200);
+        let removed = annas.next().await;
+        assert_eq!(removed.event, "conversation_line", "{removed:?}");
+        assert!(
+            removed.data["line_id"].as_i64() > message["id"].as_i64(),
+            "{removed:?}"
+        );
+        let ended = tokio::time::timeout(Duration::from_secs(15), async {
+            while let Ok(Some(chunk)) = beas.response.chunk().await {
+                let text = String::from_utf8_lossy(&chunk);
+                assert!(!text.contains("event:"), "nothing more for Bea: {text}");
+            }
+        })
+        .await;
+        assert!(ended.is_ok(), "Bea's stream ends");
+        a.stop().await;
+    }
+}

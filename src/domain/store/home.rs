@@ -26,6 +26,11 @@ pub struct HeaderCountsRow {
     /// Open reports of the forums the teacher moderates (every forum's
     /// for an admin).
     pub open_reports: i64,
+    /// Messages of others unread, in the conversations the teacher takes
+    /// part in.
+    pub unread_messages: i64,
+    /// Invitations to conversations to answer.
+    pub conversation_invitations: i64,
 }
 
 /// A teacher's visits of the home.
@@ -109,7 +114,12 @@ impl Store {
              (SELECT COUNT(*) FROM forum_moderators WHERE actor_id = $2) + \
                (CASE WHEN $3 THEN 1 ELSE 0 END) AS moderates, \
              (SELECT COUNT(*) FROM reports WHERE state = 'open' AND ($3 OR forum_id IN \
-               (SELECT forum_id FROM forum_moderators WHERE actor_id = $2))) AS open_reports",
+               (SELECT forum_id FROM forum_moderators WHERE actor_id = $2))) AS open_reports, \
+             (SELECT CAST(COALESCE(SUM({UNREAD}), 0) AS BIGINT) FROM conversation_participants p \
+               WHERE p.actor_id = $2 AND p.state = 'joined') AS unread_messages, \
+             (SELECT COUNT(*) FROM conversation_participants WHERE actor_id = $2 \
+               AND state = 'invited') AS conversation_invitations",
+            UNREAD = super::conversations::UNREAD,
             JOINS = super::notifications::JOINS,
             VISIBLE = super::notifications::VISIBLE,
         ))

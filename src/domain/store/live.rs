@@ -50,6 +50,14 @@ pub enum LiveEvent {
         /// Its thread.
         thread: i64,
     },
+    /// Line `id` (a message or an event) was added to conversation
+    /// `conversation` (`conversation_lines` ids).
+    ConversationLine {
+        /// The line.
+        id: i64,
+        /// Its conversation.
+        conversation: i64,
+    },
     /// Events may have been missed (the listener reconnected): every
     /// stream replays from the database.
     Resync,
@@ -62,6 +70,7 @@ impl LiveEvent {
             LiveEvent::Notification { id, recipient } => format!("n:{id}:{}", recipient.0),
             LiveEvent::Reply { id, thread } => format!("p:{}:{}", id.0, thread.0),
             LiveEvent::ProjectReply { id, thread } => format!("q:{id}:{thread}"),
+            LiveEvent::ConversationLine { id, conversation } => format!("c:{id}:{conversation}"),
             LiveEvent::Resync => "r".to_string(),
         }
     }
@@ -90,6 +99,10 @@ impl LiveEvent {
             "q" => Some(LiveEvent::ProjectReply {
                 id: first,
                 thread: second,
+            }),
+            "c" => Some(LiveEvent::ConversationLine {
+                id: first,
+                conversation: second,
             }),
             _ => None,
         }

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod actors;
 pub mod avatars;
 pub mod contacts;
+pub mod conversations;
 pub mod delivery;
 pub mod directory;
 pub mod forum_bans;

@@ -45,11 +45,15 @@ pub enum NotificationKind {
     PostRemoved,
     /// A remote forum or project host refused the recipient's post.
     PostRefused,
+    /// The recipient is invited to a conversation.
+    ConversationInvitation,
+    /// The creator of a conversation removed the recipient from it.
+    ConversationRemoved,
 }
 
 impl NotificationKind {
     /// Every kind, in a stable order.
-    pub const ALL: [NotificationKind; 15] = [
+    pub const ALL: [NotificationKind; 17] = [
         NotificationKind::Reply,
         NotificationKind::Mention,
         NotificationKind::Invitation,
@@ -65,6 +69,8 @@ impl NotificationKind {
         NotificationKind::SignupApproved,
         NotificationKind::PostRemoved,
         NotificationKind::PostRefused,
+        NotificationKind::ConversationInvitation,
+        NotificationKind::ConversationRemoved,
     ];
 
     /// Its stored and API name.
@@ -85,6 +91,8 @@ impl NotificationKind {
             NotificationKind::SignupApproved => "signup_approved",
             NotificationKind::PostRemoved => "post_removed",
             NotificationKind::PostRefused => "post_refused",
+            NotificationKind::ConversationInvitation => "conversation_invitation",
+            NotificationKind::ConversationRemoved => "conversation_removed",
         }
     }
 

@@ -1,9 +1,36 @@
 // Live updates of the pages (docs/api.md, "GET /stream"): when logged in,
 // keeps the header's unread count current and, on a thread page, offers
-// the replies written since the page was loaded. Pages work fully without
-// it; the browser's EventSource reconnects and resumes by itself.
+// the replies written since the page was loaded; on a conversation page,
+// shows its new lines (messages, arrivals, departures) as they come, and
+// offers the emoji picker. Pages work fully without it; the browser's
+// EventSource reconnects and resumes by itself.
 (function () {
   "use strict";
+  var conversation = document.getElementById("conversation");
+  var conversationLines = document.getElementById("conversation-lines");
+  if (conversationLines && !window.location.hash) {
+    // The latest lines in view, as in any chat.
+    conversationLines.scrollTop = conversationLines.scrollHeight;
+  }
+  var picker = document.getElementById("smiley-picker");
+  var messageBody = document.getElementById("message-body");
+  if (picker && messageBody) {
+    // Without this script the emoji are typed; with it, a click inserts
+    // one where the cursor is.
+    picker.hidden = false;
+    picker.addEventListener("click", function (event) {
+      var smiley = event.target.closest ? event.target.closest("[data-smiley]") : null;
+      if (!smiley) {
+        return;
+      }
+      var text = smiley.dataset.smiley;
+      var start = messageBody.selectionStart || 0;
+      var end = messageBody.selectionEnd || start;
+      messageBody.value = messageBody.value.slice(0, start) + text + messageBody.value.slice(end);
+      messageBody.focus();
+      messageBody.selectionStart = messageBody.selectionEnd = start + text.length;
+    });
+  }
   if (!document.body || document.body.dataset.live !== "on" || !window.EventSource) {
     return;
   }
@@ -13,9 +40,11 @@
   // A forum thread (`data-thread`) or a project thread (`data-project-thread`).
   var thread = notice ? notice.dataset.thread : "";
   var projectThread = notice ? notice.dataset.projectThread : "";
+  var conversationId = conversation ? conversation.dataset.conversation : "";
   var url = "/api/v1/stream" +
     (thread ? "?thread=" + encodeURIComponent(thread)
-      : projectThread ? "?project_thread=" + encodeURIComponent(projectThread) : "");
+      : projectThread ? "?project_thread=" + encodeURIComponent(projectThread)
+      : conversationId ? "?conversation=" + encodeURIComponent(conversationId) : "");
   var source = new EventSource(url);
   // Tells tests (and styles) whether the stream is connected.
   source.addEventListener("open", function () {
@@ -45,5 +74,48 @@
     notice.hidden = false;
   }
   source.addEventListener("reply", onReply);
+  // A conversation's new line: the page is read again (in the teacher's
+  // language and time zone, as the server writes it) and its lines,
+  // participants and header count replaced. One read at a time; a line
+  // arriving meanwhile asks for one more.
+  var reading = false;
+  var again = false;
+  function refreshConversation() {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        if (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          ["conversation-lines", "participant-list", "nav-messages"].forEach(function (id) {
+            var there = fresh.getElementById(id);
+            var here = document.getElementById(id);
+            if (there && here) {
+              here.innerHTML = there.innerHTML;
+            }
+          });
+          var lines = document.getElementById("conversation-lines");
+          if (lines) {
+            lines.scrollTop = lines.scrollHeight;
+          }
+          document.body.dataset.conversationLines = String(lines ? lines.children.length : 0);
+        }
+      })
+      .catch(function () {})
+      .then(function () {
+        reading = false;
+        if (again) {
+          again = false;
+          refreshConversation();
+        }
+      });
+  }
+  if (conversationId) {
+    source.addEventListener("conversation_line", refreshConversation);
+  }
   source.addEventListener("project_reply", onReply);
 })();

@@ -203,6 +203,8 @@ pub struct CountsView {
     pub pending_requests: i64,
     /// Reports waiting in the moderators' queue; `None` hides its link.
     pub open_reports: Option<i64>,
+    /// Unread messages and invitations to conversations.
+    pub messages: i64,
 }
 
 /// The logged-in account in the header.
@@ -256,6 +258,7 @@ impl<'a> BaseView<'a> {
                 unread: counts.unread,
                 pending_requests: counts.pending_requests,
                 open_reports: counts.open_reports,
+                messages: counts.messages,
             }),
             flash: page.and_then(|p| p.notice.as_deref()),
             time_zone: page

@@ -1,0 +1,589 @@
+//! Conversations between teachers (the chat of the ENT): started with a
+//! contact and named at creation; each invited teacher accepts before
+//! joining; any participant invites their own contacts; only the creator
+//! removes someone; a participant sees the messages from their arrival on.
+//!
+//! Private: every read checks that the reader takes part (joined), and
+//! nothing here gives an instance admin more than any other teacher.
+
+use super::{notifications::notify, rendering, validate, Domain, DomainResult, Refusal};
+use crate::domain::store::{
+    accounts::AccountRow,
+    actors::{ActorId, ActorKindRow, ActorRow},
+    conversations::{
+        self, ConversationId, ConversationListRow, ConversationRow, LineRow, NewLine,
+        ParticipantRow, ParticipantState, ParticipantView,
+    },
+    notifications::{NewNotification, NotificationKind, Recipients},
+    Tx,
+};
+use preau_federation::TrustLevel;
+
+/// Longest conversation name, in characters.
+pub const MAX_NAME: usize = 100;
+/// Longest message, in characters.
+pub const MAX_MESSAGE: usize = 5_000;
+/// Most people invited at once.
+pub const MAX_INVITED: usize = 50;
+/// Most lines a page shows (the latest).
+pub const MAX_LINES: i64 = 500;
+
+/// A conversation as one of its participants reads it.
+#[derive(Debug, Clone)]
+pub struct ConversationPage {
+    /// The conversation.
+    pub conversation: ConversationRow,
+    /// The reader's participation.
+    pub me: ParticipantRow,
+    /// Whether the reader started it (and so may remove participants).
+    pub is_creator: bool,
+    /// Everyone invited or taking part, and those gone.
+    pub participants: Vec<ParticipantView>,
+    /// What the reader may see, in order.
+    pub lines: Vec<LineRow>,
+}
+
+impl ConversationPage {
+    /// The person of a line (a participant, current or gone).
+    pub fn person(&self, actor: ActorId) -> Option<&ActorRow> {
+        self.participants
+            .iter()
+            .find(|p| p.person.id == actor)
+            .map(|p| &p.person)
+    }
+
+    /// The participants taking part now.
+    pub fn joined(&self) -> impl Iterator<Item = &ParticipantView> {
+        self.participants
+            .iter()
+            .filter(|p| p.row.state == ParticipantState::Joined)
+    }
+
+    /// The last line shown (0 when none).
+    pub fn last_line(&self) -> i64 {
+        self.lines.last().map(|l| l.id).unwrap_or(0)
+    }
+}
+
+/// A conversation in a teacher's list.
+#[derive(Debug, Clone)]
+pub struct ConversationSummary {
+    /// The conversation and the teacher's place in it.
+    pub row: ConversationListRow,
+    /// Who invited them (pending invitations).
+    pub invited_by: Option<ActorRow>,
+    /// Who removed them.
+    pub removed_by: Option<ActorRow>,
+}
+
+/// What a teacher asks to start a conversation.
+pub struct NewConversation<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// The contacts invited.
+    pub participants: &'a [ActorRow],
+    /// The lowest trust level of participants, if any.
+    pub min_level: Option<TrustLevel>,
+}
+
+impl Domain {
+    /// A conversation, or `not_found`.
+    async fn conversation_row(&self, id: ConversationId) -> DomainResult<ConversationRow> {
+        self.store
+            .conversation(id)
+            .await?
+            .ok_or_else(|| Refusal::NotFound.into())
+    }
+
+    /// The caller's participation, refused unless they take part: a
+    /// conversation one never belonged to does not exist for them.
+    async fn joined_participation(
+        &self,
+        conversation: ConversationId,
+        me: ActorId,
+    ) -> DomainResult<(ConversationRow, ParticipantRow)> {
+        let row = self.store.participant(conversation, me).await?;
+        match row {
+            Some(row) if row.state == ParticipantState::Joined => {
+                Ok((self.conversation_row(conversation).await?, row))
+            }
+            Some(row) if row.state == ParticipantState::Invited => {
+                Err(Refusal::NotConversationParticipant.into())
+            }
+            _ => Err(Refusal::NotFound.into()),
+        }
+    }
+
+    /// Refuses someone who cannot be invited by `inviter`: not a person,
+    /// not their contact, or below the conversation's trust level.
+    async fn check_invitee(
+        &self,
+        inviter: &ActorRow,
+        invitee: &ActorRow,
+        min_level: Option<&str>,
+    ) -> DomainResult<()> {
+        if invitee.kind != ActorKindRow::Person {
+            return Err(Refusal::NotAPerson.into());
+        }
+        if invitee.id == inviter.id {
+            return Err(Refusal::AlreadyParticipant.into());
+        }
+        // The host does not relay to other instances yet: a remote
+        // teacher invited here would never learn of it.
+        if !invitee.is_local() {
+            return Err(Refusal::RemoteParticipant.into());
+        }
+        if self.contact_state(inviter.id, invitee.id).await? != "contact" {
+            return Err(Refusal::NotAContact.into());
+        }
+        self.check_conversation_level(min_level, invitee).await
+    }
+
+    /// Refuses a person whose label is below the conversation's minimum.
+    async fn check_conversation_level(
+        &self,
+        min_level: Option<&str>,
+        person: &ActorRow,
+    ) -> DomainResult<()> {
+        let Some(min) = min_level.and_then(|level| level.parse::<TrustLevel>().ok()) else {
+            return Ok(());
+        };
+        if self.person_level(person).await? < min {
+            return Err(Refusal::ConversationLevelTooLow.into());
+        }
+        Ok(())
+    }
+
+    /// A local teacher starts a conversation with some of their contacts,
+    /// who are invited; it opens with its two lines (locked while being
+    /// set up, then unlocked).
+    pub async fn create_conversation(
+        &self,
+        account: &AccountRow,
+        new: &NewConversation<'_>,
+    ) -> DomainResult<ConversationId> {
+        let me = self.actor_of(account).await?;
+        let name = validate::name(new.name, MAX_NAME, "name")?;
+        if name.is_empty() {
+            return Err(Refusal::FieldRequired("name".into()).into());
+        }
+        if new.participants.is_empty() {
+            return Err(Refusal::FieldRequired("participants".into()).into());
+        }
+        if new.participants.len() > MAX_INVITED {
+            return Err(Refusal::TooManyItems("participants".into()).into());
+        }
+        let min_level = new.min_level.filter(|l| *l != TrustLevel::Informal);
+        let min_level = min_level.map(|l| l.as_str());
+        self.check_conversation_level(min_level, &me).await?;
+        for invitee in new.participants {
+            self.check_invitee(&me, invitee, min_level).await?;
+        }
+        let ap_id = format!(
+            "{}/conversations/{}",
+            self.settings.base_url(),
+            crate::urls::random_token()
+        );
+        let mut tx = self.store.begin().await?;
+        let id =
+            conversations::insert_conversation(&mut tx, &ap_id, &name, me.id, min_level).await?;
+        conversations::invite_participant(&mut tx, id, me.id, None).await?;
+        // Invited just above in this transaction: joins.
+        conversations::join_participant(&mut tx, id, me.id, 0).await?;
+        for kind in ["locked", "unlocked"] {
+            add_line(&mut tx, &event_line(id, kind, me.id)).await?;
+        }
+        let mut invited: Vec<ActorId> = Vec::new();
+        for invitee in new.participants {
+            if !invited.contains(&invitee.id) {
+                conversations::invite_participant(&mut tx, id, invitee.id, Some(me.id)).await?;
+                invited.push(invitee.id);
+            }
+        }
+        notify_conversation(
+            &mut tx,
+            NotificationKind::ConversationInvitation,
+            &me,
+            invited,
+            (id, &name),
+        )
+        .await?;
+        crate::domain::store::commit(tx).await?;
+        Ok(id)
+    }
+
+    /// A participant invites one of their contacts.
+    pub async fn invite_to_conversation(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        invitee: &ActorRow,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(account).await?;
+        let (conversation, _) = self.joined_participation(id, me.id).await?;
+        self.check_conversation_level(conversation.min_level.as_deref(), &me)
+            .await?;
+        match self.store.participant(id, invitee.id).await? {
+            Some(row) if row.state == ParticipantState::Joined => {
+                return Err(Refusal::AlreadyParticipant.into())
+            }
+            Some(row) if row.state == ParticipantState::Invited => {
+                return Err(Refusal::AlreadyInvited.into())
+            }
+            _ => {}
+        }
+        self.check_invitee(&me, invitee, conversation.min_level.as_deref())
+            .await?;
+        let mut tx = self.store.begin().await?;
+        conversations::invite_participant(&mut tx, id, invitee.id, Some(me.id)).await?;
+        notify_conversation(
+            &mut tx,
+            NotificationKind::ConversationInvitation,
+            &me,
+            vec![invitee.id],
+            (id, &conversation.name),
+        )
+        .await?;
+        crate::domain::store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// An invited teacher accepts (joins, and sees what is said from now
+    /// on) or declines.
+    pub async fn answer_conversation(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        accept: bool,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(account).await?;
+        let invited = self
+            .store
+            .participant(id, me.id)
+            .await?
+            .is_some_and(|row| row.state == ParticipantState::Invited);
+        if !invited {
+            return Err(Refusal::NoConversationInvitation.into());
+        }
+        let conversation = self.conversation_row(id).await?;
+        if accept {
+            self.check_conversation_level(conversation.min_level.as_deref(), &me)
+                .await?;
+        }
+        let mut tx = self.store.begin().await?;
+        if accept {
+            let last = conversations::last_line(&mut tx, id).await?;
+            if !conversations::join_participant(&mut tx, id, me.id, last).await? {
+                return Err(Refusal::NoConversationInvitation.into());
+            }
+            add_line(&mut tx, &event_line(id, "joined", me.id)).await?;
+        } else {
+            let change = (ParticipantState::Invited, ParticipantState::Declined);
+            if !conversations::end_participation(&mut tx, id, me.id, change, None).await? {
+                return Err(Refusal::NoConversationInvitation.into());
+            }
+        }
+        crate::domain::store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// A participant leaves.
+    pub async fn leave_conversation(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(account).await?;
+        self.joined_participation(id, me.id).await?;
+        let mut tx = self.store.begin().await?;
+        let change = (ParticipantState::Joined, ParticipantState::Left);
+        if !conversations::end_participation(&mut tx, id, me.id, change, None).await? {
+            return Err(Refusal::NotFound.into());
+        }
+        add_line(&mut tx, &event_line(id, "left", me.id)).await?;
+        crate::domain::store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// The creator removes a participant (or withdraws an invitation).
+    pub async fn remove_from_conversation(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        person: ActorId,
+    ) -> DomainResult<()> {
+        let me = self.actor_of(account).await?;
+        let (conversation, _) = self.joined_participation(id, me.id).await?;
+        if conversation.creator_id != me.id {
+            return Err(Refusal::NotConversationCreator.into());
+        }
+        if person == me.id {
+            return Err(Refusal::CannotRemoveSelf.into());
+        }
+        let state = match self
+            .store
+            .participant(id, person)
+            .await?
+            .map(|row| row.state)
+        {
+            Some(state @ (ParticipantState::Joined | ParticipantState::Invited)) => state,
+            _ => return Err(Refusal::NotCurrentParticipant.into()),
+        };
+        let mut tx = self.store.begin().await?;
+        let change = (state, ParticipantState::Removed);
+        if !conversations::end_participation(&mut tx, id, person, change, Some(me.id)).await? {
+            return Err(Refusal::NotCurrentParticipant.into());
+        }
+        if state == ParticipantState::Joined {
+            add_line(&mut tx, &event_line(id, "removed", person)).await?;
+        }
+        // "[Prénom NOM] vous a retiré de la conversation [nom]".
+        notify_conversation(
+            &mut tx,
+            NotificationKind::ConversationRemoved,
+            &me,
+            vec![person],
+            (id, &conversation.name),
+        )
+        .await?;
+        crate::domain::store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// A participant writes a message (Markdown: emphasis, links; emoji
+    /// are text), returning its line id.
+    pub async fn post_conversation_message(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        body: &str,
+    ) -> DomainResult<i64> {
+        let me = self.actor_of(account).await?;
+        let (conversation, _) = self.joined_participation(id, me.id).await?;
+        self.check_conversation_level(conversation.min_level.as_deref(), &me)
+            .await?;
+        let source = message_source(body)?;
+        let html = rendering::markdown(source.clone(), "body").await?;
+        let ap_id = format!(
+            "{}/conversation-messages/{}",
+            self.settings.base_url(),
+            crate::urls::random_token()
+        );
+        let mut tx = self.store.begin().await?;
+        let line = add_line(
+            &mut tx,
+            &NewLine {
+                conversation: id,
+                kind: "message",
+                actor: me.id,
+                ap_id: Some(&ap_id),
+                source: &source,
+                html: &html,
+            },
+        )
+        .await?;
+        crate::domain::store::commit(tx).await?;
+        // One's own message is read.
+        self.store.mark_conversation_read(id, me.id, line).await?;
+        Ok(line)
+    }
+
+    /// The author's message `line` of conversation `id`, for a change.
+    async fn own_message(
+        &self,
+        me: ActorId,
+        id: ConversationId,
+        line: i64,
+    ) -> DomainResult<LineRow> {
+        self.joined_participation(id, me).await?;
+        let row = self
+            .store
+            .line(line)
+            .await?
+            .filter(|row| row.conversation_id == id && row.kind == "message")
+            .ok_or(Refusal::NotFound)?;
+        if row.actor_id != me {
+            return Err(Refusal::NotContentAuthor.into());
+        }
+        if row.deleted_at.is_some() {
+            return Err(Refusal::PostDeleted.into());
+        }
+        Ok(row)
+    }
+
+    /// The author changes their message.
+    pub async fn edit_conversation_message(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        line: i64,
+        body: &str,
+    ) -> DomainResult<()> {
+        let row = self.own_message(account.actor_id, id, line).await?;
+        let source = message_source(body)?;
+        let html = rendering::markdown(source.clone(), "body").await?;
+        let mut tx = self.store.begin().await?;
+        conversations::edit_line(&mut tx, row.id, &source, &html).await?;
+        crate::domain::store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// The author deletes their message.
+    pub async fn delete_conversation_message(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        line: i64,
+    ) -> DomainResult<()> {
+        let row = self.own_message(account.actor_id, id, line).await?;
+        let mut tx = self.store.begin().await?;
+        conversations::delete_line(&mut tx, row.id).await?;
+        crate::domain::store::commit(tx).await?;
+        Ok(())
+    }
+
+    /// A conversation as the caller, a participant, reads it.
+    pub async fn conversation_page(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+    ) -> DomainResult<ConversationPage> {
+        let (conversation, me) = self.joined_participation(id, account.actor_id).await?;
+        let participants = self.store.participants(id).await?;
+        let lines = self.store.lines(id, me.first_line, MAX_LINES).await?;
+        Ok(ConversationPage {
+            is_creator: conversation.creator_id == account.actor_id,
+            conversation,
+            me,
+            participants,
+            lines,
+        })
+    }
+
+    /// The caller has read the conversation up to `line`.
+    pub async fn mark_conversation_read(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        line: i64,
+    ) -> DomainResult<()> {
+        self.joined_participation(id, account.actor_id).await?;
+        self.store
+            .mark_conversation_read(id, account.actor_id, line)
+            .await?;
+        Ok(())
+    }
+
+    /// The caller's conversations and invitations, and those they were
+    /// removed from (with who removed them).
+    pub async fn my_conversations(
+        &self,
+        account: &AccountRow,
+    ) -> DomainResult<Vec<ConversationSummary>> {
+        let rows = self.store.conversations_of(account.actor_id).await?;
+        let mut summaries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let person = match row.my_state {
+                ParticipantState::Invited => row.my_invited_by,
+                ParticipantState::Removed => row.my_removed_by,
+                _ => None,
+            };
+            let person = match person {
+                Some(id) => self.store.actor_by_id(id).await?,
+                None => None,
+            };
+            let (invited_by, removed_by) = match row.my_state {
+                ParticipantState::Removed => (None, person),
+                _ => (person, None),
+            };
+            summaries.push(ConversationSummary {
+                row,
+                invited_by,
+                removed_by,
+            });
+        }
+        Ok(summaries)
+    }
+
+    /// The name of a conversation the caller was ever invited to (for the
+    /// confirmation of an answer or of leaving); `not_found` otherwise.
+    pub async fn conversation_name(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+    ) -> DomainResult<String> {
+        if self
+            .store
+            .participant(id, account.actor_id)
+            .await?
+            .is_none()
+        {
+            return Err(Refusal::NotFound.into());
+        }
+        Ok(self.conversation_row(id).await?.name)
+    }
+
+    /// The caller's accepted contacts of this instance, each once (whom
+    /// they may invite).
+    pub async fn my_contacts(&self, account: &AccountRow) -> DomainResult<Vec<ActorRow>> {
+        let mut people: Vec<ActorRow> = Vec::new();
+        for view in self.store.contacts_of(account.actor_id).await? {
+            if view.person.is_local() && !people.iter().any(|p| p.id == view.person.id) {
+                people.push(view.person);
+            }
+        }
+        Ok(people)
+    }
+
+    /// The caller's unread messages, all conversations together.
+    pub async fn unread_messages(&self, account: &AccountRow) -> DomainResult<i64> {
+        Ok(self.store.unread_messages(account.actor_id).await?)
+    }
+}
+
+/// Adds a line and announces it to the streams that have the
+/// conversation open.
+async fn add_line(tx: &mut Tx, line: &NewLine<'_>) -> DomainResult<i64> {
+    let id = conversations::insert_line(tx, line).await?;
+    super::live::conversation_line_stored(tx, id, line.conversation.0).await?;
+    Ok(id)
+}
+
+/// Tells `to` (their local accounts) of an invitation or a removal by
+/// `from`, in the transaction of the change; the notification opens
+/// "Messages", where the invitation is answered or the removal shown.
+async fn notify_conversation(
+    tx: &mut Tx,
+    kind: NotificationKind,
+    from: &ActorRow,
+    to: Vec<ActorId>,
+    (id, name): (ConversationId, &str),
+) -> DomainResult<()> {
+    let mut note = NewNotification::new(kind, format!("conversation:{}:{}", id.0, tx.now_ms()));
+    note.actor = Some(from.id);
+    note.title = name.to_string();
+    note.link = "/conversations".into();
+    notify(tx, Recipients::Actors(to), note).await?;
+    Ok(())
+}
+
+/// An event line about `actor`.
+fn event_line(conversation: ConversationId, kind: &str, actor: ActorId) -> NewLine<'_> {
+    NewLine {
+        conversation,
+        kind,
+        actor,
+        ap_id: None,
+        source: "",
+        html: "",
+    }
+}
+
+/// A message's text, trimmed, not empty, not too long.
+fn message_source(body: &str) -> DomainResult<String> {
+    let source = validate::text(body, MAX_MESSAGE, "body")?;
+    if source.is_empty() {
+        return Err(Refusal::FieldRequired("body".into()).into());
+    }
+    Ok(source)
+}
