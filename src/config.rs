@@ -15,17 +15,19 @@ use std::{
 
 mod delivery;
 mod lists;
+mod messaging;
 mod projects;
 mod trust;
 
 pub use delivery::DeliverySettings;
 pub use lists::{AcademyEntry, ListSettings};
+pub use messaging::{MessagingAudience, MessagingSettings};
 pub use projects::ProjectSettings;
 pub use trust::{AuthoritySettings, TrustSettings};
 
 /// The sections of the configuration, which are also the first word of
 /// each environment variable after `PREAU_`.
-pub const SECTIONS: [&str; 12] = [
+pub const SECTIONS: [&str; 13] = [
     "server",
     "instance",
     "database",
@@ -38,6 +40,7 @@ pub const SECTIONS: [&str; 12] = [
     "projects",
     "accounts",
     "lists",
+    "messaging",
 ];
 
 /// All settings of one instance.
@@ -69,6 +72,8 @@ pub struct Settings {
     pub accounts: AccountSettings,
     /// Local additions to the shipped lists of academies and subjects.
     pub lists: ListSettings,
+    /// Messages: on or off, and for whom.
+    pub messaging: MessagingSettings,
 }
 
 /// `[accounts]`
@@ -331,7 +336,7 @@ pub enum ConfigError {
         message: String,
     },
     /// An environment variable names no known setting.
-    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums, trust, projects, accounts, lists")]
+    #[error("unknown environment variable {0}: expected PREAU_<SECTION>_<KEY> with a section among server, instance, database, federation, mail, limits, delivery, forums, trust, projects, accounts, lists, messaging")]
     UnknownVariable(String),
     /// The settings parse but contradict each other.
     #[error("inconsistent configuration: {0}")]
@@ -411,6 +416,7 @@ impl Settings {
             ));
         }
         self.check_projects()?;
+        self.check_messaging()?;
         let url = &self.database.url;
         if !(url.is_empty()
             || url.starts_with("sqlite:")
@@ -603,6 +609,25 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(error, ConfigError::Inconsistent(_)));
+    }
+
+    #[test]
+    fn messaging_lists_are_given_exactly_when_read() {
+        for (who, list, fails) in [
+            ("listed", None, true),
+            ("listed", Some(("ACCOUNTS", r#"["ana"]"#)), false),
+            ("domains", None, true),
+            ("domains", Some(("EMAIL_DOMAINS", r#"["ac-rennes.fr"]"#)), false),
+            ("everyone", Some(("ACCOUNTS", r#"["ana"]"#)), true),
+            ("domains", Some(("EMAIL_DOMAINS", r#"["@ac-rennes.fr"]"#)), true),
+        ] {
+            let mut vars = vec![("PREAU_MESSAGING_WHO".to_string(), who.to_string())];
+            if let Some((key, value)) = list {
+                vars.push((format!("PREAU_MESSAGING_{key}"), value.to_string()));
+            }
+            let loaded = Settings::load(None, vars);
+            assert_eq!(loaded.is_err(), fails, "{who} {list:?}: {loaded:?}");
+        }
     }
 
     #[test]

@@ -113,6 +113,8 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::BannedFromForum
         | R::CannotRemoveMember
         | R::EmailNotVerified
+        | R::MessagingOff
+        | R::MessagingNotAllowed
         | R::Forbidden
         | R::ForumLevelTooLow
         | R::MemberLevelTooLow
@@ -233,6 +235,8 @@ impl Refusal {
             R::BannedFromForum => "banned_from_forum",
             R::CannotRemoveMember => "cannot_remove_member",
             R::EmailNotVerified => "email_not_verified",
+            R::MessagingOff => "messaging_off",
+            R::MessagingNotAllowed => "messaging_not_allowed",
             R::Forbidden => "forbidden",
             R::ForumLevelTooLow => "forum_level_too_low",
             R::MemberLevelTooLow => "member_level_too_low",

@@ -67,6 +67,10 @@ refusals! {
     CannotRemoveMember,
     /// Log-in with an e-mail address not verified yet.
     EmailNotVerified,
+    /// Messages are turned off on this instance.
+    MessagingOff,
+    /// Messages on this instance are open to some accounts only.
+    MessagingNotAllowed,
     /// You do not have access to this page.
     Forbidden,
     /// This forum only accepts authors whose trust level, as this instance verifies it, is
@@ -353,6 +357,8 @@ impl Refusal {
             | Refusal::BannedFromForum
             | Refusal::CannotRemoveMember
             | Refusal::EmailNotVerified
+            | Refusal::MessagingOff
+            | Refusal::MessagingNotAllowed
             | Refusal::Forbidden
             | Refusal::ForumLevelTooLow
             | Refusal::MemberLevelTooLow

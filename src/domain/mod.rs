@@ -35,6 +35,7 @@ pub mod mail_lists;
 mod mail_queue;
 pub mod mail_replies;
 pub mod mentions;
+pub mod messaging_access;
 pub mod notification_links;
 pub mod notification_mail;
 pub mod notification_settings;
