@@ -617,9 +617,17 @@ mod tests {
             ("listed", None, true),
             ("listed", Some(("ACCOUNTS", r#"["ana"]"#)), false),
             ("domains", None, true),
-            ("domains", Some(("EMAIL_DOMAINS", r#"["ac-rennes.fr"]"#)), false),
+            (
+                "domains",
+                Some(("EMAIL_DOMAINS", r#"["ac-rennes.fr"]"#)),
+                false,
+            ),
             ("everyone", Some(("ACCOUNTS", r#"["ana"]"#)), true),
-            ("domains", Some(("EMAIL_DOMAINS", r#"["@ac-rennes.fr"]"#)), true),
+            (
+                "domains",
+                Some(("EMAIL_DOMAINS", r#"["@ac-rennes.fr"]"#)),
+                true,
+            ),
         ] {
             let mut vars = vec![("PREAU_MESSAGING_WHO".to_string(), who.to_string())];
             if let Some((key, value)) = list {

@@ -198,6 +198,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::NameTaken(_)
         | R::NotAPerson
         | R::RemoteParticipant
+        | R::InviteeWithoutMessaging
         | R::NotAThread
         | R::ParentInOtherForum
         | R::ParentUnknown
@@ -248,6 +249,7 @@ impl Refusal {
             R::NotAContact => "not_a_contact",
             R::ConversationLevelTooLow => "conversation_level_too_low",
             R::RemoteParticipant => "remote_participant",
+            R::InviteeWithoutMessaging => "invitee_without_messaging",
             R::NoConversationInvitation => "no_conversation_invitation",
             R::AlreadyParticipant => "already_participant",
             R::NotCurrentParticipant => "not_current_participant",

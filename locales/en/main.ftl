@@ -1208,6 +1208,7 @@ error-conversation_level_too_low = This conversation does not accept participant
 error-no_conversation_invitation = No pending invitation to this conversation.
 error-already_participant = This person already takes part in the conversation.
 error-remote_participant = This teacher is on another instance: conversations across instances are not available yet.
+error-invitee_without_messaging = This person cannot use messages on their instance (turned off, or not open to their account).
 error-not_current_participant = This person no longer takes part in the conversation, nor is invited.
 nav-messages = Messages
 nav-messages-unread = ({ $count } to read)

@@ -1208,6 +1208,7 @@ error-conversation_level_too_low = Cette conversation n’accepte pas de partici
 error-no_conversation_invitation = Aucune invitation en attente pour cette conversation.
 error-already_participant = Cette personne participe déjà à la conversation.
 error-remote_participant = Cette personne est sur une autre instance : les conversations entre instances ne sont pas encore disponibles.
+error-invitee_without_messaging = Cette personne ne peut pas utiliser la messagerie sur son instance (désactivée, ou non ouverte à son compte).
 error-not_current_participant = Cette personne ne participe plus à la conversation et n’y est pas invitée.
 nav-messages = Messages
 nav-messages-unread = ({ $count } à lire)

@@ -47,19 +47,25 @@ impl Settings {
     /// Checks `[messaging]`: a list is given exactly when it is used.
     pub(super) fn check_messaging(&self) -> Result<(), ConfigError> {
         let messaging = &self.messaging;
-        let wanted = |list: &[String], audience: MessagingAudience, key: &str, what: &str| {
-            match (messaging.who == audience, list.is_empty()) {
-                (true, true) => Err(ConfigError::Inconsistent(format!(
-                    "messaging.who = \"{what}\" needs messaging.{key}; to turn messages \
+        let wanted = |list: &[String], audience: MessagingAudience, key: &str, what: &str| match (
+            messaging.who == audience,
+            list.is_empty(),
+        ) {
+            (true, true) => Err(ConfigError::Inconsistent(format!(
+                "messaging.who = \"{what}\" needs messaging.{key}; to turn messages \
                      off for everyone, set messaging.enabled = false"
-                ))),
-                (false, false) => Err(ConfigError::Inconsistent(format!(
-                    "messaging.{key} is only read with messaging.who = \"{what}\""
-                ))),
-                _ => Ok(()),
-            }
+            ))),
+            (false, false) => Err(ConfigError::Inconsistent(format!(
+                "messaging.{key} is only read with messaging.who = \"{what}\""
+            ))),
+            _ => Ok(()),
         };
-        wanted(&messaging.accounts, MessagingAudience::Listed, "accounts", "listed")?;
+        wanted(
+            &messaging.accounts,
+            MessagingAudience::Listed,
+            "accounts",
+            "listed",
+        )?;
         wanted(
             &messaging.email_domains,
             MessagingAudience::Domains,

@@ -136,6 +136,9 @@ impl Domain {
         if self.contact_state(inviter.id, invitee.id).await? != "contact" {
             return Err(Refusal::NotAContact.into());
         }
+        if !self.receives_messages(&invitee.name).await? {
+            return Err(Refusal::InviteeWithoutMessaging.into());
+        }
         self.check_conversation_level(min_level, invitee).await
     }
 
@@ -162,6 +165,7 @@ impl Domain {
         account: &AccountRow,
         new: &NewConversation<'_>,
     ) -> DomainResult<ConversationId> {
+        self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let name = validate::name(new.name, MAX_NAME, "name")?;
         if name.is_empty() {
@@ -219,6 +223,7 @@ impl Domain {
         id: ConversationId,
         invitee: &ActorRow,
     ) -> DomainResult<()> {
+        self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let (conversation, _) = self.joined_participation(id, me.id).await?;
         self.check_conversation_level(conversation.min_level.as_deref(), &me)
@@ -256,6 +261,7 @@ impl Domain {
         id: ConversationId,
         accept: bool,
     ) -> DomainResult<()> {
+        self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let invited = self
             .store
@@ -293,6 +299,7 @@ impl Domain {
         account: &AccountRow,
         id: ConversationId,
     ) -> DomainResult<()> {
+        self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         self.joined_participation(id, me.id).await?;
         let mut tx = self.store.begin().await?;
@@ -312,6 +319,7 @@ impl Domain {
         id: ConversationId,
         person: ActorId,
     ) -> DomainResult<()> {
+        self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let (conversation, _) = self.joined_participation(id, me.id).await?;
         if conversation.creator_id != me.id {
@@ -358,6 +366,7 @@ impl Domain {
         id: ConversationId,
         body: &str,
     ) -> DomainResult<i64> {
+        self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let (conversation, _) = self.joined_participation(id, me.id).await?;
         self.check_conversation_level(conversation.min_level.as_deref(), &me)
@@ -419,6 +428,7 @@ impl Domain {
         line: i64,
         body: &str,
     ) -> DomainResult<()> {
+        self.check_messaging(account)?;
         let row = self.own_message(account.actor_id, id, line).await?;
         let source = message_source(body)?;
         let html = rendering::markdown(source.clone(), "body").await?;
@@ -435,6 +445,7 @@ impl Domain {
         id: ConversationId,
         line: i64,
     ) -> DomainResult<()> {
+        self.check_messaging(account)?;
         let row = self.own_message(account.actor_id, id, line).await?;
         let mut tx = self.store.begin().await?;
         conversations::delete_line(&mut tx, row.id).await?;
@@ -448,6 +459,7 @@ impl Domain {
         account: &AccountRow,
         id: ConversationId,
     ) -> DomainResult<ConversationPage> {
+        self.check_messaging(account)?;
         let (conversation, me) = self.joined_participation(id, account.actor_id).await?;
         let participants = self.store.participants(id).await?;
         let lines = self.store.lines(id, me.first_line, MAX_LINES).await?;
@@ -467,6 +479,7 @@ impl Domain {
         id: ConversationId,
         line: i64,
     ) -> DomainResult<()> {
+        self.check_messaging(account)?;
         self.joined_participation(id, account.actor_id).await?;
         self.store
             .mark_conversation_read(id, account.actor_id, line)
@@ -480,6 +493,7 @@ impl Domain {
         &self,
         account: &AccountRow,
     ) -> DomainResult<Vec<ConversationSummary>> {
+        self.check_messaging(account)?;
         let rows = self.store.conversations_of(account.actor_id).await?;
         let mut summaries = Vec::with_capacity(rows.len());
         for row in rows {
@@ -512,6 +526,7 @@ impl Domain {
         account: &AccountRow,
         id: ConversationId,
     ) -> DomainResult<String> {
+        self.check_messaging(account)?;
         if self
             .store
             .participant(id, account.actor_id)
@@ -526,9 +541,13 @@ impl Domain {
     /// The caller's accepted contacts of this instance, each once (whom
     /// they may invite).
     pub async fn my_contacts(&self, account: &AccountRow) -> DomainResult<Vec<ActorRow>> {
+        self.check_messaging(account)?;
         let mut people: Vec<ActorRow> = Vec::new();
         for view in self.store.contacts_of(account.actor_id).await? {
-            if view.person.is_local() && !people.iter().any(|p| p.id == view.person.id) {
+            if view.person.is_local()
+                && !people.iter().any(|p| p.id == view.person.id)
+                && self.receives_messages(&view.person.name).await?
+            {
                 people.push(view.person);
             }
         }
@@ -537,6 +556,7 @@ impl Domain {
 
     /// The caller's unread messages, all conversations together.
     pub async fn unread_messages(&self, account: &AccountRow) -> DomainResult<i64> {
+        self.check_messaging(account)?;
         Ok(self.store.unread_messages(account.actor_id).await?)
     }
 }

@@ -95,6 +95,9 @@ refusals! {
     /// This teacher is on another instance: conversations across instances are not available
     /// yet.
     RemoteParticipant,
+    /// This person cannot use messages on their instance (turned off, or not for their
+    /// account).
+    InviteeWithoutMessaging,
     /// An invitation must come from the instance hosting the project.
     InviteNotFromProject,
     /// The reading server hosts no member of the project.
@@ -370,6 +373,7 @@ impl Refusal {
             | Refusal::NotAContact
             | Refusal::ConversationLevelTooLow
             | Refusal::RemoteParticipant
+            | Refusal::InviteeWithoutMessaging
             | Refusal::NoConversationInvitation
             | Refusal::AlreadyParticipant
             | Refusal::NotCurrentParticipant

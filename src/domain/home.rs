@@ -41,8 +41,9 @@ pub struct HeaderCounts {
     /// Reports waiting in the moderators' queue, `None` for a teacher who
     /// moderates no forum and is no admin (no "Modération" link then).
     pub open_reports: Option<i64>,
-    /// Unread messages and invitations to conversations ("Messages").
-    pub messages: i64,
+    /// Unread messages and invitations to conversations ("Messages"),
+    /// `None` for a teacher who may not use messages here (no link then).
+    pub messages: Option<i64>,
 }
 
 impl From<HeaderCountsRow> for HeaderCounts {
@@ -51,7 +52,7 @@ impl From<HeaderCountsRow> for HeaderCounts {
             unread: row.unread,
             pending_requests: row.invitations + row.to_decide + row.contact_requests,
             open_reports: (row.moderates != 0).then_some(row.open_reports),
-            messages: row.unread_messages + row.conversation_invitations,
+            messages: Some(row.unread_messages + row.conversation_invitations),
         }
     }
 }
@@ -138,11 +139,15 @@ pub struct Home {
 impl Domain {
     /// The counts in the header of every page, in one query.
     pub async fn header_counts(&self, account: &AccountRow) -> DomainResult<HeaderCounts> {
-        Ok(self
+        let mut counts: HeaderCounts = self
             .store
             .header_counts(account.id, account.actor_id, account.is_admin)
             .await?
-            .into())
+            .into();
+        if !self.may_message(account) {
+            counts.messages = None;
+        }
+        Ok(counts)
     }
 
     /// Page `page` (from 1) of `account`'s home. Page 1 records the visit.

@@ -201,6 +201,7 @@ impl Domain {
                 check_live_project_thread(&self.store, account.actor_id, thread).await?
             }
             Some(LiveThread::Conversation(id)) => {
+                self.check_messaging(account)?;
                 check_live_conversation(&self.store, account.actor_id, id).await?
             }
             None => {}

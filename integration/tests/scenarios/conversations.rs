@@ -611,3 +611,71 @@ async fn the_lowest_trust_level_is_checked() {
         instance.stop().await;
     }
 }
+
+/// Messaging is the instance's choice (`[messaging]`): restricted to some
+/// accounts, the others get `messaging_not_allowed` on every route, no
+/// "Messages" link, and cannot be invited; turned off, everyone gets
+/// `messaging_off`, pages as the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_turns_messaging_off_or_opens_it_to_some_accounts() {
+    for engine in engines() {
+        let instance = start_fast(engine, None, |settings| {
+            settings.messaging.who = preau::config::MessagingAudience::Listed;
+            settings.messaging.accounts = vec!["Anna".to_string()];
+        })
+        .await;
+        let anna = Client::teacher(&instance, "anna", false)
+            .await
+            .log_in_pages("anna")
+            .await;
+        let bea = Client::teacher(&instance, "bea", false)
+            .await
+            .log_in_pages("bea")
+            .await;
+        make_contacts(&anna, &bea, "bea").await;
+        for path in [
+            "/api/v1/conversations",
+            "/api/v1/conversations/1",
+            "/api/v1/conversations/1/messages",
+        ] {
+            bea.call(reqwest::Method::GET, path, None)
+                .await
+                .expect_error(403, "messaging_not_allowed");
+        }
+        bea.post(
+            "/api/v1/conversations",
+            json!({"name": "Essai", "participants": ["anna"]}),
+        )
+        .await
+        .expect_error(403, "messaging_not_allowed");
+        anna.post(
+            "/api/v1/conversations",
+            json!({"name": "Essai", "participants": ["bea"]}),
+        )
+        .await
+        .expect_error(422, "invitee_without_messaging");
+        assert!(anna.page("/").await.contains(r#"id="nav-messages""#));
+        let home = bea.page("/").await;
+        assert!(!home.contains(r#"id="nav-messages""#), "{home}");
+        let refused = bea.get("/conversations").await;
+        assert_eq!(refused.status, 403, "{}", refused.text);
+        assert!(refused
+            .text
+            .contains(r#"data-error-code="messaging_not_allowed""#));
+        instance.stop().await;
+
+        let off = start_fast(engine, None, |settings| {
+            settings.messaging.enabled = false;
+        })
+        .await;
+        let anna = Client::teacher(&off, "anna", false)
+            .await
+            .log_in_pages("anna")
+            .await;
+        anna.call(reqwest::Method::GET, "/api/v1/conversations", None)
+            .await
+            .expect_error(403, "messaging_off");
+        assert!(!anna.page("/").await.contains(r#"id="nav-messages""#));
+        off.stop().await;
+    }
+}

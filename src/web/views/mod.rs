@@ -203,8 +203,9 @@ pub struct CountsView {
     pub pending_requests: i64,
     /// Reports waiting in the moderators' queue; `None` hides its link.
     pub open_reports: Option<i64>,
-    /// Unread messages and invitations to conversations.
-    pub messages: i64,
+    /// Unread messages and invitations to conversations; `None` hides
+    /// the "Messages" link (messaging off, or not for this account).
+    pub messages: Option<i64>,
 }
 
 /// The logged-in account in the header.
