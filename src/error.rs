@@ -142,6 +142,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::LastAdmin
         | R::LastOwner
         | R::NoContactRequest
+        | R::NotAContact
         | R::NoInvitation
         | R::NoRequest
         | R::NotCurrentMember
@@ -256,6 +257,7 @@ impl Refusal {
             R::LastAdmin => "last_admin",
             R::LastOwner => "last_owner",
             R::NoContactRequest => "no_contact_request",
+            R::NotAContact => "not_a_contact",
             R::NoInvitation => "no_invitation",
             R::NoRequest => "no_request",
             R::ReportClosed => "report_closed",

@@ -15,6 +15,8 @@ use crate::domain::store::{
     actors::{ActorKindRow, ActorRow},
     forums::{self, FollowRow, FollowState},
 };
+use crate::domain::contact_categories::forget_contact;
+use crate::domain::store::contact_categories::{self as categories, ContactCategoryId};
 use preau_federation::activities::ActivityKind;
 
 /// The kind of a contact request's answer.
@@ -34,7 +36,22 @@ impl Domain {
         account: &AccountRow,
         target: &ActorRow,
     ) -> DomainResult<()> {
+        self.request_contact_in(account, target, None).await
+    }
+
+    /// A local teacher asks `target` to be a contact, put at once in their
+    /// category `category` (`None`: "Autres contacts"). Asking again after
+    /// a refusal forgets the refusal.
+    pub async fn request_contact_in(
+        &self,
+        account: &AccountRow,
+        target: &ActorRow,
+        category: Option<ContactCategoryId>,
+    ) -> DomainResult<()> {
         let me = self.actor_of(account).await?;
+        if let Some(id) = category {
+            self.contact_category(account, id).await?;
+        }
         if target.kind != ActorKindRow::Person {
             return Err(Refusal::NotAPerson.into());
         }
@@ -55,6 +72,8 @@ impl Domain {
         let follow = to_json(&outgoing::follow(&id, &me.ap_id, &target.ap_id)?)?;
         let mut tx = self.store.begin().await?;
         forums::upsert_follow(&mut tx, me.id, target.id, FollowState::Pending, &id).await?;
+        categories::delete_refusal(&mut tx, me.id, target.id).await?;
+        categories::place_contact(&mut tx, me.id, target.id, category).await?;
         notify_contact(
             &mut tx,
             NotificationKind::ContactRequest,
@@ -104,6 +123,10 @@ impl Domain {
             .await?;
         } else {
             forums::delete_follow(&mut tx, requester.id, me.id).await?;
+            if requester.is_local() {
+                // Kept on the asker's side as "Invitation refusée".
+                categories::insert_refusal(&mut tx, requester.id, me.id).await?;
+            }
         }
         notify_contact(
             &mut tx,
@@ -260,6 +283,8 @@ impl Domain {
             .await?;
         } else {
             forums::delete_follow(&mut tx, follow.follower_id, follow.followed_id).await?;
+            // Kept on the asker's side as "Invitation refusée".
+            categories::insert_refusal(&mut tx, follow.follower_id, follow.followed_id).await?;
         }
         if let Some(answerer) = &answerer {
             notify_contact(
@@ -286,7 +311,25 @@ impl Domain {
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
-        forums::delete_follow(&mut tx, follower.id, target.id).await?;
+        // Withdrawn or ended: nothing left between them on the teacher's
+        // side either (the placement goes, an emptied category too).
+        forget_contact(&mut tx, target.id, follower.id).await?;
+        crate::domain::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// The person a local teacher asked ended their contact (`Reject` of
+    /// the accepted request, as Mastodon removes a follower): gone on the
+    /// teacher's side too, not shown as refused.
+    pub(crate) async fn receive_contact_removal(
+        &self,
+        activity_id: &str,
+        follow: &FollowRow,
+    ) -> DomainResult<Applied> {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        forget_contact(&mut tx, follow.follower_id, follow.followed_id).await?;
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }

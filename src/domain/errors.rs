@@ -133,6 +133,8 @@ refusals! {
     LastOwner,
     /// No pending contact request from this person.
     NoContactRequest,
+    /// This person is not among your contacts (nor asked, nor refused).
+    NotAContact,
     /// No pending invitation for this project.
     NoInvitation,
     /// No pending join request for this person.
@@ -367,6 +369,7 @@ impl Refusal {
             | Refusal::LastAdmin
             | Refusal::LastOwner
             | Refusal::NoContactRequest
+            | Refusal::NotAContact
             | Refusal::NoInvitation
             | Refusal::NoRequest
             | Refusal::NotCurrentMember

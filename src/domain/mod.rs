@@ -12,6 +12,7 @@ pub mod actors;
 pub mod avatars;
 pub mod cache;
 pub mod clock;
+pub mod contact_categories;
 pub mod contacts;
 pub mod database;
 pub mod directory;

@@ -15,6 +15,7 @@
 mod announce;
 mod answer;
 mod block;
+mod contact_removal;
 mod create;
 mod delete;
 mod error;
@@ -40,7 +41,7 @@ pub use target::Target;
 use super::actors::DbActor;
 use crate::{
     app::AppState,
-    domain::inbox::{Applied, ForumRow, Relay},
+    domain::inbox::{Applied, FollowState, ForumRow, Relay},
 };
 use activitypub_federation::config::Data;
 use preau_federation::activities::{Activity, ActivityKind};
@@ -129,6 +130,13 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
             follow::verify_contact_undo(r, person),
             follow::receive_contact_undo
         ),
+        (K::Reject, T::ContactRequest(request)) if request.state == FollowState::Accepted => {
+            handle!(
+                data,
+                contact_removal::verify(r, request),
+                contact_removal::receive
+            )
+        }
         (K::Accept | K::Reject, T::ContactRequest(request)) => handle!(
             data,
             answer::verify_contact(r, request),

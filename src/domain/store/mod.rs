@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod actors;
 pub mod avatars;
+pub mod contact_categories;
 pub mod contacts;
 pub mod delivery;
 pub mod directory;
