@@ -1194,3 +1194,43 @@ confirm-project-document-delete-title = Delete this document?
 confirm-project-document-delete-question = “{ $name }” and all its versions will be deleted; the files are erased from this instance.
 confirm-project-document-delete-detail = The project’s other instances remove it from their list too.
 confirm-project-document-delete-button = Delete the document
+
+## Contacts in categories (seed 004)
+contacts-page-title = Contacts
+contacts-page-intro = { $count ->
+    [0] No contacts yet.
+    [one] One contact, counting the invitations sent.
+   *[other] { $count } contacts, counting the invitations sent.
+}
+contacts-page-requests-link = Requests you received are in “My requests”.
+contacts-others = Other contacts
+contact-state-accepted = Contact accepted
+contact-state-pending = Invitation pending
+contact-state-refused = Invitation refused
+contacts-move-to = Move { $name } to the category
+contacts-move = Move
+contacts-remove = Remove contact
+contacts-category-empty = This category is empty; it will disappear once it loses its last contact.
+contacts-rename-label = New name
+contacts-rename = Rename
+contacts-delete-category = Delete category
+contacts-new-category = Create a category
+field-category-name = Category name
+contacts-create-category = Create the category
+contacts-add = Add a contact
+field-contact-category = Category
+nav-contacts = Contacts
+notice-contact-category-created = Category “{ $name }” created.
+notice-contact-category-renamed = Category renamed “{ $name }”.
+notice-contact-category-deleted = Category “{ $name }” deleted; its contacts are in “Other contacts”.
+notice-contact-category-emptied = The category “{ $name }” has no contacts left: it was deleted.
+notice-contact-moved = { $name } moved to another category.
+notice-contact-removed = { $name } is no longer one of your contacts, and you are no longer one of theirs.
+confirm-delete-contact-category-title = Delete the category “{ $name }”?
+confirm-delete-contact-category-question = The category “{ $name }” will be deleted; its contacts will move to “Other contacts”.
+confirm-delete-contact-category-button = Yes, delete the category
+confirm-remove-contact-title = Remove { $name } from your contacts?
+confirm-remove-contact-question = { $name } will be removed from your contacts, and you will disappear from theirs.
+confirm-remove-contact-detail = Removal happens on both sides, their instance included.
+confirm-remove-contact-button = Yes, remove the contact
+error-not_a_contact = This person is not among your contacts.

@@ -1194,3 +1194,43 @@ confirm-project-document-delete-title = Supprimer ce document ?
 confirm-project-document-delete-question = « { $name } » et toutes ses versions seront supprimés ; les fichiers sont effacés de cette instance.
 confirm-project-document-delete-detail = Les autres instances du projet le retirent aussi de leur liste.
 confirm-project-document-delete-button = Supprimer le document
+
+## Contacts in categories (seed 004)
+contacts-page-title = Contacts
+contacts-page-intro = { $count ->
+    [0] Aucun contact pour l’instant.
+    [one] Un contact, en comptant les invitations envoyées.
+   *[other] { $count } contacts, en comptant les invitations envoyées.
+}
+contacts-page-requests-link = Les demandes reçues sont dans « Mes demandes ».
+contacts-others = Autres contacts
+contact-state-accepted = Contact accepté
+contact-state-pending = Invitation en attente
+contact-state-refused = Invitation refusée
+contacts-move-to = Déplacer { $name } vers la catégorie
+contacts-move = Déplacer
+contacts-remove = Supprimer le contact
+contacts-category-empty = Cette catégorie est vide ; elle disparaîtra lorsqu’elle aura perdu son dernier contact.
+contacts-rename-label = Nouveau nom
+contacts-rename = Renommer
+contacts-delete-category = Supprimer la catégorie
+contacts-new-category = Créer une catégorie
+field-category-name = Nom de la catégorie
+contacts-create-category = Créer la catégorie
+contacts-add = Ajouter un contact
+field-contact-category = Catégorie
+nav-contacts = Contacts
+notice-contact-category-created = Catégorie « { $name } » créée.
+notice-contact-category-renamed = Catégorie renommée en « { $name } ».
+notice-contact-category-deleted = Catégorie « { $name } » supprimée ; ses contacts sont dans « Autres contacts ».
+notice-contact-category-emptied = La catégorie « { $name } » ne contient plus de contacts : elle a été supprimée.
+notice-contact-moved = { $name } a changé de catégorie.
+notice-contact-removed = { $name } ne fait plus partie de vos contacts, et vous ne faites plus partie des siens.
+confirm-delete-contact-category-title = Supprimer la catégorie « { $name } » ?
+confirm-delete-contact-category-question = La catégorie « { $name } » sera supprimée ; ses contacts seront déplacés dans « Autres contacts ».
+confirm-delete-contact-category-button = Oui, supprimer la catégorie
+confirm-remove-contact-title = Supprimer { $name } de vos contacts ?
+confirm-remove-contact-question = { $name } sera supprimé de vos contacts, et vous disparaîtrez de ses contacts.
+confirm-remove-contact-detail = La suppression se fait des deux côtés, y compris sur son instance.
+confirm-remove-contact-button = Oui, supprimer le contact
+error-not_a_contact = Cette personne ne fait pas partie de vos contacts.

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod contact_categories;
 pub mod contacts;
 pub mod directory;
 pub mod forum_bans;
@@ -322,6 +323,21 @@ fn route_builder() -> RouteBuilder {
     .get("/me/requests", projects::list_my_requests)
     .post("/contacts", contacts::request_contact)
     .post("/contacts/{id}/answer", contacts::answer_contact)
+    .get("/contacts", contact_categories::list_contacts)
+    .delete("/contacts/{handle}", contact_categories::remove_contact)
+    .put("/contacts/{handle}/category", contact_categories::move_contact)
+    .post(
+        "/contact-categories",
+        contact_categories::create_contact_category,
+    )
+    .put(
+        "/contact-categories/{id}",
+        contact_categories::rename_contact_category,
+    )
+    .delete(
+        "/contact-categories/{id}",
+        contact_categories::delete_contact_category,
+    )
     .get("/notifications", notifications::list_notifications)
     .post(
         "/notifications/read",

@@ -378,7 +378,7 @@ fn schema_entries<T: utoipa::ToSchema + 'static>(entries: &mut Vec<(String, &'st
 /// Every type registered as a schema, with its Rust path.
 fn registered_types() -> Vec<(String, &'static str)> {
     use super::{
-        accounts, admin, contacts, directory, forum_bans, forums, instance, notification_settings,
+        accounts, admin, contact_categories, contacts, directory, forum_bans, forums, instance, notification_settings,
         notifications, posts, profiles, project_content, projects, schema, search, sessions,
     };
     let mut entries = Vec::new();
@@ -472,6 +472,12 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<contacts::ContactRequested>(&mut entries);
     schema_entries::<contacts::ContactRequest>(&mut entries);
     schema_entries::<contacts::ContactAnswer>(&mut entries);
+    schema_entries::<contact_categories::ContactCategory>(&mut entries);
+    schema_entries::<contact_categories::BookContact>(&mut entries);
+    schema_entries::<contact_categories::ContactBookBody>(&mut entries);
+    schema_entries::<contact_categories::CategoryBody>(&mut entries);
+    schema_entries::<contact_categories::PlacementBody>(&mut entries);
+    schema_entries::<contact_categories::ContactChange>(&mut entries);
     schema_entries::<notifications::NotificationForum>(&mut entries);
     schema_entries::<notifications::NotificationItem>(&mut entries);
     schema_entries::<notifications::NotificationList>(&mut entries);

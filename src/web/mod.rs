@@ -9,6 +9,7 @@ pub mod admin_instances;
 pub mod agenda;
 pub mod auth;
 pub mod avatars;
+pub mod contact_categories;
 pub mod contacts;
 pub mod csv_export;
 pub mod directory;
@@ -56,7 +57,7 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 41] = [
+const TEMPLATES: [(&str, &str); 42] = [
     ("event_when.html", include_str!("templates/event_when.html")),
     ("forum_bans.html", include_str!("templates/forum_bans.html")),
     (
@@ -106,6 +107,7 @@ const TEMPLATES: [(&str, &str); 41] = [
         include_str!("templates/project_form.html"),
     ),
     ("requests.html", include_str!("templates/requests.html")),
+    ("contacts.html", include_str!("templates/contacts.html")),
     (
         "post_actions.html",
         include_str!("templates/post_actions.html"),
@@ -572,7 +574,32 @@ pub fn routes() -> Router<AppState> {
             get(project_members::export_members_csv),
         )
         .route("/requests", get(project_members::show_requests))
-        .route("/contacts", post(contacts::submit_contact_request))
+        .route(
+            "/contacts",
+            get(contact_categories::show_contacts).post(contacts::submit_contact_request),
+        )
+        .route(
+            "/contacts/categories",
+            post(contact_categories::submit_create_category),
+        )
+        .route(
+            "/contacts/categories/{id}/rename",
+            post(contact_categories::submit_rename_category),
+        )
+        .route(
+            "/contacts/categories/{id}/delete",
+            get(contact_categories::confirm_delete_category)
+                .post(contact_categories::submit_delete_category),
+        )
+        .route(
+            "/contacts/{id}/move",
+            post(contact_categories::submit_move_contact),
+        )
+        .route(
+            "/contacts/{id}/remove",
+            get(contact_categories::confirm_remove_contact)
+                .post(contact_categories::submit_remove_contact),
+        )
         .route(
             "/contacts/{id}/answer",
             post(contacts::submit_contact_answer),
