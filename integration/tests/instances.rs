@@ -10,6 +10,8 @@ mod support;
 mod avatars;
 #[path = "scenarios/clock.rs"]
 mod clock;
+#[path = "scenarios/contact_categories.rs"]
+mod contact_categories;
 #[path = "scenarios/contacts.rs"]
 mod contacts;
 #[path = "scenarios/delivery.rs"]

@@ -325,7 +325,10 @@ fn route_builder() -> RouteBuilder {
     .post("/contacts/{id}/answer", contacts::answer_contact)
     .get("/contacts", contact_categories::list_contacts)
     .delete("/contacts/{handle}", contact_categories::remove_contact)
-    .put("/contacts/{handle}/category", contact_categories::move_contact)
+    .put(
+        "/contacts/{handle}/category",
+        contact_categories::move_contact,
+    )
     .post(
         "/contact-categories",
         contact_categories::create_contact_category,

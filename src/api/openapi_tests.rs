@@ -378,8 +378,9 @@ fn schema_entries<T: utoipa::ToSchema + 'static>(entries: &mut Vec<(String, &'st
 /// Every type registered as a schema, with its Rust path.
 fn registered_types() -> Vec<(String, &'static str)> {
     use super::{
-        accounts, admin, contact_categories, contacts, directory, forum_bans, forums, instance, notification_settings,
-        notifications, posts, profiles, project_content, projects, schema, search, sessions,
+        accounts, admin, contact_categories, contacts, directory, forum_bans, forums, instance,
+        notification_settings, notifications, posts, profiles, project_content, projects, schema,
+        search, sessions,
     };
     let mut entries = Vec::new();
     schema_entries::<schema::ErrorBody>(&mut entries);

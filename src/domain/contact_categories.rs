@@ -90,10 +90,7 @@ impl Domain {
         };
         let mut entries: Vec<BookEntry> = Vec::new();
         let lists = [
-            (
-                self.store.contacts_of(me).await?,
-                ContactStanding::Accepted,
-            ),
+            (self.store.contacts_of(me).await?, ContactStanding::Accepted),
             (
                 self.store.contact_requests_from(me).await?,
                 ContactStanding::Pending,
@@ -169,6 +166,9 @@ impl Domain {
         except: Option<ContactCategoryId>,
     ) -> DomainResult<String> {
         let name = validate::name(raw, MAX_CATEGORY_NAME, "name")?;
+        if name.is_empty() {
+            return Err(Refusal::FieldRequired("name".into()).into());
+        }
         match self.store.contact_category_named(owner, &name).await? {
             Some(id) if Some(id) != except => Err(Refusal::NameTaken("name".into()).into()),
             _ => Ok(name),
@@ -288,7 +288,14 @@ impl Domain {
                 let id = new_activity_id(&base);
                 let asked = outbox::forum::follow(&follow.activity_id, &me.ap_id, &other.ap_id)?;
                 let undo = outbox::forum::undo(&id, &asked)?;
-                queue(&mut tx, &id, me.id, &to_json(&undo)?, std::slice::from_ref(&other.inbox)).await?;
+                queue(
+                    &mut tx,
+                    &id,
+                    me.id,
+                    &to_json(&undo)?,
+                    std::slice::from_ref(&other.inbox),
+                )
+                .await?;
             }
             if let Some(follow) = &theirs {
                 let id = new_activity_id(&base);
@@ -300,7 +307,14 @@ impl Domain {
                     target: None,
                 };
                 let reject = outbox::answer(false, &id, &me.ap_id, &answered, &other.ap_id)?;
-                queue(&mut tx, &id, me.id, &to_json(&reject)?, std::slice::from_ref(&other.inbox)).await?;
+                queue(
+                    &mut tx,
+                    &id,
+                    me.id,
+                    &to_json(&reject)?,
+                    std::slice::from_ref(&other.inbox),
+                )
+                .await?;
             }
         }
         crate::domain::store::commit(tx).await?;

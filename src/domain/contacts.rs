@@ -9,14 +9,14 @@ use super::{
     outbox::{self, forum as outgoing, new_activity_id, queue, to_json, Answered},
     Domain, DomainResult, Refusal,
 };
+use crate::domain::contact_categories::forget_contact;
+use crate::domain::store::contact_categories::{self as categories, ContactCategoryId};
 use crate::domain::store::notifications::NotificationKind;
 use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorKindRow, ActorRow},
     forums::{self, FollowRow, FollowState},
 };
-use crate::domain::contact_categories::forget_contact;
-use crate::domain::store::contact_categories::{self as categories, ContactCategoryId};
 use preau_federation::activities::ActivityKind;
 
 /// The kind of a contact request's answer.

@@ -309,7 +309,11 @@ pub async fn submit_move_contact(
             .map_err(AppError::from),
         Err(error) => Err(error),
     };
-    let person = state.domain.actor_by_id(ActorId(id)).await.map_err(AppError::from);
+    let person = state
+        .domain
+        .actor_by_id(ActorId(id))
+        .await
+        .map_err(AppError::from);
     match (result, person) {
         (Ok(emptied), Ok(person)) => redirect(
             "/contacts",

@@ -33,10 +33,7 @@ pub async fn verify<'a>(
 }
 
 /// Forgets the contact on the teacher's side.
-pub async fn receive(
-    data: &Data<AppState>,
-    c: CheckedRemoval<'_>,
-) -> Result<Applied, InboxError> {
+pub async fn receive(data: &Data<AppState>, c: CheckedRemoval<'_>) -> Result<Applied, InboxError> {
     Ok(data
         .domain
         .receive_contact_removal(c.id, &c.request)

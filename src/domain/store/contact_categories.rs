@@ -204,7 +204,10 @@ pub async fn place_contact(
 
 /// Deletes `category` if nobody is placed in it any more; returns its
 /// name when it did.
-pub async fn drop_if_empty(tx: &mut Tx, category: ContactCategoryId) -> StoreResult<Option<String>> {
+pub async fn drop_if_empty(
+    tx: &mut Tx,
+    category: ContactCategoryId,
+) -> StoreResult<Option<String>> {
     let left: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM contact_placements WHERE category_id = $1")
             .bind(category.0)
@@ -213,12 +216,11 @@ pub async fn drop_if_empty(tx: &mut Tx, category: ContactCategoryId) -> StoreRes
     if left > 0 {
         return Ok(None);
     }
-    let name: Option<String> = sqlx::query_scalar(
-        "DELETE FROM contact_categories WHERE id = $1 RETURNING name",
-    )
-    .bind(category.0)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let name: Option<String> =
+        sqlx::query_scalar("DELETE FROM contact_categories WHERE id = $1 RETURNING name")
+            .bind(category.0)
+            .fetch_optional(&mut **tx)
+            .await?;
     Ok(name)
 }
 
