@@ -97,6 +97,12 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("GET", "/me/requests", Body::Ignored),
     ("POST", "/contacts", Body::Json),
     ("POST", "/contacts/{id}/answer", Body::Json),
+    ("GET", "/contacts", Body::Ignored),
+    ("DELETE", "/contacts/{handle}", Body::Ignored),
+    ("PUT", "/contacts/{handle}/category", Body::Json),
+    ("POST", "/contact-categories", Body::Json),
+    ("PUT", "/contact-categories/{id}", Body::Json),
+    ("DELETE", "/contact-categories/{id}", Body::Ignored),
     ("GET", "/notifications", Body::Ignored),
     ("POST", "/notifications/read", Body::Json),
     ("GET", "/me/notification-settings", Body::Ignored),
@@ -169,6 +175,11 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/directory/lookup", Form::Encoded),
     ("/@{name}/invite", Form::Encoded),
     ("/contacts/{id}/answer", Form::Encoded),
+    ("/contacts/categories", Form::Encoded),
+    ("/contacts/categories/{id}/rename", Form::Encoded),
+    ("/contacts/categories/{id}/delete", Form::Encoded),
+    ("/contacts/{id}/move", Form::Encoded),
+    ("/contacts/{id}/remove", Form::Encoded),
     ("/projects/{name}/threads", Form::Encoded),
     ("/projects/{name}/threads/{id}/replies", Form::Encoded),
     ("/projects/{name}/documents", Form::Multipart),
@@ -188,8 +199,10 @@ const FORM_ROUTES: &[(&str, Form)] = &[
 const NUMERIC_PARAMS: [&str; 4] = ["id", "member", "version", "account"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 36] = [
+const FIELDS: [&str; 38] = [
     "ids",
+    "category",
+    "category_id",
     "digest",
     "kind-reply",
     "all",
@@ -302,7 +315,8 @@ fn concrete(template: &str, fixture: &Fixture, bad: Option<(&str, &str)>) -> Str
         let value = match bad {
             Some((name, value)) if name == param => value.to_string(),
             _ => match param {
-                "id" if template.starts_with("/contacts") => "1".to_string(),
+                "id" if template.starts_with("/contact") => "1".to_string(),
+                "handle" => "bea".to_string(),
                 "id" if template.contains("/members/") => "999".to_string(),
                 "id" => fixture.thread_id.to_string(),
                 "member" | "version" => "999".to_string(),
