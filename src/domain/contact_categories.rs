@@ -14,7 +14,7 @@ use super::{
 };
 use crate::domain::store::{
     accounts::AccountRow,
-    actors::{ActorId, ActorRow},
+    actors::{ActorId, ActorKindRow, ActorRow},
     contact_categories::{self as categories, ContactCategoryId, ContactCategoryRow},
     forums::{self, FollowState},
     Tx,
@@ -251,7 +251,12 @@ impl Domain {
     }
 
     /// Whether `person` is in `me`'s list (contact, request sent, refused).
+    /// Only people: a forum followed is no contact.
     async fn in_book(&self, me: ActorId, person: ActorId) -> DomainResult<bool> {
+        match self.store.actor_by_id(person).await? {
+            Some(actor) if actor.kind == ActorKindRow::Person => {}
+            _ => return Ok(false),
+        }
         let state = self.contact_state(me, person).await?;
         Ok(matches!(state, "contact" | "requested")
             || self.store.contact_refused(me, person).await?)
@@ -268,6 +273,10 @@ impl Domain {
         other: &ActorRow,
     ) -> DomainResult<Option<String>> {
         let me = self.actor_of(account).await?;
+        // A forum or project followed is no contact: never undone here.
+        if other.kind != ActorKindRow::Person {
+            return Err(Refusal::NotAContact.into());
+        }
         let mine = self.store.follow(me.id, other.id).await?;
         let theirs = self
             .store

@@ -331,6 +331,37 @@ async fn contacts_sorted_in_categories_across_instances() {
             .expect(200);
         assert!(entry(&book(&bea_api).await, &eve_handle).is_none());
 
+        // A forum followed is no contact: removing it as one is refused
+        // and the follow stays.
+        let admin = Client::teacher(&association, "ana", true).await;
+        admin.create_forum("sciences", "Sciences").await;
+        let forum = format!("sciences@{}", association.domain);
+        carl_api.follow_forum(&format!("!{forum}")).await;
+        let forum_id = association.url("/forums/sciences");
+        let carl_id = informal.url("/users/carl");
+        let followed = || async {
+            let store = informal.store();
+            let carl = store.actor_by_ap_id(&carl_id).await.unwrap()?;
+            let forum = store.actor_by_ap_id(&forum_id).await.unwrap()?;
+            store.follow(carl.id, forum.id).await.unwrap()
+        };
+        after_delivery(
+            &[&association, &informal],
+            "Carl follows the forum",
+            || async { followed().await.is_some() },
+        )
+        .await;
+        let answer = carl_api
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/contacts/{forum}"),
+                None,
+            )
+            .await;
+        assert_eq!(answer.status, 409, "{}", answer.text);
+        assert_eq!(answer.json["error"]["code"], "not_a_contact");
+        assert!(followed().await.is_some(), "the forum follow stays");
+
         association.stop().await;
         informal.stop().await;
     }
