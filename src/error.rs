@@ -154,7 +154,10 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::RoleUnchanged
         | R::ThreadLocked
         | R::CannotBanModerator
-        | R::CannotBanOwnInstance => StatusCode::CONFLICT,
+        | R::CannotBanOwnInstance
+        | R::AlreadyBlocked
+        | R::NotBlocked
+        | R::PersonBlocked => StatusCode::CONFLICT,
         R::PostDeleted => StatusCode::GONE,
         R::DocumentTooLarge | R::AvatarTooLarge | R::AvatarDimensionsTooLarge => {
             StatusCode::PAYLOAD_TOO_LARGE
@@ -164,6 +167,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         R::AttendeeNotMember(_)
         | R::CharterNotAccepted(_)
         | R::ContactSelf
+        | R::BlockSelf
         | R::EmailDomainNotAllowed(_)
         | R::EmailTaken(_)
         | R::EndsBeforeStart(_)
@@ -279,6 +283,10 @@ impl Refusal {
             R::AttendeeNotMember(_) => "attendee_not_member",
             R::CharterNotAccepted(_) => "charter_not_accepted",
             R::ContactSelf => "contact_self",
+            R::BlockSelf => "block_self",
+            R::AlreadyBlocked => "already_blocked",
+            R::NotBlocked => "not_blocked",
+            R::PersonBlocked => "person_blocked",
             R::EmailDomainNotAllowed(_) => "email_domain_not_allowed",
             R::EmailTaken(_) => "email_taken",
             R::EndsBeforeStart(_) => "ends_before_start",

@@ -12,6 +12,8 @@ mod avatars;
 mod clock;
 #[path = "scenarios/contact_categories.rs"]
 mod contact_categories;
+#[path = "scenarios/contact_presence.rs"]
+mod contact_presence;
 #[path = "scenarios/contacts.rs"]
 mod contacts;
 #[path = "scenarios/delivery.rs"]

@@ -55,6 +55,9 @@ pub struct BookContact {
     pub category_id: Option<i64>,
     /// When asked, accepted or refused, RFC 3339.
     pub since: Option<String>,
+    /// The contact's presence (`available`, `away`, `busy`): for an
+    /// accepted contact whose presence is known only, else `null`.
+    pub presence: Option<String>,
 }
 
 /// The caller's contact list.
@@ -73,6 +76,11 @@ async fn book_of(state: &AppState, user: &ApiUser) -> Result<ContactBookBody, Ap
         entries,
     } = state.domain.contact_book(user.account.actor_id).await?;
     let labels = state.domain.labeller().await?;
+    let people: Vec<_> = entries.iter().map(|e| e.person.clone()).collect();
+    let presences = state
+        .domain
+        .contact_presences(user.account.actor_id, &people)
+        .await?;
     Ok(ContactBookBody {
         categories: categories
             .iter()
@@ -92,6 +100,7 @@ async fn book_of(state: &AppState, user: &ApiUser) -> Result<ContactBookBody, Ap
                 state: e.standing.as_str().to_string(),
                 category_id: e.category.map(|c| c.0),
                 since: rfc3339(e.since),
+                presence: presences.get(&e.person.id).map(|p| p.as_str().to_string()),
             })
             .collect(),
     })

@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod openapi;
 #[cfg(test)]
 mod openapi_tests;
+pub mod person_blocks;
 pub mod posts;
 pub mod profiles;
 pub mod project_content;
@@ -107,6 +108,10 @@ impl FromRequestParts<AppState> for ApiUser {
             .session_account(token)
             .await?
             .ok_or_else(|| AppError::new(StatusCode::UNAUTHORIZED, "unauthorized"))?;
+        // A request is activity (presence); a failure costs nothing else.
+        if let Err(error) = state.domain.note_activity(account.actor_id).await {
+            tracing::warn!(%error, "recording activity failed");
+        }
         Ok(ApiUser {
             account,
             token: token.to_string(),
@@ -341,6 +346,10 @@ fn route_builder() -> RouteBuilder {
         "/contact-categories/{id}",
         contact_categories::delete_contact_category,
     )
+    .get("/blocks", person_blocks::list_blocks)
+    .post("/blocks/{handle}", person_blocks::block_person)
+    .delete("/blocks/{handle}", person_blocks::unblock_person)
+    .put("/me/presence", person_blocks::put_presence)
     .get("/notifications", notifications::list_notifications)
     .post(
         "/notifications/read",

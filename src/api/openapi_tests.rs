@@ -479,6 +479,10 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<contact_categories::CategoryBody>(&mut entries);
     schema_entries::<contact_categories::PlacementBody>(&mut entries);
     schema_entries::<contact_categories::ContactChange>(&mut entries);
+    schema_entries::<super::person_blocks::BlockList>(&mut entries);
+    schema_entries::<super::person_blocks::BlockedPerson>(&mut entries);
+    schema_entries::<super::person_blocks::OwnPresence>(&mut entries);
+    schema_entries::<super::person_blocks::PresenceBody>(&mut entries);
     schema_entries::<notifications::NotificationForum>(&mut entries);
     schema_entries::<notifications::NotificationItem>(&mut entries);
     schema_entries::<notifications::NotificationList>(&mut entries);
@@ -494,6 +498,7 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<super::stream::StreamNotification>(&mut entries);
     schema_entries::<super::stream::StreamReply>(&mut entries);
     schema_entries::<super::stream::StreamProjectReply>(&mut entries);
+    schema_entries::<super::stream::StreamPresence>(&mut entries);
     entries
 }
 

@@ -16,7 +16,7 @@ use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorId, ActorKindRow, ActorRow},
     contact_categories::{self as categories, ContactCategoryId, ContactCategoryRow},
-    forums::{self, FollowState},
+    forums::{self, FollowRow, FollowState},
     Tx,
 };
 use preau_federation::activities::ActivityKind;
@@ -288,46 +288,66 @@ impl Domain {
             return Err(Refusal::NotAContact.into());
         }
         let mut tx = self.store.begin().await?;
-        let emptied = forget_contact(&mut tx, me.id, other.id).await?;
-        if other.is_local() {
-            forget_contact(&mut tx, other.id, me.id).await?;
-        } else {
-            let base = self.settings.base_url();
-            if let Some(follow) = &mine {
-                let id = new_activity_id(&base);
-                let asked = outbox::forum::follow(&follow.activity_id, &me.ap_id, &other.ap_id)?;
-                let undo = outbox::forum::undo(&id, &asked)?;
-                queue(
-                    &mut tx,
-                    &id,
-                    me.id,
-                    &to_json(&undo)?,
-                    std::slice::from_ref(&other.inbox),
-                )
-                .await?;
-            }
-            if let Some(follow) = &theirs {
-                let id = new_activity_id(&base);
-                let answered = Answered {
-                    id: follow.activity_id.clone(),
-                    kind: ActivityKind::Follow,
-                    actor: Some(other.ap_id.clone()),
-                    object: me.ap_id.clone(),
-                    target: None,
-                };
-                let reject = outbox::answer(false, &id, &me.ap_id, &answered, &other.ap_id)?;
-                queue(
-                    &mut tx,
-                    &id,
-                    me.id,
-                    &to_json(&reject)?,
-                    std::slice::from_ref(&other.inbox),
-                )
-                .await?;
-            }
-        }
+        let emptied = self
+            .end_contact(&mut tx, &me, other, mine.as_ref(), theirs.as_ref())
+            .await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
+        Ok(emptied)
+    }
+
+    /// Ends everything between `me` and `other` on both sides, in `tx`:
+    /// forgotten here; for a local `other`, on their side too; for a
+    /// remote one, their instance is told: `Undo` of `mine` (the request
+    /// `me` sent), `Reject` of `theirs` (the request they sent, pending
+    /// or accepted). Returns the name of the category of `me`'s this left
+    /// empty.
+    pub(crate) async fn end_contact(
+        &self,
+        tx: &mut Tx,
+        me: &ActorRow,
+        other: &ActorRow,
+        mine: Option<&FollowRow>,
+        theirs: Option<&FollowRow>,
+    ) -> DomainResult<Option<String>> {
+        let emptied = forget_contact(tx, me.id, other.id).await?;
+        if other.is_local() {
+            forget_contact(tx, other.id, me.id).await?;
+            return Ok(emptied);
+        }
+        let base = self.settings.base_url();
+        if let Some(follow) = mine {
+            let id = new_activity_id(&base);
+            let asked = outbox::forum::follow(&follow.activity_id, &me.ap_id, &other.ap_id)?;
+            let undo = outbox::forum::undo(&id, &asked)?;
+            queue(
+                tx,
+                &id,
+                me.id,
+                &to_json(&undo)?,
+                std::slice::from_ref(&other.inbox),
+            )
+            .await?;
+        }
+        if let Some(follow) = theirs {
+            let id = new_activity_id(&base);
+            let answered = Answered {
+                id: follow.activity_id.clone(),
+                kind: ActivityKind::Follow,
+                actor: Some(other.ap_id.clone()),
+                object: me.ap_id.clone(),
+                target: None,
+            };
+            let reject = outbox::answer(false, &id, &me.ap_id, &answered, &other.ap_id)?;
+            queue(
+                tx,
+                &id,
+                me.id,
+                &to_json(&reject)?,
+                std::slice::from_ref(&other.inbox),
+            )
+            .await?;
+        }
         Ok(emptied)
     }
 }

@@ -58,6 +58,19 @@ impl Domain {
         if target.id == me.id {
             return Err(Refusal::ContactSelf.into());
         }
+        if self.store.blocks(me.id, target.id).await? {
+            return Err(Refusal::PersonBlocked.into());
+        }
+        if target.is_local() && self.store.blocks(target.id, me.id).await? {
+            // Refused at once, never shown to the teacher who blocked:
+            // "Invitation refusée" on the asker's side, as a remote
+            // instance's `Reject` would show it.
+            let mut tx = self.store.begin().await?;
+            categories::insert_refusal(&mut tx, me.id, target.id).await?;
+            categories::place_contact(&mut tx, me.id, target.id, category).await?;
+            crate::domain::store::commit(tx).await?;
+            return Ok(());
+        }
         for (from, to) in [(&me, target), (target, &me)] {
             if let Some(follow) = self.store.follow(from.id, to.id).await? {
                 return Err(if follow.state == FollowState::Accepted {
@@ -192,6 +205,9 @@ impl Domain {
         if follower.kind != ActorKindRow::Person {
             return Ok(Applied::Ignored);
         }
+        if self.store.blocks(target.id, follower.id).await? {
+            return self.refuse_blocked(activity_id, follower, target).await;
+        }
         if let Some(existing) = self.store.follow(follower.id, target.id).await? {
             if existing.state == FollowState::Accepted {
                 // Already contacts: the request is answered again.
@@ -218,6 +234,39 @@ impl Domain {
         )
         .await?;
         crate::domain::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// A request from a person the teacher blocked: answered `Reject` at
+    /// once, nothing stored or shown to the teacher.
+    async fn refuse_blocked(
+        &self,
+        activity_id: &str,
+        follower: &ActorRow,
+        target: &ActorRow,
+    ) -> DomainResult<Applied> {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        let id = new_activity_id(&self.settings.base_url());
+        let answered = Answered {
+            id: activity_id.to_string(),
+            kind: ActivityKind::Follow,
+            actor: Some(follower.ap_id.clone()),
+            object: target.ap_id.clone(),
+            target: None,
+        };
+        let reject = outbox::answer(false, &id, &target.ap_id, &answered, &follower.ap_id)?;
+        queue(
+            &mut tx,
+            &id,
+            target.id,
+            &to_json(&reject)?,
+            std::slice::from_ref(&follower.inbox),
+        )
+        .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(Applied::Applied)
     }
 

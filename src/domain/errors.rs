@@ -160,6 +160,12 @@ refusals! {
     CannotBanModerator,
     /// A forum cannot ban the instance that hosts it.
     CannotBanOwnInstance,
+    /// You already blocked this person.
+    AlreadyBlocked,
+    /// You have not blocked this person.
+    NotBlocked,
+    /// You blocked this person: unblock them first.
+    PersonBlocked,
     /// The thread a reply by mail answers no longer takes this teacher's replies (locked,
     /// deleted, banned, no longer a member).
     ReplyThreadClosed,
@@ -184,6 +190,8 @@ refusals! {
     CharterNotAccepted(String),
     /// You cannot ask yourself to be a contact.
     ContactSelf,
+    /// You cannot block yourself.
+    BlockSelf,
     /// This instance only accepts addresses from certain domains (academic addresses on an
     /// institutional instance). This address's domain is not on the allowed list.
     EmailDomainNotAllowed(String),
@@ -382,6 +390,10 @@ impl Refusal {
             | Refusal::ThreadLocked
             | Refusal::CannotBanModerator
             | Refusal::CannotBanOwnInstance
+            | Refusal::AlreadyBlocked
+            | Refusal::NotBlocked
+            | Refusal::PersonBlocked
+            | Refusal::BlockSelf
             | Refusal::PostDeleted
             | Refusal::DocumentTooLarge
             | Refusal::DocumentTypeRefused

@@ -30,6 +30,17 @@ struct BookItem {
     /// `accepted`, `pending` or `refused`.
     state: &'static str,
     since: String,
+    /// `available`, `away` or `busy`, for an accepted contact whose
+    /// presence is known.
+    presence: Option<&'static str>,
+}
+
+/// A person the teacher blocked.
+#[derive(Serialize)]
+struct BlockedItem {
+    #[serde(flatten)]
+    person: PersonView,
+    since: String,
 }
 
 /// A category on the page, with its contacts.
@@ -67,6 +78,7 @@ struct ContactsPage {
     error_name: Option<String>,
     error: Option<String>,
     error_field: &'static str,
+    blocked: Vec<BlockedItem>,
 }
 
 /// `GET /contacts`.
@@ -83,12 +95,20 @@ async fn contacts_page(
     let Some(user) = &page.user else {
         return login_redirect("/contacts");
     };
-    let (book, labels) = match (
+    let (book, labels, blocked) = match (
         state.domain.contact_book(user.actor_id).await,
         state.domain.labeller().await,
+        state.domain.blocked_people(user.actor_id).await,
     ) {
-        (Ok(book), Ok(labels)) => (book, labels),
-        (Err(error), _) | (_, Err(error)) => return refusal(state, page, error),
+        (Ok(book), Ok(labels), Ok(blocked)) => (book, labels, blocked),
+        (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
+            return refusal(state, page, error)
+        }
+    };
+    let people: Vec<_> = book.entries.iter().map(|e| e.person.clone()).collect();
+    let presences = match state.domain.contact_presences(user.actor_id, &people).await {
+        Ok(presences) => presences,
+        Err(error) => return refusal(state, page, error),
     };
     let ContactBook {
         categories,
@@ -118,6 +138,7 @@ async fn contacts_page(
                         person: PersonView::of(&e.person, &labels),
                         state: e.standing.as_str(),
                         since: date(e.since),
+                        presence: presences.get(&e.person.id).map(|p| p.as_str()),
                     })
                     .collect(),
             }
@@ -139,6 +160,13 @@ async fn contacts_page(
             error_name,
             error,
             error_field: "category_name",
+            blocked: blocked
+                .iter()
+                .map(|view| BlockedItem {
+                    person: PersonView::of(&view.person, &labels),
+                    since: date(view.since),
+                })
+                .collect(),
         },
     )
 }

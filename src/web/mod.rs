@@ -24,6 +24,7 @@ pub mod moderation;
 pub mod notice;
 pub mod notification_settings;
 pub mod notifications;
+pub mod person_blocks;
 pub mod posts;
 pub mod profile;
 pub mod project_content;
@@ -57,7 +58,7 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 42] = [
+const TEMPLATES: [(&str, &str); 43] = [
     ("event_when.html", include_str!("templates/event_when.html")),
     ("forum_bans.html", include_str!("templates/forum_bans.html")),
     (
@@ -126,6 +127,10 @@ const TEMPLATES: [(&str, &str); 42] = [
         include_str!("templates/trust_badge.html"),
     ),
     ("label.html", include_str!("templates/label.html")),
+    (
+        "person_relation.html",
+        include_str!("templates/person_relation.html"),
+    ),
     ("errors.html", include_str!("templates/errors.html")),
     ("home.html", include_str!("templates/home.html")),
     ("charter.html", include_str!("templates/charter.html")),
@@ -604,6 +609,15 @@ pub fn routes() -> Router<AppState> {
             "/contacts/{id}/answer",
             post(contacts::submit_contact_answer),
         )
+        .route(
+            "/contacts/{id}/block",
+            get(person_blocks::confirm_block).post(person_blocks::submit_block),
+        )
+        .route(
+            "/contacts/{id}/unblock",
+            post(person_blocks::submit_unblock),
+        )
+        .route("/settings/presence", post(person_blocks::submit_presence))
         .route("/directory", get(directory::show_directory))
         .route("/directory/lookup", post(remote_people::submit_lookup))
         .route("/search", get(search::show_search))

@@ -103,6 +103,10 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("POST", "/contact-categories", Body::Json),
     ("PUT", "/contact-categories/{id}", Body::Json),
     ("DELETE", "/contact-categories/{id}", Body::Ignored),
+    ("GET", "/blocks", Body::Ignored),
+    ("POST", "/blocks/{handle}", Body::Ignored),
+    ("DELETE", "/blocks/{handle}", Body::Ignored),
+    ("PUT", "/me/presence", Body::Json),
     ("GET", "/notifications", Body::Ignored),
     ("POST", "/notifications/read", Body::Json),
     ("GET", "/me/notification-settings", Body::Ignored),
@@ -180,6 +184,9 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/contacts/categories/{id}/delete", Form::Encoded),
     ("/contacts/{id}/move", Form::Encoded),
     ("/contacts/{id}/remove", Form::Encoded),
+    ("/contacts/{id}/block", Form::Encoded),
+    ("/contacts/{id}/unblock", Form::Encoded),
+    ("/settings/presence", Form::Encoded),
     ("/projects/{name}/threads", Form::Encoded),
     ("/projects/{name}/threads/{id}/replies", Form::Encoded),
     ("/projects/{name}/documents", Form::Multipart),
@@ -199,8 +206,9 @@ const FORM_ROUTES: &[(&str, Form)] = &[
 const NUMERIC_PARAMS: [&str; 4] = ["id", "member", "version", "account"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 38] = [
+const FIELDS: [&str; 39] = [
     "ids",
+    "status",
     "category",
     "category_id",
     "digest",

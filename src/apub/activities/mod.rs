@@ -30,6 +30,7 @@ mod lock;
 mod member_update;
 mod objects;
 mod person_update;
+mod presence;
 mod project_change;
 mod target;
 mod update;
@@ -118,6 +119,10 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
     // A person's own document is about nobody else: no target to find.
     if person_update::is_person_update(r.activity) {
         return handle!(data, person_update::verify(data, r), person_update::receive);
+    }
+    // A person's presence is theirs alone: no target to find either.
+    if presence::is_presence_update(r.activity) {
+        return handle!(data, presence::verify(r), presence::receive);
     }
     match (&r.activity.kind, target::target_of(data, r).await?) {
         (K::Follow, T::LocalPerson(person)) => handle!(

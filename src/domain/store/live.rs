@@ -50,6 +50,12 @@ pub enum LiveEvent {
         /// Its thread.
         thread: i64,
     },
+    /// What is shown of person `person`'s presence changed: the streams
+    /// of their contacts show it.
+    Presence {
+        /// The person.
+        person: super::actors::ActorId,
+    },
     /// Events may have been missed (the listener reconnected): every
     /// stream replays from the database.
     Resync,
@@ -62,6 +68,7 @@ impl LiveEvent {
             LiveEvent::Notification { id, recipient } => format!("n:{id}:{}", recipient.0),
             LiveEvent::Reply { id, thread } => format!("p:{}:{}", id.0, thread.0),
             LiveEvent::ProjectReply { id, thread } => format!("q:{id}:{thread}"),
+            LiveEvent::Presence { person } => format!("s:{}:0", person.0),
             LiveEvent::Resync => "r".to_string(),
         }
     }
@@ -90,6 +97,9 @@ impl LiveEvent {
             "q" => Some(LiveEvent::ProjectReply {
                 id: first,
                 thread: second,
+            }),
+            "s" => Some(LiveEvent::Presence {
+                person: super::actors::ActorId(first),
             }),
             _ => None,
         }
@@ -341,6 +351,9 @@ mod tests {
                 thread: PostId(4),
             },
             LiveEvent::ProjectReply { id: 9, thread: 2 },
+            LiveEvent::Presence {
+                person: super::super::actors::ActorId(4),
+            },
             LiveEvent::Resync,
         ] {
             assert_eq!(LiveEvent::decode(&event.encode()), Some(event));
