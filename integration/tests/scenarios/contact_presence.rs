@@ -309,6 +309,17 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
             .expect(202);
         settles_to(&all, &eli_api, &ana_handle, "refused").await;
         assert_eq!(request_from(&ana_api, &eli_handle).await, None);
+        // The directory offers "Ajouter aux contacts" for colleagues one
+        // has nothing with (Cléo, for Eli), not for oneself.
+        let found = eli.page("/directory?kind=people&q=cleo").await;
+        assert!(
+            found.contains(&format!("name=\"handle\" value=\"{cleo_handle}\"")),
+            "{found}"
+        );
+        assert!(found.contains("Ajouter aux contacts"), "{found}");
+        let found = eli.page("/directory?kind=people&q=eli").await;
+        assert!(found.contains(&eli_handle), "{found}");
+        assert!(!found.contains("Ajouter aux contacts"), "{found}");
         let notifications = ana_api.get_json("/api/v1/notifications").await.to_string();
         assert!(!notifications.contains(&eli_handle), "{notifications}");
         ana_api
