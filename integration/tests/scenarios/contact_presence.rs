@@ -6,6 +6,7 @@
 //! request; and a blocked person's requests refused without the blocker
 //! seeing them, an existing contact ended on both sides.
 
+use super::forums::post_signed;
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
@@ -238,6 +239,53 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
             )
             .await
             .expect_error(422, "invalid_choice");
+
+        // Only a person speaks for their own presence: Eli (C) claiming
+        // Cléo's is refused; his own, while no teacher of A has him as a
+        // contact, is not kept.
+        let eli_row = c.known_actor(&c.url("/users/eli")).await;
+        let eli_key = eli_row.private_key_pem.clone().unwrap();
+        let cleo_id = c.url("/users/cleo");
+        let presence_of = |person: &str, id: &str| {
+            json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": c.url(id),
+                "type": "Update",
+                "actor": eli_row.ap_id,
+                "to": [a.url("/users/ana")],
+                "object": {
+                    "id": format!("{person}#presence"),
+                    "type": "Presence",
+                    "attributedTo": person,
+                    "presenceStatus": "busy",
+                    "updated": "2030-01-01T00:00:00.000Z"
+                }
+            })
+        };
+        let key_id = format!("{}#main-key", eli_row.ap_id);
+        let forged = post_signed(
+            &a.url("/inbox"),
+            &presence_of(&cleo_id, "/activities/forged-presence"),
+            &key_id,
+            &eli_key,
+            std::time::SystemTime::now(),
+            |_, _| {},
+        )
+        .await;
+        forged.expect_error(403, "not_own_actor");
+        let own = post_signed(
+            &a.url("/inbox"),
+            &presence_of(&eli_row.ap_id, "/activities/own-presence"),
+            &key_id,
+            &eli_key,
+            std::time::SystemTime::now(),
+            |_, _| {},
+        )
+        .await;
+        assert_eq!(own.status, 202, "{}", own.text);
+        let eli_on_a = a.known_actor(&eli_row.ap_id).await;
+        assert!(a.store().presence(eli_on_a.id).await.unwrap().is_none());
+        assert_eq!(presence_seen(&ana_api, &cleo_handle).await, None);
 
         // Idle past the instance's 10 minutes: shown "Absent", told once
         // per instance; back on her next request, as she chose.
