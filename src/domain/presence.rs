@@ -23,7 +23,8 @@ pub use preau_federation::presence::PresenceStatus;
 use std::collections::{BTreeMap, HashMap};
 
 /// Least time between two records of the same teacher's activity: a
-/// request or a stream more often than this writes nothing.
+/// request or a stream more often than this writes nothing (less when the
+/// idle time is short, so that an active teacher never looks idle).
 const TOUCH_EVERY_MS: i64 = 60_000;
 
 /// What `row` shows of a person: a local teacher without a row (never
@@ -150,12 +151,17 @@ impl Domain {
     /// contacts are told.
     pub async fn note_activity(&self, me: ActorId) -> DomainResult<()> {
         let now = self.clock().now_ms();
+        let idle_ms = i64::from(self.settings.accounts.presence_idle_minutes) * 60_000;
+        let every = match idle_ms {
+            0 => TOUCH_EVERY_MS,
+            idle_ms => TOUCH_EVERY_MS.min(idle_ms / 4),
+        };
         {
             let mut seen = self
                 .presence_seen
                 .lock()
                 .map_err(|_| super::DomainError::Internal("presence cache poisoned".into()))?;
-            if seen.get(&me).is_some_and(|at| now - at < TOUCH_EVERY_MS) {
+            if seen.get(&me).is_some_and(|at| now - at < every) {
                 return Ok(());
             }
             if seen.len() > 100_000 {
