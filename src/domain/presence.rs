@@ -322,8 +322,6 @@ mod tests {
             actor_id: ActorId(1),
             chosen: chosen.into(),
             idle,
-            active_at: 0,
-            changed_at: 0,
         }
     }
 

@@ -16,13 +16,9 @@ pub struct PresenceRow {
     /// away whatever they chose.
     #[sqlx(try_from = "IntBool")]
     pub idle: bool,
-    /// A local teacher's last request or open event stream, unix ms.
-    pub active_at: i64,
-    /// When what is shown last changed, unix ms.
-    pub changed_at: i64,
 }
 
-const COLUMNS: &str = "actor_id, chosen, idle, active_at, changed_at";
+const COLUMNS: &str = "actor_id, chosen, idle";
 
 impl Store {
     /// The presence row of `person`, if any.
