@@ -391,6 +391,7 @@ async fn serve(
     let maintenance = crate::jobs::spawn_maintenance(state.domain.clone());
     let trust_checks = crate::jobs::spawn_trust_checks(state.clone());
     let notification_mail = crate::jobs::spawn_notification_mail(state.domain.clone());
+    let presence = crate::jobs::spawn_presence_upkeep(state.domain.clone());
     let delivery = crate::jobs::delivery::spawn_delivery_workers(
         federation,
         state.domain.delivery_waker.clone(),
@@ -399,6 +400,7 @@ async fn serve(
     maintenance.abort();
     trust_checks.abort();
     notification_mail.abort();
+    presence.abort();
     if let Some(mail) = mail {
         mail.abort();
     }

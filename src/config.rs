@@ -87,6 +87,10 @@ pub struct AccountSettings {
     /// Log-ins, sign-ups and resets that may wait for a hashing slot;
     /// beyond, they are answered 503 `busy_try_later` with `Retry-After`.
     pub hashing_queue: u32,
+    /// A teacher with no request and no open event stream for this many
+    /// minutes is shown "Absent" to their contacts until they come back;
+    /// 0 turns it off.
+    pub presence_idle_minutes: u32,
 }
 
 impl Default for AccountSettings {
@@ -94,6 +98,7 @@ impl Default for AccountSettings {
         AccountSettings {
             hashing_concurrency: 0,
             hashing_queue: 32,
+            presence_idle_minutes: 15,
         }
     }
 }

@@ -123,7 +123,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::NotProjectMember
         | R::NotConversationParticipant
         | R::NotConversationCreator
-        | R::NotAContact
+        | R::InviteeNotAContact
         | R::ConversationLevelTooLow
         | R::ServerNotAMember
         | R::InviteNotFromProject
@@ -148,6 +148,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::LastAdmin
         | R::LastOwner
         | R::NoContactRequest
+        | R::NotAContact
         | R::NoInvitation
         | R::NoConversationInvitation
         | R::AlreadyParticipant
@@ -162,7 +163,10 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::RoleUnchanged
         | R::ThreadLocked
         | R::CannotBanModerator
-        | R::CannotBanOwnInstance => StatusCode::CONFLICT,
+        | R::CannotBanOwnInstance
+        | R::AlreadyBlocked
+        | R::NotBlocked
+        | R::PersonBlocked => StatusCode::CONFLICT,
         R::PostDeleted => StatusCode::GONE,
         R::DocumentTooLarge | R::AvatarTooLarge | R::AvatarDimensionsTooLarge => {
             StatusCode::PAYLOAD_TOO_LARGE
@@ -172,6 +176,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         R::AttendeeNotMember(_)
         | R::CharterNotAccepted(_)
         | R::ContactSelf
+        | R::BlockSelf
         | R::EmailDomainNotAllowed(_)
         | R::EmailTaken(_)
         | R::EndsBeforeStart(_)
@@ -246,7 +251,7 @@ impl Refusal {
             R::NotProjectMember => "not_project_member",
             R::NotConversationParticipant => "not_conversation_participant",
             R::NotConversationCreator => "not_conversation_creator",
-            R::NotAContact => "not_a_contact",
+            R::InviteeNotAContact => "invitee_not_a_contact",
             R::ConversationLevelTooLow => "conversation_level_too_low",
             R::RemoteParticipant => "remote_participant",
             R::InviteeWithoutMessaging => "invitee_without_messaging",
@@ -278,6 +283,7 @@ impl Refusal {
             R::LastAdmin => "last_admin",
             R::LastOwner => "last_owner",
             R::NoContactRequest => "no_contact_request",
+            R::NotAContact => "not_a_contact",
             R::NoInvitation => "no_invitation",
             R::NoRequest => "no_request",
             R::ReportClosed => "report_closed",
@@ -299,6 +305,10 @@ impl Refusal {
             R::AttendeeNotMember(_) => "attendee_not_member",
             R::CharterNotAccepted(_) => "charter_not_accepted",
             R::ContactSelf => "contact_self",
+            R::BlockSelf => "block_self",
+            R::AlreadyBlocked => "already_blocked",
+            R::NotBlocked => "not_blocked",
+            R::PersonBlocked => "person_blocked",
             R::EmailDomainNotAllowed(_) => "email_domain_not_allowed",
             R::EmailTaken(_) => "email_taken",
             R::EndsBeforeStart(_) => "ends_before_start",

@@ -78,7 +78,9 @@ pub fn preau_context() -> Value {
             "versionOf": { "@id": "preau:versionOf", "@type": "@id" },
             "version": "preau:version",
             "size": "preau:size",
-            "digest": "preau:digest"
+            "digest": "preau:digest",
+            "Presence": "preau:Presence",
+            "presenceStatus": "preau:presenceStatus"
         }
     ])
 }

@@ -17,6 +17,7 @@ pub mod context;
 mod lenient;
 pub mod nodeinfo;
 pub mod objects;
+pub mod presence;
 pub mod projects;
 pub mod signatures;
 pub mod trust;

@@ -10,6 +10,10 @@ mod support;
 mod avatars;
 #[path = "scenarios/clock.rs"]
 mod clock;
+#[path = "scenarios/contact_categories.rs"]
+mod contact_categories;
+#[path = "scenarios/contact_presence.rs"]
+mod contact_presence;
 #[path = "scenarios/contacts.rs"]
 mod contacts;
 #[path = "scenarios/conversations.rs"]

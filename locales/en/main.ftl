@@ -1203,7 +1203,7 @@ confirm-project-document-delete-button = Delete the document
 ## Conversations (issue 14): web/conversations.rs, templates conversations*.html
 error-not_conversation_participant = For the conversation's participants only (accept the invitation first).
 error-not_conversation_creator = Only the conversation's creator can remove a participant.
-error-not_a_contact = Only your accepted contacts can be invited to a conversation.
+error-invitee_not_a_contact = Only your accepted contacts can be invited to a conversation.
 error-conversation_level_too_low = This conversation does not accept participants of this trust level.
 error-no_conversation_invitation = No pending invitation to this conversation.
 error-already_participant = This person already takes part in the conversation.
@@ -1277,3 +1277,68 @@ notice-conversation-removed = { $name } was removed from the conversation.
 notice-conversation-sent = Message sent.
 notice-conversation-edited = Message edited.
 notice-conversation-deleted = Message deleted.
+
+## Contacts in categories (seed 004)
+contacts-page-title = Contacts
+contacts-page-intro = { $count ->
+    [0] No contacts yet.
+    [one] One contact, counting the invitations sent.
+   *[other] { $count } contacts, counting the invitations sent.
+}
+contacts-page-requests-link = Requests you received are in “My requests”.
+contacts-others = Other contacts
+contact-state-accepted = Contact accepted
+contact-state-pending = Invitation pending
+contact-state-refused = Invitation refused
+contacts-move-to = Move { $name } to the category
+contacts-move = Move
+contacts-remove = Remove contact
+contacts-category-empty = This category is empty; it will disappear once it loses its last contact.
+contacts-rename-label = New name
+contacts-rename = Rename
+contacts-delete-category = Delete category
+contacts-new-category = Create a category
+field-category-name = Category name
+contacts-create-category = Create the category
+contacts-add = Add a contact
+field-contact-category = Category
+nav-contacts = Contacts
+notice-contact-category-created = Category “{ $name }” created.
+notice-contact-category-renamed = Category renamed “{ $name }”.
+notice-contact-category-deleted = Category “{ $name }” deleted; its contacts are in “Other contacts”.
+notice-contact-category-emptied = The category “{ $name }” has no contacts left: it was deleted.
+notice-contact-moved = { $name } moved to another category.
+notice-contact-removed = { $name } is no longer one of your contacts, and you are no longer one of theirs.
+confirm-delete-contact-category-title = Delete the category “{ $name }”?
+confirm-delete-contact-category-question = The category “{ $name }” will be deleted; its contacts will move to “Other contacts”.
+confirm-delete-contact-category-button = Yes, delete the category
+confirm-remove-contact-title = Remove { $name } from your contacts?
+confirm-remove-contact-question = { $name } will be removed from your contacts, and you will disappear from theirs.
+confirm-remove-contact-detail = Removal happens on both sides, their instance included.
+confirm-remove-contact-button = Yes, remove the contact
+error-not_a_contact = This person is not among your contacts.
+block-person = Block this person
+block-unblock = Unblock
+block-state-blocked = You blocked this person: their requests and messages do not reach you.
+confirm-block-person-title = Block { $name }?
+confirm-block-person-question = { $name } will no longer be able to ask you to be a contact or write to you; if you are contacts, the contact is removed on both sides.
+confirm-block-person-detail = { $name } is not told about the block. You can lift it from the Contacts page.
+confirm-block-person-button = Yes, block
+notice-person-blocked = { $name } is blocked.
+notice-person-unblocked = { $name } is no longer blocked.
+contacts-blocked-heading = Blocked people
+contacts-blocked-none = You have blocked nobody.
+contacts-block = Block
+error-block_self = You cannot block yourself.
+error-already_blocked = You already blocked this person.
+error-not_blocked = You have not blocked this person.
+error-person_blocked = You blocked this person: unblock them first.
+presence-available = Available
+presence-away = Away
+presence-busy = Do not disturb
+presence-legend = My status
+presence-current = Status: { $status }
+notice-presence-available = You are now “Available”.
+notice-presence-away = You are now “Away”.
+notice-presence-busy = You are now “Do not disturb”.
+contacts-add-person = Add to contacts

@@ -1203,7 +1203,7 @@ confirm-project-document-delete-button = Supprimer le document
 ## Conversations (issue 14): web/conversations.rs, templates conversations*.html
 error-not_conversation_participant = Réservé aux participants de la conversation (acceptez d’abord l’invitation).
 error-not_conversation_creator = Seul le créateur de la conversation peut retirer un participant.
-error-not_a_contact = Seuls vos contacts acceptés peuvent être invités à une conversation.
+error-invitee_not_a_contact = Seuls vos contacts acceptés peuvent être invités à une conversation.
 error-conversation_level_too_low = Cette conversation n’accepte pas de participants de ce niveau de confiance.
 error-no_conversation_invitation = Aucune invitation en attente pour cette conversation.
 error-already_participant = Cette personne participe déjà à la conversation.
@@ -1277,3 +1277,68 @@ notice-conversation-removed = { $name } a été retiré de la conversation.
 notice-conversation-sent = Message envoyé.
 notice-conversation-edited = Message modifié.
 notice-conversation-deleted = Message supprimé.
+
+## Contacts in categories (seed 004)
+contacts-page-title = Contacts
+contacts-page-intro = { $count ->
+    [0] Aucun contact pour l’instant.
+    [one] Un contact, en comptant les invitations envoyées.
+   *[other] { $count } contacts, en comptant les invitations envoyées.
+}
+contacts-page-requests-link = Les demandes reçues sont dans « Mes demandes ».
+contacts-others = Autres contacts
+contact-state-accepted = Contact accepté
+contact-state-pending = Invitation en attente
+contact-state-refused = Invitation refusée
+contacts-move-to = Déplacer { $name } vers la catégorie
+contacts-move = Déplacer
+contacts-remove = Supprimer le contact
+contacts-category-empty = Cette catégorie est vide ; elle disparaîtra lorsqu’elle aura perdu son dernier contact.
+contacts-rename-label = Nouveau nom
+contacts-rename = Renommer
+contacts-delete-category = Supprimer la catégorie
+contacts-new-category = Créer une catégorie
+field-category-name = Nom de la catégorie
+contacts-create-category = Créer la catégorie
+contacts-add = Ajouter un contact
+field-contact-category = Catégorie
+nav-contacts = Contacts
+notice-contact-category-created = Catégorie « { $name } » créée.
+notice-contact-category-renamed = Catégorie renommée en « { $name } ».
+notice-contact-category-deleted = Catégorie « { $name } » supprimée ; ses contacts sont dans « Autres contacts ».
+notice-contact-category-emptied = La catégorie « { $name } » ne contient plus de contacts : elle a été supprimée.
+notice-contact-moved = { $name } a changé de catégorie.
+notice-contact-removed = { $name } ne fait plus partie de vos contacts, et vous ne faites plus partie des siens.
+confirm-delete-contact-category-title = Supprimer la catégorie « { $name } » ?
+confirm-delete-contact-category-question = La catégorie « { $name } » sera supprimée ; ses contacts seront déplacés dans « Autres contacts ».
+confirm-delete-contact-category-button = Oui, supprimer la catégorie
+confirm-remove-contact-title = Supprimer { $name } de vos contacts ?
+confirm-remove-contact-question = { $name } sera supprimé de vos contacts, et vous disparaîtrez de ses contacts.
+confirm-remove-contact-detail = La suppression se fait des deux côtés, y compris sur son instance.
+confirm-remove-contact-button = Oui, supprimer le contact
+error-not_a_contact = Cette personne ne fait pas partie de vos contacts.
+block-person = Bloquer cette personne
+block-unblock = Débloquer
+block-state-blocked = Vous avez bloqué cette personne : ses demandes et ses messages ne vous parviennent pas.
+confirm-block-person-title = Bloquer { $name } ?
+confirm-block-person-question = { $name } ne pourra plus vous demander en contact ni vous écrire ; si vous êtes en contact, le contact est supprimé des deux côtés.
+confirm-block-person-detail = { $name } n’est pas prévenu du blocage. Vous pourrez le lever depuis la page Contacts.
+confirm-block-person-button = Oui, bloquer
+notice-person-blocked = { $name } est bloqué.
+notice-person-unblocked = { $name } n’est plus bloqué.
+contacts-blocked-heading = Personnes bloquées
+contacts-blocked-none = Vous n’avez bloqué personne.
+contacts-block = Bloquer
+error-block_self = Vous ne pouvez pas vous bloquer vous-même.
+error-already_blocked = Vous avez déjà bloqué cette personne.
+error-not_blocked = Vous n’avez pas bloqué cette personne.
+error-person_blocked = Vous avez bloqué cette personne : débloquez-la d’abord.
+presence-available = Disponible
+presence-away = Absent
+presence-busy = Ne pas déranger
+presence-legend = Mon état
+presence-current = État : { $status }
+notice-presence-available = Vous êtes maintenant « Disponible ».
+notice-presence-away = Vous êtes maintenant « Absent ».
+notice-presence-busy = Vous êtes maintenant « Ne pas déranger ».
+contacts-add-person = Ajouter aux contacts

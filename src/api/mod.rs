@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod contact_categories;
 pub mod contacts;
 pub mod conversations;
 pub mod directory;
@@ -19,6 +20,7 @@ pub mod notifications;
 pub mod openapi;
 #[cfg(test)]
 mod openapi_tests;
+pub mod person_blocks;
 pub mod posts;
 pub mod profiles;
 pub mod project_content;
@@ -107,6 +109,10 @@ impl FromRequestParts<AppState> for ApiUser {
             .session_account(token)
             .await?
             .ok_or_else(|| AppError::new(StatusCode::UNAUTHORIZED, "unauthorized"))?;
+        // A request is activity (presence); a failure costs nothing else.
+        if let Err(error) = state.domain.note_activity(account.actor_id).await {
+            tracing::warn!(%error, "recording activity failed");
+        }
         Ok(ApiUser {
             account,
             token: token.to_string(),
@@ -346,6 +352,28 @@ fn route_builder() -> RouteBuilder {
         "/conversations/{id}/export",
         conversations::export_conversation,
     )
+    .get("/contacts", contact_categories::list_contacts)
+    .delete("/contacts/{handle}", contact_categories::remove_contact)
+    .put(
+        "/contacts/{handle}/category",
+        contact_categories::move_contact,
+    )
+    .post(
+        "/contact-categories",
+        contact_categories::create_contact_category,
+    )
+    .put(
+        "/contact-categories/{id}",
+        contact_categories::rename_contact_category,
+    )
+    .delete(
+        "/contact-categories/{id}",
+        contact_categories::delete_contact_category,
+    )
+    .get("/blocks", person_blocks::list_blocks)
+    .post("/blocks/{handle}", person_blocks::block_person)
+    .delete("/blocks/{handle}", person_blocks::unblock_person)
+    .put("/me/presence", person_blocks::put_presence)
     .get("/notifications", notifications::list_notifications)
     .post(
         "/notifications/read",

@@ -62,6 +62,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::project_content::Doc::openapi(),
         super::contacts::Doc::openapi(),
         super::conversations::Doc::openapi(),
+        super::contact_categories::Doc::openapi(),
+        super::person_blocks::Doc::openapi(),
         super::notifications::Doc::openapi(),
         super::notification_settings::Doc::openapi(),
         super::mail_lists::Doc::openapi(),

@@ -378,8 +378,9 @@ fn schema_entries<T: utoipa::ToSchema + 'static>(entries: &mut Vec<(String, &'st
 /// Every type registered as a schema, with its Rust path.
 fn registered_types() -> Vec<(String, &'static str)> {
     use super::{
-        accounts, admin, contacts, directory, forum_bans, forums, instance, notification_settings,
-        notifications, posts, profiles, project_content, projects, schema, search, sessions,
+        accounts, admin, contact_categories, contacts, directory, forum_bans, forums, instance,
+        notification_settings, notifications, posts, profiles, project_content, projects, schema,
+        search, sessions,
     };
     let mut entries = Vec::new();
     schema_entries::<schema::ErrorBody>(&mut entries);
@@ -472,6 +473,16 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<contacts::ContactRequested>(&mut entries);
     schema_entries::<contacts::ContactRequest>(&mut entries);
     schema_entries::<contacts::ContactAnswer>(&mut entries);
+    schema_entries::<contact_categories::ContactCategory>(&mut entries);
+    schema_entries::<contact_categories::BookContact>(&mut entries);
+    schema_entries::<contact_categories::ContactBookBody>(&mut entries);
+    schema_entries::<contact_categories::CategoryBody>(&mut entries);
+    schema_entries::<contact_categories::PlacementBody>(&mut entries);
+    schema_entries::<contact_categories::ContactChange>(&mut entries);
+    schema_entries::<super::person_blocks::BlockList>(&mut entries);
+    schema_entries::<super::person_blocks::BlockedPerson>(&mut entries);
+    schema_entries::<super::person_blocks::OwnPresence>(&mut entries);
+    schema_entries::<super::person_blocks::PresenceBody>(&mut entries);
     schema_entries::<notifications::NotificationForum>(&mut entries);
     schema_entries::<notifications::NotificationItem>(&mut entries);
     schema_entries::<notifications::NotificationList>(&mut entries);
@@ -498,6 +509,7 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<super::conversations::MessageBody>(&mut entries);
     schema_entries::<super::conversations::PersonHandle>(&mut entries);
     schema_entries::<super::conversations::ReadUpTo>(&mut entries);
+    schema_entries::<super::stream::StreamPresence>(&mut entries);
     entries
 }
 

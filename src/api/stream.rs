@@ -91,6 +91,16 @@ pub struct StreamConversationLine {
 }
 
 /// The data of an event: a JSON object, by event type.
+/// A `presence` event: what a contact's presence shows now (only the
+/// caller's accepted contacts are ever sent).
+#[derive(Serialize, ToSchema)]
+pub struct StreamPresence {
+    /// The contact.
+    pub person: Box<super::schema::Person>,
+    /// `available`, `away` or `busy`.
+    pub status: String,
+}
+
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum StreamEventData {
@@ -102,6 +112,8 @@ pub enum StreamEventData {
     ProjectReply(StreamProjectReply),
     /// `event: conversation_line`.
     ConversationLine(StreamConversationLine),
+    /// `event: presence`.
+    Presence(StreamPresence),
 }
 
 /// The caller: a bearer token when given (a bad one is refused), else the
@@ -184,6 +196,9 @@ pub async fn get_stream(
         .domain
         .open_live_stream(&account, thread, last_event_id)
         .await?;
+    if let Err(error) = state.domain.note_activity(account.actor_id).await {
+        tracing::warn!(%error, "recording an open stream failed");
+    }
     // First the retry hint and where the stream stands (so a client
     // reconnecting at once resumes from here).
     let opening = Event::default()
@@ -247,6 +262,18 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
             })
             .await?,
         ),
+        LiveItem::Presence { person, status } => {
+            let labels = state.domain.labeller().await.ok()?;
+            let data = StreamEventData::Presence(StreamPresence {
+                person: Box::new(super::schema::Person::new(&person, &labels)),
+                status: status.as_str().to_string(),
+            });
+            (
+                "presence",
+                Arc::<str>::from(serde_json::to_string(&data).ok()?),
+            )
+        }
+        LiveItem::StillOpen => return None,
         LiveItem::Reply { thread, post, text } => (
             "reply",
             written_once(state, &text, |labels| {
@@ -298,7 +325,8 @@ async fn written_once(
         StreamNotification,
         StreamReply,
         StreamProjectReply,
-        StreamConversationLine
+        StreamConversationLine,
+        StreamPresence
     ))
 )]
 pub struct Doc;

@@ -9,6 +9,8 @@ use super::{
     outbox::{self, forum as outgoing, new_activity_id, queue, to_json, Answered},
     Domain, DomainResult, Refusal,
 };
+use crate::domain::contact_categories::forget_contact;
+use crate::domain::store::contact_categories::{self as categories, ContactCategoryId};
 use crate::domain::store::notifications::NotificationKind;
 use crate::domain::store::{
     accounts::AccountRow,
@@ -34,12 +36,40 @@ impl Domain {
         account: &AccountRow,
         target: &ActorRow,
     ) -> DomainResult<()> {
+        self.request_contact_in(account, target, None).await
+    }
+
+    /// A local teacher asks `target` to be a contact, put at once in their
+    /// category `category` (`None`: "Autres contacts"). Asking again after
+    /// a refusal forgets the refusal.
+    pub async fn request_contact_in(
+        &self,
+        account: &AccountRow,
+        target: &ActorRow,
+        category: Option<ContactCategoryId>,
+    ) -> DomainResult<()> {
         let me = self.actor_of(account).await?;
+        if let Some(id) = category {
+            self.contact_category(account, id).await?;
+        }
         if target.kind != ActorKindRow::Person {
             return Err(Refusal::NotAPerson.into());
         }
         if target.id == me.id {
             return Err(Refusal::ContactSelf.into());
+        }
+        if self.store.blocks(me.id, target.id).await? {
+            return Err(Refusal::PersonBlocked.into());
+        }
+        if target.is_local() && self.store.blocks(target.id, me.id).await? {
+            // Refused at once, never shown to the teacher who blocked:
+            // "Invitation refusée" on the asker's side, as a remote
+            // instance's `Reject` would show it.
+            let mut tx = self.store.begin().await?;
+            categories::insert_refusal(&mut tx, me.id, target.id).await?;
+            categories::place_contact(&mut tx, me.id, target.id, category).await?;
+            crate::domain::store::commit(tx).await?;
+            return Ok(());
         }
         for (from, to) in [(&me, target), (target, &me)] {
             if let Some(follow) = self.store.follow(from.id, to.id).await? {
@@ -55,6 +85,8 @@ impl Domain {
         let follow = to_json(&outgoing::follow(&id, &me.ap_id, &target.ap_id)?)?;
         let mut tx = self.store.begin().await?;
         forums::upsert_follow(&mut tx, me.id, target.id, FollowState::Pending, &id).await?;
+        categories::delete_refusal(&mut tx, me.id, target.id).await?;
+        categories::place_contact(&mut tx, me.id, target.id, category).await?;
         notify_contact(
             &mut tx,
             NotificationKind::ContactRequest,
@@ -104,6 +136,10 @@ impl Domain {
             .await?;
         } else {
             forums::delete_follow(&mut tx, requester.id, me.id).await?;
+            if requester.is_local() {
+                // Kept on the asker's side as "Invitation refusée".
+                categories::insert_refusal(&mut tx, requester.id, me.id).await?;
+            }
         }
         notify_contact(
             &mut tx,
@@ -169,6 +205,9 @@ impl Domain {
         if follower.kind != ActorKindRow::Person {
             return Ok(Applied::Ignored);
         }
+        if self.store.blocks(target.id, follower.id).await? {
+            return self.refuse_blocked(activity_id, follower, target).await;
+        }
         if let Some(existing) = self.store.follow(follower.id, target.id).await? {
             if existing.state == FollowState::Accepted {
                 // Already contacts: the request is answered again.
@@ -195,6 +234,39 @@ impl Domain {
         )
         .await?;
         crate::domain::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// A request from a person the teacher blocked: answered `Reject` at
+    /// once, nothing stored or shown to the teacher.
+    async fn refuse_blocked(
+        &self,
+        activity_id: &str,
+        follower: &ActorRow,
+        target: &ActorRow,
+    ) -> DomainResult<Applied> {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        let id = new_activity_id(&self.settings.base_url());
+        let answered = Answered {
+            id: activity_id.to_string(),
+            kind: ActivityKind::Follow,
+            actor: Some(follower.ap_id.clone()),
+            object: target.ap_id.clone(),
+            target: None,
+        };
+        let reject = outbox::answer(false, &id, &target.ap_id, &answered, &follower.ap_id)?;
+        queue(
+            &mut tx,
+            &id,
+            target.id,
+            &to_json(&reject)?,
+            std::slice::from_ref(&follower.inbox),
+        )
+        .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(Applied::Applied)
     }
 
@@ -260,6 +332,8 @@ impl Domain {
             .await?;
         } else {
             forums::delete_follow(&mut tx, follow.follower_id, follow.followed_id).await?;
+            // Kept on the asker's side as "Invitation refusée".
+            categories::insert_refusal(&mut tx, follow.follower_id, follow.followed_id).await?;
         }
         if let Some(answerer) = &answerer {
             notify_contact(
@@ -286,7 +360,25 @@ impl Domain {
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
-        forums::delete_follow(&mut tx, follower.id, target.id).await?;
+        // Withdrawn or ended: nothing left between them on the teacher's
+        // side either (the placement goes, an emptied category too).
+        forget_contact(&mut tx, target.id, follower.id).await?;
+        crate::domain::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
+    /// The person a local teacher asked ended their contact (`Reject` of
+    /// the accepted request, as Mastodon removes a follower): gone on the
+    /// teacher's side too, not shown as refused.
+    pub(crate) async fn receive_contact_removal(
+        &self,
+        activity_id: &str,
+        follow: &FollowRow,
+    ) -> DomainResult<Applied> {
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        forget_contact(&mut tx, follow.follower_id, follow.followed_id).await?;
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
     }

@@ -39,8 +39,12 @@ pub struct ConversationPage {
     pub is_creator: bool,
     /// Everyone invited or taking part, and those gone.
     pub participants: Vec<ParticipantView>,
-    /// What the reader may see, in order.
+    /// What the reader may see, in order (without the messages of
+    /// people the reader blocked).
     pub lines: Vec<LineRow>,
+    /// The presence of the participants who are the reader's accepted
+    /// contacts (nobody else's is shown).
+    pub presence: std::collections::HashMap<ActorId, super::presence::PresenceStatus>,
 }
 
 impl ConversationPage {
@@ -134,7 +138,7 @@ impl Domain {
             return Err(Refusal::RemoteParticipant.into());
         }
         if self.contact_state(inviter.id, invitee.id).await? != "contact" {
-            return Err(Refusal::NotAContact.into());
+            return Err(Refusal::InviteeNotAContact.into());
         }
         if !self.receives_messages(&invitee.name).await? {
             return Err(Refusal::InviteeWithoutMessaging.into());
@@ -462,13 +466,25 @@ impl Domain {
         self.check_messaging(account)?;
         let (conversation, me) = self.joined_participation(id, account.actor_id).await?;
         let participants = self.store.participants(id).await?;
-        let lines = self.store.lines(id, me.first_line, MAX_LINES).await?;
+        let mut lines = self.store.lines(id, me.first_line, MAX_LINES).await?;
+        // Blocking a person stops their messages: the blocker reads the
+        // conversation without them (the arrivals and departures stay).
+        let mut blocked: Vec<ActorId> = Vec::new();
+        for participant in &participants {
+            if self.blocks(account.actor_id, participant.person.id).await? {
+                blocked.push(participant.person.id);
+            }
+        }
+        lines.retain(|line| line.kind != "message" || !blocked.contains(&line.actor_id));
+        let people: Vec<ActorRow> = participants.iter().map(|p| p.person.clone()).collect();
+        let presence = self.contact_presences(account.actor_id, &people).await?;
         Ok(ConversationPage {
             is_creator: conversation.creator_id == account.actor_id,
             conversation,
             me,
             participants,
             lines,
+            presence,
         })
     }
 

@@ -65,6 +65,7 @@ impl Domain {
             trust_book: Arc::default(),
             own_attestations: Arc::new(own_attestations),
             passwords,
+            presence_seen: Arc::default(),
         })
     }
 

@@ -89,7 +89,7 @@ refusals! {
     /// Only the creator of a conversation can remove a participant.
     NotConversationCreator,
     /// Only your accepted contacts can be invited to a conversation.
-    NotAContact,
+    InviteeNotAContact,
     /// This conversation does not accept participants of this trust level.
     ConversationLevelTooLow,
     /// This teacher is on another instance: conversations across instances are not available
@@ -151,6 +151,8 @@ refusals! {
     LastOwner,
     /// No pending contact request from this person.
     NoContactRequest,
+    /// This person is not among your contacts (nor asked, nor refused).
+    NotAContact,
     /// No pending invitation for this project.
     NoInvitation,
     /// No pending invitation to this conversation.
@@ -182,6 +184,12 @@ refusals! {
     CannotBanModerator,
     /// A forum cannot ban the instance that hosts it.
     CannotBanOwnInstance,
+    /// You already blocked this person.
+    AlreadyBlocked,
+    /// You have not blocked this person.
+    NotBlocked,
+    /// You blocked this person: unblock them first.
+    PersonBlocked,
     /// The thread a reply by mail answers no longer takes this teacher's replies (locked,
     /// deleted, banned, no longer a member).
     ReplyThreadClosed,
@@ -206,6 +214,8 @@ refusals! {
     CharterNotAccepted(String),
     /// You cannot ask yourself to be a contact.
     ContactSelf,
+    /// You cannot block yourself.
+    BlockSelf,
     /// This instance only accepts addresses from certain domains (academic addresses on an
     /// institutional instance). This address's domain is not on the allowed list.
     EmailDomainNotAllowed(String),
@@ -370,7 +380,7 @@ impl Refusal {
             | Refusal::NotProjectMember
             | Refusal::NotConversationParticipant
             | Refusal::NotConversationCreator
-            | Refusal::NotAContact
+            | Refusal::InviteeNotAContact
             | Refusal::ConversationLevelTooLow
             | Refusal::RemoteParticipant
             | Refusal::InviteeWithoutMessaging
@@ -402,6 +412,7 @@ impl Refusal {
             | Refusal::LastAdmin
             | Refusal::LastOwner
             | Refusal::NoContactRequest
+            | Refusal::NotAContact
             | Refusal::NoInvitation
             | Refusal::NoRequest
             | Refusal::NotCurrentMember
@@ -414,6 +425,10 @@ impl Refusal {
             | Refusal::ThreadLocked
             | Refusal::CannotBanModerator
             | Refusal::CannotBanOwnInstance
+            | Refusal::AlreadyBlocked
+            | Refusal::NotBlocked
+            | Refusal::PersonBlocked
+            | Refusal::BlockSelf
             | Refusal::PostDeleted
             | Refusal::DocumentTooLarge
             | Refusal::DocumentTypeRefused

@@ -111,6 +111,18 @@ pub enum LiveItem {
         /// The line.
         line: i64,
     },
+    /// The presence of one of the stream's teacher's contacts changed
+    /// (checked per stream: only contacts see it).
+    Presence {
+        /// The contact.
+        person: Arc<crate::domain::store::actors::ActorRow>,
+        /// What is shown of them now.
+        status: super::presence::PresenceStatus,
+    },
+    /// The stream is still open (every `presence_idle_minutes / 3`): its
+    /// teacher counts as active (see [`Domain::note_activity`]). Nothing
+    /// is sent.
+    StillOpen,
 }
 
 /// A teacher's subscription to live events.
@@ -127,6 +139,10 @@ pub struct LiveStream {
     cursor: LiveCursor,
     ready: VecDeque<(LiveItem, LiveCursor)>,
     replay: bool,
+    /// How often the stream reports itself open ([`LiveItem::StillOpen`]),
+    /// and when next.
+    still_open_every: std::time::Duration,
+    still_open_at: tokio::time::Instant,
 }
 
 /// Announces reply `id` of project thread `thread` (none for a thread),
@@ -231,7 +247,11 @@ impl Domain {
                 false,
             ),
         };
+        let minutes = u64::from(self.settings.accounts.presence_idle_minutes.max(1));
+        let still_open_every = std::time::Duration::from_secs((minutes * 20).clamp(10, 300));
         Ok(LiveStream {
+            still_open_every,
+            still_open_at: tokio::time::Instant::now() + still_open_every,
             store: self.store.clone(),
             account: account.id,
             actor: account.actor_id,
@@ -296,6 +316,11 @@ async fn check_live_conversation(store: &Store, actor: ActorId, id: i64) -> Doma
 }
 
 impl LiveStream {
+    /// The teacher whose stream it is.
+    pub fn actor(&self) -> ActorId {
+        self.actor
+    }
+
     /// Where the stream stands.
     pub fn cursor(&self) -> LiveCursor {
         self.cursor
@@ -321,6 +346,10 @@ impl LiveStream {
             let received = tokio::select! {
                 received = self.receiver.recv() => received,
                 _ = self.stopped.changed() => return Ok(None),
+                _ = tokio::time::sleep_until(self.still_open_at) => {
+                    self.still_open_at = tokio::time::Instant::now() + self.still_open_every;
+                    return Ok(Some((LiveItem::StillOpen, self.cursor)));
+                }
             };
             match received {
                 Ok(published) => {
@@ -469,6 +498,22 @@ impl LiveStream {
                     },
                     self.cursor,
                 ));
+            }
+            LiveEvent::Presence { person } => {
+                // Checked per stream: only the person's contacts see it.
+                if let Some(row) = self.store.actor_by_id(person).await? {
+                    if let Some(status) =
+                        super::presence::shown_to(&self.store, self.actor, &row).await?
+                    {
+                        self.ready.push_back((
+                            LiveItem::Presence {
+                                person: Arc::new(row),
+                                status,
+                            },
+                            self.cursor,
+                        ));
+                    }
+                }
             }
             LiveEvent::Resync => self.replay = true,
             _ => {}

@@ -12,6 +12,7 @@ pub mod actors;
 pub mod avatars;
 pub mod cache;
 pub mod clock;
+pub mod contact_categories;
 pub mod contacts;
 pub mod conversations;
 pub mod database;
@@ -43,8 +44,10 @@ pub mod notifications;
 pub mod notify_events;
 pub mod outbox;
 pub mod passwords;
+pub mod person_blocks;
 pub mod person_updates;
 pub mod places;
+pub mod presence;
 pub mod profile;
 pub mod project_backfill;
 pub mod project_content;
@@ -166,4 +169,8 @@ pub struct Domain {
     /// Where every password hash and check runs, bounded
     /// (`accounts.hashing_concurrency`, `accounts.hashing_queue`).
     pub passwords: Arc<passwords::PasswordPool>,
+    /// When this process last recorded each teacher's activity (presence:
+    /// at most one write a minute per teacher).
+    pub presence_seen:
+        Arc<std::sync::Mutex<std::collections::HashMap<store::actors::ActorId, i64>>>,
 }

@@ -5,6 +5,7 @@
 pub use crate::domain::store::{
     accounts::{AccountId, AccountRow, AccountStatus},
     actors::{ActorId, ActorKindRow, ActorRow},
+    contact_categories::{ContactCategoryId, ContactCategoryRow},
     contacts::ContactView,
     conversations::{
         ConversationId, ConversationListRow, ConversationRow, LineRow, ParticipantRow,

@@ -1,6 +1,6 @@
-//! Background work: delivery of outgoing activities ([`delivery`]) and
-//! hourly removal of expired sessions, e-mail tokens and old rows of the
-//! notification mail queue.
+//! Background work: delivery of outgoing activities ([`delivery`]),
+//! idle teachers shown away (presence), and hourly removal of expired
+//! sessions, e-mail tokens and old rows of the notification mail queue.
 
 pub mod delivery;
 
@@ -69,6 +69,22 @@ pub fn spawn_trust_checks(state: crate::app::AppState) -> tokio::task::JoinHandl
                     &instance.origin,
                 )
                 .await;
+            }
+        }
+    })
+}
+
+/// Shows teachers idle longer than `accounts.presence_idle_minutes` as
+/// away (their contacts told once, see
+/// [`Domain::mark_idle_teachers`]), every 30 seconds: a local read, never
+/// a poll of other servers.
+pub fn spawn_presence_upkeep(domain: Domain) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            interval.tick().await;
+            if let Err(error) = domain.mark_idle_teachers().await {
+                tracing::warn!(%error, "marking idle teachers away failed");
             }
         }
     })

@@ -80,6 +80,9 @@ pub struct ContactForm {
     /// Where to go back to: a local path.
     #[serde(default)]
     back: String,
+    /// The category to put the person in (empty: "Autres contacts").
+    #[serde(default)]
+    category: String,
 }
 
 /// `POST /contacts`: ask the teacher `handle` to be a contact.
@@ -91,13 +94,14 @@ pub async fn submit_contact_request(
     let Some(user) = &page.user else {
         return login_redirect("/requests");
     };
-    let result = match resolve_actor(&data, &form.handle).await {
-        Ok(target) => data
+    let category = super::contact_categories::category_choice(&form.category);
+    let result = match (resolve_actor(&data, &form.handle).await, category) {
+        (Ok(target), Ok(category)) => data
             .domain
-            .request_contact(user, &target)
+            .request_contact_in(user, &target, category)
             .await
             .map_err(AppError::from),
-        Err(error) => Err(error),
+        (Err(error), _) | (_, Err(error)) => Err(error),
     };
     match result {
         Ok(()) => crate::web::notice::redirect(

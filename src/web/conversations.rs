@@ -121,6 +121,8 @@ struct ParticipantItem {
     state: &'static str,
     creator: bool,
     me: bool,
+    /// Shown only for the reader's accepted contacts.
+    presence: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -226,6 +228,7 @@ pub(super) async fn conversation_page(
                     state,
                     creator: p.person.id == conversation.conversation.creator_id,
                     me: p.person.id == me,
+                    presence: conversation.presence.get(&p.person.id).map(|s| s.as_str()),
                 })
             })
             .collect(),

@@ -136,6 +136,9 @@ struct DirectoryPage<'a> {
     outcome: Outcome,
     /// The "open a profile" form after a refused handle.
     lookup: Option<LookupRefused>,
+    /// People the visitor already has something with (no "add to
+    /// contacts" for them).
+    known: Vec<i64>,
 }
 
 /// A handle the "open a profile" form could not open: as typed, and why.
@@ -319,6 +322,8 @@ impl FoundProjectView {
 /// A teacher found.
 #[derive(Serialize)]
 struct FoundPersonView {
+    /// Actor id.
+    id: i64,
     display_name: String,
     handle: String,
     url: String,
@@ -335,6 +340,7 @@ impl FoundPersonView {
         let actor = &found.actor;
         let profile = &found.profile;
         FoundPersonView {
+            id: actor.id.0,
             display_name: if actor.display_name.trim().is_empty() {
                 actor.name.clone()
             } else {
@@ -440,6 +446,13 @@ async fn directory_page(
         Err(error) => return state.error_page(page, error),
     };
     let lists = state.domain.reference_lists();
+    let known = match &page.user {
+        Some(user) => match state.domain.people_known_to(user.actor_id).await {
+            Ok(known) => known.into_iter().map(|id| id.0).collect(),
+            Err(error) => return state.error_page(page, error),
+        },
+        None => Vec::new(),
+    };
     let outcome = async {
         let search = params.input().validate()?;
         let results = state
@@ -457,6 +470,7 @@ async fn directory_page(
                     results: ResultsView::of(params, &search, &results, &labels),
                 },
                 lookup,
+                known,
             };
             state.render(page, "directory.html", &view)
         }
@@ -486,6 +500,7 @@ async fn directory_page(
                     suggestions,
                 },
                 lookup,
+                known,
             };
             state.render_status(error.status, page, "directory.html", &view)
         }

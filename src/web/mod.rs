@@ -9,6 +9,7 @@ pub mod admin_instances;
 pub mod agenda;
 pub mod auth;
 pub mod avatars;
+pub mod contact_categories;
 pub mod contacts;
 pub mod conversation_actions;
 pub mod conversations;
@@ -25,6 +26,7 @@ pub mod moderation;
 pub mod notice;
 pub mod notification_settings;
 pub mod notifications;
+pub mod person_blocks;
 pub mod posts;
 pub mod profile;
 pub mod project_content;
@@ -58,7 +60,7 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 43] = [
+const TEMPLATES: [(&str, &str); 45] = [
     (
         "conversations.html",
         include_str!("templates/conversations.html"),
@@ -116,6 +118,7 @@ const TEMPLATES: [(&str, &str); 43] = [
         include_str!("templates/project_form.html"),
     ),
     ("requests.html", include_str!("templates/requests.html")),
+    ("contacts.html", include_str!("templates/contacts.html")),
     (
         "post_actions.html",
         include_str!("templates/post_actions.html"),
@@ -134,6 +137,10 @@ const TEMPLATES: [(&str, &str); 43] = [
         include_str!("templates/trust_badge.html"),
     ),
     ("label.html", include_str!("templates/label.html")),
+    (
+        "person_relation.html",
+        include_str!("templates/person_relation.html"),
+    ),
     ("errors.html", include_str!("templates/errors.html")),
     ("home.html", include_str!("templates/home.html")),
     ("charter.html", include_str!("templates/charter.html")),
@@ -619,11 +626,45 @@ pub fn routes() -> Router<AppState> {
             "/conversations/{id}/export",
             get(conversations::export_conversation),
         )
-        .route("/contacts", post(contacts::submit_contact_request))
+        .route(
+            "/contacts",
+            get(contact_categories::show_contacts).post(contacts::submit_contact_request),
+        )
+        .route(
+            "/contacts/categories",
+            post(contact_categories::submit_create_category),
+        )
+        .route(
+            "/contacts/categories/{id}/rename",
+            post(contact_categories::submit_rename_category),
+        )
+        .route(
+            "/contacts/categories/{id}/delete",
+            get(contact_categories::confirm_delete_category)
+                .post(contact_categories::submit_delete_category),
+        )
+        .route(
+            "/contacts/{id}/move",
+            post(contact_categories::submit_move_contact),
+        )
+        .route(
+            "/contacts/{id}/remove",
+            get(contact_categories::confirm_remove_contact)
+                .post(contact_categories::submit_remove_contact),
+        )
         .route(
             "/contacts/{id}/answer",
             post(contacts::submit_contact_answer),
         )
+        .route(
+            "/contacts/{id}/block",
+            get(person_blocks::confirm_block).post(person_blocks::submit_block),
+        )
+        .route(
+            "/contacts/{id}/unblock",
+            post(person_blocks::submit_unblock),
+        )
+        .route("/settings/presence", post(person_blocks::submit_presence))
         .route("/directory", get(directory::show_directory))
         .route("/directory/lookup", post(remote_people::submit_lookup))
         .route("/search", get(search::show_search))

@@ -28,8 +28,11 @@ struct ProfilePage<'a> {
     /// The visitor's own profile.
     is_own: bool,
     trust: LabelView,
-    /// The visitor's contact state with this person.
-    contact: Option<&'static str>,
+    /// The visitor's contact state with this person, block and the
+    /// presence a contact sees.
+    contact: Option<crate::domain::person_blocks::Relation>,
+    /// The person's actor id (the block forms name it).
+    actor_id: i64,
     /// The avatar's version key, if they have one (`avatar()` in templates).
     avatar_version: Option<String>,
 }
@@ -159,7 +162,7 @@ pub async fn show_profile(
                 Some(user) if !is_own => {
                     match state
                         .domain
-                        .contact_state(user.actor_id, person.actor.id)
+                        .relation_with(user.actor_id, &person.actor)
                         .await
                     {
                         Ok(contact) => Some(contact),
@@ -180,6 +183,7 @@ pub async fn show_profile(
                     is_own,
                     trust,
                     contact,
+                    actor_id: person.actor.id.0,
                     avatar_version,
                 },
             )

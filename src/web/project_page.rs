@@ -181,6 +181,9 @@ struct ProjectPage {
     log: Vec<LogView>,
     error: Option<String>,
     typed: Option<TypedProjectForm>,
+    /// People the visitor already has something with (no "add to
+    /// contacts" for them).
+    known: Vec<i64>,
 }
 
 /// A person one may invite.
@@ -452,11 +455,21 @@ pub(crate) async fn project_page_with(
         }
         _ => None,
     };
+    let known = match (&page.user, section) {
+        (Some(user), ProjectSection::Members) => {
+            match state.domain.people_known_to(user.actor_id).await {
+                Ok(known) => known.into_iter().map(|id| id.0).collect(),
+                Err(error) => return refusal(state, page, error),
+            }
+        }
+        _ => Vec::new(),
+    };
     state.render_status(
         status,
         page,
         "project.html",
         &ProjectPage {
+            known,
             section,
             tabs,
             sections,

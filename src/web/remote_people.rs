@@ -33,8 +33,11 @@ use serde::{Deserialize, Serialize};
 struct RemotePersonPage {
     person: RemotePersonView,
     trust: LabelView,
-    /// The visitor's contact state with this person, when logged in.
-    contact: Option<&'static str>,
+    /// The visitor's contact state with this person, block and the
+    /// presence a contact sees, when logged in.
+    contact: Option<crate::domain::person_blocks::Relation>,
+    /// The person's actor id (the block forms name it).
+    actor_id: i64,
     /// The visitor's projects this person may be invited into.
     projects: Vec<ProjectChoice>,
     posts: Vec<RecentPostView>,
@@ -149,7 +152,7 @@ async fn person_page_response(
         Some(user) => {
             let contact = match data
                 .domain
-                .contact_state(user.actor_id, person.actor.id)
+                .relation_with(user.actor_id, &person.actor)
                 .await
             {
                 Ok(contact) => contact,
@@ -187,6 +190,7 @@ async fn person_page_response(
             person: person_view(&person, &data.domain.settings.instance.domain),
             trust,
             contact,
+            actor_id: person.actor.id.0,
             projects,
             invite_error: invite_error.map(|error| data.error_message(page.lang, &error)),
         },

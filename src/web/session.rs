@@ -159,6 +159,9 @@ pub struct Page {
     /// The zone dates are shown in: the teacher's, or the instance's
     /// default for visitors.
     pub time_zone: chrono_tz::Tz,
+    /// The status the teacher chose (`available`, `away`, `busy`), shown
+    /// beside their name in the header.
+    pub presence: Option<&'static str>,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -208,6 +211,22 @@ impl FromRequestParts<AppState> for Page {
             },
             None => None,
         };
+        // A request is activity (presence); a failure costs the header
+        // its status, not the page.
+        let presence = match &user {
+            Some(account) => {
+                if let Err(error) = state.domain.note_activity(account.actor_id).await {
+                    tracing::warn!(%error, "recording activity failed");
+                }
+                state
+                    .domain
+                    .own_presence(account.actor_id)
+                    .await
+                    .map(|status| status.as_str())
+                    .ok()
+            }
+            None => None,
+        };
         let notice = super::notice::from_headers(&parts.headers, lang);
         let time_zone = match &user {
             Some(account) => state.domain.time_zone_of(account),
@@ -223,6 +242,7 @@ impl FromRequestParts<AppState> for Page {
             client_ip,
             counts,
             notice,
+            presence,
         })
     }
 }

@@ -128,7 +128,7 @@ async fn teachers_chat_in_a_named_conversation() {
             json!({"name": "Sortie", "participants": ["dora"]}),
         )
         .await
-        .expect_error(403, "not_a_contact");
+        .expect_error(403, "invitee_not_a_contact");
         anna.post(
             "/api/v1/conversations",
             json!({"name": "  ", "participants": ["bea"]}),
@@ -273,7 +273,7 @@ async fn teachers_chat_in_a_named_conversation() {
             json!({"handle": "dora"}),
         )
         .await
-        .expect_error(403, "not_a_contact");
+        .expect_error(403, "invitee_not_a_contact");
         let invited = bea
             .submit(
                 &path,

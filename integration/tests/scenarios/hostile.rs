@@ -115,6 +115,16 @@ const API_ROUTES: &[(&str, &str, Body)] = &[
     ("POST", "/conversations/{id}/decline", Body::Ignored),
     ("POST", "/conversations/{id}/read", Body::Json),
     ("GET", "/conversations/{id}/export", Body::Ignored),
+    ("GET", "/contacts", Body::Ignored),
+    ("DELETE", "/contacts/{handle}", Body::Ignored),
+    ("PUT", "/contacts/{handle}/category", Body::Json),
+    ("POST", "/contact-categories", Body::Json),
+    ("PUT", "/contact-categories/{id}", Body::Json),
+    ("DELETE", "/contact-categories/{id}", Body::Ignored),
+    ("GET", "/blocks", Body::Ignored),
+    ("POST", "/blocks/{handle}", Body::Ignored),
+    ("DELETE", "/blocks/{handle}", Body::Ignored),
+    ("PUT", "/me/presence", Body::Json),
     ("GET", "/notifications", Body::Ignored),
     ("POST", "/notifications/read", Body::Json),
     ("GET", "/me/notification-settings", Body::Ignored),
@@ -187,6 +197,14 @@ const FORM_ROUTES: &[(&str, Form)] = &[
     ("/directory/lookup", Form::Encoded),
     ("/@{name}/invite", Form::Encoded),
     ("/contacts/{id}/answer", Form::Encoded),
+    ("/contacts/categories", Form::Encoded),
+    ("/contacts/categories/{id}/rename", Form::Encoded),
+    ("/contacts/categories/{id}/delete", Form::Encoded),
+    ("/contacts/{id}/move", Form::Encoded),
+    ("/contacts/{id}/remove", Form::Encoded),
+    ("/contacts/{id}/block", Form::Encoded),
+    ("/contacts/{id}/unblock", Form::Encoded),
+    ("/settings/presence", Form::Encoded),
     ("/projects/{name}/threads", Form::Encoded),
     ("/projects/{name}/threads/{id}/replies", Form::Encoded),
     ("/projects/{name}/documents", Form::Multipart),
@@ -214,12 +232,15 @@ const FORM_ROUTES: &[(&str, Form)] = &[
 const NUMERIC_PARAMS: [&str; 6] = ["id", "member", "version", "account", "line", "person"];
 
 /// Field names the routes read, each given a hostile value at once.
-const FIELDS: [&str; 40] = [
+const FIELDS: [&str; 43] = [
     "line",
     "participants",
     "min_level",
     "person",
     "ids",
+    "status",
+    "category",
+    "category_id",
     "digest",
     "kind-reply",
     "all",
@@ -332,7 +353,8 @@ fn concrete(template: &str, fixture: &Fixture, bad: Option<(&str, &str)>) -> Str
         let value = match bad {
             Some((name, value)) if name == param => value.to_string(),
             _ => match param {
-                "id" if template.starts_with("/contacts") => "1".to_string(),
+                "id" if template.starts_with("/contact") => "1".to_string(),
+                "handle" => "bea".to_string(),
                 "id" if template.contains("/members/") => "999".to_string(),
                 "id" => fixture.thread_id.to_string(),
                 "member" | "version" | "line" | "person" => "999".to_string(),

@@ -644,3 +644,69 @@ async fn a_conversation_stream_carries_its_lines_to_participants_only() {
         a.stop().await;
     }
 }
+
+/// Ana's contact here (Dan) and on another instance (Bob) see her new
+/// presence on their open streams; Odile, who is no contact, gets nothing
+/// of it: the next event of her stream is her own later notification.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_presence_reaches_the_streams_of_contacts_only() {
+    for engine in engines() {
+        let (a, b) = start_pair(engine).await;
+        let ana = Client::teacher(&a, "ana", false).await;
+        let dan = Client::teacher(&a, "dan", false).await;
+        let odile = Client::teacher(&a, "odile", false).await;
+        let bob = Client::teacher(&b, "bob", false).await;
+        let ana_handle = format!("ana@{}", a.domain);
+        for (handle, answerer) in [
+            (format!("dan@{}", a.domain), &dan),
+            (format!("bob@{}", b.domain), &bob),
+        ] {
+            ana.post("/api/v1/contacts", serde_json::json!({"handle": handle}))
+                .await
+                .expect(202);
+            deliver_all(&[&a, &b]).await;
+            let requests = answerer.get_json("/api/v1/me/requests").await;
+            let id = requests["contacts"]["received"][0]["person"]["id"]
+                .as_i64()
+                .expect("Ana's request");
+            answerer
+                .post(
+                    &format!("/api/v1/contacts/{id}/answer"),
+                    serde_json::json!({"accept": true}),
+                )
+                .await
+                .expect(200);
+        }
+        deliver_all(&[&a, &b]).await;
+        let mut dan_stream = Stream::open(&dan, "", None).await;
+        let mut odile_stream = Stream::open(&odile, "", None).await;
+        let mut bob_stream = Stream::open(&bob, "", None).await;
+
+        ana.call(
+            reqwest::Method::PUT,
+            "/api/v1/me/presence",
+            Some(serde_json::json!({"status": "busy"})),
+        )
+        .await
+        .expect(200);
+        let seen = dan_stream.next().await;
+        assert_eq!(seen.event, "presence");
+        assert_eq!(seen.data["person"]["handle"], ana_handle.as_str());
+        assert_eq!(seen.data["status"], "busy");
+        deliver_all(&[&a, &b]).await;
+        let seen = bob_stream.next().await;
+        assert_eq!(seen.event, "presence", "{:?}", seen);
+        assert_eq!(seen.data["person"]["handle"], ana_handle.as_str());
+        assert_eq!(seen.data["status"], "busy");
+
+        // Something for Odile after it: her stream's next event.
+        dan.post("/api/v1/contacts", serde_json::json!({"handle": "odile"}))
+            .await
+            .expect(202);
+        let next = odile_stream.next().await;
+        assert_eq!(next.event, "notification", "{:?}", next);
+        drop((dan_stream, odile_stream, bob_stream));
+        a.stop().await;
+        b.stop().await;
+    }
+}

@@ -223,14 +223,27 @@ pub async fn deliver_all(instances: &[&TestInstance]) {
 }
 
 /// Runs delivery to completion on `instances`, then checks `what`: for what
-/// arrives by delivery, instead of polling until it does.
-pub async fn after_delivery<F, Fut>(instances: &[&TestInstance], what: &str, check: F)
+/// arrives by delivery, instead of polling until it does. A delivery the
+/// receiver asked to have again later (a `503` while it fetched what it
+/// needed from a busy peer) is retried: delivery runs again until `what`
+/// holds, for at most [`PATIENCE`].
+pub async fn after_delivery<F, Fut>(instances: &[&TestInstance], what: &str, mut check: F)
 where
-    F: FnOnce() -> Fut,
+    F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    deliver_all(instances).await;
-    assert!(check().await, "not so once delivery ran: {what}");
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        deliver_all(instances).await;
+        if check().await {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not so once delivery ran: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Runs delivery to completion on `instances`, then reads forum `handle`

@@ -15,6 +15,7 @@
 mod announce;
 mod answer;
 mod block;
+mod contact_removal;
 mod create;
 mod delete;
 mod error;
@@ -29,6 +30,7 @@ mod lock;
 mod member_update;
 mod objects;
 mod person_update;
+mod presence;
 mod project_change;
 mod target;
 mod update;
@@ -40,7 +42,7 @@ pub use target::Target;
 use super::actors::DbActor;
 use crate::{
     app::AppState,
-    domain::inbox::{Applied, ForumRow, Relay},
+    domain::inbox::{Applied, FollowState, ForumRow, Relay},
 };
 use activitypub_federation::config::Data;
 use preau_federation::activities::{Activity, ActivityKind};
@@ -118,6 +120,10 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
     if person_update::is_person_update(r.activity) {
         return handle!(data, person_update::verify(data, r), person_update::receive);
     }
+    // A person's presence is theirs alone: no target to find either.
+    if presence::is_presence_update(r.activity) {
+        return handle!(data, presence::verify(r), presence::receive);
+    }
     match (&r.activity.kind, target::target_of(data, r).await?) {
         (K::Follow, T::LocalPerson(person)) => handle!(
             data,
@@ -129,6 +135,13 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
             follow::verify_contact_undo(r, person),
             follow::receive_contact_undo
         ),
+        (K::Reject, T::ContactRequest(request)) if request.state == FollowState::Accepted => {
+            handle!(
+                data,
+                contact_removal::verify(r, request),
+                contact_removal::receive
+            )
+        }
         (K::Accept | K::Reject, T::ContactRequest(request)) => handle!(
             data,
             answer::verify_contact(r, request),

@@ -19,7 +19,7 @@ mod posts;
 /// The rows the inbox routes by and hands back to the domain.
 pub use crate::domain::store::{
     actors::{ActorKindRow, ActorRow},
-    forums::ForumRow,
+    forums::{FollowState, ForumRow},
     projects::{MemberRow, MemberState, ProjectRow, Role},
 };
 pub use lookups::ContactAnswer;

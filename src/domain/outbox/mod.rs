@@ -88,6 +88,22 @@ pub fn answer(
     ))
 }
 
+/// `Update` of `person`'s presence (`status` since `updated`, RFC 3339),
+/// addressed to `contacts` only: never public.
+pub fn presence_update(
+    id: &str,
+    person: &str,
+    status: preau_federation::presence::PresenceStatus,
+    updated: String,
+    contacts: &[&str],
+) -> DomainResult<Activity> {
+    let person = url(person)?;
+    let object = json_of(&preau_federation::presence::Presence::new(
+        &person, status, updated,
+    ))?;
+    Ok(Activity::new(ActivityKind::Update, url(id)?, person, object).to(contacts.iter()))
+}
+
 /// Queues `activity` (its JSON, `@context` included) for `inboxes`, signed
 /// by `signer`, in the change's transaction.
 pub(crate) async fn queue(

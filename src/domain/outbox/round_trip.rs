@@ -370,6 +370,22 @@ fn what_contacts_send_round_trips_and_matches_the_documentation() {
     }
 }
 
+#[test]
+fn a_presence_update_matches_its_example() {
+    let built = super::presence_update(
+        "http://localhost:18201/activities/9c41e0b2d7a35f18e6b04c27",
+        "http://localhost:18201/users/alice",
+        preau_federation::presence::PresenceStatus::Away,
+        "2026-12-04T17:05:12.345Z".into(),
+        &[BOB, "http://localhost:18202/users/bea"],
+    )
+    .unwrap();
+    let back = check("presence-update", ActivityKind::Update, &built);
+    assert!(!back.is_public(), "a presence is never public");
+    let presence: preau_federation::presence::Presence = back.parse_object().unwrap();
+    assert!(presence.is_of(&back.actor));
+}
+
 fn project_thread() -> ProjectPostRow {
     ProjectPostRow {
         id: 1,

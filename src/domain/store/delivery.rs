@@ -416,6 +416,23 @@ impl Store {
     }
 
     #[cfg(feature = "test-support")]
+    /// Every delivery of an activity signed by `signer`, oldest first:
+    /// (the activity as sent, the inbox it went to).
+    pub async fn deliveries_signed_by(
+        &self,
+        signer: ActorId,
+    ) -> StoreResult<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT outgoing_activities.body, deliveries.inbox FROM deliveries \
+             JOIN outgoing_activities ON outgoing_activities.id = deliveries.activity_id \
+             WHERE outgoing_activities.actor_id = $1 ORDER BY deliveries.id",
+        )
+        .bind(signer.0)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    #[cfg(feature = "test-support")]
     /// Attempts made and leases held over all deliveries.
     pub async fn delivery_attempts(&self) -> StoreResult<DeliveryAttempts> {
         let attempts = sqlx::query_as(

@@ -58,6 +58,12 @@ pub enum LiveEvent {
         /// Its conversation.
         conversation: i64,
     },
+    /// What is shown of person `person`'s presence changed: the streams
+    /// of their contacts show it.
+    Presence {
+        /// The person.
+        person: super::actors::ActorId,
+    },
     /// Events may have been missed (the listener reconnected): every
     /// stream replays from the database.
     Resync,
@@ -71,6 +77,7 @@ impl LiveEvent {
             LiveEvent::Reply { id, thread } => format!("p:{}:{}", id.0, thread.0),
             LiveEvent::ProjectReply { id, thread } => format!("q:{id}:{thread}"),
             LiveEvent::ConversationLine { id, conversation } => format!("c:{id}:{conversation}"),
+            LiveEvent::Presence { person } => format!("s:{}:0", person.0),
             LiveEvent::Resync => "r".to_string(),
         }
     }
@@ -103,6 +110,9 @@ impl LiveEvent {
             "c" => Some(LiveEvent::ConversationLine {
                 id: first,
                 conversation: second,
+            }),
+            "s" => Some(LiveEvent::Presence {
+                person: super::actors::ActorId(first),
             }),
             _ => None,
         }
@@ -354,6 +364,9 @@ mod tests {
                 thread: PostId(4),
             },
             LiveEvent::ProjectReply { id: 9, thread: 2 },
+            LiveEvent::Presence {
+                person: super::super::actors::ActorId(4),
+            },
             LiveEvent::Resync,
         ] {
             assert_eq!(LiveEvent::decode(&event.encode()), Some(event));

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod actors;
 pub mod avatars;
+pub mod contact_categories;
 pub mod contacts;
 pub mod conversations;
 pub mod delivery;
@@ -25,8 +26,10 @@ pub mod mail_queue;
 pub mod notification_mail;
 pub mod notifications;
 pub mod person_audience;
+pub mod person_blocks;
 pub mod post_search;
 pub mod posts;
+pub mod presence;
 pub mod profiles;
 pub mod project_changes;
 pub mod project_content;

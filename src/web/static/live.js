@@ -1,9 +1,10 @@
 // Live updates of the pages (docs/api.md, "GET /stream"): when logged in,
-// keeps the header's unread count current and, on a thread page, offers
-// the replies written since the page was loaded; on a conversation page,
-// shows its new lines (messages, arrivals, departures) as they come, and
-// offers the emoji picker. Pages work fully without it; the browser's
-// EventSource reconnects and resumes by itself.
+// keeps the header's unread count current, on a thread page offers the
+// replies written since the page was loaded, on a conversation page shows
+// its new lines (messages, arrivals, departures) as they come and offers
+// the emoji picker, and shows a contact's new presence wherever the page
+// shows it (`data-presence-of`). Pages work fully without it; the
+// browser's EventSource reconnects and resumes by itself.
 (function () {
   "use strict";
   var conversation = document.getElementById("conversation");
@@ -117,5 +118,25 @@
   if (conversationId) {
     source.addEventListener("conversation_line", refreshConversation);
   }
+  var labels = document.body.dataset;
+  source.addEventListener("presence", function (event) {
+    var data = JSON.parse(event.data);
+    var status = String(data.status);
+    if (!/^(available|away|busy)$/.test(status) || !data.person) {
+      return;
+    }
+    var label = labels["presence" + status.charAt(0).toUpperCase() + status.slice(1)] || status;
+    var shown = document.querySelectorAll('[data-presence-of="' + Number(data.person.id) + '"]');
+    Array.prototype.forEach.call(shown, function (element) {
+      element.classList.remove("presence-available", "presence-away", "presence-busy");
+      element.classList.add("presence-" + status);
+      element.dataset.presence = status;
+      element.hidden = false;
+      var text = element.querySelector(".presence-text");
+      if (text) {
+        text.textContent = label;
+      }
+    });
+  });
   source.addEventListener("project_reply", onReply);
 })();

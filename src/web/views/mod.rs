@@ -217,6 +217,8 @@ pub struct UserView<'a> {
     pub display_name: &'a str,
     /// Whether the admin links show.
     pub is_admin: bool,
+    /// The status they chose: `available`, `away` or `busy`.
+    pub presence: &'static str,
 }
 
 /// This instance, from its settings.
@@ -252,6 +254,7 @@ impl<'a> BaseView<'a> {
                 username: &user.username,
                 display_name: &user.display_name,
                 is_admin: user.is_admin,
+                presence: page.and_then(|p| p.presence).unwrap_or("available"),
             }),
             csrf_token: page.map(|p| p.csrf_token.as_str()).unwrap_or_default(),
             path: page.map(|p| p.path.as_str()).unwrap_or("/"),

@@ -1,0 +1,125 @@
+//! Blocking a person from their profile or the contacts page (after a
+//! confirmation page), unblocking, and choosing one's presence from the
+//! header. Plain forms, no JavaScript.
+
+use super::{
+    notice::{redirect, Notice},
+    projects::{login_redirect, refusal},
+    session::{CsrfForm, Page},
+    views::ConfirmView,
+};
+use crate::extract::WebPath;
+use crate::{app::AppState, domain::rows::ActorId, error::AppError};
+use axum::{extract::State, response::Response};
+use serde::Deserialize;
+
+/// A block form: where to come back to (a local path).
+#[derive(Debug, Default, Deserialize)]
+pub struct BlockForm {
+    #[serde(default)]
+    back: String,
+}
+
+/// `GET /contacts/{id}/block`: the confirmation step.
+pub async fn confirm_block(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(id): WebPath<i64>,
+    crate::extract::WebQuery(form): crate::extract::WebQuery<BlockForm>,
+) -> Response {
+    if page.user.is_none() {
+        return login_redirect("/contacts");
+    }
+    let back = super::redirect::target_or(Some(&form.back), "/contacts");
+    match state.domain.actor_by_id(ActorId(id)).await {
+        Ok(person) => state.confirm_page(
+            &page,
+            ConfirmView::from_catalog(
+                page.lang,
+                "block-person",
+                &person.display_name,
+                format!("/contacts/{id}/block"),
+                back.clone(),
+            )
+            .field("back", &back),
+        ),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// `POST /contacts/{id}/block`.
+pub async fn submit_block(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(id): WebPath<i64>,
+    CsrfForm(form): CsrfForm<BlockForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect("/contacts");
+    };
+    let person = match state.domain.actor_by_id(ActorId(id)).await {
+        Ok(person) => person,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    match state.domain.block_person(user, &person).await {
+        Ok(_) => redirect(
+            &super::redirect::target_or(Some(&form.back), "/contacts"),
+            Notice::with("person-blocked", person.display_name),
+        ),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// `POST /contacts/{id}/unblock`.
+pub async fn submit_unblock(
+    State(state): State<AppState>,
+    page: Page,
+    WebPath(id): WebPath<i64>,
+    CsrfForm(form): CsrfForm<BlockForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect("/contacts");
+    };
+    let person = match state.domain.actor_by_id(ActorId(id)).await {
+        Ok(person) => person,
+        Err(error) => return refusal(&state, &page, error),
+    };
+    match state.domain.unblock_person(user, &person).await {
+        Ok(()) => redirect(
+            &super::redirect::target_or(Some(&form.back), "/contacts"),
+            Notice::with("person-unblocked", person.display_name),
+        ),
+        Err(error) => refusal(&state, &page, error),
+    }
+}
+
+/// The presence form of the header.
+#[derive(Debug, Default, Deserialize)]
+pub struct PresenceForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// `POST /settings/presence`: the status chosen from one's name.
+pub async fn submit_presence(
+    State(state): State<AppState>,
+    page: Page,
+    CsrfForm(form): CsrfForm<PresenceForm>,
+) -> Response {
+    let Some(user) = &page.user else {
+        return login_redirect("/");
+    };
+    match state.domain.set_presence(user.actor_id, &form.status).await {
+        Ok(status) => redirect(
+            &super::redirect::target_or(Some(&form.back), "/"),
+            Notice::new(match status.as_str() {
+                "away" => "presence-away",
+                "busy" => "presence-busy",
+                _ => "presence-available",
+            }),
+        ),
+        Err(error) => refusal(&state, &page, AppError::from(error)),
+    }
+}
