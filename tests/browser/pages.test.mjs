@@ -113,6 +113,8 @@ const PAGES = [
   { name: 'project-search', path: `/projects/${OPEN_PROJECT}/search?q=car`, status: { admin: 403 } },
   { name: 'project-thread', path: (s) => s.projectThreadPath, status: { anonymous: 403, admin: 403 } },
   { name: 'requests', path: '/requests' },
+  { name: 'contacts', path: '/contacts' },
+  { name: 'conversations', path: '/conversations' },
   { name: 'directory', path: '/directory' },
   { name: 'agenda', path: '/agenda' },
   { name: 'notifications', path: '/notifications' },
