@@ -143,8 +143,13 @@ impl Domain {
 
     /// Stores an object of a remote project's past, already checked (its
     /// author is `author`, as the provenance rule allows): as it was, with
-    /// no notification, mail or announce. A reply whose parent is unknown
-    /// is refused (`parent_unknown`).
+    /// no notification, mail or announce — unless it was written after
+    /// this instance first heard of one of its members (invited or asking):
+    /// then it is news that the
+    /// project's own delivery may bring only after the backfill read it,
+    /// and it is stored as delivered (its mentions and news notified), so
+    /// that the later delivery, ignored as already known, loses nothing.
+    /// A reply whose parent is unknown is refused (`parent_unknown`).
     pub(crate) async fn backfill_project_object(
         &self,
         project: &ProjectRow,
@@ -154,7 +159,17 @@ impl Domain {
         if project.actor.is_local() {
             return Ok(Applied::Ignored);
         }
-        self.store_project_object(None, project, author, object, &Value::Null, false)
+        let written_at = match &object {
+            ReceivedObject::Post { post, .. } => post.published_at,
+            ReceivedObject::Document { version, .. } => version.created_at,
+            ReceivedObject::Event { event, .. } => event.created_at,
+        };
+        let joined = self
+            .store
+            .first_local_membership_at(project.actor.id)
+            .await?;
+        let news = joined.is_some_and(|at| written_at >= at);
+        self.store_project_object(None, project, author, object, &Value::Null, news)
             .await
     }
 }

@@ -224,6 +224,22 @@ impl Store {
         Ok(at.flatten())
     }
 
+    /// When this instance first heard of one of its current members of
+    /// `project` (the invitation or request their membership answers;
+    /// the host may count them before this instance records the answer),
+    /// `None` without any.
+    pub async fn first_local_membership_at(&self, project: ActorId) -> StoreResult<Option<i64>> {
+        let at: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(pm.created_at) FROM project_members pm \
+             JOIN actors a ON a.id = pm.actor_id \
+             WHERE pm.project_id = $1 AND pm.state = 'member' AND a.domain = ''",
+        )
+        .bind(project.0)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(at)
+    }
+
     /// Records (or, with `None`, forgets) when a remote project's earlier
     /// content was fetched.
     pub async fn set_content_backfilled_at(
