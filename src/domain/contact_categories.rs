@@ -9,7 +9,8 @@
 //! accepted request when the other asked, as Mastodon removes a follower).
 
 use super::{
-    outbox::{self, new_activity_id, queue, to_json, Answered},
+    contacts::queue_follow_answer,
+    outbox::{self, new_activity_id, queue, to_json},
     validate, Domain, DomainResult, Refusal,
 };
 use crate::domain::store::{
@@ -19,7 +20,6 @@ use crate::domain::store::{
     forums::{self, FollowRow, FollowState},
     Tx,
 };
-use preau_federation::activities::ActivityKind;
 
 /// Longest category name, in characters.
 pub const MAX_CATEGORY_NAME: usize = 80;
@@ -330,23 +330,7 @@ impl Domain {
             .await?;
         }
         if let Some(follow) = theirs {
-            let id = new_activity_id(&base);
-            let answered = Answered {
-                id: follow.activity_id.clone(),
-                kind: ActivityKind::Follow,
-                actor: Some(other.ap_id.clone()),
-                object: me.ap_id.clone(),
-                target: None,
-            };
-            let reject = outbox::answer(false, &id, &me.ap_id, &answered, &other.ap_id)?;
-            queue(
-                tx,
-                &id,
-                me.id,
-                &to_json(&reject)?,
-                std::slice::from_ref(&other.inbox),
-            )
-            .await?;
+            queue_follow_answer(tx, &base, false, &follow.activity_id, other, me).await?;
         }
         Ok(emptied)
     }

@@ -16,6 +16,7 @@ use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorKindRow, ActorRow},
     forums::{self, FollowRow, FollowState},
+    Tx,
 };
 use preau_federation::activities::ActivityKind;
 
@@ -150,23 +151,9 @@ impl Domain {
         )
         .await?;
         if !requester.is_local() {
-            let id = new_activity_id(&self.settings.base_url());
-            let answered = Answered {
-                id: follow.activity_id.clone(),
-                kind: ActivityKind::Follow,
-                actor: Some(requester.ap_id.clone()),
-                object: me.ap_id.clone(),
-                target: None,
-            };
-            let answer = outbox::answer(accept, &id, &me.ap_id, &answered, &requester.ap_id)?;
-            queue(
-                &mut tx,
-                &id,
-                me.id,
-                &to_json(&answer)?,
-                std::slice::from_ref(&requester.inbox),
-            )
-            .await?;
+            let base = self.settings.base_url();
+            queue_follow_answer(&mut tx, &base, accept, &follow.activity_id, requester, &me)
+                .await?;
         }
         crate::domain::store::commit(tx).await?;
         self.after_commit();
@@ -206,12 +193,19 @@ impl Domain {
             return Ok(Applied::Ignored);
         }
         if self.store.blocks(target.id, follower.id).await? {
-            return self.refuse_blocked(activity_id, follower, target).await;
+            // From a person the teacher blocked: answered `Reject` at
+            // once, nothing stored or shown to the teacher.
+            return self
+                .answer_at_once(false, activity_id, follower, target)
+                .await;
         }
         if let Some(existing) = self.store.follow(follower.id, target.id).await? {
             if existing.state == FollowState::Accepted {
-                // Already contacts: the request is answered again.
-                return self.answer_again(activity_id, follower, target).await;
+                // Already contacts (their server lost track): the request
+                // is accepted again.
+                return self
+                    .answer_at_once(true, activity_id, follower, target)
+                    .await;
             }
         }
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
@@ -237,10 +231,12 @@ impl Domain {
         Ok(Applied::Applied)
     }
 
-    /// A request from a person the teacher blocked: answered `Reject` at
-    /// once, nothing stored or shown to the teacher.
-    async fn refuse_blocked(
+    /// Answers `follower`'s request `activity_id` for `target` at once,
+    /// without asking the teacher: `Accept` (the contact stands) or
+    /// `Reject` (nothing stored).
+    async fn answer_at_once(
         &self,
+        accept: bool,
         activity_id: &str,
         follower: &ActorRow,
         target: &ActorRow,
@@ -248,63 +244,18 @@ impl Domain {
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
-        let id = new_activity_id(&self.settings.base_url());
-        let answered = Answered {
-            id: activity_id.to_string(),
-            kind: ActivityKind::Follow,
-            actor: Some(follower.ap_id.clone()),
-            object: target.ap_id.clone(),
-            target: None,
-        };
-        let reject = outbox::answer(false, &id, &target.ap_id, &answered, &follower.ap_id)?;
-        queue(
-            &mut tx,
-            &id,
-            target.id,
-            &to_json(&reject)?,
-            std::slice::from_ref(&follower.inbox),
-        )
-        .await?;
-        crate::domain::store::commit(tx).await?;
-        self.after_commit();
-        Ok(Applied::Applied)
-    }
-
-    /// A contact asked again (their server lost track): accepted again.
-    async fn answer_again(
-        &self,
-        activity_id: &str,
-        follower: &ActorRow,
-        target: &ActorRow,
-    ) -> DomainResult<Applied> {
-        let Some(mut tx) = self.begin_applying(activity_id).await? else {
-            return Ok(Applied::Duplicate);
-        };
-        forums::upsert_follow(
-            &mut tx,
-            follower.id,
-            target.id,
-            FollowState::Accepted,
-            activity_id,
-        )
-        .await?;
-        let id = new_activity_id(&self.settings.base_url());
-        let answered = Answered {
-            id: activity_id.to_string(),
-            kind: ActivityKind::Follow,
-            actor: Some(follower.ap_id.clone()),
-            object: target.ap_id.clone(),
-            target: None,
-        };
-        let accept = outbox::answer(true, &id, &target.ap_id, &answered, &follower.ap_id)?;
-        queue(
-            &mut tx,
-            &id,
-            target.id,
-            &to_json(&accept)?,
-            std::slice::from_ref(&follower.inbox),
-        )
-        .await?;
+        if accept {
+            forums::upsert_follow(
+                &mut tx,
+                follower.id,
+                target.id,
+                FollowState::Accepted,
+                activity_id,
+            )
+            .await?;
+        }
+        let base = self.settings.base_url();
+        queue_follow_answer(&mut tx, &base, accept, activity_id, follower, target).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
@@ -391,4 +342,34 @@ pub fn follow_id_of(object: &Value) -> Option<String> {
         Value::Object(map) => map.get("id").and_then(Value::as_str).map(str::to_string),
         _ => None,
     }
+}
+
+/// Queues `answerer`'s `Accept` (or `Reject`) of the `Follow`
+/// `follow_id` that `requester` sent, to the requester's inbox, in the
+/// change's transaction.
+pub(crate) async fn queue_follow_answer(
+    tx: &mut Tx,
+    base: &str,
+    accept: bool,
+    follow_id: &str,
+    requester: &ActorRow,
+    answerer: &ActorRow,
+) -> DomainResult<()> {
+    let id = new_activity_id(base);
+    let answered = Answered {
+        id: follow_id.to_string(),
+        kind: ActivityKind::Follow,
+        actor: Some(requester.ap_id.clone()),
+        object: answerer.ap_id.clone(),
+        target: None,
+    };
+    let answer = outbox::answer(accept, &id, &answerer.ap_id, &answered, &requester.ap_id)?;
+    queue(
+        tx,
+        &id,
+        answerer.id,
+        &to_json(&answer)?,
+        std::slice::from_ref(&requester.inbox),
+    )
+    .await
 }
