@@ -13,7 +13,7 @@ use super::{
     actors::{host_of, DbActor},
     project_content::object_json,
     project_received::parse_object,
-    projects::{collection, local_project_or_404, signed_reader_host, SignedRead},
+    projects::{collection, signed_project_read, SignedRead},
 };
 use crate::extract::ApiPath;
 use crate::{
@@ -51,12 +51,8 @@ pub async fn get_project_content(
     headers: axum::http::HeaderMap,
 ) -> Response {
     let request = SignedRead::of(method, &uri, headers);
-    let project = match local_project_or_404(&data, &name).await {
-        Ok(project) => project,
-        Err(response) => return response,
-    };
-    let host = match signed_reader_host(&data, &request).await {
-        Ok(host) => host,
+    let (project, host) = match signed_project_read(&data, &name, &request).await {
+        Ok(read) => read,
         Err(response) => return response,
     };
     let objects = match data.domain.project_content_for_host(&project, &host).await {

@@ -126,10 +126,9 @@ pub async fn project_actor_response(
     name: &str,
     request: &SignedRead,
 ) -> Response {
-    let project = match data.domain.project_by_name(name).await {
-        Ok(Some(project)) => project,
-        Ok(None) => return AppError::not_found().into_response_json(),
-        Err(error) => return AppError::from(error).into_response_json(),
+    let project = match local_project_or_404(data, name).await {
+        Ok(project) => project,
+        Err(response) => return response,
     };
     let mut document = match project_document(data, &project) {
         Ok(document) => document,
@@ -231,7 +230,7 @@ pub async fn check_member_read(
 
 /// The host of the instance that signed a read, once its signature is
 /// verified.
-pub(super) async fn signed_reader_host(
+async fn signed_reader_host(
     data: &Data<AppState>,
     request: &SignedRead,
 ) -> Result<String, Response> {
@@ -239,10 +238,22 @@ pub(super) async fn signed_reader_host(
     Ok(signer.actor().row.domain.clone())
 }
 
-pub(super) async fn local_project_or_404(
+/// A members-only read of a collection of the local project `name`: the
+/// project and the host of the instance that signed `request`; otherwise
+/// the answer to give (404 for no such project, then that of a signature
+/// that fails). Whether that host may read is the domain's to say.
+pub(super) async fn signed_project_read(
     data: &Data<AppState>,
     name: &str,
-) -> Result<ProjectRow, Response> {
+    request: &SignedRead,
+) -> Result<(ProjectRow, String), Response> {
+    let project = local_project_or_404(data, name).await?;
+    let host = signed_reader_host(data, request).await?;
+    Ok((project, host))
+}
+
+/// The local project `name`, or a JSON 404.
+async fn local_project_or_404(data: &Data<AppState>, name: &str) -> Result<ProjectRow, Response> {
     match data.domain.project_by_name(name).await {
         Ok(Some(project)) => Ok(project),
         Ok(None) => Err(AppError::not_found().into_response_json()),
@@ -299,12 +310,8 @@ pub async fn get_project_members(
     headers: axum::http::HeaderMap,
 ) -> Response {
     let request = SignedRead::of(method, &uri, headers);
-    let project = match local_project_or_404(&data, &name).await {
-        Ok(project) => project,
-        Err(response) => return response,
-    };
-    let host = match signed_reader_host(&data, &request).await {
-        Ok(host) => host,
+    let (project, host) = match signed_project_read(&data, &name, &request).await {
+        Ok(read) => read,
         Err(response) => return response,
     };
     let members = match data.domain.project_members_for_host(&project, &host).await {
@@ -331,12 +338,8 @@ pub async fn get_project_activity(
     headers: axum::http::HeaderMap,
 ) -> Response {
     let request = SignedRead::of(method, &uri, headers);
-    let project = match local_project_or_404(&data, &name).await {
-        Ok(project) => project,
-        Err(response) => return response,
-    };
-    let host = match signed_reader_host(&data, &request).await {
-        Ok(host) => host,
+    let (project, host) = match signed_project_read(&data, &name, &request).await {
+        Ok(read) => read,
         Err(response) => return response,
     };
     let log = match data.domain.project_log_for_host(&project, &host).await {
