@@ -7,22 +7,10 @@
 //! instances.
 
 use super::projects::submit;
+use super::support::contacts::{book, entry, request_from};
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 use std::time::Duration;
-
-/// The API contact list of `client`.
-async fn book(client: &Client<'_>) -> Value {
-    client.get_json("/api/v1/contacts").await
-}
-
-/// The entry of `handle` in a contact list, if there.
-fn entry<'v>(book: &'v Value, handle: &str) -> Option<&'v Value> {
-    book["contacts"]
-        .as_array()?
-        .iter()
-        .find(|c| c["person"]["handle"] == handle)
-}
 
 /// The count shown for the category named `name` (`None`: "Autres
 /// contacts"), if listed.
@@ -135,13 +123,8 @@ async fn contacts_sorted_in_categories_across_instances() {
         assert_eq!(count(&listed, None), Some(1), "{listed}");
 
         // Dora refuses: Bea keeps her, as "Invitation refusée".
-        let bea_on_informal = wait_until(Duration::from_secs(20), || async {
-            let requests = dora_api.get_json("/api/v1/me/requests").await;
-            requests["contacts"]["received"]
-                .as_array()?
-                .iter()
-                .find(|p| p["person"]["handle"] == bea_handle.as_str())
-                .and_then(|p| p["person"]["id"].as_i64())
+        let bea_on_informal = wait_until(Duration::from_secs(20), || {
+            request_from(&dora_api, &bea_handle)
         })
         .await
         .expect("Dora's requests list Bea");

@@ -7,21 +7,9 @@
 //! seeing them, an existing contact ended on both sides.
 
 use super::forums::post_signed;
+use super::support::contacts::{book, entry, make_contacts, request_from};
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
-
-/// The API contact list of `client`.
-async fn book(client: &Client<'_>) -> Value {
-    client.get_json("/api/v1/contacts").await
-}
-
-/// The entry of `handle` in a contact list, if there.
-fn entry<'v>(book: &'v Value, handle: &str) -> Option<&'v Value> {
-    book["contacts"]
-        .as_array()?
-        .iter()
-        .find(|c| c["person"]["handle"] == handle)
-}
 
 /// The presence `client` sees of `handle` in their contact list.
 async fn presence_seen(client: &Client<'_>, handle: &str) -> Option<String> {
@@ -30,14 +18,15 @@ async fn presence_seen(client: &Client<'_>, handle: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The local id of `asker` among the requests `client` received.
-async fn request_from(client: &Client<'_>, asker: &str) -> Option<i64> {
-    let requests = client.get_json("/api/v1/me/requests").await;
-    requests["contacts"]["received"]
-        .as_array()?
-        .iter()
-        .find(|p| p["person"]["handle"] == asker)
-        .and_then(|p| p["person"]["id"].as_i64())
+/// Asserts that each of `contacts` sees `handle` in `status`.
+async fn all_see(contacts: &[&Client<'_>], handle: &str, status: &str) {
+    for (index, client) in contacts.iter().enumerate() {
+        assert_eq!(
+            presence_seen(client, handle).await.as_deref(),
+            Some(status),
+            "contact number {index} sees {handle}"
+        );
+    }
 }
 
 /// The `Update(Presence)` deliveries signed by `person` on `instance`:
@@ -100,23 +89,8 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
             (format!("bea@{}", b.domain), &bea_api),
             (cleo_handle.clone(), &cleo_api),
         ] {
-            ana_api
-                .post("/api/v1/contacts", json!({"handle": handle}))
-                .await
-                .expect(202);
-            deliver_all(&all).await;
-            let id = request_from(answerer, &ana_handle)
-                .await
-                .unwrap_or_else(|| panic!("{handle} got Ana's request"));
-            answerer
-                .post(
-                    &format!("/api/v1/contacts/{id}/answer"),
-                    json!({"accept": true}),
-                )
-                .await
-                .expect(200);
+            make_contacts(&all, &ana_api, &ana_handle, answerer, &handle).await;
         }
-        deliver_all(&all).await;
         let ana_book = book(&ana_api).await;
         let accepted = ana_book["contacts"]
             .as_array()
@@ -139,22 +113,12 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
         assert_eq!(chosen["status"], "busy");
         deliver_all(&all).await;
         // Seen by her contacts: here, on B, on C.
-        assert_eq!(
-            presence_seen(&dan_api, &ana_handle).await.as_deref(),
-            Some("busy")
-        );
-        assert_eq!(
-            presence_seen(&bob_api, &ana_handle).await.as_deref(),
-            Some("busy")
-        );
-        assert_eq!(
-            presence_seen(&bea_api, &ana_handle).await.as_deref(),
-            Some("busy")
-        );
-        assert_eq!(
-            presence_seen(&cleo_api, &ana_handle).await.as_deref(),
-            Some("busy")
-        );
+        all_see(
+            &[&dan_api, &bob_api, &bea_api, &cleo_api],
+            &ana_handle,
+            "busy",
+        )
+        .await;
         // Sent once per instance (B once for Bob and Bea), to them only.
         let sent = presence_deliveries(&a, "ana").await;
         let new: Vec<&(Value, String)> = sent[before..].iter().collect();
@@ -302,29 +266,11 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
         assert!(sent_idle[sent.len()..]
             .iter()
             .all(|(activity, _)| activity["object"]["presenceStatus"] == "away"));
-        assert_eq!(
-            presence_seen(&bob_api, &ana_handle).await.as_deref(),
-            Some("away")
-        );
-        assert_eq!(
-            presence_seen(&cleo_api, &ana_handle).await.as_deref(),
-            Some("away")
-        );
-        assert_eq!(
-            presence_seen(&dan_api, &ana_handle).await.as_deref(),
-            Some("away")
-        );
+        all_see(&[&bob_api, &cleo_api, &dan_api], &ana_handle, "away").await;
         // Her choice is kept: back with any request, "Ne pas déranger".
         ana_api.get("/api/v1/contacts").await.expect(200);
         deliver_all(&all).await;
-        assert_eq!(
-            presence_seen(&bob_api, &ana_handle).await.as_deref(),
-            Some("busy")
-        );
-        assert_eq!(
-            presence_seen(&dan_api, &ana_handle).await.as_deref(),
-            Some("busy")
-        );
+        all_see(&[&bob_api, &dan_api], &ana_handle, "busy").await;
         assert_eq!(presence_deliveries(&a, "ana").await.len(), sent.len() + 4);
 
         // Blocking. Refusals first.

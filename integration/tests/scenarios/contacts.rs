@@ -3,6 +3,7 @@
 
 use super::forums::teacher;
 use super::projects::submit;
+use super::support::contacts::request_from;
 use super::support::{client::Client, *};
 use preau::domain::store::forums::FollowState;
 
@@ -161,16 +162,9 @@ async fn teachers_become_contacts_across_instances() {
             .await;
         assert_eq!(response.status, 400, "a body without its handle");
         let dora_id = informal.url("/users/dora");
-        let dora_on_b = wait_until(crate::support::PATIENCE, || async {
-            let requests: serde_json::Value = bea_api
-                .get(&association.url("/api/v1/me/requests"))
-                .await
-                .json;
-            requests["contacts"]["received"]
-                .as_array()?
-                .iter()
-                .find(|p| p["person"]["actor_id"] == dora_id.as_str())
-                .and_then(|p| p["person"]["id"].as_i64())
+        let dora_handle = format!("dora@{}", informal.domain);
+        let dora_on_b = wait_until(crate::support::PATIENCE, || {
+            request_from(&bea_api, &dora_handle)
         })
         .await
         .expect("Bea's requests list Dora");

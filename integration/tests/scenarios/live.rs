@@ -3,6 +3,7 @@
 //! nothing of others', resumes after `Last-Event-ID`, and carries events
 //! written by another process of the instance (PostgreSQL).
 
+use super::support::contacts::make_contacts;
 use super::support::{client::Client, *};
 use serde_json::Value;
 use std::time::Duration;
@@ -661,23 +662,8 @@ async fn a_presence_reaches_the_streams_of_contacts_only() {
             (format!("dan@{}", a.domain), &dan),
             (format!("bob@{}", b.domain), &bob),
         ] {
-            ana.post("/api/v1/contacts", serde_json::json!({"handle": handle}))
-                .await
-                .expect(202);
-            deliver_all(&[&a, &b]).await;
-            let requests = answerer.get_json("/api/v1/me/requests").await;
-            let id = requests["contacts"]["received"][0]["person"]["id"]
-                .as_i64()
-                .expect("Ana's request");
-            answerer
-                .post(
-                    &format!("/api/v1/contacts/{id}/answer"),
-                    serde_json::json!({"accept": true}),
-                )
-                .await
-                .expect(200);
+            make_contacts(&[&a, &b], &ana, &ana_handle, answerer, &handle).await;
         }
-        deliver_all(&[&a, &b]).await;
         let mut dan_stream = Stream::open(&dan, "", None).await;
         let mut odile_stream = Stream::open(&odile, "", None).await;
         let mut bob_stream = Stream::open(&bob, "", None).await;

@@ -6,6 +6,7 @@
 
 use preau::{app::RunningInstance, config::Settings};
 pub mod client;
+pub mod contacts;
 
 use std::{
     future::Future,

@@ -1,0 +1,58 @@
+//! Contacts for scenarios, through the API: a teacher's contact list and
+//! the requests they received, and two teachers made contacts (asked,
+//! delivered, accepted, delivered).
+
+use super::{client::Client, deliver_all, TestInstance};
+use serde_json::{json, Value};
+
+/// The contact list of `client` (`GET /api/v1/contacts`).
+pub async fn book(client: &Client<'_>) -> Value {
+    client.get_json("/api/v1/contacts").await
+}
+
+/// The entry of `handle` in a contact list, if there.
+pub fn entry<'v>(book: &'v Value, handle: &str) -> Option<&'v Value> {
+    book["contacts"]
+        .as_array()?
+        .iter()
+        .find(|c| c["person"]["handle"] == handle)
+}
+
+/// The local id of `asker` (a handle) among the contact requests `client`
+/// received, if there.
+pub async fn request_from(client: &Client<'_>, asker: &str) -> Option<i64> {
+    let requests = client.get_json("/api/v1/me/requests").await;
+    requests["contacts"]["received"]
+        .as_array()?
+        .iter()
+        .find(|p| p["person"]["handle"] == asker)
+        .and_then(|p| p["person"]["id"].as_i64())
+}
+
+/// Makes two teachers contacts: `asker` (whose handle is `asker_handle`)
+/// asks `handle`, delivery runs on `instances`, `answerer` (the teacher
+/// `handle`) accepts, and delivery runs again.
+pub async fn make_contacts(
+    instances: &[&TestInstance],
+    asker: &Client<'_>,
+    asker_handle: &str,
+    answerer: &Client<'_>,
+    handle: &str,
+) {
+    asker
+        .post("/api/v1/contacts", json!({"handle": handle}))
+        .await
+        .expect(202);
+    deliver_all(instances).await;
+    let id = request_from(answerer, asker_handle)
+        .await
+        .unwrap_or_else(|| panic!("{handle} got the request of {asker_handle}"));
+    answerer
+        .post(
+            &format!("/api/v1/contacts/{id}/answer"),
+            json!({"accept": true}),
+        )
+        .await
+        .expect(200);
+    deliver_all(instances).await;
+}
