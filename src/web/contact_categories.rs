@@ -6,6 +6,7 @@
 
 use super::{
     notice::{redirect, Notice},
+    person_target::{person, signed_in, teacher_and_person},
     projects::{login_redirect, refusal},
     session::{CsrfForm, Page},
     views::{date, ConfirmView, PersonView},
@@ -325,30 +326,20 @@ pub async fn submit_move_contact(
     page: Page,
     WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<MoveForm>,
-) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect("/contacts");
-    };
-    let result = match category_choice(&form.category) {
-        Ok(category) => state
-            .domain
-            .move_contact(user, ActorId(id), category)
-            .await
-            .map_err(AppError::from),
-        Err(error) => Err(error),
-    };
-    let person = state
+) -> Result<Response, Response> {
+    let user = signed_in(&page, "/contacts")?;
+    let refused = |error: AppError| refusal(&state, &page, error);
+    let category = category_choice(&form.category).map_err(refused)?;
+    let emptied = state
         .domain
-        .actor_by_id(ActorId(id))
+        .move_contact(user, ActorId(id), category)
         .await
-        .map_err(AppError::from);
-    match (result, person) {
-        (Ok(emptied), Ok(person)) => redirect(
-            "/contacts",
-            emptied_or(emptied, "contact-moved", person.display_name),
-        ),
-        (Err(error), _) | (_, Err(error)) => refusal(&state, &page, error),
-    }
+        .map_err(|error| refused(error.into()))?;
+    let person = person(&state, &page, id).await?;
+    Ok(redirect(
+        "/contacts",
+        emptied_or(emptied, "contact-moved", person.display_name),
+    ))
 }
 
 /// `GET /contacts/{id}/remove`: the confirmation step.
@@ -356,23 +347,18 @@ pub async fn confirm_remove_contact(
     State(state): State<AppState>,
     page: Page,
     WebPath(id): WebPath<i64>,
-) -> Response {
-    if page.user.is_none() {
-        return login_redirect("/contacts");
-    }
-    match state.domain.actor_by_id(ActorId(id)).await {
-        Ok(person) => state.confirm_page(
-            &page,
-            ConfirmView::from_catalog(
-                page.lang,
-                "remove-contact",
-                &person.display_name,
-                format!("/contacts/{id}/remove"),
-                "/contacts".into(),
-            ),
+) -> Result<Response, Response> {
+    let (_, person) = teacher_and_person(&state, &page, id, "/contacts").await?;
+    Ok(state.confirm_page(
+        &page,
+        ConfirmView::from_catalog(
+            page.lang,
+            "remove-contact",
+            &person.display_name,
+            format!("/contacts/{id}/remove"),
+            "/contacts".into(),
         ),
-        Err(error) => refusal(&state, &page, error),
-    }
+    ))
 }
 
 /// `POST /contacts/{id}/remove`: removed on both sides.
@@ -381,19 +367,13 @@ pub async fn submit_remove_contact(
     page: Page,
     WebPath(id): WebPath<i64>,
     CsrfForm(_form): CsrfForm<MoveForm>,
-) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect("/contacts");
-    };
-    let person = match state.domain.actor_by_id(ActorId(id)).await {
-        Ok(person) => person,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    match state.domain.remove_contact(user, &person).await {
+) -> Result<Response, Response> {
+    let (user, person) = teacher_and_person(&state, &page, id, "/contacts").await?;
+    Ok(match state.domain.remove_contact(user, &person).await {
         Ok(emptied) => redirect(
             "/contacts",
             emptied_or(emptied, "contact-removed", person.display_name),
         ),
         Err(error) => refusal(&state, &page, error),
-    }
+    })
 }

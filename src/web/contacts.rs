@@ -3,6 +3,7 @@
 //! list of contacts.
 
 use super::{
+    person_target::{person, signed_in},
     projects::{login_redirect, refusal, resolve_actor},
     session::{CsrfForm, Page},
     views::{date, PersonView},
@@ -126,37 +127,34 @@ pub async fn submit_contact_answer(
     page: Page,
     WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<ContactForm>,
-) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect("/requests");
-    };
+) -> Result<Response, Response> {
+    let user = signed_in(&page, "/requests")?;
     let accept = match form.action.as_str() {
         "accept" => true,
         "refuse" => false,
         _ => {
-            return refusal(
+            return Err(refusal(
                 &state,
                 &page,
                 AppError::new(StatusCode::BAD_REQUEST, "invalid_choice"),
-            )
+            ))
         }
     };
-    let requester = match state.domain.actor_by_id(ActorId(id)).await {
-        Ok(requester) => requester,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    match state.domain.answer_contact(user, &requester, accept).await {
-        Ok(()) => crate::web::notice::redirect(
-            "/requests",
-            crate::web::notice::Notice::with(
-                if accept {
-                    "contact-accepted"
-                } else {
-                    "contact-refused"
-                },
-                requester.display_name.clone(),
+    let requester = person(&state, &page, id).await?;
+    Ok(
+        match state.domain.answer_contact(user, &requester, accept).await {
+            Ok(()) => crate::web::notice::redirect(
+                "/requests",
+                crate::web::notice::Notice::with(
+                    if accept {
+                        "contact-accepted"
+                    } else {
+                        "contact-refused"
+                    },
+                    requester.display_name.clone(),
+                ),
             ),
-        ),
-        Err(error) => refusal(&state, &page, error),
-    }
+            Err(error) => refusal(&state, &page, error),
+        },
+    )
 }

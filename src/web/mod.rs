@@ -27,6 +27,7 @@ pub mod notice;
 pub mod notification_settings;
 pub mod notifications;
 pub mod person_blocks;
+mod person_target;
 pub mod posts;
 pub mod profile;
 pub mod project_content;

@@ -4,12 +4,13 @@
 
 use super::{
     notice::{redirect, Notice},
+    person_target::teacher_and_person,
     projects::{login_redirect, refusal},
     session::{CsrfForm, Page},
     views::ConfirmView,
 };
 use crate::extract::WebPath;
-use crate::{app::AppState, domain::rows::ActorId, error::AppError};
+use crate::{app::AppState, error::AppError};
 use axum::{extract::State, response::Response};
 use serde::Deserialize;
 
@@ -26,25 +27,20 @@ pub async fn confirm_block(
     page: Page,
     WebPath(id): WebPath<i64>,
     crate::extract::WebQuery(form): crate::extract::WebQuery<BlockForm>,
-) -> Response {
-    if page.user.is_none() {
-        return login_redirect("/contacts");
-    }
+) -> Result<Response, Response> {
+    let (_, person) = teacher_and_person(&state, &page, id, "/contacts").await?;
     let back = super::redirect::target_or(Some(&form.back), "/contacts");
-    match state.domain.actor_by_id(ActorId(id)).await {
-        Ok(person) => state.confirm_page(
-            &page,
-            ConfirmView::from_catalog(
-                page.lang,
-                "block-person",
-                &person.display_name,
-                format!("/contacts/{id}/block"),
-                back.clone(),
-            )
-            .field("back", &back),
-        ),
-        Err(error) => refusal(&state, &page, error),
-    }
+    Ok(state.confirm_page(
+        &page,
+        ConfirmView::from_catalog(
+            page.lang,
+            "block-person",
+            &person.display_name,
+            format!("/contacts/{id}/block"),
+            back.clone(),
+        )
+        .field("back", &back),
+    ))
 }
 
 /// `POST /contacts/{id}/block`.
@@ -53,21 +49,12 @@ pub async fn submit_block(
     page: Page,
     WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<BlockForm>,
-) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect("/contacts");
-    };
-    let person = match state.domain.actor_by_id(ActorId(id)).await {
-        Ok(person) => person,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    match state.domain.block_person(user, &person).await {
-        Ok(_) => redirect(
-            &super::redirect::target_or(Some(&form.back), "/contacts"),
-            Notice::with("person-blocked", person.display_name),
-        ),
+) -> Result<Response, Response> {
+    let (user, person) = teacher_and_person(&state, &page, id, "/contacts").await?;
+    Ok(match state.domain.block_person(user, &person).await {
+        Ok(_) => back_to(&form, "person-blocked", person.display_name),
         Err(error) => refusal(&state, &page, error),
-    }
+    })
 }
 
 /// `POST /contacts/{id}/unblock`.
@@ -76,21 +63,21 @@ pub async fn submit_unblock(
     page: Page,
     WebPath(id): WebPath<i64>,
     CsrfForm(form): CsrfForm<BlockForm>,
-) -> Response {
-    let Some(user) = &page.user else {
-        return login_redirect("/contacts");
-    };
-    let person = match state.domain.actor_by_id(ActorId(id)).await {
-        Ok(person) => person,
-        Err(error) => return refusal(&state, &page, error),
-    };
-    match state.domain.unblock_person(user, &person).await {
-        Ok(()) => redirect(
-            &super::redirect::target_or(Some(&form.back), "/contacts"),
-            Notice::with("person-unblocked", person.display_name),
-        ),
+) -> Result<Response, Response> {
+    let (user, person) = teacher_and_person(&state, &page, id, "/contacts").await?;
+    Ok(match state.domain.unblock_person(user, &person).await {
+        Ok(()) => back_to(&form, "person-unblocked", person.display_name),
         Err(error) => refusal(&state, &page, error),
-    }
+    })
+}
+
+/// Back where a block form says (the contacts page by default), with the
+/// notice `key` naming `name`.
+fn back_to(form: &BlockForm, key: &'static str, name: String) -> Response {
+    redirect(
+        &super::redirect::target_or(Some(&form.back), "/contacts"),
+        Notice::with(key, name),
+    )
 }
 
 /// The presence form of the header.
