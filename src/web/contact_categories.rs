@@ -6,7 +6,7 @@
 
 use super::{
     notice::{redirect, Notice},
-    person_target::{person, signed_in, teacher_and_person},
+    person_target::{confirm_person_action, person, signed_in, teacher_and_person},
     projects::{login_redirect, refusal},
     session::{CsrfForm, Page},
     views::{date, ConfirmView, PersonView},
@@ -348,17 +348,7 @@ pub async fn confirm_remove_contact(
     page: Page,
     WebPath(id): WebPath<i64>,
 ) -> Result<Response, Response> {
-    let (_, person) = teacher_and_person(&state, &page, id, "/contacts").await?;
-    Ok(state.confirm_page(
-        &page,
-        ConfirmView::from_catalog(
-            page.lang,
-            "remove-contact",
-            &person.display_name,
-            format!("/contacts/{id}/remove"),
-            "/contacts".into(),
-        ),
-    ))
+    confirm_person_action(&state, &page, id, ("remove-contact", "remove"), None).await
 }
 
 /// `POST /contacts/{id}/remove`: removed on both sides.

@@ -4,10 +4,9 @@
 
 use super::{
     notice::{redirect, Notice},
-    person_target::teacher_and_person,
+    person_target::{confirm_person_action, teacher_and_person},
     projects::{login_redirect, refusal},
     session::{CsrfForm, Page},
-    views::ConfirmView,
 };
 use crate::extract::WebPath;
 use crate::{app::AppState, error::AppError};
@@ -28,19 +27,8 @@ pub async fn confirm_block(
     WebPath(id): WebPath<i64>,
     crate::extract::WebQuery(form): crate::extract::WebQuery<BlockForm>,
 ) -> Result<Response, Response> {
-    let (_, person) = teacher_and_person(&state, &page, id, "/contacts").await?;
     let back = super::redirect::target_or(Some(&form.back), "/contacts");
-    Ok(state.confirm_page(
-        &page,
-        ConfirmView::from_catalog(
-            page.lang,
-            "block-person",
-            &person.display_name,
-            format!("/contacts/{id}/block"),
-            back.clone(),
-        )
-        .field("back", &back),
-    ))
+    confirm_person_action(&state, &page, id, ("block-person", "block"), Some(back)).await
 }
 
 /// `POST /contacts/{id}/block`.
