@@ -41,16 +41,10 @@ pub struct ContactLists {
     pub contacts: Vec<ContactEntry>,
 }
 
-/// Each person once, in the order given.
+/// The entries of a list (the domain lists each person once).
 fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<ContactEntry> {
-    let mut seen: Vec<ActorId> = Vec::new();
     views
         .iter()
-        .filter(|view| {
-            let new = !seen.contains(&view.person.id);
-            seen.push(view.person.id);
-            new
-        })
         .map(|view| ContactEntry {
             person: Person::new(&view.person, labels),
             since: rfc3339(view.since),

@@ -20,6 +20,18 @@ pub struct ContactLists {
     pub contacts: Vec<ContactView>,
 }
 
+/// Each person once, in the order given: two accepted requests, one each
+/// way, are one contact.
+fn once_each(mut views: Vec<ContactView>) -> Vec<ContactView> {
+    let mut seen: Vec<ActorId> = Vec::new();
+    views.retain(|view| {
+        let new = !seen.contains(&view.person.id);
+        seen.push(view.person.id);
+        new
+    });
+    views
+}
+
 impl Domain {
     /// The accounts of this instance (of one status, or all), for an
     /// admin; others get `forbidden`.
@@ -95,12 +107,13 @@ impl Domain {
         Ok((actor, profile))
     }
 
-    /// A teacher's contact requests (both ways) and contacts.
+    /// A teacher's contact requests (both ways) and contacts, each person
+    /// once in each list.
     pub async fn contact_lists(&self, person: ActorId) -> DomainResult<ContactLists> {
         Ok(ContactLists {
-            received: self.store.contact_requests_to(person).await?,
-            sent: self.store.contact_requests_from(person).await?,
-            contacts: self.store.contacts_of(person).await?,
+            received: once_each(self.store.contact_requests_to(person).await?),
+            sent: once_each(self.store.contact_requests_from(person).await?),
+            contacts: once_each(self.store.contacts_of(person).await?),
         })
     }
 

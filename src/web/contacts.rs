@@ -12,7 +12,7 @@ use crate::extract::WebPath;
 use crate::{
     app::AppState,
     domain::{
-        rows::{AccountRow, ActorId, ContactView},
+        rows::{AccountRow, ContactView},
         trust::Labeller,
     },
     error::AppError,
@@ -41,15 +41,8 @@ struct ContactItem {
 }
 
 fn listed(views: &[ContactView], labels: &Labeller<'_>) -> Vec<ContactItem> {
-    let mut seen: Vec<ActorId> = Vec::new();
     views
         .iter()
-        .filter(|view| {
-            // Two accepted requests, one each way, are one contact.
-            let new = !seen.contains(&view.person.id);
-            seen.push(view.person.id);
-            new
-        })
         .map(|view| ContactItem {
             since: date(view.since),
             person: PersonView::of(&view.person, labels),
