@@ -7,7 +7,7 @@
 //! seeing them, an existing contact ended on both sides.
 
 use super::forums::post_signed;
-use super::support::contacts::{book, entry, make_contacts, request_from};
+use super::support::contacts::{book, choose_presence, entry, make_contacts, request_from};
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
@@ -102,14 +102,7 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
 
         // Ana chooses "Ne pas déranger".
         let before = presence_deliveries(&a, "ana").await.len();
-        let chosen = ana_api
-            .call(
-                reqwest::Method::PUT,
-                "/api/v1/me/presence",
-                Some(json!({"status": "busy"})),
-            )
-            .await
-            .expect(200);
+        let chosen = choose_presence(&ana_api, "busy").await.expect(200);
         assert_eq!(chosen["status"], "busy");
         deliver_all(&all).await;
         // Seen by her contacts: here, on B, on C.
@@ -148,14 +141,7 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
         }
         assert!(new.iter().any(|(_, inbox)| inbox.starts_with(&c.base_url)));
         // The same status again changes nothing: nothing sent.
-        ana_api
-            .call(
-                reqwest::Method::PUT,
-                "/api/v1/me/presence",
-                Some(json!({"status": "busy"})),
-            )
-            .await
-            .expect(200);
+        choose_presence(&ana_api, "busy").await.expect(200);
         assert_eq!(presence_deliveries(&a, "ana").await.len(), sent.len());
 
         // Nobody else sees it: a teacher here who is no contact, a teacher
@@ -195,12 +181,7 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
         assert!(!person.contains("busy"), "{person}");
         assert!(!person.to_lowercase().contains("presence"), "{person}");
         // A bad status is refused.
-        ana_api
-            .call(
-                reqwest::Method::PUT,
-                "/api/v1/me/presence",
-                Some(json!({"status": "offline"})),
-            )
+        choose_presence(&ana_api, "offline")
             .await
             .expect_error(422, "invalid_choice");
 
@@ -337,14 +318,7 @@ async fn presence_only_for_contacts_and_blocking_across_three_instances() {
         settles_to(&all, &cleo_api, &ana_handle, "refused").await;
         assert_eq!(request_from(&ana_api, &cleo_handle).await, None);
         let count_before = presence_deliveries(&a, "ana").await.len();
-        ana_api
-            .call(
-                reqwest::Method::PUT,
-                "/api/v1/me/presence",
-                Some(json!({"status": "available"})),
-            )
-            .await
-            .expect(200);
+        choose_presence(&ana_api, "available").await.expect(200);
         deliver_all(&all).await;
         let after_block = presence_deliveries(&a, "ana").await;
         assert_eq!(after_block.len(), count_before + 1, "only B now");

@@ -3,7 +3,7 @@
 //! nothing of others', resumes after `Last-Event-ID`, and carries events
 //! written by another process of the instance (PostgreSQL).
 
-use super::support::contacts::make_contacts;
+use super::support::contacts::{choose_presence, make_contacts};
 use super::support::{client::Client, *};
 use serde_json::Value;
 use std::time::Duration;
@@ -668,13 +668,7 @@ async fn a_presence_reaches_the_streams_of_contacts_only() {
         let mut odile_stream = Stream::open(&odile, "", None).await;
         let mut bob_stream = Stream::open(&bob, "", None).await;
 
-        ana.call(
-            reqwest::Method::PUT,
-            "/api/v1/me/presence",
-            Some(serde_json::json!({"status": "busy"})),
-        )
-        .await
-        .expect(200);
+        choose_presence(&ana, "busy").await.expect(200);
         let seen = dan_stream.next().await;
         assert_eq!(seen.event, "presence");
         assert_eq!(seen.data["person"]["handle"], ana_handle.as_str());

@@ -1,8 +1,11 @@
 //! Contacts for scenarios, through the API: a teacher's contact list and
-//! the requests they received, and two teachers made contacts (asked,
-//! delivered, accepted, delivered).
+//! the requests they received, two teachers made contacts (asked,
+//! delivered, accepted, delivered), and a presence chosen.
 
-use super::{client::Client, deliver_all, TestInstance};
+use super::{
+    client::{Answer, Client},
+    deliver_all, TestInstance,
+};
 use serde_json::{json, Value};
 
 /// The contact list of `client` (`GET /api/v1/contacts`).
@@ -55,4 +58,15 @@ pub async fn make_contacts(
         .await
         .expect(200);
     deliver_all(instances).await;
+}
+
+/// `client` chooses the presence `status` (`PUT /api/v1/me/presence`).
+pub async fn choose_presence(client: &Client<'_>, status: &str) -> Answer {
+    client
+        .call(
+            reqwest::Method::PUT,
+            "/api/v1/me/presence",
+            Some(json!({"status": status})),
+        )
+        .await
 }
