@@ -1,0 +1,396 @@
+//! Conversations across instances: A hosts, teachers of B and C take
+//! part. Invitations cross instances and are answered; every message
+//! reaches every participant's instance once, in the host's order; a
+//! message of another instance is always read from its origin (a host
+//! that forges one is refused); the conversation and its messages are
+//! served to participant instances only; the host enforces the minimum
+//! trust level. On both engines.
+
+use super::forums::post_signed;
+use super::support::{client::Client, *};
+use serde_json::json;
+
+/// `answerer` accepts the contact request of `asker` (`name@domain`).
+async fn accept_request(answerer: &Client<'_>, asker: &str) {
+    let requests = answerer.get_json("/api/v1/me/requests").await;
+    let id = requests["contacts"]["received"]
+        .as_array()
+        .and_then(|list| list.iter().find(|p| p["person"]["handle"] == asker))
+        .and_then(|p| p["person"]["id"].as_i64())
+        .unwrap_or_else(|| panic!("a request from {asker}: {requests}"));
+    answerer
+        .post(
+            &format!("/api/v1/contacts/{id}/answer"),
+            json!({"accept": true}),
+        )
+        .await
+        .expect(200);
+}
+
+/// Makes `a` (`a_handle`) and the teacher `b_handle` contacts across
+/// instances.
+async fn make_remote_contacts(
+    all: &[&TestInstance],
+    a: &Client<'_>,
+    a_handle: &str,
+    b: &Client<'_>,
+    b_handle: &str,
+) {
+    a.post("/api/v1/contacts", json!({"handle": b_handle}))
+        .await
+        .expect(202);
+    deliver_all(all).await;
+    accept_request(b, a_handle).await;
+    deliver_all(all).await;
+}
+
+/// `client`'s conversation named `name`: (id, state).
+async fn conversation_named(client: &Client<'_>, name: &str) -> Option<(i64, String)> {
+    let list = client.get_json("/api/v1/conversations").await;
+    list["conversations"]
+        .as_array()?
+        .iter()
+        .find(|c| c["name"] == name)
+        .map(|c| {
+            (
+                c["id"].as_i64().unwrap_or_default(),
+                c["state"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+}
+
+/// The lines `client` sees: (kind, handle of the person, body).
+async fn lines(client: &Client<'_>, id: i64) -> Vec<(String, String, String)> {
+    let lines = client
+        .get_json(&format!("/api/v1/conversations/{id}/messages"))
+        .await;
+    lines["lines"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{lines}"))
+        .iter()
+        .map(|l| {
+            (
+                l["kind"].as_str().unwrap_or_default().to_string(),
+                l["person"]["handle"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                l["body"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The bodies of the messages `client` sees, in order.
+async fn bodies(client: &Client<'_>, id: i64) -> Vec<String> {
+    lines(client, id)
+        .await
+        .into_iter()
+        .filter(|(kind, _, _)| kind == "message")
+        .map(|(_, _, body)| body)
+        .collect()
+}
+
+/// The participants `client` sees, with their states.
+async fn participants(client: &Client<'_>, id: i64) -> Vec<(String, String)> {
+    let detail = client
+        .get_json(&format!("/api/v1/conversations/{id}"))
+        .await;
+    detail["participants"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{detail}"))
+        .iter()
+        .map(|p| {
+            (
+                p["person"]["handle"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                p["state"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The ActivityPub id of conversation `id` of `instance`.
+async fn conversation_ap_id(instance: &TestInstance, id: i64) -> String {
+    instance
+        .store()
+        .conversation(preau::domain::store::conversations::ConversationId(id))
+        .await
+        .unwrap()
+        .unwrap()
+        .ap_id
+}
+
+/// The ActivityPub id of the message with `body` in conversation `id`
+/// of `instance`.
+async fn message_ap_id(instance: &TestInstance, id: i64, body: &str) -> String {
+    instance
+        .store()
+        .lines(
+            preau::domain::store::conversations::ConversationId(id),
+            0,
+            500,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.source == body)
+        .and_then(|l| l.ap_id)
+        .unwrap_or_else(|| panic!("{body:?} on {}", instance.domain))
+}
+
+/// A signed GET of `url` by `instance`'s actor: its status.
+async fn signed_status(instance: &TestInstance, url: &str) -> u16 {
+    preau::apub::projects::signed_get_status(&instance.running.state, url).await
+}
+
+/// An unsigned ActivityPub GET of `url`: (status, code).
+async fn unsigned(url: &str) -> (u16, String) {
+    let client = Client::stranger();
+    let answer = client
+        .send(
+            client
+                .build(reqwest::Method::GET, url)
+                .header("accept", "application/activity+json"),
+        )
+        .await;
+    (answer.status, answer.code())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn teachers_of_three_instances_chat_in_one_conversation() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let b = start_fast(engine, None, |_| {}).await;
+        let c = start_fast(engine, None, |_| {}).await;
+        let all = [&a, &b, &c];
+        let alice = Client::teacher(&a, "alice", false).await;
+        let bob = Client::teacher(&b, "bob", false).await;
+        let carol = Client::teacher(&c, "carol", false).await;
+        let alice_handle = format!("alice@{}", a.domain);
+        let bob_handle = format!("bob@{}", b.domain);
+        let carol_handle = format!("carol@{}", c.domain);
+        make_remote_contacts(&all, &alice, &alice_handle, &bob, &bob_handle).await;
+        make_remote_contacts(&all, &alice, &alice_handle, &carol, &carol_handle).await;
+
+        // Remote contacts are offered and invitable.
+        let created = alice
+            .post(
+                "/api/v1/conversations",
+                json!({"name": "Sortie au musée", "participants": [bob_handle, carol_handle]}),
+            )
+            .await
+            .expect(201);
+        let a_id = created["id"].as_i64().unwrap();
+        let conversation = conversation_ap_id(&a, a_id).await;
+        after_delivery(&all, "bob and carol are invited on their instances", || async {
+            let at_b = conversation_named(&bob, "Sortie au musée").await;
+            let at_c = conversation_named(&carol, "Sortie au musée").await;
+            matches!((at_b, at_c), (Some((_, bs)), Some((_, cs))) if bs == "invited" && cs == "invited")
+        })
+        .await;
+        let b_id = conversation_named(&bob, "Sortie au musée").await.unwrap().0;
+        let c_id = conversation_named(&carol, "Sortie au musée")
+            .await
+            .unwrap()
+            .0;
+        let notes = bob.get_json("/api/v1/notifications").await;
+        assert!(
+            notes["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["kind"] == "conversation_invitation"),
+            "{notes}"
+        );
+
+        // Bob accepts, then Carol: each instance shows who joined.
+        bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
+            .await
+            .expect(200);
+        after_delivery(&all, "the host counts bob in", || async {
+            participants(&alice, a_id)
+                .await
+                .contains(&(bob_handle.clone(), "joined".to_string()))
+        })
+        .await;
+        carol
+            .post(&format!("/api/v1/conversations/{c_id}/accept"), json!({}))
+            .await
+            .expect(200);
+        after_delivery(&all, "B and C know carol and bob joined", || async {
+            let at_b = participants(&bob, b_id).await;
+            let at_c = participants(&carol, c_id).await;
+            at_b.contains(&(carol_handle.clone(), "joined".to_string()))
+                && at_c.contains(&(bob_handle.clone(), "joined".to_string()))
+                && lines(&bob, b_id)
+                    .await
+                    .iter()
+                    .any(|(k, who, _)| k == "joined" && *who == carol_handle)
+        })
+        .await;
+
+        // Messages from A, C and B reach every instance once, in order.
+        alice
+            .post(
+                &format!("/api/v1/conversations/{a_id}/messages"),
+                json!({"body": "Bonjour à *tous*"}),
+            )
+            .await
+            .expect(201);
+        deliver_all(&all).await;
+        for body in ["Carol 1", "Carol 2", "Carol 3"] {
+            carol
+                .post(
+                    &format!("/api/v1/conversations/{c_id}/messages"),
+                    json!({"body": body}),
+                )
+                .await
+                .expect(201);
+        }
+        after_delivery(&all, "carol's messages reach A and B", || async {
+            bodies(&bob, b_id).await.len() == 4
+        })
+        .await;
+        bob.post(
+            &format!("/api/v1/conversations/{b_id}/messages"),
+            json!({"body": "Bob répond"}),
+        )
+        .await
+        .expect(201);
+        let expected = [
+            "Bonjour à *tous*",
+            "Carol 1",
+            "Carol 2",
+            "Carol 3",
+            "Bob répond",
+        ];
+        after_delivery(&all, "everyone reads the five messages", || async {
+            bodies(&alice, a_id).await.len() == 5
+                && bodies(&bob, b_id).await.len() == 5
+                && bodies(&carol, c_id).await.len() == 5
+        })
+        .await;
+        let host_order = bodies(&alice, a_id).await;
+        assert_eq!(host_order, expected, "the host's order");
+        assert_eq!(
+            bodies(&bob, b_id).await,
+            host_order,
+            "B in the host's order"
+        );
+        assert_eq!(
+            bodies(&carol, c_id).await,
+            host_order,
+            "C in the host's order"
+        );
+        let at_b = lines(&bob, b_id).await;
+        let carol_1 = at_b.iter().find(|l| l.2 == "Carol 1").unwrap();
+        assert_eq!(carol_1.1, carol_handle, "attributed to carol at B");
+        let page = bob
+            .get_json(&format!("/api/v1/conversations/{b_id}/messages"))
+            .await;
+        assert!(
+            page.to_string().contains("<em>tous</em>"),
+            "Markdown rendered at B: {page}"
+        );
+
+        // Serving: the conversation to participant instances only.
+        let (status, code) = unsigned(&conversation).await;
+        assert_eq!((status, code.as_str()), (401, "signature_required"));
+        assert_eq!(signed_status(&b, &conversation).await, 200);
+        let carol_message = message_ap_id(&c, c_id, "Carol 2").await;
+        assert_eq!(signed_status(&b, &carol_message).await, 200);
+        let (status, code) = unsigned(&carol_message).await;
+        assert_eq!((status, code.as_str()), (401, "signature_required"));
+
+        // A second conversation, with Bob only: C is no participant.
+        let private = alice
+            .post(
+                "/api/v1/conversations",
+                json!({"name": "Entre nous", "participants": [bob_handle]}),
+            )
+            .await
+            .expect(201);
+        let private_id = private["id"].as_i64().unwrap();
+        let private_ap = conversation_ap_id(&a, private_id).await;
+        after_delivery(&all, "bob is invited to the second", || async {
+            conversation_named(&bob, "Entre nous").await.is_some()
+        })
+        .await;
+        let bp = conversation_named(&bob, "Entre nous").await.unwrap().0;
+        bob.post(&format!("/api/v1/conversations/{bp}/accept"), json!({}))
+            .await
+            .expect(200);
+        deliver_all(&all).await;
+        bob.post(
+            &format!("/api/v1/conversations/{bp}/messages"),
+            json!({"body": "Rien que pour Alice"}),
+        )
+        .await
+        .expect(201);
+        after_delivery(&all, "alice reads bob's private message", || async {
+            bodies(&alice, private_id).await == ["Rien que pour Alice"]
+        })
+        .await;
+        let secret = message_ap_id(&b, bp, "Rien que pour Alice").await;
+        assert_eq!(signed_status(&c, &private_ap).await, 403);
+        assert_eq!(signed_status(&c, &secret).await, 403);
+        assert_eq!(signed_status(&a, &secret).await, 200);
+        let (status, _) = unsigned(&secret).await;
+        assert_eq!(status, 401);
+
+        // A forged relay: the host claims a message of Bob that B never
+        // wrote. C reads it from B, which does not have it: refused, and
+        // nothing is shown.
+        let instance_actor = a.store().instance_actor().await.unwrap().unwrap();
+        let bob_ap = format!("{}/users/bob", b.base_url);
+        let forged = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams"],
+            "id": format!("{}/activities/forged-announce", a.base_url),
+            "type": "Announce",
+            "actor": instance_actor.ap_id,
+            "to": [conversation],
+            "conversationPosition": 999_999,
+            "object": {
+                "id": format!("{}/activities/forged-create", b.base_url),
+                "type": "Create",
+                "actor": bob_ap,
+                "to": [conversation],
+                "object": {
+                    "id": format!("{}/conversation-messages/forged", b.base_url),
+                    "type": "Note",
+                    "attributedTo": bob_ap,
+                    "content": "<p>Message inventé</p>",
+                    "context": conversation,
+                    "to": [conversation]
+                }
+            }
+        });
+        let answer = post_signed(
+            &c.url("/inbox"),
+            &forged,
+            &format!("{}#main-key", instance_actor.ap_id),
+            instance_actor.private_key_pem.as_deref().unwrap(),
+            std::time::SystemTime::now(),
+            |_, _| {},
+        )
+        .await;
+        assert_eq!(answer.status, 503, "{}", answer.text);
+        assert_eq!(answer.code(), "object_unavailable");
+        assert!(!bodies(&carol, c_id)
+            .await
+            .iter()
+            .any(|b| b.contains("inventé")));
+
+        // Nothing delivered twice, nothing failed.
+        for instance in all {
+            let counts = instance.store().delivery_counts(None).await.unwrap();
+            assert_eq!(counts.failed, 0, "{}", instance.domain);
+        }
+        a.stop().await;
+        b.stop().await;
+        c.stop().await;
+    }
+}
