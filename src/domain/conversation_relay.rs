@@ -772,10 +772,15 @@ impl Domain {
                 }
             }
             RelayedChange::Joined(person, position) => {
+                let last = conversations::last_line(&mut tx, id).await?;
+                let state = ParticipantState::Joined;
+                relay_store::mirror_participant(&mut tx, id, person.id, state, None, last).await?;
                 super::conversations::add_line(&mut tx, &event("joined", &person, position))
                     .await?;
             }
             RelayedChange::Left(person, position) => {
+                let state = ParticipantState::Left;
+                relay_store::mirror_participant(&mut tx, id, person.id, state, None, 0).await?;
                 super::conversations::add_line(&mut tx, &event("left", &person, position)).await?;
             }
             RelayedChange::Removed {
@@ -799,7 +804,11 @@ impl Domain {
                     .await?;
                 }
             }
-            RelayedChange::Declined(_) | RelayedChange::Invited => {}
+            RelayedChange::Declined(person) => {
+                let state = ParticipantState::Declined;
+                relay_store::mirror_participant(&mut tx, id, person.id, state, None, 0).await?;
+            }
+            RelayedChange::Invited => {}
             RelayedChange::Edited(message) => {
                 if let Some(line) = self.store.line_by_ap_id(&message.ap_id).await? {
                     if line.actor_id == message.author.id && line.deleted_at.is_none() {

@@ -273,8 +273,15 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
                 && bodies(&carol, c_id).await.len() == 5
         })
         .await;
+        // Deliveries to one inbox may overtake each other: the host's
+        // order is the order it received them in, and every instance
+        // shows that order (Carol's own instance too).
         let host_order = bodies(&alice, a_id).await;
-        assert_eq!(host_order, expected, "the host's order");
+        let mut sorted = host_order.clone();
+        sorted.sort();
+        let mut wanted: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        wanted.sort();
+        assert_eq!(sorted, wanted, "each message once at the host");
         assert_eq!(
             bodies(&bob, b_id).await,
             host_order,
@@ -389,6 +396,393 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
             let counts = instance.store().delivery_counts(None).await.unwrap();
             assert_eq!(counts.failed, 0, "{}", instance.domain);
         }
+        a.stop().await;
+        b.stop().await;
+        c.stop().await;
+    }
+}
+
+/// Whether `text` holds `prefix` followed by a time `HH:MM:SS`.
+fn has_timed_line(text: &str, prefix: &str) -> bool {
+    text.match_indices(prefix).any(|(at, _)| {
+        let rest: Vec<char> = text[at + prefix.len()..].chars().take(8).collect();
+        rest.len() == 8
+            && rest.iter().enumerate().all(|(i, c)| {
+                if i == 2 || i == 5 {
+                    *c == ':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    })
+}
+
+/// Alice (A) starts `name` with Bob (B) and Carol (C), who both accept;
+/// answers the ids at A, B and C once every instance knows both joined.
+async fn conversation_with_bob_and_carol(
+    all: &[&TestInstance],
+    (alice, bob, carol): (&Client<'_>, &Client<'_>, &Client<'_>),
+    (bob_handle, carol_handle): (&str, &str),
+    name: &str,
+) -> (i64, i64, i64) {
+    let created = alice
+        .post(
+            "/api/v1/conversations",
+            json!({"name": name, "participants": [bob_handle, carol_handle]}),
+        )
+        .await
+        .expect(201);
+    let a_id = created["id"].as_i64().unwrap();
+    after_delivery(all, "bob and carol are invited", || async {
+        conversation_named(bob, name).await.is_some()
+            && conversation_named(carol, name).await.is_some()
+    })
+    .await;
+    let b_id = conversation_named(bob, name).await.unwrap().0;
+    let c_id = conversation_named(carol, name).await.unwrap().0;
+    bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
+        .await
+        .expect(200);
+    after_delivery(all, "bob joined at the host", || async {
+        participants(alice, a_id)
+            .await
+            .contains(&(bob_handle.to_string(), "joined".to_string()))
+    })
+    .await;
+    carol
+        .post(&format!("/api/v1/conversations/{c_id}/accept"), json!({}))
+        .await
+        .expect(200);
+    after_delivery(all, "everyone knows both joined", || async {
+        let joined = |h: &str| (h.to_string(), "joined".to_string());
+        participants(bob, b_id)
+            .await
+            .contains(&joined(carol_handle))
+            && participants(carol, c_id)
+                .await
+                .contains(&joined(bob_handle))
+    })
+    .await;
+    (a_id, b_id, c_id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitations_leaving_removal_and_edits_travel_between_instances() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let b = start_fast(engine, None, |_| {}).await;
+        let c = start_fast(engine, None, |_| {}).await;
+        let all = [&a, &b, &c];
+        let alice = Client::teacher(&a, "alice", false)
+            .await
+            .log_in_pages("alice")
+            .await;
+        let bob = Client::teacher(&b, "bob", false)
+            .await
+            .log_in_pages("bob")
+            .await;
+        let carol = Client::teacher(&c, "carol", false)
+            .await
+            .log_in_pages("carol")
+            .await;
+        let dora = Client::teacher(&c, "dora", false)
+            .await
+            .log_in_pages("dora")
+            .await;
+        let alice_handle = format!("alice@{}", a.domain);
+        let bob_handle = format!("bob@{}", b.domain);
+        let carol_handle = format!("carol@{}", c.domain);
+        let dora_handle = format!("dora@{}", c.domain);
+        make_remote_contacts(&all, &alice, &alice_handle, &bob, &bob_handle).await;
+        make_remote_contacts(&all, &alice, &alice_handle, &carol, &carol_handle).await;
+        make_remote_contacts(&all, &bob, &bob_handle, &dora, &dora_handle).await;
+        let (a_id, b_id, c_id) = conversation_with_bob_and_carol(
+            &all,
+            (&alice, &bob, &carol),
+            (&bob_handle, &carol_handle),
+            "Projet commun",
+        )
+        .await;
+        // The join lines, in each reader's page, on every instance.
+        for (client, id) in [(&alice, a_id), (&bob, b_id), (&carol, c_id)] {
+            let page = client.page(&format!("/conversations/{id}")).await;
+            assert!(
+                has_timed_line(&page, "carol a rejoint la conversation | "),
+                "{page}"
+            );
+        }
+
+        // Bob (not the creator, on B) invites his contact Dora (on C):
+        // the host records it and tells C, which notifies Dora.
+        bob.post(
+            &format!("/api/v1/conversations/{b_id}/invite"),
+            json!({"handle": dora_handle}),
+        )
+        .await
+        .expect(200);
+        after_delivery(&all, "dora is invited at C and at the host", || async {
+            conversation_named(&dora, "Projet commun")
+                .await
+                .is_some_and(|(_, state)| state == "invited")
+                && participants(&alice, a_id)
+                    .await
+                    .contains(&(dora_handle.clone(), "invited".to_string()))
+        })
+        .await;
+        let d_id = conversation_named(&dora, "Projet commun").await.unwrap().0;
+        let list = dora.page("/conversations").await;
+        assert!(list.contains("bob vous invite"), "{list}");
+        dora.post(&format!("/api/v1/conversations/{d_id}/accept"), json!({}))
+            .await
+            .expect(200);
+        after_delivery(&all, "everyone knows dora joined", || async {
+            participants(&bob, b_id)
+                .await
+                .contains(&(dora_handle.clone(), "joined".to_string()))
+        })
+        .await;
+
+        // Bob writes twice, edits one and deletes the other.
+        for body in ["Premier jet", "À effacer"] {
+            bob.post(
+                &format!("/api/v1/conversations/{b_id}/messages"),
+                json!({"body": body}),
+            )
+            .await
+            .expect(201);
+        }
+        after_delivery(&all, "bob's messages reach C", || async {
+            bodies(&dora, d_id).await.len() == 2
+        })
+        .await;
+        let at_b = bob
+            .get_json(&format!("/api/v1/conversations/{b_id}/messages"))
+            .await;
+        let line_of = |body: &str| {
+            at_b["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["body"] == body)
+                .and_then(|l| l["id"].as_i64())
+                .unwrap()
+        };
+        let (first, second) = (line_of("Premier jet"), line_of("À effacer"));
+        let erased = message_ap_id(&b, b_id, "À effacer").await;
+        bob.call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/conversations/{b_id}/messages/{first}"),
+            Some(json!({"body": "Version **finale**"})),
+        )
+        .await
+        .expect(200);
+        bob.call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/conversations/{b_id}/messages/{second}"),
+            None,
+        )
+        .await
+        .expect(204);
+        after_delivery(&all, "the edit and the deletion reach A and C", || async {
+            let seen = |v: Vec<String>| v == ["Version **finale**"];
+            seen(
+                bodies(&alice, a_id)
+                    .await
+                    .into_iter()
+                    .filter(|b| !b.is_empty())
+                    .collect(),
+            ) && seen(
+                bodies(&carol, c_id)
+                    .await
+                    .into_iter()
+                    .filter(|b| !b.is_empty())
+                    .collect(),
+            ) && seen(
+                bodies(&dora, d_id)
+                    .await
+                    .into_iter()
+                    .filter(|b| !b.is_empty())
+                    .collect(),
+            )
+        })
+        .await;
+        assert_eq!(
+            signed_status(&a, &erased).await,
+            410,
+            "a deleted message is gone"
+        );
+
+        // Carol leaves: every instance shows it.
+        carol
+            .post(&format!("/api/v1/conversations/{c_id}/leave"), json!({}))
+            .await
+            .expect(204);
+        after_delivery(&all, "carol's leaving reaches A, B and C", || async {
+            let left = |l: &Vec<(String, String, String)>| {
+                l.iter()
+                    .any(|(k, who, _)| k == "left" && *who == carol_handle)
+            };
+            left(&lines(&alice, a_id).await)
+                && left(&lines(&bob, b_id).await)
+                && left(&lines(&dora, d_id).await)
+        })
+        .await;
+        for (client, id) in [(&alice, a_id), (&bob, b_id), (&dora, d_id)] {
+            let page = client.page(&format!("/conversations/{id}")).await;
+            assert!(
+                has_timed_line(&page, "carol a quitté la conversation : "),
+                "{page}"
+            );
+        }
+
+        // The creator removes Dora: she is warned on her instance.
+        alice
+            .post(
+                &format!("/api/v1/conversations/{a_id}/remove"),
+                json!({"handle": dora_handle}),
+            )
+            .await
+            .expect(200);
+        after_delivery(&all, "dora is removed on C, and B knows", || async {
+            conversation_named(&dora, "Projet commun")
+                .await
+                .is_some_and(|(_, state)| state == "removed")
+                && lines(&bob, b_id)
+                    .await
+                    .iter()
+                    .any(|(k, who, _)| k == "removed" && *who == dora_handle)
+                && !participants(&bob, b_id)
+                    .await
+                    .iter()
+                    .any(|(who, _)| *who == dora_handle)
+        })
+        .await;
+        let list = dora.page("/conversations").await;
+        assert!(
+            list.contains("alice vous a retiré de la conversation"),
+            "{list}"
+        );
+        let notes = dora.get_json("/api/v1/notifications").await;
+        assert!(
+            notes["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["kind"] == "conversation_removed"),
+            "{notes}"
+        );
+
+        // The same relay twice changes nothing.
+        for instance in all {
+            let counts = instance.store().delivery_counts(None).await.unwrap();
+            assert_eq!(counts.failed, 0, "{}", instance.domain);
+        }
+        a.stop().await;
+        b.stop().await;
+        c.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_host_enforces_the_lowest_trust_level_at_invitation_and_message() {
+    for engine in engines() {
+        let associative = |s: &mut preau::config::Settings| {
+            s.instance.trust_level = preau_federation::TrustLevel::Associative;
+        };
+        let a = start_fast(engine, None, associative).await;
+        let b = start_fast(engine, None, associative).await;
+        let c = start_fast(engine, None, |_| {}).await;
+        let all = [&a, &b, &c];
+        let alice = Client::teacher(&a, "alice", false).await;
+        let admin = Client::teacher(&a, "lucie", true)
+            .await
+            .log_in_pages("lucie")
+            .await;
+        let bob = Client::teacher(&b, "bob", false).await;
+        let carol = Client::teacher(&c, "carol", false).await;
+        let alice_handle = format!("alice@{}", a.domain);
+        let bob_handle = format!("bob@{}", b.domain);
+        let carol_handle = format!("carol@{}", c.domain);
+        make_remote_contacts(&all, &alice, &alice_handle, &bob, &bob_handle).await;
+        make_remote_contacts(&all, &alice, &alice_handle, &carol, &carol_handle).await;
+        // A's admin vouches for B (which declares associative).
+        a.store()
+            .note_instance(&b.domain, &b.base_url)
+            .await
+            .unwrap();
+        preau::apub::trust::check_and_store(&a.running.state, &b.domain, &b.base_url).await;
+        let manual = |level: &'static str| {
+            let admin = &admin;
+            let url = format!("/admin/instances/{}/manual", b.domain);
+            async move {
+                let html = admin.page("/admin/instances").await;
+                let token = csrf_token(&html);
+                let answer = admin
+                    .post_form(
+                        &url,
+                        &[
+                            ("csrf_token", token.as_str()),
+                            ("level", level),
+                            ("note", "Convention signée"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(answer.status, 303, "{}", answer.text);
+            }
+        };
+        manual("associative").await;
+
+        // Carol's instance is informal: the host refuses her.
+        alice
+            .post(
+                "/api/v1/conversations",
+                json!({"name": "Réservée", "participants": [carol_handle],
+                       "min_level": "associative"}),
+            )
+            .await
+            .expect_error(403, "conversation_level_too_low");
+        let created = alice
+            .post(
+                "/api/v1/conversations",
+                json!({"name": "Réservée", "participants": [bob_handle],
+                       "min_level": "associative"}),
+            )
+            .await
+            .expect(201);
+        let a_id = created["id"].as_i64().unwrap();
+        after_delivery(&all, "bob is invited", || async {
+            conversation_named(&bob, "Réservée").await.is_some()
+        })
+        .await;
+        let b_id = conversation_named(&bob, "Réservée").await.unwrap().0;
+        bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
+            .await
+            .expect(200);
+        bob.post(
+            &format!("/api/v1/conversations/{b_id}/messages"),
+            json!({"body": "Bien reçu"}),
+        )
+        .await
+        .expect(201);
+        after_delivery(&all, "bob's message reaches the host", || async {
+            bodies(&alice, a_id).await == ["Bien reçu"]
+        })
+        .await;
+
+        // The admin withdraws the entry: B is informal again for A, and
+        // the host refuses Bob's next message.
+        manual("none").await;
+        bob.post(
+            &format!("/api/v1/conversations/{b_id}/messages"),
+            json!({"body": "Refusé par l'hôte"}),
+        )
+        .await
+        .expect(201);
+        after_delivery(&all, "the host refused bob's message", || async {
+            b.store().delivery_counts(None).await.unwrap().refused >= 1
+        })
+        .await;
+        assert_eq!(bodies(&alice, a_id).await, ["Bien reçu"]);
         a.stop().await;
         b.stop().await;
         c.stop().await;

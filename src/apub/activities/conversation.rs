@@ -287,10 +287,16 @@ pub async fn mirror_receive(
         }
         _ => return Ok(Applied::Ignored),
     };
-    let document = if refresh {
-        Some(fetch_host_document(data, &conversation_id).await?)
-    } else {
-        None
+    // Who is in, as the host says now. Once a leave, a removal or a
+    // refusal leaves this instance without a participant, the host no
+    // longer serves the document: the change itself is enough then.
+    let document = match (&change, refresh) {
+        (_, false) => None,
+        (
+            RelayedChange::Left(..) | RelayedChange::Removed { .. } | RelayedChange::Declined(_),
+            true,
+        ) => fetch_host_document(data, &conversation_id).await.ok(),
+        (_, true) => Some(fetch_host_document(data, &conversation_id).await?),
     };
     Ok(domain
         .mirror_receive_change(&conversation, announce, change, document.as_ref())
