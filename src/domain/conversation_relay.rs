@@ -142,6 +142,52 @@ pub fn message_note(line: &LineRow, author: &str, conversation: &str) -> DomainR
     Ok(note)
 }
 
+/// The `Invite` of `invitee` into `conversation` by `inviter` (ids).
+pub fn invite_activity(
+    id: &str,
+    conversation: &str,
+    inviter: &str,
+    invitee: &str,
+) -> DomainResult<Activity> {
+    Ok(Activity::invite(
+        url(id)?,
+        url(inviter)?,
+        &url(conversation)?,
+        &url(invitee)?,
+    ))
+}
+
+/// The invitee's `Accept` or `Reject` of the `Invite` `invite_id`,
+/// addressed to the conversation.
+pub fn answer_activity(
+    accept: bool,
+    id: &str,
+    conversation: &str,
+    invitee: &str,
+    invite_id: &str,
+) -> DomainResult<Activity> {
+    let answered = Answered {
+        id: invite_id.to_string(),
+        kind: ActivityKind::Invite,
+        actor: None,
+        object: conversation.to_string(),
+        target: Some(invitee.to_string()),
+    };
+    outbox::answer(accept, id, invitee, &answered, conversation)
+}
+
+/// An activity of `actor` about a conversation (`Leave`, `Remove`, a
+/// message's `Create`, `Update`, `Delete`), addressed to it only.
+pub fn activity_of(
+    kind: ActivityKind,
+    id: &str,
+    conversation: &str,
+    actor: &str,
+    object: Value,
+) -> DomainResult<Activity> {
+    Ok(Activity::new(kind, url(id)?, url(actor)?, object).to([conversation]))
+}
+
 impl Domain {
     /// Whether this instance hosts `conversation`.
     pub fn hosts_conversation(&self, conversation: &ConversationRow) -> bool {
@@ -233,12 +279,7 @@ impl Domain {
         inviter: &ActorRow,
         invitee: &ActorRow,
     ) -> DomainResult<Activity> {
-        Ok(Activity::invite(
-            url(id)?,
-            url(&inviter.ap_id)?,
-            &url(&conversation.ap_id)?,
-            &url(&invitee.ap_id)?,
-        ))
+        invite_activity(id, &conversation.ap_id, &inviter.ap_id, &invitee.ap_id)
     }
 
     /// The invitee's `Accept` or `Reject` of the `Invite` `invite_id`,
@@ -250,19 +291,12 @@ impl Domain {
         invitee: &ActorRow,
         invite_id: &str,
     ) -> DomainResult<Activity> {
-        let answered = Answered {
-            id: invite_id.to_string(),
-            kind: ActivityKind::Invite,
-            actor: None,
-            object: conversation.ap_id.clone(),
-            target: Some(invitee.ap_id.clone()),
-        };
-        outbox::answer(
+        answer_activity(
             accept,
             &self.conversation_activity_id(),
-            &invitee.ap_id,
-            &answered,
             &conversation.ap_id,
+            &invitee.ap_id,
+            invite_id,
         )
     }
 
@@ -274,13 +308,13 @@ impl Domain {
         actor: &ActorRow,
         object: Value,
     ) -> DomainResult<Activity> {
-        Ok(Activity::new(
+        activity_of(
             kind,
-            url(&self.conversation_activity_id())?,
-            url(&actor.ap_id)?,
+            &self.conversation_activity_id(),
+            &conversation.ap_id,
+            &actor.ap_id,
             object,
         )
-        .to([conversation.ap_id.as_str()]))
     }
 
     /// `Create`, `Update` (with the `Note`) or `Delete` (a `Tombstone`)
@@ -521,7 +555,7 @@ impl Domain {
             .await?;
             Vec::new()
         } else {
-            vec![invitee.inbox.clone()]
+            vec![inbox_of(invitee)]
         };
         self.relay_conversation_change(&mut tx, conversation, invite, None, &also_to)
             .await?;
