@@ -673,9 +673,21 @@ impl Domain {
         let Some(mut tx) = self.begin_applying(received).await? else {
             return Ok(Applied::Duplicate);
         };
-        let conversation = self.mirror_conversation_in(&mut tx, document).await?;
         if !welcome {
-            // Declined on the invitee's behalf, without asking them.
+            // Declined on the invitee's behalf, without asking them, and
+            // without keeping a copy of the conversation.
+            let conversation = match self.store.conversation_by_ap_id(&document.ap_id).await? {
+                Some(conversation) => conversation,
+                None => ConversationRow {
+                    id: ConversationId(0),
+                    ap_id: document.ap_id.clone(),
+                    name: document.name.clone(),
+                    creator_id: document.creator.id,
+                    min_level: document.min_level.clone(),
+                    created_at: tx.now_ms(),
+                    updated_at: tx.now_ms(),
+                },
+            };
             let reject = self.conversation_answer(false, &conversation, invitee, invite_id)?;
             self.send_to_conversation_host(&mut tx, &conversation, invitee, &reject)
                 .await?;
@@ -683,6 +695,7 @@ impl Domain {
             self.after_commit();
             return Ok(Applied::Applied);
         }
+        let conversation = self.mirror_conversation_in(&mut tx, document).await?;
         let already = self
             .store
             .participant(conversation.id, invitee.id)

@@ -64,9 +64,10 @@ impl ConversationPage {
             .filter(|p| p.row.state == ParticipantState::Joined)
     }
 
-    /// The last line shown (0 when none).
+    /// The newest line shown (0 when none): the highest id, since lines
+    /// are shown in the host's order, not always the order they arrived.
     pub fn last_line(&self) -> i64 {
-        self.lines.last().map(|l| l.id).unwrap_or(0)
+        self.lines.iter().map(|l| l.id).max().unwrap_or(0)
     }
 }
 

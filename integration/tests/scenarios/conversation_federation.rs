@@ -788,3 +788,61 @@ async fn the_host_enforces_the_lowest_trust_level_at_invitation_and_message() {
         c.stop().await;
     }
 }
+
+/// The invitee's instance decides: a teacher who may not use messages
+/// there is declined on their behalf (a `Reject` to the host), and is
+/// neither disturbed nor given a copy of the conversation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_declines_for_a_teacher_without_messages() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let d = start_fast(engine, None, |s| {
+            s.messaging.who = preau::config::MessagingAudience::Listed;
+            s.messaging.accounts = vec!["someone".to_string()];
+        })
+        .await;
+        let all = [&a, &d];
+        let alice = Client::teacher(&a, "alice", false).await;
+        let eve = Client::teacher(&d, "eve", false).await;
+        let alice_handle = format!("alice@{}", a.domain);
+        let eve_handle = format!("eve@{}", d.domain);
+        make_remote_contacts(&all, &alice, &alice_handle, &eve, &eve_handle).await;
+        // Alice's instance cannot know: Eve is offered and invited.
+        let created = alice
+            .post(
+                "/api/v1/conversations",
+                json!({"name": "Sans messages", "participants": [eve_handle]}),
+            )
+            .await
+            .expect(201);
+        let a_id = created["id"].as_i64().unwrap();
+        let conversation = preau::domain::store::conversations::ConversationId(a_id);
+        let eve_at_a = a.known_actor(&d.url("/users/eve")).await;
+        after_delivery(&all, "eve's instance declined for her", || async {
+            a.store()
+                .participant(conversation, eve_at_a.id)
+                .await
+                .unwrap()
+                .is_some_and(|p| {
+                    p.state == preau::domain::store::conversations::ParticipantState::Declined
+                })
+        })
+        .await;
+        let ap_id = conversation_ap_id(&a, a_id).await;
+        assert!(
+            d.store()
+                .conversation_by_ap_id(&ap_id)
+                .await
+                .unwrap()
+                .is_none(),
+            "no copy kept"
+        );
+        let notes = eve.get_json("/api/v1/notifications").await;
+        assert!(
+            !notes.to_string().contains("conversation_invitation"),
+            "{notes}"
+        );
+        a.stop().await;
+        d.stop().await;
+    }
+}
