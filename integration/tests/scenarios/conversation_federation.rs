@@ -391,6 +391,24 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
             .iter()
             .any(|b| b.contains("inventé")));
 
+        // Only the host speaks for the conversation: the same relay
+        // signed by C's instance actor is refused at B.
+        let c_actor = c.store().instance_actor().await.unwrap().unwrap();
+        let mut not_host = forged.clone();
+        not_host["id"] = json!(format!("{}/activities/not-the-host", c.base_url));
+        not_host["actor"] = json!(c_actor.ap_id);
+        let answer = post_signed(
+            &b.url("/inbox"),
+            &not_host,
+            &format!("{}#main-key", c_actor.ap_id),
+            c_actor.private_key_pem.as_deref().unwrap(),
+            std::time::SystemTime::now(),
+            |_, _| {},
+        )
+        .await;
+        assert_eq!(answer.status, 403, "{}", answer.text);
+        assert_eq!(answer.code(), "not_conversation_host");
+
         // Nothing delivered twice, nothing failed.
         for instance in all {
             let counts = instance.store().delivery_counts(None).await.unwrap();
