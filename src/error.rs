@@ -122,6 +122,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::NotContentAuthor
         | R::NotProjectMember
         | R::NotConversationParticipant
+        | R::NotAParticipant
         | R::NotConversationCreator
         | R::InviteeNotAContact
         | R::ConversationLevelTooLow
@@ -202,7 +203,6 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::MarkdownTooDeep(_)
         | R::NameTaken(_)
         | R::NotAPerson
-        | R::RemoteParticipant
         | R::InviteeWithoutMessaging
         | R::NotAThread
         | R::ParentInOtherForum
@@ -253,7 +253,7 @@ impl Refusal {
             R::NotConversationCreator => "not_conversation_creator",
             R::InviteeNotAContact => "invitee_not_a_contact",
             R::ConversationLevelTooLow => "conversation_level_too_low",
-            R::RemoteParticipant => "remote_participant",
+            R::NotAParticipant => "not_a_participant",
             R::InviteeWithoutMessaging => "invitee_without_messaging",
             R::NoConversationInvitation => "no_conversation_invitation",
             R::AlreadyParticipant => "already_participant",

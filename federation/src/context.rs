@@ -80,7 +80,12 @@ pub fn preau_context() -> Value {
             "size": "preau:size",
             "digest": "preau:digest",
             "Presence": "preau:Presence",
-            "presenceStatus": "preau:presenceStatus"
+            "presenceStatus": "preau:presenceStatus",
+            "Conversation": "preau:Conversation",
+            "participants": { "@id": "preau:participants", "@container": "@list" },
+            "participantState": "preau:participantState",
+            "minParticipantLevel": "preau:minParticipantLevel",
+            "conversationPosition": "preau:conversationPosition"
         }
     ])
 }

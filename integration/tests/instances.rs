@@ -16,6 +16,8 @@ mod contact_categories;
 mod contact_presence;
 #[path = "scenarios/contacts.rs"]
 mod contacts;
+#[path = "scenarios/conversation_federation.rs"]
+mod conversation_federation;
 #[path = "scenarios/conversations.rs"]
 mod conversations;
 #[path = "scenarios/delivery.rs"]

@@ -11,6 +11,7 @@ pub mod address_filter;
 pub mod avatars;
 pub mod backfill;
 pub mod collections;
+pub mod conversations;
 pub mod forums;
 pub mod inbox;
 pub mod lookup;
@@ -72,6 +73,10 @@ pub fn routes() -> Router<AppState> {
         .route("/forums/{name}/featured", get(forums::get_forum_featured))
         .route("/forums/{name}/outbox", get(forums::get_forum_outbox))
         .route("/posts/{token}", get(forums::get_post))
+        .route(
+            "/conversation-messages/{token}",
+            get(conversations::get_conversation_message),
+        )
         .route("/posts/{token}/context", get(forums::get_post_context))
         .route("/contexts/{id}", get(forums::get_hosted_context))
         .route("/projects/{name}/inbox", post(inbox::post_inbox))

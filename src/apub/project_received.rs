@@ -297,10 +297,23 @@ pub async fn trusted_object(
     inner: &Activity,
     project: &ProjectRow,
 ) -> Result<(Value, Url, ActorRow), InboxError> {
+    let project_url = Url::parse(&project.actor.ap_id).map_err(|_| invalid())?;
+    trusted_object_from(data, inner, &project_url).await
+}
+
+/// The object of an activity `inner` relayed by the server of `relayer`
+/// (a project, a conversation): taken as delivered when its id is on that
+/// server, fetched from its origin otherwise (`503 object_unavailable`
+/// when it cannot be, so it is delivered again); its author must be
+/// `inner`'s actor.
+pub async fn trusted_object_from(
+    data: &Data<AppState>,
+    inner: &Activity,
+    project_url: &Url,
+) -> Result<(Value, Url, ActorRow), InboxError> {
     let object = inner.embedded_object().cloned();
     let object_id = inner.object_id().ok_or_else(invalid)?;
-    let project_url = Url::parse(&project.actor.ap_id).map_err(|_| invalid())?;
-    let delivered = object.is_some() && same_origin(&object_id, &project_url);
+    let delivered = object.is_some() && same_origin(&object_id, project_url);
     let object = match object {
         Some(object) if delivered => object,
         _ => {
@@ -332,7 +345,7 @@ pub async fn trusted_object(
         return Err(author_mismatch());
     }
     let provenance = if delivered {
-        Provenance::DeliveredBy(&project_url)
+        Provenance::DeliveredBy(project_url)
     } else {
         Provenance::FetchedFrom(&object_id)
     };

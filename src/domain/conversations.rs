@@ -11,13 +11,14 @@ use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorId, ActorKindRow, ActorRow},
     conversations::{
-        self, ConversationId, ConversationListRow, ConversationRow, LineRow, NewLine,
+        self, ConversationId, ConversationListRow, ConversationRow, LinePlace, LineRow, NewLine,
         ParticipantRow, ParticipantState, ParticipantView,
     },
     notifications::{NewNotification, NotificationKind, Recipients},
     Tx,
 };
-use preau_federation::TrustLevel;
+use preau_federation::{activities::ActivityKind, TrustLevel};
+use serde_json::Value;
 
 /// Longest conversation name, in characters.
 pub const MAX_NAME: usize = 100;
@@ -63,9 +64,10 @@ impl ConversationPage {
             .filter(|p| p.row.state == ParticipantState::Joined)
     }
 
-    /// The last line shown (0 when none).
+    /// The newest line shown (0 when none): the highest id, since lines
+    /// are shown in the host's order, not always the order they arrived.
     pub fn last_line(&self) -> i64 {
-        self.lines.last().map(|l| l.id).unwrap_or(0)
+        self.lines.iter().map(|l| l.id).max().unwrap_or(0)
     }
 }
 
@@ -119,8 +121,9 @@ impl Domain {
     }
 
     /// Refuses someone who cannot be invited by `inviter`: not a person,
-    /// not their contact, or below the conversation's trust level.
-    async fn check_invitee(
+    /// not their contact, without messages (a local teacher: a remote
+    /// one's instance decides), or below the conversation's trust level.
+    pub(super) async fn check_invitee(
         &self,
         inviter: &ActorRow,
         invitee: &ActorRow,
@@ -132,22 +135,17 @@ impl Domain {
         if invitee.id == inviter.id {
             return Err(Refusal::AlreadyParticipant.into());
         }
-        // The host does not relay to other instances yet: a remote
-        // teacher invited here would never learn of it.
-        if !invitee.is_local() {
-            return Err(Refusal::RemoteParticipant.into());
-        }
         if self.contact_state(inviter.id, invitee.id).await? != "contact" {
             return Err(Refusal::InviteeNotAContact.into());
         }
-        if !self.receives_messages(&invitee.name).await? {
+        if invitee.is_local() && !self.receives_messages(&invitee.name).await? {
             return Err(Refusal::InviteeWithoutMessaging.into());
         }
         self.check_conversation_level(min_level, invitee).await
     }
 
     /// Refuses a person whose label is below the conversation's minimum.
-    async fn check_conversation_level(
+    pub(super) async fn check_conversation_level(
         &self,
         min_level: Option<&str>,
         person: &ActorRow,
@@ -195,16 +193,25 @@ impl Domain {
         let mut tx = self.store.begin().await?;
         let id =
             conversations::insert_conversation(&mut tx, &ap_id, &name, me.id, min_level).await?;
-        conversations::invite_participant(&mut tx, id, me.id, None).await?;
+        conversations::invite_participant(&mut tx, id, me.id, None, None).await?;
         // Invited just above in this transaction: joins.
         conversations::join_participant(&mut tx, id, me.id, 0).await?;
         for kind in ["locked", "unlocked"] {
             add_line(&mut tx, &event_line(id, kind, me.id)).await?;
         }
         let mut invited: Vec<ActorId> = Vec::new();
+        let conversation = ConversationRow {
+            id,
+            ap_id: ap_id.clone(),
+            name: name.clone(),
+            creator_id: me.id,
+            min_level: min_level.map(str::to_string),
+            created_at: tx.now_ms(),
+            updated_at: tx.now_ms(),
+        };
         for invitee in new.participants {
             if !invited.contains(&invitee.id) {
-                conversations::invite_participant(&mut tx, id, invitee.id, Some(me.id)).await?;
+                self.invite_in(&mut tx, &conversation, &me, invitee).await?;
                 invited.push(invitee.id);
             }
         }
@@ -217,7 +224,43 @@ impl Domain {
         )
         .await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(id)
+    }
+
+    /// On the host: records `invitee` invited by `inviter`, sends the
+    /// `Invite` to a remote invitee's inbox and relays it to the
+    /// participants' instances.
+    async fn invite_in(
+        &self,
+        tx: &mut Tx,
+        conversation: &ConversationRow,
+        inviter: &ActorRow,
+        invitee: &ActorRow,
+    ) -> DomainResult<()> {
+        let invite_id = self.conversation_activity_id();
+        conversations::invite_participant(
+            tx,
+            conversation.id,
+            invitee.id,
+            Some(inviter.id),
+            Some(&invite_id),
+        )
+        .await?;
+        let invite = self.conversation_invite(&invite_id, conversation, inviter, invitee)?;
+        let invite = crate::domain::outbox::to_json(&invite)?;
+        if !invitee.is_local() && super::conversation_relay::relays_to_instances(conversation) {
+            crate::domain::outbox::queue(
+                tx,
+                &invite_id,
+                inviter.id,
+                &invite,
+                std::slice::from_ref(&invitee.inbox),
+            )
+            .await?;
+        }
+        self.relay_conversation_change(tx, conversation, &invite, None, &[])
+            .await
     }
 
     /// A participant invites one of their contacts.
@@ -244,7 +287,18 @@ impl Domain {
         self.check_invitee(&me, invitee, conversation.min_level.as_deref())
             .await?;
         let mut tx = self.store.begin().await?;
-        conversations::invite_participant(&mut tx, id, invitee.id, Some(me.id)).await?;
+        if !self.hosts_conversation(&conversation) {
+            // The host decides: it records the invitation and tells the
+            // invitee.
+            let invite_id = self.conversation_activity_id();
+            let invite = self.conversation_invite(&invite_id, &conversation, &me, invitee)?;
+            self.send_to_conversation_host(&mut tx, &conversation, &me, &invite)
+                .await?;
+            crate::domain::store::commit(tx).await?;
+            self.after_commit();
+            return Ok(());
+        }
+        self.invite_in(&mut tx, &conversation, &me, invitee).await?;
         notify_conversation(
             &mut tx,
             NotificationKind::ConversationInvitation,
@@ -254,6 +308,7 @@ impl Domain {
         )
         .await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 
@@ -267,33 +322,44 @@ impl Domain {
     ) -> DomainResult<()> {
         self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
-        let invited = self
+        let participation = self
             .store
             .participant(id, me.id)
             .await?
-            .is_some_and(|row| row.state == ParticipantState::Invited);
-        if !invited {
-            return Err(Refusal::NoConversationInvitation.into());
-        }
+            .filter(|row| row.state == ParticipantState::Invited)
+            .ok_or(Refusal::NoConversationInvitation)?;
+        let invite_id = participation
+            .invite_ap_id
+            .clone()
+            .unwrap_or_else(|| format!("{}#invite-{}", self.conversation_activity_id(), me.id.0));
         let conversation = self.conversation_row(id).await?;
         if accept {
             self.check_conversation_level(conversation.min_level.as_deref(), &me)
                 .await?;
         }
+        let hosted = self.hosts_conversation(&conversation);
         let mut tx = self.store.begin().await?;
+        let mut line = None;
         if accept {
             let last = conversations::last_line(&mut tx, id).await?;
             if !conversations::join_participant(&mut tx, id, me.id, last).await? {
                 return Err(Refusal::NoConversationInvitation.into());
             }
-            add_line(&mut tx, &event_line(id, "joined", me.id)).await?;
+            // On a mirror, the line comes with the host's word.
+            if hosted {
+                line = Some(add_line(&mut tx, &event_line(id, "joined", me.id)).await?);
+            }
         } else {
             let change = (ParticipantState::Invited, ParticipantState::Declined);
             if !conversations::end_participation(&mut tx, id, me.id, change, None).await? {
                 return Err(Refusal::NoConversationInvitation.into());
             }
         }
+        let answer = self.conversation_answer(accept, &conversation, &me, &invite_id)?;
+        self.share_conversation_change(&mut tx, &conversation, &me, &answer, line, &[])
+            .await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 
@@ -305,14 +371,24 @@ impl Domain {
     ) -> DomainResult<()> {
         self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
-        self.joined_participation(id, me.id).await?;
+        let (conversation, _) = self.joined_participation(id, me.id).await?;
+        let hosted = self.hosts_conversation(&conversation);
         let mut tx = self.store.begin().await?;
         let change = (ParticipantState::Joined, ParticipantState::Left);
         if !conversations::end_participation(&mut tx, id, me.id, change, None).await? {
             return Err(Refusal::NotFound.into());
         }
-        add_line(&mut tx, &event_line(id, "left", me.id)).await?;
+        let line = if hosted {
+            Some(add_line(&mut tx, &event_line(id, "left", me.id)).await?)
+        } else {
+            None
+        };
+        let object = Value::String(conversation.ap_id.clone());
+        let leave = self.conversation_activity(ActivityKind::Leave, &conversation, &me, object)?;
+        self.share_conversation_change(&mut tx, &conversation, &me, &leave, line, &[])
+            .await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 
@@ -346,9 +422,29 @@ impl Domain {
         if !conversations::end_participation(&mut tx, id, person, change, Some(me.id)).await? {
             return Err(Refusal::NotCurrentParticipant.into());
         }
-        if state == ParticipantState::Joined {
-            add_line(&mut tx, &event_line(id, "removed", person)).await?;
-        }
+        let line = if state == ParticipantState::Joined {
+            Some(add_line(&mut tx, &event_line(id, "removed", person)).await?)
+        } else {
+            None
+        };
+        let removed = self.actor_by_id(person).await?;
+        let remove = self
+            .conversation_activity(
+                ActivityKind::Remove,
+                &conversation,
+                &me,
+                Value::String(removed.ap_id.clone()),
+            )?
+            .target(&crate::domain::outbox::url(&conversation.ap_id)?)
+            .origin(&crate::domain::outbox::url(&conversation.ap_id)?);
+        // The removed teacher's instance hears of it too.
+        let also_to: Vec<String> = if removed.is_local() {
+            Vec::new()
+        } else {
+            vec![super::project_host::inbox_of(&removed)]
+        };
+        self.share_conversation_change(&mut tx, &conversation, &me, &remove, line, &also_to)
+            .await?;
         // "[Prénom NOM] vous a retiré de la conversation [nom]".
         notify_conversation(
             &mut tx,
@@ -359,6 +455,7 @@ impl Domain {
         )
         .await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 
@@ -392,10 +489,21 @@ impl Domain {
                 ap_id: Some(&ap_id),
                 source: &source,
                 html: &html,
+                place: if self.hosts_conversation(&conversation) {
+                    LinePlace::Host
+                } else {
+                    LinePlace::AfterLast
+                },
             },
         )
         .await?;
+        if let Some(row) = conversations::line_in(&mut tx, line).await? {
+            let create = self.message_activity(ActivityKind::Create, &conversation, &me, &row)?;
+            self.share_conversation_change(&mut tx, &conversation, &me, &create, Some(line), &[])
+                .await?;
+        }
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         // One's own message is read.
         self.store.mark_conversation_read(id, me.id, line).await?;
         Ok(line)
@@ -407,8 +515,8 @@ impl Domain {
         me: ActorId,
         id: ConversationId,
         line: i64,
-    ) -> DomainResult<LineRow> {
-        self.joined_participation(id, me).await?;
+    ) -> DomainResult<(ConversationRow, LineRow)> {
+        let (conversation, _) = self.joined_participation(id, me).await?;
         let row = self
             .store
             .line(line)
@@ -421,7 +529,7 @@ impl Domain {
         if row.deleted_at.is_some() {
             return Err(Refusal::PostDeleted.into());
         }
-        Ok(row)
+        Ok((conversation, row))
     }
 
     /// The author changes their message.
@@ -433,12 +541,20 @@ impl Domain {
         body: &str,
     ) -> DomainResult<()> {
         self.check_messaging(account)?;
-        let row = self.own_message(account.actor_id, id, line).await?;
+        let (conversation, row) = self.own_message(account.actor_id, id, line).await?;
+        let me = self.actor_of(account).await?;
         let source = message_source(body)?;
         let html = rendering::markdown(source.clone(), "body").await?;
         let mut tx = self.store.begin().await?;
         conversations::edit_line(&mut tx, row.id, &source, &html).await?;
+        super::live::conversation_line_stored(&mut tx, row.id, id.0).await?;
+        if let Some(row) = conversations::line_in(&mut tx, row.id).await? {
+            let update = self.message_activity(ActivityKind::Update, &conversation, &me, &row)?;
+            self.share_conversation_change(&mut tx, &conversation, &me, &update, None, &[])
+                .await?;
+        }
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 
@@ -450,10 +566,18 @@ impl Domain {
         line: i64,
     ) -> DomainResult<()> {
         self.check_messaging(account)?;
-        let row = self.own_message(account.actor_id, id, line).await?;
+        let (conversation, row) = self.own_message(account.actor_id, id, line).await?;
+        let me = self.actor_of(account).await?;
         let mut tx = self.store.begin().await?;
         conversations::delete_line(&mut tx, row.id).await?;
+        super::live::conversation_line_stored(&mut tx, row.id, id.0).await?;
+        if let Some(row) = conversations::line_in(&mut tx, row.id).await? {
+            let delete = self.message_activity(ActivityKind::Delete, &conversation, &me, &row)?;
+            self.share_conversation_change(&mut tx, &conversation, &me, &delete, None, &[])
+                .await?;
+        }
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 
@@ -554,15 +678,15 @@ impl Domain {
         Ok(self.conversation_row(id).await?.name)
     }
 
-    /// The caller's accepted contacts of this instance, each once (whom
-    /// they may invite).
+    /// The caller's accepted contacts, each once (whom they may invite):
+    /// of this instance when they may use messages; of other instances
+    /// always (their instance decides, and declines for them).
     pub async fn my_contacts(&self, account: &AccountRow) -> DomainResult<Vec<ActorRow>> {
         self.check_messaging(account)?;
         let mut people: Vec<ActorRow> = Vec::new();
         for view in self.store.contacts_of(account.actor_id).await? {
-            if view.person.is_local()
-                && !people.iter().any(|p| p.id == view.person.id)
-                && self.receives_messages(&view.person.name).await?
+            if !people.iter().any(|p| p.id == view.person.id)
+                && (!view.person.is_local() || self.receives_messages(&view.person.name).await?)
             {
                 people.push(view.person);
             }
@@ -579,7 +703,7 @@ impl Domain {
 
 /// Adds a line and announces it to the streams that have the
 /// conversation open.
-async fn add_line(tx: &mut Tx, line: &NewLine<'_>) -> DomainResult<i64> {
+pub(super) async fn add_line(tx: &mut Tx, line: &NewLine<'_>) -> DomainResult<i64> {
     let id = conversations::insert_line(tx, line).await?;
     super::live::conversation_line_stored(tx, id, line.conversation.0).await?;
     Ok(id)
@@ -588,7 +712,7 @@ async fn add_line(tx: &mut Tx, line: &NewLine<'_>) -> DomainResult<i64> {
 /// Tells `to` (their local accounts) of an invitation or a removal by
 /// `from`, in the transaction of the change; the notification opens
 /// "Messages", where the invitation is answered or the removal shown.
-async fn notify_conversation(
+pub(super) async fn notify_conversation(
     tx: &mut Tx,
     kind: NotificationKind,
     from: &ActorRow,
@@ -604,7 +728,7 @@ async fn notify_conversation(
 }
 
 /// An event line about `actor`.
-fn event_line(conversation: ConversationId, kind: &str, actor: ActorId) -> NewLine<'_> {
+pub(super) fn event_line(conversation: ConversationId, kind: &str, actor: ActorId) -> NewLine<'_> {
     NewLine {
         conversation,
         kind,
@@ -612,6 +736,7 @@ fn event_line(conversation: ConversationId, kind: &str, actor: ActorId) -> NewLi
         ap_id: None,
         source: "",
         html: "",
+        place: LinePlace::Host,
     }
 }
 

@@ -92,9 +92,8 @@ refusals! {
     InviteeNotAContact,
     /// This conversation does not accept participants of this trust level.
     ConversationLevelTooLow,
-    /// This teacher is on another instance: conversations across instances are not available
-    /// yet.
-    RemoteParticipant,
+    /// Only instances with a participant in this conversation may read it.
+    NotAParticipant,
     /// This person cannot use messages on their instance (turned off, or not for their
     /// account).
     InviteeWithoutMessaging,
@@ -382,7 +381,7 @@ impl Refusal {
             | Refusal::NotConversationCreator
             | Refusal::InviteeNotAContact
             | Refusal::ConversationLevelTooLow
-            | Refusal::RemoteParticipant
+            | Refusal::NotAParticipant
             | Refusal::InviteeWithoutMessaging
             | Refusal::NoConversationInvitation
             | Refusal::AlreadyParticipant

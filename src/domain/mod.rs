@@ -14,6 +14,8 @@ pub mod cache;
 pub mod clock;
 pub mod contact_categories;
 pub mod contacts;
+pub mod conversation_received;
+pub mod conversation_relay;
 pub mod conversations;
 pub mod database;
 pub mod directory;

@@ -22,6 +22,7 @@ use crate::{
     error::AppError,
     i18n::{Catalogs, Lang},
 };
+use activitypub_federation::config::Data;
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -265,12 +266,29 @@ pub(super) async fn conversation_page(
 }
 
 /// `GET /conversations/{id}`.
+///
+/// With a signature or an ActivityPub `Accept`, `{id}` is the token of a
+/// conversation hosted here and its document is served to the instances
+/// of its participants ([`crate::apub::conversations`]).
 pub async fn show_conversation(
-    State(state): State<AppState>,
+    data: Data<AppState>,
     page: Page,
-    WebPath(id): WebPath<i64>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+    WebPath(id): WebPath<String>,
 ) -> Response {
-    conversation_page(&state, &page, id, StatusCode::OK, "", None).await
+    if crate::apub::conversations::is_federation_read(&headers) {
+        return crate::apub::conversations::conversation_response(
+            &data, &id, method, &uri, headers,
+        )
+        .await;
+    }
+    let state: &AppState = &data;
+    match id.parse::<i64>() {
+        Ok(id) => conversation_page(state, &page, id, StatusCode::OK, "", None).await,
+        Err(_) => state.error_page(&page, AppError::not_found()),
+    }
 }
 
 /// A conversation in the list.

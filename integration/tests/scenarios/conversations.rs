@@ -510,10 +510,11 @@ async fn teachers_chat_in_a_named_conversation() {
     }
 }
 
-/// A teacher of another instance, even an accepted contact, cannot be
-/// invited yet: the host does not relay to other instances, and says so.
+/// A teacher of another instance who is an accepted contact is offered
+/// and invited; their instance shows the invitation (the rest across
+/// instances: `conversation_federation`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_remote_contact_is_refused_with_a_code() {
+async fn a_remote_contact_is_offered_and_invited() {
     for engine in engines() {
         let (here, there) = start_pair(engine).await;
         let anna = Client::teacher(&here, "anna", false)
@@ -551,15 +552,25 @@ async fn a_remote_contact_is_refused_with_a_code() {
             },
         )
         .await;
+        // The form offers her.
+        let form = anna.page("/conversations").await;
+        assert!(form.contains(&zoe_handle), "{form}");
         anna.post(
             "/api/v1/conversations",
             json!({"name": "Entre académies", "participants": [zoe_handle]}),
         )
         .await
-        .expect_error(422, "remote_participant");
-        // The form does not offer her.
-        let form = anna.page("/conversations").await;
-        assert!(!form.contains(&zoe_handle), "{form}");
+        .expect(201);
+        after_delivery(
+            &[&here, &there],
+            "Zoe is invited at her instance",
+            || async {
+                let list = zoe.get_json("/api/v1/conversations").await;
+                list["conversations"][0]["name"] == "Entre académies"
+                    && list["conversations"][0]["state"] == "invited"
+            },
+        )
+        .await;
         here.stop().await;
         there.stop().await;
     }

@@ -160,7 +160,7 @@ pub struct PersonHandle {
         (status = 403, description = "`not_conversation_participant`, `not_a_contact`, `conversation_level_too_low`", body = ErrorBody),
         (status = 404, description = "`not_found`, `handle_unknown`", body = ErrorBody),
         (status = 409, description = "`already_participant`, `already_invited`", body = ErrorBody),
-        (status = 422, description = "`not_a_person`, `remote_participant`", body = ErrorBody),
+        (status = 422, description = "`not_a_person`", body = ErrorBody),
     ),
 )]
 pub async fn invite(

@@ -235,7 +235,7 @@ pub struct CreateConversation {
         (status = 403, description = "`not_a_contact`, `conversation_level_too_low`", body = ErrorBody),
         (status = 404, description = "`not_found`, `handle_unknown`", body = ErrorBody),
         (status = 409, description = "`already_participant`", body = ErrorBody),
-        (status = 422, description = "`field_required`, `field_too_long`, `too_many_items`, `not_a_person`, `invalid_trust_level`, `remote_participant`", body = ErrorBody),
+        (status = 422, description = "`field_required`, `field_too_long`, `too_many_items`, `not_a_person`, `invalid_trust_level`", body = ErrorBody),
         (status = 502, description = "`host_unreachable`, `lookup_failed`", body = ErrorBody),
     ),
 )]

@@ -16,6 +16,7 @@ mod announce;
 mod answer;
 mod block;
 mod contact_removal;
+mod conversation;
 mod create;
 mod delete;
 mod error;
@@ -36,7 +37,7 @@ mod target;
 mod update;
 
 pub use error::InboxError;
-pub use objects::{host_and_port, is_local};
+pub use objects::{actor_at, host_and_port, is_local};
 pub use target::Target;
 
 use super::actors::DbActor;
@@ -152,6 +153,12 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
             answer::verify_membership(r, row, project),
             answer::receive_membership
         ),
+        (_, T::LocalConversation(c)) => conversation::host_receive(data, r, c).await,
+        (_, T::RemoteConversation(c)) => conversation::mirror_receive(data, r, c).await,
+        (_, T::ConversationInvite(person, c)) => {
+            let id = r.activity.id.as_str();
+            conversation::invite_here(data, r.activity, &r.signer.row, id, person, c).await
+        }
         (_, T::Forum) => route_forum(data, r).await,
         (kind, target) => route_project(data, r, kind, target).await,
     }

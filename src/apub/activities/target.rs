@@ -9,6 +9,7 @@ use crate::{
     app::AppState,
     domain::{
         contacts::follow_id_of,
+        conversation_relay::ConversationRow,
         inbox::{ActorKindRow, ActorRow, ContactAnswer, MemberRow, ProjectRow},
     },
 };
@@ -36,6 +37,13 @@ pub enum Target {
     RemoteProject(ProjectRow),
     /// A project activity with nothing to do here.
     Nothing,
+    /// A conversation hosted here.
+    LocalConversation(ConversationRow),
+    /// The copy of a conversation hosted elsewhere.
+    RemoteConversation(ConversationRow),
+    /// An invitation of a local teacher into a conversation hosted
+    /// elsewhere that this instance does not know yet.
+    ConversationInvite(ActorRow, Url),
     /// Forums: a forum's follows, its posts and what happens to them.
     Forum,
 }
@@ -46,6 +54,9 @@ pub async fn target_of(
     received: &Received<'_>,
 ) -> Result<Target, InboxError> {
     if let Some(target) = contact_target(data, received).await? {
+        return Ok(target);
+    }
+    if let Some(target) = conversation_target(data, received).await? {
         return Ok(target);
     }
     if let Some(target) = project_target(data, received).await? {
@@ -85,6 +96,46 @@ async fn contact_target(
     };
     let person = domain.local_person_at(person.as_str()).await?;
     Ok(person.map(Target::LocalPerson))
+}
+
+/// A conversation's side: hosted here, mirrored, or an invitation into
+/// one not known yet. Conversation activities name the conversation in
+/// `to` (an `Invite` and a `Leave` as their object, a `Remove` as its
+/// `target`); ids shaped like a conversation's are looked up, nothing
+/// else (forum traffic passes without a query).
+async fn conversation_target(
+    data: &Data<AppState>,
+    r: &Received<'_>,
+) -> Result<Option<Target>, InboxError> {
+    let domain = &data.domain;
+    let activity = r.activity;
+    if activity.is_public() {
+        return Ok(None);
+    }
+    let mut candidates: Vec<String> = activity.to.iter().chain(&activity.cc).cloned().collect();
+    if matches!(activity.kind, ActivityKind::Invite | ActivityKind::Leave) {
+        candidates.extend(activity.object_id().map(|o| o.to_string()));
+    }
+    if activity.kind == ActivityKind::Remove {
+        candidates.extend(activity.target_id().map(|o| o.to_string()));
+    }
+    for candidate in candidates {
+        if !domain.is_conversation_id(&candidate) {
+            continue;
+        }
+        if let Some(conversation) = domain.conversation_at(&candidate).await? {
+            return Ok(Some(if domain.hosts_conversation(&conversation) {
+                Target::LocalConversation(conversation)
+            } else {
+                Target::RemoteConversation(conversation)
+            }));
+        }
+    }
+    Ok(
+        super::conversation::unknown_conversation_invite(data, activity)
+            .await?
+            .map(|(person, conversation)| Target::ConversationInvite(person, conversation)),
+    )
 }
 
 /// Whether an `Accept`, `Reject` or `Undo` is about a `Follow` (forums

@@ -564,3 +564,75 @@ fn a_post_with_mentions_round_trips_and_matches_the_documentation() {
         .cc
         .contains(&"http://localhost:18203/users/carol".to_string()));
 }
+
+#[test]
+fn what_conversations_send_round_trips_and_matches_the_documentation() {
+    use crate::domain::conversation_relay::{
+        activity_of, answer_activity, invite_activity, message_note,
+    };
+    use crate::domain::store::conversations::{ConversationId, LineRow};
+    let conversation = "http://localhost:18401/conversations/39c1a229ddc988d2fb0d2898";
+    let alice = "http://localhost:18401/users/alice";
+    let bob = "http://localhost:18402/users/bob";
+    let carol = "http://localhost:18403/users/carol";
+    let invite_id = "http://localhost:18401/activities/ad90bfe4e3ee6c0737aa41ea";
+    let invite = invite_activity(invite_id, conversation, alice, bob).unwrap();
+    let back = check("conversation-invite", ActivityKind::Invite, &invite);
+    assert!(!back.is_public());
+    for accept in [true, false] {
+        let kind = if accept {
+            ActivityKind::Accept
+        } else {
+            ActivityKind::Reject
+        };
+        let built = answer_activity(
+            accept,
+            "http://localhost:18402/activities/3f465a7f6ba73373088701bc",
+            conversation,
+            bob,
+            invite_id,
+        )
+        .unwrap();
+        let documented = same_shape_as("conversation-accept", &kind);
+        let back = check_against("conversation answer", &documented, kind, &built);
+        assert_eq!(back.object_id().unwrap().as_str(), invite_id);
+    }
+    let line = LineRow {
+        id: 6,
+        conversation_id: ConversationId(1),
+        kind: "message".into(),
+        actor_id: ActorId(2),
+        ap_id: Some("http://localhost:18402/conversation-messages/e6d7458876a668806ae15555".into()),
+        source: "Premier jet".into(),
+        html: "<p>Premier jet</p>\n".into(),
+        created_at: 1_796_418_165_753,
+        edited_at: None,
+        deleted_at: None,
+        position: Some(6),
+    };
+    let note = message_note(&line, bob, conversation).unwrap();
+    let create = activity_of(
+        ActivityKind::Create,
+        "http://localhost:18402/activities/3b5fcb2ce561d083396ca922",
+        conversation,
+        bob,
+        crate::domain::outbox::json_of(&note).unwrap(),
+    )
+    .unwrap();
+    let back = check("conversation-create", ActivityKind::Create, &create);
+    let sent: Post = back.parse_object().unwrap();
+    assert!(!sent.is_public(), "a message is never public");
+    assert_eq!(
+        sent.context.as_ref().map(|c| c.as_str()),
+        Some(conversation)
+    );
+    let leave = activity_of(
+        ActivityKind::Leave,
+        "http://localhost:18403/activities/1e0f8c67054536ea744be469",
+        conversation,
+        carol,
+        Value::String(conversation.into()),
+    )
+    .unwrap();
+    check("conversation-leave", ActivityKind::Leave, &leave);
+}

@@ -97,13 +97,16 @@ pub struct ParticipantRow {
     pub first_line: i64,
     /// The last line they read.
     pub read_line: i64,
+    /// The id of the `Invite` that invited them (across instances).
+    pub invite_ap_id: Option<String>,
 }
 
 const PARTICIPANT_COLUMNS: &str = "conversation_participants.conversation_id, \
      conversation_participants.actor_id, conversation_participants.state, \
      conversation_participants.invited_by, conversation_participants.removed_by, \
      conversation_participants.invited_at, conversation_participants.joined_at, \
-     conversation_participants.first_line, conversation_participants.read_line";
+     conversation_participants.first_line, conversation_participants.read_line, \
+     conversation_participants.invite_ap_id";
 
 /// A participant with the person.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -139,10 +142,24 @@ pub struct LineRow {
     pub edited_at: Option<i64>,
     /// When a message was deleted (its text is gone).
     pub deleted_at: Option<i64>,
+    /// Its place in the host's order (see [`LinePlace`]).
+    pub position: Option<i64>,
 }
 
 const LINE_COLUMNS: &str = "id, conversation_id, kind, actor_id, ap_id, source, html, \
-     created_at, edited_at, deleted_at";
+     created_at, edited_at, deleted_at, position";
+
+/// Where a new line goes in the host's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinePlace {
+    /// On the host: its own id.
+    Host,
+    /// On a mirror, as the host placed it.
+    Relayed(i64),
+    /// On a mirror, written here and not placed by the host yet: after
+    /// the last line known.
+    AfterLast,
+}
 
 /// A conversation in a teacher's list, with where they stand in it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -175,6 +192,8 @@ pub struct NewLine<'a> {
     pub source: &'a str,
     /// A message's sanitised HTML.
     pub html: &'a str,
+    /// Its place in the host's order.
+    pub place: LinePlace,
 }
 
 /// The unread messages of `$1`'s participation row `p` (an SQL fragment).
@@ -212,19 +231,21 @@ pub async fn invite_participant(
     conversation: ConversationId,
     actor: ActorId,
     invited_by: Option<ActorId>,
+    invite_ap_id: Option<&str>,
 ) -> StoreResult<()> {
     let now = tx.now_ms();
     sqlx::query(
         "INSERT INTO conversation_participants (conversation_id, actor_id, state, invited_by, \
-         invited_at, updated_at) VALUES ($1, $2, 'invited', $3, $4, $4) \
+         invited_at, updated_at, invite_ap_id) VALUES ($1, $2, 'invited', $3, $4, $4, $5) \
          ON CONFLICT (conversation_id, actor_id) DO UPDATE SET state = 'invited', \
          invited_by = excluded.invited_by, removed_by = NULL, invited_at = excluded.invited_at, \
-         updated_at = excluded.updated_at",
+         updated_at = excluded.updated_at, invite_ap_id = excluded.invite_ap_id",
     )
     .bind(conversation.0)
     .bind(actor.0)
     .bind(invited_by.map(|a| a.0))
     .bind(now)
+    .bind(invite_ap_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -296,6 +317,30 @@ pub async fn insert_line(tx: &mut Tx, line: &NewLine<'_>) -> StoreResult<i64> {
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    let position = match line.place {
+        LinePlace::Host => Some(id),
+        LinePlace::Relayed(position) => Some(position),
+        LinePlace::AfterLast => None,
+    };
+    match position {
+        Some(position) => {
+            sqlx::query("UPDATE conversation_lines SET position = $2 WHERE id = $1")
+                .bind(id)
+                .bind(position)
+                .execute(&mut **tx)
+                .await?;
+        }
+        None => {
+            sqlx::query(
+                "UPDATE conversation_lines SET position = (SELECT COALESCE(MAX(position), 0) \
+                 FROM conversation_lines WHERE conversation_id = $2 AND id <> $1) WHERE id = $1",
+            )
+            .bind(id)
+            .bind(line.conversation.0)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
     sqlx::query("UPDATE conversations SET updated_at = $2 WHERE id = $1")
         .bind(line.conversation.0)
         .bind(now)
@@ -312,6 +357,16 @@ pub async fn last_line(tx: &mut Tx, conversation: ConversationId) -> StoreResult
             .fetch_one(&mut **tx)
             .await?;
     Ok(last.unwrap_or(0))
+}
+
+/// One line, inside a transaction (as just written).
+pub async fn line_in(tx: &mut Tx, id: i64) -> StoreResult<Option<LineRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LINE_COLUMNS} FROM conversation_lines WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// Changes a message's text.
@@ -424,7 +479,8 @@ impl Store {
     ) -> StoreResult<Vec<LineRow>> {
         let mut lines: Vec<LineRow> = sqlx::query_as(&format!(
             "SELECT {LINE_COLUMNS} FROM conversation_lines WHERE conversation_id = $1 \
-             AND (id > $2 OR kind IN ('locked', 'unlocked')) ORDER BY id DESC LIMIT $3"
+             AND (id > $2 OR kind IN ('locked', 'unlocked')) \
+             ORDER BY COALESCE(position, id) DESC, id DESC LIMIT $3"
         ))
         .bind(conversation.0)
         .bind(after)

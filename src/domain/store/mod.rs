@@ -12,6 +12,7 @@ pub mod actors;
 pub mod avatars;
 pub mod contact_categories;
 pub mod contacts;
+pub mod conversation_relay;
 pub mod conversations;
 pub mod delivery;
 pub mod directory;

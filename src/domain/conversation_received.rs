@@ -1,0 +1,544 @@
+//! What the instances of a conversation receive from each other: on the
+//! host, what participants of other instances send (answers, messages,
+//! edits, deletions, leaves, invitations), applied and relayed in one
+//! transaction; on a participant's instance, an invitation of one of its
+//! teachers (declined for them when the inviter is not their contact or
+//! messages are closed to them) and the host's relays. Sending and
+//! serving are in [`super::conversation_relay`].
+
+use super::{
+    conversation_relay::{HostDocument, ReceivedMessage, RelayedChange},
+    inbox::Applied,
+    project_host::inbox_of,
+    Domain, DomainResult, Refusal,
+};
+use crate::domain::store::{
+    actors::{ActorId, ActorRow},
+    conversation_relay as relay_store,
+    conversations::{
+        self, ConversationId, ConversationRow, LinePlace, LineRow, NewLine, ParticipantState,
+    },
+    notifications::NotificationKind,
+    Tx,
+};
+use serde_json::Value;
+
+impl Domain {
+    // ----- The host receives -----
+
+    /// A conversation by its ActivityPub id.
+    pub async fn conversation_at(&self, ap_id: &str) -> DomainResult<Option<ConversationRow>> {
+        Ok(self.store.conversation_by_ap_id(ap_id).await?)
+    }
+
+    /// On the host: a participant of another instance sent a message.
+    pub async fn host_conversation_message(
+        &self,
+        conversation: &ConversationRow,
+        message: ReceivedMessage,
+        create: &Value,
+        received: &str,
+    ) -> DomainResult<Applied> {
+        let joined = self
+            .store
+            .participant(conversation.id, message.author.id)
+            .await?
+            .is_some_and(|p| p.state == ParticipantState::Joined);
+        if !joined {
+            return Err(Refusal::NotConversationParticipant.into());
+        }
+        self.check_conversation_level(conversation.min_level.as_deref(), &message.author)
+            .await?;
+        if self.store.line_by_ap_id(&message.ap_id).await?.is_some() {
+            return Ok(Applied::Duplicate);
+        }
+        let Some(mut tx) = self.begin_applying(received).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        let line = super::conversations::add_line(
+            &mut tx,
+            &NewLine {
+                conversation: conversation.id,
+                kind: "message",
+                actor: message.author.id,
+                ap_id: Some(&message.ap_id),
+                source: &message.source,
+                html: &message.html,
+                place: LinePlace::Host,
+            },
+        )
+        .await?;
+        self.relay_conversation_change(&mut tx, conversation, create, Some(line), &[])
+            .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// On the host: the invitee (of another instance) answered.
+    pub async fn host_conversation_answer(
+        &self,
+        conversation: &ConversationRow,
+        invitee: &ActorRow,
+        accept: bool,
+        answer: &Value,
+        received: &str,
+    ) -> DomainResult<Applied> {
+        let invited = self
+            .store
+            .participant(conversation.id, invitee.id)
+            .await?
+            .is_some_and(|p| p.state == ParticipantState::Invited);
+        if !invited {
+            return Err(Refusal::NoConversationInvitation.into());
+        }
+        if accept {
+            self.check_conversation_level(conversation.min_level.as_deref(), invitee)
+                .await?;
+        }
+        let Some(mut tx) = self.begin_applying(received).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        let line = if accept {
+            let last = conversations::last_line(&mut tx, conversation.id).await?;
+            if !conversations::join_participant(&mut tx, conversation.id, invitee.id, last).await? {
+                return Err(Refusal::NoConversationInvitation.into());
+            }
+            Some(
+                super::conversations::add_line(
+                    &mut tx,
+                    &super::conversations::event_line(conversation.id, "joined", invitee.id),
+                )
+                .await?,
+            )
+        } else {
+            let change = (ParticipantState::Invited, ParticipantState::Declined);
+            if !conversations::end_participation(&mut tx, conversation.id, invitee.id, change, None)
+                .await?
+            {
+                return Err(Refusal::NoConversationInvitation.into());
+            }
+            None
+        };
+        // The invitee's instance hears of it even when declining.
+        let also_to = [inbox_of(invitee)];
+        self.relay_conversation_change(&mut tx, conversation, answer, line, &also_to)
+            .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// Who the `Invite` `invite_id` of a conversation invited.
+    pub async fn conversation_invitee(
+        &self,
+        conversation: &ConversationRow,
+        invite_id: &str,
+    ) -> DomainResult<Option<ActorId>> {
+        Ok(self
+            .store
+            .participant_by_invite(invite_id)
+            .await?
+            .filter(|p| p.conversation_id == conversation.id)
+            .map(|p| p.actor_id))
+    }
+
+    /// Where `person` stands in a conversation, if anywhere.
+    pub async fn conversation_participant_state(
+        &self,
+        conversation: &ConversationRow,
+        person: ActorId,
+    ) -> DomainResult<Option<ParticipantState>> {
+        Ok(self
+            .store
+            .participant(conversation.id, person)
+            .await?
+            .map(|p| p.state))
+    }
+
+    /// A message line by its id (written here or relayed).
+    pub async fn conversation_line_at(&self, ap_id: &str) -> DomainResult<Option<LineRow>> {
+        Ok(self.store.line_by_ap_id(ap_id).await?)
+    }
+
+    /// On the host: a participant of another instance invites someone
+    /// (their instance checked that it is their contact).
+    pub async fn host_conversation_invite(
+        &self,
+        conversation: &ConversationRow,
+        inviter: &ActorRow,
+        invitee: &ActorRow,
+        invite: &Value,
+        received: &str,
+    ) -> DomainResult<Applied> {
+        let joined = self
+            .conversation_participant_state(conversation, inviter.id)
+            .await?
+            == Some(ParticipantState::Joined);
+        if !joined {
+            return Err(Refusal::NotConversationParticipant.into());
+        }
+        if invitee.kind != crate::domain::store::actors::ActorKindRow::Person {
+            return Err(Refusal::NotAPerson.into());
+        }
+        match self
+            .conversation_participant_state(conversation, invitee.id)
+            .await?
+        {
+            Some(ParticipantState::Joined) => return Err(Refusal::AlreadyParticipant.into()),
+            Some(ParticipantState::Invited) => return Err(Refusal::AlreadyInvited.into()),
+            _ => {}
+        }
+        self.check_conversation_level(conversation.min_level.as_deref(), inviter)
+            .await?;
+        self.check_conversation_level(conversation.min_level.as_deref(), invitee)
+            .await?;
+        if invitee.is_local() && !self.receives_messages(&invitee.name).await? {
+            return Err(Refusal::InviteeWithoutMessaging.into());
+        }
+        let Some(mut tx) = self.begin_applying(received).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        conversations::invite_participant(
+            &mut tx,
+            conversation.id,
+            invitee.id,
+            Some(inviter.id),
+            Some(received),
+        )
+        .await?;
+        let also_to: Vec<String> = if invitee.is_local() {
+            super::conversations::notify_conversation(
+                &mut tx,
+                NotificationKind::ConversationInvitation,
+                inviter,
+                vec![invitee.id],
+                (conversation.id, &conversation.name),
+            )
+            .await?;
+            Vec::new()
+        } else {
+            vec![inbox_of(invitee)]
+        };
+        self.relay_conversation_change(&mut tx, conversation, invite, None, &also_to)
+            .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// On the host: a participant of another instance leaves.
+    pub async fn host_conversation_leave(
+        &self,
+        conversation: &ConversationRow,
+        person: &ActorRow,
+        leave: &Value,
+        received: &str,
+    ) -> DomainResult<Applied> {
+        let Some(mut tx) = self.begin_applying(received).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        let change = (ParticipantState::Joined, ParticipantState::Left);
+        if !conversations::end_participation(&mut tx, conversation.id, person.id, change, None)
+            .await?
+        {
+            return Err(Refusal::NotCurrentParticipant.into());
+        }
+        let line = super::conversations::add_line(
+            &mut tx,
+            &super::conversations::event_line(conversation.id, "left", person.id),
+        )
+        .await?;
+        let also_to = [inbox_of(person)];
+        self.relay_conversation_change(&mut tx, conversation, leave, Some(line), &also_to)
+            .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// On the host: the author (of another instance) changed a message.
+    pub async fn host_conversation_edit(
+        &self,
+        conversation: &ConversationRow,
+        message: ReceivedMessage,
+        update: &Value,
+        received: &str,
+    ) -> DomainResult<Applied> {
+        let Some(line) = self.store.line_by_ap_id(&message.ap_id).await? else {
+            return Ok(Applied::Ignored);
+        };
+        if line.conversation_id != conversation.id || line.actor_id != message.author.id {
+            return Err(Refusal::NotContentAuthor.into());
+        }
+        if line.deleted_at.is_some() {
+            return Ok(Applied::Ignored);
+        }
+        let Some(mut tx) = self.begin_applying(received).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        conversations::edit_line(&mut tx, line.id, &message.source, &message.html).await?;
+        super::live::conversation_line_stored(&mut tx, line.id, conversation.id.0).await?;
+        self.relay_conversation_change(&mut tx, conversation, update, None, &[])
+            .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// On the host: the author (of another instance) deleted a message.
+    pub async fn host_conversation_delete(
+        &self,
+        conversation: &ConversationRow,
+        author: &ActorRow,
+        object: &str,
+        delete: &Value,
+        received: &str,
+    ) -> DomainResult<Applied> {
+        let Some(line) = self.store.line_by_ap_id(object).await? else {
+            return Ok(Applied::Ignored);
+        };
+        if line.conversation_id != conversation.id || line.actor_id != author.id {
+            return Err(Refusal::NotContentAuthor.into());
+        }
+        if line.deleted_at.is_some() {
+            return Ok(Applied::Ignored);
+        }
+        let Some(mut tx) = self.begin_applying(received).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        conversations::delete_line(&mut tx, line.id).await?;
+        super::live::conversation_line_stored(&mut tx, line.id, conversation.id.0).await?;
+        self.relay_conversation_change(&mut tx, conversation, delete, None, &[])
+            .await?;
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    // ----- A participant's instance receives -----
+
+    /// An invitation of local teacher `invitee` to a conversation hosted
+    /// elsewhere, by `inviter`: refused (a `Reject` sent to the host)
+    /// unless the inviter is the invitee's accepted contact and the
+    /// invitee may use messages; otherwise the conversation is mirrored
+    /// here and the invitee notified.
+    pub async fn receive_conversation_invite(
+        &self,
+        invite_id: &str,
+        inviter: &ActorRow,
+        invitee: &ActorRow,
+        document: &HostDocument,
+        received: &str,
+    ) -> DomainResult<Applied> {
+        let welcome = self.contact_state(invitee.id, inviter.id).await? == "contact"
+            && self.receives_messages(&invitee.name).await?;
+        let Some(mut tx) = self.begin_applying(received).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        if !welcome {
+            // Declined on the invitee's behalf, without asking them, and
+            // without keeping a copy of the conversation.
+            let conversation = match self.store.conversation_by_ap_id(&document.ap_id).await? {
+                Some(conversation) => conversation,
+                None => ConversationRow {
+                    id: ConversationId(0),
+                    ap_id: document.ap_id.clone(),
+                    name: document.name.clone(),
+                    creator_id: document.creator.id,
+                    min_level: document.min_level.clone(),
+                    created_at: tx.now_ms(),
+                    updated_at: tx.now_ms(),
+                },
+            };
+            let reject = self.conversation_answer(false, &conversation, invitee, invite_id)?;
+            self.send_to_conversation_host(&mut tx, &conversation, invitee, &reject)
+                .await?;
+            crate::domain::store::commit(tx).await?;
+            self.after_commit();
+            return Ok(Applied::Applied);
+        }
+        let conversation = self.mirror_conversation_in(&mut tx, document).await?;
+        let already = self
+            .store
+            .participant(conversation.id, invitee.id)
+            .await?
+            .is_some_and(|p| matches!(p.state, ParticipantState::Joined));
+        if !already {
+            conversations::invite_participant(
+                &mut tx,
+                conversation.id,
+                invitee.id,
+                Some(inviter.id),
+                Some(invite_id),
+            )
+            .await?;
+            super::conversations::notify_conversation(
+                &mut tx,
+                NotificationKind::ConversationInvitation,
+                inviter,
+                vec![invitee.id],
+                (conversation.id, &conversation.name),
+            )
+            .await?;
+        }
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+
+    /// Stores (or brings up to date) the mirror of a conversation hosted
+    /// elsewhere from its host's document: name and participants.
+    async fn mirror_conversation_in(
+        &self,
+        tx: &mut Tx,
+        document: &HostDocument,
+    ) -> DomainResult<ConversationRow> {
+        let conversation = match self.store.conversation_by_ap_id(&document.ap_id).await? {
+            Some(conversation) => conversation,
+            None => {
+                let id = conversations::insert_conversation(
+                    tx,
+                    &document.ap_id,
+                    &document.name,
+                    document.creator.id,
+                    document.min_level.as_deref(),
+                )
+                .await?;
+                for kind in ["locked", "unlocked"] {
+                    let mut line = super::conversations::event_line(id, kind, document.creator.id);
+                    line.place = LinePlace::Relayed(0);
+                    conversations::insert_line(tx, &line).await?;
+                }
+                ConversationRow {
+                    id,
+                    ap_id: document.ap_id.clone(),
+                    name: document.name.clone(),
+                    creator_id: document.creator.id,
+                    min_level: document.min_level.clone(),
+                    created_at: tx.now_ms(),
+                    updated_at: tx.now_ms(),
+                }
+            }
+        };
+        let last = conversations::last_line(tx, conversation.id).await?;
+        for participant in &document.participants {
+            relay_store::mirror_participant(
+                tx,
+                conversation.id,
+                participant.person.id,
+                participant.state,
+                participant.invited_by,
+                last,
+            )
+            .await?;
+        }
+        Ok(conversation)
+    }
+
+    /// A mirror applies what the host relayed (`announce`, applied once),
+    /// with the host's document read again when who is in changed.
+    pub async fn mirror_receive_change(
+        &self,
+        conversation: &ConversationRow,
+        announce: &str,
+        change: RelayedChange,
+        document: Option<&HostDocument>,
+    ) -> DomainResult<Applied> {
+        let Some(mut tx) = self.begin_applying(announce).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        if let Some(document) = document {
+            self.mirror_conversation_in(&mut tx, document).await?;
+        }
+        let id = conversation.id;
+        let event = |kind, actor: &ActorRow, position: Option<i64>| {
+            let mut line = super::conversations::event_line(id, kind, actor.id);
+            line.place = position.map_or(LinePlace::AfterLast, LinePlace::Relayed);
+            line
+        };
+        match change {
+            RelayedChange::Message(message, position) => {
+                match self.store.line_by_ap_id(&message.ap_id).await? {
+                    // Written here (or already relayed): placed where the
+                    // host put it.
+                    Some(line) => {
+                        if let Some(position) = position {
+                            relay_store::set_line_position(&mut tx, line.id, position).await?;
+                        }
+                    }
+                    None => {
+                        let line = NewLine {
+                            conversation: id,
+                            kind: "message",
+                            actor: message.author.id,
+                            ap_id: Some(&message.ap_id),
+                            source: &message.source,
+                            html: &message.html,
+                            place: position.map_or(LinePlace::AfterLast, LinePlace::Relayed),
+                        };
+                        super::conversations::add_line(&mut tx, &line).await?;
+                    }
+                }
+            }
+            RelayedChange::Joined(person, position) => {
+                let last = conversations::last_line(&mut tx, id).await?;
+                let state = ParticipantState::Joined;
+                relay_store::mirror_participant(&mut tx, id, person.id, state, None, last).await?;
+                super::conversations::add_line(&mut tx, &event("joined", &person, position))
+                    .await?;
+            }
+            RelayedChange::Left(person, position) => {
+                let state = ParticipantState::Left;
+                relay_store::mirror_participant(&mut tx, id, person.id, state, None, 0).await?;
+                super::conversations::add_line(&mut tx, &event("left", &person, position)).await?;
+            }
+            RelayedChange::Removed {
+                person,
+                by,
+                position,
+            } => {
+                relay_store::mark_removed(&mut tx, id, person.id, by.id).await?;
+                if position.is_some() {
+                    super::conversations::add_line(&mut tx, &event("removed", &person, position))
+                        .await?;
+                }
+                if person.is_local() {
+                    super::conversations::notify_conversation(
+                        &mut tx,
+                        NotificationKind::ConversationRemoved,
+                        &by,
+                        vec![person.id],
+                        (id, &conversation.name),
+                    )
+                    .await?;
+                }
+            }
+            RelayedChange::Declined(person) => {
+                let state = ParticipantState::Declined;
+                relay_store::mirror_participant(&mut tx, id, person.id, state, None, 0).await?;
+            }
+            RelayedChange::Invited => {}
+            RelayedChange::Edited(message) => {
+                if let Some(line) = self.store.line_by_ap_id(&message.ap_id).await? {
+                    if line.actor_id == message.author.id && line.deleted_at.is_none() {
+                        conversations::edit_line(&mut tx, line.id, &message.source, &message.html)
+                            .await?;
+                        super::live::conversation_line_stored(&mut tx, line.id, id.0).await?;
+                    }
+                }
+            }
+            RelayedChange::Deleted { ap_id, by } => {
+                if let Some(line) = self.store.line_by_ap_id(&ap_id).await? {
+                    if line.actor_id == by.id {
+                        conversations::delete_line(&mut tx, line.id).await?;
+                        super::live::conversation_line_stored(&mut tx, line.id, id.0).await?;
+                    }
+                }
+            }
+        }
+        crate::domain::store::commit(tx).await?;
+        self.after_commit();
+        Ok(Applied::Applied)
+    }
+}
