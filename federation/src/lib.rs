@@ -14,6 +14,7 @@ pub mod actor;
 pub mod attestation;
 pub mod collections;
 pub mod context;
+pub mod direct_messages;
 mod lenient;
 pub mod nodeinfo;
 pub mod objects;

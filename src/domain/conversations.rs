@@ -230,6 +230,7 @@ impl Domain {
         self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let (conversation, _) = self.joined_participation(id, me.id).await?;
+        self.refuse_if_direct(id).await?;
         self.check_conversation_level(conversation.min_level.as_deref(), &me)
             .await?;
         match self.store.participant(id, invitee.id).await? {
@@ -326,6 +327,7 @@ impl Domain {
         self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let (conversation, _) = self.joined_participation(id, me.id).await?;
+        self.refuse_if_direct(id).await?;
         if conversation.creator_id != me.id {
             return Err(Refusal::NotConversationCreator.into());
         }
@@ -395,7 +397,11 @@ impl Domain {
             },
         )
         .await?;
+        let change = super::direct_messages::DirectChange::Create(&html);
+        self.send_direct_message(&mut tx, id, me.id, &ap_id, change)
+            .await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         // One's own message is read.
         self.store.mark_conversation_read(id, me.id, line).await?;
         Ok(line)
@@ -438,7 +444,12 @@ impl Domain {
         let html = rendering::markdown(source.clone(), "body").await?;
         let mut tx = self.store.begin().await?;
         conversations::edit_line(&mut tx, row.id, &source, &html).await?;
+        let change = super::direct_messages::DirectChange::Update(&html);
+        let ap_id = row.ap_id.as_deref().unwrap_or_default();
+        self.send_direct_message(&mut tx, id, row.actor_id, ap_id, change)
+            .await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 
@@ -453,7 +464,12 @@ impl Domain {
         let row = self.own_message(account.actor_id, id, line).await?;
         let mut tx = self.store.begin().await?;
         conversations::delete_line(&mut tx, row.id).await?;
+        let change = super::direct_messages::DirectChange::Delete;
+        let ap_id = row.ap_id.as_deref().unwrap_or_default();
+        self.send_direct_message(&mut tx, id, row.actor_id, ap_id, change)
+            .await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(())
     }
 

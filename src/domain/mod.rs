@@ -16,6 +16,7 @@ pub mod contact_categories;
 pub mod contacts;
 pub mod conversations;
 pub mod database;
+pub mod direct_messages;
 pub mod directory;
 pub mod errors;
 pub mod federation_reads;

@@ -287,6 +287,8 @@ struct ListItem {
 
 #[derive(Serialize)]
 struct ListView {
+    /// "Demandes de message": direct messages from strangers elsewhere.
+    requests: Vec<super::message_requests::RequestItem>,
     invitations: Vec<ListItem>,
     conversations: Vec<ListItem>,
     removed: Vec<ListItem>,
@@ -322,14 +324,16 @@ async fn list_page(
         let summaries = state.domain.my_conversations(user).await?;
         let labels = state.domain.labeller().await?;
         let contacts = state.domain.my_contacts(user).await?;
-        Ok::<_, AppError>((summaries, labels, contacts))
+        let requests = super::message_requests::request_items(state, user, page).await?;
+        Ok::<_, AppError>((summaries, labels, contacts, requests))
     }
     .await;
-    let (summaries, labels, contacts) = match result {
+    let (summaries, labels, contacts, requests) = match result {
         Ok(found) => found,
         Err(error) => return state.error_page(page, error),
     };
     let mut view = ListView {
+        requests,
         invitations: Vec::new(),
         conversations: Vec::new(),
         removed: Vec::new(),

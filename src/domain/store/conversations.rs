@@ -48,6 +48,11 @@ pub enum ParticipantState {
     Left,
     /// Removed by the creator.
     Removed,
+    /// A direct message from a stranger of another server: in "Demandes
+    /// de message" until accepted (see `domain::direct_messages`).
+    Requested,
+    /// A message request ignored: hidden, and so are later messages.
+    Ignored,
 }
 
 impl ParticipantState {
@@ -59,6 +64,8 @@ impl ParticipantState {
             ParticipantState::Declined => "declined",
             ParticipantState::Left => "left",
             ParticipantState::Removed => "removed",
+            ParticipantState::Requested => "requested",
+            ParticipantState::Ignored => "ignored",
         }
     }
 }
@@ -70,6 +77,8 @@ impl From<String> for ParticipantState {
             "joined" => ParticipantState::Joined,
             "declined" => ParticipantState::Declined,
             "removed" => ParticipantState::Removed,
+            "requested" => ParticipantState::Requested,
+            "ignored" => ParticipantState::Ignored,
             _ => ParticipantState::Left,
         }
     }

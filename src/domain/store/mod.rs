@@ -14,6 +14,7 @@ pub mod contact_categories;
 pub mod contacts;
 pub mod conversations;
 pub mod delivery;
+pub mod direct_messages;
 pub mod directory;
 pub mod forum_bans;
 pub mod forums;
