@@ -258,34 +258,13 @@ impl Domain {
         ) else {
             return Ok(());
         };
-        let now = rfc3339(tx.now_ms());
         let activity_id = new_activity_id(&self.settings.base_url());
-        let (kind, object) = match change {
-            DirectChange::Create(html) | DirectChange::Update(html) => {
-                let mut message = direct_object(&row, &author, &person, message_ap_id, html)?;
-                let kind = if matches!(change, DirectChange::Create(_)) {
-                    message.published = Some(now);
-                    ActivityKind::Create
-                } else {
-                    message.updated = Some(now);
-                    ActivityKind::Update
-                };
-                (kind, json_of(&message)?)
-            }
-            DirectChange::Delete => {
-                let former = match row.wire_form {
-                    WireForm::Note => Some(PostKind::Note),
-                    WireForm::ChatMessage => None,
-                };
-                let mut tombstone = Tombstone::new(url(message_ap_id)?, former, Some(now));
-                if row.wire_form == WireForm::ChatMessage {
-                    tombstone.former_type = Some("ChatMessage".into());
-                }
-                (ActivityKind::Delete, json_of(&tombstone)?)
-            }
+        let at = Sent {
+            activity_id: &activity_id,
+            message_ap_id,
+            now: rfc3339(tx.now_ms()),
         };
-        let activity = Activity::new(kind, url(&activity_id)?, url(&author.ap_id)?, object)
-            .to([person.ap_id.as_str()]);
+        let activity = direct_activity(&row, &author, &person, &at, change)?;
         queue(
             tx,
             &activity_id,
@@ -296,6 +275,57 @@ impl Domain {
         .await?;
         Ok(())
     }
+}
+
+/// The ids and time of an activity about a direct message.
+pub struct Sent<'a> {
+    /// The activity's id.
+    pub activity_id: &'a str,
+    /// The message's id.
+    pub message_ap_id: &'a str,
+    /// Now, RFC 3339.
+    pub now: String,
+}
+
+/// The activity telling `person` what `author` did to a message of the
+/// direct conversation `row`: `Create` or `Update` of the message,
+/// `Delete` of its `Tombstone`, `to` the person only, `cc` empty.
+pub fn direct_activity(
+    row: &DirectRow,
+    author: &ActorRow,
+    person: &ActorRow,
+    at: &Sent<'_>,
+    change: DirectChange<'_>,
+) -> DomainResult<Activity> {
+    let (kind, object) = match change {
+        DirectChange::Create(html) | DirectChange::Update(html) => {
+            let mut message = direct_object(row, author, person, at.message_ap_id, html)?;
+            let kind = if matches!(change, DirectChange::Create(_)) {
+                message.published = Some(at.now.clone());
+                ActivityKind::Create
+            } else {
+                message.updated = Some(at.now.clone());
+                ActivityKind::Update
+            };
+            (kind, json_of(&message)?)
+        }
+        DirectChange::Delete => {
+            let former = match row.wire_form {
+                WireForm::Note => Some(PostKind::Note),
+                WireForm::ChatMessage => None,
+            };
+            let mut tombstone =
+                Tombstone::new(url(at.message_ap_id)?, former, Some(at.now.clone()));
+            if row.wire_form == WireForm::ChatMessage {
+                tombstone.former_type = Some("ChatMessage".into());
+            }
+            (ActivityKind::Delete, json_of(&tombstone)?)
+        }
+    };
+    Ok(
+        Activity::new(kind, url(at.activity_id)?, url(&author.ap_id)?, object)
+            .to([person.ap_id.as_str()]),
+    )
 }
 
 /// What happened to a message of a direct conversation, to send.
@@ -401,7 +431,99 @@ fn rfc3339(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
     use super::*;
+    use crate::domain::store::actors::ActorKindRow;
+    use serde_json::Value;
+
+    const FEDERATION_MD: &str = include_str!("../../docs/FEDERATION.md");
+
+    /// The JSON example after `<!-- sent: NAME -->` in docs/FEDERATION.md.
+    fn example(name: &str) -> Value {
+        let marker = format!("<!-- sent: {name} -->");
+        let start = FEDERATION_MD.find(&marker).expect("marker") + marker.len();
+        let rest = &FEDERATION_MD[start..];
+        let open = rest.find("```json").expect("JSON block") + "```json".len();
+        let close = rest[open..].find("```").expect("end of block");
+        serde_json::from_str(&rest[open..open + close]).expect("JSON")
+    }
+
+    fn person(id: i64, name: &str, origin: &str) -> ActorRow {
+        let local = origin.ends_with("37199");
+        ActorRow {
+            id: ActorId(id),
+            kind: ActorKindRow::Person,
+            name: name.into(),
+            domain: if local {
+                String::new()
+            } else {
+                origin.trim_start_matches("http://").into()
+            },
+            ap_id: format!("{origin}/users/{name}"),
+            inbox: format!("{origin}/users/{name}/inbox"),
+            shared_inbox: None,
+            display_name: String::new(),
+            summary_html: String::new(),
+            public_key_pem: String::new(),
+            private_key_pem: None,
+            declared_trust: None,
+            created_at: 0,
+            updated_at: 0,
+            fetched_at: None,
+            email_domain: None,
+        }
+    }
+
+    /// What Préau sends, as documented: the examples were captured from
+    /// the scenario `direct_messages`; the builder must still give them.
+    #[test]
+    fn what_is_sent_matches_the_documented_examples() {
+        let ana = person(1, "ana", "http://localhost:37199");
+        for (name, who, form, message, html, context) in [
+            (
+                "direct-note",
+                "bob",
+                WireForm::Note,
+                "b3a8233eecfb570b13685be1",
+                "<p>Avec plaisir, <em>Bob</em></p>\n",
+                Some("tag:localhost,2026-12-04:objectId=11:objectType=Conversation"),
+            ),
+            (
+                "direct-chat-message",
+                "frank",
+                WireForm::ChatMessage,
+                "822a04e53a23c0a2ecbbf240",
+                "<p>Bonjour Frank</p>\n",
+                None,
+            ),
+        ] {
+            let other = person(2, who, "http://localhost:33677");
+            let row = DirectRow {
+                conversation_id: ConversationId(1),
+                local_actor_id: ana.id,
+                remote_actor_id: other.id,
+                wire_form: form,
+                remote_context: None,
+                remote_conversation: context.map(str::to_string),
+                last_received_ap_id: (form == WireForm::Note)
+                    .then(|| "http://localhost:33677/users/bob/statuses/11".to_string()),
+            };
+            let documented = example(name);
+            let at = Sent {
+                activity_id: documented["id"].as_str().unwrap(),
+                message_ap_id: &format!("http://localhost:37199/conversation-messages/{message}"),
+                now: "2026-12-04T20:21:25Z".into(),
+            };
+            let built =
+                direct_activity(&row, &ana, &other, &at, DirectChange::Create(html)).unwrap();
+            let mut json = to_json(&built).unwrap();
+            let mut documented = documented.clone();
+            json.as_object_mut().unwrap().remove("@context");
+            documented.as_object_mut().unwrap().remove("@context");
+            assert_eq!(json, documented, "{name}");
+        }
+    }
 
     #[test]
     fn the_leading_mention_of_the_teacher_is_taken_out() {
