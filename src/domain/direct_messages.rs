@@ -128,6 +128,59 @@ impl Domain {
         Ok(Applied::Applied)
     }
 
+    /// Whether `ap_id` is a message of a direct conversation written by
+    /// `author` (an `Update` or `Delete` of it is theirs to send).
+    pub async fn is_direct_message_of(&self, ap_id: &str, author: ActorId) -> DomainResult<bool> {
+        Ok(self.store.direct_message_author(ap_id).await? == Some(author))
+    }
+
+    /// The remote person changed (`html`) or deleted (`None`) a message
+    /// they sent to a teacher here: the teacher reads the new text, or
+    /// the message as deleted. Applied once per activity id.
+    pub(crate) async fn receive_direct_change(
+        &self,
+        activity_id: &str,
+        sender: &ActorRow,
+        ap_id: &str,
+        html: Option<&str>,
+    ) -> DomainResult<Applied> {
+        let html = match html {
+            Some(html) => Some(rendering::remote_html(html.to_string()).await?),
+            None => None,
+        };
+        let Some(mut tx) = self.begin_applying(activity_id).await? else {
+            return Ok(Applied::Duplicate);
+        };
+        let Some((id, line, author)) = direct::direct_line_at(&mut tx, ap_id).await? else {
+            return Ok(Applied::Ignored);
+        };
+        if author != sender.id {
+            return Ok(Applied::Ignored);
+        }
+        match html {
+            Some(html) => {
+                let teacher = direct::direct_in(&mut tx, id)
+                    .await?
+                    .map(|row| row.local_actor_id);
+                let name = match teacher {
+                    Some(teacher) => self
+                        .store
+                        .actor_by_id(teacher)
+                        .await?
+                        .map(|t| t.name)
+                        .unwrap_or_default(),
+                    None => String::new(),
+                };
+                let shown = without_leading_mention(&html, &name);
+                let text = rendering::html_text_now(&shown);
+                conversations::edit_line(&mut tx, line, &text, &shown).await?;
+            }
+            None => conversations::delete_line(&mut tx, line).await?,
+        }
+        crate::domain::store::commit(tx).await?;
+        Ok(Applied::Applied)
+    }
+
     /// The direct conversation of `teacher` and `sender`, created (with
     /// `teacher` joined when `contact`, else asked) when there is none;
     /// a teacher who had left is back (joined or asked again).

@@ -608,6 +608,42 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
             creates[0]["object"]["inReplyTo"],
             format!("{}/statuses/1", carol.id())
         );
+
+        // Bob edits his first message and deletes his second: Ana reads
+        // the new text, and no more the deleted one. Carol cannot delete
+        // Bob's message.
+        let mut edit = bob.direct_note(
+            "10",
+            &ana_id,
+            &ana_handle,
+            "Bonjour, une question (corrigée)",
+        );
+        edit["type"] = json!("Update");
+        edit["id"] = json!(format!("{}/statuses/10#updates/1", bob.id()));
+        assert_eq!(bob.send(&inbox, &edit).await.status, 202);
+        let forged = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/statuses/11#delete", carol.id()),
+            "type": "Delete",
+            "actor": carol.id(),
+            "to": [ana_id],
+            "object": format!("{}/statuses/11", bob.id()),
+        });
+        assert_eq!(carol.send(&inbox, &forged).await.status, 202);
+        assert_eq!(messages(&ana, bob_conversation).await.len(), 2);
+        let delete = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/statuses/11#delete", bob.id()),
+            "type": "Delete",
+            "actor": bob.id(),
+            "to": [ana_id],
+            "object": {"id": format!("{}/statuses/11", bob.id()), "type": "Tombstone"},
+        });
+        assert_eq!(bob.send(&inbox, &delete).await.status, 202);
+        assert_eq!(
+            messages(&ana, bob_conversation).await,
+            ["<p>Bonjour, une question (corrigée)</p>"]
+        );
         here.stop().await;
     }
 }

@@ -2,7 +2,8 @@
 //! Mastodon-like `Note` addressed only to local teachers (never public,
 //! no followers collection, a `Mention` of each teacher), or a
 //! Pleroma/Akkoma `ChatMessage` to one local teacher. Stored in a
-//! one-to-one conversation (see `domain::direct_messages`).
+//! one-to-one conversation (see `domain::direct_messages`). Also the
+//! sender's `Update` or `Delete` of such a message.
 //!
 //! What is not a direct message falls through to the usual routing,
 //! unchanged: a public post or a post to followers (mentions in forums),
@@ -165,6 +166,70 @@ pub async fn receive(data: &Data<AppState>, c: CheckedDirect<'_>) -> Result<Appl
             message: &c.message,
             recipients: &c.recipients,
         })
+        .await?)
+}
+
+/// An `Update` or `Delete` by a remote person of a direct message they
+/// sent here.
+pub struct CheckedChange<'a> {
+    received: &'a Received<'a>,
+    message_id: String,
+    content: Option<String>,
+}
+
+/// An `Update` of an embedded `Note`/`ChatMessage`, or a `Delete`, whose
+/// object is a direct message stored here written by the signer; `None`
+/// for anything else (the usual routing takes it).
+pub async fn verify_change<'a>(
+    data: &Data<AppState>,
+    r: &'a Received<'a>,
+) -> Result<Option<CheckedChange<'a>>, InboxError> {
+    let activity = r.activity;
+    let (message_id, content) = match activity.kind {
+        ActivityKind::Delete => match activity.object_id() {
+            Some(id) => (id, None),
+            None => return Ok(None),
+        },
+        ActivityKind::Update => match activity.parse_object::<DirectMessage>() {
+            Ok(message) if !message.is_public() => {
+                if message.author() != Some(&activity.actor) {
+                    return Ok(None);
+                }
+                let content = message.content.clone().unwrap_or_default();
+                (message.id, Some(content))
+            }
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    if !data
+        .domain
+        .is_direct_message_of(message_id.as_str(), r.signer.row.id)
+        .await?
+    {
+        return Ok(None);
+    }
+    Ok(Some(CheckedChange {
+        received: r,
+        message_id: message_id.to_string(),
+        content,
+    }))
+}
+
+/// Applies the change.
+pub async fn receive_change(
+    data: &Data<AppState>,
+    c: CheckedChange<'_>,
+) -> Result<Applied, InboxError> {
+    let r = c.received;
+    Ok(data
+        .domain
+        .receive_direct_change(
+            r.activity.id.as_str(),
+            &r.signer.row,
+            &c.message_id,
+            c.content.as_deref(),
+        )
         .await?)
 }
 

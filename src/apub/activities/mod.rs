@@ -132,6 +132,9 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
             return direct_message::receive(data, checked).await;
         }
     }
+    if let Some(checked) = direct_message::verify_change(data, r).await? {
+        return direct_message::receive_change(data, checked).await;
+    }
     match (&r.activity.kind, target::target_of(data, r).await?) {
         (K::Follow, T::LocalPerson(person)) => handle!(
             data,

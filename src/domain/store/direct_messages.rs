@@ -225,7 +225,38 @@ pub async fn line_exists(tx: &mut Tx, ap_id: &str) -> StoreResult<bool> {
     Ok(found.is_some())
 }
 
+/// The line of a direct conversation holding the message `ap_id`, with
+/// its conversation.
+pub async fn direct_line_at(
+    tx: &mut Tx,
+    ap_id: &str,
+) -> StoreResult<Option<(ConversationId, i64, ActorId)>> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.conversation_id, l.id, l.actor_id FROM conversation_lines l \
+         JOIN direct_conversations d ON d.conversation_id = l.conversation_id \
+         WHERE l.ap_id = $1 AND l.kind = 'message' AND l.deleted_at IS NULL",
+    )
+    .bind(ap_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(c, l, a)| (ConversationId(c), l, ActorId(a))))
+}
+
 impl Store {
+    /// The author of the message `ap_id` of a direct conversation, if it
+    /// is one (and not deleted).
+    pub async fn direct_message_author(&self, ap_id: &str) -> StoreResult<Option<ActorId>> {
+        let author: Option<i64> = sqlx::query_scalar(
+            "SELECT l.actor_id FROM conversation_lines l \
+             JOIN direct_conversations d ON d.conversation_id = l.conversation_id \
+             WHERE l.ap_id = $1 AND l.kind = 'message' AND l.deleted_at IS NULL",
+        )
+        .bind(ap_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(author.map(ActorId))
+    }
+
     /// The direct conversation `id` (`None` for a group conversation).
     pub async fn direct_conversation(&self, id: ConversationId) -> StoreResult<Option<DirectRow>> {
         Ok(sqlx::query_as(&format!(
