@@ -135,6 +135,9 @@ struct ConversationView {
     lines: Vec<LineView>,
     participants: Vec<ParticipantItem>,
     invitable: Vec<PersonView>,
+    /// A direct conversation with someone of another server: two people,
+    /// nobody to invite.
+    direct: bool,
     smileys: &'static [&'static str],
     last_line: i64,
     body: String,
@@ -186,10 +189,15 @@ pub(super) async fn conversation_page(
             .await?;
         let labels = state.domain.labeller().await?;
         let contacts = state.domain.my_contacts(user).await?;
-        Ok::<_, AppError>((conversation, labels, contacts))
+        let direct = state
+            .domain
+            .direct_conversation(ConversationId(id))
+            .await?
+            .is_some();
+        Ok::<_, AppError>((conversation, labels, contacts, direct))
     }
     .await;
-    let (conversation, labels, contacts) = match result {
+    let (conversation, labels, contacts, direct) = match result {
         Ok(found) => found,
         Err(error) => return state.error_page(page, error),
     };
@@ -237,6 +245,7 @@ pub(super) async fn conversation_page(
             .filter(|c| !present(c.id))
             .map(|c| PersonView::of(c, &labels))
             .collect(),
+        direct,
         smileys: &SMILEYS,
         last_line: conversation.last_line(),
         body: body.to_string(),

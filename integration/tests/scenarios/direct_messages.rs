@@ -368,6 +368,13 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
         )
         .await
         .expect_error(409, "no_message_request");
+        // Its page: named after Bob, his messages, nothing to invite.
+        let page = ana
+            .page(&format!("/conversations/{bob_conversation}"))
+            .await;
+        assert!(page.contains("sur votre séquence"), "{page}");
+        assert!(page.contains("Conversation directe"), "{page}");
+        assert!(!page.contains("/invite\""), "{page}");
         // Two people only: nobody is invited or removed.
         ana.post(
             &format!("/api/v1/conversations/{bob_conversation}/invite"),
