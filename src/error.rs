@@ -152,6 +152,8 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::NotAContact
         | R::NoInvitation
         | R::NoConversationInvitation
+        | R::NoMessageRequest
+        | R::DirectConversation
         | R::AlreadyParticipant
         | R::NotCurrentParticipant
         | R::NoRequest
@@ -256,6 +258,8 @@ impl Refusal {
             R::NotAParticipant => "not_a_participant",
             R::InviteeWithoutMessaging => "invitee_without_messaging",
             R::NoConversationInvitation => "no_conversation_invitation",
+            R::NoMessageRequest => "no_message_request",
+            R::DirectConversation => "direct_conversation",
             R::AlreadyParticipant => "already_participant",
             R::NotCurrentParticipant => "not_current_participant",
             R::ServerNotAMember => "not_a_member",

@@ -15,6 +15,7 @@ pub mod attestation;
 pub mod collections;
 pub mod context;
 pub mod conversations;
+pub mod direct_messages;
 mod lenient;
 pub mod nodeinfo;
 pub mod objects;

@@ -7,6 +7,7 @@ use preau_federation::{
     activities::{Activity, ActivityKind},
     actor::ActorError,
     collections::{Collection, CollectionKind},
+    direct_messages::DirectMessage,
     objects::{Post, PostKind, Tombstone},
     Actor, ActorKind, NodeInfo, NodeInfoLinks, Webfinger,
 };
@@ -241,8 +242,8 @@ const REFUSED: &[(&str, &str)] = &[
 /// Parses a document by its top-level type, and what it embeds: the inner
 /// activity of an `Announce`/`Undo`, the `Post`/`Tombstone` of a
 /// `Create`/`Update`/`Delete`, the actor of an `Update`, the embedded items
-/// of a collection. Embedded objects Préau has no type for yet (`Event`,
-/// `ChatMessage`, `Video`) must be refused by `Post`, not mis-read.
+/// of a collection; a Pleroma `ChatMessage` as a direct message. Embedded
+/// objects Préau has no type for yet (`Event`, `Video`) must be refused by `Post`, not mis-read.
 fn parse_by_type(value: &Value) -> Result<String, String> {
     let kind = value
         .get("type")
@@ -280,6 +281,10 @@ fn parse_by_type(value: &Value) -> Result<String, String> {
         let post: Post = serde_json::from_value(value.clone()).map_err(error)?;
         post.author().ok_or_else(|| format!("{kind}: no author"))?;
         Ok(format!("{kind} post"))
+    } else if kind == "ChatMessage" {
+        let chat: DirectMessage = serde_json::from_value(value.clone()).map_err(error)?;
+        chat.author().ok_or_else(|| format!("{kind}: no author"))?;
+        Ok("chat message".to_string())
     } else if kind == "Tombstone" {
         serde_json::from_value::<Tombstone>(value.clone()).map_err(error)?;
         Ok("tombstone".to_string())

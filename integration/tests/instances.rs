@@ -22,6 +22,8 @@ mod conversation_federation;
 mod conversations;
 #[path = "scenarios/delivery.rs"]
 mod delivery;
+#[path = "scenarios/direct_messages.rs"]
+mod direct_messages;
 #[path = "scenarios/forms.rs"]
 mod forms;
 #[path = "scenarios/forum_bans.rs"]

@@ -1206,6 +1206,8 @@ error-not_conversation_creator = Only the conversation's creator can remove a pa
 error-invitee_not_a_contact = Only your accepted contacts can be invited to a conversation.
 error-conversation_level_too_low = This conversation does not accept participants of this trust level.
 error-no_conversation_invitation = No pending invitation to this conversation.
+error-no_message_request = No message request waiting in this conversation.
+error-direct_conversation = A direct conversation is between two people: nobody can be invited or removed.
 error-already_participant = This person already takes part in the conversation.
 error-not_a_participant = Only instances with a participant in this conversation may read it.
 error-not_conversation_host = Only the instance hosting the conversation may send this.
@@ -1344,3 +1346,16 @@ notice-presence-available = You are now “Available”.
 notice-presence-away = You are now “Away”.
 notice-presence-busy = You are now “Do not disturb”.
 contacts-add-person = Add to contacts
+
+## Issue 14: direct messages from other servers (Demandes de message)
+message-requests = Message requests
+message-requests-intro = People of other servers (Mastodon, Pleroma…) who are not your contacts wrote to you. Accept to answer them; ignore to stop seeing their messages (they are not told).
+message-requests-from = { $name } ({ $handle }) wrote you { $count ->
+    [one] a message
+   *[other] { $count } messages
+ }.
+message-requests-accept = Accept
+message-requests-ignore = Ignore
+notice-message-request-accepted = Request of { $name } accepted: you can answer them.
+notice-message-request-ignored = Request of { $name } ignored.
+conversation-direct = Direct conversation with someone of another server: it has two people, nobody can be invited.

@@ -1206,6 +1206,8 @@ error-not_conversation_creator = Seul le créateur de la conversation peut retir
 error-invitee_not_a_contact = Seuls vos contacts acceptés peuvent être invités à une conversation.
 error-conversation_level_too_low = Cette conversation n’accepte pas de participants de ce niveau de confiance.
 error-no_conversation_invitation = Aucune invitation en attente pour cette conversation.
+error-no_message_request = Aucune demande de message en attente dans cette conversation.
+error-direct_conversation = Une conversation directe se tient à deux : personne ne peut y être invité ni en être retiré.
 error-already_participant = Cette personne participe déjà à la conversation.
 error-not_a_participant = Seules les instances d’un participant à cette conversation peuvent la lire.
 error-not_conversation_host = Seule l’instance qui héberge la conversation peut envoyer ceci.
@@ -1344,3 +1346,16 @@ notice-presence-available = Vous êtes maintenant « Disponible ».
 notice-presence-away = Vous êtes maintenant « Absent ».
 notice-presence-busy = Vous êtes maintenant « Ne pas déranger ».
 contacts-add-person = Ajouter aux contacts
+
+## Issue 14: direct messages from other servers (Demandes de message)
+message-requests = Demandes de message
+message-requests-intro = Des personnes d’autres serveurs (Mastodon, Pleroma…) qui ne sont pas vos contacts vous ont écrit. Acceptez pour leur répondre ; ignorez pour ne plus voir leurs messages (elles n’en sont pas averties).
+message-requests-from = { $name } ({ $handle }) vous a écrit { $count ->
+    [one] un message
+   *[other] { $count } messages
+ }.
+message-requests-accept = Accepter
+message-requests-ignore = Ignorer
+notice-message-request-accepted = Demande de { $name } acceptée : vous pouvez lui répondre.
+notice-message-request-ignored = Demande de { $name } ignorée.
+conversation-direct = Conversation directe avec une personne d’un autre serveur : elle se tient à deux, personne ne peut y être invité.

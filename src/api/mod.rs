@@ -15,6 +15,7 @@ pub mod forum_bans;
 pub mod forums;
 pub mod instance;
 pub mod mail_lists;
+pub mod message_requests;
 pub mod notification_settings;
 pub mod notifications;
 pub mod openapi;
@@ -331,6 +332,18 @@ fn route_builder() -> RouteBuilder {
     .post("/contacts/{id}/answer", contacts::answer_contact)
     .get("/conversations", conversations::list_conversations)
     .post("/conversations", conversations::create_conversation)
+    .get(
+        "/conversations/requests",
+        message_requests::list_message_requests,
+    )
+    .post(
+        "/conversations/{id}/accept-request",
+        message_requests::accept_message_request,
+    )
+    .post(
+        "/conversations/{id}/ignore",
+        message_requests::ignore_message_request,
+    )
     .get("/conversations/{id}", conversations::get_conversation)
     .get("/conversations/{id}/messages", conversations::list_messages)
     .post("/conversations/{id}/messages", conversations::post_message)

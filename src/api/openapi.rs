@@ -62,6 +62,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         super::project_content::Doc::openapi(),
         super::contacts::Doc::openapi(),
         super::conversations::Doc::openapi(),
+        super::message_requests::Doc::openapi(),
         super::contact_categories::Doc::openapi(),
         super::person_blocks::Doc::openapi(),
         super::notifications::Doc::openapi(),

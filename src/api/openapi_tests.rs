@@ -500,6 +500,8 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<super::stream::StreamProjectReply>(&mut entries);
     schema_entries::<super::stream::StreamConversationLine>(&mut entries);
     schema_entries::<super::conversations::ConversationItem>(&mut entries);
+    schema_entries::<super::message_requests::MessageRequestItem>(&mut entries);
+    schema_entries::<super::message_requests::MessageRequestList>(&mut entries);
     schema_entries::<super::conversations::ConversationList>(&mut entries);
     schema_entries::<super::conversations::Participant>(&mut entries);
     schema_entries::<super::conversations::ConversationDetail>(&mut entries);

@@ -230,7 +230,7 @@ pub async fn check_member_read(
 
 /// The host of the instance that signed a read, once its signature is
 /// verified.
-async fn signed_reader_host(
+pub(super) async fn signed_reader_host(
     data: &Data<AppState>,
     request: &SignedRead,
 ) -> Result<String, Response> {

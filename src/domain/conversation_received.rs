@@ -349,6 +349,7 @@ impl Domain {
                     min_level: document.min_level.clone(),
                     created_at: tx.now_ms(),
                     updated_at: tx.now_ms(),
+                    kind: "group".into(),
                 },
             };
             let reject = self.conversation_answer(false, &conversation, invitee, invite_id)?;
@@ -418,6 +419,7 @@ impl Domain {
                     min_level: document.min_level.clone(),
                     created_at: tx.now_ms(),
                     updated_at: tx.now_ms(),
+                    kind: "group".into(),
                 }
             }
         };

@@ -36,10 +36,10 @@ use serde_json::Value;
 
 /// Whether changes to `conversation` travel between instances this way
 /// (the host relaying to its participants' instances). The one place that
-/// decides it: one-to-one conversations with other fediverse servers
-/// will not be relayed.
-pub fn relays_to_instances(_conversation: &ConversationRow) -> bool {
-    true
+/// decides it: one-to-one conversations with other fediverse servers are
+/// answered as direct messages (`direct_messages.rs`), never relayed.
+pub fn relays_to_instances(conversation: &ConversationRow) -> bool {
+    !conversation.is_direct()
 }
 
 /// A participant as the host's document names them, resolved here.

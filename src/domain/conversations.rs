@@ -208,6 +208,7 @@ impl Domain {
             min_level: min_level.map(str::to_string),
             created_at: tx.now_ms(),
             updated_at: tx.now_ms(),
+            kind: "group".into(),
         };
         for invitee in new.participants {
             if !invited.contains(&invitee.id) {
@@ -273,6 +274,7 @@ impl Domain {
         self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let (conversation, _) = self.joined_participation(id, me.id).await?;
+        self.refuse_if_direct(id).await?;
         self.check_conversation_level(conversation.min_level.as_deref(), &me)
             .await?;
         match self.store.participant(id, invitee.id).await? {
@@ -402,6 +404,7 @@ impl Domain {
         self.check_messaging(account)?;
         let me = self.actor_of(account).await?;
         let (conversation, _) = self.joined_participation(id, me.id).await?;
+        self.refuse_if_direct(id).await?;
         if conversation.creator_id != me.id {
             return Err(Refusal::NotConversationCreator.into());
         }
@@ -502,6 +505,9 @@ impl Domain {
             self.share_conversation_change(&mut tx, &conversation, &me, &create, Some(line), &[])
                 .await?;
         }
+        let change = super::direct_messages::DirectChange::Create(&html);
+        self.send_direct_message(&mut tx, id, me.id, &ap_id, change)
+            .await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         // One's own message is read.
@@ -553,6 +559,10 @@ impl Domain {
             self.share_conversation_change(&mut tx, &conversation, &me, &update, None, &[])
                 .await?;
         }
+        let change = super::direct_messages::DirectChange::Update(&html);
+        let ap_id = row.ap_id.as_deref().unwrap_or_default();
+        self.send_direct_message(&mut tx, id, row.actor_id, ap_id, change)
+            .await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
@@ -576,6 +586,10 @@ impl Domain {
             self.share_conversation_change(&mut tx, &conversation, &me, &delete, None, &[])
                 .await?;
         }
+        let change = super::direct_messages::DirectChange::Delete;
+        let ap_id = row.ap_id.as_deref().unwrap_or_default();
+        self.send_direct_message(&mut tx, id, row.actor_id, ap_id, change)
+            .await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())

@@ -156,6 +156,10 @@ refusals! {
     NoInvitation,
     /// No pending invitation to this conversation.
     NoConversationInvitation,
+    /// No message request waiting in this conversation.
+    NoMessageRequest,
+    /// A direct conversation is between two people: nobody can be invited or removed.
+    DirectConversation,
     /// This person already takes part in the conversation.
     AlreadyParticipant,
     /// This person no longer takes part in the conversation, nor is invited.
@@ -384,6 +388,8 @@ impl Refusal {
             | Refusal::NotAParticipant
             | Refusal::InviteeWithoutMessaging
             | Refusal::NoConversationInvitation
+            | Refusal::NoMessageRequest
+            | Refusal::DirectConversation
             | Refusal::AlreadyParticipant
             | Refusal::NotCurrentParticipant
             | Refusal::ServerNotAMember

@@ -18,6 +18,7 @@ pub mod conversation_received;
 pub mod conversation_relay;
 pub mod conversations;
 pub mod database;
+pub mod direct_messages;
 pub mod directory;
 pub mod errors;
 pub mod federation_reads;

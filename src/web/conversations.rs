@@ -136,6 +136,9 @@ struct ConversationView {
     lines: Vec<LineView>,
     participants: Vec<ParticipantItem>,
     invitable: Vec<PersonView>,
+    /// A direct conversation with someone of another server: two people,
+    /// nobody to invite.
+    direct: bool,
     smileys: &'static [&'static str],
     last_line: i64,
     body: String,
@@ -187,10 +190,15 @@ pub(super) async fn conversation_page(
             .await?;
         let labels = state.domain.labeller().await?;
         let contacts = state.domain.my_contacts(user).await?;
-        Ok::<_, AppError>((conversation, labels, contacts))
+        let direct = state
+            .domain
+            .direct_conversation(ConversationId(id))
+            .await?
+            .is_some();
+        Ok::<_, AppError>((conversation, labels, contacts, direct))
     }
     .await;
-    let (conversation, labels, contacts) = match result {
+    let (conversation, labels, contacts, direct) = match result {
         Ok(found) => found,
         Err(error) => return state.error_page(page, error),
     };
@@ -238,6 +246,7 @@ pub(super) async fn conversation_page(
             .filter(|c| !present(c.id))
             .map(|c| PersonView::of(c, &labels))
             .collect(),
+        direct,
         smileys: &SMILEYS,
         last_line: conversation.last_line(),
         body: body.to_string(),
@@ -305,6 +314,8 @@ struct ListItem {
 
 #[derive(Serialize)]
 struct ListView {
+    /// "Demandes de message": direct messages from strangers elsewhere.
+    requests: Vec<super::message_requests::RequestItem>,
     invitations: Vec<ListItem>,
     conversations: Vec<ListItem>,
     removed: Vec<ListItem>,
@@ -340,14 +351,16 @@ async fn list_page(
         let summaries = state.domain.my_conversations(user).await?;
         let labels = state.domain.labeller().await?;
         let contacts = state.domain.my_contacts(user).await?;
-        Ok::<_, AppError>((summaries, labels, contacts))
+        let requests = super::message_requests::request_items(state, user, page).await?;
+        Ok::<_, AppError>((summaries, labels, contacts, requests))
     }
     .await;
-    let (summaries, labels, contacts) = match result {
+    let (summaries, labels, contacts, requests) = match result {
         Ok(found) => found,
         Err(error) => return state.error_page(page, error),
     };
     let mut view = ListView {
+        requests,
         invitations: Vec::new(),
         conversations: Vec::new(),
         removed: Vec::new(),

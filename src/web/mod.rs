@@ -22,6 +22,7 @@ pub mod home;
 pub mod home_teacher;
 pub mod languages;
 pub mod mail_lists;
+pub mod message_requests;
 pub mod moderation;
 pub mod notice;
 pub mod notification_settings;
@@ -614,6 +615,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/conversations/{id}/answer",
             post(conversation_actions::submit_answer),
+        )
+        .route(
+            "/conversations/{id}/request",
+            post(message_requests::submit_request_answer),
         )
         .route(
             "/conversations/{id}/leave",

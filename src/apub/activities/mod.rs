@@ -19,6 +19,7 @@ mod contact_removal;
 mod conversation;
 mod create;
 mod delete;
+mod direct_message;
 mod error;
 mod featured;
 mod flag;
@@ -124,6 +125,16 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
     // A person's presence is theirs alone: no target to find either.
     if presence::is_presence_update(r.activity) {
         return handle!(data, presence::verify(r), presence::receive);
+    }
+    // A direct message to local teachers; anything else of that shape
+    // (a reply in a forum, a group conversation) goes on below.
+    if direct_message::is_direct_message(r.activity) {
+        if let Some(checked) = direct_message::verify(data, r).await? {
+            return direct_message::receive(data, checked).await;
+        }
+    }
+    if let Some(checked) = direct_message::verify_change(data, r).await? {
+        return direct_message::receive_change(data, checked).await;
     }
     match (&r.activity.kind, target::target_of(data, r).await?) {
         (K::Follow, T::LocalPerson(person)) => handle!(

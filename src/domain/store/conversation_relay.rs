@@ -13,7 +13,7 @@ impl Store {
     /// A conversation by its ActivityPub id (hosted here or mirrored).
     pub async fn conversation_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ConversationRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, ap_id, name, creator_id, min_level, created_at, updated_at \
+            "SELECT id, ap_id, name, creator_id, min_level, created_at, updated_at, kind \
              FROM conversations WHERE ap_id = $1",
         )
         .bind(ap_id)

@@ -29,11 +29,22 @@ pub struct ConversationRow {
     pub created_at: i64,
     /// Last change (a line, a participant), unix ms.
     pub updated_at: i64,
+    /// `group` (named, between Préau teachers) or `direct` (one-to-one
+    /// with a person of another fediverse server).
+    pub kind: String,
+}
+
+impl ConversationRow {
+    /// Whether it is a one-to-one conversation with a person of another
+    /// fediverse server (answered as direct messages, never relayed).
+    pub fn is_direct(&self) -> bool {
+        self.kind == "direct"
+    }
 }
 
 const CONVERSATION_COLUMNS: &str = "conversations.id, conversations.ap_id, conversations.name, \
      conversations.creator_id, conversations.min_level, conversations.created_at, \
-     conversations.updated_at";
+     conversations.updated_at, conversations.kind";
 
 /// Where a participant stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +59,11 @@ pub enum ParticipantState {
     Left,
     /// Removed by the creator.
     Removed,
+    /// A direct message from a stranger of another server: in "Demandes
+    /// de message" until accepted (see `domain::direct_messages`).
+    Requested,
+    /// A message request ignored: hidden, and so are later messages.
+    Ignored,
 }
 
 impl ParticipantState {
@@ -59,6 +75,8 @@ impl ParticipantState {
             ParticipantState::Declined => "declined",
             ParticipantState::Left => "left",
             ParticipantState::Removed => "removed",
+            ParticipantState::Requested => "requested",
+            ParticipantState::Ignored => "ignored",
         }
     }
 }
@@ -70,6 +88,8 @@ impl From<String> for ParticipantState {
             "joined" => ParticipantState::Joined,
             "declined" => ParticipantState::Declined,
             "removed" => ParticipantState::Removed,
+            "requested" => ParticipantState::Requested,
+            "ignored" => ParticipantState::Ignored,
             _ => ParticipantState::Left,
         }
     }

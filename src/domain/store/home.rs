@@ -29,7 +29,8 @@ pub struct HeaderCountsRow {
     /// Messages of others unread, in the conversations the teacher takes
     /// part in.
     pub unread_messages: i64,
-    /// Invitations to conversations to answer.
+    /// Invitations to conversations to answer, and message requests
+    /// (direct messages from people of other servers, one per person).
     pub conversation_invitations: i64,
 }
 
@@ -118,7 +119,7 @@ impl Store {
              (SELECT CAST(COALESCE(SUM({UNREAD}), 0) AS BIGINT) FROM conversation_participants p \
                WHERE p.actor_id = $2 AND p.state = 'joined') AS unread_messages, \
              (SELECT COUNT(*) FROM conversation_participants WHERE actor_id = $2 \
-               AND state = 'invited') AS conversation_invitations",
+               AND state IN ('invited', 'requested')) AS conversation_invitations",
             UNREAD = super::conversations::UNREAD,
             JOINS = super::notifications::JOINS,
             VISIBLE = super::notifications::VISIBLE,

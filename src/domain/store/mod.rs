@@ -15,6 +15,7 @@ pub mod contacts;
 pub mod conversation_relay;
 pub mod conversations;
 pub mod delivery;
+pub mod direct_messages;
 pub mod directory;
 pub mod forum_bans;
 pub mod forums;

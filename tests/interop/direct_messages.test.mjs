@@ -1,0 +1,158 @@
+// Interop test of direct messages from the rest of the fediverse (issue 14)
+// against Fedify (npm @fedify/fedify).
+//
+// A real `preau serve` and a Fedify server on loopback:
+//
+//  1. Fedify's `olga`, no contact of the Préau teacher `ines`, sends her a
+//     direct Note (to ines only, a Mention of her, Mastodon's h-card link
+//     first): it waits in ines's "Demandes de message"
+//     (`GET /api/v1/conversations/requests`), her name taken out of the
+//     text;
+//  2. ines accepts and answers through the API: olga's inbox receives a
+//     `Create` of a `Note`, its HTTP signature verified by Fedify,
+//     addressed to olga only (`to` olga, `cc` empty), with a `Mention` of
+//     olga that Fedify reads as one, the mention link first in the text,
+//     and `inReplyTo` olga's note.
+//
+// Run it with `bash tests/interop/run.sh` (see lib.mjs and run.sh).
+
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import {
+  api,
+  createTeacher,
+  databaseKind,
+  explained,
+  finish,
+  inboundCarrying,
+  loaders,
+  preau,
+  preparePreau,
+  receivedBy,
+  startFedify,
+  startPreau,
+  waitFor,
+} from "./lib.mjs";
+
+const { Create, Mention, Note, lookupObject } = await import("@fedify/fedify/vocab");
+
+const TEACHER = "ines";
+
+let fed;
+let teacherToken;
+let teacherId;
+let olgaNoteId;
+let conversationId;
+
+describe(`Préau direct messages (${databaseKind}) and Fedify, both ways`, () => {
+  before(async () => {
+    await explained(async () => {
+      await preparePreau("preau-interop-dm-");
+      fed = await startFedify("fedify-dm", {
+        olga: { kind: "Person", name: "Olga (Fedify)" },
+      });
+      await startPreau();
+      teacherToken = await createTeacher(TEACHER);
+      teacherId = `${preau.origin}/users/${TEACHER}`;
+    });
+  });
+
+  after(finish);
+
+  it("a Fedify direct Note to a Préau teacher waits in her message requests", async () => {
+    await explained(async () => {
+      const ctx = fed.context();
+      const ines = await lookupObject(teacherId, { ...loaders, crossOrigin: "throw" });
+      assert.ok(ines?.id, `no teacher at ${teacherId}`);
+      const olga = ctx.getActorUri("olga");
+      olgaNoteId = new URL(`${fed.origin}/notes/dm-${randomUUID()}`);
+      const note = new Note({
+        id: olgaNoteId,
+        attribution: olga,
+        to: ines.id,
+        content:
+          `<p><span class="h-card" translate="no"><a href="${teacherId}" class="u-url mention">@<span>${TEACHER}</span></a></span>` +
+          " Bonjour, pouvons-nous échanger sur votre projet ?</p>",
+        tags: [new Mention({ href: ines.id, name: `@${TEACHER}@${preau.host}` })],
+      });
+      const create = new Create({
+        id: new URL(`${fed.origin}/activities/create-${randomUUID()}`),
+        actor: olga,
+        object: note,
+        to: ines.id,
+      });
+      await ctx.sendActivity({ identifier: "olga" }, ines, create);
+      const requests = await waitFor("a message request for ines", async () => {
+        const { json } = await api("GET", "/conversations/requests", { token: teacherToken });
+        return json?.requests?.length >= 1 ? json.requests : false;
+      });
+      assert.equal(requests.length, 1, JSON.stringify(requests));
+      assert.equal(requests[0].person.handle, `olga@${fed.host}`);
+      assert.equal(requests[0].messages, 1);
+      assert.equal(
+        requests[0].last_html,
+        "<p>Bonjour, pouvons-nous échanger sur votre projet ?</p>",
+      );
+      conversationId = requests[0].conversation_id;
+      // Not among her conversations until she accepts.
+      const list = await api("GET", "/conversations", { token: teacherToken });
+      assert.equal(list.json.conversations.length, 0, list.text);
+      // The same activity again changes nothing.
+      await ctx.sendActivity({ identifier: "olga" }, ines, create);
+      const again = await api("GET", "/conversations/requests", { token: teacherToken });
+      assert.equal(again.json.requests[0].messages, 1, again.text);
+    });
+  });
+
+  it("the teacher accepts and answers: Fedify receives a verified direct Note", async () => {
+    await explained(async () => {
+      const accepted = await api("POST", `/conversations/${conversationId}/accept-request`, {
+        token: teacherToken,
+      });
+      assert.equal(accepted.status, 204, accepted.text);
+      const list = await api("GET", "/conversations", { token: teacherToken });
+      assert.equal(list.json.conversations[0].name, "Olga (Fedify)", list.text);
+      assert.equal(list.json.conversations[0].state, "joined");
+      const posted = await api("POST", `/conversations/${conversationId}/messages`, {
+        token: teacherToken,
+        body: { body: "Avec plaisir, écrivez-moi ici." },
+      });
+      assert.equal(posted.status, 201, posted.text);
+      const olga = fed.actorUri("olga").href;
+      // Reaching the listener means Fedify verified the HTTP signature.
+      const create = await waitFor("a Create in olga's inbox", () =>
+        receivedBy("olga", "Create", (r) => r.actorId === teacherId)[0],
+      );
+      const request = inboundCarrying(create.id, "/users/olga/inbox");
+      assert.ok(request, "no raw request to olga's inbox");
+      assert.equal(request.status, 202, `Fedify's inbox answered ${request.status}`);
+      const raw = JSON.parse(request.body);
+      assert.deepEqual(raw.to, [olga]);
+      assert.deepEqual(raw.cc, []);
+      assert.equal(raw.object.type, "Note");
+      assert.deepEqual(raw.object.to, [olga]);
+      assert.deepEqual(raw.object.cc, []);
+      assert.deepEqual(raw.object.tag, [
+        { type: "Mention", href: olga, name: `@olga@${fed.host}` },
+      ]);
+      assert.equal(raw.object.inReplyTo, olgaNoteId.href);
+      assert.ok(
+        raw.object.content.startsWith(
+          `<p><span class="h-card"><a href="${olga}" class="u-url mention">@<span>olga</span></a></span> Avec plaisir`,
+        ),
+        raw.object.content,
+      );
+      // Fedify reads it as a Note to olga, with a Mention of her.
+      const object = await create.activity.getObject({ ...loaders });
+      assert.ok(object instanceof Note, `the object is a ${object?.constructor?.name}`);
+      assert.deepEqual(object.toIds.map((u) => u.href), [olga]);
+      const tags = [];
+      for await (const tag of object.getTags({ ...loaders })) tags.push(tag);
+      assert.equal(tags.length, 1);
+      assert.ok(tags[0] instanceof Mention, `the tag is a ${tags[0]?.constructor?.name}`);
+      assert.equal(tags[0].href?.href, olga);
+      assert.equal(object.replyTargetId?.href, olgaNoteId.href);
+    });
+  });
+});
