@@ -438,6 +438,7 @@ impl Domain {
         let html = rendering::markdown(source.clone(), "body").await?;
         let mut tx = self.store.begin().await?;
         conversations::edit_line(&mut tx, row.id, &source, &html).await?;
+        super::live::conversation_line_changed(&mut tx, row.id, id.0).await?;
         crate::domain::store::commit(tx).await?;
         Ok(())
     }
@@ -453,6 +454,7 @@ impl Domain {
         let row = self.own_message(account.actor_id, id, line).await?;
         let mut tx = self.store.begin().await?;
         conversations::delete_line(&mut tx, row.id).await?;
+        super::live::conversation_line_changed(&mut tx, row.id, id.0).await?;
         crate::domain::store::commit(tx).await?;
         Ok(())
     }

@@ -111,6 +111,16 @@ pub enum LiveItem {
         /// The line.
         line: i64,
     },
+    /// A message of the conversation the stream follows was edited or
+    /// deleted: the page reads it anew (participation is checked per
+    /// stream, as for a new line). Not replayed: a page reconnecting
+    /// reads the conversation again.
+    ConversationLineChanged {
+        /// The conversation.
+        conversation: i64,
+        /// The line.
+        line: i64,
+    },
     /// The presence of one of the stream's teacher's contacts changed
     /// (checked per stream: only contacts see it).
     Presence {
@@ -180,6 +190,17 @@ pub(crate) async fn conversation_line_stored(
     conversation: i64,
 ) -> DomainResult<()> {
     live::announce(tx, LiveEvent::ConversationLine { id, conversation }).await?;
+    Ok(())
+}
+
+/// Announces that message `id` of `conversation` was edited or deleted in
+/// `tx`, to the streams that have the conversation open.
+pub(crate) async fn conversation_line_changed(
+    tx: &mut Tx,
+    id: i64,
+    conversation: i64,
+) -> DomainResult<()> {
+    live::announce(tx, LiveEvent::ConversationLineChanged { id, conversation }).await?;
     Ok(())
 }
 
@@ -493,6 +514,24 @@ impl LiveStream {
                 self.cursor.reply = id;
                 self.ready.push_back((
                     LiveItem::ConversationLine {
+                        conversation,
+                        line: id,
+                    },
+                    self.cursor,
+                ));
+            }
+            LiveEvent::ConversationLineChanged { id, conversation }
+                if Some(LiveThread::Conversation(conversation)) == self.thread =>
+            {
+                if check_live_conversation(&self.store, self.actor, conversation)
+                    .await
+                    .is_err()
+                {
+                    return Ok(false);
+                }
+                // The cursor stays: the line is not new.
+                self.ready.push_back((
+                    LiveItem::ConversationLineChanged {
                         conversation,
                         line: id,
                     },

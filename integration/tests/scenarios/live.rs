@@ -710,3 +710,113 @@ async fn a_presence_reaches_the_streams_of_contacts_only() {
         b.stop().await;
     }
 }
+
+/// The next event of `stream` that is not a `messages` count (sent to a
+/// participant's streams with every message of others).
+async fn next_skipping_counts(stream: &mut Stream) -> SseEvent {
+    loop {
+        let event = stream.next().await;
+        if event.event != "messages" {
+            return event;
+        }
+    }
+}
+
+/// A message edited, then deleted, by its author: both participants'
+/// open conversation streams are told (`conversation_line_changed`, the
+/// cursor unchanged), and what they read again shows it; a stream of
+/// another conversation hears nothing of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_stream_shows_edits_and_deletions() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let anna = Client::teacher(&a, "anna", false).await;
+        let bea = Client::teacher(&a, "bea", false).await;
+        let carl = Client::teacher(&a, "carl", false).await;
+        super::conversations::make_contacts(&anna, &bea, "bea").await;
+        super::conversations::make_contacts(&anna, &carl, "carl").await;
+        let mut ids = Vec::new();
+        for (name, invitee, client) in [("Sortie", "bea", &bea), ("Autre", "carl", &carl)] {
+            let created = anna
+                .post(
+                    "/api/v1/conversations",
+                    serde_json::json!({"name": name, "participants": [invitee]}),
+                )
+                .await
+                .expect(201);
+            let id = created["id"].as_i64().unwrap();
+            client
+                .post(
+                    &format!("/api/v1/conversations/{id}/accept"),
+                    serde_json::json!({}),
+                )
+                .await
+                .expect(200);
+            ids.push(id);
+        }
+        let (id, other) = (ids[0], ids[1]);
+        let message = bea
+            .post(
+                &format!("/api/v1/conversations/{id}/messages"),
+                serde_json::json!({"body": "Rendez-vous à 9 h"}),
+            )
+            .await
+            .expect(201);
+        let line = message["id"].as_i64().unwrap();
+        let query = format!("?conversation={id}");
+        let mut annas = Stream::open(&anna, &query, None).await;
+        let mut beas = Stream::open(&bea, &query, None).await;
+        let mut carls = Stream::open(&carl, &format!("?conversation={other}"), None).await;
+
+        bea.call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/conversations/{id}/messages/{line}"),
+            Some(serde_json::json!({"body": "Rendez-vous à 10 h"})),
+        )
+        .await
+        .expect(200);
+        for stream in [&mut annas, &mut beas] {
+            let changed = next_skipping_counts(stream).await;
+            assert_eq!(changed.event, "conversation_line_changed", "{changed:?}");
+            assert_eq!(changed.data["conversation_id"], id, "{changed:?}");
+            assert_eq!(changed.data["line_id"], line, "{changed:?}");
+            assert_eq!(changed.id, stream.opened_at, "the cursor stays");
+        }
+        let read = anna
+            .get_json(&format!("/api/v1/conversations/{id}/messages"))
+            .await;
+        assert!(read.to_string().contains("10 h"), "{read}");
+
+        bea.call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/conversations/{id}/messages/{line}"),
+            None,
+        )
+        .await
+        .expect(204);
+        for stream in [&mut annas, &mut beas] {
+            let changed = next_skipping_counts(stream).await;
+            assert_eq!(changed.event, "conversation_line_changed", "{changed:?}");
+            assert_eq!(changed.data["line_id"], line, "{changed:?}");
+        }
+        let read = anna
+            .get_json(&format!("/api/v1/conversations/{id}/messages"))
+            .await;
+        assert!(!read.to_string().contains("10 h"), "{read}");
+
+        // Carl's stream (another conversation) hears of neither: its next
+        // event is a line of his own conversation.
+        let posted = anna
+            .post(
+                &format!("/api/v1/conversations/{other}/messages"),
+                serde_json::json!({"body": "Bonjour Carl"}),
+            )
+            .await
+            .expect(201);
+        let next = next_skipping_counts(&mut carls).await;
+        assert_eq!(next.event, "conversation_line", "{next:?}");
+        assert_eq!(next.data["line_id"], posted["id"], "{next:?}");
+        drop((annas, beas, carls));
+        a.stop().await;
+    }
+}

@@ -58,6 +58,14 @@ pub enum LiveEvent {
         /// Its conversation.
         conversation: i64,
     },
+    /// Line `id` of conversation `conversation` (a message) was edited or
+    /// deleted: the streams that have the conversation open show it anew.
+    ConversationLineChanged {
+        /// The line.
+        id: i64,
+        /// Its conversation.
+        conversation: i64,
+    },
     /// What is shown of person `person`'s presence changed: the streams
     /// of their contacts show it.
     Presence {
@@ -77,6 +85,9 @@ impl LiveEvent {
             LiveEvent::Reply { id, thread } => format!("p:{}:{}", id.0, thread.0),
             LiveEvent::ProjectReply { id, thread } => format!("q:{id}:{thread}"),
             LiveEvent::ConversationLine { id, conversation } => format!("c:{id}:{conversation}"),
+            LiveEvent::ConversationLineChanged { id, conversation } => {
+                format!("e:{id}:{conversation}")
+            }
             LiveEvent::Presence { person } => format!("s:{}:0", person.0),
             LiveEvent::Resync => "r".to_string(),
         }
@@ -108,6 +119,10 @@ impl LiveEvent {
                 thread: second,
             }),
             "c" => Some(LiveEvent::ConversationLine {
+                id: first,
+                conversation: second,
+            }),
+            "e" => Some(LiveEvent::ConversationLineChanged {
                 id: first,
                 conversation: second,
             }),
@@ -364,6 +379,14 @@ mod tests {
                 thread: PostId(4),
             },
             LiveEvent::ProjectReply { id: 9, thread: 2 },
+            LiveEvent::ConversationLine {
+                id: 5,
+                conversation: 1,
+            },
+            LiveEvent::ConversationLineChanged {
+                id: 5,
+                conversation: 1,
+            },
             LiveEvent::Presence {
                 person: super::super::actors::ActorId(4),
             },

@@ -1,7 +1,8 @@
 // Live updates of the pages (docs/api.md, "GET /stream"): when logged in,
 // keeps the header's unread count current, on a thread page offers the
 // replies written since the page was loaded, on a conversation page shows
-// its new lines (messages, arrivals, departures) as they come and offers
+// its new lines (messages, arrivals, departures) and the messages edited
+// or deleted as they come and offers
 // the emoji picker, and shows a contact's new presence wherever the page
 // shows it (`data-presence-of`). Pages work fully without it; the
 // browser's EventSource reconnects and resumes by itself.
@@ -48,8 +49,16 @@
       : conversationId ? "?conversation=" + encodeURIComponent(conversationId) : "");
   var source = new EventSource(url);
   // Tells tests (and styles) whether the stream is connected.
+  var opened = false;
   source.addEventListener("open", function () {
     document.body.dataset.liveState = "open";
+    // Back after a lost connection: new lines are replayed, but not the
+    // messages edited or deleted meanwhile, so a conversation page reads
+    // itself again.
+    if (opened && conversationId) {
+      refreshConversation();
+    }
+    opened = true;
   });
   var newReplies = 0;
   source.addEventListener("notification", function (event) {
@@ -117,6 +126,8 @@
   }
   if (conversationId) {
     source.addEventListener("conversation_line", refreshConversation);
+    // A message edited or deleted: read again the same way.
+    source.addEventListener("conversation_line_changed", refreshConversation);
   }
   var labels = document.body.dataset;
   source.addEventListener("presence", function (event) {
