@@ -102,6 +102,15 @@ pub struct StreamPresence {
     pub status: String,
 }
 
+/// The data of a `messages` event: what the header's "Messages" counts
+/// now.
+#[derive(Serialize, ToSchema)]
+pub struct StreamMessages {
+    /// Messages of others unread in the caller's conversations, plus the
+    /// invitations to conversations to answer.
+    pub unread: i64,
+}
+
 /// The data of an event: a JSON object, by event type.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
@@ -117,6 +126,8 @@ pub enum StreamEventData {
     ConversationLine(StreamConversationLine),
     /// `event: presence`.
     Presence(StreamPresence),
+    /// `event: messages`.
+    Messages(StreamMessages),
 }
 
 /// The caller: a bearer token when given (a bad one is refused), else the
@@ -277,6 +288,13 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
             )
         }
         LiveItem::StillOpen => return None,
+        LiveItem::Messages { unread } => (
+            "messages",
+            Arc::<str>::from(
+                serde_json::to_string(&StreamEventData::Messages(StreamMessages { unread }))
+                    .ok()?,
+            ),
+        ),
         LiveItem::Reply { thread, post, text } => (
             "reply",
             written_once(state, &text, |labels| {
@@ -338,7 +356,8 @@ async fn written_once(
         StreamReply,
         StreamProjectReply,
         StreamConversationLine,
-        StreamPresence
+        StreamPresence,
+        StreamMessages
     ))
 )]
 pub struct Doc;

@@ -129,6 +129,14 @@ pub enum LiveItem {
         /// What is shown of them now.
         status: super::presence::PresenceStatus,
     },
+    /// What the header's "Messages" counts for the stream's teacher now
+    /// (unread messages of others and invitations): sent when a message
+    /// of one of their conversations is written or deleted, and with an
+    /// invitation or a removal.
+    Messages {
+        /// The count.
+        unread: i64,
+    },
     /// The stream is still open (every `presence_idle_minutes / 3`): its
     /// teacher counts as active (see [`Domain::note_activity`]). Nothing
     /// is sent.
@@ -422,6 +430,11 @@ impl LiveStream {
                         },
                         self.cursor,
                     ));
+                    // An invitation to a conversation, or a removal from
+                    // one, changes what "Messages" counts.
+                    if shown.kind.starts_with("conversation_") {
+                        self.push_messages_count().await?;
+                    }
                 }
             }
             LiveEvent::ProjectReply { id, thread }
@@ -557,7 +570,53 @@ impl LiveStream {
             LiveEvent::Resync => self.replay = true,
             _ => {}
         }
+        if let LiveEvent::ConversationLine { id, .. }
+        | LiveEvent::ConversationLineChanged { id, .. } = published.event
+        {
+            Box::pin(self.count_conversation_line(published, id)).await?;
+        }
         Ok(true)
+    }
+
+    /// Sends the teacher's "Messages" count again when line `id` changes
+    /// it: a message of someone else, new or deleted, in a conversation
+    /// they joined. The line and the participants are read once for all
+    /// the streams of the process.
+    async fn count_conversation_line(
+        &mut self,
+        published: &Published,
+        id: i64,
+    ) -> DomainResult<()> {
+        let store = &self.store;
+        let line = published
+            .conversation_line
+            .get_or_try_init(|| async {
+                Ok::<_, crate::domain::DomainError>(
+                    store.live_conversation_line(id).await?.map(Arc::new),
+                )
+            })
+            .await?
+            .clone();
+        let Some(line) = line else {
+            return Ok(());
+        };
+        let deleted = matches!(published.event, LiveEvent::ConversationLineChanged { .. });
+        if line.is_message
+            && line.deleted == deleted
+            && line.author != self.actor
+            && line.joined.contains(&self.actor)
+        {
+            self.push_messages_count().await?;
+        }
+        Ok(())
+    }
+
+    /// Queues the teacher's "Messages" count as it stands.
+    async fn push_messages_count(&mut self) -> DomainResult<()> {
+        let unread = self.store.messages_waiting(self.actor).await?;
+        self.ready
+            .push_back((LiveItem::Messages { unread }, self.cursor));
+        Ok(())
     }
 
     /// Queues what came after the cursor, from the database; `false` when

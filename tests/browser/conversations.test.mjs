@@ -6,7 +6,7 @@
 // each message, the arrival and the departure, a message edited and then
 // deleted appear on the other's open page without a reload (the event
 // stream); the emoji picker inserts an
-// emoji; Camille's header counts Yann's unread message. axe-core checks
+// emoji; Camille's header counts Yann's unread message, live. axe-core checks
 // every page visited, at 1280 and 390 px without sideways scrolling.
 //
 // Real parts only: a `preau serve` child on loopback, accounts made with the
@@ -120,6 +120,13 @@ step('they chat live, with an emoji from the picker', async () => {
   await streamOpen(camille);
   await yann.locator('#message-body').fill('Parfait, à demain !');
   await clickAndWaitForPage(yann, yann.getByRole('button', { name: 'Envoyer', exact: true }));
+  // The header's count is live on Camille's page (no reload).
+  await camille.waitForFunction(
+    () => document.getElementById('messages-count')?.textContent === '1',
+    null,
+    { timeout: 15_000 },
+  );
+  assert.match(await camille.locator('#messages-count-text').textContent(), /Messages à lire : 1/);
   // Camille, on her list, reads the count after a reload (no JS needed).
   await goto(camille, state.a, '/conversations');
   assert.ok((await bodyText(camille)).includes('1 message non lu'), await bodyText(camille));

@@ -620,6 +620,10 @@ async fn a_conversation_stream_carries_its_lines_to_participants_only() {
             assert_eq!(line.event, "conversation_line", "{line:?}");
             assert_eq!(line.data["line_id"], message["id"], "{line:?}");
         }
+        // Anna's header counts Bea's message (Bea's own is not counted).
+        let count = annas.next().await;
+        assert_eq!(count.event, "messages", "{count:?}");
+        assert_eq!(count.data["unread"], 1, "{count:?}");
         // Removed, Bea hears no more: her stream ends; Anna's goes on.
         anna.post(
             &format!("/api/v1/conversations/{id}/remove"),
@@ -817,6 +821,100 @@ async fn a_conversation_stream_shows_edits_and_deletions() {
         assert_eq!(next.event, "conversation_line", "{next:?}");
         assert_eq!(next.data["line_id"], posted["id"], "{next:?}");
         drop((annas, beas, carls));
+        a.stop().await;
+    }
+}
+
+/// The header's "Messages" count is live on every page: a message of
+/// someone else in one of the teacher's conversations, its deletion, an
+/// invitation each send the count as it stands to the teacher's streams
+/// (not only those of the conversation); the author's own message, an
+/// edit, and the conversations of others send nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_messages_count_reaches_every_stream_of_the_teacher() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let anna = Client::teacher(&a, "anna", false).await;
+        let bea = Client::teacher(&a, "bea", false).await;
+        let carl = Client::teacher(&a, "carl", false).await;
+        let dora = Client::teacher(&a, "dora", false).await;
+        super::conversations::make_contacts(&anna, &bea, "bea").await;
+        super::conversations::make_contacts(&carl, &anna, "anna").await;
+        let created = anna
+            .post(
+                "/api/v1/conversations",
+                serde_json::json!({"name": "Sortie", "participants": ["bea"]}),
+            )
+            .await
+            .expect(201);
+        let id = created["id"].as_i64().unwrap();
+        bea.post(
+            &format!("/api/v1/conversations/{id}/accept"),
+            serde_json::json!({}),
+        )
+        .await
+        .expect(200);
+        // Anna on any page (no conversation open), Bea and Dora too.
+        let mut annas = Stream::open(&anna, "", None).await;
+        let mut beas = Stream::open(&bea, "", None).await;
+        let mut doras = Stream::open(&dora, "", None).await;
+
+        let message = bea
+            .post(
+                &format!("/api/v1/conversations/{id}/messages"),
+                serde_json::json!({"body": "Bonjour"}),
+            )
+            .await
+            .expect(201);
+        let line = message["id"].as_i64().unwrap();
+        let count = annas.next().await;
+        assert_eq!(count.event, "messages", "{count:?}");
+        assert_eq!(count.data["unread"], 1, "{count:?}");
+        // An edit changes no count; the deletion does.
+        bea.call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/conversations/{id}/messages/{line}"),
+            Some(serde_json::json!({"body": "Bonjour à tous"})),
+        )
+        .await
+        .expect(200);
+        bea.call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/conversations/{id}/messages/{line}"),
+            None,
+        )
+        .await
+        .expect(204);
+        let count = annas.next().await;
+        assert_eq!(count.event, "messages", "{count:?}");
+        assert_eq!(count.data["unread"], 0, "{count:?}");
+
+        // Carl invites Anna: her notification, then the count with the
+        // invitation.
+        carl.post(
+            "/api/v1/conversations",
+            serde_json::json!({"name": "Conseil", "participants": ["anna"]}),
+        )
+        .await
+        .expect(201);
+        let note = annas.next().await;
+        assert_eq!(note.event, "notification", "{note:?}");
+        assert_eq!(note.data["kind"], "conversation_invitation", "{note:?}");
+        let count = annas.next().await;
+        assert_eq!(count.event, "messages", "{count:?}");
+        assert_eq!(count.data["unread"], 1, "{count:?}");
+
+        // Bea (the author) and Dora (no participant) got none of it: their
+        // next events are a later notification of their own.
+        for (stream, asker, name) in [(&mut beas, &carl, "bea"), (&mut doras, &anna, "dora")] {
+            asker
+                .post("/api/v1/contacts", serde_json::json!({"handle": name}))
+                .await
+                .expect(202);
+            let next = stream.next().await;
+            assert_eq!(next.event, "notification", "{name}: {next:?}");
+        }
+        drop((annas, beas, doras));
         a.stop().await;
     }
 }

@@ -155,6 +155,24 @@ pub struct Published {
     /// The event's text as the streams send it, once written (see
     /// [`SharedText`]).
     pub text: SharedText,
+    /// The line of a `ConversationLine` or `ConversationLineChanged` event
+    /// and who takes part in its conversation, once read (`None` when
+    /// gone): every stream of the process checks whether its teacher's
+    /// unread messages changed with one read for all.
+    pub conversation_line: tokio::sync::OnceCell<Option<Arc<LiveConversationLine>>>,
+}
+
+/// A conversation's line as the streams of its participants count it.
+#[derive(Debug, Clone)]
+pub struct LiveConversationLine {
+    /// Whether it is a message (events are not counted as unread).
+    pub is_message: bool,
+    /// Whether it is deleted.
+    pub deleted: bool,
+    /// Its author (their own messages are never unread to them).
+    pub author: super::actors::ActorId,
+    /// The people who have joined the conversation.
+    pub joined: Vec<super::actors::ActorId>,
 }
 
 /// The text of an event that reads the same for every stream showing it
@@ -209,6 +227,7 @@ impl LiveHub {
             project_reply: tokio::sync::OnceCell::new(),
             notification: tokio::sync::OnceCell::new(),
             text: SharedText::default(),
+            conversation_line: tokio::sync::OnceCell::new(),
         }));
     }
 }
@@ -326,6 +345,53 @@ impl Store {
         .bind(recipient.0)
         .bind(id)
         .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Line `id` of a conversation as the streams count it, with the
+    /// people who have joined the conversation; `None` when gone.
+    pub async fn live_conversation_line(
+        &self,
+        id: i64,
+    ) -> StoreResult<Option<LiveConversationLine>> {
+        let line: Option<(String, i64, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT kind, actor_id, deleted_at, conversation_id FROM conversation_lines \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((kind, author, deleted_at, conversation)) = line else {
+            return Ok(None);
+        };
+        let joined: Vec<i64> = sqlx::query_scalar(
+            "SELECT actor_id FROM conversation_participants \
+             WHERE conversation_id = $1 AND state = 'joined'",
+        )
+        .bind(conversation)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Some(LiveConversationLine {
+            is_message: kind == "message",
+            deleted: deleted_at.is_some(),
+            author: super::actors::ActorId(author),
+            joined: joined.into_iter().map(super::actors::ActorId).collect(),
+        }))
+    }
+
+    /// What the header's "Messages" counts for `actor`: the messages of
+    /// others unread in the conversations they joined, and the
+    /// invitations to answer (as [`Store::header_counts`] does).
+    pub async fn messages_waiting(&self, actor: super::actors::ActorId) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT (SELECT CAST(COALESCE(SUM({UNREAD}), 0) AS BIGINT) \
+             FROM conversation_participants p WHERE p.actor_id = $1 AND p.state = 'joined') + \
+             (SELECT COUNT(*) FROM conversation_participants WHERE actor_id = $1 \
+             AND state = 'invited')",
+            UNREAD = super::conversations::UNREAD,
+        ))
+        .bind(actor.0)
+        .fetch_one(self.pool())
         .await?)
     }
 

@@ -1,5 +1,5 @@
 // Live updates of the pages (docs/api.md, "GET /stream"): when logged in,
-// keeps the header's unread count current, on a thread page offers the
+// keeps the header's unread counts (notifications, messages) current, on a thread page offers the
 // replies written since the page was loaded, on a conversation page shows
 // its new lines (messages, arrivals, departures) and the messages edited
 // or deleted as they come and offers
@@ -70,6 +70,20 @@
     }
     if (badgeText) {
       badgeText.textContent = unread ? " (" + (badgeText.dataset.label || "") + " " + unread + ")" : "";
+    }
+  });
+  // What the header's "Messages" counts (unread messages of others and
+  // invitations), on every page that shows it.
+  source.addEventListener("messages", function (event) {
+    var unread = Number(JSON.parse(event.data).unread) || 0;
+    var count = document.getElementById("messages-count");
+    var text = document.getElementById("messages-count-text");
+    if (count) {
+      count.textContent = unread ? String(unread) : "";
+      count.hidden = unread === 0;
+    }
+    if (text) {
+      text.textContent = unread ? " (" + (text.dataset.label || "") + " " + unread + ")" : "";
     }
   });
   function onReply() {
