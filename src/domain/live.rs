@@ -619,9 +619,20 @@ impl LiveStream {
         Ok(())
     }
 
-    /// Queues what came after the cursor, from the database; `false` when
+    /// Queues what came after the cursor, from the database, and the
+    /// present presence of the teacher's contacts (a change missed while
+    /// disconnected or behind is not replayable as such); `false` when
     /// the followed thread is no longer readable.
     async fn replay_from_database(&mut self) -> DomainResult<bool> {
+        for (person, status) in super::presence::contacts_shown(&self.store, self.actor).await? {
+            self.ready.push_back((
+                LiveItem::Presence {
+                    person: Arc::new(person),
+                    status,
+                },
+                self.cursor,
+            ));
+        }
         let store = &self.store;
         let missed = store
             .notifications_after(self.account, self.cursor.notification, REPLAY_LIMIT)

@@ -918,3 +918,62 @@ async fn the_messages_count_reaches_every_stream_of_the_teacher() {
         a.stop().await;
     }
 }
+
+/// A stream that reconnects (`Last-Event-ID`) first gets the present
+/// presence of each of its teacher's contacts, so that a page shows what
+/// changed while it was cut off; a teacher who is no contact gets none of
+/// it, and a fresh stream (no `Last-Event-ID`, the page just read) none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnected_stream_gets_the_present_presence_of_contacts() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let ana = Client::teacher(&a, "ana", false).await;
+        let dan = Client::teacher(&a, "dan", false).await;
+        let odile = Client::teacher(&a, "odile", false).await;
+        super::conversations::make_contacts(&ana, &dan, "dan").await;
+        let dans = Stream::open(&dan, "", None).await;
+        let odiles = Stream::open(&odile, "", None).await;
+        let (dan_at, odile_at) = (dans.opened_at.clone(), odiles.opened_at.clone());
+        // Cut off; meanwhile Ana chooses "Ne pas déranger".
+        drop((dans, odiles));
+        ana.call(
+            reqwest::Method::PUT,
+            "/api/v1/me/presence",
+            Some(serde_json::json!({"status": "busy"})),
+        )
+        .await
+        .expect(200);
+
+        let mut dans = Stream::open(&dan, "", Some(&dan_at)).await;
+        let seen = dans.next().await;
+        assert_eq!(seen.event, "presence", "{seen:?}");
+        assert_eq!(
+            seen.data["person"]["handle"],
+            format!("ana@{}", a.domain).as_str(),
+            "{seen:?}"
+        );
+        assert_eq!(seen.data["status"], "busy", "{seen:?}");
+
+        // Odile, no contact, and Dan on a fresh stream: their next event
+        // is a later notification, no presence.
+        let mut odiles = Stream::open(&odile, "", Some(&odile_at)).await;
+        let mut fresh = Stream::open(&dan, "", None).await;
+        ana.post("/api/v1/contacts", serde_json::json!({"handle": "odile"}))
+            .await
+            .expect(202);
+        let next = odiles.next().await;
+        assert_eq!(next.event, "notification", "{next:?}");
+        ana.call(
+            reqwest::Method::PUT,
+            "/api/v1/me/presence",
+            Some(serde_json::json!({"status": "available"})),
+        )
+        .await
+        .expect(200);
+        let next = fresh.next().await;
+        assert_eq!(next.event, "presence", "{next:?}");
+        assert_eq!(next.data["status"], "available", "{next:?}");
+        drop((dans, odiles, fresh));
+        a.stop().await;
+    }
+}

@@ -4,7 +4,8 @@
 // its new lines (messages, arrivals, departures) and the messages edited
 // or deleted as they come and offers
 // the emoji picker, and shows a contact's new presence wherever the page
-// shows it (`data-presence-of`). Pages work fully without it; the
+// shows it (`data-presence-of`; after a reconnection the stream sends
+// every contact's present one). Pages work fully without it; the
 // browser's EventSource reconnects and resumes by itself.
 (function () {
   "use strict";
