@@ -287,7 +287,6 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
                 Arc::<str>::from(serde_json::to_string(&data).ok()?),
             )
         }
-        LiveItem::StillOpen => return None,
         LiveItem::Messages { unread } => (
             "messages",
             Arc::<str>::from(

@@ -137,10 +137,6 @@ pub enum LiveItem {
         /// The count.
         unread: i64,
     },
-    /// The stream is still open (every `presence_idle_minutes / 3`): its
-    /// teacher counts as active (see [`Domain::note_activity`]). Nothing
-    /// is sent.
-    StillOpen,
 }
 
 /// A teacher's subscription to live events.
@@ -157,10 +153,9 @@ pub struct LiveStream {
     cursor: LiveCursor,
     ready: VecDeque<(LiveItem, LiveCursor)>,
     replay: bool,
-    /// How often the stream reports itself open ([`LiveItem::StillOpen`]),
-    /// and when next.
-    still_open_every: std::time::Duration,
-    still_open_at: tokio::time::Instant,
+    /// Counts the teacher as active while the stream is open (presence:
+    /// see [`Domain::mark_idle_teachers`]).
+    _open: live::OpenStream,
 }
 
 /// Announces reply `id` of project thread `thread` (none for a thread),
@@ -276,11 +271,8 @@ impl Domain {
                 false,
             ),
         };
-        let minutes = u64::from(self.settings.accounts.presence_idle_minutes.max(1));
-        let still_open_every = std::time::Duration::from_secs((minutes * 20).clamp(10, 300));
         Ok(LiveStream {
-            still_open_every,
-            still_open_at: tokio::time::Instant::now() + still_open_every,
+            _open: self.store.live().stream_opened(account.actor_id),
             store: self.store.clone(),
             account: account.id,
             actor: account.actor_id,
@@ -375,10 +367,6 @@ impl LiveStream {
             let received = tokio::select! {
                 received = self.receiver.recv() => received,
                 _ = self.stopped.changed() => return Ok(None),
-                _ = tokio::time::sleep_until(self.still_open_at) => {
-                    self.still_open_at = tokio::time::Instant::now() + self.still_open_every;
-                    return Ok(Some((LiveItem::StillOpen, self.cursor)));
-                }
             };
             match received {
                 Ok(published) => {

@@ -227,6 +227,10 @@ impl Domain {
         }
         let before = self.clock().now_ms() - i64::from(minutes) * 60_000;
         let mut tx = self.store.begin().await?;
+        // A teacher with a page open (a live stream in this process) is
+        // active, requests or not; other processes record their own
+        // streams the same way, every 30 s, well within the idle time.
+        presence::keep_active(&mut tx, &self.store.live().with_open_streams()).await?;
         let idle = presence::mark_idle(&mut tx, before).await?;
         crate::domain::store::commit(tx).await?;
         for (person, chosen) in &idle {

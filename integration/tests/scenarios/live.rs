@@ -977,3 +977,53 @@ async fn a_reconnected_stream_gets_the_present_presence_of_contacts() {
         a.stop().await;
     }
 }
+
+/// An open page is activity: a teacher whose stream stays open past
+/// `accounts.presence_idle_minutes` (clock moved, no request) is not shown
+/// "Absent"; once the stream is closed and the idle time passes, they
+/// are, with no request of theirs, and a contact's open stream is told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_stream_keeps_its_teacher_present_and_idle_reaches_contacts() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |s| s.accounts.presence_idle_minutes = 10).await;
+        let ana = Client::teacher(&a, "ana", false).await;
+        let dan = Client::teacher(&a, "dan", false).await;
+        super::conversations::make_contacts(&ana, &dan, "dan").await;
+        let ana_handle = format!("ana@{}", a.domain);
+        let seen_by_dan = || async {
+            let contacts = dan.get_json("/api/v1/contacts").await;
+            contacts["contacts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["person"]["handle"] == ana_handle.as_str())
+                .and_then(|c| c["presence"].as_str())
+                .map(str::to_string)
+        };
+        assert_eq!(seen_by_dan().await.as_deref(), Some("available"));
+        let anas = Stream::open(&ana, "", None).await;
+        let mut dans = Stream::open(&dan, "", None).await;
+
+        // Eleven minutes without a request, her page open: still there.
+        a.advance_clock(Duration::from_secs(11 * 60));
+        a.running.state.domain.mark_idle_teachers().await.unwrap();
+        assert_eq!(seen_by_dan().await.as_deref(), Some("available"));
+
+        // Her page closed, eleven more minutes: "Absent", and Dan's open
+        // page is told without any request of hers.
+        drop(anas);
+        let away = wait_until(Duration::from_secs(20), || async {
+            a.advance_clock(Duration::from_secs(11 * 60));
+            a.running.state.domain.mark_idle_teachers().await.unwrap();
+            (seen_by_dan().await.as_deref() == Some("away")).then_some(())
+        })
+        .await;
+        assert!(away.is_some(), "Ana never shown away once her page closed");
+        let told = dans.next().await;
+        assert_eq!(told.event, "presence", "{told:?}");
+        assert_eq!(told.data["person"]["handle"], ana_handle.as_str());
+        assert_eq!(told.data["status"], "away", "{told:?}");
+        drop(dans);
+        a.stop().await;
+    }
+}

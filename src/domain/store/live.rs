@@ -11,6 +11,7 @@
 
 use super::{
     accounts::AccountId,
+    actors::ActorId,
     notifications::{JOINS, VISIBLE},
     posts::{PostId, PostView},
     project_content::ProjectPostView,
@@ -191,6 +192,33 @@ pub struct LiveHub {
     /// `true` once the instance stops: every stream ends (a server
     /// stopping gracefully waits for its connections).
     stopped: Arc<tokio::sync::watch::Sender<bool>>,
+    /// The streams open in this process, by teacher: an open page counts
+    /// as activity (presence), recorded by the idle check rather than by
+    /// a timer in every stream.
+    open: OpenStreams,
+}
+
+/// How many streams each teacher has open in this process.
+type OpenStreams = Arc<std::sync::Mutex<std::collections::HashMap<ActorId, u32>>>;
+
+/// One open stream of a teacher, counted while it lives.
+#[derive(Debug)]
+pub struct OpenStream {
+    open: OpenStreams,
+    actor: ActorId,
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.open.lock() {
+            if let Some(count) = open.get_mut(&self.actor) {
+                *count -= 1;
+                if *count == 0 {
+                    open.remove(&self.actor);
+                }
+            }
+        }
+    }
 }
 
 impl Default for LiveHub {
@@ -198,6 +226,7 @@ impl Default for LiveHub {
         LiveHub {
             sender: broadcast::channel(HUB_CAPACITY).0,
             stopped: Arc::new(tokio::sync::watch::channel(false).0),
+            open: OpenStreams::default(),
         }
     }
 }
@@ -206,6 +235,25 @@ impl LiveHub {
     /// A receiver of every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.sender.subscribe()
+    }
+
+    /// Counts a stream of `actor` as open until the value returned drops.
+    pub fn stream_opened(&self, actor: ActorId) -> OpenStream {
+        if let Ok(mut open) = self.open.lock() {
+            *open.entry(actor).or_default() += 1;
+        }
+        OpenStream {
+            open: self.open.clone(),
+            actor,
+        }
+    }
+
+    /// The teachers with a stream open in this process.
+    pub fn with_open_streams(&self) -> Vec<ActorId> {
+        self.open
+            .lock()
+            .map(|open| open.keys().copied().collect())
+            .unwrap_or_default()
     }
 
     /// Ends every stream, now and to come.
