@@ -875,6 +875,7 @@ mail-reply-bounce-body = Your reply by e-mail was not posted on { $instance }.
     You can reply from the site.
 # Live updates (static/live.js)
 live-unread-label = Unread notifications:
+live-messages-label = Messages to read:
 live-new-replies = New replies — show
 # Mailing-list mode: following a forum or a project's forum by e-mail
 mail-list-follow = Follow by e-mail

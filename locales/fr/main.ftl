@@ -875,6 +875,7 @@ mail-reply-bounce-body = Votre réponse par courriel n’a pas été publiée su
     Vous pouvez répondre depuis le site.
 # Live updates (static/live.js)
 live-unread-label = Notifications non lues :
+live-messages-label = Messages à lire :
 live-new-replies = Nouvelles réponses — afficher
 # Mailing-list mode: following a forum or a project's forum by e-mail
 mail-list-follow = Suivre par e-mail

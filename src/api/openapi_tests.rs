@@ -512,6 +512,7 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<super::conversations::PersonHandle>(&mut entries);
     schema_entries::<super::conversations::ReadUpTo>(&mut entries);
     schema_entries::<super::stream::StreamPresence>(&mut entries);
+    schema_entries::<super::stream::StreamMessages>(&mut entries);
     entries
 }
 

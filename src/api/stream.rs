@@ -46,7 +46,9 @@ pub struct StreamQuery {
     pub project_thread: Option<String>,
     /// A conversation the page has open (its local id; the caller must
     /// have joined it): its new lines are sent as `conversation_line`
-    /// events. Not with `thread` nor `project_thread`.
+    /// events, and its messages edited or deleted as
+    /// `conversation_line_changed` events. Not with `thread` nor
+    /// `project_thread`.
     pub conversation: Option<String>,
 }
 
@@ -90,7 +92,6 @@ pub struct StreamConversationLine {
     pub line_id: i64,
 }
 
-/// The data of an event: a JSON object, by event type.
 /// A `presence` event: what a contact's presence shows now (only the
 /// caller's accepted contacts are ever sent).
 #[derive(Serialize, ToSchema)]
@@ -101,6 +102,16 @@ pub struct StreamPresence {
     pub status: String,
 }
 
+/// The data of a `messages` event: what the header's "Messages" counts
+/// now.
+#[derive(Serialize, ToSchema)]
+pub struct StreamMessages {
+    /// Messages of others unread in the caller's conversations, plus the
+    /// invitations to conversations to answer.
+    pub unread: i64,
+}
+
+/// The data of an event: a JSON object, by event type.
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum StreamEventData {
@@ -110,10 +121,13 @@ pub enum StreamEventData {
     Reply(StreamReply),
     /// `event: project_reply`.
     ProjectReply(StreamProjectReply),
-    /// `event: conversation_line`.
+    /// `event: conversation_line` and `event: conversation_line_changed`
+    /// (a message edited or deleted: read it again).
     ConversationLine(StreamConversationLine),
     /// `event: presence`.
     Presence(StreamPresence),
+    /// `event: messages`.
+    Messages(StreamMessages),
 }
 
 /// The caller: a bearer token when given (a bad one is refused), else the
@@ -273,7 +287,13 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
                 Arc::<str>::from(serde_json::to_string(&data).ok()?),
             )
         }
-        LiveItem::StillOpen => return None,
+        LiveItem::Messages { unread } => (
+            "messages",
+            Arc::<str>::from(
+                serde_json::to_string(&StreamEventData::Messages(StreamMessages { unread }))
+                    .ok()?,
+            ),
+        ),
         LiveItem::Reply { thread, post, text } => (
             "reply",
             written_once(state, &text, |labels| {
@@ -286,17 +306,26 @@ async fn event_of(state: &AppState, item: LiveItem, cursor: LiveCursor) -> Optio
         ),
         LiveItem::ConversationLine { conversation, line } => (
             "conversation_line",
-            Arc::<str>::from(
-                serde_json::to_string(&StreamEventData::ConversationLine(StreamConversationLine {
-                    conversation_id: conversation,
-                    line_id: line,
-                }))
-                .ok()?,
-            ),
+            conversation_line_text(conversation, line)?,
+        ),
+        LiveItem::ConversationLineChanged { conversation, line } => (
+            "conversation_line_changed",
+            conversation_line_text(conversation, line)?,
         ),
     };
     // JSON written by serde_json holds no line break: one `data:` line.
     Some(Event::default().event(name).id(cursor.id()).data(&*data))
+}
+
+/// The data of a `conversation_line` or `conversation_line_changed` event.
+fn conversation_line_text(conversation: i64, line: i64) -> Option<Arc<str>> {
+    Some(Arc::<str>::from(
+        serde_json::to_string(&StreamEventData::ConversationLine(StreamConversationLine {
+            conversation_id: conversation,
+            line_id: line,
+        }))
+        .ok()?,
+    ))
 }
 
 /// The text of an event that reads the same for every stream: written by
@@ -326,7 +355,8 @@ async fn written_once(
         StreamReply,
         StreamProjectReply,
         StreamConversationLine,
-        StreamPresence
+        StreamPresence,
+        StreamMessages
     ))
 )]
 pub struct Doc;

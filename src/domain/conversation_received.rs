@@ -278,7 +278,7 @@ impl Domain {
             return Ok(Applied::Duplicate);
         };
         conversations::edit_line(&mut tx, line.id, &message.source, &message.html).await?;
-        super::live::conversation_line_stored(&mut tx, line.id, conversation.id.0).await?;
+        super::live::conversation_line_changed(&mut tx, line.id, conversation.id.0).await?;
         self.relay_conversation_change(&mut tx, conversation, update, None, &[])
             .await?;
         crate::domain::store::commit(tx).await?;
@@ -308,7 +308,7 @@ impl Domain {
             return Ok(Applied::Duplicate);
         };
         conversations::delete_line(&mut tx, line.id).await?;
-        super::live::conversation_line_stored(&mut tx, line.id, conversation.id.0).await?;
+        super::live::conversation_line_changed(&mut tx, line.id, conversation.id.0).await?;
         self.relay_conversation_change(&mut tx, conversation, delete, None, &[])
             .await?;
         crate::domain::store::commit(tx).await?;
@@ -526,7 +526,7 @@ impl Domain {
                     if line.actor_id == message.author.id && line.deleted_at.is_none() {
                         conversations::edit_line(&mut tx, line.id, &message.source, &message.html)
                             .await?;
-                        super::live::conversation_line_stored(&mut tx, line.id, id.0).await?;
+                        super::live::conversation_line_changed(&mut tx, line.id, id.0).await?;
                     }
                 }
             }
@@ -534,7 +534,7 @@ impl Domain {
                 if let Some(line) = self.store.line_by_ap_id(&ap_id).await? {
                     if line.actor_id == by.id {
                         conversations::delete_line(&mut tx, line.id).await?;
-                        super::live::conversation_line_stored(&mut tx, line.id, id.0).await?;
+                        super::live::conversation_line_changed(&mut tx, line.id, id.0).await?;
                     }
                 }
             }

@@ -553,7 +553,7 @@ impl Domain {
         let html = rendering::markdown(source.clone(), "body").await?;
         let mut tx = self.store.begin().await?;
         conversations::edit_line(&mut tx, row.id, &source, &html).await?;
-        super::live::conversation_line_stored(&mut tx, row.id, id.0).await?;
+        super::live::conversation_line_changed(&mut tx, row.id, id.0).await?;
         if let Some(row) = conversations::line_in(&mut tx, row.id).await? {
             let update = self.message_activity(ActivityKind::Update, &conversation, &me, &row)?;
             self.share_conversation_change(&mut tx, &conversation, &me, &update, None, &[])
@@ -580,7 +580,7 @@ impl Domain {
         let me = self.actor_of(account).await?;
         let mut tx = self.store.begin().await?;
         conversations::delete_line(&mut tx, row.id).await?;
-        super::live::conversation_line_stored(&mut tx, row.id, id.0).await?;
+        super::live::conversation_line_changed(&mut tx, row.id, id.0).await?;
         if let Some(row) = conversations::line_in(&mut tx, row.id).await? {
             let delete = self.message_activity(ActivityKind::Delete, &conversation, &me, &row)?;
             self.share_conversation_change(&mut tx, &conversation, &me, &delete, None, &[])

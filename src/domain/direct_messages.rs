@@ -179,7 +179,10 @@ impl Domain {
             }
             None => conversations::delete_line(&mut tx, line).await?,
         }
+        // The teacher's open page shows the change without a reload.
+        super::live::conversation_line_changed(&mut tx, line, id.0).await?;
         crate::domain::store::commit(tx).await?;
+        self.after_commit();
         Ok(Applied::Applied)
     }
 

@@ -111,6 +111,16 @@ pub enum LiveItem {
         /// The line.
         line: i64,
     },
+    /// A message of the conversation the stream follows was edited or
+    /// deleted: the page reads it anew (participation is checked per
+    /// stream, as for a new line). Not replayed: a page reconnecting
+    /// reads the conversation again.
+    ConversationLineChanged {
+        /// The conversation.
+        conversation: i64,
+        /// The line.
+        line: i64,
+    },
     /// The presence of one of the stream's teacher's contacts changed
     /// (checked per stream: only contacts see it).
     Presence {
@@ -119,10 +129,14 @@ pub enum LiveItem {
         /// What is shown of them now.
         status: super::presence::PresenceStatus,
     },
-    /// The stream is still open (every `presence_idle_minutes / 3`): its
-    /// teacher counts as active (see [`Domain::note_activity`]). Nothing
-    /// is sent.
-    StillOpen,
+    /// What the header's "Messages" counts for the stream's teacher now
+    /// (unread messages of others and invitations): sent when a message
+    /// of one of their conversations is written or deleted, and with an
+    /// invitation or a removal.
+    Messages {
+        /// The count.
+        unread: i64,
+    },
 }
 
 /// A teacher's subscription to live events.
@@ -139,10 +153,9 @@ pub struct LiveStream {
     cursor: LiveCursor,
     ready: VecDeque<(LiveItem, LiveCursor)>,
     replay: bool,
-    /// How often the stream reports itself open ([`LiveItem::StillOpen`]),
-    /// and when next.
-    still_open_every: std::time::Duration,
-    still_open_at: tokio::time::Instant,
+    /// Counts the teacher as active while the stream is open (presence:
+    /// see [`Domain::mark_idle_teachers`]).
+    _open: live::OpenStream,
 }
 
 /// Announces reply `id` of project thread `thread` (none for a thread),
@@ -180,6 +193,17 @@ pub(crate) async fn conversation_line_stored(
     conversation: i64,
 ) -> DomainResult<()> {
     live::announce(tx, LiveEvent::ConversationLine { id, conversation }).await?;
+    Ok(())
+}
+
+/// Announces that message `id` of `conversation` was edited or deleted in
+/// `tx`, to the streams that have the conversation open.
+pub(crate) async fn conversation_line_changed(
+    tx: &mut Tx,
+    id: i64,
+    conversation: i64,
+) -> DomainResult<()> {
+    live::announce(tx, LiveEvent::ConversationLineChanged { id, conversation }).await?;
     Ok(())
 }
 
@@ -247,11 +271,8 @@ impl Domain {
                 false,
             ),
         };
-        let minutes = u64::from(self.settings.accounts.presence_idle_minutes.max(1));
-        let still_open_every = std::time::Duration::from_secs((minutes * 20).clamp(10, 300));
         Ok(LiveStream {
-            still_open_every,
-            still_open_at: tokio::time::Instant::now() + still_open_every,
+            _open: self.store.live().stream_opened(account.actor_id),
             store: self.store.clone(),
             account: account.id,
             actor: account.actor_id,
@@ -346,10 +367,6 @@ impl LiveStream {
             let received = tokio::select! {
                 received = self.receiver.recv() => received,
                 _ = self.stopped.changed() => return Ok(None),
-                _ = tokio::time::sleep_until(self.still_open_at) => {
-                    self.still_open_at = tokio::time::Instant::now() + self.still_open_every;
-                    return Ok(Some((LiveItem::StillOpen, self.cursor)));
-                }
             };
             match received {
                 Ok(published) => {
@@ -401,6 +418,11 @@ impl LiveStream {
                         },
                         self.cursor,
                     ));
+                    // An invitation to a conversation, or a removal from
+                    // one, changes what "Messages" counts.
+                    if shown.kind.starts_with("conversation_") {
+                        self.push_messages_count().await?;
+                    }
                 }
             }
             LiveEvent::ProjectReply { id, thread }
@@ -499,6 +521,24 @@ impl LiveStream {
                     self.cursor,
                 ));
             }
+            LiveEvent::ConversationLineChanged { id, conversation }
+                if Some(LiveThread::Conversation(conversation)) == self.thread =>
+            {
+                if check_live_conversation(&self.store, self.actor, conversation)
+                    .await
+                    .is_err()
+                {
+                    return Ok(false);
+                }
+                // The cursor stays: the line is not new.
+                self.ready.push_back((
+                    LiveItem::ConversationLineChanged {
+                        conversation,
+                        line: id,
+                    },
+                    self.cursor,
+                ));
+            }
             LiveEvent::Presence { person } => {
                 // Checked per stream: only the person's contacts see it.
                 if let Some(row) = self.store.actor_by_id(person).await? {
@@ -518,12 +558,69 @@ impl LiveStream {
             LiveEvent::Resync => self.replay = true,
             _ => {}
         }
+        if let LiveEvent::ConversationLine { id, .. }
+        | LiveEvent::ConversationLineChanged { id, .. } = published.event
+        {
+            Box::pin(self.count_conversation_line(published, id)).await?;
+        }
         Ok(true)
     }
 
-    /// Queues what came after the cursor, from the database; `false` when
+    /// Sends the teacher's "Messages" count again when line `id` changes
+    /// it: a message of someone else, new or deleted, in a conversation
+    /// they joined. The line and the participants are read once for all
+    /// the streams of the process.
+    async fn count_conversation_line(
+        &mut self,
+        published: &Published,
+        id: i64,
+    ) -> DomainResult<()> {
+        let store = &self.store;
+        let line = published
+            .conversation_line
+            .get_or_try_init(|| async {
+                Ok::<_, crate::domain::DomainError>(
+                    store.live_conversation_line(id).await?.map(Arc::new),
+                )
+            })
+            .await?
+            .clone();
+        let Some(line) = line else {
+            return Ok(());
+        };
+        let deleted = matches!(published.event, LiveEvent::ConversationLineChanged { .. });
+        if line.is_message
+            && line.deleted == deleted
+            && line.author != self.actor
+            && line.joined.contains(&self.actor)
+        {
+            self.push_messages_count().await?;
+        }
+        Ok(())
+    }
+
+    /// Queues the teacher's "Messages" count as it stands.
+    async fn push_messages_count(&mut self) -> DomainResult<()> {
+        let unread = self.store.messages_waiting(self.actor).await?;
+        self.ready
+            .push_back((LiveItem::Messages { unread }, self.cursor));
+        Ok(())
+    }
+
+    /// Queues what came after the cursor, from the database, and the
+    /// present presence of the teacher's contacts (a change missed while
+    /// disconnected or behind is not replayable as such); `false` when
     /// the followed thread is no longer readable.
     async fn replay_from_database(&mut self) -> DomainResult<bool> {
+        for (person, status) in super::presence::contacts_shown(&self.store, self.actor).await? {
+            self.ready.push_back((
+                LiveItem::Presence {
+                    person: Arc::new(person),
+                    status,
+                },
+                self.cursor,
+            ));
+        }
         let store = &self.store;
         let missed = store
             .notifications_after(self.account, self.cursor.notification, REPLAY_LIMIT)

@@ -73,6 +73,30 @@ pub(crate) async fn shown_to(
     ))
 }
 
+/// Each of `viewer`'s accepted contacts (once each) with what their
+/// presence shows: what a stream replays after a reconnection, so that a
+/// page shows the present state of the contacts it shows.
+pub(crate) async fn contacts_shown(
+    store: &Store,
+    viewer: ActorId,
+) -> DomainResult<Vec<(ActorRow, PresenceStatus)>> {
+    let mut people: Vec<ActorRow> = Vec::new();
+    for view in store.contacts_of(viewer).await? {
+        if !people.iter().any(|p| p.id == view.person.id) {
+            people.push(view.person);
+        }
+    }
+    let ids: Vec<ActorId> = people.iter().map(|p| p.id).collect();
+    let rows = store.presences(&ids).await?;
+    Ok(people
+        .into_iter()
+        .filter_map(|person| {
+            let row = rows.iter().find(|r| r.actor_id == person.id);
+            shown(row, person.is_local()).map(|status| (person, status))
+        })
+        .collect())
+}
+
 /// RFC 3339 with milliseconds, so that two changes in one second keep
 /// their order.
 fn rfc3339_ms(ms: i64) -> String {
@@ -203,6 +227,10 @@ impl Domain {
         }
         let before = self.clock().now_ms() - i64::from(minutes) * 60_000;
         let mut tx = self.store.begin().await?;
+        // A teacher with a page open (a live stream in this process) is
+        // active, requests or not; other processes record their own
+        // streams the same way, every 30 s, well within the idle time.
+        presence::keep_active(&mut tx, &self.store.live().with_open_streams()).await?;
         let idle = presence::mark_idle(&mut tx, before).await?;
         crate::domain::store::commit(tx).await?;
         for (person, chosen) in &idle {

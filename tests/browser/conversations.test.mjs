@@ -3,9 +3,10 @@
 // One instance, two teachers in two browser contexts. They become contacts
 // from "Mes demandes"; Camille starts the conversation "Sortie au musée"
 // with Yann from "Messages"; Yann accepts the invitation; they chat, and
-// each message, the arrival and the departure appear on the other's open
-// page without a reload (the event stream); the emoji picker inserts an
-// emoji; Camille's header counts Yann's unread message. axe-core checks
+// each message, the arrival and the departure, a message edited and then
+// deleted appear on the other's open page without a reload (the event
+// stream); the emoji picker inserts an
+// emoji; Camille's header counts Yann's unread message, live. axe-core checks
 // every page visited, at 1280 and 390 px without sideways scrolling.
 //
 // Real parts only: a `preau serve` child on loopback, accounts made with the
@@ -119,6 +120,13 @@ step('they chat live, with an emoji from the picker', async () => {
   await streamOpen(camille);
   await yann.locator('#message-body').fill('Parfait, à demain !');
   await clickAndWaitForPage(yann, yann.getByRole('button', { name: 'Envoyer', exact: true }));
+  // The header's count is live on Camille's page (no reload).
+  await camille.waitForFunction(
+    () => document.getElementById('messages-count')?.textContent === '1',
+    null,
+    { timeout: 15_000 },
+  );
+  assert.match(await camille.locator('#messages-count-text').textContent(), /Messages à lire : 1/);
   // Camille, on her list, reads the count after a reload (no JS needed).
   await goto(camille, state.a, '/conversations');
   assert.ok((await bodyText(camille)).includes('1 message non lu'), await bodyText(camille));
@@ -127,6 +135,32 @@ step('they chat live, with an emoji from the picker', async () => {
   await streamOpen(camille);
   assert.ok((await bodyText(camille)).includes('Parfait, à demain !'));
   await checked(yann, state.path, 'conversation (participant)');
+});
+
+step('Yann edits, then deletes his message; Camille sees both live', async () => {
+  const yann = state.yann;
+  const camille = state.camille;
+  await goto(camille, state.a, state.path);
+  await streamOpen(camille);
+  await goto(yann, state.a, state.path);
+  const mine = yann.locator('#conversation-lines .conversation-message.mine').last();
+  await mine.locator('summary').click();
+  await mine.locator('textarea').fill('Parfait, à après-demain !');
+  await clickAndWaitForPage(yann, mine.getByRole('button', { name: 'Enregistrer' }));
+  // On Camille's page, without a reload: the new text, marked edited.
+  const edited = camille.locator('#conversation-lines .conversation-message', { hasText: 'à après-demain' });
+  await edited.waitFor({ timeout: 15_000 });
+  assert.ok((await edited.innerText()).includes('modifié'), await edited.innerText());
+  const again = yann.locator('#conversation-lines .conversation-message.mine').last();
+  await again.locator('summary').click();
+  await clickAndWaitForPage(yann, again.getByRole('link', { name: 'Supprimer' }));
+  assert.ok((await bodyText(yann)).includes('Supprimer ce message ?'));
+  await checkAccessibility(yann, 'delete confirmation', state.axeFindings);
+  await clickAndWaitForPage(yann, yann.locator('button.danger'));
+  await camille
+    .locator('#conversation-lines', { hasText: 'Message supprimé.' })
+    .waitFor({ timeout: 15_000 });
+  assert.ok(!(await camille.locator('#conversation-lines').innerText()).includes('après-demain'));
 });
 
 step('Yann leaves after confirming; Camille sees it live', async () => {

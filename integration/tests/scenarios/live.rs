@@ -621,6 +621,10 @@ async fn a_conversation_stream_carries_its_lines_to_participants_only() {
             assert_eq!(line.event, "conversation_line", "{line:?}");
             assert_eq!(line.data["line_id"], message["id"], "{line:?}");
         }
+        // Anna's header counts Bea's message (Bea's own is not counted).
+        let count = annas.next().await;
+        assert_eq!(count.event, "messages", "{count:?}");
+        assert_eq!(count.data["unread"], 1, "{count:?}");
         // Removed, Bea hears no more: her stream ends; Anna's goes on.
         anna.post(
             &format!("/api/v1/conversations/{id}/remove"),
@@ -688,5 +692,318 @@ async fn a_presence_reaches_the_streams_of_contacts_only() {
         drop((dan_stream, odile_stream, bob_stream));
         a.stop().await;
         b.stop().await;
+    }
+}
+
+/// The next event of `stream` that is not a `messages` count (sent to a
+/// participant's streams with every message of others).
+async fn next_skipping_counts(stream: &mut Stream) -> SseEvent {
+    loop {
+        let event = stream.next().await;
+        if event.event != "messages" {
+            return event;
+        }
+    }
+}
+
+/// A message edited, then deleted, by its author: both participants'
+/// open conversation streams are told (`conversation_line_changed`, the
+/// cursor unchanged), and what they read again shows it; a stream of
+/// another conversation hears nothing of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_stream_shows_edits_and_deletions() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let anna = Client::teacher(&a, "anna", false).await;
+        let bea = Client::teacher(&a, "bea", false).await;
+        let carl = Client::teacher(&a, "carl", false).await;
+        super::conversations::make_contacts(&anna, &bea, "bea").await;
+        super::conversations::make_contacts(&anna, &carl, "carl").await;
+        let mut ids = Vec::new();
+        for (name, invitee, client) in [("Sortie", "bea", &bea), ("Autre", "carl", &carl)] {
+            let created = anna
+                .post(
+                    "/api/v1/conversations",
+                    serde_json::json!({"name": name, "participants": [invitee]}),
+                )
+                .await
+                .expect(201);
+            let id = created["id"].as_i64().unwrap();
+            client
+                .post(
+                    &format!("/api/v1/conversations/{id}/accept"),
+                    serde_json::json!({}),
+                )
+                .await
+                .expect(200);
+            ids.push(id);
+        }
+        let (id, other) = (ids[0], ids[1]);
+        let message = bea
+            .post(
+                &format!("/api/v1/conversations/{id}/messages"),
+                serde_json::json!({"body": "Rendez-vous à 9 h"}),
+            )
+            .await
+            .expect(201);
+        let line = message["id"].as_i64().unwrap();
+        let query = format!("?conversation={id}");
+        let mut annas = Stream::open(&anna, &query, None).await;
+        let mut beas = Stream::open(&bea, &query, None).await;
+        let mut carls = Stream::open(&carl, &format!("?conversation={other}"), None).await;
+
+        bea.call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/conversations/{id}/messages/{line}"),
+            Some(serde_json::json!({"body": "Rendez-vous à 10 h"})),
+        )
+        .await
+        .expect(200);
+        for stream in [&mut annas, &mut beas] {
+            let changed = next_skipping_counts(stream).await;
+            assert_eq!(changed.event, "conversation_line_changed", "{changed:?}");
+            assert_eq!(changed.data["conversation_id"], id, "{changed:?}");
+            assert_eq!(changed.data["line_id"], line, "{changed:?}");
+            assert_eq!(changed.id, stream.opened_at, "the cursor stays");
+        }
+        let read = anna
+            .get_json(&format!("/api/v1/conversations/{id}/messages"))
+            .await;
+        assert!(read.to_string().contains("10 h"), "{read}");
+
+        bea.call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/conversations/{id}/messages/{line}"),
+            None,
+        )
+        .await
+        .expect(204);
+        for stream in [&mut annas, &mut beas] {
+            let changed = next_skipping_counts(stream).await;
+            assert_eq!(changed.event, "conversation_line_changed", "{changed:?}");
+            assert_eq!(changed.data["line_id"], line, "{changed:?}");
+        }
+        let read = anna
+            .get_json(&format!("/api/v1/conversations/{id}/messages"))
+            .await;
+        assert!(!read.to_string().contains("10 h"), "{read}");
+
+        // Carl's stream (another conversation) hears of neither: its next
+        // event is a line of his own conversation.
+        let posted = anna
+            .post(
+                &format!("/api/v1/conversations/{other}/messages"),
+                serde_json::json!({"body": "Bonjour Carl"}),
+            )
+            .await
+            .expect(201);
+        let next = next_skipping_counts(&mut carls).await;
+        assert_eq!(next.event, "conversation_line", "{next:?}");
+        assert_eq!(next.data["line_id"], posted["id"], "{next:?}");
+        drop((annas, beas, carls));
+        a.stop().await;
+    }
+}
+
+/// The header's "Messages" count is live on every page: a message of
+/// someone else in one of the teacher's conversations, its deletion, an
+/// invitation each send the count as it stands to the teacher's streams
+/// (not only those of the conversation); the author's own message, an
+/// edit, and the conversations of others send nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_messages_count_reaches_every_stream_of_the_teacher() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let anna = Client::teacher(&a, "anna", false).await;
+        let bea = Client::teacher(&a, "bea", false).await;
+        let carl = Client::teacher(&a, "carl", false).await;
+        let dora = Client::teacher(&a, "dora", false).await;
+        super::conversations::make_contacts(&anna, &bea, "bea").await;
+        super::conversations::make_contacts(&carl, &anna, "anna").await;
+        let created = anna
+            .post(
+                "/api/v1/conversations",
+                serde_json::json!({"name": "Sortie", "participants": ["bea"]}),
+            )
+            .await
+            .expect(201);
+        let id = created["id"].as_i64().unwrap();
+        bea.post(
+            &format!("/api/v1/conversations/{id}/accept"),
+            serde_json::json!({}),
+        )
+        .await
+        .expect(200);
+        // Anna on any page (no conversation open), Bea and Dora too.
+        let mut annas = Stream::open(&anna, "", None).await;
+        let mut beas = Stream::open(&bea, "", None).await;
+        let mut doras = Stream::open(&dora, "", None).await;
+
+        let message = bea
+            .post(
+                &format!("/api/v1/conversations/{id}/messages"),
+                serde_json::json!({"body": "Bonjour"}),
+            )
+            .await
+            .expect(201);
+        let line = message["id"].as_i64().unwrap();
+        let count = annas.next().await;
+        assert_eq!(count.event, "messages", "{count:?}");
+        assert_eq!(count.data["unread"], 1, "{count:?}");
+        // An edit changes no count; the deletion does.
+        bea.call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/conversations/{id}/messages/{line}"),
+            Some(serde_json::json!({"body": "Bonjour à tous"})),
+        )
+        .await
+        .expect(200);
+        bea.call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/conversations/{id}/messages/{line}"),
+            None,
+        )
+        .await
+        .expect(204);
+        let count = annas.next().await;
+        assert_eq!(count.event, "messages", "{count:?}");
+        assert_eq!(count.data["unread"], 0, "{count:?}");
+
+        // Carl invites Anna: her notification, then the count with the
+        // invitation.
+        carl.post(
+            "/api/v1/conversations",
+            serde_json::json!({"name": "Conseil", "participants": ["anna"]}),
+        )
+        .await
+        .expect(201);
+        let note = annas.next().await;
+        assert_eq!(note.event, "notification", "{note:?}");
+        assert_eq!(note.data["kind"], "conversation_invitation", "{note:?}");
+        let count = annas.next().await;
+        assert_eq!(count.event, "messages", "{count:?}");
+        assert_eq!(count.data["unread"], 1, "{count:?}");
+
+        // Bea (the author) and Dora (no participant) got none of it: their
+        // next events are a later notification of their own.
+        for (stream, asker, name) in [(&mut beas, &carl, "bea"), (&mut doras, &anna, "dora")] {
+            asker
+                .post("/api/v1/contacts", serde_json::json!({"handle": name}))
+                .await
+                .expect(202);
+            let next = stream.next().await;
+            assert_eq!(next.event, "notification", "{name}: {next:?}");
+        }
+        drop((annas, beas, doras));
+        a.stop().await;
+    }
+}
+
+/// A stream that reconnects (`Last-Event-ID`) first gets the present
+/// presence of each of its teacher's contacts, so that a page shows what
+/// changed while it was cut off; a teacher who is no contact gets none of
+/// it, and a fresh stream (no `Last-Event-ID`, the page just read) none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnected_stream_gets_the_present_presence_of_contacts() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |_| {}).await;
+        let ana = Client::teacher(&a, "ana", false).await;
+        let dan = Client::teacher(&a, "dan", false).await;
+        let odile = Client::teacher(&a, "odile", false).await;
+        super::conversations::make_contacts(&ana, &dan, "dan").await;
+        let dans = Stream::open(&dan, "", None).await;
+        let odiles = Stream::open(&odile, "", None).await;
+        let (dan_at, odile_at) = (dans.opened_at.clone(), odiles.opened_at.clone());
+        // Cut off; meanwhile Ana chooses "Ne pas déranger".
+        drop((dans, odiles));
+        ana.call(
+            reqwest::Method::PUT,
+            "/api/v1/me/presence",
+            Some(serde_json::json!({"status": "busy"})),
+        )
+        .await
+        .expect(200);
+
+        let mut dans = Stream::open(&dan, "", Some(&dan_at)).await;
+        let seen = dans.next().await;
+        assert_eq!(seen.event, "presence", "{seen:?}");
+        assert_eq!(
+            seen.data["person"]["handle"],
+            format!("ana@{}", a.domain).as_str(),
+            "{seen:?}"
+        );
+        assert_eq!(seen.data["status"], "busy", "{seen:?}");
+
+        // Odile, no contact, and Dan on a fresh stream: their next event
+        // is a later notification, no presence.
+        let mut odiles = Stream::open(&odile, "", Some(&odile_at)).await;
+        let mut fresh = Stream::open(&dan, "", None).await;
+        ana.post("/api/v1/contacts", serde_json::json!({"handle": "odile"}))
+            .await
+            .expect(202);
+        let next = odiles.next().await;
+        assert_eq!(next.event, "notification", "{next:?}");
+        ana.call(
+            reqwest::Method::PUT,
+            "/api/v1/me/presence",
+            Some(serde_json::json!({"status": "available"})),
+        )
+        .await
+        .expect(200);
+        let next = fresh.next().await;
+        assert_eq!(next.event, "presence", "{next:?}");
+        assert_eq!(next.data["status"], "available", "{next:?}");
+        drop((dans, odiles, fresh));
+        a.stop().await;
+    }
+}
+
+/// An open page is activity: a teacher whose stream stays open past
+/// `accounts.presence_idle_minutes` (clock moved, no request) is not shown
+/// "Absent"; once the stream is closed and the idle time passes, they
+/// are, with no request of theirs, and a contact's open stream is told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_stream_keeps_its_teacher_present_and_idle_reaches_contacts() {
+    for engine in engines() {
+        let a = start_fast(engine, None, |s| s.accounts.presence_idle_minutes = 10).await;
+        let ana = Client::teacher(&a, "ana", false).await;
+        let dan = Client::teacher(&a, "dan", false).await;
+        super::conversations::make_contacts(&ana, &dan, "dan").await;
+        let ana_handle = format!("ana@{}", a.domain);
+        let seen_by_dan = || async {
+            let contacts = dan.get_json("/api/v1/contacts").await;
+            contacts["contacts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["person"]["handle"] == ana_handle.as_str())
+                .and_then(|c| c["presence"].as_str())
+                .map(str::to_string)
+        };
+        assert_eq!(seen_by_dan().await.as_deref(), Some("available"));
+        let anas = Stream::open(&ana, "", None).await;
+        let mut dans = Stream::open(&dan, "", None).await;
+
+        // Eleven minutes without a request, her page open: still there.
+        a.advance_clock(Duration::from_secs(11 * 60));
+        a.running.state.domain.mark_idle_teachers().await.unwrap();
+        assert_eq!(seen_by_dan().await.as_deref(), Some("available"));
+
+        // Her page closed, eleven more minutes: "Absent", and Dan's open
+        // page is told without any request of hers.
+        drop(anas);
+        let away = wait_until(Duration::from_secs(20), || async {
+            a.advance_clock(Duration::from_secs(11 * 60));
+            a.running.state.domain.mark_idle_teachers().await.unwrap();
+            (seen_by_dan().await.as_deref() == Some("away")).then_some(())
+        })
+        .await;
+        assert!(away.is_some(), "Ana never shown away once her page closed");
+        let told = dans.next().await;
+        assert_eq!(told.event, "presence", "{told:?}");
+        assert_eq!(told.data["person"]["handle"], ana_handle.as_str());
+        assert_eq!(told.data["status"], "away", "{told:?}");
+        drop(dans);
+        a.stop().await;
     }
 }

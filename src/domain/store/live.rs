@@ -11,6 +11,7 @@
 
 use super::{
     accounts::AccountId,
+    actors::ActorId,
     notifications::{JOINS, VISIBLE},
     posts::{PostId, PostView},
     project_content::ProjectPostView,
@@ -58,6 +59,14 @@ pub enum LiveEvent {
         /// Its conversation.
         conversation: i64,
     },
+    /// Line `id` of conversation `conversation` (a message) was edited or
+    /// deleted: the streams that have the conversation open show it anew.
+    ConversationLineChanged {
+        /// The line.
+        id: i64,
+        /// Its conversation.
+        conversation: i64,
+    },
     /// What is shown of person `person`'s presence changed: the streams
     /// of their contacts show it.
     Presence {
@@ -77,6 +86,9 @@ impl LiveEvent {
             LiveEvent::Reply { id, thread } => format!("p:{}:{}", id.0, thread.0),
             LiveEvent::ProjectReply { id, thread } => format!("q:{id}:{thread}"),
             LiveEvent::ConversationLine { id, conversation } => format!("c:{id}:{conversation}"),
+            LiveEvent::ConversationLineChanged { id, conversation } => {
+                format!("e:{id}:{conversation}")
+            }
             LiveEvent::Presence { person } => format!("s:{}:0", person.0),
             LiveEvent::Resync => "r".to_string(),
         }
@@ -111,6 +123,10 @@ impl LiveEvent {
                 id: first,
                 conversation: second,
             }),
+            "e" => Some(LiveEvent::ConversationLineChanged {
+                id: first,
+                conversation: second,
+            }),
             "s" => Some(LiveEvent::Presence {
                 person: super::actors::ActorId(first),
             }),
@@ -140,6 +156,24 @@ pub struct Published {
     /// The event's text as the streams send it, once written (see
     /// [`SharedText`]).
     pub text: SharedText,
+    /// The line of a `ConversationLine` or `ConversationLineChanged` event
+    /// and who takes part in its conversation, once read (`None` when
+    /// gone): every stream of the process checks whether its teacher's
+    /// unread messages changed with one read for all.
+    pub conversation_line: tokio::sync::OnceCell<Option<Arc<LiveConversationLine>>>,
+}
+
+/// A conversation's line as the streams of its participants count it.
+#[derive(Debug, Clone)]
+pub struct LiveConversationLine {
+    /// Whether it is a message (events are not counted as unread).
+    pub is_message: bool,
+    /// Whether it is deleted.
+    pub deleted: bool,
+    /// Its author (their own messages are never unread to them).
+    pub author: super::actors::ActorId,
+    /// The people who have joined the conversation.
+    pub joined: Vec<super::actors::ActorId>,
 }
 
 /// The text of an event that reads the same for every stream showing it
@@ -158,6 +192,33 @@ pub struct LiveHub {
     /// `true` once the instance stops: every stream ends (a server
     /// stopping gracefully waits for its connections).
     stopped: Arc<tokio::sync::watch::Sender<bool>>,
+    /// The streams open in this process, by teacher: an open page counts
+    /// as activity (presence), recorded by the idle check rather than by
+    /// a timer in every stream.
+    open: OpenStreams,
+}
+
+/// How many streams each teacher has open in this process.
+type OpenStreams = Arc<std::sync::Mutex<std::collections::HashMap<ActorId, u32>>>;
+
+/// One open stream of a teacher, counted while it lives.
+#[derive(Debug)]
+pub struct OpenStream {
+    open: OpenStreams,
+    actor: ActorId,
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.open.lock() {
+            if let Some(count) = open.get_mut(&self.actor) {
+                *count -= 1;
+                if *count == 0 {
+                    open.remove(&self.actor);
+                }
+            }
+        }
+    }
 }
 
 impl Default for LiveHub {
@@ -165,6 +226,7 @@ impl Default for LiveHub {
         LiveHub {
             sender: broadcast::channel(HUB_CAPACITY).0,
             stopped: Arc::new(tokio::sync::watch::channel(false).0),
+            open: OpenStreams::default(),
         }
     }
 }
@@ -173,6 +235,25 @@ impl LiveHub {
     /// A receiver of every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.sender.subscribe()
+    }
+
+    /// Counts a stream of `actor` as open until the value returned drops.
+    pub fn stream_opened(&self, actor: ActorId) -> OpenStream {
+        if let Ok(mut open) = self.open.lock() {
+            *open.entry(actor).or_default() += 1;
+        }
+        OpenStream {
+            open: self.open.clone(),
+            actor,
+        }
+    }
+
+    /// The teachers with a stream open in this process.
+    pub fn with_open_streams(&self) -> Vec<ActorId> {
+        self.open
+            .lock()
+            .map(|open| open.keys().copied().collect())
+            .unwrap_or_default()
     }
 
     /// Ends every stream, now and to come.
@@ -194,6 +275,7 @@ impl LiveHub {
             project_reply: tokio::sync::OnceCell::new(),
             notification: tokio::sync::OnceCell::new(),
             text: SharedText::default(),
+            conversation_line: tokio::sync::OnceCell::new(),
         }));
     }
 }
@@ -314,6 +396,53 @@ impl Store {
         .await?)
     }
 
+    /// Line `id` of a conversation as the streams count it, with the
+    /// people who have joined the conversation; `None` when gone.
+    pub async fn live_conversation_line(
+        &self,
+        id: i64,
+    ) -> StoreResult<Option<LiveConversationLine>> {
+        let line: Option<(String, i64, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT kind, actor_id, deleted_at, conversation_id FROM conversation_lines \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((kind, author, deleted_at, conversation)) = line else {
+            return Ok(None);
+        };
+        let joined: Vec<i64> = sqlx::query_scalar(
+            "SELECT actor_id FROM conversation_participants \
+             WHERE conversation_id = $1 AND state = 'joined'",
+        )
+        .bind(conversation)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Some(LiveConversationLine {
+            is_message: kind == "message",
+            deleted: deleted_at.is_some(),
+            author: super::actors::ActorId(author),
+            joined: joined.into_iter().map(super::actors::ActorId).collect(),
+        }))
+    }
+
+    /// What the header's "Messages" counts for `actor`: the messages of
+    /// others unread in the conversations they joined, and the
+    /// invitations to answer (as [`Store::header_counts`] does).
+    pub async fn messages_waiting(&self, actor: super::actors::ActorId) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT (SELECT CAST(COALESCE(SUM({UNREAD}), 0) AS BIGINT) \
+             FROM conversation_participants p WHERE p.actor_id = $1 AND p.state = 'joined') + \
+             (SELECT COUNT(*) FROM conversation_participants WHERE actor_id = $1 \
+             AND state = 'invited')",
+            UNREAD = super::conversations::UNREAD,
+        ))
+        .bind(actor.0)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
     /// The highest post id of thread `thread` (its own id without replies).
     pub async fn last_reply_id(&self, thread: PostId) -> StoreResult<i64> {
         let last: Option<i64> =
@@ -364,6 +493,14 @@ mod tests {
                 thread: PostId(4),
             },
             LiveEvent::ProjectReply { id: 9, thread: 2 },
+            LiveEvent::ConversationLine {
+                id: 5,
+                conversation: 1,
+            },
+            LiveEvent::ConversationLineChanged {
+                id: 5,
+                conversation: 1,
+            },
             LiveEvent::Presence {
                 person: super::super::actors::ActorId(4),
             },

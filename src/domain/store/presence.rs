@@ -70,6 +70,26 @@ pub async fn touch(tx: &mut Tx, person: ActorId) -> StoreResult<bool> {
     Ok(idle != 0)
 }
 
+/// Records that `people` (local teachers with a live stream open) are
+/// active at the transaction's time.
+pub async fn keep_active(tx: &mut Tx, people: &[ActorId]) -> StoreResult<()> {
+    let now = tx.now_ms();
+    // Bounded chunks: one placeholder per person.
+    for chunk in people.chunks(200) {
+        let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "UPDATE presence SET active_at = $1 WHERE actor_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(now);
+        for person in chunk {
+            query = query.bind(person.0);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// A local teacher is no longer idle; returns what they chose.
 pub async fn end_idle(tx: &mut Tx, person: ActorId) -> StoreResult<Option<String>> {
     Ok(sqlx::query_scalar(

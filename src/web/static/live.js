@@ -1,9 +1,11 @@
 // Live updates of the pages (docs/api.md, "GET /stream"): when logged in,
-// keeps the header's unread count current, on a thread page offers the
+// keeps the header's unread counts (notifications, messages) current, on a thread page offers the
 // replies written since the page was loaded, on a conversation page shows
-// its new lines (messages, arrivals, departures) as they come and offers
+// its new lines (messages, arrivals, departures) and the messages edited
+// or deleted as they come and offers
 // the emoji picker, and shows a contact's new presence wherever the page
-// shows it (`data-presence-of`). Pages work fully without it; the
+// shows it (`data-presence-of`; after a reconnection the stream sends
+// every contact's present one). Pages work fully without it; the
 // browser's EventSource reconnects and resumes by itself.
 (function () {
   "use strict";
@@ -48,8 +50,16 @@
       : conversationId ? "?conversation=" + encodeURIComponent(conversationId) : "");
   var source = new EventSource(url);
   // Tells tests (and styles) whether the stream is connected.
+  var opened = false;
   source.addEventListener("open", function () {
     document.body.dataset.liveState = "open";
+    // Back after a lost connection: new lines are replayed, but not the
+    // messages edited or deleted meanwhile, so a conversation page reads
+    // itself again.
+    if (opened && conversationId) {
+      refreshConversation();
+    }
+    opened = true;
   });
   var newReplies = 0;
   source.addEventListener("notification", function (event) {
@@ -61,6 +71,20 @@
     }
     if (badgeText) {
       badgeText.textContent = unread ? " (" + (badgeText.dataset.label || "") + " " + unread + ")" : "";
+    }
+  });
+  // What the header's "Messages" counts (unread messages of others and
+  // invitations), on every page that shows it.
+  source.addEventListener("messages", function (event) {
+    var unread = Number(JSON.parse(event.data).unread) || 0;
+    var count = document.getElementById("messages-count");
+    var text = document.getElementById("messages-count-text");
+    if (count) {
+      count.textContent = unread ? String(unread) : "";
+      count.hidden = unread === 0;
+    }
+    if (text) {
+      text.textContent = unread ? " (" + (text.dataset.label || "") + " " + unread + ")" : "";
     }
   });
   function onReply() {
@@ -117,6 +141,8 @@
   }
   if (conversationId) {
     source.addEventListener("conversation_line", refreshConversation);
+    // A message edited or deleted: read again the same way.
+    source.addEventListener("conversation_line_changed", refreshConversation);
   }
   var labels = document.body.dataset;
   source.addEventListener("presence", function (event) {

@@ -1,0 +1,463 @@
+//! Issue 14: 1,000 teachers connected and idle in conversations — the
+//! resident memory of one release `preau serve` process (target ≤ 64 MiB).
+//!
+//! `cargo bench --bench idle_conversations` (see docs/performance.md,
+//! "Idle teachers in conversations").
+//!
+//! The bench creates T teachers in this process (each with a session token
+//! used as a bearer token), then starts the release binary (`preau
+//! serve`) and, through the API, makes groups of G teachers: the first of
+//! each group asks the others to be contacts, they accept, it starts a
+//! conversation with them, they accept the invitation. That server stops;
+//! a fresh one is started on the same database (the seeding's freed
+//! memory would otherwise be counted), and its VmRSS is read. Then every
+//! teacher opens the event stream of their group's conversation (`GET
+//! /api/v1/stream?conversation=ID`, 64 being opened at a time, each until
+//! its opening comment; the opening records the teacher's activity, as a
+//! page would); once all are open (bounded), VmRSS is read again when it
+//! stops moving, and once more after a quiet while (idle). Last, one
+//! message per conversation checks that the streams are alive: every
+//! stream gets its line.
+//!
+//! Knobs: `PREAU_BENCH_IDLE_TEACHERS` (1000), `PREAU_BENCH_IDLE_GROUP`
+//! (10 teachers per conversation), `PREAU_BENCH_IDLE_SECONDS` (20: the
+//! quiet while), `PREAU_BENCH_SERVER_BIN` (another `preau` binary to
+//! serve). With `PREAU_TEST_POSTGRES_URL` set, PostgreSQL too (a fresh
+//! database, dropped afterwards). Only loopback is contacted.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // benchmark code: a panic is a failure report
+
+use futures::StreamExt;
+use preau::domain::accounts::AdminCreateInput;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+mod common;
+use common::{
+    database_url, drop_postgres_database, env_usize, free_port, load_average, proc_status_kib,
+    serve_config, Served, PASSWORD,
+};
+
+/// The issue's target for the whole process, KiB.
+const TARGET_KIB: u64 = 64 * 1024;
+/// How long opening every stream may take before the bench gives up.
+const OPEN_LIMIT: Duration = Duration::from_secs(120);
+
+/// Raises this process's open-file limit (the child inherits it) to what
+/// `streams` connections on both sides need, within the hard limit.
+fn raise_open_files(streams: usize) {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let wanted = (streams as u64) * 2 + 1024;
+    let limit = getrlimit(Resource::Nofile);
+    let current = limit.current.unwrap_or(u64::MAX);
+    if current >= wanted {
+        return;
+    }
+    let raised = limit.maximum.map_or(wanted, |max| wanted.min(max));
+    setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: Some(raised),
+            maximum: limit.maximum,
+        },
+    )
+    .expect("setrlimit");
+    assert!(
+        raised >= wanted,
+        "the hard limit allows {raised} open files, {wanted} needed"
+    );
+}
+
+/// The `preau` binary to serve: this build's, or `PREAU_BENCH_SERVER_BIN`.
+fn server_binary() -> String {
+    std::env::var("PREAU_BENCH_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_preau").to_string())
+}
+
+/// What a stream received: its opening, or a conversation line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Ready,
+    Line,
+}
+
+/// Reads one stream until it ends, reporting its opening and each
+/// `conversation_line` event (a minimal parse: the client shares the
+/// cores with the server).
+async fn watch(mut response: reqwest::Response, seen: mpsc::UnboundedSender<Seen>) {
+    let mut buffer: Vec<u8> = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        buffer.extend_from_slice(&chunk);
+        while let Some(end) = buffer.windows(2).position(|w| w == b"\n\n") {
+            let block: Vec<u8> = buffer.drain(..end + 2).collect();
+            let text = String::from_utf8_lossy(&block);
+            let event = if text
+                .lines()
+                .any(|l| l.strip_prefix("event:").map(str::trim) == Some("conversation_line"))
+            {
+                Some(Seen::Line)
+            } else if text
+                .lines()
+                .any(|l| l.starts_with(": ready") || l == ":ready")
+            {
+                Some(Seen::Ready)
+            } else {
+                None
+            };
+            if let Some(event) = event {
+                if seen.send(event).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// A request as `token`; the JSON answer, its status checked.
+async fn call(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<Value>,
+    status: u16,
+) -> Value {
+    let mut request = client.request(method, &url).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let got = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{url}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// Makes group `members` (names and tokens) contacts of its first member
+/// and starts their conversation; its id.
+async fn seed_group(
+    client: &reqwest::Client,
+    target: &str,
+    members: &[(String, String)],
+    number: usize,
+) -> i64 {
+    use reqwest::Method;
+    let (_, creator) = &members[0];
+    for (name, token) in &members[1..] {
+        call(
+            client,
+            Method::POST,
+            format!("{target}/api/v1/contacts"),
+            creator,
+            Some(json!({ "handle": name })),
+            202,
+        )
+        .await;
+        let requests = call(
+            client,
+            Method::GET,
+            format!("{target}/api/v1/me/requests"),
+            token,
+            None,
+            200,
+        )
+        .await;
+        let asker = requests["contacts"]["received"][0]["person"]["id"]
+            .as_i64()
+            .expect("the request");
+        call(
+            client,
+            Method::POST,
+            format!("{target}/api/v1/contacts/{asker}/answer"),
+            token,
+            Some(json!({ "accept": true })),
+            200,
+        )
+        .await;
+    }
+    let names: Vec<&str> = members[1..].iter().map(|(n, _)| n.as_str()).collect();
+    let created = call(
+        client,
+        Method::POST,
+        format!("{target}/api/v1/conversations"),
+        creator,
+        Some(json!({ "name": format!("Groupe {number}"), "participants": names })),
+        201,
+    )
+    .await;
+    let id = created["id"].as_i64().expect("conversation id");
+    for (_, token) in &members[1..] {
+        call(
+            client,
+            Method::POST,
+            format!("{target}/api/v1/conversations/{id}/accept"),
+            token,
+            Some(json!({})),
+            200,
+        )
+        .await;
+    }
+    id
+}
+
+/// VmRSS of `pid` once it stops moving (reads 250 ms apart, 5 s at most).
+async fn settled_rss(pid: u32) -> u64 {
+    let mut rss = proc_status_kib(Some(pid), "VmRSS:");
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = proc_status_kib(Some(pid), "VmRSS:");
+        if now == rss {
+            break;
+        }
+        rss = now;
+    }
+    rss
+}
+
+fn mib(kib: u64) -> String {
+    format!("{kib} KiB ({:.1} MiB)", kib as f64 / 1024.0)
+}
+
+async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
+    let engine = if postgres { "PostgreSQL" } else { "SQLite" };
+    let groups = teachers.div_ceil(group);
+    println!("\n== {engine}: {teachers} teachers in {groups} conversations of up to {group}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = database_url(postgres, dir.path());
+    let port = free_port();
+    let (settings, config) = serve_config(dir.path(), port, &url, "");
+
+    // Accounts, in this process (a password hash and a key pair each).
+    let seeded = Instant::now();
+    let domain = preau::app::build_domain(settings).await.expect("domain");
+    let accounts: Vec<_> = futures::stream::iter(0..teachers)
+        .map(|i| {
+            let domain = domain.clone();
+            let input = AdminCreateInput {
+                username: format!("t{i}"),
+                email: format!("t{i}@example.org"),
+                password: PASSWORD.into(),
+                is_admin: false,
+            };
+            async move {
+                let account = domain.admin_create_account(input).await.expect("teacher");
+                let token = domain.open_session(account.id).await.expect("session");
+                (i, account.username, token)
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut accounts = accounts;
+    accounts.sort_by_key(|(i, _, _)| *i);
+    let tokens: Vec<(String, String)> = accounts.into_iter().map(|(_, n, t)| (n, t)).collect();
+    domain.store().close().await;
+    drop(domain);
+    println!(
+        "    {teachers} accounts in {:.1} s",
+        seeded.elapsed().as_secs_f64()
+    );
+
+    // Contacts and conversations, through the API of a first server.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(usize::MAX)
+        .build()
+        .expect("client");
+    let seeding = Served::start(
+        &server_binary(),
+        &config,
+        &dir.path().join("seed.log"),
+        port,
+    )
+    .await;
+    let started = Instant::now();
+    let conversations: Vec<(usize, i64)> = futures::stream::iter(tokens.chunks(group).enumerate())
+        .map(|(number, members)| {
+            let (client, target) = (client.clone(), seeding.target.clone());
+            async move {
+                let id = if members.len() > 1 {
+                    seed_group(&client, &target, members, number).await
+                } else {
+                    0
+                };
+                (number, id)
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut conversations = conversations;
+    conversations.sort_by_key(|(number, _)| *number);
+    println!(
+        "    contacts and {groups} conversations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    seeding.stop();
+
+    // A fresh server: its memory before and with the streams.
+    let served = Served::start(
+        &server_binary(),
+        &config,
+        &dir.path().join("serve.log"),
+        port,
+    )
+    .await;
+    let (pid, target) = (served.pid, served.target.clone());
+    let rss_started = settled_rss(pid).await;
+    let (sender, mut seen) = mpsc::unbounded_channel();
+    // Warm-up: one stream opens and goes (one-time allocations done).
+    let warm = client
+        .get(format!(
+            "{target}/api/v1/stream?conversation={}",
+            conversations[0].1
+        ))
+        .bearer_auth(&tokens[0].1)
+        .send()
+        .await
+        .expect("warm-up stream");
+    assert_eq!(warm.status(), 200);
+    let warm = tokio::spawn(watch(warm, sender.clone()));
+    assert_eq!(seen.recv().await, Some(Seen::Ready));
+    warm.abort();
+    let rss_before = settled_rss(pid).await;
+
+    let opened = Instant::now();
+    let streams: Vec<tokio::task::AbortHandle> = futures::stream::iter(0..teachers)
+        .map(|i| {
+            let (client, target, sender) = (client.clone(), target.clone(), sender.clone());
+            let token = tokens[i].1.clone();
+            let conversation = conversations[i / group].1;
+            async move {
+                let response = client
+                    .get(format!(
+                        "{target}/api/v1/stream?conversation={conversation}"
+                    ))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("stream");
+                assert_eq!(response.status(), 200, "stream of t{i}");
+                tokio::spawn(watch(response, sender)).abort_handle()
+            }
+        })
+        .buffer_unordered(64)
+        .collect()
+        .await;
+    let deadline = tokio::time::Instant::now() + OPEN_LIMIT;
+    let mut ready = 0;
+    let mut lines = 0;
+    while ready < teachers {
+        match tokio::time::timeout_at(deadline, seen.recv()).await {
+            Ok(Some(Seen::Ready)) => ready += 1,
+            Ok(Some(Seen::Line)) => lines += 1,
+            _ => panic!("only {ready} of {teachers} streams opened"),
+        }
+    }
+    let open_time = opened.elapsed();
+    let rss_open = settled_rss(pid).await;
+    tokio::time::sleep(idle).await;
+    let rss_idle = settled_rss(pid).await;
+    let hwm = proc_status_kib(Some(pid), "VmHWM:");
+    println!(
+        "    {teachers} streams open in {:.2} s; server VmRSS: started {}, before the streams {}, \
+         all open {}, after {} s idle {} (peak {}); {:.1} KiB per idle stream",
+        open_time.as_secs_f64(),
+        mib(rss_started),
+        mib(rss_before),
+        mib(rss_open),
+        idle.as_secs(),
+        mib(rss_idle),
+        mib(hwm),
+        rss_idle.saturating_sub(rss_before) as f64 / teachers as f64,
+    );
+    println!(
+        "    target: process VmRSS ≤ 64 MiB with the streams idle: {}",
+        if rss_idle <= TARGET_KIB {
+            "met".to_string()
+        } else {
+            format!("MISSED by {}", mib(rss_idle.saturating_sub(TARGET_KIB)))
+        }
+    );
+
+    // Alive: one message per conversation, by its creator; every stream
+    // of it gets the line.
+    let written = Instant::now();
+    futures::stream::iter(conversations.iter().filter(|(_, id)| *id != 0))
+        .map(|(number, id)| {
+            let (client, target) = (client.clone(), target.clone());
+            let token = tokens[number * group].1.clone();
+            async move {
+                call(
+                    &client,
+                    reqwest::Method::POST,
+                    format!("{target}/api/v1/conversations/{id}/messages"),
+                    &token,
+                    Some(json!({ "body": "Bonjour à tous" })),
+                    201,
+                )
+                .await
+            }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    let expected: usize = conversations
+        .iter()
+        .filter(|(_, id)| *id != 0)
+        .map(|(number, _)| tokens.chunks(group).nth(*number).map_or(0, <[_]>::len))
+        .sum();
+    let deadline = tokio::time::Instant::now() + OPEN_LIMIT;
+    while lines < expected {
+        match tokio::time::timeout_at(deadline, seen.recv()).await {
+            Ok(Some(Seen::Line)) => lines += 1,
+            Ok(Some(Seen::Ready)) => {}
+            _ => panic!("only {lines} of {expected} lines reached the streams"),
+        }
+    }
+    println!(
+        "    one message per conversation: all {expected} streams had their line in {:.2} s; \
+         VmRSS then {}; load average {}",
+        written.elapsed().as_secs_f64(),
+        mib(proc_status_kib(Some(pid), "VmRSS:")),
+        load_average()
+    );
+    for stream in streams {
+        stream.abort();
+    }
+    drop(seen);
+    served.stop();
+    if postgres {
+        drop_postgres_database(&url).await;
+    }
+}
+
+fn main() {
+    preau::install_crypto_provider();
+    let teachers = env_usize("PREAU_BENCH_IDLE_TEACHERS", 1000).max(1);
+    let group = env_usize("PREAU_BENCH_IDLE_GROUP", 10).clamp(2, 50);
+    let idle = Duration::from_secs(env_usize("PREAU_BENCH_IDLE_SECONDS", 20) as u64);
+    raise_open_files(teachers);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(|m| m.trim().to_string())
+        .unwrap_or_default();
+    println!(
+        "Préau idle-conversations benchmark — {} cores ({cpu}); load average {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        load_average()
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        run(false, teachers, group, idle).await;
+        if std::env::var("PREAU_TEST_POSTGRES_URL").is_ok_and(|url| !url.is_empty()) {
+            run(true, teachers, group, idle).await;
+        }
+    });
+}
