@@ -8,6 +8,8 @@ mod support;
 
 #[path = "scenarios/avatars.rs"]
 mod avatars;
+#[path = "scenarios/chat_seed.rs"]
+mod chat_seed;
 #[path = "scenarios/clock.rs"]
 mod clock;
 #[path = "scenarios/contact_categories.rs"]

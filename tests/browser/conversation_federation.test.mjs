@@ -1,0 +1,204 @@
+// Browser end-to-end test: a conversation between teachers of two instances
+// (issue 14, "Across instances"), live.
+//
+// Two `preau serve` processes on loopback: A (institutional) where Camille
+// teaches, B (associative) where Bruno does; one browser context each, on
+// their own instance. They become contacts across the instances from "Mes
+// demandes"; Camille starts the conversation "Projet commun" with Bruno from
+// "Messages" on A; the invitation reaches Bruno on B, who accepts; then each
+// message appears on the other's open page, on the other instance, without a
+// reload (the host relays it, the other instance's stream shows it). When
+// PREAU_CHAT_LATENCY_N is set, that many more messages are timed from the
+// click on "Envoyer" on one instance to the text on the other's page, and
+// p50/p99 are printed (the browser-to-browser figure of docs/performance.md).
+// axe-core checks every page; screenshots at 1280 and 390 px go to
+// PREAU_SHOTS_DIR when set; no page scrolls sideways at 390 px.
+//
+// Run with `bash tests/browser/run.sh` from the repository root.
+import assert from 'node:assert/strict';
+import dns from 'node:dns';
+
+import { chromium } from 'playwright-core';
+import {
+  atBothWidths,
+  bodyText,
+  checkAccessibility,
+  clickAndWaitForPage,
+  createUser,
+  goto,
+  launchChromium,
+  logIn,
+  newInstance,
+  newPages,
+  reloadUntil,
+  setUp,
+  startInstance,
+  stepper,
+  tearDown,
+} from './lib.mjs';
+
+dns.setDefaultResultOrder('ipv4first');
+
+const FEDERATION_TIMEOUT_MS = 30_000;
+const CAMILLE = { name: 'cmartin', email: 'camille.martin@ac-rennes.fr', password: 'Tableau-noir-2024!' };
+const BRUNO = { name: 'bleroy', email: 'bruno.leroy@example.org', password: 'Compas-rouge-2024!' };
+const NAME = 'Projet commun';
+
+const state = {
+  a: newInstance('A', 'Camille’s instance, the host'),
+  b: newInstance('B', 'Bruno’s instance'),
+  browser: null,
+  camille: null,
+  bruno: null,
+  failed: false,
+  axeFindings: [],
+  dialogs: [],
+  pathA: null,
+  pathB: null,
+};
+const INSTANCES = () => [state.a, state.b];
+
+const step = stepper(state, {
+  prefix: 'conversation_federation',
+  timeoutMs: 120_000,
+  pages: () => [['camille', state.camille], ['bruno', state.bruno]],
+});
+
+setUp(state, async () => {
+  const prefix = 'preau-browser-conversation-federation';
+  await startInstance(state.a, { config: 'instance-config/institutional.toml', prefix });
+  await startInstance(state.b, { config: 'instance-config/associative.toml', prefix });
+  await createUser(state.a, CAMILLE);
+  await createUser(state.b, BRUNO);
+  state.browser = await launchChromium(chromium);
+  [state.camille, state.bruno] = await newPages(state.browser, 2, state.dialogs);
+});
+
+tearDown(state, { prefix: 'conversation_federation', instances: INSTANCES });
+
+/** Axe on the page at 1280 and 390 px, with screenshots through `atBothWidths`. */
+async function checked(page, inst, pathname, label) {
+  await atBothWidths(page, inst, pathname, `conversation-federation-${label}`);
+  await checkAccessibility(page, label, state.axeFindings);
+  await page.setViewportSize({ width: 390, height: 900 });
+  await checkAccessibility(page, `${label} (390 px)`, state.axeFindings);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** Waits until the page's live stream is connected. */
+async function streamOpen(page) {
+  await page.waitForFunction(() => document.body.dataset.liveState === 'open', null, { timeout: 15_000 });
+}
+
+/** Writes `text` on `page` and sends it. */
+async function send(page, text) {
+  await page.locator('#message-body').fill(text);
+  await clickAndWaitForPage(page, page.getByRole('button', { name: 'Envoyer', exact: true }));
+}
+
+step('Camille (A) and Bruno (B) become contacts across the instances', async () => {
+  await logIn(state.camille, state.a, CAMILLE);
+  await logIn(state.bruno, state.b, BRUNO);
+  await goto(state.camille, state.a, '/requests');
+  await state.camille.locator('#contact-handle').fill(`${BRUNO.name}@${state.b.domain}`);
+  await clickAndWaitForPage(state.camille, state.camille.getByRole('button', { name: 'Demander en contact' }));
+  await reloadUntil(
+    state.bruno,
+    state.b,
+    '/requests',
+    async () => (await state.bruno.locator('.contact-request button[value=accept]').count()) > 0,
+    { timeoutMs: FEDERATION_TIMEOUT_MS, instances: INSTANCES() },
+  );
+  await clickAndWaitForPage(state.bruno, state.bruno.locator('.contact-request button[value=accept]').first());
+  assert.ok((await bodyText(state.bruno)).includes(CAMILLE.name));
+});
+
+step('Camille starts a named conversation with Bruno, a contact of another instance', async () => {
+  const page = state.camille;
+  await reloadUntil(
+    page,
+    state.a,
+    '/conversations',
+    async () => (await page.getByLabel(new RegExp(BRUNO.name)).count()) > 0,
+    { timeoutMs: FEDERATION_TIMEOUT_MS, instances: INSTANCES() },
+  );
+  await checked(page, state.a, '/conversations', 'messages (A)');
+  await page.locator('#conversation-name').fill(NAME);
+  await page.getByLabel(new RegExp(BRUNO.name)).check();
+  await clickAndWaitForPage(page, page.getByRole('button', { name: 'Commencer la conversation' }));
+  state.pathA = new URL(page.url()).pathname;
+  assert.match(state.pathA, /^\/conversations\/\d+$/);
+  assert.ok((await bodyText(page)).includes(`Conversation « ${NAME} » créée`), await bodyText(page));
+  await checked(page, state.a, state.pathA, 'conversation on the host (A)');
+});
+
+step('the invitation reaches Bruno on B; he accepts and Camille sees him arrive live', async () => {
+  const page = state.bruno;
+  await reloadUntil(
+    page,
+    state.b,
+    '/conversations',
+    async () => (await bodyText(page)).includes(`vous invite à la conversation « ${NAME} »`),
+    { timeoutMs: FEDERATION_TIMEOUT_MS, instances: INSTANCES() },
+  );
+  await checked(page, state.b, '/conversations', 'messages with an invitation (B)');
+  await goto(state.camille, state.a, state.pathA);
+  await streamOpen(state.camille);
+  await clickAndWaitForPage(page, page.locator('.conversation-invitation button[value=accept]'));
+  state.pathB = new URL(page.url()).pathname;
+  assert.match(state.pathB, /^\/conversations\/\d+$/);
+  await state.camille
+    .locator('#conversation-lines', { hasText: 'a rejoint la conversation |' })
+    .waitFor({ timeout: FEDERATION_TIMEOUT_MS });
+});
+
+step('they chat live across the instances', async () => {
+  const { camille, bruno } = state;
+  await goto(bruno, state.b, state.pathB);
+  await streamOpen(bruno);
+  await goto(camille, state.a, state.pathA);
+  await streamOpen(camille);
+  await send(camille, 'Bonjour Bruno, on commence *lundi* ?');
+  await bruno.locator('#conversation-lines em', { hasText: 'lundi' }).waitFor({ timeout: FEDERATION_TIMEOUT_MS });
+  await streamOpen(camille);
+  await send(bruno, 'Lundi me va très bien 😀');
+  await camille
+    .locator('#conversation-lines', { hasText: 'Lundi me va très bien 😀' })
+    .waitFor({ timeout: FEDERATION_TIMEOUT_MS });
+  await checked(bruno, state.b, state.pathB, 'conversation on the participant’s instance (B)');
+  await checked(camille, state.a, state.pathA, 'conversation with messages (A)');
+});
+
+step('latency: from a click on Envoyer to the text on the other instance’s page', async (t) => {
+  const n = Number(process.env.PREAU_CHAT_LATENCY_N ?? 0);
+  if (!n) {
+    t.skip('PREAU_CHAT_LATENCY_N is not set');
+    return;
+  }
+  const { camille, bruno } = state;
+  const figures = [];
+  for (const [label, from, fromInst, fromPath, to, toInst, toPath] of [
+    ['A → B', camille, state.a, state.pathA, bruno, state.b, state.pathB],
+    ['B → A', bruno, state.b, state.pathB, camille, state.a, state.pathA],
+  ]) {
+    await goto(to, toInst, toPath);
+    await streamOpen(to);
+    await goto(from, fromInst, fromPath);
+    const times = [];
+    for (let i = 0; i < n + 3; i++) {
+      const text = `Mesure ${label} ${i}`;
+      await from.locator('#message-body').fill(text);
+      const started = Date.now();
+      await from.getByRole('button', { name: 'Envoyer', exact: true }).click();
+      await to.locator('#conversation-lines', { hasText: text }).waitFor({ timeout: FEDERATION_TIMEOUT_MS });
+      const elapsed = Date.now() - started;
+      await from.waitForLoadState('load');
+      await streamOpen(to);
+      if (i >= 3) times.push(elapsed);
+    }
+    times.sort((x, y) => x - y);
+    const at = (p) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)];
+    figures.push(`${label}: n ${times.length} · p50 ${at(50)} ms · p99 ${at(99)} ms · max ${times.at(-1)} ms`);
+  }
+  console.log(`browser-to-browser latency (${process.env.PREAU_BROWSER_DATABASE ?? 'sqlite'}):\n  ${figures.join('\n  ')}`);
+});
