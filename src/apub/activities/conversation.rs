@@ -318,19 +318,31 @@ async fn invitee_here(
 }
 
 /// An `Invite` of a local teacher into a conversation this instance does
-/// not know yet: (the teacher, the conversation's id).
+/// not know yet, sent or announced by the host: (the teacher, the
+/// conversation's id).
 pub async fn unknown_conversation_invite(
     data: &Data<AppState>,
     activity: &Activity,
 ) -> Result<Option<(ActorRow, Url)>, InboxError> {
-    if activity.kind != ActivityKind::Invite {
-        return Ok(None);
-    }
-    let Some(object) = activity.object_id() else {
+    // Sent by an inviter of the host, or announced by the host for an
+    // inviter of another instance (the first teacher of here in it).
+    let announced;
+    let invite = match activity.kind {
+        ActivityKind::Invite => activity,
+        ActivityKind::Announce => match activity.inner_activity() {
+            Some(inner) if inner.kind == ActivityKind::Invite => {
+                announced = inner;
+                &announced
+            }
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let Some(object) = invite.object_id() else {
         return Ok(None);
     };
     if !data.domain.is_conversation_id(object.as_str()) || objects::is_local(data, &object) {
         return Ok(None);
     }
-    Ok(invitee_here(data, activity).await?.map(|p| (p, object)))
+    Ok(invitee_here(data, invite).await?.map(|p| (p, object)))
 }

@@ -166,9 +166,15 @@ pub async fn route(data: &Data<AppState>, received: &Received<'_>) -> Result<App
         ),
         (_, T::LocalConversation(c)) => conversation::host_receive(data, r, c).await,
         (_, T::RemoteConversation(c)) => conversation::mirror_receive(data, r, c).await,
-        (_, T::ConversationInvite(person, c)) => {
+        (kind, T::ConversationInvite(person, c)) => {
             let id = r.activity.id.as_str();
-            conversation::invite_here(data, r.activity, &r.signer.row, id, person, c).await
+            // An announced invitation: the host vouches for the inner one.
+            let inner = r.activity.inner_activity();
+            let invite = match (kind, &inner) {
+                (K::Announce, Some(inner)) => inner,
+                _ => r.activity,
+            };
+            conversation::invite_here(data, invite, &r.signer.row, id, person, c).await
         }
         (_, T::Forum) => route_forum(data, r).await,
         (kind, target) => route_project(data, r, kind, target).await,
