@@ -34,6 +34,17 @@ use preau_federation::{
 };
 use serde_json::Value;
 
+/// A message written here, as served to another instance by signed fetch.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub enum ServedMessage {
+    /// A message of a conversation between Préau teachers.
+    Conversation(Box<Post>),
+    /// An answer in a direct conversation, in the form it was sent
+    /// (to the person only, with its `Mention`; or a `ChatMessage`).
+    Direct(Box<preau_federation::direct_messages::DirectMessage>),
+}
+
 /// Whether changes to `conversation` travel between instances this way
 /// (the host relaying to its participants' instances). The one place that
 /// decides it: one-to-one conversations with other fediverse servers are
@@ -410,7 +421,11 @@ impl Domain {
     /// The message written here at `/conversation-messages/{token}`, for
     /// a signed read by instance `reader`: it must have a joined
     /// participant (as this instance knows); a deleted one is gone.
-    pub async fn conversation_message_for(&self, token: &str, reader: &str) -> DomainResult<Post> {
+    pub async fn conversation_message_for(
+        &self,
+        token: &str,
+        reader: &str,
+    ) -> DomainResult<ServedMessage> {
         let ap_id = format!("{}/conversation-messages/{token}", self.settings.base_url());
         let line = self
             .store
@@ -439,8 +454,13 @@ impl Domain {
         if line.deleted_at.is_some() {
             return Err(Refusal::PostDeleted.into());
         }
+        if conversation.is_direct() {
+            let message = self.direct_message_served(&conversation, &line).await?;
+            return Ok(ServedMessage::Direct(Box::new(message)));
+        }
         let author = self.actor_by_id(line.actor_id).await?;
         message_note(&line, &author.ap_id, &conversation.ap_id)
+            .map(|note| ServedMessage::Conversation(Box::new(note)))
     }
 
     /// Whether `ap_id` names a conversation: known here, or (an

@@ -335,6 +335,30 @@ impl Domain {
     }
 }
 
+impl Domain {
+    /// A teacher's answer `line` in the direct conversation
+    /// `conversation`, as it was sent (for the signed fetch of its id by
+    /// the person's server).
+    pub(crate) async fn direct_message_served(
+        &self,
+        conversation: &crate::domain::store::conversations::ConversationRow,
+        line: &crate::domain::store::conversations::LineRow,
+    ) -> DomainResult<DirectMessage> {
+        let row = self
+            .store
+            .direct_conversation(conversation.id)
+            .await?
+            .ok_or(Refusal::NotFound)?;
+        let author = self.actor_by_id(line.actor_id).await?;
+        let person = self.actor_by_id(row.remote_actor_id).await?;
+        let ap_id = line.ap_id.as_deref().ok_or(Refusal::NotFound)?;
+        let mut message = direct_object(&row, &author, &person, ap_id, &line.html)?;
+        message.published = Some(rfc3339(line.created_at));
+        message.updated = line.edited_at.map(rfc3339);
+        Ok(message)
+    }
+}
+
 /// The ids and time of an activity about a direct message.
 pub struct Sent<'a> {
     /// The activity's id.

@@ -12,7 +12,10 @@
 //     `Create` of a `Note`, its HTTP signature verified by Fedify,
 //     addressed to olga only (`to` olga, `cc` empty), with a `Mention` of
 //     olga that Fedify reads as one, the mention link first in the text,
-//     and `inReplyTo` olga's note.
+//     and `inReplyTo` olga's note;
+//  3. the answer's id is served to olga's server (a participant's, signed
+//     fetch) and refused to another Fedify server's `zed` (no participant
+//     there): 403 `not_a_participant` signed, 401 unsigned.
 //
 // Run it with `bash tests/interop/run.sh` (see lib.mjs and run.sh).
 
@@ -20,6 +23,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import {
+  ACTIVITY_JSON,
   api,
   createTeacher,
   databaseKind,
@@ -29,6 +33,8 @@ import {
   loaders,
   preau,
   preparePreau,
+  reads,
+  realFetch,
   receivedBy,
   startFedify,
   startPreau,
@@ -40,6 +46,8 @@ const { Create, Mention, Note, lookupObject } = await import("@fedify/fedify/voc
 const TEACHER = "ines";
 
 let fed;
+let outsider; // another Fedify server, with no participant
+let replyId; // the id of the teacher's answer
 let teacherToken;
 let teacherId;
 let olgaNoteId;
@@ -51,6 +59,9 @@ describe(`Préau direct messages (${databaseKind}) and Fedify, both ways`, () =>
       await preparePreau("preau-interop-dm-");
       fed = await startFedify("fedify-dm", {
         olga: { kind: "Person", name: "Olga (Fedify)" },
+      });
+      outsider = await startFedify("fedify-dm-outsider", {
+        zed: { kind: "Person", name: "Zed (Fedify)", ed25519: false },
       });
       await startPreau();
       teacherToken = await createTeacher(TEACHER);
@@ -128,6 +139,7 @@ describe(`Préau direct messages (${databaseKind}) and Fedify, both ways`, () =>
       assert.ok(request, "no raw request to olga's inbox");
       assert.equal(request.status, 202, `Fedify's inbox answered ${request.status}`);
       const raw = JSON.parse(request.body);
+      replyId = raw.object.id;
       assert.deepEqual(raw.to, [olga]);
       assert.deepEqual(raw.cc, []);
       assert.equal(raw.object.type, "Note");
@@ -155,4 +167,41 @@ describe(`Préau direct messages (${databaseKind}) and Fedify, both ways`, () =>
       assert.equal(object.replyTargetId?.href, olgaNoteId.href);
     });
   });
+
+  it("the answer is served to olga's server, refused to a server without a participant", async () => {
+    await explained(async () => {
+      assert.ok(replyId, "no answer (previous test failed)");
+      // Served as it was sent: a Note to olga only, with her Mention.
+      const served = await signedLoad(fed, "olga", replyId);
+      const note = served.document;
+      assert.equal(note.id, replyId, JSON.stringify(note));
+      assert.equal(note.type, "Note", JSON.stringify(note));
+      assert.deepEqual(note.to, [fed.actorUri("olga").href], JSON.stringify(note));
+      assert.match(note.content, /Avec plaisir/);
+      const before = reads.length;
+      await assert.rejects(signedLoad(outsider, "zed", replyId), `zed's signed fetch of ${replyId} was not refused`);
+      // Fedify knocks with both signature formats; the draft-cavage one,
+      // which Préau verifies, is refused: zed's server has no participant.
+      const knocks = reads.slice(before).filter((r) => r.url === replyId);
+      assert.deepEqual(
+        knocks.map((r) => r.status).filter((status) => status < 400),
+        [],
+        `a read of ${replyId} by zed succeeded`,
+      );
+      const draft = knocks.find((r) => r.spec === "draft-cavage");
+      assert.ok(draft, `Fedify made no draft-cavage read of ${replyId}: ${JSON.stringify(knocks)}`);
+      assert.equal(draft.status, 403, `zed's signed fetch answered ${draft.status}`);
+      assert.equal(JSON.parse(draft.body ?? "{}")?.error?.code, "not_a_participant", draft.body);
+      const unsigned = await realFetch(replyId, { headers: { accept: ACTIVITY_JSON } });
+      const text = await unsigned.text();
+      assert.equal(unsigned.status, 401, `an unsigned GET answered ${unsigned.status}: ${text}`);
+      assert.doesNotMatch(text, /Avec plaisir/, "an unsigned read leaked the answer");
+    });
+  });
 });
+
+/** A signed GET with `identifier`'s key through Fedify's own document loader. */
+async function signedLoad(server, identifier, url) {
+  const loader = await server.context().getDocumentLoader({ identifier });
+  return loader(url);
+}
