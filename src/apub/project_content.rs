@@ -60,12 +60,10 @@ pub(super) async fn object_json(
                 Some(id) => domain.project_post_by_row_id(id).await?.map(|p| p.ap_id),
                 None => None,
             };
-            serde_json::to_value(crate::domain::outbox::project::post_object(
-                post,
-                &author.ap_id,
-                &project.actor.ap_id,
-                parent.as_deref(),
-            ))
+            let object = domain
+                .project_post_object(post, &author.ap_id, &project.actor.ap_id, parent.as_deref())
+                .await?;
+            serde_json::to_value(object)
         }
         ProjectObject::Version(version) => {
             let author = author_of(version.author_id).await?;

@@ -228,17 +228,16 @@ impl Domain {
             last_activity_at: new.published_at,
             local: true,
         };
-        let mut object = project_objects::post_object(
+        // Tags only: the post goes to the members' instances alone (never
+        // to a mentioned person's inbox), and each notifies only the
+        // members among the people named.
+        let object = tagged_post_object(
             &row,
             &author.ap_id,
             &project.actor.ap_id,
             parent.map(|p| p.ap_id.as_str()),
-        )
-        .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
-        // Tags only: the post goes to the members' instances alone (never
-        // to a mentioned person's inbox), and each notifies only the
-        // members among the people named.
-        super::outbox::forum::add_mentions(&mut object, &mentions);
+            &mentions,
+        )?;
         let object = outbox::json_of(&object)?;
         let activity_id = new_activity_id(&base);
         let activity = to_json(&project_objects::create(
@@ -259,6 +258,25 @@ impl Domain {
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(row)
+    }
+
+    /// The wire object of project post `post` as it is sent, served and
+    /// listed: with the `Mention` tags of the people its text names (those
+    /// known here), so that an instance reading it later (a member's
+    /// instance fetching the project's past) notifies them as a delivery
+    /// would have.
+    pub async fn project_post_object(
+        &self,
+        post: &ProjectPostRow,
+        author: &str,
+        project: &str,
+        in_reply_to: Option<&str>,
+    ) -> DomainResult<preau_federation::objects::Post> {
+        let mentions = match post.local {
+            true => self.known_mentions(&post.source).await?,
+            false => Vec::new(),
+        };
+        tagged_post_object(post, author, project, in_reply_to, &mentions)
     }
 
     /// Stores a members-only object received for `project` (already
@@ -468,4 +486,19 @@ pub enum ReceivedObject {
         /// Who it is for.
         attendees: Vec<String>,
     },
+}
+
+/// The wire object of a project post with the `Mention` tags of
+/// `mentions` (the people its text names).
+pub(super) fn tagged_post_object(
+    post: &ProjectPostRow,
+    author: &str,
+    project: &str,
+    in_reply_to: Option<&str>,
+    mentions: &[mentions::Mention],
+) -> DomainResult<preau_federation::objects::Post> {
+    let mut object = project_objects::post_object(post, author, project, in_reply_to)
+        .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
+    super::outbox::forum::add_mentions(&mut object, mentions);
+    Ok(object)
 }

@@ -12,8 +12,9 @@
 
 use super::{
     inbox::Applied,
+    mentions,
     outbox::{self, new_activity_id, project as project_objects, to_json, url},
-    project_content::{ReceivedObject, MAX_POST_BODY},
+    project_content::{tagged_post_object, ReceivedObject, MAX_POST_BODY},
     project_events::{parse_time, EventInput},
     rendering, validate, Domain, DomainError, DomainResult, Refusal,
 };
@@ -128,7 +129,10 @@ impl Domain {
         if body.is_empty() {
             return Err(Refusal::FieldRequired("body".into()).into());
         }
-        let html = rendering::markdown(body.clone(), "body").await?;
+        let mentions = self.known_mentions(&body).await?;
+        let html =
+            rendering::markdown_with_mentions(body.clone(), "body", mentions::links(&mentions))
+                .await?;
         let at = self.clock().now_ms();
         let mut row = post.clone();
         row.title = title;
@@ -138,13 +142,13 @@ impl Domain {
             Some(parent) => self.store.project_post(parent).await?.map(|p| p.ap_id),
             None => None,
         };
-        let mut object = project_objects::post_object(
+        let mut object = tagged_post_object(
             &row,
             &author.ap_id,
             &project.actor.ap_id,
             parent.as_deref(),
-        )
-        .ok_or_else(|| DomainError::Internal("invalid post URL".into()))?;
+            &mentions,
+        )?;
         object.updated = Some(rfc3339(at));
         let mut tx = self.store.begin().await?;
         let change = PostChange {

@@ -290,6 +290,20 @@ async fn a_late_member_instance_gets_the_projects_past() {
                 .contains("Atelier robotique")
         })
         .await;
+        // While he is invited, Anne opens a thread naming him: C has no
+        // member yet, so only its reading of the past brings it, and it is
+        // news there (written after C heard of him): Carl is notified.
+        let (status, body) = submit(
+            &anne,
+            "/projects/atelier/forum",
+            "/projects/atelier/threads",
+            &[
+                ("title", "Les piles"),
+                ("body", &format!("Qui les apporte, @carl@{} ?", c.domain)),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
         let (status, body) = submit(
             &carl,
             "/requests",
@@ -310,6 +324,25 @@ async fn a_late_member_instance_gets_the_projects_past() {
         })
         .await;
         assert_eq!(signed_status(&c, &content_url).await, 200);
+        wait_for("C shows the thread naming Carl", || async {
+            deliver_all(&[&a, &b, &c]).await;
+            carl.page(&c.url(&format!("{remote_path}/forum")))
+                .await
+                .contains("Les piles")
+        })
+        .await;
+        let notifications = carl.page(&c.url("/notifications")).await;
+        assert_eq!(
+            notifications
+                .matches("vous a mentionné·e dans « Les piles »")
+                .count(),
+            1,
+            "Carl is notified once of the thread naming him: {notifications}"
+        );
+        assert!(
+            !notifications.contains("Choix des cartes"),
+            "{notifications}"
+        );
 
         a.stop().await;
         b.stop().await;

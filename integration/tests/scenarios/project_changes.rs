@@ -109,11 +109,23 @@ async fn authors_edit_and_delete_what_they_shared_everywhere() {
             .call(
                 Method::PUT,
                 &format!("{theirs}/posts/{}", thread["id"]),
-                Some(json!({"title": "Sortie au marais", "body": "Le **19** mars."})),
+                Some(json!({
+                    "title": "Sortie au marais",
+                    "body": format!("Le **19** mars, @anne@{} ?", host.domain)
+                })),
             )
             .await
             .expect(200);
         assert_eq!(edited["title"], "Sortie au marais");
+        // The edit keeps naming people as a new post does.
+        let anne_link = format!(">@anne@{}</a>", host.domain);
+        assert!(
+            edited["content_html"]
+                .as_str()
+                .unwrap()
+                .contains(&anne_link),
+            "{edited}"
+        );
         wait_item(
             &both,
             &anne,
@@ -127,10 +139,12 @@ async fn authors_edit_and_delete_what_they_shared_everywhere() {
         let shown = anne
             .get_json(&format!("/api/v1/projects/eco/threads/{host_id}"))
             .await;
-        assert!(shown["thread"]["content_html"]
-            .as_str()
-            .unwrap()
-            .contains("<strong>19</strong>"));
+        let html = shown["thread"]["content_html"].as_str().unwrap();
+        assert!(html.contains("<strong>19</strong>"), "{html}");
+        assert!(
+            html.contains(&format!("href=\"{}\"", host.url("/users/anne"))),
+            "{html}"
+        );
 
         // Nobody else edits it; a member who does not moderate does not
         // delete it.
