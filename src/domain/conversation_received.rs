@@ -7,7 +7,7 @@
 //! serving are in [`super::conversation_relay`].
 
 use super::{
-    conversation_relay::{HostDocument, ReceivedMessage, RelayedChange},
+    conversation_relay::{HostDocument, MirroredParticipant, ReceivedMessage, RelayedChange},
     inbox::Applied,
     project_host::inbox_of,
     Domain, DomainResult, Refusal,
@@ -360,11 +360,17 @@ impl Domain {
             return Ok(Applied::Applied);
         }
         let conversation = self.mirror_conversation_in(&mut tx, document).await?;
+        // Already in, or this very invitation received a second time
+        // (sent directly, and announced by the host): nothing new.
         let already = self
             .store
             .participant(conversation.id, invitee.id)
             .await?
-            .is_some_and(|p| matches!(p.state, ParticipantState::Joined));
+            .is_some_and(|p| match p.state {
+                ParticipantState::Joined => true,
+                ParticipantState::Invited => p.invite_ap_id.as_deref() == Some(invite_id),
+                _ => false,
+            });
         if !already {
             conversations::invite_participant(
                 &mut tx,
@@ -424,7 +430,14 @@ impl Domain {
             }
         };
         let last = conversations::last_line(tx, conversation.id).await?;
-        for participant in &document.participants {
+        // A teacher of here is invited by their own `Invite` only (its id
+        // is what they answer, and it notifies them): a document listing
+        // them as invited first, or still, while they have answered here,
+        // is older news than what this instance holds.
+        let told = |p: &&MirroredParticipant| {
+            !(p.person.is_local() && p.state == ParticipantState::Invited)
+        };
+        for participant in document.participants.iter().filter(told) {
             relay_store::mirror_participant(
                 tx,
                 conversation.id,

@@ -330,10 +330,12 @@ impl Domain {
             .await?
             .filter(|row| row.state == ParticipantState::Invited)
             .ok_or(Refusal::NoConversationInvitation)?;
+        // The answer names the invitation it answers: without its id
+        // (never received), there is nothing to answer yet.
         let invite_id = participation
             .invite_ap_id
             .clone()
-            .unwrap_or_else(|| format!("{}#invite-{}", self.conversation_activity_id(), me.id.0));
+            .ok_or(Refusal::NoConversationInvitation)?;
         let conversation = self.conversation_row(id).await?;
         if accept {
             self.check_conversation_level(conversation.min_level.as_deref(), &me)

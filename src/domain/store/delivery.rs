@@ -131,6 +131,10 @@ pub async fn enqueue(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    #[cfg(not(feature = "test-support"))]
+    let due = now;
+    #[cfg(feature = "test-support")]
+    let due = held::until(body).unwrap_or(now);
     let mut seen = std::collections::HashSet::new();
     for inbox in inboxes {
         if !seen.insert(inbox.as_str()) {
@@ -138,16 +142,48 @@ pub async fn enqueue(
         }
         sqlx::query(
             "INSERT INTO deliveries (activity_id, inbox, host, state, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, 'pending', $4, $4)",
+             VALUES ($1, $2, $3, 'pending', $4, $5)",
         )
         .bind(id)
         .bind(inbox)
         .bind(host_of_inbox(inbox))
+        .bind(due)
         .bind(now)
         .execute(&mut **tx)
         .await?;
     }
     Ok(id)
+}
+
+/// Deliveries held back on purpose, for tests that need one activity to
+/// arrive after others sent later (the delivery worker would otherwise
+/// send it at once).
+#[cfg(feature = "test-support")]
+pub mod held {
+    use std::sync::Mutex;
+
+    /// (texts, until): an activity whose JSON contains every one of
+    /// `texts` is first due at `until` (unix ms, the sender's clock).
+    type Hold = (Vec<String>, i64);
+    static HELD: Mutex<Vec<Hold>> = Mutex::new(Vec::new());
+
+    /// From now on, activities whose JSON contains every one of `texts`
+    /// are queued to be first sent at `until`. Every instance of the
+    /// process obeys it: name something only one sender sends (URLs with
+    /// their ports).
+    pub fn hold_containing(texts: &[&str], until: i64) {
+        let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+        held.push((texts.iter().map(|t| t.to_string()).collect(), until));
+    }
+
+    /// When an activity with JSON `body` is first due, when held.
+    pub(super) fn until(body: &str) -> Option<i64> {
+        let held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+        held.iter()
+            .filter(|(texts, _)| texts.iter().all(|text| body.contains(text.as_str())))
+            .map(|(_, until)| *until)
+            .max()
+    }
 }
 
 impl Store {
