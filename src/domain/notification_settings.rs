@@ -55,7 +55,7 @@ impl Delivery {
 /// sign-up to approve, the answer to one's sign-up, one's post removed or
 /// refused); news of one's projects and the answer to a contact request
 /// come in the digest.
-pub const KINDS: [(&str, Delivery); 17] = [
+pub const KINDS: [(&str, Delivery); 18] = [
     ("reply", Delivery::Mail),
     ("mention", Delivery::Mail),
     ("invitation", Delivery::Mail),
@@ -73,6 +73,7 @@ pub const KINDS: [(&str, Delivery); 17] = [
     ("post_refused", Delivery::Mail),
     ("conversation_invitation", Delivery::Mail),
     ("conversation_removed", Delivery::Mail),
+    ("conversation_refused", Delivery::Mail),
 ];
 
 /// The default delivery of `kind` (an unknown kind: on the site only).

@@ -111,6 +111,8 @@ struct LineView {
     iso: String,
     edited: bool,
     deleted: bool,
+    /// Why the conversation's host refused this message, if it did.
+    refused: Option<String>,
     mine: bool,
 }
 
@@ -167,6 +169,7 @@ fn line_view(
         iso: dates::iso_utc(line.created_at).unwrap_or_default(),
         edited: line.edited_at.is_some(),
         deleted: line.deleted_at.is_some(),
+        refused: line.refused_reason.clone(),
         mine: line.actor_id == me,
     }
 }

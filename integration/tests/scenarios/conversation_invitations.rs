@@ -2,7 +2,8 @@
 //! elsewhere, the host's document read again in between: a teacher is
 //! shown an invitation only once her own `Invite` arrived (the id her
 //! answer names comes with it, and it notifies her), and every one of
-//! them, accepting at the same moment, joins. On both engines.
+//! them, accepting at the same moment, joins. What the host refuses is
+//! shown on the teacher's instance. On both engines.
 
 use super::support::{client::Client, contacts::make_contacts, *};
 use serde_json::json;
@@ -153,6 +154,146 @@ async fn invitees_of_one_instance_are_invited_by_their_own_invite_and_all_join()
             joined(&alice, a_id).await == everyone && joined(&bob, b_id).await == everyone
         })
         .await;
+        a.stop().await;
+        b.stop().await;
+    }
+}
+
+/// The kinds of `client`'s notifications.
+async fn notification_kinds(client: &Client<'_>) -> Vec<String> {
+    let notes = client.get_json("/api/v1/notifications").await;
+    notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["kind"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// What the host of a conversation refuses is shown where the teacher
+/// acted: a message is marked refused with the host's reason (the others
+/// never saw it), an accepted invitation is undone (they are not in), and
+/// each teacher is told why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
+    for engine in engines() {
+        let associative = |s: &mut preau::config::Settings| {
+            s.instance.trust_level = preau_federation::TrustLevel::Associative;
+        };
+        let a = start_fast(engine, None, associative).await;
+        let b = start_fast(engine, None, associative).await;
+        let both = [&a, &b];
+        let alice = Client::teacher(&a, "alice", false).await;
+        let alice_handle = format!("alice@{}", a.domain);
+        Client::teacher(&a, "lucie", true).await;
+        let admin = a
+            .store()
+            .account_by_username("lucie")
+            .await
+            .unwrap()
+            .unwrap();
+        let bob = Client::teacher(&b, "bob", false).await;
+        let bea = Client::teacher(&b, "bea", false).await;
+        let handle = |name: &str| format!("{name}@{}", b.domain);
+        for (client, name) in [(&bob, "bob"), (&bea, "bea")] {
+            make_contacts(&both, &alice, &alice_handle, client, &handle(name)).await;
+        }
+        // A's admin vouches for B (which declares associative).
+        let domain = &a.running.state.domain;
+        a.store()
+            .note_instance(&b.domain, &b.base_url)
+            .await
+            .unwrap();
+        preau::apub::trust::check_and_store(&a.running.state, &b.domain, &b.base_url).await;
+        domain
+            .set_manual_trust(&admin, &b.domain, "associative", "Convention signée")
+            .await
+            .unwrap();
+
+        let created = alice
+            .post(
+                "/api/v1/conversations",
+                json!({"name": "Réservée", "participants": [handle("bob"), handle("bea")],
+                       "min_level": "associative"}),
+            )
+            .await
+            .expect(201);
+        let a_id = created["id"].as_i64().unwrap();
+        after_delivery(&both, "bob and bea are invited", || async {
+            listed(&bob, "Réservée").await.is_some() && listed(&bea, "Réservée").await.is_some()
+        })
+        .await;
+        let (b_id, _) = listed(&bob, "Réservée").await.unwrap();
+        bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
+            .await
+            .expect(200);
+        after_delivery(&both, "the host counts bob in", || async {
+            joined(&alice, a_id).await.contains(&handle("bob"))
+        })
+        .await;
+
+        // The admin withdraws the entry: B is informal again for A.
+        domain
+            .set_manual_trust(&admin, &b.domain, "none", "")
+            .await
+            .unwrap();
+
+        // Bob's next message is refused by the host: marked so on B, with
+        // the host's reason, and Bob is told.
+        let sent = bob
+            .post(
+                &format!("/api/v1/conversations/{b_id}/messages"),
+                json!({"body": "Refusé par l'hôte"}),
+            )
+            .await
+            .expect(201);
+        let line_id = sent["id"].as_i64().unwrap();
+        let refusal = || async {
+            let lines = bob
+                .get_json(&format!("/api/v1/conversations/{b_id}/messages"))
+                .await;
+            lines["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["id"] == line_id)
+                .and_then(|l| l["refused"].as_str().map(str::to_string))
+        };
+        after_delivery(&both, "B marks bob's message refused", || async {
+            refusal().await.is_some()
+        })
+        .await;
+        assert!(
+            !refusal().await.unwrap().is_empty(),
+            "the host's reason is kept"
+        );
+        assert!(notification_kinds(&bob)
+            .await
+            .contains(&"post_refused".to_string()));
+        let page = Client::anonymous(&b).log_in_pages("bob").await;
+        let html = page.page(&b.url(&format!("/conversations/{b_id}"))).await;
+        assert!(
+            html.contains("Refusé par l’instance qui accueille la conversation"),
+            "{html}"
+        );
+
+        // Bea accepts now: B lets her (it still sees her level), the host
+        // refuses, and B undoes her joining and tells her why.
+        let (bea_id, _) = listed(&bea, "Réservée").await.unwrap();
+        bea.post(&format!("/api/v1/conversations/{bea_id}/accept"), json!({}))
+            .await
+            .expect(200);
+        after_delivery(&both, "B undoes bea's joining", || async {
+            notification_kinds(&bea)
+                .await
+                .contains(&"conversation_refused".to_string())
+        })
+        .await;
+        assert_ne!(
+            listed(&bea, "Réservée").await.map(|(_, state)| state),
+            Some("joined".to_string())
+        );
+        assert!(!joined(&alice, a_id).await.contains(&handle("bea")));
         a.stop().await;
         b.stop().await;
     }

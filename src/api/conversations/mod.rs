@@ -121,6 +121,9 @@ pub struct ConversationLine {
     pub edited_at: Option<String>,
     /// Whether a message was deleted.
     pub deleted: bool,
+    /// Why the conversation's host (another instance) refused this
+    /// message of a teacher of here, if it did: the others never saw it.
+    pub refused: Option<String>,
 }
 
 /// A conversation's lines the caller may see.
@@ -179,6 +182,7 @@ pub(super) fn line(
         created_at: rfc3339(line.created_at),
         edited_at: line.edited_at.and_then(rfc3339),
         deleted: line.deleted_at.is_some(),
+        refused: line.refused_reason.clone(),
     }
 }
 

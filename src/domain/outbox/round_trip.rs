@@ -609,6 +609,7 @@ fn what_conversations_send_round_trips_and_matches_the_documentation() {
         edited_at: None,
         deleted_at: None,
         position: Some(6),
+        refused_reason: None,
     };
     let note = message_note(&line, bob, conversation).unwrap();
     let create = activity_of(

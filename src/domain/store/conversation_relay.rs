@@ -38,10 +38,10 @@ impl Store {
 
     /// A message line by its ActivityPub id.
     pub async fn line_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<LineRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, conversation_id, kind, actor_id, ap_id, source, html, created_at, \
-             edited_at, deleted_at, position FROM conversation_lines WHERE ap_id = $1",
-        )
+        Ok(sqlx::query_as(&format!(
+            "SELECT {} FROM conversation_lines WHERE ap_id = $1",
+            super::conversations::LINE_COLUMNS
+        ))
         .bind(ap_id)
         .fetch_optional(self.pool())
         .await?)

@@ -164,10 +164,13 @@ pub struct LineRow {
     pub deleted_at: Option<i64>,
     /// Its place in the host's order (see [`LinePlace`]).
     pub position: Option<i64>,
+    /// Why the conversation's host (elsewhere) refused this message of a
+    /// teacher of here, if it did.
+    pub refused_reason: Option<String>,
 }
 
-const LINE_COLUMNS: &str = "id, conversation_id, kind, actor_id, ap_id, source, html, \
-     created_at, edited_at, deleted_at, position";
+pub(super) const LINE_COLUMNS: &str = "id, conversation_id, kind, actor_id, ap_id, source, html, \
+     created_at, edited_at, deleted_at, position, refused_reason";
 
 /// Where a new line goes in the host's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,6 +322,16 @@ pub async fn end_participation(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Marks line `id` as refused by the conversation's host, with its reason.
+pub async fn mark_line_refused(tx: &mut Tx, id: i64, reason: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE conversation_lines SET refused_reason = $1 WHERE id = $2")
+        .bind(reason)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Adds a line, returning its id.

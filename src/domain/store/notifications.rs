@@ -49,11 +49,14 @@ pub enum NotificationKind {
     ConversationInvitation,
     /// The creator of a conversation removed the recipient from it.
     ConversationRemoved,
+    /// The host of a conversation (elsewhere) refused the recipient's
+    /// answer to its invitation.
+    ConversationRefused,
 }
 
 impl NotificationKind {
     /// Every kind, in a stable order.
-    pub const ALL: [NotificationKind; 17] = [
+    pub const ALL: [NotificationKind; 18] = [
         NotificationKind::Reply,
         NotificationKind::Mention,
         NotificationKind::Invitation,
@@ -71,6 +74,7 @@ impl NotificationKind {
         NotificationKind::PostRefused,
         NotificationKind::ConversationInvitation,
         NotificationKind::ConversationRemoved,
+        NotificationKind::ConversationRefused,
     ];
 
     /// Its stored and API name.
@@ -93,6 +97,7 @@ impl NotificationKind {
             NotificationKind::PostRefused => "post_refused",
             NotificationKind::ConversationInvitation => "conversation_invitation",
             NotificationKind::ConversationRemoved => "conversation_removed",
+            NotificationKind::ConversationRefused => "conversation_refused",
         }
     }
 
