@@ -20,6 +20,7 @@
 //! transaction of the change, signed by the teacher.
 
 use super::{
+    conversations::LineChange,
     inbox::Applied,
     outbox::{json_of, new_activity_id, queue, to_json, url},
     rendering, Domain, DomainResult, Refusal,
@@ -159,7 +160,7 @@ impl Domain {
         if author != sender.id {
             return Ok(Applied::Ignored);
         }
-        match html {
+        let shown = match html {
             Some(html) => {
                 let teacher = direct::direct_in(&mut tx, id)
                     .await?
@@ -175,12 +176,16 @@ impl Domain {
                 };
                 let shown = without_leading_mention(&html, &name);
                 let text = rendering::html_text_now(&shown);
-                conversations::edit_line(&mut tx, line, &text, &shown).await?;
+                Some((text, shown))
             }
-            None => conversations::delete_line(&mut tx, line).await?,
-        }
+            None => None,
+        };
+        let change = match &shown {
+            Some((source, html)) => LineChange::Edit { source, html },
+            None => LineChange::Delete,
+        };
         // The teacher's open page shows the change without a reload.
-        super::live::conversation_line_changed(&mut tx, line, id.0).await?;
+        super::conversations::change_line(&mut tx, line, id, change).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
