@@ -45,8 +45,8 @@ use tokio::sync::mpsc;
 
 mod common;
 use common::{
-    database_url, drop_postgres_database, env_usize, free_port, load_average, ms, percentile,
-    serve_config, Served, PASSWORD,
+    bench_runtime, database_url, drop_postgres_database, env_usize, free_port, ms, next_before,
+    percentile, read_events, serve_config, with_postgres, Served, PASSWORD,
 };
 
 /// How long one wait of the set-up or of a round may take.
@@ -286,37 +286,26 @@ struct Seen {
 
 /// Reads one stream until it ends; a minimal parse (the client shares
 /// the cores with three servers): the event name and its line id.
-async fn watch(mut response: reqwest::Response, stream: usize, seen: mpsc::UnboundedSender<Seen>) {
-    let mut buffer: Vec<u8> = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let at = Instant::now();
-        buffer.extend_from_slice(&chunk);
-        while let Some(end) = buffer.windows(2).position(|w| w == b"\n\n") {
-            let block: Vec<u8> = buffer.drain(..end + 2).collect();
-            let text = String::from_utf8_lossy(&block);
-            let is_line = text.lines().any(|l| l == "event: conversation_line");
-            let ready = text.lines().any(|l| l.starts_with(": ready"));
-            let line = text
-                .lines()
-                .find_map(|l| l.strip_prefix("data:"))
-                .and_then(|data| serde_json::from_str::<Value>(data.trim()).ok())
-                .and_then(|data| data["line_id"].as_i64());
-            let event = match (is_line, ready) {
-                (true, _) => line.map(|line| Seen { stream, line, at }),
-                (false, true) => Some(Seen {
-                    stream,
-                    line: 0,
-                    at,
-                }),
-                _ => None,
-            };
-            if let Some(event) = event {
-                if seen.send(event).is_err() {
-                    return;
-                }
-            }
+async fn watch(response: reqwest::Response, stream: usize, seen: mpsc::UnboundedSender<Seen>) {
+    read_events(response, seen, |text, at| {
+        let is_line = text.lines().any(|l| l == "event: conversation_line");
+        let ready = text.lines().any(|l| l.starts_with(": ready"));
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("data:"))
+            .and_then(|data| serde_json::from_str::<Value>(data.trim()).ok())
+            .and_then(|data| data["line_id"].as_i64());
+        match (is_line, ready) {
+            (true, _) => line.map(|line| Seen { stream, line, at }),
+            (false, true) => Some(Seen {
+                stream,
+                line: 0,
+                at,
+            }),
+            _ => None,
         }
-    }
+    })
+    .await;
 }
 
 /// Opens the conversation stream of `token` on `instance`.
@@ -343,10 +332,9 @@ async fn open_stream(
 
 /// The next event, within [`LIMIT`].
 async fn next(seen: &mut mpsc::UnboundedReceiver<Seen>) -> Seen {
-    tokio::time::timeout(LIMIT, seen.recv())
+    next_before(seen, tokio::time::Instant::now() + LIMIT)
         .await
-        .expect("an event in time")
-        .expect("streams alive")
+        .expect("an event in time, streams alive")
 }
 
 async fn post(
@@ -644,25 +632,10 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split(':').nth(1))
-        .map(|m| m.trim().to_string())
-        .unwrap_or_default();
-    println!(
-        "Préau conversations-across-instances benchmark — {} cores ({cpu}); load average {}",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        load_average()
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = bench_runtime("conversations-across-instances benchmark");
     runtime.block_on(async {
         let mut lines = run(false, &parts).await;
-        if std::env::var("PREAU_TEST_POSTGRES_URL").is_ok_and(|url| !url.is_empty()) {
+        if with_postgres() {
             lines.extend(run(true, &parts).await);
         }
         println!("\nSummary");

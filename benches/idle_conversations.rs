@@ -35,8 +35,9 @@ use tokio::sync::mpsc;
 
 mod common;
 use common::{
-    database_url, drop_postgres_database, env_usize, free_port, load_average, proc_status_kib,
-    serve_config, Served, PASSWORD,
+    bench_runtime, database_url, drop_postgres_database, env_usize, free_port, load_average,
+    next_before, proc_status_kib, read_events, serve_config, server_binary, with_postgres, Served,
+    PASSWORD,
 };
 
 /// The target for the whole process, KiB.
@@ -69,12 +70,6 @@ fn raise_open_files(streams: usize) {
     );
 }
 
-/// The `preau` binary to serve: this build's, or `PREAU_BENCH_SERVER_BIN`.
-fn server_binary() -> String {
-    std::env::var("PREAU_BENCH_SERVER_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_preau").to_string())
-}
-
 /// What a stream received: its opening, or a conversation line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Seen {
@@ -85,33 +80,23 @@ enum Seen {
 /// Reads one stream until it ends, reporting its opening and each
 /// `conversation_line` event (a minimal parse: the client shares the
 /// cores with the server).
-async fn watch(mut response: reqwest::Response, seen: mpsc::UnboundedSender<Seen>) {
-    let mut buffer: Vec<u8> = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        buffer.extend_from_slice(&chunk);
-        while let Some(end) = buffer.windows(2).position(|w| w == b"\n\n") {
-            let block: Vec<u8> = buffer.drain(..end + 2).collect();
-            let text = String::from_utf8_lossy(&block);
-            let event = if text
-                .lines()
-                .any(|l| l.strip_prefix("event:").map(str::trim) == Some("conversation_line"))
-            {
-                Some(Seen::Line)
-            } else if text
-                .lines()
-                .any(|l| l.starts_with(": ready") || l == ":ready")
-            {
-                Some(Seen::Ready)
-            } else {
-                None
-            };
-            if let Some(event) = event {
-                if seen.send(event).is_err() {
-                    return;
-                }
-            }
+async fn watch(response: reqwest::Response, seen: mpsc::UnboundedSender<Seen>) {
+    read_events(response, seen, |text, _| {
+        if text
+            .lines()
+            .any(|l| l.strip_prefix("event:").map(str::trim) == Some("conversation_line"))
+        {
+            Some(Seen::Line)
+        } else if text
+            .lines()
+            .any(|l| l.starts_with(": ready") || l == ":ready")
+        {
+            Some(Seen::Ready)
+        } else {
+            None
         }
-    }
+    })
+    .await;
 }
 
 /// A request as `token`; the JSON answer, its status checked.
@@ -348,9 +333,9 @@ async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
     let mut ready = 0;
     let mut lines = 0;
     while ready < teachers {
-        match tokio::time::timeout_at(deadline, seen.recv()).await {
-            Ok(Some(Seen::Ready)) => ready += 1,
-            Ok(Some(Seen::Line)) => lines += 1,
+        match next_before(&mut seen, deadline).await {
+            Some(Seen::Ready) => ready += 1,
+            Some(Seen::Line) => lines += 1,
             _ => panic!("only {ready} of {teachers} streams opened"),
         }
     }
@@ -409,9 +394,9 @@ async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
         .sum();
     let deadline = tokio::time::Instant::now() + OPEN_LIMIT;
     while lines < expected {
-        match tokio::time::timeout_at(deadline, seen.recv()).await {
-            Ok(Some(Seen::Line)) => lines += 1,
-            Ok(Some(Seen::Ready)) => {}
+        match next_before(&mut seen, deadline).await {
+            Some(Seen::Line) => lines += 1,
+            Some(Seen::Ready) => {}
             _ => panic!("only {lines} of {expected} lines reached the streams"),
         }
     }
@@ -438,25 +423,10 @@ fn main() {
     let group = env_usize("PREAU_BENCH_IDLE_GROUP", 10).clamp(2, 50);
     let idle = Duration::from_secs(env_usize("PREAU_BENCH_IDLE_SECONDS", 20) as u64);
     raise_open_files(teachers);
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split(':').nth(1))
-        .map(|m| m.trim().to_string())
-        .unwrap_or_default();
-    println!(
-        "Préau idle-conversations benchmark — {} cores ({cpu}); load average {}",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        load_average()
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = bench_runtime("idle-conversations benchmark");
     runtime.block_on(async {
         run(false, teachers, group, idle).await;
-        if std::env::var("PREAU_TEST_POSTGRES_URL").is_ok_and(|url| !url.is_empty()) {
+        if with_postgres() {
             run(true, teachers, group, idle).await;
         }
     });

@@ -36,8 +36,9 @@ use tokio::sync::mpsc;
 
 mod common;
 use common::{
-    database_url, drop_postgres_database, env_usize, free_port, load_average, ms, percentile,
-    proc_cpu, proc_status_kib, serve_config, Served, PASSWORD,
+    bench_runtime, database_url, drop_postgres_database, env_usize, free_port, load_average, ms,
+    next_before, percentile, proc_cpu, proc_status_kib, read_events, serve_config, server_binary,
+    with_postgres, Served, PASSWORD,
 };
 
 /// Mentions per reply in the notification case (`MAX_MENTIONS`).
@@ -91,61 +92,40 @@ struct Seen {
     at: Instant,
 }
 
-/// Reads one stream until it ends, reporting what it receives. The parse
-/// is minimal on purpose (the client shares the cores with the server):
-/// the event name and the `id:` line, no JSON.
-async fn watch(mut response: reqwest::Response, stream: usize, seen: mpsc::UnboundedSender<Seen>) {
-    let mut buffer: Vec<u8> = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let at = Instant::now();
-        buffer.extend_from_slice(&chunk);
-        while let Some(end) = buffer.windows(2).position(|w| w == b"\n\n") {
-            let block: Vec<u8> = buffer.drain(..end + 2).collect();
-            let text = String::from_utf8_lossy(&block);
-            let mut name = None;
-            let mut cursor = None;
-            let mut ready = false;
-            for line in text.lines() {
-                if let Some(value) = line.strip_prefix("event:") {
-                    name = Some(value.trim().to_string());
-                } else if let Some(value) = line.strip_prefix("id:") {
-                    cursor = value.trim().split_once('.').map(|(n, r)| {
-                        (n.parse::<i64>().unwrap_or(0), r.parse::<i64>().unwrap_or(0))
-                    });
-                } else if line.starts_with(":ready") || line.starts_with(": ready") {
-                    ready = true;
-                }
-            }
-            let (notification, reply) = cursor.unwrap_or((0, 0));
-            let event = match name.as_deref() {
-                Some("reply") => Some((Kind::Reply, reply)),
-                Some("notification") => Some((Kind::Notification, notification)),
-                _ if ready => Some((Kind::Ready, 0)),
-                _ => None,
-            };
-            if let Some((kind, id)) = event {
-                if seen
-                    .send(Seen {
-                        stream,
-                        kind,
-                        id,
-                        at,
-                    })
-                    .is_err()
-                {
-                    return;
-                }
+/// Reads one stream until it ends, reporting what it receives: the event
+/// name and the `id:` line, no JSON.
+async fn watch(response: reqwest::Response, stream: usize, seen: mpsc::UnboundedSender<Seen>) {
+    read_events(response, seen, |text, at| {
+        let mut name = None;
+        let mut cursor = None;
+        let mut ready = false;
+        for line in text.lines() {
+            if let Some(value) = line.strip_prefix("event:") {
+                name = Some(value.trim().to_string());
+            } else if let Some(value) = line.strip_prefix("id:") {
+                cursor = value
+                    .trim()
+                    .split_once('.')
+                    .map(|(n, r)| (n.parse::<i64>().unwrap_or(0), r.parse::<i64>().unwrap_or(0)));
+            } else if line.starts_with(":ready") || line.starts_with(": ready") {
+                ready = true;
             }
         }
-    }
-}
-
-/// The `preau` binary to serve: this build's, or another given by
-/// `PREAU_BENCH_SERVER_BIN` (to compare two commits in the same
-/// conditions; the seeding is always this build's).
-fn server_binary() -> String {
-    std::env::var("PREAU_BENCH_SERVER_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_preau").to_string())
+        let (notification, reply) = cursor.unwrap_or((0, 0));
+        let (kind, id) = match name.as_deref() {
+            Some("reply") => (Kind::Reply, reply),
+            Some("notification") => (Kind::Notification, notification),
+            _ if ready => (Kind::Ready, 0),
+            _ => return None,
+        };
+        Some(Seen {
+            stream,
+            kind,
+            id,
+            at,
+        })
+    })
+    .await;
 }
 
 /// Opens `count` plain HTTP/1.1 keep-alive connections to `address`
@@ -327,10 +307,9 @@ async fn wait_for(
     *aside = kept;
     let deadline = tokio::time::Instant::now() + ROUND_LIMIT;
     while got < count {
-        let event = tokio::time::timeout_at(deadline, seen.recv())
+        let event = next_before(seen, deadline)
             .await
-            .unwrap_or_else(|_| panic!("only {got} of {count} {kind:?} events"))
-            .expect("streams alive");
+            .unwrap_or_else(|| panic!("only {got} of {count} {kind:?} events"));
         if event.kind == kind {
             assert!(check(&event), "unexpected {event:?}");
             got += 1;
@@ -552,25 +531,10 @@ fn main() {
     let replies = env_usize("PREAU_BENCH_STREAM_REPLIES", 50);
     let mentions = env_usize("PREAU_BENCH_STREAM_MENTIONS", 20);
     raise_open_files(streams);
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split(':').nth(1))
-        .map(|m| m.trim().to_string())
-        .unwrap_or_default();
-    println!(
-        "Préau live-stream benchmark — {} cores ({cpu}); load average {}",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        load_average()
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = bench_runtime("live-stream benchmark");
     runtime.block_on(async {
         run(false, streams, teachers, replies, mentions).await;
-        if std::env::var("PREAU_TEST_POSTGRES_URL").is_ok_and(|url| !url.is_empty()) {
+        if with_postgres() {
             run(true, streams, teachers, replies, mentions).await;
         }
     });

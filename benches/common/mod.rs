@@ -1,7 +1,8 @@
 //! What the benches share: knobs read from the environment, percentiles,
 //! readings of a process from `/proc`, the database of a run (a fresh
 //! PostgreSQL database, dropped afterwards), `preau serve` started as a
-//! child, and a read load of concurrent clients. Each bench includes it
+//! child, its event streams read, and a read load of concurrent clients;
+//! the heading and runtime of a bench. Each bench includes it
 //! with `mod common;` and uses part of it.
 
 #![allow(dead_code)] // no bench uses all of it
@@ -94,6 +95,83 @@ pub fn load_average() -> String {
         .take(3)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// This machine's CPU model, from `/proc/cpuinfo`; empty when unknown.
+pub fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(|m| m.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Prints the heading of the benchmark `title` (the machine's cores, CPU
+/// model and load average) and builds the multi-thread runtime it runs on.
+pub fn bench_runtime(title: &str) -> tokio::runtime::Runtime {
+    println!(
+        "Préau {title} — {} cores ({}); load average {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpu_model(),
+        load_average()
+    );
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Whether the bench runs on PostgreSQL too (after SQLite): when
+/// `PREAU_TEST_POSTGRES_URL` is set.
+pub fn with_postgres() -> bool {
+    std::env::var("PREAU_TEST_POSTGRES_URL").is_ok_and(|url| !url.is_empty())
+}
+
+/// The `preau` binary to serve: this build's, or another given by
+/// `PREAU_BENCH_SERVER_BIN` (to compare two commits in the same
+/// conditions; the seeding is always this build's).
+pub fn server_binary() -> String {
+    std::env::var("PREAU_BENCH_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_preau").to_string())
+}
+
+/// Reads an event stream until it ends, a chunk at a time: each event
+/// block (its text up to the blank line, and when its chunk arrived) goes
+/// to `parse`, and what `parse` makes of it is sent on `seen`, until
+/// nobody listens. The parse is the bench's, minimal on purpose (the
+/// client shares the cores with the servers).
+pub async fn read_events<T>(
+    mut response: reqwest::Response,
+    seen: tokio::sync::mpsc::UnboundedSender<T>,
+    mut parse: impl FnMut(&str, Instant) -> Option<T>,
+) {
+    let mut buffer: Vec<u8> = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let at = Instant::now();
+        buffer.extend_from_slice(&chunk);
+        while let Some(end) = buffer.windows(2).position(|w| w == b"\n\n") {
+            let block: Vec<u8> = buffer.drain(..end + 2).collect();
+            if let Some(event) = parse(&String::from_utf8_lossy(&block), at) {
+                if seen.send(event).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The next event of `seen` before `deadline`; `None` when the time is
+/// up or every stream has ended.
+pub async fn next_before<T>(
+    seen: &mut tokio::sync::mpsc::UnboundedReceiver<T>,
+    deadline: tokio::time::Instant,
+) -> Option<T> {
+    tokio::time::timeout_at(deadline, seen.recv())
+        .await
+        .ok()
+        .flatten()
 }
 
 /// An HTTP client for loopback: no redirects, many idle connections kept.

@@ -49,12 +49,17 @@ impl PostKind {
 }
 
 /// A thread, reply or poll, as Préau serves it and as read from peers.
+///
+/// `K` is the set of types it may have: [`PostKind`] for forums; a direct
+/// message ([`crate::direct_messages::DirectMessage`]) is built on a
+/// `Post` whose types are its own (`Note`, `ChatMessage`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Post {
-    /// `Page`, `Note`, `Article` or `Question`; any other type is an error.
+pub struct Post<K = PostKind> {
+    /// `Page`, `Note`, `Article` or `Question` (with [`PostKind`]); any
+    /// other type is an error.
     #[serde(rename = "type")]
-    pub kind: PostKind,
+    pub kind: K,
     /// The post's canonical URL.
     pub id: Url,
     /// The author. Peers write a string, an object, or (Prismo, PeerTube)
@@ -232,10 +237,10 @@ pub struct Post {
     pub trust_level: Option<crate::TrustLevel>,
 }
 
-impl Post {
+impl<K> Post<K> {
     /// A post with only its kind, id and author set; fill in the rest with
     /// struct update syntax or by assigning fields.
-    pub fn new(kind: PostKind, id: Url, author: Url) -> Self {
+    pub fn new(kind: K, id: Url, author: Url) -> Self {
         Post {
             kind,
             id,

@@ -4,11 +4,12 @@
 //! ignores them (hidden, and so are that person's later messages).
 
 use super::{
+    conversations::act_on_conversation,
     schema::{rfc3339, ErrorBody, Person},
     ApiUser,
 };
 use crate::extract::ApiPath;
-use crate::{app::AppState, domain::rows::ConversationId, error::AppError};
+use crate::{app::AppState, error::AppError};
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -87,11 +88,10 @@ pub async fn accept_message_request(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    state
-        .domain
-        .answer_message_request(&user.account, ConversationId(id), true)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    act_on_conversation(&state, &user, id, |domain, account, id| {
+        Box::pin(domain.answer_message_request(account, id, true))
+    })
+    .await
 }
 
 /// `POST /api/v1/conversations/{id}/ignore`.
@@ -113,11 +113,10 @@ pub async fn ignore_message_request(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    state
-        .domain
-        .answer_message_request(&user.account, ConversationId(id), false)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    act_on_conversation(&state, &user, id, |domain, account, id| {
+        Box::pin(domain.answer_message_request(account, id, false))
+    })
+    .await
 }
 
 /// The OpenAPI description of these routes (gathered in [`super::openapi`]).

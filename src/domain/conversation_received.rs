@@ -8,6 +8,7 @@
 
 use super::{
     conversation_relay::{HostDocument, MirroredParticipant, ReceivedMessage, RelayedChange},
+    conversations::{change_line, LineChange},
     inbox::Applied,
     project_host::inbox_of,
     Domain, DomainResult, Refusal,
@@ -257,45 +258,18 @@ impl Domain {
         Ok(Applied::Applied)
     }
 
-    /// On the host: the author (of another instance) changed a message.
-    pub async fn host_conversation_edit(
-        &self,
-        conversation: &ConversationRow,
-        message: ReceivedMessage,
-        update: &Value,
-        received: &str,
-    ) -> DomainResult<Applied> {
-        let Some(line) = self.store.line_by_ap_id(&message.ap_id).await? else {
-            return Ok(Applied::Ignored);
-        };
-        if line.conversation_id != conversation.id || line.actor_id != message.author.id {
-            return Err(Refusal::NotContentAuthor.into());
-        }
-        if line.deleted_at.is_some() {
-            return Ok(Applied::Ignored);
-        }
-        let Some(mut tx) = self.begin_applying(received).await? else {
-            return Ok(Applied::Duplicate);
-        };
-        conversations::edit_line(&mut tx, line.id, &message.source, &message.html).await?;
-        super::live::conversation_line_changed(&mut tx, line.id, conversation.id.0).await?;
-        self.relay_conversation_change(&mut tx, conversation, update, None, &[])
-            .await?;
-        crate::domain::store::commit(tx).await?;
-        self.after_commit();
-        Ok(Applied::Applied)
-    }
-
-    /// On the host: the author (of another instance) deleted a message.
-    pub async fn host_conversation_delete(
+    /// On the host: the author (of another instance) changed or deleted
+    /// their message `ap_id`, by `activity` (an `Update` or a `Delete`).
+    pub async fn host_conversation_line_change(
         &self,
         conversation: &ConversationRow,
         author: &ActorRow,
-        object: &str,
-        delete: &Value,
+        ap_id: &str,
+        change: LineChange<'_>,
+        activity: &Value,
         received: &str,
     ) -> DomainResult<Applied> {
-        let Some(line) = self.store.line_by_ap_id(object).await? else {
+        let Some(line) = self.store.line_by_ap_id(ap_id).await? else {
             return Ok(Applied::Ignored);
         };
         if line.conversation_id != conversation.id || line.actor_id != author.id {
@@ -307,9 +281,8 @@ impl Domain {
         let Some(mut tx) = self.begin_applying(received).await? else {
             return Ok(Applied::Duplicate);
         };
-        conversations::delete_line(&mut tx, line.id).await?;
-        super::live::conversation_line_changed(&mut tx, line.id, conversation.id.0).await?;
-        self.relay_conversation_change(&mut tx, conversation, delete, None, &[])
+        change_line(&mut tx, line.id, conversation.id, change).await?;
+        self.relay_conversation_change(&mut tx, conversation, activity, None, &[])
             .await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
@@ -537,17 +510,18 @@ impl Domain {
             RelayedChange::Edited(message) => {
                 if let Some(line) = self.store.line_by_ap_id(&message.ap_id).await? {
                     if line.actor_id == message.author.id && line.deleted_at.is_none() {
-                        conversations::edit_line(&mut tx, line.id, &message.source, &message.html)
-                            .await?;
-                        super::live::conversation_line_changed(&mut tx, line.id, id.0).await?;
+                        let change = LineChange::Edit {
+                            source: &message.source,
+                            html: &message.html,
+                        };
+                        change_line(&mut tx, line.id, id, change).await?;
                     }
                 }
             }
             RelayedChange::Deleted { ap_id, by } => {
                 if let Some(line) = self.store.line_by_ap_id(&ap_id).await? {
                     if line.actor_id == by.id {
-                        conversations::delete_line(&mut tx, line.id).await?;
-                        super::live::conversation_line_changed(&mut tx, line.id, id.0).await?;
+                        change_line(&mut tx, line.id, id, LineChange::Delete).await?;
                     }
                 }
             }

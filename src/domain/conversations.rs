@@ -554,8 +554,11 @@ impl Domain {
         let source = message_source(body)?;
         let html = rendering::markdown(source.clone(), "body").await?;
         let mut tx = self.store.begin().await?;
-        conversations::edit_line(&mut tx, row.id, &source, &html).await?;
-        super::live::conversation_line_changed(&mut tx, row.id, id.0).await?;
+        let change = LineChange::Edit {
+            source: &source,
+            html: &html,
+        };
+        change_line(&mut tx, row.id, id, change).await?;
         if let Some(row) = conversations::line_in(&mut tx, row.id).await? {
             let update = self.message_activity(ActivityKind::Update, &conversation, &me, &row)?;
             self.share_conversation_change(&mut tx, &conversation, &me, &update, None, &[])
@@ -581,8 +584,7 @@ impl Domain {
         let (conversation, row) = self.own_message(account.actor_id, id, line).await?;
         let me = self.actor_of(account).await?;
         let mut tx = self.store.begin().await?;
-        conversations::delete_line(&mut tx, row.id).await?;
-        super::live::conversation_line_changed(&mut tx, row.id, id.0).await?;
+        change_line(&mut tx, row.id, id, LineChange::Delete).await?;
         if let Some(row) = conversations::line_in(&mut tx, row.id).await? {
             let delete = self.message_activity(ActivityKind::Delete, &conversation, &me, &row)?;
             self.share_conversation_change(&mut tx, &conversation, &me, &delete, None, &[])
@@ -723,6 +725,38 @@ pub(super) async fn add_line(tx: &mut Tx, line: &NewLine<'_>) -> DomainResult<i6
     let id = conversations::insert_line(tx, line).await?;
     super::live::conversation_line_stored(tx, id, line.conversation.0).await?;
     Ok(id)
+}
+
+/// What becomes of a message line: new text, or deleted (its place stays).
+#[derive(Debug, Clone, Copy)]
+pub enum LineChange<'a> {
+    /// The author's new text: Markdown (or plain text) and HTML.
+    Edit {
+        /// Its source.
+        source: &'a str,
+        /// Its HTML.
+        html: &'a str,
+    },
+    /// The author deleted it.
+    Delete,
+}
+
+/// Edits or deletes message `line` of `conversation` and announces it to
+/// the streams that have the conversation open.
+pub(super) async fn change_line(
+    tx: &mut Tx,
+    line: i64,
+    conversation: ConversationId,
+    change: LineChange<'_>,
+) -> DomainResult<()> {
+    match change {
+        LineChange::Edit { source, html } => {
+            conversations::edit_line(tx, line, source, html).await?;
+        }
+        LineChange::Delete => conversations::delete_line(tx, line).await?,
+    }
+    super::live::conversation_line_changed(tx, line, conversation.0).await?;
+    Ok(())
 }
 
 /// Tells `to` (their local accounts) of an invitation or a removal by

@@ -20,6 +20,7 @@
 //! transaction of the change, signed by the teacher.
 
 use super::{
+    conversations::LineChange,
     inbox::Applied,
     outbox::{json_of, new_activity_id, queue, to_json, url},
     rendering, Domain, DomainResult, Refusal,
@@ -82,14 +83,14 @@ impl Domain {
             return Ok(Applied::Ignored);
         }
         let message = received.message;
-        let html = rendering::remote_html(message.content.clone().unwrap_or_default()).await?;
+        let html = rendering::remote_html(message.post.content.clone().unwrap_or_default()).await?;
         let Some(mut tx) = self.begin_applying(received.activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
-        if direct::line_exists(&mut tx, message.id.as_str()).await? {
+        if direct::line_exists(&mut tx, message.post.id.as_str()).await? {
             return Ok(Applied::Duplicate);
         }
-        let form = match message.kind {
+        let form = match message.post.kind {
             DirectMessageKind::Note => WireForm::Note,
             DirectMessageKind::ChatMessage => WireForm::ChatMessage,
         };
@@ -102,8 +103,8 @@ impl Domain {
             // A message id is stored once; the same message to a second
             // teacher here is told apart by a fragment.
             let ap_id = match index {
-                0 => message.id.to_string(),
-                _ => format!("{}#to-{}", message.id, teacher.name),
+                0 => message.post.id.to_string(),
+                _ => format!("{}#to-{}", message.post.id, teacher.name),
             };
             let line = NewLine {
                 conversation: id,
@@ -120,7 +121,7 @@ impl Domain {
             direct::record_received(
                 &mut tx,
                 id,
-                message.id.as_str(),
+                message.post.id.as_str(),
                 message.context.as_deref(),
                 message.conversation.as_deref(),
             )
@@ -159,7 +160,7 @@ impl Domain {
         if author != sender.id {
             return Ok(Applied::Ignored);
         }
-        match html {
+        let shown = match html {
             Some(html) => {
                 let teacher = direct::direct_in(&mut tx, id)
                     .await?
@@ -175,12 +176,16 @@ impl Domain {
                 };
                 let shown = without_leading_mention(&html, &name);
                 let text = rendering::html_text_now(&shown);
-                conversations::edit_line(&mut tx, line, &text, &shown).await?;
+                Some((text, shown))
             }
-            None => conversations::delete_line(&mut tx, line).await?,
-        }
+            None => None,
+        };
+        let change = match &shown {
+            Some((source, html)) => LineChange::Edit { source, html },
+            None => LineChange::Delete,
+        };
         // The teacher's open page shows the change without a reload.
-        super::live::conversation_line_changed(&mut tx, line, id.0).await?;
+        super::conversations::change_line(&mut tx, line, id, change).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
@@ -353,8 +358,8 @@ impl Domain {
         let person = self.actor_by_id(row.remote_actor_id).await?;
         let ap_id = line.ap_id.as_deref().ok_or(Refusal::NotFound)?;
         let mut message = direct_object(&row, &author, &person, ap_id, &line.html)?;
-        message.published = Some(rfc3339(line.created_at));
-        message.updated = line.edited_at.map(rfc3339);
+        message.post.published = Some(rfc3339(line.created_at));
+        message.post.updated = line.edited_at.map(rfc3339);
         Ok(message)
     }
 }
@@ -383,10 +388,10 @@ pub fn direct_activity(
         DirectChange::Create(html) | DirectChange::Update(html) => {
             let mut message = direct_object(row, author, person, at.message_ap_id, html)?;
             let kind = if matches!(change, DirectChange::Create(_)) {
-                message.published = Some(at.now.clone());
+                message.post.published = Some(at.now.clone());
                 ActivityKind::Create
             } else {
-                message.updated = Some(at.now.clone());
+                message.post.updated = Some(at.now.clone());
                 ActivityKind::Update
             };
             (kind, json_of(&message)?)
@@ -438,14 +443,14 @@ pub fn direct_object(
         WireForm::ChatMessage => DirectMessageKind::ChatMessage,
     };
     let mut message = DirectMessage::new(kind, url(ap_id)?, url(&author.ap_id)?);
-    message.to = vec![person.ap_id.clone()];
-    message.media_type = None;
+    message.post.to = vec![person.ap_id.clone()];
+    message.post.media_type = None;
     match row.wire_form {
         WireForm::Note => {
             let handle = format!("@{}@{}", person.name, person.domain);
             message.add_mention(&Mention::new(url(&person.ap_id)?, handle));
-            message.content = Some(with_mention_link(html, &person.ap_id, &person.name));
-            message.in_reply_to = row
+            message.post.content = Some(with_mention_link(html, &person.ap_id, &person.name));
+            message.post.in_reply_to = row
                 .last_received_ap_id
                 .as_deref()
                 .and_then(|id| url(id).ok());
@@ -453,7 +458,7 @@ pub fn direct_object(
             message.conversation = row.remote_conversation.clone();
         }
         WireForm::ChatMessage => {
-            message.content = Some(html.to_string());
+            message.post.content = Some(html.to_string());
         }
     }
     Ok(message)

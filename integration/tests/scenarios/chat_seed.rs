@@ -9,54 +9,13 @@
 //! their times, the removed teacher's warning, and the removal of a
 //! contact on both sides. On both engines.
 
-use super::support::{client::Client, *};
+use super::support::{
+    client::Client,
+    contacts::{answer_once_arrived, ask, contact},
+    conversations::{accept_invitation, conversation_named, has_timed_line, lines, until_listed},
+    *,
+};
 use serde_json::{json, Value};
-
-/// `client` asks `handle` to be a contact.
-async fn ask(client: &Client<'_>, handle: &str) {
-    client
-        .post("/api/v1/contacts", json!({ "handle": handle }))
-        .await
-        .expect(202);
-}
-
-/// `client` answers the contact request of `from` (a handle), once it
-/// has arrived.
-async fn answer(instances: &[&TestInstance], client: &Client<'_>, from: &str, accept: bool) {
-    let asker = std::cell::Cell::new(None);
-    after_delivery(
-        instances,
-        &format!("the request of {from} arrived"),
-        || async {
-            let requests = client.get_json("/api/v1/me/requests").await;
-            asker.set(
-                requests["contacts"]["received"]
-                    .as_array()
-                    .and_then(|list| list.iter().find(|e| e["person"]["handle"] == from))
-                    .and_then(|e| e["person"]["id"].as_i64()),
-            );
-            asker.get().is_some()
-        },
-    )
-    .await;
-    client
-        .post(
-            &format!("/api/v1/contacts/{}/answer", asker.get().unwrap()),
-            json!({ "accept": accept }),
-        )
-        .await
-        .expect(200);
-}
-
-/// The entry of `handle` in `client`'s contact list.
-async fn contact(client: &Client<'_>, handle: &str) -> Option<Value> {
-    let book = client.get_json("/api/v1/contacts").await;
-    book["contacts"]
-        .as_array()?
-        .iter()
-        .find(|e| e["person"]["handle"] == handle)
-        .cloned()
-}
 
 /// The count of `client`'s category `name` (`None`: "Autres contacts").
 async fn category_count(client: &Client<'_>, name: Option<&str>) -> Option<i64> {
@@ -66,80 +25,6 @@ async fn category_count(client: &Client<'_>, name: Option<&str>) -> Option<i64> 
         .iter()
         .find(|c| c["name"].as_str() == name)
         .and_then(|c| c["count"].as_i64())
-}
-
-/// `client`'s conversation named `name`, as listed: (id, state).
-async fn listed(client: &Client<'_>, name: &str) -> Option<(i64, String)> {
-    let list = client.get_json("/api/v1/conversations").await;
-    list["conversations"]
-        .as_array()?
-        .iter()
-        .find(|c| c["name"] == name)
-        .map(|c| {
-            (
-                c["id"].as_i64().unwrap(),
-                c["state"].as_str().unwrap().to_string(),
-            )
-        })
-}
-
-/// Waits (delivery run) until `client` lists `name` in `state`; its id.
-async fn until_listed(
-    instances: &[&TestInstance],
-    client: &Client<'_>,
-    name: &str,
-    state: &str,
-) -> i64 {
-    let id = std::cell::Cell::new(None);
-    after_delivery(instances, &format!("{name} listed {state}"), || async {
-        id.set(
-            listed(client, name)
-                .await
-                .filter(|(_, s)| s == state)
-                .map(|(id, _)| id),
-        );
-        id.get().is_some()
-    })
-    .await;
-    id.get().unwrap()
-}
-
-/// The lines `client` reads in conversation `id`: (kind, person's
-/// handle, body).
-async fn lines(client: &Client<'_>, id: i64) -> Vec<(String, String, String)> {
-    let lines = client
-        .get_json(&format!("/api/v1/conversations/{id}/messages"))
-        .await;
-    lines["lines"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{lines}"))
-        .iter()
-        .map(|l| {
-            (
-                l["kind"].as_str().unwrap().to_string(),
-                l["person"]["handle"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                l["body"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
-
-/// Whether `text` holds `prefix` followed by a time `HH:MM:SS`.
-fn has_timed_line(text: &str, prefix: &str) -> bool {
-    text.match_indices(prefix).any(|(at, _)| {
-        let rest: Vec<char> = text[at + prefix.len()..].chars().take(8).collect();
-        rest.len() == 8
-            && rest.iter().enumerate().all(|(i, c)| {
-                if i == 2 || i == 5 {
-                    *c == ':'
-                } else {
-                    c.is_ascii_digit()
-                }
-            })
-    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,9 +89,9 @@ async fn the_chat_manual_across_three_instances() {
 
         // "Accepter" on B and C; "Refuser" on C: the refusal stays on the
         // asker's side as "Invitation refusée".
-        answer(&all, &bruno, &camille_h, true).await;
-        answer(&all, &dora, &camille_h, true).await;
-        answer(&all, &eric, &camille_h, false).await;
+        answer_once_arrived(&all, &bruno, &camille_h, true).await;
+        answer_once_arrived(&all, &dora, &camille_h, true).await;
+        answer_once_arrived(&all, &eric, &camille_h, false).await;
         after_delivery(&all, "the answers reached A", || async {
             contact(&camille, &bruno_h).await.unwrap()["state"] == "accepted"
                 && contact(&camille, &dora_h).await.unwrap()["state"] == "accepted"
@@ -245,7 +130,7 @@ async fn the_chat_manual_across_three_instances() {
 
         // Bruno (B) and Dora (C) are contacts too: Bruno will invite her.
         ask(&bruno, &dora_h).await;
-        answer(&all, &dora, &bruno_h, true).await;
+        answer_once_arrived(&all, &dora, &bruno_h, true).await;
         after_delivery(&all, "Dora accepted Bruno", || async {
             contact(&bruno, &dora_h).await.unwrap()["state"] == "accepted"
         })
@@ -291,10 +176,7 @@ async fn the_chat_manual_across_three_instances() {
             )
             .await
             .expect_error(403, "not_conversation_participant");
-        bruno
-            .post(&format!("/api/v1/conversations/{on_b}/accept"), json!({}))
-            .await
-            .expect(200);
+        accept_invitation(&bruno, on_b).await;
         after_delivery(&all, "Bruno's arrival on A", || async {
             lines(&camille, on_a)
                 .await
@@ -320,9 +202,7 @@ async fn the_chat_manual_across_three_instances() {
             .await
             .expect(200);
         let on_c = until_listed(&all, &dora, name, "invited").await;
-        dora.post(&format!("/api/v1/conversations/{on_c}/accept"), json!({}))
-            .await
-            .expect(200);
+        accept_invitation(&dora, on_c).await;
         after_delivery(&all, "Dora's arrival on A and B", || async {
             let joined = |lines: Vec<(String, String, String)>| {
                 lines.iter().any(|l| l.0 == "joined" && l.1 == dora_h)
@@ -396,7 +276,7 @@ async fn the_chat_manual_across_three_instances() {
             };
             removed(lines(&camille, on_a).await)
                 && removed(lines(&bruno, on_b).await)
-                && listed(&dora, name)
+                && conversation_named(&dora, name)
                     .await
                     .is_some_and(|(_, s)| s == "removed")
         })

@@ -7,89 +7,15 @@
 //! trust level. On both engines.
 
 use super::forums::post_signed;
-use super::support::{client::Client, *};
+use super::support::{
+    client::Client,
+    contacts::make_contacts,
+    conversations::{
+        accept_invitation, bodies, conversation_named, has_timed_line, lines, until_listed,
+    },
+    *,
+};
 use serde_json::json;
-
-/// `answerer` accepts the contact request of `asker` (`name@domain`).
-async fn accept_request(answerer: &Client<'_>, asker: &str) {
-    let requests = answerer.get_json("/api/v1/me/requests").await;
-    let id = requests["contacts"]["received"]
-        .as_array()
-        .and_then(|list| list.iter().find(|p| p["person"]["handle"] == asker))
-        .and_then(|p| p["person"]["id"].as_i64())
-        .unwrap_or_else(|| panic!("a request from {asker}: {requests}"));
-    answerer
-        .post(
-            &format!("/api/v1/contacts/{id}/answer"),
-            json!({"accept": true}),
-        )
-        .await
-        .expect(200);
-}
-
-/// Makes `a` (`a_handle`) and the teacher `b_handle` contacts across
-/// instances.
-async fn make_remote_contacts(
-    all: &[&TestInstance],
-    a: &Client<'_>,
-    a_handle: &str,
-    b: &Client<'_>,
-    b_handle: &str,
-) {
-    a.post("/api/v1/contacts", json!({"handle": b_handle}))
-        .await
-        .expect(202);
-    deliver_all(all).await;
-    accept_request(b, a_handle).await;
-    deliver_all(all).await;
-}
-
-/// `client`'s conversation named `name`: (id, state).
-async fn conversation_named(client: &Client<'_>, name: &str) -> Option<(i64, String)> {
-    let list = client.get_json("/api/v1/conversations").await;
-    list["conversations"]
-        .as_array()?
-        .iter()
-        .find(|c| c["name"] == name)
-        .map(|c| {
-            (
-                c["id"].as_i64().unwrap_or_default(),
-                c["state"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-}
-
-/// The lines `client` sees: (kind, handle of the person, body).
-async fn lines(client: &Client<'_>, id: i64) -> Vec<(String, String, String)> {
-    let lines = client
-        .get_json(&format!("/api/v1/conversations/{id}/messages"))
-        .await;
-    lines["lines"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{lines}"))
-        .iter()
-        .map(|l| {
-            (
-                l["kind"].as_str().unwrap_or_default().to_string(),
-                l["person"]["handle"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                l["body"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
-
-/// The bodies of the messages `client` sees, in order.
-async fn bodies(client: &Client<'_>, id: i64) -> Vec<String> {
-    lines(client, id)
-        .await
-        .into_iter()
-        .filter(|(kind, _, _)| kind == "message")
-        .map(|(_, _, body)| body)
-        .collect()
-}
 
 /// The participants `client` sees, with their states.
 async fn participants(client: &Client<'_>, id: i64) -> Vec<(String, String)> {
@@ -159,6 +85,44 @@ async fn unsigned(url: &str) -> (u16, String) {
     (answer.status, answer.code())
 }
 
+/// Alice on `a`, Bob on `b` and Carol on `c` (their pages logged in too
+/// when `pages`), Alice a contact of the two others: their clients and
+/// handles.
+async fn alice_bob_and_carol<'i>(
+    [a, b, c]: [&'i TestInstance; 3],
+    pages: bool,
+) -> ([Client<'i>; 3], [String; 3]) {
+    let mut clients = Vec::new();
+    let mut handles = Vec::new();
+    for (instance, name) in [(a, "alice"), (b, "bob"), (c, "carol")] {
+        let client = Client::teacher(instance, name, false).await;
+        clients.push(if pages {
+            client.log_in_pages(name).await
+        } else {
+            client
+        });
+        handles.push(format!("{name}@{}", instance.domain));
+    }
+    let all = [a, b, c];
+    for other in 1..3 {
+        make_contacts(
+            &all,
+            &clients[0],
+            &handles[0],
+            &clients[other],
+            &handles[other],
+        )
+        .await;
+    }
+    let Ok(clients) = <[Client<'i>; 3]>::try_from(clients) else {
+        unreachable!("three teachers")
+    };
+    let Ok(handles) = <[String; 3]>::try_from(handles) else {
+        unreachable!("three handles")
+    };
+    (clients, handles)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn teachers_of_three_instances_chat_in_one_conversation() {
     for engine in engines() {
@@ -166,14 +130,8 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
         let b = start_fast(engine, None, |_| {}).await;
         let c = start_fast(engine, None, |_| {}).await;
         let all = [&a, &b, &c];
-        let alice = Client::teacher(&a, "alice", false).await;
-        let bob = Client::teacher(&b, "bob", false).await;
-        let carol = Client::teacher(&c, "carol", false).await;
-        let alice_handle = format!("alice@{}", a.domain);
-        let bob_handle = format!("bob@{}", b.domain);
-        let carol_handle = format!("carol@{}", c.domain);
-        make_remote_contacts(&all, &alice, &alice_handle, &bob, &bob_handle).await;
-        make_remote_contacts(&all, &alice, &alice_handle, &carol, &carol_handle).await;
+        let ([alice, bob, carol], [_, bob_handle, carol_handle]) =
+            alice_bob_and_carol(all, false).await;
 
         // Remote contacts are offered and invitable.
         let created = alice
@@ -185,17 +143,9 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
             .expect(201);
         let a_id = created["id"].as_i64().unwrap();
         let conversation = conversation_ap_id(&a, a_id).await;
-        after_delivery(&all, "bob and carol are invited on their instances", || async {
-            let at_b = conversation_named(&bob, "Sortie au musée").await;
-            let at_c = conversation_named(&carol, "Sortie au musée").await;
-            matches!((at_b, at_c), (Some((_, bs)), Some((_, cs))) if bs == "invited" && cs == "invited")
-        })
-        .await;
-        let b_id = conversation_named(&bob, "Sortie au musée").await.unwrap().0;
-        let c_id = conversation_named(&carol, "Sortie au musée")
-            .await
-            .unwrap()
-            .0;
+        // Bob and Carol are invited on their instances.
+        let b_id = until_listed(&all, &bob, "Sortie au musée", "invited").await;
+        let c_id = until_listed(&all, &carol, "Sortie au musée", "invited").await;
         let notes = bob.get_json("/api/v1/notifications").await;
         assert!(
             notes["items"]
@@ -207,19 +157,14 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
         );
 
         // Bob accepts, then Carol: each instance shows who joined.
-        bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
-            .await
-            .expect(200);
+        accept_invitation(&bob, b_id).await;
         after_delivery(&all, "the host counts bob in", || async {
             participants(&alice, a_id)
                 .await
                 .contains(&(bob_handle.clone(), "joined".to_string()))
         })
         .await;
-        carol
-            .post(&format!("/api/v1/conversations/{c_id}/accept"), json!({}))
-            .await
-            .expect(200);
+        accept_invitation(&carol, c_id).await;
         after_delivery(&all, "B and C know carol and bob joined", || async {
             let at_b = participants(&bob, b_id).await;
             let at_c = participants(&carol, c_id).await;
@@ -322,14 +267,8 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
             .expect(201);
         let private_id = private["id"].as_i64().unwrap();
         let private_ap = conversation_ap_id(&a, private_id).await;
-        after_delivery(&all, "bob is invited to the second", || async {
-            conversation_named(&bob, "Entre nous").await.is_some()
-        })
-        .await;
-        let bp = conversation_named(&bob, "Entre nous").await.unwrap().0;
-        bob.post(&format!("/api/v1/conversations/{bp}/accept"), json!({}))
-            .await
-            .expect(200);
+        let bp = until_listed(&all, &bob, "Entre nous", "invited").await;
+        accept_invitation(&bob, bp).await;
         deliver_all(&all).await;
         bob.post(
             &format!("/api/v1/conversations/{bp}/messages"),
@@ -420,21 +359,6 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
     }
 }
 
-/// Whether `text` holds `prefix` followed by a time `HH:MM:SS`.
-fn has_timed_line(text: &str, prefix: &str) -> bool {
-    text.match_indices(prefix).any(|(at, _)| {
-        let rest: Vec<char> = text[at + prefix.len()..].chars().take(8).collect();
-        rest.len() == 8
-            && rest.iter().enumerate().all(|(i, c)| {
-                if i == 2 || i == 5 {
-                    *c == ':'
-                } else {
-                    c.is_ascii_digit()
-                }
-            })
-    })
-}
-
 /// Alice (A) starts `name` with Bob (B) and Carol (C), who both accept;
 /// answers the ids at A, B and C once every instance knows both joined.
 async fn conversation_with_bob_and_carol(
@@ -451,26 +375,16 @@ async fn conversation_with_bob_and_carol(
         .await
         .expect(201);
     let a_id = created["id"].as_i64().unwrap();
-    after_delivery(all, "bob and carol are invited", || async {
-        conversation_named(bob, name).await.is_some()
-            && conversation_named(carol, name).await.is_some()
-    })
-    .await;
-    let b_id = conversation_named(bob, name).await.unwrap().0;
-    let c_id = conversation_named(carol, name).await.unwrap().0;
-    bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
-        .await
-        .expect(200);
+    let b_id = until_listed(all, bob, name, "invited").await;
+    let c_id = until_listed(all, carol, name, "invited").await;
+    accept_invitation(bob, b_id).await;
     after_delivery(all, "bob joined at the host", || async {
         participants(alice, a_id)
             .await
             .contains(&(bob_handle.to_string(), "joined".to_string()))
     })
     .await;
-    carol
-        .post(&format!("/api/v1/conversations/{c_id}/accept"), json!({}))
-        .await
-        .expect(200);
+    accept_invitation(carol, c_id).await;
     after_delivery(all, "everyone knows both joined", || async {
         let joined = |h: &str| (h.to_string(), "joined".to_string());
         participants(bob, b_id)
@@ -491,29 +405,14 @@ async fn invitations_leaving_removal_and_edits_travel_between_instances() {
         let b = start_fast(engine, None, |_| {}).await;
         let c = start_fast(engine, None, |_| {}).await;
         let all = [&a, &b, &c];
-        let alice = Client::teacher(&a, "alice", false)
-            .await
-            .log_in_pages("alice")
-            .await;
-        let bob = Client::teacher(&b, "bob", false)
-            .await
-            .log_in_pages("bob")
-            .await;
-        let carol = Client::teacher(&c, "carol", false)
-            .await
-            .log_in_pages("carol")
-            .await;
+        let ([alice, bob, carol], [_, bob_handle, carol_handle]) =
+            alice_bob_and_carol(all, true).await;
         let dora = Client::teacher(&c, "dora", false)
             .await
             .log_in_pages("dora")
             .await;
-        let alice_handle = format!("alice@{}", a.domain);
-        let bob_handle = format!("bob@{}", b.domain);
-        let carol_handle = format!("carol@{}", c.domain);
         let dora_handle = format!("dora@{}", c.domain);
-        make_remote_contacts(&all, &alice, &alice_handle, &bob, &bob_handle).await;
-        make_remote_contacts(&all, &alice, &alice_handle, &carol, &carol_handle).await;
-        make_remote_contacts(&all, &bob, &bob_handle, &dora, &dora_handle).await;
+        make_contacts(&all, &bob, &bob_handle, &dora, &dora_handle).await;
         let (a_id, b_id, c_id) = conversation_with_bob_and_carol(
             &all,
             (&alice, &bob, &carol),
@@ -550,9 +449,7 @@ async fn invitations_leaving_removal_and_edits_travel_between_instances() {
         let d_id = conversation_named(&dora, "Projet commun").await.unwrap().0;
         let list = dora.page("/conversations").await;
         assert!(list.contains("bob vous invite"), "{list}");
-        dora.post(&format!("/api/v1/conversations/{d_id}/accept"), json!({}))
-            .await
-            .expect(200);
+        accept_invitation(&dora, d_id).await;
         after_delivery(&all, "everyone knows dora joined", || async {
             participants(&bob, b_id)
                 .await
@@ -711,18 +608,12 @@ async fn the_host_enforces_the_lowest_trust_level_at_invitation_and_message() {
         let b = start_fast(engine, None, associative).await;
         let c = start_fast(engine, None, |_| {}).await;
         let all = [&a, &b, &c];
-        let alice = Client::teacher(&a, "alice", false).await;
+        let ([alice, bob, _carol], [_, bob_handle, carol_handle]) =
+            alice_bob_and_carol(all, false).await;
         let admin = Client::teacher(&a, "lucie", true)
             .await
             .log_in_pages("lucie")
             .await;
-        let bob = Client::teacher(&b, "bob", false).await;
-        let carol = Client::teacher(&c, "carol", false).await;
-        let alice_handle = format!("alice@{}", a.domain);
-        let bob_handle = format!("bob@{}", b.domain);
-        let carol_handle = format!("carol@{}", c.domain);
-        make_remote_contacts(&all, &alice, &alice_handle, &bob, &bob_handle).await;
-        make_remote_contacts(&all, &alice, &alice_handle, &carol, &carol_handle).await;
         // A's admin vouches for B (which declares associative).
         a.store()
             .note_instance(&b.domain, &b.base_url)
@@ -768,14 +659,8 @@ async fn the_host_enforces_the_lowest_trust_level_at_invitation_and_message() {
             .await
             .expect(201);
         let a_id = created["id"].as_i64().unwrap();
-        after_delivery(&all, "bob is invited", || async {
-            conversation_named(&bob, "Réservée").await.is_some()
-        })
-        .await;
-        let b_id = conversation_named(&bob, "Réservée").await.unwrap().0;
-        bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
-            .await
-            .expect(200);
+        let b_id = until_listed(&all, &bob, "Réservée", "invited").await;
+        accept_invitation(&bob, b_id).await;
         bob.post(
             &format!("/api/v1/conversations/{b_id}/messages"),
             json!({"body": "Bien reçu"}),
@@ -824,7 +709,7 @@ async fn an_instance_declines_for_a_teacher_without_messages() {
         let eve = Client::teacher(&d, "eve", false).await;
         let alice_handle = format!("alice@{}", a.domain);
         let eve_handle = format!("eve@{}", d.domain);
-        make_remote_contacts(&all, &alice, &alice_handle, &eve, &eve_handle).await;
+        make_contacts(&all, &alice, &alice_handle, &eve, &eve_handle).await;
         // Alice's instance cannot know: Eve is offered and invited.
         let created = alice
             .post(

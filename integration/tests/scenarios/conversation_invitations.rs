@@ -5,22 +5,11 @@
 //! them, accepting at the same moment, joins. What the host refuses is
 //! shown on the teacher's instance. On both engines.
 
-use super::support::{client::Client, contacts::make_contacts, *};
+use super::support::{
+    client::Client, contacts::make_contacts, conversations::conversation_named, *,
+};
 use serde_json::json;
 use std::time::Duration;
-
-/// `client`'s conversation named `name`: (id, state).
-async fn listed(client: &Client<'_>, name: &str) -> Option<(i64, String)> {
-    let list = client.get_json("/api/v1/conversations").await;
-    list["conversations"]
-        .as_array()?
-        .iter()
-        .find(|c| c["name"] == name)
-        .map(|c| {
-            let state = c["state"].as_str().unwrap_or_default().to_string();
-            (c["id"].as_i64().unwrap_or_default(), state)
-        })
-}
 
 /// The handles of the people `client` sees joined in conversation `id`.
 async fn joined(client: &Client<'_>, id: i64) -> Vec<String> {
@@ -75,10 +64,12 @@ async fn invitees_of_one_instance_are_invited_by_their_own_invite_and_all_join()
             .expect(201);
         let a_id = created["id"].as_i64().unwrap();
         after_delivery(&both, "bob is invited", || async {
-            listed(&bob, "Conseil de classe").await.is_some()
+            conversation_named(&bob, "Conseil de classe")
+                .await
+                .is_some()
         })
         .await;
-        let (b_id, _) = listed(&bob, "Conseil de classe").await.unwrap();
+        let (b_id, _) = conversation_named(&bob, "Conseil de classe").await.unwrap();
         bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
             .await
             .expect(200);
@@ -108,13 +99,13 @@ async fn invitees_of_one_instance_are_invited_by_their_own_invite_and_all_join()
                 .expect(200);
         }
         after_delivery(&both, "bea is invited", || async {
-            listed(&bea, "Conseil de classe")
+            conversation_named(&bea, "Conseil de classe")
                 .await
                 .is_some_and(|(_, state)| state == "invited")
         })
         .await;
         assert_eq!(
-            listed(&dan, "Conseil de classe").await,
+            conversation_named(&dan, "Conseil de classe").await,
             None,
             "Dan is not shown an invitation he has not received"
         );
@@ -124,14 +115,14 @@ async fn invitees_of_one_instance_are_invited_by_their_own_invite_and_all_join()
         // the same moment.
         a.advance_clock(Duration::from_secs(7_200));
         after_delivery(&both, "dan is invited", || async {
-            listed(&dan, "Conseil de classe")
+            conversation_named(&dan, "Conseil de classe")
                 .await
                 .is_some_and(|(_, state)| state == "invited")
         })
         .await;
         assert_eq!(invitations(&dan).await, 1);
-        let (bea_id, _) = listed(&bea, "Conseil de classe").await.unwrap();
-        let (dan_id, _) = listed(&dan, "Conseil de classe").await.unwrap();
+        let (bea_id, _) = conversation_named(&bea, "Conseil de classe").await.unwrap();
+        let (dan_id, _) = conversation_named(&dan, "Conseil de classe").await.unwrap();
         let bea_accept = format!("/api/v1/conversations/{bea_id}/accept");
         let dan_accept = format!("/api/v1/conversations/{dan_id}/accept");
         let (bea_answer, dan_answer) = tokio::join!(
@@ -220,10 +211,11 @@ async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
             .expect(201);
         let a_id = created["id"].as_i64().unwrap();
         after_delivery(&both, "bob and bea are invited", || async {
-            listed(&bob, "Réservée").await.is_some() && listed(&bea, "Réservée").await.is_some()
+            conversation_named(&bob, "Réservée").await.is_some()
+                && conversation_named(&bea, "Réservée").await.is_some()
         })
         .await;
-        let (b_id, _) = listed(&bob, "Réservée").await.unwrap();
+        let (b_id, _) = conversation_named(&bob, "Réservée").await.unwrap();
         bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
             .await
             .expect(200);
@@ -279,7 +271,7 @@ async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
 
         // Bea accepts now: B lets her (it still sees her level), the host
         // refuses, and B undoes her joining and tells her why.
-        let (bea_id, _) = listed(&bea, "Réservée").await.unwrap();
+        let (bea_id, _) = conversation_named(&bea, "Réservée").await.unwrap();
         bea.post(&format!("/api/v1/conversations/{bea_id}/accept"), json!({}))
             .await
             .expect(200);
@@ -290,7 +282,9 @@ async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
         })
         .await;
         assert_ne!(
-            listed(&bea, "Réservée").await.map(|(_, state)| state),
+            conversation_named(&bea, "Réservée")
+                .await
+                .map(|(_, state)| state),
             Some("joined".to_string())
         );
         assert!(!joined(&alice, a_id).await.contains(&handle("bea")));

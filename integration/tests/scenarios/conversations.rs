@@ -6,7 +6,11 @@
 //! messages, export, and privacy (a non-participant, an admin, an
 //! anonymous caller all refused). On both engines.
 
-use super::support::{client::Client, *};
+use super::support::{
+    client::Client,
+    conversations::{bodies, has_timed_line},
+    *,
+};
 use serde_json::{json, Value};
 
 /// Makes `a` and `b` (teachers of one instance) contacts through the API.
@@ -60,35 +64,6 @@ async fn line_kinds(client: &Client<'_>, id: i64) -> Vec<String> {
         .iter()
         .map(|l| l["kind"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// The bodies of the messages `client` sees.
-async fn bodies(client: &Client<'_>, id: i64) -> Vec<String> {
-    let lines = client
-        .get_json(&format!("/api/v1/conversations/{id}/messages"))
-        .await;
-    lines["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| l["kind"] == "message")
-        .map(|l| l["body"].as_str().unwrap().to_string())
-        .collect()
-}
-
-/// Whether `text` holds `prefix` followed by a time `HH:MM:SS`.
-fn has_timed_line(text: &str, prefix: &str) -> bool {
-    text.match_indices(prefix).any(|(at, _)| {
-        let rest: Vec<char> = text[at + prefix.len()..].chars().take(8).collect();
-        rest.len() == 8
-            && rest.iter().enumerate().all(|(i, c)| {
-                if i == 2 || i == 5 {
-                    *c == ':'
-                } else {
-                    c.is_ascii_digit()
-                }
-            })
-    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

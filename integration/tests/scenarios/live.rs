@@ -4,6 +4,7 @@
 //! written by another process of the instance (PostgreSQL).
 
 use super::support::contacts::{choose_presence, make_contacts};
+use super::support::conversations::accept_invitation;
 use super::support::{client::Client, *};
 use serde_json::Value;
 use std::time::Duration;
@@ -64,6 +65,26 @@ impl Stream {
         })
         .await
         .ok()?
+    }
+
+    /// The next event, which must be a `kind` event; panics after 20 s.
+    async fn next_of(&mut self, kind: &str) -> SseEvent {
+        let event = self.next().await;
+        assert_eq!(event.event, kind, "{event:?}");
+        event
+    }
+
+    /// The next event that is not a `messages` count (sent to a
+    /// participant's streams with every message of others), which must be
+    /// a `kind` event.
+    async fn next_of_past_counts(&mut self, kind: &str) -> SseEvent {
+        loop {
+            let event = self.next().await;
+            if event.event != "messages" {
+                assert_eq!(event.event, kind, "{event:?}");
+                return event;
+            }
+        }
     }
 
     /// The next event (keep-alive comments skipped); panics after 20 s.
@@ -187,8 +208,7 @@ async fn a_stream_carries_its_teachers_events_only_and_resumes() {
         // next event is the one of the next reply to her).
         bob.reply(carl_thread_on_b, "Avec un compas.").await;
         deliver_all(&[&a, &b]).await;
-        let carl_note = carl_stream.next().await;
-        assert_eq!(carl_note.event, "notification", "{carl_note:?}");
+        let carl_note = carl_stream.next_of("notification").await;
         assert_eq!(carl_note.data["unread"], 1, "{carl_note:?}");
         assert_ne!(carl_note.data["id"], note.data["id"]);
         let carl_listed = carl_api.get_json("/api/v1/notifications").await;
@@ -468,8 +488,7 @@ async fn project_forums_notify_members_named_and_stream_replies_to_members_only(
         )
         .await
         .expect(201);
-        let own = anne_stream.next().await;
-        assert_eq!(own.event, "project_reply", "{own:?}");
+        anne_stream.next_of("project_reply").await;
         drop(anne_stream);
         // Resuming after the first reply replays what came after it.
         let mut resumed = Stream::open(
@@ -497,8 +516,7 @@ async fn project_forums_notify_members_named_and_stream_replies_to_members_only(
         )
         .await
         .expect(202);
-        let first = dora_stream.next().await;
-        assert_eq!(first.event, "notification", "{first:?}");
+        let first = dora_stream.next_of("notification").await;
         assert_eq!(first.data["kind"], "contact_request", "{first:?}");
         a.stop().await;
         b.stop().await;
@@ -548,8 +566,7 @@ async fn a_teachers_streams_share_their_notification_and_no_other_stream_gets_it
             assert_eq!(note.data["id"], anne_listed["items"][0]["id"], "{note:?}");
         }
         // Carl, not named, gets the reply only.
-        let carl_first = carl_on_thread.next().await;
-        assert_eq!(carl_first.event, "reply", "{carl_first:?}");
+        carl_on_thread.next_of("reply").await;
 
         // Both named: each gets their own notification and count (Carl's
         // next events are his, not Anne's earlier one).
@@ -599,14 +616,8 @@ async fn a_conversation_stream_carries_its_lines_to_participants_only() {
             .await
             .expect_error(404, "not_found");
         let mut annas = Stream::open(&anna, &query, None).await;
-        bea.post(
-            &format!("/api/v1/conversations/{id}/accept"),
-            serde_json::json!({}),
-        )
-        .await
-        .expect(200);
-        let joined = annas.next().await;
-        assert_eq!(joined.event, "conversation_line", "{joined:?}");
+        accept_invitation(&bea, id).await;
+        let joined = annas.next_of("conversation_line").await;
         assert_eq!(joined.data["conversation_id"], id);
         let mut beas = Stream::open(&bea, &query, None).await;
         let message = bea
@@ -617,13 +628,11 @@ async fn a_conversation_stream_carries_its_lines_to_participants_only() {
             .await
             .expect(201);
         for stream in [&mut annas, &mut beas] {
-            let line = stream.next().await;
-            assert_eq!(line.event, "conversation_line", "{line:?}");
+            let line = stream.next_of("conversation_line").await;
             assert_eq!(line.data["line_id"], message["id"], "{line:?}");
         }
         // Anna's header counts Bea's message (Bea's own is not counted).
-        let count = annas.next().await;
-        assert_eq!(count.event, "messages", "{count:?}");
+        let count = annas.next_of("messages").await;
         assert_eq!(count.data["unread"], 1, "{count:?}");
         // Removed, Bea hears no more: her stream ends; Anna's goes on.
         anna.post(
@@ -632,8 +641,7 @@ async fn a_conversation_stream_carries_its_lines_to_participants_only() {
         )
         .await
         .expect(200);
-        let removed = annas.next().await;
-        assert_eq!(removed.event, "conversation_line", "{removed:?}");
+        let removed = annas.next_of("conversation_line").await;
         assert!(
             removed.data["line_id"].as_i64() > message["id"].as_i64(),
             "{removed:?}"
@@ -673,13 +681,11 @@ async fn a_presence_reaches_the_streams_of_contacts_only() {
         let mut bob_stream = Stream::open(&bob, "", None).await;
 
         choose_presence(&ana, "busy").await.expect(200);
-        let seen = dan_stream.next().await;
-        assert_eq!(seen.event, "presence");
+        let seen = dan_stream.next_of("presence").await;
         assert_eq!(seen.data["person"]["handle"], ana_handle.as_str());
         assert_eq!(seen.data["status"], "busy");
         deliver_all(&[&a, &b]).await;
-        let seen = bob_stream.next().await;
-        assert_eq!(seen.event, "presence", "{:?}", seen);
+        let seen = bob_stream.next_of("presence").await;
         assert_eq!(seen.data["person"]["handle"], ana_handle.as_str());
         assert_eq!(seen.data["status"], "busy");
 
@@ -687,22 +693,10 @@ async fn a_presence_reaches_the_streams_of_contacts_only() {
         dan.post("/api/v1/contacts", serde_json::json!({"handle": "odile"}))
             .await
             .expect(202);
-        let next = odile_stream.next().await;
-        assert_eq!(next.event, "notification", "{:?}", next);
+        odile_stream.next_of("notification").await;
         drop((dan_stream, odile_stream, bob_stream));
         a.stop().await;
         b.stop().await;
-    }
-}
-
-/// The next event of `stream` that is not a `messages` count (sent to a
-/// participant's streams with every message of others).
-async fn next_skipping_counts(stream: &mut Stream) -> SseEvent {
-    loop {
-        let event = stream.next().await;
-        if event.event != "messages" {
-            return event;
-        }
     }
 }
 
@@ -729,13 +723,7 @@ async fn a_conversation_stream_shows_edits_and_deletions() {
                 .await
                 .expect(201);
             let id = created["id"].as_i64().unwrap();
-            client
-                .post(
-                    &format!("/api/v1/conversations/{id}/accept"),
-                    serde_json::json!({}),
-                )
-                .await
-                .expect(200);
+            accept_invitation(client, id).await;
             ids.push(id);
         }
         let (id, other) = (ids[0], ids[1]);
@@ -760,8 +748,9 @@ async fn a_conversation_stream_shows_edits_and_deletions() {
         .await
         .expect(200);
         for stream in [&mut annas, &mut beas] {
-            let changed = next_skipping_counts(stream).await;
-            assert_eq!(changed.event, "conversation_line_changed", "{changed:?}");
+            let changed = stream
+                .next_of_past_counts("conversation_line_changed")
+                .await;
             assert_eq!(changed.data["conversation_id"], id, "{changed:?}");
             assert_eq!(changed.data["line_id"], line, "{changed:?}");
             assert_eq!(changed.id, stream.opened_at, "the cursor stays");
@@ -779,8 +768,9 @@ async fn a_conversation_stream_shows_edits_and_deletions() {
         .await
         .expect(204);
         for stream in [&mut annas, &mut beas] {
-            let changed = next_skipping_counts(stream).await;
-            assert_eq!(changed.event, "conversation_line_changed", "{changed:?}");
+            let changed = stream
+                .next_of_past_counts("conversation_line_changed")
+                .await;
             assert_eq!(changed.data["line_id"], line, "{changed:?}");
         }
         let read = anna
@@ -797,8 +787,7 @@ async fn a_conversation_stream_shows_edits_and_deletions() {
             )
             .await
             .expect(201);
-        let next = next_skipping_counts(&mut carls).await;
-        assert_eq!(next.event, "conversation_line", "{next:?}");
+        let next = carls.next_of_past_counts("conversation_line").await;
         assert_eq!(next.data["line_id"], posted["id"], "{next:?}");
         drop((annas, beas, carls));
         a.stop().await;
@@ -828,12 +817,7 @@ async fn the_messages_count_reaches_every_stream_of_the_teacher() {
             .await
             .expect(201);
         let id = created["id"].as_i64().unwrap();
-        bea.post(
-            &format!("/api/v1/conversations/{id}/accept"),
-            serde_json::json!({}),
-        )
-        .await
-        .expect(200);
+        accept_invitation(&bea, id).await;
         // Anna on any page (no conversation open), Bea and Dora too.
         let mut annas = Stream::open(&anna, "", None).await;
         let mut beas = Stream::open(&bea, "", None).await;
@@ -847,8 +831,7 @@ async fn the_messages_count_reaches_every_stream_of_the_teacher() {
             .await
             .expect(201);
         let line = message["id"].as_i64().unwrap();
-        let count = annas.next().await;
-        assert_eq!(count.event, "messages", "{count:?}");
+        let count = annas.next_of("messages").await;
         assert_eq!(count.data["unread"], 1, "{count:?}");
         // An edit changes no count; the deletion does.
         bea.call(
@@ -865,8 +848,7 @@ async fn the_messages_count_reaches_every_stream_of_the_teacher() {
         )
         .await
         .expect(204);
-        let count = annas.next().await;
-        assert_eq!(count.event, "messages", "{count:?}");
+        let count = annas.next_of("messages").await;
         assert_eq!(count.data["unread"], 0, "{count:?}");
 
         // Carl invites Anna: her notification, then the count with the
@@ -877,11 +859,9 @@ async fn the_messages_count_reaches_every_stream_of_the_teacher() {
         )
         .await
         .expect(201);
-        let note = annas.next().await;
-        assert_eq!(note.event, "notification", "{note:?}");
+        let note = annas.next_of("notification").await;
         assert_eq!(note.data["kind"], "conversation_invitation", "{note:?}");
-        let count = annas.next().await;
-        assert_eq!(count.event, "messages", "{count:?}");
+        let count = annas.next_of("messages").await;
         assert_eq!(count.data["unread"], 1, "{count:?}");
 
         // Bea (the author) and Dora (no participant) got none of it: their
@@ -925,8 +905,7 @@ async fn a_reconnected_stream_gets_the_present_presence_of_contacts() {
         .expect(200);
 
         let mut dans = Stream::open(&dan, "", Some(&dan_at)).await;
-        let seen = dans.next().await;
-        assert_eq!(seen.event, "presence", "{seen:?}");
+        let seen = dans.next_of("presence").await;
         assert_eq!(
             seen.data["person"]["handle"],
             format!("ana@{}", a.domain).as_str(),
@@ -941,8 +920,7 @@ async fn a_reconnected_stream_gets_the_present_presence_of_contacts() {
         ana.post("/api/v1/contacts", serde_json::json!({"handle": "odile"}))
             .await
             .expect(202);
-        let next = odiles.next().await;
-        assert_eq!(next.event, "notification", "{next:?}");
+        odiles.next_of("notification").await;
         ana.call(
             reqwest::Method::PUT,
             "/api/v1/me/presence",
@@ -950,8 +928,7 @@ async fn a_reconnected_stream_gets_the_present_presence_of_contacts() {
         )
         .await
         .expect(200);
-        let next = fresh.next().await;
-        assert_eq!(next.event, "presence", "{next:?}");
+        let next = fresh.next_of("presence").await;
         assert_eq!(next.data["status"], "available", "{next:?}");
         drop((dans, odiles, fresh));
         a.stop().await;
@@ -999,8 +976,7 @@ async fn an_open_stream_keeps_its_teacher_present_and_idle_reaches_contacts() {
         })
         .await;
         assert!(away.is_some(), "Ana never shown away once her page closed");
-        let told = dans.next().await;
-        assert_eq!(told.event, "presence", "{told:?}");
+        let told = dans.next_of("presence").await;
         assert_eq!(told.data["person"]["handle"], ana_handle.as_str());
         assert_eq!(told.data["status"], "away", "{told:?}");
         drop(dans);

@@ -1,8 +1,10 @@
 //! Contacts for scenarios, through the API: a teacher's contact list and
-//! the requests they received, two teachers made contacts (asked,
-//! delivered, accepted, delivered), and a presence chosen.
+//! the requests they received, a request asked and answered, two
+//! teachers made contacts (asked, delivered, accepted, delivered), and a
+//! presence chosen.
 
 use super::{
+    after_delivery,
     client::{Answer, Client},
     deliver_all, TestInstance,
 };
@@ -32,6 +34,51 @@ pub async fn request_from(client: &Client<'_>, asker: &str) -> Option<i64> {
         .and_then(|p| p["person"]["id"].as_i64())
 }
 
+/// The entry of `handle` in `client`'s contact list, if there.
+pub async fn contact(client: &Client<'_>, handle: &str) -> Option<Value> {
+    entry(&book(client).await, handle).cloned()
+}
+
+/// `client` asks `handle` to be a contact.
+pub async fn ask(client: &Client<'_>, handle: &str) {
+    client
+        .post("/api/v1/contacts", json!({"handle": handle}))
+        .await
+        .expect(202);
+}
+
+/// `client` answers the contact request of `asker` (a handle), which has
+/// arrived.
+pub async fn answer(client: &Client<'_>, asker: &str, accept: bool) {
+    let id = request_from(client, asker)
+        .await
+        .unwrap_or_else(|| panic!("a request from {asker}"));
+    client
+        .post(
+            &format!("/api/v1/contacts/{id}/answer"),
+            json!({"accept": accept}),
+        )
+        .await
+        .expect(200);
+}
+
+/// `client` answers the contact request of `asker` (a handle) once it
+/// has arrived (delivery running on `instances`).
+pub async fn answer_once_arrived(
+    instances: &[&TestInstance],
+    client: &Client<'_>,
+    asker: &str,
+    accept: bool,
+) {
+    after_delivery(
+        instances,
+        &format!("the request of {asker} arrived"),
+        || async { request_from(client, asker).await.is_some() },
+    )
+    .await;
+    answer(client, asker, accept).await;
+}
+
 /// Makes two teachers contacts: `asker` (whose handle is `asker_handle`)
 /// asks `handle`, delivery runs on `instances`, `answerer` (the teacher
 /// `handle`) accepts, and delivery runs again.
@@ -42,21 +89,9 @@ pub async fn make_contacts(
     answerer: &Client<'_>,
     handle: &str,
 ) {
-    asker
-        .post("/api/v1/contacts", json!({"handle": handle}))
-        .await
-        .expect(202);
+    ask(asker, handle).await;
     deliver_all(instances).await;
-    let id = request_from(answerer, asker_handle)
-        .await
-        .unwrap_or_else(|| panic!("{handle} got the request of {asker_handle}"));
-    answerer
-        .post(
-            &format!("/api/v1/contacts/{id}/answer"),
-            json!({"accept": true}),
-        )
-        .await
-        .expect(200);
+    answer(answerer, asker_handle, true).await;
     deliver_all(instances).await;
 }
 

@@ -7,6 +7,7 @@
 use preau::{app::RunningInstance, config::Settings};
 pub mod client;
 pub mod contacts;
+pub mod conversations;
 
 use std::{
     future::Future,

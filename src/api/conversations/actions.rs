@@ -2,7 +2,7 @@
 //! and deleted by their author; invitations, answers, leaving, removal by
 //! the creator; the read marker.
 
-use super::{detail_of, line, ConversationDetail, ConversationLine};
+use super::{act_on_conversation, detail_of, line, ConversationDetail, ConversationLine};
 use crate::extract::ApiPath;
 use crate::{
     api::{schema::ErrorBody, ApiJson, ApiUser},
@@ -131,11 +131,10 @@ pub async fn delete_message(
     user: ApiUser,
     ApiPath((id, line_id)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, AppError> {
-    state
-        .domain
-        .delete_conversation_message(&user.account, ConversationId(id), line_id)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    act_on_conversation(&state, &user, id, |domain, account, id| {
+        Box::pin(domain.delete_conversation_message(account, id, line_id))
+    })
+    .await
 }
 
 /// A person named by handle.
@@ -226,11 +225,10 @@ pub async fn leave(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    state
-        .domain
-        .leave_conversation(&user.account, ConversationId(id))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    act_on_conversation(&state, &user, id, |domain, account, id| {
+        Box::pin(domain.leave_conversation(account, id))
+    })
+    .await
 }
 
 /// `POST /api/v1/conversations/{id}/accept`: join, invited.
@@ -277,11 +275,10 @@ pub async fn decline(
     user: ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, AppError> {
-    state
-        .domain
-        .answer_conversation(&user.account, ConversationId(id), false)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    act_on_conversation(&state, &user, id, |domain, account, id| {
+        Box::pin(domain.answer_conversation(account, id, false))
+    })
+    .await
 }
 
 /// `POST /api/v1/conversations/{id}/read` body.
@@ -322,9 +319,8 @@ pub async fn mark_read(
             .await?
             .last_line(),
     };
-    state
-        .domain
-        .mark_conversation_read(&user.account, ConversationId(id), line)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    act_on_conversation(&state, &user, id, |domain, account, id| {
+        Box::pin(domain.mark_conversation_read(account, id, line))
+    })
+    .await
 }

@@ -13,8 +13,9 @@ use crate::{
     app::AppState,
     domain::{
         conversations::{ConversationPage, ConversationSummary, NewConversation},
-        rows::{ConversationId, LineRow, ParticipantState},
+        rows::{AccountRow, ConversationId, LineRow, ParticipantState},
         trust::Labeller,
+        Domain, DomainResult,
     },
     error::AppError,
     i18n::Lang,
@@ -22,6 +23,7 @@ use crate::{
 };
 use activitypub_federation::config::Data;
 use axum::{extract::State, http::StatusCode, response::Response, Json};
+use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -166,6 +168,23 @@ pub(super) async fn detail_of(
     let page = state.domain.conversation_page(&user.account, id).await?;
     let labels = state.domain.labeller().await?;
     Ok(Json(detail(&page, &labels)))
+}
+
+/// A change by the caller to conversation `id` that answers nothing but
+/// `204 No Content`: `act` is the one domain call, which checks that the
+/// caller may use messages and may do it.
+pub(crate) async fn act_on_conversation(
+    state: &AppState,
+    user: &ApiUser,
+    id: i64,
+    act: impl for<'a> FnOnce(
+        &'a Domain,
+        &'a AccountRow,
+        ConversationId,
+    ) -> BoxFuture<'a, DomainResult<()>>,
+) -> Result<StatusCode, AppError> {
+    act(&state.domain, &user.account, ConversationId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub(super) fn line(

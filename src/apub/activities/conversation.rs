@@ -16,6 +16,7 @@ use crate::{
     },
     domain::{
         conversation_relay::{ConversationRow, RelayedChange},
+        conversations::LineChange,
         inbox::{ActorRow, Applied},
         provenance::same_origin,
     },
@@ -129,24 +130,38 @@ pub async fn host_receive(
                 )
                 .await?)
         }
-        ActivityKind::Update => {
-            let object = activity
-                .embedded_object()
-                .ok_or_else(InboxError::invalid_object)?;
-            let message = read_message(object, r.signer).await?;
+        ActivityKind::Update | ActivityKind::Delete => {
+            // An edit carries the new text; a deletion only the message's id.
+            let edited = if activity.kind == ActivityKind::Update {
+                let object = activity
+                    .embedded_object()
+                    .ok_or_else(InboxError::invalid_object)?;
+                Some(read_message(object, r.signer).await?)
+            } else {
+                None
+            };
+            let (author, ap_id, change) = match &edited {
+                Some(message) => (
+                    &message.author,
+                    message.ap_id.clone(),
+                    LineChange::Edit {
+                        source: &message.source,
+                        html: &message.html,
+                    },
+                ),
+                None => {
+                    let object = activity
+                        .object_id()
+                        .ok_or_else(InboxError::invalid_object)?;
+                    (signer, object.to_string(), LineChange::Delete)
+                }
+            };
             Ok(domain
-                .host_conversation_edit(&conversation, message, r.raw, activity.id.as_str())
-                .await?)
-        }
-        ActivityKind::Delete => {
-            let object = activity
-                .object_id()
-                .ok_or_else(InboxError::invalid_object)?;
-            Ok(domain
-                .host_conversation_delete(
+                .host_conversation_line_change(
                     &conversation,
-                    signer,
-                    object.as_str(),
+                    author,
+                    &ap_id,
+                    change,
                     r.raw,
                     activity.id.as_str(),
                 )

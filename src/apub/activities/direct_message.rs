@@ -88,7 +88,7 @@ pub async fn verify<'a>(
             return Ok(None);
         }
     }
-    if let Some(parent) = &message.in_reply_to {
+    if let Some(parent) = &message.post.in_reply_to {
         if domain.is_known_post(parent.as_str()).await? {
             return Ok(None);
         }
@@ -122,9 +122,9 @@ pub async fn verify<'a>(
             recipients.push(person);
         }
     }
-    match message.kind {
+    match message.post.kind {
         DirectMessageKind::Note => {
-            let mentioned = message.mentions();
+            let mentioned = message.post.mentions();
             recipients.retain(|p| mentioned.iter().any(|m| m.as_str() == p.ap_id));
         }
         DirectMessageKind::ChatMessage if recipients.len() != 1 => return Ok(None),
@@ -145,7 +145,7 @@ pub async fn verify<'a>(
     }
     domain.check_authorship(
         &author,
-        &message.id,
+        &message.post.id,
         Provenance::DeliveredBy(&r.activity.actor),
     )?;
     Ok(Some(CheckedDirect {
@@ -191,12 +191,12 @@ pub async fn verify_change<'a>(
             None => return Ok(None),
         },
         ActivityKind::Update => match activity.parse_object::<DirectMessage>() {
-            Ok(message) if !message.is_public() => {
+            Ok(message) if !message.post.is_public() => {
                 if message.author() != Some(&activity.actor) {
                     return Ok(None);
                 }
-                let content = message.content.clone().unwrap_or_default();
-                (message.id, Some(content))
+                let content = message.post.content.clone().unwrap_or_default();
+                (message.post.id, Some(content))
             }
             _ => return Ok(None),
         },

@@ -1,0 +1,100 @@
+//! Conversations for scenarios, through the API: a teacher's conversation
+//! found by name (waited for across instances), its lines as they read
+//! them, an invitation accepted, and the times the pages show.
+
+use super::{after_delivery, client::Client, TestInstance};
+use serde_json::json;
+
+/// `client`'s conversation named `name`, as listed: (id, state).
+pub async fn conversation_named(client: &Client<'_>, name: &str) -> Option<(i64, String)> {
+    let list = client.get_json("/api/v1/conversations").await;
+    list["conversations"]
+        .as_array()?
+        .iter()
+        .find(|c| c["name"] == name)
+        .map(|c| {
+            (
+                c["id"].as_i64().unwrap_or_default(),
+                c["state"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+}
+
+/// Waits (delivery running on `instances`) until `client` lists `name`
+/// in `state`; its id.
+pub async fn until_listed(
+    instances: &[&TestInstance],
+    client: &Client<'_>,
+    name: &str,
+    state: &str,
+) -> i64 {
+    let id = std::cell::Cell::new(None);
+    after_delivery(instances, &format!("{name} listed {state}"), || async {
+        id.set(
+            conversation_named(client, name)
+                .await
+                .filter(|(_, s)| s == state)
+                .map(|(id, _)| id),
+        );
+        id.get().is_some()
+    })
+    .await;
+    id.get().unwrap_or_default()
+}
+
+/// `client` accepts their invitation to conversation `id`.
+pub async fn accept_invitation(client: &Client<'_>, id: i64) {
+    client
+        .post(&format!("/api/v1/conversations/{id}/accept"), json!({}))
+        .await
+        .expect(200);
+}
+
+/// The lines `client` reads in conversation `id`: (kind, handle of the
+/// person, body).
+pub async fn lines(client: &Client<'_>, id: i64) -> Vec<(String, String, String)> {
+    let lines = client
+        .get_json(&format!("/api/v1/conversations/{id}/messages"))
+        .await;
+    lines["lines"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{lines}"))
+        .iter()
+        .map(|l| {
+            (
+                l["kind"].as_str().unwrap_or_default().to_string(),
+                l["person"]["handle"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                l["body"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The bodies of the messages `client` reads in conversation `id`, in
+/// order.
+pub async fn bodies(client: &Client<'_>, id: i64) -> Vec<String> {
+    lines(client, id)
+        .await
+        .into_iter()
+        .filter(|(kind, _, _)| kind == "message")
+        .map(|(_, _, body)| body)
+        .collect()
+}
+
+/// Whether `text` holds `prefix` followed by a time `HH:MM:SS`.
+pub fn has_timed_line(text: &str, prefix: &str) -> bool {
+    text.match_indices(prefix).any(|(at, _)| {
+        let rest: Vec<char> = text[at + prefix.len()..].chars().take(8).collect();
+        rest.len() == 8
+            && rest.iter().enumerate().all(|(i, c)| {
+                if i == 2 || i == 5 {
+                    *c == ':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    })
+}
