@@ -71,7 +71,7 @@ async fn notification_mails_at_once_capped_digested_and_unsubscribed() {
         let defaults = anne.get_json("/api/v1/me/notification-settings").await;
         assert_eq!(defaults["digest"], "daily", "{defaults}");
         let kinds = defaults["kinds"].as_array().unwrap();
-        assert_eq!(kinds.len(), 17, "{defaults}");
+        assert_eq!(kinds.len(), 18, "{defaults}");
         assert!(kinds.contains(&json!({"kind": "reply", "delivery": "mail"})));
         anne.call(
             reqwest::Method::PUT,
