@@ -20,6 +20,8 @@ mod contact_presence;
 mod contacts;
 #[path = "scenarios/conversation_federation.rs"]
 mod conversation_federation;
+#[path = "scenarios/conversation_lines.rs"]
+mod conversation_lines;
 #[path = "scenarios/conversations.rs"]
 mod conversations;
 #[path = "scenarios/delivery.rs"]
