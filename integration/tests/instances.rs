@@ -22,6 +22,8 @@ mod contacts;
 mod conversation_federation;
 #[path = "scenarios/conversation_invitations.rs"]
 mod conversation_invitations;
+#[path = "scenarios/conversation_lines.rs"]
+mod conversation_lines;
 #[path = "scenarios/conversations.rs"]
 mod conversations;
 #[path = "scenarios/delivery.rs"]

@@ -1257,6 +1257,7 @@ conversation-write = Your message
 conversation-write-hint = Markdown: *italics*, **bold**, links. Emoji can be typed directly.
 conversation-smileys = Emoji
 conversation-send = Send
+conversation-send-failed = The message could not be sent: check the connection, then try again.
 conversation-participants = Participants
 conversation-creator = creator
 conversation-invited = invitation pending

@@ -1257,6 +1257,7 @@ conversation-write = Votre message
 conversation-write-hint = Markdown : *italique*, **gras**, liens. Les émoticônes peuvent être tapées directement.
 conversation-smileys = Émoticônes
 conversation-send = Envoyer
+conversation-send-failed = Le message n’a pas pu être envoyé : vérifiez la connexion, puis réessayez.
 conversation-participants = Participants
 conversation-creator = créateur
 conversation-invited = invitation en attente

@@ -83,7 +83,8 @@ pub struct StreamProjectReply {
 
 /// The data of a `conversation_line` event: a new line (message or event)
 /// of the open conversation, to read with
-/// `GET /conversations/{id}/messages` (pages read themselves again).
+/// `GET /conversations/{id}/messages` (pages read their lines after the
+/// newest they show, as HTML, from `/conversations/{id}/lines`).
 #[derive(Serialize, ToSchema)]
 pub struct StreamConversationLine {
     /// The conversation.

@@ -605,10 +605,40 @@ impl Domain {
         account: &AccountRow,
         id: ConversationId,
     ) -> DomainResult<ConversationPage> {
+        self.read_conversation(account, id, None).await
+    }
+
+    /// The lines of conversation `id` stored after line `after` (a line
+    /// id: ids grow as lines arrive here, whatever their place in the
+    /// host's order), as the caller, a participant, may see them; the
+    /// rest of the page as [`Domain::conversation_page`] has it, without
+    /// the presence (a page showing new lines keeps its own). Lines
+    /// arrived since a page was read, for its script.
+    pub async fn conversation_lines_after(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        after: i64,
+    ) -> DomainResult<ConversationPage> {
+        self.read_conversation(account, id, Some(after)).await
+    }
+
+    /// The page, or with `after` only the lines after it.
+    async fn read_conversation(
+        &self,
+        account: &AccountRow,
+        id: ConversationId,
+        after: Option<i64>,
+    ) -> DomainResult<ConversationPage> {
         self.check_messaging(account)?;
         let (conversation, me) = self.joined_participation(id, account.actor_id).await?;
         let participants = self.store.participants(id).await?;
-        let mut lines = self.store.lines(id, me.first_line, MAX_LINES).await?;
+        let from = me.first_line.max(after.unwrap_or(0));
+        let mut lines = self.store.lines(id, from, MAX_LINES).await?;
+        if let Some(after) = after {
+            // The events of opening come with every page, not again.
+            lines.retain(|line| line.id > after);
+        }
         // Blocking a person stops their messages: the blocker reads the
         // conversation without them (the arrivals and departures stay).
         let mut blocked: Vec<ActorId> = Vec::new();
@@ -618,8 +648,13 @@ impl Domain {
             }
         }
         lines.retain(|line| line.kind != "message" || !blocked.contains(&line.actor_id));
-        let people: Vec<ActorRow> = participants.iter().map(|p| p.person.clone()).collect();
-        let presence = self.contact_presences(account.actor_id, &people).await?;
+        let presence = match after {
+            Some(_) => Default::default(),
+            None => {
+                let people: Vec<ActorRow> = participants.iter().map(|p| p.person.clone()).collect();
+                self.contact_presences(account.actor_id, &people).await?
+            }
+        };
         Ok(ConversationPage {
             is_creator: conversation.creator_id == account.actor_id,
             conversation,

@@ -1,10 +1,12 @@
 //! The actions of a conversation's page, each a form with a CSRF token
-//! that redirects with its confirmation ("Message envoyé."): sending,
+//! that redirects with its confirmation ("Message envoyé."; the message
+//! form sent by script is answered with fragments instead): sending,
 //! editing and deleting one's messages, inviting a contact, answering an
 //! invitation, leaving, and the creator's removal of a participant; the
 //! destructive ones behind a confirmation step.
 
 use super::{
+    conversation_lines,
     conversations::{as_participant, conversation_page, path_of, shown},
     notice::{redirect, Notice},
     projects::login_redirect,
@@ -18,7 +20,11 @@ use crate::{
     error::AppError,
     i18n::Catalogs,
 };
-use axum::{extract::State, http::StatusCode, response::Response};
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
 use serde::Deserialize;
 
 /// A form of a conversation's page.
@@ -32,21 +38,34 @@ pub struct ActionForm {
     action: String,
 }
 
-/// `POST /conversations/{id}/messages`: send a message.
+/// `POST /conversations/{id}/messages`: send a message. Sent by the
+/// page's script (`Accept` naming
+/// [`conversation_lines::LINES_FRAGMENT`]), the answer is the line sent
+/// (and any stored after it), or the refusal, as fragments; otherwise the
+/// page again.
 pub async fn submit_message(
     State(state): State<AppState>,
     page: Page,
     WebPath(id): WebPath<i64>,
+    headers: HeaderMap,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Response {
     let Some(user) = &page.user else {
         return login_redirect(&path_of(ConversationId(id)));
     };
+    let by_script = conversation_lines::wants_lines_fragment(&headers);
     match state
         .domain
         .post_conversation_message(user, ConversationId(id), &form.body)
         .await
     {
+        Ok(line) if by_script => {
+            let sent = Catalogs::get().format(page.lang, "notice-conversation-sent", &[]);
+            conversation_lines::lines_fragment(&state, &page, user, id, line - 1, Some(sent)).await
+        }
+        Err(error) if by_script => {
+            conversation_lines::error_fragment(&state, &page, &AppError::from(error))
+        }
         Ok(line) => redirect(
             &format!("{}#line-{line}", path_of(ConversationId(id))),
             Notice::new("conversation-sent"),

@@ -1,8 +1,9 @@
 //! "Messages": a teacher's conversations and invitations, starting one
 //! with contacts, a conversation's page (its lines, the message form, its
 //! participants, the invitation form) and its text export. The page's
-//! actions are in `conversation_actions`. JavaScript only adds the emoji
-//! picker and live lines.
+//! actions are in `conversation_actions`, its lines as fragments for its
+//! script in `conversation_lines`. JavaScript only adds the emoji picker,
+//! live lines and sending without leaving the page.
 
 use super::{
     notice::{redirect, Notice},
@@ -99,8 +100,10 @@ pub fn export_text(conversation: &ConversationPage, lang: Lang, zone: Tz, now: i
 
 /// One line of the conversation page.
 #[derive(Serialize)]
-struct LineView {
+pub(super) struct LineView {
     id: i64,
+    /// Its place in the host's order (its id until placed).
+    position: i64,
     kind: String,
     /// An event's text.
     event: Option<String>,
@@ -148,7 +151,7 @@ struct ConversationView {
 }
 
 /// The view of one line for `me`.
-fn line_view(
+pub(super) fn line_view(
     conversation: &ConversationPage,
     line: &LineRow,
     me: ActorId,
@@ -160,6 +163,7 @@ fn line_view(
     let name = person.map(shown).unwrap_or_default();
     LineView {
         id: line.id,
+        position: line.position.unwrap_or(line.id),
         kind: line.kind.clone(),
         event: event_text(line, &name, lang, zone),
         author: person.map(|p| PersonView::of(p, labels)),

@@ -12,6 +12,7 @@ pub mod avatars;
 pub mod contact_categories;
 pub mod contacts;
 pub mod conversation_actions;
+pub mod conversation_lines;
 pub mod conversations;
 pub mod csv_export;
 pub mod directory;
@@ -62,7 +63,7 @@ use minijinja::{
 use serde::Serialize;
 use session::Page;
 
-const TEMPLATES: [(&str, &str); 45] = [
+const TEMPLATES: [(&str, &str); 47] = [
     (
         "conversations.html",
         include_str!("templates/conversations.html"),
@@ -70,6 +71,14 @@ const TEMPLATES: [(&str, &str); 45] = [
     (
         "conversation.html",
         include_str!("templates/conversation.html"),
+    ),
+    (
+        "conversation_line.html",
+        include_str!("templates/conversation_line.html"),
+    ),
+    (
+        "conversation_lines.html",
+        include_str!("templates/conversation_lines.html"),
     ),
     ("event_when.html", include_str!("templates/event_when.html")),
     ("forum_bans.html", include_str!("templates/forum_bans.html")),
@@ -599,6 +608,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/conversations/{id}/messages",
             post(conversation_actions::submit_message),
+        )
+        .route(
+            "/conversations/{id}/lines",
+            get(conversation_lines::show_lines),
         )
         .route(
             "/conversations/{id}/messages/{line}/edit",

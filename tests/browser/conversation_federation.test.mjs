@@ -7,7 +7,8 @@
 // demandes"; Camille starts the conversation "Projet commun" with Bruno from
 // "Messages" on A; the invitation reaches Bruno on B, who accepts; then each
 // message appears on the other's open page, on the other instance, without a
-// reload (the host relays it, the other instance's stream shows it). When
+// reload (the host relays it, the other instance's stream shows it), and the
+// sender's page is not left either (its form is sent by script). When
 // PREAU_CHAT_LATENCY_N is set, that many more messages are timed from the
 // click on "Envoyer" on one instance to the text on the other's page, and
 // p50/p99 are printed (the browser-to-browser figure of docs/performance.md).
@@ -28,12 +29,15 @@ import {
   goto,
   launchChromium,
   logIn,
+  markPage,
   newInstance,
   newPages,
   reloadUntil,
+  sendMessage,
   setUp,
   startInstance,
   stepper,
+  stillSamePage,
   tearDown,
 } from './lib.mjs';
 
@@ -88,12 +92,6 @@ async function checked(page, inst, pathname, label) {
 /** Waits until the page's live stream is connected. */
 async function streamOpen(page) {
   await page.waitForFunction(() => document.body.dataset.liveState === 'open', null, { timeout: 15_000 });
-}
-
-/** Writes `text` on `page` and sends it. */
-async function send(page, text) {
-  await page.locator('#message-body').fill(text);
-  await clickAndWaitForPage(page, page.getByRole('button', { name: 'Envoyer', exact: true }));
 }
 
 step('Camille (A) and Bruno (B) become contacts across the instances', async () => {
@@ -158,17 +156,42 @@ step('they chat live across the instances', async () => {
   await streamOpen(bruno);
   await goto(camille, state.a, state.pathA);
   await streamOpen(camille);
-  await send(camille, 'Bonjour Bruno, on commence *lundi* ?');
+  // Neither page is left nor reloaded: the sender's form is sent by its
+  // script, the receiver's page shows the new line from the stream.
+  const brunoMark = await markPage(bruno);
+  const camilleMark = await markPage(camille);
+  await sendMessage(camille, 'Bonjour Bruno, on commence *lundi* ?', 'on commence lundi');
   await bruno.locator('#conversation-lines em', { hasText: 'lundi' }).waitFor({ timeout: FEDERATION_TIMEOUT_MS });
-  await streamOpen(camille);
-  await send(bruno, 'Lundi me va très bien 😀');
+  await stillSamePage(bruno, brunoMark, 'Bruno receiving');
+  await sendMessage(bruno, 'Lundi me va très bien 😀');
   await camille
     .locator('#conversation-lines', { hasText: 'Lundi me va très bien 😀' })
     .waitFor({ timeout: FEDERATION_TIMEOUT_MS });
+  await stillSamePage(camille, camilleMark, 'Camille sending, then receiving');
+  // Each line once, in the same order on both pages.
+  const messages = async (page) => (await page.locator('#conversation-lines .message-body').allInnerTexts())
+    .map((text) => text.trim());
+  assert.deepEqual(await messages(camille), ['Bonjour Bruno, on commence lundi ?', 'Lundi me va très bien 😀']);
+  assert.deepEqual(await messages(bruno), await messages(camille));
   await checked(bruno, state.b, state.pathB, 'conversation on the participant’s instance (B)');
   await checked(camille, state.a, state.pathA, 'conversation with messages (A)');
 });
 
+/** Percentile `p` of sorted `values`. */
+const percentile = (values, p) => values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+/** `label: n · p50 · p99 · max` of `values` (ms). */
+function summary(label, values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  return `${label}: n ${sorted.length} · p50 ${percentile(sorted, 50)} ms · p99 ${percentile(sorted, 99)} ms · max ${sorted.at(-1)} ms`;
+}
+
+// Two clocks. As Playwright sees it: from before the click to the end of
+// `waitFor`, which polls the page 20, 50, 100, 100 ms apart and then every
+// 500 ms (playwright-core's retry backoff), so a figure is rounded up to its
+// next poll. In the pages: the `click` on « Envoyer » and the moment the
+// line is in the other page (a MutationObserver), both read from
+// `Date.now()` of the same machine; with, on the receiving page, when its
+// read of the new lines started and ended (Resource Timing).
 step('latency: from a click on Envoyer to the text on the other instance’s page', async (t) => {
   const n = Number(process.env.PREAU_CHAT_LATENCY_N ?? 0);
   if (!n) {
@@ -184,21 +207,67 @@ step('latency: from a click on Envoyer to the text on the other instance’s pag
     await goto(to, toInst, toPath);
     await streamOpen(to);
     await goto(from, fromInst, fromPath);
-    const times = [];
+    const fromMark = await markPage(from);
+    const toMark = await markPage(to);
+    await from.evaluate(() => {
+      document.addEventListener('click', (event) => {
+        if (event.target.closest && event.target.closest('#message-form button[type=submit]')) {
+          window.preauClickedAt = Date.now();
+        }
+      }, true);
+    });
+    await to.evaluate(() => {
+      const lines = document.getElementById('conversation-lines');
+      new MutationObserver(() => {
+        if (!window.preauSeenAt && window.preauAwaited && lines.textContent.includes(window.preauAwaited)) {
+          window.preauSeenAt = Date.now();
+        }
+      }).observe(lines, { childList: true, subtree: true, characterData: true });
+    });
+    const polled = [];
+    const inPages = [];
+    const untilRead = [];
+    const reading = [];
     for (let i = 0; i < n + 3; i++) {
       const text = `Mesure ${label} ${i}`;
+      await to.evaluate((awaited) => {
+        window.preauAwaited = awaited;
+        window.preauSeenAt = 0;
+        performance.clearResourceTimings();
+      }, text);
       await from.locator('#message-body').fill(text);
       const started = Date.now();
       await from.getByRole('button', { name: 'Envoyer', exact: true }).click();
       await to.locator('#conversation-lines', { hasText: text }).waitFor({ timeout: FEDERATION_TIMEOUT_MS });
       const elapsed = Date.now() - started;
-      await from.waitForLoadState('load');
+      const clickedAt = await from.evaluate(() => window.preauClickedAt);
+      const seen = await to.evaluate(() => {
+        const read = performance.getEntriesByType('resource')
+          .filter((entry) => entry.name.includes('/lines?after=') && entry.responseEnd > 0)
+          .map((entry) => ({
+            start: performance.timeOrigin + entry.startTime,
+            end: performance.timeOrigin + entry.responseEnd,
+          }));
+        return { at: window.preauSeenAt, read: read.find((entry) => entry.end <= window.preauSeenAt + 1) ?? null };
+      });
+      // The sender's answer is in before the next message.
+      await from.waitForFunction(() => document.getElementById('message-body')?.value === '', null, { timeout: FEDERATION_TIMEOUT_MS });
       await streamOpen(to);
-      if (i >= 3) times.push(elapsed);
+      if (i >= 3) {
+        polled.push(elapsed);
+        inPages.push(seen.at - clickedAt);
+        if (seen.read) {
+          untilRead.push(Math.round(seen.read.start - clickedAt));
+          reading.push(Math.round(seen.read.end - seen.read.start));
+        }
+      }
     }
-    times.sort((x, y) => x - y);
-    const at = (p) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)];
-    figures.push(`${label}: n ${times.length} · p50 ${at(50)} ms · p99 ${at(99)} ms · max ${times.at(-1)} ms`);
+    await stillSamePage(from, fromMark, `${label}: the sender`);
+    await stillSamePage(to, toMark, `${label}: the receiver`);
+    figures.push(summary(`${label}, as Playwright sees it`, polled));
+    figures.push(summary(`${label}, in the pages`, inPages));
+    figures.push(summary(`${label}, click → the receiving page asks for its new lines`, untilRead));
+    figures.push(summary(`${label}, reading the new lines`, reading));
   }
   console.log(`browser-to-browser latency (${process.env.PREAU_BROWSER_DATABASE ?? 'sqlite'}):\n  ${figures.join('\n  ')}`);
 });

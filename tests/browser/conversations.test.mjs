@@ -5,8 +5,10 @@
 // with Yann from "Messages"; Yann accepts the invitation; they chat, and
 // each message, the arrival and the departure, a message edited and then
 // deleted appear on the other's open page without a reload (the event
-// stream); the emoji picker inserts an
-// emoji; Camille's header counts Yann's unread message, live. axe-core checks
+// stream); the message form is sent without leaving the page, a refusal
+// shows beside it with the text kept; the emoji picker inserts an
+// emoji; Camille's header counts Yann's unread message, live, and a
+// message read on the open page is not counted. axe-core checks
 // every page visited, at 1280 and 390 px without sideways scrolling.
 //
 // Real parts only: a `preau serve` child on loopback, accounts made with the
@@ -23,7 +25,10 @@ import {
   clickAndWaitForPage,
   goto,
   logIn,
+  markPage,
   oneInstance,
+  sendMessage,
+  stillSamePage,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -110,16 +115,36 @@ step('they chat live, with an emoji from the picker', async () => {
   await camille.locator('#message-body').press('End');
   await camille.locator('#smiley-picker [data-smiley="😀"]').click();
   assert.equal(await camille.locator('#message-body').inputValue(), 'Rendez-vous *devant* le musée 😀');
-  await clickAndWaitForPage(camille, camille.getByRole('button', { name: 'Envoyer', exact: true }));
+  const yannMark = await markPage(state.yann);
+  await sendMessage(camille, 'Rendez-vous *devant* le musée 😀', 'Rendez-vous devant le musée 😀');
   await state.yann
     .locator('#conversation-lines em', { hasText: 'devant' })
     .waitFor({ timeout: 15_000 });
   assert.ok((await state.yann.locator('#conversation-lines').innerText()).includes('😀'));
+  await stillSamePage(state.yann, yannMark, 'Yann receiving');
+  // Yann's page read it: his header does not count it.
+  await state.yann.waitForFunction(
+    () => document.getElementById('messages-count')?.hidden === true,
+    null,
+    { timeout: 15_000 },
+  );
+  // A refusal: the server's message, announced, the text kept, the page not left.
+  const tooLong = 'x'.repeat(5001);
+  const camilleMark = await markPage(camille);
+  await camille.locator('#message-body').fill(tooLong);
+  await camille.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await camille.locator('#form-error[role=alert]').waitFor({ timeout: 15_000 });
+  assert.match(await camille.locator('#form-error').innerText(), /trop long/i);
+  assert.equal(await camille.locator('#message-body').inputValue(), tooLong);
+  await stillSamePage(camille, camilleMark, 'a refused message');
+  await checkAccessibility(camille, 'conversation (refused message)', state.axeFindings);
+  // Sent again, the refusal goes.
+  await sendMessage(camille, 'À demain devant le musée');
+  assert.equal(await camille.locator('#form-error').count(), 0);
   const yann = state.yann;
   await goto(camille, state.a, '/conversations');
   await streamOpen(camille);
-  await yann.locator('#message-body').fill('Parfait, à demain !');
-  await clickAndWaitForPage(yann, yann.getByRole('button', { name: 'Envoyer', exact: true }));
+  await sendMessage(yann, 'Parfait, à demain !');
   // The header's count is live on Camille's page (no reload).
   await camille.waitForFunction(
     () => document.getElementById('messages-count')?.textContent === '1',

@@ -142,6 +142,46 @@ export async function clickAndWaitForPage(page, submit) {
   return response;
 }
 
+/**
+ * Leaves a mark on the page's `window` that a navigation or a reload would
+ * wipe (one per document: an existing one is kept); `stillSamePage` checks
+ * it is there.
+ */
+export async function markPage(page) {
+  const mark = `mark-${Math.random().toString(36).slice(2)}`;
+  return page.evaluate((value) => {
+    window.preauPageMark = window.preauPageMark ?? value;
+    return window.preauPageMark;
+  }, mark);
+}
+
+/** Asserts the page is the one `markPage` marked (never left nor reloaded). */
+export async function stillSamePage(page, mark, what) {
+  assert.equal(await page.evaluate(() => window.preauPageMark), mark, `${what}: the page was left or reloaded`);
+}
+
+/**
+ * Sends `text` with a conversation page's message form, as its script does:
+ * the page is not left, the line (holding `shown`, the text as rendered) shows
+ * from the answer among one's own, and the field is emptied with the cursor
+ * still in it.
+ */
+export async function sendMessage(page, text, shown = text) {
+  const mark = await markPage(page);
+  await page.locator('#message-body').fill(text);
+  await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await page
+    .locator('#conversation-lines .conversation-message.mine', { hasText: shown })
+    .waitFor({ timeout: 15_000 });
+  await page.waitForFunction(
+    () => document.getElementById('message-body')?.value === ''
+      && document.activeElement?.id === 'message-body',
+    null,
+    { timeout: 15_000 },
+  );
+  await stillSamePage(page, mark, `sending "${text}"`);
+}
+
 /** Submits `form` with its first submit button. */
 export async function submitForm(page, form) {
   const submit = form.locator('button[type=submit], input[type=submit]').first();
