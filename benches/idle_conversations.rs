@@ -306,6 +306,10 @@ async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
     assert_eq!(seen.recv().await, Some(Seen::Ready));
     warm.abort();
     let rss_before = settled_rss(pid).await;
+    let (anon_before, file_before) = (
+        proc_status_kib(Some(pid), "RssAnon:"),
+        proc_status_kib(Some(pid), "RssFile:"),
+    );
 
     let opened = Instant::now();
     let streams: Vec<tokio::task::AbortHandle> = futures::stream::iter(0..teachers)
@@ -355,6 +359,15 @@ async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
         mib(rss_idle),
         mib(hwm),
         rss_idle.saturating_sub(rss_before) as f64 / teachers as f64,
+    );
+    // VmRSS = RssAnon (this process's own memory) + RssFile (pages of the
+    // binary and libraries, shared with the page cache).
+    println!(
+        "    of which RssAnon / RssFile: before the streams {} / {}, idle {} / {}",
+        mib(anon_before),
+        mib(file_before),
+        mib(proc_status_kib(Some(pid), "RssAnon:")),
+        mib(proc_status_kib(Some(pid), "RssFile:")),
     );
     println!(
         "    target: process VmRSS ≤ 64 MiB with the streams idle: {}",

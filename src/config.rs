@@ -177,6 +177,12 @@ pub struct InstanceSettings {
     pub default_time_zone: String,
 }
 
+/// The page cache of each pooled SQLite connection, KiB, unless
+/// `[database] sqlite_cache_kib` says otherwise: a quarter of SQLite's own
+/// default (2,000 KiB), so that 8 connections keep at most 4 MiB of pages
+/// (docs/performance.md, "Idle teachers in conversations").
+pub const DEFAULT_SQLITE_CACHE_KIB: u32 = 512;
+
 /// `[database]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -186,6 +192,9 @@ pub struct DatabaseSettings {
     pub url: String,
     /// Size of the connection pool.
     pub max_connections: u32,
+    /// SQLite only: the page cache of each pooled connection, KiB (at
+    /// least 1). Unused on PostgreSQL.
+    pub sqlite_cache_kib: u32,
 }
 
 /// `[federation]`
@@ -308,6 +317,7 @@ impl Default for DatabaseSettings {
         DatabaseSettings {
             url: String::new(),
             max_connections: 8,
+            sqlite_cache_kib: DEFAULT_SQLITE_CACHE_KIB,
         }
     }
 }
@@ -435,6 +445,11 @@ impl Settings {
         if self.database.max_connections == 0 {
             return Err(ConfigError::Inconsistent(
                 "database.max_connections must be at least 1".to_string(),
+            ));
+        }
+        if self.database.sqlite_cache_kib == 0 {
+            return Err(ConfigError::Inconsistent(
+                "database.sqlite_cache_kib must be at least 1".to_string(),
             ));
         }
         self.check_delivery()?;
@@ -580,6 +595,18 @@ mod tests {
         .unwrap();
         assert_eq!(settings.delivery.lease_ms, 1500);
         assert!(settings.forums.members_can_create);
+    }
+
+    #[test]
+    fn the_sqlite_page_cache_is_bounded_and_can_be_set() {
+        let settings = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(settings.database.sqlite_cache_kib, DEFAULT_SQLITE_CACHE_KIB);
+        let settings =
+            Settings::load(None, env(&[("PREAU_DATABASE_SQLITE_CACHE_KIB", "2000")])).unwrap();
+        assert_eq!(settings.database.sqlite_cache_kib, 2000);
+        let error =
+            Settings::load(None, env(&[("PREAU_DATABASE_SQLITE_CACHE_KIB", "0")])).unwrap_err();
+        assert!(error.to_string().contains("sqlite_cache_kib"), "{error}");
     }
 
     #[test]

@@ -18,7 +18,12 @@ async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
     if settings.database_url().starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.server.data_dir).map_err(StoreError::DataDir)?;
     }
-    let store = Store::connect(&settings.database_url(), settings.database.max_connections).await?;
+    let store = Store::connect_with_cache(
+        &settings.database_url(),
+        settings.database.max_connections,
+        settings.database.sqlite_cache_kib,
+    )
+    .await?;
     store.migrate().await?;
     Ok(store)
 }

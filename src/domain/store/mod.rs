@@ -170,7 +170,26 @@ pub struct Store {
 impl Store {
     /// Connects to `url`, creating the database (or SQLite file and its
     /// directory) when missing. Does not migrate: call [`Store::migrate`].
+    /// SQLite connections get the default page cache of the settings
+    /// ([`crate::config::DEFAULT_SQLITE_CACHE_KIB`]).
+    #[cfg(feature = "test-support")]
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Store> {
+        Store::connect_with_cache(
+            url,
+            max_connections,
+            crate::config::DEFAULT_SQLITE_CACHE_KIB,
+        )
+        .await
+    }
+
+    /// [`Store::connect`], each SQLite connection of the pool keeping at
+    /// most `sqlite_cache_kib` KiB of database pages in memory (`PRAGMA
+    /// cache_size`; PostgreSQL's cache is the database server's).
+    pub async fn connect_with_cache(
+        url: &str,
+        max_connections: u32,
+        sqlite_cache_kib: u32,
+    ) -> StoreResult<Store> {
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("sqlite:") {
             Engine::Sqlite
@@ -215,10 +234,19 @@ impl Store {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
                         use sqlx::Executor;
+                        // A negative cache_size is in KiB. SQLite's own
+                        // default (2,000 KiB) per pooled connection, each
+                        // filled by whatever it last read, is most of an
+                        // idle server's memory (docs/performance.md).
                         connection
                             .execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                                 PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                                format!(
+                                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                     PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                                     PRAGMA cache_size = -{};",
+                                    sqlite_cache_kib.max(1)
+                                )
+                                .as_str(),
                             )
                             .await?;
                     }
@@ -432,5 +460,31 @@ pub fn is_unique_violation(error: &StoreError) -> bool {
                 || db.code().as_deref() == Some("23505")
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+    use super::Store;
+
+    #[tokio::test]
+    async fn every_sqlite_connection_keeps_the_page_cache_it_was_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("cache.db").display());
+        let store = Store::connect_with_cache(&url, 2, 300).await.unwrap();
+        // Two connections at once: the pool opens both.
+        let mut first = store.pool().acquire().await.unwrap();
+        let mut second = store.pool().acquire().await.unwrap();
+        for connection in [&mut first, &mut second] {
+            let kib: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(&mut **connection)
+                .await
+                .unwrap();
+            assert_eq!(kib, -300, "a negative cache_size is in KiB");
+        }
+        drop((first, second));
+        store.close().await;
     }
 }
