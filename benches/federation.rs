@@ -21,7 +21,9 @@
 //!   directory run;
 //! - `PREAU_BENCH_FANOUT_WORKERS` / `PREAU_BENCH_FANOUT_PER_PEER` (256 / 10):
 //!   the tuned delivery settings (the defaults, 128 / 8, and the former
-//!   defaults, 32 / 4, are measured too).
+//!   defaults, 32 / 4, are measured too);
+//! - `PREAU_BENCH_MAX_CONNECTIONS` (the default): `[database]
+//!   max_connections` of the instances started in process.
 //!
 //! Only loopback (127.0.0.1) is ever contacted. The instance, the remote
 //! actors and the sinks run in this process unless stated ("child" starts
@@ -216,6 +218,12 @@ fn bench_settings(engine: Engine, dir: &std::path::Path) -> Settings {
     settings.federation.allow_loopback = true;
     settings.delivery.retry_base_ms = 1_000;
     settings.delivery.poll_ms = 100;
+    if let Some(pool) = std::env::var("PREAU_BENCH_MAX_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        settings.database.max_connections = pool;
+    }
     settings
 }
 

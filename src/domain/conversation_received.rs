@@ -125,6 +125,7 @@ impl Domain {
         let also_to = [inbox_of(invitee)];
         self.relay_conversation_change(&mut tx, conversation, answer, line, &also_to)
             .await?;
+        self.forget_unattended_lines(&mut tx, conversation).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
@@ -253,6 +254,7 @@ impl Domain {
         let also_to = [inbox_of(person)];
         self.relay_conversation_change(&mut tx, conversation, leave, Some(line), &also_to)
             .await?;
+        self.forget_unattended_lines(&mut tx, conversation).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
@@ -446,6 +448,9 @@ impl Domain {
             line
         };
         match change {
+            // Nobody here to read it: not kept (see `forget_unattended_lines`).
+            RelayedChange::Message(..)
+                if conversations::present_participants(&mut tx, id, true).await? == 0 => {}
             RelayedChange::Message(message, position) => {
                 match self.store.line_by_ap_id(&message.ap_id).await? {
                     // Written here (or already relayed): placed where the
@@ -526,6 +531,7 @@ impl Domain {
                 }
             }
         }
+        self.forget_unattended_lines(&mut tx, conversation).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)

@@ -362,6 +362,7 @@ impl Domain {
         let answer = self.conversation_answer(accept, &conversation, &me, &invite_id)?;
         self.share_conversation_change(&mut tx, &conversation, &me, &answer, line, &[])
             .await?;
+        self.forget_unattended_lines(&mut tx, &conversation).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
@@ -391,6 +392,7 @@ impl Domain {
         let leave = self.conversation_activity(ActivityKind::Leave, &conversation, &me, object)?;
         self.share_conversation_change(&mut tx, &conversation, &me, &leave, line, &[])
             .await?;
+        self.forget_unattended_lines(&mut tx, &conversation).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
@@ -459,6 +461,7 @@ impl Domain {
             (id, &conversation.name),
         )
         .await?;
+        self.forget_unattended_lines(&mut tx, &conversation).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(())
@@ -596,6 +599,31 @@ impl Domain {
             .await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
+        Ok(())
+    }
+
+    /// What nobody here may read any more is not kept: once no teacher
+    /// of here is in `conversation` (joined or invited), the copies of
+    /// messages written elsewhere and the lines of who joined, left or was
+    /// removed are deleted, in the transaction of the change. On the host
+    /// of a conversation between instances that waits until nobody at all
+    /// is in it, as the others' edits and deletions pass through it. A
+    /// teacher invited again sees what is said from their new arrival on,
+    /// as anyone arriving does.
+    pub(super) async fn forget_unattended_lines(
+        &self,
+        tx: &mut Tx,
+        conversation: &ConversationRow,
+    ) -> DomainResult<()> {
+        let local_only = !self.hosts_conversation(conversation) || conversation.is_direct();
+        if conversations::present_participants(tx, conversation.id, local_only).await? == 0 {
+            let gone = conversations::forget_copied_lines(tx, conversation.id).await?;
+            tracing::debug!(
+                conversation = conversation.id.0,
+                gone,
+                "unattended lines forgotten"
+            );
+        }
         Ok(())
     }
 

@@ -226,6 +226,7 @@ impl Domain {
                     note.detail = Some(reason.to_string());
                     note.link = "/conversations".into();
                     notify(&mut tx, Recipients::Actors(vec![person.id]), note).await?;
+                    self.forget_unattended_lines(&mut tx, &conversation).await?;
                 }
                 crate::domain::store::commit(tx).await?;
                 self.after_commit();

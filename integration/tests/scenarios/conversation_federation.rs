@@ -67,6 +67,36 @@ async fn message_ap_id(instance: &TestInstance, id: i64, body: &str) -> String {
         .unwrap_or_else(|| panic!("{body:?} on {}", instance.domain))
 }
 
+/// The lines `instance` keeps of its conversation `id`: each one's kind,
+/// and for a message whether it was written there.
+async fn kept_lines(instance: &TestInstance, id: i64) -> Vec<(String, bool)> {
+    let here = format!("{}/", instance.base_url);
+    instance
+        .store()
+        .lines(
+            preau::domain::store::conversations::ConversationId(id),
+            0,
+            500,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| {
+            let written_here = l.ap_id.is_some_and(|id| id.starts_with(&here));
+            (l.kind, written_here)
+        })
+        .collect()
+}
+
+/// Whether `kept` holds only what its instance may keep once none of its
+/// teachers is in the conversation: the opening lines and its own
+/// teachers' messages.
+fn only_own_words(kept: &[(String, bool)]) -> bool {
+    kept.iter().all(|(kind, written_here)| {
+        matches!(kind.as_str(), "locked" | "unlocked") || (kind == "message" && *written_here)
+    })
+}
+
 /// A signed GET of `url` by `instance`'s actor: its status.
 async fn signed_status(instance: &TestInstance, url: &str) -> u16 {
     preau::apub::projects::signed_get_status(&instance.running.state, url).await
@@ -586,6 +616,48 @@ async fn invitations_leaving_removal_and_edits_travel_between_instances() {
                 .any(|n| n["kind"] == "conversation_removed"),
             "{notes}"
         );
+
+        // C has nobody in it any more: it keeps no copy of what was said
+        // (Bob's message was there while Dora took part), B still does.
+        let kept_at_c = kept_lines(&c, c_id).await;
+        assert!(only_own_words(&kept_at_c), "{kept_at_c:?}");
+        assert!(
+            kept_lines(&b, b_id)
+                .await
+                .iter()
+                .any(|(kind, _)| kind == "joined"),
+            "B keeps its copy"
+        );
+        // Bob leaves, then Alice, the creator: B keeps Bob's own words
+        // only; the host, nobody left anywhere, its own only (none).
+        bob.post(&format!("/api/v1/conversations/{b_id}/leave"), json!({}))
+            .await
+            .expect(204);
+        after_delivery(&all, "bob's leaving reaches A", || async {
+            lines(&alice, a_id)
+                .await
+                .iter()
+                .any(|(k, who, _)| k == "left" && *who == bob_handle)
+        })
+        .await;
+        let kept_at_b = kept_lines(&b, b_id).await;
+        assert!(only_own_words(&kept_at_b), "{kept_at_b:?}");
+        assert!(
+            kept_at_b.contains(&("message".to_string(), true)),
+            "Bob's own message stays on B: {kept_at_b:?}"
+        );
+        assert!(
+            kept_lines(&a, a_id)
+                .await
+                .contains(&("message".to_string(), false)),
+            "A, still in it, keeps Bob's message"
+        );
+        alice
+            .post(&format!("/api/v1/conversations/{a_id}/leave"), json!({}))
+            .await
+            .expect(204);
+        let kept_at_a = kept_lines(&a, a_id).await;
+        assert!(only_own_words(&kept_at_a), "{kept_at_a:?}");
 
         // The same relay twice changes nothing.
         for instance in all {

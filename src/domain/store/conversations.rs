@@ -430,6 +430,41 @@ pub async fn delete_line(tx: &mut Tx, id: i64) -> StoreResult<()> {
     Ok(())
 }
 
+/// How many people are still in conversation `conversation` (joined or
+/// invited): anyone's, or with `local_only` the teachers of here only.
+pub async fn present_participants(
+    tx: &mut Tx,
+    conversation: ConversationId,
+    local_only: bool,
+) -> StoreResult<i64> {
+    let local = if local_only { " AND a.domain = ''" } else { "" };
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM conversation_participants p \
+         JOIN actors a ON a.id = p.actor_id \
+         WHERE p.conversation_id = $1 AND p.state IN ('joined', 'invited'){local}"
+    ))
+    .bind(conversation.0)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Deletes the lines of `conversation` that are not this instance's own
+/// words: copies of messages written elsewhere and the events of who
+/// joined, left or was removed. Messages written here stay (they are
+/// their authors', served from here), and so do the opening lines.
+/// Returns how many lines went.
+pub async fn forget_copied_lines(tx: &mut Tx, conversation: ConversationId) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "DELETE FROM conversation_lines WHERE conversation_id = $1 \
+         AND (kind IN ('joined', 'left', 'removed') OR (kind = 'message' \
+         AND actor_id NOT IN (SELECT id FROM actors WHERE domain = '')))",
+    )
+    .bind(conversation.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 impl Store {
     /// A conversation by id.
     pub async fn conversation(&self, id: ConversationId) -> StoreResult<Option<ConversationRow>> {
