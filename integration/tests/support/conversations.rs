@@ -1,6 +1,7 @@
 //! Conversations for scenarios, through the API: a teacher's conversation
 //! found by name (waited for across instances), its lines as they read
-//! them, an invitation accepted, and the times the pages show.
+//! them, an invitation accepted (and the host counting them in), who is
+//! joined, and the times the pages show.
 
 use super::{after_delivery, client::Client, TestInstance};
 use serde_json::json;
@@ -48,6 +49,43 @@ pub async fn accept_invitation(client: &Client<'_>, id: i64) {
         .post(&format!("/api/v1/conversations/{id}/accept"), json!({}))
         .await
         .expect(200);
+}
+
+/// The handles of the people `client` sees joined in conversation `id`,
+/// sorted.
+pub async fn joined(client: &Client<'_>, id: i64) -> Vec<String> {
+    let detail = client
+        .get_json(&format!("/api/v1/conversations/{id}"))
+        .await;
+    let mut handles: Vec<String> = detail["participants"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{detail}"))
+        .iter()
+        .filter(|p| p["state"] == "joined")
+        .filter_map(|p| p["person"]["handle"].as_str().map(str::to_string))
+        .collect();
+    handles.sort();
+    handles
+}
+
+/// `invitee` (`handle`) accepts their invitation to their conversation
+/// `id`, then waits (delivery running on `instances`) until the host's
+/// `creator` sees them joined in the host's conversation `host_id`.
+pub async fn accept_until_joined(
+    instances: &[&TestInstance],
+    invitee: &Client<'_>,
+    handle: &str,
+    id: i64,
+    creator: &Client<'_>,
+    host_id: i64,
+) {
+    accept_invitation(invitee, id).await;
+    after_delivery(
+        instances,
+        &format!("the host counts {handle} in"),
+        || async { joined(creator, host_id).await.iter().any(|h| h == handle) },
+    )
+    .await;
 }
 
 /// The lines `client` reads in conversation `id`: (kind, handle of the
