@@ -9,7 +9,8 @@ use super::support::{
     client::Client,
     contacts::make_contacts,
     conversations::{
-        accept_invitation, accept_until_joined, conversation_named, joined, until_listed,
+        accept_invitation, accept_until_joined, conversation_named, joined, listed_lines,
+        until_listed,
     },
     *,
 };
@@ -192,12 +193,8 @@ async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
             .expect(201);
         let line_id = sent["id"].as_i64().unwrap();
         let refusal = || async {
-            let lines = bob
-                .get_json(&format!("/api/v1/conversations/{b_id}/messages"))
-                .await;
-            lines["lines"]
-                .as_array()
-                .unwrap()
+            listed_lines(&bob, b_id)
+                .await
                 .iter()
                 .find(|l| l["id"] == line_id)
                 .and_then(|l| l["refused"].as_str().map(str::to_string))
