@@ -34,7 +34,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // benchmark code: a panic is a failure report
 
 use futures::StreamExt;
-use preau::domain::accounts::AdminCreateInput;
 use serde_json::{json, Value};
 use std::{
     collections::HashMap,
@@ -45,8 +44,8 @@ use tokio::sync::mpsc;
 
 mod common;
 use common::{
-    bench_runtime, database_url, drop_postgres_database, env_usize, free_port, ms, next_before,
-    percentile, read_events, serve_config, with_postgres, Served, PASSWORD,
+    bench_runtime, database_url, drop_postgres_database, env_usize, free_port, next_before,
+    seed_teachers, serve_config, summary, watch_stream, with_postgres, EventBlock, Served,
 };
 
 /// How long one wait of the set-up or of a round may take.
@@ -87,24 +86,7 @@ async fn start_instance(postgres: bool, teachers: usize) -> Instance {
     let port = free_port();
     let (settings, config) = serve_config(dir.path(), port, &url, EXTRA);
     let domain = preau::app::build_domain(settings).await.expect("domain");
-    let mut accounts: Vec<(usize, String)> = futures::stream::iter(0..teachers)
-        .map(|i| {
-            let domain = domain.clone();
-            async move {
-                let input = AdminCreateInput {
-                    email: format!("t{i}@example.org"),
-                    username: format!("t{i}"),
-                    password: PASSWORD.into(),
-                    is_admin: false,
-                };
-                let account = domain.admin_create_account(input).await.expect("teacher");
-                (i, domain.open_session(account.id).await.expect("session"))
-            }
-        })
-        .buffer_unordered(8)
-        .collect()
-        .await;
-    accounts.sort_by_key(|(i, _)| *i);
+    let accounts = seed_teachers(&domain, teachers).await;
     domain.store().close().await;
     drop(domain);
     let served = Served::start(
@@ -284,32 +266,30 @@ struct Seen {
     at: Instant,
 }
 
-/// Reads one stream until it ends; a minimal parse (the client shares
-/// the cores with three servers): the event name and its line id.
-async fn watch(response: reqwest::Response, stream: usize, seen: mpsc::UnboundedSender<Seen>) {
-    read_events(response, seen, |text, at| {
-        let is_line = text.lines().any(|l| l == "event: conversation_line");
-        let ready = text.lines().any(|l| l.starts_with(": ready"));
-        let line = text
-            .lines()
-            .find_map(|l| l.strip_prefix("data:"))
-            .and_then(|data| serde_json::from_str::<Value>(data.trim()).ok())
-            .and_then(|data| data["line_id"].as_i64());
-        match (is_line, ready) {
-            (true, _) => line.map(|line| Seen { stream, line, at }),
-            (false, true) => Some(Seen {
-                stream,
-                line: 0,
-                at,
-            }),
-            _ => None,
-        }
-    })
-    .await;
+/// What stream `stream` received in the event block `text`; a minimal
+/// parse (the client shares the cores with three servers): the event
+/// name and its line id.
+fn seen_in(stream: usize, text: &str, at: Instant) -> Option<Seen> {
+    let block = EventBlock::read(text);
+    let is_line = block.name == Some("conversation_line");
+    let line = block
+        .data
+        .and_then(|data| serde_json::from_str::<Value>(data).ok())
+        .and_then(|data| data["line_id"].as_i64());
+    match (is_line, block.ready) {
+        (true, _) => line.map(|line| Seen { stream, line, at }),
+        (false, true) => Some(Seen {
+            stream,
+            line: 0,
+            at,
+        }),
+        _ => None,
+    }
 }
 
-/// Opens the conversation stream of `token` on `instance`.
-async fn open_stream(
+/// Opens the conversation stream of `token` on `instance`; its events go
+/// to `seen` until the handle returned aborts the reading task.
+async fn open(
     client: &reqwest::Client,
     instance: &Instance,
     conversation: i64,
@@ -317,17 +297,15 @@ async fn open_stream(
     stream: usize,
     seen: mpsc::UnboundedSender<Seen>,
 ) -> tokio::task::AbortHandle {
-    let response = client
-        .get(format!(
-            "{}/api/v1/stream?conversation={conversation}",
-            instance.target()
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("stream");
-    assert_eq!(response.status(), 200, "stream {stream}");
-    tokio::spawn(watch(response, stream, seen)).abort_handle()
+    let url = format!(
+        "{}/api/v1/stream?conversation={conversation}",
+        instance.target()
+    );
+    let what = format!("stream {stream}");
+    watch_stream(client, url, token, &what, seen, move |text, at| {
+        seen_in(stream, text, at)
+    })
+    .await
 }
 
 /// The next event, within [`LIMIT`].
@@ -357,25 +335,6 @@ async fn post(
     .await;
 }
 
-fn summary(label: &str, mut times: Vec<Duration>, target: Option<Duration>) -> String {
-    times.sort();
-    let p99 = percentile(&times, 99.0);
-    let line = format!(
-        "{label}: n {} · p50 {} · p99 {} · max {}{}",
-        times.len(),
-        ms(percentile(&times, 50.0)),
-        ms(p99),
-        ms(times.last().copied().unwrap_or_default()),
-        match target {
-            Some(target) if p99 <= target => format!(" (target p99 ≤ {}: met)", ms(target)),
-            Some(target) => format!(" (target p99 ≤ {}: MISSED)", ms(target)),
-            None => String::new(),
-        }
-    );
-    println!("    {line}");
-    line
-}
-
 /// Two instances, one message at a time each way.
 async fn latency(postgres: bool, n: usize, client: &reqwest::Client) -> Vec<String> {
     let a = start_instance(postgres, 1).await;
@@ -384,8 +343,8 @@ async fn latency(postgres: bool, n: usize, client: &reqwest::Client) -> Vec<Stri
     let (on_a, on_b) = converse(client, &a, &[(&b, 0)]).await;
     let on_b = on_b[0];
     let (sender, mut seen) = mpsc::unbounded_channel();
-    let stream_a = open_stream(client, &a, on_a, &a.tokens[0], 0, sender.clone()).await;
-    let stream_b = open_stream(client, &b, on_b, &b.tokens[0], 1, sender.clone()).await;
+    let stream_a = open(client, &a, on_a, &a.tokens[0], 0, sender.clone()).await;
+    let stream_b = open(client, &b, on_b, &b.tokens[0], 1, sender.clone()).await;
     let mut ready = 0;
     while ready < 2 {
         if next(&mut seen).await.line == 0 {
@@ -499,7 +458,7 @@ async fn fanout(
     let (sender, mut seen) = mpsc::unbounded_channel();
     let mut streams = Vec::new();
     for (n, (instance, token, id)) in everyone.iter().enumerate() {
-        streams.push(open_stream(client, instance, *id, token, n, sender.clone()).await);
+        streams.push(open(client, instance, *id, token, n, sender.clone()).await);
     }
     let mut ready = 0;
     while ready < everyone.len() {

@@ -28,7 +28,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // benchmark code: a panic is a failure report
 
 use futures::StreamExt;
-use preau::domain::accounts::AdminCreateInput;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -36,39 +35,14 @@ use tokio::sync::mpsc;
 mod common;
 use common::{
     bench_runtime, database_url, drop_postgres_database, env_usize, free_port, load_average,
-    next_before, proc_status_kib, read_events, serve_config, server_binary, with_postgres, Served,
-    PASSWORD,
+    next_before, proc_status_kib, raise_open_files, seed_teachers, serve_config, server_binary,
+    settled_rss, watch_stream, with_postgres, EventBlock, Served,
 };
 
 /// The issue's target for the whole process, KiB.
 const TARGET_KIB: u64 = 64 * 1024;
 /// How long opening every stream may take before the bench gives up.
 const OPEN_LIMIT: Duration = Duration::from_secs(120);
-
-/// Raises this process's open-file limit (the child inherits it) to what
-/// `streams` connections on both sides need, within the hard limit.
-fn raise_open_files(streams: usize) {
-    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
-    let wanted = (streams as u64) * 2 + 1024;
-    let limit = getrlimit(Resource::Nofile);
-    let current = limit.current.unwrap_or(u64::MAX);
-    if current >= wanted {
-        return;
-    }
-    let raised = limit.maximum.map_or(wanted, |max| wanted.min(max));
-    setrlimit(
-        Resource::Nofile,
-        Rlimit {
-            current: Some(raised),
-            maximum: limit.maximum,
-        },
-    )
-    .expect("setrlimit");
-    assert!(
-        raised >= wanted,
-        "the hard limit allows {raised} open files, {wanted} needed"
-    );
-}
 
 /// What a stream received: its opening, or a conversation line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,26 +51,18 @@ enum Seen {
     Line,
 }
 
-/// Reads one stream until it ends, reporting its opening and each
+/// What a stream received in the event block `text`: its opening, or a
 /// `conversation_line` event (a minimal parse: the client shares the
 /// cores with the server).
-async fn watch(response: reqwest::Response, seen: mpsc::UnboundedSender<Seen>) {
-    read_events(response, seen, |text, _| {
-        if text
-            .lines()
-            .any(|l| l.strip_prefix("event:").map(str::trim) == Some("conversation_line"))
-        {
-            Some(Seen::Line)
-        } else if text
-            .lines()
-            .any(|l| l.starts_with(": ready") || l == ":ready")
-        {
-            Some(Seen::Ready)
-        } else {
-            None
-        }
-    })
-    .await;
+fn seen_in(text: &str, _: Instant) -> Option<Seen> {
+    let block = EventBlock::read(text);
+    if block.name == Some("conversation_line") {
+        Some(Seen::Line)
+    } else if block.ready {
+        Some(Seen::Ready)
+    } else {
+        None
+    }
 }
 
 /// A request as `token`; the JSON answer, its status checked.
@@ -186,19 +152,9 @@ async fn seed_group(
     id
 }
 
-/// VmRSS of `pid` once it stops moving (reads 250 ms apart, 5 s at most).
-async fn settled_rss(pid: u32) -> u64 {
-    let mut rss = proc_status_kib(Some(pid), "VmRSS:");
-    for _ in 0..20 {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        let now = proc_status_kib(Some(pid), "VmRSS:");
-        if now == rss {
-            break;
-        }
-        rss = now;
-    }
-    rss
-}
+/// How many more reads of VmRSS (250 ms apart, 5 s at most) until it
+/// settles.
+const SETTLE_READS: usize = 20;
 
 fn mib(kib: u64) -> String {
     format!("{kib} KiB ({:.1} MiB)", kib as f64 / 1024.0)
@@ -216,27 +172,7 @@ async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
     // Accounts, in this process (a password hash and a key pair each).
     let seeded = Instant::now();
     let domain = preau::app::build_domain(settings).await.expect("domain");
-    let accounts: Vec<_> = futures::stream::iter(0..teachers)
-        .map(|i| {
-            let domain = domain.clone();
-            let input = AdminCreateInput {
-                username: format!("t{i}"),
-                email: format!("t{i}@example.org"),
-                password: PASSWORD.into(),
-                is_admin: false,
-            };
-            async move {
-                let account = domain.admin_create_account(input).await.expect("teacher");
-                let token = domain.open_session(account.id).await.expect("session");
-                (i, account.username, token)
-            }
-        })
-        .buffer_unordered(8)
-        .collect()
-        .await;
-    let mut accounts = accounts;
-    accounts.sort_by_key(|(i, _, _)| *i);
-    let tokens: Vec<(String, String)> = accounts.into_iter().map(|(_, n, t)| (n, t)).collect();
+    let tokens = seed_teachers(&domain, teachers).await;
     domain.store().close().await;
     drop(domain);
     println!(
@@ -289,23 +225,21 @@ async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
     )
     .await;
     let (pid, target) = (served.pid, served.target.clone());
-    let rss_started = settled_rss(pid).await;
+    let rss_started = settled_rss(pid, SETTLE_READS).await;
     let (sender, mut seen) = mpsc::unbounded_channel();
     // Warm-up: one stream opens and goes (one-time allocations done).
-    let warm = client
-        .get(format!(
-            "{target}/api/v1/stream?conversation={}",
-            conversations[0].1
-        ))
-        .bearer_auth(&tokens[0].1)
-        .send()
-        .await
-        .expect("warm-up stream");
-    assert_eq!(warm.status(), 200);
-    let warm = tokio::spawn(watch(warm, sender.clone()));
+    let warm = watch_stream(
+        &client,
+        format!("{target}/api/v1/stream?conversation={}", conversations[0].1),
+        &tokens[0].1,
+        "warm-up stream",
+        sender.clone(),
+        seen_in,
+    )
+    .await;
     assert_eq!(seen.recv().await, Some(Seen::Ready));
     warm.abort();
-    let rss_before = settled_rss(pid).await;
+    let rss_before = settled_rss(pid, SETTLE_READS).await;
     let (anon_before, file_before) = (
         proc_status_kib(Some(pid), "RssAnon:"),
         proc_status_kib(Some(pid), "RssFile:"),
@@ -318,16 +252,9 @@ async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
             let token = tokens[i].1.clone();
             let conversation = conversations[i / group].1;
             async move {
-                let response = client
-                    .get(format!(
-                        "{target}/api/v1/stream?conversation={conversation}"
-                    ))
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .expect("stream");
-                assert_eq!(response.status(), 200, "stream of t{i}");
-                tokio::spawn(watch(response, sender)).abort_handle()
+                let url = format!("{target}/api/v1/stream?conversation={conversation}");
+                let what = format!("stream of t{i}");
+                watch_stream(&client, url, &token, &what, sender, seen_in).await
             }
         })
         .buffer_unordered(64)
@@ -344,9 +271,9 @@ async fn run(postgres: bool, teachers: usize, group: usize, idle: Duration) {
         }
     }
     let open_time = opened.elapsed();
-    let rss_open = settled_rss(pid).await;
+    let rss_open = settled_rss(pid, SETTLE_READS).await;
     tokio::time::sleep(idle).await;
-    let rss_idle = settled_rss(pid).await;
+    let rss_idle = settled_rss(pid, SETTLE_READS).await;
     let hwm = proc_status_kib(Some(pid), "VmHWM:");
     println!(
         "    {teachers} streams open in {:.2} s; server VmRSS: started {}, before the streams {}, \
@@ -435,7 +362,7 @@ fn main() {
     let teachers = env_usize("PREAU_BENCH_IDLE_TEACHERS", 1000).max(1);
     let group = env_usize("PREAU_BENCH_IDLE_GROUP", 10).clamp(2, 50);
     let idle = Duration::from_secs(env_usize("PREAU_BENCH_IDLE_SECONDS", 20) as u64);
-    raise_open_files(teachers);
+    raise_open_files(teachers, false);
     let runtime = bench_runtime("idle-conversations benchmark");
     runtime.block_on(async {
         run(false, teachers, group, idle).await;

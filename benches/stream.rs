@@ -37,41 +37,14 @@ use tokio::sync::mpsc;
 mod common;
 use common::{
     bench_runtime, database_url, drop_postgres_database, env_usize, free_port, load_average, ms,
-    next_before, percentile, proc_cpu, proc_status_kib, read_events, serve_config, server_binary,
-    with_postgres, Served, PASSWORD,
+    next_before, proc_cpu, proc_status_kib, raise_open_files, seed_teachers, serve_config,
+    server_binary, settled_rss, summary, watch_stream, with_postgres, EventBlock, Served, PASSWORD,
 };
 
 /// Mentions per reply in the notification case (`MAX_MENTIONS`).
 const MENTIONED: usize = preau::domain::mentions::MAX_MENTIONS;
 /// How long a round may take before the bench gives up.
 const ROUND_LIMIT: Duration = Duration::from_secs(60);
-
-/// Raises this process's open-file limit (the child inherits it) to what
-/// `streams` connections on both sides need, within the hard limit.
-fn raise_open_files(streams: usize) {
-    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
-    let wanted = (streams as u64) * 2 + 1024;
-    let limit = getrlimit(Resource::Nofile);
-    let current = limit.current.unwrap_or(u64::MAX);
-    if current >= wanted {
-        println!("open files: limit {current}, enough");
-        return;
-    }
-    let raised = limit.maximum.map_or(wanted, |max| wanted.min(max));
-    setrlimit(
-        Resource::Nofile,
-        Rlimit {
-            current: Some(raised),
-            maximum: limit.maximum,
-        },
-    )
-    .expect("setrlimit");
-    println!("open files: limit raised from {current} to {raised}");
-    assert!(
-        raised >= wanted,
-        "the hard limit allows {raised} open files, {wanted} needed"
-    );
-}
 
 /// What a stream received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,40 +65,27 @@ struct Seen {
     at: Instant,
 }
 
-/// Reads one stream until it ends, reporting what it receives: the event
+/// What stream `stream` received in the event block `text`: the event
 /// name and the `id:` line, no JSON.
-async fn watch(response: reqwest::Response, stream: usize, seen: mpsc::UnboundedSender<Seen>) {
-    read_events(response, seen, |text, at| {
-        let mut name = None;
-        let mut cursor = None;
-        let mut ready = false;
-        for line in text.lines() {
-            if let Some(value) = line.strip_prefix("event:") {
-                name = Some(value.trim().to_string());
-            } else if let Some(value) = line.strip_prefix("id:") {
-                cursor = value
-                    .trim()
-                    .split_once('.')
-                    .map(|(n, r)| (n.parse::<i64>().unwrap_or(0), r.parse::<i64>().unwrap_or(0)));
-            } else if line.starts_with(":ready") || line.starts_with(": ready") {
-                ready = true;
-            }
-        }
-        let (notification, reply) = cursor.unwrap_or((0, 0));
-        let (kind, id) = match name.as_deref() {
-            Some("reply") => (Kind::Reply, reply),
-            Some("notification") => (Kind::Notification, notification),
-            _ if ready => (Kind::Ready, 0),
-            _ => return None,
-        };
-        Some(Seen {
-            stream,
-            kind,
-            id,
-            at,
-        })
+fn seen_in(stream: usize, text: &str, at: Instant) -> Option<Seen> {
+    let block = EventBlock::read(text);
+    let cursor = block
+        .id
+        .and_then(|id| id.split_once('.'))
+        .map(|(n, r)| (n.parse::<i64>().unwrap_or(0), r.parse::<i64>().unwrap_or(0)));
+    let (notification, reply) = cursor.unwrap_or((0, 0));
+    let (kind, id) = match block.name {
+        Some("reply") => (Kind::Reply, reply),
+        Some("notification") => (Kind::Notification, notification),
+        _ if block.ready => (Kind::Ready, 0),
+        _ => return None,
+    };
+    Some(Seen {
+        stream,
+        kind,
+        id,
+        at,
     })
-    .await;
 }
 
 /// Opens `count` plain HTTP/1.1 keep-alive connections to `address`
@@ -171,19 +131,8 @@ async fn keep_alive_connections(address: &str, count: usize) -> Vec<tokio::net::
         .await
 }
 
-/// VmRSS of `pid` once it stops moving (a few reads 250 ms apart).
-async fn settled_rss(pid: u32) -> u64 {
-    let mut rss = proc_status_kib(Some(pid), "VmRSS:");
-    for _ in 0..8 {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        let now = proc_status_kib(Some(pid), "VmRSS:");
-        if now == rss {
-            break;
-        }
-        rss = now;
-    }
-    rss
-}
+/// How many more reads of VmRSS (250 ms apart) until it settles.
+const SETTLE_READS: usize = 8;
 
 /// Seeds the instance in this process and starts `preau serve` on it.
 /// Returns the server, the author's token, the teachers' tokens and the
@@ -198,39 +147,18 @@ async fn start(
     let (settings, config) = serve_config(dir, port, url, "");
     let seeded = Instant::now();
     let domain = preau::app::build_domain(settings).await.expect("domain");
-    let create = |name: String, is_admin: bool| AdminCreateInput {
-        email: format!("{name}@example.org"),
-        username: name,
-        password: PASSWORD.into(),
-        is_admin,
-    };
     let author = domain
-        .admin_create_account(create("anne".into(), true))
+        .admin_create_account(AdminCreateInput {
+            email: "anne@example.org".into(),
+            username: "anne".into(),
+            password: PASSWORD.into(),
+            is_admin: true,
+        })
         .await
         .expect("author");
     let author_token = domain.open_session(author.id).await.expect("session");
     let (_, thread) = common::maths_thread(&domain, &author).await;
-    // Accounts are created a few at a time (password hash and key pair
-    // each).
-    let accounts: Vec<_> = futures::stream::iter(0..teachers)
-        .map(|i| {
-            let domain = domain.clone();
-            let input = create(format!("t{i}"), false);
-            async move {
-                let account = domain.admin_create_account(input).await.expect("teacher");
-                let token = domain.open_session(account.id).await.expect("session");
-                (i, account.username, token)
-            }
-        })
-        .buffer_unordered(8)
-        .collect()
-        .await;
-    let mut accounts = accounts;
-    accounts.sort_by_key(|(i, _, _)| *i);
-    let tokens: Vec<(String, String)> = accounts
-        .into_iter()
-        .map(|(_, name, token)| (name, token))
-        .collect();
+    let tokens = seed_teachers(&domain, teachers).await;
     println!(
         "    seeded {teachers} teachers, a forum and a thread in {:.1} s ({})",
         seeded.elapsed().as_secs_f64(),
@@ -253,14 +181,12 @@ async fn open(
     stream: usize,
     seen: mpsc::UnboundedSender<Seen>,
 ) -> tokio::task::AbortHandle {
-    let response = client
-        .get(format!("{target}/api/v1/stream?thread={thread}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("stream");
-    assert_eq!(response.status(), 200, "stream {stream}");
-    tokio::spawn(watch(response, stream, seen)).abort_handle()
+    let url = format!("{target}/api/v1/stream?thread={thread}");
+    let what = format!("stream {stream}");
+    watch_stream(client, url, token, &what, seen, move |text, at| {
+        seen_in(stream, text, at)
+    })
+    .await
 }
 
 /// Posts a reply as the author; its id.
@@ -321,23 +247,6 @@ async fn wait_for(
     last
 }
 
-fn summary(label: &str, mut times: Vec<Duration>, target: Option<Duration>) {
-    times.sort();
-    let p99 = percentile(&times, 99.0);
-    println!(
-        "    {label}: n {} · p50 {} · p99 {} · max {}{}",
-        times.len(),
-        ms(percentile(&times, 50.0)),
-        ms(p99),
-        ms(times.last().copied().unwrap_or_default()),
-        match target {
-            Some(target) if p99 <= target => format!(" (target p99 ≤ {}: met)", ms(target)),
-            Some(target) => format!(" (target p99 ≤ {}: MISSED)", ms(target)),
-            None => String::new(),
-        }
-    );
-}
-
 async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, mentions: usize) {
     let engine = if postgres { "PostgreSQL" } else { "SQLite" };
     println!(
@@ -387,7 +296,7 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
         .await;
     wait_for(&mut seen, &mut aside, Kind::Ready, streams, |_| true).await;
     let open_time = opened.elapsed();
-    let rss_idle = settled_rss(pid).await;
+    let rss_idle = settled_rss(pid, SETTLE_READS).await;
     let per_stream = (rss_idle.saturating_sub(rss_before)) as f64 / streams as f64;
     println!(
         "    {streams} streams open in {:.2} s; server VmRSS {} KiB before, {} KiB with them idle: {:.1} KiB per idle stream (target ≤ 20 KiB: {})",
@@ -512,7 +421,7 @@ async fn run(postgres: bool, streams: usize, teachers: usize, replies: usize, me
     tokio::time::sleep(Duration::from_millis(500)).await;
     let plain_before = proc_status_kib(Some(server.pid), "VmRSS:");
     let plain = keep_alive_connections(&address, streams).await;
-    let plain_idle = settled_rss(server.pid).await;
+    let plain_idle = settled_rss(server.pid, SETTLE_READS).await;
     println!(
         "    {streams} plain keep-alive connections (fresh server, one GET each, then idle): VmRSS {plain_before} → {plain_idle} KiB, {:.1} KiB per connection",
         plain_idle.saturating_sub(plain_before) as f64 / streams as f64
@@ -530,7 +439,7 @@ fn main() {
     let teachers = env_usize("PREAU_BENCH_STREAM_TEACHERS", 200).clamp(1, streams.max(1));
     let replies = env_usize("PREAU_BENCH_STREAM_REPLIES", 50);
     let mentions = env_usize("PREAU_BENCH_STREAM_MENTIONS", 20);
-    raise_open_files(streams);
+    raise_open_files(streams, true);
     let runtime = bench_runtime("live-stream benchmark");
     runtime.block_on(async {
         run(false, streams, teachers, replies, mentions).await;

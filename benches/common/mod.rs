@@ -1,9 +1,11 @@
-//! What the benches share: knobs read from the environment, percentiles,
-//! readings of a process from `/proc`, the database of a run (a fresh
-//! PostgreSQL database, dropped afterwards), `preau serve` started as a
-//! child, its event streams read, and a read load of concurrent clients;
-//! the heading and runtime of a bench. Each bench includes it
-//! with `mod common;` and uses part of it.
+//! What the benches share: knobs read from the environment, percentiles
+//! and their summary line, readings of a process from `/proc`, the
+//! open-file limit, the database of a run (a fresh PostgreSQL database,
+//! dropped afterwards), its teachers seeded, `preau serve` started as a
+//! child, its event streams opened and read (each event block's lines
+//! picked out), and a read load of concurrent clients; the heading and
+//! runtime of a bench. Each bench includes it with `mod common;` and uses
+//! part of it.
 
 #![allow(dead_code)] // no bench uses all of it
 
@@ -41,6 +43,28 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// `label: n · p50 · p99 · max` of `times` (sorted here), with whether
+/// p99 met `target` when there is one; printed, and returned for a
+/// bench's summary.
+pub fn summary(label: &str, mut times: Vec<Duration>, target: Option<Duration>) -> String {
+    times.sort();
+    let p99 = percentile(&times, 99.0);
+    let line = format!(
+        "{label}: n {} · p50 {} · p99 {} · max {}{}",
+        times.len(),
+        ms(percentile(&times, 50.0)),
+        ms(p99),
+        ms(times.last().copied().unwrap_or_default()),
+        match target {
+            Some(target) if p99 <= target => format!(" (target p99 ≤ {}: met)", ms(target)),
+            Some(target) => format!(" (target p99 ≤ {}: MISSED)", ms(target)),
+            None => String::new(),
+        }
+    );
+    println!("    {line}");
+    line
+}
+
 /// `/proc/PID/FILE`, or `/proc/self/FILE` without a pid.
 fn proc_file(pid: Option<u32>, file: &str) -> String {
     let path = match pid {
@@ -59,6 +83,53 @@ pub fn proc_status_kib(pid: Option<u32>, field: &str) -> u64 {
         .and_then(|line| line.split_whitespace().nth(1))
         .and_then(|kib| kib.parse().ok())
         .unwrap_or(0)
+}
+
+/// VmRSS of `pid` once it stops moving: up to `reads` more reads, 250 ms
+/// apart, until two agree.
+pub async fn settled_rss(pid: u32, reads: usize) -> u64 {
+    let mut rss = proc_status_kib(Some(pid), "VmRSS:");
+    for _ in 0..reads {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = proc_status_kib(Some(pid), "VmRSS:");
+        if now == rss {
+            break;
+        }
+        rss = now;
+    }
+    rss
+}
+
+/// Raises this process's open-file limit (the child inherits it) to what
+/// `streams` connections on both sides need, within the hard limit; says
+/// what it did when `report`.
+pub fn raise_open_files(streams: usize, report: bool) {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let wanted = (streams as u64) * 2 + 1024;
+    let limit = getrlimit(Resource::Nofile);
+    let current = limit.current.unwrap_or(u64::MAX);
+    if current >= wanted {
+        if report {
+            println!("open files: limit {current}, enough");
+        }
+        return;
+    }
+    let raised = limit.maximum.map_or(wanted, |max| wanted.min(max));
+    setrlimit(
+        Resource::Nofile,
+        Rlimit {
+            current: Some(raised),
+            maximum: limit.maximum,
+        },
+    )
+    .expect("setrlimit");
+    if report {
+        println!("open files: limit raised from {current} to {raised}");
+    }
+    assert!(
+        raised >= wanted,
+        "the hard limit allows {raised} open files, {wanted} needed"
+    );
 }
 
 /// The kernel's clock ticks per second (`USER_HZ`).
@@ -135,6 +206,100 @@ pub fn with_postgres() -> bool {
 pub fn server_binary() -> String {
     std::env::var("PREAU_BENCH_SERVER_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_preau").to_string())
+}
+
+/// Teachers `t0`, `t1`… (`tN@example.org`, none an admin), `count` of
+/// them created in `domain` a few at a time (a password hash and a key
+/// pair each), each with a session: (name, token), in order.
+pub async fn seed_teachers(domain: &preau::domain::Domain, count: usize) -> Vec<(String, String)> {
+    use futures::StreamExt;
+    let mut accounts: Vec<_> = futures::stream::iter(0..count)
+        .map(|i| {
+            let domain = domain.clone();
+            let input = preau::domain::accounts::AdminCreateInput {
+                username: format!("t{i}"),
+                email: format!("t{i}@example.org"),
+                password: PASSWORD.into(),
+                is_admin: false,
+            };
+            async move {
+                let account = domain.admin_create_account(input).await.expect("teacher");
+                let token = domain.open_session(account.id).await.expect("session");
+                (i, account.username, token)
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    accounts.sort_by_key(|(i, _, _)| *i);
+    accounts
+        .into_iter()
+        .map(|(_, name, token)| (name, token))
+        .collect()
+}
+
+/// Opens the event stream at `url` as `token`; panics (naming `what`)
+/// unless it answers 200.
+pub async fn open_stream(
+    client: &reqwest::Client,
+    url: String,
+    token: &str,
+    what: &str,
+) -> reqwest::Response {
+    let response = client
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(response.status(), 200, "{what}");
+    response
+}
+
+/// Opens the event stream at `url` as `token` (see [`open_stream`]) and
+/// reads it in a task of its own (see [`read_events`], with `parse`),
+/// until the handle returned aborts the task.
+pub async fn watch_stream<T: Send + 'static>(
+    client: &reqwest::Client,
+    url: String,
+    token: &str,
+    what: &str,
+    seen: tokio::sync::mpsc::UnboundedSender<T>,
+    parse: impl FnMut(&str, Instant) -> Option<T> + Send + 'static,
+) -> tokio::task::AbortHandle {
+    let response = open_stream(client, url, token, what).await;
+    tokio::spawn(read_events(response, seen, parse)).abort_handle()
+}
+
+/// The lines of one event block a bench reads, as written: its `event:`
+/// name, its `id:` and `data:` values, and whether it is the stream's
+/// opening comment (`: ready`).
+#[derive(Default)]
+pub struct EventBlock<'a> {
+    pub name: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub data: Option<&'a str>,
+    pub ready: bool,
+}
+
+impl<'a> EventBlock<'a> {
+    /// Picks the lines out of `text`; nothing parsed further (the client
+    /// shares the cores with the servers).
+    pub fn read(text: &'a str) -> EventBlock<'a> {
+        let mut block = EventBlock::default();
+        for line in text.lines() {
+            if let Some(value) = line.strip_prefix("event:") {
+                block.name = Some(value.trim());
+            } else if let Some(value) = line.strip_prefix("id:") {
+                block.id = Some(value.trim());
+            } else if let Some(value) = line.strip_prefix("data:") {
+                block.data = Some(value.trim());
+            } else if line.starts_with(":ready") || line.starts_with(": ready") {
+                block.ready = true;
+            }
+        }
+        block
+    }
 }
 
 /// Reads an event stream until it ends, a chunk at a time: each event

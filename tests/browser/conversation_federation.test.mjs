@@ -21,24 +21,17 @@ import dns from 'node:dns';
 
 import { chromium } from 'playwright-core';
 import {
-  atBothWidths,
   bodyText,
-  checkAccessibility,
+  checkedAtBothWidths,
   clickAndWaitForPage,
-  createUser,
   goto,
-  launchChromium,
   logIn,
   markPage,
-  newInstance,
-  newPages,
   reloadUntil,
   sendMessage,
-  setUp,
-  startInstance,
-  stepper,
+  severalInstances,
   stillSamePage,
-  tearDown,
+  streamOpen,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -48,51 +41,28 @@ const CAMILLE = { name: 'cmartin', email: 'camille.martin@ac-rennes.fr', passwor
 const BRUNO = { name: 'bleroy', email: 'bruno.leroy@example.org', password: 'Compas-rouge-2024!' };
 const NAME = 'Projet commun';
 
-const state = {
-  a: newInstance('A', 'Camille’s instance, the host'),
-  b: newInstance('B', 'Bruno’s instance'),
-  browser: null,
-  camille: null,
-  bruno: null,
-  failed: false,
-  axeFindings: [],
-  dialogs: [],
-  pathA: null,
-  pathB: null,
-};
-const INSTANCES = () => [state.a, state.b];
-
-const step = stepper(state, {
+const { state, step } = severalInstances(chromium, {
   prefix: 'conversation_federation',
   timeoutMs: 120_000,
-  pages: () => [['camille', state.camille], ['bruno', state.bruno]],
+  instances: [
+    { key: 'a', label: 'A', what: 'Camille’s instance, the host', config: 'instance-config/institutional.toml' },
+    { key: 'b', label: 'B', what: 'Bruno’s instance', config: 'instance-config/associative.toml' },
+  ],
+  people: [
+    { key: 'camille', label: 'camille', user: CAMILLE, on: 'a' },
+    { key: 'bruno', label: 'bruno', user: BRUNO, on: 'b' },
+  ],
+  extra: { pathA: null, pathB: null },
 });
+const INSTANCES = () => [state.a, state.b];
 
-setUp(state, async () => {
-  const prefix = 'preau-browser-conversation-federation';
-  await startInstance(state.a, { config: 'instance-config/institutional.toml', prefix });
-  await startInstance(state.b, { config: 'instance-config/associative.toml', prefix });
-  await createUser(state.a, CAMILLE);
-  await createUser(state.b, BRUNO);
-  state.browser = await launchChromium(chromium);
-  [state.camille, state.bruno] = await newPages(state.browser, 2, state.dialogs);
-});
-
-tearDown(state, { prefix: 'conversation_federation', instances: INSTANCES });
-
-/** Axe on the page at 1280 and 390 px, with screenshots through `atBothWidths`. */
-async function checked(page, inst, pathname, label) {
-  await atBothWidths(page, inst, pathname, `conversation-federation-${label}`);
-  await checkAccessibility(page, label, state.axeFindings);
-  await page.setViewportSize({ width: 390, height: 900 });
-  await checkAccessibility(page, `${label} (390 px)`, state.axeFindings);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-/** Waits until the page's live stream is connected. */
-async function streamOpen(page) {
-  await page.waitForFunction(() => document.body.dataset.liveState === 'open', null, { timeout: 15_000 });
-}
+/** Screenshots at both widths, then axe at 1280 and 390 px. */
+const checked = (page, inst, pathname, label) =>
+  checkedAtBothWidths(page, inst, pathname, {
+    shot: `conversation-federation-${label}`,
+    label,
+    findings: state.axeFindings,
+  });
 
 step('Camille (A) and Bruno (B) become contacts across the instances', async () => {
   await logIn(state.camille, state.a, CAMILLE);

@@ -19,9 +19,9 @@ import dns from 'node:dns';
 
 import { chromium } from 'playwright-core';
 import {
-  atBothWidths,
   bodyText,
   checkAccessibility,
+  checkedAtBothWidths,
   clickAndWaitForPage,
   goto,
   logIn,
@@ -29,6 +29,7 @@ import {
   oneInstance,
   sendMessage,
   stillSamePage,
+  streamOpen,
 } from './lib.mjs';
 
 dns.setDefaultResultOrder('ipv4first');
@@ -48,19 +49,9 @@ const { state, step } = oneInstance(chromium, {
   extra: { path: null },
 });
 
-/** Checks axe on the page as it is, then at both widths through `atBothWidths`. */
-async function checked(page, pathname, label) {
-  await atBothWidths(page, state.a, pathname, `conversations-${label}`);
-  await checkAccessibility(page, label, state.axeFindings);
-  await page.setViewportSize({ width: 390, height: 900 });
-  await checkAccessibility(page, `${label} (390 px)`, state.axeFindings);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-/** Waits until the page's live stream is connected. */
-async function streamOpen(page) {
-  await page.waitForFunction(() => document.body.dataset.liveState === 'open', null, { timeout: 15_000 });
-}
+/** Screenshots at both widths, then axe at 1280 and 390 px. */
+const checked = (page, pathname, label) =>
+  checkedAtBothWidths(page, state.a, pathname, { shot: `conversations-${label}`, label, findings: state.axeFindings });
 
 step('the two teachers become contacts', async () => {
   await logIn(state.camille, state.a, CAMILLE);

@@ -554,17 +554,33 @@ export function setUp(state, fn) {
 }
 
 /**
- * The set-up of a file that drives one instance: its `state` (instance `a`, the
- * browser, a page per person, the failure flag and findings, then `extra`'s fields),
- * its `step` (60 s each, screenshots of every person's page on failure), and its
- * `before` and `after`: the instance started from `config`, each person's account
- * made with the CLI, Chromium launched, a page opened for each person in order (as
- * `state[key]`); all stopped and cleaned up at the end.
- * `people`: `{ key, label, user, admin }`; `label` names the failure screenshots.
+ * The set-up of a file that drives one instance: `severalInstances` with instance `a`
+ * (label "A") started from `config`, and every person on it.
  */
 export function oneInstance(chromium, { prefix, config, people, extra = {} }) {
+  return severalInstances(chromium, {
+    prefix,
+    instances: [{ key: 'a', label: 'A', config }],
+    people,
+    extra,
+  });
+}
+
+/**
+ * The set-up of a file that drives one instance or more: its `state` (each instance
+ * as `state[key]`, the browser, a page per person, the failure flag and findings,
+ * then `extra`'s fields), its `step` (`timeoutMs` each, screenshots of every person's
+ * page on failure), and its `before` and `after`: the instances started in order, each
+ * from its `config`, each person's account made with the CLI on their instance,
+ * Chromium launched, a page opened for each person in order (as `state[key]`); all
+ * stopped and cleaned up at the end.
+ * `instances`: `{ key, label, what, config }`; `label` and `what` name it in logs.
+ * `people`: `{ key, label, user, admin, on }`; `label` names the failure screenshots,
+ * `on` is the key of their instance (`a` by default).
+ */
+export function severalInstances(chromium, { prefix, instances, people, extra = {}, timeoutMs = 60_000 }) {
   const state = {
-    a: newInstance('A'),
+    ...Object.fromEntries(instances.map(({ key, label, what }) => [key, newInstance(label, what)])),
     browser: null,
     failed: false,
     axeFindings: [],
@@ -574,20 +590,39 @@ export function oneInstance(chromium, { prefix, config, people, extra = {} }) {
   };
   const step = stepper(state, {
     prefix,
-    timeoutMs: 60_000,
+    timeoutMs,
     pages: () => people.map(({ key, label }) => [label, state[key]]),
   });
   setUp(state, async () => {
-    await startInstance(state.a, { config, prefix: `preau-browser-${prefix}` });
-    for (const { user, admin = false } of people) await createUser(state.a, user, { admin });
+    for (const { key, config } of instances) {
+      await startInstance(state[key], { config, prefix: `preau-browser-${prefix}` });
+    }
+    for (const { user, admin = false, on = 'a' } of people) await createUser(state[on], user, { admin });
     state.browser = await launchChromium(chromium);
     const pages = await newPages(state.browser, people.length, state.dialogs);
     people.forEach(({ key }, i) => {
       state[key] = pages[i];
     });
   });
-  tearDown(state, { prefix, instances: () => [state.a] });
+  tearDown(state, { prefix, instances: () => instances.map(({ key }) => state[key]) });
   return { state, step };
+}
+
+/** Waits until the page's live stream is connected. */
+export async function streamOpen(page) {
+  await page.waitForFunction(() => document.body.dataset.liveState === 'open', null, { timeout: 15_000 });
+}
+
+/**
+ * Screenshots of `pathname` at both widths (`atBothWidths`, named `shot`), then axe on
+ * the page at 1280 and 390 px (`label`), its findings kept in `findings`.
+ */
+export async function checkedAtBothWidths(page, inst, pathname, { shot, label, findings }) {
+  await atBothWidths(page, inst, pathname, shot);
+  await checkAccessibility(page, label, findings);
+  await page.setViewportSize({ width: 390, height: 900 });
+  await checkAccessibility(page, `${label} (390 px)`, findings);
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 /**

@@ -25,23 +25,21 @@ import { randomUUID } from "node:crypto";
 import {
   ACTIVITY_JSON,
   api,
-  createTeacher,
+  assertOneMention,
+  createReceived,
   databaseKind,
   explained,
   finish,
-  inboundCarrying,
   loaders,
+  lookedUp,
   preau,
-  preparePreau,
   reads,
   realFetch,
-  receivedBy,
-  startFedify,
-  startPreau,
+  startWithFedify,
   waitFor,
 } from "./lib.mjs";
 
-const { Create, Mention, Note, lookupObject } = await import("@fedify/fedify/vocab");
+const { Create, Mention, Note } = await import("@fedify/fedify/vocab");
 
 const TEACHER = "ines";
 
@@ -56,16 +54,17 @@ let conversationId;
 describe(`Préau direct messages (${databaseKind}) and Fedify, both ways`, () => {
   before(async () => {
     await explained(async () => {
-      await preparePreau("preau-interop-dm-");
-      fed = await startFedify("fedify-dm", {
-        olga: { kind: "Person", name: "Olga (Fedify)" },
-      });
-      outsider = await startFedify("fedify-dm-outsider", {
-        zed: { kind: "Person", name: "Zed (Fedify)", ed25519: false },
-      });
-      await startPreau();
-      teacherToken = await createTeacher(TEACHER);
-      teacherId = `${preau.origin}/users/${TEACHER}`;
+      let servers;
+      ({ servers, teacherToken, teacherId } = await startWithFedify(
+        "preau-interop-dm-",
+        {
+          "fedify-dm": { olga: { kind: "Person", name: "Olga (Fedify)" } },
+          "fedify-dm-outsider": { zed: { kind: "Person", name: "Zed (Fedify)", ed25519: false } },
+        },
+        TEACHER,
+      ));
+      fed = servers["fedify-dm"];
+      outsider = servers["fedify-dm-outsider"];
     });
   });
 
@@ -74,8 +73,7 @@ describe(`Préau direct messages (${databaseKind}) and Fedify, both ways`, () =>
   it("a Fedify direct Note to a Préau teacher waits in her message requests", async () => {
     await explained(async () => {
       const ctx = fed.context();
-      const ines = await lookupObject(teacherId, { ...loaders, crossOrigin: "throw" });
-      assert.ok(ines?.id, `no teacher at ${teacherId}`);
+      const ines = await lookedUp(teacherId, "teacher");
       const olga = ctx.getActorUri("olga");
       olgaNoteId = new URL(`${fed.origin}/notes/dm-${randomUUID()}`);
       const note = new Note({
@@ -131,14 +129,7 @@ describe(`Préau direct messages (${databaseKind}) and Fedify, both ways`, () =>
       });
       assert.equal(posted.status, 201, posted.text);
       const olga = fed.actorUri("olga").href;
-      // Reaching the listener means Fedify verified the HTTP signature.
-      const create = await waitFor("a Create in olga's inbox", () =>
-        receivedBy("olga", "Create", (r) => r.actorId === teacherId)[0],
-      );
-      const request = inboundCarrying(create.id, "/users/olga/inbox");
-      assert.ok(request, "no raw request to olga's inbox");
-      assert.equal(request.status, 202, `Fedify's inbox answered ${request.status}`);
-      const raw = JSON.parse(request.body);
+      const { create, raw } = await createReceived("olga", teacherId);
       replyId = raw.object.id;
       assert.deepEqual(raw.to, [olga]);
       assert.deepEqual(raw.cc, []);
@@ -159,11 +150,7 @@ describe(`Préau direct messages (${databaseKind}) and Fedify, both ways`, () =>
       const object = await create.activity.getObject({ ...loaders });
       assert.ok(object instanceof Note, `the object is a ${object?.constructor?.name}`);
       assert.deepEqual(object.toIds.map((u) => u.href), [olga]);
-      const tags = [];
-      for await (const tag of object.getTags({ ...loaders })) tags.push(tag);
-      assert.equal(tags.length, 1);
-      assert.ok(tags[0] instanceof Mention, `the tag is a ${tags[0]?.constructor?.name}`);
-      assert.equal(tags[0].href?.href, olga);
+      await assertOneMention(object, olga);
       assert.equal(object.replyTargetId?.href, olgaNoteId.href);
     });
   });

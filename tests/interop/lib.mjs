@@ -34,7 +34,7 @@ globalThis.navigator ??= { userAgent: "node" };
 
 const { configure, defaultTextFormatter } = await import("@logtape/logtape");
 const { createFederation, MemoryKvStore, generateCryptoKeyPair } = await import("@fedify/fedify");
-const { Activity, Group, Note, Page, Person } = await import("@fedify/fedify/vocab");
+const { Activity, Group, Mention, Note, Page, Person, lookupObject } = await import("@fedify/fedify/vocab");
 const { getDocumentLoader } = await import("@fedify/fedify/runtime");
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -570,6 +570,57 @@ export function inboundCarrying(activityId, path = null) {
       return false;
     }
   });
+}
+
+/**
+ * The `Create` by `actorId` that `recipient`'s inbox received (waited
+ * for: reaching the listener means Fedify verified its HTTP signature),
+ * and `raw`, the JSON of the request that delivered it, which Fedify's
+ * inbox answered 202.
+ */
+export async function createReceived(recipient, actorId) {
+  const create = await waitFor(`a Create in ${recipient}'s inbox`, () =>
+    receivedBy(recipient, "Create", (r) => r.actorId === actorId)[0],
+  );
+  const request = inboundCarrying(create.id, `/users/${recipient}/inbox`);
+  assert.ok(request, `no raw request to ${recipient}'s inbox`);
+  assert.equal(request.status, 202, `Fedify's inbox answered ${request.status}`);
+  return { create, raw: JSON.parse(request.body) };
+}
+
+/** Asserts that Fedify reads `object`'s tags as one `Mention`, of `href`. */
+export async function assertOneMention(object, href) {
+  const tags = [];
+  for await (const tag of object.getTags({ ...loaders })) tags.push(tag);
+  assert.equal(tags.length, 1);
+  assert.ok(tags[0] instanceof Mention, `the tag is a ${tags[0]?.constructor?.name}`);
+  assert.equal(tags[0].href?.href, href);
+}
+
+// ---------------------------------------------------------------------------
+// The opening of a test file against Fedify.
+
+/**
+ * A fresh Préau (its data directory named after `prefix`), the Fedify
+ * servers of `servers` (name -> actors, as `startFedify` takes them;
+ * started in order), then Préau started and its teacher `teacher`
+ * created. Resolves with the Fedify servers by name, and the teacher's
+ * API token and actor id.
+ */
+export async function startWithFedify(prefix, servers, teacher) {
+  await preparePreau(prefix);
+  const started = {};
+  for (const [name, actors] of Object.entries(servers)) started[name] = await startFedify(name, actors);
+  await startPreau();
+  const teacherToken = await createTeacher(teacher);
+  return { servers: started, teacherToken, teacherId: `${preau.origin}/users/${teacher}` };
+}
+
+/** Préau's object `id` as Fedify reads it across origins; fails unless it has an id. */
+export async function lookedUp(id, what) {
+  const object = await lookupObject(id, { ...loaders, crossOrigin: "throw" });
+  assert.ok(object?.id, `no ${what} at ${id}`);
+  return object;
 }
 
 // ---------------------------------------------------------------------------

@@ -18,22 +18,20 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import {
   api,
-  createTeacher,
+  assertOneMention,
+  createReceived,
   databaseKind,
   explained,
   finish,
-  inboundCarrying,
   loaders,
+  lookedUp,
   preau,
-  preparePreau,
-  receivedBy,
   runAdmin,
-  startFedify,
-  startPreau,
+  startWithFedify,
   waitFor,
 } from "./lib.mjs";
 
-const { Create, Mention, Note, PUBLIC_COLLECTION, lookupObject } = await import("@fedify/fedify/vocab");
+const { Create, Mention, Note, PUBLIC_COLLECTION } = await import("@fedify/fedify/vocab");
 
 const FORUM = "maths";
 const TEACHER = "dominique";
@@ -46,15 +44,15 @@ let teacherId;
 describe(`Préau mentions (${databaseKind}) and Fedify, both ways`, () => {
   before(async () => {
     await explained(async () => {
-      await preparePreau("preau-interop-mentions-");
+      let servers;
+      ({ servers, teacherToken, teacherId } = await startWithFedify(
+        "preau-interop-mentions-",
+        { "fedify-mentions": { carmen: { kind: "Person", name: "Carmen (Fedify)", ed25519: true } } },
+        TEACHER,
+      ));
+      fed = servers["fedify-mentions"];
       forumId = `${preau.origin}/forums/${FORUM}`;
-      fed = await startFedify("fedify-mentions", {
-        carmen: { kind: "Person", name: "Carmen (Fedify)", ed25519: true },
-      });
-      await startPreau();
       runAdmin(["create-forum", FORUM, "--title", "Mathématiques"]);
-      teacherToken = await createTeacher(TEACHER);
-      teacherId = `${preau.origin}/users/${TEACHER}`;
     });
   });
 
@@ -63,8 +61,7 @@ describe(`Préau mentions (${databaseKind}) and Fedify, both ways`, () => {
   it("a Fedify Note mentioning a Préau teacher notifies the teacher, once", async () => {
     await explained(async () => {
       const ctx = fed.context();
-      const forum = await lookupObject(forumId, { ...loaders, crossOrigin: "throw" });
-      assert.ok(forum?.id, `no forum at ${forumId}`);
+      const forum = await lookedUp(forumId, "forum");
       const carmen = ctx.getActorUri("carmen");
       const note = new Note({
         id: new URL(`${fed.origin}/notes/mention-${randomUUID()}`),
@@ -110,14 +107,7 @@ describe(`Préau mentions (${databaseKind}) and Fedify, both ways`, () => {
       const html = posted.json.content_html;
       assert.match(html, new RegExp(`<a href="${carmen}"[^>]*>@carmen@${fed.host}</a>`), html);
       assert.match(html, new RegExp(`@personne@${fed.host}`), html);
-      // Reaching the listener means Fedify verified the HTTP signature.
-      const create = await waitFor("a Create in carmen's inbox", () =>
-        receivedBy("carmen", "Create", (r) => r.actorId === teacherId)[0],
-      );
-      const request = inboundCarrying(create.id, "/users/carmen/inbox");
-      assert.ok(request, "no raw request to carmen's inbox");
-      assert.equal(request.status, 202, `Fedify's inbox answered ${request.status}`);
-      const raw = JSON.parse(request.body);
+      const { create, raw } = await createReceived("carmen", teacherId);
       assert.equal(raw.object.id, posted.json.ap_id);
       assert.deepEqual(raw.object.tag, [
         { type: "Mention", href: carmen, name: `@carmen@${fed.host}` },
@@ -126,11 +116,7 @@ describe(`Préau mentions (${databaseKind}) and Fedify, both ways`, () => {
       assert.ok(raw.cc.includes(carmen), JSON.stringify(raw.cc));
       // Fedify reads the tag as a Mention of carmen.
       const object = await create.activity.getObject({ ...loaders });
-      const tags = [];
-      for await (const tag of object.getTags({ ...loaders })) tags.push(tag);
-      assert.equal(tags.length, 1);
-      assert.ok(tags[0] instanceof Mention, `the tag is a ${tags[0]?.constructor?.name}`);
-      assert.equal(tags[0].href?.href, carmen);
+      await assertOneMention(object, carmen);
     });
   });
 });

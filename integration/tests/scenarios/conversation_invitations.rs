@@ -6,26 +6,16 @@
 //! shown on the teacher's instance. On both engines.
 
 use super::support::{
-    client::Client, contacts::make_contacts, conversations::conversation_named, *,
+    client::Client,
+    contacts::make_contacts,
+    conversations::{
+        accept_invitation, accept_until_joined, conversation_named, joined, listed_lines,
+        until_listed,
+    },
+    *,
 };
 use serde_json::json;
 use std::time::Duration;
-
-/// The handles of the people `client` sees joined in conversation `id`.
-async fn joined(client: &Client<'_>, id: i64) -> Vec<String> {
-    let detail = client
-        .get_json(&format!("/api/v1/conversations/{id}"))
-        .await;
-    let mut handles: Vec<String> = detail["participants"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{detail}"))
-        .iter()
-        .filter(|p| p["state"] == "joined")
-        .filter_map(|p| p["person"]["handle"].as_str().map(str::to_string))
-        .collect();
-    handles.sort();
-    handles
-}
 
 /// How many invitations to a conversation `client` was notified of.
 async fn invitations(client: &Client<'_>) -> usize {
@@ -63,20 +53,8 @@ async fn invitees_of_one_instance_are_invited_by_their_own_invite_and_all_join()
             .await
             .expect(201);
         let a_id = created["id"].as_i64().unwrap();
-        after_delivery(&both, "bob is invited", || async {
-            conversation_named(&bob, "Conseil de classe")
-                .await
-                .is_some()
-        })
-        .await;
-        let (b_id, _) = conversation_named(&bob, "Conseil de classe").await.unwrap();
-        bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
-            .await
-            .expect(200);
-        after_delivery(&both, "the host counts bob in", || async {
-            joined(&alice, a_id).await.contains(&handle("bob"))
-        })
-        .await;
+        let b_id = until_listed(&both, &bob, "Conseil de classe", "invited").await;
+        accept_until_joined(&both, &bob, &handle("bob"), b_id, &alice, a_id).await;
 
         // Alice invites Dan, then Bea; what invites Dan is held back, so B
         // reads the host's document (listing Dan as invited) before his
@@ -98,12 +76,7 @@ async fn invitees_of_one_instance_are_invited_by_their_own_invite_and_all_join()
                 .await
                 .expect(200);
         }
-        after_delivery(&both, "bea is invited", || async {
-            conversation_named(&bea, "Conseil de classe")
-                .await
-                .is_some_and(|(_, state)| state == "invited")
-        })
-        .await;
+        let bea_id = until_listed(&both, &bea, "Conseil de classe", "invited").await;
         assert_eq!(
             conversation_named(&dan, "Conseil de classe").await,
             None,
@@ -114,23 +87,12 @@ async fn invitees_of_one_instance_are_invited_by_their_own_invite_and_all_join()
         // His invitation arrives: he is invited once, and both accept at
         // the same moment.
         a.advance_clock(Duration::from_secs(7_200));
-        after_delivery(&both, "dan is invited", || async {
-            conversation_named(&dan, "Conseil de classe")
-                .await
-                .is_some_and(|(_, state)| state == "invited")
-        })
-        .await;
+        let dan_id = until_listed(&both, &dan, "Conseil de classe", "invited").await;
         assert_eq!(invitations(&dan).await, 1);
-        let (bea_id, _) = conversation_named(&bea, "Conseil de classe").await.unwrap();
-        let (dan_id, _) = conversation_named(&dan, "Conseil de classe").await.unwrap();
-        let bea_accept = format!("/api/v1/conversations/{bea_id}/accept");
-        let dan_accept = format!("/api/v1/conversations/{dan_id}/accept");
-        let (bea_answer, dan_answer) = tokio::join!(
-            bea.post(&bea_accept, json!({})),
-            dan.post(&dan_accept, json!({})),
+        tokio::join!(
+            accept_invitation(&bea, bea_id),
+            accept_invitation(&dan, dan_id),
         );
-        bea_answer.expect(200);
-        dan_answer.expect(200);
         let everyone = {
             let mut all = vec![
                 alice_handle.clone(),
@@ -210,19 +172,9 @@ async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
             .await
             .expect(201);
         let a_id = created["id"].as_i64().unwrap();
-        after_delivery(&both, "bob and bea are invited", || async {
-            conversation_named(&bob, "Réservée").await.is_some()
-                && conversation_named(&bea, "Réservée").await.is_some()
-        })
-        .await;
-        let (b_id, _) = conversation_named(&bob, "Réservée").await.unwrap();
-        bob.post(&format!("/api/v1/conversations/{b_id}/accept"), json!({}))
-            .await
-            .expect(200);
-        after_delivery(&both, "the host counts bob in", || async {
-            joined(&alice, a_id).await.contains(&handle("bob"))
-        })
-        .await;
+        let b_id = until_listed(&both, &bob, "Réservée", "invited").await;
+        let bea_id = until_listed(&both, &bea, "Réservée", "invited").await;
+        accept_until_joined(&both, &bob, &handle("bob"), b_id, &alice, a_id).await;
 
         // The admin withdraws the entry: B is informal again for A.
         domain
@@ -241,12 +193,8 @@ async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
             .expect(201);
         let line_id = sent["id"].as_i64().unwrap();
         let refusal = || async {
-            let lines = bob
-                .get_json(&format!("/api/v1/conversations/{b_id}/messages"))
-                .await;
-            lines["lines"]
-                .as_array()
-                .unwrap()
+            listed_lines(&bob, b_id)
+                .await
                 .iter()
                 .find(|l| l["id"] == line_id)
                 .and_then(|l| l["refused"].as_str().map(str::to_string))
@@ -271,10 +219,7 @@ async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
 
         // Bea accepts now: B lets her (it still sees her level), the host
         // refuses, and B undoes her joining and tells her why.
-        let (bea_id, _) = conversation_named(&bea, "Réservée").await.unwrap();
-        bea.post(&format!("/api/v1/conversations/{bea_id}/accept"), json!({}))
-            .await
-            .expect(200);
+        accept_invitation(&bea, bea_id).await;
         after_delivery(&both, "B undoes bea's joining", || async {
             notification_kinds(&bea)
                 .await

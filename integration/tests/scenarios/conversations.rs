@@ -8,7 +8,7 @@
 
 use super::support::{
     client::Client,
-    conversations::{bodies, has_timed_line},
+    conversations::{bodies, has_timed_line, listed_lines, until_listed},
     *,
 };
 use serde_json::{json, Value};
@@ -55,12 +55,8 @@ async fn notification_kinds(client: &Client<'_>) -> Vec<String> {
 
 /// The kinds of the lines `client` sees.
 async fn line_kinds(client: &Client<'_>, id: i64) -> Vec<String> {
-    let lines = client
-        .get_json(&format!("/api/v1/conversations/{id}/messages"))
-        .await;
-    lines["lines"]
-        .as_array()
-        .unwrap()
+    listed_lines(client, id)
+        .await
         .iter()
         .map(|l| l["kind"].as_str().unwrap().to_string())
         .collect()
@@ -539,16 +535,7 @@ async fn a_remote_contact_is_offered_and_invited() {
         )
         .await
         .expect(201);
-        after_delivery(
-            &[&here, &there],
-            "Zoe is invited at her instance",
-            || async {
-                let list = zoe.get_json("/api/v1/conversations").await;
-                list["conversations"][0]["name"] == "Entre académies"
-                    && list["conversations"][0]["state"] == "invited"
-            },
-        )
-        .await;
+        until_listed(&[&here, &there], &zoe, "Entre académies", "invited").await;
         here.stop().await;
         there.stop().await;
     }

@@ -11,103 +11,27 @@
 use super::forums::post_signed;
 use super::support::{
     client::{Answer, Client},
+    conversations::{listed_conversation, listed_lines},
+    fake_server::{fake_server, Received},
     *,
 };
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 
-/// What the fake server's inboxes received: (inbox owner, `Signature`
-/// header, body).
-type Received = Arc<Mutex<Vec<(String, String, Value)>>>;
-
-/// A server that is not Préau: `/users/{name}` for any name (display
-/// name capitalised, the key `public_key_pem`), WebFinger, and an inbox
-/// per person that keeps what it receives. Not a Préau route, so axum's
-/// own extractors are fine here.
-#[allow(clippy::disallowed_types)]
+/// A server that is not Préau (see [`fake_server`]): `/users/{name}`
+/// for any name, its display name capitalised, with an outbox and
+/// followers.
 async fn fake_fediverse(public_key_pem: String) -> (String, Received) {
-    use axum::{
-        extract::{Path, Query},
-        http::{header, HeaderMap},
-        response::IntoResponse,
-        routing::{get, post},
-        Router,
-    };
-    use std::collections::HashMap;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://localhost:{}", listener.local_addr().unwrap().port());
-    let received: Received = Arc::default();
-    let base = origin.clone();
-    let webfinger = move |Query(query): Query<HashMap<String, String>>| {
-        let base = base.clone();
-        async move {
-            let resource = query.get("resource").cloned().unwrap_or_default();
-            let name = resource
-                .trim_start_matches("acct:")
-                .split('@')
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            (
-                [(header::CONTENT_TYPE, "application/jrd+json")],
-                json!({
-                    "subject": resource,
-                    "links": [{"rel": "self", "type": "application/activity+json",
-                               "href": format!("{base}/users/{name}")}]
-                })
-                .to_string(),
-            )
-                .into_response()
-        }
-    };
-    let base = origin.clone();
-    let actor = move |Path(name): Path<String>| {
-        let base = base.clone();
-        let pem = public_key_pem.clone();
-        async move {
-            let id = format!("{base}/users/{name}");
-            let mut display = name.clone();
-            display[..1].make_ascii_uppercase();
-            (
-                [(header::CONTENT_TYPE, "application/activity+json")],
-                json!({
-                    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-                    "id": id,
-                    "type": "Person",
-                    "preferredUsername": name,
-                    "name": display,
-                    "inbox": format!("{id}/inbox"),
-                    "outbox": format!("{id}/outbox"),
-                    "followers": format!("{id}/followers"),
-                    "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
-                })
-                .to_string(),
-            )
-                .into_response()
-        }
-    };
-    let kept = received.clone();
-    let inbox = move |Path(name): Path<String>, headers: HeaderMap, body: String| {
-        let kept = kept.clone();
-        async move {
-            let signature = headers
-                .get("signature")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string();
-            let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-            kept.lock().unwrap().push((name, signature, body));
-            axum::http::StatusCode::ACCEPTED
-        }
-    };
-    let app = Router::new()
-        .route("/.well-known/webfinger", get(webfinger))
-        .route("/users/{name}", get(actor))
-        .route("/users/{name}/inbox", post(inbox));
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    (origin, received)
+    fake_server(public_key_pem, |id, name| {
+        let mut display = name.to_string();
+        display[..1].make_ascii_uppercase();
+        json!({
+            "preferredUsername": name,
+            "name": display,
+            "outbox": format!("{id}/outbox"),
+            "followers": format!("{id}/followers"),
+        })
+    })
+    .await
 }
 
 /// One person of the fake server, signing with the shared key.
@@ -200,25 +124,10 @@ async fn requests(client: &Client<'_>) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// `client`'s conversation named `name`, if listed.
-async fn conversation_named(client: &Client<'_>, name: &str) -> Option<Value> {
-    let list = client.get_json("/api/v1/conversations").await;
-    list["conversations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == name)
-        .cloned()
-}
-
 /// The message bodies (HTML) of conversation `id` as `client` reads it.
 async fn messages(client: &Client<'_>, id: i64) -> Vec<String> {
-    let lines = client
-        .get_json(&format!("/api/v1/conversations/{id}/messages"))
-        .await;
-    lines["lines"]
-        .as_array()
-        .unwrap()
+    listed_lines(client, id)
+        .await
         .iter()
         .filter(|l| l["kind"] == "message" && l["deleted"] == false)
         .map(|l| l["html"].as_str().unwrap().to_string())
@@ -307,7 +216,7 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
         let hello = carol.direct_note("1", &ana_id, &ana_handle, "Bonjour Ana");
         assert_eq!(carol.send(&inbox, &hello).await.status, 202);
         assert_eq!(carol.send(&inbox, &hello).await.status, 202);
-        let with_carol = conversation_named(&ana, "Carol")
+        let with_carol = listed_conversation(&ana, "Carol")
             .await
             .expect("a conversation with Carol");
         assert_eq!(with_carol["state"], "joined", "{with_carol}");
@@ -333,7 +242,7 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
             .as_str()
             .unwrap()
             .contains("sur votre séquence"));
-        assert!(conversation_named(&ana, "Bob").await.is_none());
+        assert!(listed_conversation(&ana, "Bob").await.is_none());
         let bob_conversation = waiting[0]["conversation_id"].as_i64().unwrap();
         // The Messages page lists it with its buttons; the header counts it.
         let page = ana.page("/conversations").await;
@@ -359,7 +268,7 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
             .await;
         assert_eq!(accepted.status, 303, "{}", accepted.text);
         assert!(requests(&ana).await.is_empty());
-        let with_bob = conversation_named(&ana, "Bob").await.expect("accepted");
+        let with_bob = listed_conversation(&ana, "Bob").await.expect("accepted");
         assert_eq!(with_bob["state"], "joined");
         assert_eq!(messages(&ana, bob_conversation).await.len(), 2);
         ana.post(
@@ -428,19 +337,13 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
         println!("captured direct reply: {create:#}");
 
         // Edited: an Update; deleted: a Delete of a Tombstone.
-        let lines = ana
-            .get_json(&format!(
-                "/api/v1/conversations/{bob_conversation}/messages"
-            ))
-            .await;
-        let mine = lines["lines"]
-            .as_array()
-            .unwrap()
+        let lines = listed_lines(&ana, bob_conversation).await;
+        let mine = lines
             .iter()
             .find(|l| {
                 l["kind"] == "message" && l["person"]["handle"] == format!("ana@{}", here.domain)
             })
-            .unwrap_or_else(|| panic!("{lines}"))["id"]
+            .unwrap_or_else(|| panic!("{lines:?}"))["id"]
             .as_i64()
             .unwrap();
         ana.call(
@@ -486,7 +389,7 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
         let again = dave.direct_note("21", &ana_id, &ana_handle, "Vous êtes là ?");
         assert_eq!(dave.send(&inbox, &again).await.status, 202);
         assert!(requests(&ana).await.is_empty());
-        assert!(conversation_named(&ana, "Dave").await.is_none());
+        assert!(listed_conversation(&ana, "Dave").await.is_none());
         let notifications_after = ana.get_json("/api/v1/notifications").await["items"]
             .as_array()
             .map(Vec::len);
@@ -505,7 +408,7 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
         let note = eve.direct_note("30", &ana_id, &ana_handle, "Bonjour");
         assert_eq!(eve.send(&inbox, &note).await.status, 202);
         assert!(requests(&ana).await.is_empty());
-        assert!(conversation_named(&ana, "Eve").await.is_none());
+        assert!(listed_conversation(&ana, "Eve").await.is_none());
         let eve_row = here.known_actor(&eve.id()).await;
         let ana_row = here
             .store()

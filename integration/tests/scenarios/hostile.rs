@@ -14,7 +14,7 @@
 //! fails [`the_route_tables_cover_the_router`].
 
 use super::support::client::{Answer, Client, PASSWORD};
-use super::support::*;
+use super::support::{fake_server::fake_server, *};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -823,71 +823,18 @@ async fn every_api_route_and_form_refuses_hostile_input_with_a_code() {
     }
 }
 
-/// A server that is not Préau: WebFinger and actor documents for any name;
-/// `alice` and `rlo` have a `preferredUsername` no server allows. Not a
-/// Préau route, so axum's own extractors are fine here.
-#[allow(clippy::disallowed_types)]
-async fn fake_server(public_key_pem: String) -> String {
-    use axum::{extract::Query, http::header, response::IntoResponse, routing::get, Router};
-    use std::collections::HashMap;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://localhost:{}", listener.local_addr().unwrap().port());
-    let base = origin.clone();
-    let webfinger = move |Query(query): Query<HashMap<String, String>>| {
-        let base = base.clone();
-        async move {
-            let resource = query.get("resource").cloned().unwrap_or_default();
-            let name = resource
-                .trim_start_matches("acct:")
-                .split('@')
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            (
-                [(header::CONTENT_TYPE, "application/jrd+json")],
-                json!({
-                    "subject": resource,
-                    "links": [{"rel": "self", "type": "application/activity+json",
-                               "href": format!("{base}/users/{name}")}]
-                })
-                .to_string(),
-            )
-                .into_response()
-        }
-    };
-    let base = origin.clone();
-    let actor = move |axum::extract::Path(name): axum::extract::Path<String>| {
-        let base = base.clone();
-        let pem = public_key_pem.clone();
-        async move {
-            let id = format!("{base}/users/{name}");
-            let preferred = match name.as_str() {
-                "alice" => "alice@academie.example",
-                "rlo" => "eve\u{202E}",
-                other => other,
-            };
-            (
-                [(header::CONTENT_TYPE, "application/activity+json")],
-                json!({
-                    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-                    "id": id,
-                    "type": "Person",
-                    "preferredUsername": preferred,
-                    "name": "Name\u{202E}txt.exe",
-                    "inbox": format!("{id}/inbox"),
-                    "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
-                })
-                .to_string(),
-            )
-                .into_response()
-        }
-    };
-    let app = Router::new()
-        .route("/.well-known/webfinger", get(webfinger))
-        .route("/users/{name}", get(actor));
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
+/// A server that is not Préau (see [`fake_server`]): `alice` and `rlo`
+/// have a `preferredUsername` no server allows.
+async fn fake_origin(public_key_pem: String) -> String {
+    let (origin, _) = fake_server(public_key_pem, |_, name| {
+        let preferred = match name {
+            "alice" => "alice@academie.example",
+            "rlo" => "eve\u{202E}",
+            other => other,
+        };
+        json!({"preferredUsername": preferred, "name": "Name\u{202E}txt.exe"})
+    })
+    .await;
     origin
 }
 
@@ -1069,7 +1016,7 @@ async fn each_hostile_class_answers_its_own_code() {
             .as_str()
             .unwrap()
             .to_string();
-        let origin = fake_server(pem).await;
+        let origin = fake_origin(pem).await;
         let host = origin.trim_start_matches("http://").to_string();
         let lookup = |name: &str| {
             let url = api(&format!("/lookup?handle={name}@{host}"));

@@ -126,6 +126,86 @@ async fn notification_and_reply(stream: &mut Stream) -> (SseEvent, SseEvent) {
     }
 }
 
+/// The teachers `names` of instance `a` (none an admin), each pair of
+/// `contacts` (asker, answerer: two of `names`) made contacts there: the
+/// set-up of the stream scenarios of one instance.
+async fn teachers_in_contact<'a, const N: usize>(
+    a: &'a TestInstance,
+    names: [&str; N],
+    contacts: &[(&str, &str)],
+) -> [Client<'a>; N] {
+    let mut clients = Vec::with_capacity(N);
+    for name in names {
+        clients.push(Client::teacher(a, name, false).await);
+    }
+    let named = |name: &str| {
+        let at = names.iter().position(|n| *n == name);
+        &clients[at.unwrap_or_else(|| panic!("{name} is none of {names:?}"))]
+    };
+    for (asker, answerer) in contacts {
+        super::conversations::make_contacts(named(asker), named(answerer), answerer).await;
+    }
+    let Ok(clients) = clients.try_into() else {
+        unreachable!("one client per name")
+    };
+    clients
+}
+
+/// On each engine, one instance (delivery fast, its settings `adjust`ed)
+/// and its teachers in contact (see [`teachers_in_contact`]), then
+/// `scenario` with them: what it opened (its streams) is closed when it
+/// returns, and the instance stopped. The frame of the stream scenarios
+/// of one instance.
+async fn with_teachers<const N: usize>(
+    adjust: impl Fn(&mut preau::config::Settings),
+    names: [&str; N],
+    contacts: &[(&str, &str)],
+    scenario: impl AsyncFn(&TestInstance, [Client<'_>; N]),
+) {
+    for engine in engines() {
+        let a = start_fast(engine, None, &adjust).await;
+        scenario(&a, teachers_in_contact(&a, names, contacts).await).await;
+        a.stop().await;
+    }
+}
+
+/// `author` writes `body` in conversation `id`; the line as created.
+async fn post_message(author: &Client<'_>, id: i64, body: &str) -> serde_json::Value {
+    let path = format!("/api/v1/conversations/{id}/messages");
+    author
+        .post(&path, serde_json::json!({ "body": body }))
+        .await
+        .expect(201)
+}
+
+/// `author` edits (`Some(body)`) or deletes (`None`) their line `line`
+/// of conversation `id`.
+async fn change_line(author: &Client<'_>, id: i64, line: i64, body: Option<&str>) {
+    let (method, body, status) = match body {
+        Some(body) => (
+            reqwest::Method::PUT,
+            Some(serde_json::json!({ "body": body })),
+            200,
+        ),
+        None => (reqwest::Method::DELETE, None, 204),
+    };
+    let path = format!("/api/v1/conversations/{id}/messages/{line}");
+    author.call(method, &path, body).await.expect(status);
+}
+
+/// `creator` starts the conversation `name` with `invitee`, a contact of
+/// the same instance; its id.
+async fn conversation_with(creator: &Client<'_>, name: &str, invitee: &str) -> i64 {
+    let created = creator
+        .post(
+            "/api/v1/conversations",
+            serde_json::json!({"name": name, "participants": [invitee]}),
+        )
+        .await
+        .expect(201);
+    created["id"].as_i64().unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_carries_its_teachers_events_only_and_resumes() {
     for engine in engines() {
@@ -594,68 +674,55 @@ async fn a_teachers_streams_share_their_notification_and_no_other_stream_gets_it
 /// and it ends for a teacher removed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_conversation_stream_carries_its_lines_to_participants_only() {
-    for engine in engines() {
-        let a = start_fast(engine, None, |_| {}).await;
-        let anna = Client::teacher(&a, "anna", false).await;
-        let bea = Client::teacher(&a, "bea", false).await;
-        let dora = Client::teacher(&a, "dora", false).await;
-        super::conversations::make_contacts(&anna, &bea, "bea").await;
-        let created = anna
-            .post(
-                "/api/v1/conversations",
-                serde_json::json!({"name": "Sortie", "participants": ["bea"]}),
-            )
-            .await
-            .expect(201);
-        let id = created["id"].as_i64().unwrap();
-        let query = format!("?conversation={id}");
-        bea.get(&format!("/api/v1/stream{query}"))
-            .await
-            .expect_error(403, "not_conversation_participant");
-        dora.get(&format!("/api/v1/stream{query}"))
-            .await
-            .expect_error(404, "not_found");
-        let mut annas = Stream::open(&anna, &query, None).await;
-        accept_invitation(&bea, id).await;
-        let joined = annas.next_of("conversation_line").await;
-        assert_eq!(joined.data["conversation_id"], id);
-        let mut beas = Stream::open(&bea, &query, None).await;
-        let message = bea
-            .post(
-                &format!("/api/v1/conversations/{id}/messages"),
-                serde_json::json!({"body": "Bonjour"}),
-            )
-            .await
-            .expect(201);
-        for stream in [&mut annas, &mut beas] {
-            let line = stream.next_of("conversation_line").await;
-            assert_eq!(line.data["line_id"], message["id"], "{line:?}");
-        }
-        // Anna's header counts Bea's message (Bea's own is not counted).
-        let count = annas.next_of("messages").await;
-        assert_eq!(count.data["unread"], 1, "{count:?}");
-        // Removed, Bea hears no more: her stream ends; Anna's goes on.
-        anna.post(
-            &format!("/api/v1/conversations/{id}/remove"),
-            serde_json::json!({"handle": "bea"}),
-        )
-        .await
-        .expect(200);
-        let removed = annas.next_of("conversation_line").await;
-        assert!(
-            removed.data["line_id"].as_i64() > message["id"].as_i64(),
-            "{removed:?}"
-        );
-        let ended = tokio::time::timeout(Duration::from_secs(15), async {
-            while let Ok(Some(chunk)) = beas.response.chunk().await {
-                let text = String::from_utf8_lossy(&chunk);
-                assert!(!text.contains("event:"), "nothing more for Bea: {text}");
+    with_teachers(
+        |_| {},
+        ["anna", "bea", "dora"],
+        &[("anna", "bea")],
+        async |_, [anna, bea, dora]| {
+            let id = conversation_with(&anna, "Sortie", "bea").await;
+            let query = format!("?conversation={id}");
+            bea.get(&format!("/api/v1/stream{query}"))
+                .await
+                .expect_error(403, "not_conversation_participant");
+            dora.get(&format!("/api/v1/stream{query}"))
+                .await
+                .expect_error(404, "not_found");
+            let mut annas = Stream::open(&anna, &query, None).await;
+            accept_invitation(&bea, id).await;
+            let joined = annas.next_of("conversation_line").await;
+            assert_eq!(joined.data["conversation_id"], id);
+            let mut beas = Stream::open(&bea, &query, None).await;
+            let message = post_message(&bea, id, "Bonjour").await;
+            for stream in [&mut annas, &mut beas] {
+                let line = stream.next_of("conversation_line").await;
+                assert_eq!(line.data["line_id"], message["id"], "{line:?}");
             }
-        })
-        .await;
-        assert!(ended.is_ok(), "Bea's stream ends");
-        a.stop().await;
-    }
+            // Anna's header counts Bea's message (Bea's own is not counted).
+            let count = annas.next_of("messages").await;
+            assert_eq!(count.data["unread"], 1, "{count:?}");
+            // Removed, Bea hears no more: her stream ends; Anna's goes on.
+            anna.post(
+                &format!("/api/v1/conversations/{id}/remove"),
+                serde_json::json!({"handle": "bea"}),
+            )
+            .await
+            .expect(200);
+            let removed = annas.next_of("conversation_line").await;
+            assert!(
+                removed.data["line_id"].as_i64() > message["id"].as_i64(),
+                "{removed:?}"
+            );
+            let ended = tokio::time::timeout(Duration::from_secs(15), async {
+                while let Ok(Some(chunk)) = beas.response.chunk().await {
+                    let text = String::from_utf8_lossy(&chunk);
+                    assert!(!text.contains("event:"), "nothing more for Bea: {text}");
+                }
+            })
+            .await;
+            assert!(ended.is_ok(), "Bea's stream ends");
+        },
+    )
+    .await;
 }
 
 /// Ana's contact here (Dan) and on another instance (Bob) see her new
@@ -706,92 +773,59 @@ async fn a_presence_reaches_the_streams_of_contacts_only() {
 /// another conversation hears nothing of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_conversation_stream_shows_edits_and_deletions() {
-    for engine in engines() {
-        let a = start_fast(engine, None, |_| {}).await;
-        let anna = Client::teacher(&a, "anna", false).await;
-        let bea = Client::teacher(&a, "bea", false).await;
-        let carl = Client::teacher(&a, "carl", false).await;
-        super::conversations::make_contacts(&anna, &bea, "bea").await;
-        super::conversations::make_contacts(&anna, &carl, "carl").await;
-        let mut ids = Vec::new();
-        for (name, invitee, client) in [("Sortie", "bea", &bea), ("Autre", "carl", &carl)] {
-            let created = anna
-                .post(
-                    "/api/v1/conversations",
-                    serde_json::json!({"name": name, "participants": [invitee]}),
-                )
-                .await
-                .expect(201);
-            let id = created["id"].as_i64().unwrap();
-            accept_invitation(client, id).await;
-            ids.push(id);
-        }
-        let (id, other) = (ids[0], ids[1]);
-        let message = bea
-            .post(
-                &format!("/api/v1/conversations/{id}/messages"),
-                serde_json::json!({"body": "Rendez-vous à 9 h"}),
-            )
-            .await
-            .expect(201);
-        let line = message["id"].as_i64().unwrap();
-        let query = format!("?conversation={id}");
-        let mut annas = Stream::open(&anna, &query, None).await;
-        let mut beas = Stream::open(&bea, &query, None).await;
-        let mut carls = Stream::open(&carl, &format!("?conversation={other}"), None).await;
+    with_teachers(
+        |_| {},
+        ["anna", "bea", "carl"],
+        &[("anna", "bea"), ("anna", "carl")],
+        async |_, [anna, bea, carl]| {
+            let mut ids = Vec::new();
+            for (name, invitee, client) in [("Sortie", "bea", &bea), ("Autre", "carl", &carl)] {
+                let id = conversation_with(&anna, name, invitee).await;
+                accept_invitation(client, id).await;
+                ids.push(id);
+            }
+            let (id, other) = (ids[0], ids[1]);
+            let message = post_message(&bea, id, "Rendez-vous à 9 h").await;
+            let line = message["id"].as_i64().unwrap();
+            let query = format!("?conversation={id}");
+            let mut annas = Stream::open(&anna, &query, None).await;
+            let mut beas = Stream::open(&bea, &query, None).await;
+            let mut carls = Stream::open(&carl, &format!("?conversation={other}"), None).await;
 
-        bea.call(
-            reqwest::Method::PUT,
-            &format!("/api/v1/conversations/{id}/messages/{line}"),
-            Some(serde_json::json!({"body": "Rendez-vous à 10 h"})),
-        )
-        .await
-        .expect(200);
-        for stream in [&mut annas, &mut beas] {
-            let changed = stream
-                .next_of_past_counts("conversation_line_changed")
+            change_line(&bea, id, line, Some("Rendez-vous à 10 h")).await;
+            for stream in [&mut annas, &mut beas] {
+                let changed = stream
+                    .next_of_past_counts("conversation_line_changed")
+                    .await;
+                assert_eq!(changed.data["conversation_id"], id, "{changed:?}");
+                assert_eq!(changed.data["line_id"], line, "{changed:?}");
+                assert_eq!(changed.id, stream.opened_at, "the cursor stays");
+            }
+            let read = anna
+                .get_json(&format!("/api/v1/conversations/{id}/messages"))
                 .await;
-            assert_eq!(changed.data["conversation_id"], id, "{changed:?}");
-            assert_eq!(changed.data["line_id"], line, "{changed:?}");
-            assert_eq!(changed.id, stream.opened_at, "the cursor stays");
-        }
-        let read = anna
-            .get_json(&format!("/api/v1/conversations/{id}/messages"))
-            .await;
-        assert!(read.to_string().contains("10 h"), "{read}");
+            assert!(read.to_string().contains("10 h"), "{read}");
 
-        bea.call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/conversations/{id}/messages/{line}"),
-            None,
-        )
-        .await
-        .expect(204);
-        for stream in [&mut annas, &mut beas] {
-            let changed = stream
-                .next_of_past_counts("conversation_line_changed")
+            change_line(&bea, id, line, None).await;
+            for stream in [&mut annas, &mut beas] {
+                let changed = stream
+                    .next_of_past_counts("conversation_line_changed")
+                    .await;
+                assert_eq!(changed.data["line_id"], line, "{changed:?}");
+            }
+            let read = anna
+                .get_json(&format!("/api/v1/conversations/{id}/messages"))
                 .await;
-            assert_eq!(changed.data["line_id"], line, "{changed:?}");
-        }
-        let read = anna
-            .get_json(&format!("/api/v1/conversations/{id}/messages"))
-            .await;
-        assert!(!read.to_string().contains("10 h"), "{read}");
+            assert!(!read.to_string().contains("10 h"), "{read}");
 
-        // Carl's stream (another conversation) hears of neither: its next
-        // event is a line of his own conversation.
-        let posted = anna
-            .post(
-                &format!("/api/v1/conversations/{other}/messages"),
-                serde_json::json!({"body": "Bonjour Carl"}),
-            )
-            .await
-            .expect(201);
-        let next = carls.next_of_past_counts("conversation_line").await;
-        assert_eq!(next.data["line_id"], posted["id"], "{next:?}");
-        drop((annas, beas, carls));
-        a.stop().await;
-    }
+            // Carl's stream (another conversation) hears of neither: its next
+            // event is a line of his own conversation.
+            let posted = post_message(&anna, other, "Bonjour Carl").await;
+            let next = carls.next_of_past_counts("conversation_line").await;
+            assert_eq!(next.data["line_id"], posted["id"], "{next:?}");
+        },
+    )
+    .await;
 }
 
 /// The header's "Messages" count is live on every page: a message of
@@ -801,82 +835,54 @@ async fn a_conversation_stream_shows_edits_and_deletions() {
 /// edit, and the conversations of others send nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_messages_count_reaches_every_stream_of_the_teacher() {
-    for engine in engines() {
-        let a = start_fast(engine, None, |_| {}).await;
-        let anna = Client::teacher(&a, "anna", false).await;
-        let bea = Client::teacher(&a, "bea", false).await;
-        let carl = Client::teacher(&a, "carl", false).await;
-        let dora = Client::teacher(&a, "dora", false).await;
-        super::conversations::make_contacts(&anna, &bea, "bea").await;
-        super::conversations::make_contacts(&carl, &anna, "anna").await;
-        let created = anna
-            .post(
+    with_teachers(
+        |_| {},
+        ["anna", "bea", "carl", "dora"],
+        &[("anna", "bea"), ("carl", "anna")],
+        async |_, [anna, bea, carl, dora]| {
+            let id = conversation_with(&anna, "Sortie", "bea").await;
+            accept_invitation(&bea, id).await;
+            // Anna on any page (no conversation open), Bea and Dora too.
+            let mut annas = Stream::open(&anna, "", None).await;
+            let mut beas = Stream::open(&bea, "", None).await;
+            let mut doras = Stream::open(&dora, "", None).await;
+
+            let message = post_message(&bea, id, "Bonjour").await;
+            let line = message["id"].as_i64().unwrap();
+            let count = annas.next_of("messages").await;
+            assert_eq!(count.data["unread"], 1, "{count:?}");
+            // An edit changes no count; the deletion does.
+            change_line(&bea, id, line, Some("Bonjour à tous")).await;
+            change_line(&bea, id, line, None).await;
+            let count = annas.next_of("messages").await;
+            assert_eq!(count.data["unread"], 0, "{count:?}");
+
+            // Carl invites Anna: her notification, then the count with the
+            // invitation.
+            carl.post(
                 "/api/v1/conversations",
-                serde_json::json!({"name": "Sortie", "participants": ["bea"]}),
+                serde_json::json!({"name": "Conseil", "participants": ["anna"]}),
             )
             .await
             .expect(201);
-        let id = created["id"].as_i64().unwrap();
-        accept_invitation(&bea, id).await;
-        // Anna on any page (no conversation open), Bea and Dora too.
-        let mut annas = Stream::open(&anna, "", None).await;
-        let mut beas = Stream::open(&bea, "", None).await;
-        let mut doras = Stream::open(&dora, "", None).await;
+            let note = annas.next_of("notification").await;
+            assert_eq!(note.data["kind"], "conversation_invitation", "{note:?}");
+            let count = annas.next_of("messages").await;
+            assert_eq!(count.data["unread"], 1, "{count:?}");
 
-        let message = bea
-            .post(
-                &format!("/api/v1/conversations/{id}/messages"),
-                serde_json::json!({"body": "Bonjour"}),
-            )
-            .await
-            .expect(201);
-        let line = message["id"].as_i64().unwrap();
-        let count = annas.next_of("messages").await;
-        assert_eq!(count.data["unread"], 1, "{count:?}");
-        // An edit changes no count; the deletion does.
-        bea.call(
-            reqwest::Method::PUT,
-            &format!("/api/v1/conversations/{id}/messages/{line}"),
-            Some(serde_json::json!({"body": "Bonjour à tous"})),
-        )
-        .await
-        .expect(200);
-        bea.call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/conversations/{id}/messages/{line}"),
-            None,
-        )
-        .await
-        .expect(204);
-        let count = annas.next_of("messages").await;
-        assert_eq!(count.data["unread"], 0, "{count:?}");
-
-        // Carl invites Anna: her notification, then the count with the
-        // invitation.
-        carl.post(
-            "/api/v1/conversations",
-            serde_json::json!({"name": "Conseil", "participants": ["anna"]}),
-        )
-        .await
-        .expect(201);
-        let note = annas.next_of("notification").await;
-        assert_eq!(note.data["kind"], "conversation_invitation", "{note:?}");
-        let count = annas.next_of("messages").await;
-        assert_eq!(count.data["unread"], 1, "{count:?}");
-
-        // Bea (the author) and Dora (no participant) got none of it: their
-        // next events are a later notification of their own.
-        for (stream, asker, name) in [(&mut beas, &carl, "bea"), (&mut doras, &anna, "dora")] {
-            asker
-                .post("/api/v1/contacts", serde_json::json!({"handle": name}))
-                .await
-                .expect(202);
-            let next = stream.next().await;
-            assert_eq!(next.event, "notification", "{name}: {next:?}");
-        }
-        drop((annas, beas, doras));
-        a.stop().await;
-    }
+            // Bea (the author) and Dora (no participant) got none of it: their
+            // next events are a later notification of their own.
+            for (stream, asker, name) in [(&mut beas, &carl, "bea"), (&mut doras, &anna, "dora")] {
+                asker
+                    .post("/api/v1/contacts", serde_json::json!({"handle": name}))
+                    .await
+                    .expect(202);
+                let next = stream.next().await;
+                assert_eq!(next.event, "notification", "{name}: {next:?}");
+            }
+        },
+    )
+    .await;
 }
 
 /// A stream that reconnects (`Last-Event-ID`) first gets the present
@@ -885,54 +891,41 @@ async fn the_messages_count_reaches_every_stream_of_the_teacher() {
 /// it, and a fresh stream (no `Last-Event-ID`, the page just read) none.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reconnected_stream_gets_the_present_presence_of_contacts() {
-    for engine in engines() {
-        let a = start_fast(engine, None, |_| {}).await;
-        let ana = Client::teacher(&a, "ana", false).await;
-        let dan = Client::teacher(&a, "dan", false).await;
-        let odile = Client::teacher(&a, "odile", false).await;
-        super::conversations::make_contacts(&ana, &dan, "dan").await;
-        let dans = Stream::open(&dan, "", None).await;
-        let odiles = Stream::open(&odile, "", None).await;
-        let (dan_at, odile_at) = (dans.opened_at.clone(), odiles.opened_at.clone());
-        // Cut off; meanwhile Ana chooses "Ne pas déranger".
-        drop((dans, odiles));
-        ana.call(
-            reqwest::Method::PUT,
-            "/api/v1/me/presence",
-            Some(serde_json::json!({"status": "busy"})),
-        )
-        .await
-        .expect(200);
+    with_teachers(
+        |_| {},
+        ["ana", "dan", "odile"],
+        &[("ana", "dan")],
+        async |a, [ana, dan, odile]| {
+            let dans = Stream::open(&dan, "", None).await;
+            let odiles = Stream::open(&odile, "", None).await;
+            let (dan_at, odile_at) = (dans.opened_at.clone(), odiles.opened_at.clone());
+            // Cut off; meanwhile Ana chooses "Ne pas déranger".
+            drop((dans, odiles));
+            choose_presence(&ana, "busy").await.expect(200);
 
-        let mut dans = Stream::open(&dan, "", Some(&dan_at)).await;
-        let seen = dans.next_of("presence").await;
-        assert_eq!(
-            seen.data["person"]["handle"],
-            format!("ana@{}", a.domain).as_str(),
-            "{seen:?}"
-        );
-        assert_eq!(seen.data["status"], "busy", "{seen:?}");
+            let mut dans = Stream::open(&dan, "", Some(&dan_at)).await;
+            let seen = dans.next_of("presence").await;
+            assert_eq!(
+                seen.data["person"]["handle"],
+                format!("ana@{}", a.domain).as_str(),
+                "{seen:?}"
+            );
+            assert_eq!(seen.data["status"], "busy", "{seen:?}");
 
-        // Odile, no contact, and Dan on a fresh stream: their next event
-        // is a later notification, no presence.
-        let mut odiles = Stream::open(&odile, "", Some(&odile_at)).await;
-        let mut fresh = Stream::open(&dan, "", None).await;
-        ana.post("/api/v1/contacts", serde_json::json!({"handle": "odile"}))
-            .await
-            .expect(202);
-        odiles.next_of("notification").await;
-        ana.call(
-            reqwest::Method::PUT,
-            "/api/v1/me/presence",
-            Some(serde_json::json!({"status": "available"})),
-        )
-        .await
-        .expect(200);
-        let next = fresh.next_of("presence").await;
-        assert_eq!(next.data["status"], "available", "{next:?}");
-        drop((dans, odiles, fresh));
-        a.stop().await;
-    }
+            // Odile, no contact, and Dan on a fresh stream: their next event
+            // is a later notification, no presence.
+            let mut odiles = Stream::open(&odile, "", Some(&odile_at)).await;
+            let mut fresh = Stream::open(&dan, "", None).await;
+            ana.post("/api/v1/contacts", serde_json::json!({"handle": "odile"}))
+                .await
+                .expect(202);
+            odiles.next_of("notification").await;
+            choose_presence(&ana, "available").await.expect(200);
+            let next = fresh.next_of("presence").await;
+            assert_eq!(next.data["status"], "available", "{next:?}");
+        },
+    )
+    .await;
 }
 
 /// An open page is activity: a teacher whose stream stays open past
@@ -941,45 +934,45 @@ async fn a_reconnected_stream_gets_the_present_presence_of_contacts() {
 /// are, with no request of theirs, and a contact's open stream is told.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_stream_keeps_its_teacher_present_and_idle_reaches_contacts() {
-    for engine in engines() {
-        let a = start_fast(engine, None, |s| s.accounts.presence_idle_minutes = 10).await;
-        let ana = Client::teacher(&a, "ana", false).await;
-        let dan = Client::teacher(&a, "dan", false).await;
-        super::conversations::make_contacts(&ana, &dan, "dan").await;
-        let ana_handle = format!("ana@{}", a.domain);
-        let seen_by_dan = || async {
-            let contacts = dan.get_json("/api/v1/contacts").await;
-            contacts["contacts"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|c| c["person"]["handle"] == ana_handle.as_str())
-                .and_then(|c| c["presence"].as_str())
-                .map(str::to_string)
-        };
-        assert_eq!(seen_by_dan().await.as_deref(), Some("available"));
-        let anas = Stream::open(&ana, "", None).await;
-        let mut dans = Stream::open(&dan, "", None).await;
+    with_teachers(
+        |s| s.accounts.presence_idle_minutes = 10,
+        ["ana", "dan"],
+        &[("ana", "dan")],
+        async |a, [ana, dan]| {
+            let ana_handle = format!("ana@{}", a.domain);
+            let seen_by_dan = || async {
+                let contacts = dan.get_json("/api/v1/contacts").await;
+                contacts["contacts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|c| c["person"]["handle"] == ana_handle.as_str())
+                    .and_then(|c| c["presence"].as_str())
+                    .map(str::to_string)
+            };
+            assert_eq!(seen_by_dan().await.as_deref(), Some("available"));
+            let anas = Stream::open(&ana, "", None).await;
+            let mut dans = Stream::open(&dan, "", None).await;
 
-        // Eleven minutes without a request, her page open: still there.
-        a.advance_clock(Duration::from_secs(11 * 60));
-        a.running.state.domain.mark_idle_teachers().await.unwrap();
-        assert_eq!(seen_by_dan().await.as_deref(), Some("available"));
-
-        // Her page closed, eleven more minutes: "Absent", and Dan's open
-        // page is told without any request of hers.
-        drop(anas);
-        let away = wait_until(Duration::from_secs(20), || async {
+            // Eleven minutes without a request, her page open: still there.
             a.advance_clock(Duration::from_secs(11 * 60));
             a.running.state.domain.mark_idle_teachers().await.unwrap();
-            (seen_by_dan().await.as_deref() == Some("away")).then_some(())
-        })
-        .await;
-        assert!(away.is_some(), "Ana never shown away once her page closed");
-        let told = dans.next_of("presence").await;
-        assert_eq!(told.data["person"]["handle"], ana_handle.as_str());
-        assert_eq!(told.data["status"], "away", "{told:?}");
-        drop(dans);
-        a.stop().await;
-    }
+            assert_eq!(seen_by_dan().await.as_deref(), Some("available"));
+
+            // Her page closed, eleven more minutes: "Absent", and Dan's open
+            // page is told without any request of hers.
+            drop(anas);
+            let away = wait_until(Duration::from_secs(20), || async {
+                a.advance_clock(Duration::from_secs(11 * 60));
+                a.running.state.domain.mark_idle_teachers().await.unwrap();
+                (seen_by_dan().await.as_deref() == Some("away")).then_some(())
+            })
+            .await;
+            assert!(away.is_some(), "Ana never shown away once her page closed");
+            let told = dans.next_of("presence").await;
+            assert_eq!(told.data["person"]["handle"], ana_handle.as_str());
+            assert_eq!(told.data["status"], "away", "{told:?}");
+        },
+    )
+    .await;
 }

@@ -8,6 +8,7 @@ use preau::{app::RunningInstance, config::Settings};
 pub mod client;
 pub mod contacts;
 pub mod conversations;
+pub mod fake_server;
 
 use std::{
     future::Future,
