@@ -12,6 +12,10 @@
 // PREAU_CHAT_LATENCY_N is set, that many more messages are timed from the
 // click on "Envoyer" on one instance to the text on the other's page, and
 // p50/p99 are printed (the browser-to-browser figure of docs/performance.md).
+// Last, the host's check of a conversation's lowest trust level at every
+// message: Camille, also A's admin, holds B for associative, starts a
+// conversation for associative instances and up with Bruno, then withdraws
+// the level; Bruno's next message is refused by A and his page says so.
 // axe-core checks every page; screenshots at 1280 and 390 px go to
 // PREAU_SHOTS_DIR when set; no page scrolls sideways at 390 px.
 //
@@ -49,7 +53,7 @@ const { state, step } = severalInstances(chromium, {
     { key: 'b', label: 'B', what: 'Bruno’s instance', config: 'instance-config/associative.toml' },
   ],
   people: [
-    { key: 'camille', label: 'camille', user: CAMILLE, on: 'a' },
+    { key: 'camille', label: 'camille', user: CAMILLE, on: 'a', admin: true },
     { key: 'bruno', label: 'bruno', user: BRUNO, on: 'b' },
   ],
   extra: { pathA: null, pathB: null },
@@ -240,4 +244,57 @@ step('latency: from a click on Envoyer to the text on the other instance’s pag
     figures.push(summary(`${label}, reading the new lines`, reading));
   }
   console.log(`browser-to-browser latency (${process.env.PREAU_BROWSER_DATABASE ?? 'sqlite'}):\n  ${figures.join('\n  ')}`);
+});
+
+// The host checks the conversation's lowest trust level at every message:
+// once A no longer holds B for associative, Bruno's next message is refused
+// there, and his own page says so where the message stands.
+step('the host refuses a message once B is below the conversation’s level; Bruno sees why', async () => {
+  const { camille, bruno } = state;
+  const LABELLED = 'Projet labellisé';
+  // Camille, A's admin, holds B for associative (B's own claim, unverified,
+  // leaves it informal at A).
+  const setLevel = async (level, note) => {
+    await goto(camille, state.a, '/admin/instances');
+    const row = camille.locator('tr', { hasText: state.b.domain });
+    await row.locator('select[name=level]').selectOption(level);
+    await row.locator('input[name=note]').fill(note);
+    await clickAndWaitForPage(camille, row.getByRole('button', { name: 'Enregistrer' }));
+  };
+  await setLevel('associative', 'Association partenaire');
+  await goto(camille, state.a, '/conversations');
+  await camille.locator('#conversation-name').fill(LABELLED);
+  await camille.locator('#conversation-min-level').selectOption('associative');
+  await camille.getByLabel(new RegExp(BRUNO.name)).check();
+  await clickAndWaitForPage(camille, camille.getByRole('button', { name: 'Commencer la conversation' }));
+  const pathA = new URL(camille.url()).pathname;
+  await reloadUntil(
+    bruno,
+    state.b,
+    '/conversations',
+    async () => (await bodyText(bruno)).includes(`vous invite à la conversation « ${LABELLED} »`),
+    { timeoutMs: FEDERATION_TIMEOUT_MS, instances: INSTANCES() },
+  );
+  await clickAndWaitForPage(
+    bruno,
+    bruno.locator('.conversation-invitation', { hasText: LABELLED }).locator('button[value=accept]'),
+  );
+  const pathB = new URL(bruno.url()).pathname;
+  await goto(camille, state.a, pathA);
+  await camille
+    .locator('#conversation-lines', { hasText: 'a rejoint la conversation |' })
+    .waitFor({ timeout: FEDERATION_TIMEOUT_MS });
+  // A's admin withdraws the level; Bruno writes.
+  await setLevel('none', '');
+  await goto(bruno, state.b, pathB);
+  await streamOpen(bruno);
+  await sendMessage(bruno, 'Voici le dossier pour le label');
+  await bruno
+    .locator('#conversation-lines', { hasText: 'Refusé par l’instance qui accueille la conversation' })
+    .waitFor({ timeout: FEDERATION_TIMEOUT_MS });
+  const text = await bodyText(bruno);
+  assert.ok(text.includes('Les autres participants ne l’ont pas reçu.'), text);
+  await checked(bruno, state.b, pathB, 'a message refused by the host (B)');
+  await goto(camille, state.a, pathA);
+  assert.ok(!(await bodyText(camille)).includes('Voici le dossier pour le label'), 'the host never shows it');
 });
