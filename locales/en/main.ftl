@@ -1363,4 +1363,4 @@ message-requests-accept = Accept
 message-requests-ignore = Ignore
 notice-message-request-accepted = Request of { $name } accepted: you can answer them.
 notice-message-request-ignored = Request of { $name } ignored.
-conversation-direct = Direct conversation with someone of another server: it has two people, nobody can be invited.
+conversation-direct = Direct conversation, opened by a message from another server: it holds the people it was addressed to, nobody can be invited.

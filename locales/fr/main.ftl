@@ -1363,4 +1363,4 @@ message-requests-accept = Accepter
 message-requests-ignore = Ignorer
 notice-message-request-accepted = Demande de { $name } acceptée : vous pouvez lui répondre.
 notice-message-request-ignored = Demande de { $name } ignorée.
-conversation-direct = Conversation directe avec une personne d’un autre serveur : elle se tient à deux, personne ne peut y être invité.
+conversation-direct = Conversation directe, ouverte par un message d’un autre serveur : elle réunit les personnes à qui il s’adressait, personne ne peut y être invité.

@@ -197,11 +197,7 @@ pub(super) async fn conversation_page(
             .await?;
         let labels = state.domain.labeller().await?;
         let contacts = state.domain.my_contacts(user).await?;
-        let direct = state
-            .domain
-            .direct_conversation(ConversationId(id))
-            .await?
-            .is_some();
+        let direct = conversation.conversation.is_direct();
         Ok::<_, AppError>((conversation, labels, contacts, direct))
     }
     .await;

@@ -12,7 +12,7 @@ use serde_json::json;
 use std::time::Duration;
 
 /// The handles of the people `client` sees joined in conversation `id`.
-async fn joined(client: &Client<'_>, id: i64) -> Vec<String> {
+pub(crate) async fn joined(client: &Client<'_>, id: i64) -> Vec<String> {
     let detail = client
         .get_json(&format!("/api/v1/conversations/{id}"))
         .await;
