@@ -1247,6 +1247,10 @@ conversation-line-left = { $name } left the conversation: { $time }
 conversation-messages = Messages and events
 conversation-message-edited = edited
 conversation-message-deleted = Message deleted.
+conversation-attachments = { $count ->
+    [one] Attachment (a link to its server):
+   *[other] Attachments (links to their server):
+}
 conversation-message-refused = Refused by the instance hosting the conversation: { $reason }. The other participants did not receive it.
 conversation-edit = Edit
 conversation-save = Save

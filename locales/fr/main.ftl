@@ -1247,6 +1247,10 @@ conversation-line-left = { $name } a quitté la conversation : { $time }
 conversation-messages = Messages et événements
 conversation-message-edited = modifié
 conversation-message-deleted = Message supprimé.
+conversation-attachments = { $count ->
+    [one] Pièce jointe (lien vers son serveur) :
+   *[other] Pièces jointes (liens vers leur serveur) :
+}
 conversation-message-refused = Refusé par l’instance qui accueille la conversation : { $reason }. Les autres participants ne l’ont pas reçu.
 conversation-edit = Modifier
 conversation-save = Enregistrer

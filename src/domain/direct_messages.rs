@@ -33,7 +33,7 @@ use super::{
 use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorId, ActorRow},
-    conversations::{self, ConversationId, NewLine, ParticipantState},
+    conversations::{self, Attachment, ConversationId, NewLine, ParticipantState},
     direct_messages::{self as direct, DirectRow, NewDirect, RequestRow, WireForm},
     Tx,
 };
@@ -131,6 +131,10 @@ impl Domain {
             place: conversations::LinePlace::Host,
         };
         let line_id = conversations::insert_line(&mut tx, &line).await?;
+        let attachments = attachments_of(&message.post.attachment);
+        if !attachments.is_empty() {
+            conversations::set_attachments(&mut tx, line_id, &attachments).await?;
+        }
         super::live::conversation_line_stored(&mut tx, line_id, id.0).await?;
         let echoed = (message.context.as_deref(), message.conversation.as_deref());
         direct::record_received(&mut tx, id, several, message.post.id.as_str(), echoed).await?;
@@ -642,6 +646,64 @@ pub fn without_leading_mention(html: &str, name: &str) -> String {
     format!("{opening}{rest}")
 }
 
+/// The most attachments of a message kept (Mastodon allows four).
+pub const MAX_ATTACHMENTS: usize = 8;
+
+/// The attachments of a received message, as they may be shown: each
+/// object (`Document`, `Image`, … or a `Link`) with an http(s) `url` (a
+/// string, a `Link`'s `href`, or the first usable of a list), its
+/// `mediaType` when it looks like one, and its `name` (a description,
+/// 200 characters at most), else the URL's file name, else its host.
+/// Any other URL (`javascript:`, `data:`, relative…) is dropped.
+pub fn attachments_of(values: &[serde_json::Value]) -> Vec<Attachment> {
+    use serde_json::Value;
+    fn link(value: &Value) -> Option<url::Url> {
+        match value {
+            Value::String(text) => url::Url::parse(text.trim())
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some()),
+            Value::Object(object) => object.get("href").and_then(link),
+            Value::Array(many) => many.iter().find_map(link),
+            _ => None,
+        }
+    }
+    let text = |value: Option<&Value>, most: usize| {
+        value
+            .and_then(Value::as_str)
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|t| !t.is_empty())
+            .map(|t| t.chars().take(most).collect::<String>())
+    };
+    values
+        .iter()
+        .filter_map(|value| {
+            let object = value.as_object()?;
+            let address = object.get("url").or(object.get("href")).and_then(link)?;
+            let media_type = text(object.get("mediaType"), 100)
+                .filter(|t| t.contains('/') && !t.contains(char::is_whitespace));
+            let file = address
+                .path_segments()
+                .and_then(|mut segments| segments.next_back())
+                .filter(|last| !last.is_empty())
+                .map(|last| {
+                    crate::urls::percent_decode(last)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                });
+            let name = text(object.get("name"), 200)
+                .or(file)
+                .unwrap_or_else(|| address.host_str().unwrap_or_default().to_string());
+            Some(Attachment {
+                url: address.to_string(),
+                media_type,
+                name,
+            })
+        })
+        .take(MAX_ATTACHMENTS)
+        .collect()
+}
+
 /// How a person is named in a conversation's name: their display name,
 /// else their handle.
 fn shown_name(person: &ActorRow) -> String {
@@ -819,6 +881,49 @@ mod tests {
         let mut json = to_json(&built).unwrap();
         json.as_object_mut().unwrap().remove("@context");
         assert_eq!(json, documented);
+    }
+
+    #[test]
+    fn attachments_keep_http_links_only() {
+        let fixture: Value = serde_json::from_str(include_str!(
+            "../../federation/fixtures/mastodon/mobilizon-test-fixtures/mastodon-status-2.json"
+        ))
+        .unwrap();
+        let kept = attachments_of(fixture["attachment"].as_array().unwrap());
+        assert_eq!(
+            kept,
+            [Attachment {
+                url: "https://framapiaf.s3.framasoft.org/framapiaf/media_attachments/files/003/337/144/original/39d457fd9e0f0171.jpg".into(),
+                media_type: Some("image/jpeg".into()),
+                name: "39d457fd9e0f0171.jpg".into(),
+            }]
+        );
+        let values: Vec<Value> = serde_json::from_value(serde_json::json!([
+            {"type": "Document", "url": "javascript:alert(1)", "name": "x"},
+            {"type": "Image", "url": "data:image/png;base64,AAAA", "name": "y"},
+            {"type": "Document", "url": "/relative.pdf"},
+            {"type": "Document", "mediaType": "application/pdf", "name": "  Séquence\n 5e ",
+             "url": [{"type": "Link", "href": "ftp://x.example/a"}, {"type": "Link", "href": "https://m.example/s%C3%A9quence.pdf"}]},
+            {"type": "Image", "mediaType": "not a type", "url": "http://m.example/files/plan%20de%20classe.png"},
+            "https://m.example/bare-string-is-no-object"
+        ]))
+        .unwrap();
+        let kept = attachments_of(&values);
+        assert_eq!(
+            kept,
+            [
+                Attachment {
+                    url: "https://m.example/s%C3%A9quence.pdf".into(),
+                    media_type: Some("application/pdf".into()),
+                    name: "Séquence 5e".into(),
+                },
+                Attachment {
+                    url: "http://m.example/files/plan%20de%20classe.png".into(),
+                    media_type: None,
+                    name: "plan de classe.png".into(),
+                },
+            ]
+        );
     }
 
     #[test]
