@@ -28,6 +28,10 @@ mod conversation_lines;
 mod conversations;
 #[path = "scenarios/delivery.rs"]
 mod delivery;
+#[path = "scenarios/direct_attachments.rs"]
+mod direct_attachments;
+#[path = "scenarios/direct_group_messages.rs"]
+mod direct_group_messages;
 #[path = "scenarios/direct_messages.rs"]
 mod direct_messages;
 #[path = "scenarios/forms.rs"]

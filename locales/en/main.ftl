@@ -1247,6 +1247,10 @@ conversation-line-left = { $name } left the conversation: { $time }
 conversation-messages = Messages and events
 conversation-message-edited = edited
 conversation-message-deleted = Message deleted.
+conversation-attachments = { $count ->
+    [one] Attachment (a link to its server):
+   *[other] Attachments (links to their server):
+}
 conversation-message-refused = Refused by the instance hosting the conversation: { $reason }. The other participants did not receive it.
 conversation-edit = Edit
 conversation-save = Save
@@ -1363,4 +1367,4 @@ message-requests-accept = Accept
 message-requests-ignore = Ignore
 notice-message-request-accepted = Request of { $name } accepted: you can answer them.
 notice-message-request-ignored = Request of { $name } ignored.
-conversation-direct = Direct conversation with someone of another server: it has two people, nobody can be invited.
+conversation-direct = Direct conversation, opened by a message from another server: it holds the people it was addressed to, nobody can be invited.

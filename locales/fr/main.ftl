@@ -1247,6 +1247,10 @@ conversation-line-left = { $name } a quitté la conversation : { $time }
 conversation-messages = Messages et événements
 conversation-message-edited = modifié
 conversation-message-deleted = Message supprimé.
+conversation-attachments = { $count ->
+    [one] Pièce jointe (lien vers son serveur) :
+   *[other] Pièces jointes (liens vers leur serveur) :
+}
 conversation-message-refused = Refusé par l’instance qui accueille la conversation : { $reason }. Les autres participants ne l’ont pas reçu.
 conversation-edit = Modifier
 conversation-save = Enregistrer
@@ -1363,4 +1367,4 @@ message-requests-accept = Accepter
 message-requests-ignore = Ignorer
 notice-message-request-accepted = Demande de { $name } acceptée : vous pouvez lui répondre.
 notice-message-request-ignored = Demande de { $name } ignorée.
-conversation-direct = Conversation directe avec une personne d’un autre serveur : elle se tient à deux, personne ne peut y être invité.
+conversation-direct = Conversation directe, ouverte par un message d’un autre serveur : elle réunit les personnes à qui il s’adressait, personne ne peut y être invité.

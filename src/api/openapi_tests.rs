@@ -506,6 +506,7 @@ fn registered_types() -> Vec<(String, &'static str)> {
     schema_entries::<super::conversations::Participant>(&mut entries);
     schema_entries::<super::conversations::ConversationDetail>(&mut entries);
     schema_entries::<super::conversations::ConversationLine>(&mut entries);
+    schema_entries::<super::conversations::MessageAttachment>(&mut entries);
     schema_entries::<super::conversations::ConversationLines>(&mut entries);
     schema_entries::<super::conversations::CreateConversation>(&mut entries);
     schema_entries::<super::conversations::MessageBody>(&mut entries);

@@ -1,7 +1,11 @@
 //! Direct messages with people of other servers (Mastodon, Pleroma,
 //! Akkoma, Misskey, Fedify…): a one-to-one conversation hosted here
 //! (`conversations.kind = 'direct'`), one per pair of a local teacher and
-//! a remote person, shown with the teacher's other conversations.
+//! a remote person, shown with the teacher's other conversations. A
+//! message to several people (teachers here, people elsewhere) is stored
+//! once, in the conversation of its thread (`direct_threads`), shared by
+//! the teachers here it is for, whose participants are the people
+//! addressed; a teacher never reads a message not addressed to them.
 //!
 //! Incoming: a message from an accepted contact joins the teacher to the
 //! conversation at once; from anyone else it waits in "Demandes de
@@ -13,8 +17,9 @@
 //! sender learns nothing of either.
 //!
 //! Outgoing: what the teacher writes in a direct conversation is sent to
-//! the person's inbox in the form they wrote in: a `Note` addressed to
-//! them only with a `Mention` (what Mastodon shows as a direct message),
+//! the inboxes of its people elsewhere in the form they wrote in: a
+//! `Note` addressed to the conversation's people only with a `Mention` of
+//! each (what Mastodon shows as a direct message),
 //! or a `ChatMessage` when the conversation started with one; an edit as
 //! `Update`, a deletion as `Delete` of a `Tombstone`. Queued in the
 //! transaction of the change, signed by the teacher.
@@ -28,7 +33,7 @@ use super::{
 use crate::domain::store::{
     accounts::AccountRow,
     actors::{ActorId, ActorRow},
-    conversations::{self, ConversationId, NewLine, ParticipantState},
+    conversations::{self, Attachment, ConversationId, NewLine, ParticipantState},
     direct_messages::{self as direct, DirectRow, NewDirect, RequestRow, WireForm},
     Tx,
 };
@@ -49,6 +54,8 @@ pub struct ReceivedDirect<'a> {
     pub message: &'a DirectMessage,
     /// The local teachers it is for.
     pub recipients: &'a [ActorRow],
+    /// The people of other servers it is for too, besides its sender.
+    pub others: &'a [ActorRow],
 }
 
 /// A message request, as "Demandes de message" lists it.
@@ -62,8 +69,10 @@ impl Domain {
         Ok(self.store.is_group_conversation(context).await?)
     }
 
-    /// Stores a direct message for each of its recipients who may receive
-    /// it (messages allowed, sender not blocked).
+    /// Stores a direct message for its recipients who may receive it
+    /// (messages allowed, sender not blocked): in the one-to-one
+    /// conversation of the pair when it is for one teacher only, else once
+    /// in the conversation of its thread, shared by the teachers here.
     pub(crate) async fn receive_direct_message(
         &self,
         received: ReceivedDirect<'_>,
@@ -84,51 +93,118 @@ impl Domain {
         }
         let message = received.message;
         let html = rendering::remote_html(message.post.content.clone().unwrap_or_default()).await?;
+        let several = received.recipients.len() + received.others.len() > 1;
+        let names: Vec<&str> = received
+            .recipients
+            .iter()
+            .chain(received.others)
+            .map(|person| person.name.as_str())
+            .collect();
+        let shown = without_leading_mentions(&html, &names);
+        let text = rendering::html_text_now(&shown);
         let Some(mut tx) = self.begin_applying(received.activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
         if direct::line_exists(&mut tx, message.post.id.as_str()).await? {
             return Ok(Applied::Duplicate);
         }
-        let form = match message.post.kind {
-            DirectMessageKind::Note => WireForm::Note,
-            DirectMessageKind::ChatMessage => WireForm::ChatMessage,
+        let id = if several {
+            self.thread_conversation_for(&mut tx, &received, &admitted)
+                .await?
+        } else {
+            let form = match message.post.kind {
+                DirectMessageKind::Note => WireForm::Note,
+                DirectMessageKind::ChatMessage => WireForm::ChatMessage,
+            };
+            let (teacher, contact) = admitted[0];
+            self.direct_conversation_for(&mut tx, teacher, sender, contact, form)
+                .await?
         };
-        for (index, (teacher, contact)) in admitted.into_iter().enumerate() {
-            let shown = without_leading_mention(&html, &teacher.name);
-            let text = rendering::html_text_now(&shown);
-            let id = self
-                .direct_conversation_for(&mut tx, teacher, sender, contact, form)
-                .await?;
-            // A message id is stored once; the same message to a second
-            // teacher here is told apart by a fragment.
-            let ap_id = match index {
-                0 => message.post.id.to_string(),
-                _ => format!("{}#to-{}", message.post.id, teacher.name),
-            };
-            let line = NewLine {
-                conversation: id,
-                kind: "message",
-                actor: sender.id,
-                ap_id: Some(&ap_id),
-                source: &text,
-                html: &shown,
-                // Hosted here: its own id is its place.
-                place: conversations::LinePlace::Host,
-            };
-            let line_id = conversations::insert_line(&mut tx, &line).await?;
-            super::live::conversation_line_stored(&mut tx, line_id, id.0).await?;
-            direct::record_received(
-                &mut tx,
-                id,
-                message.post.id.as_str(),
-                message.context.as_deref(),
-                message.conversation.as_deref(),
-            )
-            .await?;
+        let line = NewLine {
+            conversation: id,
+            kind: "message",
+            actor: sender.id,
+            ap_id: Some(message.post.id.as_str()),
+            source: &text,
+            html: &shown,
+            // Hosted here: its own id is its place.
+            place: conversations::LinePlace::Host,
+        };
+        let line_id = conversations::insert_line(&mut tx, &line).await?;
+        let attachments = attachments_of(&message.post.attachment);
+        if !attachments.is_empty() {
+            conversations::set_attachments(&mut tx, line_id, &attachments).await?;
         }
+        super::live::conversation_line_stored(&mut tx, line_id, id.0).await?;
+        let echoed = (message.context.as_deref(), message.conversation.as_deref());
+        direct::record_received(&mut tx, id, several, message.post.id.as_str(), echoed).await?;
         crate::domain::store::commit(tx).await?;
         Ok(Applied::Applied)
+    }
+
+    /// The conversation of the thread of a message to several people: the
+    /// one kept by its `context` (else Mastodon's `conversation`), or
+    /// holding the message it answers, whose teachers here are exactly
+    /// the `admitted` ones (a teacher never reads a message not addressed
+    /// to them); else a new one. Its participants are the people
+    /// addressed: the sender and the others joined, each teacher joined
+    /// when the sender is their contact, else asked.
+    async fn thread_conversation_for(
+        &self,
+        tx: &mut Tx,
+        received: &ReceivedDirect<'_>,
+        admitted: &[(&ActorRow, bool)],
+    ) -> DomainResult<ConversationId> {
+        let message = received.message;
+        let sender = received.sender;
+        let thread = message
+            .context
+            .as_deref()
+            .or(message.conversation.as_deref())
+            .unwrap_or(message.post.id.as_str());
+        let in_reply_to = message.post.in_reply_to.as_ref().map(url::Url::as_str);
+        let mut teachers: Vec<ActorId> = admitted.iter().map(|(t, _)| t.id).collect();
+        teachers.sort_by_key(|t| t.0);
+        let mut found = None;
+        for candidate in direct::thread_candidates(tx, thread, in_reply_to).await? {
+            if direct::local_people_in(tx, candidate).await? == teachers {
+                found = Some(candidate);
+                break;
+            }
+        }
+        let id = match found {
+            Some(id) => id,
+            None => {
+                let ap_id = format!(
+                    "{}/conversations/{}",
+                    self.settings.base_url(),
+                    crate::urls::random_token()
+                );
+                let name = std::iter::once(sender)
+                    .chain(admitted.iter().map(|(t, _)| *t))
+                    .chain(received.others)
+                    .map(shown_name)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let id =
+                    conversations::insert_conversation(tx, &ap_id, &name, sender.id, None).await?;
+                direct::insert_thread(tx, id, thread).await?;
+                id
+            }
+        };
+        for person in std::iter::once(sender).chain(received.others) {
+            direct::add_participant(tx, id, person.id, "joined", None).await?;
+        }
+        for (teacher, contact) in admitted {
+            let state = if *contact { "joined" } else { "requested" };
+            direct::add_participant(tx, id, teacher.id, state, Some(sender.id)).await?;
+            direct::change_state(tx, id, teacher.id, &["left", "declined", "removed"], state)
+                .await?;
+            if *contact {
+                direct::change_state(tx, id, teacher.id, &["requested"], "joined").await?;
+            }
+        }
+        Ok(id)
     }
 
     /// Whether `ap_id` is a message of a direct conversation written by
@@ -162,19 +238,9 @@ impl Domain {
         }
         let shown = match html {
             Some(html) => {
-                let teacher = direct::direct_in(&mut tx, id)
-                    .await?
-                    .map(|row| row.local_actor_id);
-                let name = match teacher {
-                    Some(teacher) => self
-                        .store
-                        .actor_by_id(teacher)
-                        .await?
-                        .map(|t| t.name)
-                        .unwrap_or_default(),
-                    None => String::new(),
-                };
-                let shown = without_leading_mention(&html, &name);
+                let people = direct::people_but(&mut *tx, id, sender.id).await?;
+                let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+                let shown = without_leading_mentions(&html, &names);
                 let text = rendering::html_text_now(&shown);
                 Some((text, shown))
             }
@@ -218,11 +284,7 @@ impl Domain {
             self.settings.base_url(),
             crate::urls::random_token()
         );
-        let name = if sender.display_name.trim().is_empty() {
-            format!("@{}@{}", sender.name, sender.domain)
-        } else {
-            sender.display_name.clone()
-        };
+        let name = shown_name(sender);
         let id = conversations::insert_conversation(tx, &ap_id, &name, sender.id, None).await?;
         let new = NewDirect {
             conversation: id,
@@ -248,7 +310,12 @@ impl Domain {
     /// Refuses (409 `direct_conversation`) a change only group
     /// conversations allow (inviting, removing).
     pub(crate) async fn refuse_if_direct(&self, id: ConversationId) -> DomainResult<()> {
-        if self.store.direct_conversation(id).await?.is_some() {
+        if self
+            .store
+            .conversation(id)
+            .await?
+            .is_some_and(|c| c.is_direct())
+        {
             return Err(Refusal::DirectConversation.into());
         }
         Ok(())
@@ -312,30 +379,37 @@ impl Domain {
         message_ap_id: &str,
         change: DirectChange<'_>,
     ) -> DomainResult<()> {
-        let Some(row) = direct::direct_in(tx, id).await? else {
+        let people = direct::people_but(&mut **tx, id, author).await?;
+        let pair = direct::direct_in(tx, id).await?;
+        let thread = match pair {
+            Some(_) => None,
+            None => direct::thread_in(&mut **tx, id).await?,
+        };
+        let audience = match (&pair, &thread) {
+            (Some(row), _) => Audience::pair(row, &people),
+            (None, Some(row)) => Audience::thread(row, &people),
+            (None, None) => return Ok(()),
+        };
+        let Some(author) = self.store.actor_by_id(author).await? else {
             return Ok(());
         };
-        let (Some(author), Some(person)) = (
-            self.store.actor_by_id(author).await?,
-            self.store.actor_by_id(row.remote_actor_id).await?,
-        ) else {
+        let mut inboxes: Vec<String> = Vec::new();
+        for person in people.iter().filter(|p| !p.is_local()) {
+            if !inboxes.contains(&person.inbox) {
+                inboxes.push(person.inbox.clone());
+            }
+        }
+        if inboxes.is_empty() {
             return Ok(());
-        };
+        }
         let activity_id = new_activity_id(&self.settings.base_url());
         let at = Sent {
             activity_id: &activity_id,
             message_ap_id,
             now: rfc3339(tx.now_ms()),
         };
-        let activity = direct_activity(&row, &author, &person, &at, change)?;
-        queue(
-            tx,
-            &activity_id,
-            author.id,
-            &to_json(&activity)?,
-            std::slice::from_ref(&person.inbox),
-        )
-        .await?;
+        let activity = direct_activity(&audience, &author, &at, change)?;
+        queue(tx, &activity_id, author.id, &to_json(&activity)?, &inboxes).await?;
         Ok(())
     }
 }
@@ -349,15 +423,20 @@ impl Domain {
         conversation: &crate::domain::store::conversations::ConversationRow,
         line: &crate::domain::store::conversations::LineRow,
     ) -> DomainResult<DirectMessage> {
-        let row = self
+        let people = self
             .store
-            .direct_conversation(conversation.id)
-            .await?
-            .ok_or(Refusal::NotFound)?;
+            .direct_people_but(conversation.id, line.actor_id)
+            .await?;
+        let pair = self.store.direct_conversation(conversation.id).await?;
+        let thread = self.store.direct_thread(conversation.id).await?;
+        let audience = match (&pair, &thread) {
+            (Some(row), _) => Audience::pair(row, &people),
+            (None, Some(row)) => Audience::thread(row, &people),
+            (None, None) => return Err(Refusal::NotFound.into()),
+        };
         let author = self.actor_by_id(line.actor_id).await?;
-        let person = self.actor_by_id(row.remote_actor_id).await?;
         let ap_id = line.ap_id.as_deref().ok_or(Refusal::NotFound)?;
-        let mut message = direct_object(&row, &author, &person, ap_id, &line.html)?;
+        let mut message = direct_object(&audience, &author, ap_id, &line.html)?;
         message.post.published = Some(rfc3339(line.created_at));
         message.post.updated = line.edited_at.map(rfc3339);
         Ok(message)
@@ -374,19 +453,62 @@ pub struct Sent<'a> {
     pub now: String,
 }
 
-/// The activity telling `person` what `author` did to a message of the
-/// direct conversation `row`: `Create` or `Update` of the message,
-/// `Delete` of its `Tombstone`, `to` the person only, `cc` empty.
+/// Whom a message of a direct conversation is for, and in which form.
+#[derive(Debug, Clone, Copy)]
+pub struct Audience<'a> {
+    /// The form of the conversation.
+    pub form: WireForm,
+    /// Everyone it is for (the author left out), in the order they came.
+    pub people: &'a [ActorRow],
+    /// The thread's `context`, echoed.
+    pub context: Option<&'a str>,
+    /// The thread's Mastodon `conversation`, echoed.
+    pub conversation: Option<&'a str>,
+    /// The last message received (`inReplyTo`).
+    pub in_reply_to: Option<&'a str>,
+}
+
+impl<'a> Audience<'a> {
+    /// A one-to-one conversation's.
+    pub fn pair(row: &'a DirectRow, people: &'a [ActorRow]) -> Self {
+        Audience {
+            form: row.wire_form,
+            people,
+            context: row.remote_context.as_deref(),
+            conversation: row.remote_conversation.as_deref(),
+            in_reply_to: row.last_received_ap_id.as_deref(),
+        }
+    }
+
+    /// A thread's (always `Note`s: a `ChatMessage` is for one person).
+    pub fn thread(row: &'a direct::ThreadRow, people: &'a [ActorRow]) -> Self {
+        Audience {
+            form: WireForm::Note,
+            people,
+            context: row.remote_context.as_deref(),
+            conversation: row.remote_conversation.as_deref(),
+            in_reply_to: row.last_received_ap_id.as_deref(),
+        }
+    }
+
+    fn addresses(&self) -> impl Iterator<Item = &'a str> {
+        self.people.iter().map(|p| p.ap_id.as_str())
+    }
+}
+
+/// The activity telling the `audience` what `author` did to a message of
+/// a direct conversation: `Create` or `Update` of the message, `Delete`
+/// of its `Tombstone`, `to` the people of the conversation only, `cc`
+/// empty.
 pub fn direct_activity(
-    row: &DirectRow,
+    audience: &Audience<'_>,
     author: &ActorRow,
-    person: &ActorRow,
     at: &Sent<'_>,
     change: DirectChange<'_>,
 ) -> DomainResult<Activity> {
     let (kind, object) = match change {
         DirectChange::Create(html) | DirectChange::Update(html) => {
-            let mut message = direct_object(row, author, person, at.message_ap_id, html)?;
+            let mut message = direct_object(audience, author, at.message_ap_id, html)?;
             let kind = if matches!(change, DirectChange::Create(_)) {
                 message.post.published = Some(at.now.clone());
                 ActivityKind::Create
@@ -397,13 +519,13 @@ pub fn direct_activity(
             (kind, json_of(&message)?)
         }
         DirectChange::Delete => {
-            let former = match row.wire_form {
+            let former = match audience.form {
                 WireForm::Note => Some(PostKind::Note),
                 WireForm::ChatMessage => None,
             };
             let mut tombstone =
                 Tombstone::new(url(at.message_ap_id)?, former, Some(at.now.clone()));
-            if row.wire_form == WireForm::ChatMessage {
+            if audience.form == WireForm::ChatMessage {
                 tombstone.former_type = Some("ChatMessage".into());
             }
             (ActivityKind::Delete, json_of(&tombstone)?)
@@ -411,7 +533,7 @@ pub fn direct_activity(
     };
     Ok(
         Activity::new(kind, url(at.activity_id)?, url(&author.ap_id)?, object)
-            .to([person.ap_id.as_str()]),
+            .to(audience.addresses()),
     )
 }
 
@@ -426,42 +548,56 @@ pub enum DirectChange<'a> {
     Delete,
 }
 
-/// The wire object of a message of `author` to `person`: a `Note` as
-/// Mastodon shows a direct message (to the person only, `cc` empty, a
-/// `Mention` tag and the mention link first in the text, `inReplyTo` their
-/// last message, their `context`/`conversation` echoed), or a
-/// `ChatMessage` (to the person, the text alone).
+/// The wire object of a message of `author` to the `audience`: a `Note`
+/// as Mastodon shows a direct message (to the people only, `cc` empty, a
+/// `Mention` tag of each and their mention links first in the text,
+/// `inReplyTo` the last message received, the thread's
+/// `context`/`conversation` echoed), or a `ChatMessage` (to the person,
+/// the text alone).
 pub fn direct_object(
-    row: &DirectRow,
+    audience: &Audience<'_>,
     author: &ActorRow,
-    person: &ActorRow,
     ap_id: &str,
     html: &str,
 ) -> DomainResult<DirectMessage> {
-    let kind = match row.wire_form {
+    let kind = match audience.form {
         WireForm::Note => DirectMessageKind::Note,
         WireForm::ChatMessage => DirectMessageKind::ChatMessage,
     };
     let mut message = DirectMessage::new(kind, url(ap_id)?, url(&author.ap_id)?);
-    message.post.to = vec![person.ap_id.clone()];
+    message.post.to = audience.addresses().map(str::to_string).collect();
     message.post.media_type = None;
-    match row.wire_form {
+    match audience.form {
         WireForm::Note => {
-            let handle = format!("@{}@{}", person.name, person.domain);
-            message.add_mention(&Mention::new(url(&person.ap_id)?, handle));
-            message.post.content = Some(with_mention_link(html, &person.ap_id, &person.name));
-            message.post.in_reply_to = row
-                .last_received_ap_id
-                .as_deref()
-                .and_then(|id| url(id).ok());
-            message.context = row.remote_context.clone();
-            message.conversation = row.remote_conversation.clone();
+            let mut content = html.to_string();
+            for person in audience.people.iter().rev() {
+                content = with_mention_link(&content, &person.ap_id, &person.name);
+            }
+            for person in audience.people {
+                message.add_mention(&Mention::new(url(&person.ap_id)?, handle_of(person)));
+            }
+            message.post.content = Some(content);
+            message.post.in_reply_to = audience.in_reply_to.and_then(|id| url(id).ok());
+            message.context = audience.context.map(str::to_string);
+            message.conversation = audience.conversation.map(str::to_string);
         }
         WireForm::ChatMessage => {
             message.post.content = Some(html.to_string());
         }
     }
     Ok(message)
+}
+
+/// `@user@host` as a `Mention` names a person (a teacher here too).
+fn handle_of(person: &ActorRow) -> String {
+    let domain = match url::Url::parse(&person.ap_id) {
+        Ok(id) if person.is_local() => match id.port() {
+            Some(port) => format!("{}:{port}", id.host_str().unwrap_or_default()),
+            None => id.host_str().unwrap_or_default().to_string(),
+        },
+        _ => person.domain.clone(),
+    };
+    format!("@{}@{}", person.name, domain)
 }
 
 /// `html` opened by the link Mastodon writes for a mention (an `h-card`),
@@ -508,6 +644,92 @@ pub fn without_leading_mention(html: &str, name: &str) -> String {
     let rest = body[end..].trim_start_matches([' ', '\u{a0}']);
     let rest = rest.strip_prefix("&nbsp;").unwrap_or(rest).trim_start();
     format!("{opening}{rest}")
+}
+
+/// The most attachments of a message kept (Mastodon allows four).
+pub const MAX_ATTACHMENTS: usize = 8;
+
+/// The attachments of a received message, as they may be shown: each
+/// object (`Document`, `Image`, … or a `Link`) with an http(s) `url` (a
+/// string, a `Link`'s `href`, or the first usable of a list), its
+/// `mediaType` when it looks like one, and its `name` (a description,
+/// 200 characters at most), else the URL's file name, else its host.
+/// Any other URL (`javascript:`, `data:`, relative…) is dropped.
+pub fn attachments_of(values: &[serde_json::Value]) -> Vec<Attachment> {
+    use serde_json::Value;
+    fn link(value: &Value) -> Option<url::Url> {
+        match value {
+            Value::String(text) => url::Url::parse(text.trim())
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some()),
+            Value::Object(object) => object.get("href").and_then(link),
+            Value::Array(many) => many.iter().find_map(link),
+            _ => None,
+        }
+    }
+    let text = |value: Option<&Value>, most: usize| {
+        value
+            .and_then(Value::as_str)
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|t| !t.is_empty())
+            .map(|t| t.chars().take(most).collect::<String>())
+    };
+    values
+        .iter()
+        .filter_map(|value| {
+            let object = value.as_object()?;
+            let address = object.get("url").or(object.get("href")).and_then(link)?;
+            let media_type = text(object.get("mediaType"), 100)
+                .filter(|t| t.contains('/') && !t.contains(char::is_whitespace));
+            let file = address
+                .path_segments()
+                .and_then(|mut segments| segments.next_back())
+                .filter(|last| !last.is_empty())
+                .map(|last| {
+                    crate::urls::percent_decode(last)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                });
+            let name = text(object.get("name"), 200)
+                .or(file)
+                .unwrap_or_else(|| address.host_str().unwrap_or_default().to_string());
+            Some(Attachment {
+                url: address.to_string(),
+                media_type,
+                name,
+            })
+        })
+        .take(MAX_ATTACHMENTS)
+        .collect()
+}
+
+/// How a person is named in a conversation's name: their display name,
+/// else their handle.
+fn shown_name(person: &ActorRow) -> String {
+    if person.display_name.trim().is_empty() {
+        match person.is_local() {
+            true => format!("@{}", person.name),
+            false => format!("@{}@{}", person.name, person.domain),
+        }
+    } else {
+        person.display_name.clone()
+    }
+}
+
+/// `html` without the mentions of any of `names` it opens with (Mastodon
+/// starts a direct message with the links to the people it is for).
+pub fn without_leading_mentions(html: &str, names: &[&str]) -> String {
+    let mut shown = html.to_string();
+    loop {
+        let before = shown.len();
+        for name in names {
+            shown = without_leading_mention(&shown, name);
+        }
+        if shown.len() == before {
+            return shown;
+        }
+    }
 }
 
 fn rfc3339(ms: i64) -> String {
@@ -602,14 +824,106 @@ mod tests {
                 message_ap_id: &format!("http://localhost:37199/conversation-messages/{message}"),
                 now: "2026-12-04T20:21:25Z".into(),
             };
-            let built =
-                direct_activity(&row, &ana, &other, &at, DirectChange::Create(html)).unwrap();
+            let people = [other];
+            let audience = Audience::pair(&row, &people);
+            let built = direct_activity(&audience, &ana, &at, DirectChange::Create(html)).unwrap();
             let mut json = to_json(&built).unwrap();
             let mut documented = documented.clone();
             json.as_object_mut().unwrap().remove("@context");
             documented.as_object_mut().unwrap().remove("@context");
             assert_eq!(json, documented, "{name}");
         }
+    }
+
+    /// A reply in a thread of several people, as documented: to every
+    /// other participant, a `Mention` and a leading link of each.
+    #[test]
+    fn a_reply_to_several_people_matches_the_documented_example() {
+        let at_preau = |id: i64, name: &str| ActorRow {
+            domain: String::new(),
+            ap_id: format!("https://preau.example/users/{name}"),
+            ..person(id, name, "https://preau.example")
+        };
+        let elsewhere = |id: i64, name: &str, origin: &str| ActorRow {
+            domain: origin.trim_start_matches("https://").into(),
+            ..person(id, name, origin)
+        };
+        let ana = at_preau(1, "ana");
+        let people = [
+            at_preau(2, "bea"),
+            elsewhere(3, "bob", "https://mastodon.example"),
+            elsewhere(4, "carl", "https://other.example"),
+        ];
+        let row = direct::ThreadRow {
+            conversation_id: ConversationId(1),
+            thread: "tag:mastodon.example,2026-12-05:objectId=100:objectType=Conversation".into(),
+            remote_context: None,
+            remote_conversation: Some(
+                "tag:mastodon.example,2026-12-05:objectId=100:objectType=Conversation".into(),
+            ),
+            last_received_ap_id: Some("https://mastodon.example/users/bob/statuses/100".into()),
+        };
+        let documented = example("direct-group-note");
+        let object = &documented["object"];
+        let at = Sent {
+            activity_id: documented["id"].as_str().unwrap(),
+            message_ap_id: object["id"].as_str().unwrap(),
+            now: object["published"].as_str().unwrap().into(),
+        };
+        let audience = Audience::thread(&row, &people);
+        let built = direct_activity(
+            &audience,
+            &ana,
+            &at,
+            DirectChange::Create("<p>Merci Bob</p>\n"),
+        )
+        .unwrap();
+        let mut json = to_json(&built).unwrap();
+        json.as_object_mut().unwrap().remove("@context");
+        assert_eq!(json, documented);
+    }
+
+    #[test]
+    fn attachments_keep_http_links_only() {
+        let fixture: Value = serde_json::from_str(include_str!(
+            "../../federation/fixtures/mastodon/mobilizon-test-fixtures/mastodon-status-2.json"
+        ))
+        .unwrap();
+        let kept = attachments_of(fixture["attachment"].as_array().unwrap());
+        assert_eq!(
+            kept,
+            [Attachment {
+                url: "https://framapiaf.s3.framasoft.org/framapiaf/media_attachments/files/003/337/144/original/39d457fd9e0f0171.jpg".into(),
+                media_type: Some("image/jpeg".into()),
+                name: "39d457fd9e0f0171.jpg".into(),
+            }]
+        );
+        let values: Vec<Value> = serde_json::from_value(serde_json::json!([
+            {"type": "Document", "url": "javascript:alert(1)", "name": "x"},
+            {"type": "Image", "url": "data:image/png;base64,AAAA", "name": "y"},
+            {"type": "Document", "url": "/relative.pdf"},
+            {"type": "Document", "mediaType": "application/pdf", "name": "  Séquence\n 5e ",
+             "url": [{"type": "Link", "href": "ftp://x.example/a"}, {"type": "Link", "href": "https://m.example/s%C3%A9quence.pdf"}]},
+            {"type": "Image", "mediaType": "not a type", "url": "http://m.example/files/plan%20de%20classe.png"},
+            "https://m.example/bare-string-is-no-object"
+        ]))
+        .unwrap();
+        let kept = attachments_of(&values);
+        assert_eq!(
+            kept,
+            [
+                Attachment {
+                    url: "https://m.example/s%C3%A9quence.pdf".into(),
+                    media_type: Some("application/pdf".into()),
+                    name: "Séquence 5e".into(),
+                },
+                Attachment {
+                    url: "http://m.example/files/plan%20de%20classe.png".into(),
+                    media_type: None,
+                    name: "plan de classe.png".into(),
+                },
+            ]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub use crate::domain::store::{
     contact_categories::{ContactCategoryId, ContactCategoryRow},
     contacts::ContactView,
     conversations::{
-        ConversationId, ConversationListRow, ConversationRow, LineRow, ParticipantRow,
+        Attachment, ConversationId, ConversationListRow, ConversationRow, LineRow, ParticipantRow,
         ParticipantState, ParticipantView,
     },
     forums::{FollowState, ForumRow},

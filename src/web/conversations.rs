@@ -117,6 +117,8 @@ pub(super) struct LineView {
     /// Why the conversation's host refused this message, if it did.
     refused: Option<String>,
     mine: bool,
+    /// A received message's attachments, shown as links.
+    attachments: Vec<crate::domain::rows::Attachment>,
 }
 
 /// A participant in the list.
@@ -175,6 +177,7 @@ pub(super) fn line_view(
         deleted: line.deleted_at.is_some(),
         refused: line.refused_reason.clone(),
         mine: line.actor_id == me,
+        attachments: line.attachments(),
     }
 }
 
@@ -197,11 +200,7 @@ pub(super) async fn conversation_page(
             .await?;
         let labels = state.domain.labeller().await?;
         let contacts = state.domain.my_contacts(user).await?;
-        let direct = state
-            .domain
-            .direct_conversation(ConversationId(id))
-            .await?
-            .is_some();
+        let direct = conversation.conversation.is_direct();
         Ok::<_, AppError>((conversation, labels, contacts, direct))
     }
     .await;

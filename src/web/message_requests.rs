@@ -1,7 +1,7 @@
 //! "Demandes de message" on the Messages page: direct messages from
 //! people of other servers who are not the teacher's contacts, one entry
-//! per person, each with Accepter and Ignorer (plain forms: no
-//! JavaScript needed).
+//! per person (per thread for a message to several people), each with
+//! Accepter and Ignorer (plain forms: no JavaScript needed).
 
 use super::{
     conversations::{path_of, shown},

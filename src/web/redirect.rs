@@ -28,27 +28,6 @@ fn reads_as_local_path(text: &str) -> bool {
         && !text.chars().any(char::is_control)
 }
 
-/// One round of percent-decoding; invalid escapes stay as they are.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
-        match (bytes[index], hex(index + 1), hex(index + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                index += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The same-site path `raw` names, normalised and percent-encoded so it is
 /// a valid `Location`; `None` when `raw` is not a plain path on this site
 /// (an absolute or scheme-relative URL, a backslash, a control character,
@@ -59,7 +38,7 @@ pub fn local_path(raw: &str) -> Option<String> {
         if !reads_as_local_path(&decoded) {
             return None;
         }
-        let next = percent_decode(&decoded);
+        let next = crate::urls::percent_decode(&decoded);
         if next == decoded {
             break;
         }

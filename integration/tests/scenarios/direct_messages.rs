@@ -34,20 +34,36 @@ async fn fake_fediverse(public_key_pem: String) -> (String, Received) {
     .await
 }
 
+/// A fake server beside `here` ([`fake_fediverse`]): its origin, what its
+/// inboxes receive, and the private key its people sign with, that of a
+/// teacher `keys` created here (any RSA pair does; this one is at hand).
+pub(crate) async fn fediverse_beside(here: &TestInstance) -> (String, Received, String) {
+    Client::teacher(here, "keys", false).await;
+    let keys = here
+        .store()
+        .local_actor_by_name("keys")
+        .await
+        .unwrap()
+        .unwrap();
+    let pem = keys.private_key_pem.clone().unwrap();
+    let (origin, received) = fake_fediverse(keys.public_key_pem.clone()).await;
+    (origin, received, pem)
+}
+
 /// One person of the fake server, signing with the shared key.
-struct Remote<'a> {
-    origin: &'a str,
-    name: &'a str,
-    pem: &'a str,
+pub(crate) struct Remote<'a> {
+    pub(crate) origin: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) pem: &'a str,
 }
 
 impl Remote<'_> {
-    fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         format!("{}/users/{}", self.origin, self.name)
     }
 
     /// POSTs `activity` to `inbox`, signed by this person.
-    async fn send(&self, inbox: &str, activity: &Value) -> Answer {
+    pub(crate) async fn send(&self, inbox: &str, activity: &Value) -> Answer {
         post_signed(
             inbox,
             activity,
@@ -60,7 +76,7 @@ impl Remote<'_> {
     }
 
     /// A `Create` of `object` (its `id` ending in `n`), addressed like it.
-    fn create(&self, n: &str, object: Value) -> Value {
+    pub(crate) fn create(&self, n: &str, object: Value) -> Value {
         json!({
             "@context": ["https://www.w3.org/ns/activitystreams"],
             "id": format!("{}/statuses/{n}/activity", self.id()),
@@ -116,8 +132,30 @@ impl Remote<'_> {
     }
 }
 
+impl Remote<'_> {
+    /// Asks `teacher` (id `teacher_id`) for contact (a `Follow`), and the
+    /// teacher accepts.
+    pub(crate) async fn become_contact_of(
+        &self,
+        teacher: &Client<'_>,
+        inbox: &str,
+        teacher_id: &str,
+    ) {
+        let follow = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/follows/{}", self.id(), teacher_id.rsplit('/').next().unwrap_or_default()),
+            "type": "Follow",
+            "actor": self.id(),
+            "object": teacher_id,
+        });
+        assert_eq!(self.send(inbox, &follow).await.status, 202);
+        let host = self.origin.trim_start_matches("http://");
+        super::support::contacts::answer(teacher, &format!("{}@{host}", self.name), true).await;
+    }
+}
+
 /// `client`'s message requests.
-async fn requests(client: &Client<'_>) -> Vec<Value> {
+pub(crate) async fn requests(client: &Client<'_>) -> Vec<Value> {
     client.get_json("/api/v1/conversations/requests").await["requests"]
         .as_array()
         .cloned()
@@ -125,7 +163,7 @@ async fn requests(client: &Client<'_>) -> Vec<Value> {
 }
 
 /// The message bodies (HTML) of conversation `id` as `client` reads it.
-async fn messages(client: &Client<'_>, id: i64) -> Vec<String> {
+pub(crate) async fn messages(client: &Client<'_>, id: i64) -> Vec<String> {
     listed_lines(client, id)
         .await
         .iter()
@@ -135,7 +173,7 @@ async fn messages(client: &Client<'_>, id: i64) -> Vec<String> {
 }
 
 /// What the fake inbox of `name` received, once delivery ran.
-async fn delivered(
+pub(crate) async fn delivered(
     instance: &TestInstance,
     received: &Received,
     name: &str,
@@ -163,17 +201,7 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
             .log_in_pages("ana")
             .await;
         let cleo = Client::teacher(&here, "cleo", false).await;
-        // The fake server's people sign with the key of a teacher here
-        // (any RSA pair does; this one is at hand).
-        Client::teacher(&here, "keys", false).await;
-        let keys = here
-            .store()
-            .local_actor_by_name("keys")
-            .await
-            .unwrap()
-            .unwrap();
-        let pem = keys.private_key_pem.clone().unwrap();
-        let (origin, received) = fake_fediverse(keys.public_key_pem.clone()).await;
+        let (origin, received, pem) = fediverse_beside(&here).await;
         let host = origin.trim_start_matches("http://").to_string();
         let inbox = here.url("/inbox");
         let ana_id = here.url("/users/ana");
@@ -192,24 +220,7 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
         );
 
         // Carol asks Ana for contact (a Follow) and Ana accepts.
-        let follow = json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{}/follows/1", carol.id()),
-            "type": "Follow",
-            "actor": carol.id(),
-            "object": ana_id,
-        });
-        assert_eq!(carol.send(&inbox, &follow).await.status, 202);
-        let asked = ana.get_json("/api/v1/me/requests").await;
-        let asker = asked["contacts"]["received"][0]["person"]["id"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("{asked}"));
-        ana.post(
-            &format!("/api/v1/contacts/{asker}/answer"),
-            json!({"accept": true}),
-        )
-        .await
-        .expect(200);
+        carol.become_contact_of(&ana, &inbox, &ana_id).await;
 
         // From a contact: a conversation at once, named after her, the
         // leading mention of Ana taken out; a replay changes nothing.
@@ -360,14 +371,21 @@ async fn direct_messages_from_other_servers_become_conversations_or_requests() {
         .await;
         let got = delivered(&here, &received, "bob").await;
         assert_eq!(got.len(), 3, "{got:?}");
-        let update = &got[1].1;
+        // Delivered in any order: each is found by its type.
+        let of_type = |kind: &str| {
+            got.iter()
+                .map(|(_, body)| body)
+                .find(|body| body["type"] == kind)
+                .unwrap_or_else(|| panic!("no {kind} in {got:?}"))
+        };
+        let update = of_type("Update");
         assert_eq!(update["type"], "Update", "{update}");
         assert_eq!(update["object"]["id"], note_id.as_str());
         assert!(update["object"]["content"]
             .as_str()
             .unwrap()
             .contains("Avec grand plaisir"));
-        let delete = &got[2].1;
+        let delete = of_type("Delete");
         assert_eq!(delete["type"], "Delete", "{delete}");
         assert_eq!(delete["to"], json!([bob.id()]));
         assert_eq!(delete["object"]["type"], "Tombstone", "{delete}");

@@ -126,6 +126,20 @@ pub struct ConversationLine {
     /// Why the conversation's host (another instance) refused this
     /// message of a teacher of here, if it did: the others never saw it.
     pub refused: Option<String>,
+    /// The attachments of a message received from another server
+    /// (http(s) links only; none once deleted).
+    pub attachments: Vec<MessageAttachment>,
+}
+
+/// An attachment of a message received from another server.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MessageAttachment {
+    /// Where it is (http or https).
+    pub url: String,
+    /// Its media type, when given (`image/jpeg`).
+    pub media_type: Option<String>,
+    /// Its name (description), else its file name.
+    pub name: String,
 }
 
 /// A conversation's lines the caller may see.
@@ -202,6 +216,15 @@ pub(super) fn line(
         edited_at: line.edited_at.and_then(rfc3339),
         deleted: line.deleted_at.is_some(),
         refused: line.refused_reason.clone(),
+        attachments: line
+            .attachments()
+            .into_iter()
+            .map(|a| MessageAttachment {
+                url: a.url,
+                media_type: a.media_type,
+                name: a.name,
+            })
+            .collect(),
     }
 }
 

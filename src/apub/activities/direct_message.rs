@@ -1,15 +1,18 @@
 //! `Create` of a direct message from a person of another server: a
-//! Mastodon-like `Note` addressed only to local teachers (never public,
-//! no followers collection, a `Mention` of each teacher), or a
+//! Mastodon-like `Note` addressed only to local teachers and people it
+//! mentions (never public, no followers collection, a `Mention` of each
+//! teacher), or a
 //! Pleroma/Akkoma `ChatMessage` to one local teacher. Stored in a
-//! one-to-one conversation (see `domain::direct_messages`). Also the
+//! one-to-one conversation, or, to several people, in the conversation of
+//! its thread (see `domain::direct_messages`). Also the
 //! sender's `Update` or `Delete` of such a message.
 //!
 //! What is not a direct message falls through to the usual routing,
 //! unchanged: a public post or a post to followers (mentions in forums),
 //! a reply to a forum post known here, a message of a Préau group
-//! conversation (its `context` is a conversation known here), a message
-//! to several people of which some are elsewhere (a group).
+//! conversation (its `context` is a conversation known here). A `Note` to
+//! several people (teachers here, people elsewhere, each mentioned) is
+//! one conversation per thread, shared by the teachers here.
 
 use super::{objects, InboxError, Received};
 use crate::{
@@ -18,6 +21,7 @@ use crate::{
         direct_messages::ReceivedDirect,
         inbox::{ActorRow, Applied},
         provenance::Provenance,
+        rows::ActorKindRow,
     },
 };
 use activitypub_federation::config::Data;
@@ -68,6 +72,7 @@ pub struct CheckedDirect<'a> {
     received: &'a Received<'a>,
     message: DirectMessage,
     recipients: Vec<ActorRow>,
+    others: Vec<ActorRow>,
 }
 
 /// Checks a direct message: written by its signer, on the signer's server
@@ -103,17 +108,28 @@ pub async fn verify<'a>(
                 .map(String::as_str),
         )
         .collect();
+    let note = message.post.kind == DirectMessageKind::Note;
+    let mentioned = message.post.mentions();
     let mut recipients: Vec<ActorRow> = Vec::new();
+    let mut elsewhere: Vec<Url> = Vec::new();
     for address in addresses {
         let Ok(address) = Url::parse(address) else {
             return Ok(None);
         };
+        if address == r.activity.actor {
+            continue;
+        }
         if !objects::is_local(data, &address) {
-            // Someone elsewhere too (a group), or the sender themselves.
-            if address == r.activity.actor {
-                continue;
+            // Someone elsewhere too: a `Note` to several people, each
+            // named in a `Mention` (else a collection: not a direct
+            // message).
+            if !note || !mentioned.contains(&address) {
+                return Ok(None);
             }
-            return Ok(None);
+            if !elsewhere.contains(&address) {
+                elsewhere.push(address);
+            }
+            continue;
         }
         let Some(person) = domain.local_person_at(address.as_str()).await? else {
             return Ok(None);
@@ -124,13 +140,12 @@ pub async fn verify<'a>(
     }
     match message.post.kind {
         DirectMessageKind::Note => {
-            let mentioned = message.post.mentions();
             recipients.retain(|p| mentioned.iter().any(|m| m.as_str() == p.ap_id));
         }
         DirectMessageKind::ChatMessage if recipients.len() != 1 => return Ok(None),
         DirectMessageKind::ChatMessage => {}
     }
-    if recipients.is_empty() {
+    if recipients.is_empty() || recipients.len() + elsewhere.len() > MAX_ADDRESSED {
         return Ok(None);
     }
     let author = message
@@ -148,12 +163,27 @@ pub async fn verify<'a>(
         &message.post.id,
         Provenance::DeliveredBy(&r.activity.actor),
     )?;
+    // The people elsewhere, known or fetched: a reply is addressed and
+    // delivered to them. One who cannot be found, or is not a person, is
+    // left out (the teachers still get the message).
+    let mut others = Vec::new();
+    for address in &elsewhere {
+        match objects::actor_at(data, address).await {
+            Ok(actor) if actor.row.kind == ActorKindRow::Person => others.push(actor.row),
+            _ => tracing::info!(%address, "direct message: an addressee left out"),
+        }
+    }
     Ok(Some(CheckedDirect {
         received: r,
         message,
         recipients,
+        others,
     }))
 }
+
+/// The most people a direct message here may be addressed to (besides its
+/// sender): more is no conversation but a mailing, not taken.
+pub const MAX_ADDRESSED: usize = 20;
 
 /// Stores the message for its recipients.
 pub async fn receive(data: &Data<AppState>, c: CheckedDirect<'_>) -> Result<Applied, InboxError> {
@@ -165,6 +195,7 @@ pub async fn receive(data: &Data<AppState>, c: CheckedDirect<'_>) -> Result<Appl
             sender: &r.signer.row,
             message: &c.message,
             recipients: &c.recipients,
+            others: &c.others,
         })
         .await?)
 }

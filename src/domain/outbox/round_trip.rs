@@ -610,6 +610,7 @@ fn what_conversations_send_round_trips_and_matches_the_documentation() {
         deleted_at: None,
         position: Some(6),
         refused_reason: None,
+        attachments: "[]".into(),
     };
     let note = message_note(&line, bob, conversation).unwrap();
     let create = activity_of(

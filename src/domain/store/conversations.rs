@@ -167,10 +167,46 @@ pub struct LineRow {
     /// Why the conversation's host (elsewhere) refused this message of a
     /// teacher of here, if it did.
     pub refused_reason: Option<String>,
+    /// A received message's attachments, a JSON array of [`Attachment`]s
+    /// (`[]` for the rest).
+    pub attachments: String,
+}
+
+impl LineRow {
+    /// Its attachments (none once deleted).
+    pub fn attachments(&self) -> Vec<Attachment> {
+        if self.deleted_at.is_some() {
+            return Vec::new();
+        }
+        serde_json::from_str(&self.attachments).unwrap_or_default()
+    }
+}
+
+/// An attachment of a message received from another server, as stored:
+/// an http(s) link, checked before it was stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    /// Where it is (http or https).
+    pub url: String,
+    /// Its media type, when given (`image/jpeg`).
+    pub media_type: Option<String>,
+    /// What to show: its name (description), else its file name.
+    pub name: String,
+}
+
+/// Stores the attachments of line `id` (a JSON array).
+pub async fn set_attachments(tx: &mut Tx, id: i64, attachments: &[Attachment]) -> StoreResult<()> {
+    let json = serde_json::to_string(attachments).unwrap_or_else(|_| "[]".into());
+    sqlx::query("UPDATE conversation_lines SET attachments = $2 WHERE id = $1")
+        .bind(id)
+        .bind(json)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 pub(super) const LINE_COLUMNS: &str = "id, conversation_id, kind, actor_id, ap_id, source, html, \
-     created_at, edited_at, deleted_at, position, refused_reason";
+     created_at, edited_at, deleted_at, position, refused_reason, attachments";
 
 /// Where a new line goes in the host's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

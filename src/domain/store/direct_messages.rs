@@ -139,24 +139,30 @@ pub async fn direct_in(tx: &mut Tx, id: ConversationId) -> StoreResult<Option<Di
     .await?)
 }
 
-/// Records the last message received from the remote person, and their
+/// Records the last message received in direct conversation `id` (a
+/// pair's, or a thread's when `thread`), and the sender's
 /// `context`/`conversation` when they sent one.
 pub async fn record_received(
     tx: &mut Tx,
     id: ConversationId,
+    thread: bool,
     ap_id: &str,
-    context: Option<&str>,
-    conversation: Option<&str>,
+    echoed: (Option<&str>, Option<&str>),
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE direct_conversations SET last_received_ap_id = $2, \
+    let table = if thread {
+        "direct_threads"
+    } else {
+        "direct_conversations"
+    };
+    sqlx::query(&format!(
+        "UPDATE {table} SET last_received_ap_id = $2, \
          remote_context = COALESCE($3, remote_context), \
-         remote_conversation = COALESCE($4, remote_conversation) WHERE conversation_id = $1",
-    )
+         remote_conversation = COALESCE($4, remote_conversation) WHERE conversation_id = $1"
+    ))
     .bind(id.0)
     .bind(ap_id)
-    .bind(context)
-    .bind(conversation)
+    .bind(echoed.0)
+    .bind(echoed.1)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -215,6 +221,113 @@ pub async fn change_state(
     Ok(changed)
 }
 
+/// A conversation of several people (a direct message to more than one),
+/// as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ThreadRow {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// What the sender's server knows the thread by.
+    pub thread: String,
+    /// Their `context`, echoed in replies.
+    pub remote_context: Option<String>,
+    /// Their (Mastodon) `conversation`, echoed in replies.
+    pub remote_conversation: Option<String>,
+    /// The id of the last message received (`inReplyTo` of replies).
+    pub last_received_ap_id: Option<String>,
+}
+
+const THREAD_COLUMNS: &str = "direct_threads.conversation_id, direct_threads.thread, \
+     direct_threads.remote_context, direct_threads.remote_conversation, \
+     direct_threads.last_received_ap_id";
+
+/// Marks a conversation as direct, kept by `thread`.
+pub async fn insert_thread(tx: &mut Tx, id: ConversationId, thread: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE conversations SET kind = 'direct' WHERE id = $1")
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO direct_threads (conversation_id, thread) VALUES ($1, $2)")
+        .bind(id.0)
+        .bind(thread)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The thread conversation `id` (`None` for any other conversation).
+pub async fn thread_in<'c, E>(executor: E, id: ConversationId) -> StoreResult<Option<ThreadRow>>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(&format!(
+        "SELECT {THREAD_COLUMNS} FROM direct_threads WHERE conversation_id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(executor)
+    .await?)
+}
+
+/// The thread conversations a message may belong to: those kept by
+/// `thread`, and the one holding the message it answers (`in_reply_to`),
+/// oldest first.
+pub async fn thread_candidates(
+    tx: &mut Tx,
+    thread: &str,
+    in_reply_to: Option<&str>,
+) -> StoreResult<Vec<ConversationId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT conversation_id FROM direct_threads WHERE thread = $1 \
+         UNION SELECT t.conversation_id FROM direct_threads t \
+         JOIN conversation_lines l ON l.conversation_id = t.conversation_id \
+         WHERE l.ap_id = $2 ORDER BY 1",
+    )
+    .bind(thread)
+    .bind(in_reply_to)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(ids.into_iter().map(ConversationId).collect())
+}
+
+/// The local people taking part in conversation `id` (any state but
+/// `left` or `removed`), by id.
+pub async fn local_people_in(tx: &mut Tx, id: ConversationId) -> StoreResult<Vec<ActorId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT p.actor_id FROM conversation_participants p \
+         JOIN actors a ON a.id = p.actor_id \
+         WHERE p.conversation_id = $1 AND a.domain = '' \
+         AND p.state NOT IN ('left', 'removed') ORDER BY p.actor_id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(ids.into_iter().map(ActorId).collect())
+}
+
+/// Everyone in conversation `id` but `author`, in the order they came
+/// (any state but `left` or `removed`): whom a message of `author` there
+/// is addressed to.
+pub async fn people_but<'c, E>(
+    executor: E,
+    id: ConversationId,
+    author: ActorId,
+) -> StoreResult<Vec<ActorRow>>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_as(&format!(
+        "SELECT {} FROM conversation_participants p \
+         JOIN actors ON actors.id = p.actor_id \
+         WHERE p.conversation_id = $1 AND p.actor_id <> $2 \
+         AND p.state NOT IN ('left', 'removed') ORDER BY p.invited_at, p.actor_id",
+        qualified_actor_columns()
+    ))
+    .bind(id.0)
+    .bind(author.0)
+    .fetch_all(executor)
+    .await?)
+}
+
 /// Whether a message with this ActivityPub id is stored already.
 pub async fn line_exists(tx: &mut Tx, ap_id: &str) -> StoreResult<bool> {
     let found: Option<i64> =
@@ -233,7 +346,7 @@ pub async fn direct_line_at(
 ) -> StoreResult<Option<(ConversationId, i64, ActorId)>> {
     let row: Option<(i64, i64, i64)> = sqlx::query_as(
         "SELECT l.conversation_id, l.id, l.actor_id FROM conversation_lines l \
-         JOIN direct_conversations d ON d.conversation_id = l.conversation_id \
+         JOIN conversations c ON c.id = l.conversation_id AND c.kind = 'direct' \
          WHERE l.ap_id = $1 AND l.kind = 'message' AND l.deleted_at IS NULL",
     )
     .bind(ap_id)
@@ -248,13 +361,27 @@ impl Store {
     pub async fn direct_message_author(&self, ap_id: &str) -> StoreResult<Option<ActorId>> {
         let author: Option<i64> = sqlx::query_scalar(
             "SELECT l.actor_id FROM conversation_lines l \
-             JOIN direct_conversations d ON d.conversation_id = l.conversation_id \
+             JOIN conversations c ON c.id = l.conversation_id AND c.kind = 'direct' \
              WHERE l.ap_id = $1 AND l.kind = 'message' AND l.deleted_at IS NULL",
         )
         .bind(ap_id)
         .fetch_optional(self.pool())
         .await?;
         Ok(author.map(ActorId))
+    }
+
+    /// The thread conversation `id` (`None` for any other conversation).
+    pub async fn direct_thread(&self, id: ConversationId) -> StoreResult<Option<ThreadRow>> {
+        thread_in(self.pool(), id).await
+    }
+
+    /// Everyone in conversation `id` but `author` (see [`people_but`]).
+    pub async fn direct_people_but(
+        &self,
+        id: ConversationId,
+        author: ActorId,
+    ) -> StoreResult<Vec<ActorRow>> {
+        people_but(self.pool(), id, author).await
     }
 
     /// The direct conversation `id` (`None` for a group conversation).
@@ -280,22 +407,22 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// `actor`'s message requests (one per person), latest first.
+    /// `actor`'s message requests (one per conversation: per person, or
+    /// per thread of a message to several), latest first; the person
+    /// asking is the one whose message opened it.
     pub async fn message_requests(&self, actor: ActorId) -> StoreResult<Vec<RequestRow>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT d.conversation_id, {}, \
-             (SELECT COUNT(*) FROM conversation_lines l WHERE l.conversation_id = d.conversation_id \
+            "SELECT c.id AS conversation_id, {}, \
+             (SELECT COUNT(*) FROM conversation_lines l WHERE l.conversation_id = c.id \
               AND l.kind = 'message' AND l.deleted_at IS NULL) AS messages, \
              COALESCE((SELECT l.html FROM conversation_lines l \
-              WHERE l.conversation_id = d.conversation_id AND l.kind = 'message' \
+              WHERE l.conversation_id = c.id AND l.kind = 'message' \
               AND l.deleted_at IS NULL ORDER BY l.id DESC LIMIT 1), '') AS last_html, \
              c.updated_at AS last_at \
-             FROM direct_conversations d \
-             JOIN conversations c ON c.id = d.conversation_id \
-             JOIN conversation_participants p ON p.conversation_id = d.conversation_id \
-              AND p.actor_id = d.local_actor_id \
-             JOIN actors ON actors.id = d.remote_actor_id \
-             WHERE d.local_actor_id = $1 AND p.state = 'requested' \
+             FROM conversation_participants p \
+             JOIN conversations c ON c.id = p.conversation_id AND c.kind = 'direct' \
+             JOIN actors ON actors.id = p.invited_by \
+             WHERE p.actor_id = $1 AND p.state = 'requested' \
              ORDER BY c.updated_at DESC, c.id DESC LIMIT 500",
             qualified_actor_columns()
         ))
@@ -307,10 +434,9 @@ impl Store {
     /// How many people ask `actor` to talk (requests waiting).
     pub async fn message_request_count(&self, actor: ActorId) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM direct_conversations d \
-             JOIN conversation_participants p ON p.conversation_id = d.conversation_id \
-              AND p.actor_id = d.local_actor_id \
-             WHERE d.local_actor_id = $1 AND p.state = 'requested'",
+            "SELECT COUNT(*) FROM conversation_participants p \
+             JOIN conversations c ON c.id = p.conversation_id AND c.kind = 'direct' \
+             WHERE p.actor_id = $1 AND p.state = 'requested'",
         )
         .bind(actor.0)
         .fetch_one(self.pool())
