@@ -9,8 +9,8 @@
 //! of the thread to one teacher only is not read by the other. On both
 //! engines.
 
-use super::support::conversations::joined;
 use super::direct_messages::{delivered, fediverse_beside, messages, requests, Remote};
+use super::support::conversations::joined;
 use super::support::{client::Client, *};
 use serde_json::{json, Value};
 
