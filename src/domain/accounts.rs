@@ -488,10 +488,7 @@ impl Domain {
 
     /// The active account of a session token, if the session is valid.
     pub async fn session_account(&self, token: &str) -> DomainResult<Option<AccountRow>> {
-        let Some(id) = self.store.session_account(&hash_token(token)).await? else {
-            return Ok(None);
-        };
-        let account = self.store.account_by_id(id).await?;
+        let account = self.store.account_by_session(&hash_token(token)).await?;
         Ok(account.filter(|account| account.status == AccountStatus::Active))
     }
 

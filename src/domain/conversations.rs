@@ -513,10 +513,10 @@ impl Domain {
         let change = super::direct_messages::DirectChange::Create(&html);
         self.send_direct_message(&mut tx, id, me.id, &ap_id, change)
             .await?;
+        // One's own message is read, as it is written.
+        conversations::mark_read_in(&mut tx, id, me.id, line).await?;
         crate::domain::store::commit(tx).await?;
         self.after_commit();
-        // One's own message is read.
-        self.store.mark_conversation_read(id, me.id, line).await?;
         Ok(line)
     }
 
@@ -641,14 +641,23 @@ impl Domain {
     /// host's order), as the caller, a participant, may see them; the
     /// rest of the page as [`Domain::conversation_page`] has it, without
     /// the presence (a page showing new lines keeps its own). Lines
-    /// arrived since a page was read, for its script.
+    /// arrived since a page was read, for its script: what they show is
+    /// read (as [`Domain::mark_conversation_read`] up to the newest),
+    /// without checking the participation a second time.
     pub async fn conversation_lines_after(
         &self,
         account: &AccountRow,
         id: ConversationId,
         after: i64,
     ) -> DomainResult<ConversationPage> {
-        self.read_conversation(account, id, Some(after)).await
+        let page = self.read_conversation(account, id, Some(after)).await?;
+        let shown = page.last_line();
+        if shown > 0 {
+            self.store
+                .mark_conversation_read(id, account.actor_id, shown)
+                .await?;
+        }
+        Ok(page)
     }
 
     /// The page, or with `after` only the lines after it.
@@ -659,8 +668,20 @@ impl Domain {
         after: Option<i64>,
     ) -> DomainResult<ConversationPage> {
         self.check_messaging(account)?;
-        let (conversation, me) = self.joined_participation(id, account.actor_id).await?;
+        // The participants carry the caller's own row: refused as by
+        // `joined_participation`, without reading it apart.
         let participants = self.store.participants(id).await?;
+        let me = match participants
+            .iter()
+            .find(|participant| participant.row.actor_id == account.actor_id)
+        {
+            Some(mine) if mine.row.state == ParticipantState::Joined => mine.row.clone(),
+            Some(mine) if mine.row.state == ParticipantState::Invited => {
+                return Err(Refusal::NotConversationParticipant.into())
+            }
+            _ => return Err(Refusal::NotFound.into()),
+        };
+        let conversation = self.conversation_row(id).await?;
         let from = me.first_line.max(after.unwrap_or(0));
         let mut lines = self.store.lines(id, from, MAX_LINES).await?;
         if let Some(after) = after {
@@ -669,12 +690,11 @@ impl Domain {
         }
         // Blocking a person stops their messages: the blocker reads the
         // conversation without them (the arrivals and departures stay).
-        let mut blocked: Vec<ActorId> = Vec::new();
-        for participant in &participants {
-            if self.blocks(account.actor_id, participant.person.id).await? {
-                blocked.push(participant.person.id);
-            }
-        }
+        // One query for all of them, however many they are.
+        let blocked = self
+            .store
+            .blocked_in_conversation(account.actor_id, id)
+            .await?;
         lines.retain(|line| line.kind != "message" || !blocked.contains(&line.actor_id));
         let presence = match after {
             Some(_) => Default::default(),

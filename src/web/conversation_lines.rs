@@ -88,7 +88,8 @@ pub async fn show_lines(
 }
 
 /// The lines of conversation `id` after line `after` as a fragment
-/// (`conversation_lines.html`), marked read; `notice` is the confirmation
+/// (`conversation_lines.html`), marked read, with the header's count of
+/// messages to read; `notice` is the confirmation
 /// to say, for a message just sent. A refusal is the error page.
 pub(super) async fn lines_fragment(
     state: &AppState,
@@ -113,21 +114,16 @@ pub(super) async fn lines_fragment(
         Err(error) => return state.error_page(page, error),
     };
     let shown = conversation.last_line();
-    let mut messages = page.counts.as_ref().and_then(|counts| counts.messages);
-    if shown > 0 {
-        // What the teacher sees is read, and the header counts it so.
-        if let Err(error) = state
-            .domain
-            .mark_conversation_read(user, conversation_id, shown)
-            .await
-        {
-            return state.error_page(page, error);
+    // What the teacher sees is read (the domain marked it), and the
+    // header counts it so: read now, since a fragment's request has no
+    // header of its own (see `session::Page`).
+    let messages = match state.domain.header_counts(user).await {
+        Ok(counts) => counts.messages,
+        Err(error) => {
+            tracing::warn!(%error, "header counts unavailable");
+            None
         }
-        match state.domain.header_counts(user).await {
-            Ok(counts) => messages = counts.messages,
-            Err(error) => tracing::warn!(%error, "header counts unavailable"),
-        }
-    }
+    };
     #[derive(Serialize)]
     struct Lines {
         path: String,

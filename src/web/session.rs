@@ -200,8 +200,13 @@ impl FromRequestParts<AppState> for Page {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
             .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        // A fragment for a page's script (`conversation_lines`) has no
+        // header: neither its counts nor the teacher's own presence are
+        // read for it (the fragment reads the counts it shows itself).
+        let whole_page = !super::conversation_lines::wants_lines_fragment(&parts.headers);
         // One query; a failure costs the header its counts, not the page.
         let counts = match &user {
+            Some(_) if !whole_page => None,
             Some(account) => match state.domain.header_counts(account).await {
                 Ok(counts) => Some(counts),
                 Err(error) => {
@@ -218,12 +223,15 @@ impl FromRequestParts<AppState> for Page {
                 if let Err(error) = state.domain.note_activity(account.actor_id).await {
                     tracing::warn!(%error, "recording activity failed");
                 }
-                state
-                    .domain
-                    .own_presence(account.actor_id)
-                    .await
-                    .map(|status| status.as_str())
-                    .ok()
+                match whole_page {
+                    true => state
+                        .domain
+                        .own_presence(account.actor_id)
+                        .await
+                        .map(|status| status.as_str())
+                        .ok(),
+                    false => None,
+                }
             }
             None => None,
         };

@@ -14,21 +14,7 @@ use super::support::{
 use serde_json::{json, Value};
 
 /// Makes `a` and `b` (teachers of one instance) contacts through the API.
-pub(crate) async fn make_contacts(a: &Client<'_>, b: &Client<'_>, b_name: &str) {
-    a.post("/api/v1/contacts", json!({"handle": b_name}))
-        .await
-        .expect(202);
-    let requests = b.get_json("/api/v1/me/requests").await;
-    let asker = requests["contacts"]["received"][0]["person"]["id"]
-        .as_i64()
-        .expect("a request received");
-    b.post(
-        &format!("/api/v1/contacts/{asker}/answer"),
-        json!({"accept": true}),
-    )
-    .await
-    .expect(200);
-}
+pub(crate) use super::support::contacts::make_local_contacts as make_contacts;
 
 /// The local actor id of `name`.
 async fn actor_id(instance: &TestInstance, name: &str) -> i64 {

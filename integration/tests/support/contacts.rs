@@ -105,3 +105,20 @@ pub async fn choose_presence(client: &Client<'_>, status: &str) -> Answer {
         )
         .await
 }
+
+/// Makes `a` and `b` (teachers of one instance) contacts through the API.
+pub async fn make_local_contacts(a: &Client<'_>, b: &Client<'_>, b_name: &str) {
+    a.post("/api/v1/contacts", json!({"handle": b_name}))
+        .await
+        .expect(202);
+    let requests = b.get_json("/api/v1/me/requests").await;
+    let asker = requests["contacts"]["received"][0]["person"]["id"]
+        .as_i64()
+        .expect("a request received");
+    b.post(
+        &format!("/api/v1/contacts/{asker}/answer"),
+        json!({"accept": true}),
+    )
+    .await
+    .expect(200);
+}

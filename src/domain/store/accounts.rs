@@ -204,6 +204,19 @@ impl Store {
         Ok(row)
     }
 
+    /// The account of a live session (by its token's hash), in one query.
+    pub async fn account_by_session(&self, token_hash: &str) -> StoreResult<Option<AccountRow>> {
+        let row = sqlx::query_as(&format!(
+            "{ACCOUNT_SELECT} JOIN sessions ON sessions.account_id = accounts.id \
+             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+        ))
+        .bind(token_hash)
+        .bind(self.now_ms())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row)
+    }
+
     /// The account with database id `id`.
     pub async fn account_by_id(&self, id: AccountId) -> StoreResult<Option<AccountRow>> {
         let row = sqlx::query_as(&format!("{ACCOUNT_SELECT} WHERE accounts.id = $1"))

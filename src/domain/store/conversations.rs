@@ -438,6 +438,27 @@ pub async fn line_in(tx: &mut Tx, id: i64) -> StoreResult<Option<LineRow>> {
     .await?)
 }
 
+/// `actor` has read the lines up to `line`, inside a transaction (their
+/// own message, read as it is written).
+pub async fn mark_read_in(
+    tx: &mut Tx,
+    conversation: ConversationId,
+    actor: ActorId,
+    line: i64,
+) -> StoreResult<()> {
+    sqlx::query(MARK_READ)
+        .bind(conversation.0)
+        .bind(actor.0)
+        .bind(line)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves `$2`'s read marker in conversation `$1` up to line `$3`, never back.
+const MARK_READ: &str = "UPDATE conversation_participants SET read_line = $3 \
+     WHERE conversation_id = $1 AND actor_id = $2 AND read_line < $3";
+
 /// Changes a message's text.
 pub async fn edit_line(tx: &mut Tx, id: i64, source: &str, html: &str) -> StoreResult<()> {
     let now = tx.now_ms();
@@ -623,15 +644,18 @@ impl Store {
         actor: ActorId,
         line: i64,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE conversation_participants SET read_line = $3 \
-             WHERE conversation_id = $1 AND actor_id = $2 AND read_line < $3",
-        )
-        .bind(conversation.0)
-        .bind(actor.0)
-        .bind(line)
-        .execute(self.pool())
-        .await?;
+        // A read marker lost with the database server shows a message
+        // unread again: not worth a wait for the disk on every read.
+        if let Some(mut tx) = self.begin_unflushed().await? {
+            mark_read_in(&mut tx, conversation, actor, line).await?;
+            return tx.commit().await;
+        }
+        sqlx::query(MARK_READ)
+            .bind(conversation.0)
+            .bind(actor.0)
+            .bind(line)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 }

@@ -241,7 +241,17 @@ impl Store {
         for host in skip {
             query = query.bind(host);
         }
-        let claimed = query.fetch_all(self.pool()).await?;
+        // A lease lost with the database server only lets the rows be
+        // claimed again: on PostgreSQL its commit does not wait for the
+        // disk, which every message's first hop would otherwise wait for.
+        let claimed = match self.begin_unflushed().await? {
+            Some(mut tx) => {
+                let claimed = query.fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                claimed
+            }
+            None => query.fetch_all(self.pool()).await?,
+        };
         let mut activities: std::collections::HashMap<i64, Arc<ClaimedActivity>> =
             std::collections::HashMap::new();
         let mut out = Vec::with_capacity(claimed.len());

@@ -325,6 +325,26 @@ impl Store {
         })
     }
 
+    /// On PostgreSQL, a transaction whose commit does not wait for its
+    /// record to be flushed to disk (`SET LOCAL synchronous_commit = off`,
+    /// for it alone): visible to every other transaction at once like any
+    /// commit, lost only if the database server itself stops within a
+    /// fraction of a second after it. Only for writes that are safe to
+    /// lose so (a delivery's lease, a read marker), never for what is
+    /// answered as stored. `None` on SQLite, whose commits do not wait for
+    /// the disk either (`synchronous = NORMAL` in WAL mode): write there as
+    /// before.
+    pub(crate) async fn begin_unflushed(&self) -> StoreResult<Option<Tx>> {
+        if self.engine != Engine::Postgres {
+            return Ok(None);
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *tx)
+            .await?;
+        Ok(Some(tx))
+    }
+
     fn writer(&self) -> &writer::Writer {
         self.queue.get_or_init(|| {
             // The task's copy has no queue of its own, so dropping the

@@ -20,6 +20,27 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// The people ever invited to `conversation` whom `blocker` blocked,
+    /// in one query whatever their number.
+    pub async fn blocked_in_conversation(
+        &self,
+        blocker: ActorId,
+        conversation: super::conversations::ConversationId,
+    ) -> StoreResult<Vec<ActorId>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT person_blocks.blocked_id FROM person_blocks \
+             JOIN conversation_participants \
+             ON conversation_participants.actor_id = person_blocks.blocked_id \
+             WHERE person_blocks.blocker_id = $1 \
+             AND conversation_participants.conversation_id = $2",
+        )
+        .bind(blocker.0)
+        .bind(conversation.0)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(ids.into_iter().map(ActorId).collect())
+    }
+
     /// The people `blocker` blocked, last blocked first, with since when.
     pub async fn blocked_by(&self, blocker: ActorId) -> StoreResult<Vec<ContactView>> {
         Ok(sqlx::query_as(&format!(
