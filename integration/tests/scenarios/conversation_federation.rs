@@ -51,7 +51,11 @@ async fn conversation_ap_id(instance: &TestInstance, id: i64) -> String {
 
 /// The ActivityPub id of the message with `body` in conversation `id`
 /// of `instance`.
-async fn message_ap_id(instance: &TestInstance, id: i64, body: &str) -> String {
+/// Every line `instance` stores of its conversation `id`.
+async fn stored_lines(
+    instance: &TestInstance,
+    id: i64,
+) -> Vec<preau::domain::store::conversations::LineRow> {
     instance
         .store()
         .lines(
@@ -61,6 +65,11 @@ async fn message_ap_id(instance: &TestInstance, id: i64, body: &str) -> String {
         )
         .await
         .unwrap()
+}
+
+async fn message_ap_id(instance: &TestInstance, id: i64, body: &str) -> String {
+    stored_lines(instance, id)
+        .await
         .into_iter()
         .find(|l| l.source == body)
         .and_then(|l| l.ap_id)
@@ -71,15 +80,8 @@ async fn message_ap_id(instance: &TestInstance, id: i64, body: &str) -> String {
 /// and for a message whether it was written there.
 async fn kept_lines(instance: &TestInstance, id: i64) -> Vec<(String, bool)> {
     let here = format!("{}/", instance.base_url);
-    instance
-        .store()
-        .lines(
-            preau::domain::store::conversations::ConversationId(id),
-            0,
-            500,
-        )
+    stored_lines(instance, id)
         .await
-        .unwrap()
         .into_iter()
         .map(|l| {
             let written_here = l.ap_id.is_some_and(|id| id.starts_with(&here));

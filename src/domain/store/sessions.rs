@@ -22,18 +22,6 @@ impl Store {
         Ok(())
     }
 
-    /// The account of an unexpired session.
-    pub async fn session_account(&self, token_hash: &str) -> StoreResult<Option<AccountId>> {
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(self.now_ms())
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(id.map(AccountId))
-    }
-
     /// Ends one session.
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
