@@ -6,6 +6,7 @@
 //! copy serves every instance in the process.
 
 use fluent_bundle::{concurrent::FluentBundle, FluentArgs, FluentResource};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use unic_langid::{langid, LanguageIdentifier};
 
@@ -138,6 +139,56 @@ impl Catalogs {
     pub fn english_error(code: &str) -> String {
         Catalogs::get().format(Lang::En, &format!("error-{code}"), &[])
     }
+
+    /// A reason another server gave for refusing something (a post, a
+    /// message, a joining), as a reader in `lang` should read it. A Préau
+    /// peer answers `{"error": {"code", "message"}}` with the English
+    /// message of the code (and ` (detail)` after it), which is what was
+    /// kept; when `reason` is such a message, or a bare code, of this
+    /// catalog, it is shown in `lang`. Any other text is shown as given.
+    pub fn reason(&self, lang: Lang, reason: &str) -> String {
+        let trimmed = reason.trim();
+        let localized = |code: &str| self.format(lang, &format!("error-{code}"), &[]);
+        if self.has(Lang::En, &format!("error-{trimmed}")) {
+            return localized(trimmed);
+        }
+        let codes = english_error_codes();
+        if let Some(code) = codes.get(trimmed) {
+            return localized(code);
+        }
+        // `message (detail)`: the detail may hold parentheses too.
+        if trimmed.ends_with(')') {
+            for (at, _) in trimmed.match_indices(" (") {
+                if let Some(code) = codes.get(&trimmed[..at]) {
+                    return format!("{}{}", localized(code), &trimmed[at..]);
+                }
+            }
+        }
+        reason.to_string()
+    }
+}
+
+/// Each English error message of the catalog, with its code.
+fn english_error_codes() -> &'static HashMap<String, String> {
+    static CODES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let catalogs = Catalogs::get();
+        let mut codes = HashMap::new();
+        for line in include_str!("../locales/en/main.ftl").lines() {
+            let Some((key, _)) = line.split_once(" =") else {
+                continue;
+            };
+            let Some(code) = key.strip_prefix("error-") else {
+                continue;
+            };
+            if key.trim() != key || code.is_empty() {
+                continue;
+            }
+            let message = catalogs.format(Lang::En, key, &[]);
+            codes.entry(message).or_insert_with(|| code.to_string());
+        }
+        codes
+    })
 }
 
 #[cfg(test)]
@@ -413,6 +464,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_peers_reason_is_read_in_the_readers_language_when_it_is_ours() {
+        let catalogs = Catalogs::get();
+        let english = Catalogs::english_error("conversation_level_too_low");
+        let french = catalogs.format(Lang::Fr, "error-conversation_level_too_low", &[]);
+        assert_ne!(english, french);
+        assert_eq!(catalogs.reason(Lang::Fr, &english), french);
+        assert_eq!(catalogs.reason(Lang::En, &english), english);
+        assert_eq!(
+            catalogs.reason(Lang::Fr, "conversation_level_too_low"),
+            french
+        );
+        // With its detail, parentheses in the detail kept.
+        let detailed = format!("{english} (a (b))");
+        assert_eq!(
+            catalogs.reason(Lang::Fr, &detailed),
+            format!("{french} (a (b))")
+        );
+        // Anything else (a Mastodon answer, an HTTP status) is shown as given.
+        for other in ["HTTP 403", "Blocked by the administrator", "", "(x)"] {
+            assert_eq!(catalogs.reason(Lang::Fr, other), other);
+        }
+        // Every error message of the English catalog is recognised.
+        let codes = english_error_codes();
+        assert!(codes.len() > 100, "{}", codes.len());
+        assert_eq!(
+            codes.get(&english).map(String::as_str),
+            Some("conversation_level_too_low")
+        );
     }
 
     #[test]

@@ -259,13 +259,14 @@ impl Domain {
         }
         // No sentence of its own for mails: the kind's own, as the site
         // shows it (asked first, so no "missing message" is logged).
+        let detail = catalogs.reason(lang, row.detail.as_deref().unwrap_or(""));
         catalogs.format(
             lang,
             &format!("notification-{}", row.kind),
             &[
                 ("actor", &actor),
                 ("title", &row.thread_title),
-                ("detail", row.detail.as_deref().unwrap_or("")),
+                ("detail", &detail),
             ],
         )
     }

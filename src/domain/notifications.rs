@@ -89,18 +89,19 @@ impl Notification {
         ]
     }
 
-    /// Its text in `lang`, from the catalog.
+    /// Its text in `lang`, from the catalog (a refusal's reason too, when
+    /// it is one of Préau's error messages: [`Catalogs::reason`]).
+    ///
+    /// [`Catalogs::reason`]: crate::i18n::Catalogs::reason
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
-        let args = self.text_args();
+        let catalogs = crate::i18n::Catalogs::get();
+        let mut args = self.text_args();
+        args[2].1 = catalogs.reason(lang, &args[2].1);
         let args: Vec<(&str, &str)> = args
             .iter()
             .map(|(name, value)| (*name, value.as_str()))
             .collect();
-        crate::i18n::Catalogs::get().format(
-            lang,
-            &format!("notification-{}", self.kind.as_str()),
-            &args,
-        )
+        catalogs.format(lang, &format!("notification-{}", self.kind.as_str()), &args)
     }
 }
 

@@ -175,11 +175,7 @@ pub(super) fn line_view(
         iso: dates::iso_utc(line.created_at).unwrap_or_default(),
         edited: line.edited_at.is_some(),
         deleted: line.deleted_at.is_some(),
-        // The sentence goes on after the reason, which may end its own.
-        refused: line
-            .refused_reason
-            .as_deref()
-            .map(|reason| reason.trim_end_matches(['.', ' ']).to_string()),
+        refused: line.refused_reason.clone(),
         mine: line.actor_id == me,
         attachments: line.attachments(),
     }

@@ -206,6 +206,17 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<Value, minijinj
     Ok(Value::from_safe_string(html))
 }
 
+/// `{{ post.refused|reason }}`: a reason another server gave, in the
+/// page's language when it is one of Préau's error messages
+/// ([`Catalogs::reason`]).
+fn reason_filter(state: &State, reason: &str) -> String {
+    let lang = state
+        .lookup("lang")
+        .and_then(|value| value.as_str().map(Lang::from_code))
+        .unwrap_or(Lang::Fr);
+    Catalogs::get().reason(lang, reason)
+}
+
 /// Builds the template environment once at start-up.
 pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
@@ -216,6 +227,7 @@ pub fn build_templates() -> Result<Environment<'static>, minijinja::Error> {
     }
     env.add_function("t", translate);
     env.add_function("avatar", avatars::avatar_function);
+    env.add_filter("reason", reason_filter);
     env.add_filter("language_names", languages::language_names_filter);
     env.add_filter("when", views::when_filter);
     env.add_filter("same_day", views::same_day_filter);

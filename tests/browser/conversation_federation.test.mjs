@@ -294,6 +294,10 @@ step('the host refuses a message once B is below the conversation’s level; Bru
     .waitFor({ timeout: FEDERATION_TIMEOUT_MS });
   const text = await bodyText(bruno);
   assert.ok(text.includes('Les autres participants ne l’ont pas reçu.'), text);
+  assert.ok(
+    text.includes('Cette conversation n’accepte pas de participants de ce niveau de confiance. Les autres'),
+    `the host's reason in Bruno's language: ${text}`,
+  );
   assert.ok(!text.includes('..'), `the reason's own full stop is not doubled: ${text}`);
   await checked(bruno, state.b, pathB, 'a message refused by the host (B)');
   await goto(camille, state.a, pathA);

@@ -216,6 +216,14 @@ async fn what_the_host_refuses_is_shown_on_the_teachers_instance() {
             html.contains("Refusé par l’instance qui accueille la conversation"),
             "{html}"
         );
+        // The host answered with its (English) error message; Bob reads it
+        // in his page's language, on the conversation and in his
+        // notifications.
+        let french = "Cette conversation n’accepte pas de participants de ce niveau de confiance";
+        assert!(html.contains(french), "{html}");
+        assert!(!html.contains("does not accept participants"), "{html}");
+        let notifications = page.page(&b.url("/notifications")).await;
+        assert!(notifications.contains(french), "{notifications}");
 
         // Bea accepts now: B lets her (it still sees her level), the host
         // refuses, and B undoes her joining and tells her why.
