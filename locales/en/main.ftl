@@ -1365,6 +1365,6 @@ message-requests-from = { $name } ({ $handle }) wrote you { $count ->
  }.
 message-requests-accept = Accept
 message-requests-ignore = Ignore
-notice-message-request-accepted = Request of { $name } accepted: you can answer them.
-notice-message-request-ignored = Request of { $name } ignored.
+notice-message-request-accepted = { $name }: request accepted, you can answer them.
+notice-message-request-ignored = { $name }: request ignored, their messages will no longer be shown to you.
 conversation-direct = Direct conversation, opened by a message from another server: it holds the people it was addressed to, nobody can be invited.

@@ -1365,6 +1365,6 @@ message-requests-from = { $name } ({ $handle }) vous a écrit { $count ->
  }.
 message-requests-accept = Accepter
 message-requests-ignore = Ignorer
-notice-message-request-accepted = Demande de { $name } acceptée : vous pouvez lui répondre.
-notice-message-request-ignored = Demande de { $name } ignorée.
+notice-message-request-accepted = { $name } : demande acceptée, vous pouvez lui répondre.
+notice-message-request-ignored = { $name } : demande ignorée, ses messages ne vous seront plus montrés.
 conversation-direct = Conversation directe, ouverte par un message d’un autre serveur : elle réunit les personnes à qui il s’adressait, personne ne peut y être invité.

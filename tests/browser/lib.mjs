@@ -414,9 +414,11 @@ export function launchChromium(chromium) {
  * A French browser context and its page: requests to anything but loopback are
  * refused, and dialogs are dismissed and recorded in `dialogs`. Use one context per
  * logged-in person: session cookies are bound to "localhost" whatever the port.
+ * `options` are added to the context's (`{ javaScriptEnabled: false }` for a
+ * browser without scripts).
  */
-export async function newBrowserContext(browser, dialogs) {
-  const context = await browser.newContext({ locale: 'fr-FR', bypassCSP: true, acceptDownloads: true });
+export async function newBrowserContext(browser, dialogs, options = {}) {
+  const context = await browser.newContext({ locale: 'fr-FR', bypassCSP: true, acceptDownloads: true, ...options });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
   await context.route(

@@ -14,7 +14,8 @@
 #   PREAU_BROWSER_ONLY         test files to run (default: every tests/browser/*.test.mjs)
 #
 # Installs Debian's chromium when it is missing and the npm packages (npm ci) when
-# node_modules is missing or older than package-lock.json. Never downloads a browser build.
+# node_modules is missing or older than package-lock.json, and tests/interop's (Fedify) through
+# tests/interop/install.sh. Never downloads a browser build.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,6 +39,9 @@ if [ ! -d "$HERE/node_modules" ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != 
   (cd "$HERE" && npm ci --no-audit --no-fund)
   echo "$LOCK_SUM" > "$STAMP"
 fi
+
+# Fedify, for the tests that send from a Fedify server (they import tests/interop/lib.mjs).
+bash "$ROOT/tests/interop/install.sh"
 
 PREAU_BIN="${PREAU_BIN:-${CARGO_TARGET_DIR:-target}/debug/preau}"
 case "$PREAU_BIN" in

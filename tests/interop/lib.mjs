@@ -34,7 +34,9 @@ globalThis.navigator ??= { userAgent: "node" };
 
 const { configure, defaultTextFormatter } = await import("@logtape/logtape");
 const { createFederation, MemoryKvStore, generateCryptoKeyPair } = await import("@fedify/fedify");
-const { Activity, Group, Mention, Note, Page, Person, lookupObject } = await import("@fedify/fedify/vocab");
+/** Fedify's vocabulary, for tests outside tests/interop (whose imports do not reach its node_modules). */
+export const vocab = await import("@fedify/fedify/vocab");
+const { Activity, Group, Mention, Note, Page, Person, lookupObject } = vocab;
 const { getDocumentLoader } = await import("@fedify/fedify/runtime");
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -639,15 +641,27 @@ function describeRequest(o) {
 export function diagnostics() {
   const parts = [];
   const newServer = Math.min(serverOutputTotal - shownServerOutput, serverOutput.length);
-  const newFedify = Math.min(fedifyLogTotal - shownFedifyLog, fedifyLog.length);
   const again = shownServerOutput > 0 || shownFedifyLog > 0 ? " since the previous failure" : "";
   shownServerOutput = serverOutputTotal;
-  shownFedifyLog = fedifyLogTotal;
   parts.push(`--- preau (${serverBin}, ${databaseKind}, ${preau.origin}) output${again} ---`);
   parts.push(tail(serverOutput.slice(serverOutput.length - newServer), 12_000) || "(nothing)");
   if (childExit != null) {
     parts.push(`--- preau exited: code ${childExit.code}, signal ${childExit.signal} ---`);
   }
+  parts.push(fedifyDiagnostics(again));
+  if (preau.dataDir != null) parts.push(`--- server data dir: ${preau.dataDir} ---`);
+  return `\n${parts.join("\n")}`;
+}
+
+/**
+ * The Fedify side of `diagnostics` (its servers' requests, Fedify's own
+ * requests and log, listener errors), since the previous failure message:
+ * for a test whose Préau is started by other means (the browser tests).
+ */
+export function fedifyDiagnostics(again = shownFedifyLog > 0 ? " since the previous failure" : "") {
+  const parts = [];
+  const newFedify = Math.min(fedifyLogTotal - shownFedifyLog, fedifyLog.length);
+  shownFedifyLog = fedifyLogTotal;
   const origins = fedifyServers.map((s) => `${s.name} ${s.origin}`).join(", ");
   parts.push(`--- requests received by Fedify's servers (${origins})${again} ---`);
   parts.push(inbound.slice(shownInbound).map(describeInbound).join("\n") || "(none)");
@@ -674,8 +688,7 @@ export function diagnostics() {
   }
   parts.push(`--- Fedify log${again} (last lines) ---`);
   parts.push(fedifyLog.slice(fedifyLog.length - newFedify).slice(-80).join("\n") || "(nothing)");
-  if (preau.dataDir != null) parts.push(`--- server data dir: ${preau.dataDir} ---`);
-  return `\n${parts.join("\n")}`;
+  return parts.join("\n");
 }
 
 /** Runs `body`; on failure, adds what the servers said. */

@@ -36,13 +36,8 @@ fi
 export PREAU_BIN="$bin"
 export PREAU_INTEROP_DATABASE="${PREAU_INTEROP_DATABASE:-sqlite}"
 
-# Install the locked dependencies when node_modules is missing or older than
-# the lock file (npm writes node_modules/.package-lock.json on every install).
-stamp="$here/node_modules/.package-lock.json"
-if [[ ! -f "$stamp" || "$here/package-lock.json" -nt "$stamp" || "$here/package.json" -nt "$stamp" ]]; then
-  echo "run.sh: installing interop test dependencies (npm ci)" >&2
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The locked dependencies, installed when missing or stale.
+bash "$here/install.sh"
 
 cd "$repo_root"
 exec node --test tests/interop/
