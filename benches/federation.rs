@@ -732,7 +732,7 @@ async fn inbox_in_process(
     println!(
         "\n== inbox, {} (in process; max_connections {}), {n} signed Create(Note) replies, {concurrency} in flight",
         engine.label(),
-        instance.domain().settings.database.max_connections
+        instance.domain().settings.pool_size()
     );
     let result = run_inbox(&target, &remote, key, engine.label(), n, concurrency, None).await;
     let stored = instance

@@ -190,7 +190,8 @@ pub struct DatabaseSettings {
     /// `sqlite://PATH` or `postgres://…`; empty means
     /// `sqlite://DATA_DIR/preau.db`.
     pub url: String,
-    /// Size of the connection pool.
+    /// Size of the connection pool; 0 (the default) sizes it from the
+    /// engine and the cores ([`Settings::pool_size`]).
     pub max_connections: u32,
     /// SQLite only: the page cache of each pooled connection, KiB (at
     /// least 1). Unused on PostgreSQL.
@@ -316,7 +317,7 @@ impl Default for DatabaseSettings {
     fn default() -> Self {
         DatabaseSettings {
             url: String::new(),
-            max_connections: 8,
+            max_connections: 0,
             sqlite_cache_kib: DEFAULT_SQLITE_CACHE_KIB,
         }
     }
@@ -442,11 +443,6 @@ impl Settings {
                 "database.url must start with sqlite: or postgres://".to_string(),
             ));
         }
-        if self.database.max_connections == 0 {
-            return Err(ConfigError::Inconsistent(
-                "database.max_connections must be at least 1".to_string(),
-            ));
-        }
         if self.database.sqlite_cache_kib == 0 {
             return Err(ConfigError::Inconsistent(
                 "database.sqlite_cache_kib must be at least 1".to_string(),
@@ -487,6 +483,24 @@ impl Settings {
     /// The instance's base URL, without a trailing slash.
     pub fn base_url(&self) -> String {
         format!("{}://{}", self.scheme(), self.instance.domain)
+    }
+
+    /// The connection pool's size: `[database] max_connections`, or when
+    /// it is 0, on SQLite two per core, at least 4 and at most 8 (one
+    /// writer at a time, readers alongside; each connection keeps its own
+    /// page cache, docs/performance.md), on PostgreSQL 8.
+    pub fn pool_size(&self) -> u32 {
+        match self.database.max_connections {
+            0 if self.database_url().starts_with("sqlite:") => {
+                let cores =
+                    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+                u32::try_from(cores.saturating_mul(2))
+                    .unwrap_or(u32::MAX)
+                    .clamp(4, 8)
+            }
+            0 => 8,
+            n => n,
+        }
     }
 
     /// The database URL, defaulting to a SQLite file in the data directory.
@@ -607,6 +621,31 @@ mod tests {
         let error =
             Settings::load(None, env(&[("PREAU_DATABASE_SQLITE_CACHE_KIB", "0")])).unwrap_err();
         assert!(error.to_string().contains("sqlite_cache_kib"), "{error}");
+    }
+
+    #[test]
+    fn the_pool_is_sized_from_the_engine_and_the_cores_unless_set() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let settings = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(settings.database.max_connections, 0);
+        let sqlite = settings.pool_size();
+        assert!((4..=8).contains(&sqlite), "{sqlite}");
+        assert_eq!(sqlite as usize, (cores * 2).clamp(4, 8));
+        let settings =
+            Settings::load(None, env(&[("PREAU_DATABASE_URL", "postgres://db/preau")])).unwrap();
+        assert_eq!(settings.pool_size(), 8);
+        let settings =
+            Settings::load(None, env(&[("PREAU_DATABASE_MAX_CONNECTIONS", "3")])).unwrap();
+        assert_eq!(settings.pool_size(), 3);
+        let settings = Settings::load(
+            None,
+            env(&[
+                ("PREAU_DATABASE_URL", "postgres://db/preau"),
+                ("PREAU_DATABASE_MAX_CONNECTIONS", "20"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.pool_size(), 20);
     }
 
     #[test]

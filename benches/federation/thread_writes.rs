@@ -172,7 +172,7 @@ pub(super) async fn thread_writes_bench(
             "\n== thread page with 500 replies under writes, {} (in process: readers, writer and server share the cores; {}; max_connections {})",
             engine.label(),
             reader.label(),
-            domain.settings.database.max_connections
+            domain.settings.pool_size()
         );
         let client = http_client();
         let target = instance.target.clone();

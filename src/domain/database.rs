@@ -20,7 +20,7 @@ async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
     }
     let store = Store::connect_with_cache(
         &settings.database_url(),
-        settings.database.max_connections,
+        settings.pool_size(),
         settings.database.sqlite_cache_kib,
     )
     .await?;

@@ -13,7 +13,7 @@
 #   PREAU_CHROMIUM             Chromium executable (default: /usr/bin/chromium)
 #   PREAU_BROWSER_ONLY         test files to run (default: every tests/browser/*.test.mjs)
 #
-# Installs Debian's chromium when it is missing and the npm packages (npm ci) when
+# Installs Debian's chromium and its colour emoji font when missing, the npm packages (npm ci) when
 # node_modules is missing or older than package-lock.json, and tests/interop's (Fedify) through
 # tests/interop/install.sh. Never downloads a browser build.
 set -euo pipefail
@@ -23,12 +23,15 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 
 CHROMIUM="${PREAU_CHROMIUM:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM" ]; then
-  echo "run.sh: $CHROMIUM is missing; installing Debian's chromium" >&2
+# The colour emoji font: the pages' emoji picker and messages show emoji,
+# which screenshots would otherwise show as empty boxes.
+EMOJI_FONT=/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+if [ ! -x "$CHROMIUM" ] || [ ! -f "$EMOJI_FONT" ]; then
+  echo "run.sh: installing Debian's chromium and fonts-noto-color-emoji" >&2
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium fonts-noto-color-emoji
 fi
 
 # npm ci when node_modules is missing or was installed from another package-lock.json.

@@ -163,12 +163,19 @@ pub async fn verify<'a>(
         &message.post.id,
         Provenance::DeliveredBy(&r.activity.actor),
     )?;
-    // The people elsewhere, known or fetched: a reply is addressed and
+    // The people elsewhere, known or fetched (at once, not one after the
+    // other: up to MAX_ADDRESSED fetches): a reply is addressed and
     // delivered to them. One who cannot be found, or is not a person, is
     // left out (the teachers still get the message).
+    let found = futures::future::join_all(
+        elsewhere
+            .iter()
+            .map(|address| objects::actor_at(data, address)),
+    )
+    .await;
     let mut others = Vec::new();
-    for address in &elsewhere {
-        match objects::actor_at(data, address).await {
+    for (address, actor) in elsewhere.iter().zip(found) {
+        match actor {
             Ok(actor) if actor.row.kind == ActorKindRow::Person => others.push(actor.row),
             _ => tracing::info!(%address, "direct message: an addressee left out"),
         }
