@@ -65,6 +65,8 @@ struct Instance {
     domain: String,
     tokens: Vec<String>,
     url: String,
+    /// Its `preau serve` output.
+    log: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -81,7 +83,13 @@ impl Instance {
 /// Seeds an instance with `teachers` teachers in this process, then
 /// starts `preau serve` on it.
 async fn start_instance(postgres: bool, teachers: usize) -> Instance {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let mut dir = tempfile::tempdir().expect("tempdir");
+    // PREAU_BENCH_KEEP_DIRS=1 keeps each instance's directory (its
+    // database and serve.log) for a look after the run.
+    if std::env::var_os("PREAU_BENCH_KEEP_DIRS").is_some() {
+        dir.disable_cleanup(true);
+        eprintln!("    keeping {}", dir.path().display());
+    }
     let url = database_url(postgres, dir.path());
     let port = free_port();
     let (settings, config) = serve_config(dir.path(), port, &url, EXTRA);
@@ -101,6 +109,7 @@ async fn start_instance(postgres: bool, teachers: usize) -> Instance {
         domain: format!("localhost:{port}"),
         tokens: accounts.into_iter().map(|(_, token)| token).collect(),
         url,
+        log: dir.path().join("serve.log"),
         _dir: dir,
     }
 }
@@ -413,6 +422,21 @@ async fn messages(
         .collect()
 }
 
+/// The warnings and errors each server logged, for a failed run.
+fn print_server_errors(logs: &[std::path::PathBuf]) {
+    for log in logs {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        eprintln!("--- {}", log.display());
+        for line in text
+            .lines()
+            .filter(|l| l.contains("ERROR") || l.contains("WARN"))
+            .take(40)
+        {
+            eprintln!("{line}");
+        }
+    }
+}
+
 /// 50 participants over three instances, messages from all of them.
 async fn fanout(
     postgres: bool,
@@ -479,10 +503,12 @@ async fn fanout(
             .map(|(instance, token, id)| (instance.target().to_string(), token.to_string(), *id))
             .collect::<Vec<_>>(),
     );
+    let logs: Arc<Vec<std::path::PathBuf>> =
+        Arc::new(instances.iter().map(|i| i.log.clone()).collect());
     let begun = Instant::now();
     let writers = futures::stream::iter(0..total)
         .map(|i| {
-            let (client, everyone) = (client.clone(), everyone.clone());
+            let (client, everyone, logs) = (client.clone(), everyone.clone(), logs.clone());
             async move {
                 let (target, token, id) = &everyone[i % everyone.len()];
                 let response = client
@@ -492,7 +518,12 @@ async fn fanout(
                     .send()
                     .await
                     .expect("post");
-                assert_eq!(response.status(), 201, "post {i}");
+                let status = response.status();
+                if status != 201 {
+                    let body = response.text().await.unwrap_or_default();
+                    print_server_errors(&logs);
+                    panic!("post {i} on {target}: {status} {body}");
+                }
             }
         })
         .buffer_unordered(in_flight)

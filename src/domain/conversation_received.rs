@@ -314,19 +314,20 @@ impl Domain {
         if !welcome {
             // Declined on the invitee's behalf, without asking them, and
             // without keeping a copy of the conversation.
-            let conversation = match self.store.conversation_by_ap_id(&document.ap_id).await? {
-                Some(conversation) => conversation,
-                None => ConversationRow {
-                    id: ConversationId(0),
-                    ap_id: document.ap_id.clone(),
-                    name: document.name.clone(),
-                    creator_id: document.creator.id,
-                    min_level: document.min_level.clone(),
-                    created_at: tx.now_ms(),
-                    updated_at: tx.now_ms(),
-                    kind: "group".into(),
-                },
-            };
+            let conversation =
+                match relay_store::conversation_by_ap_id_in(&mut tx, &document.ap_id).await? {
+                    Some(conversation) => conversation,
+                    None => ConversationRow {
+                        id: ConversationId(0),
+                        ap_id: document.ap_id.clone(),
+                        name: document.name.clone(),
+                        creator_id: document.creator.id,
+                        min_level: document.min_level.clone(),
+                        created_at: tx.now_ms(),
+                        updated_at: tx.now_ms(),
+                        kind: "group".into(),
+                    },
+                };
             let reject = self.conversation_answer(false, &conversation, invitee, invite_id)?;
             self.send_to_conversation_host(&mut tx, &conversation, invitee, &reject)
                 .await?;
@@ -337,9 +338,7 @@ impl Domain {
         let conversation = self.mirror_conversation_in(&mut tx, document).await?;
         // Already in, or this very invitation received a second time
         // (sent directly, and announced by the host): nothing new.
-        let already = self
-            .store
-            .participant(conversation.id, invitee.id)
+        let already = conversations::participant_in(&mut tx, conversation.id, invitee.id)
             .await?
             .is_some_and(|p| match p.state {
                 ParticipantState::Joined => true,
@@ -376,7 +375,7 @@ impl Domain {
         tx: &mut Tx,
         document: &HostDocument,
     ) -> DomainResult<ConversationRow> {
-        let conversation = match self.store.conversation_by_ap_id(&document.ap_id).await? {
+        let conversation = match relay_store::conversation_by_ap_id_in(tx, &document.ap_id).await? {
             Some(conversation) => conversation,
             None => {
                 let id = conversations::insert_conversation(

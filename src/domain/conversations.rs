@@ -424,6 +424,7 @@ impl Domain {
             Some(state @ (ParticipantState::Joined | ParticipantState::Invited)) => state,
             _ => return Err(Refusal::NotCurrentParticipant.into()),
         };
+        let removed = self.actor_by_id(person).await?;
         let mut tx = self.store.begin().await?;
         let change = (state, ParticipantState::Removed);
         if !conversations::end_participation(&mut tx, id, person, change, Some(me.id)).await? {
@@ -434,7 +435,6 @@ impl Domain {
         } else {
             None
         };
-        let removed = self.actor_by_id(person).await?;
         let remove = self
             .conversation_activity(
                 ActivityKind::Remove,

@@ -9,16 +9,28 @@ use super::{
     Store, StoreResult, Tx,
 };
 
+const CONVERSATION_BY_AP_ID: &str =
+    "SELECT id, ap_id, name, creator_id, min_level, created_at, updated_at, kind \
+     FROM conversations WHERE ap_id = $1";
+
+/// [`Store::conversation_by_ap_id`], inside a transaction.
+pub async fn conversation_by_ap_id_in(
+    tx: &mut Tx,
+    ap_id: &str,
+) -> StoreResult<Option<ConversationRow>> {
+    Ok(sqlx::query_as(CONVERSATION_BY_AP_ID)
+        .bind(ap_id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
 impl Store {
     /// A conversation by its ActivityPub id (hosted here or mirrored).
     pub async fn conversation_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ConversationRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, ap_id, name, creator_id, min_level, created_at, updated_at, kind \
-             FROM conversations WHERE ap_id = $1",
-        )
-        .bind(ap_id)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(CONVERSATION_BY_AP_ID)
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// The participant an `Invite` (by its id) invited.

@@ -428,6 +428,26 @@ pub async fn last_line(tx: &mut Tx, conversation: ConversationId) -> StoreResult
     Ok(last.unwrap_or(0))
 }
 
+fn participant_query() -> String {
+    format!(
+        "SELECT {PARTICIPANT_COLUMNS} FROM conversation_participants \
+         WHERE conversation_id = $1 AND actor_id = $2"
+    )
+}
+
+/// [`Store::participant`], inside a transaction.
+pub async fn participant_in(
+    tx: &mut Tx,
+    conversation: ConversationId,
+    actor: ActorId,
+) -> StoreResult<Option<ParticipantRow>> {
+    Ok(sqlx::query_as(&participant_query())
+        .bind(conversation.0)
+        .bind(actor.0)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
 /// One line, inside a transaction (as just written).
 pub async fn line_in(tx: &mut Tx, id: i64) -> StoreResult<Option<LineRow>> {
     Ok(sqlx::query_as(&format!(
@@ -539,14 +559,11 @@ impl Store {
         conversation: ConversationId,
         actor: ActorId,
     ) -> StoreResult<Option<ParticipantRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {PARTICIPANT_COLUMNS} FROM conversation_participants \
-             WHERE conversation_id = $1 AND actor_id = $2"
-        ))
-        .bind(conversation.0)
-        .bind(actor.0)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&participant_query())
+            .bind(conversation.0)
+            .bind(actor.0)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// Everyone ever invited to a conversation, in the order invited.

@@ -95,6 +95,36 @@ pub enum StoreError {
     Write(String),
 }
 
+/// A write transaction's turn on SQLite: the process's writer lock, and
+/// which task holds it (see [`Store::pool`]).
+struct WriterTurn {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+    holder: Arc<std::sync::Mutex<Option<tokio::task::Id>>>,
+    /// Where the transaction began, and when.
+    at: &'static std::panic::Location<'static>,
+    since: std::time::Instant,
+}
+
+/// A write transaction holding SQLite's lock longer than this is logged:
+/// every other write of the process waits meanwhile.
+const SLOW_WRITE_TURN: Duration = Duration::from_secs(1);
+
+impl Drop for WriterTurn {
+    fn drop(&mut self) {
+        if let Ok(mut holder) = self.holder.lock() {
+            *holder = None;
+        }
+        let held = self.since.elapsed();
+        if held > SLOW_WRITE_TURN {
+            tracing::warn!(
+                at = %self.at,
+                held_ms = held.as_millis() as u64,
+                "a write transaction held SQLite's write lock long"
+            );
+        }
+    }
+}
+
 /// Result of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -104,7 +134,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
     /// On SQLite, this process's turn to write (see [`Store::begin`]).
-    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _writer: Option<WriterTurn>,
     /// The store's clock, so that times written in the transaction are the
     /// instance's (tests move it).
     clock: Clock,
@@ -158,6 +188,8 @@ pub struct Store {
     /// turns here instead of polling SQLite's busy handler, which sleeps
     /// up to 100 ms at a time when several wait.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// The task whose write transaction holds `writer`, if any.
+    writing: Arc<std::sync::Mutex<Option<tokio::task::Id>>>,
     /// The group-commit queue, started on first use.
     queue: Arc<std::sync::OnceLock<writer::Writer>>,
     /// The time every stored time is read from: the system clock, or a
@@ -259,6 +291,7 @@ impl Store {
             pool,
             engine,
             writer: Arc::default(),
+            writing: Arc::default(),
             queue: Arc::default(),
             clock: Clock::system(),
             live: live::LiveHub::default(),
@@ -295,7 +328,13 @@ impl Store {
     }
 
     /// Starts a transaction.
-    pub async fn begin(&self) -> StoreResult<Tx> {
+    #[track_caller]
+    pub fn begin(&self) -> impl std::future::Future<Output = StoreResult<Tx>> + Send + '_ {
+        let at = std::panic::Location::caller();
+        self.begin_at(at)
+    }
+
+    async fn begin_at(&self, at: &'static std::panic::Location<'static>) -> StoreResult<Tx> {
         Ok(match self.engine {
             // A deferred SQLite transaction that reads, then writes, fails
             // at once with SQLITE_BUSY when another writer got in between;
@@ -307,9 +346,18 @@ impl Store {
                     tokio::time::timeout(Duration::from_secs(10), self.writer.clone().lock_owned())
                         .await
                         .map_err(|_| StoreError::Busy)?;
+                let inner = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                if let Ok(mut holder) = self.writing.lock() {
+                    *holder = tokio::task::try_id();
+                }
                 Tx {
-                    inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
-                    _writer: Some(writer),
+                    inner,
+                    _writer: Some(WriterTurn {
+                        _guard: writer,
+                        holder: self.writing.clone(),
+                        at,
+                        since: std::time::Instant::now(),
+                    }),
                     clock: self.clock.clone(),
                     live: Some(Vec::new()),
                     hub: self.live.clone(),
@@ -362,8 +410,53 @@ impl Store {
     }
 
     /// The connection pool, for the store's own modules.
+    ///
+    /// On SQLite, a query on the pool from the task that holds a write
+    /// transaction is a defect: it needs a second connection while the
+    /// transaction keeps the write lock, and when every other connection
+    /// is waiting for that lock (writes outside a transaction wait in
+    /// SQLite's busy handler, up to 5 s) nobody moves until they fail with
+    /// "database is locked". Such a query is logged, once per place, with
+    /// where it came from.
+    #[track_caller]
     pub(crate) fn pool(&self) -> &AnyPool {
+        if self.engine == Engine::Sqlite {
+            self.check_not_writing();
+        }
         &self.pool
+    }
+
+    #[track_caller]
+    fn check_not_writing(&self) {
+        let Some(task) = tokio::task::try_id() else {
+            return;
+        };
+        let holding = self
+            .writing
+            .lock()
+            .map(|holder| *holder == Some(task))
+            .unwrap_or(false);
+        if !holding {
+            return;
+        }
+        // Once per place: the trace is costly, and one report says it.
+        static REPORTED: std::sync::Mutex<Vec<&'static std::panic::Location<'static>>> =
+            std::sync::Mutex::new(Vec::new());
+        let at = std::panic::Location::caller();
+        let first = REPORTED
+            .lock()
+            .map(|mut reported| {
+                let first = !reported.contains(&at);
+                if first {
+                    reported.push(at);
+                }
+                first
+            })
+            .unwrap_or(false);
+        if first {
+            let trace = std::backtrace::Backtrace::force_capture();
+            tracing::error!(%at, %trace, "a query on the pool inside this task's own write transaction");
+        }
     }
 
     /// Closes every connection (used at shutdown and by tests).
