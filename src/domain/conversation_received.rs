@@ -451,7 +451,7 @@ impl Domain {
             RelayedChange::Message(..)
                 if conversations::present_participants(&mut tx, id, true).await? == 0 => {}
             RelayedChange::Message(message, position) => {
-                match self.store.line_by_ap_id(&message.ap_id).await? {
+                match relay_store::line_by_ap_id_in(&mut tx, &message.ap_id).await? {
                     // Written here (or already relayed): placed where the
                     // host put it.
                     Some(line) => {
@@ -512,7 +512,7 @@ impl Domain {
             }
             RelayedChange::Invited => {}
             RelayedChange::Edited(message) => {
-                if let Some(line) = self.store.line_by_ap_id(&message.ap_id).await? {
+                if let Some(line) = relay_store::line_by_ap_id_in(&mut tx, &message.ap_id).await? {
                     if line.actor_id == message.author.id && line.deleted_at.is_none() {
                         let change = LineChange::Edit {
                             source: &message.source,
@@ -523,7 +523,7 @@ impl Domain {
                 }
             }
             RelayedChange::Deleted { ap_id, by } => {
-                if let Some(line) = self.store.line_by_ap_id(&ap_id).await? {
+                if let Some(line) = relay_store::line_by_ap_id_in(&mut tx, &ap_id).await? {
                     if line.actor_id == by.id {
                         change_line(&mut tx, line.id, id, LineChange::Delete).await?;
                     }

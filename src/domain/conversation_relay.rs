@@ -22,7 +22,7 @@ pub use crate::domain::store::conversations::{
     ConversationId, ConversationRow, LineRow, ParticipantState, ParticipantView,
 };
 use crate::domain::store::{
-    actors::{ActorId, ActorRow},
+    actors::{self, ActorId, ActorRow},
     conversation_relay::participant_inboxes,
     Tx,
 };
@@ -207,8 +207,15 @@ impl Domain {
 
     /// The inbox where the host of a mirrored conversation hears of
     /// changes: its creator's server's.
-    async fn host_inbox(&self, conversation: &ConversationRow) -> DomainResult<String> {
-        Ok(inbox_of(&self.actor_by_id(conversation.creator_id).await?))
+    async fn host_inbox(
+        &self,
+        tx: &mut Tx,
+        conversation: &ConversationRow,
+    ) -> DomainResult<String> {
+        let creator = actors::actor_by_id_in(tx, conversation.creator_id)
+            .await?
+            .ok_or(Refusal::NotFound)?;
+        Ok(inbox_of(&creator))
     }
 
     /// A new activity id on this instance.
@@ -240,7 +247,7 @@ impl Domain {
         if inboxes.is_empty() {
             return Ok(());
         }
-        let Some(instance) = self.instance_actor().await? else {
+        let Some(instance) = actors::instance_actor_in(tx).await? else {
             return Err(super::DomainError::Internal("no instance actor".into()));
         };
         let id = self.conversation_activity_id();
@@ -275,7 +282,7 @@ impl Domain {
         if !relays_to_instances(conversation) {
             return Ok(());
         }
-        let inbox = self.host_inbox(conversation).await?;
+        let inbox = self.host_inbox(tx, conversation).await?;
         let body = to_json(activity)?;
         queue(tx, activity.id.as_str(), signer.id, &body, &[inbox]).await
     }

@@ -390,7 +390,7 @@ impl Domain {
             (None, Some(row)) => Audience::thread(row, &people),
             (None, None) => return Ok(()),
         };
-        let Some(author) = self.store.actor_by_id(author).await? else {
+        let Some(author) = crate::domain::store::actors::actor_by_id_in(tx, author).await? else {
             return Ok(());
         };
         let mut inboxes: Vec<String> = Vec::new();

@@ -309,13 +309,13 @@ impl Domain {
         // An instance that lost the level the project requires cannot
         // write in it any more (nothing already there is deleted).
         self.check_member_level(project, author).await?;
-        let Some(mut tx) = self.begin_applying(received).await? else {
-            return Ok(Applied::Duplicate);
-        };
         let mut for_some: Option<Vec<ActorId>> = None;
         // (kind, name, ActivityPub id) of an event or document, for news.
         let mut news: Option<(NotificationKind, String, String)> = None;
-        match object {
+        // Each kind reads what it needs, then begins its transaction: on
+        // SQLite a read on the pool while holding the write lock can wait
+        // for a connection that waits for the lock (see `Store::pool`).
+        let mut tx = match object {
             ReceivedObject::Post {
                 mut post,
                 in_reply_to,
@@ -342,6 +342,9 @@ impl Domain {
                 }
                 post.author_id = author.id;
                 post.project_id = project.actor.id;
+                let Some(mut tx) = self.begin_applying(received).await? else {
+                    return Ok(Applied::Duplicate);
+                };
                 let id = project_content::insert_post(&mut tx, &post).await?;
                 if live {
                     notify_project_post(&mut tx, project, id, &post, &mentioned).await?;
@@ -354,6 +357,7 @@ impl Domain {
                     .await?;
                 }
                 super::live::project_reply_stored(&mut tx, id, post.thread_id).await?;
+                tx
             }
             ReceivedObject::Document {
                 mut version,
@@ -386,6 +390,9 @@ impl Domain {
                         .filter(|d| d.project_id == project.actor.id),
                     None => None,
                 };
+                let Some(mut tx) = self.begin_applying(received).await? else {
+                    return Ok(Applied::Duplicate);
+                };
                 match existing {
                     Some(document) => {
                         project_content::insert_version(
@@ -406,6 +413,7 @@ impl Domain {
                         .await?;
                     }
                 }
+                tx
             }
             ReceivedObject::Event {
                 mut event,
@@ -430,9 +438,13 @@ impl Domain {
                     event.title.clone(),
                     event.ap_id.clone(),
                 ));
+                let Some(mut tx) = self.begin_applying(received).await? else {
+                    return Ok(Applied::Duplicate);
+                };
                 project_content::insert_event(&mut tx, &event).await?;
+                tx
             }
-        }
+        };
         if let Some((kind, name, key)) = news.as_ref().filter(|_| live) {
             let news = ProjectNews {
                 kind: *kind,

@@ -16,13 +16,23 @@ impl Domain {
         objects: &[String],
         reason: &str,
     ) -> DomainResult<Applied> {
+        // Read before the transaction: on SQLite a read on the pool while
+        // holding the write lock can wait for a connection that waits for
+        // the lock (see `Store::pool`).
+        let mut reported = Vec::new();
+        for object in objects {
+            if let Some(post) = self.store.post_by_ap_id(object).await? {
+                let forum = self.store.forum(post.forum_id).await?;
+                reported.push((post, forum));
+            }
+        }
         let Some(mut tx) = self.begin_applying(activity_id).await? else {
             return Ok(Applied::Duplicate);
         };
         let mut applied = Applied::Ignored;
-        for object in objects {
-            if let Some(post) = self.store.post_by_ap_id(object).await? {
-                if let Some(forum) = self.store.forum(post.forum_id).await? {
+        for (post, forum) in reported {
+            {
+                if let Some(forum) = forum {
                     let key = format!("{activity_id}#{}", post.id.0);
                     notify_report(&mut tx, &forum, reporter.id, &post, reason, &key).await?;
                 }

@@ -1,6 +1,6 @@
 //! The `actors` table: local and remote actors of every kind.
 
-use super::{Store, StoreError, StoreResult};
+use super::{Store, StoreError, StoreResult, Tx};
 use preau_federation::TrustLevel;
 
 /// The database id of an actor.
@@ -186,6 +186,38 @@ fn bind_new_actor<'q, O>(
         })
 }
 
+/// `SELECT` of the actors matching `condition`.
+fn actor_where(condition: &str) -> String {
+    format!("SELECT {ACTOR_COLUMNS} FROM actors WHERE {condition}")
+}
+
+/// The condition of the instance actor (the first, should two processes
+/// have raced to create it).
+const INSTANCE_ACTOR: &str = "kind = 'application' AND domain = '' ORDER BY id LIMIT 1";
+
+/// [`Store::actor_by_id`], inside a transaction.
+pub async fn actor_by_id_in(tx: &mut Tx, id: ActorId) -> StoreResult<Option<ActorRow>> {
+    Ok(sqlx::query_as(&actor_where("id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+/// [`Store::actor_by_ap_id`], inside a transaction.
+pub async fn actor_by_ap_id_in(tx: &mut Tx, ap_id: &str) -> StoreResult<Option<ActorRow>> {
+    Ok(sqlx::query_as(&actor_where("ap_id = $1"))
+        .bind(ap_id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+/// [`Store::instance_actor`], inside a transaction.
+pub async fn instance_actor_in(tx: &mut Tx) -> StoreResult<Option<ActorRow>> {
+    Ok(sqlx::query_as(&actor_where(INSTANCE_ACTOR))
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
 impl Store {
     /// Creates the instance actor unless it exists, and returns the one
     /// stored. Several processes starting at once on one database each
@@ -214,18 +246,16 @@ impl Store {
 
     /// The actor whose ActivityPub id is `ap_id`.
     pub async fn actor_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query_as(&format!(
-            "SELECT {ACTOR_COLUMNS} FROM actors WHERE ap_id = $1"
-        ))
-        .bind(ap_id)
-        .fetch_optional(self.pool())
-        .await?;
+        let row = sqlx::query_as(&actor_where("ap_id = $1"))
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?;
         Ok(row)
     }
 
     /// The actor with database id `id`.
     pub async fn actor_by_id(&self, id: ActorId) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query_as(&format!("SELECT {ACTOR_COLUMNS} FROM actors WHERE id = $1"))
+        let row = sqlx::query_as(&actor_where("id = $1"))
             .bind(id.0)
             .fetch_optional(self.pool())
             .await?;
@@ -250,12 +280,9 @@ impl Store {
 
     /// The instance actor, if created.
     pub async fn instance_actor(&self) -> StoreResult<Option<ActorRow>> {
-        let row = sqlx::query_as(&format!(
-            "SELECT {ACTOR_COLUMNS} FROM actors WHERE kind = 'application' AND domain = '' \
-             ORDER BY id LIMIT 1"
-        ))
-        .fetch_optional(self.pool())
-        .await?;
+        let row = sqlx::query_as(&actor_where(INSTANCE_ACTOR))
+            .fetch_optional(self.pool())
+            .await?;
         Ok(row)
     }
 

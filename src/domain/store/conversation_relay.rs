@@ -24,6 +24,21 @@ pub async fn conversation_by_ap_id_in(
         .await?)
 }
 
+fn line_by_ap_id_query() -> String {
+    format!(
+        "SELECT {} FROM conversation_lines WHERE ap_id = $1",
+        super::conversations::LINE_COLUMNS
+    )
+}
+
+/// [`Store::line_by_ap_id`], inside a transaction.
+pub async fn line_by_ap_id_in(tx: &mut Tx, ap_id: &str) -> StoreResult<Option<LineRow>> {
+    Ok(sqlx::query_as(&line_by_ap_id_query())
+        .bind(ap_id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
 impl Store {
     /// A conversation by its ActivityPub id (hosted here or mirrored).
     pub async fn conversation_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<ConversationRow>> {
@@ -50,13 +65,10 @@ impl Store {
 
     /// A message line by its ActivityPub id.
     pub async fn line_by_ap_id(&self, ap_id: &str) -> StoreResult<Option<LineRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {} FROM conversation_lines WHERE ap_id = $1",
-            super::conversations::LINE_COLUMNS
-        ))
-        .bind(ap_id)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&line_by_ap_id_query())
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// Whether an actor of instance `domain` (a remote host, never this

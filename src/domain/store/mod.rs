@@ -417,7 +417,8 @@ impl Store {
     /// is waiting for that lock (writes outside a transaction wait in
     /// SQLite's busy handler, up to 5 s) nobody moves until they fail with
     /// "database is locked". Such a query is logged, once per place, with
-    /// where it came from.
+    /// where it came from; with the `test-support` feature (every test)
+    /// it panics, so that the tests find any new one.
     #[track_caller]
     pub(crate) fn pool(&self) -> &AnyPool {
         if self.engine == Engine::Sqlite {
@@ -457,6 +458,8 @@ impl Store {
             let trace = std::backtrace::Backtrace::force_capture();
             tracing::error!(%at, %trace, "a query on the pool inside this task's own write transaction");
         }
+        #[cfg(feature = "test-support")]
+        panic!("a query on the pool at {at} inside this task's own write transaction");
     }
 
     /// Closes every connection (used at shutdown and by tests).
