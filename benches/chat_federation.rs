@@ -536,7 +536,21 @@ async fn fanout(
         let wanted = everyone.len() * total;
         let mut got = 0;
         while got < wanted {
-            let event = next(&mut seen).await;
+            let Some(event) = next_before(&mut seen, tokio::time::Instant::now() + LIMIT).await
+            else {
+                // Who is short, and on which instance, for the report.
+                for (stream, (target, _, _)) in everyone.iter().enumerate() {
+                    let had = per_stream.get(&stream).copied().unwrap_or(0);
+                    if had < total {
+                        eprintln!("    stream {stream} on {target}: {had} of {total} lines");
+                    }
+                }
+                print_server_errors(&logs);
+                panic!(
+                    "no stream event for {} s: {got} of {wanted} lines",
+                    LIMIT.as_secs()
+                );
+            };
             if event.line > 0 {
                 *per_stream.entry(event.stream).or_default() += 1;
                 got += 1;

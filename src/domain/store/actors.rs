@@ -203,14 +203,6 @@ pub async fn actor_by_id_in(tx: &mut Tx, id: ActorId) -> StoreResult<Option<Acto
         .await?)
 }
 
-/// [`Store::actor_by_ap_id`], inside a transaction.
-pub async fn actor_by_ap_id_in(tx: &mut Tx, ap_id: &str) -> StoreResult<Option<ActorRow>> {
-    Ok(sqlx::query_as(&actor_where("ap_id = $1"))
-        .bind(ap_id)
-        .fetch_optional(&mut **tx)
-        .await?)
-}
-
 /// [`Store::instance_actor`], inside a transaction.
 pub async fn instance_actor_in(tx: &mut Tx) -> StoreResult<Option<ActorRow>> {
     Ok(sqlx::query_as(&actor_where(INSTANCE_ACTOR))
