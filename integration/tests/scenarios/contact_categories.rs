@@ -142,10 +142,15 @@ async fn contacts_sorted_in_categories_across_instances() {
         assert!(entry(&book(&dora_api).await, &bea_handle).is_none());
 
         // Carl accepts: a contact on both sides (Carl's in his "Autres
-        // contacts").
+        // contacts"). Bea's request to him may arrive after Dora's.
+        let bea_for_carl = wait_until(Duration::from_secs(20), || {
+            request_from(&carl_api, &bea_handle)
+        })
+        .await
+        .expect("Carl's requests list Bea");
         let answer = carl_api
             .post(
-                &format!("/api/v1/contacts/{bea_on_informal}/answer"),
+                &format!("/api/v1/contacts/{bea_for_carl}/answer"),
                 json!({"accept": true}),
             )
             .await;
