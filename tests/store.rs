@@ -1991,3 +1991,42 @@ async fn a_reply_by_mail_is_recorded_with_its_post_or_not_at_all() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_mirror_stored_twice_at_once_is_stored_once_without_an_error() {
+    use preau::domain::store::conversations::insert_mirrored_conversation;
+    for db in databases().await {
+        let store = &db.store;
+        let zoe = remote_zoe(store).await;
+        let ap_id = "https://elsewhere.example/conversations/7";
+        let mut first = store.begin().await.unwrap();
+        let stored = insert_mirrored_conversation(&mut first, ap_id, "Sortie", zoe, None)
+            .await
+            .unwrap();
+        assert!(stored.is_some());
+        // A second invitation received meanwhile: it waits for the first
+        // transaction (the unique id on PostgreSQL, the write lock on
+        // SQLite) and then finds the mirror stored.
+        let second = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut tx = store.begin().await.unwrap();
+                let stored = insert_mirrored_conversation(&mut tx, ap_id, "Sortie", zoe, None)
+                    .await
+                    .unwrap();
+                preau::domain::store::commit(tx).await.unwrap();
+                stored
+            })
+        };
+        preau::domain::store::commit(first).await.unwrap();
+        let again = tokio::time::timeout(std::time::Duration::from_secs(30), second)
+            .await
+            .expect("the second transaction ends")
+            .unwrap();
+        assert_eq!(again, None, "the second finds it stored");
+        let mirror = store.conversation_by_ap_id(ap_id).await.unwrap().unwrap();
+        assert_eq!(mirror.name, "Sortie");
+        assert_eq!(Some(mirror.id), stored);
+        db.finish().await;
+    }
+}

@@ -494,6 +494,15 @@ impl Served {
     }
 }
 
+impl Drop for Served {
+    /// A bench that panics still stops its servers (left running, they
+    /// keep their database connections and ports).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// What a read load measured.
 pub struct Load {
     /// The time of each successful request, sorted.

@@ -82,6 +82,9 @@ async fn person_at(data: &Data<AppState>, url: &Url) -> Result<ActorRow, InboxEr
     Ok(super::activities::actor_at(data, url).await?.row)
 }
 
+/// The most participants read from a host's document.
+const MAX_DOCUMENT_PARTICIPANTS: usize = 500;
+
 /// Reads the host's document of the conversation `id` (a signed fetch by
 /// this instance's actor), its people resolved. The document must come
 /// from the conversation's own server, with its id.
@@ -99,8 +102,14 @@ pub async fn fetch_host_document(
         return Err(InboxError::invalid_object());
     }
     let creator = person_at(data, &document.attributed_to).await?;
+    // Each person is resolved with a request budget of their own (the
+    // library allows 20 fetches per incoming request, and a conversation of
+    // 50 people across instances needs about as many as it has people).
+    // One after the other: a person fetched is stored in a write
+    // transaction, and no other query of this task may run meanwhile (see
+    // `Store::pool`).
     let mut participants = Vec::new();
-    for participant in document.participants.iter().take(500) {
+    for participant in document.participants.iter().take(MAX_DOCUMENT_PARTICIPANTS) {
         let state = match participant.participant_state.as_str() {
             "invited" => ParticipantState::Invited,
             "joined" => ParticipantState::Joined,
@@ -109,11 +118,12 @@ pub async fn fetch_host_document(
             "left" => ParticipantState::Left,
             _ => continue,
         };
-        let Ok(person) = person_at(data, &participant.actor).await else {
+        let data = data.reset_request_count();
+        let Ok(person) = person_at(&data, &participant.actor).await else {
             continue;
         };
         let invited_by = match &participant.invited_by {
-            Some(url) => person_at(data, url).await.ok().map(|p| p.id),
+            Some(url) => person_at(&data, url).await.ok().map(|p| p.id),
             None => None,
         };
         participants.push(MirroredParticipant {

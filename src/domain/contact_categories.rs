@@ -113,11 +113,13 @@ impl Domain {
                 });
             }
         }
-        entries.sort_by(|a, b| {
-            a.person
-                .display_name
-                .to_lowercase()
-                .cmp(&b.person.display_name.to_lowercase())
+        // By name, case and accents aside ("Élodie" among the E).
+        entries.sort_by_cached_key(|e| {
+            (
+                crate::domain::store::directory::fold(&e.person.display_name),
+                e.person.name.clone(),
+                e.person.domain.clone(),
+            )
         });
         let mut categories: Vec<CategoryCount> = self
             .store

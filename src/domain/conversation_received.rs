@@ -317,16 +317,7 @@ impl Domain {
             let conversation =
                 match relay_store::conversation_by_ap_id_in(&mut tx, &document.ap_id).await? {
                     Some(conversation) => conversation,
-                    None => ConversationRow {
-                        id: ConversationId(0),
-                        ap_id: document.ap_id.clone(),
-                        name: document.name.clone(),
-                        creator_id: document.creator.id,
-                        min_level: document.min_level.clone(),
-                        created_at: tx.now_ms(),
-                        updated_at: tx.now_ms(),
-                        kind: "group".into(),
-                    },
+                    None => document.row(ConversationId(0), tx.now_ms()),
                 };
             let reject = self.conversation_answer(false, &conversation, invitee, invite_id)?;
             self.send_to_conversation_host(&mut tx, &conversation, invitee, &reject)
@@ -375,10 +366,14 @@ impl Domain {
         tx: &mut Tx,
         document: &HostDocument,
     ) -> DomainResult<ConversationRow> {
-        let conversation = match relay_store::conversation_by_ap_id_in(tx, &document.ap_id).await? {
+        let known = relay_store::conversation_by_ap_id_in(tx, &document.ap_id).await?;
+        let conversation = match known {
             Some(conversation) => conversation,
             None => {
-                let id = conversations::insert_conversation(
+                // Two invitations to one conversation received at once
+                // both find no mirror; on PostgreSQL the second waits for
+                // the first's commit and then takes its row.
+                let stored = conversations::insert_mirrored_conversation(
                     tx,
                     &document.ap_id,
                     &document.name,
@@ -386,20 +381,19 @@ impl Domain {
                     document.min_level.as_deref(),
                 )
                 .await?;
-                for kind in ["locked", "unlocked"] {
-                    let mut line = super::conversations::event_line(id, kind, document.creator.id);
-                    line.place = LinePlace::Relayed(0);
-                    conversations::insert_line(tx, &line).await?;
-                }
-                ConversationRow {
-                    id,
-                    ap_id: document.ap_id.clone(),
-                    name: document.name.clone(),
-                    creator_id: document.creator.id,
-                    min_level: document.min_level.clone(),
-                    created_at: tx.now_ms(),
-                    updated_at: tx.now_ms(),
-                    kind: "group".into(),
+                match stored {
+                    Some(id) => {
+                        for kind in ["locked", "unlocked"] {
+                            let mut line =
+                                super::conversations::event_line(id, kind, document.creator.id);
+                            line.place = LinePlace::Relayed(0);
+                            conversations::insert_line(tx, &line).await?;
+                        }
+                        document.row(id, tx.now_ms())
+                    }
+                    None => relay_store::conversation_by_ap_id_in(tx, &document.ap_id)
+                        .await?
+                        .ok_or(Refusal::NotFound)?,
                 }
             }
         };

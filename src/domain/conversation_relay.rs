@@ -79,6 +79,22 @@ pub struct HostDocument {
     pub participants: Vec<MirroredParticipant>,
 }
 
+impl HostDocument {
+    /// The conversation as stored here under `id`, created at `now`.
+    pub fn row(&self, id: ConversationId, now: i64) -> ConversationRow {
+        ConversationRow {
+            id,
+            ap_id: self.ap_id.clone(),
+            name: self.name.clone(),
+            creator_id: self.creator.id,
+            min_level: self.min_level.clone(),
+            created_at: now,
+            updated_at: now,
+            kind: "group".into(),
+        }
+    }
+}
+
 /// A message read from the wire (its HTML sanitised).
 #[derive(Debug, Clone)]
 pub struct ReceivedMessage {

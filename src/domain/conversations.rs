@@ -670,7 +670,7 @@ impl Domain {
         self.check_messaging(account)?;
         // The participants carry the caller's own row: refused as by
         // `joined_participation`, without reading it apart.
-        let participants = self.store.participants(id).await?;
+        let mut participants = self.store.participants(id).await?;
         let me = match participants
             .iter()
             .find(|participant| participant.row.actor_id == account.actor_id)
@@ -682,6 +682,7 @@ impl Domain {
             _ => return Err(Refusal::NotFound.into()),
         };
         let conversation = self.conversation_row(id).await?;
+        order_participants(&mut participants, conversation.creator_id);
         let from = me.first_line.max(after.unwrap_or(0));
         let mut lines = self.store.lines(id, from, MAX_LINES).await?;
         if let Some(after) = after {
@@ -880,4 +881,25 @@ fn message_source(body: &str) -> DomainResult<String> {
         return Err(Refusal::FieldRequired("body".into()).into());
     }
     Ok(source)
+}
+
+/// The order participants are shown in, the same on every instance: the
+/// creator, then those who joined, then those invited, each by name (case
+/// and accents aside).
+fn order_participants(participants: &mut [ParticipantView], creator: ActorId) {
+    participants.sort_by_cached_key(|p| {
+        let person = &p.person;
+        let shown = if person.display_name.trim().is_empty() {
+            &person.name
+        } else {
+            &person.display_name
+        };
+        (
+            person.id != creator,
+            p.row.state != ParticipantState::Joined,
+            crate::domain::store::directory::fold(shown),
+            person.name.clone(),
+            person.domain.clone(),
+        )
+    });
 }

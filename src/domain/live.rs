@@ -151,6 +151,13 @@ pub struct LiveStream {
     receiver: Receiver<Arc<Published>>,
     stopped: tokio::sync::watch::Receiver<bool>,
     cursor: LiveCursor,
+    /// The last notification id when the stream opened, and the latest
+    /// ones sent: a teacher's notifications are written by transactions
+    /// that run at once (a reply here, a mention there), and on
+    /// PostgreSQL one may commit after another that took a later id, so a
+    /// notification not sent yet is sent whatever its place.
+    opened_notification: i64,
+    sent_notifications: VecDeque<i64>,
     ready: VecDeque<(LiveItem, LiveCursor)>,
     replay: bool,
     /// Counts the teacher as active while the stream is open (presence:
@@ -279,6 +286,8 @@ impl Domain {
             thread,
             receiver,
             stopped,
+            opened_notification: cursor.notification,
+            sent_notifications: VecDeque::new(),
             cursor,
             ready: VecDeque::new(),
             replay,
@@ -336,7 +345,29 @@ async fn check_live_conversation(store: &Store, actor: ActorId, id: i64) -> Doma
     }
 }
 
+/// How many of the latest notification ids a stream remembers having
+/// sent (see [`LiveStream::notification_is_new`]).
+const SENT_NOTIFICATIONS: usize = 32;
+
+/// Notes notification `id` as sent by a stream at `cursor` that remembers
+/// `sent`.
+fn note_sent(cursor: &mut LiveCursor, sent: &mut VecDeque<i64>, id: i64) {
+    cursor.notification = cursor.notification.max(id);
+    if sent.len() == SENT_NOTIFICATIONS {
+        sent.pop_front();
+    }
+    sent.push_back(id);
+}
+
 impl LiveStream {
+    /// Whether notification `id` is still to send: newer than any sent,
+    /// or older but neither there when the stream opened nor among the
+    /// latest sent (committed after a later one).
+    fn notification_is_new(&self, id: i64) -> bool {
+        id > self.cursor.notification
+            || (id > self.opened_notification && !self.sent_notifications.contains(&id))
+    }
+
     /// The teacher whose stream it is.
     pub fn actor(&self) -> ActorId {
         self.actor
@@ -388,7 +419,7 @@ impl LiveStream {
     async fn take(&mut self, published: &Published) -> DomainResult<bool> {
         match published.event {
             LiveEvent::Notification { id, recipient }
-                if recipient == self.account && id > self.cursor.notification =>
+                if recipient == self.account && self.notification_is_new(id) =>
             {
                 // Read once for all the recipient's streams of the
                 // process (only they get here: the event names them).
@@ -408,7 +439,7 @@ impl LiveStream {
                     .await?
                     .clone();
                 if let Some(shown) = shown {
-                    self.cursor.notification = id;
+                    note_sent(&mut self.cursor, &mut self.sent_notifications, id);
                     self.ready.push_back((
                         LiveItem::Notification {
                             id,
@@ -628,7 +659,7 @@ impl LiveStream {
         if !missed.is_empty() {
             let unread = store.unread_notifications(self.account).await?;
             for row in missed {
-                self.cursor.notification = row.id;
+                note_sent(&mut self.cursor, &mut self.sent_notifications, row.id);
                 self.ready.push_back((
                     LiveItem::Notification {
                         id: row.id,

@@ -208,6 +208,17 @@ async fn teachers_of_three_instances_chat_in_one_conversation() {
                     .any(|(k, who, _)| k == "joined" && *who == carol_handle)
         })
         .await;
+        // Every instance lists them in one order: the creator, then by name.
+        let at_a = participants(&alice, a_id).await;
+        let people: Vec<&str> = at_a.iter().map(|(handle, _)| handle.as_str()).collect();
+        assert_eq!(
+            people[1..],
+            [bob_handle.as_str(), carol_handle.as_str()],
+            "{at_a:?}"
+        );
+        assert!(people[0].starts_with("alice@"), "{at_a:?}");
+        assert_eq!(participants(&bob, b_id).await, at_a);
+        assert_eq!(participants(&carol, c_id).await, at_a);
 
         // Messages from A, C and B reach every instance once, in order.
         alice

@@ -976,3 +976,129 @@ async fn an_open_stream_keeps_its_teacher_present_and_idle_reaches_contacts() {
     )
     .await;
 }
+
+/// On PostgreSQL two transactions can commit in the other order than the
+/// one their rows took their ids in: every notification and line still
+/// reaches the stream. A teacher's notifications are written by
+/// transactions that run at once (the stream sends any not sent yet); a
+/// conversation's lines take their ids one transaction after the other
+/// (the conversation's row is locked first), so their ids follow their
+/// commits. On SQLite one transaction writes at a time: nothing to test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_committed_out_of_their_id_order_all_reach_the_stream() {
+    use preau::domain::store::{
+        actors::ActorId,
+        commit,
+        conversations::{insert_line, ConversationId, LinePlace, NewLine},
+        live::{announce, LiveEvent},
+        notifications::{insert_notification, NewNotification, NotificationKind, Recipients},
+    };
+    if !engines().contains(&Engine::Postgres) {
+        return;
+    }
+    let a = start_fast(Engine::Postgres, None, |_| {}).await;
+    let [anna, _bea] = teachers_in_contact(&a, ["anna", "bea"], &[("anna", "bea")]).await;
+    let id = conversation_with(&anna, "Sortie", "bea").await;
+    let store = a.store();
+    let anna_actor = store.local_actor_by_name("anna").await.unwrap().unwrap().id;
+    let mut stream = Stream::open(&anna, &format!("?conversation={id}"), None).await;
+
+    // Two notifications: the later id commits first.
+    let note = |key: &str| {
+        let mut note = NewNotification::new(NotificationKind::Invitation, key.to_string());
+        note.title = key.to_string();
+        note.link = "/".into();
+        note
+    };
+    let recipients = Recipients::Actors(vec![anna_actor]);
+    let mut first = store.begin().await.unwrap();
+    let early = insert_notification(&mut first, &recipients, &note("early"))
+        .await
+        .unwrap();
+    let mut second = store.begin().await.unwrap();
+    let late = insert_notification(&mut second, &recipients, &note("late"))
+        .await
+        .unwrap();
+    assert!(late[0] > early[0], "{early:?} {late:?}");
+    commit(second).await.unwrap();
+    commit(first).await.unwrap();
+    let mut got: Vec<i64> = Vec::new();
+    for _ in 0..2 {
+        let event = stream.next_of_past_counts("notification").await;
+        got.push(event.data["id"].as_i64().unwrap_or_default());
+    }
+    got.sort_unstable();
+    assert_eq!(got, [early[0], late[0]]);
+
+    // Two lines: the second transaction waits for the first's.
+    // A message of Anna's, announced.
+    async fn add_line(tx: &mut preau::domain::store::Tx, id: i64, actor: ActorId) -> i64 {
+        let line = NewLine {
+            conversation: ConversationId(id),
+            kind: "message",
+            actor,
+            ap_id: None,
+            source: "ligne",
+            html: "<p>ligne</p>",
+            place: LinePlace::Host,
+        };
+        let stored = insert_line(tx, &line).await.unwrap();
+        announce(
+            tx,
+            LiveEvent::ConversationLine {
+                id: stored,
+                conversation: id,
+            },
+        )
+        .await
+        .unwrap();
+        stored
+    }
+    let mut first = store.begin().await.unwrap();
+    let early = add_line(&mut first, id, anna_actor).await;
+    let later = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut second = store.begin().await.unwrap();
+            let late = add_line(&mut second, id, anna_actor).await;
+            commit(second).await.unwrap();
+            late
+        })
+    };
+    // The second is waiting for the conversation's lock (without it, it
+    // would commit first, with the later id).
+    sqlx::any::install_default_drivers();
+    let watcher = sqlx::AnyPool::connect(a.database_url()).await.unwrap();
+    let waiting = wait_until(Duration::from_secs(30), || async {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&watcher)
+        .await
+        .unwrap();
+        (waiting > 0).then_some(())
+    })
+    .await;
+    assert!(
+        waiting.is_some(),
+        "the second line waits for the first's lock"
+    );
+    watcher.close().await;
+    // The first transaction adds one more line meanwhile: the waiting one
+    // has no id yet, so it gets one after both (before the lock came
+    // first, it had taken its id already and was sent after a later id,
+    // and so never).
+    let more = add_line(&mut first, id, anna_actor).await;
+    commit(first).await.unwrap();
+    let late = tokio::time::timeout(Duration::from_secs(30), later)
+        .await
+        .expect("the second line is stored")
+        .unwrap();
+    assert!(late > more && more > early, "{early} {more} {late}");
+    for expected in [early, more, late] {
+        let event = stream.next_of_past_counts("conversation_line").await;
+        assert_eq!(event.data["line_id"], expected, "{event:?}");
+    }
+    a.stop().await;
+}

@@ -384,6 +384,11 @@ impl TestInstance {
     }
 
     /// This instance's store, to inspect what it holds.
+    /// Its database's URL (for a connection of the test's own).
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     pub fn store(&self) -> &preau::domain::store::Store {
         self.running.state.domain.store()
     }

@@ -163,19 +163,15 @@ pub async fn verify<'a>(
         &message.post.id,
         Provenance::DeliveredBy(&r.activity.actor),
     )?;
-    // The people elsewhere, known or fetched (at once, not one after the
-    // other: up to MAX_ADDRESSED fetches): a reply is addressed and
-    // delivered to them. One who cannot be found, or is not a person, is
-    // left out (the teachers still get the message).
-    let found = futures::future::join_all(
-        elsewhere
-            .iter()
-            .map(|address| objects::actor_at(data, address)),
-    )
-    .await;
+    // The people elsewhere, known or fetched (up to MAX_ADDRESSED
+    // fetches): a reply is addressed and delivered to them. One who cannot
+    // be found, or is not a person, is left out (the teachers still get the
+    // message). One after the other: a person fetched is stored in a write
+    // transaction, and no other query of this task may run meanwhile (see
+    // `Store::pool`).
     let mut others = Vec::new();
-    for (address, actor) in elsewhere.iter().zip(found) {
-        match actor {
+    for address in &elsewhere {
+        match objects::actor_at(data, address).await {
             Ok(actor) if actor.row.kind == ActorKindRow::Person => others.push(actor.row),
             _ => tracing::info!(%address, "direct message: an addressee left out"),
         }

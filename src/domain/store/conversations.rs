@@ -269,19 +269,33 @@ pub async fn insert_conversation(
     creator: ActorId,
     min_level: Option<&str>,
 ) -> StoreResult<ConversationId> {
+    insert_mirrored_conversation(tx, ap_id, name, creator, min_level)
+        .await?
+        .ok_or_else(|| super::StoreError::Corrupt(format!("conversation {ap_id} exists")))
+}
+
+/// Stores the mirror of a conversation hosted elsewhere, returning its id,
+/// or `None` when another transaction stored it first.
+pub async fn insert_mirrored_conversation(
+    tx: &mut Tx,
+    ap_id: &str,
+    name: &str,
+    creator: ActorId,
+    min_level: Option<&str>,
+) -> StoreResult<Option<ConversationId>> {
     let now = tx.now_ms();
-    let id: i64 = sqlx::query_scalar(
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO conversations (ap_id, name, creator_id, min_level, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (ap_id) DO NOTHING RETURNING id",
     )
     .bind(ap_id)
     .bind(name)
     .bind(creator.0)
     .bind(min_level)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    Ok(ConversationId(id))
+    Ok(id.map(ConversationId))
 }
 
 /// Invites `actor` (again, after they declined, left or were removed).
@@ -373,6 +387,18 @@ pub async fn mark_line_refused(tx: &mut Tx, id: i64, reason: &str) -> StoreResul
 /// Adds a line, returning its id.
 pub async fn insert_line(tx: &mut Tx, line: &NewLine<'_>) -> StoreResult<i64> {
     let now = tx.now_ms();
+    // The conversation's row first: on PostgreSQL its lock makes the
+    // transactions that add lines to one conversation take their ids one
+    // after the other, so a conversation's line ids grow in the order
+    // their transactions commit (a stream, a page reading "the lines after
+    // N" and the host's positions all rely on it; otherwise a line given
+    // a smaller id but committed later is never shown live). SQLite has one
+    // writer at a time already.
+    sqlx::query("UPDATE conversations SET updated_at = $2 WHERE id = $1")
+        .bind(line.conversation.0)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO conversation_lines (conversation_id, kind, actor_id, ap_id, source, html, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -410,11 +436,6 @@ pub async fn insert_line(tx: &mut Tx, line: &NewLine<'_>) -> StoreResult<i64> {
             .await?;
         }
     }
-    sqlx::query("UPDATE conversations SET updated_at = $2 WHERE id = $1")
-        .bind(line.conversation.0)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
     Ok(id)
 }
 

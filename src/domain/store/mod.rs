@@ -151,6 +151,21 @@ impl Tx {
         self.clock.now_ms()
     }
 
+    /// Locks row `id` of `table` until the end of the transaction, on
+    /// PostgreSQL (`FOR UPDATE`); on SQLite the transaction holds the one
+    /// write lock already. Taken before inserting a child row (a reply
+    /// under its thread), it makes the children's ids grow in the order
+    /// their transactions commit, which "what came after id N" relies on.
+    pub async fn lock_row(&mut self, table: &'static str, id: i64) -> StoreResult<()> {
+        if self.live.is_none() {
+            sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE"))
+                .bind(id)
+                .fetch_optional(&mut *self.inner)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Commits the transaction (prefer [`commit`], which also tells the
     /// page caches).
     pub async fn commit(self) -> StoreResult<()> {

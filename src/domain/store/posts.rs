@@ -208,6 +208,11 @@ pub async fn insert_post(tx: &mut Tx, post: &NewPost) -> StoreResult<PostId> {
 /// Inserts a post unless one with its ActivityPub id exists (then
 /// `None`, and nothing changes).
 pub async fn insert_post_if_new(tx: &mut Tx, post: &NewPost) -> StoreResult<Option<PostId>> {
+    // A thread's replies take their ids in the order they commit (the
+    // thread's live stream sends "what came after").
+    if let Some(thread) = post.thread_id {
+        tx.lock_row("posts", thread.0).await?;
+    }
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO posts (ap_id, kind, forum_id, thread_id, in_reply_to_id, author_id, title, source, \
          content_html, context_url, published_at, last_activity_at, local) \

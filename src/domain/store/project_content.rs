@@ -114,6 +114,11 @@ pub async fn mark_post_refused(tx: &mut Tx, id: i64, reason: &str, at: i64) -> S
 
 /// Inserts a post; returns its id. Bumps the thread and the project.
 pub async fn insert_post(tx: &mut Tx, post: &NewProjectPost) -> StoreResult<i64> {
+    // A thread's replies take their ids in the order they commit (the
+    // thread's live stream sends "what came after").
+    if let Some(thread) = post.thread_id {
+        tx.lock_row("project_posts", thread).await?;
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO project_posts (ap_id, project_id, thread_id, in_reply_to_id, author_id, \
          title, source, content_html, published_at, last_activity_at, local) \
