@@ -527,4 +527,116 @@ mod tests {
         );
         assert!(!text.contains('\u{2068}'));
     }
+
+    /// The prose of a Fluent catalog, one entry per source line: the line
+    /// number, the message id and the text, with the syntax taken away (the
+    /// `id =` head, variant keys such as `*[other]`, closing braces) and each
+    /// placeable replaced by U+FFFC, so `{ $title } »` still shows what stands
+    /// before the guillemet.
+    fn prose_lines(source: &str) -> Vec<(usize, String, String)> {
+        let mut lines = Vec::new();
+        let mut id = String::new();
+        for (index, line) in source.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let text = if line.starts_with(' ') {
+                let rest = line.trim_start();
+                if rest == "}" {
+                    continue;
+                }
+                match rest.strip_prefix('*').unwrap_or(rest).strip_prefix('[') {
+                    Some(variant) => variant.split_once(']').map_or("", |(_, text)| text),
+                    None => rest,
+                }
+            } else {
+                let Some((key, value)) = line.split_once('=') else {
+                    continue;
+                };
+                id = key.trim().to_string();
+                value
+            };
+            let mut prose = String::new();
+            let mut depth = 0usize;
+            for c in text.trim_start_matches(' ').chars() {
+                match c {
+                    '{' => {
+                        if depth == 0 {
+                            prose.push('\u{FFFC}');
+                        }
+                        depth += 1;
+                    }
+                    '}' => depth = depth.saturating_sub(1),
+                    _ if depth == 0 => prose.push(c),
+                    _ => {}
+                }
+            }
+            lines.push((index + 1, id.clone(), prose));
+        }
+        lines
+    }
+
+    /// Where French spacing rules are broken: a narrow no-break space (U+202F)
+    /// must stand before `;` `?` `!` `»` and after `«`, and a no-break space
+    /// (U+00A0), not a plain one, before `:`. Otherwise a narrow screen can
+    /// start a line with the mark. A `!` or `?` glued to a word (`!maths@x`,
+    /// `?page=2`) is an address, not punctuation; a colon with no space before
+    /// it (`https:`, `12:00`) is left alone.
+    fn french_spacing_faults(source: &str) -> Vec<String> {
+        const NARROW: char = '\u{202F}';
+        let mut faults = Vec::new();
+        for (line, id, text) in prose_lines(source) {
+            let chars: Vec<char> = text.chars().collect();
+            for (at, &c) in chars.iter().enumerate() {
+                let before = at.checked_sub(1).map(|i| chars[i]);
+                let after = chars.get(at + 1).copied();
+                let fault = match c {
+                    ';' | '?' | '!' if after.is_some_and(char::is_alphanumeric) => None,
+                    ';' | '?' | '!' | '»' if before != Some(NARROW) => {
+                        Some(format!("U+202F needed before {c}"))
+                    }
+                    '«' if after != Some(NARROW) => Some("U+202F needed after «".to_string()),
+                    ':' if before == Some(' ') => Some("U+00A0 needed before :".to_string()),
+                    _ => None,
+                };
+                if let Some(fault) = fault {
+                    let start = at.saturating_sub(20);
+                    let excerpt: String = chars[start..(at + 10).min(chars.len())].iter().collect();
+                    faults.push(format!("line {line}, {id}: {fault} in “{excerpt}”"));
+                }
+            }
+        }
+        faults
+    }
+
+    #[test]
+    fn french_spacing_check_reads_prose_not_fluent_syntax() {
+        let n = '\u{202F}';
+        let good = format!(
+            "# A comment : « not prose »\n\
+             a = Titre\u{A0}: «{n}{{ $title }}{n}»{n}?\n\
+             b = {{ $count ->\n    [one] Un{n}!\n   *[other] {{ $count }}\u{A0}:\n}}\n\
+             c = Par exemple !maths@x.fr ou https://x.fr/?page=2 à 12:00\n\
+             d =\n    Ligne un{n};\n    Ligne deux\n"
+        );
+        assert_eq!(french_spacing_faults(&good), Vec::<String>::new());
+        let bad =
+            "a = Titre : « { $title } » ?\nb = { $count ->\n   *[other] Oui!\n}\nc =\n    Non;\n";
+        let faults = french_spacing_faults(bad);
+        assert_eq!(faults.len(), 6, "{faults:#?}");
+        assert!(faults[0].starts_with("line 1, a: U+00A0 needed before :"));
+        assert!(faults[4].starts_with("line 3, b: U+202F needed before !"));
+        assert!(faults[5].starts_with("line 6, c: U+202F needed before ;"));
+    }
+
+    #[test]
+    fn french_catalog_uses_french_spacing() {
+        let faults = french_spacing_faults(include_str!("../locales/fr/main.ftl"));
+        assert!(
+            faults.is_empty(),
+            "{} spacing faults in locales/fr/main.ftl:\n{}",
+            faults.len(),
+            faults.join("\n")
+        );
+    }
 }

@@ -289,7 +289,7 @@ impl Domain {
         let settings = format!("{}/settings/notifications", self.settings.base_url());
         let manage = catalogs.format(lang, "mail-notification-settings", &[]);
         let text = format!(
-            "{byline}\n\n{text_body}\n\n{open} : {link}\n\n-- \n{why} {reply_hint}\n{stop} : {unsubscribe}\n{manage} : {settings}\n"
+            "{byline}\n\n{text_body}\n\n{open}\u{a0}: {link}\n\n-- \n{why} {reply_hint}\n{stop}\u{a0}: {unsubscribe}\n{manage}\u{a0}: {settings}\n"
         );
         let body = format!(
             "<p><strong>{}</strong></p><div>{}</div><p><a href=\"{}\" style=\"color:#0b5394\">{}</a></p>{}",

@@ -347,7 +347,7 @@ impl Domain {
         let quote_text = if quoted_text.is_empty() {
             String::new()
         } else {
-            format!("« {quoted_text} »\n\n")
+            format!("«\u{202f}{quoted_text}\u{202f}»\n\n")
         };
         let body = format!(
             "<p>{}</p>{quote_html}{}{}{footer_html}",
@@ -358,7 +358,7 @@ impl Domain {
         );
         RichMessage {
             text: format!(
-                "{line}\n\n{quote_text}{open} : {link}\n{}\n-- \n{footer_text}\n",
+                "{line}\n\n{quote_text}{open}\u{a0}: {link}\n{}\n-- \n{footer_text}\n",
                 hint.as_ref()
                     .map_or_else(String::new, |hint| format!("\n{hint}\n"))
             ),
@@ -392,7 +392,7 @@ impl Domain {
             let line = Self::notification_line(lang, row, &local);
             let link = self.notification_link(row);
             text.push_str(&format!(
-                "* {line}\n  « {} »\n  {link}\n\n",
+                "* {line}\n  «\u{202f}{}\u{202f}»\n  {link}\n\n",
                 excerpt(row, false)
             ));
             html.push_str(&format!(

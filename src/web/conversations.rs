@@ -89,10 +89,10 @@ pub fn export_text(conversation: &ConversationPage, lang: Lang, zone: Tz, now: i
         match event_text(line, &name, lang, zone) {
             Some(event) => text.push_str(&format!("[{stamp}] {event}\n")),
             None if line.deleted_at.is_some() => text.push_str(&format!(
-                "[{stamp}] {name} : {}\n",
+                "[{stamp}] {name}\u{a0}: {}\n",
                 catalogs.format(lang, "conversation-export-deleted", &[])
             )),
-            None => text.push_str(&format!("[{stamp}] {name} : {}\n", line.source)),
+            None => text.push_str(&format!("[{stamp}] {name}\u{a0}: {}\n", line.source)),
         }
     }
     text

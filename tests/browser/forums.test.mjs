@@ -38,6 +38,7 @@ import {
   postReply,
   reloadUntil,
   setUp,
+  squash,
   startInstance,
   stepper,
   tearDown,
@@ -380,7 +381,7 @@ step('B: the rule shows before posting, and a refused thread is marked refused w
     (await bodyText(p)).includes('Refusé par le forum'),
   );
   assert.ok(refused, `B should mark the thread refused by A:\n${await bodyText(page)}\n${allLogTails([state.a, state.b], 40)}`);
-  const notice = await page.locator('.post.thread [role=status]').innerText();
+  const notice = squash(await page.locator('.post.thread [role=status]').innerText());
   assert.match(notice, /Refusé par le forum : .+/, `the refusal should give the forum's reason: ${notice}`);
   await checkAccessibility(page, 'refused thread (B)', state.axeFindings);
   await mkdir(ARTIFACTS, { recursive: true });

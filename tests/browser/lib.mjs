@@ -433,6 +433,11 @@ export async function newBrowserContext(browser, dialogs, options = {}) {
   return { context, page };
 }
 
+/**
+ * Text with each run of white space made one plain space. `\s` also matches the
+ * no-break spaces of French typography (U+00A0 before `:`, U+202F before `;` `?`
+ * `!` `»` and after `«`), so tests compare French text written with plain spaces.
+ */
 export const squash = (s) => s.replace(/\s+/g, ' ').trim();
 
 export async function bodyText(page) {

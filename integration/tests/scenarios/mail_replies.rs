@@ -124,7 +124,7 @@ async fn replies(instance: &TestInstance, thread: i64) -> Vec<Value> {
     view["replies"].as_array().cloned().unwrap_or_default()
 }
 
-/// The mail with its quoted-printable encoding undone.
+/// The mail with its quoted-printable encoding undone, and plain spaces.
 fn decoded(mail: &Mail) -> String {
     let text = mail.data.replace("=\r\n", "").replace("=\n", "");
     let bytes = text.as_bytes();
@@ -146,7 +146,7 @@ fn decoded(mail: &Mail) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    plain_spaces(&String::from_utf8_lossy(&out))
 }
 
 /// The bounces that reached `address`, with the refusal `code`.

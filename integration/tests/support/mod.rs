@@ -455,6 +455,13 @@ pub fn api_client() -> reqwest::Client {
         .expect("client")
 }
 
+/// `text` with the no-break spaces of French typography (U+00A0 before `:`,
+/// U+202F before `;` `?` `!` `»` and after `«`) turned into plain ones, so a
+/// test compares French text as a teacher would type it: `« Semis » ?`.
+pub fn plain_spaces(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
 /// The CSRF token of the first form in a page.
 pub fn csrf_token(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
