@@ -220,7 +220,7 @@ pub fn status_of(refusal: &Refusal) -> StatusCode {
         | R::UnknownParent
         | R::UsernameReserved(_)
         | R::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        R::BusyTryLater => StatusCode::SERVICE_UNAVAILABLE,
+        R::BusyTryLater | R::ParticipationPending => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -360,6 +360,7 @@ impl Refusal {
             R::UsernameReserved(_) => "username_reserved",
             R::UsernameTaken(_) => "username_taken",
             R::BusyTryLater => "busy_try_later",
+            R::ParticipationPending => "participation_pending",
         }
     }
 }

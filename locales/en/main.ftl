@@ -211,6 +211,7 @@ error-charter_not_accepted = You must accept the charter to create an account.
 error-field_too_long = A field is too long.
 error-markdown_too_deep = This text is nested too deeply (quotes, lists or HTML inside one another): 40 levels at most.
 error-busy_try_later = The server is busy checking other passwords. Try again in a few seconds.
+error-participation_pending = This person’s acceptance of the invitation has not arrived yet: try again later.
 error-too_many_items = A list has too many items.
 error-too_many_mentions = A post may mention at most 20 people.
 error-field_required = A required field is empty.
@@ -1368,3 +1369,7 @@ message-requests-ignore = Ignore
 notice-message-request-accepted = { $name }: request accepted, you can answer them.
 notice-message-request-ignored = { $name }: request ignored, their messages will no longer be shown to you.
 conversation-direct = Direct conversation, opened by a message from another server: it holds the people it was addressed to, nobody can be invited.
+
+# A label before its value ("Subjects: …"), and a name quoted.
+label-colon = { $label }:
+quoted = “{ $text }”

@@ -211,6 +211,7 @@ error-charter_not_accepted = Vous devez accepter la charte pour créer un compte
 error-field_too_long = Un champ est trop long.
 error-markdown_too_deep = Ce texte est trop imbriqué (citations, listes ou HTML les uns dans les autres) : 40 niveaux au plus.
 error-busy_try_later = Le serveur vérifie déjà beaucoup de mots de passe. Réessayez dans quelques secondes.
+error-participation_pending = L’acceptation de l’invitation par cette personne n’est pas encore arrivée : réessayez plus tard.
 error-too_many_items = Une liste contient trop d’éléments.
 error-too_many_mentions = Un message peut mentionner au plus 20 personnes.
 error-field_required = Un champ obligatoire est vide.
@@ -761,7 +762,7 @@ notifications-unread-count = { $count ->
 }
 notifications-mark-all = Tout marquer comme lu
 notifications-mark-one = Marquer comme lue
-notifications-mark-one-which = : « { $title } »
+notifications-mark-one-which = { "\u00A0" }: « { $title } »
 notifications-day-today = Aujourd’hui
 notifications-day-yesterday = Hier
 notifications-new = Nouveau
@@ -1368,3 +1369,7 @@ message-requests-ignore = Ignorer
 notice-message-request-accepted = { $name } : demande acceptée, vous pouvez lui répondre.
 notice-message-request-ignored = { $name } : demande ignorée, ses messages ne vous seront plus montrés.
 conversation-direct = Conversation directe, ouverte par un message d’un autre serveur : elle réunit les personnes à qui il s’adressait, personne ne peut y être invité.
+
+# A label before its value ("Matières enseignées : …"), and a name quoted.
+label-colon = { $label } :
+quoted = « { $text } »

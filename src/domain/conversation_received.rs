@@ -40,14 +40,12 @@ impl Domain {
         create: &Value,
         received: &str,
     ) -> DomainResult<Applied> {
-        let joined = self
+        let state = self
             .store
             .participant(conversation.id, message.author.id)
             .await?
-            .is_some_and(|p| p.state == ParticipantState::Joined);
-        if !joined {
-            return Err(Refusal::NotConversationParticipant.into());
-        }
+            .map(|p| p.state);
+        check_joined(state)?;
         self.check_conversation_level(conversation.min_level.as_deref(), &message.author)
             .await?;
         if self.store.line_by_ap_id(&message.ap_id).await?.is_some() {
@@ -173,13 +171,10 @@ impl Domain {
         invite: &Value,
         received: &str,
     ) -> DomainResult<Applied> {
-        let joined = self
-            .conversation_participant_state(conversation, inviter.id)
-            .await?
-            == Some(ParticipantState::Joined);
-        if !joined {
-            return Err(Refusal::NotConversationParticipant.into());
-        }
+        check_joined(
+            self.conversation_participant_state(conversation, inviter.id)
+                .await?,
+        )?;
         if invitee.kind != crate::domain::store::actors::ActorKindRow::Person {
             return Err(Refusal::NotAPerson.into());
         }
@@ -528,5 +523,45 @@ impl Domain {
         crate::domain::store::commit(tx).await?;
         self.after_commit();
         Ok(Applied::Applied)
+    }
+}
+
+/// On the host, what a participant of another instance sends needs them
+/// joined. One still invited may have accepted already: their instance
+/// sends the `Accept` and what follows at once, and they can arrive in
+/// the other order, so that is "try again later" (503, retried by the
+/// sender) rather than a refusal.
+fn check_joined(state: Option<ParticipantState>) -> DomainResult<()> {
+    match state {
+        Some(ParticipantState::Joined) => Ok(()),
+        Some(ParticipantState::Invited) => Err(Refusal::ParticipationPending.into()),
+        _ => Err(Refusal::NotConversationParticipant.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_participant_still_invited_is_asked_to_try_again_later() {
+        assert!(check_joined(Some(ParticipantState::Joined)).is_ok());
+        let status = |state| {
+            check_joined(state)
+                .err()
+                .map(|error| (error.status(), error.code()))
+        };
+        assert_eq!(
+            status(Some(ParticipantState::Invited)),
+            Some((503, "participation_pending"))
+        );
+        for gone in [
+            None,
+            Some(ParticipantState::Left),
+            Some(ParticipantState::Removed),
+            Some(ParticipantState::Declined),
+        ] {
+            assert_eq!(status(gone), Some((403, "not_conversation_participant")));
+        }
     }
 }

@@ -312,6 +312,8 @@ refusals! {
     // Busy.
     /// The server is busy checking other passwords. Try again in a few seconds.
     BusyTryLater,
+    /// This person's acceptance of the invitation has not arrived yet: try again later.
+    ParticipationPending,
 }
 
 impl Refusal {
@@ -446,7 +448,8 @@ impl Refusal {
             | Refusal::ParentInOtherForum
             | Refusal::ParentUnknown
             | Refusal::UnknownParent
-            | Refusal::BusyTryLater => None,
+            | Refusal::BusyTryLater
+            | Refusal::ParticipationPending => None,
         }
     }
 }

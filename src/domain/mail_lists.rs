@@ -288,8 +288,12 @@ impl Domain {
         let stop = catalogs.format(lang, "mail-list-stop", &[]);
         let settings = format!("{}/settings/notifications", self.settings.base_url());
         let manage = catalogs.format(lang, "mail-notification-settings", &[]);
+        let colon = |label: &str| catalogs.format(lang, "label-colon", &[("label", label)]);
         let text = format!(
-            "{byline}\n\n{text_body}\n\n{open}\u{a0}: {link}\n\n-- \n{why} {reply_hint}\n{stop}\u{a0}: {unsubscribe}\n{manage}\u{a0}: {settings}\n"
+            "{byline}\n\n{text_body}\n\n{} {link}\n\n-- \n{why} {reply_hint}\n{} {unsubscribe}\n{} {settings}\n",
+            colon(&open),
+            colon(&stop),
+            colon(&manage),
         );
         let body = format!(
             "<p><strong>{}</strong></p><div>{}</div><p><a href=\"{}\" style=\"color:#0b5394\">{}</a></p>{}",

@@ -347,7 +347,8 @@ impl Domain {
         let quote_text = if quoted_text.is_empty() {
             String::new()
         } else {
-            format!("«\u{202f}{quoted_text}\u{202f}»\n\n")
+            let quoted = catalogs.format(lang, "quoted", &[("text", &quoted_text)]);
+            format!("{quoted}\n\n")
         };
         let body = format!(
             "<p>{}</p>{quote_html}{}{}{footer_html}",
@@ -358,7 +359,8 @@ impl Domain {
         );
         RichMessage {
             text: format!(
-                "{line}\n\n{quote_text}{open}\u{a0}: {link}\n{}\n-- \n{footer_text}\n",
+                "{line}\n\n{quote_text}{} {link}\n{}\n-- \n{footer_text}\n",
+                catalogs.format(lang, "label-colon", &[("label", &open)]),
                 hint.as_ref()
                     .map_or_else(String::new, |hint| format!("\n{hint}\n"))
             ),
@@ -392,8 +394,8 @@ impl Domain {
             let line = Self::notification_line(lang, row, &local);
             let link = self.notification_link(row);
             text.push_str(&format!(
-                "* {line}\n  «\u{202f}{}\u{202f}»\n  {link}\n\n",
-                excerpt(row, false)
+                "* {line}\n  {}\n  {link}\n\n",
+                catalogs.format(lang, "quoted", &[("text", &excerpt(row, false))])
             ));
             html.push_str(&format!(
                 "<li style=\"margin-bottom:0.75em\"><a href=\"{}\" style=\"color:#0b5394\">{}</a><br><q>{}</q></li>",

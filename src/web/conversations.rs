@@ -86,13 +86,14 @@ pub fn export_text(conversation: &ConversationPage, lang: Lang, zone: Tz, now: i
             .map(shown)
             .unwrap_or_default();
         let stamp = dates::stamp_text(line.created_at, zone).unwrap_or_default();
+        let said = catalogs.format(lang, "label-colon", &[("label", &name)]);
         match event_text(line, &name, lang, zone) {
             Some(event) => text.push_str(&format!("[{stamp}] {event}\n")),
             None if line.deleted_at.is_some() => text.push_str(&format!(
-                "[{stamp}] {name}\u{a0}: {}\n",
+                "[{stamp}] {said} {}\n",
                 catalogs.format(lang, "conversation-export-deleted", &[])
             )),
-            None => text.push_str(&format!("[{stamp}] {name}\u{a0}: {}\n", line.source)),
+            None => text.push_str(&format!("[{stamp}] {said} {}\n", line.source)),
         }
     }
     text
